@@ -1,0 +1,3 @@
+from cdverify.cli import main
+
+main()

@@ -1,0 +1,188 @@
+"""The project model: plain, frozen records shared by every stage of the pipeline.
+
+Everything here is data. Facts extracted from a file can be cached, pickled and computed in
+parallel; verifiers read these records and return `Finding`s without doing any I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding matters. Only `error` findings make a constraint fail."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Scope(str, Enum):
+    """What role a file plays in the project. Only `application` files are held to the constraints."""
+
+    APPLICATION = "application"
+    TEST = "test"
+    MIGRATION = "migration"
+    SCRIPT = "script"  # seeds, one-off scripts, fixtures
+    FRONTEND = "frontend"
+    VENDORED = "vendored"
+    GENERATED = "generated"
+    CONFIG = "config"  # tooling configuration written as code (vite.config.ts, jest.config.js, …)
+    DOCS = "docs"  # documentation and example snippets
+
+
+class Language(str, Enum):
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+    TSX = "tsx"
+
+    @property
+    def family(self) -> str:
+        """`python` or `node`: the resolution rules that apply."""
+        return "python" if self is Language.PYTHON else "node"
+
+
+class ImportKind(str, Enum):
+    STATIC = "static"  # import x / from x import y / import x from "y" / side-effect import
+    TYPE_ONLY = "type_only"  # TS `import type`, or every named specifier is `type`
+    TYPE_CHECKING = "type_checking"  # Python import under `if TYPE_CHECKING:`
+    DYNAMIC = "dynamic"  # importlib.import_module("lit"), __import__("lit"), import("lit")
+    REQUIRE = "require"  # require("lit"), TS `import x = require("lit")`
+    REEXPORT = "reexport"  # export … from "lit"
+    REEXPORT_TYPE = "reexport_type"  # export type … from "lit"
+
+    @property
+    def type_only(self) -> bool:
+        """True when the import vanishes at run time (it still counts, but is marked as such)."""
+        return self in (ImportKind.TYPE_ONLY, ImportKind.TYPE_CHECKING, ImportKind.REEXPORT_TYPE)
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """One import as written in a file.
+
+    `specifier` is the module text (`app.models`, `./user.service`, `@nestjs/common`). Python relative
+    imports keep their leading dots (`..models`). `names` are the imported names for `from x import a, b`
+    (Python), which may be submodules; JS names are not needed for resolution and are left empty.
+    """
+
+    specifier: str
+    kind: ImportKind
+    line: int  # 1-based
+    col: int  # 1-based
+    text: str  # the statement or call as written, shortened to one line
+    names: tuple[str, ...] = ()
+    in_function: bool = False  # imported inside a function body (lazy import)
+
+
+@dataclass(frozen=True)
+class SyntaxIssue:
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What parsing one source file yields. Plain data: cacheable by content hash."""
+
+    path: str  # POSIX path relative to the project root
+    language: Language
+    imports: tuple[ImportFact, ...] = ()
+    syntax_issues: tuple[SyntaxIssue, ...] = ()
+    decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file discovered in the project, before parsing."""
+
+    path: str  # POSIX, relative to the project root
+    language: Language | None  # None for non-source files (manifests, configs, docs)
+    scope: Scope
+    size: int
+
+
+class TargetKind(str, Enum):
+    INTERNAL = "internal"  # a file of the project
+    EXTERNAL = "external"  # a third-party package
+    STDLIB = "stdlib"  # Python standard library or a Node built-in
+    UNRESOLVED = "unresolved"  # looks like the project's own module but no file matches
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where one import lands."""
+
+    kind: TargetKind
+    target: str | None = None  # project-relative POSIX path when INTERNAL
+    package: str | None = None  # top-level package name when EXTERNAL/STDLIB (`flask`, `@nestjs/core`)
+    via: str | None = None  # how it was resolved: "relative", "source-root", "tsconfig-paths", "workspace", …
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int = 0  # 0 when the finding is about a whole file or the project
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The one result type every verifier emits.
+
+    `data` carries rule-specific structured fields (e.g. `from_layer`, `to_layer`, `kind`,
+    `type_only` for architecture findings) so that reporters and tests never parse messages.
+    """
+
+    rule: str  # stable id, e.g. "ARCH001"
+    name: str  # stable slug, e.g. "upward-import"
+    constraint: str  # "architecture", "project", …
+    severity: Severity
+    location: Location
+    message: str  # one line
+    evidence: str = ""  # the import, call or string as written
+    hint: str = ""  # a concrete fix
+    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.rule, self.evidence)
+
+    def to_dict(self) -> dict[str, Any]:
+        loc = self.location
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "name": self.name,
+            "constraint": self.constraint,
+            "severity": self.severity.value,
+            "file": loc.path,
+            "line": loc.line,
+            "col": loc.col,
+            "message": self.message,
+            "evidence": self.evidence,
+            "hint": self.hint,
+        }
+        out.update(self.data)
+        return out
+
+
+def facts_to_dict(facts: FileFacts) -> dict[str, Any]:
+    """Plain-JSON form of a file's facts (enums become their values)."""
+    raw = asdict(facts)
+    raw["language"] = facts.language.value
+    for item in raw["imports"]:
+        item["kind"] = item["kind"].value
+    return raw

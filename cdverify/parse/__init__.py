@@ -1,0 +1,87 @@
+"""Stage 2 — parsing: each source file once into plain facts (imports, syntax problems).
+
+A file that cannot be parsed cleanly still yields whatever facts tree-sitter could read, plus a
+finding; a binary or unreadable file yields a finding and no facts. Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdverify.model import FileFacts, Finding, Language, Location, Severity, SourceFile
+
+_BINARY_SNIFF = 8192
+
+
+def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
+    """Facts of one file's bytes. Pure: no I/O, so it can run in a worker or be cached by content."""
+    from cdverify.parse.javascript import node_imports
+    from cdverify.parse.python import python_imports
+    from cdverify.parse.treesitter import parser, syntax_issues
+
+    decoding_issue = None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        decoding_issue = f"byte {exc.start}: {exc.reason}"
+        data = data.decode("utf-8", errors="replace").encode("utf-8")
+    tree = parser(language).parse(data)
+    root = tree.root_node
+    imports = python_imports(root) if language is Language.PYTHON else node_imports(language, root)
+    return FileFacts(
+        path=path,
+        language=language,
+        imports=imports,
+        syntax_issues=syntax_issues(root),
+        decoding_issue=decoding_issue,
+    )
+
+
+def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Finding]]:
+    """Read and parse one discovered source file, turning every problem into findings."""
+    assert file.language is not None
+    try:
+        data = (root / file.path).read_bytes()
+    except OSError as exc:
+        return None, [
+            Finding(
+                "DISC005", "unreadable-path", "project", Severity.WARNING, Location(file.path),
+                f"cannot read file: {exc.strerror}", evidence=file.path,
+                hint="fix the permissions or exclude the file",
+            )
+        ]
+    if b"\0" in data[:_BINARY_SNIFF]:
+        return None, [
+            Finding(
+                "DISC001", "binary-file", "project", Severity.INFO, Location(file.path),
+                "skipped: binary content in a source file", evidence=file.path,
+                hint="remove the file or give it an extension that is not a source extension",
+            )
+        ]
+    facts = parse_source(file.path, file.language, data)
+    return facts, file_findings(facts)
+
+
+def file_findings(facts: FileFacts) -> list[Finding]:
+    findings = []
+    if facts.decoding_issue:
+        findings.append(
+            Finding(
+                "DISC003", "not-utf8", "project", Severity.WARNING, Location(facts.path),
+                f"not valid UTF-8 ({facts.decoding_issue}); analysed with replacement characters",
+                evidence=facts.path, hint="save the file as UTF-8",
+            )
+        )
+    if facts.syntax_issues:
+        first = facts.syntax_issues[0]
+        more = len(facts.syntax_issues) - 1
+        findings.append(
+            Finding(
+                "PARSE001", "syntax-error", "project", Severity.WARNING,
+                Location(facts.path, first.line, first.col),
+                f"syntax error: {first.message}" + (f" (and {more} more)" if more else "")
+                + "; imports read up to here are still checked",
+                evidence=first.message, hint="fix the syntax so that every import can be read",
+            )
+        )
+    return findings

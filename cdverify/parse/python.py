@@ -1,0 +1,88 @@
+"""Python import facts from a tree-sitter tree."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import ImportFact, ImportKind, Language
+from cdverify.parse.treesitter import matches, one_line, text
+
+_FUNCTION_NODES = frozenset({"function_definition", "lambda"})
+
+
+def _type_checking_guarded(node: Node) -> bool:
+    """True for code in the body of `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`), not its `else`."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and text(condition).replace(" ", "").endswith("TYPE_CHECKING"):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _in_function(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTION_NODES:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _dotted(node: Node) -> str:
+    """Name of a `dotted_name` or the `name` of an `aliased_import`."""
+    if node.type == "aliased_import":
+        name = node.child_by_field_name("name")
+        return text(name) if name is not None else ""
+    return text(node)
+
+
+def _string_value(node: Node) -> str | None:
+    """The literal value of a plain (non-f, non-concatenated) string node, else None."""
+    parts = [c for c in node.children if c.type not in ("string_start", "string_end")]
+    if any(c.type != "string_content" for c in parts):
+        return None  # an f-string with interpolations, or escapes we do not rebuild
+    start = node.children[0] if node.children else None
+    if start is not None and "f" in text(start).lower():
+        return None
+    return "".join(text(c) for c in parts)
+
+
+def python_imports(root: Node) -> tuple[ImportFact, ...]:
+    facts: list[ImportFact] = []
+    for _, captures in matches(Language.PYTHON, "imports", root):
+        if "import" in captures:
+            node = captures["import"][0]
+            kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC
+            for name_node in node.children_by_field_name("name"):
+                facts.append(_fact(node, _dotted(name_node), kind, ()))
+        elif "from" in captures:
+            node = captures["from"][0]
+            module = node.child_by_field_name("module_name")
+            if module is None:
+                continue
+            kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC
+            names = tuple(_dotted(n) for n in node.children_by_field_name("name"))
+            facts.append(_fact(node, text(module).replace(" ", ""), kind, names))
+        elif "dynamic" in captures:
+            node = captures["dynamic"][0]
+            value = _string_value(captures["arg"][0])
+            if value:
+                facts.append(_fact(node, value, ImportKind.DYNAMIC, ()))
+    facts.sort(key=lambda f: (f.line, f.col))
+    return tuple(facts)
+
+
+def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) -> ImportFact:
+    row, column = node.start_point
+    return ImportFact(
+        specifier=specifier,
+        kind=kind,
+        line=row + 1,
+        col=column + 1,
+        text=one_line(node),
+        names=names,
+        in_function=_in_function(node),
+    )

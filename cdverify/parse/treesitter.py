@@ -1,0 +1,90 @@
+"""tree-sitter plumbing: one parser and one compiled query per language, built on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from tree_sitter import Language as TSLanguage
+from tree_sitter import Node, Parser, Query, QueryCursor
+
+from cdverify.catalog import load_query
+from cdverify.model import Language, SyntaxIssue
+
+# The query folder for each language; TSX uses the TypeScript queries (same node types).
+_QUERY_FOLDER = {
+    Language.PYTHON: "python",
+    Language.JAVASCRIPT: "javascript",
+    Language.TYPESCRIPT: "typescript",
+    Language.TSX: "typescript",
+}
+
+
+@cache
+def ts_language(language: Language) -> TSLanguage:
+    if language is Language.PYTHON:
+        import tree_sitter_python
+
+        return TSLanguage(tree_sitter_python.language())
+    if language is Language.JAVASCRIPT:
+        import tree_sitter_javascript
+
+        return TSLanguage(tree_sitter_javascript.language())
+    import tree_sitter_typescript
+
+    if language is Language.TSX:
+        return TSLanguage(tree_sitter_typescript.language_tsx())
+    return TSLanguage(tree_sitter_typescript.language_typescript())
+
+
+@cache
+def parser(language: Language) -> Parser:
+    return Parser(ts_language(language))
+
+
+@cache
+def query(language: Language, name: str) -> Query:
+    return Query(ts_language(language), load_query(_QUERY_FOLDER[language], name))
+
+
+def matches(language: Language, name: str, root: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+    return QueryCursor(query(language, name)).matches(root)
+
+
+def text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def one_line(node: Node, limit: int = 200) -> str:
+    """The node's source as a single shortened line, for evidence."""
+    flat = " ".join(text(node).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _error_nodes(root: Node) -> Iterator[Node]:
+    """ERROR and MISSING nodes, in document order, descending only into subtrees that hold errors."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            yield node
+            continue
+        stack.extend(reversed([child for child in node.children if child.has_error or child.is_missing]))
+
+
+def syntax_issues(root: Node, limit: int = 5) -> tuple[SyntaxIssue, ...]:
+    """Where the parse failed (the first few places), so the user can find the broken code."""
+    if not root.has_error:
+        return ()
+    issues = []
+    for node in _error_nodes(root):
+        row, column = node.start_point
+        if node.is_missing:
+            message = f"missing {node.type!r}"
+        else:
+            snippet = " ".join(text(node).split())[:40]
+            message = f"cannot parse {snippet!r}" if snippet else "cannot parse"
+        issues.append(SyntaxIssue(row + 1, column + 1, message))
+        if len(issues) >= limit:
+            break
+    return tuple(issues)

@@ -1,0 +1,75 @@
+"""The JSON report (schema documented in docs/json-output.md; bump SCHEMA_VERSION on any breaking change)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from cdverify.model import Scope, TargetKind
+from cdverify.verify.architecture import violations
+
+if TYPE_CHECKING:
+    from cdverify.pipeline import Report
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    from cdverify import __version__
+    from cdverify.pipeline import SCHEMA_VERSION, detected_frameworks
+
+    analysis = report.analysis
+    project = analysis.project
+    scopes = Counter(f.scope.value for f in project.sources)
+    languages = Counter(f.language.value for f in project.sources if f.language is not None)
+    application = {f.path for f in project.sources if f.scope is Scope.APPLICATION}
+    external: Counter[str] = Counter()
+    unresolved = 0
+    internal = 0
+    for edge in analysis.graph.edges:
+        if edge.source not in application:
+            continue
+        kind = edge.resolution.kind
+        if kind is TargetKind.EXTERNAL and edge.resolution.package:
+            external[edge.resolution.package] += 1
+        elif kind is TargetKind.INTERNAL:
+            internal += 1
+        elif kind is TargetKind.UNRESOLVED:
+            unresolved += 1
+    out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cdverify", "version": __version__},
+        "root": str(report.root),
+        "config": report.config.source,
+        "project": {
+            "source_files": len(project.sources),
+            "by_scope": dict(sorted(scopes.items())),
+            "by_language": dict(sorted(languages.items())),
+            "parsed_files": len(analysis.facts),
+        },
+        "framework": {"detected": detected_frameworks(analysis)},
+        "architecture": {
+            "preset": report.config.preset,
+            "layers": {name: analysis.layers.locations.get(name, []) for name in report.config.layer_order},
+            "files": dict(sorted(analysis.layers.files.items())),
+            "violations": violations(report.findings),
+        },
+        "imports": {
+            "internal": internal,
+            "unresolved": unresolved,
+            "external": dict(sorted(external.items())),
+        },
+        "findings": [f.to_dict() for f in report.findings],
+        "suppressed": [f.to_dict() for f in report.suppressed],
+        "summary": {
+            severity: sum(1 for f in report.findings if f.severity.value == severity)
+            for severity in ("error", "warning", "info")
+        },
+    }
+    if report.constraints is not None:
+        out["constraints"] = {
+            "spec": str(report.constraints),
+            "level": report.constraints.level,
+            **report.constraints.active(),
+        }
+        out["verdicts"] = {axis: verdict.to_json() for axis, verdict in report.verdicts.items()}
+        out["passed"] = report.passed
+    return out

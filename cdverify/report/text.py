@@ -1,0 +1,43 @@
+"""Human-readable output: one line per finding (`file:line:col: RULE severity message`), like ruff."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cdverify.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from cdverify.pipeline import Report
+
+
+def format_finding(finding: Finding, show_hint: bool = True) -> str:
+    marker = " [type-only]" if finding.data.get("type_only") else ""
+    lines = [f"{finding.location}: {finding.rule} {finding.severity.value} {finding.name}: {finding.message}{marker}"]
+    if finding.evidence and finding.evidence != finding.location.path:
+        lines.append(f"    | {finding.evidence}")
+    if show_hint and finding.hint:
+        lines.append(f"    = fix: {finding.hint}")
+    return "\n".join(lines)
+
+
+def report_to_text(report: Report, min_severity: Severity = Severity.INFO, show_layers: bool = False) -> str:
+    shown = [f for f in report.findings if f.severity.rank <= min_severity.rank]
+    out = [format_finding(f) for f in shown]
+    if show_layers:
+        out.append("")
+        out.append("Layers:")
+        for name, places in report.to_json()["architecture"]["layers"].items():
+            out.append(f"  {name:<13} {', '.join(places) if places else '(none)'}")
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    hidden = len(report.findings) - len(shown)
+    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items())
+    out.append("")
+    out.append(f"{report.root}: {summary}" + (f" ({hidden} below --min-severity not shown)" if hidden else ""))
+    if report.suppressed:
+        out.append(f"{len(report.suppressed)} finding(s) suppressed by configured ignores")
+    for axis, verdict in report.verdicts.items():
+        status = verdict.status.upper().replace("_", " ")
+        detail = f" ({verdict.errors} error{'s' if verdict.errors != 1 else ''})" if verdict.errors else ""
+        reason = f" - {verdict.reason}" if verdict.reason else ""
+        out.append(f"{axis} [{verdict.required}]: {status}{detail}{reason}")
+    return "\n".join(out).lstrip("\n")

@@ -1,0 +1,109 @@
+"""The import graph: resolved import edges between the project's files, behind a small interface.
+
+networkx does the graph algorithms; it is imported only when an algorithm is asked for, because
+importing it costs more than parsing a typical generated app.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
+
+from cdverify.model import ImportFact, Resolution, TargetKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class ImportEdge:
+    """One import of one file and where it lands."""
+
+    source: str  # importing file, project-relative POSIX path
+    fact: ImportFact
+    resolution: Resolution
+
+    @property
+    def target(self) -> str | None:
+        return self.resolution.target if self.resolution.kind is TargetKind.INTERNAL else None
+
+    @property
+    def runtime(self) -> bool:
+        return not self.fact.kind.type_only
+
+
+def _acyclic(pairs: Iterable[tuple[str, str]]) -> bool:
+    """Cheap cycle test with the standard library's topological sorter."""
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for source, target in pairs:
+        sorter.add(source, target)
+    try:
+        sorter.prepare()
+    except CycleError:
+        return False
+    return True
+
+
+class ImportGraph:
+    def __init__(self, files: Iterable[str], edges: Iterable[ImportEdge]) -> None:
+        self.files = tuple(sorted(files))
+        self.edges = tuple(edges)
+        self._by_source: dict[str, list[ImportEdge]] = defaultdict(list)
+        for edge in self.edges:
+            self._by_source[edge.source].append(edge)
+
+    def imports_of(self, path: str) -> list[ImportEdge]:
+        return self._by_source.get(path, [])
+
+    def internal_edges(self) -> list[ImportEdge]:
+        return [edge for edge in self.edges if edge.target is not None]
+
+    def to_networkx(self, keep: Callable[[ImportEdge], bool] = lambda e: True) -> nx.DiGraph:
+        """File graph: a node per file, an edge per importing pair (edge attribute `imports`)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.files)
+        for edge in self.internal_edges():
+            if not keep(edge):
+                continue
+            assert edge.target is not None
+            if graph.has_edge(edge.source, edge.target):
+                graph[edge.source][edge.target]["imports"].append(edge)
+            else:
+                graph.add_edge(edge.source, edge.target, imports=[edge])
+        return graph
+
+    def cycles(
+        self, group: Mapping[str, str] | None = None, keep: Callable[[ImportEdge], bool] = lambda e: True
+    ) -> list[list[str]]:
+        """Strongly connected components with more than one member (or a self-import), sorted.
+
+        With `group` (file → group name) the graph is first collapsed to groups, so the result is
+        the cycles between groups (e.g. layers); files missing from `group` are left out.
+        """
+        pairs: set[tuple[str, str]] = set()
+        for edge in self.internal_edges():
+            if not keep(edge):
+                continue
+            assert edge.target is not None
+            if group is None:
+                pairs.add((edge.source, edge.target))
+            elif edge.source in group and edge.target in group:
+                source, target = group[edge.source], group[edge.target]
+                if source != target:
+                    pairs.add((source, target))
+        if _acyclic(pairs):
+            return []  # the common case, answered without importing networkx
+        import networkx as nx
+
+        graph = nx.DiGraph(list(pairs))
+        components = [
+            sorted(component)
+            for component in nx.strongly_connected_components(graph)
+            if len(component) > 1 or any(graph.has_edge(n, n) for n in component)
+        ]
+        return sorted(components)

@@ -1,0 +1,133 @@
+"""Python import resolution, from files alone (nothing is installed or imported).
+
+Source roots are found automatically: the project root, `src/`, the parent of every top-most regular
+package (a folder with `__init__.py` whose parent has none), and every folder holding a project or
+entry-point marker (`pyproject.toml`, `requirements.txt`, `manage.py`, `main.py`, …). An absolute
+import is looked up in the roots that contain the importing file first (deepest first, as
+`sys.path[0]` would be), then in the others. Namespace packages (folders without `__init__.py`) count.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection
+from functools import cache
+
+from cdverify.model import ImportFact, Resolution, TargetKind
+
+_ROOT_MARKERS = frozenset(
+    {
+        "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "requirements.txt", "manage.py", "run.sh",
+        "main.py", "app.py", "wsgi.py", "asgi.py", "server.py", "__main__.py",
+    }
+)
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _join(base: str, rel: str) -> str:
+    return f"{base}/{rel}" if base and rel else base or rel
+
+
+class PythonResolver:
+    """Resolves Python import facts of one project to files, packages or the standard library."""
+
+    def __init__(self, files: Collection[str]) -> None:
+        self._files = frozenset(files)
+        dirs: set[str] = set()
+        for path in self._files:
+            parent = _parent(path)
+            while parent and parent not in dirs:
+                dirs.add(parent)
+                parent = _parent(parent)
+        self._dirs = frozenset(dirs)
+        self.roots = self._source_roots()
+
+    def _is_package(self, directory: str) -> bool:
+        return _join(directory, "__init__.py") in self._files
+
+    def _source_roots(self) -> tuple[str, ...]:
+        roots = {""}
+        if "src" in self._dirs:
+            roots.add("src")
+        for path in self._files:
+            name = path.rsplit("/", 1)[-1]
+            directory = _parent(path)
+            if name in _ROOT_MARKERS or name.startswith("requirements"):
+                roots.add(directory)
+            if name == "__init__.py" and directory:
+                top = directory
+                while _parent(top) and self._is_package(_parent(top)):
+                    top = _parent(top)
+                roots.add(_parent(top))
+        # Shallow roots first: a module path is most often written from the top of the project.
+        return tuple(sorted(roots, key=lambda r: (r.count("/") + (1 if r else 0), r)))
+
+    @cache  # noqa: B019 - one resolver per analysis; the cache dies with it
+    def _roots_for(self, importer: str) -> tuple[str, ...]:
+        """Roots containing the importer (deepest first, like sys.path[0]), then every other root."""
+        own = [r for r in self.roots if not r or importer.startswith(r + "/")]
+        own.sort(key=lambda r: -len(r))
+        return tuple(own + [r for r in self.roots if r not in own])
+
+    def _module_file(self, base: str, dotted: str) -> tuple[str | None, bool]:
+        """File of module `dotted` under folder `base`: (path, exists). A namespace package exists
+        but has no file (None, True)."""
+        rel = _join(base, dotted.replace(".", "/")) if dotted else base
+        for candidate in (f"{rel}.py", f"{rel}.pyi", _join(rel, "__init__.py"), _join(rel, "__init__.pyi")):
+            if candidate in self._files:
+                return candidate, True
+        return None, rel in self._dirs
+
+    def _resolve_in(self, base: str, module: str, names: tuple[str, ...]) -> list[str] | None:
+        """Targets for `from module import names` (or `import module`) under `base`; None if absent."""
+        path, exists = self._module_file(base, module)
+        if not exists:
+            return None
+        targets: list[str] = []
+        module_used = False
+        for name in names:
+            sub_path, sub_exists = self._module_file(base, _join(module, name).replace("/", "."))
+            if sub_path is not None:
+                targets.append(sub_path)
+            elif not sub_exists:
+                module_used = True
+        if not names or module_used:
+            if path is None:
+                return [] if targets else None  # a namespace package has no attributes of its own
+            targets.insert(0, path)
+        return list(dict.fromkeys(targets))
+
+    def resolve(self, importer: str, fact: ImportFact) -> list[Resolution]:
+        """Where one import lands; `from pkg import a, b` may land on several submodules."""
+        spec = fact.specifier
+        names = tuple(n for n in fact.names if n != "*")
+        if spec.startswith("."):
+            return self._resolve_relative(importer, spec, names)
+        first = spec.split(".", 1)[0]
+        if first in _STDLIB:
+            return [Resolution(TargetKind.STDLIB, package=first, via="stdlib")]
+        looks_internal = False
+        for root in self._roots_for(importer):
+            targets = self._resolve_in(root, spec, names)
+            if targets:
+                return [Resolution(TargetKind.INTERNAL, target=t, via="source-root") for t in targets]
+            looks_internal = looks_internal or self._module_file(root, first)[1]
+        if looks_internal:
+            return [Resolution(TargetKind.UNRESOLVED, package=spec, via="source-root")]
+        return [Resolution(TargetKind.EXTERNAL, package=first, via="external")]
+
+    def _resolve_relative(self, importer: str, spec: str, names: tuple[str, ...]) -> list[Resolution]:
+        level = len(spec) - len(spec.lstrip("."))
+        base = _parent(importer)
+        for _ in range(level - 1):
+            if not base:
+                return [Resolution(TargetKind.UNRESOLVED, package=spec, via="relative")]
+            base = _parent(base)
+        targets = self._resolve_in(base, spec[level:], names)
+        if not targets:
+            return [Resolution(TargetKind.UNRESOLVED, package=spec, via="relative")]
+        return [Resolution(TargetKind.INTERNAL, target=t, via="relative") for t in targets]
