@@ -12,10 +12,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from cdverify.config import Config, ConfigError, load_config  # noqa: E402
-from cdverify.constraints import Constraints, parse_constraints  # noqa: E402
-from cdverify.model import Finding, Location, Severity  # noqa: E402
-from cdverify.pipeline import Report, Verdict, analyse, inspect, verify  # noqa: E402
+from cdverify.config import Config, ConfigError, load_config
+from cdverify.constraints import Constraints, parse_constraints
+from cdverify.model import Finding, Location, Severity
+from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
 
 __all__ = [
     "Config",

@@ -25,12 +25,23 @@ def _project_options(func: F) -> F:
     """Options shared by every command that analyses a project."""
     decorators = [
         click.argument("path", type=click.Path(path_type=Path), default=".", required=False),
-        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Configuration file (default: PATH/cdverify.toml or [tool.cdverify] in PATH/pyproject.toml)."),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Config file (default: PATH/cdverify.toml, or [tool.cdverify] in PATH/pyproject.toml).",
+        ),
         click.option("--preset", help="Architecture preset (default: clean_architecture)."),
-        click.option("--layer", "layers", multiple=True, metavar="NAME=GLOB",
-                     help="Assign files matching GLOB to layer NAME (repeatable; strongest evidence)."),
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable)."),
+        click.option(
+            "--layer",
+            "layers",
+            multiple=True,
+            metavar="NAME=GLOB",
+            help="Assign files matching GLOB to layer NAME (repeatable; strongest evidence).",
+        ),
+        click.option(
+            "--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable)."
+        ),
         click.option("--require-layers", metavar="A,B", help="Comma-separated layers that must exist."),
     ]
     for decorator in reversed(decorators):
@@ -38,8 +49,14 @@ def _project_options(func: F) -> F:
     return func
 
 
-def _load(path: Path, config_file: Path | None, preset: str | None, layers: tuple[str, ...],
-          exclude: tuple[str, ...], require_layers: str | None) -> Config:
+def _load(
+    path: Path,
+    config_file: Path | None,
+    preset: str | None,
+    layers: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_layers: str | None,
+) -> Config:
     globs: dict[str, list[str]] = {}
     for item in layers:
         name, sep, glob = item.partition("=")
@@ -47,7 +64,11 @@ def _load(path: Path, config_file: Path | None, preset: str | None, layers: tupl
             raise ConfigError([f"--layer expects NAME=GLOB, got {item!r}"])
         globs.setdefault(name.strip(), []).append(glob.strip())
     return load_config(
-        path, config_file, preset=preset, layer_globs=globs, exclude=list(exclude),
+        path,
+        config_file,
+        preset=preset,
+        layer_globs=globs,
+        exclude=list(exclude),
         required_layers=[x.strip() for x in require_layers.split(",")] if require_layers else None,
     )
 
@@ -66,9 +87,11 @@ def _run(action: Callable[[], int]) -> None:
         for problem in exc.problems:
             click.echo(f"cdverify: error: {problem}", err=True)
         sys.exit(EXIT_USAGE)
-    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: a clear message, not a traceback
+    except Exception as exc:
         click.echo(f"cdverify: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("Please report this with the command you ran (set CDVERIFY_DEBUG=1 for a traceback).", err=True)
+        click.echo(
+            "Please report this with the command you ran (set CDVERIFY_DEBUG=1 for a traceback).", err=True
+        )
         import os
 
         if os.environ.get("CDVERIFY_DEBUG"):
@@ -77,11 +100,22 @@ def _run(action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Write the report to a file instead of standard output.")
-_SEVERITY = click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="warning",
-                         show_default=True, help="Least severe findings shown in text output (JSON has all).")
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to a file instead of standard output.",
+)
+_SEVERITY = click.option(
+    "--min-severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="Least severe findings shown in text output (JSON has all).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,9 +129,17 @@ def cli() -> None:
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
-def inspect(path: Path, config_file: Path | None, preset: str | None, layers: tuple[str, ...],
-            exclude: tuple[str, ...], require_layers: str | None, fmt: str, output: Path | None,
-            min_severity: str) -> None:
+def inspect(
+    path: Path,
+    config_file: Path | None,
+    preset: str | None,
+    layers: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_layers: str | None,
+    fmt: str,
+    output: Path | None,
+    min_severity: str,
+) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.pipeline import inspect as run_inspect
     from cdverify.report.text import report_to_text
@@ -116,20 +158,43 @@ def inspect(path: Path, config_file: Path | None, preset: str | None, layers: tu
 
 @cli.command()
 @_project_options
-@click.option("-c", "--constraints", "spec", metavar="SPEC",
-              help="e.g. flask+clean_architecture+postgres+sqlalchemy, or a paper task name.")
-@click.option("--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-clean_architecture.")
-@click.option("--framework", help="Required web framework (flask, fastapi, django, aiohttp, express, fastify, hono, koa).")
+@click.option(
+    "-c",
+    "--constraints",
+    "spec",
+    metavar="SPEC",
+    help="e.g. flask+clean_architecture+postgres+sqlalchemy, or a paper task name.",
+)
+@click.option(
+    "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-clean_architecture."
+)
+@click.option(
+    "--framework",
+    help="Required web framework (flask, fastapi, django, aiohttp, express, fastify, hono, koa).",
+)
 @click.option("--architecture", help="Required architecture (clean_architecture or none).")
 @click.option("--database", help="Required database engine (sqlite, postgres or none).")
 @click.option("--orm", help="Required ORM (sqlalchemy, sequelize or none).")
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
-def check(path: Path, config_file: Path | None, preset: str | None, layers: tuple[str, ...],
-          exclude: tuple[str, ...], require_layers: str | None, spec: str | None, task: str | None,
-          framework: str | None, architecture: str | None, database: str | None, orm: str | None,
-          fmt: str, output: Path | None, min_severity: str) -> None:
+def check(
+    path: Path,
+    config_file: Path | None,
+    preset: str | None,
+    layers: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_layers: str | None,
+    spec: str | None,
+    task: str | None,
+    framework: str | None,
+    architecture: str | None,
+    database: str | None,
+    orm: str | None,
+    fmt: str,
+    output: Path | None,
+    min_severity: str,
+) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
     from cdverify.constraints import Constraints, merge, parse_constraints
     from cdverify.pipeline import verify
@@ -143,14 +208,18 @@ def check(path: Path, config_file: Path | None, preset: str | None, layers: tupl
         base = parse_constraints(text) if text else Constraints()
         constraints = merge(base, framework=framework, architecture=architecture, database=database, orm=orm)
         if not constraints.active():
-            raise ConfigError([
-                "no constraints given: use --constraints flask+clean_architecture, --task NAME, "
-                "--architecture clean_architecture, or `constraints = \"…\"` in cdverify.toml"
-            ])
+            raise ConfigError(
+                [
+                    "no constraints given: use --constraints flask+clean_architecture, --task NAME, "
+                    '--architecture clean_architecture, or `constraints = "…"` in cdverify.toml'
+                ]
+            )
         report = verify(path, constraints, config)
         for verdict in report.verdicts.values():
             if verdict.status == "not_checked":
-                click.echo(f"cdverify: warning: {verdict.constraint} [{verdict.required}] {verdict.reason}", err=True)
+                click.echo(
+                    f"cdverify: warning: {verdict.constraint} [{verdict.required}] {verdict.reason}", err=True
+                )
         if fmt == "json":
             _emit(json.dumps(report.to_json(), indent=2), output)
         else:
@@ -162,13 +231,29 @@ def check(path: Path, config_file: Path | None, preset: str | None, layers: tupl
 
 @cli.command()
 @_project_options
-@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True
+)
 @click.option("--level", type=click.Choice(["file", "layer"]), default="file", show_default=True)
-@click.option("--all", "include_all", is_flag=True, help="Include tests, migrations and scripts, not only application code.")
+@click.option(
+    "--all",
+    "include_all",
+    is_flag=True,
+    help="Include tests, migrations and scripts, not only application code.",
+)
 @_OUTPUT
-def graph(path: Path, config_file: Path | None, preset: str | None, layers: tuple[str, ...],
-          exclude: tuple[str, ...], require_layers: str | None, fmt: str, level: str, include_all: bool,
-          output: Path | None) -> None:
+def graph(
+    path: Path,
+    config_file: Path | None,
+    preset: str | None,
+    layers: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_layers: str | None,
+    fmt: str,
+    level: str,
+    include_all: bool,
+    output: Path | None,
+) -> None:
     """Draw the resolved import graph of PATH (DOT, Mermaid or JSON)."""
     from cdverify.pipeline import analyse
     from cdverify.report.graph import render_graph

@@ -127,7 +127,16 @@ def build_config(
     """Merge the preset, the project's configuration table and command-line overrides (strongest last)."""
     raw = dict(raw or {})
     problems: list[str] = []
-    known = {"constraints", "preset", "layers", "required_layers", "scopes", "exclude", "ignore", "max_file_bytes"}
+    known = {
+        "constraints",
+        "preset",
+        "layers",
+        "required_layers",
+        "scopes",
+        "exclude",
+        "ignore",
+        "max_file_bytes",
+    }
     for key in sorted(set(raw) - known):
         problems.append(f"unknown configuration key {key!r} (known: {', '.join(sorted(known))})")
 

@@ -42,7 +42,7 @@ class Constraints:
 
     @property
     def level(self) -> int:
-        """The paper's L0–L3: the number of active non-framework constraints."""
+        """The paper's L0-L3: the number of active non-framework constraints."""
         return sum(value is not None for value in (self.architecture, self.database, self.orm))
 
     def active(self) -> dict[str, str]:
@@ -99,7 +99,7 @@ def parse_constraints(text: str) -> Constraints:
 
 def merge(base: Constraints, **options: str | None) -> Constraints:
     """Apply separate command-line options on top of a parsed specification."""
-    changes = {}
+    changes: dict[str, str | None] = {}
     for axis, value in options.items():
         if value is None:
             continue

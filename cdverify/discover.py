@@ -19,7 +19,7 @@ from pathspec import GitIgnoreSpec, PathSpec
 
 from cdverify.catalog import load_rules
 from cdverify.config import Config
-from cdverify.model import Finding, Language, Location, Scope, Severity, SourceFile
+from cdverify.model import Finding, Language, Location, Scope, SourceFile, make_finding
 
 # Scope precedence: the first scope whose directory or file pattern matches wins.
 _SCOPE_ORDER = (
@@ -72,9 +72,7 @@ class _ScopeRules:
 @cache
 def _scope_rules() -> _ScopeRules:
     data = load_rules("scopes")
-    extensions = {
-        ext: Language(language) for language, exts in data["sources"].items() for ext in exts
-    }
+    extensions = {ext: Language(language) for language, exts in data["sources"].items() for ext in exts}
     return _ScopeRules(
         skip_dirs=frozenset(data["skip_directories"]),
         venv_markers=tuple(data["virtualenv_markers"]),
@@ -111,8 +109,8 @@ def classify_scope(path: str, frontend_dirs: frozenset[str] = frozenset()) -> Sc
     return Scope.APPLICATION
 
 
-def _finding(rule: str, name: str, severity: Severity, path: str, message: str, hint: str) -> Finding:
-    return Finding(rule, name, "project", severity, Location(path), message, evidence=path, hint=hint)
+def _finding(rule: str, path: str, message: str, hint: str) -> Finding:
+    return make_finding(rule, Location(path), message, evidence=path, hint=hint)
 
 
 def _is_frontend_package(package_json: Path, frontend_packages: frozenset[str]) -> bool:
@@ -135,8 +133,8 @@ def discover(root: Path, config: Config) -> Project:
     rules = _scope_rules()
     findings: list[Finding] = []
     files: list[SourceFile] = []
-    exclude = PathSpec.from_lines("gitwildmatch", config.exclude) if config.exclude else None
-    overrides = [(PathSpec.from_lines("gitwildmatch", [glob]), scope) for glob, scope in config.scope_overrides]
+    exclude = PathSpec.from_lines("gitignore", config.exclude) if config.exclude else None
+    overrides = [(PathSpec.from_lines("gitignore", [glob]), scope) for glob, scope in config.scope_overrides]
     frontend_dirs: set[str] = set()
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
@@ -156,8 +154,10 @@ def discover(root: Path, config: Config) -> Project:
         except OSError as exc:
             findings.append(
                 _finding(
-                    "DISC005", "unreadable-path", Severity.WARNING, rel_dir or ".",
-                    f"cannot read directory: {exc.strerror}", "fix the permissions or exclude the folder",
+                    "DISC005",
+                    rel_dir or ".",
+                    f"cannot read directory: {exc.strerror}",
+                    "fix the permissions or exclude the folder",
                 )
             )
             return
@@ -170,8 +170,10 @@ def discover(root: Path, config: Config) -> Project:
                 ignore_specs.append((rel_dir, GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
-        if rel_dir and "package.json" in names and _is_frontend_package(
-            directory / "package.json", rules.frontend_packages
+        if (
+            rel_dir
+            and "package.json" in names
+            and _is_frontend_package(directory / "package.json", rules.frontend_packages)
         ):
             frontend_dirs.add(rel_dir)
         for entry in entries:
@@ -203,7 +205,8 @@ def discover(root: Path, config: Config) -> Project:
             if language is not None and size > config.max_file_bytes:
                 findings.append(
                     _finding(
-                        "DISC002", "file-too-large", Severity.INFO, rel,
+                        "DISC002",
+                        rel,
                         f"skipped: {size:,} bytes is over the {config.max_file_bytes:,}-byte limit",
                         "raise max_file_bytes in cdverify.toml if this is hand-written code",
                     )
@@ -223,6 +226,8 @@ def _symlink_finding(root: Path, link: Path, rel: str) -> Finding:
     except (OSError, RuntimeError):
         detail = "broken or looping symbolic link was not followed"
     return _finding(
-        "DISC004", "symlink-skipped", Severity.INFO, rel, detail,
+        "DISC004",
+        rel,
+        detail,
         "symlinks are never followed; configure the real path if its code belongs to the project",
     )

@@ -7,11 +7,11 @@ parallel; verifiers read these records and return `Finding`s without doing any I
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters. Only `error` findings make a constraint fail."""
 
     ERROR = "error"
@@ -23,7 +23,7 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """What role a file plays in the project. Only `application` files are held to the constraints."""
 
     APPLICATION = "application"
@@ -37,7 +37,7 @@ class Scope(str, Enum):
     DOCS = "docs"  # documentation and example snippets
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     PYTHON = "python"
     JAVASCRIPT = "javascript"
     TYPESCRIPT = "typescript"
@@ -49,7 +49,7 @@ class Language(str, Enum):
         return "python" if self is Language.PYTHON else "node"
 
 
-class ImportKind(str, Enum):
+class ImportKind(StrEnum):
     STATIC = "static"  # import x / from x import y / import x from "y" / side-effect import
     TYPE_ONLY = "type_only"  # TS `import type`, or every named specifier is `type`
     TYPE_CHECKING = "type_checking"  # Python import under `if TYPE_CHECKING:`
@@ -110,7 +110,7 @@ class SourceFile:
     size: int
 
 
-class TargetKind(str, Enum):
+class TargetKind(StrEnum):
     INTERNAL = "internal"  # a file of the project
     EXTERNAL = "external"  # a third-party package
     STDLIB = "stdlib"  # Python standard library or a Node built-in
@@ -186,3 +186,28 @@ def facts_to_dict(facts: FileFacts) -> dict[str, Any]:
     for item in raw["imports"]:
         item["kind"] = item["kind"].value
     return raw
+
+
+def make_finding(
+    rule: str,
+    location: Location,
+    message: str,
+    evidence: str = "",
+    hint: str = "",
+    data: dict[str, Any] | None = None,
+) -> Finding:
+    """A finding of a catalogued rule: name, constraint and severity come from rules/findings.toml."""
+    from cdverify.catalog import load_rules
+
+    entry = load_rules("findings")[rule]
+    return Finding(
+        rule,
+        entry["name"],
+        entry["constraint"],
+        Severity(entry["severity"]),
+        location,
+        message,
+        evidence=evidence,
+        hint=hint,
+        data=data or {},
+    )

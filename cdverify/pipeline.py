@@ -12,11 +12,10 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from cdverify import __version__
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.discover import Project, discover
-from cdverify.model import FileFacts, Finding, Language, Location, Scope, Severity, TargetKind
+from cdverify.model import FileFacts, Finding, Language, Location, Scope, Severity, TargetKind, make_finding
 from cdverify.parse import parse_file
 from cdverify.resolve import ImportGraph, build_graph
 from cdverify.verify import architecture
@@ -136,7 +135,9 @@ def apply_ignores(findings: list[Finding], config: Config) -> tuple[list[Finding
                 continue
             if not fnmatch(finding.location.path, ignore.path):
                 continue
-            if ignore.import_pattern and not fnmatch(str(finding.data.get("import", "")), ignore.import_pattern):
+            if ignore.import_pattern and not fnmatch(
+                str(finding.data.get("import", "")), ignore.import_pattern
+            ):
                 continue
             hit = index
             break
@@ -148,8 +149,9 @@ def apply_ignores(findings: list[Finding], config: Config) -> tuple[list[Finding
     for ignore, was_used in zip(config.ignores, used, strict=True):
         if not was_used:
             kept.append(
-                Finding(
-                    "CFG001", "unused-ignore", "project", Severity.WARNING, Location(config.source or "."),
+                make_finding(
+                    "CFG001",
+                    Location(config.source or "."),
                     f"ignore for {ignore.rule} on {ignore.path!r} matches no finding",
                     evidence=f"{ignore.rule} {ignore.path} ({ignore.reason})",
                     hint="delete the stale ignore so that it cannot hide a new violation",
@@ -176,7 +178,9 @@ def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Ve
     for axis, required in constraints.active().items():
         if axis != "architecture":
             verdicts[axis] = Verdict(
-                axis, required, "not_checked",
+                axis,
+                required,
+                "not_checked",
                 reason=f"this version of cdverify has no {axis} verifier yet; the constraint was not checked",
             )
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdverify.model import FileFacts, Finding, Language, Location, Severity, SourceFile
+from cdverify.model import FileFacts, Finding, Language, Location, SourceFile, make_finding
 
 _BINARY_SNIFF = 8192
 
@@ -44,17 +44,21 @@ def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Fin
         data = (root / file.path).read_bytes()
     except OSError as exc:
         return None, [
-            Finding(
-                "DISC005", "unreadable-path", "project", Severity.WARNING, Location(file.path),
-                f"cannot read file: {exc.strerror}", evidence=file.path,
+            make_finding(
+                "DISC005",
+                Location(file.path),
+                f"cannot read file: {exc.strerror}",
+                evidence=file.path,
                 hint="fix the permissions or exclude the file",
             )
         ]
     if b"\0" in data[:_BINARY_SNIFF]:
         return None, [
-            Finding(
-                "DISC001", "binary-file", "project", Severity.INFO, Location(file.path),
-                "skipped: binary content in a source file", evidence=file.path,
+            make_finding(
+                "DISC001",
+                Location(file.path),
+                "skipped: binary content in a source file",
+                evidence=file.path,
                 hint="remove the file or give it an extension that is not a source extension",
             )
         ]
@@ -66,22 +70,26 @@ def file_findings(facts: FileFacts) -> list[Finding]:
     findings = []
     if facts.decoding_issue:
         findings.append(
-            Finding(
-                "DISC003", "not-utf8", "project", Severity.WARNING, Location(facts.path),
+            make_finding(
+                "DISC003",
+                Location(facts.path),
                 f"not valid UTF-8 ({facts.decoding_issue}); analysed with replacement characters",
-                evidence=facts.path, hint="save the file as UTF-8",
+                evidence=facts.path,
+                hint="save the file as UTF-8",
             )
         )
     if facts.syntax_issues:
         first = facts.syntax_issues[0]
         more = len(facts.syntax_issues) - 1
         findings.append(
-            Finding(
-                "PARSE001", "syntax-error", "project", Severity.WARNING,
+            make_finding(
+                "PARSE001",
                 Location(facts.path, first.line, first.col),
-                f"syntax error: {first.message}" + (f" (and {more} more)" if more else "")
+                f"syntax error: {first.message}"
+                + (f" (and {more} more)" if more else "")
                 + "; imports read up to here are still checked",
-                evidence=first.message, hint="fix the syntax so that every import can be read",
+                evidence=first.message,
+                hint="fix the syntax so that every import can be read",
             )
         )
     return findings

@@ -30,9 +30,7 @@ def _edges(analysis: Analysis, level: str, scope_files: set[str]) -> Counter[tup
 def render_graph(analysis: Analysis, fmt: str, level: str = "file", include_all: bool = False) -> str:
     from cdverify.model import Scope
 
-    files = {
-        f.path for f in analysis.project.sources if include_all or f.scope is Scope.APPLICATION
-    }
+    files = {f.path for f in analysis.project.sources if include_all or f.scope is Scope.APPLICATION}
     edges = _edges(analysis, level, files)
     layer_of = analysis.layers.files
     nodes = sorted({n for pair in edges for n in pair} | (set() if level == "layer" else files))
@@ -40,9 +38,7 @@ def render_graph(analysis: Analysis, fmt: str, level: str = "file", include_all:
         return json.dumps(
             {
                 "level": level,
-                "nodes": [
-                    {"id": n, "layer": n if level == "layer" else layer_of.get(n)} for n in nodes
-                ],
+                "nodes": [{"id": n, "layer": n if level == "layer" else layer_of.get(n)} for n in nodes],
                 "edges": [{"source": s, "target": t, "imports": c} for (s, t), c in sorted(edges.items())],
             },
             indent=2,

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 def format_finding(finding: Finding, show_hint: bool = True) -> str:
     marker = " [type-only]" if finding.data.get("type_only") else ""
-    lines = [f"{finding.location}: {finding.rule} {finding.severity.value} {finding.name}: {finding.message}{marker}"]
+    head = f"{finding.location}: {finding.rule} {finding.severity.value} {finding.name}"
+    lines = [f"{head}: {finding.message}{marker}"]
     if finding.evidence and finding.evidence != finding.location.path:
         lines.append(f"    | {finding.evidence}")
     if show_hint and finding.hint:
@@ -32,7 +33,9 @@ def report_to_text(report: Report, min_severity: Severity = Severity.INFO, show_
     hidden = len(report.findings) - len(shown)
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items())
     out.append("")
-    out.append(f"{report.root}: {summary}" + (f" ({hidden} below --min-severity not shown)" if hidden else ""))
+    out.append(
+        f"{report.root}: {summary}" + (f" ({hidden} below --min-severity not shown)" if hidden else "")
+    )
     if report.suppressed:
         out.append(f"{len(report.suppressed)} finding(s) suppressed by configured ignores")
     for axis, verdict in report.verdicts.items():

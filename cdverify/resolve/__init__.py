@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cdverify.discover import Project
-from cdverify.model import FileFacts, Finding, Language, Location, Severity, TargetKind
+from cdverify.model import FileFacts, Finding, Language, Location, TargetKind, make_finding
 from cdverify.resolve.graph import ImportEdge, ImportGraph
 from cdverify.resolve.node import NodeResolver
 from cdverify.resolve.python import PythonResolver
@@ -17,7 +17,11 @@ def build_graph(project: Project, facts: Mapping[str, FileFacts]) -> tuple[Impor
     """Resolve every import of every parsed file. Unresolvable project imports become RES001 findings."""
     paths = project.paths
     python = PythonResolver(paths) if any(f.language is Language.PYTHON for f in facts.values()) else None
-    node = NodeResolver(project.root, paths) if any(f.language.family == "node" for f in facts.values()) else None
+    node = (
+        NodeResolver(project.root, paths)
+        if any(f.language.family == "node" for f in facts.values())
+        else None
+    )
     edges: list[ImportEdge] = []
     findings: list[Finding] = []
     for path in sorted(facts):
@@ -33,8 +37,8 @@ def build_graph(project: Project, facts: Mapping[str, FileFacts]) -> tuple[Impor
                 edges.append(ImportEdge(path, fact, resolution))
                 if resolution.kind is TargetKind.UNRESOLVED:
                     findings.append(
-                        Finding(
-                            "RES001", "unresolved-import", "project", Severity.WARNING,
+                        make_finding(
+                            "RES001",
                             Location(path, fact.line, fact.col),
                             f"import {fact.specifier!r} points into the project but matches no file",
                             evidence=fact.text,
@@ -45,9 +49,11 @@ def build_graph(project: Project, facts: Mapping[str, FileFacts]) -> tuple[Impor
     if node is not None:
         for config_path, problem in getattr(node, "problems", []):
             findings.append(
-                Finding(
-                    "RES002", "unreadable-manifest", "project", Severity.WARNING, Location(config_path),
-                    f"cannot read {config_path}: {problem}", evidence=config_path,
+                make_finding(
+                    "RES002",
+                    Location(config_path),
+                    problem,
+                    evidence=config_path,
                     hint="fix the JSON so that its paths and aliases can be resolved",
                 )
             )

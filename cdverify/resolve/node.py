@@ -4,7 +4,7 @@ The analysed project is never installed, so there is no `node_modules` to look i
 on a file of the project (INTERNAL), on a third-party package (EXTERNAL), on a Node built-in (STDLIB), or
 it plainly means the project's own code but no file matches (UNRESOLVED).
 
-For a bare specifier the resolver asks, in this order (TypeScript's order where the two runtimes differ,
+A specifier is tried, in this order (TypeScript's order where the two runtimes differ,
 because the code we verify is written against the type checker):
 
 1. `node:` scheme → built-in; any other URL scheme (`https:`, `data:`) → external, package = scheme.
@@ -64,6 +64,7 @@ _BUILD_DIRS = frozenset({"dist", "build", "lib", "out"})
 _BUILD_FORMATS = frozenset({"esm", "cjs", "es", "mjs", "umd", "types"})
 
 _CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+_WORKSPACE_CONFIGS = frozenset({"pnpm-workspace.yaml", "lerna.json"})
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # Dependency specs that point into the project itself rather than at a registry.
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:", "workspace:")
@@ -241,21 +242,21 @@ class NodeResolver:
         return Resolution(TargetKind.EXTERNAL, package=name, via="external")
 
     def _resolve_package_import(self, directory: str, cleaned: str, specifier: str) -> Resolution:
-        """`#name` through the `imports` field of the importer's package. A target may itself be a bare
-        package (`"#db": {"node": "pg"}`); then the answer is that package's resolution."""
+        """`#name` through the `imports` field of the importer's package. A target may name a package
+        instead of a file (`"#db": {"node": "pg"}`); the answer is then where that specifier lands."""
         package = self._nearest_package(directory)
         imports = package.data.get("imports") if package else None
         if package and isinstance(imports, dict):
             targets = _subpath_targets(imports, cleaned) or []
-            local = [t for t in targets if _is_relative(t)]
-            bare = [t for t in targets if not _is_relative(t) and not t.startswith(("#", "/"))]
-            if bare and targets[0] == bare[0]:
-                return self._resolve_bare(package.dir, bare[0], bare[0])
-            found = self._resolve_targets(package.dir, local)
+            files = [t for t in targets if _is_relative(t)]
+            packages = [t for t in targets if not _is_relative(t) and not t.startswith("#")]
+            if packages and packages[0] == targets[0]:
+                return self._resolve(package.dir, packages[0])
+            found = self._resolve_targets(package.dir, files)
             if found:
                 return _internal(found, "package-imports")
-            if bare:
-                return self._resolve_bare(package.dir, bare[0], bare[0])
+            if packages:
+                return self._resolve(package.dir, packages[0])
         return _unresolved(specifier, "package-imports")
 
     def _resolve_local_package(
@@ -342,15 +343,19 @@ class NodeResolver:
     def _resolve_in_package(self, package: _Package, subpath: str) -> str | None:
         """`subpath` (`.` or `./sub/path`) inside a local package, through its `exports` when it has one.
 
-        A subpath the `exports` map does not list still falls back to the file it names, as TypeScript's
-        classic node resolution does: unbuilt monorepos often export less than they import. A target
+        When `exports` does not list the subpath, or lists only files that exist neither built nor as
+        source, the package is read as TypeScript's classic node resolution reads it (entry fields, then
+        the file the subpath names): unbuilt monorepos often export less than they import. A subpath
         blocked with `null` stays blocked.
         """
         exports = package.data.get("exports")
         if exports is not None:
             targets = _exports_targets(exports, subpath)
-            if targets is not None:
-                return self._resolve_targets(package.dir, targets) if targets else None
+            if targets == []:
+                return None
+            found = self._resolve_targets(package.dir, targets or [])
+            if found:
+                return found
         if subpath == ".":
             return self._package_entry(package)
         return self._resolve_targets(package.dir, [subpath])
@@ -541,13 +546,17 @@ class NodeResolver:
         """Every workspace glob of the project, made project-relative (`!` kept in front)."""
         for package in packages:
             yield from _relative_globs(package.dir, _workspaces_field(package.data.get("workspaces")))
-        for path in sorted(self._files):
-            name = posixpath.basename(path)
-            if name == "pnpm-workspace.yaml":
+        configs = sorted(
+            path
+            for path in self._files
+            if posixpath.basename(path) in _WORKSPACE_CONFIGS and not _under_node_modules(path)
+        )
+        for path in configs:
+            if path.endswith("pnpm-workspace.yaml"):
                 data = self._read_yaml(path)
                 patterns = data.get("packages") if isinstance(data, dict) else None
                 yield from _relative_globs(posixpath.dirname(path), _string_list(patterns))
-            elif name == "lerna.json" and not _under_node_modules(path):
+            else:
                 lerna = self._read_json(path)
                 if isinstance(lerna, dict):
                     patterns = lerna.get("packages", ["packages/*"])

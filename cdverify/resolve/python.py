@@ -17,8 +17,19 @@ from cdverify.model import ImportFact, Resolution, TargetKind
 
 _ROOT_MARKERS = frozenset(
     {
-        "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "requirements.txt", "manage.py", "run.sh",
-        "main.py", "app.py", "wsgi.py", "asgi.py", "server.py", "__main__.py",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "Pipfile",
+        "requirements.txt",
+        "manage.py",
+        "run.sh",
+        "main.py",
+        "app.py",
+        "wsgi.py",
+        "asgi.py",
+        "server.py",
+        "__main__.py",
     }
 )
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}

@@ -14,7 +14,16 @@ from pathspec import PathSpec
 
 from cdverify.catalog import load_rules
 from cdverify.config import Config, LayerSpec, normalise_dir_name
-from cdverify.model import Finding, ImportKind, Language, Location, Scope, Severity, SourceFile, TargetKind
+from cdverify.model import (
+    Finding,
+    ImportKind,
+    Language,
+    Location,
+    Scope,
+    SourceFile,
+    TargetKind,
+    make_finding,
+)
 from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 CONSTRAINT = "architecture"
@@ -46,7 +55,9 @@ def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
 def assign_layers(sources: Iterable[SourceFile], config: Config) -> LayerAssignment:
     """Layer of every application source file: user globs first, then the deepest layer folder on the
     path, then the file name."""
-    globs = [(spec.name, PathSpec.from_lines("gitwildmatch", spec.paths)) for spec in config.layers if spec.paths]
+    globs = [
+        (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
+    ]
     files: dict[str, str] = {}
     locations: dict[str, set[str]] = {spec.name: set() for spec in config.layers}
     by_name: dict[str, str] = {}
@@ -98,10 +109,10 @@ def framework_of(specifier: str, family: str) -> str | None:
 
 
 _KIND_RULES = {
-    "upward": ("ARCH001", "upward-import"),
-    "bypass": ("ARCH002", "route-bypasses-service"),
-    "framework": ("ARCH003", "framework-in-service"),
-    "cycle": ("ARCH006", "layer-cycle"),
+    "upward": "ARCH001",
+    "bypass": "ARCH002",
+    "framework": "ARCH003",
+    "cycle": "ARCH006",
 }
 
 
@@ -114,7 +125,7 @@ def _violation(
     hint: str,
     via: list[str] | None = None,
 ) -> Finding:
-    rule, name = _KIND_RULES[kind]
+    rule = _KIND_RULES[kind]
     fact = edge.fact
     type_only = fact.kind.type_only
     data: dict[str, object] = {
@@ -128,14 +139,19 @@ def _violation(
     }
     if via:
         data["via"] = via
-    return Finding(
-        rule, name, CONSTRAINT, Severity.ERROR, Location(edge.source, fact.line, fact.col),
+    return make_finding(
+        rule,
+        Location(edge.source, fact.line, fact.col),
         message,
-        evidence=fact.text, hint=hint, data=data,
+        evidence=fact.text,
+        hint=hint,
+        data=data,
     )
 
 
-def _barrel_targets(graph: ImportGraph, start: str, assignment: LayerAssignment) -> list[tuple[str, list[str]]]:
+def _barrel_targets(
+    graph: ImportGraph, start: str, assignment: LayerAssignment
+) -> list[tuple[str, list[str]]]:
     """Layered files reached from an unlayered JS/TS barrel through `export … from` only."""
     found: list[tuple[str, list[str]]] = []
     seen = {start}
@@ -180,7 +196,10 @@ def check_imports(
                 if framework is not None:
                     add(
                         _violation(
-                            "framework", edge, from_layer, None,
+                            "framework",
+                            edge,
+                            from_layer,
+                            None,
                             f"services layer imports the web framework {framework} ({resolution.package})",
                             "keep services framework-agnostic: raise a domain error or return a result, "
                             "and let the route translate it into an HTTP response",
@@ -190,13 +209,18 @@ def check_imports(
             target = edge.target
             if target is None:
                 continue
-            reached = [(target, [])] if target in assignment.files else _barrel_targets(graph, target, assignment)
+            reached = (
+                [(target, [])] if target in assignment.files else _barrel_targets(graph, target, assignment)
+            )
             for layered, via in reached:
                 to_layer = assignment.files[layered]
                 if order[from_layer] > order[to_layer]:
                     add(
                         _violation(
-                            "upward", edge, from_layer, to_layer,
+                            "upward",
+                            edge,
+                            from_layer,
+                            to_layer,
                             f"{from_layer} imports {to_layer}, a layer above it ({layered})",
                             f"invert the dependency: move what {from_layer} needs from {layered} down into "
                             f"{from_layer} or a lower layer, or pass it in from {to_layer}",
@@ -206,8 +230,11 @@ def check_imports(
                 elif (from_layer, to_layer) in bypass:
                     add(
                         _violation(
-                            "bypass", edge, from_layer, to_layer,
-                            f"{from_layer} reaches {to_layer} directly ({layered}) instead of through a service",
+                            "bypass",
+                            edge,
+                            from_layer,
+                            to_layer,
+                            f"{from_layer} reach {to_layer} directly ({layered}), not through a service",
                             f"call a service that wraps {layered}; only services may use {to_layer}",
                             via,
                         )
@@ -223,8 +250,9 @@ def check_layout(assignment: LayerAssignment, config: Config) -> list[Finding]:
         if not assignment.locations.get(name):
             examples = ", ".join(f"{d}/" for d in sorted(spec.directories)[:4])
             findings.append(
-                Finding(
-                    "ARCH004", "missing-layer", CONSTRAINT, Severity.ERROR, Location("."),
+                make_finding(
+                    "ARCH004",
+                    Location("."),
                     f"no {spec.title} layer: no application file lives in a {name} folder",
                     evidence=name,
                     hint=f"create a {name} folder (e.g. {examples}) and move that responsibility into it",
@@ -233,8 +261,9 @@ def check_layout(assignment: LayerAssignment, config: Config) -> list[Finding]:
             )
     for path, name in sorted(assignment.by_name_only.items()):
         findings.append(
-            Finding(
-                "ARCH005", "layer-not-in-directory", CONSTRAINT, Severity.ERROR, Location(path),
+            make_finding(
+                "ARCH005",
+                Location(path),
                 f"{path} looks like part of the {name} layer but is not in a {name} folder",
                 evidence=path,
                 hint=f"move it into the project's {name} folder (each layer in its own directory)",
@@ -276,7 +305,10 @@ def check_cycles(
         from_layer = assignment.files[edge.source]
         to_layer = assignment.files[edge.target or ""]
         finding = _violation(
-            "cycle", edge, from_layer, to_layer,
+            "cycle",
+            edge,
+            from_layer,
+            to_layer,
             f"import cycle between the layers {', '.join(layers)}",
             f"remove this upward import ({from_layer} → {to_layer}) to break the cycle",
         )
@@ -286,8 +318,9 @@ def check_cycles(
     for files in graph.cycles(keep=lambda e: e.runtime and e.source in app and (e.target or "") in app):
         loop = " → ".join([*files, files[0]])
         findings.append(
-            Finding(
-                "ARCH007", "file-cycle", CONSTRAINT, Severity.INFO, Location(files[0]),
+            make_finding(
+                "ARCH007",
+                Location(files[0]),
                 f"import cycle between {len(files)} files" if len(files) > 1 else "file imports itself",
                 evidence=loop,
                 hint="move the shared code into a module both can import, or import lazily",

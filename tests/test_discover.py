@@ -1,0 +1,133 @@
+"""Discovery: what is walked, what is skipped, and how scopes are assigned."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cdverify.config import build_config
+from cdverify.discover import classify_scope, discover
+from cdverify.model import Scope
+from cdverify.pipeline import inspect
+
+Make = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.mark.parametrize(
+    ("path", "scope"),
+    [
+        ("app/routes/users.py", Scope.APPLICATION),
+        ("tests/test_users.py", Scope.TEST),
+        ("app/users_test.py", Scope.TEST),
+        ("conftest.py", Scope.TEST),
+        ("src/users/users.service.spec.ts", Scope.TEST),
+        ("src/__tests__/a.js", Scope.TEST),
+        ("migrations/versions/001_init.py", Scope.MIGRATION),
+        ("alembic/env.py", Scope.MIGRATION),
+        ("seeders/20240101-users.js", Scope.SCRIPT),
+        ("scripts/load.py", Scope.SCRIPT),
+        ("frontend/src/App.tsx", Scope.FRONTEND),
+        ("vendor/lib.js", Scope.VENDORED),
+        ("app/proto/user_pb2.py", Scope.GENERATED),
+        ("jest.config.js", Scope.CONFIG),
+        ("docs/example.py", Scope.DOCS),
+    ],
+)
+def test_classify_scope(path: str, scope: Scope) -> None:
+    assert classify_scope(path) is scope
+
+
+def test_skips_dependency_build_and_ignored_folders(make_project: Make) -> None:
+    root = make_project(
+        {
+            ".gitignore": "generated_here/\n*.log\n",
+            "app/main.py": "",
+            "node_modules/x/index.js": "",
+            ".venv/lib/site.py": "",
+            "myenv/pyvenv.cfg": "",
+            "myenv/lib/thing.py": "",
+            "dist/bundle.js": "",
+            "__pycache__/m.py": "",
+            "generated_here/a.py": "",
+            "server.log": "",
+            "sub/.gitignore": "local.py\n",
+            "sub/local.py": "",
+            "sub/kept.py": "",
+        }
+    )
+    paths = {f.path for f in discover(root, build_config()).files}
+    assert paths == {".gitignore", "app/main.py", "sub/.gitignore", "sub/kept.py"}
+
+
+def test_frontend_workspace_package_is_out_of_scope(make_project: Make) -> None:
+    root = make_project(
+        {
+            "package.json": '{"workspaces": ["apps/*"]}',
+            "apps/web/package.json": '{"dependencies": {"react": "^18"}}',
+            "apps/web/src/services/api.ts": "",
+            "apps/api/package.json": '{"dependencies": {"express": "^4"}}',
+            "apps/api/src/services/users.ts": "",
+        }
+    )
+    scopes = {f.path: f.scope for f in discover(root, build_config()).sources}
+    assert scopes == {
+        "apps/web/src/services/api.ts": Scope.FRONTEND,
+        "apps/api/src/services/users.ts": Scope.APPLICATION,
+    }
+
+
+def test_user_scope_overrides_and_excludes(make_project: Make) -> None:
+    root = make_project({"scripts/worker/run.py": "", "legacy/old.py": "", "app/x.py": ""})
+    config = build_config({"scopes": {"application": ["scripts/worker/**"]}, "exclude": ["legacy/"]})
+    scopes = {f.path: f.scope for f in discover(root, config).sources}
+    assert scopes == {"scripts/worker/run.py": Scope.APPLICATION, "app/x.py": Scope.APPLICATION}
+
+
+def test_bad_input_gives_findings_not_tracebacks(make_project: Make, tmp_path: Path) -> None:
+    root = make_project(
+        {
+            "app/routes/ok.py": "from app.services.users import x\n",
+            "app/services/users.py": "x = 1\n",
+            "app/services/broken.py": "from app.models.user import U\ndef f(:\n",
+            "app/models/user.py": b"# caf\xe9\nclass U: ...\n",
+            "app/repositories/blob.py": b"\x00\x01\x02binary",
+            "app/repositories/huge.py": "x = 1\n" * 400_000,
+        }
+    )
+    os.symlink("loop", root / "loop")
+    os.symlink("/etc", root / "outside")
+    os.symlink(root / "app", root / "app" / "self")
+    report = inspect(root)
+    rules = {(f.rule, f.location.path) for f in report.findings}
+    assert ("PARSE001", "app/services/broken.py") in rules
+    assert ("DISC003", "app/models/user.py") in rules
+    assert ("DISC001", "app/repositories/blob.py") in rules
+    assert ("DISC002", "app/repositories/huge.py") in rules
+    assert {("DISC004", "loop"), ("DISC004", "outside"), ("DISC004", "app/self")} <= rules
+    # the broken file's import before the error is still resolved and checked
+    assert any(
+        e.source == "app/services/broken.py" and e.target == "app/models/user.py"
+        for e in report.analysis.graph.edges
+    )
+    # and the rest of the project is analysed
+    assert report.analysis.layers.files["app/routes/ok.py"] == "routes"
+
+
+def test_unreadable_folder_is_a_finding(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({"app/x.py": "", "locked/y.py": ""})
+    real_scandir = os.scandir
+
+    def scandir(path: str | Path) -> object:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr("cdverify.discover.os.scandir", scandir)
+    report = inspect(root)
+    assert [(f.rule, f.location.path) for f in report.findings if f.rule == "DISC005"] == [
+        ("DISC005", "locked")
+    ]
+    assert "app/x.py" in report.analysis.project.paths
