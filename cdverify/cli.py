@@ -43,6 +43,10 @@ def _project_options(func: F) -> F:
             "--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable)."
         ),
         click.option("--require-layers", metavar="A,B", help="Comma-separated layers that must exist."),
+        click.option("--no-cache", is_flag=True, help="Parse every file afresh (ignore the facts cache)."),
+        click.option(
+            "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per core)."
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -136,6 +140,8 @@ def inspect(
     layers: tuple[str, ...],
     exclude: tuple[str, ...],
     require_layers: str | None,
+    no_cache: bool,
+    jobs: int | None,
     fmt: str,
     output: Path | None,
     min_severity: str,
@@ -146,7 +152,7 @@ def inspect(
 
     def action() -> int:
         config = _load(path, config_file, preset, layers, exclude, require_layers)
-        report = run_inspect(path, config)
+        report = run_inspect(path, config, use_cache=not no_cache, jobs=jobs)
         if fmt == "json":
             _emit(json.dumps(report.to_json(), indent=2), output)
         else:
@@ -185,6 +191,8 @@ def check(
     layers: tuple[str, ...],
     exclude: tuple[str, ...],
     require_layers: str | None,
+    no_cache: bool,
+    jobs: int | None,
     spec: str | None,
     task: str | None,
     framework: str | None,
@@ -214,7 +222,7 @@ def check(
                     '--architecture clean_architecture, or `constraints = "…"` in cdverify.toml'
                 ]
             )
-        report = verify(path, constraints, config)
+        report = verify(path, constraints, config, use_cache=not no_cache, jobs=jobs)
         for verdict in report.verdicts.values():
             if verdict.status == "not_checked":
                 click.echo(
@@ -249,6 +257,8 @@ def graph(
     layers: tuple[str, ...],
     exclude: tuple[str, ...],
     require_layers: str | None,
+    no_cache: bool,
+    jobs: int | None,
     fmt: str,
     level: str,
     include_all: bool,
@@ -260,7 +270,8 @@ def graph(
 
     def action() -> int:
         config = _load(path, config_file, preset, layers, exclude, require_layers)
-        _emit(render_graph(analyse(path, config), fmt, level, include_all), output)
+        analysis = analyse(path, config, use_cache=not no_cache, jobs=jobs)
+        _emit(render_graph(analysis, fmt, level, include_all), output)
         return 0
 
     _run(action)

@@ -6,17 +6,29 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+from cdverify.cache import FactsCache, content_digest
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.discover import Project, discover
-from cdverify.model import FileFacts, Finding, Language, Location, Scope, Severity, TargetKind, make_finding
-from cdverify.parse import parse_file
+from cdverify.model import (
+    FileFacts,
+    Finding,
+    Language,
+    Location,
+    Scope,
+    Severity,
+    SourceFile,
+    TargetKind,
+    make_finding,
+)
+from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph
 from cdverify.verify import architecture
 from cdverify.verify.architecture import LayerAssignment
@@ -87,26 +99,82 @@ class Report:
         return report_to_json(self)
 
 
-def parse_all(project: Project) -> tuple[dict[str, FileFacts], list[Finding]]:
+# Below this much source, a worker pool costs more than it saves (fork, pickling, start-up).
+_PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+Parsed = tuple[FileFacts | None, list[Finding]]
+
+
+def _parse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[Parsed]:
+    return [parse_bytes(source, data) for source, data in batch]
+
+
+def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
+    """Parse in `jobs` forked workers when the batch is big enough to pay for them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = sum(len(data) for _, data in batch)
+    if jobs <= 1 or size < _PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return _parse_batch(batch)
+    chunks = [batch[index::jobs] for index in range(jobs)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = list(pool.map(_parse_batch, chunks))
+    by_path: dict[str, Parsed] = {}
+    for chunk, parsed in zip(chunks, results, strict=True):
+        for (source, _), result in zip(chunk, parsed, strict=True):
+            by_path[source.path] = result
+    return [by_path[source.path] for source, _ in batch]
+
+
+def parse_all(
+    project: Project, cache: FactsCache | None = None, jobs: int | None = None
+) -> tuple[dict[str, FileFacts], list[Finding]]:
+    """Facts of every file in a parsed scope: from the cache when the content is unchanged, else parsed
+    (in parallel on big projects)."""
     facts: dict[str, FileFacts] = {}
     findings: list[Finding] = []
+    misses: list[tuple[SourceFile, bytes, bytes]] = []
     for source in project.sources:
         if source.scope not in _PARSED_SCOPES:
             continue
-        file_facts, problems = parse_file(project.root, source)
-        findings.extend(problems)
+        data = read_source(project.root, source)
+        if isinstance(data, Finding):
+            findings.append(data)
+            continue
+        digest = content_digest(data)
+        entry = cache.get(source.path, digest) if cache is not None else None
+        if entry is None:
+            misses.append((source, data, digest))
+            continue
+        if cache is not None:
+            cache.put(source.path, digest, entry)
+        if entry[0] is not None:
+            facts[source.path] = entry[0]
+        findings.extend(entry[1])
+    parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or os.cpu_count() or 1)
+    for (source, _, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
+        if cache is not None:
+            cache.put(source.path, digest, (file_facts, problems))
         if file_facts is not None:
             facts[source.path] = file_facts
-    return facts, findings
+        findings.extend(problems)
+    if cache is not None:
+        cache.save()
+    return dict(sorted(facts.items())), findings
 
 
-def analyse(root: Path, config: Config) -> Analysis:
+def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None = None) -> Analysis:
+    """Build the project model: discover, parse (cached by content), resolve, assign layers."""
     if not root.exists():
         raise ConfigError([f"{root}: no such file or directory"])
     if not root.is_dir():
         raise ConfigError([f"{root}: not a directory (give the project's root folder)"])
     project = discover(root, config)
-    facts, parse_findings = parse_all(project)
+    cache = FactsCache(project.root) if use_cache else None
+    facts, parse_findings = parse_all(project, cache, jobs)
     graph, resolve_findings = build_graph(project, facts)
     layers = architecture.assign_layers(project.sources, config)
     findings = (*project.findings, *parse_findings, *resolve_findings)
@@ -161,11 +229,16 @@ def apply_ignores(findings: list[Finding], config: Config) -> tuple[list[Finding
 
 
 def _build_report(
-    path: str | Path, config: Config | None, constraints: Constraints | None, **overrides: Any
+    path: str | Path,
+    config: Config | None,
+    constraints: Constraints | None,
+    use_cache: bool,
+    jobs: int | None,
+    overrides: dict[str, Any],
 ) -> Report:
     root = Path(path)
     config = config or load_config(root, **overrides)
-    analysis = analyse(root, config)
+    analysis = analyse(root, config, use_cache, jobs)
     raw = [*analysis.findings, *architecture_findings(analysis, config)]
     kept, suppressed = apply_ignores(raw, config)
     kept.sort(key=Finding.sort_key)
@@ -189,20 +262,37 @@ def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Ve
     return verdicts
 
 
-def inspect(path: str | Path, config: Config | None = None, **overrides: Any) -> Report:
-    """What cdverify detects in the project at `path`, whatever the constraints."""
-    return _build_report(path, config, None, **overrides)
+def inspect(
+    path: str | Path,
+    config: Config | None = None,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    **overrides: Any,
+) -> Report:
+    """What cdverify detects in the project at `path`, whatever the constraints.
+
+    `config` defaults to the project's own configuration; `overrides` are `load_config` keywords
+    (preset, layer_globs, exclude, required_layers). `use_cache` keeps parsed facts between runs;
+    `jobs` caps the parser processes (default: one per core, used only on big projects)."""
+    return _build_report(path, config, None, use_cache, jobs, overrides)
 
 
 def verify(
-    path: str | Path, constraints: Constraints | str, config: Config | None = None, **overrides: Any
+    path: str | Path,
+    constraints: Constraints | str,
+    config: Config | None = None,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    **overrides: Any,
 ) -> Report:
     """Check `constraints` (a `Constraints` or a string such as `flask+clean_architecture`)."""
     from cdverify.constraints import parse_constraints
 
     if isinstance(constraints, str):
         constraints = parse_constraints(constraints)
-    return _build_report(path, config, constraints, **overrides)
+    return _build_report(path, config, constraints, use_cache, jobs, overrides)
 
 
 def detected_frameworks(analysis: Analysis) -> list[str]:

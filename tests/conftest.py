@@ -27,3 +27,9 @@ def make_project(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return write_tree(root, files)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's facts cache."""
+    monkeypatch.setenv("CDVERIFY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

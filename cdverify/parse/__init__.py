@@ -37,21 +37,23 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     )
 
 
-def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Finding]]:
-    """Read and parse one discovered source file, turning every problem into findings."""
-    assert file.language is not None
+def read_source(root: Path, file: SourceFile) -> bytes | Finding:
+    """The file's bytes, or the finding that says why they cannot be had."""
     try:
-        data = (root / file.path).read_bytes()
+        return (root / file.path).read_bytes()
     except OSError as exc:
-        return None, [
-            make_finding(
-                "DISC005",
-                Location(file.path),
-                f"cannot read file: {exc.strerror}",
-                evidence=file.path,
-                hint="fix the permissions or exclude the file",
-            )
-        ]
+        return make_finding(
+            "DISC005",
+            Location(file.path),
+            f"cannot read file: {exc.strerror}",
+            evidence=file.path,
+            hint="fix the permissions or exclude the file",
+        )
+
+
+def parse_bytes(file: SourceFile, data: bytes) -> tuple[FileFacts | None, list[Finding]]:
+    """Facts and findings of one source file's content. Pure, so it can run in a worker process."""
+    assert file.language is not None
     if b"\0" in data[:_BINARY_SNIFF]:
         return None, [
             make_finding(
@@ -64,6 +66,14 @@ def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Fin
         ]
     facts = parse_source(file.path, file.language, data)
     return facts, file_findings(facts)
+
+
+def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Finding]]:
+    """Read and parse one discovered source file, turning every problem into findings."""
+    data = read_source(root, file)
+    if isinstance(data, Finding):
+        return None, [data]
+    return parse_bytes(file, data)
 
 
 def file_findings(facts: FileFacts) -> list[Finding]:
