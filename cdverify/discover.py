@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
@@ -65,7 +66,7 @@ class _ScopeRules:
     skip_files: tuple[str, ...]
     scope_dirs: tuple[tuple[Scope, frozenset[str]], ...]
     scope_files: tuple[tuple[Scope, tuple[str, ...]], ...]
-    frontend_packages: frozenset[str]
+    package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
     extensions: dict[str, Language]
 
 
@@ -82,7 +83,11 @@ def _scope_rules() -> _ScopeRules:
             for scope in _SCOPE_ORDER
         ),
         scope_files=tuple((scope, tuple(data["scopes"][scope.value]["files"])) for scope in _SCOPE_ORDER),
-        frontend_packages=frozenset(data["scopes"]["frontend"]["packages"]),
+        package_scopes=tuple(
+            (scope, frozenset(data["scopes"][scope.value]["packages"]))
+            for scope in _SCOPE_ORDER
+            if data["scopes"][scope.value].get("packages")
+        ),
         extensions=extensions,
     )
 
@@ -95,14 +100,16 @@ def language_of(path: str) -> Language | None:
     return _scope_rules().extensions.get(suffix)
 
 
-def classify_scope(path: str, frontend_dirs: frozenset[str] = frozenset()) -> Scope:
-    """Scope of a project-relative POSIX path from the shipped rules (user overrides are applied later)."""
+def classify_scope(path: str, package_dirs: Mapping[str, Scope] | None = None) -> Scope:
+    """Scope of a project-relative POSIX path from the shipped rules (user overrides are applied later).
+    `package_dirs` maps sub-package folders to the scope their package.json gives them."""
     rules = _scope_rules()
     parts = path.split("/")
     dirs = [d.lower() for d in parts[:-1]]
     name = parts[-1]
-    if any(path.startswith(prefix + "/") for prefix in frontend_dirs):
-        return Scope.FRONTEND
+    for prefix, scope in (package_dirs or {}).items():
+        if path.startswith(prefix + "/"):
+            return scope
     for (scope, names), (_, patterns) in zip(rules.scope_dirs, rules.scope_files, strict=True):
         if any(d in names for d in dirs) or any(fnmatch(name, pattern) for pattern in patterns):
             return scope
@@ -113,18 +120,21 @@ def _finding(rule: str, path: str, message: str, hint: str) -> Finding:
     return make_finding(rule, Location(path), message, evidence=path, hint=hint)
 
 
-def _is_frontend_package(package_json: Path, frontend_packages: frozenset[str]) -> bool:
+def _package_scope(
+    package_json: Path, package_scopes: tuple[tuple[Scope, frozenset[str]], ...]
+) -> Scope | None:
+    """The scope a sub-package's dependencies give it (a React app is front-end, a CDK app deployment)."""
     try:
         data = json.loads(package_json.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     if not isinstance(data, dict):
-        return False
+        return None
+    deps: set[str] = set()
     for key in ("dependencies", "devDependencies", "peerDependencies"):
-        deps = data.get(key)
-        if isinstance(deps, dict) and frontend_packages.intersection(deps):
-            return True
-    return False
+        if isinstance(data.get(key), dict):
+            deps.update(data[key])
+    return next((scope for scope, packages in package_scopes if packages & deps), None)
 
 
 def discover(root: Path, config: Config) -> Project:
@@ -135,7 +145,7 @@ def discover(root: Path, config: Config) -> Project:
     files: list[SourceFile] = []
     exclude = PathSpec.from_lines("gitignore", config.exclude) if config.exclude else None
     overrides = [(PathSpec.from_lines("gitignore", [glob]), scope) for glob, scope in config.scope_overrides]
-    frontend_dirs: set[str] = set()
+    package_dirs: dict[str, Scope] = {}
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
 
@@ -170,12 +180,10 @@ def discover(root: Path, config: Config) -> Project:
                 ignore_specs.append((rel_dir, GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
-        if (
-            rel_dir
-            and "package.json" in names
-            and _is_frontend_package(directory / "package.json", rules.frontend_packages)
-        ):
-            frontend_dirs.add(rel_dir)
+        if rel_dir and "package.json" in names:
+            package_scope = _package_scope(directory / "package.json", rules.package_scopes)
+            if package_scope is not None:
+                package_dirs[rel_dir] = package_scope
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             if entry.is_symlink():
@@ -198,7 +206,7 @@ def discover(root: Path, config: Config) -> Project:
             except OSError:
                 continue
             language = language_of(rel)
-            scope = classify_scope(rel, frozenset(frontend_dirs))
+            scope = classify_scope(rel, package_dirs)
             for spec, override in overrides:
                 if spec.match_file(rel):
                     scope = override

@@ -240,6 +240,10 @@ def _build_report(
     config = config or load_config(root, **overrides)
     analysis = analyse(root, config, use_cache, jobs)
     raw = [*analysis.findings, *architecture_findings(analysis, config)]
+    if constraints is not None:
+        # `check` judges only what was asked: findings of constraints not requested are left out.
+        asked = {"project", *constraints.active()}
+        raw = [finding for finding in raw if finding.constraint in asked]
     kept, suppressed = apply_ignores(raw, config)
     kept.sort(key=Finding.sort_key)
     verdicts = _verdicts(constraints, kept) if constraints is not None else {}
@@ -308,7 +312,9 @@ def detected_frameworks(analysis: Analysis) -> list[str]:
         name = architecture.framework_of(edge.fact.specifier, family)
         if name is not None:
             counts[name] += 1
-    return sorted(counts, key=lambda n: (-counts[n], n))
+    implied = architecture.implied_frameworks()
+    shown = [name for name in counts if not (implied.get(name, set()) & counts.keys())]
+    return sorted(shown, key=lambda n: (-counts[n], n))
 
 
 def _scope_of(analysis: Analysis, path: str) -> Scope | None:

@@ -151,9 +151,30 @@ def test_arch006_layer_cycle_and_arch007_file_cycle(make_project: Make) -> None:
     found = rules_of(root)
     assert ("ARCH001", "app/repositories/users.py", 2) in found
     assert ("ARCH006", "app/repositories/users.py", 2) in found
-    assert ("ARCH007", "app/repositories/users.py", 0) in found
-    cycle = next(f for f in inspect(root).findings if f.rule == "ARCH006")
+    assert ("ARCH007", "app/repositories/users.py", 2) in found
+    findings = inspect(root).findings
+    cycle = next(f for f in findings if f.rule == "ARCH006")
     assert cycle.data["cycle"] == ["repositories", "services"]
+    file_cycle = next(f for f in findings if f.rule == "ARCH007")
+    assert (
+        file_cycle.evidence
+        == "app/repositories/users.py:2 → app/services/users.py:1 → app/repositories/users.py"
+    )
+
+
+def test_arch007_prints_a_real_cycle_not_the_sorted_group(make_project: Make) -> None:
+    # a.py → c.py → b.py → a.py: sorted order (a, b, c) would invent a.py → b.py and b.py → c.py
+    root = make_project(
+        {
+            "app/a.py": "import os\nfrom app.c import x\n",
+            "app/b.py": "from app.a import y\n",
+            "app/c.py": "from app.b import z\n",
+        }
+    )
+    (finding,) = [f for f in inspect(root).findings if f.rule == "ARCH007"]
+    assert (finding.location.path, finding.location.line) == ("app/a.py", 2)
+    assert finding.evidence == "app/a.py:2 → app/c.py:1 → app/b.py:1 → app/a.py"
+    assert finding.data["cycle"] == ["app/a.py", "app/c.py", "app/b.py"]
 
 
 def test_type_only_imports_make_no_cycle(make_project: Make) -> None:

@@ -152,3 +152,27 @@ def test_whole_process_entry_point(make_project: Make) -> None:
     )
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["verdicts"]["architecture"]["errors"] == 1
+
+
+def test_check_reports_only_requested_constraints(make_project: Make) -> None:
+    root = make_project(BYPASS)
+    code, out = run("check", str(root), "-c", "flask", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["summary"]["error"] == 0
+    assert all(f["constraint"] == "project" for f in data["findings"])
+    # inspect still shows everything it detects
+    assert json.loads(run("inspect", str(root), "--format", "json")[1])["summary"]["error"] == 1
+
+
+def test_frameworks_built_on_another_are_not_listed_twice(make_project: Make) -> None:
+    root = make_project(
+        {
+            "app/main.py": "from fastapi import FastAPI\nfrom starlette.middleware.cors import CORSMiddleware\n",
+            "app/web.py": "from flask import Flask\nfrom werkzeug.exceptions import NotFound\n",
+        }
+    )
+    assert json.loads(run("inspect", str(root), "--format", "json")[1])["framework"]["detected"] == [
+        "fastapi",
+        "flask",
+    ]

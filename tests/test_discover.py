@@ -131,3 +131,20 @@ def test_unreadable_folder_is_a_finding(make_project: Make, monkeypatch: pytest.
         ("DISC005", "locked")
     ]
     assert "app/x.py" in report.analysis.project.paths
+
+
+def test_infrastructure_as_code_package_is_not_application(make_project: Make) -> None:
+    root = make_project(
+        {
+            "infra/package.json": '{"name": "deploy", "dependencies": {"aws-cdk-lib": "^2"}}',
+            "infra/lib/stack.ts": "",
+            "src/services/a.ts": "",
+            "jest.preset.js": "",
+        }
+    )
+    scopes = {f.path: f.scope for f in discover(root, build_config()).sources}
+    assert scopes == {
+        "infra/lib/stack.ts": Scope.CONFIG,
+        "src/services/a.ts": Scope.APPLICATION,
+        "jest.preset.js": Scope.CONFIG,
+    }

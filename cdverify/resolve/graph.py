@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from cdverify.model import ImportFact, Resolution, TargetKind
@@ -107,3 +108,37 @@ class ImportGraph:
             if len(component) > 1 or any(graph.has_edge(n, n) for n in component)
         ]
         return sorted(components)
+
+    def cycle_through(
+        self, start: str, members: Iterable[str], keep: Callable[[ImportEdge], bool] = lambda e: True
+    ) -> list[ImportEdge]:
+        """One shortest real cycle from `start` back to itself inside `members`, as the import edges
+        that make it (the first import statement of each step)."""
+        import networkx as nx
+
+        allowed = set(members)
+        graph = nx.DiGraph()
+        first: dict[tuple[str, str], ImportEdge] = {}
+        for edge in self.internal_edges():
+            target = edge.target
+            if target is None or edge.source not in allowed or target not in allowed or not keep(edge):
+                continue
+            pair = (edge.source, target)
+            current = first.get(pair)
+            if current is None or (edge.fact.line, edge.fact.col) < (current.fact.line, current.fact.col):
+                first[pair] = edge
+            graph.add_edge(*pair)
+        if (start, start) in first:
+            return [first[(start, start)]]
+        best: list[str] | None = None
+        for successor in sorted(graph.successors(start)) if start in graph else []:
+            try:
+                path = nx.shortest_path(graph, successor, start)
+            except nx.NetworkXNoPath:
+                continue
+            if best is None or len(path) < len(best):
+                best = path
+        if best is None:
+            return []
+        nodes = [start, *best]
+        return [first[(a, b)] for a, b in pairwise(nodes)]

@@ -94,6 +94,15 @@ def framework_packages(family: str) -> tuple[tuple[str, str], ...]:
     return tuple((pattern, name) for name, entry in data.items() for pattern in entry["packages"])
 
 
+@cache
+def implied_frameworks() -> dict[str, set[str]]:
+    """Framework → the frameworks built on it (`starlette` → {`fastapi`}), from rules/frameworks.toml."""
+    data = load_rules("frameworks")
+    return {
+        name: set(entry.get("implied_by", [])) for family in data.values() for name, entry in family.items()
+    }
+
+
 def framework_of(specifier: str, family: str) -> str | None:
     """The web framework an external import belongs to, if any."""
     for pattern, name in framework_packages(family):
@@ -248,7 +257,8 @@ def check_layout(assignment: LayerAssignment, config: Config) -> list[Finding]:
     for name in config.required_layers:
         spec = config.layer(name)
         if not assignment.locations.get(name):
-            examples = ", ".join(f"{d}/" for d in sorted(spec.directories)[:4])
+            others = sorted(d for d in spec.directories if d != name)[:3]
+            examples = ", ".join(f"{d}/" for d in [name, *others])
             findings.append(
                 make_finding(
                     "ARCH004",
@@ -315,16 +325,23 @@ def check_cycles(
         finding.data["cycle"] = layers
         findings.append(finding)
     app = set(application)
-    for files in graph.cycles(keep=lambda e: e.runtime and e.source in app and (e.target or "") in app):
-        loop = " → ".join([*files, files[0]])
+
+    def runtime_app(edge: ImportEdge) -> bool:
+        return edge.runtime and edge.source in app and (edge.target or "") in app
+
+    for files in graph.cycles(keep=runtime_app):
+        path = graph.cycle_through(files[0], files, runtime_app)
+        if not path:
+            continue
+        steps = " → ".join(f"{e.source}:{e.fact.line}" for e in path) + f" → {path[0].source}"
         findings.append(
             make_finding(
                 "ARCH007",
-                Location(files[0]),
-                f"import cycle between {len(files)} files" if len(files) > 1 else "file imports itself",
-                evidence=loop,
-                hint="move the shared code into a module both can import, or import lazily",
-                data={"cycle": files},
+                Location(path[0].source, path[0].fact.line, path[0].fact.col),
+                f"import cycle through {len(path)} file(s); {len(files)} files import each other in all",
+                evidence=steps,
+                hint="move the code both sides need into a module that imports neither, or pass it in",
+                data={"cycle": [e.source for e in path], "files": files},
             )
         )
     return findings
