@@ -50,6 +50,7 @@ class Config:
     layers: tuple[LayerSpec, ...] = ()  # in order, highest first
     required_layers: tuple[str, ...] = ()
     bypass: tuple[tuple[str, str], ...] = ()
+    abstraction_dirs: frozenset[str] = frozenset()  # no layer by file name inside these folders
     scope_overrides: tuple[tuple[str, Scope], ...] = ()  # (glob, scope); later entries win
     exclude: tuple[str, ...] = ()
     ignores: tuple[Ignore, ...] = ()
@@ -238,6 +239,7 @@ def build_config(
         layers=tuple(layers),
         required_layers=tuple(required),
         bypass=tuple((item["from"], item["to"]) for item in data.get("bypass", [])),
+        abstraction_dirs=frozenset(normalise_dir_name(d) for d in data.get("abstraction_directories", [])),
         scope_overrides=tuple(scope_overrides),
         exclude=tuple(_str_list(raw.get("exclude"), "exclude", problems) + list(exclude or [])),
         ignores=tuple(ignores),

@@ -79,6 +79,8 @@ def assign_layers(sources: Iterable[SourceFile], config: Config) -> LayerAssignm
                 locations[match].add("/".join(parts[: depth + 1]))
                 break
         else:
+            if any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1]):
+                continue
             by_suffix = _suffix_layer(parts[-1], config.layers)
             if by_suffix is not None:
                 files[path] = by_suffix
