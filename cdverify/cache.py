@@ -33,8 +33,9 @@ def _code_fingerprint() -> str:
     from cdverify import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for query in sorted(data_dir("grammars").rglob("*.scm")):
-        digest.update(query.read_bytes())
+    parser_code = sorted((Path(__file__).parent / "parse").glob("*.py"))
+    for source in [*sorted(data_dir("grammars").rglob("*.scm")), *parser_code]:
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

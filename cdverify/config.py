@@ -232,6 +232,7 @@ def build_config(
         problems.append("max_file_bytes must be a positive integer")
         max_bytes = 1_048_576
 
+    excluded = _str_list(raw.get("exclude"), "exclude", problems) + list(exclude or [])
     if problems:
         raise ConfigError([f"{source}: {p}" if source else p for p in problems])
     return Config(
@@ -241,7 +242,7 @@ def build_config(
         bypass=tuple((item["from"], item["to"]) for item in data.get("bypass", [])),
         abstraction_dirs=frozenset(normalise_dir_name(d) for d in data.get("abstraction_directories", [])),
         scope_overrides=tuple(scope_overrides),
-        exclude=tuple(_str_list(raw.get("exclude"), "exclude", problems) + list(exclude or [])),
+        exclude=tuple(excluded),
         ignores=tuple(ignores),
         max_file_bytes=max_bytes,
         constraints=str(raw["constraints"]) if raw.get("constraints") else None,

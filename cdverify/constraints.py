@@ -69,7 +69,7 @@ def _axis_of(token: str) -> tuple[str, str] | None:
 
 def parse_constraints(text: str) -> Constraints:
     """Parse `flask+clean_architecture` or a paper task name. Raises ConfigError on unknown words."""
-    raw = text.strip().lower()
+    raw = _ALIASES.get(text.strip().lower(), text.strip().lower())
     if not raw:
         raise ConfigError(["empty constraint specification"])
     separators = "+," if ("+" in raw or "," in raw) else "-"

@@ -191,7 +191,9 @@ def architecture_findings(analysis: Analysis, config: Config) -> list[Finding]:
     ]
 
 
-def apply_ignores(findings: list[Finding], config: Config) -> tuple[list[Finding], list[Finding]]:
+def apply_ignores(
+    findings: list[Finding], config: Config, root: Path | None = None
+) -> tuple[list[Finding], list[Finding]]:
     """Split findings into kept and suppressed; every ignore that matched nothing is itself reported."""
     kept: list[Finding] = []
     suppressed: list[Finding] = []
@@ -214,12 +216,15 @@ def apply_ignores(findings: list[Finding], config: Config) -> tuple[list[Finding
         else:
             used[hit] = True
             suppressed.append(finding)
+    where = config.source or "."
+    if root is not None and config.source and Path(config.source).resolve().is_relative_to(root):
+        where = Path(config.source).resolve().relative_to(root).as_posix()
     for ignore, was_used in zip(config.ignores, used, strict=True):
         if not was_used:
             kept.append(
                 make_finding(
                     "CFG001",
-                    Location(config.source or "."),
+                    Location(where),
                     f"ignore for {ignore.rule} on {ignore.path!r} matches no finding",
                     evidence=f"{ignore.rule} {ignore.path} ({ignore.reason})",
                     hint="delete the stale ignore so that it cannot hide a new violation",
@@ -240,11 +245,12 @@ def _build_report(
     config = config or load_config(root, **overrides)
     analysis = analyse(root, config, use_cache, jobs)
     raw = [*analysis.findings, *architecture_findings(analysis, config)]
+    kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:
         # `check` judges only what was asked: findings of constraints not requested are left out.
         asked = {"project", *constraints.active()}
-        raw = [finding for finding in raw if finding.constraint in asked]
-    kept, suppressed = apply_ignores(raw, config)
+        kept = [finding for finding in kept if finding.constraint in asked]
+        suppressed = [finding for finding in suppressed if finding.constraint in asked]
     kept.sort(key=Finding.sort_key)
     verdicts = _verdicts(constraints, kept) if constraints is not None else {}
     return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)

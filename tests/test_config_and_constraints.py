@@ -32,6 +32,7 @@ APP: dict[str, str | bytes] = {
         ),
         ("FastAPI+PostgreSQL+SQLAlchemy", Constraints("fastapi", None, "postgres", "sqlalchemy", "python")),
         ("clean_architecture", Constraints(architecture="clean_architecture")),
+        ("clean-architecture", Constraints(architecture="clean_architecture")),
     ],
 )
 def test_constraint_spellings(text: str, expected: Constraints) -> None:

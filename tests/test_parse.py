@@ -122,3 +122,8 @@ def test_non_utf8_bytes_are_reported_and_still_parsed() -> None:
     parsed = parse_source("x.py", Language.PYTHON, b"# caf\xe9\nimport os\n")
     assert parsed.decoding_issue is not None
     assert [f.specifier for f in parsed.imports] == ["os"]
+
+
+def test_not_type_checking_is_a_runtime_import() -> None:
+    src = "from typing import TYPE_CHECKING\nif not TYPE_CHECKING:\n    import real\n"
+    assert facts(Language.PYTHON, src)[1] == ("real", ImportKind.STATIC, 3)

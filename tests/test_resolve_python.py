@@ -87,3 +87,16 @@ def test_stub_files_resolve() -> None:
     resolver = PythonResolver(["pkg/__init__.pyi", "pkg/mod.pyi"])
     fact = ImportFact("pkg.mod", ImportKind.STATIC, 1, 1, "")
     assert resolver.resolve("x.py", fact)[0].target == "pkg/mod.pyi"
+
+
+def test_project_folder_named_like_the_standard_library() -> None:
+    resolver = PythonResolver(["app/__init__.py", "app/http/users.py", "http/handlers.py", "main.py"])
+    local = resolver.resolve("main.py", ImportFact("http.handlers", ImportKind.STATIC, 1, 1, ""))
+    stdlib = resolver.resolve("main.py", ImportFact("http.client", ImportKind.STATIC, 1, 1, ""))
+    assert [r.target for r in local] == ["http/handlers.py"]
+    assert [r.kind for r in stdlib] == [TargetKind.STDLIB]
+
+
+def test_namespace_package_keeps_the_submodules_it_has() -> None:
+    fact = ImportFact("shop.services", ImportKind.STATIC, 1, 1, "", ("orders", "Missing"))
+    assert [r.target for r in PythonResolver(FILES).resolve("src/shop/main.py", fact)] == ["src/shop/services/orders.py"]

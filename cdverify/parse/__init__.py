@@ -97,7 +97,7 @@ def file_findings(facts: FileFacts) -> list[Finding]:
                 Location(facts.path, first.line, first.col),
                 f"syntax error: {first.message}"
                 + (f" (and {more} more)" if more else "")
-                + "; imports read up to here are still checked",
+                + "; the imports tree-sitter could still read are checked",
                 evidence=first.message,
                 hint="fix the syntax so that every import can be read",
             )

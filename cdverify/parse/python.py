@@ -16,7 +16,8 @@ def _type_checking_guarded(node: Node) -> bool:
     while parent is not None:
         if parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
             condition = parent.child_by_field_name("condition")
-            if condition is not None and text(condition).replace(" ", "").endswith("TYPE_CHECKING"):
+            name = text(condition).replace(" ", "") if condition is not None else ""
+            if name == "TYPE_CHECKING" or name.endswith(".TYPE_CHECKING"):
                 return True
         child, parent = parent, parent.parent
     return False

@@ -108,7 +108,7 @@ class PythonResolver:
                 module_used = True
         if not names or module_used:
             if path is None:
-                return [] if targets else None  # a namespace package has no attributes of its own
+                return targets or None  # a namespace package has no attributes of its own
             targets.insert(0, path)
         return list(dict.fromkeys(targets))
 
@@ -120,6 +120,12 @@ class PythonResolver:
             return self._resolve_relative(importer, spec, names)
         first = spec.split(".", 1)[0]
         if first in _STDLIB:
+            # A project folder may share a standard-library name (`http/`): only a local module that
+            # matches the whole dotted path shadows the standard library.
+            for root in self._roots_for(importer):
+                local = self._resolve_in(root, spec, names) if "." in spec else None
+                if local:
+                    return [Resolution(TargetKind.INTERNAL, target=t, via="source-root") for t in local]
             return [Resolution(TargetKind.STDLIB, package=first, via="stdlib")]
         looks_internal = False
         for root in self._roots_for(importer):
