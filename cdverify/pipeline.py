@@ -176,7 +176,7 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
     graph, resolve_findings = build_graph(project, facts)
-    layers = architecture.assign_layers(project.sources, config)
+    layers = architecture.assign_layers(project.sources, config, architecture.package_roots(project.paths))
     findings = (*project.findings, *parse_findings, *resolve_findings)
     return Analysis(project, facts, graph, layers, findings)
 

@@ -52,9 +52,24 @@ def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
     return None
 
 
-def assign_layers(sources: Iterable[SourceFile], config: Config) -> LayerAssignment:
+_PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+def package_roots(paths: Iterable[str]) -> frozenset[str]:
+    """Folders below the project root that hold their own package manifest (monorepo members)."""
+    return frozenset(
+        path.rsplit("/", 1)[0]
+        for path in paths
+        if "/" in path and path.rsplit("/", 1)[1] in _PACKAGE_MANIFESTS
+    )
+
+
+def assign_layers(
+    sources: Iterable[SourceFile], config: Config, packages: frozenset[str] = frozenset()
+) -> LayerAssignment:
     """Layer of every application source file: user globs first, then the deepest layer folder on the
-    path, then the file name."""
+    path, then the file name. In a monorepo only folders inside a member package count, so a package
+    folder named `api/` or `domain/` is not itself a layer."""
     globs = [
         (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
     ]
@@ -71,7 +86,10 @@ def assign_layers(sources: Iterable[SourceFile], config: Config) -> LayerAssignm
             files[path] = layer
             locations[layer].add("/".join(parts[:-1]) or ".")
             continue
-        for depth in range(len(parts) - 2, -1, -1):
+        lowest = max(
+            (i + 1 for i in range(len(parts) - 1) if "/".join(parts[: i + 1]) in packages), default=0
+        )
+        for depth in range(len(parts) - 2, lowest - 1, -1):
             name = normalise_dir_name(parts[depth])
             match = next((spec.name for spec in config.layers if name in spec.directories), None)
             if match is not None:

@@ -1,0 +1,4 @@
+module.exports = {
+  ...require('./user.repository'),
+  ...require('./article.repository'),
+};

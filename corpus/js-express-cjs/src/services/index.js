@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('./password.service'),
+  ...require('./user.service'),
+  ...require('./article.service'),
+};

@@ -1,0 +1,1 @@
+"""Conduit-style blogging API: Flask + SQLAlchemy, organised in clean-architecture layers."""

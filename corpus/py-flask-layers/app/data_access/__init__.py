@@ -1,0 +1,1 @@
+"""Data access: repositories over the SQLAlchemy session."""

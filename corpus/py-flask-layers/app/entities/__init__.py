@@ -1,0 +1,1 @@
+"""Entities: the SQLAlchemy-mapped domain objects."""

@@ -1,0 +1,1 @@
+"""Request parsing and response shapes (plain dicts, no extra dependency)."""

@@ -1,0 +1,1 @@
+"""Use cases: application services, independent of the web framework."""

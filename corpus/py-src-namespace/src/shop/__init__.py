@@ -1,0 +1,3 @@
+"""Order-taking API."""
+
+__version__ = "0.3.0"

@@ -1,0 +1,4 @@
+export const config = {
+  port: Number(process.env.PORT ?? 3000),
+  databaseFile: process.env.DATABASE_FILE ?? 'acme.sqlite',
+};
