@@ -222,6 +222,12 @@ def test_layer_synonyms_and_deepest_folder_wins(make_project: Make) -> None:
 
 
 def test_abstractions_folder_is_not_layered_by_file_name(make_project: Make) -> None:
-    root = make_project({**PY_CLEAN, "app/interfaces/repository.py": "class IRepository: ...\n", "app/models/base.py": "from app.interfaces.repository import IRepository\n"})
+    root = make_project(
+        {
+            **PY_CLEAN,
+            "app/interfaces/repository.py": "class IRepository: ...\n",
+            "app/models/base.py": "from app.interfaces.repository import IRepository\n",
+        }
+    )
     assert "app/interfaces/repository.py" not in inspect(root).analysis.layers.files
     assert rules_of(root) == []

@@ -99,4 +99,6 @@ def test_project_folder_named_like_the_standard_library() -> None:
 
 def test_namespace_package_keeps_the_submodules_it_has() -> None:
     fact = ImportFact("shop.services", ImportKind.STATIC, 1, 1, "", ("orders", "Missing"))
-    assert [r.target for r in PythonResolver(FILES).resolve("src/shop/main.py", fact)] == ["src/shop/services/orders.py"]
+    assert [r.target for r in PythonResolver(FILES).resolve("src/shop/main.py", fact)] == [
+        "src/shop/services/orders.py"
+    ]
