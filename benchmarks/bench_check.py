@@ -393,7 +393,7 @@ class Tools:
         path = self.peer_bin / exe
         if path.exists():
             return str(path), None
-        return str(path), f"n/a: {exe} not installed (run with --setup)"
+        return str(path), f"n/a: {exe} not in {self.peer_bin} (run with --setup)"
 
     def npm_peer(self, exe: str) -> tuple[str, str | None]:
         path = self.npm_bin / exe
@@ -450,8 +450,11 @@ def tool_versions(t: Tools) -> list[str]:
         node_v = subprocess.run([t.node, "--version"], capture_output=True, text=True, check=False)
         out.append(f"node {node_v.stdout.strip()}")
     if t.cdverify:
-        proc = subprocess.run([t.cdverify, "--version"], capture_output=True, text=True, check=False)
-        text = (proc.stdout or proc.stderr).strip().splitlines()
+        try:
+            proc = subprocess.run([t.cdverify, "--version"], capture_output=True, text=True, check=False)
+            text = (proc.stdout or proc.stderr).strip().splitlines()
+        except OSError as exc:
+            text = [f"cdverify: {exc}"]
         out.append(f"{text[-1] if text else 'cdverify ?'} ({t.cdverify})")
     if t.peer_python.exists():
         proc = subprocess.run(

@@ -102,3 +102,9 @@ def test_namespace_package_keeps_the_submodules_it_has() -> None:
     assert [r.target for r in PythonResolver(FILES).resolve("src/shop/main.py", fact)] == [
         "src/shop/services/orders.py"
     ]
+
+
+def test_package_wins_over_module_of_the_same_name() -> None:
+    resolver = PythonResolver(["app.py", "app/__init__.py", "app/routes.py"])
+    fact = ImportFact("app", ImportKind.STATIC, 1, 1, "", ("create_app",))
+    assert [r.target for r in resolver.resolve("app.py", fact)] == ["app/__init__.py"]

@@ -88,7 +88,8 @@ class PythonResolver:
         """File of module `dotted` under folder `base`: (path, exists). A namespace package exists
         but has no file (None, True)."""
         rel = _join(base, dotted.replace(".", "/")) if dotted else base
-        for candidate in (f"{rel}.py", f"{rel}.pyi", _join(rel, "__init__.py"), _join(rel, "__init__.pyi")):
+        # A regular package wins over a module of the same name (`app/` beside `app.py`), as in CPython.
+        for candidate in (_join(rel, "__init__.py"), _join(rel, "__init__.pyi"), f"{rel}.py", f"{rel}.pyi"):
             if candidate in self._files:
                 return candidate, True
         return None, rel in self._dirs
