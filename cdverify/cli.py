@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -48,9 +50,33 @@ def _project_options(func: F) -> F:
             "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per core)."
         ),
     ]
+
+    @functools.wraps(func)
+    def collect(**kwargs: Any) -> Any:
+        shared = {name: kwargs.pop(name) for name in ProjectArgs.__dataclass_fields__}
+        return func(ProjectArgs(**shared), **kwargs)
+
+    wrapped: Any = collect
     for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+        wrapped = decorator(wrapped)
+    return cast(F, wrapped)
+
+
+@dataclass(frozen=True)
+class ProjectArgs:
+    """The options every project command takes, as given on the command line."""
+
+    path: Path
+    config_file: Path | None
+    preset: str | None
+    layers: tuple[str, ...]
+    exclude: tuple[str, ...]
+    require_layers: str | None
+    no_cache: bool
+    jobs: int | None
+
+    def config(self) -> Config:
+        return _load(self.path, self.config_file, self.preset, self.layers, self.exclude, self.require_layers)
 
 
 def _load(
@@ -134,14 +160,7 @@ def cli() -> None:
 @_OUTPUT
 @_SEVERITY
 def inspect(
-    path: Path,
-    config_file: Path | None,
-    preset: str | None,
-    layers: tuple[str, ...],
-    exclude: tuple[str, ...],
-    require_layers: str | None,
-    no_cache: bool,
-    jobs: int | None,
+    project: ProjectArgs,
     fmt: str,
     output: Path | None,
     min_severity: str,
@@ -151,8 +170,8 @@ def inspect(
     from cdverify.report.text import report_to_text
 
     def action() -> int:
-        config = _load(path, config_file, preset, layers, exclude, require_layers)
-        report = run_inspect(path, config, use_cache=not no_cache, jobs=jobs)
+        config = project.config()
+        report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
         if fmt == "json":
             _emit(json.dumps(report.to_json(), indent=2), output)
         else:
@@ -185,14 +204,7 @@ def inspect(
 @_OUTPUT
 @_SEVERITY
 def check(
-    path: Path,
-    config_file: Path | None,
-    preset: str | None,
-    layers: tuple[str, ...],
-    exclude: tuple[str, ...],
-    require_layers: str | None,
-    no_cache: bool,
-    jobs: int | None,
+    project: ProjectArgs,
     spec: str | None,
     task: str | None,
     framework: str | None,
@@ -209,7 +221,7 @@ def check(
     from cdverify.report.text import report_to_text
 
     def action() -> int:
-        config = _load(path, config_file, preset, layers, exclude, require_layers)
+        config = project.config()
         if spec and task:
             raise ConfigError(["give --constraints or --task, not both"])
         text = spec or task or config.constraints
@@ -222,7 +234,7 @@ def check(
                     '--architecture clean_architecture, or `constraints = "…"` in cdverify.toml'
                 ]
             )
-        report = verify(path, constraints, config, use_cache=not no_cache, jobs=jobs)
+        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
         for verdict in report.verdicts.values():
             if verdict.status == "not_checked":
                 click.echo(
@@ -251,14 +263,7 @@ def check(
 )
 @_OUTPUT
 def graph(
-    path: Path,
-    config_file: Path | None,
-    preset: str | None,
-    layers: tuple[str, ...],
-    exclude: tuple[str, ...],
-    require_layers: str | None,
-    no_cache: bool,
-    jobs: int | None,
+    project: ProjectArgs,
     fmt: str,
     level: str,
     include_all: bool,
@@ -269,8 +274,7 @@ def graph(
     from cdverify.report.graph import render_graph
 
     def action() -> int:
-        config = _load(path, config_file, preset, layers, exclude, require_layers)
-        analysis = analyse(path, config, use_cache=not no_cache, jobs=jobs)
+        analysis = analyse(project.path, project.config(), use_cache=not project.no_cache, jobs=project.jobs)
         _emit(render_graph(analysis, fmt, level, include_all), output)
         return 0
 

@@ -312,7 +312,7 @@ def detected_frameworks(analysis: Analysis) -> list[str]:
         if edge.resolution.kind is not TargetKind.EXTERNAL:
             continue
         source = analysis.facts[edge.source]
-        if _scope_of(analysis, edge.source) is not Scope.APPLICATION:
+        if analysis.project.scope_of(edge.source) is not Scope.APPLICATION:
             continue
         family = "python" if source.language is Language.PYTHON else "node"
         name = architecture.framework_of(edge.fact.specifier, family)
@@ -321,7 +321,3 @@ def detected_frameworks(analysis: Analysis) -> list[str]:
     implied = architecture.implied_frameworks()
     shown = [name for name in counts if not (implied.get(name, set()) & counts.keys())]
     return sorted(shown, key=lambda n: (-counts[n], n))
-
-
-def _scope_of(analysis: Analysis, path: str) -> Scope | None:
-    return analysis.project.scope_of(path)
