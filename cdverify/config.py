@@ -56,6 +56,7 @@ class Config:
     ignores: tuple[Ignore, ...] = ()
     max_file_bytes: int = 1_048_576
     constraints: str | None = None  # the project's own constraint spec, used when none is given
+    port: int | None = None  # the port the server must listen on (default: 8080 Python, 3000 Node)
     source: str | None = None  # the file the configuration came from
 
     def layer(self, name: str) -> LayerSpec:
@@ -137,6 +138,7 @@ def build_config(
         "exclude",
         "ignore",
         "max_file_bytes",
+        "port",
     }
     for key in sorted(set(raw) - known):
         problems.append(f"unknown configuration key {key!r} (known: {', '.join(sorted(known))})")
@@ -232,6 +234,11 @@ def build_config(
         problems.append("max_file_bytes must be a positive integer")
         max_bytes = 1_048_576
 
+    port = raw.get("port")
+    if port is not None and (not isinstance(port, int) or not 0 < port < 65536):
+        problems.append("port must be an integer between 1 and 65535")
+        port = None
+
     excluded = _str_list(raw.get("exclude"), "exclude", problems) + list(exclude or [])
     if problems:
         raise ConfigError([f"{source}: {p}" if source else p for p in problems])
@@ -246,6 +253,7 @@ def build_config(
         ignores=tuple(ignores),
         max_file_bytes=max_bytes,
         constraints=str(raw["constraints"]) if raw.get("constraints") else None,
+        port=port,
         source=source,
     )
 

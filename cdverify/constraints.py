@@ -39,9 +39,10 @@ class Constraints:
     database: str | None = None
     orm: str | None = None
     language: str | None = None  # "python" or "node", implied by the framework
+    task: str | None = None  # "paper": the task files of the paper's prompt (run.sh, manifest, /api, port)
 
     @property
-    def level(self) -> int:
+    def level(self) -> int:  # the task files are not a level constraint
         """The paper's L0-L3: the number of active non-framework constraints."""
         return sum(value is not None for value in (self.architecture, self.database, self.orm))
 
@@ -61,6 +62,8 @@ def _axis_of(token: str) -> tuple[str, str] | None:
     token = _ALIASES.get(token, token)
     if token in PYTHON_FRAMEWORKS or token in NODE_FRAMEWORKS:
         return "framework", token
+    if token in ("task", "task_files", "paper"):
+        return "task", "paper"
     for axis, values in (("architecture", ARCHITECTURES), ("database", DATABASES), ("orm", ORMS)):
         if token in values:
             return axis, token
@@ -73,10 +76,12 @@ def parse_constraints(text: str) -> Constraints:
     if not raw:
         raise ConfigError(["empty constraint specification"])
     separators = "+," if ("+" in raw or "," in raw) else "-"
+    values: dict[str, str] = {}
+    if separators == "-" and (raw.startswith(("python-", "node-")) or "-openapi" in raw):
+        values["task"] = "paper"  # a paper task name brings the paper's task-file requirements
     tokens = [raw]
     for sep in separators:
         tokens = [part for token in tokens for part in token.split(sep)]
-    values: dict[str, str] = {}
     problems = []
     for token in (t.strip() for t in tokens):
         if not token or token in _IGNORED_TASK_WORDS:

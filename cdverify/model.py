@@ -89,6 +89,69 @@ class SyntaxIssue:
     message: str
 
 
+HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
+
+
+@dataclass(frozen=True)
+class Value:
+    """What an expression may evaluate to, as far as the syntax tree shows without running anything.
+
+    `os.environ.get("DATABASE_URL", "sqlite:///app.db")` is `strings=("sqlite:///app.db",)` with
+    `env=("DATABASE_URL",)`; `settings.DATABASE_URL` is `names=("DATABASE_URL",)`; both branches of
+    `a or b` and `c ? x : y` are kept. Computed parts of f-strings and template literals are `HOLE`.
+    """
+
+    strings: tuple[str, ...] = ()
+    numbers: tuple[int, ...] = ()
+    env: tuple[str, ...] = ()  # environment variables read
+    names: tuple[str, ...] = ()  # variables or attributes referenced (last component), for lookup
+    calls: tuple[str, ...] = ()  # qualified callees when the value is (or contains) a call result
+    rewrites: tuple[tuple[str, str], ...] = ()  # `.replace(old, new)` applied to the value
+    text: str = ""  # the expression as written, shortened
+
+    @property
+    def empty(self) -> bool:
+        return not (self.strings or self.numbers or self.env or self.names or self.calls)
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call whose callee is traced to an import (`sqlalchemy.create_engine`) or to the result of such
+    a call (`flask.Flask().route`, `express().listen`). JS object-literal arguments are flattened into
+    `kwargs` with dotted keys (`{dialect: "sqlite"}` → `dialect`), like Python keyword arguments."""
+
+    callee: str
+    line: int
+    col: int
+    text: str
+    args: tuple[Value, ...] = ()
+    kwargs: tuple[tuple[str, Value], ...] = ()
+    new: bool = False  # `new X(...)`
+    guard: Value | None = None  # the condition of the nearest enclosing `if` / ternary, if any
+
+    def kwarg(self, *keys: str) -> Value | None:
+        for key, value in self.kwargs:
+            if key in keys:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A value bound to a name or key: `X = …`, `app.config["X"] = …`, a dict/object-literal entry of an
+    assigned literal (`DATABASES.default.ENGINE`), a class field (`database_url: str = …`)."""
+
+    target: str  # dotted path as written, subscripts turned into components
+    value: Value
+    line: int
+    col: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        return self.target.rsplit(".", 1)[-1]
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What parsing one source file yields. Plain data: cacheable by content hash."""
@@ -96,6 +159,9 @@ class FileFacts:
     path: str  # POSIX path relative to the project root
     language: Language
     imports: tuple[ImportFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    urls: tuple[tuple[int, str], ...] = ()  # (line, literal) of every `scheme://…` string literal
     syntax_issues: tuple[SyntaxIssue, ...] = ()
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -17,21 +16,22 @@ from cdverify.cache import FactsCache, content_digest
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.discover import Project, discover
+from cdverify.manifests import Manifests, read_manifests
 from cdverify.model import (
     FileFacts,
     Finding,
-    Language,
     Location,
     Scope,
     Severity,
     SourceFile,
-    TargetKind,
     make_finding,
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph
-from cdverify.verify import architecture
+from cdverify.verify import architecture, database, framework, task
 from cdverify.verify.architecture import LayerAssignment
+from cdverify.verify.database import DatabaseReport
+from cdverify.verify.framework import FrameworkReport
 
 SCHEMA_VERSION = "1.0"
 
@@ -49,7 +49,16 @@ class Analysis:
     facts: dict[str, FileFacts]
     graph: ImportGraph
     layers: LayerAssignment
-    findings: tuple[Finding, ...]  # discovery, parsing and resolution problems
+    manifests: Manifests
+    database: DatabaseReport
+    frameworks: FrameworkReport
+    findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
+
+    @property
+    def language(self) -> str | None:
+        """`python` or `node`: the family of most application files."""
+        scopes = {f.path: f.scope for f in self.project.files}
+        return framework.language_of(self.facts, scopes)
 
 
 @dataclass(frozen=True)
@@ -177,8 +186,36 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     facts, parse_findings = parse_all(project, cache, jobs)
     graph, resolve_findings = build_graph(project, facts)
     layers = architecture.assign_layers(project.sources, config, architecture.package_roots(project.paths))
-    findings = (*project.findings, *parse_findings, *resolve_findings)
-    return Analysis(project, facts, graph, layers, findings)
+    manifests = read_manifests(project)
+    scopes = {f.path: f.scope for f in project.files}
+    engines = database.collect(facts, scopes, manifests)
+    declared = {
+        dep.name: (dep.ecosystem, dep.file, dep.line) for dep in manifests.dependencies if not dep.dev
+    }
+    frameworks = framework.collect(facts, scopes, declared)
+    findings = (*project.findings, *parse_findings, *manifests.findings, *resolve_findings)
+    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, findings)
+
+
+def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
+    """Findings of every verifier that applies: architecture and the constraint-free database findings
+    always, the framework, database and task-file checks when those constraints are asked for."""
+    findings = [*architecture_findings(analysis, config), *analysis.database.findings]
+    if constraints is None:
+        return findings
+    if constraints.framework:
+        findings.extend(framework.check(analysis.frameworks, constraints.framework))
+    if constraints.database:
+        findings.extend(database.check(analysis.database, constraints.database))
+    if constraints.task:
+        application = [f.path for f in analysis.project.sources if f.scope is Scope.APPLICATION]
+        language = constraints.language or analysis.language or "python"
+        findings.extend(
+            task.check(
+                language, analysis.manifests, analysis.graph, application, analysis.frameworks, config.port
+            )
+        )
+    return findings
 
 
 def architecture_findings(analysis: Analysis, config: Config) -> list[Finding]:
@@ -244,7 +281,7 @@ def _build_report(
     root = Path(path)
     config = config or load_config(root, **overrides)
     analysis = analyse(root, config, use_cache, jobs)
-    raw = [*analysis.findings, *architecture_findings(analysis, config)]
+    raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:
         # `check` judges only what was asked: findings of constraints not requested are left out.
@@ -256,10 +293,13 @@ def _build_report(
     return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)
 
 
+_CHECKED_AXES = frozenset({"architecture", "framework", "database", "task"})
+
+
 def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Verdict]:
     verdicts = {}
     for axis, required in constraints.active().items():
-        if axis != "architecture":
+        if axis not in _CHECKED_AXES:
             verdicts[axis] = Verdict(
                 axis,
                 required,
@@ -306,18 +346,5 @@ def verify(
 
 
 def detected_frameworks(analysis: Analysis) -> list[str]:
-    """Web frameworks imported by application code (import evidence only)."""
-    counts: Counter[str] = Counter()
-    for edge in analysis.graph.edges:
-        if edge.resolution.kind is not TargetKind.EXTERNAL:
-            continue
-        source = analysis.facts[edge.source]
-        if analysis.project.scope_of(edge.source) is not Scope.APPLICATION:
-            continue
-        family = "python" if source.language is Language.PYTHON else "node"
-        name = architecture.framework_of(edge.fact.specifier, family)
-        if name is not None:
-            counts[name] += 1
-    implied = architecture.implied_frameworks()
-    shown = [name for name in counts if not (implied.get(name, set()) & counts.keys())]
-    return sorted(shown, key=lambda n: (-counts[n], n))
+    """Web frameworks of the application: those that serve it first, then those only imported."""
+    return analysis.frameworks.detected()

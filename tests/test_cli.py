@@ -15,8 +15,11 @@ from cdverify.cli import cli
 Make = Callable[[dict[str, str | bytes]], Path]
 
 APP: dict[str, str | bytes] = {
-    "app/__init__.py": "",
-    "app/routes/users.py": "from flask import Blueprint\nfrom app.services.users import svc\n",
+    "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    "app/routes/users.py": (
+        "from flask import Blueprint\nfrom app.services.users import svc\n\n"
+        'bp = Blueprint("users", __name__)\n\n\n@bp.get("/api/users")\ndef users():\n    return svc.all()\n'
+    ),
     "app/services/users.py": "from app.repositories.users import repo\n",
     "app/repositories/users.py": "from app.models.user import User\n",
     "app/models/user.py": "class User: ...\n",
@@ -65,7 +68,7 @@ def test_inspect_json_contract(make_project: Make) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["schema_version"] == "1.0"
-    assert data["framework"]["detected"] == []
+    assert data["framework"]["detected"] == ["flask"]
     assert data["architecture"]["layers"] == {
         "routes": ["app/routes"],
         "services": ["app/services"],
@@ -105,12 +108,16 @@ def test_check_json_has_verdicts_and_marks_unchecked_axes(make_project: Make) ->
     code, out = run(
         "check", str(root), "-c", "flask+clean_architecture+sqlite+sqlalchemy", "--format", "json"
     )
-    assert code == 0
+    assert code == 1
     data = json.loads(out)
     assert data["constraints"]["level"] == 3
     assert data["verdicts"]["architecture"]["status"] == "pass"
-    assert data["verdicts"]["database"]["status"] == "not_checked"
-    assert data["passed"] is True
+    assert data["verdicts"]["framework"]["status"] == "pass"
+    # nothing connects to a database: the sqlite constraint fails with DB001
+    assert data["verdicts"]["database"]["status"] == "fail"
+    assert [f["rule"] for f in data["findings"] if f["constraint"] == "database"] == ["DB001"]
+    assert data["verdicts"]["orm"]["status"] == "not_checked"
+    assert data["passed"] is False
 
 
 def test_graph_formats(make_project: Make) -> None:

@@ -25,10 +25,10 @@ APP: dict[str, str | bytes] = {
     ("text", "expected"),
     [
         ("flask+clean_architecture", Constraints("flask", "clean_architecture", language="python")),
-        ("python-flask-openapi-unconstrained", Constraints("flask", language="python")),
+        ("python-flask-openapi-unconstrained", Constraints("flask", language="python", task="paper")),
         (
             "node-express-openapi-clean_architecture-sqlite-sequelize",
-            Constraints("express", "clean_architecture", "sqlite", "sequelize", "node"),
+            Constraints("express", "clean_architecture", "sqlite", "sequelize", "node", task="paper"),
         ),
         ("FastAPI+PostgreSQL+SQLAlchemy", Constraints("fastapi", None, "postgres", "sqlalchemy", "python")),
         ("clean_architecture", Constraints(architecture="clean_architecture")),

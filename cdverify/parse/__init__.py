@@ -16,6 +16,8 @@ _BINARY_SNIFF = 8192
 def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     """Facts of one file's bytes. Pure: no I/O, so it can run in a worker or be cached by content."""
     from cdverify.parse.javascript import node_imports
+    from cdverify.parse.jscode import node_code
+    from cdverify.parse.pycode import python_code
     from cdverify.parse.python import python_imports
     from cdverify.parse.treesitter import parser, syntax_issues
 
@@ -27,11 +29,19 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     tree = parser(language).parse(data)
     root = tree.root_node
-    imports = python_imports(root) if language is Language.PYTHON else node_imports(language, root)
+    if language is Language.PYTHON:
+        imports = python_imports(root)
+        calls, assignments, urls = python_code(root)
+    else:
+        imports = node_imports(language, root)
+        calls, assignments, urls = node_code(language, root)
     return FileFacts(
         path=path,
         language=language,
         imports=imports,
+        calls=calls,
+        assignments=assignments,
+        urls=urls,
         syntax_issues=syntax_issues(root),
         decoding_issue=decoding_issue,
     )

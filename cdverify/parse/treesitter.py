@@ -51,6 +51,11 @@ def matches(language: Language, name: str, root: Node) -> list[tuple[int, dict[s
     return QueryCursor(query(language, name)).matches(root)
 
 
+def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]:
+    """Every node captured by the query `name`, by capture name, in document order."""
+    return QueryCursor(query(language, name)).captures(root)
+
+
 def text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 

@@ -45,7 +45,21 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "by_language": dict(sorted(languages.items())),
             "parsed_files": len(analysis.facts),
         },
-        "framework": {"detected": detected_frameworks(analysis)},
+        "framework": {
+            "detected": detected_frameworks(analysis),
+            "serving": analysis.frameworks.serving(),
+            "evidence": [item.to_dict() for item in analysis.frameworks.evidence],
+            "routes": [
+                {"method": r.method, "path": r.path, "framework": r.framework, "file": r.file, "line": r.line}
+                for r in analysis.frameworks.routes
+            ],
+            "prefixes": list(analysis.frameworks.prefixes),
+        },
+        "database": {
+            "engines": analysis.database.runtime,
+            "usage": {engine: use.status for engine, use in sorted(analysis.database.uses.items())},
+            "evidence": [item.to_dict() for item in analysis.database.evidence],
+        },
         "architecture": {
             "preset": report.config.preset,
             "layers": {name: analysis.layers.locations.get(name, []) for name in report.config.layer_order},

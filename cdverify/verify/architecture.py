@@ -119,7 +119,9 @@ def implied_frameworks() -> dict[str, set[str]]:
     """Framework → the frameworks built on it (`starlette` → {`fastapi`}), from rules/frameworks.toml."""
     data = load_rules("frameworks")
     return {
-        name: set(entry.get("implied_by", [])) for family in data.values() for name, entry in family.items()
+        name: set(entry.get("implied_by", []))
+        for family in (data["python"], data["node"])
+        for name, entry in family.items()
     }
 
 

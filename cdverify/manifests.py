@@ -1,0 +1,442 @@
+"""Stage 2b — the project's non-code files: manifests, environment files, Compose, Prisma and ORM config.
+
+Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); verifiers never
+read files themselves. A malformed file yields a DISC006 finding and is otherwise skipped: one bad
+manifest never stops the analysis. Nothing here executes project code.
+"""
+
+from __future__ import annotations
+
+import configparser
+import io
+import json
+import os
+import re
+import stat
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cdverify.discover import Project
+from cdverify.model import Finding, Location, Scope, make_finding
+
+_MAX_BYTES = 1_048_576
+_ENV_FILE = re.compile(r"^\.env(\.[\w.-]+)?$")
+_COMPOSE_FILE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+_REQUIREMENTS = re.compile(r"^requirements([._-][\w.-]*)?\.(txt|in)$")
+_DEV_WORDS = re.compile(r"(^|[._/-])(dev|develop|development|test|tests|testing|ci|lint|docs)([._/-]|$)")
+_PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
+_PRISMA_FIELD = re.compile(r"^\s*(provider|url)\s*=\s*(.+?)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A package a manifest declares. `name` is normalised (PEP 503 for Python, as written for npm)."""
+
+    name: str
+    ecosystem: str  # "python" | "node"
+    file: str
+    line: int
+    dev: bool = False
+    spec: str = ""  # the requirement as written
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A configuration value outside code: `.env` entries, Compose `environment`, Prisma `provider`/`url`,
+    `alembic.ini` `sqlalchemy.url`, sequelize-cli and TypeORM JSON config."""
+
+    key: str
+    value: str
+    file: str
+    line: int
+    source: str  # "env-file" | "compose" | "prisma" | "alembic" | "sequelize-config" | "typeorm-config"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A Docker Compose service."""
+
+    name: str
+    image: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RunScript:
+    path: str
+    text: str
+    executable: bool
+
+
+@dataclass(frozen=True)
+class Manifests:
+    dependencies: tuple[Dependency, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    services: tuple[Service, ...] = ()
+    manifest_files: tuple[str, ...] = ()  # requirements*.txt, pyproject.toml, Pipfile, package.json read
+    run_script: RunScript | None = None
+    data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
+
+    def declared(self, ecosystem: str) -> dict[str, Dependency]:
+        out: dict[str, Dependency] = {}
+        for dep in self.dependencies:
+            if dep.ecosystem == ecosystem and (dep.name not in out or out[dep.name].dev and not dep.dev):
+                out[dep.name] = dep
+        return out
+
+
+def normalise_distribution(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+class _Reader:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.root = project.root
+        self.dependencies: list[Dependency] = []
+        self.settings: list[Setting] = []
+        self.services: list[Service] = []
+        self.files: list[str] = []
+        self.findings: list[Finding] = []
+
+    def read(self, rel: str) -> str | None:
+        path = self.root / rel
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_BYTES:
+                return None
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def problem(self, rel: str, message: str, line: int = 0) -> None:
+        self.findings.append(
+            make_finding(
+                "DISC006",
+                Location(rel, line),
+                f"cannot read {PurePosixPath(rel).name}: {message}; its contents were not used",
+                evidence=rel,
+                hint="fix the file's syntax so that its dependencies and settings can be checked",
+            )
+        )
+
+    # -- Python manifests -----------------------------------------------------------------------
+    def requirements(self, rel: str, seen: set[str]) -> None:
+        if rel in seen:
+            return
+        seen.add(rel)
+        content = self.read(rel)
+        if content is None:
+            return
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        self.files.append(rel)
+        dev = bool(_DEV_WORDS.search(PurePosixPath(rel).name))
+        for number, raw in enumerate(content.splitlines(), 1):
+            line = raw.split(" #", 1)[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith(("-r ", "--requirement ", "-c ")):
+                included = line.split(None, 1)[1].strip()
+                target = (PurePosixPath(rel).parent / included).as_posix()
+                if not line.startswith("-c"):
+                    self.requirements(os.path.normpath(target), seen)
+                continue
+            if line.startswith("-"):
+                continue  # --index-url, -e ., --hash … are options, not packages
+            try:
+                requirement = Requirement(line.split(";", 1)[0].strip() if "@" not in line else line)
+            except InvalidRequirement as exc:
+                self.problem(rel, f"line {number}: {exc}", number)
+                continue
+            self.add_python(requirement.name, rel, number, dev, line, requirement.extras)
+
+    def add_python(self, name: str, rel: str, line: int, dev: bool, spec: str, extras: set[str]) -> None:
+        self.dependencies.append(Dependency(normalise_distribution(name), "python", rel, line, dev, spec))
+        for extra in extras:  # `databases[postgresql]`, `sqlalchemy[asyncio]`
+            extra_name = f"{normalise_distribution(name)}[{extra.lower()}]"
+            self.dependencies.append(Dependency(extra_name, "python", rel, line, dev, spec))
+
+    def pyproject(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        try:
+            data = tomllib.loads(content)
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(rel, str(exc))
+            return
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        self.files.append(rel)
+        groups: list[tuple[list[Any], bool]] = []
+        project = data.get("project", {})
+        groups.append((project.get("dependencies", []), False))
+        for extra, items in (project.get("optional-dependencies") or {}).items():
+            groups.append((items, bool(_DEV_WORDS.search(extra))))
+        for group, items in (data.get("dependency-groups") or {}).items():
+            # dependency groups (PEP 735) are never installed with the package: development only
+            groups.append(([i for i in items if isinstance(i, str)], True))
+        for spec_list, dev in groups:
+            for spec in spec_list if isinstance(spec_list, list) else []:
+                try:
+                    requirement = Requirement(str(spec))
+                except InvalidRequirement:
+                    continue
+                self.add_python(
+                    requirement.name, rel, _line_of(content, str(spec)), dev, str(spec), requirement.extras
+                )
+        poetry = data.get("tool", {}).get("poetry", {})
+        tables = [(poetry.get("dependencies", {}), False), (poetry.get("dev-dependencies", {}), True)]
+        for group, body in (poetry.get("group") or {}).items():
+            tables.append((body.get("dependencies", {}), bool(_DEV_WORDS.search(group)) or group != "main"))
+        for table, dev in tables:
+            for name, spec in (table or {}).items():
+                if name.lower() == "python":
+                    continue
+                extras = set(spec.get("extras", [])) if isinstance(spec, dict) else set()
+                self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
+
+    def pipfile(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        try:
+            data = tomllib.loads(content)
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(rel, str(exc))
+            return
+        self.files.append(rel)
+        for table, dev in (("packages", False), ("dev-packages", True)):
+            for name, spec in (data.get(table) or {}).items():
+                extras = set(spec.get("extras", [])) if isinstance(spec, dict) else set()
+                self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
+
+    # -- Node manifests and JSON config -----------------------------------------------------------
+    def json(self, rel: str) -> tuple[str, Any] | None:
+        content = self.read(rel)
+        if content is None:
+            return None
+        try:
+            return content, json.loads(content)
+        except json.JSONDecodeError as exc:
+            self.problem(rel, f"invalid JSON at line {exc.lineno}: {exc.msg}", exc.lineno)
+            return None
+
+    def package_json(self, rel: str) -> None:
+        loaded = self.json(rel)
+        if loaded is None or not isinstance(loaded[1], dict):
+            return
+        content, data = loaded
+        self.files.append(rel)
+        for table, dev in (
+            ("dependencies", False),
+            ("optionalDependencies", False),
+            ("peerDependencies", False),
+            ("devDependencies", True),
+        ):
+            for name, spec in (data.get(table) or {}).items():
+                line = _line_of(content, f'"{name}"')
+                self.dependencies.append(Dependency(name, "node", rel, line, dev, f"{name}@{spec}"))
+
+    def json_config(self, rel: str, source: str) -> None:
+        """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
+        TypeORM `ormconfig.json` ({type, url, database} or a list of them)."""
+        loaded = self.json(rel)
+        if loaded is None:
+            return
+        content, data = loaded
+        if isinstance(data, list):
+            blocks = data
+        elif source == "sequelize-config" and isinstance(data, dict):
+            blocks = list(data.values())  # one block per NODE_ENV
+        else:
+            blocks = [data]
+        for block in blocks:
+            if not isinstance(block, dict):
+                continue
+            for key in ("dialect", "type", "url", "storage", "use_env_variable", "host", "database"):
+                value = block.get(key)
+                if isinstance(value, str):
+                    self.settings.append(Setting(key, value, rel, _line_of(content, f'"{key}"'), source))
+
+    # -- environment, Compose, Prisma, alembic ----------------------------------------------------
+    def env_file(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        from dotenv.parser import parse_stream
+
+        for binding in parse_stream(io.StringIO(content)):
+            if binding.key and binding.value is not None:
+                self.settings.append(
+                    Setting(binding.key, binding.value, rel, binding.original.line, "env-file")
+                )
+
+    def compose(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        import yaml
+
+        try:
+            document = yaml.compose(content, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            self.problem(rel, str(exc).splitlines()[0])
+            return
+        services = _mapping(document).get("services")
+        for name_node, body in _mapping_items(services):
+            entries = _mapping(body)
+            image = entries.get("image")
+            image_text = str(image.value) if isinstance(image, yaml.ScalarNode) else ""
+            self.services.append(
+                Service(str(name_node.value), image_text, rel, name_node.start_mark.line + 1)
+            )
+            environment = entries.get("environment")
+            if isinstance(environment, yaml.MappingNode):
+                for key_node, value_node in environment.value:
+                    if isinstance(value_node, yaml.ScalarNode):
+                        self.settings.append(
+                            Setting(
+                                str(key_node.value),
+                                str(value_node.value),
+                                rel,
+                                key_node.start_mark.line + 1,
+                                "compose",
+                            )
+                        )
+            elif isinstance(environment, yaml.SequenceNode):
+                for item in environment.value:
+                    if isinstance(item, yaml.ScalarNode) and "=" in str(item.value):
+                        key, value = str(item.value).split("=", 1)
+                        self.settings.append(Setting(key, value, rel, item.start_mark.line + 1, "compose"))
+
+    def prisma(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        code = re.sub(r"//[^\n]*", "", content)  # comments never count
+        for block in _PRISMA_BLOCK.finditer(code):
+            for match in _PRISMA_FIELD.finditer(block.group("body")):
+                key, raw = match.group(1), match.group(2)
+                line = code.count("\n", 0, block.start("body") + match.start(2)) + 1
+                env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', raw)
+                value = f"env:{env.group(1)}" if env else raw.strip().strip('"')
+                self.settings.append(Setting(key, value, rel, line, "prisma"))
+
+    def alembic(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is None:
+            return
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(content)
+        except configparser.Error as exc:
+            self.problem(rel, str(exc).splitlines()[0])
+            return
+        for section in parser.sections():
+            value = parser[section].get("sqlalchemy.url")
+            if value:
+                self.settings.append(
+                    Setting("sqlalchemy.url", value, rel, _line_of(content, "sqlalchemy.url"), "alembic")
+                )
+
+
+def _mapping(node: Any) -> dict[str, Any]:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+
+
+def _mapping_items(node: Any) -> list[tuple[Any, Any]]:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+
+
+def _in_scope(project: Project, rel: str) -> bool:
+    """Manifests of front-end, vendored, generated and docs folders say nothing about the backend."""
+    scope = project.scope_of(rel)
+    return scope not in (Scope.FRONTEND, Scope.VENDORED, Scope.GENERATED, Scope.DOCS)
+
+
+def read_manifests(project: Project) -> Manifests:
+    reader = _Reader(project)
+    paths = set(project.paths)
+    # `.env` files are usually git-ignored, yet the app loads them: read them where manifests live.
+    folders = {""} | {
+        PurePosixPath(p).parent.as_posix() for p in paths if p.endswith(("package.json", "pyproject.toml"))
+    }
+    for folder in folders:
+        folder = "" if folder == "." else folder
+        try:
+            names = os.listdir(project.root / folder) if folder else os.listdir(project.root)
+        except OSError:
+            continue
+        for name in names:
+            if _ENV_FILE.match(name):
+                paths.add(f"{folder}/{name}" if folder else name)
+    seen: set[str] = set()
+    data_files = []
+    run_script = None
+    for rel in sorted(paths):
+        if not _in_scope(project, rel):
+            continue
+        name = PurePosixPath(rel).name
+        if _REQUIREMENTS.match(name) or (
+            PurePosixPath(rel).parent.name == "requirements" and name.endswith(".txt")
+        ):
+            reader.requirements(rel, seen)
+        elif name == "pyproject.toml":
+            reader.pyproject(rel)
+        elif name == "Pipfile":
+            reader.pipfile(rel)
+        elif name == "package.json":
+            reader.package_json(rel)
+        elif _ENV_FILE.match(name):
+            reader.env_file(rel)
+        elif _COMPOSE_FILE.match(name):
+            reader.compose(rel)
+        elif name.endswith(".prisma"):
+            reader.prisma(rel)
+        elif name == "alembic.ini":
+            reader.alembic(rel)
+        elif name == "config.json" and PurePosixPath(rel).parent.name == "config":
+            reader.json_config(rel, "sequelize-config")
+        elif name == "ormconfig.json":
+            reader.json_config(rel, "typeorm-config")
+        elif name.endswith((".db", ".sqlite", ".sqlite3")):
+            data_files.append(rel)
+        elif rel == "run.sh":
+            run_script = _run_script(project.root, rel)
+    return Manifests(
+        tuple(reader.dependencies),
+        tuple(reader.settings),
+        tuple(reader.services),
+        tuple(reader.files),
+        run_script,
+        tuple(data_files),
+        tuple(reader.findings),
+    )
+
+
+def _run_script(root: Path, rel: str) -> RunScript | None:
+    path = root / rel
+    try:
+        mode = path.stat().st_mode
+        content = path.read_text(encoding="utf-8", errors="replace")[:_MAX_BYTES]
+    except OSError:
+        return None
+    return RunScript(rel, content, bool(mode & stat.S_IXUSR))

@@ -1,0 +1,357 @@
+"""JavaScript / TypeScript calls, assignments and values from a tree-sitter tree (never executed).
+
+Traced names are written `module.path`: `import { Pool } from "pg"` makes `new Pool()` a call of
+`pg.Pool`; `const app = express()` makes `app.get(...)` a call of `express().get`; a default or
+namespace import is the module itself (`express`, `better-sqlite3`). Object-literal arguments are
+flattened into keyword-like entries (`new Sequelize({dialect: "sqlite"})` → `dialect`).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import HOLE, Assignment, CallFact, Language, Value
+from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.values import URL, merge, rewritten
+
+_WRAPPERS = frozenset(
+    {
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+_FUNCTION_NODES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition", "program"}
+)
+_ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
+_OBJECT_DEPTH = 4
+
+
+def _strip(node: Node) -> Node:
+    while node.type in _WRAPPERS and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def string_value(node: Node) -> str:
+    """A string or template literal's value; substitutions become HOLE."""
+    out = []
+    for child in node.children:
+        if child.type in ("string_fragment", "escape_sequence"):
+            out.append(text(child))
+        elif child.type == "template_substitution":
+            out.append(HOLE)
+    return "".join(out)
+
+
+def _key(node: Node) -> str:
+    if node.type in ("property_identifier", "identifier", "number"):
+        return text(node)
+    if node.type == "string":
+        return string_value(node)
+    return ""
+
+
+class _Scanner:
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        self.found = found
+        self.bindings: dict[str, str] = {}
+        self.calls: list[CallFact] = []
+        self.assignments: list[Assignment] = []
+
+    # -- names ----------------------------------------------------------------------------------
+    def bind_imports(self) -> None:
+        for node in self.found.get("import", []):
+            source = node.child_by_field_name("source")
+            for child in node.named_children:
+                if child.type == "import_require_clause":  # TS: import x = require("m")
+                    local = child.named_children[0] if child.named_children else None
+                    required = child.child_by_field_name("source")
+                    if local is not None and required is not None:
+                        self.bindings[text(local)] = string_value(required)
+            if source is None:
+                continue
+            module = string_value(source)
+            clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+            if clause is None:
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.bindings[text(part)] = module
+                elif part.type == "namespace_import" and part.named_children:
+                    self.bindings[text(part.named_children[-1])] = module
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if name is not None and alias is not None:
+                            self.bindings[text(alias)] = f"{module}.{_key(name)}"
+
+    def qualify(self, node: Node) -> str | None:
+        node = _strip(node)
+        kind = node.type
+        if kind == "identifier":
+            return self.bindings.get(text(node))
+        if kind == "this":
+            return None
+        if kind == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is None or prop is None:
+                return None
+            if _strip(obj).type == "this":
+                return self.bindings.get(f"this.{text(prop)}")
+            base = self.qualify(obj)
+            return f"{base}.{text(prop)}" if base else None
+        if kind == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is None:
+                return None
+            if function.type == "identifier" and text(function) == "require":
+                module = self._require_source(node)
+                return module
+            base = self.qualify(function)
+            return f"{base}()" if base else None
+        if kind == "new_expression":
+            constructor = node.child_by_field_name("constructor")
+            base = self.qualify(constructor) if constructor is not None else None
+            return f"{base}()" if base else None
+        return None
+
+    def _require_source(self, call: Node) -> str | None:
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        if first is not None and first.type in ("string", "template_string"):
+            value = string_value(first)
+            return value if HOLE not in value else None
+        return None
+
+    # -- values ---------------------------------------------------------------------------------
+    def value(self, node: Node | None) -> Value:
+        if node is None:
+            return Value()
+        node = _strip(node)
+        kind = node.type
+        shown = one_line(node, 120)
+        if kind in ("string", "template_string"):
+            return Value(strings=(string_value(node),), text=shown)
+        if kind == "number":
+            try:
+                return Value(numbers=(int(text(node).replace("_", ""), 0),), text=shown)
+            except ValueError:
+                return Value(text=shown)
+        if kind == "binary_expression":
+            left = self.value(node.child_by_field_name("left"))
+            right = self.value(node.child_by_field_name("right"))
+            operator = node.child_by_field_name("operator")
+            if operator is not None and text(operator) == "+":
+                first = left.strings[0] if left.strings else HOLE
+                second = right.strings[0] if right.strings else HOLE
+                strings = (first + second,) if (left.strings or right.strings) else ()
+                return merge(Value(strings=strings, text=shown), left, right, keep_strings=False)
+            return merge(Value(text=shown), left, right)
+        if kind == "unary_expression":
+            return self.value(node.child_by_field_name("argument"))
+        if kind == "ternary_expression":
+            return merge(
+                Value(text=shown),
+                self.value(node.child_by_field_name("consequence")),
+                self.value(node.child_by_field_name("alternative")),
+            )
+        if kind == "array":
+            return merge(Value(text=shown), *(self.value(child) for child in node.named_children[:16]))
+        if kind in ("member_expression", "subscript_expression"):
+            obj = node.child_by_field_name("object")
+            if obj is not None and text(_strip(obj)) in _ENV_OBJECTS:
+                if kind == "member_expression":
+                    prop = node.child_by_field_name("property")
+                    return Value(env=(text(prop),) if prop is not None else (), text=shown)
+                index = self.value(node.child_by_field_name("index"))
+                return Value(env=index.strings[:1], text=shown)
+            if kind == "member_expression":
+                prop = node.child_by_field_name("property")
+                qualified = self.qualify(node)
+                return Value(
+                    names=(text(prop),) if prop is not None else (),
+                    calls=(qualified,) if qualified else (),
+                    text=shown,
+                )
+            index = self.value(node.child_by_field_name("index"))
+            return Value(names=index.strings[:1], text=shown)
+        if kind == "identifier":
+            name = text(node)
+            qualified = self.bindings.get(name)
+            return Value(names=(name,), calls=(qualified,) if qualified else (), text=shown)
+        if kind in ("call_expression", "new_expression"):
+            return self.call_value(node, shown)
+        return Value(text=shown)
+
+    def call_value(self, node: Node, shown: str) -> Value:
+        function = node.child_by_field_name("function")
+        if function is not None and function.type == "member_expression":
+            prop = function.child_by_field_name("property")
+            receiver = function.child_by_field_name("object")
+            method = text(prop) if prop is not None else ""
+            args, _ = self.arguments(node.child_by_field_name("arguments"))
+            if method in ("replace", "replaceAll") and receiver is not None and len(args) >= 2:
+                return rewritten(self.value(receiver), args[0], args[1], shown)
+            if receiver is not None and text(_strip(receiver)) in ("Deno.env",) and method == "get" and args:
+                return Value(env=args[0].strings[:1], text=shown)
+        if function is not None and text(function) in ("Number", "parseInt", "String", "parseFloat"):
+            args, _ = self.arguments(node.child_by_field_name("arguments"))
+            return merge(Value(text=shown), *args[:1])
+        qualified = self.qualify(node)
+        return Value(calls=(qualified,) if qualified else (), text=shown)
+
+    def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
+        if node is None:
+            return (), ()
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value]] = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            inner = _strip(child)
+            if inner.type == "object":
+                kwargs.extend(self.properties(inner, "", 1))
+                args.append(Value(text=one_line(inner, 120)))
+            elif inner.type != "spread_element":
+                args.append(self.value(inner))
+        return tuple(args), tuple(kwargs)
+
+    def properties(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value]]:
+        out: list[tuple[str, Value]] = []
+        for prop in node.named_children:
+            if prop.type == "shorthand_property_identifier":
+                name = text(prop)
+                qualified = self.bindings.get(name)
+                out.append((prefix + name, Value(names=(name,), calls=(qualified,) if qualified else ())))
+                continue
+            if prop.type != "pair":
+                continue
+            key_node = prop.child_by_field_name("key")
+            value_node = prop.child_by_field_name("value")
+            if key_node is None or value_node is None:
+                continue
+            label = _key(key_node)
+            if not label:
+                continue
+            inner = _strip(value_node)
+            if inner.type == "object" and depth < _OBJECT_DEPTH:
+                out.extend(self.properties(inner, f"{prefix}{label}.", depth + 1))
+            else:
+                out.append((prefix + label, self.value(inner)))
+        return out
+
+    # -- statements -----------------------------------------------------------------------------
+    def scan(self) -> None:
+        for node in self.found.get("declarator", []):
+            name = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is not None and value is not None:
+                self.bind(name, value, node)
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None:
+                self.bind(left, right, node)
+        for node in self.found.get("call", []):
+            is_new = node.type == "new_expression"
+            function = node.child_by_field_name("constructor" if is_new else "function")
+            if function is None or (function.type == "identifier" and text(function) == "require"):
+                continue
+            callee = self.qualify(function)
+            if callee is None:
+                continue
+            args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+            row, column = node.start_point
+            guard = self.guard(node)
+            self.calls.append(
+                CallFact(callee, row + 1, column + 1, one_line(node), args, kwargs, is_new, guard)
+            )
+        self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def guard(self, node: Node) -> Value | None:
+        """The condition of the nearest `if` or ternary around `node` within its function."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in _FUNCTION_NODES:
+            if parent.type in ("if_statement", "ternary_expression"):
+                condition = parent.child_by_field_name("condition")
+                if condition is not None and condition != child:
+                    return self.value(condition)
+            child, parent = parent, parent.parent
+        return None
+
+    def bind(self, left: Node, right: Node, statement: Node) -> None:
+        inner = _strip(right)
+        row, column = statement.start_point
+        shown = one_line(
+            statement.parent if statement.type == "variable_declarator" and statement.parent else statement
+        )
+        if left.type == "object_pattern":
+            module = self.qualify(inner)
+            if module is None:
+                return
+            for prop in left.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    self.bindings[text(prop)] = f"{module}.{text(prop)}"
+                elif prop.type == "pair_pattern":
+                    key_node = prop.child_by_field_name("key")
+                    local = prop.child_by_field_name("value")
+                    if key_node is not None and local is not None and local.type == "identifier":
+                        self.bindings[text(local)] = f"{module}.{_key(key_node)}"
+            return
+        target = _target(left)
+        if target is None:
+            return
+        if inner.type in ("call_expression", "new_expression", "member_expression", "identifier"):
+            qualified = self.qualify(inner)
+            if qualified is not None:
+                self.bindings[target] = qualified
+        if inner.type == "object":
+            for key, entry in self.properties(inner, target + ".", 1):
+                if not entry.empty:
+                    self.assignments.append(Assignment(key, entry, row + 1, column + 1, shown))
+            return
+        result = self.value(inner)
+        if result.strings or result.env or result.numbers or result.names:
+            self.assignments.append(Assignment(target, result, row + 1, column + 1, shown))
+
+
+def _target(node: Node) -> str | None:
+    node = _strip(node)
+    if node.type in ("identifier", "this"):
+        return text(node)
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = _target(obj) if obj is not None else None
+        return f"{base}.{text(prop)}" if base and prop is not None else None
+    if node.type == "subscript_expression":
+        obj = node.child_by_field_name("object")
+        index = node.child_by_field_name("index")
+        base = _target(obj) if obj is not None else None
+        if base and index is not None and index.type == "string":
+            return f"{base}.{string_value(index)}"
+    return None
+
+
+def node_code(
+    language: Language, root: Node
+) -> tuple[tuple[CallFact, ...], tuple[Assignment, ...], tuple[tuple[int, str], ...]]:
+    found = captures(language, "code", root)
+    scanner = _Scanner(found)
+    scanner.bind_imports()
+    scanner.scan()
+    urls = []
+    for node in found.get("string", []):
+        value = string_value(node)
+        if URL.match(value):
+            urls.append((node.start_point[0] + 1, value))
+    return tuple(scanner.calls), tuple(scanner.assignments), tuple(urls)

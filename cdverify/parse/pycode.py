@@ -1,0 +1,308 @@
+"""Python calls, assignments and values from a tree-sitter tree (never executed).
+
+Names are traced to imports (`from sqlalchemy import create_engine as ce` makes `ce(...)` a call of
+`sqlalchemy.create_engine`) and to the results of traced calls (`app = Flask(__name__)` makes
+`@app.get(...)` a call of `flask.Flask().get`). Only calls traced this way are kept: they are the ones
+catalogues can name. Values are summarised by `Value` (literals, environment reads, names).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import HOLE, Assignment, CallFact, Language, Value
+from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.values import URL, merge, rewritten
+
+_ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get"})
+# Configuration helpers that read an environment variable with a default: decouple, environs,
+# django-environ, starlette.config.
+_ENV_HELPERS = frozenset({"config", "env", "env.str", "env.url", "env.db_url", "env.int", "getenv"})
+_DICT_DEPTH = 4
+
+
+def _strip(node: Node) -> Node:
+    while node.type in ("parenthesized_expression", "await") and node.named_children:
+        node = node.named_children[-1] if node.type == "await" else node.named_children[0]
+    return node
+
+
+def string_value(node: Node) -> str:
+    """A string literal's value; interpolations become HOLE. Escapes are kept as written."""
+    if node.type == "concatenated_string":
+        return "".join(string_value(child) for child in node.named_children)
+    out = []
+    for child in node.children:
+        if child.type in ("string_content", "escape_sequence"):
+            out.append(text(child))
+        elif child.type == "interpolation":
+            out.append(HOLE)
+    return "".join(out)
+
+
+class _Scanner:
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        self.found = found
+        self.bindings: dict[str, str] = {}
+        self.calls: list[CallFact] = []
+        self.assignments: list[Assignment] = []
+
+    # -- names ----------------------------------------------------------------------------------
+    def bind_imports(self) -> None:
+        for node in self.found.get("import", []):
+            if node.type == "import_statement":
+                for name in node.children_by_field_name("name"):
+                    if name.type == "aliased_import":
+                        alias = name.child_by_field_name("alias")
+                        target = name.child_by_field_name("name")
+                        if alias is not None and target is not None:
+                            self.bindings[text(alias)] = text(target)
+                    else:
+                        root = text(name).split(".")[0]
+                        self.bindings[root] = root
+            else:  # import_from_statement
+                module = node.child_by_field_name("module_name")
+                if module is None:
+                    continue
+                prefix = text(module).replace(" ", "")
+                for name in node.children_by_field_name("name"):
+                    if name.type == "aliased_import":
+                        alias = name.child_by_field_name("alias")
+                        target = name.child_by_field_name("name")
+                        if alias is not None and target is not None:
+                            self.bindings[text(alias)] = f"{prefix}.{text(target)}"
+                    else:
+                        self.bindings[text(name)] = f"{prefix}.{text(name)}"
+
+    def qualify(self, node: Node) -> str | None:
+        """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
+        node = _strip(node)
+        if node.type == "identifier":
+            return self.bindings.get(text(node))
+        if node.type == "attribute":
+            obj = node.child_by_field_name("object")
+            attr = node.child_by_field_name("attribute")
+            if obj is None or attr is None:
+                return None
+            if obj.type == "identifier" and text(obj) == "self":
+                return self.bindings.get(f"self.{text(attr)}")
+            base = self.qualify(obj)
+            return f"{base}.{text(attr)}" if base else None
+        if node.type == "call":
+            function = node.child_by_field_name("function")
+            base = self.qualify(function) if function is not None else None
+            return f"{base}()" if base else None
+        return None
+
+    # -- values ---------------------------------------------------------------------------------
+    def value(self, node: Node | None) -> Value:
+        if node is None:
+            return Value()
+        node = _strip(node)
+        kind = node.type
+        shown = one_line(node, 120)
+        if kind in ("string", "concatenated_string"):
+            return Value(strings=(string_value(node),), text=shown)
+        if kind == "integer":
+            try:
+                return Value(numbers=(int(text(node).replace("_", ""), 0),), text=shown)
+            except ValueError:
+                return Value(text=shown)
+        if kind in ("boolean_operator", "binary_operator"):
+            left = self.value(node.child_by_field_name("left"))
+            right = self.value(node.child_by_field_name("right"))
+            operator = node.child_by_field_name("operator")
+            if operator is not None and text(operator) == "+" and left.strings and right.strings:
+                joined = tuple(a + b for a in left.strings[:4] for b in right.strings[:4])
+                return merge(Value(strings=joined, text=shown), left, right, keep_strings=False)
+            if operator is not None and text(operator) == "+":
+                return merge(Value(strings=_concat(left, right), text=shown), left, right, keep_strings=False)
+            return merge(Value(text=shown), left, right)
+        if kind == "not_operator":
+            return self.value(node.child_by_field_name("argument"))
+        if kind == "comparison_operator":
+            return merge(Value(text=shown), *(self.value(child) for child in node.named_children))
+        if kind == "conditional_expression":
+            branches = [self.value(child) for child in node.named_children]
+            # children: consequence, condition, alternative — the condition is not a result
+            return merge(Value(text=shown), branches[0], *branches[2:])
+        if kind in ("list", "tuple", "set"):
+            return merge(Value(text=shown), *(self.value(child) for child in node.named_children[:16]))
+        if kind == "identifier":
+            name = text(node)
+            qualified = self.bindings.get(name)
+            return Value(names=(name,), calls=(qualified,) if qualified else (), text=shown)
+        if kind == "attribute":
+            attr = node.child_by_field_name("attribute")
+            return Value(names=(text(attr),) if attr is not None else (), text=shown)
+        if kind == "subscript":
+            target = self.qualify(node.child_by_field_name("value") or node)
+            index = node.child_by_field_name("subscript")
+            key = self.value(index)
+            if target in ("os.environ",) and key.strings:
+                return Value(env=key.strings[:1], text=shown)
+            return Value(names=key.strings[:1], text=shown)
+        if kind == "call":
+            return self.call_value(node, shown)
+        return Value(text=shown)
+
+    def call_value(self, node: Node, shown: str) -> Value:
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        args, kwargs = self.arguments(arguments)
+        if function is not None and function.type == "attribute":
+            attr = function.child_by_field_name("attribute")
+            receiver = function.child_by_field_name("object")
+            method = text(attr) if attr is not None else ""
+            if method == "replace" and receiver is not None and len(args) >= 2:
+                return rewritten(self.value(receiver), args[0], args[1], shown)
+            if method in ("strip", "lower", "rstrip", "lstrip", "format") and receiver is not None:
+                inner = self.value(receiver)
+                return inner if method != "format" else merge(inner, *args)
+        callee = self.qualify(function) if function is not None else None
+        name = text(function) if function is not None else ""
+        if (
+            callee in _ENV_GETTERS
+            or name in _ENV_HELPERS
+            or (callee or "").endswith(("decouple.config", "environ.Env()", "environs.Env()"))
+        ):
+            env = args[0].strings[:1] if args else ()
+            default = args[1] if len(args) > 1 else dict(kwargs).get("default", Value())
+            return Value(default.strings, default.numbers, env, default.names, default.calls, (), shown)
+        if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
+            return merge(Value(text=shown), *args)
+        return Value(calls=(callee,) if callee else (), text=shown)
+
+    def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
+        if node is None:
+            return (), ()
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value]] = []
+        for child in node.named_children:
+            if child.type == "keyword_argument":
+                name = child.child_by_field_name("name")
+                value = child.child_by_field_name("value")
+                if name is not None and value is not None:
+                    if _strip(value).type == "dictionary":
+                        kwargs.extend(self.pairs(_strip(value), text(name) + ".", 1))
+                    kwargs.append((text(name), self.value(value)))
+            elif child.type == "dictionary":
+                kwargs.extend(self.pairs(child, "", 1))
+                args.append(Value(text=one_line(child, 120)))
+            elif child.type not in ("comment", "list_splat", "dictionary_splat"):
+                args.append(self.value(child))
+        return tuple(args), tuple(kwargs)
+
+    def pairs(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value]]:
+        out: list[tuple[str, Value]] = []
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            key_node = pair.child_by_field_name("key")
+            value_node = pair.child_by_field_name("value")
+            if key_node is None or value_node is None:
+                continue
+            key = self.value(key_node)
+            label = key.strings[0] if key.strings else (key.names[0] if key.names else "")
+            if not label:
+                continue
+            inner = _strip(value_node)
+            if inner.type == "dictionary" and depth < _DICT_DEPTH:
+                out.extend(self.pairs(inner, f"{prefix}{label}.", depth + 1))
+            else:
+                out.append((prefix + label, self.value(inner)))
+        return out
+
+    # -- statements -----------------------------------------------------------------------------
+    def scan(self) -> None:
+        for node in self.found.get("assignment", []):
+            self.assignment(node)
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            callee = self.qualify(function) if function is not None else None
+            if callee is None:
+                continue
+            args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+            row, column = node.start_point
+            guard = self.guard(node)
+            self.calls.append(
+                CallFact(callee, row + 1, column + 1, one_line(node), args, kwargs, False, guard)
+            )
+        self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def guard(self, node: Node) -> Value | None:
+        """The condition of the nearest `if` or conditional expression around `node` in its function."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in ("function_definition", "module"):
+            if parent.type in ("if_statement", "conditional_expression", "elif_clause"):
+                condition = (
+                    parent.child_by_field_name("condition")
+                    if parent.type != "conditional_expression"
+                    else (parent.named_children[1] if len(parent.named_children) > 2 else None)
+                )
+                if condition is not None and condition != child:
+                    return self.value(condition)
+            child, parent = parent, parent.parent
+        return None
+
+    def assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        target = _target(left)
+        if target is None:
+            return
+        inner = _strip(right)
+        qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
+        if qualified is not None and left.type in ("identifier", "attribute"):
+            self.bindings[target] = qualified
+        row, column = node.start_point
+        shown = one_line(node)
+        if inner.type == "dictionary":
+            for key, value in self.pairs(inner, target + ".", 1):
+                if not value.empty:
+                    self.assignments.append(Assignment(key, value, row + 1, column + 1, shown))
+            return
+        value = self.value(inner)
+        if value.strings or value.env or value.numbers or value.names:
+            self.assignments.append(Assignment(target, value, row + 1, column + 1, shown))
+
+
+def _concat(left: Value, right: Value) -> tuple[str, ...]:
+    first = left.strings[0] if left.strings else HOLE
+    second = right.strings[0] if right.strings else HOLE
+    return (first + second,) if (left.strings or right.strings) else ()
+
+
+def _target(node: Node) -> str | None:
+    """`X`, `self.x`, `app.config["KEY"]` → `app.config.KEY`; None for tuples and other patterns."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute")
+        base = _target(obj) if obj is not None else None
+        return f"{base}.{text(attr)}" if base and attr is not None else None
+    if node.type == "subscript":
+        obj = node.child_by_field_name("value")
+        index = node.child_by_field_name("subscript")
+        base = _target(obj) if obj is not None else None
+        if base and index is not None and index.type == "string":
+            return f"{base}.{string_value(index)}"
+    return None
+
+
+def python_code(
+    root: Node,
+) -> tuple[tuple[CallFact, ...], tuple[Assignment, ...], tuple[tuple[int, str], ...]]:
+    found = captures(Language.PYTHON, "code", root)
+    scanner = _Scanner(found)
+    scanner.bind_imports()
+    scanner.scan()
+    urls = []
+    for node in found.get("string", []):
+        value = string_value(node)
+        if URL.match(value):
+            urls.append((node.start_point[0] + 1, value))
+    return tuple(scanner.calls), tuple(scanner.assignments), tuple(urls)

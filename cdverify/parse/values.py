@@ -1,0 +1,53 @@
+"""Helpers shared by the Python and JavaScript code-fact scanners."""
+
+from __future__ import annotations
+
+import re
+
+from cdverify.model import Value
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def merge(base: Value, *parts: Value, keep_strings: bool = True) -> Value:
+    """`base` plus everything the `parts` may evaluate to (their strings only when `keep_strings`)."""
+    strings = list(base.strings)
+    numbers, env, names, calls, rewrites = (
+        list(base.numbers),
+        list(base.env),
+        list(base.names),
+        list(base.calls),
+        list(base.rewrites),
+    )
+    for part in parts:
+        if keep_strings:
+            strings.extend(part.strings)
+        numbers.extend(part.numbers)
+        env.extend(part.env)
+        names.extend(part.names)
+        calls.extend(part.calls)
+        rewrites.extend(part.rewrites)
+    return Value(
+        tuple(dict.fromkeys(strings)),
+        tuple(dict.fromkeys(numbers)),
+        tuple(dict.fromkeys(env)),
+        tuple(dict.fromkeys(names)),
+        tuple(dict.fromkeys(calls)),
+        tuple(dict.fromkeys(rewrites)),
+        base.text,
+    )
+
+
+def rewritten(inner: Value, old: Value, new: Value, shown: str) -> Value:
+    """The value of `inner.replace(old, new)`: the same candidates, with the rewrite recorded."""
+    if not (old.strings and new.strings):
+        return inner
+    return Value(
+        inner.strings,
+        inner.numbers,
+        inner.env,
+        inner.names,
+        inner.calls,
+        (*inner.rewrites, (old.strings[0], new.strings[0])),
+        shown,
+    )

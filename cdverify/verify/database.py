@@ -1,0 +1,725 @@
+"""The database-engine verifier: which engines the application really talks to, from evidence.
+
+Evidence is ranked (strongest first): a connection call or configuration key whose URL or dialect is
+known (`create_engine(URL)`, `new Sequelize({dialect})`, `DATABASES[...]['ENGINE']`, Prisma
+`provider`, `.env` `DATABASE_URL`), an engine-only module in code (dialect types, driver imports),
+a declared dependency, a Compose service or data file, a URL merely written down. Each item has the
+scope of its file, so tests and migrations never decide the run-time engine. Comments never count:
+every code fact comes from the syntax tree. Pure functions over the project model; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Any
+
+from cdverify.catalog import load_rules
+from cdverify.manifests import Dependency, Manifests, Setting
+from cdverify.model import HOLE, CallFact, FileFacts, Finding, Language, Location, Scope, Value, make_finding
+
+CONSTRAINT = "database"
+
+# kind → rank (lower is stronger)
+KIND_RANK = {
+    "connection": 1,
+    "config": 2,
+    "dialect": 3,
+    "import": 4,
+    "dependency": 5,
+    "service": 6,
+    "mention": 7,
+}
+_RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
+_SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
+_EXAMPLE_ENV = re.compile(r"\.(example|sample|template|dist|defaults?)$")
+_DJANGO_DEFAULT = "django.db.backends.sqlite3"
+# What the constraint names call the engines.
+CONSTRAINT_ENGINE = {"postgres": "postgresql", "sqlite": "sqlite"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    engine: str
+    kind: str  # see KIND_RANK
+    scope: str  # the file's scope: application, test, migration, script, config
+    file: str
+    line: int
+    text: str
+    detail: str = ""
+    switch: str = ""  # environment variable that selects this engine or its alternative ("" = hard-wired)
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "engine": self.engine,
+            "kind": self.kind,
+            "scope": self.scope,
+            "file": self.file,
+            "line": self.line,
+            "text": self.text,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if self.switch:
+            out["switch"] = self.switch
+        return out
+
+
+@dataclass(frozen=True)
+class EngineUse:
+    engine: str
+    status: str  # runtime | tests | migrations | scripts | declared | mentioned
+    hard_wired: bool  # some run-time evidence does not depend on an environment switch
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strongest(self) -> Evidence:
+        return min(self.evidence, key=lambda e: (e.rank, e.scope != "application", e.file, e.line))
+
+
+@dataclass(frozen=True)
+class DatabaseReport:
+    uses: dict[str, EngineUse]  # engine → how it is used
+    evidence: tuple[Evidence, ...]
+    findings: tuple[Finding, ...] = field(default=())  # constraint-independent (DB003, DB005, DB006)
+
+    @property
+    def runtime(self) -> list[str]:
+        """Engines the application uses at run time (caches included), strongest evidence first."""
+        used = [use for use in self.uses.values() if use.status == "runtime"]
+        return [use.engine for use in sorted(used, key=lambda u: (u.strongest.rank, u.engine))]
+
+
+# -- catalogue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    engines: dict[str, dict[str, Any]]
+    by_scheme: dict[str, str]
+    by_value: dict[str, str]
+    by_python_package: dict[str, str]
+    by_python_module: dict[str, str]
+    by_npm: dict[str, str]
+    dialect_modules: tuple[tuple[str, str], ...]
+    by_image: dict[str, str]
+    env_prefixes: tuple[tuple[str, str], ...]
+    connections: dict[str, list[dict[str, Any]]]  # family → entries
+    url_keys: frozenset[str]
+    value_keys: frozenset[str]
+    sqlalchemy_keys: frozenset[str]
+    memory_markers: tuple[str, ...]
+
+
+@cache
+def catalogue() -> _Catalogue:
+    data = load_rules("database/engines")
+    engines: dict[str, dict[str, Any]] = data["engines"]
+
+    def index(field_name: str, lower: bool = True) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, spec in engines.items():
+            for item in spec.get(field_name, []):
+                out.setdefault(item.lower() if lower else item, name)
+        return out
+
+    connections = load_rules("database/connections")
+    config = connections["config"]
+    return _Catalogue(
+        engines=engines,
+        by_scheme=index("url_schemes"),
+        by_value=index("values"),
+        by_python_package=index("python_packages"),
+        by_python_module=index("python_modules", lower=False),
+        by_npm=index("npm_packages", lower=False),
+        dialect_modules=tuple((m, n) for n, s in engines.items() for m in s.get("dialect_modules", [])),
+        by_image=index("images"),
+        env_prefixes=tuple((p, n) for n, s in engines.items() for p in s.get("env_prefixes", [])),
+        connections={"python": connections["python"], "node": connections["node"]},
+        url_keys=frozenset(k.lower() for k in config["url_keys"]),
+        value_keys=frozenset(k.lower() for k in config["value_keys"]),
+        sqlalchemy_keys=frozenset(k.lower() for k in config["sqlalchemy_keys"]),
+        memory_markers=tuple(data["memory_markers"]["strings"]),
+    )
+
+
+def engine_of_url(url: str) -> str | None:
+    """`postgresql+asyncpg://…` → postgresql; `sqlite::memory:` → sqlite; None when not a database URL."""
+    match = _SCHEME.match(url.strip())
+    if match is None:
+        return None
+    scheme = match.group(1).lower()
+    if scheme == "file" and not re.search(r"\.(db|sqlite3?)\b|:memory:", url):
+        return None
+    return catalogue().by_scheme.get(scheme)
+
+
+def engine_of_value(value: str) -> str | None:
+    return catalogue().by_value.get(value.strip().lower())
+
+
+def in_memory(url: str) -> bool:
+    return any(marker == url or url.endswith(marker) for marker in catalogue().memory_markers) or url in (
+        ":memory:",
+    )
+
+
+def _shown(text: str) -> str:
+    return text.replace(HOLE, "{…}")
+
+
+# -- collecting evidence ----------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(
+        self,
+        facts: Mapping[str, FileFacts],
+        scopes: Mapping[str, Scope],
+        manifests: Manifests,
+    ) -> None:
+        self.facts = facts
+        self.scopes = scopes
+        self.manifests = manifests
+        self.catalogue = catalogue()
+        self.evidence: list[Evidence] = []
+        self.findings: list[Finding] = []
+        self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
+        # Names assigned anywhere in run-time code, for `create_engine(settings.DATABASE_URL)`.
+        self.assigned: dict[str, list[tuple[str, Value]]] = {}
+        for path, file_facts in facts.items():
+            if scopes.get(path) not in _RUNTIME_SCOPES:
+                continue
+            for assignment in file_facts.assignments:
+                self.assigned.setdefault(assignment.key.lower(), []).append((path, assignment.value))
+        self.env: dict[str, list[Setting]] = {}
+        for setting in manifests.settings:
+            if setting.source in ("env-file", "compose"):
+                self.env.setdefault(setting.key, []).append(setting)
+
+    def scope_of(self, path: str) -> str:
+        scope = self.scopes.get(path, Scope.APPLICATION)
+        return scope.value
+
+    def add(self, evidence: Evidence) -> None:
+        self.evidence.append(evidence)
+
+    # -- resolving a value to URLs ---------------------------------------------------------------
+    def urls(self, path: str, value: Value, depth: int = 0) -> list[tuple[str, str, str]]:
+        """(url, detail, switch) candidates of a value: literals, env defaults, `.env` values, and the
+        values of names assigned elsewhere (one hop per level, at most three)."""
+        out: list[tuple[str, str, str]] = []
+        switch = value.env[0] if value.env else ""
+        for literal in value.strings:
+            detail = f"default when ${switch} is unset" if switch else ""
+            out.append((literal, detail, switch))
+        for variable in value.env:
+            for setting in self.env.get(variable, []):
+                out.append((setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
+        if depth < 3:
+            for name in value.names:
+                for other_path, other in self.assigned.get(name.lower(), []):
+                    if other is value:
+                        continue
+                    for url, detail, inner_switch in self.urls(other_path, other, depth + 1):
+                        out.append((url, detail, inner_switch or switch))
+                # pydantic-style settings read the variable of the same name from the environment
+                for setting in self.env.get(name.upper(), []):
+                    out.append(
+                        (setting.value, f"${name.upper()} in {setting.file}:{setting.line}", name.upper())
+                    )
+        return out
+
+    def env_switch(self, path: str, value: Value, depth: int = 0) -> str:
+        if value.env:
+            return value.env[0]
+        if depth < 3:
+            for name in value.names:
+                for _, other in self.assigned.get(name.lower(), []):
+                    if other is not value:
+                        found = self.env_switch(path, other, depth + 1)
+                        if found:
+                            return found
+        return ""
+
+    # -- code ------------------------------------------------------------------------------------
+    def code(self) -> None:
+        for path, file_facts in self.facts.items():
+            family = file_facts.language.family
+            scope = self.scope_of(path)
+            entries = {call: entry for entry in self.catalogue.connections[family] for call in entry["calls"]}
+            for call in file_facts.calls:
+                entry = entries.get(call.callee)
+                if entry is not None:
+                    self.connection(path, scope, call, entry)
+            for assignment in file_facts.assignments:
+                key = assignment.key.lower()
+                if key in self.catalogue.url_keys or key in self.catalogue.value_keys:
+                    self.config_key(
+                        path, scope, assignment.key, assignment.value, assignment.line, assignment.text
+                    )
+            self.imports(path, scope, file_facts)
+            for line, url in file_facts.urls:
+                engine = engine_of_url(url)
+                if engine and _SCHEME.match(url) and "://" in url and len(url.split("://", 1)[1]) > 0:
+                    self.mention(path, scope, line, url, engine)
+
+    def connection(self, path: str, scope: str, call: CallFact, entry: dict[str, Any]) -> None:
+        switch = ""
+        found: list[tuple[str, str, str]] = []  # (engine, detail, switch)
+        url_values = [v for v in (_argument(call, key) for key in entry.get("url", [])) if v is not None]
+        for value in url_values:
+            switch = switch or self.env_switch(path, value)
+            for url, detail, url_switch in self.urls(path, value):
+                engine = engine_of_url(url) if entry.get("engine") is None else entry["engine"]
+                if engine_of_url(url) is not None or entry.get("engine") is None:
+                    if engine is not None:
+                        extra = " (in memory)" if in_memory(url) else ""
+                        found.append(
+                            (
+                                engine,
+                                (f"URL {_shown(url)}" + (f", {detail}" if detail else "")) + extra,
+                                url_switch,
+                            )
+                        )
+                if entry.get("sqlalchemy") and self.rejects_postgres_scheme(url, value):
+                    self.postgres_scheme(path, call.line, call.text, url, detail)
+        for key in entry.get("dialect", []):
+            dialect = call.kwarg(key)
+            if dialect is None:
+                continue
+            switch = switch or self.env_switch(path, dialect)
+            for literal in dialect.strings:
+                engine = engine_of_value(literal)
+                if engine is not None:
+                    found.append((engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else ""))
+        fixed = entry.get("engine")
+        if fixed is not None and not any(engine == fixed for engine, _, _ in found):
+            found.append((fixed, f"driver {call.callee}", ""))
+        if not switch and call.guard is not None:
+            switch = self.env_switch(path, call.guard)  # `DATABASE_URL ? new Sequelize(url) : …`
+        if not found and (switch or url_values):
+            # The URL only comes from the environment: the engines whose drivers are installed.
+            for engine in self.drivers(entry.get("engines", []), path):
+                found.append(
+                    (
+                        engine,
+                        f"URL from ${switch or 'environment'}; driver declared or imported",
+                        switch or "?",
+                    )
+                )
+        for engine, detail, item_switch in found:
+            self.add(
+                Evidence(
+                    engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
+                )
+            )
+            self.claimed.add((path, call.line))
+
+    def rejects_postgres_scheme(self, url: str, value: Value) -> bool:
+        if not url.lower().startswith("postgres://"):
+            return False
+        return not any(old.startswith("postgres:") for old, _ in value.rewrites) and not self.rewritten(value)
+
+    def rewritten(self, value: Value, depth: int = 0) -> bool:
+        if any(old.startswith("postgres:") for old, _ in value.rewrites):
+            return True
+        if depth < 3:
+            for name in value.names:
+                for _, other in self.assigned.get(name.lower(), []):
+                    if other is not value and self.rewritten(other, depth + 1):
+                        return True
+        return False
+
+    def postgres_scheme(self, path: str, line: int, text: str, url: str, detail: str) -> None:
+        self.findings.append(
+            make_finding(
+                "DB003",
+                Location(path, line),
+                "SQLAlchemy rejects the URL scheme postgres:// at run time (NoSuchModuleError); "
+                + f"this URL reaches it: {_shown(url)}"
+                + (f" ({detail})" if detail else ""),
+                evidence=text,
+                hint='write "postgresql://" (or "postgresql+psycopg://"), or rewrite the variable: '
+                'url.replace("postgres://", "postgresql://", 1)',
+                data={"url": _shown(url)},
+            )
+        )
+
+    def drivers(self, engines: Iterable[str], path: str) -> list[str]:
+        declared: set[str] = set()
+        for dep in self.manifests.dependencies:
+            if dep.dev:
+                continue
+            engine = (
+                self.catalogue.by_python_package if dep.ecosystem == "python" else self.catalogue.by_npm
+            ).get(dep.name)
+            if engine is not None:
+                declared.add(engine)
+        return [engine for engine in engines if engine in declared]
+
+    def config_key(self, path: str, scope: str, key: str, value: Value, line: int, text: str) -> None:
+        lowered = key.lower()
+        switch = self.env_switch(path, value)
+        if lowered in self.catalogue.url_keys:
+            for url, detail, url_switch in self.urls(path, value):
+                engine = engine_of_url(url)
+                if engine is None:
+                    continue
+                shown = f"{key} = {_shown(url)}" + (f", {detail}" if detail else "")
+                if in_memory(url):
+                    shown += " (in memory)"
+                self.add(Evidence(engine, "config", scope, path, line, text, shown, url_switch or switch))
+                self.claimed.add((path, line))
+                if lowered in self.catalogue.sqlalchemy_keys and self.rejects_postgres_scheme(url, value):
+                    self.postgres_scheme(path, line, text, url, detail)
+        else:
+            for literal in value.strings:
+                engine = engine_of_value(literal)
+                if engine is None:
+                    continue
+                detail = f"{key} = {literal!r}"
+                if literal == _DJANGO_DEFAULT:
+                    detail += " (Django's startproject default)"
+                self.add(Evidence(engine, "config", scope, path, line, text, detail, switch))
+                self.claimed.add((path, line))
+
+    def imports(self, path: str, scope: str, file_facts: FileFacts) -> None:
+        modules = (
+            self.catalogue.by_python_module
+            if file_facts.language is Language.PYTHON
+            else self.catalogue.by_npm
+        )
+        for fact in file_facts.imports:
+            spec = fact.specifier
+            for module, dialect_engine in self.catalogue.dialect_modules:
+                if spec == module or spec.startswith((module + ".", module + "/")):
+                    detail = f"imports {module}"
+                    self.add(Evidence(dialect_engine, "dialect", scope, path, fact.line, fact.text, detail))
+                    break
+            else:
+                engine = _module_engine(spec, modules, python=file_facts.language is Language.PYTHON)
+                if engine is not None:
+                    self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, f"imports {spec}"))
+
+    def mention(self, path: str, scope: str, line: int, url: str, engine: str) -> None:
+        if (path, line) in self.claimed:
+            return
+        self.add(
+            Evidence(engine, "mention", scope, path, line, _shown(url), "URL written in code, not connected")
+        )
+
+    # -- files outside code ----------------------------------------------------------------------
+    def project_files(self) -> None:
+        for dep in self.manifests.dependencies:
+            index = self.catalogue.by_python_package if dep.ecosystem == "python" else self.catalogue.by_npm
+            engine = index.get(dep.name)
+            if engine is not None:
+                detail = "development dependency" if dep.dev else "declared dependency"
+                self.add(
+                    Evidence(
+                        engine,
+                        "dependency",
+                        "test" if dep.dev else "application",
+                        dep.file,
+                        dep.line,
+                        dep.spec,
+                        detail,
+                    )
+                )
+        consumed_env = {e.switch for e in self.evidence if e.switch}
+        for setting in self.manifests.settings:
+            self.setting(setting, consumed_env)
+        for service in self.manifests.services:
+            image = service.image.split("@")[0].rsplit(":", 1)[0].lower()
+            image = image.removeprefix("docker.io/").removeprefix("library/")
+            engine = self.catalogue.by_image.get(image)
+            if engine is not None:
+                self.add(
+                    Evidence(
+                        engine,
+                        "service",
+                        "application",
+                        service.file,
+                        service.line,
+                        f"{service.name}: {service.image}",
+                        "Compose service",
+                    )
+                )
+        for data_file in self.manifests.data_files:
+            self.add(
+                Evidence(
+                    "sqlite",
+                    "service",
+                    self.scope_of(data_file),
+                    data_file,
+                    0,
+                    data_file,
+                    "SQLite data file in the tree",
+                )
+            )
+
+    def setting(self, setting: Setting, consumed_env: set[str]) -> None:
+        key = setting.key.lower()
+        scope = "application"
+        name = PurePosixPath(setting.file).name
+        if name.endswith(".test") or ".test." in name:
+            scope = "test"
+        if setting.source == "alembic":
+            scope = "migration"
+        example = bool(_EXAMPLE_ENV.search(name))
+        detail_suffix = " (example file)" if example else ""
+        engine: str | None = None
+        if setting.source == "prisma":
+            if setting.key == "provider":
+                engine = engine_of_value(setting.value)
+            elif not setting.value.startswith("env:"):
+                engine = engine_of_url(setting.value)
+            kind = "config"
+        elif (
+            key in self.catalogue.url_keys
+            or setting.source in ("alembic", "sequelize-config", "typeorm-config")
+            and key == "url"
+        ):
+            engine = engine_of_url(setting.value)
+            kind = "config"
+        elif (
+            key in self.catalogue.value_keys
+            or setting.source in ("sequelize-config", "typeorm-config")
+            and key in ("dialect", "type")
+        ):
+            engine = engine_of_value(setting.value)
+            kind = "config"
+        else:
+            engine = next(
+                (e for prefix, e in self.catalogue.env_prefixes if setting.key.startswith(prefix)), None
+            )
+            kind = "service"
+        if engine is None:
+            return
+        if setting.source in ("env-file", "compose") and kind == "config" and setting.key not in consumed_env:
+            kind = "service"  # nothing in code reads it: it only hints at the deployment
+        detail = f"{setting.key}={_shown(setting.value)} ({setting.source})" + detail_suffix
+        switch = setting.key if setting.source in ("env-file", "compose") else ""
+        if example:
+            switch = switch or setting.key
+        self.add(
+            Evidence(
+                engine,
+                kind,
+                scope,
+                setting.file,
+                setting.line,
+                f"{setting.key}={setting.value}",
+                detail,
+                switch,
+            )
+        )
+
+
+def _argument(call: CallFact, key: str) -> Value | None:
+    if key.isdigit():
+        index = int(key)
+        value = call.args[index] if index < len(call.args) else None
+        return value if value is not None and not value.empty else None
+    return call.kwarg(key)
+
+
+def _module_engine(spec: str, modules: Mapping[str, str], python: bool) -> str | None:
+    if python:
+        parts = spec.split(".")
+        for end in range(len(parts), 0, -1):
+            engine = modules.get(".".join(parts[:end]))
+            if engine is not None:
+                return engine
+        return None
+    if spec in modules:
+        return modules[spec]
+    root = "/".join(spec.split("/")[:2]) if spec.startswith("@") else spec.split("/")[0]
+    return modules.get(root)
+
+
+# -- deciding -----------------------------------------------------------------------------------------
+
+
+def collect(
+    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
+) -> DatabaseReport:
+    collector = _Collector(facts, scopes, manifests)
+    collector.code()
+    collector.project_files()
+    evidence = sorted(collector.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
+    uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
+    findings = list(collector.findings)
+    findings.extend(_unused(uses))
+    return DatabaseReport(uses, tuple(evidence), tuple(_dedupe(findings)))
+
+
+def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for item in evidence:
+        out.setdefault(item.engine, []).append(item)
+    return out
+
+
+def _runtime(item: Evidence) -> bool:
+    if item.scope not in ("application", "config"):
+        return False
+    return item.kind in ("connection", "config") or (
+        item.kind in ("dialect", "import") and item.scope == "application"
+    )
+
+
+def _use(engine: str, items: list[Evidence]) -> EngineUse:
+    runtime = [item for item in items if _runtime(item)]
+    if runtime:
+        hard_wired = any(not item.switch for item in runtime)
+        return EngineUse(engine, "runtime", hard_wired, tuple(items))
+    code = [item for item in items if item.kind in ("connection", "config", "dialect", "import")]
+    if code:
+        order = {"test": 0, "migration": 1, "script": 2}
+        first = min(code, key=lambda item: order.get(item.scope, 3)).scope
+        status = {"test": "tests", "migration": "migrations", "script": "scripts"}.get(first, "mentioned")
+        return EngineUse(engine, status, False, tuple(items))
+    if any(item.kind in ("dependency", "service") for item in items):
+        return EngineUse(engine, "declared", False, tuple(items))
+    return EngineUse(engine, "mentioned", False, tuple(items))
+
+
+def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
+    findings = []
+    for use in uses.values():
+        if use.status == "runtime":
+            continue
+        for item in use.evidence:
+            if item.kind == "dependency" and item.scope == "application":
+                findings.append(
+                    make_finding(
+                        "DB005",
+                        Location(item.file, item.line),
+                        f"{_label(use.engine)} driver declared but nothing in the application connects to it"
+                        + ("" if use.status == "declared" else f" (used in {use.status} only)"),
+                        evidence=item.text,
+                        hint="remove the dependency, or move it to the development dependencies if tests need it",
+                        data={"engine": use.engine},
+                    )
+                )
+            elif item.kind == "service" and item.detail == "Compose service":
+                findings.append(
+                    make_finding(
+                        "DB006",
+                        Location(item.file, item.line),
+                        f"Compose service runs {_label(use.engine)} but the application never connects to it",
+                        evidence=item.text,
+                        hint="remove the service, or point the application's database URL at it",
+                        data={"engine": use.engine},
+                    )
+                )
+    return findings
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, int, str]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule, finding.location.path, finding.location.line, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _label(engine: str) -> str:
+    return str(catalogue().engines.get(engine, {}).get("label", engine))
+
+
+def check(report: DatabaseReport, required: str) -> list[Finding]:
+    """DB001 the required engine does not serve the application; DB002 another engine does; DB004
+    (information) engines the application switches to through an environment variable."""
+    wanted = CONSTRAINT_ENGINE.get(required, required)
+    roles = {name: spec.get("role", "database") for name, spec in catalogue().engines.items()}
+    findings: list[Finding] = []
+    use = report.uses.get(wanted)
+    others = [
+        other
+        for other in report.uses.values()
+        if other.engine != wanted and other.status == "runtime" and roles.get(other.engine) != "cache"
+    ]
+    if use is None or use.status != "runtime":
+        findings.append(_missing(wanted, use, others, report))
+    for other in others:
+        strongest = other.strongest
+        location = Location(strongest.file, strongest.line)
+        if other.hard_wired and use is not None and use.status == "runtime":
+            findings.append(
+                make_finding(
+                    "DB002",
+                    location,
+                    f"the application also uses {_label(other.engine)} ({strongest.detail or strongest.kind}); "
+                    f"only {_label(wanted)} may serve it",
+                    evidence=strongest.text,
+                    hint=f"connect through the one {_label(wanted)} engine/session the application already has, "
+                    f"and remove the {_label(other.engine)} code",
+                    data={"engine": other.engine, "required": wanted},
+                )
+            )
+        elif not other.hard_wired and use is not None and use.status == "runtime":
+            switch = next((e.switch for e in other.evidence if e.switch), "")
+            findings.append(
+                make_finding(
+                    "DB004",
+                    location,
+                    f"{_label(other.engine)} is used instead when ${switch} says so ({strongest.detail})",
+                    evidence=strongest.text,
+                    hint=f"fine for development; make sure ${switch} points at {_label(wanted)} where it is deployed",
+                    data={"engine": other.engine, "required": wanted, "switch": switch},
+                )
+            )
+    return findings
+
+
+def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report: DatabaseReport) -> Finding:
+    label = _label(wanted)
+    if others:
+        strongest = others[0].strongest
+        used = ", ".join(_label(o.engine) for o in others)
+        message = (
+            f"{label} is required but the application uses {used} ({strongest.detail or strongest.kind})"
+        )
+        location = Location(strongest.file, strongest.line)
+        evidence = strongest.text
+        if "startproject default" in strongest.detail:
+            message += "; the project still has Django's default SQLite settings"
+    elif use is not None:
+        strongest = use.strongest
+        message = (
+            f"{label} is required but only appears in {use.status} ({strongest.detail or strongest.kind})"
+        )
+        location = Location(strongest.file, strongest.line)
+        evidence = strongest.text
+    else:
+        message = f"{label} is required but no database connection was found in the application"
+        location = Location(".")
+        evidence = ""
+    hints = {
+        "postgresql": 'connect with a PostgreSQL URL, e.g. create_engine("postgresql+psycopg2://user:password@localhost:5432/conduit") '
+        'or new Sequelize(process.env.DATABASE_URL, { dialect: "postgres" }), and declare the driver (psycopg2-binary / pg)',
+        "sqlite": 'connect with a SQLite URL, e.g. create_engine("sqlite:///conduit.db") or '
+        'new Sequelize({ dialect: "sqlite", storage: "conduit.sqlite" }), and declare sqlite3 for Node',
+    }
+    return make_finding(
+        "DB001",
+        location,
+        message,
+        evidence=evidence,
+        hint=hints.get(wanted, f"connect the application to {label}"),
+        data={"required": wanted, "engines": report.runtime},
+    )

@@ -1,0 +1,373 @@
+"""Task-file checks from the paper's prompt: the mandatory files, the health check, `/api` and the port.
+
+TASK001 manifest missing, TASK002 imported package not declared, TASK003 `run.sh` missing,
+TASK004 `run.sh` not executable, TASK005 `run.sh` does not run the server in the foreground,
+TASK006 no `GET /api/health-check`, TASK007 routes outside `/api`, TASK008 wrong port,
+TASK009 port not found. Pure functions over the project model; the run script is read as shell words
+(`shlex`), never executed.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+from cdverify.catalog import load_rules
+from cdverify.manifests import Manifests, RunScript, normalise_distribution
+from cdverify.model import Finding, Location, make_finding
+from cdverify.resolve.graph import ImportGraph
+from cdverify.verify.framework import FrameworkReport
+
+CONSTRAINT = "task"
+DEFAULT_PORTS = {"python": 8080, "node": 3000}
+HEALTH_CHECK = "/api/health-check"
+_BACKGROUND_FLAGS = frozenset({"--daemon", "-D", "--detach", "-d", "--background"})
+_PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
+_BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
+
+
+@cache
+def _distributions() -> dict[str, list[str]]:
+    return {k: list(v) for k, v in load_rules("python/distributions")["imports"].items()}
+
+
+@cache
+def _provided() -> dict[str, list[str]]:
+    return {k: list(v) for k, v in load_rules("python/distributions")["provided_by"].items()}
+
+
+@cache
+def _servers() -> frozenset[str]:
+    return frozenset(load_rules("python/distributions")["run"]["servers"])
+
+
+def check(
+    language: str,
+    manifests: Manifests,
+    graph: ImportGraph,
+    application: Iterable[str],
+    frameworks: FrameworkReport,
+    port: int | None = None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    findings.extend(_manifest(language, manifests, graph, set(application)))
+    findings.extend(_run_script(manifests.run_script))
+    findings.extend(_routes(frameworks))
+    findings.extend(_port(language, frameworks, manifests.run_script, port))
+    return findings
+
+
+def _manifest(
+    language: str, manifests: Manifests, graph: ImportGraph, application: set[str]
+) -> list[Finding]:
+    wanted = "requirements.txt" if language == "python" else "package.json"
+    if wanted not in manifests.manifest_files:
+        return [
+            make_finding(
+                "TASK001",
+                Location("."),
+                f"no {wanted} at the project root: the evaluation installs dependencies from it",
+                evidence="",
+                hint=f"add {wanted} at the root, declaring every package the code imports",
+                data={"manifest": wanted},
+            )
+        ]
+    ecosystem = "python" if language == "python" else "node"
+    declared = {
+        dep.name: dep
+        for dep in manifests.dependencies
+        if dep.ecosystem == ecosystem
+        and dep.file == wanted
+        or (ecosystem == "python" and dep.ecosystem == "python" and dep.file.startswith("requirements"))
+    }
+    findings = []
+    reported: set[str] = set()
+    from cdverify.model import TargetKind
+
+    for edge in graph.edges:
+        if edge.source not in application or edge.resolution.kind is not TargetKind.EXTERNAL:
+            continue
+        package = edge.resolution.package or ""
+        if not package or package in reported or edge.fact.kind.type_only:
+            continue
+        if ecosystem == "python":
+            ok = _python_declared(package, declared)
+        else:
+            dep = declared.get(package)
+            ok = dep is not None and not dep.dev
+        if ok:
+            continue
+        reported.add(package)
+        dev_only = ecosystem == "node" and package in declared
+        findings.append(
+            make_finding(
+                "TASK002",
+                Location(edge.source, edge.fact.line, edge.fact.col),
+                f"{package} is imported but {wanted} does not declare it"
+                + (" (only as a devDependency)" if dev_only else ""),
+                evidence=edge.fact.text,
+                hint=f"add {_distribution_hint(package) if ecosystem == 'python' else package} to {wanted}",
+                data={"package": package, "manifest": wanted},
+            )
+        )
+    return findings
+
+
+def _python_declared(module: str, declared: Mapping[str, object]) -> bool:
+    candidates = [
+        normalise_distribution(module),
+        *(normalise_distribution(d) for d in _distributions().get(module, [])),
+    ]
+    if any(c in declared for c in candidates):
+        return True
+    providers = _provided().get(module, [])
+    return any(normalise_distribution(p) in declared for p in providers)
+
+
+def _distribution_hint(module: str) -> str:
+    names = _distributions().get(module)
+    return names[0] if names else module
+
+
+def _commands(text: str) -> list[list[str]]:
+    """Simple commands of a shell script as words, with `&` / `&&` / `;` / `|` kept as separators."""
+    commands: list[list[str]] = []
+    joined = re.sub(r"\\\n", " ", text)
+    for line in joined.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+        lexer.commenters = "#"
+        lexer.whitespace_split = True
+        try:
+            words = list(lexer)
+        except ValueError:
+            words = line.split()
+        current: list[str] = []
+        for word in words:
+            if word in (";", "&&", "||", "|"):
+                if current:
+                    commands.append(current)
+                current = []
+            elif word == "&":
+                if current:
+                    commands.append([*current, "&"])
+                current = []
+            else:
+                current.append(word)
+        if current:
+            commands.append(current)
+    return commands
+
+
+def _program(words: list[str]) -> tuple[str, list[str]]:
+    """The program a command runs, past `exec`, `env`, `VAR=value` prefixes and wrappers."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in ("exec", "env", "nohup", "time", "command", "sudo") or re.match(
+            r"^[A-Za-z_][A-Za-z0-9_]*=", word
+        ):
+            index += 1
+            continue
+        break
+    if index >= len(words):
+        return "", []
+    return words[index].rsplit("/", 1)[-1], words[index + 1 :]
+
+
+def _starts_server(program: str, args: list[str]) -> bool:
+    servers = _servers()
+    if program in servers:
+        return True
+    if program in ("python", "python3", "uv", "poetry", "pipenv", "pdm", "hatch", "rye"):
+        rest = " ".join(args)
+        return bool(
+            re.search(r"(\.py\b|-m\s+\w|\brun\b|\bmanage\.py\b|\buvicorn\b|\bgunicorn\b|\bflask\b)", rest)
+        )
+    if program in ("npm", "yarn", "pnpm", "bun"):
+        return (
+            bool(args)
+            and args[0] in ("start", "run", "dev", "serve")
+            or (bool(args) and args[0] not in ("install", "ci", "i", "build"))
+        )
+    if program in ("npx", "pnpx"):
+        return bool(args) and args[0] in servers
+    return False
+
+
+def _run_script(script: RunScript | None) -> list[Finding]:
+    if script is None:
+        return [
+            make_finding(
+                "TASK003",
+                Location("run.sh"),
+                "no run.sh at the project root: the evaluation starts the server with ./run.sh",
+                hint="add an executable run.sh that installs nothing and `exec`s the server in the foreground",
+            )
+        ]
+    findings = []
+    if not script.executable:
+        findings.append(
+            make_finding(
+                "TASK004",
+                Location(script.path),
+                "run.sh is not executable",
+                evidence=script.path,
+                hint="chmod +x run.sh (and `git update-index --chmod=+x run.sh` so that the bit is committed)",
+            )
+        )
+    commands = _commands(script.text)
+    starters = [(words, *_program(words)) for words in commands if _starts_server(*_program(words))]
+    if not starters:
+        findings.append(
+            make_finding(
+                "TASK005",
+                Location(script.path),
+                "run.sh does not start a server that cdverify recognises",
+                evidence=" / ".join(" ".join(c) for c in commands[-3:]),
+                hint="end run.sh with the command that serves the app, e.g. `exec python app.py` or `exec node src/server.js`",
+                data={"reason": "no-server"},
+            )
+        )
+        return findings
+    words, program, args = starters[-1]
+    background = words[-1] == "&" and not any(
+        c and c[0] == "wait" for c in commands[commands.index(words) + 1 :]
+    )
+    daemon = any(flag in _BACKGROUND_FLAGS for flag in args) and program in (
+        "gunicorn",
+        "docker",
+        "docker-compose",
+        "pm2",
+    )
+    if program == "pm2" and "--no-daemon" not in args:
+        daemon = True
+    if background or daemon:
+        findings.append(
+            make_finding(
+                "TASK005",
+                Location(script.path, _line_of(script.text, words)),
+                "run.sh starts the server in the background; it must run in the foreground",
+                evidence=" ".join(words),
+                hint="drop the trailing `&` / daemon flag and `exec` the server as the last command",
+                data={"reason": "background"},
+            )
+        )
+    return findings
+
+
+def _line_of(text: str, words: list[str]) -> int:
+    needle = next((w for w in words if w not in ("exec", "&")), "")
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle and needle in line and not line.lstrip().startswith("#"):
+            return number
+    return 0
+
+
+def _routes(frameworks: FrameworkReport) -> list[Finding]:
+    findings = []
+    routes = frameworks.routes
+    health = [
+        route
+        for route in routes
+        if route.method in ("GET", "*") or "GET" in route.method.split(",")
+        if HEALTH_CHECK in frameworks.full_paths(route)
+    ]
+    if not health:
+        near = [
+            r
+            for r in routes
+            if r.path.rstrip("/").endswith("health-check") or r.path.rstrip("/").endswith("health")
+        ]
+        findings.append(
+            make_finding(
+                "TASK006",
+                Location(near[0].file, near[0].line) if near else Location("."),
+                f"no GET {HEALTH_CHECK} route"
+                + (f" (found {near[0].method} {near[0].path!r}, not under {HEALTH_CHECK})" if near else ""),
+                evidence=near[0].text if near else "",
+                hint=f"add a GET {HEALTH_CHECK} route that answers 200",
+            )
+        )
+    for route in routes:
+        paths = frameworks.full_paths(route)
+        if not any(p == "/api" or p.startswith("/api/") for p in paths):
+            findings.append(
+                make_finding(
+                    "TASK007",
+                    Location(route.file, route.line),
+                    f"route {route.path!r} is not under /api",
+                    evidence=route.text,
+                    hint='register it on a router mounted under /api (e.g. url_prefix="/api" / app.use("/api", router))',
+                    data={"path": route.path},
+                )
+            )
+    return findings
+
+
+def _script_ports(script: RunScript | None) -> list[int]:
+    if script is None:
+        return []
+    ports: list[int] = []
+    for words in _commands(script.text):
+        for index, word in enumerate(words):
+            nxt = words[index + 1] if index + 1 < len(words) else ""
+            if word in _PORT_FLAGS and nxt.isdigit():
+                ports.append(int(nxt))
+            elif word.split("=", 1)[0] in _PORT_FLAGS and word.split("=", 1)[-1].isdigit():
+                ports.append(int(word.split("=", 1)[1]))
+            elif word in _BIND_FLAGS and re.search(r":(\d+)$", nxt):
+                ports.append(int(nxt.rsplit(":", 1)[1]))
+            elif re.match(r"^PORT=(\d+)$", word):
+                ports.append(int(word.split("=", 1)[1]))
+            elif re.match(r"^(\d{1,3}(\.\d{1,3}){3}|localhost|\[::\]|):(\d+)$", word):
+                ports.append(int(word.rsplit(":", 1)[1]))
+    return ports
+
+
+def _port(
+    language: str, frameworks: FrameworkReport, script: RunScript | None, port: int | None
+) -> list[Finding]:
+    expected = port or DEFAULT_PORTS.get(language, 8080)
+    code_ports = [(p, f, line, t) for p, f, line, t in frameworks.ports]
+    script_ports = _script_ports(script)
+    seen = {p for p, *_ in code_ports} | set(script_ports)
+    if not seen:
+        return [
+            make_finding(
+                "TASK009",
+                Location("."),
+                f"cannot tell which port the server listens on (expected {expected})",
+                hint=f"listen on {expected} explicitly, e.g. app.run(port={expected}) / app.listen({expected})",
+                data={"expected": expected},
+            )
+        ]
+    wrong = [(p, f, line, t) for p, f, line, t in code_ports if p != expected]
+    if script_ports:
+        # run.sh decides: the port on its command line overrides the code's default
+        if expected in script_ports:
+            return []
+        return [
+            make_finding(
+                "TASK008",
+                Location(script.path if script else "run.sh"),
+                f"run.sh serves on port {script_ports[-1]}, not {expected}",
+                evidence=str(script_ports[-1]),
+                hint=f"serve on port {expected}",
+                data={"expected": expected, "found": script_ports[-1]},
+            )
+        ]
+    if expected in seen:
+        return []
+    first = wrong[0]
+    return [
+        make_finding(
+            "TASK008",
+            Location(first[1] or ".", first[2]),
+            f"the server listens on port {first[0]}, not {expected}",
+            evidence=first[3],
+            hint=f"listen on {expected} (a PORT environment variable may override it)",
+            data={"expected": expected, "found": first[0]},
+        )
+    ]

@@ -1,0 +1,8 @@
+; JavaScript code facts: read by cdverify/parse/jscode.py (calls, assignments, URL literals).
+(import_statement) @import
+(variable_declarator) @declarator
+(assignment_expression) @assignment
+(call_expression) @call
+(new_expression) @call
+(string) @string
+(template_string) @string

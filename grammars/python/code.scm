@@ -1,0 +1,6 @@
+; Python code facts: read by cdverify/parse/pycode.py (calls, assignments, URL literals).
+(import_statement) @import
+(import_from_statement) @import
+(assignment) @assignment
+(call) @call
+(string) @string
