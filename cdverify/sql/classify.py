@@ -1,0 +1,378 @@
+"""Is this string hand-written SQL? A pure classifier of one string.
+
+This is the string half of the ORM-adherence check; the sink half (which call receives the string) lives
+elsewhere. sqlglot alone cannot answer the question: it reads `update available` as an UPDATE and
+`select a file` as a SELECT. So the cheap checks come first and the parser only confirms
+(docs/research recipe, cheapest first):
+
+1. a trivial statement (`BEGIN`, `COMMIT`, `PRAGMA x=v`, `SELECT 1`, …) is SQL only at a known sink;
+2. an anchored prefilter needs a verb *and* its structural partner (`SELECT … FROM`, `UPDATE x … SET`,
+   `CREATE TABLE x`, …), rejects a Title-case verb (`Delete from cart`) and English function words
+   outside quotes (`select user from the dropdown`). Almost every non-SQL string stops here;
+3. placeholders and holes are rewritten into something every dialect parses;
+4. sqlglot, hinted dialect first, must yield DML/DDL roots that are structurally complete.
+
+Callers that rebuild f-strings, template literals, %-formatting or `+` concatenation put `HOLE` where
+each interpolated expression was. sqlglot is imported on the first string that passes the prefilter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+HOLE = "\x00"
+
+
+class SqlKind(StrEnum):
+    STATEMENT = "statement"  # parsed into complete DML/DDL
+    COMMAND = "command"  # a strong SQL form sqlglot keeps as an opaque Command (CREATE EXTENSION, …)
+    FRAGMENT = "fragment"  # a strong SQL form that is not a complete statement: SQL being built
+    TRIVIAL = "trivial"  # BEGIN / COMMIT / PRAGMA / SELECT 1 / …, given to a known SQL sink
+    NOT_SQL = "not_sql"
+
+
+@dataclass(frozen=True)
+class SqlString:
+    """The verdict on one string."""
+
+    kind: SqlKind
+    text: str  # the input as given, holes shown as `{}`
+    statement: str = ""  # verb-level type: "SELECT", "INSERT", "CREATE TABLE", "PRAGMA"; "" for not_sql
+    tables: tuple[str, ...] = ()  # lower-cased, unquoted, schema-qualified as written; no CTEs, no holes
+    dialect: str | None = None  # the sqlglot dialect that accepted it
+
+    @property
+    def is_sql(self) -> bool:
+        """A complete SQL statement (fragments are pieces of one, not statements)."""
+        return self.kind in (SqlKind.STATEMENT, SqlKind.COMMAND, SqlKind.TRIVIAL)
+
+
+# --- 1. trivial statements -------------------------------------------------------------------------------
+
+_TRIVIAL = re.compile(
+    r"""\s*(?:
+        BEGIN(?:\s+(?:TRANSACTION|WORK|DEFERRED|IMMEDIATE|EXCLUSIVE))?
+      | START\s+TRANSACTION
+      | (?:COMMIT|END)(?:\s+(?:TRANSACTION|WORK))?
+      | ROLLBACK(?:\s+(?:TRANSACTION|WORK))?(?:\s+TO\s+(?:SAVEPOINT\s+)?\w+)?
+      | (?:RELEASE\s+)?SAVEPOINT\s+\w+
+      | (?:VACUUM|ANALYZE)(?:\s+\w+)?
+      | PRAGMA\s+[\w.]+\s*(?:=\s*[\w'"-]+|\(\s*[\w'"-]+\s*\))?
+      | SELECT\s+(?:\d+|[\w.]+\s*\([^()]*\))(?:\s+AS\s+\w+)?
+      | SET\s+(?:SESSION\s+|LOCAL\s+)?[\w.]+\s*(?:=|\bTO\b)\s*[^;]+?
+    )\s*;?\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# --- 2. prefilter: an anchored verb with its structural partner ------------------------------------------
+
+# a name as written: plain (holes included), knex `??`, a `{name}`/`${x}` hole, or quoted "…", `…`, […]
+_NAME = r"""(?:[\w$\x00]+|\?\?|\{\w*\}|\$\{[^{}\n]*\}|"[^"\n]*"|`[^`\n]*`|\[[^\]\n]*\])"""
+_IDENT = rf"{_NAME}(?:\s*\.\s*{_NAME})*"
+_OBJECT = r"(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|DATABASE|EXTENSION|TRIGGER|FUNCTION|PROCEDURE|TYPE|DOMAIN)"
+_ALTER_ACTION = (
+    r"(?:ADD|DROP|ALTER|RENAME|SET|RESET|OWNER|ENABLE|DISABLE|VALIDATE|ATTACH|DETACH|MODIFY|CHANGE"
+    r"|CLUSTER|INHERIT|NO|REPLICA|FORCE|NOT|CONVERT|ENGINE|AUTO_INCREMENT)\b"
+)
+_EXPLAIN_PREFIX = (
+    r"EXPLAIN\s+(?:(?:ANALY[SZ]E|VERBOSE|QUERY\s+PLAN|FORMAT\s*=?\s*\w+)\s+|\([^()]*\)\s*)*"
+    r"(?=(?:SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE)\b)"
+)
+
+# One alternative per statement form; the group name is the verb. Anchored at the start of the string or
+# of a statement (after `;`), past comments and opening parentheses, so log prose such as
+# "Error: delete from cache" never matches.
+_PREFILTER = re.compile(
+    r"(?:^|;)\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*\(*\s*(?:"
+    rf"(?P<with>WITH)\s+(?:RECURSIVE\s+)?{_IDENT}\s*(?:\([^()]*\)\s*)?AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\("
+    r"|(?P<select>SELECT)[\s(*].*?[\s)*\"`\]]FROM\b"
+    rf"|(?P<insert>INSERT)\s+(?:OR\s+\w+\s+)?(?:IGNORE\s+)?INTO\s+{_IDENT}"
+    rf"|(?P<replace>REPLACE)\s+INTO\s+{_IDENT}"
+    rf"|(?P<update>UPDATE)\s+(?:ONLY\s+)?{_IDENT}.*?\sSET\s"
+    rf"|(?P<delete>DELETE)\s+FROM\s+{_IDENT}"
+    r"|(?P<create>CREATE)\s+(?:OR\s+REPLACE\s+)?"
+    r"(?:(?:GLOBAL|LOCAL|TEMP|TEMPORARY|UNLOGGED|UNIQUE|MATERIALIZED|VIRTUAL|FULLTEXT|SPATIAL)\s+)*(?:"
+    rf"(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|DATABASE)\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{_IDENT}"
+    rf"|EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?{_IDENT}\s*(?:$|;|\b(?:WITH|SCHEMA|VERSION|CASCADE)\b)"
+    rf"|(?:FUNCTION|PROCEDURE)\s+{_IDENT}\s*\("
+    rf"|(?:CONSTRAINT\s+)?TRIGGER\s+{_IDENT}\s+(?:BEFORE|AFTER|INSTEAD\s+OF)\b"
+    rf"|(?:TYPE|DOMAIN)\s+{_IDENT}\s+AS\b)"
+    rf"|(?P<drop>DROP)\s+(?:MATERIALIZED\s+)?{_OBJECT}\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?{_IDENT}"
+    r"|(?P<alter>ALTER)\s+(?:MATERIALIZED\s+)?(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|TYPE|DATABASE)\s+"
+    rf"(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_IDENT}\s+{_ALTER_ACTION}"
+    rf"|(?P<truncate>TRUNCATE)\s+(?:TABLE\s+(?:ONLY\s+)?{_IDENT}"
+    rf"|(?!TABLE\b){_IDENT}\s*(?:$|[;,]|\b(?:RESTART|CONTINUE|CASCADE|RESTRICT)\b))"
+    rf"|(?P<explain>{_EXPLAIN_PREFIX})"
+    rf"|(?P<merge>MERGE)\s+INTO\s+{_IDENT}.*?\sUSING\s"
+    rf"|(?P<copy>COPY)\s+(?:{_IDENT}\s*(?:\([^()]*\)\s*)?(?:FROM|TO)\s+(?:STDIN|STDOUT|PROGRAM|'|\")"
+    r"|\(\s*(?:SELECT|WITH)\b)"
+    rf"|(?P<refresh>REFRESH)\s+MATERIALIZED\s+VIEW\s+(?:CONCURRENTLY\s+)?{_IDENT})",
+    re.IGNORECASE | re.DOTALL,
+)
+_KIND_WORD = re.compile(rf"\b(?:MATERIALIZED\s+VIEW|{_OBJECT})\b", re.IGNORECASE)
+
+# Words English needs and SQL never uses as a keyword or a plausible name. Outside quotes and comments they
+# mark prose that happens to parse: "select user from the dropdown", "update your settings set …".
+_PROSE_WORD = re.compile(
+    r"\b(?:the|your|my|our|their|this|these|those|please|you|we)\b",
+    re.IGNORECASE,
+)
+_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+# --- 3. normalisation ------------------------------------------------------------------------------------
+
+_ORDER_DIRECTION_HOLE = re.compile(r"(\bORDER\s+BY\s+[\w.\"`\x00]+)\s+\x00", re.IGNORECASE)
+# `${x}` or a `.format` `{name}` left in the text, or a pg-promise raw/identifier variable (`$1:raw`, `$1^`)
+_TEMPLATE_HOLE = re.compile(r"\$\{[^{}]*\}|\{\w*\}|\$\d+(?::(?:raw|value|name|alias|json|csv|list)\b|[\^~#])")
+_KNEX_IDENTIFIER = re.compile(r"\?\?")
+_PYFORMAT_NAMED = re.compile(r"%\((\w+)\)s")
+_PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
+_NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
+_SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
+
+# --- 4. parsing ------------------------------------------------------------------------------------------
+
+_DIALECT_ORDER = ("postgres", "sqlite", "mysql", "", "tsql")  # "" is sqlglot's default dialect
+_DIALECT_ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "sqlite3": "sqlite",
+    "mariadb": "mysql",
+    "mssql": "tsql",
+    "sqlserver": "tsql",
+}
+_COMPLETE_OBJECTS = frozenset(
+    {"TABLE", "INDEX", "VIEW", "SCHEMA", "SEQUENCE", "DATABASE", "FUNCTION", "PROCEDURE", "TRIGGER", "TYPE"}
+)
+_TABLE_OBJECTS = frozenset({"TABLE", "VIEW"})  # whose own name is a table touched
+# Companions of a real statement in a script; `EndStatement` is the `END` of a trigger body split at `;`.
+_NEUTRAL_ROOTS = frozenset(
+    {"Transaction", "Commit", "Rollback", "Pragma", "Set", "Semicolon", "Use", "EndStatement"}
+)
+_DDL_ROOTS = frozenset({"Create", "Drop", "Alter", "AlterTable"})
+
+
+def _display(text: str) -> str:
+    return text.replace(HOLE, "{}")
+
+
+def _is_title_case(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _has_prose_words(text: str) -> bool:
+    return _PROSE_WORD.search(_QUOTED_OR_COMMENT.sub(" ", text)) is not None
+
+
+def _form_label(match: re.Match[str]) -> str:
+    """`SELECT`, `CREATE TABLE`, `REFRESH MATERIALIZED VIEW`, … for the form the prefilter matched."""
+    verb = (match.lastgroup or "").upper()
+    if verb in ("CREATE", "DROP", "ALTER"):
+        kind = _KIND_WORD.search(match.group(0))
+        return f"{verb} {kind.group(0).upper().split()[-1]}" if kind else verb
+    if verb == "REFRESH":
+        return "REFRESH MATERIALIZED VIEW"
+    return verb
+
+
+def _normalise(sql: str) -> str:
+    """Rewrite placeholders and holes into forms every dialect parses.
+
+    Holes become identifiers `__hN__`, valid in value and in table/column position; a hole inside quotes
+    stays part of its literal. Knex `??` identifier bindings become `__iN__`.
+    """
+    sql = _ORDER_DIRECTION_HOLE.sub(r"\1 ASC", sql)  # ORDER BY ${column} ${direction}
+    sql = _TEMPLATE_HOLE.sub(HOLE, sql)
+    sql = _PYFORMAT_NAMED.sub(r":\1", sql)
+    sql = _PYFORMAT_POSITIONAL.sub("?", sql).replace("%%", "%")
+    sql = _NUMBERED_COLON.sub("?", sql)
+    counter = itertools.count()
+    sql = _KNEX_IDENTIFIER.sub(lambda _: f"__i{next(counter)}__", sql)
+    parts = sql.split(HOLE)
+    return "".join(part + (f"__h{i}__" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
+@cache
+def _quiet_sqlglot() -> None:
+    """Drop sqlglot's warning on every fallback to a Command: for this classifier it is an expected path."""
+
+    class _NoCommandFallback(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+    logging.getLogger("sqlglot").addFilter(_NoCommandFallback())
+
+
+def _class_names(node: exp.Expr) -> frozenset[str]:
+    # By name, so that the check survives sqlglot renames (AlterTable → Alter, Union → SetOperation).
+    return frozenset(cls.__name__ for cls in type(node).__mro__)
+
+
+def _kind(node: exp.Expr) -> str:
+    kind = node.args.get("kind")
+    return str(kind).upper() if kind else ""
+
+
+def _root_verdict(node: exp.Expr) -> str:
+    """`complete`, `command`, `neutral` (transaction control, PRAGMA, SET) or `incomplete`."""
+    from sqlglot import exp
+
+    names = _class_names(node)
+    if "Command" in names:
+        return "command"
+    if names & _NEUTRAL_ROOTS:
+        return "neutral"
+    if "Select" in names or "SetOperation" in names or "Union" in names:
+        complete = node.find(exp.From) is not None
+    elif "Insert" in names:
+        complete = node.args.get("expression") is not None
+    elif "Update" in names:  # every SET item an assignment: `update yourself set goals` has none
+        items = node.args.get("expressions") or []
+        complete = bool(items) and all(isinstance(item, exp.EQ) for item in items)
+    elif names & {"Delete", "Merge", "TruncateTable", "Copy"}:
+        complete = node.args.get("this") is not None or bool(node.args.get("expressions"))
+    elif "Create" in names:
+        kind = _kind(node)
+        if kind == "TABLE":  # a bare `create table users` is prose-shaped, not a definition
+            complete = isinstance(node.this, exp.Schema) or node.args.get("expression") is not None
+        else:
+            complete = kind in _COMPLETE_OBJECTS
+    elif "Drop" in names:
+        complete = _kind(node) in _COMPLETE_OBJECTS | {"EXTENSION"}
+    elif "Alter" in names or "AlterTable" in names:
+        complete = bool(node.args.get("actions"))
+    else:
+        complete = False
+    return "complete" if complete else "incomplete"
+
+
+def _statement_label(node: exp.Expr, explain: bool) -> str:
+    if explain:
+        return "EXPLAIN"
+    names = _class_names(node)
+    if "Select" in names or "SetOperation" in names or "Union" in names:
+        return "SELECT"
+    if "TruncateTable" in names:
+        return "TRUNCATE"
+    for verb in ("Create", "Drop", "Alter"):
+        if verb in names:
+            return f"{verb.upper()} {_kind(node)}".strip()
+    return type(node).__name__.upper()
+
+
+def _owner_kind(table: exp.Table) -> str:
+    """Kind of the nearest enclosing CREATE/DROP/ALTER (`TABLE`, `INDEX`, `CONSTRAINT`…), else `TABLE`."""
+    parent = table.parent
+    while parent is not None:
+        if _class_names(parent) & _DDL_ROOTS:
+            return _kind(parent) or "TABLE"
+        parent = parent.parent
+    return "TABLE"
+
+
+def _table_nodes(node: exp.Expr) -> Iterator[exp.Table]:
+    """The Table nodes of one root that name tables touched, not index, constraint or schema names."""
+    from sqlglot import exp
+
+    for table in node.find_all(exp.Table):
+        kind = _owner_kind(table)
+        on_index = kind == "INDEX" and isinstance(table.parent, exp.Index) and table.arg_key == "table"
+        if kind in _TABLE_OBJECTS or on_index:  # an index's opclass may parse as a Table too
+            yield table
+
+
+def _tables(roots: list[exp.Expr]) -> tuple[str, ...]:
+    from sqlglot import exp
+
+    found: list[tuple[int, int, str]] = []
+    for number, root in enumerate(roots):
+        ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+        for order, table in enumerate(_table_nodes(root)):
+            parts = [part.name for part in table.parts]
+            name = ".".join(parts).lower()
+            if not name or any(not part or _SYNTHETIC_NAME.search(part) for part in parts):
+                continue  # a function in FROM, or a hole / knex `??` in table position
+            if len(parts) == 1 and name in ctes:
+                continue
+            start = table.this.meta.get("start") if isinstance(table.this, exp.Expr) else None
+            found.append((number, start if isinstance(start, int) else order, name))
+    return tuple(dict.fromkeys(name for _, _, name in sorted(found)))
+
+
+def _dialects(hint: str | None) -> tuple[str, ...]:
+    first = _DIALECT_ALIASES.get(hint.lower(), hint.lower()) if hint else None
+    return tuple(dict.fromkeys(([first] if first is not None else []) + list(_DIALECT_ORDER)))
+
+
+def _parse(sql: str, text: str, hint: str | None, label: str, explain: bool) -> SqlString:
+    import sqlglot
+
+    _quiet_sqlglot()
+    command_dialect: str | None = None
+    for dialect in _dialects(hint):
+        try:
+            roots = [root for root in sqlglot.parse(sql, read=dialect or None) if root is not None]
+        except Exception:  # any parser failure on arbitrary text is a verdict, not a crash
+            continue
+        verdicts = [_root_verdict(root) for root in roots]
+        if "incomplete" in verdicts or not verdicts:
+            continue
+        if "complete" in verdicts:
+            first = roots[verdicts.index("complete")]
+            return SqlString(
+                SqlKind.STATEMENT,
+                _display(text),
+                _statement_label(first, explain),
+                _tables(roots),
+                dialect or "default",
+            )
+        if "command" in verdicts and command_dialect is None:
+            command_dialect = dialect or "default"
+    if command_dialect is not None:
+        return SqlString(SqlKind.COMMAND, _display(text), label, (), command_dialect)
+    return SqlString(SqlKind.FRAGMENT, _display(text), label)
+
+
+@lru_cache(maxsize=2048)
+def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
+    match = _PREFILTER.search(text)
+    if match is None or match.lastgroup is None:
+        if _TRIVIAL.fullmatch(text) is None:
+            return SqlString(SqlKind.NOT_SQL, _display(text))
+        if not at_sink:  # saleor has a bare 'commit' that is no SQL at all
+            return SqlString(SqlKind.NOT_SQL, _display(text))
+        return SqlString(SqlKind.TRIVIAL, _display(text), text.split()[0].upper().rstrip(";"))
+    verb_at = match.start(match.lastgroup)
+    verb = text[verb_at : verb_at + len(match.lastgroup)]
+    if _is_title_case(verb) or _has_prose_words(text):
+        return SqlString(SqlKind.NOT_SQL, _display(text))
+    sql = text
+    if match.lastgroup == "replace":  # MySQL/SQLite REPLACE INTO parses as a Command; read it as an INSERT
+        sql = f"{text[:verb_at]}INSERT{text[verb_at + len('REPLACE') :]}"
+    elif match.lastgroup == "explain":  # classify the explained statement
+        sql = text[match.end() :]
+    label = _form_label(match)
+    result = _parse(_normalise(sql), text, hint, label, match.lastgroup == "explain")
+    if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
+        return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
+    return result
+
+
+def classify(text: str, *, dialect: str | None = None, at_sink: bool = False) -> SqlString:
+    """Classify one string (holes marked with `HOLE`).
+
+    `dialect` is a hint (a sqlglot dialect name such as `postgres`, `sqlite`, `mysql`, `tsql`), tried
+    first. `at_sink` says the string is given to a known raw-SQL call, which alone makes a trivial
+    statement such as `COMMIT` or `SELECT 1` count as SQL.
+    """
+    return _classify(text, dialect, at_sink)
