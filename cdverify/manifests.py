@@ -84,7 +84,7 @@ class Manifests:
     def declared(self, ecosystem: str) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:
-            if dep.ecosystem == ecosystem and (dep.name not in out or out[dep.name].dev and not dep.dev):
+            if dep.ecosystem == ecosystem and (dep.name not in out or (out[dep.name].dev and not dep.dev)):
                 out[dep.name] = dep
         return out
 
@@ -182,7 +182,7 @@ class _Reader:
         groups.append((project.get("dependencies", []), False))
         for extra, items in (project.get("optional-dependencies") or {}).items():
             groups.append((items, bool(_DEV_WORDS.search(extra))))
-        for group, items in (data.get("dependency-groups") or {}).items():
+        for items in (data.get("dependency-groups") or {}).values():
             # dependency groups (PEP 735) are never installed with the package: development only
             groups.append(([i for i in items if isinstance(i, str)], True))
         for spec_list, dev in groups:

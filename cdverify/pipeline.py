@@ -33,7 +33,7 @@ from cdverify.verify.architecture import LayerAssignment
 from cdverify.verify.database import DatabaseReport
 from cdverify.verify.framework import FrameworkReport
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code

@@ -1,7 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import fcntl
+import hashlib
+import itertools
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +50,249 @@ def make_project(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read or write the user's facts cache."""
     monkeypatch.setenv("CDVERIFY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+# --- Real peers for the contract tests: newman, a throwaway PostgreSQL, running backends --------------
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NODE_TOOLS = REPO_ROOT / "tests" / "node"
+HEALTH_CHECK_TIMEOUT = 60.0
+# The paper's PostgreSQL credentials (its docker-compose: user=user, password=password).
+PG_USER = "user"
+PG_PASSWORD = "password"
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_checked(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure, fail the test with its output."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(
+            f"command failed with exit code {result.returncode}: {shlex.join(command)}\n"
+            f"--- stdout ---\n{result.stdout[-4000:]}\n--- stderr ---\n{result.stderr[-4000:]}",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def newman() -> Path:
+    """The newman pinned in tests/node (installed with `npm ci` on first use)."""
+    binary = NODE_TOOLS / "node_modules" / ".bin" / "newman"
+    if not binary.exists():
+        if shutil.which("npm") is None:
+            pytest.fail(
+                "npm is needed to install newman (tests/node): install Node.js 20 and npm", pytrace=False
+            )
+        run_checked(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_TOOLS)])
+    return binary
+
+
+def _postgres_bin_dir() -> Path:
+    """The newest PostgreSQL server installed by Debian's packages."""
+    candidates = [path for path in Path("/usr/lib/postgresql").glob("*/bin") if (path / "initdb").exists()]
+    if not candidates:
+        pytest.fail(
+            "PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin: "
+            "install Debian's `postgresql` package (apt-get install postgresql)",
+            pytrace=False,
+        )
+    return max(candidates, key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else -1)
+
+
+@dataclass(frozen=True)
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster in `root`, serving TCP on 127.0.0.1 and a Unix socket in `root`."""
+
+    bin_dir: Path
+    root: Path
+    port: int
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def command(self, tool: str, *args: str) -> list[str]:
+        # initdb refuses to run as root: there, the cluster belongs to the postgres system user.
+        run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return [*run_as, str(self.bin_dir / tool), *args]
+
+    def superuser_command(self, tool: str, *args: str) -> list[str]:
+        """A client tool connected as the superuser over the cluster's Unix socket."""
+        return self.command(tool, "-h", str(self.root), "-p", str(self.port), "-U", "postgres", *args)
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        initdb = ["-D", str(self.data_dir), "-U", "postgres", "--encoding=UTF8", "--no-locale"]
+        run_checked(
+            self.command("initdb", *initdb, "--auth-local=trust", "--auth-host=scram-sha-256"), cwd=self.root
+        )
+        # Nothing here needs to survive a crash: durability is off for speed.
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(self.root / "server.log")
+        run_checked(
+            self.command("pg_ctl", "-D", str(self.data_dir), "-l", log, "-o", options, "-w", "start"),
+            cwd=self.root,
+        )
+        create_role = f"CREATE ROLE \"{PG_USER}\" LOGIN PASSWORD '{PG_PASSWORD}'"
+        run_checked(
+            self.superuser_command("psql", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", create_role),
+            cwd=self.root,
+        )
+
+    def stop(self) -> None:
+        """Stop the server if it runs (a no-op otherwise)."""
+        stop = self.command("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+        subprocess.run(stop, cwd=self.root, capture_output=True, check=False)
+
+    def create_database(self, name: str) -> str:
+        """A new empty database owned by the paper's user; its SQLAlchemy/libpq URL."""
+        run_checked(self.superuser_command("createdb", "-O", PG_USER, name), cwd=self.root)
+        return f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty PostgreSQL databases (`conduit_<n>`, owned by user/password); returns URLs.
+
+    The cluster lives in a temporary directory for the whole session, and is stopped and removed at its end.
+    """
+    bin_dir = _postgres_bin_dir()
+    cluster = PostgresCluster(bin_dir, Path(tempfile.mkdtemp(prefix="cdverify-pg-")), free_port())
+    try:
+        cluster.start()
+        numbers = itertools.count(1)
+        yield lambda: cluster.create_database(f"conduit_{next(numbers)}")
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+def _venv_cache_root() -> Path:
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "cdverify-tests" / "venvs"
+
+
+def python_environment(requirements: Path) -> Path:
+    """A virtual environment with `requirements` installed, cached by their content and the Python version."""
+    key = hashlib.sha256(requirements.read_bytes() + sys.version.encode()).hexdigest()[:16]
+    cache = _venv_cache_root()
+    cache.mkdir(parents=True, exist_ok=True)
+    venv, installed = cache / key, cache / key / ".installed"
+    # Scripts in a venv hard-code its path, so it is built in place, under a lock, and marked when complete.
+    with (cache / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            run_checked([sys.executable, "-m", "venv", str(venv)])
+            pip = [
+                str(venv / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ]
+            run_checked([*pip, "-r", str(requirements)])
+            installed.touch()
+    return venv
+
+
+def _prepare_app(app_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    if (app_dir / "requirements.txt").exists():
+        venv = python_environment(app_dir / "requirements.txt")
+        env["VIRTUAL_ENV"] = str(venv)
+        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    elif (app_dir / "package.json").exists():
+        # Native modules (sqlite3) build from the local Node headers when no prebuilt binary can be fetched.
+        npm_env = {**env, "npm_config_nodedir": "/usr"}
+        install = "ci" if (app_dir / "package-lock.json").exists() else "install"
+        run_checked(["npm", install, "--no-audit", "--no-fund"], cwd=app_dir, env=npm_env)
+    else:
+        pytest.fail(f"{app_dir.name} has neither requirements.txt nor package.json", pytrace=False)
+    return env
+
+
+@pytest.fixture(scope="session")
+def prepare_app() -> Callable[[Path], dict[str, str]]:
+    """Install an app's dependencies, as the paper's harness does; the function returns the environment to run it in.
+
+    Python (requirements.txt): a virtual environment cached by the requirements' hash, first on PATH.
+    Node (package.json): `npm ci` (`npm install` without a lock file) in the app's folder.
+    """
+    return _prepare_app
+
+
+def _health_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's whole process group, then SIGKILL whatever is left a few seconds later."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.fixture
+def start_app(tmp_path: Path) -> Iterator[Callable[[Path, dict[str, str]], str]]:
+    """Start `./run.sh` of a prepared app on a free port, wait until it is healthy; return its base URL (…/api).
+
+    The server runs in its own process group, which is terminated (then killed) when the test ends.
+    """
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(app_dir: Path, env: dict[str, str]) -> str:
+        port = free_port()
+        log_path = tmp_path / f"server-{port}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                ["./run.sh"],
+                cwd=app_dir,
+                env={**env, "PORT": str(port)},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        processes.append(process)
+        base_url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + HEALTH_CHECK_TIMEOUT
+        while (status := _health_status(f"{base_url}/health-check")) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                reason = (
+                    f"exited with code {process.returncode}"
+                    if process.poll() is not None
+                    else f"not healthy after {HEALTH_CHECK_TIMEOUT:.0f} s (last status: {status})"
+                )
+                log_text = log_path.read_text(errors="replace")[-6000:]
+                pytest.fail(
+                    f"{app_dir.name}: ./run.sh {reason}\n--- server log ---\n{log_text}", pytrace=False
+                )
+            time.sleep(0.25)
+        return base_url
+
+    yield start
+    for process in processes:
+        _stop_process_group(process)

@@ -8,6 +8,8 @@ flattened into keyword-like entries (`new Sequelize({dialect: "sqlite"})` → `d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
@@ -138,7 +140,7 @@ class _Scanner:
             return Value()
         node = _strip(node)
         kind = node.type
-        shown = one_line(node, 120)
+        shown = ""  # filled in only where the text is shown (assignments)
         if kind in ("string", "template_string"):
             return Value(strings=(string_value(node),), text=shown)
         if kind == "number":
@@ -319,7 +321,7 @@ class _Scanner:
                 if not entry.empty:
                     self.assignments.append(Assignment(key, entry, row + 1, column + 1, shown))
             return
-        result = self.value(inner)
+        result = replace(self.value(inner), text=shown)
         if result.strings or result.env or result.numbers or result.names:
             self.assignments.append(Assignment(target, result, row + 1, column + 1, shown))
 

@@ -8,6 +8,8 @@ catalogues can name. Values are summarised by `Value` (literals, environment rea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
@@ -100,7 +102,7 @@ class _Scanner:
             return Value()
         node = _strip(node)
         kind = node.type
-        shown = one_line(node, 120)
+        shown = ""  # filled in only where the text is shown (assignments)
         if kind in ("string", "concatenated_string"):
             return Value(strings=(string_value(node),), text=shown)
         if kind == "integer":
@@ -149,16 +151,17 @@ class _Scanner:
     def call_value(self, node: Node, shown: str) -> Value:
         function = node.child_by_field_name("function")
         arguments = node.child_by_field_name("arguments")
-        args, kwargs = self.arguments(arguments)
         if function is not None and function.type == "attribute":
             attr = function.child_by_field_name("attribute")
             receiver = function.child_by_field_name("object")
             method = text(attr) if attr is not None else ""
-            if method == "replace" and receiver is not None and len(args) >= 2:
-                return rewritten(self.value(receiver), args[0], args[1], shown)
+            if method == "replace" and receiver is not None:
+                args, _ = self.arguments(arguments)
+                if len(args) >= 2:
+                    return rewritten(self.value(receiver), args[0], args[1], shown)
             if method in ("strip", "lower", "rstrip", "lstrip", "format") and receiver is not None:
                 inner = self.value(receiver)
-                return inner if method != "format" else merge(inner, *args)
+                return inner if method != "format" else merge(inner, *self.arguments(arguments)[0])
         callee = self.qualify(function) if function is not None else None
         name = text(function) if function is not None else ""
         if (
@@ -166,11 +169,16 @@ class _Scanner:
             or name in _ENV_HELPERS
             or (callee or "").endswith(("decouple.config", "environ.Env()", "environs.Env()"))
         ):
+            args, kwargs = self.arguments(arguments)
             env = args[0].strings[:1] if args else ()
             default = args[1] if len(args) > 1 else dict(kwargs).get("default", Value())
             return Value(default.strings, default.numbers, env, default.names, default.calls, (), shown)
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
-            return merge(Value(text=shown), *args)
+            return merge(Value(text=shown), *self.arguments(arguments)[0])
+        if callee is None and function is not None and function.type == "identifier":
+            # a project function: `create_engine(database_url())` is looked up by the function's
+            # name among the recorded `return` values
+            return Value(names=(text(function),), text=shown)
         return Value(calls=(callee,) if callee else (), text=shown)
 
     def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
@@ -217,6 +225,8 @@ class _Scanner:
     def scan(self) -> None:
         for node in self.found.get("assignment", []):
             self.assignment(node)
+        for node in self.found.get("return", []):
+            self.returned(node)
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             callee = self.qualify(function) if function is not None else None
@@ -264,9 +274,26 @@ class _Scanner:
                 if not value.empty:
                     self.assignments.append(Assignment(key, value, row + 1, column + 1, shown))
             return
-        value = self.value(inner)
+        value = replace(self.value(inner), text=shown)
         if value.strings or value.env or value.numbers or value.names:
             self.assignments.append(Assignment(target, value, row + 1, column + 1, shown))
+
+    def returned(self, node: Node) -> None:
+        """`return <expr>` of a named function, recorded as an assignment to the function's name."""
+        function = node.parent
+        while function is not None and function.type not in (
+            "function_definition",
+            "lambda",
+            "class_definition",
+        ):
+            function = function.parent
+        if function is None or function.type != "function_definition" or not node.named_children:
+            return
+        name = function.child_by_field_name("name")
+        value = self.value(node.named_children[0])
+        if name is not None and (value.strings or value.env or value.names):
+            row, column = node.start_point
+            self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
 
 
 def _concat(left: Value, right: Value) -> tuple[str, ...]:

@@ -52,8 +52,10 @@ def matches(language: Language, name: str, root: Node) -> list[tuple[int, dict[s
 
 
 def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]:
-    """Every node captured by the query `name`, by capture name, in document order."""
-    return QueryCursor(query(language, name)).captures(root)
+    """Every node captured by the query `name`, by capture name, in document order (the binding's own
+    order is not guaranteed to be, and name tracing needs declarations before their uses)."""
+    found = QueryCursor(query(language, name)).captures(root)
+    return {key: sorted(nodes, key=lambda node: node.start_byte) for key, nodes in found.items()}
 
 
 def text(node: Node) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from cdverify.catalog import load_rules
-from cdverify.manifests import Dependency, Manifests, Setting
+from cdverify.manifests import Manifests, Setting
 from cdverify.model import HOLE, CallFact, FileFacts, Finding, Language, Location, Scope, Value, make_finding
 
 CONSTRAINT = "database"
@@ -37,6 +37,7 @@ _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 _SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
 _EXAMPLE_ENV = re.compile(r"\.(example|sample|template|dist|defaults?)$")
+_SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
 _DJANGO_DEFAULT = "django.db.backends.sqlite3"
 # What the constraint names call the engines.
 CONSTRAINT_ENGINE = {"postgres": "postgresql", "sqlite": "sqlite"}
@@ -52,6 +53,7 @@ class Evidence:
     text: str
     detail: str = ""
     switch: str = ""  # environment variable that selects this engine or its alternative ("" = hard-wired)
+    inferred: bool = False  # the URL is only known at run time; the engine is inferred from the drivers
 
     @property
     def rank(self) -> int:
@@ -70,6 +72,8 @@ class Evidence:
             out["detail"] = self.detail
         if self.switch:
             out["switch"] = self.switch
+        if self.inferred:
+            out["inferred"] = True
         return out
 
 
@@ -193,6 +197,7 @@ class _Collector:
         self.evidence: list[Evidence] = []
         self.findings: list[Finding] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
+        self.claimed_urls: set[tuple[str, str]] = set()  # (file, URL) already used by a connection or config
         # Names assigned anywhere in run-time code, for `create_engine(settings.DATABASE_URL)`.
         self.assigned: dict[str, list[tuple[str, Value]]] = {}
         for path, file_facts in facts.items():
@@ -217,6 +222,8 @@ class _Collector:
         """(url, detail, switch) candidates of a value: literals, env defaults, `.env` values, and the
         values of names assigned elsewhere (one hop per level, at most three)."""
         out: list[tuple[str, str, str]] = []
+        for literal in value.strings:
+            self.claimed_urls.add((path, literal))
         switch = value.env[0] if value.env else ""
         for literal in value.strings:
             detail = f"default when ${switch} is unset" if switch else ""
@@ -230,6 +237,7 @@ class _Collector:
                     if other is value:
                         continue
                     for url, detail, inner_switch in self.urls(other_path, other, depth + 1):
+                        self.claimed_urls.add((other_path, url))
                         out.append((url, detail, inner_switch or switch))
                 # pydantic-style settings read the variable of the same name from the environment
                 for setting in self.env.get(name.upper(), []):
@@ -279,17 +287,11 @@ class _Collector:
         for value in url_values:
             switch = switch or self.env_switch(path, value)
             for url, detail, url_switch in self.urls(path, value):
-                engine = engine_of_url(url) if entry.get("engine") is None else entry["engine"]
-                if engine_of_url(url) is not None or entry.get("engine") is None:
-                    if engine is not None:
-                        extra = " (in memory)" if in_memory(url) else ""
-                        found.append(
-                            (
-                                engine,
-                                (f"URL {_shown(url)}" + (f", {detail}" if detail else "")) + extra,
-                                url_switch,
-                            )
-                        )
+                parsed = engine_of_url(url)
+                engine = entry.get("engine") or parsed
+                if engine is not None and parsed is not None:
+                    shown = f"URL {_shown(url)}" + (f", {detail}" if detail else "")
+                    found.append((engine, shown + (" (in memory)" if in_memory(url) else ""), url_switch))
                 if entry.get("sqlalchemy") and self.rejects_postgres_scheme(url, value):
                     self.postgres_scheme(path, call.line, call.text, url, detail)
         for key in entry.get("dialect", []):
@@ -305,23 +307,23 @@ class _Collector:
         if fixed is not None and not any(engine == fixed for engine, _, _ in found):
             found.append((fixed, f"driver {call.callee}", ""))
         if not switch and call.guard is not None:
-            switch = self.env_switch(path, call.guard)  # `DATABASE_URL ? new Sequelize(url) : …`
-        if not found and (switch or url_values):
-            # The URL only comes from the environment: the engines whose drivers are installed.
-            for engine in self.drivers(entry.get("engines", []), path):
-                found.append(
-                    (
-                        engine,
-                        f"URL from ${switch or 'environment'}; driver declared or imported",
-                        switch or "?",
-                    )
-                )
-        for engine, detail, item_switch in found:
-            self.add(
-                Evidence(
-                    engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
-                )
+            # `DATABASE_URL ? new Sequelize(url) : …`, or `if (!databaseUrl) return new Sequelize(…)`
+            # where the URL arrives as a parameter: the condition names the switch
+            switch = self.env_switch(path, call.guard) or next(
+                (name for name in call.guard.names if _SWITCH_NAME.search(name)), ""
             )
+        inferred = False
+        if not found and (switch or url_values):
+            # The URL is only known at run time: the engines whose drivers are declared.
+            inferred = True
+            source = f"${switch}" if switch else "a value computed at run time"
+            for engine in self.drivers(entry.get("engines", [])):
+                found.append((engine, f"URL from {source}; engine inferred from the declared driver", switch))
+        for engine, detail, item_switch in found:
+            item = Evidence(
+                engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
+            )
+            self.add(replace(item, inferred=inferred))
             self.claimed.add((path, call.line))
 
     def rejects_postgres_scheme(self, url: str, value: Value) -> bool:
@@ -354,7 +356,7 @@ class _Collector:
             )
         )
 
-    def drivers(self, engines: Iterable[str], path: str) -> list[str]:
+    def drivers(self, engines: Iterable[str]) -> list[str]:
         declared: set[str] = set()
         for dep in self.manifests.dependencies:
             if dep.dev:
@@ -411,7 +413,7 @@ class _Collector:
                     self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, f"imports {spec}"))
 
     def mention(self, path: str, scope: str, line: int, url: str, engine: str) -> None:
-        if (path, line) in self.claimed:
+        if (path, line) in self.claimed or (path, url) in self.claimed_urls:
             return
         self.add(
             Evidence(engine, "mention", scope, path, line, _shown(url), "URL written in code, not connected")
@@ -436,6 +438,7 @@ class _Collector:
                     )
                 )
         consumed_env = {e.switch for e in self.evidence if e.switch}
+        consumed_env |= {s.value[4:] for s in self.manifests.settings if s.value.startswith("env:")}
         for setting in self.manifests.settings:
             self.setting(setting, consumed_env)
         for service in self.manifests.services:
@@ -484,17 +487,13 @@ class _Collector:
             elif not setting.value.startswith("env:"):
                 engine = engine_of_url(setting.value)
             kind = "config"
-        elif (
-            key in self.catalogue.url_keys
-            or setting.source in ("alembic", "sequelize-config", "typeorm-config")
-            and key == "url"
+        elif key in self.catalogue.url_keys or (
+            setting.source in ("alembic", "sequelize-config", "typeorm-config") and key == "url"
         ):
             engine = engine_of_url(setting.value)
             kind = "config"
-        elif (
-            key in self.catalogue.value_keys
-            or setting.source in ("sequelize-config", "typeorm-config")
-            and key in ("dialect", "type")
+        elif key in self.catalogue.value_keys or (
+            setting.source in ("sequelize-config", "typeorm-config") and key in ("dialect", "type")
         ):
             engine = engine_of_value(setting.value)
             kind = "config"
@@ -523,13 +522,15 @@ class _Collector:
                 switch,
             )
         )
+        if setting.source == "alembic" and setting.value.lower().startswith("postgres://"):
+            text = f"{setting.key} = {setting.value}"
+            self.postgres_scheme(setting.file, setting.line, text, setting.value, "")
 
 
 def _argument(call: CallFact, key: str) -> Value | None:
     if key.isdigit():
         index = int(key)
-        value = call.args[index] if index < len(call.args) else None
-        return value if value is not None and not value.empty else None
+        return call.args[index] if index < len(call.args) else None
     return call.kwarg(key)
 
 
@@ -581,7 +582,7 @@ def _runtime(item: Evidence) -> bool:
 def _use(engine: str, items: list[Evidence]) -> EngineUse:
     runtime = [item for item in items if _runtime(item)]
     if runtime:
-        hard_wired = any(not item.switch for item in runtime)
+        hard_wired = any(not item.switch and not item.inferred for item in runtime)
         return EngineUse(engine, "runtime", hard_wired, tuple(items))
     code = [item for item in items if item.kind in ("connection", "config", "dialect", "import")]
     if code:
@@ -608,7 +609,7 @@ def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
                         f"{_label(use.engine)} driver declared but nothing in the application connects to it"
                         + ("" if use.status == "declared" else f" (used in {use.status} only)"),
                         evidence=item.text,
-                        hint="remove the dependency, or move it to the development dependencies if tests need it",
+                        hint="remove the dependency, or make it a development dependency if tests need it",
                         data={"engine": use.engine},
                     )
                 )
@@ -663,10 +664,10 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
                 make_finding(
                     "DB002",
                     location,
-                    f"the application also uses {_label(other.engine)} ({strongest.detail or strongest.kind}); "
-                    f"only {_label(wanted)} may serve it",
+                    f"the application also uses {_label(other.engine)} "
+                    f"({strongest.detail or strongest.kind}); only {_label(wanted)} may serve it",
                     evidence=strongest.text,
-                    hint=f"connect through the one {_label(wanted)} engine/session the application already has, "
+                    hint=f"connect through the {_label(wanted)} engine/session the application already has, "
                     f"and remove the {_label(other.engine)} code",
                     data={"engine": other.engine, "required": wanted},
                 )
@@ -679,7 +680,8 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
                     location,
                     f"{_label(other.engine)} is used instead when ${switch} says so ({strongest.detail})",
                     evidence=strongest.text,
-                    hint=f"fine for development; make sure ${switch} points at {_label(wanted)} where it is deployed",
+                    hint=f"fine for development; make sure ${switch} points at {_label(wanted)} "
+                    "where it is deployed",
                     data={"engine": other.engine, "required": wanted, "switch": switch},
                 )
             )
@@ -710,8 +712,10 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
         location = Location(".")
         evidence = ""
     hints = {
-        "postgresql": 'connect with a PostgreSQL URL, e.g. create_engine("postgresql+psycopg2://user:password@localhost:5432/conduit") '
-        'or new Sequelize(process.env.DATABASE_URL, { dialect: "postgres" }), and declare the driver (psycopg2-binary / pg)',
+        "postgresql": "connect with a PostgreSQL URL, e.g. "
+        'create_engine("postgresql+psycopg2://user:password@localhost:5432/conduit") or '
+        'new Sequelize(process.env.DATABASE_URL, { dialect: "postgres" }), '
+        "and declare the driver (psycopg2-binary / pg)",
         "sqlite": 'connect with a SQLite URL, e.g. create_engine("sqlite:///conduit.db") or '
         'new Sequelize({ dialect: "sqlite", storage: "conduit.sqlite" }), and declare sqlite3 for Node',
     }

@@ -137,13 +137,18 @@ def _servers(family: str) -> frozenset[str]:
 
 
 def _split(callee: str) -> tuple[str, str]:
-    """`flask.Blueprint().route` → (`flask.Blueprint`, `route`); `express().use` → (`express`, `use`);
-    `aiohttp.web.Application().router.add_get` → (`aiohttp.web.Application`, `add_get`)."""
+    """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
+    (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must
+    be called on the object itself (or on aiohttp's `.router`): `app.config.get(...)` is no route."""
     if "()" not in callee:
         return callee, ""
-    base, _, rest = callee.partition("()")
-    method = rest.rsplit(".", 1)[-1] if rest else ""
-    return base, method
+    receiver, _, method = callee.rpartition(".")
+    for chained in ("basePath()", "prefix()"):  # methods that return the same app / router
+        receiver = receiver.replace(f".{chained}", "")
+    receiver = receiver.removesuffix(".router")  # aiohttp: app.router.add_get
+    if not receiver.endswith("()") or "()" in receiver[:-2]:
+        return callee, ""
+    return receiver[:-2], method
 
 
 def _first_string(values: Iterable[Value]) -> str | None:
@@ -212,7 +217,7 @@ def collect(
                     prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix) or _first_string(
                         call.args[:1]
                     )
-                    if prefix and prefix.startswith("/") or (prefix and spec.name == "django"):
+                    if (prefix and prefix.startswith("/")) or (prefix and spec.name == "django"):
                         prefixes.add(prefix)
                     continue
                 if method in spec.routes:
@@ -242,6 +247,16 @@ def collect(
         constant = constants.get(name)
         if constant is not None:
             ports.extend((n, "", 0, constant.text) for n in constant.numbers)
+    if not ports:
+        # the listen call is on an untraced object (`createApp().listen(port)`): a port constant
+        # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`)
+        ports.extend(
+            (n, "", 0, value.text)
+            for key, value in constants.items()
+            if "port" in key.lower()
+            for n in value.numbers
+            if 0 < n < 65536
+        )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
     return FrameworkReport(tuple(evidence), tuple(routes), tuple(sorted(prefixes)), tuple(ports), port_envs)
 
@@ -279,7 +294,11 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         imported = [e for e in mine if e.kind == "import"]
         declared = [e for e in mine if e.kind == "dependency"]
         if imported:
-            message = f"{required} is imported but the application never builds a {required} app or registers a route with it"
+            article = "an" if required[0] in "aeiou" else "a"
+            message = (
+                f"{required} is imported but the application never builds {article} {required} app "
+                "or registers a route with it"
+            )
             where = imported[0]
         elif declared:
             message = f"{required} is only declared as a dependency; no application code uses it"

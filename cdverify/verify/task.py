@@ -16,7 +16,7 @@ from functools import cache
 
 from cdverify.catalog import load_rules
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
-from cdverify.model import Finding, Location, make_finding
+from cdverify.model import Finding, Location, TargetKind, make_finding
 from cdverify.resolve.graph import ImportGraph
 from cdverify.verify.framework import FrameworkReport
 
@@ -24,6 +24,7 @@ CONSTRAINT = "task"
 DEFAULT_PORTS = {"python": 8080, "node": 3000}
 HEALTH_CHECK = "/api/health-check"
 _BACKGROUND_FLAGS = frozenset({"--daemon", "-D", "--detach", "-d", "--background"})
+_DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
 
@@ -78,13 +79,11 @@ def _manifest(
     declared = {
         dep.name: dep
         for dep in manifests.dependencies
-        if dep.ecosystem == ecosystem
-        and dep.file == wanted
+        if (dep.ecosystem == ecosystem and dep.file == wanted)
         or (ecosystem == "python" and dep.ecosystem == "python" and dep.file.startswith("requirements"))
     }
     findings = []
     reported: set[str] = set()
-    from cdverify.model import TargetKind
 
     for edge in graph.edges:
         if edge.source not in application or edge.resolution.kind is not TargetKind.EXTERNAL:
@@ -186,10 +185,8 @@ def _starts_server(program: str, args: list[str]) -> bool:
             re.search(r"(\.py\b|-m\s+\w|\brun\b|\bmanage\.py\b|\buvicorn\b|\bgunicorn\b|\bflask\b)", rest)
         )
     if program in ("npm", "yarn", "pnpm", "bun"):
-        return (
-            bool(args)
-            and args[0] in ("start", "run", "dev", "serve")
-            or (bool(args) and args[0] not in ("install", "ci", "i", "build"))
+        return (bool(args) and args[0] in ("start", "run", "dev", "serve")) or (
+            bool(args) and args[0] not in ("install", "ci", "i", "build")
         )
     if program in ("npx", "pnpx"):
         return bool(args) and args[0] in servers
@@ -203,7 +200,7 @@ def _run_script(script: RunScript | None) -> list[Finding]:
                 "TASK003",
                 Location("run.sh"),
                 "no run.sh at the project root: the evaluation starts the server with ./run.sh",
-                hint="add an executable run.sh that installs nothing and `exec`s the server in the foreground",
+                hint="add an executable run.sh that `exec`s the server in the foreground",
             )
         ]
     findings = []
@@ -214,7 +211,7 @@ def _run_script(script: RunScript | None) -> list[Finding]:
                 Location(script.path),
                 "run.sh is not executable",
                 evidence=script.path,
-                hint="chmod +x run.sh (and `git update-index --chmod=+x run.sh` so that the bit is committed)",
+                hint="chmod +x run.sh (and `git update-index --chmod=+x run.sh` to commit the bit)",
             )
         )
     commands = _commands(script.text)
@@ -226,7 +223,8 @@ def _run_script(script: RunScript | None) -> list[Finding]:
                 Location(script.path),
                 "run.sh does not start a server that cdverify recognises",
                 evidence=" / ".join(" ".join(c) for c in commands[-3:]),
-                hint="end run.sh with the command that serves the app, e.g. `exec python app.py` or `exec node src/server.js`",
+                hint="end run.sh with the command that serves the app, "
+                "e.g. `exec python app.py` or `exec node src/server.js`",
                 data={"reason": "no-server"},
             )
         )
@@ -299,7 +297,8 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
                     Location(route.file, route.line),
                     f"route {route.path!r} is not under /api",
                     evidence=route.text,
-                    hint='register it on a router mounted under /api (e.g. url_prefix="/api" / app.use("/api", router))',
+                    hint="register it on a router mounted under /api "
+                    '(e.g. url_prefix="/api" / app.use("/api", router))',
                     data={"path": route.path},
                 )
             )
@@ -311,6 +310,8 @@ def _script_ports(script: RunScript | None) -> list[int]:
         return []
     ports: list[int] = []
     for words in _commands(script.text):
+        # `--port="${PORT:-8080}"`: the default of a parameter expansion is the port served
+        words = [_DEFAULT_EXPANSION.sub(r"\1", word) for word in words]
         for index, word in enumerate(words):
             nxt = words[index + 1] if index + 1 < len(words) else ""
             if word in _PORT_FLAGS and nxt.isdigit():
@@ -339,7 +340,7 @@ def _port(
                 "TASK009",
                 Location("."),
                 f"cannot tell which port the server listens on (expected {expected})",
-                hint=f"listen on {expected} explicitly, e.g. app.run(port={expected}) / app.listen({expected})",
+                hint=f"listen on {expected}, e.g. app.run(port={expected}) / app.listen({expected})",
                 data={"expected": expected},
             )
         ]

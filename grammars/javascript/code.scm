@@ -4,5 +4,5 @@
 (assignment_expression) @assignment
 (call_expression) @call
 (new_expression) @call
-(string) @string
-(template_string) @string
+((string) @string (#match? @string "://"))
+((template_string) @string (#match? @string "://"))

@@ -3,4 +3,5 @@
 (import_from_statement) @import
 (assignment) @assignment
 (call) @call
-(string) @string
+((string) @string (#match? @string "://"))
+(return_statement) @return

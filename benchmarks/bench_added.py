@@ -1,0 +1,108 @@
+"""What a change adds to the whole-process time of `cdverify check`: the current tree against a baseline.
+
+The baseline is a git revision of this repository (default: the last commit before the database,
+framework and task-file verifiers), installed once into its own venv under
+`benchmarks/.corpora/tools/baseline-<rev>/`. Both versions check the same apps with `--no-cache`
+(cold: every file parsed) and with a warm cache, alternating runs so that machine noise hits both
+alike; the table shows medians and the difference.
+
+    python benchmarks/bench_added.py                      # app-60, app-100, corpus apps; 15 runs each
+    python benchmarks/bench_added.py --baseline 049cca8 --runs 25 --constraints flask+clean_architecture
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+DEFAULT_BASELINE = "049cca8"  # issue 2 landed; no database / framework / task verifiers yet
+sys.path.insert(0, str(BENCH_DIR))
+
+from corpora import DEFAULT_CACHE, prepare  # noqa: E402
+
+
+def install_baseline(rev: str, tools: Path) -> Path:
+    """A venv with cdverify at `rev`; built once."""
+    home = tools / f"baseline-{rev}"
+    exe = home / "venv" / "bin" / "cdverify"
+    if exe.exists():
+        return exe
+    src = home / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    git = ["git", "-C", str(REPO_DIR), "archive", rev]
+    archive = subprocess.run(git, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
+    subprocess.run([str(home / "venv" / "bin" / "pip"), "install", "-q", str(src)], check=True)
+    return exe
+
+
+def current_exe(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    beside = Path(sys.executable).parent / "cdverify"
+    return str(beside) if beside.exists() else "cdverify"
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {result.returncode}")
+    return elapsed
+
+
+def compare(apps: list[tuple[str, Path]], old: str, new: str, constraints: str, runs: int) -> list[str]:
+    rows = [
+        "| app | mode | baseline median s | current median s | added ms |",
+        "|---|---|---|---|---|",
+    ]
+    for name, path in apps:
+        for mode, extra in (("cold (--no-cache)", ["--no-cache"]), ("warm cache", [])):
+            with tempfile.TemporaryDirectory() as cache_dir:
+                env = {**os.environ, "CDVERIFY_CACHE_DIR": cache_dir}
+                samples: dict[str, list[float]] = {old: [], new: []}
+                for exe in (old, new):  # warm-up (and, for the warm mode, fill the caches)
+                    timed([exe, "check", str(path), "-c", constraints, *extra], env)
+                for _ in range(runs):
+                    for exe in (old, new):
+                        samples[exe].append(timed([exe, "check", str(path), "-c", constraints, *extra], env))
+            before = statistics.median(samples[old])
+            after = statistics.median(samples[new])
+            rows.append(f"| {name} | {mode} | {before:.3f} | {after:.3f} | {1000 * (after - before):+.0f} |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision to compare against")
+    parser.add_argument("--cdverify", help="the current cdverify executable (default: next to this Python)")
+    parser.add_argument("--constraints", default="clean_architecture", help="what both versions check")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
+    args = parser.parse_args(argv)
+    old = str(install_baseline(args.baseline, args.cache_dir / "tools"))
+    new = current_exe(args.cdverify)
+    apps = [(c.name, c.root) for c in prepare(["app-60", "app-100"], args.cache_dir)]
+    for sample in ("conduit-flask-clean", "conduit-express-clean", "py-flask-layers", "ts-aliases"):
+        if (REPO_DIR / "corpus" / sample).is_dir():
+            apps.append((f"corpus/{sample}", REPO_DIR / "corpus" / sample))
+    print(f"baseline {args.baseline} ({old}) vs current ({new})")
+    print(f"both run `check -c {args.constraints}`; {args.runs} alternating runs per row")
+    print("\n".join(compare(apps, old, new, args.constraints, args.runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
