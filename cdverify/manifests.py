@@ -52,6 +52,7 @@ class Setting:
     file: str
     line: int
     source: str  # "env-file" | "compose" | "prisma" | "alembic" | "sequelize-config" | "typeorm-config"
+    section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
 
 
 @dataclass(frozen=True)
@@ -255,18 +256,21 @@ class _Reader:
             return
         content, data = loaded
         if isinstance(data, list):
-            blocks = data
+            blocks = [("", block) for block in data]
         elif source == "sequelize-config" and isinstance(data, dict):
-            blocks = list(data.values())  # one block per NODE_ENV
+            blocks = list(data.items())  # one block per NODE_ENV
         else:
-            blocks = [data]
-        for block in blocks:
+            blocks = [("", data)]
+        for section, block in blocks:
             if not isinstance(block, dict):
                 continue
+            start = content.find(f'"{section}"') if section else 0
             for key in ("dialect", "type", "url", "storage", "use_env_variable", "host", "database"):
                 value = block.get(key)
                 if isinstance(value, str):
-                    self.settings.append(Setting(key, value, rel, _line_of(content, f'"{key}"'), source))
+                    index = content.find(f'"{key}"', max(start, 0))
+                    line = content.count("\n", 0, index) + 1 if index >= 0 else 1
+                    self.settings.append(Setting(key, value, rel, line, source, section))
 
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:

@@ -89,6 +89,7 @@ class SyntaxIssue:
     message: str
 
 
+APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installer / plugin
 HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, CallFact, Language, Value
+from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
 from cdverify.parse.values import URL, merge, rewritten
 
@@ -263,6 +263,7 @@ class _Scanner:
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.bind(left, right, node)
+        self.bind_plugins()
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
             function = node.child_by_field_name("constructor" if is_new else "function")
@@ -278,6 +279,47 @@ class _Scanner:
                 CallFact(callee, row + 1, column + 1, one_line(node), args, kwargs, is_new, guard)
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def bind_plugins(self) -> None:
+        """Fastify-style plugins: the first parameter of a function passed to `x.register(fn, …)` is
+        `x` again, and so is a first parameter named `fastify` or typed `FastifyInstance`."""
+        exported_names = set()
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None and text(left) == "module.exports":
+                exported_names.add(text(right))
+        for node in self.found.get("export", []):
+            value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
+            if value is not None and value.type == "identifier":
+                exported_names.add(text(value))
+        for declared in self.found.get("function", []):
+            name, annotation = _first_parameter(declared)
+            if name and (name == "fastify" or "FastifyInstance" in annotation):
+                self.bindings.setdefault(name, "fastify()")
+            elif name and _exported(declared, exported_names):
+                # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
+                # a route installer or plugin; its parameter is the app of whichever framework
+                # serves the project (settled in cdverify/verify/framework.py)
+                self.bindings.setdefault(name, f"{APP_PLACEHOLDER}()")
+        for node in self.found.get("call", []):
+            callee_node = node.child_by_field_name("function")
+            if callee_node is None or callee_node.type != "member_expression":
+                continue
+            prop = callee_node.child_by_field_name("property")
+            receiver = callee_node.child_by_field_name("object")
+            if prop is None or receiver is None or text(prop) != "register":
+                continue
+            owner = self.qualify(receiver)
+            arguments = node.child_by_field_name("arguments")
+            plugin = (
+                arguments.named_children[0] if arguments is not None and arguments.named_children else None
+            )
+            if owner is None or plugin is None or plugin.type not in _FUNCTION_NODES:
+                continue
+            name, _ = _first_parameter(plugin)
+            if name:
+                self.bindings[name] = owner
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or ternary around `node` within its function."""
@@ -324,6 +366,41 @@ class _Scanner:
         result = replace(self.value(inner), text=shown)
         if result.strings or result.env or result.numbers or result.names:
             self.assignments.append(Assignment(target, result, row + 1, column + 1, shown))
+
+
+def _exported(function: Node, exported_names: set[str]) -> bool:
+    """`module.exports = <function>` or `export default <function>`, also by the function's name."""
+    parent = function.parent
+    if parent is None:
+        return False
+    name = function.child_by_field_name("name")
+    if name is not None and text(name) in exported_names:
+        return True
+    if parent.type == "export_statement":
+        return any(child.type == "default" for child in parent.children)
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return left is not None and text(left) in ("module.exports", "exports.default")
+    return False
+
+
+def _first_parameter(function: Node) -> tuple[str, str]:
+    """Name and type annotation (TS) of a function's first parameter."""
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if parameters is None:
+        return "", ""
+    if parameters.type == "identifier":  # `fastify => …`
+        return text(parameters), ""
+    first = parameters.named_children[0] if parameters.named_children else None
+    if first is None:
+        return "", ""
+    if first.type == "identifier":
+        return text(first), ""
+    pattern = first.child_by_field_name("pattern")
+    annotation = first.child_by_field_name("type")
+    if pattern is not None and pattern.type == "identifier":
+        return text(pattern), text(annotation) if annotation is not None else ""
+    return "", ""
 
 
 def _target(node: Node) -> str | None:

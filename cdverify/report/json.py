@@ -53,7 +53,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
                 {"method": r.method, "path": r.path, "framework": r.framework, "file": r.file, "line": r.line}
                 for r in analysis.frameworks.routes
             ],
-            "prefixes": list(analysis.frameworks.prefixes),
+            "prefixes": sorted({*analysis.frameworks.prefixes, *analysis.frameworks.app_prefixes}),
         },
         "database": {
             "engines": analysis.database.runtime,

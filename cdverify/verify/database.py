@@ -268,6 +268,11 @@ class _Collector:
                 entry = entries.get(call.callee)
                 if entry is not None:
                     self.connection(path, scope, call, entry)
+                    continue
+                for key, value in call.kwargs:
+                    # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
+                    if key.lower() in self.catalogue.url_keys:
+                        self.config_key(path, scope, key, value, call.line, call.text)
             for assignment in file_facts.assignments:
                 key = assignment.key.lower()
                 if key in self.catalogue.url_keys or key in self.catalogue.value_keys:
@@ -284,6 +289,10 @@ class _Collector:
         switch = ""
         found: list[tuple[str, str, str]] = []  # (engine, detail, switch)
         url_values = [v for v in (_argument(call, key) for key in entry.get("url", [])) if v is not None]
+        if not url_values and entry.get("default_env"):
+            url_values = [
+                Value(env=(entry["default_env"],))
+            ]  # `dj_database_url.config()` reads $DATABASE_URL
         for value in url_values:
             switch = switch or self.env_switch(path, value)
             for url, detail, url_switch in self.urls(path, value):
@@ -312,6 +321,20 @@ class _Collector:
             switch = self.env_switch(path, call.guard) or next(
                 (name for name in call.guard.names if _SWITCH_NAME.search(name)), ""
             )
+        if switch and found and not any(url_switch for _, _, url_switch in found if url_switch != switch):
+            # `DATABASE_URL or "sqlite://…"`: whatever $DATABASE_URL names is possible too, and with
+            # no `.env` saying which, the declared drivers tell
+            resolved = {engine for engine, _, _ in found}
+            if not self.env.get(switch):
+                for engine in self.drivers(entry.get("engines", [])):
+                    # SQLite drivers are as often the tests' database: they do not make SQLite a
+                    # run-time alternative by themselves
+                    if engine not in resolved and engine != "sqlite":
+                        detail = f"URL from ${switch}; engine inferred from the declared driver"
+                        item = Evidence(
+                            engine, "connection", scope, path, call.line, call.text, detail, switch
+                        )
+                        self.add(replace(item, inferred=True))
         inferred = False
         if not found and (switch or url_values):
             # The URL is only known at run time: the engines whose drivers are declared.
@@ -402,6 +425,10 @@ class _Collector:
         )
         for fact in file_facts.imports:
             spec = fact.specifier
+            if file_facts.language is Language.PYTHON:
+                # `from sqlalchemy.dialects import postgresql` names the module by the imported name
+                full = [f"{spec}.{name}" for name in fact.names]
+                spec = next((f for f in full if _dialect_of(f, self.catalogue.dialect_modules)), spec)
             for module, dialect_engine in self.catalogue.dialect_modules:
                 if spec == module or spec.startswith((module + ".", module + "/")):
                     detail = f"imports {module}"
@@ -478,6 +505,8 @@ class _Collector:
             scope = "test"
         if setting.source == "alembic":
             scope = "migration"
+        if setting.section == "test":
+            scope = "test"  # the `test` environment of sequelize-cli's config.json
         example = bool(_EXAMPLE_ENV.search(name))
         detail_suffix = " (example file)" if example else ""
         engine: str | None = None
@@ -525,6 +554,13 @@ class _Collector:
         if setting.source == "alembic" and setting.value.lower().startswith("postgres://"):
             text = f"{setting.key} = {setting.value}"
             self.postgres_scheme(setting.file, setting.line, text, setting.value, "")
+
+
+def _dialect_of(spec: str, modules: Iterable[tuple[str, str]]) -> str | None:
+    for module, engine in modules:
+        if spec == module or spec.startswith((module + ".", module + "/")):
+            return engine
+    return None
 
 
 def _argument(call: CallFact, key: str) -> Value | None:

@@ -10,12 +10,22 @@ prefix=)`). Pure functions over the project model; rule texts live in docs/rules
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from cdverify.catalog import load_rules
-from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Value, make_finding
+from cdverify.model import (
+    APP_PLACEHOLDER,
+    HOLE,
+    CallFact,
+    FileFacts,
+    Finding,
+    Location,
+    Scope,
+    Value,
+    make_finding,
+)
 from cdverify.verify.architecture import framework_of, implied_frameworks
 
 CONSTRAINT = "framework"
@@ -49,6 +59,7 @@ class Route:
     file: str
     line: int
     text: str
+    on_app: bool = False  # registered on the app object itself (not on a router / blueprint)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class FrameworkReport:
     evidence: tuple[FrameworkEvidence, ...]
     routes: tuple[Route, ...]
     prefixes: tuple[str, ...]  # every path prefix a router or mount adds, anywhere in the application
+    app_prefixes: tuple[str, ...]  # prefixes of every route of the app (`setGlobalPrefix`, `basePath`)
     ports: tuple[tuple[int, str, int, str], ...]  # (port, file, line, text) where the server listens
     port_envs: tuple[str, ...]  # environment variables the port is read from
 
@@ -77,14 +89,16 @@ class FrameworkReport:
         return sorted(shown, key=lambda f: (best[f], f))
 
     def full_paths(self, route: Route) -> set[str]:
-        """Where a route may be reached: its own path, and that path under every known prefix."""
-        own = _join("", route.path)
-        out = {own}
-        for prefix in self.prefixes:
-            out.add(_join(prefix, route.path))
-            for inner in self.prefixes:
-                out.add(_join(_join(prefix, inner), route.path))
-        return out
+        """Where a route may be reached: its own path under the app-level prefixes, and, for routes of a
+        router (or of a framework whose apps nest), also under every router or mount prefix. Which
+        router is mounted where is not traced, so every such prefix is a candidate."""
+        heads = {""} | set(self.app_prefixes)
+        if not route.on_app:
+            heads |= {_join(head, prefix) for head in list(heads) for prefix in self.prefixes}
+            heads |= {
+                _join(_join(head, a), b) for head in list(heads) for a in self.prefixes for b in self.prefixes
+            }
+        return {_join(head, route.path) for head in heads}
 
 
 def _join(prefix: str, path: str) -> str:
@@ -99,12 +113,15 @@ class _Spec:
     paper: bool
     apps: frozenset[str]
     routers: frozenset[str]
-    routes: frozenset[str]
-    route_calls: frozenset[str]
+    routes: dict[str, str]  # route method → HTTP method ("*" any)
+    route_calls: dict[str, str]  # traced route function / decorator → HTTP method
     prefix: tuple[str, ...]
     mounts: frozenset[str]
     listen: frozenset[str]
-    method_of: dict[str, str]
+    path_arg: dict[str, int]
+    method_arg: dict[str, int]
+    app_prefix: frozenset[str]
+    nested_apps: bool
 
 
 @cache
@@ -120,12 +137,15 @@ def specs() -> tuple[_Spec, ...]:
                     bool(entry.get("paper")),
                     frozenset(entry.get("apps", [])),
                     frozenset(entry.get("routers", [])),
-                    frozenset(entry.get("routes", [])),
-                    frozenset(entry.get("route_calls", [])),
+                    dict(entry.get("routes", {})),
+                    dict(entry.get("route_calls", {})),
                     tuple(entry.get("prefix", [])),
                     frozenset(entry.get("mounts", [])),
                     frozenset(entry.get("listen", [])),
-                    dict(entry.get("method_of", {})),
+                    dict(entry.get("path_arg", {})),
+                    dict(entry.get("method_arg", {})),
+                    frozenset(entry.get("app_prefix", [])),
+                    bool(entry.get("nested_apps")),
                 )
             )
     return tuple(out)
@@ -174,6 +194,7 @@ def collect(
     evidence: list[FrameworkEvidence] = []
     routes: list[Route] = []
     prefixes: set[str] = set()
+    app_prefixes: set[str] = set()
     ports: list[tuple[int, str, int, str]] = []
     port_names: list[str] = []
     by_family: dict[str, list[_Spec]] = {"python": [], "node": []}
@@ -184,6 +205,7 @@ def collect(
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, assignment.value)
+    app_of = _app_constructors(facts, scopes)
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -193,52 +215,29 @@ def collect(
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text))
         for call in file_facts.calls:
+            if call.callee.startswith(APP_PLACEHOLDER):
+                if family not in app_of:
+                    continue
+                call = replace(call, callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             base, method = _split(call.callee)
-            if call.callee in _servers(family):
+            if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
                 found, names = _ports(call)
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
             for spec in by_family[family]:
-                if call.callee in spec.apps:
-                    evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text))
-                if call.callee in spec.routers or call.callee in spec.apps:
-                    value = _first_string(v for k, v in call.kwargs if k in spec.prefix)
-                    if value:
-                        prefixes.add(value)
-                if call.callee in spec.route_calls:
-                    _route(spec, "*", call, call.callee, path, routes, evidence, prefixes)
-                if base not in spec.apps and base not in spec.routers:
-                    continue
-                if method in spec.listen or call.callee in spec.listen:
-                    found, names = _ports(call)
-                    ports.extend((port, path, call.line, call.text) for port in found)
-                    port_names.extend(names)
-                if method in spec.mounts:
-                    prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix) or _first_string(
-                        call.args[:1]
-                    )
-                    if (prefix and prefix.startswith("/")) or (prefix and spec.name == "django"):
-                        prefixes.add(prefix)
-                    continue
-                if method in spec.routes:
-                    http = spec.method_of.get(method, method.upper())
-                    if method in (
-                        "route",
-                        "api_route",
-                        "add_route",
-                        "add_url_rule",
-                        "all",
-                        "on",
-                        "view",
-                        "register",
-                    ):
-                        methods = call.kwarg("methods", "method")
-                        http = (
-                            ",".join(m.upper() for m in methods.strings)
-                            if methods and methods.strings
-                            else ("GET" if method == "route" and spec.name in ("flask", "quart") else "*")
-                        )
-                    _route(spec, http, call, base, path, routes, evidence, prefixes)
+                _match(
+                    spec,
+                    call,
+                    base,
+                    method,
+                    path,
+                    routes,
+                    evidence,
+                    prefixes,
+                    app_prefixes,
+                    ports,
+                    port_names,
+                )
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -258,29 +257,131 @@ def collect(
             if 0 < n < 65536
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
-    return FrameworkReport(tuple(evidence), tuple(routes), tuple(sorted(prefixes)), tuple(ports), port_envs)
+    return FrameworkReport(
+        tuple(evidence),
+        tuple(routes),
+        tuple(sorted(prefixes)),
+        tuple(sorted(app_prefixes)),
+        tuple(dict.fromkeys(ports)),  # a listen call met by two rules counts once
+        port_envs,
+    )
+
+
+def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:
+    """family → the app constructor of the one framework that builds an app in application code, for
+    route installers and plugins that receive the app as a parameter. No entry when it is ambiguous."""
+    found: dict[str, set[str]] = {"python": set(), "node": set()}
+    apps = {ctor: spec for spec in specs() for ctor in spec.apps}
+    for path, file_facts in facts.items():
+        if scopes.get(path) is Scope.APPLICATION:
+            for call in file_facts.calls:
+                if call.callee in apps:
+                    found[file_facts.language.family].add(call.callee)
+    out = {}
+    for family, constructors in found.items():
+        if len({apps[c].name for c in constructors}) == 1:
+            out[family] = sorted(constructors)[0]
+    return out
+
+
+def _match(
+    spec: _Spec,
+    call: CallFact,
+    base: str,
+    method: str,
+    path: str,
+    routes: list[Route],
+    evidence: list[FrameworkEvidence],
+    prefixes: set[str],
+    app_prefixes: set[str],
+    ports: list[tuple[int, str, int, str]],
+    port_names: list[str],
+) -> None:
+    """What one traced call means for one framework: app, router prefix, route, mount or listen."""
+    callee = call.callee
+    if callee in spec.apps:
+        evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text))
+    if callee in spec.routers or callee in spec.apps:
+        value = _first_string(v for k, v in call.kwargs if k in spec.prefix)
+        if value is None and callee in spec.routers and spec.name == "nestjs":
+            value = _first_string(call.args[:1])  # @Controller("articles")
+        if value:
+            prefixes.add(value)
+    if callee in spec.route_calls:
+        _route(spec, callee, spec.route_calls[callee], call, callee, path, routes, evidence, prefixes, False)
+    if base not in spec.apps and base not in spec.routers:
+        return
+    on_app = base in spec.apps and not spec.nested_apps
+    if method in spec.listen or callee in spec.listen:
+        found, names = _ports(call)
+        ports.extend((port, path, call.line, call.text) for port in found)
+        port_names.extend(names)
+    if method in spec.app_prefix:
+        value = _first_string(call.args[:1])
+        if value:
+            app_prefixes.add(value)
+        return
+    if method in spec.mounts:
+        prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix) or _first_string(call.args[:1])
+        if prefix and (prefix.startswith("/") or spec.name == "django"):
+            prefixes.add(prefix)
+        return
+    if method in spec.routes:
+        _route(spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app)
 
 
 def _route(
     spec: _Spec,
-    http: str,
+    key: str,
+    default_http: str,
     call: CallFact,
     router: str,
     path: str,
     routes: list[Route],
     evidence: list[FrameworkEvidence],
     prefixes: set[str],
+    on_app: bool,
 ) -> None:
-    route_path = _first_string(call.args[:1]) or _first_string(
-        v for k, v in call.kwargs if k in ("url", "path")
-    )
+    index = spec.path_arg.get(key, 0)
+    route_path = _first_string(call.args[index : index + 1])
     if route_path is None:
+        route_path = _first_string(v for k, v in call.kwargs if k in ("url", "path"))
+    if route_path is None:
+        if spec.name != "nestjs" or call.args:
+            return
+        route_path = ""  # @Get() serves the controller's own path
+    if spec.name not in ("django", "nestjs") and route_path and not route_path.startswith(("/", "*")):
         return
     if spec.name == "django" and len(call.args) > 1 and any("include" in c for c in call.args[1].calls):
         prefixes.add(route_path)  # path("api/", include("app.urls")) mounts a URLconf
         return
-    routes.append(Route(spec.name, http, route_path, router, path, call.line, call.text))
+    routes.append(
+        Route(
+            spec.name,
+            _http(spec, key, default_http, call),
+            route_path,
+            router,
+            path,
+            call.line,
+            call.text,
+            on_app,
+        )
+    )
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text))
+
+
+def _http(spec: _Spec, key: str, default: str, call: CallFact) -> str:
+    """The HTTP method(s) a route serves: the `methods`/`method` option, a method argument, or the
+    catalogue's default for the registering method."""
+    given = call.kwarg("methods", "method")
+    if given is not None and given.strings:
+        return ",".join(dict.fromkeys(m.upper() for m in given.strings))
+    if key in spec.method_arg:
+        index = spec.method_arg[key]
+        value = call.args[index] if index < len(call.args) else None
+        if value is not None and value.strings:
+            return ",".join(dict.fromkeys(m.upper() for m in value.strings))
+    return default
 
 
 def check(report: FrameworkReport, required: str) -> list[Finding]:

@@ -76,12 +76,16 @@ def _manifest(
             )
         ]
     ecosystem = "python" if language == "python" else "node"
-    declared = {
-        dep.name: dep
-        for dep in manifests.dependencies
-        if (dep.ecosystem == ecosystem and dep.file == wanted)
-        or (ecosystem == "python" and dep.ecosystem == "python" and dep.file.startswith("requirements"))
-    }
+    if ecosystem == "node":
+        declared = {dep.name: dep for dep in manifests.dependencies if dep.file == wanted}
+    else:
+        # what `pip install -r requirements.txt` installs: the root file and the files it includes,
+        # never the development requirements
+        declared = {
+            dep.name: dep
+            for dep in manifests.dependencies
+            if dep.ecosystem == "python" and "requirements" in dep.file and not dep.dev
+        }
     findings = []
     reported: set[str] = set()
 
@@ -181,6 +185,8 @@ def _starts_server(program: str, args: list[str]) -> bool:
         return True
     if program in ("python", "python3", "uv", "poetry", "pipenv", "pdm", "hatch", "rye"):
         rest = " ".join(args)
+        if re.search(r"(^|\s)(pip|install|sync|lock|venv|add)(\s|$)", rest):
+            return False  # installing dependencies, not serving
         return bool(
             re.search(r"(\.py\b|-m\s+\w|\brun\b|\bmanage\.py\b|\buvicorn\b|\bgunicorn\b|\bflask\b)", rest)
         )

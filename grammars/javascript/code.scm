@@ -6,3 +6,7 @@
 (new_expression) @call
 ((string) @string (#match? @string "://"))
 ((template_string) @string (#match? @string "://"))
+(arrow_function) @function
+(function_expression) @function
+(function_declaration) @function
+(export_statement) @export

@@ -1,0 +1,5 @@
+export interface Article {
+  slug: string;
+  title: string;
+  body: string;
+}

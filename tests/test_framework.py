@@ -1,0 +1,1231 @@
+"""The framework verifier (FW001-FW003): which web framework serves the application, its routes,
+prefixes and ports, on small projects written for each case.
+
+- each paper framework (flask, fastapi, django, aiohttp; express, fastify, hono, koa) detected from
+  its app and routes, in Python, CommonJS and TypeScript;
+- other frameworks (starlette, sanic, tornado, litestar, nestjs, hapi, …) reported as serving;
+- FW001 (required missing / only declared / only imported), FW002, FW003, frameworks implied by
+  another (fastapi + starlette is one framework), test code out of scope;
+- routes and prefixes (blueprints, routers, mounts, base paths);
+- every entry of rules/frameworks.toml (packages, apps, routers, routes, route_calls, mounts, listen,
+  servers), taken from the catalogue itself;
+- the `fw-*` sample of corpus/ and the framework of the `db-*` samples.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdverify.pipeline import inspect, verify
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+CATALOGUE: dict[str, Any] = tomllib.loads((REPO / "rules" / "frameworks.toml").read_text())
+
+MakeProject = Callable[[dict[str, str | bytes]], Path]
+
+
+def framework(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
+    data: dict[str, Any] = inspect(make_project(files), use_cache=False).to_json()["framework"]
+    return data
+
+
+def check(make_project: MakeProject, files: dict[str, str | bytes], constraint: str) -> dict[str, Any]:
+    data: dict[str, Any] = verify(make_project(files), constraint, use_cache=False).to_json()
+    return data
+
+
+def fw_findings(report: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return sorted((f["rule"], f["file"], f["line"]) for f in report["findings"] if f["rule"].startswith("FW"))
+
+
+def routes_of(data: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((r["method"], r["path"]) for r in data["routes"])
+
+
+# -- the paper's frameworks, from app construction and routes ----------------------------------------
+
+PAPER_APPS: list[Any] = [
+    pytest.param(
+        "flask",
+        {
+            "app/__init__.py": "from flask import Flask\n\nfrom app.routes import api\n\n\ndef create_app():\n"
+            '    app = Flask(__name__)\n    app.register_blueprint(api, url_prefix="/api")\n    return app\n',
+            "app/routes.py": 'from flask import Blueprint, jsonify\n\napi = Blueprint("api", __name__)\n\n\n'
+            '@api.route("/health-check")\ndef health():\n    return jsonify(status="ok")\n\n\n'
+            '@api.post("/users")\ndef register():\n    return jsonify({}), 201\n\n\n'
+            '@api.route("/articles/<slug>", methods=["PUT", "DELETE"])\ndef article(slug):\n    return jsonify({})\n',
+        },
+        [("GET", "/health-check"), ("POST", "/users"), ("PUT,DELETE", "/articles/<slug>")],
+        ["/api"],
+        id="flask-python",
+    ),
+    pytest.param(
+        "fastapi",
+        {
+            "app/main.py": "from fastapi import FastAPI\n\nfrom app.api import users\n\n"
+            'app = FastAPI(title="Conduit")\napp.include_router(users.router, prefix="/api")\n\n\n'
+            '@app.get("/api/health-check")\nasync def health():\n    return {"status": "ok"}\n',
+            "app/api/users.py": "from fastapi import APIRouter\n\n"
+            'router = APIRouter(prefix="/users", tags=["users"])\n\n\n@router.get("/{user_id}")\n'
+            "async def get_user(user_id: int):\n    return {}\n\n\n"
+            '@router.delete("/{user_id}", status_code=204)\nasync def delete_user(user_id: int):\n    return None\n',
+        },
+        [("DELETE", "/{user_id}"), ("GET", "/api/health-check"), ("GET", "/{user_id}")],
+        ["/api", "/users"],
+        id="fastapi-python",
+    ),
+    pytest.param(
+        "django",
+        {
+            "manage.py": "import os\nimport sys\n\n\ndef main():\n"
+            '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduit.settings")\n'
+            "    from django.core.management import execute_from_command_line\n\n    execute_from_command_line(sys.argv)\n\n\n"
+            'if __name__ == "__main__":\n    main()\n',
+            "conduit/urls.py": "from django.contrib import admin\nfrom django.urls import include, path\n\n"
+            'urlpatterns = [\n    path("admin/", admin.site.urls),\n    path("api/", include("articles.urls")),\n]\n',
+            "articles/urls.py": "from django.urls import path\nfrom rest_framework.routers import DefaultRouter\n\n"
+            "from . import views\n\nrouter = DefaultRouter()\n"
+            'router.register("articles", views.ArticleViewSet, basename="article")\n\n'
+            'urlpatterns = [path("health-check", views.health)] + router.urls\n',
+            "articles/views.py": "from django.http import JsonResponse\nfrom rest_framework import viewsets\n\n\n"
+            'def health(request):\n    return JsonResponse({"status": "ok"})\n\n\n'
+            "class ArticleViewSet(viewsets.ViewSet):\n    pass\n",
+        },
+        [("*", "admin/"), ("*", "articles"), ("*", "health-check")],
+        ["api/"],
+        id="django-python",
+    ),
+    pytest.param(
+        "aiohttp",
+        {
+            "app/main.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n\n\n"
+            '@routes.get("/api/health-check")\nasync def health(request):\n    return web.json_response({"status": "ok"})\n\n\n'
+            "async def create_user(request):\n    return web.json_response({}, status=201)\n\n\n"
+            "def make_app():\n    app = web.Application()\n    app.add_routes(routes)\n"
+            '    app.router.add_post("/api/users", create_user)\n    return app\n\n\n'
+            'if __name__ == "__main__":\n    web.run_app(make_app(), port=8080)\n',
+        },
+        [("GET", "/api/health-check"), ("POST", "/api/users")],
+        [],
+        id="aiohttp-python",
+    ),
+    pytest.param(
+        "express",
+        {
+            "src/app.js": 'const express = require("express");\nconst routes = require("./routes");\n\n'
+            'const app = express();\napp.use(express.json());\napp.use("/api", routes);\n\nmodule.exports = app;\n',
+            "src/routes/index.js": 'const { Router } = require("express");\n\nconst router = Router();\n\n'
+            'router.get("/health-check", (req, res) => res.json({ status: "ok" }));\n'
+            'router.post("/users", (req, res) => res.status(201).json({}));\n\nmodule.exports = router;\n',
+        },
+        [("GET", "/health-check"), ("POST", "/users")],
+        ["/api"],
+        id="express-commonjs",
+    ),
+    pytest.param(
+        "express",
+        {
+            "src/app.ts": 'import express, { Request, Response } from "express";\n\nimport { userRouter } from "./routes/users";\n\n'
+            'export const app = express();\napp.use(express.json());\napp.use("/api/users", userRouter);\n'
+            'app.get("/api/health-check", (_req: Request, res: Response) => {\n  res.json({ status: "ok" });\n});\n',
+            "src/routes/users.ts": 'import express from "express";\n\nexport const userRouter = express.Router();\n\n'
+            'userRouter.get("/:id", (req, res) => {\n  res.json({ id: req.params.id });\n});\n',
+        },
+        [("GET", "/:id"), ("GET", "/api/health-check")],
+        ["/api/users"],
+        id="express-typescript",
+    ),
+    pytest.param(
+        "fastify",
+        {
+            "src/server.js": 'const fastify = require("fastify")({ logger: true });\n\n'
+            'fastify.get("/api/health-check", async () => ({ status: "ok" }));\n'
+            'fastify.register(require("./routes/users"), { prefix: "/api/users" });\n\n'
+            'fastify.listen({ port: 3000, host: "0.0.0.0" });\n',
+            "src/routes/users.js": 'module.exports = async function (app) {\n  app.get("/", async () => []);\n};\n',
+        },
+        # the plugin's own route counts too: register() hands the plugin the Fastify instance
+        # (see test_task_files.py::test_health_check_in_a_fastify_plugin)
+        [("GET", "/"), ("GET", "/api/health-check")],
+        ["/api/users"],
+        id="fastify-commonjs",
+    ),
+    pytest.param(
+        "fastify",
+        {
+            "src/app.ts": 'import Fastify from "fastify";\nimport cors from "@fastify/cors";\n\n'
+            "export const app = Fastify({ logger: true });\napp.register(cors);\n\n"
+            'app.route({ method: "GET", url: "/api/health-check", handler: async () => ({ status: "ok" }) });\n'
+            'app.post("/api/users", async (request, reply) => reply.code(201).send({}));\n',
+        },
+        [("GET", "/api/health-check"), ("POST", "/api/users")],
+        [],
+        id="fastify-typescript",
+    ),
+    pytest.param(
+        "hono",
+        {
+            "src/index.ts": 'import { serve } from "@hono/node-server";\nimport { Hono } from "hono";\n\n'
+            'import { users } from "./routes/users";\n\nconst app = new Hono().basePath("/api");\n\n'
+            'app.get("/health-check", (c) => c.json({ status: "ok" }));\napp.route("/users", users);\n\n'
+            "serve({ fetch: app.fetch, port: 3000 });\n",
+            "src/routes/users.ts": 'import { Hono } from "hono";\n\nexport const users = new Hono();\n\n'
+            'users.get("/:id", (c) => c.json({ id: c.req.param("id") }));\nusers.delete("/:id", (c) => c.body(null, 204));\n',
+        },
+        [("DELETE", "/:id"), ("GET", "/:id"), ("GET", "/health-check")],
+        ["/api", "/users"],
+        id="hono-typescript",
+    ),
+    pytest.param(
+        "hono",
+        {
+            "src/index.mjs": 'import { Hono } from "hono";\n\nconst app = new Hono();\n'
+            'app.get("/api/health-check", (c) => c.text("ok"));\n\nexport default app;\n',
+        },
+        [("GET", "/api/health-check")],
+        [],
+        id="hono-javascript",
+    ),
+    pytest.param(
+        "koa",
+        {
+            "src/app.js": 'const Koa = require("koa");\nconst Router = require("@koa/router");\nconst bodyParser = require("koa-bodyparser");\n\n'
+            'const router = new Router({ prefix: "/api" });\n\n'
+            'router.get("/health-check", (ctx) => {\n  ctx.body = { status: "ok" };\n});\n'
+            'router.del("/articles/:slug", (ctx) => {\n  ctx.status = 204;\n});\n\n'
+            "const app = new Koa();\napp.use(bodyParser());\napp.use(router.routes()).use(router.allowedMethods());\n\n"
+            "module.exports = app;\n",
+        },
+        [("DELETE", "/articles/:slug"), ("GET", "/health-check")],
+        ["/api"],
+        id="koa-commonjs",
+    ),
+    pytest.param(
+        "koa",
+        {
+            "src/app.ts": 'import Koa from "koa";\nimport Router from "koa-router";\n\nconst app = new Koa();\n'
+            "const router = new Router();\n\n"
+            'router.get("/api/health-check", async (ctx) => {\n  ctx.body = { status: "ok" };\n});\n'
+            'router.post("/api/users", async (ctx) => {\n  ctx.status = 201;\n});\n\n'
+            "app.use(router.routes());\napp.listen(3000);\n",
+        },
+        [("GET", "/api/health-check"), ("POST", "/api/users")],
+        [],
+        id="koa-typescript",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "routes", "prefixes"), PAPER_APPS)
+def test_paper_framework_detected_from_app_and_routes(
+    make_project: MakeProject,
+    name: str,
+    files: dict[str, str],
+    routes: list[tuple[str, str]],
+    prefixes: list[str],
+) -> None:
+    data = framework(make_project, files)
+    assert data["detected"] == [name]
+    assert data["serving"] == [name]
+    assert routes_of(data) == sorted(routes)
+    assert data["prefixes"] == prefixes
+
+
+@pytest.mark.parametrize(("name", "files", "routes", "prefixes"), PAPER_APPS)
+def test_paper_framework_constraint_holds(
+    make_project: MakeProject, name: str, files: dict[str, str], routes: Any, prefixes: Any
+) -> None:
+    report = check(make_project, files, name)
+    assert fw_findings(report) == []
+    assert report["verdicts"]["framework"]["status"] == "pass"
+
+
+# -- other frameworks ----------------------------------------------------------------------------------
+
+OTHER_FRAMEWORKS: list[Any] = [
+    pytest.param(
+        "starlette",
+        "flask",
+        {
+            "app.py": "from starlette.applications import Starlette\nfrom starlette.responses import JSONResponse\n"
+            "from starlette.routing import Route\n\n\nasync def health(request):\n"
+            '    return JSONResponse({"status": "ok"})\n\n\napp = Starlette(routes=[Route("/api/health-check", health)])\n',
+        },
+        ("FW002", "app.py", 10),
+        id="starlette",
+    ),
+    pytest.param(
+        "sanic",
+        "fastapi",
+        {
+            "server.py": 'from sanic import Sanic\nfrom sanic.response import json\n\napp = Sanic("conduit")\n\n\n'
+            '@app.get("/api/health-check")\nasync def health(request):\n    return json({"status": "ok"})\n',
+        },
+        ("FW002", "server.py", 4),
+        id="sanic",
+    ),
+    pytest.param(
+        "tornado",
+        "flask",
+        {
+            "server.py": "import tornado.ioloop\nimport tornado.web\n\n\nclass Health(tornado.web.RequestHandler):\n"
+            '    def get(self):\n        self.write({"status": "ok"})\n\n\n'
+            'app = tornado.web.Application([(r"/api/health-check", Health)])\napp.listen(8080)\n'
+            "tornado.ioloop.IOLoop.current().start()\n",
+        },
+        ("FW002", "server.py", 10),
+        id="tornado",
+    ),
+    pytest.param(
+        "litestar",
+        "fastapi",
+        {
+            "app.py": "from litestar import Litestar, get\n\n\n"
+            '@get("/api/health-check")\nasync def health() -> dict[str, str]:\n    return {"status": "ok"}\n\n\n'
+            "app = Litestar(route_handlers=[health])\n",
+        },
+        ("FW002", "app.py", 9),
+        id="litestar",
+    ),
+    pytest.param(
+        "nestjs",
+        "express",
+        {
+            "src/main.ts": 'import { NestFactory } from "@nestjs/core";\n\nimport { AppModule } from "./app.module";\n\n'
+            "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  await app.listen(3000);\n}\n"
+            "bootstrap();\n",
+            "src/app.module.ts": 'import { Module } from "@nestjs/common";\n\nimport { HealthController } from "./health.controller";\n\n'
+            "@Module({ controllers: [HealthController] })\nexport class AppModule {}\n",
+            "src/health.controller.ts": 'import { Controller, Get } from "@nestjs/common";\n\n@Controller("api")\n'
+            'export class HealthController {\n  @Get("health-check")\n  check() {\n    return { status: "ok" };\n  }\n}\n',
+        },
+        ("FW002", "src/main.ts", 6),
+        id="nestjs",
+    ),
+    pytest.param(
+        "hapi",
+        "express",
+        {
+            "src/server.js": 'const Hapi = require("@hapi/hapi");\n\nconst init = async () => {\n'
+            '  const server = Hapi.server({ port: 3000, host: "0.0.0.0" });\n'
+            '  server.route({ method: "GET", path: "/api/health-check", handler: () => ({ status: "ok" }) });\n'
+            "  await server.start();\n};\n\ninit();\n",
+        },
+        ("FW002", "src/server.js", 4),
+        id="hapi",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "required", "files", "fw002"), OTHER_FRAMEWORKS)
+def test_other_framework_is_serving(
+    make_project: MakeProject, name: str, required: str, files: dict[str, str], fw002: tuple[str, str, int]
+) -> None:
+    report = check(make_project, files, required)
+    assert report["framework"]["detected"] == [name]
+    assert report["framework"]["serving"] == [name]
+    assert fw_findings(report) == sorted([("FW001", ".", 0), fw002])
+    fw001 = next(f for f in report["findings"] if f["rule"] == "FW001")
+    assert fw001["serving"] == [name]
+    assert f"served by {name}" in fw001["message"]
+    assert report["verdicts"]["framework"]["status"] == "fail"
+
+
+def test_starlette_app_with_fastapi_required(make_project: MakeProject) -> None:
+    """A bare Starlette app is not a FastAPI app: FW001. (FastAPI is built on Starlette, so cdverify does
+    not add FW002 here; the verdict fails either way.)"""
+    files = {
+        "app.py": "from starlette.applications import Starlette\nfrom starlette.routing import Route\n\n\n"
+        "async def health(request):\n    pass\n\n\napp = Starlette(routes=[Route('/api/health-check', health)])\n",
+    }
+    report = check(make_project, files, "fastapi")
+    assert report["framework"]["serving"] == ["starlette"]
+    assert ("FW001", ".", 0) in fw_findings(report)
+    assert report["verdicts"]["framework"]["status"] == "fail"
+
+
+# -- FW001, FW002, FW003 -----------------------------------------------------------------------------------
+
+FLASK_APP = {
+    "app.py": 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/api/health-check")\ndef health():\n    return {"status": "ok"}\n',
+    "requirements.txt": "flask==3.0.3\n",
+}
+
+RULE_CASES: list[Any] = [
+    # FW001
+    pytest.param(
+        {"app.py": "import json\n\nprint(json.dumps({}))\n"},
+        "flask",
+        [("FW001", ".", 0)],
+        "fail",
+        id="FW001-required-missing",
+    ),
+    pytest.param(
+        {
+            "main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "requirements.txt": "fastapi\nuvicorn\nflask\n",
+        },
+        "flask",
+        [("FW001", "requirements.txt", 3), ("FW002", "main.py", 3)],
+        "fail",
+        id="FW001-only-declared",
+    ),
+    pytest.param(
+        {
+            "app.py": "import json\n",
+            "package.json": '{"dependencies": {"express": "^4.19.2"}}',
+            "src/index.js": "console.log(1);\n",
+        },
+        "express",
+        [("FW001", "package.json", 1)],
+        "fail",
+        id="FW001-only-declared-node",
+    ),
+    pytest.param(
+        {"app/helpers.py": "from flask import jsonify\n\n\ndef ok():\n    return jsonify(status='ok')\n"},
+        "flask",
+        [("FW001", "app/helpers.py", 1)],
+        "fail",
+        id="FW001-only-imported",
+    ),
+    pytest.param(FLASK_APP, "flask", [], "pass", id="FW001-clean"),
+    # FW002
+    pytest.param(
+        {
+            **FLASK_APP,
+            "legacy/server.py": "from aiohttp import web\n\napp = web.Application()\n",
+        },
+        "flask",
+        [("FW002", "legacy/server.py", 3)],
+        "fail",
+        id="FW002-second-app",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const express = require("express");\n\nconst app = express();\napp.get("/api/health-check", (req, res) => res.send("ok"));\n',
+            "src/old/router.js": 'const Router = require("@koa/router");\n\nconst router = new Router();\nrouter.get("/api/users", (ctx) => {});\n',
+        },
+        "express",
+        [("FW002", "src/old/router.js", 4)],
+        "fail",
+        id="FW002-second-framework-routes-only",
+    ),
+    pytest.param(FLASK_APP, "flask", [], "pass", id="FW002-clean"),
+    # FW003
+    pytest.param(
+        {
+            **FLASK_APP,
+            "app/errors.py": "from fastapi import HTTPException\n\nNotFound = HTTPException(status_code=404)\n",
+        },
+        "flask",
+        [("FW003", "app/errors.py", 1)],
+        "pass",
+        id="FW003-other-framework-imported",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const express = require("express");\nconst app = express();\napp.listen(3000);\n',
+            "src/errors.js": 'const createError = require("@fastify/error");\nmodule.exports = createError("E", "boom");\n',
+        },
+        "express",
+        [("FW003", "src/errors.js", 1)],
+        "pass",
+        id="FW003-other-framework-imported-node",
+    ),
+    pytest.param(
+        {
+            **FLASK_APP,
+            "app/errors.py": "from werkzeug.exceptions import NotFound\nfrom flask_cors import CORS\n",
+        },
+        "flask",
+        [],
+        "pass",
+        id="FW003-clean-werkzeug-implied-by-flask",
+    ),
+    pytest.param(
+        {
+            "main.py": "from fastapi import FastAPI\nfrom starlette.middleware.cors import CORSMiddleware\n"
+            "from starlette.responses import JSONResponse\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware)\n",
+        },
+        "fastapi",
+        [],
+        "pass",
+        id="FW003-clean-starlette-implied-by-fastapi",
+    ),
+    pytest.param(
+        {**FLASK_APP, "tests/test_compat.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},
+        "flask",
+        [],
+        "pass",
+        id="FW002-FW003-clean-other-framework-in-tests",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "constraint", "expected", "status"), RULE_CASES)
+def test_rule(
+    make_project: MakeProject, files: dict[str, str], constraint: str, expected: list[Any], status: str
+) -> None:
+    report = check(make_project, files, constraint)
+    assert fw_findings(report) == sorted(expected)
+    assert report["verdicts"]["framework"]["status"] == status
+
+
+def test_fw001_messages_say_why(make_project: MakeProject) -> None:
+    imported = check(make_project, {"app/helpers.py": "from flask import jsonify\n"}, "flask")
+    assert "imported but the application never builds" in imported["findings"][0]["message"]
+
+
+def test_fastapi_and_starlette_are_one_framework(make_project: MakeProject) -> None:
+    files = {
+        "main.py": "from fastapi import FastAPI\nfrom starlette.applications import Starlette\n"
+        "from starlette.routing import Route\n\napp = FastAPI()\nlegacy = Starlette(routes=[Route('/api/old', None)])\n"
+        "app.mount('/legacy', legacy)\n",
+    }
+    data = framework(make_project, files)
+    assert data["detected"] == ["fastapi"]
+    assert data["serving"] == ["fastapi"]
+
+
+def test_detected_lists_serving_frameworks_before_imported_ones(make_project: MakeProject) -> None:
+    files = {**FLASK_APP, "app/compat.py": "import aiohttp.web\nimport django.http\n"}
+    data = framework(make_project, files)
+    assert data["detected"] == ["flask", "aiohttp", "django"]
+    assert data["serving"] == ["flask"]
+
+
+def test_framework_in_tests_only_is_not_detected(make_project: MakeProject) -> None:
+    files = {
+        "app/service.py": "def add(a, b):\n    return a + b\n",
+        "tests/test_api.py": "from fastapi import FastAPI\nfrom fastapi.testclient import TestClient\n\napp = FastAPI()\n",
+    }
+    data = framework(make_project, files)
+    assert data["detected"] == []
+    assert data["serving"] == []
+
+
+def test_declared_dependency_alone_is_not_detected(make_project: MakeProject) -> None:
+    data = framework(make_project, {"requirements.txt": "flask\n", "app.py": "print(1)\n"})
+    assert data["detected"] == []
+
+
+# -- routes and prefixes -------------------------------------------------------------------------------------
+
+PREFIXES: list[Any] = [
+    pytest.param(
+        {
+            "app/routes.py": 'from flask import Blueprint\n\nbp = Blueprint("api", __name__, url_prefix="/api")\n\n\n'
+            '@bp.get("/health-check")\ndef health():\n    return "ok"\n'
+        },
+        ["/api"],
+        [("GET", "/health-check")],
+        id="flask-Blueprint-url_prefix",
+    ),
+    pytest.param(
+        {
+            "app/__init__.py": 'from flask import Blueprint, Flask\n\nusers = Blueprint("users", __name__)\napp = Flask(__name__)\n'
+            'app.register_blueprint(users, url_prefix="/api/users")\n'
+        },
+        ["/api/users"],
+        [],
+        id="flask-register_blueprint-url_prefix",
+    ),
+    pytest.param(
+        {
+            "app/api.py": 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/api/articles")\n\n\n'
+            '@router.get("/")\ndef list_articles():\n    return []\n'
+        },
+        ["/api/articles"],
+        [("GET", "/")],
+        id="fastapi-APIRouter-prefix",
+    ),
+    pytest.param(
+        {
+            "app/main.py": "from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter()\napp = FastAPI()\n"
+            'app.include_router(router, prefix="/api", tags=["api"])\n'
+        },
+        ["/api"],
+        [],
+        id="fastapi-include_router-prefix",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const express = require("express");\nconst app = express();\nconst router = express.Router();\n'
+            'app.use("/api", router);\napp.use(express.json());\n'
+        },
+        ["/api"],
+        [],
+        id="express-app-use",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import Router from "@koa/router";\n\nexport const router = new Router({ prefix: "/api" });\n'
+        },
+        ["/api"],
+        [],
+        id="koa-Router-prefix",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const Router = require("@koa/router");\n\nconst router = new Router();\nrouter.prefix("/api");\n'
+        },
+        ["/api"],
+        [],
+        id="koa-router-prefix-method",
+    ),
+    pytest.param(
+        {"src/app.ts": 'import { Hono } from "hono";\n\nconst app = new Hono().basePath("/api");\n'},
+        ["/api"],
+        [],
+        id="hono-basePath",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import { Hono } from "hono";\n\nconst app = new Hono();\nconst api = new Hono();\napp.route("/api", api);\n'
+        },
+        ["/api"],
+        [],
+        id="hono-route",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const Fastify = require("fastify");\n\nconst app = Fastify();\n'
+            'app.register(require("./routes"), { prefix: "/api" });\n'
+        },
+        ["/api"],
+        [],
+        id="fastify-register-prefix",
+    ),
+    pytest.param(
+        {
+            "conduit/urls.py": 'from django.urls import include, path\n\nurlpatterns = [path("api/", include("articles.urls"))]\n'
+        },
+        ["api/"],
+        [],
+        id="django-path-include",
+    ),
+    pytest.param(
+        {
+            "app.py": 'from aiohttp import web\n\napi = web.Application()\napp = web.Application()\napp.add_subapp("/api", api)\n'
+        },
+        ["/api"],
+        [],
+        id="aiohttp-add_subapp",
+    ),
+    pytest.param(
+        {
+            "api.py": 'from ninja import NinjaAPI, Router\n\napi = NinjaAPI()\nrouter = Router()\napi.add_router("/articles", router)\n'
+        },
+        ["/articles"],
+        [],
+        id="django-ninja-add_router",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "prefixes", "routes"), PREFIXES)
+def test_prefixes(
+    make_project: MakeProject, files: dict[str, str], prefixes: list[str], routes: list[tuple[str, str]]
+) -> None:
+    data = framework(make_project, files)
+    assert data["prefixes"] == prefixes
+    assert routes_of(data) == routes
+
+
+def test_empty_route_path_is_the_prefix_itself(make_project: MakeProject) -> None:
+    """`@router.get("")` under `APIRouter(prefix="/api/articles")` serves GET /api/articles (FastAPI's
+    way to avoid the trailing-slash redirect); the route must not be dropped."""
+    files = {
+        "app/api.py": 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/api/articles")\n\n\n'
+        '@router.get("")\ndef list_articles():\n    return []\n',
+    }
+    data = framework(make_project, files)
+    assert routes_of(data) == [("GET", "")]
+
+
+def test_nestjs_global_prefix_without_slash(make_project: MakeProject) -> None:
+    """`app.setGlobalPrefix("api")` (how the NestJS docs write it) puts every route under /api."""
+    files = {
+        "src/main.ts": 'import { NestFactory } from "@nestjs/core";\n\nimport { AppModule } from "./app.module";\n\n'
+        'async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  app.setGlobalPrefix("api");\n'
+        "  await app.listen(3000);\n}\nbootstrap();\n",
+        "src/app.module.ts": "export class AppModule {}\n",
+    }
+    data = framework(make_project, files)
+    assert [p.strip("/") for p in data["prefixes"]] == ["api"]
+
+
+def test_route_methods_from_methods_keyword(make_project: MakeProject) -> None:
+    files = {
+        "app.py": 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/api/items", methods=["GET", "POST"])\n'
+        "def items():\n    return []\n\n\n"
+        'app.add_url_rule("/api/ping", "ping", lambda: "pong", methods=["POST"])\n',
+    }
+    data = framework(make_project, files)
+    assert routes_of(data) == [("GET,POST", "/api/items"), ("POST", "/api/ping")]
+
+
+@pytest.mark.parametrize(
+    ("files", "route"),
+    [
+        pytest.param(
+            {
+                "app.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.add_url_rule("/api/ping", "ping", lambda: "pong")\n'
+            },
+            ("GET", "/api/ping"),
+            id="flask-add_url_rule",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.api_route("/api/ping")\ndef ping():\n    return "pong"\n'
+            },
+            ("GET", "/api/ping"),
+            id="fastapi-api_route",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from fastapi import FastAPI\n\napp = FastAPI()\napp.add_api_route("/api/ping", lambda: "pong")\n'
+            },
+            ("GET", "/api/ping"),
+            id="fastapi-add_api_route",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from bottle import Bottle\n\napp = Bottle()\n\n\n@app.route("/api/ping")\ndef ping():\n    return "pong"\n'
+            },
+            ("GET", "/api/ping"),
+            id="bottle-route",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from sanic import Sanic\n\napp = Sanic("x")\n\n\n@app.route("/api/ping")\nasync def ping(request):\n    return "pong"\n'
+            },
+            ("GET", "/api/ping"),
+            id="sanic-route",
+        ),
+        pytest.param(
+            {
+                "app.py": "from aiohttp import web\n\n\nasync def h(request):\n    return web.Response()\n\n\n"
+                'app = web.Application()\napp.add_routes([web.post("/api/ping", h)])\n'
+            },
+            ("POST", "/api/ping"),
+            id="aiohttp-web-post",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from litestar import post\n\n\n@post("/api/ping")\nasync def ping() -> str:\n    return "pong"\n'
+            },
+            ("POST", "/api/ping"),
+            id="litestar-post",
+        ),
+        pytest.param(
+            {
+                "src/ping.controller.ts": 'import { Controller, Put } from "@nestjs/common";\n\n@Controller()\n'
+                'export class Ping {\n  @Put("/api/ping")\n  ping() {\n    return "pong";\n  }\n}\n'
+            },
+            ("PUT", "/api/ping"),
+            id="nestjs-Put",
+        ),
+        pytest.param(
+            {
+                "src/server.js": 'const restify = require("restify");\n\nconst server = restify.createServer();\n'
+                'server.del("/api/ping", (req, res) => res.send(204));\n'
+            },
+            ("DELETE", "/api/ping"),
+            id="restify-del",
+        ),
+    ],
+)
+def test_http_method_of_a_route(
+    make_project: MakeProject, files: dict[str, str], route: tuple[str, str]
+) -> None:
+    """The HTTP method a route answers, when the registration names it without a `methods` list:
+    Flask add_url_rule, FastAPI api_route/add_api_route, Bottle and Sanic route default to GET;
+    aiohttp `web.post`, Litestar `@post`, NestJS `@Put` name it; restify `del` is DELETE."""
+    data = framework(make_project, files)
+    assert routes_of(data) == [route]
+
+
+@pytest.mark.parametrize(
+    ("files", "route"),
+    [
+        pytest.param(
+            {
+                "src/index.ts": 'import { Hono } from "hono";\n\nconst app = new Hono();\n'
+                'app.on("GET", "/api/health-check", (c) => c.text("ok"));\n'
+            },
+            ("GET", "/api/health-check"),
+            id="hono-on-method-path",
+        ),
+        pytest.param(
+            {
+                "app.py": "from aiohttp import web\n\n\nasync def health(request):\n    return web.Response(text='ok')\n\n\n"
+                'app = web.Application()\napp.router.add_route("GET", "/api/health-check", health)\n'
+            },
+            ("GET", "/api/health-check"),
+            id="aiohttp-add_route-method-path",
+        ),
+        pytest.param(
+            {
+                "app.py": "from aiohttp import web\n\n\nasync def health(request):\n    return web.Response(text='ok')\n\n\n"
+                'app = web.Application()\napp.add_routes([web.route("GET", "/api/health-check", health)])\n'
+            },
+            ("GET", "/api/health-check"),
+            id="aiohttp-web-route-method-path",
+        ),
+        pytest.param(
+            {
+                "app.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n\n\n"
+                '@routes.route("GET", "/api/health-check")\nasync def health(request):\n    return web.Response(text="ok")\n'
+            },
+            ("GET", "/api/health-check"),
+            id="aiohttp-RouteTableDef-route-method-path",
+        ),
+        pytest.param(
+            {
+                "app.py": 'from pyramid.config import Configurator\n\nconfig = Configurator()\nconfig.add_route("health", "/api/health-check")\n'
+            },
+            ("*", "/api/health-check"),
+            id="pyramid-add_route-name-pattern",
+        ),
+    ],
+)
+def test_route_whose_first_argument_is_not_the_path(
+    make_project: MakeProject, files: dict[str, str], route: tuple[str, str]
+) -> None:
+    """Hono `on(method, path)`, aiohttp `add_route(method, path)` / `web.route(method, path)` /
+    `RouteTableDef.route(method, path)` and Pyramid `add_route(name, pattern)`: the path is the
+    second argument; the first is the HTTP method (or the route's name)."""
+    data = framework(make_project, files)
+    assert routes_of(data) == [route]
+
+
+# -- every entry of rules/frameworks.toml --------------------------------------------------------------------
+
+
+def node_module(callee: str) -> str:
+    if callee.startswith("@"):
+        scope, rest = callee.split("/", 1)
+        return scope + "/" + re.match(r"[^.(]+", rest).group(0)  # type: ignore[union-attr]
+    return re.match(r"[^.(]+", callee).group(0)  # type: ignore[union-attr]
+
+
+def python_expression(callee: str) -> tuple[str, str]:
+    """(import line, expression) that cdverify traces to `callee`."""
+    return f"import {callee.split('.')[0]}", callee
+
+
+def node_expression(callee: str) -> tuple[str, str]:
+    module = node_module(callee)
+    return f'const fw = require("{module}");', "fw" + callee[len(module) :]
+
+
+def _entries(key: str) -> list[Any]:
+    return [
+        pytest.param(family, name, item, id=f"{name}-{item}")
+        for family in ("python", "node")
+        for name, entry in CATALOGUE[family].items()
+        for item in entry.get(key, [])
+    ]
+
+
+def _import_line(family: str, package: str) -> tuple[str, str]:
+    if family == "python":
+        return "app/web.py", f"import {package}\n"
+    if package.endswith("/*"):
+        package = package[:-1] + "core"
+    return "src/web.js", f'const pkg = require("{package}");\n\nmodule.exports = pkg;\n'
+
+
+@pytest.mark.parametrize(("family", "name", "package"), _entries("packages"))
+def test_every_framework_package_import_is_detected(
+    make_project: MakeProject, family: str, name: str, package: str
+) -> None:
+    path, text = _import_line(family, package)
+    data = framework(make_project, {path: text})
+    assert data["detected"] == [name]
+    assert data["serving"] == []
+
+
+@pytest.mark.parametrize(("family", "name", "callee"), _entries("apps"))
+def test_every_app_constructor_serves(make_project: MakeProject, family: str, name: str, callee: str) -> None:
+    if family == "python":
+        head, expression = python_expression(callee)
+        files = {"app/server.py": f"{head}\n\napp = {expression}()\n"}
+    else:
+        head, expression = node_expression(callee)
+        files = {"src/server.js": f"{head}\n\nconst app = {expression}();\n\nmodule.exports = app;\n"}
+    data = framework(make_project, files)
+    assert data["serving"] == [name]
+    assert data["detected"] == [name]
+
+
+def _router_params() -> list[Any]:
+    params = []
+    for family in ("python", "node"):
+        for name, entry in CATALOGUE[family].items():
+            methods = [m for m in ("get", "register", "route") if m in entry.get("routes", [])]
+            if not methods:
+                continue  # NestJS controllers take their routes from decorators (route_calls), tested apart
+            for router in entry.get("routers", []):
+                params.append(pytest.param(family, name, router, methods[0], id=f"{name}-{router}"))
+    return params
+
+
+@pytest.mark.parametrize(("family", "name", "router", "method"), _router_params())
+def test_every_router_registers_routes(
+    make_project: MakeProject, family: str, name: str, router: str, method: str
+) -> None:
+    if family == "python":
+        head, expression = python_expression(router)
+        built = expression if router.endswith(".router") else f"{expression}()"
+        files = {
+            "app/routes.py": f'{head}\n\nrouter = {built}\n\n\n@router.{method}("/api/items")\ndef items():\n    return []\n'
+        }
+    else:
+        head, expression = node_expression(router)
+        files = {
+            "src/routes.js": f'{head}\n\nconst router = new {expression}();\nrouter.{method}("/api/items", () => []);\n'
+        }
+    data = framework(make_project, files)
+    assert data["serving"] == [name]
+    expected_method = "*" if method in ("register", "route") else "GET"
+    assert routes_of(data) == [(expected_method, "/api/items")]
+
+
+@pytest.mark.parametrize(
+    ("family", "name", "router"),
+    [p for p in _entries("routers") if CATALOGUE[p.values[0]][p.values[1]].get("prefix")],
+)
+def test_every_router_prefix_keyword(make_project: MakeProject, family: str, name: str, router: str) -> None:
+    keyword = CATALOGUE[family][name]["prefix"][0]
+    if family == "python":
+        head, expression = python_expression(router)
+        files = {"app/routes.py": f'{head}\n\nrouter = {expression}("items", __name__, {keyword}="/api")\n'}
+    else:
+        head, expression = node_expression(router)
+        files = {"src/routes.js": f'{head}\n\nconst router = new {expression}({{ {keyword}: "/api" }});\n'}
+    data = framework(make_project, files)
+    assert data["prefixes"] == ["/api"]
+
+
+# Where each framework's routes are registered: (set-up code, the object's name).
+HOSTS: dict[str, tuple[str, str]] = {
+    "flask": ("from flask import Flask\n\nhost = Flask(__name__)\n", "host"),
+    "fastapi": ("from fastapi import FastAPI\n\nhost = FastAPI()\n", "host"),
+    "django": ("from rest_framework.routers import DefaultRouter\n\nhost = DefaultRouter()\n", "host"),
+    "aiohttp": ("from aiohttp import web\n\napp = web.Application()\nhost = app.router\n", "host"),
+    "sanic": ('from sanic import Sanic\n\nhost = Sanic("conduit")\n', "host"),
+    "quart": ("from quart import Quart\n\nhost = Quart(__name__)\n", "host"),
+    "bottle": ("from bottle import Bottle\n\nhost = Bottle()\n", "host"),
+    "falcon": ("import falcon\n\nhost = falcon.App()\n", "host"),
+    "pyramid": ("from pyramid.config import Configurator\n\nhost = Configurator()\n", "host"),
+    "express": ('const express = require("express");\n\nconst host = express();\n', "host"),
+    "fastify": ('const host = require("fastify")();\n', "host"),
+    "hono": ('import { Hono } from "hono";\n\nconst host = new Hono();\n', "host"),
+    "koa": ('const Router = require("@koa/router");\n\nconst host = new Router();\n', "host"),
+    "hapi": ('const Hapi = require("@hapi/hapi");\n\nconst host = Hapi.server({ port: 3000 });\n', "host"),
+    "restify": ('const restify = require("restify");\n\nconst host = restify.createServer();\n', "host"),
+    "elysia": ('import { Elysia } from "elysia";\n\nconst host = new Elysia();\n', "host"),
+}
+
+# How real code calls each route method, when the path is not simply the first argument.
+ROUTE_SPELLING: dict[tuple[str, str], str] = {
+    ("flask", "add_url_rule"): 'host.add_url_rule("/api/items", "items", handler)',
+    ("fastapi", "add_api_route"): 'host.add_api_route("/api/items", handler)',
+    ("aiohttp", "add_route"): 'host.add_route("*", "/api/items", handler)',
+    ("aiohttp", "route"): 'host.route("*", "/api/items")(handler)',
+    ("falcon", "add_route"): 'host.add_route("/api/items", handler)',
+    ("pyramid", "add_route"): 'host.add_route("items", "/api/items")',
+    ("fastify", "route"): 'host.route({ method: "GET", url: "/api/items", handler })',
+    ("hono", "on"): 'host.on("GET", "/api/items", handler)',
+    ("hapi", "route"): 'host.route({ method: "GET", path: "/api/items", handler })',
+    ("django", "register"): 'host.register("/api/items", handler)',
+}
+ANY_METHOD = {
+    "route",
+    "api_route",
+    "add_api_route",
+    "add_route",
+    "add_url_rule",
+    "all",
+    "on",
+    "view",
+    "register",
+}
+
+
+def _route_params() -> list[Any]:
+    return [
+        pytest.param(family, name, method, id=f"{name}-{method}")
+        for family in ("python", "node")
+        for name, entry in CATALOGUE[family].items()
+        for method in entry.get("routes", {})
+    ]
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _route_params())
+def test_every_route_method(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    setup, _ = HOSTS[name]
+    entry = CATALOGUE[family][name]
+    call = ROUTE_SPELLING.get((name, method)) or f'host.{method}("/api/items", handler)'
+    if family == "python":
+        files = {"app/web.py": f"{setup}\n\ndef handler(request=None):\n    return []\n\n\n{call}\n"}
+    else:
+        files = {"src/web.js": f"{setup}\nconst handler = () => [];\n{call};\n"}
+    data = framework(make_project, files)
+    assert [path for _, path in routes_of(data)] == ["/api/items"]
+    [(http, _)] = routes_of(data)
+    if method in ANY_METHOD:
+        # `*` (any) or the registration's default / named method; see test_http_method_of_a_route
+        assert http in ("*", "GET")
+    else:  # the catalogue names the HTTP method each registering method serves
+        assert http == entry["routes"][method]
+    assert name in data["serving"]
+
+
+ROUTE_CALL_SPELLING: dict[str, str] = {
+    "django.urls.path": (
+        'from django.urls import path\n\nurlpatterns = [path("api/items", lambda request: None)]\n'
+    ),
+    "django.urls.re_path": (
+        'from django.urls import re_path\n\nurlpatterns = [re_path(r"^api/items$", lambda request: None)]\n'
+    ),
+    "django.conf.urls.url": (
+        'from django.conf.urls import url\n\nurlpatterns = [url(r"^api/items$", lambda request: None)]\n'
+    ),
+    "starlette.routing.Route": (
+        'from starlette.routing import Route\n\nroutes = [Route("/api/items", lambda request: None)]\n'
+    ),
+    "@nestjs/common.Get": 'import { Controller, Get } from "@nestjs/common";\n\n@Controller()\nexport class Items {\n  @Get("/api/items")\n  all() {\n    return [];\n  }\n}\n',
+}
+
+
+def _route_call_params() -> list[Any]:
+    return [
+        pytest.param(family, name, callee, id=callee)
+        for family in ("python", "node")
+        for name, entry in CATALOGUE[family].items()
+        for callee in entry.get("route_calls", {})
+    ]
+
+
+@pytest.mark.parametrize(("family", "name", "callee"), _route_call_params())
+def test_every_route_call(make_project: MakeProject, family: str, name: str, callee: str) -> None:
+    if callee in ROUTE_CALL_SPELLING:
+        text = ROUTE_CALL_SPELLING[callee]
+    elif family == "python":
+        head, expression = python_expression(callee)
+        arguments = '"GET", "/api/items", handler' if callee.endswith(".route") else '"/api/items", handler'
+        text = (
+            f"{head}\n\n\ndef handler(request=None):\n    return []\n\n\nroute = {expression}({arguments})\n"
+        )
+    else:
+        head, expression = node_expression(callee)
+        text = f'{head}\n\nconst route = {expression}("/api/items");\n'
+    path = "app/urls.py" if family == "python" else "src/items.controller.ts"
+    data = framework(make_project, {path: text})
+    assert name in data["serving"]
+    paths = [p for _, p in routes_of(data)]
+    assert len(paths) == 1
+    assert paths[0].strip("^$/") == "api/items"
+
+
+MOUNT_SPELLING: dict[tuple[str, str], tuple[str, str]] = {
+    ("flask", "register_blueprint"): (
+        "from flask import Flask\n\nhost = Flask(__name__)\n",
+        'host.register_blueprint(bp, url_prefix="/api")',
+    ),
+    ("fastapi", "include_router"): (
+        "from fastapi import FastAPI\n\nhost = FastAPI()\n",
+        'host.include_router(router, prefix="/api")',
+    ),
+    ("fastapi", "mount"): ("from fastapi import FastAPI\n\nhost = FastAPI()\n", 'host.mount("/api", sub)'),
+    ("django", "add_router"): (
+        "from ninja import NinjaAPI\n\nhost = NinjaAPI()\n",
+        'host.add_router("/api", router)',
+    ),
+    ("aiohttp", "add_subapp"): (
+        "from aiohttp import web\n\nhost = web.Application()\n",
+        'host.add_subapp("/api", sub)',
+    ),
+    ("express", "use"): (
+        'const express = require("express");\nconst host = express();\n',
+        'host.use("/api", router)',
+    ),
+    ("fastify", "register"): (
+        'const host = require("fastify")();\n',
+        'host.register(plugin, { prefix: "/api" })',
+    ),
+    ("hono", "route"): (
+        'import { Hono } from "hono";\nconst host = new Hono();\n',
+        'host.route("/api", sub)',
+    ),
+    ("hono", "basePath"): (
+        'import { Hono } from "hono";\nconst host = new Hono();\n',
+        'host.basePath("/api")',
+    ),
+    ("koa", "prefix"): (
+        'const Router = require("@koa/router");\nconst host = new Router();\n',
+        'host.prefix("/api")',
+    ),
+    ("nestjs", "setGlobalPrefix"): (
+        'import { NestFactory } from "@nestjs/core";\nconst host = await NestFactory.create(AppModule);\n',
+        'host.setGlobalPrefix("/api")',
+    ),
+}
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("mounts"))
+def test_every_mount_adds_a_prefix(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    setup, call = MOUNT_SPELLING[(name, method)]
+    path = "app/main.py" if family == "python" else "src/main.ts"
+    data = framework(make_project, {path: f"{setup}\n{call}\n"})
+    assert data["prefixes"] == ["/api"]
+
+
+LISTEN_SPELLING: dict[tuple[str, str], tuple[str, str]] = {
+    ("flask", "run"): (
+        "from flask import Flask\n\napp = Flask(__name__)\napp.run(host='0.0.0.0', port=8080)\n",
+        "app/main.py",
+    ),
+    ("fastapi", "uvicorn.run"): (
+        "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8080)\n",
+        "app/main.py",
+    ),
+    ("starlette", "uvicorn.run"): (
+        "import uvicorn\nfrom starlette.applications import Starlette\n\napp = Starlette()\nuvicorn.run(app, port=8080)\n",
+        "app/main.py",
+    ),
+    ("aiohttp", "aiohttp.web.run_app"): (
+        "from aiohttp import web\n\napp = web.Application()\nweb.run_app(app, port=8080)\n",
+        "app/main.py",
+    ),
+    ("sanic", "run"): ("from sanic import Sanic\n\napp = Sanic('x')\napp.run(port=8080)\n", "app/main.py"),
+    ("tornado", "listen"): (
+        "import tornado.web\n\napp = tornado.web.Application([])\napp.listen(8080)\n",
+        "app/main.py",
+    ),
+    ("quart", "run"): (
+        "from quart import Quart\n\napp = Quart(__name__)\napp.run(port=8080)\n",
+        "app/main.py",
+    ),
+    ("express", "listen"): (
+        'const express = require("express");\nconst app = express();\napp.listen(8080);\n',
+        "src/main.js",
+    ),
+    ("fastify", "listen"): (
+        'const app = require("fastify")();\napp.listen({ port: 8080, host: "0.0.0.0" });\n',
+        "src/main.js",
+    ),
+    ("hono", "@hono/node-server.serve"): (
+        'import { serve } from "@hono/node-server";\nimport { Hono } from "hono";\nconst app = new Hono();\nserve({ fetch: app.fetch, port: 8080 });\n',
+        "src/main.ts",
+    ),
+    ("koa", "listen"): (
+        'const Koa = require("koa");\nconst app = new Koa();\napp.listen(8080);\n',
+        "src/main.js",
+    ),
+    ("nestjs", "listen"): (
+        'import { NestFactory } from "@nestjs/core";\nasync function main() {\n  const app = await NestFactory.create(AppModule);\n  await app.listen(8080);\n}\n',
+        "src/main.ts",
+    ),
+    ("restify", "listen"): (
+        'const restify = require("restify");\nconst server = restify.createServer();\nserver.listen(8080);\n',
+        "src/main.js",
+    ),
+    ("elysia", "listen"): ('import { Elysia } from "elysia";\nnew Elysia().listen(8080);\n', "src/main.ts"),
+    ("fastapi", "hypercorn.asyncio.serve"): ("", ""),
+}
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("listen"))
+def test_every_listen_gives_the_port(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    text, path = LISTEN_SPELLING[(name, method)]
+    if not text:
+        pytest.skip(
+            "hypercorn.asyncio.serve(app, config) takes the port from a Config object, never an argument"
+        )
+    report = inspect(make_project({path: text}), use_cache=False)
+    assert [port for port, *_ in report.analysis.frameworks.ports] == [8080]
+
+
+SERVER_SPELLING: dict[str, tuple[str, str]] = {
+    "uvicorn.run": ("import uvicorn\n\nuvicorn.run('app.main:app', host='0.0.0.0', port=8080)\n", "run.py"),
+    "waitress.serve": (
+        "from waitress import serve\n\nfrom app import app\n\nserve(app, host='0.0.0.0', port=8080)\n",
+        "serve.py",
+    ),
+    "aiohttp.web.run_app": ("from aiohttp import web\n\nweb.run_app(make_app(), port=8080)\n", "main.py"),
+    "http.createServer().listen": (
+        'const http = require("http");\nconst app = require("./app");\n\nhttp.createServer(app).listen(8080);\n',
+        "server.js",
+    ),
+    "node:http.createServer().listen": (
+        'import { createServer } from "node:http";\nimport app from "./app.js";\n\ncreateServer(app).listen(8080);\n',
+        "server.mjs",
+    ),
+    "https.createServer().listen": (
+        'const https = require("https");\n\nhttps.createServer({}, (req, res) => res.end()).listen(8080);\n',
+        "server.js",
+    ),
+    "@hono/node-server.serve": (
+        'import { serve } from "@hono/node-server";\n\nserve({ fetch: () => new Response("ok"), port: 8080 });\n',
+        "server.ts",
+    ),
+}
+
+
+@pytest.mark.parametrize("server", [s for family in ("python", "node") for s in CATALOGUE["servers"][family]])
+def test_every_server_gives_the_port(make_project: MakeProject, server: str) -> None:
+    if server not in SERVER_SPELLING:
+        pytest.skip(f"{server} takes its port from a config object or the command line, never an argument")
+    text, path = SERVER_SPELLING[server]
+    report = inspect(make_project({path: text}), use_cache=False)
+    assert [port for port, *_ in report.analysis.frameworks.ports] == [8080]
+
+
+# -- corpus samples ---------------------------------------------------------------------------------------
+
+CORPUS_EXPECTED: dict[str, dict[str, Any]] = {
+    "fw-ts-hono-two-frameworks": {
+        "detected": ["express", "hono"],
+        "serving": ["express", "hono"],
+        "checks": {"hono": [("FW002", "src/legacy/server.ts", 7)], "express": [("FW002", "src/app.ts", 9)]},
+    },
+    "db-py-django-default-sqlite": {"detected": ["django"], "serving": ["django"], "checks": {"django": []}},
+    "db-py-env-fallback": {"detected": ["fastapi"], "serving": ["fastapi"], "checks": {"fastapi": []}},
+    "db-js-prisma-sqlite": {"detected": ["express"], "serving": ["express"], "checks": {"express": []}},
+    "db-ts-typeorm-mysql": {"detected": ["koa"], "serving": ["koa"], "checks": {"koa": []}},
+    "db-js-mongoose": {"detected": ["fastify"], "serving": ["fastify"], "checks": {"fastify": []}},
+}
+
+
+@pytest.mark.parametrize("sample", sorted(CORPUS_EXPECTED))
+def test_corpus_sample_framework(sample: str) -> None:
+    data = inspect(CORPUS / sample, use_cache=False).to_json()["framework"]
+    assert data["detected"] == CORPUS_EXPECTED[sample]["detected"]
+    assert data["serving"] == CORPUS_EXPECTED[sample]["serving"]
+
+
+@pytest.mark.parametrize(
+    ("sample", "constraint"),
+    [
+        (sample, constraint)
+        for sample, spec in sorted(CORPUS_EXPECTED.items())
+        for constraint in spec["checks"]
+    ],
+)
+def test_corpus_sample_framework_check(sample: str, constraint: str) -> None:
+    expected = CORPUS_EXPECTED[sample]["checks"][constraint]
+    report = verify(CORPUS / sample, constraint, use_cache=False).to_json()
+    assert fw_findings(report) == sorted(expected)
+    failing = any(rule in ("FW001", "FW002") for rule, _, _ in expected)
+    assert report["verdicts"]["framework"]["status"] == ("fail" if failing else "pass")
