@@ -45,11 +45,17 @@ def install_baseline(rev: str, tools: Path) -> Path:
     return exe
 
 
-def current_exe(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    beside = Path(sys.executable).parent / "cdverify"
-    return str(beside) if beside.exists() else "cdverify"
+def install_current(tools: Path) -> Path:
+    """The working tree installed as a user installs it: a plain (non-editable) wheel install, whose
+    modules pip byte-compiles. An editable install under PYTHONDONTWRITEBYTECODE=1 recompiles every
+    module at each start and would overstate the start-up cost by tens of milliseconds."""
+    home = tools / "current"
+    if not (home / "venv" / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
+    pip = [str(home / "venv" / "bin" / "pip"), "install", "-q", "--force-reinstall", "--no-deps"]
+    subprocess.run([str(home / "venv" / "bin" / "pip"), "install", "-q", str(REPO_DIR)], check=True)
+    subprocess.run([*pip, str(REPO_DIR)], check=True)
+    return home / "venv" / "bin" / "cdverify"
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -61,21 +67,30 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def compare(apps: list[tuple[str, Path]], old: str, new: str, constraints: str, runs: int) -> list[str]:
+def compare(
+    apps: list[tuple[str, Path]], old: str, new: str, constraints: str, current: str, runs: int
+) -> list[str]:
     rows = [
         "| app | mode | baseline median s | current median s | added ms |",
         "|---|---|---|---|---|",
     ]
     for name, path in apps:
         for mode, extra in (("cold (--no-cache)", ["--no-cache"]), ("warm cache", [])):
-            with tempfile.TemporaryDirectory() as cache_dir:
-                env = {**os.environ, "CDVERIFY_CACHE_DIR": cache_dir}
+            with tempfile.TemporaryDirectory() as old_cache, tempfile.TemporaryDirectory() as new_cache:
+                # one cache folder per version: they share file names, and each would throw away the
+                # other's cache (a different fingerprint) at every run
+                env = {
+                    old: {**os.environ, "CDVERIFY_CACHE_DIR": old_cache},
+                    new: {**os.environ, "CDVERIFY_CACHE_DIR": new_cache},
+                }
                 samples: dict[str, list[float]] = {old: [], new: []}
+                spec = {old: constraints, new: current}
                 for exe in (old, new):  # warm-up (and, for the warm mode, fill the caches)
-                    timed([exe, "check", str(path), "-c", constraints, *extra], env)
+                    timed([exe, "check", str(path), "-c", spec[exe], *extra], env[exe])
                 for _ in range(runs):
                     for exe in (old, new):
-                        samples[exe].append(timed([exe, "check", str(path), "-c", constraints, *extra], env))
+                        command = [exe, "check", str(path), "-c", spec[exe], *extra]
+                        samples[exe].append(timed(command, env[exe]))
             before = statistics.median(samples[old])
             after = statistics.median(samples[new])
             rows.append(f"| {name} | {mode} | {before:.3f} | {after:.3f} | {1000 * (after - before):+.0f} |")
@@ -87,20 +102,29 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision to compare against")
-    parser.add_argument("--cdverify", help="the current cdverify executable (default: next to this Python)")
-    parser.add_argument("--constraints", default="clean_architecture", help="what both versions check")
+    parser.add_argument(
+        "--cdverify", help="the current cdverify executable (default: the working tree, installed afresh)"
+    )
+    parser.add_argument("--constraints", default="clean_architecture", help="what the baseline checks")
+    parser.add_argument(
+        "--current-constraints",
+        help="what the current version checks (default: the same); e.g. flask+clean_architecture+sqlite+task "
+        "to include the verifiers the baseline lacks",
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args(argv)
     old = str(install_baseline(args.baseline, args.cache_dir / "tools"))
-    new = current_exe(args.cdverify)
+    new = args.cdverify or str(install_current(args.cache_dir / "tools"))
     apps = [(c.name, c.root) for c in prepare(["app-60", "app-100"], args.cache_dir)]
     for sample in ("conduit-flask-clean", "conduit-express-clean", "py-flask-layers", "ts-aliases"):
         if (REPO_DIR / "corpus" / sample).is_dir():
             apps.append((f"corpus/{sample}", REPO_DIR / "corpus" / sample))
     print(f"baseline {args.baseline} ({old}) vs current ({new})")
     print(f"both run `check -c {args.constraints}`; {args.runs} alternating runs per row")
-    print("\n".join(compare(apps, old, new, args.constraints, args.runs)))
+    current = args.current_constraints or args.constraints
+    print(f"current runs `check -c {current}`")
+    print("\n".join(compare(apps, old, new, args.constraints, current, args.runs)))
     return 0
 
 

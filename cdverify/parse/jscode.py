@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import URL, merge, rewritten
+from cdverify.parse.values import URL, interesting, merge, rewritten
 
 _WRAPPERS = frozenset(
     {
@@ -334,10 +334,6 @@ class _Scanner:
 
     def bind(self, left: Node, right: Node, statement: Node) -> None:
         inner = _strip(right)
-        row, column = statement.start_point
-        shown = one_line(
-            statement.parent if statement.type == "variable_declarator" and statement.parent else statement
-        )
         if left.type == "object_pattern":
             module = self.qualify(inner)
             if module is None:
@@ -358,6 +354,12 @@ class _Scanner:
             qualified = self.qualify(inner)
             if qualified is not None:
                 self.bindings[target] = qualified
+        if inner.type != "object" and not interesting(target):
+            return
+        row, column = statement.start_point
+        shown = one_line(
+            statement.parent if statement.type == "variable_declarator" and statement.parent else statement
+        )
         if inner.type == "object":
             for key, entry in self.properties(inner, target + ".", 1):
                 if not entry.empty:

@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import URL, merge, rewritten
+from cdverify.parse.values import URL, interesting, merge, rewritten
 
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get"})
 # Configuration helpers that read an environment variable with a default: decouple, environs,
@@ -267,6 +267,8 @@ class _Scanner:
         qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
         if qualified is not None and left.type in ("identifier", "attribute"):
             self.bindings[target] = qualified
+        if inner.type != "dictionary" and not interesting(target):
+            return
         row, column = node.start_point
         shown = one_line(node)
         if inner.type == "dictionary":
@@ -290,6 +292,8 @@ class _Scanner:
         if function is None or function.type != "function_definition" or not node.named_children:
             return
         name = function.child_by_field_name("name")
+        if name is None or not interesting(text(name)):
+            return
         value = self.value(node.named_children[0])
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point

@@ -113,10 +113,10 @@ class _Catalogue:
     by_python_package: dict[str, str]
     by_python_module: dict[str, str]
     by_npm: dict[str, str]
-    dialect_modules: tuple[tuple[str, str], ...]
+    dialect_modules: dict[str, str]  # module → engine
     by_image: dict[str, str]
     env_prefixes: tuple[tuple[str, str], ...]
-    connections: dict[str, list[dict[str, Any]]]  # family → entries
+    connections: dict[str, dict[str, dict[str, Any]]]  # family → traced callee → entry
     url_keys: frozenset[str]
     value_keys: frozenset[str]
     sqlalchemy_keys: frozenset[str]
@@ -144,10 +144,13 @@ def catalogue() -> _Catalogue:
         by_python_package=index("python_packages"),
         by_python_module=index("python_modules", lower=False),
         by_npm=index("npm_packages", lower=False),
-        dialect_modules=tuple((m, n) for n, s in engines.items() for m in s.get("dialect_modules", [])),
+        dialect_modules={m: n for n, s in engines.items() for m in s.get("dialect_modules", [])},
         by_image=index("images"),
         env_prefixes=tuple((p, n) for n, s in engines.items() for p in s.get("env_prefixes", [])),
-        connections={"python": connections["python"], "node": connections["node"]},
+        connections={
+            family: {call: entry for entry in connections[family] for call in entry["calls"]}
+            for family in ("python", "node")
+        },
         url_keys=frozenset(k.lower() for k in config["url_keys"]),
         value_keys=frozenset(k.lower() for k in config["value_keys"]),
         sqlalchemy_keys=frozenset(k.lower() for k in config["sqlalchemy_keys"]),
@@ -263,7 +266,7 @@ class _Collector:
         for path, file_facts in self.facts.items():
             family = file_facts.language.family
             scope = self.scope_of(path)
-            entries = {call: entry for entry in self.catalogue.connections[family] for call in entry["calls"]}
+            entries = self.catalogue.connections[family]
             for call in file_facts.calls:
                 entry = entries.get(call.callee)
                 if entry is not None:
@@ -423,21 +426,25 @@ class _Collector:
             if file_facts.language is Language.PYTHON
             else self.catalogue.by_npm
         )
+        python = file_facts.language is Language.PYTHON
+        dialects = self.catalogue.dialect_modules
         for fact in file_facts.imports:
             spec = fact.specifier
-            if file_facts.language is Language.PYTHON:
+            if python:
                 # `from sqlalchemy.dialects import postgresql` names the module by the imported name
                 full = [f"{spec}.{name}" for name in fact.names]
-                spec = next((f for f in full if _dialect_of(f, self.catalogue.dialect_modules)), spec)
-            for module, dialect_engine in self.catalogue.dialect_modules:
-                if spec == module or spec.startswith((module + ".", module + "/")):
-                    detail = f"imports {module}"
-                    self.add(Evidence(dialect_engine, "dialect", scope, path, fact.line, fact.text, detail))
-                    break
-            else:
-                engine = _module_engine(spec, modules, python=file_facts.language is Language.PYTHON)
-                if engine is not None:
-                    self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, f"imports {spec}"))
+                spec = next((f for f in full if _module_engine(f, dialects, python)), spec)
+            module = _longest_module(spec, dialects, python)
+            if module is not None:
+                self.add(
+                    Evidence(
+                        dialects[module], "dialect", scope, path, fact.line, fact.text, f"imports {module}"
+                    )
+                )
+                continue
+            engine = _module_engine(spec, modules, python)
+            if engine is not None:
+                self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, f"imports {spec}"))
 
     def mention(self, path: str, scope: str, line: int, url: str, engine: str) -> None:
         if (path, line) in self.claimed or (path, url) in self.claimed_urls:
@@ -556,13 +563,6 @@ class _Collector:
             self.postgres_scheme(setting.file, setting.line, text, setting.value, "")
 
 
-def _dialect_of(spec: str, modules: Iterable[tuple[str, str]]) -> str | None:
-    for module, engine in modules:
-        if spec == module or spec.startswith((module + ".", module + "/")):
-            return engine
-    return None
-
-
 def _argument(call: CallFact, key: str) -> Value | None:
     if key.isdigit():
         index = int(key)
@@ -570,18 +570,21 @@ def _argument(call: CallFact, key: str) -> Value | None:
     return call.kwarg(key)
 
 
+def _longest_module(spec: str, modules: Mapping[str, str], python: bool) -> str | None:
+    """The catalogued module `spec` is or lies in: `sqlalchemy.dialects.postgresql.json` →
+    `sqlalchemy.dialects.postgresql`; `drizzle-orm/pg-core` → itself; `@scope/pkg/sub` → `@scope/pkg`."""
+    parts = spec.split("." if python else "/")
+    separator = "." if python else "/"
+    for end in range(len(parts), 0, -1):
+        candidate = separator.join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return None
+
+
 def _module_engine(spec: str, modules: Mapping[str, str], python: bool) -> str | None:
-    if python:
-        parts = spec.split(".")
-        for end in range(len(parts), 0, -1):
-            engine = modules.get(".".join(parts[:end]))
-            if engine is not None:
-                return engine
-        return None
-    if spec in modules:
-        return modules[spec]
-    root = "/".join(spec.split("/")[:2]) if spec.startswith("@") else spec.split("/")[0]
-    return modules.get(root)
+    module = _longest_module(spec, modules, python)
+    return modules[module] if module is not None else None
 
 
 # -- deciding -----------------------------------------------------------------------------------------

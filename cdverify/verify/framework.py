@@ -197,9 +197,6 @@ def collect(
     app_prefixes: set[str] = set()
     ports: list[tuple[int, str, int, str]] = []
     port_names: list[str] = []
-    by_family: dict[str, list[_Spec]] = {"python": [], "node": []}
-    for spec in specs():
-        by_family[spec.family].append(spec)
     constants: dict[str, Value] = {}
     for path, file_facts in facts.items():
         if scopes.get(path) is Scope.APPLICATION:
@@ -224,7 +221,7 @@ def collect(
                 found, names = _ports(call)
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
-            for spec in by_family[family]:
+            for spec in _relevant(family, call.callee, base):
                 _match(
                     spec,
                     call,
@@ -265,6 +262,24 @@ def collect(
         tuple(dict.fromkeys(ports)),  # a listen call met by two rules counts once
         port_envs,
     )
+
+
+@cache
+def _index(family: str) -> dict[str, tuple[_Spec, ...]]:
+    """Traced name → the frameworks whose apps, routers or route functions it names."""
+    out: dict[str, list[_Spec]] = {}
+    for spec in specs():
+        if spec.family == family:
+            for name in {*spec.apps, *spec.routers, *spec.route_calls}:
+                out.setdefault(name, []).append(spec)
+    return {name: tuple(found) for name, found in out.items()}
+
+
+def _relevant(family: str, callee: str, base: str) -> tuple[_Spec, ...]:
+    index = _index(family)
+    first = index.get(callee, ())
+    second = index.get(base, ()) if base != callee else ()
+    return first + tuple(spec for spec in second if spec not in first)
 
 
 def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:
