@@ -129,6 +129,8 @@ class CallFact:
     kwargs: tuple[tuple[str, Value], ...] = ()
     new: bool = False  # `new X(...)`
     guard: Value | None = None  # the condition of the nearest enclosing `if` / ternary, if any
+    receiver: str = ""  # the object a method is called on, as written (`users` in `users.post(…)`)
+    target: str = ""  # the name the result is assigned to (`api` in `api = Blueprint(…)`)
 
     def kwarg(self, *keys: str) -> Value | None:
         for key, value in self.kwargs:
@@ -163,6 +165,7 @@ class FileFacts:
     calls: tuple[CallFact, ...] = ()
     assignments: tuple[Assignment, ...] = ()
     urls: tuple[tuple[int, str], ...] = ()  # (line, literal) of every `scheme://…` string literal
+    exports: tuple[tuple[str, str], ...] = ()  # (name, traced instance) other modules may import; "default"
     syntax_issues: tuple[SyntaxIssue, ...] = ()
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
 

@@ -31,17 +31,18 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     root = tree.root_node
     if language is Language.PYTHON:
         imports = python_imports(root)
-        calls, assignments, urls = python_code(root)
+        code = python_code(root)
     else:
         imports = node_imports(language, root)
-        calls, assignments, urls = node_code(language, root)
+        code = node_code(language, root)
     return FileFacts(
         path=path,
         language=language,
         imports=imports,
-        calls=calls,
-        assignments=assignments,
-        urls=urls,
+        calls=code.calls,
+        assignments=code.assignments,
+        urls=code.urls,
+        exports=code.exports,
         syntax_issues=syntax_issues(root),
         decoding_issue=decoding_issue,
     )

@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import URL, interesting, merge, rewritten
+from cdverify.parse.values import Code, instance_exports, interesting, merge, rewritten, url_literals
 
 _WRAPPERS = frozenset(
     {
@@ -275,8 +275,11 @@ class _Scanner:
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             row, column = node.start_point
             guard = self.guard(node)
+            receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
-                CallFact(callee, row + 1, column + 1, one_line(node), args, kwargs, is_new, guard)
+                CallFact(
+                    callee, row + 1, column + 1, one_line(node), args, kwargs, is_new, guard, receiver, target
+                )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
 
@@ -320,6 +323,20 @@ class _Scanner:
             name, _ = _first_parameter(plugin)
             if name:
                 self.bindings[name] = owner
+
+    def default_export(self) -> str | None:
+        """The traced value of `module.exports = x` / `export default x`, when it is one."""
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None and text(left) == "module.exports":
+                return self.qualify(right)
+        for node in self.found.get("export", []):
+            if any(child.type == "default" for child in node.children):
+                value = node.child_by_field_name("value")
+                if value is not None:
+                    return self.qualify(value)
+        return None
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or ternary around `node` within its function."""
@@ -366,8 +383,32 @@ class _Scanner:
                     self.assignments.append(Assignment(key, entry, row + 1, column + 1, shown))
             return
         result = replace(self.value(inner), text=shown)
-        if result.strings or result.env or result.numbers or result.names:
+        if not result.empty:
             self.assignments.append(Assignment(target, result, row + 1, column + 1, shown))
+
+
+def _receiver(function: Node) -> str:
+    """The object a method is called on, as written (`router` in `router.get(…)`); "" otherwise."""
+    if function.type != "member_expression":
+        return ""
+    obj = function.child_by_field_name("object")
+    return text(obj) if obj is not None and obj.type in ("identifier", "member_expression") else ""
+
+
+def _assigned_to(call: Node) -> str:
+    """The name a call's result is declared or assigned as (`api` in `const api = Router()`)."""
+    parent = call.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        parent = parent.parent
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return (_target(left) or "") if left is not None else ""
+    return ""
 
 
 def _exported(function: Node, exported_names: set[str]) -> bool:
@@ -423,16 +464,13 @@ def _target(node: Node) -> str | None:
     return None
 
 
-def node_code(
-    language: Language, root: Node
-) -> tuple[tuple[CallFact, ...], tuple[Assignment, ...], tuple[tuple[int, str], ...]]:
+def node_code(language: Language, root: Node) -> Code:
     found = captures(language, "code", root)
     scanner = _Scanner(found)
     scanner.bind_imports()
     scanner.scan()
-    urls = []
-    for node in found.get("string", []):
-        value = string_value(node)
-        if URL.match(value):
-            urls.append((node.start_point[0] + 1, value))
-    return tuple(scanner.calls), tuple(scanner.assignments), tuple(urls)
+    urls = url_literals(found.get("string", []), string_value)
+    default = scanner.default_export()
+    return Code(
+        tuple(scanner.calls), tuple(scanner.assignments), urls, instance_exports(scanner.bindings, default)
+    )

@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import URL, interesting, merge, rewritten
+from cdverify.parse.values import Code, instance_exports, interesting, merge, rewritten, url_literals
 
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get"})
 # Configuration helpers that read an environment variable with a default: decouple, environs,
@@ -227,16 +227,24 @@ class _Scanner:
             self.assignment(node)
         for node in self.found.get("return", []):
             self.returned(node)
+        # factories: `app = create_app()` after `def create_app(): … return Flask(__name__)`
+        for node in self.found.get("assignment", []):
+            self.assignment(node, record=False)
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
-            callee = self.qualify(function) if function is not None else None
+            if function is None:
+                continue
+            callee = self.qualify(function)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             row, column = node.start_point
             guard = self.guard(node)
+            receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
-                CallFact(callee, row + 1, column + 1, one_line(node), args, kwargs, False, guard)
+                CallFact(
+                    callee, row + 1, column + 1, one_line(node), args, kwargs, False, guard, receiver, target
+                )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
 
@@ -255,7 +263,7 @@ class _Scanner:
             child, parent = parent, parent.parent
         return None
 
-    def assignment(self, node: Node) -> None:
+    def assignment(self, node: Node, record: bool = True) -> None:
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         if left is None or right is None:
@@ -267,7 +275,7 @@ class _Scanner:
         qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
         if qualified is not None and left.type in ("identifier", "attribute"):
             self.bindings[target] = qualified
-        if inner.type != "dictionary" and not interesting(target):
+        if not record or (inner.type != "dictionary" and not interesting(target)):
             return
         row, column = node.start_point
         shown = one_line(node)
@@ -277,7 +285,7 @@ class _Scanner:
                     self.assignments.append(Assignment(key, value, row + 1, column + 1, shown))
             return
         value = replace(self.value(inner), text=shown)
-        if value.strings or value.env or value.numbers or value.names:
+        if not value.empty:
             self.assignments.append(Assignment(target, value, row + 1, column + 1, shown))
 
     def returned(self, node: Node) -> None:
@@ -292,12 +300,34 @@ class _Scanner:
         if function is None or function.type != "function_definition" or not node.named_children:
             return
         name = function.child_by_field_name("name")
-        if name is None or not interesting(text(name)):
+        if name is None:
+            return
+        returned = self.qualify(node.named_children[0])
+        if returned is not None and returned.endswith("()"):
+            self.bindings.setdefault(text(name), returned[:-2])  # a factory of traced instances
+        if not interesting(text(name)):
             return
         value = self.value(node.named_children[0])
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _receiver(function: Node) -> str:
+    """The object a method is called on, as written (`users` in `users.post(…)`); "" otherwise."""
+    if function.type != "attribute":
+        return ""
+    obj = function.child_by_field_name("object")
+    return text(obj) if obj is not None and obj.type in ("identifier", "attribute") else ""
+
+
+def _assigned_to(call: Node) -> str:
+    """The name a call's result is assigned to (`api` in `api = Blueprint(…)`); "" otherwise."""
+    parent = call.parent
+    if parent is not None and parent.type == "assignment" and parent.child_by_field_name("right") == call:
+        left = parent.child_by_field_name("left")
+        return _target(left) or "" if left is not None else ""
+    return ""
 
 
 def _concat(left: Value, right: Value) -> tuple[str, ...]:
@@ -324,16 +354,10 @@ def _target(node: Node) -> str | None:
     return None
 
 
-def python_code(
-    root: Node,
-) -> tuple[tuple[CallFact, ...], tuple[Assignment, ...], tuple[tuple[int, str], ...]]:
+def python_code(root: Node) -> Code:
     found = captures(Language.PYTHON, "code", root)
     scanner = _Scanner(found)
     scanner.bind_imports()
     scanner.scan()
-    urls = []
-    for node in found.get("string", []):
-        value = string_value(node)
-        if URL.match(value):
-            urls.append((node.start_point[0] + 1, value))
-    return tuple(scanner.calls), tuple(scanner.assignments), tuple(urls)
+    urls = url_literals(found.get("string", []), string_value)
+    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, instance_exports(scanner.bindings))

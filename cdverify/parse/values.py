@@ -3,8 +3,41 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
-from cdverify.model import Value
+from tree_sitter import Node
+
+from cdverify.model import Assignment, CallFact, Value
+
+
+class Code(NamedTuple):
+    """A file's code facts, as the scanners return them."""
+
+    calls: tuple[CallFact, ...]
+    assignments: tuple[Assignment, ...]
+    urls: tuple[tuple[int, str], ...]
+    exports: tuple[tuple[str, str], ...]
+
+
+def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:
+    """(line, value) of every `scheme://…` string literal."""
+    out = []
+    for node in strings:
+        value = value_of(node)
+        if URL.match(value):
+            out.append((node.start_point[0] + 1, value))
+    return tuple(out)
+
+
+def instance_exports(bindings: Mapping[str, str], default: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Names a module binds to traced instances (`app = Flask(__name__)` → (`app`, `flask.Flask()`)), for
+    other modules that import them; `default` is what `module.exports` / `export default` holds."""
+    out = [(name, value) for name, value in bindings.items() if "." not in name and value.endswith("()")]
+    if default is not None:
+        out.append(("default", default))
+    return tuple(sorted(out))
+
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # Assigned names whose values the verifiers read (database URLs and settings, ports, config objects);

@@ -24,8 +24,24 @@ def format_finding(finding: Finding, show_hint: bool = True) -> str:
 def report_to_text(report: Report, min_severity: Severity = Severity.INFO, show_layers: bool = False) -> str:
     shown = [f for f in report.findings if f.severity.rank <= min_severity.rank]
     out = [format_finding(f) for f in shown]
-    if show_layers:
+    if show_layers:  # `inspect`: what was detected
+        analysis = report.analysis
         out.append("")
+        serving = analysis.frameworks.serving()
+        others = [f for f in analysis.frameworks.detected() if f not in serving]
+        out.append(
+            "Framework:  "
+            + (", ".join(serving) or "(none serving)")
+            + (f"; also imported: {', '.join(others)}" if others else "")
+        )
+        uses = analysis.database.uses
+        runtime = analysis.database.runtime
+        rest = [f"{engine} ({use.status})" for engine, use in sorted(uses.items()) if engine not in runtime]
+        out.append(
+            "Database:   "
+            + (", ".join(runtime) or "(no run-time engine found)")
+            + (f"; also {', '.join(rest)}" if rest else "")
+        )
         out.append("Layers:")
         for name, places in report.to_json()["architecture"]["layers"].items():
             out.append(f"  {name:<13} {', '.join(places) if places else '(none)'}")

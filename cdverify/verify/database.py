@@ -19,7 +19,18 @@ from typing import Any
 
 from cdverify.catalog import load_rules
 from cdverify.manifests import Manifests, Setting
-from cdverify.model import HOLE, CallFact, FileFacts, Finding, Language, Location, Scope, Value, make_finding
+from cdverify.model import (
+    HOLE,
+    Assignment,
+    CallFact,
+    FileFacts,
+    Finding,
+    Language,
+    Location,
+    Scope,
+    Value,
+    make_finding,
+)
 
 CONSTRAINT = "database"
 
@@ -278,6 +289,8 @@ class _Collector:
                         self.config_key(path, scope, key, value, call.line, call.text)
             for assignment in file_facts.assignments:
                 key = assignment.key.lower()
+                if _superseded(assignment, file_facts.assignments):
+                    continue  # `DATABASES["default"] = dj_database_url.config(…)` replaces the default
                 if key in self.catalogue.url_keys or key in self.catalogue.value_keys:
                     self.config_key(
                         path, scope, assignment.key, assignment.value, assignment.line, assignment.text
@@ -397,6 +410,10 @@ class _Collector:
     def config_key(self, path: str, scope: str, key: str, value: Value, line: int, text: str) -> None:
         lowered = key.lower()
         switch = self.env_switch(path, value)
+        if not switch and key.islower() and key.upper() in self.env:
+            # a settings field (`database_url: str = "sqlite://…"` in a pydantic BaseSettings) is
+            # overridden by the environment variable of the same name, here set in a `.env` file
+            switch = key.upper()
         if lowered in self.catalogue.url_keys:
             for url, detail, url_switch in self.urls(path, value):
                 engine = engine_of_url(url)
@@ -568,6 +585,15 @@ def _argument(call: CallFact, key: str) -> Value | None:
         index = int(key)
         return call.args[index] if index < len(call.args) else None
     return call.kwarg(key)
+
+
+def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bool:
+    """Whether a later assignment in the same file replaces this one, or the dict holding it."""
+    target = assignment.target
+    return any(
+        other.line > assignment.line and (other.target == target or target.startswith(other.target + "."))
+        for other in assignments
+    )
 
 
 def _longest_module(spec: str, modules: Mapping[str, str], python: bool) -> str | None:

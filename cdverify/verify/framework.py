@@ -9,8 +9,9 @@ prefix=)`). Pure functions over the project model; rule texts live in docs/rules
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from cdverify.catalog import load_rules
 from cdverify.model import (
     APP_PLACEHOLDER,
     HOLE,
+    Assignment,
     CallFact,
     FileFacts,
     Finding,
@@ -60,6 +62,7 @@ class Route:
     line: int
     text: str
     on_app: bool = False  # registered on the app object itself (not on a router / blueprint)
+    receiver: str = ""  # the router variable, as written in its file
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class FrameworkReport:
     app_prefixes: tuple[str, ...]  # prefixes of every route of the app (`setGlobalPrefix`, `basePath`)
     ports: tuple[tuple[int, str, int, str], ...]  # (port, file, line, text) where the server listens
     port_envs: tuple[str, ...]  # environment variables the port is read from
+    # (file, router variable) → its own prefix, for routers built in that file
+    router_prefix: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (file, router variable) → the prefixes it is mounted under in that same file
+    mounted: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
@@ -89,15 +96,22 @@ class FrameworkReport:
         return sorted(shown, key=lambda f: (best[f], f))
 
     def full_paths(self, route: Route) -> set[str]:
-        """Where a route may be reached: its own path under the app-level prefixes, and, for routes of a
-        router (or of a framework whose apps nest), also under every router or mount prefix. Which
-        router is mounted where is not traced, so every such prefix is a candidate."""
+        """Where a route may be reached. Routes on the app itself take only app-level prefixes. A router
+        built in its own file takes its own prefix, and the prefixes it is mounted under in that file
+        (or, when it is mounted elsewhere, any mount prefix: which import is mounted where is not
+        traced). Routes on routers of unknown origin may sit under any prefix."""
         heads = {""} | set(self.app_prefixes)
-        if not route.on_app:
-            heads |= {_join(head, prefix) for head in list(heads) for prefix in self.prefixes}
-            heads |= {
-                _join(_join(head, a), b) for head in list(heads) for a in self.prefixes for b in self.prefixes
-            }
+        if route.on_app:
+            return {_join(head, route.path) for head in heads}
+        key = (route.file, route.receiver)
+        if key in self.router_prefix:
+            own = self.router_prefix[key]
+            mounts = set(self.mounted.get(key, ())) or {"", *self.prefixes}
+            return {_join(_join(head, mount), _join(own, route.path)) for head in heads for mount in mounts}
+        heads |= {_join(head, prefix) for head in list(heads) for prefix in self.prefixes}
+        heads |= {
+            _join(_join(head, a), b) for head in list(heads) for a in self.prefixes for b in self.prefixes
+        }
         return {_join(head, route.path) for head in heads}
 
 
@@ -195,13 +209,16 @@ def collect(
     routes: list[Route] = []
     prefixes: set[str] = set()
     app_prefixes: set[str] = set()
+    router_prefix: dict[tuple[str, str], str] = {}
+    mounted: dict[tuple[str, str], list[str]] = {}
     ports: list[tuple[int, str, int, str]] = []
     port_names: list[str] = []
-    constants: dict[str, Value] = {}
+    constants: dict[str, tuple[str, Assignment]] = {}
     for path, file_facts in facts.items():
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
-                constants.setdefault(assignment.key, assignment.value)
+                constants.setdefault(assignment.key, (path, assignment))
+    instances = _instances(facts)
     app_of = _app_constructors(facts, scopes)
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
@@ -212,6 +229,9 @@ def collect(
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text))
         for call in file_facts.calls:
+            foreign = _foreign(call.callee, path, family, instances)
+            if foreign is not None:
+                call = replace(call, callee=foreign)  # `from app import app` / `require("./app")`
             if call.callee.startswith(APP_PLACEHOLDER):
                 if family not in app_of:
                     continue
@@ -221,6 +241,7 @@ def collect(
                 found, names = _ports(call)
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
+            _tie_prefixes(path, call, base, method, family, router_prefix, mounted)
             for spec in _relevant(family, call.callee, base):
                 _match(
                     spec,
@@ -240,17 +261,17 @@ def collect(
         if framework is not None:
             evidence.append(FrameworkEvidence(framework, "dependency", file, line, name))
     for name in port_names:
-        constant = constants.get(name)
-        if constant is not None:
-            ports.extend((n, "", 0, constant.text) for n in constant.numbers)
+        if name in constants:
+            where, constant = constants[name]
+            ports.extend((n, where, constant.line, constant.text) for n in constant.value.numbers)
     if not ports:
         # the listen call is on an untraced object (`createApp().listen(port)`): a port constant
         # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`)
         ports.extend(
-            (n, "", 0, value.text)
-            for key, value in constants.items()
+            (n, where, constant.line, constant.text)
+            for key, (where, constant) in constants.items()
             if "port" in key.lower()
-            for n in value.numbers
+            for n in constant.value.numbers
             if 0 < n < 65536
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
@@ -261,7 +282,68 @@ def collect(
         tuple(sorted(app_prefixes)),
         tuple(dict.fromkeys(ports)),  # a listen call met by two rules counts once
         port_envs,
+        router_prefix,
+        {key: tuple(values) for key, values in mounted.items()},
     )
+
+
+_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+
+
+def _instances(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
+    """(module key, exported name) → traced instance, for calls made through another module's object:
+    Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
+    `app`), Node modules by path without extension."""
+    out: dict[tuple[str, str], str] = {}
+    for path, file_facts in facts.items():
+        if not file_facts.exports:
+            continue
+        if file_facts.language.family == "python":
+            parts = path.removesuffix(".py").split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            keys = [".".join(parts[start:]) for start in range(len(parts))]
+        else:
+            stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
+            keys = [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
+        for key in keys:
+            for name, value in file_facts.exports:
+                out.setdefault((key, name), value)
+    return out
+
+
+def _foreign(callee: str, importer: str, family: str, instances: Mapping[tuple[str, str], str]) -> str | None:
+    """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
+    `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
+    if not instances or callee.startswith(APP_PLACEHOLDER):
+        return None
+    if family == "python":
+        dots = len(callee) - len(callee.lstrip("."))
+        parts = callee.lstrip(".").split(".")
+        if dots:
+            base = importer.split("/")[:-1]
+            base = base[: len(base) - (dots - 1)] if dots > 1 else base
+            parts = [*base, *parts]
+        for end in range(len(parts) - 1, 0, -1):
+            value = instances.get((".".join(parts[:end]), parts[end]))
+            if value is not None:
+                rest = parts[end + 1 :]
+                return value + ("." + ".".join(rest) if rest else "")
+        return None
+    if not callee.startswith(("./", "../")):
+        return None
+    slash = callee.rfind("/")
+    for dot in [i for i, char in enumerate(callee) if char == "." and i > slash]:
+        spec, rest = callee[:dot], callee[dot + 1 :].split(".")
+        stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        for key in (stem, stem.removesuffix("/index")):
+            named = instances.get((key, rest[0].removesuffix("()")))
+            if named is not None and not rest[0].endswith("()"):
+                return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
+            default = instances.get((key, "default"))
+            if default is not None:
+                return default + "." + ".".join(rest)
+    return None
 
 
 @cache
@@ -297,6 +379,34 @@ def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope
         if len({apps[c].name for c in constructors}) == 1:
             out[family] = sorted(constructors)[0]
     return out
+
+
+def _tie_prefixes(
+    path: str,
+    call: CallFact,
+    base: str,
+    method: str,
+    family: str,
+    router_prefix: dict[tuple[str, str], str],
+    mounted: dict[tuple[str, str], list[str]],
+) -> None:
+    """Prefixes tied to router variables of one file: `api = Blueprint(…, url_prefix="/api")`,
+    `app.use("/api", router)`, `app.register_blueprint(users)` (mounted with no prefix)."""
+    for spec in _relevant(family, call.callee, call.callee):
+        if call.target and call.callee in spec.routers:
+            own = _first_string(v for k, v in call.kwargs if k in spec.prefix)
+            router_prefix[(path, call.target)] = own or ""
+    for spec in _relevant(family, base, base):
+        if method not in spec.mounts:
+            continue
+        mounted_router = next((a.names[0] for a in call.args if a.names), None)
+        if mounted_router is None:
+            continue
+        prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
+        if prefix is None:
+            first = _first_string(call.args[:1])
+            prefix = first if first is not None and not call.args[0].names else ""
+        mounted.setdefault((path, mounted_router), []).append(prefix)
 
 
 def _match(
@@ -380,6 +490,7 @@ def _route(
             call.line,
             call.text,
             on_app,
+            call.receiver,
         )
     )
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text))
