@@ -70,6 +70,20 @@ def _axis_of(token: str) -> tuple[str, str] | None:
     return None
 
 
+def _known(axis: str | None = None) -> str:
+    """The accepted values, for error messages (the paper's constraint model)."""
+    values = {
+        "framework": PYTHON_FRAMEWORKS + NODE_FRAMEWORKS,
+        "architecture": ARCHITECTURES,
+        "database": DATABASES,
+        "orm": ORMS,
+        "task": ("task",),
+    }
+    if axis is not None:
+        return ", ".join((*values.get(axis, ()), "none"))
+    return "; ".join(f"{name}: {', '.join(options)}" for name, options in values.items())
+
+
 def parse_constraints(text: str) -> Constraints:
     """Parse `flask+clean_architecture` or a paper task name. Raises ConfigError on unknown words."""
     raw = _ALIASES.get(text.strip().lower(), text.strip().lower())
@@ -83,6 +97,7 @@ def parse_constraints(text: str) -> Constraints:
     for sep in separators:
         tokens = [part for token in tokens for part in token.split(sep)]
     problems = []
+    unknown = []
     for token in (t.strip() for t in tokens):
         if not token or token in _IGNORED_TASK_WORDS:
             continue
@@ -91,12 +106,14 @@ def parse_constraints(text: str) -> Constraints:
             continue
         found = _axis_of(token)
         if found is None:
-            problems.append(f"unknown constraint {token!r} in {text!r}")
+            unknown.append(repr(token))
             continue
         axis, value = found
         if axis in values and values[axis] != value:
             problems.append(f"two values for {axis}: {values[axis]!r} and {value!r}")
         values[axis] = value
+    if unknown:
+        problems.insert(0, f"unknown constraint {', '.join(unknown)} in {text!r} (known: {_known()})")
     if problems:
         raise ConfigError(problems)
     return validate(Constraints(**values))
@@ -114,7 +131,7 @@ def merge(base: Constraints, **options: str | None) -> Constraints:
             continue
         found = _axis_of(value)
         if found is None or found[0] != axis:
-            raise ConfigError([f"unknown {axis} {value!r}"])
+            raise ConfigError([f"unknown {axis} {value!r} (known: {_known(axis)})"])
         changes[axis] = found[1]
     return validate(replace(base, **changes))
 

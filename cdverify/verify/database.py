@@ -358,6 +358,9 @@ class _Collector:
             source = f"${switch}" if switch else "a value computed at run time"
             for engine in self.drivers(entry.get("engines", [])):
                 found.append((engine, f"URL from {source}; engine inferred from the declared driver", switch))
+        if fixed is not None and call.guard is None:
+            switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
+            found = [(engine, detail, "") for engine, detail, _ in found]
         for engine, detail, item_switch in found:
             item = Evidence(
                 engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
@@ -723,6 +726,10 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
         findings.append(_missing(wanted, use, others, report))
     for other in others:
         strongest = other.strongest
+        if other.hard_wired:
+            # point at what ties the application to the other engine, not at an optional branch
+            wired = [e for e in other.evidence if _runtime(e) and not e.switch and not e.inferred]
+            strongest = min(wired, key=lambda e: (e.rank, e.file, e.line))
         location = Location(strongest.file, strongest.line)
         if other.hard_wired and use is not None and use.status == "runtime":
             findings.append(
@@ -753,18 +760,42 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
     return findings
 
 
+_STACKS = (
+    ("django", ("ENGINE", "django.db", "dj_database_url")),
+    ("prisma", ("prisma",)),
+    ("sequelize", ("Sequelize", "sequelize")),
+    ("knex", ("knex", "client:")),
+    ("typeorm", ("DataSource", "TypeOrmModule", "typeorm", "type:")),
+    ("sqlalchemy", ("create_engine", "create_async_engine", "SQLALCHEMY", "sqlalchemy")),
+)
+
+
+def _hint(wanted: str, evidence: list[Evidence], report: DatabaseReport) -> str:
+    """The DB001 fix in the application's own database stack (rules/database/engines.toml hints)."""
+    hints: dict[str, str] = catalogue().engines.get(wanted, {}).get("hints", {})
+    seen = [*evidence, *report.evidence]
+    for stack, markers in _STACKS:
+        found = any(marker in f"{item.text} {item.detail} {item.file}" for item in seen for marker in markers)
+        if found and stack in hints:
+            return hints[stack]
+    node = any(item.file.endswith((".js", ".ts", ".mjs", ".cjs", "package.json")) for item in seen)
+    return hints.get("node" if node else "python", f"connect the application to {_label(wanted)}")
+
+
 def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report: DatabaseReport) -> Finding:
     label = _label(wanted)
     if others:
         strongest = others[0].strongest
         used = ", ".join(_label(o.engine) for o in others)
-        message = (
-            f"{label} is required but the application uses {used} ({strongest.detail or strongest.kind})"
-        )
+        detail = strongest.detail or strongest.kind
+        message = f"{label} is required but the application uses {used} ({detail})"
+        if detail.endswith(" (Django's startproject default)"):
+            detail = detail.removesuffix(" (Django's startproject default)")
+            message = (
+                f"{label} is required but the project still has Django's default SQLite settings ({detail})"
+            )
         location = Location(strongest.file, strongest.line)
         evidence = strongest.text
-        if "startproject default" in strongest.detail:
-            message += "; the project still has Django's default SQLite settings"
     elif use is not None:
         strongest = use.strongest
         message = (
@@ -776,19 +807,12 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
         message = f"{label} is required but no database connection was found in the application"
         location = Location(".")
         evidence = ""
-    hints = {
-        "postgresql": "connect with a PostgreSQL URL, e.g. "
-        'create_engine("postgresql+psycopg2://user:password@localhost:5432/conduit") or '
-        'new Sequelize(process.env.DATABASE_URL, { dialect: "postgres" }), '
-        "and declare the driver (psycopg2-binary / pg)",
-        "sqlite": 'connect with a SQLite URL, e.g. create_engine("sqlite:///conduit.db") or '
-        'new Sequelize({ dialect: "sqlite", storage: "conduit.sqlite" }), and declare sqlite3 for Node',
-    }
+    hint = _hint(wanted, [*(o.strongest for o in others), *(use.evidence if use else ())], report)
     return make_finding(
         "DB001",
         location,
         message,
         evidence=evidence,
-        hint=hints.get(wanted, f"connect the application to {label}"),
+        hint=hint,
         data={"required": wanted, "engines": report.runtime},
     )

@@ -24,6 +24,7 @@ CONSTRAINT = "task"
 DEFAULT_PORTS = {"python": 8080, "node": 3000}
 HEALTH_CHECK = "/api/health-check"
 _BACKGROUND_FLAGS = frozenset({"--daemon", "-D", "--detach", "-d", "--background"})
+_AMPERSAND_REDIRECT = re.compile(r"\d*>&\d*-?|&>>?")
 _DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
@@ -138,7 +139,9 @@ def _commands(text: str) -> list[list[str]]:
     """Simple commands of a shell script as words, with `&` / `&&` / `;` / `|` kept as separators."""
     commands: list[list[str]] = []
     joined = re.sub(r"\\\n", " ", text)
-    for line in joined.splitlines():
+    for raw_line in joined.splitlines():
+        # redirections that contain `&` (`2>&1`, `&>log`, `>&2`) are not control operators
+        line = _AMPERSAND_REDIRECT.sub(" ", raw_line)
         lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
         lexer.commenters = "#"
         lexer.whitespace_split = True
