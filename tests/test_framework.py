@@ -1060,6 +1060,10 @@ MOUNT_SPELLING: dict[tuple[str, str], tuple[str, str]] = {
         'const express = require("express");\nconst host = express();\n',
         'host.use("/api", router)',
     ),
+    ("koa", "use"): (
+        'const Router = require("@koa/router");\nconst host = new Router();\n',
+        'host.use("/api", api.routes())',
+    ),
     ("fastify", "register"): (
         'const host = require("fastify")();\n',
         'host.register(plugin, { prefix: "/api" })',

@@ -11,6 +11,7 @@ every code fact comes from the syntax tree. Pure functions over the project mode
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -48,6 +49,7 @@ _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 _SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
 _EXAMPLE_ENV = re.compile(r"\.(example|sample|template|dist|defaults?)$")
+CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
 _SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
 _DJANGO_DEFAULT = "django.db.backends.sqlite3"
 # What the constraint names call the engines.
@@ -287,14 +289,25 @@ class _Collector:
                     # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
                     if key.lower() in self.catalogue.url_keys:
                         self.config_key(path, scope, key, value, call.line, call.text)
-            for assignment in file_facts.assignments:
-                key = assignment.key.lower()
-                if _superseded(assignment, file_facts.assignments):
-                    continue  # `DATABASES["default"] = dj_database_url.config(…)` replaces the default
-                if key in self.catalogue.url_keys or key in self.catalogue.value_keys:
-                    self.config_key(
-                        path, scope, assignment.key, assignment.value, assignment.line, assignment.text
-                    )
+            keys = self.catalogue.url_keys | self.catalogue.value_keys
+            settings = [
+                a
+                for a in file_facts.assignments
+                if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
+            ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
+            repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
+            for assignment in settings:
+                before = len(self.evidence)
+                self.config_key(
+                    path, scope, assignment.key, assignment.value, assignment.line, assignment.text
+                )
+                if assignment.key.lower() in repeated:
+                    # the same setting in several configurations (`DevConfig` / `ProdConfig`,
+                    # `development:` / `production:`): which one runs is chosen at run time
+                    self.evidence[before:] = [
+                        e if e.switch else replace(e, switch=CONFIGURATION_SWITCH)
+                        for e in self.evidence[before:]
+                    ]
             self.imports(path, scope, file_facts)
             for line, url in file_facts.urls:
                 engine = engine_of_url(url)
@@ -331,13 +344,18 @@ class _Collector:
         fixed = entry.get("engine")
         if fixed is not None and not any(engine == fixed for engine, _, _ in found):
             found.append((fixed, f"driver {call.callee}", ""))
+        url_switch_env = switch  # the URL itself reads an environment variable
         if not switch and call.guard is not None:
             # `DATABASE_URL ? new Sequelize(url) : …`, or `if (!databaseUrl) return new Sequelize(…)`
             # where the URL arrives as a parameter: the condition names the switch
             switch = self.env_switch(path, call.guard) or next(
                 (name for name in call.guard.names if _SWITCH_NAME.search(name)), ""
             )
-        if switch and found and not any(url_switch for _, _, url_switch in found if url_switch != switch):
+        if (
+            url_switch_env
+            and found
+            and not any(url_switch for _, _, url_switch in found if url_switch != url_switch_env)
+        ):
             # `DATABASE_URL or "sqlite://…"`: whatever $DATABASE_URL names is possible too, and with
             # no `.env` saying which, the declared drivers tell
             resolved = {engine for engine, _, _ in found}
@@ -593,9 +611,10 @@ def _argument(call: CallFact, key: str) -> Value | None:
 def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bool:
     """Whether a later assignment in the same file replaces this one, or the dict holding it."""
     target = assignment.target
+    # only a later assignment of the dict holding it (a strict prefix): equal names may be fields of
+    # different classes (`ProdConfig.SQLALCHEMY_DATABASE_URI`, `DevConfig.…`)
     return any(
-        other.line > assignment.line and (other.target == target or target.startswith(other.target + "."))
-        for other in assignments
+        other.line > assignment.line and target.startswith(other.target + ".") for other in assignments
     )
 
 
@@ -750,10 +769,9 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
                 make_finding(
                     "DB004",
                     location,
-                    f"{_label(other.engine)} is used instead when ${switch} says so ({strongest.detail})",
+                    f"{_label(other.engine)} is used instead {_when(switch)} ({strongest.detail})",
                     evidence=strongest.text,
-                    hint=f"fine for development; make sure ${switch} points at {_label(wanted)} "
-                    "where it is deployed",
+                    hint=f"fine for development; make sure the deployed configuration uses {_label(wanted)}",
                     data={"engine": other.engine, "required": wanted, "switch": switch},
                 )
             )
@@ -780,6 +798,12 @@ def _hint(wanted: str, evidence: list[Evidence], report: DatabaseReport) -> str:
             return hints[stack]
     node = any(item.file.endswith((".js", ".ts", ".mjs", ".cjs", "package.json")) for item in seen)
     return hints.get("node" if node else "python", f"connect the application to {_label(wanted)}")
+
+
+def _when(switch: str) -> str:
+    if switch == CONFIGURATION_SWITCH:
+        return "when another of the project's configurations is selected"
+    return f"depending on ${switch}"
 
 
 def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report: DatabaseReport) -> Finding:

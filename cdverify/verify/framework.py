@@ -10,6 +10,7 @@ prefix=)`). Pure functions over the project model; rule texts live in docs/rules
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -116,8 +117,13 @@ class FrameworkReport:
 
 
 def _join(prefix: str, path: str) -> str:
-    parts = [p for p in (prefix.strip("/"), path.strip("/")) if p]
+    parts = [p for p in (_clean(prefix), _clean(path)) if p]
     return "/" + "/".join(parts)
+
+
+def _clean(part: str) -> str:
+    """A path piece without its slashes, and without Django's regex anchors (`^api/`, `^users/?$`)."""
+    return part.strip("/").removeprefix("^").removesuffix("$").removesuffix("/?").strip("/")
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def _split(callee: str) -> tuple[str, str]:
     if "()" not in callee:
         return callee, ""
     receiver, _, method = callee.rpartition(".")
-    for chained in ("basePath()", "prefix()"):  # methods that return the same app / router
+    for chained in ("basePath()", "prefix()", "use()"):  # methods that return the same app / router
         receiver = receiver.replace(f".{chained}", "")
     receiver = receiver.removesuffix(".router")  # aiohttp: app.router.add_get
     if not receiver.endswith("()") or "()" in receiver[:-2]:
@@ -241,6 +247,7 @@ def collect(
                 found, names = _ports(call)
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
+            call = _resolve_prefixes(call, method, constants)
             _tie_prefixes(path, call, base, method, family, router_prefix, mounted)
             for spec in _relevant(family, call.callee, base):
                 _match(
@@ -263,15 +270,15 @@ def collect(
     for name in port_names:
         if name in constants:
             where, constant = constants[name]
-            ports.extend((n, where, constant.line, constant.text) for n in constant.value.numbers)
+            ports.extend((n, where, constant.line, constant.text) for n in _numbers(constant.value))
     if not ports:
         # the listen call is on an untraced object (`createApp().listen(port)`): a port constant
         # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`)
         ports.extend(
             (n, where, constant.line, constant.text)
             for key, (where, constant) in constants.items()
-            if "port" in key.lower()
-            for n in constant.value.numbers
+            if "port" in key.lower() and not _OTHER_PORT.search(key)
+            for n in _numbers(constant.value)
             if 0 < n < 65536
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
@@ -285,6 +292,15 @@ def collect(
         router_prefix,
         {key: tuple(values) for key, values in mounted.items()},
     )
+
+
+# Port settings that are not the web server's own.
+_OTHER_PORT = re.compile(r"db|database|postgres|pg|mysql|redis|mongo|smtp|mail|sql|cache|broker|amqp", re.I)
+
+
+def _numbers(value: Value) -> list[int]:
+    """Numbers a value may be, including digit strings (`process.env.PORT || "3000"`)."""
+    return [*value.numbers, *(int(s) for s in value.strings if s.isdigit())]
 
 
 _NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
@@ -379,6 +395,44 @@ def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope
         if len({apps[c].name for c in constructors}) == 1:
             out[family] = sorted(constructors)[0]
     return out
+
+
+UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
+_PREFIX_NAME = re.compile(r"prefix|path|url|base|api|mount|root", re.I)
+
+
+@cache
+def _prefix_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """Keyword / option names that give prefixes, and methods whose first argument may be one."""
+    keys = frozenset(k for spec in specs() for k in spec.prefix)
+    methods = frozenset(m for spec in specs() for m in (*spec.mounts, *spec.app_prefix))
+    return keys, methods
+
+
+def _resolve_prefixes(
+    call: CallFact, method: str, constants: Mapping[str, tuple[str, Assignment]]
+) -> CallFact:
+    """Prefix values written as names (`prefix=settings.api_prefix`, `app.use(config.apiPath, api)`)
+    take the value the name is assigned in the application, else UNKNOWN_PREFIX."""
+    keys, methods = _prefix_keys()
+
+    def resolve(value: Value) -> Value:
+        if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
+            return replace(value, strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+        if value.strings or not value.names or not any(_PREFIX_NAME.search(n) for n in value.names):
+            return value
+        for name in value.names:
+            if name in constants and constants[name][1].value.strings:
+                return replace(value, strings=constants[name][1].value.strings)
+        return replace(value, strings=(UNKNOWN_PREFIX,))
+
+    kwargs = tuple((key, resolve(value) if key in keys else value) for key, value in call.kwargs)
+    args = call.args
+    if method in methods and args:
+        args = (resolve(args[0]), *args[1:])
+    if kwargs == call.kwargs and args == call.args:
+        return call
+    return replace(call, args=args, kwargs=kwargs)
 
 
 def _tie_prefixes(

@@ -279,7 +279,7 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
         route
         for route in routes
         if route.method in ("GET", "*") or "GET" in route.method.split(",")
-        if HEALTH_CHECK in frameworks.full_paths(route)
+        if any(_reaches(p, HEALTH_CHECK) for p in frameworks.full_paths(route))
     ]
     if not health:
         near = [
@@ -299,7 +299,7 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
         )
     for route in routes:
         paths = frameworks.full_paths(route)
-        if not any(p == "/api" or p.startswith("/api/") for p in paths):
+        if not any(_reaches(p, "/api") or p.startswith("/api/") or p.startswith("/*") for p in paths):
             findings.append(
                 make_finding(
                     "TASK007",
@@ -312,6 +312,16 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _reaches(path: str, wanted: str) -> bool:
+    """`path` is `wanted`, or may be once a prefix computed at run time (`/*/health-check`) is known."""
+    if path == wanted:
+        return True
+    if "/*" not in path:
+        return False
+    head, _, tail = path.partition("/*")
+    return wanted.startswith(head) and wanted.endswith(tail)
 
 
 def _script_ports(script: RunScript | None) -> list[int]:
