@@ -82,6 +82,11 @@ class Manifests:
     data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
     findings: tuple[Finding, ...] = field(default=(), compare=False)
 
+    @property
+    def unreadable(self) -> frozenset[str]:
+        """Files that exist but could not be parsed (DISC006)."""
+        return frozenset(f.location.path for f in self.findings if f.rule == "DISC006")
+
     def declared(self, ecosystem: str) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:

@@ -193,7 +193,10 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
         dep.name: (dep.ecosystem, dep.file, dep.line) for dep in manifests.dependencies if not dep.dev
     }
     frameworks = framework.collect(facts, scopes, declared)
-    findings = (*project.findings, *parse_findings, *manifests.findings, *resolve_findings)
+    # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
+    unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
+    manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
+    findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
     return Analysis(project, facts, graph, layers, manifests, engines, frameworks, findings)
 
 

@@ -65,6 +65,17 @@ def _manifest(
     language: str, manifests: Manifests, graph: ImportGraph, application: set[str]
 ) -> list[Finding]:
     wanted = "requirements.txt" if language == "python" else "package.json"
+    if wanted in manifests.unreadable:
+        return [
+            make_finding(
+                "TASK001",
+                Location(wanted),
+                f"{wanted} cannot be read (see DISC006): the evaluation cannot install dependencies from it",
+                evidence=wanted,
+                hint=f"fix the syntax of {wanted}",
+                data={"manifest": wanted, "reason": "unreadable"},
+            )
+        ]
     if wanted not in manifests.manifest_files:
         return [
             make_finding(

@@ -1,0 +1,136 @@
+"""Manifests and configuration files outside code: what is read, and DISC006 when a file is malformed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cdverify.pipeline import inspect, verify
+
+MakeProject = Callable[[dict[str, str | bytes]], Path]
+
+APP = {"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+
+
+def declared(root: Path) -> set[tuple[str, str, int, bool]]:
+    report = inspect(root, use_cache=False)
+    return {(d.name, d.file, d.line, d.dev) for d in report.analysis.manifests.dependencies}
+
+
+def disc006(root: Path) -> list[tuple[str, int]]:
+    report = inspect(root, use_cache=False)
+    return [(f.location.path, f.location.line) for f in report.findings if f.rule == "DISC006"]
+
+
+def test_requirements_with_includes_extras_markers_and_options(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            **APP,
+            "requirements.txt": "# web\n-r requirements/base.txt\n--index-url https://pypi.org/simple\n"
+            "Flask==3.1.3  # pinned\npsycopg[binary,pool]>=3.1\nuvloop ; sys_platform != 'win32'\n",
+            "requirements/base.txt": "SQLAlchemy ~= 2.0\n",
+            "requirements-dev.txt": "pytest\n",
+        }
+    )
+    assert declared(root) == {
+        ("flask", "requirements.txt", 4, False),
+        ("psycopg", "requirements.txt", 5, False),
+        ("psycopg[binary]", "requirements.txt", 5, False),
+        ("psycopg[pool]", "requirements.txt", 5, False),
+        ("uvloop", "requirements.txt", 6, False),
+        ("sqlalchemy", "requirements/base.txt", 1, False),
+        ("pytest", "requirements-dev.txt", 1, True),
+    }
+    assert disc006(root) == []
+
+
+def test_pyproject_pipfile_and_package_json(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            **APP,
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["fastapi>=0.110", "asyncpg"]\n'
+            '[project.optional-dependencies]\ntest = ["pytest"]\n'
+            '[dependency-groups]\nlint = ["ruff"]\n'
+            '[tool.poetry.dependencies]\npython = "^3.12"\naiosqlite = "*"\n',
+            "Pipfile": '[packages]\npymongo = "*"\n[dev-packages]\nblack = "*"\n',
+            "web/package.json": '{"name": "w", "dependencies": {"pg": "^8"}, "devDependencies": {"jest": "29"}}',
+        }
+    )
+    names = {(name, file, dev) for name, file, _, dev in declared(root)}
+    assert names == {
+        ("fastapi", "pyproject.toml", False),
+        ("asyncpg", "pyproject.toml", False),
+        ("pytest", "pyproject.toml", True),
+        ("ruff", "pyproject.toml", True),
+        ("aiosqlite", "pyproject.toml", False),
+        ("pymongo", "Pipfile", False),
+        ("black", "Pipfile", True),
+        ("pg", "web/package.json", False),
+        ("jest", "web/package.json", True),
+    }
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        pytest.param(
+            {"requirements.txt": "flask\nthis is not a requirement\n"},
+            [("requirements.txt", 2)],
+            id="requirements",
+        ),
+        pytest.param({"pyproject.toml": "[project\nname = 1\n"}, [("pyproject.toml", 0)], id="pyproject"),
+        pytest.param({"Pipfile": "[packages\n"}, [("Pipfile", 0)], id="pipfile"),
+        pytest.param(
+            {"docker-compose.yml": "services:\n  db:\n    image: [postgres\n"},
+            [("docker-compose.yml", 0)],
+            id="compose",
+        ),
+        pytest.param({"alembic.ini": "no section header\n"}, [("alembic.ini", 0)], id="alembic"),
+        pytest.param(
+            {"config/config.json": '{"development": {"dialect": "sqlite",}}'},
+            [("config/config.json", 1)],
+            id="sequelize-config",
+        ),
+    ],
+)
+def test_malformed_file_is_disc006_and_the_rest_is_read(
+    make_project: MakeProject, files: dict[str, str], where: list[tuple[str, int]]
+) -> None:
+    root = make_project({**APP, **files, "requirements-extra.txt": "redis\n"})
+    assert disc006(root) == where
+    assert ("redis", "requirements-extra.txt", 1, False) in declared(root)  # other files still read
+
+
+def test_malformed_package_json_is_task001_unreadable_once(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "src/server.js": 'const express = require("express");\nconst app = express();\napp.listen(3000);\n',
+            "package.json": '{"dependencies": {"express": "4",}}',
+            "run.sh": "#!/bin/sh\nexec node src/server.js\n",
+        }
+    )
+    report = verify(root, "express+task", use_cache=False)
+    rules = [(f.rule, f.location.path) for f in report.findings if f.rule in ("TASK001", "DISC006", "RES002")]
+    assert ("TASK001", "package.json") in rules
+    assert len([r for r in rules if r[0] in ("DISC006", "RES002")]) == 1  # reported once
+    task001 = next(f for f in report.findings if f.rule == "TASK001")
+    assert "cannot be read" in task001.message
+
+
+def test_env_files_are_read_even_when_git_ignored(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            **APP,
+            ".gitignore": ".env\n",
+            ".env": "# local\nexport DATABASE_URL='postgresql://u:p@localhost/db'\nbroken line\n",
+            ".env.example": "DATABASE_URL=sqlite:///dev.db\n",
+        }
+    )
+    report = inspect(root, use_cache=False)
+    settings = {(s.key, s.value, s.file, s.line) for s in report.analysis.manifests.settings}
+    assert settings == {
+        ("DATABASE_URL", "postgresql://u:p@localhost/db", ".env", 2),
+        ("DATABASE_URL", "sqlite:///dev.db", ".env.example", 1),
+    }
