@@ -438,7 +438,7 @@ def read_manifests(project: Project) -> Manifests:
             reader.alembic(rel)
         elif name == "config.json" and PurePosixPath(rel).parent.name == "config":
             reader.json_config(rel, "sequelize-config")
-        elif name == "ormconfig.json":
+        elif re.fullmatch(r"ormconfig\.json(\.(example|sample|dist|template))?", name):
             reader.json_config(rel, "typeorm-config")
         elif name.endswith((".db", ".sqlite", ".sqlite3")):
             data_files.append(rel)

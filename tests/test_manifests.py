@@ -134,3 +134,19 @@ def test_env_files_are_read_even_when_git_ignored(make_project: MakeProject) -> 
         ("DATABASE_URL", "postgresql://u:p@localhost/db", ".env", 2),
         ("DATABASE_URL", "sqlite:///dev.db", ".env.example", 1),
     }
+
+
+def test_typeorm_example_config_names_the_engine(make_project: MakeProject) -> None:
+    """NestJS projects often commit only `ormconfig.json.example` (the real file is git-ignored)."""
+    root = make_project(
+        {
+            "src/app.module.ts": 'import { TypeOrmModule } from "@nestjs/typeorm";\n\n'
+            "export const db = TypeOrmModule.forRoot();\n",
+            "ormconfig.json.example": '{\n  "type": "mysql",\n  "host": "localhost"\n}\n',
+            "package.json": '{"dependencies": {"@nestjs/typeorm": "10", "mysql": "2"}}',
+        }
+    )
+    data = inspect(root, use_cache=False).to_json()
+    assert data["database"]["engines"] == ["mysql"]
+    [item] = [e for e in data["database"]["evidence"] if e["kind"] == "config"]
+    assert (item["file"], item["line"], item["engine"]) == ("ormconfig.json.example", 2, "mysql")
