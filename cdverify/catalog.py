@@ -29,9 +29,44 @@ def data_dir(kind: str) -> Path:
 @cache
 def load_rules(name: str) -> dict[str, Any]:
     """Load `rules/<name>.toml` (name may contain a sub-folder, e.g. `architecture/clean_architecture`)."""
-    path = data_dir("rules") / f"{name}.toml"
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+    return _all_rules()[name]
+
+
+@cache
+def _all_rules() -> dict[str, dict[str, Any]]:
+    """Every catalogue, parsed once and kept as a pickle in the user's cache folder keyed by the
+    catalogues' content: parsing the TOML costs more than a short run of cdverify can spare."""
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+
+    from cdverify.cache import cache_dir
+
+    root = data_dir("rules")
+    files = sorted(root.rglob("*.toml"))
+    contents = {path.relative_to(root).with_suffix("").as_posix(): path.read_bytes() for path in files}
+    digest = hashlib.blake2b(digest_size=16)
+    for name, data in contents.items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    cached = cache_dir() / f"rules-{digest.hexdigest()}.pickle"
+    try:
+        with cached.open("rb") as handle:
+            loaded: dict[str, dict[str, Any]] = pickle.load(handle)
+        if loaded.keys() == contents.keys():
+            return loaded
+    except Exception:
+        pass  # absent, unreadable or stale: parse the TOML
+    parsed = {name: tomllib.loads(data.decode("utf-8")) for name, data in contents.items()}
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".rules-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home is no reason to fail
+    return parsed
 
 
 @cache
