@@ -166,6 +166,7 @@ class FileFacts:
     assignments: tuple[Assignment, ...] = ()
     urls: tuple[tuple[int, str], ...] = ()  # (line, literal) of every `scheme://…` string literal
     exports: tuple[tuple[str, str], ...] = ()  # (name, traced instance) other modules may import; "default"
+    classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (name, traced bases, line)
     syntax_issues: tuple[SyntaxIssue, ...] = ()
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
 

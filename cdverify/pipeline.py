@@ -28,10 +28,11 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph
-from cdverify.verify import architecture, database, framework, task
+from cdverify.verify import architecture, database, framework, orm, task
 from cdverify.verify.architecture import LayerAssignment
 from cdverify.verify.database import DatabaseReport
 from cdverify.verify.framework import FrameworkReport
+from cdverify.verify.orm import OrmReport
 
 SCHEMA_VERSION = "1.1"
 
@@ -52,6 +53,7 @@ class Analysis:
     manifests: Manifests
     database: DatabaseReport
     frameworks: FrameworkReport
+    orm: OrmReport
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
 
     @property
@@ -197,7 +199,8 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, findings)
+    data_access = orm.collect(facts, scopes)
+    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, data_access, findings)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
@@ -210,6 +213,8 @@ def constraint_findings(analysis: Analysis, config: Config, constraints: Constra
         findings.extend(framework.check(analysis.frameworks, constraints.framework))
     if constraints.database:
         findings.extend(database.check(analysis.database, constraints.database))
+    if constraints.orm:
+        findings.extend(orm.check(analysis.orm, constraints.orm))
     if constraints.task:
         application = [f.path for f in analysis.project.sources if f.scope is Scope.APPLICATION]
         language = constraints.language or analysis.language or "python"
@@ -296,7 +301,7 @@ def _build_report(
     return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)
 
 
-_CHECKED_AXES = frozenset({"architecture", "framework", "database", "task"})
+_CHECKED_AXES = frozenset({"architecture", "framework", "database", "orm", "task"})
 
 
 def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Verdict]:

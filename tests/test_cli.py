@@ -113,10 +113,13 @@ def test_check_json_has_verdicts_and_marks_unchecked_axes(make_project: Make) ->
     assert data["constraints"]["level"] == 3
     assert data["verdicts"]["architecture"]["status"] == "pass"
     assert data["verdicts"]["framework"]["status"] == "pass"
-    # nothing connects to a database: the sqlite constraint fails with DB001
+    # nothing connects to a database: the sqlite constraint fails with DB001, and the sqlalchemy
+    # constraint with ORM002 (no application code uses SQLAlchemy)
     assert data["verdicts"]["database"]["status"] == "fail"
     assert [f["rule"] for f in data["findings"] if f["constraint"] == "database"] == ["DB001"]
-    assert data["verdicts"]["orm"]["status"] == "not_checked"
+    assert data["verdicts"]["orm"]["status"] == "fail"
+    assert [f["rule"] for f in data["findings"] if f["constraint"] == "orm"] == ["ORM002"]
+    assert all(v["status"] != "not_checked" for v in data["verdicts"].values())
     assert data["passed"] is False
 
 

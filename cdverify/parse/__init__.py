@@ -43,6 +43,7 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         assignments=code.assignments,
         urls=code.urls,
         exports=code.exports,
+        classes=code.classes,
         syntax_issues=syntax_issues(root),
         decoding_issue=decoding_issue,
     )

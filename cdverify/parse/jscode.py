@@ -14,7 +14,16 @@ from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import Code, instance_exports, interesting, merge, rewritten, url_literals
+from cdverify.parse.values import (
+    UNTRACED_SQL_METHODS,
+    Code,
+    instance_exports,
+    interesting,
+    merge,
+    rewritten,
+    untraced_callee,
+    url_literals,
+)
 
 _WRAPPERS = frozenset(
     {
@@ -64,6 +73,7 @@ class _Scanner:
         self.bindings: dict[str, str] = {}
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
+        self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -214,6 +224,8 @@ class _Scanner:
     def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
         if node is None:
             return (), ()
+        if node.type == "template_string":  # a tagged template: sql`SELECT …`, prisma.$queryRaw`…`
+            return (Value(strings=(string_value(node),)),), ()
         args: list[Value] = []
         kwargs: list[tuple[str, Value]] = []
         for child in node.named_children:
@@ -263,6 +275,7 @@ class _Scanner:
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.bind(left, right, node)
+        self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
@@ -270,6 +283,8 @@ class _Scanner:
             if function is None or (function.type == "identifier" and text(function) == "require"):
                 continue
             callee = self.qualify(function)
+            if callee is None:
+                callee = self.untraced_sink(function, node)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
@@ -324,6 +339,25 @@ class _Scanner:
             if name:
                 self.bindings[name] = owner
 
+    def classes(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+        """Classes with their traced superclass; the class name is bound to it (`class User extends
+        Model` makes `User.init(…)` a call of `sequelize.Model.init`)."""
+        out = []
+        for node in self.found.get("class", []):
+            name = node.child_by_field_name("name")
+            heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+            if name is None or heritage is None:
+                continue
+            clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+            value = clause.child_by_field_name("value") or (
+                clause.named_children[0] if clause.named_children else None
+            )
+            base = self.qualify(value) if value is not None else None
+            if base is not None:
+                self.bindings.setdefault(text(name), base)
+                out.append((text(name), (base,), node.start_point[0] + 1))
+        return tuple(out)
+
     def default_export(self) -> str | None:
         """The traced value of `module.exports = x` / `export default x`, when it is one."""
         for node in self.found.get("assignment", []):
@@ -337,6 +371,20 @@ class _Scanner:
                 if value is not None:
                     return self.qualify(value)
         return None
+
+    def untraced_sink(self, function: Node, call: Node) -> str | None:
+        """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
+        if function.type != "member_expression":
+            return None
+        prop = function.child_by_field_name("property")
+        obj = function.child_by_field_name("object")
+        if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
+            return None
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        if first is None or not self.value(first).strings:
+            return None
+        return untraced_callee(one_line(obj, 80), text(prop))
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or ternary around `node` within its function."""
@@ -471,6 +519,5 @@ def node_code(language: Language, root: Node) -> Code:
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     default = scanner.default_export()
-    return Code(
-        tuple(scanner.calls), tuple(scanner.assignments), urls, instance_exports(scanner.bindings, default)
-    )
+    exports = instance_exports(scanner.bindings, default)
+    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)

@@ -14,7 +14,16 @@ from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, text
-from cdverify.parse.values import Code, instance_exports, interesting, merge, rewritten, url_literals
+from cdverify.parse.values import (
+    UNTRACED_SQL_METHODS,
+    Code,
+    instance_exports,
+    interesting,
+    merge,
+    rewritten,
+    untraced_callee,
+    url_literals,
+)
 
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get"})
 # Configuration helpers that read an environment variable with a default: decouple, environs,
@@ -222,11 +231,43 @@ class _Scanner:
         return out
 
     # -- statements -----------------------------------------------------------------------------
+    def classes(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+        """Classes with their traced bases. A class is bound to its first traced base, so that after
+        `class Base(DeclarativeBase)`, `class User(Base)` derives from `sqlalchemy.orm.DeclarativeBase`."""
+        out = []
+        for node in self.found.get("class", []):
+            name = node.child_by_field_name("name")
+            superclasses = node.child_by_field_name("superclasses")
+            if name is None or superclasses is None:
+                continue
+            bases = tuple(
+                q
+                for child in superclasses.named_children
+                if child.type != "keyword_argument"
+                if (q := self.qualify(child)) is not None
+            )
+            if bases:
+                self.bindings.setdefault(text(name), bases[0])
+                out.append((text(name), bases, node.start_point[0] + 1))
+        return tuple(out)
+
     def scan(self) -> None:
         for node in self.found.get("assignment", []):
             self.assignment(node)
         for node in self.found.get("return", []):
             self.returned(node)
+        for node in self.found.get("with", []):  # `with sqlite3.connect(…) as conn:`
+            value = node.child_by_field_name("value")
+            inner = value.named_children[0] if value is not None and value.type == "as_pattern" else None
+            alias = (
+                value.child_by_field_name("alias")
+                if value is not None and value.type == "as_pattern"
+                else None
+            )
+            bound = alias.named_children[0] if alias is not None and alias.named_children else None
+            qualified = self.qualify(inner) if inner is not None else None
+            if qualified is not None and bound is not None and bound.type == "identifier":
+                self.bindings[text(bound)] = qualified
         # factories: `app = create_app()` after `def create_app(): … return Flask(__name__)`
         for node in self.found.get("assignment", []):
             self.assignment(node, record=False)
@@ -235,6 +276,8 @@ class _Scanner:
             if function is None:
                 continue
             callee = self.qualify(function)
+            if callee is None:
+                callee = self.untraced_sink(function, node)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
@@ -247,6 +290,20 @@ class _Scanner:
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def untraced_sink(self, function: Node, call: Node) -> str | None:
+        """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
+        if function.type != "attribute":
+            return None
+        prop = function.child_by_field_name("attribute")
+        obj = function.child_by_field_name("object")
+        if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
+            return None
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        if first is None or not self.value(first).strings:
+            return None
+        return untraced_callee(one_line(obj, 80), text(prop))
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or conditional expression around `node` in its function."""
@@ -358,6 +415,8 @@ def python_code(root: Node) -> Code:
     found = captures(Language.PYTHON, "code", root)
     scanner = _Scanner(found)
     scanner.bind_imports()
+    classes = scanner.classes()
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, instance_exports(scanner.bindings))
+    exports = instance_exports(scanner.bindings)
+    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, classes)

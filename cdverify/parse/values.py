@@ -18,6 +18,7 @@ class Code(NamedTuple):
     assignments: tuple[Assignment, ...]
     urls: tuple[tuple[int, str], ...]
     exports: tuple[tuple[str, str], ...]
+    classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
 
 def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:
@@ -48,6 +49,19 @@ INTERESTING_NAME = re.compile(
     r"|sqlite|postgres|mysql|mongo|exports|^[A-Z][A-Z0-9_]*$",
     re.IGNORECASE,
 )
+
+
+# Methods that execute SQL on objects cdverify cannot trace (`self._session.connection().execute(…)`,
+# a cursor from a `with` block). Such calls are kept, named `?<receiver>.<method>`, only when their
+# first argument holds a string literal; the ORM verifier then requires a complete statement.
+UNTRACED_SQL_METHODS = frozenset(
+    {"execute", "executemany", "executescript", "exec_driver_sql", "query", "raw", "run", "exec", "prepare"}
+)
+UNTRACED = "?"
+
+
+def untraced_callee(receiver: str, method: str) -> str:
+    return f"{UNTRACED}{receiver}.{method}"
 
 
 def interesting(target: str) -> bool:

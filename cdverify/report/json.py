@@ -55,6 +55,17 @@ def report_to_json(report: Report) -> dict[str, Any]:
             ],
             "prefixes": sorted({*analysis.frameworks.prefixes, *analysis.frameworks.app_prefixes}),
         },
+        "orm": {
+            "libraries": analysis.orm.used(),
+            "kinds": {name: use.kind for name, use in sorted(analysis.orm.libraries.items())},
+            "models": {
+                name: [{"file": f, "line": line, "model": m} for f, line, m in use.models]
+                for name, use in sorted(analysis.orm.libraries.items())
+                if use.models
+            },
+            "raw_sql": [item.to_dict() for item in analysis.orm.raw_sql],
+            "fragments": [item.to_dict() for item in analysis.orm.fragments],
+        },
         "database": {
             "engines": analysis.database.runtime,
             "usage": {engine: use.status for engine, use in sorted(analysis.database.uses.items())},

@@ -5,3 +5,5 @@
 (call) @call
 ((string) @string (#match? @string "://"))
 (return_statement) @return
+(class_definition) @class
+(with_item) @with

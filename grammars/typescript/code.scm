@@ -10,3 +10,5 @@
 (function_expression) @function
 (function_declaration) @function
 (export_statement) @export
+(class_declaration) @class
+(class) @class

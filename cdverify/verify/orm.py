@@ -1,0 +1,350 @@
+"""The ORM-adherence verifier: which data-access libraries application code uses, and every raw SQL
+statement that reaches an execution sink.
+
+A sink is decided from the call site first: the callee is traced to its import (`sqlalchemy.text`,
+`sqlite3.connect().cursor().execute`, `sequelize.Sequelize().query`), so a method called `execute` on
+anything else is never a sink. The SQL argument is then confirmed by the string classifier
+(cdverify/sql, sqlglot imported only when a candidate string needs it). Catalogues:
+rules/orm/libraries.toml and rules/orm/sinks.toml. Pure functions over the project model; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from cdverify.catalog import load_rules
+from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
+from cdverify.parse.values import UNTRACED
+
+CONSTRAINT = "orm"
+# Statements that set a connection up rather than query data: information, wherever they are.
+_BOOTSTRAP = ("PRAGMA", "CREATE EXTENSION", "SET", "BEGIN", "COMMIT", "ROLLBACK", "VACUUM")
+_OUTSIDE = {
+    Scope.TEST: "tests",
+    Scope.MIGRATION: "migrations",
+    Scope.SCRIPT: "scripts",
+    Scope.CONFIG: "config",
+}
+
+
+@dataclass(frozen=True)
+class LibraryUse:
+    name: str
+    kind: str  # orm | core | driver | odm
+    files: tuple[str, ...]  # application files that import it
+    models: tuple[tuple[str, int, str], ...]  # (file, line, model) mapped models it defines
+    first: tuple[str, int, str]  # (file, line, import text) of the first import
+
+
+@dataclass(frozen=True)
+class RawSql:
+    file: str
+    line: int
+    col: int
+    api: str  # the sink, e.g. "sqlalchemy.text", "DB-API cursor / connection"
+    call: str  # the call as written
+    sql: str  # the statement, holes shown as `{…}`
+    kind: str  # statement | command | trivial | fragment | dynamic
+    statement: str  # SELECT, INSERT, CREATE TABLE, …
+    tables: tuple[str, ...]
+    scope: str  # application | tests | migrations | scripts | config
+    purpose: str = ""  # "bootstrap" / "health check" when the statement is one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "api": self.api,
+            "sql": self.sql,
+            "kind": self.kind,
+            "statement": self.statement,
+            "tables": list(self.tables),
+            "scope": self.scope,
+            **({"purpose": self.purpose} if self.purpose else {}),
+        }
+
+
+@dataclass(frozen=True)
+class OrmReport:
+    libraries: dict[str, LibraryUse]
+    raw_sql: tuple[RawSql, ...]  # complete statements (and dynamic SQL at a sink)
+    fragments: tuple[RawSql, ...]  # SQL pieces inside a query builder
+
+    def used(self) -> list[str]:
+        """Data-access libraries used by application code, ORMs first."""
+        order = {"orm": 0, "odm": 1, "core": 2, "driver": 3}
+        return sorted(self.libraries, key=lambda n: (order.get(self.libraries[n].kind, 4), n))
+
+
+@dataclass(frozen=True)
+class _Sink:
+    name: str
+    calls: frozenset[str]
+    receivers: tuple[str, ...]
+    methods: frozenset[str]
+    arg: int
+    keys: tuple[str, ...]
+    fragment: bool
+    suffixes: tuple[str, ...] = ()
+    untraced: bool = False
+
+
+@cache
+def _sinks(family: str) -> tuple[_Sink, ...]:
+    return tuple(
+        _Sink(
+            entry["name"],
+            frozenset(entry.get("calls", [])),
+            tuple(entry.get("receivers", [])),
+            frozenset(entry.get("methods", [])),
+            int(entry.get("arg", 0)),
+            tuple(entry.get("keys", [])),
+            bool(entry.get("fragment")),
+            tuple(entry.get("receiver_suffixes", [])),
+            bool(entry.get("untraced")),
+        )
+        for entry in load_rules("orm/sinks").get(family, [])
+    )
+
+
+@cache
+def _libraries() -> dict[str, dict[str, Any]]:
+    return dict(load_rules("orm/libraries")["libraries"])
+
+
+def _sink_of(call: CallFact, family: str) -> _Sink | None:
+    callee = call.callee
+    receiver, _, method = callee.rpartition(".")
+    untraced = callee.startswith(UNTRACED)
+    for sink in _sinks(family):
+        if untraced:
+            if sink.untraced and method in sink.methods:
+                return sink
+            continue
+        if callee in sink.calls:
+            return sink
+        if method not in sink.methods:
+            continue
+        if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
+            return sink
+        if any(receiver.endswith(suffix) for suffix in sink.suffixes):
+            return sink
+    return None
+
+
+def _library_of(spec: str, python: bool) -> str | None:
+    for name, entry in _libraries().items():
+        for module in entry.get("python" if python else "npm", []):
+            if spec == module or spec.startswith(module + ("." if python else "/")):
+                return name
+    return None
+
+
+def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmReport:
+    files: dict[str, list[str]] = {}
+    first: dict[str, tuple[str, int, str]] = {}
+    models: dict[str, list[tuple[str, int, str]]] = {}
+    raw: list[RawSql] = []
+    fragments: list[RawSql] = []
+    model_names = {name: entry.get("models", []) for name, entry in _libraries().items()}
+    for path, file_facts in facts.items():
+        scope = scopes.get(path, Scope.APPLICATION)
+        python = file_facts.language.family == "python"
+        if scope is Scope.APPLICATION:
+            for fact in file_facts.imports:
+                library = _library_of(fact.specifier, python)
+                if library is not None and not fact.kind.type_only:
+                    files.setdefault(library, []).append(path)
+                    first.setdefault(library, (path, fact.line, fact.text))
+            for class_name, bases, line in file_facts.classes:
+                for library, names in model_names.items():
+                    if any(base.startswith(n.removesuffix("()")) for base in bases for n in names):
+                        models.setdefault(library, []).append((path, line, class_name))
+            for call in file_facts.calls:
+                for library, names in model_names.items():
+                    if call.callee in names:
+                        models.setdefault(library, []).append((path, call.line, call.text))
+        for call in file_facts.calls:
+            sink = _sink_of(call, file_facts.language.family)
+            if sink is None:
+                continue
+            found = _raw_sql(path, scope, call, sink)
+            if found is not None:
+                (fragments if found.kind == "fragment" else raw).append(found)
+    libraries = {
+        name: LibraryUse(
+            name,
+            str(_libraries()[name].get("kind", "orm")),
+            tuple(dict.fromkeys(paths)),
+            tuple(models.get(name, [])),
+            first[name],
+        )
+        for name, paths in files.items()
+    }
+    return OrmReport(libraries, tuple(raw), tuple(fragments))
+
+
+def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
+    if sink.arg < len(call.args):
+        return call.args[sink.arg]
+    return call.kwarg(*sink.keys) if sink.keys else None
+
+
+def _raw_sql(path: str, scope: Scope, call: CallFact, sink: _Sink) -> RawSql | None:
+    from cdverify.sql import classify
+
+    value = _sql_argument(call, sink)
+    if value is None:
+        return None
+    where = _OUTSIDE.get(scope, "application")
+    candidates = [s for s in value.strings if s.strip()]
+    if not candidates:
+        if sink.untraced or value.empty or value.calls:
+            return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
+        shown = value.text or ", ".join(value.names)
+        return RawSql(path, call.line, call.col, sink.name, call.text, shown, "dynamic", "", (), where)
+    if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
+        sql = candidates[0].replace(HOLE, "{…}")
+        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
+    best = None
+    for text in candidates:
+        result = classify(text, at_sink=True)
+        if result.kind.value == "not_sql":
+            continue
+        if best is None or (best.kind.value == "fragment" and result.kind.value != "fragment"):
+            best = result
+    if best is None or (sink.untraced and best.kind.value not in ("statement", "command")):
+        return None  # on an untraced object only a complete statement is evidence enough
+    kind = "fragment" if sink.fragment else best.kind.value
+    statement = best.statement.upper()
+    purpose = ""
+    if statement.startswith(_BOOTSTRAP) or statement == "PRAGMA":
+        purpose = "bootstrap"
+    elif best.kind.value == "trivial" and statement.startswith("SELECT") and not best.tables:
+        purpose = "health check"
+    sql = best.text.replace(HOLE, "{…}")
+    return RawSql(
+        path, call.line, call.col, sink.name, call.text, sql, kind, statement, best.tables, where, purpose
+    )
+
+
+def check(report: OrmReport, required: str) -> list[Finding]:
+    """ORM001 raw SQL in application code (information elsewhere), ORM002 the required ORM does not do
+    the data access, ORM003 another data-access library or a raw driver in application code, ORM004
+    raw SQL pieces inside the query builder."""
+    findings: list[Finding] = []
+    wanted = next((n for n, e in _libraries().items() if e.get("constraint") == required), required)
+    use = report.libraries.get(wanted)
+    if use is None:
+        findings.append(
+            make_finding(
+                "ORM002",
+                Location("."),
+                f"the {required} ORM is required but no application code imports it",
+                hint=_HINTS.get(required, f"define the models and queries with {required}"),
+                data={"required": required, "libraries": report.used()},
+            )
+        )
+    elif not use.models:
+        file, line, text = use.first
+        findings.append(
+            make_finding(
+                "ORM002",
+                Location(file, line),
+                f"{required} is imported but defines no mapped model: "
+                + (
+                    "SQLAlchemy Core is not the ORM"
+                    if required == "sqlalchemy"
+                    else "the ORM is not used for the data"
+                ),
+                evidence=text,
+                hint=_HINTS.get(required, ""),
+                data={"required": required, "reason": "no-models"},
+            )
+        )
+    for name, other in sorted(report.libraries.items()):
+        if name == wanted:
+            continue
+        file, line, text = other.first
+        what = (
+            "a raw database driver"
+            if other.kind == "driver"
+            else f"another data-access library ({other.kind})"
+        )
+        findings.append(
+            make_finding(
+                "ORM003",
+                Location(file, line),
+                f"application code uses {what}, {name}, beside {required}",
+                evidence=text,
+                hint=f"do this data access through {required} models and sessions, and remove {name}",
+                data={"library": name, "kind": other.kind, "required": required},
+            )
+        )
+    for item in report.raw_sql:
+        findings.append(_raw_finding(item, required))
+    for item in report.fragments:
+        findings.append(
+            make_finding(
+                "ORM004",
+                Location(item.file, item.line, item.col),
+                f"raw SQL inside the query builder ({item.api}): {item.sql}",
+                evidence=item.call,
+                hint=f"express the condition with {required} operators instead of a SQL string",
+                data={"api": item.api, "sql": item.sql, "scope": item.scope},
+            )
+        )
+    return findings
+
+
+_HINTS = {
+    "sqlalchemy": "declare models with DeclarativeBase / Mapped[...] and query them with "
+    "session.scalars(select(Model))",
+    "sequelize": "define models with Model.init / sequelize.define and query them with "
+    "Model.findAll / findOne / create",
+}
+
+
+def _raw_finding(item: RawSql, required: str) -> Finding:
+    info = item.scope != "application" or item.purpose
+    why = (
+        f" in {item.scope}" if item.scope != "application" else (f" ({item.purpose})" if item.purpose else "")
+    )
+    tables = f" on {', '.join(item.tables)}" if item.tables else ""
+    kind = "dynamic SQL" if item.kind == "dynamic" else f"raw SQL {item.statement or item.kind}"
+    finding = make_finding(
+        "ORM001",
+        Location(item.file, item.line, item.col),
+        f"{kind}{tables} through {item.api}{why}: {item.sql}",
+        evidence=item.call,
+        hint=_fix(item, required),
+        data={"api": item.api, "sql": item.sql, "tables": list(item.tables), "scope": item.scope},
+    )
+    return replace(finding, severity=Severity.INFO) if info else finding
+
+
+def _fix(item: RawSql, required: str) -> str:
+    model = item.tables[0].rstrip("s").capitalize() if item.tables else "the model"
+    verb = item.statement.split(" ")[0] if item.statement else ""
+    if required == "sqlalchemy":
+        ways = {
+            "SELECT": f"session.scalars(select({model}).where(...))",
+            "INSERT": f"session.add({model}(...)); session.commit()",
+            "UPDATE": f"load the {model} and set its attributes, then session.commit()",
+            "DELETE": f"session.delete(obj) or session.execute(delete({model}).where(...))",
+        }
+    else:
+        ways = {
+            "SELECT": f"{model}.findAll({{ where: … }}) / {model}.findOne(...)",
+            "INSERT": f"{model}.create({{ … }})",
+            "UPDATE": f"{model}.update({{ … }}, {{ where: … }}) or instance.save()",
+            "DELETE": f"{model}.destroy({{ where: … }})",
+        }
+    return f"use the ORM: {ways.get(verb, f'a {required} model and its query methods')}"
+
+
+def raw_sql_json(items: Iterable[RawSql]) -> list[dict[str, Any]]:
+    return [item.to_dict() for item in items]
