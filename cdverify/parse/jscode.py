@@ -52,11 +52,17 @@ def string_value(node: Node) -> str:
     """A string or template literal's value; substitutions become HOLE."""
     out = []
     for child in node.children:
-        if child.type in ("string_fragment", "escape_sequence"):
+        if child.type == "string_fragment":
             out.append(text(child))
+        elif child.type == "escape_sequence":
+            out.append(_ESCAPES.get(text(child), text(child)[1:]))
         elif child.type == "template_substitution":
             out.append(HOLE)
     return "".join(out)
+
+
+# `\<newline>` continues a line inside a literal; the others stand for one character
+_ESCAPES = {"\\\n": "", "\\\r\n": "", "\\n": "\n", "\\t": "\t", "\\r": "\r"}
 
 
 def _key(node: Node) -> str:
@@ -315,6 +321,9 @@ class _Scanner:
             name, annotation = _first_parameter(declared)
             if name and (name == "fastify" or "FastifyInstance" in annotation):
                 self.bindings.setdefault(name, "fastify()")
+            elif name == "sequelize" and "sequelize" not in self.bindings:
+                # sequelize-cli model files: `module.exports = (sequelize, DataTypes) => sequelize.define(…)`
+                self.bindings[name] = "sequelize.Sequelize()"
             elif name and _exported(declared, exported_names):
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework

@@ -57,6 +57,7 @@ class _Scanner:
         self.bindings: dict[str, str] = {}
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
+        self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -271,6 +272,7 @@ class _Scanner:
         # factories: `app = create_app()` after `def create_app(): … return Flask(__name__)`
         for node in self.found.get("assignment", []):
             self.assignment(node, record=False)
+        self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             if function is None:
@@ -415,8 +417,7 @@ def python_code(root: Node) -> Code:
     found = captures(Language.PYTHON, "code", root)
     scanner = _Scanner(found)
     scanner.bind_imports()
-    classes = scanner.classes()
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     exports = instance_exports(scanner.bindings)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, classes)
+    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)

@@ -32,9 +32,10 @@ def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tu
 
 
 def instance_exports(bindings: Mapping[str, str], default: str | None = None) -> tuple[tuple[str, str], ...]:
-    """Names a module binds to traced instances (`app = Flask(__name__)` → (`app`, `flask.Flask()`)), for
-    other modules that import them; `default` is what `module.exports` / `export default` holds."""
-    out = [(name, value) for name, value in bindings.items() if "." not in name and value.endswith("()")]
+    """Names a module binds to traced values (`app = Flask(__name__)` → (`app`, `flask.Flask()`);
+    `Model = db.Model` → (`Model`, `.extensions.db.Model`)), for other modules that import them;
+    `default` is what `module.exports` / `export default` holds."""
+    out = [(name, value) for name, value in bindings.items() if "." not in name]
     if default is not None:
         out.append(("default", default))
     return tuple(sorted(out))
@@ -46,7 +47,7 @@ URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # value costs about half of the parse time of a typical file.
 INTERESTING_NAME = re.compile(
     r"url|uri|dsn|database|db|port|engine|dialect|client|provider|host|conn|config|settings|storage"
-    r"|sqlite|postgres|mysql|mongo|exports|^[A-Z][A-Z0-9_]*$",
+    r"|sqlite|postgres|mysql|mongo|exports|sql|query|stmt|statement|^[A-Z][A-Z0-9_]*$",
     re.IGNORECASE,
 )
 

@@ -9,7 +9,6 @@ prefix=)`). Pure functions over the project model; rule texts live in docs/rules
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -30,6 +29,7 @@ from cdverify.model import (
     make_finding,
 )
 from cdverify.verify.architecture import framework_of, implied_frameworks
+from cdverify.verify.tracing import foreign, instances_of
 
 CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
@@ -224,7 +224,7 @@ def collect(
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, (path, assignment))
-    instances = _instances(facts)
+    instances = instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
@@ -235,9 +235,9 @@ def collect(
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text))
         for call in file_facts.calls:
-            foreign = _foreign(call.callee, path, family, instances)
-            if foreign is not None:
-                call = replace(call, callee=foreign)  # `from app import app` / `require("./app")`
+            traced = foreign(call.callee, path, family, instances)
+            if traced is not None:
+                call = replace(call, callee=traced)  # `from app import app` / `require("./app")`
             if call.callee.startswith(APP_PLACEHOLDER):
                 if family not in app_of:
                     continue
@@ -301,65 +301,6 @@ _OTHER_PORT = re.compile(r"db|database|postgres|pg|mysql|redis|mongo|smtp|mail|s
 def _numbers(value: Value) -> list[int]:
     """Numbers a value may be, including digit strings (`process.env.PORT || "3000"`)."""
     return [*value.numbers, *(int(s) for s in value.strings if s.isdigit())]
-
-
-_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
-
-
-def _instances(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
-    """(module key, exported name) → traced instance, for calls made through another module's object:
-    Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
-    `app`), Node modules by path without extension."""
-    out: dict[tuple[str, str], str] = {}
-    for path, file_facts in facts.items():
-        if not file_facts.exports:
-            continue
-        if file_facts.language.family == "python":
-            parts = path.removesuffix(".py").split("/")
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            keys = [".".join(parts[start:]) for start in range(len(parts))]
-        else:
-            stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
-            keys = [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
-        for key in keys:
-            for name, value in file_facts.exports:
-                out.setdefault((key, name), value)
-    return out
-
-
-def _foreign(callee: str, importer: str, family: str, instances: Mapping[tuple[str, str], str]) -> str | None:
-    """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
-    `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
-    if not instances or callee.startswith(APP_PLACEHOLDER):
-        return None
-    if family == "python":
-        dots = len(callee) - len(callee.lstrip("."))
-        parts = callee.lstrip(".").split(".")
-        if dots:
-            base = importer.split("/")[:-1]
-            base = base[: len(base) - (dots - 1)] if dots > 1 else base
-            parts = [*base, *parts]
-        for end in range(len(parts) - 1, 0, -1):
-            value = instances.get((".".join(parts[:end]), parts[end]))
-            if value is not None:
-                rest = parts[end + 1 :]
-                return value + ("." + ".".join(rest) if rest else "")
-        return None
-    if not callee.startswith(("./", "../")):
-        return None
-    slash = callee.rfind("/")
-    for dot in [i for i, char in enumerate(callee) if char == "." and i > slash]:
-        spec, rest = callee[:dot], callee[dot + 1 :].split(".")
-        stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        for key in (stem, stem.removesuffix("/index")):
-            named = instances.get((key, rest[0].removesuffix("()")))
-            if named is not None and not rest[0].endswith("()"):
-                return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
-            default = instances.get((key, "default"))
-            if default is not None:
-                return default + "." + ".".join(rest)
-    return None
 
 
 @cache

@@ -18,6 +18,7 @@ from typing import Any
 from cdverify.catalog import load_rules
 from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
 from cdverify.parse.values import UNTRACED
+from cdverify.verify.tracing import foreign, instances_of
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -37,6 +38,7 @@ class LibraryUse:
     files: tuple[str, ...]  # application files that import it
     models: tuple[tuple[str, int, str], ...]  # (file, line, model) mapped models it defines
     first: tuple[str, int, str]  # (file, line, import text) of the first import
+    module: str = ""  # the module first imported (`asyncpg` for the PostgreSQL driver group)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ def _library_of(spec: str, python: bool) -> str | None:
 def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmReport:
     files: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, str]] = {}
+    module: dict[str, str] = {}
+    instances = instances_of(facts)
     models: dict[str, list[tuple[str, int, str]]] = {}
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
@@ -159,19 +163,26 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
                 if library is not None and not fact.kind.type_only:
                     files.setdefault(library, []).append(path)
                     first.setdefault(library, (path, fact.line, fact.text))
-            for class_name, bases, line in file_facts.classes:
+                    module.setdefault(library, fact.specifier.lstrip("."))
+            family = file_facts.language.family
+            for class_name, written, line in file_facts.classes:
+                bases = [foreign(base, path, family, instances) or base for base in written]
                 for library, names in model_names.items():
                     if any(base.startswith(n.removesuffix("()")) for base in bases for n in names):
                         models.setdefault(library, []).append((path, line, class_name))
             for call in file_facts.calls:
+                callee = foreign(call.callee, path, family, instances) or call.callee
                 for library, names in model_names.items():
-                    if call.callee in names:
+                    if callee in names:
                         models.setdefault(library, []).append((path, call.line, call.text))
-        for call in file_facts.calls:
+        assigned = {a.key: a.value for a in file_facts.assignments}
+        for written_call in file_facts.calls:
+            traced = foreign(written_call.callee, path, file_facts.language.family, instances)
+            call = replace(written_call, callee=traced) if traced else written_call
             sink = _sink_of(call, file_facts.language.family)
             if sink is None:
                 continue
-            found = _raw_sql(path, scope, call, sink)
+            found = _raw_sql(path, scope, call, sink, assigned)
             if found is not None:
                 (fragments if found.kind == "fragment" else raw).append(found)
     libraries = {
@@ -181,6 +192,7 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
             tuple(dict.fromkeys(paths)),
             tuple(models.get(name, [])),
             first[name],
+            module[name],
         )
         for name, paths in files.items()
     }
@@ -193,12 +205,17 @@ def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
     return call.kwarg(*sink.keys) if sink.keys else None
 
 
-def _raw_sql(path: str, scope: Scope, call: CallFact, sink: _Sink) -> RawSql | None:
+def _raw_sql(
+    path: str, scope: Scope, call: CallFact, sink: _Sink, assigned: Mapping[str, Value]
+) -> RawSql | None:
     from cdverify.sql import classify
 
     value = _sql_argument(call, sink)
     if value is None:
         return None
+    if not value.strings:  # `sql = "SELECT …"; cursor.execute(sql)`: the string assigned in this file
+        found = next((assigned[n] for n in value.names if n in assigned and assigned[n].strings), None)
+        value = found or value
     where = _OUTSIDE.get(scope, "application")
     candidates = [s for s in value.strings if s.strip()]
     if not candidates:
@@ -269,16 +286,12 @@ def check(report: OrmReport, required: str) -> list[Finding]:
         if name == wanted:
             continue
         file, line, text = other.first
-        what = (
-            "a raw database driver"
-            if other.kind == "driver"
-            else f"another data-access library ({other.kind})"
-        )
+        what = _KIND_TEXT.get(other.kind, f"another data-access library ({other.kind})")
         findings.append(
             make_finding(
                 "ORM003",
                 Location(file, line),
-                f"application code uses {what}, {name}, beside {required}",
+                f"application code uses {what}, {other.module or name}, beside {required}",
                 evidence=text,
                 hint=f"do this data access through {required} models and sessions, and remove {name}",
                 data={"library": name, "kind": other.kind, "required": required},
@@ -299,6 +312,14 @@ def check(report: OrmReport, required: str) -> list[Finding]:
         )
     return findings
 
+
+_KIND_TEXT = {
+    "driver": "a raw database driver",
+    "sql-files": "a loader of hand-written SQL files",
+    "core": "a SQL query builder",
+    "orm": "another ORM",
+    "odm": "a document mapper",
+}
 
 _HINTS = {
     "sqlalchemy": "declare models with DeclarativeBase / Mapped[...] and query them with "
@@ -329,6 +350,23 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
 def _fix(item: RawSql, required: str) -> str:
     model = item.tables[0].rstrip("s").capitalize() if item.tables else "the model"
     verb = item.statement.split(" ")[0] if item.statement else ""
+    sqlalchemy = required == "sqlalchemy"
+    if item.purpose == "health check":
+        return "fine as a health check; with the ORM: " + (
+            "session.execute(select(1))" if sqlalchemy else "sequelize.authenticate()"
+        )
+    if item.purpose == "bootstrap":
+        return "fine at start-up; with the ORM: " + (
+            'an event listener, @event.listens_for(engine, "connect")'
+            if sqlalchemy
+            else "the dialectOptions of new Sequelize(…)"
+        )
+    if verb in ("CREATE", "ALTER", "DROP"):
+        return "let the ORM own the schema: " + (
+            "Base.metadata.create_all(engine), or an Alembic migration"
+            if sqlalchemy
+            else "sequelize.sync(), or a migration"
+        )
     if required == "sqlalchemy":
         ways = {
             "SELECT": f"session.scalars(select({model}).where(...))",

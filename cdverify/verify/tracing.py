@@ -1,0 +1,84 @@
+"""Calls made through another module's object: `from extensions import db` then `db.Model`,
+`require("./db.js").define(…)`. Each module's instances (names bound to traced calls, and what
+`module.exports` / `export default` holds) are looked up by the importing callee's module path."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from cdverify.model import APP_PLACEHOLDER, FileFacts
+
+_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+
+
+def instances_of(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
+    """(module key, exported name) → traced instance, for calls made through another module's object:
+    Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
+    `app`), Node modules by path without extension."""
+    out: dict[tuple[str, str], str] = {}
+    homes: dict[tuple[str, str], tuple[str, str]] = {}
+    for path, file_facts in facts.items():
+        if not file_facts.exports:
+            continue
+        if file_facts.language.family == "python":
+            parts = path.removesuffix(".py").split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            keys = [".".join(parts[start:]) for start in range(len(parts))]
+        else:
+            stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
+            keys = [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
+        for key in keys:
+            for name, value in file_facts.exports:
+                out.setdefault((key, name), value)
+                homes[(key, name)] = (path, file_facts.language.family)
+    # values that are themselves imports from other modules (`Model = db.Model` after
+    # `from .extensions import db`), resolved in their own module, a few hops deep
+    for _ in range(3):
+        changed = False
+        for entry, value in out.items():
+            path, family = homes[entry]
+            resolved = foreign(value, path, family, out)
+            if resolved is not None and resolved != value:
+                out[entry] = resolved
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def foreign(callee: str, importer: str, family: str, instances: Mapping[tuple[str, str], str]) -> str | None:
+    """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
+    `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
+    if not instances or callee.startswith(APP_PLACEHOLDER):
+        return None
+    if family == "python":
+        dots = len(callee) - len(callee.lstrip("."))
+        parts = callee.lstrip(".").split(".")
+        if dots:
+            base = importer.split("/")[:-1]
+            base = base[: len(base) - (dots - 1)] if dots > 1 else base
+            parts = [*base, *parts]
+        for end in range(len(parts) - 1, 0, -1):
+            value = instances.get((".".join(parts[:end]), parts[end]))
+            if value is not None:
+                rest = parts[end + 1 :]
+                return value + ("." + ".".join(rest) if rest else "")
+        return None
+    if not callee.startswith(("./", "../")):
+        return None
+    slash = callee.rfind("/")
+    # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
+    for dot in reversed([i for i, char in enumerate(callee) if char == "." and i > slash]):
+        spec, rest = callee[:dot], callee[dot + 1 :].split(".")
+        stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
+        for key in (stem, stem.removesuffix("/index")):
+            named = instances.get((key, rest[0].removesuffix("()")))
+            if named is not None and not rest[0].endswith("()"):
+                return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
+            default = instances.get((key, "default"))
+            if default is not None:
+                return default + "." + ".".join(rest)
+    return None
