@@ -131,6 +131,7 @@ class CallFact:
     guard: Value | None = None  # the condition of the nearest enclosing `if` / ternary, if any
     receiver: str = ""  # the object a method is called on, as written (`users` in `users.post(…)`)
     target: str = ""  # the name the result is assigned to (`api` in `api = Blueprint(…)`)
+    scope: str = ""  # the enclosing function, `name@line` ("" at module level)
 
     def kwarg(self, *keys: str) -> Value | None:
         for key, value in self.kwargs:
@@ -149,6 +150,7 @@ class Assignment:
     line: int
     col: int
     text: str
+    scope: str = ""  # the enclosing function, `name@line` ("" at module level)
 
     @property
     def key(self) -> str:

@@ -299,7 +299,17 @@ class _Scanner:
             receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
                 CallFact(
-                    callee, row + 1, column + 1, one_line(node), args, kwargs, is_new, guard, receiver, target
+                    callee,
+                    row + 1,
+                    column + 1,
+                    one_line(node),
+                    args,
+                    kwargs,
+                    is_new,
+                    guard,
+                    receiver,
+                    target,
+                    _scope(node),
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
@@ -437,11 +447,29 @@ class _Scanner:
         if inner.type == "object":
             for key, entry in self.properties(inner, target + ".", 1):
                 if not entry.empty:
-                    self.assignments.append(Assignment(key, entry, row + 1, column + 1, shown))
+                    self.assignments.append(
+                        Assignment(key, entry, row + 1, column + 1, shown, _scope(statement))
+                    )
             return
         result = replace(self.value(inner), text=shown)
         if not result.empty:
-            self.assignments.append(Assignment(target, result, row + 1, column + 1, shown))
+            self.assignments.append(Assignment(target, result, row + 1, column + 1, shown, _scope(statement)))
+
+
+def _scope(node: Node) -> str:
+    """The enclosing function as `name@line`, or "" at module level."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in (
+            "function_declaration",
+            "function_expression",
+            "arrow_function",
+            "method_definition",
+        ):
+            name = parent.child_by_field_name("name")
+            return f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}"
+        parent = parent.parent
+    return ""
 
 
 def _receiver(function: Node) -> str:

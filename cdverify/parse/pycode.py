@@ -104,6 +104,9 @@ class _Scanner:
             function = node.child_by_field_name("function")
             base = self.qualify(function) if function is not None else None
             return f"{base}()" if base else None
+        if node.type == "subscript":  # `connections["default"]` is one of `connections`
+            value = node.child_by_field_name("value")
+            return self.qualify(value) if value is not None else None
         return None
 
     # -- values ---------------------------------------------------------------------------------
@@ -288,7 +291,17 @@ class _Scanner:
             receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
                 CallFact(
-                    callee, row + 1, column + 1, one_line(node), args, kwargs, False, guard, receiver, target
+                    callee,
+                    row + 1,
+                    column + 1,
+                    one_line(node),
+                    args,
+                    kwargs,
+                    False,
+                    guard,
+                    receiver,
+                    target,
+                    _scope(node),
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
@@ -341,11 +354,11 @@ class _Scanner:
         if inner.type == "dictionary":
             for key, value in self.pairs(inner, target + ".", 1):
                 if not value.empty:
-                    self.assignments.append(Assignment(key, value, row + 1, column + 1, shown))
+                    self.assignments.append(Assignment(key, value, row + 1, column + 1, shown, _scope(node)))
             return
         value = replace(self.value(inner), text=shown)
         if not value.empty:
-            self.assignments.append(Assignment(target, value, row + 1, column + 1, shown))
+            self.assignments.append(Assignment(target, value, row + 1, column + 1, shown, _scope(node)))
 
     def returned(self, node: Node) -> None:
         """`return <expr>` of a named function, recorded as an assignment to the function's name."""
@@ -370,6 +383,17 @@ class _Scanner:
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _scope(node: Node) -> str:
+    """The enclosing function as `name@line`, or "" at module (or class) level."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("function_definition", "lambda"):
+            name = parent.child_by_field_name("name")
+            return f"{text(name) if name is not None else 'lambda'}@{parent.start_point[0] + 1}"
+        parent = parent.parent
+    return ""
 
 
 def _receiver(function: Node) -> str:

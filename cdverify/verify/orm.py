@@ -92,6 +92,7 @@ class _Sink:
     fragment: bool
     suffixes: tuple[str, ...] = ()
     untraced: bool = False
+    mixed: bool = False  # a whole statement or a piece of one (`sql` template tags)
 
 
 @cache
@@ -107,6 +108,7 @@ def _sinks(family: str) -> tuple[_Sink, ...]:
             bool(entry.get("fragment")),
             tuple(entry.get("receiver_suffixes", [])),
             bool(entry.get("untraced")),
+            bool(entry.get("statement_or_fragment")),
         )
         for entry in load_rules("orm/sinks").get(family, [])
     )
@@ -130,6 +132,8 @@ def _sink_of(call: CallFact, family: str) -> _Sink | None:
             return sink
         if method not in sink.methods:
             continue
+        if ".prepare()" in receiver:
+            continue  # a prepared statement's run/get/all take parameters, not SQL
         if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
             return sink
         if any(receiver.endswith(suffix) for suffix in sink.suffixes):
@@ -160,6 +164,11 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
         if scope is Scope.APPLICATION:
             for fact in file_facts.imports:
                 library = _library_of(fact.specifier, python)
+                if library is None and python:  # `from django.db import models`, `from pony import orm`
+                    library = next(
+                        (lib for n in fact.names if (lib := _library_of(f"{fact.specifier}.{n}", python))),
+                        None,
+                    )
                 if library is not None and not fact.kind.type_only:
                     files.setdefault(library, []).append(path)
                     first.setdefault(library, (path, fact.line, fact.text))
@@ -175,7 +184,7 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
                 for library, names in model_names.items():
                     if callee in names:
                         models.setdefault(library, []).append((path, call.line, call.text))
-        assigned = {a.key: a.value for a in file_facts.assignments}
+        assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
         for written_call in file_facts.calls:
             traced = foreign(written_call.callee, path, file_facts.language.family, instances)
             call = replace(written_call, callee=traced) if traced else written_call
@@ -200,13 +209,15 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
 
 
 def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
-    if sink.arg < len(call.args):
-        return call.args[sink.arg]
-    return call.kwarg(*sink.keys) if sink.keys else None
+    value = call.args[sink.arg] if sink.arg < len(call.args) else None
+    if (value is None or value.empty) and sink.keys:
+        # `pool.query({ text: "SELECT …", values })`, `fetch_all(query="SELECT …")`
+        value = call.kwarg(*sink.keys) or value
+    return value
 
 
 def _raw_sql(
-    path: str, scope: Scope, call: CallFact, sink: _Sink, assigned: Mapping[str, Value]
+    path: str, scope: Scope, call: CallFact, sink: _Sink, assigned: Mapping[tuple[str, str], Value]
 ) -> RawSql | None:
     from cdverify.sql import classify
 
@@ -214,7 +225,16 @@ def _raw_sql(
     if value is None:
         return None
     if not value.strings:  # `sql = "SELECT …"; cursor.execute(sql)`: the string assigned in this file
-        found = next((assigned[n] for n in value.names if n in assigned and assigned[n].strings), None)
+        # assigned in the same function, or at module level: never another function's local
+        found = next(
+            (
+                v
+                for n in value.names
+                for scope in (call.scope, "")
+                if (v := assigned.get((scope, n))) is not None and v.strings
+            ),
+            None,
+        )
         value = found or value
     where = _OUTSIDE.get(scope, "application")
     candidates = [s for s in value.strings if s.strip()]
@@ -223,26 +243,30 @@ def _raw_sql(
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
         shown = value.text or ", ".join(value.names)
         return RawSql(path, call.line, call.col, sink.name, call.text, shown, "dynamic", "", (), where)
+    if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
+        sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
+        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
     if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
         sql = candidates[0].replace(HOLE, "{…}")
         return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
     best = None
+    written = ""
     for text in candidates:
         result = classify(text, at_sink=True)
         if result.kind.value == "not_sql":
             continue
         if best is None or (best.kind.value == "fragment" and result.kind.value != "fragment"):
-            best = result
+            best, written = result, text
     if best is None or (sink.untraced and best.kind.value not in ("statement", "command")):
         return None  # on an untraced object only a complete statement is evidence enough
-    kind = "fragment" if sink.fragment else best.kind.value
+    kind = "fragment" if sink.fragment or (sink.mixed and best.kind.value == "fragment") else best.kind.value
     statement = best.statement.upper()
     purpose = ""
     if statement.startswith(_BOOTSTRAP) or statement == "PRAGMA":
         purpose = "bootstrap"
     elif best.kind.value == "trivial" and statement.startswith("SELECT") and not best.tables:
         purpose = "health check"
-    sql = best.text.replace(HOLE, "{…}")
+    sql = written.replace(HOLE, "{…}")
     return RawSql(
         path, call.line, call.col, sink.name, call.text, sql, kind, statement, best.tables, where, purpose
     )
