@@ -80,6 +80,7 @@ class Manifests:
     manifest_files: tuple[str, ...] = ()  # requirements*.txt, pyproject.toml, Pipfile, package.json read
     run_script: RunScript | None = None
     data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
+    sql_files: tuple[tuple[str, str], ...] = ()  # (path, text) of hand-written *.sql files
     findings: tuple[Finding, ...] = field(default=(), compare=False)
 
     @property
@@ -413,6 +414,7 @@ def read_manifests(project: Project) -> Manifests:
                 paths.add(f"{folder}/{name}" if folder else name)
     seen: set[str] = set()
     data_files = []
+    sql_files = []
     run_script = None
     for rel in sorted(paths):
         if not _in_scope(project, rel):
@@ -440,6 +442,10 @@ def read_manifests(project: Project) -> Manifests:
             reader.json_config(rel, "sequelize-config")
         elif re.fullmatch(r"ormconfig\.json(\.(example|sample|dist|template))?", name):
             reader.json_config(rel, "typeorm-config")
+        elif name.endswith(".sql"):
+            content = reader.read(rel)
+            if content is not None:
+                sql_files.append((rel, content))
         elif name.endswith((".db", ".sqlite", ".sqlite3")):
             data_files.append(rel)
         elif rel == "run.sh":
@@ -451,7 +457,8 @@ def read_manifests(project: Project) -> Manifests:
         tuple(reader.files),
         run_script,
         tuple(data_files),
-        tuple(reader.findings),
+        sql_files=tuple(sql_files),
+        findings=tuple(reader.findings),
     )
 
 

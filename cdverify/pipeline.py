@@ -199,7 +199,7 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    data_access = orm.collect(facts, scopes)
+    data_access = orm.collect(facts, scopes, manifests.sql_files)
     return Analysis(project, facts, graph, layers, manifests, engines, frameworks, data_access, findings)
 
 

@@ -4011,3 +4011,38 @@ def test_assigned_sql_is_looked_up_in_its_own_function(make_project: MakeProject
     assert sorted(items) == [8, 12]
     assert (items[8]["kind"], items[8].get("purpose")) == ("trivial", "health check")
     assert (items[12]["kind"], items[12]["sql"], items[12].get("purpose")) == ("dynamic", "query", None)
+
+
+# -- hand-written .sql files run by aiosql ----------------------------------------------------------------
+
+AIOSQL_APP = {
+    "app/db/queries.py": 'import aiosql\n\nqueries = aiosql.from_path("app/db/sql", "asyncpg")\n',
+    "app/db/sql/users.sql": (
+        "-- name: get-user-by-email^\n"
+        "SELECT id, username\n"
+        "FROM users\n"
+        "WHERE email = :email;\n"
+        "\n"
+        "-- name: create-user<!\n"
+        "INSERT INTO users (username, email) VALUES (:username, :email) RETURNING id;\n"
+    ),
+    "migrations/0001.sql": "CREATE TABLE users (id serial primary key);\n",
+}
+
+
+def test_aiosql_files_are_raw_sql(make_project: MakeProject) -> None:
+    data = orm(make_project, AIOSQL_APP)
+    assert "aiosql" in data["libraries"]
+    rows = [
+        (r["file"], r["line"], r["api"], r["statement"], r["tables"], r["scope"]) for r in data["raw_sql"]
+    ]
+    assert rows == [
+        ("app/db/sql/users.sql", 2, "aiosql query get-user-by-email^", "SELECT", ["users"], "application"),
+        ("app/db/sql/users.sql", 7, "aiosql query create-user<!", "INSERT", ["users"], "application"),
+    ]
+
+
+def test_sql_files_are_not_raw_sql_without_a_loader(make_project: MakeProject) -> None:
+    """A schema.sql shipped for documentation or docker-entrypoint is not the application's data access."""
+    files = {**AIOSQL_APP, "app/db/queries.py": "QUERIES = 'app/db/sql'\n"}
+    assert orm(make_project, files)["raw_sql"] == []

@@ -10,6 +10,7 @@ rules/orm/libraries.toml and rules/orm/sinks.toml. Pure functions over the proje
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -149,7 +150,59 @@ def _library_of(spec: str, python: bool) -> str | None:
     return None
 
 
-def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmReport:
+_SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
+
+
+def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
+    """Statements of a hand-written `.sql` file, one per aiosql `-- name:` block (or per `;`)."""
+    from cdverify.sql import classify
+
+    where = _OUTSIDE.get(scope, "application")
+    blocks: list[tuple[int, str, str]] = []  # (line, name, text)
+    marks = list(_SQL_NAME.finditer(text))
+    if marks:
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            body = text[mark.end() : end]
+            line = text.count("\n", 0, mark.end()) + 2
+            blocks.append((line, mark.group(1), body))
+    else:
+        start = 0
+        for piece in text.split(";"):
+            if piece.strip():
+                offset = start + len(piece) - len(piece.lstrip())
+                blocks.append((text.count("\n", 0, offset) + 1, "", piece))
+            start += len(piece) + 1
+    out = []
+    for line, name, body in blocks:
+        statement = "\n".join(row for row in body.splitlines() if not row.strip().startswith("--")).strip()
+        if not statement:
+            continue
+        result = classify(statement, at_sink=True)
+        if not result.is_sql:
+            continue
+        api = f"aiosql query {name}" if name else ".sql file"
+        shown = " ".join(statement.split())
+        out.append(
+            RawSql(
+                path,
+                line,
+                1,
+                api,
+                shown[:200],
+                shown,
+                result.kind.value,
+                result.statement.upper(),
+                result.tables,
+                where,
+            )
+        )
+    return out
+
+
+def collect(
+    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], sql_files: Iterable[tuple[str, str]] = ()
+) -> OrmReport:
     files: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, str]] = {}
     module: dict[str, str] = {}
@@ -194,6 +247,11 @@ def collect(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> OrmR
             found = _raw_sql(path, scope, call, sink, assigned)
             if found is not None:
                 (fragments if found.kind == "fragment" else raw).append(found)
+    if "aiosql" in files:  # the application runs the SQL kept in .sql files
+        for path, text in sql_files:
+            scope = scopes.get(path, Scope.APPLICATION)
+            if scope is not Scope.MIGRATION:
+                raw.extend(sql_file_statements(path, text, scope))
     libraries = {
         name: LibraryUse(
             name,
