@@ -80,6 +80,7 @@ class _Scanner:
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+        self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -115,7 +116,13 @@ class _Scanner:
         node = _strip(node)
         kind = node.type
         if kind == "identifier":
-            return self.bindings.get(text(node))
+            name = text(node)
+            if self.local:
+                for scope in _scopes(node):
+                    found = self.local.get((scope, name))
+                    if found is not None:
+                        return found
+            return self.bindings.get(name)
         if kind == "this":
             return None
         if kind == "member_expression":
@@ -437,7 +444,11 @@ class _Scanner:
         if inner.type in ("call_expression", "new_expression", "member_expression", "identifier"):
             qualified = self.qualify(inner)
             if qualified is not None:
-                self.bindings[target] = qualified
+                scope = _scope(statement) if "." not in target else ""
+                if scope:
+                    self.local[(scope, target)] = qualified  # a function's own `const client = …`
+                else:
+                    self.bindings[target] = qualified
         if inner.type != "object" and not interesting(target):
             return
         row, column = statement.start_point
@@ -454,6 +465,21 @@ class _Scanner:
         result = replace(self.value(inner), text=shown)
         if not result.empty:
             self.assignments.append(Assignment(target, result, row + 1, column + 1, shown, _scope(statement)))
+
+
+_SCOPE_NODES = ("function_declaration", "function_expression", "arrow_function", "method_definition")
+
+
+def _scopes(node: Node) -> list[str]:
+    """The enclosing functions, innermost first (closures see their outer functions' names)."""
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _SCOPE_NODES:
+            name = parent.child_by_field_name("name")
+            out.append(f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}")
+        parent = parent.parent
+    return out
 
 
 def _scope(node: Node) -> str:

@@ -54,7 +54,8 @@ def string_value(node: Node) -> str:
 class _Scanner:
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
-        self.bindings: dict[str, str] = {}
+        self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>`)
+        self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
@@ -90,7 +91,13 @@ class _Scanner:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
         node = _strip(node)
         if node.type == "identifier":
-            return self.bindings.get(text(node))
+            name = text(node)
+            if self.local:
+                for scope in _scopes(node):
+                    found = self.local.get((scope, name))
+                    if found is not None:
+                        return found
+            return self.bindings.get(name)
         if node.type == "attribute":
             obj = node.child_by_field_name("object")
             attr = node.child_by_field_name("attribute")
@@ -271,7 +278,7 @@ class _Scanner:
             bound = alias.named_children[0] if alias is not None and alias.named_children else None
             qualified = self.qualify(inner) if inner is not None else None
             if qualified is not None and bound is not None and bound.type == "identifier":
-                self.bindings[text(bound)] = qualified
+                self.bind(node, text(bound), qualified)
         # factories: `app = create_app()` after `def create_app(): … return Flask(__name__)`
         for node in self.found.get("assignment", []):
             self.assignment(node, record=False)
@@ -320,6 +327,15 @@ class _Scanner:
             return None
         return untraced_callee(one_line(obj, 80), text(prop))
 
+    def bind(self, node: Node, name: str, qualified: str) -> None:
+        """Bind `name` where `node` assigns it: in its function, or at module level (`self.x` is kept
+        per class, which is per file here)."""
+        scope = _scope(node) if "." not in name else ""
+        if scope:
+            self.local[(scope, name)] = qualified
+        else:
+            self.bindings[name] = qualified
+
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or conditional expression around `node` in its function."""
         child, parent = node, node.parent
@@ -346,7 +362,7 @@ class _Scanner:
         inner = _strip(right)
         qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
         if qualified is not None and left.type in ("identifier", "attribute"):
-            self.bindings[target] = qualified
+            self.bind(node, target, qualified)
         if not record or (inner.type != "dictionary" and not interesting(target)):
             return
         row, column = node.start_point
@@ -383,6 +399,18 @@ class _Scanner:
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _scopes(node: Node) -> list[str]:
+    """The enclosing functions, innermost first (closures see their outer functions' names)."""
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("function_definition", "lambda"):
+            name = parent.child_by_field_name("name")
+            out.append(f"{text(name) if name is not None else 'lambda'}@{parent.start_point[0] + 1}")
+        parent = parent.parent
+    return out
 
 
 def _scope(node: Node) -> str:
