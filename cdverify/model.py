@@ -46,7 +46,7 @@ class Language(StrEnum):
     @property
     def family(self) -> str:
         """`python` or `node`: the resolution rules that apply."""
-        return "python" if self is Language.PYTHON else "node"
+        return "python" if self.value == "python" else "node"
 
 
 class ImportKind(StrEnum):

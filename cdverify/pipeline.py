@@ -33,6 +33,7 @@ from cdverify.verify.architecture import LayerAssignment
 from cdverify.verify.database import DatabaseReport
 from cdverify.verify.framework import FrameworkReport
 from cdverify.verify.orm import OrmReport
+from cdverify.verify.tracing import instances_of
 
 SCHEMA_VERSION = "1.1"
 
@@ -194,12 +195,13 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     declared = {
         dep.name: (dep.ecosystem, dep.file, dep.line) for dep in manifests.dependencies if not dep.dev
     }
-    frameworks = framework.collect(facts, scopes, declared)
+    traced = instances_of(facts)  # other modules' objects, shared by the verifiers that follow calls
+    frameworks = framework.collect(facts, scopes, declared, traced)
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    data_access = orm.collect(facts, scopes, manifests.sql_files)
+    data_access = orm.collect(facts, scopes, manifests.sql_files, traced)
     return Analysis(project, facts, graph, layers, manifests, engines, frameworks, data_access, findings)
 
 

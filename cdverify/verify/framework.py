@@ -29,7 +29,7 @@ from cdverify.model import (
     make_finding,
 )
 from cdverify.verify.architecture import framework_of, implied_frameworks
-from cdverify.verify.tracing import foreign, instances_of
+from cdverify.verify.tracing import Instances, foreign, instances_of
 
 CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
@@ -208,7 +208,10 @@ def _ports(call: CallFact) -> tuple[list[int], list[str]]:
 
 
 def collect(
-    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], declared: Mapping[str, tuple[str, str, int]]
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    declared: Mapping[str, tuple[str, str, int]],
+    instances: Instances | None = None,
 ) -> FrameworkReport:
     """`declared` maps declared package names (normalised) → (ecosystem, file, line)."""
     evidence: list[FrameworkEvidence] = []
@@ -224,7 +227,7 @@ def collect(
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, (path, assignment))
-    instances = instances_of(facts)
+    instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:

@@ -19,7 +19,7 @@ from typing import Any
 from cdverify.catalog import load_rules
 from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
 from cdverify.parse.values import UNTRACED
-from cdverify.verify.tracing import foreign, instances_of
+from cdverify.verify.tracing import Instances, foreign, instances_of
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -142,11 +142,22 @@ def _sink_of(call: CallFact, family: str) -> _Sink | None:
     return None
 
 
+@cache
+def _modules(python: bool) -> dict[str, str]:
+    """module / npm package → library."""
+    key = "python" if python else "npm"
+    return {module: name for name, entry in _libraries().items() for module in entry.get(key, [])}
+
+
 def _library_of(spec: str, python: bool) -> str | None:
-    for name, entry in _libraries().items():
-        for module in entry.get("python" if python else "npm", []):
-            if spec == module or spec.startswith(module + ("." if python else "/")):
-                return name
+    """The library a module belongs to: the longest catalogued module that is `spec` or contains it."""
+    modules = _modules(python)
+    separator = "." if python else "/"
+    parts = spec.split(separator)
+    for end in range(len(parts), 0, -1):
+        library = modules.get(separator.join(parts[:end]))
+        if library is not None:
+            return library
     return None
 
 
@@ -201,12 +212,15 @@ def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
 
 
 def collect(
-    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], sql_files: Iterable[tuple[str, str]] = ()
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    sql_files: Iterable[tuple[str, str]] = (),
+    instances: Instances | None = None,
 ) -> OrmReport:
     files: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, str]] = {}
     module: dict[str, str] = {}
-    instances = instances_of(facts)
+    instances = instances if instances is not None else instances_of(facts)
     models: dict[str, list[tuple[str, int, str]]] = {}
     raw: list[RawSql] = []
     fragments: list[RawSql] = []

@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from cdverify.model import APP_PLACEHOLDER, FileFacts
 
 _NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 
-def instances_of(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
+@dataclass(frozen=True)
+class Instances:
+    """(module key, exported name) → traced value; `heads` are the first components of the Python
+    module keys, so that a callee naming no project module is rejected at once."""
+
+    names: dict[tuple[str, str], str]
+    heads: frozenset[str]
+
+
+def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     """(module key, exported name) → traced instance, for calls made through another module's object:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
     `app`), Node modules by path without extension."""
@@ -29,39 +39,58 @@ def instances_of(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
         else:
             stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
             keys = [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
+        family = file_facts.language.family
         for key in keys:
             for name, value in file_facts.exports:
                 out.setdefault((key, name), value)
-                homes[(key, name)] = (path, file_facts.language.family)
+                homes[(key, name)] = (path, family)
+    heads = frozenset(key.split(".")[0] for key, _ in out if "/" not in key)
+
+    def project_bound(value: str) -> bool:  # an import from another project module
+        return value.startswith(".") or value.split(".", 1)[0] in heads
+
+    # drop plain imports passed through (`from flask import jsonify` binds `jsonify` to `flask.jsonify`):
+    # another module imports those from the library itself
+    out = {
+        entry: value
+        for entry, value in out.items()
+        if project_bound(value) or not value.endswith("." + entry[1])
+    }
+    instances = Instances(out, heads)
     # values that are themselves imports from other modules (`Model = db.Model` after
     # `from .extensions import db`), resolved in their own module, a few hops deep
+    pending = [entry for entry, value in out.items() if project_bound(value)]
     for _ in range(3):
         changed = False
-        for entry, value in out.items():
+        for entry in pending:
+            value = out[entry]
             path, family = homes[entry]
-            resolved = foreign(value, path, family, out)
+            resolved = foreign(value, path, family, instances) if project_bound(value) else None
             if resolved is not None and resolved != value:
                 out[entry] = resolved
                 changed = True
         if not changed:
             break
-    return out
+    return instances
 
 
-def foreign(callee: str, importer: str, family: str, instances: Mapping[tuple[str, str], str]) -> str | None:
+def foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
-    if not instances or callee.startswith(APP_PLACEHOLDER):
+    names = instances.names
+    if not names or callee.startswith(APP_PLACEHOLDER):
         return None
     if family == "python":
         dots = len(callee) - len(callee.lstrip("."))
+        if not dots and callee.split(".", 1)[0] not in instances.heads:
+            return None
         parts = callee.lstrip(".").split(".")
         if dots:
             base = importer.split("/")[:-1]
             base = base[: len(base) - (dots - 1)] if dots > 1 else base
             parts = [*base, *parts]
         for end in range(len(parts) - 1, 0, -1):
-            value = instances.get((".".join(parts[:end]), parts[end]))
+            value = names.get((".".join(parts[:end]), parts[end]))
             if value is not None:
                 rest = parts[end + 1 :]
                 return value + ("." + ".".join(rest) if rest else "")
@@ -75,10 +104,10 @@ def foreign(callee: str, importer: str, family: str, instances: Mapping[tuple[st
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
         stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
         for key in (stem, stem.removesuffix("/index")):
-            named = instances.get((key, rest[0].removesuffix("()")))
+            named = names.get((key, rest[0].removesuffix("()")))
             if named is not None and not rest[0].endswith("()"):
                 return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
-            default = instances.get((key, "default"))
+            default = names.get((key, "default"))
             if default is not None:
                 return default + "." + ".".join(rest)
     return None
