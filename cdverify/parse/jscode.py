@@ -81,6 +81,7 @@ class _Scanner:
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
+        self.local_names: set[str] = set()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -117,7 +118,7 @@ class _Scanner:
         kind = node.type
         if kind == "identifier":
             name = text(node)
-            if self.local:
+            if name in self.local_names:
                 for scope in _scopes(node):
                     found = self.local.get((scope, name))
                     if found is not None:
@@ -316,7 +317,7 @@ class _Scanner:
                     guard,
                     receiver,
                     target,
-                    _scope(node),
+                    _scope(node) if any(v.names for v in args) or any(v.names for _, v in kwargs) else "",
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
@@ -447,6 +448,7 @@ class _Scanner:
                 scope = _scope(statement) if "." not in target else ""
                 if scope:
                     self.local[(scope, target)] = qualified  # a function's own `const client = …`
+                    self.local_names.add(target)
                 else:
                     self.bindings[target] = qualified
         if inner.type != "object" and not interesting(target):

@@ -56,6 +56,8 @@ class _Scanner:
         self.found = found
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
+        self.local_names: set[str] = set()
+        self.factories = False  # a function returns a traced instance
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
@@ -92,7 +94,7 @@ class _Scanner:
         node = _strip(node)
         if node.type == "identifier":
             name = text(node)
-            if self.local:
+            if name in self.local_names:
                 for scope in _scopes(node):
                     found = self.local.get((scope, name))
                     if found is not None:
@@ -280,8 +282,9 @@ class _Scanner:
             if qualified is not None and bound is not None and bound.type == "identifier":
                 self.bind(node, text(bound), qualified)
         # factories: `app = create_app()` after `def create_app(): … return Flask(__name__)`
-        for node in self.found.get("assignment", []):
-            self.assignment(node, record=False)
+        if self.factories:
+            for node in self.found.get("assignment", []):
+                self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
@@ -308,7 +311,7 @@ class _Scanner:
                     guard,
                     receiver,
                     target,
-                    _scope(node),
+                    _scope(node) if _names_something(args, kwargs) else "",
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
@@ -333,6 +336,7 @@ class _Scanner:
         scope = _scope(node) if "." not in name else ""
         if scope:
             self.local[(scope, name)] = qualified
+            self.local_names.add(name)
         else:
             self.bindings[name] = qualified
 
@@ -393,12 +397,18 @@ class _Scanner:
         returned = self.qualify(node.named_children[0])
         if returned is not None and returned.endswith("()"):
             self.bindings.setdefault(text(name), returned[:-2])  # a factory of traced instances
+            self.factories = True
         if not interesting(text(name)):
             return
         value = self.value(node.named_children[0])
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _names_something(args: tuple[Value, ...], kwargs: tuple[tuple[str, Value], ...]) -> bool:
+    """Whether a call's arguments name variables (whose values are then looked up in its scope)."""
+    return any(v.names for v in args) or any(v.names for _, v in kwargs)
 
 
 def _scopes(node: Node) -> list[str]:

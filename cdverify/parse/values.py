@@ -35,7 +35,12 @@ def instance_exports(bindings: Mapping[str, str], default: str | None = None) ->
     """Names a module binds to traced values (`app = Flask(__name__)` → (`app`, `flask.Flask()`);
     `Model = db.Model` → (`Model`, `.extensions.db.Model`)), for other modules that import them;
     `default` is what `module.exports` / `export default` holds."""
-    out = [(name, value) for name, value in bindings.items() if "." not in name]
+    # a plain import passed through (`from flask import jsonify`) is imported from the library itself
+    out = [
+        (name, value)
+        for name, value in bindings.items()
+        if "." not in name and (value.startswith(".") or not value.endswith("." + name))
+    ]
     if default is not None:
         out.append(("default", default))
     return tuple(sorted(out))
