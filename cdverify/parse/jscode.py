@@ -13,7 +13,7 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
-from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
@@ -473,31 +473,11 @@ _SCOPE_NODES = ("function_declaration", "function_expression", "arrow_function",
 
 
 def _scopes(node: Node) -> list[str]:
-    """The enclosing functions, innermost first (closures see their outer functions' names)."""
-    out = []
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _SCOPE_NODES:
-            name = parent.child_by_field_name("name")
-            out.append(f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}")
-        parent = parent.parent
-    return out
+    return scopes(node, _SCOPE_NODES)
 
 
 def _scope(node: Node) -> str:
-    """The enclosing function as `name@line`, or "" at module level."""
-    parent = node.parent
-    while parent is not None:
-        if parent.type in (
-            "function_declaration",
-            "function_expression",
-            "arrow_function",
-            "method_definition",
-        ):
-            name = parent.child_by_field_name("name")
-            return f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}"
-        parent = parent.parent
-    return ""
+    return scope(node, _SCOPE_NODES)
 
 
 def _receiver(function: Node) -> str:

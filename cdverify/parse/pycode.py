@@ -13,7 +13,7 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
-from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
@@ -412,26 +412,11 @@ def _names_something(args: tuple[Value, ...], kwargs: tuple[tuple[str, Value], .
 
 
 def _scopes(node: Node) -> list[str]:
-    """The enclosing functions, innermost first (closures see their outer functions' names)."""
-    out = []
-    parent = node.parent
-    while parent is not None:
-        if parent.type in ("function_definition", "lambda"):
-            name = parent.child_by_field_name("name")
-            out.append(f"{text(name) if name is not None else 'lambda'}@{parent.start_point[0] + 1}")
-        parent = parent.parent
-    return out
+    return scopes(node, ("function_definition", "lambda"))
 
 
 def _scope(node: Node) -> str:
-    """The enclosing function as `name@line`, or "" at module (or class) level."""
-    parent = node.parent
-    while parent is not None:
-        if parent.type in ("function_definition", "lambda"):
-            name = parent.child_by_field_name("name")
-            return f"{text(name) if name is not None else 'lambda'}@{parent.start_point[0] + 1}"
-        parent = parent.parent
-    return ""
+    return scope(node, ("function_definition", "lambda"))
 
 
 def _receiver(function: Node) -> str:

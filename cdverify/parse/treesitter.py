@@ -44,7 +44,16 @@ def parser(language: Language) -> Parser:
 
 @cache
 def query(language: Language, name: str) -> Query:
-    return Query(ts_language(language), load_query(_QUERY_FOLDER[language], name))
+    """The compiled query `name` of a language; TypeScript and TSX fall back to the JavaScript query
+    when they have none of their own (the node types are shared)."""
+    folder = _QUERY_FOLDER[language]
+    try:
+        source = load_query(folder, name)
+    except FileNotFoundError:
+        if language is Language.PYTHON:
+            raise
+        source = load_query("javascript", name)
+    return Query(ts_language(language), source)
 
 
 def matches(language: Language, name: str, root: Node) -> list[tuple[int, dict[str, list[Node]]]]:
@@ -56,6 +65,24 @@ def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]
     order is not guaranteed to be, and name tracing needs declarations before their uses)."""
     found = QueryCursor(query(language, name)).captures(root)
     return {key: sorted(nodes, key=lambda node: node.start_byte) for key, nodes in found.items()}
+
+
+def scopes(node: Node, function_types: tuple[str, ...]) -> list[str]:
+    """The functions enclosing `node` as `name@line`, innermost first ("" names become `function`)."""
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in function_types:
+            name = parent.child_by_field_name("name")
+            out.append(f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}")
+        parent = parent.parent
+    return out
+
+
+def scope(node: Node, function_types: tuple[str, ...]) -> str:
+    """The innermost function enclosing `node` as `name@line`, or "" at module level."""
+    found = scopes(node, function_types)
+    return found[0] if found else ""
 
 
 def text(node: Node) -> str:

@@ -1,4 +1,4 @@
-; JavaScript code facts: read by cdverify/parse/jscode.py (calls, assignments, URL literals).
+; JavaScript, TypeScript and TSX code facts (the node types are shared): read by cdverify/parse/jscode.py.
 (import_statement) @import
 (variable_declarator) @declarator
 (assignment_expression) @assignment
