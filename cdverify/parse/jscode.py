@@ -17,6 +17,7 @@ from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
+    call_fact,
     instance_exports,
     interesting,
     merge,
@@ -302,22 +303,17 @@ class _Scanner:
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            row, column = node.start_point
-            guard = self.guard(node)
-            receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
-                CallFact(
+                call_fact(
+                    node,
                     callee,
-                    row + 1,
-                    column + 1,
-                    one_line(node),
                     args,
                     kwargs,
-                    is_new,
-                    guard,
-                    receiver,
-                    target,
-                    _scope(node) if any(v.names for v in args) or any(v.names for _, v in kwargs) else "",
+                    new=is_new,
+                    guard=self.guard(node),
+                    receiver=_receiver(function),
+                    target=_assigned_to(node),
+                    scope_of=_scope,
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))

@@ -17,6 +17,7 @@ from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
+    call_fact,
     instance_exports,
     interesting,
     merge,
@@ -296,22 +297,17 @@ class _Scanner:
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            row, column = node.start_point
-            guard = self.guard(node)
-            receiver, target = _receiver(function), _assigned_to(node)
             self.calls.append(
-                CallFact(
+                call_fact(
+                    node,
                     callee,
-                    row + 1,
-                    column + 1,
-                    one_line(node),
                     args,
                     kwargs,
-                    False,
-                    guard,
-                    receiver,
-                    target,
-                    _scope(node) if _names_something(args, kwargs) else "",
+                    new=False,
+                    guard=self.guard(node),
+                    receiver=_receiver(function),
+                    target=_assigned_to(node),
+                    scope_of=_scope,
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
@@ -404,11 +400,6 @@ class _Scanner:
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
-
-
-def _names_something(args: tuple[Value, ...], kwargs: tuple[tuple[str, Value], ...]) -> bool:
-    """Whether a call's arguments name variables (whose values are then looked up in its scope)."""
-    return any(v.names for v in args) or any(v.names for _, v in kwargs)
 
 
 def _scopes(node: Node) -> list[str]:

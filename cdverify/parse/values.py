@@ -9,6 +9,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, Value
+from cdverify.parse.treesitter import one_line
 
 
 class Code(NamedTuple):
@@ -19,6 +20,37 @@ class Code(NamedTuple):
     urls: tuple[tuple[int, str], ...]
     exports: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+
+
+def call_fact(
+    node: Node,
+    callee: str,
+    args: tuple[Value, ...],
+    kwargs: tuple[tuple[str, Value], ...],
+    *,
+    new: bool,
+    guard: Value | None,
+    receiver: str,
+    target: str,
+    scope_of: Callable[[Node], str],
+) -> CallFact:
+    """The fact of one traced call. Its enclosing function is recorded only when the arguments name
+    variables, whose values are then looked up in that function."""
+    names = any(v.names for v in args) or any(v.names for _, v in kwargs)
+    row, column = node.start_point
+    return CallFact(
+        callee,
+        row + 1,
+        column + 1,
+        one_line(node),
+        args,
+        kwargs,
+        new,
+        guard,
+        receiver,
+        target,
+        scope_of(node) if names else "",
+    )
 
 
 def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:
