@@ -281,5 +281,14 @@ def graph(
     _run(action)
 
 
+def _register_contract_commands() -> None:
+    from cdverify.contract.cli import contract
+
+    cli.add_command(contract)
+
+
+_register_contract_commands()
+
+
 def main() -> None:
     cli(prog_name="cdverify")

@@ -1,0 +1,315 @@
+"""`cdverify contract run|serve`. Exit codes: 0 every assertion passed, 1 an assertion failed (or none ran),
+2 usage error (bad collection, environment or option), 3 internal error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cdverify.contract.collection import BUNDLED, CollectionError, load_collection, load_variables
+from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
+from cdverify.contract.runner import RunOptions
+
+
+class ContractUsageError(click.UsageError):
+    pass
+
+
+def parse_assignments(pairs: tuple[str, ...], option: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ContractUsageError(f"{option} expects KEY=VALUE, got {pair!r}")
+        values[key] = value
+    return values
+
+
+def base_url_globals(base_url: str | None) -> dict[str, str]:
+    """--base-url fills the base-URL variables collections use: `baseUrl`, and RealWorld's `APIURL`."""
+    if not base_url:
+        return {}
+    base = base_url.rstrip("/")
+    return {"baseUrl": base, "APIURL": base}
+
+
+def run_options(
+    *,
+    collection: str,
+    base_url: str | None,
+    global_vars: tuple[str, ...],
+    env_file: Path | None,
+    globals_file: Path | None,
+    timeout_request: int,
+    delay_request: int,
+    bail: bool,
+    openapi: str | None,
+    insecure: bool = False,
+) -> RunOptions:
+    """Variables as newman layers them: files first, then --base-url, then --global pairs."""
+    globals_: dict[str, Any] = {}
+    if collection in BUNDLED:  # the paper's credentials, overridable with --global
+        globals_.update({"USERNAME": "user", "EMAIL": "user@mail.com", "PASSWORD": "password"})
+    if globals_file is not None:
+        globals_.update(load_variables(globals_file))
+    globals_.update(base_url_globals(base_url))
+    globals_.update(parse_assignments(global_vars, "--global"))
+    checker = None
+    if openapi:
+        from cdverify.contract.openapi import OpenAPIChecker
+
+        checker = OpenAPIChecker.load(openapi)
+    return RunOptions(
+        globals=globals_,
+        environment=load_variables(env_file) if env_file is not None else {},
+        timeout_request_ms=timeout_request,
+        delay_request_ms=delay_request,
+        bail=bail,
+        insecure=insecure,
+        checker=checker,
+        openapi=openapi,
+    )
+
+
+def write_reports(result: RunResult, fmt: str, output: Path | None, junit: Path | None, **extra: Any) -> None:
+    text = dumps(to_json(result, **extra)) if fmt == "json" else render_text(result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if junit is not None:
+        junit.write_text(render_junit(result), encoding="utf-8")
+
+
+def collection_option(func: Any) -> Any:
+    return click.option(
+        "--collection",
+        default="realworld",
+        show_default=True,
+        metavar="PATH|NAME",
+        help="Postman v2.0/v2.1 collection file, or a bundled name: " + ", ".join(BUNDLED) + ".",
+    )(func)
+
+
+def run_flags(func: Any) -> Any:
+    """The options `contract run`, `contract serve` and `evaluate` share with newman."""
+    decorators = [
+        click.option(
+            "--global",
+            "global_vars",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="A global variable (repeatable).",
+        ),
+        click.option(
+            "--env",
+            "env_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A Postman environment file.",
+        ),
+        click.option(
+            "--globals",
+            "globals_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A Postman globals file.",
+        ),
+        click.option(
+            "--timeout-request",
+            type=click.IntRange(0),
+            default=10000,
+            show_default=True,
+            metavar="MS",
+            help="Per-request time limit in ms (0: none). The paper uses 10000.",
+        ),
+        click.option(
+            "--delay-request", type=click.IntRange(0), default=0, metavar="MS", help="Pause between requests."
+        ),
+        click.option("--bail", is_flag=True, help="Stop at the first failed request, assertion or script."),
+        click.option("--insecure", "-k", is_flag=True, help="Do not verify TLS certificates."),
+        click.option(
+            "--openapi",
+            metavar="SPEC|realworld",
+            help="Also check every response against this OpenAPI spec (reported apart from A%).",
+        ),
+        click.option(
+            "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+        ),
+        click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+        ),
+        click.option(
+            "--junit", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML here."
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+@click.group()
+def contract() -> None:
+    """Run a Postman collection against a server: natively, with newman's per-assertion results."""
+
+
+@contract.command("run")
+@click.argument("collection", metavar="COLLECTION")
+@click.option(
+    "--base-url", metavar="URL", help="Sets {{baseUrl}} and {{APIURL}}, e.g. http://localhost:3000/api."
+)
+@run_flags
+def run_command(
+    collection: str,
+    base_url: str | None,
+    global_vars: tuple[str, ...],
+    env_file: Path | None,
+    globals_file: Path | None,
+    timeout_request: int,
+    delay_request: int,
+    bail: bool,
+    insecure: bool,
+    openapi: str | None,
+    fmt: str,
+    output: Path | None,
+    junit: Path | None,
+) -> None:
+    """Run COLLECTION (a file, or `realworld`) against a running server; exit 0 when all assertions pass."""
+    from cdverify.contract.runner import run_collection
+
+    try:
+        loaded = load_collection(collection)
+        options = run_options(
+            collection=collection,
+            base_url=base_url,
+            global_vars=global_vars,
+            env_file=env_file,
+            globals_file=globals_file,
+            timeout_request=timeout_request,
+            delay_request=delay_request,
+            bail=bail,
+            openapi=openapi,
+            insecure=insecure,
+        )
+    except (CollectionError, ValueError) as error:
+        raise ContractUsageError(str(error)) from None
+    result = run_collection(loaded, options)
+    write_reports(result, fmt, output, junit)
+    raise SystemExit(0 if result.ok else 1)
+
+
+def serve_flags(func: Any) -> Any:
+    """How to start the server under test (`contract serve` and `evaluate`)."""
+    decorators = [
+        click.option(
+            "--run", "run_command_line", default="./run.sh", show_default=True, help="Starts the server."
+        ),
+        click.option(
+            "--setup",
+            metavar="CMD|auto",
+            help="Runs first, in the copy (auto: venv + pip install -r requirements.txt, or npm ci/install).",
+        ),
+        click.option("--port", type=click.IntRange(1, 65535), help="The port the server listens on ($PORT)."),
+        click.option(
+            "--health", default="/api/health-check", show_default=True, help="Polled until it answers 200."
+        ),
+        click.option("--base-path", default="/api", show_default=True, help="Prefix of the API: {{APIURL}}."),
+        click.option(
+            "--database",
+            type=click.Choice(["sqlite", "postgres"]),
+            help="A fresh database for the run: sqlite (no database files copied) or a throwaway PostgreSQL.",
+        ),
+        click.option(
+            "--health-timeout",
+            type=click.FloatRange(0),
+            default=60.0,
+            show_default=True,
+            metavar="S",
+            help="Give up waiting for health after S seconds (the collection still runs, as in the paper).",
+        ),
+        click.option(
+            "--setup-timeout", type=click.FloatRange(0), default=900.0, show_default=True, metavar="S"
+        ),
+        click.option("--keep", is_flag=True, help="Keep the temporary copy (printed on stderr)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def serve_options(
+    *,
+    run_command_line: str,
+    setup: str | None,
+    port: int | None,
+    health: str,
+    base_path: str,
+    database: str | None,
+    health_timeout: float,
+    setup_timeout: float,
+    keep: bool,
+) -> Any:
+    from cdverify.contract.server import ServeOptions
+
+    return ServeOptions(
+        run=run_command_line,
+        setup=setup,
+        port=port,
+        health=health,
+        base_path=base_path,
+        database=database,
+        health_timeout_s=health_timeout,
+        setup_timeout_s=setup_timeout,
+        keep=keep,
+    )
+
+
+def serve_and_run(
+    project: Path, serve: Any, collection: str, flags: dict[str, Any]
+) -> tuple[RunResult, dict[str, Any]]:
+    """Start the project, run the collection against it, stop it; the result and the server's record."""
+    from cdverify.contract.runner import run_collection
+    from cdverify.contract.server import ServerError, served
+
+    try:
+        loaded = load_collection(collection)
+    except CollectionError as error:
+        raise ContractUsageError(str(error)) from None
+    try:
+        with served(project, serve) as server:
+            if serve.keep:
+                click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
+            options = run_options(collection=collection, base_url=server.base_url, **flags)
+            result = run_collection(loaded, options)
+            record = server.describe()
+    except ServerError as error:
+        raise ContractUsageError(str(error)) from None
+    return result, record
+
+
+@contract.command("serve")
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@serve_flags
+@collection_option
+@run_flags
+def serve_command(
+    project: Path, collection: str, fmt: str, output: Path | None, junit: Path | None, **kwargs: Any
+) -> None:
+    """Start PROJECT (a temporary copy) on a fresh database, run the collection against it, stop it."""
+    serve_keys = (
+        "run_command_line",
+        "setup",
+        "port",
+        "health",
+        "base_path",
+        "database",
+        "health_timeout",
+        "setup_timeout",
+        "keep",
+    )
+    serve = serve_options(**{key: kwargs.pop(key) for key in serve_keys})
+    result, record = serve_and_run(project, serve, collection, kwargs)
+    if not record["healthy"]:
+        click.echo(f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True)
+    write_reports(result, fmt, output, junit, server=record)
+    raise SystemExit(0 if result.ok else 1)

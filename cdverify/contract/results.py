@@ -1,0 +1,265 @@
+"""What a contract run produced, and its three renderings: text, JSON (versioned) and JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdverify.contract.sandbox import AssertionResult, ScriptError
+
+CONTRACT_SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The request as sent and the response as received (None when the request failed)."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...] = ()
+    status: int | None = None
+    reason: str = ""
+    response_headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    time_ms: int = 0
+    size: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ScriptFailure:
+    event: str  # prerequest | test
+    error: ScriptError
+
+
+@dataclass(frozen=True)
+class SchemaIssueRecord:
+    kind: str
+    message: str
+    operation: str | None
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One item of the collection, as run."""
+
+    name: str
+    id: str
+    path: tuple[str, ...]
+    exchange: Exchange | None  # None when a pre-request script skipped the request
+    assertions: tuple[AssertionResult, ...] = ()
+    script_errors: tuple[ScriptFailure, ...] = ()
+    console: tuple[tuple[str, str], ...] = ()
+    schema_issues: tuple[SchemaIssueRecord, ...] = ()
+
+
+@dataclass
+class RunResult:
+    collection: str
+    executions: list[Execution] = field(default_factory=list)
+    started: float = 0.0
+    duration_ms: int = 0
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    openapi: str | None = None
+
+    @property
+    def assertions(self) -> list[AssertionResult]:
+        return [assertion for execution in self.executions for assertion in execution.assertions]
+
+    @property
+    def total(self) -> int:
+        return len(self.assertions)
+
+    @property
+    def failed(self) -> int:
+        return sum(not a.passed for a in self.assertions)
+
+    @property
+    def skipped(self) -> int:
+        return sum(a.skipped for a in self.assertions)
+
+    @property
+    def passed(self) -> int:
+        return self.total - self.failed
+
+    @property
+    def score(self) -> float:
+        """A% = passed / total assertions (0 when no assertion ran)."""
+        return self.passed / self.total if self.total else 0.0
+
+    @property
+    def schema_issue_count(self) -> int:
+        return sum(len(execution.schema_issues) for execution in self.executions)
+
+    @property
+    def ok(self) -> bool:
+        return self.total > 0 and self.failed == 0
+
+
+def _error_json(error: ScriptError | None) -> dict[str, str] | None:
+    return None if error is None else {"name": error.name, "message": error.message}
+
+
+def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[str, Any]:
+    requests = [e for e in result.executions if e.exchange is not None]
+    document: dict[str, Any] = {
+        "schema_version": CONTRACT_SCHEMA_VERSION,
+        "collection": result.collection,
+        "summary": {
+            "requests": len(requests),
+            "failed_requests": sum(e.exchange is not None and e.exchange.error is not None for e in requests),
+            "assertions": result.total,
+            "passed": result.passed,
+            "failed": result.failed,
+            "skipped": result.skipped,
+            "score": round(result.score, 6),
+            "script_errors": sum(len(e.script_errors) for e in result.executions),
+            "duration_ms": result.duration_ms,
+        },
+        "executions": [
+            {
+                "name": e.name,
+                "id": e.id,
+                "folder": list(e.path),
+                "request": None
+                if e.exchange is None
+                else {
+                    "method": e.exchange.method,
+                    "url": e.exchange.url,
+                    "status": e.exchange.status,
+                    "reason": e.exchange.reason,
+                    "time_ms": e.exchange.time_ms,
+                    "size": e.exchange.size,
+                    "error": e.exchange.error,
+                },
+                "assertions": [
+                    {
+                        "name": a.name,
+                        "passed": a.passed,
+                        "skipped": a.skipped,
+                        "error": _error_json(a.error),
+                    }
+                    for a in e.assertions
+                ],
+                "script_errors": [
+                    {"event": f.event, "name": f.error.name, "message": f.error.message}
+                    for f in e.script_errors
+                ],
+                "console": [{"level": level, "text": text} for level, text in e.console],
+                **(
+                    {
+                        "schema_issues": [
+                            {
+                                "kind": i.kind,
+                                "operation": i.operation,
+                                "pointer": i.pointer,
+                                "message": i.message,
+                            }
+                            for i in e.schema_issues
+                        ]
+                    }
+                    if result.openapi
+                    else {}
+                ),
+            }
+            for e in result.executions
+        ],
+    }
+    if result.openapi:
+        document["openapi"] = {"spec": result.openapi, "issues": result.schema_issue_count}
+    if server is not None:
+        document["server"] = server
+    return document
+
+
+def render_text(result: RunResult) -> str:
+    lines = [f"{result.collection}"]
+    for execution in result.executions:
+        exchange = execution.exchange
+        where = " / ".join((*execution.path, execution.name))
+        if exchange is None:
+            lines.append(f"\n→ {where}  (skipped by its pre-request script)")
+        elif exchange.error is not None:
+            lines.append(f"\n→ {where}\n  {exchange.method} {exchange.url}  [errored: {exchange.error}]")
+        else:
+            lines.append(
+                f"\n→ {where}\n  {exchange.method} {exchange.url}"
+                f"  [{exchange.status} {exchange.reason}, {exchange.size}B, {exchange.time_ms}ms]"
+            )
+        for assertion in execution.assertions:
+            mark = "-" if assertion.skipped else ("✓" if assertion.passed else "✗")
+            detail = "" if assertion.passed or assertion.error is None else f"  ({assertion.error.message})"
+            lines.append(f"  {mark} {assertion.name}{detail}")
+        for failure in execution.script_errors:
+            lines.append(f"  ! {failure.event}-script error: {failure.error.name}: {failure.error.message}")
+        for issue in execution.schema_issues:
+            lines.append(f"  ⚠ schema [{issue.kind}] {issue.message}")
+    lines.append(
+        f"\nassertions: {result.total} total, {result.passed} passed, {result.failed} failed"
+        f" ({result.skipped} skipped) — A% = {100 * result.score:.1f}%"
+    )
+    script_errors = sum(len(e.script_errors) for e in result.executions)
+    if script_errors:
+        lines.append(f"script errors: {script_errors}")
+    if result.openapi:
+        lines.append(f"OpenAPI ({result.openapi}): {result.schema_issue_count} response issue(s)")
+    lines.append(f"duration: {result.duration_ms} ms")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(result: RunResult) -> str:
+    """One <testsuite> per request, one <testcase> per assertion (newman's JUnit reporter layout)."""
+    suites = ET.Element(
+        "testsuites",
+        name=result.collection,
+        tests=str(result.total),
+        failures=str(result.failed),
+        time=f"{result.duration_ms / 1000:.3f}",
+    )
+    for execution in result.executions:
+        time_s = f"{(execution.exchange.time_ms if execution.exchange else 0) / 1000:.3f}"
+        failures = sum(not a.passed for a in execution.assertions)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=" / ".join((*execution.path, execution.name)),
+            id=execution.id,
+            tests=str(len(execution.assertions)),
+            failures=str(failures),
+            errors=str(len(execution.script_errors)),
+            time=time_s,
+        )
+        for assertion in execution.assertions:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=assertion.name,
+                classname=execution.name,
+                time=time_s,
+            )
+            if assertion.skipped:
+                ET.SubElement(case, "skipped")
+            elif not assertion.passed:
+                message = assertion.error.message if assertion.error else "failed"
+                failure = ET.SubElement(
+                    case, "failure", type=assertion.error.name if assertion.error else "AssertionError"
+                )
+                failure.set("message", message)
+                failure.text = message
+        for script_failure in execution.script_errors:
+            error = ET.SubElement(
+                suite, "error", type=script_failure.error.name, message=script_failure.error.message
+            )
+            error.text = f"{script_failure.event}-script: {script_failure.error.message}"
+        if execution.exchange is not None and execution.exchange.error is not None:
+            error = ET.SubElement(suite, "error", type="RequestError", message=execution.exchange.error)
+            error.text = execution.exchange.error
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,332 @@
+"""Run a Postman collection against a server, the way newman does, and collect per-assertion results.
+
+The loop, in one place: for each item in collection order, run its pre-request scripts (collection,
+folders, item), resolve {{variables}}, apply the inherited auth, send the request (redirects followed,
+gzip decoded, cookies kept for the run, the per-request timeout), run its test scripts with the response
+(or with none when the request failed, as newman does), then honour setNextRequest.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from cdverify import __version__
+from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
+from cdverify.contract.results import Exchange, Execution, RunResult, SchemaIssueRecord, ScriptFailure
+from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
+
+# methods whose body Postman prunes unless told otherwise (protocolProfileBehavior.disableBodyPruning)
+BODYLESS = {"GET", "HEAD", "COPY", "PURGE", "UNLOCK"}
+RAW_CONTENT_TYPES = {
+    "json": "application/json",
+    "text": "text/plain",
+    "xml": "application/xml",
+    "html": "text/html",
+    "javascript": "application/javascript",
+}
+DEFAULT_HEADERS = (
+    ("User-Agent", f"cdverify/{__version__} (PostmanRuntime-compatible)"),
+    ("Accept", "*/*"),
+    ("Cache-Control", "no-cache"),
+    ("Accept-Encoding", "gzip, deflate"),
+    ("Connection", "keep-alive"),
+)
+
+
+class ResponseChecker(Protocol):
+    def check(
+        self, method: str, url: str, status: int, headers: list[tuple[str, str]], body: bytes
+    ) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    globals: dict[str, Any] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)
+    timeout_request_ms: int = 0  # 0: no limit (newman's default)
+    delay_request_ms: int = 0
+    bail: bool = False
+    insecure: bool = False
+    checker: ResponseChecker | None = None
+    openapi: str | None = None
+    on_execution: Callable[[Execution], None] | None = None
+
+
+def run_collection(collection: Collection, options: RunOptions) -> RunResult:
+    import httpx  # imported here: static verification never pays for it
+
+    started = time.time()
+    clock = time.perf_counter()
+    sandbox = Sandbox(
+        {
+            "globals": dict(options.globals),
+            "environment": dict(options.environment),
+            "collectionVariables": dict(collection.variables),
+        }
+    )
+    result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
+    timeout = httpx.Timeout(options.timeout_request_ms / 1000 if options.timeout_request_ms else None)
+    positions = {item.name: index for index, item in enumerate(collection.items)}
+    positions.update({item.id: index for index, item in enumerate(collection.items)})
+    with httpx.Client(follow_redirects=True, timeout=timeout, verify=not options.insecure) as client:
+        index = 0
+        while 0 <= index < len(collection.items):
+            item = collection.items[index]
+            if options.delay_request_ms and result.executions:
+                time.sleep(options.delay_request_ms / 1000)
+            execution, next_request = _run_item(item, sandbox, client, options, index)
+            result.executions.append(execution)
+            if options.on_execution is not None:
+                options.on_execution(execution)
+            if options.bail and _failed(execution):
+                break
+            if next_request[0]:  # setNextRequest: a name or id jumps; null or an unknown name ends the run
+                target = next_request[1]
+                index = positions.get(target, -1) if isinstance(target, str) else -1
+            else:
+                index += 1
+    result.variables = sandbox.state()
+    result.duration_ms = round((time.perf_counter() - clock) * 1000)
+    return result
+
+
+def _failed(execution: Execution) -> bool:
+    exchange = execution.exchange
+    return (
+        bool(execution.script_errors)
+        or any(not a.passed for a in execution.assertions)
+        or (exchange is not None and exchange.error is not None)
+    )
+
+
+def _script_context(
+    item: Item, target: str, code: str, index: int, request: dict[str, Any], response: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "target": target,
+        "code": code,
+        "iteration": 0,
+        "iterationCount": 1,
+        "location": [*item.path, item.name],
+        "request": request,
+        "response": response,
+        "index": index,
+    }
+
+
+def _request_view(
+    item: Item, url: str, headers: Sequence[tuple[str, str]], body: Body | None
+) -> dict[str, Any]:
+    legacy_data: Any = {}
+    if body is not None and body.mode == "raw":
+        legacy_data = body.raw
+    elif body is not None and body.mode in {"urlencoded", "formdata"}:
+        legacy_data = {field.key: field.value for field in body.fields if not field.disabled}
+    return {
+        "id": item.id,
+        "name": item.name,
+        "description": item.request.description,
+        "method": item.request.method,
+        "url": url,
+        "headers": [list(pair) for pair in headers],
+        "body": None
+        if body is None
+        else {"mode": body.mode, "raw": body.raw, body.mode: [[f.key, f.value] for f in body.fields]},
+        "legacyData": legacy_data,
+    }
+
+
+def _run_scripts(
+    scripts: Sequence[str], event: str, item: Item, sandbox: Sandbox, context: dict[str, Any]
+) -> tuple[list[AssertionResult], list[ScriptFailure], list[tuple[str, str]], list[ScriptOutcome]]:
+    assertions: list[AssertionResult] = []
+    failures: list[ScriptFailure] = []
+    console: list[tuple[str, str]] = []
+    outcomes: list[ScriptOutcome] = []
+    for code in scripts:
+        outcome = sandbox.execute({**context, "code": code})
+        outcomes.append(outcome)
+        assertions += outcome.assertions
+        console += outcome.console
+        if outcome.error is not None:
+            failures.append(ScriptFailure(event, outcome.error))
+        if outcome.request_headers is not None and event == "prerequest":
+            context["request"]["headers"] = [list(pair) for pair in outcome.request_headers]
+        if outcome.skip_request:
+            break
+    return assertions, failures, console, outcomes
+
+
+def _run_item(
+    item: Item, sandbox: Sandbox, client: Any, options: RunOptions, index: int
+) -> tuple[Execution, tuple[bool, str | None]]:
+    request = item.request
+    headers = [(h.key, h.value) for h in request.headers if not h.disabled]
+    view = _request_view(item, request.url, headers, request.body)
+    pre_assertions, failures, console, outcomes = _run_scripts(
+        item.prerequest,
+        "prerequest",
+        item,
+        sandbox,
+        _script_context(item, "prerequest", "", index, view, None),
+    )
+    next_request = _next_request(outcomes)
+    if any(outcome.skip_request for outcome in outcomes):
+        execution = Execution(item.name, item.id, item.path, None, tuple(pre_assertions), tuple(failures))
+        return execution, next_request
+    headers = [(str(key), str(value)) for key, value in view["headers"]]
+    exchange = _send(item, sandbox, client, headers)
+    response = None
+    if exchange.status is not None:
+        response = {
+            "code": exchange.status,
+            "status": exchange.reason,
+            "headers": [list(pair) for pair in exchange.response_headers],
+            "body": exchange.body.decode("utf-8", errors="replace"),
+            "responseTime": exchange.time_ms,
+            "responseSize": exchange.size,
+            "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
+            "cookies": _cookies(client, exchange.url),
+        }
+    sent_view = _request_view(item, exchange.url, exchange.request_headers, _resolved_body(item, sandbox))
+    test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
+        item.tests, "test", item, sandbox, _script_context(item, "test", "", index, sent_view, response)
+    )
+    later = _next_request(test_outcomes)
+    issues: tuple[SchemaIssueRecord, ...] = ()
+    if options.checker is not None and exchange.status is not None:
+        issues = tuple(
+            SchemaIssueRecord(issue.kind, issue.message, issue.operation, getattr(issue, "pointer", ""))
+            for issue in options.checker.check(
+                exchange.method, exchange.url, exchange.status, list(exchange.response_headers), exchange.body
+            )
+        )
+    execution = Execution(
+        item.name,
+        item.id,
+        item.path,
+        exchange,
+        tuple(pre_assertions + test_assertions),
+        tuple(failures + test_failures),
+        tuple(console + test_console),
+        issues,
+    )
+    return execution, later if later[0] else next_request
+
+
+def _next_request(outcomes: Sequence[ScriptOutcome]) -> tuple[bool, str | None]:
+    chosen: tuple[bool, str | None] = (False, None)
+    for outcome in outcomes:
+        if outcome.next_request[0]:
+            chosen = outcome.next_request
+    return chosen
+
+
+def _cookies(client: Any, url: str) -> list[dict[str, str]]:
+    return [
+        {"name": cookie.name, "value": cookie.value or "", "domain": cookie.domain, "path": cookie.path}
+        for cookie in client.cookies.jar
+    ]
+
+
+def _resolved_body(item: Item, sandbox: Sandbox) -> Body | None:
+    body = item.request.body
+    if body is None:
+        return None
+    if body.mode == "raw":
+        return Body("raw", raw=sandbox.resolve([body.raw])[0], language=body.language)
+    fields = [f for f in body.fields if not f.disabled]
+    texts = sandbox.resolve([text for f in fields for text in (f.key, f.value)])
+    return Body(
+        body.mode,
+        fields=tuple(KeyValue(texts[2 * i], texts[2 * i + 1]) for i in range(len(fields))),
+    )
+
+
+def _auth_headers(auth: Auth | None, sandbox: Sandbox) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Headers and query parameters an auth block adds."""
+    if auth is None or auth.type == "noauth":
+        return [], []
+    params = dict(zip([k for k, _ in auth.params], sandbox.resolve([v for _, v in auth.params]), strict=True))
+    if auth.type == "bearer":
+        return [("Authorization", f"Bearer {params.get('token', '')}")], []
+    if auth.type == "basic":
+        pair = f"{params.get('username', '')}:{params.get('password', '')}".encode()
+        return [("Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))], []
+    if auth.type == "apikey":
+        entry = (params.get("key", ""), params.get("value", ""))
+        return ([], [entry]) if params.get("in") == "query" else ([entry], [])
+    raise ValueError(f"auth type {auth.type!r} is not supported (bearer, basic, apikey and noauth are)")
+
+
+def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, str]]) -> Exchange:
+    import httpx
+
+    method = item.request.method
+    resolved = sandbox.resolve([item.request.url] + [text for pair in headers for text in pair])
+    url = resolved[0]
+    headers = [(resolved[1 + 2 * i], resolved[2 + 2 * i]) for i in range(len(headers))]
+    if url and "://" not in url.split("?")[0]:
+        url = "http://" + url
+    try:
+        auth_headers, auth_query = _auth_headers(item.auth, sandbox)
+    except ValueError as error:
+        return Exchange(method, url, tuple(headers), error=str(error))
+    if auth_query:
+        url += ("&" if "?" in url else "?") + urlencode(auth_query)
+    names = {key.lower() for key, _ in headers}
+    headers += [pair for pair in auth_headers if pair[0].lower() not in names]
+    body = None if method in BODYLESS else _resolved_body(item, sandbox)
+    content, extra = _encode_body(body)
+    names = {key.lower() for key, _ in headers}
+    headers += [pair for pair in extra if pair[0].lower() not in names]
+    headers += [pair for pair in DEFAULT_HEADERS if pair[0].lower() not in names]
+    started = time.perf_counter()
+    try:
+        response = client.request(method, url, headers=headers, content=content)
+        body_bytes = response.content
+    except httpx.TimeoutException:
+        return Exchange(method, url, tuple(headers), error="ESOCKETTIMEDOUT: the request timed out")
+    except httpx.ConnectError as error:
+        return Exchange(method, url, tuple(headers), error=f"ECONNREFUSED: {error}")
+    except (httpx.HTTPError, ValueError) as error:
+        return Exchange(method, url, tuple(headers), error=f"{type(error).__name__}: {error}")
+    elapsed = round((time.perf_counter() - started) * 1000)
+    return Exchange(
+        method=method,
+        url=str(response.url),
+        request_headers=tuple((k, v) for k, v in response.request.headers.items()),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        response_headers=tuple((k, v) for k, v in response.headers.multi_items()),
+        body=body_bytes,
+        time_ms=elapsed,
+        size=len(body_bytes),
+    )
+
+
+def _encode_body(body: Body | None) -> tuple[bytes | None, list[tuple[str, str]]]:
+    """The bytes to send and the Content-Type Postman would add when the request sets none."""
+    if body is None:
+        return None, []
+    if body.mode == "raw":
+        if not body.raw:
+            return None, []
+        content_type = RAW_CONTENT_TYPES.get(body.language, "text/plain")
+        return body.raw.encode("utf-8"), [("Content-Type", content_type)]
+    if body.mode == "urlencoded":
+        encoded = urlencode([(f.key, f.value) for f in body.fields])
+        return encoded.encode("ascii"), [("Content-Type", "application/x-www-form-urlencoded")]
+    if body.mode == "formdata":
+        import httpx
+
+        multipart = httpx.Request(
+            "POST", "http://localhost/", data={}, files=[(f.key, (None, f.value)) for f in body.fields]
+        )
+        return multipart.read(), [("Content-Type", multipart.headers["Content-Type"])]
+    return None, []

@@ -1,0 +1,279 @@
+"""The server under test: a temporary copy of the project, a fresh database, the setup and run commands,
+a health check with a time limit, the server's log, and a clean stop of the whole process tree.
+
+`served(...)` is a context manager: whatever happens inside (success, failure, timeout, Ctrl-C), the
+server's processes are terminated then killed, the database cluster is stopped, and every temporary
+directory is removed. A server that never becomes healthy is still yielded (healthy=False), so that the
+contract run records 0 passed, as the paper's harness does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdverify.contract.postgres import PostgresCluster
+
+LOG_TAIL_BYTES = 64 * 1024
+SQLITE_FILES = ("*.db", "*.sqlite", "*.sqlite3", "*.db-journal", "*.db-wal", "*.db-shm")
+COPY_IGNORE = (".git", "__pycache__", ".pytest_cache", ".mypy_cache")
+
+
+class ServerError(RuntimeError):
+    """The server under test could not be set up (not: it failed to become healthy)."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    run: str = "./run.sh"
+    setup: str | None = None
+    port: int | None = None  # None: a free port
+    health: str = "/api/health-check"
+    base_path: str = "/api"
+    database: str | None = None  # sqlite | postgres | None (leave the project as it is)
+    health_timeout_s: float = 60.0
+    setup_timeout_s: float = 900.0
+    env: dict[str, str] = field(default_factory=dict)
+    keep: bool = False  # keep the temporary copy (for debugging); processes are stopped regardless
+
+
+@dataclass
+class Served:
+    """A started server: where it listens and what it said."""
+
+    workdir: Path
+    port: int
+    base_url: str
+    healthy: bool = False
+    health_status: int | None = None
+    exit_code: int | None = None
+    startup_ms: int = 0
+    setup_exit_code: int | None = None
+    log_path: Path | None = None
+    database: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def log_tail(self) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        data = self.log_path.read_bytes()
+        return data[-LOG_TAIL_BYTES:].decode("utf-8", errors="replace")
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "port": self.port,
+            "healthy": self.healthy,
+            "health_status": self.health_status,
+            "startup_ms": self.startup_ms,
+            "exit_code": self.exit_code,
+            "setup_exit_code": self.setup_exit_code,
+            "database": self.database,
+            "notes": self.notes,
+            "log": self.log_tail(),
+        }
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def health_status(url: str, timeout: float = 2.0) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def copy_project(project: Path, destination: Path, *, fresh_sqlite: bool) -> Path:
+    """A copy of the project (symlinks kept as links, so a link loop cannot make it endless)."""
+    if not project.is_dir():
+        raise ServerError(f"{project}: not a directory")
+    ignored = COPY_IGNORE + (SQLITE_FILES if fresh_sqlite else ())
+    return Path(
+        shutil.copytree(
+            project, destination, symlinks=True, ignore=shutil.ignore_patterns(*ignored), dirs_exist_ok=False
+        )
+    )
+
+
+def _process_tree(pid: int) -> list[Any]:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def stop_tree(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
+    """SIGTERM the process group and every descendant (also those that left the group), then SIGKILL."""
+    import psutil
+
+    tree = _process_tree(process.pid)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    for member in tree:
+        with contextlib.suppress(psutil.Error):
+            member.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=grace_s)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for member in alive:
+        with contextlib.suppress(psutil.Error):
+            member.kill()
+    psutil.wait_procs(alive, timeout=grace_s)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace_s)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM to cdverify itself unwinds like Ctrl-C, so the cleanup below always runs."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def auto_setup(workdir: Path) -> tuple[str | None, dict[str, str]]:
+    """`--setup auto`: the paper's install step, kept inside the copy (a venv for Python, npm for Node)."""
+    if (workdir / "requirements.txt").is_file():
+        venv = workdir / ".cdverify-venv"
+        path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+        pip = f"{venv}/bin/pip install --quiet --disable-pip-version-check"
+        command = f"python3 -m venv {venv} && {pip} -r requirements.txt"
+        return command, {"VIRTUAL_ENV": str(venv), "PATH": path}
+    if (workdir / "package.json").is_file():
+        install = "npm ci" if (workdir / "package-lock.json").is_file() else "npm install"
+        return f"{install} --no-audit --no-fund", {}
+    return None, {}
+
+
+def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s: float) -> int:
+    log.write(f"$ {command}\n".encode())
+    log.flush()
+    process = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        return process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        log.write(f"\n[cdverify] setup timed out after {timeout_s:.0f} s\n".encode())
+        return -1
+    finally:
+        stop_tree(process, grace_s=2.0)
+
+
+@contextlib.contextmanager
+def served(project: Path, options: ServeOptions) -> Iterator[Served]:
+    """Copy, set up and start the project; yield it (healthy or not); always stop and clean up."""
+    scratch = Path(tempfile.mkdtemp(prefix="cdverify-serve-"))
+    cluster: PostgresCluster | None = None
+    process: subprocess.Popen[bytes] | None = None
+    with _terminate_as_interrupt():
+        try:
+            workdir = copy_project(
+                project, scratch / project.resolve().name, fresh_sqlite=options.database == "sqlite"
+            )
+            port = options.port or free_port()
+            env = {**os.environ, **options.env, "PORT": str(port)}
+            state = Served(
+                workdir=workdir,
+                port=port,
+                base_url=f"http://127.0.0.1:{port}{options.base_path}",
+                log_path=scratch / "server.log",
+                database=options.database,
+            )
+            if options.database == "postgres":
+                cluster = PostgresCluster.create(free_port())
+                cluster.start()
+                cluster.create_database()
+                env.update(cluster.environment())
+            run = options.run
+            script = workdir / run.split()[0] if run.startswith("./") else None
+            if script is not None and script.is_file():
+                script.chmod(script.stat().st_mode | 0o111)  # the paper's `chmod +x run.sh`
+            with state.log_path.open("wb") as log:  # type: ignore[union-attr]
+                setup = options.setup
+                if setup == "auto":
+                    setup, extra = auto_setup(workdir)
+                    env.update(extra)
+                if setup:
+                    state.setup_exit_code = _setup(setup, workdir, env, log, options.setup_timeout_s)
+                    if state.setup_exit_code != 0:
+                        state.notes.append(f"setup exited with code {state.setup_exit_code}")
+                log.write(f"$ {run}\n".encode())
+                log.flush()
+                started = time.monotonic()
+                process = subprocess.Popen(
+                    ["bash", "-c", run],
+                    cwd=workdir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            health_url = f"http://127.0.0.1:{port}{options.health}"
+            deadline = started + options.health_timeout_s
+            while True:
+                state.health_status = health_status(health_url)
+                if state.health_status == 200:
+                    state.healthy = True
+                    break
+                if process.poll() is not None:
+                    state.exit_code = process.returncode
+                    state.notes.append(
+                        f"the server exited with code {process.returncode} before it was healthy"
+                    )
+                    break
+                if time.monotonic() > deadline:
+                    waited = f"{options.health_timeout_s:.0f} s"
+                    state.notes.append(f"not healthy after {waited} (last status: {state.health_status})")
+                    break
+                time.sleep(0.2)
+            state.startup_ms = round((time.monotonic() - started) * 1000)
+            yield state
+            if process.poll() is not None and state.exit_code is None:
+                state.exit_code = process.returncode
+        finally:
+            if process is not None:
+                stop_tree(process)
+            if cluster is not None:
+                cluster.remove()
+            if not options.keep:
+                shutil.rmtree(scratch, ignore_errors=True)
