@@ -282,9 +282,10 @@ def graph(
 
 
 def _register_contract_commands() -> None:
-    from cdverify.contract.cli import contract
+    from cdverify.contract.cli import contract, evaluate_command
 
     cli.add_command(contract)
+    cli.add_command(evaluate_command)
 
 
 _register_contract_commands()

@@ -11,16 +11,16 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from cdverify.contract.postgres import PostgresCluster, PostgresError
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -57,9 +57,6 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_TOOLS = REPO_ROOT / "tests" / "node"
 HEALTH_CHECK_TIMEOUT = 60.0
-# The paper's PostgreSQL credentials (its docker-compose: user=user, password=password).
-PG_USER = "user"
-PG_PASSWORD = "password"
 
 
 def free_port() -> int:
@@ -94,88 +91,22 @@ def newman() -> Path:
     return binary
 
 
-def _postgres_bin_dir() -> Path:
-    """The newest PostgreSQL server installed by Debian's packages."""
-    candidates = [path for path in Path("/usr/lib/postgresql").glob("*/bin") if (path / "initdb").exists()]
-    if not candidates:
-        pytest.fail(
-            "PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin: "
-            "install Debian's `postgresql` package (apt-get install postgresql)",
-            pytrace=False,
-        )
-    return max(candidates, key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else -1)
-
-
-@dataclass(frozen=True)
-class PostgresCluster:
-    """A throwaway PostgreSQL cluster in `root`, serving TCP on 127.0.0.1 and a Unix socket in `root`."""
-
-    bin_dir: Path
-    root: Path
-    port: int
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    def command(self, tool: str, *args: str) -> list[str]:
-        # initdb refuses to run as root: there, the cluster belongs to the postgres system user.
-        run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        return [*run_as, str(self.bin_dir / tool), *args]
-
-    def superuser_command(self, tool: str, *args: str) -> list[str]:
-        """A client tool connected as the superuser over the cluster's Unix socket."""
-        return self.command(tool, "-h", str(self.root), "-p", str(self.port), "-U", "postgres", *args)
-
-    def start(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
-        initdb = ["-D", str(self.data_dir), "-U", "postgres", "--encoding=UTF8", "--no-locale"]
-        run_checked(
-            self.command("initdb", *initdb, "--auth-local=trust", "--auth-host=scram-sha-256"), cwd=self.root
-        )
-        # Nothing here needs to survive a crash: durability is off for speed.
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        log = str(self.root / "server.log")
-        run_checked(
-            self.command("pg_ctl", "-D", str(self.data_dir), "-l", log, "-o", options, "-w", "start"),
-            cwd=self.root,
-        )
-        create_role = f"CREATE ROLE \"{PG_USER}\" LOGIN PASSWORD '{PG_PASSWORD}'"
-        run_checked(
-            self.superuser_command("psql", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", create_role),
-            cwd=self.root,
-        )
-
-    def stop(self) -> None:
-        """Stop the server if it runs (a no-op otherwise)."""
-        stop = self.command("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
-        subprocess.run(stop, cwd=self.root, capture_output=True, check=False)
-
-    def create_database(self, name: str) -> str:
-        """A new empty database owned by the paper's user; its SQLAlchemy/libpq URL."""
-        run_checked(self.superuser_command("createdb", "-O", PG_USER, name), cwd=self.root)
-        return f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{self.port}/{name}"
-
-
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[Callable[[], str]]:
     """A factory of fresh, empty PostgreSQL databases (`conduit_<n>`, owned by user/password); returns URLs.
 
     The cluster lives in a temporary directory for the whole session, and is stopped and removed at its end.
     """
-    bin_dir = _postgres_bin_dir()
-    cluster = PostgresCluster(bin_dir, Path(tempfile.mkdtemp(prefix="cdverify-pg-")), free_port())
+    try:
+        cluster = PostgresCluster.create(free_port())
+    except PostgresError as error:
+        pytest.fail(str(error), pytrace=False)
     try:
         cluster.start()
         numbers = itertools.count(1)
         yield lambda: cluster.create_database(f"conduit_{next(numbers)}")
     finally:
-        cluster.stop()
-        shutil.rmtree(cluster.root, ignore_errors=True)
+        cluster.remove()
 
 
 def _venv_cache_root() -> Path:
@@ -296,3 +227,44 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[Path, dict[str, str]], str]]
     yield start
     for process in processes:
         _stop_process_group(process)
+
+
+@pytest.fixture(scope="session")
+def reference_app(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Path, dict[str, str]]]:
+    """A prepared copy of a corpus reference app (dependencies installed once per session) and its env."""
+    prepared: dict[str, tuple[Path, dict[str, str]]] = {}
+
+    def get(name: str) -> tuple[Path, dict[str, str]]:
+        if name not in prepared:
+            app_dir = shutil.copytree(
+                REPO_ROOT / "corpus" / name,
+                tmp_path_factory.mktemp("apps") / name,
+                ignore=shutil.ignore_patterns("node_modules", "__pycache__", ".venv", "*.db", "*.sqlite*"),
+            )
+            prepared[name] = (app_dir, _prepare_app(app_dir))
+        return prepared[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def faulty_server() -> Iterator[str]:
+    """tests/contract/faulty_server.py on a free port, for the whole session; its root URL."""
+    from cdverify.contract.server import health_status
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "tests" / "contract" / "faulty_server.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    root = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while health_status(f"{root}/api/health-check") != 200:
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("tests/contract/faulty_server.py did not start", pytrace=False)
+        time.sleep(0.1)
+    yield root
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

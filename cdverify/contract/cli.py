@@ -73,8 +73,18 @@ def run_options(
     )
 
 
-def write_reports(result: RunResult, fmt: str, output: Path | None, junit: Path | None, **extra: Any) -> None:
-    text = dumps(to_json(result, **extra)) if fmt == "json" else render_text(result)
+def write_reports(
+    result: RunResult,
+    fmt: str,
+    output: Path | None,
+    junit: Path | None,
+    *,
+    text: str | None = None,
+    **extra: Any,
+) -> None:
+    """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
+    if text is None:
+        text = dumps(to_json(result, **extra)) if fmt == "json" else render_text(result)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -237,6 +247,20 @@ def serve_flags(func: Any) -> Any:
     return func
 
 
+# the keyword arguments serve_flags adds, which serve_options takes
+SERVE_KEYS = (
+    "run_command_line",
+    "setup",
+    "port",
+    "health",
+    "base_path",
+    "database",
+    "health_timeout",
+    "setup_timeout",
+    "keep",
+)
+
+
 def serve_options(
     *,
     run_command_line: str,
@@ -296,20 +320,61 @@ def serve_command(
     project: Path, collection: str, fmt: str, output: Path | None, junit: Path | None, **kwargs: Any
 ) -> None:
     """Start PROJECT (a temporary copy) on a fresh database, run the collection against it, stop it."""
-    serve_keys = (
-        "run_command_line",
-        "setup",
-        "port",
-        "health",
-        "base_path",
-        "database",
-        "health_timeout",
-        "setup_timeout",
-        "keep",
-    )
-    serve = serve_options(**{key: kwargs.pop(key) for key in serve_keys})
+    serve = serve_options(**{key: kwargs.pop(key) for key in SERVE_KEYS})
     result, record = serve_and_run(project, serve, collection, kwargs)
     if not record["healthy"]:
         click.echo(f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True)
     write_reports(result, fmt, output, junit, server=record)
     raise SystemExit(0 if result.ok else 1)
+
+
+@click.command("evaluate")
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-c", "--constraints", "spec", metavar="SPEC", help="e.g. flask+clean_architecture+postgres+sqlalchemy."
+)
+@click.option(
+    "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-postgres-sqlalchemy."
+)
+@serve_flags
+@collection_option
+@run_flags
+def evaluate_command(
+    project: Path,
+    spec: str | None,
+    task: str | None,
+    collection: str,
+    fmt: str,
+    output: Path | None,
+    junit: Path | None,
+    **kwargs: Any,
+) -> None:
+    """The paper's task result for PROJECT: static verifiers + contract run → A%, strict A%, success.
+
+    The server is started from a temporary copy (default: --setup auto, the paper's port for the language,
+    the constrained database, fresh). Exit 0 on success (every assertion passed, every verifier compliant).
+    """
+    from cdverify.config import ConfigError, load_config
+    from cdverify.constraints import parse_constraints
+    from cdverify.evaluate import PAPER_PORTS, TaskResult
+    from cdverify.pipeline import verify
+
+    if bool(spec) == bool(task):
+        raise ContractUsageError("give --constraints or --task (one of them)")
+    try:
+        constraints = parse_constraints(str(spec or task))
+        report = verify(project, constraints, load_config(project))
+    except ConfigError as error:
+        raise ContractUsageError("; ".join(error.problems)) from None
+    language = constraints.language or report.analysis.language
+    settings = {key: kwargs.pop(key) for key in SERVE_KEYS}
+    settings["setup"] = settings["setup"] or "auto"
+    settings["port"] = settings["port"] or PAPER_PORTS.get(language or "", None)
+    settings["database"] = settings["database"] or (
+        constraints.database if constraints.database in ("sqlite", "postgres") else "sqlite"
+    )
+    result, record = serve_and_run(project, serve_options(**settings), collection, kwargs)
+    outcome = TaskResult(report, result, record)
+    text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
+    write_reports(result, fmt, output, junit, text=text)
+    raise SystemExit(0 if outcome.success else 1)

@@ -161,10 +161,13 @@ def _scripts(node: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def _auth(raw: Any) -> Auth | None:
-    """None when absent or `inherit`; Auth("noauth") when explicitly none."""
-    if not isinstance(raw, dict) or not raw.get("type") or raw.get("type") == "inherit":
+    """None when absent (inherited); Auth("noauth") when explicitly none. An explicit `inherit` sends no
+    auth either: newman (postman-runtime) has no handler for that type, so we do as it does."""
+    if not isinstance(raw, dict) or not raw.get("type"):
         return None
     kind = str(raw["type"])
+    if kind == "inherit":
+        return Auth("noauth")
     params = raw.get(kind)
     pairs: list[tuple[str, str]] = []
     if isinstance(params, list):  # v2.1: [{"key": "token", "value": "…"}]

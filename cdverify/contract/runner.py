@@ -187,7 +187,7 @@ def _run_item(
             "code": exchange.status,
             "status": exchange.reason,
             "headers": [list(pair) for pair in exchange.response_headers],
-            "body": exchange.body.decode("utf-8", errors="replace"),
+            "body": exchange.body.decode("utf-8-sig", errors="replace"),
             "responseTime": exchange.time_ms,
             "responseSize": exchange.size,
             "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
@@ -299,15 +299,20 @@ def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, st
     elapsed = round((time.perf_counter() - started) * 1000)
     return Exchange(
         method=method,
-        url=str(response.url),
-        request_headers=tuple((k, v) for k, v in response.request.headers.items()),
+        url=url,  # as requested: scripts see the original URL after redirects, as in newman
+        request_headers=_raw_headers(response.request.headers.raw),
         status=response.status_code,
         reason=response.reason_phrase,
-        response_headers=tuple((k, v) for k, v in response.headers.multi_items()),
+        response_headers=_raw_headers(response.headers.raw),
         body=body_bytes,
         time_ms=elapsed,
         size=len(body_bytes),
     )
+
+
+def _raw_headers(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    """Header names as the server wrote them (httpx lower-cases its own view)."""
+    return tuple((key.decode("latin-1"), value.decode("latin-1")) for key, value in raw)
 
 
 def _encode_body(body: Body | None) -> tuple[bytes | None, list[tuple[str, str]]]:

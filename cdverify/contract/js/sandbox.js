@@ -328,7 +328,9 @@ var __cdverify = (function () {
                 }
             },
             reason: function () { return response.status; },
-            details: function () { return { code: response.code, name: response.status, detail: "" }; },
+            details: function () {
+                return response.code === undefined ? {} : { code: response.code, name: response.status, detail: "" };
+            },
             size: function () {
                 return { body: response.responseSize, header: response.headerSize, total: response.responseSize + response.headerSize };
             },
@@ -393,11 +395,14 @@ var __cdverify = (function () {
 
     chai.use(function (chaiLib, util) {
         var Assertion = chaiLib.Assertion;
-        function mustBeResponse(assertion) {
-            assertion.assert(isResponse(assertion._obj), "expecting a postman response object but got #{this}",
+        Assertion.addProperty("postmanResponse", function () {
+            this.assert(isResponse(this._obj), "expecting a postman response object but got #{this}",
                 "not expecting a postman response object");
+        });
+        // a fresh assertion: the caller's `not` flag must not negate this precondition
+        function mustBeResponse(assertion) {
+            return new Assertion(assertion._obj).to.be.postmanResponse;
         }
-        Assertion.addProperty("postmanResponse", function () { mustBeResponse(this); });
         Assertion.addProperty("postmanRequest", function () {
             this.assert(Boolean(this._obj) && this._obj.__cdverifyKind === "request",
                 "expecting a postman request object but got #{this}", "not expecting a postman request object");
@@ -460,9 +465,12 @@ var __cdverify = (function () {
                     "expected response to not have status reason #{act}", codeOrReason, this._obj.reason());
             }
         });
-        Assertion.addMethod("header", function (key, value) {
+        Assertion.addProperty("postmanRequestOrResponse", function () {
             this.assert(isRequestOrResponse(this._obj), "expecting a postman request or response object but got #{this}",
                 "not expecting a postman request or response object");
+        });
+        Assertion.addMethod("header", function (key, value) {
+            new Assertion(this._obj).to.be.postmanRequestOrResponse;
             var kind = this._obj.__cdverifyKind;
             var present = this._obj.headers.has(key);
             this.assert(present, "expected " + kind + " to have header with key '" + String(key) + "'",
@@ -609,6 +617,37 @@ var __cdverify = (function () {
         return undefined;
     };
 
+    // ---- base64 (Postman's atob/btoa: binary strings, one byte per character) -----------------------------
+
+    var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    function btoa(text) {
+        text = String(text);
+        var out = "";
+        for (var i = 0; i < text.length; i += 3) {
+            var a = text.charCodeAt(i) & 255, b = text.charCodeAt(i + 1) & 255, c = text.charCodeAt(i + 2) & 255;
+            var n = (a << 16) | ((i + 1 < text.length ? b : 0) << 8) | (i + 2 < text.length ? c : 0);
+            out += BASE64.charAt((n >> 18) & 63) + BASE64.charAt((n >> 12) & 63) +
+                (i + 1 < text.length ? BASE64.charAt((n >> 6) & 63) : "=") + (i + 2 < text.length ? BASE64.charAt(n & 63) : "=");
+        }
+        return out;
+    }
+    function atob(text) {
+        var clean = String(text).replace(/[^A-Za-z0-9+/]/g, "");
+        var out = "";
+        for (var i = 0; i < clean.length; i += 4) {
+            var n = 0, count = 0;
+            for (var j = 0; j < 4; j++) {
+                var index = i + j < clean.length ? BASE64.indexOf(clean.charAt(i + j)) : -1;
+                n = (n << 6) | (index === -1 ? 0 : index);
+                if (index !== -1) { count++; }
+            }
+            out += String.fromCharCode((n >> 16) & 255);
+            if (count > 2) { out += String.fromCharCode((n >> 8) & 255); }
+            if (count > 3) { out += String.fromCharCode(n & 255); }
+        }
+        return out;
+    }
+
     // ---- script execution ------------------------------------------------------------------------------
 
     function describeError(error) {
@@ -676,7 +715,8 @@ var __cdverify = (function () {
             });
         };
         var request = context.request ? requestObject(context.request) : undefined;
-        var response = isTest && context.response ? responseObject(context.response) : undefined;
+        // after a failed request newman still runs the tests, with an empty response (code undefined)
+        var response = isTest ? responseObject(context.response || {}) : undefined;
 
         var pm = {
             info: {
@@ -802,7 +842,7 @@ var __cdverify = (function () {
             id: context.request.id,
             name: context.request.name,
             description: context.request.description,
-            headers: request.headers.all().reduce(function (all, pair) { all[pair.key] = pair.value; return all; }, {}),
+            headers: request.headers.all().reduce(function (all, pair) { all[pair.key.toLowerCase()] = pair.value; return all; }, {}),
             method: context.request.method,
             url: context.request.url,
             data: context.request.legacyData || {}
@@ -819,19 +859,17 @@ var __cdverify = (function () {
             iteration: context.iteration,
             console: consoleFor(messages),
             JSON: lenientJSON,
-            atob: typeof atob === "function" ? atob : unsupported("atob"),
-            btoa: typeof btoa === "function" ? btoa : unsupported("btoa")
+            atob: atob,
+            btoa: btoa
         };
         if (isTest) {
             var headerObject = {};
-            if (response) {
-                response.headers.each(function (pair) { headerObject[pair.key] = pair.value; });
-            }
+            response.headers.each(function (pair) { headerObject[pair.key] = pair.value; });
             globalsForScript.responseHeaders = headerObject;
             globalsForScript.responseCookies = context.response ? context.response.cookies || [] : [];
-            globalsForScript.responseTime = response ? response.responseTime : NaN;
-            globalsForScript.responseCode = response ? response.details() : { code: NaN, name: "", details: "" };
-            globalsForScript.responseBody = response ? response.text() : undefined;
+            globalsForScript.responseTime = response.responseTime;
+            globalsForScript.responseCode = response.details();
+            globalsForScript.responseBody = response.text();
         }
         var timerApi = timers.api();
         Object.keys(timerApi).forEach(function (name) { globalsForScript[name] = timerApi[name]; });

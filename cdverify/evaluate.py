@@ -1,0 +1,82 @@
+"""The paper's task result: the static verifiers and the contract run, joined.
+
+A% is passed / total assertions of the contract run. Strict A% is A% when every applicable verifier is
+compliant, else 0. Success (the paper's pass@1 unit) needs every assertion passed and every applicable
+verifier compliant. A verifier is applicable when its constraint is active (status pass or fail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cdverify.contract.results import RunResult
+from cdverify.pipeline import Report
+
+EVALUATION_SCHEMA_VERSION = "1.0"
+# The ports the paper's prompt gives each runtime.
+PAPER_PORTS = {"python": 8080, "node": 3000}
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    report: Report
+    run: RunResult
+    server: dict[str, Any]
+
+    @property
+    def verifiers(self) -> dict[str, str]:
+        return {axis: verdict.status for axis, verdict in self.report.verdicts.items()}
+
+    @property
+    def compliant(self) -> bool:
+        return all(status != "fail" for status in self.verifiers.values())
+
+    @property
+    def score(self) -> float:
+        return self.run.score
+
+    @property
+    def strict_score(self) -> float:
+        return self.run.score if self.compliant else 0.0
+
+    @property
+    def success(self) -> bool:
+        return self.run.ok and self.compliant
+
+    def to_json(self) -> dict[str, Any]:
+        constraints = self.report.constraints
+        server = {key: value for key, value in self.server.items() if key != "log"}
+        return {
+            "schema_version": EVALUATION_SCHEMA_VERSION,
+            "project": str(self.report.root),
+            "constraints": constraints.active() if constraints is not None else {},
+            "verifiers": {axis: verdict.to_json() for axis, verdict in self.report.verdicts.items()},
+            "compliant": self.compliant,
+            "contract": {
+                "collection": self.run.collection,
+                "assertions": self.run.total,
+                "passed": self.run.passed,
+                "failed": self.run.failed,
+                "script_errors": sum(len(e.script_errors) for e in self.run.executions),
+                "score": round(self.run.score, 6),
+                **({"openapi_issues": self.run.schema_issue_count} if self.run.openapi else {}),
+            },
+            "server": server,
+            "score": round(self.score, 6),
+            "strict_score": round(self.strict_score, 6),
+            "success": self.success,
+        }
+
+    def to_text(self) -> str:
+        lines = [f"{self.report.root}"]
+        for axis, verdict in self.report.verdicts.items():
+            lines.append(f"  {axis:<13} {verdict.required:<20} {verdict.status.upper()}")
+        healthy = "healthy" if self.server.get("healthy") else "NOT healthy"
+        lines.append(f"  server        {self.server.get('base_url', '')} ({healthy})")
+        lines.append(
+            f"  contract      {self.run.passed}/{self.run.total} assertions passed"
+            f" — A% {100 * self.score:.1f}, strict A% {100 * self.strict_score:.1f}"
+        )
+        lines.append(f"  success       {'yes' if self.success else 'no'}")
+        return "\n".join(lines) + "\n"
