@@ -12,10 +12,43 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from cdverify.config import Config, ConfigError, load_config
-from cdverify.constraints import Constraints, parse_constraints
-from cdverify.model import Finding, Location, Severity
-from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cdverify.config import Config, ConfigError, load_config
+    from cdverify.constraints import Constraints, parse_constraints
+    from cdverify.model import Finding, Location, Severity
+    from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
+
+# Loaded on first use, so that `cdverify contract …` and `import cdverify.contract` do not pay for the
+# static pipeline (tree-sitter, the rule catalogues) they never use.
+_EXPORTS = {
+    "Config": "cdverify.config",
+    "ConfigError": "cdverify.config",
+    "load_config": "cdverify.config",
+    "Constraints": "cdverify.constraints",
+    "parse_constraints": "cdverify.constraints",
+    "Finding": "cdverify.model",
+    "Location": "cdverify.model",
+    "Severity": "cdverify.model",
+    "Report": "cdverify.pipeline",
+    "Verdict": "cdverify.pipeline",
+    "analyse": "cdverify.pipeline",
+    "inspect": "cdverify.pipeline",
+    "verify": "cdverify.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cdverify' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Config",

@@ -9,13 +9,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from cdverify import __version__
-from cdverify.config import Config, ConfigError, load_config
-from cdverify.model import Severity
+
+if TYPE_CHECKING:
+    from cdverify.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +80,7 @@ class ProjectArgs:
         return _load(self.path, self.config_file, self.preset, self.layers, self.exclude, self.require_layers)
 
 
-def _load(
+def _load(  # the static pipeline's modules load here, not for `contract` commands
     path: Path,
     config_file: Path | None,
     preset: str | None,
@@ -87,6 +88,8 @@ def _load(
     exclude: tuple[str, ...],
     require_layers: str | None,
 ) -> Config:
+    from cdverify.config import ConfigError, load_config
+
     globs: dict[str, list[str]] = {}
     for item in layers:
         name, sep, glob = item.partition("=")
@@ -111,6 +114,8 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _run(action: Callable[[], int]) -> None:
+    from cdverify.config import ConfigError
+
     try:
         code = action()
     except ConfigError as exc:
@@ -166,6 +171,7 @@ def inspect(
     min_severity: str,
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
+    from cdverify.model import Severity
     from cdverify.pipeline import inspect as run_inspect
     from cdverify.report.text import report_to_text
 
@@ -216,7 +222,9 @@ def check(
     min_severity: str,
 ) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
+    from cdverify.config import ConfigError
     from cdverify.constraints import Constraints, merge, parse_constraints
+    from cdverify.model import Severity
     from cdverify.pipeline import verify
     from cdverify.report.text import report_to_text
 

@@ -377,3 +377,33 @@ def test_ctrl_c_during_serve_stops_everything(tmp_path: Path) -> None:
     assert process.returncode != 0
     _no_leftovers(marker)
     assert list(scratch.iterdir()) == []
+
+
+def test_openapi_issues_are_reported_apart_from_the_score(faulty_server: str) -> None:
+    from cdverify.contract.openapi import OpenAPIChecker
+
+    globals_ = {"APIURL": f"{faulty_server}/api", "USERNAME": "u", "EMAIL": "u@mail.com", "PASSWORD": "p"}
+    reset_faulty_server(faulty_server)
+    plain = run_collection(
+        load_collection("realworld"), RunOptions(globals=globals_, timeout_request_ms=2000)
+    )
+    reset_faulty_server(faulty_server)
+    checked = run_collection(
+        load_collection("realworld"),
+        RunOptions(
+            globals=globals_,
+            timeout_request_ms=2000,
+            checker=OpenAPIChecker.load("realworld"),
+            openapi="realworld",
+        ),
+    )
+    assert [(a.name, a.passed) for a in checked.assertions] == [(a.name, a.passed) for a in plain.assertions]
+    issues: dict[str, Any] = {}
+    for execution in checked.executions:  # names repeat in the collection: keep the first
+        issues.setdefault(execution.name, execution.schema_issues)
+    assert ("body", "/article/favoritesCount") in {(i.kind, i.pointer) for i in issues["Create Article"]}
+    assert {i.kind for i in issues["Single Article by slug"]} & {"content-type", "unparseable-body"}
+    assert issues["Profile"] and issues["Profile"][0].kind == "undocumented-status"
+    assert issues["All Articles"] == ()  # the empty list conforms (null author bios come later)
+    assert issues["Feed"] == ()  # timed out: no response to check
+    assert to_json(checked)["openapi"] == {"spec": "realworld", "issues": checked.schema_issue_count}

@@ -9,9 +9,7 @@ block it inherits. Differences between v2.0 and v2.1 (URL strings, auth paramete
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ BUNDLED = {
     "realworld": "realworld.postman_collection.json",
 }
 SUPPORTED_SCHEMAS = ("v2.0.0", "v2.1.0")
+PACKAGE_DIR = Path(__file__).resolve().parent  # data files ship inside the package
 
 
 class CollectionError(ValueError):
@@ -78,7 +77,7 @@ class Collection:
 
 
 def bundled_path(name: str) -> Path:
-    return Path(str(resources.files("cdverify.contract") / "data" / BUNDLED[name]))
+    return PACKAGE_DIR / "data" / BUNDLED[name]
 
 
 def load_collection(source: str | Path) -> Collection:
@@ -295,7 +294,7 @@ def _flatten(
         request_auth = _auth(request.get("auth")) if isinstance(request, dict) else None
         items.append(
             Item(
-                id=str(node.get("id") or node.get("_postman_id") or uuid.uuid4()),
+                id=str(node.get("id") or node.get("_postman_id") or _new_id()),
                 name=name,
                 path=path,
                 request=_request(request),
@@ -305,3 +304,9 @@ def _flatten(
             )
         )
     return items
+
+
+def _new_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,6 +211,8 @@ def render_text(result: RunResult) -> str:
 
 def render_junit(result: RunResult) -> str:
     """One <testsuite> per request, one <testcase> per assertion (newman's JUnit reporter layout)."""
+    import xml.etree.ElementTree as ET
+
     suites = ET.Element(
         "testsuites",
         name=result.collection,

@@ -58,7 +58,7 @@ class RunOptions:
 
 
 def run_collection(collection: Collection, options: RunOptions) -> RunResult:
-    import httpx  # imported here: static verification never pays for it
+    from cdverify.contract import http  # imported here: static verification never pays for httpx
 
     started = time.time()
     clock = time.perf_counter()
@@ -70,10 +70,9 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
         }
     )
     result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
-    timeout = httpx.Timeout(options.timeout_request_ms / 1000 if options.timeout_request_ms else None)
     positions = {item.name: index for index, item in enumerate(collection.items)}
     positions.update({item.id: index for index, item in enumerate(collection.items)})
-    with httpx.Client(follow_redirects=True, timeout=timeout, verify=not options.insecure) as client:
+    with http.open_client(options.timeout_request_ms, options.insecure) as client:
         index = 0
         while 0 <= index < len(collection.items):
             item = collection.items[index]
@@ -180,6 +179,8 @@ def _run_item(
         execution = Execution(item.name, item.id, item.path, None, tuple(pre_assertions), tuple(failures))
         return execution, next_request
     headers = [(str(key), str(value)) for key, value in view["headers"]]
+    from cdverify.contract.http import cookies as http_cookies
+
     exchange = _send(item, sandbox, client, headers)
     response = None
     if exchange.status is not None:
@@ -191,7 +192,7 @@ def _run_item(
             "responseTime": exchange.time_ms,
             "responseSize": exchange.size,
             "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
-            "cookies": _cookies(client, exchange.url),
+            "cookies": http_cookies(client),
         }
     sent_view = _request_view(item, exchange.url, exchange.request_headers, _resolved_body(item, sandbox))
     test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
@@ -227,13 +228,6 @@ def _next_request(outcomes: Sequence[ScriptOutcome]) -> tuple[bool, str | None]:
     return chosen
 
 
-def _cookies(client: Any, url: str) -> list[dict[str, str]]:
-    return [
-        {"name": cookie.name, "value": cookie.value or "", "domain": cookie.domain, "path": cookie.path}
-        for cookie in client.cookies.jar
-    ]
-
-
 def _resolved_body(item: Item, sandbox: Sandbox) -> Body | None:
     body = item.request.body
     if body is None:
@@ -265,7 +259,7 @@ def _auth_headers(auth: Auth | None, sandbox: Sandbox) -> tuple[list[tuple[str, 
 
 
 def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, str]]) -> Exchange:
-    import httpx
+    from cdverify.contract import http
 
     method = item.request.method
     resolved = sandbox.resolve([item.request.url] + [text for pair in headers for text in pair])
@@ -286,33 +280,7 @@ def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, st
     names = {key.lower() for key, _ in headers}
     headers += [pair for pair in extra if pair[0].lower() not in names]
     headers += [pair for pair in DEFAULT_HEADERS if pair[0].lower() not in names]
-    started = time.perf_counter()
-    try:
-        response = client.request(method, url, headers=headers, content=content)
-        body_bytes = response.content
-    except httpx.TimeoutException:
-        return Exchange(method, url, tuple(headers), error="ESOCKETTIMEDOUT: the request timed out")
-    except httpx.ConnectError as error:
-        return Exchange(method, url, tuple(headers), error=f"ECONNREFUSED: {error}")
-    except (httpx.HTTPError, ValueError) as error:
-        return Exchange(method, url, tuple(headers), error=f"{type(error).__name__}: {error}")
-    elapsed = round((time.perf_counter() - started) * 1000)
-    return Exchange(
-        method=method,
-        url=url,  # as requested: scripts see the original URL after redirects, as in newman
-        request_headers=_raw_headers(response.request.headers.raw),
-        status=response.status_code,
-        reason=response.reason_phrase,
-        response_headers=_raw_headers(response.headers.raw),
-        body=body_bytes,
-        time_ms=elapsed,
-        size=len(body_bytes),
-    )
-
-
-def _raw_headers(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
-    """Header names as the server wrote them (httpx lower-cases its own view)."""
-    return tuple((key.decode("latin-1"), value.decode("latin-1")) for key, value in raw)
+    return http.exchange(client, method, url, headers, content)
 
 
 def _encode_body(body: Body | None) -> tuple[bytes | None, list[tuple[str, str]]]:
@@ -328,10 +296,8 @@ def _encode_body(body: Body | None) -> tuple[bytes | None, list[tuple[str, str]]
         encoded = urlencode([(f.key, f.value) for f in body.fields])
         return encoded.encode("ascii"), [("Content-Type", "application/x-www-form-urlencoded")]
     if body.mode == "formdata":
-        import httpx
+        from cdverify.contract import http
 
-        multipart = httpx.Request(
-            "POST", "http://localhost/", data={}, files=[(f.key, (None, f.value)) for f in body.fields]
-        )
-        return multipart.read(), [("Content-Type", multipart.headers["Content-Type"])]
+        content, content_type = http.multipart([(f.key, f.value) for f in body.fields])
+        return content, [("Content-Type", content_type)]
     return None, []

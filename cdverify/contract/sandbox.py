@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 SCRIPT_TIME_LIMIT_S = 10.0
@@ -48,7 +48,7 @@ class ScriptOutcome:
 
 @cache
 def _sources() -> tuple[str, str]:
-    folder = resources.files("cdverify.contract") / "js"
+    folder = Path(__file__).resolve().parent / "js"
     return (folder / "chai.js").read_text(encoding="utf-8"), (folder / "sandbox.js").read_text(
         encoding="utf-8"
     )
@@ -68,9 +68,10 @@ class Sandbox:
         self._context = quickjs.Context()
         self._context.set_memory_limit(MEMORY_LIMIT_BYTES)
         chai, sandbox = _sources()
-        # chai's browser bundle looks for a global object under one of these names
+        # chai's browser bundle looks for a global object under one of these names; sandbox.js evaluates
+        # the bundle when a script first needs chai
         self._context.eval("var global = globalThis, self = globalThis, window = globalThis;")
-        self._context.eval(chai)
+        self._context.set("__cdverifyChaiSource", chai)
         self._context.eval(sandbox)
         self._functions = {name: self._context.eval(f"__cdverify.{name}") for name in API}
         self._call("init", json.dumps(scopes))

@@ -1,5 +1,6 @@
 /*
- * cdverify's Postman script sandbox. Evaluated once per run in an embedded QuickJS context, after chai.js.
+ * cdverify's Postman script sandbox. Evaluated once per run in an embedded QuickJS context (chai.js, given
+ * as a string, is evaluated on first use).
  * It holds the run's variable scopes, resolves {{variables}}, and executes pre-request and test scripts
  * with Postman's semantics: the legacy globals (tests, responseBody, responseCode, postman, ...) and the
  * pm API (pm.test, pm.expect, pm.response, pm.globals, ...). The host (Python) talks to it through
@@ -13,7 +14,16 @@
 var __cdverify = (function () {
     "use strict";
 
-    var chai = globalThis.chai;
+    // chai (370 KB) is evaluated on first use: collections that only use the legacy `tests` never pay for it
+    var chai;
+    function loadChai() {
+        if (chai === undefined) {
+            (0, eval)(globalThis.__cdverifyChaiSource);
+            chai = globalThis.chai;
+            chai.use(postmanAssertions);
+        }
+        return chai;
+    }
     var VARIABLE = /\{\{([^{}]*?)}}/g;
     var MAX_DEPTH = 19;
     var hasOwn = Object.prototype.hasOwnProperty;
@@ -293,7 +303,7 @@ var __cdverify = (function () {
             headers: new HeaderList(request.headers),
             body: request.body ? Object.assign({ toString: function () { return request.body.raw || ""; } }, request.body) : undefined
         };
-        Object.defineProperty(out, "to", { get: function () { return chai.expect(this).to; } });
+        Object.defineProperty(out, "to", { get: function () { return loadChai().expect(this).to; } });
         Object.defineProperty(out, "__cdverifyKind", { value: "request" });
         return out;
     }
@@ -336,7 +346,7 @@ var __cdverify = (function () {
             },
             dataURI: function () { return "data:" + (this.headers.get("content-type") || "") + ";base64,"; }
         };
-        Object.defineProperty(out, "to", { get: function () { return chai.expect(this).to; } });
+        Object.defineProperty(out, "to", { get: function () { return loadChai().expect(this).to; } });
         Object.defineProperty(out, "__cdverifyKind", { value: "response" });
         return out;
     }
@@ -393,7 +403,7 @@ var __cdverify = (function () {
         }
     }
 
-    chai.use(function (chaiLib, util) {
+    function postmanAssertions(chaiLib, util) {
         var Assertion = chaiLib.Assertion;
         Assertion.addProperty("postmanResponse", function () {
             this.assert(isResponse(this._obj), "expecting a postman response object but got #{this}",
@@ -566,7 +576,7 @@ var __cdverify = (function () {
             util.flag(this, "number", total);
             util.flag(this, "object", total);
         });
-    });
+    }
 
     // ---- timers (virtual: run after the synchronous part, by due time, without waiting) ------------------
 
@@ -669,7 +679,7 @@ var __cdverify = (function () {
                         return value;
                     }
                     try {
-                        return chai.util.inspect(value);
+                        return loadChai().util.inspect(value);
                     } catch (ignored) {
                         return String(value);
                     }
@@ -734,11 +744,10 @@ var __cdverify = (function () {
             request: request,
             response: response,
             cookies: cookieList(isTest && context.response ? context.response.cookies || [] : []),
-            expect: chai.expect,
             sendRequest: unsupported("pm.sendRequest"),
             require: function (name) {
                 if (name === "chai") {
-                    return chai;
+                    return loadChai();
                 }
                 throw new Error("Cannot find package '" + name + "'");
             },
@@ -754,6 +763,7 @@ var __cdverify = (function () {
                 location: context.location || []
             }
         };
+        Object.defineProperty(pm, "expect", { enumerable: true, get: function () { return loadChai().expect; } });
         pm.test = function (name, assert) {
             var assertion = { name: String(name), async: false, skipped: false, passed: true, error: null, index: assertionIndex++ };
             if (typeof assert !== "function") {
