@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +39,21 @@ _EXPORTS = {
     "inspect": "cdverify.pipeline",
     "verify": "cdverify.pipeline",
 }
+
+
+class _Package(types.ModuleType):
+    """`cdverify.verify` is the public function, although the subpackage `cdverify/verify/` has the same
+    name: importing that subpackage sets the attribute to the module, so the function is looked up here."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "verify":
+            from cdverify.pipeline import verify
+
+            return verify
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

@@ -407,3 +407,24 @@ def test_openapi_issues_are_reported_apart_from_the_score(faulty_server: str) ->
     assert issues["All Articles"] == ()  # the empty list conforms (null author bios come later)
     assert issues["Feed"] == ()  # timed out: no response to check
     assert to_json(checked)["openapi"] == {"spec": "realworld", "issues": checked.schema_issue_count}
+
+
+def test_json_report_keys_are_the_documented_ones(realworld_on_faulty: Any) -> None:
+    """docs/contract.md#reports lists these; removing or renaming one needs a new major schema version."""
+    document = to_json(realworld_on_faulty)
+    assert set(document) == {"schema_version", "collection", "summary", "executions"}
+    assert set(document["summary"]) == {
+        "requests",
+        "failed_requests",
+        "assertions",
+        "passed",
+        "failed",
+        "skipped",
+        "score",
+        "script_errors",
+        "duration_ms",
+    }
+    execution = document["executions"][0]
+    assert set(execution) == {"name", "id", "folder", "request", "assertions", "script_errors", "console"}
+    assert set(execution["request"]) == {"method", "url", "status", "reason", "time_ms", "size", "error"}
+    assert set(execution["assertions"][0]) == {"name", "passed", "skipped", "error"}
