@@ -423,8 +423,26 @@ def test_json_report_keys_are_the_documented_ones(realworld_on_faulty: Any) -> N
         "score",
         "script_errors",
         "duration_ms",
+        "unresolved_variables",
     }
     execution = document["executions"][0]
     assert set(execution) == {"name", "id", "folder", "request", "assertions", "script_errors", "console"}
     assert set(execution["request"]) == {"method", "url", "status", "reason", "time_ms", "size", "error"}
     assert set(execution["assertions"][0]) == {"name", "passed", "skipped", "error"}
+
+
+def test_legacy_json_parse_throws_json_errors_and_unset_variables_are_reported(
+    tmp_path: Path, server: str
+) -> None:
+    path = _collection(
+        tmp_path,
+        [
+            _get("html body", "{{baseUrl}}/sandbox/html", "var data = JSON.parse(responseBody);"),
+            _get("unset variable", "{{baseUrl}}/sandbox/echo?user={{nobody}}", "tests['sent'] = true;"),
+        ],
+    )
+    result = run_collection(load_collection(path), RunOptions(globals={"baseUrl": server}))
+    assert result.executions[0].script_errors[0].error.name == "JSONError"  # as newman names it
+    assert result.unresolved == ["nobody"]
+    run = _cdverify("contract", "run", str(path), "--base-url", server)
+    assert "variables never set" in run.stderr and "nobody" in run.stderr

@@ -38,6 +38,7 @@ def base_url_globals(base_url: str | None) -> dict[str, str]:
 def run_options(
     *,
     collection: str,
+    collection_name: str = "",
     base_url: str | None,
     global_vars: tuple[str, ...],
     env_file: Path | None,
@@ -50,7 +51,7 @@ def run_options(
 ) -> RunOptions:
     """Variables as newman layers them: files first, then --base-url, then --global pairs."""
     globals_: dict[str, Any] = {}
-    if collection in BUNDLED:  # the paper's credentials, overridable with --global
+    if collection in BUNDLED or collection_name == "Conduit":  # the paper's credentials; --global overrides
         globals_.update({"USERNAME": "user", "EMAIL": "user@mail.com", "PASSWORD": "password"})
     if globals_file is not None:
         globals_.update(load_variables(globals_file))
@@ -83,6 +84,11 @@ def write_reports(
     **extra: Any,
 ) -> None:
     """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
+    if result.unresolved:
+        names = ", ".join(result.unresolved)
+        click.echo(
+            f"cdverify: warning: variables never set, sent as {{{{name}}}}: {names} (use --global)", err=True
+        )
     if text is None:
         text = dumps(to_json(result, **extra)) if fmt == "json" else render_text(result)
     if output is None:
@@ -191,6 +197,7 @@ def run_command(
         loaded = load_collection(collection)
         options = run_options(
             collection=collection,
+            collection_name=loaded.name,
             base_url=base_url,
             global_vars=global_vars,
             env_file=env_file,
@@ -303,7 +310,9 @@ def serve_and_run(
         with served(project, serve) as server:
             if serve.keep:
                 click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
-            options = run_options(collection=collection, base_url=server.base_url, **flags)
+            options = run_options(
+                collection=collection, collection_name=loaded.name, base_url=server.base_url, **flags
+            )
             result = run_collection(loaded, options)
             record = server.describe()
     except ServerError as error:

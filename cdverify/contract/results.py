@@ -63,6 +63,7 @@ class RunResult:
     duration_ms: int = 0
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
     openapi: str | None = None
+    unresolved: list[str] = field(default_factory=list)  # {{names}} still in a sent URL, header or body
 
     @property
     def assertions(self) -> list[AssertionResult]:
@@ -117,6 +118,7 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
             "score": round(result.score, 6),
             "script_errors": sum(len(e.script_errors) for e in result.executions),
             "duration_ms": result.duration_ms,
+            "unresolved_variables": result.unresolved,
         },
         "executions": [
             {

@@ -9,6 +9,7 @@ gzip decoded, cookies kept for the run, the per-request timeout), run its test s
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
 from cdverify.contract.results import Exchange, Execution, RunResult, SchemaIssueRecord, ScriptFailure
 from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
 
+UNRESOLVED = re.compile(r"\{\{([^{}]*?)}}")
 # methods whose body Postman prunes unless told otherwise (protocolProfileBehavior.disableBodyPruning)
 BODYLESS = {"GET", "HEAD", "COPY", "PURGE", "UNLOCK"}
 RAW_CONTENT_TYPES = {
@@ -90,6 +92,15 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
             else:
                 index += 1
     result.variables = sandbox.state()
+    result.unresolved = sorted(
+        {
+            name
+            for execution in result.executions
+            if execution.exchange is not None
+            for text in (execution.exchange.url, *(value for _, value in execution.exchange.request_headers))
+            for name in UNRESOLVED.findall(text)
+        }
+    )
     result.duration_ms = round((time.perf_counter() - clock) * 1000)
     return result
 

@@ -309,12 +309,19 @@ var __cdverify = (function () {
     }
 
     // Postman's lenient JSON (liquid-json): a leading byte-order mark is not an error.
+    // Its errors are JSONErrors, as in newman (the wording of the message is QuickJS's).
     var lenientJSON = {
         parse: function (text, reviver) {
             if (typeof text === "string" && text.charCodeAt(0) === 0xfeff) {
                 text = text.slice(1);
             }
-            return JSON.parse(text, reviver);
+            try {
+                return JSON.parse(text, reviver);
+            } catch (error) {
+                var wrapped = new Error(error.message);
+                wrapped.name = "JSONError";
+                throw wrapped;
+            }
         },
         stringify: JSON.stringify
     };
@@ -328,15 +335,7 @@ var __cdverify = (function () {
             responseSize: response.responseSize,
             cookies: cookieList(response.cookies || []),
             text: function () { return response.body; },
-            json: function (reviver) {
-                try {
-                    return lenientJSON.parse(response.body, reviver);
-                } catch (error) {
-                    var wrapped = new Error(error.message);
-                    wrapped.name = "JSONError";
-                    throw wrapped;
-                }
-            },
+            json: function (reviver) { return lenientJSON.parse(response.body, reviver); },
             reason: function () { return response.status; },
             details: function () {
                 return response.code === undefined ? {} : { code: response.code, name: response.status, detail: "" };
