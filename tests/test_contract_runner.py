@@ -446,3 +446,17 @@ def test_legacy_json_parse_throws_json_errors_and_unset_variables_are_reported(
     assert result.unresolved == ["nobody"]
     run = _cdverify("contract", "run", str(path), "--base-url", server)
     assert "variables never set" in run.stderr and "nobody" in run.stderr
+
+
+def test_test_scripts_see_the_body_that_was_sent(tmp_path: Path, server: str) -> None:
+    """A {{$guid}} resolves once per request: the echo and pm.request.body agree."""
+    item = _get(
+        "post",
+        "{{baseUrl}}/sandbox/echo",
+        "tests['same guid'] = JSON.parse(pm.response.json().body).id === JSON.parse(pm.request.body.raw).id;",
+    )
+    item["request"].update(method="POST", body={"mode": "raw", "raw": '{"id": "{{$guid}}"}'})
+    result = run_collection(
+        load_collection(_collection(tmp_path, [item])), RunOptions(globals={"baseUrl": server})
+    )
+    assert [(a.name, a.passed) for a in result.assertions] == [("same guid", True)]

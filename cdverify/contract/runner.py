@@ -144,11 +144,16 @@ def _request_view(
         "method": item.request.method,
         "url": url,
         "headers": [list(pair) for pair in headers],
-        "body": None
-        if body is None
-        else {"mode": body.mode, "raw": body.raw, body.mode: [[f.key, f.value] for f in body.fields]},
+        "body": None if body is None else _body_view(body),
         "legacyData": legacy_data,
     }
+
+
+def _body_view(body: Body) -> dict[str, Any]:
+    """pm.request.body: {mode, raw} or {mode, urlencoded|formdata: [[key, value], ...]}."""
+    if body.mode in {"urlencoded", "formdata"}:
+        return {"mode": body.mode, body.mode: [[f.key, f.value] for f in body.fields]}
+    return {"mode": body.mode, "raw": body.raw}
 
 
 def _run_scripts(
@@ -192,7 +197,7 @@ def _run_item(
     headers = [(str(key), str(value)) for key, value in view["headers"]]
     from cdverify.contract.http import cookies as http_cookies
 
-    exchange = _send(item, sandbox, client, headers)
+    exchange, sent_body = _send(item, sandbox, client, headers)
     response = None
     if exchange.status is not None:
         response = {
@@ -205,7 +210,7 @@ def _run_item(
             "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
             "cookies": http_cookies(client),
         }
-    sent_view = _request_view(item, exchange.url, exchange.request_headers, _resolved_body(item, sandbox))
+    sent_view = _request_view(item, exchange.url, exchange.request_headers, sent_body)
     test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
         item.tests, "test", item, sandbox, _script_context(item, "test", "", index, sent_view, response)
     )
@@ -269,10 +274,15 @@ def _auth_headers(auth: Auth | None, sandbox: Sandbox) -> tuple[list[tuple[str, 
     raise ValueError(f"auth type {auth.type!r} is not supported (bearer, basic, apikey and noauth are)")
 
 
-def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, str]]) -> Exchange:
+def _send(
+    item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, str]]
+) -> tuple[Exchange, Body | None]:
+    """Resolve and send the request; the exchange, and the body as resolved (once: {{$guid}} differs
+    on every resolution, and the test scripts must see what was sent)."""
     from cdverify.contract import http
 
     method = item.request.method
+    resolved_body = _resolved_body(item, sandbox)
     resolved = sandbox.resolve([item.request.url] + [text for pair in headers for text in pair])
     url = resolved[0]
     headers = [(resolved[1 + 2 * i], resolved[2 + 2 * i]) for i in range(len(headers))]
@@ -281,17 +291,16 @@ def _send(item: Item, sandbox: Sandbox, client: Any, headers: list[tuple[str, st
     try:
         auth_headers, auth_query = _auth_headers(item.auth, sandbox)
     except ValueError as error:
-        return Exchange(method, url, tuple(headers), error=str(error))
+        return Exchange(method, url, tuple(headers), error=str(error)), resolved_body
     if auth_query:
         url += ("&" if "?" in url else "?") + urlencode(auth_query)
     names = {key.lower() for key, _ in headers}
     headers += [pair for pair in auth_headers if pair[0].lower() not in names]
-    body = None if method in BODYLESS else _resolved_body(item, sandbox)
-    content, extra = _encode_body(body)
+    content, extra = _encode_body(None if method in BODYLESS else resolved_body)
     names = {key.lower() for key, _ in headers}
     headers += [pair for pair in extra if pair[0].lower() not in names]
     headers += [pair for pair in DEFAULT_HEADERS if pair[0].lower() not in names]
-    return http.exchange(client, method, url, headers, content)
+    return http.exchange(client, method, url, headers, content), resolved_body
 
 
 def _encode_body(body: Body | None) -> tuple[bytes | None, list[tuple[str, str]]]:
