@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import itertools
@@ -8,12 +7,9 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +17,7 @@ from typing import Any
 import pytest
 
 from cdverify.contract.postgres import PostgresCluster, PostgresError
+from cdverify.contract.server import free_port, health_status, stop_tree
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -57,13 +54,6 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_TOOLS = REPO_ROOT / "tests" / "node"
 HEALTH_CHECK_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def run_checked(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -165,27 +155,6 @@ def prepare_app() -> Callable[[Path], dict[str, str]]:
     return _prepare_app
 
 
-def _health_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's whole process group, then SIGKILL whatever is left a few seconds later."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-
-
 @pytest.fixture
 def start_app(tmp_path: Path) -> Iterator[Callable[[Path, dict[str, str]], str]]:
     """Start `./run.sh` of a prepared app on a free port, wait until it is healthy; return its base URL (…/api).
@@ -210,7 +179,7 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[Path, dict[str, str]], str]]
         processes.append(process)
         base_url = f"http://127.0.0.1:{port}/api"
         deadline = time.monotonic() + HEALTH_CHECK_TIMEOUT
-        while (status := _health_status(f"{base_url}/health-check")) != 200:
+        while (status := health_status(f"{base_url}/health-check")) != 200:
             if process.poll() is not None or time.monotonic() > deadline:
                 reason = (
                     f"exited with code {process.returncode}"
@@ -226,7 +195,7 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[Path, dict[str, str]], str]]
 
     yield start
     for process in processes:
-        _stop_process_group(process)
+        stop_tree(process)
 
 
 @pytest.fixture(scope="session")
@@ -250,8 +219,6 @@ def reference_app(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], t
 @pytest.fixture(scope="session")
 def faulty_server() -> Iterator[str]:
     """tests/contract/faulty_server.py on a free port, for the whole session; its root URL."""
-    from cdverify.contract.server import health_status
-
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(REPO_ROOT / "tests" / "contract" / "faulty_server.py"), "--port", str(port)],

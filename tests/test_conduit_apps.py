@@ -4,15 +4,14 @@ every assertion of the upstream RealWorld Postman collection, run by newman as t
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from parity import run_newman
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLLECTION = REPO_ROOT / "tests" / "data" / "realworld" / "Conduit.postman_collection.json"
@@ -52,30 +51,14 @@ def test_app_passes_the_realworld_collection(
     base_url = start_app(app_dir, env)
 
     username = f"u{uuid.uuid4().hex[:12]}"
-    report_path = tmp_path / "newman.json"
     # The globals and options of the paper's harness and of upstream's run-api-tests.sh.
-    run = subprocess.run(
-        [
-            str(newman),
-            "run",
-            str(COLLECTION),
-            "--timeout-request",
-            "10000",
-            *("--global-var", f"APIURL={base_url}"),
-            *("--global-var", f"USERNAME={username}"),
-            *("--global-var", f"EMAIL={username}@mail.com"),
-            *("--global-var", "PASSWORD=password"),
-            *("--reporters", "cli,json", "--reporter-json-export", str(report_path)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert report_path.exists(), (
-        f"newman wrote no report (exit code {run.returncode}):\n{run.stdout}\n{run.stderr}"
-    )
-    report = json.loads(report_path.read_text())
+    globals_ = {
+        "APIURL": base_url,
+        "USERNAME": username,
+        "EMAIL": f"{username}@mail.com",
+        "PASSWORD": "password",
+    }
+    report = run_newman(newman, COLLECTION, globals_, tmp_path / "newman.json", "--timeout-request", "10000")
     stats = report["run"]["stats"]["assertions"]
     failures = _failures(report)
 
