@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdverify.contract.sandbox import AssertionResult, ScriptError
+
+if TYPE_CHECKING:  # the OpenAPI checker is loaded only for --openapi
+    from cdverify.contract.openapi import SchemaIssue
 
 CONTRACT_SCHEMA_VERSION = "1.0"
 
@@ -34,14 +37,6 @@ class ScriptFailure:
 
 
 @dataclass(frozen=True)
-class SchemaIssueRecord:
-    kind: str
-    message: str
-    operation: str | None
-    pointer: str = ""
-
-
-@dataclass(frozen=True)
 class Execution:
     """One item of the collection, as run."""
 
@@ -52,7 +47,7 @@ class Execution:
     assertions: tuple[AssertionResult, ...] = ()
     script_errors: tuple[ScriptFailure, ...] = ()
     console: tuple[tuple[str, str], ...] = ()
-    schema_issues: tuple[SchemaIssueRecord, ...] = ()
+    schema_issues: tuple[SchemaIssue, ...] = ()
 
 
 @dataclass

@@ -13,13 +13,16 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 from cdverify import __version__
 from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
-from cdverify.contract.results import Exchange, Execution, RunResult, SchemaIssueRecord, ScriptFailure
+from cdverify.contract.results import Exchange, Execution, RunResult, ScriptFailure
 from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
+
+if TYPE_CHECKING:
+    from cdverify.contract.openapi import SchemaIssue
 
 UNRESOLVED = re.compile(r"\{\{([^{}]*?)}}")
 # methods whose body Postman prunes unless told otherwise (protocolProfileBehavior.disableBodyPruning)
@@ -43,7 +46,7 @@ DEFAULT_HEADERS = (
 class ResponseChecker(Protocol):
     def check(
         self, method: str, url: str, status: int, headers: list[tuple[str, str]], body: bytes
-    ) -> Sequence[Any]: ...
+    ) -> Sequence[SchemaIssue]: ...
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
             item = collection.items[index]
             if options.delay_request_ms and result.executions:
                 time.sleep(options.delay_request_ms / 1000)
-            execution, next_request = _run_item(item, sandbox, client, options, index)
+            execution, next_request = _run_item(item, sandbox, client, options)
             result.executions.append(execution)
             if options.on_execution is not None:
                 options.on_execution(execution)
@@ -115,17 +118,16 @@ def _failed(execution: Execution) -> bool:
 
 
 def _script_context(
-    item: Item, target: str, code: str, index: int, request: dict[str, Any], response: dict[str, Any] | None
+    item: Item, target: str, request: dict[str, Any], response: dict[str, Any] | None
 ) -> dict[str, Any]:
+    """What the sandbox needs besides the script's code (added per script by _run_scripts)."""
     return {
         "target": target,
-        "code": code,
         "iteration": 0,
         "iterationCount": 1,
         "location": [*item.path, item.name],
         "request": request,
         "response": response,
-        "index": index,
     }
 
 
@@ -157,7 +159,7 @@ def _body_view(body: Body) -> dict[str, Any]:
 
 
 def _run_scripts(
-    scripts: Sequence[str], event: str, item: Item, sandbox: Sandbox, context: dict[str, Any]
+    scripts: Sequence[str], event: str, sandbox: Sandbox, context: dict[str, Any]
 ) -> tuple[list[AssertionResult], list[ScriptFailure], list[tuple[str, str]], list[ScriptOutcome]]:
     assertions: list[AssertionResult] = []
     failures: list[ScriptFailure] = []
@@ -178,17 +180,13 @@ def _run_scripts(
 
 
 def _run_item(
-    item: Item, sandbox: Sandbox, client: Any, options: RunOptions, index: int
+    item: Item, sandbox: Sandbox, client: Any, options: RunOptions
 ) -> tuple[Execution, tuple[bool, str | None]]:
     request = item.request
     headers = [(h.key, h.value) for h in request.headers if not h.disabled]
     view = _request_view(item, request.url, headers, request.body)
     pre_assertions, failures, console, outcomes = _run_scripts(
-        item.prerequest,
-        "prerequest",
-        item,
-        sandbox,
-        _script_context(item, "prerequest", "", index, view, None),
+        item.prerequest, "prerequest", sandbox, _script_context(item, "prerequest", view, None)
     )
     next_request = _next_request(outcomes)
     if any(outcome.skip_request for outcome in outcomes):
@@ -212,14 +210,13 @@ def _run_item(
         }
     sent_view = _request_view(item, exchange.url, exchange.request_headers, sent_body)
     test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
-        item.tests, "test", item, sandbox, _script_context(item, "test", "", index, sent_view, response)
+        item.tests, "test", sandbox, _script_context(item, "test", sent_view, response)
     )
     later = _next_request(test_outcomes)
-    issues: tuple[SchemaIssueRecord, ...] = ()
+    issues: tuple[SchemaIssue, ...] = ()
     if options.checker is not None and exchange.status is not None:
         issues = tuple(
-            SchemaIssueRecord(issue.kind, issue.message, issue.operation, getattr(issue, "pointer", ""))
-            for issue in options.checker.check(
+            options.checker.check(
                 exchange.method, exchange.url, exchange.status, list(exchange.response_headers), exchange.body
             )
         )
