@@ -33,7 +33,9 @@ def _code_fingerprint() -> str:
     from cdverify import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    parser_code = sorted((Path(__file__).parent / "parse").glob("*.py"))
+    package = Path(__file__).parent
+    # the parsers and the record types they pickle: a changed field or class kind never serves stale facts
+    parser_code = [*sorted((package / "parse").glob("*.py")), package / "model.py"]
     for source in [*sorted(data_dir("grammars").rglob("*.scm")), *parser_code]:
         digest.update(source.read_bytes())
     return digest.hexdigest()

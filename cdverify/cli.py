@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import click
 
@@ -153,7 +153,29 @@ _SEVERITY = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when invoked or listed (click's lazy-loading
+    pattern): `check` and `inspect` do not pay for the contract runner's modules."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "contract": ("cdverify.contract.cli", "contract"),
+        "evaluate": ("cdverify.contract.cli", "evaluate_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cdverify")
 def cli() -> None:
     """Verify that a backend project keeps its structural constraints."""
@@ -287,16 +309,6 @@ def graph(
         return 0
 
     _run(action)
-
-
-def _register_contract_commands() -> None:
-    from cdverify.contract.cli import contract, evaluate_command
-
-    cli.add_command(contract)
-    cli.add_command(evaluate_command)
-
-
-_register_contract_commands()
 
 
 def main() -> None:

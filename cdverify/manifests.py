@@ -16,7 +16,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdverify.discover import Project
 from cdverify.model import Finding, Location, Scope, make_finding
@@ -30,8 +30,7 @@ _PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
 _PRISMA_FIELD = re.compile(r"^\s*(provider|url)\s*=\s*(.+?)\s*$", re.M)
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(NamedTuple):
     """A package a manifest declares. `name` is normalised (PEP 503 for Python, as written for npm)."""
 
     name: str
@@ -42,8 +41,7 @@ class Dependency:
     spec: str = ""  # the requirement as written
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """A configuration value outside code: `.env` entries, Compose `environment`, Prisma `provider`/`url`,
     `alembic.ini` `sqlalchemy.url`, sequelize-cli and TypeORM JSON config."""
 
@@ -55,8 +53,7 @@ class Setting:
     section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """A Docker Compose service."""
 
     name: str
@@ -65,8 +62,7 @@ class Service:
     line: int
 
 
-@dataclass(frozen=True)
-class RunScript:
+class RunScript(NamedTuple):
     path: str
     text: str
     executable: bool

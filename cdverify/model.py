@@ -6,9 +6,9 @@ parallel; verifiers read these records and return `Finding`s without doing any I
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -64,8 +64,7 @@ class ImportKind(StrEnum):
         return self in (ImportKind.TYPE_ONLY, ImportKind.TYPE_CHECKING, ImportKind.REEXPORT_TYPE)
 
 
-@dataclass(frozen=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     """One import as written in a file.
 
     `specifier` is the module text (`app.models`, `./user.service`, `@nestjs/common`). Python relative
@@ -82,8 +81,7 @@ class ImportFact:
     in_function: bool = False  # imported inside a function body (lazy import)
 
 
-@dataclass(frozen=True)
-class SyntaxIssue:
+class SyntaxIssue(NamedTuple):
     line: int
     col: int
     message: str
@@ -93,8 +91,7 @@ APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installe
 HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """What an expression may evaluate to, as far as the syntax tree shows without running anything.
 
     `os.environ.get("DATABASE_URL", "sqlite:///app.db")` is `strings=("sqlite:///app.db",)` with
@@ -115,8 +112,7 @@ class Value:
         return not (self.strings or self.numbers or self.env or self.names or self.calls)
 
 
-@dataclass(frozen=True)
-class CallFact:
+class CallFact(NamedTuple):
     """A call whose callee is traced to an import (`sqlalchemy.create_engine`) or to the result of such
     a call (`flask.Flask().route`, `express().listen`). JS object-literal arguments are flattened into
     `kwargs` with dotted keys (`{dialect: "sqlite"}` → `dialect`), like Python keyword arguments."""
@@ -140,8 +136,7 @@ class CallFact:
         return None
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """A value bound to a name or key: `X = …`, `app.config["X"] = …`, a dict/object-literal entry of an
     assigned literal (`DATABASES.default.ENGINE`), a class field (`database_url: str = …`)."""
 
@@ -157,8 +152,7 @@ class Assignment:
         return self.target.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     """What parsing one source file yields. Plain data: cacheable by content hash."""
 
     path: str  # POSIX path relative to the project root
@@ -173,8 +167,7 @@ class FileFacts:
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file discovered in the project, before parsing."""
 
     path: str  # POSIX, relative to the project root
@@ -190,8 +183,7 @@ class TargetKind(StrEnum):
     UNRESOLVED = "unresolved"  # looks like the project's own module but no file matches
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """Where one import lands."""
 
     kind: TargetKind
@@ -250,15 +242,6 @@ class Finding:
         }
         out.update(self.data)
         return out
-
-
-def facts_to_dict(facts: FileFacts) -> dict[str, Any]:
-    """Plain-JSON form of a file's facts (enums become their values)."""
-    raw = asdict(facts)
-    raw["language"] = facts.language.value
-    for item in raw["imports"]:
-        item["kind"] = item["kind"].value
-    return raw
 
 
 def make_finding(

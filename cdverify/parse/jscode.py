@@ -8,8 +8,6 @@ flattened into keyword-like entries (`new Sequelize({dialect: "sqlite"})` → `d
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
@@ -460,7 +458,7 @@ class _Scanner:
                         Assignment(key, entry, row + 1, column + 1, shown, _scope(statement))
                     )
             return
-        result = replace(self.value(inner), text=shown)
+        result = self.value(inner)._replace(text=shown)
         if not result.empty:
             self.assignments.append(Assignment(target, result, row + 1, column + 1, shown, _scope(statement)))
 

@@ -8,8 +8,6 @@ catalogues can name. Values are summarised by `Value` (literals, environment rea
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tree_sitter import Node
 
 from cdverify.model import HOLE, Assignment, CallFact, Language, Value
@@ -372,7 +370,7 @@ class _Scanner:
                 if not value.empty:
                     self.assignments.append(Assignment(key, value, row + 1, column + 1, shown, _scope(node)))
             return
-        value = replace(self.value(inner), text=shown)
+        value = self.value(inner)._replace(text=shown)
         if not value.empty:
             self.assignments.append(Assignment(target, value, row + 1, column + 1, shown, _scope(node)))
 

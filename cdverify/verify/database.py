@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.manifests import Manifests, Setting
@@ -56,8 +55,7 @@ _DJANGO_DEFAULT = "django.db.backends.sqlite3"
 CONSTRAINT_ENGINE = {"postgres": "postgresql", "sqlite": "sqlite"}
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     engine: str
     kind: str  # see KIND_RANK
     scope: str  # the file's scope: application, test, migration, script, config
@@ -90,8 +88,7 @@ class Evidence:
         return out
 
 
-@dataclass(frozen=True)
-class EngineUse:
+class EngineUse(NamedTuple):
     engine: str
     status: str  # runtime | tests | migrations | scripts | declared | mentioned
     hard_wired: bool  # some run-time evidence does not depend on an environment switch
@@ -102,11 +99,10 @@ class EngineUse:
         return min(self.evidence, key=lambda e: (e.rank, e.scope != "application", e.file, e.line))
 
 
-@dataclass(frozen=True)
-class DatabaseReport:
+class DatabaseReport(NamedTuple):
     uses: dict[str, EngineUse]  # engine → how it is used
     evidence: tuple[Evidence, ...]
-    findings: tuple[Finding, ...] = field(default=())  # constraint-independent (DB003, DB005, DB006)
+    findings: tuple[Finding, ...] = ()  # constraint-independent (DB003, DB005, DB006)
 
     @property
     def runtime(self) -> list[str]:
@@ -118,8 +114,7 @@ class DatabaseReport:
 # -- catalogue ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Catalogue:
+class _Catalogue(NamedTuple):
     engines: dict[str, dict[str, Any]]
     by_scheme: dict[str, str]
     by_value: dict[str, str]
@@ -305,7 +300,7 @@ class _Collector:
                     # the same setting in several configurations (`DevConfig` / `ProdConfig`,
                     # `development:` / `production:`): which one runs is chosen at run time
                     self.evidence[before:] = [
-                        e if e.switch else replace(e, switch=CONFIGURATION_SWITCH)
+                        e if e.switch else e._replace(switch=CONFIGURATION_SWITCH)
                         for e in self.evidence[before:]
                     ]
             self.imports(path, scope, file_facts)
@@ -368,7 +363,7 @@ class _Collector:
                         item = Evidence(
                             engine, "connection", scope, path, call.line, call.text, detail, switch
                         )
-                        self.add(replace(item, inferred=True))
+                        self.add(item._replace(inferred=True))
         inferred = False
         if not found and (switch or url_values):
             # The URL is only known at run time: the engines whose drivers are declared.
@@ -383,7 +378,7 @@ class _Collector:
             item = Evidence(
                 engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
             )
-            self.add(replace(item, inferred=inferred))
+            self.add(item._replace(inferred=inferred))
             self.claimed.add((path, call.line))
 
     def rejects_postgres_scheme(self, url: str, value: Value) -> bool:

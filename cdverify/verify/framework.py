@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.model import (
@@ -35,8 +35,7 @@ CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
 
 
-@dataclass(frozen=True)
-class FrameworkEvidence:
+class FrameworkEvidence(NamedTuple):
     framework: str
     kind: str  # app | routes | import | dependency
     file: str
@@ -53,8 +52,7 @@ class FrameworkEvidence:
         }
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     framework: str
     method: str  # GET, POST, … or "*" when any
     path: str  # as registered, before prefixes
@@ -126,8 +124,7 @@ def _clean(part: str) -> str:
     return part.strip("/").removeprefix("^").removesuffix("$").removesuffix("/?").strip("/")
 
 
-@dataclass(frozen=True)
-class _Spec:
+class _Spec(NamedTuple):
     name: str
     family: str
     paper: bool
@@ -240,11 +237,11 @@ def collect(
         for call in file_facts.calls:
             traced = foreign(call.callee, path, family, instances)
             if traced is not None:
-                call = replace(call, callee=traced)  # `from app import app` / `require("./app")`
+                call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
             if call.callee.startswith(APP_PLACEHOLDER):
                 if family not in app_of:
                     continue
-                call = replace(call, callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
+                call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             base, method = _split(call.callee)
             if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
                 found, names = _ports(call)
@@ -362,13 +359,13 @@ def _resolve_prefixes(
 
     def resolve(value: Value) -> Value:
         if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
-            return replace(value, strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+            return value._replace(strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
         if value.strings or not value.names or not any(_PREFIX_NAME.search(n) for n in value.names):
             return value
         for name in value.names:
             if name in constants and constants[name][1].value.strings:
-                return replace(value, strings=constants[name][1].value.strings)
-        return replace(value, strings=(UNKNOWN_PREFIX,))
+                return value._replace(strings=constants[name][1].value.strings)
+        return value._replace(strings=(UNKNOWN_PREFIX,))
 
     kwargs = tuple((key, resolve(value) if key in keys else value) for key, value in call.kwargs)
     args = call.args
@@ -376,7 +373,7 @@ def _resolve_prefixes(
         args = (resolve(args[0]), *args[1:])
     if kwargs == call.kwargs and args == call.args:
         return call
-    return replace(call, args=args, kwargs=kwargs)
+    return call._replace(args=args, kwargs=kwargs)
 
 
 def _tie_prefixes(

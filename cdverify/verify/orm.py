@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
@@ -32,8 +32,7 @@ _OUTSIDE = {
 }
 
 
-@dataclass(frozen=True)
-class LibraryUse:
+class LibraryUse(NamedTuple):
     name: str
     kind: str  # orm | core | driver | odm
     files: tuple[str, ...]  # application files that import it
@@ -42,8 +41,7 @@ class LibraryUse:
     module: str = ""  # the module first imported (`asyncpg` for the PostgreSQL driver group)
 
 
-@dataclass(frozen=True)
-class RawSql:
+class RawSql(NamedTuple):
     file: str
     line: int
     col: int
@@ -70,8 +68,7 @@ class RawSql:
         }
 
 
-@dataclass(frozen=True)
-class OrmReport:
+class OrmReport(NamedTuple):
     libraries: dict[str, LibraryUse]
     raw_sql: tuple[RawSql, ...]  # complete statements (and dynamic SQL at a sink)
     fragments: tuple[RawSql, ...]  # SQL pieces inside a query builder
@@ -82,8 +79,7 @@ class OrmReport:
         return sorted(self.libraries, key=lambda n: (order.get(self.libraries[n].kind, 4), n))
 
 
-@dataclass(frozen=True)
-class _Sink:
+class _Sink(NamedTuple):
     name: str
     calls: frozenset[str]
     receivers: tuple[str, ...]
@@ -254,7 +250,7 @@ def collect(
         assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
         for written_call in file_facts.calls:
             traced = foreign(written_call.callee, path, file_facts.language.family, instances)
-            call = replace(written_call, callee=traced) if traced else written_call
+            call = written_call._replace(callee=traced) if traced else written_call
             sink = _sink_of(call, file_facts.language.family)
             if sink is None:
                 continue

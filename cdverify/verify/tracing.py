@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cdverify.model import APP_PLACEHOLDER, FileFacts
 
 _NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 
-@dataclass(frozen=True)
-class Instances:
+class Instances(NamedTuple):
     """(module key, exported name) → traced value; `heads` are the first components of the Python
     module keys, so that a callee naming no project module is rejected at once."""
 
