@@ -83,6 +83,38 @@ def test_typescript_import_kinds() -> None:
     ]
 
 
+def test_typescript_imports_used_only_as_types_are_type_only() -> None:
+    """TypeScript removes an import whose bindings are read only as types from the emitted JavaScript."""
+    src = (
+        "import { Request, Response as Res } from 'express';\n"  # types only: erased
+        "import * as ns from 'ns';\n"  # `ns.Thing` as a type only: erased
+        "import Koa from 'koa';\n"  # `new Koa()`: kept
+        "import { Injectable, Type } from '@nestjs/common';\n"  # decorator call: kept
+        "import { Shape } from './shape';\n"  # `{ Shape }` shorthand property: a value, kept
+        "import { Unused } from './unused';\n"  # never read: left as written
+        "import { Q } from './q';\n"  # `typeof Q` in a type alias: erased
+        "import { V } from './v';\n"  # a type and a value: kept
+        "let a: Request; let b: ns.Thing; type T = typeof Q;\n"
+        "function f(r: Res): Promise<Array<Request>> { return new Koa() as unknown as Request; }\n"
+        "@Injectable() class C implements Type { v: V = V.make(); }\n"
+        "export const o = { Shape };\n"
+    )
+    assert facts(Language.TYPESCRIPT, src) == [
+        ("express", ImportKind.TYPE_ONLY, 1),
+        ("ns", ImportKind.TYPE_ONLY, 2),
+        ("koa", ImportKind.STATIC, 3),
+        ("@nestjs/common", ImportKind.STATIC, 4),
+        ("./shape", ImportKind.STATIC, 5),
+        ("./unused", ImportKind.STATIC, 6),
+        ("./q", ImportKind.TYPE_ONLY, 7),
+        ("./v", ImportKind.STATIC, 8),
+    ]
+    # JavaScript has no types to erase: the same import stays a run-time import
+    assert facts(Language.JAVASCRIPT, "import { Request } from 'express';\nconst x = 1;\n") == [
+        ("express", ImportKind.STATIC, 1)
+    ]
+
+
 def test_javascript_commonjs_and_esm() -> None:
     src = (
         "const a = require('x');\nfunction f() { return require('lazy') }\nimport q from 'q';\nimport('y');\n"

@@ -241,6 +241,24 @@ MANIFEST_CASES: list[Any] = [
         [],
         id="TASK002-node-clean-builtins-subpaths-scopes-type-only",
     ),
+    pytest.param(
+        with_files(
+            NODE_OK,
+            src__types_dot_ts='import { Request } from "koa";\n\nexport function id(r: Request): Request {\n  return r;\n}\n',
+        ),
+        "express+task",
+        [],
+        id="TASK002-node-clean-import-used-only-as-a-type-is-erased",
+    ),
+    pytest.param(
+        with_files(
+            NODE_OK,
+            src__types_dot_ts='import { Request } from "koa";\n\nexport const isRequest = (r: unknown) => r instanceof Request;\n',
+        ),
+        "express+task",
+        [("TASK002", "src/types.ts", 1)],
+        id="TASK002-node-import-used-as-a-value-is-loaded",
+    ),
 ]
 
 

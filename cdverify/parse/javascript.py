@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
 from cdverify.model import ImportFact, ImportKind, Language
@@ -46,6 +49,112 @@ def _export_is_type_only(statement: Node) -> bool:
     return bool(specifiers) and all(_has_type_keyword(spec) for spec in specifiers)
 
 
+_NAME_BYTE = re.compile(rb"[\w$]")
+# Nodes under which a name is read as a type: TypeScript erases these (and an import used only there).
+_TYPE_CONTEXTS = frozenset(
+    {
+        "type_annotation",
+        "type_arguments",
+        "type_parameters",
+        "type_query",
+        "nested_type_identifier",
+        "type_alias_declaration",
+        "interface_declaration",
+        "implements_clause",
+        "extends_type_clause",
+        "object_type",
+        "function_type",
+        "constructor_type",
+        "ambient_declaration",
+        "type_predicate_annotation",
+        "asserts_annotation",
+        "lookup_type",
+        "index_type_query",
+    }
+)
+
+
+def _local_bindings(statement: Node) -> list[str]:
+    """The names an `import … from` statement binds in the file (default, `* as ns`, `{a, b as c}`)."""
+    clause = next((c for c in statement.children if c.type == "import_clause"), None)
+    names: list[str] = []
+    for child in clause.children if clause else ():
+        if child.type == "identifier":
+            names.append(text(child))
+        elif child.type == "namespace_import":
+            names.extend(text(c) for c in child.children if c.type == "identifier")
+        elif child.type == "named_imports":
+            for spec in child.children:
+                if spec.type == "import_specifier" and not _has_type_keyword(spec):
+                    local = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                    if local is not None:
+                        names.append(text(local))
+    return names
+
+
+def _read_as(node: Node) -> str:
+    """How the code reads a name: as a `value`, as a `type`, or not at all (its own `import`)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "import_statement":
+            return "import"
+        if parent.type in _TYPE_CONTEXTS:
+            return "type"
+        parent = parent.parent
+    return "value"
+
+
+def _spellings(source: bytes, name: bytes) -> Iterator[int]:
+    """Start offsets where `name` is spelled as a whole word (not inside a longer name)."""
+    start = source.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before = source[start - 1 : start] if start else b""
+        after = source[end : end + 1]
+        if not (_NAME_BYTE.fullmatch(before) or _NAME_BYTE.fullmatch(after)):
+            yield start
+        start = source.find(name, end)
+
+
+def _name_uses(root: Node, wanted: set[str]) -> tuple[set[str], set[str]]:
+    """Which of `wanted` the code reads as a value somewhere, and which it reads as a type. Each place
+    the name is spelled is looked up in the syntax tree: spellings in strings, comments and property
+    names are not reads."""
+    source = root.text or b""
+    uses: dict[str, set[str]] = {"value": set(), "type": set(), "import": set()}
+    for name in wanted:
+        raw = name.encode()
+        for start in _spellings(source, raw):
+            node = root.descendant_for_byte_range(start, start + len(raw))
+            if node is None or node.start_byte != start or node.end_byte != start + len(raw):
+                continue
+            if node.type == "type_identifier":
+                uses["type"].add(name)
+            elif node.type in ("identifier", "shorthand_property_identifier"):
+                read = _read_as(node)
+                uses[read].add(name)
+                if read == "value":
+                    break
+    return uses["value"], uses["type"]
+
+
+def _elided_imports(root: Node, statements: list[Node]) -> set[tuple[int, int]]:
+    """(line, col) of the TypeScript imports whose bindings are used as types and never as values
+    (`import { Request } from "express"` read only in `req: Request`): TypeScript removes them from the
+    JavaScript it emits, so the package is not loaded at run time. Side-effect imports, and imports
+    never used at all, stay as written."""
+    bindings = {(s.start_point[0] + 1, s.start_point[1] + 1): _local_bindings(s) for s in statements}
+    wanted = {name for names in bindings.values() for name in names}
+    if not wanted:
+        return set()
+    values, types = _name_uses(root, wanted)
+    return {
+        where
+        for where, names in bindings.items()
+        if names and not values.intersection(names) and types.intersection(names)
+    }
+
+
 def _in_function(node: Node) -> bool:
     parent = node.parent
     while parent is not None:
@@ -57,23 +166,26 @@ def _in_function(node: Node) -> bool:
 
 def node_imports(language: Language, root: Node) -> tuple[ImportFact, ...]:
     facts: list[ImportFact] = []
-    for _, captures in matches(language, "imports", root):
-        source = _string_literal(captures["source"][0])
+    static: list[Node] = []  # `import … from` statements that are not written type-only
+    for _, found in matches(language, "imports", root):
+        source = _string_literal(found["source"][0])
         if not source:
             continue
-        if "import" in captures:
-            node = captures["import"][0]
+        if "import" in found:
+            node = found["import"][0]
             kind = ImportKind.TYPE_ONLY if _import_is_type_only(node) else ImportKind.STATIC
-        elif "export" in captures:
-            node = captures["export"][0]
+            if kind is ImportKind.STATIC:
+                static.append(node)
+        elif "export" in found:
+            node = found["export"][0]
             kind = ImportKind.REEXPORT_TYPE if _export_is_type_only(node) else ImportKind.REEXPORT
-        elif "require" in captures:
-            node = captures["require"][0]
+        elif "require" in found:
+            node = found["require"][0]
             if node.type == "import_require_clause" and node.parent is not None:
                 node = node.parent  # report the whole `import x = require("y")` statement
             kind = ImportKind.REQUIRE
         else:
-            node = captures["dynamic"][0]
+            node = found["dynamic"][0]
             kind = ImportKind.DYNAMIC
         row, column = node.start_point
         facts.append(
@@ -86,6 +198,12 @@ def node_imports(language: Language, root: Node) -> tuple[ImportFact, ...]:
                 in_function=_in_function(node),
             )
         )
+    if language in (Language.TYPESCRIPT, Language.TSX) and static:
+        elided = _elided_imports(root, static)
+        facts = [
+            fact._replace(kind=ImportKind.TYPE_ONLY) if (fact.line, fact.col) in elided else fact
+            for fact in facts
+        ]
     facts.sort(key=lambda f: (f.line, f.col))
     # An `import x = require()` statement matches twice (as import and as require): keep one.
     unique: dict[tuple[int, int, str], ImportFact] = {}

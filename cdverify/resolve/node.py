@@ -227,6 +227,9 @@ class NodeResolver:
             alias_missed = not alias.is_catch_all
         if cleaned.startswith("#"):
             return self._resolve_package_import(directory, cleaned, specifier)
+        aliased = self._resolve_module_alias(directory, cleaned, specifier)
+        if aliased:
+            return aliased
         if options.base_url is not None:
             found = self._resolve_path(_join(options.base_url, cleaned))
             if found:
@@ -240,6 +243,33 @@ class NodeResolver:
         if alias_missed or _looks_like_alias(cleaned):
             return _unresolved(specifier, "tsconfig-paths")
         return Resolution(TargetKind.EXTERNAL, package=name, via="external")
+
+    def _resolve_module_alias(self, directory: str, cleaned: str, specifier: str) -> Resolution | None:
+        """`_moduleAliases` of the nearest package.json that has them (the `module-alias` package):
+        `"@app": "./src/app"` sends `@app` and `@app/x` there. As module-alias does, the aliases are tried
+        in reverse sorted order and match the whole specifier or a prefix ending at a `/`."""
+        package = self._nearest_package(directory)
+        aliases: dict[str, object] = {}
+        while package is not None and not aliases:
+            declared = package.data.get("_moduleAliases")
+            if isinstance(declared, dict) and declared:
+                aliases = declared
+            elif package.dir:
+                package = self._nearest_package(posixpath.dirname(package.dir))
+            else:
+                package = None
+        if package is None:
+            return None
+        for alias in sorted(aliases, reverse=True):
+            target = aliases[alias]
+            if not (isinstance(target, str) and alias and cleaned.startswith(alias)):
+                continue
+            rest = cleaned[len(alias) :]
+            if rest and not rest.startswith("/"):
+                continue
+            found = self._resolve_path(_join(package.dir, target, rest.lstrip("/")))
+            return _internal(found, "module-alias") if found else _unresolved(specifier, "module-alias")
+        return None
 
     def _resolve_package_import(self, directory: str, cleaned: str, specifier: str) -> Resolution:
         """`#name` through the `imports` field of the importer's package. A target may name a package

@@ -529,6 +529,49 @@ def test_package_imports_to_bare_package_and_misses(tmp_path: Path) -> None:
     assert resolver.resolve("src/main.js", "#missing") == unresolved("#missing", "package-imports")
 
 
+def test_module_alias_field(tmp_path: Path) -> None:
+    """`_moduleAliases` (module-alias): whole specifier or a `/` prefix, longer names tried first, a
+    sub-package without aliases inherits its parent's, a miss under an alias is unresolved."""
+    resolver = make_project(
+        tmp_path,
+        {
+            "package.json": {
+                "dependencies": {"module-alias": "^2.2.3"},
+                "_moduleAliases": {
+                    "@": "./src",
+                    "@app": "./src/app",
+                    "@service": "src/service",
+                    "lib": "./lib",
+                },
+            },
+            "src/main.js": "",
+            "src/app/index.js": "",
+            "src/service/article.js": "",
+            "src/util.js": "",
+            "lib/x.js": "",
+            "tools/package.json": {"name": "tools"},
+            "tools/run.js": "",
+        },
+    )
+    assert resolver.resolve("src/main.js", "@app") == internal("src/app/index.js", "module-alias")
+    assert resolver.resolve("src/main.js", "@service/article") == internal(
+        "src/service/article.js", "module-alias"
+    )
+    assert resolver.resolve("src/main.js", "@/util") == internal("src/util.js", "module-alias")
+    assert resolver.resolve("tools/run.js", "lib/x") == internal("lib/x.js", "module-alias")
+    assert resolver.resolve("src/main.js", "@service/missing") == unresolved(
+        "@service/missing", "module-alias"
+    )
+    # `@apps` is not `@app` + `/…`, and `library` is not `lib/…`: both stay packages
+    assert resolver.resolve("src/main.js", "library") == external("library")
+    assert resolver.resolve("src/main.js", "@apps/x") == external("@apps/x")
+
+
+def test_no_module_aliases_leaves_bare_specifiers_alone(tmp_path: Path) -> None:
+    resolver = make_project(tmp_path, {"package.json": {"name": "x"}, "src/main.js": "", "lib/x.js": ""})
+    assert resolver.resolve("src/main.js", "lib/x") == external("lib")
+
+
 def test_package_imports_use_nearest_package_json(tmp_path: Path) -> None:
     resolver = make_project(
         tmp_path,
