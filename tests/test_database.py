@@ -1105,7 +1105,7 @@ def test_django_default_sqlite_with_postgres_constraint(make_project: MakeProjec
     report = check(make_project, DJANGO_DEFAULT, "django+postgres")
     assert report["database"]["engines"] == ["sqlite"]
     assert report["database"]["usage"] == {"postgresql": "declared", "sqlite": "runtime"}
-    assert db_findings(report) == [("DB001", "conduit/settings.py", 5), ("DB005", "requirements.txt", 2)]
+    assert db_findings(report) == [("DB001", "conduit/settings.py", 7), ("DB005", "requirements.txt", 2)]
     db001 = finding(report, "DB001")
     assert "Django's default SQLite settings" in db001["message"]
     assert db001["engines"] == ["sqlite"]
@@ -1490,7 +1490,7 @@ CORPUS_EXPECTED: dict[str, dict[str, Any]] = {
         "engines": ["sqlite"],
         "usage": {"postgresql": "declared", "sqlite": "runtime"},
         "checks": {
-            "django+postgres": [("DB001", "conduit/settings.py", 20), ("DB005", "requirements.txt", 2)],
+            "django+postgres": [("DB001", "conduit/settings.py", 22), ("DB005", "requirements.txt", 2)],
             "django+sqlite": [("DB005", "requirements.txt", 2)],
         },
     },
@@ -1556,3 +1556,34 @@ def test_corpus_sample_database_check(sample: str, constraint: str) -> None:
     assert db_findings(report) == sorted(expected)
     failing = any(rule in ("DB001", "DB002", "DB003") for rule, _, _ in expected)
     assert report["verdicts"]["database"]["status"] == ("fail" if failing else "pass")
+
+
+# -- where evidence points ------------------------------------------------------------------------------
+
+
+def test_object_entries_are_located_at_their_own_line_and_column(make_project: MakeProject) -> None:
+    """An entry of a settings dict or a config object is shown and located as written, not as the
+    statement that holds it (which may start many lines above)."""
+    files: dict[str, str | bytes] = {
+        "knexfile.js": "const configs = {\n  development: {\n    connection: { filename: ':memory:' },\n"
+        "    client: 'sqlite3',\n  },\n};\nmodule.exports = configs;\n",
+        "settings.py": 'DATABASES = {\n    "default": {\n        "NAME": "app",\n'
+        '        "ENGINE": "django.db.backends.postgresql",\n    }\n}\n',
+        "requirements.txt": "Django==5.0.6\n",
+        "package.json": '{"dependencies": {"knex": "^3.1.0"}}',
+    }
+    evidence = database(make_project, files)["evidence"]
+    located = {(e["file"], e["line"], e["col"], e["text"]) for e in evidence if e["kind"] == "config"}
+    assert located == {
+        ("knexfile.js", 4, 5, "client: 'sqlite3'"),
+        ("settings.py", 4, 9, '"ENGINE": "django.db.backends.postgresql"'),
+    }
+
+
+def test_findings_in_code_carry_the_column(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "app.py": "import sqlalchemy\n\nengine = sqlalchemy.create_engine('sqlite:///app.db')\n",
+        "requirements.txt": "SQLAlchemy==2.0.30\n",
+    }
+    db001 = finding(check(make_project, files, "postgres"), "DB001")
+    assert (db001["file"], db001["line"], db001["col"]) == ("app.py", 3, 10)

@@ -16,6 +16,7 @@ from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
     call_fact,
+    entry_assignment,
     instance_exports,
     interesting,
     merge,
@@ -246,19 +247,22 @@ class _Scanner:
                 continue
             inner = _strip(child)
             if inner.type == "object":
-                kwargs.extend(self.properties(inner, "", 1))
+                kwargs.extend((key, value) for key, value, _ in self.properties(inner, "", 1))
                 args.append(Value(text=one_line(inner, 120)))
             elif inner.type != "spread_element":
                 args.append(self.value(inner))
         return tuple(args), tuple(kwargs)
 
-    def properties(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value]]:
-        out: list[tuple[str, Value]] = []
+    def properties(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value, Node]]:
+        """Entries of an object literal by dotted key, nested objects flattened, each with its own node."""
+        out: list[tuple[str, Value, Node]] = []
         for prop in node.named_children:
             if prop.type == "shorthand_property_identifier":
                 name = text(prop)
                 qualified = self.bindings.get(name)
-                out.append((prefix + name, Value(names=(name,), calls=(qualified,) if qualified else ())))
+                out.append(
+                    (prefix + name, Value(names=(name,), calls=(qualified,) if qualified else ()), prop)
+                )
                 continue
             if prop.type != "pair":
                 continue
@@ -273,7 +277,7 @@ class _Scanner:
             if inner.type == "object" and depth < _OBJECT_DEPTH:
                 out.extend(self.properties(inner, f"{prefix}{label}.", depth + 1))
             else:
-                out.append((prefix + label, self.value(inner)))
+                out.append((prefix + label, self.value(inner), prop))
         return out
 
     # -- statements -----------------------------------------------------------------------------
@@ -452,11 +456,9 @@ class _Scanner:
             statement.parent if statement.type == "variable_declarator" and statement.parent else statement
         )
         if inner.type == "object":
-            for key, entry in self.properties(inner, target + ".", 1):
+            for key, entry, where in self.properties(inner, target + ".", 1):
                 if not entry.empty:
-                    self.assignments.append(
-                        Assignment(key, entry, row + 1, column + 1, shown, _scope(statement))
-                    )
+                    self.assignments.append(entry_assignment(key, entry, where, _scope(statement)))
             return
         result = self.value(inner)._replace(text=shown)
         if not result.empty:

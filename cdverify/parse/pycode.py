@@ -16,6 +16,7 @@ from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
     Code,
     call_fact,
+    entry_assignment,
     instance_exports,
     interesting,
     merge,
@@ -213,17 +214,18 @@ class _Scanner:
                 value = child.child_by_field_name("value")
                 if name is not None and value is not None:
                     if _strip(value).type == "dictionary":
-                        kwargs.extend(self.pairs(_strip(value), text(name) + ".", 1))
+                        kwargs.extend((k, v) for k, v, _ in self.pairs(_strip(value), text(name) + ".", 1))
                     kwargs.append((text(name), self.value(value)))
             elif child.type == "dictionary":
-                kwargs.extend(self.pairs(child, "", 1))
+                kwargs.extend((key, value) for key, value, _ in self.pairs(child, "", 1))
                 args.append(Value(text=one_line(child, 120)))
             elif child.type not in ("comment", "list_splat", "dictionary_splat"):
                 args.append(self.value(child))
         return tuple(args), tuple(kwargs)
 
-    def pairs(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value]]:
-        out: list[tuple[str, Value]] = []
+    def pairs(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value, Node]]:
+        """Entries of a dict literal by dotted key, nested dicts flattened, each with its own node."""
+        out: list[tuple[str, Value, Node]] = []
         for pair in node.named_children:
             if pair.type != "pair":
                 continue
@@ -239,7 +241,7 @@ class _Scanner:
             if inner.type == "dictionary" and depth < _DICT_DEPTH:
                 out.extend(self.pairs(inner, f"{prefix}{label}.", depth + 1))
             else:
-                out.append((prefix + label, self.value(inner)))
+                out.append((prefix + label, self.value(inner), pair))
         return out
 
     # -- statements -----------------------------------------------------------------------------
@@ -366,9 +368,9 @@ class _Scanner:
         row, column = node.start_point
         shown = one_line(node)
         if inner.type == "dictionary":
-            for key, value in self.pairs(inner, target + ".", 1):
+            for key, value, where in self.pairs(inner, target + ".", 1):
                 if not value.empty:
-                    self.assignments.append(Assignment(key, value, row + 1, column + 1, shown, _scope(node)))
+                    self.assignments.append(entry_assignment(key, value, where, _scope(node)))
             return
         value = self.value(inner)._replace(text=shown)
         if not value.empty:

@@ -53,6 +53,13 @@ def call_fact(
     )
 
 
+def entry_assignment(key: str, value: Value, entry: Node, scope: str) -> Assignment:
+    """One entry of an assigned dict / object literal, at the entry's own line and column and shown as
+    written (`"ENGINE": "django.db.backends.sqlite3"`), not as the whole assignment statement."""
+    row, column = entry.start_point
+    return Assignment(key, value, row + 1, column + 1, one_line(entry), scope)
+
+
 def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:
     """(line, value) of every `scheme://…` string literal."""
     out = []

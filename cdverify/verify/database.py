@@ -65,6 +65,11 @@ class Evidence(NamedTuple):
     detail: str = ""
     switch: str = ""  # environment variable that selects this engine or its alternative ("" = hard-wired)
     inferred: bool = False  # the URL is only known at run time; the engine is inferred from the drivers
+    col: int = 0  # 1-based column in code; 0 in manifests and config files
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
 
     @property
     def rank(self) -> int:
@@ -77,6 +82,7 @@ class Evidence(NamedTuple):
             "scope": self.scope,
             "file": self.file,
             "line": self.line,
+            "col": self.col,
             "text": self.text,
         }
         if self.detail:
@@ -283,7 +289,7 @@ class _Collector:
                 for key, value in call.kwargs:
                     # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
                     if key.lower() in self.catalogue.url_keys:
-                        self.config_key(path, scope, key, value, call.line, call.text)
+                        self.config_key(path, scope, key, value, call.line, call.text, call.col)
             keys = self.catalogue.url_keys | self.catalogue.value_keys
             settings = [
                 a
@@ -294,7 +300,13 @@ class _Collector:
             for assignment in settings:
                 before = len(self.evidence)
                 self.config_key(
-                    path, scope, assignment.key, assignment.value, assignment.line, assignment.text
+                    path,
+                    scope,
+                    assignment.key,
+                    assignment.value,
+                    assignment.line,
+                    assignment.text,
+                    assignment.col,
                 )
                 if assignment.key.lower() in repeated:
                     # the same setting in several configurations (`DevConfig` / `ProdConfig`,
@@ -326,7 +338,7 @@ class _Collector:
                     shown = f"URL {_shown(url)}" + (f", {detail}" if detail else "")
                     found.append((engine, shown + (" (in memory)" if in_memory(url) else ""), url_switch))
                 if entry.get("sqlalchemy") and self.rejects_postgres_scheme(url, value):
-                    self.postgres_scheme(path, call.line, call.text, url, detail)
+                    self.postgres_scheme(path, call.line, call.text, url, detail, call.col)
         for key in entry.get("dialect", []):
             dialect = call.kwarg(key)
             if dialect is None:
@@ -361,7 +373,15 @@ class _Collector:
                     if engine not in resolved and engine != "sqlite":
                         detail = f"URL from ${switch}; engine inferred from the declared driver"
                         item = Evidence(
-                            engine, "connection", scope, path, call.line, call.text, detail, switch
+                            engine,
+                            "connection",
+                            scope,
+                            path,
+                            call.line,
+                            call.text,
+                            detail,
+                            switch,
+                            col=call.col,
                         )
                         self.add(item._replace(inferred=True))
         inferred = False
@@ -376,7 +396,15 @@ class _Collector:
             found = [(engine, detail, "") for engine, detail, _ in found]
         for engine, detail, item_switch in found:
             item = Evidence(
-                engine, "connection", scope, path, call.line, call.text, detail, item_switch or switch
+                engine,
+                "connection",
+                scope,
+                path,
+                call.line,
+                call.text,
+                detail,
+                item_switch or switch,
+                col=call.col,
             )
             self.add(item._replace(inferred=inferred))
             self.claimed.add((path, call.line))
@@ -396,11 +424,11 @@ class _Collector:
                         return True
         return False
 
-    def postgres_scheme(self, path: str, line: int, text: str, url: str, detail: str) -> None:
+    def postgres_scheme(self, path: str, line: int, text: str, url: str, detail: str, col: int = 0) -> None:
         self.findings.append(
             make_finding(
                 "DB003",
-                Location(path, line),
+                Location(path, line, col),
                 "SQLAlchemy rejects the URL scheme postgres:// at run time (NoSuchModuleError); "
                 + f"this URL reaches it: {_shown(url)}"
                 + (f" ({detail})" if detail else ""),
@@ -423,7 +451,9 @@ class _Collector:
                 declared.add(engine)
         return [engine for engine in engines if engine in declared]
 
-    def config_key(self, path: str, scope: str, key: str, value: Value, line: int, text: str) -> None:
+    def config_key(
+        self, path: str, scope: str, key: str, value: Value, line: int, text: str, col: int = 0
+    ) -> None:
         lowered = key.lower()
         switch = self.env_switch(path, value)
         if not switch and key.islower() and key.upper() in self.env:
@@ -438,10 +468,11 @@ class _Collector:
                 shown = f"{key} = {_shown(url)}" + (f", {detail}" if detail else "")
                 if in_memory(url):
                     shown += " (in memory)"
-                self.add(Evidence(engine, "config", scope, path, line, text, shown, url_switch or switch))
+                switched = url_switch or switch
+                self.add(Evidence(engine, "config", scope, path, line, text, shown, switched, col=col))
                 self.claimed.add((path, line))
                 if lowered in self.catalogue.sqlalchemy_keys and self.rejects_postgres_scheme(url, value):
-                    self.postgres_scheme(path, line, text, url, detail)
+                    self.postgres_scheme(path, line, text, url, detail, col)
         else:
             for literal in value.strings:
                 engine = engine_of_value(literal)
@@ -450,7 +481,7 @@ class _Collector:
                 detail = f"{key} = {literal!r}"
                 if literal == _DJANGO_DEFAULT:
                     detail += " (Django's startproject default)"
-                self.add(Evidence(engine, "config", scope, path, line, text, detail, switch))
+                self.add(Evidence(engine, "config", scope, path, line, text, detail, switch, col=col))
                 self.claimed.add((path, line))
 
     def imports(self, path: str, scope: str, file_facts: FileFacts) -> None:
@@ -471,13 +502,21 @@ class _Collector:
             if module is not None:
                 self.add(
                     Evidence(
-                        dialects[module], "dialect", scope, path, fact.line, fact.text, f"imports {module}"
+                        dialects[module],
+                        "dialect",
+                        scope,
+                        path,
+                        fact.line,
+                        fact.text,
+                        f"imports {module}",
+                        col=fact.col,
                     )
                 )
                 continue
             engine = _module_engine(spec, modules, python)
             if engine is not None:
-                self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, f"imports {spec}"))
+                detail = f"imports {spec}"
+                self.add(Evidence(engine, "import", scope, path, fact.line, fact.text, detail, col=fact.col))
 
     def mention(self, path: str, scope: str, line: int, url: str, engine: str) -> None:
         if (path, line) in self.claimed or (path, url) in self.claimed_urls:
@@ -687,7 +726,7 @@ def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
                 findings.append(
                     make_finding(
                         "DB005",
-                        Location(item.file, item.line),
+                        item.location,
                         f"{_label(use.engine)} driver declared but nothing in the application connects to it"
                         + ("" if use.status == "declared" else f" (used in {use.status} only)"),
                         evidence=item.text,
@@ -699,7 +738,7 @@ def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
                 findings.append(
                     make_finding(
                         "DB006",
-                        Location(item.file, item.line),
+                        item.location,
                         f"Compose service runs {_label(use.engine)} but the application never connects to it",
                         evidence=item.text,
                         hint="remove the service, or point the application's database URL at it",
@@ -744,7 +783,7 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
             # point at what ties the application to the other engine, not at an optional branch
             wired = [e for e in other.evidence if _runtime(e) and not e.switch and not e.inferred]
             strongest = min(wired, key=lambda e: (e.rank, e.file, e.line))
-        location = Location(strongest.file, strongest.line)
+        location = strongest.location
         if other.hard_wired and use is not None and use.status == "runtime":
             findings.append(
                 make_finding(
@@ -813,14 +852,14 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
             message = (
                 f"{label} is required but the project still has Django's default SQLite settings ({detail})"
             )
-        location = Location(strongest.file, strongest.line)
+        location = strongest.location
         evidence = strongest.text
     elif use is not None:
         strongest = use.strongest
         message = (
             f"{label} is required but only appears in {use.status} ({strongest.detail or strongest.kind})"
         )
-        location = Location(strongest.file, strongest.line)
+        location = strongest.location
         evidence = strongest.text
     else:
         message = f"{label} is required but no database connection was found in the application"
