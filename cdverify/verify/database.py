@@ -372,18 +372,7 @@ class _Collector:
                     # run-time alternative by themselves
                     if engine not in resolved and engine != "sqlite":
                         detail = f"URL from ${switch}; engine inferred from the declared driver"
-                        item = Evidence(
-                            engine,
-                            "connection",
-                            scope,
-                            path,
-                            call.line,
-                            call.text,
-                            detail,
-                            switch,
-                            col=call.col,
-                        )
-                        self.add(item._replace(inferred=True))
+                        self.add(_connection(engine, scope, path, call, detail, switch, inferred=True))
         inferred = False
         if not found and (switch or url_values):
             # The URL is only known at run time: the engines whose drivers are declared.
@@ -395,18 +384,7 @@ class _Collector:
             switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
             found = [(engine, detail, "") for engine, detail, _ in found]
         for engine, detail, item_switch in found:
-            item = Evidence(
-                engine,
-                "connection",
-                scope,
-                path,
-                call.line,
-                call.text,
-                detail,
-                item_switch or switch,
-                col=call.col,
-            )
-            self.add(item._replace(inferred=inferred))
+            self.add(_connection(engine, scope, path, call, detail, item_switch or switch, inferred=inferred))
             self.claimed.add((path, call.line))
 
     def rejects_postgres_scheme(self, url: str, value: Value) -> bool:
@@ -633,6 +611,14 @@ class _Collector:
         if setting.source == "alembic" and setting.value.lower().startswith("postgres://"):
             text = f"{setting.key} = {setting.value}"
             self.postgres_scheme(setting.file, setting.line, text, setting.value, "")
+
+
+def _connection(
+    engine: str, scope: str, path: str, call: CallFact, detail: str, switch: str, *, inferred: bool
+) -> Evidence:
+    """Evidence of a connection call (`create_engine(…)`, `new Sequelize(…)`), located at the call."""
+    line, text = call.line, call.text
+    return Evidence(engine, "connection", scope, path, line, text, detail, switch, inferred, call.col)
 
 
 def _argument(call: CallFact, key: str) -> Value | None:
