@@ -7,7 +7,6 @@ manifest never stops the analysis. Nothing here executes project code.
 
 from __future__ import annotations
 
-import configparser
 import io
 import json
 import os
@@ -356,6 +355,8 @@ class _Reader:
         content = self.read(rel)
         if content is None:
             return
+        import configparser  # only projects with an alembic.ini pay for it
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(content)

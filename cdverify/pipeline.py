@@ -124,11 +124,13 @@ def _parse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[Parsed]:
 
 def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
     """Parse in `jobs` forked workers when the batch is big enough to pay for them."""
-    import multiprocessing
+    size = sum(len(data) for _, data in batch)
+    if jobs <= 1 or size < _PARALLEL_MIN_BYTES:
+        return _parse_batch(batch)
+    import multiprocessing  # loaded only for big projects: the import alone costs a small run ~10 ms
     from concurrent.futures import ProcessPoolExecutor
 
-    size = sum(len(data) for _, data in batch)
-    if jobs <= 1 or size < _PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return _parse_batch(batch)
     chunks = [batch[index::jobs] for index in range(jobs)]
     context = multiprocessing.get_context("fork")
