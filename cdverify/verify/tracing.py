@@ -100,13 +100,16 @@ def foreign(callee: str, importer: str, family: str, instances: Instances) -> st
     # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
     for dot in reversed([i for i, char in enumerate(callee) if char == "." and i > slash]):
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
+        if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
+            spec, rest = spec[:-2], ["default()", *rest]
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
         stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
         for key in (stem, stem.removesuffix("/index")):
-            named = names.get((key, rest[0].removesuffix("()")))
-            if named is not None and not rest[0].endswith("()"):
+            # `makeRouter()`: what an exported factory returns (its `name()` entry)
+            named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))
+            if named is not None:
                 return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
             default = names.get((key, "default"))
-            if default is not None:
+            if default is not None and rest[0] != "default()":
                 return default + "." + ".".join(rest)
     return None
