@@ -182,9 +182,9 @@ class _Scanner:
         shown = ""  # filled in only where the text is shown (assignments)
         if kind in ("string", "template_string"):
             literal = string_value(node)
-            first = node.named_children[0] if node.named_children else None
-            if first is not None and first.type == "template_substitution" and literal.startswith(HOLE):
-                inner = first.named_children[0] if first.named_children else None
+            opening = node.named_children[0] if node.named_children else None
+            if opening is not None and opening.type == "template_substitution" and literal.startswith(HOLE):
+                inner = opening.named_children[0] if opening.named_children else None
                 if inner is not None and _here(_strip(inner)):  # `${__dirname}/routes`
                     return Value(strings=(literal,), text=shown, paths=(_HERE + literal[1:].lstrip("/"),))
             return Value(strings=(literal,), text=shown)
@@ -442,6 +442,8 @@ class _Scanner:
             if written in ("module.exports", "exports.default"):
                 if inner.type == "identifier":
                     out.append(("default", text(inner)))
+                elif (called := _called_function(inner)) in self.functions:  # `module.exports = build()`
+                    out.append(("default", f"{called}()"))
                 elif inner.type == "object":
                     for pair in inner.named_children:
                         key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
@@ -457,17 +459,19 @@ class _Scanner:
             value = node.child_by_field_name("value")
             if value is not None and _strip(value).type == "identifier" and _default_export(value):
                 out.append(("default", text(_strip(value))))
+            elif value is not None and (called := _called_function(_strip(value))) in self.functions:
+                out.append(("default", f"{called}()"))
             for clause in node.named_children:
                 if clause.type != "export_clause":
                     continue
                 for spec in clause.named_children:
-                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
-                    if spec.type == "export_specifier" and name is not None and alias is not None:
-                        out.append((_key(alias), _key(name)))
-        for name in self.functions:
-            variable = self.returned(name)[1]
+                    local, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spec.type == "export_specifier" and local is not None and alias is not None:
+                        out.append((_key(alias), _key(local)))
+        for function in self.functions:
+            variable = self.returned(function)[1]
             if variable:
-                out.append((f"{name}()", variable))
+                out.append((f"{function}()", variable))
         return tuple(dict.fromkeys(out))
 
     def bind_plugins(self) -> None:
@@ -528,21 +532,16 @@ class _Scanner:
                 options = (
                     _strip(arguments.named_children[0]) if arguments and arguments.named_children else None
                 )
-                for callback in (
+                for entry in (
                     options.named_children if options is not None and options.type == "object" else []
                 ):
-                    if callback.type == "pair":
-                        key, callback = (
-                            callback.child_by_field_name("key"),
-                            callback.child_by_field_name("value"),
-                        )
-                        if key is None or _key(key) != option or callback is None:
-                            continue
-                    elif callback.type == "method_definition":
-                        key = callback.child_by_field_name("name")
-                        if key is None or _key(key) != option:
-                            continue
+                    if entry.type == "pair":
+                        key, callback = entry.child_by_field_name("key"), entry.child_by_field_name("value")
+                    elif entry.type == "method_definition":
+                        key, callback = entry.child_by_field_name("name"), entry
                     else:
+                        continue
+                    if key is None or callback is None or _key(key) != option:
                         continue
                     name, _ = _first_parameter(callback)
                     if name:
@@ -707,6 +706,12 @@ def _assigned_to(call: Node) -> str:
         left = parent.child_by_field_name("left")
         return (_target(left) or "") if left is not None else ""
     return ""
+
+
+def _called_function(node: Node) -> str:
+    """`build` in `build(…)`, when a function is called by its name."""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return text(function) if function is not None and function.type == "identifier" else ""
 
 
 def _default_export(node: Node) -> bool:
