@@ -7,6 +7,8 @@ prefixes and ports, on small projects written for each case.
 - FW001 (required missing / only declared / only imported), FW002, FW003, frameworks implied by
   another (fastapi + starlette is one framework), test code out of scope;
 - routes and prefixes (blueprints, routers, mounts, base paths);
+- routers followed across modules (factory functions, renamed / default exports, nested mounts, a
+  router nothing mounts), @fastify/autoload folder prefixes, computed route paths;
 - every entry of rules/frameworks.toml (packages, apps, routers, routes, route_calls, mounts, listen,
   servers), taken from the catalogue itself;
 - the `fw-*` sample of corpus/ and the framework of the `db-*` samples.
