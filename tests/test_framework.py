@@ -1028,6 +1028,16 @@ AUTOLOADS: list[Any] = [
         id="dirNameRoutePrefix-false",
     ),
     pytest.param(
+        autoload_app(api__users="/users", options=", dirNameRoutePrefix: true, encapsulate: true"),
+        {("GET", "/users"): ["/api/users"]},
+        id="defaults-written-out",
+    ),
+    pytest.param(
+        autoload_app(api__users="/users", options=", dirNameRoutePrefix: (parent, name) => name"),
+        {("GET", "/users"): ["/api/users"]},
+        id="dirNameRoutePrefix-function-keeps-folder-names",
+    ),
+    pytest.param(
         autoload_app(users___id__index="/details", options=", routeParams: true"),
         {("GET", "/details"): ["/users/:id/details"]},
         id="routeParams",

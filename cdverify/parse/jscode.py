@@ -188,6 +188,8 @@ class _Scanner:
                 if inner is not None and _here(_strip(inner)):  # `${__dirname}/routes`
                     return Value(strings=(literal,), text=shown, paths=(_HERE + literal[1:].lstrip("/"),))
             return Value(strings=(literal,), text=shown)
+        if kind in ("true", "false"):
+            return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text
         if kind == "number":
             try:
                 return Value(numbers=(int(text(node).replace("_", ""), 0),), text=shown)

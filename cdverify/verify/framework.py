@@ -1030,12 +1030,10 @@ def _autoload_dir(importer: str, value: Value | None) -> str | None:
 
 
 def _flag(value: Value | None, default: bool) -> bool:
-    """An autoload option written `true` / `false`: its value is not recorded, so an option that is
-    written with no traced value is taken as the one that differs from the default; a function or a
-    variable keeps the default."""
-    if value is None:
+    """An autoload option written `true` / `false`; a function or a variable keeps the default."""
+    if value is None or value.text not in ("true", "false"):
         return default
-    return not default if value.empty else default
+    return value.text == "true"
 
 
 def _plugin_setting(file_facts: FileFacts, name: str) -> str | None:
