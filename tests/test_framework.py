@@ -847,6 +847,17 @@ FACTORY_MOUNTS: list[Any] = [
     ),
     pytest.param(
         {
+            "src/app.ts": 'import express from "express";\n\nimport { makeUsersRouter } from "./users.js";\n\n'
+            'const app = express();\nconst users = makeUsersRouter({});\napp.use("/api/users", users);\n\n'
+            "export default app;\n",
+            "src/users.ts": 'import { Router } from "express";\n\nexport function makeUsersRouter(deps: object) {\n'
+            '  const router = Router();\n  router.get("/:id", (req, res) => res.json({}));\n  return router;\n}\n',
+        },
+        {("GET", "/:id"): ["/api/users/:id"]},
+        id="express-typescript-factory-result-assigned-then-mounted",
+    ),
+    pytest.param(
+        {
             "src/index.ts": HONO_SERVER
             + 'import tagRoutes from "./routes/tags";\n\nconst app = new Hono();\n'
             'app.route("/api", tagRoutes);\n\nexport default app;\n',
