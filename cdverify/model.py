@@ -106,6 +106,9 @@ class Value(NamedTuple):
     calls: tuple[str, ...] = ()  # qualified callees when the value is (or contains) a call result
     rewrites: tuple[tuple[str, str], ...] = ()  # `.replace(old, new)` applied to the value
     text: str = ""  # the expression as written, shortened
+    # file-system paths a `path.join(…)` / `path.resolve(…)` builds: `./routes` is relative to the file's
+    # own folder (`__dirname`), `src/routes` to the working directory; computed parts are HOLE
+    paths: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -165,6 +168,9 @@ class FileFacts(NamedTuple):
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (name, traced bases, line)
     syntax_issues: tuple[SyntaxIssue, ...] = ()
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
+    # (exported name, the module-level variable it is): ("default", "router") for `export default router`
+    # / `module.exports = router`; ("makeRouter()", "router") for a function that returns its `router`
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -7,6 +7,8 @@ prefixes and ports, on small projects written for each case.
 - FW001 (required missing / only declared / only imported), FW002, FW003, frameworks implied by
   another (fastapi + starlette is one framework), test code out of scope;
 - routes and prefixes (blueprints, routers, mounts, base paths);
+- routers followed across modules (factory functions, renamed / default exports, nested mounts, a
+  router nothing mounts), @fastify/autoload folder prefixes, computed route paths;
 - every entry of rules/frameworks.toml (packages, apps, routers, routes, route_calls, mounts, listen,
   servers), taken from the catalogue itself;
 - the `fw-*` sample of corpus/ and the framework of the `db-*` samples.
@@ -807,6 +809,416 @@ def test_route_whose_first_argument_is_not_the_path(
     assert routes_of(data) == [route]
 
 
+# -- routes followed across modules: factories, mounts, @fastify/autoload, computed paths ------------------
+
+
+def placed(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[tuple[str, str], list[str]]:
+    """(method, path as registered) → every full path the route may be reached at."""
+    report = inspect(make_project(files), use_cache=False).analysis.frameworks
+    return {(r.method, r.path): sorted(report.full_paths(r)) for r in report.routes}
+
+
+EXPRESS_SERVER = 'const express = require("express");\n'
+HONO_SERVER = 'import { Hono } from "hono";\n'
+
+FACTORY_MOUNTS: list[Any] = [
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const { makeRouter } = require("./routes/users");\n\n'
+            'const app = express();\napp.use(express.json());\napp.use("/api", makeRouter({ db: null }));\n\n'
+            "module.exports = app;\n",
+            "src/routes/users.js": 'const { Router } = require("express");\n\nfunction makeRouter(deps) {\n'
+            '  const router = Router();\n  router.get("/users", (req, res) => res.json([]));\n  return router;\n}\n\n'
+            "module.exports = { makeRouter };\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        id="express-commonjs-named-factory-mounted-inline",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const routes = require("./routes");\n\n'
+            'const app = express();\napp.use("/api", routes({}));\n\nmodule.exports = app;\n',
+            "src/routes.js": 'const express = require("express");\n\nmodule.exports = (deps) => {\n'
+            '  const router = express.Router();\n  router.post("/users/login", (req, res) => res.json({}));\n'
+            "  return router;\n};\n",
+        },
+        {("POST", "/users/login"): ["/api/users/login"]},
+        id="express-commonjs-default-factory",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express from "express";\n\nimport { makeUsersRouter } from "./users.js";\n\n'
+            'const app = express();\nconst users = makeUsersRouter({});\napp.use("/api/users", users);\n\n'
+            "export default app;\n",
+            "src/users.ts": 'import { Router } from "express";\n\nexport function makeUsersRouter(deps: object) {\n'
+            '  const router = Router();\n  router.get("/:id", (req, res) => res.json({}));\n  return router;\n}\n',
+        },
+        {("GET", "/:id"): ["/api/users/:id"]},
+        id="express-typescript-factory-result-assigned-then-mounted",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER
+            + 'import tagRoutes from "./routes/tags";\n\nconst app = new Hono();\n'
+            'app.route("/api", tagRoutes);\n\nexport default app;\n',
+            "src/utils/create-router.ts": HONO_SERVER + 'import type { Env } from "../env";\n\n'
+            "export const createRouter = () => {\n  const router = new Hono<Env>();\n  return router;\n};\n",
+            "src/routes/tags.ts": 'import { createRouter } from "../utils/create-router";\n\nconst tags = createRouter();\n\n'
+            'tags.get("/tags", (c) => c.json({ tags: [] }));\n\nexport default tags;\n',
+        },
+        {("GET", "/tags"): ["/api/tags"]},
+        id="hono-typescript-router-from-a-factory-module",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER
+            + 'import { makeRouter } from "./routes/health.js";\n\nconst app = new Hono();\n'
+            'app.route("/api", makeRouter());\n\nexport default app;\n',
+            "src/routes/health.ts": HONO_SERVER + "\nexport function makeRouter(): Hono {\n"
+            '  const router = new Hono();\n  router.get("/health-check", (c) => c.text("ok"));\n  return router;\n}\n',
+        },
+        {("GET", "/health-check"): ["/api/health-check"]},
+        id="hono-typescript-factory-mounted-inline",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express from "express";\n\nimport api from "./api";\n\n'
+            'export const app = express();\napp.use("/api", api);\napp.get("/status", (req, res) => res.send("ok"));\n',
+            "src/api.ts": 'import { Router } from "express";\n\nimport { usersRouter } from "./users";\n\n'
+            'const api = Router();\napi.use("/users", usersRouter);\n\nexport default api;\n',
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/:id", (req, res) => res.json({}));\n\nexport { router as usersRouter };\n',
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/status"): ["/status"]},
+        id="express-typescript-nested-mounts-across-modules",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const Koa = require("koa");\nconst Router = require("@koa/router");\n'
+            'const users = require("./users");\n\nconst api = new Router();\napi.prefix("/api");\n'
+            'api.use("/users", users.routes());\n\nconst app = new Koa();\napp.use(api.routes());\n',
+            "src/users.js": 'const Router = require("@koa/router");\n\nconst router = new Router();\n'
+            'router.get("/:id", (ctx) => {\n  ctx.body = {};\n});\n\nmodule.exports = router;\n',
+        },
+        {("GET", "/:id"): ["/api/users/:id"]},
+        id="koa-router-mounted-by-routes-with-prefix-method",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), FACTORY_MOUNTS)
+def test_router_followed_across_modules(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """A router built by a factory function in another module (`app.use("/api", makeRouter(deps))`,
+    `const tags = createRouter()`), exported under another name, or mounted by a router that is itself
+    mounted, sits under every prefix on its way to the app; a route on the app stays at its own path."""
+    assert placed(make_project, files) == expected
+
+
+NEVER_MOUNTED: list[Any] = [
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER
+            + 'const health = require("./health");\nconst { makeRouter } = require("./users");\n\n'
+            'const app = express();\napp.use("/api", health);\nmakeRouter({});\n\nmodule.exports = app;\n',
+            "src/health.js": 'const router = require("express").Router();\n\n'
+            'router.get("/health-check", (req, res) => res.send("ok"));\n\nmodule.exports = router;\n',
+            "src/users.js": 'const { Router } = require("express");\n\nfunction makeRouter(deps) {\n'
+            '  const router = Router();\n  router.get("/users", (req, res) => res.json([]));\n  return router;\n}\n\n'
+            "module.exports = { makeRouter };\n",
+        },
+        id="express-javascript",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER
+            + 'import health from "./health";\nimport { makeRouter } from "./users";\n\n'
+            'const app = new Hono();\napp.route("/api", health);\nconst unused = makeRouter();\n\nexport default app;\n',
+            "src/health.ts": HONO_SERVER
+            + '\nconst health = new Hono();\nhealth.get("/health-check", (c) => c.text("ok"));\n\n'
+            "export default health;\n",
+            "src/users.ts": HONO_SERVER + "\nexport function makeRouter() {\n  const router = new Hono();\n"
+            '  router.get("/users", (c) => c.json([]));\n  return router;\n}\n',
+        },
+        id="hono-typescript",
+    ),
+]
+
+
+@pytest.mark.parametrize("files", NEVER_MOUNTED)
+def test_factory_router_never_mounted_takes_no_prefix(
+    make_project: MakeProject, files: dict[str, str]
+) -> None:
+    """A factory's router that no mount reaches is served nowhere under a prefix: its routes keep their own
+    path (TASK007 reports them), while the router that is mounted takes `/api`."""
+    assert placed(make_project, files) == {
+        ("GET", "/health-check"): ["/api/health-check"],
+        ("GET", "/users"): ["/users"],
+    }
+
+
+def test_untraced_mount_keeps_routers_anywhere(make_project: MakeProject) -> None:
+    """When a router is mounted under a prefix by something that cannot be traced (a loop over a list),
+    routers no traced mount reaches may sit under any prefix, as before: no false TASK007."""
+    files = {
+        "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+        'for (const router of [users]) {\n  app.use("/api", router);\n}\n\nmodule.exports = app;\n',
+        "src/users.js": 'const router = require("express").Router();\n\n'
+        'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+    }
+    assert placed(make_project, files) == {("GET", "/users"): ["/api/api/users", "/api/users", "/users"]}
+
+
+def test_factory_in_the_same_module_is_traced(make_project: MakeProject) -> None:
+    """`const router = makeRouter()` calling a function of the same file (declared before or after):
+    its routes are found, on the object the function returns."""
+    files = {
+        "src/routes.js": 'const express = require("express");\n\nconst router = makeRouter();\n'
+        'router.get("/api/articles", (req, res) => res.json([]));\n\n'
+        "function makeRouter() {\n  const built = express.Router();\n  return built;\n}\n\nmodule.exports = router;\n",
+        "src/app.ts": 'import { Hono } from "hono";\n\nfunction createApp() {\n  return new Hono();\n}\n\n'
+        'const app = createApp();\napp.get("/api/health-check", (c) => c.text("ok"));\n',
+    }
+    data = framework(make_project, files)
+    assert routes_of(data) == [("GET", "/api/articles"), ("GET", "/api/health-check")]
+    assert data["serving"] == ["express", "hono"]
+
+
+def test_hono_create_factory_init_app(make_project: MakeProject) -> None:
+    """hono/factory: `createFactory({ initApp(app) { app.route("/api/tags", tags) } })` builds the app
+    that `factory.createApp()` returns; the sub-apps it mounts take its prefixes."""
+    files = {
+        "src/factory.ts": 'import { createFactory } from "hono/factory";\n\nimport { tags } from "./tags";\n\n'
+        'export const factory = createFactory({\n  initApp(app) {\n    app.route("/api/tags", tags);\n  },\n});\n',
+        "src/tags.ts": HONO_SERVER
+        + '\nexport const tags = new Hono();\ntags.get("/", (c) => c.json({ tags: [] }));\n',
+        "src/index.ts": 'import { factory } from "./factory";\n\nexport default factory.createApp();\n',
+    }
+    data = framework(make_project, files)
+    assert data["serving"] == ["hono"]
+    assert data["prefixes"] == ["/api/tags"]
+    paths = placed(make_project, files)[("GET", "/")]
+    assert "/api/tags" in paths
+
+
+# @fastify/autoload: `dir` and its options, the plugin files of a folder and the prefixes they take.
+AUTOLOAD_APP_JS = (
+    'const path = require("path");\nconst fastify = require("fastify")();\nconst autoload = require("@fastify/autoload");\n\n'
+    "fastify.register(autoload, {{ dir: {folder}{options} }});\n"
+    "fastify.listen({{ port: 3000 }});\n"
+)
+PLUGIN_JS = (
+    'module.exports = async function (fastify, opts) {{\n  fastify.get("{path}", async () => ({{}}));\n}};\n'
+)
+
+
+def autoload_app(
+    folder: str = 'path.join(__dirname, "routes")', options: str = "", **plugins: str
+) -> dict[str, str]:
+    files = {"src/app.js": AUTOLOAD_APP_JS.format(folder=folder, options=options)}
+    for name, path in plugins.items():
+        files[f"src/routes/{name.replace('__', '/')}.js"] = PLUGIN_JS.format(path=path)
+    return files
+
+
+AUTOLOADS: list[Any] = [
+    pytest.param(
+        autoload_app(articles__index="/", health="/health-check", options=', options: { prefix: "/api" }'),
+        {("GET", "/"): ["/api/articles"], ("GET", "/health-check"): ["/api/health-check"]},
+        id="options-prefix-and-folder-names",
+    ),
+    pytest.param(
+        autoload_app(api__users="/users", api__nested__deep="/x"),
+        {("GET", "/users"): ["/api/users"], ("GET", "/x"): ["/api/nested/x"]},
+        id="folder-names-are-prefixes",
+    ),
+    pytest.param(
+        autoload_app(api__users="/users", options=", dirNameRoutePrefix: false"),
+        {("GET", "/users"): ["/users"]},
+        id="dirNameRoutePrefix-false",
+    ),
+    pytest.param(
+        autoload_app(api__users="/users", options=", dirNameRoutePrefix: true, encapsulate: true"),
+        {("GET", "/users"): ["/api/users"]},
+        id="defaults-written-out",
+    ),
+    pytest.param(
+        autoload_app(api__users="/users", options=", dirNameRoutePrefix: (parent, name) => name"),
+        {("GET", "/users"): ["/api/users"]},
+        id="dirNameRoutePrefix-function-keeps-folder-names",
+    ),
+    pytest.param(
+        autoload_app(users___id__index="/details", options=", routeParams: true"),
+        {("GET", "/details"): ["/users/:id/details"]},
+        id="routeParams",
+    ),
+    pytest.param(
+        autoload_app(users___id__index="/details"),
+        {("GET", "/details"): ["/users/_id/details"]},
+        id="underscore-folder-without-routeParams",
+    ),
+    pytest.param(
+        autoload_app(folder='"src/routes"', api__tags="/tags"),
+        {("GET", "/tags"): ["/api/tags"]},
+        id="dir-from-the-working-directory",
+    ),
+    pytest.param(
+        autoload_app(api__tags="/tags", options=", encapsulate: false"),
+        {("GET", "/tags"): ["/tags"]},
+        id="encapsulate-false",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), AUTOLOADS)
+def test_fastify_autoload_prefixes(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """@fastify/autoload registers each plugin file under `dir` with `options.prefix` + its folder path
+    (`routes/users/_id` → `/users/:id` with `routeParams`); `dirNameRoutePrefix: false` drops the folder
+    names; `dir` is `path.join(__dirname, …)` or a path from the working directory (the project root)."""
+    assert placed(make_project, files) == expected
+
+
+def test_fastify_autoload_typescript_esm(make_project: MakeProject) -> None:
+    """The ESM spelling: `join(dirname(fileURLToPath(import.meta.url)), "routes")`, plugins typed
+    `FastifyInstance` and exported by `export default`; `index.ts` alone is loaded from its folder, and
+    `autoPrefix` replaces the folder path."""
+    files = {
+        "src/app.ts": 'import autoload from "@fastify/autoload";\nimport Fastify from "fastify";\n'
+        'import { dirname, join } from "node:path";\nimport { fileURLToPath } from "node:url";\n\n'
+        "const app = Fastify().register(autoload, {\n"
+        '  dir: join(dirname(fileURLToPath(import.meta.url)), "routes"),\n});\n\nexport default app;\n',
+        "src/routes/api/users.ts": 'import type { FastifyInstance } from "fastify";\n\n'
+        'export default async function (app: FastifyInstance) {\n  app.get("/users", async () => []);\n}\n',
+        "src/routes/api/v2/index.ts": 'import type { FastifyInstance } from "fastify";\n\n'
+        'export default async function (app: FastifyInstance) {\n  app.get("/items", async () => []);\n}\n'
+        'export const autoPrefix = "/version-two";\n',
+        "src/routes/api/v2/helpers.ts": "export const limit = (n: number) => Math.min(n, 100);\n",
+    }
+    report = inspect(make_project(files), use_cache=False).analysis.frameworks
+    assert sorted(report.file_bases) == ["src/routes/api/users.ts", "src/routes/api/v2/index.ts"]
+    assert placed(make_project, files) == {
+        ("GET", "/users"): ["/api/users"],
+        ("GET", "/items"): ["/version-two/items"],
+    }
+
+
+def test_fastify_autoload_fastify_plugin_keeps_its_own_paths(make_project: MakeProject) -> None:
+    """A plugin wrapped in fastify-plugin is not encapsulated: Fastify ignores the prefix autoload gives
+    it, and such plugins build their paths from `opts.prefix` themselves (avanelli's Conduit app); the
+    computed part is unknown, so the route may sit under /api."""
+    files = {
+        "src/index.js": 'const path = require("path");\nconst autoLoad = require("@fastify/autoload");\n'
+        'const config = require("./config");\n\nconst server = require("fastify")();\n'
+        'server.register(autoLoad, { dir: path.join(__dirname, "routes"), options: config, dirNameRoutePrefix: false });\n',
+        "src/config.js": "const config = { prefix: process.env.API_PREFIX };\nmodule.exports = config;\n",
+        "src/routes/tags/index.js": 'const fp = require("fastify-plugin");\n\nasync function tags(server, options) {\n'
+        '  server.route({ method: "GET", path: options.prefix + "tags", handler: async () => ({ tags: [] }) });\n'
+        "}\n\nmodule.exports = fp(tags);\n",
+        "src/routes/users/index.js": "async function users(server, options) {\n"
+        '  server.route({ method: "POST", url: "/users", handler: async () => ({}) });\n}\n\nmodule.exports = users;\n',
+    }
+    paths = placed(make_project, files)
+    assert paths[("GET", "*tags")] == ["/*tags"]
+    # not wrapped: Fastify applies the prefix autoload gives (`options.prefix`, computed, + `/`)
+    assert paths[("POST", "/users")] == ["/*/users"]
+
+
+def test_plugin_not_loaded_by_autoload_keeps_any_prefix(make_project: MakeProject) -> None:
+    """A plugin outside the autoload folder, registered by hand under a prefix, is not given a folder
+    prefix; its routes may sit under any prefix, as before."""
+    files = autoload_app(api__users="/users")
+    files["src/app.js"] = files["src/app.js"].replace(
+        "fastify.listen", 'fastify.register(require("./extra"), { prefix: "/v1" });\nfastify.listen'
+    )
+    files["src/extra.js"] = PLUGIN_JS.format(path="/ping")
+    paths = placed(make_project, files)
+    assert paths[("GET", "/users")] == ["/api/users"]
+    assert "/v1/ping" in paths[("GET", "/ping")]
+    assert "/ping" in paths[("GET", "/ping")]
+
+
+COMPUTED_PATHS: list[Any] = [
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const API = "/api";\n\nconst app = express();\n'
+            'app.get(API + "/health-check", (req, res) => res.send("ok"));\n',
+        },
+        [("GET", "/api/health-check")],
+        id="constant-plus-literal",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express from "express";\n\nconst ROUTES = { HEALTH: "/api/health-check" } as const;\n\n'
+            'const app = express();\napp.get(ROUTES.HEALTH, (req, res) => res.send("ok"));\n',
+        },
+        [("GET", "/api/health-check")],
+        id="constant-object-entry",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import Fastify from "fastify";\n\nconst app = Fastify();\n'
+            "app.get(`${process.env.BASE_PATH}/health-check`, { schema: {} }, async () => ({}));\n",
+        },
+        [("GET", "*/health-check")],
+        id="template-with-a-runtime-part",
+    ),
+    pytest.param(
+        {
+            "src/plugin.js": "module.exports = async function (fastify, opts) {\n"
+            '  fastify.route({ method: ["GET", "HEAD"], url: opts.prefix + "/tags", handler: async () => [] });\n};\n',
+            "src/app.js": 'const fastify = require("fastify")();\nfastify.register(require("./plugin"));\n',
+        },
+        [("GET,HEAD", "*/tags")],
+        id="route-options-with-opts-prefix",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + "const app = express();\n"
+            "for (const [path, handler] of Object.entries(handlers)) {\n  app.get(path, handler);\n}\n",
+        },
+        [],
+        id="a-loop-variable-is-no-route",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "routes"), COMPUTED_PATHS)
+def test_computed_route_paths(
+    make_project: MakeProject, files: dict[str, str], routes: list[tuple[str, str]]
+) -> None:
+    """Paths built from application constants take their values; a part known only at run time
+    (`opts.prefix + "/tags"`, `${process.env.BASE_PATH}/…`) is `*`, which any prefix may stand for; a
+    path held by a variable with no constant value is not read as a route."""
+    assert routes_of(framework(make_project, files)) == routes
+
+
+def test_facts_of_factories_and_paths(make_project: MakeProject) -> None:
+    """The parse facts the tracing reads: a module-level function's traced return (`makeRouter()` in
+    `exports`), the variable it returns and the renamed / default exports (`aliases`), and the path a
+    `path.join(__dirname, …)` builds (Value.paths)."""
+    files = {
+        "src/routes.js": 'const path = require("path");\nconst { Router } = require("express");\n\n'
+        "function makeRouter() {\n  const router = Router();\n  return router;\n}\n"
+        "const api = makeRouter();\n"
+        'const dir = path.join(__dirname, "..", "routes");\n'
+        "module.exports = { makeRouter, users: api };\n",
+        "src/index.ts": 'import { join } from "node:path";\n\nconst dir = join(process.cwd(), "./src/routes");\n'
+        "const router = build();\nfunction build() {\n  return router;\n}\nexport default router;\n",
+    }
+    analysis = inspect(make_project(files), use_cache=False).analysis
+    routes = analysis.facts["src/routes.js"]
+    assert ("makeRouter()", "express.Router()") in routes.exports
+    assert ("api", "express.Router()") in routes.exports
+    assert set(routes.aliases) == {("makeRouter()", "router"), ("users", "api")}
+    assert [a.value.paths for a in routes.assignments if a.target == "dir"] == [("./../routes",)]
+    index = analysis.facts["src/index.ts"]
+    assert [a.value.paths for a in index.assignments if a.target == "dir"] == [("src/routes",)]
+    assert ("default", "router") in index.aliases
+
+
 # -- every entry of rules/frameworks.toml --------------------------------------------------------------------
 
 
@@ -1194,6 +1606,76 @@ def test_every_server_gives_the_port(make_project: MakeProject, server: str) -> 
     text, path = SERVER_SPELLING[server]
     report = inspect(make_project({path: text}), use_cache=False)
     assert [port for port, *_ in report.analysis.frameworks.ports] == [8080]
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("chained"))
+def test_every_chained_method(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    """A route chained on a method that returns the app / router (`app.use(mw).get(…)`) is a route of
+    that object; chained on another method, it is not."""
+    setup, _ = HOSTS[name]
+    for called, found in ((method, True), ("somethingElse", False)):
+        text = f'{setup}\nconst handler = () => [];\nhost.{called}(handler).get("/api/items", handler);\n'
+        routes = routes_of(framework(make_project, {"src/web.js": text}))
+        assert (("GET", "/api/items") in routes) is found, called
+
+
+@pytest.mark.parametrize(("family", "name", "module"), _entries("autoload"))
+def test_every_autoload_module(make_project: MakeProject, family: str, name: str, module: str) -> None:
+    """Registering the autoload plugin gives the plugin files of its `dir` their folder prefixes; another
+    plugin registered with a `dir` option does not."""
+    for plugin, prefixed in ((module, True), ("@fastify/static", False)):
+        files = autoload_app(api__users="/users")
+        files["src/app.js"] = files["src/app.js"].replace('"@fastify/autoload"', f'"{plugin}"')
+        report = inspect(make_project(files), use_cache=False).analysis.frameworks
+        assert (report.file_bases.get("src/routes/api/users.js") == {"/api"}) is prefixed, plugin
+
+
+@pytest.mark.parametrize(("family", "name", "wrapper"), _entries("plugin_wrappers"))
+def test_every_plugin_wrapper(make_project: MakeProject, family: str, name: str, wrapper: str) -> None:
+    """A plugin exported through the wrapper (`module.exports = fp(plugin)`) skips encapsulation, so the
+    prefix autoload gives it does not apply; the same plugin exported as is takes it."""
+    plugin = 'async function plugin(fastify, opts) {\n  fastify.get("/users", async () => []);\n}\n'
+    for exported, expected in (("fp(plugin)", ["/users"]), ("plugin", ["/api/users"])):
+        files = autoload_app()
+        files["src/routes/api/users.js"] = (
+            f'const fp = require("{wrapper}");\n\n{plugin}\nmodule.exports = {exported};\n'
+        )
+        assert placed(make_project, files) == {("GET", "/users"): expected}, exported
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("unwrap"))
+def test_every_unwrap_method(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    """`api.use("/api", users.routes())` mounts the `users` router itself; another method's result is not
+    a router."""
+    for called, expected in ((method, ["/api/:id"]), ("somethingElse", ["/:id"])):
+        files = {
+            "src/app.js": 'const Koa = require("koa");\nconst Router = require("@koa/router");\n'
+            f'const users = require("./users");\n\nconst api = new Router();\napi.use("/api", users.{called}());\n'
+            "const app = new Koa();\napp.use(api.routes());\n",
+            "src/users.js": 'const Router = require("@koa/router");\n\nconst router = new Router();\n'
+            'router.get("/:id", (ctx) => {\n  ctx.body = {};\n});\n\nmodule.exports = router;\n',
+        }
+        assert placed(make_project, files) == {("GET", "/:id"): expected}, called
+
+
+@pytest.mark.parametrize(
+    ("family", "name"),
+    [(f, n) for f in ("python", "node") for n, e in CATALOGUE[f].items() if e.get("plugin_mounts")],
+)
+def test_every_plugin_mount(make_project: MakeProject, family: str, name: str) -> None:
+    """A plugin registered under a prefix holds its own routes (on its parameter): the routes of the app
+    itself stay at their own path. A router mounted by a value that cannot be traced (Express) leaves
+    every router possibly under any prefix instead."""
+    fastify = (
+        'const app = require("fastify")();\n\nasync function routes(api) {\n  api.get("/users", async () => []);\n}\n\n'
+        'app.register(routes, { prefix: "/api" });\napp.get("/health-check", async () => "ok");\n'
+    )
+    assert placed(make_project, {"src/app.js": fastify})[("GET", "/health-check")] == ["/health-check"]
+    express = (
+        EXPRESS_SERVER + "const app = express();\nconst router = express.Router();\n"
+        'router.get("/health-check", (req, res) => res.send("ok"));\napp.use("/api", routes);\n'
+    )
+    assert "/api/health-check" in placed(make_project, {"src/app.js": express})[("GET", "/health-check")]
 
 
 # -- corpus samples ---------------------------------------------------------------------------------------

@@ -626,6 +626,102 @@ def test_health_check_in_a_fastify_plugin(make_project: MakeProject) -> None:
     assert task_findings(report) == []
 
 
+NODE_PACKAGE = (
+    '{"dependencies": {"fastify": "^4.27.0", "@fastify/autoload": "^5.8.0", "fastify-plugin": "^4.5.0",'
+    ' "hono": "^4.6.0", "@hono/node-server": "^1.12.0"}}'
+)
+
+ROUTES_ACROSS_MODULES: list[Any] = [
+    pytest.param(
+        {
+            "src/index.ts": 'import { serve } from "@hono/node-server";\nimport { Hono } from "hono";\n\n'
+            'import health from "./routes/health";\n\nconst app = new Hono();\n'
+            'app.get("/", (c) => c.text("Conduit"));\napp.route("/api", health);\n\n'
+            "serve({ fetch: app.fetch, port: 3000 });\n",
+            "src/utils/create-router.ts": 'import { Hono } from "hono";\n\n'
+            "export const createRouter = () => {\n  const router = new Hono();\n  return router;\n};\n",
+            "src/routes/health.ts": 'import { createRouter } from "../utils/create-router";\n\n'
+            'const health = createRouter();\nhealth.get("/health-check", (c) => c.json({ status: "ok" }));\n\n'
+            "export default health;\n",
+            "run.sh": "#!/bin/sh\nexec npx tsx src/index.ts\n",
+        },
+        "hono+task",
+        [("TASK007", "src/index.ts", 7)],
+        id="hono-router-from-a-factory-module",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import autoload from "@fastify/autoload";\nimport Fastify from "fastify";\n'
+            'import { dirname, join } from "node:path";\nimport { fileURLToPath } from "node:url";\n\n'
+            "const app = Fastify().register(autoload, {\n"
+            '  dir: join(dirname(fileURLToPath(import.meta.url)), "routes"),\n});\n\napp.listen({ port: 3000 });\n',
+            "src/routes/api/health.ts": 'import type { FastifyInstance } from "fastify";\n\n'
+            "export default async function (app: FastifyInstance) {\n"
+            '  app.get("/health-check", async () => ({ status: "ok" }));\n}\n',
+            "run.sh": "#!/bin/sh\nexec npx tsx src/app.ts\n",
+        },
+        "fastify+task",
+        [],
+        id="fastify-autoload-folder-prefix",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const path = require("path");\nconst autoload = require("@fastify/autoload");\n'
+            'const fastify = require("fastify")();\n\n'
+            'fastify.register(autoload, { dir: path.join(__dirname, "routes"), dirNameRoutePrefix: false });\n'
+            "fastify.listen({ port: 3000 });\n",
+            "src/routes/api/health.js": "module.exports = async function (fastify) {\n"
+            '  fastify.get("/health-check", async () => ({ status: "ok" }));\n};\n',
+            "run.sh": "#!/bin/sh\nexec node src/app.js\n",
+        },
+        "fastify+task",
+        [("TASK006", "src/routes/api/health.js", 2), ("TASK007", "src/routes/api/health.js", 2)],
+        id="fastify-autoload-without-folder-prefixes",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const fastify = require("fastify")();\n\nasync function api(instance) {\n'
+            '  instance.get("/articles", async () => []);\n}\n\nfastify.register(api, { prefix: "/api" });\n'
+            'fastify.get("/health-check", async () => ({ status: "ok" }));\nfastify.listen({ port: 3000 });\n',
+            "run.sh": "#!/bin/sh\nexec node src/app.js\n",
+        },
+        "fastify+task",
+        [("TASK006", "src/app.js", 8), ("TASK007", "src/app.js", 8)],
+        id="fastify-app-route-next-to-a-prefixed-plugin",
+    ),
+    pytest.param(
+        {
+            "src/index.js": 'const path = require("path");\nconst autoLoad = require("@fastify/autoload");\n'
+            'const config = require("./config");\n\nconst server = require("fastify")();\n'
+            "server.register(autoLoad, {\n"
+            '  dir: path.join(__dirname, "routes"), options: config, dirNameRoutePrefix: false,\n});\n'
+            "server.listen({ port: 3000 });\n",
+            "src/config.js": "module.exports = { prefix: process.env.API_PREFIX };\n",
+            "src/routes/health/index.js": 'const fp = require("fastify-plugin");\n\n'
+            "async function health(server, options) {\n"
+            '  server.route({ method: "GET", path: options.prefix + "health-check", handler: async () => "ok" });\n'
+            "}\n\nmodule.exports = fp(health);\n",
+            "run.sh": "#!/bin/sh\nexec node src/index.js\n",
+        },
+        "fastify+task",
+        [],
+        id="fastify-plugin-path-from-options-prefix",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "constraint", "expected"), ROUTES_ACROSS_MODULES)
+def test_routes_across_modules(
+    make_project: MakeProject, files: dict[str, str], constraint: str, expected: list[Any]
+) -> None:
+    """TASK006 / TASK007 on routes registered away from the app: a Hono router built by a factory module
+    and mounted under /api (the app's own `/` is not under /api), plugin files loaded by
+    @fastify/autoload (folder prefixes, or none with `dirNameRoutePrefix: false`), a Fastify app's own
+    route next to a plugin registered under /api, and a path built from `options.prefix` at run time."""
+    report = check(make_project, {"package.json": NODE_PACKAGE, **files}, constraint)
+    assert task_findings(report) == expected
+
+
 def test_post_only_health_check_via_route_function_is_task006(make_project: MakeProject) -> None:
     """aiohttp `web.post("/api/health-check", …)` answers POST only: there is no GET health check."""
     files = with_files(

@@ -40,6 +40,17 @@ _FUNCTION_NODES = frozenset(
 )
 _ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
 _OBJECT_DEPTH = 4
+# `module.exports = fp(plugin)`: wrappers whose first argument is the exported Fastify plugin
+_PLUGIN_WRAPPERS = frozenset({"fastify-plugin", "fastify-plugin.default", "fastify-plugin.fastifyPlugin"})
+# `createFactory({ initApp(app) { … } })`: option callbacks whose first parameter is a new app
+_APP_CALLBACKS = {("hono/factory.createFactory", "initApp"): "hono.Hono()"}
+# `path.join(…)` / `path.resolve(…)`, whose arguments make a file-system path (Value.paths)
+_PATH_JOINS = frozenset(
+    f"{module}.{function}()"
+    for module in ("path", "node:path", "path.posix", "node:path.posix")
+    for function in ("join", "resolve")
+)
+_HERE = "./"  # a path relative to the file's own folder, in Value.paths
 
 
 def _strip(node: Node) -> Node:
@@ -82,6 +93,9 @@ class _Scanner:
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
+        self.functions: dict[str, Node] = {}  # module-level functions by name ("default" when exported so)
+        self.returns: dict[str, tuple[str | None, str]] = {}  # function → (traced value, variable) returned
+        self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -143,6 +157,8 @@ class _Scanner:
                 module = self._require_source(node)
                 return module
             base = self.qualify(function)
+            if base is None and function.type == "identifier" and text(function) in self.functions:
+                return self.returned(text(function))[0]  # a factory of this module: what it returns
             return f"{base}()" if base else None
         if kind == "new_expression":
             constructor = node.child_by_field_name("constructor")
@@ -166,7 +182,15 @@ class _Scanner:
         kind = node.type
         shown = ""  # filled in only where the text is shown (assignments)
         if kind in ("string", "template_string"):
-            return Value(strings=(string_value(node),), text=shown)
+            literal = string_value(node)
+            opening = node.named_children[0] if node.named_children else None
+            if opening is not None and opening.type == "template_substitution" and literal.startswith(HOLE):
+                inner = opening.named_children[0] if opening.named_children else None
+                if inner is not None and _here(_strip(inner)):  # `${__dirname}/routes`
+                    return Value(strings=(literal,), text=shown, paths=(_HERE + literal[1:].lstrip("/"),))
+            return Value(strings=(literal,), text=shown)
+        if kind in ("true", "false"):
+            return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text
         if kind == "number":
             try:
                 return Value(numbers=(int(text(node).replace("_", ""), 0),), text=shown)
@@ -233,7 +257,28 @@ class _Scanner:
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             return merge(Value(text=shown), *args[:1])
         qualified = self.qualify(node)
+        if qualified in _PATH_JOINS:
+            return Value(calls=(qualified,), text=shown, paths=self.joined_path(node))
         return Value(calls=(qualified,) if qualified else (), text=shown)
+
+    def joined_path(self, call: Node) -> tuple[str, ...]:
+        """The path `path.join(__dirname, "routes")` builds (`./routes`), for Value.paths."""
+        arguments = call.child_by_field_name("arguments")
+        parts = [
+            _strip(c)
+            for c in (arguments.named_children if arguments is not None else [])
+            if c.type != "comment"
+        ]
+        if not parts:
+            return ()
+        head = ""
+        if _here(parts[0]):
+            head, parts = _HERE, parts[1:]
+        elif _cwd(parts[0]):
+            parts = parts[1:]
+        pieces = [string_value(p) if p.type in ("string", "template_string") else HOLE for p in parts]
+        joined = "/".join(piece for piece in pieces if piece)
+        return (head + (joined if head else joined.removeprefix("./")),)
 
     def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
         if node is None:
@@ -282,6 +327,7 @@ class _Scanner:
 
     # -- statements -----------------------------------------------------------------------------
     def scan(self) -> None:
+        self.functions = self.module_functions()
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -292,6 +338,8 @@ class _Scanner:
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.bind(left, right, node)
+        if self.functions:
+            self.bind_factory_results()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
         for node in self.found.get("call", []):
@@ -320,19 +368,135 @@ class _Scanner:
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
 
+    # -- functions that return traced objects (factories) -----------------------------------------
+    def module_functions(self) -> dict[str, Node]:
+        """Functions declared at module level, by name; a default-exported one as `default`."""
+        out: dict[str, Node] = {}
+        for node in self.found.get("function", []):
+            parent = node.parent
+            if parent is None:
+                continue
+            name = node.child_by_field_name("name")
+            if node.type == "function_declaration" and name is not None:
+                if parent.type in ("program", "export_statement"):
+                    out.setdefault(text(name), node)
+            elif parent.type == "variable_declarator":
+                declared = parent.child_by_field_name("name")
+                if declared is not None and declared.type == "identifier" and not _scope(parent):
+                    out.setdefault(text(declared), node)
+            elif _default_export(node):
+                out.setdefault("default", node)
+        return out
+
+    def returned(self, name: str) -> tuple[str | None, str]:
+        """What a module-level function returns: its traced value (the shortest when it returns several,
+        `createApp()` → `fastify()`), and the variable it returns by name (`return router`)."""
+        if name in self.returns:
+            return self.returns[name]
+        if name in self.returning or name not in self.functions:
+            return None, ""
+        self.returning.add(name)
+        values, variable = [], ""
+        for expression in _returned_expressions(self.functions[name]):
+            value = self.qualify(expression)
+            if value is not None:
+                values.append(value)
+            if not variable and expression.type == "identifier":
+                variable = text(expression)
+        self.returning.discard(name)
+        result = (min(values, key=len) if values else None, variable)
+        self.returns[name] = result
+        return result
+
+    def bind_factory_results(self) -> None:
+        """`const router = makeRouter()` written before `function makeRouter() { … }`: bound once every
+        name of the file is, since the function's own names were not yet when the call was met."""
+        self.returns.clear()
+        for node in self.found.get("declarator", []):
+            name = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is None or value is None or name.type != "identifier":
+                continue
+            inner = _strip(value)
+            function = inner.child_by_field_name("function") if inner.type == "call_expression" else None
+            if function is None or function.type != "identifier" or text(function) not in self.functions:
+                continue
+            qualified = self.qualify(inner)
+            if qualified is not None:
+                self.bind_traced(text(name), qualified, node)
+
+    def factory_exports(self) -> list[tuple[str, str]]:
+        """(`makeRouter()`, traced value) for module-level functions that return a traced object."""
+        out = []
+        for name in self.functions:
+            value = self.returned(name)[0]
+            if value is not None:
+                out.append((f"{name}()", value))
+        return out
+
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """(exported name, module-level variable) where they differ: `export default router`,
+        `module.exports = { users: usersRouter }`, `export { router as users }`, and the variable a
+        module-level function returns (`makeRouter()` → `router`)."""
+        out: list[tuple[str, str]] = []
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            written, inner = text(left), _strip(right)
+            if written in ("module.exports", "exports.default"):
+                if inner.type == "identifier":
+                    out.append(("default", text(inner)))
+                elif (called := _called_function(inner)) in self.functions:  # `module.exports = build()`
+                    out.append(("default", f"{called}()"))
+                elif inner.type == "object":
+                    for pair in inner.named_children:
+                        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                        if pair.type != "pair" or key is None or value is None:
+                            continue
+                        if value.type == "identifier" and _key(key) != text(value):
+                            out.append((_key(key), text(value)))
+            elif written.startswith(("module.exports.", "exports.")) and inner.type == "identifier":
+                exported = written.rsplit(".", 1)[1]
+                if exported != text(inner):
+                    out.append((exported, text(inner)))
+        for node in self.found.get("export", []):
+            value = node.child_by_field_name("value")
+            if value is not None and _strip(value).type == "identifier" and _default_export(value):
+                out.append(("default", text(_strip(value))))
+            elif value is not None and (called := _called_function(_strip(value))) in self.functions:
+                out.append(("default", f"{called}()"))
+            for clause in node.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    local, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spec.type == "export_specifier" and local is not None and alias is not None:
+                        out.append((_key(alias), _key(local)))
+        for function in self.functions:
+            variable = self.returned(function)[1]
+            if variable:
+                out.append((f"{function}()", variable))
+        return tuple(dict.fromkeys(out))
+
     def bind_plugins(self) -> None:
         """Fastify-style plugins: the first parameter of a function passed to `x.register(fn, …)` is
         `x` again, and so is a first parameter named `fastify` or typed `FastifyInstance`."""
         exported_names = set()
+        wrapped: set[tuple[int, int]] = set()  # plugin functions written inside `fp(…)`
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
             if left is not None and right is not None and text(left) == "module.exports":
                 exported_names.add(text(right))
+                self.unwrap_plugin(right, exported_names, wrapped)
         for node in self.found.get("export", []):
             value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
             if value is not None and value.type == "identifier":
                 exported_names.add(text(value))
+            elif value is not None and _default_export(value):
+                self.unwrap_plugin(value, exported_names, wrapped)
         for declared in self.found.get("function", []):
             name, annotation = _first_parameter(declared)
             if name and (name == "fastify" or "FastifyInstance" in annotation):
@@ -340,7 +504,9 @@ class _Scanner:
             elif name == "sequelize" and "sequelize" not in self.bindings:
                 # sequelize-cli model files: `module.exports = (sequelize, DataTypes) => sequelize.define(…)`
                 self.bindings[name] = "sequelize.Sequelize()"
-            elif name and _exported(declared, exported_names):
+            elif name and (
+                _exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped
+            ):
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework
                 # serves the project (settled in cdverify/verify/framework.py)
@@ -363,6 +529,49 @@ class _Scanner:
             name, _ = _first_parameter(plugin)
             if name:
                 self.bindings[name] = owner
+        for (factory, option), app in _APP_CALLBACKS.items():
+            for node in self.found.get("call", []):
+                function = node.child_by_field_name("function")
+                if function is None or self.qualify(function) != factory:
+                    continue
+                arguments = node.child_by_field_name("arguments")
+                options = (
+                    _strip(arguments.named_children[0]) if arguments and arguments.named_children else None
+                )
+                for entry in (
+                    options.named_children if options is not None and options.type == "object" else []
+                ):
+                    if entry.type == "pair":
+                        key, callback = entry.child_by_field_name("key"), entry.child_by_field_name("value")
+                    elif entry.type == "method_definition":
+                        key, callback = entry.child_by_field_name("name"), entry
+                    else:
+                        continue
+                    if key is None or callback is None or _key(key) != option:
+                        continue
+                    name, _ = _first_parameter(callback)
+                    if name:
+                        self.bindings.setdefault(name, app)
+
+    def unwrap_plugin(self, node: Node, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
+        """`fp(plugin)` / `fp(async (fastify, opts) => …)`: the plugin inside a fastify-plugin wrapper is
+        what the module exports."""
+        node = _strip(node)
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None or self.qualify(function) not in _PLUGIN_WRAPPERS:
+            return
+        arguments = node.child_by_field_name("arguments")
+        first = (
+            _strip(arguments.named_children[0])
+            if arguments is not None and arguments.named_children
+            else None
+        )
+        if first is None:
+            return
+        if first.type == "identifier":
+            exported_names.add(text(first))
+        elif first.type in _FUNCTION_NODES:
+            wrapped.add((first.start_byte, first.end_byte))
 
     def classes(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
         """Classes with their traced superclass; the class name is bound to it (`class User extends
@@ -422,6 +631,14 @@ class _Scanner:
             child, parent = parent, parent.parent
         return None
 
+    def bind_traced(self, target: str, qualified: str, statement: Node) -> None:
+        scope = _scope(statement) if "." not in target else ""
+        if scope:
+            self.local[(scope, target)] = qualified  # a function's own `const client = …`
+            self.local_names.add(target)
+        else:
+            self.bindings[target] = qualified
+
     def bind(self, left: Node, right: Node, statement: Node) -> None:
         inner = _strip(right)
         if left.type == "object_pattern":
@@ -443,12 +660,7 @@ class _Scanner:
         if inner.type in ("call_expression", "new_expression", "member_expression", "identifier"):
             qualified = self.qualify(inner)
             if qualified is not None:
-                scope = _scope(statement) if "." not in target else ""
-                if scope:
-                    self.local[(scope, target)] = qualified  # a function's own `const client = …`
-                    self.local_names.add(target)
-                else:
-                    self.bindings[target] = qualified
+                self.bind_traced(target, qualified, statement)
         if inner.type != "object" and not interesting(target):
             return
         row, column = statement.start_point
@@ -498,6 +710,80 @@ def _assigned_to(call: Node) -> str:
         left = parent.child_by_field_name("left")
         return (_target(left) or "") if left is not None else ""
     return ""
+
+
+def _called_function(node: Node) -> str:
+    """`build` in `build(…)`, when a function is called by its name."""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return text(function) if function is not None and function.type == "identifier" else ""
+
+
+def _default_export(node: Node) -> bool:
+    """`export default <node>` / `module.exports = <node>`."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "export_statement":
+        return any(child.type == "default" for child in parent.children)
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return left is not None and text(left) in ("module.exports", "exports.default")
+    return False
+
+
+def _returned_expressions(function: Node) -> list[Node]:
+    """The expressions a function returns (an arrow function's body expression, or every `return x`
+    outside nested functions), unwrapped."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [_strip(body)]
+    out = []
+    stack = list(reversed(body.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTION_NODES or node.type in ("class_declaration", "class"):
+            continue
+        if node.type == "return_statement":
+            returned = [c for c in node.named_children if c.type != "comment"]
+            if returned:
+                out.append(_strip(returned[0]))
+            continue
+        stack.extend(reversed(node.named_children))
+    return out
+
+
+def _here(node: Node) -> bool:
+    """The file's own folder: `__dirname`, `import.meta.dirname`, `dirname(fileURLToPath(import.meta.url))`,
+    `path.dirname(__filename)`."""
+    if node.type == "identifier":
+        return text(node) == "__dirname"
+    if node.type == "member_expression":
+        return text(node) == "import.meta.dirname"
+    if node.type != "call_expression":
+        return False
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if (
+        function is None
+        or arguments is None
+        or not text(function).endswith("dirname")
+        or not arguments.named_children
+    ):
+        return False
+    inner = _strip(arguments.named_children[0])
+    if inner.type == "call_expression":  # fileURLToPath(import.meta.url)
+        inner_arguments = inner.child_by_field_name("arguments")
+        if inner_arguments is None or not inner_arguments.named_children:
+            return False
+        inner = _strip(inner_arguments.named_children[0])
+    return text(inner) in ("__filename", "import.meta.url", "import.meta.filename")
+
+
+def _cwd(node: Node) -> bool:
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return function is not None and text(function) == "process.cwd"
 
 
 def _exported(function: Node, exported_names: set[str]) -> bool:
@@ -561,4 +847,7 @@ def node_code(language: Language, root: Node) -> Code:
     urls = url_literals(found.get("string", []), string_value)
     default = scanner.default_export()
     exports = instance_exports(scanner.bindings, default)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)
+    if scanner.functions:
+        exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    aliases = scanner.aliases()
+    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts, aliases)

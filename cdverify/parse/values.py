@@ -20,6 +20,7 @@ class Code(NamedTuple):
     urls: tuple[tuple[int, str], ...]
     exports: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 def call_fact(

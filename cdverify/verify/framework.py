@@ -4,11 +4,15 @@ A framework *serves* the application when application code constructs its app ob
 routes with it; an import alone is weaker evidence, a declared dependency weaker still. Routes are
 read from traced calls (`@bp.route("/x")`, `router.get("/x", …)`, `path("x/", view)`) together with
 the prefixes routers and mounts add (`url_prefix=`, `app.use("/api", router)`, `include_router(…,
-prefix=)`). Pure functions over the project model; rule texts live in docs/rules/.
+prefix=)`), followed from module to module: a router exported by one module (or built by a factory
+function there) and mounted by another takes the mount's prefix, and the mounter's own. Fastify's
+@fastify/autoload adds its folder prefixes to the plugins it loads. Pure functions over the project
+model; rule texts live in docs/rules/.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +66,7 @@ class Route(NamedTuple):
     text: str
     on_app: bool = False  # registered on the app object itself (not on a router / blueprint)
     receiver: str = ""  # the router variable, as written in its file
+    site: tuple[str, str] | None = None  # (file, variable) of the app / router object, traced across modules
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,11 @@ class FrameworkReport:
     app_prefixes: tuple[str, ...]  # prefixes of every route of the app (`setGlobalPrefix`, `basePath`)
     ports: tuple[tuple[int, str, int, str], ...]  # (port, file, line, text) where the server listens
     port_envs: tuple[str, ...]  # environment variables the port is read from
-    # (file, router variable) → its own prefix, for routers built in that file
-    router_prefix: dict[tuple[str, str], str] = field(default_factory=dict)
-    # (file, router variable) → the prefixes it is mounted under in that same file
-    mounted: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (file, variable) of an app / router object → where its routes sit: every chain of mounts that
+    # reaches it, with the prefixes of each mount and of each router on the way (its own included)
+    bases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # plugin file loaded by @fastify/autoload → where the routes it registers on its instance sit
+    file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
@@ -95,23 +101,26 @@ class FrameworkReport:
         return sorted(shown, key=lambda f: (best[f], f))
 
     def full_paths(self, route: Route) -> set[str]:
-        """Where a route may be reached. Routes on the app itself take only app-level prefixes. A router
-        built in its own file takes its own prefix, and the prefixes it is mounted under in that file
-        (or, when it is mounted elsewhere, any mount prefix: which import is mounted where is not
-        traced). Routes on routers of unknown origin may sit under any prefix."""
+        """Where a route may be reached. A route on a traced app or router object sits where that
+        object does (FrameworkReport.bases); a route on the app itself takes only app-level prefixes; a
+        route of a plugin file that @fastify/autoload loads sits under the folder's prefix. Routes on
+        objects of unknown origin may sit under any prefix (two levels deep)."""
         heads = {""} | set(self.app_prefixes)
-        if route.on_app:
-            return {_join(head, route.path) for head in heads}
-        key = (route.file, route.receiver)
-        if key in self.router_prefix:
-            own = self.router_prefix[key]
-            mounts = set(self.mounted.get(key, ())) or {"", *self.prefixes}
-            return {_join(_join(head, mount), _join(own, route.path)) for head in heads for mount in mounts}
-        heads |= {_join(head, prefix) for head in list(heads) for prefix in self.prefixes}
-        heads |= {
-            _join(_join(head, a), b) for head in list(heads) for a in self.prefixes for b in self.prefixes
-        }
-        return {_join(head, route.path) for head in heads}
+        bases = self.bases.get(route.site) if route.site is not None else None
+        if bases is None and route.on_app:
+            bases = frozenset({""})
+        if bases is None:
+            bases = self.file_bases.get(route.file)
+        if bases is None:
+            bases = _anywhere(self.prefixes)
+        return {_join(_join(head, base), route.path) for head in heads for base in bases}
+
+
+def _anywhere(prefixes: Iterable[str]) -> frozenset[str]:
+    """Where an object mounted by untraced code may sit: at the root, or under one or two prefixes."""
+    prefixes = tuple(prefixes)
+    one = {"", *prefixes}
+    return frozenset(one | {_join(a, b) for a in prefixes for b in prefixes})
 
 
 def _join(prefix: str, path: str) -> str:
@@ -139,6 +148,11 @@ class _Spec(NamedTuple):
     method_arg: dict[str, int]
     app_prefix: frozenset[str]
     nested_apps: bool
+    chained: frozenset[str]
+    plugin_mounts: bool
+    autoload: tuple[str, ...]
+    plugin_wrappers: tuple[str, ...]
+    unwrap: frozenset[str]
 
 
 @cache
@@ -163,9 +177,38 @@ def specs() -> tuple[_Spec, ...]:
                     dict(entry.get("method_arg", {})),
                     frozenset(entry.get("app_prefix", [])),
                     bool(entry.get("nested_apps")),
+                    frozenset(entry.get("chained", [])),
+                    bool(entry.get("plugin_mounts")),
+                    tuple(entry.get("autoload", [])),
+                    tuple(entry.get("plugin_wrappers", [])),
+                    frozenset(entry.get("unwrap", [])),
                 )
             )
     return tuple(out)
+
+
+@cache
+def _chained() -> tuple[str, ...]:
+    """Methods that return the app / router they are called on (`app.use(…).get(…)`)."""
+    return tuple(sorted({f".{m}()" for spec in specs() for m in spec.chained}))
+
+
+@cache
+def _unwrapped() -> tuple[str, ...]:
+    """Calls on a router whose result is mounted in its place (`.routes()`)."""
+    return tuple(sorted({f".{m}()" for spec in specs() for m in spec.unwrap}))
+
+
+@cache
+def _constructors() -> dict[str, tuple[str, _Spec]]:
+    """Traced app / router constructor → ("app" | "router", its framework)."""
+    out: dict[str, tuple[str, _Spec]] = {}
+    for spec in specs():
+        for name in spec.routers:
+            out.setdefault(name, ("router", spec))
+        for name in spec.apps:
+            out[name] = ("app", spec)
+    return out
 
 
 @cache
@@ -180,8 +223,8 @@ def _split(callee: str) -> tuple[str, str]:
     if "()" not in callee:
         return callee, ""
     receiver, _, method = callee.rpartition(".")
-    for chained in ("basePath()", "prefix()", "use()"):  # methods that return the same app / router
-        receiver = receiver.replace(f".{chained}", "")
+    for chained in _chained():  # methods that return the same app / router
+        receiver = receiver.replace(chained, "")
     receiver = receiver.removesuffix(".router")  # aiohttp: app.router.add_get
     if not receiver.endswith("()") or "()" in receiver[:-2]:
         return callee, ""
@@ -215,8 +258,6 @@ def collect(
     routes: list[Route] = []
     prefixes: set[str] = set()
     app_prefixes: set[str] = set()
-    router_prefix: dict[tuple[str, str], str] = {}
-    mounted: dict[tuple[str, str], list[str]] = {}
     ports: list[tuple[int, str, int, str]] = []
     port_names: list[str] = []
     constants: dict[str, tuple[str, Assignment]] = {}
@@ -226,6 +267,8 @@ def collect(
                 constants.setdefault(assignment.key, (path, assignment))
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
+    objects = _Objects(facts, scopes, declared, instances)
+    placed: list[tuple[str, str, str]] = []  # per route: (file, receiver, callee as written)
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -235,6 +278,7 @@ def collect(
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text))
         for call in file_facts.calls:
+            written = call.callee
             traced = foreign(call.callee, path, family, instances)
             if traced is not None:
                 call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
@@ -248,7 +292,8 @@ def collect(
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
             call = _resolve_prefixes(call, method, constants)
-            _tie_prefixes(path, call, base, method, family, router_prefix, mounted)
+            objects.record(path, family, written, call, base, method)
+            before = len(routes)
             for spec in _relevant(family, call.callee, base):
                 _match(
                     spec,
@@ -262,7 +307,9 @@ def collect(
                     app_prefixes,
                     ports,
                     port_names,
+                    constants,
                 )
+            placed.extend((path, call.receiver, written) for _ in range(len(routes) - before))
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -282,6 +329,11 @@ def collect(
             if 0 < n < 65536
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
+    bases, file_bases = objects.settle(prefixes)
+    routes = [
+        route._replace(site=objects.holder(file, receiver, written, ""))
+        for route, (file, receiver, written) in zip(routes, placed, strict=True)
+    ]
     return FrameworkReport(
         tuple(evidence),
         tuple(routes),
@@ -289,8 +341,8 @@ def collect(
         tuple(sorted(app_prefixes)),
         tuple(dict.fromkeys(ports)),  # a listen call met by two rules counts once
         port_envs,
-        router_prefix,
-        {key: tuple(values) for key, values in mounted.items()},
+        bases,
+        file_bases,
     )
 
 
@@ -376,34 +428,6 @@ def _resolve_prefixes(
     return call._replace(args=args, kwargs=kwargs)
 
 
-def _tie_prefixes(
-    path: str,
-    call: CallFact,
-    base: str,
-    method: str,
-    family: str,
-    router_prefix: dict[tuple[str, str], str],
-    mounted: dict[tuple[str, str], list[str]],
-) -> None:
-    """Prefixes tied to router variables of one file: `api = Blueprint(…, url_prefix="/api")`,
-    `app.use("/api", router)`, `app.register_blueprint(users)` (mounted with no prefix)."""
-    for spec in _relevant(family, call.callee, call.callee):
-        if call.target and call.callee in spec.routers:
-            own = _first_string(v for k, v in call.kwargs if k in spec.prefix)
-            router_prefix[(path, call.target)] = own or ""
-    for spec in _relevant(family, base, base):
-        if method not in spec.mounts:
-            continue
-        mounted_router = next((a.names[0] for a in call.args if a.names), None)
-        if mounted_router is None:
-            continue
-        prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
-        if prefix is None:
-            first = _first_string(call.args[:1])
-            prefix = first if first is not None and not call.args[0].names else ""
-        mounted.setdefault((path, mounted_router), []).append(prefix)
-
-
 def _match(
     spec: _Spec,
     call: CallFact,
@@ -416,6 +440,7 @@ def _match(
     app_prefixes: set[str],
     ports: list[tuple[int, str, int, str]],
     port_names: list[str],
+    constants: Mapping[str, tuple[str, Assignment]],
 ) -> None:
     """What one traced call means for one framework: app, router prefix, route, mount or listen."""
     callee = call.callee
@@ -428,7 +453,19 @@ def _match(
         if value:
             prefixes.add(value)
     if callee in spec.route_calls:
-        _route(spec, callee, spec.route_calls[callee], call, callee, path, routes, evidence, prefixes, False)
+        _route(
+            spec,
+            callee,
+            spec.route_calls[callee],
+            call,
+            callee,
+            path,
+            routes,
+            evidence,
+            prefixes,
+            False,
+            constants,
+        )
     if base not in spec.apps and base not in spec.routers:
         return
     on_app = base in spec.apps and not spec.nested_apps
@@ -447,7 +484,9 @@ def _match(
             prefixes.add(prefix)
         return
     if method in spec.routes:
-        _route(spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app)
+        _route(
+            spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app, constants
+        )
 
 
 def _route(
@@ -461,11 +500,12 @@ def _route(
     evidence: list[FrameworkEvidence],
     prefixes: set[str],
     on_app: bool,
+    constants: Mapping[str, tuple[str, Assignment]],
 ) -> None:
     index = spec.path_arg.get(key, 0)
-    route_path = _first_string(call.args[index : index + 1])
+    route_path = _route_path(call.args[index : index + 1], constants)
     if route_path is None:
-        route_path = _first_string(v for k, v in call.kwargs if k in ("url", "path"))
+        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), constants)
     if route_path is None:
         if spec.name != "nestjs" or call.args:
             return
@@ -489,6 +529,35 @@ def _route(
         )
     )
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text))
+
+
+def _route_path(values: Iterable[Value], constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
+    """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
+    is `/api/users`; a part known only at run time (`opts.prefix + "users"`, `${base}/users`) is
+    UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is the constant's value."""
+    values = list(values)
+    found = _first_string(values)
+    if found is not None:
+        return found
+    for value in values:
+        names = [name for name in value.names if name.isupper() or _PREFIX_NAME.search(name)]
+        for literal in value.strings:  # every literal has a computed part
+            if literal.count(HOLE) == 1 and len(value.names) == 1 and names:
+                known = _constant(names[0], constants)
+                if known is not None:
+                    return literal.replace(HOLE, known)
+            return literal.replace(HOLE, UNKNOWN_PREFIX)
+        for name in names:
+            known = _constant(name, constants)
+            if known is not None:
+                return known
+    return None
+
+
+def _constant(name: str, constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
+    """The string an application constant is assigned, when it is one."""
+    entry = constants.get(name)
+    return _first_string([entry[1].value]) if entry is not None else None
 
 
 def _http(spec: _Spec, key: str, default: str, call: CallFact) -> str:
@@ -586,3 +655,390 @@ def language_of(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> 
     if not any(counts.values()):
         return None
     return "python" if counts["python"] >= counts["node"] else "node"
+
+
+# -- app and router objects across modules, the mounts between them, @fastify/autoload -------------------
+
+Key = tuple[str, str]  # (file, module-level variable) of an app or router object
+_NOT_A_ROUTER = ("", "")  # a mounted value that is no app or router object (middleware, a plugin)
+_UNKNOWN: None = None  # a mounted value that could not be traced
+_SCRIPTS = (".ts", ".js", ".cjs", ".mjs")  # what @fastify/autoload loads (not .d.ts)
+_NODE_BUILTINS = frozenset({"path", "fs", "http", "https", "url", "os", "util", "crypto", "events", "stream"})
+
+
+class _Site(NamedTuple):
+    kind: str  # app | router
+    own: str  # its own prefix (`APIRouter(prefix=…)`, `new Hono().basePath(…)`)
+    nested: bool  # apps of this framework are mounted in each other (Hono)
+    family: str
+
+
+class _Mount(NamedTuple):
+    file: str
+    family: str
+    holder: tuple[str, str, str]  # (receiver, callee as written, target): the object mounted on
+    prefix: str | None  # the `prefix` keyword / option, when given
+    args: tuple[Value, ...]
+
+
+class _Autoload(NamedTuple):
+    file: str
+    holder: tuple[str, str, str]
+    options: dict[str, Value]
+    spec: _Spec
+
+
+class _Objects:
+    """Where app and router objects are built (sites), what mounts which (across modules: an import,
+    `require`, or the result of an exported factory function), and the @fastify/autoload calls; settled
+    into the prefixes each object's routes sit under once every file has been read."""
+
+    def __init__(
+        self,
+        facts: Mapping[str, FileFacts],
+        scopes: Mapping[str, Scope],
+        declared: Mapping[str, tuple[str, str, int]],
+        instances: Instances,
+    ) -> None:
+        self.facts, self.scopes, self.declared, self.instances = facts, scopes, declared, instances
+        self.sites: dict[Key, _Site] = {}
+        self.factories: list[tuple[Key, str]] = []  # (object, factory call as written) to link
+        self.derived: list[tuple[Key, tuple[str, str, str], str]] = []  # `api = app.basePath("/api")`
+        self.mounts: list[_Mount] = []
+        self.autoloads: list[_Autoload] = []
+        self.stems: dict[str, str] = {}
+        for path, file_facts in facts.items():
+            if file_facts.language.family == "node":
+                stem = _stem(path)
+                self.stems.setdefault(stem, path)
+                if stem.endswith("/index"):
+                    self.stems.setdefault(stem.removesuffix("/index"), path)
+        self.incoming: dict[Key, list[tuple[Key | None, str]]] = {}
+        self.links: dict[Key, Key] = {}
+
+    # -- reading calls ------------------------------------------------------------------------------
+    def record(self, path: str, family: str, written: str, call: CallFact, base: str, method: str) -> None:
+        constructors = _constructors()
+        holder = (call.receiver, written, call.target)
+        if call.target and "." not in call.target:
+            key = (path, call.target)
+            if call.callee in constructors:
+                kind, spec = constructors[call.callee]
+                own = _first_string(v for k, v in call.kwargs if k in spec.prefix) or ""
+                self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+            elif base in constructors and (
+                method in constructors[base][1].chained or method in constructors[base][1].app_prefix
+            ):
+                kind, spec = constructors[base]
+                own = (_first_string(call.args[:1]) or "") if method in spec.app_prefix else ""
+                if call.receiver:  # `const api = app.basePath("/api")`: under wherever `app` is
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    self.derived.append((key, holder, own))
+                else:
+                    self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+            elif written.startswith(("./", "../")):  # `const articles = createRouter()`
+                made = foreign(written + "()", path, family, self.instances)
+                if made is not None and made.removesuffix("()") in constructors:
+                    kind, spec = constructors[made.removesuffix("()")]
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    self.factories.append((key, written + "()"))
+        for spec in _relevant(family, base, base):
+            if method not in spec.mounts:
+                continue
+            if (
+                spec.autoload
+                and call.args
+                and any(
+                    ref == module or ref.startswith(module + ".")
+                    for ref in call.args[0].calls
+                    for module in spec.autoload
+                )
+            ):
+                self.autoloads.append(_Autoload(path, holder, dict(call.kwargs), spec))
+            elif not spec.plugin_mounts:  # Fastify's `register` mounts plugin functions, not objects
+                prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
+                self.mounts.append(_Mount(path, family, holder, prefix, call.args))
+
+    # -- tracing names to objects ------------------------------------------------------------------
+    def holder(self, path: str, receiver: str, written: str, target: str) -> Key | None:
+        """The object a call is made on: a variable of its file, one imported from another module
+        (`import { app } from "./app"`), or, for a chained call, the variable it is assigned to."""
+        if receiver and (path, receiver) in self.sites:
+            return (path, receiver)
+        if not receiver and target and (path, target) in self.sites:
+            return (path, target)
+        reference = written.rpartition(".")[0]
+        if receiver and reference.startswith(("./", "../")):
+            found = self.module_member(path, reference)
+            return self.exported(found) if found is not None else None
+        return None
+
+    def module_member(self, importer: str, reference: str) -> tuple[str, str] | None:
+        """`./routes/users.userRouter` → (`src/routes/users.ts`, `userRouter`); `./routes` → (…, "")
+        (the default export); `./routes.makeRouter()` → (…, `makeRouter()`); `./routes()` →
+        (…, `default()`)."""
+        slash = reference.rfind("/")
+        splits = [(reference, "")]
+        splits += [
+            (reference[:i], reference[i + 1 :])
+            for i in range(len(reference) - 1, slash, -1)
+            if reference[i] == "."
+        ]
+        for spec, member in splits:
+            if spec.endswith("()"):
+                spec, member = spec[:-2], "default()" + (f".{member}" if member else "")
+            stem = _stem(posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)))
+            if stem in self.stems:
+                return self.stems[stem], member
+        return None
+
+    def exported(self, found: tuple[str, str]) -> Key | None:
+        """The object a module exports under a name ("" for its default export)."""
+        path, member = found
+        aliases = dict(self.facts[path].aliases)
+        if "." in member:
+            return None
+        if not member:
+            variable = aliases.get("default")
+        elif member.endswith("()"):
+            variable = aliases.get(member)
+        else:
+            variable = aliases.get(member, member)
+        if variable is not None and variable.endswith("()"):  # `module.exports = buildRouter()`
+            variable = aliases.get(variable)
+        if not variable or (path, variable) not in self.sites:
+            return None
+        return (path, variable)
+
+    def mounted(self, path: str, value: Value) -> Key | None:
+        """The object a mounted value is: a site, _NOT_A_ROUTER (middleware, an external package's
+        object, an inline function), or _UNKNOWN."""
+        if value.names and (path, value.names[0]) in self.sites:
+            return (path, value.names[0])
+        reference = value.calls[0] if value.calls else ""
+        if not reference:
+            return _UNKNOWN if value.names else _NOT_A_ROUTER
+        if reference.startswith(APP_PLACEHOLDER):
+            return _UNKNOWN
+        for unwrap in _unwrapped():  # koa-router `app.use(users.routes())` mounts `users`
+            reference = reference.removesuffix(unwrap)
+        if reference.startswith(("./", "../")):
+            found = self.module_member(path, reference)
+            if found is None:
+                return _UNKNOWN
+            return self.exported(found) or (_UNKNOWN if self.routerish(found) else _NOT_A_ROUTER)
+        constructors = _constructors()
+        if reference.removesuffix("()") in constructors:
+            return _NOT_A_ROUTER  # a fresh inline router holds no routes registered elsewhere
+        if _split(reference)[0] in constructors:
+            return _UNKNOWN  # `api.routes()`: a router, but which one is not traced
+        package = _PACKAGE.match(reference)
+        name = package.group(0) if package is not None else ""
+        if name in self.declared or name.startswith("node:") or name in _NODE_BUILTINS:
+            return _NOT_A_ROUTER
+        return _UNKNOWN
+
+    def routerish(self, found: tuple[str, str]) -> bool:
+        """The module member is an app or router object, though not one traced to where it is built."""
+        path, member = found
+        value = self.instances.names.get((_stem(path), member or "default"))
+        if value is None:
+            return False
+        constructors = _constructors()
+        return value.removesuffix("()") in constructors or _split(value)[0] in constructors
+
+    # -- settling -----------------------------------------------------------------------------------
+    def settle(self, prefixes: set[str]) -> tuple[dict[Key, frozenset[str]], dict[str, frozenset[str]]]:
+        """Every object's bases and every autoloaded file's, once all files are read; the autoload
+        prefixes are added to `prefixes`."""
+        for key, factory in self.factories:
+            member = self.module_member(key[0], factory)
+            target = self.exported(member) if member is not None else None
+            if target is not None and target != key:
+                self.links[key] = target  # the object the factory builds is the one assigned here
+        for key, holder, own in self.derived:
+            self.edge(key, self.holder(key[0], *holder), own)
+        unresolved: list[_Mount] = []
+        for mount in self.mounts:
+            prefix, args = mount.prefix, mount.args
+            if (
+                prefix is None
+                and args
+                and args[0].strings
+                and self.mounted(mount.file, args[0]) in (_UNKNOWN, _NOT_A_ROUTER)
+            ):
+                prefix, args = _first_string(args[:1]) or "", args[1:]  # `app.use("/api", …)`
+            mounter = self.holder(mount.file, *mount.holder)
+            if not args and prefix and mounter is not None:  # koa-router `router.prefix("/api")`
+                self.sites[mounter] = self.sites[mounter]._replace(own=prefix)
+                continue
+            objects = [self.mounted(mount.file, value) for value in args]
+            sites = [key for key in objects if key is not None and key != _NOT_A_ROUTER]
+            for key in sites:
+                self.edge(key, mounter, prefix or "")
+            if not sites and _UNKNOWN in objects:
+                unresolved.append(mount._replace(prefix=prefix or ""))
+        # every mount is traced unless one of a node project could not be, where it matters (under a
+        # prefix, or on an object that is not the root app); Python modules are not followed
+        complete = {"node": True, "python": False}
+        for mount in unresolved:
+            mounter = self.holder(mount.file, *mount.holder)
+            root = mounter is not None and self.sites[mounter].kind == "app" and mounter not in self.incoming
+            if mount.prefix not in ("", "/") or not root:
+                complete[mount.family] = False
+        loaded = self.autoloaded()
+        prefixes.update(p for _, p, applied in loaded.values() if applied and p.startswith("/"))
+        anywhere = _anywhere(prefixes)
+        memo: dict[Key, frozenset[str]] = {}
+
+        def bases(key: Key, stack: frozenset[Key]) -> frozenset[str]:
+            if key in memo:
+                return memo[key]
+            if key in stack:
+                return anywhere
+            site = self.sites[key]
+            heads: set[str] = set()
+            for mounter, prefix in self.incoming.get(key, ()):
+                above = bases(mounter, stack | {key}) if mounter is not None else anywhere
+                heads |= {_join(head, prefix) for head in above}
+            if not heads:
+                root = site.kind == "app" and (not site.nested or complete[site.family])
+                heads = {""} if root or complete[site.family] else set(anywhere)
+            memo[key] = frozenset(_join(head, site.own) for head in heads)
+            return memo[key]
+
+        settled = {key: bases(key, frozenset()) for key in self.sites}
+        file_bases = {}
+        for path, (loader, prefix, applied) in loaded.items():
+            above = settled[loader] if loader is not None else anywhere
+            file_bases[path] = frozenset(_join(head, prefix) for head in above) if applied else above
+        return settled, file_bases
+
+    def edge(self, key: Key, mounter: Key | None, prefix: str) -> None:
+        """`key` is mounted on `mounter` under `prefix`, and so is the object a factory returned it."""
+        seen = set()
+        target: Key | None = key
+        while target is not None and target not in seen:
+            seen.add(target)
+            self.incoming.setdefault(target, []).append((mounter, prefix))
+            target = self.links.get(target)
+
+    def autoloaded(self) -> dict[str, tuple[Key | None, str, bool]]:
+        """Plugin file → (the object autoload registers it on, its prefix, whether Fastify applies it).
+
+        @fastify/autoload registers every script under `dir` (only `index.*` in a folder that has one;
+        not `autohooks.*`) with prefix `options.prefix` + the folder path (`routes/users/_id/x.js` →
+        `/users/_id`, `/users/:id` with `routeParams`; none with `dirNameRoutePrefix: false`), unless
+        the plugin sets `autoPrefix` (instead of the folder path) or `prefixOverride` (instead of
+        everything). Fastify ignores the prefix of a plugin wrapped in fastify-plugin (or loaded with
+        `encapsulate: false`)."""
+        out: dict[str, tuple[Key | None, str, bool]] = {}
+        for load in self.autoloads:
+            folder = _autoload_dir(load.file, load.options.get("dir"))
+            if folder is None:
+                continue
+            option = load.options.get("options.prefix")
+            given = _first_string([option]) if option is not None else None
+            if option is not None and given is None:
+                given = UNKNOWN_PREFIX
+            elif option is None and "options" in load.options:  # `options: config`
+                given = self.options_prefix(load.options["options"])
+            head = (given or "").rstrip("/")
+            folder_names = _flag(load.options.get("dirNameRoutePrefix"), default=True)
+            params = _flag(load.options.get("routeParams"), default=False)
+            encapsulate = _flag(load.options.get("encapsulate"), default=True)
+            holder = self.holder(load.file, *load.holder)
+            for path in self._plugins(folder):
+                parts = path[len(folder) + 1 :].split("/")[:-1]
+                folder_prefix = "/" + "/".join(parts) if parts and folder_names else ("/" if parts else "")
+                own = _plugin_setting(self.facts[path], "autoPrefix")
+                override = _plugin_setting(self.facts[path], "prefixOverride")
+                if override is not None:
+                    prefix = override
+                else:
+                    prefix = (
+                        head + re.sub(r"/+", "/", own or folder_prefix) if (own or folder_prefix) else head
+                    )
+                if params:
+                    prefix = prefix.replace("__", ":") if "__" in prefix else prefix.replace("/_", "/:")
+                wrapped = any(
+                    value.startswith(wrapper)
+                    for name, value in self.facts[path].exports
+                    if name == "default"
+                    for wrapper in load.spec.plugin_wrappers
+                )
+                out.setdefault(path, (holder, prefix, encapsulate and not wrapped))
+        return out
+
+    def options_prefix(self, value: Value) -> str | None:
+        """`options: config` with `config = { prefix: … }` assigned in the application: its prefix, or
+        UNKNOWN_PREFIX when it is computed."""
+        wanted = {f"{name}.prefix" for name in value.names}
+        for path, file_facts in self.facts.items():
+            if self.scopes.get(path) is Scope.APPLICATION:
+                for assignment in file_facts.assignments:
+                    if assignment.target in wanted:
+                        return _first_string([assignment.value]) or UNKNOWN_PREFIX
+        return None
+
+    def _plugins(self, folder: str) -> list[str]:
+        """The application files @fastify/autoload loads from a folder, with its default patterns."""
+        inside = [
+            path
+            for path in self.facts
+            if path.startswith(folder + "/")
+            and self.scopes.get(path) is Scope.APPLICATION
+            and path.endswith(_SCRIPTS)
+            and not path.endswith(".d.ts")
+        ]
+        with_index = {posixpath.dirname(p) for p in inside if posixpath.basename(p).split(".")[0] == "index"}
+        return [
+            path
+            for path in inside
+            if not _AUTOHOOKS.match(posixpath.basename(path))
+            and (
+                posixpath.dirname(path) not in with_index or posixpath.basename(path).split(".")[0] == "index"
+            )
+        ]
+
+
+_PACKAGE = re.compile(r"@[^/]+/[^/.(]+|[^/.(]+")  # the npm package of a traced name
+_AUTOHOOKS = re.compile(r"^[_.]?auto_?hooks\.(?:ts|js|cjs|mjs)$", re.I)
+
+
+def _stem(path: str) -> str:
+    for extension in (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts"):
+        if path.endswith(extension):
+            return path[: -len(extension)]
+    return path
+
+
+def _autoload_dir(importer: str, value: Value | None) -> str | None:
+    """The project folder an autoload `dir` names: `path.join(__dirname, "routes")` is next to the file,
+    `"src/routes"` (or `path.resolve("src/routes")`) is under the working directory, the project root."""
+    if value is None:
+        return None
+    for written in (*value.paths, *value.strings):
+        if HOLE in written or written.startswith("/"):
+            continue
+        if written.startswith("./") and written in value.paths:
+            written = posixpath.join(posixpath.dirname(importer), written)
+        folder = posixpath.normpath(written)
+        if not folder.startswith(".."):
+            return folder
+    return None
+
+
+def _flag(value: Value | None, default: bool) -> bool:
+    """An autoload option written `true` / `false`; a function or a variable keeps the default."""
+    if value is None or value.text not in ("true", "false"):
+        return default
+    return value.text == "true"
+
+
+def _plugin_setting(file_facts: FileFacts, name: str) -> str | None:
+    """`module.exports.autoPrefix = "/x"` / `export const autoPrefix = "/x"` of a plugin file."""
+    for assignment in file_facts.assignments:
+        if assignment.key == name and not assignment.scope:
+            return _first_string([assignment.value])
+    return None

@@ -1,6 +1,7 @@
 """Calls made through another module's object: `from extensions import db` then `db.Model`,
-`require("./db.js").define(…)`. Each module's instances (names bound to traced calls, and what
-`module.exports` / `export default` holds) are looked up by the importing callee's module path."""
+`require("./db.js").define(…)`. Each module's instances (names bound to traced calls, what
+`module.exports` / `export default` holds, and what its factory functions return: `makeRouter()`) are
+looked up by the importing callee's module path."""
 
 from __future__ import annotations
 
@@ -97,16 +98,21 @@ def foreign(callee: str, importer: str, family: str, instances: Instances) -> st
     if not callee.startswith(("./", "../")):
         return None
     slash = callee.rfind("/")
+    if callee.endswith("()") and "." not in callee[slash + 1 :]:  # `require("./routes")(deps)`
+        callee += "."  # what the default export returns, with nothing after it
     # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
     for dot in reversed([i for i, char in enumerate(callee) if char == "." and i > slash]):
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
+        if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
+            spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
         stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
         for key in (stem, stem.removesuffix("/index")):
-            named = names.get((key, rest[0].removesuffix("()")))
-            if named is not None and not rest[0].endswith("()"):
+            # `makeRouter()`: what an exported factory returns (its `name()` entry)
+            named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))
+            if named is not None:
                 return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
             default = names.get((key, "default"))
-            if default is not None:
+            if default is not None and rest[0] != "default()":
                 return default + "." + ".".join(rest)
     return None
