@@ -1715,3 +1715,20 @@ def test_corpus_sample_framework_check(sample: str, constraint: str) -> None:
     assert fw_findings(report) == sorted(expected)
     failing = any(rule in ("FW001", "FW002") for rule, _, _ in expected)
     assert report["verdicts"]["framework"]["status"] == ("fail" if failing else "pass")
+
+
+def test_findings_routes_and_evidence_carry_the_column(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "Flask==3.0.3\n",
+        "app.py": "import flask\n\napp = flask.Flask(__name__)\n\n\n@app.get('/health')\ndef health():\n"
+        "    return 'ok'\n",
+        "errors.py": "import json\nif True:\n    from fastapi import HTTPException\n",
+    }
+    report = check(make_project, files, "flask+task")
+    located = {(f["rule"], f["file"], f["line"], f["col"]) for f in report["findings"]}
+    assert ("FW003", "errors.py", 3, 5) in located
+    assert ("TASK006", "app.py", 6, 2) in located  # at the route it found, not under /api/health-check
+    data = report["framework"]
+    assert [(r["path"], r["line"], r["col"]) for r in data["routes"]] == [("/health", 6, 2)]
+    app = next(e for e in data["evidence"] if e["kind"] == "app")
+    assert (app["file"], app["line"], app["col"]) == ("app.py", 3, 7)

@@ -50,7 +50,14 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "serving": analysis.frameworks.serving(),
             "evidence": [item.to_dict() for item in analysis.frameworks.evidence],
             "routes": [
-                {"method": r.method, "path": r.path, "framework": r.framework, "file": r.file, "line": r.line}
+                {
+                    "method": r.method,
+                    "path": r.path,
+                    "framework": r.framework,
+                    "file": r.file,
+                    "line": r.line,
+                    "col": r.col,
+                }
                 for r in analysis.frameworks.routes
             ],
             "prefixes": sorted({*analysis.frameworks.prefixes, *analysis.frameworks.app_prefixes}),

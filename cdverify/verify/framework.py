@@ -45,6 +45,7 @@ class FrameworkEvidence(NamedTuple):
     file: str
     line: int
     text: str
+    col: int = 0  # 1-based in code, 0 in manifests
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,8 +53,13 @@ class FrameworkEvidence(NamedTuple):
             "kind": self.kind,
             "file": self.file,
             "line": self.line,
+            "col": self.col,
             "text": self.text,
         }
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
 
 
 class Route(NamedTuple):
@@ -67,6 +73,11 @@ class Route(NamedTuple):
     on_app: bool = False  # registered on the app object itself (not on a router / blueprint)
     receiver: str = ""  # the router variable, as written in its file
     site: tuple[str, str] | None = None  # (file, variable) of the app / router object, traced across modules
+    col: int = 0
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
 
 
 @dataclass(frozen=True)
@@ -276,7 +287,7 @@ def collect(
         for fact in file_facts.imports:
             name = framework_of(fact.specifier, family)
             if name is not None:
-                evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text))
+                evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text, fact.col))
         for call in file_facts.calls:
             written = call.callee
             traced = foreign(call.callee, path, family, instances)
@@ -445,7 +456,7 @@ def _match(
     """What one traced call means for one framework: app, router prefix, route, mount or listen."""
     callee = call.callee
     if callee in spec.apps:
-        evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text))
+        evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text, call.col))
     if callee in spec.routers or callee in spec.apps:
         value = _first_string(v for k, v in call.kwargs if k in spec.prefix)
         if value is None and callee in spec.routers and spec.name == "nestjs":
@@ -526,9 +537,10 @@ def _route(
             call.text,
             on_app,
             call.receiver,
+            col=call.col,
         )
     )
-    evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text))
+    evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
 
 
 def _route_path(values: Iterable[Value], constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
@@ -602,7 +614,7 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         findings.append(
             make_finding(
                 "FW001",
-                Location(where.file, where.line) if where else Location("."),
+                where.location if where else Location("."),
                 message,
                 evidence=where.text if where else "",
                 hint=f"build the application with {required} and register its routes there",
@@ -619,7 +631,7 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         findings.append(
             make_finding(
                 "FW002",
-                Location(first.file, first.line),
+                first.location,
                 f"another web framework, {other}, serves part of the application ({first.kind})",
                 evidence=first.text,
                 hint=f"serve every route with {required}; remove the {other} app and its routes",
@@ -636,7 +648,7 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         findings.append(
             make_finding(
                 "FW003",
-                Location(item.file, item.line),
+                item.location,
                 f"application code imports another web framework, {item.framework}",
                 evidence=item.text,
                 hint=f"use {required}'s own API instead of {item.framework}",

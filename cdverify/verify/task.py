@@ -301,7 +301,7 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
         findings.append(
             make_finding(
                 "TASK006",
-                Location(near[0].file, near[0].line) if near else Location("."),
+                near[0].location if near else Location("."),
                 f"no GET {HEALTH_CHECK} route"
                 + (f" (found {near[0].method} {near[0].path!r}, not under {HEALTH_CHECK})" if near else ""),
                 evidence=near[0].text if near else "",
@@ -314,7 +314,7 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
             findings.append(
                 make_finding(
                     "TASK007",
-                    Location(route.file, route.line),
+                    route.location,
                     f"route {route.path!r} is not under /api",
                     evidence=route.text,
                     hint="register it on a router mounted under /api "
