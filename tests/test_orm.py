@@ -4046,3 +4046,25 @@ def test_sql_files_are_not_raw_sql_without_a_loader(make_project: MakeProject) -
     """A schema.sql shipped for documentation or docker-entrypoint is not the application's data access."""
     files = {**AIOSQL_APP, "app/db/queries.py": "QUERIES = 'app/db/sql'\n"}
     assert orm(make_project, files)["raw_sql"] == []
+
+
+# -- table names keep their case ----------------------------------------------------------------------
+
+
+def test_quoted_table_names_keep_their_case(make_project: MakeProject) -> None:
+    """Sequelize names the table of a `User` model `"Users"`: the finding names `Users`, not `users`."""
+    source = src(
+        """
+        const { Sequelize } = require("sequelize");
+
+        const sequelize = new Sequelize(process.env.DATABASE_URL);
+
+        async function recent() {
+          return sequelize.query('SELECT "u"."id" FROM "Users" AS "u" JOIN "ArticleTags" ON true');
+        }
+
+        module.exports = { recent };
+        """
+    )
+    item = one_raw(orm(make_project, {"src/repositories/users.js": source}))
+    assert_statement(item, "src/repositories/users.js", 6, "sequelize.query", ["Users", "ArticleTags"])
