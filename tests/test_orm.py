@@ -1575,6 +1575,40 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "typeorm.createConnection()": (
+        "src/repositories/users.ts",
+        """
+        import { createConnection } from "typeorm";
+
+        export async function activeUsers() {
+          const connection = await createConnection();
+          return connection.SINK;
+        }
+        """,
+    ),
+    "typeorm.getRepository()": (
+        "src/repositories/users.ts",
+        """
+        import { getRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        export async function activeUsers() {
+          return getRepository(User).SINK;
+        }
+        """,
+    ),
+    # a TypeORM SelectQueryBuilder, whatever it is made from
+    "typeorm.": (
+        "src/repositories/users.ts",
+        """
+        import { getRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        export async function activeUsers() {
+          return getRepository(User).createQueryBuilder("user").SINK.getMany();
+        }
+        """,
+    ),
     # Prisma
     "@prisma/client.PrismaClient()": (
         "src/repositories/users.ts",
@@ -1600,15 +1634,21 @@ def test_every_node_receiver_has_a_snippet() -> None:
     assert receivers == set(NODE_RECEIVERS)
 
 
-def _node_sink(method: str, sql: str) -> str:
-    return f"{method}`{sql}`" if method in TAGGED_METHODS else f'{method}("{sql}")'
+def _node_sink(method: str, sql: str, arg: int = 0) -> str:
+    """The call with its SQL at position `arg`, after placeholder arguments (a join's relation and alias)."""
+    if method in TAGGED_METHODS:
+        return f"{method}`{sql}`"
+    leading = "".join(f'"arg{n}", ' for n in range(arg))
+    return f'{method}({leading}"{sql}")'
 
 
 @pytest.mark.parametrize(("sink", "receiver", "method"), receiver_params("node"))
 def test_every_node_receiver_method(make_project: MakeProject, sink: str, receiver: str, method: str) -> None:
     path, text = NODE_RECEIVERS[receiver]
-    fragment = bool(sink_entry("node", sink).get("fragment"))
-    source = src(text).replace("SINK", _node_sink(method, NODE_FRAGMENT_SQL if fragment else SELECT_USERS))
+    entry = sink_entry("node", sink)
+    fragment = bool(entry.get("fragment"))
+    sql = NODE_FRAGMENT_SQL if fragment else SELECT_USERS
+    source = src(text).replace("SINK", _node_sink(method, sql, int(entry.get("arg", 0))))
     data = orm(make_project, {path: source})
     line = line_of(source, f".{method}")
     if fragment:

@@ -46,6 +46,8 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         classes=code.classes,
         syntax_issues=syntax_issues(root),
         decoding_issue=decoding_issue,
+        functions=code.functions,
+        local_calls=code.local_calls,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
+from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, FunctionFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
@@ -38,6 +38,8 @@ _FUNCTION_NODES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "program"}
 )
 _ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
+_KNEX_TYPES = frozenset({"Knex", "Knex.Transaction"})  # a parameter so typed is a knex instance
+_TRANSACTIONS = frozenset({"transaction", "$transaction"})  # methods whose callback gets a transaction
 _OBJECT_DEPTH = 4
 
 
@@ -81,6 +83,10 @@ class _Scanner:
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
+        self.functions: list[FunctionFact] = []
+        self.local_calls: list[CallFact] = []
+        self.function_names: set[str] = set()
+        self.method_names: set[str] = set()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -290,6 +296,7 @@ class _Scanner:
                 self.bind(left, right, node)
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
+        self.function_facts()
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
             function = node.child_by_field_name("constructor" if is_new else "function")
@@ -298,23 +305,61 @@ class _Scanner:
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
-            if callee is None:
+            local = None if is_new else self.local_callee(function)
+            if callee is None and local is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            self.calls.append(
-                call_fact(
-                    node,
-                    callee,
-                    args,
-                    kwargs,
-                    new=is_new,
-                    guard=self.guard(node),
-                    receiver=_receiver(function),
-                    target=_assigned_to(node),
-                    scope_of=_scope,
-                )
+            fact = call_fact(
+                node,
+                callee or local or "",
+                args,
+                kwargs,
+                new=is_new,
+                guard=self.guard(node),
+                receiver=_receiver(function),
+                target=_assigned_to(node),
+                scope_of=_scope,
             )
+            if callee is not None:
+                self.calls.append(fact)
+            if local is not None:
+                self.local_calls.append(fact._replace(callee=local, scope=_scope(node)))
         self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def function_facts(self) -> None:
+        """The file's named functions and methods that take parameters (an arrow function or function
+        expression is named by the variable, property or export it is bound to), and the names calls of
+        them are written with (`query(…)`, `this.query(…)`)."""
+        for node in (*self.found.get("function", []), *self.found.get("method", [])):
+            own = node.child_by_field_name("name")
+            name = _bound_name(node) or (text(own) if own is not None else "")
+            parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+            if not name or parameters is None:
+                continue
+            if parameters.type == "identifier":  # `sql => …`
+                params: tuple[str, ...] = (text(parameters),)
+            else:
+                params = tuple(_parameter(p) for p in parameters.named_children if p.type != "comment")
+            if not params:
+                continue
+            owner = _owner(node)
+            scope_key = f"{text(own) if own is not None else 'function'}@{node.start_point[0] + 1}"
+            self.functions.append(FunctionFact(scope_key, name, params, owner))
+            if owner:
+                self.method_names.add(name)
+            elif node.type == "function_declaration" or _declared(node):
+                self.function_names.add(name)  # called by its bare name in this file
+
+    def local_callee(self, function: Node) -> str | None:
+        """`query` / `this.query` when the call is of a function or method this file defines."""
+        if function.type == "identifier":
+            return text(function) if text(function) in self.function_names else None
+        if function.type == "member_expression":
+            obj = function.child_by_field_name("object")
+            prop = function.child_by_field_name("property")
+            if obj is not None and prop is not None and obj.type == "this" and text(prop) in self.method_names:
+                return f"this.{text(prop)}"
+        return None
 
     def bind_plugins(self) -> None:
         """Fastify-style plugins: the first parameter of a function passed to `x.register(fn, …)` is
@@ -336,6 +381,12 @@ class _Scanner:
             elif name == "sequelize" and "sequelize" not in self.bindings:
                 # sequelize-cli model files: `module.exports = (sequelize, DataTypes) => sequelize.define(…)`
                 self.bindings[name] = "sequelize.Sequelize()"
+            elif name == "queryInterface":
+                # sequelize-cli migrations: `up: (queryInterface, Sequelize) => queryInterface.sequelize.query(…)`
+                self.bindings.setdefault(name, "sequelize.QueryInterface()")
+            elif name and (name == "knex" or annotation.lstrip(":").strip() in _KNEX_TYPES):
+                # knex model factories, migrations and seeds: `module.exports = function (knex) { … }`
+                self.bindings.setdefault(name, "knex()")
             elif name and _exported(declared, exported_names):
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework
@@ -347,6 +398,9 @@ class _Scanner:
                 continue
             prop = callee_node.child_by_field_name("property")
             receiver = callee_node.child_by_field_name("object")
+            if prop is not None and receiver is not None and text(prop) in _TRANSACTIONS:
+                self.bind_transaction(node, receiver, text(prop))
+                continue
             if prop is None or receiver is None or text(prop) != "register":
                 continue
             owner = self.qualify(receiver)
@@ -359,6 +413,22 @@ class _Scanner:
             name, _ = _first_parameter(plugin)
             if name:
                 self.bindings[name] = owner
+
+    def bind_transaction(self, call: Node, receiver: Node, method: str) -> None:
+        """`db.transaction(async (trx) => { trx.raw(…) })`: the callback's first parameter is the
+        transaction of a traced connection (knex, TypeORM, Prisma), bound within the callback."""
+        owner = self.qualify(receiver)
+        arguments = call.child_by_field_name("arguments")
+        if owner is None or arguments is None:
+            return
+        callback = next((c for c in arguments.named_children if c.type in _FUNCTION_NODES), None)
+        name, _ = _first_parameter(callback) if callback is not None else ("", "")
+        if callback is None or not name:
+            return
+        own = callback.child_by_field_name("name")
+        scope_key = f"{text(own) if own is not None else 'function'}@{callback.start_point[0] + 1}"
+        self.local[(scope_key, name)] = f"{owner}.{method}()"
+        self.local_names.add(name)
 
     def classes(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
         """Classes with their traced superclass; the class name is bound to it (`class User extends
@@ -514,6 +584,70 @@ def _exported(function: Node, exported_names: set[str]) -> bool:
     return False
 
 
+def _bound_name(function: Node) -> str:
+    """The name an anonymous function is bound to: `const query = (…) => …`, `exports.query = function
+    (…)`, `{ query: (…) => … }`; `default` for `module.exports = …` / `export default …`; "" otherwise."""
+    if function.type == "method_definition":
+        return ""
+    parent = function.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        parent = parent.parent
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        target = _target(left) if left is not None else None
+        if target in ("module.exports", "exports.default"):
+            return "default"
+        return target.rsplit(".", 1)[-1] if target else ""
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return _key(key) if key is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "default"
+    return ""
+
+
+def _declared(function: Node) -> bool:
+    """`const query = (…) => …`: a function bound to a variable of its own."""
+    parent = function.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        parent = parent.parent
+    return parent is not None and parent.type == "variable_declarator"
+
+
+def _parameter(node: Node) -> str:
+    """A parameter's name (TS `required_parameter` / `optional_parameter` too); `*` for `...rest`, "" for
+    a destructuring pattern."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type in ("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        if pattern is not None and pattern.type == "rest_pattern":
+            return "*"
+        return text(pattern) if pattern is not None and pattern.type == "identifier" else ""
+    if node.type == "assignment_pattern":
+        left = node.child_by_field_name("left")
+        return text(left) if left is not None and left.type == "identifier" else ""
+    if node.type == "rest_pattern":
+        return "*"
+    return ""
+
+
+def _owner(function: Node) -> str:
+    """The class a method belongs to ("" for a function or an object literal's method)."""
+    if function.type != "method_definition" or function.parent is None:
+        return ""
+    body = function.parent
+    if body.type != "class_body" or body.parent is None:
+        return ""
+    name = body.parent.child_by_field_name("name")
+    return text(name) if name is not None else "class"
+
+
 def _first_parameter(function: Node) -> tuple[str, str]:
     """Name and type annotation (TS) of a function's first parameter."""
     parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
@@ -559,4 +693,12 @@ def node_code(language: Language, root: Node) -> Code:
     urls = url_literals(found.get("string", []), string_value)
     default = scanner.default_export()
     exports = instance_exports(scanner.bindings, default)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)
+    return Code(
+        tuple(scanner.calls),
+        tuple(scanner.assignments),
+        urls,
+        exports,
+        scanner.class_facts,
+        tuple(scanner.functions),
+        tuple(scanner.local_calls),
+    )

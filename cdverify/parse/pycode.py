@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, CallFact, Language, Value
+from cdverify.model import HOLE, Assignment, CallFact, FunctionFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
@@ -60,6 +60,10 @@ class _Scanner:
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+        self.functions: list[FunctionFact] = []
+        self.local_calls: list[CallFact] = []
+        self.function_names: set[str] = set()
+        self.method_names: set[str] = set()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -285,6 +289,7 @@ class _Scanner:
             for node in self.found.get("assignment", []):
                 self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
+        self.function_facts()
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             if function is None:
@@ -292,23 +297,56 @@ class _Scanner:
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
-            if callee is None:
+            local = self.local_callee(function)
+            if callee is None and local is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            self.calls.append(
-                call_fact(
-                    node,
-                    callee,
-                    args,
-                    kwargs,
-                    new=False,
-                    guard=self.guard(node),
-                    receiver=_receiver(function),
-                    target=_assigned_to(node),
-                    scope_of=_scope,
-                )
+            fact = call_fact(
+                node,
+                callee or local or "",
+                args,
+                kwargs,
+                new=False,
+                guard=self.guard(node),
+                receiver=_receiver(function),
+                target=_assigned_to(node),
+                scope_of=_scope,
             )
+            if callee is not None:
+                self.calls.append(fact)
+            if local is not None:
+                self.local_calls.append(fact._replace(callee=local, scope=_scope(node)))
         self.calls.sort(key=lambda call: (call.line, call.col))
+
+    def function_facts(self) -> None:
+        """The file's named functions and methods that take parameters, and the names calls of them are
+        written with (`query(…)` for a function, `self.query(…)` for a method)."""
+        for node in self.found.get("function", []):
+            name = node.child_by_field_name("name")
+            parameters = node.child_by_field_name("parameters")
+            if name is None or parameters is None:
+                continue
+            params = tuple(
+                _parameter(child)
+                for child in parameters.named_children
+                if child.type not in ("comment", "positional_separator")
+            )
+            if not params:
+                continue
+            owner = _owner(node)
+            self.functions.append(FunctionFact(f"{text(name)}@{node.start_point[0] + 1}", text(name), params, owner))
+            (self.method_names if owner else self.function_names).add(text(name))
+
+    def local_callee(self, function: Node) -> str | None:
+        """`query` / `self.query` when the call is of a function or method this file defines."""
+        if function.type == "identifier":
+            return text(function) if text(function) in self.function_names else None
+        if function.type == "attribute":
+            obj = function.child_by_field_name("object")
+            attr = function.child_by_field_name("attribute")
+            if obj is not None and attr is not None and text(obj) in ("self", "cls"):
+                return f"{text(obj)}.{text(attr)}" if text(attr) in self.method_names else None
+        return None
 
     def untraced_sink(self, function: Node, call: Node) -> str | None:
         """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
@@ -400,6 +438,34 @@ class _Scanner:
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
 
 
+def _parameter(node: Node) -> str:
+    """A parameter's name; `*` for `*args` and the bare `*` (what follows is keyword-only), "" otherwise."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type in ("default_parameter", "typed_default_parameter"):
+        name = node.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if node.type == "typed_parameter":
+        first = node.named_children[0] if node.named_children else None
+        return text(first) if first is not None and first.type == "identifier" else ""
+    if node.type in ("list_splat_pattern", "keyword_separator"):
+        return "*"
+    return ""
+
+
+def _owner(function: Node) -> str:
+    """The class a function is a method of ("" for a function)."""
+    parent = function.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    if parent is not None and parent.type == "block" and parent.parent is not None:
+        cls = parent.parent
+        if cls.type == "class_definition":
+            name = cls.child_by_field_name("name")
+            return text(name) if name is not None else ""
+    return ""
+
+
 def _scopes(node: Node) -> list[str]:
     return scopes(node, ("function_definition", "lambda"))
 
@@ -456,4 +522,12 @@ def python_code(root: Node) -> Code:
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     exports = instance_exports(scanner.bindings)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)
+    return Code(
+        tuple(scanner.calls),
+        tuple(scanner.assignments),
+        urls,
+        exports,
+        scanner.class_facts,
+        tuple(scanner.functions),
+        tuple(scanner.local_calls),
+    )

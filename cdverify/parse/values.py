@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, CallFact, Value
+from cdverify.model import Assignment, CallFact, FunctionFact, Value
 from cdverify.parse.treesitter import one_line
 
 
@@ -20,6 +20,8 @@ class Code(NamedTuple):
     urls: tuple[tuple[int, str], ...]
     exports: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    local_calls: tuple[CallFact, ...] = ()
 
 
 def call_fact(
@@ -50,7 +52,19 @@ def call_fact(
         receiver,
         target,
         scope_of(node) if names else "",
+        _name_at(node, row),
     )
+
+
+def _name_at(call: Node, row: int) -> tuple[int, int] | None:
+    """(line, col) of the name a call calls (`where` in `qb\n  .where(…)`) when it is on a later line."""
+    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    if function is None:
+        return None
+    name = function.child_by_field_name("property") or function.child_by_field_name("attribute")
+    if name is None or name.start_point[0] == row:
+        return None
+    return name.start_point[0] + 1, name.start_point[1] + 1
 
 
 def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:

@@ -17,9 +17,20 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
+from cdverify.model import (
+    HOLE,
+    CallFact,
+    FileFacts,
+    Finding,
+    FunctionFact,
+    Location,
+    Scope,
+    Severity,
+    Value,
+    make_finding,
+)
 from cdverify.parse.values import UNTRACED
-from cdverify.verify.tracing import Instances, foreign, instances_of
+from cdverify.verify.tracing import Instances, foreign, instances_of, module_keys
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -53,6 +64,7 @@ class RawSql(NamedTuple):
     tables: tuple[str, ...]
     scope: str  # application | tests | migrations | scripts | config
     purpose: str = ""  # "bootstrap" / "health check" when the statement is one
+    via: str = ""  # the project helpers the SQL is handed to, outermost first: `query (app/db.py:12)`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +77,7 @@ class RawSql(NamedTuple):
             "tables": list(self.tables),
             "scope": self.scope,
             **({"purpose": self.purpose} if self.purpose else {}),
+            **({"via": self.via} if self.via else {}),
         }
 
 
@@ -90,6 +103,9 @@ class _Sink(NamedTuple):
     suffixes: tuple[str, ...] = ()
     untraced: bool = False
     mixed: bool = False  # a whole statement or a piece of one (`sql` template tags)
+    through: tuple[str, ...] = ()  # the receiver must contain one of these (`.createQueryBuilder()`)
+    literals_only: bool = False  # only string literals are SQL (a name may hold an object, a callback)
+    expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
 
 
 @cache
@@ -106,6 +122,9 @@ def _sinks(family: str) -> tuple[_Sink, ...]:
             tuple(entry.get("receiver_suffixes", [])),
             bool(entry.get("untraced")),
             bool(entry.get("statement_or_fragment")),
+            tuple(entry.get("receiver_contains", [])),
+            bool(entry.get("literals_only")),
+            bool(entry.get("expressions_only")),
         )
         for entry in load_rules("orm/sinks").get(family, [])
     )
@@ -131,6 +150,8 @@ def _sink_of(call: CallFact, family: str) -> _Sink | None:
             continue
         if ".prepare()" in receiver:
             continue  # a prepared statement's run/get/all take parameters, not SQL
+        if sink.through and not any(part in receiver for part in sink.through):
+            continue
         if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
             return sink
         if any(receiver.endswith(suffix) for suffix in sink.suffixes):
@@ -158,6 +179,7 @@ def _library_of(spec: str, python: bool) -> str | None:
 
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
+_COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")  # `article.created`, `user`
 
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
@@ -220,6 +242,9 @@ def collect(
     models: dict[str, list[tuple[str, int, str]]] = {}
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
+    found: dict[tuple[str, int, int, str], RawSql] = {}  # by call: a helper's caller replaces a guess
+    helpers: list[_Helper] = []
+    heads = _python_heads(facts)
     model_names = {name: entry.get("models", []) for name, entry in _libraries().items()}
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
@@ -248,15 +273,31 @@ def collect(
                     if callee in names:
                         models.setdefault(library, []).append((path, call.line, call.text))
         assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
+        functions = {f.scope: f for f in file_facts.functions}
+        family = file_facts.language.family
         for written_call in file_facts.calls:
-            traced = foreign(written_call.callee, path, file_facts.language.family, instances)
+            traced = _traced(written_call.callee, path, family, instances)
             call = written_call._replace(callee=traced) if traced else written_call
-            sink = _sink_of(call, file_facts.language.family)
+            sink = _sink_of(call, family)
+            if sink is None and _project_name(call.callee, family, heads):
+                # a method on an object from another module that no library import explains
+                # (`connection = await initConnection()`): as untraced, a complete statement only
+                sink = _sink_of(call._replace(callee=UNTRACED + call.callee), family)
             if sink is None:
                 continue
-            found = _raw_sql(path, scope, call, sink, assigned)
-            if found is not None:
-                (fragments if found.kind == "fragment" else raw).append(found)
+            item = _raw_sql(path, scope, call, sink, assigned)
+            helper = _passed_parameter(call, sink, functions, assigned)
+            if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
+                function, param = helper
+                via = f"{function.name} ({path}:{_at(call)[0]})"
+                helpers.append(_Helper(path, function, param, sink, via, item))
+            elif item is not None:
+                found[_key(path, call)] = item
+    if helpers:
+        _through_helpers(facts, scopes, helpers, found)
+    order = {path: number for number, path in enumerate(facts)}
+    for item in sorted(found.values(), key=lambda r: (order.get(r.file, len(order)), r.line, r.col)):
+        (fragments if item.kind == "fragment" else raw).append(item)
     if "aiosql" in files:  # the application runs the SQL kept in .sql files
         for path, text in sql_files:
             scope = scopes.get(path, Scope.APPLICATION)
@@ -274,6 +315,206 @@ def collect(
         for name, paths in files.items()
     }
     return OrmReport(libraries, tuple(raw), tuple(fragments))
+
+
+def _traced(callee: str, path: str, family: str, instances: Instances) -> str | None:
+    """The callee traced through another module's instance; also a call of what a Node module exports
+    (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
+    traced = foreign(callee, path, family, instances)
+    if traced is None and family == "node" and callee.startswith(("./", "../")):
+        module, _, rest = callee.partition("(")
+        if rest.startswith(")") and "/" not in rest:
+            traced = foreign(f"{module}.{_CALLED}{rest[1:]}", path, family, instances)
+            return traced.replace(f".{_CALLED}", "()") if traced and f".{_CALLED}" in traced else None
+    return traced
+
+
+_CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
+
+
+def _python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
+    """The first names of the project's own Python modules (`app` for `app/db.py`, `db` too)."""
+    return frozenset(
+        key.split(".")[0]
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "python"
+        for key in module_keys(path, "python")
+    )
+
+
+def _project_name(callee: str, family: str, heads: frozenset[str]) -> bool:
+    """The callee names something of another project module (`./db.query`, `.db.conn.execute`)."""
+    if family == "node":
+        return callee.startswith(("./", "../"))
+    return callee.startswith(".") or callee.split(".", 1)[0] in heads
+
+
+def _key(path: str, call: CallFact) -> tuple[str, int, int, str]:
+    return (path, *_at(call), call.text)
+
+
+def _at(call: CallFact) -> tuple[int, int]:
+    """Where a finding on the call is reported: at the called name (`.whereRaw(` in a chain)."""
+    return call.at or (call.line, call.col)
+
+
+# -- SQL handed to a project helper that runs it ------------------------------------------------------
+
+_HELPER_DEPTH = 3  # helpers of helpers followed
+_NO_POSITION = 1 << 30  # a keyword-only parameter: no positional argument reaches it
+
+
+class _Helper(NamedTuple):
+    """A project function one of whose parameters reaches a sink's SQL argument (`def query(sql, params=()):
+    cur.execute(sql, params)`): a call of it is a call of the sink, reported at the caller."""
+
+    path: str
+    function: FunctionFact
+    param: int  # the parameter's index in `function.params`
+    sink: _Sink  # the sink it reaches, through inner helpers
+    via: str  # `name (file:line)` of this helper's call of the sink, then the inner helpers'
+    own: RawSql | None  # its own finding (dynamic SQL at the sink), kept when no caller is found
+
+
+def _passed_parameter(
+    call: CallFact, sink: _Sink, functions: Mapping[str, FunctionFact], assigned: Mapping[tuple[str, str], Value]
+) -> tuple[FunctionFact, int] | None:
+    """(enclosing function, parameter index) when the SQL argument of a sink call is a parameter of the
+    function it is in, not reassigned to a string there."""
+    if sink.untraced or not call.scope:
+        return None
+    function = functions.get(call.scope)
+    value = _sql_argument(call, sink)
+    if function is None or value is None or value.strings:
+        return None
+    for name in value.names:
+        if name and name != "*" and name in function.params:
+            local = assigned.get((call.scope, name))
+            if local is not None and local.strings:
+                return None
+            return function, function.params.index(name)
+    return None
+
+
+def _caller_sink(helper: _Helper) -> _Sink:
+    """The helper as a sink: its parameter's position (past `self`) and name (for keyword arguments)."""
+    params = helper.function.params
+    position = helper.param
+    if "*" in params[:position]:
+        position = _NO_POSITION
+    elif helper.function.owner and params[0] in ("self", "cls"):
+        position -= 1
+    return helper.sink._replace(arg=position, keys=(params[helper.param],), untraced=False)
+
+
+def _through_helpers(
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    helpers: list[_Helper],
+    found: dict[tuple[str, int, int, str], RawSql],
+) -> None:
+    """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
+    finding. A helper called with a string the classifier reads is reported as that statement or
+    fragment; one called with SQL it cannot read (a variable from elsewhere) is dynamic SQL at that
+    caller, as a direct call of the sink would be. A caller passing its own parameter is a helper in
+    turn. The helper's own (dynamic) finding is kept only when no caller is found: then its SQL comes
+    from where cdverify cannot see (another package, a callback, a method called on an instance)."""
+    assigned = {
+        path: {(a.scope, a.key): a.value for a in file_facts.assignments} for path, file_facts in facts.items()
+    }
+    functions = {path: {f.scope: f for f in file_facts.functions} for path, file_facts in facts.items()}
+    heads = _python_heads(facts)
+    candidates = list(_helper_calls(facts, heads))
+    called: set[int] = set()
+    known = {(h.path, h.function.scope) for h in helpers}
+    frontier = list(range(len(helpers)))
+    for _ in range(_HELPER_DEPTH):
+        if not frontier:
+            break
+        local: dict[tuple[str, str, bool], list[int]] = {}
+        exported: dict[tuple[str, str], str] = {}
+        for number in frontier:
+            helper = helpers[number]
+            method = bool(helper.function.owner)
+            local.setdefault((helper.path, helper.function.name, method), []).append(number)
+            if not method:
+                family = facts[helper.path].language.family
+                for key in module_keys(helper.path, family):
+                    exported.setdefault((key, helper.function.name), f"{_TOKEN}{number}")
+        index = Instances(exported, heads)
+        names = {helpers[number].function.name for number in frontier}
+        following: list[int] = []
+        for path, call, is_local in candidates:
+            name = call.callee.rsplit(".", 1)[-1]
+            if name not in names and not (not is_local and "default" in names):
+                continue
+            family = facts[path].language.family
+            for number in _helpers_of(path, call, is_local, family, local, index, functions[path], helpers):
+                called.add(number)
+                helper = helpers[number]
+                sink = _caller_sink(helper)
+                scope = scopes.get(path, Scope.APPLICATION)
+                item = _raw_sql(path, scope, call, sink, assigned[path])
+                item = item._replace(via=helper.via) if item is not None else None
+                outer = _passed_parameter(call, sink, functions[path], assigned[path])
+                if outer is not None:
+                    function, param = outer
+                    if (path, function.scope) not in known:
+                        known.add((path, function.scope))
+                        via = f"{function.name} ({path}:{_at(call)[0]}) → {helper.via}"
+                        helpers.append(_Helper(path, function, param, helper.sink, via, item))
+                        following.append(len(helpers) - 1)
+                    found.pop(_key(path, call), None)
+                elif item is not None:
+                    found[_key(path, call)] = item
+                else:
+                    found.pop(_key(path, call), None)  # a guess through a factory binding, now settled
+        frontier = following
+    for number, helper in enumerate(helpers):
+        if number not in called and helper.own is not None:
+            found.setdefault((helper.own.file, helper.own.line, helper.own.col, helper.own.call), helper.own)
+
+
+_TOKEN = "\x01helper:"
+
+
+def _helper_calls(facts: Mapping[str, FileFacts], heads: frozenset[str]) -> Iterable[tuple[str, CallFact, bool]]:
+    """Calls that may be of a project helper: of the file's own functions, and of other modules' names."""
+    for path, file_facts in facts.items():
+        for call in file_facts.local_calls:
+            yield path, call, True
+        family = file_facts.language.family
+        for call in file_facts.calls:
+            if _project_name(call.callee, family, heads):
+                yield path, call, False
+
+
+def _helpers_of(
+    path: str,
+    call: CallFact,
+    is_local: bool,
+    family: str,
+    local: Mapping[tuple[str, str, bool], list[int]],
+    index: Instances,
+    functions: Mapping[str, FunctionFact],
+    helpers: list[_Helper],
+) -> list[int]:
+    """The helpers a call may be of: by name in its own file (a method of the caller's own class first),
+    or through the import of another module."""
+    if is_local:
+        method = "." in call.callee
+        found = local.get((path, call.callee.rsplit(".", 1)[-1], method), [])
+        if method and len(found) > 1:
+            caller = functions.get(call.scope)
+            mine = [n for n in found if caller is not None and helpers[n].function.owner == caller.owner]
+            return mine or found
+        return list(found)
+    traced = foreign(call.callee, path, family, index)
+    if traced is None and family == "node":  # `require("./query")(sql)`: the module's default export
+        traced = foreign(call.callee + ".default", path, family, index)
+    if traced is not None and traced.startswith(_TOKEN) and traced[len(_TOKEN) :].isdigit():
+        return [int(traced[len(_TOKEN) :])]
+    return []
 
 
 def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
@@ -306,17 +547,21 @@ def _raw_sql(
         value = found or value
     where = _OUTSIDE.get(scope, "application")
     candidates = [s for s in value.strings if s.strip()]
+    if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
+        candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(s.strip())]
+        if not candidates:
+            return None
     if not candidates:
-        if sink.untraced or value.empty or value.calls:
+        if sink.untraced or sink.literals_only or value.empty or value.calls:
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
         shown = value.text or ", ".join(value.names)
-        return RawSql(path, call.line, call.col, sink.name, call.text, shown, "dynamic", "", (), where)
+        return RawSql(path, *_at(call), sink.name, call.text, shown, "dynamic", "", (), where)
     if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
         sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
-        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
+        return RawSql(path, *_at(call), sink.name, call.text, sql, "fragment", "", (), where)
     if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
         sql = candidates[0].replace(HOLE, "{…}")
-        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
+        return RawSql(path, *_at(call), sink.name, call.text, sql, "fragment", "", (), where)
     best = None
     written = ""
     for text in candidates:
@@ -335,9 +580,7 @@ def _raw_sql(
     elif best.kind.value == "trivial" and statement.startswith("SELECT") and not best.tables:
         purpose = "health check"
     sql = written.replace(HOLE, "{…}")
-    return RawSql(
-        path, call.line, call.col, sink.name, call.text, sql, kind, statement, best.tables, where, purpose
-    )
+    return RawSql(path, *_at(call), sink.name, call.text, sql, kind, statement, best.tables, where, purpose)
 
 
 def check(report: OrmReport, required: str) -> list[Finding]:
@@ -392,14 +635,20 @@ def check(report: OrmReport, required: str) -> list[Finding]:
     for item in report.raw_sql:
         findings.append(_raw_finding(item, required))
     for item in report.fragments:
+        via = f" via {item.via}" if item.via else ""
         findings.append(
             make_finding(
                 "ORM004",
                 Location(item.file, item.line, item.col),
-                f"raw SQL inside the query builder ({item.api}): {item.sql}",
+                f"raw SQL inside the query builder ({item.api}){via}: {item.sql}",
                 evidence=item.call,
                 hint=f"express the condition with {required} operators instead of a SQL string",
-                data={"api": item.api, "sql": item.sql, "scope": item.scope},
+                data={
+                    "api": item.api,
+                    "sql": item.sql,
+                    "scope": item.scope,
+                    **({"via": item.via} if item.via else {}),
+                },
             )
         )
     return findings
@@ -428,13 +677,20 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
     )
     tables = f" on {', '.join(item.tables)}" if item.tables else ""
     kind = "dynamic SQL" if item.kind == "dynamic" else f"raw SQL {item.statement or item.kind}"
+    via = f" via {item.via}" if item.via else ""
     finding = make_finding(
         "ORM001",
         Location(item.file, item.line, item.col),
-        f"{kind}{tables} through {item.api}{why}: {item.sql}",
+        f"{kind}{tables} through {item.api}{via}{why}: {item.sql}",
         evidence=item.call,
         hint=_fix(item, required),
-        data={"api": item.api, "sql": item.sql, "tables": list(item.tables), "scope": item.scope},
+        data={
+            "api": item.api,
+            "sql": item.sql,
+            "tables": list(item.tables),
+            "scope": item.scope,
+            **({"via": item.via} if item.via else {}),
+        },
     )
     return replace(finding, severity=Severity.INFO) if info else finding
 
