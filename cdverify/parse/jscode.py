@@ -357,8 +357,8 @@ class _Scanner:
         if function.type == "member_expression":
             obj = function.child_by_field_name("object")
             prop = function.child_by_field_name("property")
-            if obj is not None and prop is not None and obj.type == "this" and text(prop) in self.method_names:
-                return f"this.{text(prop)}"
+            if obj is not None and prop is not None and obj.type == "this":
+                return f"this.{text(prop)}" if text(prop) in self.method_names else None
         return None
 
     def bind_plugins(self) -> None:
@@ -382,7 +382,7 @@ class _Scanner:
                 # sequelize-cli model files: `module.exports = (sequelize, DataTypes) => sequelize.define(…)`
                 self.bindings[name] = "sequelize.Sequelize()"
             elif name == "queryInterface":
-                # sequelize-cli migrations: `up: (queryInterface, Sequelize) => queryInterface.sequelize.query(…)`
+                # sequelize-cli migrations: `up: (queryInterface) => queryInterface.sequelize.query(…)`
                 self.bindings.setdefault(name, "sequelize.QueryInterface()")
             elif name and (name == "knex" or annotation.lstrip(":").strip() in _KNEX_TYPES):
                 # knex model factories, migrations and seeds: `module.exports = function (knex) { … }`

@@ -334,7 +334,8 @@ class _Scanner:
             if not params:
                 continue
             owner = _owner(node)
-            self.functions.append(FunctionFact(f"{text(name)}@{node.start_point[0] + 1}", text(name), params, owner))
+            scope_key = f"{text(name)}@{node.start_point[0] + 1}"
+            self.functions.append(FunctionFact(scope_key, text(name), params, owner))
             (self.method_names if owner else self.function_names).add(text(name))
 
     def local_callee(self, function: Node) -> str | None:

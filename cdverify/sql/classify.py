@@ -316,9 +316,7 @@ def _tables(roots: list[exp.Expr]) -> tuple[str, ...]:
 def _identity(parts: list[exp.Expr]) -> str:
     """Which table a name means: a quoted identifier is case-sensitive, an unquoted one is not (`Users`
     and `users` are one table, `"Users"` another)."""
-    return ".".join(
-        part.name if part.args.get("quoted") else part.name.lower() for part in parts
-    )
+    return ".".join(part.name if part.args.get("quoted") else part.name.lower() for part in parts)
 
 
 def _dialects(hint: str | None) -> tuple[str, ...]:

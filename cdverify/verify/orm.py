@@ -10,6 +10,7 @@ rules/orm/libraries.toml and rules/orm/sinks.toml. Pure functions over the proje
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -23,6 +24,7 @@ from cdverify.model import (
     FileFacts,
     Finding,
     FunctionFact,
+    ImportKind,
     Location,
     Scope,
     Severity,
@@ -238,12 +240,12 @@ def collect(
     files: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, str]] = {}
     module: dict[str, str] = {}
-    instances = instances if instances is not None else instances_of(facts)
+    instances = _through_barrels(facts, instances if instances is not None else instances_of(facts))
     models: dict[str, list[tuple[str, int, str]]] = {}
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
-    found: dict[tuple[str, int, int, str], RawSql] = {}  # by call: a helper's caller replaces a guess
-    helpers: list[_Helper] = []
+    found: dict[_Key, RawSql] = {}  # by call: a helper's caller replaces a guess
+    helpers = _Helpers()
     heads = _python_heads(facts)
     model_names = {name: entry.get("models", []) for name, entry in _libraries().items()}
     for path, file_facts in facts.items():
@@ -274,6 +276,7 @@ def collect(
                         models.setdefault(library, []).append((path, call.line, call.text))
         assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
         functions = {f.scope: f for f in file_facts.functions}
+        local_calls = {(*_at(c), c.text) for c in file_facts.local_calls}
         family = file_facts.language.family
         for written_call in file_facts.calls:
             traced = _traced(written_call.callee, path, family, instances)
@@ -286,14 +289,17 @@ def collect(
             if sink is None:
                 continue
             item = _raw_sql(path, scope, call, sink, assigned)
-            helper = _passed_parameter(call, sink, functions, assigned)
+            # a call of the file's own function traced through what it returns is only a guess, which
+            # the helper it calls settles (its SQL argument need not be the first)
+            guess = bool(file_facts.local_calls) and (*_at(call), call.text) in local_calls
+            helper = None if guess else _passed_parameter(call, sink, functions, assigned)
             if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
                 function, param = helper
                 via = f"{function.name} ({path}:{_at(call)[0]})"
-                helpers.append(_Helper(path, function, param, sink, via, item))
+                helpers.add(_Helper(path, function, param, sink, via, (item,) if item else ()))
             elif item is not None:
                 found[_key(path, call)] = item
-    if helpers:
+    if helpers.all:
         _through_helpers(facts, scopes, helpers, found)
     order = {path: number for number, path in enumerate(facts)}
     for item in sorted(found.values(), key=lambda r: (order.get(r.file, len(order)), r.line, r.col)):
@@ -332,6 +338,42 @@ def _traced(callee: str, path: str, family: str, instances: Instances) -> str | 
 _CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
 
 
+def _through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Instances:
+    """`instances` plus what a Node module re-exports from another (`export * from "./knex"` in
+    `database/knex/index.ts`), so `import { knex } from "../knex"` finds the instance. A few barrels deep."""
+    by_module: dict[str, dict[str, str]] = {}
+    for (key, name), value in instances.names.items():
+        by_module.setdefault(key, {})[name] = value
+    barrels = [
+        (module_keys(path, "node"), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "node"
+        for fact in file_facts.imports
+        if fact.kind is ImportKind.REEXPORT and fact.specifier.startswith(("./", "../"))
+    ]
+    if not barrels:
+        return instances
+    names = dict(instances.names)
+    for _ in range(3):
+        added = False
+        for keys, target in barrels:
+            exported = by_module.get(target) or by_module.get(f"{target}/index") or {}
+            for key in keys:
+                for name, value in exported.items():
+                    if name != "default" and (key, name) not in names:
+                        names[(key, name)] = value
+                        by_module.setdefault(key, {})[name] = value
+                        added = True
+        if not added:
+            break
+    return Instances(names, instances.heads)
+
+
+def _node_stem(path: str) -> str:
+    """A Node module's key: its normalised path without extension."""
+    return module_keys(posixpath.normpath(path), "node")[0]
+
+
 def _python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
     """The first names of the project's own Python modules (`app` for `app/db.py`, `db` too)."""
     return frozenset(
@@ -349,10 +391,6 @@ def _project_name(callee: str, family: str, heads: frozenset[str]) -> bool:
     return callee.startswith(".") or callee.split(".", 1)[0] in heads
 
 
-def _key(path: str, call: CallFact) -> tuple[str, int, int, str]:
-    return (path, *_at(call), call.text)
-
-
 def _at(call: CallFact) -> tuple[int, int]:
     """Where a finding on the call is reported: at the called name (`.whereRaw(` in a chain)."""
     return call.at or (call.line, call.col)
@@ -362,6 +400,8 @@ def _at(call: CallFact) -> tuple[int, int]:
 
 _HELPER_DEPTH = 3  # helpers of helpers followed
 _NO_POSITION = 1 << 30  # a keyword-only parameter: no positional argument reaches it
+_TOKEN = "\x01helper:"  # what `foreign` finds for a helper another module imports
+_Key = tuple[str, int, int, str, int]  # (file, line, col, call, helper parameter or -1): one finding
 
 
 class _Helper(NamedTuple):
@@ -373,11 +413,39 @@ class _Helper(NamedTuple):
     param: int  # the parameter's index in `function.params`
     sink: _Sink  # the sink it reaches, through inner helpers
     via: str  # `name (file:line)` of this helper's call of the sink, then the inner helpers'
-    own: RawSql | None  # its own finding (dynamic SQL at the sink), kept when no caller is found
+    own: tuple[RawSql, ...]  # its own findings (dynamic SQL at the sink), kept when no caller is found
+
+
+class _Helpers:
+    """The helpers found so far, one per (function, parameter)."""
+
+    def __init__(self) -> None:
+        self.all: list[_Helper] = []
+        self.numbers: dict[tuple[str, str, int], int] = {}
+
+    def add(self, helper: _Helper) -> int | None:
+        """The new helper's number; None when the function's parameter is a helper already (its finding
+        is then one more of that helper's own)."""
+        key = (helper.path, helper.function.scope, helper.param)
+        number = self.numbers.get(key)
+        if number is not None:
+            known = self.all[number]
+            self.all[number] = known._replace(own=known.own + helper.own)
+            return None
+        self.numbers[key] = len(self.all)
+        self.all.append(helper)
+        return len(self.all) - 1
+
+
+def _key(path: str, call: CallFact, param: int = -1) -> _Key:
+    return (path, *_at(call), call.text, param)
 
 
 def _passed_parameter(
-    call: CallFact, sink: _Sink, functions: Mapping[str, FunctionFact], assigned: Mapping[tuple[str, str], Value]
+    call: CallFact,
+    sink: _Sink,
+    functions: Mapping[str, FunctionFact],
+    assigned: Mapping[tuple[str, str], Value],
 ) -> tuple[FunctionFact, int] | None:
     """(enclosing function, parameter index) when the SQL argument of a sink call is a parameter of the
     function it is in, not reassigned to a string there."""
@@ -410,75 +478,101 @@ def _caller_sink(helper: _Helper) -> _Sink:
 def _through_helpers(
     facts: Mapping[str, FileFacts],
     scopes: Mapping[str, Scope],
-    helpers: list[_Helper],
-    found: dict[tuple[str, int, int, str], RawSql],
+    helpers: _Helpers,
+    found: dict[_Key, RawSql],
 ) -> None:
     """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
     finding. A helper called with a string the classifier reads is reported as that statement or
     fragment; one called with SQL it cannot read (a variable from elsewhere) is dynamic SQL at that
-    caller, as a direct call of the sink would be. A caller passing its own parameter is a helper in
-    turn. The helper's own (dynamic) finding is kept only when no caller is found: then its SQL comes
-    from where cdverify cannot see (another package, a callback, a method called on an instance)."""
+    caller (the helper makes it SQL text, so even an imported constant or a call result is). A caller
+    passing its own parameter is a helper in turn. The helper's own (dynamic) finding is kept only when
+    no caller is found, or one hands over nothing cdverify can follow (a spread, a default): then its
+    SQL comes from where cdverify cannot see (another package, a callback, an instance's method)."""
     assigned = {
-        path: {(a.scope, a.key): a.value for a in file_facts.assignments} for path, file_facts in facts.items()
+        path: {(a.scope, a.key): a.value for a in file_facts.assignments}
+        for path, file_facts in facts.items()
     }
     functions = {path: {f.scope: f for f in file_facts.functions} for path, file_facts in facts.items()}
     heads = _python_heads(facts)
     candidates = list(_helper_calls(facts, heads))
     called: set[int] = set()
-    known = {(h.path, h.function.scope) for h in helpers}
-    frontier = list(range(len(helpers)))
+    unresolved: set[int] = set()  # called without an argument cdverify can follow
+    frontier = list(range(len(helpers.all)))
     for _ in range(_HELPER_DEPTH):
         if not frontier:
             break
         local: dict[tuple[str, str, bool], list[int]] = {}
+        groups: dict[tuple[str, str], list[int]] = {}  # a function's helpers (one per parameter)
         exported: dict[tuple[str, str], str] = {}
         for number in frontier:
-            helper = helpers[number]
+            helper = helpers.all[number]
             method = bool(helper.function.owner)
             local.setdefault((helper.path, helper.function.name, method), []).append(number)
+            group = groups.setdefault((helper.path, helper.function.scope), [])
+            group.append(number)
             if not method:
                 family = facts[helper.path].language.family
                 for key in module_keys(helper.path, family):
-                    exported.setdefault((key, helper.function.name), f"{_TOKEN}{number}")
+                    exported.setdefault(
+                        (key, helper.function.name), f"{_TOKEN}{helper.path}\x02{helper.function.scope}"
+                    )
         index = Instances(exported, heads)
-        names = {helpers[number].function.name for number in frontier}
+        names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
         for path, call, is_local in candidates:
             name = call.callee.rsplit(".", 1)[-1]
             if name not in names and not (not is_local and "default" in names):
                 continue
             family = facts[path].language.family
-            for number in _helpers_of(path, call, is_local, family, local, index, functions[path], helpers):
-                called.add(number)
-                helper = helpers[number]
-                sink = _caller_sink(helper)
-                scope = scopes.get(path, Scope.APPLICATION)
-                item = _raw_sql(path, scope, call, sink, assigned[path])
-                item = item._replace(via=helper.via) if item is not None else None
-                outer = _passed_parameter(call, sink, functions[path], assigned[path])
-                if outer is not None:
-                    function, param = outer
-                    if (path, function.scope) not in known:
-                        known.add((path, function.scope))
-                        via = f"{function.name} ({path}:{_at(call)[0]}) → {helper.via}"
-                        helpers.append(_Helper(path, function, param, helper.sink, via, item))
-                        following.append(len(helpers) - 1)
-                    found.pop(_key(path, call), None)
-                elif item is not None:
-                    found[_key(path, call)] = item
-                else:
-                    found.pop(_key(path, call), None)  # a guess through a factory binding, now settled
+            for number in _helpers_of(
+                path, call, is_local, family, local, index, groups, functions[path], helpers
+            ):
+                new, handed = _caller(
+                    path, call, helpers.all[number], scopes, assigned[path], functions[path], helpers, found
+                )
+                following.extend(new)
+                (called if handed else unresolved).add(number)
         frontier = following
-    for number, helper in enumerate(helpers):
-        if number not in called and helper.own is not None:
-            found.setdefault((helper.own.file, helper.own.line, helper.own.col, helper.own.call), helper.own)
+    for number, helper in enumerate(helpers.all):
+        if number not in called or number in unresolved:
+            for own in helper.own:
+                found.setdefault((own.file, own.line, own.col, own.call, -1), own)
 
 
-_TOKEN = "\x01helper:"
+def _caller(
+    path: str,
+    call: CallFact,
+    helper: _Helper,
+    scopes: Mapping[str, Scope],
+    assigned: Mapping[tuple[str, str], Value],
+    functions: Mapping[str, FunctionFact],
+    helpers: _Helpers,
+    found: dict[_Key, RawSql],
+) -> tuple[list[int], bool]:
+    """Record what one caller hands to a helper. Returns the new helper's number when the caller passes
+    on a parameter of its own, and whether the caller hands over anything at all (a call without the
+    argument, or with a spread or a callback, leaves the helper's own finding in place)."""
+    sink = _caller_sink(helper)
+    item = _raw_sql(path, scopes.get(path, Scope.APPLICATION), call, sink, assigned, sql_text=True)
+    item = item._replace(via=helper.via) if item is not None else None
+    # a guess through a factory binding (`def run(sql): return conn.execute(sql)`) is settled here
+    found.pop(_key(path, call), None)
+    value = _sql_argument(call, sink)
+    handed = value is not None and not value.empty
+    outer = _passed_parameter(call, sink, functions, assigned)
+    if outer is not None:
+        function, param = outer
+        via = f"{function.name} ({path}:{_at(call)[0]}) → {helper.via}"
+        number = helpers.add(_Helper(path, function, param, helper.sink, via, (item,) if item else ()))
+        return ([number] if number is not None else []), handed
+    if item is not None:
+        found[_key(path, call, helper.param)] = item
+    return [], handed
 
 
-def _helper_calls(facts: Mapping[str, FileFacts], heads: frozenset[str]) -> Iterable[tuple[str, CallFact, bool]]:
+def _helper_calls(
+    facts: Mapping[str, FileFacts], heads: frozenset[str]
+) -> Iterable[tuple[str, CallFact, bool]]:
     """Calls that may be of a project helper: of the file's own functions, and of other modules' names."""
     for path, file_facts in facts.items():
         for call in file_facts.local_calls:
@@ -496,8 +590,9 @@ def _helpers_of(
     family: str,
     local: Mapping[tuple[str, str, bool], list[int]],
     index: Instances,
+    groups: Mapping[tuple[str, str], list[int]],
     functions: Mapping[str, FunctionFact],
-    helpers: list[_Helper],
+    helpers: _Helpers,
 ) -> list[int]:
     """The helpers a call may be of: by name in its own file (a method of the caller's own class first),
     or through the import of another module."""
@@ -506,15 +601,16 @@ def _helpers_of(
         found = local.get((path, call.callee.rsplit(".", 1)[-1], method), [])
         if method and len(found) > 1:
             caller = functions.get(call.scope)
-            mine = [n for n in found if caller is not None and helpers[n].function.owner == caller.owner]
-            return mine or found
+            mine = [n for n in found if caller is not None and helpers.all[n].function.owner == caller.owner]
+            return mine or list(found)
         return list(found)
     traced = foreign(call.callee, path, family, index)
     if traced is None and family == "node":  # `require("./query")(sql)`: the module's default export
         traced = foreign(call.callee + ".default", path, family, index)
-    if traced is not None and traced.startswith(_TOKEN) and traced[len(_TOKEN) :].isdigit():
-        return [int(traced[len(_TOKEN) :])]
-    return []
+    if traced is None or not traced.startswith(_TOKEN):
+        return []
+    module, _, scope = traced[len(_TOKEN) :].partition("\x02")
+    return list(groups.get((module, scope), []))
 
 
 def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
@@ -526,8 +622,15 @@ def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
 
 
 def _raw_sql(
-    path: str, scope: Scope, call: CallFact, sink: _Sink, assigned: Mapping[tuple[str, str], Value]
+    path: str,
+    scope: Scope,
+    call: CallFact,
+    sink: _Sink,
+    assigned: Mapping[tuple[str, str], Value],
+    sql_text: bool = False,
 ) -> RawSql | None:
+    """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
+    helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
     from cdverify.sql import classify
 
     value = _sql_argument(call, sink)
@@ -552,9 +655,9 @@ def _raw_sql(
         if not candidates:
             return None
     if not candidates:
-        if sink.untraced or sink.literals_only or value.empty or value.calls:
+        if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
-        shown = value.text or ", ".join(value.names)
+        shown = value.text or ", ".join(value.names) or ", ".join(value.calls)
         return RawSql(path, *_at(call), sink.name, call.text, shown, "dynamic", "", (), where)
     if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
         sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
