@@ -4745,24 +4745,27 @@ def test_sequelize_cli_migration_query(make_project: MakeProject) -> None:
 
 
 def test_function_facts_local_calls_and_chain_positions() -> None:
+    """Only functions handing a parameter on to a traced call (or to another such function of the file)
+    are described, with the file's calls of them; a call is placed at its called name."""
     from cdverify.model import FunctionFact, Language
     from cdverify.parse import parse_source
 
     python = parse_source(
         "app/db.py",
         Language.PYTHON,
-        b"def query(sql, params=(), *, one=False):\n    pass\n\n"
-        b"class Repo:\n    def run(self, sql, /, *args):\n        return self.run2(sql)\n"
-        b"    def run2(self, s):\n        return query(s)\n",
+        b"import sqlite3\nconn = sqlite3.connect('x')\n\n"
+        b"def query(sql, params=(), *, one=False):\n    return conn.execute(sql, params)\n\n"
+        b"def unrelated(a, b):\n    return a + b\n\n"
+        b"class Repo:\n    def run(self, s, /, *args):\n        return query(s)\n"
+        b"    def active(self):\n        return self.run('SELECT 1'), unrelated(1, 2)\n",
     )
     assert python.functions == (
-        FunctionFact("query@1", "query", ("sql", "params", "*", "one")),
-        FunctionFact("run@5", "run", ("self", "sql", "*"), "Repo"),
-        FunctionFact("run2@7", "run2", ("self", "s"), "Repo"),
+        FunctionFact("query@4", "query", ("sql", "params", "*", "one")),
+        FunctionFact("run@11", "run", ("self", "s", "*"), "Repo"),
     )
     assert [(c.callee, c.line, c.scope) for c in python.local_calls] == [
-        ("self.run2", 6, "run@5"),
-        ("query", 8, "run2@7"),
+        ("query", 12, "run@11"),
+        ("self.run", 14, ""),
     ]
     node = parse_source(
         "src/db.js",
@@ -4774,7 +4777,6 @@ def test_function_facts_local_calls_and_chain_positions() -> None:
     assert [(f.scope, f.name, f.params) for f in node.functions] == [
         ("function@2", "run", ("sql", "*")),
         ("function@3", "query", ("text", "")),
-        ("one@3", "one", ("sql",)),
     ]
     assert [(c.callee, c.line) for c in node.local_calls] == [("run", 3)]
     where_raw = next(c for c in node.calls if c.callee.endswith(".whereRaw"))

@@ -18,7 +18,9 @@ from cdverify.parse.values import (
     call_fact,
     instance_exports,
     interesting,
+    local_call_fact,
     merge,
+    passing_functions,
     rewritten,
     untraced_callee,
     url_literals,
@@ -85,8 +87,6 @@ class _Scanner:
         self.local_names: set[str] = set()
         self.functions: list[FunctionFact] = []
         self.local_calls: list[CallFact] = []
-        self.function_names: set[str] = set()
-        self.method_names: set[str] = set()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -296,69 +296,49 @@ class _Scanner:
                 self.bind(left, right, node)
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
-        self.function_facts()
+        pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
             function = node.child_by_field_name("constructor" if is_new else "function")
             if function is None or (function.type == "identifier" and text(function) == "require"):
                 continue
+            if not is_new and function.type in ("identifier", "member_expression"):
+                pending.append((node, function))
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
-            local = None if is_new else self.local_callee(function)
-            if callee is None and local is None:
+            if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            fact = call_fact(
-                node,
-                callee or local or "",
-                args,
-                kwargs,
-                new=is_new,
-                guard=self.guard(node),
-                receiver=_receiver(function),
-                target=_assigned_to(node),
-                scope_of=_scope,
+            self.calls.append(
+                call_fact(
+                    node,
+                    callee,
+                    args,
+                    kwargs,
+                    new=is_new,
+                    guard=self.guard(node),
+                    receiver=_receiver(function),
+                    target=_assigned_to(node),
+                    scope_of=_scope,
+                )
             )
-            if callee is not None:
-                self.calls.append(fact)
-            if local is not None:
-                self.local_calls.append(fact._replace(callee=local, scope=_scope(node)))
         self.calls.sort(key=lambda call: (call.line, call.col))
+        self.functions, self.local_calls = passing_functions(
+            (*self.found.get("function", []), *self.found.get("method", [])),
+            _scope_key,
+            _describe,
+            self.calls,
+            pending,
+            _local_callee,
+            self.local_call,
+        )
 
-    def function_facts(self) -> None:
-        """The file's named functions and methods that take parameters (an arrow function or function
-        expression is named by the variable, property or export it is bound to), and the names calls of
-        them are written with (`query(…)`, `this.query(…)`)."""
-        for node in (*self.found.get("function", []), *self.found.get("method", [])):
-            own = node.child_by_field_name("name")
-            name = _bound_name(node) or (text(own) if own is not None else "")
-            parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-            if not name or parameters is None:
-                continue
-            if parameters.type == "identifier":  # `sql => …`
-                params: tuple[str, ...] = (text(parameters),)
-            else:
-                params = tuple(_parameter(p) for p in parameters.named_children if p.type != "comment")
-            if not params:
-                continue
-            owner = _owner(node)
-            scope_key = f"{text(own) if own is not None else 'function'}@{node.start_point[0] + 1}"
-            self.functions.append(FunctionFact(scope_key, name, params, owner))
-            if owner:
-                self.method_names.add(name)
-            elif node.type == "function_declaration" or _declared(node):
-                self.function_names.add(name)  # called by its bare name in this file
-
-    def local_callee(self, function: Node) -> str | None:
-        """`query` / `this.query` when the call is of a function or method this file defines."""
-        if function.type == "identifier":
-            return text(function) if text(function) in self.function_names else None
-        if function.type == "member_expression":
-            obj = function.child_by_field_name("object")
-            prop = function.child_by_field_name("property")
-            if obj is not None and prop is not None and obj.type == "this":
-                return f"this.{text(prop)}" if text(prop) in self.method_names else None
+    def local_call(self, node: Node, callee: str) -> CallFact | None:
+        """The fact of a call of this file's own function, when it hands over something."""
+        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        if kwargs or any(not value.empty for value in args):
+            return local_call_fact(node, callee, args, kwargs, _scope)
         return None
 
     def bind_plugins(self) -> None:
@@ -608,6 +588,40 @@ def _bound_name(function: Node) -> str:
         return _key(key) if key is not None else ""
     if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
         return "default"
+    return ""
+
+
+def _scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    own = function.child_by_field_name("name")
+    return f"{text(own) if own is not None else 'function'}@{function.start_point[0] + 1}"
+
+
+def _describe(function: Node) -> tuple[FunctionFact, bool] | None:
+    """A named function's fact (an arrow function or function expression is named by the variable,
+    property or export it is bound to), and whether its bare name calls it in the file."""
+    own = function.child_by_field_name("name")
+    name = _bound_name(function) or (text(own) if own is not None else "")
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if not name or parameters is None:
+        return None
+    if parameters.type == "identifier":  # `sql => …`
+        params: tuple[str, ...] = (text(parameters),)
+    else:
+        params = tuple(_parameter(p) for p in parameters.named_children if p.type != "comment")
+    owner = _owner(function)
+    bare = not owner and (function.type == "function_declaration" or _declared(function))
+    return FunctionFact(_scope_key(function), name, params, owner), bare
+
+
+def _local_callee(function: Node) -> str:
+    """`query` / `this.query` as a call of the file's own function or method may be written; ""."""
+    if function.type == "identifier":
+        return text(function)
+    obj = function.child_by_field_name("object")
+    prop = function.child_by_field_name("property")
+    if obj is not None and prop is not None and obj.type == "this":
+        return f"this.{text(prop)}"
     return ""
 
 

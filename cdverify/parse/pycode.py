@@ -18,7 +18,9 @@ from cdverify.parse.values import (
     call_fact,
     instance_exports,
     interesting,
+    local_call_fact,
     merge,
+    passing_functions,
     rewritten,
     untraced_callee,
     url_literals,
@@ -62,8 +64,6 @@ class _Scanner:
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
         self.functions: list[FunctionFact] = []
         self.local_calls: list[CallFact] = []
-        self.function_names: set[str] = set()
-        self.method_names: set[str] = set()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -289,64 +289,48 @@ class _Scanner:
             for node in self.found.get("assignment", []):
                 self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
-        self.function_facts()
+        pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             if function is None:
                 continue
+            if function.type in ("identifier", "attribute"):
+                pending.append((node, function))
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
-            local = self.local_callee(function)
-            if callee is None and local is None:
+            if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            fact = call_fact(
-                node,
-                callee or local or "",
-                args,
-                kwargs,
-                new=False,
-                guard=self.guard(node),
-                receiver=_receiver(function),
-                target=_assigned_to(node),
-                scope_of=_scope,
+            self.calls.append(
+                call_fact(
+                    node,
+                    callee,
+                    args,
+                    kwargs,
+                    new=False,
+                    guard=self.guard(node),
+                    receiver=_receiver(function),
+                    target=_assigned_to(node),
+                    scope_of=_scope,
+                )
             )
-            if callee is not None:
-                self.calls.append(fact)
-            if local is not None:
-                self.local_calls.append(fact._replace(callee=local, scope=_scope(node)))
         self.calls.sort(key=lambda call: (call.line, call.col))
+        self.functions, self.local_calls = passing_functions(
+            self.found.get("function", []),
+            _scope_key,
+            _describe,
+            self.calls,
+            pending,
+            _local_callee,
+            self.local_call,
+        )
 
-    def function_facts(self) -> None:
-        """The file's named functions and methods that take parameters, and the names calls of them are
-        written with (`query(…)` for a function, `self.query(…)` for a method)."""
-        for node in self.found.get("function", []):
-            name = node.child_by_field_name("name")
-            parameters = node.child_by_field_name("parameters")
-            if name is None or parameters is None:
-                continue
-            params = tuple(
-                _parameter(child)
-                for child in parameters.named_children
-                if child.type not in ("comment", "positional_separator")
-            )
-            if not params:
-                continue
-            owner = _owner(node)
-            scope_key = f"{text(name)}@{node.start_point[0] + 1}"
-            self.functions.append(FunctionFact(scope_key, text(name), params, owner))
-            (self.method_names if owner else self.function_names).add(text(name))
-
-    def local_callee(self, function: Node) -> str | None:
-        """`query` / `self.query` when the call is of a function or method this file defines."""
-        if function.type == "identifier":
-            return text(function) if text(function) in self.function_names else None
-        if function.type == "attribute":
-            obj = function.child_by_field_name("object")
-            attr = function.child_by_field_name("attribute")
-            if obj is not None and attr is not None and text(obj) in ("self", "cls"):
-                return f"{text(obj)}.{text(attr)}" if text(attr) in self.method_names else None
+    def local_call(self, node: Node, callee: str) -> CallFact | None:
+        """The fact of a call of this file's own function, when it hands over something."""
+        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        if kwargs or any(not value.empty for value in args):
+            return local_call_fact(node, callee, args, kwargs, _scope)
         return None
 
     def untraced_sink(self, function: Node, call: Node) -> str | None:
@@ -437,6 +421,39 @@ class _Scanner:
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    name = function.child_by_field_name("name")
+    return f"{text(name) if name is not None else 'function'}@{function.start_point[0] + 1}"
+
+
+def _describe(function: Node) -> tuple[FunctionFact, bool] | None:
+    """A function's or method's fact, and whether its bare name calls it in the file (a method is
+    called as `self.name(…)`)."""
+    name = function.child_by_field_name("name")
+    parameters = function.child_by_field_name("parameters")
+    if name is None or parameters is None:
+        return None
+    params = tuple(
+        _parameter(child)
+        for child in parameters.named_children
+        if child.type not in ("comment", "positional_separator")
+    )
+    owner = _owner(function)
+    return FunctionFact(_scope_key(function), text(name), params, owner), not owner
+
+
+def _local_callee(function: Node) -> str:
+    """`query` / `self.query` as a call of the file's own function or method may be written; ""."""
+    if function.type == "identifier":
+        return text(function)
+    obj = function.child_by_field_name("object")
+    attr = function.child_by_field_name("attribute")
+    if obj is not None and attr is not None and obj.type == "identifier" and text(obj) in ("self", "cls"):
+        return f"{text(obj)}.{text(attr)}"
+    return ""
 
 
 def _parameter(node: Node) -> str:
