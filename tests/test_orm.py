@@ -1529,6 +1529,23 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "knex.Knex()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectConnection } from "nest-knexjs";
+        import { Knex } from "knex";
+
+        @Injectable()
+        export class UsersService {
+          constructor(@InjectConnection() private readonly knex: Knex) {}
+
+          async activeUsers() {
+            return this.knex.SINK;
+          }
+        }
+        """,
+    ),
     "knex": (
         "src/repositories/users.js",
         """
@@ -1594,6 +1611,43 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
 
         export async function activeUsers() {
           return getRepository(User).SINK;
+        }
+        """,
+    ),
+    "typeorm.Repository()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectRepository } from "@nestjs/typeorm";
+        import { Repository } from "typeorm";
+        import { User } from "./user.entity";
+
+        @Injectable()
+        export class UsersService {
+          constructor(
+            @InjectRepository(User)
+            private readonly users: Repository<User>,
+          ) {}
+
+          async activeUsers() {
+            return this.users.SINK;
+          }
+        }
+        """,
+    ),
+    "typeorm.EntityManager()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { EntityManager } from "typeorm";
+
+        @Injectable()
+        export class UsersService {
+          constructor(private readonly manager: EntityManager) {}
+
+          async activeUsers() {
+            return this.manager.SINK;
+          }
         }
         """,
     ),
@@ -4542,6 +4596,39 @@ def test_typeorm_query_builder_strings_are_fragments(make_project: MakeProject) 
         (20, "condition", "COUNT(article.id) > :n"),
         (23, "condition", "u.id IN ({…})"),
     ]
+
+
+def test_typeorm_query_builder_of_an_injected_repository(make_project: MakeProject) -> None:
+    """NestJS: `@InjectRepository(User) private readonly users: Repository<User>`, then
+    `this.users.createQueryBuilder("user").where(…)`; a constructor parameter that is no property
+    (no `private` / `readonly`) is not `this.<name>`."""
+    source = src(
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectRepository } from "@nestjs/typeorm";
+        import { Repository } from "typeorm";
+        import { User } from "./user.entity";
+
+        @Injectable()
+        export class UsersService {
+          constructor(
+            @InjectRepository(User) private readonly users: Repository<User>,
+            other: Repository<User>,
+          ) {}
+
+          byName(name: string) {
+            this.other.createQueryBuilder("u").where("u.name = :name", { name });
+            return this.users.createQueryBuilder("user").where("user.name = :name", { name }).getOne();
+          }
+        }
+        """
+    )
+    item = one_fragment(orm(make_project, {"src/users/users.service.ts": source}))
+    assert (item["line"], item["api"], item["sql"]) == (
+        15,
+        "TypeORM QueryBuilder condition",
+        "user.name = :name",
+    )
 
 
 def test_typeorm_where_is_orm004(make_project: MakeProject) -> None:

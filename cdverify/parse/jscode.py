@@ -296,6 +296,7 @@ class _Scanner:
                 self.bind(left, right, node)
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
+        self.bind_parameter_properties()
         pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
@@ -393,6 +394,39 @@ class _Scanner:
             name, _ = _first_parameter(plugin)
             if name:
                 self.bindings[name] = owner
+
+    def bind_parameter_properties(self) -> None:
+        """TypeScript constructor parameter properties typed with a package's class (NestJS injection:
+        `private readonly users: Repository<User>`): `this.users` is an instance of that class."""
+        for method in self.found.get("method", []):
+            name = method.child_by_field_name("name")
+            parameters = method.child_by_field_name("parameters")
+            if name is None or parameters is None or text(name) != "constructor":
+                continue
+            for parameter in parameters.named_children:
+                if parameter.type != "required_parameter" or not any(
+                    child.type in ("accessibility_modifier", "readonly") for child in parameter.children
+                ):
+                    continue
+                pattern = parameter.child_by_field_name("pattern")
+                annotation = parameter.child_by_field_name("type")
+                kind = (
+                    annotation.named_children[0]
+                    if annotation is not None and annotation.named_children
+                    else None
+                )
+                if kind is not None and kind.type == "generic_type" and kind.named_children:
+                    kind = kind.named_children[0]  # `Repository<User>`
+                if (
+                    pattern is None
+                    or pattern.type != "identifier"
+                    or kind is None
+                    or kind.type != "type_identifier"
+                ):
+                    continue
+                qualified = self.bindings.get(text(kind))
+                if qualified is not None and not qualified.startswith("."):  # a package's class
+                    self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
 
     def bind_transaction(self, call: Node, receiver: Node, method: str) -> None:
         """`db.transaction(async (trx) => { trx.raw(…) })`: the callback's first parameter is the
