@@ -4364,6 +4364,28 @@ def test_python_helper_returning_the_cursor_takes_its_sql_from_the_right_argumen
     assert item["via"] == "run (app/repositories/users.py:7)"
 
 
+def test_statement_built_from_a_parameter_is_no_helper(make_project: MakeProject) -> None:
+    """`sql` is assigned here; the parameter only fills a hole: the statement is reported where it is."""
+    source = src(
+        """
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def count(table):
+            sql = "SELECT count(*) FROM {}"
+            return conn.execute(sql.format(table)).fetchone()
+
+
+        def users():
+            return count("users")
+        """
+    )
+    item = one_raw(orm(make_project, {"app/repositories/stats.py": source}))
+    assert (item["line"], item["sql"], "via" in item) == (8, "SELECT count(*) FROM {}", False)
+
+
 def test_python_helper_method_called_on_self(make_project: MakeProject) -> None:
     source = src(
         """

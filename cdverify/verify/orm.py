@@ -292,7 +292,8 @@ def collect(
             # a call of the file's own function traced through what it returns is only a guess, which
             # the helper it calls settles (its SQL argument need not be the first)
             guess = bool(file_facts.local_calls) and (*_at(call), call.text) in local_calls
-            helper = None if guess else _passed_parameter(call, sink, functions, assigned)
+            known = item is not None and item.kind != "dynamic"  # `sql = "…"; cur.execute(sql.format(t))`
+            helper = None if guess or known else _passed_parameter(call, sink, functions, assigned)
             if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
                 function, param = helper
                 via = f"{function.name} ({path}:{_at(call)[0]})"
@@ -559,7 +560,8 @@ def _caller(
     found.pop(_key(path, call), None)
     value = _sql_argument(call, sink)
     handed = value is not None and not value.empty
-    outer = _passed_parameter(call, sink, functions, assigned)
+    known = item is not None and item.kind != "dynamic"
+    outer = None if known else _passed_parameter(call, sink, functions, assigned)
     if outer is not None:
         function, param = outer
         via = f"{function.name} ({path}:{_at(call)[0]}) → {helper.via}"
