@@ -177,8 +177,8 @@ class FileFacts(NamedTuple):
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (name, traced bases, line)
     syntax_issues: tuple[SyntaxIssue, ...] = ()
     decoding_issue: str | None = None  # set when the bytes were not valid UTF-8
-    functions: tuple[FunctionFact, ...] = ()  # named functions and methods that take parameters
-    local_calls: tuple[CallFact, ...] = ()  # calls of this file's own functions: `query(…)`, `self.run(…)`
+    functions: tuple[FunctionFact, ...] = ()  # functions that hand a parameter on to a call (helpers)
+    local_calls: tuple[CallFact, ...] = ()  # calls of those functions in the file: `query(…)`, `self.run(…)`
 
 
 class SourceFile(NamedTuple):

@@ -115,14 +115,13 @@ def passing_functions(
     for _ in range(depth):
         if not new:
             break
-        bare = {function.name for k in new if (d := described[k]) is not None for function in d[:1] if d[1]}
-        methods = {
-            function.name
-            for k in new
-            if (d := described[k]) is not None
-            for function in d[:1]
-            if function.owner
-        }
+        bare: set[str] = set()  # called by name: `query(…)`
+        methods: set[str] = set()  # called on `self` / `this`
+        for key in new:
+            entry = described[key]
+            if entry is not None:
+                function, by_name = entry
+                (methods if function.owner else bare if by_name else set()).add(function.name)
         found = []
         for index, (node, callee_node) in enumerate(pending):
             if index in done:
