@@ -131,6 +131,8 @@ class CallFact(NamedTuple):
     receiver: str = ""  # the object a method is called on, as written (`users` in `users.post(…)`)
     target: str = ""  # the name the result is assigned to (`api` in `api = Blueprint(…)`)
     scope: str = ""  # the enclosing function, `name@line` ("" at module level)
+    at: tuple[int, int] | None = None  # (line, col) of the called name when not on the call's first line
+    # (`.where(…)` in a chain written over several lines)
 
     def kwarg(self, *keys: str) -> Value | None:
         for key, value in self.kwargs:
@@ -155,6 +157,16 @@ class Assignment(NamedTuple):
         return self.target.rsplit(".", 1)[-1]
 
 
+class FunctionFact(NamedTuple):
+    """A named function or method with parameters, for following a value into a call of it (a project
+    helper that runs the SQL it is given: `def query(sql): cur.execute(sql)`)."""
+
+    scope: str  # `name@line`, as `CallFact.scope` and `Assignment.scope` name it
+    name: str  # what callers call: the def / declaration, or the variable, property or export it is bound to
+    params: tuple[str, ...]  # parameter names in order, "" for a pattern or a `*args` / `...rest`
+    owner: str = ""  # the class of a method
+
+
 class FileFacts(NamedTuple):
     """What parsing one source file yields. Plain data: cacheable by content hash."""
 
@@ -171,6 +183,8 @@ class FileFacts(NamedTuple):
     # (exported name, the module-level variable it is): ("default", "router") for `export default router`
     # / `module.exports = router`; ("makeRouter()", "router") for a function that returns its `router`
     aliases: tuple[tuple[str, str], ...] = ()
+    functions: tuple[FunctionFact, ...] = ()  # functions that hand a parameter on to a call (helpers)
+    local_calls: tuple[CallFact, ...] = ()  # calls of those functions in the file: `query(…)`, `self.run(…)`
 
 
 class SourceFile(NamedTuple):

@@ -1529,6 +1529,23 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "knex.Knex()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectConnection } from "nest-knexjs";
+        import { Knex } from "knex";
+
+        @Injectable()
+        export class UsersService {
+          constructor(@InjectConnection() private readonly knex: Knex) {}
+
+          async activeUsers() {
+            return this.knex.SINK;
+          }
+        }
+        """,
+    ),
     "knex": (
         "src/repositories/users.js",
         """
@@ -1575,6 +1592,77 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "typeorm.createConnection()": (
+        "src/repositories/users.ts",
+        """
+        import { createConnection } from "typeorm";
+
+        export async function activeUsers() {
+          const connection = await createConnection();
+          return connection.SINK;
+        }
+        """,
+    ),
+    "typeorm.getRepository()": (
+        "src/repositories/users.ts",
+        """
+        import { getRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        export async function activeUsers() {
+          return getRepository(User).SINK;
+        }
+        """,
+    ),
+    "typeorm.Repository()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectRepository } from "@nestjs/typeorm";
+        import { Repository } from "typeorm";
+        import { User } from "./user.entity";
+
+        @Injectable()
+        export class UsersService {
+          constructor(
+            @InjectRepository(User)
+            private readonly users: Repository<User>,
+          ) {}
+
+          async activeUsers() {
+            return this.users.SINK;
+          }
+        }
+        """,
+    ),
+    "typeorm.EntityManager()": (
+        "src/users/users.service.ts",
+        """
+        import { Injectable } from "@nestjs/common";
+        import { EntityManager } from "typeorm";
+
+        @Injectable()
+        export class UsersService {
+          constructor(private readonly manager: EntityManager) {}
+
+          async activeUsers() {
+            return this.manager.SINK;
+          }
+        }
+        """,
+    ),
+    # a TypeORM SelectQueryBuilder, whatever it is made from
+    "typeorm.": (
+        "src/repositories/users.ts",
+        """
+        import { getRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        export async function activeUsers() {
+          return getRepository(User).createQueryBuilder("user").SINK.getMany();
+        }
+        """,
+    ),
     # Prisma
     "@prisma/client.PrismaClient()": (
         "src/repositories/users.ts",
@@ -1600,15 +1688,21 @@ def test_every_node_receiver_has_a_snippet() -> None:
     assert receivers == set(NODE_RECEIVERS)
 
 
-def _node_sink(method: str, sql: str) -> str:
-    return f"{method}`{sql}`" if method in TAGGED_METHODS else f'{method}("{sql}")'
+def _node_sink(method: str, sql: str, arg: int = 0) -> str:
+    """The call with its SQL at position `arg`, after placeholder arguments (a join's relation and alias)."""
+    if method in TAGGED_METHODS:
+        return f"{method}`{sql}`"
+    leading = "".join(f'"arg{n}", ' for n in range(arg))
+    return f'{method}({leading}"{sql}")'
 
 
 @pytest.mark.parametrize(("sink", "receiver", "method"), receiver_params("node"))
 def test_every_node_receiver_method(make_project: MakeProject, sink: str, receiver: str, method: str) -> None:
     path, text = NODE_RECEIVERS[receiver]
-    fragment = bool(sink_entry("node", sink).get("fragment"))
-    source = src(text).replace("SINK", _node_sink(method, NODE_FRAGMENT_SQL if fragment else SELECT_USERS))
+    entry = sink_entry("node", sink)
+    fragment = bool(entry.get("fragment"))
+    sql = NODE_FRAGMENT_SQL if fragment else SELECT_USERS
+    source = src(text).replace("SINK", _node_sink(method, sql, int(entry.get("arg", 0))))
     data = orm(make_project, {path: source})
     line = line_of(source, f".{method}")
     if fragment:
@@ -2699,6 +2793,61 @@ NOT_RAW_NODE = {
         }
 
         module.exports = { run };
+        """,
+    "where objects of Sequelize, knex and Mongoose": """
+        const { Sequelize, Op } = require("sequelize");
+        const knex = require("knex")({ client: "pg", connection: process.env.DATABASE_URL });
+        const mongoose = require("mongoose");
+
+        const sequelize = new Sequelize(process.env.DATABASE_URL);
+        const User = mongoose.model("User", new mongoose.Schema({ age: Number }));
+
+        async function run(email) {
+          await sequelize.models.User.findAll({ where: { email, age: { [Op.gt]: 18 } } });
+          await knex("users").where({ email }).where("age", ">", 18).orderBy("id", "desc").select("id", "email");
+          return User.find().where("age").gte(18).select("name").sort("name");
+        }
+
+        module.exports = { run };
+        """,
+    "TypeORM QueryBuilder without SQL strings": """
+        const { getRepository, Brackets } = require("typeorm");
+
+        async function run(email, conditions) {
+          return getRepository("User")
+            .createQueryBuilder("user")
+            .select(["user.id", "user.email"])
+            .addSelect("user.createdAt")
+            .leftJoinAndSelect("user.profile", "profile")
+            .where({ email })
+            .andWhere(new Brackets((qb) => qb.where({ active: true })))
+            .orWhere(conditions)
+            .orderBy("user.createdAt", "DESC")
+            .addOrderBy("user.id")
+            .groupBy("user.id")
+            .getMany();
+        }
+
+        module.exports = { run };
+        """,
+    "TypeORM repository find options": """
+        const { getRepository } = require("typeorm");
+
+        async function run(tag) {
+          return getRepository("Tag").findOne({ where: tag, order: { name: "ASC" }, select: ["id"] });
+        }
+
+        module.exports = { run };
+        """,
+    "a where method on something that is no TypeORM builder": """
+        const _ = require("lodash");
+        const { createQueryBuilder } = require("./querying");
+
+        function run(items) {
+          return createQueryBuilder(items).where("age > 18").andWhere("name = :name").orderBy("LOWER(name)");
+        }
+
+        module.exports = { run, filtered: _.chain([]).where("x = 1") };
         """,
 }
 
@@ -4046,3 +4195,700 @@ def test_sql_files_are_not_raw_sql_without_a_loader(make_project: MakeProject) -
     """A schema.sql shipped for documentation or docker-entrypoint is not the application's data access."""
     files = {**AIOSQL_APP, "app/db/queries.py": "QUERIES = 'app/db/sql'\n"}
     assert orm(make_project, files)["raw_sql"] == []
+
+
+# -- table names keep their case ----------------------------------------------------------------------
+
+
+def test_quoted_table_names_keep_their_case(make_project: MakeProject) -> None:
+    """Sequelize names the table of a `User` model `"Users"`: the finding names `Users`, not `users`."""
+    source = src(
+        """
+        const { Sequelize } = require("sequelize");
+
+        const sequelize = new Sequelize(process.env.DATABASE_URL);
+
+        async function recent() {
+          return sequelize.query('SELECT "u"."id" FROM "Users" AS "u" JOIN "ArticleTags" ON true');
+        }
+
+        module.exports = { recent };
+        """
+    )
+    item = one_raw(orm(make_project, {"src/repositories/users.js": source}))
+    assert_statement(item, "src/repositories/users.js", 6, "sequelize.query", ["Users", "ArticleTags"])
+
+
+# -- SQL handed to a project helper that runs it --------------------------------------------------------
+
+KILL_YOUR_SELFIE_DATABASE = src(
+    """
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy import text as sql_txt
+
+    db = SQLAlchemy()
+
+
+    def get_sql_data(query):
+        \"\"\"get data from raw SQL query\"\"\"
+        return db.session.execute(sql_txt(query)).fetchall()
+    """
+)
+
+
+def _rows(data: dict[str, Any], key: str = "raw_sql") -> list[tuple[Any, ...]]:
+    return [
+        (i["file"], i["line"], i["kind"], i["statement"], i["tables"], i["api"], i.get("via", ""))
+        for i in data[key]
+    ]
+
+
+def test_python_helper_across_modules_is_reported_at_each_caller(make_project: MakeProject) -> None:
+    """kill-your-selfie: `stats.py` hands literal statements to `database.get_sql_data`, which runs them
+    with `text()`: each caller is a statement on its tables, and the helper's own dynamic SQL is gone."""
+    stats = src(
+        '''
+        from . import database
+
+
+        def weekly():
+            return database.get_sql_data(
+                """SELECT DATE_TRUNC('day', time)::date AS day, COUNT(time) AS amount
+                FROM occurrence GROUP BY 1"""
+            )
+
+
+        def locations():
+            return database.get_sql_data('SELECT l.label FROM "location" l JOIN "Occurrence" o ON o.id = l.id')
+        '''
+    )
+    files = {"app/__init__.py": "", "app/database.py": KILL_YOUR_SELFIE_DATABASE, "app/stats.py": stats}
+    data = orm(make_project, files)
+    via = "get_sql_data (app/database.py:9)"
+    assert _rows(data) == [
+        ("app/stats.py", 5, "statement", "SELECT", ["occurrence"], "sqlalchemy.text", via),
+        ("app/stats.py", 12, "statement", "SELECT", ["location", "Occurrence"], "sqlalchemy.text", via),
+    ]
+    assert data["fragments"] == []
+    report = check(make_project, files, "sqlite+sqlalchemy")
+    assert [f["line"] for f in report["findings"] if f["rule"] == "ORM001"] == [5, 12]
+    orm001 = next(f for f in report["findings"] if f["rule"] == "ORM001")
+    assert orm001["via"] == via
+    assert f"through sqlalchemy.text via {via}" in orm001["message"]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["from app import database", "from app.database import get_sql_data", "import app.database as database"],
+)
+def test_python_helper_import_spellings(make_project: MakeProject, spelling: str) -> None:
+    call = "get_sql_data" if "import get_sql_data" in spelling else "database.get_sql_data"
+    stats = f'{spelling}\n\n\ndef weekly():\n    return {call}("SELECT * FROM occurrence")\n'
+    files = {"app/__init__.py": "", "app/database.py": KILL_YOUR_SELFIE_DATABASE, "app/stats.py": stats}
+    assert_statement(
+        one_raw(orm(make_project, files)) | {"via": ""}, "app/stats.py", 5, "sqlalchemy.text", ["occurrence"]
+    )
+
+
+def test_python_helper_in_the_same_module(make_project: MakeProject) -> None:
+    """A helper called in its own module, positionally and by keyword; its SQL parameter need not be the
+    first; a helper of a helper is followed; a function whose parameter reaches no sink is no helper."""
+    source = src(
+        """
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def query(params, sql, one=False):
+            cur = conn.execute(sql, params)
+            return cur.fetchone() if one else cur.fetchall()
+
+
+        def fetch_all(statement):
+            return query((), statement)
+
+
+        def log(sql):
+            print(sql)
+
+
+        def users():
+            log("SELECT * FROM audit")
+            query((1,), "SELECT * FROM users WHERE id = ?", one=True)
+            query((), sql="DELETE FROM sessions")
+            return fetch_all("SELECT * FROM articles")
+        """
+    )
+    data = orm(make_project, {"app/repositories/users.py": source})
+    path = "app/repositories/users.py"
+    assert _rows(data) == [
+        (path, 21, "statement", "SELECT", ["users"], "DB-API cursor / connection", f"query ({path}:7)"),
+        (path, 22, "statement", "DELETE", ["sessions"], "DB-API cursor / connection", f"query ({path}:7)"),
+        (
+            path,
+            23,
+            "statement",
+            "SELECT",
+            ["articles"],
+            "DB-API cursor / connection",
+            f"fetch_all ({path}:12) → query ({path}:7)",
+        ),
+    ]
+
+
+def test_python_helper_returning_the_cursor_takes_its_sql_from_the_right_argument(
+    make_project: MakeProject,
+) -> None:
+    """`run` returns `conn.execute(…)`, so its calls also trace as `execute` calls; the statement is its
+    second argument, not the parameters tuple in front."""
+    source = src(
+        """
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def run(params, sql):
+            return conn.execute(sql, params)
+
+
+        def user(user_id):
+            return run((user_id,), "SELECT * FROM users WHERE id = ?").fetchone()
+        """
+    )
+    item = one_raw(orm(make_project, {"app/repositories/users.py": source}))
+    assert_statement(
+        item | {"via": ""}, "app/repositories/users.py", 11, "DB-API cursor / connection", ["users"]
+    )
+    assert item["via"] == "run (app/repositories/users.py:7)"
+
+
+def test_statement_built_from_a_parameter_is_no_helper(make_project: MakeProject) -> None:
+    """`sql` is assigned here; the parameter only fills a hole: the statement is reported where it is."""
+    source = src(
+        """
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def count(table):
+            sql = "SELECT count(*) FROM {}"
+            return conn.execute(sql.format(table)).fetchone()
+
+
+        def users():
+            return count("users")
+        """
+    )
+    item = one_raw(orm(make_project, {"app/repositories/stats.py": source}))
+    assert (item["line"], item["sql"], "via" in item) == (8, "SELECT count(*) FROM {}", False)
+
+
+def test_python_helper_method_called_on_self(make_project: MakeProject) -> None:
+    source = src(
+        """
+        import sqlite3
+
+
+        class UserRepository:
+            def __init__(self):
+                self.conn = sqlite3.connect("app.db")
+
+            def _run(self, sql, *params):
+                return self.conn.execute(sql, params).fetchall()
+
+            def active(self):
+                return self._run("SELECT id FROM users WHERE active = 1")
+        """
+    )
+    item = one_raw(orm(make_project, {"app/repositories/users.py": source}))
+    assert_statement(
+        item | {"via": ""}, "app/repositories/users.py", 12, "DB-API cursor / connection", ["users"]
+    )
+    assert item["via"] == "_run (app/repositories/users.py:9)"
+
+
+def test_helper_with_unknown_callers_is_dynamic_at_those_callers(make_project: MakeProject) -> None:
+    """A caller handing over SQL cdverify cannot read is dynamic SQL at that caller (as a direct call of
+    the sink would be); the helper's own finding is not reported besides."""
+    stats = src(
+        """
+        from app import database
+        from app.reports import REPORT_SQL
+
+
+        def weekly():
+            return database.get_sql_data("SELECT * FROM occurrence")
+
+
+        def report():
+            return database.get_sql_data(REPORT_SQL)
+        """
+    )
+    files = {"app/__init__.py": "", "app/database.py": KILL_YOUR_SELFIE_DATABASE, "app/stats.py": stats}
+    rows = [(i["file"], i["line"], i["kind"], i["sql"]) for i in orm(make_project, files)["raw_sql"]]
+    assert rows == [
+        ("app/stats.py", 6, "statement", "SELECT * FROM occurrence"),
+        ("app/stats.py", 10, "dynamic", "REPORT_SQL"),
+    ]
+
+
+def test_helper_without_callers_keeps_its_dynamic_finding(make_project: MakeProject) -> None:
+    """wxhou/bookmanage: `def raw_sql(_sql): return db.engine.execute(text(_sql))`, never called."""
+    files = {"app/__init__.py": "", "app/database.py": KILL_YOUR_SELFIE_DATABASE}
+    item = one_raw(orm(make_project, files))
+    assert (item["file"], item["line"], item["kind"], item["sql"]) == (
+        "app/database.py",
+        9,
+        "dynamic",
+        "query",
+    )
+    assert "via" not in item
+
+
+NODE_PG_HELPER = src(
+    """
+    const { Pool } = require("pg");
+
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+    module.exports = {
+      query: (text, params) => pool.query(text, params),
+    };
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("helper", "caller"),
+    [
+        pytest.param(
+            NODE_PG_HELPER,
+            'const db = require("../db");\n\nasync function find(id) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n\nmodule.exports = { find };\n',
+            id="require-object-literal",
+        ),
+        pytest.param(
+            'import pg from "pg";\n\nconst pool = new pg.Pool();\n\nexport async function query(text: string, params?: unknown[]) {\n  const result = await pool.query(text, params);\n  return result.rows;\n}\n',
+            'import { query } from "../db";\n\nexport async function find(id: number) {\n  return query("SELECT * FROM users WHERE id = $1", [id]);\n}\n',
+            id="esm-named-function",
+        ),
+        pytest.param(
+            'const { Pool } = require("pg");\n\nconst pool = new Pool();\n\nexports.query = function (text, params) {\n  return pool.query(text, params);\n};\n',
+            'const { query } = require("../db");\n\nasync function find(id) {\n  return query("SELECT * FROM users WHERE id = $1", [id]);\n}\n\nmodule.exports = { find };\n',
+            id="exports-property",
+        ),
+        pytest.param(
+            'const { Pool } = require("pg");\n\nconst pool = new Pool();\n\nmodule.exports = async (sql, params) => {\n  return (await pool.query(sql, params)).rows;\n};\n',
+            'const run = require("../db");\n\nasync function find(id) {\n  return run("SELECT * FROM users WHERE id = $1", [id]);\n}\n\nmodule.exports = { find };\n',
+            id="default-export",
+        ),
+    ],
+)
+def test_node_helper_across_modules(make_project: MakeProject, helper: str, caller: str) -> None:
+    ext = "ts" if "import " in caller else "js"
+    data = orm(make_project, {f"src/db.{ext}": helper, f"src/repositories/users.{ext}": caller})
+    item = one_raw(data)
+    assert_statement(item | {"via": ""}, f"src/repositories/users.{ext}", 4, "pg query", ["users"])
+    assert item["via"].startswith(("query (src/db.", "default (src/db."))
+
+
+def test_node_helper_in_the_same_module_and_class(make_project: MakeProject) -> None:
+    source = src(
+        """
+        const mysql = require("mysql2/promise");
+
+        const pool = mysql.createPool(process.env.DATABASE_URL);
+
+        async function run(sql, values) {
+          const [rows] = await pool.query(sql, values);
+          return rows;
+        }
+
+        class Users {
+          exec(sql) {
+            return run(sql, []);
+          }
+
+          active() {
+            return this.exec("SELECT * FROM users WHERE active = 1");
+          }
+        }
+
+        const tags = () => run("SELECT name FROM tags");
+
+        module.exports = { Users, tags };
+        """
+    )
+    path = "src/repositories/users.js"
+    data = orm(make_project, {path: source})
+    sink = "mysql / mysql2 / mariadb"
+    assert _rows(data) == [
+        (path, 16, "statement", "SELECT", ["users"], sink, f"exec ({path}:12) → run ({path}:6)"),
+        (path, 20, "statement", "SELECT", ["tags"], sink, f"run ({path}:6)"),
+    ]
+
+
+def test_helper_of_a_query_builder_piece_is_a_fragment(make_project: MakeProject) -> None:
+    db = 'const knex = require("knex");\n\nmodule.exports = knex({ client: "pg", connection: process.env.DATABASE_URL });\n'
+    source = src(
+        """
+        const db = require("../db");
+
+        function matching(condition, values) {
+          return db("articles").whereRaw(condition, values);
+        }
+
+        module.exports = { byTitle: (t) => matching("lower(title) = lower(?)", [t]) };
+        """
+    )
+    data = orm(make_project, {"src/db.js": db, "src/repositories/articles.js": source})
+    assert _rows(data, "fragments") == [
+        (
+            "src/repositories/articles.js",
+            7,
+            "fragment",
+            "",
+            [],
+            "knex *Raw builders",
+            "matching (src/repositories/articles.js:4)",
+        )
+    ]
+    assert data["raw_sql"] == []
+
+
+# -- TypeORM QueryBuilder strings ----------------------------------------------------------------------
+
+TYPEORM_DATA_SOURCE = src(
+    """
+    import { DataSource } from "typeorm";
+    import { User } from "./entities/user";
+
+    export const AppDataSource = new DataSource({ type: "postgres", url: process.env.DATABASE_URL, entities: [User] });
+    """
+)
+
+
+def test_typeorm_query_builder_strings_are_fragments(make_project: MakeProject) -> None:
+    """lujakob/nestjs-realworld-example-app: `.where("user.username = :username", { username })` on
+    `getRepository(X).createQueryBuilder(…)`, kept in a variable, reported at the `.where` line."""
+    source = src(
+        """
+        import { getRepository } from "typeorm";
+        import { AppDataSource } from "../data-source";
+        import { User } from "../entities/user";
+
+        export async function search(username: string, tag?: string) {
+          const qb = await getRepository(User)
+            .createQueryBuilder("user")
+            .leftJoinAndSelect("user.articles", "article", "article.published = :published", { published: true })
+            .where("user.username = :username", { username })
+            .orWhere("1 = 1");
+          if (tag) {
+            qb.andWhere("article.tagList LIKE :tag", { tag: `%${tag}%` });
+          }
+          qb.orderBy("LOWER(user.username)", "ASC").addOrderBy("user.id");
+          const counts = await AppDataSource.createQueryBuilder()
+            .select("user.id")
+            .addSelect("COUNT(article.id)", "articles")
+            .from(User, "user")
+            .groupBy("user.id")
+            .having("COUNT(article.id) > :n", { n: 1 })
+            .getRawMany();
+          const repo = AppDataSource.getRepository(User);
+          await repo.createQueryBuilder("u").update().set({ bio: "" }).where(`u.id IN (${counts.length})`).execute();
+          return qb.getMany();
+        }
+        """
+    )
+    data = orm(
+        make_project,
+        {"src/data-source.ts": TYPEORM_DATA_SOURCE, "src/repositories/users.ts": source},
+    )
+    assert data["raw_sql"] == []
+    rows = [(i["line"], i["api"].removeprefix("TypeORM QueryBuilder "), i["sql"]) for i in data["fragments"]]
+    assert rows == [
+        (8, "join condition", "article.published = :published"),
+        (9, "condition", "user.username = :username"),
+        (10, "condition", "1 = 1"),
+        (12, "condition", "article.tagList LIKE :tag"),
+        (14, "expression", "LOWER(user.username)"),
+        (17, "expression", "COUNT(article.id)"),
+        (20, "condition", "COUNT(article.id) > :n"),
+        (23, "condition", "u.id IN ({…})"),
+    ]
+
+
+def test_typeorm_query_builder_of_an_injected_repository(make_project: MakeProject) -> None:
+    """NestJS: `@InjectRepository(User) private readonly users: Repository<User>`, then
+    `this.users.createQueryBuilder("user").where(…)`; a constructor parameter that is no property
+    (no `private` / `readonly`) is not `this.<name>`."""
+    source = src(
+        """
+        import { Injectable } from "@nestjs/common";
+        import { InjectRepository } from "@nestjs/typeorm";
+        import { Repository } from "typeorm";
+        import { User } from "./user.entity";
+
+        @Injectable()
+        export class UsersService {
+          constructor(
+            @InjectRepository(User) private readonly users: Repository<User>,
+            other: Repository<User>,
+          ) {}
+
+          byName(name: string) {
+            this.other.createQueryBuilder("u").where("u.name = :name", { name });
+            return this.users.createQueryBuilder("user").where("user.name = :name", { name }).getOne();
+          }
+        }
+        """
+    )
+    item = one_fragment(orm(make_project, {"src/users/users.service.ts": source}))
+    assert (item["line"], item["api"], item["sql"]) == (
+        15,
+        "TypeORM QueryBuilder condition",
+        "user.name = :name",
+    )
+
+
+def test_typeorm_where_is_orm004(make_project: MakeProject) -> None:
+    source = src(
+        """
+        import { getRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        export async function byEmail(email: string) {
+          return getRepository(User).createQueryBuilder("user").where("user.email = :email", { email }).getOne();
+        }
+        """
+    )
+    report = check(make_project, {"src/repositories/users.ts": source}, "postgres")
+    assert orm_rules(report) == []
+    orm004 = [
+        f
+        for f in verify(
+            make_project({"src/repositories/users.ts": source}), "sqlite+sequelize", use_cache=False
+        ).to_json()["findings"]
+        if f["rule"] == "ORM004"
+    ]
+    assert [(f["severity"], f["line"], f["api"], f["sql"]) for f in orm004] == [
+        ("warning", 5, "TypeORM QueryBuilder condition", "user.email = :email")
+    ]
+
+
+# -- knex through another module, a parameter and a transaction -----------------------------------------
+
+KNEX_DB = src(
+    """
+    const knex = require("knex");
+
+    module.exports = knex({ client: "pg", connection: process.env.DATABASE_URL });
+    """
+)
+
+
+def test_knex_raw_piece_is_a_fragment_and_a_statement_is_raw_sql(make_project: MakeProject) -> None:
+    source = src(
+        """
+        const knex = require("knex")({ client: "sqlite3", connection: { filename: "app.sqlite" } });
+
+        async function tags() {
+          await knex.raw("PRAGMA foreign_keys = ON");
+          return knex("tags").select(knex.raw("group_concat(distinct name) as names"));
+        }
+
+        module.exports = { tags };
+        """
+    )
+    data = orm(make_project, {"src/repositories/tags.js": source})
+    assert [(i["line"], i["kind"], i.get("purpose")) for i in data["raw_sql"]] == [
+        (4, "trivial", "bootstrap")
+    ]
+    item = one_fragment(data | {"raw_sql": []})
+    assert (item["line"], item["api"], item["sql"]) == (5, "knex raw", "group_concat(distinct name) as names")
+
+
+def test_knex_instance_from_another_module(make_project: MakeProject) -> None:
+    """avanelli/fastify-realworld-example-app style: the knex instance comes from another module, is
+    called (`db("users")`), handed to a transaction callback, or reached through a barrel."""
+    source = src(
+        """
+        const db = require("../db");
+        const { knex } = require("../database");
+
+        async function feed(userId) {
+          await db.raw("select * from users where id = ?", [userId]);
+          await db.schema.raw("CREATE INDEX IF NOT EXISTS idx_articles_slug ON articles (slug)");
+          await db("articles")
+            .select(db.raw("count(*) as n"))
+            .whereRaw("author_id = ?", [userId]);
+          await db.transaction(async (trx) => {
+            await trx.raw("DELETE FROM sessions WHERE user_id = ?", [userId]);
+            await trx("follows").whereRaw("follower_id = ?", [userId]).del();
+          });
+          return knex("tags").orderByRaw("lower(name)");
+        }
+
+        module.exports = { feed };
+        """
+    )
+    files = {
+        "src/db.js": KNEX_DB,
+        "src/database/index.js": 'export * from "./knex";\n',
+        "src/database/knex.js": 'import Knex from "knex";\n\nexport const knex = Knex({ client: "pg" });\n',
+        "src/repositories/feed.js": source,
+    }
+    data = orm(make_project, files)
+    assert [(i["line"], i["statement"], i["tables"]) for i in data["raw_sql"]] == [
+        (5, "SELECT", ["users"]),
+        (6, "CREATE INDEX", ["articles"]),
+        (11, "DELETE", ["sessions"]),
+    ]
+    assert [(i["line"], i["api"], i["sql"]) for i in data["fragments"]] == [
+        (8, "knex raw", "count(*) as n"),
+        (9, "knex *Raw builders", "author_id = ?"),
+        (12, "knex *Raw builders", "follower_id = ?"),
+        (14, "knex *Raw builders", "lower(name)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "signature"),
+    [
+        ("lib/models/articles.js", "module.exports = function (knex) {"),
+        (
+            "src/models/articles.ts",
+            'import type { Knex } from "knex";\n\nexport default function (db: Knex) {',
+        ),
+    ],
+)
+def test_knex_handed_in_as_a_parameter(make_project: MakeProject, path: str, signature: str) -> None:
+    """A model factory given the knex instance (`require("../models/articles")(server.knex)`)."""
+    name = "db" if "db: Knex" in signature else "knex"
+    source = (
+        f"{signature}\n  return {{\n    all: () => {name}('articles')"
+        f".select({name}.raw('group_concat(distinct tags.name) as tagList')),\n  }};\n}}\n"
+    )
+    data = orm(make_project, {path: source})
+    item = one_fragment(data)
+    assert (item["file"], item["api"], item["sql"]) == (
+        path,
+        "knex raw",
+        "group_concat(distinct tags.name) as tagList",
+    )
+
+
+def test_untraced_parameter_raw_piece_is_not_reported(make_project: MakeProject) -> None:
+    """`db.raw(…)` on a parameter of no known kind: only a complete statement would count."""
+    source = src(
+        """
+        module.exports = function (db) {
+          return { all: () => db.select(db.raw("count(*) as n")).from("articles") };
+        };
+        """
+    )
+    data = orm(make_project, {"lib/models/articles.js": source})
+    assert (data["raw_sql"], data["fragments"]) == ([], [])
+
+
+# -- objects of other project modules, sequelize-cli migrations ---------------------------------------------
+
+
+def test_complete_statement_on_an_object_of_another_module(make_project: MakeProject) -> None:
+    """tgiardina: `connection = await initConnection()` (a project function) then
+    `connection.manager.query("INSERT …")`: as on an untraced object, a complete statement counts."""
+    helper = 'import { getConnection } from "typeorm";\n\nexport async function initConnection() {\n  return getConnection();\n}\n'
+    source = src(
+        """
+        import { initConnection } from "../utils/init-connection";
+
+        describe("articles", () => {
+          let connection;
+          before(async () => {
+            connection = await initConnection();
+            await connection.manager.query(`INSERT INTO tag VALUES(DEFAULT, "${"x"}", DEFAULT)`);
+            await connection.manager.query("name = 1");
+          });
+        });
+        """
+    )
+    data = orm(
+        make_project, {"specs/utils/init-connection.ts": helper, "specs/tests/articles.test.ts": source}
+    )
+    item = one_raw(data)
+    assert (item["file"], item["line"], item["statement"], item["tables"], item["scope"]) == (
+        "specs/tests/articles.test.ts",
+        7,
+        "INSERT",
+        ["tag"],
+        "tests",
+    )
+
+
+def test_sequelize_cli_migration_query(make_project: MakeProject) -> None:
+    """CovertIII/realworld-express-sequelize: `up: (queryInterface) => queryInterface.sequelize.query(q)`."""
+    source = src(
+        """
+        module.exports = {
+          up: (queryInterface) => {
+            const query = `CREATE VIEW "favorite_counts" AS SELECT "articleId", COUNT(*) count FROM favorites GROUP BY "articleId"`;
+            return queryInterface.sequelize.query(query);
+          },
+          down: () => {},
+        };
+        """
+    )
+    item = one_raw(orm(make_project, {"api/migrations/0007-favorite-count.js": source}))
+    assert (item["line"], item["api"], item["statement"], item["tables"], item["scope"]) == (
+        4,
+        "sequelize.query",
+        "CREATE VIEW",
+        ["favorite_counts", "favorites"],
+        "migrations",
+    )
+
+
+# -- the facts these checks read -------------------------------------------------------------------------
+
+
+def test_function_facts_local_calls_and_chain_positions() -> None:
+    """Only functions handing a parameter on to a traced call (or to another such function of the file)
+    are described, with the file's calls of them; a call is placed at its called name."""
+    from cdverify.model import FunctionFact, Language
+    from cdverify.parse import parse_source
+
+    python = parse_source(
+        "app/db.py",
+        Language.PYTHON,
+        b"import sqlite3\nconn = sqlite3.connect('x')\n\n"
+        b"def query(sql, params=(), *, one=False):\n    return conn.execute(sql, params)\n\n"
+        b"def unrelated(a, b):\n    return a + b\n\n"
+        b"class Repo:\n    def run(self, s, /, *args):\n        return query(s)\n"
+        b"    def active(self):\n        return self.run('SELECT 1'), unrelated(1, 2)\n",
+    )
+    assert python.functions == (
+        FunctionFact("query@4", "query", ("sql", "params", "*", "one")),
+        FunctionFact("run@11", "run", ("self", "s", "*"), "Repo"),
+    )
+    assert [(c.callee, c.line, c.scope) for c in python.local_calls] == [
+        ("query", 12, "run@11"),
+        ("self.run", 14, ""),
+    ]
+    node = parse_source(
+        "src/db.js",
+        Language.JAVASCRIPT,
+        b"const knex = require('knex')();\nconst run = async (sql, ...rest) => knex.raw(sql);\n"
+        b"module.exports = { query: (text, { values }) => run(text), one(sql) { return 1; } };\n"
+        b"knex('a')\n  .where('a', 1)\n  .whereRaw('b = 1');\n",
+    )
+    assert [(f.scope, f.name, f.params) for f in node.functions] == [
+        ("function@2", "run", ("sql", "*")),
+        ("function@3", "query", ("text", "")),
+    ]
+    assert [(c.callee, c.line) for c in node.local_calls] == [("run", 3)]
+    where_raw = next(c for c in node.calls if c.callee.endswith(".whereRaw"))
+    assert (where_raw.line, where_raw.at) == (4, (6, 4))
+    raw = next(c for c in node.calls if c.callee.endswith(".raw"))
+    assert raw.at is None  # the called name is on the call's own line

@@ -47,6 +47,8 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         syntax_issues=syntax_issues(root),
         decoding_issue=decoding_issue,
         aliases=code.aliases,
+        functions=code.functions,
+        local_calls=code.local_calls,
     )
 
 

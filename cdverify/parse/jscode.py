@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, Language, Value
+from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, FunctionFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
@@ -19,7 +19,9 @@ from cdverify.parse.values import (
     entry_assignment,
     instance_exports,
     interesting,
+    local_call_fact,
     merge,
+    passing_functions,
     rewritten,
     untraced_callee,
     url_literals,
@@ -39,6 +41,8 @@ _FUNCTION_NODES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "program"}
 )
 _ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
+_KNEX_TYPES = frozenset({"Knex", "Knex.Transaction"})  # a parameter so typed is a knex instance
+_TRANSACTIONS = frozenset({"transaction", "$transaction"})  # methods whose callback gets a transaction
 _OBJECT_DEPTH = 4
 # `module.exports = fp(plugin)`: wrappers whose first argument is the exported Fastify plugin
 _PLUGIN_WRAPPERS = frozenset({"fastify-plugin", "fastify-plugin.default", "fastify-plugin.fastifyPlugin"})
@@ -96,6 +100,8 @@ class _Scanner:
         self.functions: dict[str, Node] = {}  # module-level functions by name ("default" when exported so)
         self.returns: dict[str, tuple[str | None, str]] = {}  # function → (traced value, variable) returned
         self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
+        self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call
+        self.local_calls: list[CallFact] = []
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -342,11 +348,15 @@ class _Scanner:
             self.bind_factory_results()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_plugins()
+        self.bind_parameter_properties()
+        pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
             function = node.child_by_field_name("constructor" if is_new else "function")
             if function is None or (function.type == "identifier" and text(function) == "require"):
                 continue
+            if not is_new and function.type in ("identifier", "member_expression"):
+                pending.append((node, function))
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
@@ -367,6 +377,22 @@ class _Scanner:
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
+        self.helpers, self.local_calls = passing_functions(
+            (*self.found.get("function", []), *self.found.get("method", [])),
+            _scope_key,
+            _describe,
+            self.calls,
+            pending,
+            _local_callee,
+            self.local_call,
+        )
+
+    def local_call(self, node: Node, callee: str) -> CallFact | None:
+        """The fact of a call of this file's own function, when it hands over something."""
+        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        if kwargs or any(not value.empty for value in args):
+            return local_call_fact(node, callee, args, kwargs, _scope)
+        return None
 
     # -- functions that return traced objects (factories) -----------------------------------------
     def module_functions(self) -> dict[str, Node]:
@@ -504,6 +530,12 @@ class _Scanner:
             elif name == "sequelize" and "sequelize" not in self.bindings:
                 # sequelize-cli model files: `module.exports = (sequelize, DataTypes) => sequelize.define(…)`
                 self.bindings[name] = "sequelize.Sequelize()"
+            elif name == "queryInterface":
+                # sequelize-cli migrations: `up: (queryInterface) => queryInterface.sequelize.query(…)`
+                self.bindings.setdefault(name, "sequelize.QueryInterface()")
+            elif name and (name == "knex" or annotation.lstrip(":").strip() in _KNEX_TYPES):
+                # knex model factories, migrations and seeds: `module.exports = function (knex) { … }`
+                self.bindings.setdefault(name, "knex()")
             elif name and (
                 _exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped
             ):
@@ -517,6 +549,9 @@ class _Scanner:
                 continue
             prop = callee_node.child_by_field_name("property")
             receiver = callee_node.child_by_field_name("object")
+            if prop is not None and receiver is not None and text(prop) in _TRANSACTIONS:
+                self.bind_transaction(node, receiver, text(prop))
+                continue
             if prop is None or receiver is None or text(prop) != "register":
                 continue
             owner = self.qualify(receiver)
@@ -572,6 +607,55 @@ class _Scanner:
             exported_names.add(text(first))
         elif first.type in _FUNCTION_NODES:
             wrapped.add((first.start_byte, first.end_byte))
+
+    def bind_parameter_properties(self) -> None:
+        """TypeScript constructor parameter properties typed with a package's class (NestJS injection:
+        `private readonly users: Repository<User>`): `this.users` is an instance of that class."""
+        for method in self.found.get("method", []):
+            name = method.child_by_field_name("name")
+            parameters = method.child_by_field_name("parameters")
+            if name is None or parameters is None or text(name) != "constructor":
+                continue
+            for parameter in parameters.named_children:
+                if parameter.type != "required_parameter" or not any(
+                    child.type in ("accessibility_modifier", "readonly") for child in parameter.children
+                ):
+                    continue
+                pattern = parameter.child_by_field_name("pattern")
+                annotation = parameter.child_by_field_name("type")
+                kind = (
+                    annotation.named_children[0]
+                    if annotation is not None and annotation.named_children
+                    else None
+                )
+                if kind is not None and kind.type == "generic_type" and kind.named_children:
+                    kind = kind.named_children[0]  # `Repository<User>`
+                if (
+                    pattern is None
+                    or pattern.type != "identifier"
+                    or kind is None
+                    or kind.type != "type_identifier"
+                ):
+                    continue
+                qualified = self.bindings.get(text(kind))
+                if qualified is not None and not qualified.startswith("."):  # a package's class
+                    self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
+
+    def bind_transaction(self, call: Node, receiver: Node, method: str) -> None:
+        """`db.transaction(async (trx) => { trx.raw(…) })`: the callback's first parameter is the
+        transaction of a traced connection (knex, TypeORM, Prisma), bound within the callback."""
+        owner = self.qualify(receiver)
+        arguments = call.child_by_field_name("arguments")
+        if owner is None or arguments is None:
+            return
+        callback = next((c for c in arguments.named_children if c.type in _FUNCTION_NODES), None)
+        name, _ = _first_parameter(callback) if callback is not None else ("", "")
+        if callback is None or not name:
+            return
+        own = callback.child_by_field_name("name")
+        scope_key = f"{text(own) if own is not None else 'function'}@{callback.start_point[0] + 1}"
+        self.local[(scope_key, name)] = f"{owner}.{method}()"
+        self.local_names.add(name)
 
     def classes(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
         """Classes with their traced superclass; the class name is bound to it (`class User extends
@@ -802,6 +886,104 @@ def _exported(function: Node, exported_names: set[str]) -> bool:
     return False
 
 
+def _bound_name(function: Node) -> str:
+    """The name an anonymous function is bound to: `const query = (…) => …`, `exports.query = function
+    (…)`, `{ query: (…) => … }`; `default` for `module.exports = …` / `export default …`; "" otherwise."""
+    if function.type == "method_definition":
+        return ""
+    parent = function.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        parent = parent.parent
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        target = _target(left) if left is not None else None
+        if target in ("module.exports", "exports.default"):
+            return "default"
+        return target.rsplit(".", 1)[-1] if target else ""
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return _key(key) if key is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "default"
+    return ""
+
+
+def _scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    own = function.child_by_field_name("name")
+    return f"{text(own) if own is not None else 'function'}@{function.start_point[0] + 1}"
+
+
+def _describe(function: Node) -> tuple[FunctionFact, bool] | None:
+    """A named function's fact (an arrow function or function expression is named by the variable,
+    property or export it is bound to), and whether its bare name calls it in the file."""
+    own = function.child_by_field_name("name")
+    name = _bound_name(function) or (text(own) if own is not None else "")
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if not name or parameters is None:
+        return None
+    if parameters.type == "identifier":  # `sql => …`
+        params: tuple[str, ...] = (text(parameters),)
+    else:
+        params = tuple(_parameter(p) for p in parameters.named_children if p.type != "comment")
+    owner = _owner(function)
+    bare = not owner and (function.type == "function_declaration" or _declared(function))
+    return FunctionFact(_scope_key(function), name, params, owner), bare
+
+
+def _local_callee(function: Node) -> str:
+    """`query` / `this.query` as a call of the file's own function or method may be written; ""."""
+    if function.type == "identifier":
+        return text(function)
+    obj = function.child_by_field_name("object")
+    prop = function.child_by_field_name("property")
+    if obj is not None and prop is not None and obj.type == "this":
+        return f"this.{text(prop)}"
+    return ""
+
+
+def _declared(function: Node) -> bool:
+    """`const query = (…) => …`: a function bound to a variable of its own."""
+    parent = function.parent
+    while parent is not None and parent.type in _WRAPPERS:
+        parent = parent.parent
+    return parent is not None and parent.type == "variable_declarator"
+
+
+def _parameter(node: Node) -> str:
+    """A parameter's name (TS `required_parameter` / `optional_parameter` too); `*` for `...rest`, "" for
+    a destructuring pattern."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type in ("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        if pattern is not None and pattern.type == "rest_pattern":
+            return "*"
+        return text(pattern) if pattern is not None and pattern.type == "identifier" else ""
+    if node.type == "assignment_pattern":
+        left = node.child_by_field_name("left")
+        return text(left) if left is not None and left.type == "identifier" else ""
+    if node.type == "rest_pattern":
+        return "*"
+    return ""
+
+
+def _owner(function: Node) -> str:
+    """The class a method belongs to ("" for a function or an object literal's method)."""
+    if function.type != "method_definition" or function.parent is None:
+        return ""
+    body = function.parent
+    if body.type != "class_body" or body.parent is None:
+        return ""
+    name = body.parent.child_by_field_name("name")
+    return text(name) if name is not None else "class"
+
+
 def _first_parameter(function: Node) -> tuple[str, str]:
     """Name and type annotation (TS) of a function's first parameter."""
     parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
@@ -849,5 +1031,13 @@ def node_code(language: Language, root: Node) -> Code:
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
-    aliases = scanner.aliases()
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts, aliases)
+    return Code(
+        tuple(scanner.calls),
+        tuple(scanner.assignments),
+        urls,
+        exports,
+        scanner.class_facts,
+        aliases=scanner.aliases(),
+        functions=tuple(scanner.helpers),
+        local_calls=tuple(scanner.local_calls),
+    )

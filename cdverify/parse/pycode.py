@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, CallFact, Language, Value
+from cdverify.model import HOLE, Assignment, CallFact, FunctionFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
@@ -19,7 +19,9 @@ from cdverify.parse.values import (
     entry_assignment,
     instance_exports,
     interesting,
+    local_call_fact,
     merge,
+    passing_functions,
     rewritten,
     untraced_callee,
     url_literals,
@@ -61,6 +63,8 @@ class _Scanner:
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+        self.functions: list[FunctionFact] = []
+        self.local_calls: list[CallFact] = []
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -287,10 +291,13 @@ class _Scanner:
             for node in self.found.get("assignment", []):
                 self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
+        pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             if function is None:
                 continue
+            if function.type in ("identifier", "attribute"):
+                pending.append((node, function))
             callee = self.qualify(function)
             if callee is None:
                 callee = self.untraced_sink(function, node)
@@ -311,6 +318,22 @@ class _Scanner:
                 )
             )
         self.calls.sort(key=lambda call: (call.line, call.col))
+        self.functions, self.local_calls = passing_functions(
+            self.found.get("function", []),
+            _scope_key,
+            _describe,
+            self.calls,
+            pending,
+            _local_callee,
+            self.local_call,
+        )
+
+    def local_call(self, node: Node, callee: str) -> CallFact | None:
+        """The fact of a call of this file's own function, when it hands over something."""
+        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        if kwargs or any(not value.empty for value in args):
+            return local_call_fact(node, callee, args, kwargs, _scope)
+        return None
 
     def untraced_sink(self, function: Node, call: Node) -> str | None:
         """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
@@ -402,6 +425,67 @@ class _Scanner:
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
 
 
+def _scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    name = function.child_by_field_name("name")
+    return f"{text(name) if name is not None else 'function'}@{function.start_point[0] + 1}"
+
+
+def _describe(function: Node) -> tuple[FunctionFact, bool] | None:
+    """A function's or method's fact, and whether its bare name calls it in the file (a method is
+    called as `self.name(…)`)."""
+    name = function.child_by_field_name("name")
+    parameters = function.child_by_field_name("parameters")
+    if name is None or parameters is None:
+        return None
+    params = tuple(
+        _parameter(child)
+        for child in parameters.named_children
+        if child.type not in ("comment", "positional_separator")
+    )
+    owner = _owner(function)
+    return FunctionFact(_scope_key(function), text(name), params, owner), not owner
+
+
+def _local_callee(function: Node) -> str:
+    """`query` / `self.query` as a call of the file's own function or method may be written; ""."""
+    if function.type == "identifier":
+        return text(function)
+    obj = function.child_by_field_name("object")
+    attr = function.child_by_field_name("attribute")
+    if obj is not None and attr is not None and obj.type == "identifier" and text(obj) in ("self", "cls"):
+        return f"{text(obj)}.{text(attr)}"
+    return ""
+
+
+def _parameter(node: Node) -> str:
+    """A parameter's name; `*` for `*args` and the bare `*` (what follows is keyword-only), "" otherwise."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type in ("default_parameter", "typed_default_parameter"):
+        name = node.child_by_field_name("name")
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if node.type == "typed_parameter":
+        first = node.named_children[0] if node.named_children else None
+        return text(first) if first is not None and first.type == "identifier" else ""
+    if node.type in ("list_splat_pattern", "keyword_separator"):
+        return "*"
+    return ""
+
+
+def _owner(function: Node) -> str:
+    """The class a function is a method of ("" for a function)."""
+    parent = function.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    if parent is not None and parent.type == "block" and parent.parent is not None:
+        cls = parent.parent
+        if cls.type == "class_definition":
+            name = cls.child_by_field_name("name")
+            return text(name) if name is not None else ""
+    return ""
+
+
 def _scopes(node: Node) -> list[str]:
     return scopes(node, ("function_definition", "lambda"))
 
@@ -458,4 +542,12 @@ def python_code(root: Node) -> Code:
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     exports = instance_exports(scanner.bindings)
-    return Code(tuple(scanner.calls), tuple(scanner.assignments), urls, exports, scanner.class_facts)
+    return Code(
+        tuple(scanner.calls),
+        tuple(scanner.assignments),
+        urls,
+        exports,
+        scanner.class_facts,
+        functions=tuple(scanner.functions),
+        local_calls=tuple(scanner.local_calls),
+    )

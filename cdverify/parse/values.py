@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, CallFact, Value
+from cdverify.model import Assignment, CallFact, FunctionFact, Value
 from cdverify.parse.treesitter import one_line
 
 
@@ -21,6 +21,8 @@ class Code(NamedTuple):
     exports: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    local_calls: tuple[CallFact, ...] = ()
 
 
 def call_fact(
@@ -51,6 +53,7 @@ def call_fact(
         receiver,
         target,
         scope_of(node) if names else "",
+        _name_at(node, row),
     )
 
 
@@ -59,6 +62,104 @@ def entry_assignment(key: str, value: Value, entry: Node, scope: str) -> Assignm
     written (`"ENGINE": "django.db.backends.sqlite3"`), not as the whole assignment statement."""
     row, column = entry.start_point
     return Assignment(key, value, row + 1, column + 1, one_line(entry), scope)
+
+
+def local_call_fact(
+    node: Node,
+    callee: str,
+    args: tuple[Value, ...],
+    kwargs: tuple[tuple[str, Value], ...],
+    scope_of: Callable[[Node], str],
+) -> CallFact:
+    """A call of the file's own function (`query(…)`, `self.run(…)`): what it hands over, where, and the
+    enclosing function when it hands over names (they may be that function's parameters)."""
+    return call_fact(
+        node, callee, args, kwargs, new=False, guard=None, receiver="", target="", scope_of=scope_of
+    )
+
+
+def passing_functions(
+    nodes: Iterable[Node],
+    key_of: Callable[[Node], str],
+    describe: Callable[[Node], tuple[FunctionFact, bool] | None],
+    calls: list[CallFact],
+    pending: list[tuple[Node, Node]],
+    callee_of: Callable[[Node], str],
+    local_call: Callable[[Node, str], CallFact | None],
+    depth: int = 3,
+) -> tuple[list[FunctionFact], list[CallFact]]:
+    """The file's functions that hand one of their parameters to a call (a traced call, or a call of
+    another such function of the file, a few levels deep), and the file's calls of them. Only these
+    may run SQL they are given, so nothing else is described: most files cost one pass over `calls`.
+
+    `nodes` are the function nodes, `key_of` names one as `CallFact.scope` does, `describe` gives its
+    fact and whether a bare name calls it; `pending` are (call node, callee node) of calls that may be
+    of the file's own functions, `callee_of` writes a callee (`query`, `self.query`, "" for anything
+    else) and `local_call` makes the fact of such a call."""
+    if not any(call.scope for call in calls):
+        return [], []
+    by_key: dict[str, Node] = {}
+    for node in nodes:
+        by_key.setdefault(key_of(node), node)
+    described: dict[str, tuple[FunctionFact, bool] | None] = {}
+
+    def passing(facts: Iterable[CallFact]) -> set[str]:
+        out = set()
+        for fact in facts:
+            if not fact.scope or fact.scope not in by_key:
+                continue
+            if fact.scope not in described:
+                described[fact.scope] = describe(by_key[fact.scope])
+            function = described[fact.scope]
+            names = {name for value in (*fact.args, *(v for _, v in fact.kwargs)) for name in value.names}
+            if function is not None and names.intersection(function[0].params):
+                out.add(fact.scope)
+        return out
+
+    keys = passing(calls)
+    local_calls: list[CallFact] = []
+    done: set[int] = set()
+    new = set(keys)
+    for _ in range(depth):
+        if not new:
+            break
+        bare: set[str] = set()  # called by name: `query(…)`
+        methods: set[str] = set()  # called on `self` / `this`
+        for key in new:
+            entry = described[key]
+            if entry is not None:
+                function, by_name = entry
+                (methods if function.owner else bare if by_name else set()).add(function.name)
+        found = []
+        for index, (node, callee_node) in enumerate(pending):
+            if index in done:
+                continue
+            callee = callee_of(callee_node)
+            name = callee.rsplit(".", 1)[-1]
+            if name in (methods if "." in callee else bare):
+                done.add(index)
+                fact = local_call(node, callee)
+                if fact is not None:
+                    found.append(fact)
+        local_calls.extend(found)
+        new = passing(found) - keys
+        keys |= new
+    local_calls.sort(key=lambda call: (call.line, call.col))
+    functions = [d[0] for k in sorted(keys) if (d := described[k]) is not None]
+    return functions, local_calls
+
+
+def _name_at(call: Node, row: int) -> tuple[int, int] | None:
+    """(line, col) of the name a call calls (`where` in `qb\n  .where(…)`) when it is on a later line."""
+    if call.end_point[0] == row:
+        return None
+    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    if function is None:
+        return None
+    name = function.child_by_field_name("property") or function.child_by_field_name("attribute")
+    if name is None or name.start_point[0] == row:
+        return None
+    return name.start_point[0] + 1, name.start_point[1] + 1
 
 
 def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:

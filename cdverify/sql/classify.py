@@ -48,7 +48,7 @@ class SqlString:
     kind: SqlKind
     text: str  # the input as given, holes shown as `{}`
     statement: str = ""  # verb-level type: "SELECT", "INSERT", "CREATE TABLE", "PRAGMA"; "" for not_sql
-    tables: tuple[str, ...] = ()  # lower-cased, unquoted, schema-qualified as written; no CTEs, no holes
+    tables: tuple[str, ...] = ()  # as written (case kept), unquoted, schema-qualified; no CTEs, no holes
     dialect: str | None = None  # the sqlglot dialect that accepted it
 
     @property
@@ -294,19 +294,29 @@ def _table_nodes(node: exp.Expr) -> Iterator[exp.Table]:
 def _tables(roots: list[exp.Expr]) -> tuple[str, ...]:
     from sqlglot import exp
 
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str, str]] = []  # (root, position, name as written, identity)
     for number, root in enumerate(roots):
         ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
         for order, table in enumerate(_table_nodes(root)):
-            parts = [part.name for part in table.parts]
-            name = ".".join(parts).lower()
-            if not name or any(not part or _SYNTHETIC_NAME.search(part) for part in parts):
+            parts = table.parts
+            names = [part.name for part in parts]
+            name = ".".join(names)
+            if not name or any(not part or _SYNTHETIC_NAME.search(part) for part in names):
                 continue  # a function in FROM, or a hole / knex `??` in table position
-            if len(parts) == 1 and name in ctes:
+            if len(parts) == 1 and name.lower() in ctes:
                 continue
             start = table.this.meta.get("start") if isinstance(table.this, exp.Expr) else None
-            found.append((number, start if isinstance(start, int) else order, name))
-    return tuple(dict.fromkeys(name for _, _, name in sorted(found)))
+            found.append((number, start if isinstance(start, int) else order, name, _identity(parts)))
+    first: dict[str, str] = {}
+    for _, _, name, identity in sorted(found):
+        first.setdefault(identity, name)
+    return tuple(first.values())
+
+
+def _identity(parts: list[exp.Expr]) -> str:
+    """Which table a name means: a quoted identifier is case-sensitive, an unquoted one is not (`Users`
+    and `users` are one table, `"Users"` another)."""
+    return ".".join(part.name if part.args.get("quoted") else part.name.lower() for part in parts)
 
 
 def _dialects(hint: str | None) -> tuple[str, ...]:

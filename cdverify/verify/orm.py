@@ -10,6 +10,7 @@ rules/orm/libraries.toml and rules/orm/sinks.toml. Pure functions over the proje
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -17,9 +18,21 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import HOLE, CallFact, FileFacts, Finding, Location, Scope, Severity, Value, make_finding
+from cdverify.model import (
+    HOLE,
+    CallFact,
+    FileFacts,
+    Finding,
+    FunctionFact,
+    ImportKind,
+    Location,
+    Scope,
+    Severity,
+    Value,
+    make_finding,
+)
 from cdverify.parse.values import UNTRACED
-from cdverify.verify.tracing import Instances, foreign, instances_of
+from cdverify.verify.tracing import Instances, foreign, instances_of, module_keys
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -53,6 +66,7 @@ class RawSql(NamedTuple):
     tables: tuple[str, ...]
     scope: str  # application | tests | migrations | scripts | config
     purpose: str = ""  # "bootstrap" / "health check" when the statement is one
+    via: str = ""  # the project helpers the SQL is handed to, outermost first: `query (app/db.py:12)`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +79,7 @@ class RawSql(NamedTuple):
             "tables": list(self.tables),
             "scope": self.scope,
             **({"purpose": self.purpose} if self.purpose else {}),
+            **({"via": self.via} if self.via else {}),
         }
 
 
@@ -90,6 +105,9 @@ class _Sink(NamedTuple):
     suffixes: tuple[str, ...] = ()
     untraced: bool = False
     mixed: bool = False  # a whole statement or a piece of one (`sql` template tags)
+    through: tuple[str, ...] = ()  # the receiver must contain one of these (`.createQueryBuilder()`)
+    literals_only: bool = False  # only string literals are SQL (a name may hold an object, a callback)
+    expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
 
 
 @cache
@@ -106,6 +124,9 @@ def _sinks(family: str) -> tuple[_Sink, ...]:
             tuple(entry.get("receiver_suffixes", [])),
             bool(entry.get("untraced")),
             bool(entry.get("statement_or_fragment")),
+            tuple(entry.get("receiver_contains", [])),
+            bool(entry.get("literals_only")),
+            bool(entry.get("expressions_only")),
         )
         for entry in load_rules("orm/sinks").get(family, [])
     )
@@ -131,6 +152,8 @@ def _sink_of(call: CallFact, family: str) -> _Sink | None:
             continue
         if ".prepare()" in receiver:
             continue  # a prepared statement's run/get/all take parameters, not SQL
+        if sink.through and not any(part in receiver for part in sink.through):
+            continue
         if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
             return sink
         if any(receiver.endswith(suffix) for suffix in sink.suffixes):
@@ -158,6 +181,7 @@ def _library_of(spec: str, python: bool) -> str | None:
 
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
+_COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")  # `article.created`, `user`
 
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
@@ -216,10 +240,13 @@ def collect(
     files: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, str]] = {}
     module: dict[str, str] = {}
-    instances = instances if instances is not None else instances_of(facts)
+    instances = _through_barrels(facts, instances if instances is not None else instances_of(facts))
     models: dict[str, list[tuple[str, int, str]]] = {}
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
+    found: dict[_Key, RawSql] = {}  # by call: a helper's caller replaces a guess
+    helpers = _Helpers()
+    heads = _python_heads(facts)
     model_names = {name: entry.get("models", []) for name, entry in _libraries().items()}
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
@@ -248,15 +275,36 @@ def collect(
                     if callee in names:
                         models.setdefault(library, []).append((path, call.line, call.text))
         assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
+        functions = {f.scope: f for f in file_facts.functions}
+        local_calls = {(*_at(c), c.text) for c in file_facts.local_calls}
+        family = file_facts.language.family
         for written_call in file_facts.calls:
-            traced = foreign(written_call.callee, path, file_facts.language.family, instances)
+            traced = _traced(written_call.callee, path, family, instances)
             call = written_call._replace(callee=traced) if traced else written_call
-            sink = _sink_of(call, file_facts.language.family)
+            sink = _sink_of(call, family)
+            if sink is None and _project_name(call.callee, family, heads):
+                # a method on an object from another module that no library import explains
+                # (`connection = await initConnection()`): as untraced, a complete statement only
+                sink = _sink_of(call._replace(callee=UNTRACED + call.callee), family)
             if sink is None:
                 continue
-            found = _raw_sql(path, scope, call, sink, assigned)
-            if found is not None:
-                (fragments if found.kind == "fragment" else raw).append(found)
+            item = _raw_sql(path, scope, call, sink, assigned)
+            # a call of the file's own function traced through what it returns is only a guess, which
+            # the helper it calls settles (its SQL argument need not be the first)
+            guess = bool(file_facts.local_calls) and (*_at(call), call.text) in local_calls
+            known = item is not None and item.kind != "dynamic"  # `sql = "…"; cur.execute(sql.format(t))`
+            helper = None if guess or known else _passed_parameter(call, sink, functions, assigned)
+            if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
+                function, param = helper
+                via = f"{function.name} ({path}:{_at(call)[0]})"
+                helpers.add(_Helper(path, function, param, sink, via, (item,) if item else ()))
+            elif item is not None:
+                found[_key(path, call)] = item
+    if helpers.all:
+        _through_helpers(facts, scopes, helpers, found)
+    order = {path: number for number, path in enumerate(facts)}
+    for item in sorted(found.values(), key=lambda r: (order.get(r.file, len(order)), r.line, r.col)):
+        (fragments if item.kind == "fragment" else raw).append(item)
     if "aiosql" in files:  # the application runs the SQL kept in .sql files
         for path, text in sql_files:
             scope = scopes.get(path, Scope.APPLICATION)
@@ -276,6 +324,297 @@ def collect(
     return OrmReport(libraries, tuple(raw), tuple(fragments))
 
 
+def _traced(callee: str, path: str, family: str, instances: Instances) -> str | None:
+    """The callee traced through another module's instance; also a call of what a Node module exports
+    (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
+    traced = foreign(callee, path, family, instances)
+    if traced is None and family == "node" and callee.startswith(("./", "../")):
+        module, _, rest = callee.partition("(")
+        if rest.startswith(")") and "/" not in rest:
+            traced = foreign(f"{module}.{_CALLED}{rest[1:]}", path, family, instances)
+            return traced.replace(f".{_CALLED}", "()") if traced and f".{_CALLED}" in traced else None
+    return traced
+
+
+_CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
+
+
+def _through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Instances:
+    """`instances` plus what a Node module re-exports from another (`export * from "./knex"` in
+    `database/knex/index.ts`), so `import { knex } from "../knex"` finds the instance. A few barrels deep."""
+    by_module: dict[str, dict[str, str]] = {}
+    for (key, name), value in instances.names.items():
+        by_module.setdefault(key, {})[name] = value
+    barrels = [
+        (module_keys(path, "node"), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "node"
+        for fact in file_facts.imports
+        if fact.kind is ImportKind.REEXPORT and fact.specifier.startswith(("./", "../"))
+    ]
+    if not barrels:
+        return instances
+    names = dict(instances.names)
+    for _ in range(3):
+        added = False
+        for keys, target in barrels:
+            exported = by_module.get(target) or by_module.get(f"{target}/index") or {}
+            for key in keys:
+                for name, value in exported.items():
+                    if name != "default" and (key, name) not in names:
+                        names[(key, name)] = value
+                        by_module.setdefault(key, {})[name] = value
+                        added = True
+        if not added:
+            break
+    return Instances(names, instances.heads)
+
+
+def _node_stem(path: str) -> str:
+    """A Node module's key: its normalised path without extension."""
+    return module_keys(posixpath.normpath(path), "node")[0]
+
+
+def _python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
+    """The first names of the project's own Python modules (`app` for `app/db.py`, `db` too)."""
+    return frozenset(
+        key.split(".")[0]
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "python"
+        for key in module_keys(path, "python")
+    )
+
+
+def _project_name(callee: str, family: str, heads: frozenset[str]) -> bool:
+    """The callee names something of another project module (`./db.query`, `.db.conn.execute`)."""
+    if family == "node":
+        return callee.startswith(("./", "../"))
+    return callee.startswith(".") or callee.split(".", 1)[0] in heads
+
+
+def _at(call: CallFact) -> tuple[int, int]:
+    """Where a finding on the call is reported: at the called name (`.whereRaw(` in a chain)."""
+    return call.at or (call.line, call.col)
+
+
+# -- SQL handed to a project helper that runs it ------------------------------------------------------
+
+_HELPER_DEPTH = 3  # helpers of helpers followed
+_NO_POSITION = 1 << 30  # a keyword-only parameter: no positional argument reaches it
+_TOKEN = "\x01helper:"  # what `foreign` finds for a helper another module imports
+_Key = tuple[str, int, int, str, int]  # (file, line, col, call, helper parameter or -1): one finding
+
+
+class _Helper(NamedTuple):
+    """A project function one of whose parameters reaches a sink's SQL argument (`def query(sql, params=()):
+    cur.execute(sql, params)`): a call of it is a call of the sink, reported at the caller."""
+
+    path: str
+    function: FunctionFact
+    param: int  # the parameter's index in `function.params`
+    sink: _Sink  # the sink it reaches, through inner helpers
+    via: str  # `name (file:line)` of this helper's call of the sink, then the inner helpers'
+    own: tuple[RawSql, ...]  # its own findings (dynamic SQL at the sink), kept when no caller is found
+
+
+class _Helpers:
+    """The helpers found so far, one per (function, parameter)."""
+
+    def __init__(self) -> None:
+        self.all: list[_Helper] = []
+        self.numbers: dict[tuple[str, str, int], int] = {}
+
+    def add(self, helper: _Helper) -> int | None:
+        """The new helper's number; None when the function's parameter is a helper already (its finding
+        is then one more of that helper's own)."""
+        key = (helper.path, helper.function.scope, helper.param)
+        number = self.numbers.get(key)
+        if number is not None:
+            known = self.all[number]
+            self.all[number] = known._replace(own=known.own + helper.own)
+            return None
+        self.numbers[key] = len(self.all)
+        self.all.append(helper)
+        return len(self.all) - 1
+
+
+def _key(path: str, call: CallFact, param: int = -1) -> _Key:
+    return (path, *_at(call), call.text, param)
+
+
+def _passed_parameter(
+    call: CallFact,
+    sink: _Sink,
+    functions: Mapping[str, FunctionFact],
+    assigned: Mapping[tuple[str, str], Value],
+) -> tuple[FunctionFact, int] | None:
+    """(enclosing function, parameter index) when the SQL argument of a sink call is a parameter of the
+    function it is in, not reassigned to a string there."""
+    if sink.untraced or not call.scope:
+        return None
+    function = functions.get(call.scope)
+    value = _sql_argument(call, sink)
+    if function is None or value is None or value.strings:
+        return None
+    for name in value.names:
+        if name and name != "*" and name in function.params:
+            local = assigned.get((call.scope, name))
+            if local is not None and local.strings:
+                return None
+            return function, function.params.index(name)
+    return None
+
+
+def _caller_sink(helper: _Helper) -> _Sink:
+    """The helper as a sink: its parameter's position (past `self`) and name (for keyword arguments)."""
+    params = helper.function.params
+    position = helper.param
+    if "*" in params[:position]:
+        position = _NO_POSITION
+    elif helper.function.owner and params[0] in ("self", "cls"):
+        position -= 1
+    return helper.sink._replace(arg=position, keys=(params[helper.param],), untraced=False)
+
+
+def _through_helpers(
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    helpers: _Helpers,
+    found: dict[_Key, RawSql],
+) -> None:
+    """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
+    finding. A helper called with a string the classifier reads is reported as that statement or
+    fragment; one called with SQL it cannot read (a variable from elsewhere) is dynamic SQL at that
+    caller (the helper makes it SQL text, so even an imported constant or a call result is). A caller
+    passing its own parameter is a helper in turn. The helper's own (dynamic) finding is kept only when
+    no caller is found, or one hands over nothing cdverify can follow (a spread, a default): then its
+    SQL comes from where cdverify cannot see (another package, a callback, an instance's method)."""
+    assigned = {
+        path: {(a.scope, a.key): a.value for a in file_facts.assignments}
+        for path, file_facts in facts.items()
+    }
+    functions = {path: {f.scope: f for f in file_facts.functions} for path, file_facts in facts.items()}
+    heads = _python_heads(facts)
+    candidates = list(_helper_calls(facts, heads))
+    called: set[int] = set()
+    unresolved: set[int] = set()  # called without an argument cdverify can follow
+    frontier = list(range(len(helpers.all)))
+    for _ in range(_HELPER_DEPTH):
+        if not frontier:
+            break
+        local: dict[tuple[str, str, bool], list[int]] = {}
+        groups: dict[tuple[str, str], list[int]] = {}  # a function's helpers (one per parameter)
+        exported: dict[tuple[str, str], str] = {}
+        for number in frontier:
+            helper = helpers.all[number]
+            method = bool(helper.function.owner)
+            local.setdefault((helper.path, helper.function.name, method), []).append(number)
+            group = groups.setdefault((helper.path, helper.function.scope), [])
+            group.append(number)
+            if not method:
+                family = facts[helper.path].language.family
+                for key in module_keys(helper.path, family):
+                    exported.setdefault(
+                        (key, helper.function.name), f"{_TOKEN}{helper.path}\x02{helper.function.scope}"
+                    )
+        index = Instances(exported, heads)
+        names = {helpers.all[number].function.name for number in frontier}
+        following: list[int] = []
+        for path, call, is_local in candidates:
+            name = call.callee.rsplit(".", 1)[-1]
+            if name not in names and not (not is_local and "default" in names):
+                continue
+            family = facts[path].language.family
+            for number in _helpers_of(
+                path, call, is_local, family, local, index, groups, functions[path], helpers
+            ):
+                new, handed = _caller(
+                    path, call, helpers.all[number], scopes, assigned[path], functions[path], helpers, found
+                )
+                following.extend(new)
+                (called if handed else unresolved).add(number)
+        frontier = following
+    for number, helper in enumerate(helpers.all):
+        if number not in called or number in unresolved:
+            for own in helper.own:
+                found.setdefault((own.file, own.line, own.col, own.call, -1), own)
+
+
+def _caller(
+    path: str,
+    call: CallFact,
+    helper: _Helper,
+    scopes: Mapping[str, Scope],
+    assigned: Mapping[tuple[str, str], Value],
+    functions: Mapping[str, FunctionFact],
+    helpers: _Helpers,
+    found: dict[_Key, RawSql],
+) -> tuple[list[int], bool]:
+    """Record what one caller hands to a helper. Returns the new helper's number when the caller passes
+    on a parameter of its own, and whether the caller hands over anything at all (a call without the
+    argument, or with a spread or a callback, leaves the helper's own finding in place)."""
+    sink = _caller_sink(helper)
+    item = _raw_sql(path, scopes.get(path, Scope.APPLICATION), call, sink, assigned, sql_text=True)
+    item = item._replace(via=helper.via) if item is not None else None
+    # a guess through a factory binding (`def run(sql): return conn.execute(sql)`) is settled here
+    found.pop(_key(path, call), None)
+    value = _sql_argument(call, sink)
+    handed = value is not None and not value.empty
+    known = item is not None and item.kind != "dynamic"
+    outer = None if known else _passed_parameter(call, sink, functions, assigned)
+    if outer is not None:
+        function, param = outer
+        via = f"{function.name} ({path}:{_at(call)[0]}) → {helper.via}"
+        number = helpers.add(_Helper(path, function, param, helper.sink, via, (item,) if item else ()))
+        return ([number] if number is not None else []), handed
+    if item is not None:
+        found[_key(path, call, helper.param)] = item
+    return [], handed
+
+
+def _helper_calls(
+    facts: Mapping[str, FileFacts], heads: frozenset[str]
+) -> Iterable[tuple[str, CallFact, bool]]:
+    """Calls that may be of a project helper: of the file's own functions, and of other modules' names."""
+    for path, file_facts in facts.items():
+        for call in file_facts.local_calls:
+            yield path, call, True
+        family = file_facts.language.family
+        for call in file_facts.calls:
+            if _project_name(call.callee, family, heads):
+                yield path, call, False
+
+
+def _helpers_of(
+    path: str,
+    call: CallFact,
+    is_local: bool,
+    family: str,
+    local: Mapping[tuple[str, str, bool], list[int]],
+    index: Instances,
+    groups: Mapping[tuple[str, str], list[int]],
+    functions: Mapping[str, FunctionFact],
+    helpers: _Helpers,
+) -> list[int]:
+    """The helpers a call may be of: by name in its own file (a method of the caller's own class first),
+    or through the import of another module."""
+    if is_local:
+        method = "." in call.callee
+        found = local.get((path, call.callee.rsplit(".", 1)[-1], method), [])
+        if method and len(found) > 1:
+            caller = functions.get(call.scope)
+            mine = [n for n in found if caller is not None and helpers.all[n].function.owner == caller.owner]
+            return mine or list(found)
+        return list(found)
+    traced = foreign(call.callee, path, family, index)
+    if traced is None and family == "node":  # `require("./query")(sql)`: the module's default export
+        traced = foreign(call.callee + ".default", path, family, index)
+    if traced is None or not traced.startswith(_TOKEN):
+        return []
+    module, _, scope = traced[len(_TOKEN) :].partition("\x02")
+    return list(groups.get((module, scope), []))
+
+
 def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
     value = call.args[sink.arg] if sink.arg < len(call.args) else None
     if (value is None or value.empty) and sink.keys:
@@ -285,8 +624,15 @@ def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
 
 
 def _raw_sql(
-    path: str, scope: Scope, call: CallFact, sink: _Sink, assigned: Mapping[tuple[str, str], Value]
+    path: str,
+    scope: Scope,
+    call: CallFact,
+    sink: _Sink,
+    assigned: Mapping[tuple[str, str], Value],
+    sql_text: bool = False,
 ) -> RawSql | None:
+    """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
+    helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
     from cdverify.sql import classify
 
     value = _sql_argument(call, sink)
@@ -306,17 +652,21 @@ def _raw_sql(
         value = found or value
     where = _OUTSIDE.get(scope, "application")
     candidates = [s for s in value.strings if s.strip()]
+    if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
+        candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(s.strip())]
+        if not candidates:
+            return None
     if not candidates:
-        if sink.untraced or value.empty or value.calls:
+        if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
-        shown = value.text or ", ".join(value.names)
-        return RawSql(path, call.line, call.col, sink.name, call.text, shown, "dynamic", "", (), where)
+        shown = value.text or ", ".join(value.names) or ", ".join(value.calls)
+        return RawSql(path, *_at(call), sink.name, call.text, shown, "dynamic", "", (), where)
     if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
         sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
-        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
+        return RawSql(path, *_at(call), sink.name, call.text, sql, "fragment", "", (), where)
     if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
         sql = candidates[0].replace(HOLE, "{…}")
-        return RawSql(path, call.line, call.col, sink.name, call.text, sql, "fragment", "", (), where)
+        return RawSql(path, *_at(call), sink.name, call.text, sql, "fragment", "", (), where)
     best = None
     written = ""
     for text in candidates:
@@ -335,9 +685,7 @@ def _raw_sql(
     elif best.kind.value == "trivial" and statement.startswith("SELECT") and not best.tables:
         purpose = "health check"
     sql = written.replace(HOLE, "{…}")
-    return RawSql(
-        path, call.line, call.col, sink.name, call.text, sql, kind, statement, best.tables, where, purpose
-    )
+    return RawSql(path, *_at(call), sink.name, call.text, sql, kind, statement, best.tables, where, purpose)
 
 
 def check(report: OrmReport, required: str) -> list[Finding]:
@@ -392,14 +740,20 @@ def check(report: OrmReport, required: str) -> list[Finding]:
     for item in report.raw_sql:
         findings.append(_raw_finding(item, required))
     for item in report.fragments:
+        via = f" via {item.via}" if item.via else ""
         findings.append(
             make_finding(
                 "ORM004",
                 Location(item.file, item.line, item.col),
-                f"raw SQL inside the query builder ({item.api}): {item.sql}",
+                f"raw SQL inside the query builder ({item.api}){via}: {item.sql}",
                 evidence=item.call,
                 hint=f"express the condition with {required} operators instead of a SQL string",
-                data={"api": item.api, "sql": item.sql, "scope": item.scope},
+                data={
+                    "api": item.api,
+                    "sql": item.sql,
+                    "scope": item.scope,
+                    **({"via": item.via} if item.via else {}),
+                },
             )
         )
     return findings
@@ -428,13 +782,20 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
     )
     tables = f" on {', '.join(item.tables)}" if item.tables else ""
     kind = "dynamic SQL" if item.kind == "dynamic" else f"raw SQL {item.statement or item.kind}"
+    via = f" via {item.via}" if item.via else ""
     finding = make_finding(
         "ORM001",
         Location(item.file, item.line, item.col),
-        f"{kind}{tables} through {item.api}{why}: {item.sql}",
+        f"{kind}{tables} through {item.api}{via}{why}: {item.sql}",
         evidence=item.call,
         hint=_fix(item, required),
-        data={"api": item.api, "sql": item.sql, "tables": list(item.tables), "scope": item.scope},
+        data={
+            "api": item.api,
+            "sql": item.sql,
+            "tables": list(item.tables),
+            "scope": item.scope,
+            **({"via": item.via} if item.via else {}),
+        },
     )
     return replace(finding, severity=Severity.INFO) if info else finding
 

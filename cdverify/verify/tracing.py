@@ -31,14 +31,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     for path, file_facts in facts.items():
         if not file_facts.exports:
             continue
-        if file_facts.language.family == "python":
-            parts = path.removesuffix(".py").split("/")
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            keys = [".".join(parts[start:]) for start in range(len(parts))]
-        else:
-            stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
-            keys = [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
+        keys = module_keys(path, file_facts.language.family)
         family = file_facts.language.family
         for key in keys:
             for name, value in file_facts.exports:
@@ -72,6 +65,18 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
         if not changed:
             break
     return instances
+
+
+def module_keys(path: str, family: str) -> list[str]:
+    """The keys other modules name a module by: a Python module under every dotted suffix of its path
+    (`conduit/app.py` is `conduit.app` and `app`), a Node module by its path without extension."""
+    if family == "python":
+        parts = path.removesuffix(".py").split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return [".".join(parts[start:]) for start in range(len(parts))]
+    stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
+    return [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
 
 
 def foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:

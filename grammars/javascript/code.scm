@@ -12,3 +12,4 @@
 (export_statement) @export
 (class_declaration) @class
 (class) @class
+(method_definition) @method

@@ -7,3 +7,4 @@
 (return_statement) @return
 (class_definition) @class
 (with_item) @with
+(function_definition) @function
