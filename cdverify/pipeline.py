@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -33,9 +34,9 @@ from cdverify.verify.architecture import LayerAssignment
 from cdverify.verify.database import DatabaseReport
 from cdverify.verify.framework import FrameworkReport
 from cdverify.verify.orm import OrmReport
-from cdverify.verify.tracing import instances_of
+from cdverify.verify.tracing import Instances, instances_of
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
@@ -54,8 +55,15 @@ class Analysis:
     manifests: Manifests
     database: DatabaseReport
     frameworks: FrameworkReport
-    orm: OrmReport
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
+    traced: Instances  # other modules' objects, shared by the verifiers that follow calls
+
+    @functools.cached_property
+    def orm(self) -> OrmReport:
+        """Data-access libraries and raw SQL, collected on first use: a check that neither asks for an
+        ORM constraint nor prints the ORM section (text output) does not pay for it."""
+        scopes = {f.path: f.scope for f in self.project.files}
+        return orm.collect(self.facts, scopes, self.manifests.sql_files, self.traced)
 
     @property
     def language(self) -> str | None:
@@ -203,8 +211,7 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    data_access = orm.collect(facts, scopes, manifests.sql_files, traced)
-    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, data_access, findings)
+    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, findings, traced)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:

@@ -367,7 +367,7 @@ def _through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> In
                         added = True
         if not added:
             break
-    return Instances(names, instances.heads)
+    return Instances(names, instances.heads, {})
 
 
 def _node_stem(path: str) -> str:
@@ -517,7 +517,7 @@ def _through_helpers(
                     exported.setdefault(
                         (key, helper.function.name), f"{_TOKEN}{helper.path}\x02{helper.function.scope}"
                     )
-        index = Instances(exported, heads)
+        index = Instances(exported, heads, {})
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
         for path, call, is_local in candidates:

@@ -20,6 +20,8 @@ class Instances(NamedTuple):
 
     names: dict[tuple[str, str], str]
     heads: frozenset[str]
+    # (callee, importer, family) → what `foreign` answered: the framework and ORM verifiers ask alike
+    answers: dict[tuple[str, str, str], str | None]
 
 
 def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
@@ -49,7 +51,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
         for entry, value in out.items()
         if project_bound(value) or not value.endswith("." + entry[1])
     }
-    instances = Instances(out, heads)
+    instances = Instances(out, heads, {})
     # values that are themselves imports from other modules (`Model = db.Model` after
     # `from .extensions import db`), resolved in their own module, a few hops deep
     pending = [entry for entry, value in out.items() if project_bound(value)]
@@ -58,7 +60,8 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
         for entry in pending:
             value = out[entry]
             path, family = homes[entry]
-            resolved = foreign(value, path, family, instances) if project_bound(value) else None
+            # not through the memo of `foreign`: `out` still changes between the rounds
+            resolved = _foreign(value, path, family, instances) if project_bound(value) else None
             if resolved is not None and resolved != value:
                 out[entry] = resolved
                 changed = True
@@ -82,6 +85,14 @@ def module_keys(path: str, family: str) -> list[str]:
 def foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
+    key = (callee, importer, family)
+    if key in instances.answers:
+        return instances.answers[key]
+    answer = instances.answers[key] = _foreign(callee, importer, family, instances)
+    return answer
+
+
+def _foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
     names = instances.names
     if not names or callee.startswith(APP_PLACEHOLDER):
         return None
