@@ -185,6 +185,10 @@ class FileFacts(NamedTuple):
     aliases: tuple[tuple[str, str], ...] = ()
     functions: tuple[FunctionFact, ...] = ()  # functions that hand a parameter on to a call (helpers)
     local_calls: tuple[CallFact, ...] = ()  # calls of those functions in the file: `query(…)`, `self.run(…)`
+    # (name, class) of module-level instances of the file's own classes that have such methods
+    # (`db = Database()`, `module.exports = new Db()` as "default"); ("default()", class) when the
+    # default export is the class itself (`export default class Db`)
+    objects: tuple[tuple[str, str], ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -4558,6 +4558,268 @@ def test_helper_of_a_query_builder_piece_is_a_fragment(make_project: MakeProject
     assert data["raw_sql"] == []
 
 
+# -- helper methods called on an instance (or the class) from another module -----------------------------
+
+PY_DATABASE_CLASS = src(
+    """
+    import sqlite3
+
+
+    class Database:
+        def __init__(self, path="app.db"):
+            self.conn = sqlite3.connect(path)
+
+        def query(self, sql, params=()):
+            return self.conn.execute(sql, params).fetchall()
+
+        @staticmethod
+        def script(sql):
+            return sqlite3.connect("app.db").executescript(sql)
+
+        def get(self, key):
+            return self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+
+
+    db = Database()
+    """
+)
+
+
+def test_python_helper_method_on_an_instance_from_another_module(make_project: MakeProject) -> None:
+    """`db = Database()` (or the module's own `db`, or `self.db = Database()`), then `db.query("SELECT …")`:
+    each caller's statement is reported at the caller with `via`, and the method's own dynamic finding
+    is gone. A static method is called on the class. Prose handed to the helper is no SQL."""
+    source = src(
+        """
+        from app import db as database
+        from app.db import Database, db
+
+
+        class UserRepository:
+            def __init__(self):
+                self.db = Database()
+
+            def active(self):
+                return self.db.query("SELECT id FROM users WHERE active = 1")
+
+            def count(self):
+                return db.query("SELECT count(*) FROM users")
+
+            def purge(self):
+                return database.db.query("DELETE FROM sessions WHERE expired = 1")
+
+            def articles(self):
+                local = Database("other.db")
+                return local.query("SELECT * FROM articles WHERE id = ?", (1,))
+
+            def schema(self):
+                return Database.script("CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT)")
+
+            def greeting(self):
+                return db.query("hello world")
+        """
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/db.py": PY_DATABASE_CLASS,
+        "app/repositories/__init__.py": "",
+        "app/repositories/users.py": source,
+    }
+    data = orm(make_project, files)
+    path, api = "app/repositories/users.py", "DB-API cursor / connection"
+    query, script = "query (app/db.py:9)", "script (app/db.py:13)"
+    assert _rows(data) == [
+        ("app/db.py", 16, "statement", "SELECT", ["settings"], api, ""),
+        (path, 10, "statement", "SELECT", ["users"], api, query),
+        (path, 13, "statement", "SELECT", ["users"], api, query),
+        (path, 16, "statement", "DELETE", ["sessions"], api, query),
+        (path, 20, "statement", "SELECT", ["articles"], api, query),
+        (path, 23, "statement", "CREATE TABLE", ["tags"], api, script),
+    ]
+    assert data["fragments"] == []
+    report = check(make_project, files, "sqlite+sqlalchemy")
+    orm001 = [f for f in report["findings"] if f["rule"] == "ORM001" and f["file"] == path]
+    assert [(f["line"], f["via"]) for f in orm001] == [
+        (10, query),
+        (13, query),
+        (16, query),
+        (20, query),
+        (23, script),
+    ]
+
+
+def test_python_helper_method_on_an_instance_of_its_own_module(make_project: MakeProject) -> None:
+    """The module that defines the class makes the instance and calls it with a statement
+    (`db.query("SELECT …")`)."""
+    source = PY_DATABASE_CLASS + src(
+        """
+        def active_users():
+            return db.query("SELECT id FROM users WHERE active = 1")
+        """
+    )
+    data = orm(make_project, {"app/__init__.py": "", "app/db.py": source})
+    api = "DB-API cursor / connection"
+    assert _rows(data) == [
+        ("app/db.py", 13, "dynamic", "", [], api, ""),  # `script`, never called
+        ("app/db.py", 16, "statement", "SELECT", ["settings"], api, ""),
+        ("app/db.py", 21, "statement", "SELECT", ["users"], api, "query (app/db.py:9)"),
+    ]
+
+
+def test_python_method_of_a_class_that_runs_no_sql_is_no_helper(make_project: MakeProject) -> None:
+    """A method of the same name on another class (`Cache.query`) is no helper: its callers hand over
+    no SQL; a helper method never called keeps its own dynamic finding."""
+    cache = src(
+        """
+        class Cache:
+            def __init__(self):
+                self.store = {}
+
+            def query(self, key):
+                return self.store.get(key)
+
+
+        cache = Cache()
+        """
+    )
+    source = src(
+        """
+        from app.cache import cache
+
+
+        def cached_users():
+            return cache.query("SELECT id FROM users")
+        """
+    )
+    files = {
+        "app/__init__.py": "",
+        "app/cache.py": cache,
+        "app/db.py": PY_DATABASE_CLASS,
+        "app/users.py": source,
+    }
+    data = orm(make_project, files)
+    api = "DB-API cursor / connection"
+    assert _rows(data) == [
+        ("app/db.py", 9, "dynamic", "", [], api, ""),
+        ("app/db.py", 13, "dynamic", "", [], api, ""),
+        ("app/db.py", 16, "statement", "SELECT", ["settings"], api, ""),
+    ]
+
+
+NODE_DB_CLASS = src(
+    """
+    const { Pool } = require("pg");
+
+    class Db {
+      constructor() {
+        this.pool = new Pool({ connectionString: process.env.DATABASE_URL });
+      }
+
+      query(sql, params) {
+        return this.pool.query(sql, params);
+      }
+    }
+
+    module.exports = new Db();
+    """
+)
+TS_DB_CLASS = src(
+    """
+    import { Pool } from "pg";
+
+    const pool = new Pool();
+
+    export class Db {
+      async query(text: string, values: unknown[] = []) {
+        const { rows } = await pool.query(text, values);
+        return rows;
+      }
+
+      static async one(text: string) {
+        return (await pool.query(text)).rows[0];
+      }
+    }
+
+    EXPORT
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("helper", "caller", "via"),
+    [
+        pytest.param(
+            NODE_DB_CLASS,
+            'const db = require("../db");\n\nasync function find(id) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n\nmodule.exports = { find };\n',
+            "query (src/db.js:9)",
+            id="module-exports-new",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("EXPORT", "export const db = new Db();"),
+            'import { db } from "../db";\n\nexport async function find(id: number) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n',
+            "query (src/db.ts:7)",
+            id="export-const-new",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("EXPORT", "export default new Db();"),
+            'import db from "../db";\n\nexport async function find(id: number) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n',
+            "query (src/db.ts:7)",
+            id="export-default-new",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("EXPORT", "const db = new Db();\n\nexport default db;"),
+            'import db from "../db";\n\nexport async function find(id: number) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n',
+            "query (src/db.ts:7)",
+            id="export-default-name",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("EXPORT", ""),
+            'import { Db } from "../db";\n\nconst db = new Db();\nexport async function find(id: number) {\n  return db.query("SELECT * FROM users WHERE id = $1", [id]);\n}\n',
+            "query (src/db.ts:7)",
+            id="named-class",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("export class Db", "export default class Db").replace("EXPORT", ""),
+            'import Db from "../db";\n\nexport class Users {\n  constructor() {\n    this.db = new Db();\n  }\n  find(id: number) {\n    return this.db.query("SELECT * FROM users WHERE id = $1", [id]);\n  }\n}\n',
+            "query (src/db.ts:7)",
+            id="default-class-this-property",
+        ),
+        pytest.param(
+            TS_DB_CLASS.replace("EXPORT", ""),
+            'import { Db } from "../db";\n\nexport async function find(id: number) {\n  return Db.one("SELECT * FROM users WHERE id = $1");\n}\n',
+            "one (src/db.ts:12)",
+            id="static-method",
+        ),
+    ],
+)
+def test_node_helper_method_on_an_instance_from_another_module(
+    make_project: MakeProject, helper: str, caller: str, via: str
+) -> None:
+    ext = "ts" if "import " in caller else "js"
+    data = orm(make_project, {f"src/db.{ext}": helper, f"src/repositories/users.{ext}": caller})
+    mine = [i for i in data["raw_sql"] if i["file"] == f"src/repositories/users.{ext}"]
+    assert len(mine) == 1, data["raw_sql"]
+    line = line_of(caller, "SELECT")
+    assert_statement(mine[0] | {"via": ""}, f"src/repositories/users.{ext}", line, "pg query", ["users"])
+    assert mine[0]["via"] == via
+    # the method called keeps no finding of its own; one never called (`one`, `query`) does
+    own = [(i["line"], i["kind"]) for i in data["raw_sql"] if i["file"] == f"src/db.{ext}"]
+    assert all(kind == "dynamic" for _, kind in own), own
+    assert int(via.rsplit(":", 1)[1].rstrip(")")) not in [line for line, _ in own]
+
+
+def test_node_method_that_runs_no_sql_is_no_helper(make_project: MakeProject) -> None:
+    """`cache.get("SELECT …")` on an instance whose `get` runs nothing: no SQL is reported."""
+    cache = "class Cache {\n  get(key) {\n    return this.map.get(key);\n  }\n}\n\nmodule.exports = new Cache();\n"
+    caller = (
+        'const cache = require("../cache");\n\nmodule.exports = () => cache.get("SELECT * FROM users");\n'
+    )
+    data = orm(
+        make_project, {"src/cache.js": cache, "src/db.js": NODE_DB_CLASS, "src/repositories/users.js": caller}
+    )
+    assert [(i["file"], i["line"], i["kind"]) for i in data["raw_sql"]] == [("src/db.js", 9, "dynamic")]
+
+
 # -- TypeORM QueryBuilder strings ----------------------------------------------------------------------
 
 TYPEORM_DATA_SOURCE = src(
@@ -4892,3 +5154,44 @@ def test_function_facts_local_calls_and_chain_positions() -> None:
     assert (where_raw.line, where_raw.at) == (4, (6, 4))
     raw = next(c for c in node.calls if c.callee.endswith(".raw"))
     assert raw.at is None  # the called name is on the call's own line
+
+
+def test_objects_facts_name_module_level_instances_of_helper_classes() -> None:
+    """`objects`: module-level instances of the file's classes that have helper methods, by the name
+    other modules import them under; a class exported itself as `Name()`; nothing for other classes."""
+    from cdverify.model import Language
+    from cdverify.parse import parse_source
+
+    python = parse_source(
+        "app/db.py",
+        Language.PYTHON,
+        b"import sqlite3\n\nclass Database:\n    def query(self, sql):\n        return sqlite3.connect('x').execute(sql)\n\n"
+        b"class Plain:\n    def get(self, key):\n        return key\n\n"
+        b"db = Database()\nplain = Plain()\nalias = Database\n\ndef make():\n    inner = Database()\n",
+    )
+    assert python.objects == (("db", "Database"),)
+    node = parse_source(
+        "src/db.ts",
+        Language.TYPESCRIPT,
+        b'import { Pool } from "pg";\nconst pool = new Pool();\n'
+        b"class Db {\n  query(sql: string) { return pool.query(sql); }\n}\n"
+        b"class Plain {\n  get(key: string) { return key; }\n}\n"
+        b"export const db = new Db();\nconst second = new Db();\nexport { second as replica, Db as Database };\n"
+        b"export const plain = new Plain();\nexport default new Db();\nexports.other = new Db();\n"
+        b"function make() { const inner = new Db(); return inner; }\n",
+    )
+    assert node.objects == (
+        ("Database()", "Db"),
+        ("db", "Db"),
+        ("default", "Db"),
+        ("other", "Db"),
+        ("replica", "Db"),
+        ("second", "Db"),
+    )
+    default_class = parse_source(
+        "src/db.js",
+        Language.JAVASCRIPT,
+        b'const { Pool } = require("pg");\nconst pool = new Pool();\n'
+        b"export default class Db {\n  query(sql) { return pool.query(sql); }\n}\n",
+    )
+    assert default_class.objects == (("default()", "Db"),)

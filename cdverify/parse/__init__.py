@@ -49,6 +49,7 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         aliases=code.aliases,
         functions=code.functions,
         local_calls=code.local_calls,
+        objects=code.objects,
     )
 
 

@@ -1021,6 +1021,70 @@ def _target(node: Node) -> str | None:
     return None
 
 
+def _objects(
+    found: dict[str, list[Node]], functions: list[FunctionFact], aliases: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """(name, class) of module-level instances of the file's classes with helper methods (`const db = new
+    Db()`, `export const db = …`, `exports.db = …`; "default" for `module.exports = new Db()` / `export
+    default new Db()`), and ("default()", class) / ("Name()", class) for a class exported itself."""
+    owners = {function.owner for function in functions if function.owner}
+    if not owners:
+        return ()
+
+    def created(node: Node | None) -> str:  # `new Db(…)` → `Db`
+        node = _strip(node) if node is not None else None
+        constructor = node.child_by_field_name("constructor") if node is not None else None
+        if node is None or node.type != "new_expression" or constructor is None:
+            return ""
+        return text(constructor) if constructor.type == "identifier" and text(constructor) in owners else ""
+
+    out: dict[str, str] = {}
+    for node in found.get("declarator", []):
+        name = node.child_by_field_name("name")
+        holder = node.parent.parent if node.parent is not None else None
+        if holder is None or holder.type not in ("program", "export_statement"):
+            continue  # not at module level
+        if (
+            name is not None
+            and name.type == "identifier"
+            and (owner := created(node.child_by_field_name("value")))
+        ):
+            out[text(name)] = owner
+    for node in found.get("assignment", []):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        target = _target(left) if left is not None else None
+        if target is None or right is None or _scope(node):
+            continue
+        if target in ("module.exports", "exports.default"):
+            inner = _strip(right)
+            if owner := created(inner):
+                out["default"] = owner
+            elif inner.type == "object":
+                for pair in inner.named_children:
+                    key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                    if pair.type == "pair" and key is not None and (owner := created(value)):
+                        out[_key(key)] = owner
+        elif target.startswith(("module.exports.", "exports.")) and (owner := created(right)):
+            out[target.rsplit(".", 1)[1]] = owner
+    for node in found.get("export", []):
+        value = node.child_by_field_name("value")
+        declaration = node.child_by_field_name("declaration")
+        if value is not None and _default_export(value) and (owner := created(value)):
+            out["default"] = owner
+        elif declaration is not None and declaration.type == "class_declaration":
+            name = declaration.child_by_field_name("name")
+            if name is not None and text(name) in owners and _default_export(declaration):
+                out["default()"] = text(name)
+    for exported, variable in aliases:
+        if (
+            variable in out and exported not in out
+        ):  # `export default db`, `module.exports = { database: db }`
+            out[exported] = out[variable]
+        elif variable in owners:  # `module.exports = Db`, `export { Db as Database }`
+            out[f"{exported}()"] = variable
+    return tuple(sorted(out.items()))
+
+
 def node_code(language: Language, root: Node) -> Code:
     found = captures(language, "code", root)
     scanner = _Scanner(found)
@@ -1031,13 +1095,15 @@ def node_code(language: Language, root: Node) -> Code:
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    aliases = scanner.aliases()
     return Code(
         tuple(scanner.calls),
         tuple(scanner.assignments),
         urls,
         exports,
         scanner.class_facts,
-        aliases=scanner.aliases(),
+        aliases=aliases,
         functions=tuple(scanner.helpers),
         local_calls=tuple(scanner.local_calls),
+        objects=_objects(found, scanner.helpers, aliases),
     )

@@ -535,6 +535,27 @@ def _target(node: Node) -> str | None:
     return None
 
 
+def _objects(found: dict[str, list[Node]], functions: list[FunctionFact]) -> tuple[tuple[str, str], ...]:
+    """(name, class) of module-level `db = Database(…)`, for the file's classes with helper methods (a
+    method handing a parameter on to a call), whose calls other modules make through the instance."""
+    owners = {function.owner for function in functions if function.owner}
+    if not owners:
+        return ()
+    out = []
+    for node in found.get("assignment", []):
+        statement = node.parent
+        if statement is None or statement.parent is None or statement.parent.type != "module":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        call = _strip(right) if right is not None else None
+        called = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+        if left is None or left.type != "identifier" or called is None or called.type != "identifier":
+            continue
+        if text(called) in owners:
+            out.append((text(left), text(called)))
+    return tuple(sorted(set(out)))
+
+
 def python_code(root: Node) -> Code:
     found = captures(Language.PYTHON, "code", root)
     scanner = _Scanner(found)
@@ -550,4 +571,5 @@ def python_code(root: Node) -> Code:
         scanner.class_facts,
         functions=tuple(scanner.functions),
         local_calls=tuple(scanner.local_calls),
+        objects=_objects(found, scanner.functions),
     )

@@ -23,6 +23,7 @@ class Code(NamedTuple):
     aliases: tuple[tuple[str, str], ...] = ()
     functions: tuple[FunctionFact, ...] = ()
     local_calls: tuple[CallFact, ...] = ()
+    objects: tuple[tuple[str, str], ...] = ()
 
 
 def call_fact(

@@ -509,14 +509,19 @@ def _through_helpers(
             helper = helpers.all[number]
             method = bool(helper.function.owner)
             local.setdefault((helper.path, helper.function.name, method), []).append(number)
-            group = groups.setdefault((helper.path, helper.function.scope), [])
-            group.append(number)
-            if not method:
-                family = facts[helper.path].language.family
+            family = facts[helper.path].language.family
+            if method:  # `Database().query`, `db.query` after `db = Database()`: by class and method name
+                group = groups.setdefault(
+                    (helper.path, f"{helper.function.owner}.{helper.function.name}"), []
+                )
+                exported.update(_class_entries(helper, facts[helper.path], family))
+            else:
+                group = groups.setdefault((helper.path, helper.function.scope), [])
                 for key in module_keys(helper.path, family):
                     exported.setdefault(
                         (key, helper.function.name), f"{_TOKEN}{helper.path}\x02{helper.function.scope}"
                     )
+            group.append(number)
         index = Instances(exported, heads, {})
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
@@ -524,9 +529,8 @@ def _through_helpers(
             name = call.callee.rsplit(".", 1)[-1]
             if name not in names and not (not is_local and "default" in names):
                 continue
-            family = facts[path].language.family
             for number in _helpers_of(
-                path, call, is_local, family, local, index, groups, functions[path], helpers
+                path, call, is_local, facts[path], local, index, groups, functions[path], helpers
             ):
                 new, handed = _caller(
                     path, call, helpers.all[number], scopes, assigned[path], functions[path], helpers, found
@@ -538,6 +542,26 @@ def _through_helpers(
         if number not in called or number in unresolved:
             for own in helper.own:
                 found.setdefault((own.file, own.line, own.col, own.call, -1), own)
+
+
+_INSTANCE = "\x03"  # in a helper token: a method called on an instance of the class (`Database().query`)
+_CLASS = "\x04"  # a method called on the class itself (`Database.query`: a static or class method)
+
+
+def _class_entries(helper: _Helper, file_facts: FileFacts, family: str) -> dict[tuple[str, str], str]:
+    """What other modules call a helper method through: the class (`from app.db import Database`, then
+    `Database().query`, `self.db = Database()`, `Db.query` for a static method), and the module-level
+    instances the module exports (`db = Database()`, `module.exports = new Db()`), by module key."""
+    owner = helper.function.owner
+    instance = f"{_TOKEN}{helper.path}{_INSTANCE}{owner}"
+    cls = f"{_TOKEN}{helper.path}{_CLASS}{owner}"
+    names = {f"{owner}()": instance, owner: cls}
+    for name, of in file_facts.objects:
+        if of == owner:
+            names[name] = instance  # `db`, `default`; `default()`: what `new` of the default export makes
+            if name.endswith("()"):
+                names.setdefault(name[:-2], cls)  # `export default class Db`: `Db.query` on the import
+    return {(key, name): value for key in module_keys(helper.path, family) for name, value in names.items()}
 
 
 def _caller(
@@ -580,16 +604,27 @@ def _helper_calls(
         for call in file_facts.local_calls:
             yield path, call, True
         family = file_facts.language.family
+        objects = dict(file_facts.objects)
         for call in file_facts.calls:
-            if _project_name(call.callee, family, heads):
+            if _project_name(call.callee, family, heads) or (objects and _own_object(call, objects)):
                 yield path, call, False
+
+
+def _own_object(call: CallFact, objects: Mapping[str, str]) -> str:
+    """`Class.method` of a call on an instance the module makes itself (`db = Database()`, then
+    `db.query("SELECT …")`, which the parser keeps as an untraced SQL call); ""."""
+    if not call.callee.startswith(UNTRACED):
+        return ""
+    receiver, _, method = call.callee[len(UNTRACED) :].rpartition(".")
+    owner = objects.get(receiver)
+    return f"{owner}.{method}" if owner else ""
 
 
 def _helpers_of(
     path: str,
     call: CallFact,
     is_local: bool,
-    family: str,
+    file_facts: FileFacts,
     local: Mapping[tuple[str, str, bool], list[int]],
     index: Instances,
     groups: Mapping[tuple[str, str], list[int]],
@@ -606,13 +641,26 @@ def _helpers_of(
             mine = [n for n in found if caller is not None and helpers.all[n].function.owner == caller.owner]
             return mine or list(found)
         return list(found)
+    if call.callee.startswith(UNTRACED):  # on an instance of the module's own class
+        return list(groups.get((path, _own_object(call, dict(file_facts.objects))), []))
+    family = file_facts.language.family
     traced = foreign(call.callee, path, family, index)
     if traced is None and family == "node":  # `require("./query")(sql)`: the module's default export
         traced = foreign(call.callee + ".default", path, family, index)
     if traced is None or not traced.startswith(_TOKEN):
         return []
-    module, _, scope = traced[len(_TOKEN) :].partition("\x02")
-    return list(groups.get((module, scope), []))
+    body = traced[len(_TOKEN) :]
+    mark = next((m for m in (_INSTANCE, _CLASS) if m in body), None)
+    if mark is None:
+        module, _, scope = body.partition("\x02")
+        return list(groups.get((module, scope), []))
+    module, _, member = body.partition(mark)  # `Database.query`: a method of the class, nothing after it
+    if member.count(".") != 1:
+        return []
+    found = groups.get((module, member), [])
+    if mark == _CLASS:  # on the class itself: a static or class method, not one taking `self`
+        found = [n for n in found if helpers.all[n].function.params[:1] != ("self",)]
+    return list(found)
 
 
 def _sql_argument(call: CallFact, sink: _Sink) -> Value | None:
