@@ -1897,6 +1897,23 @@ NODE_RECEIVER_SPELLINGS = {
         "mysql / mysql2 / mariadb",
         ["users"],
     ),
+    "pg Pool in a class field": (
+        """
+        import { Pool } from "pg";
+
+        export class UserRepository {
+          private readonly pool = new Pool();
+          static cache = new Map();
+
+          async findByEmail(email: string) {
+            const { rows } = await this.pool.query("SELECT * FROM users WHERE email = $1", [email]);
+            return rows[0];
+          }
+        }
+        """,
+        "pg query",
+        ["users"],
+    ),
 }
 
 
@@ -4789,6 +4806,12 @@ TS_DB_CLASS = src(
             'import { Db } from "../db";\n\nexport async function find(id: number) {\n  return Db.one("SELECT * FROM users WHERE id = $1");\n}\n',
             "one (src/db.ts:12)",
             id="static-method",
+        ),
+        pytest.param(
+            'import { Pool } from "pg";\n\nexport class Db {\n  private readonly pool = new Pool();\n\n  query(text: string) {\n    return this.pool.query(text);\n  }\n}\n\nexport default new Db();\n',
+            'import db from "../db";\n\nexport async function find(id: number) {\n  return db.query("SELECT * FROM users WHERE id = 1");\n}\n',
+            "query (src/db.ts:7)",
+            id="class-field",
         ),
     ],
 )

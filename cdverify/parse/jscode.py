@@ -347,6 +347,7 @@ class _Scanner:
         if self.functions:
             self.bind_factory_results()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
+        self.bind_fields()
         self.bind_plugins()
         self.bind_parameter_properties()
         pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
@@ -607,6 +608,22 @@ class _Scanner:
             exported_names.add(text(first))
         elif first.type in _FUNCTION_NODES:
             wrapped.add((first.start_byte, first.end_byte))
+
+    def bind_fields(self) -> None:
+        """Class fields set to a traced value (`private pool = new Pool()`): `this.pool`, as when the
+        constructor assigns it."""
+        for node in self.found.get("class", []):
+            body = node.child_by_field_name("body")
+            for field in body.named_children if body is not None else ():
+                if field.type not in ("field_definition", "public_field_definition"):
+                    continue
+                name = field.child_by_field_name("property") or field.child_by_field_name("name")
+                value = field.child_by_field_name("value")
+                if name is None or value is None or any(child.type == "static" for child in field.children):
+                    continue
+                qualified = self.qualify(value)
+                if qualified is not None:
+                    self.bindings.setdefault(f"this.{text(name)}", qualified)
 
     def bind_parameter_properties(self) -> None:
         """TypeScript constructor parameter properties typed with a package's class (NestJS injection:
