@@ -1651,6 +1651,20 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "typeorm.AbstractRepository()": (
+        "src/repositories/users.ts",
+        """
+        import { AbstractRepository, EntityRepository } from "typeorm";
+        import { User } from "../entities/user";
+
+        @EntityRepository(User)
+        export class UserRepository extends AbstractRepository<User> {
+          activeUsers() {
+            return this.manager.SINK;
+          }
+        }
+        """,
+    ),
     # a TypeORM SelectQueryBuilder, whatever it is made from
     "typeorm.": (
         "src/repositories/users.ts",
@@ -4936,6 +4950,97 @@ def test_typeorm_query_builder_of_an_injected_repository(make_project: MakeProje
         "TypeORM QueryBuilder condition",
         "user.name = :name",
     )
+
+
+def test_typeorm_custom_repository_this_is_the_repository(make_project: MakeProject) -> None:
+    """`@EntityRepository(User) class UserRepository extends Repository<User>` (also `AbstractRepository`,
+    an Active Record `BaseEntity` in a static method) and `getRepository(User).extend({ … })`: `this` is
+    the repository, so its QueryBuilder strings are fragments and `this.query("SELECT …")` is raw SQL. An
+    arrow function keeps that `this`; a `function` inside a method, a class extending nothing of
+    TypeORM and an object literal that extends nothing do not."""
+    source = src(
+        """
+        import { AbstractRepository, BaseEntity, EntityRepository, Repository } from "typeorm";
+        import { EventEmitter } from "events";
+        import { AppDataSource } from "../data-source";
+        import { User } from "../entities/user";
+
+        @EntityRepository(User)
+        export class UserRepository extends Repository<User> {
+          findByName(name: string) {
+            return this.createQueryBuilder("user").where("user.name = :name", { name }).getMany();
+          }
+
+          countActive() {
+            return this.query("SELECT count(*) FROM users WHERE active = true");
+          }
+
+          older(age: number) {
+            const build = () => this.createQueryBuilder("u").andWhere("u.age > :age", { age });
+            return build().getMany();
+          }
+
+          callbacks() {
+            return [1].map(function () {
+              return this.createQueryBuilder("x").where("x.id = 1");
+            });
+          }
+        }
+
+        @EntityRepository(User)
+        export class UserReader extends AbstractRepository<User> {
+          sorted() {
+            return this.createQueryBuilder("user").orderBy("LOWER(user.name)").getMany();
+          }
+
+          purge() {
+            return this.manager.query("DELETE FROM sessions WHERE expired = true");
+          }
+        }
+
+        export const ExtendedUsers = AppDataSource.getRepository(User).extend({
+          findByFirstName(firstName: string) {
+            return this.createQueryBuilder("user").where("user.firstName = :firstName", { firstName }).getMany();
+          },
+          total: function () {
+            return this.query("SELECT count(*) FROM users");
+          },
+        });
+
+        export class Photo extends BaseEntity {
+          static recent() {
+            return this.createQueryBuilder("photo").where("photo.created > now() - interval '1 day'").getMany();
+          }
+        }
+
+        export class Events extends EventEmitter {
+          filtered() {
+            return this.createQueryBuilder("e").where("e.kind = 1");
+          }
+        }
+
+        export const plain = {
+          list() {
+            return this.createQueryBuilder("p").where("p.kind = 1");
+          },
+        };
+        """
+    )
+    data = orm(make_project, {"src/data-source.ts": TYPEORM_DATA_SOURCE, "src/repositories/users.ts": source})
+    assert [(i["line"], i["api"], i["statement"], i["tables"]) for i in data["raw_sql"]] == [
+        (13, "TypeORM query", "SELECT", ["users"]),
+        (35, "TypeORM query", "DELETE", ["sessions"]),
+        (44, "TypeORM query", "SELECT", ["users"]),
+    ]
+    assert [
+        (i["line"], i["api"].removeprefix("TypeORM QueryBuilder "), i["sql"]) for i in data["fragments"]
+    ] == [
+        (9, "condition", "user.name = :name"),
+        (17, "condition", "u.age > :age"),
+        (31, "expression", "LOWER(user.name)"),
+        (41, "condition", "user.firstName = :firstName"),
+        (50, "condition", "photo.created > now() - interval '1 day'"),
+    ]
 
 
 def test_typeorm_where_is_orm004(make_project: MakeProject) -> None:

@@ -43,6 +43,9 @@ _FUNCTION_NODES = frozenset(
 _ENV_OBJECTS = ("process.env", "import.meta.env", "Bun.env")
 _KNEX_TYPES = frozenset({"Knex", "Knex.Transaction"})  # a parameter so typed is a knex instance
 _TRANSACTIONS = frozenset({"transaction", "$transaction"})  # methods whose callback gets a transaction
+# Classes extending one of these are data-access objects whose `this` is traced (a TypeORM custom
+# repository: `class UserRepository extends Repository<User>`, then `this.createQueryBuilder("user")`)
+_THIS_BASES = ("typeorm.",)
 _OBJECT_DEPTH = 4
 # `module.exports = fp(plugin)`: wrappers whose first argument is the exported Fastify plugin
 _PLUGIN_WRAPPERS = frozenset({"fastify-plugin", "fastify-plugin.default", "fastify-plugin.fastifyPlugin"})
@@ -102,6 +105,8 @@ class _Scanner:
         self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
         self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call
         self.local_calls: list[CallFact] = []
+        # what `this` is in a class (by its node's span) or an object literal handed to `<repository>.extend`
+        self.this_values: dict[tuple[int, int], str] = {}
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -152,7 +157,11 @@ class _Scanner:
             if obj is None or prop is None:
                 return None
             if _strip(obj).type == "this":
-                return self.bindings.get(f"this.{text(prop)}")
+                bound = self.bindings.get(f"this.{text(prop)}")
+                if bound is None and self.this_values:
+                    owner = self.this_value(obj)
+                    return f"{owner}.{text(prop)}" if owner else None
+                return bound
             base = self.qualify(obj)
             return f"{base}.{text(prop)}" if base else None
         if kind == "call_expression":
@@ -348,6 +357,7 @@ class _Scanner:
             self.bind_factory_results()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_fields()
+        self.bind_extended()
         self.bind_plugins()
         self.bind_parameter_properties()
         pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
@@ -609,6 +619,55 @@ class _Scanner:
         elif first.type in _FUNCTION_NODES:
             wrapped.add((first.start_byte, first.end_byte))
 
+    def this_value(self, node: Node) -> str | None:
+        """What `this` is at `node`: an instance of a traced base class in its methods (the class itself in
+        a static method), or the repository an object literal of methods extends."""
+        function = node.parent
+        while function is not None and function.type not in (
+            "method_definition",
+            "function_expression",
+            "function_declaration",
+            "class_declaration",
+            "class",
+        ):
+            function = function.parent  # an arrow function keeps the `this` around it
+        if function is None or function.type == "function_declaration":
+            return None
+        if function.type in ("class_declaration", "class"):  # a field initialiser
+            base = self.this_values.get((function.start_byte, function.end_byte))
+            return f"{base}()" if base else None
+        holder = function.parent  # class_body, object, or a pair of an object
+        if holder is not None and holder.type == "pair":
+            holder = holder.parent
+        if holder is None:
+            return None
+        if holder.type == "class_body" and function.type == "method_definition" and holder.parent is not None:
+            base = self.this_values.get((holder.parent.start_byte, holder.parent.end_byte))
+            static = any(child.type == "static" for child in function.children)
+            return (base if static else f"{base}()") if base else None
+        return self.this_values.get((holder.start_byte, holder.end_byte)) if holder.type == "object" else None
+
+    def bind_extended(self) -> None:
+        """`dataSource.getRepository(User).extend({ findByName(n) { return this.createQueryBuilder(…) } })`:
+        `this` in the methods of the object literal is the repository extended."""
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            prop = function.child_by_field_name("property") if function is not None else None
+            if prop is None or text(prop) != "extend" or function is None:
+                continue
+            receiver = function.child_by_field_name("object")
+            owner = self.qualify(receiver) if receiver is not None else None
+            if owner is None or not (owner.endswith("getRepository()") or owner.startswith(_THIS_BASES)):
+                continue
+            arguments = node.child_by_field_name("arguments")
+            first = (
+                _strip(arguments.named_children[0])
+                if arguments is not None and arguments.named_children
+                else None
+            )
+            if first is not None and first.type == "object":
+                self.this_values[(first.start_byte, first.end_byte)] = owner
+
     def bind_fields(self) -> None:
         """Class fields set to a traced value (`private pool = new Pool()`): `this.pool`, as when the
         constructor assigns it."""
@@ -691,6 +750,8 @@ class _Scanner:
             if base is not None:
                 self.bindings.setdefault(text(name), base)
                 out.append((text(name), (base,), node.start_point[0] + 1))
+                if base.startswith(_THIS_BASES):
+                    self.this_values[(node.start_byte, node.end_byte)] = base
         return tuple(out)
 
     def default_export(self) -> str | None:
