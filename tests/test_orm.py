@@ -5240,6 +5240,71 @@ def test_sequelize_cli_migration_query(make_project: MakeProject) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "header"),
+    [
+        pytest.param("migrations/20240101000000-create-users.js", "module.exports = {", id="cjs"),
+        pytest.param(
+            "src/infra/sequelize/migrations/20190625131808-initial-migration.ts",
+            "export default {",
+            id="esm-ts",
+        ),
+    ],
+)
+def test_sequelize_cli_migration_literal_is_a_fragment_in_migrations(
+    make_project: MakeProject, path: str, header: str
+) -> None:
+    """stemmlerjs/white-label: `up: (queryInterface, Sequelize) => … defaultValue:
+    Sequelize.literal('CURRENT_TIMESTAMP')`: the second parameter is the Sequelize class, so the literal
+    is a fragment, information in a migration; a column type is none."""
+    source = header + src(
+        """
+
+          up: async (queryInterface, Sequelize) => {
+            await queryInterface.createTable("users", {
+              id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+              created_at: {
+                type: Sequelize.DATE,
+                defaultValue: Sequelize.literal("CURRENT_TIMESTAMP"),
+              },
+            });
+          },
+          down: (queryInterface) => queryInterface.dropTable("users"),
+        };
+        """
+    )
+    files = {**app_for("sqlite+sequelize"), path: source}
+    data = orm(make_project, files)
+    item = one_fragment(data)
+    assert (item["file"], item["line"], item["api"], item["sql"], item["scope"]) == (
+        path,
+        line_of(source, "literal"),
+        "Sequelize.literal",
+        "CURRENT_TIMESTAMP",
+        "migrations",
+    )
+    report = check(make_project, files, "sqlite+sequelize")
+    assert orm_findings(report) == [("ORM004", "info", path, line_of(source, "literal"))]
+    assert finding(report, "ORM004")["message"].startswith(
+        "raw SQL inside the query builder (Sequelize.literal) in migrations: "
+    )
+    assert report["verdicts"]["orm"]["status"] == "pass"
+
+
+def test_sequelize_cli_migration_without_literal_has_no_fragment(make_project: MakeProject) -> None:
+    source = src(
+        """
+        module.exports = {
+          up: (queryInterface, Sequelize) =>
+            queryInterface.addColumn("users", "age", { type: Sequelize.INTEGER, defaultValue: Sequelize.NOW }),
+          down: (queryInterface) => queryInterface.removeColumn("users", "age"),
+        };
+        """
+    )
+    data = orm(make_project, {"migrations/20240101000000-add-age.js": source})
+    assert (data["raw_sql"], data["fragments"]) == ([], [])
+
+
 # -- the facts these checks read -------------------------------------------------------------------------
 
 

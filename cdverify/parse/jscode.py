@@ -544,6 +544,10 @@ class _Scanner:
             elif name == "queryInterface":
                 # sequelize-cli migrations: `up: (queryInterface) => queryInterface.sequelize.query(…)`
                 self.bindings.setdefault(name, "sequelize.QueryInterface()")
+                # and `up: (queryInterface, Sequelize) => … Sequelize.literal("CURRENT_TIMESTAMP")`
+                second = _parameter_at(declared, 1)
+                if second:
+                    self.bindings.setdefault(second, "sequelize.Sequelize")
             elif name and (name == "knex" or annotation.lstrip(":").strip() in _KNEX_TYPES):
                 # knex model factories, migrations and seeds: `module.exports = function (knex) { … }`
                 self.bindings.setdefault(name, "knex()")
@@ -1060,6 +1064,13 @@ def _owner(function: Node) -> str:
         return ""
     name = body.parent.child_by_field_name("name")
     return text(name) if name is not None else "class"
+
+
+def _parameter_at(function: Node, index: int) -> str:
+    """The name of a function's parameter at `index` ("" when it has none there, or a pattern)."""
+    parameters = function.child_by_field_name("parameters")
+    found = [p for p in parameters.named_children if p.type != "comment"] if parameters is not None else []
+    return _parameter(found[index]) if index < len(found) else ""
 
 
 def _first_parameter(function: Node) -> tuple[str, str]:

@@ -488,7 +488,7 @@ def _through_helpers(
     caller (the helper makes it SQL text, so even an imported constant or a call result is). A caller
     passing its own parameter is a helper in turn. The helper's own (dynamic) finding is kept only when
     no caller is found, or one hands over nothing cdverify can follow (a spread, a default): then its
-    SQL comes from where cdverify cannot see (another package, a callback, an instance's method)."""
+    SQL comes from where cdverify cannot see (another package, a callback, an instance handed in)."""
     assigned = {
         path: {(a.scope, a.key): a.value for a in file_facts.assignments}
         for path, file_facts in facts.items()
@@ -789,21 +789,22 @@ def check(report: OrmReport, required: str) -> list[Finding]:
         findings.append(_raw_finding(item, required))
     for item in report.fragments:
         via = f" via {item.via}" if item.via else ""
-        findings.append(
-            make_finding(
-                "ORM004",
-                Location(item.file, item.line, item.col),
-                f"raw SQL inside the query builder ({item.api}){via}: {item.sql}",
-                evidence=item.call,
-                hint=f"express the condition with {required} operators instead of a SQL string",
-                data={
-                    "api": item.api,
-                    "sql": item.sql,
-                    "scope": item.scope,
-                    **({"via": item.via} if item.via else {}),
-                },
-            )
+        where = f" in {item.scope}" if item.scope != "application" else ""
+        fragment = make_finding(
+            "ORM004",
+            Location(item.file, item.line, item.col),
+            f"raw SQL inside the query builder ({item.api}){via}{where}: {item.sql}",
+            evidence=item.call,
+            hint=f"express the condition with {required} operators instead of a SQL string",
+            data={
+                "api": item.api,
+                "sql": item.sql,
+                "scope": item.scope,
+                **({"via": item.via} if item.via else {}),
+            },
         )
+        # information in tests, migrations, scripts and configuration, as raw statements there are
+        findings.append(replace(fragment, severity=Severity.INFO) if where else fragment)
     return findings
 
 
