@@ -2950,6 +2950,11 @@ BUILT_PYTHON = {
         None,
         ["users", "follows"],
     ),
+    "triple-quoted with comments": (
+        'cur.execute("""\n        -- the followed authors\' ids; newest first\n        SELECT u.id  -- the id only\n        FROM users AS u\n        /* the join */\n        JOIN follows AS f ON f.followed_id = u.id\n    """)',
+        None,
+        ["users", "follows"],
+    ),
 }
 
 
@@ -2992,6 +2997,11 @@ BUILT_NODE = {
         None,
         ["articles", "users"],
     ),
+    "template literal set list": (
+        "pool.query(`UPDATE users SET ${table} WHERE id = $1`, [id])",
+        "UPDATE users SET {…} WHERE id = $1",
+        ["users"],
+    ),
 }
 
 
@@ -3008,9 +3018,59 @@ def test_node_sql_built_at_run_time_is_still_a_statement(make_project: MakeProje
     )
     data = orm(make_project, {"src/repositories/users.js": source})
     item = one_raw(data)
-    assert_statement(item, "src/repositories/users.js", 6, "pg query", tables)
+    statement = "UPDATE" if "UPDATE" in call else "SELECT"
+    assert_statement(item, "src/repositories/users.js", 6, "pg query", tables, statement)
     if shown is not None:
         assert item["sql"] == shown
+
+
+def test_statement_completed_by_its_holes_is_dynamic_at_a_statement_sink(make_project: MakeProject) -> None:
+    """`pool.query(`INSERT INTO ${table} ${values}`)`: the classifier reads a piece (the holes finish it),
+    but a statement sink runs it whole: dynamic SQL with the rebuilt text, ORM001, never a fragment. A
+    `sql` tag, which takes pieces as often as statements, keeps it a fragment."""
+    source = src(
+        """
+        const { Pool } = require("pg");
+        const { sql } = require("drizzle-orm");
+
+        const pool = new Pool();
+
+        async function save(table, values) {
+          await pool.query(`INSERT INTO ${table} ${values}`);
+          return sql`INSERT INTO ${table} ${values}`;
+        }
+
+        module.exports = { save };
+        """
+    )
+    data = orm(make_project, {"src/repositories/rows.js": source})
+    assert [(i["line"], i["kind"], i["statement"], i["tables"], i["sql"]) for i in data["raw_sql"]] == [
+        (7, "dynamic", "INSERT", [], "INSERT INTO {…} {…}")
+    ]
+    assert [(i["line"], i["kind"]) for i in data["fragments"]] == [(8, "fragment")]
+    report = check(make_project, {"src/repositories/rows.js": source}, "postgres+sequelize")
+    assert finding(report, "ORM001")["message"] == "dynamic SQL through pg query: INSERT INTO {…} {…}"
+
+
+def test_statement_written_over_several_lines_is_shown_on_one_line(make_project: MakeProject) -> None:
+    source = (
+        "import sqlite3\n\n"
+        'conn = sqlite3.connect("app.db")\n\n\n'
+        "def weekly():\n"
+        '    return conn.execute("""\n'
+        "        -- per day\n"
+        "        SELECT day, COUNT(*)\n"
+        "        FROM occurrence\n"
+        "        GROUP BY day\n"
+        '    """).fetchall()\n'
+    )
+    report = check(make_project, {"app/repositories/stats.py": source}, "sqlite+sqlalchemy")
+    orm001 = finding(report, "ORM001")
+    assert orm001["message"] == (
+        "raw SQL SELECT on occurrence through DB-API cursor / connection: "
+        "-- per day SELECT day, COUNT(*) FROM occurrence GROUP BY day"
+    )
+    assert orm001["sql"].startswith("\n        -- per day\n")  # the data keeps the string as written
 
 
 def test_fragment_holes_are_shown(make_project: MakeProject) -> None:

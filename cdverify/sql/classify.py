@@ -139,6 +139,7 @@ _PYFORMAT_NAMED = re.compile(r"%\((\w+)\)s")
 _PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
 _NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
 _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
+_HOLE_NAME = re.compile(r"__h\d+__")
 
 # --- 4. parsing ------------------------------------------------------------------------------------------
 
@@ -238,7 +239,7 @@ def _root_verdict(node: exp.Expr) -> str:
         complete = node.args.get("expression") is not None
     elif "Update" in names:  # every SET item an assignment: `update yourself set goals` has none
         items = node.args.get("expressions") or []
-        complete = bool(items) and all(isinstance(item, exp.EQ) for item in items)
+        complete = bool(items) and all(isinstance(item, exp.EQ) or _assignments_hole(item) for item in items)
     elif names & {"Delete", "Merge", "TruncateTable", "Copy"}:
         complete = node.args.get("this") is not None or bool(node.args.get("expressions"))
     elif "Create" in names:
@@ -254,6 +255,13 @@ def _root_verdict(node: exp.Expr) -> str:
     else:
         complete = False
     return "complete" if complete else "incomplete"
+
+
+def _assignments_hole(item: exp.Expr) -> bool:
+    """A hole in a SET list (`UPDATE users SET ${fields} WHERE id = $1`): assignments built at run time."""
+    from sqlglot import exp
+
+    return isinstance(item, exp.Column) and not item.table and bool(_HOLE_NAME.fullmatch(item.name))
 
 
 def _statement_label(node: exp.Expr, explain: bool) -> str:

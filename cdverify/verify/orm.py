@@ -726,6 +726,9 @@ def _raw_sql(
     if best is None or (sink.untraced and best.kind.value not in ("statement", "command")):
         return None  # on an untraced object only a complete statement is evidence enough
     kind = "fragment" if sink.fragment or (sink.mixed and best.kind.value == "fragment") else best.kind.value
+    if kind == "fragment" and not sink.mixed and HOLE in written:
+        # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
+        kind = "dynamic"
     statement = best.statement.upper()
     purpose = ""
     if statement.startswith(_BOOTSTRAP) or statement == "PRAGMA":
@@ -793,7 +796,7 @@ def check(report: OrmReport, required: str) -> list[Finding]:
         fragment = make_finding(
             "ORM004",
             Location(item.file, item.line, item.col),
-            f"raw SQL inside the query builder ({item.api}){via}{where}: {item.sql}",
+            f"raw SQL inside the query builder ({item.api}){via}{where}: {_one_line(item.sql)}",
             evidence=item.call,
             hint=f"express the condition with {required} operators instead of a SQL string",
             data={
@@ -835,7 +838,7 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
     finding = make_finding(
         "ORM001",
         Location(item.file, item.line, item.col),
-        f"{kind}{tables} through {item.api}{via}{why}: {item.sql}",
+        f"{kind}{tables} through {item.api}{via}{why}: {_one_line(item.sql)}",
         evidence=item.call,
         hint=_fix(item, required),
         data={
@@ -847,6 +850,11 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
         },
     )
     return replace(finding, severity=Severity.INFO) if info else finding
+
+
+def _one_line(sql: str) -> str:
+    """A statement written over several lines (a triple-quoted string), shown on the message's one line."""
+    return " ".join(sql.split())
 
 
 def _fix(item: RawSql, required: str) -> str:
