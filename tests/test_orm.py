@@ -5160,6 +5160,29 @@ def test_knex_raw_piece_is_a_fragment_and_a_statement_is_raw_sql(make_project: M
     assert (item["line"], item["api"], item["sql"]) == (5, "knex raw", "group_concat(distinct name) as names")
 
 
+def test_knex_raw_binding_alone_is_no_fragment(make_project: MakeProject) -> None:
+    """kenyipp/realworld-nodejs-example-app: `knex.raw("?", [userId])` in a join condition binds a value
+    (and `knex.raw("??", ["name"])` an identifier): no SQL is written; a real piece still is one."""
+    source = src(
+        """
+        const knex = require("knex")({ client: "pg" });
+
+        function feed(userId) {
+          return knex("articles")
+            .select({ following: knex.raw("(CASE WHEN follow_id IS NULL THEN FALSE ELSE TRUE END)") })
+            .leftJoin("follows", function () {
+              this.on("follows.follower_id", "=", knex.raw("?", [userId]));
+              this.on(knex.raw("??", ["follows.article_id"]), "=", "articles.id");
+            });
+        }
+
+        module.exports = { feed };
+        """
+    )
+    item = one_fragment(orm(make_project, {"src/repositories/feed.js": source}))
+    assert (item["line"], item["sql"]) == (5, "(CASE WHEN follow_id IS NULL THEN FALSE ELSE TRUE END)")
+
+
 def test_knex_instance_from_another_module(make_project: MakeProject) -> None:
     """avanelli/fastify-realworld-example-app style: the knex instance comes from another module, is
     called (`db("users")`), handed to a transaction callback, or reached through a barrel."""

@@ -181,6 +181,7 @@ def _library_of(spec: str, python: bool) -> str | None:
 
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
+_PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
 _COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")  # `article.created`, `user`
 
 
@@ -700,6 +701,8 @@ def _raw_sql(
         value = found or value
     where = _OUTSIDE.get(scope, "application")
     candidates = [s for s in value.strings if s.strip()]
+    if candidates and all(_PLACEHOLDER.fullmatch(s) for s in candidates):
+        return None  # `knex.raw("?", [userId])` binds a value: no SQL is written
     if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
         candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(s.strip())]
         if not candidates:
