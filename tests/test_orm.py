@@ -5103,6 +5103,30 @@ def test_typeorm_custom_repository_this_is_the_repository(make_project: MakeProj
     ]
 
 
+def test_typeorm_query_builder_column_path_with_a_computed_alias(make_project: MakeProject) -> None:
+    """`orderBy(`${this.alias}.createdAt`, "DESC")` names a column (the hole is the alias): no SQL piece;
+    a condition built the same way is one."""
+    source = src(
+        """
+        import { EntityRepository, Repository } from "typeorm";
+        import { User } from "../entities/user";
+
+        @EntityRepository(User)
+        export class UserRepository extends Repository<User> {
+          alias = "user";
+
+          recent(id: number) {
+            return this.createQueryBuilder(this.alias)
+              .orderBy(`${this.alias}.createdAt`, "DESC")
+              .where(`${this.alias}.id = :id`, { id });
+          }
+        }
+        """
+    )
+    item = one_fragment(orm(make_project, {"src/repositories/users.ts": source}))
+    assert (item["line"], item["api"], item["sql"]) == (11, "TypeORM QueryBuilder condition", "{…}.id = :id")
+
+
 def test_typeorm_where_is_orm004(make_project: MakeProject) -> None:
     source = src(
         """

@@ -182,7 +182,8 @@ def _library_of(spec: str, python: bool) -> str | None:
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
-_COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")  # `article.created`, `user`
+# `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name)
+_COLUMN_PATH = re.compile(r"[A-Za-z_$\x00][\w$\x00]*(?:\.[A-Za-z_$\x00][\w$\x00]*)*")
 
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
