@@ -4887,6 +4887,12 @@ TS_DB_CLASS = src(
             "query (src/db.ts:7)",
             id="class-field",
         ),
+        pytest.param(
+            'import { Injectable } from "@nestjs/common";\nimport { Pool } from "pg";\n\n@Injectable()\nexport class Db {\n  private readonly pool = new Pool();\n\n  query(text: string, params: unknown[] = []) {\n    return this.pool.query(text, params);\n  }\n}\n',
+            'import { Injectable } from "@nestjs/common";\nimport { Db } from "../db";\n\n@Injectable()\nexport class UsersService {\n  constructor(private readonly db: Db) {}\n\n  find(id: number) {\n    return this.db.query("SELECT * FROM users WHERE id = $1", [id]);\n  }\n}\n',
+            "query (src/db.ts:9)",
+            id="nest-injected-service",
+        ),
     ],
 )
 def test_node_helper_method_on_an_instance_from_another_module(
@@ -5125,6 +5131,58 @@ def test_typeorm_query_builder_column_path_with_a_computed_alias(make_project: M
     )
     item = one_fragment(orm(make_project, {"src/repositories/users.ts": source}))
     assert (item["line"], item["api"], item["sql"]) == (11, "TypeORM QueryBuilder condition", "{…}.id = :id")
+
+
+def test_typeorm_injected_custom_repository(make_project: MakeProject) -> None:
+    """Mel0nHead/languages-vocab-app: a custom repository of the project (`class UserRepository extends
+    Repository<User>`) injected as `private readonly userRepository: UserRepository`; its QueryBuilder
+    strings are fragments where they are written, in the repository and in the service using it."""
+    repository = src(
+        """
+        import { EntityRepository, Repository } from "typeorm";
+        import { User } from "./user.entity";
+
+        @EntityRepository(User)
+        export class UserRepository extends Repository<User> {
+          withWords(id: number) {
+            return this.createQueryBuilder("user").leftJoinAndSelect("user.words", "words").where("user.id = :id", { id }).getOne();
+          }
+        }
+        """
+    )
+    resolver = src(
+        """
+        import { Service } from "typedi";
+        import { InjectRepository } from "typeorm-typedi-extensions";
+        import { UserRepository } from "./user.repository";
+        import { Greeter } from "./greeter";
+
+        @Service()
+        export class UserResolver {
+          constructor(
+            @InjectRepository() private readonly userRepository: UserRepository,
+            private readonly greeter: Greeter,
+          ) {}
+
+          async tests(id: number) {
+            this.greeter.where("user.id = 1");
+            return this.userRepository.createQueryBuilder("user").where("user.id = :id", { id }).getOne();
+          }
+        }
+        """
+    )
+    greeter = "export class Greeter {\n  where(text: string) {\n    return text;\n  }\n}\n"
+    files = {
+        "src/user/user.repository.ts": repository,
+        "src/user/user.resolver.ts": resolver,
+        "src/user/greeter.ts": greeter,
+    }
+    data = orm(make_project, files)
+    assert data["raw_sql"] == []
+    assert [(i["file"], i["line"], i["sql"]) for i in data["fragments"]] == [
+        ("src/user/user.repository.ts", 7, "user.id = :id"),
+        ("src/user/user.resolver.ts", 15, "user.id = :id"),
+    ]
 
 
 def test_typeorm_where_is_orm004(make_project: MakeProject) -> None:

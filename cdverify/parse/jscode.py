@@ -689,8 +689,9 @@ class _Scanner:
                     self.bindings.setdefault(f"this.{text(name)}", qualified)
 
     def bind_parameter_properties(self) -> None:
-        """TypeScript constructor parameter properties typed with a package's class (NestJS injection:
-        `private readonly users: Repository<User>`): `this.users` is an instance of that class."""
+        """TypeScript constructor parameter properties typed with an imported class (NestJS injection:
+        `private readonly users: Repository<User>`, a project's `private readonly db: DatabaseService`):
+        `this.users` is an instance of that class."""
         for method in self.found.get("method", []):
             name = method.child_by_field_name("name")
             parameters = method.child_by_field_name("parameters")
@@ -718,7 +719,7 @@ class _Scanner:
                 ):
                     continue
                 qualified = self.bindings.get(text(kind))
-                if qualified is not None and not qualified.startswith("."):  # a package's class
+                if qualified is not None:
                     self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
 
     def bind_transaction(self, call: Node, receiver: Node, method: str) -> None:
