@@ -128,8 +128,8 @@ def _foreign(callee: str, importer: str, family: str, instances: Instances) -> s
             named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))
             if named is None and rest[0].endswith("()") and rest[0] != "default()":
                 # `new UserRepository()` of a class exported with a traced base (`extends Repository<User>`)
-                base = names.get((key, rest[0][:-2]))
-                named = f"{base}()" if base is not None else None
+                made = names.get((key, rest[0][:-2]))
+                named = f"{made}()" if made is not None else None
             if named is not None:
                 return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
             default = names.get((key, "default"))
