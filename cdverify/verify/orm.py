@@ -516,7 +516,8 @@ def _through_helpers(
                 group = groups.setdefault(
                     (helper.path, f"{helper.function.owner}.{helper.function.name}"), []
                 )
-                exported.update(_class_entries(helper, facts[helper.path], family))
+                for entry, token in _class_entries(helper, facts[helper.path], family).items():
+                    exported.setdefault(entry, token)
             else:
                 group = groups.setdefault((helper.path, helper.function.scope), [])
                 for key in module_keys(helper.path, family):
@@ -730,7 +731,7 @@ def _raw_sql(
     if best is None or (sink.untraced and best.kind.value not in ("statement", "command")):
         return None  # on an untraced object only a complete statement is evidence enough
     kind = "fragment" if sink.fragment or (sink.mixed and best.kind.value == "fragment") else best.kind.value
-    if kind == "fragment" and not sink.mixed and HOLE in written:
+    if kind == "fragment" and not (sink.fragment or sink.mixed) and HOLE in written:
         # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
         kind = "dynamic"
     statement = best.statement.upper()
