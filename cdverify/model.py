@@ -109,6 +109,8 @@ class Value(NamedTuple):
     # file-system paths a `path.join(…)` / `path.resolve(…)` builds: `./routes` is relative to the file's
     # own folder (`__dirname`), `src/routes` to the working directory; computed parts are HOLE
     paths: tuple[str, ...] = ()
+    # the values of a template literal's substitutions, in order: one per HOLE of its string (JS)
+    parts: tuple[Value, ...] = ()
 
     @property
     def empty(self) -> bool:

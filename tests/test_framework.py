@@ -1126,6 +1126,41 @@ def test_fastify_autoload_fastify_plugin_keeps_its_own_paths(make_project: MakeP
     assert paths[("POST", "/users")] == ["/*/users"]
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param({".env.sample": "API_PREFIX=/api\n"}, "/api/tags", id="env-sample"),
+        pytest.param({".env": "API_PREFIX=/api/\n", ".env.example": "API_PREFIX=/x"}, "/api/tags", id="env"),
+        pytest.param({}, "*tags", id="set-nowhere"),
+    ],
+)
+def test_fastify_autoload_hands_its_prefix_to_plugins(
+    make_project: MakeProject, env: dict[str, str], expected: str
+) -> None:
+    """avanelli's Conduit app: autoload's `options: config` with `config.prefix` read from the
+    environment (env-schema's `env.API_PREFIX`), plugins wrapped in fastify-plugin that build their paths
+    from `opts.prefix`. Autoload hands each plugin `options.prefix` (its trailing `/` dropped) plus the
+    folder prefix (`/` with `dirNameRoutePrefix: false`), so `opts.prefix + "tags"` is `/api/tags` once a
+    `.env` file gives API_PREFIX; with no value anywhere it stays `*tags`."""
+    files = {
+        "lib/server.ts": 'import path from "path";\nimport autoLoad from "@fastify/autoload";\n'
+        'import Fastify from "fastify";\n\nimport getConfig from "./config";\n\n'
+        "const server = Fastify();\nconst config = getConfig();\n"
+        'server.register(autoLoad, { dir: path.join(__dirname, "routes"), options: config, '
+        "dirNameRoutePrefix: false });\n",
+        "lib/config.ts": 'import envSchema from "env-schema";\n\nexport default function getConfig() {\n'
+        "  const env = envSchema({ dotenv: true });\n  const config = { prefix: env.API_PREFIX };\n"
+        "  return config;\n}\n",
+        "lib/routes/tags/index.ts": 'import fp from "fastify-plugin";\n\n'
+        "async function tags(server: FastifyInstance, options: { prefix: string }) {\n"
+        '  server.route({ method: "GET", path: options.prefix + "tags", handler: async () => ({ tags: [] }) });\n'
+        "}\n\nexport default fp(tags);\n",
+        **env,
+    }
+    paths = placed(make_project, files)
+    assert paths == {("GET", expected): ["/" + expected.lstrip("/")]}
+
+
 def test_plugin_not_loaded_by_autoload_keeps_any_prefix(make_project: MakeProject) -> None:
     """A plugin outside the autoload folder, registered by hand under a prefix, is not given a folder
     prefix; its routes may sit under any prefix, as before."""
@@ -1193,6 +1228,162 @@ def test_computed_route_paths(
     (`opts.prefix + "/tags"`, `${process.env.BASE_PATH}/…`) is `*`, which any prefix may stand for; a
     path held by a variable with no constant value is not read as a route."""
     assert routes_of(framework(make_project, files)) == routes
+
+
+RUN_TIME_VALUES: list[Any] = [
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            "app.use(process.env.API_PREFIX, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PORT=3000\nAPI_PREFIX=/api\n",
+            ".gitignore": ".env\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", ".env", 2, "env-file")],
+        id="express-mount-prefix-from-git-ignored-env-file",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            'app.use(process.env.API_PREFIX || "/v1", users);\n',
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env.example": "API_PREFIX=/example\n",
+            ".env": "API_PREFIX=/api\n",
+            ".env.test": "API_PREFIX=/test\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", ".env", 1, "env-file")],
+        id="express-env-file-wins-over-example-and-code-default",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            'app.use(process.env.API_PREFIX || "/api", users);\n',
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", "src/app.js", 5, "code")],
+        id="express-code-default-when-no-file-sets-it",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            "app.use(process.env.API_PREFIX, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PORT=3000\n",
+        },
+        {("GET", "/users"): ["/*/users"]},
+        [],
+        id="express-env-prefix-set-nowhere-stays-unknown",
+    ),
+    pytest.param(
+        {
+            "src/router/tags.js": 'const Router = require("koa-router");\n\n'
+            "const router = new Router({ prefix: `${process.env.ROUTER_PREFIX}/tags` });\n"
+            'router.get("/", (ctx) => {\n  ctx.body = [];\n});\n\nmodule.exports = router;\n',
+            "src/app.js": 'const Koa = require("koa");\nconst tags = require("./router/tags");\n\n'
+            "const app = new Koa();\napp.use(tags.routes());\n",
+            ".env.sample": "ROUTER_PREFIX=/api\n",
+        },
+        {("GET", "/"): ["/api/tags"]},
+        [("ROUTER_PREFIX", "/api", ".env.sample", 1, "env-file")],
+        id="koa-router-prefix-template-from-env-sample",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import Fastify from "fastify";\n\nconst app = Fastify();\n'
+            "app.get(`${process.env.BASE_PATH}/health-check`, async () => ({}));\n",
+            ".env.example": "BASE_PATH=/api\n",
+        },
+        {("GET", "/api/health-check"): ["/api/health-check"]},
+        [("BASE_PATH", "/api", ".env.example", 1, "env-file")],
+        id="fastify-route-path-template-from-env-example",
+    ),
+    pytest.param(
+        {
+            "src/config.ts": 'export const API_PREFIX = process.env.API_PREFIX ?? "/api";\n',
+            "src/index.ts": HONO_SERVER
+            + 'import { API_PREFIX } from "./config";\nimport users from "./users";\n\n'
+            "const app = new Hono();\napp.route(API_PREFIX, users);\n\nexport default app;\n",
+            "src/users.ts": HONO_SERVER
+            + '\nconst users = new Hono();\nusers.get("/users", (c) => c.json([]));\n\n'
+            "export default users;\n",
+            ".env": "API_PREFIX=/v2\n",
+        },
+        {("GET", "/users"): ["/v2/users"]},
+        [("API_PREFIX", "/v2", ".env", 1, "env-file")],
+        id="hono-typescript-constant-read-from-env",
+    ),
+    pytest.param(
+        {
+            "app/settings.py": 'import os\n\nAPI_PREFIX = os.getenv("API_PREFIX", "/api")\n',
+            "app/__init__.py": "from flask import Blueprint, Flask\n\nfrom app.settings import API_PREFIX\n\n"
+            'api = Blueprint("api", __name__)\n\n\n@api.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = Flask(__name__)\napp.register_blueprint(api, url_prefix=API_PREFIX)\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", "app/settings.py", 3, "code")],
+        id="flask-getenv-default",
+    ),
+    pytest.param(
+        {
+            "app/settings.py": 'import os\n\nAPI_PREFIX = os.getenv("API_PREFIX", "/api")\n',
+            "app/__init__.py": "from flask import Blueprint, Flask\n\nfrom app.settings import API_PREFIX\n\n"
+            'api = Blueprint("api", __name__)\n\n\n@api.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = Flask(__name__)\napp.register_blueprint(api, url_prefix=API_PREFIX)\n",
+            ".env": "API_PREFIX=/v1\n",
+        },
+        {("GET", "/users"): ["/v1/users"]},
+        [("API_PREFIX", "/v1", ".env", 1, "env-file")],
+        id="flask-getenv-env-file",
+    ),
+    pytest.param(
+        {
+            "app/core/config.py": "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+            '    api_prefix: str = "/api"\n\n\nsettings = Settings()\n',
+            "app/main.py": "from fastapi import APIRouter, FastAPI\n\nfrom app.core.config import settings\n\n"
+            'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = FastAPI()\napp.include_router(router, prefix=settings.api_prefix)\n",
+            ".env": "API_PREFIX=/v3\n",
+        },
+        {("GET", "/users"): ["/v3/users"]},
+        [("API_PREFIX", "/v3", ".env", 1, "env-file")],
+        id="fastapi-settings-field-from-env-file",
+    ),
+    pytest.param(
+        {
+            "app/main.py": "import os\n\nfrom fastapi import APIRouter, FastAPI\n\n"
+            'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n    return []\n\n\n'
+            'app = FastAPI()\napp.include_router(router, prefix=os.environ["API_PREFIX"])\n',
+        },
+        {("GET", "/users"): ["/*/users"]},
+        [],
+        id="fastapi-environ-set-nowhere-stays-unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected", "values"), RUN_TIME_VALUES)
+def test_run_time_prefixes_from_env_files(
+    make_project: MakeProject,
+    files: dict[str, str],
+    expected: dict[tuple[str, str], list[str]],
+    values: list[tuple[str, str, str, int, str]],
+) -> None:
+    """A prefix or path read from the environment (`process.env.API_PREFIX`, `${process.env.X}/tags`,
+    `os.getenv("API_PREFIX", "/api")`, a constant or a pydantic settings field of that name) takes the
+    value the project's `.env` files give it: `.env` first, then example files (`.env.example`,
+    `.env.sample`; never `.env.test`), even when git ignores them; else the default written in code. A
+    variable no file sets and with no default stays unknown (`*`). Each value used is reported with its
+    source in `framework.values`."""
+    assert placed(make_project, files) == expected
+    data = framework(make_project, files)
+    assert [(v["variable"], v["value"], v["file"], v["line"], v["source"]) for v in data["values"]] == values
 
 
 def test_facts_of_factories_and_paths(make_project: MakeProject) -> None:

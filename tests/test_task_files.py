@@ -707,6 +707,45 @@ ROUTES_ACROSS_MODULES: list[Any] = [
         [],
         id="fastify-plugin-path-from-options-prefix",
     ),
+    pytest.param(
+        {
+            "index.js": 'const getConfig = require("./lib/config");\nconst startServer = require("./lib/server");\n\n'
+            'const config = getConfig();\nconst server = require("fastify")();\n'
+            "server.register(startServer, config);\nserver.listen({ port: 3000 });\n",
+            "lib/config.js": 'const envSchema = require("env-schema");\n\nfunction getConfig() {\n'
+            "  const env = envSchema({ dotenv: true });\n  const config = { prefix: env.API_PREFIX };\n"
+            "  return config;\n}\n\nmodule.exports = getConfig;\n",
+            "lib/server.js": 'const path = require("path");\nconst fp = require("fastify-plugin");\n'
+            'const autoLoad = require("@fastify/autoload");\n\nasync function plugin(server, config) {\n'
+            '  server.register(autoLoad, { dir: path.join(__dirname, "routes"), options: config, '
+            "dirNameRoutePrefix: false });\n}\n\nmodule.exports = fp(plugin);\n",
+            "lib/routes/health/index.js": 'const fp = require("fastify-plugin");\n\n'
+            "async function health(server, options) {\n"
+            '  server.route({ method: "GET", path: options.prefix + "health-check", handler: async () => "ok" });\n'
+            '  server.route({ method: "GET", path: "/status", handler: async () => "ok" });\n'
+            "}\n\nmodule.exports = fp(health);\n",
+            ".env.sample": "API_HOST=0.0.0.0\nAPI_PREFIX=/api\n",
+            "package.json": NODE_PACKAGE.replace('"fastify":', '"env-schema": "^5.2.0", "fastify":', 1),
+            "run.sh": "#!/bin/sh\nexec node index.js\n",
+        },
+        "fastify+task",
+        [("TASK007", "lib/routes/health/index.js", 5)],
+        id="fastify-options-prefix-from-env-sample",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express from "express";\n\nimport users from "./users";\n\n'
+            "const app = express();\napp.use(process.env.API_PREFIX!, users);\napp.listen(3000);\n",
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/health-check", (req, res) => res.send("ok"));\n\nexport default router;\n',
+            ".env.example": "API_PREFIX=/v1\n",
+            "package.json": '{"dependencies": {"express": "^4.19.0"}, "devDependencies": {"tsx": "^4.11.0"}}',
+            "run.sh": "#!/bin/sh\nexec npx tsx src/app.ts\n",
+        },
+        "express+task",
+        [("TASK006", "src/users.ts", 4), ("TASK007", "src/users.ts", 4)],
+        id="express-mount-prefix-from-env-example-not-api",
+    ),
 ]
 
 
@@ -717,7 +756,9 @@ def test_routes_across_modules(
     """TASK006 / TASK007 on routes registered away from the app: a Hono router built by a factory module
     and mounted under /api (the app's own `/` is not under /api), plugin files loaded by
     @fastify/autoload (folder prefixes, or none with `dirNameRoutePrefix: false`), a Fastify app's own
-    route next to a plugin registered under /api, and a path built from `options.prefix` at run time."""
+    route next to a plugin registered under /api, a path built from `options.prefix` at run time (known
+    when the autoload options' prefix comes from a `.env` file), and a mount prefix read from the
+    environment that `.env.example` sets to something other than /api."""
     report = check(make_project, {"package.json": NODE_PACKAGE, **files}, constraint)
     assert task_findings(report) == expected
 

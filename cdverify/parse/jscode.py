@@ -194,6 +194,13 @@ class _Scanner:
                 inner = opening.named_children[0] if opening.named_children else None
                 if inner is not None and _here(_strip(inner)):  # `${__dirname}/routes`
                     return Value(strings=(literal,), text=shown, paths=(_HERE + literal[1:].lstrip("/"),))
+            if HOLE in literal:  # `${process.env.PREFIX}/users`: what each substitution is
+                parts = [
+                    self.value(child.named_children[0])
+                    for child in node.named_children
+                    if child.type == "template_substitution" and child.named_children
+                ]
+                return Value(strings=(literal,), text=shown, parts=tuple(parts))
             return Value(strings=(literal,), text=shown)
         if kind in ("true", "false"):
             return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text

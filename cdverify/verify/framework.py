@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
     HOLE,
@@ -93,6 +94,8 @@ class FrameworkReport:
     bases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     # plugin file loaded by @fastify/autoload → where the routes it registers on its instance sit
     file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    # run-time values of the paths and prefixes above, and where the project gives them (`.env` files)
+    values: tuple[RunValue, ...] = ()
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
@@ -263,8 +266,10 @@ def collect(
     scopes: Mapping[str, Scope],
     declared: Mapping[str, tuple[str, str, int]],
     instances: Instances | None = None,
+    settings: Iterable[Setting] = (),
 ) -> FrameworkReport:
-    """`declared` maps declared package names (normalised) → (ecosystem, file, line)."""
+    """`declared` maps declared package names (normalised) → (ecosystem, file, line); `settings` are the
+    manifests' (`.env` files give run-time prefixes their values)."""
     evidence: list[FrameworkEvidence] = []
     routes: list[Route] = []
     prefixes: set[str] = set()
@@ -276,10 +281,12 @@ def collect(
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, (path, assignment))
+    values = _Values(constants, settings)
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
-    objects = _Objects(facts, scopes, declared, instances)
-    placed: list[tuple[str, str, str]] = []  # per route: (file, receiver, callee as written)
+    objects = _Objects(facts, scopes, declared, instances, values)
+    # per route: (file, receiver, callee as written, its path when built on a plugin's `opts.prefix`)
+    placed: list[tuple[str, str, str, str]] = []
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -302,7 +309,7 @@ def collect(
                 found, names = _ports(call)
                 ports.extend((port, path, call.line, call.text) for port in found)
                 port_names.extend(names)
-            call = _resolve_prefixes(call, method, constants)
+            call = _resolve_prefixes(call, method, values, path)
             objects.record(path, family, written, call, base, method)
             before = len(routes)
             for spec in _relevant(family, call.callee, base):
@@ -318,9 +325,11 @@ def collect(
                     app_prefixes,
                     ports,
                     port_names,
-                    constants,
+                    values,
                 )
-            placed.extend((path, call.receiver, written) for _ in range(len(routes) - before))
+            if len(routes) > before:
+                template = _options_prefixed(call)
+                placed.extend((path, call.receiver, written, template) for _ in range(len(routes) - before))
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -341,9 +350,13 @@ def collect(
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
     bases, file_bases = objects.settle(prefixes)
+    options = objects.options
     routes = [
-        route._replace(site=objects.holder(file, receiver, written, ""))
-        for route, (file, receiver, written) in zip(routes, placed, strict=True)
+        route._replace(
+            site=objects.holder(file, receiver, written, ""),
+            path=template.replace(HOLE, options[file]) if template and file in options else route.path,
+        )
+        for route, (file, receiver, written, template) in zip(routes, placed, strict=True)
     ]
     return FrameworkReport(
         tuple(evidence),
@@ -354,11 +367,21 @@ def collect(
         port_envs,
         bases,
         file_bases,
+        tuple(values.used[name] for name in sorted(values.used)),
     )
 
 
 # Port settings that are not the web server's own.
 _OTHER_PORT = re.compile(r"db|database|postgres|pg|mysql|redis|mongo|smtp|mail|sql|cache|broker|amqp", re.I)
+
+
+def _options_prefixed(call: CallFact) -> str:
+    """`opts.prefix + "articles"`: a route path built on the `prefix` option of the plugin it is
+    registered in (its literal with the hole, "" otherwise)."""
+    for value in (*call.args[:1], *(v for k, v in call.kwargs if k in ("url", "path"))):
+        if value.names == ("prefix",) and len(value.strings) == 1 and value.strings[0].startswith(HOLE):
+            return value.strings[0] if value.strings[0].count(HOLE) == 1 else ""
+    return ""
 
 
 def _numbers(value: Value) -> list[int]:
@@ -402,6 +425,136 @@ def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope
 
 
 UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
+
+
+class RunValue(NamedTuple):
+    """A value a route path or prefix reads at run time, and where the project gives it: a `.env` file
+    (`API_PREFIX=/api` in `.env.sample`), or the default written in code when no file sets it."""
+
+    variable: str
+    value: str
+    file: str
+    line: int
+    source: str  # "env-file" | "code"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "variable": self.variable,
+            "value": self.value,
+            "file": self.file,
+            "line": self.line,
+            "source": self.source,
+        }
+
+
+_EXAMPLE_ENV = re.compile(r"example|sample|template|dist|default", re.I)
+
+
+def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
+    """Variable → the `.env` entry that gives it: `.env` first, then other env files (`.env.local`,
+    `.env.development`), then example files (`.env.example`, `.env.sample`, …); at the root before
+    subfolders. Test env files (`.env.test`) and values that interpolate others (`${X}`) are skipped."""
+
+    def rank(setting: Setting) -> tuple[bool, bool, int, str, int]:
+        name = posixpath.basename(setting.file)
+        return (
+            bool(_EXAMPLE_ENV.search(name[4:])),
+            name != ".env",
+            setting.file.count("/"),
+            setting.file,
+            setting.line,
+        )
+
+    out: dict[str, Setting] = {}
+    for setting in settings:
+        name = posixpath.basename(setting.file).lower()
+        if setting.source != "env-file" or "test" in name[4:] or "$" in setting.value:
+            continue
+        if setting.key not in out or rank(setting) < rank(out[setting.key]):
+            out[setting.key] = setting
+    return out
+
+
+class _Values:
+    """What a route path or prefix written as a name or an environment read is at run time, as far as the
+    project's own files say: an application constant (`API = "/api"`, followed a few assignments deep),
+    a `.env` file (`process.env.API_PREFIX`, `os.getenv("API_PREFIX", "/api")`, or a settings name of
+    the same variable: `env.API_PREFIX`, a pydantic field `api_prefix`), else the default written in
+    code. Each environment value used is remembered with its source (`used`)."""
+
+    def __init__(self, constants: Mapping[str, tuple[str, Assignment]], settings: Iterable[Setting]) -> None:
+        self.constants = constants
+        self.env = _env_files(settings)
+        self.used: dict[str, RunValue] = {}
+
+    def string(
+        self, value: Value, where: tuple[str, int] = ("", 0), depth: int = 0, loose: bool = True
+    ) -> str | None:
+        """The one string a value is, or None when the project does not say. Unless `loose`, a lower-case
+        name (a property: `opts.prefix`) only takes a constant's literal value, its object not being
+        traced."""
+        holed = [literal for literal in value.strings if HOLE in literal]
+        if holed:  # `${process.env.BASE}/users`, `API_PREFIX + "/users"`
+            literal = holed[0]
+            sources = [*value.env, *value.names]
+            if value.parts and len(value.parts) == literal.count(HOLE):
+                pieces = [self.string(part, where, depth + 1, loose) for part in value.parts]
+            elif literal.count(HOLE) == 1 and len(sources) == 1:
+                pieces = [self.variable(sources[0]) if value.env else self.named(sources[0], depth, loose)]
+            else:
+                return None
+            for piece in pieces:
+                if piece is None:
+                    return None
+                literal = literal.replace(HOLE, piece, 1)
+            return literal
+        for variable in value.env:  # a file's value wins over the default written in code
+            found = self.variable(variable)
+            if found is not None:
+                return found
+        if value.strings:
+            if value.env and where[0]:
+                self.used.setdefault(value.env[0], RunValue(value.env[0], value.strings[0], *where, "code"))
+            return value.strings[0]
+        for name in value.names:
+            found = self.named(name, depth, loose)
+            if found is not None:
+                return found
+        return None
+
+    def named(self, name: str, depth: int, loose: bool) -> str | None:
+        return self.name(name, depth) if loose or name.isupper() else self.literal(name)
+
+    def variable(self, name: str) -> str | None:
+        """The value a `.env` file gives an environment variable."""
+        setting = self.env.get(name)
+        if setting is None:
+            return None
+        self.used.setdefault(name, RunValue(name, setting.value, setting.file, setting.line, "env-file"))
+        return setting.value
+
+    def name(self, name: str, depth: int = 0) -> str | None:
+        """An application constant's value; a settings field (`api_prefix`) is overridden by the
+        variable of the same name in upper case, and a name assigned nowhere in the application
+        (`env.API_PREFIX` of a config loader) is that variable."""
+        if depth >= 3:
+            return None
+        entry = self.constants.get(name)
+        if name.islower() and name.upper() in self.env:
+            return self.variable(name.upper())
+        if entry is not None:
+            path, assignment = entry
+            return self.string(assignment.value, (path, assignment.line), depth + 1)
+        if name.isupper() or name.upper() in self.env:
+            return self.variable(name.upper())
+        return None
+
+    def literal(self, name: str) -> str | None:
+        """The string an application constant is assigned, when it is one."""
+        entry = self.constants.get(name)
+        return _first_string([entry[1].value]) if entry is not None else None
+
+
 _PREFIX_NAME = re.compile(r"prefix|path|url|base|api|mount|root", re.I)
 
 
@@ -413,21 +566,27 @@ def _prefix_keys() -> tuple[frozenset[str], frozenset[str]]:
     return keys, methods
 
 
-def _resolve_prefixes(
-    call: CallFact, method: str, constants: Mapping[str, tuple[str, Assignment]]
-) -> CallFact:
-    """Prefix values written as names (`prefix=settings.api_prefix`, `app.use(config.apiPath, api)`)
-    take the value the name is assigned in the application, else UNKNOWN_PREFIX."""
+def _resolve_prefixes(call: CallFact, method: str, values: _Values, path: str) -> CallFact:
+    """Prefix values written as names or environment reads (`prefix=settings.api_prefix`,
+    `app.use(config.apiPath, api)`, `app.use(process.env.API_PREFIX, api)`) take the value the
+    application or its `.env` files give them, else UNKNOWN_PREFIX."""
     keys, methods = _prefix_keys()
 
     def resolve(value: Value) -> Value:
         if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
+            known = values.string(value)
+            if known is not None:
+                return value._replace(strings=(known,))
             return value._replace(strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+        if value.env:  # `process.env.API_PREFIX || "/api"`: the `.env` value, else the default
+            known = values.string(value, (path, call.line))
+            return value._replace(strings=(known if known is not None else UNKNOWN_PREFIX,))
         if value.strings or not value.names or not any(_PREFIX_NAME.search(n) for n in value.names):
             return value
         for name in value.names:
-            if name in constants and constants[name][1].value.strings:
-                return value._replace(strings=constants[name][1].value.strings)
+            known = values.name(name)
+            if known is not None:
+                return value._replace(strings=(known,))
         return value._replace(strings=(UNKNOWN_PREFIX,))
 
     kwargs = tuple((key, resolve(value) if key in keys else value) for key, value in call.kwargs)
@@ -451,7 +610,7 @@ def _match(
     app_prefixes: set[str],
     ports: list[tuple[int, str, int, str]],
     port_names: list[str],
-    constants: Mapping[str, tuple[str, Assignment]],
+    values: _Values,
 ) -> None:
     """What one traced call means for one framework: app, router prefix, route, mount or listen."""
     callee = call.callee
@@ -475,7 +634,7 @@ def _match(
             evidence,
             prefixes,
             False,
-            constants,
+            values,
         )
     if base not in spec.apps and base not in spec.routers:
         return
@@ -496,7 +655,7 @@ def _match(
         return
     if method in spec.routes:
         _route(
-            spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app, constants
+            spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app, values
         )
 
 
@@ -511,12 +670,12 @@ def _route(
     evidence: list[FrameworkEvidence],
     prefixes: set[str],
     on_app: bool,
-    constants: Mapping[str, tuple[str, Assignment]],
+    values: _Values,
 ) -> None:
     index = spec.path_arg.get(key, 0)
-    route_path = _route_path(call.args[index : index + 1], constants)
+    route_path = _route_path(call.args[index : index + 1], values)
     if route_path is None:
-        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), constants)
+        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), values)
     if route_path is None:
         if spec.name != "nestjs" or call.args:
             return
@@ -543,33 +702,26 @@ def _route(
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
 
 
-def _route_path(values: Iterable[Value], constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
+def _route_path(values: Iterable[Value], known: _Values) -> str | None:
     """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
-    is `/api/users`; a part known only at run time (`opts.prefix + "users"`, `${base}/users`) is
-    UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is the constant's value."""
+    is `/api/users`; `${process.env.BASE}/users` takes `BASE` from a `.env` file; a part known only at
+    run time (`opts.prefix + "users"`, `${base}/users`) is UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is
+    the constant's value. A property (`opts.prefix`) only takes a constant's literal value: its object
+    is not traced."""
     values = list(values)
     found = _first_string(values)
     if found is not None:
         return found
     for value in values:
-        names = [name for name in value.names if name.isupper() or _PREFIX_NAME.search(name)]
-        for literal in value.strings:  # every literal has a computed part
-            if literal.count(HOLE) == 1 and len(value.names) == 1 and names:
-                known = _constant(names[0], constants)
-                if known is not None:
-                    return literal.replace(HOLE, known)
-            return literal.replace(HOLE, UNKNOWN_PREFIX)
-        for name in names:
-            known = _constant(name, constants)
-            if known is not None:
-                return known
+        names = tuple(name for name in value.names if name.isupper() or _PREFIX_NAME.search(name))
+        if value.strings:  # every literal has a computed part
+            computed = known.string(value, loose=False) if names == value.names else None
+            return computed if computed is not None else value.strings[0].replace(HOLE, UNKNOWN_PREFIX)
+        if value.env or names:
+            computed = known.string(value._replace(names=names), loose=False)
+            if computed is not None:
+                return computed
     return None
-
-
-def _constant(name: str, constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
-    """The string an application constant is assigned, when it is one."""
-    entry = constants.get(name)
-    return _first_string([entry[1].value]) if entry is not None else None
 
 
 def _http(spec: _Spec, key: str, default: str, call: CallFact) -> str:
@@ -698,6 +850,7 @@ class _Autoload(NamedTuple):
     holder: tuple[str, str, str]
     options: dict[str, Value]
     spec: _Spec
+    line: int = 0
 
 
 class _Objects:
@@ -711,8 +864,10 @@ class _Objects:
         scopes: Mapping[str, Scope],
         declared: Mapping[str, tuple[str, str, int]],
         instances: Instances,
+        values: _Values,
     ) -> None:
         self.facts, self.scopes, self.declared, self.instances = facts, scopes, declared, instances
+        self.values = values
         self.sites: dict[Key, _Site] = {}
         self.factories: list[tuple[Key, str]] = []  # (object, factory call as written) to link
         self.derived: list[tuple[Key, tuple[str, str, str], str]] = []  # `api = app.basePath("/api")`
@@ -727,6 +882,9 @@ class _Objects:
                     self.stems.setdefault(stem.removesuffix("/index"), path)
         self.incoming: dict[Key, list[tuple[Key | None, str]]] = {}
         self.links: dict[Key, Key] = {}
+        # plugin file loaded by @fastify/autoload → the `prefix` option Fastify hands it (`opts.prefix`),
+        # when it is known; set even when Fastify does not apply it (a fastify-plugin plugin)
+        self.options: dict[str, str] = {}
 
     # -- reading calls ------------------------------------------------------------------------------
     def record(self, path: str, family: str, written: str, call: CallFact, base: str, method: str) -> None:
@@ -766,7 +924,7 @@ class _Objects:
                     for module in spec.autoload
                 )
             ):
-                self.autoloads.append(_Autoload(path, holder, dict(call.kwargs), spec))
+                self.autoloads.append(_Autoload(path, holder, dict(call.kwargs), spec, call.line))
             elif not spec.plugin_mounts:  # Fastify's `register` mounts plugin functions, not objects
                 prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
                 self.mounts.append(_Mount(path, family, holder, prefix, call.args))
@@ -950,11 +1108,13 @@ class _Objects:
             if folder is None:
                 continue
             option = load.options.get("options.prefix")
-            given = _first_string([option]) if option is not None else None
+            given = self.values.string(option, (load.file, load.line)) if option is not None else None
             if option is not None and given is None:
                 given = UNKNOWN_PREFIX
             elif option is None and "options" in load.options:  # `options: config`
                 given = self.options_prefix(load.options["options"])
+            # the plugins' `opts.prefix` is unknown when their options are an object not traced
+            told = given is not None or "options" not in load.options
             head = (given or "").rstrip("/")
             folder_names = _flag(load.options.get("dirNameRoutePrefix"), default=True)
             params = _flag(load.options.get("routeParams"), default=False)
@@ -980,6 +1140,8 @@ class _Objects:
                     for wrapper in load.spec.plugin_wrappers
                 )
                 out.setdefault(path, (holder, prefix, encapsulate and not wrapped))
+                if told and UNKNOWN_PREFIX not in prefix:
+                    self.options.setdefault(path, prefix)
         return out
 
     def options_prefix(self, value: Value) -> str | None:
@@ -990,7 +1152,7 @@ class _Objects:
             if self.scopes.get(path) is Scope.APPLICATION:
                 for assignment in file_facts.assignments:
                     if assignment.target in wanted:
-                        return _first_string([assignment.value]) or UNKNOWN_PREFIX
+                        return self.values.string(assignment.value, (path, assignment.line)) or UNKNOWN_PREFIX
         return None
 
     def _plugins(self, folder: str) -> list[str]:
