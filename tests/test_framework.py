@@ -916,6 +916,103 @@ def test_router_followed_across_modules(
     assert placed(make_project, files) == expected
 
 
+def _hono_router(path: str) -> str:
+    return (
+        HONO_SERVER + f'\nconst r = new Hono();\nr.get("{path}", (c) => c.text("ok"));\n\nexport default r;\n'
+    )
+
+
+def _express_router(path: str) -> str:
+    return (
+        'const router = require("express").Router();\n\n'
+        f'router.get("{path}", (req, res) => res.json([]));\n\nmodule.exports = router;\n'
+    )
+
+
+CHAINED_MOUNTS: list[Any] = [
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER
+            + 'import users from "./users";\nimport articles from "./articles";\n\n'
+            'const api = new Hono().route("/users", users).route("/articles", articles);\n'
+            'const app = new Hono();\napp.route("/api", api);\n\nexport default app;\n',
+            "src/users.ts": _hono_router("/:id"),
+            "src/articles.ts": _hono_router("/feed"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/feed"): ["/api/articles/feed"]},
+        id="hono-typescript-chain-assigned-to-a-variable",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER + 'import api from "./api";\n\n'
+            'const app = new Hono();\napp.route("/api", api);\n\nexport default app;\n',
+            "src/api.ts": HONO_SERVER + 'import tags from "./tags";\nimport profiles from "./profiles";\n\n'
+            'export default new Hono()\n  .route("/tags", tags)\n  .route("/profiles", profiles)\n'
+            '  .get("/health-check", (c) => c.text("ok"));\n',
+            "src/tags.ts": _hono_router("/"),
+            "src/profiles.ts": _hono_router("/:username"),
+        },
+        {
+            ("GET", "/"): ["/api/tags"],
+            ("GET", "/:username"): ["/api/profiles/:username"],
+            ("GET", "/health-check"): ["/api/health-check"],
+        },
+        id="hono-typescript-chain-exported-as-is",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER
+            + 'const users = require("./users");\nconst tags = require("./tags");\n\n'
+            "const app = express();\n"
+            'app.use(express.json()).use("/api/users", users).use("/api/tags", tags);\n\nmodule.exports = app;\n',
+            "src/users.js": _express_router("/:id"),
+            "src/tags.js": _express_router("/"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/"): ["/api/tags"]},
+        id="express-commonjs-chain-on-the-app",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const app = express();\napp.use("/api", require("./routes"));\n',
+            "src/routes.js": 'const express = require("express");\n\n'
+            'module.exports = express.Router().use("/users", require("./users")).use("/tags", require("./tags"));\n',
+            "src/users.js": _express_router("/:id"),
+            "src/tags.js": _express_router("/"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/"): ["/api/tags"]},
+        id="express-commonjs-chain-exported-as-is",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport users from "./users";\n'
+            'import tags from "./tags";\n\nconst unused = Router().use("/users", users).use("/tags", tags);\n'
+            'const app = express();\napp.get("/api/health-check", (req, res) => res.send("ok"));\n',
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/:id", (req, res) => res.json({}));\n\nexport default router;\n',
+            "src/tags.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/", (req, res) => res.json([]));\n\nexport default router;\n',
+        },
+        {
+            ("GET", "/:id"): ["/users/:id"],
+            ("GET", "/"): ["/tags"],
+            ("GET", "/api/health-check"): ["/api/health-check"],
+        },
+        id="express-typescript-chain-never-mounted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), CHAINED_MOUNTS)
+def test_every_link_of_a_chain_mounts(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """Methods that return their object (`use`, Hono's `route`) chained with no variable in between:
+    every link mounts on the object the chain starts from, or on the variable it is assigned to, or on
+    the module's default export when the chain is exported as is; a chained router nothing mounts keeps
+    its routers at their own prefix only."""
+    assert placed(make_project, files) == expected
+
+
 NEVER_MOUNTED: list[Any] = [
     pytest.param(
         {

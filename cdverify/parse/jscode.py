@@ -800,6 +800,8 @@ def _assigned_to(call: Node) -> str:
     if parent.type == "assignment_expression":
         left = parent.child_by_field_name("left")
         return (_target(left) or "") if left is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "exports.default"  # `export default new Hono().route(…)`, as TypeScript compiles it
     return ""
 
 

@@ -285,8 +285,9 @@ def collect(
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     objects = _Objects(facts, scopes, declared, instances, values)
-    # per route: (file, receiver, callee as written, its path when built on a plugin's `opts.prefix`)
-    placed: list[tuple[str, str, str, str]] = []
+    # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
+    # `opts.prefix`
+    placed: list[tuple[str, tuple[str, str, str], str]] = []
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -295,6 +296,7 @@ def collect(
             name = framework_of(fact.specifier, family)
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text, fact.col))
+        prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
         for call in file_facts.calls:
             written = call.callee
             traced = foreign(call.callee, path, family, instances)
@@ -304,6 +306,8 @@ def collect(
                 if family not in app_of:
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
+            prepared.append((written, call))
+        for written, call in _chained_on(prepared):
             base, method = _split(call.callee)
             if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
                 found, names = _ports(call)
@@ -329,7 +333,8 @@ def collect(
                 )
             if len(routes) > before:
                 template = _options_prefixed(call)
-                placed.extend((path, call.receiver, written, template) for _ in range(len(routes) - before))
+                holder = (call.receiver, written, call.target)
+                placed.extend((path, holder, template) for _ in range(len(routes) - before))
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -353,10 +358,10 @@ def collect(
     options = objects.options
     routes = [
         route._replace(
-            site=objects.holder(file, receiver, written, ""),
+            site=objects.holder(file, *holder),
             path=template.replace(HOLE, options[file]) if template and file in options else route.path,
         )
-        for route, (file, receiver, written, template) in zip(routes, placed, strict=True)
+        for route, (file, holder, template) in zip(routes, placed, strict=True)
     ]
     return FrameworkReport(
         tuple(evidence),
@@ -369,6 +374,45 @@ def collect(
         file_bases,
         tuple(values.used[name] for name in sorted(values.used)),
     )
+
+
+def _chained_on(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Links of a chain on one object (`app.use("/a", r1).use("/b", r2)`,
+    `const app = new Hono().route("/users", users).route(…)`) are calls on that object: a link written
+    on another call's result takes the variable the chain starts from (its innermost receiver), or else
+    the one the whole chain is assigned to (`default` for `module.exports = …` / `export default …`).
+    The links of a chain start where it does (same line and column)."""
+    starts: dict[tuple[int, int], list[tuple[str, CallFact]]] = {}
+    for written, call in prepared:
+        if call.receiver or call.target:
+            starts.setdefault((call.line, call.col), []).append((written, call))
+    if not starts:
+        return prepared
+    out = []
+    for written, call in prepared:
+        links = starts.get((call.line, call.col)) if not (call.receiver or call.target) else None
+        root, method = _split(call.callee) if links else ("", "")
+        if links and method:
+            receivers = [
+                (other, link.receiver)
+                for other, link in links
+                if link.receiver and _split(link.callee)[1] and _split(link.callee)[0] == root
+            ]
+            targets = [
+                _CHAIN_EXPORTS.get(link.target, link.target)
+                for _, link in links
+                if link.target and _split(link.callee)[0] == root
+            ]
+            if receivers:
+                written, receiver = receivers[0]
+                call = call._replace(receiver=receiver)
+            elif targets and "." not in targets[0]:
+                call = call._replace(receiver=targets[0])
+        out.append((written, call))
+    return out
+
+
+_CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
 
 
 # Port settings that are not the web server's own.
@@ -890,8 +934,9 @@ class _Objects:
     def record(self, path: str, family: str, written: str, call: CallFact, base: str, method: str) -> None:
         constructors = _constructors()
         holder = (call.receiver, written, call.target)
-        if call.target and "." not in call.target:
-            key = (path, call.target)
+        target = _CHAIN_EXPORTS.get(call.target, call.target)
+        if target and "." not in target:
+            key = (path, target)
             if call.callee in constructors:
                 kind, spec = constructors[call.callee]
                 own = _first_string(v for k, v in call.kwargs if k in spec.prefix) or ""
@@ -935,6 +980,7 @@ class _Objects:
         (`import { app } from "./app"`), or, for a chained call, the variable it is assigned to."""
         if receiver and (path, receiver) in self.sites:
             return (path, receiver)
+        target = _CHAIN_EXPORTS.get(target, target)
         if not receiver and target and (path, target) in self.sites:
             return (path, target)
         reference = written.rpartition(".")[0]
@@ -968,8 +1014,8 @@ class _Objects:
         aliases = dict(self.facts[path].aliases)
         if "." in member:
             return None
-        if not member:
-            variable = aliases.get("default")
+        if not member:  # `module.exports = router`, or a chain exported as is (`export default new Hono()…`)
+            variable = aliases.get("default", "default")
         elif member.endswith("()"):
             variable = aliases.get(member)
         else:
