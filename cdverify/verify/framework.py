@@ -1014,6 +1014,7 @@ class _Objects:
         aliases = dict(self.facts[path].aliases)
         if "." in member:
             return None
+        variable: str | None
         if not member:  # `module.exports = router`, or a chain exported as is (`export default new Hono()…`)
             variable = aliases.get("default", "default")
         elif member.endswith("()"):
