@@ -88,6 +88,9 @@ class SyntaxIssue(NamedTuple):
 
 
 APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installer / plugin
+# a function's parameter that routes are registered on (`router.get(…)` in `function init(router)`):
+# `<param:SCOPE#INDEX#NAME>`, SCOPE as `CallFact.scope` names the function, NAME what callers call it
+PARAM_PLACEHOLDER = "<param:"
 HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
 
 

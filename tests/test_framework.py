@@ -1013,6 +1013,103 @@ def test_every_link_of_a_chain_mounts(
     assert placed(make_project, files) == expected
 
 
+ROUTE_INSTALLERS: list[Any] = [
+    pytest.param(
+        {
+            "api/index.js": EXPRESS_SERVER
+            + 'const { initControllers } = require("./controllers/index.js");\n\n'
+            "const app = express();\nconst router = express.Router();\n\nconst main = async () => {\n"
+            '  initControllers(router);\n  app.use("/api", router);\n  app.listen(3000);\n};\n\nmain();\n',
+            "api/controllers/index.js": 'const { userController } = require("./userController.js");\n\n'
+            "const init = async (router) => {\n  userController.init(router);\n};\n\n"
+            "module.exports = { initControllers: init };\n",
+            "api/controllers/userController.js": "const init = async (router) => {\n"
+            '  router.post("/users", (req, res) => res.json({}));\n'
+            '  router.get("/user", (req, res) => res.json({ user: req.user }));\n};\n\n'
+            "module.exports = { userController: { init } };\n",
+        },
+        {("POST", "/users"): ["/api/users"], ("GET", "/user"): ["/api/user"]},
+        id="express-commonjs-router-handed-on-through-two-installers",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport { registerRoutes } from "./routes";\n\n'
+            'const app = express();\nconst api = Router();\nregisterRoutes(api);\napp.use("/api", api);\n'
+            "app.listen(3000);\n",
+            "src/routes.ts": 'import { Router } from "express";\n\nimport users from "./users";\n\n'
+            "export function registerRoutes(r: Router): void {\n"
+            '  r.get("/health-check", (req, res) => res.send("ok"));\n  r.use("/users", users);\n}\n',
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/:id", (req, res) => res.json({}));\n\nexport default router;\n',
+        },
+        {("GET", "/health-check"): ["/api/health-check"], ("GET", "/:id"): ["/api/users/:id"]},
+        id="express-typescript-named-installer-mounting-a-router",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const Koa = require("koa");\nconst Router = require("@koa/router");\n\n'
+            'const router = new Router({ prefix: "/api" });\nrequire("./routes")(router);\n\n'
+            "const app = new Koa();\napp.use(router.routes());\napp.listen(3000);\n",
+            "src/routes.js": "module.exports = (router) => {\n"
+            '  router.get("/tags", (ctx) => {\n    ctx.body = [];\n  });\n};\n',
+        },
+        {("GET", "/tags"): ["/api/tags"]},
+        id="koa-commonjs-required-installer-called-inline",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER + 'import userRoutes from "./users";\n\n'
+            "const api = new Hono();\nuserRoutes(api);\n\nconst app = new Hono();\n"
+            'app.get("/", (c) => c.text("Conduit"));\napp.route("/api", api);\n\nexport default app;\n',
+            "src/users.ts": 'import type { Hono } from "hono";\n\nexport default function (app: Hono) {\n'
+            '  app.get("/users", (c) => c.json([]));\n}\n',
+        },
+        {("GET", "/"): ["/"], ("GET", "/users"): ["/api/users"]},
+        id="hono-typescript-default-installer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), ROUTE_INSTALLERS)
+def test_router_handed_to_a_route_installer(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """A router or app handed to a project function that registers routes on its parameter
+    (`initControllers(router)`, `registerRoutes(api)`, `require("./routes")(router)`, an installer
+    handing its parameter on to another) sits where the object handed in does."""
+    assert placed(make_project, files) == expected
+
+
+def test_route_installer_nobody_calls_registers_nothing(make_project: MakeProject) -> None:
+    """An installer that no call reaches, or that is only called with something that is no router (a
+    `Map`), registers no route: `cache.get("/users")` is no route."""
+    files = {
+        "src/app.js": EXPRESS_SERVER + 'const { registerRoutes } = require("./routes");\n'
+        'const { lookup } = require("./cache");\n\nconst app = express();\n'
+        'app.get("/api/health-check", (req, res) => res.send("ok"));\nlookup(new Map());\n',
+        "src/routes.js": "function registerRoutes(router) {\n"
+        '  router.get("/users", (req, res) => res.json([]));\n}\n\nmodule.exports = { registerRoutes };\n',
+        "src/cache.js": 'function lookup(cache) {\n  return cache.get("/users");\n}\n\nmodule.exports = { lookup };\n',
+    }
+    assert placed(make_project, files) == {("GET", "/api/health-check"): ["/api/health-check"]}
+
+
+def test_router_parameter_facts(make_project: MakeProject) -> None:
+    """The parse facts installers are read from: route methods called on a parameter are calls of
+    PARAM_PLACEHOLDER (naming the function's scope, the parameter's position and what callers call the
+    function); other calls on that parameter stay untraced, and values never carry it."""
+    files = {
+        "src/routes.js": "const init = (router, db) => {\n"
+        '  router.get("/users", (req, res) => res.json(router.stack));\n  db.query("SELECT 1");\n'
+        "  router.db.query(router.name);\n};\n\nmodule.exports = { init };\n",
+    }
+    facts = inspect(make_project(files), use_cache=False).analysis.facts["src/routes.js"]
+    callees = [call.callee for call in facts.calls]
+    assert "<param:function@1#0#init>().get" in callees
+    assert not [c for c in callees if c.startswith("<param:") and not c.endswith(".get")]
+    assert all("<param:" not in name for call in facts.calls for value in call.args for name in value.calls)
+
+
 NEVER_MOUNTED: list[Any] = [
     pytest.param(
         {

@@ -746,6 +746,21 @@ ROUTES_ACROSS_MODULES: list[Any] = [
         [("TASK006", "src/users.ts", 4), ("TASK007", "src/users.ts", 4)],
         id="express-mount-prefix-from-env-example-not-api",
     ),
+    pytest.param(
+        {
+            "src/app.js": 'const express = require("express");\nconst { initControllers } = require("./controllers");\n\n'
+            "const app = express();\nconst router = express.Router();\ninitControllers(router, app);\n"
+            'app.use("/api", router);\napp.listen(3000);\n',
+            "src/controllers/index.js": "const init = (router, app) => {\n"
+            '  router.get("/health-check", (req, res) => res.send("ok"));\n'
+            '  app.get("/status", (req, res) => res.send("ok"));\n};\n\nmodule.exports = { initControllers: init };\n',
+            "package.json": '{"dependencies": {"express": "^4.19.0"}}',
+            "run.sh": "#!/bin/sh\nexec node src/app.js\n",
+        },
+        "express+task",
+        [("TASK007", "src/controllers/index.js", 3)],
+        id="express-router-and-app-handed-to-an-installer",
+    ),
 ]
 
 
@@ -757,8 +772,9 @@ def test_routes_across_modules(
     and mounted under /api (the app's own `/` is not under /api), plugin files loaded by
     @fastify/autoload (folder prefixes, or none with `dirNameRoutePrefix: false`), a Fastify app's own
     route next to a plugin registered under /api, a path built from `options.prefix` at run time (known
-    when the autoload options' prefix comes from a `.env` file), and a mount prefix read from the
-    environment that `.env.example` sets to something other than /api."""
+    when the autoload options' prefix comes from a `.env` file), a mount prefix read from the
+    environment that `.env.example` sets to something other than /api, and a router and the app handed
+    to a route installer (its routes on the router are under /api, those on the app are not)."""
     report = check(make_project, {"package.json": NODE_PACKAGE, **files}, constraint)
     assert task_findings(report) == expected
 

@@ -24,6 +24,7 @@ from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
     HOLE,
+    PARAM_PLACEHOLDER,
     Assignment,
     CallFact,
     FileFacts,
@@ -288,6 +289,38 @@ def collect(
     # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
     # `opts.prefix`
     placed: list[tuple[str, tuple[str, str, str], str]] = []
+
+    def read(path: str, family: str, written: str, call: CallFact) -> None:
+        """What one call traced to its object means: a port, an app or router, a mount, a route."""
+        base, method = _split(call.callee)
+        if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
+            found, names = _ports(call)
+            ports.extend((port, path, call.line, call.text) for port in found)
+            port_names.extend(names)
+        call = _resolve_prefixes(call, method, values, path)
+        objects.record(path, family, written, call, base, method)
+        before = len(routes)
+        for spec in _relevant(family, call.callee, base):
+            _match(
+                spec,
+                call,
+                base,
+                method,
+                path,
+                routes,
+                evidence,
+                prefixes,
+                app_prefixes,
+                ports,
+                port_names,
+                values,
+            )
+        if len(routes) > before:
+            template = _options_prefixed(call)
+            holder = (call.receiver, written, call.target)
+            placed.extend((path, holder, template) for _ in range(len(routes) - before))
+
+    on_parameters: list[tuple[str, str, str, CallFact]] = []  # calls on a route installer's parameter
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -299,42 +332,27 @@ def collect(
         prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
         for call in file_facts.calls:
             written = call.callee
+            if written.startswith(PARAM_PLACEHOLDER):  # read once its callers are known
+                on_parameters.append((path, family, written, call))
+                continue
             traced = foreign(call.callee, path, family, instances)
             if traced is not None:
                 call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
+            if written.startswith(("./", "../")) and call.args:
+                objects.passes.append((path, written, call))  # `initControllers(router)`
             if call.callee.startswith(APP_PLACEHOLDER):
                 if family not in app_of:
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             prepared.append((written, call))
         for written, call in _chained_on(prepared):
-            base, method = _split(call.callee)
-            if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
-                found, names = _ports(call)
-                ports.extend((port, path, call.line, call.text) for port in found)
-                port_names.extend(names)
-            call = _resolve_prefixes(call, method, values, path)
-            objects.record(path, family, written, call, base, method)
-            before = len(routes)
-            for spec in _relevant(family, call.callee, base):
-                _match(
-                    spec,
-                    call,
-                    base,
-                    method,
-                    path,
-                    routes,
-                    evidence,
-                    prefixes,
-                    app_prefixes,
-                    ports,
-                    port_names,
-                    values,
-                )
-            if len(routes) > before:
-                template = _options_prefixed(call)
-                holder = (call.receiver, written, call.target)
-                placed.extend((path, holder, template) for _ in range(len(routes) - before))
+            read(path, family, written, call)
+    if objects.passes:
+        handed = objects.hand_over(app_of)
+        for path, family, written, call in on_parameters:
+            key = _parameter_key(path, written)
+            if key in handed:
+                read(path, family, written, call._replace(callee=handed[key] + written.partition(">")[2]))
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -356,6 +374,12 @@ def collect(
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
     bases, file_bases = objects.settle(prefixes)
     options = objects.options
+    if len(placed) > 1:  # routes read on an installer's parameter go with the other routes of their file
+        order = {path: index for index, path in enumerate(facts)}
+        ranked = sorted(
+            zip(routes, placed, strict=True), key=lambda p: (order[p[0].file], p[0].line, p[0].col)
+        )
+        routes, placed = [route for route, _ in ranked], [where for _, where in ranked]
     routes = [
         route._replace(
             site=objects.holder(file, *holder),
@@ -875,10 +899,11 @@ _NODE_BUILTINS = frozenset({"path", "fs", "http", "https", "url", "os", "util", 
 
 
 class _Site(NamedTuple):
-    kind: str  # app | router
+    kind: str  # app | router | param (a route installer's parameter: whatever its callers hand it)
     own: str  # its own prefix (`APIRouter(prefix=…)`, `new Hono().basePath(…)`)
     nested: bool  # apps of this framework are mounted in each other (Hono)
     family: str
+    ctor: str = ""  # the traced constructor of the object (`express.Router`)
 
 
 class _Mount(NamedTuple):
@@ -917,6 +942,7 @@ class _Objects:
         self.derived: list[tuple[Key, tuple[str, str, str], str]] = []  # `api = app.basePath("/api")`
         self.mounts: list[_Mount] = []
         self.autoloads: list[_Autoload] = []
+        self.passes: list[tuple[str, str, CallFact]] = []  # calls of project functions, with arguments
         self.stems: dict[str, str] = {}
         for path, file_facts in facts.items():
             if file_facts.language.family == "node":
@@ -940,22 +966,23 @@ class _Objects:
             if call.callee in constructors:
                 kind, spec = constructors[call.callee]
                 own = _first_string(v for k, v in call.kwargs if k in spec.prefix) or ""
-                self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+                self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family, call.callee))
             elif base in constructors and (
                 method in constructors[base][1].chained or method in constructors[base][1].app_prefix
             ):
                 kind, spec = constructors[base]
                 own = (_first_string(call.args[:1]) or "") if method in spec.app_prefix else ""
                 if call.receiver:  # `const api = app.basePath("/api")`: under wherever `app` is
-                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family, base))
                     self.derived.append((key, holder, own))
                 else:
-                    self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+                    self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family, base))
             elif written.startswith(("./", "../")):  # `const articles = createRouter()`
                 made = foreign(written + "()", path, family, self.instances)
                 if made is not None and made.removesuffix("()") in constructors:
                     kind, spec = constructors[made.removesuffix("()")]
-                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    ctor = made.removesuffix("()")
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family, ctor))
                     self.factories.append((key, written + "()"))
         for spec in _relevant(family, base, base):
             if method not in spec.mounts:
@@ -974,10 +1001,115 @@ class _Objects:
                 prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
                 self.mounts.append(_Mount(path, family, holder, prefix, call.args))
 
+    # -- route installers: routers handed to functions that register routes on their parameter --------
+    def hand_over(self, app_of: Mapping[str, str]) -> dict[Key, str]:
+        """Link every parameter that routes are registered on (`function init(router) { router.get(…) }`,
+        PARAM_PLACEHOLDER) and every `<app>` of an exported installer to what its callers hand it
+        (`initControllers(router)`, `userController.init(router)` handing on its own parameter,
+        `require("./routes")(router)`), as a mount with no prefix. → the constructor of each parameter
+        whose callers reach an app or router (its calls are read with it); a function nobody calls, or
+        calls with something else, registers nothing."""
+        named: dict[tuple[str, str], set[str]] = {}  # (file, the name callers use) → function scopes
+        params: dict[tuple[str, str], tuple[str, ...]] = {}  # (file, function scope) → parameters
+        for path, file_facts in self.facts.items():
+            for function in file_facts.functions:
+                named.setdefault((path, function.name), set()).add(function.scope)
+                params[(path, function.scope)] = function.params
+            for call in file_facts.calls:
+                if call.callee.startswith(PARAM_PLACEHOLDER):
+                    scope, _, label = call.callee[len(PARAM_PLACEHOLDER) :].partition(">")[0].split("#", 2)
+                    named.setdefault((path, label), set()).add(scope)
+        handed: dict[Key, list[Key | None]] = {}  # parameter → what callers hand it (None: unknown)
+        for path, written, call in self.passes:
+            targets = self.installers(path, written, named)
+            for index, value in enumerate(call.args if targets else ()):
+                given = self.handed(path, call, value, params)
+                if given == _NOT_A_ROUTER:
+                    continue
+                for file, scope in targets:
+                    if scope == APP_PLACEHOLDER:
+                        if index == 0:
+                            handed.setdefault((file, APP_PLACEHOLDER), []).append(given)
+                    else:
+                        handed.setdefault((file, f"{PARAM_PLACEHOLDER}{scope}#{index}>"), []).append(given)
+        constructors = _constructors()
+        made: dict[Key, str] = {}
+
+        def constructor(key: Key, stack: frozenset[Key]) -> str | None:
+            """What a parameter is built by: the first object handed to it that is traced to one."""
+            if key in made:
+                return made[key]
+            family = self.facts[key[0]].language.family
+            for given in handed.get(key, ()):
+                if given is None or (given[1] == APP_PLACEHOLDER and given not in handed):
+                    found = app_of.get(family)  # an app known only as the app
+                elif given in handed:
+                    found = constructor(given, stack | {key}) if given not in stack else None
+                else:
+                    site = self.sites.get(given)
+                    found = site.ctor if site is not None and site.kind != "param" else None
+                if found:
+                    made[key] = found
+                    return found
+            return None
+
+        for key in handed:
+            found = constructor(key, frozenset())
+            if found is not None and found in constructors:
+                spec = constructors[found][1]
+                self.sites[key] = _Site("param", "", spec.nested_apps, spec.family, found)
+        for key, givens in handed.items():
+            if key in self.sites:
+                for given in givens:
+                    self.edge(key, given if given is None or given in self.sites else None, "")
+        return {key: ctor for key, ctor in made.items() if key in self.sites}
+
+    def installers(
+        self, path: str, written: str, named: Mapping[tuple[str, str], set[str]]
+    ) -> list[tuple[str, str]]:
+        """(file, function scope) of the project functions a call may be of (`./routes.registerRoutes`,
+        `./controllers.userController.init`, `require("./routes")(…)`), and (file, `<app>`) for the
+        default export of a module whose exported installer receives the app."""
+        found = self.module_member(path, written)
+        if found is None:
+            return []
+        file, member = found
+        facts = self.facts[file]
+        aliases = dict(facts.aliases)
+        default = member in ("", "default()")
+        last = "default" if default else member.split(".")[-1].removesuffix("()")
+        names = {last, aliases.get(last, "")} - {""}
+        out = [(file, scope) for name in names for scope in sorted(named.get((file, name), ()))]
+        if default and f"{APP_PLACEHOLDER}()" in dict(facts.exports).values():
+            out.append((file, APP_PLACEHOLDER))
+        return out
+
+    def handed(
+        self, path: str, call: CallFact, value: Value, params: Mapping[tuple[str, str], tuple[str, ...]]
+    ) -> Key | None:
+        """The object an argument is: a parameter of the function the call is made in, handed on; this
+        module's `<app>`; a site; _NOT_A_ROUTER; or None (an app or router of unknown place)."""
+        name = value.names[0] if value.names else ""
+        own = params.get((path, call.scope), ()) if call.scope else ()
+        if name and name in own:
+            return (path, f"{PARAM_PLACEHOLDER}{call.scope}#{own.index(name)}>")
+        reference = value.calls[0] if value.calls else ""
+        if reference.startswith(APP_PLACEHOLDER):
+            return (path, APP_PLACEHOLDER)
+        if name and (path, name) not in self.sites and reference.removesuffix("()") in _constructors():
+            return None  # a parameter bound as the app (`fastify`)
+        return self.mounted(path, value)
+
     # -- tracing names to objects ------------------------------------------------------------------
     def holder(self, path: str, receiver: str, written: str, target: str) -> Key | None:
-        """The object a call is made on: a variable of its file, one imported from another module
-        (`import { app } from "./app"`), or, for a chained call, the variable it is assigned to."""
+        """The object a call is made on: a route installer's parameter or `<app>` its callers hand it, a
+        variable of its file, one imported from another module (`import { app } from "./app"`), or, for a
+        chained call, the variable it is assigned to."""
+        if written.startswith(PARAM_PLACEHOLDER):
+            key = _parameter_key(path, written)
+            return key if key in self.sites else None
+        if written.startswith(APP_PLACEHOLDER) and (path, APP_PLACEHOLDER) in self.sites:
+            return (path, APP_PLACEHOLDER)
         if receiver and (path, receiver) in self.sites:
             return (path, receiver)
         target = _CHAIN_EXPORTS.get(target, target)
@@ -1221,6 +1353,12 @@ class _Objects:
                 posixpath.dirname(path) not in with_index or posixpath.basename(path).split(".")[0] == "index"
             )
         ]
+
+
+def _parameter_key(path: str, written: str) -> Key:
+    """`<param:init@4#0#init>().get` → (path, `<param:init@4#0>`): the parameter a call is made on."""
+    scope, index, _ = written[len(PARAM_PLACEHOLDER) :].partition(">")[0].split("#", 2)
+    return (path, f"{PARAM_PLACEHOLDER}{scope}#{index}>")
 
 
 _PACKAGE = re.compile(r"@[^/]+/[^/.(]+|[^/.(]+")  # the npm package of a traced name
