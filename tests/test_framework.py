@@ -9,6 +9,8 @@ prefixes and ports, on small projects written for each case.
 - routes and prefixes (blueprints, routers, mounts, base paths);
 - routers followed across modules (factory functions, renamed / default exports, nested mounts, a
   router nothing mounts), @fastify/autoload folder prefixes, computed route paths;
+- run-time prefixes and paths from `.env` files (`framework.values`), chains with no variable, routers
+  handed to route installers, Express route chains, express-promise-router and inversify-express-utils;
 - every entry of rules/frameworks.toml (packages, apps, routers, routes, route_calls, mounts, listen,
   servers), taken from the catalogue itself;
 - the `fw-*` sample of corpus/ and the framework of the `db-*` samples.
@@ -2041,6 +2043,93 @@ def test_every_unwrap_method(make_project: MakeProject, family: str, name: str, 
             'router.get("/:id", (ctx) => {\n  ctx.body = {};\n});\n\nmodule.exports = router;\n',
         }
         assert placed(make_project, files) == {("GET", "/:id"): expected}, called
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("route_paths"))
+def test_every_route_paths_method(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    """`router.route("/api/items").get(…).post(…)`: each HTTP method chained on the route object is a
+    route at that path; another framework's method of that name (Hono's `route`, a mount) is not."""
+    setup, host = HOSTS[name]
+    hono, app = HOSTS["hono"]
+    files = {
+        "src/routes.js": f'{setup}{host}.{method}("/api/items").get(handler).post(handler);\n',
+        "src/hono.ts": f'{hono}{app}.{method}("/api/sub", sub).get("/x", handler);\n',
+    }
+    assert routes_of(framework(make_project, files)) == [
+        ("GET", "/api/items"),
+        ("GET", "/x"),
+        ("POST", "/api/items"),
+    ]
+
+
+@pytest.mark.parametrize(("family", "name", "decorator"), _entries("controllers"))
+def test_every_controller_decorator(
+    make_project: MakeProject, family: str, name: str, decorator: str
+) -> None:
+    """A controller decorator's first argument is a prefix; the route decorators of its framework take
+    paths with or without a leading `/`, and one with no path serves the controller's own path. The
+    same decorators imported from elsewhere declare nothing."""
+    route = next(iter(CATALOGUE[family][name]["route_calls"]))
+    module = node_module(decorator)
+    controller, method = decorator[len(module) + 1 :], route[len(module) + 1 :]
+    source = (
+        f'import {{ {controller}, {method} }} from "MODULE";\n\n@{controller}("/api/items")\n'
+        f'export class Items {{\n  @{method}(":id")\n  one() {{\n    return {{}};\n  }}\n\n'
+        f"  @{method}()\n  all() {{\n    return [];\n  }}\n}}\n"
+    )
+    data = framework(make_project, {"src/items.controller.ts": source.replace("MODULE", module)})
+    assert name in data["serving"]
+    assert data["prefixes"] == ["/api/items"]
+    assert sorted(path for _, path in routes_of(data)) == ["", ":id"]
+    data = framework(make_project, {"src/items.controller.ts": source.replace("MODULE", "./decorators")})
+    assert (data["prefixes"], data["routes"]) == ([], [])
+
+
+def test_express_promise_router_and_route_chains(make_project: MakeProject) -> None:
+    """kenyipp's Conduit app: express-promise-router's `Router()` is an Express router, mounted like one
+    (`app.use(router)`), with `router.route("/api/user").put(…).get(…)` chains; a promise router nothing
+    mounts keeps its routes at their own path."""
+    files = {
+        "apps/user/route.ts": 'import Router from "express-promise-router";\n\nexport const router = Router();\n\n'
+        'router.post("/users/login", login);\nrouter\n  .route("/user")\n  .put(updateUser)\n  .get(getCurrentUser);\n',
+        "apps/user/app.ts": 'import express from "express";\n\nimport { router } from "./route";\n\n'
+        'export const app = express();\napp.use("/api", router);\napp.listen(3000);\n',
+        "apps/user/unused.ts": 'import Router from "express-promise-router";\n\nconst spare = Router();\n'
+        'spare.get("/spare", handler);\n',
+    }
+    assert placed(make_project, files) == {
+        ("POST", "/users/login"): ["/api/users/login"],
+        ("PUT", "/user"): ["/api/user"],
+        ("GET", "/user"): ["/api/user"],
+        ("GET", "/spare"): ["/spare"],
+    }
+    assert framework(make_project, files)["serving"] == ["express"]
+
+
+def test_inversify_express_utils_controllers(make_project: MakeProject) -> None:
+    """tgiardina's Conduit app: inversify-express-utils builds an Express app (`InversifyExpressServer`)
+    from classes decorated `@controller("/api/articles")` with `@httpPost("")`: Express serves them,
+    under any prefix of the application as NestJS controllers are."""
+    files = {
+        "src/app.ts": 'import { InversifyExpressServer } from "inversify-express-utils";\n\n'
+        "export default function init() {\n  const server = new InversifyExpressServer(container);\n"
+        "  return server.build();\n}\n",
+        "src/controllers/ArticleController.ts": 'import { controller, httpGet, httpPost } from "inversify-express-utils";\n\n'
+        '@controller("/api/articles")\nexport class ArticleController {\n  @httpPost("")\n  create() {}\n\n'
+        '  @httpGet("/:slug")\n  one() {}\n}\n',
+    }
+    data = framework(make_project, files)
+    assert data["serving"] == ["express"]
+    assert routes_of(data) == [("GET", "/:slug"), ("POST", "")]
+    paths = placed(make_project, files)
+    assert "/api/articles/:slug" in paths[("GET", "/:slug")]
+    assert "/api/articles" in paths[("POST", "")]
+    report = check(
+        make_project,
+        {**files, "package.json": '{"dependencies": {"inversify-express-utils": "6"}}'},
+        "express",
+    )
+    assert fw_findings(report) == []
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,8 @@ class _Spec(NamedTuple):
     autoload: tuple[str, ...]
     plugin_wrappers: tuple[str, ...]
     unwrap: frozenset[str]
+    controllers: frozenset[str]
+    route_paths: frozenset[str]
 
 
 @cache
@@ -197,6 +199,8 @@ def specs() -> tuple[_Spec, ...]:
                     tuple(entry.get("autoload", [])),
                     tuple(entry.get("plugin_wrappers", [])),
                     frozenset(entry.get("unwrap", [])),
+                    frozenset(entry.get("controllers", [])),
+                    frozenset(entry.get("route_paths", [])),
                 )
             )
     return tuple(out)
@@ -345,7 +349,7 @@ def collect(
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             prepared.append((written, call))
-        for written, call in _chained_on(prepared):
+        for written, call in _chained_on(_path_routes(prepared)):
             read(path, family, written, call)
     if objects.passes:
         handed = objects.hand_over(app_of)
@@ -398,6 +402,55 @@ def collect(
         file_bases,
         tuple(values.used[name] for name in sorted(values.used)),
     )
+
+
+def _path_routes(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Express `router.route("/x").get(…).post(…)`: each HTTP method chained on a route object is a
+    route of the router at the path `route` was given (`route_paths` in the catalogue); the links of a
+    chain start where it does (same line and column)."""
+    methods = _path_methods()
+    if not any(f".{method}()." in call.callee for _, call in prepared for method in methods):
+        return prepared
+    given: dict[tuple[int, int], tuple[str, CallFact]] = {}  # chain start → the `route("/x")` call
+    constructors = _constructors()
+    for written, call in prepared:
+        base, method = _split(call.callee)
+        if (
+            method in methods
+            and call.args
+            and base in constructors
+            and method in constructors[base][1].route_paths
+        ):
+            given[(call.line, call.col)] = (written, call)
+    out = []
+    for written, call in prepared:
+        link = given.get((call.line, call.col))
+        if link is not None and link[1] is not call:
+            head, _, tail = call.callee.rpartition(f".{_split(link[1].callee)[1]}().")
+            http = tail.split(".")[-1]
+            if head == link[1].callee.rpartition(".")[0] and all(
+                part.removesuffix("()") in _route_methods() for part in tail.split(".")
+            ):
+                written, call = (
+                    link[0].rpartition(".")[0] + "." + http,
+                    call._replace(
+                        callee=f"{head}.{http}", args=(link[1].args[0], *call.args), receiver=link[1].receiver
+                    ),
+                )
+        out.append((written, call))
+    return out
+
+
+@cache
+def _path_methods() -> frozenset[str]:
+    """Methods that return a route object for a path (`route_paths`)."""
+    return frozenset(m for spec in specs() for m in spec.route_paths)
+
+
+@cache
+def _route_methods() -> frozenset[str]:
+    """HTTP methods of route objects (those of frameworks with `route_paths`)."""
+    return frozenset(m for spec in specs() if spec.route_paths for m in spec.routes)
 
 
 def _chained_on(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
@@ -686,7 +739,7 @@ def _match(
         evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text, call.col))
     if callee in spec.routers or callee in spec.apps:
         value = _first_string(v for k, v in call.kwargs if k in spec.prefix)
-        if value is None and callee in spec.routers and spec.name == "nestjs":
+        if value is None and callee in spec.controllers:
             value = _first_string(call.args[:1])  # @Controller("articles")
         if value:
             prefixes.add(value)
@@ -745,10 +798,12 @@ def _route(
     if route_path is None:
         route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), values)
     if route_path is None:
-        if spec.name != "nestjs" or call.args:
+        decorator = bool(spec.controllers) and key in spec.route_calls
+        if not decorator or call.args:
             return
         route_path = ""  # @Get() serves the controller's own path
-    if spec.name not in ("django", "nestjs") and route_path and not route_path.startswith(("/", "*")):
+    relative = spec.name == "django" or (bool(spec.controllers) and key in spec.route_calls)
+    if not relative and route_path and not route_path.startswith(("/", "*")):
         return
     if spec.name == "django" and len(call.args) > 1 and any("include" in c for c in call.args[1].calls):
         prefixes.add(route_path)  # path("api/", include("app.urls")) mounts a URLconf
