@@ -1479,6 +1479,18 @@ RUN_TIME_VALUES: list[Any] = [
     ),
     pytest.param(
         {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst prefix = "/api";\n'
+            "const app = express();\napp.use(prefix, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PREFIX=/v1\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [],
+        id="express-constant-is-not-an-env-read",
+    ),
+    pytest.param(
+        {
             "src/router/tags.js": 'const Router = require("koa-router");\n\n'
             "const router = new Router({ prefix: `${process.env.ROUTER_PREFIX}/tags` });\n"
             'router.get("/", (ctx) => {\n  ctx.body = [];\n});\n\nmodule.exports = router;\n',

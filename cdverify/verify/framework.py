@@ -655,20 +655,18 @@ class _Values:
         return setting.value
 
     def name(self, name: str, depth: int = 0) -> str | None:
-        """An application constant's value; a settings field (`api_prefix`) is overridden by the
-        variable of the same name in upper case, and a name assigned nowhere in the application
-        (`env.API_PREFIX` of a config loader) is that variable."""
+        """An application constant's value; a Python settings field (`api_prefix`, as pydantic reads
+        it) is overridden by the variable of the same name in upper case, and an upper-case name
+        assigned nowhere in the application (`env.API_PREFIX` of a config loader) is that variable."""
         if depth >= 3:
             return None
         entry = self.constants.get(name)
-        if name.islower() and name.upper() in self.env:
-            return self.variable(name.upper())
         if entry is not None:
             path, assignment = entry
+            if name.islower() and path.endswith(".py") and name.upper() in self.env:
+                return self.variable(name.upper())
             return self.string(assignment.value, (path, assignment.line), depth + 1)
-        if name.isupper() or name.upper() in self.env:
-            return self.variable(name.upper())
-        return None
+        return self.variable(name) if name.isupper() else None
 
     def literal(self, name: str) -> str | None:
         """The string an application constant is assigned, when it is one."""
@@ -794,9 +792,10 @@ def _route(
     values: _Values,
 ) -> None:
     index = spec.path_arg.get(key, 0)
-    route_path = _route_path(call.args[index : index + 1], values)
+    where = (path, call.line)
+    route_path = _route_path(call.args[index : index + 1], values, where)
     if route_path is None:
-        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), values)
+        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), values, where)
     if route_path is None:
         decorator = bool(spec.controllers) and key in spec.route_calls
         if not decorator or call.args:
@@ -825,7 +824,7 @@ def _route(
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
 
 
-def _route_path(values: Iterable[Value], known: _Values) -> str | None:
+def _route_path(values: Iterable[Value], known: _Values, where: tuple[str, int] = ("", 0)) -> str | None:
     """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
     is `/api/users`; `${process.env.BASE}/users` takes `BASE` from a `.env` file; a part known only at
     run time (`opts.prefix + "users"`, `${base}/users`) is UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is
@@ -838,10 +837,10 @@ def _route_path(values: Iterable[Value], known: _Values) -> str | None:
     for value in values:
         names = tuple(name for name in value.names if name.isupper() or _PREFIX_NAME.search(name))
         if value.strings:  # every literal has a computed part
-            computed = known.string(value, loose=False) if names == value.names else None
+            computed = known.string(value, where, loose=False) if names == value.names else None
             return computed if computed is not None else value.strings[0].replace(HOLE, UNKNOWN_PREFIX)
         if value.env or names:
-            computed = known.string(value._replace(names=names), loose=False)
+            computed = known.string(value._replace(names=names), where, loose=False)
             if computed is not None:
                 return computed
     return None
