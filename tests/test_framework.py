@@ -1084,11 +1084,12 @@ def test_router_handed_to_a_route_installer(
 
 def test_route_installer_nobody_calls_registers_nothing(make_project: MakeProject) -> None:
     """An installer that no call reaches, or that is only called with something that is no router (a
-    `Map`), registers no route: `cache.get("/users")` is no route."""
+    `Map`, a name traced to nothing), registers no route: `cache.get("/users")` is no route."""
     files = {
         "src/app.js": EXPRESS_SERVER + 'const { registerRoutes } = require("./routes");\n'
         'const { lookup } = require("./cache");\n\nconst app = express();\n'
-        'app.get("/api/health-check", (req, res) => res.send("ok"));\nlookup(new Map());\n',
+        'app.get("/api/health-check", (req, res) => res.send("ok"));\nlookup(new Map());\n'
+        "const cache = new Map();\nlookup(cache);\n",
         "src/routes.js": "function registerRoutes(router) {\n"
         '  router.get("/users", (req, res) => res.json([]));\n}\n\nmodule.exports = { registerRoutes };\n',
         "src/cache.js": 'function lookup(cache) {\n  return cache.get("/users");\n}\n\nmodule.exports = { lookup };\n',

@@ -1142,7 +1142,8 @@ class _Objects:
         self, path: str, call: CallFact, value: Value, params: Mapping[tuple[str, str], tuple[str, ...]]
     ) -> Key | None:
         """The object an argument is: a parameter of the function the call is made in, handed on; this
-        module's `<app>`; a site; _NOT_A_ROUTER; or None (an app or router of unknown place)."""
+        module's `<app>`; a site; None (an app or router of unknown place); or _NOT_A_ROUTER, also for
+        a name traced to nothing (`const cache = new Map()`)."""
         name = value.names[0] if value.names else ""
         own = params.get((path, call.scope), ()) if call.scope else ()
         if name and name in own:
@@ -1152,7 +1153,8 @@ class _Objects:
             return (path, APP_PLACEHOLDER)
         if name and (path, name) not in self.sites and reference.removesuffix("()") in _constructors():
             return None  # a parameter bound as the app (`fastify`)
-        return self.mounted(path, value)
+        found = self.mounted(path, value)
+        return _NOT_A_ROUTER if found is None and not reference else found
 
     # -- tracing names to objects ------------------------------------------------------------------
     def holder(self, path: str, receiver: str, written: str, target: str) -> Key | None:
