@@ -1066,6 +1066,8 @@ class _Objects:
         named: dict[tuple[str, str], set[str]] = {}  # (file, the name callers use) → function scopes
         params: dict[tuple[str, str], tuple[str, ...]] = {}  # (file, function scope) → parameters
         for path, file_facts in self.facts.items():
+            if self.scopes.get(path) is not Scope.APPLICATION:
+                continue
             for function in file_facts.functions:
                 named.setdefault((path, function.name), set()).add(function.scope)
                 params[(path, function.scope)] = function.params
