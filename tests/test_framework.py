@@ -1069,6 +1069,16 @@ ROUTE_INSTALLERS: list[Any] = [
         {("GET", "/"): ["/"], ("GET", "/users"): ["/api/users"]},
         id="hono-typescript-default-installer",
     ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport { UserRoutes } from "./users";\n\n'
+            'const app = express();\nconst api = Router();\nnew UserRoutes().register(api);\napp.use("/api", api);\n',
+            "src/users.ts": 'import { Router } from "express";\n\nexport class UserRoutes {\n'
+            '  register(router: Router) {\n    router.get("/users", (req, res) => res.json([]));\n  }\n}\n',
+        },
+        {("GET", "/users"): ["/api/users"]},
+        id="express-typescript-installer-method",
+    ),
 ]
 
 
