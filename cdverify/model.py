@@ -88,6 +88,9 @@ class SyntaxIssue(NamedTuple):
 
 
 APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installer / plugin
+# a function's parameter that routes are registered on (`router.get(…)` in `function init(router)`):
+# `<param:SCOPE#INDEX#NAME>`, SCOPE as `CallFact.scope` names the function, NAME what callers call it
+PARAM_PLACEHOLDER = "<param:"
 HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
 
 
@@ -109,6 +112,8 @@ class Value(NamedTuple):
     # file-system paths a `path.join(…)` / `path.resolve(…)` builds: `./routes` is relative to the file's
     # own folder (`__dirname`), `src/routes` to the working directory; computed parts are HOLE
     paths: tuple[str, ...] = ()
+    # the values of a template literal's substitutions, in order: one per HOLE of its string (JS)
+    parts: tuple[Value, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -206,7 +206,7 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
         dep.name: (dep.ecosystem, dep.file, dep.line) for dep in manifests.dependencies if not dep.dev
     }
     traced = instances_of(facts)  # other modules' objects, shared by the verifiers that follow calls
-    frameworks = framework.collect(facts, scopes, declared, traced)
+    frameworks = framework.collect(facts, scopes, declared, traced, manifests.settings)
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]

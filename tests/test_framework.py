@@ -9,6 +9,8 @@ prefixes and ports, on small projects written for each case.
 - routes and prefixes (blueprints, routers, mounts, base paths);
 - routers followed across modules (factory functions, renamed / default exports, nested mounts, a
   router nothing mounts), @fastify/autoload folder prefixes, computed route paths;
+- run-time prefixes and paths from `.env` files (`framework.values`), chains with no variable, routers
+  handed to route installers, Express route chains, express-promise-router and inversify-express-utils;
 - every entry of rules/frameworks.toml (packages, apps, routers, routes, route_calls, mounts, listen,
   servers), taken from the catalogue itself;
 - the `fw-*` sample of corpus/ and the framework of the `db-*` samples.
@@ -916,6 +918,211 @@ def test_router_followed_across_modules(
     assert placed(make_project, files) == expected
 
 
+def _hono_router(path: str) -> str:
+    return (
+        HONO_SERVER + f'\nconst r = new Hono();\nr.get("{path}", (c) => c.text("ok"));\n\nexport default r;\n'
+    )
+
+
+def _express_router(path: str) -> str:
+    return (
+        'const router = require("express").Router();\n\n'
+        f'router.get("{path}", (req, res) => res.json([]));\n\nmodule.exports = router;\n'
+    )
+
+
+CHAINED_MOUNTS: list[Any] = [
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER
+            + 'import users from "./users";\nimport articles from "./articles";\n\n'
+            'const api = new Hono().route("/users", users).route("/articles", articles);\n'
+            'const app = new Hono();\napp.route("/api", api);\n\nexport default app;\n',
+            "src/users.ts": _hono_router("/:id"),
+            "src/articles.ts": _hono_router("/feed"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/feed"): ["/api/articles/feed"]},
+        id="hono-typescript-chain-assigned-to-a-variable",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER + 'import api from "./api";\n\n'
+            'const app = new Hono();\napp.route("/api", api);\n\nexport default app;\n',
+            "src/api.ts": HONO_SERVER + 'import tags from "./tags";\nimport profiles from "./profiles";\n\n'
+            'export default new Hono()\n  .route("/tags", tags)\n  .route("/profiles", profiles)\n'
+            '  .get("/health-check", (c) => c.text("ok"));\n',
+            "src/tags.ts": _hono_router("/"),
+            "src/profiles.ts": _hono_router("/:username"),
+        },
+        {
+            ("GET", "/"): ["/api/tags"],
+            ("GET", "/:username"): ["/api/profiles/:username"],
+            ("GET", "/health-check"): ["/api/health-check"],
+        },
+        id="hono-typescript-chain-exported-as-is",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER
+            + 'const users = require("./users");\nconst tags = require("./tags");\n\n'
+            "const app = express();\n"
+            'app.use(express.json()).use("/api/users", users).use("/api/tags", tags);\n\nmodule.exports = app;\n',
+            "src/users.js": _express_router("/:id"),
+            "src/tags.js": _express_router("/"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/"): ["/api/tags"]},
+        id="express-commonjs-chain-on-the-app",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const app = express();\napp.use("/api", require("./routes"));\n',
+            "src/routes.js": 'const express = require("express");\n\n'
+            'module.exports = express.Router().use("/users", require("./users")).use("/tags", require("./tags"));\n',
+            "src/users.js": _express_router("/:id"),
+            "src/tags.js": _express_router("/"),
+        },
+        {("GET", "/:id"): ["/api/users/:id"], ("GET", "/"): ["/api/tags"]},
+        id="express-commonjs-chain-exported-as-is",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport users from "./users";\n'
+            'import tags from "./tags";\n\nconst unused = Router().use("/users", users).use("/tags", tags);\n'
+            'const app = express();\napp.get("/api/health-check", (req, res) => res.send("ok"));\n',
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/:id", (req, res) => res.json({}));\n\nexport default router;\n',
+            "src/tags.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/", (req, res) => res.json([]));\n\nexport default router;\n',
+        },
+        {
+            ("GET", "/:id"): ["/users/:id"],
+            ("GET", "/"): ["/tags"],
+            ("GET", "/api/health-check"): ["/api/health-check"],
+        },
+        id="express-typescript-chain-never-mounted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), CHAINED_MOUNTS)
+def test_every_link_of_a_chain_mounts(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """Methods that return their object (`use`, Hono's `route`) chained with no variable in between:
+    every link mounts on the object the chain starts from, or on the variable it is assigned to, or on
+    the module's default export when the chain is exported as is; a chained router nothing mounts keeps
+    its routers at their own prefix only."""
+    assert placed(make_project, files) == expected
+
+
+ROUTE_INSTALLERS: list[Any] = [
+    pytest.param(
+        {
+            "api/index.js": EXPRESS_SERVER
+            + 'const { initControllers } = require("./controllers/index.js");\n\n'
+            "const app = express();\nconst router = express.Router();\n\nconst main = async () => {\n"
+            '  initControllers(router);\n  app.use("/api", router);\n  app.listen(3000);\n};\n\nmain();\n',
+            "api/controllers/index.js": 'const { userController } = require("./userController.js");\n\n'
+            "const init = async (router) => {\n  userController.init(router);\n};\n\n"
+            "module.exports = { initControllers: init };\n",
+            "api/controllers/userController.js": "const init = async (router) => {\n"
+            '  router.post("/users", (req, res) => res.json({}));\n'
+            '  router.get("/user", (req, res) => res.json({ user: req.user }));\n};\n\n'
+            "module.exports = { userController: { init } };\n",
+        },
+        {("POST", "/users"): ["/api/users"], ("GET", "/user"): ["/api/user"]},
+        id="express-commonjs-router-handed-on-through-two-installers",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport { registerRoutes } from "./routes";\n\n'
+            'const app = express();\nconst api = Router();\nregisterRoutes(api);\napp.use("/api", api);\n'
+            "app.listen(3000);\n",
+            "src/routes.ts": 'import { Router } from "express";\n\nimport users from "./users";\n\n'
+            "export function registerRoutes(r: Router): void {\n"
+            '  r.get("/health-check", (req, res) => res.send("ok"));\n  r.use("/users", users);\n}\n',
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/:id", (req, res) => res.json({}));\n\nexport default router;\n',
+        },
+        {("GET", "/health-check"): ["/api/health-check"], ("GET", "/:id"): ["/api/users/:id"]},
+        id="express-typescript-named-installer-mounting-a-router",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const Koa = require("koa");\nconst Router = require("@koa/router");\n\n'
+            'const router = new Router({ prefix: "/api" });\nrequire("./routes")(router);\n\n'
+            "const app = new Koa();\napp.use(router.routes());\napp.listen(3000);\n",
+            "src/routes.js": "module.exports = (router) => {\n"
+            '  router.get("/tags", (ctx) => {\n    ctx.body = [];\n  });\n};\n',
+        },
+        {("GET", "/tags"): ["/api/tags"]},
+        id="koa-commonjs-required-installer-called-inline",
+    ),
+    pytest.param(
+        {
+            "src/index.ts": HONO_SERVER + 'import userRoutes from "./users";\n\n'
+            "const api = new Hono();\nuserRoutes(api);\n\nconst app = new Hono();\n"
+            'app.get("/", (c) => c.text("Conduit"));\napp.route("/api", api);\n\nexport default app;\n',
+            "src/users.ts": 'import type { Hono } from "hono";\n\nexport default function (app: Hono) {\n'
+            '  app.get("/users", (c) => c.json([]));\n}\n',
+        },
+        {("GET", "/"): ["/"], ("GET", "/users"): ["/api/users"]},
+        id="hono-typescript-default-installer",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express, { Router } from "express";\n\nimport { UserRoutes } from "./users";\n\n'
+            'const app = express();\nconst api = Router();\nnew UserRoutes().register(api);\napp.use("/api", api);\n',
+            "src/users.ts": 'import { Router } from "express";\n\nexport class UserRoutes {\n'
+            '  register(router: Router) {\n    router.get("/users", (req, res) => res.json([]));\n  }\n}\n',
+        },
+        {("GET", "/users"): ["/api/users"]},
+        id="express-typescript-installer-method",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), ROUTE_INSTALLERS)
+def test_router_handed_to_a_route_installer(
+    make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
+) -> None:
+    """A router or app handed to a project function that registers routes on its parameter
+    (`initControllers(router)`, `registerRoutes(api)`, `require("./routes")(router)`, an installer
+    handing its parameter on to another) sits where the object handed in does."""
+    assert placed(make_project, files) == expected
+
+
+def test_route_installer_nobody_calls_registers_nothing(make_project: MakeProject) -> None:
+    """An installer that no call reaches, or that is only called with something that is no router (a
+    `Map`, a name traced to nothing), registers no route: `cache.get("/users")` is no route."""
+    files = {
+        "src/app.js": EXPRESS_SERVER + 'const { registerRoutes } = require("./routes");\n'
+        'const { lookup } = require("./cache");\n\nconst app = express();\n'
+        'app.get("/api/health-check", (req, res) => res.send("ok"));\nlookup(new Map());\n'
+        "const cache = new Map();\nlookup(cache);\n",
+        "src/routes.js": "function registerRoutes(router) {\n"
+        '  router.get("/users", (req, res) => res.json([]));\n}\n\nmodule.exports = { registerRoutes };\n',
+        "src/cache.js": 'function lookup(cache) {\n  return cache.get("/users");\n}\n\nmodule.exports = { lookup };\n',
+    }
+    assert placed(make_project, files) == {("GET", "/api/health-check"): ["/api/health-check"]}
+
+
+def test_router_parameter_facts(make_project: MakeProject) -> None:
+    """The parse facts installers are read from: route methods called on a parameter are calls of
+    PARAM_PLACEHOLDER (naming the function's scope, the parameter's position and what callers call the
+    function); other calls on that parameter stay untraced, and values never carry it."""
+    files = {
+        "src/routes.js": "const init = (router, db) => {\n"
+        '  router.get("/users", (req, res) => res.json(router.stack));\n  db.query("SELECT 1");\n'
+        "  router.db.query(router.name);\n};\n\nmodule.exports = { init };\n",
+    }
+    facts = inspect(make_project(files), use_cache=False).analysis.facts["src/routes.js"]
+    callees = [call.callee for call in facts.calls]
+    assert "<param:function@1#0#init>().get" in callees
+    assert not [c for c in callees if c.startswith("<param:") and not c.endswith(".get")]
+    assert all("<param:" not in name for call in facts.calls for value in call.args for name in value.calls)
+
+
 NEVER_MOUNTED: list[Any] = [
     pytest.param(
         {
@@ -1126,6 +1333,41 @@ def test_fastify_autoload_fastify_plugin_keeps_its_own_paths(make_project: MakeP
     assert paths[("POST", "/users")] == ["/*/users"]
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param({".env.sample": "API_PREFIX=/api\n"}, "/api/tags", id="env-sample"),
+        pytest.param({".env": "API_PREFIX=/api/\n", ".env.example": "API_PREFIX=/x"}, "/api/tags", id="env"),
+        pytest.param({}, "*tags", id="set-nowhere"),
+    ],
+)
+def test_fastify_autoload_hands_its_prefix_to_plugins(
+    make_project: MakeProject, env: dict[str, str], expected: str
+) -> None:
+    """avanelli's Conduit app: autoload's `options: config` with `config.prefix` read from the
+    environment (env-schema's `env.API_PREFIX`), plugins wrapped in fastify-plugin that build their paths
+    from `opts.prefix`. Autoload hands each plugin `options.prefix` (its trailing `/` dropped) plus the
+    folder prefix (`/` with `dirNameRoutePrefix: false`), so `opts.prefix + "tags"` is `/api/tags` once a
+    `.env` file gives API_PREFIX; with no value anywhere it stays `*tags`."""
+    files = {
+        "lib/server.ts": 'import path from "path";\nimport autoLoad from "@fastify/autoload";\n'
+        'import Fastify from "fastify";\n\nimport getConfig from "./config";\n\n'
+        "const server = Fastify();\nconst config = getConfig();\n"
+        'server.register(autoLoad, { dir: path.join(__dirname, "routes"), options: config, '
+        "dirNameRoutePrefix: false });\n",
+        "lib/config.ts": 'import envSchema from "env-schema";\n\nexport default function getConfig() {\n'
+        "  const env = envSchema({ dotenv: true });\n  const config = { prefix: env.API_PREFIX };\n"
+        "  return config;\n}\n",
+        "lib/routes/tags/index.ts": 'import fp from "fastify-plugin";\n\n'
+        "async function tags(server: FastifyInstance, options: { prefix: string }) {\n"
+        '  server.route({ method: "GET", path: options.prefix + "tags", handler: async () => ({ tags: [] }) });\n'
+        "}\n\nexport default fp(tags);\n",
+        **env,
+    }
+    paths = placed(make_project, files)
+    assert paths == {("GET", expected): ["/" + expected.lstrip("/")]}
+
+
 def test_plugin_not_loaded_by_autoload_keeps_any_prefix(make_project: MakeProject) -> None:
     """A plugin outside the autoload folder, registered by hand under a prefix, is not given a folder
     prefix; its routes may sit under any prefix, as before."""
@@ -1193,6 +1435,174 @@ def test_computed_route_paths(
     (`opts.prefix + "/tags"`, `${process.env.BASE_PATH}/…`) is `*`, which any prefix may stand for; a
     path held by a variable with no constant value is not read as a route."""
     assert routes_of(framework(make_project, files)) == routes
+
+
+RUN_TIME_VALUES: list[Any] = [
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            "app.use(process.env.API_PREFIX, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PORT=3000\nAPI_PREFIX=/api\n",
+            ".gitignore": ".env\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", ".env", 2, "env-file")],
+        id="express-mount-prefix-from-git-ignored-env-file",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            'app.use(process.env.API_PREFIX || "/v1", users);\n',
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env.example": "API_PREFIX=/example\n",
+            ".env": "API_PREFIX=/api\n",
+            ".env.test": "API_PREFIX=/test\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", ".env", 1, "env-file")],
+        id="express-env-file-wins-over-example-and-code-default",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            'app.use(process.env.API_PREFIX || "/api", users);\n',
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", "src/app.js", 5, "code")],
+        id="express-code-default-when-no-file-sets-it",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst app = express();\n'
+            "app.use(process.env.API_PREFIX, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PORT=3000\n",
+        },
+        {("GET", "/users"): ["/*/users"]},
+        [],
+        id="express-env-prefix-set-nowhere-stays-unknown",
+    ),
+    pytest.param(
+        {
+            "src/app.js": EXPRESS_SERVER + 'const users = require("./users");\n\nconst prefix = "/api";\n'
+            "const app = express();\napp.use(prefix, users);\n",
+            "src/users.js": 'const router = require("express").Router();\n\n'
+            'router.get("/users", (req, res) => res.json([]));\n\nmodule.exports = router;\n',
+            ".env": "PREFIX=/v1\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [],
+        id="express-constant-is-not-an-env-read",
+    ),
+    pytest.param(
+        {
+            "src/router/tags.js": 'const Router = require("koa-router");\n\n'
+            "const router = new Router({ prefix: `${process.env.ROUTER_PREFIX}/tags` });\n"
+            'router.get("/", (ctx) => {\n  ctx.body = [];\n});\n\nmodule.exports = router;\n',
+            "src/app.js": 'const Koa = require("koa");\nconst tags = require("./router/tags");\n\n'
+            "const app = new Koa();\napp.use(tags.routes());\n",
+            ".env.sample": "ROUTER_PREFIX=/api\n",
+        },
+        {("GET", "/"): ["/api/tags"]},
+        [("ROUTER_PREFIX", "/api", ".env.sample", 1, "env-file")],
+        id="koa-router-prefix-template-from-env-sample",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import Fastify from "fastify";\n\nconst app = Fastify();\n'
+            "app.get(`${process.env.BASE_PATH}/health-check`, async () => ({}));\n",
+            ".env.example": "BASE_PATH=/api\n",
+        },
+        {("GET", "/api/health-check"): ["/api/health-check"]},
+        [("BASE_PATH", "/api", ".env.example", 1, "env-file")],
+        id="fastify-route-path-template-from-env-example",
+    ),
+    pytest.param(
+        {
+            "src/config.ts": 'export const API_PREFIX = process.env.API_PREFIX ?? "/api";\n',
+            "src/index.ts": HONO_SERVER
+            + 'import { API_PREFIX } from "./config";\nimport users from "./users";\n\n'
+            "const app = new Hono();\napp.route(API_PREFIX, users);\n\nexport default app;\n",
+            "src/users.ts": HONO_SERVER
+            + '\nconst users = new Hono();\nusers.get("/users", (c) => c.json([]));\n\n'
+            "export default users;\n",
+            ".env": "API_PREFIX=/v2\n",
+        },
+        {("GET", "/users"): ["/v2/users"]},
+        [("API_PREFIX", "/v2", ".env", 1, "env-file")],
+        id="hono-typescript-constant-read-from-env",
+    ),
+    pytest.param(
+        {
+            "app/settings.py": 'import os\n\nAPI_PREFIX = os.getenv("API_PREFIX", "/api")\n',
+            "app/__init__.py": "from flask import Blueprint, Flask\n\nfrom app.settings import API_PREFIX\n\n"
+            'api = Blueprint("api", __name__)\n\n\n@api.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = Flask(__name__)\napp.register_blueprint(api, url_prefix=API_PREFIX)\n",
+        },
+        {("GET", "/users"): ["/api/users"]},
+        [("API_PREFIX", "/api", "app/settings.py", 3, "code")],
+        id="flask-getenv-default",
+    ),
+    pytest.param(
+        {
+            "app/settings.py": 'import os\n\nAPI_PREFIX = os.getenv("API_PREFIX", "/api")\n',
+            "app/__init__.py": "from flask import Blueprint, Flask\n\nfrom app.settings import API_PREFIX\n\n"
+            'api = Blueprint("api", __name__)\n\n\n@api.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = Flask(__name__)\napp.register_blueprint(api, url_prefix=API_PREFIX)\n",
+            ".env": "API_PREFIX=/v1\n",
+        },
+        {("GET", "/users"): ["/v1/users"]},
+        [("API_PREFIX", "/v1", ".env", 1, "env-file")],
+        id="flask-getenv-env-file",
+    ),
+    pytest.param(
+        {
+            "app/core/config.py": "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+            '    api_prefix: str = "/api"\n\n\nsettings = Settings()\n',
+            "app/main.py": "from fastapi import APIRouter, FastAPI\n\nfrom app.core.config import settings\n\n"
+            'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n    return []\n\n\n'
+            "app = FastAPI()\napp.include_router(router, prefix=settings.api_prefix)\n",
+            ".env": "API_PREFIX=/v3\n",
+        },
+        {("GET", "/users"): ["/v3/users"]},
+        [("API_PREFIX", "/v3", ".env", 1, "env-file")],
+        id="fastapi-settings-field-from-env-file",
+    ),
+    pytest.param(
+        {
+            "app/main.py": "import os\n\nfrom fastapi import APIRouter, FastAPI\n\n"
+            'router = APIRouter()\n\n\n@router.get("/users")\ndef users():\n    return []\n\n\n'
+            'app = FastAPI()\napp.include_router(router, prefix=os.environ["API_PREFIX"])\n',
+        },
+        {("GET", "/users"): ["/*/users"]},
+        [],
+        id="fastapi-environ-set-nowhere-stays-unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected", "values"), RUN_TIME_VALUES)
+def test_run_time_prefixes_from_env_files(
+    make_project: MakeProject,
+    files: dict[str, str],
+    expected: dict[tuple[str, str], list[str]],
+    values: list[tuple[str, str, str, int, str]],
+) -> None:
+    """A prefix or path read from the environment (`process.env.API_PREFIX`, `${process.env.X}/tags`,
+    `os.getenv("API_PREFIX", "/api")`, a constant or a pydantic settings field of that name) takes the
+    value the project's `.env` files give it: `.env` first, then example files (`.env.example`,
+    `.env.sample`; never `.env.test`), even when git ignores them; else the default written in code. A
+    variable no file sets and with no default stays unknown (`*`). Each value used is reported with its
+    source in `framework.values`."""
+    assert placed(make_project, files) == expected
+    data = framework(make_project, files)
+    assert [(v["variable"], v["value"], v["file"], v["line"], v["source"]) for v in data["values"]] == values
 
 
 def test_facts_of_factories_and_paths(make_project: MakeProject) -> None:
@@ -1656,6 +2066,93 @@ def test_every_unwrap_method(make_project: MakeProject, family: str, name: str, 
             'router.get("/:id", (ctx) => {\n  ctx.body = {};\n});\n\nmodule.exports = router;\n',
         }
         assert placed(make_project, files) == {("GET", "/:id"): expected}, called
+
+
+@pytest.mark.parametrize(("family", "name", "method"), _entries("route_paths"))
+def test_every_route_paths_method(make_project: MakeProject, family: str, name: str, method: str) -> None:
+    """`router.route("/api/items").get(…).post(…)`: each HTTP method chained on the route object is a
+    route at that path; another framework's method of that name (Hono's `route`, a mount) is not."""
+    setup, host = HOSTS[name]
+    hono, app = HOSTS["hono"]
+    files = {
+        "src/routes.js": f'{setup}{host}.{method}("/api/items").get(handler).post(handler);\n',
+        "src/hono.ts": f'{hono}{app}.{method}("/api/sub", sub).get("/x", handler);\n',
+    }
+    assert routes_of(framework(make_project, files)) == [
+        ("GET", "/api/items"),
+        ("GET", "/x"),
+        ("POST", "/api/items"),
+    ]
+
+
+@pytest.mark.parametrize(("family", "name", "decorator"), _entries("controllers"))
+def test_every_controller_decorator(
+    make_project: MakeProject, family: str, name: str, decorator: str
+) -> None:
+    """A controller decorator's first argument is a prefix; the route decorators of its framework take
+    paths with or without a leading `/`, and one with no path serves the controller's own path. The
+    same decorators imported from elsewhere declare nothing."""
+    route = next(iter(CATALOGUE[family][name]["route_calls"]))
+    module = node_module(decorator)
+    controller, method = decorator[len(module) + 1 :], route[len(module) + 1 :]
+    source = (
+        f'import {{ {controller}, {method} }} from "MODULE";\n\n@{controller}("/api/items")\n'
+        f'export class Items {{\n  @{method}(":id")\n  one() {{\n    return {{}};\n  }}\n\n'
+        f"  @{method}()\n  all() {{\n    return [];\n  }}\n}}\n"
+    )
+    data = framework(make_project, {"src/items.controller.ts": source.replace("MODULE", module)})
+    assert name in data["serving"]
+    assert data["prefixes"] == ["/api/items"]
+    assert sorted(path for _, path in routes_of(data)) == ["", ":id"]
+    data = framework(make_project, {"src/items.controller.ts": source.replace("MODULE", "./decorators")})
+    assert (data["prefixes"], data["routes"]) == ([], [])
+
+
+def test_express_promise_router_and_route_chains(make_project: MakeProject) -> None:
+    """kenyipp's Conduit app: express-promise-router's `Router()` is an Express router, mounted like one
+    (`app.use(router)`), with `router.route("/api/user").put(…).get(…)` chains; a promise router nothing
+    mounts keeps its routes at their own path."""
+    files = {
+        "apps/user/route.ts": 'import Router from "express-promise-router";\n\nexport const router = Router();\n\n'
+        'router.post("/users/login", login);\nrouter\n  .route("/user")\n  .put(updateUser)\n  .get(getCurrentUser);\n',
+        "apps/user/app.ts": 'import express from "express";\n\nimport { router } from "./route";\n\n'
+        'export const app = express();\napp.use("/api", router);\napp.listen(3000);\n',
+        "apps/user/unused.ts": 'import Router from "express-promise-router";\n\nconst spare = Router();\n'
+        'spare.get("/spare", handler);\n',
+    }
+    assert placed(make_project, files) == {
+        ("POST", "/users/login"): ["/api/users/login"],
+        ("PUT", "/user"): ["/api/user"],
+        ("GET", "/user"): ["/api/user"],
+        ("GET", "/spare"): ["/spare"],
+    }
+    assert framework(make_project, files)["serving"] == ["express"]
+
+
+def test_inversify_express_utils_controllers(make_project: MakeProject) -> None:
+    """tgiardina's Conduit app: inversify-express-utils builds an Express app (`InversifyExpressServer`)
+    from classes decorated `@controller("/api/articles")` with `@httpPost("")`: Express serves them,
+    under any prefix of the application as NestJS controllers are."""
+    files = {
+        "src/app.ts": 'import { InversifyExpressServer } from "inversify-express-utils";\n\n'
+        "export default function init() {\n  const server = new InversifyExpressServer(container);\n"
+        "  return server.build();\n}\n",
+        "src/controllers/ArticleController.ts": 'import { controller, httpGet, httpPost } from "inversify-express-utils";\n\n'
+        '@controller("/api/articles")\nexport class ArticleController {\n  @httpPost("")\n  create() {}\n\n'
+        '  @httpGet("/:slug")\n  one() {}\n}\n',
+    }
+    data = framework(make_project, files)
+    assert data["serving"] == ["express"]
+    assert routes_of(data) == [("GET", "/:slug"), ("POST", "")]
+    paths = placed(make_project, files)
+    assert "/api/articles/:slug" in paths[("GET", "/:slug")]
+    assert "/api/articles" in paths[("POST", "")]
+    report = check(
+        make_project,
+        {**files, "package.json": '{"dependencies": {"inversify-express-utils": "6"}}'},
+        "express",
+    )
+    assert fw_findings(report) == []
 
 
 @pytest.mark.parametrize(

@@ -707,6 +707,60 @@ ROUTES_ACROSS_MODULES: list[Any] = [
         [],
         id="fastify-plugin-path-from-options-prefix",
     ),
+    pytest.param(
+        {
+            "index.js": 'const getConfig = require("./lib/config");\nconst startServer = require("./lib/server");\n\n'
+            'const config = getConfig();\nconst server = require("fastify")();\n'
+            "server.register(startServer, config);\nserver.listen({ port: 3000 });\n",
+            "lib/config.js": 'const envSchema = require("env-schema");\n\nfunction getConfig() {\n'
+            "  const env = envSchema({ dotenv: true });\n  const config = { prefix: env.API_PREFIX };\n"
+            "  return config;\n}\n\nmodule.exports = getConfig;\n",
+            "lib/server.js": 'const path = require("path");\nconst fp = require("fastify-plugin");\n'
+            'const autoLoad = require("@fastify/autoload");\n\nasync function plugin(server, config) {\n'
+            '  server.register(autoLoad, { dir: path.join(__dirname, "routes"), options: config, '
+            "dirNameRoutePrefix: false });\n}\n\nmodule.exports = fp(plugin);\n",
+            "lib/routes/health/index.js": 'const fp = require("fastify-plugin");\n\n'
+            "async function health(server, options) {\n"
+            '  server.route({ method: "GET", path: options.prefix + "health-check", handler: async () => "ok" });\n'
+            '  server.route({ method: "GET", path: "/status", handler: async () => "ok" });\n'
+            "}\n\nmodule.exports = fp(health);\n",
+            ".env.sample": "API_HOST=0.0.0.0\nAPI_PREFIX=/api\n",
+            "package.json": NODE_PACKAGE.replace('"fastify":', '"env-schema": "^5.2.0", "fastify":', 1),
+            "run.sh": "#!/bin/sh\nexec node index.js\n",
+        },
+        "fastify+task",
+        [("TASK007", "lib/routes/health/index.js", 5)],
+        id="fastify-options-prefix-from-env-sample",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import express from "express";\n\nimport users from "./users";\n\n'
+            "const app = express();\napp.use(process.env.API_PREFIX!, users);\napp.listen(3000);\n",
+            "src/users.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+            'router.get("/health-check", (req, res) => res.send("ok"));\n\nexport default router;\n',
+            ".env.example": "API_PREFIX=/v1\n",
+            "package.json": '{"dependencies": {"express": "^4.19.0"}, "devDependencies": {"tsx": "^4.11.0"}}',
+            "run.sh": "#!/bin/sh\nexec npx tsx src/app.ts\n",
+        },
+        "express+task",
+        [("TASK006", "src/users.ts", 4), ("TASK007", "src/users.ts", 4)],
+        id="express-mount-prefix-from-env-example-not-api",
+    ),
+    pytest.param(
+        {
+            "src/app.js": 'const express = require("express");\nconst { initControllers } = require("./controllers");\n\n'
+            "const app = express();\nconst router = express.Router();\ninitControllers(router, app);\n"
+            'app.use("/api", router);\napp.listen(3000);\n',
+            "src/controllers/index.js": "const init = (router, app) => {\n"
+            '  router.get("/health-check", (req, res) => res.send("ok"));\n'
+            '  app.get("/status", (req, res) => res.send("ok"));\n};\n\nmodule.exports = { initControllers: init };\n',
+            "package.json": '{"dependencies": {"express": "^4.19.0"}}',
+            "run.sh": "#!/bin/sh\nexec node src/app.js\n",
+        },
+        "express+task",
+        [("TASK007", "src/controllers/index.js", 3)],
+        id="express-router-and-app-handed-to-an-installer",
+    ),
 ]
 
 
@@ -717,7 +771,10 @@ def test_routes_across_modules(
     """TASK006 / TASK007 on routes registered away from the app: a Hono router built by a factory module
     and mounted under /api (the app's own `/` is not under /api), plugin files loaded by
     @fastify/autoload (folder prefixes, or none with `dirNameRoutePrefix: false`), a Fastify app's own
-    route next to a plugin registered under /api, and a path built from `options.prefix` at run time."""
+    route next to a plugin registered under /api, a path built from `options.prefix` at run time (known
+    when the autoload options' prefix comes from a `.env` file), a mount prefix read from the
+    environment that `.env.example` sets to something other than /api, and a router and the app handed
+    to a route installer (its routes on the router are under /api, those on the app are not)."""
     report = check(make_project, {"package.json": NODE_PACKAGE, **files}, constraint)
     assert task_findings(report) == expected
 

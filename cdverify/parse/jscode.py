@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import APP_PLACEHOLDER, HOLE, Assignment, CallFact, FunctionFact, Language, Value
+from cdverify.model import (
+    APP_PLACEHOLDER,
+    HOLE,
+    PARAM_PLACEHOLDER,
+    Assignment,
+    CallFact,
+    FunctionFact,
+    Language,
+    Value,
+)
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
     UNTRACED_SQL_METHODS,
@@ -58,6 +67,12 @@ _PATH_JOINS = frozenset(
     for function in ("join", "resolve")
 )
 _HERE = "./"  # a path relative to the file's own folder, in Value.paths
+# methods that register routes or mount routers: a function parameter they are called on may be a router
+# handed to a route installer (`function init(router) { router.get(…) }`)
+_ROUTER_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "all", "options", "head", "use", "route"}
+    | {"register", "on", "prefix", "basePath"}
+)
 
 
 def _strip(node: Node) -> Node:
@@ -203,6 +218,13 @@ class _Scanner:
                 inner = opening.named_children[0] if opening.named_children else None
                 if inner is not None and _here(_strip(inner)):  # `${__dirname}/routes`
                     return Value(strings=(literal,), text=shown, paths=(_HERE + literal[1:].lstrip("/"),))
+            if HOLE in literal:  # `${process.env.PREFIX}/users`: what each substitution is
+                parts = [
+                    self.value(child.named_children[0])
+                    for child in node.named_children
+                    if child.type == "template_substitution" and child.named_children
+                ]
+                return Value(strings=(literal,), text=shown, parts=tuple(parts))
             return Value(strings=(literal,), text=shown)
         if kind in ("true", "false"):
             return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text
@@ -241,7 +263,7 @@ class _Scanner:
                 return Value(env=index.strings[:1], text=shown)
             if kind == "member_expression":
                 prop = node.child_by_field_name("property")
-                qualified = self.qualify(node)
+                qualified = _no_parameter(self.qualify(node))
                 return Value(
                     names=(text(prop),) if prop is not None else (),
                     calls=(qualified,) if qualified else (),
@@ -271,7 +293,7 @@ class _Scanner:
         if function is not None and text(function) in ("Number", "parseInt", "String", "parseFloat"):
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             return merge(Value(text=shown), *args[:1])
-        qualified = self.qualify(node)
+        qualified = _no_parameter(self.qualify(node))
         if qualified in _PATH_JOINS:
             return Value(calls=(qualified,), text=shown, paths=self.joined_path(node))
         return Value(calls=(qualified,) if qualified else (), text=shown)
@@ -360,6 +382,7 @@ class _Scanner:
         self.bind_extended()
         self.bind_plugins()
         self.bind_parameter_properties()
+        self.bind_router_parameters()
         pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
         for node in self.found.get("call", []):
             is_new = node.type == "new_expression"
@@ -369,6 +392,8 @@ class _Scanner:
             if not is_new and function.type in ("identifier", "member_expression"):
                 pending.append((node, function))
             callee = self.qualify(function)
+            if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not _on_router(callee):
+                callee = None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
             if callee is None:
                 callee = self.untraced_sink(function, node)
             if callee is None:
@@ -602,6 +627,33 @@ class _Scanner:
                     name, _ = _first_parameter(callback)
                     if name:
                         self.bindings.setdefault(name, app)
+
+    def bind_router_parameters(self) -> None:
+        """`function init(router) { router.get("/users", …) }`: a parameter that route methods are called
+        on stands for whatever router or app callers hand the function (settled in
+        cdverify/verify/framework.py), bound within the function as PARAM_PLACEHOLDER. Names bound in
+        the whole file (an imported or module-level `app`) keep their binding."""
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "member_expression":
+                continue
+            obj = function.child_by_field_name("object")
+            prop = function.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "identifier" or text(prop) not in _ROUTER_METHODS:
+                continue
+            name = text(obj)
+            if name in self.bindings:
+                continue
+            owner = _parameter_owner(obj, name)
+            if owner is None:
+                continue
+            declared, index = owner
+            key = _scope_key(declared)
+            if (key, name) in self.local:
+                continue
+            label = _bound_name(declared) or key.split("@")[0]
+            self.local[(key, name)] = f"{PARAM_PLACEHOLDER}{key}#{index}#{label}>()"
+            self.local_names.add(name)
 
     def unwrap_plugin(self, node: Node, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
         """`fp(plugin)` / `fp(async (fastify, opts) => …)`: the plugin inside a fastify-plugin wrapper is
@@ -876,6 +928,8 @@ def _assigned_to(call: Node) -> str:
     if parent.type == "assignment_expression":
         left = parent.child_by_field_name("left")
         return (_target(left) or "") if left is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "exports.default"  # `export default new Hono().route(…)`, as TypeScript compiles it
     return ""
 
 
@@ -1072,6 +1126,37 @@ def _parameter_at(function: Node, index: int) -> str:
     parameters = function.child_by_field_name("parameters")
     found = [p for p in parameters.named_children if p.type != "comment"] if parameters is not None else []
     return _parameter(found[index]) if index < len(found) else ""
+
+
+def _parameter_owner(node: Node, name: str) -> tuple[Node, int] | None:
+    """The innermost function enclosing `node` that has a parameter `name`, and its position."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _SCOPE_NODES:
+            parameters = parent.child_by_field_name("parameters") or parent.child_by_field_name("parameter")
+            if parameters is not None and parameters.type == "identifier":  # `router => …`
+                if text(parameters) == name:
+                    return parent, 0
+            elif parameters is not None:
+                named = [p for p in parameters.named_children if p.type != "comment"]
+                for index, parameter in enumerate(named):
+                    if _parameter(parameter) == name:
+                        return parent, index
+        parent = parent.parent
+    return None
+
+
+def _on_router(callee: str) -> bool:
+    """`<param:…>().get`, `<param:…>().route().post`: route methods called on a parameter (and on what
+    they return), nothing else."""
+    rest = callee.partition(">()")[2]
+    parts = rest.split(".")[1:]
+    return bool(parts) and all(part.removesuffix("()") in _ROUTER_METHODS for part in parts)
+
+
+def _no_parameter(qualified: str | None) -> str | None:
+    """Values do not carry parameters bound as routers (`req.body` where `req.get(…)` is called)."""
+    return None if qualified is not None and qualified.startswith(PARAM_PLACEHOLDER) else qualified
 
 
 def _first_parameter(function: Node) -> tuple[str, str]:

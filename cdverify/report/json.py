@@ -61,6 +61,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
                 for r in analysis.frameworks.routes
             ],
             "prefixes": sorted({*analysis.frameworks.prefixes, *analysis.frameworks.app_prefixes}),
+            "values": [value.to_dict() for value in analysis.frameworks.values],
         },
         "orm": {
             "libraries": analysis.orm.used(),

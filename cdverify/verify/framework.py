@@ -20,9 +20,11 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
     HOLE,
+    PARAM_PLACEHOLDER,
     Assignment,
     CallFact,
     FileFacts,
@@ -93,6 +95,8 @@ class FrameworkReport:
     bases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     # plugin file loaded by @fastify/autoload → where the routes it registers on its instance sit
     file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    # run-time values of the paths and prefixes above, and where the project gives them (`.env` files)
+    values: tuple[RunValue, ...] = ()
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
@@ -164,6 +168,8 @@ class _Spec(NamedTuple):
     autoload: tuple[str, ...]
     plugin_wrappers: tuple[str, ...]
     unwrap: frozenset[str]
+    controllers: frozenset[str]
+    route_paths: frozenset[str]
 
 
 @cache
@@ -193,6 +199,8 @@ def specs() -> tuple[_Spec, ...]:
                     tuple(entry.get("autoload", [])),
                     tuple(entry.get("plugin_wrappers", [])),
                     frozenset(entry.get("unwrap", [])),
+                    frozenset(entry.get("controllers", [])),
+                    frozenset(entry.get("route_paths", [])),
                 )
             )
     return tuple(out)
@@ -263,8 +271,10 @@ def collect(
     scopes: Mapping[str, Scope],
     declared: Mapping[str, tuple[str, str, int]],
     instances: Instances | None = None,
+    settings: Iterable[Setting] = (),
 ) -> FrameworkReport:
-    """`declared` maps declared package names (normalised) → (ecosystem, file, line)."""
+    """`declared` maps declared package names (normalised) → (ecosystem, file, line); `settings` are the
+    manifests' (`.env` files give run-time prefixes their values)."""
     evidence: list[FrameworkEvidence] = []
     routes: list[Route] = []
     prefixes: set[str] = set()
@@ -276,10 +286,45 @@ def collect(
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, (path, assignment))
+    values = _Values(constants, settings)
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
-    objects = _Objects(facts, scopes, declared, instances)
-    placed: list[tuple[str, str, str]] = []  # per route: (file, receiver, callee as written)
+    objects = _Objects(facts, scopes, declared, instances, values)
+    # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
+    # `opts.prefix`
+    placed: list[tuple[str, tuple[str, str, str], str]] = []
+
+    def read(path: str, family: str, written: str, call: CallFact) -> None:
+        """What one call traced to its object means: a port, an app or router, a mount, a route."""
+        base, method = _split(call.callee)
+        if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
+            found, names = _ports(call)
+            ports.extend((port, path, call.line, call.text) for port in found)
+            port_names.extend(names)
+        call = _resolve_prefixes(call, method, values, path)
+        objects.record(path, family, written, call, base, method)
+        before = len(routes)
+        for spec in _relevant(family, call.callee, base):
+            _match(
+                spec,
+                call,
+                base,
+                method,
+                path,
+                routes,
+                evidence,
+                prefixes,
+                app_prefixes,
+                ports,
+                port_names,
+                values,
+            )
+        if len(routes) > before:
+            template = _options_prefixed(call)
+            holder = (call.receiver, written, call.target)
+            placed.extend((path, holder, template) for _ in range(len(routes) - before))
+
+    on_parameters: list[tuple[str, str, str, CallFact]] = []  # calls on a route installer's parameter
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -288,39 +333,30 @@ def collect(
             name = framework_of(fact.specifier, family)
             if name is not None:
                 evidence.append(FrameworkEvidence(name, "import", path, fact.line, fact.text, fact.col))
+        prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
         for call in file_facts.calls:
             written = call.callee
+            if written.startswith(PARAM_PLACEHOLDER):  # read once its callers are known
+                on_parameters.append((path, family, written, call))
+                continue
             traced = foreign(call.callee, path, family, instances)
             if traced is not None:
                 call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
+            if written.startswith(("./", "../")) and call.args:
+                objects.passes.append((path, written, call))  # `initControllers(router)`
             if call.callee.startswith(APP_PLACEHOLDER):
                 if family not in app_of:
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
-            base, method = _split(call.callee)
-            if call.callee in _servers(family) or (family == "node" and call.callee.endswith(".listen")):
-                found, names = _ports(call)
-                ports.extend((port, path, call.line, call.text) for port in found)
-                port_names.extend(names)
-            call = _resolve_prefixes(call, method, constants)
-            objects.record(path, family, written, call, base, method)
-            before = len(routes)
-            for spec in _relevant(family, call.callee, base):
-                _match(
-                    spec,
-                    call,
-                    base,
-                    method,
-                    path,
-                    routes,
-                    evidence,
-                    prefixes,
-                    app_prefixes,
-                    ports,
-                    port_names,
-                    constants,
-                )
-            placed.extend((path, call.receiver, written) for _ in range(len(routes) - before))
+            prepared.append((written, call))
+        for written, call in _chained_on(_path_routes(prepared)):
+            read(path, family, written, call)
+    if objects.passes:
+        handed = objects.hand_over(app_of)
+        for path, family, written, call in on_parameters:
+            key = _parameter_key(path, written)
+            if key in handed:
+                read(path, family, written, call._replace(callee=handed[key] + written.partition(">")[2]))
     for name, (ecosystem, file, line) in declared.items():
         framework = framework_of(name, ecosystem)
         if framework is not None:
@@ -341,9 +377,19 @@ def collect(
         )
     port_envs = tuple(dict.fromkeys(n for n in port_names if n.isupper()))
     bases, file_bases = objects.settle(prefixes)
+    options = objects.options
+    if len(placed) > 1:  # routes read on an installer's parameter go with the other routes of their file
+        order = {path: index for index, path in enumerate(facts)}
+        ranked = sorted(
+            zip(routes, placed, strict=True), key=lambda p: (order[p[0].file], p[0].line, p[0].col)
+        )
+        routes, placed = [route for route, _ in ranked], [where for _, where in ranked]
     routes = [
-        route._replace(site=objects.holder(file, receiver, written, ""))
-        for route, (file, receiver, written) in zip(routes, placed, strict=True)
+        route._replace(
+            site=objects.holder(file, *holder),
+            path=template.replace(HOLE, options[file]) if template and file in options else route.path,
+        )
+        for route, (file, holder, template) in zip(routes, placed, strict=True)
     ]
     return FrameworkReport(
         tuple(evidence),
@@ -354,11 +400,109 @@ def collect(
         port_envs,
         bases,
         file_bases,
+        tuple(values.used[name] for name in sorted(values.used)),
     )
+
+
+def _path_routes(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Express `router.route("/x").get(…).post(…)`: each HTTP method chained on a route object is a
+    route of the router at the path `route` was given (`route_paths` in the catalogue); the links of a
+    chain start where it does (same line and column)."""
+    methods = _path_methods()
+    if not any(f".{method}()." in call.callee for _, call in prepared for method in methods):
+        return prepared
+    given: dict[tuple[int, int], tuple[str, CallFact]] = {}  # chain start → the `route("/x")` call
+    constructors = _constructors()
+    for written, call in prepared:
+        base, method = _split(call.callee)
+        if (
+            method in methods
+            and call.args
+            and base in constructors
+            and method in constructors[base][1].route_paths
+        ):
+            given[(call.line, call.col)] = (written, call)
+    out = []
+    for written, call in prepared:
+        link = given.get((call.line, call.col))
+        if link is not None and link[1] is not call:
+            head, _, tail = call.callee.rpartition(f".{_split(link[1].callee)[1]}().")
+            http = tail.split(".")[-1]
+            if head == link[1].callee.rpartition(".")[0] and all(
+                part.removesuffix("()") in _route_methods() for part in tail.split(".")
+            ):
+                written, call = (
+                    link[0].rpartition(".")[0] + "." + http,
+                    call._replace(
+                        callee=f"{head}.{http}", args=(link[1].args[0], *call.args), receiver=link[1].receiver
+                    ),
+                )
+        out.append((written, call))
+    return out
+
+
+@cache
+def _path_methods() -> frozenset[str]:
+    """Methods that return a route object for a path (`route_paths`)."""
+    return frozenset(m for spec in specs() for m in spec.route_paths)
+
+
+@cache
+def _route_methods() -> frozenset[str]:
+    """HTTP methods of route objects (those of frameworks with `route_paths`)."""
+    return frozenset(m for spec in specs() if spec.route_paths for m in spec.routes)
+
+
+def _chained_on(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Links of a chain on one object (`app.use("/a", r1).use("/b", r2)`,
+    `const app = new Hono().route("/users", users).route(…)`) are calls on that object: a link written
+    on another call's result takes the variable the chain starts from (its innermost receiver), or else
+    the one the whole chain is assigned to (`default` for `module.exports = …` / `export default …`).
+    The links of a chain start where it does (same line and column)."""
+    starts: dict[tuple[int, int], list[tuple[str, CallFact]]] = {}
+    for written, call in prepared:
+        if call.receiver or call.target:
+            starts.setdefault((call.line, call.col), []).append((written, call))
+    if not starts:
+        return prepared
+    out = []
+    for written, call in prepared:
+        links = starts.get((call.line, call.col)) if not (call.receiver or call.target) else None
+        root, method = _split(call.callee) if links else ("", "")
+        if links and method:
+            receivers = [
+                (other, link.receiver)
+                for other, link in links
+                if link.receiver and _split(link.callee)[1] and _split(link.callee)[0] == root
+            ]
+            targets = [
+                _CHAIN_EXPORTS.get(link.target, link.target)
+                for _, link in links
+                if link.target and _split(link.callee)[0] == root
+            ]
+            if receivers:
+                written, receiver = receivers[0]
+                call = call._replace(receiver=receiver)
+            elif targets and "." not in targets[0]:
+                call = call._replace(receiver=targets[0])
+        out.append((written, call))
+    return out
+
+
+_CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
 
 
 # Port settings that are not the web server's own.
 _OTHER_PORT = re.compile(r"db|database|postgres|pg|mysql|redis|mongo|smtp|mail|sql|cache|broker|amqp", re.I)
+
+
+def _options_prefixed(call: CallFact) -> str:
+    """`opts.prefix + "articles"`: a route path built on the `prefix` option of the plugin it is
+    registered in (its literal with the hole, "" otherwise)."""
+    for value in (*call.args[:1], *(v for k, v in call.kwargs if k in ("url", "path"))):
+        if value.names == ("prefix",) and len(value.strings) == 1 and value.strings[0].startswith(HOLE):
+            return value.strings[0] if value.strings[0].count(HOLE) == 1 else ""
+    return ""
 
 
 def _numbers(value: Value) -> list[int]:
@@ -402,6 +546,134 @@ def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope
 
 
 UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
+
+
+class RunValue(NamedTuple):
+    """A value a route path or prefix reads at run time, and where the project gives it: a `.env` file
+    (`API_PREFIX=/api` in `.env.sample`), or the default written in code when no file sets it."""
+
+    variable: str
+    value: str
+    file: str
+    line: int
+    source: str  # "env-file" | "code"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "variable": self.variable,
+            "value": self.value,
+            "file": self.file,
+            "line": self.line,
+            "source": self.source,
+        }
+
+
+_EXAMPLE_ENV = re.compile(r"example|sample|template|dist|default", re.I)
+
+
+def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
+    """Variable → the `.env` entry that gives it: `.env` first, then other env files (`.env.local`,
+    `.env.development`), then example files (`.env.example`, `.env.sample`, …); at the root before
+    subfolders. Test env files (`.env.test`) and values that interpolate others (`${X}`) are skipped."""
+
+    def rank(setting: Setting) -> tuple[bool, bool, int, str, int]:
+        name = posixpath.basename(setting.file)
+        return (
+            bool(_EXAMPLE_ENV.search(name[4:])),
+            name != ".env",
+            setting.file.count("/"),
+            setting.file,
+            setting.line,
+        )
+
+    out: dict[str, Setting] = {}
+    for setting in settings:
+        name = posixpath.basename(setting.file).lower()
+        if setting.source != "env-file" or "test" in name[4:] or "$" in setting.value:
+            continue
+        if setting.key not in out or rank(setting) < rank(out[setting.key]):
+            out[setting.key] = setting
+    return out
+
+
+class _Values:
+    """What a route path or prefix written as a name or an environment read is at run time, as far as the
+    project's own files say: an application constant (`API = "/api"`, followed a few assignments deep),
+    a `.env` file (`process.env.API_PREFIX`, `os.getenv("API_PREFIX", "/api")`, or a settings name of
+    the same variable: `env.API_PREFIX`, a pydantic field `api_prefix`), else the default written in
+    code. Each environment value used is remembered with its source (`used`)."""
+
+    def __init__(self, constants: Mapping[str, tuple[str, Assignment]], settings: Iterable[Setting]) -> None:
+        self.constants = constants
+        self.env = _env_files(settings)
+        self.used: dict[str, RunValue] = {}
+
+    def string(
+        self, value: Value, where: tuple[str, int] = ("", 0), depth: int = 0, loose: bool = True
+    ) -> str | None:
+        """The one string a value is, or None when the project does not say. Unless `loose`, a lower-case
+        name (a property: `opts.prefix`) only takes a constant's literal value, its object not being
+        traced."""
+        holed = [literal for literal in value.strings if HOLE in literal]
+        if holed:  # `${process.env.BASE}/users`, `API_PREFIX + "/users"`
+            literal = holed[0]
+            sources = [*value.env, *value.names]
+            if value.parts and len(value.parts) == literal.count(HOLE):
+                pieces = [self.string(part, where, depth + 1, loose) for part in value.parts]
+            elif literal.count(HOLE) == 1 and len(sources) == 1:
+                pieces = [self.variable(sources[0]) if value.env else self.named(sources[0], depth, loose)]
+            else:
+                return None
+            for piece in pieces:
+                if piece is None:
+                    return None
+                literal = literal.replace(HOLE, piece, 1)
+            return literal
+        for variable in value.env:  # a file's value wins over the default written in code
+            found = self.variable(variable)
+            if found is not None:
+                return found
+        if value.strings:
+            if value.env and where[0]:
+                self.used.setdefault(value.env[0], RunValue(value.env[0], value.strings[0], *where, "code"))
+            return value.strings[0]
+        for name in value.names:
+            found = self.named(name, depth, loose)
+            if found is not None:
+                return found
+        return None
+
+    def named(self, name: str, depth: int, loose: bool) -> str | None:
+        return self.name(name, depth) if loose or name.isupper() else self.literal(name)
+
+    def variable(self, name: str) -> str | None:
+        """The value a `.env` file gives an environment variable."""
+        setting = self.env.get(name)
+        if setting is None:
+            return None
+        self.used.setdefault(name, RunValue(name, setting.value, setting.file, setting.line, "env-file"))
+        return setting.value
+
+    def name(self, name: str, depth: int = 0) -> str | None:
+        """An application constant's value; a Python settings field (`api_prefix`, as pydantic reads
+        it) is overridden by the variable of the same name in upper case, and an upper-case name
+        assigned nowhere in the application (`env.API_PREFIX` of a config loader) is that variable."""
+        if depth >= 3:
+            return None
+        entry = self.constants.get(name)
+        if entry is not None:
+            path, assignment = entry
+            if name.islower() and path.endswith(".py") and name.upper() in self.env:
+                return self.variable(name.upper())
+            return self.string(assignment.value, (path, assignment.line), depth + 1)
+        return self.variable(name) if name.isupper() else None
+
+    def literal(self, name: str) -> str | None:
+        """The string an application constant is assigned, when it is one."""
+        entry = self.constants.get(name)
+        return _first_string([entry[1].value]) if entry is not None else None
+
+
 _PREFIX_NAME = re.compile(r"prefix|path|url|base|api|mount|root", re.I)
 
 
@@ -413,21 +685,27 @@ def _prefix_keys() -> tuple[frozenset[str], frozenset[str]]:
     return keys, methods
 
 
-def _resolve_prefixes(
-    call: CallFact, method: str, constants: Mapping[str, tuple[str, Assignment]]
-) -> CallFact:
-    """Prefix values written as names (`prefix=settings.api_prefix`, `app.use(config.apiPath, api)`)
-    take the value the name is assigned in the application, else UNKNOWN_PREFIX."""
+def _resolve_prefixes(call: CallFact, method: str, values: _Values, path: str) -> CallFact:
+    """Prefix values written as names or environment reads (`prefix=settings.api_prefix`,
+    `app.use(config.apiPath, api)`, `app.use(process.env.API_PREFIX, api)`) take the value the
+    application or its `.env` files give them, else UNKNOWN_PREFIX."""
     keys, methods = _prefix_keys()
 
     def resolve(value: Value) -> Value:
         if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
+            known = values.string(value)
+            if known is not None:
+                return value._replace(strings=(known,))
             return value._replace(strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+        if value.env:  # `process.env.API_PREFIX || "/api"`: the `.env` value, else the default
+            known = values.string(value, (path, call.line))
+            return value._replace(strings=(known if known is not None else UNKNOWN_PREFIX,))
         if value.strings or not value.names or not any(_PREFIX_NAME.search(n) for n in value.names):
             return value
         for name in value.names:
-            if name in constants and constants[name][1].value.strings:
-                return value._replace(strings=constants[name][1].value.strings)
+            known = values.name(name)
+            if known is not None:
+                return value._replace(strings=(known,))
         return value._replace(strings=(UNKNOWN_PREFIX,))
 
     kwargs = tuple((key, resolve(value) if key in keys else value) for key, value in call.kwargs)
@@ -451,7 +729,7 @@ def _match(
     app_prefixes: set[str],
     ports: list[tuple[int, str, int, str]],
     port_names: list[str],
-    constants: Mapping[str, tuple[str, Assignment]],
+    values: _Values,
 ) -> None:
     """What one traced call means for one framework: app, router prefix, route, mount or listen."""
     callee = call.callee
@@ -459,7 +737,7 @@ def _match(
         evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text, call.col))
     if callee in spec.routers or callee in spec.apps:
         value = _first_string(v for k, v in call.kwargs if k in spec.prefix)
-        if value is None and callee in spec.routers and spec.name == "nestjs":
+        if value is None and callee in spec.controllers:
             value = _first_string(call.args[:1])  # @Controller("articles")
         if value:
             prefixes.add(value)
@@ -475,7 +753,7 @@ def _match(
             evidence,
             prefixes,
             False,
-            constants,
+            values,
         )
     if base not in spec.apps and base not in spec.routers:
         return
@@ -496,7 +774,7 @@ def _match(
         return
     if method in spec.routes:
         _route(
-            spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app, constants
+            spec, method, spec.routes[method], call, base, path, routes, evidence, prefixes, on_app, values
         )
 
 
@@ -511,17 +789,20 @@ def _route(
     evidence: list[FrameworkEvidence],
     prefixes: set[str],
     on_app: bool,
-    constants: Mapping[str, tuple[str, Assignment]],
+    values: _Values,
 ) -> None:
     index = spec.path_arg.get(key, 0)
-    route_path = _route_path(call.args[index : index + 1], constants)
+    where = (path, call.line)
+    route_path = _route_path(call.args[index : index + 1], values, where)
     if route_path is None:
-        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), constants)
+        route_path = _route_path((v for k, v in call.kwargs if k in ("url", "path")), values, where)
     if route_path is None:
-        if spec.name != "nestjs" or call.args:
+        decorator = bool(spec.controllers) and key in spec.route_calls
+        if not decorator or call.args:
             return
         route_path = ""  # @Get() serves the controller's own path
-    if spec.name not in ("django", "nestjs") and route_path and not route_path.startswith(("/", "*")):
+    relative = spec.name == "django" or (bool(spec.controllers) and key in spec.route_calls)
+    if not relative and route_path and not route_path.startswith(("/", "*")):
         return
     if spec.name == "django" and len(call.args) > 1 and any("include" in c for c in call.args[1].calls):
         prefixes.add(route_path)  # path("api/", include("app.urls")) mounts a URLconf
@@ -543,33 +824,26 @@ def _route(
     evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
 
 
-def _route_path(values: Iterable[Value], constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
+def _route_path(values: Iterable[Value], known: _Values, where: tuple[str, int] = ("", 0)) -> str | None:
     """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
-    is `/api/users`; a part known only at run time (`opts.prefix + "users"`, `${base}/users`) is
-    UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is the constant's value."""
+    is `/api/users`; `${process.env.BASE}/users` takes `BASE` from a `.env` file; a part known only at
+    run time (`opts.prefix + "users"`, `${base}/users`) is UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is
+    the constant's value. A property (`opts.prefix`) only takes a constant's literal value: its object
+    is not traced."""
     values = list(values)
     found = _first_string(values)
     if found is not None:
         return found
     for value in values:
-        names = [name for name in value.names if name.isupper() or _PREFIX_NAME.search(name)]
-        for literal in value.strings:  # every literal has a computed part
-            if literal.count(HOLE) == 1 and len(value.names) == 1 and names:
-                known = _constant(names[0], constants)
-                if known is not None:
-                    return literal.replace(HOLE, known)
-            return literal.replace(HOLE, UNKNOWN_PREFIX)
-        for name in names:
-            known = _constant(name, constants)
-            if known is not None:
-                return known
+        names = tuple(name for name in value.names if name.isupper() or _PREFIX_NAME.search(name))
+        if value.strings:  # every literal has a computed part
+            computed = known.string(value, where, loose=False) if names == value.names else None
+            return computed if computed is not None else value.strings[0].replace(HOLE, UNKNOWN_PREFIX)
+        if value.env or names:
+            computed = known.string(value._replace(names=names), where, loose=False)
+            if computed is not None:
+                return computed
     return None
-
-
-def _constant(name: str, constants: Mapping[str, tuple[str, Assignment]]) -> str | None:
-    """The string an application constant is assigned, when it is one."""
-    entry = constants.get(name)
-    return _first_string([entry[1].value]) if entry is not None else None
 
 
 def _http(spec: _Spec, key: str, default: str, call: CallFact) -> str:
@@ -679,10 +953,11 @@ _NODE_BUILTINS = frozenset({"path", "fs", "http", "https", "url", "os", "util", 
 
 
 class _Site(NamedTuple):
-    kind: str  # app | router
+    kind: str  # app | router | param (a route installer's parameter: whatever its callers hand it)
     own: str  # its own prefix (`APIRouter(prefix=…)`, `new Hono().basePath(…)`)
     nested: bool  # apps of this framework are mounted in each other (Hono)
     family: str
+    ctor: str = ""  # the traced constructor of the object (`express.Router`)
 
 
 class _Mount(NamedTuple):
@@ -698,6 +973,7 @@ class _Autoload(NamedTuple):
     holder: tuple[str, str, str]
     options: dict[str, Value]
     spec: _Spec
+    line: int = 0
 
 
 class _Objects:
@@ -711,13 +987,16 @@ class _Objects:
         scopes: Mapping[str, Scope],
         declared: Mapping[str, tuple[str, str, int]],
         instances: Instances,
+        values: _Values,
     ) -> None:
         self.facts, self.scopes, self.declared, self.instances = facts, scopes, declared, instances
+        self.values = values
         self.sites: dict[Key, _Site] = {}
         self.factories: list[tuple[Key, str]] = []  # (object, factory call as written) to link
         self.derived: list[tuple[Key, tuple[str, str, str], str]] = []  # `api = app.basePath("/api")`
         self.mounts: list[_Mount] = []
         self.autoloads: list[_Autoload] = []
+        self.passes: list[tuple[str, str, CallFact]] = []  # calls of project functions, with arguments
         self.stems: dict[str, str] = {}
         for path, file_facts in facts.items():
             if file_facts.language.family == "node":
@@ -727,32 +1006,37 @@ class _Objects:
                     self.stems.setdefault(stem.removesuffix("/index"), path)
         self.incoming: dict[Key, list[tuple[Key | None, str]]] = {}
         self.links: dict[Key, Key] = {}
+        # plugin file loaded by @fastify/autoload → the `prefix` option Fastify hands it (`opts.prefix`),
+        # when it is known; set even when Fastify does not apply it (a fastify-plugin plugin)
+        self.options: dict[str, str] = {}
 
     # -- reading calls ------------------------------------------------------------------------------
     def record(self, path: str, family: str, written: str, call: CallFact, base: str, method: str) -> None:
         constructors = _constructors()
         holder = (call.receiver, written, call.target)
-        if call.target and "." not in call.target:
-            key = (path, call.target)
+        target = _CHAIN_EXPORTS.get(call.target, call.target)
+        if target and "." not in target:
+            key = (path, target)
             if call.callee in constructors:
                 kind, spec = constructors[call.callee]
                 own = _first_string(v for k, v in call.kwargs if k in spec.prefix) or ""
-                self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+                self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family, call.callee))
             elif base in constructors and (
                 method in constructors[base][1].chained or method in constructors[base][1].app_prefix
             ):
                 kind, spec = constructors[base]
                 own = (_first_string(call.args[:1]) or "") if method in spec.app_prefix else ""
                 if call.receiver:  # `const api = app.basePath("/api")`: under wherever `app` is
-                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family, base))
                     self.derived.append((key, holder, own))
                 else:
-                    self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family))
+                    self.sites.setdefault(key, _Site(kind, own, spec.nested_apps, family, base))
             elif written.startswith(("./", "../")):  # `const articles = createRouter()`
                 made = foreign(written + "()", path, family, self.instances)
                 if made is not None and made.removesuffix("()") in constructors:
                     kind, spec = constructors[made.removesuffix("()")]
-                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family))
+                    ctor = made.removesuffix("()")
+                    self.sites.setdefault(key, _Site(kind, "", spec.nested_apps, family, ctor))
                     self.factories.append((key, written + "()"))
         for spec in _relevant(family, base, base):
             if method not in spec.mounts:
@@ -766,17 +1050,127 @@ class _Objects:
                     for module in spec.autoload
                 )
             ):
-                self.autoloads.append(_Autoload(path, holder, dict(call.kwargs), spec))
+                self.autoloads.append(_Autoload(path, holder, dict(call.kwargs), spec, call.line))
             elif not spec.plugin_mounts:  # Fastify's `register` mounts plugin functions, not objects
                 prefix = _first_string(v for k, v in call.kwargs if k in spec.prefix)
                 self.mounts.append(_Mount(path, family, holder, prefix, call.args))
 
+    # -- route installers: routers handed to functions that register routes on their parameter --------
+    def hand_over(self, app_of: Mapping[str, str]) -> dict[Key, str]:
+        """Link every parameter that routes are registered on (`function init(router) { router.get(…) }`,
+        PARAM_PLACEHOLDER) and every `<app>` of an exported installer to what its callers hand it
+        (`initControllers(router)`, `userController.init(router)` handing on its own parameter,
+        `require("./routes")(router)`), as a mount with no prefix. → the constructor of each parameter
+        whose callers reach an app or router (its calls are read with it); a function nobody calls, or
+        calls with something else, registers nothing."""
+        named: dict[tuple[str, str], set[str]] = {}  # (file, the name callers use) → function scopes
+        params: dict[tuple[str, str], tuple[str, ...]] = {}  # (file, function scope) → parameters
+        for path, file_facts in self.facts.items():
+            if self.scopes.get(path) is not Scope.APPLICATION:
+                continue
+            for function in file_facts.functions:
+                named.setdefault((path, function.name), set()).add(function.scope)
+                params[(path, function.scope)] = function.params
+            for call in file_facts.calls:
+                if call.callee.startswith(PARAM_PLACEHOLDER):
+                    scope, _, label = call.callee[len(PARAM_PLACEHOLDER) :].partition(">")[0].split("#", 2)
+                    named.setdefault((path, label), set()).add(scope)
+        handed: dict[Key, list[Key | None]] = {}  # parameter → what callers hand it (None: unknown)
+        for path, written, call in self.passes:
+            targets = self.installers(path, written, named)
+            for index, value in enumerate(call.args if targets else ()):
+                given = self.handed(path, call, value, params)
+                if given == _NOT_A_ROUTER:
+                    continue
+                for file, scope in targets:
+                    if scope == APP_PLACEHOLDER:
+                        if index == 0:
+                            handed.setdefault((file, APP_PLACEHOLDER), []).append(given)
+                    else:
+                        handed.setdefault((file, f"{PARAM_PLACEHOLDER}{scope}#{index}>"), []).append(given)
+        constructors = _constructors()
+        made: dict[Key, str] = {}
+
+        def constructor(key: Key, stack: frozenset[Key]) -> str | None:
+            """What a parameter is built by: the first object handed to it that is traced to one."""
+            if key in made:
+                return made[key]
+            family = self.facts[key[0]].language.family
+            for given in handed.get(key, ()):
+                if given is None or (given[1] == APP_PLACEHOLDER and given not in handed):
+                    found = app_of.get(family)  # an app known only as the app
+                elif given in handed:
+                    found = constructor(given, stack | {key}) if given not in stack else None
+                else:
+                    site = self.sites.get(given)
+                    found = site.ctor if site is not None and site.kind != "param" else None
+                if found:
+                    made[key] = found
+                    return found
+            return None
+
+        for key in handed:
+            found = constructor(key, frozenset())
+            if found is not None and found in constructors:
+                spec = constructors[found][1]
+                self.sites[key] = _Site("param", "", spec.nested_apps, spec.family, found)
+        for key, givens in handed.items():
+            if key in self.sites:
+                for given in givens:
+                    self.edge(key, given if given is None or given in self.sites else None, "")
+        return {key: ctor for key, ctor in made.items() if key in self.sites}
+
+    def installers(
+        self, path: str, written: str, named: Mapping[tuple[str, str], set[str]]
+    ) -> list[tuple[str, str]]:
+        """(file, function scope) of the project functions a call may be of (`./routes.registerRoutes`,
+        `./controllers.userController.init`, `require("./routes")(…)`), and (file, `<app>`) for the
+        default export of a module whose exported installer receives the app."""
+        found = self.module_member(path, written)
+        if found is None:
+            return []
+        file, member = found
+        facts = self.facts[file]
+        aliases = dict(facts.aliases)
+        default = member in ("", "default()")
+        last = "default" if default else member.split(".")[-1].removesuffix("()")
+        names = {last, aliases.get(last, "")} - {""}
+        out = [(file, scope) for name in names for scope in sorted(named.get((file, name), ()))]
+        if default and f"{APP_PLACEHOLDER}()" in dict(facts.exports).values():
+            out.append((file, APP_PLACEHOLDER))
+        return out
+
+    def handed(
+        self, path: str, call: CallFact, value: Value, params: Mapping[tuple[str, str], tuple[str, ...]]
+    ) -> Key | None:
+        """The object an argument is: a parameter of the function the call is made in, handed on; this
+        module's `<app>`; a site; None (an app or router of unknown place); or _NOT_A_ROUTER, also for
+        a name traced to nothing (`const cache = new Map()`)."""
+        name = value.names[0] if value.names else ""
+        own = params.get((path, call.scope), ()) if call.scope else ()
+        if name and name in own:
+            return (path, f"{PARAM_PLACEHOLDER}{call.scope}#{own.index(name)}>")
+        reference = value.calls[0] if value.calls else ""
+        if reference.startswith(APP_PLACEHOLDER):
+            return (path, APP_PLACEHOLDER)
+        if name and (path, name) not in self.sites and reference.removesuffix("()") in _constructors():
+            return None  # a parameter bound as the app (`fastify`)
+        found = self.mounted(path, value)
+        return _NOT_A_ROUTER if found is None and not reference else found
+
     # -- tracing names to objects ------------------------------------------------------------------
     def holder(self, path: str, receiver: str, written: str, target: str) -> Key | None:
-        """The object a call is made on: a variable of its file, one imported from another module
-        (`import { app } from "./app"`), or, for a chained call, the variable it is assigned to."""
+        """The object a call is made on: a route installer's parameter or `<app>` its callers hand it, a
+        variable of its file, one imported from another module (`import { app } from "./app"`), or, for a
+        chained call, the variable it is assigned to."""
+        if written.startswith(PARAM_PLACEHOLDER):
+            key = _parameter_key(path, written)
+            return key if key in self.sites else None
+        if written.startswith(APP_PLACEHOLDER) and (path, APP_PLACEHOLDER) in self.sites:
+            return (path, APP_PLACEHOLDER)
         if receiver and (path, receiver) in self.sites:
             return (path, receiver)
+        target = _CHAIN_EXPORTS.get(target, target)
         if not receiver and target and (path, target) in self.sites:
             return (path, target)
         reference = written.rpartition(".")[0]
@@ -810,8 +1204,9 @@ class _Objects:
         aliases = dict(self.facts[path].aliases)
         if "." in member:
             return None
-        if not member:
-            variable = aliases.get("default")
+        variable: str | None
+        if not member:  # `module.exports = router`, or a chain exported as is (`export default new Hono()…`)
+            variable = aliases.get("default", "default")
         elif member.endswith("()"):
             variable = aliases.get(member)
         else:
@@ -950,11 +1345,13 @@ class _Objects:
             if folder is None:
                 continue
             option = load.options.get("options.prefix")
-            given = _first_string([option]) if option is not None else None
+            given = self.values.string(option, (load.file, load.line)) if option is not None else None
             if option is not None and given is None:
                 given = UNKNOWN_PREFIX
             elif option is None and "options" in load.options:  # `options: config`
                 given = self.options_prefix(load.options["options"])
+            # the plugins' `opts.prefix` is unknown when their options are an object not traced
+            told = given is not None or "options" not in load.options
             head = (given or "").rstrip("/")
             folder_names = _flag(load.options.get("dirNameRoutePrefix"), default=True)
             params = _flag(load.options.get("routeParams"), default=False)
@@ -980,6 +1377,8 @@ class _Objects:
                     for wrapper in load.spec.plugin_wrappers
                 )
                 out.setdefault(path, (holder, prefix, encapsulate and not wrapped))
+                if told and UNKNOWN_PREFIX not in prefix:
+                    self.options.setdefault(path, prefix)
         return out
 
     def options_prefix(self, value: Value) -> str | None:
@@ -990,7 +1389,7 @@ class _Objects:
             if self.scopes.get(path) is Scope.APPLICATION:
                 for assignment in file_facts.assignments:
                     if assignment.target in wanted:
-                        return _first_string([assignment.value]) or UNKNOWN_PREFIX
+                        return self.values.string(assignment.value, (path, assignment.line)) or UNKNOWN_PREFIX
         return None
 
     def _plugins(self, folder: str) -> list[str]:
@@ -1012,6 +1411,12 @@ class _Objects:
                 posixpath.dirname(path) not in with_index or posixpath.basename(path).split(".")[0] == "index"
             )
         ]
+
+
+def _parameter_key(path: str, written: str) -> Key:
+    """`<param:init@4#0#init>().get` → (path, `<param:init@4#0>`): the parameter a call is made on."""
+    scope, index, _ = written[len(PARAM_PLACEHOLDER) :].partition(">")[0].split("#", 2)
+    return (path, f"{PARAM_PLACEHOLDER}{scope}#{index}>")
 
 
 _PACKAGE = re.compile(r"@[^/]+/[^/.(]+|[^/.(]+")  # the npm package of a traced name
