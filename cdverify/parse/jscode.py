@@ -915,16 +915,23 @@ def _receiver(function: Node) -> str:
     return text(obj) if obj is not None and obj.type in ("identifier", "member_expression") else ""
 
 
-def _assigned_to(call: Node) -> str:
-    """The name a call's result is declared or assigned as (`api` in `const api = Router()`)."""
-    parent = call.parent
+def _holder(node: Node) -> tuple[Node | None, str]:
+    """The node that receives `node`'s value, past parentheses and `await`, and the variable name when
+    that node declares one (`api` in `const api = Router()`)."""
+    parent = node.parent
     while parent is not None and parent.type in _WRAPPERS:
         parent = parent.parent
-    if parent is None:
-        return ""
-    if parent.type == "variable_declarator":
+    if parent is not None and parent.type == "variable_declarator":
         name = parent.child_by_field_name("name")
-        return text(name) if name is not None and name.type == "identifier" else ""
+        return parent, text(name) if name is not None and name.type == "identifier" else ""
+    return parent, ""
+
+
+def _assigned_to(call: Node) -> str:
+    """The name a call's result is declared or assigned as (`api` in `const api = Router()`)."""
+    parent, declared = _holder(call)
+    if parent is None or parent.type == "variable_declarator":
+        return declared
     if parent.type == "assignment_expression":
         left = parent.child_by_field_name("left")
         return (_target(left) or "") if left is not None else ""
@@ -1028,14 +1035,9 @@ def _bound_name(function: Node) -> str:
     (…)`, `{ query: (…) => … }`; `default` for `module.exports = …` / `export default …`; "" otherwise."""
     if function.type == "method_definition":
         return ""
-    parent = function.parent
-    while parent is not None and parent.type in _WRAPPERS:
-        parent = parent.parent
-    if parent is None:
-        return ""
-    if parent.type == "variable_declarator":
-        name = parent.child_by_field_name("name")
-        return text(name) if name is not None and name.type == "identifier" else ""
+    parent, declared = _holder(function)
+    if parent is None or parent.type == "variable_declarator":
+        return declared
     if parent.type == "assignment_expression":
         left = parent.child_by_field_name("left")
         target = _target(left) if left is not None else None
