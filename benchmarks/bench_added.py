@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "to include the verifiers the baseline lacks",
     )
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", help="comma-separated substrings of the app names to run (default: all)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args(argv)
     old = str(install_baseline(args.baseline, args.cache_dir / "tools"))
@@ -131,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     for sample in ("conduit-flask-clean", "conduit-express-clean", "py-flask-layers", "ts-aliases"):
         if (REPO_DIR / "corpus" / sample).is_dir():
             apps.append((f"corpus/{sample}", REPO_DIR / "corpus" / sample))
+    if args.only:
+        wanted = [part for part in args.only.split(",") if part]
+        apps = [(name, path) for name, path in apps if any(part in name for part in wanted)]
     print(f"baseline {args.baseline} ({old}) vs current ({new})")
     print(f"both run `check -c {args.constraints}`; {args.runs} alternating runs per row")
     current = args.current_constraints or args.constraints
