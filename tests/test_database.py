@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reports import MakeProject, check, findings_of, inspect_json, only
 
 from cdverify.pipeline import inspect, verify
 
@@ -35,7 +35,6 @@ CORPUS = REPO / "corpus"
 ENGINES: dict[str, dict[str, Any]] = tomllib.loads((RULES / "engines.toml").read_text())["engines"]
 CONNECTIONS: dict[str, Any] = tomllib.loads((RULES / "connections.toml").read_text())
 
-MakeProject = Callable[[dict[str, str | bytes]], Path]
 
 # One URL per engine that the URL-decided connection points accept, and a dialect value per engine.
 URL_OF = {
@@ -62,28 +61,19 @@ DIALECT_OF = {
 
 def database(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
     """The `database` object of `cdverify inspect --format json` for a project made of `files`."""
-    data: dict[str, Any] = inspect(make_project(files), use_cache=False).to_json()["database"]
-    return data
-
-
-def check(make_project: MakeProject, files: dict[str, str | bytes], constraint: str) -> dict[str, Any]:
-    """The JSON report of `cdverify check -c <constraint>`."""
-    data: dict[str, Any] = verify(make_project(files), constraint, use_cache=False).to_json()
+    data: dict[str, Any] = inspect_json(make_project, files)["database"]
     return data
 
 
 def db_findings(report: dict[str, Any]) -> list[tuple[str, str, int]]:
-    return sorted((f["rule"], f["file"], f["line"]) for f in report["findings"] if f["rule"].startswith("DB"))
+    return findings_of(report, "DB")
 
 
 def rules_of(report: dict[str, Any]) -> list[str]:
     return sorted(f["rule"] for f in report["findings"] if f["rule"].startswith("DB"))
 
 
-def finding(report: dict[str, Any], rule: str) -> dict[str, Any]:
-    matches = [f for f in report["findings"] if f["rule"] == rule]
-    assert len(matches) == 1, (rule, report["findings"])
-    return matches[0]
+finding = only
 
 
 def kinds(data: dict[str, Any], engine: str) -> set[str]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reports import MakeProject, check, findings_of, inspect_json
 
 from cdverify.pipeline import inspect, verify
 
@@ -32,21 +32,14 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 CATALOGUE: dict[str, Any] = tomllib.loads((REPO / "rules" / "frameworks.toml").read_text())
 
-MakeProject = Callable[[dict[str, str | bytes]], Path]
-
 
 def framework(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
-    data: dict[str, Any] = inspect(make_project(files), use_cache=False).to_json()["framework"]
-    return data
-
-
-def check(make_project: MakeProject, files: dict[str, str | bytes], constraint: str) -> dict[str, Any]:
-    data: dict[str, Any] = verify(make_project(files), constraint, use_cache=False).to_json()
+    data: dict[str, Any] = inspect_json(make_project, files)["framework"]
     return data
 
 
 def fw_findings(report: dict[str, Any]) -> list[tuple[str, str, int]]:
-    return sorted((f["rule"], f["file"], f["line"]) for f in report["findings"] if f["rule"].startswith("FW"))
+    return findings_of(report, "FW")
 
 
 def routes_of(data: dict[str, Any]) -> list[tuple[str, str]]:

@@ -22,13 +22,13 @@ import subprocess
 import sys
 import textwrap
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reports import MakeProject, check, inspect_json
 
-from cdverify.pipeline import inspect, verify
+from cdverify.pipeline import verify
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules" / "orm"
@@ -36,7 +36,6 @@ CORPUS = REPO / "corpus"
 SINKS: dict[str, list[dict[str, Any]]] = tomllib.loads((RULES / "sinks.toml").read_text())
 LIBRARIES: dict[str, dict[str, Any]] = tomllib.loads((RULES / "libraries.toml").read_text())["libraries"]
 
-MakeProject = Callable[[dict[str, str | bytes]], Path]
 
 SELECT_USERS = "SELECT id, email FROM users WHERE active = 1"
 
@@ -51,13 +50,7 @@ def src(text: str) -> str:
 
 def orm(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
     """The `orm` object of `cdverify inspect --format json` for a project made of `files`."""
-    data: dict[str, Any] = inspect(make_project(files), use_cache=False).to_json()["orm"]
-    return data
-
-
-def check(make_project: MakeProject, files: dict[str, str | bytes], constraint: str) -> dict[str, Any]:
-    """The JSON report of `cdverify check -c <constraint>`."""
-    data: dict[str, Any] = verify(make_project(files), constraint, use_cache=False).to_json()
+    data: dict[str, Any] = inspect_json(make_project, files)["orm"]
     return data
 
 

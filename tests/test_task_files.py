@@ -10,18 +10,17 @@ executable here unless the case is about its mode. Every entry of rules/python/d
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reports import MakeProject, findings_of, only
 
 from cdverify.pipeline import verify
 
 REPO = Path(__file__).resolve().parent.parent
 DISTRIBUTIONS: dict[str, Any] = tomllib.loads((REPO / "rules" / "python" / "distributions.toml").read_text())
 
-MakeProject = Callable[[dict[str, str | bytes]], Path]
 
 FLASK_APP = (
     "from flask import Blueprint, Flask, jsonify\n"
@@ -83,15 +82,10 @@ def check(
 
 
 def task_findings(report: dict[str, Any]) -> list[tuple[str, str, int]]:
-    return sorted(
-        (f["rule"], f["file"], f["line"]) for f in report["findings"] if f["rule"].startswith("TASK")
-    )
+    return findings_of(report, "TASK")
 
 
-def the(report: dict[str, Any], rule: str) -> dict[str, Any]:
-    matches = [f for f in report["findings"] if f["rule"] == rule]
-    assert len(matches) == 1, (rule, report["findings"])
-    return matches[0]
+the = only
 
 
 def with_files(base: dict[str, str], **changes: str | None) -> dict[str, str]:

@@ -1,0 +1,38 @@
+"""Helpers the verifier tests share: run cdverify on a small project written by the `make_project`
+fixture and read its JSON report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cdverify.pipeline import inspect, verify
+
+MakeProject = Callable[[dict[str, str | bytes]], Path]
+
+
+def inspect_json(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
+    """The JSON report of `cdverify inspect` for a project made of `files`."""
+    data: dict[str, Any] = inspect(make_project(files), use_cache=False).to_json()
+    return data
+
+
+def check(make_project: MakeProject, files: dict[str, str | bytes], constraint: str) -> dict[str, Any]:
+    """The JSON report of `cdverify check -c <constraint>`."""
+    data: dict[str, Any] = verify(make_project(files), constraint, use_cache=False).to_json()
+    return data
+
+
+def findings_of(report: dict[str, Any], prefix: str) -> list[tuple[str, str, int]]:
+    """(rule, file, line) of the findings whose rule starts with `prefix`, sorted."""
+    return sorted(
+        (f["rule"], f["file"], f["line"]) for f in report["findings"] if f["rule"].startswith(prefix)
+    )
+
+
+def only(report: dict[str, Any], rule: str) -> dict[str, Any]:
+    """The one finding of `rule` (fails when there are none or several)."""
+    matches = [f for f in report["findings"] if f["rule"] == rule]
+    assert len(matches) == 1, (rule, report["findings"])
+    return matches[0]
