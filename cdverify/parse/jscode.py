@@ -22,7 +22,6 @@ from cdverify.model import (
 )
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
-    UNTRACED_SQL_METHODS,
     Code,
     call_fact,
     entry_assignment,
@@ -32,7 +31,7 @@ from cdverify.parse.values import (
     merge,
     passing_functions,
     rewritten,
-    untraced_callee,
+    untraced_sink,
     url_literals,
 )
 
@@ -395,7 +394,7 @@ class _Scanner:
             if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not _on_router(callee):
                 callee = None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
             if callee is None:
-                callee = self.untraced_sink(function, node)
+                callee = untraced_sink(function, node, ("member_expression", "property"), self.value)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
@@ -824,20 +823,6 @@ class _Scanner:
                 if value is not None:
                     return self.qualify(value)
         return None
-
-    def untraced_sink(self, function: Node, call: Node) -> str | None:
-        """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
-        if function.type != "member_expression":
-            return None
-        prop = function.child_by_field_name("property")
-        obj = function.child_by_field_name("object")
-        if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
-            return None
-        arguments = call.child_by_field_name("arguments")
-        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-        if first is None or not self.value(first).strings:
-            return None
-        return untraced_callee(one_line(obj, 80), text(prop))
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or ternary around `node` within its function."""

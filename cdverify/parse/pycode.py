@@ -13,7 +13,6 @@ from tree_sitter import Node
 from cdverify.model import HOLE, Assignment, CallFact, FunctionFact, Language, Value
 from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
 from cdverify.parse.values import (
-    UNTRACED_SQL_METHODS,
     Code,
     call_fact,
     entry_assignment,
@@ -23,7 +22,7 @@ from cdverify.parse.values import (
     merge,
     passing_functions,
     rewritten,
-    untraced_callee,
+    untraced_sink,
     url_literals,
 )
 
@@ -300,7 +299,7 @@ class _Scanner:
                 pending.append((node, function))
             callee = self.qualify(function)
             if callee is None:
-                callee = self.untraced_sink(function, node)
+                callee = untraced_sink(function, node, ("attribute", "attribute"), self.value)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
@@ -334,20 +333,6 @@ class _Scanner:
         if kwargs or any(not value.empty for value in args):
             return local_call_fact(node, callee, args, kwargs, _scope)
         return None
-
-    def untraced_sink(self, function: Node, call: Node) -> str | None:
-        """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string."""
-        if function.type != "attribute":
-            return None
-        prop = function.child_by_field_name("attribute")
-        obj = function.child_by_field_name("object")
-        if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
-            return None
-        arguments = call.child_by_field_name("arguments")
-        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-        if first is None or not self.value(first).strings:
-            return None
-        return untraced_callee(one_line(obj, 80), text(prop))
 
     def bind(self, node: Node, name: str, qualified: str) -> None:
         """Bind `name` where `node` assigns it: in its function, or at module level (`self.x` is kept

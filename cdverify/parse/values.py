@@ -9,7 +9,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
-from cdverify.parse.treesitter import one_line
+from cdverify.parse.treesitter import one_line, text
 
 
 class Code(NamedTuple):
@@ -210,6 +210,26 @@ UNTRACED = "?"
 
 def untraced_callee(receiver: str, method: str) -> str:
     return f"{UNTRACED}{receiver}.{method}"
+
+
+def untraced_sink(
+    function: Node, call: Node, member: tuple[str, str], value_of: Callable[[Node], Value]
+) -> str | None:
+    """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string.
+    `member` names the grammar's member access node and its property field (`attribute`/`attribute`
+    in Python, `member_expression`/`property` in JavaScript)."""
+    member_type, property_field = member
+    if function.type != member_type:
+        return None
+    prop = function.child_by_field_name(property_field)
+    obj = function.child_by_field_name("object")
+    if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
+        return None
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    if first is None or not value_of(first).strings:
+        return None
+    return untraced_callee(one_line(obj, 80), text(prop))
 
 
 def interesting(target: str) -> bool:
