@@ -24,9 +24,11 @@ import time
 import uuid
 from pathlib import Path
 
+from cdverify.contract.collection import bundled_path
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-COLLECTION = REPO_DIR / "tests" / "data" / "realworld" / "Conduit.postman_collection.json"
+COLLECTION = bundled_path("realworld")
 NEWMAN = REPO_DIR / "tests" / "node" / "node_modules" / ".bin" / "newman"
 
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from parity import run_newman
 
+from cdverify.contract.collection import bundled_path
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-COLLECTION = REPO_ROOT / "tests" / "data" / "realworld" / "Conduit.postman_collection.json"
+COLLECTION = bundled_path("realworld")  # the RealWorld collection the package ships
 # The upstream collection runs 311 assertions against a correct backend with an empty database.
 MIN_ASSERTIONS = 300
 

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from parity import assert_same_outcomes, cdverify_outcomes, newman_outcomes, reset_faulty_server, run_newman
 
-from cdverify.contract.collection import load_collection
+from cdverify.contract.collection import bundled_path, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.server import ServeOptions, served
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = REPO_ROOT / "tests" / "data" / "realworld"
 COLLECTIONS = {
-    "upstream": REALWORLD / "Conduit.postman_collection.json",
+    "upstream": bundled_path("realworld"),  # the one copy: the package ships it
     "d895173": REALWORLD / "Conduit.postman_collection.d895173.json",
     "672e3d2": REALWORLD / "Conduit.postman_collection.672e3d2.json",
 }

@@ -19,7 +19,7 @@ import psutil
 import pytest
 from parity import reset_faulty_server
 
-from cdverify.contract.collection import CollectionError, load_collection, load_variables
+from cdverify.contract.collection import CollectionError, bundled_path, load_collection, load_variables
 from cdverify.contract.results import CONTRACT_SCHEMA_VERSION, render_junit, render_text, to_json
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.server import ServeOptions, served
@@ -148,7 +148,7 @@ def test_missing_collection_and_environment_files(tmp_path: Path) -> None:
 def test_bundled_realworld_collection_is_upstream() -> None:
     collection = load_collection("realworld")
     assert len(collection.items) == 32
-    upstream = REPO_ROOT / "tests" / "data" / "realworld" / "Conduit.postman_collection.json"
+    upstream = bundled_path("realworld")
     assert [i.name for i in collection.items] == [i.name for i in load_collection(upstream).items]
 
 
@@ -168,32 +168,45 @@ def test_endless_script_is_stopped_and_the_run_goes_on(
     )
     result = run_collection(load_collection(path), RunOptions(globals={"baseUrl": server}))
     first, second = result.executions
-    assert first.script_errors and "interrupted" in first.script_errors[0].error.message.lower()
+    assert first.script_errors and "timed out" in first.script_errors[0].error.message.lower()
     assert [a.name for a in second.assertions] == ["the next request still runs"]
 
 
 def test_script_has_no_file_network_or_process_access(tmp_path: Path, server: str) -> None:
+    """require() gives Postman's packages and nothing of the machine; pm.sendRequest goes through the runner."""
     path = _collection(
         tmp_path,
         [
             _get(
                 "isolated",
                 "{{baseUrl}}/sandbox/echo",
-                "tests['no require'] = typeof require === 'undefined';",
                 "tests['no process'] = typeof process === 'undefined';",
                 "tests['no std or os modules'] = typeof std === 'undefined' && typeof os === 'undefined';",
-                "pm.test('pm.sendRequest is refused', function () {",
-                "  pm.expect(function () { pm.sendRequest('http://example.com', function () {}); }).to.throw(/not supported/);",
+                "pm.test('no fs, child_process or net', function () {",
+                "  ['fs', 'child_process', 'net', 'http', 'os', '../../sandbox.js'].forEach(function (name) {",
+                "    pm.expect(function () { require(name); }).to.throw(/Cannot find module/);",
+                "  });",
+                "});",
+                "pm.test('Postman packages load', function () {",
+                "  pm.expect(require('lodash').chunk([1, 2, 3], 2)).to.eql([[1, 2], [3]]);",
+                "  pm.expect(require('moment')('2024-01-02').format('YYYY')).to.equal('2024');",
+                "});",
+                "pm.sendRequest(pm.variables.get('baseUrl') + '/sandbox/echo', function (err, res) {",
+                "  pm.test('pm.sendRequest reaches the server', function () {",
+                "    pm.expect(err).to.equal(null);",
+                "    pm.expect(res.code).to.equal(200);",
+                "  });",
                 "});",
             )
         ],
     )
     result = run_collection(load_collection(path), RunOptions(globals={"baseUrl": server}))
     assert [(a.name, a.passed) for a in result.assertions] == [
-        ("pm.sendRequest is refused", True),
-        ("no require", True),
+        ("no fs, child_process or net", True),
+        ("Postman packages load", True),
         ("no process", True),
         ("no std or os modules", True),
+        ("pm.sendRequest reaches the server", True),
     ]
 
 
@@ -424,6 +437,7 @@ def test_json_report_keys_are_the_documented_ones(realworld_on_faulty: Any) -> N
         "script_errors",
         "duration_ms",
         "unresolved_variables",
+        "stopped",
     }
     execution = document["executions"][0]
     assert set(execution) == {"name", "id", "folder", "request", "assertions", "script_errors", "console"}

@@ -84,6 +84,8 @@ def write_reports(
     **extra: Any,
 ) -> None:
     """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
+    if result.stopped:
+        click.echo(f"cdverify: warning: {result.stopped}", err=True)
     if result.unresolved:
         names = ", ".join(result.unresolved)
         click.echo(

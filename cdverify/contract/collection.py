@@ -17,6 +17,8 @@ BUNDLED = {
     "realworld": "realworld.postman_collection.json",
 }
 SUPPORTED_SCHEMAS = ("v2.0.0", "v2.1.0")
+# Postman's app nests folders a few levels; this bound keeps a hostile collection from exhausting the stack
+MAX_FOLDER_DEPTH = 200
 PACKAGE_DIR = Path(__file__).resolve().parent  # data files ship inside the package
 
 
@@ -91,11 +93,18 @@ def load_collection(source: str | Path) -> Collection:
     if schema and not any(version in schema for version in SUPPORTED_SCHEMAS):
         raise CollectionError(f"{path}: unsupported collection schema {schema} (v2.0 and v2.1 are supported)")
     scripts = _scripts(document)
-    items = tuple(
-        _flatten(
-            document["item"], (), scripts["prerequest"], scripts["test"], _auth(document.get("auth")) or None
+    try:
+        items = tuple(
+            _flatten(
+                document["item"],
+                (),
+                scripts["prerequest"],
+                scripts["test"],
+                _auth(document.get("auth")) or None,
+            )
         )
-    )
+    except CollectionError as error:
+        raise CollectionError(f"{path}: {error}") from None
     return Collection(
         name=str(info.get("name", path.stem)),
         items=items,
@@ -126,6 +135,8 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
         raise CollectionError(f"{path}: cannot read the {what}: {error}") from None
     except json.JSONDecodeError as error:
         raise CollectionError(f"{path}: the {what} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise CollectionError(f"{path}: the {what} is nested too deeply to read") from None
     if not isinstance(document, dict):
         raise CollectionError(f"{path}: the {what} is not a JSON object")
     return document
@@ -275,6 +286,10 @@ def _flatten(
     auth: Auth | None,
 ) -> list[Item]:
     items: list[Item] = []
+    if len(path) > MAX_FOLDER_DEPTH:
+        raise CollectionError(
+            f"folders nested more than {MAX_FOLDER_DEPTH} deep: {' / '.join(path[:3])} / ..."
+        )
     for node in nodes:
         if not isinstance(node, dict):
             continue

@@ -11,7 +11,7 @@ from cdverify.contract.sandbox import AssertionResult, ScriptError
 if TYPE_CHECKING:  # the OpenAPI checker is loaded only for --openapi
     from cdverify.contract.openapi import SchemaIssue
 
-CONTRACT_SCHEMA_VERSION = "1.0"
+CONTRACT_SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class RunResult:
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
     openapi: str | None = None
     unresolved: list[str] = field(default_factory=list)  # {{names}} still in a sent URL, header or body
+    stopped: str | None = None  # why the run ended early (the execution cap), else None
 
     @property
     def assertions(self) -> list[AssertionResult]:
@@ -114,6 +115,7 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
             "script_errors": sum(len(e.script_errors) for e in result.executions),
             "duration_ms": result.duration_ms,
             "unresolved_variables": result.unresolved,
+            "stopped": result.stopped,
         },
         "executions": [
             {

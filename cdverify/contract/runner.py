@@ -24,6 +24,9 @@ from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
 if TYPE_CHECKING:
     from cdverify.contract.openapi import SchemaIssue
 
+# setNextRequest can loop for ever; newman lets it, a grader cannot: a run sends at most this many requests
+# per item of the collection
+MAX_EXECUTIONS_PER_ITEM = 100
 UNRESOLVED = re.compile(r"\{\{([^{}]*?)}}")
 # methods whose body Postman prunes unless told otherwise (protocolProfileBehavior.disableBodyPruning)
 BODYLESS = {"GET", "HEAD", "COPY", "PURGE", "UNLOCK"}
@@ -60,6 +63,7 @@ class RunOptions:
     checker: ResponseChecker | None = None
     openapi: str | None = None
     on_execution: Callable[[Execution], None] | None = None
+    max_executions: int = 0  # 0: MAX_EXECUTIONS_PER_ITEM per item of the collection
 
 
 def run_collection(collection: Collection, options: RunOptions) -> RunResult:
@@ -67,19 +71,24 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
 
     started = time.time()
     clock = time.perf_counter()
-    sandbox = Sandbox(
-        {
-            "globals": dict(options.globals),
-            "environment": dict(options.environment),
-            "collectionVariables": dict(collection.variables),
-        }
-    )
     result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
     positions = {item.name: index for index, item in enumerate(collection.items)}
     positions.update({item.id: index for index, item in enumerate(collection.items)})
     with http.open_client(options.timeout_request_ms, options.insecure) as client:
+        sandbox = Sandbox(
+            {
+                "globals": dict(options.globals),
+                "environment": dict(options.environment),
+                "collectionVariables": dict(collection.variables),
+            },
+            send_request=lambda request: _script_request(client, request),
+        )
         index = 0
+        limit = options.max_executions or MAX_EXECUTIONS_PER_ITEM * max(1, len(collection.items))
         while 0 <= index < len(collection.items):
+            if len(result.executions) >= limit:  # a setNextRequest loop: newman would run forever
+                result.stopped = f"stopped after {limit} request executions (a setNextRequest loop?)"
+                break
             item = collection.items[index]
             if options.delay_request_ms and result.executions:
                 time.sleep(options.delay_request_ms / 1000)
@@ -94,6 +103,7 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
                 index = positions.get(target, -1) if isinstance(target, str) else -1
             else:
                 index += 1
+        sandbox.close()
     result.variables = sandbox.state()
     result.unresolved = sorted(
         {
@@ -106,6 +116,44 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
     )
     result.duration_ms = round((time.perf_counter() - clock) * 1000)
     return result
+
+
+def _script_request(client: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """pm.sendRequest, sent with the run's client (its cookies, time limit, TLS setting), as newman does."""
+    from cdverify.contract import http
+
+    url = str(request.get("url", ""))
+    if url and "://" not in url.split("?")[0]:
+        url = "http://" + url
+    headers = [(str(key), str(value)) for key, value in request.get("headers", [])]
+    body = request.get("body")
+    exchange = http.exchange(
+        client,
+        str(request.get("method", "GET")),
+        url,
+        headers,
+        None if body is None else str(body).encode("utf-8"),
+    )
+    if exchange.status is None:
+        code, _, message = (exchange.error or "request failed").partition(": ")
+        return {"error": {"name": "Error", "code": code, "message": message or code}}
+    return {"response": _response_view(exchange, client)}
+
+
+def _response_view(exchange: Exchange, client: Any) -> dict[str, Any]:
+    """pm.response (and a pm.sendRequest response) as the sandbox builds it."""
+    from cdverify.contract import http
+
+    return {
+        "code": exchange.status,
+        "status": exchange.reason,
+        "headers": [list(pair) for pair in exchange.response_headers],
+        "body": exchange.body.decode("utf-8-sig", errors="replace"),
+        "responseTime": exchange.time_ms,
+        "responseSize": exchange.size,
+        "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
+        "cookies": http.cookies(client),
+    }
 
 
 def _failed(execution: Execution) -> bool:
@@ -193,21 +241,8 @@ def _run_item(
         execution = Execution(item.name, item.id, item.path, None, tuple(pre_assertions), tuple(failures))
         return execution, next_request
     headers = [(str(key), str(value)) for key, value in view["headers"]]
-    from cdverify.contract.http import cookies as http_cookies
-
     exchange, sent_body = _send(item, sandbox, client, headers)
-    response = None
-    if exchange.status is not None:
-        response = {
-            "code": exchange.status,
-            "status": exchange.reason,
-            "headers": [list(pair) for pair in exchange.response_headers],
-            "body": exchange.body.decode("utf-8-sig", errors="replace"),
-            "responseTime": exchange.time_ms,
-            "responseSize": exchange.size,
-            "headerSize": sum(len(k) + len(v) + 4 for k, v in exchange.response_headers),
-            "cookies": http_cookies(client),
-        }
+    response = None if exchange.status is None else _response_view(exchange, client)
     sent_view = _request_view(item, exchange.url, exchange.request_headers, sent_body)
     test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
         item.tests, "test", sandbox, _script_context(item, "test", sent_view, response)

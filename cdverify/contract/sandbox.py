@@ -1,22 +1,44 @@
-"""Postman scripts, evaluated in an embedded QuickJS engine (the `quickjs` package) with chai.
+"""Postman scripts and variables as the runner sees them: scopes, {{variable}} resolution, scripts.
 
-One JavaScript context serves a whole run: `js/chai.js` (chai 4.4.1, the version postman-sandbox ships) and
-`js/sandbox.js` (our Postman globals, pm API and variable scopes) are evaluated once, then each script runs
-in a fresh function scope. The context has no file-system, network or process access: QuickJS exposes none
-unless a host adds it, and we add nothing. A time and memory limit stop runaway scripts.
+The variable scopes live here, in the runner: each script receives them as JSON and hands back what it
+changed, as Postman's sandbox hands its scopes to postman-runtime. The scripts themselves run in the
+engine's own process (engine.py: V8 through `mini-racer`, a fresh context per script, the npm packages the
+build bundles), so that nothing a script does — replacing globals, looping, recursing, allocating, crashing
+V8 — can reach the runner: the runner kills that process at the script's deadline (plus a grace period for
+what V8 cannot time itself) and starts another for the next script. The only way out of a script is
+pm.sendRequest, which the engine hands back to the runner to send with the run's own HTTP client.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from cdverify.contract.jsmodules import JS_DIR
+
 SCRIPT_TIME_LIMIT_S = 10.0
-MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
-API = ("init", "resolve", "execute", "state")
+# beyond the script's own limit (which the engine process enforces), how long the runner waits before it
+# kills the engine process: a chain of promise callbacks runs outside any call the engine can time
+KILL_GRACE_S = 2.0
+SCOPES = ("globals", "environment", "collectionVariables", "data", "local")
+VARIABLE = re.compile(r"\{\{([^{}]*?)}}")
+MAX_DEPTH = 19
+
+SendRequest = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class SandboxUnavailable(RuntimeError):
+    """The build did not bundle the sandbox's npm packages (cdverify/contract/js/node_modules)."""
 
 
 @dataclass(frozen=True)
@@ -46,62 +68,217 @@ class ScriptOutcome:
     console: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-@cache
-def _sources() -> tuple[str, str]:
-    folder = Path(__file__).resolve().parent / "js"
-    return (folder / "chai.js").read_text(encoding="utf-8"), (folder / "sandbox.js").read_text(
-        encoding="utf-8"
-    )
+def _decoded(text: str) -> Any:
+    """A variable's value from its JSON text; the text itself when it is nested too deeply to decode."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
 
 
 def _error(raw: dict[str, str] | None) -> ScriptError | None:
-    return None if raw is None else ScriptError(raw["name"], raw["message"])
+    return None if raw is None else ScriptError(str(raw["name"]), str(raw["message"]))
+
+
+class _EngineProcess:
+    """The engine's own process (engine.py), started on first use and again after it had to be killed."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+        self._stderr: Any = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            if not (JS_DIR / "node_modules").is_dir():
+                raise SandboxUnavailable(
+                    f"the Postman sandbox's npm packages are missing from {JS_DIR / 'node_modules'}: "
+                    "reinstall cdverify (its build fetches them), or run `python hatch_build.py` in a "
+                    "source checkout"
+                )
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the engine runs
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "cdverify.contract.engine"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+            self._buffer = b""
+        return self._process
+
+    def request(
+        self, message: dict[str, Any], limit: float, send: SendRequest | None
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """Send one operation and serve its pm.sendRequest calls; (result, None), or (None, why it failed)."""
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        deadline = time.monotonic() + limit + KILL_GRACE_S
+        try:
+            process.stdin.write(json.dumps({**message, "limit": limit}).encode("utf-8") + b"\n")
+            process.stdin.flush()
+            while True:
+                answer = self._read(process, deadline)
+                if answer is None:
+                    return None, self._stop(f"Script execution timed out after {limit:g} s")
+                if answer.get("op") != "send":
+                    return answer.get("result") or {}, None
+                started = time.monotonic()
+                result = send(answer["request"]) if send is not None else _no_send()
+                deadline += time.monotonic() - started  # the host's HTTP time is not the script's
+                process.stdin.write(json.dumps({"op": "response", "result": result}).encode("utf-8") + b"\n")
+                process.stdin.flush()
+        except (BrokenPipeError, EOFError, OSError, ValueError):
+            return None, self._stop("the script engine stopped")
+
+    def _read(self, process: subprocess.Popen[bytes], deadline: float) -> dict[str, Any] | None:
+        """The next message, or None when the deadline passes first; EOFError when the engine died."""
+        assert process.stdout is not None
+        stream = process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([stream], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(stream, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    def _stop(self, reason: str) -> str:
+        """Kill the engine (another starts for the next script); the reason, with what V8 said if it died."""
+        process, self._process = self._process, None
+        if process is None:
+            return reason
+        died = process.poll() is not None
+        if not died:
+            process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        said = ""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            said = self._stderr.read().decode("utf-8", "replace")
+            self._stderr.close()
+            self._stderr = None
+        if "out of memory" in said.lower() or "heap limit" in said.lower():
+            return "Script exceeded the memory limit of the script engine"
+        if died:
+            return f"the script engine stopped (exit status {process.returncode})"
+        return reason
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    self._process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=2)
+        self._stop("closed")
+
+
+def _no_send() -> dict[str, Any]:
+    return {"error": {"name": "Error", "message": "pm.sendRequest is not available in this run"}}
 
 
 class Sandbox:
-    """The JavaScript side of a run: variable scopes, {{variable}} resolution and script execution."""
+    """The variable scopes of a run, {{variable}} resolution, and one fresh context per script."""
 
-    def __init__(self, scopes: dict[str, dict[str, Any]]) -> None:
-        import quickjs  # imported here: only contract runs pay for the engine
+    def __init__(self, scopes: dict[str, dict[str, Any]], send_request: SendRequest | None = None) -> None:
+        self.scopes: dict[str, dict[str, Any]] = {name: dict(scopes.get(name, {})) for name in SCOPES}
+        self._send_request = send_request
+        self._engine = _EngineProcess()
 
-        self._quickjs = quickjs
-        self._context = quickjs.Context()
-        self._context.set_memory_limit(MEMORY_LIMIT_BYTES)
-        chai, sandbox = _sources()
-        # chai's browser bundle looks for a global object under one of these names; sandbox.js evaluates
-        # the bundle when a script first needs chai
-        self._context.eval("var global = globalThis, self = globalThis, window = globalThis;")
-        self._context.set("__cdverifyChaiSource", chai)
-        self._context.eval(sandbox)
-        self._functions = {name: self._context.eval(f"__cdverify.{name}") for name in API}
-        self._call("init", json.dumps(scopes))
+    # ---- variables ------------------------------------------------------------------------------------
 
-    def _call(self, method: str, payload: str) -> Any:
-        return self._functions[method](payload)
+    def _lookup(self, name: str) -> tuple[bool, Any]:
+        for scope in ("local", "data", "environment", "collectionVariables", "globals"):
+            values = self.scopes[scope]
+            if name in values:
+                return True, values[name]
+        if name.startswith("$"):
+            return self._dynamic_value(name)
+        return False, None
+
+    def _dynamic_value(self, name: str) -> tuple[bool, Any]:
+        """{{$guid}}, {{$randomFirstName}}, ...: generated by the engine, in a context no script runs in."""
+        result, _ = self._engine.request({"op": "dynamic", "name": name}, SCRIPT_TIME_LIMIT_S, None)
+        found, value = (result or {}).get("value") or (False, None)
+        return bool(found), value
+
+    def _substitute(self, text: str) -> str:
+        for _ in range(MAX_DEPTH):
+            if "{{" not in text:
+                break
+            changed = False
+
+            def replace(match: re.Match[str]) -> str:
+                nonlocal changed
+                found, value = self._lookup(match.group(1))
+                if not found:
+                    return match.group(0)
+                changed = True
+                if isinstance(value, dict | list):
+                    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+                if isinstance(value, bool):
+                    return "true" if value else "false"
+                if value is None:
+                    return "null"
+                if isinstance(value, float) and value.is_integer():
+                    return str(int(value))
+                return str(value)
+
+            text = VARIABLE.sub(replace, text)
+            if not changed:
+                break
+        return text
 
     def resolve(self, texts: list[str]) -> list[str]:
         """Substitute {{variables}} (and {{$dynamic}} ones) from the run's current scopes."""
-        if not any("{{" in text for text in texts):
-            return texts
-        resolved: list[str] = json.loads(self._call("resolve", json.dumps(texts)))
-        return resolved
+        return [self._substitute(text) if "{{" in text else text for text in texts]
 
     def state(self) -> dict[str, dict[str, Any]]:
-        scopes: dict[str, dict[str, Any]] = json.loads(self._call("state", ""))
-        return scopes
+        return {name: dict(values) for name, values in self.scopes.items()}
+
+    def close(self) -> None:
+        """Stop the engine process; the sandbox starts another if used again."""
+        self._engine.close()
+
+    # ---- scripts --------------------------------------------------------------------------------------
 
     def execute(self, context: dict[str, Any]) -> ScriptOutcome:
-        """Run one script (context["code"]) and report its assertions, error and requests to the runner."""
-        self._context.set_time_limit(SCRIPT_TIME_LIMIT_S)
+        """Run one script (context["code"]) in a fresh context and report what it did."""
+        payload = {
+            "context": {key: value for key, value in context.items() if key != "code"},
+            "scopes": self.scopes,
+            "code": str(context.get("code", "")),
+        }
         try:
-            raw = json.loads(self._call("execute", json.dumps(context)))
-        except self._quickjs.JSException as error:  # the time or memory limit, or a bug of ours
-            name, _, message = str(error).partition(": ")
+            message = {"op": "execute", "payload": payload}
+            json.dumps(message)
+        except (ValueError, RecursionError):
             return ScriptOutcome(
-                error=ScriptError(name or "Error", message.splitlines()[0] if message else "")
+                error=ScriptError("RangeError", "variables nested too deeply to hand to a script")
             )
-        finally:
-            self._context.set_time_limit(-1)
+        result, failure = self._engine.request(message, SCRIPT_TIME_LIMIT_S, self._send_request)
+        if result is None:
+            return ScriptOutcome(error=ScriptError("Error", failure or "the script engine stopped"))
+        engine_error = result.get("error")
+        return self._outcome(result.get("raw"), _error(engine_error))
+
+    def _outcome(self, raw: dict[str, Any] | None, error: ScriptError | None) -> ScriptOutcome:
+        if raw is None:
+            return ScriptOutcome(error=error)
+        for name in SCOPES:
+            encoded = raw.get("scopes", {}).get(name)
+            if isinstance(encoded, dict):
+                self.scopes[name] = {key: _decoded(text) for key, text in encoded.items()}
         assertions = tuple(
             AssertionResult(
                 item["name"], bool(item["passed"]), bool(item.get("skipped")), _error(item["error"])
@@ -112,7 +289,7 @@ class Sandbox:
         headers = raw.get("requestHeaders")
         return ScriptOutcome(
             assertions=assertions,
-            error=_error(raw["error"]),
+            error=error or _error(raw["error"]),
             next_request=(bool(next_request["set"]), next_request.get("value")),
             skip_request=bool(raw["skipRequest"]),
             request_headers=None if headers is None else tuple((str(k), str(v)) for k, v in headers),

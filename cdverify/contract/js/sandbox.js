@@ -1,32 +1,180 @@
 /*
- * cdverify's Postman script sandbox. Evaluated once per run in an embedded QuickJS context (chai.js, given
- * as a string, is evaluated on first use).
- * It holds the run's variable scopes, resolves {{variables}}, and executes pre-request and test scripts
- * with Postman's semantics: the legacy globals (tests, responseBody, responseCode, postman, ...) and the
- * pm API (pm.test, pm.expect, pm.response, pm.globals, ...). The host (Python) talks to it through
- * JSON strings only: __cdverify.init, .resolve, .execute, .state.
+ * cdverify's Postman script sandbox: what one pre-request or test script sees, in a V8 context of its own.
  *
- * Behaviour copied from postman-sandbox 4.x (what newman runs): pm.test reports as soon as it completes,
- * the legacy `tests` object is reported after the script's synchronous part, even when the script threw;
- * async tests report when their `done` callback runs. Timers are virtual: callbacks run after the
- * synchronous part, in order of due time, without waiting.
+ * Evaluating this file yields a factory. The host (sandbox.py) creates a fresh context for every script,
+ * calls the factory once and keeps the functions it returns (run, tick, deliver, collect) to itself: no
+ * global names them, so a script cannot call them. The host drives the script: `run` executes its
+ * synchronous part, then the host calls `tick` for each due timer and `deliver` for each pm.sendRequest
+ * response, so promise callbacks (microtasks) run between these calls as they do in Node; `collect` reports.
+ *
+ * A script may replace any global it likes (JSON.stringify, Object.keys, Array.prototype.push, ...): the
+ * bookkeeping that the host reads uses intrinsics taken before the script ran and objects without a
+ * prototype, so a script changes only what it does itself, never what the host is told about the others.
+ *
+ * The Postman API follows Postman's documentation and postman-sandbox 4.x (what newman 6 runs): pm.test
+ * reports when it completes; the legacy `tests` object after the script's synchronous part, even when the
+ * script threw; async tests when their `done` callback runs. Timers are virtual: callbacks run after the
+ * synchronous part, in order of due time, without waiting. Response assertions (`pm.response.to.have.status`)
+ * are chai-postman's own, loaded with chai and lodash from the packages the build bundles.
  */
-var __cdverify = (function () {
+(function () {
     "use strict";
 
-    // chai (370 KB) is evaluated on first use: collections that only use the legacy `tests` never pay for it
+    // ---- intrinsics, taken before any script runs ---------------------------------------------------------
+
+    var globalObject = globalThis;
+    var jsonStringify = JSON.stringify;
+    var jsonParse = JSON.parse;
+    var keysOf = Object.keys;
+    var create = Object.create;
+    var defineProperty = Object.defineProperty;
+    var StringOf = String;
+    var FunctionOf = Function;
+    var applyFunction = Reflect.apply;
+    var prototypeOf = Object.getPrototypeOf;
+    var isArray = Array.isArray;
+    var hasOwn = Object.prototype.hasOwnProperty;
+    var VARIABLE = /\{\{([^{}]*?)}}/g;
+    var MAX_DEPTH = 19;
+
+    // a list the host reads: no prototype, so no setter or toJSON a script adds to Array.prototype applies
+    function newList() {
+        var list = create(null);
+        list.length = 0;
+        return list;
+    }
+    function listAdd(list, item) {
+        list[list.length] = item;
+        list.length += 1;
+    }
+    function text(value) {
+        try {
+            return StringOf(value);
+        } catch (error) {
+            return "[unprintable]";
+        }
+    }
+    // JSON text of the host's records, built from primitives only (JSON.stringify of a string or number
+    // looks up no toJSON)
+    function encode(value) {
+        if (value === null || value === undefined) {
+            return "null";
+        }
+        var kind = typeof value;
+        if (kind === "string" || kind === "number" || kind === "boolean") {
+            return jsonStringify(value);
+        }
+        var out, i;
+        if (isArray(value) || (prototypeOf(value) === null && typeof value.length === "number")) {
+            out = "[";
+            for (i = 0; i < value.length; i++) {
+                out += (i ? "," : "") + encode(value[i]);
+            }
+            return out + "]";
+        }
+        var names = keysOf(value);
+        out = "{";
+        for (i = 0; i < names.length; i++) {
+            out += (i ? "," : "") + jsonStringify(names[i]) + ":" + encode(value[names[i]]);
+        }
+        return out + "}";
+    }
+
+    // ---- modules: the files the host handed over, loaded the way browserify's bundle loads them ----------
+
+    var modules = { files: create(null), roots: create(null), cache: create(null) };
+    var timerApi;  // set per run; modules get the same virtual timers as the script
+    var processShim = {
+        env: {}, argv: [], browser: true, version: "", versions: {}, platform: "browser", title: "browser",
+        cwd: function () { return "/"; },
+        nextTick: function (fn) {
+            var args = Array.prototype.slice.call(arguments, 1);
+            Promise.resolve().then(function () { fn.apply(null, args); });
+        }
+    };
+
+    function moduleNotFound(name) {
+        var error = new Error("Cannot find module '" + name + "'");
+        error.code = "MODULE_NOT_FOUND";
+        return error;
+    }
+    function loadFile(path, asked) {
+        if (path === "<empty>") {
+            return {};  // the browser field maps this module to false
+        }
+        if (path === null || path === undefined || !hasOwn.call(modules.files, path)) {
+            throw moduleNotFound(asked);
+        }
+        var cached = modules.cache[path];
+        if (cached) {
+            return cached.exports;
+        }
+        var file = modules.files[path];
+        var module = { exports: {}, id: path, filename: path, loaded: false };
+        modules.cache[path] = module;
+        if (file.json) {
+            module.exports = jsonParse(file.source);
+        } else {
+            var requireHere = function (specifier) {
+                if (specifier === "timers") {
+                    return timerApi;
+                }
+                if (!hasOwn.call(file.requires, specifier)) {
+                    throw moduleNotFound(specifier);
+                }
+                return loadFile(file.requires[specifier], specifier);
+            };
+            var dirname = path.slice(0, path.lastIndexOf("/"));
+            var wrapper = new FunctionOf("exports", "require", "module", "__filename", "__dirname", "process",
+                "global", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate",
+                "clearImmediate", file.source + "\n//# sourceURL=" + path);
+            wrapper.call(module.exports, module.exports, requireHere, module, "/" + path, "/" + dirname,
+                processShim, globalObject, timerApi.setTimeout, timerApi.clearTimeout, timerApi.setInterval,
+                timerApi.clearInterval, timerApi.setImmediate, timerApi.clearImmediate);
+        }
+        module.loaded = true;
+        return module.exports;
+    }
+    // require() as scripts see it: the packages Postman's sandbox provides, by name
+    function requireModule(name) {
+        name = StringOf(name);
+        if (name === "timers") {
+            return timerApi;
+        }
+        if (!hasOwn.call(modules.roots, name)) {
+            throw moduleNotFound(name);
+        }
+        return loadFile(modules.roots[name], name);
+    }
+
+    // chai with chai-postman's assertions (pm.expect, pm.response.to...), loaded on first use
     var chai;
+    function isKind(kind) {
+        return function (obj) { return Boolean(obj) && obj.__cdverifyKind === kind; };
+    }
     function loadChai() {
         if (chai === undefined) {
-            (0, eval)(globalThis.__cdverifyChaiSource);
-            chai = globalThis.chai;
-            chai.use(postmanAssertions);
+            chai = requireModule("chai");
+            var lodash = requireModule("lodash");
+            var sdk = { Request: { isRequest: isKind("request") }, Response: { isResponse: isKind("response") } };
+            // Ajv only for jsonSchema assertions: loaded when one is made
+            var LazyAjv = function (options) {
+                var Ajv = requireModule("ajv");
+                return new Ajv(options);
+            };
+            chai.use(requireModule("chai-postman")(sdk, lodash, LazyAjv));
         }
         return chai;
     }
-    var VARIABLE = /\{\{([^{}]*?)}}/g;
-    var MAX_DEPTH = 19;
-    var hasOwn = Object.prototype.hasOwnProperty;
+
+    // {{$guid}}, {{$randomFirstName}}, ...: the dynamic variables, from the host's dynamic-variable module
+    function dynamicValue(name) {
+        if (!hasOwn.call(modules.roots, "cdverify:dynamic")) {
+            return { found: false };
+        }
+        var generate = requireModule("cdverify:dynamic");
+        return generate(name);
+    }
 
     // ---- variable scopes -------------------------------------------------------------------------------
 
@@ -106,58 +254,14 @@ var __cdverify = (function () {
         return [scopes.local, scopes.data, scopes.environment, scopes.collectionVariables, scopes.globals];
     }
 
-    // ---- dynamic variables ({{$guid}} and friends) -------------------------------------------------------
-
-    function randomInt(low, high) {
-        return Math.floor(Math.random() * (high - low + 1)) + low;
-    }
-    function guid() {
-        return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
-            var r = randomInt(0, 15);
-            return (c === "x" ? r : (r & 3) | 8).toString(16);
-        });
-    }
-    function randomString(length, alphabet) {
-        var out = "";
-        for (var i = 0; i < length; i++) {
-            out += alphabet.charAt(randomInt(0, alphabet.length - 1));
-        }
-        return out;
-    }
-    var LOWER = "abcdefghijklmnopqrstuvwxyz";
-    var DYNAMIC = {
-        $guid: guid,
-        $randomUUID: guid,
-        $timestamp: function () { return String(Math.round(Date.now() / 1000)); },
-        $isoTimestamp: function () { return new Date().toISOString(); },
-        $randomInt: function () { return String(randomInt(0, 1000)); },
-        $randomAlphaNumeric: function () { return randomString(1, LOWER + "0123456789"); },
-        $randomBoolean: function () { return String(Math.random() < 0.5); },
-        $randomUserName: function () { return randomString(8, LOWER) + randomInt(10, 99); },
-        $randomFirstName: function () { return "Alex" + randomString(3, LOWER); },
-        $randomLastName: function () { return "Smith" + randomString(3, LOWER); },
-        $randomEmail: function () { return randomString(8, LOWER) + "@example.com"; },
-        $randomExampleEmail: function () { return randomString(8, LOWER) + "@example.com"; },
-        $randomPassword: function () { return randomString(15, LOWER + "0123456789"); },
-        $randomWord: function () { return randomString(6, LOWER); },
-        $randomWords: function () { return randomString(5, LOWER) + " " + randomString(6, LOWER); },
-        $randomLoremWord: function () { return randomString(6, LOWER); },
-        $randomLoremSentence: function () { return "Lorem " + randomString(6, LOWER) + " dolor."; },
-        $randomColor: function () { return ["red", "green", "blue", "orange", "purple"][randomInt(0, 4)]; },
-        $randomIP: function () { return [randomInt(1, 254), randomInt(0, 255), randomInt(0, 255), randomInt(1, 254)].join("."); },
-        $randomPhoneNumber: function () { return randomInt(200, 999) + "-" + randomInt(200, 999) + "-" + randomInt(1000, 9999); },
-        $randomCity: function () { return ["Lyon", "Nice", "Oslo", "Porto", "Turin"][randomInt(0, 4)]; },
-        $randomCountry: function () { return ["France", "Norway", "Portugal", "Italy"][randomInt(0, 3)]; }
-    };
-
     function lookup(name, scopeList) {
         for (var i = 0; i < scopeList.length; i++) {
             if (scopeList[i].has(name)) {
                 return { found: true, value: scopeList[i].get(name) };
             }
         }
-        if (hasOwn.call(DYNAMIC, name)) {
-            return { found: true, value: DYNAMIC[name]() };
+        if (name.charAt(0) === "$") {
+            return dynamicValue(name);
         }
         return { found: false };
     }
@@ -369,214 +473,6 @@ var __cdverify = (function () {
         return list;
     }
 
-    // ---- chai assertions on responses (what Postman's chai plugin offers, same messages) -----------------
-
-    var isResponse = function (obj) { return Boolean(obj) && obj.__cdverifyKind === "response"; };
-    var isRequestOrResponse = function (obj) { return Boolean(obj) && obj.__cdverifyKind !== undefined; };
-
-    function pathParts(path) {
-        return String(path).replace(/\[(\w+)\]/g, ".$1").split(".").filter(function (part) { return part !== ""; });
-    }
-    function hasPath(obj, path) {
-        var parts = pathParts(path);
-        var node = obj;
-        for (var i = 0; i < parts.length; i++) {
-            if (node === null || node === undefined || !hasOwn.call(Object(node), parts[i])) {
-                return false;
-            }
-            node = node[parts[i]];
-        }
-        return parts.length > 0;
-    }
-    function getPath(obj, path) {
-        return pathParts(path).reduce(function (node, part) {
-            return node === null || node === undefined ? undefined : node[part];
-        }, obj);
-    }
-    function jsonError(response) {
-        try {
-            response.json();
-            return undefined;
-        } catch (e) {
-            return e.name === "JSONError" && e.message ? e.message.split("\n")[0] : e.name + ": " + e.message;
-        }
-    }
-
-    function postmanAssertions(chaiLib, util) {
-        var Assertion = chaiLib.Assertion;
-        Assertion.addProperty("postmanResponse", function () {
-            this.assert(isResponse(this._obj), "expecting a postman response object but got #{this}",
-                "not expecting a postman response object");
-        });
-        // a fresh assertion: the caller's `not` flag must not negate this precondition
-        function mustBeResponse(assertion) {
-            return new Assertion(assertion._obj).to.be.postmanResponse;
-        }
-        Assertion.addProperty("postmanRequest", function () {
-            this.assert(Boolean(this._obj) && this._obj.__cdverifyKind === "request",
-                "expecting a postman request object but got #{this}", "not expecting a postman request object");
-        });
-        function statusClass(assertion, classCode) {
-            mustBeResponse(assertion);
-            var actual = Math.floor(assertion._obj.code / 100);
-            assertion.assert(actual === classCode, "expected response code to be #{exp}XX but found #{act}",
-                "expected response code to not be #{exp}XX", classCode, assertion._obj.code);
-        }
-        Assertion.addMethod("statusCodeClass", function (classCode) { statusClass(this, classCode); });
-        [["info", 1], ["success", 2], ["redirection", 3], ["clientError", 4], ["serverError", 5]].forEach(function (entry) {
-            Assertion.addProperty(entry[0], function () { statusClass(this, entry[1]); });
-        });
-        Assertion.addProperty("error", function () {
-            mustBeResponse(this);
-            var actual = Math.floor(this._obj.code / 100);
-            this.assert(actual === 4 || actual === 5, "expected response code to be 4XX or 5XX but found #{act}",
-                "expected response code to not be 4XX or 5XX", null, this._obj.code);
-        });
-        Assertion.addMethod("statusCode", function (code) {
-            mustBeResponse(this);
-            this.assert(this._obj.code === Number(code), "expected response to have status code #{exp} but got #{act}",
-                "expected response to not have status code #{act}", Number(code), this._obj.code);
-        });
-        Assertion.addMethod("statusReason", function (reason) {
-            mustBeResponse(this);
-            this.assert(this._obj.reason() === String(reason), "expected response to have status reason #{exp} but got #{act}",
-                "expected response to not have status reason #{act}", String(reason), this._obj.reason());
-        });
-        function namedStatus(assertion, code, name) {
-            mustBeResponse(assertion);
-            var wanted = name.toUpperCase();
-            var actualReason = String(assertion._obj.reason()).toUpperCase();
-            assertion.assert(actualReason === wanted, "expected response to have status reason #{exp} but got #{act}",
-                "expected response to not have status reason #{act}", wanted, actualReason);
-            assertion.assert(Number(assertion._obj.code) === code, "expected response to have status code #{exp} but got #{act}",
-                "expected response to not have status code #{act}", code, Number(assertion._obj.code));
-        }
-        [["accepted", 202, "Accepted"], ["withoutContent", 204, "No Content"], ["badRequest", 400, "Bad Request"],
-            ["unauthorised", 401, "Unauthorised"], ["unauthorized", 401, "Unauthorized"], ["forbidden", 403, "Forbidden"],
-            ["notFound", 404, "Not Found"], ["notAcceptable", 406, "Acceptable"], ["rateLimited", 429, "Too Many Requests"]
-        ].forEach(function (entry) {
-            Assertion.addProperty(entry[0], function () { namedStatus(this, entry[1], entry[2]); });
-        });
-        Assertion.addProperty("ok", function () {
-            if (!isResponse(this._obj)) {
-                this.assert(util.flag(this, "object"), "expected #{this} to be truthy", "expected #{this} to be falsy");
-                return;
-            }
-            namedStatus(this, 200, "OK");
-        });
-        Assertion.addMethod("status", function (codeOrReason) {
-            mustBeResponse(this);
-            if (typeof codeOrReason === "number") {
-                this.assert(this._obj.code === codeOrReason, "expected response to have status code #{exp} but got #{act}",
-                    "expected response to not have status code #{act}", codeOrReason, this._obj.code);
-            } else {
-                this.assert(this._obj.reason() === codeOrReason, "expected response to have status reason #{exp} but got #{act}",
-                    "expected response to not have status reason #{act}", codeOrReason, this._obj.reason());
-            }
-        });
-        Assertion.addProperty("postmanRequestOrResponse", function () {
-            this.assert(isRequestOrResponse(this._obj), "expecting a postman request or response object but got #{this}",
-                "not expecting a postman request or response object");
-        });
-        Assertion.addMethod("header", function (key, value) {
-            new Assertion(this._obj).to.be.postmanRequestOrResponse;
-            var kind = this._obj.__cdverifyKind;
-            var present = this._obj.headers.has(key);
-            this.assert(present, "expected " + kind + " to have header with key '" + String(key) + "'",
-                "expected " + kind + " to not have header with key '" + String(key) + "'", true, present);
-            if (arguments.length < 2) {
-                return;
-            }
-            var actual = this._obj.headers.one(key).value;
-            this.assert(actual === value, "expected '" + String(key) + "' " + kind + " header to be #{exp} but got #{act}",
-                "expected '" + String(key) + "' " + kind + " header to not be #{act}", value, actual);
-        });
-        function hasBody(assertion) {
-            var text = assertion._obj.text();
-            assertion.assert(typeof text === "string" && text.length, "expected response to have content in body",
-                "expected response to not have content in body");
-        }
-        Assertion.addProperty("withBody", function () {
-            mustBeResponse(this);
-            hasBody(this);
-        });
-        Assertion.addProperty("json", function () {
-            mustBeResponse(this);
-            var error = jsonError(this._obj);
-            this.assert(!error, "expected response body to be a valid json but got error " + error,
-                "expected response body not to be a valid json");
-        });
-        Assertion.addMethod("body", function (content) {
-            mustBeResponse(this);
-            var data;
-            if (content !== null && typeof content === "object" && Object.getPrototypeOf(content) === Object.prototype) {
-                try { data = this._obj.json(); } catch (ignored) { data = undefined; }
-                this.assert(util.eql(data, content), "expected response body json to equal #{exp} but got #{act}",
-                    "expected response body json to not equal #{exp} but got #{act}", content, data);
-                return;
-            }
-            data = this._obj.text();
-            if (arguments.length === 0) {
-                hasBody(this);
-                return;
-            }
-            if (content instanceof RegExp) {
-                this.assert(content.exec(data) !== null, "expected response body text to match #{exp} but got #{act}",
-                    "expected response body text #{act} to not match #{exp}", content, data);
-                return;
-            }
-            this.assert(util.eql(data, content), "expected response body to equal #{exp} but got #{act}",
-                "expected response body to not equal #{exp}", content, data);
-        });
-        Assertion.addMethod("jsonBody", function (path, value) {
-            mustBeResponse(this);
-            var error = jsonError(this._obj);
-            var body;
-            if (!error) {
-                body = this._obj.json();
-            }
-            if (arguments.length === 0) {
-                this.assert(!error, "expected response body to be a valid json but got error " + error,
-                    "expected response body not to be a valid json");
-                return;
-            }
-            if (typeof path === "string") {
-                this.assert(hasPath(body, path), "expected #{act} in response to contain property #{exp}",
-                    "expected #{act} in response to not contain property #{exp}", path, body);
-                if (arguments.length > 1) {
-                    var actual = getPath(body, path);
-                    this.assert(util.eql(actual, value), "expected response body json at \"" + path + "\" to contain #{exp} but got #{act}",
-                        "expected response body json at \"" + path + "\" to not contain #{exp} but got #{act}", value, actual);
-                }
-            }
-        });
-        function numberCheck(assertion, what, value, args) {
-            var number = util.flag(assertion, "number");
-            assertion.assert(typeof number === "number", "expected response to have a valid " + what + " but got #{act}",
-                "expected response to not have a valid " + what + " but got #{act}", null, number);
-            if (args.length) {
-                assertion.assert(util.eql(number, value), "expected response to have a valid " + what + " but got #{act}",
-                    "expected response to not have a valid " + what + " but got #{act}", null, number);
-            }
-        }
-        Assertion.addChainableMethod("responseTime", function (value) {
-            numberCheck(this, "response time", value, arguments);
-        }, function () {
-            mustBeResponse(this);
-            util.flag(this, "number", this._obj.responseTime);
-            util.flag(this, "object", this._obj.responseTime);
-        });
-        Assertion.addChainableMethod("responseSize", function (value) {
-            numberCheck(this, "response size", value, arguments);
-        }, function () {
-            mustBeResponse(this);
-            var size = this._obj.size();
-            var total = (size.header || 0) + (size.body || 0);
-            util.flag(this, "number", total);
-            util.flag(this, "object", total);
-        });
-    }
-
     // ---- timers (virtual: run after the synchronous part, by due time, without waiting) ------------------
 
     function Timers() {
@@ -604,70 +500,29 @@ var __cdverify = (function () {
             clearImmediate: function (id) { timers.clear(id); }
         };
     };
-    // Runs due callbacks until none remain (or a bound is hit: an endless interval). Returns the first error.
-    Timers.prototype.drain = function () {
-        for (var steps = 0; this.queue.length && steps < 10000; steps++) {
-            this.queue.sort(function (a, b) { return a.due - b.due || a.id - b.id; });
-            var timer = this.queue.shift();
-            this.clock = timer.due;
-            if (timer.repeat) {
-                this.queue.push(Object.assign({}, timer, { due: timer.due + timer.repeat }));
-            }
-            if (typeof timer.fn === "function") {
-                try {
-                    timer.fn.apply(null, timer.args);
-                } catch (error) {
-                    this.queue = [];
-                    return error;
-                }
+    // Runs the next due callback; returns its error, if it threw.
+    Timers.prototype.next = function () {
+        if (!this.queue.length) {
+            return undefined;
+        }
+        this.queue.sort(function (a, b) { return a.due - b.due || a.id - b.id; });
+        var timer = this.queue.shift();
+        this.clock = timer.due;
+        if (timer.repeat) {
+            this.queue.push(Object.assign({}, timer, { due: timer.due + timer.repeat }));
+        }
+        if (typeof timer.fn === "function") {
+            try {
+                timer.fn.apply(null, timer.args);
+            } catch (error) {
+                return error === undefined ? new Error("undefined") : error;
             }
         }
-        this.queue = [];
         return undefined;
     };
 
-    // ---- base64 (Postman's atob/btoa: binary strings, one byte per character) -----------------------------
-
-    var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    function btoa(text) {
-        text = String(text);
-        var out = "";
-        for (var i = 0; i < text.length; i += 3) {
-            var a = text.charCodeAt(i) & 255, b = text.charCodeAt(i + 1) & 255, c = text.charCodeAt(i + 2) & 255;
-            var n = (a << 16) | ((i + 1 < text.length ? b : 0) << 8) | (i + 2 < text.length ? c : 0);
-            out += BASE64.charAt((n >> 18) & 63) + BASE64.charAt((n >> 12) & 63) +
-                (i + 1 < text.length ? BASE64.charAt((n >> 6) & 63) : "=") + (i + 2 < text.length ? BASE64.charAt(n & 63) : "=");
-        }
-        return out;
-    }
-    function atob(text) {
-        var clean = String(text).replace(/[^A-Za-z0-9+/]/g, "");
-        var out = "";
-        for (var i = 0; i < clean.length; i += 4) {
-            var n = 0, count = 0;
-            for (var j = 0; j < 4; j++) {
-                var index = i + j < clean.length ? BASE64.indexOf(clean.charAt(i + j)) : -1;
-                n = (n << 6) | (index === -1 ? 0 : index);
-                if (index !== -1) { count++; }
-            }
-            out += String.fromCharCode((n >> 16) & 255);
-            if (count > 2) { out += String.fromCharCode((n >> 8) & 255); }
-            if (count > 3) { out += String.fromCharCode(n & 255); }
-        }
-        return out;
-    }
 
     // ---- script execution ------------------------------------------------------------------------------
-
-    function describeError(error) {
-        if (error === null || error === undefined) {
-            return null;
-        }
-        if (typeof error !== "object") {
-            return { name: "Error", message: String(error) };
-        }
-        return { name: String(error.name || "Error"), message: String(error.message === undefined ? error : error.message) };
-    }
 
     function consoleFor(messages) {
         var out = {};
@@ -683,7 +538,10 @@ var __cdverify = (function () {
                         return String(value);
                     }
                 });
-                messages.push({ level: level, text: parts.join(" ") });
+                var entry = create(null);
+                entry.level = level;
+                entry.text = parts.join(" ");
+                listAdd(messages, entry);
             };
         });
         out.clear = function () {};
@@ -700,30 +558,127 @@ var __cdverify = (function () {
         return (value === false || value) && typeof (value && value.toString) === "function" ? value.toString() : value;
     }
 
-    function unsupported(what) {
-        return function () {
-            throw new Error(what + " is not supported by cdverify: scripts run without network or file access");
-        };
+    // ---- pm.sendRequest: requests the host sends after the synchronous part ------------------------------
+
+    function SendQueue() {
+        this.pending = [];
+        this.waiting = create(null);
+        this.sequence = 0;
+    }
+    SendQueue.prototype.add = function (request, callback) {
+        var id = ++this.sequence;
+        var spec = typeof request === "string" ? { url: request } : (request || {});
+        var headers = spec.header || spec.headers || [];
+        var pairs = [];
+        if (Array.isArray(headers)) {
+            headers.forEach(function (h) { pairs.push([text(h.key), text(h.value)]); });
+        } else if (typeof headers === "object") {
+            Object.keys(headers).forEach(function (key) { pairs.push([key, text(headers[key])]); });
+        }
+        var body = spec.body;
+        var bodyText = null;
+        if (body && body.mode === "raw") {
+            bodyText = text(body.raw);
+        } else if (body && (body.mode === "urlencoded" || body.mode === "formdata")) {
+            var fields = body[body.mode] || [];
+            bodyText = fields.map(function (f) {
+                return encodeURIComponent(text(f.key)) + "=" + encodeURIComponent(text(f.value));
+            }).join("&");
+            if (body.mode === "urlencoded" && !pairs.some(function (p) { return p[0].toLowerCase() === "content-type"; })) {
+                pairs.push(["Content-Type", "application/x-www-form-urlencoded"]);
+            }
+        }
+        var entry = create(null);
+        entry.id = id;
+        entry.url = text(typeof spec.url === "object" && spec.url !== null ? (spec.url.raw || spec.url.toString()) : spec.url);
+        entry.method = text(spec.method || "GET").toUpperCase();
+        entry.headers = newList();
+        pairs.forEach(function (p) { listAdd(entry.headers, [text(p[0]), text(p[1])]); });
+        entry.body = bodyText;
+        this.pending.push(entry);
+        var settle;
+        var promise;
+        if (typeof callback !== "function") {
+            promise = new Promise(function (resolve, reject) {
+                settle = function (error, response) { return error ? reject(error) : resolve(response); };
+            });
+        } else {
+            settle = callback;
+        }
+        this.waiting[id] = settle;
+        return promise;
+    };
+
+    // ---- the host's entry points --------------------------------------------------------------------------
+
+    function describeError(error) {
+        if (error === null || error === undefined) {
+            return null;
+        }
+        var out = create(null);
+        if (typeof error !== "object" && typeof error !== "function") {
+            out.name = "Error";
+            out.message = text(error);
+            return out;
+        }
+        var name, message;
+        try {
+            name = error.name;
+            message = error.message;
+        } catch (ignored) {
+            name = undefined;
+        }
+        out.name = text(name || "Error");
+        out.message = text(message === undefined ? error : message);
+        return out;
     }
 
-    function execute(payload) {
-        var context = JSON.parse(payload);
-        var isTest = context.target === "test";
-        var assertions = [];
-        var messages = [];
-        var outcome = { nextRequest: undefined, skipRequest: false };
-        var timers = new Timers();
-        var assertionIndex = 0;
-        var dispatch = function (assertion) {
-            assertions.push({
-                name: assertion.name,
-                passed: assertion.passed,
-                skipped: assertion.skipped,
-                error: describeError(assertion.error),
-                index: assertion.index
+    var state = {
+        records: newList(),
+        messages: newList(),
+        error: null,
+        nextRequest: null,
+        skipRequest: false,
+        request: undefined,
+        timers: new Timers(),
+        sends: new SendQueue()
+    };
+
+    function record(name, passed, skipped, error, index) {
+        var entry = create(null);
+        entry.name = text(name);
+        entry.passed = Boolean(passed);
+        entry.skipped = Boolean(skipped);
+        entry.error = describeError(error);
+        entry.index = index;
+        listAdd(state.records, entry);
+    }
+
+    function run(payloadText) {
+        var payload = jsonParse(payloadText);
+        var context = payload.context;
+        var given = payload.modules;
+        keysOf(given.files).forEach(function (path) { modules.files[path] = given.files[path]; });
+        keysOf(given.roots).forEach(function (name) { modules.roots[name] = given.roots[name]; });
+        keysOf(scopes).forEach(function (name) {
+            var values = create(null);
+            var source = payload.scopes[name] || {};
+            keysOf(source).forEach(function (key) { values[key] = source[key]; });
+            scopes[name] = new VariableScope(values);
+        });
+        timerApi = state.timers.api();
+        if (hasOwn.call(modules.roots, "buffer")) {
+            // Node's Buffer global, which modules written for Node (btoa) use without requiring it
+            defineProperty(globalObject, "Buffer", {
+                configurable: true, writable: true, value: requireModule("buffer").Buffer
             });
-        };
+        }
+
+        var isTest = context.target === "test";
+        var outcome = { nextRequest: undefined, skipRequest: false };
+        var assertionIndex = 0;
         var request = context.request ? requestObject(context.request) : undefined;
+        state.request = request;
         // after a failed request newman still runs the tests, with an empty response (code undefined)
         var response = isTest ? responseObject(context.response || {}) : undefined;
 
@@ -743,63 +698,56 @@ var __cdverify = (function () {
             request: request,
             response: response,
             cookies: cookieList(isTest && context.response ? context.response.cookies || [] : []),
-            sendRequest: unsupported("pm.sendRequest"),
-            require: function (name) {
-                if (name === "chai") {
-                    return loadChai();
-                }
-                throw new Error("Cannot find package '" + name + "'");
-            },
+            sendRequest: function (request, callback) { return state.sends.add(request, callback); },
+            require: requireModule,
             visualizer: { set: function () {}, clear: function () {} },
             execution: {
-                setNextRequest: function (what) { outcome.nextRequest = what; },
+                setNextRequest: function (what) { state.nextRequest = { value: what === undefined ? null : what }; },
                 skipRequest: function () {
                     if (isTest) {
                         throw new TypeError("pm.execution.skipRequest is not a function");
                     }
-                    outcome.skipRequest = true;
+                    state.skipRequest = true;
                 },
                 location: context.location || []
             }
         };
-        Object.defineProperty(pm, "expect", { enumerable: true, get: function () { return loadChai().expect; } });
+        defineProperty(pm, "expect", { enumerable: true, get: function () { return loadChai().expect; } });
         pm.test = function (name, assert) {
-            var assertion = { name: String(name), async: false, skipped: false, passed: true, error: null, index: assertionIndex++ };
+            var index = assertionIndex++;
             if (typeof assert !== "function") {
-                dispatch(assertion);
+                record(name, true, false, null, index);
                 return pm;
             }
             if (assert.length) {
-                assertion.async = true;
+                var settled = false;
                 try {
                     assert(function (error) {
-                        if (assertion.error && assertion.passed === false) {
+                        if (settled) {
                             return;
                         }
-                        if (error) {
-                            assertion.error = error;
-                            assertion.passed = false;
-                        }
-                        dispatch(assertion);
+                        settled = true;
+                        record(name, !error, false, error || null, index);
                     });
                 } catch (error) {
-                    assertion.error = error;
-                    assertion.passed = false;
-                    dispatch(assertion);
+                    if (!settled) {
+                        settled = true;
+                        record(name, false, false, error, index);
+                    }
                 }
                 return pm;
             }
+            var thrown = null;
             try {
                 assert();
             } catch (error) {
-                assertion.error = error;
-                assertion.passed = false;
+                thrown = error === null || error === undefined ? new Error(text(error)) : error;
             }
-            dispatch(assertion);
+            record(name, thrown === null, false, thrown, index);
             return pm;
         };
         pm.test.skip = function (name) {
-            dispatch({ name: String(name), skipped: true, passed: true, error: null, index: assertionIndex++ });
+            record(name, true, true, null, assertionIndex++);
             return pm;
         };
         pm.test.index = function () { return assertionIndex; };
@@ -807,6 +755,7 @@ var __cdverify = (function () {
         var tests = {};
         var legacyGlobals = legacyScopeObject(scopes.globals);
         var legacyEnvironment = legacyScopeObject(scopes.environment);
+        var setNext = function (what) { state.nextRequest = { value: what === undefined ? null : what }; };
         var postman = {
             setEnvironmentVariable: function (key, value) {
                 value = legacyValue(value);
@@ -836,8 +785,9 @@ var __cdverify = (function () {
                 Object.keys(legacyGlobals).forEach(function (key) { delete legacyGlobals[key]; });
                 scopes.globals.clear();
             },
-            setNextRequest: function (what) { outcome.nextRequest = what; }
+            setNextRequest: setNext
         };
+        pm.execution.setNextRequest = setNext;
         if (isTest) {
             postman.getResponseHeader = function (name) {
                 return response ? response.headers.get(name) : undefined;
@@ -866,10 +816,11 @@ var __cdverify = (function () {
             data: scopes.data.toObject(),
             request: legacyRequest,
             iteration: context.iteration,
-            console: consoleFor(messages),
+            console: consoleFor(state.messages),
             JSON: lenientJSON,
-            atob: atob,
-            btoa: btoa
+            require: requireModule,
+            atob: function (value) { return requireModule("atob")(value); },
+            btoa: function (value) { return requireModule("btoa")(value); }
         };
         if (isTest) {
             var headerObject = {};
@@ -880,58 +831,139 @@ var __cdverify = (function () {
             globalsForScript.responseCode = response.details();
             globalsForScript.responseBody = response.text();
         }
-        var timerApi = timers.api();
-        Object.keys(timerApi).forEach(function (name) { globalsForScript[name] = timerApi[name]; });
+        keysOf(timerApi).forEach(function (name) { globalsForScript[name] = timerApi[name]; });
 
-        var names = Object.keys(globalsForScript);
-        var error;
+        var names = keysOf(globalsForScript);
+        var values = names.map(function (name) { return globalsForScript[name]; });
         try {
-            var compiled = Function.apply(null, names.concat([context.code]));
-            compiled.apply(undefined, names.map(function (name) { return globalsForScript[name]; }));
+            var compiled = applyFunction(FunctionOf, null, names.concat([payload.code]));
+            applyFunction(compiled, undefined, values);
         } catch (thrown) {
-            error = thrown;
+            state.error = describeError(thrown);
         }
         // the legacy tests object reports once the synchronous part ends, even after an error
-        Object.keys(tests).forEach(function (key) {
-            var passed = Boolean(tests[key]);
+        var testNames;
+        try {
+            testNames = keysOf(tests);
+        } catch (ignored) {
+            testNames = [];
+        }
+        for (var i = 0; i < testNames.length; i++) {
+            var passed = Boolean(tests[testNames[i]]);
             var failure = null;
             if (!passed) {
-                failure = new Error("expected " + String(tests[key]) + " to be truthy");
+                failure = new Error("expected " + text(tests[testNames[i]]) + " to be truthy");
                 failure.name = "AssertionError";
             }
-            dispatch({ name: String(key), skipped: false, passed: passed, error: failure, index: assertionIndex++ });
-        });
-        var timerError = timers.drain();
-        if (error === undefined && timerError !== undefined) {
-            error = timerError;
+            record(testNames[i], passed, false, failure, assertionIndex++);
         }
-        return JSON.stringify({
-            assertions: assertions,
-            error: describeError(error),
-            nextRequest: outcome.nextRequest === undefined ? { set: false } : { set: true, value: outcome.nextRequest },
-            skipRequest: outcome.skipRequest,
-            requestHeaders: request ? request.headers.all().map(function (pair) { return [pair.key, pair.value]; }) : null,
-            requestUrl: request ? request.url.toString() : null,
-            console: messages
-        });
+        return state.timers.queue.length;
     }
 
-    return {
-        init: function (payload) {
-            var values = JSON.parse(payload);
-            Object.keys(scopes).forEach(function (name) {
-                scopes[name] = new VariableScope(values[name] || {});
-            });
-        },
-        resolve: function (payload) {
-            var scopeList = layers();
-            return JSON.stringify(JSON.parse(payload).map(function (text) { return substitute(text, scopeList); }));
-        },
-        execute: execute,
-        state: function () {
-            var out = {};
-            Object.keys(scopes).forEach(function (name) { out[name] = scopes[name].toObject(); });
-            return JSON.stringify(out);
+    // the next due timer; returns how many remain (0: none), or -1 after a timer threw (the script's error)
+    function tick() {
+        var error = state.timers.next();
+        if (error !== undefined) {
+            if (state.error === null) {
+                state.error = describeError(error);
+            }
+            state.timers.queue = [];
+            return -1;
         }
-    };
-}());
+        return state.timers.queue.length;
+    }
+
+    // the pm.sendRequest calls not yet handed to the host, as JSON
+    function takeRequests() {
+        var out = newList();
+        var pending = state.sends.pending;
+        state.sends.pending = [];
+        for (var i = 0; i < pending.length; i++) {
+            listAdd(out, pending[i]);
+        }
+        return encode(out);
+    }
+
+    // hands a pm.sendRequest its response (or error) from the host
+    function deliver(id, resultText) {
+        var settle = state.sends.waiting[id];
+        delete state.sends.waiting[id];
+        if (typeof settle !== "function") {
+            return;
+        }
+        var result = jsonParse(resultText);
+        try {
+            if (result.error) {
+                var failure = new Error(result.error.message);
+                failure.name = result.error.name || "Error";
+                failure.code = result.error.code;
+                settle(failure, null);
+            } else {
+                var response = responseObject(result.response);
+                settle(null, response);
+            }
+        } catch (error) {
+            if (state.error === null) {
+                state.error = describeError(error);
+            }
+        }
+    }
+
+    function collect() {
+        var out = create(null);
+        out.assertions = state.records;
+        out.error = state.error;
+        out.nextRequest = state.nextRequest === null ? { __proto__: null, set: false } : { __proto__: null, set: true, value: typeof state.nextRequest.value === "string" ? state.nextRequest.value : null };
+        out.skipRequest = state.skipRequest;
+        var headers = null;
+        var url = null;
+        if (state.request) {
+            try {
+                headers = newList();
+                var pairs = state.request.headers._pairs;
+                for (var i = 0; i < pairs.length; i++) {
+                    var pair = newList();
+                    listAdd(pair, text(pairs[i].key));
+                    listAdd(pair, text(pairs[i].value));
+                    listAdd(headers, pair);
+                }
+                url = text(state.request.url);
+            } catch (error) {
+                headers = null;
+            }
+        }
+        out.requestHeaders = headers;
+        out.requestUrl = url;
+        out.console = state.messages;
+        var scopeText = create(null);
+        keysOf(scopes).forEach(function (name) {
+            var values = scopes[name]._values;
+            var kept = create(null);
+            keysOf(values).forEach(function (key) {
+                var value = values[key];
+                if (value === undefined) {
+                    return;
+                }
+                // JSON text, parsed by the host: a value nested too deeply for JSON arrives as its string
+                var encoded;
+                try {
+                    encoded = jsonStringify(value);
+                } catch (error) {
+                    encoded = undefined;
+                }
+                kept[key] = typeof encoded === "string" ? encoded : jsonStringify(text(value));
+            });
+            scopeText[name] = kept;
+        });
+        out.scopes = scopeText;
+        return encode(out);
+    }
+
+    // [found, value] of a {{$dynamic}} variable, for the host's own substitutions
+    function dynamic(name) {
+        var hit = dynamicValue(StringOf(name));
+        return encode([hit.found, hit.found ? hit.value : null]);
+    }
+
+    return { run: run, tick: tick, takeRequests: takeRequests, deliver: deliver, collect: collect, dynamic: dynamic };
+})
