@@ -203,7 +203,8 @@ def build_node_modules(js_dir: Path = JS_DIR, log: Any = print) -> Path:
         declared = jsmodules.declared_packages(js_dir)
         tree = jsmodules.NodeTree(full, declared.modules)
         entries = list(declared.entries.values())
-        reachable = set(tree.closure(entries))
+        closure = tree.closure(entries)
+        reachable = set(closure)
         kept = staging / "node_modules"
         notice = []
         for package in packages:
@@ -222,6 +223,9 @@ def build_node_modules(js_dir: Path = JS_DIR, log: Any = print) -> Path:
                 shutil.copyfile(full / relative, destination)
             notice.append((package, licences, len(files)))
         _write_notice(kept / "NOTICE", notice)
+        # what each kept file's literal requires resolve to, so that a run need not resolve them again
+        index = {path: module.requires for path, module in sorted(closure.items())}
+        (kept / jsmodules.INDEX).write_text(json.dumps(index), encoding="utf-8")
         (kept / STAMP).write_text(json.dumps({"digest": digest, "registry": registry}), encoding="utf-8")
         shutil.rmtree(target, ignore_errors=True)
         kept.replace(target)

@@ -58,27 +58,48 @@ def _dynamic_source() -> str:
     return (JS_DIR / "dynamic.js").read_text(encoding="utf-8")
 
 
-def script_modules(code: str) -> ScriptModules:
-    """The files a script can reach: the core packages, what it requires by name, the dynamic variables."""
+def script_names(code: str) -> tuple[str, ...]:
+    """The packages a script can reach beyond the core ones: what it requires by name, what its globals
+    load, and faker for pm.variables.replaceIn's dynamic variables."""
     required = required_names(code)
     # packages written for Node use its Buffer global without requiring it (csv-parse, btoa)
-    names = [*CORE_MODULES, *required, *(("buffer",) if required else ())]
+    names = [*required, *(("buffer",) if required else ())]
     for word, implied in IMPLICIT_MODULES.items():
         if word in code:
             names += implied
-    wants_dynamic = "replaceIn" in code
-    if wants_dynamic:
+    if "replaceIn" in code:
         names.append("faker")
-    bundle = module_set().for_names(names)
-    if wants_dynamic:
+    return tuple(sorted(set(names) - set(CORE_MODULES)))
+
+
+@cache
+def bundle_texts(names: tuple[str, ...]) -> tuple[str, str]:
+    """The roots and the files of these packages as the JSON texts sandbox.js's install() takes, made once."""
+    bundle = module_set().for_names(list(names))
+    if "faker" in names:
         add_dynamic(bundle)
-    return bundle
+    return json.dumps(bundle.roots), json.dumps(bundle.files)
 
 
 def add_dynamic(bundle: ScriptModules) -> None:
+    """dynamic.js, with faker and the catalogue of rules/postman_dynamic_variables.toml as a JSON module."""
+    from cdverify.catalog import load_rules_file
+
+    table: dict[str, dict[str, Any]] = {}
+    for entry in load_rules_file("postman_dynamic_variables")["variable"]:
+        kind = "faker" if "faker" in entry else "special"
+        table[entry["name"]] = {kind: entry[kind], "args": entry.get("args", [])}
+    bundle.files["cdverify/dynamic-variables.json"] = {
+        "source": json.dumps(table, separators=(",", ":")),
+        "requires": {},
+        "json": True,
+    }
     bundle.files["cdverify/dynamic.js"] = {
         "source": _dynamic_source(),
-        "requires": {"faker": bundle.roots.get("faker")},
+        "requires": {
+            "faker": bundle.roots.get("faker"),
+            "cdverify:dynamic-table": "cdverify/dynamic-variables.json",
+        },
         "json": False,
     }
     bundle.roots[DYNAMIC_MODULE] = "cdverify/dynamic.js"
@@ -96,8 +117,17 @@ class Context:
         self.racer.set_hard_memory_limit(MEMORY_LIMIT_BYTES)
         factory: Any = self.racer.eval(_bootstrap(), timeout_sec=self.remaining())
         api: Any = factory(timeout_sec=self.remaining())
-        names = ("run", "tick", "takeRequests", "deliver", "collect", "dynamic")
+        names = ("run", "tick", "takeRequests", "deliver", "collect", "dynamic", "install", "warm")
         self.functions = {name: api[name] for name in names}
+
+    def install(self, names: tuple[str, ...]) -> None:
+        if names:
+            self.call("install", *bundle_texts(names))
+
+    def start(self, limit: float) -> None:
+        """The script's own clock starts now (a standby context was made before the script arrived)."""
+        self.limit = limit
+        self.deadline = time.monotonic() + limit
 
     def remaining(self) -> float:
         return max(0.001, self.deadline - time.monotonic())
@@ -122,15 +152,27 @@ class Context:
         self.racer.close()
 
 
-def execute(payload: dict[str, Any], limit: float, send: Send) -> dict[str, Any]:
-    """Run one script; {"raw": what sandbox.js collected or None, "error": an engine limit or None}."""
-    modules = script_modules(str(payload.get("code", "")))
-    payload = {**payload, "modules": {"files": modules.files, "roots": modules.roots}}
+def prepared_context(limit: float, warm: bool) -> Context:
+    """A fresh context with the core packages installed (and chai loaded, when `warm`), ready for a script."""
+    context = Context(limit)
+    context.install(CORE_MODULES)
+    if warm:
+        context.call("warm")
+    return context
+
+
+def execute(
+    payload: dict[str, Any], limit: float, send: Send, standby: Context | None = None
+) -> dict[str, Any]:
+    """Run one script; {"raw": what sandbox.js collected or None, "error": an engine limit or None}.
+    `standby` is a context prepared for it in advance; it is used once, like any other."""
     context = None
     error: dict[str, str] | None = None
     raw: Any = None
     try:
-        context = Context(limit)
+        context = standby if standby is not None else prepared_context(limit, warm=False)
+        context.start(limit)
+        context.install(script_names(str(payload.get("code", ""))))
         pending = int(context.call("run", json.dumps(payload)))
         _drive(context, pending, send)
         raw = json.loads(context.call("collect"))
@@ -143,6 +185,8 @@ def execute(payload: dict[str, Any], limit: float, send: Send) -> dict[str, Any]
         raw = _salvage(context)
     if context is not None:
         context.close()
+    elif standby is not None:
+        standby.close()
     return {"raw": raw, "error": error}
 
 
@@ -190,14 +234,8 @@ class DynamicVariables:
     def value(self, name: str, limit: float) -> list[Any]:
         if self._context is None:
             self._context = Context(limit)
-            bundle = module_set().for_names(["faker"])
-            add_dynamic(bundle)
-            setup = {
-                "context": {"target": "prerequest"},
-                "scopes": {},
-                "modules": {"files": bundle.files, "roots": bundle.roots},
-                "code": "",
-            }
+            self._context.install(("faker",))
+            setup = {"context": {"target": "prerequest"}, "scopes": {}, "code": ""}
             self._context.call("run", json.dumps(setup))
         self._context.deadline = time.monotonic() + limit
         found, value = json.loads(self._context.call("dynamic", name))
@@ -225,11 +263,16 @@ def main() -> None:
         result: dict[str, Any] = answer.get("result") or {"error": {"name": "Error", "message": "no answer"}}
         return result
 
+    # the first script's context, made while the runner loads the collection and sends the first request
+    standby: Context | None = prepared_context(10.0, warm=False)
+    warm = False
     for line in iter(incoming.readline, b""):
         message = json.loads(line)
         limit = float(message.get("limit", 10.0))
         if message["op"] == "execute":
-            result = execute(message["payload"], limit, send)
+            result = execute(message["payload"], limit, send, standby)
+            standby = None
+            warm = bool((result.get("raw") or {}).get("usedChai"))
         elif message["op"] == "dynamic":
             try:
                 result = {"value": dynamic.value(str(message["name"]), limit)}
@@ -238,6 +281,12 @@ def main() -> None:
         else:
             result = {"error": {"name": "Error", "message": f"unknown operation {message['op']!r}"}}
         _write(outgoing, {"op": "done", "result": result})
+        if standby is None and message["op"] == "execute":
+            # the next script's context, made while the runner sends its request and waits for the server
+            try:
+                standby = prepared_context(limit, warm)
+            except Exception:
+                standby = None
 
 
 if __name__ == "__main__":

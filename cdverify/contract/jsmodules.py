@@ -26,6 +26,7 @@ from typing import Any
 JS_DIR = Path(__file__).resolve().parent / "js"
 # require("literal") in a package's own source; computed specifiers cannot be followed and are not needed
 _REQUIRE = re.compile(r"""\brequire\s*\(\s*(['"])([^'"\n\\]+)\1\s*\)""")
+INDEX = ".cdverify-requires.json"  # written by the build: every kept file's resolved requires
 EMPTY = "<empty>"  # a module the browser field maps to false: require() gives {}
 LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|notice|.*-licen[cs]e)(\.[a-z]+)?$", re.IGNORECASE)
 
@@ -65,6 +66,11 @@ class NodeTree:
 
     def __init__(self, root: Path, builtins: dict[str, str] | None = None) -> None:
         self.root = root
+        self._index: dict[str, dict[str, str | None]] | None = None
+        try:
+            self._index = json.loads((root / "node_modules" / INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._index = None  # a tree the build did not make (or the build itself): resolve as we go
         # Node's built-in modules, as browserify provides them (stream → stream-browserify, ...)
         self.builtins = builtins or {}
         self._manifests: dict[str, dict[str, Any] | None] = {}
@@ -216,6 +222,10 @@ class NodeTree:
             module = ModuleFile(path, source)
             files[path] = module
             if path.endswith(".json"):
+                continue
+            if self._index is not None and path in self._index:
+                module.requires = dict(self._index[path])
+                pending += [target for target in module.requires.values() if target and target != EMPTY]
                 continue
             for match in _REQUIRE.finditer(source):
                 specifier = match.group(2)

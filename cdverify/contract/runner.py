@@ -83,6 +83,8 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
             },
             send_request=lambda request: _script_request(client, request),
         )
+        if any(item.prerequest or item.tests for item in collection.items):
+            sandbox.start()
         index = 0
         limit = options.max_executions or MAX_EXECUTIONS_PER_ITEM * max(1, len(collection.items))
         while 0 <= index < len(collection.items):

@@ -88,7 +88,7 @@ class _EngineProcess:
         self._buffer = b""
         self._stderr: Any = None
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def start(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
             if not (JS_DIR / "node_modules").is_dir():
                 raise SandboxUnavailable(
@@ -110,7 +110,7 @@ class _EngineProcess:
         self, message: dict[str, Any], limit: float, send: SendRequest | None
     ) -> tuple[dict[str, Any] | None, str | None]:
         """Send one operation and serve its pm.sendRequest calls; (result, None), or (None, why it failed)."""
-        process = self._start()
+        process = self.start()
         assert process.stdin is not None and process.stdout is not None
         deadline = time.monotonic() + limit + KILL_GRACE_S
         try:
@@ -194,6 +194,10 @@ class Sandbox:
         self.scopes: dict[str, dict[str, Any]] = {name: dict(scopes.get(name, {})) for name in SCOPES}
         self._send_request = send_request
         self._engine = _EngineProcess()
+
+    def start(self) -> None:
+        """Start the engine's process now, so that it is ready by the time the first script runs."""
+        self._engine.start()
 
     # ---- variables ------------------------------------------------------------------------------------
 

@@ -82,7 +82,18 @@
 
     // ---- modules: the files the host handed over, loaded the way browserify's bundle loads them ----------
 
-    var modules = { files: create(null), roots: create(null), cache: create(null) };
+    var modules = { files: create(null), roots: create(null), cache: create(null), pending: [] };
+    // the host hands files over as JSON text, parsed when a script first requires something: a script
+    // that requires nothing never pays for parsing a megabyte of sources
+    function unpackFiles() {
+        while (modules.pending.length) {
+            var given = jsonParse(modules.pending.shift());
+            var paths = keysOf(given);
+            for (var i = 0; i < paths.length; i++) {
+                modules.files[paths[i]] = given[paths[i]];
+            }
+        }
+    }
     var timerApi;  // set per run; modules get the same virtual timers as the script
     var processShim = {
         env: {}, argv: [], browser: true, version: "", versions: {}, platform: "browser", title: "browser",
@@ -102,6 +113,7 @@
         if (path === "<empty>") {
             return {};  // the browser field maps this module to false
         }
+        unpackFiles();
         if (path === null || path === undefined || !hasOwn.call(modules.files, path)) {
             throw moduleNotFound(asked);
         }
@@ -657,16 +669,12 @@
     function run(payloadText) {
         var payload = jsonParse(payloadText);
         var context = payload.context;
-        var given = payload.modules;
-        keysOf(given.files).forEach(function (path) { modules.files[path] = given.files[path]; });
-        keysOf(given.roots).forEach(function (name) { modules.roots[name] = given.roots[name]; });
         keysOf(scopes).forEach(function (name) {
             var values = create(null);
             var source = payload.scopes[name] || {};
             keysOf(source).forEach(function (key) { values[key] = source[key]; });
             scopes[name] = new VariableScope(values);
         });
-        timerApi = state.timers.api();
         if (hasOwn.call(modules.roots, "buffer")) {
             // Node's Buffer global, which modules written for Node (btoa) use without requiring it
             defineProperty(globalObject, "Buffer", {
@@ -860,6 +868,21 @@
         return state.timers.queue.length;
     }
 
+    // files ({path: {source, requires, json}} as JSON text) and the names scripts may require (JSON text)
+    function install(rootsText, filesText) {
+        var roots = jsonParse(rootsText);
+        keysOf(roots).forEach(function (name) { modules.roots[name] = roots[name]; });
+        if (filesText) {
+            modules.pending.push(filesText);
+        }
+    }
+
+    // chai with chai-postman, loaded before the script arrives (while the runner waits for the server)
+    function warm() {
+        loadChai();
+        return true;
+    }
+
     // the next due timer; returns how many remain (0: none), or -1 after a timer threw (the script's error)
     function tick() {
         var error = state.timers.next();
@@ -956,6 +979,7 @@
             scopeText[name] = kept;
         });
         out.scopes = scopeText;
+        out.usedChai = chai !== undefined;
         return encode(out);
     }
 
@@ -965,5 +989,9 @@
         return encode([hit.found, hit.found ? hit.value : null]);
     }
 
-    return { run: run, tick: tick, takeRequests: takeRequests, deliver: deliver, collect: collect, dynamic: dynamic };
+    timerApi = state.timers.api();
+    return {
+        run: run, tick: tick, takeRequests: takeRequests, deliver: deliver, collect: collect, dynamic: dynamic,
+        install: install, warm: warm
+    };
 })
