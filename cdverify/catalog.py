@@ -70,6 +70,12 @@ def _all_rules() -> dict[str, dict[str, Any]]:
 
 
 @cache
+def load_rules_file(name: str) -> dict[str, Any]:
+    """Parse `rules/<name>.toml` alone, for a process that needs one catalogue and not all of them."""
+    return tomllib.loads((data_dir("rules") / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def load_query(language: str, name: str) -> str:
     """Text of `grammars/<language>/<name>.scm`."""
     return (data_dir("grammars") / language / f"{name}.scm").read_text(encoding="utf-8")

@@ -365,3 +365,30 @@ def test_deep_json_body_is_a_clear_error_on_the_command_line(tmp_path: Path) -> 
     assert run.returncode == 2, run.stderr
     assert "nested too deeply" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_engine_process_ends_with_the_runner(tmp_path: Path) -> None:
+    """Nothing the runner starts outlives it: SIGKILL the runner while its engine is busy with a script."""
+    import psutil
+
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from cdverify.contract.sandbox import Sandbox\n"
+            "box = Sandbox({})\n"
+            "print(box._engine.start().pid, flush=True)\n"
+            "box.execute({'target': 'prerequest', 'request': None, 'code': 'while (true) {}'})\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert runner.stdout is not None
+    engine = psutil.Process(int(runner.stdout.readline()))
+    time.sleep(1.0)  # the engine is now inside the endless loop
+    assert engine.is_running()
+    runner.kill()
+    runner.wait(timeout=10)
+    gone, alive = psutil.wait_procs([engine], timeout=10)
+    assert engine in gone and not alive

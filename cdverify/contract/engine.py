@@ -17,6 +17,7 @@ then {"op": "done", "result": {...}}.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -247,8 +248,23 @@ def _write(stream: IO[bytes], message: dict[str, Any]) -> None:
     stream.flush()
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this process when the runner ends, however it ends (even by SIGKILL)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the runner ended before the request took effect
+        os._exit(0)
+
+
 def main() -> None:
     """Serve the runner until it closes the pipe."""
+    _die_with_parent()
     incoming = sys.stdin.buffer
     # the pipe to the runner carries messages only: whatever else writes to file descriptor 1 (print, or
     # the engine's own C code) goes to stderr

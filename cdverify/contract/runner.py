@@ -72,40 +72,18 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
     started = time.time()
     clock = time.perf_counter()
     result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
-    positions = {item.name: index for index, item in enumerate(collection.items)}
-    positions.update({item.id: index for index, item in enumerate(collection.items)})
-    with http.open_client(options.timeout_request_ms, options.insecure) as client:
-        sandbox = Sandbox(
-            {
-                "globals": dict(options.globals),
-                "environment": dict(options.environment),
-                "collectionVariables": dict(collection.variables),
-            },
-            send_request=lambda request: _script_request(client, request),
-        )
+    scopes = {
+        "globals": dict(options.globals),
+        "environment": dict(options.environment),
+        "collectionVariables": dict(collection.variables),
+    }
+    with (
+        http.open_client(options.timeout_request_ms, options.insecure) as client,
+        Sandbox(scopes, send_request=lambda request: _script_request(client, request)) as sandbox,
+    ):
         if any(item.prerequest or item.tests for item in collection.items):
-            sandbox.start()
-        index = 0
-        limit = options.max_executions or MAX_EXECUTIONS_PER_ITEM * max(1, len(collection.items))
-        while 0 <= index < len(collection.items):
-            if len(result.executions) >= limit:  # a setNextRequest loop: newman would run forever
-                result.stopped = f"stopped after {limit} request executions (a setNextRequest loop?)"
-                break
-            item = collection.items[index]
-            if options.delay_request_ms and result.executions:
-                time.sleep(options.delay_request_ms / 1000)
-            execution, next_request = _run_item(item, sandbox, client, options)
-            result.executions.append(execution)
-            if options.on_execution is not None:
-                options.on_execution(execution)
-            if options.bail and _failed(execution):
-                break
-            if next_request[0]:  # setNextRequest: a name or id jumps; null or an unknown name ends the run
-                target = next_request[1]
-                index = positions.get(target, -1) if isinstance(target, str) else -1
-            else:
-                index += 1
-        sandbox.close()
+            sandbox.start()  # the engine gets ready while the first request is on its way
+        _run_items(collection, sandbox, client, options, result)
     result.variables = sandbox.state()
     result.unresolved = sorted(
         {
@@ -118,6 +96,34 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
     )
     result.duration_ms = round((time.perf_counter() - clock) * 1000)
     return result
+
+
+def _run_items(
+    collection: Collection, sandbox: Sandbox, client: Any, options: RunOptions, result: RunResult
+) -> None:
+    """The items in run order, following setNextRequest, up to the execution cap."""
+    positions = {item.name: index for index, item in enumerate(collection.items)}
+    positions.update({item.id: index for index, item in enumerate(collection.items)})
+    index = 0
+    limit = options.max_executions or MAX_EXECUTIONS_PER_ITEM * max(1, len(collection.items))
+    while 0 <= index < len(collection.items):
+        if len(result.executions) >= limit:  # a setNextRequest loop: newman would run forever
+            result.stopped = f"stopped after {limit} request executions (a setNextRequest loop?)"
+            break
+        item = collection.items[index]
+        if options.delay_request_ms and result.executions:
+            time.sleep(options.delay_request_ms / 1000)
+        execution, next_request = _run_item(item, sandbox, client, options)
+        result.executions.append(execution)
+        if options.on_execution is not None:
+            options.on_execution(execution)
+        if options.bail and _failed(execution):
+            break
+        if next_request[0]:  # setNextRequest: a name or id jumps; null or an unknown name ends the run
+            target = next_request[1]
+            index = positions.get(target, -1) if isinstance(target, str) else -1
+        else:
+            index += 1
 
 
 def _script_request(client: Any, request: dict[str, Any]) -> dict[str, Any]:

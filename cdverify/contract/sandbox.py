@@ -254,6 +254,12 @@ class Sandbox:
         """Stop the engine process; the sandbox starts another if used again."""
         self._engine.close()
 
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # ---- scripts --------------------------------------------------------------------------------------
 
     def execute(self, context: dict[str, Any]) -> ScriptOutcome:
