@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -31,10 +32,19 @@ from cdverify.contract.jsmodules import JS_DIR, ScriptModules, module_set, requi
 MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
 MAX_TIMER_STEPS = 10_000  # callbacks of one script's timers (an endless setInterval stops here)
 MAX_SEND_REQUESTS = 100  # pm.sendRequest calls of one script
-# what every script may need without naming it: pm.expect and pm.response.to load chai with chai-postman
-CORE_MODULES = ("chai", "chai-postman", "lodash", "ajv")
-# globals that load a package although the script has no require() of it
-IMPLICIT_MODULES = {"atob": ("atob", "buffer"), "btoa": ("btoa", "buffer"), "Buffer": ("buffer",)}
+# what every script may need without naming it: pm.expect and pm.response.to load chai with chai-postman,
+# and Node's Buffer global, which newman's scripts have
+CORE_MODULES = ("chai", "chai-postman", "lodash", "ajv", "buffer")
+# globals that load a package although the script has no require() of it: the legacy sandbox's libraries
+IMPLICIT_MODULES = {
+    re.compile(r"\batob\b"): ("atob",),
+    re.compile(r"\bbtoa\b"): ("btoa",),
+    re.compile(r"(?<![\w$.])_(?![\w$])"): ("lodash3",),
+    re.compile(r"\bCryptoJS\b"): ("crypto-js",),
+    re.compile(r"\btv4\b"): ("tv4",),
+    re.compile(r"\bcheerio\b"): ("cheerio",),
+    re.compile(r"\bxml2Json\b"): ("xml2js",),
+}
 DYNAMIC_MODULE = "cdverify:dynamic"
 
 Send = Callable[[dict[str, Any]], dict[str, Any]]
@@ -62,11 +72,9 @@ def _dynamic_source() -> str:
 def script_names(code: str) -> tuple[str, ...]:
     """The packages a script can reach beyond the core ones: what it requires by name, what its globals
     load, and faker for pm.variables.replaceIn's dynamic variables."""
-    required = required_names(code)
-    # packages written for Node use its Buffer global without requiring it (csv-parse, btoa)
-    names = [*required, *(("buffer",) if required else ())]
-    for word, implied in IMPLICIT_MODULES.items():
-        if word in code:
+    names = required_names(code)
+    for pattern, implied in IMPLICIT_MODULES.items():
+        if pattern.search(code):
             names += implied
     if "replaceIn" in code:
         names.append("faker")

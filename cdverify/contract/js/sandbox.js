@@ -675,12 +675,14 @@
             keysOf(source).forEach(function (key) { values[key] = source[key]; });
             scopes[name] = new VariableScope(values);
         });
-        if (hasOwn.call(modules.roots, "buffer")) {
-            // Node's Buffer global, which modules written for Node (btoa) use without requiring it
-            defineProperty(globalObject, "Buffer", {
-                configurable: true, writable: true, value: requireModule("buffer").Buffer
-            });
-        }
+        // globals loaded on first use: Node's Buffer (which packages written for Node use without
+        // requiring it), and the legacy sandbox's libraries, which newman still provides
+        lazyGlobal("Buffer", "buffer", function () { return requireModule("buffer").Buffer; });
+        lazyGlobal("_", "lodash3", function () { return requireModule("lodash3"); });
+        lazyGlobal("CryptoJS", "crypto-js", function () { return requireModule("crypto-js"); });
+        lazyGlobal("tv4", "tv4", function () { return requireModule("tv4"); });
+        lazyGlobal("cheerio", "cheerio", function () { return requireModule("cheerio"); });
+        lazyGlobal("xml2Json", "xml2js", function () { return xml2Json; });
 
         var isTest = context.target === "test";
         var outcome = { nextRequest: undefined, skipRequest: false };
@@ -866,6 +868,38 @@
             record(testNames[i], passed, false, failure, assertionIndex++);
         }
         return state.timers.queue.length;
+    }
+
+    // a global whose value is made when a script first reads it; defined only when the host handed over
+    // the package it needs (it does when the script names the global)
+    function lazyGlobal(name, packageName, make) {
+        if (!hasOwn.call(modules.roots, packageName)) {
+            return;
+        }
+        defineProperty(globalObject, name, {
+            configurable: true,
+            get: function () {
+                var value = make();
+                defineProperty(globalObject, name, { configurable: true, writable: true, value: value });
+                return value;
+            },
+            set: function (value) {
+                defineProperty(globalObject, name, { configurable: true, writable: true, value: value });
+            }
+        });
+    }
+
+    // the legacy sandbox's xml2Json(text): xml2js's object with single children unwrapped and text trimmed
+    // (what newman gives), or undefined when the text is not XML
+    function xml2Json(xmlText) {
+        var converted;
+        requireModule("xml2js").parseString(xmlText, { explicitArray: false, trim: true, async: false },
+            function (error, result) {
+                if (!error) {
+                    converted = result;
+                }
+            });
+        return converted;
     }
 
     // files ({path: {source, requires, json}} as JSON text) and the names scripts may require (JSON text)
