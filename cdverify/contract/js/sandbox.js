@@ -461,8 +461,13 @@
             },
             dataURI: function () { return "data:" + (this.headers.get("content-type") || "") + ";base64,"; }
         };
-        Object.defineProperty(out, "to", { get: function () { return loadChai().expect(this).to; } });
         Object.defineProperty(out, "__cdverifyKind", { value: "response" });
+        return out;
+    }
+    // pm.response: the only response with `.to` (a pm.sendRequest response has none, as in postman-sandbox)
+    function scriptResponse(response) {
+        var out = responseObject(response);
+        Object.defineProperty(out, "to", { get: function () { return loadChai().expect(this).to; } });
         return out;
     }
 
@@ -608,17 +613,8 @@
         pairs.forEach(function (p) { listAdd(entry.headers, [text(p[0]), text(p[1])]); });
         entry.body = bodyText;
         this.pending.push(entry);
-        var settle;
-        var promise;
-        if (typeof callback !== "function") {
-            promise = new Promise(function (resolve, reject) {
-                settle = function (error, response) { return error ? reject(error) : resolve(response); };
-            });
-        } else {
-            settle = callback;
-        }
-        this.waiting[id] = settle;
-        return promise;
+        // newman 6.2.2 (postman-sandbox 4.7.1) makes no promise: without a callback the response is dropped
+        this.waiting[id] = typeof callback === "function" ? callback : null;
     };
 
     // ---- the host's entry points --------------------------------------------------------------------------
@@ -645,6 +641,17 @@
         return out;
     }
 
+    // An error thrown in a timer or pm.sendRequest callback, or thrown while one is pending, is no script error
+    // in newman 6.2.2: postman-sandbox reports it as an "exception" event, which newman does not count. It goes
+    // to the console here, so that it is not lost.
+    function asyncError(error) {
+        var described = describeError(error === undefined ? new Error("undefined") : error);
+        var entry = create(null);
+        entry.level = "error";
+        entry.text = described.name + ": " + described.message + " (in an asynchronous part of the script)";
+        listAdd(state.messages, entry);
+    }
+
     var state = {
         records: newList(),
         messages: newList(),
@@ -652,6 +659,7 @@
         nextRequest: null,
         skipRequest: false,
         request: undefined,
+        pm: undefined,
         timers: new Timers(),
         sends: new SendQueue()
     };
@@ -690,7 +698,7 @@
         var request = context.request ? requestObject(context.request) : undefined;
         state.request = request;
         // after a failed request newman still runs the tests, with an empty response (code undefined)
-        var response = isTest ? responseObject(context.response || {}) : undefined;
+        var response = isTest ? scriptResponse(context.response || {}) : undefined;
 
         var pm = {
             info: {
@@ -708,7 +716,14 @@
             request: request,
             response: response,
             cookies: cookieList(isTest && context.response ? context.response.cookies || [] : []),
-            sendRequest: function (request, callback) { return state.sends.add(request, callback); },
+            // as postman-sandbox 4.7.1: pm back, never a promise; nothing to send is the callback's error
+            sendRequest: function (request, callback) {
+                if (!request) {
+                    return typeof callback === "function" && callback.call(pm, new Error("sendrequest: nothing to request"));
+                }
+                state.sends.add(request, callback);
+                return pm;
+            },
             require: requireModule,
             visualizer: { set: function () {}, clear: function () {} },
             execution: {
@@ -723,6 +738,7 @@
             }
         };
         defineProperty(pm, "expect", { enumerable: true, get: function () { return loadChai().expect; } });
+        state.pm = pm;  // `this` of pm.sendRequest callbacks
         pm.test = function (name, assert) {
             var index = assertionIndex++;
             if (typeof assert !== "function") {
@@ -849,7 +865,11 @@
             var compiled = applyFunction(FunctionOf, null, names.concat([payload.code]));
             applyFunction(compiled, undefined, values);
         } catch (thrown) {
-            state.error = describeError(thrown);
+            if (state.timers.queue.length || state.sends.pending.length) {
+                asyncError(thrown);  // newman: thrown while a timer or pm.sendRequest is pending
+            } else {
+                state.error = describeError(thrown);
+            }
         }
         // the legacy tests object reports once the synchronous part ends, even after an error
         var testNames;
@@ -921,11 +941,7 @@
     function tick() {
         var error = state.timers.next();
         if (error !== undefined) {
-            if (state.error === null) {
-                state.error = describeError(error);
-            }
-            state.timers.queue = [];
-            return -1;
+            asyncError(error);  // the other timers go on, as in newman
         }
         return state.timers.queue.length;
     }
@@ -951,18 +967,20 @@
         var result = jsonParse(resultText);
         try {
             if (result.error) {
-                var failure = new Error(result.error.message);
-                failure.name = result.error.name || "Error";
-                failure.code = result.error.code;
-                settle(failure, null);
+                // newman's callback gets the error as it crosses its sandbox's boundary: a plain object of the
+                // error's own fields (code, ...), without name or message; and an empty response
+                var failure = {};
+                if (result.error.code) {
+                    failure.code = result.error.code;
+                }
+                settle.call(state.pm, failure, responseObject({}), undefined);
             } else {
-                var response = responseObject(result.response);
-                settle(null, response);
+                // the cookies come in the third argument (newman's request history), not on the response
+                var response = responseObject(Object.assign({}, result.response, { cookies: [] }));
+                settle.call(state.pm, null, response, { cookies: cookieList(result.response.cookies || []) });
             }
         } catch (error) {
-            if (state.error === null) {
-                state.error = describeError(error);
-            }
+            asyncError(error);
         }
     }
 
