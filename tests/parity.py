@@ -14,9 +14,17 @@ Outcome = tuple[str, tuple[tuple[str, bool, bool], ...], int]
 
 
 def newman_outcomes(report: dict[str, Any]) -> list[Outcome]:
-    """Per executed item, from newman's JSON reporter: its assertions in order and its script errors."""
+    """Per executed item, from newman's JSON reporter: its assertions in order and its script errors.
+    The reporter lists an item's execution once for every HTTP request it made, pm.sendRequest's included,
+    each time the same record (the same cursor.ref): each counts once."""
     outcomes = []
+    seen: set[str] = set()
     for execution in report["run"]["executions"]:
+        ref = execution.get("cursor", {}).get("ref")
+        if ref is not None:
+            if ref in seen:
+                continue
+            seen.add(ref)
         assertions = tuple(
             (a["assertion"], "error" not in a or a["error"] is None, bool(a.get("skipped")))
             for a in execution.get("assertions", [])
