@@ -240,6 +240,13 @@ def _task_row(runs: Sequence[GradedRun]) -> TaskRow:
     )
 
 
+def _task_order(row: TaskRow) -> tuple[str, str, int, str, int, tuple[int, ...], str]:
+    """Configuration, then generation before feature tasks, framework, level, constraints, name."""
+    constraints = tuple(CANONICAL_ORDER.index(part) for part in row.constraints)
+    kind = list(TaskKind).index(row.kind)
+    return (row.agent, row.model, kind, row.framework, row.level, constraints, row.task)
+
+
 def _generation_tasks(runs: Sequence[GradedRun]) -> list[TaskRow]:
     return [row for row in task_rows(runs) if row.kind is TaskKind.GENERATION]
 
@@ -248,9 +255,9 @@ def _generation_tasks(runs: Sequence[GradedRun]) -> list[TaskRow]:
 
 
 def task_rows(runs: Sequence[GradedRun]) -> tuple[TaskRow, ...]:
-    """One row per (agent, model, task), generation and feature tasks alike, sorted by that key."""
-    groups = _runs_by_task(runs)
-    return tuple(_task_row(groups[key]) for key in sorted(groups))
+    """One row per (agent, model, task), generation and feature tasks alike. Sorted by agent and model, then
+    generation before feature tasks, by framework, level and constraints in canonical order."""
+    return tuple(sorted((_task_row(group) for group in _runs_by_task(runs).values()), key=_task_order))
 
 
 def level_rows(runs: Sequence[GradedRun]) -> tuple[LevelRow, ...]:
