@@ -553,43 +553,17 @@ def experiments(draw: st.DrawFn) -> Experiment:
             assertions, verdicts = draw(assertions_strategy), draw(verdicts_strategy)
             error = draw(st.sampled_from([None, None, None, None, "patch does not apply"]))
             feature = task in FEATURE_TASKS
+            # fmt: off
             if feature:
                 written = task
-                runs.append(
-                    GradedRun(
-                        agent,
-                        model,
-                        task,
-                        trial,
-                        FEATURE_TASKS[task],
-                        (),
-                        FEAT,
-                        assertions,
-                        {Axis(axis): Verdict(verdict) for axis, verdict in verdicts.items()},
-                        error,
-                        rule,
-                    )
-                )
+                typed = {Axis(axis): Verdict(verdict) for axis, verdict in verdicts.items()}
+                runs.append(GradedRun(agent, model, task, trial, FEATURE_TASKS[task], (), FEAT, assertions, typed, error, rule))
             else:
-                written = draw(
-                    st.sampled_from([task, ("python-" if task.startswith("flask") else "node-") + task])
-                )
-                runs.append(
-                    GradedRun.generation(agent, model, written, trial, assertions, verdicts, error, rule)
-                )
+                written = draw(st.sampled_from([task, ("python-" if task.startswith("flask") else "node-") + task]))
+                runs.append(GradedRun.generation(agent, model, written, trial, assertions, verdicts, error, rule))
             counts = None if assertions is None else (assertions.total, assertions.passed, assertions.failed)
-            records.append(
-                {
-                    "agent": agent,
-                    "model": model,
-                    "task": written,
-                    "feature": feature,
-                    "framework": FEATURE_TASKS.get(task),
-                    "assertions": counts,
-                    "verdicts": verdicts,
-                    "error": error,
-                }
-            )
+            records.append({"agent": agent, "model": model, "task": written, "feature": feature, "framework": FEATURE_TASKS.get(task), "assertions": counts, "verdicts": verdicts, "error": error})
+            # fmt: on
     return runs, records, rule_axes
 
 
@@ -722,6 +696,10 @@ def naive_tables(
     return out
 
 
+def figures(row: Any, names: str) -> tuple[float, ...]:
+    return tuple(getattr(row, name) for name in names.split())
+
+
 def close(actual: dict[Any, tuple[float, ...]], expected: dict[Any, tuple[float, ...]]) -> None:
     assert actual.keys() == expected.keys()
     for key, values in expected.items():
@@ -733,67 +711,19 @@ def close(actual: dict[Any, tuple[float, ...]], expected: dict[Any, tuple[float,
 def test_every_figure_equals_a_naive_recomputation(experiment: Experiment) -> None:
     runs, records, rule_axes = experiment
     naive = naive_tables(records, rule_axes)
+    # fmt: off
     tables = summarise(runs)
-    close(
-        {
-            (r.agent, r.model, r.task): (
-                r.n,
-                r.successes,
-                r.errors,
-                r.level,
-                r.pass_at_1,
-                r.pass_at_3,
-                r.pass_power_3,
-                r.a,
-                r.a_stdev,
-                r.strict_a,
-                r.strict_a_stdev,
-            )
-            for r in tables.tasks
-        },
-        naive["tasks"],
-    )
-    close(
-        {
-            (r.agent, r.model, r.level): (r.tasks, r.strict_a, r.pass_at_1, r.a, r.verifier_impact)
-            for r in tables.levels
-        },
-        naive["levels"],
-    )
-    close(
-        {(r.agent, r.model): (r.strict_a_delta, r.a_delta, r.pass_at_1_delta) for r in tables.decay},
-        naive["decay"],
-    )
-    close(
-        {
-            r.constraint.value: (r.delta, r.stdev, r.sem, r.pairs)
-            for r in tables.marginal_effects
-            if r.agent is None
-        },
-        naive["pooled"],
-    )
-    close(
-        {
-            (r.agent, r.model, r.constraint.value): (r.delta, r.stdev, r.sem, r.pairs)
-            for r in tables.marginal_effects
-            if r.agent is not None
-        },
-        naive["configs"],
-    )
-    close(
-        {
-            (r.agent, r.model, r.framework): (r.tasks, r.runs, r.strict_a, r.pass_at_1, r.a, r.sem)
-            for r in tables.frameworks
-        },
-        naive["frameworks"],
-    )
-    close(
-        {
-            (r.agent, r.model): (r.tasks, r.runs, r.successes, r.pass_at_1, r.a, r.strict_a)
-            for r in tables.features
-        },
-        naive["features"],
-    )
-    pooled_order = [r.constraint.value for r in tables.marginal_effects if r.agent is None]
+    pooled = [r for r in tables.marginal_effects if r.agent is None]
+    per_configuration = [r for r in tables.marginal_effects if r.agent is not None]
+    task_figures = "n successes errors level pass_at_1 pass_at_3 pass_power_3 a a_stdev strict_a strict_a_stdev"
+    close({(r.agent, r.model, r.task): figures(r, task_figures) for r in tables.tasks}, naive["tasks"])
+    close({(r.agent, r.model, r.level): figures(r, "tasks strict_a pass_at_1 a verifier_impact") for r in tables.levels}, naive["levels"])
+    close({(r.agent, r.model): figures(r, "strict_a_delta a_delta pass_at_1_delta") for r in tables.decay}, naive["decay"])
+    close({r.constraint.value: figures(r, "delta stdev sem pairs") for r in pooled}, naive["pooled"])
+    close({(r.agent, r.model, r.constraint.value): figures(r, "delta stdev sem pairs") for r in per_configuration}, naive["configs"])
+    close({(r.agent, r.model, r.framework): figures(r, "tasks runs strict_a pass_at_1 a sem") for r in tables.frameworks}, naive["frameworks"])
+    close({(r.agent, r.model): figures(r, "tasks runs successes pass_at_1 a strict_a") for r in tables.features}, naive["features"])
+    # fmt: on
+    pooled_order = [r.constraint.value for r in pooled]
     assert pooled_order == [c for c in ORDER if c in pooled_order]
     assert len(tables.errors) == sum(run.error is not None for run in runs)
