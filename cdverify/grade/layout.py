@@ -21,6 +21,7 @@ header, unknown columns) raises `GradeInputError`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -273,7 +274,7 @@ def _check_columns(path: Path, columns: Iterable[str]) -> None:
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[_Row]:
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except (StopIteration, csv.Error) as error:

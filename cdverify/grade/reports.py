@@ -22,6 +22,7 @@ stop the grading of the others. A run without a report scores 0 assertions, as i
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +109,7 @@ def _csv_count(cell: str | None) -> int | None:
 
 def _newman_csv(path: Path, text: str) -> Assertions | ReportError:
     try:
-        reader = csv.DictReader(text.splitlines())
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
         missing = [column for column in CSV_COLUMNS if column not in header]
         if missing:
