@@ -40,6 +40,8 @@ REPORT_GLOB = "newman-run-report-*.csv"
 MANIFEST_REQUIRED = ("run", "agent", "model", "task", "trial")
 MANIFEST_OPTIONAL = ("repo", "patch", "base", "commit", "base_patch", "report", "kind")
 MANIFEST_JSON_LINES = (".jsonl", ".ndjson")
+# The manifest's path columns, and whether each names a folder (else a file).
+MANIFEST_PATHS = {"repo": True, "patch": False, "base": True, "base_patch": False, "report": False}
 
 
 class GradeInputError(Exception):
@@ -372,26 +374,17 @@ def _manifest_run(folder: Path, fields: Mapping[str, str | None], origin: str) -
     if trial is None:
         return f"trial must be a whole number >= 0, not {fields['trial']!r}"
 
-    def existing(key: str, want_dir: bool) -> Path | str | None:
+    paths: dict[str, Path | None] = {}
+    problems = []
+    for key, want_folder in MANIFEST_PATHS.items():
         value = fields.get(key)
-        if value is None:
-            return None
-        target = folder / value
-        if not (target.is_dir() if want_dir else target.is_file()):
-            return f"{key} {value}: no such {'folder' if want_dir else 'file'}"
-        return target
-
-    paths = {
-        key: existing(key, want_dir)
-        for key, want_dir in (("repo", True), ("patch", False), ("base", True), ("base_patch", False))
-    }
-    paths["report"] = existing("report", False)
-    bad = [value for value in paths.values() if isinstance(value, str)]
-    if bad:
-        return "; ".join(bad)
-    repo, patch, base, base_patch, report = (
-        value if isinstance(value, Path) else None for value in paths.values()
-    )
+        paths[key] = None if value is None else folder / value
+        found = paths[key]
+        if found is not None and not (found.is_dir() if want_folder else found.is_file()):
+            problems.append(f"{key} {value}: no such {'folder' if want_folder else 'file'}")
+    if problems:
+        return "; ".join(problems)
+    repo, patch, base, base_patch = paths["repo"], paths["patch"], paths["base"], paths["base_patch"]
     if (repo is None) == (patch is None):
         return "give either repo (a folder) or patch (a unified diff), not both or neither"
     commit = fields.get("commit")
@@ -426,7 +419,7 @@ def _manifest_run(folder: Path, fields: Mapping[str, str | None], origin: str) -
         runtime=runtime,
         kind=kind,
         code=code,
-        report=report,
+        report=paths["report"],
         origin=origin,
         paper_task=paper_task,
     )

@@ -133,7 +133,8 @@ def extract_commit(base: Path, commit: str, workdir: Path) -> None:
         raise MaterialiseError(f"{base}: no such folder")
     found = _git(["rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"], base)
     if found.returncode != 0:
-        raise MaterialiseError(f"{base}: no commit {commit} in it (or it is no git repository)")
+        why = f" ({_git_message(found)})" if found.stderr.strip() else ""
+        raise MaterialiseError(f"{base}: no commit {commit} in it (or it is no git repository){why}")
     sha = found.stdout.decode().strip()
     listing = _git(["ls-tree", "-r", "-z", "--full-tree", sha], base)
     if listing.returncode != 0:
