@@ -82,8 +82,9 @@ def read_report(path: Path) -> Assertions | ReportError:
         return ReportError(path, f"cannot be read ({error.strerror or error})")
     if not text.strip():
         return ReportError(path, "the report is empty")
-    # `.csv` files are newman CSV; otherwise a text opening with `{` is JSON (newman's or cdverify's).
-    if path.suffix.lower() == ".csv" or not text.lstrip().startswith("{"):
+    # `.csv` files are newman CSV; `.json` files and texts opening with `{` are JSON (newman's or cdverify's).
+    suffix = path.suffix.lower()
+    if suffix == ".csv" or (suffix != ".json" and not text.lstrip().startswith("{")):
         return _newman_csv(path, text)
     try:
         document = json.loads(text)
