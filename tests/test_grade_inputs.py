@@ -653,6 +653,11 @@ def test_contract_json_report(tmp_path: Path) -> None:
             CSV_HEADER + csv_row(3, 2, 1).replace('"2"', '"two"'),
             "line 2: executedCount is not a count: 'two'",
         ),
+        (
+            "r.csv",
+            "totalAssertions,executedCount,failedCount\n\u00b2,0,0\n",
+            "totalAssertions is not a count",
+        ),
         ("r.csv", CSV_HEADER + csv_row(3, 1, 1), "the counts disagree"),
         ("r.csv", "totalAssertions,executedCount,failedCount\n1,2,0\n", "inconsistent counts"),
         ("r.csv", 'totalAssertions,executedCount,failedCount\n"1,1,0\n', "malformed CSV"),

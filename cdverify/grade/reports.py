@@ -103,9 +103,7 @@ def _csv_count(cell: str | None) -> int | None:
     value = (cell or "").strip()
     if value in CSV_NO_COUNT:
         return 0
-    if not value.isdigit():
-        return None
-    return int(value)
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _newman_csv(path: Path, text: str) -> Assertions | ReportError:
