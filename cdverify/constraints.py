@@ -2,8 +2,8 @@
 
 Accepted spellings, all case-insensitive:
 - `flask+clean_architecture+postgres+sqlalchemy` (any order, `+` or `,` separated);
-- a paper task name: `python-flask-openapi-clean_architecture-sqlite-sqlalchemy`,
-  `node-express-openapi-unconstrained`;
+- a paper task name, as the paper's results name it (`flask-openapi-clean_architecture-sqlite-sqlalchemy`)
+  or with a language prefix (`python-…`, `uv-…` as in the paper's task files, `node-…`);
 - separate options (`--framework flask --architecture clean_architecture …`), merged by `merge`.
 """
 
@@ -28,6 +28,21 @@ _ALIASES = {
     "sqlite3": "sqlite",
 }
 _IGNORED_TASK_WORDS = {"openapi", "unconstrained", "none"}
+# The language words a specification may carry; `uv` is the paper's name for its Python runtime.
+_LANGUAGE_WORDS = {
+    "python": "python",
+    "uv": "python",
+    "node": "node",
+    "nodejs": "node",
+    "js": "node",
+    "ts": "node",
+}
+# A paper task name: `[{prefix}-]{framework}-openapi-{constraint parts | unconstrained}`.
+TASK_PREFIXES = {"python": "python", "uv": "python", "node": "node"}
+TASK_SPEC = "openapi"
+# The paper's canonical order of constraint parts in a task name (its matched-pair tables rebuild names so).
+TASK_PART_ORDER = ("clean_architecture", "postgres", "sqlite", "sqlalchemy", "sequelize")
+RUNTIMES = {"python": "uv", "node": "node"}  # the paper's runtime folder of each language
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ def parse_constraints(text: str) -> Constraints:
         raise ConfigError(["empty constraint specification"])
     separators = "+," if ("+" in raw or "," in raw) else "-"
     values: dict[str, str] = {}
-    if separators == "-" and (raw.startswith(("python-", "node-")) or "-openapi" in raw):
+    if separators == "-" and (raw.startswith(("python-", "uv-", "node-")) or "-openapi" in raw):
         values["task"] = "paper"  # a paper task name brings the paper's task-file requirements
     tokens = [raw]
     for sep in separators:
@@ -101,8 +116,8 @@ def parse_constraints(text: str) -> Constraints:
     for token in (t.strip() for t in tokens):
         if not token or token in _IGNORED_TASK_WORDS:
             continue
-        if token in ("python", "node", "nodejs", "js", "ts"):
-            values["language"] = "python" if token == "python" else "node"
+        if token in _LANGUAGE_WORDS:
+            values["language"] = _LANGUAGE_WORDS[token]
             continue
         found = _axis_of(token)
         if found is None:
@@ -153,3 +168,78 @@ def validate(constraints: Constraints) -> Constraints:
     if problems:
         raise ConfigError(problems)
     return replace(constraints, language=language)
+
+
+@dataclass(frozen=True)
+class TaskName:
+    """A generation task of the paper, `{framework}-openapi-{constraint parts}` (`unconstrained` for none)."""
+
+    framework: str
+    parts: tuple[str, ...] = ()  # the constraint parts, in the paper's canonical order (TASK_PART_ORDER)
+
+    @property
+    def name(self) -> str:
+        """The name as the paper's results layout writes it, without a language prefix."""
+        return f"{self.framework}-{TASK_SPEC}-{'-'.join(self.parts) or 'unconstrained'}"
+
+    @property
+    def language(self) -> str:
+        return "python" if self.framework in PYTHON_FRAMEWORKS else "node"
+
+    @property
+    def runtime(self) -> str:
+        """The paper's runtime folder of the task: `uv` (Python) or `node`."""
+        return RUNTIMES[self.language]
+
+    @property
+    def level(self) -> int:
+        """The paper's L0-L3: the number of constraint parts."""
+        return len(self.parts)
+
+    def constraints(self) -> Constraints:
+        """What the task requires: its framework and parts, and the paper's task files."""
+        return parse_constraints(self.name)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def parse_task_name(text: str) -> TaskName:
+    """Read a paper generation task name, with or without a `python-`/`uv-`/`node-` prefix.
+
+    Only the paper's own words are accepted (no aliases such as `postgresql`); the parts may come in any
+    order and are kept in the canonical one, so that `flask-openapi-sqlite-clean_architecture` and
+    `flask-openapi-clean_architecture-sqlite` are the same task. Raises ConfigError when `text` is no
+    task name.
+    """
+    words = text.strip().lower().split("-")
+    prefix_language = TASK_PREFIXES.get(words[0]) if len(words) > 1 else None
+    if prefix_language is not None:
+        words = words[1:]
+    if len(words) < 3 or words[1] != TASK_SPEC:
+        expected = "{framework}-openapi-{constraints}"
+        raise ConfigError([f"{text!r} is no paper task name (expected {expected})"])
+    framework, parts = words[0], words[2:]
+    problems = []
+    if framework not in PYTHON_FRAMEWORKS + NODE_FRAMEWORKS:
+        known = ", ".join(PYTHON_FRAMEWORKS + NODE_FRAMEWORKS)
+        problems.append(f"unknown framework {framework!r} in task {text!r} (known: {known})")
+    if parts == ["unconstrained"]:
+        parts = []
+    unknown = [part for part in parts if part not in TASK_PART_ORDER]
+    if unknown:
+        problems.append(
+            f"unknown constraint {', '.join(map(repr, unknown))} in task {text!r} "
+            f"(known: {', '.join(TASK_PART_ORDER)}, or unconstrained alone)"
+        )
+    if len(set(parts)) != len(parts):
+        problems.append(f"a constraint is repeated in task {text!r}")
+    if problems:
+        raise ConfigError(problems)
+    task = TaskName(framework, tuple(sorted(parts, key=TASK_PART_ORDER.index)))
+    if prefix_language is not None and prefix_language != task.language:
+        raise ConfigError(
+            [f"task {text!r}: {framework} is a {task.language} framework, not {prefix_language}"]
+        )
+    task.constraints()  # an impossible combination (an ORM without a database, of the other language) fails
+    return task

@@ -30,6 +30,13 @@ APP: dict[str, str | bytes] = {
             "node-express-openapi-clean_architecture-sqlite-sequelize",
             Constraints("express", "clean_architecture", "sqlite", "sequelize", "node", task="paper"),
         ),
+        # the paper's results name tasks without a prefix, its task files with the runtime's (`uv-`, `node-`)
+        (
+            "flask-openapi-clean_architecture-postgres-sqlalchemy",
+            Constraints("flask", "clean_architecture", "postgres", "sqlalchemy", "python", task="paper"),
+        ),
+        ("uv-flask-openapi-unconstrained", Constraints("flask", language="python", task="paper")),
+        ("hono-openapi-sqlite", Constraints("hono", database="sqlite", language="node", task="paper")),
         ("FastAPI+PostgreSQL+SQLAlchemy", Constraints("fastapi", None, "postgres", "sqlalchemy", "python")),
         ("clean_architecture", Constraints(architecture="clean_architecture")),
         ("clean-architecture", Constraints(architecture="clean_architecture")),
@@ -47,6 +54,7 @@ def test_constraint_spellings(text: str, expected: Constraints) -> None:
         "express+sqlalchemy+postgres",
         "flask+sqlalchemy",
         "flask+express",
+        "uv-express-openapi-unconstrained",
         "",
     ],
 )

@@ -76,7 +76,9 @@ def golden(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def test_corpus_has_golden_files() -> None:
     samples = {
-        path.name for path in CORPUS.iterdir() if path.is_dir() and path.name not in ("expected", "mutants")
+        path.name
+        for path in CORPUS.iterdir()
+        if path.is_dir() and path.name not in ("expected", "mutants", "experiments")
     }
     assert samples == {path.stem for path in GOLDEN_FILES}
 
