@@ -14,7 +14,6 @@ it is a failed run with 0 assertions that is never compliant, as a run whose pat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -22,6 +21,7 @@ from types import MappingProxyType
 
 from cdverify.config import ConfigError
 from cdverify.constraints import parse_constraints
+from cdverify.constraints import parse_task_name as parse_paper_task_name
 
 
 class Verdict(StrEnum):
@@ -58,9 +58,6 @@ class Constraint(StrEnum):
 CANONICAL_ORDER: tuple[Constraint, ...] = tuple(Constraint)
 PAPER_AXES: frozenset[Axis] = frozenset({Axis.ARCHITECTURE, Axis.DATABASE, Axis.ORM})
 UNCONSTRAINED = "unconstrained"
-
-# `{framework}-openapi-{parts}`, optionally with the `python-`/`node-` prefix of the task definition files
-_TASK_NAME = re.compile(r"(?:(?:python|node)-)?(?P<framework>[a-z0-9_]+)-openapi-(?P<parts>[a-z0-9_-]+)")
 
 
 def canonical(constraints: Iterable[Constraint | str]) -> tuple[Constraint, ...]:
@@ -99,33 +96,21 @@ class TaskName:
 def parse_task_name(text: str) -> TaskName:
     """Read `flask-openapi-clean_architecture-sqlite-sqlalchemy` or `node-express-openapi-unconstrained`.
 
-    The parts must be the paper's words (any order; the result is in the canonical one). Whether the
-    framework exists, a prefix fits it, and the ORM fits the language and comes with a database is decided by
-    `cdverify.constraints.parse_constraints`. Raises ValueError.
+    The one parser of paper task names is `cdverify.constraints.parse_task_name` (prefixes, the paper's
+    words only, any order); this gives its result as the grading record, and raises ValueError.
     """
-    match = _TASK_NAME.fullmatch(text.strip().lower())
-    if match is None:
-        raise ValueError(f"{text!r} is not a paper task name ({{framework}}-openapi-{{constraints}})")
-    words = match["parts"].split("-")
-    if words != [UNCONSTRAINED]:
-        unknown = [word for word in words if word not in CANONICAL_ORDER]
-        if unknown or len(set(words)) != len(words):
-            known = ", ".join(CANONICAL_ORDER)
-            raise ValueError(
-                f"{text!r}: constraint parts must be distinct words of {known} or {UNCONSTRAINED!r}"
-            )
     try:
-        parsed = parse_constraints(match.group(0))
+        parsed = parse_paper_task_name(text)
+        parse_constraints(parsed.name)  # the ORM fits the language and comes with a database
     except ConfigError as error:
         raise ValueError(f"{text!r} is not a paper task name: {error}") from error
-    if parsed.framework != match["framework"]:
-        raise ValueError(f"{text!r}: unknown framework {match['framework']!r}")
-    return TaskName(match["framework"], canonical(words) if words != [UNCONSTRAINED] else ())
+    return TaskName(parsed.framework, canonical(parsed.parts))
 
 
 @dataclass(frozen=True)
 class Assertions:
-    """The column sums of a newman CSV report: `totalAssertions`, `executedCount` (passed), `failedCount`."""
+    """A run's assertion counts (the column sums of a newman CSV report: `totalAssertions`, `executedCount`
+    = passed, `failedCount`). `total - passed - failed` assertions were skipped."""
 
     total: int
     passed: int
@@ -134,6 +119,10 @@ class Assertions:
     def __post_init__(self) -> None:
         if min(self.total, self.passed, self.failed) < 0 or self.passed + self.failed > self.total:
             raise ValueError(f"inconsistent assertion counts: {self}")
+
+    @property
+    def skipped(self) -> int:
+        return self.total - self.passed - self.failed
 
 
 @dataclass(frozen=True)

@@ -28,29 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cdverify.grade.records import Assertions
+
 CSV_COLUMNS = ("totalAssertions", "executedCount", "failedCount")
 CSV_SKIPPED_COLUMN = "skippedCount"
 # Counter cells that hold no count: empty (the request never started) or JavaScript's NaN (an assertion
 # counted before the reporter set the row's counters up). Both are summed as 0, as a column sum skips them.
 CSV_NO_COUNT = ("", "NaN")
 CONTRACT_SCHEMA_MAJOR = "1"
-
-
-@dataclass(frozen=True)
-class Assertions:
-    """A run's assertion counts. `total - passed - failed` assertions were skipped."""
-
-    total: int
-    passed: int
-    failed: int
-
-    def __post_init__(self) -> None:
-        if min(self.total, self.passed, self.failed) < 0 or self.passed + self.failed > self.total:
-            raise ValueError(f"inconsistent assertion counts: {self}")
-
-    @property
-    def skipped(self) -> int:
-        return self.total - self.passed - self.failed
 
 
 NO_ASSERTIONS = Assertions(0, 0, 0)  # a run without a report, as the paper scores it
