@@ -6,6 +6,7 @@ Library entry points::
     report = cdverify.inspect("path/to/project")          # what is detected
     report = cdverify.verify("path/to/project", "flask+clean_architecture")
     report.passed, report.exit_code, report.to_json()
+    grading = cdverify.grade("path/to/results")                # a whole experiment: the paper's tables
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cdverify.config import Config, ConfigError, load_config
     from cdverify.constraints import Constraints, parse_constraints
+    from cdverify.grade.grader import grade
     from cdverify.model import Finding, Location, Severity
     from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
 
@@ -38,18 +40,24 @@ _EXPORTS = {
     "analyse": "cdverify.pipeline",
     "inspect": "cdverify.pipeline",
     "verify": "cdverify.pipeline",
+    "grade": "cdverify.grade.grader",
 }
 
 
 class _Package(types.ModuleType):
-    """`cdverify.verify` is the public function, although the subpackage `cdverify/verify/` has the same
-    name: importing that subpackage sets the attribute to the module, so the function is looked up here."""
+    """`cdverify.verify` and `cdverify.grade` are the public functions, although the subpackages
+    `cdverify/verify/` and `cdverify/grade/` have the same names: importing a subpackage sets the attribute
+    to the module, so the functions are looked up here."""
 
     def __getattribute__(self, name: str) -> Any:
         if name == "verify":
             from cdverify.pipeline import verify
 
             return verify
+        if name == "grade":
+            from cdverify.grade.grader import grade
+
+            return grade
         return super().__getattribute__(name)
 
 
@@ -78,6 +86,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "analyse",
+    "grade",
     "inspect",
     "load_config",
     "parse_constraints",

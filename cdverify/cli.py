@@ -160,6 +160,7 @@ class _LazyGroup(click.Group):
     lazy: ClassVar[dict[str, tuple[str, str]]] = {
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
+        "grade": ("cdverify.grade.cli", "grade_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from cdverify.config import ConfigError
 from cdverify.constraints import parse_constraints
@@ -225,6 +226,11 @@ class GradedRun:
             error,
             rule,
         )
+
+    def __reduce__(self) -> tuple[type[GradedRun], tuple[Any, ...]]:
+        """Picklable (graded in worker processes): the verdicts travel as a plain dict."""
+        fields = (self.agent, self.model, self.task, self.trial, self.framework, self.constraints, self.kind)
+        return (type(self), (*fields, self.assertions, dict(self.verdicts), self.error, self.rule))
 
     def under(self, rule: SuccessRule) -> GradedRun:
         """The same run judged by another success rule."""

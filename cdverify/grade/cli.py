@@ -1,0 +1,73 @@
+"""`cdverify grade RESULTS`: grade a whole experiment (loaded only when the command is invoked)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cdverify.grade.records import PAPER_RULE, SuccessRule
+
+
+@click.command("grade")
+@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write runs.csv and tasks.csv here.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Runs graded at once (default: one per core).")
+@click.option(
+    "--success-includes",
+    metavar="AXES",
+    default="",
+    help="Also require these verdicts for success, e.g. framework,task (paper: architecture,database,orm)",
+)
+def grade_command(
+    results: Path,
+    fmt: str,
+    output: Path | None,
+    csv_dir: Path | None,
+    jobs: int | None,
+    success_includes: str,
+) -> None:
+    """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
+    run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
+    from cdverify.grade.grader import grade
+    from cdverify.grade.layout import GradeInputError
+    from cdverify.grade.output import dumps, render_text, runs_csv, tasks_csv
+
+    try:
+        rule = SuccessRule.from_includes(success_includes) if success_includes else PAPER_RULE
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    done = 0
+
+    def progress(_: object) -> None:
+        nonlocal done
+        done += 1
+        if sys.stderr.isatty():
+            click.echo(f"\rgraded {done} runs", nl=False, err=True)
+
+    try:
+        grading = grade(results, jobs=jobs, rule=rule, on_run=progress)
+    except GradeInputError as error:
+        click.echo(f"cdverify: error: {error}", err=True)
+        sys.exit(2)
+    if sys.stderr.isatty() and done:
+        click.echo("", err=True)
+    text = dumps(grading) if fmt == "json" else render_text(grading)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if csv_dir is not None:
+        csv_dir.mkdir(parents=True, exist_ok=True)
+        (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
+        (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")

@@ -1,0 +1,196 @@
+"""Grade an experiment: every run through the static verifiers and its behaviour report, then the tables.
+
+The pipeline, in one place (`grade`): discover the runs (layout.py) → for each run, in a pool of worker
+processes, lay out its code in a temporary folder (materialise.py; nothing in it is ever run), verify the
+task's constraints there, read its behaviour report (reports.py) → summarise the graded runs with the paper's
+metrics (metrics.py). A run that cannot be graded — a patch that does not apply, an unreadable report, a
+verifier that fails on the code — gets its error in its own row and never stops the others; as in the paper
+it counts as a run with 0 assertions.
+
+Feature tasks take their base repository and constraints from the paper's task definitions, which this
+version does not read yet: their runs are reported with that error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdverify.grade.layout import Discovery, RunInputError, RunKind, RunSource, discover
+from cdverify.grade.metrics import Tables, summarise
+from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
+from cdverify.grade.reports import ReportError, read_run_report
+
+# the pipeline's verdict statuses, as the paper's three (a verifier this version lacks checks nothing)
+_STATUS = {
+    "pass": Verdict.PASS,
+    "fail": Verdict.FAIL,
+    "not_applicable": Verdict.NOT_APPLICABLE,
+    "not_checked": Verdict.NOT_APPLICABLE,
+}
+
+
+@dataclass(frozen=True)
+class RunGrade:
+    """One graded run: its record for the metrics, where it came from, the findings behind its verdicts."""
+
+    run: GradedRun
+    run_id: str
+    origin: str
+    findings: tuple[dict[str, Any], ...] = ()  # error findings, as in `cdverify check --format json`
+
+
+@dataclass(frozen=True)
+class Grading:
+    """A graded experiment."""
+
+    root: Path
+    runs: tuple[RunGrade, ...]
+    tables: Tables
+    unreadable: tuple[RunInputError, ...] = ()  # what looked like a run but names no agent, model or task
+    superseded: tuple[Path, ...] = ()
+    rule: SuccessRule = field(default=PAPER_RULE)
+
+
+def grade(
+    results: str | Path,
+    *,
+    jobs: int | None = None,
+    rule: SuccessRule = PAPER_RULE,
+    on_run: Callable[[RunGrade], None] | None = None,
+) -> Grading:
+    """Grade the experiment at `results` (the paper's results layout, or a manifest)."""
+    root = Path(results)
+    found = discover(root)
+    graded = [*_graded_runs(found, jobs, on_run)]
+    errored = [_failed_input(error) for error in found.errors]
+    unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
+    runs = tuple(
+        sorted(
+            [*graded, *(run for run in errored if run is not None)],
+            key=lambda item: (item.run.agent, item.run.model, item.run.task, item.run.trial),
+        )
+    )
+    records = [item.run.under(rule) if item.run.rule != rule else item.run for item in runs]
+    runs = tuple(
+        RunGrade(record, item.run_id, item.origin, item.findings)
+        for record, item in zip(records, runs, strict=True)
+    )
+    return Grading(root, runs, summarise(records), unreadable, found.superseded, rule)
+
+
+def _graded_runs(
+    found: Discovery, jobs: int | None, on_run: Callable[[RunGrade], None] | None
+) -> Iterator[RunGrade]:
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(found.runs)))
+    if workers == 1:
+        results: Iterator[RunGrade] = map(grade_run, found.runs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(grade_run, found.runs, chunksize=1)
+    try:
+        for result in results:
+            if on_run is not None:
+                on_run(result)
+            yield result
+    finally:
+        if workers > 1:
+            pool.shutdown(cancel_futures=True)
+
+
+def _failed_input(error: RunInputError) -> RunGrade | None:
+    """A run discovery could not read, as a failed run when it says whose run it was."""
+    if not (error.agent and error.model and error.task and error.trial is not None):
+        return None
+    try:
+        run = _record(error.agent, error.model, error.task, error.trial, None, {}, error.message)
+    except ValueError:
+        return None
+    return RunGrade(run, error.run_id, error.origin)
+
+
+def _record(
+    agent: str,
+    model: str,
+    task: str,
+    trial: int,
+    assertions: Assertions | None,
+    verdicts: dict[Axis, Verdict],
+    error: str | None,
+    kind: RunKind = RunKind.GENERATION,
+    framework: str = "",
+) -> GradedRun:
+    if kind is RunKind.GENERATION:
+        return GradedRun.generation(agent, model, task, trial, assertions, verdicts, error)
+    return GradedRun(agent, model, task, trial, framework, (), TaskKind.FEATURE, assertions, verdicts, error)
+
+
+def grade_run(source: RunSource) -> RunGrade:
+    """Verify one run's code for its task's constraints and read its behaviour report. Never raises for a
+    problem of the run itself: that becomes the run's error."""
+    report = read_run_report(source.report)
+    # None: no report (not tested, or unreadable), which scores 0 assertions as in the paper
+    assertions = None if source.report is None or isinstance(report, ReportError) else report
+    framework = source.runtime or ""
+    if source.kind is RunKind.FEATURE or source.paper_task is None:
+        message = (
+            "feature tasks need the paper's task definitions (--tasks), which this version does not read"
+        )
+        return RunGrade(
+            _record(
+                source.agent,
+                source.model,
+                source.task,
+                source.trial,
+                None,
+                {},
+                message,
+                source.kind,
+                framework,
+            ),
+            source.run_id,
+            source.origin,
+        )
+    error = f"behaviour report: {report.message}" if isinstance(report, ReportError) else None
+    verdicts: dict[Axis, Verdict] = {}
+    findings: tuple[dict[str, Any], ...] = ()
+    try:
+        verdicts, findings = _verify(source)
+    except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
+        error = f"{type(problem).__name__}: {problem}".strip()
+        assertions = None
+    run = _record(source.agent, source.model, source.task, source.trial, assertions, verdicts, error)
+    return RunGrade(run, source.run_id, source.origin, findings)
+
+
+def _verify(source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:
+    from cdverify.grade.materialise import materialised
+    from cdverify.pipeline import verify
+
+    assert source.paper_task is not None
+    with materialised(source.code) as folder:
+        report = verify(folder, source.paper_task.constraints(), use_cache=False, jobs=1)
+        document = report.to_json()
+    verdicts = {
+        Axis(axis): _STATUS[verdict.status] for axis, verdict in report.verdicts.items() if axis in set(Axis)
+    }
+    findings = tuple(f for f in document.get("findings", []) if f.get("severity") == "error")
+    return verdicts, findings
+
+
+def rows_of(values: Sequence[Any]) -> list[dict[str, Any]]:
+    """Dataclass rows as JSON objects: enums as their values, tuples as lists."""
+    from dataclasses import asdict
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(key): plain(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value.value if hasattr(value, "value") and not isinstance(value, int | float | str) else value
+
+    return [plain(asdict(value)) for value in values]

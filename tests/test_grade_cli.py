@@ -1,0 +1,220 @@
+"""`cdverify grade` end to end on the sample experiment of corpus/ (48 runs in the paper's layout, real
+patches and real newman CSV reports; corpus/experiments/sample/README.md lists every run), and on runs that
+cannot be graded. The expected figures are worked out by hand from that README's table."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"
+
+
+def _grade(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cdverify", "grade", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_report() -> dict[str, Any]:
+    run = _grade(str(SAMPLE), "--format", "json", "-j", "2")
+    assert run.returncode == 0, run.stderr
+    document: dict[str, Any] = json.loads(run.stdout)
+    return document
+
+
+def _run(document: dict[str, Any], agent: str, task: str, trial: int) -> dict[str, Any]:
+    (found,) = [r for r in document["runs"] if (r["agent"], r["task"], r["trial"]) == (agent, task, trial)]
+    return found
+
+
+def _task(document: dict[str, Any], agent: str, task: str) -> dict[str, Any]:
+    (found,) = [r for r in document["tasks"] if (r["agent"], r["task"]) == (agent, task)]
+    return found
+
+
+def test_every_run_is_graded_and_the_superseded_date_folder_is_not(sample_report: dict[str, Any]) -> None:
+    assert sample_report["schema_version"] == "0.1"
+    assert len(sample_report["runs"]) == 48
+    assert sample_report["summary"]["errors"] == 0
+    l3 = [
+        r
+        for r in sample_report["runs"]
+        if (r["agent"], r["task"]) == ("agent_a", "flask-openapi-clean_architecture-postgres-sqlalchemy")
+    ]
+    assert sorted(r["trial"] for r in l3) == [1, 2, 3]
+    assert all("2026-03-01T09-30-00" not in r["origin"] for r in sample_report["runs"])
+
+
+def test_run_level_figures(sample_report: dict[str, Any]) -> None:
+    # the reference app: 311/311, every verifier passes
+    reference = _run(sample_report, "agent_a", "flask-openapi-clean_architecture", 1)
+    assert reference["assertions"] == {"total": 311, "passed": 311, "failed": 0}
+    assert (reference["a"], reference["strict_a"], reference["success"]) == (1.0, 1.0, True)
+    assert reference["verdicts"]["architecture"] == "pass"
+    # an upward import: behaviour intact (311/311), architecture fails, so strict A% = 0 and no success
+    upward = _run(sample_report, "agent_a", "flask-openapi-clean_architecture", 3)
+    assert upward["assertions"]["passed"] == 311 and upward["verdicts"]["architecture"] == "fail"
+    assert (upward["a"], upward["strict_a"], upward["success"]) == (1.0, 0.0, False)
+    assert any(f["rule"].startswith("ARCH") for f in upward["findings"])
+    # the API mounted at /v1: 1 of 141 assertions passes
+    elsewhere = _run(sample_report, "agent_b", "flask-openapi-unconstrained", 2)
+    assert elsewhere["assertions"] == {"total": 141, "passed": 1, "failed": 140}
+    assert elsewhere["a"] == pytest.approx(1 / 141, abs=1e-12)
+    # an empty patch, never tested: no report, 0 assertions, as the paper scores it
+    empty = _run(sample_report, "agent_b", "flask-openapi-unconstrained", 3)
+    assert empty["assertions"] is None and (empty["a"], empty["success"]) == (0.0, False)
+
+
+def test_task_level_figures_by_hand(sample_report: dict[str, Any]) -> None:
+    # agent_a's flask-openapi-clean_architecture: runs 1-2 succeed (311/311, all verifiers pass), run 3
+    # passes every assertion but breaks the architecture: n = 3, c = 2
+    row = _task(sample_report, "agent_a", "flask-openapi-clean_architecture")
+    assert (row["n"], row["successes"], row["level"]) == (3, 2, 1)
+    assert row["pass@1"] == pytest.approx(2 / 3, abs=1e-9)  # 1 - C(1,1)/C(3,1) = 1 - 1/3
+    assert row["pass@3"] == pytest.approx(1.0, abs=1e-9)  # 1 - C(1,3)/C(3,3) = 1 - 0
+    assert row["pass^3"] == pytest.approx(8 / 27, abs=1e-9)  # (2/3)^3
+    assert row["a"] == pytest.approx(1.0, abs=1e-9)  # 311/311 three times
+    assert row["strict_a"] == pytest.approx(2 / 3, abs=1e-9)  # (1 + 1 + 0) / 3
+    # agent_b's flask-openapi-unconstrained: 311/311, 1/141, no report; no verifier applies at L0
+    row = _task(sample_report, "agent_b", "flask-openapi-unconstrained")
+    assert (row["n"], row["successes"], row["level"]) == (3, 1, 0)
+    assert row["a"] == pytest.approx((1 + 1 / 141 + 0) / 3, abs=1e-9)
+    assert row["strict_a"] == pytest.approx(row["a"], abs=1e-12)
+
+
+def test_the_tables_agree_with_the_runs(sample_report: dict[str, Any]) -> None:
+    """Every task row is the mean of its own runs, recomputed here from the per-run rows."""
+    for row in sample_report["tasks"]:
+        runs = [
+            r
+            for r in sample_report["runs"]
+            if (r["agent"], r["model"], r["task"]) == (row["agent"], row["model"], row["task"])
+        ]
+        assert row["n"] == len(runs)
+        assert row["successes"] == sum(r["success"] for r in runs)
+        assert row["a"] == pytest.approx(sum(r["a"] for r in runs) / len(runs), abs=1e-9)
+        assert row["strict_a"] == pytest.approx(sum(r["strict_a"] for r in runs) / len(runs), abs=1e-9)
+    for level in sample_report["levels"]:
+        tasks = [
+            t
+            for t in sample_report["tasks"]
+            if (t["agent"], t["model"], t["level"], t["kind"])
+            == (level["agent"], level["model"], level["level"], "generation")
+        ]
+        assert level["strict_a"] == pytest.approx(sum(t["strict_a"] for t in tasks) / len(tasks), abs=1e-9)
+        assert level["pass@1"] == pytest.approx(sum(t["pass@1"] for t in tasks) / len(tasks), abs=1e-9)
+
+
+def test_a_run_that_cannot_be_graded_stops_nothing(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    shutil.copytree(SAMPLE / "node", results / "node")
+    broken = next((results / "node").rglob("run_2"))
+    (patch,) = broken.glob("*.patch")
+    patch.write_text("diff --git a/x b/x\nthis is not a unified diff\n", encoding="utf-8")
+    run = _grade(str(results), "--format", "json", "--csv", str(tmp_path / "csv"))
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    errored = [r for r in document["runs"] if r["error"]]
+    assert len(errored) == 1 and errored[0]["origin"].endswith("run_2")
+    assert errored[0]["a"] == 0.0 and errored[0]["success"] is False
+    assert len(document["runs"]) == 18 and all(r["verdicts"] for r in document["runs"])
+    with (tmp_path / "csv" / "runs.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 18
+    with (tmp_path / "csv" / "tasks.csv").open(encoding="utf-8") as handle:
+        assert {row["task"] for row in csv.DictReader(handle)} == {r["task"] for r in document["runs"]}
+
+
+def test_bad_input_is_exit_2(tmp_path: Path) -> None:
+    manifest = tmp_path / "runs.csv"
+    manifest.write_text("no,such,columns\n1,2,3\n", encoding="utf-8")
+    run = _grade(str(manifest))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    run = _grade(str(SAMPLE), "--success-includes", "speed")
+    assert run.returncode == 2 and "unknown verifier" in run.stderr
+
+
+def test_success_can_include_the_framework_and_task_verdicts(sample_report: dict[str, Any]) -> None:
+    run = _grade(str(SAMPLE), "--format", "json", "--success-includes", "framework,task")
+    assert run.returncode == 0, run.stderr
+    stricter = json.loads(run.stdout)
+    assert stricter["success_rule"] == ["architecture", "database", "framework", "orm", "task"]
+    # a run without run.sh passes the paper's rule on its verifiers, not the task-file check
+    assert stricter["summary"]["successes"] <= sample_report["summary"]["successes"]
+    for paper, strict in zip(sample_report["runs"], stricter["runs"], strict=True):
+        assert strict["success"] == (
+            paper["success"]
+            and strict["verdicts"]["framework"] != "fail"
+            and strict["verdicts"]["task"] != "fail"
+        )
+
+
+def test_the_library_entry_point(tmp_path: Path) -> None:
+    import cdverify
+
+    shutil.copytree(SAMPLE / "node", tmp_path / "node")  # the Express runs alone: RESULTS/{runtime}/...
+    grading = cdverify.grade(tmp_path, jobs=1)
+    assert len(grading.runs) == 18
+    assert {row.level for row in grading.tables.levels} == {0, 2, 3}
+
+
+def test_json_keys_are_the_documented_ones(sample_report: dict[str, Any]) -> None:
+    """docs/grading.md lists these; a key is only removed or renamed with a new schema version."""
+    assert set(sample_report) == {
+        "schema_version", "cdverify_version", "results", "success_rule", "summary", "runs", "tasks", "levels",
+        "decay", "marginal_effects", "frameworks", "features", "unreadable",
+    }  # fmt: skip
+    assert set(sample_report["runs"][0]) == {
+        "run", "origin", "agent", "model", "task", "kind", "framework", "level", "trial", "assertions", "a",
+        "strict_a", "tests_pass", "success", "verdicts", "error", "findings",
+    }  # fmt: skip
+    assert set(sample_report["runs"][0]["verdicts"]) == {
+        "architecture",
+        "database",
+        "orm",
+        "framework",
+        "task",
+    }
+    assert set(sample_report["tasks"][0]) == {
+        "agent", "model", "task", "kind", "framework", "level", "constraints", "n", "successes", "errors",
+        "pass@1", "pass@3", "pass^3", "a", "a_stdev", "strict_a", "strict_a_stdev",
+    }  # fmt: skip
+    assert set(sample_report["levels"][0]) == {
+        "agent",
+        "model",
+        "level",
+        "tasks",
+        "strict_a",
+        "pass@1",
+        "a",
+        "verifier_impact",
+    }
+    assert set(sample_report["marginal_effects"][0]) == {
+        "constraint",
+        "agent",
+        "model",
+        "delta",
+        "stdev",
+        "sem",
+        "pairs",
+    }
+    assert set(sample_report["frameworks"][0]) == {
+        "agent",
+        "model",
+        "framework",
+        "tasks",
+        "runs",
+        "strict_a",
+        "pass@1",
+        "a",
+        "sem",
+    }
