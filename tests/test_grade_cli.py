@@ -19,8 +19,13 @@ SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"
 
 
 def _grade(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command, keeping nothing between tests (--no-store) unless a test names a store itself."""
+    store = [] if "--store" in args else ["--no-store"]
     return subprocess.run(
-        [sys.executable, "-m", "cdverify", "grade", *args], capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "cdverify", "grade", *args, *store],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -218,3 +223,48 @@ def test_json_keys_are_the_documented_ones(sample_report: dict[str, Any]) -> Non
         "a",
         "sem",
     }
+
+
+def test_a_second_grade_reuses_the_stored_runs(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    shutil.copytree(SAMPLE / "node", results / "node")
+    store = tmp_path / "store"
+    first = _grade(str(results), "--format", "json", "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    stored = sorted(store.rglob("*.json"))
+    assert len(stored) == 18
+    stamps = {path: path.stat().st_mtime_ns for path in stored}
+    again = _grade(str(results), "--format", "json", "--store", str(store))
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    assert {path: path.stat().st_mtime_ns for path in stored} == stamps  # nothing regraded
+    # a changed report is a new run: graded again, beside the old result
+    report = next((results / "node").rglob("newman-run-report-*.csv"))
+    report.write_text(report.read_text(encoding="utf-8").replace(",0,", ",0,", 1) + "\n", encoding="utf-8")
+    _grade(str(results), "--store", str(store))
+    assert len(list(store.rglob("*.json"))) == 19
+    forced = _grade(str(results), "--store", str(store), "--force")
+    assert forced.returncode == 0
+    # every current run regraded: the 17 unchanged ones rewrite their files (the old result of the changed
+    # run stays, unused)
+    assert sum(path.stat().st_mtime_ns > stamps[path] for path in stored) == 17
+
+
+def test_an_interrupted_grade_loses_nothing_graded(tmp_path: Path) -> None:
+    from cdverify.grade.grader import grade
+
+    results = tmp_path / "results"
+    shutil.copytree(SAMPLE / "node", results / "node")
+    store = tmp_path / "store"
+    seen = 0
+
+    def interrupt(_: object) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grade(results, jobs=1, store=store, on_run=interrupt)
+    assert len(list(store.rglob("*.json"))) == 5
+    again = grade(results, jobs=1, store=store)
+    assert len(again.runs) == 18 and len(list(store.rglob("*.json"))) == 18

@@ -29,6 +29,13 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     default="",
     help="Also require these verdicts for success, e.g. framework,task (paper: architecture,database,orm)",
 )
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep each graded run here and reuse it next time (default: ~/.cache/cdverify/grade).",
+)
+@click.option("--no-store", is_flag=True, help="Keep nothing: grade every run, store no result.")
+@click.option("--force", is_flag=True, help="Regrade runs already stored.")
 def grade_command(
     results: Path,
     fmt: str,
@@ -36,12 +43,16 @@ def grade_command(
     csv_dir: Path | None,
     jobs: int | None,
     success_includes: str,
+    store: Path | None,
+    no_store: bool,
+    force: bool,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
     from cdverify.grade.grader import grade
     from cdverify.grade.layout import GradeInputError
     from cdverify.grade.output import dumps, render_text, runs_csv, tasks_csv
+    from cdverify.grade.store import default_store
 
     try:
         rule = SuccessRule.from_includes(success_includes) if success_includes else PAPER_RULE
@@ -56,7 +67,8 @@ def grade_command(
             click.echo(f"\rgraded {done} runs", nl=False, err=True)
 
     try:
-        grading = grade(results, jobs=jobs, rule=rule, on_run=progress)
+        kept = None if no_store else (store or default_store())
+        grading = grade(results, jobs=jobs, rule=rule, on_run=progress, store=kept, force=force)
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)
         sys.exit(2)

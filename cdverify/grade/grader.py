@@ -24,6 +24,7 @@ from cdverify.grade.layout import Discovery, RunInputError, RunKind, RunSource, 
 from cdverify.grade.metrics import Tables, summarise
 from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
 from cdverify.grade.reports import ReportError, read_run_report
+from cdverify.grade.store import RunStore, run_key
 
 # the pipeline's verdict statuses, as the paper's three (a verifier this version lacks checks nothing)
 _STATUS = {
@@ -62,11 +63,15 @@ def grade(
     jobs: int | None = None,
     rule: SuccessRule = PAPER_RULE,
     on_run: Callable[[RunGrade], None] | None = None,
+    store: Path | None = None,
+    force: bool = False,
 ) -> Grading:
-    """Grade the experiment at `results` (the paper's results layout, or a manifest)."""
+    """Grade the experiment at `results` (the paper's results layout, or a manifest). With `store`, each
+    graded run is kept there and reused by the next grade (`force` regrades them all)."""
     root = Path(results)
     found = discover(root)
-    graded = [*_graded_runs(found, jobs, on_run)]
+    kept = None if store is None else RunStore(store)
+    graded = [*_graded_runs(found, jobs, on_run, kept, force)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
     runs = tuple(
@@ -84,16 +89,35 @@ def grade(
 
 
 def _graded_runs(
-    found: Discovery, jobs: int | None, on_run: Callable[[RunGrade], None] | None
+    found: Discovery,
+    jobs: int | None,
+    on_run: Callable[[RunGrade], None] | None,
+    kept: RunStore | None,
+    force: bool,
 ) -> Iterator[RunGrade]:
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(found.runs)))
+    """Stored runs first, then the others graded in worker processes, each stored as soon as it is done."""
+    todo: list[tuple[RunSource, str | None]] = []
+    for source in found.runs:
+        key = run_key(source) if kept is not None else None
+        stored = kept.load(key, source) if kept is not None and key is not None and not force else None
+        if stored is None:
+            todo.append((source, key))
+            continue
+        result = RunGrade(stored[0], source.run_id, source.origin, stored[1])
+        if on_run is not None:
+            on_run(result)
+        yield result
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    sources = [source for source, _ in todo]
     if workers == 1:
-        results: Iterator[RunGrade] = map(grade_run, found.runs)
+        results: Iterator[RunGrade] = map(grade_run, sources)
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(grade_run, found.runs, chunksize=1)
+        results = pool.map(grade_run, sources, chunksize=1)
     try:
-        for result in results:
+        for (_, key), result in zip(todo, results, strict=True):
+            if kept is not None and key is not None:
+                kept.save(key, result.run, result.findings)
             if on_run is not None:
                 on_run(result)
             yield result

@@ -1,0 +1,126 @@
+"""Graded runs kept between `cdverify grade` invocations, so that a second grade skips what is done.
+
+A run's result is stored under a key made of everything that decides it: the bytes of its patch (and of its
+base patch), the bytes of its behaviour report, its task and kind, and the grader itself (cdverify's version
+and a digest of its own source and rule catalogues, so that a changed verifier never reuses an old verdict).
+Each result is written as soon as it is graded, atomically: Ctrl-C loses nothing graded. A run given as a
+folder (`repo` in a manifest) is graded every time: its content has no cheap digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cdverify import __version__
+from cdverify.grade.layout import PatchCode, RunSource
+from cdverify.grade.records import Assertions, Axis, GradedRun, TaskKind, Verdict
+
+STORE_FORMAT = 1
+
+
+@cache
+def grader_digest() -> str:
+    """cdverify's version, and a digest of the code and catalogues that grade a run."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{__version__}/{STORE_FORMAT}".encode())
+    roots = [package, package.parent / "rules", package.parent / "grammars", package / "_data"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".toml", ".scm"} and "node_modules" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _file_digest(path: Path | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def run_key(source: RunSource) -> str | None:
+    """The key of a run's result, or None when the run is not kept (its code is a folder)."""
+    if not isinstance(source.code, PatchCode) or source.code.base is not None:
+        return None
+    parts = [
+        grader_digest(),
+        source.task,
+        source.kind.value,
+        _file_digest(source.code.patch),
+        _file_digest(source.code.base_patch),
+        _file_digest(source.report),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    counts = run.assertions
+    return {
+        "format": STORE_FORMAT,
+        "task": run.task,
+        "framework": run.framework,
+        "constraints": [part.value for part in run.constraints],
+        "kind": run.kind.value,
+        "assertions": None if counts is None else [counts.total, counts.passed, counts.failed],
+        "verdicts": {axis.value: verdict.value for axis, verdict in run.verdicts.items()},
+        "error": run.error,
+        "findings": list(findings),
+    }
+
+
+class RunStore:
+    """A folder of graded runs, one JSON file per key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def load(self, key: str, source: RunSource) -> tuple[GradedRun, tuple[dict[str, Any], ...]] | None:
+        """The stored result of this run (its agent, model and trial are the source's), or None."""
+        try:
+            document = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if document.get("format") != STORE_FORMAT:
+                return None
+            counts = document["assertions"]
+            run = GradedRun(
+                agent=source.agent,
+                model=source.model,
+                task=document["task"],
+                trial=source.trial,
+                framework=document["framework"],
+                constraints=tuple(document["constraints"]),
+                kind=TaskKind(document["kind"]),
+                assertions=None if counts is None else Assertions(*counts),
+                verdicts={Axis(axis): Verdict(value) for axis, value in document["verdicts"].items()},
+                error=document["error"],
+            )
+            return run, tuple(document["findings"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # not stored, or stored by another format: grade again
+
+    def save(self, key: str, run: GradedRun, findings: tuple[dict[str, Any], ...]) -> None:
+        """Write atomically; a store that cannot be written only costs a regrade next time."""
+        path = self._path(key)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(json.dumps(_to_json(run, findings)), encoding="utf-8")
+            partial.replace(path)
+
+
+def default_store() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cdverify" / "grade"
