@@ -268,3 +268,18 @@ def test_an_interrupted_grade_loses_nothing_graded(tmp_path: Path) -> None:
     assert len(list(store.rglob("*.json"))) == 5
     again = grade(results, jobs=1, store=store)
     assert len(again.runs) == 18 and len(list(store.rglob("*.json"))) == 18
+
+
+def test_tables_as_markdown_and_latex(tmp_path: Path, sample_report: dict[str, Any]) -> None:
+    run = _grade(str(SAMPLE), "--tables", str(tmp_path / "tables"), "-o", str(tmp_path / "summary.txt"))
+    assert run.returncode == 0, run.stderr
+    names = sorted(path.name for path in (tmp_path / "tables").iterdir())
+    assert names == [f"{t}.{x}" for t in ("frameworks", "levels", "marginal_effects") for x in ("md", "tex")]
+    levels = (tmp_path / "tables" / "levels.md").read_text(encoding="utf-8").splitlines()
+    rows = [line.split(" | ") for line in levels if line.startswith("| agent_")]
+    assert len(rows) == len(sample_report["levels"])
+    for cells, row in zip(rows, sample_report["levels"], strict=True):
+        assert cells[3] == f"{100 * row['strict_a']:.1f}" and cells[4] == f"{row['pass@1']:.3f}"
+    tex = (tmp_path / "tables" / "marginal_effects.tex").read_text(encoding="utf-8")
+    assert r"\begin{tabular}" in tex and r"clean\_architecture & all & all" in tex
+    assert tex.count(r"\\") == len(sample_report["marginal_effects"]) + 1  # the header row and one per effect

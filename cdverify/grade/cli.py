@@ -36,6 +36,12 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
 )
 @click.option("--no-store", is_flag=True, help="Keep nothing: grade every run, store no result.")
 @click.option("--force", is_flag=True, help="Regrade runs already stored.")
+@click.option(
+    "--tables",
+    "tables_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the level table, marginal effects and leaderboard here as Markdown and LaTeX.",
+)
 def grade_command(
     results: Path,
     fmt: str,
@@ -46,6 +52,7 @@ def grade_command(
     store: Path | None,
     no_store: bool,
     force: bool,
+    tables_dir: Path | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
@@ -79,6 +86,12 @@ def grade_command(
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+    if tables_dir is not None:
+        from cdverify.grade.tables import rendered
+
+        tables_dir.mkdir(parents=True, exist_ok=True)
+        for name, content in rendered(grading.tables).items():
+            (tables_dir / name).write_text(content, encoding="utf-8")
     if csv_dir is not None:
         csv_dir.mkdir(parents=True, exist_ok=True)
         (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
