@@ -29,6 +29,18 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     default="",
     help="Also require these verdicts for success, e.g. framework,task (paper: architecture,database,orm)",
 )
+@click.option(
+    "--verifiers",
+    type=click.Choice(["cdverify", "paper"]),
+    default="cdverify",
+    show_default=True,
+    help="Whose static verdicts count: cdverify's, or the paper's heuristics over the patch.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["paper"]),
+    help="Also run the paper's verifiers and report, per axis and run by run, where they disagree.",
+)
 def grade_command(
     results: Path,
     fmt: str,
@@ -36,6 +48,8 @@ def grade_command(
     csv_dir: Path | None,
     jobs: int | None,
     success_includes: str,
+    verifiers: str,
+    compare: str | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
@@ -47,6 +61,10 @@ def grade_command(
         rule = SuccessRule.from_includes(success_includes) if success_includes else PAPER_RULE
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    if compare is not None and verifiers != "cdverify":
+        raise click.UsageError(
+            "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
+        )
     done = 0
 
     def progress(_: object) -> None:
@@ -56,7 +74,7 @@ def grade_command(
             click.echo(f"\rgraded {done} runs", nl=False, err=True)
 
     try:
-        grading = grade(results, jobs=jobs, rule=rule, on_run=progress)
+        grading = grade(results, jobs=jobs, rule=rule, on_run=progress, verifiers=verifiers, compare=compare)
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)
         sys.exit(2)
