@@ -176,7 +176,7 @@ def test_json_keys_are_the_documented_ones(sample_report: dict[str, Any]) -> Non
     """docs/grading.md lists these; a key is only removed or renamed with a new schema version."""
     assert set(sample_report) == {
         "schema_version", "cdverify_version", "results", "success_rule", "summary", "runs", "tasks", "levels",
-        "decay", "marginal_effects", "frameworks", "features", "unreadable",
+        "decay", "marginal_effects", "frameworks", "features", "unreadable", "verifiers",
     }  # fmt: skip
     assert set(sample_report["runs"][0]) == {
         "run", "origin", "agent", "model", "task", "kind", "framework", "level", "trial", "assertions", "a",

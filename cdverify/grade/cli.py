@@ -42,6 +42,18 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write the level table, marginal effects and leaderboard here as Markdown and LaTeX.",
 )
+@click.option(
+    "--verifiers",
+    type=click.Choice(["cdverify", "paper"]),
+    default="cdverify",
+    show_default=True,
+    help="Whose static verdicts count: cdverify's, or the paper's heuristics over the patch.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["paper"]),
+    help="Also run the paper's verifiers and report, per axis and run by run, where they disagree.",
+)
 def grade_command(
     results: Path,
     fmt: str,
@@ -53,6 +65,8 @@ def grade_command(
     no_store: bool,
     force: bool,
     tables_dir: Path | None,
+    verifiers: str,
+    compare: str | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
@@ -65,6 +79,10 @@ def grade_command(
         rule = SuccessRule.from_includes(success_includes) if success_includes else PAPER_RULE
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    if compare is not None and verifiers != "cdverify":
+        raise click.UsageError(
+            "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
+        )
     done = 0
 
     def progress(_: object) -> None:
@@ -75,7 +93,16 @@ def grade_command(
 
     try:
         kept = None if no_store else (store or default_store())
-        grading = grade(results, jobs=jobs, rule=rule, on_run=progress, store=kept, force=force)
+        grading = grade(
+            results,
+            jobs=jobs,
+            rule=rule,
+            on_run=progress,
+            store=kept,
+            force=force,
+            verifiers=verifiers,
+            compare=compare,
+        )
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)
         sys.exit(2)

@@ -7,6 +7,10 @@ metrics (metrics.py). A run that cannot be graded — a patch that does not appl
 verifier that fails on the code — gets its error in its own row and never stops the others; as in the paper
 it counts as a run with 0 assertions.
 
+With `verifiers="paper"` the architecture, database and ORM verdicts are the paper's heuristics over the
+patch instead (paper.py; nothing is laid out); with `compare="paper"` both are computed, cdverify's verdicts
+count, and compare.py sets them side by side.
+
 Feature tasks take their base repository and constraints from the paper's task definitions, which this
 version does not read yet: their runs are reported with that error.
 """
@@ -16,15 +20,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.layout import Discovery, RunInputError, RunKind, RunSource, discover
+from cdverify.grade.layout import Discovery, PatchCode, RunInputError, RunKind, RunSource, discover
 from cdverify.grade.metrics import Tables, summarise
 from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
 from cdverify.grade.reports import ReportError, read_run_report
 from cdverify.grade.store import RunStore, run_key
+
+if TYPE_CHECKING:
+    from cdverify.grade.compare import Comparison
+    from cdverify.grade.paper import PaperGrade
 
 # the pipeline's verdict statuses, as the paper's three (a verifier this version lacks checks nothing)
 _STATUS = {
@@ -35,6 +45,13 @@ _STATUS = {
 }
 
 
+class Verifiers(StrEnum):
+    """Whose static verifiers give a run's verdicts."""
+
+    CDVERIFY = "cdverify"
+    PAPER = "paper"  # the paper's heuristics over the patch (paper.py); framework and task not applicable
+
+
 @dataclass(frozen=True)
 class RunGrade:
     """One graded run: its record for the metrics, where it came from, the findings behind its verdicts."""
@@ -43,6 +60,7 @@ class RunGrade:
     run_id: str
     origin: str
     findings: tuple[dict[str, Any], ...] = ()  # error findings, as in `cdverify check --format json`
+    paper: PaperGrade | None = None  # the paper's verdicts and evidence, when they were asked for
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,8 @@ class Grading:
     unreadable: tuple[RunInputError, ...] = ()  # what looked like a run but names no agent, model or task
     superseded: tuple[Path, ...] = ()
     rule: SuccessRule = field(default=PAPER_RULE)
+    verifiers: Verifiers = Verifiers.CDVERIFY
+    comparison: Comparison | None = None  # with compare="paper": where cdverify and the paper disagree
 
 
 def grade(
@@ -65,13 +85,25 @@ def grade(
     on_run: Callable[[RunGrade], None] | None = None,
     store: Path | None = None,
     force: bool = False,
+    verifiers: Verifiers | str = Verifiers.CDVERIFY,
+    compare: Verifiers | str | None = None,
 ) -> Grading:
-    """Grade the experiment at `results` (the paper's results layout, or a manifest). With `store`, each
-    graded run is kept there and reused by the next grade (`force` regrades them all)."""
+    """Grade the experiment at `results` (the paper's results layout, or a manifest).
+
+    With `store`, each graded run is kept there and reused by the next grade (`force` regrades them all);
+    only cdverify's own grading is kept. `verifiers="paper"`: the architecture, database and ORM verdicts
+    are the paper's heuristics. `compare="paper"`: cdverify's verdicts count, and the paper's are computed
+    beside them and compared (`Grading.comparison`). Raises ValueError for another combination.
+    """
+    verifiers = Verifiers(verifiers)
+    comparing = compare is not None and Verifiers(compare) is Verifiers.PAPER
+    if compare is not None and (not comparing or verifiers is Verifiers.PAPER):
+        raise ValueError("compare='paper' goes with cdverify's own verifiers (verifiers='cdverify')")
     root = Path(results)
     found = discover(root)
-    kept = None if store is None else RunStore(store)
-    graded = [*_graded_runs(found, jobs, on_run, kept, force)]
+    kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
+    grade_one = partial(grade_run, verifiers=verifiers, compare=comparing)
+    graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
     runs = tuple(
@@ -81,17 +113,20 @@ def grade(
         )
     )
     records = [item.run.under(rule) if item.run.rule != rule else item.run for item in runs]
-    runs = tuple(
-        RunGrade(record, item.run_id, item.origin, item.findings)
-        for record, item in zip(records, runs, strict=True)
-    )
-    return Grading(root, runs, summarise(records), unreadable, found.superseded, rule)
+    runs = tuple(replace(item, run=record) for record, item in zip(records, runs, strict=True))
+    comparison = None
+    if comparing:
+        from cdverify.grade.compare import compare_runs
+
+        comparison = compare_runs(runs)
+    return Grading(root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison)
 
 
 def _graded_runs(
     found: Discovery,
     jobs: int | None,
     on_run: Callable[[RunGrade], None] | None,
+    grade_one: Callable[[RunSource], RunGrade],
     kept: RunStore | None,
     force: bool,
 ) -> Iterator[RunGrade]:
@@ -110,10 +145,10 @@ def _graded_runs(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     sources = [source for source, _ in todo]
     if workers == 1:
-        results: Iterator[RunGrade] = map(grade_run, sources)
+        results: Iterator[RunGrade] = map(grade_one, sources)
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(grade_run, sources, chunksize=1)
+        results = pool.map(grade_one, sources, chunksize=1)
     try:
         for (_, key), result in zip(todo, results, strict=True):
             if kept is not None and key is not None:
@@ -153,9 +188,11 @@ def _record(
     return GradedRun(agent, model, task, trial, framework, (), TaskKind.FEATURE, assertions, verdicts, error)
 
 
-def grade_run(source: RunSource) -> RunGrade:
+def grade_run(
+    source: RunSource, verifiers: Verifiers = Verifiers.CDVERIFY, compare: bool = False
+) -> RunGrade:
     """Verify one run's code for its task's constraints and read its behaviour report. Never raises for a
-    problem of the run itself: that becomes the run's error."""
+    problem of the run itself: that becomes the run's error. `compare`: the paper's verdicts beside."""
     report = read_run_report(source.report)
     # None: no report (not tested, or unreadable), which scores 0 assertions as in the paper
     assertions = None if source.report is None or isinstance(report, ReportError) else report
@@ -182,13 +219,33 @@ def grade_run(source: RunSource) -> RunGrade:
     error = f"behaviour report: {report.message}" if isinstance(report, ReportError) else None
     verdicts: dict[Axis, Verdict] = {}
     findings: tuple[dict[str, Any], ...] = ()
-    try:
-        verdicts, findings = _verify(source)
-    except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
-        error = f"{type(problem).__name__}: {problem}".strip()
-        assertions = None
+    paper = paper_grade(source) if compare or verifiers is Verifiers.PAPER else None
+    if paper is not None and verifiers is Verifiers.PAPER:
+        verdicts = paper.as_verdicts()
+    else:
+        try:
+            verdicts, findings = _verify(source)
+        except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
+            error = f"{type(problem).__name__}: {problem}".strip()
+            assertions = None
     run = _record(source.agent, source.model, source.task, source.trial, assertions, verdicts, error)
-    return RunGrade(run, source.run_id, source.origin, findings)
+    return RunGrade(run, source.run_id, source.origin, findings, paper)
+
+
+def paper_grade(source: RunSource) -> PaperGrade:
+    """The paper's verdicts on a generation run given as a patch; a folder is not what they read."""
+    from cdverify.grade.paper import not_applicable, verify_patch
+
+    assert source.paper_task is not None
+    if not isinstance(source.code, PatchCode) or source.code.base is not None:
+        return not_applicable(
+            "the paper's verifiers read a generation run's patch; this run's code is a folder"
+        )
+    try:
+        text: str | None = source.code.patch.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = None  # as the paper: a missing patch is non-compliant
+    return verify_patch(text, source.paper_task.parts)
 
 
 def _verify(source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:

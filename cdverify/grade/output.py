@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from cdverify import __version__
-from cdverify.grade.grader import Grading, RunGrade, rows_of
+from cdverify.grade.compare import comparison_json, comparison_lines
+from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
+from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
 
 GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
@@ -46,6 +48,7 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "verdicts": {axis.value: run.verdicts[axis].value for axis in Axis},
         "error": run.error,
         "findings": list(item.findings),
+        **({} if item.paper is None else {"paper": paper_json(item.paper)}),
     }
 
 
@@ -56,6 +59,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
         "cdverify_version": __version__,
         "results": str(grading.root),
         "success_rule": sorted(axis.value for axis in grading.rule.axes),
+        "verifiers": grading.verifiers.value,
         "summary": {
             "runs": len(grading.runs),
             "successes": sum(item.run.success for item in grading.runs),
@@ -70,6 +74,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
         "frameworks": _renamed(rows_of(tables.frameworks)),
         "features": _renamed(rows_of(tables.features)),
         "unreadable": [{"origin": error.origin, "message": error.message} for error in grading.unreadable],
+        **({} if grading.comparison is None else {"comparison": comparison_json(grading.comparison)}),
     }
 
 
@@ -133,6 +138,11 @@ def render_text(grading: Grading) -> str:
     lines = [
         f"{grading.root}: {len(grading.runs)} runs, {len(tables.tasks)} task rows, "
         f"{sum(item.run.success for item in grading.runs)} successes, {len(errors)} runs with errors",
+        *(
+            ["verdicts: the paper's verifiers (architecture, database, orm; framework and task not computed)"]
+            if grading.verifiers is Verifiers.PAPER
+            else []
+        ),
         "",
         "Levels (means over tasks; A% in percent)",
         *_table(
@@ -194,4 +204,6 @@ def render_text(grading: Grading) -> str:
     if grading.unreadable:
         lines += ["", "Not runs (no agent, model or task could be read)"]
         lines += [f"  {error.origin}: {error.message}" for error in grading.unreadable]
+    if grading.comparison is not None:
+        lines += ["", *comparison_lines(grading.comparison)]
     return "\n".join(lines) + "\n"

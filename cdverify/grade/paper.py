@@ -1,0 +1,399 @@
+"""The Constraint Decay paper's own heuristic verifiers, reproduced verdict for verdict (`--verifiers paper`).
+
+The paper judges a run from its patch alone, with three heuristics (docs/grading.md, "The paper's
+verifiers"): Clean Architecture by directory aliases and an import scan of the added lines, the database by
+regular expressions over the added text, the ORM by a word test. They are reproduced here exactly,
+imprecision included, so that a published experiment can be re-graded as its authors graded it and set
+beside cdverify's own verdicts. The catalogues (alias sets, import passes, engine and ORM evidence) are
+data, in rules/paper_verifiers.toml.
+
+Everything here is a pure function of the patch text and the task's constraints: nothing is applied,
+parsed as code or run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Any
+
+from cdverify.grade.records import Axis, Constraint, Verdict
+
+PAPER_VERIFIED_AXES = (Axis.ARCHITECTURE, Axis.DATABASE, Axis.ORM)
+_DIFF_HEADER = re.compile(r"^diff --git a/(.+?) b/", re.MULTILINE)
+_AXIS_OF = {
+    Constraint.CLEAN_ARCHITECTURE: Axis.ARCHITECTURE,
+    Constraint.POSTGRES: Axis.DATABASE,
+    Constraint.SQLITE: Axis.DATABASE,
+    Constraint.SQLALCHEMY: Axis.ORM,
+    Constraint.SEQUELIZE: Axis.ORM,
+}
+NOT_COMPUTED = "not computed by the paper's verifiers"
+
+
+# --- The catalogue (rules/paper_verifiers.toml) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    rank: int  # a file may import its own rank or a lower one
+    aliases: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A regular expression whose match is evidence of `subject` (an engine, an ORM, or an import pass)."""
+
+    id: str
+    subject: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class PaperCatalogue:
+    lockfiles: frozenset[str]
+    minimum_layers: int
+    layers: tuple[Layer, ...]  # in the paper's order: the first that matches wins
+    import_passes: tuple[Signal, ...]
+    engine_evidence: tuple[Signal, ...]
+    django_exceptions: Mapping[str, str]  # expected engine -> the other engine's evidence id that is dropped
+    orm_evidence: tuple[Signal, ...]
+
+
+class CatalogueError(ValueError):
+    """rules/paper_verifiers.toml does not have the expected shape."""
+
+
+def _table(value: Any, where: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
+    """`value` as a table with exactly these keys; anything else is an error in the shipped catalogue."""
+    if not isinstance(value, dict):
+        raise CatalogueError(f"{where}: expected a table")
+    required, optional = tuple(required), tuple(optional)
+    unknown = sorted(set(value) - set(required) - set(optional))
+    missing = sorted(set(required) - set(value))
+    if unknown or missing:
+        raise CatalogueError(f"{where}: unknown keys {unknown}, missing keys {missing}")
+    return value
+
+
+def _signal(entry: Any, where: str, subject_key: str) -> Signal:
+    table = _table(entry, where, ("id", subject_key, "pattern"), ("ignore_case",))
+    flags = re.MULTILINE | (re.IGNORECASE if table.get("ignore_case", False) else 0)
+    return Signal(str(table["id"]), str(table[subject_key]), re.compile(str(table["pattern"]), flags))
+
+
+@cache
+def load_catalogue() -> PaperCatalogue:
+    """Read and check rules/paper_verifiers.toml (once per process)."""
+    from cdverify.catalog import load_rules_file
+
+    raw = _table(
+        load_rules_file("paper_verifiers"),
+        "paper_verifiers",
+        ("lockfiles", "architecture", "database", "orm"),
+    )
+    architecture = _table(raw["architecture"], "architecture", ("minimum_layers", "layer", "import_pass"))
+    database = _table(raw["database"], "database", ("evidence", "django_exception"))
+    orm = _table(raw["orm"], "orm", ("evidence",))
+    layers = []
+    for number, entry in enumerate(architecture["layer"]):
+        table = _table(entry, f"architecture.layer[{number}]", ("name", "rank", "aliases"))
+        layers.append(
+            Layer(table["name"], int(table["rank"]), frozenset(a.lower() for a in table["aliases"]))
+        )
+    passes = []
+    for number, entry in enumerate(architecture["import_pass"]):
+        table = _table(entry, f"architecture.import_pass[{number}]", ("id", "pattern"))
+        passes.append(Signal(table["id"], "import", re.compile(table["pattern"], re.MULTILINE)))
+    exceptions = {}
+    for number, entry in enumerate(database["django_exception"]):
+        table = _table(entry, f"database.django_exception[{number}]", ("expected", "dropped"))
+        exceptions[str(table["expected"])] = str(table["dropped"])
+    return PaperCatalogue(
+        lockfiles=frozenset(raw["lockfiles"]),
+        minimum_layers=int(architecture["minimum_layers"]),
+        layers=tuple(layers),
+        import_passes=tuple(passes),
+        engine_evidence=tuple(
+            _signal(entry, f"database.evidence[{n}]", "engine")
+            for n, entry in enumerate(database["evidence"])
+        ),
+        django_exceptions=exceptions,
+        orm_evidence=tuple(
+            _signal(entry, f"orm.evidence[{n}]", "orm") for n, entry in enumerate(orm["evidence"])
+        ),
+    )
+
+
+# --- Reading the patch as the paper does -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatchFile:
+    """A file the patch touches, and the text of its added lines (the `+`, `+++` lines excepted)."""
+
+    path: str
+    added: str
+
+
+@dataclass(frozen=True)
+class Blob:
+    """The added text of every file but the lockfiles, joined with newlines; `starts` maps back to files."""
+
+    text: str
+    files: tuple[PatchFile, ...]
+    starts: tuple[int, ...]
+
+    def locate(self, position: int) -> tuple[str, str]:
+        """The file and the whole added line at `position` of the blob."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        begin = self.text.rfind("\n", 0, position) + 1
+        end = self.text.find("\n", position)
+        return self.files[index].path, self.text[begin : len(self.text) if end < 0 else end]
+
+
+def read_patch(text: str) -> tuple[PatchFile, ...] | None:
+    """The files of a unified diff with what was added to each; None when it has no `diff --git` header."""
+    headers = list(_DIFF_HEADER.finditer(text))
+    if not headers:
+        return None
+    files = []
+    for header, following in zip(headers, [*headers[1:], None], strict=True):
+        body_start = text.find("\n", header.end())
+        body = "" if body_start < 0 else text[body_start + 1 : following.start() if following else len(text)]
+        added = [
+            line[1:]
+            for line in body.split("\n")
+            if line.startswith("+") and not line.startswith(("+++", "---"))
+        ]
+        files.append(PatchFile(header.group(1), "\n".join(added)))
+    return tuple(files)
+
+
+def blob_of(files: Iterable[PatchFile], lockfiles: frozenset[str]) -> Blob:
+    kept = tuple(f for f in files if PurePosixPath(f.path).name not in lockfiles)
+    starts, position = [], 0
+    for item in kept:
+        starts.append(position)
+        position += len(item.added) + 1  # the joining newline
+    return Blob("\n".join(item.added for item in kept), kept, tuple(starts))
+
+
+# --- Verdicts and the evidence that decided them ---------------------------------------------------------
+
+
+class EvidenceKind(StrEnum):
+    NO_PATCH = "no_patch"  # the run has no readable patch
+    NO_HEADER = "no_header"  # the patch has no `diff --git` header
+    LAYER = "layer"  # a layer present: the first file whose folders name it
+    UPWARD_IMPORT = "upward_import"  # an import from a layer to one of higher rank
+    ENGINE = "engine"  # a database engine's evidence
+    ORM = "orm"  # an ORM's evidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: EvidenceKind
+    subject: str  # the layer, engine or ORM it is about
+    path: str = ""  # the file of the patch
+    text: str = ""  # the added line as written (the import, the matched line)
+    detail: str = ""  # the pattern id, the layers of an upward import, the folder that named a layer
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.kind.value} {self.subject} ({self.detail}) {where}{self.text.strip()}".strip()
+
+
+@dataclass(frozen=True)
+class PaperVerdict:
+    axis: Axis
+    verdict: Verdict
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaperGrade:
+    """The paper's verdict on every axis: architecture, database and ORM by its heuristics, framework and
+    task never (not applicable)."""
+
+    verdicts: tuple[PaperVerdict, ...]
+
+    def of(self, axis: Axis) -> PaperVerdict:
+        (found,) = [item for item in self.verdicts if item.axis is axis]
+        return found
+
+    def as_verdicts(self) -> dict[Axis, Verdict]:
+        return {item.axis: item.verdict for item in self.verdicts}
+
+
+def _grade(computed: Mapping[Axis, PaperVerdict], reasons: Mapping[Axis, str]) -> PaperGrade:
+    """A verdict on every axis: the computed ones, the others not applicable for their reason."""
+    return PaperGrade(
+        tuple(
+            computed.get(axis, PaperVerdict(axis, Verdict.NOT_APPLICABLE, reasons.get(axis, NOT_COMPUTED)))
+            for axis in Axis
+        )
+    )
+
+
+def not_applicable(reason: str) -> PaperGrade:
+    """A run the paper's verifiers cannot judge (its code is a folder, not a patch)."""
+    return _grade({}, dict.fromkeys(PAPER_VERIFIED_AXES, reason))
+
+
+def verify_patch(text: str | None, constraints: Iterable[Constraint | str]) -> PaperGrade:
+    """The paper's verdicts on a run's patch (`None`: no patch) for its task's constraints. A verifier runs
+    only for the task's own constraints; without a patch or a `diff --git` header each of them fails."""
+    catalogue = load_catalogue()
+    applied = {_AXIS_OF[Constraint(part)]: Constraint(part).value for part in constraints}
+    files = None if text is None else read_patch(text)
+    computed: dict[Axis, PaperVerdict] = {}
+    for axis, part in applied.items():
+        if files is None:
+            kind = EvidenceKind.NO_PATCH if text is None else EvidenceKind.NO_HEADER
+            reason = "no patch" if text is None else "the patch has no diff --git header"
+            computed[axis] = PaperVerdict(axis, Verdict.FAIL, reason, (Evidence(kind, part),))
+        elif axis is Axis.ARCHITECTURE:
+            computed[axis] = check_architecture(files, catalogue)
+        elif axis is Axis.DATABASE:
+            computed[axis] = check_database(blob_of(files, catalogue.lockfiles), part, catalogue)
+        else:
+            computed[axis] = check_orm(blob_of(files, catalogue.lockfiles), part, catalogue)
+    return _grade(
+        computed, {axis: f"the task has no {axis.value} constraint" for axis in PAPER_VERIFIED_AXES}
+    )
+
+
+# --- Clean Architecture ----------------------------------------------------------------------------------
+
+
+def _first_layer(parts: Iterable[str], layers: tuple[Layer, ...]) -> Layer | None:
+    present = {part.lower() for part in parts}
+    return next((layer for layer in layers if layer.aliases & present), None)
+
+
+def folders_of(path: str) -> tuple[str, ...]:
+    """The lower-cased directory components of a path, its file name excluded."""
+    return tuple(part.lower() for part in path.split("/")[:-1])
+
+
+def import_parts(spec: str) -> tuple[str, ...]:
+    """An imported name or path as the paper splits it: dots become slashes, so `../services/x.js` is the
+    parts services, x, js (empty parts, and `.` and `..`, which the replacement leaves none of, dropped)."""
+    return tuple(part.lower() for part in spec.replace(".", "/").split("/") if part not in ("", ".", ".."))
+
+
+def imports_of(added: str, passes: tuple[Signal, ...]) -> list[tuple[str, str]]:
+    """(imported name or path, the added line) of each match of the four passes, pass by pass."""
+    found = []
+    for signal in passes:
+        for match in signal.regex.finditer(added):
+            begin = added.rfind("\n", 0, match.start(1)) + 1
+            end = added.find("\n", match.start(1))
+            found.append((match.group(1), added[begin : len(added) if end < 0 else end]))
+    return found
+
+
+def check_architecture(files: tuple[PatchFile, ...], catalogue: PaperCatalogue) -> PaperVerdict:
+    """At least `minimum_layers` of the four layers present, and no import to a layer of higher rank."""
+    present: dict[str, Evidence] = {}
+    for item in files:
+        folders = set(folders_of(item.path))
+        for layer in catalogue.layers:
+            met = sorted(layer.aliases & folders)
+            if met and layer.name not in present:
+                present[layer.name] = Evidence(EvidenceKind.LAYER, layer.name, item.path, detail=met[0])
+    upward = []
+    for item in files:
+        own = _first_layer(folders_of(item.path), catalogue.layers)
+        if own is None:
+            continue
+        for spec, line in imports_of(item.added, catalogue.import_passes):
+            target = _first_layer(import_parts(spec), catalogue.layers)
+            if target is not None and target.rank > own.rank:
+                detail = f"{own.name} -> {target.name}: {spec}"
+                upward.append(Evidence(EvidenceKind.UPWARD_IMPORT, target.name, item.path, line, detail))
+    layers = [layer.name for layer in catalogue.layers if layer.name in present]
+    found = f"{len(layers)} of {len(catalogue.layers)} layers ({', '.join(layers) or 'none'})"
+    if upward:
+        return PaperVerdict(
+            Axis.ARCHITECTURE, Verdict.FAIL, f"{found}; {len(upward)} upward import(s)", tuple(upward)
+        )
+    evidence = tuple(present[name] for name in layers)
+    if len(layers) < catalogue.minimum_layers:
+        reason = f"{found}: fewer than {catalogue.minimum_layers}"
+        return PaperVerdict(Axis.ARCHITECTURE, Verdict.FAIL, reason, evidence)
+    return PaperVerdict(Axis.ARCHITECTURE, Verdict.PASS, f"{found}, no upward import", evidence)
+
+
+# --- Database and ORM ------------------------------------------------------------------------------------
+
+
+def _evidence(blob: Blob, signals: Iterable[Signal], kind: EvidenceKind) -> list[Evidence]:
+    """One piece of evidence per signal that matches the blob: its first match."""
+    found = []
+    for signal in signals:
+        match = signal.regex.search(blob.text)
+        if match is not None:
+            path, line = blob.locate(match.start())
+            found.append(Evidence(kind, signal.subject, path, line, signal.id))
+    return found
+
+
+def check_database(blob: Blob, expected: str, catalogue: PaperCatalogue) -> PaperVerdict:
+    """Evidence of the expected engine and none of the other (with the Django exception)."""
+    evidence = _evidence(blob, catalogue.engine_evidence, EvidenceKind.ENGINE)
+    own = [item for item in evidence if item.subject == expected]
+    other = [item for item in evidence if item.subject != expected]
+    dropped = catalogue.django_exceptions.get(expected)
+    if own and [item.detail for item in other] == [dropped]:
+        other = []  # Django's settings name both backends; the other engine's only evidence is that name
+    if other:
+        names = ", ".join(item.detail for item in other)
+        return PaperVerdict(
+            Axis.DATABASE, Verdict.FAIL, f"evidence of another engine ({names})", (*other, *own)
+        )
+    if not own:
+        return PaperVerdict(Axis.DATABASE, Verdict.FAIL, f"no evidence of {expected}")
+    names = ", ".join(item.detail for item in own)
+    return PaperVerdict(Axis.DATABASE, Verdict.PASS, f"{expected} evidence ({names})", tuple(own))
+
+
+def check_orm(blob: Blob, expected: str, catalogue: PaperCatalogue) -> PaperVerdict:
+    """Any evidence of the expected ORM; raw SQL is never looked for."""
+    signals = [signal for signal in catalogue.orm_evidence if signal.subject == expected]
+    own = _evidence(blob, signals, EvidenceKind.ORM)
+    if not own:
+        return PaperVerdict(Axis.ORM, Verdict.FAIL, f"no evidence of {expected}")
+    names = ", ".join(item.detail for item in own)
+    return PaperVerdict(Axis.ORM, Verdict.PASS, f"{expected} evidence ({names})", tuple(own))
+
+
+def evidence_json(evidence: Evidence) -> dict[str, str]:
+    return {
+        "kind": evidence.kind.value,
+        "subject": evidence.subject,
+        "file": evidence.path,
+        "text": evidence.text,
+        "detail": evidence.detail,
+    }
+
+
+def paper_json(grade: PaperGrade) -> dict[str, Any]:
+    """The paper's verdicts of one run for the JSON report: per axis, verdict, reason and evidence."""
+    return {
+        item.axis.value: {
+            "verdict": item.verdict.value,
+            "reason": item.reason,
+            "evidence": [evidence_json(e) for e in item.evidence],
+        }
+        for item in grade.verdicts
+        if item.axis in PAPER_VERIFIED_AXES
+    }
