@@ -283,3 +283,23 @@ def test_tables_as_markdown_and_latex(tmp_path: Path, sample_report: dict[str, A
     tex = (tmp_path / "tables" / "marginal_effects.tex").read_text(encoding="utf-8")
     assert r"\begin{tabular}" in tex and r"clean\_architecture & all & all" in tex
     assert tex.count(r"\\") == len(sample_report["marginal_effects"]) + 1  # the header row and one per effect
+
+
+@pytest.mark.parametrize("mode", [(), ("--compare", "paper"), ("--verifiers", "paper")])
+def test_the_report_validates_against_its_schema(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    import jsonschema
+
+    from cdverify.grade.output import GRADE_SCHEMA_VERSION, grade_schema
+
+    schema = grade_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["schema_version"]["const"] == GRADE_SCHEMA_VERSION
+    run = _grade(str(SAMPLE), "--format", "json", *mode)
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    assert [error.message for error in validator.iter_errors(document)] == []
+    # the schema is not a formality: a fraction out of range, or a missing key, is caught
+    document["runs"][0]["a"] = 1.5
+    del document["tasks"][0]["pass@1"]
+    assert len(list(validator.iter_errors(document))) == 2

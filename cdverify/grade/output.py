@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from cdverify import __version__
@@ -23,6 +24,14 @@ RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
 )  # fmt: skip
+
+
+def grade_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report `to_json` gives (schema/grade.schema.json)."""
+    schema: dict[str, Any] = json.loads(
+        (Path(__file__).resolve().parent / "schema" / "grade.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
 
 
 def run_json(item: RunGrade) -> dict[str, Any]:
