@@ -172,10 +172,10 @@ def _jsmodules() -> ModuleType:
     return module
 
 
-def _lock_digest() -> str:
+def _lock_digest(js_dir: Path) -> str:
     digest = hashlib.sha256()
     for name in ("package.json", "package-lock.json"):
-        digest.update((JS_DIR / name).read_bytes())
+        digest.update((js_dir / name).read_bytes())
     digest.update((JS_DIR.parent / "jsmodules.py").read_bytes())
     return digest.hexdigest()
 
@@ -183,7 +183,7 @@ def _lock_digest() -> str:
 def build_node_modules(js_dir: Path = JS_DIR, log: Any = print) -> Path:
     """Materialise js_dir/node_modules from the lock; returns it. Idempotent while the lock is unchanged."""
     target = js_dir / "node_modules"
-    digest = _lock_digest()
+    digest = _lock_digest(js_dir)
     stamp = target / STAMP
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("digest") == digest:
         return target

@@ -75,33 +75,32 @@ def test_reference_app_same_results_as_newman(
         assert all(passed for _, assertions, _ in ours[0] for _, passed, _ in assertions)
 
 
+def _same_on_faulty_server(
+    collection: Path, globals_: dict[str, str], faulty_server: str, tmp_path: Path, newman: Path
+) -> Any:
+    """newman, then cdverify, each from an empty faulty server: the same outcomes and totals; our result."""
+    reset_faulty_server(faulty_server)
+    report = run_newman(newman, collection, globals_, tmp_path / "newman.json", "--timeout-request", "2000")
+    reset_faulty_server(faulty_server)
+    result = _ours(collection, globals_, timeout_ms=2000)
+    assert_same_outcomes(cdverify_outcomes(result), newman_outcomes(report))
+    stats = report["run"]["stats"]["assertions"]
+    assert (result.total, result.failed) == (stats["total"], stats["failed"])
+    return result
+
+
 @pytest.mark.parametrize("collection", sorted(COLLECTIONS))
 def test_faulty_server_same_results_as_newman(
     collection: str, faulty_server: str, tmp_path: Path, newman: Path
 ) -> None:
     globals_ = {**CREDENTIALS, "APIURL": f"{faulty_server}/api"}
-    reset_faulty_server(faulty_server)
-    report = run_newman(
-        newman, COLLECTIONS[collection], globals_, tmp_path / "newman.json", "--timeout-request", "2000"
-    )
-    reset_faulty_server(faulty_server)
-    result = _ours(COLLECTIONS[collection], globals_, timeout_ms=2000)
-    assert_same_outcomes(cdverify_outcomes(result), newman_outcomes(report))
-    stats = report["run"]["stats"]["assertions"]
-    assert (result.total, result.failed) == (stats["total"], stats["failed"])
+    result = _same_on_faulty_server(COLLECTIONS[collection], globals_, faulty_server, tmp_path, newman)
     # the server is faulty enough to matter: many assertions fail, many pass
     assert result.failed >= 20 and result.passed >= 20
 
 
 def test_script_features_same_results_as_newman(faulty_server: str, tmp_path: Path, newman: Path) -> None:
-    globals_ = {"baseUrl": faulty_server}
-    reset_faulty_server(faulty_server)
-    report = run_newman(newman, FEATURES, globals_, tmp_path / "newman.json", "--timeout-request", "2000")
-    reset_faulty_server(faulty_server)
-    result = _ours(FEATURES, globals_, timeout_ms=2000)
-    assert_same_outcomes(cdverify_outcomes(result), newman_outcomes(report))
-    stats = report["run"]["stats"]["assertions"]
-    assert (result.total, result.failed) == (stats["total"], stats["failed"])
+    _same_on_faulty_server(FEATURES, {"baseUrl": faulty_server}, faulty_server, tmp_path, newman)
 
 
 PACKAGES = REPO_ROOT / "tests" / "data" / "contract" / "sandbox-packages.postman_collection.json"
@@ -110,12 +109,5 @@ PACKAGES = REPO_ROOT / "tests" / "data" / "contract" / "sandbox-packages.postman
 def test_sandbox_packages_same_results_as_newman(faulty_server: str, tmp_path: Path, newman: Path) -> None:
     """lodash, moment, uuid, ajv, tv4, crypto-js, cheerio, xml2js, csv-parse, atob/btoa and chai required by
     scripts, jsonSchema, pm.sendRequest (callbacks, errors, no promise) and replaceIn of dynamic variables."""
-    globals_ = {"baseUrl": faulty_server}
-    reset_faulty_server(faulty_server)
-    report = run_newman(newman, PACKAGES, globals_, tmp_path / "newman.json", "--timeout-request", "2000")
-    reset_faulty_server(faulty_server)
-    result = _ours(PACKAGES, globals_, timeout_ms=2000)
-    assert_same_outcomes(cdverify_outcomes(result), newman_outcomes(report))
-    stats = report["run"]["stats"]["assertions"]
-    assert (result.total, result.failed) == (stats["total"], stats["failed"])
+    result = _same_on_faulty_server(PACKAGES, {"baseUrl": faulty_server}, faulty_server, tmp_path, newman)
     assert result.failed >= 10 and result.passed >= 40

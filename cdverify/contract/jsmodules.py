@@ -245,9 +245,6 @@ class ScriptModules:
     files: dict[str, dict[str, Any]]
     roots: dict[str, str | None]
 
-    def to_json(self) -> str:
-        return json.dumps({"files": self.files, "roots": self.roots})
-
 
 class ModuleSet:
     """The built sandbox packages of an installed cdverify, ready to hand to scripts."""

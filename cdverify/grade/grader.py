@@ -112,8 +112,8 @@ def grade(
             key=lambda item: (item.run.agent, item.run.model, item.run.task, item.run.trial),
         )
     )
-    records = [item.run.under(rule) if item.run.rule != rule else item.run for item in runs]
-    runs = tuple(replace(item, run=record) for record, item in zip(records, runs, strict=True))
+    runs = tuple(replace(item, run=item.run.under(rule)) for item in runs)
+    records = [item.run for item in runs]
     comparison = None
     if comparing:
         from cdverify.grade.compare import compare_runs
@@ -250,16 +250,16 @@ def paper_grade(source: RunSource) -> PaperGrade:
 
 def _verify(source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:
     from cdverify.grade.materialise import materialised
+    from cdverify.model import Severity
     from cdverify.pipeline import verify
 
     assert source.paper_task is not None
     with materialised(source.code) as folder:
         report = verify(folder, source.paper_task.constraints(), use_cache=False, jobs=1)
-        document = report.to_json()
     verdicts = {
         Axis(axis): _STATUS[verdict.status] for axis, verdict in report.verdicts.items() if axis in set(Axis)
     }
-    findings = tuple(f for f in document.get("findings", []) if f.get("severity") == "error")
+    findings = tuple(f.to_dict() for f in report.findings if f.severity is Severity.ERROR)
     return verdicts, findings
 
 

@@ -18,6 +18,7 @@ from cdverify.grade.compare import comparison_json, comparison_lines
 from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
 from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
+from cdverify.grade.tables import percent
 
 GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
 RUN_COLUMNS = (
@@ -135,11 +136,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def _pct(value: float) -> str:
-    text = f"{100 * value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
 def render_text(grading: Grading) -> str:
     """The terminal summary: counts, the level table, the marginal effects and the framework leaderboard."""
     tables = grading.tables
@@ -162,10 +158,10 @@ def render_text(grading: Grading) -> str:
                     r.model,
                     str(r.level),
                     str(r.tasks),
-                    _pct(r.strict_a),
-                    _pct(r.a),
+                    percent(r.strict_a),
+                    percent(r.a),
                     f"{r.pass_at_1:.3f}",
-                    _pct(r.verifier_impact),
+                    percent(r.verifier_impact),
                 )
                 for r in tables.levels
             ],
@@ -179,8 +175,8 @@ def render_text(grading: Grading) -> str:
                     r.constraint.value,
                     r.agent or "(pooled)",
                     r.model or "",
-                    _pct(r.delta),
-                    _pct(r.sem),
+                    percent(r.delta),
+                    percent(r.sem),
                     str(r.pairs),
                 )
                 for r in tables.marginal_effects
@@ -197,9 +193,9 @@ def render_text(grading: Grading) -> str:
                     r.framework,
                     str(r.tasks),
                     str(r.runs),
-                    _pct(r.strict_a),
+                    percent(r.strict_a),
                     f"{r.pass_at_1:.3f}",
-                    _pct(r.sem),
+                    percent(r.sem),
                 )
                 for r in tables.frameworks
             ],

@@ -17,13 +17,14 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _pct(value: float) -> str:
+def percent(value: float) -> str:
+    """A fraction as the paper prints A%: in percent, one decimal, never `-0.0`."""
     text = f"{100 * value:.1f}"
     return "0.0" if text == "-0.0" else text
 
 
 def _signed(value: float) -> str:
-    text = _pct(value)
+    text = percent(value)
     return text if text.startswith("-") or text == "0.0" else f"+{text}"
 
 
@@ -39,10 +40,10 @@ def paper_tables(tables: Tables) -> tuple[Table, ...]:
                 row.agent,
                 row.model,
                 f"L{row.level}",
-                _pct(row.strict_a),
+                percent(row.strict_a),
                 f"{row.pass_at_1:.3f}",
-                _pct(row.a),
-                _pct(row.verifier_impact),
+                percent(row.a),
+                percent(row.verifier_impact),
                 _signed(decay[(row.agent, row.model)].strict_a_delta)
                 if row.level == 3 and (row.agent, row.model) in decay
                 else "",
@@ -60,7 +61,7 @@ def paper_tables(tables: Tables) -> tuple[Table, ...]:
                 row.agent or "all",
                 row.model or "all",
                 _signed(row.delta),
-                _pct(row.sem),
+                percent(row.sem),
                 str(row.pairs),
             )
             for row in tables.marginal_effects
@@ -75,8 +76,8 @@ def paper_tables(tables: Tables) -> tuple[Table, ...]:
                 row.agent,
                 row.model,
                 row.framework,
-                _pct(row.strict_a),
-                _pct(row.sem),
+                percent(row.strict_a),
+                percent(row.sem),
                 f"{row.pass_at_1:.3f}",
                 str(row.tasks),
                 str(row.runs),

@@ -425,7 +425,7 @@
     }
 
     // Postman's lenient JSON (liquid-json): a leading byte-order mark is not an error.
-    // Its errors are JSONErrors, as in newman (the wording of the message is QuickJS's).
+    // Its errors are JSONErrors, as in newman (the wording of the message is V8's).
     var lenientJSON = {
         parse: function (text, reviver) {
             if (typeof text === "string" && text.charCodeAt(0) === 0xfeff) {
