@@ -303,3 +303,27 @@ def test_the_report_validates_against_its_schema(tmp_path: Path, mode: tuple[str
     document["runs"][0]["a"] = 1.5
     del document["tasks"][0]["pass@1"]
     assert len(list(validator.iter_errors(document))) == 2
+
+
+def test_the_terminal_summary_shows_every_table_and_names_as_they_are(tmp_path: Path) -> None:
+    """The summary is plain text off a terminal; a name that reads like rich markup is shown as it is."""
+    results = tmp_path / "results"
+    shutil.copytree(SAMPLE / "node", results / "node")
+    agent = results / "node" / "agent_a"
+    shutil.rmtree(results / "node" / "agent_b")
+    agent.rename(agent.parent / "[bold]agent[red]")
+    run = _grade(str(results))
+    assert run.returncode == 0, run.stderr
+    text = run.stdout
+    assert "\x1b[" not in text  # no colour codes in a pipe
+    for title in ("Levels (means over tasks", "Marginal effects (matched pairs", "Frameworks"):
+        assert title in text
+    level_rows = [line.split() for line in text.splitlines() if line.startswith("[bold]agent[red]")]
+    assert level_rows, text
+    document = json.loads(_grade(str(results), "--format", "json").stdout)
+    levels = {row["level"]: row for row in document["levels"]}
+    shown = {int(row[2]): row for row in level_rows if len(row) == 8 and row[2].isdigit()}
+    assert shown.keys() == levels.keys()
+    for level, row in shown.items():
+        assert float(row[4]) == pytest.approx(100 * levels[level]["a"], abs=0.05)
+        assert float(row[6]) == pytest.approx(levels[level]["pass@1"], abs=0.0005)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -83,36 +85,37 @@ def grade_command(
         raise click.UsageError(
             "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
         )
-    done = 0
-
-    def progress(_: object) -> None:
-        nonlocal done
-        done += 1
-        if sys.stderr.isatty():
-            click.echo(f"\rgraded {done} runs", nl=False, err=True)
-
     try:
         kept = None if no_store else (store or default_store())
-        grading = grade(
-            results,
-            jobs=jobs,
-            rule=rule,
-            on_run=progress,
-            store=kept,
-            force=force,
-            verifiers=verifiers,
-            compare=compare,
-        )
+        with _progress() as (on_start, on_run):
+            grading = grade(
+                results,
+                jobs=jobs,
+                rule=rule,
+                on_start=on_start,
+                on_run=on_run,
+                store=kept,
+                force=force,
+                verifiers=verifiers,
+                compare=compare,
+            )
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)
         sys.exit(2)
-    if sys.stderr.isatty() and done:
-        click.echo("", err=True)
-    text = dumps(grading) if fmt == "json" else render_text(grading)
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
+    if fmt == "text" and output is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        from cdverify.grade.output import summary
+
+        console = Console()
+        for index, part in enumerate(summary(grading)):
+            console.print(*([""] if index else []), part, sep="\n")
     else:
-        click.echo(text, nl=False)
+        text = dumps(grading) if fmt == "json" else render_text(grading)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
     if tables_dir is not None:
         from cdverify.grade.tables import rendered
 
@@ -123,3 +126,18 @@ def grade_command(
         csv_dir.mkdir(parents=True, exist_ok=True)
         (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
         (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[tuple[Callable[[int], None] | None, Callable[[object], None] | None]]:
+    """A progress bar on a terminal's stderr (runs done / found, elapsed, time left); nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress("grading", *columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("grading", total=None)
+        yield (lambda total: bar.update(task, total=total)), (lambda _run: bar.advance(task))

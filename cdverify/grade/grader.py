@@ -83,6 +83,7 @@ def grade(
     jobs: int | None = None,
     rule: SuccessRule = PAPER_RULE,
     on_run: Callable[[RunGrade], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
     store: Path | None = None,
     force: bool = False,
     verifiers: Verifiers | str = Verifiers.CDVERIFY,
@@ -91,9 +92,11 @@ def grade(
     """Grade the experiment at `results` (the paper's results layout, or a manifest).
 
     With `store`, each graded run is kept there and reused by the next grade (`force` regrades them all);
-    only cdverify's own grading is kept. `verifiers="paper"`: the architecture, database and ORM verdicts
-    are the paper's heuristics. `compare="paper"`: cdverify's verdicts count, and the paper's are computed
-    beside them and compared (`Grading.comparison`). Raises ValueError for another combination.
+    only cdverify's own grading is kept. `on_start` hears how many runs were found before the first is
+    graded, `on_run` each run as it is done (stored runs first). `verifiers="paper"`: the architecture,
+    database and ORM verdicts are the paper's heuristics. `compare="paper"`: cdverify's verdicts count,
+    and the paper's are computed beside them and compared (`Grading.comparison`). Raises ValueError for
+    another combination.
     """
     verifiers = Verifiers(verifiers)
     comparing = compare is not None and Verifiers(compare) is Verifiers.PAPER
@@ -101,6 +104,8 @@ def grade(
         raise ValueError("compare='paper' goes with cdverify's own verifiers (verifiers='cdverify')")
     root = Path(results)
     found = discover(root)
+    if on_start is not None:
+        on_start(len(found.runs))
     kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
     grade_one = partial(grade_run, verifiers=verifiers, compare=comparing)
     graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force)]

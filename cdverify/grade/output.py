@@ -13,6 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
 from cdverify import __version__
 from cdverify.grade.compare import comparison_json, comparison_lines
 from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
@@ -127,88 +132,108 @@ def tasks_csv(grading: Grading) -> str:
     return buffer.getvalue()
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-    line = "  ".join
-    out = [line(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    out.append(line("-" * w for w in widths))
-    out += [line(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return out
+def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> Table:
+    """A rich table; columns from `numeric_from` on hold figures and are right-aligned."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="right" if index >= numeric_from else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # cells are data, never rich markup
+    return table
 
 
-def render_text(grading: Grading) -> str:
-    """The terminal summary: counts, the level table, the marginal effects and the framework leaderboard."""
+def summary(grading: Grading) -> list[RenderableType]:
+    """The terminal summary as rich renderables: counts, the level table, the marginal effects, the
+    framework leaderboard, the feature tasks, the runs with errors, the comparison with the paper's."""
     tables = grading.tables
     errors = [item for item in grading.runs if item.run.error is not None]
-    lines = [
-        f"{grading.root}: {len(grading.runs)} runs, {len(tables.tasks)} task rows, "
-        f"{sum(item.run.success for item in grading.runs)} successes, {len(errors)} runs with errors",
-        *(
-            ["verdicts: the paper's verifiers (architecture, database, orm; framework and task not computed)"]
-            if grading.verifiers is Verifiers.PAPER
-            else []
-        ),
-        "",
-        "Levels (means over tasks; A% in percent)",
-        *_table(
+    parts: list[RenderableType] = [
+        Text(
+            f"{grading.root}: {len(grading.runs)} runs, {len(tables.tasks)} task rows, "
+            f"{sum(item.run.success for item in grading.runs)} successes, {len(errors)} runs with errors"
+        )
+    ]
+    if grading.verifiers is Verifiers.PAPER:
+        parts.append(
+            Text(
+                "verdicts: the paper's verifiers (architecture, database, orm; "
+                "framework and task not computed)"
+            )
+        )
+    parts.append(
+        _table(
+            "Levels (means over tasks; A% in percent)",
             ("agent", "model", "level", "tasks", "strict A%", "A%", "pass@1", "verifier impact"),
             [
                 (
-                    r.agent,
-                    r.model,
-                    str(r.level),
-                    str(r.tasks),
-                    percent(r.strict_a),
-                    percent(r.a),
-                    f"{r.pass_at_1:.3f}",
-                    percent(r.verifier_impact),
+                    r.agent, r.model, str(r.level), str(r.tasks), percent(r.strict_a), percent(r.a),
+                    f"{r.pass_at_1:.3f}", percent(r.verifier_impact),
                 )
                 for r in tables.levels
             ],
-        ),
-        "",
-        "Marginal effects (matched pairs; Δ strict A% in points)",
-        *_table(
+            numeric_from=2,
+        )
+    )  # fmt: skip
+    parts.append(
+        _table(
+            "Marginal effects (matched pairs; Δ strict A% in points)",
             ("constraint", "agent", "model", "Δ", "SEM", "pairs"),
             [
                 (
-                    r.constraint.value,
-                    r.agent or "(pooled)",
-                    r.model or "",
-                    percent(r.delta),
-                    percent(r.sem),
-                    str(r.pairs),
+                    r.constraint.value, r.agent or "(pooled)", r.model or "", percent(r.delta),
+                    percent(r.sem), str(r.pairs),
                 )
                 for r in tables.marginal_effects
             ],
-        ),
-        "",
-        "Frameworks",
-        *_table(
+            numeric_from=3,
+        )
+    )  # fmt: skip
+    parts.append(
+        _table(
+            "Frameworks",
             ("agent", "model", "framework", "tasks", "runs", "strict A%", "pass@1", "SEM"),
             [
                 (
-                    r.agent,
-                    r.model,
-                    r.framework,
-                    str(r.tasks),
-                    str(r.runs),
-                    percent(r.strict_a),
-                    f"{r.pass_at_1:.3f}",
-                    percent(r.sem),
+                    r.agent, r.model, r.framework, str(r.tasks), str(r.runs), percent(r.strict_a),
+                    f"{r.pass_at_1:.3f}", percent(r.sem),
                 )
                 for r in tables.frameworks
             ],
-        ),
-    ]
+            numeric_from=3,
+        )
+    )  # fmt: skip
+    if tables.features:
+        parts.append(
+            _table(
+                "Feature tasks (means over tasks)",
+                ("agent", "model", "tasks", "runs", "A%", "pass@1"),
+                [
+                    (r.agent, r.model, str(r.tasks), str(r.runs), percent(r.a), f"{r.pass_at_1:.3f}")
+                    for r in tables.features
+                ],
+                numeric_from=2,
+            )
+        )
+    sections: list[list[str]] = []
     if errors:
-        lines += ["", "Runs with errors (counted as runs with 0 assertions)"]
-        lines += [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
-        if len(errors) > 20:
-            lines.append(f"  … and {len(errors) - 20} more (see --format json)")
+        shown = [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
+        more = [f"  … and {len(errors) - 20} more (see --format json)"] if len(errors) > 20 else []
+        sections.append(["Runs with errors (counted as runs with 0 assertions)", *shown, *more])
     if grading.unreadable:
-        lines += ["", "Not runs (no agent, model or task could be read)"]
-        lines += [f"  {error.origin}: {error.message}" for error in grading.unreadable]
+        unreadable = [f"  {error.origin}: {error.message}" for error in grading.unreadable]
+        sections.append(["Not runs (no agent, model or task could be read)", *unreadable])
     if grading.comparison is not None:
-        lines += ["", *comparison_lines(grading.comparison)]
-    return "\n".join(lines) + "\n"
+        sections.append(comparison_lines(grading.comparison))
+    parts += [Text("\n".join(section)) for section in sections]
+    return parts
+
+
+def render_text(grading: Grading, width: int = 120) -> str:
+    """The terminal summary as plain text (no colour), `width` columns wide."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, soft_wrap=True)
+    for index, part in enumerate(summary(grading)):
+        if index:
+            console.print()
+        console.print(part)
+    return buffer.getvalue()
