@@ -18,12 +18,14 @@ from cdverify.grade.compare import comparison_json, comparison_lines
 from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
 from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
-from cdverify.grade.tables import percent
+from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
 
-GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
+GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
+# 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded)
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
+    "notes",
 )  # fmt: skip
 
 
@@ -57,6 +59,7 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "success": run.success,
         "verdicts": {axis.value: run.verdicts[axis].value for axis in Axis},
         "error": run.error,
+        "notes": list(item.notes),
         "findings": list(item.findings),
         **({} if item.paper is None else {"paper": paper_json(item.paper)}),
     }
@@ -111,6 +114,7 @@ def runs_csv(grading: Grading) -> str:
                 document["framework"], document["level"], document["trial"], counts["total"],
                 counts["passed"], counts["failed"], document["a"], document["strict_a"], document["success"],
                 *(document["verdicts"][axis.value] for axis in Axis), document["error"] or "",
+                "; ".join(document["notes"]),
             ]
         )  # fmt: skip
     return buffer.getvalue()
@@ -201,6 +205,15 @@ def render_text(grading: Grading) -> str:
             ],
         ),
     ]
+    if tables.features:
+        lines += ["", "Feature tasks (success = tests pass; means over tasks)"]
+        lines += _table(FEATURE_HEADERS, [feature_cells(row) for row in tables.features])
+    noted = [item for item in grading.runs if item.notes]
+    if noted:
+        lines += ["", f"Runs with notes ({len(noted)})"]
+        lines += [f"  {item.origin}: {'; '.join(item.notes)}" for item in noted[:20]]
+        if len(noted) > 20:
+            lines.append(f"  … and {len(noted) - 20} more (see --format json)")
     if errors:
         lines += ["", "Runs with errors (counted as runs with 0 assertions)"]
         lines += [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
