@@ -439,7 +439,9 @@ def test_feature_tasks_of_one_name_are_a_task_per_framework() -> None:
         feat(A, "hard-focused-task-001", 1, report(5, 5), "honojs"),
         feat(A, "simple-task-002", 1, report(10, 0), "honojs"),
     ]
-    rows = {(row.framework, row.task): (row.n, row.successes, row.pass_at_1, row.a) for row in task_rows(runs)}
+    rows = {
+        (row.framework, row.task): (row.n, row.successes, row.pass_at_1, row.a) for row in task_rows(runs)
+    }
     assert rows == {
         ("flask", "hard-focused-task-001"): (2, 1, 0.5, pytest.approx(0.95)),
         ("honojs", "hard-focused-task-001"): (1, 0, 0.0, 0.5),
@@ -575,7 +577,10 @@ assertions_strategy = st.one_of(
     ),
 )
 verdicts_strategy = st.fixed_dictionaries(
-    {axis.value: st.sampled_from(["pass", "pass", "pass", "fail", "not_applicable", "unknown"]) for axis in Axis}
+    {
+        axis.value: st.sampled_from(["pass", "pass", "pass", "fail", "not_applicable", "unknown"])
+        for axis in Axis
+    }
 )
 
 
@@ -648,7 +653,9 @@ def naive_tables(
             a = passed / total if total > 0 else 0.0
             tests = total > 0 and failed == 0
         # an unknown verdict (the code could not be laid out) is no pass
-        ok = rec["error"] is None and all(rec["verdicts"][axis] in ("pass", "not_applicable") for axis in rule_axes)
+        ok = rec["error"] is None and all(
+            rec["verdicts"][axis] in ("pass", "not_applicable") for axis in rule_axes
+        )
         key = (rec["agent"], rec["model"], name)
         tasks.setdefault(key, []).append((a, a if ok else 0.0, tests and ok, rec["error"] is not None))
         if rec["feature"]:
@@ -733,7 +740,9 @@ def naive_tables(
     for key in tasks:
         if info[key]["feature"]:
             name = key[2].split("/")[1]
-            difficulty = next((d for d in ("simple", "intermediate", "hard") if name.startswith(d)), "unknown")
+            difficulty = next(
+                (d for d in ("simple", "intermediate", "hard") if name.startswith(d)), "unknown"
+            )
             for group in ((None, None), (info[key]["framework"], None), (None, difficulty)):
                 features.setdefault((key[0], key[1], *group), []).append(key)
     for config, feature_keys in features.items():
