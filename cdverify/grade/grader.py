@@ -126,7 +126,13 @@ def grade(
     runs = tuple(
         sorted(
             [*graded, *(run for run in errored if run is not None)],
-            key=lambda item: (item.run.agent, item.run.model, item.run.task, item.run.trial),
+            key=lambda item: (
+                item.run.agent,
+                item.run.model,
+                item.run.framework,
+                item.run.task,
+                item.run.trial,
+            ),
         )
     )
     runs = tuple(replace(item, run=item.run.under(rule)) for item in runs)
