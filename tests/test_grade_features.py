@@ -745,3 +745,34 @@ def test_the_papers_verifiers_judge_feature_runs_by_their_tests_alone(experiment
     compared = grade_json(*with_tasks(experiment, "--compare", "paper"))
     assert compared["comparison"]["disagreements"] == []  # the paper's verifiers do not judge feature runs
     assert runs_by(compared)[("flask", 2)]["verdicts"]["framework"] == "fail"
+
+
+def test_what_cannot_be_verified_is_unknown_with_a_note(experiment: Experiment, tmp_path: Path) -> None:
+    """A feature run given as a folder has no base to compare its task files with; a feature task whose name
+    starts with no framework folder has no framework to check."""
+    checkout = experiment.base_repos / "realworld-mini-flask"
+    folder = write(tmp_path / "restored", FLASK_BASE)
+    patch = tmp_path / "restored.patch"
+    patch.write_text(diff_of(FLASK_BASE, tmp_path, base=FLASK_WITHOUT_COMMENTS), encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "run,agent,model,task,trial,repo,patch,base,commit,base_patch,kind\n"
+        f"folder,{AGENT},{MODEL},flask-{TASK},1,{folder},,,,,feature\n"
+        f"nameless,{AGENT},{MODEL},comments-task,1,,{patch},{checkout},{experiment.flask_commit},"
+        f"{experiment.tasks / 'flask' / f'flask-{TASK}.patch'},\n",
+        encoding="utf-8",
+    )
+    runs = {run["run"]: run for run in grade_json(manifest)["runs"]}
+    as_folder, nameless = runs["folder"], runs["nameless"]
+    assert (as_folder["framework"], as_folder["verdicts"]["framework"], as_folder["verdicts"]["task"]) == (
+        "flask", "pass", "unknown",
+    )  # fmt: skip
+    assert as_folder["notes"] == [
+        "task files not verified: the code is a folder, with no base repository to compare with"
+    ]
+    assert (nameless["framework"], nameless["verdicts"]["framework"], nameless["verdicts"]["task"]) == (
+        "", "unknown", "pass",
+    )  # fmt: skip
+    assert nameless["notes"] == [
+        "framework not verified: the task names no framework folder (e.g. flask-<task>)"
+    ]

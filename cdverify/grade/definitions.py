@@ -236,7 +236,8 @@ def _read_definition(path: Path, problems: list[str]) -> TaskDefinition | None:
             known = ", ".join((*GENERATION_RUNTIMES, *FEATURE_FRAMEWORKS))
             task.problem(f"dockerFolder {folder!r} is no runtime or feature framework folder ({known})")
             return None
-        missing = [key for key in ("repoUrl", "repoCommit") if not getattr(repo, _SNAKE[key])]
+        base = (("repoUrl", repo.repo_url), ("repoCommit", repo.repo_commit))
+        missing = [key for key, value in base if not value]
         if missing or patch is None:
             what = [f"repoMetadata.{key}" for key in missing] + (["patch"] if patch is None else [])
             task.problem(f"a feature task needs {', '.join(what)} (its base repository and its own patch)")
@@ -245,9 +246,6 @@ def _read_definition(path: Path, problems: list[str]) -> TaskDefinition | None:
         task.problem(f"its patch {patch.name} is not beside it")
         return None
     return TaskDefinition(name, kind, folder, description, prompt or "", patch, repo, size, collection, path)
-
-
-_SNAKE = {"repoUrl": "repo_url", "repoCommit": "repo_commit"}
 
 
 def _repo(path: Path, value: Any, problems: list[str]) -> RepoMetadata | None:

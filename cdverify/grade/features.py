@@ -15,7 +15,9 @@ patch (materialise.py) — cdverify reports two verdicts more, outside the paper
 
 When the code cannot be laid out because the base repository is missing (no `--tasks`, no definition of the
 task, a clone that failed), both verdicts are `unknown` and the run's notes say why; its behaviour figures
-stand. A patch that does not apply is the run's own error, as for a generation run.
+stand. So is the framework verdict of a task whose name gives no framework folder (a manifest's
+`comments-task`), and the task verdict of a run given as a folder (no base to compare with). A patch that
+does not apply is the run's own error, as for a generation run.
 """
 
 from __future__ import annotations
@@ -104,27 +106,30 @@ def verify_feature(
         return verdicts, (), (f"framework and task files not verified: {source.unavailable}",)
     folder = source.runtime or ""
     framework = FRAMEWORK_OF_FOLDER.get(folder, folder) or None
-    notes: tuple[str, ...] = ()
+    base = source.code.base if isinstance(source.code, PatchCode) else None
+    notes = []
     if framework is None:
-        notes = ("framework not verified: the task names no framework folder (e.g. flask-<task>)",)
+        notes.append("framework not verified: the task names no framework folder (e.g. flask-<task>)")
+    if base is None:
+        notes.append("task files not verified: the code is a folder, with no base repository to compare with")
     port = source.definition.repo.port if source.definition is not None else None
     constraints = validate(Constraints(framework=framework, task="paper"))
     with materialised(source.code) as code:
         report = _verify(code, constraints, port)
     errors = [finding for finding in report.findings if finding.severity is Severity.ERROR]
-    code_given = source.code
-    reference = (
-        _reference_findings(code_given.base, code_given.commit, constraints, port)
-        if (isinstance(code_given, PatchCode) and code_given.base is not None)
-        else frozenset()
-    )
-    new_task = [f for f in errors if f.constraint == Axis.TASK.value and _identity(f) not in reference]
     on_framework = [f for f in errors if f.constraint == Axis.FRAMEWORK.value]
-    verdicts[Axis.TASK] = Verdict.FAIL if new_task else Verdict.PASS
-    verdicts[Axis.FRAMEWORK] = (
-        Verdict.UNKNOWN if framework is None else Verdict.FAIL if on_framework else Verdict.PASS
-    )
-    return verdicts, tuple(f.to_dict() for f in (*on_framework, *new_task)), notes
+    new_task: list[Finding] = []
+    if base is not None:
+        assert isinstance(source.code, PatchCode)
+        reference = _reference_findings(base, source.code.commit, constraints, port)
+        new_task = [f for f in errors if f.constraint == Axis.TASK.value and _identity(f) not in reference]
+    verdicts[Axis.FRAMEWORK] = _verdict(framework is not None, on_framework)
+    verdicts[Axis.TASK] = _verdict(base is not None, new_task)
+    return verdicts, tuple(f.to_dict() for f in (*on_framework, *new_task)), tuple(notes)
+
+
+def _verdict(checked: bool, failures: list[Finding]) -> Verdict:
+    return Verdict.UNKNOWN if not checked else Verdict.FAIL if failures else Verdict.PASS
 
 
 def _verify(code: Path, constraints: Constraints, port: int | None) -> Report:
