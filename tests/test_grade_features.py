@@ -737,8 +737,14 @@ def test_no_hook_filter_or_monitor_of_a_base_repository_runs(tmp_path: Path) -> 
     assert not marker.exists()
 
 
-def test_the_papers_verifiers_judge_feature_runs_by_their_tests_alone(experiment: Experiment) -> None:
-    paper = grade_json(*with_tasks(experiment, "--verifiers", "paper"))
+def test_the_papers_verifiers_judge_feature_runs_by_their_tests_alone(
+    experiment: Experiment, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "cache"
+    paper = grade_json(
+        experiment.results, "--tasks", experiment.tasks, "--repo-cache", fresh, "--verifiers", "paper"
+    )
+    assert not fresh.exists()  # nothing is laid out for the paper's verifiers: nothing is cloned
     assert {verdict for run in paper["runs"] for verdict in run["verdicts"].values()} == {"not_applicable"}
     assert [run["success"] for run in paper["runs"]] == [run["tests_pass"] for run in paper["runs"]]
     assert sum(run["success"] for run in paper["runs"]) == 4

@@ -50,14 +50,19 @@ def prepare(found: Discovery, definitions: TaskDefinitions | None, bases: BaseRe
     with its base repository, obtained once per URL and commit; a base that cannot be had is the run's
     `unavailable`. A manifest's base commit is named by its full id (so that the run can be stored)."""
     obtained: dict[tuple[str, str], Base | str] = {}
+    resolved: dict[tuple[Path, str], str] = {}
     runs = []
     for source in found.runs:
         definition = definitions.find(source.runtime, source.task) if definitions is not None else None
         source = replace(source, definition=definition)
         code = source.code
         if isinstance(code, PatchCode) and code.base is not None and code.commit is not None:
-            with contextlib.suppress(BaseRepoError):  # else laying the code out says what is wrong
-                source = replace(source, code=replace(code, commit=resolve_commit(code.base, code.commit)))
+            key = (code.base, code.commit)
+            if key not in resolved:
+                resolved[key] = code.commit  # unresolved: laying the code out says what is wrong
+                with contextlib.suppress(BaseRepoError):
+                    resolved[key] = resolve_commit(code.base, code.commit)
+            source = replace(source, code=replace(code, commit=resolved[key]))
         elif source.kind is RunKind.FEATURE and isinstance(code, PatchCode) and code.base is None:
             base = _base_of(source, definitions, bases, obtained)
             if isinstance(base, str):

@@ -117,7 +117,8 @@ def grade(
     if compare is not None and (not comparing or verifiers is Verifiers.PAPER):
         raise ValueError("compare='paper' goes with cdverify's own verifiers (verifiers='cdverify')")
     root = Path(results)
-    found = _with_tasks(discover(root), tasks, base_repos, repo_cache)
+    # the paper's verifiers lay nothing out: no base repository is cloned for them
+    found = _with_tasks(discover(root), tasks, base_repos, repo_cache, clone=verifiers is Verifiers.CDVERIFY)
     kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
     grade_one = partial(grade_run, verifiers=verifiers, compare=comparing)
     graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force)]
@@ -146,7 +147,11 @@ def grade(
 
 
 def _with_tasks(
-    found: Discovery, tasks: str | Path | None, base_repos: str | Path | None, repo_cache: str | Path | None
+    found: Discovery,
+    tasks: str | Path | None,
+    base_repos: str | Path | None,
+    repo_cache: str | Path | None,
+    clone: bool,
 ) -> Discovery:
     """The runs with their task definitions, and the feature runs with their base repositories."""
     from cdverify.grade.bases import BaseRepos, default_repo_cache
@@ -158,7 +163,7 @@ def _with_tasks(
     if local is not None and not local.is_dir():
         raise GradeInputError(f"{local}: the base repositories folder does not exist")
     cache = default_repo_cache() if repo_cache is None else Path(repo_cache)
-    return prepare(found, definitions, BaseRepos(cache, local))
+    return prepare(found, definitions, BaseRepos(cache, local, clone))
 
 
 def _graded_runs(
