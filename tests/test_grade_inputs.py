@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from gitwork import diff_of, git, write
 
 from cdverify.config import ConfigError
 from cdverify.constraints import TaskName, parse_task_name
@@ -38,35 +37,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"
 A, B = ("agent_a", "model-1"), ("agent_b", "model-2")
 L3_FLASK = "flask-openapi-clean_architecture-postgres-sqlalchemy"
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(cwd: Path, *args: str) -> str:
-    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args]
-    return subprocess.run(command, cwd=cwd, env=GIT_ENV, capture_output=True, text=True, check=True).stdout
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(content, encoding="utf-8")
-    return root
-
-
-def diff_of(files: dict[str, str], tmp_path: Path, base: dict[str, str] | None = None) -> str:
-    """The git diff that turns `base` (default: an empty workspace) into `files`."""
-    workspace = tmp_path / "diff-workspace"
-    shutil.rmtree(workspace, ignore_errors=True)
-    workspace.mkdir()
-    git(workspace, "init", "-q")
-    write(workspace, base or {})
-    git(workspace, "add", "-A")
-    git(workspace, "commit", "-q", "--allow-empty", "-m", "base")
-    for rel in base or {}:
-        (workspace / rel).unlink()
-    write(workspace, files)
-    git(workspace, "add", "-A")
-    return git(workspace, "diff", "--cached")
 
 
 def run_of(discovery: Discovery, agent: str, task: str, trial: int) -> RunSource:

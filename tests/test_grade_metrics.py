@@ -37,6 +37,7 @@ from cdverify.grade.records import (
     Assertions,
     Axis,
     Constraint,
+    Difficulty,
     GradedRun,
     SuccessRule,
     TaskKind,
@@ -88,8 +89,10 @@ def gen(
     return GradedRun.generation(*config, task, trial, assertions, verdicts_for(task, fail), error)
 
 
-def feat(config: tuple[str, str], task: str, trial: int, assertions: Assertions | None) -> GradedRun:
-    return GradedRun(*config, task, trial, "flask", (), FEAT, assertions, {})
+def feat(
+    config: tuple[str, str], task: str, trial: int, assertions: Assertions | None, framework: str = "flask"
+) -> GradedRun:
+    return GradedRun(*config, task, trial, framework, (), FEAT, assertions, {})
 
 
 # The hand-built experiment: total = 10 assertions per report unless said otherwise.
@@ -285,9 +288,19 @@ def test_framework_rows_by_hand() -> None:
 
 def test_feature_rows_and_errors_by_hand() -> None:
     # A: favorites pass@1 2/3, comments 0: mean 1/3; A% (29/30 + 1/2) / 2 = 11/15; no verifier applies
+    # (their names start with no difficulty: the difficulty rows are `unknown`)
+    unknown = Difficulty.UNKNOWN
+    b_figures, a_figures = (1, 1, 1, 1.0, 1.0, 1.0), (2, 6, 2, 1 / 3, 11 / 15, 11 / 15)
     assert_rows(
         feature_rows(EXPERIMENT),
-        [FeatureRow(*B, 1, 1, 1, 1.0, 1.0, 1.0), FeatureRow(*A, 2, 6, 2, 1 / 3, 11 / 15, 11 / 15)],
+        [
+            FeatureRow(*B, None, None, *b_figures),
+            FeatureRow(*B, "flask", None, *b_figures),
+            FeatureRow(*B, None, unknown, *b_figures),
+            FeatureRow(*A, None, None, *a_figures),
+            FeatureRow(*A, "flask", None, *a_figures),
+            FeatureRow(*A, None, unknown, *a_figures),
+        ],
     )
     assert [(run.task, run.trial, run.error) for run in errored_runs(EXPERIMENT)] == [
         (FSS, 3, "patch does not apply")
@@ -416,6 +429,37 @@ def test_pairs_need_the_same_configuration() -> None:
     assert decay_rows(runs) == ()  # neither configuration has L0 and L3
 
 
+def test_feature_tasks_of_one_name_are_a_task_per_framework() -> None:
+    """The paper's feature tasks share names across frameworks; evaluation_feature.py groups a task's runs by
+    (framework, task), takes pass@1 = c/n per task, then means over tasks, overall, per framework and per
+    difficulty (the prefix of the name)."""
+    runs = [
+        feat(A, "hard-focused-task-001", 1, report(10, 0)),
+        feat(A, "hard-focused-task-001", 2, report(9, 1)),
+        feat(A, "hard-focused-task-001", 1, report(5, 5), "honojs"),
+        feat(A, "simple-task-002", 1, report(10, 0), "honojs"),
+    ]
+    rows = {
+        (row.framework, row.task): (row.n, row.successes, row.pass_at_1, row.a) for row in task_rows(runs)
+    }
+    assert rows == {
+        ("flask", "hard-focused-task-001"): (2, 1, 0.5, pytest.approx(0.95)),
+        ("honojs", "hard-focused-task-001"): (1, 0, 0.0, 0.5),
+        ("honojs", "simple-task-002"): (1, 1, 1.0, 1.0),
+    }
+    hard, simple = Difficulty.HARD, Difficulty.SIMPLE
+    assert_rows(
+        feature_rows(runs),
+        [
+            FeatureRow(*A, None, None, 3, 4, 2, 0.5, 2.45 / 3, 2.45 / 3),
+            FeatureRow(*A, "flask", None, 1, 2, 1, 0.5, 0.95, 0.95),
+            FeatureRow(*A, "honojs", None, 2, 2, 1, 0.5, 0.75, 0.75),
+            FeatureRow(*A, None, simple, 1, 1, 1, 1.0, 1.0, 1.0),
+            FeatureRow(*A, None, hard, 2, 3, 1, 0.25, 0.725, 0.725),
+        ],
+    )
+
+
 def test_feature_runs_stay_out_of_the_generation_tables() -> None:
     runs = [feat(A, "flask-feature-favorites", 1, report(10, 0))]
     assert (level_rows(runs), framework_rows(runs), matched_pairs(runs)) == ((), (), ())
@@ -509,7 +553,12 @@ COMBOS = [
 GENERATION_TASKS = [
     f"{fw}-openapi-{combo.format(orm=orm)}" for fw, orm in FRAMEWORK_ORMS.items() for combo in COMBOS
 ]
-FEATURE_TASKS = {"flask-feature-a": "flask", "flask-feature-b": "flask", "hono-feature-a": "hono"}
+# label → (framework folder, task name): the paper's feature tasks share names across frameworks
+FEATURE_TASKS = {
+    "flask/hard-focused-task-001": ("flask", "hard-focused-task-001"),
+    "flask/simple-task-002": ("flask", "simple-task-002"),
+    "honojs/hard-focused-task-001": ("honojs", "hard-focused-task-001"),
+}
 CONFIGS = [("a1", "m1"), ("a1", "m2")]
 RULES = [("architecture", "database", "orm"), ("architecture", "database", "orm", "framework"), tuple(Axis)]
 ORDER = ["clean_architecture", "postgres", "sqlite", "sqlalchemy", "sequelize"]
@@ -528,7 +577,10 @@ assertions_strategy = st.one_of(
     ),
 )
 verdicts_strategy = st.fixed_dictionaries(
-    {axis.value: st.sampled_from(["pass", "pass", "pass", "fail", "not_applicable"]) for axis in Axis}
+    {
+        axis.value: st.sampled_from(["pass", "pass", "pass", "fail", "not_applicable", "unknown"])
+        for axis in Axis
+    }
 )
 
 
@@ -555,14 +607,15 @@ def experiments(draw: st.DrawFn) -> Experiment:
             feature = task in FEATURE_TASKS
             # fmt: off
             if feature:
-                written = task
+                written = task  # the label: the naive recomputation keys feature tasks by framework too
                 typed = {Axis(axis): Verdict(verdict) for axis, verdict in verdicts.items()}
-                runs.append(GradedRun(agent, model, task, trial, FEATURE_TASKS[task], (), FEAT, assertions, typed, error, rule))
+                framework, name = FEATURE_TASKS[task]
+                runs.append(GradedRun(agent, model, name, trial, framework, (), FEAT, assertions, typed, error, rule))
             else:
                 written = draw(st.sampled_from([task, ("python-" if task.startswith("flask") else "node-") + task]))
                 runs.append(GradedRun.generation(agent, model, written, trial, assertions, verdicts, error, rule))
             counts = None if assertions is None else (assertions.total, assertions.passed, assertions.failed)
-            records.append({"agent": agent, "model": model, "task": written, "feature": feature, "framework": FEATURE_TASKS.get(task), "assertions": counts, "verdicts": verdicts, "error": error})
+            records.append({"agent": agent, "model": model, "task": written, "feature": feature, "framework": FEATURE_TASKS[task][0] if feature else None, "assertions": counts, "verdicts": verdicts, "error": error})
             # fmt: on
     return runs, records, rule_axes
 
@@ -599,7 +652,10 @@ def naive_tables(
             total, passed, failed = rec["assertions"]
             a = passed / total if total > 0 else 0.0
             tests = total > 0 and failed == 0
-        ok = rec["error"] is None and all(rec["verdicts"][axis] != "fail" for axis in rule_axes)
+        # an unknown verdict (the code could not be laid out) is no pass
+        ok = rec["error"] is None and all(
+            rec["verdicts"][axis] in ("pass", "not_applicable") for axis in rule_axes
+        )
         key = (rec["agent"], rec["model"], name)
         tasks.setdefault(key, []).append((a, a if ok else 0.0, tests and ok, rec["error"] is not None))
         if rec["feature"]:
@@ -680,10 +736,15 @@ def naive_tables(
             raw_a,
             naive_stdev(run_strict) / math.sqrt(len(run_strict)),
         )
-    features: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    features: dict[tuple[str, str, str | None, str | None], list[tuple[str, str, str]]] = {}
     for key in tasks:
         if info[key]["feature"]:
-            features.setdefault((key[0], key[1]), []).append(key)
+            name = key[2].split("/")[1]
+            difficulty = next(
+                (d for d in ("simple", "intermediate", "hard") if name.startswith(d)), "unknown"
+            )
+            for group in ((None, None), (info[key]["framework"], None), (None, difficulty)):
+                features.setdefault((key[0], key[1], *group), []).append(key)
     for config, feature_keys in features.items():
         out["features"][config] = (
             len(feature_keys),
@@ -716,13 +777,13 @@ def test_every_figure_equals_a_naive_recomputation(experiment: Experiment) -> No
     pooled = [r for r in tables.marginal_effects if r.agent is None]
     per_configuration = [r for r in tables.marginal_effects if r.agent is not None]
     task_figures = "n successes errors level pass_at_1 pass_at_3 pass_power_3 a a_stdev strict_a strict_a_stdev"
-    close({(r.agent, r.model, r.task): figures(r, task_figures) for r in tables.tasks}, naive["tasks"])
+    close({(r.agent, r.model, r.task if r.kind is GEN else f"{r.framework}/{r.task}"): figures(r, task_figures) for r in tables.tasks}, naive["tasks"])
     close({(r.agent, r.model, r.level): figures(r, "tasks strict_a pass_at_1 a verifier_impact") for r in tables.levels}, naive["levels"])
     close({(r.agent, r.model): figures(r, "strict_a_delta a_delta pass_at_1_delta") for r in tables.decay}, naive["decay"])
     close({r.constraint.value: figures(r, "delta stdev sem pairs") for r in pooled}, naive["pooled"])
     close({(r.agent, r.model, r.constraint.value): figures(r, "delta stdev sem pairs") for r in per_configuration}, naive["configs"])
     close({(r.agent, r.model, r.framework): figures(r, "tasks runs strict_a pass_at_1 a sem") for r in tables.frameworks}, naive["frameworks"])
-    close({(r.agent, r.model): figures(r, "tasks runs successes pass_at_1 a strict_a") for r in tables.features}, naive["features"])
+    close({(r.agent, r.model, r.framework, r.difficulty): figures(r, "tasks runs successes pass_at_1 a strict_a") for r in tables.features}, naive["features"])
     # fmt: on
     pooled_order = [r.constraint.value for r in pooled]
     assert pooled_order == [c for c in ORDER if c in pooled_order]

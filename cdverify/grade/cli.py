@@ -56,6 +56,22 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     type=click.Choice(["paper"]),
     help="Also run the paper's verifiers and report, per axis and run by run, where they disagree.",
 )
+@click.option(
+    "--tasks",
+    "tasks_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The paper's task definitions (its data/tasks/): feature runs get their base repository there.",
+)
+@click.option(
+    "--base-repos",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Local base repositories, one folder per repository name (e.g. realworld-flask); else cloned.",
+)
+@click.option(
+    "--repo-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep cloned base repositories here (default: ~/.cache/cdverify/repos).",
+)
 def grade_command(
     results: Path,
     fmt: str,
@@ -69,6 +85,9 @@ def grade_command(
     tables_dir: Path | None,
     verifiers: str,
     compare: str | None,
+    tasks_dir: Path | None,
+    base_repos: Path | None,
+    repo_cache: Path | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
@@ -98,6 +117,9 @@ def grade_command(
                 force=force,
                 verifiers=verifiers,
                 compare=compare,
+                tasks=tasks_dir,
+                base_repos=base_repos,
+                repo_cache=repo_cache,
             )
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)

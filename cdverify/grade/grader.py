@@ -11,8 +11,9 @@ With `verifiers="paper"` the architecture, database and ORM verdicts are the pap
 patch instead (paper.py; nothing is laid out); with `compare="paper"` both are computed, cdverify's verdicts
 count, and compare.py sets them side by side.
 
-Feature tasks take their base repository and constraints from the paper's task definitions, which this
-version does not read yet: their runs are reported with that error.
+Feature runs (features.py) take their base repository from the paper's task definitions (`tasks=`,
+definitions.py) and a local checkout or a clone (bases.py), obtained once per repository before the runs are
+graded; they succeed on their tests alone, as in the paper, with framework and task-file verdicts beside.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.layout import Discovery, PatchCode, RunInputError, RunKind, RunSource, discover
+from cdverify.grade.layout import (
+    Discovery,
+    GradeInputError,
+    PatchCode,
+    RunInputError,
+    RunKind,
+    RunSource,
+    discover,
+)
 from cdverify.grade.metrics import Tables, summarise
 from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
 from cdverify.grade.reports import ReportError, read_run_report
@@ -61,6 +70,7 @@ class RunGrade:
     origin: str
     findings: tuple[dict[str, Any], ...] = ()  # error findings, as in `cdverify check --format json`
     paper: PaperGrade | None = None  # the paper's verdicts and evidence, when they were asked for
+    notes: tuple[str, ...] = ()  # what the grader could not do, short of an error (an unknown verdict)
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,15 @@ def grade(
     force: bool = False,
     verifiers: Verifiers | str = Verifiers.CDVERIFY,
     compare: Verifiers | str | None = None,
+    tasks: str | Path | None = None,
+    base_repos: str | Path | None = None,
+    repo_cache: str | Path | None = None,
 ) -> Grading:
     """Grade the experiment at `results` (the paper's results layout, or a manifest).
+
+    `tasks`: the paper's task definitions folder (`data/tasks/`), which gives feature runs their base
+    repository: a folder of `base_repos` named as the repository, else a clone kept in `repo_cache`
+    (default `~/.cache/cdverify/repos`). Raises GradeInputError when the definitions cannot be read.
 
     With `store`, each graded run is kept there and reused by the next grade (`force` regrades them all);
     only cdverify's own grading is kept. `on_start` hears how many runs were found before the first is
@@ -103,7 +120,8 @@ def grade(
     if compare is not None and (not comparing or verifiers is Verifiers.PAPER):
         raise ValueError("compare='paper' goes with cdverify's own verifiers (verifiers='cdverify')")
     root = Path(results)
-    found = discover(root)
+    # the paper's verifiers lay nothing out: no base repository is cloned for them
+    found = _with_tasks(discover(root), tasks, base_repos, repo_cache, clone=verifiers is Verifiers.CDVERIFY)
     if on_start is not None:
         on_start(len(found.runs))
     kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
@@ -114,7 +132,13 @@ def grade(
     runs = tuple(
         sorted(
             [*graded, *(run for run in errored if run is not None)],
-            key=lambda item: (item.run.agent, item.run.model, item.run.task, item.run.trial),
+            key=lambda item: (
+                item.run.agent,
+                item.run.model,
+                item.run.framework,
+                item.run.task,
+                item.run.trial,
+            ),
         )
     )
     runs = tuple(replace(item, run=item.run.under(rule)) for item in runs)
@@ -125,6 +149,26 @@ def grade(
 
         comparison = compare_runs(runs)
     return Grading(root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison)
+
+
+def _with_tasks(
+    found: Discovery,
+    tasks: str | Path | None,
+    base_repos: str | Path | None,
+    repo_cache: str | Path | None,
+    clone: bool,
+) -> Discovery:
+    """The runs with their task definitions, and the feature runs with their base repositories."""
+    from cdverify.grade.bases import BaseRepos, default_repo_cache
+    from cdverify.grade.definitions import load_task_definitions
+    from cdverify.grade.features import prepare
+
+    definitions = None if tasks is None else load_task_definitions(Path(tasks))
+    local = None if base_repos is None else Path(base_repos)
+    if local is not None and not local.is_dir():
+        raise GradeInputError(f"{local}: the base repositories folder does not exist")
+    cache = default_repo_cache() if repo_cache is None else Path(repo_cache)
+    return prepare(found, definitions, BaseRepos(cache, local, clone))
 
 
 def _graded_runs(
@@ -143,7 +187,7 @@ def _graded_runs(
         if stored is None:
             todo.append((source, key))
             continue
-        result = RunGrade(stored[0], source.run_id, source.origin, stored[1])
+        result = RunGrade(stored[0], source.run_id, source.origin, stored[1], notes=stored[2])
         if on_run is not None:
             on_run(result)
         yield result
@@ -156,8 +200,9 @@ def _graded_runs(
         results = pool.map(grade_one, sources, chunksize=1)
     try:
         for (_, key), result in zip(todo, results, strict=True):
-            if kept is not None and key is not None:
-                kept.save(key, result.run, result.findings)
+            # a run with an unknown verdict is graded again next time: its base may be there by then
+            if kept is not None and key is not None and Verdict.UNKNOWN not in result.run.verdicts.values():
+                kept.save(key, result.run, result.findings, result.notes)
             if on_run is not None:
                 on_run(result)
             yield result
@@ -201,40 +246,28 @@ def grade_run(
     report = read_run_report(source.report)
     # None: no report (not tested, or unreadable), which scores 0 assertions as in the paper
     assertions = None if source.report is None or isinstance(report, ReportError) else report
-    framework = source.runtime or ""
-    if source.kind is RunKind.FEATURE or source.paper_task is None:
-        message = (
-            "feature tasks need the paper's task definitions (--tasks), which this version does not read"
-        )
-        return RunGrade(
-            _record(
-                source.agent,
-                source.model,
-                source.task,
-                source.trial,
-                None,
-                {},
-                message,
-                source.kind,
-                framework,
-            ),
-            source.run_id,
-            source.origin,
-        )
     error = f"behaviour report: {report.message}" if isinstance(report, ReportError) else None
     verdicts: dict[Axis, Verdict] = {}
     findings: tuple[dict[str, Any], ...] = ()
-    paper = paper_grade(source) if compare or verifiers is Verifiers.PAPER else None
+    notes: tuple[str, ...] = ()
+    feature = source.kind is RunKind.FEATURE or source.paper_task is None
+    paper = paper_grade(source) if (compare or verifiers is Verifiers.PAPER) and not feature else None
     if paper is not None and verifiers is Verifiers.PAPER:
         verdicts = paper.as_verdicts()
-    else:
+    elif not (feature and verifiers is Verifiers.PAPER):  # the paper judges a feature run by its tests
         try:
-            verdicts, findings = _verify(source)
+            if feature:
+                from cdverify.grade.features import verify_feature
+
+                verdicts, findings, notes = verify_feature(source)
+            else:
+                verdicts, findings = _verify(source)
         except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
             error = f"{type(problem).__name__}: {problem}".strip()
             assertions = None
-    run = _record(source.agent, source.model, source.task, source.trial, assertions, verdicts, error)
-    return RunGrade(run, source.run_id, source.origin, findings, paper)
+    record = (source.agent, source.model, source.task, source.trial, assertions, verdicts, error)
+    run = _record(*record, source.kind, source.runtime or "")
+    return RunGrade(run, source.run_id, source.origin, findings, paper, notes)
 
 
 def paper_grade(source: RunSource) -> PaperGrade:

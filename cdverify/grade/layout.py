@@ -6,12 +6,15 @@ The paper's layout (docs/grading-inputs.md)::
                                                          /newman-run-report-*.csv   (when tested)
 
 `runtime` is `uv` or `node` for the generation tasks (their names are paper task names, read by
-`parse_task_name`), and a framework folder (`express`, `flask`, `honojs`, …) for the feature tasks. Of
+`parse_task_name`), and a framework folder (`express`, `flask`, `honojs`, …) for the feature tasks, whose
+base repository and own patch come from the paper's task definitions (definitions.py, `--tasks`). Of
 several date folders the newest by name counts (the paper names them `%Y-%m-%dT%H-%M-%S`); the run folders
 are those named `run_*`, and N is the trial.
 
 A manifest names each run's code itself: a folder (`repo`), or a patch (`patch`) applied to an empty
-workspace or to a base repository (`base`, at `commit`).
+workspace or to a base repository (`base`, at `commit`). A feature task named `{framework folder}-{name}`
+(`flask-hard-focused-task-001`, as the paper names its task files) is the layout's
+`flask/…/hard-focused-task-001`.
 
 Discovery never stops on a bad run: a run folder without its patch, a manifest row that cannot be read,
 gives a `RunInputError` beside the good runs. Only a manifest that is unreadable as a whole (no file, no
@@ -28,12 +31,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdverify.config import ConfigError
 from cdverify.constraints import TaskName, parse_task_name
 
+if TYPE_CHECKING:
+    from cdverify.grade.definitions import TaskDefinition
+
 GENERATION_RUNTIMES = ("uv", "node")
+# the framework folders of the paper's feature tasks (its evaluation_feature.py walks these)
+FEATURE_FRAMEWORKS = ("aiohttp", "django", "express", "fastapi", "fastify", "flask", "honojs", "koa")
 RUN_FOLDER = re.compile(r"run_(\d+)")
 REPORT_GLOB = "newman-run-report-*.csv"
 
@@ -93,6 +101,8 @@ class RunSource:
     report: Path | None  # None: the run was not tested, it scores 0 assertions
     origin: str  # where it was found: the run folder, or `manifest.csv:LINE`
     paper_task: TaskName | None = None  # the parsed generation task; None for feature tasks
+    definition: TaskDefinition | None = None  # the task's definition, when --tasks has it
+    unavailable: str | None = None  # why the code cannot be laid out (a feature run's base is missing)
 
 
 @dataclass(frozen=True)
@@ -234,6 +244,13 @@ def _read_run_folder(root: Path, folder: Path) -> RunSource | RunInputError:
     )
 
 
+def split_feature_task(text: str) -> tuple[str | None, str]:
+    """`flask-hard-focused-task-001` → (`flask`, `hard-focused-task-001`): the framework folder the layout
+    files the task under, and its name there; (None, text) when the name starts with no framework folder."""
+    folder, _, name = text.partition("-")
+    return (folder, name) if folder in FEATURE_FRAMEWORKS and name else (None, text)
+
+
 def _run_order(folder: Path) -> tuple[int, str]:
     match = RUN_FOLDER.fullmatch(folder.name)
     return (int(match.group(1)) if match else -1, folder.name)
@@ -341,7 +358,7 @@ def _manifest_runs(path: Path, rows: Iterable[_Row]) -> Discovery:
     runs: list[RunSource] = []
     errors: list[RunInputError] = []
     seen_ids: dict[str, str] = {}
-    seen_trials: dict[tuple[str, str, str, int], str] = {}
+    seen_trials: dict[tuple[str, str, str | None, str, int], str] = {}
     for line, row, problem in rows:
         origin = f"{path}:{line}"
         fields = {key: _text(value) for key, value in (row or {}).items()}
@@ -350,7 +367,7 @@ def _manifest_runs(path: Path, rows: Iterable[_Row]) -> Discovery:
         if problem is None:
             result = _manifest_run(path.parent, fields, origin)
             if isinstance(result, RunSource):
-                trial_key = (result.agent, result.model, result.task, result.trial)
+                trial_key = (result.agent, result.model, result.runtime, result.task, result.trial)
                 if run_id in seen_ids:
                     problem = f"run {run_id!r} is also at {seen_ids[run_id]}"
                 elif trial_key in seen_trials:
@@ -407,8 +424,10 @@ def _manifest_run(folder: Path, fields: Mapping[str, str | None], origin: str) -
         except ConfigError as error:
             return f"cannot read the task name: {error}"
         task, runtime = paper_task.name, paper_task.runtime
-    elif patch is not None and base is None:
-        return "a feature task's patch needs its base repository (base, and commit for a git repository)"
+    else:
+        if patch is not None and base is None:
+            return "a feature task's patch needs its base repository (base, and commit for a git repository)"
+        runtime, task = split_feature_task(task)
     code: Code = RepoCode(repo) if repo is not None else PatchCode(patch or Path(), base, commit, base_patch)
     return RunSource(
         run_id=fields["run"] or "",

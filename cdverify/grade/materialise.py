@@ -42,11 +42,27 @@ def materialised(code: Code) -> Iterator[Path]:
             raise MaterialiseError(f"{code.repo}: no such folder")
         yield code.repo
         return
-    scratch = Path(tempfile.mkdtemp(prefix="cdverify-run-"))
+    with _scratch("cdverify-run-") as workdir:
+        _lay_out(code, workdir)
+        yield workdir
+
+
+@contextlib.contextmanager
+def materialised_tree(base: Path, commit: str) -> Iterator[Path]:
+    """A folder holding the tree of `commit` in the git repository `base`, as it is; removed on exit."""
+    with _scratch("cdverify-base-") as workdir:
+        extract_commit(base, commit, workdir)
+        check_links(workdir)
+        yield workdir
+
+
+@contextlib.contextmanager
+def _scratch(prefix: str) -> Iterator[Path]:
+    """An empty folder in a temporary one, both removed on exit."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         workdir = scratch / "code"
         workdir.mkdir()
-        _lay_out(code, workdir)
         yield workdir
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -66,9 +82,19 @@ def _lay_out(code: PatchCode, workdir: Path) -> None:
     check_links(workdir)
 
 
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+# Set on every git command: no hook, no file-system monitor, no `ext::` transport, whatever a repository's
+# own configuration says (a base repository given as a local checkout may hold any).
+SAFE_GIT_CONFIG = (
+    "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never",
+)  # fmt: skip
+
+
+def run_git(
+    args: list[str], cwd: Path, stdin: bytes | None = None, timeout: float = GIT_TIMEOUT_S
+) -> subprocess.CompletedProcess[bytes]:
     """git in `cwd`, without the user's or the system's configuration, never looking for a repository
-    above `cwd` (so a patch is applied outside any repository, and a base is read only if it is one)."""
+    above `cwd` (so a patch is applied outside any repository, and a base is read only if it is one),
+    never prompting for credentials, running no hook and fetching no LFS content."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.devnull,
@@ -76,25 +102,27 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.C
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CEILING_DIRECTORIES": str(cwd.resolve().parent),
         "GIT_TERMINAL_PROMPT": "0",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
         "LC_ALL": "C",
     }
     try:
         return subprocess.run(
-            ["git", *args],
+            ["git", *SAFE_GIT_CONFIG, *args],
             cwd=cwd,
             env=env,
             input=stdin,
             capture_output=True,
-            timeout=GIT_TIMEOUT_S,
+            timeout=timeout,
             check=False,
         )
     except FileNotFoundError as error:
         raise MaterialiseError("git is needed to apply patches, and it is not installed") from error
     except subprocess.TimeoutExpired as error:
-        raise MaterialiseError(f"git {args[0]} took more than {GIT_TIMEOUT_S:.0f} s") from error
+        raise MaterialiseError(f"git {args[0]} took more than {timeout:.0f} s") from error
 
 
-def _git_message(result: subprocess.CompletedProcess[bytes]) -> str:
+def git_message(result: subprocess.CompletedProcess[bytes]) -> str:
     lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
     if len(lines) > MAX_ERROR_LINES:
         lines = [*lines[:MAX_ERROR_LINES], f"… {len(lines) - MAX_ERROR_LINES} more lines"]
@@ -110,9 +138,9 @@ def apply_patch(patch: Path, workdir: Path, what: str = "the patch") -> None:
     if not data.strip():
         return  # an empty patch: the agent changed nothing
     _seed_workspace_file(data, workdir)
-    result = _git(["apply", "--whitespace=nowarn", str(patch.resolve())], workdir)
+    result = run_git(["apply", "--whitespace=nowarn", str(patch.resolve())], workdir)
     if result.returncode != 0:
-        message = _git_message(result)
+        message = git_message(result)
         if "invalid path" in message or "beyond a symbolic link" in message:
             raise MaterialiseError(f"{what} writes outside the run's folder: {message}")
         raise MaterialiseError(f"{what} does not apply: {message}")
@@ -131,14 +159,14 @@ def extract_commit(base: Path, commit: str, workdir: Path) -> None:
         raise MaterialiseError(f"{commit!r} is not a commit")
     if not base.is_dir():
         raise MaterialiseError(f"{base}: no such folder")
-    found = _git(["rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"], base)
+    found = run_git(["rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"], base)
     if found.returncode != 0:
-        why = f" ({_git_message(found)})" if found.stderr.strip() else ""
+        why = f" ({git_message(found)})" if found.stderr.strip() else ""
         raise MaterialiseError(f"{base}: no commit {commit} in it (or it is no git repository){why}")
     sha = found.stdout.decode().strip()
-    listing = _git(["ls-tree", "-r", "-z", "--full-tree", sha], base)
+    listing = run_git(["ls-tree", "-r", "-z", "--full-tree", sha], base)
     if listing.returncode != 0:
-        raise MaterialiseError(f"{base}: cannot list commit {commit}: {_git_message(listing)}")
+        raise MaterialiseError(f"{base}: cannot list commit {commit}: {git_message(listing)}")
     entries = []
     for record in listing.stdout.split(b"\0"):
         if not record:
@@ -165,9 +193,9 @@ def extract_commit(base: Path, commit: str, workdir: Path) -> None:
 def _read_blobs(base: Path, object_ids: list[str]) -> list[bytes]:
     if not object_ids:
         return []
-    result = _git(["cat-file", "--batch"], base, stdin="".join(f"{o}\n" for o in object_ids).encode())
+    result = run_git(["cat-file", "--batch"], base, stdin="".join(f"{o}\n" for o in object_ids).encode())
     if result.returncode != 0:
-        raise MaterialiseError(f"{base}: cannot read its objects: {_git_message(result)}")
+        raise MaterialiseError(f"{base}: cannot read its objects: {git_message(result)}")
     out, position, contents = result.stdout, 0, []
     for _ in object_ids:
         header_end = out.index(b"\n", position)

@@ -1,12 +1,14 @@
 """The paper's tables from graded runs: pure functions of a sequence of `GradedRun` (no I/O, no state).
 
 The definitions are the paper's evaluation scripts' (docs/grading-metrics.md has each one in full):
-- a task row per (agent, model, task): n runs, c successes, pass@1, pass@3, pass^3, mean and sample stdev of
-  A% and of strict A%;
+- a task row per (agent, model, task) — a feature task per (agent, model, framework, task), since the
+  paper's feature tasks share names across frameworks (`hard-focused-task-001`): n runs, c successes,
+  pass@1, pass@3, pass^3, mean and sample stdev of A% and of strict A%;
 - a level row per (agent, model, level): means over tasks; the decay L3 - L0 per (agent, model);
 - marginal effects of each constraint over matched pairs of tasks, pooled and per (agent, model);
 - a framework leaderboard per (agent, model, framework), with the SEM of the run-level strict A%;
-- feature tasks: pass@1 per (agent, model).
+- feature tasks: pass@1, A% and the successes per (agent, model), and per framework and per difficulty
+  within it (the paper's evaluation_feature.py: means over tasks).
 
 Every run counts, including a run that could not be graded (`error` set): the paper counts every run folder,
 and a run whose patch does not apply is a failed run with 0 assertions there. Such runs are also listed
@@ -26,6 +28,7 @@ from typing import TypeVar
 from cdverify.grade.records import (
     CANONICAL_ORDER,
     Constraint,
+    Difficulty,
     GradedRun,
     TaskKind,
     TaskName,
@@ -166,10 +169,13 @@ class FrameworkRow:
 
 @dataclass(frozen=True)
 class FeatureRow:
-    """The feature tasks of one (agent, model): means over its feature tasks."""
+    """Feature tasks of one (agent, model): means over its feature tasks, all of them (framework and
+    difficulty None), those of one framework, or those of one difficulty."""
 
     agent: str
     model: str
+    framework: str | None
+    difficulty: Difficulty | None
     tasks: int
     runs: int
     successes: int
@@ -201,12 +207,14 @@ def _group(items: Iterable[Item], key: Callable[[Item], Key]) -> dict[Key, list[
     return groups
 
 
-def _runs_by_task(runs: Sequence[GradedRun]) -> dict[tuple[str, str, str], list[GradedRun]]:
-    """Runs per (agent, model, task); rejects mixed success rules, repeated trials and inconsistent tasks."""
+def _runs_by_task(runs: Sequence[GradedRun]) -> dict[tuple[str, str, str, str], list[GradedRun]]:
+    """Runs per (agent, model, framework, task) (a generation task's name holds its framework; feature
+    tasks share names across frameworks); rejects mixed success rules, repeated trials and inconsistent
+    tasks."""
     if len({run.rule for run in runs}) > 1:
         raise ValueError("the runs are judged by different success rules; use GradedRun.under(rule)")
-    groups = _group(runs, lambda run: (run.agent, run.model, run.task))
-    for (agent, model, task), group in groups.items():
+    groups = _group(runs, lambda run: (run.agent, run.model, run.framework, run.task))
+    for (agent, model, _, task), group in groups.items():
         if len({run.trial for run in group}) != len(group):
             raise ValueError(f"{agent}/{model}/{task}: a trial appears twice")
         if len({(run.kind, run.framework, run.constraints) for run in group}) > 1:
@@ -366,23 +374,38 @@ def framework_rows(runs: Sequence[GradedRun]) -> tuple[FrameworkRow, ...]:
 
 
 def feature_rows(runs: Sequence[GradedRun]) -> tuple[FeatureRow, ...]:
-    """Feature tasks per (agent, model): pass@1, A% and strict A% as means over its feature tasks."""
-    features = (row for row in task_rows(runs) if row.kind is TaskKind.FEATURE)
+    """Feature tasks per (agent, model): pass@1, A% and strict A% as means over its feature tasks (a task
+    is a framework's task: each framework has its own `hard-focused-task-001`), successes and runs summed.
+    Per (agent, model): the row of all its feature tasks, then one per framework, then one per difficulty,
+    as the paper's evaluation_feature.py groups them."""
+    features = [row for row in task_rows(runs) if row.kind is TaskKind.FEATURE]
     rows = []
-    for (agent, model), group in sorted(_group(features, lambda row: (row.agent, row.model)).items()):
-        rows.append(
-            FeatureRow(
-                agent,
-                model,
-                tasks=len(group),
-                runs=sum(row.n for row in group),
-                successes=sum(row.successes for row in group),
-                pass_at_1=mean([row.pass_at_1 for row in group]),
-                a=mean([row.a for row in group]),
-                strict_a=mean([row.strict_a for row in group]),
-            )
-        )
+    for (agent, model), tasks in sorted(_group(features, lambda row: (row.agent, row.model)).items()):
+        rows.append(_feature_row(agent, model, None, None, tasks))
+        for framework, group in sorted(_group(tasks, lambda row: row.framework).items()):
+            rows.append(_feature_row(agent, model, framework, None, group))
+        by_difficulty = _group(tasks, lambda row: Difficulty.of(row.task))
+        for difficulty in Difficulty:
+            if difficulty in by_difficulty:
+                rows.append(_feature_row(agent, model, None, difficulty, by_difficulty[difficulty]))
     return tuple(rows)
+
+
+def _feature_row(
+    agent: str, model: str, framework: str | None, difficulty: Difficulty | None, tasks: Sequence[TaskRow]
+) -> FeatureRow:
+    return FeatureRow(
+        agent,
+        model,
+        framework,
+        difficulty,
+        tasks=len(tasks),
+        runs=sum(row.n for row in tasks),
+        successes=sum(row.successes for row in tasks),
+        pass_at_1=mean([row.pass_at_1 for row in tasks]),
+        a=mean([row.a for row in tasks]),
+        strict_a=mean([row.strict_a for row in tasks]),
+    )
 
 
 def errored_runs(runs: Sequence[GradedRun]) -> tuple[GradedRun, ...]:

@@ -23,12 +23,14 @@ from cdverify.grade.compare import comparison_json, comparison_lines
 from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
 from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
-from cdverify.grade.tables import percent
+from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
 
-GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
+GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
+# 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded)
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
+    "notes",
 )  # fmt: skip
 
 
@@ -62,6 +64,7 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "success": run.success,
         "verdicts": {axis.value: run.verdicts[axis].value for axis in Axis},
         "error": run.error,
+        "notes": list(item.notes),
         "findings": list(item.findings),
         **({} if item.paper is None else {"paper": paper_json(item.paper)}),
     }
@@ -116,6 +119,7 @@ def runs_csv(grading: Grading) -> str:
                 document["framework"], document["level"], document["trial"], counts["total"],
                 counts["passed"], counts["failed"], document["a"], document["strict_a"], document["success"],
                 *(document["verdicts"][axis.value] for axis in Axis), document["error"] or "",
+                "; ".join(document["notes"]),
             ]
         )  # fmt: skip
     return buffer.getvalue()
@@ -205,16 +209,18 @@ def summary(grading: Grading) -> list[RenderableType]:
     if tables.features:
         parts.append(
             _table(
-                "Feature tasks (means over tasks)",
-                ("agent", "model", "tasks", "runs", "A%", "pass@1"),
-                [
-                    (r.agent, r.model, str(r.tasks), str(r.runs), percent(r.a), f"{r.pass_at_1:.3f}")
-                    for r in tables.features
-                ],
-                numeric_from=2,
+                "Feature tasks (success = tests pass; means over tasks)",
+                FEATURE_HEADERS,
+                [feature_cells(row) for row in tables.features],
+                numeric_from=4,
             )
         )
     sections: list[list[str]] = []
+    noted = [item for item in grading.runs if item.notes]
+    if noted:
+        shown_notes = [f"  {item.origin}: {'; '.join(item.notes)}" for item in noted[:20]]
+        more_notes = [f"  … and {len(noted) - 20} more (see --format json)"] if len(noted) > 20 else []
+        sections.append([f"Runs with notes ({len(noted)})", *shown_notes, *more_notes])
     if errors:
         shown = [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
         more = [f"  … and {len(errors) - 20} more (see --format json)"] if len(errors) > 20 else []

@@ -4,8 +4,9 @@ runs succeed.
 A run is scored as the paper scores it (docs/grading-metrics.md):
 - A% = passed / total assertions, 0 when there are none; a run without a behaviour report has 0 assertions;
 - the tests pass when total > 0 and no assertion failed;
-- the run is compliant when no verifier on the success rule's axes fails (a not-applicable verifier does not
-  count); the paper's rule uses architecture, database and ORM;
+- the run is compliant when every verifier on the success rule's axes passes or does not apply (a verdict
+  that is unknown — the code could not be laid out — is not a pass); the paper's rule uses architecture,
+  database and ORM;
 - success = tests pass and compliant; strict A% = A% when compliant, else 0.
 
 A run that could not be graded (`error` set) still counts as a run, the way the paper counts every run folder:
@@ -29,6 +30,7 @@ class Verdict(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"  # the verifier applies but could not run (a feature run's base repository is missing)
 
 
 class Axis(StrEnum):
@@ -44,6 +46,19 @@ class Axis(StrEnum):
 class TaskKind(StrEnum):
     GENERATION = "generation"  # the 80 tasks that build an app in an empty workspace
     FEATURE = "feature"  # the 20 tasks that re-implement code removed from a real RealWorld repository
+
+
+class Difficulty(StrEnum):
+    """A feature task's difficulty: the prefix of its name (`hard-focused-task-001`), as the paper has it."""
+
+    SIMPLE = "simple"
+    INTERMEDIATE = "intermediate"
+    HARD = "hard"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, task: str) -> Difficulty:
+        return next((level for level in cls if task.startswith(level.value)), cls.UNKNOWN)
 
 
 class Constraint(StrEnum):
@@ -148,8 +163,10 @@ class SuccessRule:
         return cls().including(*words)
 
     def compliant(self, verdicts: Mapping[Axis, Verdict]) -> bool:
-        """Every applicable verifier on the rule's axes passes; a missing verdict is not applicable."""
-        return all(verdicts.get(axis, Verdict.NOT_APPLICABLE) is not Verdict.FAIL for axis in self.axes)
+        """Every applicable verifier on the rule's axes passes; a missing verdict is not applicable, an
+        unknown one is no pass."""
+        judged = (verdicts.get(axis, Verdict.NOT_APPLICABLE) for axis in self.axes)
+        return all(verdict in (Verdict.PASS, Verdict.NOT_APPLICABLE) for verdict in judged)
 
 
 PAPER_RULE = SuccessRule()

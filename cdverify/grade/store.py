@@ -1,10 +1,13 @@
 """Graded runs kept between `cdverify grade` invocations, so that a second grade skips what is done.
 
 A run's result is stored under a key made of everything that decides it: the bytes of its patch (and of its
-base patch), the bytes of its behaviour report, its task and kind, and the grader itself (cdverify's version
-and a digest of its own source and rule catalogues, so that a changed verifier never reuses an old verdict).
-Each result is written as soon as it is graded, atomically: Ctrl-C loses nothing graded. A run given as a
-folder (`repo` in a manifest) is graded every time: its content has no cheap digest.
+base patch), the bytes of its behaviour report, its task, kind and runtime (a feature task's framework
+folder), what its task definition contributes (the base repository's commit, the port), and the grader
+itself (cdverify's version and a digest of its own source and rule catalogues, so that a changed verifier
+never reuses an old verdict). Each result is written as soon as it is graded, atomically: Ctrl-C loses
+nothing graded. A run whose code is a folder (`repo` in a manifest, or a base repository given as a plain
+folder without a commit) is graded every time: its content has no cheap digest; so is a run whose base
+repository could not be had (its verdicts are unknown, the grader does not store it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from cdverify import __version__
 from cdverify.grade.layout import PatchCode, RunSource
 from cdverify.grade.records import Assertions, Axis, GradedRun, TaskKind, Verdict
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: notes, and the feature runs' base commits in the key
 
 
 @cache
@@ -49,22 +53,34 @@ def _file_digest(path: Path | None) -> str:
         return "unreadable"
 
 
+_FULL_COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+
+
 def run_key(source: RunSource) -> str | None:
-    """The key of a run's result, or None when the run is not kept (its code is a folder)."""
-    if not isinstance(source.code, PatchCode) or source.code.base is not None:
+    """The key of a run's result, or None when the run is not kept (its code is a folder, or its base is a
+    folder or a commit not named by its full id)."""
+    code = source.code
+    if not isinstance(code, PatchCode):
         return None
+    if code.base is not None and not (code.commit and _FULL_COMMIT.fullmatch(code.commit)):
+        return None
+    definition = source.definition
     parts = [
         grader_digest(),
         source.task,
         source.kind.value,
-        _file_digest(source.code.patch),
-        _file_digest(source.code.base_patch),
+        source.runtime or "-",
+        _file_digest(code.patch),
+        code.commit or "-",  # the base's tree, named by its full commit id
+        _file_digest(code.base_patch),
         _file_digest(source.report),
+        str(definition.repo.port) if definition is not None else "-",
+        source.unavailable or "-",
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[str, ...]) -> dict[str, Any]:
     counts = run.assertions
     return {
         "format": STORE_FORMAT,
@@ -76,6 +92,7 @@ def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...]) -> dict[str, 
         "verdicts": {axis.value: verdict.value for axis, verdict in run.verdicts.items()},
         "error": run.error,
         "findings": list(findings),
+        "notes": list(notes),
     }
 
 
@@ -88,7 +105,9 @@ class RunStore:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str, source: RunSource) -> tuple[GradedRun, tuple[dict[str, Any], ...]] | None:
+    def load(
+        self, key: str, source: RunSource
+    ) -> tuple[GradedRun, tuple[dict[str, Any], ...], tuple[str, ...]] | None:
         """The stored result of this run (its agent, model and trial are the source's), or None."""
         try:
             document = json.loads(self._path(key).read_text(encoding="utf-8"))
@@ -107,20 +126,26 @@ class RunStore:
                 verdicts={Axis(axis): Verdict(value) for axis, value in document["verdicts"].items()},
                 error=document["error"],
             )
-            return run, tuple(document["findings"])
+            return run, tuple(document["findings"]), tuple(str(note) for note in document["notes"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not stored, or stored by another format: grade again
 
-    def save(self, key: str, run: GradedRun, findings: tuple[dict[str, Any], ...]) -> None:
+    def save(
+        self, key: str, run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[str, ...] = ()
+    ) -> None:
         """Write atomically; a store that cannot be written only costs a regrade next time."""
         path = self._path(key)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(json.dumps(_to_json(run, findings)), encoding="utf-8")
+            partial.write_text(json.dumps(_to_json(run, findings, notes)), encoding="utf-8")
             partial.replace(path)
 
 
+def cache_home() -> Path:
+    """cdverify's folder in the user's cache: `$XDG_CACHE_HOME/cdverify`, else `~/.cache/cdverify`."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cdverify"
+
+
 def default_store() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cdverify" / "grade"
+    return cache_home() / "grade"

@@ -1,12 +1,15 @@
-"""The paper's tables as Markdown and LaTeX: the level table (Table 1), the marginal effects (Table 2a) and
-the framework leaderboard (Table 3). Pure functions from the computed rows to text; A% in percent, as the
-paper prints it, pass@1 as a fraction."""
+"""The paper's tables as Markdown and LaTeX: the level table (Table 1), the marginal effects (Table 2a), the
+framework leaderboard (Table 3) and the feature tasks' pass@1 (with framework and difficulty breakdowns).
+Pure functions from the computed rows to text; A% in percent, as the paper prints it, pass@1 as a
+fraction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdverify.grade.metrics import Tables
+from cdverify.grade.metrics import FeatureRow, Tables
+
+FEATURE_HEADERS = ("agent", "model", "framework", "difficulty", "tasks", "runs", "successes", "pass@1", "A%")
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,7 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    text_columns: int = 3  # the first columns are text (left-aligned in LaTeX), the others figures
 
 
 def percent(value: float) -> str:
@@ -26,6 +30,21 @@ def percent(value: float) -> str:
 def _signed(value: float) -> str:
     text = percent(value)
     return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
+def feature_cells(row: FeatureRow) -> tuple[str, ...]:
+    """A feature row as printed: `all` for the rows over every framework or difficulty."""
+    return (
+        row.agent,
+        row.model,
+        row.framework or "all",
+        row.difficulty.value if row.difficulty else "all",
+        str(row.tasks),
+        str(row.runs),
+        str(row.successes),
+        f"{row.pass_at_1:.3f}",
+        percent(row.a),
+    )
 
 
 def paper_tables(tables: Tables) -> tuple[Table, ...]:
@@ -85,7 +104,14 @@ def paper_tables(tables: Tables) -> tuple[Table, ...]:
             for row in sorted(tables.frameworks, key=lambda r: (r.agent, r.model, -r.strict_a, r.framework))
         ),
     )
-    return levels, effects, frameworks
+    features = Table(
+        "features",
+        "Feature tasks: pass@1 (success = every assertion passes) and A%, means over tasks",
+        FEATURE_HEADERS,
+        tuple(feature_cells(row) for row in tables.features),
+        text_columns=4,
+    )
+    return (levels, effects, frameworks, features) if tables.features else (levels, effects, frameworks)
 
 
 def markdown(table: Table) -> str:
@@ -106,7 +132,7 @@ def _latex_text(text: str) -> str:
 
 def latex(table: Table) -> str:
     """A booktabs tabular in a table float."""
-    columns = "l" * 3 + "r" * (len(table.headers) - 3)
+    columns = "l" * table.text_columns + "r" * (len(table.headers) - table.text_columns)
     lines = [
         r"\begin{table}[t]",
         r"\centering",
