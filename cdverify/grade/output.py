@@ -20,7 +20,8 @@ from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
 from cdverify.grade.tables import percent
 
-GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
+GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
+# 0.2: runs[].assertions.failures, the first failing assertions of the behaviour report
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
@@ -50,7 +51,15 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "trial": run.trial,
         "assertions": None
         if assertions is None
-        else {"total": assertions.total, "passed": assertions.passed, "failed": assertions.failed},
+        else {
+            "total": assertions.total,
+            "passed": assertions.passed,
+            "failed": assertions.failed,
+            "failures": [
+                {"request": f.request, "assertion": f.assertion, "message": f.message}
+                for f in assertions.failures
+            ],
+        },
         "a": run.a,
         "strict_a": run.strict_a,
         "tests_pass": run.tests_pass,
