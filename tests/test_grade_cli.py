@@ -63,7 +63,7 @@ def test_every_run_is_graded_and_the_superseded_date_folder_is_not(sample_report
 def test_run_level_figures(sample_report: dict[str, Any]) -> None:
     # the reference app: 311/311, every verifier passes
     reference = _run(sample_report, "agent_a", "flask-openapi-clean_architecture", 1)
-    assert reference["assertions"] == {"total": 311, "passed": 311, "failed": 0}
+    assert reference["assertions"] == {"total": 311, "passed": 311, "failed": 0, "failures": []}
     assert (reference["a"], reference["strict_a"], reference["success"]) == (1.0, 1.0, True)
     assert reference["verdicts"]["architecture"] == "pass"
     # an upward import: behaviour intact (311/311), architecture fails, so strict A% = 0 and no success
@@ -73,7 +73,16 @@ def test_run_level_figures(sample_report: dict[str, Any]) -> None:
     assert any(f["rule"].startswith("ARCH") for f in upward["findings"])
     # the API mounted at /v1: 1 of 141 assertions passes
     elsewhere = _run(sample_report, "agent_b", "flask-openapi-unconstrained", 2)
-    assert elsewhere["assertions"] == {"total": 141, "passed": 1, "failed": 140}
+    counts = {key: elsewhere["assertions"][key] for key in ("total", "passed", "failed")}
+    assert counts == {"total": 141, "passed": 1, "failed": 140}
+    # the first 20 of its 140 failing assertions, named as the CSV names them, with the response's status
+    failures = elsewhere["assertions"]["failures"]
+    assert len(failures) == 20
+    assert failures[0] == {
+        "request": "Register",
+        "assertion": 'Response contains "user" property',
+        "message": "response 404 NOT FOUND",
+    }
     assert elsewhere["a"] == pytest.approx(1 / 141, abs=1e-12)
     # an empty patch, never tested: no report, 0 assertions, as the paper scores it
     empty = _run(sample_report, "agent_b", "flask-openapi-unconstrained", 3)

@@ -72,6 +72,12 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep cloned base repositories here (default: ~/.cache/cdverify/repos).",
 )
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the tables, plots and a drill-down per run as one self-contained HTML page.",
+)
 def grade_command(
     results: Path,
     fmt: str,
@@ -88,6 +94,7 @@ def grade_command(
     tasks_dir: Path | None,
     base_repos: Path | None,
     repo_cache: Path | None,
+    html_file: Path | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
@@ -104,6 +111,14 @@ def grade_command(
         raise click.UsageError(
             "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
         )
+    if html_file is not None:
+        from cdverify.grade.html import HtmlExtraMissing, require_html
+
+        try:
+            require_html()  # before grading: say at once what to install
+        except HtmlExtraMissing as error:
+            click.echo(f"cdverify: error: {error}", err=True)
+            sys.exit(2)
     try:
         kept = None if no_store else (store or default_store())
         with _progress() as (on_start, on_run):
@@ -144,6 +159,10 @@ def grade_command(
         tables_dir.mkdir(parents=True, exist_ok=True)
         for name, content in rendered(grading.tables).items():
             (tables_dir / name).write_text(content, encoding="utf-8")
+    if html_file is not None:
+        from cdverify.grade.html import render_html
+
+        html_file.write_text(render_html(grading), encoding="utf-8")
     if csv_dir is not None:
         csv_dir.mkdir(parents=True, exist_ok=True)
         (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")

@@ -26,7 +26,8 @@ from cdverify.grade.records import Axis
 from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
 
 GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
-# 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded)
+# 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded),
+#      runs[].assertions.failures (the first failing assertions of the behaviour report)
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
@@ -57,7 +58,15 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "trial": run.trial,
         "assertions": None
         if assertions is None
-        else {"total": assertions.total, "passed": assertions.passed, "failed": assertions.failed},
+        else {
+            "total": assertions.total,
+            "passed": assertions.passed,
+            "failed": assertions.failed,
+            "failures": [
+                {"request": f.request, "assertion": f.assertion, "message": f.message}
+                for f in assertions.failures
+            ],
+        },
         "a": run.a,
         "strict_a": run.strict_a,
         "tests_pass": run.tests_pass,

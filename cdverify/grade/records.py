@@ -123,18 +123,38 @@ def parse_task_name(text: str) -> TaskName:
     return TaskName(parsed.framework, canonical(parsed.parts))
 
 
+MAX_FAILURES = 20  # the failing assertions a run keeps, in report order: what a reader looks at first
+
+
+@dataclass(frozen=True)
+class AssertionFailure:
+    """One failing assertion of a behaviour report: the request it tested, its name, and why it failed (the
+    assertion's error message; a newman CSV keeps none, so there it is the response's status)."""
+
+    request: str
+    assertion: str
+    message: str = ""
+
+
 @dataclass(frozen=True)
 class Assertions:
     """A run's assertion counts (the column sums of a newman CSV report: `totalAssertions`, `executedCount`
-    = passed, `failedCount`). `total - passed - failed` assertions were skipped."""
+    = passed, `failedCount`). `total - passed - failed` assertions were skipped.
+
+    `failures` are the first MAX_FAILURES failing assertions the report names (longer lists are cut there):
+    evidence for a reader, not part of the score, so two reports with the same counts compare equal."""
 
     total: int
     passed: int
     failed: int
+    failures: tuple[AssertionFailure, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if min(self.total, self.passed, self.failed) < 0 or self.passed + self.failed > self.total:
             raise ValueError(f"inconsistent assertion counts: {self}")
+        if len(self.failures) > self.failed:
+            raise ValueError(f"{len(self.failures)} failures listed for {self.failed} failed assertion(s)")
+        object.__setattr__(self, "failures", tuple(self.failures[:MAX_FAILURES]))
 
     @property
     def skipped(self) -> int:

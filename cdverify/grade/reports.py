@@ -15,6 +15,12 @@ assertion is in the total, but neither passed nor failed).
 - **cdverify's contract JSON** (`cdverify contract run --format json`): `summary.assertions`, `passed`,
   `failed` and `skipped`; its `passed` includes the skipped assertions, which are taken out here.
 
+Each reader also keeps the first failing assertions (`Assertions.failures`, at most MAX_FAILURES): the
+request, the assertion's name and its error message. newman's JSON and the contract JSON hold all three; a
+newman CSV row holds only the names of its failed assertions, joined with ", " in its `failed` column, so
+there the message is the response's status, and a cell whose names cannot be told apart (a name holding
+", ") is kept whole. A failure that cannot be read is left out; it never makes the report unreadable.
+
 A report that cannot be read gives a `ReportError` value, never an exception: one broken run must not
 stop the grading of the others. A run without a report scores 0 assertions, as in the paper.
 """
@@ -28,10 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdverify.grade.records import Assertions
+from cdverify.grade.records import MAX_FAILURES, AssertionFailure, Assertions
 
 CSV_COLUMNS = ("totalAssertions", "executedCount", "failedCount")
 CSV_SKIPPED_COLUMN = "skippedCount"
+CSV_FAILED_NAMES = "failed"  # the names of the row's failed assertions, joined with ", "
+CSV_NAME_SEPARATOR = ", "
 # Counter cells that hold no count: empty (the request never started) or JavaScript's NaN (an assertion
 # counted before the reporter set the row's counters up). Both are summed as 0, as a column sum skips them.
 CSV_NO_COUNT = ("", "NaN")
@@ -102,6 +110,7 @@ def _newman_csv(path: Path, text: str) -> Assertions | ReportError:
             )
         columns = (*CSV_COLUMNS, CSV_SKIPPED_COLUMN) if CSV_SKIPPED_COLUMN in header else CSV_COLUMNS
         sums = dict.fromkeys(columns, 0)
+        failures: list[AssertionFailure] = []
         for row in reader:
             for column in columns:
                 count = _csv_count(row.get(column))
@@ -109,6 +118,8 @@ def _newman_csv(path: Path, text: str) -> Assertions | ReportError:
                     line = reader.line_num
                     return ReportError(path, f"line {line}: {column} is not a count: {row.get(column)!r}")
                 sums[column] += count
+            if len(failures) < MAX_FAILURES:
+                failures += _csv_failures(row)
     except csv.Error as error:
         return ReportError(path, f"malformed CSV ({error})")
     total, passed, failed = (sums[column] for column in CSV_COLUMNS)
@@ -118,7 +129,28 @@ def _newman_csv(path: Path, text: str) -> Assertions | ReportError:
             f"the counts disagree: totalAssertions {total} != executedCount {passed} + failedCount "
             f"{failed} + skippedCount {sums[CSV_SKIPPED_COLUMN]}",
         )
-    return _counts(path, total, passed, failed)
+    return _counts(path, total, passed, failed, failures)
+
+
+def _csv_failures(row: dict[str, str | None]) -> list[AssertionFailure]:
+    """The failed assertions of one newman CSV row, one per name when the names can be told apart."""
+    failed = _csv_count(row.get("failedCount")) or 0
+    if failed == 0:
+        return []
+    request = (row.get("requestName") or "").strip()
+    code, status = (row.get("code") or "").strip(), (row.get("status") or "").strip()
+    message = f"response {code} {status}".strip() if code else "no response"
+    cell = (row.get(CSV_FAILED_NAMES) or "").strip()
+    names = cell.split(CSV_NAME_SEPARATOR)
+    if len(names) != failed:  # a name holding ", ", or no names at all: keep the cell as it is
+        names = [cell or f"{failed} assertions (their names are not in the report)"]
+    return [AssertionFailure(request, name, message) for name in names]
+
+
+def _error_message(error: Any) -> str:
+    """An assertion's `error.message` (newman's JSON and the contract JSON both keep it there)."""
+    message = error.get("message") if isinstance(error, dict) else None
+    return message if isinstance(message, str) else ""
 
 
 def _count(value: Any) -> int | None:
@@ -135,6 +167,7 @@ def _newman_json(path: Path, document: dict[str, Any]) -> Assertions | ReportErr
     if total is None or failed is None:
         return ReportError(path, "run.stats.assertions.total and .failed must be counts")
     skipped = 0
+    failures: list[AssertionFailure] = []
     executions = run.get("executions", [])
     if not isinstance(executions, list):
         return ReportError(path, "run.executions must be a list")
@@ -143,7 +176,14 @@ def _newman_json(path: Path, document: dict[str, Any]) -> Assertions | ReportErr
         if not isinstance(listed, list):
             return ReportError(path, "an execution's assertions must be a list")
         skipped += sum(1 for item in listed if isinstance(item, dict) and item.get("skipped") is True)
-    return _counts(path, total, total - failed - skipped, failed)
+        item = execution.get("item")
+        request = item.get("name") if isinstance(item, dict) else None
+        failures += [
+            AssertionFailure(str(request or ""), str(entry.get("assertion") or ""), _error_message(error))
+            for entry in listed
+            if isinstance(entry, dict) and isinstance(error := entry.get("error"), dict)
+        ]
+    return _counts(path, total, total - failed - skipped, failed, failures)
 
 
 def _contract_json(path: Path, document: dict[str, Any]) -> Assertions | ReportError:
@@ -158,14 +198,32 @@ def _contract_json(path: Path, document: dict[str, Any]) -> Assertions | ReportE
     if bad:
         return ReportError(path, f"summary.{', summary.'.join(bad)} must be counts")
     total, passed, failed, skipped = (counts[key] or 0 for key in _CONTRACT_KEYS)
-    return _counts(path, total, passed - skipped, failed)
+    return _counts(path, total, passed - skipped, failed, _contract_failures(document.get("executions")))
+
+
+def _contract_failures(executions: Any) -> list[AssertionFailure]:
+    """The assertions that did not pass, from the contract JSON's `executions[].assertions[]`."""
+    failures = []
+    for execution in executions if isinstance(executions, list) else []:
+        listed = execution.get("assertions") if isinstance(execution, dict) else None
+        for entry in listed if isinstance(listed, list) else []:
+            if isinstance(entry, dict) and entry.get("passed") is False:
+                name = entry.get("name")
+                failures.append(
+                    AssertionFailure(
+                        str(execution.get("name") or ""), str(name or ""), _error_message(entry.get("error"))
+                    )
+                )
+    return failures
 
 
 _CONTRACT_KEYS = ("assertions", "passed", "failed", "skipped")
 
 
-def _counts(path: Path, total: int, passed: int, failed: int) -> Assertions | ReportError:
+def _counts(
+    path: Path, total: int, passed: int, failed: int, failures: list[AssertionFailure]
+) -> Assertions | ReportError:
     try:
-        return Assertions(total, passed, failed)
+        return Assertions(total, passed, failed, tuple(failures[: min(failed, MAX_FAILURES)]))
     except ValueError:
         return ReportError(path, f"inconsistent counts: total {total}, passed {passed}, failed {failed}")

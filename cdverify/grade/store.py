@@ -23,9 +23,9 @@ from typing import Any
 
 from cdverify import __version__
 from cdverify.grade.layout import PatchCode, RunSource
-from cdverify.grade.records import Assertions, Axis, GradedRun, TaskKind, Verdict
+from cdverify.grade.records import AssertionFailure, Assertions, Axis, GradedRun, TaskKind, Verdict
 
-STORE_FORMAT = 2  # 2: notes, and the feature runs' base commits in the key
+STORE_FORMAT = 2  # 2: notes, the feature runs' base commits in the key, the failing assertions
 
 
 @cache
@@ -89,6 +89,7 @@ def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[
         "constraints": [part.value for part in run.constraints],
         "kind": run.kind.value,
         "assertions": None if counts is None else [counts.total, counts.passed, counts.failed],
+        "failures": [] if counts is None else [[f.request, f.assertion, f.message] for f in counts.failures],
         "verdicts": {axis.value: verdict.value for axis, verdict in run.verdicts.items()},
         "error": run.error,
         "findings": list(findings),
@@ -114,6 +115,7 @@ class RunStore:
             if document.get("format") != STORE_FORMAT:
                 return None
             counts = document["assertions"]
+            failures = tuple(AssertionFailure(*item) for item in document["failures"])
             run = GradedRun(
                 agent=source.agent,
                 model=source.model,
@@ -122,7 +124,7 @@ class RunStore:
                 framework=document["framework"],
                 constraints=tuple(document["constraints"]),
                 kind=TaskKind(document["kind"]),
-                assertions=None if counts is None else Assertions(*counts),
+                assertions=None if counts is None else Assertions(counts[0], counts[1], counts[2], failures),
                 verdicts={Axis(axis): Verdict(value) for axis, value in document["verdicts"].items()},
                 error=document["error"],
             )
