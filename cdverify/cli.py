@@ -158,6 +158,7 @@ class _LazyGroup(click.Group):
     pattern): `check` and `inspect` do not pay for the contract runner's modules."""
 
     lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "cache": ("cdverify.contract.cache_cli", "cache"),
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grade.cli", "grade_command"),

@@ -7,10 +7,13 @@ Under root, initdb refuses to run, so the cluster then belongs to the `postgres`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +61,9 @@ class PostgresCluster:
 
     @classmethod
     def create(cls, port: int) -> PostgresCluster:
-        return cls(find_bin_dir(), Path(tempfile.mkdtemp(prefix="cdverify-pg-")), port)
+        from cdverify.contract.processes import claim
+
+        return cls(find_bin_dir(), claim(Path(tempfile.mkdtemp(prefix="cdverify-pg-"))), port)
 
     @property
     def data_dir(self) -> Path:
@@ -92,10 +97,28 @@ class PostgresCluster:
             self.root,
         )
 
-    def create_database(self, name: str = PG_DATABASE) -> str:
-        """A new empty database owned by the paper's user; its libpq / SQLAlchemy URL."""
-        _run(self.superuser_command("createdb", "-O", PG_USER, name), self.root)
+    def create_database(self, name: str = PG_DATABASE, template: str | None = None) -> str:
+        """A new database owned by the paper's user (a copy of `template` when given, which is far cheaper
+        than a cluster); its libpq / SQLAlchemy URL."""
+        copy = ["-T", template] if template else []
+        _run(self.superuser_command("createdb", "-O", PG_USER, *copy, name), self.root)
         return f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, name: str) -> None:
+        """Drop `name`, ending the sessions still connected to it (a killed server may leave some)."""
+        _run(self.superuser_command("dropdb", "--force", "--if-exists", name), self.root)
+
+    @contextlib.contextmanager
+    def fresh_database(self) -> Iterator[str]:
+        """A database of its own for one run, made from the cluster's empty `conduit` template and dropped
+        after the run: runs side by side on one cluster never see each other's data."""
+        name = f"run_{uuid.uuid4().hex[:16]}"
+        self.create_database(name, template=PG_DATABASE)
+        try:
+            yield name
+        finally:
+            with contextlib.suppress(PostgresError):
+                self.drop_database(name)
 
     def environment(self, database: str = PG_DATABASE) -> dict[str, str]:
         """What an application reads to reach the database: DATABASE_URL, libpq's PG*, and common aliases."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdverify.contract.environments import Prepared, SetupError, in_use, prepare
 from cdverify.contract.postgres import PostgresCluster
 
 LOG_TAIL_BYTES = 64 * 1024
@@ -60,7 +61,9 @@ class Served:
     health_status: int | None = None
     exit_code: int | None = None
     startup_ms: int = 0
+    setup_ms: int = 0
     setup_exit_code: int | None = None
+    environment: str | None = None  # which cached environment `--setup auto` used, or made
     log_path: Path | None = None
     database: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -77,9 +80,11 @@ class Served:
             "port": self.port,
             "healthy": self.healthy,
             "health_status": self.health_status,
+            "setup_ms": self.setup_ms,
             "startup_ms": self.startup_ms,
             "exit_code": self.exit_code,
             "setup_exit_code": self.setup_exit_code,
+            "environment": self.environment,
             "database": self.database,
             "notes": self.notes,
             "log": self.log_tail(),
@@ -163,18 +168,22 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def auto_setup(workdir: Path) -> tuple[str | None, dict[str, str]]:
-    """`--setup auto`: the paper's install step, kept inside the copy (a venv for Python, npm for Node)."""
-    if (workdir / "requirements.txt").is_file():
-        venv = workdir / ".cdverify-venv"
-        path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
-        pip = f"{venv}/bin/pip install --quiet --disable-pip-version-check"
-        command = f"python3 -m venv {venv} && {pip} -r requirements.txt"
-        return command, {"VIRTUAL_ENV": str(venv), "PATH": path}
-    if (workdir / "package.json").is_file():
-        install = "npm ci" if (workdir / "package-lock.json").is_file() else "npm install"
-        return f"{install} --no-audit --no-fund", {}
-    return None, {}
+def _auto_setup(
+    workdir: Path, state: Served, log: Any, timeout_s: float
+) -> tuple[str | None, Prepared | None]:
+    """`--setup auto`: the dependencies from the environment cache (made on a miss); the commands still to
+    run in the copy. A failed install is recorded like a failed setup command: the server still starts."""
+    try:
+        prepared = prepare(workdir, log, timeout_s)
+    except SetupError as error:
+        log.write(f"[cdverify] setup failed: {error}\n".encode())
+        state.setup_exit_code = 1
+        state.notes.append(f"setup failed: {error}")
+        return None, None
+    if prepared is None:
+        return None, None
+    state.environment = prepared.note
+    return " && ".join(prepared.commands) or None, prepared
 
 
 def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s: float) -> int:
@@ -204,7 +213,7 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
     scratch = Path(tempfile.mkdtemp(prefix="cdverify-serve-"))
     cluster: PostgresCluster | None = None
     process: subprocess.Popen[bytes] | None = None
-    with _terminate_as_interrupt():
+    with _terminate_as_interrupt(), contextlib.ExitStack() as holding:
         try:
             workdir = copy_project(
                 project, scratch / project.resolve().name, fresh_sqlite=options.database == "sqlite"
@@ -228,14 +237,18 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             if script is not None and script.is_file():
                 script.chmod(script.stat().st_mode | 0o111)  # the paper's `chmod +x run.sh`
             with state.log_path.open("wb") as log:  # type: ignore[union-attr]
+                setup_started = time.monotonic()
                 setup = options.setup
                 if setup == "auto":
-                    setup, extra = auto_setup(workdir)
-                    env.update(extra)
+                    setup, prepared = _auto_setup(workdir, state, log, options.setup_timeout_s)
+                    if prepared is not None:
+                        env.update(prepared.env)
+                        holding.enter_context(in_use(prepared))
                 if setup:
                     state.setup_exit_code = _setup(setup, workdir, env, log, options.setup_timeout_s)
                     if state.setup_exit_code != 0:
                         state.notes.append(f"setup exited with code {state.setup_exit_code}")
+                state.setup_ms = round((time.monotonic() - setup_started) * 1000)
                 log.write(f"$ {run}\n".encode())
                 log.flush()
                 started = time.monotonic()

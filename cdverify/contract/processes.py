@@ -1,0 +1,111 @@
+"""Every process a run starts, found and stopped — also those that leave the process tree.
+
+A server may start children that open their own session, double-fork into daemons (re-parented away from
+cdverify) or ignore SIGTERM. Walking the tree misses the first two, so each run marks what it starts: the
+variable CDVERIFY_RUN_MARK=`{owner pid}.{owner start time}.{run id}` is in the environment of the run's
+commands, every descendant inherits it, and `/proc/*/environ` finds them all, wherever they went.
+
+Because the owner is named in the mark, a later cdverify can tell the leftovers of one that was killed
+(SIGKILL gives no chance to clean up): `reap_orphans` stops every marked process whose owner is gone and
+removes the scratch folders such an owner left (`cdverify-serve-*`, `cdverify-pg-*`, each with an `owner`
+file written when it was made).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import psutil
+
+MARK_VARIABLE = "CDVERIFY_RUN_MARK"
+OWNER_FILE = ".cdverify-owner"
+SCRATCH_PREFIXES = ("cdverify-serve-", "cdverify-pg-", "cdverify-grade-")
+
+
+def _owner() -> str:
+    """This process, as `{pid}.{start time}`: a pid reused by another program is not mistaken for us."""
+    me = psutil.Process()
+    return f"{me.pid}.{me.create_time():.2f}"
+
+
+def new_mark() -> str:
+    return f"{_owner()}.{uuid.uuid4().hex[:12]}"
+
+
+def _owner_alive(owner: str) -> bool:
+    pid_text, _, started = owner.partition(".")
+    try:
+        process = psutil.Process(int(pid_text))
+        return f"{process.create_time():.2f}" == started
+    except (ValueError, psutil.Error):
+        return False
+
+
+def _marks() -> Iterable[tuple[psutil.Process, str]]:
+    """Every process that carries a mark, with the mark (other users' processes are unreadable: skipped)."""
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            mark = process.environ().get(MARK_VARIABLE)
+            if mark:
+                yield process, mark
+
+
+def marked(mark: str) -> list[psutil.Process]:
+    """The processes that carry `mark`."""
+    return [process for process, found in _marks() if found == mark]
+
+
+def stop(processes: list[psutil.Process], grace_s: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL what is still alive after `grace_s`."""
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _, alive = psutil.wait_procs(processes, timeout=grace_s)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(alive, timeout=grace_s)
+
+
+def stop_marked(mark: str, grace_s: float = 5.0) -> int:
+    """Stop every process that carries `mark`; how many there were."""
+    found = marked(mark)
+    stop(found, grace_s)
+    return len(found)
+
+
+def claim(folder: Path) -> Path:
+    """Write the owner file into a scratch folder this process made, so that a later cdverify can remove it
+    if this one is killed before it does."""
+    (folder / OWNER_FILE).write_text(_owner(), encoding="utf-8")
+    return folder
+
+
+def reap_orphans(scratch_root: Path | None = None, grace_s: float = 2.0) -> tuple[int, int]:
+    """Stop the marked processes and remove the scratch folders of cdverify processes that are gone.
+    Returns (processes stopped, folders removed)."""
+    orphans = [process for process, mark in _marks() if not _owner_alive(mark.rsplit(".", 1)[0])]
+    stop(orphans, grace_s)
+    root = scratch_root or Path(tempfile.gettempdir())
+    removed = 0
+    for folder in root.iterdir() if root.is_dir() else ():
+        if not folder.name.startswith(SCRATCH_PREFIXES) or folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            owner = (folder / OWNER_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            continue  # not claimed (yet): never ours to remove
+        if not _owner_alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return len(orphans), removed
+
+
+def marked_environment(mark: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    return {**(os.environ if base is None else base), MARK_VARIABLE: mark}
