@@ -10,6 +10,7 @@ Accepted spellings, all case-insensitive:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 
 from cdverify.config import ConfigError
 
@@ -40,8 +41,20 @@ _LANGUAGE_WORDS = {
 # A paper task name: `[{prefix}-]{framework}-openapi-{constraint parts | unconstrained}`.
 TASK_PREFIXES = {"python": "python", "uv": "python", "node": "node"}
 TASK_SPEC = "openapi"
-# The paper's canonical order of constraint parts in a task name (its matched-pair tables rebuild names so).
-TASK_PART_ORDER = ("clean_architecture", "postgres", "sqlite", "sqlalchemy", "sequelize")
+
+
+class TaskPart(StrEnum):
+    """A constraint part of a paper task name, declared in the paper's canonical order (its matched-pair
+    tables rebuild task names in it)."""
+
+    CLEAN_ARCHITECTURE = "clean_architecture"
+    POSTGRES = "postgres"
+    SQLITE = "sqlite"
+    SQLALCHEMY = "sqlalchemy"
+    SEQUELIZE = "sequelize"
+
+
+TASK_PART_ORDER: tuple[TaskPart, ...] = tuple(TaskPart)
 RUNTIMES = {"python": "uv", "node": "node"}  # the paper's runtime folder of each language
 
 
@@ -175,7 +188,11 @@ class TaskName:
     """A generation task of the paper, `{framework}-openapi-{constraint parts}` (`unconstrained` for none)."""
 
     framework: str
-    parts: tuple[str, ...] = ()  # the constraint parts, in the paper's canonical order (TASK_PART_ORDER)
+    parts: tuple[TaskPart, ...] = ()  # the constraint parts, kept once each in the canonical order
+
+    def __post_init__(self) -> None:
+        present = {TaskPart(part) for part in self.parts}  # ValueError on a word that is no part
+        object.__setattr__(self, "parts", tuple(part for part in TASK_PART_ORDER if part in present))
 
     @property
     def name(self) -> str:
@@ -199,6 +216,11 @@ class TaskName:
     def constraints(self) -> Constraints:
         """What the task requires: its framework and parts, and the paper's task files."""
         return parse_constraints(self.name)
+
+    def without(self, part: TaskPart) -> TaskName:
+        """The matched-pair sibling: the same framework, the other parts (`unconstrained` if none remain).
+        Not always a task of the paper (`sqlalchemy` alone is none)."""
+        return TaskName(self.framework, tuple(other for other in self.parts if other != part))
 
     def __str__(self) -> str:
         return self.name
@@ -236,7 +258,7 @@ def parse_task_name(text: str) -> TaskName:
         problems.append(f"a constraint is repeated in task {text!r}")
     if problems:
         raise ConfigError(problems)
-    task = TaskName(framework, tuple(sorted(parts, key=TASK_PART_ORDER.index)))
+    task = TaskName(framework, tuple(TaskPart(part) for part in parts))
     if prefix_language is not None and prefix_language != task.language:
         raise ConfigError(
             [f"task {text!r}: {framework} is a {task.language} framework, not {prefix_language}"]

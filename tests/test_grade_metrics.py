@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cdverify.constraints import TaskName
 from cdverify.grade.metrics import (
     DecayRow,
     FeatureRow,
@@ -41,9 +42,8 @@ from cdverify.grade.records import (
     GradedRun,
     SuccessRule,
     TaskKind,
-    TaskName,
     Verdict,
-    parse_task_name,
+    generation_task,
 )
 
 CA, PG, SQ, SA, SE = (
@@ -487,8 +487,8 @@ def test_feature_runs_stay_out_of_the_generation_tables() -> None:
     ],
 )
 def test_task_names(text: str, name: str, framework: str, constraints: tuple[Constraint, ...]) -> None:
-    parsed = parse_task_name(text)
-    assert (parsed.name, parsed.framework, parsed.constraints, parsed.level) == (
+    parsed = generation_task(text)
+    assert (parsed.name, parsed.framework, parsed.parts, parsed.level) == (
         name,
         framework,
         constraints,
@@ -512,7 +512,7 @@ def test_task_names(text: str, name: str, framework: str, constraints: tuple[Con
 )
 def test_not_task_names(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_task_name(text)
+        generation_task(text)
 
 
 def test_runs_hold_the_folder_form_of_their_task() -> None:

@@ -25,14 +25,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from cdverify.grade.records import (
-    CANONICAL_ORDER,
-    Constraint,
-    Difficulty,
-    GradedRun,
-    TaskKind,
-    TaskName,
-)
+from cdverify.constraints import TaskName
+from cdverify.grade.records import CANONICAL_ORDER, Constraint, Difficulty, GradedRun, TaskKind
 
 K = 3  # the k of pass@k and pass^k in the paper's tables, besides pass@1
 

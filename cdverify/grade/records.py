@@ -22,8 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from cdverify.config import ConfigError
-from cdverify.constraints import parse_constraints
-from cdverify.constraints import parse_task_name as parse_paper_task_name
+from cdverify.constraints import TASK_PART_ORDER, TaskName, TaskPart, parse_task_name
 
 
 class Verdict(StrEnum):
@@ -61,19 +60,9 @@ class Difficulty(StrEnum):
         return next((level for level in cls if task.startswith(level.value)), cls.UNKNOWN)
 
 
-class Constraint(StrEnum):
-    """A constraint part of a paper task name. Declared in the paper's canonical order."""
-
-    CLEAN_ARCHITECTURE = "clean_architecture"
-    POSTGRES = "postgres"
-    SQLITE = "sqlite"
-    SQLALCHEMY = "sqlalchemy"
-    SEQUELIZE = "sequelize"
-
-
-CANONICAL_ORDER: tuple[Constraint, ...] = tuple(Constraint)
+Constraint = TaskPart  # a constraint part of a paper task name, in the paper's canonical order
+CANONICAL_ORDER: tuple[Constraint, ...] = TASK_PART_ORDER
 PAPER_AXES: frozenset[Axis] = frozenset({Axis.ARCHITECTURE, Axis.DATABASE, Axis.ORM})
-UNCONSTRAINED = "unconstrained"
 
 
 def canonical(constraints: Iterable[Constraint | str]) -> tuple[Constraint, ...]:
@@ -82,45 +71,13 @@ def canonical(constraints: Iterable[Constraint | str]) -> tuple[Constraint, ...]
     return tuple(part for part in CANONICAL_ORDER if part in present)
 
 
-@dataclass(frozen=True)
-class TaskName:
-    """A generation task as the paper's results folders name it: `{framework}-openapi-{parts}`."""
-
-    framework: str
-    constraints: tuple[Constraint, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "constraints", canonical(self.constraints))
-
-    @property
-    def level(self) -> int:
-        """The number of constraint parts: L0 (`unconstrained`) to L3."""
-        return len(self.constraints)
-
-    @property
-    def name(self) -> str:
-        return f"{self.framework}-openapi-{'-'.join(self.constraints) or UNCONSTRAINED}"
-
-    def without(self, constraint: Constraint) -> TaskName:
-        """The sibling task: the same framework, the other constraints (`unconstrained` if none remain)."""
-        return TaskName(self.framework, tuple(part for part in self.constraints if part != constraint))
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def parse_task_name(text: str) -> TaskName:
-    """Read `flask-openapi-clean_architecture-sqlite-sqlalchemy` or `node-express-openapi-unconstrained`.
-
-    The one parser of paper task names is `cdverify.constraints.parse_task_name` (prefixes, the paper's
-    words only, any order); this gives its result as the grading record, and raises ValueError.
-    """
+def generation_task(text: str) -> TaskName:
+    """The paper task a generation run names (`flask-openapi-sqlite`, `node-express-openapi-unconstrained`);
+    ValueError when `text` is none."""
     try:
-        parsed = parse_paper_task_name(text)
-        parse_constraints(parsed.name)  # the ORM fits the language and comes with a database
+        return parse_task_name(text)
     except ConfigError as error:
         raise ValueError(f"{text!r} is not a paper task name: {error}") from error
-    return TaskName(parsed.framework, canonical(parsed.parts))
 
 
 MAX_FAILURES = 20  # the failing assertions a run keeps, in report order: what a reader looks at first
@@ -224,10 +181,10 @@ class GradedRun:
         constraints = canonical(self.constraints)
         task = self.task
         if kind is TaskKind.GENERATION:
-            name = parse_task_name(task)
-            if (name.framework, name.constraints) != (self.framework, constraints):
+            name = generation_task(task)
+            if (name.framework, name.parts) != (self.framework, constraints):
                 raise ValueError(
-                    f"task {task!r} is {name.framework} with {list(name.constraints)}, "
+                    f"task {task!r} is {name.framework} with {list(name.parts)}, "
                     f"not {self.framework} with {list(constraints)}"
                 )
             task = name.name
@@ -249,14 +206,14 @@ class GradedRun:
         rule: SuccessRule = PAPER_RULE,
     ) -> GradedRun:
         """A run of a generation task; framework and constraints come from the task name."""
-        name = parse_task_name(task)
+        name = generation_task(task)
         return cls(
             agent,
             model,
             name.name,
             trial,
             name.framework,
-            name.constraints,
+            name.parts,
             TaskKind.GENERATION,
             assertions,
             _every_axis(verdicts or {}),
