@@ -48,7 +48,7 @@ def _task(document: dict[str, Any], agent: str, task: str) -> dict[str, Any]:
 
 
 def test_every_run_is_graded_and_the_superseded_date_folder_is_not(sample_report: dict[str, Any]) -> None:
-    assert sample_report["schema_version"] == "0.1"
+    assert sample_report["schema_version"] == "0.2"
     assert len(sample_report["runs"]) == 48
     assert sample_report["summary"]["errors"] == 0
     l3 = [

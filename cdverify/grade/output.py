@@ -20,7 +20,7 @@ from cdverify.grade.paper import paper_json
 from cdverify.grade.records import Axis
 from cdverify.grade.tables import percent
 
-GRADE_SCHEMA_VERSION = "0.1"  # 0.x: the grading report is new; its keys may still change before 1.0
+GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
@@ -35,7 +35,8 @@ def grade_schema() -> dict[str, Any]:
     return schema
 
 
-def run_json(item: RunGrade) -> dict[str, Any]:
+def run_json(item: RunGrade, tested: bool = False) -> dict[str, Any]:
+    """A run's row; `tested` (the runs were graded with their behaviour tests) adds its `tests` record."""
     run = item.run
     assertions = run.assertions
     return {
@@ -59,6 +60,7 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "error": run.error,
         "findings": list(item.findings),
         **({} if item.paper is None else {"paper": paper_json(item.paper)}),
+        **({"tests": None if item.tests is None else item.tests.to_json()} if tested else {}),
     }
 
 
@@ -76,7 +78,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
             "errors": sum(item.run.error is not None for item in grading.runs),
             "unreadable": len(grading.unreadable),
         },
-        "runs": [run_json(item) for item in grading.runs],
+        "runs": [run_json(item, grading.tests is not None) for item in grading.runs],
         "tasks": _renamed(rows_of(tables.tasks)),
         "levels": _renamed(rows_of(tables.levels)),
         "decay": rows_of(tables.decay),
@@ -85,6 +87,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
         "features": _renamed(rows_of(tables.features)),
         "unreadable": [{"origin": error.origin, "message": error.message} for error in grading.unreadable],
         **({} if grading.comparison is None else {"comparison": comparison_json(grading.comparison)}),
+        **({} if grading.tests is None else {"tests": grading.tests.to_json()}),
     }
 
 
@@ -206,9 +209,28 @@ def render_text(grading: Grading) -> str:
         lines += [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
         if len(errors) > 20:
             lines.append(f"  … and {len(errors) - 20} more (see --format json)")
+    if grading.tests is not None:
+        lines += ["", *_behaviour_lines(grading)]
     if grading.unreadable:
         lines += ["", "Not runs (no agent, model or task could be read)"]
         lines += [f"  {error.origin}: {error.message}" for error in grading.unreadable]
     if grading.comparison is not None:
         lines += ["", *comparison_lines(grading.comparison)]
     return "\n".join(lines) + "\n"
+
+
+def _behaviour_lines(grading: Grading) -> list[str]:
+    """What the behaviour tests did: how many servers became healthy, and why the others did not."""
+    assert grading.tests is not None
+    records = [(item, item.tests) for item in grading.runs if item.tests is not None]
+    unhealthy = [(item, record) for item, record in records if not record.healthy]
+    lines = [
+        f"Behaviour tests ({grading.tests.collection.name}; the runs' own reports not read): "
+        f"{len(records)} runs served, {len(records) - len(unhealthy)} healthy, {len(unhealthy)} never healthy"
+    ]
+    for item, record in unhealthy[:20]:
+        lines.append(f"  {item.origin}: {'; '.join(record.notes) or 'not healthy'}")
+        lines += [f"    | {line}" for line in record.log[-3:]]
+    if len(unhealthy) > 20:
+        lines.append(f"  … and {len(unhealthy) - 20} more (see --format json)")
+    return lines

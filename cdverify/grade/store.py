@@ -3,6 +3,9 @@
 A run's result is stored under a key made of everything that decides it: the bytes of its patch (and of its
 base patch), the bytes of its behaviour report, its task and kind, and the grader itself (cdverify's version
 and a digest of its own source and rule catalogues, so that a changed verifier never reuses an old verdict).
+A run graded with its behaviour tests (`--run-tests`) is keyed by the tests instead of its report: the
+collection's digest, the time budgets and the port; a static-only result is never reused for a tested run,
+nor the other way round.
 Each result is written as soon as it is graded, atomically: Ctrl-C loses nothing graded. A run given as a
 folder (`repo` in a manifest) is graded every time: its content has no cheap digest.
 """
@@ -18,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from cdverify import __version__
+from cdverify.grade.behaviour import BehaviourRecord
 from cdverify.grade.layout import PatchCode, RunSource
 from cdverify.grade.records import Assertions, Axis, GradedRun, TaskKind, Verdict
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: the behaviour tests' record, and keys that say whether a run was tested
 
 
 @cache
@@ -49,8 +53,9 @@ def _file_digest(path: Path | None) -> str:
         return "unreadable"
 
 
-def run_key(source: RunSource) -> str | None:
-    """The key of a run's result, or None when the run is not kept (its code is a folder)."""
+def run_key(source: RunSource, tested: str | None = None) -> str | None:
+    """The key of a run's result, or None when the run is not kept (its code is a folder). `tested`: the
+    fingerprint of the behaviour tests it is graded with (then its report is not read, nor keyed)."""
     if not isinstance(source.code, PatchCode) or source.code.base is not None:
         return None
     parts = [
@@ -59,12 +64,14 @@ def run_key(source: RunSource) -> str | None:
         source.kind.value,
         _file_digest(source.code.patch),
         _file_digest(source.code.base_patch),
-        _file_digest(source.report),
+        *(("report", _file_digest(source.report)) if tested is None else ("tested", tested)),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+def _to_json(
+    run: GradedRun, findings: tuple[dict[str, Any], ...], tests: BehaviourRecord | None
+) -> dict[str, Any]:
     counts = run.assertions
     return {
         "format": STORE_FORMAT,
@@ -76,6 +83,7 @@ def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...]) -> dict[str, 
         "verdicts": {axis.value: verdict.value for axis, verdict in run.verdicts.items()},
         "error": run.error,
         "findings": list(findings),
+        "tests": None if tests is None else tests.to_json(),
     }
 
 
@@ -88,8 +96,11 @@ class RunStore:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str, source: RunSource) -> tuple[GradedRun, tuple[dict[str, Any], ...]] | None:
-        """The stored result of this run (its agent, model and trial are the source's), or None."""
+    def load(
+        self, key: str, source: RunSource
+    ) -> tuple[GradedRun, tuple[dict[str, Any], ...], BehaviourRecord | None] | None:
+        """The stored result of this run (its agent, model and trial are the source's): the graded run,
+        its findings and its behaviour tests' record; or None."""
         try:
             document = json.loads(self._path(key).read_text(encoding="utf-8"))
             if document.get("format") != STORE_FORMAT:
@@ -107,17 +118,24 @@ class RunStore:
                 verdicts={Axis(axis): Verdict(value) for axis, value in document["verdicts"].items()},
                 error=document["error"],
             )
-            return run, tuple(document["findings"])
+            tests = None if document["tests"] is None else BehaviourRecord.from_json(document["tests"])
+            return run, tuple(document["findings"]), tests
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not stored, or stored by another format: grade again
 
-    def save(self, key: str, run: GradedRun, findings: tuple[dict[str, Any], ...]) -> None:
+    def save(
+        self,
+        key: str,
+        run: GradedRun,
+        findings: tuple[dict[str, Any], ...],
+        tests: BehaviourRecord | None = None,
+    ) -> None:
         """Write atomically; a store that cannot be written only costs a regrade next time."""
         path = self._path(key)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(json.dumps(_to_json(run, findings)), encoding="utf-8")
+            partial.write_text(json.dumps(_to_json(run, findings, tests)), encoding="utf-8")
             partial.replace(path)
 
 
