@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from cdverify.contract.collection import BUNDLED, CollectionError, load_collection, load_variables
+from cdverify.contract.collection import (
+    BUNDLED,
+    PAPER_GLOBALS,
+    CollectionError,
+    load_collection,
+    load_variables,
+)
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import RunOptions
 
@@ -52,7 +58,7 @@ def run_options(
     """Variables as newman layers them: files first, then --base-url, then --global pairs."""
     globals_: dict[str, Any] = {}
     if collection in BUNDLED or collection_name == "Conduit":  # the paper's credentials; --global overrides
-        globals_.update({"USERNAME": "user", "EMAIL": "user@mail.com", "PASSWORD": "password"})
+        globals_.update(PAPER_GLOBALS)
     if globals_file is not None:
         globals_.update(load_variables(globals_file))
     globals_.update(base_url_globals(base_url))

@@ -17,6 +17,8 @@ BUNDLED = {
     "realworld": "realworld.postman_collection.json",
 }
 SUPPORTED_SCHEMAS = ("v2.0.0", "v2.1.0")
+# The globals the paper's harness gives newman besides APIURL (the test user of the Conduit collections)
+PAPER_GLOBALS = {"USERNAME": "user", "EMAIL": "user@mail.com", "PASSWORD": "password"}
 # Postman's app nests folders a few levels; this bound keeps a hostile collection from exhausting the stack
 MAX_FOLDER_DEPTH = 200
 PACKAGE_DIR = Path(__file__).resolve().parent  # data files ship inside the package

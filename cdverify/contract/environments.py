@@ -65,7 +65,12 @@ class EnvKind(StrEnum):
 
 
 class SetupError(RuntimeError):
-    """An environment could not be made (the install failed); the message says which step and why."""
+    """An environment could not be made (the install failed, or ran past its time limit: `timed_out`);
+    the message says which step and why."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 @dataclass(frozen=True)
@@ -307,22 +312,37 @@ def _own_install_scripts(workdir: Path) -> tuple[str, ...]:
 
 
 def _run(command: list[str], cwd: Path, log: IO[bytes], timeout_s: float) -> None:
+    """Run one install step; past `timeout_s` (or on Ctrl-C) it is stopped with everything it started."""
+    from cdverify.contract.processes import marked_environment, new_mark, stop_group_and_marked
+
     log.write(f"$ {' '.join(command)}\n".encode())
     log.flush()
+    mark = new_mark()
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "npm_config_update_notifier": "false"}
     try:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, timeout=timeout_s, check=False, start_new_session=True,
+        process = subprocess.Popen(
+            command, cwd=cwd, env=marked_environment(mark, env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    except subprocess.TimeoutExpired as timeout:
-        log.write((timeout.output or b"")[-LOG_BYTES:])
-        raise SetupError(f"`{' '.join(command[:3])}` took over {timeout_s:.0f} s") from None
     except OSError as error:
         raise SetupError(f"`{command[0]}` could not start: {error}") from None
-    log.write(done.stdout[-LOG_BYTES:])  # an install's output, capped: its end says what went wrong
-    if done.returncode != 0:
-        raise SetupError(f"`{' '.join(command[:3])}` exited with code {done.returncode}")
+    output = b""
+    timed_out = False
+    try:
+        output, _ = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        if process.poll() is None:  # past its time, or cdverify is interrupted: stop it all
+            stop_group_and_marked(process, mark)
+            with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
+                output, _ = process.communicate(timeout=5)
+    log.write(output[-LOG_BYTES:])  # an install's output, capped: its end says what went wrong
+    step = " ".join(command[:3])
+    if timed_out:
+        raise SetupError(f"`{step}` took over {timeout_s:g} s", timed_out=True)
+    if process.returncode != 0:
+        raise SetupError(f"`{step}` exited with code {process.returncode}")
 
 
 def _uv() -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterable
@@ -78,6 +80,19 @@ def stop_marked(mark: str, grace_s: float = 5.0) -> int:
     found = marked(mark)
     stop(found, grace_s)
     return len(found)
+
+
+def stop_group_and_marked(process: subprocess.Popen[bytes], mark: str, grace_s: float = 2.0) -> None:
+    """Stop a process started in a session of its own with `mark`: its process group, then every process
+    that carries the mark (those that left the group too)."""
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signum)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace_s)
+        if process.poll() is not None:
+            break
+    stop_marked(mark, grace_s)
 
 
 def claim(folder: Path) -> Path:

@@ -64,6 +64,7 @@ class RunOptions:
     openapi: str | None = None
     on_execution: Callable[[Execution], None] | None = None
     max_executions: int = 0  # 0: MAX_EXECUTIONS_PER_ITEM per item of the collection
+    budget_s: float = 0.0  # 0: none; else no item starts once the run has lasted this long
 
 
 def run_collection(collection: Collection, options: RunOptions) -> RunResult:
@@ -106,9 +107,14 @@ def _run_items(
     positions.update({item.id: index for index, item in enumerate(collection.items)})
     index = 0
     limit = options.max_executions or MAX_EXECUTIONS_PER_ITEM * max(1, len(collection.items))
+    started = time.monotonic()
     while 0 <= index < len(collection.items):
         if len(result.executions) >= limit:  # a setNextRequest loop: newman would run forever
             result.stopped = f"stopped after {limit} request executions (a setNextRequest loop?)"
+            break
+        if options.budget_s and time.monotonic() - started >= options.budget_s:
+            done = len(result.executions)
+            result.stopped = f"stopped at its time budget of {options.budget_s:g} s ({done} executions run)"
             break
         item = collection.items[index]
         if options.delay_request_ms and result.executions:

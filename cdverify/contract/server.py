@@ -47,6 +47,7 @@ class ServeOptions:
     health_timeout_s: float = 60.0
     setup_timeout_s: float = 900.0
     env: dict[str, str] = field(default_factory=dict)
+    unset_env: tuple[str, ...] = ()  # variables of cdverify's own environment the server must not inherit
     keep: bool = False  # keep the temporary copy (for debugging); processes are stopped regardless
 
 
@@ -64,6 +65,7 @@ class Served:
     setup_ms: int = 0
     setup_exit_code: int | None = None
     environment: str | None = None  # which cached environment `--setup auto` used, or made
+    setup_timed_out: bool = False
     log_path: Path | None = None
     database: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -151,7 +153,7 @@ def stop_tree(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM to cdverify itself unwinds like Ctrl-C, so the cleanup below always runs."""
 
     def interrupt(signum: int, frame: Any) -> None:
@@ -176,9 +178,11 @@ def _auto_setup(
     try:
         prepared = prepare(workdir, log, timeout_s)
     except SetupError as error:
-        log.write(f"[cdverify] setup failed: {error}\n".encode())
-        state.setup_exit_code = 1
-        state.notes.append(f"setup failed: {error}")
+        log.write(f"\n[cdverify] setup failed: {error}\n".encode())
+        state.setup_exit_code = -1 if error.timed_out else 1
+        state.setup_timed_out = error.timed_out
+        limit = f"setup ran past its limit of {timeout_s:g} s ({error})"
+        state.notes.append(limit if error.timed_out else f"setup failed: {error}")
         return None, None
     if prepared is None:
         return None, None
@@ -186,7 +190,8 @@ def _auto_setup(
     return " && ".join(prepared.commands) or None, prepared
 
 
-def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s: float) -> int:
+def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s: float) -> int | None:
+    """The setup command's exit code, or None when it ran past `timeout_s` (it is stopped then)."""
     log.write(f"$ {command}\n".encode())
     log.flush()
     process = subprocess.Popen(
@@ -202,7 +207,7 @@ def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s
         return process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         log.write(f"\n[cdverify] setup timed out after {timeout_s:.0f} s\n".encode())
-        return -1
+        return None
     finally:
         stop_tree(process, grace_s=2.0)
 
@@ -213,13 +218,14 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
     scratch = Path(tempfile.mkdtemp(prefix="cdverify-serve-"))
     cluster: PostgresCluster | None = None
     process: subprocess.Popen[bytes] | None = None
-    with _terminate_as_interrupt(), contextlib.ExitStack() as holding:
+    with terminate_as_interrupt(), contextlib.ExitStack() as holding:
         try:
             workdir = copy_project(
                 project, scratch / project.resolve().name, fresh_sqlite=options.database == "sqlite"
             )
             port = options.port or free_port()
-            env = {**os.environ, **options.env, "PORT": str(port)}
+            inherited = {key: value for key, value in os.environ.items() if key not in options.unset_env}
+            env = {**inherited, **options.env, "PORT": str(port)}
             state = Served(
                 workdir=workdir,
                 port=port,
@@ -245,9 +251,13 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                         env.update(prepared.env)
                         holding.enter_context(in_use(prepared))
                 if setup:
-                    state.setup_exit_code = _setup(setup, workdir, env, log, options.setup_timeout_s)
-                    if state.setup_exit_code != 0:
-                        state.notes.append(f"setup exited with code {state.setup_exit_code}")
+                    code = _setup(setup, workdir, env, log, options.setup_timeout_s)
+                    state.setup_timed_out = code is None
+                    state.setup_exit_code = -1 if code is None else code
+                    if code is None:
+                        state.notes.append(f"setup ran past its limit of {options.setup_timeout_s:g} s")
+                    elif code != 0:
+                        state.notes.append(f"setup exited with code {code}")
                 state.setup_ms = round((time.monotonic() - setup_started) * 1000)
                 log.write(f"$ {run}\n".encode())
                 log.flush()

@@ -6,10 +6,23 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
+from cdverify.grade.behaviour import Timeouts
 from cdverify.grade.records import PAPER_RULE, SuccessRule
+
+_DEFAULT = click.core.ParameterSource.DEFAULT
+_BUDGETS = Timeouts()
+
+
+def _budget(name: str, default: float, what: str) -> Callable[[Any], Any]:
+    """A --run-tests time budget, in seconds."""
+    seconds = click.FloatRange(min=0, min_open=True)
+    return click.option(
+        name, type=seconds, default=default, show_default=True, metavar="S", help=f"With --run-tests: {what}"
+    )
 
 
 @click.command("grade")
@@ -78,7 +91,30 @@ from cdverify.grade.records import PAPER_RULE, SuccessRule
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the tables, plots and a drill-down per run as one self-contained HTML page.",
 )
+@click.option(
+    "--run-tests",
+    is_flag=True,
+    help="Serve each run's code and run the collection against it, instead of reading its report.",
+)
+@click.option(
+    "--collection",
+    default="realworld",
+    show_default=True,
+    metavar="PATH|NAME",
+    help="With --run-tests: a Postman v2 collection file, or a bundled name (realworld).",
+)
+@_budget("--setup-timeout", _BUDGETS.setup_s, "each run's setup (pip / npm install) budget.")
+@_budget("--health-timeout", _BUDGETS.startup_s, "how long a server may take to become healthy.")
+@_budget("--collection-timeout", _BUDGETS.collection_s, "each run's budget for the whole collection.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    metavar="PORT",
+    help="With --run-tests: serve every run on this port ($PORT) instead of the paper's (8080, 3000).",
+)
+@click.pass_context
 def grade_command(
+    context: click.Context,
     results: Path,
     fmt: str,
     output: Path | None,
@@ -95,9 +131,17 @@ def grade_command(
     base_repos: Path | None,
     repo_cache: Path | None,
     html_file: Path | None,
+    run_tests: bool,
+    collection: str,
+    setup_timeout: float,
+    health_timeout: float,
+    collection_timeout: float,
+    port: int | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
-    run's static verdicts and behaviour report, and the paper's tables. Exit 0 when graded, 2 on bad input."""
+    run's static verdicts and behaviour report (--run-tests: its code served and tested instead), and the
+    paper's tables. Exit 0 when graded, 2 on bad input."""
+    from cdverify.contract.collection import CollectionError
     from cdverify.grade.grader import grade
     from cdverify.grade.layout import GradeInputError
     from cdverify.grade.output import dumps, render_text, runs_csv, tasks_csv
@@ -111,6 +155,11 @@ def grade_command(
         raise click.UsageError(
             "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
         )
+    test_options = ("collection", "setup_timeout", "health_timeout", "collection_timeout", "port")
+    given = [name for name in test_options if context.get_parameter_source(name) is not _DEFAULT]
+    if given and not run_tests:
+        names = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise click.UsageError(f"{names} {'goes' if len(given) == 1 else 'go'} with --run-tests")
     if html_file is not None:
         from cdverify.grade.html import HtmlExtraMissing, require_html
 
@@ -135,7 +184,13 @@ def grade_command(
                 tasks=tasks_dir,
                 base_repos=base_repos,
                 repo_cache=repo_cache,
+                run_tests=run_tests,
+                collection=collection,
+                timeouts=Timeouts(setup_timeout, health_timeout, collection_timeout),
+                port=port,
             )
+    except CollectionError as error:  # read before any run is graded
+        raise click.UsageError(f"--collection: {error}") from None
     except GradeInputError as error:
         click.echo(f"cdverify: error: {error}", err=True)
         sys.exit(2)

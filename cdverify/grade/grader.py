@@ -14,10 +14,15 @@ count, and compare.py sets them side by side.
 Feature runs (features.py) take their base repository from the paper's task definitions (`tasks=`,
 definitions.py) and a local checkout or a clone (bases.py), obtained once per repository before the runs are
 graded; they succeed on their tests alone, as in the paper, with framework and task-file verdicts beside.
+
+With `run_tests`, each run's code is also served and the collection run against it (behaviour.py); its
+counts replace the run's own report, which is then not read. Servers on one port run one at a time.
+Feature runs are not served yet: their own report is read, and a note says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdverify.grade.interrupts import Guarded, children, stop_children, worker_signals
 from cdverify.grade.layout import (
     Discovery,
     GradeInputError,
@@ -42,6 +48,7 @@ from cdverify.grade.reports import ReportError, read_run_report
 from cdverify.grade.store import RunStore, run_key
 
 if TYPE_CHECKING:
+    from cdverify.grade.behaviour import BehaviourOutcome, BehaviourRecord, BehaviourTests, Timeouts
     from cdverify.grade.compare import Comparison
     from cdverify.grade.paper import PaperGrade
 
@@ -71,6 +78,7 @@ class RunGrade:
     findings: tuple[dict[str, Any], ...] = ()  # error findings, as in `cdverify check --format json`
     paper: PaperGrade | None = None  # the paper's verdicts and evidence, when they were asked for
     notes: tuple[str, ...] = ()  # what the grader could not do, short of an error (an unknown verdict)
+    tests: BehaviourRecord | None = None  # what its behaviour tests did, when they ran (run_tests)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class Grading:
     rule: SuccessRule = field(default=PAPER_RULE)
     verifiers: Verifiers = Verifiers.CDVERIFY
     comparison: Comparison | None = None  # with compare="paper": where cdverify and the paper disagree
+    tests: BehaviourTests | None = None  # with run_tests: how the runs were tested
 
 
 def grade(
@@ -101,6 +110,10 @@ def grade(
     tasks: str | Path | None = None,
     base_repos: str | Path | None = None,
     repo_cache: str | Path | None = None,
+    run_tests: bool = False,
+    collection: str | Path = "realworld",
+    timeouts: Timeouts | None = None,
+    port: int | None = None,
 ) -> Grading:
     """Grade the experiment at `results` (the paper's results layout, or a manifest).
 
@@ -114,19 +127,32 @@ def grade(
     database and ORM verdicts are the paper's heuristics. `compare="paper"`: cdverify's verdicts count,
     and the paper's are computed beside them and compared (`Grading.comparison`). Raises ValueError for
     another combination.
+
+    `run_tests`: serve each run's code and run `collection` (a file, or a bundled name) against it instead
+    of reading its report, within `timeouts`, on `port` (None: the paper's port for the language). The
+    collection is read before any run: a bad one raises CollectionError (a ValueError).
     """
     verifiers = Verifiers(verifiers)
     comparing = compare is not None and Verifiers(compare) is Verifiers.PAPER
     if compare is not None and (not comparing or verifiers is Verifiers.PAPER):
         raise ValueError("compare='paper' goes with cdverify's own verifiers (verifiers='cdverify')")
+    tests = None
+    if run_tests:
+        from cdverify.contract.server import terminate_as_interrupt
+        from cdverify.grade.behaviour import BehaviourTests
+
+        tests = BehaviourTests.load(collection, timeouts, port)
     root = Path(results)
     # the paper's verifiers lay nothing out: no base repository is cloned for them
     found = _with_tasks(discover(root), tasks, base_repos, repo_cache, clone=verifiers is Verifiers.CDVERIFY)
     if on_start is not None:
         on_start(len(found.runs))
     kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
-    grade_one = partial(grade_run, verifiers=verifiers, compare=comparing)
-    graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force)]
+    grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
+    tested = None if tests is None else tests.fingerprint
+    # with servers running, SIGTERM unwinds like Ctrl-C: they are stopped, their folders removed
+    with terminate_as_interrupt() if tests is not None else contextlib.nullcontext():
+        graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force, tested)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
     runs = tuple(
@@ -148,7 +174,9 @@ def grade(
         from cdverify.grade.compare import compare_runs
 
         comparison = compare_runs(runs)
-    return Grading(root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison)
+    return Grading(
+        root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison, tests
+    )
 
 
 def _with_tasks(
@@ -178,16 +206,19 @@ def _graded_runs(
     grade_one: Callable[[RunSource], RunGrade],
     kept: RunStore | None,
     force: bool,
+    tested: str | None,
 ) -> Iterator[RunGrade]:
-    """Stored runs first, then the others graded in worker processes, each stored as soon as it is done."""
+    """Stored runs first, then the others graded in worker processes, each stored as soon as it is done.
+    `tested`: the fingerprint of the behaviour tests, when the runs are tested."""
     todo: list[tuple[RunSource, str | None]] = []
     for source in found.runs:
-        key = run_key(source) if kept is not None else None
+        key = run_key(source, tested) if kept is not None else None
         stored = kept.load(key, source) if kept is not None and key is not None and not force else None
         if stored is None:
             todo.append((source, key))
             continue
-        result = RunGrade(stored[0], source.run_id, source.origin, stored[1], notes=stored[2])
+        run, findings, notes, record = stored
+        result = RunGrade(run, source.run_id, source.origin, findings, notes=notes, tests=record)
         if on_run is not None:
             on_run(result)
         yield result
@@ -196,16 +227,23 @@ def _graded_runs(
     if workers == 1:
         results: Iterator[RunGrade] = map(grade_one, sources)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(grade_one, sources, chunksize=1)
+        before = children()
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_signals)
+        results = pool.map(Guarded(grade_one), sources, chunksize=1)
     try:
         for (_, key), result in zip(todo, results, strict=True):
-            # a run with an unknown verdict is graded again next time: its base may be there by then
-            if kept is not None and key is not None and Verdict.UNKNOWN not in result.run.verdicts.values():
-                kept.save(key, result.run, result.findings, result.notes)
+            # not kept: a run with an unknown verdict (its base may be there next time), and a tested run's
+            # error, which may come from the machine (a busy port, a slow install)
+            unknown = Verdict.UNKNOWN in result.run.verdicts.values()
+            if kept is not None and key is not None and not unknown and not (tested and result.run.error):
+                kept.save(key, result.run, result.findings, result.notes, result.tests)
             if on_run is not None:
                 on_run(result)
             yield result
+    except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: the workers' runs unwind first
+        if workers > 1:
+            stop_children(before)
+        raise
     finally:
         if workers > 1:
             pool.shutdown(cancel_futures=True)
@@ -239,35 +277,49 @@ def _record(
 
 
 def grade_run(
-    source: RunSource, verifiers: Verifiers = Verifiers.CDVERIFY, compare: bool = False
+    source: RunSource,
+    verifiers: Verifiers = Verifiers.CDVERIFY,
+    compare: bool = False,
+    tests: BehaviourTests | None = None,
 ) -> RunGrade:
-    """Verify one run's code for its task's constraints and read its behaviour report. Never raises for a
-    problem of the run itself: that becomes the run's error. `compare`: the paper's verdicts beside."""
-    report = read_run_report(source.report)
+    """Verify one run's code for its task's constraints and read its behaviour report (with `tests`: serve
+    the code and test it instead). Never raises for a problem of the run itself: that becomes the run's
+    error. `compare`: the paper's verdicts beside."""
+    feature = source.kind is RunKind.FEATURE or source.paper_task is None
+    served = tests is not None and not feature  # feature runs are not served yet: their report is read
+    report = read_run_report(None if served else source.report)
     # None: no report (not tested, or unreadable), which scores 0 assertions as in the paper
     assertions = None if source.report is None or isinstance(report, ReportError) else report
     error = f"behaviour report: {report.message}" if isinstance(report, ReportError) else None
     verdicts: dict[Axis, Verdict] = {}
     findings: tuple[dict[str, Any], ...] = ()
     notes: tuple[str, ...] = ()
-    feature = source.kind is RunKind.FEATURE or source.paper_task is None
     paper = paper_grade(source) if (compare or verifiers is Verifiers.PAPER) and not feature else None
-    if paper is not None and verifiers is Verifiers.PAPER:
+    # cdverify's verifiers run unless the paper's verdicts stand instead (the paper judges a feature run
+    # by its tests alone)
+    static = verifiers is Verifiers.CDVERIFY
+    if paper is not None and not static:
         verdicts = paper.as_verdicts()
-    elif not (feature and verifiers is Verifiers.PAPER):  # the paper judges a feature run by its tests
-        try:
-            if feature:
-                from cdverify.grade.features import verify_feature
+    tested = None
+    try:
+        if feature and static:
+            from cdverify.grade.features import verify_feature
 
-                verdicts, findings, notes = verify_feature(source)
-            else:
-                verdicts, findings = _verify(source)
-        except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
-            error = f"{type(problem).__name__}: {problem}".strip()
-            assertions = None
+            verdicts, findings, notes = verify_feature(source)
+        elif not feature and (static or served):
+            checked, tested = _check(source, static, tests if served else None)
+            verdicts, findings = checked or (verdicts, findings)
+    except Exception as problem:  # a patch that does not apply, or code the verifiers cannot take
+        error = f"{type(problem).__name__}: {problem}".strip()
+        assertions = None
+    if feature and tests is not None:
+        notes = (*notes, "feature runs are not served yet: the run's own behaviour report was read")
+    if tested is not None:
+        assertions, error = tested.assertions, tested.error
     record = (source.agent, source.model, source.task, source.trial, assertions, verdicts, error)
     run = _record(*record, source.kind, source.runtime or "")
-    return RunGrade(run, source.run_id, source.origin, findings, paper, notes)
+    behaviour = None if tested is None else tested.record
+    return RunGrade(run, source.run_id, source.origin, findings, paper, notes, behaviour)
 
 
 def paper_grade(source: RunSource) -> PaperGrade:
@@ -286,14 +338,28 @@ def paper_grade(source: RunSource) -> PaperGrade:
     return verify_patch(text, source.paper_task.parts)
 
 
-def _verify(source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:
+def _check(
+    source: RunSource, static: bool, tests: BehaviourTests | None
+) -> tuple[tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]] | None, BehaviourOutcome | None]:
+    """Lay the run's code out once: the static verdicts (when `static`), then its behaviour tests."""
     from cdverify.grade.materialise import materialised
+
+    assert source.paper_task is not None
+    with materialised(source.code) as folder:
+        checked = _verify(folder, source) if static else None
+        if tests is None:
+            return checked, None
+        from cdverify.grade.behaviour import run_behaviour_tests
+
+        return checked, run_behaviour_tests(folder, source.paper_task, tests)
+
+
+def _verify(folder: Path, source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:
     from cdverify.model import Severity
     from cdverify.pipeline import verify
 
     assert source.paper_task is not None
-    with materialised(source.code) as folder:
-        report = verify(folder, source.paper_task.constraints(), use_cache=False, jobs=1)
+    report = verify(folder, source.paper_task.constraints(), use_cache=False, jobs=1)
     verdicts = {
         Axis(axis): _STATUS[verdict.status] for axis, verdict in report.verdicts.items() if axis in set(Axis)
     }

@@ -27,7 +27,8 @@ from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
 
 GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
 # 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded),
-#      runs[].assertions.failures (the first failing assertions of the behaviour report)
+#      runs[].assertions.failures (the first failing assertions of the behaviour report),
+#      tests and runs[].tests (--run-tests)
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
@@ -43,7 +44,8 @@ def grade_schema() -> dict[str, Any]:
     return schema
 
 
-def run_json(item: RunGrade) -> dict[str, Any]:
+def run_json(item: RunGrade, tested: bool = False) -> dict[str, Any]:
+    """A run's row; `tested` (the runs were graded with their behaviour tests) adds its `tests` record."""
     run = item.run
     assertions = run.assertions
     return {
@@ -76,6 +78,7 @@ def run_json(item: RunGrade) -> dict[str, Any]:
         "notes": list(item.notes),
         "findings": list(item.findings),
         **({} if item.paper is None else {"paper": paper_json(item.paper)}),
+        **({"tests": None if item.tests is None else item.tests.to_json()} if tested else {}),
     }
 
 
@@ -93,7 +96,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
             "errors": sum(item.run.error is not None for item in grading.runs),
             "unreadable": len(grading.unreadable),
         },
-        "runs": [run_json(item) for item in grading.runs],
+        "runs": [run_json(item, grading.tests is not None) for item in grading.runs],
         "tasks": _renamed(rows_of(tables.tasks)),
         "levels": _renamed(rows_of(tables.levels)),
         "decay": rows_of(tables.decay),
@@ -102,6 +105,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
         "features": _renamed(rows_of(tables.features)),
         "unreadable": [{"origin": error.origin, "message": error.message} for error in grading.unreadable],
         **({} if grading.comparison is None else {"comparison": comparison_json(grading.comparison)}),
+        **({} if grading.tests is None else {"tests": grading.tests.to_json()}),
     }
 
 
@@ -234,6 +238,8 @@ def summary(grading: Grading) -> list[RenderableType]:
         shown = [f"  {item.origin}: {item.run.error}" for item in errors[:20]]
         more = [f"  … and {len(errors) - 20} more (see --format json)"] if len(errors) > 20 else []
         sections.append(["Runs with errors (counted as runs with 0 assertions)", *shown, *more])
+    if grading.tests is not None:
+        sections.append(_behaviour_lines(grading))
     if grading.unreadable:
         unreadable = [f"  {error.origin}: {error.message}" for error in grading.unreadable]
         sections.append(["Not runs (no agent, model or task could be read)", *unreadable])
@@ -252,3 +258,20 @@ def render_text(grading: Grading, width: int = 120) -> str:
             console.print()
         console.print(part)
     return buffer.getvalue()
+
+
+def _behaviour_lines(grading: Grading) -> list[str]:
+    """What the behaviour tests did: how many servers became healthy, and why the others did not."""
+    assert grading.tests is not None
+    records = [(item, item.tests) for item in grading.runs if item.tests is not None]
+    unhealthy = [(item, record) for item, record in records if not record.healthy]
+    lines = [
+        f"Behaviour tests ({grading.tests.collection.name}; the runs' own reports not read): "
+        f"{len(records)} runs served, {len(records) - len(unhealthy)} healthy, {len(unhealthy)} never healthy"
+    ]
+    for item, record in unhealthy[:20]:
+        lines.append(f"  {item.origin}: {'; '.join(record.notes) or 'not healthy'}")
+        lines += [f"    | {line}" for line in record.log[-3:]]
+    if len(unhealthy) > 20:
+        lines.append(f"  … and {len(unhealthy) - 20} more (see --format json)")
+    return lines

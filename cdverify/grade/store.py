@@ -8,6 +8,9 @@ never reuses an old verdict). Each result is written as soon as it is graded, at
 nothing graded. A run whose code is a folder (`repo` in a manifest, or a base repository given as a plain
 folder without a commit) is graded every time: its content has no cheap digest; so is a run whose base
 repository could not be had (its verdicts are unknown, the grader does not store it).
+A run graded with its behaviour tests (`--run-tests`) is keyed by the tests instead of its report: the
+collection's digest, the time budgets and the port; a static-only result is never reused for a tested run,
+nor the other way round.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from cdverify import __version__
+from cdverify.grade.behaviour import BehaviourRecord
 from cdverify.grade.layout import PatchCode, RunSource
 from cdverify.grade.records import AssertionFailure, Assertions, Axis, GradedRun, TaskKind, Verdict
 
-STORE_FORMAT = 2  # 2: notes, the feature runs' base commits in the key, the failing assertions
+STORE_FORMAT = 2  # 2: notes, feature runs' base commits in the key, failing assertions, behaviour tests
 
 
 @cache
@@ -56,9 +60,10 @@ def _file_digest(path: Path | None) -> str:
 _FULL_COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 
 
-def run_key(source: RunSource) -> str | None:
+def run_key(source: RunSource, tested: str | None = None) -> str | None:
     """The key of a run's result, or None when the run is not kept (its code is a folder, or its base is a
-    folder or a commit not named by its full id)."""
+    folder or a commit not named by its full id). `tested`: the fingerprint of the behaviour tests it is
+    graded with (then its report is not read, nor keyed)."""
     code = source.code
     if not isinstance(code, PatchCode):
         return None
@@ -73,14 +78,19 @@ def run_key(source: RunSource) -> str | None:
         _file_digest(code.patch),
         code.commit or "-",  # the base's tree, named by its full commit id
         _file_digest(code.base_patch),
-        _file_digest(source.report),
+        *(("report", _file_digest(source.report)) if tested is None else ("tested", tested)),
         str(definition.repo.port) if definition is not None else "-",
         source.unavailable or "-",
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[str, ...]) -> dict[str, Any]:
+def _to_json(
+    run: GradedRun,
+    findings: tuple[dict[str, Any], ...],
+    notes: tuple[str, ...],
+    tests: BehaviourRecord | None,
+) -> dict[str, Any]:
     counts = run.assertions
     return {
         "format": STORE_FORMAT,
@@ -94,6 +104,7 @@ def _to_json(run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[
         "error": run.error,
         "findings": list(findings),
         "notes": list(notes),
+        "tests": None if tests is None else tests.to_json(),
     }
 
 
@@ -108,8 +119,9 @@ class RunStore:
 
     def load(
         self, key: str, source: RunSource
-    ) -> tuple[GradedRun, tuple[dict[str, Any], ...], tuple[str, ...]] | None:
-        """The stored result of this run (its agent, model and trial are the source's), or None."""
+    ) -> tuple[GradedRun, tuple[dict[str, Any], ...], tuple[str, ...], BehaviourRecord | None] | None:
+        """The stored result of this run (its agent, model and trial are the source's): the graded run,
+        its findings, its notes and its behaviour tests' record; or None."""
         try:
             document = json.loads(self._path(key).read_text(encoding="utf-8"))
             if document.get("format") != STORE_FORMAT:
@@ -128,19 +140,25 @@ class RunStore:
                 verdicts={Axis(axis): Verdict(value) for axis, value in document["verdicts"].items()},
                 error=document["error"],
             )
-            return run, tuple(document["findings"]), tuple(str(note) for note in document["notes"])
+            tests = None if document["tests"] is None else BehaviourRecord.from_json(document["tests"])
+            return run, tuple(document["findings"]), tuple(str(note) for note in document["notes"]), tests
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not stored, or stored by another format: grade again
 
     def save(
-        self, key: str, run: GradedRun, findings: tuple[dict[str, Any], ...], notes: tuple[str, ...] = ()
+        self,
+        key: str,
+        run: GradedRun,
+        findings: tuple[dict[str, Any], ...],
+        notes: tuple[str, ...] = (),
+        tests: BehaviourRecord | None = None,
     ) -> None:
         """Write atomically; a store that cannot be written only costs a regrade next time."""
         path = self._path(key)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(json.dumps(_to_json(run, findings, notes)), encoding="utf-8")
+            partial.write_text(json.dumps(_to_json(run, findings, notes, tests)), encoding="utf-8")
             partial.replace(path)
 
 

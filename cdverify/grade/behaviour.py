@@ -1,0 +1,258 @@
+"""Behaviour tests of a graded run (`cdverify grade --run-tests`): its code served as the paper's harness
+serves it, and a Postman collection run against it by cdverify's contract runner.
+
+For one run, in the folder where its code is laid out (materialise.py):
+
+- a copy is set up (`--setup auto`: a virtual environment and `pip install -r requirements.txt`, or
+  `npm ci` / `npm install`), started with `./run.sh` on the paper's port for its language (8080 Python,
+  3000 Node; `$PORT` is set too) on a fresh database — SQLite: no database file of the run is copied;
+  PostgreSQL tasks: a throwaway cluster whose URL and settings the server gets in `DATABASE_URL`, `PG*`,
+  `POSTGRES_*` and `DB_*`, as `cdverify evaluate` gives them — and `/api/health-check` is polled;
+- the collection runs whether the server became healthy or not (the paper runs newman anyway: a server
+  that never starts scores 0 passed), with the paper's newman globals (APIURL, USERNAME, EMAIL, PASSWORD)
+  and its 10 s request timeout;
+- the whole process tree is stopped and every temporary folder removed, whatever happens.
+
+Servers on one port never run at the same time: a lock file per port in the system's temporary folder
+serialises them, across the workers of a grade and across cdverify processes. A port another program
+listens on is not used (the run's error says so): its health check would test the wrong server.
+
+What is kept in the run's record (`BehaviourRecord`): whether the server became healthy, why not, and the
+last lines of its log when something went wrong. A setup or a collection that runs past its time budget,
+or a server that cannot be set up at all, is the run's error (it counts as a run with 0 assertions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdverify.contract.collection import BUNDLED, PAPER_GLOBALS, Collection, bundled_path, load_collection
+from cdverify.grade.records import Assertions
+
+if TYPE_CHECKING:
+    from cdverify.constraints import TaskName
+    from cdverify.contract.results import RunResult
+    from cdverify.contract.server import Served
+
+PAPER_REQUEST_TIMEOUT_MS = 10000  # newman --timeout-request in the paper's harness
+LOG_LINES = 20  # the server's last log lines kept in a run's record when something went wrong
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """A run's time budgets in seconds: its setup (install), its startup (until healthy), its collection."""
+
+    setup_s: float = 900.0
+    startup_s: float = 60.0
+    collection_s: float = 600.0
+
+    def __post_init__(self) -> None:
+        if min(self.setup_s, self.startup_s, self.collection_s) <= 0:
+            raise ValueError(f"time budgets must be positive: {self}")
+
+
+@dataclass(frozen=True)
+class BehaviourTests:
+    """How runs are tested: the collection (read and checked once, before any run), its digest, the
+    budgets, and the port (None: the paper's port for the run's language)."""
+
+    collection: Collection
+    digest: str  # sha256 of the collection file: a tested run's stored result is keyed by it
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    port: int | None = None
+
+    @classmethod
+    def load(
+        cls, collection: str | Path = "realworld", timeouts: Timeouts | None = None, port: int | None = None
+    ) -> BehaviourTests:
+        """Read the collection (a file, or a bundled name). Raises CollectionError (a ValueError)."""
+        loaded = load_collection(collection)
+        path = bundled_path(str(collection)) if str(collection) in BUNDLED else Path(collection)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cls(loaded, digest, timeouts or Timeouts(), port)
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides a tested run's result beside its code and task: for the store's key."""
+        budgets = self.timeouts
+        return (
+            f"{self.digest}/{PAPER_REQUEST_TIMEOUT_MS}/{self.port or 'paper'}/"
+            f"{budgets.setup_s:g}/{budgets.startup_s:g}/{budgets.collection_s:g}"
+        )
+
+    def port_for(self, language: str) -> int:
+        """The given port, else the paper's for the language (as `cdverify evaluate` uses them)."""
+        from cdverify.evaluate import PAPER_PORTS
+
+        return self.port or PAPER_PORTS[language]
+
+    def to_json(self) -> dict[str, Any]:
+        budgets = self.timeouts
+        return {
+            "collection": self.collection.name,
+            "source": self.collection.source,
+            "digest": self.digest,
+            "port": self.port,
+            "timeouts": {
+                "setup_s": budgets.setup_s,
+                "startup_s": budgets.startup_s,
+                "collection_s": budgets.collection_s,
+                "request_ms": PAPER_REQUEST_TIMEOUT_MS,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class BehaviourRecord:
+    """What the behaviour tests of one run did, as the report and the store keep it."""
+
+    collection: str
+    port: int
+    database: str  # sqlite | postgres
+    healthy: bool
+    startup_ms: int = 0
+    duration_ms: int = 0  # the collection's run
+    notes: tuple[str, ...] = ()  # why the server was not healthy, a failed setup, a budget run past
+    log: tuple[str, ...] = ()  # the last lines of the setup and server log, when something went wrong
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "collection": self.collection,
+            "port": self.port,
+            "database": self.database,
+            "healthy": self.healthy,
+            "startup_ms": self.startup_ms,
+            "duration_ms": self.duration_ms,
+            "notes": list(self.notes),
+            "log": list(self.log),
+        }
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> BehaviourRecord:
+        """Raises KeyError, TypeError or ValueError on a document `to_json` did not write."""
+        return cls(
+            str(document["collection"]),
+            int(document["port"]),
+            str(document["database"]),
+            bool(document["healthy"]),
+            int(document["startup_ms"]),
+            int(document["duration_ms"]),
+            tuple(str(note) for note in document["notes"]),
+            tuple(str(line) for line in document["log"]),
+        )
+
+
+@dataclass(frozen=True)
+class BehaviourOutcome:
+    """A tested run: its counts (None when it could not be tested), its record, and its error."""
+
+    assertions: Assertions | None
+    record: BehaviourRecord | None
+    error: str | None = None
+
+
+def database_of(task: TaskName) -> str:
+    """The database a run is served on: its task's, else SQLite (as `cdverify evaluate` chooses)."""
+    return "postgres" if "postgres" in task.parts else "sqlite"
+
+
+def run_behaviour_tests(folder: Path, task: TaskName, tests: BehaviourTests) -> BehaviourOutcome:
+    """Serve the code in `folder` for `task` and run the collection against it. Never raises for a problem
+    of the run (a server that cannot be set up, a port in use): that becomes the outcome's error."""
+    from cdverify.contract.postgres import PostgresError
+    from cdverify.contract.server import ServerError
+
+    port = tests.port_for(task.language)
+    try:
+        with port_lock(port):
+            if listening(port):
+                message = f"port {port} is in use by another program (free it, or grade with --port)"
+                return BehaviourOutcome(None, None, f"behaviour tests: {message}")
+            return _served_and_run(folder, task, tests, port)
+    except (ServerError, PostgresError, OSError) as problem:
+        return BehaviourOutcome(None, None, f"behaviour tests could not run: {problem}")
+
+
+def _served_and_run(folder: Path, task: TaskName, tests: BehaviourTests, port: int) -> BehaviourOutcome:
+    from cdverify.contract.runner import RunOptions, run_collection
+    from cdverify.contract.server import ServeOptions, served
+
+    database = database_of(task)
+    options = ServeOptions(
+        setup="auto",
+        port=port,
+        database=database,
+        health_timeout_s=tests.timeouts.startup_s,
+        setup_timeout_s=tests.timeouts.setup_s,
+        unset_env=database_variables(),
+    )
+    with served(folder, options) as server:
+        run = RunOptions(
+            globals={"APIURL": server.base_url, **PAPER_GLOBALS},
+            timeout_request_ms=PAPER_REQUEST_TIMEOUT_MS,
+            budget_s=tests.timeouts.collection_s,
+        )
+        result = run_collection(tests.collection, run)
+        return _outcome(server, result, tests, database)
+
+
+def _outcome(server: Served, result: RunResult, tests: BehaviourTests, database: str) -> BehaviourOutcome:
+    notes = list(server.notes)
+    error = None
+    if server.setup_timed_out:
+        error = f"behaviour tests: the setup ran past its budget of {tests.timeouts.setup_s:g} s"
+    elif result.stopped is not None:
+        notes.append(f"the collection {result.stopped}")
+        error = f"behaviour tests: the collection {result.stopped}"
+    troubled = error is not None or not server.healthy or server.setup_exit_code not in (None, 0)
+    log = tuple(server.log_tail().splitlines()[-LOG_LINES:]) if troubled else ()
+    record = BehaviourRecord(
+        collection=tests.collection.name,
+        port=server.port,
+        database=database,
+        healthy=server.healthy,
+        startup_ms=server.startup_ms,
+        duration_ms=result.duration_ms,
+        notes=tuple(notes),
+        log=log,
+    )
+    if error is not None:
+        return BehaviourOutcome(None, record, error)
+    # the runner's `passed` counts skipped assertions as passed; the paper's counts do not (reports.py)
+    counts = Assertions(result.total, result.passed - result.skipped, result.failed)
+    return BehaviourOutcome(counts, record)
+
+
+def database_variables() -> tuple[str, ...]:
+    """The database settings a PostgreSQL run gets (DATABASE_URL, PG*, POSTGRES_*, DB_*): a server never
+    inherits them from cdverify's own environment, so that a grade does not depend on the grader's shell."""
+    from cdverify.contract.postgres import PostgresCluster
+
+    return tuple(PostgresCluster(Path(), Path(), 0).environment())
+
+
+@contextlib.contextmanager
+def port_lock(port: int) -> Iterator[None]:
+    """Hold the machine-wide lock of `port`: a lock file in the temporary folder, freed if its holder dies."""
+    path = Path(tempfile.gettempdir()) / f"cdverify-grade-port-{port}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def listening(port: int) -> bool:
+    """Something accepts connections on 127.0.0.1:`port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
