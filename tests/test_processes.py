@@ -111,3 +111,43 @@ def test_the_leftovers_of_a_killed_cdverify_are_reaped_by_the_next(tmp_path: Pat
     assert stopped >= 1 and removed == 1
     assert orphans() == [] and not folder.exists()
     assert mine.is_dir() and unclaimed.is_dir()
+
+
+HEALTHY_SERVER = textwrap.dedent(
+    """
+    import http.server, os, sys
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+        def log_message(self, *args):
+            sys.stdout.write("request " + "x" * 200 + "\\n")
+    http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Health).serve_forever()
+    """
+)
+
+
+def test_a_served_project_leaves_nothing_running_even_what_escaped(tmp_path: Path) -> None:
+    from cdverify.contract.server import ServeOptions, served
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "server.py").write_text(HEALTHY_SERVER, encoding="utf-8")
+    # a daemon in its own session, and a child that ignores SIGTERM: neither is in the server's tree at the end
+    (project / "run.sh").write_text(
+        "( setsid sleep 31337 < /dev/null > /dev/null 2>&1 & )\n( ( trap '' TERM; sleep 31338 ) & )\n"
+        f"exec {sys.executable} server.py\n",
+        encoding="utf-8",
+    )
+
+    def escaped() -> list[psutil.Process]:
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            if any(arg in ("31337", "31338") for arg in process.info["cmdline"] or ()):
+                found.append(process)
+        return found
+
+    with served(project, ServeOptions(health_timeout_s=20)) as server:
+        assert server.healthy
+        assert _wait_for(lambda: len(escaped()) == 2)
+        scratch = server.workdir.parent
+    assert escaped() == [] and not scratch.exists()

@@ -50,6 +50,15 @@ class CappedLog:
                     self._tail_size -= len(self._tail.popleft())
         return len(data)
 
+    def tail(self, limit: int) -> bytes:
+        """The last `limit` bytes written so far (the file's head, then the tail kept in memory)."""
+        with self._lock:
+            kept = b"".join(self._tail)
+            if len(kept) >= limit or self._file is None:
+                return (kept if self._file is not None else self.path.read_bytes())[-limit:]
+            self._file.flush()
+            return (self.path.read_bytes() + kept)[-limit:]
+
     def flush(self) -> None:
         """Part of the file protocol (setup commands write to the log with write + flush)."""
 

@@ -41,8 +41,8 @@ def find_bin_dir() -> Path:
     )
 
 
-def _run(command: list[str], cwd: Path) -> str:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise PostgresError(
             f"`{' '.join(command)}` failed with exit code {result.returncode}:\n"
@@ -77,7 +77,9 @@ class PostgresCluster:
         """A client tool connected as the superuser over the cluster's Unix socket."""
         return self.command(tool, "-h", str(self.root), "-p", str(self.port), "-U", "postgres", *args)
 
-    def start(self) -> None:
+    def start(self, mark: str | None = None) -> None:
+        """initdb, then the server; `mark` (processes.py) goes into the server's environment, so that the
+        cluster of a cdverify that was killed is found and stopped by the next one."""
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
         initdb = ["-D", str(self.data_dir), "-U", "postgres", "--encoding=UTF8", "--no-locale"]
@@ -87,9 +89,12 @@ class PostgresCluster:
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         log = str(self.root / "server.log")
+        from cdverify.contract.processes import marked_environment
+
         _run(
             self.command("pg_ctl", "-D", str(self.data_dir), "-l", log, "-o", options, "-w", "start"),
             self.root,
+            None if mark is None else marked_environment(mark),
         )
         create_role = f"CREATE ROLE \"{PG_USER}\" LOGIN CREATEDB PASSWORD '{PG_PASSWORD}'"
         _run(

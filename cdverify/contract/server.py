@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from cdverify.contract.environments import Prepared, SetupError, in_use, prepare
+from cdverify.contract.logs import CappedLog
 from cdverify.contract.postgres import PostgresCluster
+from cdverify.contract.processes import MARK_VARIABLE, claim, new_mark, reap_orphans, stop_marked
 
 LOG_TAIL_BYTES = 64 * 1024
 SQLITE_FILES = ("*.db", "*.sqlite", "*.sqlite3", "*.db-journal", "*.db-wal", "*.db-shm")
@@ -67,10 +69,13 @@ class Served:
     environment: str | None = None  # which cached environment `--setup auto` used, or made
     setup_timed_out: bool = False
     log_path: Path | None = None
+    log: CappedLog | None = field(default=None, repr=False)  # while the server runs
     database: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def log_tail(self) -> str:
+        if self.log is not None:
+            return self.log.tail(LOG_TAIL_BYTES).decode("utf-8", errors="replace")
         if self.log_path is None or not self.log_path.exists():
             return ""
         data = self.log_path.read_bytes()
@@ -190,19 +195,10 @@ def _auto_setup(
     return " && ".join(prepared.commands) or None, prepared
 
 
-def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s: float) -> int | None:
+def _setup(command: str, workdir: Path, env: dict[str, str], log: CappedLog, timeout_s: float) -> int | None:
     """The setup command's exit code, or None when it ran past `timeout_s` (it is stopped then)."""
     log.write(f"$ {command}\n".encode())
-    log.flush()
-    process = subprocess.Popen(
-        ["bash", "-c", command],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = _start(command, workdir, env, log)
     try:
         return process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -212,12 +208,30 @@ def _setup(command: str, workdir: Path, env: dict[str, str], log: Any, timeout_s
         stop_tree(process, grace_s=2.0)
 
 
+def _start(command: str, workdir: Path, env: dict[str, str], log: CappedLog) -> subprocess.Popen[bytes]:
+    """`command` in a session of its own, its output drained into the log."""
+    process = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    log.pump(process.stdout)
+    return process
+
+
 @contextlib.contextmanager
 def served(project: Path, options: ServeOptions) -> Iterator[Served]:
     """Copy, set up and start the project; yield it (healthy or not); always stop and clean up."""
-    scratch = Path(tempfile.mkdtemp(prefix="cdverify-serve-"))
+    reap_orphans()  # what a cdverify that was killed left: its servers, clusters and folders
+    scratch = claim(Path(tempfile.mkdtemp(prefix="cdverify-serve-")))
     cluster: PostgresCluster | None = None
     process: subprocess.Popen[bytes] | None = None
+    mark = new_mark()  # on every process of this run, wherever it goes
     with terminate_as_interrupt(), contextlib.ExitStack() as holding:
         try:
             workdir = copy_project(
@@ -225,7 +239,7 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             )
             port = options.port or free_port()
             inherited = {key: value for key, value in os.environ.items() if key not in options.unset_env}
-            env = {**inherited, **options.env, "PORT": str(port)}
+            env = {**inherited, **options.env, "PORT": str(port), MARK_VARIABLE: mark}
             state = Served(
                 workdir=workdir,
                 port=port,
@@ -235,42 +249,33 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             )
             if options.database == "postgres":
                 cluster = PostgresCluster.create(free_port())
-                cluster.start()
+                cluster.start(mark)
                 cluster.create_database()
                 env.update(cluster.environment())
             run = options.run
             script = workdir / run.split()[0] if run.startswith("./") else None
             if script is not None and script.is_file():
                 script.chmod(script.stat().st_mode | 0o111)  # the paper's `chmod +x run.sh`
-            with state.log_path.open("wb") as log:  # type: ignore[union-attr]
-                setup_started = time.monotonic()
-                setup = options.setup
-                if setup == "auto":
-                    setup, prepared = _auto_setup(workdir, state, log, options.setup_timeout_s)
-                    if prepared is not None:
-                        env.update(prepared.env)
-                        holding.enter_context(in_use(prepared))
-                if setup:
-                    code = _setup(setup, workdir, env, log, options.setup_timeout_s)
-                    state.setup_timed_out = code is None
-                    state.setup_exit_code = -1 if code is None else code
-                    if code is None:
-                        state.notes.append(f"setup ran past its limit of {options.setup_timeout_s:g} s")
-                    elif code != 0:
-                        state.notes.append(f"setup exited with code {code}")
-                state.setup_ms = round((time.monotonic() - setup_started) * 1000)
-                log.write(f"$ {run}\n".encode())
-                log.flush()
-                started = time.monotonic()
-                process = subprocess.Popen(
-                    ["bash", "-c", run],
-                    cwd=workdir,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            log = state.log = holding.enter_context(CappedLog(scratch / "server.log"))
+            setup_started = time.monotonic()
+            setup = options.setup
+            if setup == "auto":
+                setup, prepared = _auto_setup(workdir, state, log, options.setup_timeout_s)
+                if prepared is not None:
+                    env.update(prepared.env)
+                    holding.enter_context(in_use(prepared))
+            if setup:
+                code = _setup(setup, workdir, env, log, options.setup_timeout_s)
+                state.setup_timed_out = code is None
+                state.setup_exit_code = -1 if code is None else code
+                if code is None:
+                    state.notes.append(f"setup ran past its limit of {options.setup_timeout_s:g} s")
+                elif code != 0:
+                    state.notes.append(f"setup exited with code {code}")
+            state.setup_ms = round((time.monotonic() - setup_started) * 1000)
+            log.write(f"$ {run}\n".encode())
+            started = time.monotonic()
+            process = _start(run, workdir, env, log)
             health_url = f"http://127.0.0.1:{port}{options.health}"
             deadline = started + options.health_timeout_s
             while True:
@@ -298,5 +303,6 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                 stop_tree(process)
             if cluster is not None:
                 cluster.remove()
+            stop_marked(mark)  # what left the server's tree: daemons, children in their own session
             if not options.keep:
                 shutil.rmtree(scratch, ignore_errors=True)
