@@ -327,14 +327,33 @@ def test_budgets_and_crashes_are_recorded_and_the_others_go_on(tmp_path: Path, h
     assert any("setup failed" in line and "took over 0.3 s" in line for line in setup.tests.log)
 
 
-def test_a_port_in_use_is_the_runs_error(tmp_path: Path, helpers: ModuleType) -> None:
+def test_a_port_in_use_on_the_machine_does_not_matter_to_a_namespaced_server(
+    tmp_path: Path, helpers: ModuleType
+) -> None:
     import socket
 
+    assert behaviour.isolated(), "this machine makes network namespaces (unshare): the tests expect it to"
     manifest = _manifest(tmp_path, helpers, {"healthy": _tiny_app(tmp_path / "apps" / "healthy")})
     collection = _collection(tmp_path / "ping.postman_collection.json", 1)
     with socket.create_server(("127.0.0.1", 0)) as other:  # another program listens on the port
         port = other.getsockname()[1]
-        grading = grade(manifest, run_tests=True, collection=collection, port=port)
+        grading = grade(manifest, run_tests=True, collection=collection, port=port, jobs=1)
+    (item,) = grading.runs
+    assert item.run.error is None and item.run.assertions == Assertions(1, 1, 0)
+    assert item.tests is not None and item.tests.port == port and item.tests.healthy
+
+
+def test_without_namespaces_a_port_in_use_is_the_runs_error(
+    tmp_path: Path, helpers: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    monkeypatch.setattr(behaviour, "isolated", lambda: False)
+    manifest = _manifest(tmp_path, helpers, {"healthy": _tiny_app(tmp_path / "apps" / "healthy")})
+    collection = _collection(tmp_path / "ping.postman_collection.json", 1)
+    with socket.create_server(("127.0.0.1", 0)) as other:  # another program listens on the port
+        port = other.getsockname()[1]
+        grading = grade(manifest, run_tests=True, collection=collection, port=port, jobs=1)
     (item,) = grading.runs
     assert item.run.error == (
         f"behaviour tests: port {port} is in use by another program (free it, or grade with --port)"
@@ -386,7 +405,14 @@ def test_an_interrupted_grade_leaves_nothing_behind(
     )
     try:
         deadline = time.monotonic() + 60
-        while health_status(f"http://127.0.0.1:{port}/api/health-check") != 200:
+
+        def up() -> bool:  # the server answers, through the Unix socket of its network namespace
+            return any(
+                health_status(f"http://127.0.0.1:{port}/api/health-check", unix_socket=socket) == 200
+                for socket in temporary.glob("cdverify-serve-*/http.sock")
+            )
+
+        while not up():
             assert grader.poll() is None and time.monotonic() < deadline, "the server never came up"
             time.sleep(0.1)
         time.sleep(1.0)  # the collection is under way: its first request waits 10 s for an answer
@@ -402,7 +428,7 @@ def test_an_interrupted_grade_leaves_nothing_behind(
     assert b"Traceback" not in stderr, stderr.decode()
     assert not listening(port)
     left = [path.name for path in temporary.iterdir() if not path.name.endswith(".lock")]
-    assert left == []  # the runs' code, the servers' copies and logs: all removed
+    assert left == [], stderr.decode()[-3000:]  # the runs' code, the servers' copies and logs: all removed
     running = []
     for process in psutil.process_iter(["cwd", "cmdline"]):
         where = " ".join([process.info["cwd"] or "", *(process.info["cmdline"] or [])])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -287,6 +288,7 @@ def serve_options(
     health_timeout: float,
     setup_timeout: float,
     keep: bool,
+    isolate_network: bool = False,
 ) -> Any:
     from cdverify.contract.server import ServeOptions
 
@@ -300,6 +302,7 @@ def serve_options(
         health_timeout_s=health_timeout,
         setup_timeout_s=setup_timeout,
         keep=keep,
+        isolate_network=isolate_network,
     )
 
 
@@ -321,7 +324,7 @@ def serve_and_run(
             options = run_options(
                 collection=collection, collection_name=loaded.name, base_url=server.base_url, **flags
             )
-            result = run_collection(loaded, options)
+            result = run_collection(loaded, dataclasses.replace(options, routes=server.routes))
             record = server.describe()
     except ServerError as error:
         raise ContractUsageError(str(error)) from None
@@ -390,7 +393,9 @@ def evaluate_command(
     settings["database"] = settings["database"] or (
         constraints.database if constraints.database in ("sqlite", "postgres") else "sqlite"
     )
-    result, record = serve_and_run(project, serve_options(**settings), collection, kwargs)
+    # in a network namespace of its own: the paper's port is free whatever else runs on this machine
+    serve = serve_options(**settings, isolate_network=True)
+    result, record = serve_and_run(project, serve, collection, kwargs)
     outcome = TaskResult(report, result, record)
     text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
     write_reports(result, fmt, output, junit, text=text)

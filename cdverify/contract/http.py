@@ -29,12 +29,16 @@ class _LazyTransport(httpx.BaseTransport):
             self._inner.close()
 
 
-def open_client(timeout_ms: int, insecure: bool) -> httpx.Client:
-    """A client for one run: its cookie jar lasts the run, like newman's; 0 ms means no time limit."""
+def open_client(timeout_ms: int, insecure: bool, routes: dict[str, str] | None = None) -> httpx.Client:
+    """A client for one run: its cookie jar lasts the run, like newman's; 0 ms means no time limit.
+    `routes`: origins (`http://127.0.0.1:8080`) reached through a Unix socket instead (a server in its own
+    network namespace, netns.py)."""
     timeout = httpx.Timeout(timeout_ms / 1000 if timeout_ms else None)
     plain = httpx.HTTPTransport(verify=False)  # http:// needs no TLS context
     tls = _LazyTransport(lambda: httpx.HTTPTransport(verify=not insecure))
-    return httpx.Client(follow_redirects=True, timeout=timeout, transport=tls, mounts={"http://": plain})
+    mounts: dict[str, httpx.BaseTransport] = {"http://": plain}
+    mounts |= {origin: httpx.HTTPTransport(uds=path) for origin, path in (routes or {}).items()}
+    return httpx.Client(follow_redirects=True, timeout=timeout, transport=tls, mounts=mounts)
 
 
 def exchange(

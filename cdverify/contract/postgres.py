@@ -66,6 +66,11 @@ class PostgresCluster:
         return cls(find_bin_dir(), claim(Path(tempfile.mkdtemp(prefix="cdverify-pg-"))), port)
 
     @property
+    def socket(self) -> Path:
+        """The server's Unix socket (a server in another network namespace is bridged to it)."""
+        return self.root / f".s.PGSQL.{self.port}"
+
+    @property
     def data_dir(self) -> Path:
         return self.root / "data"
 

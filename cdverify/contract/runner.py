@@ -65,6 +65,7 @@ class RunOptions:
     on_execution: Callable[[Execution], None] | None = None
     max_executions: int = 0  # 0: MAX_EXECUTIONS_PER_ITEM per item of the collection
     budget_s: float = 0.0  # 0: none; else no item starts once the run has lasted this long
+    routes: dict[str, str] = field(default_factory=dict)  # origin → Unix socket (a namespaced server)
 
 
 def run_collection(collection: Collection, options: RunOptions) -> RunResult:
@@ -79,7 +80,7 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
         "collectionVariables": dict(collection.variables),
     }
     with (
-        http.open_client(options.timeout_request_ms, options.insecure) as client,
+        http.open_client(options.timeout_request_ms, options.insecure, options.routes) as client,
         Sandbox(scopes, send_request=lambda request: _script_request(client, request)) as sandbox,
     ):
         if any(item.prerequest or item.tests for item in collection.items):

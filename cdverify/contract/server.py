@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -51,6 +52,12 @@ class ServeOptions:
     env: dict[str, str] = field(default_factory=dict)
     unset_env: tuple[str, ...] = ()  # variables of cdverify's own environment the server must not inherit
     keep: bool = False  # keep the temporary copy (for debugging); processes are stopped regardless
+    # the server in a network namespace of its own (netns.py): its port is free whatever other servers
+    # run beside it; reached through a Unix socket. Where the machine cannot, it shares the network.
+    isolate_network: bool = False
+    # a running cluster to take a fresh database from (one cluster per grading session); None: a
+    # throwaway cluster of the run's own
+    postgres: PostgresCluster | None = None
 
 
 @dataclass
@@ -70,6 +77,15 @@ class Served:
     setup_timed_out: bool = False
     log_path: Path | None = None
     log: CappedLog | None = field(default=None, repr=False)  # while the server runs
+    unix_socket: Path | None = None  # where a server in its own network namespace is reached
+
+    @property
+    def routes(self) -> dict[str, str]:
+        """For the contract runner: the server's origin → the Unix socket it is reached through."""
+        if self.unix_socket is None:
+            return {}
+        return {f"http://127.0.0.1:{self.port}": str(self.unix_socket)}
+
     database: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -104,7 +120,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def health_status(url: str, timeout: float = 2.0) -> int | None:
+def health_status(url: str, timeout: float = 2.0, unix_socket: Path | None = None) -> int | None:
+    """The status `url` answers with (through `unix_socket` for a server in its own network namespace);
+    None when nothing answers."""
+    if unix_socket is not None:
+        import httpx
+
+        try:
+            with httpx.Client(transport=httpx.HTTPTransport(uds=str(unix_socket)), timeout=timeout) as client:
+                return client.get(url).status_code
+        except httpx.HTTPError:
+            return None
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return int(response.status)
@@ -175,6 +201,29 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM held while a clean-up runs, then raised again (to the handlers there were before)
+    once it is done: an interrupt never leaves a server or a folder half cleaned up."""
+    held: list[int] = []
+    watched = (signal.SIGINT, signal.SIGTERM)
+    try:
+        previous = {
+            watched_signal: signal.signal(watched_signal, lambda number, _frame: held.append(number))
+            for watched_signal in watched
+        }
+    except ValueError:  # not the main thread: signals are not delivered here
+        yield
+        return
+    try:
+        yield
+    finally:
+        for watched_signal, handler in previous.items():
+            signal.signal(watched_signal, handler)
+        for number in dict.fromkeys(held):
+            signal.raise_signal(number)
+
+
 def _auto_setup(
     workdir: Path, state: Served, log: Any, timeout_s: float
 ) -> tuple[str | None, Prepared | None]:
@@ -224,16 +273,37 @@ def _start(command: str, workdir: Path, env: dict[str, str], log: CappedLog) -> 
     return process
 
 
+def _in_namespace(run: str, state: Served, scratch: Path, cluster: PostgresCluster | None) -> str:
+    """The shell command `run` wrapped to run in a network namespace of its own, bridged by netns.py: the
+    server's port through a Unix socket in `scratch`, the database's port to the cluster's socket.
+    Unchanged (with a note) where this machine cannot make one."""
+    import sys
+
+    from cdverify.contract.netns import unshare_prefix
+
+    prefix = unshare_prefix()
+    if prefix is None:
+        state.notes.append("no network namespace on this machine (unshare): the server shares the network")
+        return run
+    state.unix_socket = scratch / "http.sock"
+    bridges = ["--http", f"{state.unix_socket}:{state.port}"]
+    if cluster is not None:
+        bridges += ["--tcp", f"{cluster.port}:{cluster.socket}"]
+    bridge = [sys.executable, "-m", "cdverify.contract.netns", *bridges]
+    return shlex.join([*prefix, *bridge, "--", "bash", "-c", run])
+
+
 @contextlib.contextmanager
 def served(project: Path, options: ServeOptions) -> Iterator[Served]:
     """Copy, set up and start the project; yield it (healthy or not); always stop and clean up."""
     reap_orphans()  # what a cdverify that was killed left: its servers, clusters and folders
-    scratch = claim(Path(tempfile.mkdtemp(prefix="cdverify-serve-")))
+    scratch: Path | None = None
     cluster: PostgresCluster | None = None
     process: subprocess.Popen[bytes] | None = None
     mark = new_mark()  # on every process of this run, wherever it goes
     with terminate_as_interrupt(), contextlib.ExitStack() as holding:
         try:
+            scratch = claim(Path(tempfile.mkdtemp(prefix="cdverify-serve-")))
             workdir = copy_project(
                 project, scratch / project.resolve().name, fresh_sqlite=options.database == "sqlite"
             )
@@ -247,7 +317,10 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                 log_path=scratch / "server.log",
                 database=options.database,
             )
-            if options.database == "postgres":
+            if options.database == "postgres" and options.postgres is not None:
+                shared = options.postgres  # a database of its own, from the empty template, dropped after
+                env.update(shared.environment(holding.enter_context(shared.fresh_database())))
+            elif options.database == "postgres":
                 cluster = PostgresCluster.create(free_port())
                 cluster.start(mark)
                 cluster.create_database()
@@ -274,12 +347,18 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                     state.notes.append(f"setup exited with code {code}")
             state.setup_ms = round((time.monotonic() - setup_started) * 1000)
             log.write(f"$ {run}\n".encode())
+            command = run
+            if options.isolate_network:
+                database = (
+                    options.postgres if options.database == "postgres" and options.postgres else cluster
+                )
+                command = _in_namespace(run, state, scratch, database)
             started = time.monotonic()
-            process = _start(run, workdir, env, log)
+            process = _start(command, workdir, env, log)
             health_url = f"http://127.0.0.1:{port}{options.health}"
             deadline = started + options.health_timeout_s
             while True:
-                state.health_status = health_status(health_url)
+                state.health_status = health_status(health_url, unix_socket=state.unix_socket)
                 if state.health_status == 200:
                     state.healthy = True
                     break
@@ -299,10 +378,11 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             if process.poll() is not None and state.exit_code is None:
                 state.exit_code = process.returncode
         finally:
-            if process is not None:
-                stop_tree(process)
-            if cluster is not None:
-                cluster.remove()
-            stop_marked(mark)  # what left the server's tree: daemons, children in their own session
-            if not options.keep:
-                shutil.rmtree(scratch, ignore_errors=True)
+            with signals_deferred():  # a second Ctrl-C or SIGTERM must not cut the clean-up short
+                if process is not None:
+                    stop_tree(process)
+                if cluster is not None:
+                    cluster.remove()
+                stop_marked(mark)  # what left the server's tree: daemons, children in their own session
+                if scratch is not None and not options.keep:
+                    shutil.rmtree(scratch, ignore_errors=True)

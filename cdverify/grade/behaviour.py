@@ -3,19 +3,23 @@ serves it, and a Postman collection run against it by cdverify's contract runner
 
 For one run, in the folder where its code is laid out (materialise.py):
 
-- a copy is set up (`--setup auto`: a virtual environment and `pip install -r requirements.txt`, or
-  `npm ci` / `npm install`), started with `./run.sh` on the paper's port for its language (8080 Python,
-  3000 Node; `$PORT` is set too) on a fresh database — SQLite: no database file of the run is copied;
-  PostgreSQL tasks: a throwaway cluster whose URL and settings the server gets in `DATABASE_URL`, `PG*`,
-  `POSTGRES_*` and `DB_*`, as `cdverify evaluate` gives them — and `/api/health-check` is polled;
+- a copy is set up (`--setup auto`: the dependencies from the environment cache, made once per set of
+  requirements, contract/environments.py), started with `./run.sh` on the paper's port for its language
+  (8080 Python, 3000 Node; `$PORT` is set too) on a fresh database — SQLite: no database file of the run is
+  copied; PostgreSQL: a database of its own in the grading session's one cluster (`for_session`), made
+  from an empty template and dropped after the run, whose URL and settings the server gets in
+  `DATABASE_URL`, `PG*`, `POSTGRES_*` and `DB_*`, as `cdverify evaluate` gives them — and
+  `/api/health-check` is polled;
 - the collection runs whether the server became healthy or not (the paper runs newman anyway: a server
   that never starts scores 0 passed), with the paper's newman globals (APIURL, USERNAME, EMAIL, PASSWORD)
   and its 10 s request timeout;
 - the whole process tree is stopped and every temporary folder removed, whatever happens.
 
-Servers on one port never run at the same time: a lock file per port in the system's temporary folder
-serialises them, across the workers of a grade and across cdverify processes. A port another program
-listens on is not used (the run's error says so): its health check would test the wrong server.
+Each server runs in a network namespace of its own (contract/netns.py), reached through a Unix socket: on
+its paper port whatever runs beside it, so runs are served side by side (`-j`). Where the machine cannot
+make a namespace, servers on one port run one at a time instead: a lock file per port in the system's
+temporary folder serialises them, across the workers of a grade and across cdverify processes, and a
+port another program listens on is not used (the run's error says so).
 
 What is kept in the run's record (`BehaviourRecord`): whether the server became healthy, why not, and the
 last lines of its log when something went wrong. A setup or a collection that runs past its time budget,
@@ -29,8 +33,8 @@ import fcntl
 import hashlib
 import socket
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +43,10 @@ from cdverify.grade.records import Assertions
 
 if TYPE_CHECKING:
     from cdverify.constraints import TaskName
+    from cdverify.contract.postgres import PostgresCluster
     from cdverify.contract.results import RunResult
     from cdverify.contract.server import Served
+    from cdverify.grade.layout import RunSource
 
 PAPER_REQUEST_TIMEOUT_MS = 10000  # newman --timeout-request in the paper's harness
 LOG_LINES = 20  # the server's last log lines kept in a run's record when something went wrong
@@ -68,6 +74,7 @@ class BehaviourTests:
     digest: str  # sha256 of the collection file: a tested run's stored result is keyed by it
     timeouts: Timeouts = field(default_factory=Timeouts)
     port: int | None = None
+    postgres: PostgresCluster | None = None  # the session's cluster (for_session): a database per run
 
     @classmethod
     def load(
@@ -164,6 +171,34 @@ def database_of(task: TaskName) -> str:
     return "postgres" if "postgres" in task.parts else "sqlite"
 
 
+@contextlib.contextmanager
+def for_session(tests: BehaviourTests, sources: Sequence[RunSource]) -> Iterator[BehaviourTests]:
+    """The tests of one grading session: when a run is on PostgreSQL, one cluster for the whole session
+    (each such run gets a database of its own from its empty template, dropped after the run); stopped
+    and removed when the session ends, however it ends."""
+    from cdverify.contract.postgres import PostgresCluster
+    from cdverify.contract.processes import new_mark
+    from cdverify.contract.server import free_port
+
+    if not any(source.paper_task and database_of(source.paper_task) == "postgres" for source in sources):
+        yield tests
+        return
+    cluster = PostgresCluster.create(free_port())
+    try:
+        cluster.start(new_mark())
+        cluster.create_database()  # the empty template
+        yield replace(tests, postgres=cluster)
+    finally:
+        cluster.remove()
+
+
+def isolated() -> bool:
+    """Servers run in network namespaces of their own here: each on its paper port, side by side."""
+    from cdverify.contract.netns import unshare_prefix
+
+    return unshare_prefix() is not None
+
+
 def run_behaviour_tests(folder: Path, task: TaskName, tests: BehaviourTests) -> BehaviourOutcome:
     """Serve the code in `folder` for `task` and run the collection against it. Never raises for a problem
     of the run (a server that cannot be set up, a port in use): that becomes the outcome's error."""
@@ -172,6 +207,8 @@ def run_behaviour_tests(folder: Path, task: TaskName, tests: BehaviourTests) -> 
 
     port = tests.port_for(task.language)
     try:
+        if isolated():  # its own network: the port is free, whatever runs beside it
+            return _served_and_run(folder, task, tests, port)
         with port_lock(port):
             if listening(port):
                 message = f"port {port} is in use by another program (free it, or grade with --port)"
@@ -193,12 +230,15 @@ def _served_and_run(folder: Path, task: TaskName, tests: BehaviourTests, port: i
         health_timeout_s=tests.timeouts.startup_s,
         setup_timeout_s=tests.timeouts.setup_s,
         unset_env=database_variables(),
+        isolate_network=True,
+        postgres=tests.postgres,
     )
     with served(folder, options) as server:
         run = RunOptions(
             globals={"APIURL": server.base_url, **PAPER_GLOBALS},
             timeout_request_ms=PAPER_REQUEST_TIMEOUT_MS,
             budget_s=tests.timeouts.collection_s,
+            routes=server.routes,
         )
         result = run_collection(tests.collection, run)
         return _outcome(server, result, tests, database)

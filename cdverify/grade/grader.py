@@ -148,10 +148,15 @@ def grade(
     if on_start is not None:
         on_start(len(found.runs))
     kept = None if store is None or verifiers is Verifiers.PAPER or comparing else RunStore(store)
-    grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
     tested = None if tests is None else tests.fingerprint
     # with servers running, SIGTERM unwinds like Ctrl-C: they are stopped, their folders removed
-    with terminate_as_interrupt() if tests is not None else contextlib.nullcontext():
+    with contextlib.ExitStack() as session:
+        if tests is not None:
+            from cdverify.grade.behaviour import for_session
+
+            session.enter_context(terminate_as_interrupt())
+            tests = session.enter_context(for_session(tests, found.runs))
+        grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
         graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force, tested)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
