@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from patches import patch
 
 from cdverify.constraints import parse_task_name
 from cdverify.grade.grader import grade, paper_grade
@@ -29,18 +30,6 @@ from cdverify.grade.records import Axis, Verdict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"
-
-
-def patch(*files: tuple[str, str]) -> str:
-    """A unified diff adding each (path, text) to an empty workspace, as `git diff --cached` writes it."""
-    out = []
-    for path, text in files:
-        lines = text.split("\n")
-        out.append(
-            f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1234567\n--- /dev/null\n"
-            f"+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines)
-        )
-    return "".join(out)
 
 
 def verdict(text: str | None, *constraints: str, axis: Axis) -> Verdict:
