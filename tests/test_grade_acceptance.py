@@ -46,17 +46,13 @@ FRAMEWORKS = {
     "fastapi": ("uv", "sqlalchemy"),
     "express": ("node", "sequelize"),
 }
-COMBINATIONS = (
-    (),
-    ("clean_architecture",),
-    ("sqlite",),
-    ("postgres",),
-    ("clean_architecture", "sqlite"),
-    ("clean_architecture", "postgres"),
-    ("sqlite", "orm"),
-    ("postgres", "orm"),
-    ("clean_architecture", "sqlite", "orm"),
-    ("clean_architecture", "postgres", "orm"),
+# The paper's 10 constraint combinations: Clean Architecture or not, no database, SQLite or PostgreSQL, and the
+# language's ORM ("orm") only together with a database.
+COMBINATIONS = tuple(
+    (*architecture, *database, *orm)
+    for architecture in ((), ("clean_architecture",))
+    for database in ((), ("sqlite",), ("postgres",))
+    for orm in (((), ("orm",)) if database else ((),))
 )
 CONFIGURATIONS = (
     ("agent_a", "model-1"),
@@ -114,19 +110,9 @@ def python_app(rng: random.Random) -> list[tuple[str, str]]:
         "repositories/users.py": "from models.user import User\n",
         "models/user.py": "from sqlalchemy.orm import DeclarativeBase\nclass User(DeclarativeBase):\n    pass\n",
     }
-    for path, text in layers.items():
-        if rng.random() < 0.8:
-            files.append((path, text))
-    if rng.random() < 0.25:
-        files.append(("models/upward.py", "from routes.users import blueprint\n"))
-    if rng.random() < 0.25:
-        files.append(
-            (
-                "repositories/raw.py",
-                "import sqlite3\nsqlite3.connect('x.db').execute('SELECT * FROM users')\n",
-            )
-        )
-    return files
+    upward = ("models/upward.py", "from routes.users import blueprint\n")
+    raw = ("repositories/raw.py", "import sqlite3\nsqlite3.connect('x.db').execute('SELECT * FROM users')\n")
+    return files + some_of(rng, layers, upward, raw)
 
 
 def node_app(rng: random.Random) -> list[tuple[str, str]]:
@@ -152,16 +138,17 @@ def node_app(rng: random.Random) -> list[tuple[str, str]]:
         "src/repositories/users.js": "const User = require('../models/user');\n",
         "src/models/user.js": "const { Model } = require('sequelize');\nmodule.exports = class User extends Model {};\n",
     }
-    for path, text in layers.items():
-        if rng.random() < 0.8:
-            files.append((path, text))
-    if rng.random() < 0.25:
-        files.append(("src/models/upward.js", "const routes = require('../routes/users');\n"))
-    if rng.random() < 0.25:
-        files.append(
-            ("src/repositories/raw.js", "const db = require('../db');\ndb.query('SELECT * FROM users');\n")
-        )
-    return files
+    upward = ("src/models/upward.js", "const routes = require('../routes/users');\n")
+    raw = ("src/repositories/raw.js", "const db = require('../db');\ndb.query('SELECT * FROM users');\n")
+    return files + some_of(rng, layers, upward, raw)
+
+
+def some_of(
+    rng: random.Random, layers: dict[str, str], upward: tuple[str, str], raw: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """Most of the four layer files, sometimes an upward import, sometimes raw SQL."""
+    chosen = [(path, text) for path, text in layers.items() if rng.random() < 0.8]
+    return chosen + [extra for extra in (upward, raw) if rng.random() < 0.25]
 
 
 def newman_csv(rng: random.Random) -> tuple[str, tuple[int, int, int]]:
