@@ -29,29 +29,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))  # the mutants' edit script lives beside their test
+from run_code import APPS, EMPTY, REFERENCE, REPO, app_tree, make_patch, run
 
-from test_mutants import MUTANTS, load_mutant  # noqa: E402
-from test_mutants import materialise as mutant_tree  # noqa: E402
-
-from cdverify.contract.collection import bundled_path  # noqa: E402
-from cdverify.contract.server import ServeOptions, served  # noqa: E402
-from cdverify.grade.layout import PatchCode  # noqa: E402
-from cdverify.grade.materialise import materialised  # noqa: E402
+from cdverify.contract.collection import bundled_path
+from cdverify.contract.server import ServeOptions, served
+from cdverify.grade.layout import PatchCode
+from cdverify.grade.materialise import materialised
 
 OUT = REPO / "corpus" / "experiments" / "sample"
 NODE_TOOLS = REPO / "tests" / "node"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cdverify-sample"
-APPS = {"uv": "conduit-flask-clean", "node": "conduit-express-clean"}
-NOT_IN_PATCH = {"README.md", "package-lock.json"}  # kept out of every patch, to keep the sample small
 # The paper's harness: newman's globals and request timeout, and 5 health checks 5 s apart.
 NEWMAN_GLOBALS = {"USERNAME": "user", "EMAIL": "user@mail.com", "PASSWORD": "password"}
 TIMEOUT_REQUEST_MS = 10000
 HEALTH_TIMEOUT_S = 25.0
-GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
-
-REFERENCE, EMPTY = "reference", "empty"
 
 
 @dataclass(frozen=True)
@@ -121,45 +112,6 @@ SUPERSEDED = {(A, "flask-openapi-clean_architecture-postgres-sqlalchemy"): [u("f
 
 def runtime_of(task: str) -> str:
     return "uv" if task.startswith("flask-") else "node"
-
-
-def run(
-    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
-    if result.returncode != 0:
-        output = result.stdout.decode()[-3000:] + result.stderr.decode()[-3000:]
-        sys.exit(f"failed: {' '.join(command)}\n{output}")
-    return result
-
-
-# --- Patches --------------------------------------------------------------------------------------------
-
-
-def app_tree(code: str, runtime: str, scratch: Path) -> Path | None:
-    """The code of a run: a copy of the reference app, a mutant of it, or None (the agent wrote nothing)."""
-    if code == EMPTY:
-        return None
-    if code == REFERENCE:
-        return Path(shutil.copytree(REPO / "corpus" / APPS[runtime], scratch / "reference" / APPS[runtime]))
-    mutant = load_mutant(MUTANTS / f"{code}.toml")
-    if mutant.app != APPS[runtime]:
-        sys.exit(f"mutant {code} is of {mutant.app}, not of {APPS[runtime]}")
-    return mutant_tree(mutant, scratch / code)
-
-
-def make_patch(tree: Path | None, scratch: Path) -> bytes:
-    """Every file of `tree` added to an empty workspace, as `git diff` writes it (the paper's harness)."""
-    workspace = scratch / "workspace"
-    shutil.rmtree(workspace, ignore_errors=True)
-    workspace.mkdir(parents=True)
-    env = {**os.environ, **GIT_ENV}
-    run(["git", "init", "-q"], cwd=workspace, env=env)
-    if tree is not None:
-        shutil.copytree(tree, workspace, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*NOT_IN_PATCH))
-    run(["git", "add", "-A"], cwd=workspace, env=env)
-    diff = run(["git", "diff", "--cached", "--binary", "--no-color", "--no-ext-diff"], cwd=workspace, env=env)
-    return diff.stdout
 
 
 # --- Reports --------------------------------------------------------------------------------------------

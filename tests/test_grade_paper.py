@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from patches import patch
 
 from cdverify.constraints import parse_task_name
 from cdverify.grade.grader import grade, paper_grade
@@ -19,6 +20,7 @@ from cdverify.grade.paper import (
     EvidenceKind,
     blob_of,
     check_database,
+    folders_of,
     import_parts,
     load_catalogue,
     read_patch,
@@ -28,18 +30,6 @@ from cdverify.grade.records import Axis, Verdict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"
-
-
-def patch(*files: tuple[str, str]) -> str:
-    """A unified diff adding each (path, text) to an empty workspace, as `git diff --cached` writes it."""
-    out = []
-    for path, text in files:
-        lines = text.split("\n")
-        out.append(
-            f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1234567\n--- /dev/null\n"
-            f"+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines)
-        )
-    return "".join(out)
 
 
 def verdict(text: str | None, *constraints: str, axis: Axis) -> Verdict:
@@ -63,10 +53,9 @@ def test_files_are_the_shortest_path_between_a_and_b_and_every_touched_file_coun
         "diff --git a/my b/dir/x.py b/my b/dir/x.py\n--- a/my b/dir/x.py\n+++ b/my b/dir/x.py\n"
         "diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n--- a/gone.py\n+++ /dev/null\n-x = 1\n"
     )
-    files = read_patch(text)
-    assert files is not None
-    assert [f.path for f in files] == ["my", "gone.py"]
-    assert [f.added for f in files] == ["", ""]  # removed lines are not read
+    contents = read_patch(text)
+    assert contents.headers == ("my", "gone.py")
+    assert [(f.path, f.added) for f in contents.files] == [("my", ""), ("gone.py", "")]  # removed lines: no
 
 
 def test_contents_are_the_added_lines_only_and_an_added_line_starting_with_plus_plus_is_lost() -> None:
@@ -74,17 +63,43 @@ def test_contents_are_the_added_lines_only_and_an_added_line_starting_with_plus_
         "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1,3 +1,4 @@\n context\n-removed\n"
         "+added\n+++lost, its text begins with ++\n+ kept\n"
     )
-    (only,) = read_patch(text) or ()
+    (only,) = read_patch(text).files
     assert only.added == "added\n kept"
 
 
 def test_the_blob_leaves_out_lockfiles_only() -> None:
     files = read_patch(patch(("package-lock.json", '"sqlite3": "1"'), ("docs/README.md", "sqlite:///x.db")))
-    assert files is not None
-    blob = blob_of(files, load_catalogue().lockfiles)
+    blob = blob_of(files.files, load_catalogue().lockfiles)
     assert blob.text == "sqlite:///x.db"  # a README counts; the lockfile does not
     sub = read_patch(patch(("web/yarn.lock", "'pg'"), ("pnpm-lock.yaml", "'pg'"), ("lock.json", "'pg'")))
-    assert sub is not None and blob_of(sub, load_catalogue().lockfiles).text == "'pg'"
+    assert blob_of(sub.files, load_catalogue().lockfiles).text == "'pg'"
+
+
+def test_a_file_given_twice_keeps_the_added_text_of_its_last_section_in_its_first_place() -> None:
+    text = patch(("db.py", "import sqlite3"), ("b.py", "x = 1"), ("db.py", "psycopg2"))
+    contents = read_patch(text)
+    assert contents.headers == ("db.py", "b.py", "db.py")  # the architecture verifier counts every header
+    assert [(f.path, f.added) for f in contents.files] == [("db.py", "psycopg2"), ("b.py", "x = 1")]
+    assert verdict(text, "postgres", axis=Axis.DATABASE) is Verdict.PASS  # the SQLite section is gone
+    # clean: given once, both sections' evidence counts
+    once = patch(("db.py", "import sqlite3\npsycopg2"), ("b.py", "x = 1"))
+    assert verdict(once, "postgres", axis=Axis.DATABASE) is Verdict.FAIL
+
+
+def test_lines_are_cut_where_str_splitlines_cuts_them() -> None:
+    # a form feed (or \x85, \u2028, ...) ends the line: what follows it is no added line
+    lost = patch(("db.py", "psycopg2\x0cimport sqlite3"))
+    assert read_patch(lost).files[0].added == "psycopg2"
+    assert verdict(lost, "postgres", axis=Axis.DATABASE) is Verdict.PASS
+    # unless the cut text itself begins with `+`
+    kept = patch(("db.py", "psycopg2\u2028+import sqlite3"))
+    assert read_patch(kept).files[0].added == "psycopg2\nimport sqlite3"
+    assert verdict(kept, "postgres", axis=Axis.DATABASE) is Verdict.FAIL
+
+
+def test_layer_folders_are_path_parts() -> None:
+    assert folders_of("a//Services/./x.py") == ("a", "services")
+    assert folders_of("app/routes/") == ("app",)  # a trailing slash: `routes` is the file name
 
 
 @pytest.mark.parametrize(
@@ -178,6 +193,19 @@ def test_what_the_import_passes_miss() -> None:
     )
 
 
+def test_imports_are_read_as_the_papers_regular_expressions_read_them() -> None:
+    # a module name is any word characters, non-ASCII ones included: an upward import from a model
+    upward = layered(("models/m.py", "from módulos.services import A"))
+    assert verdict(upward, "clean_architecture", axis=Axis.ARCHITECTURE) is Verdict.FAIL
+    # clean: an ASCII-only reading would stop at `m` and find no import at all
+    assert import_parts("módulos.services") == ("módulos", "services")
+    # one-line ESM: the first `from` of the line counts, however many imports follow it
+    first_down = layered(("services/s.js", "import a from '../models/a'; import b from '../routes/b';"))
+    assert verdict(first_down, "clean_architecture", axis=Axis.ARCHITECTURE) is Verdict.PASS
+    first_up = layered(("services/s.js", "import b from '../routes/b'; import a from '../models/a';"))
+    assert verdict(first_up, "clean_architecture", axis=Axis.ARCHITECTURE) is Verdict.FAIL
+
+
 def test_an_import_path_is_read_by_its_parts_with_dots_as_slashes() -> None:
     assert import_parts("../services/x.js") == ("services", "x", "js")
     assert import_parts("App.Services.Users") == ("app", "services", "users")
@@ -211,15 +239,15 @@ def test_a_file_takes_the_first_alias_set_in_order_tests_included() -> None:
 
 # per evidence id: a line it matches, and a close line it does not match
 ENGINE_EVIDENCE = {
-    "sqlite-1": ("x = 1;\timport sqlite3", "Import sqlite3"),
-    "sqlite-2": ("y = 2; from aiosqlite import connect", "from  aiosqlite import connect"),
+    "sqlite-1": ("x = 1;\timport  sqlite3", "Import sqlite3"),
+    "sqlite-2": ("y = 2; from  aiosqlite\timport connect", "from aiosqlite.pool import connect"),
     "sqlite-3": ("URL = 'SQLite+pysqlite:///app.db'", "URL = 'sqlite://app.db'"),
     "sqlite-4": ("'ENGINE': 'DJANGO.db.backends.sqlite3'", "'ENGINE': 'django.db.backends_sqlite3'"),
     "sqlite-5": ('require("SQLite3")', "db = sqlite3.connect('x.db')"),
     "sqlite-6": ("'better-sqlite3'", "better-sqlite3"),
     "sqlite-7": ('dialect  =  "SQLite"', "dialect: 'sqlite3'"),
     "postgres-1": ("psycopg2-binary==2.9", "Psycopg2"),
-    "postgres-2": ("import asyncpg", "Import asyncpg"),
+    "postgres-2": ("import \t asyncpg", "Import asyncpg"),
     "postgres-3": ("DATABASE_URL=POSTGRESQL+asyncpg://u@h/db", "postgres:/x"),
     "postgres-4": ("from SQLAlchemy.dialects.postgresql import JSONB", "sqlalchemy.dialects.mysql"),
     "postgres-5": ("'ENGINE': 'django.db.backends.postgresql'", "'ENGINE': 'django.db.backends.mysql'"),
@@ -231,10 +259,9 @@ ENGINE_EVIDENCE = {
 
 
 def engine_ids(text: str) -> set[str]:
-    files = read_patch(patch(("app/config.py", text)))
-    assert files is not None
-    found = check_database(blob_of(files, frozenset()), "postgres", load_catalogue())
-    found_sqlite = check_database(blob_of(files, frozenset()), "sqlite", load_catalogue())
+    blob = blob_of(read_patch(patch(("app/config.py", text))).files, frozenset())
+    found = check_database(blob, "postgres", load_catalogue())
+    found_sqlite = check_database(blob, "sqlite", load_catalogue())
     return {e.detail for e in (*found.evidence, *found_sqlite.evidence)}
 
 

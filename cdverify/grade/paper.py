@@ -26,6 +26,7 @@ from cdverify.grade.records import Axis, Constraint, Verdict
 
 PAPER_VERIFIED_AXES = (Axis.ARCHITECTURE, Axis.DATABASE, Axis.ORM)
 _DIFF_HEADER = re.compile(r"^diff --git a/(.+?) b/", re.MULTILINE)
+_LINE_HEADER = re.compile(r"diff --git a/(.+?) b/")  # matched at the start of one line
 _AXIS_OF = {
     Constraint.CLEAN_ARCHITECTURE: Axis.ARCHITECTURE,
     Constraint.POSTGRES: Axis.DATABASE,
@@ -158,22 +159,35 @@ class Blob:
         return self.files[index].path, self.text[begin : len(self.text) if end < 0 else end]
 
 
-def read_patch(text: str) -> tuple[PatchFile, ...] | None:
-    """The files of a unified diff with what was added to each; None when it has no `diff --git` header."""
-    headers = list(_DIFF_HEADER.finditer(text))
-    if not headers:
-        return None
-    files = []
-    for header, following in zip(headers, [*headers[1:], None], strict=True):
-        body_start = text.find("\n", header.end())
-        body = "" if body_start < 0 else text[body_start + 1 : following.start() if following else len(text)]
-        added = [
-            line[1:]
-            for line in body.split("\n")
-            if line.startswith("+") and not line.startswith(("+++", "---"))
-        ]
-        files.append(PatchFile(header.group(1), "\n".join(added)))
-    return tuple(files)
+@dataclass(frozen=True)
+class PatchContents:
+    """A unified diff as the paper reads it, in two passes that differ at the edges, as its code does.
+
+    `headers`: the path of every `diff --git` header, found at a line start of the whole text (a file
+    given twice is there twice); the architecture verifier counts layers from them, and fails without
+    any. `files`: the text cut by `str.splitlines` (which also cuts at \\r, \\f, \\v, \\x1c-\\x1e, \\x85,
+    \\u2028 and \\u2029), each header line starting a file and the `+` lines after it (but `+++` and
+    `---` lines) its added text; a file given twice keeps the added text of its last section, in the
+    place of its first. The imports and the blob are read from them; no file fails the database and ORM
+    verifiers.
+    """
+
+    headers: tuple[str, ...]
+    files: tuple[PatchFile, ...]
+
+
+def read_patch(text: str) -> PatchContents:
+    """The files of a unified diff and what was added to each, read as the paper reads them."""
+    headers = tuple(match.group(1) for match in _DIFF_HEADER.finditer(text))
+    added: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        header = _LINE_HEADER.match(line)
+        if header is not None:
+            current = added[header.group(1)] = []  # a file given again starts afresh, in its first place
+        elif current is not None and line.startswith("+") and not line.startswith(("+++", "---")):
+            current.append(line[1:])
+    return PatchContents(headers, tuple(PatchFile(path, "\n".join(lines)) for path, lines in added.items()))
 
 
 def blob_of(files: Iterable[PatchFile], lockfiles: frozenset[str]) -> Blob:
@@ -253,19 +267,19 @@ def verify_patch(text: str | None, constraints: Iterable[Constraint | str]) -> P
     only for the task's own constraints; without a patch or a `diff --git` header each of them fails."""
     catalogue = load_catalogue()
     applied = {_AXIS_OF[Constraint(part)]: Constraint(part).value for part in constraints}
-    files = None if text is None else read_patch(text)
+    contents = None if text is None else read_patch(text)
     computed: dict[Axis, PaperVerdict] = {}
     for axis, part in applied.items():
-        if files is None:
+        if contents is None or not (contents.headers if axis is Axis.ARCHITECTURE else contents.files):
             kind = EvidenceKind.NO_PATCH if text is None else EvidenceKind.NO_HEADER
             reason = "no patch" if text is None else "the patch has no diff --git header"
             computed[axis] = PaperVerdict(axis, Verdict.FAIL, reason, (Evidence(kind, part),))
         elif axis is Axis.ARCHITECTURE:
-            computed[axis] = check_architecture(files, catalogue)
+            computed[axis] = check_architecture(contents, catalogue)
         elif axis is Axis.DATABASE:
-            computed[axis] = check_database(blob_of(files, catalogue.lockfiles), part, catalogue)
+            computed[axis] = check_database(blob_of(contents.files, catalogue.lockfiles), part, catalogue)
         else:
-            computed[axis] = check_orm(blob_of(files, catalogue.lockfiles), part, catalogue)
+            computed[axis] = check_orm(blob_of(contents.files, catalogue.lockfiles), part, catalogue)
     return _grade(
         computed, {axis: f"the task has no {axis.value} constraint" for axis in PAPER_VERIFIED_AXES}
     )
@@ -280,8 +294,9 @@ def _first_layer(parts: Iterable[str], layers: tuple[Layer, ...]) -> Layer | Non
 
 
 def folders_of(path: str) -> tuple[str, ...]:
-    """The lower-cased directory components of a path, its file name excluded."""
-    return tuple(part.lower() for part in path.split("/")[:-1])
+    """The lower-cased directory components of a path, its file name excluded (as `PurePosixPath` parts:
+    `.` and empty components dropped, so `services/` is the file `services`)."""
+    return tuple(part.lower() for part in PurePosixPath(path).parts[:-1])
 
 
 def import_parts(spec: str) -> tuple[str, ...]:
@@ -301,17 +316,18 @@ def imports_of(added: str, passes: tuple[Signal, ...]) -> list[tuple[str, str]]:
     return found
 
 
-def check_architecture(files: tuple[PatchFile, ...], catalogue: PaperCatalogue) -> PaperVerdict:
-    """At least `minimum_layers` of the four layers present, and no import to a layer of higher rank."""
+def check_architecture(contents: PatchContents, catalogue: PaperCatalogue) -> PaperVerdict:
+    """At least `minimum_layers` of the four layers present (among the headers' paths), and no import to a
+    layer of higher rank (in the files' added text)."""
     present: dict[str, Evidence] = {}
-    for item in files:
-        folders = set(folders_of(item.path))
+    for path in contents.headers:
+        folders = set(folders_of(path))
         for layer in catalogue.layers:
             met = sorted(layer.aliases & folders)
             if met and layer.name not in present:
-                present[layer.name] = Evidence(EvidenceKind.LAYER, layer.name, item.path, detail=met[0])
+                present[layer.name] = Evidence(EvidenceKind.LAYER, layer.name, path, detail=met[0])
     upward = []
-    for item in files:
+    for item in contents.files:
         own = _first_layer(folders_of(item.path), catalogue.layers)
         if own is None:
             continue
