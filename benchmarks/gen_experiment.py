@@ -40,7 +40,7 @@ from typing import Any
 
 from run_code import EMPTY, MUTANTS, NOT_IN_PATCH, REFERENCE, REPO, app_tree, make_patch, mutant_names
 
-from cdverify.grade.records import parse_task_name
+from cdverify.grade.records import generation_task
 
 SAMPLE = REPO / "corpus" / "experiments" / "sample"
 AGENTS = ("mini_swe_sdk", "openhands_sdk")
@@ -173,7 +173,7 @@ def tasks() -> list[tuple[str, str]]:
     for framework, (runtime, orm) in FRAMEWORKS.items():
         for combination in COMBINATIONS:
             parts = [orm if part == "orm" else part for part in combination] or ["unconstrained"]
-            found.append((runtime, parse_task_name(f"{framework}-openapi-{'-'.join(parts)}").name))
+            found.append((runtime, generation_task(f"{framework}-openapi-{'-'.join(parts)}").name))
     return found
 
 

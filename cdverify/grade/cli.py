@@ -112,6 +112,18 @@ def _budget(name: str, default: float, what: str) -> Callable[[Any], Any]:
     metavar="PORT",
     help="With --run-tests: serve every run on this port ($PORT) instead of the paper's (8080, 3000).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where runs are graded: on this machine (-j processes), or as tasks on a Ray cluster.",
+)
+@click.option(
+    "--address",
+    metavar="HOST:PORT",
+    help="With --executor ray: the cluster's address (default: the one this machine is part of).",
+)
 @click.pass_context
 def grade_command(
     context: click.Context,
@@ -137,6 +149,8 @@ def grade_command(
     health_timeout: float,
     collection_timeout: float,
     port: int | None,
+    executor: str,
+    address: str | None,
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report (--run-tests: its code served and tested instead), and the
@@ -160,6 +174,8 @@ def grade_command(
     if given and not run_tests:
         names = ", ".join("--" + name.replace("_", "-") for name in given)
         raise click.UsageError(f"{names} {'goes' if len(given) == 1 else 'go'} with --run-tests")
+    if address is not None and executor != "ray":
+        raise click.UsageError("--address goes with --executor ray")
     if html_file is not None:
         from cdverify.grade.html import HtmlExtraMissing, require_html
 
@@ -188,6 +204,8 @@ def grade_command(
                 collection=collection,
                 timeouts=Timeouts(setup_timeout, health_timeout, collection_timeout),
                 port=port,
+                executor=executor,
+                address=address,
             )
     except CollectionError as error:  # read before any run is graded
         raise click.UsageError(f"--collection: {error}") from None

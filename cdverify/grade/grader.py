@@ -114,6 +114,8 @@ def grade(
     collection: str | Path = "realworld",
     timeouts: Timeouts | None = None,
     port: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
 ) -> Grading:
     """Grade the experiment at `results` (the paper's results layout, or a manifest).
 
@@ -131,7 +133,12 @@ def grade(
     `run_tests`: serve each run's code and run `collection` (a file, or a bundled name) against it instead
     of reading its report, within `timeouts`, on `port` (None: the paper's port for the language). The
     collection is read before any run: a bad one raises CollectionError (a ValueError).
+
+    `executor="ray"`: the runs are graded as tasks on the Ray cluster at `address` (None: the one this
+    machine is part of, else a new local instance), and stored here as they come back.
     """
+    if executor not in ("local", "ray"):
+        raise ValueError(f"executor must be local or ray, not {executor!r}")
     verifiers = Verifiers(verifiers)
     comparing = compare is not None and Verifiers(compare) is Verifiers.PAPER
     if compare is not None and (not comparing or verifiers is Verifiers.PAPER):
@@ -155,9 +162,16 @@ def grade(
             from cdverify.grade.behaviour import for_session
 
             session.enter_context(terminate_as_interrupt())
-            tests = session.enter_context(for_session(tests, found.runs))
+            if executor == "local":  # on a cluster each run starts its own database on its worker
+                tests = session.enter_context(for_session(tests, found.runs))
         grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
-        graded = [*_graded_runs(found, jobs, on_run, grade_one, kept, force, tested)]
+        if executor == "ray":
+            from cdverify.grade.ray_executor import ray_runs
+
+            run_all = ray_runs(grade_one, address, failed=_failed_run)
+        else:
+            run_all = local_runs(jobs, grade_one)
+        graded = [*_graded_runs(found, run_all, on_run, kept, force, tested)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
     runs = tuple(
@@ -206,15 +220,14 @@ def _with_tasks(
 
 def _graded_runs(
     found: Discovery,
-    jobs: int | None,
+    run_all: Callable[[list[RunSource]], Iterator[tuple[int, RunGrade]]],
     on_run: Callable[[RunGrade], None] | None,
-    grade_one: Callable[[RunSource], RunGrade],
     kept: RunStore | None,
     force: bool,
     tested: str | None,
 ) -> Iterator[RunGrade]:
-    """Stored runs first, then the others graded in worker processes, each stored as soon as it is done.
-    `tested`: the fingerprint of the behaviour tests, when the runs are tested."""
+    """Stored runs first, then the others graded by `run_all` (local_runs, or ray_runs on a cluster), each
+    stored as soon as it is done. `tested`: the fingerprint of the behaviour tests, when runs are tested."""
     todo: list[tuple[RunSource, str | None]] = []
     for source in found.runs:
         key = run_key(source, tested) if kept is not None else None
@@ -227,31 +240,57 @@ def _graded_runs(
         if on_run is not None:
             on_run(result)
         yield result
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     sources = [source for source, _ in todo]
-    if workers == 1:
-        results: Iterator[RunGrade] = map(grade_one, sources)
-    else:
+    for index, result in run_all(sources):
+        key = todo[index][1]
+        # not kept: a run with an unknown verdict (its base may be there next time), and a tested run's
+        # error, which may come from the machine (a busy port, a slow install)
+        unknown = Verdict.UNKNOWN in result.run.verdicts.values()
+        if kept is not None and key is not None and not unknown and not (tested and result.run.error):
+            kept.save(key, result.run, result.findings, result.notes, result.tests)
+        if on_run is not None:
+            on_run(result)
+        yield result
+
+
+def local_runs(
+    jobs: int | None, grade_one: Callable[[RunSource], RunGrade]
+) -> Callable[[list[RunSource]], Iterator[tuple[int, RunGrade]]]:
+    """The runs graded on this machine: in this process (`jobs` 1), else in a pool of worker processes;
+    each result with the index of its source, in order."""
+
+    def run_all(sources: list[RunSource]) -> Iterator[tuple[int, RunGrade]]:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
+        if workers == 1:
+            yield from enumerate(map(grade_one, sources))
+            return
         before = children()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_signals)
-        results = pool.map(Guarded(grade_one), sources, chunksize=1)
-    try:
-        for (_, key), result in zip(todo, results, strict=True):
-            # not kept: a run with an unknown verdict (its base may be there next time), and a tested run's
-            # error, which may come from the machine (a busy port, a slow install)
-            unknown = Verdict.UNKNOWN in result.run.verdicts.values()
-            if kept is not None and key is not None and not unknown and not (tested and result.run.error):
-                kept.save(key, result.run, result.findings, result.notes, result.tests)
-            if on_run is not None:
-                on_run(result)
-            yield result
-    except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: the workers' runs unwind first
-        if workers > 1:
+        try:
+            yield from enumerate(pool.map(Guarded(grade_one), sources, chunksize=1))
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: the workers' runs unwind first
             stop_children(before)
-        raise
-    finally:
-        if workers > 1:
+            raise
+        finally:
             pool.shutdown(cancel_futures=True)
+
+    return run_all
+
+
+def _failed_run(source: RunSource, message: str) -> RunGrade:
+    """A run whose grading itself failed (a Ray task lost with its worker): the run's error."""
+    run = _record(
+        source.agent,
+        source.model,
+        source.task,
+        source.trial,
+        None,
+        {},
+        message,
+        source.kind,
+        source.runtime or "",
+    )
+    return RunGrade(run, source.run_id, source.origin)
 
 
 def _failed_input(error: RunInputError) -> RunGrade | None:
