@@ -7,7 +7,6 @@ SQLite and on PostgreSQL, a raw-SQL mutant, one without `run.sh`), served and te
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from benchmark_modules import load
 
 from cdverify.contract.server import free_port
 from cdverify.grade.grader import Grading, grade
@@ -31,24 +31,14 @@ RUNS = (
 )
 
 
-def _run_code() -> object:
-    path = REPO_ROOT / "benchmarks" / "run_code.py"
-    spec = importlib.util.spec_from_file_location("run_code", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    code = _run_code()
+    code = load("run_code")
     root = tmp_path_factory.mktemp("results")
     scratch = tmp_path_factory.mktemp("scratch")
     for number, (name, task) in enumerate(RUNS, 1):
         work = scratch / str(number)
-        patch = code.make_patch(code.app_tree(name, "uv", work), work)  # type: ignore[attr-defined]
+        patch = code.make_patch(code.app_tree(name, "uv", work), work)
         folder = root / "uv" / "agent_r" / "model-r" / task / DATE / f"run_{number}"
         folder.mkdir(parents=True)
         (folder / f"agent_r-{task}.patch").write_bytes(patch)

@@ -15,7 +15,6 @@ Two small experiments, made here from corpus/ with the sample experiment's own h
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from typing import Any
 
 import psutil
 import pytest
+from benchmark_modules import load
 
 from cdverify.contract.collection import PAPER_GLOBALS, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
@@ -61,13 +61,7 @@ def _sample_counts(run: str) -> Assertions:
 
 def _sample_helpers() -> ModuleType:
     """benchmarks/make_sample_experiment.py: how the sample's patches were made from the corpus apps."""
-    path = REPO_ROOT / "benchmarks" / "make_sample_experiment.py"
-    spec = importlib.util.spec_from_file_location("make_sample_experiment", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load("make_sample_experiment")
 
 
 def _write_run(root: Path, runtime: str, task: str, trial: int, patch: bytes) -> Path:
