@@ -429,3 +429,22 @@ def test_an_interrupted_grade_leaves_nothing_behind(
         if str(temporary) in where or str(manifest) in where:
             running.append(where)
     assert running == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_runs_stages_are_reported_in_order(tmp_path: Path, helpers: ModuleType, jobs: int) -> None:
+    apps = {name: _tiny_app(tmp_path / "apps" / name) for name in ("first", "second")}
+    manifest = _manifest(tmp_path, helpers, apps)
+    collection = _collection(tmp_path / "ping.postman_collection.json", 1)
+    seen: dict[str, list[str]] = {}
+    grading = grade(
+        manifest,
+        jobs=jobs,
+        run_tests=True,
+        collection=collection,
+        port=free_port(),
+        on_stage=lambda origin, stage: seen.setdefault(origin, []).append(stage.value),
+    )
+    assert {item.origin for item in grading.runs} == set(seen)
+    expected = ["laying out", "verifying", "setting up", "starting", "testing", "stopping"]
+    assert all(stages == expected for stages in seen.values()), seen

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -318,17 +321,35 @@ def serve_and_run(
     except CollectionError as error:
         raise ContractUsageError(str(error)) from None
     try:
-        with served(project, serve) as server:
+        with (
+            _stages(project) as on_stage,
+            served(project, dataclasses.replace(serve, on_stage=on_stage)) as server,
+        ):
             if serve.keep:
                 click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
             options = run_options(
                 collection=collection, collection_name=loaded.name, base_url=server.base_url, **flags
             )
+            if on_stage is not None:
+                on_stage(f"testing ({loaded.name})")
             result = run_collection(loaded, dataclasses.replace(options, routes=server.routes))
             record = server.describe()
     except ServerError as error:
         raise ContractUsageError(str(error)) from None
     return result, record
+
+
+@contextlib.contextmanager
+def _stages(project: Path) -> Iterator[Callable[[str], None] | None]:
+    """On a terminal's stderr, where the server is (setting up, starting, testing); nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    with Console(stderr=True).status(Text(f"{project.name}: copying")) as status:
+        yield lambda stage: status.update(Text(f"{project.name}: {stage}"))
 
 
 @contract.command("serve")

@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ class ServeOptions:
     # a running cluster to take a fresh database from (one cluster per grading session); None: a
     # throwaway cluster of the run's own
     postgres: PostgresCluster | None = None
+    on_stage: Callable[[str], None] | None = None  # hears "setting up", then "starting"
 
 
 @dataclass
@@ -330,6 +331,8 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             if script is not None and script.is_file():
                 script.chmod(script.stat().st_mode | 0o111)  # the paper's `chmod +x run.sh`
             log = state.log = holding.enter_context(CappedLog(scratch / "server.log"))
+            if options.on_stage is not None:
+                options.on_stage("setting up")
             setup_started = time.monotonic()
             setup = options.setup
             if setup == "auto":
@@ -347,6 +350,8 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                     state.notes.append(f"setup exited with code {code}")
             state.setup_ms = round((time.monotonic() - setup_started) * 1000)
             log.write(f"$ {run}\n".encode())
+            if options.on_stage is not None:
+                options.on_stage("starting")
             command = run
             if options.isolate_network:
                 database = (

@@ -199,28 +199,34 @@ def isolated() -> bool:
     return unshare_prefix() is not None
 
 
-def run_behaviour_tests(folder: Path, task: TaskName, tests: BehaviourTests) -> BehaviourOutcome:
+def run_behaviour_tests(
+    folder: Path, task: TaskName, tests: BehaviourTests, origin: str = ""
+) -> BehaviourOutcome:
     """Serve the code in `folder` for `task` and run the collection against it. Never raises for a problem
-    of the run (a server that cannot be set up, a port in use): that becomes the outcome's error."""
+    of the run (a server that cannot be set up, a port in use): that becomes the outcome's error. Its
+    stages are reported under `origin` (stages.py)."""
     from cdverify.contract.postgres import PostgresError
     from cdverify.contract.server import ServerError
 
     port = tests.port_for(task.language)
     try:
         if isolated():  # its own network: the port is free, whatever runs beside it
-            return _served_and_run(folder, task, tests, port)
+            return _served_and_run(folder, task, tests, port, origin)
         with port_lock(port):
             if listening(port):
                 message = f"port {port} is in use by another program (free it, or grade with --port)"
                 return BehaviourOutcome(None, None, f"behaviour tests: {message}")
-            return _served_and_run(folder, task, tests, port)
+            return _served_and_run(folder, task, tests, port, origin)
     except (ServerError, PostgresError, OSError) as problem:
         return BehaviourOutcome(None, None, f"behaviour tests could not run: {problem}")
 
 
-def _served_and_run(folder: Path, task: TaskName, tests: BehaviourTests, port: int) -> BehaviourOutcome:
+def _served_and_run(
+    folder: Path, task: TaskName, tests: BehaviourTests, port: int, origin: str
+) -> BehaviourOutcome:
     from cdverify.contract.runner import RunOptions, run_collection
     from cdverify.contract.server import ServeOptions, served
+    from cdverify.grade.stages import Stage, report
 
     database = database_of(task)
     options = ServeOptions(
@@ -232,8 +238,10 @@ def _served_and_run(folder: Path, task: TaskName, tests: BehaviourTests, port: i
         unset_env=database_variables(),
         isolate_network=True,
         postgres=tests.postgres,
+        on_stage=lambda stage: report(origin, Stage(stage)),
     )
     with served(folder, options) as server:
+        report(origin, Stage.TEST)
         run = RunOptions(
             globals={"APIURL": server.base_url, **PAPER_GLOBALS},
             timeout_request_ms=PAPER_REQUEST_TIMEOUT_MS,
@@ -241,6 +249,7 @@ def _served_and_run(folder: Path, task: TaskName, tests: BehaviourTests, port: i
             routes=server.routes,
         )
         result = run_collection(tests.collection, run)
+        report(origin, Stage.STOP)
         return _outcome(server, result, tests, database)
 
 

@@ -186,13 +186,14 @@ def grade_command(
             sys.exit(2)
     try:
         kept = None if no_store else (store or default_store())
-        with _progress() as (on_start, on_run):
+        with _progress() as (on_start, on_run, on_stage):
             grading = grade(
                 results,
                 jobs=jobs,
                 rule=rule,
                 on_start=on_start,
                 on_run=on_run,
+                on_stage=on_stage,
                 store=kept,
                 force=force,
                 verifiers=verifiers,
@@ -242,16 +243,42 @@ def grade_command(
         (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")
 
 
+Callbacks = tuple[
+    Callable[[int], None] | None, Callable[[Any], None] | None, Callable[[str, Any], None] | None
+]
+
+
 @contextlib.contextmanager
-def _progress() -> Iterator[tuple[Callable[[int], None] | None, Callable[[object], None] | None]]:
-    """A progress bar on a terminal's stderr (runs done / found, elapsed, time left); nothing elsewhere."""
+def _progress() -> Iterator[Callbacks]:
+    """On a terminal's stderr: a progress bar (runs done / found, elapsed, time left) and, under it, a line
+    per run being graded with its stage (laying out, verifying, setting up, starting, testing); nothing
+    elsewhere."""
     if not sys.stderr.isatty():
-        yield None, None
+        yield None, None, None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress("grading", *columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("grading", total=None)
-        yield (lambda total: bar.update(task, total=total)), (lambda _run: bar.advance(task))
+    with Progress("{task.description}", *columns, console=Console(stderr=True), transient=True) as bar:
+        overall = bar.add_task("grading", total=None)
+        active: dict[str, Any] = {}
+        finished: set[str] = set()  # a worker's last stage may be drained after its run came back
+
+        def on_stage(origin: str, stage: Any) -> None:
+            if origin in finished:
+                return
+            label = f"  {origin[-60:]}: {stage}"
+            if origin in active:
+                bar.update(active[origin], description=label)
+            else:
+                active[origin] = bar.add_task(label, total=None)
+
+        def on_run(run: Any) -> None:
+            bar.advance(overall)
+            finished.add(run.origin)
+            row = active.pop(run.origin, None)
+            if row is not None:
+                bar.remove_task(row)
+
+        yield (lambda total: bar.update(overall, total=total)), on_run, on_stage

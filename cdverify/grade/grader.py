@@ -45,6 +45,7 @@ from cdverify.grade.layout import (
 from cdverify.grade.metrics import Tables, summarise
 from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
 from cdverify.grade.reports import ReportError, read_run_report
+from cdverify.grade.stages import Sink, Stage, drained, report, reporting_to
 from cdverify.grade.store import RunStore, run_key
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def grade(
     rule: SuccessRule = PAPER_RULE,
     on_run: Callable[[RunGrade], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_stage: Sink | None = None,
     store: Path | None = None,
     force: bool = False,
     verifiers: Verifiers | str = Verifiers.CDVERIFY,
@@ -125,7 +127,8 @@ def grade(
 
     With `store`, each graded run is kept there and reused by the next grade (`force` regrades them all);
     only cdverify's own grading is kept. `on_start` hears how many runs were found before the first is
-    graded, `on_run` each run as it is done (stored runs first). `verifiers="paper"`: the architecture,
+    graded, `on_run` each run as it is done (stored runs first), `on_stage` where each run being graded on
+    this machine is (its origin and a stages.Stage). `verifiers="paper"`: the architecture,
     database and ORM verdicts are the paper's heuristics. `compare="paper"`: cdverify's verdicts count,
     and the paper's are computed beside them and compared (`Grading.comparison`). Raises ValueError for
     another combination.
@@ -170,7 +173,7 @@ def grade(
 
             run_all = ray_runs(grade_one, address, failed=_failed_run)
         else:
-            run_all = local_runs(jobs, grade_one)
+            run_all = local_runs(jobs, grade_one, on_stage)
         graded = [*_graded_runs(found, run_all, on_run, kept, force, tested)]
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
@@ -254,25 +257,27 @@ def _graded_runs(
 
 
 def local_runs(
-    jobs: int | None, grade_one: Callable[[RunSource], RunGrade]
+    jobs: int | None, grade_one: Callable[[RunSource], RunGrade], on_stage: Sink | None = None
 ) -> Callable[[list[RunSource]], Iterator[tuple[int, RunGrade]]]:
     """The runs graded on this machine: in this process (`jobs` 1), else in a pool of worker processes;
-    each result with the index of its source, in order."""
+    each result with the index of its source, in order. `on_stage` hears where each run is (stages.py)."""
 
     def run_all(sources: list[RunSource]) -> Iterator[tuple[int, RunGrade]]:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
         if workers == 1:
-            yield from enumerate(map(grade_one, sources))
+            with reporting_to(on_stage):
+                yield from enumerate(map(grade_one, sources))
             return
         before = children()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_signals)
-        try:
-            yield from enumerate(pool.map(Guarded(grade_one), sources, chunksize=1))
-        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: the workers' runs unwind first
-            stop_children(before)
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
+        with drained(on_stage) as stages:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_signals, initargs=(stages,))
+            try:
+                yield from enumerate(pool.map(Guarded(grade_one), sources, chunksize=1))
+            except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: the workers' runs unwind first
+                stop_children(before)
+                raise
+            finally:
+                pool.shutdown(cancel_futures=True)
 
     return run_all
 
@@ -389,13 +394,16 @@ def _check(
     from cdverify.grade.materialise import materialised
 
     assert source.paper_task is not None
+    report(source.origin, Stage.LAYOUT)
     with materialised(source.code) as folder:
+        if static:
+            report(source.origin, Stage.VERIFY)
         checked = _verify(folder, source) if static else None
         if tests is None:
             return checked, None
         from cdverify.grade.behaviour import run_behaviour_tests
 
-        return checked, run_behaviour_tests(folder, source.paper_task, tests)
+        return checked, run_behaviour_tests(folder, source.paper_task, tests, source.origin)
 
 
 def _verify(folder: Path, source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:

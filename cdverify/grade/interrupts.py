@@ -19,7 +19,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 # How long the main process waits for an interrupted worker to stop its server and clean up (stop_tree
 # gives a server 5 s after SIGTERM, then kills it; a PostgreSQL cluster stops at once).
@@ -42,10 +42,15 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
-def worker_signals() -> None:
-    """The pool's initializer: how a worker meets SIGINT and SIGTERM."""
+def worker_signals(stages: Any = None) -> None:
+    """The pool's initializer: how a worker meets SIGINT and SIGTERM; where it reports its runs' stages
+    (stages.py: a queue, or None)."""
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    if stages is not None:
+        from cdverify.grade.stages import worker_sink
+
+        worker_sink(stages)
 
 
 @dataclass(frozen=True)
