@@ -151,3 +151,32 @@ def test_a_served_project_leaves_nothing_running_even_what_escaped(tmp_path: Pat
         assert _wait_for(lambda: len(escaped()) == 2)
         scratch = server.workdir.parent
     assert escaped() == [] and not scratch.exists()
+
+
+def test_a_process_that_clears_its_environment_is_still_stopped_through_the_runs_cgroup(
+    tmp_path: Path,
+) -> None:
+    from cdverify.contract.cgroups import RunGroup
+    from cdverify.contract.server import ServeOptions, served
+
+    probe = RunGroup.create(new_mark())
+    assert probe is not None, "this machine offers cgroup v2 (the tests expect it to)"
+    probe.remove()
+    assert not probe.path.exists()
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "server.py").write_text(HEALTHY_SERVER, encoding="utf-8")
+    # no mark can find this one: it drops its environment and leaves the tree
+    (project / "run.sh").write_text(
+        "( setsid env -i /bin/sleep 31339 < /dev/null > /dev/null 2>&1 & )\n"
+        f"exec {sys.executable} server.py\n",
+        encoding="utf-8",
+    )
+
+    def escaped() -> list[psutil.Process]:
+        return [p for p in psutil.process_iter(["cmdline"]) if "31339" in (p.info["cmdline"] or ())]
+
+    with served(project, ServeOptions(health_timeout_s=20)) as server:
+        assert server.healthy and _wait_for(lambda: len(escaped()) == 1)
+        assert MARK_VARIABLE not in escaped()[0].environ()
+    assert escaped() == []

@@ -3,7 +3,8 @@
 A server may start children that open their own session, double-fork into daemons (re-parented away from
 cdverify) or ignore SIGTERM. Walking the tree misses the first two, so each run marks what it starts: the
 variable CDVERIFY_RUN_MARK=`{owner pid}.{owner start time}.{run id}` is in the environment of the run's
-commands, every descendant inherits it, and `/proc/*/environ` finds them all, wherever they went.
+commands, every descendant inherits it, and `/proc/*/environ` finds them all, wherever they went. (Where
+the machine offers cgroup v2, each run also has a cgroup of its own: cgroups.py.)
 
 Because the owner is named in the mark, a later cdverify can tell the leftovers of one that was killed
 (SIGKILL gives no chance to clean up): `reap_orphans` stops every marked process whose owner is gone and
@@ -103,8 +104,12 @@ def claim(folder: Path) -> Path:
 
 
 def reap_orphans(scratch_root: Path | None = None, grace_s: float = 2.0) -> tuple[int, int]:
-    """Stop the marked processes and remove the scratch folders of cdverify processes that are gone.
-    Returns (processes stopped, folders removed)."""
+    """What cdverify processes that are gone left: their marked processes stopped, their runs' cgroups
+    emptied and removed, their scratch folders removed. Returns (processes stopped, folders removed)."""
+    from cdverify.contract.cgroups import orphaned
+
+    for group in orphaned(_owner_alive):
+        group.remove()
     orphans = [process for process, mark in _marks() if not _owner_alive(mark.rsplit(".", 1)[0])]
     stop(orphans, grace_s)
     root = scratch_root or Path(tempfile.gettempdir())

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdverify.contract.cgroups import RunGroup
 from cdverify.contract.environments import Prepared, SetupError, in_use, prepare
 from cdverify.contract.logs import CappedLog
 from cdverify.contract.postgres import PostgresCluster
@@ -302,9 +303,11 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
     cluster: PostgresCluster | None = None
     process: subprocess.Popen[bytes] | None = None
     mark = new_mark()  # on every process of this run, wherever it goes
+    group: RunGroup | None = None  # and a cgroup of its own, where the machine offers one
     with terminate_as_interrupt(), contextlib.ExitStack() as holding:
         try:
             scratch = claim(Path(tempfile.mkdtemp(prefix="cdverify-serve-")))
+            group = RunGroup.create(mark)
             workdir = copy_project(
                 project, scratch / project.resolve().name, fresh_sqlite=options.database == "sqlite"
             )
@@ -341,7 +344,8 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                     env.update(prepared.env)
                     holding.enter_context(in_use(prepared))
             if setup:
-                code = _setup(setup, workdir, env, log, options.setup_timeout_s)
+                in_group = group.wrap(setup) if group is not None else setup
+                code = _setup(in_group, workdir, env, log, options.setup_timeout_s)
                 state.setup_timed_out = code is None
                 state.setup_exit_code = -1 if code is None else code
                 if code is None:
@@ -359,7 +363,7 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                 )
                 command = _in_namespace(run, state, scratch, database)
             started = time.monotonic()
-            process = _start(command, workdir, env, log)
+            process = _start(group.wrap(command) if group is not None else command, workdir, env, log)
             health_url = f"http://127.0.0.1:{port}{options.health}"
             deadline = started + options.health_timeout_s
             while True:
@@ -386,6 +390,8 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             with signals_deferred():  # a second Ctrl-C or SIGTERM must not cut the clean-up short
                 if process is not None:
                     stop_tree(process)
+                if group is not None:
+                    group.remove()  # what is left in the run's cgroup, whatever its environment says
                 if cluster is not None:
                     cluster.remove()
                 stop_marked(mark)  # what left the server's tree: daemons, children in their own session
