@@ -126,31 +126,33 @@ HEALTHY_SERVER = textwrap.dedent(
 )
 
 
-def test_a_served_project_leaves_nothing_running_even_what_escaped(tmp_path: Path) -> None:
-    from cdverify.contract.server import ServeOptions, served
-
+def _project_starting(tmp_path: Path, before: str) -> Path:
+    """A healthy server whose run.sh first runs the shell lines `before`."""
     project = tmp_path / "app"
     project.mkdir()
     (project / "server.py").write_text(HEALTHY_SERVER, encoding="utf-8")
+    (project / "run.sh").write_text(f"{before}exec {sys.executable} server.py\n", encoding="utf-8")
+    return project
+
+
+def _running(*arguments: str) -> list[psutil.Process]:
+    """The processes with one of `arguments` on their command line."""
+    return [p for p in psutil.process_iter(["cmdline"]) if set(arguments) & set(p.info["cmdline"] or ())]
+
+
+def test_a_served_project_leaves_nothing_running_even_what_escaped(tmp_path: Path) -> None:
+    from cdverify.contract.server import ServeOptions, served
+
     # a daemon in its own session, and a child that ignores SIGTERM: neither is in the server's tree at the end
-    (project / "run.sh").write_text(
-        "( setsid sleep 31337 < /dev/null > /dev/null 2>&1 & )\n( ( trap '' TERM; sleep 31338 ) & )\n"
-        f"exec {sys.executable} server.py\n",
-        encoding="utf-8",
+    project = _project_starting(
+        tmp_path,
+        "( setsid sleep 31337 < /dev/null > /dev/null 2>&1 & )\n( ( trap '' TERM; sleep 31338 ) & )\n",
     )
-
-    def escaped() -> list[psutil.Process]:
-        found = []
-        for process in psutil.process_iter(["cmdline"]):
-            if any(arg in ("31337", "31338") for arg in process.info["cmdline"] or ()):
-                found.append(process)
-        return found
-
     with served(project, ServeOptions(health_timeout_s=20)) as server:
         assert server.healthy
-        assert _wait_for(lambda: len(escaped()) == 2)
+        assert _wait_for(lambda: len(_running("31337", "31338")) == 2)
         scratch = server.workdir.parent
-    assert escaped() == [] and not scratch.exists()
+    assert _running("31337", "31338") == [] and not scratch.exists()
 
 
 def test_a_process_that_clears_its_environment_is_still_stopped_through_the_runs_cgroup(
@@ -163,20 +165,11 @@ def test_a_process_that_clears_its_environment_is_still_stopped_through_the_runs
     assert probe is not None, "this machine offers cgroup v2 (the tests expect it to)"
     probe.remove()
     assert not probe.path.exists()
-    project = tmp_path / "app"
-    project.mkdir()
-    (project / "server.py").write_text(HEALTHY_SERVER, encoding="utf-8")
     # no mark can find this one: it drops its environment and leaves the tree
-    (project / "run.sh").write_text(
-        "( setsid env -i /bin/sleep 31339 < /dev/null > /dev/null 2>&1 & )\n"
-        f"exec {sys.executable} server.py\n",
-        encoding="utf-8",
+    project = _project_starting(
+        tmp_path, "( setsid env -i /bin/sleep 31339 < /dev/null > /dev/null 2>&1 & )\n"
     )
-
-    def escaped() -> list[psutil.Process]:
-        return [p for p in psutil.process_iter(["cmdline"]) if "31339" in (p.info["cmdline"] or ())]
-
     with served(project, ServeOptions(health_timeout_s=20)) as server:
-        assert server.healthy and _wait_for(lambda: len(escaped()) == 1)
-        assert MARK_VARIABLE not in escaped()[0].environ()
-    assert escaped() == []
+        assert server.healthy and _wait_for(lambda: len(_running("31339")) == 1)
+        assert MARK_VARIABLE not in _running("31339")[0].environ()
+    assert _running("31339") == []
