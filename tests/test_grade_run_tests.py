@@ -390,6 +390,8 @@ def test_an_interrupted_grade_leaves_nothing_behind(
     temporary.mkdir()
     port = free_port()
     args = [str(manifest), "--run-tests", "-j", jobs, "--collection", str(collection), "--port", str(port)]
+    report = tmp_path / "report.json"
+    args += ["--format", "json", "-o", str(report)]
     grader = subprocess.Popen(
         [sys.executable, "-m", "cdverify", "grade", *args, "--no-store"],
         env={**os.environ, "TMPDIR": str(temporary)},
@@ -418,8 +420,15 @@ def test_an_interrupted_grade_leaves_nothing_behind(
     finally:
         if grader.poll() is None:
             os.killpg(grader.pid, signal.SIGKILL)
-    assert grader.returncode != 0
+    assert grader.returncode == 130, stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()
+    # what was graded is written: no run had finished, so none is in the report, and both are pending
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["summary"]["pending"] + document["summary"]["runs"] == 2
+    assert document["summary"]["pending"] >= 1 and b"interrupted" in stderr
+    import jsonschema
+
+    jsonschema.Draft202012Validator(grade_schema()).validate(document)
     assert not listening(port)
     left = [path.name for path in temporary.iterdir() if not path.name.endswith(".lock")]
     assert left == [], stderr.decode()[-3000:]  # the runs' code, the servers' copies and logs: all removed

@@ -154,7 +154,7 @@ def grade_command(
 ) -> None:
     """Grade the experiment at RESULTS (the paper's results layout, or a CSV / JSON Lines manifest): every
     run's static verdicts and behaviour report (--run-tests: its code served and tested instead), and the
-    paper's tables. Exit 0 when graded, 2 on bad input."""
+    paper's tables. Exit 0 when graded, 2 on bad input, 130 when interrupted (what was graded is written)."""
     from cdverify.contract.collection import CollectionError
     from cdverify.grade.grader import grade
     from cdverify.grade.layout import GradeInputError
@@ -207,6 +207,7 @@ def grade_command(
                 port=port,
                 executor=executor,
                 address=address,
+                partial_on_interrupt=True,
             )
     except CollectionError as error:  # read before any run is graded
         raise click.UsageError(f"--collection: {error}") from None
@@ -241,6 +242,14 @@ def grade_command(
         csv_dir.mkdir(parents=True, exist_ok=True)
         (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
         (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")
+    if grading.pending:  # interrupted: what was graded is written above and kept in the store
+        graded = len(grading.runs)
+        click.echo(
+            f"cdverify: interrupted: {graded} runs graded, {grading.pending} not; "
+            "the next `cdverify grade` of these results grades the rest",
+            err=True,
+        )
+        sys.exit(130)
 
 
 Callbacks = tuple[

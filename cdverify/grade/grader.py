@@ -95,6 +95,8 @@ class Grading:
     verifiers: Verifiers = Verifiers.CDVERIFY
     comparison: Comparison | None = None  # with compare="paper": where cdverify and the paper disagree
     tests: BehaviourTests | None = None  # with run_tests: how the runs were tested
+    # interrupted (partial_on_interrupt): of the runs found, `pending` were not graded; the rest is here
+    pending: int = 0
 
 
 def grade(
@@ -118,6 +120,7 @@ def grade(
     port: int | None = None,
     executor: str = "local",
     address: str | None = None,
+    partial_on_interrupt: bool = False,
 ) -> Grading:
     """Grade the experiment at `results` (the paper's results layout, or a manifest).
 
@@ -136,6 +139,9 @@ def grade(
     `run_tests`: serve each run's code and run `collection` (a file, or a bundled name) against it instead
     of reading its report, within `timeouts`, on `port` (None: the paper's port for the language). The
     collection is read before any run: a bad one raises CollectionError (a ValueError).
+
+    `partial_on_interrupt`: Ctrl-C or SIGTERM ends the grading with the runs graded so far (the tables are
+    theirs; `Grading.pending` counts the others) instead of raising KeyboardInterrupt.
 
     `executor="ray"`: the runs are graded as tasks on the Ray cluster at `address` (None: the one this
     machine is part of, else a new local instance), and stored here as they come back.
@@ -174,7 +180,12 @@ def grade(
             run_all = ray_runs(grade_one, address, failed=_failed_run)
         else:
             run_all = local_runs(jobs, grade_one, on_stage)
-        graded = [*_graded_runs(found, run_all, on_run, kept, force, tested)]
+        graded: list[RunGrade] = []
+        try:
+            graded.extend(_graded_runs(found, run_all, on_run, kept, force, tested))
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: every run being graded has unwound by now
+            if not partial_on_interrupt:
+                raise
     errored = [_failed_input(error) for error in found.errors]
     unreadable = tuple(error for error, run in zip(found.errors, errored, strict=True) if run is None)
     runs = tuple(
@@ -196,9 +207,11 @@ def grade(
         from cdverify.grade.compare import compare_runs
 
         comparison = compare_runs(runs)
+    pending = len(found.runs) - len(graded)
     return Grading(
-        root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison, tests
-    )
+        root, runs, summarise(records), unreadable, found.superseded, rule, verifiers, comparison, tests,
+        pending,
+    )  # fmt: skip
 
 
 def _with_tasks(

@@ -28,7 +28,7 @@ from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
 GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
 # 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded),
 #      runs[].assertions.failures (the first failing assertions of the behaviour report),
-#      tests and runs[].tests (--run-tests)
+#      tests and runs[].tests (--run-tests), summary.pending (an interrupted grade)
 RUN_COLUMNS = (
     "run", "agent", "model", "task", "kind", "framework", "level", "trial", "total", "passed", "failed",
     "a", "strict_a", "success", *(f"verdict_{axis.value}" for axis in Axis), "error",
@@ -95,6 +95,7 @@ def to_json(grading: Grading) -> dict[str, Any]:
             "successes": sum(item.run.success for item in grading.runs),
             "errors": sum(item.run.error is not None for item in grading.runs),
             "unreadable": len(grading.unreadable),
+            "pending": grading.pending,
         },
         "runs": [run_json(item, grading.tests is not None) for item in grading.runs],
         "tasks": _renamed(rows_of(tables.tasks)),
@@ -164,11 +165,17 @@ def summary(grading: Grading) -> list[RenderableType]:
     framework leaderboard, the feature tasks, the runs with errors, the comparison with the paper's."""
     tables = grading.tables
     errors = [item for item in grading.runs if item.run.error is not None]
+    interrupted = (
+        [Text(f"interrupted: {grading.pending} runs not graded; the tables are those of the graded runs")]
+        if grading.pending
+        else []
+    )
     parts: list[RenderableType] = [
+        *interrupted,
         Text(
             f"{grading.root}: {len(grading.runs)} runs, {len(tables.tasks)} task rows, "
             f"{sum(item.run.success for item in grading.runs)} successes, {len(errors)} runs with errors"
-        )
+        ),
     ]
     if grading.verifiers is Verifiers.PAPER:
         parts.append(
