@@ -16,7 +16,8 @@ definitions.py) and a local checkout or a clone (bases.py), obtained once per re
 graded; they succeed on their tests alone, as in the paper, with framework and task-file verdicts beside.
 
 With `run_tests`, each run's code is also served and the collection run against it (behaviour.py); its
-counts replace the run's own report, which is then not read. Servers on one port run one at a time.
+counts replace the run's own report, which is then not read. Each server runs in a network namespace of
+its own, so servers run side by side on the paper's ports.
 Feature runs are not served yet: their own report is read, and a note says so.
 """
 
