@@ -236,7 +236,7 @@ def serve_flags(func: Any) -> Any:
         click.option(
             "--setup",
             metavar="CMD|auto",
-            help="Runs first, in the copy (auto: the dependencies from the environment cache, made on a miss).",
+            help="Runs first, in the copy (auto: the dependencies from the environment cache).",
         ),
         click.option("--port", type=click.IntRange(1, 65535), help="The port the server listens on ($PORT)."),
         click.option(
