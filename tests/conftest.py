@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import itertools
 import os
 import shlex
@@ -99,49 +97,23 @@ def postgres_database() -> Iterator[Callable[[], str]]:
         cluster.remove()
 
 
-def _venv_cache_root() -> Path:
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache_home) / "cdverify-tests" / "venvs"
-
-
-def python_environment(requirements: Path) -> Path:
-    """A virtual environment with `requirements` installed, cached by their content and the Python version."""
-    key = hashlib.sha256(requirements.read_bytes() + sys.version.encode()).hexdigest()[:16]
-    cache = _venv_cache_root()
-    cache.mkdir(parents=True, exist_ok=True)
-    venv, installed = cache / key, cache / key / ".installed"
-    # Scripts in a venv hard-code its path, so it is built in place, under a lock, and marked when complete.
-    with (cache / f"{key}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not installed.exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            run_checked([sys.executable, "-m", "venv", str(venv)])
-            pip = [
-                str(venv / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ]
-            run_checked([*pip, "-r", str(requirements)])
-            installed.touch()
-    return venv
-
-
 def _prepare_app(app_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    if (app_dir / "requirements.txt").exists():
-        venv = python_environment(app_dir / "requirements.txt")
-        env["VIRTUAL_ENV"] = str(venv)
-        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    elif (app_dir / "package.json").exists():
-        # Native modules (sqlite3) build from the local Node headers when no prebuilt binary can be fetched.
-        npm_env = {**env, "npm_config_nodedir": "/usr"}
-        install = "ci" if (app_dir / "package-lock.json").exists() else "install"
-        run_checked(["npm", install, "--no-audit", "--no-fund"], cwd=app_dir, env=npm_env)
-    else:
+    """The app's dependencies from cdverify's own environment cache (contract/environments.py), as
+    `--setup auto` takes them: the environment to run the app in."""
+    from cdverify.contract.environments import SetupError, prepare
+
+    log_path = app_dir.parent / f"{app_dir.name}-setup.log"
+    try:
+        with log_path.open("wb") as log:
+            prepared = prepare(app_dir, log, timeout_s=900)
+    except SetupError as error:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+        pytest.fail(f"{app_dir.name}: {error}\n{tail}", pytrace=False)
+    if prepared is None:
         pytest.fail(f"{app_dir.name} has neither requirements.txt nor package.json", pytrace=False)
+    env = {**os.environ, **prepared.env}
+    for command in prepared.commands:  # the app's own install scripts, in its folder
+        run_checked(["bash", "-c", command], cwd=app_dir, env=env)
     return env
 
 
@@ -149,8 +121,8 @@ def _prepare_app(app_dir: Path) -> dict[str, str]:
 def prepare_app() -> Callable[[Path], dict[str, str]]:
     """Install an app's dependencies, as the paper's harness does; the function returns the environment to run it in.
 
-    Python (requirements.txt): a virtual environment cached by the requirements' hash, first on PATH.
-    Node (package.json): `npm ci` (`npm install` without a lock file) in the app's folder.
+    Python (requirements.txt): the cached virtual environment, first on PATH. Node (package.json): the
+    cached node_modules, laid into the app's folder by hard links.
     """
     return _prepare_app
 
