@@ -223,7 +223,7 @@ def in_use(prepared: Prepared | None) -> Iterator[None]:
     if prepared is None or prepared.entry is None:
         yield
         return
-    with _locked(prepared.entry.parent / f"{prepared.entry.name}.lock", fcntl.LOCK_SH):
+    with locked(prepared.entry.parent / f"{prepared.entry.name}.lock", fcntl.LOCK_SH):
         _touch(prepared.entry)
         yield
 
@@ -244,7 +244,7 @@ def _entry(spec: EnvSpec, workdir: Path, log: IO[bytes], timeout_s: float) -> tu
     if (entry / ENTRY_FILE).is_file():
         _touch(entry)
         return entry, True
-    with _locked(root / f"{spec.key}.lock", fcntl.LOCK_EX):
+    with locked(root / f"{spec.key}.lock", fcntl.LOCK_EX):
         if (entry / ENTRY_FILE).is_file():  # another run made it while we waited
             _touch(entry)
             return entry, True
@@ -313,7 +313,7 @@ def _own_install_scripts(workdir: Path) -> tuple[str, ...]:
 
 def _run(command: list[str], cwd: Path, log: IO[bytes], timeout_s: float) -> None:
     """Run one install step; past `timeout_s` (or on Ctrl-C) it is stopped with everything it started."""
-    from cdverify.contract.processes import marked_environment, new_mark, stop_group_and_marked
+    from cdverify.contract.processes import marked_environment, new_mark, stop_marked, stop_tree
 
     log.write(f"$ {' '.join(command)}\n".encode())
     log.flush()
@@ -334,7 +334,8 @@ def _run(command: list[str], cwd: Path, log: IO[bytes], timeout_s: float) -> Non
         timed_out = True
     finally:
         if process.poll() is None:  # past its time, or cdverify is interrupted: stop it all
-            stop_group_and_marked(process, mark)
+            stop_tree(process, grace_s=2.0)
+            stop_marked(mark, grace_s=2.0)  # what left the group
             with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
                 output, _ = process.communicate(timeout=5)
     log.write(output[-LOG_BYTES:])  # an install's output, capped: its end says what went wrong
@@ -419,7 +420,7 @@ def remove(entry: CacheEntry) -> bool:
     """Remove one environment unless a server is using it (or it is being built). True when removed."""
     lock = entry.path.parent / f"{entry.key}.lock"
     try:
-        with _locked(lock, fcntl.LOCK_EX | fcntl.LOCK_NB):
+        with locked(lock, fcntl.LOCK_EX | fcntl.LOCK_NB):
             (entry.path / ENTRY_FILE).unlink(missing_ok=True)  # incomplete from here on
             shutil.rmtree(entry.path, ignore_errors=True)
     except BlockingIOError:
@@ -445,7 +446,8 @@ def prune(limit: int, keep: Path | None = None) -> list[CacheEntry]:
 
 
 @contextlib.contextmanager
-def _locked(path: Path, mode: int) -> Iterator[None]:
+def locked(path: Path, mode: int) -> Iterator[None]:
+    """Hold a lock file (`fcntl.flock` `mode`), freed when the block ends or its holder dies."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         fcntl.flock(handle, mode)

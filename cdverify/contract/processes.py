@@ -83,17 +83,31 @@ def stop_marked(mark: str, grace_s: float = 5.0) -> int:
     return len(found)
 
 
-def stop_group_and_marked(process: subprocess.Popen[bytes], mark: str, grace_s: float = 2.0) -> None:
-    """Stop a process started in a session of its own with `mark`: its process group, then every process
-    that carries the mark (those that left the group too)."""
-    for signum in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signum)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=grace_s)
-        if process.poll() is not None:
-            break
-    stop_marked(mark, grace_s)
+def _process_tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def stop_tree(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
+    """SIGTERM the process group and every descendant (also those that left the group), then SIGKILL."""
+    tree = _process_tree(process.pid)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    for member in tree:
+        with contextlib.suppress(psutil.Error):
+            member.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=grace_s)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for member in alive:
+        with contextlib.suppress(psutil.Error):
+            member.kill()
+    psutil.wait_procs(alive, timeout=grace_s)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace_s)
 
 
 def claim(folder: Path) -> Path:

@@ -29,7 +29,7 @@ from cdverify.contract.cgroups import RunGroup
 from cdverify.contract.environments import Prepared, SetupError, in_use, prepare
 from cdverify.contract.logs import CappedLog
 from cdverify.contract.postgres import PostgresCluster
-from cdverify.contract.processes import MARK_VARIABLE, claim, new_mark, reap_orphans, stop_marked
+from cdverify.contract.processes import MARK_VARIABLE, claim, new_mark, reap_orphans, stop_marked, stop_tree
 
 LOG_TAIL_BYTES = 64 * 1024
 SQLITE_FILES = ("*.db", "*.sqlite", "*.sqlite3", "*.db-journal", "*.db-wal", "*.db-shm")
@@ -152,37 +152,6 @@ def copy_project(project: Path, destination: Path, *, fresh_sqlite: bool) -> Pat
             project, destination, symlinks=True, ignore=shutil.ignore_patterns(*ignored), dirs_exist_ok=False
         )
     )
-
-
-def _process_tree(pid: int) -> list[Any]:
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-def stop_tree(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
-    """SIGTERM the process group and every descendant (also those that left the group), then SIGKILL."""
-    import psutil
-
-    tree = _process_tree(process.pid)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGTERM)
-    for member in tree:
-        with contextlib.suppress(psutil.Error):
-            member.terminate()
-    _, alive = psutil.wait_procs(tree, timeout=grace_s)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    for member in alive:
-        with contextlib.suppress(psutil.Error):
-            member.kill()
-    psutil.wait_procs(alive, timeout=grace_s)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=grace_s)
 
 
 @contextlib.contextmanager

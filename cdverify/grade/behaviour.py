@@ -291,13 +291,10 @@ def database_variables() -> tuple[str, ...]:
 @contextlib.contextmanager
 def port_lock(port: int) -> Iterator[None]:
     """Hold the machine-wide lock of `port`: a lock file in the temporary folder, freed if its holder dies."""
-    path = Path(tempfile.gettempdir()) / f"cdverify-grade-port-{port}.lock"
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    from cdverify.contract.environments import locked
+
+    with locked(Path(tempfile.gettempdir()) / f"cdverify-grade-port-{port}.lock", fcntl.LOCK_EX):
+        yield
 
 
 def listening(port: int) -> bool:
