@@ -62,6 +62,8 @@ def test_a_python_environment_is_made_once_and_reused(tmp_path: Path) -> None:
     )
     assert done.stdout.strip() == "1.16.0"
     assert again.env["PATH"].split(os.pathsep)[0] == str(python.parent)
+    # compiled at install: a server's start does not compile its dependencies again
+    assert list(Path(again.env["VIRTUAL_ENV"]).glob("lib/python3*/site-packages/__pycache__/six.*.pyc"))
 
 
 def test_the_key_follows_every_requirements_file(tmp_path: Path) -> None:

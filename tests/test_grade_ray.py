@@ -11,15 +11,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from benchmark_modules import load
 
 from cdverify.contract.server import free_port
+from cdverify.grade.behaviour import BehaviourTests, on_postgres
 from cdverify.grade.grader import Grading, grade
+from cdverify.grade.layout import RunSource, discover
 from cdverify.grade.output import to_json
+from cdverify.grade.ray_executor import RunWorker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-12-05T00-00-00"
@@ -75,7 +80,10 @@ def test_a_ray_instance_gives_the_figures_of_a_sequential_and_a_parallel_grade(
 ) -> None:
     sequential = grade(experiment, run_tests=True, jobs=1)
     parallel = grade(experiment, run_tests=True, jobs=2)
+    clusters_before = set(Path(tempfile.gettempdir()).glob("cdverify-pg-*"))
     on_ray = grade(experiment, run_tests=True, executor="ray", address=ray_address)
+    # the worker that served the PostgreSQL run removed its cluster when the grade ended
+    assert set(Path(tempfile.gettempdir()).glob("cdverify-pg-*")) <= clusters_before
     expected = _figures(sequential)
     assert len(expected) == 4
     assert _figures(parallel) == expected
@@ -87,6 +95,42 @@ def test_a_ray_instance_gives_the_figures_of_a_sequential_and_a_parallel_grade(
     assert by_code["3"][0] == (311, 311, 0) and by_code["3"][2] == 0.0  # the ORM verifier fails it
     assert by_code["4"][0] is not None and by_code["4"][0][1] == 0  # never started: 0 passed
     assert all(item.tests is not None for item in on_ray.runs)
+
+
+def test_a_worker_starts_one_postgres_cluster_for_all_its_postgres_runs_and_removes_it(
+    experiment: Path,
+) -> None:
+    runs = discover(experiment).runs
+    postgres = next(source for source in runs if on_postgres(source))
+    sqlite = next(source for source in runs if not on_postgres(source))
+    seen: list[BehaviourTests | None] = []
+
+    def grade_one(source: RunSource, tests: BehaviourTests | None) -> str:
+        seen.append(tests)
+        return source.origin
+
+    worker = RunWorker(grade_one, BehaviourTests.load())  # type: ignore[arg-type]
+    try:
+        assert worker.grade(0, sqlite) == (0, sqlite.origin)
+        assert seen[0] is not None and seen[0].postgres is None  # no cluster for a SQLite run
+        worker.grade(1, postgres)
+        worker.grade(2, postgres)
+        clusters = [tests.postgres if tests is not None else None for tests in seen[1:]]
+        assert clusters[0] is not None and clusters[0] is clusters[1]  # one initdb for both runs
+        server = int((clusters[0].data_dir / "postmaster.pid").read_text().split()[0])
+        assert _running(server)
+    finally:
+        worker.close()
+    assert not clusters[0].root.exists() and not _running(server)
+    assert worker.grade(3, sqlite)[0] == 3 and seen[-1] is not None and seen[-1].postgres is None
+
+
+def _running(pid: int) -> bool:
+    """A process that runs (a stopped daemon may stay a zombie until this container's init reaps it)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def test_the_ray_executor_needs_its_address_only_with_it(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from cdverify.cache import cache_dir
 DEFAULT_MAX_BYTES = 8 * 1024**3
 LOG_BYTES = 256 * 1024
 ENTRY_FILE = "entry.json"
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2  # 2: Python environments carry their bytecode
 NODE_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")
 # the project's own lifecycle scripts of `npm install`, in the order npm runs them
 NODE_INSTALL_SCRIPTS = (
@@ -279,7 +279,9 @@ def _make_venv(venv: Path, workdir: Path, log: IO[bytes], timeout_s: float) -> N
     (so that `-r other.txt` lines resolve as they do for the project)."""
     _run([_uv(), "venv", "--quiet", "--python", _python3(), str(venv)], workdir, log, timeout_s)
     install = [_uv(), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python")]
-    _run([*install, "-r", "requirements.txt"], workdir, log, timeout_s)
+    # compiled once here: a server's start would otherwise compile every dependency again (a read-only
+    # cache or PYTHONDONTWRITEBYTECODE keeps Python from saving it), 0.8 of the Flask app's 1.4 s start
+    _run([*install, "--compile-bytecode", "-r", "requirements.txt"], workdir, log, timeout_s)
 
 
 def _build_node(spec: EnvSpec, entry: Path, log: IO[bytes], timeout_s: float) -> None:

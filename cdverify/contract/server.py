@@ -335,6 +335,7 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             process = _start(group.wrap(command) if group is not None else command, workdir, env, log)
             health_url = f"http://127.0.0.1:{port}{options.health}"
             deadline = started + options.health_timeout_s
+            pause = 0.025  # short at first: most servers are up within a second; then every 0.2 s
             while True:
                 state.health_status = health_status(health_url, unix_socket=state.unix_socket)
                 if state.health_status == 200:
@@ -350,7 +351,8 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
                     waited = f"{options.health_timeout_s:.0f} s"
                     state.notes.append(f"not healthy after {waited} (last status: {state.health_status})")
                     break
-                time.sleep(0.2)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
             state.startup_ms = round((time.monotonic() - started) * 1000)
             yield state
             if process.poll() is not None and state.exit_code is None:

@@ -171,6 +171,11 @@ def database_of(task: TaskName) -> str:
     return "postgres" if "postgres" in task.parts else "sqlite"
 
 
+def on_postgres(source: RunSource) -> bool:
+    """The run is served on PostgreSQL (its task says so)."""
+    return source.paper_task is not None and database_of(source.paper_task) == "postgres"
+
+
 @contextlib.contextmanager
 def for_session(tests: BehaviourTests, sources: Sequence[RunSource]) -> Iterator[BehaviourTests]:
     """The tests of one grading session: when a run is on PostgreSQL, one cluster for the whole session
@@ -180,7 +185,7 @@ def for_session(tests: BehaviourTests, sources: Sequence[RunSource]) -> Iterator
     from cdverify.contract.processes import new_mark
     from cdverify.contract.server import free_port
 
-    if not any(source.paper_task and database_of(source.paper_task) == "postgres" for source in sources):
+    if not any(on_postgres(source) for source in sources):
         yield tests
         return
     cluster = PostgresCluster.create(free_port())

@@ -172,14 +172,15 @@ def grade(
             from cdverify.grade.behaviour import for_session
 
             session.enter_context(terminate_as_interrupt())
-            if executor == "local":  # on a cluster each run starts its own database on its worker
+            if executor == "local":  # on a cluster each worker starts its own (ray_executor.RunWorker)
                 tests = session.enter_context(for_session(tests, found.runs))
-        grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
         if executor == "ray":
             from cdverify.grade.ray_executor import ray_runs
 
-            run_all = ray_runs(grade_one, address, failed=_failed_run)
+            grade_any = partial(grade_run, verifiers=verifiers, compare=comparing)
+            run_all = ray_runs(grade_any, tests, address, failed=_failed_run)
         else:
+            grade_one = partial(grade_run, verifiers=verifiers, compare=comparing, tests=tests)
             run_all = local_runs(jobs, grade_one, on_stage)
         graded: list[RunGrade] = []
         try:
