@@ -115,8 +115,14 @@ def glob_problem(glob: str) -> str | None:
     try:
         PathSpec.from_lines("gitignore", [glob])
     except (ValueError, re.error) as exc:
-        return f"invalid gitignore-style glob {glob!r}: {exc}"
+        return f"invalid gitignore-style glob {glob!r}: {pattern_error(exc)}"
     return None
+
+
+def pattern_error(exc: Exception) -> str:
+    """A glob's compile error in its own words: `bad character range z-a`, without the position in the
+    regular expression it was translated to (which the user never wrote)."""
+    return str(getattr(exc, "msg", None) or exc)
 
 
 class _Checker:
@@ -230,6 +236,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: invalid TOML: values nested too deep to read"]) from None
 
 
 def build_config(
@@ -423,4 +431,5 @@ __all__ = [
     "glob_problem",
     "load_config",
     "normalise_dir_name",
+    "pattern_error",
 ]
