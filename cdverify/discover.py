@@ -242,7 +242,10 @@ def discover(root: Path, config: Config) -> Project:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-        except OSError:
+        except OSError as exc:  # gone since it was listed, or its path is past PATH_MAX
+            findings.append(
+                _finding("DISC005", rel, f"cannot read: {exc.strerror}", "shorten or exclude the path")
+            )
             continue
         if stat.S_ISDIR(info.st_mode):
             if entry.name in rules.skip_dirs or any(fnmatch(entry.name, p) for p in rules.skip_files):
