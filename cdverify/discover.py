@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pathspec import GitIgnoreSpec, PathSpec
 
@@ -274,7 +275,7 @@ def _source_file(
     size: int,
     config: Config,
     package_dirs: Mapping[str, Scope],
-    overrides: list[tuple[PathSpec, Scope]],
+    overrides: list[tuple[PathSpec[Any], Scope]],
     findings: list[Finding],
 ) -> SourceFile:
     language = language_of(rel)

@@ -214,8 +214,8 @@ class _Reader:
         groups: list[tuple[list[Any], bool]] = []
         project = self.table(rel, data.get("project"), "[project]")
         groups.append((self.array(rel, project.get("dependencies"), "project.dependencies"), False))
-        extras = self.table(rel, project.get("optional-dependencies"), "project.optional-dependencies")
-        for extra, items in extras.items():
+        optional = self.table(rel, project.get("optional-dependencies"), "project.optional-dependencies")
+        for extra, items in optional.items():
             where = f"project.optional-dependencies.{extra}"
             groups.append((self.array(rel, items, where), bool(_DEV_WORDS.search(extra))))
         for group, items in self.table(rel, data.get("dependency-groups"), "[dependency-groups]").items():

@@ -417,8 +417,9 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
         if not at_sink:  # saleor has a bare 'commit' that is no SQL at all
             return SqlString(SqlKind.NOT_SQL, _display(text))
         return SqlString(SqlKind.TRIVIAL, _display(text), text.split()[0].upper().rstrip(";"))
-    verb_at = match.start(match.lastgroup)
-    verb = text[verb_at : verb_at + len(match.lastgroup)]
+    group = match.lastgroup or ""  # _prefilter returns only matches of a named form
+    verb_at = match.start(group)
+    verb = text[verb_at : verb_at + len(group)]
     if _is_title_case(verb) or _has_prose_words(text):
         return SqlString(SqlKind.NOT_SQL, _display(text))
     sql = text
