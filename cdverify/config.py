@@ -6,12 +6,15 @@ as import-linter's typed fields do: a user fixing a config should not have to ru
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cdverify.catalog import load_rules
+from cdverify.files import NotReadable, read_regular
 from cdverify.model import Scope
 
 CONFIG_FILE = "cdverify.toml"
@@ -74,47 +77,167 @@ def normalise_dir_name(name: str) -> str:
     return name.lower().replace("-", "_")
 
 
-def _preset(name: str, problems: list[str]) -> dict[str, Any]:
+_MAX_CONFIG_BYTES = 4 * 1_048_576
+_TOML_TYPES = ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"), (list, "array"))
+_KNOWN_KEYS = frozenset(
+    {
+        "constraints",
+        "preset",
+        "layers",
+        "required_layers",
+        "scopes",
+        "exclude",
+        "ignore",
+        "max_file_bytes",
+        "port",
+    }
+)
+_LAYER_KEYS = frozenset({"directories", "file_suffixes", "paths", "replace"})
+_IGNORE_KEYS = frozenset({"rule", "path", "reason", "import"})
+
+
+def toml_type(value: object) -> str:
+    """The TOML name of a parsed value's type, for messages (`integer`, `array`, `table`, …)."""
+    if isinstance(value, dict):
+        return "table"
+    return next((name for kind, name in _TOML_TYPES if isinstance(value, kind)), "date or time")
+
+
+def _got(value: object) -> str:
+    shown = repr(value)
+    return f"{toml_type(value)} {shown if len(shown) <= 40 else shown[:37] + '...'}"
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why a gitignore-style glob cannot be used (`[z-a]`: a bad character range), or None."""
+    from pathspec import PathSpec
+
     try:
-        return load_rules(f"architecture/{name}")
-    except FileNotFoundError:
-        problems.append(f"unknown architecture preset {name!r}")
-        return load_rules("architecture/clean_architecture")
+        PathSpec.from_lines("gitignore", [glob])
+    except (ValueError, re.error) as exc:
+        return f"invalid gitignore-style glob {glob!r}: {pattern_error(exc)}"
+    return None
 
 
-def _str_list(value: Any, where: str, problems: list[str]) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    problems.append(f"{where} must be a string or a list of strings")
-    return []
+def pattern_error(exc: Exception) -> str:
+    """A glob's compile error in its own words: `bad character range z-a`, without the position in the
+    regular expression it was translated to (which the user never wrote)."""
+    return str(getattr(exc, "msg", None) or exc)
+
+
+class _Checker:
+    """Collects problems, each naming its key as the file spells it (`tool.cdverify.…` in pyproject.toml)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.problems: list[str] = []
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def add(self, message: str) -> None:
+        self.problems.append(message)
+
+    def wrong(self, name: str, expected: str, value: object) -> None:
+        self.add(f"{self.key(name)} must be {expected} (got {_got(value)})")
+
+    def str_list(self, value: Any, name: str, *, globs: bool = False) -> list[str]:
+        """A string or an array of strings (a string is a list of one); each a valid glob if `globs`."""
+        if value is None:
+            return []
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            self.wrong(name, "a string or an array of strings", value)
+            return []
+        if globs:
+            for index, glob in enumerate(items):
+                if (problem := glob_problem(glob)) is not None:
+                    where = name if isinstance(value, str) else f"{name}[{index}]"
+                    self.add(f"{self.key(where)}: {problem}")
+        return list(items)
+
+    def table(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            self.wrong(name, "a table", value)
+            return {}
+        return value
+
+    def unknown_keys(self, table: dict[str, Any], known: frozenset[str], where: str) -> None:
+        for key in sorted(set(table) - known):
+            place = f"{self.key(where)}: unknown key" if where else "unknown configuration key"
+            self.add(f"{place} {key!r} (known: {', '.join(sorted(known))})")
+
+
+def _preset_names() -> list[str]:
+    from cdverify.catalog import _all_rules
+
+    return sorted(name.split("/", 1)[1] for name in _all_rules() if name.startswith("architecture/"))
+
+
+def _preset(name: str, check: _Checker) -> dict[str, Any]:
+    known = _preset_names()
+    if name not in known:
+        check.add(f"unknown architecture preset {name!r} (known: {', '.join(known)})")
+        name = "clean_architecture"
+    return load_rules(f"architecture/{name}")
 
 
 def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The project's own configuration: `cdverify.toml` first, else `[tool.cdverify]` in `pyproject.toml`."""
+    """The project's own configuration: `cdverify.toml` first, else `[tool.cdverify]` in `pyproject.toml`.
+
+    A `pyproject.toml` that cannot be read is the project's problem (reported as DISC006), unless it holds
+    a `[tool.cdverify]` table: then the configuration it meant to give is lost, which is an error."""
     own = root / CONFIG_FILE
-    if own.is_file():
+    if os.path.lexists(own):
         return own, _read_toml(own)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            table = _read_toml(pyproject).get("tool", {}).get("cdverify")
+            document = _read_toml(pyproject)
         except ConfigError:
-            return None  # a broken pyproject.toml is the project's problem, not a cdverify config error
-        if isinstance(table, dict):
-            return pyproject, table
+            if _mentions_cdverify(pyproject):
+                raise
+            return None
+        tool = document.get("tool")
+        if isinstance(tool, dict) and "cdverify" in tool:
+            return pyproject, _cdverify_table(pyproject, tool["cdverify"])
     return None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _cdverify_table(path: Path, table: object) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError([f"{path}: tool.cdverify must be a table (got {_got(table)})"])
+    return table
+
+
+def _mentions_cdverify(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError([f"{path}: {exc}"]) from exc
+        data = read_regular(path, _MAX_CONFIG_BYTES)
+    except NotReadable:
+        return False
+    return re.search(rb"^\s*\[+\s*tool\s*\.\s*cdverify\b", data, re.M) is not None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, or a ConfigError naming the file and, for bad bytes, the line."""
+    try:
+        data = read_regular(path, _MAX_CONFIG_BYTES)
+    except NotReadable as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.reason}"]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            [f"{path}: line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); TOML files are UTF-8"]
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: invalid TOML: values nested too deep to read"]) from None
 
 
 def build_config(
@@ -126,44 +249,46 @@ def build_config(
     exclude: list[str] | None = None,
     required_layers: list[str] | None = None,
 ) -> Config:
-    """Merge the preset, the project's configuration table and command-line overrides (strongest last)."""
+    """Merge the preset, the project's configuration table and command-line overrides (strongest last).
+    Every value is checked for its type; every problem is collected, naming the key and what it expects."""
     raw = dict(raw or {})
-    problems: list[str] = []
-    known = {
-        "constraints",
-        "preset",
-        "layers",
-        "required_layers",
-        "scopes",
-        "exclude",
-        "ignore",
-        "max_file_bytes",
-        "port",
-    }
-    for key in sorted(set(raw) - known):
-        problems.append(f"unknown configuration key {key!r} (known: {', '.join(sorted(known))})")
+    check = _Checker("tool.cdverify." if source and Path(source).name == "pyproject.toml" else "")
+    check.unknown_keys(raw, _KNOWN_KEYS, "")
 
-    preset_name = preset or raw.get("preset") or "clean_architecture"
-    data = _preset(str(preset_name), problems)
-    user_layers = raw.get("layers") or {}
-    if not isinstance(user_layers, dict):
-        problems.append("layers must be a table of layer names")
-        user_layers = {}
+    preset_name = preset if preset is not None else raw.get("preset", "clean_architecture")
+    if not isinstance(preset_name, str):
+        check.wrong("preset", "a string naming a preset", preset_name)
+        preset_name = "clean_architecture"
+    data = _preset(preset_name, check)
+    user_layers = check.table(raw, "layers")
 
     order: list[str] = list(data["order"])
     for name in user_layers:
         if name not in order:
-            problems.append(f"layers.{name}: unknown layer (the {preset_name} preset has {', '.join(order)})")
+            check.add(
+                f"{check.key(f'layers.{name}')}: unknown layer "
+                f"(the {preset_name} preset has {', '.join(order)})"
+            )
 
     layers = []
     for name in order:
         base = data["layers"][name]
-        extra = user_layers.get(name, {}) if isinstance(user_layers.get(name, {}), dict) else {}
-        replace_names = bool(extra.get("replace", False))
-        dirs = _str_list(extra.get("directories"), f"layers.{name}.directories", problems)
-        suffixes = _str_list(extra.get("file_suffixes"), f"layers.{name}.file_suffixes", problems)
-        globs = _str_list(extra.get("paths"), f"layers.{name}.paths", problems)
-        globs += (layer_globs or {}).get(name, [])
+        extra = user_layers.get(name, {})
+        if not isinstance(extra, dict):
+            check.wrong(f"layers.{name}", "a table", extra)
+            extra = {}
+        check.unknown_keys(extra, _LAYER_KEYS, f"layers.{name}")
+        replace_names = extra.get("replace", False)
+        if not isinstance(replace_names, bool):
+            check.wrong(f"layers.{name}.replace", "a boolean", replace_names)
+            replace_names = False
+        dirs = check.str_list(extra.get("directories"), f"layers.{name}.directories")
+        suffixes = check.str_list(extra.get("file_suffixes"), f"layers.{name}.file_suffixes")
+        globs = check.str_list(extra.get("paths"), f"layers.{name}.paths", globs=True)
+        for glob in (layer_globs or {}).get(name, []):
+            if (problem := glob_problem(glob)) is not None:
+                check.add(f"--layer {name}={glob}: {problem}")
+            globs.append(glob)
         layers.append(
             LayerSpec(
                 name=name,
@@ -179,71 +304,53 @@ def build_config(
         )
     for name in layer_globs or {}:
         if name not in order:
-            problems.append(f"--layer {name}=…: unknown layer (known: {', '.join(order)})")
+            check.add(f"--layer {name}=…: unknown layer (known: {', '.join(order)})")
 
-    required = required_layers or _str_list(raw.get("required_layers"), "required_layers", problems)
+    required = required_layers or check.str_list(raw.get("required_layers"), "required_layers")
     required = required or list(data.get("required", order))
     for name in required:
         if name not in order:
-            problems.append(f"required layer {name!r} is not a layer of the preset")
+            check.add(f"required layer {name!r} is not a layer of the preset")
 
     scope_overrides: list[tuple[str, Scope]] = []
-    scopes = raw.get("scopes") or {}
-    if isinstance(scopes, dict):
-        for scope_name, globs in scopes.items():
-            try:
-                scope = Scope(scope_name)
-            except ValueError:
-                problems.append(
-                    f"scopes.{scope_name}: unknown scope (known: {', '.join(s.value for s in Scope)})"
-                )
-                continue
-            for glob in _str_list(globs, f"scopes.{scope_name}", problems):
-                scope_overrides.append((glob, scope))
-    else:
-        problems.append("scopes must be a table of scope name → globs")
-
-    ignores = []
-    raw_ignores = raw.get("ignore") or []
-    if not isinstance(raw_ignores, list):
-        problems.append("ignore must be an array of tables ([[tool.cdverify.ignore]])")
-        raw_ignores = []
-    for index, item in enumerate(raw_ignores):
-        where = f"ignore[{index}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where} must be a table")
-            continue
-        reason = str(item.get("reason", "")).strip()
-        if not item.get("rule") or not item.get("path"):
-            problems.append(f"{where}: 'rule' and 'path' are required")
-            continue
-        if not reason:
-            problems.append(f"{where}: an ignore must carry a non-empty 'reason'")
-            continue
-        ignores.append(
-            Ignore(
-                rule=str(item["rule"]),
-                path=str(item["path"]),
-                reason=reason,
-                import_pattern=str(item["import"]) if item.get("import") else None,
+    for scope_name, globs in check.table(raw, "scopes").items():
+        try:
+            scope = Scope(scope_name)
+        except ValueError:
+            check.add(
+                f"{check.key(f'scopes.{scope_name}')}: unknown scope "
+                f"(known: {', '.join(s.value for s in Scope)})"
             )
-        )
+            continue
+        for glob in check.str_list(globs, f"scopes.{scope_name}", globs=True):
+            scope_overrides.append((glob, scope))
+
+    ignores = _ignores(raw, check)
 
     max_bytes = raw.get("max_file_bytes", load_rules("scopes")["limits"]["max_file_bytes"])
-    if not isinstance(max_bytes, int) or max_bytes <= 0:
-        problems.append("max_file_bytes must be a positive integer")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+        check.wrong("max_file_bytes", "a positive integer", max_bytes)
         max_bytes = 1_048_576
 
     port = raw.get("port")
-    if port is not None and (not isinstance(port, int) or not 0 < port < 65536):
-        problems.append("port must be an integer between 1 and 65535")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536):
+        check.wrong("port", "an integer between 1 and 65535", port)
         port = None
 
-    excluded = _str_list(raw.get("exclude"), "exclude", problems) + list(exclude or [])
-    if problems:
-        raise ConfigError([f"{source}: {p}" if source else p for p in problems])
+    constraints = raw.get("constraints")
+    if constraints is not None and not isinstance(constraints, str):
+        check.wrong("constraints", 'a string such as "flask+clean_architecture"', constraints)
+        constraints = None
+
+    excluded = check.str_list(raw.get("exclude"), "exclude", globs=True)
+    for glob in exclude or []:
+        if (problem := glob_problem(glob)) is not None:
+            check.add(f"--exclude {glob}: {problem}")
+        excluded.append(glob)
+    if check.problems:
+        raise ConfigError([f"{source}: {p}" if source else p for p in check.problems])
     return Config(
-        preset=str(preset_name),
+        preset=preset_name,
         layers=tuple(layers),
         required_layers=tuple(required),
         bypass=tuple((item["from"], item["to"]) for item in data.get("bypass", [])),
@@ -252,10 +359,48 @@ def build_config(
         exclude=tuple(excluded),
         ignores=tuple(ignores),
         max_file_bytes=max_bytes,
-        constraints=str(raw["constraints"]) if raw.get("constraints") else None,
+        constraints=constraints or None,
         port=port,
         source=source,
     )
+
+
+def _ignores(raw: dict[str, Any], check: _Checker) -> list[Ignore]:
+    """`[[ignore]]` tables: `rule`, `path` and a non-empty `reason` are required strings; `import` is
+    optional."""
+    items = raw.get("ignore", [])
+    if not isinstance(items, list):
+        check.wrong("ignore", "an array of tables ([[ignore]])", items)
+        return []
+    ignores = []
+    for index, item in enumerate(items):
+        where = f"ignore[{index}]"
+        if not isinstance(item, dict):
+            check.wrong(where, "a table with rule, path and reason", item)
+            continue
+        check.unknown_keys(item, _IGNORE_KEYS, where)
+        fields = {key: item[key] for key in ("rule", "path", "reason", "import") if key in item}
+        usable = True
+        for key, value in fields.items():
+            if not isinstance(value, str):
+                check.wrong(f"{where}.{key}", "a string", value)
+                usable = False
+        if "rule" not in item or "path" not in item:
+            check.add(f"{check.key(where)}: 'rule' and 'path' are required")
+            usable = False
+        elif not str(item.get("reason", "")).strip():
+            check.add(f"{check.key(where)}: an ignore must carry a non-empty 'reason'")
+            usable = False
+        if usable:
+            ignores.append(
+                Ignore(
+                    rule=fields["rule"],
+                    path=fields["path"],
+                    reason=fields["reason"].strip(),
+                    import_pattern=fields.get("import") or None,
+                )
+            )
+    return ignores
 
 
 def load_config(
@@ -267,7 +412,8 @@ def load_config(
     if config_file is not None:
         raw = _read_toml(config_file)
         if config_file.name == "pyproject.toml":
-            raw = raw.get("tool", {}).get("cdverify", {})
+            tool = raw.get("tool")
+            raw = _cdverify_table(config_file, tool.get("cdverify", {}) if isinstance(tool, dict) else {})
         return build_config(raw, source=str(config_file), **overrides)
     found = find_config_file(root)
     if found is None:
@@ -282,6 +428,8 @@ __all__ = [
     "Ignore",
     "LayerSpec",
     "build_config",
+    "glob_problem",
     "load_config",
     "normalise_dir_name",
+    "pattern_error",
 ]

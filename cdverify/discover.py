@@ -1,26 +1,33 @@
 """Stage 1 — discovery: walk a project root into a list of files with their language and scope.
 
 Honours `.gitignore` files (nested ones too), skips dependency trees, virtual environments, build and
-cache folders, never follows a symlink, and classifies every file's scope from `rules/scopes.toml`
-plus the user's overrides. Problems (symlinks, over-large files, unreadable folders) become findings;
-nothing here raises on bad input.
+cache folders, never follows a symlink, never opens anything but a regular file, and classifies every
+file's scope from `rules/scopes.toml` plus the user's overrides. Problems (symlinks, FIFOs and other
+special files, over-large files, unreadable folders, invalid .gitignore lines) become findings; nothing
+here raises on bad input.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import re
+import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pathspec import GitIgnoreSpec, PathSpec
 
 from cdverify.catalog import load_rules
-from cdverify.config import Config
+from cdverify.config import Config, pattern_error
+from cdverify.files import NotReadable, kind_of, read_regular
 from cdverify.model import Finding, Language, Location, Scope, SourceFile, make_finding
+
+_MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk
 
 # Scope precedence: the first scope whose directory or file pattern matches wins.
 _SCOPE_ORDER = (
@@ -125,9 +132,9 @@ def _package_scope(
 ) -> Scope | None:
     """The scope a sub-package's dependencies give it (a React app is front-end, a CDK app deployment)."""
     try:
-        data = json.loads(package_json.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        data = json.loads(read_regular(package_json, _MAX_CONTROL_BYTES, follow_symlinks=False))
+    except (NotReadable, ValueError, RecursionError):
+        return None  # the manifest reader reports what is wrong with it
     if not isinstance(data, dict):
         return None
     deps: set[str] = set()
@@ -137,8 +144,48 @@ def _package_scope(
     return next((scope for scope, packages in package_scopes if packages & deps), None)
 
 
+def _gitignore(path: Path, rel: str, findings: list[Finding]) -> GitIgnoreSpec | None:
+    """The spec of a `.gitignore` that is a regular file. A line git cannot use either (`[z-a]`, a lone
+    `!`) is left out with a DISC008 finding, as git itself skips it; the other lines still apply."""
+    try:
+        lines = read_regular(path, _MAX_CONTROL_BYTES, follow_symlinks=False).decode("utf-8", "replace")
+    except NotReadable as exc:
+        findings.append(
+            _finding("DISC005", rel, f"cannot read .gitignore: {exc.reason}", "fix or remove the .gitignore")
+        )
+        return None
+    rows = lines.splitlines()
+    try:
+        return GitIgnoreSpec.from_lines(rows)
+    except (ValueError, re.error):
+        pass
+    kept = []
+    for number, row in enumerate(rows, 1):
+        try:
+            GitIgnoreSpec.from_lines([row])
+        except (ValueError, re.error) as exc:
+            findings.append(
+                make_finding(
+                    "DISC008",
+                    Location(rel, number),
+                    f"invalid pattern {row.strip()!r} skipped ({pattern_error(exc)}); "
+                    "the file's other patterns apply",
+                    evidence=row.strip(),
+                    hint="fix or remove the pattern: what it was meant to ignore is analysed",
+                )
+            )
+            kept.append("")  # keeps the other lines' numbers; an empty line matches nothing
+        else:
+            kept.append(row)
+    return GitIgnoreSpec.from_lines(kept)
+
+
 def discover(root: Path, config: Config) -> Project:
-    """Walk `root` and classify what it holds. Pure apart from reading the directory tree."""
+    """Walk `root` and classify what it holds. Pure apart from reading the directory tree.
+
+    The walk is iterative (a folder nested thousands deep costs no recursion) and never opens anything but
+    a regular file: FIFOs, sockets and devices are reported (DISC007) and skipped, symlinks reported
+    (DISC004) and not followed."""
     root = root.resolve()
     rules = _scope_rules()
     findings: list[Finding] = []
@@ -158,72 +205,106 @@ def discover(root: Path, config: Config) -> Project:
                 return True
         return bool(exclude and exclude.match_file(rel + "/" if is_dir else rel))
 
-    def walk(directory: Path, rel_dir: str) -> None:
+    def enter(directory: Path, rel_dir: str) -> Iterator[os.DirEntry[str]]:
+        """The folder's entries in name order, once its .gitignore and package.json are taken in."""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
+            message = f"cannot read directory: {exc.strerror}"
             findings.append(
-                _finding(
-                    "DISC005",
-                    rel_dir or ".",
-                    f"cannot read directory: {exc.strerror}",
-                    "fix the permissions or exclude the folder",
-                )
+                _finding("DISC005", rel_dir or ".", message, "fix the permissions or exclude the folder")
             )
-            return
-        names = {entry.name for entry in entries}
-        if rel_dir and any(marker in names for marker in rules.venv_markers):
-            return  # a virtual environment under another name
-        if ".gitignore" in names:
-            try:
-                lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-                ignore_specs.append((rel_dir, GitIgnoreSpec.from_lines(lines)))
-            except OSError:
-                pass
-        if rel_dir and "package.json" in names:
+            return iter(())
+        by_name = {entry.name: entry for entry in entries}
+        if rel_dir and any(marker in by_name for marker in rules.venv_markers):
+            return iter(())  # a virtual environment under another name
+        gitignore = by_name.get(".gitignore")
+        if gitignore is not None and _is_regular(gitignore):
+            spec = _gitignore(directory / ".gitignore", _join(rel_dir, ".gitignore"), findings)
+            if spec is not None:
+                ignore_specs.append((rel_dir, spec))
+        package = by_name.get("package.json")
+        if rel_dir and package is not None and _is_regular(package):
             package_scope = _package_scope(directory / "package.json", rules.package_scopes)
             if package_scope is not None:
                 package_dirs[rel_dir] = package_scope
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            if entry.is_symlink():
-                findings.append(_symlink_finding(root, Path(entry.path), rel))
-                continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_dir:
-                if entry.name in rules.skip_dirs or any(fnmatch(entry.name, p) for p in rules.skip_files):
-                    continue
-                if not ignored(rel, True):
-                    walk(Path(entry.path), rel)
-                continue
-            if any(fnmatch(entry.name, p) for p in rules.skip_files) or ignored(rel, False):
-                continue
-            try:
-                size = entry.stat(follow_symlinks=False).st_size
-            except OSError:
-                continue
-            language = language_of(rel)
-            scope = classify_scope(rel, package_dirs)
-            for spec, override in overrides:
-                if spec.match_file(rel):
-                    scope = override
-            if language is not None and size > config.max_file_bytes:
-                findings.append(
-                    _finding(
-                        "DISC002",
-                        rel,
-                        f"skipped: {size:,} bytes is over the {config.max_file_bytes:,}-byte limit",
-                        "raise max_file_bytes in cdverify.toml if this is hand-written code",
-                    )
-                )
-                language = None
-            files.append(SourceFile(rel, language, scope, size))
+        return iter(entries)
 
-    walk(root, "")
+    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", enter(root, ""))]
+    while stack:
+        rel_dir, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        rel = _join(rel_dir, entry.name)
+        if entry.is_symlink():
+            findings.append(_symlink_finding(root, Path(entry.path), rel))
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError as exc:  # gone since it was listed, or its path is past PATH_MAX
+            findings.append(
+                _finding("DISC005", rel, f"cannot read: {exc.strerror}", "shorten or exclude the path")
+            )
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            if entry.name in rules.skip_dirs or any(fnmatch(entry.name, p) for p in rules.skip_files):
+                continue
+            if not ignored(rel, True):
+                stack.append((rel, enter(Path(entry.path), rel)))
+            continue
+        if any(fnmatch(entry.name, p) for p in rules.skip_files) or ignored(rel, False):
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            findings.append(
+                _finding(
+                    "DISC007",
+                    rel,
+                    f"skipped: {kind_of(info.st_mode)}, not a regular file; it was not opened",
+                    "remove it from the project, or exclude it",
+                )
+            )
+            continue
+        files.append(_source_file(rel, info.st_size, config, package_dirs, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))
+
+
+def _source_file(
+    rel: str,
+    size: int,
+    config: Config,
+    package_dirs: Mapping[str, Scope],
+    overrides: list[tuple[PathSpec[Any], Scope]],
+    findings: list[Finding],
+) -> SourceFile:
+    language = language_of(rel)
+    scope = classify_scope(rel, package_dirs)
+    for spec, override in overrides:
+        if spec.match_file(rel):
+            scope = override
+    if language is not None and size > config.max_file_bytes:
+        findings.append(
+            _finding(
+                "DISC002",
+                rel,
+                f"skipped: {size:,} bytes is over the {config.max_file_bytes:,}-byte limit",
+                "raise max_file_bytes in cdverify.toml if this is hand-written code",
+            )
+        )
+        language = None
+    return SourceFile(rel, language, scope, size)
+
+
+def _join(rel_dir: str, name: str) -> str:
+    return f"{rel_dir}/{name}" if rel_dir else name
+
+
+def _is_regular(entry: os.DirEntry[str]) -> bool:
+    try:
+        return stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def _symlink_finding(root: Path, link: Path, rel: str) -> Finding:

@@ -18,9 +18,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from cdverify.discover import Project
+from cdverify.files import NotReadable, read_regular
 from cdverify.model import Finding, Location, Scope, make_finding
 
 _MAX_BYTES = 1_048_576
+_MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files
 _ENV_FILE = re.compile(r"^\.env(\.[\w.-]+)?$")
 _COMPOSE_FILE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
 _REQUIREMENTS = re.compile(r"^requirements([._-][\w.-]*)?\.(txt|in)$")
@@ -134,13 +136,24 @@ class _Reader:
         self.findings: list[Finding] = []
 
     def read(self, rel: str) -> str | None:
-        path = self.root / rel
+        """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
         try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_BYTES:
-                return None
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
+            return read_regular(self.root / rel, _MAX_BYTES, follow_symlinks=False).decode("utf-8", "replace")
+        except NotReadable:
+            return None  # special files are reported by discovery (DISC007), links too (DISC004)
+
+    def table(self, rel: str, value: Any, where: str) -> dict[str, Any]:
+        """`value` when it is a table (a JSON object); else {} and a DISC006 finding naming `where`."""
+        if value is None or isinstance(value, dict):
+            return value or {}
+        self.problem(rel, f"{where} is {_shape(value)}, not a table")
+        return {}
+
+    def array(self, rel: str, value: Any, where: str) -> list[Any]:
+        if value is None or isinstance(value, list):
+            return value or []
+        self.problem(rel, f"{where} is {_shape(value)}, not an array")
+        return []
 
     def problem(self, rel: str, message: str, line: int = 0) -> None:
         self.findings.append(
@@ -154,10 +167,13 @@ class _Reader:
         )
 
     # -- Python manifests -----------------------------------------------------------------------
-    def requirements(self, rel: str, seen: set[str]) -> None:
+    def requirements(self, rel: str, seen: set[str], depth: int = 0) -> None:
         if rel in seen:
             return
         seen.add(rel)
+        if depth > _MAX_INCLUDE_DEPTH:
+            self.problem(rel, f"`-r` includes nested deeper than {_MAX_INCLUDE_DEPTH}, not followed")
+            return
         content = self.read(rel)
         if content is None:
             return
@@ -171,7 +187,7 @@ class _Reader:
                 included = line.split(None, 1)[1].strip()
                 target = (PurePosixPath(rel).parent / included).as_posix()
                 if not line.startswith("-c"):
-                    self.requirements(os.path.normpath(target), seen)
+                    self.requirements(os.path.normpath(target), seen, depth + 1)
                 continue
             if line.startswith("-"):
                 continue  # --index-url, -e ., --hash … are options, not packages
@@ -191,50 +207,65 @@ class _Reader:
         content = self.read(rel)
         if content is None:
             return
-        try:
-            data = tomllib.loads(content)
-        except tomllib.TOMLDecodeError as exc:
-            self.problem(rel, str(exc))
+        data = self.toml(rel, content)
+        if data is None:
             return
         self.files.append(rel)
         groups: list[tuple[list[Any], bool]] = []
-        project = data.get("project", {})
-        groups.append((project.get("dependencies", []), False))
-        for extra, items in (project.get("optional-dependencies") or {}).items():
-            groups.append((items, bool(_DEV_WORDS.search(extra))))
-        for items in (data.get("dependency-groups") or {}).values():
+        project = self.table(rel, data.get("project"), "[project]")
+        groups.append((self.array(rel, project.get("dependencies"), "project.dependencies"), False))
+        optional = self.table(rel, project.get("optional-dependencies"), "project.optional-dependencies")
+        for extra, items in optional.items():
+            where = f"project.optional-dependencies.{extra}"
+            groups.append((self.array(rel, items, where), bool(_DEV_WORDS.search(extra))))
+        for group, items in self.table(rel, data.get("dependency-groups"), "[dependency-groups]").items():
             # dependency groups (PEP 735) are never installed with the package: development only
+            items = self.array(rel, items, f"dependency-groups.{group}")
             groups.append(([i for i in items if isinstance(i, str)], True))
         for spec_list, dev in groups:
-            for spec in spec_list if isinstance(spec_list, list) else []:
+            for spec in spec_list:
                 parsed = parse_requirement(str(spec))
                 if not isinstance(parsed, str):
                     self.add_python(parsed[0], rel, _line_of(content, str(spec)), dev, str(spec), parsed[1])
-        poetry = data.get("tool", {}).get("poetry", {})
-        tables = [(poetry.get("dependencies", {}), False), (poetry.get("dev-dependencies", {}), True)]
-        for group, body in (poetry.get("group") or {}).items():
-            tables.append((body.get("dependencies", {}), bool(_DEV_WORDS.search(group)) or group != "main"))
+        poetry = self.table(rel, self.table(rel, data.get("tool"), "[tool]").get("poetry"), "[tool.poetry]")
+        tables = [
+            (self.table(rel, poetry.get("dependencies"), "tool.poetry.dependencies"), False),
+            (self.table(rel, poetry.get("dev-dependencies"), "tool.poetry.dev-dependencies"), True),
+        ]
+        for group, body in self.table(rel, poetry.get("group"), "tool.poetry.group").items():
+            body = self.table(rel, body, f"tool.poetry.group.{group}")
+            dependencies = self.table(
+                rel, body.get("dependencies"), f"tool.poetry.group.{group}.dependencies"
+            )
+            tables.append((dependencies, bool(_DEV_WORDS.search(group)) or group != "main"))
         for table, dev in tables:
-            for name, spec in (table or {}).items():
+            for name, spec in table.items():
                 if name.lower() == "python":
                     continue
-                extras = set(spec.get("extras", [])) if isinstance(spec, dict) else set()
+                extras = _strings(spec.get("extras")) if isinstance(spec, dict) else set()
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
 
     def pipfile(self, rel: str) -> None:
         content = self.read(rel)
         if content is None:
             return
-        try:
-            data = tomllib.loads(content)
-        except tomllib.TOMLDecodeError as exc:
-            self.problem(rel, str(exc))
+        data = self.toml(rel, content)
+        if data is None:
             return
         self.files.append(rel)
         for table, dev in (("packages", False), ("dev-packages", True)):
-            for name, spec in (data.get(table) or {}).items():
-                extras = set(spec.get("extras", [])) if isinstance(spec, dict) else set()
+            for name, spec in self.table(rel, data.get(table), f"[{table}]").items():
+                extras = _strings(spec.get("extras")) if isinstance(spec, dict) else set()
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
+
+    def toml(self, rel: str, content: str) -> dict[str, Any] | None:
+        try:
+            return tomllib.loads(content)
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(rel, str(exc))
+        except RecursionError:
+            self.problem(rel, "values nested too deep to read")
+        return None
 
     # -- Node manifests and JSON config -----------------------------------------------------------
     def json(self, rel: str) -> tuple[str, Any] | None:
@@ -245,7 +276,9 @@ class _Reader:
             return content, json.loads(content)
         except json.JSONDecodeError as exc:
             self.problem(rel, f"invalid JSON at line {exc.lineno}: {exc.msg}", exc.lineno)
-            return None
+        except RecursionError:
+            self.problem(rel, "values nested too deep to read")
+        return None
 
     def package_json(self, rel: str) -> None:
         loaded = self.json(rel)
@@ -259,7 +292,7 @@ class _Reader:
             ("peerDependencies", False),
             ("devDependencies", True),
         ):
-            for name, spec in (data.get(table) or {}).items():
+            for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
                 self.dependencies.append(Dependency(name, "node", rel, line, dev, f"{name}@{spec}"))
 
@@ -310,6 +343,9 @@ class _Reader:
             document = yaml.compose(content, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
             self.problem(rel, str(exc).splitlines()[0])
+            return
+        except RecursionError:
+            self.problem(rel, "values nested too deep to read")
             return
         services = _mapping(document).get("services")
         for name_node, body in _mapping_items(services):
@@ -462,8 +498,20 @@ def read_manifests(project: Project) -> Manifests:
 def _run_script(root: Path, rel: str) -> RunScript | None:
     path = root / rel
     try:
-        mode = path.stat().st_mode
-        content = path.read_text(encoding="utf-8", errors="replace")[:_MAX_BYTES]
-    except OSError:
+        mode = path.lstat().st_mode
+        content = read_regular(path, _MAX_BYTES, follow_symlinks=False).decode("utf-8", "replace")
+    except (OSError, NotReadable):
         return None
     return RunScript(rel, content, bool(mode & stat.S_IXUSR))
+
+
+def _shape(value: object) -> str:
+    from cdverify.config import toml_type
+
+    kind = toml_type(value)
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _strings(value: object) -> set[str]:
+    """The strings of a list (Poetry and Pipfile `extras`); anything else holds none."""
+    return {item for item in value if isinstance(item, str)} if isinstance(value, list) else set()

@@ -14,6 +14,11 @@ elsewhere. sqlglot alone cannot answer the question: it reads `update available`
 
 Callers that rebuild f-strings, template literals, %-formatting or `+` concatenation put `HOLE` where
 each interpolated expression was. sqlglot is imported on the first string that passes the prefilter.
+
+Cost is bounded whatever the string: only its first `MAX_CLASSIFIED_CHARS` characters are classified
+(cut back to the end of a statement or of a row of values when one is in reach), and the prefilter tries
+the first `_MAX_STATEMENT_STARTS` statements only. A string longer than that is `truncated`; at a SQL sink
+one whose start is a strong SQL form stays a statement even when the cut leaves it incomplete.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
 HOLE = "\x00"
+MAX_CLASSIFIED_CHARS = 65_536  # a longer string is classified on its start
+_MAX_STATEMENT_STARTS = 64  # statement starts (the string's, then after each `;`) the prefilter tries
 
 
 class SqlKind(StrEnum):
@@ -50,6 +57,7 @@ class SqlString:
     statement: str = ""  # verb-level type: "SELECT", "INSERT", "CREATE TABLE", "PRAGMA"; "" for not_sql
     tables: tuple[str, ...] = ()  # as written (case kept), unquoted, schema-qualified; no CTEs, no holes
     dialect: str | None = None  # the sqlglot dialect that accepted it
+    truncated: bool = False  # longer than MAX_CLASSIFIED_CHARS: only its start was classified
 
     @property
     def is_sql(self) -> bool:
@@ -127,7 +135,8 @@ _PROSE_WORD = re.compile(
     r"\b(?:the|your|my|our|their|this|these|those|please|you|we)\b",
     re.IGNORECASE,
 )
-_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
+# an unterminated `/*` runs to the end (as in SQL): a string of many of them stays a linear scan
+_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|`[^`]*`|--[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 
 # --- 3. normalisation ------------------------------------------------------------------------------------
 
@@ -361,17 +370,56 @@ def _parse(sql: str, text: str, hint: str | None, label: str, explain: bool) -> 
     return SqlString(SqlKind.FRAGMENT, _display(text), label)
 
 
+def _prefilter(text: str) -> re.Match[str] | None:
+    """The first strong SQL form at the start of one of the first statements. Each attempt scans at most
+    the rest of the string once, so the cost is linear (a search from every `;` of `SELECT x; ` repeated
+    100,000 times was quadratic)."""
+    starts = itertools.chain(
+        (0,), itertools.islice((m.start() for m in _SEMICOLON.finditer(text)), _MAX_STATEMENT_STARTS)
+    )
+    for start in starts:
+        match = _PREFILTER.match(text, start)
+        if match is not None and match.lastgroup is not None:
+            return match
+    return None
+
+
+_SEMICOLON = re.compile(";")
+_ROW_END = re.compile(r"\)\s*,")
+
+
+def _window(text: str) -> str:
+    """The start of an over-long string that is classified: up to the last statement end in reach, else
+    the last complete row of a VALUES list, else the first MAX_CLASSIFIED_CHARS characters."""
+    head = text[:MAX_CLASSIFIED_CHARS]
+    end = head.rfind(";")
+    if end > 0:
+        return head[: end + 1]
+    rows = [m.start() for m in _ROW_END.finditer(head, max(0, len(head) - 4096))]
+    return head[: rows[-1] + 1] if rows else head
+
+
+def _classify_long(text: str, hint: str | None, at_sink: bool) -> SqlString:
+    """An over-long string, classified on its window (not cached: the cache would keep every such string)."""
+    result = _classify(_window(text), hint, at_sink)
+    kind, label = result.kind, result.statement
+    if kind is SqlKind.FRAGMENT and at_sink:  # complete past the cut, as far as can be told
+        kind = SqlKind.STATEMENT
+    return SqlString(kind, _display(text), label, result.tables, result.dialect, truncated=True)
+
+
 @lru_cache(maxsize=2048)
 def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
-    match = _PREFILTER.search(text)
-    if match is None or match.lastgroup is None:
+    match = _prefilter(text)
+    if match is None:
         if _TRIVIAL.fullmatch(text) is None:
             return SqlString(SqlKind.NOT_SQL, _display(text))
         if not at_sink:  # saleor has a bare 'commit' that is no SQL at all
             return SqlString(SqlKind.NOT_SQL, _display(text))
         return SqlString(SqlKind.TRIVIAL, _display(text), text.split()[0].upper().rstrip(";"))
-    verb_at = match.start(match.lastgroup)
-    verb = text[verb_at : verb_at + len(match.lastgroup)]
+    group = match.lastgroup or ""  # _prefilter returns only matches of a named form
+    verb_at = match.start(group)
+    verb = text[verb_at : verb_at + len(group)]
     if _is_title_case(verb) or _has_prose_words(text):
         return SqlString(SqlKind.NOT_SQL, _display(text))
     sql = text
@@ -391,6 +439,9 @@ def classify(text: str, *, dialect: str | None = None, at_sink: bool = False) ->
 
     `dialect` is a hint (a sqlglot dialect name such as `postgres`, `sqlite`, `mysql`, `tsql`), tried
     first. `at_sink` says the string is given to a known raw-SQL call, which alone makes a trivial
-    statement such as `COMMIT` or `SELECT 1` count as SQL.
+    statement such as `COMMIT` or `SELECT 1` count as SQL. A string over MAX_CLASSIFIED_CHARS is
+    classified on its start (`truncated` in the result).
     """
+    if len(text) > MAX_CLASSIFIED_CHARS:
+        return _classify_long(text, dialect, at_sink)
     return _classify(text, dialect, at_sink)

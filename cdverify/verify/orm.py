@@ -843,7 +843,7 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
     finding = make_finding(
         "ORM001",
         Location(item.file, item.line, item.col),
-        f"{kind}{tables} through {item.api}{via}{why}: {_one_line(item.sql)}",
+        f"{kind}{tables} through {item.api}{via}{why}: {_shown(item.sql)}",
         evidence=item.call,
         hint=_fix(item, required),
         data={
@@ -860,6 +860,16 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
 def _one_line(sql: str) -> str:
     """A statement written over several lines (a triple-quoted string), shown on the message's one line."""
     return " ".join(sql.split())
+
+
+def _shown(sql: str) -> str:
+    """The statement on one line; one too long to classify whole is shown by its start, and says so."""
+    from cdverify.sql import MAX_CLASSIFIED_CHARS
+
+    if len(sql) <= MAX_CLASSIFIED_CHARS:
+        return _one_line(sql)
+    size = f"{len(sql):,} characters; the first {MAX_CLASSIFIED_CHARS:,} were classified"
+    return f"{_one_line(sql[:200])}… ({size})"
 
 
 def _fix(item: RawSql, required: str) -> str:
