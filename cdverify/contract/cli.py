@@ -1,5 +1,6 @@
 """`cdverify contract run|serve`. Exit codes: 0 every assertion passed, 1 an assertion failed (or none ran),
-2 usage error (bad collection, environment or option), 3 internal error."""
+2 usage error (bad collection, environment or option), 3 internal error, 130 interrupted (serve and
+evaluate: Ctrl-C or SIGTERM, after the clean-up and a report of what ran)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from cdverify.contract.collection import (
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import RunOptions
+from cdverify.contract.server_env import server_env_flags
 
 
 class ContractUsageError(click.UsageError):
@@ -261,7 +263,6 @@ def serve_flags(func: Any) -> Any:
             "--setup-timeout", type=click.FloatRange(0), default=900.0, show_default=True, metavar="S"
         ),
         click.option("--keep", is_flag=True, help="Keep the temporary copy (printed on stderr)."),
-        *server_env_flags(),
         click.option(
             "--stop-grace",
             type=click.FloatRange(0),
@@ -273,26 +274,7 @@ def serve_flags(func: Any) -> Any:
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
-    return func
-
-
-def server_env_flags() -> list[Any]:
-    """What the server's environment holds beyond its minimal one (also `grade --run-tests`'s)."""
-    return [
-        click.option(
-            "--pass-env",
-            multiple=True,
-            metavar="NAME",
-            help="Pass this variable of cdverify's environment to the server (repeatable; a pattern such "
-            "as 'AWS_*', or '*' for all). By default it gets PATH, HOME, USER, LANG, LC_*, TZ only.",
-        ),
-        click.option(
-            "--set-env",
-            multiple=True,
-            metavar="KEY=VALUE",
-            help="Set this variable for the server (repeatable).",
-        ),
-    ]
+    return server_env_flags(func)
 
 
 # the keyword arguments serve_flags adds, which serve_options takes
@@ -324,7 +306,7 @@ def serve_options(
     setup_timeout: float,
     keep: bool,
     pass_env: tuple[str, ...] = (),
-    set_env: tuple[str, ...] = (),
+    set_env: dict[str, str] | None = None,
     stop_grace: float = 5.0,
     isolate_network: bool = False,
 ) -> Any:
@@ -332,7 +314,7 @@ def serve_options(
 
     return ServeOptions(
         pass_env=pass_env,
-        env=parse_assignments(set_env, "--set-env"),
+        env=set_env or {},
         stop_grace_s=stop_grace,
         run=run_command_line,
         setup=setup,

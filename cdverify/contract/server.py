@@ -10,7 +10,6 @@ contract run records 0 passed, as the paper's harness does.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
 import shlex
 import shutil
@@ -32,15 +31,13 @@ from cdverify.contract.environments import Prepared, SetupError, in_use, prepare
 from cdverify.contract.logs import CappedLog
 from cdverify.contract.postgres import PostgresCluster
 from cdverify.contract.processes import MARK_VARIABLE, claim, new_mark, reap_orphans, stop_marked, stop_tree
+from cdverify.contract.server_env import SERVER_VARIABLES, passed_environment, setup_environment
 
 LOG_TAIL_BYTES = 64 * 1024
 SQLITE_FILES = ("*.db", "*.sqlite", "*.sqlite3", "*.db-journal", "*.db-wal", "*.db-shm")
 COPY_IGNORE = (".git", "__pycache__", ".pytest_cache", ".mypy_cache")
 # a file this big is no source file (a sparse 20 GB file would fill the disk): left out of the copy
 MAX_COPIED_FILE_BYTES = 256 * 1024 * 1024
-# what the server's environment holds of cdverify's own by default (--pass-env adds more): the rest of the
-# host's environment (tokens, credentials, a database URL of the grader's shell) never reaches it
-SERVER_VARIABLES = ("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TZ")
 
 
 class ServerError(RuntimeError):
@@ -59,7 +56,7 @@ class ServeOptions:
     setup_timeout_s: float = 900.0
     env: dict[str, str] = field(default_factory=dict)  # set in the server's environment
     # names (or fnmatch patterns, `AWS_*`, `*`) of cdverify's own variables the server also gets, beyond
-    # SERVER_VARIABLES
+    # server_env.SERVER_VARIABLES
     pass_env: tuple[str, ...] = ()
     unset_env: tuple[str, ...] = ()  # variables of cdverify's own environment the server must not inherit
     stop_grace_s: float = 5.0  # SIGTERM, then SIGKILL this much later
@@ -203,14 +200,9 @@ def copy_project(project: Path, destination: Path, *, fresh_sqlite: bool) -> tup
 
 
 def server_environment(options: ServeOptions, port: int, mark: str, scratch: Path) -> dict[str, str]:
-    """The server's environment: SERVER_VARIABLES and --pass-env's of cdverify's own, the run's private
-    temporary folder, PORT, the run's mark, then `options.env`."""
-    patterns = (*SERVER_VARIABLES, *options.pass_env)
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        if any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns) and key not in options.unset_env
-    }
+    """The server's environment (server_env.py): SERVER_VARIABLES and --pass-env's of cdverify's own, the
+    run's private temporary folder, PORT, the run's mark, then `options.env`."""
+    inherited = passed_environment((*SERVER_VARIABLES, *options.pass_env), options.unset_env)
     inherited.setdefault("PATH", os.defpath)
     private = scratch / "tmp"  # removed with the run: a server's temporary files do not outlive it
     private.mkdir(exist_ok=True)
@@ -489,7 +481,8 @@ def _set_up(run: _Run, options: ServeOptions, env: dict[str, str], holding: cont
             holding.enter_context(in_use(prepared))
     if setup:
         in_group = run.group.wrap(setup) if run.group is not None else setup
-        code = _setup(in_group, state.workdir, env, log, options.setup_timeout_s)
+        setup_env = setup_environment(env, options.unset_env)
+        code = _setup(in_group, state.workdir, setup_env, log, options.setup_timeout_s)
         state.setup_timed_out = code is None
         state.setup_exit_code = -1 if code is None else code
         if code is None:

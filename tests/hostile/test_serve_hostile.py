@@ -412,7 +412,7 @@ def _environment_seen(case: Case, *more: str, env: dict[str, str]) -> dict[str, 
     seen = case.root / "seen-env"
     case.run_sh(f"env -0 > {seen}\nmktemp > /dev/null\nexec python3 server.py")
     _served(case, case.serve(*more, env=env))
-    return dict(line.split("=", 1) for line in seen.read_text().split("\0") if "=" in line)
+    return _read_env(seen)
 
 
 SECRETS = {"SECRET_API_KEY": "s3cret", "DATABASE_URL": "postgres://grader/db", "AWS_REGION": "eu-1"}
@@ -432,11 +432,31 @@ def test_pass_env_and_set_env_add_to_the_servers_environment(case: Case) -> None
     assert "DATABASE_URL" not in seen
 
 
+def test_the_setup_command_also_gets_what_installs_need(case: Case) -> None:
+    setup_seen, seen = case.root / "setup-env", case.root / "seen-env"
+    case.run_sh(f"env -0 > {seen}\nexec python3 server.py")
+    proxy = {"https_proxy": "http://proxy.example:3128", "PIP_INDEX_URL": "https://pypi.example/simple"}
+    _served(case, case.serve("--setup", f"env -0 > {setup_seen}", env={**proxy, **SECRETS}))
+    in_setup, in_server = (set(_read_env(path)) for path in (setup_seen, seen))
+    assert set(proxy) <= in_setup and not set(proxy) & in_server
+    assert not set(SECRETS) & (in_setup | in_server) and "PORT" in in_setup
+
+
+def _read_env(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().split("\0") if "=" in line)
+
+
+def test_grades_server_environment_options_go_with_run_tests(hostile: Hostile, tmp_path: Path) -> None:
+    outcome = hostile(["grade", str(tmp_path), "--pass-env", "AWS_*"], timeout_s=20)
+    expect_clean(outcome, codes=(2,), max_wall_s=10)
+    assert "--pass-env goes with --run-tests" in outcome.stderr
+
+
 def test_a_bad_set_env_is_a_usage_error(case: Case) -> None:
     case.run_sh("exec python3 server.py")
     outcome = case.serve("--set-env", "NOEQUALS")
     expect_clean(outcome, codes=(2,), max_wall_s=10)
-    assert "--set-env expects KEY=VALUE" in outcome.stderr
+    assert "--set-env" in outcome.stderr and "expects KEY=VALUE" in outcome.stderr
 
 
 # --- cdverify itself interrupted ------------------------------------------------------------------------
