@@ -396,11 +396,12 @@ def serve_command(
     project: Path, collection: str, fmt: str, output: Path | None, junit: Path | None, **kwargs: Any
 ) -> None:
     """Start PROJECT (a temporary copy) on a fresh database, run the collection against it, stop it."""
-    from cdverify.contract.server import terminate_as_interrupt
+    from cdverify.contract.server import interrupts_spent, terminate_as_interrupt
 
     serve = serve_options(**{key: kwargs.pop(key) for key in SERVE_KEYS})
     with terminate_as_interrupt(sigint=True):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
+        interrupts_spent()  # the server is gone: nothing cuts the report short now
         if not record["healthy"] and not interrupted:
             click.echo(
                 f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True
@@ -460,6 +461,7 @@ def _evaluate(
 ) -> None:
     from cdverify.config import ConfigError, load_config
     from cdverify.constraints import parse_constraints
+    from cdverify.contract.server import interrupts_spent
     from cdverify.evaluate import PAPER_PORTS, TaskResult
     from cdverify.pipeline import verify
 
@@ -478,6 +480,7 @@ def _evaluate(
     # in a network namespace of its own: the paper's port is free whatever else runs on this machine
     serve = serve_options(**settings, isolate_network=True)
     result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
+    interrupts_spent()  # the server is gone: nothing cuts the report short now
     outcome = TaskResult(report, result, record, interrupted)
     text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
     write_reports(result, fmt, output, junit, text=text)

@@ -290,6 +290,13 @@ def terminate_as_interrupt(sigint: bool = False) -> Iterator[None]:
             _raised = False
 
 
+def interrupts_spent() -> None:
+    """Inside terminate_as_interrupt: from now on, its signals are ignored (the report is being written)."""
+    global _raised
+    if _depth:
+        _raised = True
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """SIGINT and SIGTERM held while a clean-up runs, then raised again (to the handlers there were before)
@@ -510,7 +517,8 @@ def _start_server(run: _Run, options: ServeOptions, env: dict[str, str]) -> None
     deadline = started + options.health_timeout_s
     pause = 0.025  # short at first: most servers are up within a second; then every 0.2 s
     while True:
-        state.health_status = health_status(health_url, unix_socket=state.unix_socket)
+        left = deadline - time.monotonic()  # a health endpoint that hangs does not stretch the wait
+        state.health_status = health_status(health_url, min(2.0, max(0.2, left)), state.unix_socket)
         if state.health_status == 200:
             state.healthy = True
             break
