@@ -217,7 +217,10 @@ def run_script_notes(workdir: Path, run: str) -> list[str]:
     name = run.split()[0]
     script = workdir / name
     if script.is_symlink():  # never chmod what a link points to: it may be a file of the host's
-        target = script.resolve()
+        try:
+            target = script.resolve()
+        except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+            return [f"{name} is a link that leads nowhere ({os.readlink(script)})"]
         if not target.is_relative_to(workdir.resolve()):
             return [f"{name} is a link out of the project ({os.readlink(script)}): not made executable"]
         script = target

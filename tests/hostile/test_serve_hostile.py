@@ -319,8 +319,10 @@ def test_a_run_sh_that_is_not_executable_is_made_so(case: Case) -> None:
         (lambda p: (p / "run.sh").write_bytes(b"#!/bin/bash\r\nexec python3 server.py\r\n"), "CRLF"),
         (lambda p: (p / "run.sh").mkdir(), "run.sh is not a file"),
         (lambda p: None, "run.sh is not in the project"),
+        (lambda p: (p / "run.sh").symlink_to("run.sh"), "run.sh is a link that leads nowhere"),
+        (lambda p: os.mkfifo(p / "run.sh"), "run.sh is not in the project"),  # left out of the copy
     ],
-    ids=["crlf", "directory", "missing"],
+    ids=["crlf", "directory", "missing", "link-loop", "fifo"],
 )
 def test_a_run_sh_that_cannot_start_is_reported(case: Case, make: Callable[[Path], None], note: str) -> None:
     make(case.project)
