@@ -13,7 +13,7 @@ from typing import Any
 from cdverify.contract.results import RunResult
 from cdverify.pipeline import Report
 
-EVALUATION_SCHEMA_VERSION = "1.0"
+EVALUATION_SCHEMA_VERSION = "1.1"  # 1.1: `interrupted`
 # The ports the paper's prompt gives each runtime.
 PAPER_PORTS = {"python": 8080, "node": 3000}
 
@@ -23,6 +23,7 @@ class TaskResult:
     report: Report
     run: RunResult
     server: dict[str, Any]
+    interrupted: str | None = None  # the signal that cut the contract run short (SIGINT, SIGTERM)
 
     @property
     def verifiers(self) -> dict[str, str]:
@@ -42,7 +43,7 @@ class TaskResult:
 
     @property
     def success(self) -> bool:
-        return self.run.ok and self.compliant
+        return self.run.ok and self.compliant and self.interrupted is None
 
     def to_json(self) -> dict[str, Any]:
         constraints = self.report.constraints
@@ -66,6 +67,7 @@ class TaskResult:
             "score": round(self.score, 6),
             "strict_score": round(self.strict_score, 6),
             "success": self.success,
+            "interrupted": self.interrupted,
         }
 
     def to_text(self) -> str:
@@ -79,4 +81,6 @@ class TaskResult:
             f" — A% {100 * self.score:.1f}, strict A% {100 * self.strict_score:.1f}"
         )
         lines.append(f"  success       {'yes' if self.success else 'no'}")
+        if self.interrupted:
+            lines.append(f"  interrupted   by {self.interrupted}: the contract results are partial")
         return "\n".join(lines) + "\n"

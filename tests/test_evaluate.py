@@ -40,7 +40,7 @@ def test_reference_app_succeeds_on_its_task_with_postgres() -> None:
     code, result = _evaluate(
         "--task", "python-flask-openapi-clean_architecture-postgres-sqlalchemy", "--port", str(free_port())
     )
-    assert result["schema_version"] == "1.0"
+    assert result["schema_version"] == "1.1" and result["interrupted"] is None
     assert result["server"]["healthy"] and result["server"]["database"] == "postgres"
     assert {axis: v["status"] for axis, v in result["verifiers"].items()} == {
         "framework": "pass",

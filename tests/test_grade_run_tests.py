@@ -35,7 +35,7 @@ from cdverify.contract.collection import PAPER_GLOBALS, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.server import free_port, health_status
 from cdverify.grade import behaviour
-from cdverify.grade.behaviour import PAPER_REQUEST_TIMEOUT_MS, Timeouts, listening
+from cdverify.grade.behaviour import PAPER_REQUEST_TIMEOUT_MS, BehaviourTests, Timeouts, listening
 from cdverify.grade.grader import Grading, RunGrade, grade
 from cdverify.grade.output import grade_schema, render_text, to_json
 from cdverify.grade.records import Assertions
@@ -157,7 +157,10 @@ def test_a_server_that_never_starts_scores_0_with_its_reason(graded: Grading) ->
     assert item.run.assertions == _sample_counts(SAMPLE_NO_RUN_SCRIPT)  # newman's figures: 0 of 18
     assert item.run.assertions is not None and item.run.assertions.passed == 0
     assert item.tests is not None and not item.tests.healthy
-    assert item.tests.notes == ("the server exited with code 127 before it was healthy",)
+    assert item.tests.notes == (
+        "./run.sh is not in the project",
+        "the server exited with code 127 before it was healthy",
+    )
     assert any("run.sh" in line for line in item.tests.log), item.tests.log
     text = render_text(graded)
     assert "the server exited with code 127 before it was healthy" in text
@@ -457,3 +460,12 @@ def test_each_runs_stages_are_reported_in_order(tmp_path: Path, helpers: ModuleT
     assert {item.origin for item in grading.runs} == set(seen)
     expected = ["laying out", "verifying", "setting up", "starting", "testing", "stopping"]
     assert all(stages == expected for stages in seen.values()), seen
+
+
+def test_the_servers_added_variables_are_part_of_a_tested_runs_key() -> None:
+    plain = BehaviourTests.load("realworld")
+    added = BehaviourTests.load("realworld", env={"API_TOKEN": "one"})
+    other = BehaviourTests.load("realworld", env={"API_TOKEN": "two"})
+    assert plain.fingerprint.count("/") == 5  # no variables: the key is the one stored before
+    assert len({plain.fingerprint, added.fingerprint, other.fingerprint}) == 3
+    assert "one" not in added.fingerprint  # a digest: a secret's value never lands in the store

@@ -1,11 +1,13 @@
 """`cdverify contract run|serve`. Exit codes: 0 every assertion passed, 1 an assertion failed (or none ran),
-2 usage error (bad collection, environment or option), 3 internal error."""
+2 usage error (bad collection, environment or option), 3 internal error, 130 interrupted (serve and
+evaluate: Ctrl-C or SIGTERM, after the clean-up and a report of what ran)."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from cdverify.contract.collection import (
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import RunOptions
+from cdverify.contract.server_env import server_env_flags
 
 
 class ContractUsageError(click.UsageError):
@@ -260,10 +263,18 @@ def serve_flags(func: Any) -> Any:
             "--setup-timeout", type=click.FloatRange(0), default=900.0, show_default=True, metavar="S"
         ),
         click.option("--keep", is_flag=True, help="Keep the temporary copy (printed on stderr)."),
+        click.option(
+            "--stop-grace",
+            type=click.FloatRange(0),
+            default=5.0,
+            show_default=True,
+            metavar="S",
+            help="At the end, the server's processes get SIGTERM, then SIGKILL S seconds later.",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
-    return func
+    return server_env_flags(func)
 
 
 # the keyword arguments serve_flags adds, which serve_options takes
@@ -277,6 +288,9 @@ SERVE_KEYS = (
     "health_timeout",
     "setup_timeout",
     "keep",
+    "pass_env",
+    "set_env",
+    "stop_grace",
 )
 
 
@@ -291,11 +305,17 @@ def serve_options(
     health_timeout: float,
     setup_timeout: float,
     keep: bool,
+    pass_env: tuple[str, ...] = (),
+    set_env: dict[str, str] | None = None,
+    stop_grace: float = 5.0,
     isolate_network: bool = False,
 ) -> Any:
     from cdverify.contract.server import ServeOptions
 
     return ServeOptions(
+        pass_env=pass_env,
+        env=set_env or {},
+        stop_grace_s=stop_grace,
         run=run_command_line,
         setup=setup,
         port=port,
@@ -311,15 +331,20 @@ def serve_options(
 
 def serve_and_run(
     project: Path, serve: Any, collection: str, flags: dict[str, Any]
-) -> tuple[RunResult, dict[str, Any]]:
-    """Start the project, run the collection against it, stop it; the result and the server's record."""
+) -> tuple[RunResult, dict[str, Any], str | None]:
+    """Start the project, run the collection against it, stop it; the result, the server's record, and the
+    signal that interrupted it (None). Interrupted (Ctrl-C, SIGTERM: the server is stopped and cleaned up
+    all the same), the result holds the requests run so far, and its `stopped` and the record's `notes` say
+    so."""
     from cdverify.contract.runner import run_collection
-    from cdverify.contract.server import ServerError, served
+    from cdverify.contract.server import ServeInterrupted, ServerError, served, signal_name
 
     try:
         loaded = load_collection(collection)
     except CollectionError as error:
         raise ContractUsageError(str(error)) from None
+    so_far = RunResult(collection=loaded.name, started=time.time())
+    server = None
     try:
         with (
             _stages(project) as on_stage,
@@ -332,11 +357,21 @@ def serve_and_run(
             )
             if on_stage is not None:
                 on_stage(f"testing ({loaded.name})")
-            result = run_collection(loaded, dataclasses.replace(options, routes=server.routes))
-            record = server.describe()
+            options = dataclasses.replace(
+                options, routes=server.routes, on_execution=so_far.executions.append
+            )
+            result = run_collection(loaded, options)
+        return result, server.describe(), None
     except ServerError as error:
         raise ContractUsageError(str(error)) from None
-    return result, record
+    except KeyboardInterrupt as interrupt:
+        if isinstance(interrupt, ServeInterrupted):
+            server = interrupt.served
+        name = signal_name(interrupt)
+        so_far.stopped = f"interrupted by {name}: the results are partial"
+        so_far.duration_ms = round((time.time() - so_far.started) * 1000)
+        record = server.describe() if server is not None else {"healthy": False, "notes": [so_far.stopped]}
+        return so_far, record, name
 
 
 @contextlib.contextmanager
@@ -361,12 +396,18 @@ def serve_command(
     project: Path, collection: str, fmt: str, output: Path | None, junit: Path | None, **kwargs: Any
 ) -> None:
     """Start PROJECT (a temporary copy) on a fresh database, run the collection against it, stop it."""
+    from cdverify.contract.server import interrupts_spent, terminate_as_interrupt
+
     serve = serve_options(**{key: kwargs.pop(key) for key in SERVE_KEYS})
-    result, record = serve_and_run(project, serve, collection, kwargs)
-    if not record["healthy"]:
-        click.echo(f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True)
-    write_reports(result, fmt, output, junit, server=record)
-    raise SystemExit(0 if result.ok else 1)
+    with terminate_as_interrupt(sigint=True):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
+        result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
+        interrupts_spent()  # the server is gone: nothing cuts the report short now
+        if not record["healthy"] and not interrupted:
+            click.echo(
+                f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True
+            )
+        write_reports(result, fmt, output, junit, server=record)
+    raise SystemExit(130 if interrupted else 0 if result.ok else 1)
 
 
 @click.command("evaluate")
@@ -395,15 +436,37 @@ def evaluate_command(
     The server is started from a temporary copy (default: --setup auto, the paper's port for the language,
     the constrained database, fresh). Exit 0 on success (every assertion passed, every verifier compliant).
     """
-    from cdverify.config import ConfigError, load_config
-    from cdverify.constraints import parse_constraints
-    from cdverify.evaluate import PAPER_PORTS, TaskResult
-    from cdverify.pipeline import verify
+    from cdverify.contract.server import terminate_as_interrupt
 
     if bool(spec) == bool(task):
         raise ContractUsageError("give --constraints or --task (one of them)")
+    with terminate_as_interrupt(sigint=True):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
+        try:
+            _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
+        except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet
+            from cdverify.contract.server import signal_name
+
+            click.echo(f"cdverify: interrupted by {signal_name(interrupt)} in the static analysis", err=True)
+            raise SystemExit(130) from None
+
+
+def _evaluate(
+    project: Path,
+    spec: str,
+    collection: str,
+    fmt: str,
+    output: Path | None,
+    junit: Path | None,
+    kwargs: dict[str, Any],
+) -> None:
+    from cdverify.config import ConfigError, load_config
+    from cdverify.constraints import parse_constraints
+    from cdverify.contract.server import interrupts_spent
+    from cdverify.evaluate import PAPER_PORTS, TaskResult
+    from cdverify.pipeline import verify
+
     try:
-        constraints = parse_constraints(str(spec or task))
+        constraints = parse_constraints(spec)
         report = verify(project, constraints, load_config(project))
     except ConfigError as error:
         raise ContractUsageError("; ".join(error.problems)) from None
@@ -416,8 +479,9 @@ def evaluate_command(
     )
     # in a network namespace of its own: the paper's port is free whatever else runs on this machine
     serve = serve_options(**settings, isolate_network=True)
-    result, record = serve_and_run(project, serve, collection, kwargs)
-    outcome = TaskResult(report, result, record)
+    result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
+    interrupts_spent()  # the server is gone: nothing cuts the report short now
+    outcome = TaskResult(report, result, record, interrupted)
     text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
     write_reports(result, fmt, output, junit, text=text)
-    raise SystemExit(0 if outcome.success else 1)
+    raise SystemExit(130 if interrupted else 0 if outcome.success else 1)

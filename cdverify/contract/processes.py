@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,16 +65,36 @@ def marked(mark: str) -> list[psutil.Process]:
     return [process for process, found in _marks() if found == mark]
 
 
+def _running(process: psutil.Process) -> bool:
+    """Alive, and not a zombie: a killed process that left our tree is reaped by init when init gets to
+    it (a second later in some containers), but it is gone for us."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def wait_gone(processes: list[psutil.Process], timeout_s: float) -> list[psutil.Process]:
+    """Wait until every process has ended (or is a zombie), at most `timeout_s`; those still running."""
+    deadline = time.monotonic() + timeout_s
+    pause = 0.01
+    while (alive := [process for process in processes if _running(process)]) and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        processes = alive
+    return alive
+
+
 def stop(processes: list[psutil.Process], grace_s: float = 5.0) -> None:
     """SIGTERM, then SIGKILL what is still alive after `grace_s`."""
     for process in processes:
         with contextlib.suppress(psutil.Error):
             process.terminate()
-    _, alive = psutil.wait_procs(processes, timeout=grace_s)
+    alive = wait_gone(processes, grace_s)
     for process in alive:
         with contextlib.suppress(psutil.Error):
             process.kill()
-    psutil.wait_procs(alive, timeout=grace_s)
+    wait_gone(alive, grace_s)
 
 
 def stop_marked(mark: str, grace_s: float = 5.0) -> int:
@@ -99,13 +120,13 @@ def stop_tree(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
     for member in tree:
         with contextlib.suppress(psutil.Error):
             member.terminate()
-    _, alive = psutil.wait_procs(tree, timeout=grace_s)
+    alive = wait_gone(tree, grace_s)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     for member in alive:
         with contextlib.suppress(psutil.Error):
             member.kill()
-    psutil.wait_procs(alive, timeout=grace_s)
+    wait_gone(alive, grace_s)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=grace_s)
 

@@ -75,24 +75,31 @@ class BehaviourTests:
     timeouts: Timeouts = field(default_factory=Timeouts)
     port: int | None = None
     postgres: PostgresCluster | None = None  # the session's cluster (for_session): a database per run
+    env: tuple[tuple[str, str], ...] = ()  # set in each server's environment (grade --pass-env, --set-env)
 
     @classmethod
     def load(
-        cls, collection: str | Path = "realworld", timeouts: Timeouts | None = None, port: int | None = None
+        cls,
+        collection: str | Path = "realworld",
+        timeouts: Timeouts | None = None,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
     ) -> BehaviourTests:
         """Read the collection (a file, or a bundled name). Raises CollectionError (a ValueError)."""
         loaded = load_collection(collection)
         path = bundled_path(str(collection)) if str(collection) in BUNDLED else Path(collection)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        return cls(loaded, digest, timeouts or Timeouts(), port)
+        return cls(loaded, digest, timeouts or Timeouts(), port, env=tuple(sorted((env or {}).items())))
 
     @property
     def fingerprint(self) -> str:
         """What decides a tested run's result beside its code and task: for the store's key."""
         budgets = self.timeouts
+        # the servers' added variables by a digest (their values may be secrets); none: the key as before
+        env = f"/env:{hashlib.sha256(repr(self.env).encode()).hexdigest()[:16]}" if self.env else ""
         return (
             f"{self.digest}/{PAPER_REQUEST_TIMEOUT_MS}/{self.port or 'paper'}/"
-            f"{budgets.setup_s:g}/{budgets.startup_s:g}/{budgets.collection_s:g}"
+            f"{budgets.setup_s:g}/{budgets.startup_s:g}/{budgets.collection_s:g}{env}"
         )
 
     def port_for(self, language: str) -> int:
@@ -240,6 +247,7 @@ def _served_and_run(
         database=database,
         health_timeout_s=tests.timeouts.startup_s,
         setup_timeout_s=tests.timeouts.setup_s,
+        env=dict(tests.env),
         unset_env=database_variables(),
         isolate_network=True,
         postgres=tests.postgres,

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from cdverify.contract.server_env import passed_environment, server_env_flags
 from cdverify.grade.behaviour import Timeouts
 from cdverify.grade.records import PAPER_RULE, SuccessRule
 
@@ -112,6 +113,7 @@ def _budget(name: str, default: float, what: str) -> Callable[[Any], Any]:
     metavar="PORT",
     help="With --run-tests: serve every run on this port ($PORT) instead of the paper's (8080, 3000).",
 )
+@server_env_flags
 @click.option(
     "--executor",
     type=click.Choice(["local", "ray"]),
@@ -149,6 +151,8 @@ def grade_command(
     health_timeout: float,
     collection_timeout: float,
     port: int | None,
+    pass_env: tuple[str, ...],
+    set_env: dict[str, str],
     executor: str,
     address: str | None,
 ) -> None:
@@ -169,7 +173,9 @@ def grade_command(
         raise click.UsageError(
             "--compare paper sets cdverify's verifiers beside the paper's: drop --verifiers"
         )
-    test_options = ("collection", "setup_timeout", "health_timeout", "collection_timeout", "port")
+    test_options = (
+        "collection", "setup_timeout", "health_timeout", "collection_timeout", "port", "pass_env", "set_env"
+    )  # fmt: skip
     given = [name for name in test_options if context.get_parameter_source(name) is not _DEFAULT]
     if given and not run_tests:
         names = ", ".join("--" + name.replace("_", "-") for name in given)
@@ -205,6 +211,7 @@ def grade_command(
                 collection=collection,
                 timeouts=Timeouts(setup_timeout, health_timeout, collection_timeout),
                 port=port,
+                server_env={**passed_environment(pass_env), **set_env},
                 executor=executor,
                 address=address,
                 partial_on_interrupt=True,

@@ -119,6 +119,7 @@ def grade(
     collection: str | Path = "realworld",
     timeouts: Timeouts | None = None,
     port: int | None = None,
+    server_env: dict[str, str] | None = None,
     executor: str = "local",
     address: str | None = None,
     partial_on_interrupt: bool = False,
@@ -158,7 +159,7 @@ def grade(
         from cdverify.contract.server import terminate_as_interrupt
         from cdverify.grade.behaviour import BehaviourTests
 
-        tests = BehaviourTests.load(collection, timeouts, port)
+        tests = BehaviourTests.load(collection, timeouts, port, server_env)
     root = Path(results)
     # the paper's verifiers lay nothing out: no base repository is cloned for them
     found = _with_tasks(discover(root), tasks, base_repos, repo_cache, clone=verifiers is Verifiers.CDVERIFY)
