@@ -167,7 +167,9 @@ class _Transport(httpx.BaseTransport):
             ssl_context=httpx.create_ssl_context(verify=verify) if tls else None,
             uds=uds,
             network_backend=_DeadlineBackend(),
-            keepalive_expiry=5.0,
+            # a fresh connection per request: bytes a server sends past the end of one response would
+            # otherwise be read as the next one's
+            max_keepalive_connections=0,
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
