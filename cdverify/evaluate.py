@@ -43,7 +43,8 @@ class TaskResult:
 
     @property
     def success(self) -> bool:
-        return self.run.ok and self.compliant and self.interrupted is None
+        # the paper's rule: script errors do not count; an interrupted run is no success
+        return self.run.tests_passed and self.compliant and self.interrupted is None
 
     def to_json(self) -> dict[str, Any]:
         constraints = self.report.constraints
@@ -59,7 +60,7 @@ class TaskResult:
                 "assertions": self.run.total,
                 "passed": self.run.passed,
                 "failed": self.run.failed,
-                "script_errors": sum(len(e.script_errors) for e in self.run.executions),
+                "script_errors": self.run.script_errors,
                 "score": round(self.run.score, 6),
                 **({"openapi_issues": self.run.schema_issue_count} if self.run.openapi else {}),
             },
@@ -80,6 +81,11 @@ class TaskResult:
             f"  contract      {self.run.passed}/{self.run.total} assertions passed"
             f" — A% {100 * self.score:.1f}, strict A% {100 * self.strict_score:.1f}"
         )
+        if self.run.script_errors or self.run.failed_requests:
+            lines.append(
+                f"                {self.run.script_errors} script error(s), {self.run.failed_requests} failed"
+                " request(s): not in A% (as in the paper's newman CSV)"
+            )
         lines.append(f"  success       {'yes' if self.success else 'no'}")
         if self.interrupted:
             lines.append(f"  interrupted   by {self.interrupted}: the contract results are partial")

@@ -435,6 +435,7 @@ def test_json_report_keys_are_the_documented_ones(realworld_on_faulty: Any) -> N
         "skipped",
         "score",
         "script_errors",
+        "failures",
         "duration_ms",
         "unresolved_variables",
         "stopped",

@@ -81,3 +81,30 @@ def test_evaluate_needs_constraints() -> None:
         check=False,
     )
     assert run.returncode == 2 and "--constraints or --task" in run.stderr
+
+
+def test_script_errors_follow_newman_in_the_exit_code_and_the_paper_in_a_and_success() -> None:
+    """A run whose assertions all passed but whose scripts threw: `contract run` fails it (newman's exit
+    code counts script errors); A% and success stay the paper's, read from newman's CSV of assertions."""
+    from cdverify.config import load_config
+    from cdverify.constraints import parse_constraints
+    from cdverify.contract.results import Exchange, Execution, RunResult, ScriptFailure
+    from cdverify.contract.sandbox import AssertionResult, ScriptError
+    from cdverify.evaluate import TaskResult
+    from cdverify.pipeline import verify
+
+    thrown = ScriptFailure("test", ScriptError("JSONError", "Unexpected end of input at 1:33"))
+    run = RunResult(
+        "Conduit",
+        executions=[
+            Execution("Register", "1", ("Auth",), Exchange("POST", "u", status=200), (), (thrown,)),
+            Execution("Tags", "2", (), Exchange("GET", "u", status=200), (AssertionResult("ok", True),)),
+        ],
+    )
+    assert (run.total, run.passed, run.script_errors, run.failures) == (1, 1, 1, 1)
+    assert run.tests_passed and not run.ok
+    constraints = parse_constraints("python-flask-openapi-clean_architecture-postgres-sqlalchemy")
+    outcome = TaskResult(verify(FLASK_APP, constraints, load_config(FLASK_APP)), run, {"healthy": True})
+    assert (outcome.score, outcome.success) == (1.0, True)
+    assert outcome.to_json()["contract"]["script_errors"] == 1
+    assert "1 script error(s), 0 failed request(s): not in A%" in outcome.to_text()

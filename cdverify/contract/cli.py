@@ -22,7 +22,7 @@ from cdverify.contract.collection import (
     load_variables,
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
-from cdverify.contract.runner import RunOptions
+from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions
 from cdverify.contract.server_env import server_env_flags
 
 
@@ -61,6 +61,7 @@ def run_options(
     bail: bool,
     openapi: str | None,
     insecure: bool = False,
+    max_body_size: int = DEFAULT_MAX_BODY_BYTES,
 ) -> RunOptions:
     """Variables as newman layers them: files first, then --base-url, then --global pairs."""
     globals_: dict[str, Any] = {}
@@ -79,6 +80,7 @@ def run_options(
         globals=globals_,
         environment=load_variables(env_file) if env_file is not None else {},
         timeout_request_ms=timeout_request,
+        max_body_bytes=max_body_size,
         delay_request_ms=delay_request,
         bail=bail,
         insecure=insecure,
@@ -112,6 +114,22 @@ def write_reports(
         output.write_text(text, encoding="utf-8")
     if junit is not None:
         junit.write_text(render_junit(result), encoding="utf-8")
+
+
+class BodySize(click.ParamType[int]):
+    """`64M`, `1G`, `512K` or a number of bytes."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from cdverify.contract.environments import parse_size
+
+        size = parse_size(str(value).strip())
+        if size is None:
+            self.fail(f"{value!r}: give bytes or a size such as 16M or 1G", param, ctx)
+        return size
 
 
 def collection_option(func: Any) -> Any:
@@ -152,7 +170,16 @@ def run_flags(func: Any) -> Any:
             default=10000,
             show_default=True,
             metavar="MS",
-            help="Per-request time limit in ms (0: none). The paper uses 10000.",
+            help="Time limit of each request in ms, all of it: connecting, sending, every read (0: none). "
+            "The paper uses 10000.",
+        ),
+        click.option(
+            "--max-body-size",
+            type=BodySize(),
+            default=f"{DEFAULT_MAX_BODY_BYTES // 2**20}M",
+            show_default=True,
+            metavar="SIZE",
+            help="A response body larger than this, decoded, fails its request (e.g. 16M, 1G; 0: no limit).",
         ),
         click.option(
             "--delay-request", type=click.IntRange(0), default=0, metavar="MS", help="Pause between requests."
@@ -197,6 +224,7 @@ def run_command(
     env_file: Path | None,
     globals_file: Path | None,
     timeout_request: int,
+    max_body_size: int,
     delay_request: int,
     bail: bool,
     insecure: bool,
@@ -218,6 +246,7 @@ def run_command(
             env_file=env_file,
             globals_file=globals_file,
             timeout_request=timeout_request,
+            max_body_size=max_body_size,
             delay_request=delay_request,
             bail=bail,
             openapi=openapi,

@@ -11,7 +11,7 @@ from cdverify.contract.sandbox import AssertionResult, ScriptError
 if TYPE_CHECKING:  # the OpenAPI checker is loaded only for --openapi
     from cdverify.contract.openapi import SchemaIssue
 
-CONTRACT_SCHEMA_VERSION = "1.1"
+CONTRACT_SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,28 @@ class RunResult:
         return sum(len(execution.schema_issues) for execution in self.executions)
 
     @property
-    def ok(self) -> bool:
+    def script_errors(self) -> int:
+        return sum(len(execution.script_errors) for execution in self.executions)
+
+    @property
+    def failed_requests(self) -> int:
+        return sum(e.exchange is not None and e.exchange.error is not None for e in self.executions)
+
+    @property
+    def failures(self) -> int:
+        """newman's `run.failures`: failed assertions, script errors and failed requests."""
+        return self.failed + self.script_errors + self.failed_requests
+
+    @property
+    def tests_passed(self) -> bool:
+        """The paper's rule, read from newman's CSV: assertions ran and none failed (script errors and
+        failed requests are not in that CSV)."""
         return self.total > 0 and self.failed == 0
+
+    @property
+    def ok(self) -> bool:
+        """newman's exit code 0 (no failure of any kind), and at least one assertion ran."""
+        return self.tests_passed and self.failures == 0
 
 
 def _error_json(error: ScriptError | None) -> dict[str, str] | None:
@@ -106,13 +126,14 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
         "collection": result.collection,
         "summary": {
             "requests": len(requests),
-            "failed_requests": sum(e.exchange is not None and e.exchange.error is not None for e in requests),
+            "failed_requests": result.failed_requests,
             "assertions": result.total,
             "passed": result.passed,
             "failed": result.failed,
             "skipped": result.skipped,
             "score": round(result.score, 6),
-            "script_errors": sum(len(e.script_errors) for e in result.executions),
+            "script_errors": result.script_errors,
+            "failures": result.failures,
             "duration_ms": result.duration_ms,
             "unresolved_variables": result.unresolved,
             "stopped": result.stopped,
@@ -199,9 +220,12 @@ def render_text(result: RunResult) -> str:
         f"\nassertions: {result.total} total, {result.passed} passed, {result.failed} failed"
         f" ({result.skipped} skipped) — A% = {100 * result.score:.1f}%"
     )
-    script_errors = sum(len(e.script_errors) for e in result.executions)
-    if script_errors:
-        lines.append(f"script errors: {script_errors}")
+    if result.script_errors:
+        lines.append(
+            f"script errors: {result.script_errors} (each ends its script: its later assertions never ran)"
+        )
+    if result.failed_requests:
+        lines.append(f"failed requests: {result.failed_requests}")
     if result.openapi:
         lines.append(f"OpenAPI ({result.openapi}): {result.schema_issue_count} response issue(s)")
     lines.append(f"duration: {result.duration_ms} ms")

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 # setNextRequest can loop for ever; newman lets it, a grader cannot: a run sends at most this many requests
 # per item of the collection
 MAX_EXECUTIONS_PER_ITEM = 100
+# a response body larger than this (decoded) fails its request: far above any API's answer, and low enough
+# that the body's way into the script engine (as JSON text, where a control character takes six bytes)
+# stays under ~0.5 GB at worst
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 UNRESOLVED = re.compile(r"\{\{([^{}]*?)}}")
 # methods whose body Postman prunes unless told otherwise (protocolProfileBehavior.disableBodyPruning)
 BODYLESS = {"GET", "HEAD", "COPY", "PURGE", "UNLOCK"}
@@ -56,7 +60,8 @@ class ResponseChecker(Protocol):
 class RunOptions:
     globals: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
-    timeout_request_ms: int = 0  # 0: no limit (newman's default)
+    timeout_request_ms: int = 0  # the total deadline of each request; 0: no limit (newman's default)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # of each decoded response body; 0: no limit
     delay_request_ms: int = 0
     bail: bool = False
     insecure: bool = False
@@ -80,7 +85,9 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
         "collectionVariables": dict(collection.variables),
     }
     with (
-        http.open_client(options.timeout_request_ms, options.insecure, options.routes) as client,
+        http.open_client(
+            http.Limits(options.timeout_request_ms, options.max_body_bytes), options.insecure, options.routes
+        ) as client,
         Sandbox(scopes, send_request=lambda request: _script_request(client, request)) as sandbox,
     ):
         if any(item.prerequest or item.tests for item in collection.items):

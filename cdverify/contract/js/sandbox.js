@@ -254,6 +254,9 @@
         return substitute(template, this._layers);
     };
 
+    // false until run() has loaded the host's scopes: a script stopped before that (its payload too big
+    // for the heap) hands back no scopes, so the host keeps its own instead of taking these empty ones
+    var scopesLoaded = false;
     var scopes = {
         globals: new VariableScope(),
         environment: new VariableScope(),
@@ -683,6 +686,7 @@
             keysOf(source).forEach(function (key) { values[key] = source[key]; });
             scopes[name] = new VariableScope(values);
         });
+        scopesLoaded = true;
         // globals loaded on first use: Node's Buffer (which packages written for Node use without
         // requiring it), and the legacy sandbox's libraries, which newman still provides
         lazyGlobal("Buffer", "buffer", function () { return requireModule("buffer").Buffer; });
@@ -1030,7 +1034,9 @@
             });
             scopeText[name] = kept;
         });
-        out.scopes = scopeText;
+        if (scopesLoaded) {
+            out.scopes = scopeText;
+        }
         out.usedChai = chai !== undefined;
         return encode(out);
     }
