@@ -83,16 +83,17 @@ def deeper_than(root: Node, bound: int) -> Node | None:
     from the root, time quadratic in its depth."""
     cursor = root.walk()
     depth = 0
-    while True:
+    while (node := cursor.node) is not None:
         if depth > bound:
-            return cursor.node
-        if depth + cursor.node.descendant_count > bound and cursor.goto_first_child():
+            return node
+        if depth + node.descendant_count > bound and cursor.goto_first_child():
             depth += 1
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return None
             depth -= 1
+    return None
 
 
 def scopes(node: Node, function_types: tuple[str, ...]) -> list[str]:
