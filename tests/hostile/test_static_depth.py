@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -225,6 +226,44 @@ def test_each_shape_as_a_user_runs_it(hostile: Callable[..., Outcome], tmp_path:
         assert {"PARSE002", "ARCH001"} <= _rules_at(findings, path), path
     for sibling in ("app/services/users.py", "src/services/users.js"):
         assert "ARCH001" in _rules_at(findings, sibling)
+
+
+def test_the_bound_holds_in_parser_workers(hostile: Callable[..., Outcome], tmp_path: Path) -> None:
+    """Over 4 MB of deep files: parsed by forked workers (`-j 2`), each file still gets its PARSE002."""
+    deep = {
+        ("python", "lambda"): 100_000,
+        ("python", "dict"): 100_000,
+        ("javascript", "if"): 100_000,
+        ("javascript", "ternary"): 100_000,
+        ("javascript", "object"): 100_000,
+        ("tsx", "arrow"): 100_000,
+    }
+    files = {**_siblings("python"), **_siblings("node")}
+    for (language, shape), depth in deep.items():
+        files[_deep_file(language, shape)] = HEADER[_family(language)] + SHAPES[language][shape](depth)
+    assert sum(len(text) for text in files.values()) > pipeline._PARALLEL_MIN_BYTES
+    root = _write(tmp_path / "project", files)
+    args = ["check", str(root), "-c", "clean_architecture", "--format", "json", "--no-cache", "-j", "2"]
+    findings = json.loads(expect_clean(hostile(args), codes=(1,), max_wall_s=30).stdout)["findings"]
+    for language, shape in deep:
+        assert {"PARSE002", "ARCH001"} <= _rules_at(findings, _deep_file(language, shape))
+    assert "ARCH001" in _rules_at(findings, "app/services/users.py")
+
+
+def test_a_recursion_error_still_gives_the_file_a_finding() -> None:
+    """The guard behind the bound: a file within it, parsed when the stack is already nearly full
+    (a caller deep in recursion), is reported instead of raising."""
+    data = ("from app.routes.users import bp\n\nx = " + "[" * 90 + "]" * 90 + "\n").encode()
+    source = SourceFile("app/services/lists.py", Language.PYTHON, Scope.APPLICATION, len(data))
+
+    def parse_at(levels: int) -> tuple[Any, list[Any]]:
+        return parse_at(levels - 1) if levels else parse_bytes(source, data)
+
+    facts, findings = parse_at(sys.getrecursionlimit() - 120)
+    assert facts.too_deep is not None and "recursion limit" in facts.too_deep.message
+    assert [f.rule for f in findings] == ["PARSE002"]
+    assert [i.specifier for i in facts.imports] == ["app.routes.users"]
+    assert parse_bytes(source, data)[0].too_deep is None  # on an ordinary stack it is analysed in full
 
 
 REFERENCE = {
