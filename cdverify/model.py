@@ -194,6 +194,8 @@ class FileFacts(NamedTuple):
     # (`db = Database()`, `module.exports = new Db()` as "default"); ("default()", class) when the
     # default export is the class itself (`export default class Db`)
     objects: tuple[tuple[str, str], ...] = ()
+    # where the file nests deeper than cdverify analyses (parse.MAX_NESTING): only its imports were read
+    too_deep: SyntaxIssue | None = None
 
 
 class SourceFile(NamedTuple):

@@ -7,19 +7,38 @@ finding; a binary or unreadable file yields a finding and no facts. Nothing here
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cdverify.model import FileFacts, Finding, Language, Location, SourceFile, make_finding
+from cdverify.model import (
+    FileFacts,
+    Finding,
+    ImportFact,
+    Language,
+    Location,
+    SourceFile,
+    SyntaxIssue,
+    make_finding,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _BINARY_SNIFF = 8192
 
 
+# How deep a file's syntax tree may nest for its code to be analysed. Hand-written and generated code
+# stays far below (Django's deepest file: 32 levels); the walkers that read values recurse up to two
+# Python frames per level, so this bound keeps them well inside the interpreter's recursion limit.
+MAX_NESTING = 200
+
+
 def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
-    """Facts of one file's bytes. Pure: no I/O, so it can run in a worker or be cached by content."""
-    from cdverify.parse.javascript import node_imports
-    from cdverify.parse.jscode import node_code
-    from cdverify.parse.pycode import python_code
-    from cdverify.parse.python import python_imports
-    from cdverify.parse.treesitter import parser, syntax_issues
+    """Facts of one file's bytes. Pure: no I/O, so it can run in a worker or be cached by content.
+
+    A file nested deeper than MAX_NESTING (a list 500 deep, a 1,000-term sum) keeps only the imports
+    that start within the bound, and says where it is too deep (PARSE002); so does a file whose
+    analysis still overflows the recursion limit."""
+    from cdverify.parse.treesitter import deeper_than, parser, syntax_issues
 
     decoding_issue = None
     try:
@@ -29,23 +48,52 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     tree = parser(language).parse(data)
     root = tree.root_node
-    if language is Language.PYTHON:
-        imports = python_imports(root)
-        code = python_code(root)
+    too_deep = None
+    deep = deeper_than(root, MAX_NESTING)
+    if deep is None:
+        try:
+            return _code_facts(path, language, root)._replace(decoding_issue=decoding_issue)
+        except RecursionError:
+            too_deep = SyntaxIssue(1, 1, "too deeply nested for the interpreter's recursion limit")
     else:
-        imports = node_imports(language, root)
-        code = node_code(language, root)
+        row, column = deep.start_point
+        too_deep = SyntaxIssue(row + 1, column + 1, f"nested more than {MAX_NESTING} levels deep")
     return FileFacts(
         path=path,
         language=language,
-        imports=imports,
+        imports=_imports(language, root, MAX_NESTING),
+        syntax_issues=syntax_issues(root),
+        decoding_issue=decoding_issue,
+        too_deep=too_deep,
+    )
+
+
+def _imports(language: Language, root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
+    from cdverify.parse.javascript import node_imports
+    from cdverify.parse.python import python_imports
+
+    if language is Language.PYTHON:
+        return python_imports(root, max_depth)
+    return node_imports(language, root, max_depth)
+
+
+def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
+    """Every fact of a file whose tree is within MAX_NESTING."""
+    from cdverify.parse.jscode import node_code
+    from cdverify.parse.pycode import python_code
+    from cdverify.parse.treesitter import syntax_issues
+
+    code = python_code(root) if language is Language.PYTHON else node_code(language, root)
+    return FileFacts(
+        path=path,
+        language=language,
+        imports=_imports(language, root),
         calls=code.calls,
         assignments=code.assignments,
         urls=code.urls,
         exports=code.exports,
         classes=code.classes,
         syntax_issues=syntax_issues(root),
-        decoding_issue=decoding_issue,
         aliases=code.aliases,
         functions=code.functions,
         local_calls=code.local_calls,
@@ -102,6 +150,16 @@ def file_findings(facts: FileFacts) -> list[Finding]:
                 f"not valid UTF-8 ({facts.decoding_issue}); analysed with replacement characters",
                 evidence=facts.path,
                 hint="save the file as UTF-8",
+            )
+        )
+    if facts.too_deep is not None:
+        findings.append(
+            make_finding(
+                "PARSE002",
+                Location(facts.path, facts.too_deep.line, facts.too_deep.col),
+                f"{facts.too_deep.message}: only the file's imports were analysed",
+                evidence=facts.too_deep.message,
+                hint="flatten the expression (a loop, a list of parts joined once, or a data file)",
             )
         )
     if facts.syntax_issues:

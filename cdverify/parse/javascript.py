@@ -164,10 +164,13 @@ def _in_function(node: Node) -> bool:
     return False
 
 
-def node_imports(language: Language, root: Node) -> tuple[ImportFact, ...]:
+def node_imports(language: Language, root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
+    """The file's imports; with `max_depth` (a file too deep to analyse), only those that start at most
+    that deep, and TypeScript imports used only as types are not told apart (that looks up every use
+    of their names, at any depth)."""
     facts: list[ImportFact] = []
     static: list[Node] = []  # `import … from` statements that are not written type-only
-    for _, found in matches(language, "imports", root):
+    for _, found in matches(language, "imports", root, max_depth):
         source = _string_literal(found["source"][0])
         if not source:
             continue
@@ -198,7 +201,7 @@ def node_imports(language: Language, root: Node) -> tuple[ImportFact, ...]:
                 in_function=_in_function(node),
             )
         )
-    if language in (Language.TYPESCRIPT, Language.TSX) and static:
+    if language in (Language.TYPESCRIPT, Language.TSX) and static and max_depth is None:
         elided = _elided_imports(root, static)
         facts = [
             fact._replace(kind=ImportKind.TYPE_ONLY) if (fact.line, fact.col) in elided else fact

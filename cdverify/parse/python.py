@@ -51,9 +51,10 @@ def _string_value(node: Node) -> str | None:
     return "".join(text(c) for c in parts)
 
 
-def python_imports(root: Node) -> tuple[ImportFact, ...]:
+def python_imports(root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
+    """The file's imports; with `max_depth`, only those that start at most that deep."""
     facts: list[ImportFact] = []
-    for _, captures in matches(Language.PYTHON, "imports", root):
+    for _, captures in matches(Language.PYTHON, "imports", root, max_depth):
         if "import" in captures:
             node = captures["import"][0]
             kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC

@@ -56,8 +56,15 @@ def query(language: Language, name: str) -> Query:
     return Query(ts_language(language), source)
 
 
-def matches(language: Language, name: str, root: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    return QueryCursor(query(language, name)).matches(root)
+def matches(
+    language: Language, name: str, root: Node, max_start_depth: int | None = None
+) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Matches of the query `name`; with `max_start_depth`, only those that start at most that deep
+    (the cursor then does not descend further, so a hostile deep tree costs nothing below it)."""
+    cursor = QueryCursor(query(language, name))
+    if max_start_depth is not None:
+        cursor.set_max_start_depth(max_start_depth)
+    return cursor.matches(root)
 
 
 def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]:
@@ -65,6 +72,28 @@ def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]
     order is not guaranteed to be, and name tracing needs declarations before their uses)."""
     found = QueryCursor(query(language, name)).captures(root)
     return {key: sorted(nodes, key=lambda node: node.start_byte) for key, nodes in found.items()}
+
+
+def deeper_than(root: Node, bound: int) -> Node | None:
+    """The first node (in document order) nested more than `bound` levels below `root`, or None.
+
+    Iterative, and it skips every subtree with too few nodes to reach the bound (a node count is
+    stored in the tree), so on ordinary code it visits only the few large containers. Analysing a
+    deeper tree would cost recursion and, since tree-sitter finds a node's parent by walking down
+    from the root, time quadratic in its depth."""
+    cursor = root.walk()
+    depth = 0
+    while (node := cursor.node) is not None:
+        if depth > bound:
+            return node
+        if depth + node.descendant_count > bound and cursor.goto_first_child():
+            depth += 1
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None
+            depth -= 1
+    return None
 
 
 def scopes(node: Node, function_types: tuple[str, ...]) -> list[str]:

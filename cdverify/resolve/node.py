@@ -64,6 +64,7 @@ _BUILD_DIRS = frozenset({"dist", "build", "lib", "out"})
 _BUILD_FORMATS = frozenset({"esm", "cjs", "es", "mjs", "umd", "types"})
 
 _CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+_MAX_EXTENDS = 32  # a tsconfig `extends` chain longer than this is cut (each link is one recursion)
 _WORKSPACE_CONFIGS = frozenset({"pnpm-workspace.yaml", "lerna.json"})
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # Dependency specs that point into the project itself rather than at a registry.
@@ -423,29 +424,43 @@ class NodeResolver:
         return package
 
     def _nearest_package(self, directory: str) -> _Package | None:
-        if directory in self._nearest_packages:
-            return self._nearest_packages[directory]
-        package = self._package_at(directory)
-        if package is None and directory:
-            package = self._nearest_package(posixpath.dirname(directory))
-        self._nearest_packages[directory] = package
+        """The package.json at or above `directory` (a loop, not recursion: folders may nest 1,000 deep)."""
+        climbed: list[str] = []
+        package = None
+        while True:
+            if directory in self._nearest_packages:
+                package = self._nearest_packages[directory]
+                break
+            climbed.append(directory)
+            package = self._package_at(directory)
+            if package is not None or not directory:
+                break
+            directory = posixpath.dirname(directory)
+        for below in climbed:
+            self._nearest_packages[below] = package
         return package
 
     def _options_for(self, directory: str) -> _ModuleOptions:
         """Resolution options of the nearest tsconfig.json (else jsconfig.json) at or above `directory`."""
-        if directory in self._nearest_options:
-            return self._nearest_options[directory]
+        climbed: list[str] = []
         options: _ModuleOptions | None = None
-        for name in _CONFIG_NAMES:
-            path = _join(directory, name)
-            if path in self._files:
-                raw = self._raw_config(path, ())
-                if raw is not None:
-                    options = self._finish_options(raw, directory)
-                    break
-        if options is None:
-            options = self._options_for(posixpath.dirname(directory)) if directory else _NO_OPTIONS
-        self._nearest_options[directory] = options
+        while options is None:  # a loop, not recursion: folders may nest 1,000 deep
+            if directory in self._nearest_options:
+                options = self._nearest_options[directory]
+                break
+            climbed.append(directory)
+            for name in _CONFIG_NAMES:
+                path = _join(directory, name)
+                if path in self._files:
+                    raw = self._raw_config(path, ())
+                    if raw is not None:
+                        options = self._finish_options(raw, directory)
+                        break
+            if options is None and not directory:
+                options = _NO_OPTIONS
+            directory = posixpath.dirname(directory)
+        for below in climbed:
+            self._nearest_options[below] = options
         return options
 
     def _raw_config(self, path: str, chain: tuple[str, ...]) -> _RawOptions | None:
@@ -468,6 +483,11 @@ class NodeResolver:
                 continue
             if parent_path in chain or parent_path == path:
                 self.problems.append((path, f"cyclic extends through {parent_path}"))
+                continue
+            if len(chain) >= _MAX_EXTENDS:
+                self.problems.append(
+                    (path, f"extends more than {_MAX_EXTENDS} configs deep, {parent_path} ignored")
+                )
                 continue
             parent_options = self._raw_config(parent_path, (*chain, path))
             if parent_options is not None:
@@ -720,16 +740,21 @@ def _match_path_alias(aliases: Iterable[_PathAlias], specifier: str) -> tuple[_P
 
 
 def _condition_targets(value: object) -> list[str]:
-    """Target strings of an exports/imports value, most preferred first (conditions flattened)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [target for item in value for target in _condition_targets(item)]
-    if isinstance(value, dict):
-        keys = [k for k in value if isinstance(k, str) and not k.startswith(".")]
-        keys.sort(key=lambda k: _CONDITIONS.index(k) if k in _CONDITIONS else len(_CONDITIONS))
-        return [target for key in keys for target in _condition_targets(value[key])]
-    return []
+    """Target strings of an exports/imports value, most preferred first (conditions flattened; walked
+    with a stack of its own, as a hostile package.json may nest them hundreds deep)."""
+    targets: list[str] = []
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            targets.append(value)
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            keys = [k for k in value if isinstance(k, str) and not k.startswith(".")]
+            keys.sort(key=lambda k: _CONDITIONS.index(k) if k in _CONDITIONS else len(_CONDITIONS))
+            stack.extend(value[key] for key in reversed(keys))
+    return targets
 
 
 def _subpath_targets(mapping: Mapping[str, object], request: str) -> list[str] | None:

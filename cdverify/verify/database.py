@@ -197,6 +197,8 @@ def _shown(text: str) -> str:
     return text.replace(HOLE, "{…}")
 
 
+_HOPS = 3  # how many assignments deep a name is followed
+
 # -- collecting evidence ----------------------------------------------------------------------------
 
 
@@ -222,6 +224,10 @@ class _Collector:
                 continue
             for assignment in file_facts.assignments:
                 self.assigned.setdefault(assignment.key.lower(), []).append((path, assignment.value))
+        # what following an assigned value gave, by (id of the value in `assigned`, hop)
+        self.followed_urls: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
+        self.followed_switches: dict[tuple[int, int], str] = {}
+        self.followed_rewrites: dict[tuple[int, int], bool] = {}
         self.env: dict[str, list[Setting]] = {}
         for setting in manifests.settings:
             if setting.source in ("env-file", "compose"):
@@ -237,7 +243,7 @@ class _Collector:
     # -- resolving a value to URLs ---------------------------------------------------------------
     def urls(self, path: str, value: Value, depth: int = 0) -> list[tuple[str, str, str]]:
         """(url, detail, switch) candidates of a value: literals, env defaults, `.env` values, and the
-        values of names assigned elsewhere (one hop per level, at most three)."""
+        values of names assigned elsewhere (one hop per level, at most three), each candidate once."""
         out: list[tuple[str, str, str]] = []
         for literal in value.strings:
             self.claimed_urls.add((path, literal))
@@ -248,12 +254,12 @@ class _Collector:
         for variable in value.env:
             for setting in self.env.get(variable, []):
                 out.append((setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
-        if depth < 3:
+        if depth < _HOPS:
             for name in value.names:
                 for other_path, other in self.assigned.get(name.lower(), []):
                     if other is value:
                         continue
-                    for url, detail, inner_switch in self.urls(other_path, other, depth + 1):
+                    for url, detail, inner_switch in self.assigned_urls(other_path, other, depth + 1):
                         self.claimed_urls.add((other_path, url))
                         out.append((url, detail, inner_switch or switch))
                 # pydantic-style settings read the variable of the same name from the environment
@@ -261,18 +267,28 @@ class _Collector:
                     out.append(
                         (setting.value, f"${name.upper()} in {setting.file}:{setting.line}", name.upper())
                     )
-        return out
+        return list(dict.fromkeys(out))
+
+    def assigned_urls(self, path: str, value: Value, depth: int) -> list[tuple[str, str, str]]:
+        """`urls` of an assigned value, computed once per value and hop: a name assigned from itself a
+        thousand times (`DATABASE_URL = DATABASE_URL`) would otherwise cost a thousand cubed walks."""
+        key = (id(value), depth)
+        if key not in self.followed_urls:
+            self.followed_urls[key] = self.urls(path, value, depth)
+        return self.followed_urls[key]
 
     def env_switch(self, path: str, value: Value, depth: int = 0) -> str:
         if value.env:
             return value.env[0]
-        if depth < 3:
+        if depth < _HOPS:
             for name in value.names:
                 for _, other in self.assigned.get(name.lower(), []):
                     if other is not value:
-                        found = self.env_switch(path, other, depth + 1)
-                        if found:
-                            return found
+                        key = (id(other), depth + 1)
+                        if key not in self.followed_switches:  # once per value and hop, as `assigned_urls`
+                            self.followed_switches[key] = self.env_switch(path, other, depth + 1)
+                        if self.followed_switches[key]:
+                            return self.followed_switches[key]
         return ""
 
     # -- code ------------------------------------------------------------------------------------
@@ -395,10 +411,15 @@ class _Collector:
     def rewritten(self, value: Value, depth: int = 0) -> bool:
         if any(old.startswith("postgres:") for old, _ in value.rewrites):
             return True
-        if depth < 3:
+        if depth < _HOPS:
             for name in value.names:
                 for _, other in self.assigned.get(name.lower(), []):
-                    if other is not value and self.rewritten(other, depth + 1):
+                    if other is value:
+                        continue
+                    key = (id(other), depth + 1)
+                    if key not in self.followed_rewrites:  # once per value and hop, as `assigned_urls`
+                        self.followed_rewrites[key] = self.rewritten(other, depth + 1)
+                    if self.followed_rewrites[key]:
                         return True
         return False
 

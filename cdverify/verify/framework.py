@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
@@ -132,10 +132,63 @@ class FrameworkReport:
 
 
 def _anywhere(prefixes: Iterable[str]) -> frozenset[str]:
-    """Where an object mounted by untraced code may sit: at the root, or under one or two prefixes."""
+    """Where an object mounted by untraced code may sit: at the root, or under one or two prefixes
+    (under one only when the application has more than _PAIRED_PREFIXES, as pairs grow quadratically)."""
     prefixes = tuple(prefixes)
     one = {"", *prefixes}
-    return frozenset(one | {_join(a, b) for a in prefixes for b in prefixes})
+    if len(prefixes) > _PAIRED_PREFIXES:
+        return _places(one)
+    return _places(one | {_join(a, b) for a in prefixes for b in prefixes})
+
+
+# Bounds on where an object may sit, for hostile applications (1,000 blueprints, each under its own
+# prefix, registered on one another): without them the places multiply along every chain of mounts.
+_PAIRED_PREFIXES = 24
+_MAX_PLACES = 1024
+
+
+def _places(paths: Iterable[str]) -> frozenset[str]:
+    """A set of places, cut to the _MAX_PLACES shortest (then alphabetical: the cut is deterministic)."""
+    found = set(paths)
+    if len(found) <= _MAX_PLACES:
+        return frozenset(found)
+    return frozenset(sorted(found, key=lambda path: (len(path), path))[:_MAX_PLACES])
+
+
+def _settle(
+    keys: list[Key],
+    incoming: Mapping[Key, list[tuple[Key | None, str]]],
+    own: Callable[[Key, set[str]], frozenset[str]],
+    anywhere: frozenset[str],
+) -> dict[Key, frozenset[str]]:
+    """Where every object sits: under each of its mounters' places joined with the mount's prefix
+    (`incoming`), finished by `own`. Depth first with a stack of its own, as mounts may chain a
+    thousand objects deep; a mounter on the current chain (a cycle) or None (untraced) is `anywhere`."""
+    settled: dict[Key, frozenset[str]] = {}
+    # the chain being settled: (object, its mounts, the next mount to take, the places found so far)
+    frames: list[tuple[Key, list[tuple[Key | None, str]], list[int], set[str]]] = []
+    on_chain: set[Key] = set()
+    for start in keys:
+        pending: Key | None = start if start not in settled else None
+        while pending is not None or frames:
+            if pending is not None:
+                frames.append((pending, incoming.get(pending, []), [0], set()))
+                on_chain.add(pending)
+                pending = None
+            key, mounts, at, heads = frames[-1]
+            while at[0] < len(mounts):
+                mounter, prefix = mounts[at[0]]
+                if mounter is not None and mounter not in settled and mounter not in on_chain:
+                    pending = mounter  # settle the mounter first, then come back to this mount
+                    break
+                above = settled[mounter] if mounter is not None and mounter in settled else anywhere
+                heads |= {_join(head, prefix) for head in above}
+                at[0] += 1
+            if pending is None:
+                settled[key] = own(key, heads)
+                frames.pop()
+                on_chain.discard(key)
+    return settled
 
 
 def _join(prefix: str, path: str) -> str:
@@ -1296,29 +1349,20 @@ class _Objects:
         loaded = self.autoloaded()
         prefixes.update(p for _, p, applied in loaded.values() if applied and p.startswith("/"))
         anywhere = _anywhere(prefixes)
-        memo: dict[Key, frozenset[str]] = {}
 
-        def bases(key: Key, stack: frozenset[Key]) -> frozenset[str]:
-            if key in memo:
-                return memo[key]
-            if key in stack:
-                return anywhere
+        def placed(key: Key, heads: set[str]) -> frozenset[str]:
+            """Where `key` sits, given where its mounters put it (`heads`, empty when nothing mounts it)."""
             site = self.sites[key]
-            heads: set[str] = set()
-            for mounter, prefix in self.incoming.get(key, ()):
-                above = bases(mounter, stack | {key}) if mounter is not None else anywhere
-                heads |= {_join(head, prefix) for head in above}
             if not heads:
                 root = site.kind == "app" and (not site.nested or complete[site.family])
                 heads = {""} if root or complete[site.family] else set(anywhere)
-            memo[key] = frozenset(_join(head, site.own) for head in heads)
-            return memo[key]
+            return _places(_join(head, site.own) for head in heads)
 
-        settled = {key: bases(key, frozenset()) for key in self.sites}
+        settled = _settle(list(self.sites), self.incoming, placed, anywhere)
         file_bases = {}
         for path, (loader, prefix, applied) in loaded.items():
             above = settled[loader] if loader is not None else anywhere
-            file_bases[path] = frozenset(_join(head, prefix) for head in above) if applied else above
+            file_bases[path] = _places(_join(head, prefix) for head in above) if applied else above
         return settled, file_bases
 
     def edge(self, key: Key, mounter: Key | None, prefix: str) -> None:
