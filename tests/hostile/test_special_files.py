@@ -253,7 +253,6 @@ def test_tree_deeper_than_path_max(hostile: Any, project: Path, deep_trees: list
     assert [f["message"] for f in unreadable] == ["cannot read: File name too long"], outcome.describe()
 
 
-@pytest.mark.xfail(reason="RecursionError in resolve/node.py _options_for (helper A's part of issue 15)")
 def test_package_json_1000_folders_deep(hostile: Any, tmp_path: Path, deep_trees: list[Any]) -> None:
     root = tmp_path / "js"
     root.mkdir()
