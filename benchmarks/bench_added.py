@@ -8,6 +8,7 @@ alike; the table shows medians and the difference.
 
     python benchmarks/bench_added.py                      # app-60, app-100, corpus apps; 15 runs each
     python benchmarks/bench_added.py --baseline 049cca8 --runs 25 --constraints flask+clean_architecture
+    python benchmarks/bench_added.py --baseline f33dc4f --corpora django,ts-mono --only django,ts --runs 7
 """
 
 from __future__ import annotations
@@ -123,12 +124,18 @@ def main(argv: list[str] | None = None) -> int:
         "to include the verifiers the baseline lacks",
     )
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--corpora",
+        default="app-60,app-100",
+        help="comma-separated benchmark corpora (corpora.py names: app-1000, django, ts-mono, …)",
+    )
     parser.add_argument("--only", help="comma-separated substrings of the app names to run (default: all)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args(argv)
     old = str(install_baseline(args.baseline, args.cache_dir / "tools"))
     new = args.cdverify or str(install_current(args.cache_dir / "tools"))
-    apps = [(c.name, c.root) for c in prepare(["app-60", "app-100"], args.cache_dir)]
+    names = [name for name in args.corpora.split(",") if name]
+    apps = [(c.name, c.root) for c in prepare(names, args.cache_dir)]
     for sample in ("conduit-flask-clean", "conduit-express-clean", "py-flask-layers", "ts-aliases"):
         if (REPO_DIR / "corpus" / sample).is_dir():
             apps.append((f"corpus/{sample}", REPO_DIR / "corpus" / sample))
