@@ -91,7 +91,7 @@ def compare(before: Path, after: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path)
-    parser.add_argument("--corpora", default="", help="benchmark corpora too (corpora.py names, comma-separated)")
+    parser.add_argument("--corpora", default="", help="benchmark corpora too (corpora.py names)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args()
     if args.compare:
