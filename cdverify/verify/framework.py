@@ -34,6 +34,7 @@ from cdverify.model import (
     Value,
     make_finding,
 )
+from cdverify.rules_schema import Frameworks
 from cdverify.verify.architecture import framework_of, implied_frameworks
 from cdverify.verify.tracing import Instances, foreign, instances_of
 
@@ -227,33 +228,33 @@ class _Spec(NamedTuple):
 
 @cache
 def specs() -> tuple[_Spec, ...]:
-    data = load_rules("frameworks")
+    data = load_rules(Frameworks)
     out = []
     for family in ("python", "node"):
-        for name, entry in data[family].items():
+        for name, entry in data.family(family).items():
             out.append(
                 _Spec(
                     name,
                     family,
-                    bool(entry.get("paper")),
-                    frozenset(entry.get("apps", [])),
-                    frozenset(entry.get("routers", [])),
-                    dict(entry.get("routes", {})),
-                    dict(entry.get("route_calls", {})),
-                    tuple(entry.get("prefix", [])),
-                    frozenset(entry.get("mounts", [])),
-                    frozenset(entry.get("listen", [])),
-                    dict(entry.get("path_arg", {})),
-                    dict(entry.get("method_arg", {})),
-                    frozenset(entry.get("app_prefix", [])),
-                    bool(entry.get("nested_apps")),
-                    frozenset(entry.get("chained", [])),
-                    bool(entry.get("plugin_mounts")),
-                    tuple(entry.get("autoload", [])),
-                    tuple(entry.get("plugin_wrappers", [])),
-                    frozenset(entry.get("unwrap", [])),
-                    frozenset(entry.get("controllers", [])),
-                    frozenset(entry.get("route_paths", [])),
+                    entry.paper,
+                    frozenset(entry.apps),
+                    frozenset(entry.routers),
+                    dict(entry.routes),
+                    dict(entry.route_calls),
+                    entry.prefix,
+                    frozenset(entry.mounts),
+                    frozenset(entry.listen),
+                    dict(entry.path_arg),
+                    dict(entry.method_arg),
+                    frozenset(entry.app_prefix),
+                    entry.nested_apps,
+                    frozenset(entry.chained),
+                    entry.plugin_mounts,
+                    entry.autoload,
+                    entry.plugin_wrappers,
+                    frozenset(entry.unwrap),
+                    frozenset(entry.controllers),
+                    frozenset(entry.route_paths),
                 )
             )
     return tuple(out)
@@ -285,7 +286,7 @@ def _constructors() -> dict[str, tuple[str, _Spec]]:
 
 @cache
 def _servers(family: str) -> frozenset[str]:
-    return frozenset(load_rules("frameworks")["servers"][family])
+    return frozenset(load_rules(Frameworks).servers[family])
 
 
 def _split(callee: str) -> tuple[str, str]:
