@@ -91,6 +91,11 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class ExampleFiles:
+    words: Strings
+
+
+@dataclass(frozen=True)
 class Scopes:
     FILE: ClassVar[str] = "scopes"
     skip_directories: Strings
@@ -98,6 +103,7 @@ class Scopes:
     skip_file_patterns: Strings
     scopes: Mapping[str, ScopeRule]
     sources: Mapping[str, Strings]  # language → file extensions
+    example_files: ExampleFiles
     limits: Limits
 
 

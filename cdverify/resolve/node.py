@@ -34,6 +34,7 @@ import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import json5
@@ -168,7 +169,7 @@ class NodeResolver:
         self._root = root
         self._files = frozenset(files)
         self._dirs = _parent_dirs(self._files)
-        self._builtins = _builtin_names(load_rules(NodeBuiltins))
+        self._builtins = node_builtin_names()
         self._json: dict[str, object | None] = {}
         self._packages: dict[str, _Package | None] = {}
         self._nearest_packages: dict[str, _Package | None] = {}
@@ -643,8 +644,10 @@ def _parent_dirs(files: Iterable[str]) -> frozenset[str]:
     return frozenset(dirs)
 
 
-def _builtin_names(catalogue: NodeBuiltins) -> frozenset[str]:
-    return frozenset(m.split("/")[0] for m in catalogue.modules)
+@cache
+def node_builtin_names() -> frozenset[str]:
+    """Top-level names of the Node built-ins importable without `node:` (rules/node/builtins.toml)."""
+    return frozenset(m.split("/")[0] for m in load_rules(NodeBuiltins).modules)
 
 
 def _join(*parts: str) -> str:

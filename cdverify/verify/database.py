@@ -31,7 +31,7 @@ from cdverify.model import (
     Value,
     make_finding,
 )
-from cdverify.rules_schema import Connection, Connections, Engine, Engines
+from cdverify.rules_schema import Connection, Connections, Engine, Engines, Scopes
 
 CONSTRAINT = "database"
 
@@ -48,7 +48,6 @@ KIND_RANK = {
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 _SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
-_EXAMPLE_ENV = re.compile(r"\.(example|sample|template|dist|defaults?)$")
 CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
 _SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
 _DJANGO_DEFAULT = "django.db.backends.sqlite3"
@@ -171,6 +170,13 @@ def catalogue() -> _Catalogue:
         sqlalchemy_keys=frozenset(k.lower() for k in config.sqlalchemy_keys),
         memory_markers=data.memory_markers.strings,
     )
+
+
+@cache
+def _example_settings() -> re.Pattern[str]:
+    """A settings file's last suffix that marks it an example (`config.json.sample`; rules/scopes.toml)."""
+    words = "|".join(map(re.escape, load_rules(Scopes).example_files.words))
+    return re.compile(rf"\.({words})$")
 
 
 def engine_of_url(url: str) -> str | None:
@@ -584,7 +590,7 @@ class _Collector:
             scope = "migration"
         if setting.section == "test":
             scope = "test"  # the `test` environment of sequelize-cli's config.json
-        example = bool(_EXAMPLE_ENV.search(name))
+        example = bool(_example_settings().search(name))
         detail_suffix = " (example file)" if example else ""
         engine: str | None = None
         if setting.source == "prisma":
