@@ -3,7 +3,8 @@
 These records are the schema itself: `cdverify.typed_toml` checks each TOML file against its record
 (a field's name is the key, its annotation the type, a default makes it optional) and rejects unknown
 keys and wrong types with the file and the line. `SCHEMAS` says which record a file is read as; a
-file in `rules/` with no entry here is an error. docs/catalogues.md explains the keys in prose.
+file in `rules/` with no entry here is an error. docs/database-and-frameworks.md ("Extending the
+catalogues") explains the keys in prose.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ class MemoryMarkers:
 @dataclass(frozen=True)
 class Engines:
     FILE: ClassVar[str] = "database/engines"
+    constraint: Mapping[str, str]  # value of the `database` constraint → the engine it requires
     engines: Mapping[str, Engine]
     memory_markers: MemoryMarkers
 

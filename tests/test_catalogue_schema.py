@@ -147,3 +147,27 @@ def test_a_broken_catalogue_fails_the_loader_loudly(tmp_path: Path, monkeypatch:
         assert not list((tmp_path / "cache").glob("rules-*.pickle"))  # nothing cached from a broken catalogue
     finally:
         catalog._all_rules.cache_clear()
+
+
+def test_constraint_values_come_from_the_catalogues() -> None:
+    """One source for the accepted values: the engines a `database` value names exist, and the values are
+    those the paper's constraint model has always accepted."""
+    from cdverify.catalog import load_rules
+    from cdverify.constraints import axis_values
+    from cdverify.rules_schema import Engines
+
+    engines = load_rules(Engines)
+    assert set(engines.constraint.values()) <= set(engines.engines)
+    assert axis_values()["framework"] == (
+        "flask",
+        "fastapi",
+        "django",
+        "aiohttp",
+        "express",
+        "fastify",
+        "hono",
+        "koa",
+    )
+    assert axis_values()["architecture"] == ("clean_architecture",)
+    assert axis_values()["database"] == ("sqlite", "postgres")
+    assert axis_values()["orm"] == ("sqlalchemy", "sequelize")

@@ -51,8 +51,6 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
 CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
 _SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
 _DJANGO_DEFAULT = "django.db.backends.sqlite3"
-# What the constraint names call the engines.
-CONSTRAINT_ENGINE = {"postgres": "postgresql", "sqlite": "sqlite"}
 
 
 class Evidence(NamedTuple):
@@ -779,7 +777,7 @@ def _label(engine: str) -> str:
 def check(report: DatabaseReport, required: str) -> list[Finding]:
     """DB001 the required engine does not serve the application; DB002 another engine does; DB004
     (information) engines the application switches to through an environment variable."""
-    wanted = CONSTRAINT_ENGINE.get(required, required)
+    wanted = load_rules(Engines).constraint.get(required, required)
     roles = {name: spec.role for name, spec in catalogue().engines.items()}
     findings: list[Finding] = []
     use = report.uses.get(wanted)
