@@ -13,6 +13,7 @@ the file and the line).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from cdverify.rules_schema import ArchitecturePreset, FindingRule, schema_of
-from cdverify.typed_toml import decode
+from cdverify.typed_toml import SchemaError, decode
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -64,7 +65,13 @@ def architecture_preset(name: str) -> ArchitecturePreset:
 def decode_rules(name: str, text: str) -> Any:
     """`text` as the record of `rules/<name>.toml`; SchemaError names the file, line and key when it
     does not fit (a broken catalogue fails loudly at load, never silently)."""
-    return decode(tomllib.loads(text), schema_of(name), f"rules/{name}.toml", text)
+    file = f"rules/{name}.toml"
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # Python 3.11's error has the line only in its message
+        line = re.search(r"at line (\d+)", str(exc))
+        raise SchemaError(file, [(int(line.group(1)) if line else 1, f"not valid TOML: {exc}")]) from None
+    return decode(document, schema_of(name), file, text)
 
 
 @cache

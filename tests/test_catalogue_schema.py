@@ -171,3 +171,11 @@ def test_constraint_values_come_from_the_catalogues() -> None:
     assert axis_values()["architecture"] == ("clean_architecture",)
     assert axis_values()["database"] == ("sqlite", "postgres")
     assert axis_values()["orm"] == ("sqlalchemy", "sequelize")
+
+
+def test_a_toml_syntax_error_names_the_file_and_line() -> None:
+    text = _text("python/distributions").replace('yaml = ["PyYAML"]', 'yaml = ["PyYAML"] x', 1)
+    error = _rejected("python/distributions", text)
+    assert str(error).startswith(
+        f"rules/python/distributions.toml:{_line_of(text, r'^yaml = ')}: not valid TOML"
+    )
