@@ -5,14 +5,23 @@ In an installed wheel both folders live inside the package as `cdverify/_data/{r
 source checkout (editable install, or running from the repository) they are the top-level folders of
 the repository. Either way they are found relative to this file, never relative to the working
 directory.
+
+Every catalogue is read through one loader: `load_rules(Frameworks)` and friends return the frozen records of
+`cdverify/rules_schema.py`, checked by `cdverify/typed_toml.py` (unknown keys and wrong types fail with
+the file and the line).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol, TypeVar, cast
+
+from cdverify.rules_schema import ArchitecturePreset, FindingRule, schema_of
+from cdverify.typed_toml import SchemaError, decode
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -26,16 +35,49 @@ def data_dir(kind: str) -> Path:
     raise FileNotFoundError(f"cdverify data folder {kind!r} not found next to {_PACKAGE_DIR}")
 
 
-@cache
-def load_rules(name: str) -> dict[str, Any]:
-    """Load `rules/<name>.toml` (name may contain a sub-folder, e.g. `architecture/clean_architecture`)."""
-    return _all_rules()[name]
+class Catalogue(Protocol):
+    """A record of rules_schema.py read from one file: `FILE` names it (`database/engines`)."""
+
+    FILE: ClassVar[str]
+
+
+C = TypeVar("C", bound=Catalogue)
+
+
+def load_rules(record: type[C]) -> C:
+    """The typed content of `rules/<record.FILE>.toml`."""
+    return cast(C, _all_rules()[record.FILE])
+
+
+def finding_rules() -> Mapping[str, FindingRule]:
+    """rules/findings.toml: finding id → its name, constraint, severity and summary."""
+    return cast(Mapping[str, FindingRule], _all_rules()["findings"])
+
+
+def preset_names() -> list[str]:
+    return sorted(name.split("/", 1)[1] for name in _all_rules() if name.startswith("architecture/"))
+
+
+def architecture_preset(name: str) -> ArchitecturePreset:
+    return cast(ArchitecturePreset, _all_rules()[f"architecture/{name}"])
+
+
+def decode_rules(name: str, text: str) -> Any:
+    """`text` as the record of `rules/<name>.toml`; SchemaError names the file, line and key when it
+    does not fit (a broken catalogue fails loudly at load, never silently)."""
+    file = f"rules/{name}.toml"
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # Python 3.11's error has the line only in its message
+        line = re.search(r"at line (\d+)", str(exc))
+        raise SchemaError(file, [(int(line.group(1)) if line else 1, f"not valid TOML: {exc}")]) from None
+    return decode(document, schema_of(name), file, text)
 
 
 @cache
-def _all_rules() -> dict[str, dict[str, Any]]:
-    """Every catalogue, parsed once and kept as a pickle in the user's cache folder keyed by the
-    catalogues' content: parsing the TOML costs more than a short run of cdverify can spare."""
+def _all_rules() -> dict[str, Any]:
+    """Every catalogue, checked and typed once and kept as a pickle in the user's cache folder keyed by
+    the catalogues' content and their schema: parsing the TOML costs more than a short run can spare."""
     import hashlib
     import os
     import pickle
@@ -47,17 +89,19 @@ def _all_rules() -> dict[str, dict[str, Any]]:
     files = sorted(root.rglob("*.toml"))
     contents = {path.relative_to(root).with_suffix("").as_posix(): path.read_bytes() for path in files}
     digest = hashlib.blake2b(digest_size=16)
+    for source in (_PACKAGE_DIR / "rules_schema.py", _PACKAGE_DIR / "typed_toml.py"):
+        digest.update(source.read_bytes())
     for name, data in contents.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
     cached = cache_dir() / f"rules-{digest.hexdigest()}.pickle"
     try:
         with cached.open("rb") as handle:
-            loaded: dict[str, dict[str, Any]] = pickle.load(handle)
+            loaded: dict[str, Any] = pickle.load(handle)
         if loaded.keys() == contents.keys():
             return loaded
     except Exception:
         pass  # absent, unreadable or stale: parse the TOML
-    parsed = {name: tomllib.loads(data.decode("utf-8")) for name, data in contents.items()}
+    parsed = {name: decode_rules(name, data.decode("utf-8")) for name, data in contents.items()}
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".rules-")
@@ -70,9 +114,10 @@ def _all_rules() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def load_rules_file(name: str) -> dict[str, Any]:
-    """Parse `rules/<name>.toml` alone, for a process that needs one catalogue and not all of them."""
-    return tomllib.loads((data_dir("rules") / f"{name}.toml").read_text(encoding="utf-8"))
+def load_rules_file(record: type[C]) -> C:
+    """`rules/<record.FILE>.toml` parsed and checked alone, for a process that needs one catalogue."""
+    text = (data_dir("rules") / f"{record.FILE}.toml").read_text(encoding="utf-8")
+    return cast(C, decode_rules(record.FILE, text))
 
 
 @cache

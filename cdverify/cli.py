@@ -153,6 +153,23 @@ _SEVERITY = click.option(
 )
 
 
+class _AxisOption(click.Option):
+    """A constraint option whose help lists the axis's accepted values (`{values}` in its help) from the
+    catalogues, read only when the help is shown."""
+
+    def __init__(self, *args: Any, axis: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.axis = axis
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from cdverify.constraints import axis_values
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        return record[0], record[1].replace("{values}", ", ".join(axis_values()[self.axis]))
+
+
 class _LazyGroup(click.Group):
     """A group whose heavier subcommands are imported only when invoked or listed (click's lazy-loading
     pattern): `check` and `inspect` do not pay for the contract runner's modules."""
@@ -223,13 +240,14 @@ def inspect(
 @click.option(
     "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-clean_architecture."
 )
+@click.option("--framework", cls=_AxisOption, axis="framework", help="Required web framework ({values}).")
 @click.option(
-    "--framework",
-    help="Required web framework (flask, fastapi, django, aiohttp, express, fastify, hono, koa).",
+    "--architecture", cls=_AxisOption, axis="architecture", help="Required architecture ({values} or none)."
 )
-@click.option("--architecture", help="Required architecture (clean_architecture or none).")
-@click.option("--database", help="Required database engine (sqlite, postgres or none).")
-@click.option("--orm", help="Required ORM (sqlalchemy, sequelize or none).")
+@click.option(
+    "--database", cls=_AxisOption, axis="database", help="Required database engine ({values} or none)."
+)
+@click.option("--orm", cls=_AxisOption, axis="orm", help="Required ORM ({values} or none).")
 @_FORMAT
 @_OUTPUT
 @_SEVERITY

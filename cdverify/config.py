@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import architecture_preset, load_rules, preset_names
 from cdverify.files import NotReadable, read_regular
 from cdverify.model import Scope
+from cdverify.rules_schema import ArchitecturePreset, Scopes
 
 CONFIG_FILE = "cdverify.toml"
 
@@ -169,18 +170,12 @@ class _Checker:
             self.add(f"{place} {key!r} (known: {', '.join(sorted(known))})")
 
 
-def _preset_names() -> list[str]:
-    from cdverify.catalog import _all_rules
-
-    return sorted(name.split("/", 1)[1] for name in _all_rules() if name.startswith("architecture/"))
-
-
-def _preset(name: str, check: _Checker) -> dict[str, Any]:
-    known = _preset_names()
+def _preset(name: str, check: _Checker) -> ArchitecturePreset:
+    known = preset_names()
     if name not in known:
         check.add(f"unknown architecture preset {name!r} (known: {', '.join(known)})")
         name = "clean_architecture"
-    return load_rules(f"architecture/{name}")
+    return architecture_preset(name)
 
 
 def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -262,7 +257,7 @@ def build_config(
     data = _preset(preset_name, check)
     user_layers = check.table(raw, "layers")
 
-    order: list[str] = list(data["order"])
+    order: list[str] = list(data.order)
     for name in user_layers:
         if name not in order:
             check.add(
@@ -272,7 +267,7 @@ def build_config(
 
     layers = []
     for name in order:
-        base = data["layers"][name]
+        base = data.layers[name]
         extra = user_layers.get(name, {})
         if not isinstance(extra, dict):
             check.wrong(f"layers.{name}", "a table", extra)
@@ -292,12 +287,12 @@ def build_config(
         layers.append(
             LayerSpec(
                 name=name,
-                title=str(base.get("title", name)),
+                title=base.title,
                 directories=frozenset(
-                    normalise_dir_name(d) for d in (dirs if replace_names else [*base["directories"], *dirs])
+                    normalise_dir_name(d) for d in (dirs if replace_names else [*base.directories, *dirs])
                 ),
                 file_suffixes=frozenset(
-                    s.lower() for s in (suffixes if replace_names else [*base["file_suffixes"], *suffixes])
+                    s.lower() for s in (suffixes if replace_names else [*base.file_suffixes, *suffixes])
                 ),
                 paths=tuple(globs),
             )
@@ -307,7 +302,7 @@ def build_config(
             check.add(f"--layer {name}=…: unknown layer (known: {', '.join(order)})")
 
     required = required_layers or check.str_list(raw.get("required_layers"), "required_layers")
-    required = required or list(data.get("required", order))
+    required = required or list(order if data.required is None else data.required)
     for name in required:
         if name not in order:
             check.add(f"required layer {name!r} is not a layer of the preset")
@@ -327,7 +322,7 @@ def build_config(
 
     ignores = _ignores(raw, check)
 
-    max_bytes = raw.get("max_file_bytes", load_rules("scopes")["limits"]["max_file_bytes"])
+    max_bytes = raw.get("max_file_bytes", load_rules(Scopes).limits.max_file_bytes)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
         check.wrong("max_file_bytes", "a positive integer", max_bytes)
         max_bytes = 1_048_576
@@ -353,8 +348,8 @@ def build_config(
         preset=preset_name,
         layers=tuple(layers),
         required_layers=tuple(required),
-        bypass=tuple((item["from"], item["to"]) for item in data.get("bypass", [])),
-        abstraction_dirs=frozenset(normalise_dir_name(d) for d in data.get("abstraction_directories", [])),
+        bypass=tuple((item.source, item.to) for item in data.bypass),
+        abstraction_dirs=frozenset(normalise_dir_name(d) for d in data.abstraction_directories),
         scope_overrides=tuple(scope_overrides),
         exclude=tuple(excluded),
         ignores=tuple(ignores),

@@ -11,14 +11,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from functools import cache
 
 from cdverify.config import ConfigError
 
-PYTHON_FRAMEWORKS = ("flask", "fastapi", "django", "aiohttp")
-NODE_FRAMEWORKS = ("express", "fastify", "hono", "koa")
-ARCHITECTURES = ("clean_architecture",)
-DATABASES = ("sqlite", "postgres")
-ORMS = ("sqlalchemy", "sequelize")
+
+@cache
+def axis_values() -> dict[str, tuple[str, ...]]:
+    """The accepted values of each axis, from the catalogues: the paper's frameworks (`paper = true` in
+    rules/frameworks.toml; `python` and `node` split them by language), the architecture presets, the
+    `[constraint]` table of rules/database/engines.toml and the ORM libraries' `constraint`."""
+    from cdverify.catalog import load_rules, preset_names
+    from cdverify.rules_schema import Engines, Frameworks, OrmLibraries
+
+    frameworks = load_rules(Frameworks)
+    python = tuple(name for name, entry in frameworks.python.items() if entry.paper)
+    node = tuple(name for name, entry in frameworks.node.items() if entry.paper)
+    libraries = load_rules(OrmLibraries).libraries.values()
+    return {
+        "python": python,
+        "node": node,
+        "framework": python + node,
+        "architecture": tuple(preset_names()),
+        "database": tuple(load_rules(Engines).constraint),
+        "orm": tuple(library.constraint for library in libraries if library.constraint is not None),
+    }
+
+
+def _python_framework(name: str | None) -> bool:
+    return name in axis_values()["python"]
+
 
 _ALIASES = {
     "clean": "clean_architecture",
@@ -88,25 +110,21 @@ class Constraints:
 
 def _axis_of(token: str) -> tuple[str, str] | None:
     token = _ALIASES.get(token, token)
-    if token in PYTHON_FRAMEWORKS or token in NODE_FRAMEWORKS:
+    values = axis_values()
+    if token in values["framework"]:
         return "framework", token
     if token in ("task", "task_files", "paper"):
         return "task", "paper"
-    for axis, values in (("architecture", ARCHITECTURES), ("database", DATABASES), ("orm", ORMS)):
-        if token in values:
+    for axis in ("architecture", "database", "orm"):
+        if token in values[axis]:
             return axis, token
     return None
 
 
 def _known(axis: str | None = None) -> str:
     """The accepted values, for error messages (the paper's constraint model)."""
-    values = {
-        "framework": PYTHON_FRAMEWORKS + NODE_FRAMEWORKS,
-        "architecture": ARCHITECTURES,
-        "database": DATABASES,
-        "orm": ORMS,
-        "task": ("task",),
-    }
+    values = {axis: axis_values()[axis] for axis in ("framework", "architecture", "database", "orm")}
+    values["task"] = ("task",)
     if axis is not None:
         return ", ".join((*values.get(axis, ()), "none"))
     return "; ".join(f"{name}: {', '.join(options)}" for name, options in values.items())
@@ -168,7 +186,7 @@ def validate(constraints: Constraints) -> Constraints:
     problems = []
     language = constraints.language
     if constraints.framework:
-        implied = "python" if constraints.framework in PYTHON_FRAMEWORKS else "node"
+        implied = "python" if _python_framework(constraints.framework) else "node"
         if language and language != implied:
             problems.append(f"{constraints.framework} is a {implied} framework, not {language}")
         language = implied
@@ -201,7 +219,7 @@ class TaskName:
 
     @property
     def language(self) -> str:
-        return "python" if self.framework in PYTHON_FRAMEWORKS else "node"
+        return "python" if _python_framework(self.framework) else "node"
 
     @property
     def runtime(self) -> str:
@@ -243,8 +261,8 @@ def parse_task_name(text: str) -> TaskName:
         raise ConfigError([f"{text!r} is no paper task name (expected {expected})"])
     framework, parts = words[0], words[2:]
     problems = []
-    if framework not in PYTHON_FRAMEWORKS + NODE_FRAMEWORKS:
-        known = ", ".join(PYTHON_FRAMEWORKS + NODE_FRAMEWORKS)
+    if framework not in axis_values()["framework"]:
+        known = ", ".join(axis_values()["framework"])
         problems.append(f"unknown framework {framework!r} in task {text!r} (known: {known})")
     if parts == ["unconstrained"]:
         parts = []

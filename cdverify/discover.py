@@ -26,6 +26,7 @@ from cdverify.catalog import load_rules
 from cdverify.config import Config, pattern_error
 from cdverify.files import NotReadable, kind_of, read_regular
 from cdverify.model import Finding, Language, Location, Scope, SourceFile, make_finding
+from cdverify.rules_schema import Scopes
 
 _MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk
 
@@ -79,21 +80,21 @@ class _ScopeRules:
 
 @cache
 def _scope_rules() -> _ScopeRules:
-    data = load_rules("scopes")
-    extensions = {ext: Language(language) for language, exts in data["sources"].items() for ext in exts}
+    data = load_rules(Scopes)
+    extensions = {ext: Language(language) for language, exts in data.sources.items() for ext in exts}
     return _ScopeRules(
-        skip_dirs=frozenset(data["skip_directories"]),
-        venv_markers=tuple(data["virtualenv_markers"]),
-        skip_files=tuple(data["skip_file_patterns"]),
+        skip_dirs=frozenset(data.skip_directories),
+        venv_markers=tuple(data.virtualenv_markers),
+        skip_files=tuple(data.skip_file_patterns),
         scope_dirs=tuple(
-            (scope, frozenset(d.lower() for d in data["scopes"][scope.value]["directories"]))
+            (scope, frozenset(d.lower() for d in data.scopes[scope.value].directories))
             for scope in _SCOPE_ORDER
         ),
-        scope_files=tuple((scope, tuple(data["scopes"][scope.value]["files"])) for scope in _SCOPE_ORDER),
+        scope_files=tuple((scope, tuple(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
         package_scopes=tuple(
-            (scope, frozenset(data["scopes"][scope.value]["packages"]))
+            (scope, frozenset(data.scopes[scope.value].packages))
             for scope in _SCOPE_ORDER
-            if data["scopes"][scope.value].get("packages")
+            if data.scopes[scope.value].packages
         ),
         extensions=extensions,
     )

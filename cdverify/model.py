@@ -284,14 +284,14 @@ def make_finding(
     data: dict[str, Any] | None = None,
 ) -> Finding:
     """A finding of a catalogued rule: name, constraint and severity come from rules/findings.toml."""
-    from cdverify.catalog import load_rules
+    from cdverify.catalog import finding_rules
 
-    entry = load_rules("findings")[rule]
+    entry = finding_rules()[rule]
     return Finding(
         rule,
-        entry["name"],
-        entry["constraint"],
-        Severity(entry["severity"]),
+        entry.name,
+        entry.constraint,
+        entry.severity,
         location,
         message,
         evidence=evidence,

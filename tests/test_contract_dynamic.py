@@ -23,6 +23,7 @@ from cdverify.catalog import load_rules_file
 from cdverify.contract.collection import load_collection
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.sandbox import Sandbox
+from cdverify.rules_schema import DynamicVariable, DynamicVariables
 
 # The shape of each variable's value: a regular expression valid in Python (with re.ASCII) and JavaScript alike,
 # matched against the whole value.
@@ -155,8 +156,10 @@ SHAPES = {
     "$randomLoremLines": rf"{SENTENCE}(\n{SENTENCE})*",
 }
 
-CATALOGUE: list[dict[str, Any]] = load_rules_file("postman_dynamic_variables")["variable"]
-NAMES = [entry["name"] for entry in CATALOGUE]
+CATALOGUE: tuple[DynamicVariable, ...] = load_rules_file(
+    DynamicVariables
+).variable  # keys and types: its schema
+NAMES = [entry.name for entry in CATALOGUE]
 
 
 def _has_shape(name: str, value: str) -> bool:
@@ -174,12 +177,10 @@ def test_catalogue_is_data_for_every_variable_newman_knows() -> None:
     assert len(NAMES) == len(set(NAMES)) == 118
     assert set(NAMES) == set(SHAPES)
     for entry in CATALOGUE:
-        assert entry["name"].startswith("$"), entry
-        assert ("faker" in entry) != ("special" in entry), entry
-        assert set(entry) <= {"name", "group", "faker", "special", "args", "description"}, entry
-        assert entry["description"] and entry["group"], entry
-        assert isinstance(entry.get("args", []), list), entry
-    assert {entry["special"] for entry in CATALOGUE if "special" in entry} == {
+        assert entry.name.startswith("$"), entry
+        assert (entry.faker is None) != (entry.special is None), entry
+        assert entry.description and entry.group, entry
+    assert {entry.special for entry in CATALOGUE if entry.special is not None} == {
         "unixTimestamp",
         "isoTimestamp",
         "words",

@@ -93,11 +93,12 @@ def bundle_texts(names: tuple[str, ...]) -> tuple[str, str]:
 def add_dynamic(bundle: ScriptModules) -> None:
     """dynamic.js, with faker and the catalogue of rules/postman_dynamic_variables.toml as a JSON module."""
     from cdverify.catalog import load_rules_file
+    from cdverify.rules_schema import DynamicVariables
 
     table: dict[str, dict[str, Any]] = {}
-    for entry in load_rules_file("postman_dynamic_variables")["variable"]:
-        kind = "faker" if "faker" in entry else "special"
-        table[entry["name"]] = {kind: entry[kind], "args": entry.get("args", [])}
+    for entry in load_rules_file(DynamicVariables).variable:
+        kind, value = ("faker", entry.faker) if entry.faker is not None else ("special", entry.special)
+        table[entry.name] = {kind: value, "args": entry.args}
     bundle.files["cdverify/dynamic-variables.json"] = {
         "source": json.dumps(table, separators=(",", ":")),
         "requires": {},

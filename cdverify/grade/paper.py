@@ -67,68 +67,34 @@ class PaperCatalogue:
     orm_evidence: tuple[Signal, ...]
 
 
-class CatalogueError(ValueError):
-    """rules/paper_verifiers.toml does not have the expected shape."""
-
-
-def _table(value: Any, where: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
-    """`value` as a table with exactly these keys; anything else is an error in the shipped catalogue."""
-    if not isinstance(value, dict):
-        raise CatalogueError(f"{where}: expected a table")
-    required, optional = tuple(required), tuple(optional)
-    unknown = sorted(set(value) - set(required) - set(optional))
-    missing = sorted(set(required) - set(value))
-    if unknown or missing:
-        raise CatalogueError(f"{where}: unknown keys {unknown}, missing keys {missing}")
-    return value
-
-
-def _signal(entry: Any, where: str, subject_key: str) -> Signal:
-    table = _table(entry, where, ("id", subject_key, "pattern"), ("ignore_case",))
-    flags = re.MULTILINE | (re.IGNORECASE if table.get("ignore_case", False) else 0)
-    return Signal(str(table["id"]), str(table[subject_key]), re.compile(str(table["pattern"]), flags))
+def _signal(id_: str, subject: str, pattern: str, ignore_case: bool) -> Signal:
+    flags = re.MULTILINE | (re.IGNORECASE if ignore_case else 0)
+    return Signal(id_, subject, re.compile(pattern, flags))
 
 
 @cache
 def load_catalogue() -> PaperCatalogue:
-    """Read and check rules/paper_verifiers.toml (once per process)."""
+    """rules/paper_verifiers.toml (checked against its schema by the catalogue loader), once per process."""
     from cdverify.catalog import load_rules_file
+    from cdverify.rules_schema import PaperVerifiers
 
-    raw = _table(
-        load_rules_file("paper_verifiers"),
-        "paper_verifiers",
-        ("lockfiles", "architecture", "database", "orm"),
-    )
-    architecture = _table(raw["architecture"], "architecture", ("minimum_layers", "layer", "import_pass"))
-    database = _table(raw["database"], "database", ("evidence", "django_exception"))
-    orm = _table(raw["orm"], "orm", ("evidence",))
-    layers = []
-    for number, entry in enumerate(architecture["layer"]):
-        table = _table(entry, f"architecture.layer[{number}]", ("name", "rank", "aliases"))
-        layers.append(
-            Layer(table["name"], int(table["rank"]), frozenset(a.lower() for a in table["aliases"]))
-        )
-    passes = []
-    for number, entry in enumerate(architecture["import_pass"]):
-        table = _table(entry, f"architecture.import_pass[{number}]", ("id", "pattern"))
-        passes.append(Signal(table["id"], "import", re.compile(table["pattern"], re.MULTILINE)))
-    exceptions = {}
-    for number, entry in enumerate(database["django_exception"]):
-        table = _table(entry, f"database.django_exception[{number}]", ("expected", "dropped"))
-        exceptions[str(table["expected"])] = str(table["dropped"])
+    raw = load_rules_file(PaperVerifiers)
     return PaperCatalogue(
-        lockfiles=frozenset(raw["lockfiles"]),
-        minimum_layers=int(architecture["minimum_layers"]),
-        layers=tuple(layers),
-        import_passes=tuple(passes),
+        lockfiles=frozenset(raw.lockfiles),
+        minimum_layers=raw.architecture.minimum_layers,
+        layers=tuple(
+            Layer(layer.name, layer.rank, frozenset(a.lower() for a in layer.aliases))
+            for layer in raw.architecture.layer
+        ),
+        import_passes=tuple(
+            Signal(entry.id, "import", re.compile(entry.pattern, re.MULTILINE))
+            for entry in raw.architecture.import_pass
+        ),
         engine_evidence=tuple(
-            _signal(entry, f"database.evidence[{n}]", "engine")
-            for n, entry in enumerate(database["evidence"])
+            _signal(e.id, e.engine, e.pattern, e.ignore_case) for e in raw.database.evidence
         ),
-        django_exceptions=exceptions,
-        orm_evidence=tuple(
-            _signal(entry, f"orm.evidence[{n}]", "orm") for n, entry in enumerate(orm["evidence"])
-        ),
+        django_exceptions={e.expected: e.dropped for e in raw.database.django_exception},
+        orm_evidence=tuple(_signal(e.id, e.orm, e.pattern, e.ignore_case) for e in raw.orm.evidence),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -199,13 +200,21 @@ INTERESTING_NAME = re.compile(
 )
 
 
-# Methods that execute SQL on objects cdverify cannot trace (`self._session.connection().execute(…)`,
-# a cursor from a `with` block). Such calls are kept, named `?<receiver>.<method>`, only when their
-# first argument holds a string literal; the ORM verifier then requires a complete statement.
-UNTRACED_SQL_METHODS = frozenset(
-    {"execute", "executemany", "executescript", "exec_driver_sql", "query", "raw", "run", "exec", "prepare"}
-)
 UNTRACED = "?"
+
+
+@cache
+def untraced_sql_methods() -> frozenset[str]:
+    """Methods that execute SQL on objects cdverify cannot trace (`self._session.connection().execute(…)`,
+    a cursor from a `with` block): those of the `untraced` sinks of rules/orm/sinks.toml, in any language.
+    Such calls are kept, named `?<receiver>.<method>`, only when their first argument holds a string
+    literal; the ORM verifier then requires a complete statement."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Sinks
+
+    sinks = load_rules(Sinks)
+    untraced = (sink for sink in (*sinks.python, *sinks.node) if sink.untraced)
+    return frozenset(method for sink in untraced for method in sink.methods)
 
 
 def untraced_callee(receiver: str, method: str) -> str:
@@ -223,7 +232,7 @@ def untraced_sink(
         return None
     prop = function.child_by_field_name(property_field)
     obj = function.child_by_field_name("object")
-    if prop is None or obj is None or text(prop) not in UNTRACED_SQL_METHODS:
+    if prop is None or obj is None or text(prop) not in untraced_sql_methods():
         return None
     arguments = call.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None

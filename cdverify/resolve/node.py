@@ -34,12 +34,14 @@ import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import json5
 
 from cdverify.catalog import load_rules
 from cdverify.model import Resolution, TargetKind
+from cdverify.rules_schema import NodeBuiltins
 
 # Probe order of TypeScript (sources, then declarations, then JavaScript), then what Node itself loads.
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json")
@@ -167,7 +169,7 @@ class NodeResolver:
         self._root = root
         self._files = frozenset(files)
         self._dirs = _parent_dirs(self._files)
-        self._builtins = _builtin_names(load_rules("node/builtins"))
+        self._builtins = node_builtin_names()
         self._json: dict[str, object | None] = {}
         self._packages: dict[str, _Package | None] = {}
         self._nearest_packages: dict[str, _Package | None] = {}
@@ -642,9 +644,10 @@ def _parent_dirs(files: Iterable[str]) -> frozenset[str]:
     return frozenset(dirs)
 
 
-def _builtin_names(catalogue: Mapping[str, object]) -> frozenset[str]:
-    modules = catalogue.get("modules")
-    return frozenset(m.split("/")[0] for m in _string_list(modules))
+@cache
+def node_builtin_names() -> frozenset[str]:
+    """Top-level names of the Node built-ins importable without `node:` (rules/node/builtins.toml)."""
+    return frozenset(m.split("/")[0] for m in load_rules(NodeBuiltins).modules)
 
 
 def _join(*parts: str) -> str:

@@ -25,6 +25,7 @@ from cdverify.model import (
     make_finding,
 )
 from cdverify.resolve.graph import ImportEdge, ImportGraph
+from cdverify.rules_schema import Frameworks
 
 CONSTRAINT = "architecture"
 
@@ -110,18 +111,16 @@ def assign_layers(
 @cache
 def framework_packages(family: str) -> tuple[tuple[str, str], ...]:
     """(package pattern, framework name) pairs for `python` or `node`, from rules/frameworks.toml."""
-    data = load_rules("frameworks")[family]
-    return tuple((pattern, name) for name, entry in data.items() for pattern in entry["packages"])
+    data = load_rules(Frameworks).family(family)
+    return tuple((pattern, name) for name, entry in data.items() for pattern in entry.packages)
 
 
 @cache
 def implied_frameworks() -> dict[str, set[str]]:
     """Framework → the frameworks built on it (`starlette` → {`fastapi`}), from rules/frameworks.toml."""
-    data = load_rules("frameworks")
+    data = load_rules(Frameworks)
     return {
-        name: set(entry.get("implied_by", []))
-        for family in (data["python"], data["node"])
-        for name, entry in family.items()
+        name: set(entry.implied_by) for family in (data.python, data.node) for name, entry in family.items()
     }
 
 

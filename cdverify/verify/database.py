@@ -31,6 +31,7 @@ from cdverify.model import (
     Value,
     make_finding,
 )
+from cdverify.rules_schema import Connection, Connections, Engine, Engines, Scopes
 
 CONSTRAINT = "database"
 
@@ -47,12 +48,9 @@ KIND_RANK = {
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 _SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
-_EXAMPLE_ENV = re.compile(r"\.(example|sample|template|dist|defaults?)$")
 CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
 _SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
 _DJANGO_DEFAULT = "django.db.backends.sqlite3"
-# What the constraint names call the engines.
-CONSTRAINT_ENGINE = {"postgres": "postgresql", "sqlite": "sqlite"}
 
 
 class Evidence(NamedTuple):
@@ -121,7 +119,7 @@ class DatabaseReport(NamedTuple):
 
 
 class _Catalogue(NamedTuple):
-    engines: dict[str, dict[str, Any]]
+    engines: Mapping[str, Engine]
     by_scheme: dict[str, str]
     by_value: dict[str, str]
     by_python_package: dict[str, str]
@@ -130,7 +128,7 @@ class _Catalogue(NamedTuple):
     dialect_modules: dict[str, str]  # module → engine
     by_image: dict[str, str]
     env_prefixes: tuple[tuple[str, str], ...]
-    connections: dict[str, dict[str, dict[str, Any]]]  # family → traced callee → entry
+    connections: dict[str, dict[str, Connection]]  # family → traced callee → entry
     url_keys: frozenset[str]
     value_keys: frozenset[str]
     sqlalchemy_keys: frozenset[str]
@@ -139,18 +137,18 @@ class _Catalogue(NamedTuple):
 
 @cache
 def catalogue() -> _Catalogue:
-    data = load_rules("database/engines")
-    engines: dict[str, dict[str, Any]] = data["engines"]
+    data = load_rules(Engines)
+    engines = data.engines
 
     def index(field_name: str, lower: bool = True) -> dict[str, str]:
         out: dict[str, str] = {}
         for name, spec in engines.items():
-            for item in spec.get(field_name, []):
+            for item in getattr(spec, field_name):
                 out.setdefault(item.lower() if lower else item, name)
         return out
 
-    connections = load_rules("database/connections")
-    config = connections["config"]
+    connections = load_rules(Connections)
+    config = connections.config
     return _Catalogue(
         engines=engines,
         by_scheme=index("url_schemes"),
@@ -158,18 +156,25 @@ def catalogue() -> _Catalogue:
         by_python_package=index("python_packages"),
         by_python_module=index("python_modules", lower=False),
         by_npm=index("npm_packages", lower=False),
-        dialect_modules={m: n for n, s in engines.items() for m in s.get("dialect_modules", [])},
+        dialect_modules={m: n for n, s in engines.items() for m in s.dialect_modules},
         by_image=index("images"),
-        env_prefixes=tuple((p, n) for n, s in engines.items() for p in s.get("env_prefixes", [])),
+        env_prefixes=tuple((p, n) for n, s in engines.items() for p in s.env_prefixes),
         connections={
-            family: {call: entry for entry in connections[family] for call in entry["calls"]}
+            family: {call: entry for entry in connections.family(family) for call in entry.calls}
             for family in ("python", "node")
         },
-        url_keys=frozenset(k.lower() for k in config["url_keys"]),
-        value_keys=frozenset(k.lower() for k in config["value_keys"]),
-        sqlalchemy_keys=frozenset(k.lower() for k in config["sqlalchemy_keys"]),
-        memory_markers=tuple(data["memory_markers"]["strings"]),
+        url_keys=frozenset(k.lower() for k in config.url_keys),
+        value_keys=frozenset(k.lower() for k in config.value_keys),
+        sqlalchemy_keys=frozenset(k.lower() for k in config.sqlalchemy_keys),
+        memory_markers=data.memory_markers.strings,
     )
+
+
+@cache
+def _example_settings() -> re.Pattern[str]:
+    """A settings file's last suffix that marks it an example (`config.json.sample`; rules/scopes.toml)."""
+    words = "|".join(map(re.escape, load_rules(Scopes).example_files.words))
+    return re.compile(rf"\.({words})$")
 
 
 def engine_of_url(url: str) -> str | None:
@@ -337,25 +342,23 @@ class _Collector:
                 if engine and _SCHEME.match(url) and "://" in url and len(url.split("://", 1)[1]) > 0:
                     self.mention(path, scope, line, url, engine)
 
-    def connection(self, path: str, scope: str, call: CallFact, entry: dict[str, Any]) -> None:
+    def connection(self, path: str, scope: str, call: CallFact, entry: Connection) -> None:
         switch = ""
         found: list[tuple[str, str, str]] = []  # (engine, detail, switch)
-        url_values = [v for v in (_argument(call, key) for key in entry.get("url", [])) if v is not None]
-        if not url_values and entry.get("default_env"):
-            url_values = [
-                Value(env=(entry["default_env"],))
-            ]  # `dj_database_url.config()` reads $DATABASE_URL
+        url_values = [v for v in (_argument(call, key) for key in entry.url) if v is not None]
+        if not url_values and entry.default_env:
+            url_values = [Value(env=(entry.default_env,))]  # `dj_database_url.config()` reads $DATABASE_URL
         for value in url_values:
             switch = switch or self.env_switch(path, value)
             for url, detail, url_switch in self.urls(path, value):
                 parsed = engine_of_url(url)
-                engine = entry.get("engine") or parsed
+                engine = entry.engine or parsed
                 if engine is not None and parsed is not None:
                     shown = f"URL {_shown(url)}" + (f", {detail}" if detail else "")
                     found.append((engine, shown + (" (in memory)" if in_memory(url) else ""), url_switch))
-                if entry.get("sqlalchemy") and self.rejects_postgres_scheme(url, value):
+                if entry.sqlalchemy and self.rejects_postgres_scheme(url, value):
                     self.postgres_scheme(path, call.line, call.text, url, detail, call.col)
-        for key in entry.get("dialect", []):
+        for key in entry.dialect:
             dialect = call.kwarg(key)
             if dialect is None:
                 continue
@@ -364,7 +367,7 @@ class _Collector:
                 engine = engine_of_value(literal)
                 if engine is not None:
                     found.append((engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else ""))
-        fixed = entry.get("engine")
+        fixed = entry.engine
         if fixed is not None and not any(engine == fixed for engine, _, _ in found):
             found.append((fixed, f"driver {call.callee}", ""))
         url_switch_env = switch  # the URL itself reads an environment variable
@@ -383,7 +386,7 @@ class _Collector:
             # no `.env` saying which, the declared drivers tell
             resolved = {engine for engine, _, _ in found}
             if not self.env.get(switch):
-                for engine in self.drivers(entry.get("engines", [])):
+                for engine in self.drivers(entry.engines):
                     # SQLite drivers are as often the tests' database: they do not make SQLite a
                     # run-time alternative by themselves
                     if engine not in resolved and engine != "sqlite":
@@ -394,7 +397,7 @@ class _Collector:
             # The URL is only known at run time: the engines whose drivers are declared.
             inferred = True
             source = f"${switch}" if switch else "a value computed at run time"
-            for engine in self.drivers(entry.get("engines", [])):
+            for engine in self.drivers(entry.engines):
                 found.append((engine, f"URL from {source}; engine inferred from the declared driver", switch))
         if fixed is not None and call.guard is None:
             switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
@@ -585,7 +588,7 @@ class _Collector:
             scope = "migration"
         if setting.section == "test":
             scope = "test"  # the `test` environment of sequelize-cli's config.json
-        example = bool(_EXAMPLE_ENV.search(name))
+        example = bool(_example_settings().search(name))
         detail_suffix = " (example file)" if example else ""
         engine: str | None = None
         if setting.source == "prisma":
@@ -767,14 +770,15 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _label(engine: str) -> str:
-    return str(catalogue().engines.get(engine, {}).get("label", engine))
+    spec = catalogue().engines.get(engine)
+    return engine if spec is None else spec.label
 
 
 def check(report: DatabaseReport, required: str) -> list[Finding]:
     """DB001 the required engine does not serve the application; DB002 another engine does; DB004
     (information) engines the application switches to through an environment variable."""
-    wanted = CONSTRAINT_ENGINE.get(required, required)
-    roles = {name: spec.get("role", "database") for name, spec in catalogue().engines.items()}
+    wanted = load_rules(Engines).constraint.get(required, required)
+    roles = {name: spec.role for name, spec in catalogue().engines.items()}
     findings: list[Finding] = []
     use = report.uses.get(wanted)
     others = [
@@ -831,7 +835,8 @@ _STACKS = (
 
 def _hint(wanted: str, evidence: list[Evidence], report: DatabaseReport) -> str:
     """The DB001 fix in the application's own database stack (rules/database/engines.toml hints)."""
-    hints: dict[str, str] = catalogue().engines.get(wanted, {}).get("hints", {})
+    spec = catalogue().engines.get(wanted)
+    hints = spec.hints if spec is not None else {}
     seen = [*evidence, *report.evidence]
     for stack, markers in _STACKS:
         found = any(marker in f"{item.text} {item.detail} {item.file}" for item in seen for marker in markers)

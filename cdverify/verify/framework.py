@@ -34,6 +34,8 @@ from cdverify.model import (
     Value,
     make_finding,
 )
+from cdverify.resolve.node import node_builtin_names
+from cdverify.rules_schema import Frameworks, Scopes
 from cdverify.verify.architecture import framework_of, implied_frameworks
 from cdverify.verify.tracing import Instances, foreign, instances_of
 
@@ -227,33 +229,33 @@ class _Spec(NamedTuple):
 
 @cache
 def specs() -> tuple[_Spec, ...]:
-    data = load_rules("frameworks")
+    data = load_rules(Frameworks)
     out = []
     for family in ("python", "node"):
-        for name, entry in data[family].items():
+        for name, entry in data.family(family).items():
             out.append(
                 _Spec(
                     name,
                     family,
-                    bool(entry.get("paper")),
-                    frozenset(entry.get("apps", [])),
-                    frozenset(entry.get("routers", [])),
-                    dict(entry.get("routes", {})),
-                    dict(entry.get("route_calls", {})),
-                    tuple(entry.get("prefix", [])),
-                    frozenset(entry.get("mounts", [])),
-                    frozenset(entry.get("listen", [])),
-                    dict(entry.get("path_arg", {})),
-                    dict(entry.get("method_arg", {})),
-                    frozenset(entry.get("app_prefix", [])),
-                    bool(entry.get("nested_apps")),
-                    frozenset(entry.get("chained", [])),
-                    bool(entry.get("plugin_mounts")),
-                    tuple(entry.get("autoload", [])),
-                    tuple(entry.get("plugin_wrappers", [])),
-                    frozenset(entry.get("unwrap", [])),
-                    frozenset(entry.get("controllers", [])),
-                    frozenset(entry.get("route_paths", [])),
+                    entry.paper,
+                    frozenset(entry.apps),
+                    frozenset(entry.routers),
+                    dict(entry.routes),
+                    dict(entry.route_calls),
+                    entry.prefix,
+                    frozenset(entry.mounts),
+                    frozenset(entry.listen),
+                    dict(entry.path_arg),
+                    dict(entry.method_arg),
+                    frozenset(entry.app_prefix),
+                    entry.nested_apps,
+                    frozenset(entry.chained),
+                    entry.plugin_mounts,
+                    entry.autoload,
+                    entry.plugin_wrappers,
+                    frozenset(entry.unwrap),
+                    frozenset(entry.controllers),
+                    frozenset(entry.route_paths),
                 )
             )
     return tuple(out)
@@ -285,7 +287,7 @@ def _constructors() -> dict[str, tuple[str, _Spec]]:
 
 @cache
 def _servers(family: str) -> frozenset[str]:
-    return frozenset(load_rules("frameworks")["servers"][family])
+    return frozenset(load_rules(Frameworks).servers[family])
 
 
 def _split(callee: str) -> tuple[str, str]:
@@ -621,7 +623,10 @@ class RunValue(NamedTuple):
         }
 
 
-_EXAMPLE_ENV = re.compile(r"example|sample|template|dist|default", re.I)
+@cache
+def _example_env() -> re.Pattern[str]:
+    """An example env file's word, anywhere after `.env`, in any case (rules/scopes.toml)."""
+    return re.compile("|".join(map(re.escape, load_rules(Scopes).example_files.words)), re.I)
 
 
 def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
@@ -632,7 +637,7 @@ def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
     def rank(setting: Setting) -> tuple[bool, bool, int, str, int]:
         name = posixpath.basename(setting.file)
         return (
-            bool(_EXAMPLE_ENV.search(name[4:])),
+            bool(_example_env().search(name[4:])),
             name != ".env",
             setting.file.count("/"),
             setting.file,
@@ -1002,7 +1007,6 @@ Key = tuple[str, str]  # (file, module-level variable) of an app or router objec
 _NOT_A_ROUTER = ("", "")  # a mounted value that is no app or router object (middleware, a plugin)
 _UNKNOWN: None = None  # a mounted value that could not be traced
 _SCRIPTS = (".ts", ".js", ".cjs", ".mjs")  # what @fastify/autoload loads (not .d.ts)
-_NODE_BUILTINS = frozenset({"path", "fs", "http", "https", "url", "os", "util", "crypto", "events", "stream"})
 
 
 class _Site(NamedTuple):
@@ -1294,7 +1298,7 @@ class _Objects:
             return _UNKNOWN  # `api.routes()`: a router, but which one is not traced
         package = _PACKAGE.match(reference)
         name = package.group(0) if package is not None else ""
-        if name in self.declared or name.startswith("node:") or name in _NODE_BUILTINS:
+        if name in self.declared or name.startswith("node:") or name in node_builtin_names():
             return _NOT_A_ROUTER
         return _UNKNOWN
 

@@ -32,6 +32,7 @@ from cdverify.model import (
     make_finding,
 )
 from cdverify.parse.values import UNTRACED
+from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
 from cdverify.verify.tracing import Instances, foreign, instances_of, module_keys
 
 CONSTRAINT = "orm"
@@ -114,27 +115,27 @@ class _Sink(NamedTuple):
 def _sinks(family: str) -> tuple[_Sink, ...]:
     return tuple(
         _Sink(
-            entry["name"],
-            frozenset(entry.get("calls", [])),
-            tuple(entry.get("receivers", [])),
-            frozenset(entry.get("methods", [])),
-            int(entry.get("arg", 0)),
-            tuple(entry.get("keys", [])),
-            bool(entry.get("fragment")),
-            tuple(entry.get("receiver_suffixes", [])),
-            bool(entry.get("untraced")),
-            bool(entry.get("statement_or_fragment")),
-            tuple(entry.get("receiver_contains", [])),
-            bool(entry.get("literals_only")),
-            bool(entry.get("expressions_only")),
+            entry.name,
+            frozenset(entry.calls),
+            entry.receivers,
+            frozenset(entry.methods),
+            entry.arg,
+            entry.keys,
+            entry.fragment,
+            entry.receiver_suffixes,
+            entry.untraced,
+            entry.statement_or_fragment,
+            entry.receiver_contains,
+            entry.literals_only,
+            entry.expressions_only,
         )
-        for entry in load_rules("orm/sinks").get(family, [])
+        for entry in load_rules(Sinks).family(family)
     )
 
 
 @cache
-def _libraries() -> dict[str, dict[str, Any]]:
-    return dict(load_rules("orm/libraries")["libraries"])
+def _libraries() -> dict[str, OrmLibrary]:
+    return dict(load_rules(OrmLibraries).libraries)
 
 
 def _sink_of(call: CallFact, family: str) -> _Sink | None:
@@ -164,8 +165,11 @@ def _sink_of(call: CallFact, family: str) -> _Sink | None:
 @cache
 def _modules(python: bool) -> dict[str, str]:
     """module / npm package → library."""
-    key = "python" if python else "npm"
-    return {module: name for name, entry in _libraries().items() for module in entry.get(key, [])}
+    return {
+        module: name
+        for name, entry in _libraries().items()
+        for module in (entry.python if python else entry.npm)
+    }
 
 
 def _library_of(spec: str, python: bool) -> str | None:
@@ -249,7 +253,7 @@ def collect(
     found: dict[_Key, RawSql] = {}  # by call: a helper's caller replaces a guess
     helpers = _Helpers()
     heads = _python_heads(facts)
-    model_names = {name: entry.get("models", []) for name, entry in _libraries().items()}
+    model_names = {name: entry.models for name, entry in _libraries().items()}
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
         python = file_facts.language.family == "python"
@@ -315,7 +319,7 @@ def collect(
     libraries = {
         name: LibraryUse(
             name,
-            str(_libraries()[name].get("kind", "orm")),
+            _libraries()[name].kind,
             tuple(dict.fromkeys(paths)),
             tuple(models.get(name, [])),
             first[name],
@@ -749,7 +753,7 @@ def check(report: OrmReport, required: str) -> list[Finding]:
     the data access, ORM003 another data-access library or a raw driver in application code, ORM004
     raw SQL pieces inside the query builder."""
     findings: list[Finding] = []
-    wanted = next((n for n, e in _libraries().items() if e.get("constraint") == required), required)
+    wanted = next((n for n, e in _libraries().items() if e.constraint == required), required)
     use = report.libraries.get(wanted)
     if use is None:
         findings.append(

@@ -18,6 +18,7 @@ from cdverify.catalog import load_rules
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
 from cdverify.model import Finding, Location, TargetKind, make_finding
 from cdverify.resolve.graph import ImportGraph
+from cdverify.rules_schema import Distributions
 from cdverify.verify.framework import FrameworkReport
 
 CONSTRAINT = "task"
@@ -32,17 +33,17 @@ _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
 
 @cache
 def _distributions() -> dict[str, list[str]]:
-    return {k: list(v) for k, v in load_rules("python/distributions")["imports"].items()}
+    return {k: list(v) for k, v in load_rules(Distributions).imports.items()}
 
 
 @cache
 def _provided() -> dict[str, list[str]]:
-    return {k: list(v) for k, v in load_rules("python/distributions")["provided_by"].items()}
+    return {k: list(v) for k, v in load_rules(Distributions).provided_by.items()}
 
 
 @cache
 def _servers() -> frozenset[str]:
-    return frozenset(load_rules("python/distributions")["run"]["servers"])
+    return frozenset(load_rules(Distributions).run.servers)
 
 
 def check(
