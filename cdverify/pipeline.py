@@ -29,12 +29,12 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph
-from cdverify.verify import architecture, database, framework, orm, task
-from cdverify.verify.architecture import LayerAssignment
-from cdverify.verify.database import DatabaseReport
-from cdverify.verify.framework import FrameworkReport
-from cdverify.verify.orm import OrmReport
-from cdverify.verify.tracing import Instances, instances_of
+from cdverify.verifiers import architecture, database, framework, orm, task
+from cdverify.verifiers.architecture import LayerAssignment
+from cdverify.verifiers.database import DatabaseReport
+from cdverify.verifiers.framework import FrameworkReport
+from cdverify.verifiers.orm import OrmReport
+from cdverify.verifiers.tracing import Instances, instances_of
 
 SCHEMA_VERSION = "1.2"
 

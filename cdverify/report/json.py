@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from cdverify.model import Scope, TargetKind
-from cdverify.verify.architecture import violations
+from cdverify.verifiers.architecture import violations
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report

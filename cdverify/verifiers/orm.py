@@ -32,7 +32,7 @@ from cdverify.model import (
     make_finding,
 )
 from cdverify.parse.values import UNTRACED
-from cdverify.verify.tracing import Instances, foreign, instances_of, module_keys
+from cdverify.verifiers.tracing import Instances, foreign, instances_of, module_keys
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.

@@ -34,8 +34,8 @@ from cdverify.model import (
     Value,
     make_finding,
 )
-from cdverify.verify.architecture import framework_of, implied_frameworks
-from cdverify.verify.tracing import Instances, foreign, instances_of
+from cdverify.verifiers.architecture import framework_of, implied_frameworks
+from cdverify.verifiers.tracing import Instances, foreign, instances_of
 
 CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
