@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cdverify.config import Config, ConfigError, load_config
     from cdverify.constraints import Constraints, parse_constraints
-    from cdverify.grade.grader import grade
+    from cdverify.grading.grader import grade
     from cdverify.model import Finding, Location, Severity
     from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
 
@@ -40,7 +40,7 @@ _EXPORTS = {
     "analyse": "cdverify.pipeline",
     "inspect": "cdverify.pipeline",
     "verify": "cdverify.pipeline",
-    "grade": "cdverify.grade.grader",
+    "grade": "cdverify.grading.grader",
 }
 
 
@@ -55,7 +55,7 @@ class _Package(types.ModuleType):
 
             return verify
         if name == "grade":
-            from cdverify.grade.grader import grade
+            from cdverify.grading.grader import grade
 
             return grade
         return super().__getattribute__(name)

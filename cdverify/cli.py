@@ -161,7 +161,7 @@ class _LazyGroup(click.Group):
         "cache": ("cdverify.contract.cache_cli", "cache"),
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
-        "grade": ("cdverify.grade.cli", "grade_command"),
+        "grade": ("cdverify.grading.cli", "grade_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

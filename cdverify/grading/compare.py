@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdverify.grade.grader import RunGrade
-from cdverify.grade.paper import PAPER_VERIFIED_AXES, Evidence, evidence_json
-from cdverify.grade.records import Axis, Verdict
+from cdverify.grading.grader import RunGrade
+from cdverify.grading.paper import PAPER_VERIFIED_AXES, Evidence, evidence_json
+from cdverify.grading.records import Axis, Verdict
 
 
 @dataclass(frozen=True)
