@@ -13,8 +13,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,26 +40,6 @@ _EXPORTS = {
     "verify": "cdverify.pipeline",
     "grade": "cdverify.grading.grader",
 }
-
-
-class _Package(types.ModuleType):
-    """`cdverify.verify` and `cdverify.grade` are the public functions, although the subpackages
-    `cdverify/verify/` and `cdverify/grade/` have the same names: importing a subpackage sets the attribute
-    to the module, so the functions are looked up here."""
-
-    def __getattribute__(self, name: str) -> Any:
-        if name == "verify":
-            from cdverify.pipeline import verify
-
-            return verify
-        if name == "grade":
-            from cdverify.grading.grader import grade
-
-            return grade
-        return super().__getattribute__(name)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
