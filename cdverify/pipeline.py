@@ -36,8 +36,6 @@ from cdverify.verifiers.framework import FrameworkReport
 from cdverify.verifiers.orm import OrmReport
 from cdverify.verifiers.tracing import Instances, instances_of
 
-SCHEMA_VERSION = "1.2"
-
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
 # is discovered (imports may land there) but never parsed.
@@ -362,8 +360,3 @@ def verify(
     if isinstance(constraints, str):
         constraints = parse_constraints(constraints)
     return _build_report(path, config, constraints, use_cache, jobs, overrides)
-
-
-def detected_frameworks(analysis: Analysis) -> list[str]:
-    """Web frameworks of the application: those that serve it first, then those only imported."""
-    return analysis.frameworks.detected()
