@@ -204,7 +204,6 @@ def _clean(part: str) -> str:
 class _Spec(NamedTuple):
     name: str
     family: str
-    paper: bool
     apps: frozenset[str]
     routers: frozenset[str]
     routes: dict[str, str]  # route method → HTTP method ("*" any)
@@ -235,7 +234,6 @@ def specs() -> tuple[_Spec, ...]:
                 _Spec(
                     name,
                     family,
-                    bool(entry.get("paper")),
                     frozenset(entry.get("apps", [])),
                     frozenset(entry.get("routers", [])),
                     dict(entry.get("routes", {})),

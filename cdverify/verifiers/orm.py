@@ -907,7 +907,3 @@ def _fix(item: RawSql, required: str) -> str:
             "DELETE": f"{model}.destroy({{ where: … }})",
         }
     return f"use the ORM: {ways.get(verb, f'a {required} model and its query methods')}"
-
-
-def raw_sql_json(items: Iterable[RawSql]) -> list[dict[str, Any]]:
-    return [item.to_dict() for item in items]
