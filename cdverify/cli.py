@@ -266,11 +266,6 @@ def check(
                 ]
             )
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        for verdict in report.verdicts.values():
-            if verdict.status == "not_checked":
-                click.echo(
-                    f"cdverify: warning: {verdict.constraint} [{verdict.required}] {verdict.reason}", err=True
-                )
         _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity))), output)
         return report.exit_code
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,16 @@ class Analysis:
         return framework.language_of(self.facts, scopes)
 
 
+class VerdictStatus(StrEnum):
+    PASS = "pass"  # no `error` finding of the constraint remains
+    FAIL = "fail"  # at least one does
+
+
 @dataclass(frozen=True)
 class Verdict:
     constraint: str  # axis: "architecture", "framework", …
     required: str  # the value asked for: "clean_architecture", "flask", …
-    status: str  # "pass" | "fail" | "not_applicable" | "not_checked"
+    status: VerdictStatus
     errors: int = 0
     reason: str = ""
 
@@ -104,7 +110,7 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return all(v.status != "fail" for v in self.verdicts.values())
+        return all(v.status is not VerdictStatus.FAIL for v in self.verdicts.values())
 
     @property
     def exit_code(self) -> int:
@@ -310,22 +316,12 @@ def _build_report(
     return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)
 
 
-_CHECKED_AXES = frozenset({"architecture", "framework", "database", "orm", "task"})
-
-
 def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Verdict]:
+    """A verdict per active axis (every axis has a verifier): fail when an `error` finding of it remains."""
     verdicts = {}
     for axis, required in constraints.active().items():
-        if axis not in _CHECKED_AXES:
-            verdicts[axis] = Verdict(
-                axis,
-                required,
-                "not_checked",
-                reason=f"this version of cdverify has no {axis} verifier yet; the constraint was not checked",
-            )
-            continue
         errors = sum(1 for f in findings if f.constraint == axis and f.severity is Severity.ERROR)
-        verdicts[axis] = Verdict(axis, required, "fail" if errors else "pass", errors)
+        verdicts[axis] = Verdict(axis, required, VerdictStatus.FAIL if errors else VerdictStatus.PASS, errors)
     return verdicts
 
 

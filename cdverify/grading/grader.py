@@ -54,13 +54,8 @@ if TYPE_CHECKING:
     from cdverify.grading.compare import Comparison
     from cdverify.grading.paper import PaperGrade
 
-# the pipeline's verdict statuses, as the paper's three (a verifier this version lacks checks nothing)
-_STATUS = {
-    "pass": Verdict.PASS,
-    "fail": Verdict.FAIL,
-    "not_applicable": Verdict.NOT_APPLICABLE,
-    "not_checked": Verdict.NOT_APPLICABLE,
-}
+# the pipeline's verdict statuses (cdverify.pipeline.VerdictStatus), as the paper's
+_STATUS = {"pass": Verdict.PASS, "fail": Verdict.FAIL}
 
 
 class Verifiers(StrEnum):
