@@ -170,26 +170,26 @@ def cdverify_env() -> dict[str, str]:
 # --- Where cdverify's time goes -----------------------------------------------------------------------------
 
 STAGES = (
-    ("grade() in all", "cdverify/grade/grader.py", "grade"),
-    ("discover the runs", "cdverify/grade/layout.py", "discover"),
-    ("lay the patch out (git apply, temp folder)", "cdverify/grade/materialise.py", "materialised"),
+    ("grade() in all", "cdverify/grading/grader.py", "grade"),
+    ("discover the runs", "cdverify/grading/layout.py", "discover"),
+    ("lay the patch out (git apply, temp folder)", "cdverify/grading/materialise.py", "materialised"),
     ("verify(): the whole pipeline", "cdverify/pipeline.py", "verify"),
     ("  load the configuration", "cdverify/config.py", "load_config"),
     ("  discover the project", "cdverify/discover.py", "discover"),
     ("  parse (tree-sitter, facts)", "cdverify/pipeline.py", "parse_all"),
     ("  resolve imports", "cdverify/resolve/__init__.py", "build_graph"),
     ("  read manifests", "cdverify/manifests.py", "read_manifests"),
-    ("  database facts", "cdverify/verify/database.py", "collect"),
-    ("  framework facts", "cdverify/verify/framework.py", "collect"),
+    ("  database facts", "cdverify/verifiers/database.py", "collect"),
+    ("  framework facts", "cdverify/verifiers/framework.py", "collect"),
     ("  constraint findings", "cdverify/pipeline.py", "constraint_findings"),
-    ("read the newman report", "cdverify/grade/reports.py", "read_run_report"),
-    ("the tables", "cdverify/grade/metrics.py", "summarise"),
+    ("read the newman report", "cdverify/grading/reports.py", "read_run_report"),
+    ("the tables", "cdverify/grading/metrics.py", "summarise"),
 )
 
 
 def subset_manifest(results: Path, count: int, out: Path) -> Path:
     """A manifest of `count` runs of the experiment spread evenly over it (the profile's input)."""
-    from cdverify.grade.layout import PatchCode, read_results
+    from cdverify.grading.layout import PatchCode, read_results
 
     runs = read_results(results).runs
     step = max(1, len(runs) // count)
@@ -209,7 +209,7 @@ def subset_manifest(results: Path, count: int, out: Path) -> Path:
 def profile(results: Path, count: int, out: Path) -> tuple[list[list[str]], str, float]:
     """cProfile of grade(jobs=1) on `count` runs: the stage table, the top functions, seconds per run."""
     sys.path.insert(0, str(REPO_DIR))
-    from cdverify.grade.grader import grade
+    from cdverify.grading.grader import grade
 
     manifest = subset_manifest(results, count, out)
     profiler = cProfile.Profile()
@@ -222,7 +222,7 @@ def profile(results: Path, count: int, out: Path) -> tuple[list[list[str]], str,
         for _label, suffix, name in STAGES:
             if function == name and filename.endswith(suffix):
                 cumulative[(suffix, name)] = cumulative.get((suffix, name), 0.0) + ct
-    total = cumulative.get(("cdverify/grade/grader.py", "grade"), 0.0)
+    total = cumulative.get(("cdverify/grading/grader.py", "grade"), 0.0)
     runs = len(grading.runs)
     table = []
     for label, suffix, name in STAGES:

@@ -40,7 +40,7 @@ from typing import Any
 
 from run_code import EMPTY, MUTANTS, NOT_IN_PATCH, REFERENCE, REPO, app_tree, make_patch, mutant_names
 
-from cdverify.grade.records import generation_task
+from cdverify.grading.records import generation_task
 
 SAMPLE = REPO / "corpus" / "experiments" / "sample"
 AGENTS = ("mini_swe_sdk", "openhands_sdk")

@@ -24,8 +24,8 @@ sys.path.insert(0, str(REPO / "tests"))  # the browser driver lives beside the t
 from browser import Page  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from cdverify.grade.grader import grade  # noqa: E402
-from cdverify.grade.html import render_html  # noqa: E402
+from cdverify.grading.grader import grade  # noqa: E402
+from cdverify.grading.html import render_html  # noqa: E402
 
 SAMPLE = REPO / "corpus" / "experiments" / "sample"
 IMAGES = REPO / "docs" / "images"

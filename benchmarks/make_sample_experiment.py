@@ -33,8 +33,8 @@ from run_code import APPS, EMPTY, REFERENCE, REPO, app_tree, make_patch, run
 
 from cdverify.contract.collection import bundled_path
 from cdverify.contract.server import ServeOptions, served
-from cdverify.grade.layout import PatchCode
-from cdverify.grade.materialise import materialised
+from cdverify.grading.layout import PatchCode
+from cdverify.grading.materialise import materialised
 
 OUT = REPO / "corpus" / "experiments" / "sample"
 NODE_TOOLS = REPO / "tests" / "node"

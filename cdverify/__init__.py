@@ -13,14 +13,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cdverify.config import Config, ConfigError, load_config
     from cdverify.constraints import Constraints, parse_constraints
-    from cdverify.grade.grader import grade
+    from cdverify.grading.grader import grade
     from cdverify.model import Finding, Location, Severity
     from cdverify.pipeline import Report, Verdict, analyse, inspect, verify
 
@@ -40,28 +38,8 @@ _EXPORTS = {
     "analyse": "cdverify.pipeline",
     "inspect": "cdverify.pipeline",
     "verify": "cdverify.pipeline",
-    "grade": "cdverify.grade.grader",
+    "grade": "cdverify.grading.grader",
 }
-
-
-class _Package(types.ModuleType):
-    """`cdverify.verify` and `cdverify.grade` are the public functions, although the subpackages
-    `cdverify/verify/` and `cdverify/grade/` have the same names: importing a subpackage sets the attribute
-    to the module, so the functions are looked up here."""
-
-    def __getattribute__(self, name: str) -> Any:
-        if name == "verify":
-            from cdverify.pipeline import verify
-
-            return verify
-        if name == "grade":
-            from cdverify.grade.grader import grade
-
-            return grade
-        return super().__getattribute__(name)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,8 +134,10 @@ def _run(action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+# the names of cdverify.report.REPORTERS, spelt out so that starting the CLI does not load the reporters
+REPORT_FORMATS = ("text", "json")
 _FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
 )
 _OUTPUT = click.option(
     "-o",
@@ -178,7 +179,7 @@ class _LazyGroup(click.Group):
         "cache": ("cdverify.contract.cache_cli", "cache"),
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
-        "grade": ("cdverify.grade.cli", "grade_command"),
+        "grade": ("cdverify.grading.cli", "grade_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -214,15 +215,13 @@ def inspect(
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
     from cdverify.pipeline import inspect as run_inspect
-    from cdverify.report.text import report_to_text
+    from cdverify.report import REPORTERS, ReportOptions
 
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
-        if fmt == "json":
-            _emit(json.dumps(report.to_json(), indent=2), output)
-        else:
-            _emit(report_to_text(report, Severity(min_severity), show_layers=True), output)
+        options = ReportOptions(Severity(min_severity), show_detected=True)
+        _emit(REPORTERS[fmt](report, options), output)
         return 0
 
     _run(action)
@@ -268,7 +267,7 @@ def check(
     from cdverify.constraints import Constraints, merge, parse_constraints
     from cdverify.model import Severity
     from cdverify.pipeline import verify
-    from cdverify.report.text import report_to_text
+    from cdverify.report import REPORTERS, ReportOptions
 
     def action() -> int:
         config = project.config()
@@ -285,15 +284,7 @@ def check(
                 ]
             )
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        for verdict in report.verdicts.values():
-            if verdict.status == "not_checked":
-                click.echo(
-                    f"cdverify: warning: {verdict.constraint} [{verdict.required}] {verdict.reason}", err=True
-                )
-        if fmt == "json":
-            _emit(json.dumps(report.to_json(), indent=2), output)
-        else:
-            _emit(report_to_text(report, Severity(min_severity)), output)
+        _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity))), output)
         return report.exit_code
 
     _run(action)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cdverify.catalog import architecture_preset, load_rules, preset_names
-from cdverify.files import NotReadable, read_regular
+from cdverify.files import NotReadable, parse_toml, read_regular
 from cdverify.model import Scope
 from cdverify.rules_schema import ArchitecturePreset, Scopes
 
@@ -227,12 +226,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             [f"{path}: line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); TOML files are UTF-8"]
         ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
-    except RecursionError:
-        raise ConfigError([f"{path}: invalid TOML: values nested too deep to read"]) from None
+    document = parse_toml(text)
+    if isinstance(document, str):
+        raise ConfigError([f"{path}: invalid TOML: {document}"])
+    return document
 
 
 def build_config(

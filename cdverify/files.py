@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from pathlib import Path
+from typing import Any
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -71,3 +73,13 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> byt
 
 
 __all__ = ["NotReadable", "kind_of", "read_regular"]
+
+
+def parse_toml(text: str) -> dict[str, Any] | str:
+    """A TOML document (a manifest, a configuration file), or why it cannot be read, in one line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return str(exc)
+    except RecursionError:
+        return "values nested too deep to read"

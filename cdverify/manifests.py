@@ -12,13 +12,12 @@ import json
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from cdverify.discover import Project
-from cdverify.files import NotReadable, read_regular
+from cdverify.files import NotReadable, parse_toml, read_regular
 from cdverify.model import Finding, Location, Scope, make_finding
 
 _MAX_BYTES = 1_048_576
@@ -259,13 +258,11 @@ class _Reader:
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
 
     def toml(self, rel: str, content: str) -> dict[str, Any] | None:
-        try:
-            return tomllib.loads(content)
-        except tomllib.TOMLDecodeError as exc:
-            self.problem(rel, str(exc))
-        except RecursionError:
-            self.problem(rel, "values nested too deep to read")
-        return None
+        document = parse_toml(content)
+        if isinstance(document, str):
+            self.problem(rel, document)
+            return None
+        return document
 
     # -- Node manifests and JSON config -----------------------------------------------------------
     def json(self, rel: str) -> tuple[str, Any] | None:

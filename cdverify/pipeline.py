@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -29,14 +30,12 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph
-from cdverify.verify import architecture, database, framework, orm, task
-from cdverify.verify.architecture import LayerAssignment
-from cdverify.verify.database import DatabaseReport
-from cdverify.verify.framework import FrameworkReport
-from cdverify.verify.orm import OrmReport
-from cdverify.verify.tracing import Instances, instances_of
-
-SCHEMA_VERSION = "1.2"
+from cdverify.verifiers import architecture, database, framework, orm, task
+from cdverify.verifiers.architecture import LayerAssignment
+from cdverify.verifiers.database import DatabaseReport
+from cdverify.verifiers.framework import FrameworkReport
+from cdverify.verifiers.orm import OrmReport
+from cdverify.verifiers.tracing import Instances, instances_of
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
@@ -72,11 +71,16 @@ class Analysis:
         return framework.language_of(self.facts, scopes)
 
 
+class VerdictStatus(StrEnum):
+    PASS = "pass"  # no `error` finding of the constraint remains
+    FAIL = "fail"  # at least one does
+
+
 @dataclass(frozen=True)
 class Verdict:
     constraint: str  # axis: "architecture", "framework", …
     required: str  # the value asked for: "clean_architecture", "flask", …
-    status: str  # "pass" | "fail" | "not_applicable" | "not_checked"
+    status: VerdictStatus
     errors: int = 0
     reason: str = ""
 
@@ -106,7 +110,7 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return all(v.status != "fail" for v in self.verdicts.values())
+        return all(v.status is not VerdictStatus.FAIL for v in self.verdicts.values())
 
     @property
     def exit_code(self) -> int:
@@ -312,22 +316,12 @@ def _build_report(
     return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)
 
 
-_CHECKED_AXES = frozenset({"architecture", "framework", "database", "orm", "task"})
-
-
 def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Verdict]:
+    """A verdict per active axis (every axis has a verifier): fail when an `error` finding of it remains."""
     verdicts = {}
     for axis, required in constraints.active().items():
-        if axis not in _CHECKED_AXES:
-            verdicts[axis] = Verdict(
-                axis,
-                required,
-                "not_checked",
-                reason=f"this version of cdverify has no {axis} verifier yet; the constraint was not checked",
-            )
-            continue
         errors = sum(1 for f in findings if f.constraint == axis and f.severity is Severity.ERROR)
-        verdicts[axis] = Verdict(axis, required, "fail" if errors else "pass", errors)
+        verdicts[axis] = Verdict(axis, required, VerdictStatus.FAIL if errors else VerdictStatus.PASS, errors)
     return verdicts
 
 
@@ -362,8 +356,3 @@ def verify(
     if isinstance(constraints, str):
         constraints = parse_constraints(constraints)
     return _build_report(path, config, constraints, use_cache, jobs, overrides)
-
-
-def detected_frameworks(analysis: Analysis) -> list[str]:
-    """Web frameworks of the application: those that serve it first, then those only imported."""
-    return analysis.frameworks.detected()

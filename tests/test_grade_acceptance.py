@@ -5,7 +5,7 @@ assertions, to 1e-9, through the library's objects and through the JSON report.
 
 The recomputation below is written from the definitions of the paper's evaluation scripts
 (/work/shared/research/paper-protocol.md, "Results layout and metrics, exactly"; docs/grading-metrics.md for
-the runs that cannot be graded), not from cdverify.grade.metrics: pass@k by enumerating the k-subsets of the
+the runs that cannot be graded), not from cdverify.grading.metrics: pass@k by enumerating the k-subsets of the
 runs, the sample standard deviation from its formula, the level and the sibling task by cutting the task
 name. The experiment holds what makes those definitions bite: four configurations over three frameworks
 and all ten constraint combinations, unequal trial counts (one to four), tasks a configuration never ran (so
@@ -33,8 +33,8 @@ import pytest
 from patches import patch
 
 import cdverify
-from cdverify.grade.grader import Grading
-from cdverify.grade.output import dumps
+from cdverify.grading.grader import Grading
+from cdverify.grading.output import dumps
 
 SEED = 20261205
 TOLERANCE = 1e-9

@@ -259,7 +259,7 @@ def test_a_second_grade_reuses_the_stored_runs(tmp_path: Path) -> None:
 
 
 def test_an_interrupted_grade_loses_nothing_graded(tmp_path: Path) -> None:
-    from cdverify.grade.grader import grade
+    from cdverify.grading.grader import grade
 
     results = tmp_path / "results"
     shutil.copytree(SAMPLE / "node", results / "node")
@@ -298,7 +298,7 @@ def test_tables_as_markdown_and_latex(tmp_path: Path, sample_report: dict[str, A
 def test_the_report_validates_against_its_schema(tmp_path: Path, mode: tuple[str, ...]) -> None:
     import jsonschema
 
-    from cdverify.grade.output import GRADE_SCHEMA_VERSION, grade_schema
+    from cdverify.grading.output import GRADE_SCHEMA_VERSION, grade_schema
 
     schema = grade_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from gitwork import GIT_ENV, diff_of, git, write
 
-from cdverify.grade.bases import BaseRepos
-from cdverify.grade.definitions import load_task_definitions
-from cdverify.grade.features import prepare
-from cdverify.grade.layout import GradeInputError, PatchCode, RunKind, discover
-from cdverify.grade.store import run_key
+from cdverify.grading.bases import BaseRepos
+from cdverify.grading.definitions import load_task_definitions
+from cdverify.grading.features import prepare
+from cdverify.grading.layout import GradeInputError, PatchCode, RunKind, discover
+from cdverify.grading.store import run_key
 
 AGENT, MODEL, DATE, TASK = "agent_a", "model-1", "2026-03-05T10-00-00", "hard-focused-task-001"
 
@@ -683,7 +683,7 @@ def test_the_feature_table_in_text_csv_and_tables(experiment: Experiment, tmp_pa
 def test_the_report_with_feature_runs_validates_against_its_schema(graded: dict[str, Any]) -> None:
     import jsonschema
 
-    from cdverify.grade.output import grade_schema
+    from cdverify.grading.output import grade_schema
 
     jsonschema.Draft202012Validator(grade_schema()).validate(graded)
     assert {run["verdicts"]["framework"] for run in graded["runs"]} >= {"pass", "fail", "unknown"}

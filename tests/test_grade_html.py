@@ -22,11 +22,11 @@ from test_grade_inputs import CSV_HEADER
 from cdverify.contract.collection import bundled_path, load_collection
 from cdverify.contract.results import to_json
 from cdverify.contract.runner import RunOptions, run_collection
-from cdverify.grade.grader import Grading, RunGrade, grade
-from cdverify.grade.html import render_html
-from cdverify.grade.layout import PatchCode, RunInputError, RunKind, RunSource
-from cdverify.grade.metrics import summarise
-from cdverify.grade.records import (
+from cdverify.grading.grader import Grading, RunGrade, grade
+from cdverify.grading.html import render_html
+from cdverify.grading.layout import PatchCode, RunInputError, RunKind, RunSource
+from cdverify.grading.metrics import summarise
+from cdverify.grading.records import (
     MAX_FAILURES,
     AssertionFailure,
     Assertions,
@@ -34,9 +34,9 @@ from cdverify.grade.records import (
     GradedRun,
     Verdict,
 )
-from cdverify.grade.reports import read_report
-from cdverify.grade.store import RunStore
-from cdverify.grade.tables import paper_tables, percent
+from cdverify.grading.reports import read_report
+from cdverify.grading.store import RunStore
+from cdverify.grading.tables import paper_tables, percent
 from cdverify.model import Location
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -476,7 +476,7 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> N
 
 def test_the_extra_is_imported_only_to_render() -> None:
     script = (
-        "import sys, cdverify, cdverify.grade.cli, cdverify.grade.output, cdverify.grade.html, cdverify.grade.plots; "
+        "import sys, cdverify, cdverify.grading.cli, cdverify.grading.output, cdverify.grading.html, cdverify.grading.plots; "
         "print(sorted(name for name in ('jinja2', 'matplotlib') if name in sys.modules))"
     )
     done = subprocess.run(

@@ -19,7 +19,7 @@ from cdverify.config import ConfigError
 from cdverify.constraints import TaskName, parse_task_name
 from cdverify.contract.results import Execution, RunResult, to_json
 from cdverify.contract.sandbox import AssertionResult
-from cdverify.grade.layout import (
+from cdverify.grading.layout import (
     Discovery,
     GradeInputError,
     PatchCode,
@@ -30,8 +30,8 @@ from cdverify.grade.layout import (
     read_manifest,
     read_results,
 )
-from cdverify.grade.materialise import MaterialiseError, materialised
-from cdverify.grade.reports import NO_ASSERTIONS, Assertions, ReportError, read_report, read_run_report
+from cdverify.grading.materialise import MaterialiseError, materialised
+from cdverify.grading.reports import NO_ASSERTIONS, Assertions, ReportError, read_report, read_run_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"

@@ -1,4 +1,4 @@
-"""The paper's metrics (cdverify.grade): a small experiment whose every figure is worked out by hand, the edge
+"""The paper's metrics (cdverify.grading): a small experiment whose every figure is worked out by hand, the edge
 cases, and a property test against a deliberately naive recomputation from the per-run records."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdverify.constraints import TaskName
-from cdverify.grade.metrics import (
+from cdverify.grading.metrics import (
     DecayRow,
     FeatureRow,
     FrameworkRow,
@@ -34,7 +34,7 @@ from cdverify.grade.metrics import (
     summarise,
     task_rows,
 )
-from cdverify.grade.records import (
+from cdverify.grading.records import (
     Assertions,
     Axis,
     Constraint,
@@ -641,7 +641,7 @@ def naive_pass_at(n: int, c: int, k: int) -> float:
 def naive_tables(
     records: list[dict[str, Any]], rule_axes: tuple[str, ...]
 ) -> dict[str, dict[Any, tuple[float, ...]]]:
-    """Every figure, from plain per-run dicts, with loops and nothing from cdverify.grade."""
+    """Every figure, from plain per-run dicts, with loops and nothing from cdverify.grading."""
     tasks: dict[tuple[str, str, str], list[tuple[float, float, bool, bool]]] = {}
     info: dict[tuple[str, str, str], dict[str, Any]] = {}
     for rec in records:

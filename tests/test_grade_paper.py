@@ -14,9 +14,9 @@ import pytest
 from patches import patch
 
 from cdverify.constraints import parse_task_name
-from cdverify.grade.grader import grade, paper_grade
-from cdverify.grade.layout import RepoCode, RunKind, RunSource
-from cdverify.grade.paper import (
+from cdverify.grading.grader import grade, paper_grade
+from cdverify.grading.layout import RepoCode, RunKind, RunSource
+from cdverify.grading.paper import (
     EvidenceKind,
     blob_of,
     check_database,
@@ -26,7 +26,7 @@ from cdverify.grade.paper import (
     read_patch,
     verify_patch,
 )
-from cdverify.grade.records import Axis, Verdict
+from cdverify.grading.records import Axis, Verdict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"

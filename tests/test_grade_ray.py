@@ -20,11 +20,11 @@ import pytest
 from benchmark_modules import load
 
 from cdverify.contract.server import free_port
-from cdverify.grade.behaviour import BehaviourTests, on_postgres
-from cdverify.grade.grader import Grading, grade
-from cdverify.grade.layout import RunSource, discover
-from cdverify.grade.output import to_json
-from cdverify.grade.ray_executor import RunWorker
+from cdverify.grading.behaviour import BehaviourTests, on_postgres
+from cdverify.grading.grader import Grading, grade
+from cdverify.grading.layout import RunSource, discover
+from cdverify.grading.output import to_json
+from cdverify.grading.ray_executor import RunWorker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATE = "2026-12-05T00-00-00"

@@ -34,12 +34,12 @@ from benchmark_modules import load
 from cdverify.contract.collection import PAPER_GLOBALS, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.server import free_port, health_status
-from cdverify.grade import behaviour
-from cdverify.grade.behaviour import PAPER_REQUEST_TIMEOUT_MS, BehaviourTests, Timeouts, listening
-from cdverify.grade.grader import Grading, RunGrade, grade
-from cdverify.grade.output import grade_schema, render_text, to_json
-from cdverify.grade.records import Assertions
-from cdverify.grade.reports import read_report
+from cdverify.grading import behaviour
+from cdverify.grading.behaviour import PAPER_REQUEST_TIMEOUT_MS, BehaviourTests, Timeouts, listening
+from cdverify.grading.grader import Grading, RunGrade, grade
+from cdverify.grading.output import grade_schema, render_text, to_json
+from cdverify.grading.records import Assertions
+from cdverify.grading.reports import read_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "corpus" / "experiments" / "sample"

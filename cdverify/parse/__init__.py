@@ -132,14 +132,6 @@ def parse_bytes(file: SourceFile, data: bytes) -> tuple[FileFacts | None, list[F
     return facts, file_findings(facts)
 
 
-def parse_file(root: Path, file: SourceFile) -> tuple[FileFacts | None, list[Finding]]:
-    """Read and parse one discovered source file, turning every problem into findings."""
-    data = read_source(root, file)
-    if isinstance(data, Finding):
-        return None, [data]
-    return parse_bytes(file, data)
-
-
 def file_findings(facts: FileFacts) -> list[Finding]:
     findings = []
     if facts.decoding_issue:

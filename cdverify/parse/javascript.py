@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from cdverify.model import ImportFact, ImportKind, Language
-from cdverify.parse.treesitter import matches, one_line, text
+from cdverify.parse.treesitter import inside, matches, one_line, text
 
 _FUNCTION_NODES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "function"}
@@ -155,15 +155,6 @@ def _elided_imports(root: Node, statements: list[Node]) -> set[tuple[int, int]]:
     }
 
 
-def _in_function(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _FUNCTION_NODES:
-            return True
-        parent = parent.parent
-    return False
-
-
 def node_imports(language: Language, root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
     """The file's imports; with `max_depth` (a file too deep to analyse), only those that start at most
     that deep, and TypeScript imports used only as types are not told apart (that looks up every use
@@ -198,7 +189,7 @@ def node_imports(language: Language, root: Node, max_depth: int | None = None) -
                 line=row + 1,
                 col=column + 1,
                 text=one_line(node),
-                in_function=_in_function(node),
+                in_function=inside(node, _FUNCTION_NODES),
             )
         )
     if language in (Language.TYPESCRIPT, Language.TSX) and static and max_depth is None:

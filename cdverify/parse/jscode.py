@@ -580,7 +580,7 @@ class _Scanner:
             ):
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework
-                # serves the project (settled in cdverify/verify/framework.py)
+                # serves the project (settled in cdverify/verifiers/framework.py)
                 self.bindings.setdefault(name, f"{APP_PLACEHOLDER}()")
         for node in self.found.get("call", []):
             callee_node = node.child_by_field_name("function")
@@ -630,7 +630,7 @@ class _Scanner:
     def bind_router_parameters(self) -> None:
         """`function init(router) { router.get("/users", …) }`: a parameter that route methods are called
         on stands for whatever router or app callers hand the function (settled in
-        cdverify/verify/framework.py), bound within the function as PARAM_PLACEHOLDER. Names bound in
+        cdverify/verifiers/framework.py), bound within the function as PARAM_PLACEHOLDER. Names bound in
         the whole file (an imported or module-level `app`) keep their binding."""
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")

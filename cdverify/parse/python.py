@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import ImportFact, ImportKind, Language
-from cdverify.parse.treesitter import matches, one_line, text
+from cdverify.parse.treesitter import inside, matches, one_line, text
 
 _FUNCTION_NODES = frozenset({"function_definition", "lambda"})
 
@@ -20,15 +20,6 @@ def _type_checking_guarded(node: Node) -> bool:
             if name == "TYPE_CHECKING" or name.endswith(".TYPE_CHECKING"):
                 return True
         child, parent = parent, parent.parent
-    return False
-
-
-def _in_function(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _FUNCTION_NODES:
-            return True
-        parent = parent.parent
     return False
 
 
@@ -86,5 +77,5 @@ def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) 
         col=column + 1,
         text=one_line(node),
         names=names,
-        in_function=_in_function(node),
+        in_function=inside(node, _FUNCTION_NODES),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 
 from tree_sitter import Language as TSLanguage
@@ -112,6 +112,16 @@ def scope(node: Node, function_types: tuple[str, ...]) -> str:
     """The innermost function enclosing `node` as `name@line`, or "" at module level."""
     found = scopes(node, function_types)
     return found[0] if found else ""
+
+
+def inside(node: Node, types: Collection[str]) -> bool:
+    """True when an ancestor of `node` has one of `types` (e.g. the node is inside a function body)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in types:
+            return True
+        parent = parent.parent
+    return False
 
 
 def text(node: Node) -> str:

@@ -1,1 +1,35 @@
-"""Stage 5 — reporting: pure functions from a Report to text, JSON or a graph drawing."""
+"""Stage 5 — reporting: pure functions from a Report to text or JSON (and from the project model to a graph
+drawing, `graph.py`).
+
+`REPORTERS` is the registry the command line picks `--format` from: a format name → a function of the
+`Report` and the `ReportOptions`, returning the whole output as one string. A new format is one module and
+one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cdverify.model import Severity
+from cdverify.report import json, text
+
+if TYPE_CHECKING:
+    from cdverify.pipeline import Report
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a reporter may be asked besides the report itself."""
+
+    min_severity: Severity = Severity.INFO  # findings below it are counted, not shown (text)
+    show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
+
+
+Reporter = Callable[["Report", ReportOptions], str]
+
+REPORTERS: Mapping[str, Reporter] = {
+    "text": text.render,
+    "json": json.render,
+}

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from cdverify import __version__
 from cdverify.model import Scope, TargetKind
-from cdverify.verify.architecture import violations
+from cdverify.verifiers.architecture import violations
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
+    from cdverify.report import ReportOptions
+
+SCHEMA_VERSION = "1.2"
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    """The JSON object below, indented; the options are for text (JSON always carries every finding)."""
+    return json.dumps(report_to_json(report), indent=2)
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
-    from cdverify import __version__
-    from cdverify.pipeline import SCHEMA_VERSION, detected_frameworks
-
+    """The documented, versioned JSON object (docs/json-output.md)."""
     analysis = report.analysis
     project = analysis.project
     scopes = Counter(f.scope.value for f in project.sources)
@@ -46,7 +54,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "parsed_files": len(analysis.facts),
         },
         "framework": {
-            "detected": detected_frameworks(analysis),
+            "detected": analysis.frameworks.detected(),
             "serving": analysis.frameworks.serving(),
             "evidence": [item.to_dict() for item in analysis.frameworks.evidence],
             "routes": [

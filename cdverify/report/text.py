@@ -8,6 +8,7 @@ from cdverify.model import Finding, Severity
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
+    from cdverify.report import ReportOptions
 
 
 def format_finding(finding: Finding, show_hint: bool = True) -> str:
@@ -21,10 +22,11 @@ def format_finding(finding: Finding, show_hint: bool = True) -> str:
     return "\n".join(lines)
 
 
-def report_to_text(report: Report, min_severity: Severity = Severity.INFO, show_layers: bool = False) -> str:
-    shown = [f for f in report.findings if f.severity.rank <= min_severity.rank]
+def render(report: Report, options: ReportOptions) -> str:
+    """The findings, one per line, then (for `inspect`) what was detected, a summary and the verdicts."""
+    shown = [f for f in report.findings if f.severity.rank <= options.min_severity.rank]
     out = [format_finding(f) for f in shown]
-    if show_layers:  # `inspect`: what was detected
+    if options.show_detected:
         analysis = report.analysis
         out.append("")
         serving = analysis.frameworks.serving()
@@ -43,7 +45,8 @@ def report_to_text(report: Report, min_severity: Severity = Severity.INFO, show_
             + (f"; also {', '.join(rest)}" if rest else "")
         )
         out.append("Layers:")
-        for name, places in report.to_json()["architecture"]["layers"].items():
+        for name in report.config.layer_order:
+            places = analysis.layers.locations.get(name, [])
             out.append(f"  {name:<13} {', '.join(places) if places else '(none)'}")
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     hidden = len(report.findings) - len(shown)

@@ -11,12 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from cdverify.model import ImportFact, Resolution, TargetKind
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -61,22 +57,6 @@ class ImportGraph:
 
     def internal_edges(self) -> list[ImportEdge]:
         return [edge for edge in self.edges if edge.target is not None]
-
-    def to_networkx(self, keep: Callable[[ImportEdge], bool] = lambda e: True) -> nx.DiGraph:
-        """File graph: a node per file, an edge per importing pair (edge attribute `imports`)."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.files)
-        for edge in self.internal_edges():
-            if not keep(edge):
-                continue
-            assert edge.target is not None
-            if graph.has_edge(edge.source, edge.target):
-                graph[edge.source][edge.target]["imports"].append(edge)
-            else:
-                graph.add_edge(edge.source, edge.target, imports=[edge])
-        return graph
 
     def cycles(
         self, group: Mapping[str, str] | None = None, keep: Callable[[ImportEdge], bool] = lambda e: True

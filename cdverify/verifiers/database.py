@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
@@ -46,7 +47,6 @@ KIND_RANK = {
     "mention": 7,
 }
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
-_SCOPE_STATUS = {Scope.TEST: "tests", Scope.MIGRATION: "migrations", Scope.SCRIPT: "scripts"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
 CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
 _SWITCH_NAME = re.compile(r"(url|uri|dsn|database|db)", re.I)
@@ -92,9 +92,27 @@ class Evidence(NamedTuple):
         return out
 
 
+class EngineStatus(StrEnum):
+    """How the project uses an engine: from application code at run time, else where its code is."""
+
+    RUNTIME = "runtime"
+    TESTS = "tests"
+    MIGRATIONS = "migrations"
+    SCRIPTS = "scripts"
+    DECLARED = "declared"  # only a dependency or a service
+    MENTIONED = "mentioned"  # nothing stronger, e.g. a URL written in code that nothing connects to
+
+
+_SCOPE_STATUS = {
+    Scope.TEST: EngineStatus.TESTS,
+    Scope.MIGRATION: EngineStatus.MIGRATIONS,
+    Scope.SCRIPT: EngineStatus.SCRIPTS,
+}
+
+
 class EngineUse(NamedTuple):
     engine: str
-    status: str  # runtime | tests | migrations | scripts | declared | mentioned
+    status: EngineStatus
     hard_wired: bool  # some run-time evidence does not depend on an environment switch
     evidence: tuple[Evidence, ...]
 
@@ -111,7 +129,7 @@ class DatabaseReport(NamedTuple):
     @property
     def runtime(self) -> list[str]:
         """Engines the application uses at run time (caches included), strongest evidence first."""
-        used = [use for use in self.uses.values() if use.status == "runtime"]
+        used = [use for use in self.uses.values() if use.status is EngineStatus.RUNTIME]
         return [use.engine for use in sorted(used, key=lambda u: (u.strongest.rank, u.engine))]
 
 
@@ -714,22 +732,22 @@ def _use(engine: str, items: list[Evidence]) -> EngineUse:
     runtime = [item for item in items if _runtime(item)]
     if runtime:
         hard_wired = any(not item.switch and not item.inferred for item in runtime)
-        return EngineUse(engine, "runtime", hard_wired, tuple(items))
+        return EngineUse(engine, EngineStatus.RUNTIME, hard_wired, tuple(items))
     code = [item for item in items if item.kind in ("connection", "config", "dialect", "import")]
     if code:
         order = {"test": 0, "migration": 1, "script": 2}
         first = min(code, key=lambda item: order.get(item.scope, 3)).scope
-        status = {"test": "tests", "migration": "migrations", "script": "scripts"}.get(first, "mentioned")
+        status = _SCOPE_STATUS.get(Scope(first), EngineStatus.MENTIONED)
         return EngineUse(engine, status, False, tuple(items))
     if any(item.kind in ("dependency", "service") for item in items):
-        return EngineUse(engine, "declared", False, tuple(items))
-    return EngineUse(engine, "mentioned", False, tuple(items))
+        return EngineUse(engine, EngineStatus.DECLARED, False, tuple(items))
+    return EngineUse(engine, EngineStatus.MENTIONED, False, tuple(items))
 
 
 def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
     findings = []
     for use in uses.values():
-        if use.status == "runtime":
+        if use.status is EngineStatus.RUNTIME:
             continue
         for item in use.evidence:
             if item.kind == "dependency" and item.scope == "application":
@@ -738,7 +756,7 @@ def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
                         "DB005",
                         item.location,
                         f"{_label(use.engine)} driver declared but nothing in the application connects to it"
-                        + ("" if use.status == "declared" else f" (used in {use.status} only)"),
+                        + ("" if use.status is EngineStatus.DECLARED else f" (used in {use.status} only)"),
                         evidence=item.text,
                         hint="remove the dependency, or make it a development dependency if tests need it",
                         data={"engine": use.engine},
@@ -784,9 +802,11 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
     others = [
         other
         for other in report.uses.values()
-        if other.engine != wanted and other.status == "runtime" and roles.get(other.engine) != "cache"
+        if other.engine != wanted
+        and other.status is EngineStatus.RUNTIME
+        and roles.get(other.engine) != "cache"
     ]
-    if use is None or use.status != "runtime":
+    if use is None or use.status is not EngineStatus.RUNTIME:
         findings.append(_missing(wanted, use, others, report))
     for other in others:
         strongest = other.strongest
@@ -795,7 +815,7 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
             wired = [e for e in other.evidence if _runtime(e) and not e.switch and not e.inferred]
             strongest = min(wired, key=lambda e: (e.rank, e.file, e.line))
         location = strongest.location
-        if other.hard_wired and use is not None and use.status == "runtime":
+        if other.hard_wired and use is not None and use.status is EngineStatus.RUNTIME:
             findings.append(
                 make_finding(
                     "DB002",
@@ -808,7 +828,7 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
                     data={"engine": other.engine, "required": wanted},
                 )
             )
-        elif not other.hard_wired and use is not None and use.status == "runtime":
+        elif not other.hard_wired and use is not None and use.status is EngineStatus.RUNTIME:
             switch = next((e.switch for e in other.evidence if e.switch), "")
             findings.append(
                 make_finding(

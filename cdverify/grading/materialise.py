@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from cdverify.grade.layout import Code, PatchCode, RepoCode
+from cdverify.grading.layout import Code, PatchCode, RepoCode
 
 GIT_TIMEOUT_S = 300.0
 # The paper's workspace file: `echo $'' >> gitkeep` writes one newline.

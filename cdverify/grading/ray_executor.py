@@ -21,12 +21,12 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.layout import GradeInputError
+from cdverify.grading.layout import GradeInputError
 
 if TYPE_CHECKING:
-    from cdverify.grade.behaviour import BehaviourTests
-    from cdverify.grade.grader import RunGrade
-    from cdverify.grade.layout import RunSource
+    from cdverify.grading.behaviour import BehaviourTests
+    from cdverify.grading.grader import RunGrade
+    from cdverify.grading.layout import RunSource
 
 CLOSE_TIMEOUT_S = 120.0  # for the actors to stop their PostgreSQL clusters at the end
 
@@ -49,7 +49,7 @@ class RunWorker:
         self._postgres = None
 
     def _tests_for(self, source: RunSource) -> BehaviourTests | None:
-        from cdverify.grade.behaviour import for_session, on_postgres
+        from cdverify.grading.behaviour import for_session, on_postgres
 
         if self._tests is None or not on_postgres(source):
             return self._tests

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdverify.constraints import Constraints, validate
-from cdverify.grade.bases import Base, BaseRepoError, BaseRepos, resolve_commit
-from cdverify.grade.definitions import TaskDefinitions
-from cdverify.grade.layout import Discovery, PatchCode, RunKind, RunSource
-from cdverify.grade.records import Axis, Verdict
+from cdverify.grading.bases import Base, BaseRepoError, BaseRepos, resolve_commit
+from cdverify.grading.definitions import TaskDefinitions
+from cdverify.grading.layout import Discovery, PatchCode, RunKind, RunSource
+from cdverify.grading.records import Axis, Verdict
 
 if TYPE_CHECKING:
     from cdverify.model import Finding
@@ -102,7 +102,7 @@ def verify_feature(
 ) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...], tuple[str, ...]]:
     """The verdicts of a feature run, its error findings and notes. Raises what laying out the code raises
     (a patch that does not apply), which is the run's error."""
-    from cdverify.grade.materialise import materialised
+    from cdverify.grading.materialise import materialised
     from cdverify.model import Severity
 
     verdicts = dict(NOT_CONSTRAINED)
@@ -157,7 +157,7 @@ def _reference_findings(
     base: Path, commit: str | None, constraints: Constraints, port: int | None
 ) -> frozenset[tuple[str, str, str]]:
     """The task-file findings of the base repository as it is at its commit (the feature intact)."""
-    from cdverify.grade.materialise import MaterialiseError, materialised_tree
+    from cdverify.grading.materialise import MaterialiseError, materialised_tree
 
     try:
         if commit is None:

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from cdverify.grade.records import Axis, Constraint, Verdict
+from cdverify.grading.records import Axis, Constraint, Verdict
 
 PAPER_VERIFIED_AXES = (Axis.ARCHITECTURE, Axis.DATABASE, Axis.ORM)
 _DIFF_HEADER = re.compile(r"^diff --git a/(.+?) b/", re.MULTILINE)

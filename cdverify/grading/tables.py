@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdverify.grade.metrics import FeatureRow, Tables
+from cdverify.grading.metrics import FeatureRow, Tables
 
 FEATURE_HEADERS = ("agent", "model", "framework", "difficulty", "tasks", "runs", "successes", "pass@1", "A%")
 

@@ -24,8 +24,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdverify.grade.materialise import MaterialiseError, git_message, run_git
-from cdverify.grade.store import cache_home
+from cdverify.grading.materialise import MaterialiseError, git_message, run_git
+from cdverify.grading.store import cache_home
 
 CLONE_TIMEOUT_S = 900.0
 URL_SCHEMES = ("https://", "http://", "git://", "ssh://", "file://")

@@ -19,7 +19,7 @@ from cdverify.manifests import Manifests, RunScript, normalise_distribution
 from cdverify.model import Finding, Location, TargetKind, make_finding
 from cdverify.resolve.graph import ImportGraph
 from cdverify.rules_schema import Distributions
-from cdverify.verify.framework import FrameworkReport
+from cdverify.verifiers.framework import FrameworkReport
 
 CONSTRAINT = "task"
 DEFAULT_PORTS = {"python": 8080, "node": 3000}

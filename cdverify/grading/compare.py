@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.grader import RunGrade
-from cdverify.grade.paper import PAPER_VERIFIED_AXES, Evidence, evidence_json
-from cdverify.grade.records import Axis, Verdict
+from cdverify.grading.paper import PAPER_VERIFIED_AXES, Evidence, evidence_json
+from cdverify.grading.records import Axis, Verdict
+
+if TYPE_CHECKING:
+    from cdverify.grading.grader import RunGrade  # the grader imports this module (--compare)
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,8 @@ from cdverify.model import (
 )
 from cdverify.resolve.node import node_builtin_names
 from cdverify.rules_schema import Frameworks, Scopes
-from cdverify.verify.architecture import framework_of, implied_frameworks
-from cdverify.verify.tracing import Instances, foreign, instances_of
+from cdverify.verifiers.architecture import framework_of, implied_frameworks
+from cdverify.verifiers.tracing import Instances, foreign, instances_of
 
 CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
@@ -206,7 +206,6 @@ def _clean(part: str) -> str:
 class _Spec(NamedTuple):
     name: str
     family: str
-    paper: bool
     apps: frozenset[str]
     routers: frozenset[str]
     routes: dict[str, str]  # route method → HTTP method ("*" any)
@@ -237,7 +236,6 @@ def specs() -> tuple[_Spec, ...]:
                 _Spec(
                     name,
                     family,
-                    entry.paper,
                     frozenset(entry.apps),
                     frozenset(entry.routers),
                     dict(entry.routes),

@@ -37,7 +37,7 @@ from cdverify.config import ConfigError
 from cdverify.constraints import TaskName, parse_task_name
 
 if TYPE_CHECKING:
-    from cdverify.grade.definitions import TaskDefinition
+    from cdverify.grading.definitions import TaskDefinition
 
 GENERATION_RUNTIMES = ("uv", "node")
 # the framework folders of the paper's feature tasks (its evaluation_feature.py walks these)

@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from cdverify.contract.server_env import passed_environment, server_env_flags
-from cdverify.grade.behaviour import Timeouts
-from cdverify.grade.records import PAPER_RULE, SuccessRule
+from cdverify.grading.behaviour import Timeouts
+from cdverify.grading.records import PAPER_RULE, SuccessRule
 
 _DEFAULT = click.core.ParameterSource.DEFAULT
 _BUDGETS = Timeouts()
@@ -160,10 +160,10 @@ def grade_command(
     run's static verdicts and behaviour report (--run-tests: its code served and tested instead), and the
     paper's tables. Exit 0 when graded, 2 on bad input, 130 when interrupted (what was graded is written)."""
     from cdverify.contract.collection import CollectionError
-    from cdverify.grade.grader import grade
-    from cdverify.grade.layout import GradeInputError
-    from cdverify.grade.output import dumps, render_text, runs_csv, tasks_csv
-    from cdverify.grade.store import default_store
+    from cdverify.grading.grader import grade
+    from cdverify.grading.layout import GradeInputError
+    from cdverify.grading.output import dumps, render_text, runs_csv, tasks_csv
+    from cdverify.grading.store import default_store
 
     try:
         rule = SuccessRule.from_includes(success_includes) if success_includes else PAPER_RULE
@@ -183,7 +183,7 @@ def grade_command(
     if address is not None and executor != "ray":
         raise click.UsageError("--address goes with --executor ray")
     if html_file is not None:
-        from cdverify.grade.html import HtmlExtraMissing, require_html
+        from cdverify.grading.html import HtmlExtraMissing, require_html
 
         try:
             require_html()  # before grading: say at once what to install
@@ -224,7 +224,7 @@ def grade_command(
     if fmt == "text" and output is None and sys.stdout.isatty():
         from rich.console import Console
 
-        from cdverify.grade.output import summary
+        from cdverify.grading.output import summary
 
         console = Console()
         for index, part in enumerate(summary(grading)):
@@ -236,13 +236,13 @@ def grade_command(
         else:
             click.echo(text, nl=False)
     if tables_dir is not None:
-        from cdverify.grade.tables import rendered
+        from cdverify.grading.tables import rendered
 
         tables_dir.mkdir(parents=True, exist_ok=True)
         for name, content in rendered(grading.tables).items():
             (tables_dir / name).write_text(content, encoding="utf-8")
     if html_file is not None:
-        from cdverify.grade.html import render_html
+        from cdverify.grading.html import render_html
 
         html_file.write_text(render_html(grading), encoding="utf-8")
     if csv_dir is not None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from cdverify.config import ConfigError
 from cdverify.constraints import parse_task_name
-from cdverify.grade.layout import FEATURE_FRAMEWORKS, GENERATION_RUNTIMES, GradeInputError, RunKind
+from cdverify.grading.layout import FEATURE_FRAMEWORKS, GENERATION_RUNTIMES, GradeInputError, RunKind
 
 # key → required?, of the definition and of its two objects
 _TASK_KEYS = {

@@ -21,15 +21,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.grader import Grading, RunGrade
-from cdverify.grade.layout import RunInputError
-from cdverify.grade.metrics import FeatureRow, TaskRow
-from cdverify.grade.records import Assertions, Axis, GradedRun, TaskKind
-from cdverify.grade.tables import Table, paper_tables, percent
+from cdverify.grading.grader import Grading, RunGrade
+from cdverify.grading.layout import RunInputError
+from cdverify.grading.metrics import FeatureRow, TaskRow
+from cdverify.grading.records import Assertions, Axis, GradedRun, TaskKind
+from cdverify.grading.tables import Table, paper_tables, percent
 from cdverify.model import Location
 
 if TYPE_CHECKING:
-    from cdverify.grade.compare import Comparison
+    from cdverify.grading.compare import Comparison
 
 HTML_EXTRA = "cdverify[html]"
 TEMPLATE = "report.html.j2"
@@ -112,7 +112,7 @@ def _data_uri(svg: str | None) -> str | None:
 
 
 def _figures(grading: Grading) -> dict[str, FigureView]:
-    from cdverify.grade import plots
+    from cdverify.grading import plots
 
     tables = grading.tables
     drawn = {
@@ -306,7 +306,7 @@ def render_html(grading: Grading) -> str:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("cdverify.grade", "templates"),
+        loader=jinja2.PackageLoader("cdverify.grading", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

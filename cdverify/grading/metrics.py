@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cdverify.constraints import TaskName
-from cdverify.grade.records import CANONICAL_ORDER, Constraint, Difficulty, GradedRun, TaskKind
+from cdverify.grading.records import CANONICAL_ORDER, Constraint, Difficulty, GradedRun, TaskKind
 
 K = 3  # the k of pass@k and pass^k in the paper's tables, besides pass@1
 

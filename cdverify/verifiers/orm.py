@@ -33,7 +33,7 @@ from cdverify.model import (
 )
 from cdverify.parse.values import UNTRACED
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
-from cdverify.verify.tracing import Instances, foreign, instances_of, module_keys
+from cdverify.verifiers.tracing import Instances, foreign, instances_of, module_keys
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -911,7 +911,3 @@ def _fix(item: RawSql, required: str) -> str:
             "DELETE": f"{model}.destroy({{ where: … }})",
         }
     return f"use the ORM: {ways.get(verb, f'a {required} model and its query methods')}"
-
-
-def raw_sql_json(items: Iterable[RawSql]) -> list[dict[str, Any]]:
-    return [item.to_dict() for item in items]

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.metrics import FrameworkRow, LevelRow, MarginalEffectRow
-from cdverify.grade.records import CANONICAL_ORDER
+from cdverify.grading.metrics import FrameworkRow, LevelRow, MarginalEffectRow
+from cdverify.grading.records import CANONICAL_ORDER
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

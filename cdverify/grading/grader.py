@@ -33,8 +33,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cdverify.grade.interrupts import Guarded, children, stop_children, worker_signals
-from cdverify.grade.layout import (
+from cdverify.grading.interrupts import Guarded, children, stop_children, worker_signals
+from cdverify.grading.layout import (
     Discovery,
     GradeInputError,
     PatchCode,
@@ -43,24 +43,19 @@ from cdverify.grade.layout import (
     RunSource,
     discover,
 )
-from cdverify.grade.metrics import Tables, summarise
-from cdverify.grade.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
-from cdverify.grade.reports import ReportError, read_run_report
-from cdverify.grade.stages import Sink, Stage, drained, report, reporting_to
-from cdverify.grade.store import RunStore, run_key
+from cdverify.grading.metrics import Tables, summarise
+from cdverify.grading.records import PAPER_RULE, Assertions, Axis, GradedRun, SuccessRule, TaskKind, Verdict
+from cdverify.grading.reports import ReportError, read_run_report
+from cdverify.grading.stages import Sink, Stage, drained, report, reporting_to
+from cdverify.grading.store import RunStore, run_key
 
 if TYPE_CHECKING:
-    from cdverify.grade.behaviour import BehaviourOutcome, BehaviourRecord, BehaviourTests, Timeouts
-    from cdverify.grade.compare import Comparison
-    from cdverify.grade.paper import PaperGrade
+    from cdverify.grading.behaviour import BehaviourOutcome, BehaviourRecord, BehaviourTests, Timeouts
+    from cdverify.grading.compare import Comparison
+    from cdverify.grading.paper import PaperGrade
 
-# the pipeline's verdict statuses, as the paper's three (a verifier this version lacks checks nothing)
-_STATUS = {
-    "pass": Verdict.PASS,
-    "fail": Verdict.FAIL,
-    "not_applicable": Verdict.NOT_APPLICABLE,
-    "not_checked": Verdict.NOT_APPLICABLE,
-}
+# the pipeline's verdict statuses (cdverify.pipeline.VerdictStatus), as the paper's
+_STATUS = {"pass": Verdict.PASS, "fail": Verdict.FAIL}
 
 
 class Verifiers(StrEnum):
@@ -157,7 +152,7 @@ def grade(
     tests = None
     if run_tests:
         from cdverify.contract.server import terminate_as_interrupt
-        from cdverify.grade.behaviour import BehaviourTests
+        from cdverify.grading.behaviour import BehaviourTests
 
         tests = BehaviourTests.load(collection, timeouts, port, server_env)
     root = Path(results)
@@ -170,13 +165,13 @@ def grade(
     # with servers running, SIGTERM unwinds like Ctrl-C: they are stopped, their folders removed
     with contextlib.ExitStack() as session:
         if tests is not None:
-            from cdverify.grade.behaviour import for_session
+            from cdverify.grading.behaviour import for_session
 
             session.enter_context(terminate_as_interrupt())
             if executor == "local":  # on a cluster each worker starts its own (ray_executor.RunWorker)
                 tests = session.enter_context(for_session(tests, found.runs))
         if executor == "ray":
-            from cdverify.grade.ray_executor import ray_runs
+            from cdverify.grading.ray_executor import ray_runs
 
             grade_any = partial(grade_run, verifiers=verifiers, compare=comparing)
             run_all = ray_runs(grade_any, tests, address, failed=_failed_run)
@@ -207,7 +202,7 @@ def grade(
     records = [item.run for item in runs]
     comparison = None
     if comparing:
-        from cdverify.grade.compare import compare_runs
+        from cdverify.grading.compare import compare_runs
 
         comparison = compare_runs(runs)
     pending = len(found.runs) - len(graded)
@@ -225,9 +220,9 @@ def _with_tasks(
     clone: bool,
 ) -> Discovery:
     """The runs with their task definitions, and the feature runs with their base repositories."""
-    from cdverify.grade.bases import BaseRepos, default_repo_cache
-    from cdverify.grade.definitions import load_task_definitions
-    from cdverify.grade.features import prepare
+    from cdverify.grading.bases import BaseRepos, default_repo_cache
+    from cdverify.grading.definitions import load_task_definitions
+    from cdverify.grading.features import prepare
 
     definitions = None if tasks is None else load_task_definitions(Path(tasks))
     local = None if base_repos is None else Path(base_repos)
@@ -368,7 +363,7 @@ def grade_run(
     tested = None
     try:
         if feature and static:
-            from cdverify.grade.features import verify_feature
+            from cdverify.grading.features import verify_feature
 
             verdicts, findings, notes = verify_feature(source)
         elif not feature and (static or served):
@@ -389,7 +384,7 @@ def grade_run(
 
 def paper_grade(source: RunSource) -> PaperGrade:
     """The paper's verdicts on a generation run given as a patch; a folder is not what they read."""
-    from cdverify.grade.paper import not_applicable, verify_patch
+    from cdverify.grading.paper import not_applicable, verify_patch
 
     assert source.paper_task is not None
     if not isinstance(source.code, PatchCode) or source.code.base is not None:
@@ -407,7 +402,7 @@ def _check(
     source: RunSource, static: bool, tests: BehaviourTests | None
 ) -> tuple[tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]] | None, BehaviourOutcome | None]:
     """Lay the run's code out once: the static verdicts (when `static`), then its behaviour tests."""
-    from cdverify.grade.materialise import materialised
+    from cdverify.grading.materialise import materialised
 
     assert source.paper_task is not None
     report(source.origin, Stage.LAYOUT)
@@ -417,7 +412,7 @@ def _check(
         checked = _verify(folder, source) if static else None
         if tests is None:
             return checked, None
-        from cdverify.grade.behaviour import run_behaviour_tests
+        from cdverify.grading.behaviour import run_behaviour_tests
 
         return checked, run_behaviour_tests(folder, source.paper_task, tests, source.origin)
 

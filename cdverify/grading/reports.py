@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdverify.grade.records import MAX_FAILURES, AssertionFailure, Assertions
+from cdverify.grading.records import MAX_FAILURES, AssertionFailure, Assertions
 
 CSV_COLUMNS = ("totalAssertions", "executedCount", "failedCount")
 CSV_SKIPPED_COLUMN = "skippedCount"

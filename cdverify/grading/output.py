@@ -19,11 +19,11 @@ from rich.table import Table
 from rich.text import Text
 
 from cdverify import __version__
-from cdverify.grade.compare import comparison_json, comparison_lines
-from cdverify.grade.grader import Grading, RunGrade, Verifiers, rows_of
-from cdverify.grade.paper import paper_json
-from cdverify.grade.records import Axis
-from cdverify.grade.tables import FEATURE_HEADERS, feature_cells, percent
+from cdverify.grading.compare import comparison_json, comparison_lines
+from cdverify.grading.grader import Grading, RunGrade, Verifiers, rows_of
+from cdverify.grading.paper import paper_json
+from cdverify.grading.records import Axis
+from cdverify.grading.tables import FEATURE_HEADERS, feature_cells, percent
 
 GRADE_SCHEMA_VERSION = "0.2"  # 0.x: the grading report is new; its keys may still change before 1.0
 # 0.2: runs[].notes, the verdict `unknown`, features[].framework and .difficulty (feature tasks graded),

@@ -39,14 +39,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdverify.contract.collection import BUNDLED, PAPER_GLOBALS, Collection, bundled_path, load_collection
-from cdverify.grade.records import Assertions
+from cdverify.grading.records import Assertions
 
 if TYPE_CHECKING:
     from cdverify.constraints import TaskName
     from cdverify.contract.postgres import PostgresCluster
     from cdverify.contract.results import RunResult
     from cdverify.contract.server import Served
-    from cdverify.grade.layout import RunSource
+    from cdverify.grading.layout import RunSource
 
 PAPER_REQUEST_TIMEOUT_MS = 10000  # newman --timeout-request in the paper's harness
 LOG_LINES = 20  # the server's last log lines kept in a run's record when something went wrong
@@ -238,7 +238,7 @@ def _served_and_run(
 ) -> BehaviourOutcome:
     from cdverify.contract.runner import RunOptions, run_collection
     from cdverify.contract.server import ServeOptions, served
-    from cdverify.grade.stages import Stage, report
+    from cdverify.grading.stages import Stage, report
 
     database = database_of(task)
     options = ServeOptions(

@@ -48,7 +48,7 @@ def worker_signals(stages: Any = None) -> None:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     if stages is not None:
-        from cdverify.grade.stages import worker_sink
+        from cdverify.grading.stages import worker_sink
 
         worker_sink(stages)
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from cdverify import __version__
-from cdverify.grade.behaviour import BehaviourRecord
-from cdverify.grade.layout import PatchCode, RunSource
-from cdverify.grade.records import AssertionFailure, Assertions, Axis, GradedRun, TaskKind, Verdict
+from cdverify.grading.behaviour import BehaviourRecord
+from cdverify.grading.layout import PatchCode, RunSource
+from cdverify.grading.records import AssertionFailure, Assertions, Axis, GradedRun, TaskKind, Verdict
 
 STORE_FORMAT = 2  # 2: notes, feature runs' base commits in the key, failing assertions, behaviour tests
 
