@@ -16,17 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cdverify.catalog import data_dir
+from cdverify.locations import cache_dir, data_dir
 
 Entry = tuple[Any, list[Any]]  # (FileFacts | None, findings)
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("CDVERIFY_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cdverify"
 
 
 def _code_fingerprint() -> str:

@@ -1,10 +1,5 @@
 """Access to the data files that ship with cdverify: rule catalogues (`rules/`) and tree-sitter
-queries (`grammars/`).
-
-In an installed wheel both folders live inside the package as `cdverify/_data/{rules,grammars}`; in a
-source checkout (editable install, or running from the repository) they are the top-level folders of
-the repository. Either way they are found relative to this file, never relative to the working
-directory.
+queries (`grammars/`), found through `locations.data_dir`.
 
 Every catalogue is read through one loader: `load_rules(Frameworks)` and friends return the frozen records of
 `cdverify/rules_schema.py`, checked by `cdverify/typed_toml.py` (unknown keys and wrong types fail with
@@ -17,22 +12,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
+from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
+from cdverify.model import Finding, Location
 from cdverify.rules_schema import ArchitecturePreset, FindingRule, schema_of
 from cdverify.typed_toml import SchemaError, decode
-
-_PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-@cache
-def data_dir(kind: str) -> Path:
-    """Folder holding the shipped `rules` or `grammars`."""
-    for candidate in (_PACKAGE_DIR / "_data" / kind, _PACKAGE_DIR.parent / kind):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"cdverify data folder {kind!r} not found next to {_PACKAGE_DIR}")
 
 
 class Catalogue(Protocol):
@@ -83,13 +68,11 @@ def _all_rules() -> dict[str, Any]:
     import pickle
     import tempfile
 
-    from cdverify.cache import cache_dir
-
     root = data_dir("rules")
     files = sorted(root.rglob("*.toml"))
     contents = {path.relative_to(root).with_suffix("").as_posix(): path.read_bytes() for path in files}
     digest = hashlib.blake2b(digest_size=16)
-    for source in (_PACKAGE_DIR / "rules_schema.py", _PACKAGE_DIR / "typed_toml.py"):
+    for source in (PACKAGE_DIR / "rules_schema.py", PACKAGE_DIR / "typed_toml.py"):
         digest.update(source.read_bytes())
     for name, data in contents.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -124,3 +107,26 @@ def load_rules_file(record: type[C]) -> C:
 def load_query(language: str, name: str) -> str:
     """Text of `grammars/<language>/<name>.scm`."""
     return (data_dir("grammars") / language / f"{name}.scm").read_text(encoding="utf-8")
+
+
+def make_finding(
+    rule: str,
+    location: Location,
+    message: str,
+    evidence: str = "",
+    hint: str = "",
+    data: dict[str, Any] | None = None,
+) -> Finding:
+    """A finding of a catalogued rule: name, constraint and severity come from rules/findings.toml."""
+    entry = finding_rules()[rule]
+    return Finding(
+        rule,
+        entry.name,
+        entry.constraint,
+        entry.severity,
+        location,
+        message,
+        evidence=evidence,
+        hint=hint,
+        data=data or {},
+    )

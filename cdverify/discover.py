@@ -22,10 +22,10 @@ from typing import Any
 
 from pathspec import GitIgnoreSpec, PathSpec
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, pattern_error
 from cdverify.files import NotReadable, kind_of, read_regular
-from cdverify.model import Finding, Language, Location, Scope, SourceFile, make_finding
+from cdverify.model import Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
 
 _MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk

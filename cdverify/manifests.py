@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from cdverify.catalog import make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, read_regular
-from cdverify.model import Finding, Location, Scope, make_finding
+from cdverify.model import Finding, Location, Scope
 
 _MAX_BYTES = 1_048_576
 _MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files

@@ -273,28 +273,3 @@ class Finding:
         }
         out.update(self.data)
         return out
-
-
-def make_finding(
-    rule: str,
-    location: Location,
-    message: str,
-    evidence: str = "",
-    hint: str = "",
-    data: dict[str, Any] | None = None,
-) -> Finding:
-    """A finding of a catalogued rule: name, constraint and severity come from rules/findings.toml."""
-    from cdverify.catalog import finding_rules
-
-    entry = finding_rules()[rule]
-    return Finding(
-        rule,
-        entry.name,
-        entry.constraint,
-        entry.severity,
-        location,
-        message,
-        evidence=evidence,
-        hint=hint,
-        data=data or {},
-    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cdverify.cache import FactsCache, content_digest
+from cdverify.catalog import make_finding
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.discover import Project, discover
@@ -26,7 +27,6 @@ from cdverify.model import (
     Scope,
     Severity,
     SourceFile,
-    make_finding,
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import ImportGraph, build_graph

@@ -27,10 +27,6 @@ REPOSITORY = PACKAGE.parent
 PREFIX = f"{PACKAGE.name}/"
 MAX_LINES = 700
 
-# Cycles known to exist, each to be deleted from here when it is broken: the catalogue loader reads its
-# cache through cache.py, which imports the catalogue for its fingerprint (issue 16, the typed catalogues).
-KNOWN_CYCLES = [["cdverify/cache.py", "cdverify/catalog.py"]]
-
 # Modules over MAX_LINES today, to be split by responsibility (issue 16, small units).
 OVERSIZED = {
     "cdverify/parse/jscode.py",
@@ -73,16 +69,8 @@ def test_the_graph_sees_the_package(analysis: Analysis) -> None:
 
 
 def test_no_import_cycle_between_the_packages_modules(analysis: Analysis) -> None:
-    cycles = [cycle for cycle in _cycles(analysis) if cycle not in KNOWN_CYCLES]
+    cycles = _cycles(analysis)
     assert not cycles, "import cycles:\n" + "\n".join(_explain(analysis, cycle) for cycle in cycles)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="cache.py <-> catalog.py: broken by the typed catalogue loader (issue 16)"
-)
-def test_known_cycles_are_gone(analysis: Analysis) -> None:
-    remaining = [cycle for cycle in KNOWN_CYCLES if cycle in _cycles(analysis)]
-    assert not remaining, "still cyclic:\n" + "\n".join(_explain(analysis, cycle) for cycle in remaining)
 
 
 def _line_counts() -> dict[str, int]:

@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from cdverify.cache import cache_dir
+from cdverify.locations import cache_dir
 
 DEFAULT_MAX_BYTES = 8 * 1024**3
 LOG_BYTES = 256 * 1024

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cdverify.catalog import make_finding
 from cdverify.model import (
     FileFacts,
     Finding,
@@ -17,7 +18,6 @@ from cdverify.model import (
     Location,
     SourceFile,
     SyntaxIssue,
-    make_finding,
 )
 
 if TYPE_CHECKING:

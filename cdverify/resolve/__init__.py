@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cdverify.catalog import make_finding
 from cdverify.discover import Project
-from cdverify.model import FileFacts, Finding, Language, Location, TargetKind, make_finding
+from cdverify.model import FileFacts, Finding, Language, Location, TargetKind
 from cdverify.resolve.graph import ImportEdge, ImportGraph
 from cdverify.resolve.node import NodeResolver
 from cdverify.resolve.python import PythonResolver

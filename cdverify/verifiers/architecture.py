@@ -12,7 +12,7 @@ from functools import cache
 
 from pathspec import PathSpec
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, LayerSpec, normalise_dir_name
 from cdverify.model import (
     Finding,
@@ -22,7 +22,6 @@ from cdverify.model import (
     Scope,
     SourceFile,
     TargetKind,
-    make_finding,
 )
 from cdverify.resolve.graph import ImportEdge, ImportGraph
 from cdverify.rules_schema import Frameworks

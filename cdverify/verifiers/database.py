@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import (
     HOLE,
@@ -30,7 +30,6 @@ from cdverify.model import (
     Location,
     Scope,
     Value,
-    make_finding,
 )
 from cdverify.rules_schema import Connection, Connections, Engine, Engines, Scopes
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
@@ -32,7 +32,6 @@ from cdverify.model import (
     Location,
     Scope,
     Value,
-    make_finding,
 )
 from cdverify.resolve.node import node_builtin_names
 from cdverify.rules_schema import Frameworks, Scopes

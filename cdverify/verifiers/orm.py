@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any, NamedTuple
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.model import (
     HOLE,
     CallFact,
@@ -29,7 +29,6 @@ from cdverify.model import (
     Scope,
     Severity,
     Value,
-    make_finding,
 )
 from cdverify.parse.values import UNTRACED
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks

@@ -14,9 +14,9 @@ import shlex
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import load_rules, make_finding
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
-from cdverify.model import Finding, Location, TargetKind, make_finding
+from cdverify.model import Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.rules_schema import Distributions
 from cdverify.verifiers.framework import FrameworkReport
