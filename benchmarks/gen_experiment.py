@@ -353,7 +353,7 @@ def inputs_digest() -> str:
         [
             here / "gen_experiment.py",
             here / "run_code.py",
-            REPO / "tests" / "test_mutants.py",
+            REPO / "tests" / "verify" / "test_mutants.py",
             *sorted(MUTANTS.glob("*.toml")),
             *(p for app in ("conduit-flask-clean", "conduit-express-clean") for p in _app_files(app)),
             *sorted(SAMPLE.rglob("newman-run-report-*.csv")),

@@ -22,7 +22,7 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
-sys.path.insert(0, str(REPO / "tests"))  # the mutants' edit script lives beside their test
+sys.path.insert(0, str(REPO / "tests" / "verify"))  # the mutants' edit script lives beside their test
 
 TASKS = {
     "python": "python-flask-openapi-clean_architecture-postgres-sqlalchemy",

@@ -2,7 +2,8 @@
 
 A run's code is one of the reference apps of `corpus/` (`conduit-flask-clean` for the `uv` runtime,
 `conduit-express-clean` for `node`), the app with a mutant's edits applied (`corpus/mutants/`, the edit
-script of `tests/test_mutants.py`), or nothing at all; further edits, in the mutants' format, can follow.
+script of `tests/verify/test_mutants.py`), or nothing at all; further edits, in the mutants' format, can
+follow.
 Its patch is every file added to an empty workspace, `git add -A && git diff --cached --binary`, as the
 paper's harness writes it.
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))  # the mutants' edit script lives beside their test
+sys.path.insert(0, str(REPO / "tests" / "verify"))  # the mutants' edit script lives beside their test
 
 from test_mutants import MUTANTS, apply_edit, load_mutant  # noqa: E402
 from test_mutants import materialise as mutant_tree  # noqa: E402

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tools import tool_missing
 
 NAMES = ("chromium", "chromium-browser", "google-chrome")
 TIMEOUT_S = 60.0
@@ -37,10 +37,7 @@ def chromium_binary() -> str:
         found = shutil.which(name)
         if found is not None:
             return found
-    message = "headless Chromium is needed (Debian: apt-get install chromium; .ci/run installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    tool_missing("headless Chromium is needed (Debian: apt-get install chromium; .ci/run installs it)")
 
 
 @dataclass(frozen=True)

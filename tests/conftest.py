@@ -13,9 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools import require_postgres, require_tool
 
 from cdverify.contract.postgres import PostgresCluster, PostgresError
 from cdverify.contract.server import free_port, health_status, stop_tree
+
+# A test that uses one of these fixtures installs packages or starts a server: it is marked `integration`
+# (left out of the fast suite, `pytest -m "not integration"`) whether or not its module says so.
+INTEGRATION_FIXTURES = frozenset(
+    {"newman", "postgres_database", "prepare_app", "reference_app", "start_app", "faulty_server", "hostile"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -71,10 +84,7 @@ def newman() -> Path:
     """The newman pinned in tests/node (installed with `npm ci` on first use)."""
     binary = NODE_TOOLS / "node_modules" / ".bin" / "newman"
     if not binary.exists():
-        if shutil.which("npm") is None:
-            pytest.fail(
-                "npm is needed to install newman (tests/node): install Node.js 20 and npm", pytrace=False
-            )
+        require_tool("npm", "Node.js 20 and npm install newman into tests/node")
         run_checked(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_TOOLS)])
     return binary
 
@@ -85,6 +95,7 @@ def postgres_database() -> Iterator[Callable[[], str]]:
 
     The cluster lives in a temporary directory for the whole session, and is stopped and removed at its end.
     """
+    require_postgres()
     try:
         cluster = PostgresCluster.create(free_port())
     except PostgresError as error:
@@ -102,6 +113,8 @@ def _prepare_app(app_dir: Path) -> dict[str, str]:
     `--setup auto` takes them: the environment to run the app in."""
     from cdverify.contract.environments import SetupError, prepare
 
+    if (app_dir / "package.json").exists():
+        require_tool("npm", "Node.js 20 and npm install a Node app's dependencies")
     log_path = app_dir.parent / f"{app_dir.name}-setup.log"
     try:
         with log_path.open("wb") as log:

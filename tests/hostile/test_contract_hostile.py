@@ -28,6 +28,8 @@ from cdverify.contract.server import free_port
 from hostile.conftest import Outcome, expect_clean, run_cdverify
 from hostile.hostile_http import BEHAVIOURS, HostileServer, hostile_server
 
+pytestmark = pytest.mark.integration  # hostile HTTP servers, newman
+
 DEADLINE_MS = 500
 MARGIN_MS = 1500  # what a deadline may overrun by on a loaded 2-core machine
 CAP = "1M"

@@ -29,6 +29,8 @@ import pytest
 
 from hostile.conftest import TOKEN_VARIABLE, Outcome, expect_clean, run_cdverify
 
+pytestmark = pytest.mark.integration  # hostile servers started and stopped
+
 Hostile = Callable[..., Outcome]
 
 # modes: sick (health 500), hang-health (health never answers), exit-after-health (exits once healthy),

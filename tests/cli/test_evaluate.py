@@ -1,0 +1,112 @@
+"""`cdverify evaluate`: the static verdicts and a real contract run joined into the paper's task result.
+
+The reference Flask app is evaluated end to end: installed by `--setup auto` into a temporary copy, served
+on a throwaway PostgreSQL, run against the bundled upstream collection. Against its own task it succeeds;
+against a task whose framework it does not use, A% stays 100 but strict A% is 0 and success is false.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdverify.contract.server import free_port
+
+pytestmark = pytest.mark.integration  # installs and serves the reference app, PostgreSQL, the contract runner
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FLASK_APP = REPO_ROOT / "corpus" / "conduit-flask-clean"
+
+
+def _evaluate(*args: str) -> tuple[int, dict[str, Any]]:
+    run = subprocess.run(
+        [sys.executable, "-m", "cdverify", "evaluate", str(FLASK_APP), "--format", "json", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
+    assert run.stdout, f"no report (exit code {run.returncode}):\n{run.stderr}"
+    return run.returncode, json.loads(run.stdout)
+
+
+@pytest.mark.usefixtures("postgres_database")  # fails early, with the install hint, when PostgreSQL is absent
+def test_reference_app_succeeds_on_its_task_with_postgres() -> None:
+    code, result = _evaluate(
+        "--task", "python-flask-openapi-clean_architecture-postgres-sqlalchemy", "--port", str(free_port())
+    )
+    assert result["schema_version"] == "1.1" and result["interrupted"] is None
+    assert result["server"]["healthy"] and result["server"]["database"] == "postgres"
+    assert {axis: v["status"] for axis, v in result["verifiers"].items()} == {
+        "framework": "pass",
+        "architecture": "pass",
+        "database": "pass",
+        "orm": "pass",
+        "task": "pass",
+    }
+    contract = result["contract"]
+    assert contract["assertions"] == 311 and contract["passed"] == 311
+    assert (result["score"], result["strict_score"], result["success"], result["compliant"]) == (
+        1.0,
+        1.0,
+        True,
+        True,
+    )
+    assert code == 0
+
+
+def test_a_failed_verifier_zeroes_strict_score() -> None:
+    code, result = _evaluate("--constraints", "django+sqlite", "--port", str(free_port()))
+    assert result["verifiers"]["framework"]["status"] == "fail"
+    assert result["contract"]["passed"] == result["contract"]["assertions"] == 311
+    assert (result["score"], result["strict_score"], result["success"], result["compliant"]) == (
+        1.0,
+        0.0,
+        False,
+        False,
+    )
+    assert code == 1
+
+
+def test_evaluate_needs_constraints() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "cdverify", "evaluate", str(FLASK_APP)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and "--constraints or --task" in run.stderr
+
+
+def test_script_errors_follow_newman_in_the_exit_code_and_the_paper_in_a_and_success() -> None:
+    """A run whose assertions all passed but whose scripts threw: `contract run` fails it (newman's exit
+    code counts script errors); A% and success stay the paper's, read from newman's CSV of assertions."""
+    from cdverify.config import load_config
+    from cdverify.constraints import parse_constraints
+    from cdverify.contract.results import Exchange, Execution, RunResult, ScriptFailure
+    from cdverify.contract.sandbox import AssertionResult, ScriptError
+    from cdverify.evaluate import TaskResult
+    from cdverify.pipeline import verify
+
+    thrown = ScriptFailure("test", ScriptError("JSONError", "Unexpected end of input at 1:33"))
+    run = RunResult(
+        "Conduit",
+        executions=[
+            Execution("Register", "1", ("Auth",), Exchange("POST", "u", status=200), (), (thrown,)),
+            Execution("Tags", "2", (), Exchange("GET", "u", status=200), (AssertionResult("ok", True),)),
+        ],
+    )
+    assert (run.total, run.passed, run.script_errors, run.failures) == (1, 1, 1, 1)
+    assert run.tests_passed and not run.ok
+    constraints = parse_constraints("python-flask-openapi-clean_architecture-postgres-sqlalchemy")
+    outcome = TaskResult(verify(FLASK_APP, constraints, load_config(FLASK_APP)), run, {"healthy": True})
+    assert (outcome.score, outcome.success) == (1.0, True)
+    assert outcome.to_json()["contract"]["script_errors"] == 1
+    assert "1 script error(s), 0 failed request(s): not in A%" in outcome.to_text()
