@@ -428,7 +428,9 @@ def serve_command(
     from cdverify.contract.server import interrupts_spent, terminate_as_interrupt
 
     serve = serve_options(**{key: kwargs.pop(key) for key in SERVE_KEYS})
-    with terminate_as_interrupt(sigint=True):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
+    with terminate_as_interrupt(
+        sigint=True, final=True
+    ):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
         interrupts_spent()  # the server is gone: nothing cuts the report short now
         if not record["healthy"] and not interrupted:
@@ -436,7 +438,7 @@ def serve_command(
                 f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True
             )
         write_reports(result, fmt, output, junit, server=record)
-    raise SystemExit(130 if interrupted else 0 if result.ok else 1)
+        raise SystemExit(130 if interrupted else 0 if result.ok else 1)
 
 
 @click.command("evaluate")
@@ -469,7 +471,9 @@ def evaluate_command(
 
     if bool(spec) == bool(task):
         raise ContractUsageError("give --constraints or --task (one of them)")
-    with terminate_as_interrupt(sigint=True):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
+    with terminate_as_interrupt(
+        sigint=True, final=True
+    ):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         try:
             _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
         except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet

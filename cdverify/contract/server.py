@@ -263,10 +263,14 @@ _raised = False
 
 
 @contextlib.contextmanager
-def terminate_as_interrupt(sigint: bool = False) -> Iterator[None]:
+def terminate_as_interrupt(sigint: bool = False, final: bool = False) -> Iterator[None]:
     """SIGTERM to cdverify itself unwinds like Ctrl-C (Terminated, a KeyboardInterrupt), so that every
     clean-up runs; with `sigint`, SIGINT the same way. Once only: a second signal while it unwinds is
-    ignored, so that it cannot cut the clean-up or the report short. Nested uses share that state."""
+    ignored, so that it cannot cut the clean-up or the report short. Nested uses share that state.
+
+    `final`: the process ends after this block (a command of the CLI). Once it has been interrupted (or
+    `interrupts_spent`), its signals stay ignored up to the exit instead of getting their old handlers
+    back: a late signal cannot kill the process while it writes its report or shuts down."""
     global _depth, _raised
 
     def interrupt(signum: int, frame: Any) -> None:
@@ -286,8 +290,9 @@ def terminate_as_interrupt(sigint: bool = False) -> Iterator[None]:
     try:
         yield
     finally:
+        spent = final and _raised
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, signal.SIG_IGN if spent else handler)
         _depth -= 1
         if _depth == 0:
             _raised = False

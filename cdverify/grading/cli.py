@@ -190,73 +190,78 @@ def grade_command(
         except HtmlExtraMissing as error:
             click.echo(f"cdverify: error: {error}", err=True)
             sys.exit(2)
-    try:
-        kept = None if no_store else (store or default_store())
-        with _progress() as (on_start, on_run, on_stage):
-            grading = grade(
-                results,
-                jobs=jobs,
-                rule=rule,
-                on_start=on_start,
-                on_run=on_run,
-                on_stage=on_stage,
-                store=kept,
-                force=force,
-                verifiers=verifiers,
-                compare=compare,
-                tasks=tasks_dir,
-                base_repos=base_repos,
-                repo_cache=repo_cache,
-                run_tests=run_tests,
-                collection=collection,
-                timeouts=Timeouts(setup_timeout, health_timeout, collection_timeout),
-                port=port,
-                server_env={**passed_environment(pass_env), **set_env},
-                executor=executor,
-                address=address,
-                partial_on_interrupt=True,
-            )
-    except CollectionError as error:  # read before any run is graded
-        raise click.UsageError(f"--collection: {error}") from None
-    except GradeInputError as error:
-        click.echo(f"cdverify: error: {error}", err=True)
-        sys.exit(2)
-    if fmt == "text" and output is None and sys.stdout.isatty():
-        from rich.console import Console
+    from cdverify.contract.server import terminate_as_interrupt
 
-        from cdverify.grading.output import summary
+    # Ctrl-C or SIGTERM: the runs being graded unwind, what was graded is written, exit 130; a second
+    # signal can cut neither the report nor the exit short
+    with terminate_as_interrupt(sigint=True, final=True):
+        try:
+            kept = None if no_store else (store or default_store())
+            with _progress() as (on_start, on_run, on_stage):
+                grading = grade(
+                    results,
+                    jobs=jobs,
+                    rule=rule,
+                    on_start=on_start,
+                    on_run=on_run,
+                    on_stage=on_stage,
+                    store=kept,
+                    force=force,
+                    verifiers=verifiers,
+                    compare=compare,
+                    tasks=tasks_dir,
+                    base_repos=base_repos,
+                    repo_cache=repo_cache,
+                    run_tests=run_tests,
+                    collection=collection,
+                    timeouts=Timeouts(setup_timeout, health_timeout, collection_timeout),
+                    port=port,
+                    server_env={**passed_environment(pass_env), **set_env},
+                    executor=executor,
+                    address=address,
+                    partial_on_interrupt=True,
+                )
+        except CollectionError as error:  # read before any run is graded
+            raise click.UsageError(f"--collection: {error}") from None
+        except GradeInputError as error:
+            click.echo(f"cdverify: error: {error}", err=True)
+            sys.exit(2)
+        if fmt == "text" and output is None and sys.stdout.isatty():
+            from rich.console import Console
 
-        console = Console()
-        for index, part in enumerate(summary(grading)):
-            console.print(*([""] if index else []), part, sep="\n")
-    else:
-        text = dumps(grading) if fmt == "json" else render_text(grading)
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
+            from cdverify.grading.output import summary
+
+            console = Console()
+            for index, part in enumerate(summary(grading)):
+                console.print(*([""] if index else []), part, sep="\n")
         else:
-            click.echo(text, nl=False)
-    if tables_dir is not None:
-        from cdverify.grading.tables import rendered
+            text = dumps(grading) if fmt == "json" else render_text(grading)
+            if output is not None:
+                output.write_text(text, encoding="utf-8")
+            else:
+                click.echo(text, nl=False)
+        if tables_dir is not None:
+            from cdverify.grading.tables import rendered
 
-        tables_dir.mkdir(parents=True, exist_ok=True)
-        for name, content in rendered(grading.tables).items():
-            (tables_dir / name).write_text(content, encoding="utf-8")
-    if html_file is not None:
-        from cdverify.grading.html import render_html
+            tables_dir.mkdir(parents=True, exist_ok=True)
+            for name, content in rendered(grading.tables).items():
+                (tables_dir / name).write_text(content, encoding="utf-8")
+        if html_file is not None:
+            from cdverify.grading.html import render_html
 
-        html_file.write_text(render_html(grading), encoding="utf-8")
-    if csv_dir is not None:
-        csv_dir.mkdir(parents=True, exist_ok=True)
-        (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
-        (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")
-    if grading.pending:  # interrupted: what was graded is written above and kept in the store
-        graded = len(grading.runs)
-        click.echo(
-            f"cdverify: interrupted: {graded} runs graded, {grading.pending} not; "
-            "the next `cdverify grade` of these results grades the rest",
-            err=True,
-        )
-        sys.exit(130)
+            html_file.write_text(render_html(grading), encoding="utf-8")
+        if csv_dir is not None:
+            csv_dir.mkdir(parents=True, exist_ok=True)
+            (csv_dir / "runs.csv").write_text(runs_csv(grading), encoding="utf-8")
+            (csv_dir / "tasks.csv").write_text(tasks_csv(grading), encoding="utf-8")
+        if grading.pending:  # interrupted: what was graded is written above and kept in the store
+            graded = len(grading.runs)
+            click.echo(
+                f"cdverify: interrupted: {graded} runs graded, {grading.pending} not; "
+                "the next `cdverify grade` of these results grades the rest",
+                err=True,
+            )
+            sys.exit(130)
 
 
 Callbacks = tuple[
