@@ -12,7 +12,9 @@ MISSING = "cdverify-no-such-tool-on-any-path"
 def test_a_missing_tool_skips_outside_ci(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("CI", value)
     assert not in_ci()
-    with pytest.raises(pytest.skip.Exception, match=f"{MISSING} is needed and not on PATH \\(how to get it\\)"):
+    with pytest.raises(
+        pytest.skip.Exception, match=f"{MISSING} is needed and not on PATH \\(how to get it\\)"
+    ):
         require_tool(MISSING, "how to get it")
 
 
