@@ -54,6 +54,16 @@ def make_project(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     return make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _shared_environments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One environment cache for the whole session (CDVERIFY_ENV_CACHE_DIR): the reference apps are
+    installed once, not once per test (the Express app's sqlite3 compiles from source, ~80 s). The
+    environment cache's own tests use a folder of their own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CDVERIFY_ENV_CACHE_DIR", str(tmp_path_factory.mktemp("environments")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read or write the user's facts cache."""

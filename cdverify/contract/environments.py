@@ -121,7 +121,9 @@ class Prepared:
 
 
 def cache_root() -> Path:
-    return cache_dir() / "environments"
+    """$CDVERIFY_ENV_CACHE_DIR, else `environments/` in cdverify's cache folder (CDVERIFY_CACHE_DIR)."""
+    explicit = os.environ.get("CDVERIFY_ENV_CACHE_DIR")
+    return Path(explicit) if explicit else cache_dir() / "environments"
 
 
 def parse_size(text: str) -> int | None:

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.integration  # real installs: uv from PyPI, npm from th
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CDVERIFY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CDVERIFY_ENV_CACHE_DIR", raising=False)  # not the session's shared one
     return tmp_path / "cache"
 
 
@@ -210,3 +211,12 @@ def test_cdverify_cache_shows_and_cleans(own_cache: Path) -> None:
     assert refused.returncode == 2 and "--max-size" in refused.stderr
     assert "removed 1 environments" in _cache_cli("clean", env=env).stdout
     assert entries() == []
+
+
+def test_the_environment_cache_can_live_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CDVERIFY_ENV_CACHE_DIR moves the environments alone (a bigger disk, or one cache for a test session)
+    while the facts cache stays in CDVERIFY_CACHE_DIR."""
+    monkeypatch.setenv("CDVERIFY_ENV_CACHE_DIR", str(tmp_path / "envs"))
+    made = prepare(_project(tmp_path / "p", PY_FILES), io.BytesIO(), 600)
+    assert made is not None and made.entry is not None and made.entry.parent == tmp_path / "envs"
+    assert cache_root() == tmp_path / "envs" and not (tmp_path / "cache" / "environments").exists()
