@@ -51,6 +51,13 @@ def run_newman(
     newman: Path, collection: Path, globals_: dict[str, str], report_path: Path, *extra: str
 ) -> dict[str, Any]:
     """Run newman with the JSON reporter and return its report (fails the test when it wrote none)."""
+    return newman_exit_and_report(newman, collection, globals_, report_path, *extra)[1]
+
+
+def newman_exit_and_report(
+    newman: Path, collection: Path, globals_: dict[str, str], report_path: Path, *extra: str
+) -> tuple[int, dict[str, Any]]:
+    """newman's exit code and its JSON report (fails the test when it wrote none)."""
     command = [
         str(newman),
         "run",
@@ -68,7 +75,7 @@ def run_newman(
             f"newman wrote no report (exit code {run.returncode}):\n{run.stdout}\n{run.stderr}", pytrace=False
         )
     report: dict[str, Any] = json.loads(report_path.read_text())
-    return report
+    return run.returncode, report
 
 
 def assert_same_outcomes(ours: list[Outcome], theirs: list[Outcome]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from parity import assert_same_outcomes, newman_outcomes
+from parity import assert_same_outcomes, newman_exit_and_report, newman_outcomes
 
 from cdverify.contract.collection import PAPER_GLOBALS, bundled_path
 from cdverify.contract.server import free_port
@@ -309,17 +308,8 @@ def test_script_errors_fail_the_run_as_in_newman(
 
 def _newman(newman: Path, collection: Path, report: Path, *args: str) -> tuple[int, dict[str, Any]]:
     """newman's exit code and its JSON report's `run`."""
-    command = [
-        str(newman),
-        "run",
-        str(collection),
-        "--reporters",
-        "json",
-        "--reporter-json-export",
-        str(report),
-    ]
-    code = subprocess.run([*command, *args], capture_output=True, timeout=120, check=False).returncode
-    return code, json.loads(report.read_text(encoding="utf-8"))["run"]
+    code, document = newman_exit_and_report(newman, collection, {}, report, *args)
+    return code, document["run"]
 
 
 def _report_outcomes(report: dict[str, Any]) -> list[Any]:
