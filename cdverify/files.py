@@ -13,6 +13,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+# the bound of a read with no bound of its own (a source file discovery found under max_file_bytes, a
+# package.json or tsconfig the resolver reads): far above any file worth analysing, far below memory
+MAX_UNTRUSTED_BYTES = 256 * 1_048_576
+
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -72,7 +76,7 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> byt
     return data
 
 
-__all__ = ["NotReadable", "kind_of", "read_regular"]
+__all__ = ["MAX_UNTRUSTED_BYTES", "NotReadable", "kind_of", "read_regular"]
 
 
 def parse_toml(text: str) -> dict[str, Any] | str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import make_finding
+from cdverify.files import MAX_UNTRUSTED_BYTES, NotReadable, read_regular
 from cdverify.model import (
     FileFacts,
     Finding,
@@ -104,12 +105,14 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
 def read_source(root: Path, file: SourceFile) -> bytes | Finding:
     """The file's bytes, or the finding that says why they cannot be had."""
     try:
-        return (root / file.path).read_bytes()
-    except OSError as exc:
+        # through the one untrusting reader: a file swapped for a FIFO, a device or a link since discovery
+        # is not opened, and no read goes past the bound
+        return read_regular(root / file.path, MAX_UNTRUSTED_BYTES, follow_symlinks=False)
+    except NotReadable as exc:
         return make_finding(
             "DISC005",
             Location(file.path),
-            f"cannot read file: {exc.strerror}",
+            f"cannot read file: {exc.reason}",
             evidence=file.path,
             hint="fix the permissions or exclude the file",
         )

@@ -40,6 +40,7 @@ from pathlib import Path
 import json5
 
 from cdverify.catalog import load_rules
+from cdverify.files import MAX_UNTRUSTED_BYTES, NotReadable, read_regular
 from cdverify.model import Resolution, TargetKind
 from cdverify.rules_schema import NodeBuiltins
 
@@ -401,9 +402,9 @@ class NodeResolver:
             return self._json[path]
         data: object | None = None
         try:
-            text = (self._root / path).read_text(encoding="utf-8-sig")
+            text = _read_text(self._root / path)
             data = json5.loads(text) if jsonc else json.loads(text)
-        except (OSError, UnicodeDecodeError) as error:
+        except (NotReadable, UnicodeDecodeError) as error:
             self.problems.append((path, f"cannot read {posixpath.basename(path)}: {error}"))
         except (ValueError, RecursionError) as error:
             message = " ".join(str(error).split())
@@ -618,9 +619,9 @@ class NodeResolver:
         import yaml  # type: ignore[import-untyped, unused-ignore]  # only pnpm projects pay for it
 
         try:
-            text = (self._root / path).read_text(encoding="utf-8-sig")
+            text = _read_text(self._root / path)
             data: object = yaml.safe_load(text)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        except (NotReadable, UnicodeDecodeError, yaml.YAMLError) as error:
             message = " ".join(str(error).split())
             self.problems.append((path, f"malformed {posixpath.basename(path)}, ignored: {message}"))
             return None
@@ -885,3 +886,10 @@ def _internal(target: str, via: str) -> Resolution:
 
 def _unresolved(specifier: str, via: str | None) -> Resolution:
     return Resolution(TargetKind.UNRESOLVED, package=specifier, via=via)
+
+
+def _read_text(path: Path) -> str:
+    """A project's JSON or YAML manifest through the one untrusting reader (files.read_regular): links are
+    followed as before (a pnpm package folder is one), but never into a FIFO or a device, and never past
+    the bound. Raises NotReadable or UnicodeDecodeError."""
+    return read_regular(path, MAX_UNTRUSTED_BYTES).decode("utf-8-sig")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cdverify.model import Resolution, TargetKind
+from cdverify.resolve import node
 from cdverify.resolve.node import NodeResolver
 
 Content = str | dict[str, object] | list[object]
@@ -885,13 +886,13 @@ def test_manifests_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         },
     )
     reads: list[str] = []
-    original = Path.read_text
+    original = node.read_regular  # every manifest the resolver reads goes through it
 
-    def counting_read_text(self: Path, *args: object, **kwargs: object) -> str:
-        reads.append(self.name)
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+    def counting_read(path: Path, *args: object, **kwargs: object) -> bytes:
+        reads.append(path.name)
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_text", counting_read_text)
+    monkeypatch.setattr(node, "read_regular", counting_read)
     for i in range(5):
         assert resolver.resolve(f"src/m{i}/f.ts", "@/x").target == "src/x.ts"
         assert resolver.resolve(f"src/m{i}/f.ts", "#x").target == "src/x.ts"
