@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,12 +13,15 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest
 from cdverify.catalog import make_finding
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
+from cdverify.detect.layers import assign_layers, package_roots
+from cdverify.detect.tracing import instances_of
 from cdverify.discover import Project, discover
-from cdverify.manifests import Manifests, read_manifests
+from cdverify.manifests import read_manifests
 from cdverify.model import (
     FileFacts,
     Finding,
@@ -29,46 +31,13 @@ from cdverify.model import (
     SourceFile,
 )
 from cdverify.parse import parse_bytes, read_source
-from cdverify.resolve import ImportGraph, build_graph
-from cdverify.verifiers import architecture, database, framework, orm, task
-from cdverify.verifiers.architecture import LayerAssignment
-from cdverify.verifiers.database import DatabaseReport
-from cdverify.verifiers.framework import FrameworkReport
-from cdverify.verifiers.orm import OrmReport
-from cdverify.verifiers.tracing import Instances, instances_of
+from cdverify.resolve import build_graph
+from cdverify.verifiers import VERIFIERS, database, framework
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
 # is discovered (imports may land there) but never parsed.
 _PARSED_SCOPES = frozenset({Scope.APPLICATION, Scope.TEST, Scope.MIGRATION, Scope.SCRIPT, Scope.CONFIG})
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The project model every verifier reads."""
-
-    project: Project
-    facts: dict[str, FileFacts]
-    graph: ImportGraph
-    layers: LayerAssignment
-    manifests: Manifests
-    database: DatabaseReport
-    frameworks: FrameworkReport
-    findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
-    traced: Instances  # other modules' objects, shared by the verifiers that follow calls
-
-    @functools.cached_property
-    def orm(self) -> OrmReport:
-        """Data-access libraries and raw SQL, collected on first use: a check that neither asks for an
-        ORM constraint nor prints the ORM section (text output) does not pay for it."""
-        scopes = {f.path: f.scope for f in self.project.files}
-        return orm.collect(self.facts, scopes, self.manifests.sql_files, self.traced)
-
-    @property
-    def language(self) -> str | None:
-        """`python` or `node`: the family of most application files."""
-        scopes = {f.path: f.scope for f in self.project.files}
-        return framework.language_of(self.facts, scopes)
 
 
 class VerdictStatus(StrEnum):
@@ -202,7 +171,7 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
     graph, resolve_findings = build_graph(project, facts)
-    layers = architecture.assign_layers(project.sources, config, architecture.package_roots(project.paths))
+    layers = assign_layers(project.sources, config, package_roots(project.paths))
     manifests = read_manifests(project)
     scopes = {f.path: f.scope for f in project.files}
     engines = database.collect(facts, scopes, manifests)
@@ -219,36 +188,9 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
-    """Findings of every verifier that applies: architecture and the constraint-free database findings
-    always, the framework, database and task-file checks when those constraints are asked for."""
-    findings = [*architecture_findings(analysis, config), *analysis.database.findings]
-    if constraints is None:
-        return findings
-    if constraints.framework:
-        findings.extend(framework.check(analysis.frameworks, constraints.framework))
-    if constraints.database:
-        findings.extend(database.check(analysis.database, constraints.database))
-    if constraints.orm:
-        findings.extend(orm.check(analysis.orm, constraints.orm))
-    if constraints.task:
-        application = [f.path for f in analysis.project.sources if f.scope is Scope.APPLICATION]
-        language = constraints.language or analysis.language or "python"
-        findings.extend(
-            task.check(
-                language, analysis.manifests, analysis.graph, application, analysis.frameworks, config.port
-            )
-        )
-    return findings
-
-
-def architecture_findings(analysis: Analysis, config: Config) -> list[Finding]:
-    languages = {path: facts.language for path, facts in analysis.facts.items()}
-    application = [f.path for f in analysis.project.sources if f.scope is Scope.APPLICATION]
-    return [
-        *architecture.check_imports(analysis.graph, analysis.layers, config, languages),
-        *architecture.check_layout(analysis.layers, config),
-        *architecture.check_cycles(analysis.graph, analysis.layers, config, application),
-    ]
+    """Findings of every registered verifier: each judges its own axis when asked for (`constraints` is
+    None for `inspect`); the architecture check and the database findings every project gets always."""
+    return [finding for verifier in VERIFIERS for finding in verifier.verify(analysis, config, constraints)]
 
 
 def apply_ignores(

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cdverify.pipeline import Analysis
+    from cdverify.analysis import Analysis
 
 
 def _edges(analysis: Analysis, level: str, scope_files: set[str]) -> Counter[tuple[str, str]]:

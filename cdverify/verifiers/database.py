@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.manifests import Manifests, Setting
@@ -32,6 +32,11 @@ from cdverify.model import (
     Value,
 )
 from cdverify.rules_schema import Connection, Connections, Engine, Engines, Scopes
+
+if TYPE_CHECKING:
+    from cdverify.analysis import Analysis
+    from cdverify.config import Config
+    from cdverify.constraints import Constraints
 
 CONSTRAINT = "database"
 
@@ -905,3 +910,11 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
         hint=hint,
         data={"required": wanted, "engines": report.runtime},
     )
+
+
+def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
+    """The findings every project gets (unused engines, …), then the required engine's check."""
+    findings = list(analysis.database.findings)
+    if constraints is not None and constraints.database:
+        findings.extend(check(analysis.database, constraints.database))
+    return findings

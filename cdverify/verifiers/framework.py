@@ -17,9 +17,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.catalog import load_rules, make_finding
+from cdverify.detect.layers import framework_of, implied_frameworks
+from cdverify.detect.tracing import Instances, foreign, instances_of
 from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
@@ -35,8 +37,11 @@ from cdverify.model import (
 )
 from cdverify.resolve.node import node_builtin_names
 from cdverify.rules_schema import Frameworks, Scopes
-from cdverify.verifiers.architecture import framework_of, implied_frameworks
-from cdverify.verifiers.tracing import Instances, foreign, instances_of
+
+if TYPE_CHECKING:
+    from cdverify.analysis import Analysis
+    from cdverify.config import Config
+    from cdverify.constraints import Constraints
 
 CONSTRAINT = "framework"
 _RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}
@@ -1504,3 +1509,9 @@ def _plugin_setting(file_facts: FileFacts, name: str) -> str | None:
         if assignment.key == name and not assignment.scope:
             return _first_string([assignment.value])
     return None
+
+
+def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
+    if constraints is None or not constraints.framework:
+        return []
+    return check(analysis.frameworks, constraints.framework)

@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.catalog import load_rules, make_finding
+from cdverify.detect.tracing import Instances, foreign, instances_of, module_keys
 from cdverify.model import (
     HOLE,
     CallFact,
@@ -32,7 +33,11 @@ from cdverify.model import (
 )
 from cdverify.parse.values import UNTRACED
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
-from cdverify.verifiers.tracing import Instances, foreign, instances_of, module_keys
+
+if TYPE_CHECKING:
+    from cdverify.analysis import Analysis
+    from cdverify.config import Config
+    from cdverify.constraints import Constraints
 
 CONSTRAINT = "orm"
 # Statements that set a connection up rather than query data: information, wherever they are.
@@ -910,3 +915,9 @@ def _fix(item: RawSql, required: str) -> str:
             "DELETE": f"{model}.destroy({{ where: … }})",
         }
     return f"use the ORM: {ways.get(verb, f'a {required} model and its query methods')}"
+
+
+def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
+    if constraints is None or not constraints.orm:
+        return []
+    return check(analysis.orm, constraints.orm)

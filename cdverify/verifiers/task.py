@@ -13,6 +13,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
@@ -20,6 +21,11 @@ from cdverify.model import Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.rules_schema import Distributions
 from cdverify.verifiers.framework import FrameworkReport
+
+if TYPE_CHECKING:
+    from cdverify.analysis import Analysis
+    from cdverify.config import Config
+    from cdverify.constraints import Constraints
 
 CONSTRAINT = "task"
 DEFAULT_PORTS = {"python": 8080, "node": 3000}
@@ -403,3 +409,14 @@ def _port(
             data={"expected": expected, "found": first[0]},
         )
     ]
+
+
+def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
+    """The task files (run.sh, the manifest) and the server the harness starts; the language is the
+    one asked for, else the project's."""
+    if constraints is None or not constraints.task:
+        return []
+    language = constraints.language or analysis.language or "python"
+    return check(
+        language, analysis.manifests, analysis.graph, analysis.application, analysis.frameworks, config.port
+    )

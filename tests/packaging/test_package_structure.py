@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 import cdverify
+from cdverify.analysis import Analysis
 from cdverify.config import load_config
-from cdverify.pipeline import Analysis, analyse
+from cdverify.pipeline import analyse
 from cdverify.resolve.graph import ImportEdge
 
 PACKAGE = Path(cdverify.__file__).parent
