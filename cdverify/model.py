@@ -120,6 +120,35 @@ class Value(NamedTuple):
         return not (self.strings or self.numbers or self.env or self.names or self.calls)
 
 
+UNTRACED = "?"  # written before a callee cdverify could not trace to an import: `?cursor.execute`
+
+
+class Callee(NamedTuple):
+    """A call's name, read: `flask.Flask().route` → receiver `flask.Flask()`, method `route`;
+    `?cursor.execute` (an object cdverify could not trace) → receiver `cursor`, method `execute`,
+    `traced` false. `CallFact.callee` stores the written form (`str(callee)`), cached and compared
+    against the catalogues; code that needs its parts reads them here, never by cutting the string."""
+
+    receiver: str  # "" for a bare function: `create_engine` of `sqlalchemy.create_engine` is the method
+    method: str
+    traced: bool = True
+
+    @classmethod
+    def of(cls, written: str) -> Callee:
+        traced = not written.startswith(UNTRACED)
+        receiver, _, method = (written if traced else written[len(UNTRACED) :]).rpartition(".")
+        return cls(receiver, method, traced)
+
+    @property
+    def calls(self) -> bool:
+        """Whether the receiver is itself the result of a call (`express().get`, `db.session().query`)."""
+        return "()" in self.receiver
+
+    def __str__(self) -> str:
+        name = f"{self.receiver}.{self.method}" if self.receiver else self.method
+        return name if self.traced else UNTRACED + name
+
+
 class CallFact(NamedTuple):
     """A call whose callee is traced to an import (`sqlalchemy.create_engine`) or to the result of such
     a call (`flask.Flask().route`, `express().listen`). JS object-literal arguments are flattened into
@@ -138,6 +167,10 @@ class CallFact(NamedTuple):
     scope: str = ""  # the enclosing function, `name@line` ("" at module level)
     at: tuple[int, int] | None = None  # (line, col) of the called name when not on the call's first line
     # (`.where(…)` in a chain written over several lines)
+
+    @property
+    def name(self) -> Callee:
+        return Callee.of(self.callee)
 
     def kwarg(self, *keys: str) -> Value | None:
         for key, value in self.kwargs:

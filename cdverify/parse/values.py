@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, CallFact, FunctionFact, Value
+from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Value
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -200,9 +200,6 @@ INTERESTING_NAME = re.compile(
 )
 
 
-UNTRACED = "?"
-
-
 @cache
 def untraced_sql_methods() -> frozenset[str]:
     """Methods that execute SQL on objects cdverify cannot trace (`self._session.connection().execute(…)`,
@@ -218,7 +215,7 @@ def untraced_sql_methods() -> frozenset[str]:
 
 
 def untraced_callee(receiver: str, method: str) -> str:
-    return f"{UNTRACED}{receiver}.{method}"
+    return str(Callee(receiver, method, traced=False))
 
 
 def untraced_sink(

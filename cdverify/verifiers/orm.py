@@ -21,6 +21,7 @@ from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.tracing import Instances, foreign, instances_of, module_keys
 from cdverify.model import (
     HOLE,
+    UNTRACED,
     CallFact,
     FileFacts,
     Finding,
@@ -31,7 +32,6 @@ from cdverify.model import (
     Severity,
     Value,
 )
-from cdverify.parse.values import UNTRACED
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
 
 if TYPE_CHECKING:
