@@ -8,6 +8,8 @@ Corpora (each a directory under the cache dir, default ``benchmarks/.corpora/``)
 
 ``django``   PyPI sdist django-5.2.19 (``pip download --no-deps --no-binary :all:``);
              only the ``django/`` package is kept: 885 ``.py`` files.
+``homeassistant``  PyPI wheel homeassistant-2024.3.3 (``pip download --no-deps --only-binary :all:``,
+             sha256 pinned); only the ``homeassistant/`` package is kept: 6,725 ``.py`` files.
 ``ts-mono``  a fake TypeScript monorepo built from the ``src/`` trees that nine pinned npm
              packages ship (``npm pack``): root ``package.json`` with ``workspaces``, one
              ``packages/<name>/`` per package with its own ``package.json``; about 1,480
@@ -29,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +43,9 @@ DEFAULT_CACHE = BENCH_DIR / ".corpora"
 
 DJANGO_VERSION = "5.2.19"
 DJANGO_SHA256 = "ad03d8abc51dbff95ebf34b27123cf0c26a3b62db7ba0cd520783686362533d1"
+
+HOMEASSISTANT_VERSION = "2024.3.3"
+HOMEASSISTANT_SHA256 = "6e1ec2c07441d63fdcfb8acd2c4bbb6f68bc97330855784d3623d10c38fe3577"
 
 # (npm spec, directory name under packages/) -- pinned; every one ships its TS sources in src/
 TS_PACKAGES: tuple[tuple[str, str], ...] = (
@@ -55,7 +61,7 @@ TS_PACKAGES: tuple[tuple[str, str], ...] = (
 )
 
 APP_SIZES: tuple[int, ...] = (60, 100, 1000)
-ALL_NAMES: tuple[str, ...] = (*(f"app-{n}" for n in APP_SIZES), "django", "ts-mono")
+ALL_NAMES: tuple[str, ...] = (*(f"app-{n}" for n in APP_SIZES), "django", "ts-mono", "homeassistant")
 
 
 @dataclass(frozen=True)
@@ -109,29 +115,13 @@ def prepare_django(cache: Path, force: bool = False) -> Corpus:
     dest = cache / "django"
     spec = f"django {DJANGO_VERSION} {DJANGO_SHA256}"
     if force or not _stamp_ok(dest, spec):
-        downloads = cache / "downloads"
-        downloads.mkdir(parents=True, exist_ok=True)
-        sdist = downloads / f"django-{DJANGO_VERSION}.tar.gz"
-        if not sdist.is_file() or _sha256(sdist) != DJANGO_SHA256:
-            print(f"[corpora] pip download django=={DJANGO_VERSION}", flush=True)
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--quiet",
-                    "--no-deps",
-                    "--no-binary",
-                    ":all:",
-                    f"django=={DJANGO_VERSION}",
-                    "-d",
-                    str(downloads),
-                ]
-            )
-            digest = _sha256(sdist)
-            if digest != DJANGO_SHA256:
-                raise RuntimeError(f"{sdist}: sha256 {digest} != pinned {DJANGO_SHA256}")
+        sdist = _pip_download(
+            f"django=={DJANGO_VERSION}",
+            f"django-{DJANGO_VERSION}.tar.gz",
+            DJANGO_SHA256,
+            cache / "downloads",
+            binary=False,
+        )
         tmp = cache / "tmp-django"
         shutil.rmtree(tmp, ignore_errors=True)
         _extract(sdist, tmp)
@@ -141,6 +131,49 @@ def prepare_django(cache: Path, force: bool = False) -> Corpus:
         shutil.rmtree(tmp)
         _write_stamp(dest, spec)
     return Corpus("django", dest, "django", "python", count_files(dest / "django", "python"))
+
+
+def _pip_download(spec: str, filename: str, sha256: str, downloads: Path, binary: bool) -> Path:
+    """A pinned PyPI file in the download cache, fetched when missing, its digest checked."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    target = downloads / filename
+    if not target.is_file() or _sha256(target) != sha256:
+        print(f"[corpora] pip download {spec}", flush=True)
+        kind = ["--only-binary", ":all:"] if binary else ["--no-binary", ":all:"]
+        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        _run([*pip, *kind, spec, "-d", str(downloads)])
+        digest = _sha256(target)
+        if digest != sha256:
+            raise RuntimeError(f"{target}: sha256 {digest} != pinned {sha256}")
+    return target
+
+
+def prepare_homeassistant(cache: Path, force: bool = False) -> Corpus:
+    """Home Assistant's `homeassistant/` package from its wheel: 6,725 .py files, the issue-17 giant."""
+    dest = cache / "homeassistant"
+    spec = f"homeassistant {HOMEASSISTANT_VERSION} {HOMEASSISTANT_SHA256}"
+    if force or not _stamp_ok(dest, spec):
+        wheel = _pip_download(
+            f"homeassistant=={HOMEASSISTANT_VERSION}",
+            f"homeassistant-{HOMEASSISTANT_VERSION}-py3-none-any.whl",
+            HOMEASSISTANT_SHA256,
+            cache / "downloads",
+            binary=True,
+        )
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as archive:
+            members = [name for name in archive.namelist() if name.startswith("homeassistant/")]
+            archive.extractall(dest, members)
+        _write_stamp(dest, spec)
+    return Corpus(
+        "homeassistant",
+        dest,
+        "homeassistant",
+        "python",
+        count_files(dest / "homeassistant", "python"),
+        note=f"PyPI wheel {HOMEASSISTANT_VERSION}",
+    )
 
 
 def _npm_pack(spec: str, downloads: Path) -> Path:
@@ -227,6 +260,8 @@ def prepare(names: Iterable[str], cache: Path = DEFAULT_CACHE, force: bool = Fal
             out.append(prepare_django(cache, force))
         elif name == "ts-mono":
             out.append(prepare_ts_mono(cache, force))
+        elif name == "homeassistant":
+            out.append(prepare_homeassistant(cache, force))
         elif name.startswith("app-") and name[4:].isdigit():
             out.append(prepare_app(cache, int(name[4:]), force))
         else:
