@@ -339,7 +339,7 @@ def serve_options(
     stop_grace: float = 5.0,
     isolate_network: bool = False,
 ) -> Any:
-    from cdverify.contract.server import ServeOptions
+    from cdverify.contract.server import HarnessDatabase, ServeOptions
 
     return ServeOptions(
         pass_env=pass_env,
@@ -350,7 +350,7 @@ def serve_options(
         port=port,
         health=health,
         base_path=base_path,
-        database=database,
+        database=HarnessDatabase(database) if database else None,
         health_timeout_s=health_timeout,
         setup_timeout_s=setup_timeout,
         keep=keep,

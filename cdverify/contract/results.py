@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cdverify.contract.sandbox import AssertionResult, ScriptError
@@ -30,9 +31,14 @@ class Exchange:
     error: str | None = None
 
 
+class ScriptEvent(StrEnum):
+    PREREQUEST = "prerequest"
+    TEST = "test"
+
+
 @dataclass(frozen=True)
 class ScriptFailure:
-    event: str  # prerequest | test
+    event: ScriptEvent
     error: ScriptError
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from cdverify import __version__
 from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
-from cdverify.contract.results import Exchange, Execution, RunResult, ScriptFailure
+from cdverify.contract.results import Exchange, Execution, RunResult, ScriptEvent, ScriptFailure
 from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def _body_view(body: Body) -> dict[str, Any]:
 
 
 def _run_scripts(
-    scripts: Sequence[str], event: str, sandbox: Sandbox, context: dict[str, Any]
+    scripts: Sequence[str], event: ScriptEvent, sandbox: Sandbox, context: dict[str, Any]
 ) -> tuple[list[AssertionResult], list[ScriptFailure], list[tuple[str, str]], list[ScriptOutcome]]:
     assertions: list[AssertionResult] = []
     failures: list[ScriptFailure] = []
@@ -242,7 +242,7 @@ def _run_scripts(
         console += outcome.console
         if outcome.error is not None:
             failures.append(ScriptFailure(event, outcome.error))
-        if outcome.request_headers is not None and event == "prerequest":
+        if outcome.request_headers is not None and event is ScriptEvent.PREREQUEST:
             context["request"]["headers"] = [list(pair) for pair in outcome.request_headers]
         if outcome.skip_request:
             break
@@ -256,7 +256,7 @@ def _run_item(
     headers = [(h.key, h.value) for h in request.headers if not h.disabled]
     view = _request_view(item, request.url, headers, request.body)
     pre_assertions, failures, console, outcomes = _run_scripts(
-        item.prerequest, "prerequest", sandbox, _script_context(item, "prerequest", view, None)
+        item.prerequest, ScriptEvent.PREREQUEST, sandbox, _script_context(item, "prerequest", view, None)
     )
     next_request = _next_request(outcomes)
     if any(outcome.skip_request for outcome in outcomes):
@@ -267,7 +267,7 @@ def _run_item(
     response = None if exchange.status is None else _response_view(exchange, client)
     sent_view = _request_view(item, exchange.url, exchange.request_headers, sent_body)
     test_assertions, test_failures, test_console, test_outcomes = _run_scripts(
-        item.tests, "test", sandbox, _script_context(item, "test", sent_view, response)
+        item.tests, ScriptEvent.TEST, sandbox, _script_context(item, "test", sent_view, response)
     )
     later = _next_request(test_outcomes)
     issues: tuple[SchemaIssue, ...] = ()

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,13 @@ class ServerError(RuntimeError):
     """The server under test could not be set up (not: it failed to become healthy)."""
 
 
+class HarnessDatabase(StrEnum):
+    """The database a served project gets: a fresh SQLite file or a fresh PostgreSQL database."""
+
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     run: str = "./run.sh"
@@ -51,7 +59,7 @@ class ServeOptions:
     port: int | None = None  # None: a free port
     health: str = "/api/health-check"
     base_path: str = "/api"
-    database: str | None = None  # sqlite | postgres | None (leave the project as it is)
+    database: HarnessDatabase | None = None  # None: leave the project's database as it is
     health_timeout_s: float = 60.0
     setup_timeout_s: float = 900.0
     env: dict[str, str] = field(default_factory=dict)  # set in the server's environment

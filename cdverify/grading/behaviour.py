@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdverify.contract.collection import BUNDLED, PAPER_GLOBALS, Collection, bundled_path, load_collection
+from cdverify.contract.server import HarnessDatabase
 from cdverify.grading.records import Assertions
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class BehaviourRecord:
 
     collection: str
     port: int
-    database: str  # sqlite | postgres
+    database: HarnessDatabase
     healthy: bool
     startup_ms: int = 0
     duration_ms: int = 0  # the collection's run
@@ -155,7 +156,7 @@ class BehaviourRecord:
         return cls(
             str(document["collection"]),
             int(document["port"]),
-            str(document["database"]),
+            HarnessDatabase(document["database"]),
             bool(document["healthy"]),
             int(document["startup_ms"]),
             int(document["duration_ms"]),
@@ -173,9 +174,9 @@ class BehaviourOutcome:
     error: str | None = None
 
 
-def database_of(task: TaskName) -> str:
+def database_of(task: TaskName) -> HarnessDatabase:
     """The database a run is served on: its task's, else SQLite (as `cdverify evaluate` chooses)."""
-    return "postgres" if "postgres" in task.parts else "sqlite"
+    return HarnessDatabase.POSTGRES if "postgres" in task.parts else HarnessDatabase.SQLITE
 
 
 def on_postgres(source: RunSource) -> bool:
@@ -266,7 +267,9 @@ def _served_and_run(
         return _outcome(server, result, tests, database)
 
 
-def _outcome(server: Served, result: RunResult, tests: BehaviourTests, database: str) -> BehaviourOutcome:
+def _outcome(
+    server: Served, result: RunResult, tests: BehaviourTests, database: HarnessDatabase
+) -> BehaviourOutcome:
     notes = list(server.notes)
     error = None
     if server.setup_timed_out:

@@ -15,7 +15,7 @@ from parity import assert_same_outcomes, cdverify_outcomes, newman_outcomes, res
 
 from cdverify.contract.collection import bundled_path, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
-from cdverify.contract.server import ServeOptions, served
+from cdverify.contract.server import HarnessDatabase, ServeOptions, served
 
 pytestmark = (
     pytest.mark.integration
@@ -49,7 +49,7 @@ def test_reference_app_same_results_as_newman(
     reference_app: Callable[[str], tuple[Path, dict[str, str]]],
 ) -> None:
     app_dir, env = reference_app(app)
-    options = ServeOptions(run="./run.sh", database="sqlite", env=env, health_timeout_s=60)
+    options = ServeOptions(run="./run.sh", database=HarnessDatabase.SQLITE, env=env, health_timeout_s=60)
     runs = {}
     for runner in ("newman", "cdverify"):
         # each runner gets its own server on its own fresh database: the collection creates fixed users

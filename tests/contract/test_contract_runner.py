@@ -22,7 +22,7 @@ from parity import reset_faulty_server
 from cdverify.contract.collection import CollectionError, bundled_path, load_collection, load_variables
 from cdverify.contract.results import CONTRACT_SCHEMA_VERSION, render_junit, render_text, to_json
 from cdverify.contract.runner import RunOptions, run_collection
-from cdverify.contract.server import ServeOptions, served
+from cdverify.contract.server import HarnessDatabase, ServeOptions, served
 
 pytestmark = pytest.mark.integration  # runs collections against the faulty server and serves projects
 
@@ -328,7 +328,7 @@ def test_serve_runs_a_healthy_project_then_cleans_up(tmp_path: Path) -> None:
         import tempfile
 
         tempfile.tempdir = None
-        with served(project, ServeOptions(database="sqlite")) as server:
+        with served(project, ServeOptions(database=HarnessDatabase.SQLITE)) as server:
             assert server.healthy and server.health_status == 200
             assert not (server.workdir / "old.db").exists()  # a fresh database: no SQLite files copied
             result = run_collection(

@@ -1,0 +1,112 @@
+"""The regression gate CI runs: cdverify's cold time on fixed corpora over the tree-sitter parse floor.
+
+    python benchmarks/ratio_check.py                    # measure, compare with ratio_baseline.json
+    python benchmarks/ratio_check.py --record           # measure and write the baseline
+    python benchmarks/ratio_check.py --corpora django --runs 5
+
+For each corpus, in one job and interleaved: the *floor* (a fresh interpreter reading every source file
+and parsing it with tree-sitter, nothing else) and `cdverify check PATH -c clean_architecture --no-cache
+--format json` (a cold check). The ratio check ÷ floor is what cdverify adds on top of parsing; it
+hardly depends on the machine, so a baseline recorded here holds on CI's. The gate fails (exit 1) when a
+ratio grows by half over its baseline — the day a regression lands, not months later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import corpora
+
+BENCH_DIR = Path(__file__).resolve().parent
+BASELINE = BENCH_DIR / "ratio_baseline.json"
+DEFAULT_CORPORA = ("django", "ts-mono")
+GROWTH_LIMIT = 1.5  # a ratio above baseline * this fails
+
+# The floor: read and parse every file of the corpus with the grammar cdverify uses for it.
+_FLOOR = """
+import sys
+from pathlib import Path
+import tree_sitter
+lang = sys.argv[2]
+if lang == "python":
+    import tree_sitter_python as grammar
+    language = tree_sitter.Language(grammar.language())
+    files = sorted(Path(sys.argv[1]).rglob("*.py"))
+else:
+    import tree_sitter_typescript as grammar
+    language = tree_sitter.Language(grammar.language_typescript())
+    files = sorted(p for p in Path(sys.argv[1]).rglob("*.ts") if not p.name.endswith(".d.ts"))
+parser = tree_sitter.Parser(language)
+for path in files:
+    parser.parse(path.read_bytes())
+"""
+
+
+def _timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1: the check found violations, which is fine here
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-800:]}")
+    return elapsed
+
+
+def measure(corpus: corpora.Corpus, runs: int, cache_dir: Path) -> dict[str, float]:
+    target = corpus.root / corpus.target
+    floor_cmd = [sys.executable, "-c", _FLOOR, str(target), corpus.lang]
+    check_cmd = [sys.executable, "-m", "cdverify", "check", str(corpus.root), "-c", "clean_architecture"]
+    check_cmd += ["--no-cache", "--format", "json", "-o", str(cache_dir / f"ratio-{corpus.name}.json")]
+    _timed(floor_cmd, BENCH_DIR)  # warm the page cache for both
+    _timed(check_cmd, BENCH_DIR)
+    floors, checks = [], []
+    for _ in range(runs):  # interleaved, so that a busy spell hits both
+        floors.append(_timed(floor_cmd, BENCH_DIR))
+        checks.append(_timed(check_cmd, BENCH_DIR))
+    floor, check = statistics.median(floors), statistics.median(checks)
+    return {"floor_s": round(floor, 3), "check_s": round(check, 3), "ratio": round(check / floor, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", default=",".join(DEFAULT_CORPORA), help="comma-separated corpus names")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--record", action="store_true", help="write the measured ratios as the baseline")
+    parser.add_argument("--baseline", type=Path, default=BASELINE)
+    parser.add_argument("--cache-dir", type=Path, default=corpora.DEFAULT_CACHE)
+    args = parser.parse_args(argv)
+    names = [name.strip() for name in args.corpora.split(",") if name.strip()]
+    baseline = json.loads(args.baseline.read_text()) if args.baseline.is_file() else {}
+    measured = {c.name: measure(c, args.runs, args.cache_dir) for c in corpora.prepare(names, args.cache_dir)}
+    failed = []
+    heads = ("floor s", "check s", "ratio", "baseline", "limit")
+    print(f"{'corpus':10s} " + " ".join(f"{h:>8s}" for h in heads) + "  verdict")
+    for name, row in measured.items():
+        base = baseline.get(name, {}).get("ratio")
+        limit = round(base * GROWTH_LIMIT, 2) if base else None
+        verdict = "recorded" if args.record else "no baseline" if limit is None else "ok"
+        if not args.record and limit is not None and row["ratio"] > limit:
+            verdict = "SLOWER"
+            failed.append(name)
+        print(
+            f"{name:10s} {row['floor_s']:8.3f} {row['check_s']:8.3f} {row['ratio']:8.2f} "
+            f"{base or '-':>8} {limit or '-':>8}  {verdict}"
+        )
+    if args.record:
+        args.baseline.write_text(json.dumps({**baseline, **measured}, indent=2, sort_keys=True) + "\n")
+        print(f"baseline written to {args.baseline}")
+        return 0
+    if failed:
+        grown = ", ".join(failed)
+        print(f"cdverify grew by more than half over the parse floor on: {grown}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
