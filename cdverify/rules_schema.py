@@ -73,6 +73,7 @@ class Conventions:
     """Names a route, a listen call or a prefix is read by, whatever the framework."""
 
     port_keywords: Strings  # keyword / option giving the port of a listen call
+    port_constants: Strings  # words of a constant that may be the port when no listen call gives one
     other_ports: Strings  # words of a port setting that is not the web server's (`DB_PORT`)
     path_keywords: Strings  # keyword / option giving a route's path (`url:`, `path=`)
     method_keywords: Strings  # keyword / option giving a route's HTTP methods (`methods=[…]`)

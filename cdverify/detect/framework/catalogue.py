@@ -91,9 +91,10 @@ def servers(family: str) -> frozenset[str]:
 
 
 @cache
-def server_methods(family: str) -> frozenset[str]:
-    """Methods that start an HTTP server on any object (`server.listen(3000)`)."""
-    return frozenset(load_rules(Frameworks).server_methods.get(family, ()))
+def server_methods(family: str) -> tuple[str, ...]:
+    """`.listen`: methods that start an HTTP server on any object (`server.listen(3000)`), as the end of
+    a traced name."""
+    return tuple(f".{method}" for method in load_rules(Frameworks).server_methods.get(family, ()))
 
 
 @cache
@@ -130,9 +131,9 @@ def split(callee: str) -> tuple[str, str]:
     """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
     (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must
     be called on the object itself (or on aiohttp's `.router`): `app.config.get(...)` is no route."""
-    name = Callee.of(callee)
-    if not name.calls:
+    if "()" not in callee:  # no call on the way: no app or router object (read without parsing)
         return callee, ""
+    name = Callee.of(callee)
     receiver = name.receiver
     for chained in _chained():  # methods that return the same app / router
         receiver = receiver.replace(chained, "")

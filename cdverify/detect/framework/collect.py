@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping
 
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
 from cdverify.detect.framework.installers import hand_over
-from cdverify.detect.framework.objects import Objects, parameter_key
+from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
 from cdverify.detect.framework.report import FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import Collected, chained_on, match, options_prefixed, path_routes
 from cdverify.detect.framework.settle import settle
-from cdverify.detect.framework.values import RunValues, numbers, other_port, resolve_prefixes
+from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, foreign, instances_of
 from cdverify.manifests import Setting
@@ -44,8 +44,7 @@ def collect(
     def read(path: str, family: str, written: str, call: CallFact) -> None:
         """What one call traced to its object means: a port, an app or router, a mount, a route."""
         base, method = split(call.callee)
-        name = call.name
-        if call.callee in servers(family) or (name.receiver and name.method in server_methods(family)):
+        if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
             found.listen(path, call)
         call = resolve_prefixes(call, method, found.values, path)
         objects.record(path, family, written, call, base, method)
@@ -91,7 +90,7 @@ def collect(
         for path, family, written, call in on_parameters:
             key = parameter_key(path, written)
             if key in handed:
-                read(path, family, written, call._replace(callee=handed[key] + written.partition(">")[2]))
+                read(path, family, written, call._replace(callee=handed[key] + on_parameter(written)))
     for package, (ecosystem, file, line) in declared.items():
         framework = framework_of(package, ecosystem)
         if framework is not None:
@@ -107,7 +106,7 @@ def collect(
         ports.extend(
             (n, where, constant.line, constant.text)
             for key, (where, constant) in constants.items()
-            if "port" in key.lower() and not other_port().search(key)
+            if port_constant().search(key) and not other_port().search(key)
             for n in numbers(constant.value)
             if 0 < n < 65536
         )

@@ -241,6 +241,11 @@ def parameter(written: str) -> tuple[str, str, str]:
     return scope, index, label
 
 
+def on_parameter(written: str) -> str:
+    """`<param:init@4#0#init>().get` → `().get`: what is called on the parameter."""
+    return written.partition(">")[2]
+
+
 def parameter_key(path: str, written: str) -> Key:
     """`<param:init@4#0#init>().get` → (path, `<param:init@4#0>`): the parameter a call is made on."""
     scope, index, _ = parameter(written)

@@ -47,6 +47,12 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 
 
 @cache
+def port_constant() -> re.Pattern[str]:
+    """Constants that may be the web server's port (`DEFAULT_PORT`), unless `other_port` says not."""
+    return _words(conventions().port_constants)
+
+
+@cache
 def other_port() -> re.Pattern[str]:
     """Port settings that are not the web server's (`DB_PORT`)."""
     return _words(conventions().other_ports)
