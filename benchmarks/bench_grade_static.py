@@ -180,7 +180,7 @@ STAGES = (
     ("  resolve imports", "cdverify/resolve/__init__.py", "build_graph"),
     ("  read manifests", "cdverify/manifests.py", "read_manifests"),
     ("  database facts", "cdverify/verifiers/database.py", "collect"),
-    ("  framework facts", "cdverify/verifiers/framework.py", "collect"),
+    ("  framework facts", "cdverify/detect/framework/collect.py", "collect"),
     ("  constraint findings", "cdverify/pipeline.py", "constraint_findings"),
     ("read the newman report", "cdverify/grading/reports.py", "read_run_report"),
     ("the tables", "cdverify/grading/metrics.py", "summarise"),

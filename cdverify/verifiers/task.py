@@ -16,11 +16,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
+from cdverify.detect.framework import FrameworkReport
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
 from cdverify.model import Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.rules_schema import Distributions
-from cdverify.verifiers.framework import FrameworkReport
 
 if TYPE_CHECKING:
     from cdverify.analysis import Analysis

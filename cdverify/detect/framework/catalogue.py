@@ -1,0 +1,184 @@
+"""The web frameworks of rules/frameworks.toml as the detector reads them: one `Spec` per framework,
+the indexes built over them (constructors, traced names, methods that chain), and `split`, which reads
+a traced call as a method called on an app or router constructor."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.model import Callee
+from cdverify.rules_schema import Autoload, Conventions, Frameworks
+
+
+class Spec(NamedTuple):
+    """One framework of the catalogue, its names in sets (see rules/frameworks.toml for each key)."""
+
+    name: str
+    family: str
+    apps: frozenset[str]
+    routers: frozenset[str]
+    routes: dict[str, str]  # route method → HTTP method ("*" any)
+    route_calls: dict[str, str]  # traced route function / decorator → HTTP method
+    prefix: tuple[str, ...]
+    mounts: frozenset[str]
+    listen: frozenset[str]
+    path_arg: dict[str, int]
+    method_arg: dict[str, int]
+    app_prefix: frozenset[str]
+    nested_apps: bool
+    chained: frozenset[str]
+    plugin_mounts: bool
+    autoload: tuple[str, ...]
+    plugin_wrappers: tuple[str, ...]
+    unwrap: frozenset[str]
+    controllers: frozenset[str]
+    route_paths: frozenset[str]
+    route_tables: frozenset[str]
+    relative_paths: bool
+    url_includes: tuple[str, ...]
+
+
+@cache
+def specs() -> tuple[Spec, ...]:
+    data = load_rules(Frameworks)
+    out = []
+    for family in ("python", "node"):
+        for name, entry in data.family(family).items():
+            out.append(
+                Spec(
+                    name,
+                    family,
+                    apps=frozenset(entry.apps),
+                    routers=frozenset(entry.routers),
+                    routes=dict(entry.routes),
+                    route_calls=dict(entry.route_calls),
+                    prefix=entry.prefix,
+                    mounts=frozenset(entry.mounts),
+                    listen=frozenset(entry.listen),
+                    path_arg=dict(entry.path_arg),
+                    method_arg=dict(entry.method_arg),
+                    app_prefix=frozenset(entry.app_prefix),
+                    nested_apps=entry.nested_apps,
+                    chained=frozenset(entry.chained),
+                    plugin_mounts=entry.plugin_mounts,
+                    autoload=entry.autoload,
+                    plugin_wrappers=entry.plugin_wrappers,
+                    unwrap=frozenset(entry.unwrap),
+                    controllers=frozenset(entry.controllers),
+                    route_paths=frozenset(entry.route_paths),
+                    route_tables=frozenset(entry.route_tables),
+                    relative_paths=entry.relative_paths,
+                    url_includes=entry.url_includes,
+                )
+            )
+    return tuple(out)
+
+
+def conventions() -> Conventions:
+    return load_rules(Frameworks).conventions
+
+
+def autoload_rules() -> Autoload:
+    return load_rules(Frameworks).autoload
+
+
+@cache
+def servers(family: str) -> frozenset[str]:
+    """Functions that start an HTTP server around an app, whatever the framework."""
+    return frozenset(load_rules(Frameworks).servers[family])
+
+
+@cache
+def server_methods(family: str) -> tuple[str, ...]:
+    """`.listen`: methods that start an HTTP server on any object (`server.listen(3000)`), as the end of
+    a traced name."""
+    return tuple(f".{method}" for method in load_rules(Frameworks).server_methods.get(family, ()))
+
+
+@cache
+def _chained() -> tuple[str, ...]:
+    """Methods that return the app / router they are called on (`app.use(…).get(…)`)."""
+    return tuple(sorted({f".{m}()" for spec in specs() for m in spec.chained}))
+
+
+@cache
+def _route_tables() -> tuple[str, ...]:
+    """Attributes of an app that hold its routes (aiohttp `app.router`)."""
+    return tuple(sorted({f".{m}" for spec in specs() for m in spec.route_tables}))
+
+
+@cache
+def unwrapped() -> tuple[str, ...]:
+    """Calls on a router whose result is mounted in its place (`.routes()`)."""
+    return tuple(sorted({f".{m}()" for spec in specs() for m in spec.unwrap}))
+
+
+@cache
+def constructors() -> dict[str, tuple[str, Spec]]:
+    """Traced app / router constructor → ("app" | "router", its framework)."""
+    out: dict[str, tuple[str, Spec]] = {}
+    for spec in specs():
+        for name in spec.routers:
+            out.setdefault(name, ("router", spec))
+        for name in spec.apps:
+            out[name] = ("app", spec)
+    return out
+
+
+def split(callee: str) -> tuple[str, str]:
+    """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
+    (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must
+    be called on the object itself (or on aiohttp's `.router`): `app.config.get(...)` is no route."""
+    if "()" not in callee:  # no call on the way: no app or router object (read without parsing)
+        return callee, ""
+    name = Callee.of(callee)
+    receiver = name.receiver
+    for chained in _chained():  # methods that return the same app / router
+        receiver = receiver.replace(chained, "")
+    for table in _route_tables():  # aiohttp: app.router.add_get
+        receiver = receiver.removesuffix(table)
+    if not receiver.endswith("()") or "()" in receiver[:-2]:
+        return callee, ""
+    # an untraced name keeps its mark (`?db.connection().execute` → `?db.connection`): no constructor
+    return str(Callee("", receiver[:-2], name.traced)), name.method
+
+
+@cache
+def _index(family: str) -> dict[str, tuple[Spec, ...]]:
+    """Traced name → the frameworks whose apps, routers or route functions it names."""
+    out: dict[str, list[Spec]] = {}
+    for spec in specs():
+        if spec.family == family:
+            for name in {*spec.apps, *spec.routers, *spec.route_calls}:
+                out.setdefault(name, []).append(spec)
+    return {name: tuple(found) for name, found in out.items()}
+
+
+def relevant(family: str, callee: str, base: str) -> tuple[Spec, ...]:
+    """The frameworks a call may be of: those naming its callee, then those naming its constructor."""
+    index = _index(family)
+    first = index.get(callee, ())
+    second = index.get(base, ()) if base != callee else ()
+    return first + tuple(spec for spec in second if spec not in first)
+
+
+@cache
+def path_methods() -> frozenset[str]:
+    """Methods that return a route object for a path (`route_paths`)."""
+    return frozenset(m for spec in specs() for m in spec.route_paths)
+
+
+@cache
+def route_methods() -> frozenset[str]:
+    """HTTP methods of route objects (those of frameworks with `route_paths`)."""
+    return frozenset(m for spec in specs() if spec.route_paths for m in spec.routes)
+
+
+@cache
+def prefix_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """Keyword / option names that give prefixes, and methods whose first argument may be one."""
+    keys = frozenset(k for spec in specs() for k in spec.prefix)
+    methods = frozenset(m for spec in specs() for m in (*spec.mounts, *spec.app_prefix))
+    return keys, methods

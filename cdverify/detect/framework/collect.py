@@ -1,0 +1,158 @@
+"""Collecting the framework report: every application file's imports and traced calls read for the
+frameworks they name (apps, routers, routes, mounts, listen calls), the declared dependencies, the
+ports, and the routes placed where their app or router object sits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
+from cdverify.detect.framework.installers import hand_over
+from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
+from cdverify.detect.framework.report import FrameworkEvidence, FrameworkReport
+from cdverify.detect.framework.routes import Collected, chained_on, match, options_prefixed, path_routes
+from cdverify.detect.framework.settle import settle
+from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
+from cdverify.detect.layers import framework_of
+from cdverify.detect.tracing import Instances, foreign, instances_of
+from cdverify.manifests import Setting
+from cdverify.model import APP_PLACEHOLDER, HOLE, PARAM_PLACEHOLDER, Assignment, CallFact, FileFacts, Scope
+
+
+def collect(
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    declared: Mapping[str, tuple[str, str, int]],
+    instances: Instances | None = None,
+    settings: Iterable[Setting] = (),
+) -> FrameworkReport:
+    """`declared` maps declared package names (normalised) → (ecosystem, file, line); `settings` are the
+    manifests' (`.env` files give run-time prefixes their values)."""
+    constants: dict[str, tuple[str, Assignment]] = {}
+    for path, file_facts in facts.items():
+        if scopes.get(path) is Scope.APPLICATION:
+            for assignment in file_facts.assignments:
+                constants.setdefault(assignment.key, (path, assignment))
+    found = Collected(RunValues(constants, settings))
+    instances = instances if instances is not None else instances_of(facts)
+    app_of = _app_constructors(facts, scopes)
+    objects = Objects(facts, scopes, declared, instances, found.values)
+    # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
+    # `opts.prefix`
+    placed: list[tuple[str, tuple[str, str, str], str]] = []
+
+    def read(path: str, family: str, written: str, call: CallFact) -> None:
+        """What one call traced to its object means: a port, an app or router, a mount, a route."""
+        base, method = split(call.callee)
+        if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
+            found.listen(path, call)
+        call = resolve_prefixes(call, method, found.values, path)
+        objects.record(path, family, written, call, base, method)
+        before = len(found.routes)
+        for spec in relevant(family, call.callee, base):
+            match(spec, call, base, method, path, found)
+        if len(found.routes) > before:
+            template = options_prefixed(call)
+            holder = (call.receiver, written, call.target)
+            placed.extend((path, holder, template) for _ in range(len(found.routes) - before))
+
+    on_parameters: list[tuple[str, str, str, CallFact]] = []  # calls on a route installer's parameter
+    for path, file_facts in facts.items():
+        if scopes.get(path) is not Scope.APPLICATION:
+            continue
+        family = file_facts.language.family
+        for fact in file_facts.imports:
+            framework = framework_of(fact.specifier, family)
+            if framework is not None:
+                found.evidence.append(
+                    FrameworkEvidence(framework, "import", path, fact.line, fact.text, fact.col)
+                )
+        prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
+        for call in file_facts.calls:
+            written = call.callee
+            if written.startswith(PARAM_PLACEHOLDER):  # read once its callers are known
+                on_parameters.append((path, family, written, call))
+                continue
+            traced = foreign(call.callee, path, family, instances)
+            if traced is not None:
+                call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
+            if written.startswith(("./", "../")) and call.args:
+                objects.passes.append((path, written, call))  # `initControllers(router)`
+            if call.callee.startswith(APP_PLACEHOLDER):
+                if family not in app_of:
+                    continue
+                call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
+            prepared.append((written, call))
+        for written, call in chained_on(path_routes(prepared)):
+            read(path, family, written, call)
+    if objects.passes:
+        handed = hand_over(objects, app_of)
+        for path, family, written, call in on_parameters:
+            key = parameter_key(path, written)
+            if key in handed:
+                read(path, family, written, call._replace(callee=handed[key] + on_parameter(written)))
+    for package, (ecosystem, file, line) in declared.items():
+        framework = framework_of(package, ecosystem)
+        if framework is not None:
+            found.evidence.append(FrameworkEvidence(framework, "dependency", file, line, package))
+    ports = found.ports
+    for variable in found.port_names:
+        if variable in constants:
+            where, constant = constants[variable]
+            ports.extend((n, where, constant.line, constant.text) for n in numbers(constant.value))
+    if not ports:
+        # the listen call is on an untraced object (`createApp().listen(port)`): a port constant
+        # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`)
+        ports.extend(
+            (n, where, constant.line, constant.text)
+            for key, (where, constant) in constants.items()
+            if port_constant().search(key) and not other_port().search(key)
+            for n in numbers(constant.value)
+            if 0 < n < 65536
+        )
+    port_envs = tuple(dict.fromkeys(n for n in found.port_names if n.isupper()))
+    bases, file_bases = settle(objects, found.prefixes)
+    routes = found.routes
+    if len(placed) > 1:  # routes read on an installer's parameter go with the other routes of their file
+        order = {path: index for index, path in enumerate(facts)}
+        ranked = sorted(
+            zip(routes, placed, strict=True), key=lambda p: (order[p[0].file], p[0].line, p[0].col)
+        )
+        routes, placed = [route for route, _ in ranked], [where for _, where in ranked]
+    options = objects.options
+    routes = [
+        route._replace(
+            site=objects.holder(file, *holder),
+            path=template.replace(HOLE, options[file]) if template and file in options else route.path,
+        )
+        for route, (file, holder, template) in zip(routes, placed, strict=True)
+    ]
+    used = found.values.used
+    return FrameworkReport(
+        tuple(found.evidence),
+        tuple(routes),
+        tuple(sorted(found.prefixes)),
+        tuple(sorted(found.app_prefixes)),
+        tuple(dict.fromkeys(ports)),  # a listen call met by two rules counts once
+        port_envs,
+        bases,
+        file_bases,
+        tuple(used[variable] for variable in sorted(used)),
+    )
+
+
+def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:
+    """family → the app constructor of the one framework that builds an app in application code, for
+    route installers and plugins that receive the app as a parameter. No entry when it is ambiguous."""
+    found: dict[str, set[str]] = {"python": set(), "node": set()}
+    apps = {ctor: spec for spec in specs() for ctor in spec.apps}
+    for path, file_facts in facts.items():
+        if scopes.get(path) is Scope.APPLICATION:
+            for call in file_facts.calls:
+                if call.callee in apps:
+                    found[file_facts.language.family].add(call.callee)
+    out = {}
+    for family, constructors in found.items():
+        if len({apps[c].name for c in constructors}) == 1:
+            out[family] = sorted(constructors)[0]
+    return out

@@ -1,0 +1,123 @@
+"""What framework detection reports: the evidence of each framework, the routes with where they sit,
+the ports, and the run-time values paths and prefixes read. Read by the framework and task verifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from cdverify.detect.framework.paths import anywhere, join
+from cdverify.detect.layers import implied_frameworks
+from cdverify.model import Location
+
+RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}  # strongest evidence first
+
+
+class FrameworkEvidence(NamedTuple):
+    framework: str
+    kind: str  # app | routes | import | dependency
+    file: str
+    line: int
+    text: str
+    col: int = 0  # 1-based in code, 0 in manifests
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework,
+            "kind": self.kind,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "text": self.text,
+        }
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
+
+
+class Route(NamedTuple):
+    framework: str
+    method: str  # GET, POST, … or "*" when any
+    path: str  # as registered, before prefixes
+    router: str  # traced constructor of the app or router it was registered on
+    file: str
+    line: int
+    text: str
+    on_app: bool = False  # registered on the app object itself (not on a router / blueprint)
+    receiver: str = ""  # the router variable, as written in its file
+    site: tuple[str, str] | None = None  # (file, variable) of the app / router object, traced across modules
+    col: int = 0
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
+
+
+class RunValue(NamedTuple):
+    """A value a route path or prefix reads at run time, and where the project gives it: a `.env` file
+    (`API_PREFIX=/api` in `.env.sample`), or the default written in code when no file sets it."""
+
+    variable: str
+    value: str
+    file: str
+    line: int
+    source: str  # "env-file" | "code"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "variable": self.variable,
+            "value": self.value,
+            "file": self.file,
+            "line": self.line,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class FrameworkReport:
+    evidence: tuple[FrameworkEvidence, ...]
+    routes: tuple[Route, ...]
+    prefixes: tuple[str, ...]  # every path prefix a router or mount adds, anywhere in the application
+    app_prefixes: tuple[str, ...]  # prefixes of every route of the app (`setGlobalPrefix`, `basePath`)
+    ports: tuple[tuple[int, str, int, str], ...]  # (port, file, line, text) where the server listens
+    port_envs: tuple[str, ...]  # environment variables the port is read from
+    # (file, variable) of an app / router object → where its routes sit: every chain of mounts that
+    # reaches it, with the prefixes of each mount and of each router on the way (its own included)
+    bases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # plugin file loaded by @fastify/autoload → where the routes it registers on its instance sit
+    file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    # run-time values of the paths and prefixes above, and where the project gives them (`.env` files)
+    values: tuple[RunValue, ...] = ()
+
+    def serving(self) -> list[str]:
+        """Frameworks whose app is built or whose routes are registered in application code."""
+        found = {e.framework for e in self.evidence if e.kind in ("app", "routes")}
+        implied = implied_frameworks()
+        return sorted(f for f in found if not (implied.get(f, set()) & found))
+
+    def detected(self) -> list[str]:
+        """Serving frameworks first, then frameworks only imported by application code."""
+        implied = implied_frameworks()
+        best: dict[str, int] = {}
+        for item in self.evidence:
+            if item.kind == "dependency":
+                continue
+            best[item.framework] = min(best.get(item.framework, 9), RANK[item.kind])
+        shown = [f for f in best if not (implied.get(f, set()) & best.keys())]
+        return sorted(shown, key=lambda f: (best[f], f))
+
+    def full_paths(self, route: Route) -> set[str]:
+        """Where a route may be reached. A route on a traced app or router object sits where that
+        object does (FrameworkReport.bases); a route on the app itself takes only app-level prefixes; a
+        route of a plugin file that @fastify/autoload loads sits under the folder's prefix. Routes on
+        objects of unknown origin may sit under any prefix (two levels deep)."""
+        heads = {""} | set(self.app_prefixes)
+        bases = self.bases.get(route.site) if route.site is not None else None
+        if bases is None and route.on_app:
+            bases = frozenset({""})
+        if bases is None:
+            bases = self.file_bases.get(route.file)
+        if bases is None:
+            bases = anywhere(self.prefixes)
+        return {join(join(head, base), route.path) for head in heads for base in bases}

@@ -1,0 +1,219 @@
+"""What one traced call means for a framework — an app, a router prefix, a route, a mount, a listen
+call — gathered in `Collected`; and the call chains read as calls on one object (Express
+`router.route("/x").get(…)`, `app.use(…).use(…)`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cdverify.detect.framework.catalogue import (
+    Spec,
+    autoload_rules,
+    constructors,
+    conventions,
+    path_methods,
+    route_methods,
+    split,
+)
+from cdverify.detect.framework.report import FrameworkEvidence, Route
+from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
+from cdverify.model import HOLE, Callee, CallFact
+
+CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What the calls read so far say, added to call by call (`match`)."""
+
+    values: RunValues
+    evidence: list[FrameworkEvidence] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    prefixes: set[str] = field(default_factory=set)  # every prefix a router or mount adds
+    app_prefixes: set[str] = field(default_factory=set)  # prefixes of every route of the app
+    ports: list[tuple[int, str, int, str]] = field(default_factory=list)  # (port, file, line, text)
+    port_names: list[str] = field(default_factory=list)  # names the ports are read from
+
+    def listen(self, path: str, call: CallFact) -> None:
+        """A call that starts the server: its ports, and the names they are read from."""
+        found, names = ports_of(call)
+        self.ports.extend((port, path, call.line, call.text) for port in found)
+        self.port_names.extend(names)
+
+
+def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: Collected) -> None:
+    """What one traced call means for one framework: app, router prefix, route, mount or listen."""
+    callee = call.callee
+    if callee in spec.apps:
+        found.evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text, call.col))
+    if callee in spec.routers or callee in spec.apps:
+        value = first_string(v for k, v in call.kwargs if k in spec.prefix)
+        if value is None and callee in spec.controllers:
+            value = first_string(call.args[:1])  # @Controller("articles")
+        if value:
+            found.prefixes.add(value)
+    if callee in spec.route_calls:
+        _route(spec, callee, spec.route_calls[callee], call, callee, path, found, on_app=False)
+    if base not in spec.apps and base not in spec.routers:
+        return
+    on_app = base in spec.apps and not spec.nested_apps
+    if method in spec.listen or callee in spec.listen:
+        found.listen(path, call)
+    if method in spec.app_prefix:
+        value = first_string(call.args[:1])
+        if value:
+            found.app_prefixes.add(value)
+        return
+    if method in spec.mounts:
+        prefix = first_string(v for k, v in call.kwargs if k in spec.prefix) or first_string(call.args[:1])
+        if prefix and (prefix.startswith("/") or spec.relative_paths):
+            found.prefixes.add(prefix)
+        return
+    if method in spec.routes:
+        _route(spec, method, spec.routes[method], call, base, path, found, on_app)
+
+
+def _route(
+    spec: Spec,
+    key: str,
+    default_http: str,
+    call: CallFact,
+    router: str,
+    path: str,
+    found: Collected,
+    on_app: bool,
+) -> None:
+    """A route registered by `key` (a route method or function), or a URLconf mounted by one."""
+    index = spec.path_arg.get(key, 0)
+    where = (path, call.line)
+    keywords = conventions().path_keywords
+    written = route_path(call.args[index : index + 1], found.values, where)
+    if written is None:
+        written = route_path((v for k, v in call.kwargs if k in keywords), found.values, where)
+    if written is None:
+        decorator = bool(spec.controllers) and key in spec.route_calls
+        if not decorator or call.args:
+            return
+        written = ""  # @Get() serves the controller's own path
+    relative = spec.relative_paths or (bool(spec.controllers) and key in spec.route_calls)
+    if not relative and written and not written.startswith(("/", "*")):
+        return
+    if _includes(spec, call):
+        found.prefixes.add(written)  # path("api/", include("app.urls")) mounts a URLconf
+        return
+    found.routes.append(
+        Route(
+            spec.name,
+            _http(spec, key, default_http, call),
+            written,
+            router,
+            path,
+            call.line,
+            call.text,
+            on_app,
+            call.receiver,
+            col=call.col,
+        )
+    )
+    found.evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
+
+
+def _includes(spec: Spec, call: CallFact) -> bool:
+    """The route's view includes another URL configuration (`include("app.urls")`)."""
+    if not spec.url_includes or len(call.args) < 2:
+        return False
+    return any(word in traced for traced in call.args[1].calls for word in spec.url_includes)
+
+
+def _http(spec: Spec, key: str, default: str, call: CallFact) -> str:
+    """The HTTP method(s) a route serves: the `methods`/`method` option, a method argument, or the
+    catalogue's default for the registering method."""
+    given = call.kwarg(*conventions().method_keywords)
+    if given is not None and given.strings:
+        return ",".join(dict.fromkeys(m.upper() for m in given.strings))
+    if key in spec.method_arg:
+        index = spec.method_arg[key]
+        value = call.args[index] if index < len(call.args) else None
+        if value is not None and value.strings:
+            return ",".join(dict.fromkeys(m.upper() for m in value.strings))
+    return default
+
+
+def options_prefixed(call: CallFact) -> str:
+    """`opts.prefix + "articles"`: a route path built on the `prefix` option of the plugin it is
+    registered in (its literal with the hole, "" otherwise)."""
+    keywords = conventions().path_keywords
+    option = (autoload_rules().prefix,)
+    for value in (*call.args[:1], *(v for k, v in call.kwargs if k in keywords)):
+        if value.names == option and len(value.strings) == 1 and value.strings[0].startswith(HOLE):
+            return value.strings[0] if value.strings[0].count(HOLE) == 1 else ""
+    return ""
+
+
+def path_routes(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Express `router.route("/x").get(…).post(…)`: each HTTP method chained on a route object is a
+    route of the router at the path `route` was given (`route_paths` in the catalogue); the links of a
+    chain start where it does (same line and column)."""
+    methods = path_methods()
+    if not any(f".{method}()." in call.callee for _, call in prepared for method in methods):
+        return prepared
+    given: dict[tuple[int, int], tuple[str, CallFact]] = {}  # chain start → the `route("/x")` call
+    known = constructors()
+    for written, call in prepared:
+        base, method = split(call.callee)
+        if method in methods and call.args and base in known and method in known[base][1].route_paths:
+            given[(call.line, call.col)] = (written, call)
+    out = []
+    for written, call in prepared:
+        link = given.get((call.line, call.col))
+        if link is not None and link[1] is not call:
+            route = link[1].name  # `express.Router().route`
+            head, _, tail = call.callee.rpartition(f".{route.method}().")
+            if head == route.receiver and all(
+                part.removesuffix("()") in route_methods() for part in tail.split(".")
+            ):
+                http = call.name.method
+                written, call = (
+                    f"{Callee.of(link[0]).receiver}.{http}",
+                    call._replace(
+                        callee=f"{head}.{http}", args=(link[1].args[0], *call.args), receiver=link[1].receiver
+                    ),
+                )
+        out.append((written, call))
+    return out
+
+
+def chained_on(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Links of a chain on one object (`app.use("/a", r1).use("/b", r2)`,
+    `const app = new Hono().route("/users", users).route(…)`) are calls on that object: a link written
+    on another call's result takes the variable the chain starts from (its innermost receiver), or else
+    the one the whole chain is assigned to (`default` for `module.exports = …` / `export default …`).
+    The links of a chain start where it does (same line and column)."""
+    starts: dict[tuple[int, int], list[tuple[str, CallFact]]] = {}
+    for written, call in prepared:
+        if call.receiver or call.target:
+            starts.setdefault((call.line, call.col), []).append((written, call))
+    if not starts:
+        return prepared
+    out = []
+    for written, call in prepared:
+        links = starts.get((call.line, call.col)) if not (call.receiver or call.target) else None
+        root, method = split(call.callee) if links else ("", "")
+        if links and method:
+            receivers = [
+                (other, link.receiver)
+                for other, link in links
+                if link.receiver and split(link.callee)[1] and split(link.callee)[0] == root
+            ]
+            targets = [
+                CHAIN_EXPORTS.get(link.target, link.target)
+                for _, link in links
+                if link.target and split(link.callee)[0] == root
+            ]
+            if receivers:
+                written, receiver = receivers[0]
+                call = call._replace(receiver=receiver)
+            elif targets and "." not in targets[0]:
+                call = call._replace(receiver=targets[0])
+        out.append((written, call))
+    return out

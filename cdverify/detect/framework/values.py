@@ -1,0 +1,227 @@
+"""Values of paths, prefixes and ports as far as the project says: literals, application constants, and
+the `.env` files that give environment variables their run-time values (remembered as RunValues)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+from cdverify.catalog import load_rules
+from cdverify.detect.framework.catalogue import conventions, prefix_keys
+from cdverify.detect.framework.report import RunValue
+from cdverify.manifests import Setting
+from cdverify.model import HOLE, Assignment, CallFact, Value
+from cdverify.rules_schema import Scopes
+
+UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
+
+
+def first_string(values: Iterable[Value]) -> str | None:
+    for value in values:
+        for literal in value.strings:
+            if HOLE not in literal:
+                return literal
+    return None
+
+
+def numbers(value: Value) -> list[int]:
+    """Numbers a value may be, including digit strings (`process.env.PORT || "3000"`)."""
+    return [*value.numbers, *(int(s) for s in value.strings if s.isdigit())]
+
+
+def ports_of(call: CallFact) -> tuple[list[int], list[str]]:
+    """The ports a listen call gives (its `port` option, else its first argument), and the names they
+    are read from."""
+    keywords = conventions().port_keywords
+    values = [v for k, v in call.kwargs if k in keywords] or list(call.args[:1])
+    found = [n for v in values for n in v.numbers if 0 < n < 65536]
+    names = [name for v in values for name in (*v.env, *v.names)]
+    strings = [s for v in values for s in v.strings if s.isdigit()]
+    return found + [int(s) for s in strings], names
+
+
+def _words(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)), re.I)
+
+
+@cache
+def port_constant() -> re.Pattern[str]:
+    """Constants that may be the web server's port (`DEFAULT_PORT`), unless `other_port` says not."""
+    return _words(conventions().port_constants)
+
+
+@cache
+def other_port() -> re.Pattern[str]:
+    """Port settings that are not the web server's (`DB_PORT`)."""
+    return _words(conventions().other_ports)
+
+
+@cache
+def _prefix_name() -> re.Pattern[str]:
+    """Names that may hold a prefix (`API_PREFIX`, `config.basePath`)."""
+    return _words(conventions().prefix_words)
+
+
+@cache
+def _example_env() -> re.Pattern[str]:
+    """An example env file's word, anywhere after `.env`, in any case (rules/scopes.toml)."""
+    return _words(load_rules(Scopes).example_files.words)
+
+
+def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
+    """Variable → the `.env` entry that gives it: `.env` first, then other env files (`.env.local`,
+    `.env.development`), then example files (`.env.example`, `.env.sample`, …); at the root before
+    subfolders. Test env files (`.env.test`) and values that interpolate others (`${X}`) are skipped."""
+
+    def rank(setting: Setting) -> tuple[bool, bool, int, str, int]:
+        name = posixpath.basename(setting.file)
+        return (
+            bool(_example_env().search(name[4:])),
+            name != ".env",
+            setting.file.count("/"),
+            setting.file,
+            setting.line,
+        )
+
+    out: dict[str, Setting] = {}
+    for setting in settings:
+        name = posixpath.basename(setting.file).lower()
+        if setting.source != "env-file" or "test" in name[4:] or "$" in setting.value:
+            continue
+        if setting.key not in out or rank(setting) < rank(out[setting.key]):
+            out[setting.key] = setting
+    return out
+
+
+class RunValues:
+    """What a route path or prefix written as a name or an environment read is at run time, as far as the
+    project's own files say: an application constant (`API = "/api"`, followed a few assignments deep),
+    a `.env` file (`process.env.API_PREFIX`, `os.getenv("API_PREFIX", "/api")`, or a settings name of
+    the same variable: `env.API_PREFIX`, a pydantic field `api_prefix`), else the default written in
+    code. Each environment value used is remembered with its source (`used`)."""
+
+    def __init__(self, constants: Mapping[str, tuple[str, Assignment]], settings: Iterable[Setting]) -> None:
+        self.constants = constants
+        self.env = _env_files(settings)
+        self.used: dict[str, RunValue] = {}
+
+    def string(
+        self, value: Value, where: tuple[str, int] = ("", 0), depth: int = 0, loose: bool = True
+    ) -> str | None:
+        """The one string a value is, or None when the project does not say. Unless `loose`, a lower-case
+        name (a property: `opts.prefix`) only takes a constant's literal value, its object not being
+        traced."""
+        holed = [literal for literal in value.strings if HOLE in literal]
+        if holed:  # `${process.env.BASE}/users`, `API_PREFIX + "/users"`
+            literal = holed[0]
+            sources = [*value.env, *value.names]
+            if value.parts and len(value.parts) == literal.count(HOLE):
+                pieces = [self.string(part, where, depth + 1, loose) for part in value.parts]
+            elif literal.count(HOLE) == 1 and len(sources) == 1:
+                pieces = [self.variable(sources[0]) if value.env else self.named(sources[0], depth, loose)]
+            else:
+                return None
+            for piece in pieces:
+                if piece is None:
+                    return None
+                literal = literal.replace(HOLE, piece, 1)
+            return literal
+        for variable in value.env:  # a file's value wins over the default written in code
+            found = self.variable(variable)
+            if found is not None:
+                return found
+        if value.strings:
+            if value.env and where[0]:
+                self.used.setdefault(value.env[0], RunValue(value.env[0], value.strings[0], *where, "code"))
+            return value.strings[0]
+        for name in value.names:
+            found = self.named(name, depth, loose)
+            if found is not None:
+                return found
+        return None
+
+    def named(self, name: str, depth: int, loose: bool) -> str | None:
+        return self.name(name, depth) if loose or name.isupper() else self.literal(name)
+
+    def variable(self, name: str) -> str | None:
+        """The value a `.env` file gives an environment variable."""
+        setting = self.env.get(name)
+        if setting is None:
+            return None
+        self.used.setdefault(name, RunValue(name, setting.value, setting.file, setting.line, "env-file"))
+        return setting.value
+
+    def name(self, name: str, depth: int = 0) -> str | None:
+        """An application constant's value; a Python settings field (`api_prefix`, as pydantic reads
+        it) is overridden by the variable of the same name in upper case, and an upper-case name
+        assigned nowhere in the application (`env.API_PREFIX` of a config loader) is that variable."""
+        if depth >= 3:
+            return None
+        entry = self.constants.get(name)
+        if entry is not None:
+            path, assignment = entry
+            if name.islower() and path.endswith(".py") and name.upper() in self.env:
+                return self.variable(name.upper())
+            return self.string(assignment.value, (path, assignment.line), depth + 1)
+        return self.variable(name) if name.isupper() else None
+
+    def literal(self, name: str) -> str | None:
+        """The string an application constant is assigned, when it is one."""
+        entry = self.constants.get(name)
+        return first_string([entry[1].value]) if entry is not None else None
+
+
+def resolve_prefixes(call: CallFact, method: str, values: RunValues, path: str) -> CallFact:
+    """Prefix values written as names or environment reads (`prefix=settings.api_prefix`,
+    `app.use(config.apiPath, api)`, `app.use(process.env.API_PREFIX, api)`) take the value the
+    application or its `.env` files give them, else UNKNOWN_PREFIX."""
+    keys, methods = prefix_keys()
+
+    def resolve(value: Value) -> Value:
+        if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
+            known = values.string(value)
+            if known is not None:
+                return value._replace(strings=(known,))
+            return value._replace(strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+        if value.env:  # `process.env.API_PREFIX || "/api"`: the `.env` value, else the default
+            known = values.string(value, (path, call.line))
+            return value._replace(strings=(known if known is not None else UNKNOWN_PREFIX,))
+        if value.strings or not value.names or not any(_prefix_name().search(n) for n in value.names):
+            return value
+        for name in value.names:
+            known = values.name(name)
+            if known is not None:
+                return value._replace(strings=(known,))
+        return value._replace(strings=(UNKNOWN_PREFIX,))
+
+    kwargs = tuple((key, resolve(value) if key in keys else value) for key, value in call.kwargs)
+    args = call.args
+    if method in methods and args:
+        args = (resolve(args[0]), *args[1:])
+    if kwargs == call.kwargs and args == call.args:
+        return call
+    return call._replace(args=args, kwargs=kwargs)
+
+
+def route_path(values: Iterable[Value], known: RunValues, where: tuple[str, int] = ("", 0)) -> str | None:
+    """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
+    is `/api/users`; `${process.env.BASE}/users` takes `BASE` from a `.env` file; a part known only at
+    run time (`opts.prefix + "users"`, `${base}/users`) is UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is
+    the constant's value. A property (`opts.prefix`) only takes a constant's literal value: its object
+    is not traced."""
+    values = list(values)
+    found = first_string(values)
+    if found is not None:
+        return found
+    for value in values:
+        names = tuple(name for name in value.names if name.isupper() or _prefix_name().search(name))
+        if value.strings:  # every literal has a computed part
+            computed = known.string(value, where, loose=False) if names == value.names else None
+            return computed if computed is not None else value.strings[0].replace(HOLE, UNKNOWN_PREFIX)
+        if value.env or names:
+            computed = known.string(value._replace(names=names), where, loose=False)
+            if computed is not None:
+                return computed
+    return None
