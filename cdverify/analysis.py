@@ -5,16 +5,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from cdverify.detect import orm
 from cdverify.detect.layers import LayerAssignment
+from cdverify.detect.orm import OrmReport
 from cdverify.detect.tracing import Instances
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
-from cdverify.verifiers import framework, orm
+from cdverify.verifiers import framework
 from cdverify.verifiers.database import DatabaseReport
 from cdverify.verifiers.framework import FrameworkReport
-from cdverify.verifiers.orm import OrmReport
 
 
 @dataclass(frozen=True)

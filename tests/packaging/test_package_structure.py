@@ -34,7 +34,6 @@ OVERSIZED = {
     "cdverify/resolve/node.py",
     "cdverify/verifiers/database.py",
     "cdverify/verifiers/framework.py",
-    "cdverify/verifiers/orm.py",
 }
 
 
