@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
-from cdverify.detect.orm import OrmReport, RawSql
+from cdverify.detect.orm import OrmReport, Purpose, RawKind, RawSql
 from cdverify.detect.orm.catalogue import libraries
 from cdverify.model import Finding, Location, Severity
 from cdverify.rules_schema import OrmFix, OrmFixes
@@ -103,7 +103,7 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
         f" in {item.scope}" if item.scope != "application" else (f" ({item.purpose})" if item.purpose else "")
     )
     tables = f" on {', '.join(item.tables)}" if item.tables else ""
-    kind = "dynamic SQL" if item.kind == "dynamic" else f"raw SQL {item.statement or item.kind}"
+    kind = "dynamic SQL" if item.kind is RawKind.DYNAMIC else f"raw SQL {item.statement or item.kind}"
     via = f" via {item.via}" if item.via else ""
     finding = make_finding(
         "ORM001",
@@ -143,9 +143,9 @@ def _fix(item: RawSql, required: str) -> str:
     generic = f"use the ORM: a {required} model and its query methods"
     if fix is None:
         return generic
-    if item.purpose == "health check":
+    if item.purpose is Purpose.HEALTH_CHECK:
         return "fine as a health check; with the ORM: " + fix.health_check
-    if item.purpose == "bootstrap":
+    if item.purpose is Purpose.BOOTSTRAP:
         return "fine at start-up; with the ORM: " + fix.bootstrap
     verb = item.statement.split(" ")[0] if item.statement else ""
     if verb in ("CREATE", "ALTER", "DROP"):

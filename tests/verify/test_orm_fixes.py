@@ -4,15 +4,25 @@ fixes, every library kind its ORM003 wording, and `check` writes them into the f
 from __future__ import annotations
 
 from cdverify.catalog import load_rules
-from cdverify.detect.orm import LibraryUse, OrmReport, RawSql
+from cdverify.detect.orm import LibraryUse, OrmReport, Purpose, RawKind, RawSql
 from cdverify.rules_schema import LibraryKind, OrmFixes, OrmLibraries
 from cdverify.verifiers.orm import check
 
 
-def _raw(statement: str, tables: tuple[str, ...] = ("users",), purpose: str = "") -> RawSql:
+def _raw(statement: str, tables: tuple[str, ...] = ("users",), purpose: Purpose | None = None) -> RawSql:
     sql = f"{statement} … FROM {tables[0]}" if tables else statement
     return RawSql(
-        "app/db.py", 3, 5, "pg query", "q(…)", sql, "statement", statement, tables, "application", purpose
+        "app/db.py",
+        3,
+        5,
+        "pg query",
+        "q(…)",
+        sql,
+        RawKind.STATEMENT,
+        statement,
+        tables,
+        "application",
+        purpose,
     )
 
 
@@ -31,8 +41,8 @@ def test_check_writes_the_catalogued_hints() -> None:
     items = (
         _raw("SELECT"),
         _raw("CREATE TABLE"),
-        _raw("SELECT", (), "health check"),
-        _raw("PRAGMA", (), "bootstrap"),
+        _raw("SELECT", (), Purpose.HEALTH_CHECK),
+        _raw("PRAGMA", (), Purpose.BOOTSTRAP),
     )
     findings = check(OrmReport({"pg": driver}, items, ()), "sequelize")
     hints = [(f.rule, f.hint) for f in findings]

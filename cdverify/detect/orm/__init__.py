@@ -12,6 +12,6 @@ functions over the project model; no I/O.
 
 from cdverify.detect.orm.collect import collect
 from cdverify.detect.orm.raw_sql import sql_file_statements
-from cdverify.detect.orm.report import LibraryUse, OrmReport, RawSql
+from cdverify.detect.orm.report import LibraryUse, OrmReport, Purpose, RawKind, RawSql
 
-__all__ = ["LibraryUse", "OrmReport", "RawSql", "collect", "sql_file_statements"]
+__all__ = ["LibraryUse", "OrmReport", "Purpose", "RawKind", "RawSql", "collect", "sql_file_statements"]

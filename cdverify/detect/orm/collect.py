@@ -14,7 +14,7 @@ from cdverify.detect.orm.barrels import project_name, python_heads, through_barr
 from cdverify.detect.orm.catalogue import libraries, library_of, sink_of
 from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parameter, through_helpers
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
-from cdverify.detect.orm.report import LibraryUse, OrmReport, RawSql
+from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, instances_of
 from cdverify.model import FileFacts, Scope
 from cdverify.rules_schema import LibraryKind
@@ -96,7 +96,7 @@ def collect(
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}
     for item in sorted(found.values(), key=lambda r: (order.get(r.file, len(order)), r.line, r.col)):
-        (fragments if item.kind == "fragment" else raw).append(item)
+        (fragments if item.kind is RawKind.FRAGMENT else raw).append(item)
     if uses.runs_sql_files():
         for path, text in sql_files:
             scope = scopes.get(path, Scope.APPLICATION)
@@ -135,7 +135,9 @@ def _sinks_in(
         # a call of the file's own function traced through what it returns is only a guess, which
         # the helper it calls settles (its SQL argument need not be the first)
         guess = bool(file_facts.local_calls) and (*at(call), call.text) in local_calls
-        known = item is not None and item.kind != "dynamic"  # `sql = "…"; cur.execute(sql.format(t))`
+        known = (
+            item is not None and item.kind is not RawKind.DYNAMIC
+        )  # `sql = "…"; cur.execute(sql.format(t))`
         helper = None if guess or known else passed_parameter(call, sink, functions, assigned)
         if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
             function, param = helper

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from cdverify.detect.orm.barrels import project_name, python_heads
 from cdverify.detect.orm.catalogue import Sink
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
-from cdverify.detect.orm.report import RawSql
+from cdverify.detect.orm.report import RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import CallFact, FileFacts, FunctionFact, Scope, Value
 
@@ -249,7 +249,7 @@ def _caller(
     found.pop(key(path, call), None)
     value = sql_argument(call, sink)
     handed = value is not None and not value.empty
-    known = item is not None and item.kind != "dynamic"
+    known = item is not None and item.kind is not RawKind.DYNAMIC
     outer = None if known else passed_parameter(call, sink, functions, assigned)
     if outer is not None:
         function, param = outer

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements
-from cdverify.detect.orm.report import RawSql, where
+from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
 from cdverify.model import HOLE, CallFact, Scope, Value
 from cdverify.rules_schema import OrmLibraries
 
@@ -57,7 +57,7 @@ def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
                 api,
                 shown[:200],
                 shown,
-                result.kind.value,
+                RawKind(result.kind.value),
                 result.statement.upper(),
                 result.tables,
                 where(scope),
@@ -89,7 +89,7 @@ def raw_sql(
 ) -> RawSql | None:
     """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
     helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
-    from cdverify.sql import classify
+    from cdverify.sql import SqlKind, classify
 
     value = sql_argument(call, sink)
     if value is None:
@@ -118,33 +118,35 @@ def raw_sql(
         if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
         shown = value.text or ", ".join(value.names) or ", ".join(value.calls)
-        return RawSql(path, *at(call), sink.name, call.text, shown, "dynamic", "", (), shown_scope)
+        return RawSql(path, *at(call), sink.name, call.text, shown, RawKind.DYNAMIC, "", (), shown_scope)
     if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
         sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
-        return RawSql(path, *at(call), sink.name, call.text, sql, "fragment", "", (), shown_scope)
+        return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
     if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
         sql = candidates[0].replace(HOLE, "{…}")
-        return RawSql(path, *at(call), sink.name, call.text, sql, "fragment", "", (), shown_scope)
+        return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
     best = None
     written = ""
     for text in candidates:
         result = classify(text, at_sink=True)
-        if result.kind.value == "not_sql":
+        if result.kind is SqlKind.NOT_SQL:
             continue
-        if best is None or (best.kind.value == "fragment" and result.kind.value != "fragment"):
+        if best is None or (best.kind is SqlKind.FRAGMENT and result.kind is not SqlKind.FRAGMENT):
             best, written = result, text
-    if best is None or (sink.untraced and best.kind.value not in ("statement", "command")):
+    if best is None or (sink.untraced and best.kind not in (SqlKind.STATEMENT, SqlKind.COMMAND)):
         return None  # on an untraced object only a complete statement is evidence enough
-    kind = "fragment" if sink.fragment or (sink.mixed and best.kind.value == "fragment") else best.kind.value
-    if kind == "fragment" and not (sink.fragment or sink.mixed) and HOLE in written:
+    kind = RawKind(best.kind.value)
+    if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
+        kind = RawKind.FRAGMENT
+    elif kind is RawKind.FRAGMENT and HOLE in written:
         # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
-        kind = "dynamic"
+        kind = RawKind.DYNAMIC
     statement = best.statement.upper()
-    purpose = ""
+    purpose = None
     if statement.startswith(bootstrap_statements()):
-        purpose = "bootstrap"
-    elif best.kind.value == "trivial" and statement.startswith("SELECT") and not best.tables:
-        purpose = "health check"
+        purpose = Purpose.BOOTSTRAP
+    elif best.kind is SqlKind.TRIVIAL and statement.startswith("SELECT") and not best.tables:
+        purpose = Purpose.HEALTH_CHECK
     sql = written.replace(HOLE, "{…}")
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose

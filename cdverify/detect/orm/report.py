@@ -3,6 +3,7 @@ raw SQL statement or piece found at an execution sink (`RawSql`), gathered in an
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from cdverify.model import Scope
@@ -21,6 +22,23 @@ def where(scope: Scope) -> str:
     return _OUTSIDE.get(scope, "application")
 
 
+class RawKind(StrEnum):
+    """What the SQL at a sink is."""
+
+    STATEMENT = "statement"  # a complete statement
+    COMMAND = "command"  # a statement the parser keeps opaque (`CREATE EXTENSION`)
+    TRIVIAL = "trivial"  # BEGIN / COMMIT / PRAGMA / SELECT 1
+    FRAGMENT = "fragment"  # a piece of SQL inside a query builder (ORM004)
+    DYNAMIC = "dynamic"  # SQL cdverify cannot read: a variable from elsewhere, computed parts
+
+
+class Purpose(StrEnum):
+    """Why a raw statement is only information: it does no data access."""
+
+    BOOTSTRAP = "bootstrap"  # sets the connection up (`PRAGMA`, `SET`)
+    HEALTH_CHECK = "health check"  # `SELECT 1`
+
+
 class LibraryUse(NamedTuple):
     name: str
     kind: LibraryKind
@@ -37,11 +55,11 @@ class RawSql(NamedTuple):
     api: str  # the sink, e.g. "sqlalchemy.text", "DB-API cursor / connection"
     call: str  # the call as written
     sql: str  # the statement, holes shown as `{…}`
-    kind: str  # statement | command | trivial | fragment | dynamic
+    kind: RawKind
     statement: str  # SELECT, INSERT, CREATE TABLE, …
     tables: tuple[str, ...]
     scope: str  # application | tests | migrations | scripts | config
-    purpose: str = ""  # "bootstrap" / "health check" when the statement is one
+    purpose: Purpose | None = None
     via: str = ""  # the project helpers the SQL is handed to, outermost first: `query (app/db.py:12)`
 
     def to_dict(self) -> dict[str, Any]:
