@@ -5,17 +5,16 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from cdverify.detect import framework
+from cdverify.detect import framework, orm
 from cdverify.detect.framework import FrameworkReport
 from cdverify.detect.layers import LayerAssignment
+from cdverify.detect.orm import OrmReport
 from cdverify.detect.tracing import Instances
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
-from cdverify.verifiers import orm
 from cdverify.verifiers.database import DatabaseReport
-from cdverify.verifiers.orm import OrmReport
 
 
 @dataclass(frozen=True)

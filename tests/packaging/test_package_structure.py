@@ -33,7 +33,6 @@ OVERSIZED = {
     "cdverify/parse/jscode.py",
     "cdverify/resolve/node.py",
     "cdverify/verifiers/database.py",
-    "cdverify/verifiers/orm.py",
 }
 
 

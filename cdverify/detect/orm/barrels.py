@@ -1,0 +1,78 @@
+"""How a call reaches another project module's object: through a Node barrel that re-exports it
+(`export * from "./knex"`), through what a module exports when it is called
+(`require("./db")("users")`), and whether a callee names a project module at all."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from cdverify.detect.tracing import Instances, foreign, module_keys
+from cdverify.model import FileFacts, ImportKind
+
+_CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
+
+
+def traced(callee: str, path: str, family: str, instances: Instances) -> str | None:
+    """The callee traced through another module's instance; also a call of what a Node module exports
+    (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
+    found = foreign(callee, path, family, instances)
+    if found is None and family == "node" and callee.startswith(("./", "../")):
+        module, _, rest = callee.partition("(")
+        if rest.startswith(")") and "/" not in rest:
+            found = foreign(f"{module}.{_CALLED}{rest[1:]}", path, family, instances)
+            return found.replace(f".{_CALLED}", "()") if found and f".{_CALLED}" in found else None
+    return found
+
+
+def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Instances:
+    """`instances` plus what a Node module re-exports from another (`export * from "./knex"` in
+    `database/knex/index.ts`), so `import { knex } from "../knex"` finds the instance. A few barrels deep."""
+    by_module: dict[str, dict[str, str]] = {}
+    for (key, name), value in instances.names.items():
+        by_module.setdefault(key, {})[name] = value
+    barrels = [
+        (module_keys(path, "node"), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "node"
+        for fact in file_facts.imports
+        if fact.kind is ImportKind.REEXPORT and fact.specifier.startswith(("./", "../"))
+    ]
+    if not barrels:
+        return instances
+    names = dict(instances.names)
+    for _ in range(3):
+        added = False
+        for keys, target in barrels:
+            exported = by_module.get(target) or by_module.get(f"{target}/index") or {}
+            for key in keys:
+                for name, value in exported.items():
+                    if name != "default" and (key, name) not in names:
+                        names[(key, name)] = value
+                        by_module.setdefault(key, {})[name] = value
+                        added = True
+        if not added:
+            break
+    return Instances(names, instances.heads, {})
+
+
+def _node_stem(path: str) -> str:
+    """A Node module's key: its normalised path without extension."""
+    return module_keys(posixpath.normpath(path), "node")[0]
+
+
+def python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
+    """The first names of the project's own Python modules (`app` for `app/db.py`, `db` too)."""
+    return frozenset(
+        key.split(".")[0]
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "python"
+        for key in module_keys(path, "python")
+    )
+
+
+def project_name(callee: str, family: str, heads: frozenset[str]) -> bool:
+    """The callee names something of another project module (`./db.query`, `.db.conn.execute`)."""
+    if family == "node":
+        return callee.startswith(("./", "../"))
+    return callee.startswith(".") or callee.split(".", 1)[0] in heads

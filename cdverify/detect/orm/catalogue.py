@@ -1,0 +1,111 @@
+"""The ORM catalogues as detection reads them: the raw-SQL sinks of rules/orm/sinks.toml (which call
+site is one, `sink_of`) and the data-access libraries of rules/orm/libraries.toml (which library a
+module belongs to, `library_of`)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.model import Callee
+from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
+
+
+class Sink(NamedTuple):
+    """One sink of rules/orm/sinks.toml, ready for matching (a project helper that reaches it is a copy
+    with its own argument position)."""
+
+    name: str
+    calls: frozenset[str]
+    receivers: tuple[str, ...]
+    methods: frozenset[str]
+    arg: int
+    keys: tuple[str, ...]
+    fragment: bool
+    suffixes: tuple[str, ...] = ()
+    untraced: bool = False
+    mixed: bool = False  # a whole statement or a piece of one (`sql` template tags)
+    through: tuple[str, ...] = ()  # the receiver must contain one of these (`.createQueryBuilder()`)
+    literals_only: bool = False  # only string literals are SQL (a name may hold an object, a callback)
+    expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
+
+
+@cache
+def sinks(family: str) -> tuple[Sink, ...]:
+    return tuple(
+        Sink(
+            entry.name,
+            frozenset(entry.calls),
+            entry.receivers,
+            frozenset(entry.methods),
+            entry.arg,
+            entry.keys,
+            entry.fragment,
+            entry.receiver_suffixes,
+            entry.untraced,
+            entry.statement_or_fragment,
+            entry.receiver_contains,
+            entry.literals_only,
+            entry.expressions_only,
+        )
+        for entry in load_rules(Sinks).family(family)
+    )
+
+
+def bootstrap_statements() -> tuple[str, ...]:
+    """Statement starts that set a connection up rather than query data (`PRAGMA`, `SET`)."""
+    return load_rules(Sinks).bootstrap
+
+
+def sink_of(callee: Callee, family: str) -> Sink | None:
+    """The sink a call of `callee` is, if any: an exact traced call, or a catalogued method on a traced
+    receiver; on an untraced object, a method of an `untraced` sink only."""
+    written = str(callee)
+    receiver, method = callee.receiver, callee.method
+    prepared = load_rules(Sinks).prepared
+    for sink in sinks(family):
+        if not callee.traced:
+            if sink.untraced and method in sink.methods:
+                return sink
+            continue
+        if written in sink.calls:
+            return sink
+        if method not in sink.methods:
+            continue
+        if any(part in receiver for part in prepared):
+            continue  # a prepared statement's run/get/all take parameters, not SQL
+        if sink.through and not any(part in receiver for part in sink.through):
+            continue
+        if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
+            return sink
+        if any(receiver.endswith(suffix) for suffix in sink.suffixes):
+            return sink
+    return None
+
+
+@cache
+def libraries() -> dict[str, OrmLibrary]:
+    return dict(load_rules(OrmLibraries).libraries)
+
+
+@cache
+def _modules(python: bool) -> dict[str, str]:
+    """module / npm package → library."""
+    return {
+        module: name
+        for name, entry in libraries().items()
+        for module in (entry.python if python else entry.npm)
+    }
+
+
+def library_of(spec: str, python: bool) -> str | None:
+    """The library a module belongs to: the longest catalogued module that is `spec` or contains it."""
+    modules = _modules(python)
+    separator = "." if python else "/"
+    parts = spec.split(separator)
+    for end in range(len(parts), 0, -1):
+        library = modules.get(separator.join(parts[:end]))
+        if library is not None:
+            return library
+    return None

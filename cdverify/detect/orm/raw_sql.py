@@ -1,0 +1,153 @@
+"""Raw SQL: the statement or piece one sink call is handed (`raw_sql`), read by the string classifier
+(cdverify/sql, sqlglot imported only when a candidate string needs it), and the statements of
+hand-written `.sql` files (`sql_file_statements`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from cdverify.catalog import load_rules
+from cdverify.detect.orm.catalogue import Sink, bootstrap_statements
+from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
+from cdverify.model import HOLE, CallFact, Scope, Value
+from cdverify.rules_schema import OrmLibraries
+
+_SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
+_PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
+# `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name)
+_COLUMN_PATH = re.compile(r"[A-Za-z_$\x00][\w$\x00]*(?:\.[A-Za-z_$\x00][\w$\x00]*)*")
+
+
+def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
+    """Statements of a hand-written `.sql` file, one per aiosql `-- name:` block (or per `;`)."""
+    from cdverify.sql import classify
+
+    blocks: list[tuple[int, str, str]] = []  # (line, name, text)
+    marks = list(_SQL_NAME.finditer(text))
+    if marks:
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            body = text[mark.end() : end]
+            line = text.count("\n", 0, mark.end()) + 2
+            blocks.append((line, mark.group(1), body))
+    else:
+        start = 0
+        for piece in text.split(";"):
+            if piece.strip():
+                offset = start + len(piece) - len(piece.lstrip())
+                blocks.append((text.count("\n", 0, offset) + 1, "", piece))
+            start += len(piece) + 1
+    names = load_rules(OrmLibraries).sql_files
+    out = []
+    for line, name, body in blocks:
+        statement = "\n".join(row for row in body.splitlines() if not row.strip().startswith("--")).strip()
+        if not statement:
+            continue
+        result = classify(statement, at_sink=True)
+        if not result.is_sql:
+            continue
+        api = f"{names.named} {name}" if name else names.unnamed
+        shown = " ".join(statement.split())
+        out.append(
+            RawSql(
+                path,
+                line,
+                1,
+                api,
+                shown[:200],
+                shown,
+                RawKind(result.kind.value),
+                result.statement.upper(),
+                result.tables,
+                where(scope),
+            )
+        )
+    return out
+
+
+def at(call: CallFact) -> tuple[int, int]:
+    """Where a finding on the call is reported: at the called name (`.whereRaw(` in a chain)."""
+    return call.at or (call.line, call.col)
+
+
+def sql_argument(call: CallFact, sink: Sink) -> Value | None:
+    value = call.args[sink.arg] if sink.arg < len(call.args) else None
+    if (value is None or value.empty) and sink.keys:
+        # `pool.query({ text: "SELECT …", values })`, `fetch_all(query="SELECT …")`
+        value = call.kwarg(*sink.keys) or value
+    return value
+
+
+def raw_sql(
+    path: str,
+    scope: Scope,
+    call: CallFact,
+    sink: Sink,
+    assigned: Mapping[tuple[str, str], Value],
+    sql_text: bool = False,
+) -> RawSql | None:
+    """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
+    helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
+    from cdverify.sql import SqlKind, classify
+
+    value = sql_argument(call, sink)
+    if value is None:
+        return None
+    if not value.strings:  # `sql = "SELECT …"; cursor.execute(sql)`: the string assigned in this file
+        # assigned in the same function, or at module level: never another function's local
+        found = next(
+            (
+                v
+                for n in value.names
+                for scope in (call.scope, "")
+                if (v := assigned.get((scope, n))) is not None and v.strings
+            ),
+            None,
+        )
+        value = found or value
+    shown_scope = where(scope)
+    candidates = [s for s in value.strings if s.strip()]
+    if candidates and all(_PLACEHOLDER.fullmatch(s) for s in candidates):
+        return None  # `knex.raw("?", [userId])` binds a value: no SQL is written
+    if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
+        candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(s.strip())]
+        if not candidates:
+            return None
+    if not candidates:
+        if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
+            return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
+        shown = value.text or ", ".join(value.names) or ", ".join(value.calls)
+        return RawSql(path, *at(call), sink.name, call.text, shown, RawKind.DYNAMIC, "", (), shown_scope)
+    if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
+        sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
+        return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
+    if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
+        sql = candidates[0].replace(HOLE, "{…}")
+        return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
+    best = None
+    written = ""
+    for text in candidates:
+        result = classify(text, at_sink=True)
+        if result.kind is SqlKind.NOT_SQL:
+            continue
+        if best is None or (best.kind is SqlKind.FRAGMENT and result.kind is not SqlKind.FRAGMENT):
+            best, written = result, text
+    if best is None or (sink.untraced and best.kind not in (SqlKind.STATEMENT, SqlKind.COMMAND)):
+        return None  # on an untraced object only a complete statement is evidence enough
+    kind = RawKind(best.kind.value)
+    if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
+        kind = RawKind.FRAGMENT
+    elif kind is RawKind.FRAGMENT and HOLE in written:
+        # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
+        kind = RawKind.DYNAMIC
+    statement = best.statement.upper()
+    purpose = None
+    if statement.startswith(bootstrap_statements()):
+        purpose = Purpose.BOOTSTRAP
+    elif best.kind is SqlKind.TRIVIAL and statement.startswith("SELECT") and not best.tables:
+        purpose = Purpose.HEALTH_CHECK
+    sql = written.replace(HOLE, "{…}")
+    return RawSql(
+        path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
+    )
