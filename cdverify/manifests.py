@@ -2,7 +2,7 @@
 
 Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); verifiers never
 read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
-rules/manifests.toml, tried in order (`reader_for`); the readers are the small methods of `_Reader`. A
+rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
 malformed file yields a DISC006 finding and is otherwise skipped: one bad manifest never stops the
 analysis. Nothing here executes project code.
 """
