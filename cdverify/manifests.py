@@ -1,8 +1,10 @@
 """Stage 2b — the project's non-code files: manifests, environment files, Compose, Prisma and ORM config.
 
 Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); verifiers never
-read files themselves. A malformed file yields a DISC006 finding and is otherwise skipped: one bad
-manifest never stops the analysis. Nothing here executes project code.
+read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
+rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
+malformed file yields a DISC006 finding and is otherwise skipped: one bad manifest never stops the
+analysis. Nothing here executes project code.
 """
 
 from __future__ import annotations
@@ -10,25 +12,24 @@ from __future__ import annotations
 import io
 import json
 import os
+import posixpath
 import re
 import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from cdverify.catalog import make_finding
+from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, read_regular
 from cdverify.model import Finding, Location, Scope
+from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
 _MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files
-_ENV_FILE = re.compile(r"^\.env(\.[\w.-]+)?$")
-_COMPOSE_FILE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
-_REQUIREMENTS = re.compile(r"^requirements([._-][\w.-]*)?\.(txt|in)$")
-_DEV_WORDS = re.compile(r"(^|[._/-])(dev|develop|development|test|tests|testing|ci|lint|docs)([._/-]|$)")
 _PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
-_PRISMA_FIELD = re.compile(r"^\s*(provider|url)\s*=\s*(.+?)\s*$", re.M)
 
 
 class Dependency(NamedTuple):
@@ -125,6 +126,66 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
+# -- the catalogue: which reader a file goes to --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FileRule:
+    """A `[[file]]` entry of rules/manifests.toml, ready to match."""
+
+    entry: ManifestFile
+    names: frozenset[str]
+    pattern: re.Pattern[str] | None
+
+    def matches(self, rel: str, name: str, parent: str) -> bool:
+        entry = self.entry
+        return (
+            (not self.names or name in self.names)
+            and (self.pattern is None or self.pattern.fullmatch(name) is not None)
+            and (not entry.suffixes or name.endswith(entry.suffixes))
+            and (not entry.parent or parent == entry.parent)
+            and (not entry.path or rel == entry.path)
+        )
+
+
+def _catalogue() -> ManifestFiles:
+    return load_rules(ManifestFiles)
+
+
+@cache
+def _file_rules() -> tuple[_FileRule, ...]:
+    return tuple(
+        _FileRule(entry, frozenset(entry.names), re.compile(entry.pattern) if entry.pattern else None)
+        for entry in _catalogue().file
+    )
+
+
+def reader_for(rel: str) -> ManifestFile | None:
+    """The first `[[file]]` entry of rules/manifests.toml that `rel` (a project path) matches."""
+    parent, _, name = rel.rpartition("/")
+    parent = parent.rpartition("/")[2]
+    return next((rule.entry for rule in _file_rules() if rule.matches(rel, name, parent)), None)
+
+
+@cache
+def _dev_words() -> re.Pattern[str]:
+    """A development-only name: one of the catalogue's `dev_words` as a whole word."""
+    words = "|".join(re.escape(word) for word in _catalogue().dev_words)
+    return re.compile(rf"(^|[._/-])({words})([._/-]|$)")
+
+
+@cache
+def _prisma_fields(keys: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^\s*({'|'.join(re.escape(key) for key in keys)})\s*=\s*(.+?)\s*$", re.M)
+
+
+def _tables(tables: DependencyTables) -> list[tuple[str, bool]]:
+    """(table, dev) of a manifest's dependency tables, in reading order."""
+    return [(name, False) for name in tables.dependencies] + [
+        (name, True) for name in tables.dev_dependencies
+    ]
+
+
 class _Reader:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -134,6 +195,10 @@ class _Reader:
         self.services: list[Service] = []
         self.files: list[str] = []
         self.findings: list[Finding] = []
+        self.data_files: list[str] = []
+        self.sql_files: list[tuple[str, str]] = []
+        self.run_script: RunScript | None = None
+        self.requirements_seen: set[str] = set()
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -178,7 +243,7 @@ class _Reader:
         if content is None:
             return
         self.files.append(rel)
-        dev = bool(_DEV_WORDS.search(PurePosixPath(rel).name))
+        dev = bool(_dev_words().search(PurePosixPath(rel).name))
         for number, raw in enumerate(content.splitlines(), 1):
             line = raw.split(" #", 1)[0].strip()
             if not line or line.startswith("#"):
@@ -217,7 +282,7 @@ class _Reader:
         optional = self.table(rel, project.get("optional-dependencies"), "project.optional-dependencies")
         for extra, items in optional.items():
             where = f"project.optional-dependencies.{extra}"
-            groups.append((self.array(rel, items, where), bool(_DEV_WORDS.search(extra))))
+            groups.append((self.array(rel, items, where), bool(_dev_words().search(extra))))
         for group, items in self.table(rel, data.get("dependency-groups"), "[dependency-groups]").items():
             # dependency groups (PEP 735) are never installed with the package: development only
             items = self.array(rel, items, f"dependency-groups.{group}")
@@ -237,7 +302,7 @@ class _Reader:
             dependencies = self.table(
                 rel, body.get("dependencies"), f"tool.poetry.group.{group}.dependencies"
             )
-            tables.append((dependencies, bool(_DEV_WORDS.search(group)) or group != "main"))
+            tables.append((dependencies, bool(_dev_words().search(group)) or group != "main"))
         for table, dev in tables:
             for name, spec in table.items():
                 if name.lower() == "python":
@@ -253,7 +318,7 @@ class _Reader:
         if data is None:
             return
         self.files.append(rel)
-        for table, dev in (("packages", False), ("dev-packages", True)):
+        for table, dev in _tables(_catalogue().pipfile):
             for name, spec in self.table(rel, data.get(table), f"[{table}]").items():
                 extras = _strings(spec.get("extras")) if isinstance(spec, dict) else set()
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
@@ -284,26 +349,22 @@ class _Reader:
             return
         content, data = loaded
         self.files.append(rel)
-        for table, dev in (
-            ("dependencies", False),
-            ("optionalDependencies", False),
-            ("peerDependencies", False),
-            ("devDependencies", True),
-        ):
+        for table, dev in _tables(_catalogue().package_json):
             for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
                 self.dependencies.append(Dependency(name, "node", rel, line, dev, f"{name}@{spec}"))
 
-    def json_config(self, rel: str, source: str) -> None:
+    def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
-        TypeORM `ormconfig.json` ({type, url, database} or a list of them)."""
+        TypeORM `ormconfig.json` ({type, url, database} or a list of them): the entry's `keys`."""
         loaded = self.json(rel)
         if loaded is None:
             return
         content, data = loaded
+        source = entry.reader.value
         if isinstance(data, list):
             blocks = [("", block) for block in data]
-        elif source == "sequelize-config" and isinstance(data, dict):
+        elif entry.reader is Reader.SEQUELIZE_CONFIG and isinstance(data, dict):
             blocks = list(data.items())  # one block per NODE_ENV
         else:
             blocks = [("", data)]
@@ -311,7 +372,7 @@ class _Reader:
             if not isinstance(block, dict):
                 continue
             start = content.find(f'"{section}"') if section else 0
-            for key in ("dialect", "type", "url", "storage", "use_env_variable", "host", "database"):
+            for key in entry.keys:
                 value = block.get(key)
                 if isinstance(value, str):
                     index = content.find(f'"{key}"', max(start, 0))
@@ -372,20 +433,23 @@ class _Reader:
                         key, value = str(item.value).split("=", 1)
                         self.settings.append(Setting(key, value, rel, item.start_mark.line + 1, "compose"))
 
-    def prisma(self, rel: str) -> None:
+    def prisma(self, rel: str, entry: ManifestFile) -> None:
+        """The entry's `keys` (`provider`, `url`) of each `datasource` block; `env("X")` → `env:X`."""
         content = self.read(rel)
         if content is None:
             return
         code = re.sub(r"//[^\n]*", "", content)  # comments never count
+        fields = _prisma_fields(entry.keys)
         for block in _PRISMA_BLOCK.finditer(code):
-            for match in _PRISMA_FIELD.finditer(block.group("body")):
+            for match in fields.finditer(block.group("body")):
                 key, raw = match.group(1), match.group(2)
                 line = code.count("\n", 0, block.start("body") + match.start(2)) + 1
                 env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', raw)
                 value = f"env:{env.group(1)}" if env else raw.strip().strip('"')
                 self.settings.append(Setting(key, value, rel, line, "prisma"))
 
-    def alembic(self, rel: str) -> None:
+    def alembic(self, rel: str, entry: ManifestFile) -> None:
+        """The entry's `keys` (`sqlalchemy.url`) in any section of alembic.ini."""
         content = self.read(rel)
         if content is None:
             return
@@ -398,11 +462,37 @@ class _Reader:
             self.problem(rel, str(exc).splitlines()[0])
             return
         for section in parser.sections():
-            value = parser[section].get("sqlalchemy.url")
-            if value:
-                self.settings.append(
-                    Setting("sqlalchemy.url", value, rel, _line_of(content, "sqlalchemy.url"), "alembic")
-                )
+            for key in entry.keys:
+                value = parser[section].get(key)
+                if value:
+                    self.settings.append(Setting(key, value, rel, _line_of(content, key), "alembic"))
+
+    # -- SQL, database files, the run script ------------------------------------------------------
+    def sql(self, rel: str) -> None:
+        content = self.read(rel)
+        if content is not None:
+            self.sql_files.append((rel, content))
+
+    def run(self, rel: str) -> None:
+        self.run_script = _run_script(self.root, rel)
+
+
+# The reader of each kind of file (`reader` in rules/manifests.toml).
+READERS: Mapping[Reader, Callable[[_Reader, str, ManifestFile], None]] = {
+    Reader.REQUIREMENTS: lambda reader, rel, _: reader.requirements(rel, reader.requirements_seen),
+    Reader.PYPROJECT: lambda reader, rel, _: reader.pyproject(rel),
+    Reader.PIPFILE: lambda reader, rel, _: reader.pipfile(rel),
+    Reader.PACKAGE_JSON: lambda reader, rel, _: reader.package_json(rel),
+    Reader.ENV_FILE: lambda reader, rel, _: reader.env_file(rel),
+    Reader.COMPOSE: lambda reader, rel, _: reader.compose(rel),
+    Reader.PRISMA: _Reader.prisma,
+    Reader.ALEMBIC: _Reader.alembic,
+    Reader.SEQUELIZE_CONFIG: _Reader.json_config,
+    Reader.TYPEORM_CONFIG: _Reader.json_config,
+    Reader.SQL: lambda reader, rel, _: reader.sql(rel),
+    Reader.DATABASE_FILE: lambda reader, rel, _: reader.data_files.append(rel),
+    Reader.RUN_SCRIPT: lambda reader, rel, _: reader.run(rel),
+}
 
 
 def _mapping(node: Any) -> dict[str, Any]:
@@ -431,9 +521,9 @@ def read_manifests(project: Project) -> Manifests:
     reader = _Reader(project)
     paths = set(project.paths)
     # `.env` files are usually git-ignored, yet the app loads them: read them where manifests live.
-    folders = {""} | {
-        PurePosixPath(p).parent.as_posix() for p in paths if p.endswith(("package.json", "pyproject.toml"))
-    }
+    beside = _catalogue().env_files_beside
+    env_files = [rule for rule in _file_rules() if rule.entry.reader is Reader.ENV_FILE]
+    folders = {""} | {PurePosixPath(p).parent.as_posix() for p in paths if p.endswith(beside)}
     for folder in folders:
         folder = "" if folder == "." else folder
         try:
@@ -441,54 +531,23 @@ def read_manifests(project: Project) -> Manifests:
         except OSError:
             continue
         for name in names:
-            if _ENV_FILE.match(name):
-                paths.add(f"{folder}/{name}" if folder else name)
-    seen: set[str] = set()
-    data_files = []
-    sql_files = []
-    run_script = None
+            rel = f"{folder}/{name}" if folder else name
+            if any(rule.matches(rel, name, posixpath.basename(folder)) for rule in env_files):
+                paths.add(rel)
     for rel in sorted(paths):
         if not _in_scope(project, rel):
             continue
-        name = PurePosixPath(rel).name
-        if _REQUIREMENTS.match(name) or (
-            PurePosixPath(rel).parent.name == "requirements" and name.endswith(".txt")
-        ):
-            reader.requirements(rel, seen)
-        elif name == "pyproject.toml":
-            reader.pyproject(rel)
-        elif name == "Pipfile":
-            reader.pipfile(rel)
-        elif name == "package.json":
-            reader.package_json(rel)
-        elif _ENV_FILE.match(name):
-            reader.env_file(rel)
-        elif _COMPOSE_FILE.match(name):
-            reader.compose(rel)
-        elif name.endswith(".prisma"):
-            reader.prisma(rel)
-        elif name == "alembic.ini":
-            reader.alembic(rel)
-        elif name == "config.json" and PurePosixPath(rel).parent.name == "config":
-            reader.json_config(rel, "sequelize-config")
-        elif re.fullmatch(r"ormconfig\.json(\.(example|sample|dist|template))?", name):
-            reader.json_config(rel, "typeorm-config")
-        elif name.endswith(".sql"):
-            content = reader.read(rel)
-            if content is not None:
-                sql_files.append((rel, content))
-        elif name.endswith((".db", ".sqlite", ".sqlite3")):
-            data_files.append(rel)
-        elif rel == "run.sh":
-            run_script = _run_script(project.root, rel)
+        entry = reader_for(rel)
+        if entry is not None:
+            READERS[entry.reader](reader, rel, entry)
     return Manifests(
         tuple(reader.dependencies),
         tuple(reader.settings),
         tuple(reader.services),
         tuple(reader.files),
-        run_script,
-        tuple(data_files),
-        sql_files=tuple(sql_files),
+        reader.run_script,
+        tuple(reader.data_files),
+        sql_files=tuple(reader.sql_files),
         findings=tuple(reader.findings),
     )
 

@@ -154,6 +154,57 @@ class Scopes:
     limits: Limits
 
 
+# -- manifests.toml ---------------------------------------------------------------------------------
+
+
+class Reader(StrEnum):
+    """The reader a project file goes to (cdverify/manifests.py); a settings reader's value is also the
+    `source` of the settings it reads."""
+
+    REQUIREMENTS = "requirements"
+    PYPROJECT = "pyproject"
+    PIPFILE = "pipfile"
+    PACKAGE_JSON = "package-json"
+    ENV_FILE = "env-file"
+    COMPOSE = "compose"
+    PRISMA = "prisma"
+    ALEMBIC = "alembic"
+    SEQUELIZE_CONFIG = "sequelize-config"
+    TYPEORM_CONFIG = "typeorm-config"
+    SQL = "sql"
+    DATABASE_FILE = "database-file"
+    RUN_SCRIPT = "run-script"
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """Which files one reader gets: every condition set must hold (the first matching entry wins)."""
+
+    reader: Reader
+    names: Strings = ()  # the file name is one of these
+    pattern: str = ""  # a regex the whole file name matches
+    suffixes: Strings = ()  # the file name ends with one of these
+    parent: str = ""  # the name of the folder holding the file
+    path: str = ""  # the path from the project root
+    keys: Strings = ()  # the settings the reader takes from the file
+
+
+@dataclass(frozen=True)
+class DependencyTables:
+    dependencies: Strings
+    dev_dependencies: Strings
+
+
+@dataclass(frozen=True)
+class ManifestFiles:
+    FILE: ClassVar[str] = "manifests"
+    dev_words: Strings
+    env_files_beside: Strings  # `.env` files are looked for beside files whose path ends with these
+    package_json: DependencyTables
+    pipfile: DependencyTables
+    file: tuple[ManifestFile, ...]
+
+
 # -- architecture/<preset>.toml ---------------------------------------------------------------------
 
 
@@ -204,6 +255,44 @@ class NodeBuiltins:
     FILE: ClassVar[str] = "node/builtins"
     modules: Strings
     prefix_only: Strings = ()
+
+
+# -- node/resolution.toml ---------------------------------------------------------------------------
+
+
+class WorkspaceFormat(StrEnum):
+    JSON = "json"
+    YAML = "yaml"
+
+
+@dataclass(frozen=True)
+class WorkspaceFile:
+    """A workspace manifest (`pnpm-workspace.yaml`, `lerna.json`): where its member globs are."""
+
+    format: WorkspaceFormat
+    key: str
+    default: Strings = ()  # the globs meant when `key` is absent
+
+
+@dataclass(frozen=True)
+class NodeResolution:
+    """The conventions the Node.js / TypeScript resolver follows (names, not the order of its steps)."""
+
+    FILE: ClassVar[str] = "node/resolution"
+    extensions: Strings  # probe order after a path as written
+    conditions: Strings  # export conditions, most preferred first
+    entry_fields: Strings  # package.json fields naming the entry point, most preferred first
+    build_dirs: Strings
+    build_formats: Strings
+    config_files: Strings  # tsconfig.json, jsconfig.json
+    dependency_fields: Strings
+    local_protocols: Strings  # dependency specs pointing into the project
+    path_protocols: Strings  # those of them carrying a path
+    module_aliases_field: str
+    alias_prefixes: Strings  # specifier prefixes no npm package can have
+    sources_of_emitted: Mapping[str, Strings]  # `.js` → the sources it is emitted from
+    emitted_of_declaration: Mapping[str, str]  # `.d.ts` → `.js`
+    workspace_files: Mapping[str, WorkspaceFile]
 
 
 # -- database/engines.toml and database/connections.toml --------------------------------------------
@@ -442,8 +531,10 @@ class DynamicVariables:
 FILES: tuple[Any, ...] = (
     Frameworks,
     Scopes,
+    ManifestFiles,
     Distributions,
     NodeBuiltins,
+    NodeResolution,
     Engines,
     Connections,
     OrmLibraries,

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cdverify.catalog import load_rules
+from cdverify.manifests import READERS, reader_for
 from cdverify.pipeline import inspect, verify
+from cdverify.rules_schema import ManifestFiles, Reader
 
 MakeProject = Callable[[dict[str, str | bytes]], Path]
 
@@ -150,3 +153,49 @@ def test_typeorm_example_config_names_the_engine(make_project: MakeProject) -> N
     assert data["database"]["engines"] == ["mysql"]
     [item] = [e for e in data["database"]["evidence"] if e["kind"] == "config"]
     assert (item["file"], item["line"], item["engine"]) == ("ormconfig.json.example", 2, "mysql")
+
+
+@pytest.mark.parametrize(
+    ("path", "reader"),
+    [
+        ("requirements.txt", Reader.REQUIREMENTS),
+        ("requirements-dev.in", Reader.REQUIREMENTS),
+        ("requirements/base.txt", Reader.REQUIREMENTS),
+        ("requirements/base.in", None),  # `.in` only under its own name
+        ("api/pyproject.toml", Reader.PYPROJECT),
+        ("Pipfile", Reader.PIPFILE),
+        ("Pipfile.lock", None),
+        ("web/package.json", Reader.PACKAGE_JSON),
+        (".env", Reader.ENV_FILE),
+        ("api/.env.production.local", Reader.ENV_FILE),
+        ("env.example", None),
+        ("docker-compose.yml", Reader.COMPOSE),
+        ("compose.prod.yaml", Reader.COMPOSE),
+        ("prisma/schema.prisma", Reader.PRISMA),
+        ("alembic.ini", Reader.ALEMBIC),
+        ("config/config.json", Reader.SEQUELIZE_CONFIG),
+        ("src/config.json", None),  # only in a `config` folder
+        ("ormconfig.json", Reader.TYPEORM_CONFIG),
+        ("ormconfig.json.template", Reader.TYPEORM_CONFIG),
+        ("db/schema.sql", Reader.SQL),
+        ("data/app.sqlite3", Reader.DATABASE_FILE),
+        ("run.sh", Reader.RUN_SCRIPT),
+        ("scripts/run.sh", None),  # the run script is the root's alone
+        ("src/app.ts", None),
+    ],
+)
+def test_each_file_goes_to_the_first_matching_reader_of_the_catalogue(
+    path: str, reader: Reader | None
+) -> None:
+    entry = reader_for(path)
+    assert (entry.reader if entry else None) == reader
+
+
+def test_the_manifest_catalogue_is_complete_and_every_entry_can_match() -> None:
+    """Every reader named in rules/manifests.toml has a function, and an entry with no condition (which
+    would swallow every later entry) is refused."""
+    catalogue = load_rules(ManifestFiles)
+    assert {entry.reader for entry in catalogue.file} == set(Reader) == set(READERS)
+    for entry in catalogue.file:
+        conditions = (entry.names, entry.pattern, entry.suffixes, entry.parent, entry.path)
+        assert any(conditions), f"{entry} sets no condition"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
+from cdverify.catalog import load_rules
 from cdverify.model import Resolution, TargetKind
-from cdverify.resolve import node
-from cdverify.resolve.node import NodeResolver
+from cdverify.resolve.node import NodeResolver, manifests, specifiers
+from cdverify.rules_schema import NodeResolution
 
 Content = str | dict[str, object] | list[object]
 
@@ -886,13 +888,13 @@ def test_manifests_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         },
     )
     reads: list[str] = []
-    original = node.read_regular  # every manifest the resolver reads goes through it
+    original = manifests.read_regular  # every manifest the resolver reads goes through it
 
     def counting_read(path: Path, *args: object, **kwargs: object) -> bytes:
         reads.append(path.name)
         return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(node, "read_regular", counting_read)
+    monkeypatch.setattr(manifests, "read_regular", counting_read)
     for i in range(5):
         assert resolver.resolve(f"src/m{i}/f.ts", "@/x").target == "src/x.ts"
         assert resolver.resolve(f"src/m{i}/f.ts", "#x").target == "src/x.ts"
@@ -946,3 +948,30 @@ def test_package_imports_to_builtin_with_node_scheme(tmp_path: Path) -> None:
         },
     )
     assert resolver.resolve("a.js", "#fs") == builtin("fs")
+
+
+def test_the_resolution_catalogue_is_consistent() -> None:
+    """rules/node/resolution.toml: what a source or declaration maps to is itself probed, path protocols
+    are local ones, and every workspace file is a manifest format the resolver reads."""
+    rules = load_rules(NodeResolution)
+    probed = set(rules.extensions)
+    assert set(rules.sources_of_emitted) <= probed
+    assert {".ts", ".tsx", ".d.ts"} <= {ext for exts in rules.sources_of_emitted.values() for ext in exts}
+    assert set(rules.emitted_of_declaration.values()) <= probed
+    assert set(rules.path_protocols) <= set(rules.local_protocols)
+    assert rules.config_files[0] == "tsconfig.json"  # a tsconfig.json beats a jsconfig.json beside it
+    assert set(rules.workspace_files) == {"pnpm-workspace.yaml", "lerna.json"}
+
+
+def test_alias_prefixes_come_from_the_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = load_rules(NodeResolution)
+    assert NodeResolver(tmp_path, ["main.ts"]).resolve("main.ts", "~/x") == unresolved(
+        "~/x", "tsconfig-paths"
+    )
+    fewer = dataclasses.replace(rules, alias_prefixes=("@/",))
+    original = specifiers.load_rules
+    monkeypatch.setattr(
+        specifiers, "load_rules", lambda record: fewer if record is NodeResolution else original(record)
+    )
+    resolution = NodeResolver(tmp_path, ["main.ts"]).resolve("main.ts", "~/x")
+    assert resolution == Resolution(TargetKind.EXTERNAL, package="~", via="external")
