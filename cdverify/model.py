@@ -129,15 +129,17 @@ class Callee(NamedTuple):
     `traced` false. `CallFact.callee` stores the written form (`str(callee)`), cached and compared
     against the catalogues; code that needs its parts reads them here, never by cutting the string."""
 
-    receiver: str  # "" for a bare function: `create_engine` of `sqlalchemy.create_engine` is the method
+    receiver: str  # "" for a bare function, `.` / `..` for a Python relative one (`.query`)
     method: str
     traced: bool = True
 
     @classmethod
     def of(cls, written: str) -> Callee:
         traced = not written.startswith(UNTRACED)
-        receiver, _, method = (written if traced else written[len(UNTRACED) :]).rpartition(".")
-        return cls(receiver, method, traced)
+        name = written if traced else written[len(UNTRACED) :]
+        body = name.lstrip(".")  # a Python relative name: `.query`, `..pkg.query`
+        receiver, _, method = body.rpartition(".")
+        return cls(name[: len(name) - len(body)] + receiver, method, traced)
 
     @property
     def calls(self) -> bool:
@@ -145,7 +147,10 @@ class Callee(NamedTuple):
         return "()" in self.receiver
 
     def __str__(self) -> str:
-        name = f"{self.receiver}.{self.method}" if self.receiver else self.method
+        if not self.receiver or not self.receiver.strip("."):  # `query`, or `.query` from `from . import`
+            name = self.receiver + self.method
+        else:
+            name = f"{self.receiver}.{self.method}"
         return name if self.traced else UNTRACED + name
 
 

@@ -16,6 +16,9 @@ from cdverify.model import Callee, CallFact
         ("?cursor.execute", "cursor", "execute", False, False),
         ("?self._session.connection().execute", "self._session.connection()", "execute", False, True),
         ("require", "", "require", True, False),
+        (".query", ".", "query", True, False),
+        ("..query", "..", "query", True, False),
+        ("..pkg.db.query", "..pkg.db", "query", True, False),
     ],
 )
 def test_a_callee_reads_into_parts_and_writes_back(
