@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from cdverify.detect.database import DatabaseReport
 from cdverify.detect.layers import LayerAssignment
 from cdverify.detect.tracing import Instances
 from cdverify.discover import Project
@@ -12,7 +13,6 @@ from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
 from cdverify.verifiers import framework, orm
-from cdverify.verifiers.database import DatabaseReport
 from cdverify.verifiers.framework import FrameworkReport
 from cdverify.verifiers.orm import OrmReport
 

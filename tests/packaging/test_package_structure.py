@@ -32,7 +32,6 @@ MAX_LINES = 700
 OVERSIZED = {
     "cdverify/parse/jscode.py",
     "cdverify/resolve/node.py",
-    "cdverify/verifiers/database.py",
     "cdverify/verifiers/framework.py",
     "cdverify/verifiers/orm.py",
 }
