@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.database import (
+    COMPOSE_SERVICE,
     CONFIGURATION_SWITCH,
     DatabaseReport,
     EngineStatus,
@@ -81,7 +82,7 @@ def _unused(uses: Mapping[str, EngineUse]) -> list[Finding]:
                         data={"engine": use.engine},
                     )
                 )
-            elif item.kind is EvidenceKind.SERVICE and item.detail == "Compose service":
+            elif item.kind is EvidenceKind.SERVICE and item.detail == COMPOSE_SERVICE:
                 findings.append(
                     make_finding(
                         "DB006",

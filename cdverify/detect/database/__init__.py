@@ -16,6 +16,7 @@ imports.py (evidence in code), files.py (manifests, settings and environment fil
 
 from cdverify.detect.database.catalogue import catalogue, engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.report import (
+    COMPOSE_SERVICE,
     CONFIGURATION_SWITCH,
     KIND_RANK,
     DatabaseReport,
@@ -28,6 +29,7 @@ from cdverify.detect.database.report import (
 from cdverify.detect.database.uses import collect
 
 __all__ = [
+    "COMPOSE_SERVICE",
     "CONFIGURATION_SWITCH",
     "KIND_RANK",
     "DatabaseReport",

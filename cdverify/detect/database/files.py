@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, shown
 from cdverify.detect.database.collection import Collection
-from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
 from cdverify.detect.database.values import ENVIRONMENT_SOURCES
 from cdverify.manifests import Setting
 from cdverify.model import Location, Scope
@@ -44,7 +44,7 @@ def project_files(found_in: Collection) -> None:
             text = f"{service.name}: {service.image}"
             kind = EvidenceKind.SERVICE
             found_in.add(
-                Evidence(engine, kind, Scope.APPLICATION, service.file, service.line, text, "Compose service")
+                Evidence(engine, kind, Scope.APPLICATION, service.file, service.line, text, COMPOSE_SERVICE)
             )
     for data_file in manifests.data_files:
         detail = "SQLite data file in the tree"

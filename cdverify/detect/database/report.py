@@ -27,6 +27,7 @@ CODE_KINDS = frozenset(
     {EvidenceKind.CONNECTION, EvidenceKind.CONFIG, EvidenceKind.DIALECT, EvidenceKind.IMPORT}
 )
 CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
+COMPOSE_SERVICE = "Compose service"  # the detail of a Compose service running an engine's image
 
 
 class Evidence(NamedTuple):
