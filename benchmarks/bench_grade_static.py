@@ -179,7 +179,7 @@ STAGES = (
     ("  parse (tree-sitter, facts)", "cdverify/pipeline.py", "parse_all"),
     ("  resolve imports", "cdverify/resolve/__init__.py", "build_graph"),
     ("  read manifests", "cdverify/manifests.py", "read_manifests"),
-    ("  database facts", "cdverify/verifiers/database.py", "collect"),
+    ("  database facts", "cdverify/detect/database/uses.py", "collect"),
     ("  framework facts", "cdverify/detect/framework/collect.py", "collect"),
     ("  constraint findings", "cdverify/pipeline.py", "constraint_findings"),
     ("read the newman report", "cdverify/grading/reports.py", "read_run_report"),

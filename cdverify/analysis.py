@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from cdverify.detect import framework, orm
+from cdverify.detect.database import DatabaseReport
 from cdverify.detect.framework import FrameworkReport
 from cdverify.detect.layers import LayerAssignment
 from cdverify.detect.orm import OrmReport
@@ -14,7 +15,6 @@ from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
-from cdverify.verifiers.database import DatabaseReport
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from cdverify.cache import FactsCache, content_digest
 from cdverify.catalog import make_finding
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
-from cdverify.detect import framework
+from cdverify.detect import database, framework
 from cdverify.detect.layers import assign_layers, package_roots
 from cdverify.detect.tracing import instances_of
 from cdverify.discover import Project, discover
@@ -33,7 +33,7 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import build_graph
-from cdverify.verifiers import VERIFIERS, database
+from cdverify.verifiers import VERIFIERS
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code

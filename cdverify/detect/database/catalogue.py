@@ -1,0 +1,131 @@
+"""The database catalogues (rules/database/engines.toml and connections.toml) indexed for lookup, and
+the questions answered from them alone: which engine a URL or a dialect value names, whether a URL
+keeps its data in memory, an engine's label."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.model import HOLE
+from cdverify.rules_schema import (
+    Connection,
+    Connections,
+    Engine,
+    Engines,
+    Scopes,
+    SettingsFiles,
+    SqlAlchemyUrls,
+    TemplateDefault,
+)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+([A-Za-z0-9_.-]+))?:")
+
+
+class Catalogue(NamedTuple):
+    engines: Mapping[str, Engine]
+    by_scheme: dict[str, str]
+    by_value: dict[str, str]
+    by_python_package: dict[str, str]
+    by_python_module: dict[str, str]
+    by_npm: dict[str, str]
+    dialect_modules: dict[str, str]  # module → engine
+    by_image: dict[str, str]
+    image_prefixes: tuple[str, ...]
+    env_prefixes: tuple[tuple[str, str], ...]
+    connections: dict[str, dict[str, Connection]]  # family → traced callee → entry
+    url_keys: frozenset[str]
+    value_keys: frozenset[str]
+    sqlalchemy_keys: frozenset[str]
+    sqlalchemy: SqlAlchemyUrls
+    switch_name: re.Pattern[str]  # a guard's name that selects the database
+    template_defaults: Mapping[str, TemplateDefault]  # value → the template that writes it
+    settings_files: SettingsFiles
+    example_settings: re.Pattern[str]  # a settings file's last suffix that marks it an example
+    memory_markers: tuple[str, ...]
+    file_scheme: str
+    file_url: re.Pattern[str]  # a `file:` URL that names a database
+
+
+@cache
+def catalogue() -> Catalogue:
+    data = load_rules(Engines)
+    engines = data.engines
+
+    def index(field_name: str, lower: bool = True) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, spec in engines.items():
+            for item in getattr(spec, field_name):
+                out.setdefault(item.lower() if lower else item, name)
+        return out
+
+    connections = load_rules(Connections)
+    config = connections.config
+    example_words = "|".join(map(re.escape, load_rules(Scopes).example_files.words))
+    return Catalogue(
+        engines=engines,
+        by_scheme=index("url_schemes"),
+        by_value=index("values"),
+        by_python_package=index("python_packages"),
+        by_python_module=index("python_modules", lower=False),
+        by_npm=index("npm_packages", lower=False),
+        dialect_modules={m: n for n, s in engines.items() for m in s.dialect_modules},
+        by_image=index("images"),
+        image_prefixes=data.images.implicit_prefixes,
+        env_prefixes=tuple((p, n) for n, s in engines.items() for p in s.env_prefixes),
+        connections={
+            family: {call: entry for entry in connections.family(family) for call in entry.calls}
+            for family in ("python", "node")
+        },
+        url_keys=frozenset(k.lower() for k in config.url_keys),
+        value_keys=frozenset(k.lower() for k in config.value_keys),
+        sqlalchemy_keys=frozenset(k.lower() for k in config.sqlalchemy_keys),
+        sqlalchemy=connections.sqlalchemy,
+        switch_name=re.compile("(" + "|".join(map(re.escape, config.switch_words)) + ")", re.I),
+        template_defaults={default.value: default for default in connections.template_defaults},
+        settings_files=connections.settings_files,
+        example_settings=re.compile(rf"\.({example_words})$"),
+        memory_markers=data.memory_markers.strings,
+        file_scheme=data.file_urls.scheme,
+        file_url=re.compile(data.file_urls.pattern),
+    )
+
+
+def is_url(text: str) -> bool:
+    """Whether `text` starts with a URL scheme (`postgresql+asyncpg:`, `sqlite:`)."""
+    return _SCHEME.match(text) is not None
+
+
+def engine_of_url(url: str) -> str | None:
+    """`postgresql+asyncpg://…` → postgresql; `sqlite::memory:` → sqlite; None when not a database URL."""
+    match = _SCHEME.match(url.strip())
+    if match is None:
+        return None
+    known = catalogue()
+    scheme = match.group(1).lower()
+    if scheme == known.file_scheme and not known.file_url.search(url):
+        return None
+    return known.by_scheme.get(scheme)
+
+
+def engine_of_value(value: str) -> str | None:
+    """The engine a dialect, client, type, provider or ENGINE value names (`pg`, `django.db.backends.…`)."""
+    return catalogue().by_value.get(value.strip().lower())
+
+
+def in_memory(url: str) -> bool:
+    return any(marker == url or url.endswith(marker) for marker in catalogue().memory_markers)
+
+
+def label(engine: str) -> str:
+    """How messages name an engine (`PostgreSQL`); an unknown engine by its own name."""
+    spec = catalogue().engines.get(engine)
+    return engine if spec is None else spec.label
+
+
+def shown(text: str) -> str:
+    """A value as messages show it: the holes of an f-string or template literal as `{…}`."""
+    return text.replace(HOLE, "{…}")

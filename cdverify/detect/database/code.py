@@ -1,0 +1,126 @@
+"""Database evidence in code, file by file: connection calls (connections.py), configuration keys
+assigned in code or passed to a configuration call (`SQLALCHEMY_DATABASE_URI = …`,
+`DATABASES[…]["ENGINE"]`, `app.config.update(DATABASE_URL=…)`), engine modules imported
+(imports.py), and database URLs merely written down."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, is_url, shown
+from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.connections import connection
+from cdverify.detect.database.imports import imports
+from cdverify.detect.database.report import CONFIGURATION_SWITCH, Evidence, EvidenceKind
+from cdverify.model import Assignment, Location, Scope, Value
+
+
+class Place(NamedTuple):
+    """Where a configuration key is set in code: the evidence's file, scope and position."""
+
+    path: str
+    scope: Scope
+    line: int
+    col: int
+    text: str
+
+
+def code(found_in: Collection) -> None:
+    """Add the evidence of every file of code."""
+    known = found_in.catalogue
+    keys = known.url_keys | known.value_keys
+    for path, file_facts in found_in.facts.items():
+        scope = found_in.scope_of(path)
+        entries = known.connections[file_facts.language.family]
+        for call in file_facts.calls:
+            entry = entries.get(call.callee)
+            if entry is not None:
+                connection(found_in, path, scope, call, entry)
+                continue
+            for key, value in call.kwargs:
+                # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
+                if key.lower() in known.url_keys:
+                    config_key(found_in, Place(path, scope, call.line, call.col, call.text), key, value)
+        settings = [
+            a
+            for a in file_facts.assignments
+            if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
+        ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
+        repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
+        for assignment in settings:
+            before = len(found_in.evidence)
+            place = Place(path, scope, assignment.line, assignment.col, assignment.text)
+            config_key(found_in, place, assignment.key, assignment.value)
+            if assignment.key.lower() in repeated:
+                # the same setting in several configurations (`DevConfig` / `ProdConfig`,
+                # `development:` / `production:`): which one runs is chosen at run time
+                found_in.evidence[before:] = [
+                    e if e.switch else e._replace(switch=CONFIGURATION_SWITCH)
+                    for e in found_in.evidence[before:]
+                ]
+        imports(found_in, path, scope, file_facts)
+        for line, url in file_facts.urls:
+            engine = engine_of_url(url)
+            if engine and is_url(url) and "://" in url and len(url.split("://", 1)[1]) > 0:
+                _mention(found_in, Place(path, scope, line, 0, url), engine)
+
+
+def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:
+    """A configuration key set in code: a URL key's URLs, or a value key's engine name."""
+    known = found_in.catalogue
+    lowered = key.lower()
+    switch = found_in.values.switch(place.path, value)
+    if not switch and key.islower() and key.upper() in found_in.values.env:
+        # a settings field (`database_url: str = "sqlite://…"` in a pydantic BaseSettings) is
+        # overridden by the environment variable of the same name, here set in a `.env` file
+        switch = key.upper()
+    path, scope, line, col, text = place
+    if lowered in known.url_keys:
+        for url, detail, url_switch in found_in.values.urls(path, value):
+            engine = engine_of_url(url)
+            if engine is None:
+                continue
+            described = f"{key} = {shown(url)}" + (f", {detail}" if detail else "")
+            if in_memory(url):
+                described += " (in memory)"
+            switched = url_switch or switch
+            found_in.add(
+                Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, described, switched, col=col),
+                claims=True,
+            )
+            if lowered in known.sqlalchemy_keys and found_in.rejects(url, value):
+                found_in.reject(Location(path, line, col), text, url, detail)
+    else:
+        for literal in value.strings:
+            engine = engine_of_value(literal)
+            if engine is None:
+                continue
+            detail = f"{key} = {literal!r}"
+            default = known.template_defaults.get(literal)
+            if default is not None:
+                detail += f" ({default.origin})"
+            found_in.add(
+                Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, switch, col=col),
+                claims=True,
+            )
+
+
+def _mention(found_in: Collection, place: Place, engine: str) -> None:
+    """A database URL written in code that no connection or configuration on its line uses."""
+    path, scope, line, _, url = place
+    if (path, line) in found_in.claimed or (path, url) in found_in.values.claimed_urls:
+        return
+    detail = "URL written in code, not connected"
+    found_in.add(Evidence(engine, EvidenceKind.MENTION, scope, path, line, shown(url), detail))
+
+
+def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bool:
+    """Whether a later assignment in the same file replaces this one, or the dict holding it."""
+    target = assignment.target
+    # only a later assignment of the dict holding it (a strict prefix): equal names may be fields of
+    # different classes (`ProdConfig.SQLALCHEMY_DATABASE_URI`, `DevConfig.…`)
+    return any(
+        other.line > assignment.line and target.startswith(other.target + ".") for other in assignments
+    )

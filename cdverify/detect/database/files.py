@@ -1,0 +1,105 @@
+"""Database evidence outside code: declared drivers (manifests), settings in configuration and
+environment files (`.env`, Compose `environment`, Prisma, alembic.ini, sequelize-cli and TypeORM
+config; per-file rules in rules/database/connections.toml `[settings_files]`), Compose services
+running a database image, and SQLite data files in the tree."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, shown
+from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
+from cdverify.detect.database.values import ENVIRONMENT_SOURCES
+from cdverify.manifests import Setting
+from cdverify.model import Location, Scope
+from cdverify.rules_schema import SettingsSource
+
+_NO_RULES = SettingsSource()
+
+
+def project_files(found_in: Collection) -> None:
+    """Add the evidence of the manifests; after the code's, whose switches say which variables are read."""
+    known = found_in.catalogue
+    manifests = found_in.manifests
+    for dep in manifests.dependencies:
+        index = known.by_python_package if dep.ecosystem == "python" else known.by_npm
+        engine = index.get(dep.name)
+        if engine is not None:
+            detail = "development dependency" if dep.dev else "declared dependency"
+            scope = Scope.TEST if dep.dev else Scope.APPLICATION
+            found_in.add(
+                Evidence(engine, EvidenceKind.DEPENDENCY, scope, dep.file, dep.line, dep.spec, detail)
+            )
+    consumed_env = {e.switch for e in found_in.evidence if e.switch}
+    consumed_env |= {s.value[4:] for s in manifests.settings if s.value.startswith("env:")}
+    for setting in manifests.settings:
+        _setting(found_in, setting, consumed_env)
+    for service in manifests.services:
+        image = service.image.split("@")[0].rsplit(":", 1)[0].lower()
+        for prefix in known.image_prefixes:
+            image = image.removeprefix(prefix)
+        engine = known.by_image.get(image)
+        if engine is not None:
+            text = f"{service.name}: {service.image}"
+            kind = EvidenceKind.SERVICE
+            found_in.add(
+                Evidence(engine, kind, Scope.APPLICATION, service.file, service.line, text, COMPOSE_SERVICE)
+            )
+    for data_file in manifests.data_files:
+        detail = "SQLite data file in the tree"
+        scope = found_in.scope_of(data_file)
+        found_in.add(Evidence("sqlite", EvidenceKind.SERVICE, scope, data_file, 0, data_file, detail))
+
+
+def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> None:
+    """A setting of a configuration or environment file: a URL, a value naming the engine, or a
+    variable with an engine's prefix (`POSTGRES_USER`)."""
+    known = found_in.catalogue
+    rules = known.settings_files.sources.get(setting.source, _NO_RULES)
+    key = setting.key.lower()
+    name = PurePosixPath(setting.file).name
+    scope = _scope(found_in, setting, rules)
+    example = bool(known.example_settings.search(name))
+    engine: str | None = None
+    kind = EvidenceKind.CONFIG
+    if rules.every_key_url:
+        if setting.key in rules.value_keys:
+            engine = engine_of_value(setting.value)
+        elif not setting.value.startswith("env:"):
+            engine = engine_of_url(setting.value)
+    elif key in known.url_keys or setting.key in rules.url_keys:
+        engine = engine_of_url(setting.value)
+    elif key in known.value_keys or setting.key in rules.value_keys:
+        engine = engine_of_value(setting.value)
+    else:
+        engine = next((e for prefix, e in known.env_prefixes if setting.key.startswith(prefix)), None)
+        kind = EvidenceKind.SERVICE
+    if engine is None:
+        return
+    environment = setting.source in ENVIRONMENT_SOURCES
+    if environment and kind is EvidenceKind.CONFIG and setting.key not in consumed_env:
+        kind = EvidenceKind.SERVICE  # nothing in code reads it: it only hints at the deployment
+    detail = f"{setting.key}={shown(setting.value)} ({setting.source})" + (
+        " (example file)" if example else ""
+    )
+    switch = setting.key if environment or example else ""
+    text = f"{setting.key}={setting.value}"
+    found_in.add(Evidence(engine, kind, scope, setting.file, setting.line, text, detail, switch))
+    if rules.sqlalchemy and found_in.rejected_scheme(setting.value):
+        text = f"{setting.key} = {setting.value}"
+        found_in.reject(Location(setting.file, setting.line), text, setting.value, "")
+
+
+def _scope(found_in: Collection, setting: Setting, rules: SettingsSource) -> Scope:
+    """A settings file's scope: the tests' when its name says so (`.env.test`) or its section is the
+    tests' (sequelize-cli's `test` block), else the one its rules give, else the application's."""
+    name = PurePosixPath(setting.file).name
+    words = found_in.catalogue.settings_files.test_words
+    if setting.section in rules.test_sections:
+        return Scope.TEST
+    if rules.scope is not None:
+        return rules.scope
+    if any(name.endswith(f".{word}") or f".{word}." in name for word in words):
+        return Scope.TEST
+    return Scope.APPLICATION

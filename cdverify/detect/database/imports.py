@@ -1,0 +1,53 @@
+"""Engine modules imported in code: an engine-only module (`sqlalchemy.dialects.postgresql`,
+`drizzle-orm/pg-core`) is `dialect` evidence, a driver (`psycopg2`, `pg`) is `import` evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.model import FileFacts, Language, Scope
+
+
+def imports(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts) -> None:
+    known = found_in.catalogue
+    python = file_facts.language is Language.PYTHON
+    modules = known.by_python_module if python else known.by_npm
+    dialects = known.dialect_modules
+    for fact in file_facts.imports:
+        spec = fact.specifier
+        if python:
+            # `from sqlalchemy.dialects import postgresql` names the module by the imported name
+            full = [f"{spec}.{name}" for name in fact.names]
+            spec = next((f for f in full if _module_engine(f, dialects, python)), spec)
+        module = _longest_module(spec, dialects, python)
+        if module is not None:
+            detail = f"imports {module}"
+            kind = EvidenceKind.DIALECT
+            found_in.add(
+                Evidence(dialects[module], kind, scope, path, fact.line, fact.text, detail, col=fact.col)
+            )
+            continue
+        engine = _module_engine(spec, modules, python)
+        if engine is not None:
+            detail = f"imports {spec}"
+            kind = EvidenceKind.IMPORT
+            found_in.add(Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col))
+
+
+def _longest_module(spec: str, modules: Mapping[str, str], python: bool) -> str | None:
+    """The catalogued module `spec` is or lies in: `sqlalchemy.dialects.postgresql.json` →
+    `sqlalchemy.dialects.postgresql`; `drizzle-orm/pg-core` → itself; `@scope/pkg/sub` → `@scope/pkg`."""
+    separator = "." if python else "/"
+    parts = spec.split(separator)
+    for end in range(len(parts), 0, -1):
+        candidate = separator.join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return None
+
+
+def _module_engine(spec: str, modules: Mapping[str, str], python: bool) -> str | None:
+    module = _longest_module(spec, modules, python)
+    return modules[module] if module is not None else None

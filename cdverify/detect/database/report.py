@@ -1,0 +1,123 @@
+"""What the database detector reports: evidence items, how each engine is used, and the URLs that
+reach SQLAlchemy in a spelling it rejects. Records only; the detector fills them, the database
+verifier (`cdverify/verifiers/database.py`) judges them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from cdverify.model import Location, Scope
+
+
+class EvidenceKind(StrEnum):
+    """What an evidence item is, strongest first (see `KIND_RANK`)."""
+
+    CONNECTION = "connection"  # a connection call: `create_engine(URL)`, `new Sequelize({dialect})`
+    CONFIG = "config"  # a configuration key in code or in a configuration file the code uses
+    DIALECT = "dialect"  # an engine-only module imported in code (dialect types, schema builders)
+    IMPORT = "import"  # a driver imported in code
+    DEPENDENCY = "dependency"  # a driver declared in a manifest
+    SERVICE = "service"  # a Compose service, an engine-prefixed variable, a data file
+    MENTION = "mention"  # a URL written in code that nothing connects to
+
+
+KIND_RANK = {kind: rank for rank, kind in enumerate(EvidenceKind, start=1)}  # lower is stronger
+CODE_KINDS = frozenset(
+    {EvidenceKind.CONNECTION, EvidenceKind.CONFIG, EvidenceKind.DIALECT, EvidenceKind.IMPORT}
+)
+CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
+COMPOSE_SERVICE = "Compose service"  # the detail of a Compose service running an engine's image
+
+
+class Evidence(NamedTuple):
+    engine: str
+    kind: EvidenceKind
+    scope: Scope  # the file's scope: application, test, migration, script, config
+    file: str
+    line: int
+    text: str
+    detail: str = ""
+    switch: str = ""  # environment variable that selects this engine or its alternative ("" = hard-wired)
+    inferred: bool = False  # the URL is only known at run time; the engine is inferred from the drivers
+    col: int = 0  # 1-based column in code; 0 in manifests and config files
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.col)
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK[self.kind]
+
+    @property
+    def at_run_time(self) -> bool:
+        """Whether this item makes its engine one the application uses when it runs: a connection or
+        configuration in application or configuration code, or an engine module the application imports."""
+        if self.scope not in (Scope.APPLICATION, Scope.CONFIG):
+            return False
+        return self.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) or (
+            self.kind in (EvidenceKind.DIALECT, EvidenceKind.IMPORT) and self.scope is Scope.APPLICATION
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "engine": self.engine,
+            "kind": self.kind,
+            "scope": self.scope,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "text": self.text,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if self.switch:
+            out["switch"] = self.switch
+        if self.inferred:
+            out["inferred"] = True
+        return out
+
+
+class EngineStatus(StrEnum):
+    """How the project uses an engine: from application code at run time, else where its code is."""
+
+    RUNTIME = "runtime"
+    TESTS = "tests"
+    MIGRATIONS = "migrations"
+    SCRIPTS = "scripts"
+    DECLARED = "declared"  # only a dependency or a service
+    MENTIONED = "mentioned"  # nothing stronger, e.g. a URL written in code that nothing connects to
+
+
+class EngineUse(NamedTuple):
+    engine: str
+    status: EngineStatus
+    hard_wired: bool  # some run-time evidence does not depend on an environment switch
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strongest(self) -> Evidence:
+        return min(self.evidence, key=lambda e: (e.rank, e.scope != Scope.APPLICATION, e.file, e.line))
+
+
+class RejectedUrl(NamedTuple):
+    """A URL in the spelling SQLAlchemy rejects at run time (`postgres://`) that reaches it: through a
+    connection call, a SQLAlchemy configuration key or alembic.ini (DB003)."""
+
+    location: Location
+    text: str  # the call, assignment or setting as written
+    url: str  # shown: holes of an f-string / template as `{…}`
+    detail: str  # where the URL came from ("" when written at the call)
+
+
+class DatabaseReport(NamedTuple):
+    uses: dict[str, EngineUse]  # engine → how it is used
+    evidence: tuple[Evidence, ...]
+    rejected_urls: tuple[RejectedUrl, ...] = ()
+
+    @property
+    def runtime(self) -> list[str]:
+        """Engines the application uses at run time (caches included), strongest evidence first."""
+        used = [use for use in self.uses.values() if use.status is EngineStatus.RUNTIME]
+        return [use.engine for use in sorted(used, key=lambda u: (u.strongest.rank, u.engine))]
