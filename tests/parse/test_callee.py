@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cdverify.model import CallFact, Callee
+from cdverify.model import Callee, CallFact
 
 
 @pytest.mark.parametrize(
