@@ -28,7 +28,8 @@ def _code_fingerprint() -> str:
     package = Path(__file__).parent
     # the parsers and the record types they pickle: a changed field or class kind never serves stale facts
     parser_code = [*sorted((package / "parse").glob("*.py")), package / "model.py"]
-    parser_code.append(data_dir("rules") / "orm" / "sinks.toml")  # its untraced SQL methods are parsed
+    # the catalogues the parser reads: its library bindings, and the untraced SQL methods it keeps
+    parser_code += [data_dir("rules") / "parse.toml", data_dir("rules") / "orm" / "sinks.toml"]
     for source in [*sorted(data_dir("grammars").rglob("*.scm")), *parser_code]:
         digest.update(source.read_bytes())
     return digest.hexdigest()

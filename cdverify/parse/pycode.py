@@ -3,37 +3,34 @@
 Names are traced to imports (`from sqlalchemy import create_engine as ce` makes `ce(...)` a call of
 `sqlalchemy.create_engine`) and to the results of traced calls (`app = Flask(__name__)` makes
 `@app.get(...)` a call of `flask.Flask().get`). Only calls traced this way are kept: they are the ones
-catalogues can name. Values are summarised by `Value` (literals, environment reads, names).
+catalogues can name. Values are summarised by `Value` (literals, environment reads, names); how libraries
+read the environment is in rules/parse.toml.
 """
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, CallFact, FunctionFact, Language, Value
-from cdverify.parse.treesitter import captures, one_line, scope, scopes, text
+from cdverify.model import HOLE, Assignment, FunctionFact, Language, Value
+from cdverify.parse.libraries import python_libraries
+from cdverify.parse.scanner import Arguments, Entries, Scanner, scope_key
+from cdverify.parse.treesitter import captures, one_line, text
 from cdverify.parse.values import (
     Code,
-    call_fact,
-    entry_assignment,
+    concat,
     instance_exports,
     interesting,
-    local_call_fact,
     merge,
-    passing_functions,
+    number,
     rewritten,
-    untraced_sink,
     url_literals,
 )
 
-_ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get"})
-# Configuration helpers that read an environment variable with a default: decouple, environs,
-# django-environ, starlette.config.
-_ENV_HELPERS = frozenset({"config", "env", "env.str", "env.url", "env.db_url", "env.int", "getenv"})
 _DICT_DEPTH = 4
 
 
 def _strip(node: Node) -> Node:
+    """The expression inside parentheses and `await`."""
     while node.type in ("parenthesized_expression", "await") and node.named_children:
         node = node.named_children[-1] if node.type == "await" else node.named_children[0]
     return node
@@ -52,18 +49,20 @@ def string_value(node: Node) -> str:
     return "".join(out)
 
 
-class _Scanner:
+class PythonScanner(Scanner):
+    """A Python file's scan: imports, `with … as`, assignments, returns, classes, then the calls."""
+
+    SCOPE_NODES = ("function_definition", "lambda")
+    MEMBER = ("attribute", "attribute")
+    GUARDS = frozenset({"if_statement", "conditional_expression", "elif_clause"})
+    GUARD_LIMITS = frozenset({"function_definition", "module"})
+    LITERAL = "dictionary"
+
     def __init__(self, found: dict[str, list[Node]]) -> None:
-        self.found = found
-        self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>`)
-        self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
-        self.local_names: set[str] = set()
+        super().__init__(found)
+        self.libraries = python_libraries()
         self.factories = False  # a function returns a traced instance
-        self.calls: list[CallFact] = []
-        self.assignments: list[Assignment] = []
-        self.class_facts: tuple[tuple[str, tuple[str, ...], int], ...] = ()
         self.functions: list[FunctionFact] = []
-        self.local_calls: list[CallFact] = []
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -96,13 +95,7 @@ class _Scanner:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
         node = _strip(node)
         if node.type == "identifier":
-            name = text(node)
-            if name in self.local_names:
-                for scope in _scopes(node):
-                    found = self.local.get((scope, name))
-                    if found is not None:
-                        return found
-            return self.bindings.get(name)
+            return self.name(node)
         if node.type == "attribute":
             obj = node.child_by_field_name("object")
             attr = node.child_by_field_name("attribute")
@@ -127,53 +120,49 @@ class _Scanner:
             return Value()
         node = _strip(node)
         kind = node.type
-        shown = ""  # filled in only where the text is shown (assignments)
         if kind in ("string", "concatenated_string"):
-            return Value(strings=(string_value(node),), text=shown)
+            return Value(strings=(string_value(node),))
         if kind == "integer":
-            try:
-                return Value(numbers=(int(text(node).replace("_", ""), 0),), text=shown)
-            except ValueError:
-                return Value(text=shown)
+            return number(node)
         if kind in ("boolean_operator", "binary_operator"):
             left = self.value(node.child_by_field_name("left"))
             right = self.value(node.child_by_field_name("right"))
             operator = node.child_by_field_name("operator")
             if operator is not None and text(operator) == "+" and left.strings and right.strings:
                 joined = tuple(a + b for a in left.strings[:4] for b in right.strings[:4])
-                return merge(Value(strings=joined, text=shown), left, right, keep_strings=False)
+                return merge(Value(strings=joined), left, right, keep_strings=False)
             if operator is not None and text(operator) == "+":
-                return merge(Value(strings=_concat(left, right), text=shown), left, right, keep_strings=False)
-            return merge(Value(text=shown), left, right)
+                return merge(Value(strings=concat(left, right)), left, right, keep_strings=False)
+            return merge(Value(), left, right)
         if kind == "not_operator":
             return self.value(node.child_by_field_name("argument"))
         if kind == "comparison_operator":
-            return merge(Value(text=shown), *(self.value(child) for child in node.named_children))
+            return merge(Value(), *(self.value(child) for child in node.named_children))
         if kind == "conditional_expression":
             branches = [self.value(child) for child in node.named_children]
             # children: consequence, condition, alternative — the condition is not a result
-            return merge(Value(text=shown), branches[0], *branches[2:])
+            return merge(Value(), branches[0], *branches[2:])
         if kind in ("list", "tuple", "set"):
-            return merge(Value(text=shown), *(self.value(child) for child in node.named_children[:16]))
+            return merge(Value(), *(self.value(child) for child in node.named_children[:16]))
         if kind == "identifier":
             name = text(node)
             qualified = self.bindings.get(name)
-            return Value(names=(name,), calls=(qualified,) if qualified else (), text=shown)
+            return Value(names=(name,), calls=(qualified,) if qualified else ())
         if kind == "attribute":
             attr = node.child_by_field_name("attribute")
-            return Value(names=(text(attr),) if attr is not None else (), text=shown)
+            return Value(names=(text(attr),) if attr is not None else ())
         if kind == "subscript":
             target = self.qualify(node.child_by_field_name("value") or node)
             index = node.child_by_field_name("subscript")
             key = self.value(index)
-            if target in ("os.environ",) and key.strings:
-                return Value(env=key.strings[:1], text=shown)
-            return Value(names=key.strings[:1], text=shown)
+            if target in self.libraries.env_mappings and key.strings:
+                return Value(env=key.strings[:1])
+            return Value(names=key.strings[:1])
         if kind == "call":
-            return self.call_value(node, shown)
-        return Value(text=shown)
+            return self.call_value(node)
+        return Value()
 
-    def call_value(self, node: Node, shown: str) -> Value:
+    def call_value(self, node: Node) -> Value:
         function = node.child_by_field_name("function")
         arguments = node.child_by_field_name("arguments")
         if function is not None and function.type == "attribute":
@@ -183,30 +172,31 @@ class _Scanner:
             if method == "replace" and receiver is not None:
                 args, _ = self.arguments(arguments)
                 if len(args) >= 2:
-                    return rewritten(self.value(receiver), args[0], args[1], shown)
+                    return rewritten(self.value(receiver), args[0], args[1], "")
             if method in ("strip", "lower", "rstrip", "lstrip", "format") and receiver is not None:
                 inner = self.value(receiver)
                 return inner if method != "format" else merge(inner, *self.arguments(arguments)[0])
         callee = self.qualify(function) if function is not None else None
         name = text(function) if function is not None else ""
+        libraries = self.libraries
         if (
-            callee in _ENV_GETTERS
-            or name in _ENV_HELPERS
-            or (callee or "").endswith(("decouple.config", "environ.Env()", "environs.Env()"))
+            callee in libraries.env_getters
+            or name in libraries.env_helpers
+            or (callee or "").endswith(libraries.env_getter_suffixes)
         ):
             args, kwargs = self.arguments(arguments)
             env = args[0].strings[:1] if args else ()
             default = args[1] if len(args) > 1 else dict(kwargs).get("default", Value())
-            return Value(default.strings, default.numbers, env, default.names, default.calls, (), shown)
+            return Value(default.strings, default.numbers, env, default.names, default.calls, ())
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
-            return merge(Value(text=shown), *self.arguments(arguments)[0])
+            return merge(Value(), *self.arguments(arguments)[0])
         if callee is None and function is not None and function.type == "identifier":
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
-            return Value(names=(text(function),), text=shown)
-        return Value(calls=(callee,) if callee else (), text=shown)
+            return Value(names=(text(function),))
+        return Value(calls=(callee,) if callee else ())
 
-    def arguments(self, node: Node | None) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
+    def arguments(self, node: Node | None) -> Arguments:
         if node is None:
             return (), ()
         args: list[Value] = []
@@ -217,18 +207,18 @@ class _Scanner:
                 value = child.child_by_field_name("value")
                 if name is not None and value is not None:
                     if _strip(value).type == "dictionary":
-                        kwargs.extend((k, v) for k, v, _ in self.pairs(_strip(value), text(name) + ".", 1))
+                        kwargs.extend((k, v) for k, v, _ in self.entries(_strip(value), text(name) + ".", 1))
                     kwargs.append((text(name), self.value(value)))
             elif child.type == "dictionary":
-                kwargs.extend((key, value) for key, value, _ in self.pairs(child, "", 1))
+                kwargs.extend((key, value) for key, value, _ in self.entries(child, "", 1))
                 args.append(Value(text=one_line(child, 120)))
             elif child.type not in ("comment", "list_splat", "dictionary_splat"):
                 args.append(self.value(child))
         return tuple(args), tuple(kwargs)
 
-    def pairs(self, node: Node, prefix: str, depth: int) -> list[tuple[str, Value, Node]]:
+    def entries(self, node: Node, prefix: str, depth: int) -> Entries:
         """Entries of a dict literal by dotted key, nested dicts flattened, each with its own node."""
-        out: list[tuple[str, Value, Node]] = []
+        out: Entries = []
         for pair in node.named_children:
             if pair.type != "pair":
                 continue
@@ -242,7 +232,7 @@ class _Scanner:
                 continue
             inner = _strip(value_node)
             if inner.type == "dictionary" and depth < _DICT_DEPTH:
-                out.extend(self.pairs(inner, f"{prefix}{label}.", depth + 1))
+                out.extend(self.entries(inner, f"{prefix}{label}.", depth + 1))
             else:
                 out.append((prefix + label, self.value(inner), pair))
         return out
@@ -290,74 +280,50 @@ class _Scanner:
             for node in self.found.get("assignment", []):
                 self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
-        pending: list[tuple[Node, Node]] = []  # calls that may be of the file's own functions
-        for node in self.found.get("call", []):
-            function = node.child_by_field_name("function")
-            if function is None:
-                continue
-            if function.type in ("identifier", "attribute"):
-                pending.append((node, function))
-            callee = self.qualify(function)
-            if callee is None:
-                callee = untraced_sink(function, node, ("attribute", "attribute"), self.value)
-            if callee is None:
-                continue
-            args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            self.calls.append(
-                call_fact(
-                    node,
-                    callee,
-                    args,
-                    kwargs,
-                    new=False,
-                    guard=self.guard(node),
-                    receiver=_receiver(function),
-                    target=_assigned_to(node),
-                    scope_of=_scope,
-                )
-            )
-        self.calls.sort(key=lambda call: (call.line, call.col))
-        self.functions, self.local_calls = passing_functions(
-            self.found.get("function", []),
-            _scope_key,
-            _describe,
-            self.calls,
-            pending,
-            _local_callee,
-            self.local_call,
+        pending = self.scan_calls()
+        self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
+
+    def called(self, call: Node) -> tuple[Node, bool] | None:
+        function = call.child_by_field_name("function")
+        return (function, False) if function is not None else None
+
+    def condition(self, guard: Node) -> Node | None:
+        if guard.type != "conditional_expression":
+            return guard.child_by_field_name("condition")
+        return guard.named_children[1] if len(guard.named_children) > 2 else None
+
+    def assigned_to(self, call: Node) -> str:
+        """The name a call's result is assigned to (`api` in `api = Blueprint(…)`); "" otherwise."""
+        parent = call.parent
+        if parent is not None and parent.type == "assignment" and parent.child_by_field_name("right") == call:
+            left = parent.child_by_field_name("left")
+            return _target(left) or "" if left is not None else ""
+        return ""
+
+    def describe(self, function: Node) -> tuple[FunctionFact, bool] | None:
+        """A function's or method's fact, and whether its bare name calls it in the file (a method is
+        called as `self.name(…)`)."""
+        name = function.child_by_field_name("name")
+        parameters = function.child_by_field_name("parameters")
+        if name is None or parameters is None:
+            return None
+        params = tuple(
+            _parameter(child)
+            for child in parameters.named_children
+            if child.type not in ("comment", "positional_separator")
         )
+        owner = _owner(function)
+        return FunctionFact(scope_key(function), text(name), params, owner), not owner
 
-    def local_call(self, node: Node, callee: str) -> CallFact | None:
-        """The fact of a call of this file's own function, when it hands over something."""
-        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-        if kwargs or any(not value.empty for value in args):
-            return local_call_fact(node, callee, args, kwargs, _scope)
-        return None
-
-    def bind(self, node: Node, name: str, qualified: str) -> None:
-        """Bind `name` where `node` assigns it: in its function, or at module level (`self.x` is kept
-        per class, which is per file here)."""
-        scope = _scope(node) if "." not in name else ""
-        if scope:
-            self.local[(scope, name)] = qualified
-            self.local_names.add(name)
-        else:
-            self.bindings[name] = qualified
-
-    def guard(self, node: Node) -> Value | None:
-        """The condition of the nearest `if` or conditional expression around `node` in its function."""
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in ("function_definition", "module"):
-            if parent.type in ("if_statement", "conditional_expression", "elif_clause"):
-                condition = (
-                    parent.child_by_field_name("condition")
-                    if parent.type != "conditional_expression"
-                    else (parent.named_children[1] if len(parent.named_children) > 2 else None)
-                )
-                if condition is not None and condition != child:
-                    return self.value(condition)
-            child, parent = parent, parent.parent
-        return None
+    def local_callee(self, function: Node) -> str:
+        """`query` / `self.query` as a call of the file's own function or method may be written; ""."""
+        if function.type == "identifier":
+            return text(function)
+        obj = function.child_by_field_name("object")
+        attr = function.child_by_field_name("attribute")
+        if obj is not None and attr is not None and obj.type == "identifier" and text(obj) in ("self", "cls"):
+            return f"{text(obj)}.{text(attr)}"
+        return ""
 
     def assignment(self, node: Node, record: bool = True) -> None:
         left = node.child_by_field_name("left")
@@ -373,16 +339,7 @@ class _Scanner:
             self.bind(node, target, qualified)
         if not record or (inner.type != "dictionary" and not interesting(target)):
             return
-        row, column = node.start_point
-        shown = one_line(node)
-        if inner.type == "dictionary":
-            for key, value, where in self.pairs(inner, target + ".", 1):
-                if not value.empty:
-                    self.assignments.append(entry_assignment(key, value, where, _scope(node)))
-            return
-        value = self.value(inner)._replace(text=shown)
-        if not value.empty:
-            self.assignments.append(Assignment(target, value, row + 1, column + 1, shown, _scope(node)))
+        self.record(node, target, inner, one_line(node))
 
     def returned(self, node: Node) -> None:
         """`return <expr>` of a named function, recorded as an assignment to the function's name."""
@@ -408,39 +365,6 @@ class _Scanner:
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
-
-
-def _scope_key(function: Node) -> str:
-    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
-    name = function.child_by_field_name("name")
-    return f"{text(name) if name is not None else 'function'}@{function.start_point[0] + 1}"
-
-
-def _describe(function: Node) -> tuple[FunctionFact, bool] | None:
-    """A function's or method's fact, and whether its bare name calls it in the file (a method is
-    called as `self.name(…)`)."""
-    name = function.child_by_field_name("name")
-    parameters = function.child_by_field_name("parameters")
-    if name is None or parameters is None:
-        return None
-    params = tuple(
-        _parameter(child)
-        for child in parameters.named_children
-        if child.type not in ("comment", "positional_separator")
-    )
-    owner = _owner(function)
-    return FunctionFact(_scope_key(function), text(name), params, owner), not owner
-
-
-def _local_callee(function: Node) -> str:
-    """`query` / `self.query` as a call of the file's own function or method may be written; ""."""
-    if function.type == "identifier":
-        return text(function)
-    obj = function.child_by_field_name("object")
-    attr = function.child_by_field_name("attribute")
-    if obj is not None and attr is not None and obj.type == "identifier" and text(obj) in ("self", "cls"):
-        return f"{text(obj)}.{text(attr)}"
-    return ""
 
 
 def _parameter(node: Node) -> str:
@@ -469,37 +393,6 @@ def _owner(function: Node) -> str:
             name = cls.child_by_field_name("name")
             return text(name) if name is not None else ""
     return ""
-
-
-def _scopes(node: Node) -> list[str]:
-    return scopes(node, ("function_definition", "lambda"))
-
-
-def _scope(node: Node) -> str:
-    return scope(node, ("function_definition", "lambda"))
-
-
-def _receiver(function: Node) -> str:
-    """The object a method is called on, as written (`users` in `users.post(…)`); "" otherwise."""
-    if function.type != "attribute":
-        return ""
-    obj = function.child_by_field_name("object")
-    return text(obj) if obj is not None and obj.type in ("identifier", "attribute") else ""
-
-
-def _assigned_to(call: Node) -> str:
-    """The name a call's result is assigned to (`api` in `api = Blueprint(…)`); "" otherwise."""
-    parent = call.parent
-    if parent is not None and parent.type == "assignment" and parent.child_by_field_name("right") == call:
-        left = parent.child_by_field_name("left")
-        return _target(left) or "" if left is not None else ""
-    return ""
-
-
-def _concat(left: Value, right: Value) -> tuple[str, ...]:
-    first = left.strings[0] if left.strings else HOLE
-    second = right.strings[0] if right.strings else HOLE
-    return (first + second,) if (left.strings or right.strings) else ()
 
 
 def _target(node: Node) -> str | None:
@@ -542,8 +435,9 @@ def _objects(found: dict[str, list[Node]], functions: list[FunctionFact]) -> tup
 
 
 def python_code(root: Node) -> Code:
+    """A Python file's code facts."""
     found = captures(Language.PYTHON, "code", root)
-    scanner = _Scanner(found)
+    scanner = PythonScanner(found)
     scanner.bind_imports()
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)

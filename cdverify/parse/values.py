@@ -1,4 +1,6 @@
-"""Helpers shared by the Python and JavaScript code-fact scanners."""
+"""The facts and values both grammars' scanners build: the `Code` a file yields, call and assignment facts,
+the file's helper functions (`passing_functions`), the untraced SQL calls kept, and how `Value`s combine
+(`merge`, `concat`, `rewritten`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Value
+from cdverify.model import HOLE, Assignment, Callee, CallFact, FunctionFact, Value
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -269,6 +271,21 @@ def merge(base: Value, *parts: Value, keep_strings: bool = True) -> Value:
         tuple(dict.fromkeys(rewrites)),
         base.text,
     )
+
+
+def concat(left: Value, right: Value) -> tuple[str, ...]:
+    """The string `left + right` builds when either side is a string; a side that is not is a HOLE."""
+    first = left.strings[0] if left.strings else HOLE
+    second = right.strings[0] if right.strings else HOLE
+    return (first + second,) if (left.strings or right.strings) else ()
+
+
+def number(literal: Node) -> Value:
+    """An integer literal's value (`8_080`, `0x1F`); an empty value for any other number."""
+    try:
+        return Value(numbers=(int(text(literal).replace("_", ""), 0),))
+    except ValueError:
+        return Value()
 
 
 def rewritten(inner: Value, old: Value, new: Value, shown: str) -> Value:

@@ -1,0 +1,389 @@
+"""What JavaScript / TypeScript libraries hand a function or a class, bound before the calls are read:
+Fastify plugins and their wrappers, route installers and the routers handed to them, transactions,
+`this` in data-access classes and TypeORM repositories, class fields and NestJS-injected properties,
+factory functions and what the module exports. The third layer of the node scanner (jsnames → jsvalues →
+jsbindings → jscode); the libraries' names are in rules/parse.toml.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER
+from cdverify.parse.jssyntax import (
+    FUNCTION_NODES,
+    bound_name,
+    called_function,
+    first_parameter,
+    is_default_export,
+    is_exported,
+    parameter_at,
+    parameter_owner,
+    property_key,
+    strip,
+)
+from cdverify.parse.jsvalues import NodeValueScanner
+from cdverify.parse.scanner import ClassFacts, scope_key
+from cdverify.parse.treesitter import text
+from cdverify.rules_schema import ParameterBinding
+
+
+class NodeBindingScanner(NodeValueScanner):
+    """A JavaScript / TypeScript file's library bindings, factories and exports."""
+
+    def classes(self) -> ClassFacts:
+        """Classes with their traced superclass; the class name is bound to it (`class User extends
+        Model` makes `User.init(…)` a call of `sequelize.Model.init`)."""
+        out = []
+        for node in self.found.get("class", []):
+            name = node.child_by_field_name("name")
+            heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+            if name is None or heritage is None:
+                continue
+            clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+            value = clause.child_by_field_name("value") or (
+                clause.named_children[0] if clause.named_children else None
+            )
+            base = self.qualify(value) if value is not None else None
+            if base is not None:
+                self.bindings.setdefault(text(name), base)
+                out.append((text(name), (base,), node.start_point[0] + 1))
+                if base.startswith(self.libraries.this_bases):
+                    self.this_values[(node.start_byte, node.end_byte)] = base
+        return tuple(out)
+
+    def bind_fields(self) -> None:
+        """Class fields set to a traced value (`private pool = new Pool()`): `this.pool`, as when the
+        constructor assigns it."""
+        for node in self.found.get("class", []):
+            body = node.child_by_field_name("body")
+            for field in body.named_children if body is not None else ():
+                if field.type not in ("field_definition", "public_field_definition"):
+                    continue
+                name = field.child_by_field_name("property") or field.child_by_field_name("name")
+                value = field.child_by_field_name("value")
+                if name is None or value is None or any(child.type == "static" for child in field.children):
+                    continue
+                qualified = self.qualify(value)
+                if qualified is not None:
+                    self.bindings.setdefault(f"this.{text(name)}", qualified)
+
+    def bind_extended(self) -> None:
+        """`dataSource.getRepository(User).extend({ findByName(n) { return this.createQueryBuilder(…) } })`:
+        `this` in the methods of the object literal is the repository extended."""
+        libraries = self.libraries
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            prop = function.child_by_field_name("property") if function is not None else None
+            if prop is None or text(prop) not in libraries.extend or function is None:
+                continue
+            receiver = function.child_by_field_name("object")
+            owner = self.qualify(receiver) if receiver is not None else None
+            if owner is None or not (
+                owner.endswith(libraries.repositories) or owner.startswith(libraries.this_bases)
+            ):
+                continue
+            arguments = node.child_by_field_name("arguments")
+            first = (
+                strip(arguments.named_children[0])
+                if arguments is not None and arguments.named_children
+                else None
+            )
+            if first is not None and first.type == "object":
+                self.this_values[(first.start_byte, first.end_byte)] = owner
+
+    def bind_plugins(self) -> None:
+        """Fastify-style plugins: the first parameter of a function passed to `x.register(fn, …)` is
+        `x` again, and so is a first parameter named `fastify` or typed `FastifyInstance`."""
+        exported_names = set()
+        wrapped: set[tuple[int, int]] = set()  # plugin functions written inside `fp(…)`
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None and text(left) == "module.exports":
+                exported_names.add(text(right))
+                self.unwrap_plugin(right, exported_names, wrapped)
+        for node in self.found.get("export", []):
+            value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
+            if value is not None and value.type == "identifier":
+                exported_names.add(text(value))
+            elif value is not None and is_default_export(value):
+                self.unwrap_plugin(value, exported_names, wrapped)
+        self.bind_parameters(exported_names, wrapped)
+        self.bind_registered()
+        self.bind_app_callbacks()
+
+    def bind_parameters(self, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
+        """A function's first parameter that is a library's object by its name or type (rules/parse.toml:
+        `fastify`, `knex: Knex`), or the app handed to an exported route installer or plugin."""
+        for declared in self.found.get("function", []):
+            name, annotation = first_parameter(declared)
+            if not name:
+                continue
+            binding = self.parameter_binding(name, annotation)
+            if binding is not None:
+                self.bindings.setdefault(name, binding.value)
+                second = parameter_at(declared, 1) if binding.second else ""
+                if second:  # `up: (queryInterface, Sequelize) => … Sequelize.literal("CURRENT_TIMESTAMP")`
+                    self.bindings.setdefault(second, binding.second)
+            elif is_exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped:
+                # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
+                # a route installer or plugin; its parameter is the app of whichever framework
+                # serves the project (settled in cdverify/verifiers/framework.py)
+                self.bindings.setdefault(name, f"{APP_PLACEHOLDER}()")
+
+    def parameter_binding(self, name: str, annotation: str) -> ParameterBinding | None:
+        """The first catalogued binding of a parameter so named or typed (the annotation as written,
+        `: Knex`)."""
+        declared = annotation.lstrip(":").strip()
+        for binding in self.libraries.parameters:
+            if (
+                name in binding.names
+                or any(part in annotation for part in binding.type_contains)
+                or declared in binding.types
+            ):
+                return binding
+        return None
+
+    def bind_registered(self) -> None:
+        """`x.register(fn, …)`: the first parameter of `fn` is `x` (a Fastify plugin); and the first
+        parameter of a callback handed to `db.transaction(…)` is a transaction of `db`."""
+        libraries = self.libraries
+        for node in self.found.get("call", []):
+            callee_node = node.child_by_field_name("function")
+            if callee_node is None or callee_node.type != "member_expression":
+                continue
+            prop = callee_node.child_by_field_name("property")
+            receiver = callee_node.child_by_field_name("object")
+            if prop is not None and receiver is not None and text(prop) in libraries.transactions:
+                self.bind_transaction(node, receiver, text(prop))
+                continue
+            if prop is None or receiver is None or text(prop) not in libraries.plugin_registers:
+                continue
+            owner = self.qualify(receiver)
+            arguments = node.child_by_field_name("arguments")
+            plugin = (
+                arguments.named_children[0] if arguments is not None and arguments.named_children else None
+            )
+            if owner is None or plugin is None or plugin.type not in FUNCTION_NODES:
+                continue
+            name, _ = first_parameter(plugin)
+            if name:
+                self.bindings[name] = owner
+
+    def bind_app_callbacks(self) -> None:
+        """`createFactory({ initApp(app) { … } })`: the first parameter of a catalogued option callback is
+        a new app."""
+        for callback_rule in self.libraries.app_callbacks:
+            factory, option, app = callback_rule.call, callback_rule.option, callback_rule.app
+            for node in self.found.get("call", []):
+                function = node.child_by_field_name("function")
+                if function is None or self.qualify(function) != factory:
+                    continue
+                arguments = node.child_by_field_name("arguments")
+                options = (
+                    strip(arguments.named_children[0]) if arguments and arguments.named_children else None
+                )
+                for entry in (
+                    options.named_children if options is not None and options.type == "object" else []
+                ):
+                    if entry.type == "pair":
+                        key, callback = entry.child_by_field_name("key"), entry.child_by_field_name("value")
+                    elif entry.type == "method_definition":
+                        key, callback = entry.child_by_field_name("name"), entry
+                    else:
+                        continue
+                    if key is None or callback is None or property_key(key) != option:
+                        continue
+                    name, _ = first_parameter(callback)
+                    if name:
+                        self.bindings.setdefault(name, app)
+
+    def on_router(self, callee: str) -> bool:
+        """`<param:…>().get`, `<param:…>().route().post`: route methods called on a parameter (and on what
+        they return), nothing else."""
+        rest = callee.partition(">()")[2]
+        parts = rest.split(".")[1:]
+        methods = self.libraries.router_methods
+        return bool(parts) and all(part.removesuffix("()") in methods for part in parts)
+
+    def unwrap_plugin(self, node: Node, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
+        """`fp(plugin)` / `fp(async (fastify, opts) => …)`: the plugin inside a fastify-plugin wrapper is
+        what the module exports."""
+        node = strip(node)
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None or self.qualify(function) not in self.libraries.plugin_wrappers:
+            return
+        arguments = node.child_by_field_name("arguments")
+        first = (
+            strip(arguments.named_children[0]) if arguments is not None and arguments.named_children else None
+        )
+        if first is None:
+            return
+        if first.type == "identifier":
+            exported_names.add(text(first))
+        elif first.type in FUNCTION_NODES:
+            wrapped.add((first.start_byte, first.end_byte))
+
+    def bind_transaction(self, call: Node, receiver: Node, method: str) -> None:
+        """`db.transaction(async (trx) => { trx.raw(…) })`: the callback's first parameter is the
+        transaction of a traced connection (knex, TypeORM, Prisma), bound within the callback."""
+        owner = self.qualify(receiver)
+        arguments = call.child_by_field_name("arguments")
+        if owner is None or arguments is None:
+            return
+        callback = next((c for c in arguments.named_children if c.type in FUNCTION_NODES), None)
+        name, _ = first_parameter(callback) if callback is not None else ("", "")
+        if callback is None or not name:
+            return
+        self.local[(scope_key(callback), name)] = f"{owner}.{method}()"
+        self.local_names.add(name)
+
+    def bind_parameter_properties(self) -> None:
+        """TypeScript constructor parameter properties typed with an imported class (NestJS injection:
+        `private readonly users: Repository<User>`, a project's `private readonly db: DatabaseService`):
+        `this.users` is an instance of that class."""
+        for method in self.found.get("method", []):
+            name = method.child_by_field_name("name")
+            parameters = method.child_by_field_name("parameters")
+            if name is None or parameters is None or text(name) != "constructor":
+                continue
+            for parameter in parameters.named_children:
+                if parameter.type != "required_parameter" or not any(
+                    child.type in ("accessibility_modifier", "readonly") for child in parameter.children
+                ):
+                    continue
+                pattern = parameter.child_by_field_name("pattern")
+                annotation = parameter.child_by_field_name("type")
+                kind = (
+                    annotation.named_children[0]
+                    if annotation is not None and annotation.named_children
+                    else None
+                )
+                if kind is not None and kind.type == "generic_type" and kind.named_children:
+                    kind = kind.named_children[0]  # `Repository<User>`
+                if (
+                    pattern is None
+                    or pattern.type != "identifier"
+                    or kind is None
+                    or kind.type != "type_identifier"
+                ):
+                    continue
+                qualified = self.bindings.get(text(kind))
+                if qualified is not None:
+                    self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
+
+    def bind_router_parameters(self) -> None:
+        """`function init(router) { router.get("/users", …) }`: a parameter that route methods are called
+        on stands for whatever router or app callers hand the function (settled in
+        cdverify/verifiers/framework.py), bound within the function as PARAM_PLACEHOLDER. Names bound in
+        the whole file (an imported or module-level `app`) keep their binding."""
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "member_expression":
+                continue
+            obj = function.child_by_field_name("object")
+            prop = function.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "identifier":
+                continue
+            if text(prop) not in self.libraries.router_methods:
+                continue
+            name = text(obj)
+            if name in self.bindings:
+                continue
+            owner = parameter_owner(obj, name)
+            if owner is None:
+                continue
+            declared, index = owner
+            key = scope_key(declared)
+            if (key, name) in self.local:
+                continue
+            label = bound_name(declared) or key.split("@")[0]
+            self.local[(key, name)] = f"{PARAM_PLACEHOLDER}{key}#{index}#{label}>()"
+            self.local_names.add(name)
+
+    def bind_factory_results(self) -> None:
+        """`const router = makeRouter()` written before `function makeRouter() { … }`: bound once every
+        name of the file is, since the function's own names were not yet when the call was met."""
+        self.returns.clear()
+        for node in self.found.get("declarator", []):
+            name = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is None or value is None or name.type != "identifier":
+                continue
+            inner = strip(value)
+            function = inner.child_by_field_name("function") if inner.type == "call_expression" else None
+            if function is None or function.type != "identifier" or text(function) not in self.functions:
+                continue
+            qualified = self.qualify(inner)
+            if qualified is not None:
+                self.bind(node, text(name), qualified)
+
+    def factory_exports(self) -> list[tuple[str, str]]:
+        """(`makeRouter()`, traced value) for module-level functions that return a traced object."""
+        out = []
+        for name in self.functions:
+            value = self.returned(name)[0]
+            if value is not None:
+                out.append((f"{name}()", value))
+        return out
+
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """(exported name, module-level variable) where they differ: `export default router`,
+        `module.exports = { users: usersRouter }`, `export { router as users }`, and the variable a
+        module-level function returns (`makeRouter()` → `router`)."""
+        out: list[tuple[str, str]] = []
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            written, inner = text(left), strip(right)
+            if written in ("module.exports", "exports.default"):
+                if inner.type == "identifier":
+                    out.append(("default", text(inner)))
+                elif (called := called_function(inner)) in self.functions:  # `module.exports = build()`
+                    out.append(("default", f"{called}()"))
+                elif inner.type == "object":
+                    for pair in inner.named_children:
+                        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                        if pair.type != "pair" or key is None or value is None:
+                            continue
+                        if value.type == "identifier" and property_key(key) != text(value):
+                            out.append((property_key(key), text(value)))
+            elif written.startswith(("module.exports.", "exports.")) and inner.type == "identifier":
+                exported = written.rsplit(".", 1)[1]
+                if exported != text(inner):
+                    out.append((exported, text(inner)))
+        for node in self.found.get("export", []):
+            value = node.child_by_field_name("value")
+            if value is not None and strip(value).type == "identifier" and is_default_export(value):
+                out.append(("default", text(strip(value))))
+            elif value is not None and (called := called_function(strip(value))) in self.functions:
+                out.append(("default", f"{called}()"))
+            for clause in node.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    local, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spec.type == "export_specifier" and local is not None and alias is not None:
+                        out.append((property_key(alias), property_key(local)))
+        for function in self.functions:
+            variable = self.returned(function)[1]
+            if variable:
+                out.append((f"{function}()", variable))
+        return tuple(dict.fromkeys(out))
+
+    def default_export(self) -> str | None:
+        """The traced value of `module.exports = x` / `export default x`, when it is one."""
+        for node in self.found.get("assignment", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None and text(left) == "module.exports":
+                return self.qualify(right)
+        for node in self.found.get("export", []):
+            if any(child.type == "default" for child in node.children):
+                value = node.child_by_field_name("value")
+                if value is not None:
+                    return self.qualify(value)
+        return None

@@ -1,0 +1,190 @@
+"""What a JavaScript / TypeScript name is traced to: imports and `require`s, member chains, `this` in a
+data-access class, and what the file's own factory functions return.
+
+Traced names are written `module.path`: `import { Pool } from "pg"` makes `new Pool()` a call of
+`pg.Pool`; `const app = express()` makes `app.get(...)` a call of `express().get`; a default or
+namespace import is the module itself (`express`, `better-sqlite3`). This is the first layer of the
+node scanner (jsnames → jsvalues → jsbindings → jscode).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import HOLE, FunctionFact
+from cdverify.parse.jssyntax import (
+    FUNCTION_NODES,
+    SCOPE_NODES,
+    is_default_export,
+    property_key,
+    returned_expressions,
+    string_value,
+    strip,
+)
+from cdverify.parse.libraries import node_libraries
+from cdverify.parse.scanner import Scanner
+from cdverify.parse.treesitter import text
+
+
+class NodeNameScanner(Scanner):
+    """A JavaScript / TypeScript file's traced names."""
+
+    SCOPE_NODES = SCOPE_NODES
+    MEMBER = ("member_expression", "property")
+    GUARDS = frozenset({"if_statement", "ternary_expression"})
+    GUARD_LIMITS = FUNCTION_NODES
+    LITERAL = "object"
+
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        super().__init__(found)
+        self.libraries = node_libraries()
+        self.functions: dict[str, Node] = {}  # module-level functions by name ("default" when exported so)
+        self.returns: dict[str, tuple[str | None, str]] = {}  # function → (traced value, variable) returned
+        self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
+        self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call
+        # what `this` is in a class (by its node's span) or an object literal handed to `<repository>.extend`
+        self.this_values: dict[tuple[int, int], str] = {}
+
+    def bind_imports(self) -> None:
+        """Names bound by `import` statements (and TypeScript's `import x = require(…)`)."""
+        for node in self.found.get("import", []):
+            source = node.child_by_field_name("source")
+            for child in node.named_children:
+                if child.type == "import_require_clause":  # TS: import x = require("m")
+                    local = child.named_children[0] if child.named_children else None
+                    required = child.child_by_field_name("source")
+                    if local is not None and required is not None:
+                        self.bindings[text(local)] = string_value(required)
+            if source is None:
+                continue
+            module = string_value(source)
+            clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+            if clause is None:
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.bindings[text(part)] = module
+                elif part.type == "namespace_import" and part.named_children:
+                    self.bindings[text(part.named_children[-1])] = module
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if name is not None and alias is not None:
+                            self.bindings[text(alias)] = f"{module}.{property_key(name)}"
+
+    def qualify(self, node: Node) -> str | None:
+        """The traced name of an expression: `pg.Pool()`, `express().get`, `process.env`, or None."""
+        node = strip(node)
+        kind = node.type
+        if kind == "identifier":
+            return self.name(node)
+        if kind == "this":
+            return None
+        if kind == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is None or prop is None:
+                return None
+            if strip(obj).type == "this":
+                bound = self.bindings.get(f"this.{text(prop)}")
+                if bound is None and self.this_values:
+                    owner = self.this_value(obj)
+                    return f"{owner}.{text(prop)}" if owner else None
+                return bound
+            base = self.qualify(obj)
+            return f"{base}.{text(prop)}" if base else None
+        if kind == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is None:
+                return None
+            if function.type == "identifier" and text(function) == "require":
+                module = self.require_source(node)
+                return module
+            base = self.qualify(function)
+            if base is None and function.type == "identifier" and text(function) in self.functions:
+                return self.returned(text(function))[0]  # a factory of this module: what it returns
+            return f"{base}()" if base else None
+        if kind == "new_expression":
+            constructor = node.child_by_field_name("constructor")
+            base = self.qualify(constructor) if constructor is not None else None
+            return f"{base}()" if base else None
+        return None
+
+    def require_source(self, call: Node) -> str | None:
+        """The module a `require("…")` names, when it is a literal."""
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        if first is not None and first.type in ("string", "template_string"):
+            value = string_value(first)
+            return value if HOLE not in value else None
+        return None
+
+    def this_value(self, node: Node) -> str | None:
+        """What `this` is at `node`: an instance of a traced base class in its methods (the class itself in
+        a static method), or the repository an object literal of methods extends."""
+        function = node.parent
+        while function is not None and function.type not in (
+            "method_definition",
+            "function_expression",
+            "function_declaration",
+            "class_declaration",
+            "class",
+        ):
+            function = function.parent  # an arrow function keeps the `this` around it
+        if function is None or function.type == "function_declaration":
+            return None
+        if function.type in ("class_declaration", "class"):  # a field initialiser
+            base = self.this_values.get((function.start_byte, function.end_byte))
+            return f"{base}()" if base else None
+        holder = function.parent  # class_body, object, or a pair of an object
+        if holder is not None and holder.type == "pair":
+            holder = holder.parent
+        if holder is None:
+            return None
+        if holder.type == "class_body" and function.type == "method_definition" and holder.parent is not None:
+            base = self.this_values.get((holder.parent.start_byte, holder.parent.end_byte))
+            static = any(child.type == "static" for child in function.children)
+            return (base if static else f"{base}()") if base else None
+        return self.this_values.get((holder.start_byte, holder.end_byte)) if holder.type == "object" else None
+
+    def module_functions(self) -> dict[str, Node]:
+        """Functions declared at module level, by name; a default-exported one as `default`."""
+        out: dict[str, Node] = {}
+        for node in self.found.get("function", []):
+            parent = node.parent
+            if parent is None:
+                continue
+            name = node.child_by_field_name("name")
+            if node.type == "function_declaration" and name is not None:
+                if parent.type in ("program", "export_statement"):
+                    out.setdefault(text(name), node)
+            elif parent.type == "variable_declarator":
+                declared = parent.child_by_field_name("name")
+                if declared is not None and declared.type == "identifier" and not self.scope(parent):
+                    out.setdefault(text(declared), node)
+            elif is_default_export(node):
+                out.setdefault("default", node)
+        return out
+
+    def returned(self, name: str) -> tuple[str | None, str]:
+        """What a module-level function returns: its traced value (the shortest when it returns several,
+        `createApp()` → `fastify()`), and the variable it returns by name (`return router`)."""
+        if name in self.returns:
+            return self.returns[name]
+        if name in self.returning or name not in self.functions:
+            return None, ""
+        self.returning.add(name)
+        values, variable = [], ""
+        for expression in returned_expressions(self.functions[name]):
+            value = self.qualify(expression)
+            if value is not None:
+                values.append(value)
+            if not variable and expression.type == "identifier":
+                variable = text(expression)
+        self.returning.discard(name)
+        result = (min(values, key=len) if values else None, variable)
+        self.returns[name] = result
+        return result

@@ -1,0 +1,331 @@
+"""JavaScript / TypeScript syntax, read without a scanner's state: unwrapping expressions, literal values,
+scopes, and functions — their names, parameters, owners, what they return and how they are exported.
+
+These are the questions the node scanners (jsnames, jsvalues, jsbindings, jscode) ask of a node that
+depend on the grammar alone.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import HOLE, PARAM_PLACEHOLDER, FunctionFact
+from cdverify.parse.scanner import scope_key
+from cdverify.parse.treesitter import scope, text
+
+WRAPPERS = frozenset(
+    {
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+FUNCTION_NODES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition", "program"}
+)
+SCOPE_NODES = ("function_declaration", "function_expression", "arrow_function", "method_definition")
+HERE = "./"  # a path relative to the file's own folder, in Value.paths
+
+
+def strip(node: Node) -> Node:
+    """The expression inside parentheses, `await`, `as`, `satisfies`, `!` and type assertions."""
+    while node.type in WRAPPERS and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def string_value(node: Node) -> str:
+    """A string or template literal's value; substitutions become HOLE."""
+    out = []
+    for child in node.children:
+        if child.type == "string_fragment":
+            out.append(text(child))
+        elif child.type == "escape_sequence":
+            out.append(_ESCAPES.get(text(child), text(child)[1:]))
+        elif child.type == "template_substitution":
+            out.append(HOLE)
+    return "".join(out)
+
+
+# `\<newline>` continues a line inside a literal; the others stand for one character
+_ESCAPES = {"\\\n": "", "\\\r\n": "", "\\n": "\n", "\\t": "\t", "\\r": "\r"}
+
+
+def property_key(node: Node) -> str:
+    """A property or import name as written (`dialect`, `"dialect"`, `0`); "" when it is computed."""
+    if node.type in ("property_identifier", "identifier", "number"):
+        return text(node)
+    if node.type == "string":
+        return string_value(node)
+    return ""
+
+
+def scope_of(node: Node) -> str:
+    """The function `node` is in, as `CallFact.scope` names it ("" at module level)."""
+    return scope(node, SCOPE_NODES)
+
+
+def holder_of(node: Node) -> tuple[Node | None, str]:
+    """The node that receives `node`'s value, past parentheses and `await`, and the variable name when
+    that node declares one (`api` in `const api = Router()`)."""
+    parent = node.parent
+    while parent is not None and parent.type in WRAPPERS:
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return parent, text(name) if name is not None and name.type == "identifier" else ""
+    return parent, ""
+
+
+def assigned_name(call: Node) -> str:
+    """The name a call's result is declared or assigned as (`api` in `const api = Router()`)."""
+    parent, declared = holder_of(call)
+    if parent is None or parent.type == "variable_declarator":
+        return declared
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return (target_name(left) or "") if left is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "exports.default"  # `export default new Hono().route(…)`, as TypeScript compiles it
+    return ""
+
+
+def called_function(node: Node) -> str:
+    """`build` in `build(…)`, when a function is called by its name."""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return text(function) if function is not None and function.type == "identifier" else ""
+
+
+def is_default_export(node: Node) -> bool:
+    """`export default <node>` / `module.exports = <node>`."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "export_statement":
+        return any(child.type == "default" for child in parent.children)
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return left is not None and text(left) in ("module.exports", "exports.default")
+    return False
+
+
+def returned_expressions(function: Node) -> list[Node]:
+    """The expressions a function returns (an arrow function's body expression, or every `return x`
+    outside nested functions), unwrapped."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [strip(body)]
+    out = []
+    stack = list(reversed(body.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_NODES or node.type in ("class_declaration", "class"):
+            continue
+        if node.type == "return_statement":
+            returned = [c for c in node.named_children if c.type != "comment"]
+            if returned:
+                out.append(strip(returned[0]))
+            continue
+        stack.extend(reversed(node.named_children))
+    return out
+
+
+def is_here(node: Node) -> bool:
+    """The file's own folder: `__dirname`, `import.meta.dirname`, `dirname(fileURLToPath(import.meta.url))`,
+    `path.dirname(__filename)`."""
+    if node.type == "identifier":
+        return text(node) == "__dirname"
+    if node.type == "member_expression":
+        return text(node) == "import.meta.dirname"
+    if node.type != "call_expression":
+        return False
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if (
+        function is None
+        or arguments is None
+        or not text(function).endswith("dirname")
+        or not arguments.named_children
+    ):
+        return False
+    inner = strip(arguments.named_children[0])
+    if inner.type == "call_expression":  # fileURLToPath(import.meta.url)
+        inner_arguments = inner.child_by_field_name("arguments")
+        if inner_arguments is None or not inner_arguments.named_children:
+            return False
+        inner = strip(inner_arguments.named_children[0])
+    return text(inner) in ("__filename", "import.meta.url", "import.meta.filename")
+
+
+def is_cwd(node: Node) -> bool:
+    """`process.cwd()`: a path relative to the working directory."""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return function is not None and text(function) == "process.cwd"
+
+
+def is_exported(function: Node, exported_names: set[str]) -> bool:
+    """`module.exports = <function>` or `export default <function>`, also by the function's name."""
+    if function.parent is None:
+        return False
+    name = function.child_by_field_name("name")
+    return (name is not None and text(name) in exported_names) or is_default_export(function)
+
+
+def bound_name(function: Node) -> str:
+    """The name an anonymous function is bound to: `const query = (…) => …`, `exports.query = function
+    (…)`, `{ query: (…) => … }`; `default` for `module.exports = …` / `export default …`; "" otherwise."""
+    if function.type == "method_definition":
+        return ""
+    parent, declared = holder_of(function)
+    if parent is None or parent.type == "variable_declarator":
+        return declared
+    if parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        target = target_name(left) if left is not None else None
+        if target in ("module.exports", "exports.default"):
+            return "default"
+        return target.rsplit(".", 1)[-1] if target else ""
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return property_key(key) if key is not None else ""
+    if parent.type == "export_statement" and any(child.type == "default" for child in parent.children):
+        return "default"
+    return ""
+
+
+def describe_function(function: Node) -> tuple[FunctionFact, bool] | None:
+    """A named function's fact (an arrow function or function expression is named by the variable,
+    property or export it is bound to), and whether its bare name calls it in the file."""
+    own = function.child_by_field_name("name")
+    name = bound_name(function) or (text(own) if own is not None else "")
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if not name or parameters is None:
+        return None
+    if parameters.type == "identifier":  # `sql => …`
+        params: tuple[str, ...] = (text(parameters),)
+    else:
+        params = tuple(parameter_name(p) for p in parameters.named_children if p.type != "comment")
+    owner = method_owner(function)
+    bare = not owner and (function.type == "function_declaration" or is_declared(function))
+    return FunctionFact(scope_key(function), name, params, owner), bare
+
+
+def local_callee_of(function: Node) -> str:
+    """`query` / `this.query` as a call of the file's own function or method may be written; ""."""
+    if function.type == "identifier":
+        return text(function)
+    obj = function.child_by_field_name("object")
+    prop = function.child_by_field_name("property")
+    if obj is not None and prop is not None and obj.type == "this":
+        return f"this.{text(prop)}"
+    return ""
+
+
+def is_declared(function: Node) -> bool:
+    """`const query = (…) => …`: a function bound to a variable of its own."""
+    parent = function.parent
+    while parent is not None and parent.type in WRAPPERS:
+        parent = parent.parent
+    return parent is not None and parent.type == "variable_declarator"
+
+
+def parameter_name(node: Node) -> str:
+    """A parameter's name (TS `required_parameter` / `optional_parameter` too); `*` for `...rest`, "" for
+    a destructuring pattern."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type in ("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        if pattern is not None and pattern.type == "rest_pattern":
+            return "*"
+        return text(pattern) if pattern is not None and pattern.type == "identifier" else ""
+    if node.type == "assignment_pattern":
+        left = node.child_by_field_name("left")
+        return text(left) if left is not None and left.type == "identifier" else ""
+    if node.type == "rest_pattern":
+        return "*"
+    return ""
+
+
+def method_owner(function: Node) -> str:
+    """The class a method belongs to ("" for a function or an object literal's method)."""
+    if function.type != "method_definition" or function.parent is None:
+        return ""
+    body = function.parent
+    if body.type != "class_body" or body.parent is None:
+        return ""
+    name = body.parent.child_by_field_name("name")
+    return text(name) if name is not None else "class"
+
+
+def parameter_at(function: Node, index: int) -> str:
+    """The name of a function's parameter at `index` ("" when it has none there, or a pattern)."""
+    parameters = function.child_by_field_name("parameters")
+    found = [p for p in parameters.named_children if p.type != "comment"] if parameters is not None else []
+    return parameter_name(found[index]) if index < len(found) else ""
+
+
+def parameter_owner(node: Node, name: str) -> tuple[Node, int] | None:
+    """The innermost function enclosing `node` that has a parameter `name`, and its position."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in SCOPE_NODES:
+            parameters = parent.child_by_field_name("parameters") or parent.child_by_field_name("parameter")
+            if parameters is not None and parameters.type == "identifier":  # `router => …`
+                if text(parameters) == name:
+                    return parent, 0
+            elif parameters is not None:
+                named = [p for p in parameters.named_children if p.type != "comment"]
+                for index, parameter in enumerate(named):
+                    if parameter_name(parameter) == name:
+                        return parent, index
+        parent = parent.parent
+    return None
+
+
+def no_parameter(qualified: str | None) -> str | None:
+    """Values do not carry parameters bound as routers (`req.body` where `req.get(…)` is called)."""
+    return None if qualified is not None and qualified.startswith(PARAM_PLACEHOLDER) else qualified
+
+
+def first_parameter(function: Node) -> tuple[str, str]:
+    """Name and type annotation (TS) of a function's first parameter."""
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if parameters is None:
+        return "", ""
+    if parameters.type == "identifier":  # `fastify => …`
+        return text(parameters), ""
+    first = parameters.named_children[0] if parameters.named_children else None
+    if first is None:
+        return "", ""
+    if first.type == "identifier":
+        return text(first), ""
+    pattern = first.child_by_field_name("pattern")
+    annotation = first.child_by_field_name("type")
+    if pattern is not None and pattern.type == "identifier":
+        return text(pattern), text(annotation) if annotation is not None else ""
+    return "", ""
+
+
+def target_name(node: Node) -> str | None:
+    """`x`, `this.pool`, `config["url"]` → `config.url`; None for patterns and computed keys."""
+    node = strip(node)
+    if node.type in ("identifier", "this"):
+        return text(node)
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = target_name(obj) if obj is not None else None
+        return f"{base}.{text(prop)}" if base and prop is not None else None
+    if node.type == "subscript_expression":
+        obj = node.child_by_field_name("object")
+        index = node.child_by_field_name("index")
+        base = target_name(obj) if obj is not None else None
+        if base and index is not None and index.type == "string":
+            return f"{base}.{string_value(index)}"
+    return None

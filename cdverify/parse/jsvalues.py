@@ -1,0 +1,173 @@
+"""What a JavaScript / TypeScript expression may evaluate to (`Value`): literals and template literals with
+their substitutions, environment reads, `path.join(__dirname, …)` paths, and a call's arguments, with
+object-literal arguments flattened into keyword-like entries (`new Sequelize({dialect: "sqlite"})` →
+`dialect`). The second layer of the node scanner (jsnames → jsvalues → jsbindings → jscode); the
+libraries' environment objects and path functions are in rules/parse.toml.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from cdverify.model import HOLE, Value
+from cdverify.parse.jsnames import NodeNameScanner
+from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
+from cdverify.parse.scanner import Arguments, Entries
+from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.values import concat, merge, number, rewritten
+
+_OBJECT_DEPTH = 4
+
+
+class NodeValueScanner(NodeNameScanner):
+    """A JavaScript / TypeScript file's values."""
+
+    def value(self, node: Node | None) -> Value:
+        if node is None:
+            return Value()
+        node = strip(node)
+        kind = node.type
+        if kind in ("string", "template_string"):
+            literal = string_value(node)
+            opening = node.named_children[0] if node.named_children else None
+            if opening is not None and opening.type == "template_substitution" and literal.startswith(HOLE):
+                inner = opening.named_children[0] if opening.named_children else None
+                if inner is not None and is_here(strip(inner)):  # `${__dirname}/routes`
+                    return Value(strings=(literal,), paths=(HERE + literal[1:].lstrip("/"),))
+            if HOLE in literal:  # `${process.env.PREFIX}/users`: what each substitution is
+                parts = [
+                    self.value(child.named_children[0])
+                    for child in node.named_children
+                    if child.type == "template_substitution" and child.named_children
+                ]
+                return Value(strings=(literal,), parts=tuple(parts))
+            return Value(strings=(literal,))
+        if kind in ("true", "false"):
+            return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text
+        if kind == "number":
+            return number(node)
+        if kind == "binary_expression":
+            left = self.value(node.child_by_field_name("left"))
+            right = self.value(node.child_by_field_name("right"))
+            operator = node.child_by_field_name("operator")
+            if operator is not None and text(operator) == "+":
+                return merge(Value(strings=concat(left, right)), left, right, keep_strings=False)
+            return merge(Value(), left, right)
+        if kind == "unary_expression":
+            return self.value(node.child_by_field_name("argument"))
+        if kind == "ternary_expression":
+            return merge(
+                Value(),
+                self.value(node.child_by_field_name("consequence")),
+                self.value(node.child_by_field_name("alternative")),
+            )
+        if kind == "array":
+            return merge(Value(), *(self.value(child) for child in node.named_children[:16]))
+        if kind in ("member_expression", "subscript_expression"):
+            obj = node.child_by_field_name("object")
+            if obj is not None and text(strip(obj)) in self.libraries.env_objects:
+                if kind == "member_expression":
+                    prop = node.child_by_field_name("property")
+                    return Value(env=(text(prop),) if prop is not None else ())
+                index = self.value(node.child_by_field_name("index"))
+                return Value(env=index.strings[:1])
+            if kind == "member_expression":
+                prop = node.child_by_field_name("property")
+                qualified = no_parameter(self.qualify(node))
+                return Value(
+                    names=(text(prop),) if prop is not None else (),
+                    calls=(qualified,) if qualified else (),
+                )
+            index = self.value(node.child_by_field_name("index"))
+            return Value(names=index.strings[:1])
+        if kind == "identifier":
+            name = text(node)
+            qualified = self.bindings.get(name)
+            return Value(names=(name,), calls=(qualified,) if qualified else ())
+        if kind in ("call_expression", "new_expression"):
+            return self.call_value(node)
+        return Value()
+
+    def call_value(self, node: Node) -> Value:
+        function = node.child_by_field_name("function")
+        if function is not None and function.type == "member_expression":
+            prop = function.child_by_field_name("property")
+            receiver = function.child_by_field_name("object")
+            method = text(prop) if prop is not None else ""
+            args, _ = self.arguments(node.child_by_field_name("arguments"))
+            if method in ("replace", "replaceAll") and receiver is not None and len(args) >= 2:
+                return rewritten(self.value(receiver), args[0], args[1], "")
+            getter = f"{text(strip(receiver))}.{method}" if receiver is not None else ""
+            if args and getter in self.libraries.env_getters:  # `Deno.env.get("PORT")`
+                return Value(env=args[0].strings[:1])
+        if function is not None and text(function) in ("Number", "parseInt", "String", "parseFloat"):
+            args, _ = self.arguments(node.child_by_field_name("arguments"))
+            return merge(Value(), *args[:1])
+        qualified = no_parameter(self.qualify(node))
+        if qualified in self.libraries.path_joins:
+            return Value(calls=(qualified,), paths=self.joined_path(node))
+        return Value(calls=(qualified,) if qualified else ())
+
+    def joined_path(self, call: Node) -> tuple[str, ...]:
+        """The path `path.join(__dirname, "routes")` builds (`./routes`), for Value.paths."""
+        arguments = call.child_by_field_name("arguments")
+        parts = [
+            strip(c)
+            for c in (arguments.named_children if arguments is not None else [])
+            if c.type != "comment"
+        ]
+        if not parts:
+            return ()
+        head = ""
+        if is_here(parts[0]):
+            head, parts = HERE, parts[1:]
+        elif is_cwd(parts[0]):
+            parts = parts[1:]
+        pieces = [string_value(p) if p.type in ("string", "template_string") else HOLE for p in parts]
+        joined = "/".join(piece for piece in pieces if piece)
+        return (head + (joined if head else joined.removeprefix("./")),)
+
+    def arguments(self, node: Node | None) -> Arguments:
+        if node is None:
+            return (), ()
+        if node.type == "template_string":  # a tagged template: sql`SELECT …`, prisma.$queryRaw`…`
+            return (Value(strings=(string_value(node),)),), ()
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value]] = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            inner = strip(child)
+            if inner.type == "object":
+                kwargs.extend((key, value) for key, value, _ in self.entries(inner, "", 1))
+                args.append(Value(text=one_line(inner, 120)))
+            elif inner.type != "spread_element":
+                args.append(self.value(inner))
+        return tuple(args), tuple(kwargs)
+
+    def entries(self, node: Node, prefix: str, depth: int) -> Entries:
+        """Entries of an object literal by dotted key, nested objects flattened, each with its own node."""
+        out: Entries = []
+        for prop in node.named_children:
+            if prop.type == "shorthand_property_identifier":
+                name = text(prop)
+                qualified = self.bindings.get(name)
+                out.append(
+                    (prefix + name, Value(names=(name,), calls=(qualified,) if qualified else ()), prop)
+                )
+                continue
+            if prop.type != "pair":
+                continue
+            key_node = prop.child_by_field_name("key")
+            value_node = prop.child_by_field_name("value")
+            if key_node is None or value_node is None:
+                continue
+            label = property_key(key_node)
+            if not label:
+                continue
+            inner = strip(value_node)
+            if inner.type == "object" and depth < _OBJECT_DEPTH:
+                out.extend(self.entries(inner, f"{prefix}{label}.", depth + 1))
+            else:
+                out.append((prefix + label, self.value(inner), prop))
+        return out

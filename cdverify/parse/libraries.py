@@ -1,0 +1,65 @@
+"""The parser's library bindings (rules/parse.toml), read once per process as sets the scanners test names
+against. Parsing runs per file, in forked worker processes: the catalogue is loaded on first use (or
+inherited from the parent) and never read again per file."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.rules_schema import AppCallback, ParameterBinding, ParseBindings
+
+
+class PythonLibraries(NamedTuple):
+    env_getters: frozenset[str]  # traced calls reading a variable: `os.getenv`
+    env_helpers: frozenset[str]  # calls reading a variable, as written: `config`
+    env_getter_suffixes: tuple[str, ...]  # traced calls ending so read one too: `environ.Env()`
+    env_mappings: frozenset[str]  # subscripted to read one: `os.environ`
+
+
+class NodeLibraries(NamedTuple):
+    env_objects: frozenset[str]  # `process.env`
+    env_getters: frozenset[str]  # `Deno.env.get`
+    path_joins: frozenset[str]  # traced calls building a path: `path.join()`
+    transactions: frozenset[str]  # methods handing their callback a transaction
+    plugin_registers: frozenset[str]  # `register`
+    plugin_wrappers: frozenset[str]  # `fastify-plugin`
+    router_methods: frozenset[str]  # methods registering routes or mounting routers
+    this_bases: tuple[str, ...]  # traced base classes whose `this` is traced (prefixes)
+    extend: frozenset[str]  # methods of a repository extended by an object literal of methods
+    repositories: tuple[str, ...]  # traced values ending so are repositories
+    parameters: tuple[ParameterBinding, ...]  # first parameters that are a library's object
+    app_callbacks: tuple[AppCallback, ...]  # option callbacks whose first parameter is a new app
+
+
+@cache
+def python_libraries() -> PythonLibraries:
+    rules = load_rules(ParseBindings).python
+    return PythonLibraries(
+        frozenset(rules.env_getters),
+        frozenset(rules.env_helpers),
+        rules.env_getter_suffixes,
+        frozenset(rules.env_mappings),
+    )
+
+
+@cache
+def node_libraries() -> NodeLibraries:
+    rules = load_rules(ParseBindings).node
+    return NodeLibraries(
+        env_objects=frozenset(rules.env_objects),
+        env_getters=frozenset(rules.env_getters),
+        path_joins=frozenset(
+            f"{module}.{function}()" for module in rules.path_modules for function in rules.path_functions
+        ),
+        transactions=frozenset(rules.transactions),
+        plugin_registers=frozenset(rules.plugin_registers),
+        plugin_wrappers=frozenset(rules.plugin_wrappers),
+        router_methods=frozenset(rules.router_methods),
+        this_bases=rules.this.bases,
+        extend=frozenset(rules.this.extend),
+        repositories=rules.this.repositories,
+        parameters=rules.parameters,
+        app_callbacks=rules.app_callbacks,
+    )

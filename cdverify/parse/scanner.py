@@ -1,0 +1,206 @@
+"""The scanner both grammars share: the state a file's scan builds (traced names, calls, assignments,
+helpers) and the steps that read the same in Python and in JavaScript — looking a name up through the
+enclosing functions, binding one where it is assigned, recording a traced call with its arguments, its
+guard and its scope, recording an assigned value, and finding the file's helper functions.
+
+A grammar's subclass (`pycode.PythonScanner`, `jscode.NodeScanner`) says how its syntax is written: its
+scope and member node types, and how it traces (`qualify`), evaluates (`value`, `arguments`, `entries`)
+and describes (`describe`, `local_callee`, `assigned_to`) a node.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tree_sitter import Node
+
+from cdverify.model import Assignment, CallFact, FunctionFact, Value
+from cdverify.parse.treesitter import scope, scopes, text
+from cdverify.parse.values import (
+    call_fact,
+    entry_assignment,
+    local_call_fact,
+    passing_functions,
+    untraced_sink,
+)
+
+Arguments = tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]
+ClassFacts = tuple[tuple[str, tuple[str, ...], int], ...]
+Entries = list[tuple[str, Value, Node]]
+
+
+def scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    name = function.child_by_field_name("name")
+    return f"{text(name) if name is not None else 'function'}@{function.start_point[0] + 1}"
+
+
+def receiver(function: Node, member: str) -> str:
+    """The object a method is called on, as written (`users` in `users.post(…)`); "" otherwise. `member`
+    is the grammar's member access node type."""
+    if function.type != member:
+        return ""
+    obj = function.child_by_field_name("object")
+    return text(obj) if obj is not None and obj.type in ("identifier", member) else ""
+
+
+class Scanner:
+    """One file's scan: what its names are traced to, and the facts recorded on the way."""
+
+    SCOPE_NODES: ClassVar[tuple[str, ...]]  # the nodes that make a scope (functions)
+    MEMBER: ClassVar[tuple[str, str]]  # the member access node type and its property field
+    GUARDS: ClassVar[frozenset[str]]  # the conditional nodes whose condition guards what they hold
+    GUARD_LIMITS: ClassVar[frozenset[str]]  # a guard is looked for up to one of these
+    LITERAL: ClassVar[str]  # the dict / object literal node, whose entries are recorded one by one
+
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        self.found = found
+        self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
+        self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
+        self.local_names: set[str] = set()
+        self.calls: list[CallFact] = []
+        self.assignments: list[Assignment] = []
+        self.class_facts: ClassFacts = ()
+        self.local_calls: list[CallFact] = []
+
+    # -- the grammar's part ---------------------------------------------------------------------
+    def qualify(self, node: Node) -> str | None:
+        """The traced name of an expression (`sqlalchemy.create_engine`, `express().get`), or None."""
+        raise NotImplementedError
+
+    def value(self, node: Node | None) -> Value:
+        """What an expression may evaluate to."""
+        raise NotImplementedError
+
+    def arguments(self, node: Node | None) -> Arguments:
+        """A call's positional values, and its keyword (or object-literal) entries by dotted key."""
+        raise NotImplementedError
+
+    def entries(self, node: Node, prefix: str, depth: int) -> Entries:
+        """The entries of a dict / object literal by dotted key, nested literals flattened."""
+        raise NotImplementedError
+
+    def called(self, call: Node) -> tuple[Node, bool] | None:
+        """The node a call calls, and whether it is a `new`; None for a call that is not traced."""
+        raise NotImplementedError
+
+    def callee(self, function: Node) -> str | None:
+        """The traced name a call is recorded under, or None."""
+        return self.qualify(function)
+
+    def assigned_to(self, call: Node) -> str:
+        """The name a call's result is assigned to; "" otherwise."""
+        raise NotImplementedError
+
+    def describe(self, function: Node) -> tuple[FunctionFact, bool] | None:
+        """A function's fact, and whether its bare name calls it in the file."""
+        raise NotImplementedError
+
+    def local_callee(self, function: Node) -> str:
+        """How a call of the file's own function or method is written (`query`, `self.query`); ""."""
+        raise NotImplementedError
+
+    def condition(self, guard: Node) -> Node | None:
+        """The condition of a conditional node."""
+        return guard.child_by_field_name("condition")
+
+    # -- names ----------------------------------------------------------------------------------
+    def name(self, node: Node) -> str | None:
+        """The traced name an identifier is bound to: in the functions around it, or in the module."""
+        name = text(node)
+        if name in self.local_names:
+            for key in scopes(node, self.SCOPE_NODES):
+                found = self.local.get((key, name))
+                if found is not None:
+                    return found
+        return self.bindings.get(name)
+
+    def scope(self, node: Node) -> str:
+        """The function `node` is in, as `CallFact.scope` names it ("" at module level)."""
+        return scope(node, self.SCOPE_NODES)
+
+    def bind(self, statement: Node, name: str, qualified: str) -> None:
+        """Bind `name` where `statement` assigns it: in its function, or at module level (an attribute,
+        `self.x` / `this.x`, is kept per class, which is per file here)."""
+        key = self.scope(statement) if "." not in name else ""
+        if key:
+            self.local[(key, name)] = qualified
+            self.local_names.add(name)
+        else:
+            self.bindings[name] = qualified
+
+    # -- facts ----------------------------------------------------------------------------------
+    def scan_calls(self) -> list[tuple[Node, Node]]:
+        """Record every traced call (and every untraced one that runs SQL), in source order; return the
+        (call, callee) nodes of the calls that may be of the file's own functions."""
+        member, _ = self.MEMBER
+        pending: list[tuple[Node, Node]] = []
+        for node in self.found.get("call", []):
+            called = self.called(node)
+            if called is None:
+                continue
+            function, new = called
+            if not new and function.type in ("identifier", member):
+                pending.append((node, function))
+            callee = self.callee(function)
+            if callee is None:
+                callee = untraced_sink(function, node, self.MEMBER, self.value)
+            if callee is None:
+                continue
+            args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+            self.calls.append(
+                call_fact(
+                    node,
+                    callee,
+                    args,
+                    kwargs,
+                    new=new,
+                    guard=self.guard(node),
+                    receiver=receiver(function, member),
+                    target=self.assigned_to(node),
+                    scope_of=self.scope,
+                )
+            )
+        self.calls.sort(key=lambda call: (call.line, call.col))
+        return pending
+
+    def find_helpers(
+        self, functions: tuple[Node, ...], pending: list[tuple[Node, Node]]
+    ) -> list[FunctionFact]:
+        """The file's functions that hand a parameter on to a call; their calls go to `local_calls`."""
+        found, self.local_calls = passing_functions(
+            functions, scope_key, self.describe, self.calls, pending, self.local_callee, self.local_call
+        )
+        return found
+
+    def local_call(self, node: Node, callee: str) -> CallFact | None:
+        """The fact of a call of this file's own function, when it hands over something."""
+        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        if kwargs or any(not value.empty for value in args):
+            return local_call_fact(node, callee, args, kwargs, self.scope)
+        return None
+
+    def guard(self, node: Node) -> Value | None:
+        """The condition of the nearest `if` or conditional expression around `node` in its function."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in self.GUARD_LIMITS:
+            if parent.type in self.GUARDS:
+                condition = self.condition(parent)
+                if condition is not None and condition != child:
+                    return self.value(condition)
+            child, parent = parent, parent.parent
+        return None
+
+    def record(self, statement: Node, target: str, inner: Node, shown: str) -> None:
+        """Record the value `statement` assigns to `target`: each entry of a literal on its own line."""
+        if inner.type == self.LITERAL:
+            for key, entry, where in self.entries(inner, target + ".", 1):
+                if not entry.empty:
+                    self.assignments.append(entry_assignment(key, entry, where, self.scope(statement)))
+            return
+        value = self.value(inner)._replace(text=shown)
+        if not value.empty:
+            row, column = statement.start_point
+            self.assignments.append(
+                Assignment(target, value, row + 1, column + 1, shown, self.scope(statement))
+            )

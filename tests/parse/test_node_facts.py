@@ -1,0 +1,223 @@
+"""The facts the parser reads from small JavaScript and TypeScript files: imports, traced calls (callee,
+arguments, object-literal entries, `new`, receiver, target, scope, guard), assignments and their values
+(template literals with their substitutions, environment reads, paths), helper functions, their local
+calls, instances, classes, aliases and exports — and the library bindings of rules/parse.toml (plugin
+wrappers, parameters by name and type, transactions, routers handed to installers, `this` in a TypeORM
+repository, option callbacks).
+
+Each expectation is written from what the snippet says, by the model of cdverify/model.py."""
+
+from __future__ import annotations
+
+from cdverify.model import (
+    APP_PLACEHOLDER,
+    HOLE,
+    PARAM_PLACEHOLDER,
+    Assignment,
+    CallFact,
+    FileFacts,
+    FunctionFact,
+    ImportKind,
+    Language,
+    Value,
+)
+from cdverify.parse import parse_source
+
+
+def parse(source: str, language: Language = Language.TYPESCRIPT) -> FileFacts:
+    return parse_source("app.ts", language, source.encode())
+
+
+def call(facts: FileFacts, callee: str) -> CallFact:
+    (found,) = [fact for fact in facts.calls if fact.callee == callee]
+    return found
+
+
+def assigned(facts: FileFacts, target: str) -> Assignment:
+    (found,) = [fact for fact in facts.assignments if fact.target == target]
+    return found
+
+
+def test_imports_and_requires() -> None:
+    facts = parse(
+        'import express from "express";\nconst { Pool } = require("pg");\nconst lazy = () => import("./lazy");\n',
+        Language.JAVASCRIPT,
+    )
+    assert [(f.specifier, f.kind, f.line, f.in_function) for f in facts.imports] == [
+        ("express", ImportKind.STATIC, 1, False),
+        ("pg", ImportKind.REQUIRE, 2, False),
+        ("./lazy", ImportKind.DYNAMIC, 3, True),
+    ]
+
+
+def test_an_app_and_its_routes_are_traced_with_receiver_target_and_arguments() -> None:
+    facts = parse(
+        'import express from "express";\n'
+        "const app = express();\n"
+        'app.get("/users/:id", (req, res) => res.json({}));\n'
+        'if (process.env.NODE_ENV !== "production") {\n'
+        '  app.use("/debug", debug);\n'
+        "}\n"
+        "app.listen(process.env.PORT || 3000);\n"
+    )
+    created = call(facts, "express")
+    assert (created.line, created.col, created.target, created.args) == (2, 13, "app", ())
+    route = call(facts, "express().get")
+    assert (route.receiver, route.line, route.col) == ("app", 3, 1)
+    assert route.args == (Value(strings=("/users/:id",)), Value())
+    assert route.guard is None
+    mount = call(facts, "express().use")
+    assert mount.guard == Value(strings=("production",), env=("NODE_ENV",))
+    assert mount.args == (Value(strings=("/debug",)), Value(names=("debug",)))
+    assert call(facts, "express().listen").args == (Value(numbers=(3000,), env=("PORT",)),)
+
+
+def test_new_with_an_object_literal_gives_keyword_entries() -> None:
+    facts = parse(
+        'import { Sequelize } from "sequelize";\n'
+        'const sequelize = new Sequelize({ dialect: "sqlite", pool: { max: 5 }, storage });\n'
+    )
+    created = call(facts, "sequelize.Sequelize")
+    assert created.new
+    assert created.target == "sequelize"
+    assert created.kwargs == (
+        ("dialect", Value(strings=("sqlite",))),
+        ("pool.max", Value(numbers=(5,))),
+        ("storage", Value(names=("storage",))),
+    )
+    assert created.args == (Value(text='{ dialect: "sqlite", pool: { max: 5 }, storage }'),)
+
+
+def test_a_helper_function_its_scope_and_its_local_calls() -> None:
+    facts = parse(
+        'const { Pool } = require("pg");\n'
+        "const pool = new Pool();\n"
+        "function query(text, ...params) {\n"
+        "  return pool.query(text, params);\n"
+        "}\n"
+        'query("SELECT 1");\n',
+        Language.JAVASCRIPT,
+    )
+    run = call(facts, "pg.Pool().query")
+    assert (run.receiver, run.scope) == ("pool", "query@3")
+    assert run.args == (Value(names=("text",)), Value(names=("params",)))
+    assert facts.functions == (FunctionFact("query@3", "query", ("text", "*")),)
+    (local,) = facts.local_calls
+    assert (local.callee, local.line, local.args, local.scope) == (
+        "query",
+        6,
+        (Value(strings=("SELECT 1",)),),
+        "",
+    )
+
+
+def test_values_template_holes_environment_reads_and_paths() -> None:
+    facts = parse(
+        'import path from "path";\n'
+        'import express from "express";\n'
+        "const url = `postgres://${process.env.DB_HOST}/app`;\n"
+        'const port = Deno.env.get("PORT");\n'
+        "const apiUrl = import.meta.env.VITE_API;\n"
+        'const dbUrl = process.env["DATABASE_URL"] ?? "sqlite::memory:";\n'
+        'express.static(path.join(__dirname, "public"));\n'
+        "express.static(`${__dirname}/assets`);\n"
+    )
+    url = assigned(facts, "url")
+    assert url == Assignment(
+        "url",
+        Value(
+            strings=(f"postgres://{HOLE}/app",),
+            text="const url = `postgres://${process.env.DB_HOST}/app`;",
+            parts=(Value(env=("DB_HOST",)),),
+        ),
+        3,
+        7,
+        "const url = `postgres://${process.env.DB_HOST}/app`;",
+    )
+    assert assigned(facts, "port").value.env == ("PORT",)
+    assert assigned(facts, "apiUrl").value.env == ("VITE_API",)
+    db_url = assigned(facts, "dbUrl").value
+    assert (db_url.env, db_url.strings) == (("DATABASE_URL",), ("sqlite::memory:",))
+    joined, template = [fact for fact in facts.calls if fact.callee == "express.static"]
+    assert joined.args == (Value(calls=("path.join()",), paths=("./public",)),)
+    assert template.args[0].paths == ("./assets",)
+    assert facts.urls == ((3, f"postgres://{HOLE}/app"),)
+
+
+def test_classes_aliases_exports_and_instances() -> None:
+    facts = parse(
+        'import { Model } from "sequelize";\n'
+        'import { Router } from "express";\n'
+        "class User extends Model {}\n"
+        "User.init({ name: 'x' });\n"
+        "const router = Router();\n"
+        "class Db {\n"
+        "  run(sql) { return User.sequelize.query(sql); }\n"
+        "}\n"
+        "export const db = new Db();\n"
+        "export default router;\n"
+    )
+    assert facts.classes == (("User", ("sequelize.Model",), 3),)
+    assert call(facts, "sequelize.Model.init").kwargs == (("name", Value(strings=("x",))),)
+    assert facts.aliases == (("default", "router"),)
+    assert ("router", "express.Router()") in facts.exports
+    assert ("default", "express.Router()") in facts.exports
+    assert facts.functions == (FunctionFact("run@7", "run", ("sql",), "Db"),)
+    assert facts.objects == (("db", "Db"),)
+
+
+def test_a_plugin_inside_a_catalogued_wrapper_gets_the_app() -> None:
+    facts = parse(
+        'import fp from "fastify-plugin";\nexport default fp(async (server) => {\n  server.get("/x", handler);\n});\n'
+    )
+    assert call(facts, f"{APP_PLACEHOLDER}().get").receiver == "server"
+
+
+def test_first_parameters_bound_by_name_and_by_type() -> None:
+    facts = parse(
+        'import type { Knex } from "knex";\n'
+        "export async function up(db: Knex) {\n"
+        '  await db.raw("SELECT 1");\n'
+        "}\n"
+        "export function plugin(fastify, opts) {\n"
+        '  fastify.get("/", handler);\n'
+        "}\n"
+        "module.exports = { up: (queryInterface, Sequelize) => Sequelize.literal('NOW()') };\n"
+    )
+    assert call(facts, "knex().raw").args == (Value(strings=("SELECT 1",)),)
+    assert call(facts, "fastify().get").receiver == "fastify"
+    assert call(facts, "sequelize.Sequelize.literal").args == (Value(strings=("NOW()",)),)
+
+
+def test_a_transaction_callback_and_a_router_handed_to_an_installer() -> None:
+    facts = parse(
+        'import { PrismaClient } from "@prisma/client";\n'
+        "const prisma = new PrismaClient();\n"
+        "prisma.$transaction(async (tx) => {\n"
+        "  await tx.$queryRaw`SELECT 1`;\n"
+        "});\n"
+        "function init(router) {\n"
+        '  router.get("/users", list);\n'
+        "}\n"
+    )
+    raw = call(facts, "@prisma/client.PrismaClient().$transaction().$queryRaw")
+    assert raw.args == (Value(strings=("SELECT 1",)),)
+    route = call(facts, f"{PARAM_PLACEHOLDER}init@6#0#init>().get")
+    assert route.args[0] == Value(strings=("/users",))
+
+
+def test_this_in_a_typeorm_repository_and_an_option_callback_app() -> None:
+    facts = parse(
+        'import { Repository } from "typeorm";\n'
+        'import { createFactory } from "hono/factory";\n'
+        "class UserRepository extends Repository<User> {\n"
+        "  byName(name: string) {\n"
+        '    return this.createQueryBuilder("user");\n'
+        "  }\n"
+        "}\n"
+        "const factory = createFactory({ initApp(app) { app.use(logger) } });\n"
+    )
+    assert facts.classes == (("UserRepository", ("typeorm.Repository",), 3),)
+    built = call(facts, "typeorm.Repository().createQueryBuilder")
+    assert built.args == (Value(strings=("user",)),)
+    assert call(facts, "hono.Hono().use").receiver == "app"

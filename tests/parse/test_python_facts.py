@@ -1,0 +1,203 @@
+"""The facts the parser reads from small Python files: imports, traced calls (callee, arguments, receiver,
+target, scope, guard), assignments and their values (strings with holes, environment reads, rewrites,
+dict entries), helper functions, their local calls, instances, classes, exports and URL literals.
+
+Each expectation is written from what the snippet says, by the model of cdverify/model.py."""
+
+from __future__ import annotations
+
+from cdverify.model import HOLE, Assignment, CallFact, FileFacts, FunctionFact, ImportKind, Language, Value
+from cdverify.parse import parse_source
+
+
+def parse(source: str) -> FileFacts:
+    return parse_source("app.py", Language.PYTHON, source.encode())
+
+
+def call(facts: FileFacts, callee: str) -> CallFact:
+    (found,) = [fact for fact in facts.calls if fact.callee == callee]
+    return found
+
+
+def assigned(facts: FileFacts, target: str) -> Assignment:
+    (found,) = [fact for fact in facts.assignments if fact.target == target]
+    return found
+
+
+def test_imports_keep_module_names_and_lines() -> None:
+    facts = parse("import os\nfrom sqlalchemy.orm import Session, declarative_base as db\n")
+    assert [(f.specifier, f.kind, f.line, f.names) for f in facts.imports] == [
+        ("os", ImportKind.STATIC, 1, ()),
+        ("sqlalchemy.orm", ImportKind.STATIC, 2, ("Session", "declarative_base")),
+    ]
+
+
+def test_a_call_is_traced_through_an_aliased_import_with_its_arguments_scope_and_guard() -> None:
+    facts = parse(
+        "import os\n"
+        "from sqlalchemy import create_engine as ce\n"
+        "\n"
+        "def make(url):\n"
+        '    if os.environ.get("DEBUG"):\n'
+        "        engine = ce(url, echo=True, pool_size=5)\n"
+        "    return engine\n"
+    )
+    engine = call(facts, "sqlalchemy.create_engine")
+    assert (engine.line, engine.col, engine.text) == (6, 18, "ce(url, echo=True, pool_size=5)")
+    assert engine.args == (Value(names=("url",)),)
+    assert engine.kwargs == (("echo", Value()), ("pool_size", Value(numbers=(5,))))
+    assert engine.target == "engine"
+    assert engine.receiver == ""
+    assert engine.scope == "make@4"  # it hands over a name, looked up in that function
+    assert engine.guard == Value(env=("DEBUG",))
+    assert not engine.new
+    getter = call(facts, "os.environ.get")
+    assert getter.receiver == "os.environ"
+    assert getter.args == (Value(strings=("DEBUG",)),)
+    assert getter.scope == ""  # no name handed over: no scope recorded
+    assert getter.guard is None  # the condition is not guarded by itself
+
+
+def test_names_traced_to_a_call_result_a_self_attribute_and_a_with_block() -> None:
+    facts = parse(
+        "import sqlite3\n"
+        "from flask import Flask\n"
+        "from sqlalchemy import create_engine\n"
+        "app = Flask(__name__)\n"
+        "\n"
+        '@app.get("/users")\n'
+        "def users():\n"
+        '    with sqlite3.connect("app.db") as conn:\n'
+        '        conn.execute("SELECT 1")\n'
+        "\n"
+        "class Store:\n"
+        "    def __init__(self, url):\n"
+        "        self.engine = create_engine(url)\n"
+        "\n"
+        "    def open(self):\n"
+        "        return self.engine.connect()\n"
+    )
+    route = call(facts, "flask.Flask().get")
+    assert (route.line, route.receiver, route.args) == (6, "app", (Value(strings=("/users",)),))
+    assert call(facts, "flask.Flask").target == "app"
+    assert call(facts, "sqlite3.connect().execute").line == 9
+    assert call(facts, "sqlalchemy.create_engine().connect").receiver == "self.engine"
+
+
+def test_a_sql_method_on_an_untraced_object_is_kept_with_a_string_only() -> None:
+    facts = parse('def f(cursor, sql):\n    cursor.execute("SELECT 1")\n    cursor.execute(sql)\n')
+    (kept,) = facts.calls
+    assert (kept.callee, kept.line, kept.name.traced) == ("?cursor.execute", 2, False)
+
+
+def test_assignments_with_environment_reads_defaults_holes_and_rewrites() -> None:
+    facts = parse(
+        "import os\n"
+        "from decouple import config\n"
+        'DATABASE_URL = os.getenv("DATABASE_URL", "sqlite:///app.db")\n'
+        'SQLALCHEMY_URL = DATABASE_URL.replace("postgres://", "postgresql://")\n'
+        'PORT = int(os.environ["PORT"])\n'
+        'HOST = config("DB_HOST", default="localhost")\n'
+        'db_url = f"postgresql://{user}@db/app"\n'
+    )
+    url = assigned(facts, "DATABASE_URL")
+    assert url == Assignment(
+        "DATABASE_URL",
+        Value(strings=("sqlite:///app.db",), env=("DATABASE_URL",), text=url.text),
+        3,
+        1,
+        'DATABASE_URL = os.getenv("DATABASE_URL", "sqlite:///app.db")',
+    )
+    assert assigned(facts, "SQLALCHEMY_URL").value.rewrites == (("postgres://", "postgresql://"),)
+    assert assigned(facts, "SQLALCHEMY_URL").value.names == ("DATABASE_URL",)
+    assert assigned(facts, "PORT").value.env == ("PORT",)
+    host = assigned(facts, "HOST").value
+    assert (host.env, host.strings) == (("DB_HOST",), ("localhost",))
+    assert assigned(facts, "db_url").value.strings == (f"postgresql://{HOLE}@db/app",)
+    assert facts.urls == (
+        (3, "sqlite:///app.db"),
+        (4, "postgres://"),
+        (4, "postgresql://"),
+        (7, f"postgresql://{HOLE}@db/app"),
+    )
+
+
+def test_a_dict_literal_is_recorded_entry_by_entry_at_each_entrys_line() -> None:
+    facts = parse(
+        "DATABASES = {\n"
+        '    "default": {\n'
+        '        "ENGINE": "django.db.backends.sqlite3",\n'
+        '        "NAME": BASE_DIR / "db.sqlite3",\n'
+        "    }\n"
+        "}\n"
+    )
+    engine, name = facts.assignments
+    assert engine == Assignment(
+        "DATABASES.default.ENGINE",
+        Value(strings=("django.db.backends.sqlite3",)),
+        3,
+        9,
+        '"ENGINE": "django.db.backends.sqlite3"',
+    )
+    assert (name.target, name.line) == ("DATABASES.default.NAME", 4)
+    assert (name.value.strings, name.value.names) == (("db.sqlite3",), ("BASE_DIR",))
+
+
+def test_a_conditional_value_keeps_both_branches_and_a_function_return_is_recorded() -> None:
+    facts = parse(
+        "import os\n"
+        "def database_url():\n"
+        '    return os.getenv("DATABASE_URL") or "sqlite://"\n'
+        'ENGINE = "postgres" if os.getenv("PROD") else "sqlite"\n'
+    )
+    returned = assigned(facts, "database_url")
+    assert (returned.value.env, returned.value.strings, returned.line) == (
+        ("DATABASE_URL",),
+        ("sqlite://",),
+        3,
+    )
+    assert assigned(facts, "ENGINE").value.strings == ("postgres", "sqlite")
+
+
+def test_helper_functions_their_local_calls_and_module_instances() -> None:
+    facts = parse(
+        "import sqlite3\n"
+        'conn = sqlite3.connect("app.db")\n'
+        "\n"
+        "class Repo:\n"
+        "    def run(self, sql, *args):\n"
+        "        return conn.execute(sql)\n"
+        "\n"
+        "    def users(self):\n"
+        '        return self.run("SELECT * FROM users")\n'
+        "\n"
+        "repo = Repo()\n"
+    )
+    execute = call(facts, "sqlite3.connect().execute")
+    assert (execute.receiver, execute.scope, execute.args) == ("conn", "run@5", (Value(names=("sql",)),))
+    assert facts.functions == (FunctionFact("run@5", "run", ("self", "sql", "*"), "Repo"),)
+    (local,) = facts.local_calls
+    assert (local.callee, local.line, local.args) == (
+        "self.run",
+        9,
+        (Value(strings=("SELECT * FROM users",)),),
+    )
+    assert facts.objects == (("repo", "Repo"),)
+
+
+def test_classes_are_bound_to_their_first_traced_base_and_exports_are_traced_instances() -> None:
+    facts = parse(
+        "from flask import Flask, jsonify\n"
+        "from sqlalchemy.orm import DeclarativeBase\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "class User(Base):\n"
+        "    pass\n"
+        "class Plain:\n"
+        "    pass\n"
+        "app = Flask(__name__)\n"
+    )
+    base = "sqlalchemy.orm.DeclarativeBase"
+    assert facts.classes == (("Base", (base,), 3), ("User", (base,), 5))
+    # `Flask` and `jsonify` are the library's own names; `Base` and `User` are the file's
+    assert facts.exports == (("Base", base), ("User", base), ("app", "flask.Flask()"))
