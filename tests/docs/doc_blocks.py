@@ -4,7 +4,9 @@ The conventions (docs/rules/index.md, "Examples that are run"):
 
 - a block whose first line is a comment naming a path (`# app/routes/users.py`, `// src/app.ts`,
   `-- schema.sql`) is that file of the example project, the comment line included (the line numbers the
-  page shows count it); `# run.sh (executable)` makes the file executable;
+  page shows count it); `# run.sh (executable)` makes the file executable and `# run.sh (not executable)`
+  leaves it so (that line is then not part of the file, which starts with its `#!`); a later such line after a
+  blank line starts the next file of the same block;
 - a `console` block is a shell session: `$ command` lines, each followed by what it prints;
   `$ echo $?` prints the exit code of the command before it;
 - in shown output, a line that is only `…` stands for any number of lines left out, and `…` inside a
@@ -22,7 +24,9 @@ DOCS = REPO / "docs"
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*(.*)$")
 _MARKER = re.compile(r"^<!--\s*(.*?)\s*-->$")
-_FILE_COMMENT = re.compile(r"^(?:#|//|--|;)\s*([\w.@~+-]+(?:/[\w.@+\[\]()-]+)*)(\s+\(executable\))?\s*$")
+_FILE_COMMENT = re.compile(
+    r"^(?:#|//|--|;)\s*([\w.@~+-]+(?:/[\w.@+\[\]()-]+)*)(\s+\((?:not )?executable\))?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -85,18 +89,38 @@ def blocks(markdown: str) -> list[Block]:
     return out
 
 
-def example_file(block: Block) -> ExampleFile | None:
-    """The project file a block holds, when its first line names one (a path with a folder or an
-    extension). A JSON file's name line and an executable's `(executable)` line are not part of it."""
-    if block.info in ("console", "bash", "sh", "shell"):
-        return None
-    first, _, rest = block.text.partition("\n")
-    match = _FILE_COMMENT.match(first)
+def _names_file(line: str) -> re.Match[str] | None:
+    match = _FILE_COMMENT.match(line)
     if not match or not ("/" in match.group(1) or "." in match.group(1)):
         return None  # `# comment`: a word, not a file name
-    path, executable = match.group(1), bool(match.group(2))
-    text = rest if executable or path.endswith(".json") else block.text
-    return ExampleFile(path, text, executable)
+    return match
+
+
+def example_files(block: Block) -> list[ExampleFile]:
+    """The project files a block holds: none unless its first line names one (a path with a folder or
+    an extension); each later line that names a file alone starts the next file. A file's name line is
+    part of it (line numbers count it), except for JSON, which has no comments, and a script marked
+    `(executable)` or `(not executable)`, whose first line must be its `#!`."""
+    if block.info == "console" or not _names_file(block.text.split("\n", 1)[0]):
+        return []
+    files: list[ExampleFile] = []
+    lines: list[str] = []
+    for line in [*block.text.rstrip("\n").split("\n"), "# end/of.block"]:
+        match = _names_file(line)
+        if match and (not lines or not lines[-1].strip() or line == "# end/of.block"):
+            if lines:
+                name = _names_file(lines[0])
+                assert name is not None
+                path, mode = name.group(1), name.group(2) or ""
+                executable = "(executable)" in mode
+                while lines and not lines[-1].strip():
+                    lines.pop()
+                body = lines[1:] if mode or path.endswith(".json") else lines
+                files.append(ExampleFile(path, "\n".join(body) + "\n", executable))
+            lines = [line]
+        else:
+            lines.append(line)
+    return files
 
 
 def commands(block: Block) -> list[Command]:

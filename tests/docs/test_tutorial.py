@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from tools import require_postgres, require_tool
 
-from docs.doc_blocks import DOCS, REPO, blocks, commands, example_file, mismatch
+from docs.doc_blocks import DOCS, REPO, blocks, commands, example_files, mismatch
 
 TUTORIAL = DOCS / "tutorial.md"
 INSTALL = ("python3 -m venv",)
@@ -108,8 +108,9 @@ def walk(tmp_path: Path, *, servers: bool) -> Session:
                 if step.command == "echo $?" and session.last_code is None:
                     continue
                 session.run(step.command, step.shown, where)
-        elif (file := example_file(block)) is not None:
-            session.write(file.path, file.text, file.executable)
+        else:
+            for file in example_files(block):
+                session.write(file.path, file.text, file.executable)
     return session
 
 
