@@ -1,24 +1,13 @@
 """The examples of the rule pages (docs/rules/<ID>.md) are run: each is written into a project, checked
-as the page shows, and held to what the page says.
-
-How a page marks its examples ("Examples that are run" in docs/rules/index.md):
-
-- in the `## Example` section, the blocks whose first line names a file (`# app/routes/users.py`) make
-  up a project, up to the block that runs it (a `text` or `console` block of `$ command` lines: the
-  page's `cdverify check . …` with its output, then `$ echo $?`); a file block after that run starts
-  a new project;
-- `<!-- example: base -->` on the line before a block makes its files the start of every example of the
-  page (the small project the examples change), shown once;
-- `<!-- example: fixed -->` on the line before a block (anywhere, usually under `## How to fix`)
-  starts the fixed project: the previous example's files, with the marked block and the file blocks
-  after it (up to a run block or the next heading) written over them; `<!-- example: fixed, of 1 -->`
-  fixes the page's first example instead; `<!-- example: bad -->` starts a new violating project outside
-  `## Example`; `delete PATH` in a marker removes a file first (`<!-- example: bad, delete a/b.py -->`).
+as the page shows, and held to what the page says. How a page marks its examples (file blocks, run
+blocks, `<!-- example: base | bad | fixed -->` markers) is told in docs/rules/index.md, "Examples that
+are run", and in tests/docs/doc_blocks.py.
 
 Each run's output must be what the page shows (`docs.doc_blocks.mismatch`; the project is `~/<name>`,
 `~/shop` unless the shown summary names another folder), with the same exit code. Then the library,
 `cdverify.verify(project, constraints)`, must report the page's rule for a violating example, and
-must not at the rule's own severity for a fixed one. Pages whose rule no small project shows are listed in EXCEPTIONS."""
+must not at the rule's own severity for a fixed one. A page whose example cannot be run says why in
+EXCEPTIONS."""
 
 from __future__ import annotations
 
@@ -27,6 +16,7 @@ import shlex
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -48,10 +38,17 @@ _SUMMARY = re.compile(r"^~/([\w.-]+): \d+ errors?,")
 _CONSTRAINT_OPTIONS = ("-c", "--constraints", "--task")
 
 
+class Kind(StrEnum):
+    BAD = "bad"  # the page's rule must be reported
+    FIXED = "fixed"  # it must not be, at its own severity
+
+
 @dataclass
 class Example:
+    """One project of a page: its files, the commands the page shows on it, and what it must show."""
+
     page: str
-    kind: str  # "bad" or "fixed"
+    kind: Kind
     line: int
     heading: str
     files: dict[str, ExampleFile] = field(default_factory=dict)
@@ -81,12 +78,14 @@ def examples_of(page: Path) -> list[Example]:
             continue
         if marker.startswith("example:"):
             words = marker.removeprefix("example:").split(",")
-            kind = words[0].strip()
-            assert kind in ("bad", "fixed"), f"docs/rules/{page.name}:{block.line}: unknown marker {marker!r}"
-            files = dict(found[-1].files) if kind == "fixed" and found else dict(base)
+            assert words[0].strip() in set(Kind), (
+                f"docs/rules/{page.name}:{block.line}: unknown marker {marker!r}"
+            )
+            kind = Kind(words[0].strip())
+            files = dict(found[-1].files) if kind is Kind.FIXED and found else dict(base)
             for word in words[1:]:
                 verb, _, what = word.strip().partition(" ")
-                if verb == "of" and kind == "fixed" and what.isdigit() and 0 < int(what) <= len(found):
+                if verb == "of" and kind is Kind.FIXED and what.isdigit() and 0 < int(what) <= len(found):
                     files = dict(found[int(what) - 1].files)  # fixes the page's n-th example
                     continue
                 assert verb == "delete" and what in files, f"docs/rules/{page.name}:{block.line}: {word!r}"
@@ -98,14 +97,14 @@ def examples_of(page: Path) -> list[Example]:
             and block.heading == "Example"
             and (example_files(block) or _is_run(block))
         ):
-            current = Example(page.name, "bad", block.line, block.heading, dict(base))
+            current = Example(page.name, Kind.BAD, block.line, block.heading, dict(base))
             found.append(current)
         if current is None or current.closed:
             continue
-        files = example_files(block)
-        for file in files:
+        written = example_files(block)
+        for file in written:
             current.files[file.path] = file
-        if not files and _is_run(block):
+        if not written and _is_run(block):
             current.runs, current.run_line, current.closed = commands(block), block.line, True
     return found
 
@@ -195,7 +194,7 @@ def test_rule_example(rule: str, example: Example, tmp_path: Path, monkeypatch: 
     assert constraints, f"{example.where}: no `cdverify check … -c/--task` to take the constraints from"
     report = cdverify.verify(root, constraints)  # the facts the CLI run cached
     reported = {finding.rule for finding in report.findings}
-    if example.kind == "bad":
+    if example.kind is Kind.BAD:
         assert rule in reported, f"{example.where}: {rule} not reported (got {sorted(reported)})"
     else:  # fixed: not at the rule's own severity (an ORM001 `info` in tests may stay)
         severity = finding_rules()[rule].severity
@@ -208,7 +207,7 @@ def test_every_rule_page_has_a_run_example() -> None:
     missing = [
         page.stem
         for page in RULE_PAGES
-        if page.stem not in EXCEPTIONS and not any(e.kind == "bad" and e.runs for e in examples_of(page))
+        if page.stem not in EXCEPTIONS and not any(e.kind is Kind.BAD and e.runs for e in examples_of(page))
     ]
     assert not missing, f"rule pages with no example that is run: {missing}"
     assert set(EXCEPTIONS) <= {page.stem for page in RULE_PAGES}
