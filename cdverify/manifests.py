@@ -1,7 +1,7 @@
 """Stage 2b — the project's non-code files: manifests, environment files, Compose, Prisma and ORM config.
 
-Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); verifiers never
-read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
+Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); detection and the
+verifiers never read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
 rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
 malformed file yields a DISC006 finding and is otherwise skipped: one bad manifest never stops the
 analysis. Nothing here executes project code.

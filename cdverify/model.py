@@ -1,7 +1,9 @@
-"""The project model: plain, frozen records shared by every stage of the pipeline.
+"""The records of the project model: plain, frozen records shared by every stage of the pipeline (the
+model itself, `Analysis`, is cdverify/analysis.py).
 
 Everything here is data. Facts extracted from a file can be cached, pickled and computed in
-parallel; verifiers read these records and return `Finding`s without doing any I/O.
+parallel; detection (cdverify/detect/) and the verifiers (cdverify/verifiers/) read these records without
+doing any I/O.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The whole program in one place: discover → parse → resolve → verify → report.
+"""The whole program in one place: discover → parse → resolve → detect → verify → report.
 
 `analyse` builds the project model; `inspect` reports what was detected whatever the constraints;
 `verify` adds a verdict per requested constraint. Both return a `Report` with `to_json()`.

@@ -2,9 +2,9 @@
 
 These records are the schema itself: `cdverify.typed_toml` checks each TOML file against its record
 (a field's name is the key, its annotation the type, a default makes it optional) and rejects unknown
-keys and wrong types with the file and the line. `SCHEMAS` says which record a file is read as; a
-file in `rules/` with no entry here is an error. docs/database-and-frameworks.md ("Extending the
-catalogues") explains the keys in prose.
+keys and wrong types with the file and the line. `FILES` and `schema_of` say which record a file is
+read as; a file in `rules/` with no entry here is an error. docs/catalogues.md explains every key in
+prose (tests/docs/test_catalogue_docs.py fails while one is undocumented).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ class Instances(NamedTuple):
 
     names: dict[tuple[str, str], str]
     heads: frozenset[str]
-    # (callee, importer, family) → what `foreign` answered: the framework and ORM verifiers ask alike
+    # (callee, importer, family) → what `foreign` answered: the framework and ORM detectors ask alike
     answers: dict[tuple[str, str, str], str | None]
 
 

@@ -129,7 +129,7 @@ class NodeBindingScanner(NodeValueScanner):
             elif is_exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped:
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework
-                # serves the project (settled in cdverify/verifiers/framework.py)
+                # serves the project (settled in cdverify/detect/framework/installers.py)
                 self.bindings.setdefault(name, f"{APP_PLACEHOLDER}()")
 
     def parameter_binding(self, name: str, annotation: str) -> ParameterBinding | None:
@@ -276,8 +276,8 @@ class NodeBindingScanner(NodeValueScanner):
     def bind_router_parameters(self) -> None:
         """`function init(router) { router.get("/users", …) }`: a parameter that route methods are called
         on stands for whatever router or app callers hand the function (settled in
-        cdverify/verifiers/framework.py), bound within the function as PARAM_PLACEHOLDER. Names bound in
-        the whole file (an imported or module-level `app`) keep their binding."""
+        cdverify/detect/framework/installers.py), bound within the function as PARAM_PLACEHOLDER. Names
+        bound in the whole file (an imported or module-level `app`) keep their binding."""
         for node in self.found.get("call", []):
             function = node.child_by_field_name("function")
             if function is None or function.type != "member_expression":

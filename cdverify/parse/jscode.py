@@ -81,7 +81,7 @@ class NodeScanner(NodeBindingScanner):
 
     def assign(self, left: Node, right: Node, statement: Node) -> None:
         """`const x = …` / `x = …`: bind a traced value (destructured names too) and record the value when
-        the name is one the verifiers read."""
+        the name is one detection reads."""
         inner = strip(right)
         if left.type == "object_pattern":
             module = self.qualify(inner)

@@ -192,7 +192,7 @@ def instance_exports(bindings: Mapping[str, str], default: str | None = None) ->
 
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-# Assigned names whose values the verifiers read (database URLs and settings, ports, config objects);
+# Assigned names whose values detection reads (database URLs and settings, ports, config objects);
 # other assignments only feed name tracing, which needs no value. Evaluating every assignment's
 # value costs about half of the parse time of a typical file.
 INTERESTING_NAME = re.compile(
@@ -207,7 +207,7 @@ def untraced_sql_methods() -> frozenset[str]:
     """Methods that execute SQL on objects cdverify cannot trace (`self._session.connection().execute(…)`,
     a cursor from a `with` block): those of the `untraced` sinks of rules/orm/sinks.toml, in any language.
     Such calls are kept, named `?<receiver>.<method>`, only when their first argument holds a string
-    literal; the ORM verifier then requires a complete statement."""
+    literal; ORM detection (cdverify/detect/orm/) then requires a complete statement."""
     from cdverify.catalog import load_rules
     from cdverify.rules_schema import Sinks
 

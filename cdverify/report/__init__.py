@@ -1,4 +1,4 @@
-"""Stage 5 — reporting: pure functions from a Report to text or JSON (and from the project model to a graph
+"""Stage 6 — reporting: pure functions from a Report to text or JSON (and from the project model to a graph
 drawing, `graph.py`).
 
 `REPORTERS` is the registry the command line picks `--format` from: a format name → a function of the
