@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, read_regular
-from cdverify.model import Finding, Location, Scope
+from cdverify.model import Family, Finding, Location, Scope
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
@@ -36,7 +36,7 @@ class Dependency(NamedTuple):
     """A package a manifest declares. `name` is normalised (PEP 503 for Python, as written for npm)."""
 
     name: str
-    ecosystem: str  # "python" | "node"
+    ecosystem: Family
     file: str
     line: int
     dev: bool = False
@@ -51,7 +51,7 @@ class Setting(NamedTuple):
     value: str
     file: str
     line: int
-    source: str  # "env-file" | "compose" | "prisma" | "alembic" | "sequelize-config" | "typeorm-config"
+    source: Reader  # the reader of the file: env-file, compose, prisma, alembic, sequelize-config, …
     section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
 
 
@@ -86,7 +86,7 @@ class Manifests:
         """Files that exist but could not be parsed (DISC006)."""
         return frozenset(f.location.path for f in self.findings if f.rule == "DISC006")
 
-    def declared(self, ecosystem: str) -> dict[str, Dependency]:
+    def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:
             if dep.ecosystem == ecosystem and (dep.name not in out or (out[dep.name].dev and not dep.dev)):
@@ -263,10 +263,12 @@ class _Reader:
             self.add_python(parsed[0], rel, number, dev, line, parsed[1])
 
     def add_python(self, name: str, rel: str, line: int, dev: bool, spec: str, extras: set[str]) -> None:
-        self.dependencies.append(Dependency(normalise_distribution(name), "python", rel, line, dev, spec))
+        self.dependencies.append(
+            Dependency(normalise_distribution(name), Family.PYTHON, rel, line, dev, spec)
+        )
         for extra in extras:  # `databases[postgresql]`, `sqlalchemy[asyncio]`
             extra_name = f"{normalise_distribution(name)}[{extra.lower()}]"
-            self.dependencies.append(Dependency(extra_name, "python", rel, line, dev, spec))
+            self.dependencies.append(Dependency(extra_name, Family.PYTHON, rel, line, dev, spec))
 
     def pyproject(self, rel: str) -> None:
         content = self.read(rel)
@@ -352,7 +354,7 @@ class _Reader:
         for table, dev in _tables(_catalogue().package_json):
             for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
-                self.dependencies.append(Dependency(name, "node", rel, line, dev, f"{name}@{spec}"))
+                self.dependencies.append(Dependency(name, Family.NODE, rel, line, dev, f"{name}@{spec}"))
 
     def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
@@ -361,7 +363,6 @@ class _Reader:
         if loaded is None:
             return
         content, data = loaded
-        source = entry.reader.value
         if isinstance(data, list):
             blocks = [("", block) for block in data]
         elif entry.reader is Reader.SEQUELIZE_CONFIG and isinstance(data, dict):
@@ -377,7 +378,7 @@ class _Reader:
                 if isinstance(value, str):
                     index = content.find(f'"{key}"', max(start, 0))
                     line = content.count("\n", 0, index) + 1 if index >= 0 else 1
-                    self.settings.append(Setting(key, value, rel, line, source, section))
+                    self.settings.append(Setting(key, value, rel, line, entry.reader, section))
 
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:
@@ -389,7 +390,7 @@ class _Reader:
         for binding in parse_stream(io.StringIO(content)):
             if binding.key and binding.value is not None:
                 self.settings.append(
-                    Setting(binding.key, binding.value, rel, binding.original.line, "env-file")
+                    Setting(binding.key, binding.value, rel, binding.original.line, Reader.ENV_FILE)
                 )
 
     def compose(self, rel: str) -> None:
@@ -424,14 +425,16 @@ class _Reader:
                                 str(value_node.value),
                                 rel,
                                 key_node.start_mark.line + 1,
-                                "compose",
+                                Reader.COMPOSE,
                             )
                         )
             elif isinstance(environment, yaml.SequenceNode):
                 for item in environment.value:
                     if isinstance(item, yaml.ScalarNode) and "=" in str(item.value):
                         key, value = str(item.value).split("=", 1)
-                        self.settings.append(Setting(key, value, rel, item.start_mark.line + 1, "compose"))
+                        self.settings.append(
+                            Setting(key, value, rel, item.start_mark.line + 1, Reader.COMPOSE)
+                        )
 
     def prisma(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`provider`, `url`) of each `datasource` block; `env("X")` → `env:X`."""
@@ -446,7 +449,7 @@ class _Reader:
                 line = code.count("\n", 0, block.start("body") + match.start(2)) + 1
                 env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', raw)
                 value = f"env:{env.group(1)}" if env else raw.strip().strip('"')
-                self.settings.append(Setting(key, value, rel, line, "prisma"))
+                self.settings.append(Setting(key, value, rel, line, Reader.PRISMA))
 
     def alembic(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`sqlalchemy.url`) in any section of alembic.ini."""
@@ -465,7 +468,7 @@ class _Reader:
             for key in entry.keys:
                 value = parser[section].get(key)
                 if value:
-                    self.settings.append(Setting(key, value, rel, _line_of(content, key), "alembic"))
+                    self.settings.append(Setting(key, value, rel, _line_of(content, key), Reader.ALEMBIC))
 
     # -- SQL, database files, the run script ------------------------------------------------------
     def sql(self, rel: str) -> None:

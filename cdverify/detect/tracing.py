@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from cdverify.model import APP_PLACEHOLDER, FileFacts
+from cdverify.model import APP_PLACEHOLDER, Family, FileFacts
 
 _NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
@@ -21,7 +21,7 @@ class Instances(NamedTuple):
     names: dict[tuple[str, str], str]
     heads: frozenset[str]
     # (callee, importer, family) → what `foreign` answered: the framework and ORM verifiers ask alike
-    answers: dict[tuple[str, str, str], str | None]
+    answers: dict[tuple[str, str, Family], str | None]
 
 
 def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
@@ -29,7 +29,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
     `app`), Node modules by path without extension."""
     out: dict[tuple[str, str], str] = {}
-    homes: dict[tuple[str, str], tuple[str, str]] = {}
+    homes: dict[tuple[str, str], tuple[str, Family]] = {}
     for path, file_facts in facts.items():
         if not file_facts.exports:
             continue
@@ -70,7 +70,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     return instances
 
 
-def module_keys(path: str, family: str) -> list[str]:
+def module_keys(path: str, family: Family) -> list[str]:
     """The keys other modules name a module by: a Python module under every dotted suffix of its path
     (`conduit/app.py` is `conduit.app` and `app`), a Node module by its path without extension."""
     if family == "python":
@@ -82,7 +82,7 @@ def module_keys(path: str, family: str) -> list[str]:
     return [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
 
 
-def foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
+def foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
     key = (callee, importer, family)
@@ -92,7 +92,7 @@ def foreign(callee: str, importer: str, family: str, instances: Instances) -> st
     return answer
 
 
-def _foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
+def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     names = instances.names
     if not names or callee.startswith(APP_PLACEHOLDER):
         return None
