@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from functools import cache
 from typing import NamedTuple
 
-from cdverify.model import APP_PLACEHOLDER, Family, FileFacts
-
-_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+from cdverify.catalog import load_rules
+from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language
+from cdverify.rules_schema import Scopes
 
 
 class Instances(NamedTuple):
@@ -78,8 +79,23 @@ def module_keys(path: str, family: Family) -> list[str]:
         if parts[-1] == "__init__":
             parts = parts[:-1]
         return [".".join(parts[start:]) for start in range(len(parts))]
-    stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
+    stem = node_stem(path)
     return [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
+
+
+@cache
+def _node_extensions() -> frozenset[str]:
+    """The extensions of Node.js and TypeScript sources: those of rules/scopes.toml `sources`."""
+    sources = load_rules(Scopes).sources
+    return frozenset(
+        ext for name, exts in sources.items() if Language(name).family == Family.NODE for ext in exts
+    )
+
+
+def node_stem(path: str) -> str:
+    """A Node module's path without its source extension (`src/db.mjs` → `src/db`)."""
+    stem, extension = posixpath.splitext(path)
+    return stem if extension in _node_extensions() else path
 
 
 def foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
@@ -122,7 +138,7 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
+        stem = node_stem(stem)
         for key in (stem, stem.removesuffix("/index")):
             # `makeRouter()`: what an exported factory returns (its `name()` entry)
             named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
 from cdverify.detect.framework.routes import CHAIN_EXPORTS
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, foreign
+from cdverify.detect.tracing import Instances, foreign, node_stem
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,
@@ -31,7 +31,6 @@ NOT_A_ROUTER = ("", "")  # a mounted value that is no app or router object (midd
 UNKNOWN: None = None  # a mounted value that could not be traced
 
 _PACKAGE = re.compile(r"@[^/]+/[^/.(]+|[^/.(]+")  # the npm package of a traced name
-_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 
 class Site(NamedTuple):
@@ -259,10 +258,3 @@ def parameter_key(path: str, written: str) -> Key:
     """`<param:init@4#0#init>().get` → (path, `<param:init@4#0>`): the parameter a call is made on."""
     scope, index, _ = parameter(written)
     return (path, f"{PARAM_PLACEHOLDER}{scope}#{index}>")
-
-
-def node_stem(path: str) -> str:
-    for extension in _NODE_EXTENSIONS:
-        if path.endswith(extension):
-            return path[: -len(extension)]
-    return path
