@@ -149,8 +149,10 @@ def _python_declared(module: str, declared: Mapping[str, object]) -> bool:
 
 
 def _distribution_hint(module: str) -> str:
+    """The distribution that installs an imported module: the catalogue's, else the module's name as
+    PEP 503 normalises it (`flask_cors` → `flask-cors`, which `Flask-Cors` matches)."""
     names = _distributions().get(module)
-    return names[0] if names else module
+    return names[0] if names else normalise_distribution(module)
 
 
 def _commands(text: str) -> list[list[str]]:
