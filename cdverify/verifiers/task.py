@@ -35,6 +35,7 @@ _AMPERSAND_REDIRECT = re.compile(r"\d*>&\d*-?|&>>?")
 _DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
+_UNREADABLE_RULES = ("DISC006", "RES002")  # the findings of a manifest that could not be parsed
 
 
 @cache
@@ -59,9 +60,12 @@ def check(
     application: Iterable[str],
     frameworks: FrameworkReport,
     port: int | None = None,
+    problems: Iterable[Finding] = (),
 ) -> list[Finding]:
+    """`problems` are the project's findings so far (discovery, manifests, resolution): the one that
+    reports an unreadable manifest is named by TASK001."""
     findings: list[Finding] = []
-    findings.extend(_manifest(language, manifests, graph, set(application)))
+    findings.extend(_manifest(language, manifests, graph, set(application), problems))
     findings.extend(_run_script(manifests.run_script))
     findings.extend(_routes(frameworks))
     findings.extend(_port(language, frameworks, manifests.run_script, port))
@@ -69,15 +73,23 @@ def check(
 
 
 def _manifest(
-    language: Family, manifests: Manifests, graph: ImportGraph, application: set[str]
+    language: Family,
+    manifests: Manifests,
+    graph: ImportGraph,
+    application: set[str],
+    problems: Iterable[Finding],
 ) -> list[Finding]:
     wanted = "requirements.txt" if language == Family.PYTHON else "package.json"
     if wanted in manifests.unreadable:
+        # DISC006, or RES002 when the Node resolver read the package.json first (reported once)
+        rule = next(
+            (f.rule for f in problems if f.location.path == wanted and f.rule in _UNREADABLE_RULES), "DISC006"
+        )
         return [
             make_finding(
                 "TASK001",
                 Location(wanted),
-                f"{wanted} cannot be read (see DISC006): the evaluation cannot install dependencies from it",
+                f"{wanted} cannot be read (see {rule}): the evaluation cannot install dependencies from it",
                 evidence=wanted,
                 hint=f"fix the syntax of {wanted}",
                 data={"manifest": wanted, "reason": "unreadable"},
@@ -420,5 +432,11 @@ def verify(analysis: Analysis, config: Config, constraints: Constraints | None) 
         return []
     language = constraints.language or analysis.language or Family.PYTHON
     return check(
-        language, analysis.manifests, analysis.graph, analysis.application, analysis.frameworks, config.port
+        language,
+        analysis.manifests,
+        analysis.graph,
+        analysis.application,
+        analysis.frameworks,
+        config.port,
+        analysis.findings,
     )
