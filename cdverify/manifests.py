@@ -3,8 +3,9 @@
 Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); verifiers never
 read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
 rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
-malformed file yields a DISC006 finding and is otherwise skipped: one bad manifest never stops the
-analysis. Nothing here executes project code.
+malformed file yields a DISC006 finding and is otherwise skipped (only the bad line of a requirements
+file, only the wrong-shaped table of a manifest): one bad manifest never stops the analysis. Nothing here
+executes project code.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles,
 
 _MAX_BYTES = 1_048_576
 _MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files
+_PART_SKIPPED = "it was skipped, the rest of the file was used"  # a table or array of the wrong shape
 _PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
 
 
@@ -80,11 +82,9 @@ class Manifests:
     data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
     sql_files: tuple[tuple[str, str], ...] = ()  # (path, text) of hand-written *.sql files
     findings: tuple[Finding, ...] = field(default=(), compare=False)
-
-    @property
-    def unreadable(self) -> frozenset[str]:
-        """Files that exist but could not be parsed (DISC006)."""
-        return frozenset(f.location.path for f in self.findings if f.rule == "DISC006")
+    # files that exist but could not be parsed at all (DISC006); a file of which only a line or a table
+    # was skipped is not one of them: the rest of it was read
+    unreadable: frozenset[str] = frozenset()
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
@@ -199,6 +199,7 @@ class _Reader:
         self.sql_files: list[tuple[str, str]] = []
         self.run_script: RunScript | None = None
         self.requirements_seen: set[str] = set()
+        self.unreadable: set[str] = set()
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -211,21 +212,25 @@ class _Reader:
         """`value` when it is a table (a JSON object); else {} and a DISC006 finding naming `where`."""
         if value is None or isinstance(value, dict):
             return value or {}
-        self.problem(rel, f"{where} is {_shape(value)}, not a table")
+        self.problem(rel, f"{where} is {_shape(value)}, not a table", kept=_PART_SKIPPED)
         return {}
 
     def array(self, rel: str, value: Any, where: str) -> list[Any]:
         if value is None or isinstance(value, list):
             return value or []
-        self.problem(rel, f"{where} is {_shape(value)}, not an array")
+        self.problem(rel, f"{where} is {_shape(value)}, not an array", kept=_PART_SKIPPED)
         return []
 
-    def problem(self, rel: str, message: str, line: int = 0) -> None:
+    def problem(self, rel: str, message: str, line: int = 0, kept: str = "") -> None:
+        """DISC006: `message` says what could not be read; `kept` what of the file was used all the same
+        (nothing when empty: the file is unreadable)."""
+        if not kept:
+            self.unreadable.add(rel)
         self.findings.append(
             make_finding(
                 "DISC006",
                 Location(rel, line),
-                f"cannot read {PurePosixPath(rel).name}: {message}; its contents were not used",
+                f"cannot read {PurePosixPath(rel).name}: {message}; {kept or 'its contents were not used'}",
                 evidence=rel,
                 hint="fix the file's syntax so that its dependencies and settings can be checked",
             )
@@ -258,7 +263,8 @@ class _Reader:
                 continue  # --index-url, -e ., --hash … are options, not packages
             parsed = parse_requirement(line)
             if isinstance(parsed, str):
-                self.problem(rel, f"line {number}: {parsed.splitlines()[0]}", number)
+                kept = "the line was skipped, the other lines were used"
+                self.problem(rel, f"line {number}: {parsed.splitlines()[0]}", number, kept)
                 continue
             self.add_python(parsed[0], rel, number, dev, line, parsed[1])
 
@@ -552,6 +558,7 @@ def read_manifests(project: Project) -> Manifests:
         tuple(reader.data_files),
         sql_files=tuple(reader.sql_files),
         findings=tuple(reader.findings),
+        unreadable=frozenset(reader.unreadable),
     )
 
 

@@ -135,6 +135,37 @@ def test_malformed_package_json_is_task001_unreadable_once(
     assert f"package.json cannot be read (see {reported})" in task001.message
 
 
+def test_bad_requirement_line_is_skipped_and_the_others_are_used(make_project: MakeProject) -> None:
+    """DISC006 says that only the bad line was skipped; TASK001 does not call the file unreadable, and
+    TASK002 judges the imports against the lines that were read."""
+    root = make_project(
+        {
+            "app.py": "import requests\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "requirements.txt": "flask==3.0.3\nsqlalchemy=2.0.36\n",
+        }
+    )
+    report = verify(root, "flask+task", use_cache=False)
+    (problem,) = [f for f in report.findings if f.rule == "DISC006"]
+    assert problem.message.startswith("cannot read requirements.txt: line 2: ")
+    assert problem.message.endswith("; the line was skipped, the other lines were used")
+    assert ("flask", "requirements.txt", 1, False) in declared(root)
+    assert not report.analysis.manifests.unreadable
+    task = [(f.rule, f.data.get("package")) for f in report.findings if f.rule in ("TASK001", "TASK002")]
+    assert task == [("TASK002", "requests")]
+
+
+def test_wrong_shaped_table_is_skipped_and_the_rest_is_used(make_project: MakeProject) -> None:
+    root = make_project({**APP, "package.json": '{"dependencies": [1], "devDependencies": {"jest": "29"}}'})
+    report = inspect(root, use_cache=False)
+    (problem,) = [f for f in report.findings if f.rule == "DISC006"]
+    assert (
+        problem.message
+        == 'cannot read package.json: "dependencies" is an array, not a table; it was skipped, the rest of the file was used'
+    )
+    assert ("jest", "package.json", 1, True) in declared(root)
+    assert not report.analysis.manifests.unreadable
+
+
 def test_env_files_are_read_even_when_git_ignored(make_project: MakeProject) -> None:
     root = make_project(
         {
