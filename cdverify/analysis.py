@@ -13,7 +13,7 @@ from cdverify.detect.orm import OrmReport
 from cdverify.detect.tracing import Instances
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
-from cdverify.model import FileFacts, Finding, Scope
+from cdverify.model import Family, FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
 
 
@@ -42,8 +42,8 @@ class Analysis:
         return {f.path: f.scope for f in self.project.files}
 
     @property
-    def language(self) -> str | None:
-        """`python` or `node`: the family of most application files."""
+    def language(self) -> Family | None:
+        """The family of most application files."""
         return framework.language_of(self.facts, self.scopes)
 
     @property

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from cdverify.config import ConfigError
+from cdverify.model import Family
 
 
 @cache
@@ -38,8 +40,9 @@ def axis_values() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _python_framework(name: str | None) -> bool:
-    return name in axis_values()["python"]
+def _family_of(framework: str) -> Family:
+    """The language family of one of the paper's frameworks."""
+    return Family.PYTHON if framework in axis_values()["python"] else Family.NODE
 
 
 _ALIASES = {
@@ -53,15 +56,15 @@ _ALIASES = {
 _IGNORED_TASK_WORDS = {"openapi", "unconstrained", "none"}
 # The language words a specification may carry; `uv` is the paper's name for its Python runtime.
 _LANGUAGE_WORDS = {
-    "python": "python",
-    "uv": "python",
-    "node": "node",
-    "nodejs": "node",
-    "js": "node",
-    "ts": "node",
+    "python": Family.PYTHON,
+    "uv": Family.PYTHON,
+    "node": Family.NODE,
+    "nodejs": Family.NODE,
+    "js": Family.NODE,
+    "ts": Family.NODE,
 }
 # A paper task name: `[{prefix}-]{framework}-openapi-{constraint parts | unconstrained}`.
-TASK_PREFIXES = {"python": "python", "uv": "python", "node": "node"}
+TASK_PREFIXES = {"python": Family.PYTHON, "uv": Family.PYTHON, "node": Family.NODE}
 TASK_SPEC = "openapi"
 
 
@@ -77,7 +80,7 @@ class TaskPart(StrEnum):
 
 
 TASK_PART_ORDER: tuple[TaskPart, ...] = tuple(TaskPart)
-RUNTIMES = {"python": "uv", "node": "node"}  # the paper's runtime folder of each language
+RUNTIMES = {Family.PYTHON: "uv", Family.NODE: "node"}  # the paper's runtime folder of each language
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class Constraints:
     architecture: str | None = None
     database: str | None = None
     orm: str | None = None
-    language: str | None = None  # "python" or "node", implied by the framework
+    language: Family | None = None  # implied by the framework
     task: str | None = None  # "paper": the task files of the paper's prompt (run.sh, manifest, /api, port)
 
     @property
@@ -137,6 +140,7 @@ def parse_constraints(text: str) -> Constraints:
         raise ConfigError(["empty constraint specification"])
     separators = "+," if ("+" in raw or "," in raw) else "-"
     values: dict[str, str] = {}
+    language: Family | None = None
     if separators == "-" and (raw.startswith(("python-", "uv-", "node-")) or "-openapi" in raw):
         values["task"] = "paper"  # a paper task name brings the paper's task-file requirements
     tokens = [raw]
@@ -148,7 +152,7 @@ def parse_constraints(text: str) -> Constraints:
         if not token or token in _IGNORED_TASK_WORDS:
             continue
         if token in _LANGUAGE_WORDS:
-            values["language"] = _LANGUAGE_WORDS[token]
+            language = _LANGUAGE_WORDS[token]
             continue
         found = _axis_of(token)
         if found is None:
@@ -162,12 +166,12 @@ def parse_constraints(text: str) -> Constraints:
         problems.insert(0, f"unknown constraint {', '.join(unknown)} in {text!r} (known: {_known()})")
     if problems:
         raise ConfigError(problems)
-    return validate(Constraints(**values))
+    return validate(Constraints(**values, language=language))
 
 
 def merge(base: Constraints, **options: str | None) -> Constraints:
     """Apply separate command-line options on top of a parsed specification."""
-    changes: dict[str, str | None] = {}
+    changes: dict[str, Any] = {}  # axis → value (None: unconstrained)
     for axis, value in options.items():
         if value is None:
             continue
@@ -186,15 +190,15 @@ def validate(constraints: Constraints) -> Constraints:
     problems = []
     language = constraints.language
     if constraints.framework:
-        implied = "python" if _python_framework(constraints.framework) else "node"
+        implied = _family_of(constraints.framework)
         if language and language != implied:
             problems.append(f"{constraints.framework} is a {implied} framework, not {language}")
         language = implied
     if constraints.orm and not constraints.database:
         problems.append("an ORM constraint needs a database constraint (the paper pairs them)")
-    if constraints.orm == "sqlalchemy" and language == "node":
+    if constraints.orm == "sqlalchemy" and language == Family.NODE:
         problems.append("sqlalchemy is a Python ORM; Node projects use sequelize")
-    if constraints.orm == "sequelize" and language == "python":
+    if constraints.orm == "sequelize" and language == Family.PYTHON:
         problems.append("sequelize is a Node ORM; Python projects use sqlalchemy")
     if problems:
         raise ConfigError(problems)
@@ -218,8 +222,8 @@ class TaskName:
         return f"{self.framework}-{TASK_SPEC}-{'-'.join(self.parts) or 'unconstrained'}"
 
     @property
-    def language(self) -> str:
-        return "python" if _python_framework(self.framework) else "node"
+    def language(self) -> Family:
+        return _family_of(self.framework)
 
     @property
     def runtime(self) -> str:

@@ -3,8 +3,9 @@
 Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); detection and the
 verifiers never read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
 rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
-malformed file yields a DISC006 finding and is otherwise skipped: one bad manifest never stops the
-analysis. Nothing here executes project code.
+malformed file yields a DISC006 finding and is otherwise skipped (only the bad line of a requirements
+file, only the wrong-shaped table of a manifest): one bad manifest never stops the analysis. Nothing here
+executes project code.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from typing import Any, NamedTuple
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, read_regular
-from cdverify.model import Finding, Location, Scope
+from cdverify.model import Family, Finding, Location, Scope
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
 _MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files
+_PART_SKIPPED = "it was skipped, the rest of the file was used"  # a table or array of the wrong shape
 _PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
 
 
@@ -36,7 +38,7 @@ class Dependency(NamedTuple):
     """A package a manifest declares. `name` is normalised (PEP 503 for Python, as written for npm)."""
 
     name: str
-    ecosystem: str  # "python" | "node"
+    ecosystem: Family
     file: str
     line: int
     dev: bool = False
@@ -51,7 +53,7 @@ class Setting(NamedTuple):
     value: str
     file: str
     line: int
-    source: str  # "env-file" | "compose" | "prisma" | "alembic" | "sequelize-config" | "typeorm-config"
+    source: Reader  # the reader of the file: env-file, compose, prisma, alembic, sequelize-config, …
     section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
 
 
@@ -80,13 +82,11 @@ class Manifests:
     data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
     sql_files: tuple[tuple[str, str], ...] = ()  # (path, text) of hand-written *.sql files
     findings: tuple[Finding, ...] = field(default=(), compare=False)
+    # files that exist but could not be parsed at all (DISC006); a file of which only a line or a table
+    # was skipped is not one of them: the rest of it was read
+    unreadable: frozenset[str] = frozenset()
 
-    @property
-    def unreadable(self) -> frozenset[str]:
-        """Files that exist but could not be parsed (DISC006)."""
-        return frozenset(f.location.path for f in self.findings if f.rule == "DISC006")
-
-    def declared(self, ecosystem: str) -> dict[str, Dependency]:
+    def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:
             if dep.ecosystem == ecosystem and (dep.name not in out or (out[dep.name].dev and not dep.dev)):
@@ -199,6 +199,7 @@ class _Reader:
         self.sql_files: list[tuple[str, str]] = []
         self.run_script: RunScript | None = None
         self.requirements_seen: set[str] = set()
+        self.unreadable: set[str] = set()
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -211,21 +212,25 @@ class _Reader:
         """`value` when it is a table (a JSON object); else {} and a DISC006 finding naming `where`."""
         if value is None or isinstance(value, dict):
             return value or {}
-        self.problem(rel, f"{where} is {_shape(value)}, not a table")
+        self.problem(rel, f"{where} is {_shape(value)}, not a table", kept=_PART_SKIPPED)
         return {}
 
     def array(self, rel: str, value: Any, where: str) -> list[Any]:
         if value is None or isinstance(value, list):
             return value or []
-        self.problem(rel, f"{where} is {_shape(value)}, not an array")
+        self.problem(rel, f"{where} is {_shape(value)}, not an array", kept=_PART_SKIPPED)
         return []
 
-    def problem(self, rel: str, message: str, line: int = 0) -> None:
+    def problem(self, rel: str, message: str, line: int = 0, kept: str = "") -> None:
+        """DISC006: `message` says what could not be read; `kept` what of the file was used all the same
+        (nothing when empty: the file is unreadable)."""
+        if not kept:
+            self.unreadable.add(rel)
         self.findings.append(
             make_finding(
                 "DISC006",
                 Location(rel, line),
-                f"cannot read {PurePosixPath(rel).name}: {message}; its contents were not used",
+                f"cannot read {PurePosixPath(rel).name}: {message}; {kept or 'its contents were not used'}",
                 evidence=rel,
                 hint="fix the file's syntax so that its dependencies and settings can be checked",
             )
@@ -258,15 +263,18 @@ class _Reader:
                 continue  # --index-url, -e ., --hash … are options, not packages
             parsed = parse_requirement(line)
             if isinstance(parsed, str):
-                self.problem(rel, f"line {number}: {parsed.splitlines()[0]}", number)
+                kept = "the line was skipped, the other lines were used"
+                self.problem(rel, f"line {number}: {parsed.splitlines()[0]}", number, kept)
                 continue
             self.add_python(parsed[0], rel, number, dev, line, parsed[1])
 
     def add_python(self, name: str, rel: str, line: int, dev: bool, spec: str, extras: set[str]) -> None:
-        self.dependencies.append(Dependency(normalise_distribution(name), "python", rel, line, dev, spec))
+        self.dependencies.append(
+            Dependency(normalise_distribution(name), Family.PYTHON, rel, line, dev, spec)
+        )
         for extra in extras:  # `databases[postgresql]`, `sqlalchemy[asyncio]`
             extra_name = f"{normalise_distribution(name)}[{extra.lower()}]"
-            self.dependencies.append(Dependency(extra_name, "python", rel, line, dev, spec))
+            self.dependencies.append(Dependency(extra_name, Family.PYTHON, rel, line, dev, spec))
 
     def pyproject(self, rel: str) -> None:
         content = self.read(rel)
@@ -352,7 +360,7 @@ class _Reader:
         for table, dev in _tables(_catalogue().package_json):
             for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
-                self.dependencies.append(Dependency(name, "node", rel, line, dev, f"{name}@{spec}"))
+                self.dependencies.append(Dependency(name, Family.NODE, rel, line, dev, f"{name}@{spec}"))
 
     def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
@@ -361,7 +369,6 @@ class _Reader:
         if loaded is None:
             return
         content, data = loaded
-        source = entry.reader.value
         if isinstance(data, list):
             blocks = [("", block) for block in data]
         elif entry.reader is Reader.SEQUELIZE_CONFIG and isinstance(data, dict):
@@ -377,7 +384,7 @@ class _Reader:
                 if isinstance(value, str):
                     index = content.find(f'"{key}"', max(start, 0))
                     line = content.count("\n", 0, index) + 1 if index >= 0 else 1
-                    self.settings.append(Setting(key, value, rel, line, source, section))
+                    self.settings.append(Setting(key, value, rel, line, entry.reader, section))
 
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:
@@ -389,7 +396,7 @@ class _Reader:
         for binding in parse_stream(io.StringIO(content)):
             if binding.key and binding.value is not None:
                 self.settings.append(
-                    Setting(binding.key, binding.value, rel, binding.original.line, "env-file")
+                    Setting(binding.key, binding.value, rel, binding.original.line, Reader.ENV_FILE)
                 )
 
     def compose(self, rel: str) -> None:
@@ -424,14 +431,16 @@ class _Reader:
                                 str(value_node.value),
                                 rel,
                                 key_node.start_mark.line + 1,
-                                "compose",
+                                Reader.COMPOSE,
                             )
                         )
             elif isinstance(environment, yaml.SequenceNode):
                 for item in environment.value:
                     if isinstance(item, yaml.ScalarNode) and "=" in str(item.value):
                         key, value = str(item.value).split("=", 1)
-                        self.settings.append(Setting(key, value, rel, item.start_mark.line + 1, "compose"))
+                        self.settings.append(
+                            Setting(key, value, rel, item.start_mark.line + 1, Reader.COMPOSE)
+                        )
 
     def prisma(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`provider`, `url`) of each `datasource` block; `env("X")` → `env:X`."""
@@ -446,7 +455,7 @@ class _Reader:
                 line = code.count("\n", 0, block.start("body") + match.start(2)) + 1
                 env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', raw)
                 value = f"env:{env.group(1)}" if env else raw.strip().strip('"')
-                self.settings.append(Setting(key, value, rel, line, "prisma"))
+                self.settings.append(Setting(key, value, rel, line, Reader.PRISMA))
 
     def alembic(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`sqlalchemy.url`) in any section of alembic.ini."""
@@ -465,7 +474,7 @@ class _Reader:
             for key in entry.keys:
                 value = parser[section].get(key)
                 if value:
-                    self.settings.append(Setting(key, value, rel, _line_of(content, key), "alembic"))
+                    self.settings.append(Setting(key, value, rel, _line_of(content, key), Reader.ALEMBIC))
 
     # -- SQL, database files, the run script ------------------------------------------------------
     def sql(self, rel: str) -> None:
@@ -549,6 +558,7 @@ def read_manifests(project: Project) -> Manifests:
         tuple(reader.data_files),
         sql_files=tuple(reader.sql_files),
         findings=tuple(reader.findings),
+        unreadable=frozenset(reader.unreadable),
     )
 
 

@@ -39,6 +39,13 @@ class Scope(StrEnum):
     DOCS = "docs"  # documentation and example snippets
 
 
+class Family(StrEnum):
+    """A language family: the ecosystem whose packages, manifests and resolution rules apply."""
+
+    PYTHON = "python"
+    NODE = "node"
+
+
 class Language(StrEnum):
     PYTHON = "python"
     JAVASCRIPT = "javascript"
@@ -46,9 +53,9 @@ class Language(StrEnum):
     TSX = "tsx"
 
     @property
-    def family(self) -> str:
-        """`python` or `node`: the resolution rules that apply."""
-        return "python" if self.value == "python" else "node"
+    def family(self) -> Family:
+        """Python or Node: the resolution rules that apply."""
+        return Family.PYTHON if self is Language.PYTHON else Family.NODE
 
 
 class ImportKind(StrEnum):

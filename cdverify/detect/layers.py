@@ -15,7 +15,7 @@ from pathspec import PathSpec
 
 from cdverify.catalog import load_rules
 from cdverify.config import Config, LayerSpec, normalise_dir_name
-from cdverify.model import Scope, SourceFile
+from cdverify.model import Family, Scope, SourceFile
 from cdverify.rules_schema import Frameworks
 
 
@@ -98,7 +98,7 @@ def assign_layers(
 
 
 @cache
-def framework_packages(family: str) -> tuple[tuple[str, str], ...]:
+def framework_packages(family: Family) -> tuple[tuple[str, str], ...]:
     """(package pattern, framework name) pairs for `python` or `node`, from rules/frameworks.toml."""
     data = load_rules(Frameworks).family(family)
     return tuple((pattern, name) for name, entry in data.items() for pattern in entry.packages)
@@ -113,7 +113,7 @@ def implied_frameworks() -> dict[str, set[str]]:
     }
 
 
-def framework_of(specifier: str, family: str) -> str | None:
+def framework_of(specifier: str, family: Family) -> str | None:
     """The web framework an external import belongs to, if any."""
     for pattern, name in framework_packages(family):
         if family == "python":

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from functools import cache
 from typing import NamedTuple
 
-from cdverify.model import APP_PLACEHOLDER, FileFacts
-
-_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+from cdverify.catalog import load_rules
+from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language
+from cdverify.rules_schema import Scopes
 
 
 class Instances(NamedTuple):
@@ -21,7 +22,7 @@ class Instances(NamedTuple):
     names: dict[tuple[str, str], str]
     heads: frozenset[str]
     # (callee, importer, family) → what `foreign` answered: the framework and ORM detectors ask alike
-    answers: dict[tuple[str, str, str], str | None]
+    answers: dict[tuple[str, str, Family], str | None]
 
 
 def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
@@ -29,7 +30,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
     `app`), Node modules by path without extension."""
     out: dict[tuple[str, str], str] = {}
-    homes: dict[tuple[str, str], tuple[str, str]] = {}
+    homes: dict[tuple[str, str], tuple[str, Family]] = {}
     for path, file_facts in facts.items():
         if not file_facts.exports:
             continue
@@ -70,7 +71,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     return instances
 
 
-def module_keys(path: str, family: str) -> list[str]:
+def module_keys(path: str, family: Family) -> list[str]:
     """The keys other modules name a module by: a Python module under every dotted suffix of its path
     (`conduit/app.py` is `conduit.app` and `app`), a Node module by its path without extension."""
     if family == "python":
@@ -78,11 +79,26 @@ def module_keys(path: str, family: str) -> list[str]:
         if parts[-1] == "__init__":
             parts = parts[:-1]
         return [".".join(parts[start:]) for start in range(len(parts))]
-    stem = next((path[: -len(ext)] for ext in _NODE_EXTENSIONS if path.endswith(ext)), path)
+    stem = node_stem(path)
     return [stem, stem.removesuffix("/index")] if stem.endswith("/index") else [stem]
 
 
-def foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
+@cache
+def _node_extensions() -> frozenset[str]:
+    """The extensions of Node.js and TypeScript sources: those of rules/scopes.toml `sources`."""
+    sources = load_rules(Scopes).sources
+    return frozenset(
+        ext for name, exts in sources.items() if Language(name).family == Family.NODE for ext in exts
+    )
+
+
+def node_stem(path: str) -> str:
+    """A Node module's path without its source extension (`src/db.mjs` → `src/db`)."""
+    stem, extension = posixpath.splitext(path)
+    return stem if extension in _node_extensions() else path
+
+
+def foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
     key = (callee, importer, family)
@@ -92,7 +108,7 @@ def foreign(callee: str, importer: str, family: str, instances: Instances) -> st
     return answer
 
 
-def _foreign(callee: str, importer: str, family: str, instances: Instances) -> str | None:
+def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     names = instances.names
     if not names or callee.startswith(APP_PLACEHOLDER):
         return None
@@ -122,7 +138,7 @@ def _foreign(callee: str, importer: str, family: str, instances: Instances) -> s
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        stem = next((stem[: -len(ext)] for ext in _NODE_EXTENSIONS if stem.endswith(ext)), stem)
+        stem = node_stem(stem)
         for key in (stem, stem.removesuffix("/index")):
             # `makeRouter()`: what an exported factory returns (its `name()` entry)
             named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))

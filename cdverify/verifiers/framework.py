@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import make_finding
-from cdverify.detect.framework import RANK, FrameworkReport
+from cdverify.detect.framework import RANK, SERVING, EvidenceKind, FrameworkReport
 from cdverify.detect.layers import implied_frameworks
 from cdverify.model import Finding, Location
 
@@ -28,8 +28,8 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
     implied = implied_frameworks()
     mine = [e for e in report.evidence if e.framework == required]
     if required not in serving:
-        imported = [e for e in mine if e.kind == "import"]
-        declared = [e for e in mine if e.kind == "dependency"]
+        imported = [e for e in mine if e.kind is EvidenceKind.IMPORT]
+        declared = [e for e in mine if e.kind is EvidenceKind.DEPENDENCY]
         if imported:
             article = "an" if required[0] in "aeiou" else "a"
             message = (
@@ -59,7 +59,7 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         if other == required or required in implied.get(other, set()):
             continue
         first = min(
-            (e for e in report.evidence if e.framework == other and e.kind in ("app", "routes")),
+            (e for e in report.evidence if e.framework == other and e.kind in SERVING),
             key=lambda e: (RANK[e.kind], e.file, e.line),
         )
         findings.append(
@@ -74,7 +74,7 @@ def check(report: FrameworkReport, required: str) -> list[Finding]:
         )
     flagged = set(serving)
     for item in report.evidence:
-        if item.kind != "import" or item.framework in flagged or item.framework == required:
+        if item.kind is not EvidenceKind.IMPORT or item.framework in flagged or item.framework == required:
             continue
         if required in implied.get(item.framework, set()):
             continue

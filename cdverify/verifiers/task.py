@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.framework import FrameworkReport
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
-from cdverify.model import Finding, Location, TargetKind
+from cdverify.model import Family, Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.rules_schema import Distributions
 
@@ -28,13 +28,14 @@ if TYPE_CHECKING:
     from cdverify.constraints import Constraints
 
 CONSTRAINT = "task"
-DEFAULT_PORTS = {"python": 8080, "node": 3000}
+DEFAULT_PORTS = {Family.PYTHON: 8080, Family.NODE: 3000}
 HEALTH_CHECK = "/api/health-check"
 _BACKGROUND_FLAGS = frozenset({"--daemon", "-D", "--detach", "-d", "--background"})
 _AMPERSAND_REDIRECT = re.compile(r"\d*>&\d*-?|&>>?")
 _DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
+_UNREADABLE_RULES = ("DISC006", "RES002")  # the findings of a manifest that could not be parsed
 
 
 @cache
@@ -53,15 +54,18 @@ def _servers() -> frozenset[str]:
 
 
 def check(
-    language: str,
+    language: Family,
     manifests: Manifests,
     graph: ImportGraph,
     application: Iterable[str],
     frameworks: FrameworkReport,
     port: int | None = None,
+    problems: Iterable[Finding] = (),
 ) -> list[Finding]:
+    """`problems` are the project's findings so far (discovery, manifests, resolution): the one that
+    reports an unreadable manifest is named by TASK001."""
     findings: list[Finding] = []
-    findings.extend(_manifest(language, manifests, graph, set(application)))
+    findings.extend(_manifest(language, manifests, graph, set(application), problems))
     findings.extend(_run_script(manifests.run_script))
     findings.extend(_routes(frameworks))
     findings.extend(_port(language, frameworks, manifests.run_script, port))
@@ -69,15 +73,23 @@ def check(
 
 
 def _manifest(
-    language: str, manifests: Manifests, graph: ImportGraph, application: set[str]
+    language: Family,
+    manifests: Manifests,
+    graph: ImportGraph,
+    application: set[str],
+    problems: Iterable[Finding],
 ) -> list[Finding]:
-    wanted = "requirements.txt" if language == "python" else "package.json"
+    wanted = "requirements.txt" if language == Family.PYTHON else "package.json"
     if wanted in manifests.unreadable:
+        # DISC006, or RES002 when the Node resolver read the package.json first (reported once)
+        rule = next(
+            (f.rule for f in problems if f.location.path == wanted and f.rule in _UNREADABLE_RULES), "DISC006"
+        )
         return [
             make_finding(
                 "TASK001",
                 Location(wanted),
-                f"{wanted} cannot be read (see DISC006): the evaluation cannot install dependencies from it",
+                f"{wanted} cannot be read (see {rule}): the evaluation cannot install dependencies from it",
                 evidence=wanted,
                 hint=f"fix the syntax of {wanted}",
                 data={"manifest": wanted, "reason": "unreadable"},
@@ -94,8 +106,7 @@ def _manifest(
                 data={"manifest": wanted},
             )
         ]
-    ecosystem = "python" if language == "python" else "node"
-    if ecosystem == "node":
+    if language == Family.NODE:
         declared = {dep.name: dep for dep in manifests.dependencies if dep.file == wanted}
     else:
         # what `pip install -r requirements.txt` installs: the root file and the files it includes,
@@ -103,7 +114,7 @@ def _manifest(
         declared = {
             dep.name: dep
             for dep in manifests.dependencies
-            if dep.ecosystem == "python" and "requirements" in dep.file and not dep.dev
+            if dep.ecosystem == Family.PYTHON and "requirements" in dep.file and not dep.dev
         }
     findings = []
     reported: set[str] = set()
@@ -114,7 +125,7 @@ def _manifest(
         package = edge.resolution.package or ""
         if not package or package in reported or edge.fact.kind.type_only:
             continue
-        if ecosystem == "python":
+        if language == Family.PYTHON:
             ok = _python_declared(package, declared)
         else:
             dep = declared.get(package)
@@ -122,7 +133,8 @@ def _manifest(
         if ok:
             continue
         reported.add(package)
-        dev_only = ecosystem == "node" and package in declared
+        dev_only = language == Family.NODE and package in declared
+        to_add = _distribution_hint(package) if language == Family.PYTHON else package
         findings.append(
             make_finding(
                 "TASK002",
@@ -130,7 +142,7 @@ def _manifest(
                 f"{package} is imported but {wanted} does not declare it"
                 + (" (only as a devDependency)" if dev_only else ""),
                 evidence=edge.fact.text,
-                hint=f"add {_distribution_hint(package) if ecosystem == 'python' else package} to {wanted}",
+                hint=f"add {to_add} to {wanted}",
                 data={"package": package, "manifest": wanted},
             )
         )
@@ -149,8 +161,10 @@ def _python_declared(module: str, declared: Mapping[str, object]) -> bool:
 
 
 def _distribution_hint(module: str) -> str:
+    """The distribution that installs an imported module: the catalogue's, else the module's name as
+    PEP 503 normalises it (`flask_cors` → `flask-cors`, which `Flask-Cors` matches)."""
     names = _distributions().get(module)
-    return names[0] if names else module
+    return names[0] if names else normalise_distribution(module)
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -365,9 +379,9 @@ def _script_ports(script: RunScript | None) -> list[int]:
 
 
 def _port(
-    language: str, frameworks: FrameworkReport, script: RunScript | None, port: int | None
+    language: Family, frameworks: FrameworkReport, script: RunScript | None, port: int | None
 ) -> list[Finding]:
-    expected = port or DEFAULT_PORTS.get(language, 8080)
+    expected = port or DEFAULT_PORTS[language]
     code_ports = [(p, f, line, t) for p, f, line, t in frameworks.ports]
     script_ports = _script_ports(script)
     seen = {p for p, *_ in code_ports} | set(script_ports)
@@ -416,7 +430,13 @@ def verify(analysis: Analysis, config: Config, constraints: Constraints | None) 
     one asked for, else the project's."""
     if constraints is None or not constraints.task:
         return []
-    language = constraints.language or analysis.language or "python"
+    language = constraints.language or analysis.language or Family.PYTHON
     return check(
-        language, analysis.manifests, analysis.graph, analysis.application, analysis.frameworks, config.port
+        language,
+        analysis.manifests,
+        analysis.graph,
+        analysis.application,
+        analysis.frameworks,
+        config.port,
+        analysis.findings,
     )

@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 from reports import MakeProject, check, findings_of, inspect_json
 
+from cdverify.detect.tracing import module_keys
+from cdverify.model import Family
 from cdverify.pipeline import inspect, verify
 
 REPO = Path(__file__).resolve().parents[2]
@@ -1620,6 +1622,22 @@ def test_facts_of_factories_and_paths(make_project: MakeProject) -> None:
     index = analysis.facts["src/index.ts"]
     assert [a.value.paths for a in index.assignments if a.target == "dir"] == [("src/routes",)]
     assert ("default", "router") in index.aliases
+
+
+def test_node_module_keys_drop_the_source_extension(make_project: MakeProject) -> None:
+    """A Node module is named by its path without its extension when that is one of the Node sources of
+    rules/scopes.toml (`.cts` included), so that `require("./users")` reaches `users.cts`."""
+    assert module_keys("src/db.mjs", Family.NODE) == ["src/db"]
+    assert module_keys("src/routes/index.cts", Family.NODE) == ["src/routes/index", "src/routes"]
+    assert module_keys("src/app.module.ts", Family.NODE) == ["src/app.module"]
+    assert module_keys("src/config.json", Family.NODE) == ["src/config.json"]
+    files = {
+        "src/app.cts": EXPRESS_SERVER + 'const users = require("./users");\n\n'
+        'const app = express();\napp.use("/api", users);\napp.listen(3000);\n',
+        "src/users.cts": EXPRESS_SERVER + "const router = express.Router();\n"
+        'router.get("/users", (req, res) => res.json([]));\nmodule.exports = router;\n',
+    }
+    assert placed(make_project, files) == {("GET", "/users"): ["/api/users"]}
 
 
 # -- every entry of rules/frameworks.toml --------------------------------------------------------------------

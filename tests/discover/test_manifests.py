@@ -106,20 +106,64 @@ def test_malformed_file_is_disc006_and_the_rest_is_read(
     assert ("redis", "requirements-extra.txt", 1, False) in declared(root)  # other files still read
 
 
-def test_malformed_package_json_is_task001_unreadable_once(make_project: MakeProject) -> None:
+@pytest.mark.parametrize(
+    ("files", "reported"),
+    [
+        pytest.param(
+            {
+                "src/server.js": 'const express = require("express");\nconst app = express();\napp.listen(3000);\n'
+            },
+            "RES002",
+            id="read-by-the-resolver-first",
+        ),
+        pytest.param({}, "DISC006", id="no-node-code"),
+    ],
+)
+def test_malformed_package_json_is_task001_unreadable_once(
+    make_project: MakeProject, files: dict[str, str], reported: str
+) -> None:
+    """Reported once: as RES002 when the Node resolver read it first, else as DISC006; TASK001 points
+    at the finding that is there."""
     root = make_project(
-        {
-            "src/server.js": 'const express = require("express");\nconst app = express();\napp.listen(3000);\n',
-            "package.json": '{"dependencies": {"express": "4",}}',
-            "run.sh": "#!/bin/sh\nexec node src/server.js\n",
-        }
+        {**files, "package.json": '{"dependencies": {"express": "4",}}', "run.sh": "#!/bin/sh\nexec node .\n"}
     )
     report = verify(root, "express+task", use_cache=False)
     rules = [(f.rule, f.location.path) for f in report.findings if f.rule in ("TASK001", "DISC006", "RES002")]
     assert ("TASK001", "package.json") in rules
-    assert len([r for r in rules if r[0] in ("DISC006", "RES002")]) == 1  # reported once
+    assert [r for r in rules if r[0] in ("DISC006", "RES002")] == [(reported, "package.json")]  # once
     task001 = next(f for f in report.findings if f.rule == "TASK001")
-    assert "cannot be read" in task001.message
+    assert f"package.json cannot be read (see {reported})" in task001.message
+
+
+def test_bad_requirement_line_is_skipped_and_the_others_are_used(make_project: MakeProject) -> None:
+    """DISC006 says that only the bad line was skipped; TASK001 does not call the file unreadable, and
+    TASK002 judges the imports against the lines that were read."""
+    root = make_project(
+        {
+            "app.py": "import requests\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "requirements.txt": "flask==3.0.3\nsqlalchemy=2.0.36\n",
+        }
+    )
+    report = verify(root, "flask+task", use_cache=False)
+    (problem,) = [f for f in report.findings if f.rule == "DISC006"]
+    assert problem.message.startswith("cannot read requirements.txt: line 2: ")
+    assert problem.message.endswith("; the line was skipped, the other lines were used")
+    assert ("flask", "requirements.txt", 1, False) in declared(root)
+    assert not report.analysis.manifests.unreadable
+    task = [(f.rule, f.data.get("package")) for f in report.findings if f.rule in ("TASK001", "TASK002")]
+    assert task == [("TASK002", "requests")]
+
+
+def test_wrong_shaped_table_is_skipped_and_the_rest_is_used(make_project: MakeProject) -> None:
+    root = make_project({**APP, "package.json": '{"dependencies": [1], "devDependencies": {"jest": "29"}}'})
+    report = inspect(root, use_cache=False)
+    (problem,) = [f for f in report.findings if f.rule == "DISC006"]
+    assert (
+        problem.message
+        == 'cannot read package.json: "dependencies" is an array, not a table; it was skipped, the rest of the file was used'
+    )
+    assert ("jest", "package.json", 1, True) in declared(root)
+    assert not report.analysis.manifests.unreadable
 
 
 def test_env_files_are_read_even_when_git_ignored(make_project: MakeProject) -> None:

@@ -272,6 +272,15 @@ def test_task002_says_what_to_declare(make_project: MakeProject) -> None:
     assert "PyYAML" in finding["hint"]
 
 
+def test_task002_names_the_distribution_to_add(make_project: MakeProject) -> None:
+    """An import name that the catalogue does not map names its distribution by PEP 503 normalisation:
+    `flask_cors` is declared as `flask-cors` (the name `Flask-Cors` normalises to)."""
+    files = with_files(PYTHON_OK, app_dot_py="from flask_cors import CORS\n" + FLASK_APP)
+    finding = the(check(make_project, files, "flask+task"), "TASK002")
+    assert finding["package"] == "flask_cors"
+    assert finding["hint"] == "add flask-cors to requirements.txt"
+
+
 def test_task002_dev_dependency_message(make_project: MakeProject) -> None:
     files = with_files(
         NODE_OK,

@@ -10,9 +10,10 @@ from typing import NamedTuple
 
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import FileFacts, Scope, Value
+from cdverify.rules_schema import Reader
 
 HOPS = 3  # how many assignments deep a name is followed
-ENVIRONMENT_SOURCES = ("env-file", "compose")  # settings that are environment variables
+ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE)  # settings that are environment variables
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 
 

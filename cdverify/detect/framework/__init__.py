@@ -20,16 +20,28 @@ from __future__ import annotations
 
 from cdverify.detect.framework.collect import collect
 from cdverify.detect.framework.language import language_of
-from cdverify.detect.framework.report import RANK, FrameworkEvidence, FrameworkReport, Route, RunValue
+from cdverify.detect.framework.report import (
+    RANK,
+    SERVING,
+    EvidenceKind,
+    FrameworkEvidence,
+    FrameworkReport,
+    Route,
+    RunValue,
+    ValueSource,
+)
 from cdverify.detect.framework.values import UNKNOWN_PREFIX
 
 __all__ = [
     "RANK",
+    "SERVING",
     "UNKNOWN_PREFIX",
+    "EvidenceKind",
     "FrameworkEvidence",
     "FrameworkReport",
     "Route",
     "RunValue",
+    "ValueSource",
     "collect",
     "language_of",
 ]

@@ -8,7 +8,7 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import Callee
+from cdverify.model import Callee, Family
 from cdverify.rules_schema import Autoload, Conventions, Frameworks
 
 
@@ -16,7 +16,7 @@ class Spec(NamedTuple):
     """One framework of the catalogue, its names in sets (see rules/frameworks.toml for each key)."""
 
     name: str
-    family: str
+    family: Family
     apps: frozenset[str]
     routers: frozenset[str]
     routes: dict[str, str]  # route method → HTTP method ("*" any)
@@ -44,7 +44,7 @@ class Spec(NamedTuple):
 def specs() -> tuple[Spec, ...]:
     data = load_rules(Frameworks)
     out = []
-    for family in ("python", "node"):
+    for family in Family:
         for name, entry in data.family(family).items():
             out.append(
                 Spec(
@@ -85,13 +85,13 @@ def autoload_rules() -> Autoload:
 
 
 @cache
-def servers(family: str) -> frozenset[str]:
+def servers(family: Family) -> frozenset[str]:
     """Functions that start an HTTP server around an app, whatever the framework."""
     return frozenset(load_rules(Frameworks).servers[family])
 
 
 @cache
-def server_methods(family: str) -> tuple[str, ...]:
+def server_methods(family: Family) -> tuple[str, ...]:
     """`.listen`: methods that start an HTTP server on any object (`server.listen(3000)`), as the end of
     a traced name."""
     return tuple(f".{method}" for method in load_rules(Frameworks).server_methods.get(family, ()))
@@ -146,7 +146,7 @@ def split(callee: str) -> tuple[str, str]:
 
 
 @cache
-def _index(family: str) -> dict[str, tuple[Spec, ...]]:
+def _index(family: Family) -> dict[str, tuple[Spec, ...]]:
     """Traced name → the frameworks whose apps, routers or route functions it names."""
     out: dict[str, list[Spec]] = {}
     for spec in specs():
@@ -156,7 +156,7 @@ def _index(family: str) -> dict[str, tuple[Spec, ...]]:
     return {name: tuple(found) for name, found in out.items()}
 
 
-def relevant(family: str, callee: str, base: str) -> tuple[Spec, ...]:
+def relevant(family: Family, callee: str, base: str) -> tuple[Spec, ...]:
     """The frameworks a call may be of: those naming its callee, then those naming its constructor."""
     index = _index(family)
     first = index.get(callee, ())

@@ -9,20 +9,29 @@ from collections.abc import Iterable, Mapping
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
-from cdverify.detect.framework.report import FrameworkEvidence, FrameworkReport
+from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import Collected, chained_on, match, options_prefixed, path_routes
 from cdverify.detect.framework.settle import settle
 from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, foreign, instances_of
 from cdverify.manifests import Setting
-from cdverify.model import APP_PLACEHOLDER, HOLE, PARAM_PLACEHOLDER, Assignment, CallFact, FileFacts, Scope
+from cdverify.model import (
+    APP_PLACEHOLDER,
+    HOLE,
+    PARAM_PLACEHOLDER,
+    Assignment,
+    CallFact,
+    Family,
+    FileFacts,
+    Scope,
+)
 
 
 def collect(
     facts: Mapping[str, FileFacts],
     scopes: Mapping[str, Scope],
-    declared: Mapping[str, tuple[str, str, int]],
+    declared: Mapping[str, tuple[Family, str, int]],
     instances: Instances | None = None,
     settings: Iterable[Setting] = (),
 ) -> FrameworkReport:
@@ -41,7 +50,7 @@ def collect(
     # `opts.prefix`
     placed: list[tuple[str, tuple[str, str, str], str]] = []
 
-    def read(path: str, family: str, written: str, call: CallFact) -> None:
+    def read(path: str, family: Family, written: str, call: CallFact) -> None:
         """What one call traced to its object means: a port, an app or router, a mount, a route."""
         base, method = split(call.callee)
         if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
@@ -56,7 +65,7 @@ def collect(
             holder = (call.receiver, written, call.target)
             placed.extend((path, holder, template) for _ in range(len(found.routes) - before))
 
-    on_parameters: list[tuple[str, str, str, CallFact]] = []  # calls on a route installer's parameter
+    on_parameters: list[tuple[str, Family, str, CallFact]] = []  # calls on a route installer's parameter
     for path, file_facts in facts.items():
         if scopes.get(path) is not Scope.APPLICATION:
             continue
@@ -65,7 +74,7 @@ def collect(
             framework = framework_of(fact.specifier, family)
             if framework is not None:
                 found.evidence.append(
-                    FrameworkEvidence(framework, "import", path, fact.line, fact.text, fact.col)
+                    FrameworkEvidence(framework, EvidenceKind.IMPORT, path, fact.line, fact.text, fact.col)
                 )
         prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
         for call in file_facts.calls:
@@ -94,7 +103,7 @@ def collect(
     for package, (ecosystem, file, line) in declared.items():
         framework = framework_of(package, ecosystem)
         if framework is not None:
-            found.evidence.append(FrameworkEvidence(framework, "dependency", file, line, package))
+            found.evidence.append(FrameworkEvidence(framework, EvidenceKind.DEPENDENCY, file, line, package))
     ports = found.ports
     for variable in found.port_names:
         if variable in constants:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cdverify.model import FileFacts, Scope
+from cdverify.model import Family, FileFacts, Scope
 
 
-def language_of(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> str | None:
-    """`python` or `node`: the family of most application files."""
-    counts = {"python": 0, "node": 0}
+def language_of(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> Family | None:
+    """The family of most application files."""
+    counts = dict.fromkeys(Family, 0)
     for path, file_facts in facts.items():
         if scopes.get(path) is Scope.APPLICATION:
             counts[file_facts.language.family] += 1
     if not any(counts.values()):
         return None
-    return "python" if counts["python"] >= counts["node"] else "node"
+    return Family.PYTHON if counts[Family.PYTHON] >= counts[Family.NODE] else Family.NODE

@@ -13,8 +13,17 @@ from typing import NamedTuple
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
 from cdverify.detect.framework.routes import CHAIN_EXPORTS
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER, Callee, CallFact, FileFacts, Scope, Value
+from cdverify.detect.tracing import Instances, foreign, node_stem
+from cdverify.model import (
+    APP_PLACEHOLDER,
+    PARAM_PLACEHOLDER,
+    Callee,
+    CallFact,
+    Family,
+    FileFacts,
+    Scope,
+    Value,
+)
 from cdverify.resolve.node import node_builtin_names
 
 Key = tuple[str, str]  # (file, module-level variable) of an app or router object
@@ -22,20 +31,19 @@ NOT_A_ROUTER = ("", "")  # a mounted value that is no app or router object (midd
 UNKNOWN: None = None  # a mounted value that could not be traced
 
 _PACKAGE = re.compile(r"@[^/]+/[^/.(]+|[^/.(]+")  # the npm package of a traced name
-_NODE_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 
 
 class Site(NamedTuple):
     kind: str  # app | router | param (a route installer's parameter: whatever its callers hand it)
     own: str  # its own prefix (`APIRouter(prefix=…)`, `new Hono().basePath(…)`)
     nested: bool  # apps of this framework are mounted in each other (Hono)
-    family: str
+    family: Family
     ctor: str = ""  # the traced constructor of the object (`express.Router`)
 
 
 class Mount(NamedTuple):
     file: str
-    family: str
+    family: Family
     holder: tuple[str, str, str]  # (receiver, callee as written, target): the object mounted on
     prefix: str | None  # the `prefix` keyword / option, when given
     args: tuple[Value, ...]
@@ -59,7 +67,7 @@ class Objects:
         self,
         facts: Mapping[str, FileFacts],
         scopes: Mapping[str, Scope],
-        declared: Mapping[str, tuple[str, str, int]],
+        declared: Mapping[str, tuple[Family, str, int]],
         instances: Instances,
         values: RunValues,
     ) -> None:
@@ -85,7 +93,7 @@ class Objects:
         self.options: dict[str, str] = {}
 
     # -- reading calls ------------------------------------------------------------------------------
-    def record(self, path: str, family: str, written: str, call: CallFact, base: str, method: str) -> None:
+    def record(self, path: str, family: Family, written: str, call: CallFact, base: str, method: str) -> None:
         """A call that builds an object (assigned to a variable), mounts one, or registers autoload."""
         known = constructors()
         holder = (call.receiver, written, call.target)
@@ -250,10 +258,3 @@ def parameter_key(path: str, written: str) -> Key:
     """`<param:init@4#0#init>().get` → (path, `<param:init@4#0>`): the parameter a call is made on."""
     scope, index, _ = parameter(written)
     return (path, f"{PARAM_PLACEHOLDER}{scope}#{index}>")
-
-
-def node_stem(path: str) -> str:
-    for extension in _NODE_EXTENSIONS:
-        if path.endswith(extension):
-            return path[: -len(extension)]
-    return path

@@ -4,18 +4,30 @@ the ports, and the run-time values paths and prefixes read. Read by the framewor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from cdverify.detect.framework.paths import anywhere, join
 from cdverify.detect.layers import implied_frameworks
 from cdverify.model import Location
 
-RANK = {"app": 1, "routes": 2, "import": 3, "dependency": 4}  # strongest evidence first
+
+class EvidenceKind(StrEnum):
+    """What shows a framework is used, strongest first (see `RANK`)."""
+
+    APP = "app"  # application code builds its app object
+    ROUTES = "routes"  # application code registers routes with it
+    IMPORT = "import"  # application code imports it
+    DEPENDENCY = "dependency"  # a manifest declares it
+
+
+RANK = {kind: rank for rank, kind in enumerate(EvidenceKind, start=1)}  # lower is stronger
+SERVING = (EvidenceKind.APP, EvidenceKind.ROUTES)  # the kinds that show a framework serves the app
 
 
 class FrameworkEvidence(NamedTuple):
     framework: str
-    kind: str  # app | routes | import | dependency
+    kind: EvidenceKind
     file: str
     line: int
     text: str
@@ -54,6 +66,13 @@ class Route(NamedTuple):
         return Location(self.file, self.line, self.col)
 
 
+class ValueSource(StrEnum):
+    """Where the project gives a run-time value."""
+
+    ENV_FILE = "env-file"  # a `.env` file sets the variable
+    CODE = "code"  # the default written in code, no file setting the variable
+
+
 class RunValue(NamedTuple):
     """A value a route path or prefix reads at run time, and where the project gives it: a `.env` file
     (`API_PREFIX=/api` in `.env.sample`), or the default written in code when no file sets it."""
@@ -62,7 +81,7 @@ class RunValue(NamedTuple):
     value: str
     file: str
     line: int
-    source: str  # "env-file" | "code"
+    source: ValueSource
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,7 +111,7 @@ class FrameworkReport:
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
-        found = {e.framework for e in self.evidence if e.kind in ("app", "routes")}
+        found = {e.framework for e in self.evidence if e.kind in SERVING}
         implied = implied_frameworks()
         return sorted(f for f in found if not (implied.get(f, set()) & found))
 
@@ -101,7 +120,7 @@ class FrameworkReport:
         implied = implied_frameworks()
         best: dict[str, int] = {}
         for item in self.evidence:
-            if item.kind == "dependency":
+            if item.kind is EvidenceKind.DEPENDENCY:
                 continue
             best[item.framework] = min(best.get(item.framework, 9), RANK[item.kind])
         shown = [f for f in best if not (implied.get(f, set()) & best.keys())]

@@ -15,7 +15,7 @@ from cdverify.detect.framework.catalogue import (
     route_methods,
     split,
 )
-from cdverify.detect.framework.report import FrameworkEvidence, Route
+from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route
 from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
 from cdverify.model import HOLE, Callee, CallFact
 
@@ -45,7 +45,9 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
     """What one traced call means for one framework: app, router prefix, route, mount or listen."""
     callee = call.callee
     if callee in spec.apps:
-        found.evidence.append(FrameworkEvidence(spec.name, "app", path, call.line, call.text, call.col))
+        found.evidence.append(
+            FrameworkEvidence(spec.name, EvidenceKind.APP, path, call.line, call.text, call.col)
+        )
     if callee in spec.routers or callee in spec.apps:
         value = first_string(v for k, v in call.kwargs if k in spec.prefix)
         if value is None and callee in spec.controllers:
@@ -115,7 +117,9 @@ def _route(
             col=call.col,
         )
     )
-    found.evidence.append(FrameworkEvidence(spec.name, "routes", path, call.line, call.text, call.col))
+    found.evidence.append(
+        FrameworkEvidence(spec.name, EvidenceKind.ROUTES, path, call.line, call.text, call.col)
+    )
 
 
 def _includes(spec: Spec, call: CallFact) -> bool:

@@ -10,10 +10,10 @@ from functools import cache
 
 from cdverify.catalog import load_rules
 from cdverify.detect.framework.catalogue import conventions, prefix_keys
-from cdverify.detect.framework.report import RunValue
+from cdverify.detect.framework.report import RunValue, ValueSource
 from cdverify.manifests import Setting
 from cdverify.model import HOLE, Assignment, CallFact, Value
-from cdverify.rules_schema import Scopes
+from cdverify.rules_schema import Reader, Scopes
 
 UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
 
@@ -88,7 +88,7 @@ def _env_files(settings: Iterable[Setting]) -> dict[str, Setting]:
     out: dict[str, Setting] = {}
     for setting in settings:
         name = posixpath.basename(setting.file).lower()
-        if setting.source != "env-file" or "test" in name[4:] or "$" in setting.value:
+        if setting.source is not Reader.ENV_FILE or "test" in name[4:] or "$" in setting.value:
             continue
         if setting.key not in out or rank(setting) < rank(out[setting.key]):
             out[setting.key] = setting
@@ -134,7 +134,9 @@ class RunValues:
                 return found
         if value.strings:
             if value.env and where[0]:
-                self.used.setdefault(value.env[0], RunValue(value.env[0], value.strings[0], *where, "code"))
+                self.used.setdefault(
+                    value.env[0], RunValue(value.env[0], value.strings[0], *where, ValueSource.CODE)
+                )
             return value.strings[0]
         for name in value.names:
             found = self.named(name, depth, loose)
@@ -150,7 +152,9 @@ class RunValues:
         setting = self.env.get(name)
         if setting is None:
             return None
-        self.used.setdefault(name, RunValue(name, setting.value, setting.file, setting.line, "env-file"))
+        self.used.setdefault(
+            name, RunValue(name, setting.value, setting.file, setting.line, ValueSource.ENV_FILE)
+        )
         return setting.value
 
     def name(self, name: str, depth: int = 0) -> str | None:

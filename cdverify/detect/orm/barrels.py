@@ -8,12 +8,12 @@ import posixpath
 from collections.abc import Mapping
 
 from cdverify.detect.tracing import Instances, foreign, module_keys
-from cdverify.model import FileFacts, ImportKind
+from cdverify.model import Family, FileFacts, ImportKind
 
 _CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
 
 
-def traced(callee: str, path: str, family: str, instances: Instances) -> str | None:
+def traced(callee: str, path: str, family: Family, instances: Instances) -> str | None:
     """The callee traced through another module's instance; also a call of what a Node module exports
     (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
     found = foreign(callee, path, family, instances)
@@ -32,7 +32,7 @@ def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Ins
     for (key, name), value in instances.names.items():
         by_module.setdefault(key, {})[name] = value
     barrels = [
-        (module_keys(path, "node"), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
+        (module_keys(path, Family.NODE), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
         for path, file_facts in facts.items()
         if file_facts.language.family == "node"
         for fact in file_facts.imports
@@ -58,7 +58,7 @@ def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Ins
 
 def _node_stem(path: str) -> str:
     """A Node module's key: its normalised path without extension."""
-    return module_keys(posixpath.normpath(path), "node")[0]
+    return module_keys(posixpath.normpath(path), Family.NODE)[0]
 
 
 def python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
@@ -67,11 +67,11 @@ def python_heads(facts: Mapping[str, FileFacts]) -> frozenset[str]:
         key.split(".")[0]
         for path, file_facts in facts.items()
         if file_facts.language.family == "python"
-        for key in module_keys(path, "python")
+        for key in module_keys(path, Family.PYTHON)
     )
 
 
-def project_name(callee: str, family: str, heads: frozenset[str]) -> bool:
+def project_name(callee: str, family: Family, heads: frozenset[str]) -> bool:
     """The callee names something of another project module (`./db.query`, `.db.conn.execute`)."""
     if family == "node":
         return callee.startswith(("./", "../"))

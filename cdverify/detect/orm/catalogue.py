@@ -8,7 +8,7 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import Callee
+from cdverify.model import Callee, Family
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
 
 
@@ -32,7 +32,7 @@ class Sink(NamedTuple):
 
 
 @cache
-def sinks(family: str) -> tuple[Sink, ...]:
+def sinks(family: Family) -> tuple[Sink, ...]:
     return tuple(
         Sink(
             entry.name,
@@ -58,7 +58,7 @@ def bootstrap_statements() -> tuple[str, ...]:
     return load_rules(Sinks).bootstrap
 
 
-def sink_of(callee: Callee, family: str) -> Sink | None:
+def sink_of(callee: Callee, family: Family) -> Sink | None:
     """The sink a call of `callee` is, if any: an exact traced call, or a catalogued method on a traced
     receiver; on an untraced object, a method of an `untraced` sink only."""
     written = str(callee)

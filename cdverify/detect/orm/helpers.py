@@ -14,7 +14,7 @@ from cdverify.detect.orm.catalogue import Sink
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
 from cdverify.detect.orm.report import RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
-from cdverify.model import CallFact, FileFacts, FunctionFact, Scope, Value
+from cdverify.model import CallFact, Family, FileFacts, FunctionFact, Scope, Value
 
 _HELPER_DEPTH = 3  # helpers of helpers followed
 _NO_POSITION = 1 << 30  # a keyword-only parameter: no positional argument reaches it
@@ -212,7 +212,7 @@ def through_helpers(
 
 
 def _class_entries(
-    helper: Helper, file_facts: FileFacts, family: str, targets: _Targets
+    helper: Helper, file_facts: FileFacts, family: Family, targets: _Targets
 ) -> dict[tuple[str, str], str]:
     """What other modules call a helper method through: the class (`from app.db import Database`, then
     `Database().query`, `self.db = Database()`, `Db.query` for a static method), and the module-level
