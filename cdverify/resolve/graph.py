@@ -179,9 +179,11 @@ class ImportGraph:
         successors: dict[str, dict[str, None]] = defaultdict(dict)  # insertion-ordered sets
         predecessors: dict[str, dict[str, None]] = defaultdict(dict)
         first: dict[tuple[str, str], ImportEdge] = {}
-        for edge in self.internal_edges():
+        for edge in self.edges:  # in graph order: it decides which of two equally short paths is shown
+            if edge.source not in allowed:  # first: the cheapest test, and the one most edges fail
+                continue
             target = edge.target
-            if target is None or edge.source not in allowed or target not in allowed or not keep(edge):
+            if target is None or target not in allowed or not keep(edge):
                 continue
             pair = (edge.source, target)
             current = first.get(pair)
