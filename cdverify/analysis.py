@@ -1,20 +1,27 @@
-"""The project model: what the pipeline's detection stages found, read by every verifier."""
+"""The project model: what the pipeline's stages found, read by every verifier.
+
+The detection reports (frameworks, database engines, data-access libraries, traced objects) are built on
+first use, each once: a check reads only those its verifiers and its output format ask for, so
+`check -c clean_architecture` with text output builds none of them. Their modules load with them.
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cdverify.detect import framework, orm
-from cdverify.detect.database import DatabaseReport
-from cdverify.detect.framework import FrameworkReport
 from cdverify.detect.layers import LayerAssignment
-from cdverify.detect.orm import OrmReport
-from cdverify.detect.tracing import Instances
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
+
+if TYPE_CHECKING:
+    from cdverify.detect.database import DatabaseReport
+    from cdverify.detect.framework import FrameworkReport
+    from cdverify.detect.orm import OrmReport
+    from cdverify.detect.tracing import Instances
 
 
 @dataclass(frozen=True)
@@ -26,16 +33,40 @@ class Analysis:
     graph: ImportGraph
     layers: LayerAssignment
     manifests: Manifests
-    database: DatabaseReport
-    frameworks: FrameworkReport
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
-    traced: Instances  # other modules' objects, shared by the detectors that follow calls
+
+    @functools.cached_property
+    def database(self) -> DatabaseReport:
+        """Database engines: where the application connects, what it declares."""
+        from cdverify.detect import database
+
+        return database.collect(self.facts, self.scopes, self.manifests)
+
+    @functools.cached_property
+    def frameworks(self) -> FrameworkReport:
+        """Web frameworks: imports, serving applications, routes, run-time values."""
+        from cdverify.detect import framework
+
+        declared = {
+            dep.name: (dep.ecosystem, dep.file, dep.line)
+            for dep in self.manifests.dependencies
+            if not dep.dev
+        }
+        return framework.collect(self.facts, self.scopes, declared, self.traced, self.manifests.settings)
 
     @functools.cached_property
     def orm(self) -> OrmReport:
-        """Data-access libraries and raw SQL, collected on first use: a check that neither asks for an
-        ORM constraint nor prints the ORM section (text output) does not pay for it."""
+        """Data-access libraries and raw SQL."""
+        from cdverify.detect import orm
+
         return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced)
+
+    @functools.cached_property
+    def traced(self) -> Instances:
+        """Other modules' objects, shared by the detectors that follow calls."""
+        from cdverify.detect.tracing import instances_of
+
+        return instances_of(self.facts)
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:
@@ -44,7 +75,9 @@ class Analysis:
     @property
     def language(self) -> Family | None:
         """The family of most application files."""
-        return framework.language_of(self.facts, self.scopes)
+        from cdverify.detect.framework import language_of
+
+        return language_of(self.facts, self.scopes)
 
     @property
     def application(self) -> list[str]:

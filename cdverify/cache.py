@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +64,8 @@ class FactsCache:
         """Keep exactly the entries of this run (files gone or changed are dropped)."""
         if self.used.keys() == self.entries.keys():
             return
+        import tempfile  # a warm run with nothing changed never writes
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")

@@ -9,7 +9,6 @@ the file and the line).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, ClassVar, Protocol, TypeVar, cast
@@ -17,7 +16,6 @@ from typing import Any, ClassVar, Protocol, TypeVar, cast
 from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
 from cdverify.model import Finding, Location
 from cdverify.rules_schema import ArchitecturePreset, FindingRule, schema_of
-from cdverify.typed_toml import SchemaError, decode
 
 
 class Catalogue(Protocol):
@@ -50,6 +48,10 @@ def architecture_preset(name: str) -> ArchitecturePreset:
 def decode_rules(name: str, text: str) -> Any:
     """`text` as the record of `rules/<name>.toml`; SchemaError names the file, line and key when it
     does not fit (a broken catalogue fails loudly at load, never silently)."""
+    import tomllib  # the TOML reader and the checker load only when the pickle below is missing or stale
+
+    from cdverify.typed_toml import SchemaError, decode
+
     file = f"rules/{name}.toml"
     try:
         document = tomllib.loads(text)
@@ -66,7 +68,6 @@ def _all_rules() -> dict[str, Any]:
     import hashlib
     import os
     import pickle
-    import tempfile
 
     root = data_dir("rules")
     files = sorted(root.rglob("*.toml"))
@@ -85,6 +86,8 @@ def _all_rules() -> dict[str, Any]:
     except Exception:
         pass  # absent, unreadable or stale: parse the TOML
     parsed = {name: decode_rules(name, data.decode("utf-8")) for name, data in contents.items()}
+    import tempfile  # only to write a fresh pickle
+
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".rules-")

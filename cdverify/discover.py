@@ -13,20 +13,21 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-from pathspec import GitIgnoreSpec, PathSpec
+from typing import TYPE_CHECKING, Any
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, pattern_error
 from cdverify.files import NotReadable, kind_of, read_regular
 from cdverify.model import Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
+
+if TYPE_CHECKING:  # pathspec loads only when a .gitignore or a glob is met
+    from pathspec import GitIgnoreSpec, PathSpec
 
 _MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk
 
@@ -148,6 +149,8 @@ def _package_scope(
 def _gitignore(path: Path, rel: str, findings: list[Finding]) -> GitIgnoreSpec | None:
     """The spec of a `.gitignore` that is a regular file. A line git cannot use either (`[z-a]`, a lone
     `!`) is left out with a DISC008 finding, as git itself skips it; the other lines still apply."""
+    from pathspec import GitIgnoreSpec
+
     try:
         lines = read_regular(path, _MAX_CONTROL_BYTES, follow_symlinks=False).decode("utf-8", "replace")
     except NotReadable as exc:
@@ -181,6 +184,12 @@ def _gitignore(path: Path, rel: str, findings: list[Finding]) -> GitIgnoreSpec |
     return GitIgnoreSpec.from_lines(kept)
 
 
+def _globs(lines: Iterable[str]) -> PathSpec[Any]:
+    from pathspec import PathSpec
+
+    return PathSpec.from_lines("gitignore", lines)
+
+
 def discover(root: Path, config: Config) -> Project:
     """Walk `root` and classify what it holds. Pure apart from reading the directory tree.
 
@@ -191,8 +200,8 @@ def discover(root: Path, config: Config) -> Project:
     rules = _scope_rules()
     findings: list[Finding] = []
     files: list[SourceFile] = []
-    exclude = PathSpec.from_lines("gitignore", config.exclude) if config.exclude else None
-    overrides = [(PathSpec.from_lines("gitignore", [glob]), scope) for glob, scope in config.scope_overrides]
+    exclude = _globs(config.exclude) if config.exclude else None
+    overrides = [(_globs([glob]), scope) for glob, scope in config.scope_overrides]
     package_dirs: dict[str, Scope] = {}
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []

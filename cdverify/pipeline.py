@@ -15,12 +15,10 @@ from typing import Any
 
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest
-from cdverify.catalog import make_finding
+from cdverify.catalog import finding_rules, make_finding
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
-from cdverify.detect import database, framework
 from cdverify.detect.layers import assign_layers, package_roots
-from cdverify.detect.tracing import instances_of
 from cdverify.discover import Project, discover
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -33,7 +31,7 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import build_graph
-from cdverify.verifiers import VERIFIERS
+from cdverify.verifiers import AXES, verifier
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
@@ -174,24 +172,35 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     graph, resolve_findings = build_graph(project, facts)
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     manifests = read_manifests(project)
-    scopes = {f.path: f.scope for f in project.files}
-    engines = database.collect(facts, scopes, manifests)
-    declared = {
-        dep.name: (dep.ecosystem, dep.file, dep.line) for dep in manifests.dependencies if not dep.dev
-    }
-    traced = instances_of(facts)  # other modules' objects, shared by the verifiers that follow calls
-    frameworks = framework.collect(facts, scopes, declared, traced, manifests.settings)
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    return Analysis(project, facts, graph, layers, manifests, engines, frameworks, findings, traced)
+    return Analysis(project, facts, graph, layers, manifests, findings)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
-    """Findings of every registered verifier: each judges its own axis when asked for (`constraints` is
-    None for `inspect`); the architecture check and the database findings every project gets always."""
-    return [finding for verifier in VERIFIERS for finding in verifier.verify(analysis, config, constraints)]
+    """Findings of the registered verifiers: each judges its own axis when asked for (`constraints` is
+    None for `inspect`); the architecture check and the database findings every project gets always.
+    `check` runs only the verifiers whose findings it keeps (see `_judged_axes`)."""
+    axes = AXES if constraints is None else _judged_axes(constraints, config)
+    return [finding for axis in axes for finding in verifier(axis).verify(analysis, config, constraints)]
+
+
+def _judged_axes(constraints: Constraints, config: Config) -> tuple[str, ...]:
+    """The axes whose findings a `check` of `constraints` can show: the requested ones, and those an ignore
+    names (a finding it suppresses must still be found, or the ignore would be reported stale, CFG001).
+    Every other verifier is skipped, and with it the detection only it reads."""
+    rules = finding_rules()
+    by_name = {entry.name: entry.constraint for entry in rules.values()}
+    wanted = set(constraints.active())
+    for ignore in config.ignores:
+        entry = rules.get(ignore.rule)
+        axis = entry.constraint if entry is not None else by_name.get(ignore.rule)
+        if axis is None:
+            return AXES  # not a catalogued rule: run everything, as before
+        wanted.add(axis)
+    return tuple(axis for axis in AXES if axis in wanted)
 
 
 def apply_ignores(

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from pathspec import PathSpec
-
 from cdverify.catalog import load_rules
 from cdverify.config import Config, LayerSpec, normalise_dir_name
 from cdverify.model import Family, Scope, SourceFile
@@ -60,9 +58,13 @@ def assign_layers(
     """Layer of every application source file: user globs first, then the deepest layer folder on the
     path, then the file name. In a monorepo only folders inside a member package count, so a package
     folder named `api/` or `domain/` is not itself a layer."""
-    globs = [
-        (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
-    ]
+    globs = []
+    if any(spec.paths for spec in config.layers):
+        from pathspec import PathSpec  # loaded only for user globs
+
+        globs = [
+            (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
+        ]
     files: dict[str, str] = {}
     locations: dict[str, set[str]] = {spec.name: set() for spec in config.layers}
     by_name: dict[str, str] = {}

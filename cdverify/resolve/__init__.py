@@ -8,7 +8,6 @@ from cdverify.catalog import make_finding
 from cdverify.discover import Project
 from cdverify.model import FileFacts, Finding, Language, Location, TargetKind
 from cdverify.resolve.graph import ImportEdge, ImportGraph
-from cdverify.resolve.node import NodeResolver
 from cdverify.resolve.python import PythonResolver
 
 __all__ = ["ImportEdge", "ImportGraph", "build_graph"]
@@ -18,11 +17,11 @@ def build_graph(project: Project, facts: Mapping[str, FileFacts]) -> tuple[Impor
     """Resolve every import of every parsed file. Unresolvable project imports become RES001 findings."""
     paths = project.paths
     python = PythonResolver(paths) if any(f.language is Language.PYTHON for f in facts.values()) else None
-    node = (
-        NodeResolver(project.root, paths)
-        if any(f.language.family == "node" for f in facts.values())
-        else None
-    )
+    node = None
+    if any(f.language.family == "node" for f in facts.values()):
+        from cdverify.resolve.node import NodeResolver  # with json5 and the tsconfig reader: JS projects only
+
+        node = NodeResolver(project.root, paths)
     edges: list[ImportEdge] = []
     findings: list[Finding] = []
     for path in sorted(facts):

@@ -4,7 +4,7 @@ A verifier is a module with a `CONSTRAINT` (the axis it judges) and a pure `veri
 project model, the configuration and the requested constraints to findings. It returns nothing when
 its constraint is not asked for, except the findings that need no constraint (the architecture check,
 the database findings every project gets), which `inspect` shows too. Adding a constraint axis means
-adding one module and one line in `cdverify.verifiers.VERIFIERS`.
+adding one module and one name in `cdverify.verifiers.AXES`.
 """
 
 from __future__ import annotations
