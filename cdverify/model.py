@@ -138,15 +138,20 @@ def text_of(pieces: Sequence[str]) -> Text:
 
 def joined(parts: Iterable[Text | None]) -> Text:
     """The text the parts make one after another; `None` is a computed part (a hole)."""
-    pieces = [""]
+    out: list[str] = []  # the current piece
+    pieces: list[str] = []
     for part in parts:
         if part is None:
-            pieces.append("")
+            pieces.append("".join(out))
+            out = []
         elif isinstance(part, str):
-            pieces[-1] += part
+            out.append(part)
         else:
-            pieces[-1] += part.pieces[0]
-            pieces.extend(part.pieces[1:])
+            out.append(part.pieces[0])
+            pieces.append("".join(out))
+            pieces.extend(part.pieces[1:-1])
+            out = [part.pieces[-1]]
+    pieces.append("".join(out))
     return text_of(pieces)
 
 

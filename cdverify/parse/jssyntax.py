@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
+from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Template, Text, shown
 from cdverify.parse.scanner import scope_key
 from cdverify.parse.treesitter import scope, text
 
@@ -39,15 +39,21 @@ def strip(node: Node) -> Node:
 
 def string_value(node: Node) -> Text:
     """A string or template literal's value: a `Template` when it has substitutions."""
-    pieces = [""]
+    out: list[str] = []  # the current piece, joined once: a literal may have thousands of fragments
+    pieces: list[str] = []
     for child in node.children:
-        if child.type == "string_fragment":
-            pieces[-1] += text(child)
-        elif child.type == "escape_sequence":
-            pieces[-1] += _ESCAPES.get(text(child), text(child)[1:])
-        elif child.type == "template_substitution":
-            pieces.append("")
-    return text_of(pieces)
+        kind = child.type
+        if kind == "string_fragment":
+            out.append(text(child))
+        elif kind == "escape_sequence":
+            out.append(_ESCAPES.get(text(child), text(child)[1:]))
+        elif kind == "template_substitution":
+            pieces.append("".join(out))
+            out = []
+    if not pieces:
+        return "".join(out)
+    pieces.append("".join(out))
+    return Template(tuple(pieces))
 
 
 def quoted(node: Node) -> str:

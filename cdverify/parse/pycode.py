@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, FunctionFact, Language, Text, Value, joined, shown, text_of
+from cdverify.model import Assignment, FunctionFact, Language, Template, Text, Value, joined, shown
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.scanner import Arguments, Entries, Scanner, scope_key
 from cdverify.parse.treesitter import captures, one_line, text
@@ -39,14 +39,20 @@ def _strip(node: Node) -> Node:
 
 def string_value(node: Node) -> Text:
     """A string literal's value: a `Template` when it has interpolations. Escapes are kept as written."""
-    pieces = [""]
+    out: list[str] = []  # the current piece, joined once: a literal may have thousands of parts
+    pieces: list[str] = []
     for part in node.named_children if node.type == "concatenated_string" else (node,):
         for child in part.children:
-            if child.type in ("string_content", "escape_sequence"):
-                pieces[-1] += text(child)
-            elif child.type == "interpolation":
-                pieces.append("")
-    return text_of(pieces)
+            kind = child.type
+            if kind == "string_content" or kind == "escape_sequence":
+                out.append(text(child))
+            elif kind == "interpolation":
+                pieces.append("".join(out))
+                out = []
+    if not pieces:
+        return "".join(out)
+    pieces.append("".join(out))
+    return Template(tuple(pieces))
 
 
 class PythonScanner(Scanner):
