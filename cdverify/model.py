@@ -162,7 +162,7 @@ def rendered(text: Text, hole: str) -> str:
 
 def shown(text: Text) -> str:
     """A text as messages and evidence show it: holes as `{…}`."""
-    return text if isinstance(text, str) else text.render(SHOWN_HOLE)
+    return str(text)
 
 
 class Value(NamedTuple):
