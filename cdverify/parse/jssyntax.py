@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Template, Text, shown
+from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
 from cdverify.parse.scanner import scope_key
 from cdverify.parse.treesitter import scope, text
 
@@ -50,10 +50,8 @@ def string_value(node: Node) -> Text:
         elif kind == "template_substitution":
             pieces.append("".join(out))
             out = []
-    if not pieces:
-        return "".join(out)
     pieces.append("".join(out))
-    return Template(tuple(pieces))
+    return text_of(pieces)
 
 
 def quoted(node: Node) -> str:

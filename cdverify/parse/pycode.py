@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, FunctionFact, Language, Template, Text, Value, joined, shown
+from cdverify.model import Assignment, FunctionFact, Language, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.scanner import Arguments, Entries, Scanner, scope_key
 from cdverify.parse.treesitter import captures, one_line, text
@@ -49,10 +49,8 @@ def string_value(node: Node) -> Text:
             elif kind == "interpolation":
                 pieces.append("".join(out))
                 out = []
-    if not pieces:
-        return "".join(out)
     pieces.append("".join(out))
-    return Template(tuple(pieces))
+    return text_of(pieces)
 
 
 class PythonScanner(Scanner):
