@@ -55,6 +55,7 @@ class Setting(NamedTuple):
     line: int
     source: Reader  # the reader of the file: env-file, compose, prisma, alembic, sequelize-config, …
     section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
+    env_var: str = ""  # the variable the value is read from (Prisma's `env("X")`; `value` is then as written)
 
 
 class Service(NamedTuple):
@@ -443,7 +444,7 @@ class _Reader:
                         )
 
     def prisma(self, rel: str, entry: ManifestFile) -> None:
-        """The entry's `keys` (`provider`, `url`) of each `datasource` block; `env("X")` → `env:X`."""
+        """The entry's `keys` (`provider`, `url`) of each `datasource` block; `env("X")` reads `X`."""
         content = self.read(rel)
         if content is None:
             return
@@ -454,8 +455,12 @@ class _Reader:
                 key, raw = match.group(1), match.group(2)
                 line = code.count("\n", 0, block.start("body") + match.start(2)) + 1
                 env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', raw)
-                value = f"env:{env.group(1)}" if env else raw.strip().strip('"')
-                self.settings.append(Setting(key, value, rel, line, Reader.PRISMA))
+                if env:
+                    self.settings.append(
+                        Setting(key, raw.strip(), rel, line, Reader.PRISMA, env_var=env.group(1))
+                    )
+                else:
+                    self.settings.append(Setting(key, raw.strip().strip('"'), rel, line, Reader.PRISMA))
 
     def alembic(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`sqlalchemy.url`) in any section of alembic.ini."""

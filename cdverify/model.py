@@ -8,6 +8,7 @@ doing any I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -100,7 +101,77 @@ APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installe
 # a function's parameter that routes are registered on (`router.get(…)` in `function init(router)`):
 # `<param:SCOPE#INDEX#NAME>`, SCOPE as `CallFact.scope` names the function, NAME what callers call it
 PARAM_PLACEHOLDER = "<param:"
-HOLE = "\x00"  # stands for a computed part (f-string hole, template substitution) inside a rebuilt string
+SHOWN_HOLE = "{…}"  # how messages show a computed part of a rebuilt string
+
+
+class Template(NamedTuple):
+    """A string rebuilt from source that has computed parts ("holes"): an f-string's `{expression}`, a
+    template literal's `${expression}`, the side of a `+` that is not a string. `f"postgres://{user}@db"`
+    is `Template(("postgres://", "@db"))`: the literal pieces around the holes, one more than there are
+    holes. A string without holes is a plain `str` (see `Text`), so that the common case stays a `str`."""
+
+    pieces: tuple[str, ...]  # at least two
+
+    @property
+    def holes(self) -> int:
+        return len(self.pieces) - 1
+
+    @property
+    def head(self) -> str:
+        """The literal text before the first hole (where a URL's scheme or a path's start is read)."""
+        return self.pieces[0]
+
+    def render(self, hole: str) -> str:
+        """The string with every hole written as `hole`."""
+        return hole.join(self.pieces)
+
+    def fill(self, values: Iterable[str]) -> str:
+        """The string with each hole, in order, written as the next of `values` (one per hole)."""
+        out = [self.pieces[0]]
+        for value, piece in zip(values, self.pieces[1:], strict=True):
+            out += (value, piece)
+        return "".join(out)
+
+    def __str__(self) -> str:
+        return self.render(SHOWN_HOLE)
+
+
+# a string rebuilt from source: a `str` when it is all literal, a `Template` when parts are computed
+Text = str | Template
+
+
+def text_of(pieces: Sequence[str]) -> Text:
+    """The text of literal pieces with a hole between each two: a `str` for a single piece."""
+    return pieces[0] if len(pieces) == 1 else Template(tuple(pieces))
+
+
+def joined(parts: Iterable[Text | None]) -> Text:
+    """The text the parts make one after another; `None` is a computed part (a hole)."""
+    out: list[str] = []  # the current piece
+    pieces: list[str] = []
+    for part in parts:
+        if part is None:
+            pieces.append("".join(out))
+            out = []
+        elif isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(part.pieces[0])
+            pieces.append("".join(out))
+            pieces.extend(part.pieces[1:-1])
+            out = [part.pieces[-1]]
+    pieces.append("".join(out))
+    return text_of(pieces)
+
+
+def rendered(text: Text, hole: str) -> str:
+    """The text as one string, every hole written as `hole`."""
+    return text if isinstance(text, str) else text.render(hole)
+
+
+def shown(text: Text) -> str:
+    """A text as messages and evidence show it: holes as `{…}`."""
+    return str(text)
 
 
 class Value(NamedTuple):
@@ -108,10 +179,11 @@ class Value(NamedTuple):
 
     `os.environ.get("DATABASE_URL", "sqlite:///app.db")` is `strings=("sqlite:///app.db",)` with
     `env=("DATABASE_URL",)`; `settings.DATABASE_URL` is `names=("DATABASE_URL",)`; both branches of
-    `a or b` and `c ? x : y` are kept. Computed parts of f-strings and template literals are `HOLE`.
+    `a or b` and `c ? x : y` are kept. A string with computed parts (an f-string, a template literal,
+    a concatenation with a name) is a `Template`.
     """
 
-    strings: tuple[str, ...] = ()
+    strings: tuple[Text, ...] = ()
     numbers: tuple[int, ...] = ()
     env: tuple[str, ...] = ()  # environment variables read
     names: tuple[str, ...] = ()  # variables or attributes referenced (last component), for lookup
@@ -119,14 +191,19 @@ class Value(NamedTuple):
     rewrites: tuple[tuple[str, str], ...] = ()  # `.replace(old, new)` applied to the value
     text: str = ""  # the expression as written, shortened
     # file-system paths a `path.join(…)` / `path.resolve(…)` builds: `./routes` is relative to the file's
-    # own folder (`__dirname`), `src/routes` to the working directory; computed parts are HOLE
-    paths: tuple[str, ...] = ()
-    # the values of a template literal's substitutions, in order: one per HOLE of its string (JS)
+    # own folder (`__dirname`), `src/routes` to the working directory; computed parts are holes
+    paths: tuple[Text, ...] = ()
+    # the values of a template literal's substitutions, in order: one per hole of its `Template` (JS)
     parts: tuple[Value, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.strings or self.numbers or self.env or self.names or self.calls)
+
+    @property
+    def literals(self) -> tuple[str, ...]:
+        """The strings it may be that have no computed part."""
+        return tuple(s for s in self.strings if isinstance(s, str))
 
 
 UNTRACED = "?"  # written before a callee cdverify could not trace to an import: `?cursor.execute`
@@ -227,7 +304,7 @@ class FileFacts(NamedTuple):
     imports: tuple[ImportFact, ...] = ()
     calls: tuple[CallFact, ...] = ()
     assignments: tuple[Assignment, ...] = ()
-    urls: tuple[tuple[int, str], ...] = ()  # (line, literal) of every `scheme://…` string literal
+    urls: tuple[tuple[int, Text], ...] = ()  # (line, literal) of every `scheme://…` string literal
     exports: tuple[tuple[str, str], ...] = ()  # (name, traced instance) other modules may import; "default"
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (name, traced bases, line)
     syntax_issues: tuple[SyntaxIssue, ...] = ()

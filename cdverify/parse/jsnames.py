@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, FunctionFact
+from cdverify.model import FunctionFact
 from cdverify.parse.jssyntax import (
     FUNCTION_NODES,
     SCOPE_NODES,
     is_default_export,
     property_key,
+    quoted,
     returned_expressions,
     string_value,
     strip,
@@ -54,10 +55,10 @@ class NodeNameScanner(Scanner):
                     local = child.named_children[0] if child.named_children else None
                     required = child.child_by_field_name("source")
                     if local is not None and required is not None:
-                        self.bindings[text(local)] = string_value(required)
+                        self.bindings[text(local)] = quoted(required)
             if source is None:
                 continue
-            module = string_value(source)
+            module = quoted(source)
             clause = next((c for c in node.named_children if c.type == "import_clause"), None)
             if clause is None:
                 continue
@@ -119,7 +120,7 @@ class NodeNameScanner(Scanner):
         first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
         if first is not None and first.type in ("string", "template_string"):
             value = string_value(first)
-            return value if HOLE not in value else None
+            return value if isinstance(value, str) else None
         return None
 
     def this_value(self, node: Node) -> str | None:

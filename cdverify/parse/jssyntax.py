@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, PARAM_PLACEHOLDER, FunctionFact
+from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
 from cdverify.parse.scanner import scope_key
 from cdverify.parse.treesitter import scope, text
 
@@ -37,17 +37,27 @@ def strip(node: Node) -> Node:
     return node
 
 
-def string_value(node: Node) -> str:
-    """A string or template literal's value; substitutions become HOLE."""
-    out = []
+def string_value(node: Node) -> Text:
+    """A string or template literal's value: a `Template` when it has substitutions."""
+    out: list[str] = []  # the current piece, joined once: a literal may have thousands of fragments
+    pieces: list[str] = []
     for child in node.children:
-        if child.type == "string_fragment":
+        kind = child.type
+        if kind == "string_fragment":
             out.append(text(child))
-        elif child.type == "escape_sequence":
+        elif kind == "escape_sequence":
             out.append(_ESCAPES.get(text(child), text(child)[1:]))
-        elif child.type == "template_substitution":
-            out.append(HOLE)
-    return "".join(out)
+        elif kind == "template_substitution":
+            pieces.append("".join(out))
+            out = []
+    pieces.append("".join(out))
+    return text_of(pieces)
+
+
+def quoted(node: Node) -> str:
+    """A plain string literal's value (a module specifier, a key): it has no substitutions, and a
+    template literal's are shown as `{…}`."""
+    return shown(string_value(node))
 
 
 # `\<newline>` continues a line inside a literal; the others stand for one character
@@ -59,7 +69,7 @@ def property_key(node: Node) -> str:
     if node.type in ("property_identifier", "identifier", "number"):
         return text(node)
     if node.type == "string":
-        return string_value(node)
+        return quoted(node)
     return ""
 
 
@@ -327,5 +337,5 @@ def target_name(node: Node) -> str | None:
         index = node.child_by_field_name("index")
         base = target_name(obj) if obj is not None else None
         if base and index is not None and index.type == "string":
-            return f"{base}.{string_value(index)}"
+            return f"{base}.{quoted(index)}"
     return None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Value
+from cdverify.model import Text, Value, joined, text_of
 from cdverify.parse.jsnames import NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import one_line, text
-from cdverify.parse.values import concat, merge, number, rewritten
+from cdverify.parse.values import concat, first_key, merge, number, rewritten
 
 _OBJECT_DEPTH = 4
 
@@ -29,19 +29,20 @@ class NodeValueScanner(NodeNameScanner):
         kind = node.type
         if kind in ("string", "template_string"):
             literal = string_value(node)
+            if isinstance(literal, str):
+                return Value(strings=(literal,))
             opening = node.named_children[0] if node.named_children else None
-            if opening is not None and opening.type == "template_substitution" and literal.startswith(HOLE):
+            if opening is not None and opening.type == "template_substitution" and not literal.head:
                 inner = opening.named_children[0] if opening.named_children else None
                 if inner is not None and is_here(strip(inner)):  # `${__dirname}/routes`
-                    return Value(strings=(literal,), paths=(HERE + literal[1:].lstrip("/"),))
-            if HOLE in literal:  # `${process.env.PREFIX}/users`: what each substitution is
-                parts = [
-                    self.value(child.named_children[0])
-                    for child in node.named_children
-                    if child.type == "template_substitution" and child.named_children
-                ]
-                return Value(strings=(literal,), parts=tuple(parts))
-            return Value(strings=(literal,))
+                    rest = text_of((literal.pieces[1].lstrip("/"), *literal.pieces[2:]))
+                    return Value(strings=(literal,), paths=(joined((HERE, rest)),))
+            parts = [  # `${process.env.PREFIX}/users`: what each substitution is
+                self.value(child.named_children[0])
+                for child in node.named_children
+                if child.type == "template_substitution" and child.named_children
+            ]
+            return Value(strings=(literal,), parts=tuple(parts))
         if kind in ("true", "false"):
             return Value(text=kind)  # empty, but an option's `true` / `false` can be read from its text
         if kind == "number":
@@ -70,7 +71,7 @@ class NodeValueScanner(NodeNameScanner):
                     prop = node.child_by_field_name("property")
                     return Value(env=(text(prop),) if prop is not None else ())
                 index = self.value(node.child_by_field_name("index"))
-                return Value(env=index.strings[:1])
+                return Value(env=first_key(index))
             if kind == "member_expression":
                 prop = node.child_by_field_name("property")
                 qualified = no_parameter(self.qualify(node))
@@ -79,7 +80,7 @@ class NodeValueScanner(NodeNameScanner):
                     calls=(qualified,) if qualified else (),
                 )
             index = self.value(node.child_by_field_name("index"))
-            return Value(names=index.strings[:1])
+            return Value(names=first_key(index))
         if kind == "identifier":
             name = text(node)
             qualified = self.bindings.get(name)
@@ -99,7 +100,7 @@ class NodeValueScanner(NodeNameScanner):
                 return rewritten(self.value(receiver), args[0], args[1], "")
             getter = f"{text(strip(receiver))}.{method}" if receiver is not None else ""
             if args and getter in self.libraries.env_getters:  # `Deno.env.get("PORT")`
-                return Value(env=args[0].strings[:1])
+                return Value(env=first_key(args[0]))
         if function is not None and text(function) in ("Number", "parseInt", "String", "parseFloat"):
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             return merge(Value(), *args[:1])
@@ -108,7 +109,7 @@ class NodeValueScanner(NodeNameScanner):
             return Value(calls=(qualified,), paths=self.joined_path(node))
         return Value(calls=(qualified,) if qualified else ())
 
-    def joined_path(self, call: Node) -> tuple[str, ...]:
+    def joined_path(self, call: Node) -> tuple[Text, ...]:
         """The path `path.join(__dirname, "routes")` builds (`./routes`), for Value.paths."""
         arguments = call.child_by_field_name("arguments")
         parts = [
@@ -123,9 +124,16 @@ class NodeValueScanner(NodeNameScanner):
             head, parts = HERE, parts[1:]
         elif is_cwd(parts[0]):
             parts = parts[1:]
-        pieces = [string_value(p) if p.type in ("string", "template_string") else HOLE for p in parts]
-        joined = "/".join(piece for piece in pieces if piece)
-        return (head + (joined if head else joined.removeprefix("./")),)
+        written = [string_value(p) if p.type in ("string", "template_string") else None for p in parts]
+        between: list[Text | None] = []
+        for piece in (piece for piece in written if piece != ""):
+            between += ("/", piece) if between else (piece,)
+        path = joined(between)
+        if head:
+            return (joined((head, path)),)
+        if isinstance(path, str):
+            return (path.removeprefix("./"),)
+        return (text_of((path.head.removeprefix("./"), *path.pieces[1:])),)
 
     def arguments(self, node: Node | None) -> Arguments:
         if node is None:

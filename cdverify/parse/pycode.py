@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, FunctionFact, Language, Value
+from cdverify.model import Assignment, FunctionFact, Language, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.scanner import Arguments, Entries, Scanner, scope_key
 from cdverify.parse.treesitter import captures, one_line, text
 from cdverify.parse.values import (
     Code,
     concat,
+    first_key,
     instance_exports,
     interesting,
     merge,
@@ -36,17 +37,20 @@ def _strip(node: Node) -> Node:
     return node
 
 
-def string_value(node: Node) -> str:
-    """A string literal's value; interpolations become HOLE. Escapes are kept as written."""
-    if node.type == "concatenated_string":
-        return "".join(string_value(child) for child in node.named_children)
-    out = []
-    for child in node.children:
-        if child.type in ("string_content", "escape_sequence"):
-            out.append(text(child))
-        elif child.type == "interpolation":
-            out.append(HOLE)
-    return "".join(out)
+def string_value(node: Node) -> Text:
+    """A string literal's value: a `Template` when it has interpolations. Escapes are kept as written."""
+    out: list[str] = []  # the current piece, joined once: a literal may have thousands of parts
+    pieces: list[str] = []
+    for part in node.named_children if node.type == "concatenated_string" else (node,):
+        for child in part.children:
+            kind = child.type
+            if kind == "string_content" or kind == "escape_sequence":
+                out.append(text(child))
+            elif kind == "interpolation":
+                pieces.append("".join(out))
+                out = []
+    pieces.append("".join(out))
+    return text_of(pieces)
 
 
 class PythonScanner(Scanner):
@@ -129,8 +133,8 @@ class PythonScanner(Scanner):
             right = self.value(node.child_by_field_name("right"))
             operator = node.child_by_field_name("operator")
             if operator is not None and text(operator) == "+" and left.strings and right.strings:
-                joined = tuple(a + b for a in left.strings[:4] for b in right.strings[:4])
-                return merge(Value(strings=joined), left, right, keep_strings=False)
+                both = tuple(joined((a, b)) for a in left.strings[:4] for b in right.strings[:4])
+                return merge(Value(strings=both), left, right, keep_strings=False)
             if operator is not None and text(operator) == "+":
                 return merge(Value(strings=concat(left, right)), left, right, keep_strings=False)
             return merge(Value(), left, right)
@@ -156,8 +160,8 @@ class PythonScanner(Scanner):
             index = node.child_by_field_name("subscript")
             key = self.value(index)
             if target in self.libraries.env_mappings and key.strings:
-                return Value(env=key.strings[:1])
-            return Value(names=key.strings[:1])
+                return Value(env=first_key(key))
+            return Value(names=first_key(key))
         if kind == "call":
             return self.call_value(node)
         return Value()
@@ -185,7 +189,7 @@ class PythonScanner(Scanner):
             or (callee or "").endswith(libraries.env_getter_suffixes)
         ):
             args, kwargs = self.arguments(arguments)
-            env = args[0].strings[:1] if args else ()
+            env = first_key(args[0]) if args else ()
             default = args[1] if len(args) > 1 else dict(kwargs).get("default", Value())
             return Value(default.strings, default.numbers, env, default.names, default.calls, ())
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
@@ -227,7 +231,7 @@ class PythonScanner(Scanner):
             if key_node is None or value_node is None:
                 continue
             key = self.value(key_node)
-            label = key.strings[0] if key.strings else (key.names[0] if key.names else "")
+            label = first_key(key)[0] if key.strings else (key.names[0] if key.names else "")
             if not label:
                 continue
             inner = _strip(value_node)
@@ -409,7 +413,7 @@ def _target(node: Node) -> str | None:
         index = node.child_by_field_name("subscript")
         base = _target(obj) if obj is not None else None
         if base and index is not None and index.type == "string":
-            return f"{base}.{string_value(index)}"
+            return f"{base}.{shown(string_value(index))}"
     return None
 
 

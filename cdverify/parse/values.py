@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import HOLE, Assignment, Callee, CallFact, FunctionFact, Value
+from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Text, Value, joined, shown
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -20,7 +20,7 @@ class Code(NamedTuple):
 
     calls: tuple[CallFact, ...]
     assignments: tuple[Assignment, ...]
-    urls: tuple[tuple[int, str], ...]
+    urls: tuple[tuple[int, Text], ...]
     exports: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
@@ -166,12 +166,12 @@ def _name_at(call: Node, row: int) -> tuple[int, int] | None:
     return name.start_point[0] + 1, name.start_point[1] + 1
 
 
-def url_literals(strings: Iterable[Node], value_of: Callable[[Node], str]) -> tuple[tuple[int, str], ...]:
-    """(line, value) of every `scheme://…` string literal."""
+def url_literals(strings: Iterable[Node], value_of: Callable[[Node], Text]) -> tuple[tuple[int, Text], ...]:
+    """(line, value) of every `scheme://…` string literal (the scheme is literal: before any hole)."""
     out = []
     for node in strings:
         value = value_of(node)
-        if URL.match(value):
+        if URL.match(value if isinstance(value, str) else value.head):
             out.append((node.start_point[0] + 1, value))
     return tuple(out)
 
@@ -273,11 +273,16 @@ def merge(base: Value, *parts: Value, keep_strings: bool = True) -> Value:
     )
 
 
-def concat(left: Value, right: Value) -> tuple[str, ...]:
-    """The string `left + right` builds when either side is a string; a side that is not is a HOLE."""
-    first = left.strings[0] if left.strings else HOLE
-    second = right.strings[0] if right.strings else HOLE
-    return (first + second,) if (left.strings or right.strings) else ()
+def concat(left: Value, right: Value) -> tuple[Text, ...]:
+    """The string `left + right` builds when either side is a string; a side that is not is a hole."""
+    if not (left.strings or right.strings):
+        return ()
+    return (joined((left.strings[0] if left.strings else None, right.strings[0] if right.strings else None)),)
+
+
+def first_key(value: Value) -> tuple[str, ...]:
+    """The value's first string as a name (an environment variable, a key), holes shown as `{…}`."""
+    return (shown(value.strings[0]),) if value.strings else ()
 
 
 def number(literal: Node) -> Value:
@@ -288,16 +293,17 @@ def number(literal: Node) -> Value:
         return Value()
 
 
-def rewritten(inner: Value, old: Value, new: Value, shown: str) -> Value:
+def rewritten(inner: Value, old: Value, new: Value, as_written: str) -> Value:
     """The value of `inner.replace(old, new)`: the same candidates, with the rewrite recorded."""
     if not (old.strings and new.strings):
         return inner
+    written = (shown(old.strings[0]), shown(new.strings[0]))
     return Value(
         inner.strings,
         inner.numbers,
         inner.env,
         inner.names,
         inner.calls,
-        (*inner.rewrites, (old.strings[0], new.strings[0])),
-        shown,
+        (*inner.rewrites, written),
+        as_written,
     )

@@ -5,6 +5,6 @@ Importing this package is cheap: sqlglot loads on the first string that passes t
 
 from __future__ import annotations
 
-from cdverify.sql.classify import HOLE, MAX_CLASSIFIED_CHARS, SqlKind, SqlString, classify
+from cdverify.sql.classify import MAX_CLASSIFIED_CHARS, SqlKind, SqlString, classify
 
-__all__ = ["HOLE", "MAX_CLASSIFIED_CHARS", "SqlKind", "SqlString", "classify"]
+__all__ = ["MAX_CLASSIFIED_CHARS", "SqlKind", "SqlString", "classify"]

@@ -12,8 +12,11 @@ elsewhere. sqlglot alone cannot answer the question: it reads `update available`
 3. placeholders and holes are rewritten into something every dialect parses;
 4. sqlglot, hinted dialect first, must yield DML/DDL roots that are structurally complete.
 
-Callers that rebuild f-strings, template literals, %-formatting or `+` concatenation put `HOLE` where
-each interpolated expression was. sqlglot is imported on the first string that passes the prefilter.
+The string is a `model.Text`: a `Template` where f-strings, template literals or `+` concatenation had
+computed parts. Internally the classifier renders it into its own private text, each hole written as
+`_HOLE` (a control character source text does not hold), so that its regular expressions and sqlglot can
+read it; that marker never leaves this module. sqlglot is imported on the first string that passes the
+prefilter.
 
 Cost is bounded whatever the string: only its first `MAX_CLASSIFIED_CHARS` characters are classified
 (cut back to the end of a statement or of a row of values when one is in reach), and the prefilter tries
@@ -32,10 +35,12 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from cdverify.model import Text, rendered
+
 if TYPE_CHECKING:
     from sqlglot import exp
 
-HOLE = "\x00"
+_HOLE = "\x00"  # a hole in the private text the classifier reads (never in shared data)
 MAX_CLASSIFIED_CHARS = 65_536  # a longer string is classified on its start
 _MAX_STATEMENT_STARTS = 64  # statement starts (the string's, then after each `;`) the prefilter tries
 
@@ -173,7 +178,7 @@ _DDL_ROOTS = frozenset({"Create", "Drop", "Alter", "AlterTable"})
 
 
 def _display(text: str) -> str:
-    return text.replace(HOLE, "{}")
+    return text.replace(_HOLE, "{}")
 
 
 def _is_title_case(word: str) -> bool:
@@ -202,13 +207,13 @@ def _normalise(sql: str) -> str:
     stays part of its literal. Knex `??` identifier bindings become `__iN__`.
     """
     sql = _ORDER_DIRECTION_HOLE.sub(r"\1 ASC", sql)  # ORDER BY ${column} ${direction}
-    sql = _TEMPLATE_HOLE.sub(HOLE, sql)
+    sql = _TEMPLATE_HOLE.sub(_HOLE, sql)
     sql = _PYFORMAT_NAMED.sub(r":\1", sql)
     sql = _PYFORMAT_POSITIONAL.sub("?", sql).replace("%%", "%")
     sql = _NUMBERED_COLON.sub("?", sql)
     counter = itertools.count()
     sql = _KNEX_IDENTIFIER.sub(lambda _: f"__i{next(counter)}__", sql)
-    parts = sql.split(HOLE)
+    parts = sql.split(_HOLE)
     return "".join(part + (f"__h{i}__" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
 
 
@@ -434,14 +439,15 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     return result
 
 
-def classify(text: str, *, dialect: str | None = None, at_sink: bool = False) -> SqlString:
-    """Classify one string (holes marked with `HOLE`).
+def classify(written: Text, *, dialect: str | None = None, at_sink: bool = False) -> SqlString:
+    """Classify one string (a `Template` when parts of it are computed).
 
     `dialect` is a hint (a sqlglot dialect name such as `postgres`, `sqlite`, `mysql`, `tsql`), tried
     first. `at_sink` says the string is given to a known raw-SQL call, which alone makes a trivial
     statement such as `COMMIT` or `SELECT 1` count as SQL. A string over MAX_CLASSIFIED_CHARS is
     classified on its start (`truncated` in the result).
     """
+    text = rendered(written, _HOLE)
     if len(text) > MAX_CLASSIFIED_CHARS:
         return _classify_long(text, dialect, at_sink)
     return _classify(text, dialect, at_sink)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.database import (
     COMPOSE_SERVICE,
-    CONFIGURATION_SWITCH,
     DatabaseReport,
     EngineStatus,
     EngineUse,
@@ -127,7 +126,7 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
         strongest = other.strongest
         if other.hard_wired:
             # point at what ties the application to the other engine, not at an optional branch
-            wired = [e for e in other.evidence if e.at_run_time and not e.switch and not e.inferred]
+            wired = [e for e in other.evidence if e.at_run_time and not e.switched and not e.inferred]
             strongest = min(wired, key=lambda e: (e.rank, e.file, e.line))
         location = strongest.location
         if other.hard_wired and use is not None and use.status is EngineStatus.RUNTIME:
@@ -144,12 +143,13 @@ def check(report: DatabaseReport, required: str) -> list[Finding]:
                 )
             )
         elif not other.hard_wired and use is not None and use.status is EngineStatus.RUNTIME:
-            switch = next((e.switch for e in other.evidence if e.switch), "")
+            chosen = next((e for e in other.evidence if e.switched), None)
+            switch = chosen.switch_shown if chosen is not None else ""
             findings.append(
                 make_finding(
                     "DB004",
                     location,
-                    f"{label(other.engine)} is used instead {_when(switch)} ({strongest.detail})",
+                    f"{label(other.engine)} is used instead {_when(chosen)} ({strongest.detail})",
                     evidence=strongest.text,
                     hint=f"fine for development; make sure the deployed configuration uses {label(wanted)}",
                     data={"engine": other.engine, "required": wanted, "switch": switch},
@@ -175,10 +175,10 @@ def _hint(wanted: str, evidence: Iterable[Evidence], report: DatabaseReport) -> 
     return hints.get("node" if node else "python", f"connect the application to {label(wanted)}")
 
 
-def _when(switch: str) -> str:
-    if switch == CONFIGURATION_SWITCH:
+def _when(chosen: Evidence | None) -> str:
+    if chosen is not None and chosen.configuration:
         return "when another of the project's configurations is selected"
-    return f"depending on ${switch}"
+    return f"depending on ${chosen.switch if chosen is not None else ''}"
 
 
 def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report: DatabaseReport) -> Finding:

@@ -1149,6 +1149,24 @@ def test_sqlite_default_with_postgres_in_dotenv_is_db004(make_project: MakeProje
     assert finding(report, "DB004")["engine"] == "sqlite"
 
 
+def test_one_of_several_configurations_is_a_configuration_switch(make_project: MakeProject) -> None:
+    """The same setting in `DevConfig` and `ProdConfig`: which engine runs is chosen by the configuration,
+    not by an environment variable; the JSON names that switch `<configuration>`."""
+    files: dict[str, str | bytes] = {
+        "app/config.py": 'class DevConfig:\n    SQLALCHEMY_DATABASE_URI = "sqlite:///dev.db"\n\n\n'
+        'class ProdConfig:\n    SQLALCHEMY_DATABASE_URI = "postgresql://u:p@db/app"\n',
+        "requirements.txt": "flask\nflask-sqlalchemy\npsycopg2-binary\n",
+    }
+    report = check(make_project, files, "postgres")
+    db004 = finding(report, "DB004")
+    assert (db004["engine"], db004["switch"]) == ("sqlite", "<configuration>")
+    assert "when another of the project's configurations is selected" in db004["message"]
+    switches = {
+        (e["engine"], e.get("switch")) for e in report["database"]["evidence"] if e["kind"] == "config"
+    }
+    assert switches == {("sqlite", "<configuration>"), ("postgresql", "<configuration>")}
+
+
 POSTGRES_SCHEME: list[Any] = [
     pytest.param(
         {

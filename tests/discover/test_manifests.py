@@ -243,3 +243,20 @@ def test_the_manifest_catalogue_is_complete_and_every_entry_can_match() -> None:
     for entry in catalogue.file:
         conditions = (entry.names, entry.pattern, entry.suffixes, entry.parent, entry.path)
         assert any(conditions), f"{entry} sets no condition"
+
+
+def test_prisma_env_url_names_its_variable(make_project: MakeProject) -> None:
+    """`url = env("DATABASE_URL")` is a read of the variable (`Setting.env_var`), its value as written; the
+    `.env` entry it reads then counts as the application's configuration, not a mere deployment hint."""
+    root = make_project(
+        {
+            "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+            ".env": "DATABASE_URL=postgresql://u:p@localhost/db\n",
+            "package.json": '{"dependencies": {"@prisma/client": "5"}}',
+        }
+    )
+    report = inspect(root, use_cache=False)
+    prisma = {(s.key, s.value, s.env_var) for s in report.analysis.manifests.settings if s.source == "prisma"}
+    assert prisma == {("provider", "postgresql", ""), ("url", 'env("DATABASE_URL")', "DATABASE_URL")}
+    evidence = report.to_json()["database"]["evidence"]
+    assert [(e["file"], e["kind"]) for e in evidence if e["file"] == ".env"] == [(".env", "config")]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from cdverify.model import (
     APP_PLACEHOLDER,
-    HOLE,
     PARAM_PLACEHOLDER,
     Assignment,
     CallFact,
@@ -19,6 +18,7 @@ from cdverify.model import (
     FunctionFact,
     ImportKind,
     Language,
+    Template,
     Value,
 )
 from cdverify.parse import parse_source
@@ -126,7 +126,7 @@ def test_values_template_holes_environment_reads_and_paths() -> None:
     assert url == Assignment(
         "url",
         Value(
-            strings=(f"postgres://{HOLE}/app",),
+            strings=(Template(("postgres://", "/app")),),
             text="const url = `postgres://${process.env.DB_HOST}/app`;",
             parts=(Value(env=("DB_HOST",)),),
         ),
@@ -141,7 +141,7 @@ def test_values_template_holes_environment_reads_and_paths() -> None:
     joined, template = [fact for fact in facts.calls if fact.callee == "express.static"]
     assert joined.args == (Value(calls=("path.join()",), paths=("./public",)),)
     assert template.args[0].paths == ("./assets",)
-    assert facts.urls == ((3, f"postgres://{HOLE}/app"),)
+    assert facts.urls == ((3, Template(("postgres://", "/app"))),)
 
 
 def test_classes_aliases_exports_and_instances() -> None:

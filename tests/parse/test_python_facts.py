@@ -6,7 +6,16 @@ Each expectation is written from what the snippet says, by the model of cdverify
 
 from __future__ import annotations
 
-from cdverify.model import HOLE, Assignment, CallFact, FileFacts, FunctionFact, ImportKind, Language, Value
+from cdverify.model import (
+    Assignment,
+    CallFact,
+    FileFacts,
+    FunctionFact,
+    ImportKind,
+    Language,
+    Template,
+    Value,
+)
 from cdverify.parse import parse_source
 
 
@@ -113,12 +122,12 @@ def test_assignments_with_environment_reads_defaults_holes_and_rewrites() -> Non
     assert assigned(facts, "PORT").value.env == ("PORT",)
     host = assigned(facts, "HOST").value
     assert (host.env, host.strings) == (("DB_HOST",), ("localhost",))
-    assert assigned(facts, "db_url").value.strings == (f"postgresql://{HOLE}@db/app",)
+    assert assigned(facts, "db_url").value.strings == (Template(("postgresql://", "@db/app")),)
     assert facts.urls == (
         (3, "sqlite:///app.db"),
         (4, "postgres://"),
         (4, "postgresql://"),
-        (7, f"postgresql://{HOLE}@db/app"),
+        (7, Template(("postgresql://", "@db/app"))),
     )
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import HOLE
+from cdverify.model import Text
 from cdverify.rules_schema import (
     Connection,
     Connections,
@@ -94,19 +94,25 @@ def catalogue() -> Catalogue:
     )
 
 
-def is_url(text: str) -> bool:
+def _head(text: Text) -> str:
+    """The literal start of a text, where a URL's scheme is read (a computed scheme is no scheme)."""
+    return text if isinstance(text, str) else text.head
+
+
+def is_url(text: Text) -> bool:
     """Whether `text` starts with a URL scheme (`postgresql+asyncpg:`, `sqlite:`)."""
-    return _SCHEME.match(text) is not None
+    return _SCHEME.match(_head(text)) is not None
 
 
-def engine_of_url(url: str) -> str | None:
+def engine_of_url(url: Text) -> str | None:
     """`postgresql+asyncpg://…` → postgresql; `sqlite::memory:` → sqlite; None when not a database URL."""
-    match = _SCHEME.match(url.strip())
+    match = _SCHEME.match(_head(url).strip())
     if match is None:
         return None
     known = catalogue()
     scheme = match.group(1).lower()
-    if scheme == known.file_scheme and not known.file_url.search(url):
+    pieces = (url,) if isinstance(url, str) else url.pieces
+    if scheme == known.file_scheme and not any(known.file_url.search(piece) for piece in pieces):
         return None
     return known.by_scheme.get(scheme)
 
@@ -116,16 +122,13 @@ def engine_of_value(value: str) -> str | None:
     return catalogue().by_value.get(value.strip().lower())
 
 
-def in_memory(url: str) -> bool:
-    return any(marker == url or url.endswith(marker) for marker in catalogue().memory_markers)
+def in_memory(url: Text) -> bool:
+    """Whether the URL names an in-memory database: it is, or ends with, a marker (`:memory:`)."""
+    tail = url if isinstance(url, str) else url.pieces[-1]
+    return any(tail.endswith(marker) for marker in catalogue().memory_markers)
 
 
 def label(engine: str) -> str:
     """How messages name an engine (`PostgreSQL`); an unknown engine by its own name."""
     spec = catalogue().engines.get(engine)
     return engine if spec is None else spec.label
-
-
-def shown(text: str) -> str:
-    """A value as messages show it: the holes of an f-string or template literal as `{…}`."""
-    return text.replace(HOLE, "{…}")

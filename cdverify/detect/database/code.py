@@ -9,12 +9,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, is_url, shown
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, is_url
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
-from cdverify.detect.database.report import CONFIGURATION_SWITCH, Evidence, EvidenceKind
-from cdverify.model import Assignment, Location, Scope, Value
+from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.model import Assignment, Location, Scope, Text, Value, shown
 
 
 class Place(NamedTuple):
@@ -57,14 +57,13 @@ def code(found_in: Collection) -> None:
                 # the same setting in several configurations (`DevConfig` / `ProdConfig`,
                 # `development:` / `production:`): which one runs is chosen at run time
                 found_in.evidence[before:] = [
-                    e if e.switch else e._replace(switch=CONFIGURATION_SWITCH)
-                    for e in found_in.evidence[before:]
+                    e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
                 ]
         imports(found_in, path, scope, file_facts)
         for line, url in file_facts.urls:
             engine = engine_of_url(url)
-            if engine and is_url(url) and "://" in url and len(url.split("://", 1)[1]) > 0:
-                _mention(found_in, Place(path, scope, line, 0, url), engine)
+            if engine and is_url(url) and _has_authority(url):
+                _mention(found_in, (path, scope, line), url, engine)
 
 
 def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:
@@ -93,7 +92,7 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             if lowered in known.sqlalchemy_keys and found_in.rejects(url, value):
                 found_in.reject(Location(path, line, col), text, url, detail)
     else:
-        for literal in value.strings:
+        for literal in value.literals:
             engine = engine_of_value(literal)
             if engine is None:
                 continue
@@ -107,9 +106,9 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             )
 
 
-def _mention(found_in: Collection, place: Place, engine: str) -> None:
+def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, engine: str) -> None:
     """A database URL written in code that no connection or configuration on its line uses."""
-    path, scope, line, _, url = place
+    path, scope, line = where
     if (path, line) in found_in.claimed or (path, url) in found_in.values.claimed_urls:
         return
     detail = "URL written in code, not connected"
@@ -124,3 +123,12 @@ def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bo
     return any(
         other.line > assignment.line and target.startswith(other.target + ".") for other in assignments
     )
+
+
+def _has_authority(url: Text) -> bool:
+    """Whether something (written or computed) follows the URL's first `://`."""
+    pieces = (url,) if isinstance(url, str) else url.pieces
+    for index, piece in enumerate(pieces):
+        if "://" in piece:
+            return bool(piece.split("://", 1)[1]) or index < len(pieces) - 1
+    return False

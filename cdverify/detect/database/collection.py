@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cdverify.detect.database.catalogue import Catalogue, catalogue, shown
+from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
 from cdverify.detect.database.values import Values
 from cdverify.manifests import Manifests
-from cdverify.model import FileFacts, Location, Scope, Value
+from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
 
 
 class Collection:
@@ -35,16 +35,17 @@ class Collection:
         if claims:
             self.claimed.add((evidence.file, evidence.line))
 
-    def rejected_scheme(self, url: str) -> bool:
+    def rejected_scheme(self, url: Text) -> bool:
         """Whether SQLAlchemy rejects the URL's scheme (`postgres://`)."""
-        return url.lower().startswith(self.catalogue.sqlalchemy.rejected_scheme)
+        head = url if isinstance(url, str) else url.head
+        return head.lower().startswith(self.catalogue.sqlalchemy.rejected_scheme)
 
-    def rejects(self, url: str, value: Value) -> bool:
+    def rejects(self, url: Text, value: Value) -> bool:
         """Whether the URL reaches SQLAlchemy in the rejected scheme: nothing on the way rewrites it."""
         prefix = self.catalogue.sqlalchemy.rejected_scheme.removesuffix("//")
         return self.rejected_scheme(url) and not self.values.rewritten(value, prefix)
 
-    def reject(self, location: Location, text: str, url: str, detail: str) -> None:
+    def reject(self, location: Location, text: str, url: Text, detail: str) -> None:
         self.rejected.append(RejectedUrl(location, text, shown(url), detail))
 
     def drivers(self, engines: Iterable[str]) -> list[str]:

@@ -5,10 +5,10 @@ variable or condition that makes it optional."""
 
 from __future__ import annotations
 
-from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, shown
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import Evidence, EvidenceKind
-from cdverify.model import CallFact, Location, Scope, Value
+from cdverify.model import CallFact, Location, Scope, Value, shown
 from cdverify.rules_schema import Connection
 
 
@@ -35,7 +35,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         if dialect is None:
             continue
         switch = switch or values.switch(path, dialect)
-        for literal in dialect.strings:
+        for literal in dialect.literals:
             engine = engine_of_value(literal)
             if engine is not None:
                 found.append((engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else ""))

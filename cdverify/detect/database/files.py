@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, shown
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
 from cdverify.detect.database.values import ENVIRONMENT_SOURCES
 from cdverify.manifests import Setting
-from cdverify.model import Location, Scope
+from cdverify.model import Location, Scope, shown
 from cdverify.rules_schema import SettingsSource
 
 _NO_RULES = SettingsSource()
@@ -32,7 +32,7 @@ def project_files(found_in: Collection) -> None:
                 Evidence(engine, EvidenceKind.DEPENDENCY, scope, dep.file, dep.line, dep.spec, detail)
             )
     consumed_env = {e.switch for e in found_in.evidence if e.switch}
-    consumed_env |= {s.value[4:] for s in manifests.settings if s.value.startswith("env:")}
+    consumed_env |= {s.env_var for s in manifests.settings if s.env_var}
     for setting in manifests.settings:
         _setting(found_in, setting, consumed_env)
     for service in manifests.services:
@@ -66,7 +66,7 @@ def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> 
     if rules.every_key_url:
         if setting.key in rules.value_keys:
             engine = engine_of_value(setting.value)
-        elif not setting.value.startswith("env:"):
+        elif not setting.env_var:
             engine = engine_of_url(setting.value)
     elif key in known.url_keys or setting.key in rules.url_keys:
         engine = engine_of_url(setting.value)

@@ -26,7 +26,7 @@ KIND_RANK = {kind: rank for rank, kind in enumerate(EvidenceKind, start=1)}  # l
 CODE_KINDS = frozenset(
     {EvidenceKind.CONNECTION, EvidenceKind.CONFIG, EvidenceKind.DIALECT, EvidenceKind.IMPORT}
 )
-CONFIGURATION_SWITCH = "<configuration>"  # one of several configurations of the same setting
+CONFIGURATION_SWITCH = "<configuration>"  # how the JSON writes `Evidence.configuration` as its switch
 COMPOSE_SERVICE = "Compose service"  # the detail of a Compose service running an engine's image
 
 
@@ -41,6 +41,9 @@ class Evidence(NamedTuple):
     switch: str = ""  # environment variable that selects this engine or its alternative ("" = hard-wired)
     inferred: bool = False  # the URL is only known at run time; the engine is inferred from the drivers
     col: int = 0  # 1-based column in code; 0 in manifests and config files
+    # which of several configurations of the same setting runs selects it (`DevConfig` / `ProdConfig`,
+    # `development:` / `production:`), not an environment variable
+    configuration: bool = False
 
     @property
     def location(self) -> Location:
@@ -49,6 +52,16 @@ class Evidence(NamedTuple):
     @property
     def rank(self) -> int:
         return KIND_RANK[self.kind]
+
+    @property
+    def switched(self) -> bool:
+        """Whether something chosen at run time selects it: a variable or a configuration."""
+        return bool(self.switch) or self.configuration
+
+    @property
+    def switch_shown(self) -> str:
+        """The switch as the JSON and messages name it: the variable, or CONFIGURATION_SWITCH."""
+        return self.switch or (CONFIGURATION_SWITCH if self.configuration else "")
 
     @property
     def at_run_time(self) -> bool:
@@ -72,8 +85,8 @@ class Evidence(NamedTuple):
         }
         if self.detail:
             out["detail"] = self.detail
-        if self.switch:
-            out["switch"] = self.switch
+        if self.switched:
+            out["switch"] = self.switch_shown
         if self.inferred:
             out["inferred"] = True
         return out

@@ -50,7 +50,7 @@ def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
 def _use(engine: str, items: list[Evidence]) -> EngineUse:
     runtime = [item for item in items if item.at_run_time]
     if runtime:
-        hard_wired = any(not item.switch and not item.inferred for item in runtime)
+        hard_wired = any(not item.switched and not item.inferred for item in runtime)
         return EngineUse(engine, EngineStatus.RUNTIME, hard_wired, tuple(items))
     code_items = [item for item in items if item.kind in CODE_KINDS]
     if code_items:

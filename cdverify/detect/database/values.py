@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from cdverify.manifests import Manifests, Setting
-from cdverify.model import FileFacts, Scope, Value
+from cdverify.model import FileFacts, Scope, Text, Value
 from cdverify.rules_schema import Reader
 
 HOPS = 3  # how many assignments deep a name is followed
@@ -20,7 +20,7 @@ _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 class Candidate(NamedTuple):
     """A URL a value may hold, where it comes from, and the variable that selects it ("" = none)."""
 
-    url: str
+    url: Text
     detail: str
     switch: str
 
@@ -42,7 +42,7 @@ class Values:
         for setting in manifests.settings:
             if setting.source in ENVIRONMENT_SOURCES:
                 self.env.setdefault(setting.key, []).append(setting)
-        self.claimed_urls: set[tuple[str, str]] = set()  # (file, URL) used by a connection or config
+        self.claimed_urls: set[tuple[str, Text]] = set()  # (file, URL) used by a connection or config
         # what following an assigned value gave, by (id of the value in `assigned`, hop)
         self._urls: dict[tuple[int, int], list[Candidate]] = {}
         self._switches: dict[tuple[int, int], str] = {}

@@ -11,7 +11,7 @@ from functools import cache
 from cdverify.detect.framework.catalogue import autoload_rules
 from cdverify.detect.framework.objects import Key, Objects
 from cdverify.detect.framework.values import UNKNOWN_PREFIX, first_string
-from cdverify.model import HOLE, FileFacts, Scope, Value
+from cdverify.model import FileFacts, Scope, Value
 from cdverify.rules_schema import Flag
 
 
@@ -114,7 +114,7 @@ def _folder(importer: str, value: Value | None) -> str | None:
     if value is None:
         return None
     for written in (*value.paths, *value.strings):
-        if HOLE in written or written.startswith("/"):
+        if not isinstance(written, str) or written.startswith("/"):  # computed, or absolute
             continue
         if written.startswith("./") and written in value.paths:
             written = posixpath.join(posixpath.dirname(importer), written)

@@ -18,13 +18,13 @@ from cdverify.detect.tracing import Instances, foreign, instances_of
 from cdverify.manifests import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
-    HOLE,
     PARAM_PLACEHOLDER,
     Assignment,
     CallFact,
     Family,
     FileFacts,
     Scope,
+    Template,
 )
 
 
@@ -48,7 +48,7 @@ def collect(
     objects = Objects(facts, scopes, declared, instances, found.values)
     # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
     # `opts.prefix`
-    placed: list[tuple[str, tuple[str, str, str], str]] = []
+    placed: list[tuple[str, tuple[str, str, str], Template | None]] = []
 
     def read(path: str, family: Family, written: str, call: CallFact) -> None:
         """What one call traced to its object means: a port, an app or router, a mount, a route."""
@@ -132,7 +132,7 @@ def collect(
     routes = [
         route._replace(
             site=objects.holder(file, *holder),
-            path=template.replace(HOLE, options[file]) if template and file in options else route.path,
+            path=template.render(options[file]) if template is not None and file in options else route.path,
         )
         for route, (file, holder, template) in zip(routes, placed, strict=True)
     ]

@@ -17,7 +17,7 @@ from cdverify.detect.framework.catalogue import (
 )
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route
 from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
-from cdverify.model import HOLE, Callee, CallFact
+from cdverify.model import Callee, CallFact, Template, shown
 
 CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
 
@@ -134,24 +134,26 @@ def _http(spec: Spec, key: str, default: str, call: CallFact) -> str:
     catalogue's default for the registering method."""
     given = call.kwarg(*conventions().method_keywords)
     if given is not None and given.strings:
-        return ",".join(dict.fromkeys(m.upper() for m in given.strings))
+        return ",".join(dict.fromkeys(shown(m).upper() for m in given.strings))
     if key in spec.method_arg:
         index = spec.method_arg[key]
         value = call.args[index] if index < len(call.args) else None
         if value is not None and value.strings:
-            return ",".join(dict.fromkeys(m.upper() for m in value.strings))
+            return ",".join(dict.fromkeys(shown(m).upper() for m in value.strings))
     return default
 
 
-def options_prefixed(call: CallFact) -> str:
+def options_prefixed(call: CallFact) -> Template | None:
     """`opts.prefix + "articles"`: a route path built on the `prefix` option of the plugin it is
-    registered in (its literal with the hole, "" otherwise)."""
+    registered in (its template, the option its one hole; None otherwise)."""
     keywords = conventions().path_keywords
     option = (autoload_rules().prefix,)
     for value in (*call.args[:1], *(v for k, v in call.kwargs if k in keywords)):
-        if value.names == option and len(value.strings) == 1 and value.strings[0].startswith(HOLE):
-            return value.strings[0] if value.strings[0].count(HOLE) == 1 else ""
-    return ""
+        if value.names == option and len(value.strings) == 1:
+            template = value.strings[0]
+            if isinstance(template, Template) and not template.head:
+                return template if template.holes == 1 else None
+    return None
 
 
 def path_routes(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:

@@ -12,7 +12,7 @@ from cdverify.catalog import load_rules
 from cdverify.detect.framework.catalogue import conventions, prefix_keys
 from cdverify.detect.framework.report import RunValue, ValueSource
 from cdverify.manifests import Setting
-from cdverify.model import HOLE, Assignment, CallFact, Value
+from cdverify.model import Assignment, CallFact, Template, Value, rendered
 from cdverify.rules_schema import Reader, Scopes
 
 UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
@@ -20,15 +20,14 @@ UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` wit
 
 def first_string(values: Iterable[Value]) -> str | None:
     for value in values:
-        for literal in value.strings:
-            if HOLE not in literal:
-                return literal
+        for literal in value.literals:
+            return literal
     return None
 
 
 def numbers(value: Value) -> list[int]:
     """Numbers a value may be, including digit strings (`process.env.PORT || "3000"`)."""
-    return [*value.numbers, *(int(s) for s in value.strings if s.isdigit())]
+    return [*value.numbers, *(int(s) for s in value.literals if s.isdigit())]
 
 
 def ports_of(call: CallFact) -> tuple[list[int], list[str]]:
@@ -38,7 +37,7 @@ def ports_of(call: CallFact) -> tuple[list[int], list[str]]:
     values = [v for k, v in call.kwargs if k in keywords] or list(call.args[:1])
     found = [n for v in values for n in v.numbers if 0 < n < 65536]
     names = [name for v in values for name in (*v.env, *v.names)]
-    strings = [s for v in values for s in v.strings if s.isdigit()]
+    strings = [s for v in values for s in v.literals if s.isdigit()]
     return found + [int(s) for s in strings], names
 
 
@@ -113,31 +112,27 @@ class RunValues:
         """The one string a value is, or None when the project does not say. Unless `loose`, a lower-case
         name (a property: `opts.prefix`) only takes a constant's literal value, its object not being
         traced."""
-        holed = [literal for literal in value.strings if HOLE in literal]
+        holed = [literal for literal in value.strings if isinstance(literal, Template)]
         if holed:  # `${process.env.BASE}/users`, `API_PREFIX + "/users"`
-            literal = holed[0]
+            template = holed[0]
             sources = [*value.env, *value.names]
-            if value.parts and len(value.parts) == literal.count(HOLE):
+            if value.parts and len(value.parts) == template.holes:
                 pieces = [self.string(part, where, depth + 1, loose) for part in value.parts]
-            elif literal.count(HOLE) == 1 and len(sources) == 1:
+            elif template.holes == 1 and len(sources) == 1:
                 pieces = [self.variable(sources[0]) if value.env else self.named(sources[0], depth, loose)]
             else:
                 return None
-            for piece in pieces:
-                if piece is None:
-                    return None
-                literal = literal.replace(HOLE, piece, 1)
-            return literal
+            known = [piece for piece in pieces if piece is not None]
+            return template.fill(known) if len(known) == len(pieces) else None
         for variable in value.env:  # a file's value wins over the default written in code
             found = self.variable(variable)
             if found is not None:
                 return found
-        if value.strings:
+        literal = first_string([value])  # with no template, every string is a literal
+        if literal is not None:
             if value.env and where[0]:
-                self.used.setdefault(
-                    value.env[0], RunValue(value.env[0], value.strings[0], *where, ValueSource.CODE)
-                )
-            return value.strings[0]
+                self.used.setdefault(value.env[0], RunValue(value.env[0], literal, *where, ValueSource.CODE))
+            return literal
         for name in value.names:
             found = self.named(name, depth, loose)
             if found is not None:
@@ -184,11 +179,11 @@ def resolve_prefixes(call: CallFact, method: str, values: RunValues, path: str) 
     keys, methods = prefix_keys()
 
     def resolve(value: Value) -> Value:
-        if any(HOLE in literal for literal in value.strings):  # `${process.env.ROUTER_PREFIX}/users`
+        if value.literals != value.strings:  # a template: `${process.env.ROUTER_PREFIX}/users`
             known = values.string(value)
             if known is not None:
                 return value._replace(strings=(known,))
-            return value._replace(strings=tuple(lit.replace(HOLE, UNKNOWN_PREFIX) for lit in value.strings))
+            return value._replace(strings=tuple(rendered(text, UNKNOWN_PREFIX) for text in value.strings))
         if value.env:  # `process.env.API_PREFIX || "/api"`: the `.env` value, else the default
             known = values.string(value, (path, call.line))
             return value._replace(strings=(known if known is not None else UNKNOWN_PREFIX,))
@@ -223,7 +218,7 @@ def route_path(values: Iterable[Value], known: RunValues, where: tuple[str, int]
         names = tuple(name for name in value.names if name.isupper() or _prefix_name().search(name))
         if value.strings:  # every literal has a computed part
             computed = known.string(value, where, loose=False) if names == value.names else None
-            return computed if computed is not None else value.strings[0].replace(HOLE, UNKNOWN_PREFIX)
+            return computed if computed is not None else rendered(value.strings[0], UNKNOWN_PREFIX)
         if value.env or names:
             computed = known.string(value._replace(names=names), where, loose=False)
             if computed is not None:

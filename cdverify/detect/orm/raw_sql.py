@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
-from cdverify.model import HOLE, CallFact, Scope, Value
+from cdverify.model import CallFact, Scope, Template, Text, Value, rendered, shown
 from cdverify.rules_schema import OrmLibraries
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
-# `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name)
-_COLUMN_PATH = re.compile(r"[A-Za-z_$\x00][\w$\x00]*(?:\.[A-Za-z_$\x00][\w$\x00]*)*")
+# `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name: it is read as `_`)
+_COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
@@ -48,15 +48,15 @@ def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
         if not result.is_sql:
             continue
         api = f"{names.named} {name}" if name else names.unnamed
-        shown = " ".join(statement.split())
+        flat = " ".join(statement.split())
         out.append(
             RawSql(
                 path,
                 line,
                 1,
                 api,
-                shown[:200],
-                shown,
+                flat[:200],
+                flat,
                 RawKind(result.kind.value),
                 result.statement.upper(),
                 result.tables,
@@ -107,26 +107,26 @@ def raw_sql(
         )
         value = found or value
     shown_scope = where(scope)
-    candidates = [s for s in value.strings if s.strip()]
-    if candidates and all(_PLACEHOLDER.fullmatch(s) for s in candidates):
+    candidates = [s for s in value.strings if isinstance(s, Template) or s.strip()]
+    if candidates and all(isinstance(s, str) and _PLACEHOLDER.fullmatch(s) for s in candidates):
         return None  # `knex.raw("?", [userId])` binds a value: no SQL is written
     if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
-        candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(s.strip())]
+        candidates = [s for s in candidates if not _COLUMN_PATH.fullmatch(rendered(s, "_").strip())]
         if not candidates:
             return None
     if not candidates:
         if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
-        shown = value.text or ", ".join(value.names) or ", ".join(value.calls)
-        return RawSql(path, *at(call), sink.name, call.text, shown, RawKind.DYNAMIC, "", (), shown_scope)
+        read = value.text or ", ".join(value.names) or ", ".join(value.calls)
+        return RawSql(path, *at(call), sink.name, call.text, read, RawKind.DYNAMIC, "", (), shown_scope)
     if sink.mixed and not any(classify(t, at_sink=True).is_sql for t in candidates):
-        sql = candidates[0].replace(HOLE, "{…}")  # `sql` tags hold pieces as often as statements
+        sql = shown(candidates[0])  # `sql` tags hold pieces as often as statements
         return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
     if sink.fragment:  # the API only takes SQL: whatever the string is, it is a piece of SQL
-        sql = candidates[0].replace(HOLE, "{…}")
+        sql = shown(candidates[0])
         return RawSql(path, *at(call), sink.name, call.text, sql, RawKind.FRAGMENT, "", (), shown_scope)
     best = None
-    written = ""
+    written: Text = ""
     for text in candidates:
         result = classify(text, at_sink=True)
         if result.kind is SqlKind.NOT_SQL:
@@ -138,7 +138,7 @@ def raw_sql(
     kind = RawKind(best.kind.value)
     if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
         kind = RawKind.FRAGMENT
-    elif kind is RawKind.FRAGMENT and HOLE in written:
+    elif kind is RawKind.FRAGMENT and isinstance(written, Template):
         # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
         kind = RawKind.DYNAMIC
     statement = best.statement.upper()
@@ -147,7 +147,7 @@ def raw_sql(
         purpose = Purpose.BOOTSTRAP
     elif best.kind is SqlKind.TRIVIAL and statement.startswith("SELECT") and not best.tables:
         purpose = Purpose.HEALTH_CHECK
-    sql = written.replace(HOLE, "{…}")
+    sql = shown(written)
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
     )
