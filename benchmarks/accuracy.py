@@ -1,6 +1,6 @@
 """How often cdverify's decisions agree with hand labels of real repositories (issue 18).
 
-    python benchmarks/accuracy.py                          # every label in corpus/labels, sources in /work/.mirror
+    python benchmarks/accuracy.py                          # corpus/labels, sources in /work/.mirror
     python benchmarks/accuracy.py --sources DIR --json out.json
     python benchmarks/accuracy.py --repo cosmicpython/code --details
 
@@ -55,7 +55,7 @@ class LabelError(ValueError):
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob: `*` and `?` stay inside one folder, `**/` spans any number of folders, a final `**` anything."""
+    """A path glob: `*` and `?` stay in one folder, `**/` spans any folders, a final `**` anything."""
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -203,7 +203,9 @@ def parse_label(path: Path) -> Label:
     sites = []
     for n, item in enumerate(orm.get("raw_sql", []) + data.get("raw_sql", []), 1):
         at = f"{where} [[raw_sql]] #{n}"
-        sites.append(SqlSite(_need(item, "file", str, at), _need(item, "line", int, at), item.get("ambiguous", "")))
+        sites.append(
+            SqlSite(_need(item, "file", str, at), _need(item, "line", int, at), item.get("ambiguous", ""))
+        )
     harness_ambiguous = database.get("harness_ambiguous", "")
     return Label(
         path=path,
@@ -217,7 +219,9 @@ def parse_label(path: Path) -> Label:
         unscored=tuple(_strings(data, "unscored", where, [])),
         violations=frozenset(violations),
         engines=frozenset(_strings(database, "engines", f"{where} [database]")),
-        harness=None if harness_ambiguous else frozenset(_strings(database, "harness", f"{where} [database]")),
+        harness=None
+        if harness_ambiguous
+        else frozenset(_strings(database, "harness", f"{where} [database]")),
         ignore_engines=frozenset(_strings(database, "ignore_engines", where, [])),
         libraries=frozenset(_strings(orm, "libraries", f"{where} [orm]")),
         raw_sql=tuple(sites),
@@ -313,12 +317,14 @@ class Tally:
         }
 
 
-def _set_tally(name: str, label: frozenset[str], found: set[str], ignore: frozenset[str] = frozenset()) -> Tally:
-    label, found = set(label) - ignore, found - ignore
-    tally = Tally(agree=int(label == found), total=1, tp=len(label & found))
-    tally.fp, tally.fn = len(found - label), len(label - found)
-    if label != found:
-        tally.misses.append(f"{name}: labelled {sorted(label)}, found {sorted(found)}")
+def _set_tally(
+    name: str, label: frozenset[str], found: set[str], ignore: frozenset[str] = frozenset()
+) -> Tally:
+    want, got = set(label) - ignore, found - ignore
+    tally = Tally(agree=int(want == got), total=1, tp=len(want & got))
+    tally.fp, tally.fn = len(got - want), len(want - got)
+    if want != got:
+        tally.misses.append(f"{name}: labelled {sorted(want)}, found {sorted(got)}")
     return tally
 
 
@@ -366,7 +372,11 @@ def score_violations(label: Label, found: list[dict[str, Any]]) -> dict[str, Tal
     imports.misses += [f"missed {k} {f}:{n}" for f, n, k in sorted(want - got)]
     want_files, got_files = {v[0] for v in want}, {v[0] for v in got}
     files = Tally(agree=len(want_files & got_files), total=len(want_files | got_files))
-    files.tp, files.fp, files.fn = len(want_files & got_files), len(got_files - want_files), len(want_files - got_files)
+    files.tp, files.fp, files.fn = (
+        len(want_files & got_files),
+        len(got_files - want_files),
+        len(want_files - got_files),
+    )
     return {"violations (imports)": imports, "violations (files)": files}
 
 
@@ -375,7 +385,8 @@ def score_raw_sql(label: Label, found: list[dict[str, Any]]) -> Tally:
     reported = [
         (item["file"], item["line"])
         for item in found
-        if item.get("scope", "application") == "application" and not _matches(label.raw_sql_unscored, item["file"])
+        if item.get("scope", "application") == "application"
+        and not _matches(label.raw_sql_unscored, item["file"])
     ]
     tally = Tally()
     wanted = [s for s in label.raw_sql if not s.ambiguous]
@@ -458,7 +469,7 @@ def table(totals: dict[str, Tally], repos: int) -> str:
 
     lines = [
         f"{repos} repositories",
-        f"| decision | agree / total | agreement | precision | recall |",
+        "| decision | agree / total | agreement | precision | recall |",
         "|---|---|---|---|---|",
     ]
     for name, tally in totals.items():
@@ -480,7 +491,9 @@ def _plain(value: object) -> object:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=LABELS, help="folder of label files")
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="folder of <owner>+<name> sources")
+    parser.add_argument(
+        "--sources", type=Path, default=DEFAULT_SOURCES, help="folder of <owner>+<name> sources"
+    )
     parser.add_argument("--repo", action="append", default=[], help="only this owner/name (repeatable)")
     parser.add_argument("--json", type=Path, help="write the full results here")
     parser.add_argument("--details", action="store_true", help="print every disagreement")
@@ -504,7 +517,9 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "schema_version": SCHEMA_VERSION,
             "repositories": scored,
-            "skipped": {r: v.get("skipped") or v.get("error") for r, v in per_repo.items() if "kinds" not in v},
+            "skipped": {
+                r: v.get("skipped") or v.get("error") for r, v in per_repo.items() if "kinds" not in v
+            },
             "totals": {name: t.summary() for name, t in totals.items()},
             "per_repository": per_repo,
             "labels": [asdict(label) | {"path": label.path.name} for label in labels],
