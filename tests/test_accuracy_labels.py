@@ -1,0 +1,210 @@
+"""The hand labels of corpus/labels (schema in docs/accuracy.md) and the scoring of benchmarks/accuracy.py.
+
+The labelled repositories' code is not in this project, so the benchmark itself runs locally; here the label
+files are checked against their schema and against themselves, and the scoring runs on a small project built
+in the test, through the real cdverify."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from benchmark_modules import load
+
+accuracy = load("accuracy")
+RANK = {"models": 0, "repositories": 1, "services": 2, "routes": 3}
+
+
+@pytest.fixture(scope="module")
+def labels() -> list:
+    return accuracy.load_labels()
+
+
+def test_every_framework_has_at_least_three_labelled_repositories(labels: list) -> None:
+    counts = Counter(framework for label in labels for framework in label.frameworks)
+    assert len(labels) >= 24
+    assert all(counts[framework] >= 3 for framework in accuracy.FRAMEWORKS), counts
+    assert len({(label.repo, label.root) for label in labels}) == len(labels)
+
+
+def test_each_labelled_violation_joins_the_layers_its_kind_names(labels: list) -> None:
+    for label in labels:
+        for violation in label.violations:
+            source, target = label.layer_of(violation.file), label.layer_of(violation.target)
+            where = f"{label.path.name}: {violation.file}:{violation.line}"
+            assert source in RANK and target in RANK, f"{where} joins {source} and {target}"
+            if violation.kind == "upward":
+                assert RANK[source] < RANK[target], where
+            else:
+                assert (source, target) == ("routes", "repositories"), where
+
+
+def test_labelled_sql_sites_and_violations_lie_in_scored_application_files(labels: list) -> None:
+    for label in labels:
+        for path in [v.file for v in label.violations] + [s.file for s in label.raw_sql]:
+            assert not accuracy._matches(label.exclude + label.unscored, path), f"{label.path.name}: {path}"
+
+
+def test_globs_keep_single_stars_inside_one_folder() -> None:
+    assert accuracy.glob_regex("**/x.py").match("x.py")
+    assert accuracy.glob_regex("**/x.py").match("a/b/x.py")
+    assert accuracy.glob_regex("src/*.ts").match("src/a.ts")
+    assert not accuracy.glob_regex("src/*.ts").match("src/a/b.ts")
+    assert accuracy.glob_regex("app/api/**").match("app/api/routes/users.py")
+    assert not accuracy.glob_regex("app/api/**").match("app/apis.py")
+
+
+def test_the_last_matching_rule_decides_and_ambiguous_files_are_not_scored(labels: list) -> None:
+    cosmic = next(label for label in labels if label.repo == "cosmicpython/code")
+    assert cosmic.layer_of("allocation/service_layer/handlers.py") == "services"
+    assert cosmic.layer_of("allocation/service_layer/unit_of_work.py") is None  # ambiguous
+    assert cosmic.layer_of("allocation/bootstrap.py") == "none"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+LABEL = """\
+    schema_version = 1
+    repo = "someone/tiny-flask"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    root = ""
+    kind = "other"
+    notes = "test project"
+
+    [framework]
+    serving = ["flask"]
+
+    [[layer]]
+    glob = "routes/**"
+    layer = "routes"
+    why = "blueprints"
+
+    [[layer]]
+    glob = "repositories/**"
+    layer = "repositories"
+    why = "sqlite queries"
+
+    [[violation]]
+    file = "routes/users.py"
+    line = 2
+    kind = "bypass"
+    target = "repositories/users.py"
+
+    [database]
+    engines = ["sqlite"]
+    harness = ["sqlite"]
+    why = "sqlite3.connect"
+
+    [orm]
+    libraries = ["sqlite3"]
+
+    [[raw_sql]]
+    file = "repositories/users.py"
+    line = 6
+"""
+
+
+def test_a_label_missing_its_commit_is_refused_with_the_file_named(tmp_path: Path) -> None:
+    bad = _write(
+        tmp_path,
+        "someone+tiny-flask.toml",
+        LABEL.replace('commit = "0123456789abcdef0123456789abcdef01234567"\n', ""),
+    )
+    with pytest.raises(accuracy.LabelError, match=r"someone\+tiny-flask.toml: missing key 'commit'"):
+        accuracy.parse_label(bad)
+
+
+def test_a_layer_outside_the_four_is_refused(tmp_path: Path) -> None:
+    bad = _write(
+        tmp_path, "someone+tiny-flask.toml", LABEL.replace('layer = "routes"', 'layer = "controllers"')
+    )
+    with pytest.raises(accuracy.LabelError, match="layer must be one of"):
+        accuracy.parse_label(bad)
+
+
+def test_the_benchmark_scores_a_real_project_and_skips_a_missing_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels_dir, sources = tmp_path / "labels", tmp_path / "sources"
+    _write(labels_dir, "someone+tiny-flask.toml", LABEL)
+    _write(labels_dir, "someone+absent.toml", LABEL.replace("someone/tiny-flask", "someone/absent"))
+    project = sources / "someone+tiny-flask"
+    _write(project, "requirements.txt", "flask\n")
+    _write(
+        project,
+        "app.py",
+        """\
+        from flask import Flask
+        from routes.users import blueprint
+
+        app = Flask(__name__)
+        app.register_blueprint(blueprint)
+        """,
+    )
+    _write(
+        project,
+        "routes/users.py",
+        """\
+        from flask import Blueprint, jsonify
+        from repositories.users import all_users
+
+        blueprint = Blueprint("users", __name__)
+
+
+        @blueprint.get("/api/users")
+        def users():
+            return jsonify(all_users())
+        """,
+    )
+    _write(
+        project,
+        "repositories/users.py",
+        """\
+        import sqlite3
+
+
+        def all_users():
+            with sqlite3.connect("app.db") as conn:
+                return conn.execute("SELECT id, name FROM users").fetchall()
+        """,
+    )
+    out = tmp_path / "out.json"
+    assert accuracy.main(["--labels", str(labels_dir), "--sources", str(sources), "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "skip someone/absent: no source at" in captured.err
+    result = json.loads(out.read_text())
+    assert result["repositories"] == 1 and "someone/absent" in result["skipped"]
+    kinds = result["per_repository"]["someone/tiny-flask"]["kinds"]
+    assert kinds["framework"]["agreement"] == 1.0
+    assert kinds["raw SQL sites"]["tp"] == 1 and kinds["raw SQL sites"]["fp"] == 0
+    assert kinds["violations (imports)"]["tp"] == 1, kinds["violations (imports)"]["misses"]
+    assert kinds["engines"]["agreement"] == 1.0
+    assert "| framework | 1 / 1 | 100.0% |" in captured.out
+
+
+def test_raw_sql_matching_is_one_to_one_within_the_slack() -> None:
+    site = accuracy.SqlSite
+    made = accuracy.Label(
+        path=Path("x+y.toml"), repo="x/y", commit="0" * 40, root="", kind="other", frameworks=frozenset({"flask"}),
+        layer_rules=(), exclude=(), unscored=(), violations=frozenset(), engines=frozenset(), harness=frozenset(),
+        ignore_engines=frozenset(), libraries=frozenset(),
+        raw_sql=(site("a.py", 10), site("a.py", 40, ambiguous="built from fragments")), raw_sql_unscored=("sql/*.sql",),
+    )  # fmt: skip
+    found = [
+        {"file": "a.py", "line": 12},  # the labelled site, two lines lower (multi-line call)
+        {"file": "a.py", "line": 13},  # a second report near the same site: false
+        {"file": "a.py", "line": 41},  # near the ambiguous site: not scored
+        {"file": "sql/q.sql", "line": 1},  # unscored file
+        {"file": "a.py", "line": 90, "scope": "test"},  # not application code
+    ]
+    tally = accuracy.score_raw_sql(made, found)
+    assert (tally.tp, tally.fp, tally.fn) == (1, 1, 0)
+    assert tally.misses == ["false raw SQL a.py:13"]
