@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
+from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
@@ -46,6 +47,7 @@ def collect(
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     objects = Objects(facts, scopes, declared, instances, found.values)
+    configs = RouteConfigs(facts, scopes)
     # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
     # `opts.prefix`
     placed: list[tuple[str, tuple[str, str, str], str]] = []
@@ -55,7 +57,7 @@ def collect(
         base, method = split(call.callee)
         if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
             found.listen(path, call)
-        call = resolve_prefixes(call, method, found.values, path)
+        call = resolve_prefixes(configs.given(objects, path, call, base, method), method, found.values, path)
         objects.record(path, family, written, call, base, method)
         before = len(found.routes)
         for spec in relevant(family, call.callee, base):

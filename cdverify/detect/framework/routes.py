@@ -56,6 +56,10 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
             found.prefixes.add(value)
     if callee in spec.route_calls:
         _route(spec, callee, spec.route_calls[callee], call, callee, path, found, on_app=False)
+    if callee in spec.mount_calls:  # Starlette `Mount("/api", routes=[…])`
+        value = first_string(call.args[:1])
+        if value:
+            found.prefixes.add(value)
     if base not in spec.apps and base not in spec.routers:
         return
     on_app = base in spec.apps and not spec.nested_apps
