@@ -171,9 +171,10 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     project = discover(root, config)
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
-    graph, resolve_findings = build_graph(project, facts)
-    layers = assign_layers(project.sources, config, package_roots(project.paths))
     manifests = read_manifests(project)
+    python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
+    graph, resolve_findings = build_graph(project, facts, python_declared)
+    layers = assign_layers(project.sources, config, package_roots(project.paths))
     scopes = {f.path: f.scope for f in project.files}
     engines = database.collect(facts, scopes, manifests)
     declared = {
