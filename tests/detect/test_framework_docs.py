@@ -2,7 +2,8 @@
 the catalogue once missed them (issue 18): @hono/zod-openapi (`OpenAPIHono`, `openapi(createRoute(…))`),
 the Hono presets, HEAD / OPTIONS / TRACE registrations, Starlette `Mount`, Flask-RESTful / Flask-RESTX
 `Api.add_resource`, Sanic and Quart blueprints, Bottle's module-level decorators and `mount`, koa-router
-`register`, aiohttp `web.head` / `add_view`, Elysia's `prefix`, NestJS `@Head` / `@Options`. Each gap
+`register` and named routes, Hono routes chained with no path, aiohttp `web.head` / `add_view`, Elysia's
+`prefix`, NestJS `@Head` / `@Options`. Each gap
 has the case once missed and a clean case that must stay without a route or prefix."""
 
 from __future__ import annotations
@@ -248,6 +249,34 @@ PLACED: list[Any] = [
     ),
     pytest.param(
         {
+            "src/app.js": 'const Router = require("@koa/router");\nconst router = new Router({ prefix: "/api" });\n'
+            'router.get("user", "/users/:id", show).del("user-delete", "/users/:id", remove);\n'
+            'router.get("/health-check", health);\n'
+        },
+        {
+            ("GET", "/users/:id"): ["/api/users/:id"],
+            ("DELETE", "/users/:id"): ["/api/users/:id"],
+            ("GET", "/health-check"): ["/api/health-check"],
+        },
+        id="koa-named-routes",
+    ),
+    pytest.param(
+        {
+            "src/app.ts": 'import { Hono } from "hono";\nconst app = new Hono().basePath("/api");\n'
+            'app.get("/users", list).post(createUser).delete((c) => c.body(null, 204));\n'
+            'app.get("/health-check", health).put("/settings", save);\n'
+        },
+        {
+            ("GET", "/users"): ["/api/users"],
+            ("POST", "/users"): ["/api/users"],
+            ("DELETE", "/users"): ["/api/users"],
+            ("GET", "/health-check"): ["/api/health-check"],
+            ("PUT", "/settings"): ["/api/settings"],
+        },
+        id="hono-chained-route",
+    ),
+    pytest.param(
+        {
             "app/main.py": "from aiohttp import web\n\n\nclass Users(web.View):\n    async def get(self):\n"
             "        return web.json_response([])\n\n\napp = web.Application()\napp.router.add_view('/api/users', Users)\n"
         },
@@ -317,3 +346,18 @@ def test_every_mount_call_adds_its_prefix(make_project: MakeProject, family: str
     assert family == "python"  # only Starlette's Mount so far: extend the spelling for Node entries
     text = f"from {module} import {function}\n\nroutes = [{function}('/api', routes=[])]\n"
     assert inspect_json(make_project, {"app/main.py": text})["framework"]["prefixes"] == ["/api"]
+
+
+def test_named_route_needs_a_path_after_its_name(make_project: MakeProject) -> None:
+    """Only koa-router takes a name first; a name followed by no path, or Express given two strings,
+    registers no route."""
+    files: dict[str, str | bytes] = {
+        "src/koa.js": 'const Router = require("@koa/router");\nconst router = new Router();\n'
+        'router.get("user", show);\n',
+        "src/express.js": 'const express = require("express");\nconst app = express();\n'
+        'app.get("user", "/users/:id");\n',
+        # Express has no chained paths: `.post(h)` with no path registers nothing
+        "src/chain.js": 'const express = require("express");\nconst api = express.Router();\n'
+        "api.use(auth).post(create);\n",
+    }
+    assert inspect_json(make_project, files)["framework"]["routes"] == []

@@ -38,6 +38,8 @@ class Spec(NamedTuple):
     route_tables: frozenset[str]
     relative_paths: bool
     url_includes: tuple[str, ...]
+    chained_paths: bool
+    named_routes: bool
     mount_calls: frozenset[str]
     route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
 
@@ -73,6 +75,8 @@ def specs() -> tuple[Spec, ...]:
                     route_tables=frozenset(entry.route_tables),
                     relative_paths=entry.relative_paths,
                     url_includes=entry.url_includes,
+                    chained_paths=entry.chained_paths,
+                    named_routes=entry.named_routes,
                     mount_calls=frozenset(entry.mount_calls),
                     route_configs=dict(entry.route_configs),
                 )

@@ -11,7 +11,14 @@ from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
-from cdverify.detect.framework.routes import Collected, chained_on, match, options_prefixed, path_routes
+from cdverify.detect.framework.routes import (
+    Collected,
+    chained_on,
+    chained_paths,
+    match,
+    options_prefixed,
+    path_routes,
+)
 from cdverify.detect.framework.settle import settle
 from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
 from cdverify.detect.layers import framework_of
@@ -94,7 +101,7 @@ def collect(
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             prepared.append((written, call))
-        for written, call in chained_on(path_routes(prepared)):
+        for written, call in chained_on(path_routes(chained_paths(prepared))):
             read(path, family, written, call)
     if objects.passes:
         handed = hand_over(objects, app_of)
