@@ -51,7 +51,7 @@ def snapshot(out: Path, corpora: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for app in sorted(p for p in (REPO / "corpus").iterdir() if p.is_dir()):
-        if app.name in ("expected", "experiments", "mutants"):
+        if app.name in ("expected", "experiments", "mutants", "labels"):
             continue
         _write(out, f"corpus/{app.name}", app, _documents(app, None))
         count += 1

@@ -169,9 +169,10 @@ def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None
     project = discover(root, config)
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
-    graph, resolve_findings = build_graph(project, facts)
-    layers = assign_layers(project.sources, config, package_roots(project.paths))
     manifests = read_manifests(project)
+    python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
+    graph, resolve_findings = build_graph(project, facts, python_declared)
+    layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]

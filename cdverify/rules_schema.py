@@ -67,6 +67,10 @@ class Framework:
     route_tables: Strings = ()  # attributes of an app that hold its routes (aiohttp `app.router.add_get`)
     relative_paths: bool = False  # route and mount paths are written without a leading `/` (Django)
     url_includes: Strings = ()  # words of a call in a route's view that make it a mount (`include(…)`)
+    chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
+    named_routes: bool = False  # route methods may take a route name before the path (koa-router)
+    mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
+    route_configs: Mapping[str, str] = _table()  # traced route-config builder → the route method taking it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from cdverify.catalog import make_finding
 from cdverify.discover import Project
@@ -13,10 +13,18 @@ from cdverify.resolve.python import PythonResolver
 __all__ = ["ImportEdge", "ImportGraph", "build_graph"]
 
 
-def build_graph(project: Project, facts: Mapping[str, FileFacts]) -> tuple[ImportGraph, list[Finding]]:
-    """Resolve every import of every parsed file. Unresolvable project imports become RES001 findings."""
+def build_graph(
+    project: Project, facts: Mapping[str, FileFacts], declared: Collection[str] = ()
+) -> tuple[ImportGraph, list[Finding]]:
+    """Resolve every import of every parsed file. Unresolvable project imports become RES001 findings.
+    `declared`: the Python distributions the manifests declare (a project folder without `__init__.py`
+    does not shadow them)."""
     paths = project.paths
-    python = PythonResolver(paths) if any(f.language is Language.PYTHON for f in facts.values()) else None
+    python = (
+        PythonResolver(paths, declared)
+        if any(f.language is Language.PYTHON for f in facts.values())
+        else None
+    )
     node = None
     if any(f.language.family == "node" for f in facts.values()):
         from cdverify.resolve.node import NodeResolver  # with json5 and the tsconfig reader: JS projects only

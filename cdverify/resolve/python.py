@@ -4,16 +4,25 @@ Source roots are found automatically: the project root, `src/`, the parent of ev
 package (a folder with `__init__.py` whose parent has none), and every folder holding a project or
 entry-point marker (`pyproject.toml`, `requirements.txt`, `manage.py`, `main.py`, …). An absolute
 import is looked up in the roots that contain the importing file first (deepest first, as
-`sys.path[0]` would be), then in the others. Namespace packages (folders without `__init__.py`) count.
+`sys.path[0]` would be), then in the others. Namespace packages (folders without `__init__.py`) count,
+but, as PEP 420 has regular packages found anywhere on the path win over namespace portions, a top-level
+project folder without `__init__.py` named like a package the project declares (`alembic/` of
+migrations beside the `alembic` dependency) does not shadow it, nor does it stand for an import it holds
+nothing of (`from alembic import op` with no `alembic/op.py`): such imports are external. An import
+that reaches into the folder and then misses (`app.repositories.user_repo` beside `app/repositories/`)
+stays a broken project import.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import cache
 
+from cdverify.catalog import load_rules
+from cdverify.manifests import normalise_distribution
 from cdverify.model import ImportFact, Resolution, TargetKind
+from cdverify.rules_schema import Distributions
 
 _ROOT_MARKERS = frozenset(
     {
@@ -35,6 +44,30 @@ _ROOT_MARKERS = frozenset(
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 
+@cache
+def import_distributions() -> dict[str, list[str]]:
+    """Import name → the distributions that install it, when their names differ (`yaml` → PyYAML)."""
+    return {k: list(v) for k, v in load_rules(Distributions).imports.items()}
+
+
+@cache
+def _provided() -> dict[str, list[str]]:
+    """Module → the distributions that bring it as a dependency (`starlette` ← fastapi)."""
+    return {k: list(v) for k, v in load_rules(Distributions).provided_by.items()}
+
+
+def python_declared(module: str, declared: Collection[str] | Mapping[str, object]) -> bool:
+    """Whether the distributions `declared` (PEP 503 names) install the top-level module `module`: by its
+    own name, by the distribution the catalogue gives it, or as a dependency of a declared one."""
+    candidates = [
+        normalise_distribution(module),
+        *(normalise_distribution(d) for d in import_distributions().get(module, [])),
+    ]
+    if any(c in declared for c in candidates):
+        return True
+    return any(normalise_distribution(p) in declared for p in _provided().get(module, []))
+
+
 def _parent(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
@@ -46,8 +79,10 @@ def _join(base: str, rel: str) -> str:
 class PythonResolver:
     """Resolves Python import facts of one project to files, packages or the standard library."""
 
-    def __init__(self, files: Collection[str]) -> None:
+    def __init__(self, files: Collection[str], declared: Collection[str] = ()) -> None:
+        """`declared`: the PEP 503 names of the Python distributions the project's manifests declare."""
         self._files = frozenset(files)
+        self._declared = frozenset(declared)
         dirs: set[str] = set()
         for path in self._files:
             parent = _parent(path)
@@ -83,6 +118,30 @@ class PythonResolver:
         own = [r for r in self.roots if not r or importer.startswith(r + "/")]
         own.sort(key=lambda r: -len(r))
         return tuple(own + [r for r in self.roots if r not in own])
+
+    @cache  # noqa: B019 - one resolver per analysis; the cache dies with it
+    def _namespace_only(self, name: str) -> bool:
+        """Top-level `name` is, in every source root that has it, a folder without `__init__.py` (a
+        namespace portion), never a module or a regular package."""
+        found = False
+        for root in self.roots:
+            path, exists = self._module_file(root, name)
+            if path is not None:
+                return False
+            found = found or exists
+        return found
+
+    def _reaches_into(self, first: str, spec: str, names: tuple[str, ...]) -> bool:
+        """The import names something the project folder `first` holds one level down: the next part of
+        a dotted path (`app.repositories` of `app.repositories.user_repo`), or a module or folder named
+        in `from first import …`."""
+        parts = spec.split(".")
+        below = parts[1:2] if len(parts) > 1 else names
+        return any(
+            self._module_file(root, f"{first}.{name}") != (None, False)
+            for root in self.roots
+            for name in below
+        )
 
     def _module_file(self, base: str, dotted: str) -> tuple[str | None, bool]:
         """File of module `dotted` under folder `base`: (path, exists). A namespace package exists
@@ -128,13 +187,18 @@ class PythonResolver:
                 if local:
                     return [Resolution(TargetKind.INTERNAL, target=t, via="source-root") for t in local]
             return [Resolution(TargetKind.STDLIB, package=first, via="stdlib")]
+        # PEP 420: an installed regular package wins over a project folder without __init__.py
+        portion = self._namespace_only(first)
+        if portion and python_declared(first, self._declared):
+            return [Resolution(TargetKind.EXTERNAL, package=first, via="external")]
         looks_internal = False
         for root in self._roots_for(importer):
             targets = self._resolve_in(root, spec, names)
             if targets:
                 return [Resolution(TargetKind.INTERNAL, target=t, via="source-root") for t in targets]
             looks_internal = looks_internal or self._module_file(root, first)[1]
-        if looks_internal:
+        # a namespace portion that holds nothing of the import stands for the installed package (PEP 420)
+        if looks_internal and not (portion and not self._reaches_into(first, spec, names)):
             return [Resolution(TargetKind.UNRESOLVED, package=spec, via="source-root")]
         return [Resolution(TargetKind.EXTERNAL, package=first, via="external")]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from cdverify.detect.framework import FrameworkReport
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
 from cdverify.model import Family, Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
+from cdverify.resolve.python import import_distributions, python_declared
 from cdverify.rules_schema import Distributions
 
 if TYPE_CHECKING:
@@ -36,16 +37,6 @@ _DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
 _UNREADABLE_RULES = ("DISC006", "RES002")  # the findings of a manifest that could not be parsed
-
-
-@cache
-def _distributions() -> dict[str, list[str]]:
-    return {k: list(v) for k, v in load_rules(Distributions).imports.items()}
-
-
-@cache
-def _provided() -> dict[str, list[str]]:
-    return {k: list(v) for k, v in load_rules(Distributions).provided_by.items()}
 
 
 @cache
@@ -126,7 +117,7 @@ def _manifest(
         if not package or package in reported or edge.fact.kind.type_only:
             continue
         if language == Family.PYTHON:
-            ok = _python_declared(package, declared)
+            ok = python_declared(package, declared)
         else:
             dep = declared.get(package)
             ok = dep is not None and not dep.dev
@@ -149,21 +140,10 @@ def _manifest(
     return findings
 
 
-def _python_declared(module: str, declared: Mapping[str, object]) -> bool:
-    candidates = [
-        normalise_distribution(module),
-        *(normalise_distribution(d) for d in _distributions().get(module, [])),
-    ]
-    if any(c in declared for c in candidates):
-        return True
-    providers = _provided().get(module, [])
-    return any(normalise_distribution(p) in declared for p in providers)
-
-
 def _distribution_hint(module: str) -> str:
     """The distribution that installs an imported module: the catalogue's, else the module's name as
     PEP 503 normalises it (`flask_cors` → `flask-cors`, which `Flask-Cors` matches)."""
-    names = _distributions().get(module)
+    names = import_distributions().get(module)
     return names[0] if names else normalise_distribution(module)
 
 

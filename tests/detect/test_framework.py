@@ -1755,6 +1755,7 @@ HOSTS: dict[str, tuple[str, str]] = {
     "fastapi": ("from fastapi import FastAPI\n\nhost = FastAPI()\n", "host"),
     "django": ("from rest_framework.routers import DefaultRouter\n\nhost = DefaultRouter()\n", "host"),
     "aiohttp": ("from aiohttp import web\n\napp = web.Application()\nhost = app.router\n", "host"),
+    "starlette": ("from starlette.applications import Starlette\n\nhost = Starlette()\n", "host"),
     "sanic": ('from sanic import Sanic\n\nhost = Sanic("conduit")\n', "host"),
     "quart": ("from quart import Quart\n\nhost = Quart(__name__)\n", "host"),
     "bottle": ("from bottle import Bottle\n\nhost = Bottle()\n", "host"),
@@ -1772,6 +1773,8 @@ HOSTS: dict[str, tuple[str, str]] = {
 # How real code calls each route method, when the path is not simply the first argument.
 ROUTE_SPELLING: dict[tuple[str, str], str] = {
     ("flask", "add_url_rule"): 'host.add_url_rule("/api/items", "items", handler)',
+    ("flask", "add_resource"): 'host.add_resource(handler, "/api/items")',
+    ("sanic", "add_route"): 'host.add_route(handler, "/api/items")',
     ("fastapi", "add_api_route"): 'host.add_api_route("/api/items", handler)',
     ("aiohttp", "add_route"): 'host.add_route("*", "/api/items", handler)',
     ("aiohttp", "route"): 'host.route("*", "/api/items")(handler)',
@@ -1834,6 +1837,7 @@ ROUTE_CALL_SPELLING: dict[str, str] = {
     "django.conf.urls.url": (
         'from django.conf.urls import url\n\nurlpatterns = [url(r"^api/items$", lambda request: None)]\n'
     ),
+    "bottle.route": 'import bottle\n\n\n@bottle.route("/api/items")\ndef items():\n    return []\n',
     "starlette.routing.Route": (
         'from starlette.routing import Route\n\nroutes = [Route("/api/items", lambda request: None)]\n'
     ),
@@ -1881,6 +1885,15 @@ MOUNT_SPELLING: dict[tuple[str, str], tuple[str, str]] = {
         'host.include_router(router, prefix="/api")',
     ),
     ("fastapi", "mount"): ("from fastapi import FastAPI\n\nhost = FastAPI()\n", 'host.mount("/api", sub)'),
+    ("sanic", "blueprint"): (
+        'from sanic import Sanic\n\nhost = Sanic("x")\n',
+        'host.blueprint(bp, url_prefix="/api")',
+    ),
+    ("quart", "register_blueprint"): (
+        "from quart import Quart\n\nhost = Quart(__name__)\n",
+        'host.register_blueprint(bp, url_prefix="/api")',
+    ),
+    ("bottle", "mount"): ("from bottle import Bottle\n\nhost = Bottle()\n", 'host.mount("/api", sub)'),
     ("django", "add_router"): (
         "from ninja import NinjaAPI\n\nhost = NinjaAPI()\n",
         'host.add_router("/api", router)',

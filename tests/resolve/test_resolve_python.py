@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from reports import MakeProject, inspect_json
 
 from cdverify.model import ImportFact, ImportKind, TargetKind
 from cdverify.resolve.python import PythonResolver
@@ -108,3 +109,80 @@ def test_package_wins_over_module_of_the_same_name() -> None:
     resolver = PythonResolver(["app.py", "app/__init__.py", "app/routes.py"])
     fact = ImportFact("app", ImportKind.STATIC, 1, 1, "", ("create_app",))
     assert [r.target for r in resolver.resolve("app.py", fact)] == ["app/__init__.py"]
+
+
+# -- a namespace portion does not shadow a package (PEP 420) ---------------------------------------------
+
+MIGRATIONS = ["app.py", "alembic/env.py", "alembic/versions/001_init.py", "alembic/script.py.mako"]
+
+
+def _kinds(
+    resolver: PythonResolver, spec: str, names: tuple[str, ...] = ()
+) -> list[tuple[TargetKind, str | None]]:
+    fact = ImportFact(spec, ImportKind.STATIC, 1, 1, "", names)
+    return [
+        (r.kind, r.target if r.kind is TargetKind.INTERNAL else r.package)
+        for r in resolver.resolve("alembic/versions/001_init.py", fact)
+    ]
+
+
+@pytest.mark.parametrize(
+    "declared", [(), ("alembic",), ("flask-migrate",)], ids=["undeclared", "alembic", "other"]
+)
+def test_migrations_folder_named_like_a_package_is_not_the_package(declared: tuple[str, ...]) -> None:
+    """`alembic/` of migrations (no __init__.py) cannot give `op`: `from alembic import op` is alembic's."""
+    resolver = PythonResolver(MIGRATIONS, declared)
+    assert _kinds(resolver, "alembic", ("op",)) == [(TargetKind.EXTERNAL, "alembic")]
+    assert _kinds(resolver, "alembic.context") == [(TargetKind.EXTERNAL, "alembic")]
+
+
+def test_declared_package_wins_over_a_namespace_portion() -> None:
+    """Installed (declared) regular packages win even where the folder could satisfy the import."""
+    files = [*MIGRATIONS, "alembic/op.py"]
+    assert _kinds(PythonResolver(files, ["alembic"]), "alembic", ("op",)) == [
+        (TargetKind.EXTERNAL, "alembic")
+    ]
+    # the distributions catalogue's import names count: `yaml/` does not shadow PyYAML
+    yaml = PythonResolver(["app.py", "yaml/loader.py"], ["pyyaml"])
+    assert _kinds(yaml, "yaml", ("loader",)) == [(TargetKind.EXTERNAL, "yaml")]
+
+
+def test_project_namespace_package_still_resolves() -> None:
+    files = [*MIGRATIONS, "alembic/op.py", "services/users.py"]
+    resolver = PythonResolver(files, ["flask"])
+    assert _kinds(resolver, "alembic", ("op",)) == [(TargetKind.INTERNAL, "alembic/op.py")]
+    assert _kinds(resolver, "services.users", ("make",)) == [(TargetKind.INTERNAL, "services/users.py")]
+    assert _kinds(resolver, "services", ("users",)) == [(TargetKind.INTERNAL, "services/users.py")]
+
+
+def test_regular_package_named_like_a_dependency_stays_the_project_s() -> None:
+    """A folder with __init__.py is a regular package found first on the path: it shadows the dependency,
+    and a module it lacks is still a broken project import."""
+    resolver = PythonResolver(["app.py", "alembic/__init__.py"], ["alembic"])
+    assert _kinds(resolver, "alembic", ("op",)) == [(TargetKind.INTERNAL, "alembic/__init__.py")]
+    assert _kinds(resolver, "alembic.op") == [(TargetKind.UNRESOLVED, "alembic.op")]
+
+
+def test_migrations_folder_gives_no_res001(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\nalembic\n",
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "alembic/env.py": "from alembic import context\n",
+        "alembic/versions/001_init.py": "from alembic import op\nimport sqlalchemy as sa\n",
+    }
+    assert [f["rule"] for f in inspect_json(make_project, files)["findings"] if f["rule"] == "RES001"] == []
+    files["app.py"] = "import services.users\n"  # a project import that matches no file
+    files["services/__init__.py"] = ""
+    assert [f["file"] for f in inspect_json(make_project, files)["findings"] if f["rule"] == "RES001"] == [
+        "app.py"
+    ]
+
+
+def test_import_reaching_into_a_namespace_folder_then_missing_stays_res001() -> None:
+    """`app/` without __init__.py holds `repositories/`: `app.repositories.user_repo` is the project's own
+    import, broken; `from app.repositories import user_repo` too (docs/rules/RES001.md)."""
+    resolver = PythonResolver(["main.py", "app/repositories/user_repository.py"], ["flask"])
+    fact = ImportFact("app.repositories.user_repo", ImportKind.STATIC, 1, 1, "", ("UserRepository",))
+    assert [r.kind for r in resolver.resolve("main.py", fact)] == [TargetKind.UNRESOLVED]
+    fact = ImportFact("app.repositories", ImportKind.STATIC, 1, 1, "", ("user_repo",))
+    assert [r.kind for r in resolver.resolve("main.py", fact)] == [TargetKind.UNRESOLVED]

@@ -78,7 +78,7 @@ def test_corpus_has_golden_files() -> None:
     samples = {
         path.name
         for path in CORPUS.iterdir()
-        if path.is_dir() and path.name not in ("expected", "mutants", "experiments")
+        if path.is_dir() and path.name not in ("expected", "mutants", "experiments", "labels")
     }
     assert samples == {path.stem for path in GOLDEN_FILES}
 

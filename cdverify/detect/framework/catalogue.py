@@ -38,6 +38,10 @@ class Spec(NamedTuple):
     route_tables: frozenset[str]
     relative_paths: bool
     url_includes: tuple[str, ...]
+    chained_paths: bool
+    named_routes: bool
+    mount_calls: frozenset[str]
+    route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
 
 
 @cache
@@ -71,6 +75,10 @@ def specs() -> tuple[Spec, ...]:
                     route_tables=frozenset(entry.route_tables),
                     relative_paths=entry.relative_paths,
                     url_includes=entry.url_includes,
+                    chained_paths=entry.chained_paths,
+                    named_routes=entry.named_routes,
+                    mount_calls=frozenset(entry.mount_calls),
+                    route_configs=dict(entry.route_configs),
                 )
             )
     return tuple(out)
@@ -151,7 +159,7 @@ def _index(family: Family) -> dict[str, tuple[Spec, ...]]:
     out: dict[str, list[Spec]] = {}
     for spec in specs():
         if spec.family == family:
-            for name in {*spec.apps, *spec.routers, *spec.route_calls}:
+            for name in {*spec.apps, *spec.routers, *spec.route_calls, *spec.mount_calls}:
                 out.setdefault(name, []).append(spec)
     return {name: tuple(found) for name, found in out.items()}
 

@@ -7,10 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
+from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
-from cdverify.detect.framework.routes import Collected, chained_on, match, options_prefixed, path_routes
+from cdverify.detect.framework.routes import (
+    Collected,
+    chained_on,
+    chained_paths,
+    match,
+    options_prefixed,
+    path_routes,
+)
 from cdverify.detect.framework.settle import settle
 from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
 from cdverify.detect.layers import framework_of
@@ -46,6 +54,7 @@ def collect(
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     objects = Objects(facts, scopes, declared, instances, found.values)
+    configs = RouteConfigs(facts, scopes)
     # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
     # `opts.prefix`
     placed: list[tuple[str, tuple[str, str, str], Template | None]] = []
@@ -55,7 +64,7 @@ def collect(
         base, method = split(call.callee)
         if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
             found.listen(path, call)
-        call = resolve_prefixes(call, method, found.values, path)
+        call = resolve_prefixes(configs.given(objects, path, call, base, method), method, found.values, path)
         objects.record(path, family, written, call, base, method)
         before = len(found.routes)
         for spec in relevant(family, call.callee, base):
@@ -92,7 +101,7 @@ def collect(
                     continue
                 call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
             prepared.append((written, call))
-        for written, call in chained_on(path_routes(prepared)):
+        for written, call in chained_on(path_routes(chained_paths(prepared))):
             read(path, family, written, call)
     if objects.passes:
         handed = hand_over(objects, app_of)

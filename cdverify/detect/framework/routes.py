@@ -17,7 +17,7 @@ from cdverify.detect.framework.catalogue import (
 )
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route
 from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
-from cdverify.model import Callee, CallFact, Template, shown
+from cdverify.model import Callee, CallFact, Template, Value, shown
 
 CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
 
@@ -56,6 +56,10 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
             found.prefixes.add(value)
     if callee in spec.route_calls:
         _route(spec, callee, spec.route_calls[callee], call, callee, path, found, on_app=False)
+    if callee in spec.mount_calls:  # Starlette `Mount("/api", routes=[…])`
+        value = first_string(call.args[:1])
+        if value:
+            found.prefixes.add(value)
     if base not in spec.apps and base not in spec.routers:
         return
     on_app = base in spec.apps and not spec.nested_apps
@@ -90,6 +94,9 @@ def _route(
     where = (path, call.line)
     keywords = conventions().path_keywords
     written = route_path(call.args[index : index + 1], found.values, where)
+    if spec.named_routes and written is not None and not written.startswith(("/", "*")):
+        named = route_path(call.args[index + 1 : index + 2], found.values, where)
+        written = named if named is not None and named.startswith("/") else written  # ("user", "/users/:id")
     if written is None:
         written = route_path((v for k, v in call.kwargs if k in keywords), found.values, where)
     if written is None:
@@ -154,6 +161,35 @@ def options_prefixed(call: CallFact) -> Template | None:
             if isinstance(template, Template) and not template.head:
                 return template if template.holes == 1 else None
     return None
+
+
+def chained_paths(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
+    """Hono `app.get("/x", …).post(…).delete(…)`: a route method given no path, chained on a route,
+    registers that route's path (`chained_paths` in the catalogue). The links of a chain start where it
+    does (same line and column); each link's callee is the previous one's with its call and method."""
+    known = constructors()
+    links = []
+    for index, (_, call) in enumerate(prepared):
+        base, method = split(call.callee)
+        if base in known and known[base][1].chained_paths and method in known[base][1].routes:
+            links.append(index)
+    if not links:
+        return prepared
+    out = list(prepared)
+    paths: dict[tuple[int, int, str], Value] = {}  # (line, col, traced callee of a link) → its path
+    for index in sorted(links, key=lambda i: len(prepared[i][1].callee)):  # a chain's links in order
+        written, call = out[index]
+        first = call.args[0] if call.args else None
+        given = first is not None and bool(
+            first.strings or first.env or any(n.isupper() for n in first.names)
+        )
+        previous = paths.get((call.line, call.col, call.name.receiver.removesuffix("()")))
+        if not given and previous is not None:
+            call = call._replace(args=(previous, *call.args))
+            out[index] = (written, call)
+        if given or previous is not None:
+            paths[(call.line, call.col, call.callee)] = call.args[0]
+    return out
 
 
 def path_routes(prepared: list[tuple[str, CallFact]]) -> list[tuple[str, CallFact]]:
