@@ -59,7 +59,7 @@ class Analysis:
         """Data-access libraries and raw SQL."""
         from cdverify.detect import orm
 
-        return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced)
+        return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced, self.graph)
 
     @functools.cached_property
     def traced(self) -> Instances:

@@ -310,6 +310,7 @@ class PythonBindings:
     env_helpers: Strings  # called as written: `config("X", default=…)`
     env_getter_suffixes: Strings  # traced calls ending so: `environ.Env()`
     env_mappings: Strings  # subscripted: `os.environ["X"]`
+    wrappers: Strings = ()  # traced calls whose result stands for their first argument: `contextlib.closing`
 
 
 @dataclass(frozen=True)
@@ -555,6 +556,9 @@ class Sinks:
     FILE: ClassVar[str] = "orm/sinks"
     prepared: Strings  # a receiver holding one of these is a prepared statement: its methods take no SQL
     bootstrap: Strings  # statement starts that set a connection up rather than query data
+    # schema statements that are bootstrap too when run in a start-up function named one of `startup`
+    schema: Strings = ()
+    startup: Strings = ()  # lower case, without `_`: `init_db` and `initDb` are both `initdb`
     python: tuple[Sink, ...] = ()
     node: tuple[Sink, ...] = ()
 

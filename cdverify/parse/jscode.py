@@ -27,6 +27,8 @@ from cdverify.parse.jssyntax import (
 from cdverify.parse.treesitter import captures, one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
+_TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
+
 
 class NodeScanner(NodeBindingScanner):
     """A JavaScript / TypeScript file's scan: declarations and assignments, the library bindings, then
@@ -60,6 +62,10 @@ class NodeScanner(NodeBindingScanner):
     def called(self, call: Node) -> tuple[Node, bool] | None:
         new = call.type == "new_expression"
         function = call.child_by_field_name("constructor" if new else "function")
+        # `prisma.$queryRaw<User[]>\`…\``: the grammar reads a type argument before a template as an
+        # instantiation inside a non-null assertion; the called name is the member inside
+        while function is not None and function.type in _TYPED_CALLEES and function.named_children:
+            function = function.named_children[0]
         if function is None or (function.type == "identifier" and text(function) == "require"):
             return None
         return function, new

@@ -16,6 +16,7 @@ class PythonLibraries(NamedTuple):
     env_helpers: frozenset[str]  # calls reading a variable, as written: `config`
     env_getter_suffixes: tuple[str, ...]  # traced calls ending so read one too: `environ.Env()`
     env_mappings: frozenset[str]  # subscripted to read one: `os.environ`
+    wrappers: frozenset[str]  # traced calls whose result is their first argument: `contextlib.closing`
 
 
 class NodeLibraries(NamedTuple):
@@ -41,6 +42,7 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.env_helpers),
         rules.env_getter_suffixes,
         frozenset(rules.env_mappings),
+        frozenset(rules.wrappers),
     )
 
 

@@ -112,6 +112,10 @@ class PythonScanner(Scanner):
         if node.type == "call":
             function = node.child_by_field_name("function")
             base = self.qualify(function) if function is not None else None
+            if base in self.libraries.wrappers:  # `closing(sqlite3.connect(path))` is the connection
+                arguments = node.child_by_field_name("arguments")
+                wrapped = arguments.named_children if arguments is not None else []
+                return self.qualify(wrapped[0]) if wrapped else None
             return f"{base}()" if base else None
         if node.type == "subscript":  # `connections["default"]` is one of `connections`
             value = node.child_by_field_name("value")

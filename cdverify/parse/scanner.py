@@ -15,7 +15,7 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
-from cdverify.parse.treesitter import scope, scopes, text
+from cdverify.parse.treesitter import function_name, scope, scopes, text
 from cdverify.parse.values import (
     call_fact,
     entry_assignment,
@@ -31,8 +31,7 @@ Entries = list[tuple[str, Value, Node]]
 
 def scope_key(function: Node) -> str:
     """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
-    name = function.child_by_field_name("name")
-    return f"{text(name) if name is not None else 'function'}@{function.start_point[0] + 1}"
+    return f"{function_name(function)}@{function.start_point[0] + 1}"
 
 
 def receiver(function: Node, member: str) -> str:

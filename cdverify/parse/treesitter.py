@@ -102,10 +102,19 @@ def scopes(node: Node, function_types: tuple[str, ...]) -> list[str]:
     parent = node.parent
     while parent is not None:
         if parent.type in function_types:
-            name = parent.child_by_field_name("name")
-            out.append(f"{text(name) if name is not None else 'function'}@{parent.start_point[0] + 1}")
+            out.append(f"{function_name(parent)}@{parent.start_point[0] + 1}")
         parent = parent.parent
     return out
+
+
+def function_name(function: Node) -> str:
+    """A function's name; an arrow function or function expression is named by the variable it
+    initialises (`const initDb = async () => …`); otherwise `function`."""
+    name = function.child_by_field_name("name")
+    if name is None and function.parent is not None and function.parent.type == "variable_declarator":
+        name = function.parent.child_by_field_name("name")
+        name = name if name is not None and name.type == "identifier" else None
+    return text(name) if name is not None else "function"
 
 
 def scope(node: Node, function_types: tuple[str, ...]) -> str:

@@ -42,8 +42,9 @@ def call_fact(
     scope_of: Callable[[Node], str],
 ) -> CallFact:
     """The fact of one traced call. Its enclosing function is recorded only when the arguments name
-    variables, whose values are then looked up in that function."""
-    names = any(v.names for v in args) or any(v.names for _, v in kwargs)
+    variables, whose values are then looked up in that function, or hold strings (a statement's purpose
+    depends on the function it runs in: `CREATE TABLE` in `init_db`)."""
+    names = any(v.names or v.strings for v in args) or any(v.names or v.strings for _, v in kwargs)
     row, column = node.start_point
     return CallFact(
         callee,

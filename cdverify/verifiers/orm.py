@@ -145,10 +145,11 @@ def _fix(item: RawSql, required: str) -> str:
         return generic
     if item.purpose is Purpose.HEALTH_CHECK:
         return "fine as a health check; with the ORM: " + fix.health_check
-    if item.purpose is Purpose.BOOTSTRAP:
-        return "fine at start-up; with the ORM: " + fix.bootstrap
     verb = item.statement.split(" ")[0] if item.statement else ""
-    if verb in ("CREATE", "ALTER", "DROP"):
+    schema = verb in ("CREATE", "ALTER", "DROP") and item.statement != "CREATE EXTENSION"
+    if item.purpose is Purpose.BOOTSTRAP:  # `CREATE TABLE` in `init_db`: the ORM owns the schema
+        return "fine at start-up; with the ORM: " + (fix.schema if schema else fix.bootstrap)
+    if schema:
         return "let the ORM own the schema: " + fix.schema
     way = fix.statements.get(verb)
     if way is None:

@@ -1113,7 +1113,7 @@ def test_router_parameter_facts(make_project: MakeProject) -> None:
     }
     facts = inspect(make_project(files), use_cache=False).analysis.facts["src/routes.js"]
     callees = [call.callee for call in facts.calls]
-    assert "<param:function@1#0#init>().get" in callees
+    assert "<param:init@1#0#init>().get" in callees
     assert not [c for c in callees if c.startswith("<param:") and not c.endswith(".get")]
     assert all("<param:" not in name for call in facts.calls for value in call.args for name in value.calls)
 

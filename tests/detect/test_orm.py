@@ -3418,6 +3418,8 @@ def test_node_bootstrap_and_health_check_are_information(
     ],
 )
 def test_startup_statements_on_tables_are_not_bootstrap(make_project: MakeProject, sql: str) -> None:
+    """Queries on tables at start-up, and schema statements outside a start-up function (see
+    test_orm_reach.py for `CREATE TABLE` in `init_db`), are application SQL."""
     source = src(
         f"""
         from sqlalchemy import text
@@ -3425,7 +3427,7 @@ def test_startup_statements_on_tables_are_not_bootstrap(make_project: MakeProjec
         from app.db import engine
 
 
-        def on_startup() -> None:
+        def warm_cache() -> None:
             with engine.begin() as conn:
                 conn.execute(text({sql!r}))
         """
@@ -5487,7 +5489,7 @@ def test_function_facts_local_calls_and_chain_positions() -> None:
     )
     assert [(c.callee, c.line, c.scope) for c in python.local_calls] == [
         ("query", 12, "run@11"),
-        ("self.run", 14, ""),
+        ("self.run", 14, "active@13"),
     ]
     node = parse_source(
         "src/db.js",
@@ -5497,8 +5499,8 @@ def test_function_facts_local_calls_and_chain_positions() -> None:
         b"knex('a')\n  .where('a', 1)\n  .whereRaw('b = 1');\n",
     )
     assert [(f.scope, f.name, f.params) for f in node.functions] == [
-        ("function@2", "run", ("sql", "*")),
-        ("function@3", "query", ("text", "")),
+        ("function@3", "query", ("text", "")),  # named by the property it is bound to
+        ("run@2", "run", ("sql", "*")),  # an arrow function is named by its variable
     ]
     assert [(c.callee, c.line) for c in node.local_calls] == [("run", 3)]
     where_raw = next(c for c in node.calls if c.callee.endswith(".whereRaw"))

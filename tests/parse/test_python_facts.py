@@ -63,7 +63,7 @@ def test_a_call_is_traced_through_an_aliased_import_with_its_arguments_scope_and
     getter = call(facts, "os.environ.get")
     assert getter.receiver == "os.environ"
     assert getter.args == (Value(strings=("DEBUG",)),)
-    assert getter.scope == ""  # no name handed over: no scope recorded
+    assert getter.scope == "make@4"  # a string handed over: a statement's purpose depends on its function
     assert getter.guard is None  # the condition is not guarded by itself
 
 

@@ -10,13 +10,19 @@ from collections.abc import Mapping
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import Family, FileFacts, ImportKind
 
-_CALLED = "__called__"  # stands for `()` right after a module, for `foreign` to find its default export
+_CALLED = "__called__"  # stands for `()` after a module (its default export) or a Python factory
 
 
 def traced(callee: str, path: str, family: Family, instances: Instances) -> str | None:
     """The callee traced through another module's instance; also a call of what a Node module exports
     (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
     found = foreign(callee, path, family, instances)
+    if found is None and family == "python" and "()." in callee:
+        # `conn = await get_conn()` of `from app.db import get_conn`, whose `return asyncpg.connect(…)`
+        # is exported as `get_conn` → `asyncpg.connect`: the call stands for what the factory returns
+        head, _, rest = callee.partition("().")
+        found = foreign(f"{head}.{_CALLED}.{rest}", path, family, instances)
+        return found.replace(f".{_CALLED}", "()", 1) if found and f".{_CALLED}" in found else None
     if found is None and family == "node" and callee.startswith(("./", "../")):
         module, _, rest = callee.partition("(")
         if rest.startswith(")") and "/" not in rest:

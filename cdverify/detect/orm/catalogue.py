@@ -58,6 +58,13 @@ def bootstrap_statements() -> tuple[str, ...]:
     return load_rules(Sinks).bootstrap
 
 
+def startup_schema(statement: str, scope: str) -> bool:
+    """A schema statement (`CREATE TABLE`) run in a start-up function (`init_db@12`, `initDb@3`)."""
+    rules = load_rules(Sinks)
+    function = scope.rpartition("@")[0].lower().replace("_", "")
+    return bool(function) and function in rules.startup and statement.startswith(rules.schema)
+
+
 def sink_of(callee: Callee, family: Family) -> Sink | None:
     """The sink a call of `callee` is, if any: an exact traced call, or a catalogued method on a traced
     receiver; on an untraced object, a method of an `untraced` sink only."""

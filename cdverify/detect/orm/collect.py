@@ -8,7 +8,8 @@ anything else is never a sink. The SQL argument is then confirmed by the string 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
+from typing import TYPE_CHECKING
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
 from cdverify.detect.orm.catalogue import libraries, library_of, sink_of
@@ -16,8 +17,11 @@ from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parame
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, instances_of
-from cdverify.model import FileFacts, Scope
+from cdverify.model import Family, FileFacts, Scope
 from cdverify.rules_schema import LibraryKind
+
+if TYPE_CHECKING:
+    from cdverify.resolve import ImportGraph
 
 
 class _Uses:
@@ -79,8 +83,11 @@ def collect(
     scopes: Mapping[str, Scope],
     sql_files: Iterable[tuple[str, str]] = (),
     instances: Instances | None = None,
+    graph: ImportGraph | None = None,
 ) -> OrmReport:
     instances = through_barrels(facts, instances if instances is not None else instances_of(facts))
+    if graph is not None:
+        scopes = served_scopes(scopes, graph, _web_modules(facts, instances), _programs(facts))
     uses = _Uses()
     found: dict[Key, RawSql] = {}  # by call: a helper's caller replaces a guess
     helpers = Helpers()
@@ -125,9 +132,10 @@ def _sinks_in(
         call = written_call._replace(callee=through) if through else written_call
         name = call.name
         sink = sink_of(name, family)
-        if sink is None and project_name(call.callee, family, heads):
+        if sink is None and name.traced and _untraced_holder(name.receiver, family, heads):
             # a method on an object from another module that no library import explains
-            # (`connection = await initConnection()`): as untraced, a complete statement only
+            # (`connection = await initConnection()`), or on what an app's state holds
+            # (`app["pool"]`, `app.state.db`, `fastify.pg`): as untraced, a complete statement only
             sink = sink_of(name._replace(traced=False), family)
         if sink is None:
             continue
@@ -145,3 +153,83 @@ def _sinks_in(
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
             found[key(path, call)] = item
+
+
+def _untraced_holder(receiver: str, family: Family, heads: frozenset[str]) -> bool:
+    """The receiver is no data-access library's object, so the catalogue says nothing about it: another
+    project module's object, or what a framework object holds (an app's state, a decorated instance)."""
+    if project_name(receiver, family, heads):
+        return True
+    module = receiver.split(".", 1)[0].removesuffix("()")  # `fastify().pg` → `fastify`
+    return library_of(module, family == "python") is None
+
+
+# the scopes whose helpers take theirs, first found first: a module serving migrations is a migration
+_SERVED = (Scope.MIGRATION, Scope.SCRIPT)
+
+
+def served_scopes(
+    scopes: Mapping[str, Scope], graph: ImportGraph, web: Set[str], programs: Set[str] = frozenset()
+) -> Mapping[str, Scope]:
+    """`scopes`, where an application module that only migrations or scripts import (tests aside, as they
+    import anything) takes their scope: a migration helper outside `migrations/`
+    (`src/utils/migrations.ts` imported by `src/migrations/*`) runs with the migrations, a few helpers
+    deep; and a module of `programs` (run as a program: `if __name__ == "__main__":`) that no other
+    module imports, tests aside, is a script (a setup script, `python init_db.py`). A module in `web`
+    (it makes or uses a web app or router) is an entry point the application starts, whatever imports it
+    (`from main import Base` in Alembic's `env.py`): it stays application."""
+    importers: dict[str, set[str]] = {}
+    for edge in graph.internal_edges():
+        if edge.target is not None and edge.target != edge.source:
+            importers.setdefault(edge.target, set()).add(edge.source)
+    out = dict(scopes)
+    for program in programs:
+        alone = all(out.get(source) is Scope.TEST for source in importers.get(program, ()))
+        if alone and program not in web and out.get(program, Scope.APPLICATION) is Scope.APPLICATION:
+            out[program] = Scope.SCRIPT
+    for _ in range(3):
+        changed = False
+        for target, sources in importers.items():
+            if target in web or out.get(target, Scope.APPLICATION) is not Scope.APPLICATION:
+                continue
+            kinds = {out.get(source, Scope.APPLICATION) for source in sources} - {Scope.TEST}
+            served = next((scope for scope in _SERVED if scope in kinds), None)
+            if served is not None and kinds <= set(_SERVED):
+                out[target] = served
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def _web_modules(facts: Mapping[str, FileFacts], instances: Instances) -> set[str]:
+    """The files that make or use a web framework's app or router (`Flask(…)`, `app.get(…)` on an
+    imported app, `express.Router()`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    names = {spec.family: set[str]() for spec in specs()}
+    for spec in specs():
+        names[spec.family] |= {*spec.apps, *spec.routers}
+    out = set()
+    for path, file_facts in facts.items():
+        family = file_facts.language.family
+        known = names.get(family, set())
+        for call in file_facts.calls:
+            callee = foreign(call.callee, path, family, instances) or call.callee
+            if callee.split("(", 1)[0] in known:
+                out.add(path)
+                break
+    return out
+
+
+def _programs(facts: Mapping[str, FileFacts]) -> set[str]:
+    """The Python modules run as programs: a call under `if __name__ == "__main__":`."""
+    return {
+        path
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "python"
+        and any(
+            call.guard is not None and "__main__" in call.guard.strings and "__name__" in call.guard.names
+            for call in file_facts.calls
+        )
+    }

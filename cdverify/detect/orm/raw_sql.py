@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 
 from cdverify.catalog import load_rules
-from cdverify.detect.orm.catalogue import Sink, bootstrap_statements
+from cdverify.detect.orm.catalogue import Sink, bootstrap_statements, startup_schema
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
 from cdverify.model import CallFact, Scope, Template, Text, Value, rendered, shown
 from cdverify.rules_schema import OrmLibraries
@@ -143,7 +143,7 @@ def raw_sql(
         kind = RawKind.DYNAMIC
     statement = best.statement.upper()
     purpose = None
-    if statement.startswith(bootstrap_statements()):
+    if statement.startswith(bootstrap_statements()) or startup_schema(statement, call.scope):
         purpose = Purpose.BOOTSTRAP
     elif best.kind is SqlKind.TRIVIAL and statement.startswith("SELECT") and not best.tables:
         purpose = Purpose.HEALTH_CHECK
