@@ -12,11 +12,14 @@ a new release or a changed grammar query never serves stale facts.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import os
 import pickle
 import tempfile
 import zlib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,33 @@ def _code_fingerprint() -> str:
 
 def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _as_tuple(record: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (tuple.__new__, (type(record), tuple(record)))
+
+
+@cache
+def _dispatch_table() -> dict[type, Any]:
+    """How the parser's records are pickled: as `tuple.__new__(cls, values)`, which unpickling runs in C,
+    where a named tuple's own `__new__` is a Python call per record (Home Assistant's facts: 2.5 → 1.2 s
+    to load, for 0.2 s more to write)."""
+    from cdverify import model
+
+    table = dict(copyreg.dispatch_table)
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields"):
+            table[value] = _as_tuple
+    return table
+
+
+def dumps(value: object) -> bytes:
+    """`pickle.dumps` of facts, in the form that loads fastest (read back with `pickle.loads`)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def shard_of(path: str) -> int:
@@ -116,7 +146,7 @@ class FactsCache:
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".facts-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.fingerprint, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(dumps((self.fingerprint, entries)))
             os.replace(tmp, self._shard_path(index))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatch
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from cdverify.analysis import Analysis
-from cdverify.cache import FactsCache, content_digest
+from cdverify.cache import FactsCache, content_digest, dumps
 from cdverify.catalog import make_finding
+from cdverify.collector import fewer_collections
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect import database, framework
@@ -104,6 +106,11 @@ def _parse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[Parsed]:
     return [parse_bytes(source, data) for source, data in batch]
 
 
+def _parse_batch_pickled(batch: list[tuple[SourceFile, bytes]]) -> bytes:
+    """A worker's results in the form the parent unpickles fastest (see `cache.dumps`)."""
+    return dumps(_parse_batch(batch))
+
+
 def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
     """Parse in `jobs` forked workers when the batch is big enough to pay for them."""
     size = sum(len(data) for _, data in batch)
@@ -116,8 +123,10 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
         return _parse_batch(batch)
     chunks = [batch[index::jobs] for index in range(jobs)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_parse_batch, chunks))
+    # the parent parses a share too: one process fewer to fork, and fewer facts pickled back to it
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        futures = [pool.submit(_parse_batch_pickled, chunk) for chunk in chunks[1:]]
+        results = [_parse_batch(chunks[0]), *(pickle.loads(future.result()) for future in futures)]
     by_path: dict[str, Parsed] = {}
     for chunk, parsed in zip(chunks, results, strict=True):
         for (source, _), result in zip(chunk, parsed, strict=True):
@@ -246,8 +255,9 @@ def _build_report(
 ) -> Report:
     root = Path(path)
     config = config or load_config(root, **overrides)
-    analysis = analyse(root, config, use_cache, jobs)
-    raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
+    with fewer_collections():
+        analysis = analyse(root, config, use_cache, jobs)
+        raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:
         # `check` judges only what was asked: findings of constraints not requested are left out.
