@@ -11,7 +11,7 @@ import pytest
 
 from cdverify import inspect
 from cdverify.cache import SHARDS, FactsCache, shard_of
-from cdverify.pipeline import _parse_many, parse_all
+from cdverify.pipeline import _parse_many, default_jobs, parse_all
 
 Make = Callable[[dict[str, str | bytes]], Path]
 
@@ -123,3 +123,23 @@ def test_parallel_parse_matches_serial(make_project: Make, monkeypatch: pytest.M
     assert parallel == serial
     batch = [(s, (root / s.path).read_bytes()) for s in project.sources]
     assert _parse_many(batch, 3) == _parse_many(batch, 1)
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "jobs"), [(0.0, 2, 2), (0.4, 2, 2), (0.6, 2, 1), (5.3, 2, 1), (2.2, 8, 6), (9.0, 8, 1)]
+)
+def test_default_jobs_leave_busy_cores_alone(
+    monkeypatch: pytest.MonkeyPatch, load: float, cores: int, jobs: int
+) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert default_jobs() == jobs
+
+
+def test_default_jobs_without_a_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unavailable)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert default_jobs() == 3
