@@ -13,11 +13,11 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from fnmatch import translate as fnmatch_translate
 from functools import cache, cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdverify.catalog import load_rules, make_finding
@@ -68,13 +68,25 @@ class Project:
         return self._scopes.get(path)
 
 
+def _name_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """One compiled test equal to `any(fnmatch(name, p) for p in patterns)` (same translation, same
+    case rule), so that a file costs one regular-expression match instead of one `fnmatch` per pattern."""
+    translated = [fnmatch_translate(os.path.normcase(pattern)) for pattern in patterns]
+    if not translated:
+        return lambda name: False
+    match = re.compile("|".join(translated)).match
+    return lambda name: match(os.path.normcase(name)) is not None
+
+
 @dataclass(frozen=True)
 class _ScopeRules:
     skip_dirs: frozenset[str]
     venv_markers: tuple[str, ...]
-    skip_files: tuple[str, ...]
-    scope_dirs: tuple[tuple[Scope, frozenset[str]], ...]
-    scope_files: tuple[tuple[Scope, tuple[str, ...]], ...]
+    skip_file: Callable[[str], bool]  # the name matches a skip_file_patterns glob
+    # the scope a folder name gives (lowercased): the first of _SCOPE_ORDER that lists it
+    dir_scopes: dict[str, Scope]
+    file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
+    scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
     extensions: dict[str, Language]
 
@@ -83,15 +95,19 @@ class _ScopeRules:
 def _scope_rules() -> _ScopeRules:
     data = load_rules(Scopes)
     extensions = {ext: Language(language) for language, exts in data.sources.items() for ext in exts}
+    dir_scopes: dict[str, Scope] = {}
+    for scope in _SCOPE_ORDER:
+        for directory in data.scopes[scope.value].directories:
+            dir_scopes.setdefault(directory.lower(), scope)
     return _ScopeRules(
         skip_dirs=frozenset(data.skip_directories),
         venv_markers=tuple(data.virtualenv_markers),
-        skip_files=tuple(data.skip_file_patterns),
-        scope_dirs=tuple(
-            (scope, frozenset(d.lower() for d in data.scopes[scope.value].directories))
-            for scope in _SCOPE_ORDER
+        skip_file=_name_matcher(data.skip_file_patterns),
+        dir_scopes=dir_scopes,
+        file_scopes=tuple((scope, _name_matcher(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
+        scope_file=_name_matcher(
+            pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
         ),
-        scope_files=tuple((scope, tuple(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
         package_scopes=tuple(
             (scope, frozenset(data.scopes[scope.value].packages))
             for scope in _SCOPE_ORDER
@@ -105,24 +121,47 @@ def language_of(path: str) -> Language | None:
     name = path.rsplit("/", 1)[-1]
     if name.endswith(".d.ts"):
         return Language.TYPESCRIPT
-    suffix = PurePosixPath(name).suffix
+    dot = name.rfind(".")  # PurePosixPath(name).suffix: a leading or trailing dot is no suffix
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
     return _scope_rules().extensions.get(suffix)
+
+
+# A folder's verdict on its files' scope: (rank, scope). The rank is the scope's place in _SCOPE_ORDER; a
+# sub-package's scope ranks before every file pattern, no folder name at all after every one.
+_Verdict = tuple[int, Scope]
+_RANKS = {scope: rank for rank, scope in enumerate(_SCOPE_ORDER)}
+_NO_VERDICT: _Verdict = (len(_SCOPE_ORDER), Scope.APPLICATION)
+
+
+def _folder_verdict(rel_dir: str, package_dirs: Mapping[str, Scope]) -> _Verdict:
+    """What a file's folder alone decides: its sub-package's scope (the first of `package_dirs` holding
+    it), else the first scope of _SCOPE_ORDER naming one of its folders."""
+    for prefix, scope in package_dirs.items():
+        if rel_dir == prefix or rel_dir.startswith(prefix + "/"):
+            return (-1, scope)
+    dir_scopes = _scope_rules().dir_scopes
+    named = [dir_scopes[d] for d in rel_dir.lower().split("/") if d in dir_scopes] if rel_dir else []
+    return min(((_RANKS[scope], scope) for scope in named), default=_NO_VERDICT)
+
+
+def _scope_in(verdict: _Verdict, name: str) -> Scope:
+    """The scope of the file `name` in a folder of that verdict: the first scope whose folder or file
+    pattern matches."""
+    rank, scope = verdict
+    rules = _scope_rules()
+    if rank <= 0 or not rules.scope_file(name):
+        return scope
+    for pattern_scope, matches in rules.file_scopes[:rank]:
+        if matches(name):
+            return pattern_scope
+    return scope
 
 
 def classify_scope(path: str, package_dirs: Mapping[str, Scope] | None = None) -> Scope:
     """Scope of a project-relative POSIX path from the shipped rules (user overrides are applied later).
     `package_dirs` maps sub-package folders to the scope their package.json gives them."""
-    rules = _scope_rules()
-    parts = path.split("/")
-    dirs = [d.lower() for d in parts[:-1]]
-    name = parts[-1]
-    for prefix, scope in (package_dirs or {}).items():
-        if path.startswith(prefix + "/"):
-            return scope
-    for (scope, names), (_, patterns) in zip(rules.scope_dirs, rules.scope_files, strict=True):
-        if any(d in names for d in dirs) or any(fnmatch(name, pattern) for pattern in patterns):
-            return scope
-    return Scope.APPLICATION
+    rel_dir, _, name = path.rpartition("/")
+    return _scope_in(_folder_verdict(rel_dir, package_dirs or {}), name)
 
 
 def _finding(rule: str, path: str, message: str, hint: str) -> Finding:
@@ -203,6 +242,7 @@ def discover(root: Path, config: Config) -> Project:
     exclude = _globs(config.exclude) if config.exclude else None
     overrides = [(_globs([glob]), scope) for glob, scope in config.scope_overrides]
     package_dirs: dict[str, Scope] = {}
+    verdicts: dict[str, _Verdict] = {}  # per folder, its files' scope by folder
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
 
@@ -259,12 +299,12 @@ def discover(root: Path, config: Config) -> Project:
             )
             continue
         if stat.S_ISDIR(info.st_mode):
-            if entry.name in rules.skip_dirs or any(fnmatch(entry.name, p) for p in rules.skip_files):
+            if entry.name in rules.skip_dirs or rules.skip_file(entry.name):
                 continue
             if not ignored(rel, True):
                 stack.append((rel, enter(Path(entry.path), rel)))
             continue
-        if any(fnmatch(entry.name, p) for p in rules.skip_files) or ignored(rel, False):
+        if rules.skip_file(entry.name) or ignored(rel, False):
             continue
         if not stat.S_ISREG(info.st_mode):
             findings.append(
@@ -276,20 +316,22 @@ def discover(root: Path, config: Config) -> Project:
                 )
             )
             continue
-        files.append(_source_file(rel, info.st_size, config, package_dirs, overrides, findings))
+        if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
+            verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs)
+        scope = _scope_in(verdicts[rel_dir], entry.name)
+        files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))
 
 
 def _source_file(
     rel: str,
     size: int,
+    scope: Scope,
     config: Config,
-    package_dirs: Mapping[str, Scope],
     overrides: list[tuple[PathSpec[Any], Scope]],
     findings: list[Finding],
 ) -> SourceFile:
     language = language_of(rel)
-    scope = classify_scope(rel, package_dirs)
     for spec, override in overrides:
         if spec.match_file(rel):
             scope = override

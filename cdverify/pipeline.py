@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatch
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from cdverify.analysis import Analysis
-from cdverify.cache import FactsCache, content_digest
+from cdverify.cache import FactsCache, content_digest, dumps
 from cdverify.catalog import finding_rules, make_finding
+from cdverify.collector import fewer_collections
 from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
@@ -95,11 +97,28 @@ class Report:
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
+def default_jobs() -> int:
+    """One parser per idle core. A worker's facts cost CPU to send back (Home Assistant: 12.0 s of parsing
+    alone, 14.1 s in two processes), a price paid off only by a core of its own: on a machine already busy
+    (load average ≥ cores - 0.5) two processes are slower than one, so the parse stays in-process."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # no load average on this system
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 0.5)))
+
+
 Parsed = tuple[FileFacts | None, list[Finding]]
 
 
 def _parse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[Parsed]:
     return [parse_bytes(source, data) for source, data in batch]
+
+
+def _parse_batch_pickled(batch: list[tuple[SourceFile, bytes]]) -> bytes:
+    """A worker's results in the form the parent unpickles fastest (see `cache.dumps`)."""
+    return dumps(_parse_batch(batch))
 
 
 def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
@@ -114,8 +133,10 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
         return _parse_batch(batch)
     chunks = [batch[index::jobs] for index in range(jobs)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_parse_batch, chunks))
+    # the parent parses a share too: one process fewer to fork, and fewer facts pickled back to it
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        futures = [pool.submit(_parse_batch_pickled, chunk) for chunk in chunks[1:]]
+        results = [_parse_batch(chunks[0]), *(pickle.loads(future.result()) for future in futures)]
     by_path: dict[str, Parsed] = {}
     for chunk, parsed in zip(chunks, results, strict=True):
         for (source, _), result in zip(chunk, parsed, strict=True):
@@ -148,7 +169,7 @@ def parse_all(
         if entry[0] is not None:
             facts[source.path] = entry[0]
         findings.extend(entry[1])
-    parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or os.cpu_count() or 1)
+    parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or default_jobs())
     for (source, _, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
         if cache is not None:
             cache.put(source.path, digest, (file_facts, problems))
@@ -256,8 +277,9 @@ def _build_report(
 ) -> Report:
     root = Path(path)
     config = config or load_config(root, **overrides)
-    analysis = analyse(root, config, use_cache, jobs)
-    raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
+    with fewer_collections():
+        analysis = analyse(root, config, use_cache, jobs)
+        raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:
         # `check` judges only what was asked: findings of constraints not requested are left out.

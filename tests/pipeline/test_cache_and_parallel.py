@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cdverify import inspect
-from cdverify.cache import FactsCache
-from cdverify.pipeline import _parse_many, parse_all
+from cdverify.cache import SHARDS, FactsCache, shard_of
+from cdverify.pipeline import _parse_many, default_jobs, parse_all
 
 Make = Callable[[dict[str, str | bytes]], Path]
 
@@ -34,12 +36,75 @@ def test_warm_cache_gives_the_same_report_and_sees_edits(make_project: Make) -> 
     assert [f["rule"] for f in edited["findings"]] == ["PARSE001", "ARCH003"]
 
 
+def _shards(cache: FactsCache) -> dict[str, tuple[int, int]]:
+    """Every shard file of the cache, with its inode and modification time (a rewrite changes both)."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(cache.path.iterdir())}
+
+
 def test_corrupt_cache_is_ignored(make_project: Make) -> None:
     root = make_project(FILES)
+    inspect(root)
     cache = FactsCache(root.resolve())
-    cache.path.parent.mkdir(parents=True, exist_ok=True)
-    cache.path.write_bytes(b"not a pickle")
+    for shard in cache.path.iterdir():
+        shard.write_bytes(b"not a pickle")
+    assert FactsCache(root.resolve()).entries == {}
     assert [f["rule"] for f in inspect(root).to_json()["findings"]] == ["PARSE001", "ARCH002", "ARCH003"]
+    assert len(FactsCache(root.resolve()).entries) == len(FILES)  # the bad shards were rewritten
+
+
+def test_foreign_or_stale_shards_are_ignored(make_project: Make) -> None:
+    """A shard from another cdverify (another key), one holding something else, a folder or a FIFO in a
+    shard's place, a stray temporary file: each is read as empty, never trusted, never hangs."""
+    files = {f"app/services/s{i}.py": f"import os\nX = {i}\n" for i in range(40)}
+    root = make_project(files)
+    cold = inspect(root).to_json()
+    cache = FactsCache(root.resolve())
+    shards = sorted(cache.path.iterdir())
+    sizes = [len(pickle.loads(shard.read_bytes())[1]) for shard in shards]
+    first, second, third, fourth = shards[:4]
+    first.write_bytes(pickle.dumps(("another version", pickle.loads(first.read_bytes())[1])))
+    second.write_bytes(pickle.dumps([1, 2, 3]))
+    third.unlink()
+    third.mkdir()
+    fourth.unlink()
+    os.mkfifo(fourth)
+    (cache.path / ".facts-half-written").write_bytes(b"\x80\x05")
+    assert len(FactsCache(root.resolve()).entries) == len(files) - sum(sizes[:4])
+    assert inspect(root).to_json() == cold
+    # every bad shard is replaced but the folder, which a rename cannot replace: its files are parsed again
+    assert len(FactsCache(root.resolve()).entries) == len(files) - sizes[2]
+    assert third.is_dir() and [p.name for p in cache.path.glob(".facts-*")] == [".facts-half-written"]
+
+
+def test_an_edit_rewrites_only_its_shard(make_project: Make) -> None:
+    files = {f"app/services/s{i}.py": f"import os\nX = {i}\n" for i in range(200)}
+    root = make_project(files)
+    inspect(root)
+    cache = FactsCache(root.resolve())
+    assert len(cache.entries) == len(files) and len(list(cache.path.iterdir())) == SHARDS
+    before = _shards(cache)
+    inspect(root)
+    assert _shards(cache) == before  # a warm run writes nothing
+    edited = "app/services/s7.py"
+    (root / edited).write_text("import sys\n")
+    inspect(root)
+    after = _shards(cache)
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {f"{shard_of(edited):02x}.pickle"}
+    reread = FactsCache(root.resolve())
+    assert [path for path, _ in reread.entries].count(edited) == 1  # the old content's entry is dropped
+    (root / edited).unlink()
+    inspect(root)
+    assert edited not in {path for path, _ in FactsCache(root.resolve()).entries}
+
+
+def test_legacy_single_file_cache_is_removed(make_project: Make) -> None:
+    root = make_project(FILES)
+    legacy = FactsCache(root.resolve()).path.with_name(FactsCache(root.resolve()).path.name + ".pickle")
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_bytes(b"old layout")
+    inspect(root)
+    assert not legacy.exists() and FactsCache(root.resolve()).path.is_dir()
 
 
 def test_no_cache_writes_nothing(make_project: Make) -> None:
@@ -58,3 +123,23 @@ def test_parallel_parse_matches_serial(make_project: Make, monkeypatch: pytest.M
     assert parallel == serial
     batch = [(s, (root / s.path).read_bytes()) for s in project.sources]
     assert _parse_many(batch, 3) == _parse_many(batch, 1)
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "jobs"), [(0.0, 2, 2), (0.4, 2, 2), (0.6, 2, 1), (5.3, 2, 1), (2.2, 8, 6), (9.0, 8, 1)]
+)
+def test_default_jobs_leave_busy_cores_alone(
+    monkeypatch: pytest.MonkeyPatch, load: float, cores: int, jobs: int
+) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert default_jobs() == jobs
+
+
+def test_default_jobs_without_a_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unavailable)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert default_jobs() == 3
