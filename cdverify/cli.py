@@ -47,7 +47,7 @@ def _project_options(func: F) -> F:
         click.option("--require-layers", metavar="A,B", help="Comma-separated layers that must exist."),
         click.option("--no-cache", is_flag=True, help="Parse every file afresh (ignore the facts cache)."),
         click.option(
-            "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per core)."
+            "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per idle core)."
         ),
     ]
 
