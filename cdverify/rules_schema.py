@@ -222,6 +222,26 @@ class Bypass:
 
 
 @dataclass(frozen=True)
+class RoleCalls:
+    """Traced call names that show a file's role, for one language family."""
+
+    clients: Strings = ()  # open a connection, pool, session or client; a call on the result is a query
+    models: Strings = ()  # define mapped tables beside the ORM catalogue's model bases (`Table`, `mapper`)
+
+
+@dataclass(frozen=True)
+class LayerRoles:
+    """The layer each role of code puts a file in (detect/layers/roles.py)."""
+
+    routes: str  # registers routes or handlers
+    models: str  # defines mapped models, tables or entities
+    queries: str  # runs SQL, owns a connection or session, calls a data-access client
+    services: str  # orchestrates use cases: a file named so that also queries keeps this layer
+    python: RoleCalls
+    node: RoleCalls
+
+
+@dataclass(frozen=True)
 class ArchitecturePreset:
     name: str
     order: Strings  # highest layer first
@@ -229,6 +249,7 @@ class ArchitecturePreset:
     required: Strings | None = None  # None: every layer of `order`
     abstraction_directories: Strings = ()
     bypass: tuple[Bypass, ...] = ()
+    roles: LayerRoles | None = None  # None: layers by folder and file name only
 
 
 # -- python/distributions.toml ----------------------------------------------------------------------
