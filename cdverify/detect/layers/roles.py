@@ -127,14 +127,20 @@ def _role_of(path: str, file_facts: FileFacts, roles: LayerRoles, instances: Ins
     return Role.QUERIES if querying else None
 
 
-def composition_roots(apps: frozenset[str], of: Mapping[str, Role], graph: ImportGraph) -> tuple[str, ...]:
+def composition_roots(
+    apps: frozenset[str], of: Mapping[str, Role], graph: ImportGraph, named: Mapping[str, Named], routes: str
+) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
     own, or they import route modules (mount the routers; a health check beside them is still wiring).
     As the outermost ring of Clean Architecture they may import anything."""
 
+    def route_module(path: str) -> bool:
+        folders = named[path].folders if path in named else ()
+        return of.get(path) is Role.ROUTES or (bool(folders) and folders[0][0] == routes)
+
     def wires(path: str) -> bool:
         return of.get(path) is not Role.ROUTES or any(
-            of.get(edge.target or "") is Role.ROUTES for edge in graph.imports_of(path)
+            route_module(edge.target or "") for edge in graph.imports_of(path)
         )
 
     return tuple(sorted(path for path in apps if wires(path)))
@@ -193,7 +199,7 @@ def by_role(
         return named_layers
     named = named_layers.named
     found = code_roles(facts, named, roles, frameworks, orm, instances)
-    roots = composition_roots(found.apps & named.keys(), found.of, graph)
+    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
