@@ -222,23 +222,10 @@ class Bypass:
 
 
 @dataclass(frozen=True)
-class RoleCalls:
-    """Traced call names that show a file's role, for one language family."""
-
-    clients: Strings = ()  # open a connection, pool, session or client; a call on the result is a query
-    models: Strings = ()  # define mapped tables beside the ORM catalogue's model bases (`Table`, `mapper`)
-
-
-@dataclass(frozen=True)
-class LayerRoles:
-    """The layer each role of code puts a file in (detect/layers/roles.py)."""
-
-    routes: str  # registers routes or handlers
-    models: str  # defines mapped models, tables or entities
-    queries: str  # runs SQL, owns a connection or session, calls a data-access client
-    services: str  # orchestrates use cases: a file named so that also queries keeps this layer
-    python: RoleCalls
-    node: RoleCalls
+class LayerRoles:  # layers by role (detect/layers/roles.py)
+    layers: Mapping[str, str]  # role (routes, models, queries, services) → the layer it puts a file in
+    clients: Mapping[str, Strings]  # family → traced calls opening a connection, pool, session or client
+    tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,22 @@ class Roles(NamedTuple):
     apps: frozenset[str]
 
 
+class Layers(NamedTuple):
+    """The layer each role puts a file in (`[roles.layers]` of the preset)."""
+
+    routes: str
+    models: str
+    queries: str
+    services: str
+
+
 @cache
-def preset_roles(preset: str) -> LayerRoles | None:
-    return architecture_preset(preset).roles
+def preset_roles(preset: str) -> tuple[LayerRoles, Layers] | None:
+    """The preset's `[roles]`, or None when it has none or names no layer for one of the four roles."""
+    roles = architecture_preset(preset).roles
+    if roles is None or not set(Layers._fields) <= roles.layers.keys():
+        return None
+    return roles, Layers(**{field: roles.layers[field] for field in Layers._fields})
 
 
 def _matches(callee: str, names: Iterable[str]) -> bool:
@@ -57,33 +70,40 @@ def _matches(callee: str, names: Iterable[str]) -> bool:
 
 
 @cache
-def _models(roles: LayerRoles, family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _models(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(base classes, calls) that define a mapped model: the ORM catalogue's model names (Python's are
     bases: `declarative_base()` makes a base, no model) and the preset's own calls (`Table`, `pgTable`)."""
     from cdverify.detect.orm.catalogue import libraries
 
-    calls = roles.python if family == "python" else roles.node
-    clients = set(calls.clients)
+    roles = architecture_preset(preset).roles
+    assert roles is not None  # by_role read it
+    clients = set(roles.clients.get(family, ()))
+    tables = roles.tables.get(family, ())
     listed = tuple(n for library in libraries().values() for n in library.models if n not in clients)
     if family == "python":
-        return listed, calls.models
-    return listed, tuple(dict.fromkeys((*listed, *calls.models)))
+        return listed, tables
+    return listed, tuple(dict.fromkeys((*listed, *tables)))
+
+
+@cache
+def _clients(preset: str, family: Family) -> tuple[str, ...]:
+    roles = architecture_preset(preset).roles
+    return roles.clients.get(family, ()) if roles is not None else ()
 
 
 def code_roles(
     facts: Mapping[str, FileFacts],
     application: Iterable[str],
-    roles: LayerRoles,
+    preset: str,
     frameworks: FrameworkReport,
     orm: OrmReport,
     instances: Instances,
 ) -> Roles:
     """The role of every application file whose code shows one (the strongest when it shows several)."""
-    from cdverify.detect.framework.report import EvidenceKind
-
+    # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
-    routes |= {e.file for e in frameworks.evidence if e.kind is EvidenceKind.ROUTES}
-    apps = frozenset(e.file for e in frameworks.evidence if e.kind is EvidenceKind.APP)
+    routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
+    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app")
     apps |= {file for _port, file, _line, _text in frameworks.ports}
     queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
     found: dict[str, Role] = {}
@@ -94,7 +114,7 @@ def code_roles(
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        role = _role_of(path, file_facts, roles, instances)
+        role = _role_of(path, file_facts, preset, instances)
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
         if role is not None:
@@ -108,10 +128,10 @@ def _handles_requests(file_facts: FileFacts) -> bool:
     return any(framework_of(fact.specifier, family) for fact in file_facts.imports)
 
 
-def _role_of(path: str, file_facts: FileFacts, roles: LayerRoles, instances: Instances) -> Role | None:
+def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
     family = file_facts.language.family
-    bases, models = _models(roles, family)
-    clients = (roles.python if family == "python" else roles.node).clients
+    bases, models = _models(preset, family)
+    clients = _clients(preset, family)
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if any(base.startswith(n.removesuffix("()")) for base in traced for n in bases):
@@ -146,7 +166,7 @@ def composition_roots(
     return tuple(sorted(path for path in apps if wires(path)))
 
 
-def decide(name: Named, role: Role | None, roles: LayerRoles) -> tuple[str, Evidence] | None:
+def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
     stands; where none does, the code's role wins. A file named a service that also queries stays one."""
@@ -167,7 +187,7 @@ def decide(name: Named, role: Role | None, roles: LayerRoles) -> tuple[str, Evid
 
 
 def _wiring(
-    assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: LayerRoles
+    assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules or services: they own
     the connection to hand it on (a DI container, an app factory), so they wire the app rather than
@@ -193,12 +213,14 @@ def by_role(
     instances: Instances,
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none."""
-    roles = preset_roles(named_layers.preset) if named_layers.preset else None
+    preset = named_layers.preset
+    found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
+    roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
     named = named_layers.named
-    found = code_roles(facts, named, roles, frameworks, orm, instances)
+    found = code_roles(facts, named, preset, frameworks, orm, instances)
     roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
