@@ -31,9 +31,17 @@ class Analysis:
     project: Project
     facts: dict[str, FileFacts]
     graph: ImportGraph
-    layers: LayerAssignment
+    named_layers: LayerAssignment  # by folder and file name only (detect/layers/names.py)
     manifests: Manifests
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
+
+    @functools.cached_property
+    def layers(self) -> LayerAssignment:
+        """Each application file's layer by where it lives and what its code does (needs the framework
+        and ORM reports: routes, raw SQL)."""
+        from cdverify.detect.layers import by_role
+
+        return by_role(self.named_layers, self.graph, self.facts, self.frameworks, self.orm, self.traced)
 
     @functools.cached_property
     def database(self) -> DatabaseReport:

@@ -226,6 +226,13 @@ class Bypass:
 
 
 @dataclass(frozen=True)
+class LayerRoles:  # layers by role (detect/layers/roles.py)
+    layers: Mapping[str, str]  # role (routes, models, queries, services) → the layer it puts a file in
+    clients: Mapping[str, Strings]  # family → traced calls opening a connection, pool, session or client
+    tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
+
+
+@dataclass(frozen=True)
 class ArchitecturePreset:
     name: str
     order: Strings  # highest layer first
@@ -233,6 +240,7 @@ class ArchitecturePreset:
     required: Strings | None = None  # None: every layer of `order`
     abstraction_directories: Strings = ()
     bypass: tuple[Bypass, ...] = ()
+    roles: LayerRoles | None = None  # None: layers by folder and file name only
 
 
 # -- python/distributions.toml ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def render(report: Report, options: ReportOptions) -> str:
@@ -91,6 +91,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "preset": report.config.preset,
             "layers": {name: analysis.layers.locations.get(name, []) for name in report.config.layer_order},
             "files": dict(sorted(analysis.layers.files.items())),
+            "evidence": {path: str(kind) for path, kind in sorted(analysis.layers.evidence.items())},
+            "composition_roots": list(analysis.layers.composition_roots),
             "violations": violations(report.findings),
         },
         "imports": {

@@ -1,0 +1,27 @@
+"""Layers: which Clean Architecture layer each application file is in, by where it lives (names.py) and
+by what its code does (roles.py), and which web framework an external import belongs to."""
+
+from cdverify.detect.layers.names import (
+    Evidence,
+    LayerAssignment,
+    Named,
+    assign_layers,
+    framework_of,
+    framework_packages,
+    implied_frameworks,
+    package_roots,
+)
+from cdverify.detect.layers.roles import Role, by_role
+
+__all__ = [
+    "Evidence",
+    "LayerAssignment",
+    "Named",
+    "Role",
+    "assign_layers",
+    "by_role",
+    "framework_of",
+    "framework_packages",
+    "implied_frameworks",
+    "package_roots",
+]

@@ -1,0 +1,243 @@
+"""Layers by role: what each application file's code does (registers routes, defines mapped models, runs
+queries or owns a connection), and which file wires the app (the composition root).
+
+The roles come from facts already parsed and the detection reports built from them (routes from the
+framework report, raw SQL from the ORM report); no file is read again. `by_role` decides each file's
+layer from its path (names.py) and its role: the path wins where the two agree or the code says nothing,
+the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
+
+from cdverify.catalog import architecture_preset
+from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of, settle
+from cdverify.detect.tracing import Instances, foreign
+from cdverify.model import Family, FileFacts
+from cdverify.rules_schema import LayerRoles
+
+if TYPE_CHECKING:
+    from cdverify.detect.framework import FrameworkReport
+    from cdverify.detect.orm import OrmReport
+    from cdverify.resolve.graph import ImportGraph
+
+
+class Role(StrEnum):
+    """What a file's code does, strongest first."""
+
+    ROUTES = "routes"
+    MODELS = "models"
+    QUERIES = "queries"
+
+
+_EVIDENCE = {Role.ROUTES: Evidence.ROUTES, Role.MODELS: Evidence.MODELS, Role.QUERIES: Evidence.QUERIES}
+# raw SQL that does data access: a statement, an opaque command, SQL built at run time
+_DATA_ACCESS = ("statement", "command", "dynamic")
+
+
+class Roles(NamedTuple):
+    """Each file's role and the files that build the app object."""
+
+    of: dict[str, Role]
+    apps: frozenset[str]
+
+
+class Layers(NamedTuple):
+    """The layer each role puts a file in (`[roles.layers]` of the preset)."""
+
+    routes: str
+    models: str
+    queries: str
+    services: str
+
+
+@cache
+def preset_roles(preset: str) -> tuple[LayerRoles, Layers] | None:
+    """The preset's `[roles]`, or None when it has none or names no layer for one of the four roles."""
+    roles = architecture_preset(preset).roles
+    if roles is None or not set(Layers._fields) <= roles.layers.keys():
+        return None
+    return roles, Layers(**{field: roles.layers[field] for field in Layers._fields})
+
+
+def _matches(callee: str, names: Iterable[str]) -> bool:
+    """`callee` is one of `names`, or a call on its result or a member of it."""
+    return any(callee == n or callee.startswith((n + ".", n + "()")) for n in names)
+
+
+@cache
+def _models(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(base classes, calls) that define a mapped model: the ORM catalogue's model names (Python's are
+    bases: `declarative_base()` makes a base, no model) and the preset's own calls (`Table`, `pgTable`)."""
+    from cdverify.detect.orm.catalogue import libraries
+
+    roles = architecture_preset(preset).roles
+    assert roles is not None  # by_role read it
+    clients = set(roles.clients.get(family, ()))
+    tables = roles.tables.get(family, ())
+    listed = tuple(n for library in libraries().values() for n in library.models if n not in clients)
+    if family == "python":
+        return listed, tables
+    return listed, tuple(dict.fromkeys((*listed, *tables)))
+
+
+@cache
+def _clients(preset: str, family: Family) -> tuple[str, ...]:
+    roles = architecture_preset(preset).roles
+    return roles.clients.get(family, ()) if roles is not None else ()
+
+
+def code_roles(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    preset: str,
+    frameworks: FrameworkReport,
+    orm: OrmReport,
+    instances: Instances,
+) -> Roles:
+    """The role of every application file whose code shows one (the strongest when it shows several)."""
+    # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
+    routes = {route.file for route in frameworks.routes}
+    routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
+    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app")
+    apps |= {file for _port, file, _line, _text in frameworks.ports}
+    queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
+    found: dict[str, Role] = {}
+    for path in application:
+        if path in routes:
+            found[path] = Role.ROUTES
+            continue
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        role = _role_of(path, file_facts, preset, instances)
+        if role is None and path in queries and not _handles_requests(file_facts):
+            role = Role.QUERIES
+        if role is not None:
+            found[path] = role
+    return Roles(found, apps)
+
+
+def _handles_requests(file_facts: FileFacts) -> bool:
+    """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests."""
+    family = file_facts.language.family
+    return any(framework_of(fact.specifier, family) for fact in file_facts.imports)
+
+
+def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
+    family = file_facts.language.family
+    bases, models = _models(preset, family)
+    clients = _clients(preset, family)
+    for _name, written, _line in file_facts.classes:
+        traced = [foreign(base, path, family, instances) or base for base in written]
+        if any(base.startswith(n.removesuffix("()")) for base in traced for n in bases):
+            return Role.MODELS
+    if _handles_requests(file_facts):
+        return None  # a request handler: its data access is inline
+    querying = False
+    for call in file_facts.calls:
+        callee = foreign(call.callee, path, family, instances) or call.callee
+        if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
+            return Role.MODELS
+        querying = querying or _matches(callee, clients)
+    return Role.QUERIES if querying else None
+
+
+def composition_roots(
+    apps: frozenset[str], of: Mapping[str, Role], graph: ImportGraph, named: Mapping[str, Named], routes: str
+) -> tuple[str, ...]:
+    """Files that build the app object or start its server and wire it: they register no routes of their
+    own, or they import route modules (mount the routers; a health check beside them is still wiring).
+    As the outermost ring of Clean Architecture they may import anything."""
+
+    def route_module(path: str) -> bool:
+        folders = named[path].folders if path in named else ()
+        return of.get(path) is Role.ROUTES or (bool(folders) and folders[0][0] == routes)
+
+    def wires(path: str) -> bool:
+        return of.get(path) is not Role.ROUTES or any(
+            route_module(edge.target or "") for edge in graph.imports_of(path)
+        )
+
+    return tuple(sorted(path for path in apps if wires(path)))
+
+
+def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence] | None:
+    """A file's layer from its path's say and its code's role (None: the path decides alone). The path
+    names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
+    stands; where none does, the code's role wins. A file named a service that also queries stays one."""
+    if name.glob is not None or role is None:
+        return None
+    layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
+    folders = [lay for lay, _folder in name.folders]
+    suffix = None if name.abstract else name.suffix
+    if folders[:1] == [layer] or (not folders and suffix == layer):
+        return None  # they agree: the path's evidence stands
+    if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
+        return layer, _EVIDENCE[role]
+    if role is Role.QUERIES and roles.services in (*folders[:1], suffix):
+        return None if folders[:1] == [roles.services] else (roles.services, Evidence.FILE_NAME)
+    if suffix == layer:
+        return layer, Evidence.FILE_NAME
+    return layer, _EVIDENCE[role]
+
+
+def _wiring(
+    assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
+) -> list[str]:
+    """Files placed in data access by their code alone that import route modules or services: they own
+    the connection to hand it on (a DI container, an app factory), so they wire the app rather than
+    being data access, and are composition roots too."""
+    found = []
+    for path, kind in assignment.evidence.items():
+        if kind is not Evidence.QUERIES:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target or ""
+            if of.get(target) is Role.ROUTES or assignment.files.get(target) == roles.services:
+                found.append(path)
+                break
+    return found
+
+
+def by_role(
+    named_layers: LayerAssignment,
+    graph: ImportGraph,
+    facts: Mapping[str, FileFacts],
+    frameworks: FrameworkReport,
+    orm: OrmReport,
+    instances: Instances,
+) -> LayerAssignment:
+    """The layer of every application file from its path and its code; composition roots get none."""
+    preset = named_layers.preset
+    found_roles = preset_roles(preset) if preset else None
+    layers = named_layers.order
+    roles = found_roles[1] if found_roles else None
+    if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
+        return named_layers
+    named = named_layers.named
+    found = code_roles(facts, named, preset, frameworks, orm, instances)
+    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
+    decided: dict[str, tuple[str, Evidence] | None] = {
+        path: None
+        for path in roots
+        if named[path].glob is None  # a user glob places it anyway
+    }
+    for path, role in found.of.items():
+        if path not in decided:
+            choice = decide(named[path], role, roles)
+            if choice is not None:
+                decided[path] = choice
+    assignment = settle(named, decided, layers, roots, named_layers.preset)
+    wiring = _wiring(assignment, found.of, graph, roles)
+    if wiring:
+        roots = tuple(sorted({*roots, *wiring}))
+        decided.update(dict.fromkeys(wiring))
+        assignment = settle(named, decided, layers, roots, named_layers.preset)
+    for path in roots:
+        assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
+    return assignment
