@@ -2,7 +2,7 @@
 queries (`grammars/`), found through `locations.data_dir`.
 
 Every catalogue is read through one loader: `load_rules(Frameworks)` and friends return the frozen records of
-`cdverify/rules_schema.py`, checked by `cdverify/typed_toml.py` (unknown keys and wrong types fail with
+`cdverify/rules_schema/`, checked by `cdverify/typed_toml.py` (unknown keys and wrong types fail with
 the file and the line).
 """
 
@@ -19,7 +19,7 @@ from cdverify.rules_schema import ArchitecturePreset, FindingRule, schema_of
 
 
 class Catalogue(Protocol):
-    """A record of rules_schema.py read from one file: `FILE` names it (`database/engines`)."""
+    """A record of cdverify/rules_schema/ read from one file: `FILE` names it (`database/engines`)."""
 
     FILE: ClassVar[str]
 
@@ -73,7 +73,7 @@ def _all_rules() -> dict[str, Any]:
     files = sorted(root.rglob("*.toml"))
     contents = {path.relative_to(root).with_suffix("").as_posix(): path.read_bytes() for path in files}
     digest = hashlib.blake2b(digest_size=16)
-    for source in (PACKAGE_DIR / "rules_schema.py", PACKAGE_DIR / "typed_toml.py"):
+    for source in (*sorted((PACKAGE_DIR / "rules_schema").glob("*.py")), PACKAGE_DIR / "typed_toml.py"):
         digest.update(source.read_bytes())
     for name, data in contents.items():
         digest.update(name.encode() + b"\0" + data + b"\0")

@@ -1,4 +1,4 @@
-"""Every rule catalogue in rules/ is checked against its schema (cdverify/rules_schema.py): each shipped file
+"""Every rule catalogue in rules/ is checked against its schema (cdverify/rules_schema/): each shipped file
 loads as its typed record, and a broken copy fails at load naming the file, the line, the key and the
 expected type."""
 

@@ -1,0 +1,138 @@
+"""Database engines and connections (rules/database/engines.toml, connections.toml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from cdverify.model import Scope
+from cdverify.rules_schema.base import Strings, table
+
+# -- database/engines.toml and database/connections.toml --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engine:
+    label: str
+    role: str = "database"  # or "cache": never the application's database
+    url_schemes: Strings = ()
+    values: Strings = ()
+    python_packages: Strings = ()
+    python_modules: Strings = ()
+    npm_packages: Strings = ()
+    dialect_modules: Strings = ()
+    images: Strings = ()
+    env_prefixes: Strings = ()
+    hints: Mapping[str, str] = table()  # database stack → the DB001 fix in it
+    # a declared driver makes it a run-time alternative of a URL read from the environment
+    inferred_alternative: bool = True
+
+
+@dataclass(frozen=True)
+class MemoryMarkers:
+    strings: Strings
+
+
+@dataclass(frozen=True)
+class FileUrls:
+    """`file:` URLs are database URLs only when `pattern` (a regular expression) matches them."""
+
+    scheme: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class ImageNames:
+    implicit_prefixes: Strings  # removed, in order, before a Compose image is looked up
+
+
+@dataclass(frozen=True)
+class HintStack:
+    name: str  # a key of an engine's `hints`
+    markers: Strings  # any of them in an evidence item's text, detail or file
+
+
+@dataclass(frozen=True)
+class HintStacks:
+    node_files: Strings  # file suffixes of a Node application (its hint is `node`, else `python`)
+    stacks: tuple[HintStack, ...]  # the first whose marker appears decides
+
+
+@dataclass(frozen=True)
+class Engines:
+    FILE: ClassVar[str] = "database/engines"
+    constraint: Mapping[str, str]  # value of the `database` constraint → the engine it requires
+    engines: Mapping[str, Engine]
+    memory_markers: MemoryMarkers
+    file_urls: FileUrls
+    images: ImageNames
+    hint_stacks: HintStacks
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Calls that open a database connection, and where their URL and dialect are."""
+
+    calls: Strings
+    url: Strings = ()  # positional index or (dotted) keyword of the URL
+    dialect: Strings = ()
+    engine: str | None = None  # a driver of one engine
+    engines: Strings = ()  # the engines the call can reach, told apart by URL or declared driver
+    default_env: str = ""  # the variable read when no URL is given
+    sqlalchemy: bool = False  # the URL goes through SQLAlchemy
+
+
+@dataclass(frozen=True)
+class ConfigKeys:
+    url_keys: Strings
+    value_keys: Strings
+    sqlalchemy_keys: Strings
+    switch_words: Strings  # a guard's name containing one of them switches the connection
+
+
+@dataclass(frozen=True)
+class SqlAlchemyUrls:
+    rejected_scheme: str  # `postgres://`: NoSuchModuleError at run time (DB003)
+    hint: str  # the DB003 fix
+
+
+@dataclass(frozen=True)
+class TemplateDefault:
+    """A value a project template writes before anyone chose an engine (Django's SQLite ENGINE)."""
+
+    value: str
+    origin: str  # added to the evidence detail, in parentheses
+    settings: str  # what DB001 says the project still has
+
+
+@dataclass(frozen=True)
+class SettingsSource:
+    """How one kind of configuration file read by manifests.py names the engine, keyed by its source."""
+
+    url_keys: Strings = ()
+    value_keys: Strings = ()
+    every_key_url: bool = False  # every key but `value_keys` holds a URL; [config] keys do not apply
+    scope: Scope | None = None  # the scope of all its settings (alembic.ini: migration)
+    test_sections: Strings = ()  # sections whose settings are the tests'
+    sqlalchemy: bool = False  # its URL goes through SQLAlchemy (DB003)
+
+
+@dataclass(frozen=True)
+class SettingsFiles:
+    test_words: Strings  # a dotted part of the file name that makes it the tests' (`.env.test`)
+    sources: Mapping[str, SettingsSource]
+
+
+@dataclass(frozen=True)
+class Connections:
+    FILE: ClassVar[str] = "database/connections"
+    python: tuple[Connection, ...]
+    node: tuple[Connection, ...]
+    config: ConfigKeys
+    sqlalchemy: SqlAlchemyUrls
+    template_defaults: tuple[TemplateDefault, ...]
+    settings_files: SettingsFiles
+
+    def family(self, family: str) -> tuple[Connection, ...]:
+        return self.python if family == "python" else self.node

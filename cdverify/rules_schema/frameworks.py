@@ -1,0 +1,100 @@
+"""The web framework catalogue (rules/frameworks.toml): packages, apps, routers, route registration,
+servers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from cdverify.rules_schema.base import Strings, table
+
+# -- frameworks.toml --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Framework:
+    """How one web framework is recognised and how its apps, routers and routes are written."""
+
+    packages: Strings
+    paper: bool = False  # one of the paper's frameworks (a value of the `framework` constraint)
+    implied_by: Strings = ()
+    apps: Strings = ()
+    routers: Strings = ()
+    routes: Mapping[str, str] = table()  # method on an app / router → HTTP method (`*`: any)
+    route_calls: Mapping[str, str] = table()  # traced function → HTTP method
+    prefix: Strings = ()
+    mounts: Strings = ()
+    listen: Strings = ()
+    path_arg: Mapping[str, int] = table()
+    method_arg: Mapping[str, int] = table()
+    app_prefix: Strings = ()
+    nested_apps: bool = False
+    chained: Strings = ()
+    plugin_mounts: bool = False
+    autoload: Strings = ()
+    plugin_wrappers: Strings = ()
+    unwrap: Strings = ()
+    controllers: Strings = ()
+    route_paths: Strings = ()
+    route_tables: Strings = ()  # attributes of an app that hold its routes (aiohttp `app.router.add_get`)
+    relative_paths: bool = False  # route and mount paths are written without a leading `/` (Django)
+    url_includes: Strings = ()  # words of a call in a route's view that make it a mount (`include(…)`)
+    chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
+    named_routes: bool = False  # route methods may take a route name before the path (koa-router)
+    mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
+    route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """Names a route, a listen call or a prefix is read by, whatever the framework."""
+
+    port_keywords: Strings  # keyword / option giving the port of a listen call
+    port_constants: Strings  # words of a constant that may be the port when no listen call gives one
+    other_ports: Strings  # words of a port setting that is not the web server's (`DB_PORT`)
+    path_keywords: Strings  # keyword / option giving a route's path (`url:`, `path=`)
+    method_keywords: Strings  # keyword / option giving a route's HTTP methods (`methods=[…]`)
+    prefix_words: Strings  # words of a name that may hold a prefix (`API_PREFIX`, `config.basePath`)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A boolean option and the value it has when not written."""
+
+    option: str
+    default: bool
+
+
+@dataclass(frozen=True)
+class Autoload:
+    """How a folder-loading plugin (@fastify/autoload, a framework's `autoload` packages) is configured
+    and which files it loads."""
+
+    dir: str  # the option naming the folder
+    options: str  # the option holding what each plugin is handed
+    prefix: str  # the key of `options` that prefixes every plugin (plugins read it as `opts.prefix`)
+    folder_names: Flag  # folder paths are prefixes
+    route_params: Flag  # `_id` folders are `:id` parameters
+    encapsulate: Flag  # plugins are encapsulated, so that their prefix applies
+    plugin_prefix: str  # a plugin's own prefix, instead of its folder path
+    plugin_override: str  # a plugin's prefix, instead of everything
+    scripts: Strings  # file extensions it loads
+    skipped: Strings  # file endings it never loads (type declarations)
+    index: str  # the file name that, when a folder has one, is the only one loaded there
+    hooks: str  # pattern of the hook files it never loads as plugins (any case)
+
+
+@dataclass(frozen=True)
+class Frameworks:
+    FILE: ClassVar[str] = "frameworks"
+    python: Mapping[str, Framework]
+    node: Mapping[str, Framework]
+    servers: Mapping[str, Strings]  # family → programs that serve an app
+    server_methods: Mapping[str, Strings]  # family → methods that start a server on any object
+    conventions: Conventions
+    autoload: Autoload
+
+    def family(self, family: str) -> Mapping[str, Framework]:
+        return self.python if family == "python" else self.node

@@ -1,0 +1,59 @@
+"""The manifest files (rules/manifests.toml): which non-code file goes to which reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from cdverify.rules_schema.base import Strings
+
+# -- manifests.toml ---------------------------------------------------------------------------------
+
+
+class Reader(StrEnum):
+    """The reader a project file goes to (cdverify/manifests.py); a settings reader's value is also the
+    `source` of the settings it reads."""
+
+    REQUIREMENTS = "requirements"
+    PYPROJECT = "pyproject"
+    PIPFILE = "pipfile"
+    PACKAGE_JSON = "package-json"
+    ENV_FILE = "env-file"
+    COMPOSE = "compose"
+    PRISMA = "prisma"
+    ALEMBIC = "alembic"
+    SEQUELIZE_CONFIG = "sequelize-config"
+    TYPEORM_CONFIG = "typeorm-config"
+    SQL = "sql"
+    DATABASE_FILE = "database-file"
+    RUN_SCRIPT = "run-script"
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """Which files one reader gets: every condition set must hold (the first matching entry wins)."""
+
+    reader: Reader
+    names: Strings = ()  # the file name is one of these
+    pattern: str = ""  # a regex the whole file name matches
+    suffixes: Strings = ()  # the file name ends with one of these
+    parent: str = ""  # the name of the folder holding the file
+    path: str = ""  # the path from the project root
+    keys: Strings = ()  # the settings the reader takes from the file
+
+
+@dataclass(frozen=True)
+class DependencyTables:
+    dependencies: Strings
+    dev_dependencies: Strings
+
+
+@dataclass(frozen=True)
+class ManifestFiles:
+    FILE: ClassVar[str] = "manifests"
+    dev_words: Strings
+    env_files_beside: Strings  # `.env` files are looked for beside files whose path ends with these
+    package_json: DependencyTables
+    pipfile: DependencyTables
+    file: tuple[ManifestFile, ...]

@@ -1,0 +1,101 @@
+"""Data-access libraries, raw-SQL sinks and ORM fix hints (rules/orm/libraries.toml, sinks.toml,
+fixes.toml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from cdverify.rules_schema.base import Strings
+
+# -- orm/libraries.toml, orm/sinks.toml and orm/fixes.toml ---------------------------------------
+
+
+class LibraryKind(StrEnum):
+    """What a data-access library is; `OrmReport.used` lists the libraries in this order."""
+
+    ORM = "orm"  # maps classes to tables
+    ODM = "odm"  # a document mapper
+    CORE = "core"  # a SQL expression language / query builder
+    DRIVER = "driver"  # a database driver used directly
+    SQL_FILES = "sql-files"  # runs hand-written SQL kept in .sql files
+
+
+@dataclass(frozen=True)
+class OrmLibrary:
+    kind: LibraryKind = LibraryKind.ORM
+    python: Strings = ()
+    npm: Strings = ()
+    models: Strings = ()
+    constraint: str | None = None  # the `orm` constraint value this library satisfies
+
+
+@dataclass(frozen=True)
+class SqlFiles:
+    """How a statement of a hand-written `.sql` file is named in its ORM001 (`api`)."""
+
+    named: str  # before the name of a `-- name: get_user` block
+    unnamed: str  # any other statement
+
+
+@dataclass(frozen=True)
+class OrmLibraries:
+    FILE: ClassVar[str] = "orm/libraries"
+    libraries: Mapping[str, OrmLibrary]
+    sql_files: SqlFiles
+
+
+@dataclass(frozen=True)
+class Sink:
+    """Calls whose argument is raw SQL (ORM001)."""
+
+    name: str
+    calls: Strings = ()
+    receivers: Strings = ()
+    methods: Strings = ()
+    arg: int = 0
+    keys: Strings = ()
+    fragment: bool = False
+    receiver_suffixes: Strings = ()
+    untraced: bool = False
+    statement_or_fragment: bool = False
+    receiver_contains: Strings = ()
+    literals_only: bool = False
+    expressions_only: bool = False
+
+
+@dataclass(frozen=True)
+class Sinks:
+    FILE: ClassVar[str] = "orm/sinks"
+    prepared: Strings  # a receiver holding one of these is a prepared statement: its methods take no SQL
+    bootstrap: Strings  # statement starts that set a connection up rather than query data
+    # schema statements that are bootstrap too when run in a start-up function named one of `startup`
+    schema: Strings = ()
+    startup: Strings = ()  # lower case, without `_`: `init_db` and `initDb` are both `initdb`
+    python: tuple[Sink, ...] = ()
+    node: tuple[Sink, ...] = ()
+
+    def family(self, family: str) -> tuple[Sink, ...]:
+        return self.python if family == "python" else self.node
+
+
+@dataclass(frozen=True)
+class OrmFix:
+    """How to do with one required ORM what raw SQL did: the hints of ORM001 and ORM002."""
+
+    models: str  # ORM002: define the models and query them with the ORM
+    no_models: str  # ORM002: why an import without a mapped model is not the ORM doing the data access
+    health_check: str  # a trivial `SELECT 1`
+    bootstrap: str  # a statement that sets the connection up (`PRAGMA`, `SET`)
+    schema: str  # CREATE / ALTER / DROP
+    statements: Mapping[str, str]  # SELECT, INSERT, … → the ORM's way; `{model}` names the model
+
+
+@dataclass(frozen=True)
+class OrmFixes:
+    FILE: ClassVar[str] = "orm/fixes"
+    kinds: Mapping[str, str]  # library kind → how ORM003 names a library of that kind
+    orms: Mapping[str, OrmFix]  # value of the `orm` constraint → its fixes
