@@ -84,7 +84,7 @@ def _imports(
 
     if language is Language.PYTHON:
         return python_imports(root, max_depth, found)
-    return node_imports(language, root, max_depth)
+    return node_imports(language, root, max_depth, found)
 
 
 def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
