@@ -201,12 +201,12 @@ def node_imports(
     them already: the imports are then read from them instead of walking the tree again."""
     facts: list[ImportFact] = []
     static: list[Node] = []  # `import … from` statements that are not written type-only
+    matched: list[tuple[str, Node, Node]] = []
     if found is not None:
         matched = _import_nodes(language, found)
     else:
-        matched = []
         for _, captured in matches(language, "imports", root, max_depth):
-            pattern = next(key for key in ("import", "export", "require", "dynamic") if key in captured)
+            pattern: str = next(key for key in ("import", "export", "require", "dynamic") if key in captured)
             matched.append((pattern, captured[pattern][0], captured["source"][0]))
     for pattern, node, source_node in matched:
         source = _string_literal(source_node)
