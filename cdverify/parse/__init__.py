@@ -39,7 +39,7 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     A file nested deeper than MAX_NESTING (a list 500 deep, a 1,000-term sum) keeps only the imports
     that start within the bound, and says where it is too deep (PARSE002); so does a file whose
     analysis still overflows the recursion limit."""
-    from cdverify.parse.treesitter import deeper_than, parser, syntax_issues
+    from cdverify.parse.treesitter import reading
 
     decoding_issue = None
     try:
@@ -47,6 +47,13 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     except UnicodeDecodeError as exc:
         decoding_issue = f"byte {exc.start}: {exc.reason}"
         data = data.decode("utf-8", errors="replace").encode("utf-8")
+    with reading(data):
+        return _tree_facts(path, language, data, decoding_issue)
+
+
+def _tree_facts(path: str, language: Language, data: bytes, decoding_issue: str | None) -> FileFacts:
+    from cdverify.parse.treesitter import deeper_than, parser, syntax_issues
+
     tree = parser(language).parse(data)
     root = tree.root_node
     too_deep = None
@@ -69,26 +76,29 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     )
 
 
-def _imports(language: Language, root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
+def _imports(
+    language: Language, root: Node, max_depth: int | None = None, found: dict[str, list[Node]] | None = None
+) -> tuple[ImportFact, ...]:
     from cdverify.parse.javascript import node_imports
     from cdverify.parse.python import python_imports
 
     if language is Language.PYTHON:
-        return python_imports(root, max_depth)
-    return node_imports(language, root, max_depth)
+        return python_imports(root, max_depth, found)
+    return node_imports(language, root, max_depth, found)
 
 
 def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
     """Every fact of a file whose tree is within MAX_NESTING."""
     from cdverify.parse.jscode import node_code
     from cdverify.parse.pycode import python_code
-    from cdverify.parse.treesitter import syntax_issues
+    from cdverify.parse.treesitter import captures, syntax_issues
 
-    code = python_code(root) if language is Language.PYTHON else node_code(language, root)
+    found = captures(language, "code", root)
+    code = python_code(found) if language is Language.PYTHON else node_code(found)
     return FileFacts(
         path=path,
         language=language,
-        imports=_imports(language, root),
+        imports=_imports(language, root, found=found),
         calls=code.calls,
         assignments=code.assignments,
         urls=code.urls,

@@ -155,31 +155,74 @@ def _elided_imports(root: Node, statements: list[Node]) -> set[tuple[int, int]]:
     }
 
 
-def node_imports(language: Language, root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
+def _import_nodes(language: Language, found: dict[str, list[Node]]) -> list[tuple[str, Node, Node]]:
+    """(pattern, node, source) of every match of the `imports` query, read from the file's `code`
+    captures (its `import`, `export` and `call` captures hold every node that query matches)."""
+    out: list[tuple[str, Node, Node]] = []
+    for node in found.get("import", []):
+        source = node.child_by_field_name("source")
+        if source is not None and source.type == "string":
+            out.append(("import", node, source))
+        if language is not Language.JAVASCRIPT:  # TS: import x = require("m")
+            for child in node.named_children:
+                required = (
+                    child.child_by_field_name("source") if child.type == "import_require_clause" else None
+                )
+                if required is not None and required.type == "string":
+                    out.append(("require", child, required))
+    for node in found.get("export", []):
+        source = node.child_by_field_name("source")
+        if source is not None and source.type == "string":
+            out.append(("export", node, source))
+    for node in found.get("call", []):
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None:
+            continue
+        if function.type == "identifier" and text(function) == "require":
+            pattern = "require"
+        elif function.type == "import":
+            pattern = "dynamic"
+        else:
+            continue
+        arguments = node.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        literal = first is not None and first.type in ("string", "template_string")
+        if arguments is not None and arguments.type == "arguments" and first is not None and literal:
+            out.append((pattern, node, first))
+    return out
+
+
+def node_imports(
+    language: Language, root: Node, max_depth: int | None = None, found: dict[str, list[Node]] | None = None
+) -> tuple[ImportFact, ...]:
     """The file's imports; with `max_depth` (a file too deep to analyse), only those that start at most
     that deep, and TypeScript imports used only as types are not told apart (that looks up every use
-    of their names, at any depth)."""
+    of their names, at any depth). `found` are the file's `code` captures when the code facts have
+    them already: the imports are then read from them instead of walking the tree again."""
     facts: list[ImportFact] = []
     static: list[Node] = []  # `import … from` statements that are not written type-only
-    for _, found in matches(language, "imports", root, max_depth):
-        source = _string_literal(found["source"][0])
+    matched: list[tuple[str, Node, Node]] = []
+    if found is not None:
+        matched = _import_nodes(language, found)
+    else:
+        for _, captured in matches(language, "imports", root, max_depth):
+            pattern: str = next(key for key in ("import", "export", "require", "dynamic") if key in captured)
+            matched.append((pattern, captured[pattern][0], captured["source"][0]))
+    for pattern, node, source_node in matched:
+        source = _string_literal(source_node)
         if not source:
             continue
-        if "import" in found:
-            node = found["import"][0]
+        if pattern == "import":
             kind = ImportKind.TYPE_ONLY if _import_is_type_only(node) else ImportKind.STATIC
             if kind is ImportKind.STATIC:
                 static.append(node)
-        elif "export" in found:
-            node = found["export"][0]
+        elif pattern == "export":
             kind = ImportKind.REEXPORT_TYPE if _export_is_type_only(node) else ImportKind.REEXPORT
-        elif "require" in found:
-            node = found["require"][0]
+        elif pattern == "require":
             if node.type == "import_require_clause" and node.parent is not None:
                 node = node.parent  # report the whole `import x = require("y")` statement
             kind = ImportKind.REQUIRE
         else:
-            node = found["dynamic"][0]
             kind = ImportKind.DYNAMIC
         row, column = node.start_point
         facts.append(

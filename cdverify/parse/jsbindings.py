@@ -23,8 +23,8 @@ from cdverify.parse.jssyntax import (
     strip,
 )
 from cdverify.parse.jsvalues import NodeValueScanner
-from cdverify.parse.scanner import ClassFacts, scope_key
-from cdverify.parse.treesitter import text
+from cdverify.parse.scanner import ClassFacts
+from cdverify.parse.treesitter import scope_key, text
 from cdverify.rules_schema import ParameterBinding
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Language
+from cdverify.model import PARAM_PLACEHOLDER, FunctionFact
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jssyntax import (
     assigned_name,
@@ -24,7 +24,7 @@ from cdverify.parse.jssyntax import (
     strip,
     target_name,
 )
-from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.treesitter import one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
 _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
@@ -181,9 +181,8 @@ def _objects(
     return tuple(sorted(out.items()))
 
 
-def node_code(language: Language, root: Node) -> Code:
-    """A JavaScript / TypeScript / TSX file's code facts."""
-    found = captures(language, "code", root)
+def node_code(found: dict[str, list[Node]]) -> Code:
+    """A JavaScript / TypeScript / TSX file's code facts, from the captures of its `code` query."""
     scanner = NodeScanner(found)
     scanner.bind_imports()
     scanner.scan()

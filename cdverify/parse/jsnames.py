@@ -35,6 +35,7 @@ class NodeNameScanner(Scanner):
     GUARDS = frozenset({"if_statement", "ternary_expression"})
     GUARD_LIMITS = FUNCTION_NODES
     LITERAL = "object"
+    SCOPE_CAPTURES = ("function", "method")
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
-from cdverify.parse.scanner import scope_key
-from cdverify.parse.treesitter import scope, text
+from cdverify.parse.treesitter import scope, scope_key, text
 
 WRAPPERS = frozenset(
     {

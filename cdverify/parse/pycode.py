@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, FunctionFact, Language, Text, Value, joined, shown, text_of
+from cdverify.model import Assignment, FunctionFact, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
-from cdverify.parse.scanner import Arguments, Entries, Scanner, scope_key
-from cdverify.parse.treesitter import captures, one_line, text
+from cdverify.parse.scanner import Arguments, Entries, Scanner
+from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import (
     Code,
     concat,
@@ -61,6 +61,7 @@ class PythonScanner(Scanner):
     GUARDS = frozenset({"if_statement", "conditional_expression", "elif_clause"})
     GUARD_LIMITS = frozenset({"function_definition", "module"})
     LITERAL = "dictionary"
+    SCOPE_CAPTURES = ("function", "lambda")
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
@@ -442,9 +443,8 @@ def _objects(found: dict[str, list[Node]], functions: list[FunctionFact]) -> tup
     return tuple(sorted(set(out)))
 
 
-def python_code(root: Node) -> Code:
-    """A Python file's code facts."""
-    found = captures(Language.PYTHON, "code", root)
+def python_code(found: dict[str, list[Node]]) -> Code:
+    """A Python file's code facts, from the captures of its `code` query."""
     scanner = PythonScanner(found)
     scanner.bind_imports()
     scanner.scan()

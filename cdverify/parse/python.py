@@ -42,30 +42,70 @@ def _string_value(node: Node) -> str | None:
     return "".join(text(c) for c in parts)
 
 
-def python_imports(root: Node, max_depth: int | None = None) -> tuple[ImportFact, ...]:
-    """The file's imports; with `max_depth`, only those that start at most that deep."""
+def python_imports(
+    root: Node, max_depth: int | None = None, found: dict[str, list[Node]] | None = None
+) -> tuple[ImportFact, ...]:
+    """The file's imports; with `max_depth`, only those that start at most that deep. `found` are the
+    file's `code` captures when the code facts have them already: the imports are then read from them
+    (the `import` and `call` captures hold every node the `imports` query matches) instead of walking
+    the tree again."""
     facts: list[ImportFact] = []
-    for _, captures in matches(Language.PYTHON, "imports", root, max_depth):
-        if "import" in captures:
-            node = captures["import"][0]
-            kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC
+    if found is not None:
+        statements: list[tuple[str, Node]] = [
+            ("import" if node.type == "import_statement" else "from", node)
+            for node in found.get("import", [])
+        ]
+        dynamic = [
+            (node, first) for node in found.get("call", []) if (first := _dynamic_import(node)) is not None
+        ]
+    else:
+        statements, dynamic = [], []
+        for _, captures in matches(Language.PYTHON, "imports", root, max_depth):
+            if "import" in captures:
+                statements.append(("import", captures["import"][0]))
+            elif "from" in captures:
+                statements.append(("from", captures["from"][0]))
+            elif "dynamic" in captures:
+                dynamic.append((captures["dynamic"][0], captures["arg"][0]))
+    for kind_of, node in statements:
+        kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC
+        if kind_of == "import":
             for name_node in node.children_by_field_name("name"):
                 facts.append(_fact(node, _dotted(name_node), kind, ()))
-        elif "from" in captures:
-            node = captures["from"][0]
-            module = node.child_by_field_name("module_name")
-            if module is None:
-                continue
-            kind = ImportKind.TYPE_CHECKING if _type_checking_guarded(node) else ImportKind.STATIC
-            names = tuple(_dotted(n) for n in node.children_by_field_name("name"))
-            facts.append(_fact(node, text(module).replace(" ", ""), kind, names))
-        elif "dynamic" in captures:
-            node = captures["dynamic"][0]
-            value = _string_value(captures["arg"][0])
-            if value:
-                facts.append(_fact(node, value, ImportKind.DYNAMIC, ()))
+            continue
+        module = node.child_by_field_name("module_name")
+        if module is None:
+            continue
+        names = tuple(_dotted(n) for n in node.children_by_field_name("name"))
+        facts.append(_fact(node, text(module).replace(" ", ""), kind, names))
+    for node, argument in dynamic:
+        value = _string_value(argument)
+        if value:
+            facts.append(_fact(node, value, ImportKind.DYNAMIC, ()))
     facts.sort(key=lambda f: (f.line, f.col))
     return tuple(facts)
+
+
+def _dynamic_import(call: Node) -> Node | None:
+    """The string literal a dynamic import names (`importlib.import_module("x")`, `import_module("x")`,
+    `__import__("x")`: its first argument), as the `dynamic` patterns of the `imports` query match it."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    if function.type == "identifier":
+        if text(function) not in ("__import__", "import_module"):
+            return None
+    elif function.type == "attribute":
+        attribute = function.child_by_field_name("attribute")
+        if attribute is None or attribute.type != "identifier" or text(attribute) != "import_module":
+            return None
+    else:
+        return None
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "argument_list" or not arguments.named_children:
+        return None
+    first = arguments.named_children[0]
+    return first if first.type == "string" else None
 
 
 def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) -> ImportFact:

@@ -15,7 +15,7 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
-from cdverify.parse.treesitter import function_name, scope, scopes, text
+from cdverify.parse.treesitter import index_scopes, scope, scope_key, scopes, text
 from cdverify.parse.values import (
     call_fact,
     entry_assignment,
@@ -27,11 +27,6 @@ from cdverify.parse.values import (
 Arguments = tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]
 ClassFacts = tuple[tuple[str, tuple[str, ...], int], ...]
 Entries = list[tuple[str, Value, Node]]
-
-
-def scope_key(function: Node) -> str:
-    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
-    return f"{function_name(function)}@{function.start_point[0] + 1}"
 
 
 def receiver(function: Node, member: str) -> str:
@@ -51,6 +46,7 @@ class Scanner:
     GUARDS: ClassVar[frozenset[str]]  # the conditional nodes whose condition guards what they hold
     GUARD_LIMITS: ClassVar[frozenset[str]]  # a guard is looked for up to one of these
     LITERAL: ClassVar[str]  # the dict / object literal node, whose entries are recorded one by one
+    SCOPE_CAPTURES: ClassVar[tuple[str, ...]]  # the captures that hold every scope node
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
@@ -61,6 +57,7 @@ class Scanner:
         self.assignments: list[Assignment] = []
         self.class_facts: ClassFacts = ()
         self.local_calls: list[CallFact] = []
+        index_scopes((node for key in self.SCOPE_CAPTURES for node in found.get(key, ())), self.SCOPE_NODES)
 
     # -- the grammar's part ---------------------------------------------------------------------
     def qualify(self, node: Node) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from tree_sitter import Language as TSLanguage
@@ -68,10 +70,16 @@ def matches(
 
 
 def captures(language: Language, name: str, root: Node) -> dict[str, list[Node]]:
-    """Every node captured by the query `name`, by capture name, in document order (the binding's own
-    order is not guaranteed to be, and name tracing needs declarations before their uses)."""
+    """Every node captured by the query `name`, by capture name, in document order — a node before the
+    nodes inside it (the binding's own order is not guaranteed to be: nodes that start at the same
+    byte come in an order that varies with what the parser did before, and name tracing needs
+    declarations before their uses)."""
     found = QueryCursor(query(language, name)).captures(root)
-    return {key: sorted(nodes, key=lambda node: node.start_byte) for key, nodes in found.items()}
+    return {key: sorted(nodes, key=_document_order) for key, nodes in found.items()}
+
+
+def _document_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
 
 
 def deeper_than(root: Node, bound: int) -> Node | None:
@@ -97,12 +105,21 @@ def deeper_than(root: Node, bound: int) -> Node | None:
 
 
 def scopes(node: Node, function_types: tuple[str, ...]) -> list[str]:
-    """The functions enclosing `node` as `name@line`, innermost first ("" names become `function`)."""
+    """The functions enclosing `node` as `name@line`, innermost first ("" names become `function`).
+
+    Inside a file's scan (`reading`) with its scope nodes indexed, this is a lookup by byte range;
+    otherwise (or when ranges cannot tell) a walk up the parents, each of which tree-sitter finds by
+    walking down from the root."""
+    index = _current.scopes
+    if index is not None and index.types == function_types:
+        found = index.enclosing(node)
+        if found is not None:
+            return list(found)
     out = []
     parent = node.parent
     while parent is not None:
         if parent.type in function_types:
-            out.append(f"{function_name(parent)}@{parent.start_point[0] + 1}")
+            out.append(scope_key(parent))
         parent = parent.parent
     return out
 
@@ -119,8 +136,60 @@ def function_name(function: Node) -> str:
 
 def scope(node: Node, function_types: tuple[str, ...]) -> str:
     """The innermost function enclosing `node` as `name@line`, or "" at module level."""
-    found = scopes(node, function_types)
-    return found[0] if found else ""
+    index = _current.scopes
+    if index is not None and index.types == function_types:
+        found = index.enclosing(node)
+        if found is not None:
+            return found[0] if found else ""
+    found_keys = scopes(node, function_types)
+    return found_keys[0] if found_keys else ""
+
+
+def scope_key(function: Node) -> str:
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    return f"{function_name(function)}@{function.start_point[0] + 1}"
+
+
+class ScopeIndex:
+    """A file's scope nodes (functions) by byte range, each with the keys of its own enclosing chain, so
+    that the functions around a node are found by bisection instead of by walking its parents. Ranges in
+    a syntax tree nest (a node lies within its parent), so a node lies in a function exactly when its
+    range does, except for a node of the same range as a function or of no width: those are left to the
+    walk (`enclosing` says None)."""
+
+    def __init__(self, nodes: Iterable[Node], types: tuple[str, ...]) -> None:
+        self.types = types
+        spans = sorted(
+            ((node.start_byte, node.end_byte, node) for node in nodes if node.type in types),
+            key=lambda span: (span[0], -span[1]),
+        )
+        self.starts = [start for start, _, _ in spans]
+        self.ends = [end for _, end, _ in spans]
+        self.parents: list[int] = []
+        self.chains: list[tuple[str, ...]] = []
+        stack: list[int] = []
+        for index, (_, end, node) in enumerate(spans):
+            while stack and self.ends[stack[-1]] < end:
+                stack.pop()
+            parent = stack[-1] if stack else -1
+            self.parents.append(parent)
+            self.chains.append((scope_key(node), *(self.chains[parent] if parent >= 0 else ())))
+            stack.append(index)
+
+    def enclosing(self, node: Node) -> tuple[str, ...] | None:
+        """Keys of the functions around `node`, innermost first; None when the range cannot tell."""
+        start, end = node.start_byte, node.end_byte
+        if start == end:
+            return None
+        index = bisect_right(self.starts, start) - 1
+        ends, parents = self.ends, self.parents
+        while index >= 0:
+            if ends[index] >= end:
+                if self.starts[index] == start and ends[index] == end:
+                    return None  # the function itself, or a node wrapping exactly it
+                return self.chains[index]
+            index = parents[index]
+        return ()
 
 
 def inside(node: Node, types: Collection[str]) -> bool:
@@ -133,7 +202,45 @@ def inside(node: Node, types: Collection[str]) -> bool:
     return False
 
 
+class _Reading:
+    """The file being read (`reading`): its bytes, the same as text when they are ASCII (byte offsets
+    are then character offsets), and its scope index once a scanner has built it."""
+
+    source: bytes | None = None
+    ascii: str | None = None
+    scopes: ScopeIndex | None = None
+
+
+_current = _Reading()
+
+
+@contextmanager
+def reading(source: bytes) -> Iterator[None]:
+    """While a file's tree is read: `text` slices `source` (the bytes the tree was parsed from) instead
+    of copying each node's bytes out of the tree, and scopes may be indexed (`index_scopes`)."""
+    saved = (_current.source, _current.ascii, _current.scopes)
+    _current.source = source
+    _current.ascii = source.decode("ascii") if source.isascii() else None
+    _current.scopes = None
+    try:
+        yield
+    finally:
+        _current.source, _current.ascii, _current.scopes = saved
+
+
+def index_scopes(nodes: Iterable[Node], types: tuple[str, ...]) -> None:
+    """Index the scope nodes of the file being read (every node of `types` in it), for `scope(s)`."""
+    if _current.source is not None:
+        _current.scopes = ScopeIndex(nodes, types)
+
+
 def text(node: Node) -> str:
+    ascii_source = _current.ascii
+    if ascii_source is not None:
+        return ascii_source[node.start_byte : node.end_byte]
+    source = _current.source
+    if source is not None:
+        return source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
     return (node.text or b"").decode("utf-8", errors="replace")
 
 

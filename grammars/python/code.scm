@@ -8,3 +8,4 @@
 (class_definition) @class
 (with_item) @with
 (function_definition) @function
+(lambda) @lambda
