@@ -5,7 +5,7 @@ the variables that `.env` files and Compose set."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from cdverify.manifests import Manifests, Setting
@@ -23,6 +23,7 @@ class Candidate(NamedTuple):
     url: Text
     detail: str
     switch: str
+    default: bool = False  # the fallback of `switch`: the URL holds when the variable is unset
 
 
 class Values:
@@ -61,7 +62,7 @@ class Values:
         switch = value.env[0] if value.env else ""
         for literal in value.strings:
             detail = f"default when ${switch} is unset" if switch else ""
-            out.append(Candidate(literal, detail, switch))
+            out.append(Candidate(literal, detail, switch, default=bool(switch)))
         for variable in value.env:
             for setting in self.env.get(variable, []):
                 out.append(
@@ -72,9 +73,9 @@ class Values:
                 for other_path, other in self.assigned.get(name.lower(), []):
                     if other is value:
                         continue
-                    for url, detail, inner_switch in self._assigned_urls(other_path, other, depth + 1):
-                        self.claimed_urls.add((other_path, url))
-                        out.append(Candidate(url, detail, inner_switch or switch))
+                    for inner in self._assigned_urls(other_path, other, depth + 1):
+                        self.claimed_urls.add((other_path, inner.url))
+                        out.append(inner._replace(switch=inner.switch or switch))
                 # pydantic-style settings read the variable of the same name from the environment
                 variable = name.upper()
                 for setting in self.env.get(variable, []):
@@ -82,6 +83,18 @@ class Values:
                         Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                     )
         return list(dict.fromkeys(out))
+
+    def env_engines(self, value: Value, engine_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
+        """The engines the variables a value reads are set to in `.env` files (examples included) and
+        Compose — `client: process.env.DB_CLIENT` with `DB_CLIENT=pg`: (engine, detail, variable)."""
+        out = []
+        for variable in value.env:
+            for setting in self.env.get(variable, []):
+                engine = engine_of(setting.value)
+                if engine is not None:
+                    detail = f"${variable}={setting.value} in {setting.file}:{setting.line}"
+                    out.append((engine, detail, variable))
+        return out
 
     def _assigned_urls(self, path: str, value: Value, depth: int) -> list[Candidate]:
         """`urls` of an assigned value, computed once per value and hop: a name assigned from itself a
