@@ -217,3 +217,42 @@ def test_harness_env_config_must_hold_strings() -> None:
         build_config({"harness_env": {"PORT": 8080}})
     with pytest.raises(ConfigError, match="harness_env must be a table"):
         build_config({"harness_env": "DATABASE_URL=x"})
+
+
+# -- a URL returned by a project helper in another module ---------------------------------------------
+
+HELPER = (
+    "import os\n\n\ndef get_uri():\n"
+    '    host = os.environ.get("DB_HOST", "localhost")\n'
+    '    return f"{scheme}://user:password@{{host}}:5432/app"\n'
+)
+UOW = "from sqlalchemy import create_engine\n\nfrom {module} import config\n\nENGINE = create_engine(config.get_uri())\n"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "engines"), [("postgresql", ["postgresql"]), ("mysql+pymysql", ["mysql"])]
+)
+def test_url_returned_by_a_helper_of_another_module(
+    make_project: MakeProject, scheme: str, engines: list[str]
+) -> None:
+    files: dict[str, str | bytes] = {
+        "shop/__init__.py": "",
+        "shop/config.py": HELPER.format(scheme=scheme),
+        "shop/uow.py": UOW.format(module="shop"),
+        "requirements.txt": "flask\nsqlalchemy\n",  # no driver declared: nothing to infer from
+    }
+    data = _database(make_project, files)
+    assert data["engines"] == engines
+    assert not [e for e in data["evidence"] if e["kind"] == "mention"]  # the helper's URL is connected
+
+
+def test_a_helper_of_the_same_name_elsewhere_is_not_followed(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "shop/__init__.py": "",
+        "other/__init__.py": "",
+        "other/config.py": HELPER.format(scheme="postgresql"),
+        "shop/config.py": "def get_uri():\n    return read_secret()\n",
+        "shop/uow.py": UOW.format(module="shop"),
+        "requirements.txt": "flask\nsqlalchemy\n",
+    }
+    assert _database(make_project, files)["engines"] == []

@@ -60,6 +60,8 @@ def code(found_in: Collection) -> None:
                     e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
                 ]
         imports(found_in, path, scope, file_facts)
+    for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
+        scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
             engine = engine_of_url(url)
             if engine and is_url(url) and _has_authority(url):

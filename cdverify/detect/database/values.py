@@ -50,8 +50,17 @@ class Values:
         self._rewrites: dict[tuple[int, int], bool] = {}
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
-        """The values assigned to the names `value` reads, itself excepted."""
-        return [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
+        """The values assigned to the names `value` reads, and returned by the project functions it calls
+        (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
+        excepted."""
+        out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
+        for callee in value.calls:
+            module, _, function = callee.rpartition(".")
+            for path, other in self.assigned.get(function.lower(), []):
+                owner = _module_of(path)
+                if module and (owner == module or owner.endswith(f".{module}")):
+                    out.append((path, other))
+        return [(path, other) for path, other in out if other is not value]
 
     def urls(self, path: str, value: Value, depth: int = 0) -> list[Candidate]:
         """The URL candidates of a value: literals, env defaults, `.env` values, and the values of names
@@ -69,13 +78,11 @@ class Values:
                     Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                 )
         if depth < HOPS:
+            for other_path, other in self._others(value):
+                for inner in self._assigned_urls(other_path, other, depth + 1):
+                    self.claimed_urls.add((other_path, inner.url))
+                    out.append(inner._replace(switch=inner.switch or switch))
             for name in value.names:
-                for other_path, other in self.assigned.get(name.lower(), []):
-                    if other is value:
-                        continue
-                    for inner in self._assigned_urls(other_path, other, depth + 1):
-                        self.claimed_urls.add((other_path, inner.url))
-                        out.append(inner._replace(switch=inner.switch or switch))
                 # pydantic-style settings read the variable of the same name from the environment
                 variable = name.upper()
                 for setting in self.env.get(variable, []):
@@ -132,3 +139,8 @@ class Values:
                 if self._rewrites[key]:
                     return True
         return False
+
+
+def _module_of(path: str) -> str:
+    """The dotted Python module of a project file: `src/allocation/config.py` → `src.allocation.config`."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
