@@ -420,8 +420,9 @@ def score(label: Label, root: Path, report: dict[str, Any]) -> dict[str, Tally]:
     engines = set(report["database"].get("engines", []))
     tallies["engines"] = _set_tally("engines", label.engines, engines, label.ignore_engines)
     if label.harness is not None:
+        harness = set(report["database"].get("paper_harness", engines))
         tallies["engines in the paper harness"] = _set_tally(
-            "harness engines", label.harness, engines, label.ignore_engines
+            "harness engines", label.harness, harness, label.ignore_engines
         )
     tallies["libraries"] = _set_tally("libraries", label.libraries, set(report["orm"].get("libraries", [])))
     tallies["raw SQL sites"] = score_raw_sql(label, report["orm"].get("raw_sql", []))
@@ -433,6 +434,7 @@ def score(label: Label, root: Path, report: dict[str, Any]) -> dict[str, Tally]:
 
 def run(labels: list[Label], sources: Path) -> tuple[dict[str, Tally], dict[str, Any]]:
     import cdverify
+    from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
 
     totals: dict[str, Tally] = {}
     per_repo: dict[str, Any] = {}
@@ -445,7 +447,10 @@ def run(labels: list[Label], sources: Path) -> tuple[dict[str, Tally], dict[str,
                 per_repo[label.repo] = {"skipped": how}
                 continue
             try:
-                report = cdverify.inspect(root, use_cache=False).to_json()
+                inspected = cdverify.inspect(root, use_cache=False)
+                report = inspected.to_json()
+                harness = in_harness(inspected.analysis.database, PAPER_ENVIRONMENT)
+                report["database"]["paper_harness"] = harness.engines
             except Exception as error:  # one broken repository never stops the others
                 print(f"error {label.repo}: {type(error).__name__}: {error}", file=sys.stderr)
                 per_repo[label.repo] = {"error": f"{type(error).__name__}: {error}"}

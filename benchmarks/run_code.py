@@ -65,6 +65,9 @@ def app_tree(code: str, runtime: str, scratch: Path, edits: Iterable[Mapping[str
         if mutant.app != APPS[runtime]:
             sys.exit(f"mutant {code} is of {mutant.app}, not of {APPS[runtime]}")
         tree = mutant_tree(mutant, scratch / code)
+        # the mutant is handed in for its own task (a PostgreSQL task's with the app's `.env`); a run's code
+        # is for the run's task, whose `.env` the caller adds as an edit
+        (tree / ".env").unlink(missing_ok=True)
     for number, edit in enumerate(edits, 1):
         apply_edit(tree, dict(edit), f"{code}: extra edit {number}")
     return tree

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 import click
 
 from cdverify import __version__
+from cdverify.contract.server_env import harness_env_option
 
 if TYPE_CHECKING:
     from cdverify.config import Config
@@ -247,6 +248,7 @@ def inspect(
     "--database", cls=_AxisOption, axis="database", help="Required database engine ({values} or none)."
 )
 @click.option("--orm", cls=_AxisOption, axis="orm", help="Required ORM ({values} or none).")
+@harness_env_option("--env", "--harness-env")
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
@@ -258,6 +260,7 @@ def check(
     architecture: str | None,
     database: str | None,
     orm: str | None,
+    harness_env: dict[str, str],
     fmt: str,
     output: Path | None,
     min_severity: str,
@@ -270,7 +273,7 @@ def check(
     from cdverify.report import REPORTERS, ReportOptions
 
     def action() -> int:
-        config = project.config()
+        config = project.config().with_harness_env(harness_env)
         if spec and task:
             raise ConfigError(["give --constraints or --task, not both"])
         text = spec or task or config.constraints

@@ -6,6 +6,7 @@ as import-linter's typed fields do: a user fixing a config should not have to ru
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ class Config:
     max_file_bytes: int = 1_048_576
     constraints: str | None = None  # the project's own constraint spec, used when none is given
     port: int | None = None  # the port the server must listen on (default: 8080 Python, 3000 Node)
+    # the variables the app sees where it is evaluated (`harness_env` table, `--env NAME=VALUE`); the
+    # database constraint is judged in it. None: not declared (the paper's for paper task names)
+    harness_env: tuple[tuple[str, str], ...] | None = None
     source: str | None = None  # the file the configuration came from
 
     def layer(self, name: str) -> LayerSpec:
@@ -67,6 +71,14 @@ class Config:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+    def with_harness_env(self, variables: dict[str, str]) -> Config:
+        """This configuration with `variables` added to its harness environment (`--env NAME=VALUE`,
+        which overrides the configuration's `harness_env`); unchanged when there are none."""
+        if not variables:
+            return self
+        merged = {**dict(self.harness_env or ()), **variables}
+        return dataclasses.replace(self, harness_env=tuple(sorted(merged.items())))
 
     @property
     def layer_order(self) -> dict[str, int]:
@@ -90,6 +102,7 @@ _KNOWN_KEYS = frozenset(
         "ignore",
         "max_file_bytes",
         "port",
+        "harness_env",
     }
 )
 _LAYER_KEYS = frozenset({"directories", "file_suffixes", "paths", "replace"})
@@ -329,6 +342,8 @@ def build_config(
         check.wrong("port", "an integer between 1 and 65535", port)
         port = None
 
+    harness = _harness_env(raw, check)
+
     constraints = raw.get("constraints")
     if constraints is not None and not isinstance(constraints, str):
         check.wrong("constraints", 'a string such as "flask+clean_architecture"', constraints)
@@ -353,8 +368,23 @@ def build_config(
         max_file_bytes=max_bytes,
         constraints=constraints or None,
         port=port,
+        harness_env=None if harness is None else tuple(sorted(harness.items())),
         source=source,
     )
+
+
+def _harness_env(raw: dict[str, Any], check: _Checker) -> dict[str, str] | None:
+    """`harness_env`: a table of variable names to strings (None when the key is absent)."""
+    if "harness_env" not in raw:
+        return None
+    table = check.table(raw, "harness_env")
+    out = {}
+    for key, value in table.items():
+        if not isinstance(value, str):
+            check.wrong(f"harness_env.{key}", "a string", value)
+        else:
+            out[key] = value
+    return out
 
 
 def _ignores(raw: dict[str, Any], check: _Checker) -> list[Ignore]:

@@ -23,7 +23,7 @@ from cdverify.contract.collection import (
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions
-from cdverify.contract.server_env import server_env_flags
+from cdverify.contract.server_env import harness_env_option, server_env_flags
 
 
 class ContractUsageError(click.UsageError):
@@ -449,6 +449,7 @@ def serve_command(
 @click.option(
     "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-postgres-sqlalchemy."
 )
+@harness_env_option("--harness-env")
 @serve_flags
 @collection_option
 @run_flags
@@ -456,6 +457,7 @@ def evaluate_command(
     project: Path,
     spec: str | None,
     task: str | None,
+    harness_env: dict[str, str],
     collection: str,
     fmt: str,
     output: Path | None,
@@ -475,6 +477,7 @@ def evaluate_command(
         sigint=True, final=True
     ):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         try:
+            kwargs["harness_env"] = harness_env
             _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
         except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet
             from cdverify.contract.server import signal_name
@@ -498,13 +501,18 @@ def _evaluate(
     from cdverify.evaluate import PAPER_PORTS, TaskResult
     from cdverify.pipeline import verify
 
+    harness_env = kwargs.pop("harness_env")
     try:
         constraints = parse_constraints(spec)
-        report = verify(project, constraints, load_config(project))
+        config = load_config(project).with_harness_env(harness_env)
+        report = verify(project, constraints, config)
     except ConfigError as error:
         raise ContractUsageError("; ".join(error.problems)) from None
     language = constraints.language or report.analysis.language
     settings = {key: kwargs.pop(key) for key in SERVE_KEYS}
+    # the server runs in the environment the database constraint was judged in (`--env`, `harness_env`);
+    # `--set-env` still wins for the server
+    settings["set_env"] = {**dict(config.harness_env or ()), **(settings["set_env"] or {})}
     settings["setup"] = settings["setup"] or "auto"
     settings["port"] = settings["port"] or PAPER_PORTS.get(language or "", None)
     settings["database"] = settings["database"] or (

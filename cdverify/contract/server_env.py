@@ -8,16 +8,20 @@ variables, the environment cache's VIRTUAL_ENV, a temporary folder of the run's 
 `--pass-env NAME` (a name or an fnmatch pattern, repeatable) passes more of cdverify's environment, and
 `--set-env KEY=VALUE` sets a variable; `contract serve`, `evaluate` and `grade --run-tests` take both. The
 setup command also gets SETUP_VARIABLES: proxies, certificate bundles and package managers' settings.
+`--harness-env NAME=VALUE` (`check`, also spelt `--env` there; `evaluate`) declares the harness
+environment the database constraint is judged in; `evaluate` starts the server with the same variables.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SERVER_VARIABLES = ("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TZ")
 # what installs also need to reach a registry (the setup command only: `npm install` in the copy, say)
@@ -42,9 +46,7 @@ def setup_environment(server: dict[str, str], leave_out: Iterable[str] = ()) -> 
     return {**passed_environment(SETUP_VARIABLES, leave_out), **server}
 
 
-def _assignments(
-    context: click.Context, parameter: click.Parameter, pairs: tuple[str, ...]
-) -> dict[str, str]:
+def assignments(context: click.Context, parameter: click.Parameter, pairs: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -54,13 +56,29 @@ def _assignments(
     return values
 
 
+def harness_env_option(*names: str) -> Callable[[F], F]:
+    """--harness-env NAME=VALUE (`harness_env`: a dict; `check` also spells it --env, `evaluate`'s --env is
+    the Postman environment file): a variable of the harness environment the app is judged in — the
+    database constraint is checked against it, and `evaluate` also sets it in the server's environment."""
+    option: Callable[[F], F] = click.option(
+        *names,
+        "harness_env",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=assignments,
+        help="A variable of the harness environment the app is judged in (repeatable; paper task names "
+        "default to the paper's harness, which sets no DATABASE_URL).",
+    )
+    return option
+
+
 def server_env_flags(func: Any) -> Any:
     """--pass-env and --set-env (`pass_env`: a tuple of patterns, `set_env`: a dict)."""
     func = click.option(
         "--set-env",
         multiple=True,
         metavar="KEY=VALUE",
-        callback=_assignments,
+        callback=assignments,
         help="Set a variable in the server's environment (repeatable).",
     )(func)
     return click.option(

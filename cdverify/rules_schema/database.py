@@ -81,6 +81,10 @@ class Connection:
     engines: Strings = ()  # the engines the call can reach, told apart by URL or declared driver
     default_env: str = ""  # the variable read when no URL is given
     sqlalchemy: bool = False  # the URL goes through SQLAlchemy
+    url_required: bool = False  # without a URL the call fails: no driver defaults (libpq's PG*, localhost)
+    # a (dotted) keyword only one engine's driver accepts → that engine, whatever the URL
+    # (`connect_args.check_same_thread`: sqlite3's)
+    engine_options: Mapping[str, str] = table()
 
 
 @dataclass(frozen=True)

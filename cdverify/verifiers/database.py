@@ -8,21 +8,28 @@ does too) and DB004 (an environment variable or configuration switches to anothe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.database import (
     COMPOSE_SERVICE,
+    PAPER_ENVIRONMENT,
     DatabaseReport,
     EngineStatus,
     EngineUse,
     Evidence,
     EvidenceKind,
+    HarnessEngines,
+    HarnessEnvironment,
     RejectedUrl,
     catalogue,
+    describe_run,
+    in_harness,
     label,
 )
+from cdverify.detect.database.harness import DECLARED, PAPER
 from cdverify.model import Finding, Location, Scope
 from cdverify.rules_schema import Engines
 
@@ -35,11 +42,22 @@ CONSTRAINT = "database"
 
 
 def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
-    """The findings every project gets (unused engines, …), then the required engine's check."""
+    """The findings every project gets (unused engines, …), then the required engine's check, judged in
+    the harness environment in force (`harness_environment`)."""
     findings = unconditional(analysis.database)
     if constraints is not None and constraints.database:
-        findings.extend(check(analysis.database, constraints.database))
+        environment = harness_environment(config, constraints)
+        findings.extend(check(analysis.database, constraints.database, environment))
     return findings
+
+
+def harness_environment(config: Config, constraints: Constraints) -> HarnessEnvironment | None:
+    """The environment the database constraint is judged in: the declared one (`harness_env`, `--env`),
+    else the paper's harness for a paper task, else none (the engines the project is configured for)."""
+    paper = constraints.task == "paper"
+    if config.harness_env is not None:
+        return HarnessEnvironment(PAPER if paper else DECLARED, dict(config.harness_env))
+    return PAPER_ENVIRONMENT if paper else None
 
 
 def unconditional(report: DatabaseReport) -> list[Finding]:
@@ -106,9 +124,53 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def check(report: DatabaseReport, required: str) -> list[Finding]:
-    """DB001 the required engine does not serve the application; DB002 another engine does; DB004
-    (information) engines the application switches to through an environment variable."""
+def check(
+    report: DatabaseReport, required: str, environment: HarnessEnvironment | None = None
+) -> list[Finding]:
+    """DB001 the required engine does not serve the application (in `environment`, when one is declared);
+    DB002 another engine does; DB004 (information) engines the application switches to through an
+    environment variable. With an environment, each finding's data names it."""
+    findings = _check(report, required)
+    if environment is None:
+        return findings
+    wanted = load_rules(Engines).constraint.get(required, required)
+    use = report.uses.get(wanted)
+    if use is not None and use.status is EngineStatus.RUNTIME:
+        found = in_harness(report, environment)
+        if wanted not in found.holding:
+            findings.insert(0, _not_in_harness(wanted, use, found, report))
+    judged = environment.to_dict()
+    return [dataclasses.replace(f, data={**f.data, "environment": judged}) for f in findings]
+
+
+def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: DatabaseReport) -> Finding:
+    """DB001: the application is configured for the required engine, but not in the harness environment."""
+    required = label(wanted)
+    where = found.environment.describe()
+    if found.holding:
+        item = min(
+            (e for items in found.holding.values() for e in items), key=lambda e: (e.rank, e.file, e.line)
+        )
+        message = f"{required} is required but in {where} the application runs on {describe_run(found)}"
+    else:
+        item = min(use.evidence, key=lambda e: (not e.at_run_time, e.rank, e.file, e.line))
+        message = (
+            f"{required} is required but in {where} the application has no database to start with "
+            f"({found.why_not(wanted)})"
+        )
+    stack_hint = _hint(wanted, use.evidence, report)
+    return make_finding(
+        "DB001",
+        item.location,
+        message,
+        evidence=item.text,
+        hint=f"make {required} what the application runs on when the harness's variables are all it "
+        f"has: its settings as the default, or in a `.env` file the application loads ({stack_hint})",
+        data={"required": wanted, "engines": report.runtime, "harness_engines": found.engines},
+    )
+
+
+def _check(report: DatabaseReport, required: str) -> list[Finding]:
     wanted = load_rules(Engines).constraint.get(required, required)
     roles = {name: spec.role for name, spec in catalogue().engines.items()}
     findings: list[Finding] = []

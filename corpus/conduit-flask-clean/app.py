@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import create_engine
@@ -26,6 +27,23 @@ from services.security import TokenService
 from services.users import UserService
 
 
+ENV_FILE = Path(__file__).resolve().parent / ".env"
+
+
+def load_env_file(path: Path = ENV_FILE) -> None:
+    """The task's `.env` file, when there is one, for the variables the environment leaves unset.
+
+    The paper's harness sets no DATABASE_URL: a PostgreSQL task ships a `.env` naming its database
+    (`tasks/postgres.env` holds the paper's literal settings), a SQLite task none.
+    """
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
 def database_url() -> str:
     """`DATABASE_URL` (PostgreSQL) when set, else the SQLite file `conduit.db` in the working directory."""
     url = os.environ.get("DATABASE_URL") or "sqlite:///conduit.db"
@@ -36,6 +54,7 @@ def database_url() -> str:
 
 
 def create_app() -> Flask:
+    load_env_file()
     engine = create_engine(database_url())
     Base.metadata.create_all(engine)
     session = scoped_session(sessionmaker(engine, expire_on_commit=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 FLASK_APP = REPO_ROOT / "corpus" / "conduit-flask-clean"
 
 
-def _evaluate(*args: str) -> tuple[int, dict[str, Any]]:
+@pytest.fixture(scope="module")
+def postgres_task_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference app as its PostgreSQL task hands it in: with `tasks/postgres.env` as the `.env` it loads
+    (the paper's harness sets no DATABASE_URL)."""
+    copy = tmp_path_factory.mktemp("task") / FLASK_APP.name
+    shutil.copytree(FLASK_APP, copy, ignore=shutil.ignore_patterns("__pycache__", "*.db", ".venv"))
+    shutil.copy(copy / "tasks" / "postgres.env", copy / ".env")
+    return copy
+
+
+def _evaluate(*args: str, app: Path = FLASK_APP) -> tuple[int, dict[str, Any]]:
     run = subprocess.run(
-        [sys.executable, "-m", "cdverify", "evaluate", str(FLASK_APP), "--format", "json", *args],
+        [sys.executable, "-m", "cdverify", "evaluate", str(app), "--format", "json", *args],
         capture_output=True,
         text=True,
         timeout=900,
@@ -38,9 +49,13 @@ def _evaluate(*args: str) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.mark.usefixtures("postgres_database")  # fails early, with the install hint, when PostgreSQL is absent
-def test_reference_app_succeeds_on_its_task_with_postgres() -> None:
+def test_reference_app_succeeds_on_its_task_with_postgres(postgres_task_app: Path) -> None:
     code, result = _evaluate(
-        "--task", "python-flask-openapi-clean_architecture-postgres-sqlalchemy", "--port", str(free_port())
+        "--task",
+        "python-flask-openapi-clean_architecture-postgres-sqlalchemy",
+        "--port",
+        str(free_port()),
+        app=postgres_task_app,
     )
     assert result["schema_version"] == "1.1" and result["interrupted"] is None
     assert result["server"]["healthy"] and result["server"]["database"] == "postgres"
@@ -85,7 +100,26 @@ def test_evaluate_needs_constraints() -> None:
     assert run.returncode == 2 and "--constraints or --task" in run.stderr
 
 
-def test_script_errors_follow_newman_in_the_exit_code_and_the_paper_in_a_and_success() -> None:
+@pytest.mark.usefixtures("postgres_database")
+def test_a_declared_harness_environment_judges_and_starts_the_app() -> None:
+    """No `.env`: judged in the paper's harness the app would run on SQLite (DB001); `--harness-env` declares
+    DATABASE_URL, which both the static check and the server then see."""
+    code, result = _evaluate(
+        "--task",
+        "python-flask-openapi-clean_architecture-postgres-sqlalchemy",
+        "--port",
+        str(free_port()),
+        "--harness-env",
+        "DATABASE_URL=postgresql://user:password@postgres:5432/conduit",
+    )
+    assert result["verifiers"]["database"]["status"] == "pass"
+    assert result["server"]["healthy"] and result["contract"]["passed"] == 311
+    assert code == 0 and result["success"]
+
+
+def test_script_errors_follow_newman_in_the_exit_code_and_the_paper_in_a_and_success(
+    postgres_task_app: Path,
+) -> None:
     """A run whose assertions all passed but whose scripts threw: `contract run` fails it (newman's exit
     code counts script errors); A% and success stay the paper's, read from newman's CSV of assertions."""
     from cdverify.config import load_config
@@ -106,7 +140,8 @@ def test_script_errors_follow_newman_in_the_exit_code_and_the_paper_in_a_and_suc
     assert (run.total, run.passed, run.script_errors, run.failures) == (1, 1, 1, 1)
     assert run.tests_passed and not run.ok
     constraints = parse_constraints("python-flask-openapi-clean_architecture-postgres-sqlalchemy")
-    outcome = TaskResult(verify(FLASK_APP, constraints, load_config(FLASK_APP)), run, {"healthy": True})
+    app = postgres_task_app
+    outcome = TaskResult(verify(app, constraints, load_config(app)), run, {"healthy": True})
     assert (outcome.score, outcome.success) == (1.0, True)
     assert outcome.to_json()["contract"]["script_errors"] == 1
     assert "1 script error(s), 0 failed request(s): not in A%" in outcome.to_text()

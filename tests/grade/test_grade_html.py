@@ -167,7 +167,10 @@ def test_the_page_loads_nothing(sample_page: tuple[str, Loaded]) -> None:
         if key in ("src", "href", "action", "srcset", "poster")
     ]
     assert references and all(value.startswith(("#", "data:image/svg+xml;base64,")) for value in references)
-    assert "@import" not in text and "url(" not in text
+    # no stylesheet loads anything (a finding's evidence may well read `database_url()`: that is text)
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", text, re.S)
+    styles += [value for _, attributes in dom.tags for key, value in attributes.items() if key == "style"]
+    assert styles and not [style for style in styles if "@import" in style or "url(" in style]
     (csp,) = [
         a["content"]
         for tag, a in dom.tags
@@ -207,7 +210,7 @@ def test_the_tables_in_the_browser_are_the_gradings(
         assert cells[5:9] == (str(row.n), str(row.successes), str(row.errors), f"{row.pass_at_1:.3f}")
         assert cells[-1] == f"{percent(row.strict_a)} ± {percent(row.strict_a_stdev)}"
     assert '<dd id="summary-runs">48</dd>' in sample_page[1].dom
-    assert '<dd id="summary-successes">24</dd>' in sample_page[1].dom
+    assert '<dd id="summary-successes">16</dd>' in sample_page[1].dom
 
 
 def test_the_figures_show_every_configuration(sample_page: tuple[str, Loaded]) -> None:

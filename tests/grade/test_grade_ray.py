@@ -46,7 +46,10 @@ def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scratch = tmp_path_factory.mktemp("scratch")
     for number, (name, task) in enumerate(RUNS, 1):
         work = scratch / str(number)
-        patch = code.make_patch(code.app_tree(name, "uv", work), work)
+        # a PostgreSQL task's hand-in carries the `.env` the reference app loads (no DATABASE_URL in the harness)
+        env_file = (code.REPO / "corpus" / "conduit-flask-clean" / "tasks" / "postgres.env").read_text()
+        edits = [{"file": ".env", "create": env_file}] if "-postgres-" in task else []
+        patch = code.make_patch(code.app_tree(name, "uv", work, edits), work)
         folder = root / "uv" / "agent_r" / "model-r" / task / DATE / f"run_{number}"
         folder.mkdir(parents=True)
         (folder / f"agent_r-{task}.patch").write_bytes(patch)

@@ -92,13 +92,17 @@ def experiment(tmp_path_factory: pytest.TempPathFactory, helpers: ModuleType) ->
     root = tmp_path_factory.mktemp("experiment")
     scratch = tmp_path_factory.mktemp("scratch")
 
-    def patch(code: str, runtime: str) -> bytes:
-        work = scratch / f"{code}-{runtime}"
-        return bytes(helpers.make_patch(helpers.app_tree(code, runtime, work), work))
+    def patch(code: str, runtime: str, postgres_task: bool = False) -> bytes:
+        work = scratch / f"{code}-{runtime}-{postgres_task}"
+        # a PostgreSQL task's hand-in carries the `.env` the app loads (the harness sets no DATABASE_URL)
+        env_file = (helpers.REPO / "corpus" / "conduit-flask-clean" / "tasks" / "postgres.env").read_text()
+        edits = [{"file": ".env", "create": env_file}] if postgres_task else []
+        return bytes(helpers.make_patch(helpers.app_tree(code, runtime, work, edits), work))
 
     flask = patch(helpers.REFERENCE, "uv")
     _write_run(root, "uv", "flask-openapi-unconstrained", 1, flask)
-    _write_run(root, "uv", "flask-openapi-clean_architecture-postgres-sqlalchemy", 1, flask)
+    postgres_task = "flask-openapi-clean_architecture-postgres-sqlalchemy"
+    _write_run(root, "uv", postgres_task, 1, patch(helpers.REFERENCE, "uv", postgres_task=True))
     _write_run(root, "uv", "flask-openapi-unconstrained", 2, patch("flask-run-script-missing", "uv"))
     _write_run(root, "uv", "flask-openapi-sqlite", 1, b"diff --git a/x b/x\nnot a unified diff\n")
     _write_run(root, "node", "express-openapi-unconstrained", 1, patch(helpers.REFERENCE, "node"))

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from cdverify import verify
+from cdverify.constraints import parse_constraints
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MUTANTS = CORPUS / "mutants"
@@ -196,10 +197,19 @@ def apply_edit(root: Path, edit: dict[str, Any], where: str) -> None:
     path.write_text(content, encoding="utf-8")
 
 
+def hand_in(app: str, constraints: str, destination: Path) -> Path:
+    """A copy of a reference app as a task hands it in: for a PostgreSQL task with the `.env` the app loads
+    (its `tasks/postgres.env`), since the paper's harness sets no DATABASE_URL."""
+    root = destination / app
+    shutil.copytree(CORPUS / app, root, ignore=COPY_IGNORE)
+    if parse_constraints(constraints).database == "postgres":
+        shutil.copy(root / "tasks" / "postgres.env", root / ".env")
+    return root
+
+
 def materialise(mutant: Mutant, destination: Path) -> Path:
-    """A copy of the mutant's reference app with every edit applied, in order."""
-    root = destination / mutant.app
-    shutil.copytree(CORPUS / mutant.app, root, ignore=COPY_IGNORE)
+    """A copy of the mutant's reference app, as its task hands it in, with every edit applied, in order."""
+    root = hand_in(mutant.app, mutant.constraints, destination)
     for number, edit in enumerate(mutant.edits, 1):
         apply_edit(root, edit, f"{mutant.name}: edit {number}")
     return root
@@ -293,8 +303,7 @@ def _clean_cases() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("app", "constraints"), _clean_cases())
 def test_reference_app_is_clean(app: str, constraints: str, tmp_path: Path) -> None:
     """The unmodified app, copied the same way, reports nothing above info for each mutant's constraints."""
-    root = tmp_path / app
-    shutil.copytree(CORPUS / app, root, ignore=COPY_IGNORE)
+    root = hand_in(app, constraints, tmp_path)
     findings = reported(root, constraints)
     assert not findings, "\n".join(_describe(f) for f in findings)
 

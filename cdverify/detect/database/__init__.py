@@ -11,10 +11,18 @@ Detection only: the database verifier (`cdverify/verifiers/database.py`) judges 
 Modules: report.py (the records), catalogue.py (rules/database/*.toml, URL and value lookup),
 values.py (following a value through assignments and the environment), connections.py, code.py and
 imports.py (evidence in code), files.py (manifests, settings and environment files), uses.py
-(`collect`, and the grouping into one use per engine).
+(`collect`, and the grouping into one use per engine), harness.py (the engines that hold in a declared
+harness environment, the paper's by default for its tasks).
 """
 
 from cdverify.detect.database.catalogue import catalogue, engine_of_url, engine_of_value, in_memory, label
+from cdverify.detect.database.harness import (
+    PAPER_ENVIRONMENT,
+    HarnessEngines,
+    HarnessEnvironment,
+    describe_run,
+    in_harness,
+)
 from cdverify.detect.database.report import (
     COMPOSE_SERVICE,
     CONFIGURATION_SWITCH,
@@ -32,16 +40,21 @@ __all__ = [
     "COMPOSE_SERVICE",
     "CONFIGURATION_SWITCH",
     "KIND_RANK",
+    "PAPER_ENVIRONMENT",
     "DatabaseReport",
     "EngineStatus",
     "EngineUse",
     "Evidence",
     "EvidenceKind",
+    "HarnessEngines",
+    "HarnessEnvironment",
     "RejectedUrl",
     "catalogue",
     "collect",
+    "describe_run",
     "engine_of_url",
     "engine_of_value",
+    "in_harness",
     "in_memory",
     "label",
 ]

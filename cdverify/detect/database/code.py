@@ -60,6 +60,8 @@ def code(found_in: Collection) -> None:
                     e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
                 ]
         imports(found_in, path, scope, file_facts)
+    for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
+        scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
             engine = engine_of_url(url)
             if engine and is_url(url) and _has_authority(url):
@@ -71,13 +73,15 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
     known = found_in.catalogue
     lowered = key.lower()
     switch = found_in.values.switch(place.path, value)
+    field_default = False  # a settings field's own value, which the variable overrides
     if not switch and key.islower() and key.upper() in found_in.values.env:
         # a settings field (`database_url: str = "sqlite://…"` in a pydantic BaseSettings) is
         # overridden by the environment variable of the same name, here set in a `.env` file
         switch = key.upper()
+        field_default = True
     path, scope, line, col, text = place
     if lowered in known.url_keys:
-        for url, detail, url_switch in found_in.values.urls(path, value):
+        for url, detail, url_switch, default in found_in.values.urls(path, value):
             engine = engine_of_url(url)
             if engine is None:
                 continue
@@ -85,25 +89,43 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             if in_memory(url):
                 described += " (in memory)"
             switched = url_switch or switch
-            found_in.add(
-                Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, described, switched, col=col),
-                claims=True,
+            item = Evidence(
+                engine, EvidenceKind.CONFIG, scope, path, line, text, described, switched, col=col
             )
+            fallback = default if url_switch else field_default and isinstance(url, str)
+            found_in.add(item._replace(default=fallback), claims=True)
             if lowered in known.sqlalchemy_keys and found_in.rejects(url, value):
                 found_in.reject(Location(path, line, col), text, url, detail)
     else:
+        named = found_in.values.env_engines(value, engine_of_value)
+        if not named and value.env and not value.literals:
+            # `client: process.env.DB_CLIENT` set nowhere: the one engine whose driver is declared
+            drivers = found_in.drivers(found_in.catalogue.engines)
+            if len(drivers) == 1:
+                named = [
+                    (
+                        drivers[0],
+                        f"${value.env[0]}; engine inferred from the one declared driver",
+                        value.env[0],
+                    )
+                ]
+        for engine, detail, variable in named:
+            item = Evidence(
+                engine, EvidenceKind.CONFIG, scope, path, line, text, f"{key} = {detail}", variable, col=col
+            )
+            found_in.add(item._replace(inferred="inferred" in detail), claims=True)
         for literal in value.literals:
             engine = engine_of_value(literal)
             if engine is None:
                 continue
             detail = f"{key} = {literal!r}"
-            default = known.template_defaults.get(literal)
-            if default is not None:
-                detail += f" ({default.origin})"
-            found_in.add(
-                Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, switch, col=col),
-                claims=True,
-            )
+            template = known.template_defaults.get(literal)
+            if template is not None:
+                detail += f" ({template.origin})"
+            item = Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, switch, col=col)
+            # `client: process.env.DB_CLIENT || 'sqlite3'`: the literal is the variable's fallback
+            fallback = (bool(value.env) and switch == value.env[0]) or field_default
+            found_in.add(item._replace(default=fallback), claims=True)
 
 
 def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, engine: str) -> None:

@@ -5,9 +5,10 @@ variable or condition that makes it optional."""
 
 from __future__ import annotations
 
-from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.detect.database.values import Candidate
 from cdverify.model import CallFact, Location, Scope, Value, shown
 from cdverify.rules_schema import Connection
 
@@ -16,18 +17,21 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     """Add the engines a connection call reaches (one item each), and its URLs SQLAlchemy rejects."""
     values = found_in.values
     switch = ""
-    found: list[tuple[str, str, str]] = []  # (engine, detail, switch)
+    found: list[tuple[str, str, str, bool]] = []  # (engine, detail, switch, the switch's default)
     url_values = [v for v in (_argument(call, key) for key in entry.url) if v is not None]
     if not url_values and entry.default_env:
         url_values = [Value(env=(entry.default_env,))]  # `dj_database_url.config()` reads $DATABASE_URL
+    candidates = []
     for value in url_values:
         switch = switch or values.switch(path, value)
-        for url, detail, url_switch in values.urls(path, value):
+        candidates.extend(values.urls(path, value))
+        for url, detail, url_switch, default in values.urls(path, value):
             parsed = engine_of_url(url)
             engine = entry.engine or parsed
             if engine is not None and parsed is not None:
                 described = f"URL {shown(url)}" + (f", {detail}" if detail else "")
-                found.append((engine, described + (" (in memory)" if in_memory(url) else ""), url_switch))
+                memory = " (in memory)" if in_memory(url) else ""
+                found.append((engine, described + memory, url_switch, default))
             if entry.sqlalchemy and found_in.rejects(url, value):
                 found_in.reject(Location(path, call.line, call.col), call.text, url, detail)
     for key in entry.dialect:
@@ -35,13 +39,24 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         if dialect is None:
             continue
         switch = switch or values.switch(path, dialect)
+        for engine, detail, variable in values.env_engines(dialect, engine_of_value):
+            found.append((engine, f"{key}: {detail}", variable, False))  # `client: process.env.DB_CLIENT`
         for literal in dialect.literals:
             engine = engine_of_value(literal)
             if engine is not None:
-                found.append((engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else ""))
+                found.append(
+                    (engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else "", bool(dialect.env))
+                )
+    option = _option(call, entry)
     fixed = entry.engine
-    if fixed is not None and not any(engine == fixed for engine, _, _ in found):
-        found.append((fixed, f"driver {call.callee}", ""))
+    if option is not None:  # whatever the URL says, only this engine's driver takes the option
+        option_key, only = option
+        fixed = only
+        found = [item for item in found if item[0] == only] or [
+            (only, f"{option_key}, an option only {label(only)}'s driver takes", "", False)
+        ]
+    if fixed is not None and not any(item[0] == fixed for item in found):
+        found.append((fixed, f"driver {call.callee}", "", False))
     url_switch_env = switch  # the URL itself reads an environment variable
     if not switch and call.guard is not None:
         # `DATABASE_URL ? new Sequelize(url) : …`, or `if (!databaseUrl) return new Sequelize(…)`
@@ -51,26 +66,48 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         )
     if (
         url_switch_env
+        and option is None  # an engine's own option rules out the others
         and found
-        and not any(url_switch for _, _, url_switch in found if url_switch != url_switch_env)
+        and not any(item[2] for item in found if item[2] != url_switch_env)
     ):
         # `DATABASE_URL or "sqlite://…"`: whatever $DATABASE_URL names is possible too, and with
         # no `.env` saying which, the declared drivers tell
-        _alternatives(found_in, path, scope, call, entry, switch, {engine for engine, _, _ in found})
+        _alternatives(found_in, path, scope, call, entry, switch, {item[0] for item in found})
     inferred = False
     if not found and (switch or url_values):
         # The URL is only known at run time: the engines whose drivers are declared.
         inferred = True
         source = f"${switch}" if switch else "a value computed at run time"
         for engine in found_in.drivers(entry.engines):
-            found.append((engine, f"URL from {source}; engine inferred from the declared driver", switch))
+            found.append(
+                (engine, f"URL from {source}; engine inferred from the declared driver", switch, False)
+            )
     if fixed is not None and call.guard is None:
         switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
-        found = [(engine, detail, "") for engine, detail, _ in found]
-    for engine, detail, item_switch in found:
-        found_in.add(
-            _at_call(engine, scope, path, call, detail, item_switch or switch, inferred=inferred), claims=True
-        )
+        found = [(engine, detail, "", False) for engine, detail, _, _ in found]
+    required = _required(candidates, url_switch_env) if url_values and entry.url_required else ""
+    for engine, detail, item_switch, default in found:
+        item = _at_call(engine, scope, path, call, detail, item_switch or switch, inferred=inferred)
+        guarded = bool(switch) and not item_switch and not url_switch_env  # the condition's branch, unknown
+        item = item._replace(default=default and bool(item_switch), required_env=required, guarded=guarded)
+        found_in.add(item, claims=True)
+
+
+def _required(candidates: list[Candidate], switch: str) -> str:
+    """The variable a connection's URL comes from with no fallback in code ("" = none or several): the
+    application cannot connect, nor usually start, where it is unset (`mongoose.connect(process.env.URI)`,
+    a settings field without default that only `.env.example` or Compose sets)."""
+    variables = {candidate.switch for candidate in candidates}
+    if any(candidate.default for candidate in candidates) or "" in variables or len(variables) > 1:
+        return ""
+    return next(iter(variables), switch)
+
+
+def _option(call: CallFact, entry: Connection) -> tuple[str, str] | None:
+    """A keyword only one engine's driver accepts, and that engine (`connect_args.check_same_thread`)."""
+    return next(
+        ((key, engine) for key, engine in entry.engine_options.items() if call.kwarg(key) is not None), None
+    )
 
 
 def _alternatives(

@@ -13,7 +13,7 @@ from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceK
 from cdverify.detect.database.values import ENVIRONMENT_SOURCES
 from cdverify.manifests import Setting
 from cdverify.model import Location, Scope, shown
-from cdverify.rules_schema import SettingsSource
+from cdverify.rules_schema import Reader, SettingsSource
 
 _NO_RULES = SettingsSource()
 
@@ -50,6 +50,22 @@ def project_files(found_in: Collection) -> None:
         detail = "SQLite data file in the tree"
         scope = found_in.scope_of(data_file)
         found_in.add(Evidence("sqlite", EvidenceKind.SERVICE, scope, data_file, 0, data_file, detail))
+
+
+def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
+    """The variables the project's own `.env` files set: not an example's (`.env.example`), not the
+    tests' (`.env.test`); the first file setting a variable wins."""
+    known = found_in.catalogue
+    out: dict[str, str] = {}
+    for setting in found_in.manifests.settings:
+        if setting.source is not Reader.ENV_FILE or known.example_settings.search(
+            PurePosixPath(setting.file).name
+        ):
+            continue
+        if _scope(found_in, setting, _NO_RULES) is Scope.TEST:
+            continue
+        out.setdefault(setting.key, setting.value)
+    return tuple(out.items())
 
 
 def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> None:

@@ -44,6 +44,15 @@ class Evidence(NamedTuple):
     # which of several configurations of the same setting runs selects it (`DevConfig` / `ProdConfig`,
     # `development:` / `production:`), not an environment variable
     configuration: bool = False
+    # the value the application falls back on when `switch` is unset (`os.getenv("DATABASE_URL",
+    # "sqlite://…")`): it holds exactly when the variable is unset; other switched items need it set
+    default: bool = False
+    # a connection whose URL comes from this variable only, with no fallback in code: where the variable
+    # is unset the application cannot connect (and, at start-up, cannot start)
+    required_env: str = ""
+    # switched by the condition around the call (`if (!databaseUrl) …`), whose branch the harness's
+    # variables alone do not decide
+    guarded: bool = False
 
     @property
     def location(self) -> Location:
@@ -128,6 +137,9 @@ class DatabaseReport(NamedTuple):
     uses: dict[str, EngineUse]  # engine → how it is used
     evidence: tuple[Evidence, ...]
     rejected_urls: tuple[RejectedUrl, ...] = ()
+    # the variables the project's own `.env` files set (not examples, not the tests'): what an application
+    # loading them sees where the harness leaves a variable unset
+    env_file: tuple[tuple[str, str], ...] = ()
 
     @property
     def runtime(self) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
-from cdverify.detect.database.files import project_files
+from cdverify.detect.database.files import project_environment, project_files
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -37,7 +37,7 @@ def collect(
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
-    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected))
+    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found))
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

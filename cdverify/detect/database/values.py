@@ -5,7 +5,7 @@ the variables that `.env` files and Compose set."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from cdverify.manifests import Manifests, Setting
@@ -23,6 +23,7 @@ class Candidate(NamedTuple):
     url: Text
     detail: str
     switch: str
+    default: bool = False  # the fallback of `switch`: the URL holds when the variable is unset
 
 
 class Values:
@@ -49,8 +50,17 @@ class Values:
         self._rewrites: dict[tuple[int, int], bool] = {}
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
-        """The values assigned to the names `value` reads, itself excepted."""
-        return [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
+        """The values assigned to the names `value` reads, and returned by the project functions it calls
+        (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
+        excepted."""
+        out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
+        for callee in value.calls:
+            module, _, function = callee.rpartition(".")
+            for path, other in self.assigned.get(function.lower(), []):
+                owner = _module_of(path)
+                if module and (owner == module or owner.endswith(f".{module}")):
+                    out.append((path, other))
+        return [(path, other) for path, other in out if other is not value]
 
     def urls(self, path: str, value: Value, depth: int = 0) -> list[Candidate]:
         """The URL candidates of a value: literals, env defaults, `.env` values, and the values of names
@@ -61,20 +71,18 @@ class Values:
         switch = value.env[0] if value.env else ""
         for literal in value.strings:
             detail = f"default when ${switch} is unset" if switch else ""
-            out.append(Candidate(literal, detail, switch))
+            out.append(Candidate(literal, detail, switch, default=bool(switch)))
         for variable in value.env:
             for setting in self.env.get(variable, []):
                 out.append(
                     Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                 )
         if depth < HOPS:
+            for other_path, other in self._others(value):
+                for inner in self._assigned_urls(other_path, other, depth + 1):
+                    self.claimed_urls.add((other_path, inner.url))
+                    out.append(inner._replace(switch=inner.switch or switch))
             for name in value.names:
-                for other_path, other in self.assigned.get(name.lower(), []):
-                    if other is value:
-                        continue
-                    for url, detail, inner_switch in self._assigned_urls(other_path, other, depth + 1):
-                        self.claimed_urls.add((other_path, url))
-                        out.append(Candidate(url, detail, inner_switch or switch))
                 # pydantic-style settings read the variable of the same name from the environment
                 variable = name.upper()
                 for setting in self.env.get(variable, []):
@@ -82,6 +90,18 @@ class Values:
                         Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                     )
         return list(dict.fromkeys(out))
+
+    def env_engines(self, value: Value, engine_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
+        """The engines the variables a value reads are set to in `.env` files (examples included) and
+        Compose — `client: process.env.DB_CLIENT` with `DB_CLIENT=pg`: (engine, detail, variable)."""
+        out = []
+        for variable in value.env:
+            for setting in self.env.get(variable, []):
+                engine = engine_of(setting.value)
+                if engine is not None:
+                    detail = f"${variable}={setting.value} in {setting.file}:{setting.line}"
+                    out.append((engine, detail, variable))
+        return out
 
     def _assigned_urls(self, path: str, value: Value, depth: int) -> list[Candidate]:
         """`urls` of an assigned value, computed once per value and hop: a name assigned from itself a
@@ -119,3 +139,8 @@ class Values:
                 if self._rewrites[key]:
                     return True
         return False
+
+
+def _module_of(path: str) -> str:
+    """The dotted Python module of a project file: `src/allocation/config.py` → `src.allocation.config`."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")

@@ -1,11 +1,12 @@
 const { createApp } = require('./app');
-const { createSequelize } = require('./db');
+const { createSequelize, loadEnvFile } = require('./db');
 const { initModels } = require('./models');
 
 const DEFAULT_PORT = 3000;
 
 async function main() {
-  const sequelize = createSequelize(process.env.DATABASE_URL);
+  loadEnvFile();
+  const sequelize = createSequelize();
   initModels(sequelize);
   await sequelize.sync();
 

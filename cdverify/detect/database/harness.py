@@ -1,0 +1,125 @@
+"""The engines an application runs on in a declared harness environment: the variables the harness sets
+(the paper's sets none: no DATABASE_URL; PostgreSQL tasks give the agent literal settings instead), and
+the project's own `.env` files for what the harness leaves unset.
+
+An evidence item switched by a variable holds in that environment when the variable is unset and the
+item is the variable's fallback (`os.getenv("DATABASE_URL", "sqlite://…")`), or when the variable is set
+and the item needs it set — to a value naming the item's engine, when the value names one. Hard-wired
+items, and items chosen by one of several configurations (which the environment does not say), hold.
+A connection whose URL only an unset variable gives (no fallback in code) means the application cannot
+start there: no engine holds. An application with no run-time engine that holds there has no database
+it can start with either."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
+from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
+from cdverify.model import Scope
+
+PAPER = "paper"  # the name of the paper's harness environment
+DECLARED = "declared"  # an environment the user declares (`harness_env`, `--env`) for another task
+
+
+@dataclass(frozen=True)
+class HarnessEnvironment:
+    """The variables the app sees where it is evaluated: `name` says which (`paper`, `declared`)."""
+
+    name: str
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """How messages name it: `the paper's harness (no DATABASE_URL or other app variables)`."""
+        if self.name == PAPER and not self.variables:
+            return "the paper's harness environment (no DATABASE_URL or other app variables)"
+        shown = ", ".join(f"{key}={value}" for key, value in sorted(self.variables.items()))
+        where = (
+            "the paper's harness environment" if self.name == PAPER else "the declared harness environment"
+        )
+        return f"{where} ({shown or 'no variables'})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "variables": dict(sorted(self.variables.items()))}
+
+
+PAPER_ENVIRONMENT = HarnessEnvironment(PAPER)
+
+
+@dataclass(frozen=True)
+class HarnessEngines:
+    """The run-time engines that hold in an environment, each with the evidence that holds there, and the
+    run-time items that do not (for the explanation)."""
+
+    environment: HarnessEnvironment
+    holding: dict[str, tuple[Evidence, ...]]  # engine → its run-time evidence that holds
+    dropped: tuple[Evidence, ...]  # run-time evidence that does not hold there
+    # connections whose URL only a variable unset there gives: the application cannot start, no engine holds
+    blocked: tuple[Evidence, ...] = ()
+
+    @property
+    def engines(self) -> list[str]:
+        return sorted(self.holding)
+
+    def why_not(self, engine: str) -> str:
+        """Why `engine`'s run-time evidence does not hold: the first dropped item, explained."""
+        if self.blocked:
+            item = self.blocked[0]
+            return f"{item.text} at {item.file}:{item.line} needs ${item.required_env}, which is unset there"
+        dropped = next((e for e in self.dropped if e.engine == engine), None)
+        if dropped is None:
+            return ""
+        item = dropped
+        state = "unset" if item.default else "set"
+        return f"{item.detail or item.kind}: holds only when ${item.switch} is {state}"
+
+
+def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> HarnessEngines:
+    """Which of the application's run-time engines it runs on in `environment`."""
+    variables = {**dict(report.env_file), **environment.variables}
+    holding: dict[str, tuple[Evidence, ...]] = {}
+    dropped: list[Evidence] = []
+    blocked: list[Evidence] = []
+    for use in report.uses.values():
+        if use.status is not EngineStatus.RUNTIME:
+            continue
+        for item in use.evidence:
+            if not item.at_run_time:
+                continue
+            if item.required_env and not variables.get(item.required_env) and item.scope is Scope.APPLICATION:
+                blocked.append(item)
+            if holds(item, variables):
+                holding[use.engine] = (*holding.get(use.engine, ()), item)
+            else:
+                dropped.append(item)
+    connected = any(
+        item.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) and item not in blocked
+        for items in holding.values()
+        for item in items
+    )
+    if blocked and not connected:  # another connection that holds says the blocked one is a branch not taken
+        return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked))
+    return HarnessEngines(environment, holding, tuple(dropped))
+
+
+def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
+    """Whether an evidence item holds when exactly `variables` are set."""
+    if not item.switch or item.guarded:
+        return True  # hard-wired, chosen by a configuration or a condition the environment does not decide
+    value = variables.get(item.switch)
+    if value is None or value == "":
+        return item.default
+    if item.default:
+        return False
+    named = engine_of_url(value) or engine_of_value(value)
+    return named is None or named == item.engine
+
+
+def describe_run(found: HarnessEngines) -> str:
+    """`SQLite (URL sqlite:///app.db, default when $DATABASE_URL is unset)`: what the app runs on there."""
+    parts = []
+    for engine in found.engines:
+        strongest = min(found.holding[engine], key=lambda e: (e.rank, e.file, e.line))
+        parts.append(f"{label(engine)} ({strongest.detail or strongest.kind})")
+    return ", ".join(parts)
