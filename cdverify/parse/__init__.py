@@ -6,6 +6,7 @@ finding; a binary or unreadable file yields a finding and no facts. Nothing here
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,72 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         decoding_issue = f"byte {exc.start}: {exc.reason}"
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     with reading(data):
-        return _tree_facts(path, language, data, decoding_issue)
+        facts = _tree_facts(path, language, data, decoding_issue)
+    lines = data.split(b"\n")
+    opening = _opening_wrapper(lines)
+    if not facts.syntax_issues and opening is None:
+        return facts
+    unwrapped = _unwrapped(language, lines, forced=opening is not None)
+    if unwrapped is None:
+        return facts
+    # an LLM's wrapper around the code (a Markdown fence, <CODE> tags, a line of prose): the facts are
+    # read from the code inside, at the same lines and columns; the file as written does not run, so
+    # its syntax issues (PARSE001) stay — a fence JavaScript happens to parse (```js … ``` is a tagged
+    # template) is one
+    with reading(unwrapped):
+        inner = _tree_facts(path, language, unwrapped, decoding_issue)
+    issues = facts.syntax_issues
+    if not issues and opening is not None:
+        shown = lines[opening].strip().decode("utf-8", "replace")
+        issues = (
+            SyntaxIssue(
+                opening + 1, 1, f"the code is wrapped in {shown!r}: the file does not run as written"
+            ),
+        )
+    return inner._replace(syntax_issues=issues)
+
+
+# A line an LLM puts around code it was asked for: a Markdown fence (```python, ~~~) or a <CODE> tag.
+_WRAPPER_LINE = re.compile(rb"[ \t]*(?:```|~~~)[\w+#.-]*[ \t]*\r?|[ \t]*</?code>[ \t]*\r?", re.IGNORECASE)
+
+
+def _blank(lines: list[bytes], blanked: set[int]) -> bytes:
+    """The file with the `blanked` lines' bytes as spaces: every other byte keeps its line and column."""
+    return b"\n".join(
+        b" " * len(line.rstrip(b"\r")) + line[len(line.rstrip(b"\r")) :] if index in blanked else line
+        for index, line in enumerate(lines)
+    )
+
+
+def _opening_wrapper(lines: list[bytes]) -> int | None:
+    """The index of the file's first non-blank line when it is a wrapper line (no code starts so)."""
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    return first if first is not None and _WRAPPER_LINE.fullmatch(lines[first]) else None
+
+
+def _unwrapped(language: Language, lines: list[bytes], forced: bool = False) -> bytes | None:
+    """The file without the wrapper an LLM left around its code, when taking it away leaves fewer syntax
+    errors (or no more, when the file opens with a wrapper line: `forced`): the wrapper lines (fences,
+    tags), also with the prose before the first and after the last of them, or else a stray first line.
+    None when no such reading parses better."""
+    from cdverify.parse.treesitter import error_count, parser
+
+    marks = [index for index, line in enumerate(lines) if _WRAPPER_LINE.fullmatch(line)]
+    candidates: list[set[int]] = []
+    if marks:
+        candidates.append(set(marks))
+        candidates.append(set(marks) | set(range(marks[0])) | set(range(marks[-1] + 1, len(lines))))
+    else:
+        first = next((index for index, line in enumerate(lines) if line.strip()), None)
+        if first is not None:
+            candidates.append({first})
+    best, fewest = None, error_count(parser(language).parse(b"\n".join(lines)).root_node) + forced
+    for blanked in candidates:
+        text = _blank(lines, blanked)
+        errors = error_count(parser(language).parse(text).root_node)
+        if errors < fewest:
+            best, fewest = text, errors
+    return best
 
 
 def _tree_facts(path: str, language: Language, data: bytes, decoding_issue: str | None) -> FileFacts:

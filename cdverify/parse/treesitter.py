@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -259,6 +260,13 @@ def _error_nodes(root: Node) -> Iterator[Node]:
             yield node
             continue
         stack.extend(reversed([child for child in node.children if child.has_error or child.is_missing]))
+
+
+def error_count(root: Node, limit: int = 100) -> int:
+    """How many ERROR and MISSING nodes the tree holds (counted up to `limit`)."""
+    if not root.has_error:
+        return 0
+    return sum(1 for _ in itertools.islice(_error_nodes(root), limit))
 
 
 def syntax_issues(root: Node, limit: int = 5) -> tuple[SyntaxIssue, ...]:
