@@ -54,7 +54,8 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     opening = _opening_wrapper(lines)
     if not facts.syntax_issues and opening is None:
         return facts
-    unwrapped = _unwrapped(language, lines, forced=opening is not None)
+    first_issue = facts.syntax_issues[0].line if facts.syntax_issues else 0
+    unwrapped = _unwrapped(language, lines, first_issue, forced=opening is not None)
     if unwrapped is None:
         return facts
     # an LLM's wrapper around the code (a Markdown fence, <CODE> tags, a line of prose): the facts are
@@ -78,6 +79,11 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
 _WRAPPER_LINE = re.compile(rb"[ \t]*(?:```|~~~)[\w+#.-]*[ \t]*\r?|[ \t]*</?code>[ \t]*\r?", re.IGNORECASE)
 
 
+# A sentence, not code: "Here's the updated app:", "Sure! Below is the server." (a capital first, words,
+# none of the brackets, quotes, operators or comment marks code lines carry).
+_PROSE_LINE = re.compile(rb"[A-Z][^;{}()=<>\[\]\"`#/\\]*\s[^;{}()=<>\[\]\"`#/\\]*")
+
+
 def _blank(lines: list[bytes], blanked: set[int]) -> bytes:
     """The file with the `blanked` lines' bytes as spaces: every other byte keeps its line and column."""
     return b"\n".join(
@@ -92,11 +98,14 @@ def _opening_wrapper(lines: list[bytes]) -> int | None:
     return first if first is not None and _WRAPPER_LINE.fullmatch(lines[first]) else None
 
 
-def _unwrapped(language: Language, lines: list[bytes], forced: bool = False) -> bytes | None:
+def _unwrapped(
+    language: Language, lines: list[bytes], first_issue: int, forced: bool = False
+) -> bytes | None:
     """The file without the wrapper an LLM left around its code, when taking it away leaves fewer syntax
     errors (or no more, when the file opens with a wrapper line: `forced`): the wrapper lines (fences,
-    tags), also with the prose before the first and after the last of them, or else a stray first line.
-    None when no such reading parses better."""
+    tags), also with the prose before the first and after the last of them, or else a stray first line
+    (only when the first syntax error is on it: `first_issue`, 1-based). None when no such reading
+    parses better. A broken file with no sign of a wrapper costs no further parse."""
     from cdverify.parse.treesitter import error_count, parser
 
     marks = [index for index, line in enumerate(lines) if _WRAPPER_LINE.fullmatch(line)]
@@ -106,8 +115,10 @@ def _unwrapped(language: Language, lines: list[bytes], forced: bool = False) -> 
         candidates.append(set(marks) | set(range(marks[0])) | set(range(marks[-1] + 1, len(lines))))
     else:
         first = next((index for index, line in enumerate(lines) if line.strip()), None)
-        if first is not None:
+        if first is not None and first + 1 == first_issue and _PROSE_LINE.fullmatch(lines[first].strip()):
             candidates.append({first})
+    if not candidates:
+        return None
     best, fewest = None, error_count(parser(language).parse(b"\n".join(lines)).root_node) + forced
     for blanked in candidates:
         text = _blank(lines, blanked)
