@@ -299,6 +299,51 @@ paths = ["django.apps", "django.conf", "django.forms", "django.middleware", "dja
 "django.templatetags", "django.test", "django.urls", "django.shortcuts"]
 """
 
+HA_IMPORTLINTER = """[importlinter]
+root_package = homeassistant
+
+[importlinter:contract:layers]
+name = Home Assistant: integrations above helpers above util
+type = layers
+layers =
+    homeassistant.components
+    homeassistant.helpers
+    homeassistant.util
+
+[importlinter:contract:forbidden]
+name = util stands alone
+type = forbidden
+source_modules =
+    homeassistant.util
+forbidden_modules =
+    homeassistant.components
+    homeassistant.helpers
+"""
+
+HA_TACH = """source_roots = ["."]
+exclude = ["**/__pycache__"]
+
+[[modules]]
+path = "homeassistant.components"
+depends_on = ["homeassistant.helpers", "homeassistant.util", "homeassistant.core", "homeassistant.auth"]
+
+[[modules]]
+path = "homeassistant.helpers"
+depends_on = ["homeassistant.util", "homeassistant.core", "homeassistant.auth"]
+
+[[modules]]
+path = "homeassistant.auth"
+depends_on = ["homeassistant.util", "homeassistant.core", "homeassistant.helpers"]
+
+[[modules]]
+path = "homeassistant.util"
+depends_on = ["homeassistant.core"]
+
+[[modules]]
+paths = ["homeassistant.core", "homeassistant.backports", "homeassistant.brands", "homeassistant.generated", \
+"homeassistant.scripts"]
+"""
+
 APP_IMPORTLINTER = """[importlinter]
 root_package = app
 
@@ -365,6 +410,8 @@ def write_configs(c: Corpus) -> None:
     files: dict[str, str] = {}
     if c.name == "django":
         files = {".importlinter": DJANGO_IMPORTLINTER, "tach.toml": DJANGO_TACH}
+    elif c.name == "homeassistant":
+        files = {".importlinter": HA_IMPORTLINTER, "tach.toml": HA_TACH}
     elif c.name.startswith("app-"):
         files = {".importlinter": APP_IMPORTLINTER, "tach.toml": APP_TACH}
     elif c.name == "ts-mono":
@@ -514,6 +561,7 @@ def repo_corpus_apps() -> list[Corpus]:
 EDIT_TARGETS = {
     "app-": ("app/services/user_service.py", "#"),
     "django": ("django/db/models/base.py", "#"),
+    "homeassistant": ("homeassistant/helpers/entity.py", "#"),
     "ts-mono": ("packages/effect/src/Effect.ts", "//"),
 }
 
