@@ -30,6 +30,7 @@ from pathlib import Path
 
 import corpora
 from corpora import Corpus
+from ratio_check import FLOOR_SCRIPT
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -738,10 +739,25 @@ def floor_rows(t: Tools) -> list[Bench]:
     return rows
 
 
+def parse_floor_row(t: Tools, c: Corpus) -> Bench:
+    """A fresh interpreter reading and tree-sitter-parsing every source file, nothing else: the least any
+    tree-sitter-based checker can take on the corpus (the floor of `ratio_check.py`)."""
+    return Bench(
+        c.name,
+        "tree-sitter",
+        "parse every file (floor)",
+        [t.cdverify_python, "-c", FLOOR_SCRIPT, str(c.root / c.target), c.lang],
+        c.root,
+        c.files,
+    )
+
+
 def build_rows(t: Tools, cs: Sequence[Corpus], include_peers: bool) -> list[Bench]:
     rows: list[Bench] = []
     for c in cs:
         rows += cdverify_rows(t, c)
+        if not c.name.startswith("corpus/"):
+            rows.append(parse_floor_row(t, c))
         if not include_peers or c.name.startswith("corpus/"):
             continue
         if c.lang == "python":
@@ -872,7 +888,16 @@ def main(argv: list[str] | None = None) -> int:
 
     names = ["app-60", "django"] if args.quick else list(corpora.ALL_NAMES)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
-    tool_words = ("cdverify", "grimp", "import-linter", "tach", "dependency-cruiser", "madge", "floor")
+    tool_words = (
+        "cdverify",
+        "grimp",
+        "import-linter",
+        "tach",
+        "dependency-cruiser",
+        "madge",
+        "floor",
+        "tree-sitter",
+    )
     corpus_filter = [s for s in only if not any(s in w for w in tool_words)]
     if corpus_filter:
         names = [n for n in names if any(s in n for s in corpus_filter)]

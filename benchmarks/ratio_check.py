@@ -29,7 +29,7 @@ DEFAULT_CORPORA = ("django", "ts-mono")
 GROWTH_LIMIT = 1.5  # a ratio above baseline * this fails
 
 # The floor: read and parse every file of the corpus with the grammar cdverify uses for it.
-_FLOOR = """
+FLOOR_SCRIPT = """
 import sys
 from pathlib import Path
 import tree_sitter
@@ -59,7 +59,7 @@ def _timed(command: list[str], cwd: Path) -> float:
 
 def measure(corpus: corpora.Corpus, runs: int, cache_dir: Path) -> dict[str, float]:
     target = corpus.root / corpus.target
-    floor_cmd = [sys.executable, "-c", _FLOOR, str(target), corpus.lang]
+    floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(target), corpus.lang]
     check_cmd = [sys.executable, "-m", "cdverify", "check", str(corpus.root), "-c", "clean_architecture"]
     check_cmd += ["--no-cache", "--format", "json", "-o", str(cache_dir / f"ratio-{corpus.name}.json")]
     _timed(floor_cmd, BENCH_DIR)  # warm the page cache for both
