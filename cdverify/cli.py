@@ -32,7 +32,8 @@ def _project_options(func: F) -> F:
             "--config",
             "config_file",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Config file (default: PATH/cdverify.toml, or [tool.cdverify] in PATH/pyproject.toml).",
+            help="Config file (default: cdverify.toml or [tool.cdverify] in pyproject.toml, in PATH or the "
+            "nearest parent up to the repository root).",
         ),
         click.option("--preset", help="Architecture preset (default: clean_architecture)."),
         click.option(

@@ -237,7 +237,7 @@ def apply_ignores(
         for index, ignore in enumerate(config.ignores):
             if ignore.rule not in (finding.rule, finding.name):
                 continue
-            if not fnmatch(finding.location.path, ignore.path):
+            if not ignore.covers(finding.location.path):
                 continue
             if ignore.import_pattern and not fnmatch(
                 str(finding.data.get("import", "")), ignore.import_pattern
