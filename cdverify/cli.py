@@ -314,13 +314,17 @@ def graph(
     include_all: bool,
     output: Path | None,
 ) -> None:
-    """Draw the resolved import graph of PATH (DOT, Mermaid or JSON)."""
-    from cdverify.pipeline import analyse
+    """Draw the resolved import graph of PATH (DOT, Mermaid or JSON); layer violations in red."""
+    from cdverify.pipeline import analyse, apply_ignores
     from cdverify.report.graph import render_graph
+    from cdverify.verifiers.architecture import verify as check_architecture
+    from cdverify.verifiers.architecture import violations
 
     def action() -> int:
-        analysis = analyse(project.path, project.config(), use_cache=not project.no_cache, jobs=project.jobs)
-        _emit(render_graph(analysis, fmt, level, include_all), output)
+        config = project.config()
+        analysis = analyse(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
+        kept, _ = apply_ignores(check_architecture(analysis, config, None), config)
+        _emit(render_graph(analysis, fmt, level, include_all, violations(kept)), output)
         return 0
 
     _run(action)
