@@ -330,5 +330,16 @@ def graph(
     _run(action)
 
 
+@cli.command()
+@click.argument("name", type=click.Choice(["output", "config", "grade"]))
+@_OUTPUT
+def schema(name: str, output: Path | None) -> None:
+    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), or of
+    the grading report (grade)."""
+    from cdverify.schemas import schema_text
+
+    _emit(schema_text(name).rstrip("\n"), output)
+
+
 def main() -> None:
     cli(prog_name="cdverify")
