@@ -183,6 +183,8 @@ class _LazyGroup(click.Group):
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
     }
+    # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
+    extras: ClassVar[dict[str, str]] = {"contract": "contract", "evaluate": "contract", "grade": "contract"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -191,6 +193,12 @@ class _LazyGroup(click.Group):
         if cmd_name in self.lazy:
             import importlib
 
+            if cmd_name in self.extras:
+                from cdverify import extras
+
+                absent = extras.missing(self.extras[cmd_name])
+                if absent:
+                    return extras.unavailable_command(cmd_name, self.extras[cmd_name], absent)
             module, attribute = self.lazy[cmd_name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
