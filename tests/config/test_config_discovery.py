@@ -194,3 +194,20 @@ def test_globs_are_rebased_for_a_sub_folder(glob: str, base: str, expected: str 
 )
 def test_ignore_paths_that_cannot_apply_below_are_dropped(glob: str, base: str, expected: bool) -> None:
     assert ignore_applies(glob, base) is expected
+
+
+def test_catalogue_keys_get_a_suggestion_too() -> None:
+    """The catalogues' typed TOML reader (typed_toml.py) names the closest known key as well."""
+    from dataclasses import dataclass
+
+    from cdverify.typed_toml import SchemaError, decode
+
+    @dataclass(frozen=True)
+    class Entry:
+        directories: tuple[str, ...] = ()
+
+    with pytest.raises(SchemaError) as raised:
+        decode({"directorys": []}, Entry, "x.toml", "directorys = []\n")
+    assert raised.value.problems == [
+        (1, "unknown key `directorys` (did you mean `directories`?) (known: directories)")
+    ]
