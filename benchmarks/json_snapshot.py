@@ -16,6 +16,7 @@ import difflib
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,28 +46,33 @@ def _write(out: Path, name: str, root: Path, document: dict[str, Any]) -> None:
     (out / f"{name.replace('/', '__')}.json").write_text(text + "\n", encoding="utf-8")
 
 
-def snapshot(out: Path, corpora: list[str]) -> int:
+def documents(corpora: tuple[str, ...] | list[str] = ()) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+    """(name, root, {"inspect", "check", "task"}) of every corpus app, every mutant and the `corpora` asked
+    for; a mutant's root exists only until the next item is asked for. tests/schemas validates these."""
     from test_mutants import MUTANT_FILES, load_mutant, materialise
 
-    out.mkdir(parents=True, exist_ok=True)
-    count = 0
     for app in sorted(p for p in (REPO / "corpus").iterdir() if p.is_dir()):
         if app.name in ("expected", "experiments", "mutants", "labels"):
             continue
-        _write(out, f"corpus/{app.name}", app, _documents(app, None))
-        count += 1
+        yield f"corpus/{app.name}", app, _documents(app, None)
     for path in MUTANT_FILES:
         mutant = load_mutant(path)
         with tempfile.TemporaryDirectory() as scratch:
             root = materialise(mutant, Path(scratch) / "app")
-            _write(out, f"mutant/{path.stem}", root, _documents(root, mutant.constraints))
-        count += 1
+            yield f"mutant/{path.stem}", root, _documents(root, mutant.constraints)
     if corpora:
         from corpora import DEFAULT_CACHE, prepare
 
-        for corpus in prepare(corpora, DEFAULT_CACHE):
-            _write(out, f"bench/{corpus.name}", corpus.root, _documents(corpus.root, None))
-            count += 1
+        for corpus in prepare(list(corpora), DEFAULT_CACHE):
+            yield f"bench/{corpus.name}", corpus.root, _documents(corpus.root, None)
+
+
+def snapshot(out: Path, corpora: list[str]) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, root, document in documents(corpora):
+        _write(out, name, root, document)
+        count += 1
     return count
 
 

@@ -32,7 +32,8 @@ def _project_options(func: F) -> F:
             "--config",
             "config_file",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Config file (default: PATH/cdverify.toml, or [tool.cdverify] in PATH/pyproject.toml).",
+            help="Config file (default: cdverify.toml or [tool.cdverify] in pyproject.toml, in PATH or the "
+            "nearest parent up to the repository root).",
         ),
         click.option("--preset", help="Architecture preset (default: clean_architecture)."),
         click.option(
@@ -182,6 +183,8 @@ class _LazyGroup(click.Group):
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
     }
+    # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
+    extras: ClassVar[dict[str, str]] = {"contract": "contract", "evaluate": "contract", "grade": "contract"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -190,6 +193,12 @@ class _LazyGroup(click.Group):
         if cmd_name in self.lazy:
             import importlib
 
+            if cmd_name in self.extras:
+                from cdverify import extras
+
+                absent = extras.missing(self.extras[cmd_name])
+                if absent:
+                    return extras.unavailable_command(cmd_name, self.extras[cmd_name], absent)
             module, attribute = self.lazy[cmd_name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
@@ -313,16 +322,31 @@ def graph(
     include_all: bool,
     output: Path | None,
 ) -> None:
-    """Draw the resolved import graph of PATH (DOT, Mermaid or JSON)."""
-    from cdverify.pipeline import analyse
+    """Draw the resolved import graph of PATH (DOT, Mermaid or JSON); layer violations in red."""
+    from cdverify.pipeline import analyse, apply_ignores
     from cdverify.report.graph import render_graph
+    from cdverify.verifiers.architecture import verify as check_architecture
+    from cdverify.verifiers.architecture import violations
 
     def action() -> int:
-        analysis = analyse(project.path, project.config(), use_cache=not project.no_cache, jobs=project.jobs)
-        _emit(render_graph(analysis, fmt, level, include_all), output)
+        config = project.config()
+        analysis = analyse(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
+        kept, _ = apply_ignores(check_architecture(analysis, config, None), config)
+        _emit(render_graph(analysis, fmt, level, include_all, violations(kept)), output)
         return 0
 
     _run(action)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["output", "config", "grade"]))
+@_OUTPUT
+def schema(name: str, output: Path | None) -> None:
+    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), or of
+    the grading report (grade)."""
+    from cdverify.schemas import schema_text
+
+    _emit(schema_text(name).rstrip("\n"), output)
 
 
 def main() -> None:

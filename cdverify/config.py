@@ -7,13 +7,16 @@ as import-linter's typed fields do: a user fixing a config should not have to ru
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from cdverify.catalog import architecture_preset, load_rules, preset_names
+from cdverify.catalog import architecture_preset, finding_rules, load_rules, preset_names
+from cdverify.config_paths import ignore_applies, rebase_gitignore, relative_base, search_folders
 from cdverify.files import NotReadable, parse_toml, read_regular
 from cdverify.model import Scope
 from cdverify.rules_schema import ArchitecturePreset, Scopes
@@ -46,6 +49,11 @@ class Ignore:
     path: str  # glob on the file path
     reason: str
     import_pattern: str | None = None  # glob on the import specifier
+    base: str = ""  # the project's folder below the configuration's, `path` being relative to the latter
+
+    def covers(self, path: str) -> bool:
+        """Whether `path` (project-relative) matches this ignore's `path` glob."""
+        return fnmatch(f"{self.base}/{path}" if self.base else path, self.path)
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,12 @@ def toml_type(value: object) -> str:
     return next((name for kind, name in _TOML_TYPES if isinstance(value, kind)), "date or time")
 
 
+def did_you_mean(name: str, known: list[str] | frozenset[str]) -> str:
+    """` (did you mean 'x'?)` for the closest known name (difflib), or `""`."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _got(value: object) -> str:
     shown = repr(value)
     return f"{toml_type(value)} {shown if len(shown) <= 40 else shown[:37] + '...'}"
@@ -179,26 +193,38 @@ class _Checker:
     def unknown_keys(self, table: dict[str, Any], known: frozenset[str], where: str) -> None:
         for key in sorted(set(table) - known):
             place = f"{self.key(where)}: unknown key" if where else "unknown configuration key"
-            self.add(f"{place} {key!r} (known: {', '.join(sorted(known))})")
+            self.add(f"{place} {key!r}{did_you_mean(key, known)} (known: {', '.join(sorted(known))})")
 
 
 def _preset(name: str, check: _Checker) -> ArchitecturePreset:
     known = preset_names()
     if name not in known:
-        check.add(f"unknown architecture preset {name!r} (known: {', '.join(known)})")
+        suggestion = did_you_mean(name, known)
+        check.add(f"unknown architecture preset {name!r}{suggestion} (known: {', '.join(known)})")
         name = "clean_architecture"
     return architecture_preset(name)
 
 
-def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The project's own configuration: `cdverify.toml` first, else `[tool.cdverify]` in `pyproject.toml`.
+def find_config_file(root: Path, *, search_parents: bool = True) -> tuple[Path, dict[str, Any]] | None:
+    """The project's own configuration: in `root` (a file's folder for a file), else the nearest parent
+    that has one up to the repository root (`config_paths.search_folders`; not with `search_parents=False`).
+    In each folder `cdverify.toml` first, else `[tool.cdverify]` in `pyproject.toml`.
 
     A `pyproject.toml` that cannot be read is the project's problem (reported as DISC006), unless it holds
     a `[tool.cdverify]` table: then the configuration it meant to give is lost, which is an error."""
-    own = root / CONFIG_FILE
+    start = root if root.is_dir() or not root.exists() else root.parent
+    for index, folder in enumerate(search_folders(start) if search_parents else [start]):
+        found = _config_in(start if index == 0 else folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _config_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    own = folder / CONFIG_FILE
     if os.path.lexists(own):
         return own, _read_toml(own)
-    pyproject = root / "pyproject.toml"
+    pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
             document = _read_toml(pyproject)
@@ -253,9 +279,12 @@ def build_config(
     layer_globs: dict[str, list[str]] | None = None,
     exclude: list[str] | None = None,
     required_layers: list[str] | None = None,
+    base: str = "",
 ) -> Config:
     """Merge the preset, the project's configuration table and command-line overrides (strongest last).
-    Every value is checked for its type; every problem is collected, naming the key and what it expects."""
+    Every value is checked for its type; every problem is collected, naming the key and what it expects.
+    `base`: the project's folder relative to the configuration's (found in a parent): the configuration's
+    globs are rewritten for it (`config_paths`); the command line's are the project's own."""
     raw = dict(raw or {})
     check = _Checker("tool.cdverify." if source and Path(source).name == "pyproject.toml" else "")
     check.unknown_keys(raw, _KNOWN_KEYS, "")
@@ -271,13 +300,13 @@ def build_config(
     for name in user_layers:
         if name not in order:
             check.add(
-                f"{check.key(f'layers.{name}')}: unknown layer "
+                f"{check.key(f'layers.{name}')}: unknown layer{did_you_mean(name, order)} "
                 f"(the {preset_name} preset has {', '.join(order)})"
             )
 
     layers = []
     for name in order:
-        base = data.layers[name]
+        named = data.layers[name]
         extra = user_layers.get(name, {})
         if not isinstance(extra, dict):
             check.wrong(f"layers.{name}", "a table", extra)
@@ -289,7 +318,7 @@ def build_config(
             replace_names = False
         dirs = check.str_list(extra.get("directories"), f"layers.{name}.directories")
         suffixes = check.str_list(extra.get("file_suffixes"), f"layers.{name}.file_suffixes")
-        globs = check.str_list(extra.get("paths"), f"layers.{name}.paths", globs=True)
+        globs = _rebased(check.str_list(extra.get("paths"), f"layers.{name}.paths", globs=True), base)
         for glob in (layer_globs or {}).get(name, []):
             if (problem := glob_problem(glob)) is not None:
                 check.add(f"--layer {name}={glob}: {problem}")
@@ -297,12 +326,12 @@ def build_config(
         layers.append(
             LayerSpec(
                 name=name,
-                title=base.title,
+                title=named.title,
                 directories=frozenset(
-                    normalise_dir_name(d) for d in (dirs if replace_names else [*base.directories, *dirs])
+                    normalise_dir_name(d) for d in (dirs if replace_names else [*named.directories, *dirs])
                 ),
                 file_suffixes=frozenset(
-                    s.lower() for s in (suffixes if replace_names else [*base.file_suffixes, *suffixes])
+                    s.lower() for s in (suffixes if replace_names else [*named.file_suffixes, *suffixes])
                 ),
                 paths=tuple(globs),
             )
@@ -322,15 +351,16 @@ def build_config(
         try:
             scope = Scope(scope_name)
         except ValueError:
+            known_scopes = [s.value for s in Scope]
             check.add(
-                f"{check.key(f'scopes.{scope_name}')}: unknown scope "
-                f"(known: {', '.join(s.value for s in Scope)})"
+                f"{check.key(f'scopes.{scope_name}')}: unknown scope{did_you_mean(scope_name, known_scopes)} "
+                f"(known: {', '.join(known_scopes)})"
             )
             continue
-        for glob in check.str_list(globs, f"scopes.{scope_name}", globs=True):
+        for glob in _rebased(check.str_list(globs, f"scopes.{scope_name}", globs=True), base):
             scope_overrides.append((glob, scope))
 
-    ignores = _ignores(raw, check)
+    ignores = [replace(item, base=base) for item in _ignores(raw, check) if ignore_applies(item.path, base)]
 
     max_bytes = raw.get("max_file_bytes", load_rules(Scopes).limits.max_file_bytes)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
@@ -349,7 +379,7 @@ def build_config(
         check.wrong("constraints", 'a string such as "flask+clean_architecture"', constraints)
         constraints = None
 
-    excluded = check.str_list(raw.get("exclude"), "exclude", globs=True)
+    excluded = _rebased(check.str_list(raw.get("exclude"), "exclude", globs=True), base)
     for glob in exclude or []:
         if (problem := glob_problem(glob)) is not None:
             check.add(f"--exclude {glob}: {problem}")
@@ -371,6 +401,11 @@ def build_config(
         harness_env=None if harness is None else tuple(sorted(harness.items())),
         source=source,
     )
+
+
+def _rebased(globs: list[str], base: str) -> list[str]:
+    """The configuration's globs for a project `base` below its folder: those that can match there."""
+    return [rebased for glob in globs if (rebased := rebase_gitignore(glob, base)) is not None]
 
 
 def _harness_env(raw: dict[str, Any], check: _Checker) -> dict[str, str] | None:
@@ -410,6 +445,9 @@ def _ignores(raw: dict[str, Any], check: _Checker) -> list[Ignore]:
         if "rule" not in item or "path" not in item:
             check.add(f"{check.key(where)}: 'rule' and 'path' are required")
             usable = False
+        elif isinstance(item["rule"], str) and (problem := _unknown_rule(item["rule"])):
+            check.add(f"{check.key(f'{where}.rule')}: {problem}")
+            usable = False
         elif not str(item.get("reason", "")).strip():
             check.add(f"{check.key(where)}: an ignore must carry a non-empty 'reason'")
             usable = False
@@ -425,23 +463,37 @@ def _ignores(raw: dict[str, Any], check: _Checker) -> list[Ignore]:
     return ignores
 
 
+def _unknown_rule(rule: str) -> str | None:
+    """Why `rule` names no finding (an id such as `ARCH002` or a name such as `route-bypasses-service`)."""
+    rules = finding_rules()
+    names = {entry.name for entry in rules.values()}
+    if rule in rules or rule in names:
+        return None
+    return f"unknown rule {rule!r}{did_you_mean(rule, [*rules, *names])} (rule ids: docs/rules/index.md)"
+
+
 def load_config(
     root: Path,
     config_file: Path | None = None,
+    *,
+    search_parents: bool = True,
     **overrides: Any,
 ) -> Config:
-    """The configuration in force for `root`: an explicit file, else the project's own, else defaults."""
+    """The configuration in force for `root`: an explicit file, else the project's own (in `root` or, with
+    `search_parents`, the nearest parent up to the repository root), else defaults."""
     if config_file is not None:
         raw = _read_toml(config_file)
         if config_file.name == "pyproject.toml":
             tool = raw.get("tool")
             raw = _cdverify_table(config_file, tool.get("cdverify", {}) if isinstance(tool, dict) else {})
         return build_config(raw, source=str(config_file), **overrides)
-    found = find_config_file(root)
+    found = find_config_file(root, search_parents=search_parents)
     if found is None:
         return build_config(None, **overrides)
     path, raw = found
-    return build_config(raw, source=str(path), **overrides)
+    start = root if root.is_dir() or not root.exists() else root.parent
+    base = relative_base(path.parent, start)
+    return build_config(raw, source=str(path), base=base, **overrides)
 
 
 __all__ = [
@@ -450,6 +502,8 @@ __all__ = [
     "Ignore",
     "LayerSpec",
     "build_config",
+    "did_you_mean",
+    "find_config_file",
     "glob_problem",
     "load_config",
     "normalise_dir_name",

@@ -16,6 +16,7 @@ from typing import Any
 
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, dumps
+from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
 from cdverify.collector import fewer_collections
 from cdverify.config import Config, ConfigError, load_config
@@ -178,6 +179,7 @@ def parse_all(
         findings.extend(problems)
     if cache is not None:
         cache.save()
+        note_use(cache.path, project.root)
     return dict(sorted(facts.items())), findings
 
 
@@ -237,7 +239,7 @@ def apply_ignores(
         for index, ignore in enumerate(config.ignores):
             if ignore.rule not in (finding.rule, finding.name):
                 continue
-            if not fnmatch(finding.location.path, ignore.path):
+            if not ignore.covers(finding.location.path):
                 continue
             if ignore.import_pattern and not fnmatch(
                 str(finding.data.get("import", "")), ignore.import_pattern

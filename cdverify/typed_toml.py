@@ -15,6 +15,7 @@ collects field errors: a misspelt key and a wrong type in the same file are repo
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 import re
 import types
@@ -159,7 +160,10 @@ def _record(table: dict[str, Any], schema: type, path: Path, errors: list[tuple[
     for key in table:
         if key not in known:
             where = f" in [{_shown(path)}]" if path else ""
-            errors.append(((*path, key), f"unknown key `{key}`{where} (known: {', '.join(sorted(known))})"))
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            listed = ", ".join(sorted(known))
+            errors.append(((*path, key), f"unknown key `{key}`{where}{hint} (known: {listed})"))
     values: dict[str, Any] = {}
     for key, attribute, annotation, required in fields:
         if key in table:

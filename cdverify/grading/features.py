@@ -142,7 +142,7 @@ def _verify(code: Path, constraints: Constraints, port: int | None) -> Report:
     from cdverify.config import load_config
     from cdverify.pipeline import verify
 
-    config = load_config(code)
+    config = load_config(code, search_parents=False)  # a graded app's own, never its workspace's
     if port is not None:
         config = replace(config, port=port)
     return verify(code, constraints, config, use_cache=False, jobs=1)

@@ -10,7 +10,7 @@ The figures are SVG images in `data:` URIs: an SVG in an `<img>` runs no script 
 page loads nothing either (no CDN, no font, no script), and says so to the browser with a
 Content-Security-Policy that allows only its own inline style and `data:` images.
 
-jinja2 and matplotlib are the optional extra `cdverify[html]`; they are imported only here, only when a
+jinja2 and matplotlib are the optional extra `cdverify[report]`; they are imported only here, only when a
 page is rendered, and `require_html()` says how to install them when they are missing.
 """
 
@@ -31,7 +31,7 @@ from cdverify.model import Location
 if TYPE_CHECKING:
     from cdverify.grading.compare import Comparison
 
-HTML_EXTRA = "cdverify[html]"
+HTML_EXTRA = "cdverify[report]"
 TEMPLATE = "report.html.j2"
 
 

@@ -5,7 +5,7 @@
 - the framework plot: strict A% per framework, one line per configuration with a ±1 SE band (SE over runs);
 - the marginal effects: the pooled Δ strict A% of each constraint, ±1 SEM bars.
 
-matplotlib is an optional dependency (`cdverify[html]`), imported only here and only when a figure is drawn.
+matplotlib is an optional dependency (`cdverify[report]`), imported only here and only when a figure is drawn.
 Figures are drawn on a bare `Figure` (no pyplot, no global backend, no state left behind) under a local
 rc context: text stays text in the SVG (small, sharp at any zoom, escaped by matplotlib's XML writer), a
 `$` in an agent's or model's name is never read as mathtext, and the output is byte-for-byte reproducible.

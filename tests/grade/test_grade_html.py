@@ -475,7 +475,9 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> N
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
     )
     assert done.returncode == 2
-    assert "the HTML report needs matplotlib" in done.stderr and "pip install 'cdverify[html]'" in done.stderr
+    assert (
+        "the HTML report needs matplotlib" in done.stderr and "pip install 'cdverify[report]'" in done.stderr
+    )
     assert done.stdout == "" and not page.exists()  # nothing graded, nothing written
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from cdverify.schemas import main
+
+sys.exit(main())
