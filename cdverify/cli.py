@@ -181,6 +181,7 @@ class _LazyGroup(click.Group):
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
+        "mcp": ("cdverify.mcp_server.cli", "mcp_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
