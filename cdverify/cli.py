@@ -182,6 +182,7 @@ class _LazyGroup(click.Group):
         "contract": ("cdverify.contract.cli", "contract"),
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
+        "mcp": ("cdverify.mcp_server.cli", "mcp_command"),
     }
     # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
     extras: ClassVar[dict[str, str]] = {"contract": "contract", "evaluate": "contract", "grade": "contract"}

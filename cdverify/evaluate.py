@@ -10,10 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cdverify.contract.failures import ContractFailure, contract_failures, render_failures
 from cdverify.contract.results import RunResult
+from cdverify.model import Finding, Severity
 from cdverify.pipeline import Report
 
-EVALUATION_SCHEMA_VERSION = "1.1"  # 1.1: `interrupted`
+# 1.1: `interrupted`; 1.2: `findings` (errors and warnings), `contract.failures` (what failed, and how)
+EVALUATION_SCHEMA_VERSION = "1.2"
+# The text report lists at most this many findings per constraint, and of contract failures (JSON: all).
+TEXT_LIMIT = 20
 # The ports the paper's prompt gives each runtime.
 PAPER_PORTS = {"python": 8080, "node": 3000}
 
@@ -32,6 +37,15 @@ class TaskResult:
     @property
     def compliant(self) -> bool:
         return all(status != "fail" for status in self.verifiers.values())
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings that fail a constraint (errors) and the warnings, in the report's order."""
+        return [f for f in self.report.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
+
+    @property
+    def failures(self) -> list[ContractFailure]:
+        return contract_failures(self.run)
 
     @property
     def score(self) -> float:
@@ -55,6 +69,7 @@ class TaskResult:
             "constraints": constraints.active() if constraints is not None else {},
             "verifiers": {axis: verdict.to_json() for axis, verdict in self.report.verdicts.items()},
             "compliant": self.compliant,
+            "findings": [finding.to_dict() for finding in self.findings],
             "contract": {
                 "collection": self.run.collection,
                 "assertions": self.run.total,
@@ -63,6 +78,7 @@ class TaskResult:
                 "script_errors": self.run.script_errors,
                 "score": round(self.run.score, 6),
                 **({"openapi_issues": self.run.schema_issue_count} if self.run.openapi else {}),
+                "failures": [failure.to_dict() for failure in self.failures],
             },
             "server": server,
             "score": round(self.score, 6),
@@ -72,15 +88,31 @@ class TaskResult:
         }
 
     def to_text(self) -> str:
+        from cdverify.report.text import format_finding
+
         lines = [f"{self.report.root}"]
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+
+        def listed(findings: list[Finding]) -> None:
+            for finding in findings[:TEXT_LIMIT]:
+                lines.extend("      " + line for line in format_finding(finding).splitlines())
+            if len(findings) > TEXT_LIMIT:
+                lines.append(f"      … and {len(findings) - TEXT_LIMIT} more (the JSON report has every one)")
+
         for axis, verdict in self.report.verdicts.items():
             lines.append(f"  {axis:<13} {verdict.required:<20} {verdict.status.upper()}")
+            listed([f for f in errors if f.constraint == axis])
+        others = [f for f in errors if f.constraint not in self.report.verdicts]
+        if others:
+            lines.append(f"  other errors  {len(others)}")
+            listed(others)
         healthy = "healthy" if self.server.get("healthy") else "NOT healthy"
         lines.append(f"  server        {self.server.get('base_url', '')} ({healthy})")
         lines.append(
             f"  contract      {self.run.passed}/{self.run.total} assertions passed"
             f" — A% {100 * self.score:.1f}, strict A% {100 * self.strict_score:.1f}"
         )
+        lines.extend(render_failures(self.failures, TEXT_LIMIT, indent="      "))
         if self.run.script_errors or self.run.failed_requests:
             lines.append(
                 f"                {self.run.script_errors} script error(s), {self.run.failed_requests} failed"

@@ -96,6 +96,7 @@ def write_reports(
     junit: Path | None,
     *,
     text: str | None = None,
+    failures_only: bool = False,
     **extra: Any,
 ) -> None:
     """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
@@ -107,7 +108,11 @@ def write_reports(
             f"cdverify: warning: variables never set, sent as {{{{name}}}}: {names} (use --global)", err=True
         )
     if text is None:
-        text = dumps(to_json(result, **extra)) if fmt == "json" else render_text(result)
+        text = (
+            dumps(to_json(result, failures_only=failures_only, **extra))
+            if fmt == "json"
+            else render_text(result, failures_only)
+        )
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -130,6 +135,15 @@ class BodySize(click.ParamType[int]):
         if size is None:
             self.fail(f"{value!r}: give bytes or a size such as 16M or 1G", param, ctx)
         return size
+
+
+def failures_only_option(func: Any) -> Any:
+    return click.option(
+        "--failures-only",
+        is_flag=True,
+        help="Report only the requests that failed (their failed assertions, script errors, request errors); "
+        "the totals still count everything.",
+    )(func)
 
 
 def collection_option(func: Any) -> Any:
@@ -217,6 +231,7 @@ def contract() -> None:
     "--base-url", metavar="URL", help="Sets {{baseUrl}} and {{APIURL}}, e.g. http://localhost:3000/api."
 )
 @run_flags
+@failures_only_option
 def run_command(
     collection: str,
     base_url: str | None,
@@ -232,6 +247,7 @@ def run_command(
     fmt: str,
     output: Path | None,
     junit: Path | None,
+    failures_only: bool,
 ) -> None:
     """Run COLLECTION (a file, or `realworld`) against a running server; exit 0 when all assertions pass."""
     from cdverify.contract.runner import run_collection
@@ -255,7 +271,7 @@ def run_command(
     except (CollectionError, ValueError) as error:
         raise ContractUsageError(str(error)) from None
     result = run_collection(loaded, options)
-    write_reports(result, fmt, output, junit)
+    write_reports(result, fmt, output, junit, failures_only=failures_only)
     raise SystemExit(0 if result.ok else 1)
 
 
@@ -421,8 +437,15 @@ def _stages(project: Path) -> Iterator[Callable[[str], None] | None]:
 @serve_flags
 @collection_option
 @run_flags
+@failures_only_option
 def serve_command(
-    project: Path, collection: str, fmt: str, output: Path | None, junit: Path | None, **kwargs: Any
+    project: Path,
+    collection: str,
+    fmt: str,
+    output: Path | None,
+    junit: Path | None,
+    failures_only: bool,
+    **kwargs: Any,
 ) -> None:
     """Start PROJECT (a temporary copy) on a fresh database, run the collection against it, stop it."""
     from cdverify.contract.server import interrupts_spent, terminate_as_interrupt
@@ -437,7 +460,7 @@ def serve_command(
             click.echo(
                 f"cdverify: warning: the server was not healthy: {'; '.join(record['notes'])}", err=True
             )
-        write_reports(result, fmt, output, junit, server=record)
+        write_reports(result, fmt, output, junit, server=record, failures_only=failures_only)
         raise SystemExit(130 if interrupted else 0 if result.ok else 1)
 
 

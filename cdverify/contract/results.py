@@ -12,7 +12,7 @@ from cdverify.contract.sandbox import AssertionResult, ScriptError
 if TYPE_CHECKING:  # the OpenAPI checker is loaded only for --openapi
     from cdverify.contract.openapi import SchemaIssue
 
-CONTRACT_SCHEMA_VERSION = "1.2"
+CONTRACT_SCHEMA_VERSION = "1.3"  # 1.3: `failures`, `failures_only`, an assertion error's `expected`/`actual`
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,21 @@ class RunResult:
         return self.tests_passed and self.failures == 0
 
 
-def _error_json(error: ScriptError | None) -> dict[str, str] | None:
-    return None if error is None else {"name": error.name, "message": error.message}
+def _error_json(error: ScriptError | None) -> dict[str, str | None] | None:
+    if error is None:
+        return None
+    return {"name": error.name, "message": error.message, "expected": error.expected, "actual": error.actual}
 
 
-def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[str, Any]:
+def to_json(
+    result: RunResult, *, server: dict[str, Any] | None = None, failures_only: bool = False
+) -> dict[str, Any]:
+    """The versioned report; `failures_only` keeps in `executions` only the items that failed (the summary
+    and `failures` still count everything)."""
+    from cdverify.contract.failures import contract_failures, failed
+
     requests = [e for e in result.executions if e.exchange is not None]
+    executions = [e for e in result.executions if failed(e)] if failures_only else result.executions
     document: dict[str, Any] = {
         "schema_version": CONTRACT_SCHEMA_VERSION,
         "collection": result.collection,
@@ -144,6 +153,8 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
             "unresolved_variables": result.unresolved,
             "stopped": result.stopped,
         },
+        "failures": [failure.to_dict() for failure in contract_failures(result)],
+        "failures_only": failures_only,
         "executions": [
             {
                 "name": e.name,
@@ -190,7 +201,7 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
                     else {}
                 ),
             }
-            for e in result.executions
+            for e in executions
         ],
     }
     if result.openapi:
@@ -200,9 +211,14 @@ def to_json(result: RunResult, *, server: dict[str, Any] | None = None) -> dict[
     return document
 
 
-def render_text(result: RunResult) -> str:
+def render_text(result: RunResult, failures_only: bool = False) -> str:
+    """Each request with ✓/✗ per assertion (`failures_only`: only the requests that failed), then totals."""
+    from cdverify.contract.failures import failed
+
     lines = [f"{result.collection}"]
     for execution in result.executions:
+        if failures_only and not failed(execution):
+            continue
         exchange = execution.exchange
         where = " / ".join((*execution.path, execution.name))
         if exchange is None:
@@ -215,9 +231,10 @@ def render_text(result: RunResult) -> str:
                 f"  [{exchange.status} {exchange.reason}, {exchange.size}B, {exchange.time_ms}ms]"
             )
         for assertion in execution.assertions:
+            if failures_only and assertion.passed:
+                continue
             mark = "-" if assertion.skipped else ("✓" if assertion.passed else "✗")
-            detail = "" if assertion.passed or assertion.error is None else f"  ({assertion.error.message})"
-            lines.append(f"  {mark} {assertion.name}{detail}")
+            lines.append(f"  {mark} {assertion.name}{_failure_detail(assertion)}")
         for failure in execution.script_errors:
             lines.append(f"  ! {failure.event}-script error: {failure.error.name}: {failure.error.message}")
         for issue in execution.schema_issues:
@@ -236,6 +253,16 @@ def render_text(result: RunResult) -> str:
         lines.append(f"OpenAPI ({result.openapi}): {result.schema_issue_count} response issue(s)")
     lines.append(f"duration: {result.duration_ms} ms")
     return "\n".join(lines) + "\n"
+
+
+def _failure_detail(assertion: AssertionResult) -> str:
+    error = assertion.error
+    if assertion.passed or error is None:
+        return ""
+    from cdverify.contract.failures import compared
+
+    values = compared(error.expected, error.actual)
+    return f"  ({error.message}{f'; {values}' if values else ''})"
 
 
 def render_junit(result: RunResult) -> str:

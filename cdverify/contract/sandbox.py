@@ -45,6 +45,9 @@ class SandboxUnavailable(RuntimeError):
 class ScriptError:
     name: str
     message: str
+    # a failed chai assertion's expected and actual values, previewed as JSON text (None for other errors)
+    expected: str | None = None
+    actual: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,15 @@ def _decoded(text: str) -> Any:
 
 
 def _error(raw: dict[str, str] | None) -> ScriptError | None:
-    return None if raw is None else ScriptError(str(raw["name"]), str(raw["message"]))
+    if raw is None:
+        return None
+    expected, actual = raw.get("expected"), raw.get("actual")
+    return ScriptError(
+        str(raw["name"]),
+        str(raw["message"]),
+        None if expected is None else str(expected),
+        None if actual is None else str(actual),
+    )
 
 
 class _EngineProcess:

@@ -57,7 +57,8 @@ def test_reference_app_succeeds_on_its_task_with_postgres(postgres_task_app: Pat
         str(free_port()),
         app=postgres_task_app,
     )
-    assert result["schema_version"] == "1.1" and result["interrupted"] is None
+    assert result["schema_version"] == "1.2" and result["interrupted"] is None
+    assert result["findings"] == [] and result["contract"]["failures"] == []
     assert result["server"]["healthy"] and result["server"]["database"] == "postgres"
     assert {axis: v["status"] for axis, v in result["verifiers"].items()} == {
         "framework": "pass",
@@ -88,6 +89,49 @@ def test_a_failed_verifier_zeroes_strict_score() -> None:
         False,
     )
     assert code == 1
+
+
+@pytest.mark.usefixtures("postgres_database")
+def test_evaluate_names_the_failing_findings_and_assertions(tmp_path: Path) -> None:
+    """The mutant whose blueprints are all under /v1: in JSON and in text, `evaluate` names the findings that
+    fail the task constraint and the assertions that failed, with the request, its status code and the
+    assertion's message (expected vs actual where chai gives them)."""
+    from verify.test_mutants import load_mutant, materialise
+
+    mutant = load_mutant(REPO_ROOT / "corpus" / "mutants" / "flask-api-mounted-elsewhere.toml")
+    app = materialise(mutant, tmp_path)
+    task = "python-flask-openapi-clean_architecture-postgres-sqlalchemy"
+    flags = ("--task", task, "--health", "/v1/health-check", "--port", str(free_port()))
+    code, result = _evaluate(*flags, app=app)
+    assert code == 1 and result["schema_version"] == "1.2" and not result["success"]
+    assert result["verifiers"]["task"]["status"] == "fail"
+    errors = [(f["rule"], f["file"], f["line"]) for f in result["findings"] if f["severity"] == "error"]
+    assert ("TASK006", "routes/health.py", 7) in errors
+    assert len([e for e in errors if e[0] == "TASK007"]) == 20
+    assert all(f["hint"] for f in result["findings"])
+    contract = result["contract"]
+    failures = contract["failures"]
+    assert len([f for f in failures if f["kind"] == "assertion"]) == contract["failed"] > 100
+    register = [f for f in failures if f["request"] == "Auth / Register"]
+    assert register and {(f["method"], f["status"]) for f in register} == {("POST", 404)}
+    assert register[0]["assertion"] == 'Response contains "user" property'
+    assert register[0]["message"] == "expected false to be truthy" and register[0]["url"].endswith(
+        "/api/users"
+    )
+
+    run = subprocess.run(
+        [sys.executable, "-m", "cdverify", "evaluate", str(app), *flags],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    text = run.stdout
+    assert "routes/health.py:7:6: TASK006 error health-check-missing" in text
+    assert "= fix: add a GET /api/health-check route" in text
+    assert '✗ Auth / Register [404] — Response contains "user" property: expected false to be truthy' in text
+    assert "more (the JSON report has every one)" in text
 
 
 def test_evaluate_needs_constraints() -> None:

@@ -300,6 +300,93 @@ def test_cli_run_exit_codes_and_formats(tmp_path: Path, server: str) -> None:
     assert bad_global.returncode == 2 and "KEY=VALUE" in bad_global.stderr
 
 
+def test_failures_name_request_assertion_values_and_status(tmp_path: Path, server: str) -> None:
+    """Each failure says which request, which assertion, what was expected and what came, and the status
+    code; `--failures-only` keeps only the items that failed, in text and JSON, while the totals count all."""
+    collection = _collection(
+        tmp_path,
+        [
+            _get(
+                "fine",
+                "{{baseUrl}}/sandbox/echo",
+                "pm.test('answers', () => pm.response.to.have.status(200));",
+            ),
+            _get(
+                "wrong",
+                "{{baseUrl}}/sandbox/echo",
+                "pm.test('created', () => pm.response.to.have.status(201));",
+                "pm.test('method', () => pm.expect(pm.request.method).to.eql('POST'));",
+                "pm.test('plain', () => { throw new TypeError('not chai'); });",
+                "pm.test('passes', () => {});",
+            ),
+            _get("gone", "http://127.0.0.1:9/refused", "pm.test('never', () => {});"),
+            _get("throws", "{{baseUrl}}/sandbox/echo", "undefinedFunction();"),
+        ],
+    )
+    run = _cdverify(
+        "contract", "run", str(collection), "--base-url", server, "--format", "json", "--failures-only"
+    )
+    assert run.returncode == 1, run.stderr
+    document = json.loads(run.stdout)
+    assert (
+        document["schema_version"] == CONTRACT_SCHEMA_VERSION == "1.3" and document["failures_only"] is True
+    )
+    assert [e["name"] for e in document["executions"]] == ["wrong", "gone", "throws"]
+    assert document["summary"]["assertions"] == 6 and document["summary"]["passed"] == 3
+    url = f"{server}/sandbox/echo"
+    assert document["failures"][:3] == [
+        {
+            "kind": "assertion",
+            "request": "wrong",
+            "method": "GET",
+            "url": url,
+            "status": 200,
+            "assertion": "created",
+            "message": "expected response to have status code 201 but got 200",
+            "expected": "201",
+            "actual": "200",
+        },
+        {
+            "kind": "assertion",
+            "request": "wrong",
+            "method": "GET",
+            "url": url,
+            "status": 200,
+            "assertion": "method",
+            "message": "expected 'GET' to deeply equal 'POST'",
+            "expected": '"POST"',
+            "actual": '"GET"',
+        },
+        {
+            "kind": "assertion",
+            "request": "wrong",
+            "method": "GET",
+            "url": url,
+            "status": 200,
+            "assertion": "plain",
+            "message": "not chai",
+            "expected": None,
+            "actual": None,
+        },
+    ]
+    gone, throws = document["failures"][3:]
+    assert (gone["kind"], gone["status"], gone["assertion"]) == ("request_error", None, None)
+    assert "ECONNREFUSED" in gone["message"]
+    assert (throws["kind"], throws["status"]) == ("script_error", 200)
+    assert "ReferenceError" in throws["message"]
+    wrong = document["executions"][0]["assertions"][0]["error"]
+    assert (wrong["expected"], wrong["actual"]) == ("201", "200")
+
+    text = _cdverify("contract", "run", str(collection), "--base-url", server, "--failures-only").stdout
+    assert "→ fine" not in text and "→ wrong" in text and "✓" not in text
+    assert "✗ created  (expected response to have status code 201 but got 200; expected 201, got 200)" in text
+    assert "6 total, 3 passed, 3 failed" in text
+    everything = json.loads(
+        _cdverify("contract", "run", str(collection), "--base-url", server, "--format", "json").stdout
+    )
+    assert len(everything["executions"]) == 4 and everything["failures"] == document["failures"]
+
+
 # --- server lifecycle -----------------------------------------------------------------------------------
 
 
@@ -427,7 +514,25 @@ def test_openapi_issues_are_reported_apart_from_the_score(faulty_server: str) ->
 def test_json_report_keys_are_the_documented_ones(realworld_on_faulty: Any) -> None:
     """docs/contract.md#reports lists these; removing or renaming one needs a new major schema version."""
     document = to_json(realworld_on_faulty)
-    assert set(document) == {"schema_version", "collection", "summary", "executions"}
+    assert set(document) == {
+        "schema_version",
+        "collection",
+        "summary",
+        "failures",
+        "failures_only",
+        "executions",
+    }
+    assert set(document["failures"][0]) == {
+        "kind",
+        "request",
+        "method",
+        "url",
+        "status",
+        "assertion",
+        "message",
+        "expected",
+        "actual",
+    }
     assert set(document["summary"]) == {
         "requests",
         "failed_requests",

@@ -115,6 +115,31 @@ def test_replacing_a_global_forges_no_pass(sandbox: Sandbox, replaced: str) -> N
     assert _verdicts(after) == [("clean", True)]
 
 
+def test_failed_assertions_carry_previews_a_script_cannot_turn_against_the_host(sandbox: Sandbox) -> None:
+    """chai's expected and actual come back as JSON text, cut at 300 characters; an error whose properties
+    throw, a toJSON that throws or a replaced String.prototype.slice costs only the preview."""
+    outcome = _run(
+        sandbox,
+        "String.prototype.slice = function () { return 'forged'; };",
+        "pm.test('status', () => pm.response.to.have.status(201));",
+        "pm.test('name', () => pm.expect(pm.response.json().user.name).to.eql('bob'));",
+        "pm.test('long', () => pm.expect('a'.repeat(1000)).to.eql('b'));",
+        "pm.test('toJSON', () => pm.expect({toJSON() { throw new Error('no'); }}).to.eql(1));",
+        "pm.test('getter', () => { var e = new Error('x'); e.name = 'AssertionError';"
+        " Object.defineProperty(e, 'expected', {get() { throw 1; }}); throw e; });",
+        "pm.test('plain', () => { throw new Error('boom'); });",
+    )
+    errors = {a.name: a.error for a in outcome.assertions}
+    assert not any(a.passed for a in outcome.assertions)
+    assert (errors["status"].expected, errors["status"].actual) == ("201", "200")
+    assert (errors["name"].expected, errors["name"].actual) == ('"bob"', '"ann"')
+    long = errors["long"].actual
+    assert long is not None and long == '"' + "a" * 299 + "…"
+    assert errors["toJSON"].expected == "1" and errors["toJSON"].actual == "[object Object]"
+    assert (errors["getter"].message, errors["getter"].expected, errors["getter"].actual) == ("x", None, None)
+    assert (errors["plain"].expected, errors["plain"].actual) == (None, None)
+
+
 def test_runner_entry_points_are_not_reachable(sandbox: Sandbox) -> None:
     outcome = _run(
         sandbox,

@@ -34,6 +34,7 @@
     var prototypeOf = Object.getPrototypeOf;
     var isArray = Array.isArray;
     var hasOwn = Object.prototype.hasOwnProperty;
+    var sliceString = String.prototype.slice;
     var VARIABLE = /\{\{([^{}]*?)}}/g;
     var MAX_DEPTH = 19;
 
@@ -641,7 +642,32 @@
         }
         out.name = text(name || "Error");
         out.message = text(message === undefined ? error : message);
+        // chai's AssertionError carries what was expected and what came: a preview of each, for reports
+        try {
+            var own = function (key) { return applyFunction(hasOwn, error, [key]); };
+            if (out.name === "AssertionError" && (own("expected") || own("actual"))) {
+                out.expected = preview(error.expected);
+                out.actual = preview(error.actual);
+            }
+        } catch (ignored) {
+            // a script's error whose properties throw: the name and message are enough
+        }
         return out;
+    }
+
+    var PREVIEW_CHARS = 300;
+    function preview(value) {
+        var shown;
+        if (value === undefined) {
+            return "undefined";
+        }
+        try {
+            shown = typeof value === "function" ? "[function]" : jsonStringify(value);
+        } catch (ignored) {
+            shown = undefined;
+        }
+        shown = typeof shown === "string" ? shown : text(value);
+        return shown.length > PREVIEW_CHARS ? applyFunction(sliceString, shown, [0, PREVIEW_CHARS]) + "…" : shown;
     }
 
     // An error thrown in a timer or pm.sendRequest callback, or thrown while one is pending, is no script error
