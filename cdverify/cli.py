@@ -185,7 +185,12 @@ class _LazyGroup(click.Group):
         "mcp": ("cdverify.mcp_server.cli", "mcp_command"),
     }
     # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
-    extras: ClassVar[dict[str, str]] = {"contract": "contract", "evaluate": "contract", "grade": "contract"}
+    extras: ClassVar[dict[str, str]] = {
+        "contract": "contract",
+        "evaluate": "contract",
+        "grade": "contract",
+        "mcp": "mcp",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

@@ -7,7 +7,8 @@ comes with an extra (pyproject.toml, docs/dependencies.md):
   the scripts, an HTTP client, OpenAPI validation, process control, uv for `--setup auto`, terminal tables);
 - `cdverify[report]`: `grade --html`, the HTML report's template and figures (`html`, its old name, still
   works);
-- `cdverify[ray]`: `grade --executor ray`.
+- `cdverify[ray]`: `grade --executor ray`;
+- `cdverify[mcp]`: `cdverify mcp`, the Model Context Protocol server for coding agents.
 
 A command whose packages are missing stops with exit code 2 and the line to install them, never a
 traceback (`require`; the CLI checks the commands it loads lazily before importing them).
@@ -25,6 +26,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "contract": ("py_mini_racer", "httpx", "openapi_core", "psutil", "rich", "uv"),
     "report": ("jinja2", "matplotlib"),
     "ray": ("ray",),
+    "mcp": ("mcp",),
 }
 
 
