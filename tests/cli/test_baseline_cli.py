@@ -72,8 +72,8 @@ def test_a_baseline_makes_check_report_only_the_new_violation(make_project: Make
     assert out.splitlines() == [
         "[architecture]",
         "app/routes/orders.py:1 ARCH002 routes reach repositories directly (app/repositories/orders.py), not"
-        " through a service → call a service that wraps app/repositories/orders.py; only services may use"
-        " repositories",
+        " through a service → call app/services/orders.py, which already wraps app/repositories/orders.py;"
+        " only services may use repositories",
         f"baseline {baseline}: 1 known finding not shown, 0 fixed",
         "FAIL architecture (1 error); pass framework",
     ]

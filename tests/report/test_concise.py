@@ -34,8 +34,8 @@ def test_one_line_per_finding_grouped_with_a_verdict_line(checked: Report) -> No
     assert lines[0] == "[architecture]"
     assert lines[1] == (
         "app/api/articles.py:3 ARCH002 routes reach repositories directly (app/data_access/articles.py), not"
-        " through a service → call a service that wraps app/data_access/articles.py; only services may use"
-        " repositories"
+        " through a service → call app/use_cases/articles.py, which already wraps app/data_access/articles.py;"
+        " only services may use repositories"
     )
     assert lines[4].startswith("app/entities/user.py:12 ARCH001 models imports services") and (
         "[type-only] → invert the dependency" in lines[4]
