@@ -172,7 +172,7 @@ _SEVERITY = click.option(
     type=click.Choice(["error", "warning", "info"]),
     default="warning",
     show_default=True,
-    help="Least severe findings shown in text output (JSON has all).",
+    help="Least severe findings shown in text and concise output (JSON has all).",
 )
 
 

@@ -195,3 +195,18 @@ def test_since_a_revision_without_the_folder_is_a_usage_error(make_project: Make
     code, _, err = run("check", str(root / "later"), "-c", "flask", "--since", "HEAD~1")
     assert code == 2 and "--since HEAD~1: cannot read later at " in err
     assert os.path.isdir(root / "later")
+
+
+def test_baseline_prints_without_output_and_warns_on_other_constraints(
+    make_project: Make, tmp_path: Path
+) -> None:
+    root = make_project(APP)
+    code, out, _ = run("baseline", str(root), *SPEC)
+    assert code == 0
+    printed = json.loads(out)
+    assert printed["constraints"] == "flask+clean_architecture" and len(printed["findings"]) == 1
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(out)
+    code, out, err = run("check", str(root), "-c", "clean_architecture", "--baseline", str(baseline))
+    assert code == 0 and "1 known finding not shown" in out
+    assert f"warning: {baseline} was recorded for flask+clean_architecture, not clean_architecture" in err
