@@ -3,8 +3,8 @@
 
 ```
 [architecture]
-app/api/articles.py:3 ARCH002 routes reach repositories directly (…), not through a service → call a service …
-FAIL architecture (1 error), pass framework
+app/api/articles.py:3 ARCH002 routes reach repositories directly (…), not through a service → call …
+FAIL architecture (1 error); pass framework
 ```
 
 The evidence (the code as written) is left out: the agent has the file, and the line points into it. A
