@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -16,7 +17,9 @@ from cdverify import __version__
 from cdverify.contract.server_env import harness_env_option
 
 if TYPE_CHECKING:
+    from cdverify.baseline import Baseline
     from cdverify.config import Config
+    from cdverify.constraints import Constraints
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,10 +56,17 @@ def _project_options(func: F) -> F:
         ),
     ]
 
+    return _options_as(ProjectArgs, decorators, func)
+
+
+def _options_as(record: type, decorators: list[Callable[[Any], Any]], func: F) -> F:
+    """`func` with the options of `decorators`, handed to it as one `record` (a dataclass whose fields are
+    the options' names) after the arguments that come before it."""
+
     @functools.wraps(func)
-    def collect(**kwargs: Any) -> Any:
-        shared = {name: kwargs.pop(name) for name in ProjectArgs.__dataclass_fields__}
-        return func(ProjectArgs(**shared), **kwargs)
+    def collect(*args: Any, **kwargs: Any) -> Any:
+        chosen = {field.name: kwargs.pop(field.name) for field in dataclasses.fields(record)}
+        return func(*args, record(**chosen), **kwargs)
 
     wrapped: Any = collect
     for decorator in reversed(decorators):
@@ -137,9 +147,20 @@ def _run(action: Callable[[], int]) -> None:
 
 
 # the names of cdverify.report.REPORTERS, spelt out so that starting the CLI does not load the reporters
-REPORT_FORMATS = ("text", "json")
+REPORT_FORMATS = ("text", "json", "concise")
 _FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="concise: one line per finding for a coding agent (docs/agent-loop.md).",
+)
+MAX_FINDINGS = click.option(
+    "--max-findings",
+    type=click.IntRange(0),
+    metavar="N",
+    help="Show at most N findings, saying how many were left out (JSON has all).",
 )
 _OUTPUT = click.option(
     "-o",
@@ -152,7 +173,7 @@ _SEVERITY = click.option(
     type=click.Choice(["error", "warning", "info"]),
     default="warning",
     show_default=True,
-    help="Least severe findings shown in text output (JSON has all).",
+    help="Least severe findings shown in text and concise output (JSON has all).",
 )
 
 
@@ -222,11 +243,13 @@ def cli() -> None:
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
+@MAX_FINDINGS
 def inspect(
     project: ProjectArgs,
     fmt: str,
     output: Path | None,
     min_severity: str,
+    max_findings: int | None,
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
@@ -236,64 +259,78 @@ def inspect(
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
-        options = ReportOptions(Severity(min_severity), show_detected=True)
+        options = ReportOptions(Severity(min_severity), show_detected=True, max_findings=max_findings)
         _emit(REPORTERS[fmt](report, options), output)
         return 0
 
     _run(action)
 
 
-@cli.command()
-@_project_options
-@click.option(
-    "-c",
-    "--constraints",
-    "spec",
-    metavar="SPEC",
-    help="e.g. flask+clean_architecture+postgres+sqlalchemy, or a paper task name.",
-)
-@click.option(
-    "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-clean_architecture."
-)
-@click.option("--framework", cls=_AxisOption, axis="framework", help="Required web framework ({values}).")
-@click.option(
-    "--architecture", cls=_AxisOption, axis="architecture", help="Required architecture ({values} or none)."
-)
-@click.option(
-    "--database", cls=_AxisOption, axis="database", help="Required database engine ({values} or none)."
-)
-@click.option("--orm", cls=_AxisOption, axis="orm", help="Required ORM ({values} or none).")
-@harness_env_option("--env", "--harness-env")
-@_FORMAT
-@_OUTPUT
-@_SEVERITY
-def check(
-    project: ProjectArgs,
-    spec: str | None,
-    task: str | None,
-    framework: str | None,
-    architecture: str | None,
-    database: str | None,
-    orm: str | None,
-    harness_env: dict[str, str],
-    fmt: str,
-    output: Path | None,
-    min_severity: str,
-) -> None:
-    """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
-    from cdverify.config import ConfigError
-    from cdverify.constraints import Constraints, merge, parse_constraints
-    from cdverify.model import Severity
-    from cdverify.pipeline import verify
-    from cdverify.report import REPORTERS, ReportOptions
+def _constraint_options(func: F) -> F:
+    """The options that say which constraints to check (`check`, `baseline`)."""
+    decorators = [
+        click.option(
+            "-c",
+            "--constraints",
+            "spec",
+            metavar="SPEC",
+            help="e.g. flask+clean_architecture+postgres+sqlalchemy, or a paper task name.",
+        ),
+        click.option(
+            "--task", metavar="NAME", help="A paper task name, e.g. python-flask-openapi-clean_architecture."
+        ),
+        click.option(
+            "--framework", cls=_AxisOption, axis="framework", help="Required web framework ({values})."
+        ),
+        click.option(
+            "--architecture",
+            cls=_AxisOption,
+            axis="architecture",
+            help="Required architecture ({values} or none).",
+        ),
+        click.option(
+            "--database",
+            cls=_AxisOption,
+            axis="database",
+            help="Required database engine ({values} or none).",
+        ),
+        click.option("--orm", cls=_AxisOption, axis="orm", help="Required ORM ({values} or none)."),
+        harness_env_option("--env", "--harness-env"),
+    ]
 
-    def action() -> int:
-        config = project.config().with_harness_env(harness_env)
-        if spec and task:
+    return _options_as(ConstraintArgs, decorators, func)
+
+
+@dataclass(frozen=True)
+class ConstraintArgs:
+    """The constraint options as given on the command line."""
+
+    spec: str | None
+    task: str | None
+    framework: str | None
+    architecture: str | None
+    database: str | None
+    orm: str | None
+    harness_env: dict[str, str]
+
+    def resolve(self, project: ProjectArgs) -> tuple[Config, Constraints]:
+        """The project's configuration (with `--env`) and the constraints to check: the options, else the
+        configuration's `constraints`; a `ConfigError` when none are given."""
+        from cdverify.config import ConfigError
+        from cdverify.constraints import Constraints, merge, parse_constraints
+
+        config = project.config().with_harness_env(self.harness_env)
+        if self.spec and self.task:
             raise ConfigError(["give --constraints or --task, not both"])
-        text = spec or task or config.constraints
+        text = self.spec or self.task or config.constraints
         base = parse_constraints(text) if text else Constraints()
-        constraints = merge(base, framework=framework, architecture=architecture, database=database, orm=orm)
+        constraints = merge(
+            base,
+            framework=self.framework,
+            architecture=self.architecture,
+            database=self.database,
+            orm=self.orm,
+        )
         if not constraints.active():
             raise ConfigError(
                 [
@@ -301,9 +338,104 @@ def check(
                     '--architecture clean_architecture, or `constraints = "…"` in cdverify.toml'
                 ]
             )
+        return config, constraints
+
+
+@cli.command()
+@_project_options
+@_constraint_options
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Report only findings not in this baseline (`cdverify baseline`); exit 1 only on new errors.",
+)
+@click.option(
+    "--since",
+    metavar="GIT_REF",
+    help="Report only findings the project did not have at this git revision; exit 1 only on new errors.",
+)
+@_FORMAT
+@_OUTPUT
+@_SEVERITY
+@MAX_FINDINGS
+def check(
+    project: ProjectArgs,
+    wanted: ConstraintArgs,
+    baseline_file: Path | None,
+    since: str | None,
+    fmt: str,
+    output: Path | None,
+    min_severity: str,
+    max_findings: int | None,
+) -> None:
+    """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
+    from cdverify.baseline import against
+    from cdverify.config import ConfigError
+    from cdverify.model import Severity
+    from cdverify.pipeline import verify
+    from cdverify.report import REPORTERS, ReportOptions
+
+    def action() -> int:
+        if baseline_file is not None and since is not None:
+            raise ConfigError(["give --baseline or --since, not both"])
+        config, constraints = wanted.resolve(project)
+        baseline = _read_baseline(baseline_file, constraints) if baseline_file is not None else None
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity))), output)
+        if since is not None:
+            baseline = _revision_baseline(project, since, constraints, config)
+        if baseline is not None:
+            report = against(report, baseline)
+        options = ReportOptions(Severity(min_severity), max_findings=max_findings)
+        _emit(REPORTERS[fmt](report, options), output)
         return report.exit_code
+
+    _run(action)
+
+
+def _read_baseline(path: Path, constraints: Constraints) -> Baseline:
+    from cdverify.baseline import read_baseline
+
+    baseline = read_baseline(path)
+    if baseline.constraints is not None and baseline.constraints != str(constraints):
+        click.echo(
+            f"cdverify: warning: {path} was recorded for {baseline.constraints}, not {constraints}:"
+            " findings of the constraints it did not check are all new",
+            err=True,
+        )
+    return baseline
+
+
+def _revision_baseline(project: ProjectArgs, ref: str, constraints: Constraints, config: Config) -> Baseline:
+    """The findings of the project at git revision `ref`, checked with today's configuration."""
+    from cdverify.baseline import Baseline
+    from cdverify.pipeline import verify
+    from cdverify.revision import checked_out
+
+    with checked_out(project.path, ref) as old:
+        # no facts cache: it would keep the entries of a temporary folder that is about to go
+        report = verify(old, constraints, config, use_cache=False, jobs=project.jobs)
+        return Baseline.of(report, source=f"git {ref}")
+
+
+@cli.command()
+@_project_options
+@_constraint_options
+@_OUTPUT
+def baseline(project: ProjectArgs, wanted: ConstraintArgs, output: Path | None) -> None:
+    """Record PATH's current findings as a baseline (JSON), for `check --baseline FILE`. Exits 0."""
+    from cdverify.baseline import Baseline
+    from cdverify.pipeline import verify
+
+    def action() -> int:
+        config, constraints = wanted.resolve(project)
+        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
+        recorded = Baseline.of(report)
+        _emit(recorded.dumps(), output)
+        if output is not None:
+            click.echo(f"cdverify: {len(recorded.entries)} finding(s) recorded in {output}", err=True)
+        return 0
 
     _run(action)
 

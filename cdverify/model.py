@@ -376,6 +376,8 @@ class Finding:
     evidence: str = ""  # the import, call or string as written
     hint: str = ""  # a concrete fix
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # what the finding is, not where it is: set on the findings of a report (cdverify/fingerprint.py)
+    fingerprint: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
@@ -395,5 +397,7 @@ class Finding:
             "evidence": self.evidence,
             "hint": self.hint,
         }
+        if self.fingerprint:
+            out["fingerprint"] = self.fingerprint
         out.update(self.data)
         return out

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, dumps
@@ -23,6 +24,7 @@ from cdverify.config import Config, ConfigError, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
 from cdverify.discover import Project, discover
+from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
     FileFacts,
@@ -35,6 +37,9 @@ from cdverify.model import (
 from cdverify.parse import parse_bytes, read_source
 from cdverify.resolve import build_graph
 from cdverify.verifiers import AXES, verifier
+
+if TYPE_CHECKING:
+    from cdverify.baseline import Delta
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
@@ -74,6 +79,8 @@ class Report:
     suppressed: tuple[Finding, ...] = ()
     constraints: Constraints | None = None
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    # `check --baseline` / `--since`: the findings above are those the baseline lacks (cdverify/baseline.py)
+    baseline: Delta | None = None
 
     @property
     def root(self) -> Path:
@@ -289,16 +296,21 @@ def _build_report(
         kept = [finding for finding in kept if finding.constraint in asked]
         suppressed = [finding for finding in suppressed if finding.constraint in asked]
     kept.sort(key=Finding.sort_key)
-    verdicts = _verdicts(constraints, kept) if constraints is not None else {}
-    return Report(analysis, config, tuple(kept), tuple(suppressed), constraints, verdicts)
+    findings, hidden = fingerprinted(kept, suppressed)
+    verdicts = judge(constraints, findings) if constraints is not None else {}
+    return Report(analysis, config, findings, hidden, constraints, verdicts)
 
 
-def _verdicts(constraints: Constraints, findings: list[Finding]) -> dict[str, Verdict]:
-    """A verdict per active axis (every axis has a verifier): fail when an `error` finding of it remains."""
+def judge(
+    constraints: Constraints, findings: Sequence[Finding], reasons: Mapping[str, str] | None = None
+) -> dict[str, Verdict]:
+    """A verdict per active axis (every axis has a verifier): fail when an `error` finding of it remains.
+    `reasons` (axis → text) are given with the verdicts, e.g. the errors a baseline holds."""
     verdicts = {}
     for axis, required in constraints.active().items():
         errors = sum(1 for f in findings if f.constraint == axis and f.severity is Severity.ERROR)
-        verdicts[axis] = Verdict(axis, required, VerdictStatus.FAIL if errors else VerdictStatus.PASS, errors)
+        status = VerdictStatus.FAIL if errors else VerdictStatus.PASS
+        verdicts[axis] = Verdict(axis, required, status, errors, (reasons or {}).get(axis, ""))
     return verdicts
 
 

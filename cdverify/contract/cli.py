@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from cdverify.cli import MAX_FINDINGS
 from cdverify.contract.collection import (
     BUNDLED,
     PAPER_GLOBALS,
@@ -157,7 +158,16 @@ def collection_option(func: Any) -> Any:
 
 
 def run_flags(func: Any) -> Any:
-    """The options `contract run`, `contract serve` and `evaluate` share with newman."""
+    """The options `contract run` and `contract serve` share with newman."""
+    return _run_flags(func, ("text", "json"))
+
+
+def evaluate_flags(func: Any) -> Any:
+    """`run_flags` for `evaluate`, whose task result also comes in `--format concise`."""
+    return _run_flags(func, ("text", "json", "concise"))
+
+
+def _run_flags(func: Any, formats: tuple[str, ...]) -> Any:
     decorators = [
         click.option(
             "--global",
@@ -205,9 +215,7 @@ def run_flags(func: Any) -> Any:
             metavar="SPEC|realworld",
             help="Also check every response against this OpenAPI spec (reported apart from A%).",
         ),
-        click.option(
-            "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-        ),
+        click.option("--format", "fmt", type=click.Choice(list(formats)), default="text", show_default=True),
         click.option(
             "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
         ),
@@ -475,7 +483,8 @@ def serve_command(
 @harness_env_option("--harness-env")
 @serve_flags
 @collection_option
-@run_flags
+@evaluate_flags
+@MAX_FINDINGS
 def evaluate_command(
     project: Path,
     spec: str | None,
@@ -485,6 +494,7 @@ def evaluate_command(
     fmt: str,
     output: Path | None,
     junit: Path | None,
+    max_findings: int | None,
     **kwargs: Any,
 ) -> None:
     """The paper's task result for PROJECT: static verifiers + contract run → A%, strict A%, success.
@@ -501,6 +511,7 @@ def evaluate_command(
     ):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         try:
             kwargs["harness_env"] = harness_env
+            kwargs["max_findings"] = max_findings
             _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
         except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet
             from cdverify.contract.server import signal_name
@@ -525,6 +536,7 @@ def _evaluate(
     from cdverify.pipeline import verify
 
     harness_env = kwargs.pop("harness_env")
+    max_findings = kwargs.pop("max_findings")
     try:
         constraints = parse_constraints(spec)
         config = load_config(project).with_harness_env(harness_env)
@@ -546,6 +558,15 @@ def _evaluate(
     result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
     interrupts_spent()  # the server is gone: nothing cuts the report short now
     outcome = TaskResult(report, result, record, interrupted)
-    text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
+    if fmt == "json":
+        text = dumps(outcome.to_json())
+    elif fmt == "concise":
+        from cdverify.model import Severity
+        from cdverify.report import ReportOptions
+        from cdverify.report.concise import render_task
+
+        text = render_task(outcome, ReportOptions(Severity.WARNING, max_findings=max_findings)) + "\n"
+    else:
+        text = outcome.to_text()
     write_reports(result, fmt, output, junit, text=text)
     raise SystemExit(130 if interrupted else 0 if outcome.success else 1)

@@ -1,5 +1,5 @@
-"""Stage 6 — reporting: pure functions from a Report to text or JSON (and from the project model to a graph
-drawing, `graph.py`).
+"""Stage 6 — reporting: pure functions from a Report to text, JSON or concise agent feedback (and from the
+project model to a graph drawing, `graph.py`).
 
 `REPORTERS` is the registry the command line picks `--format` from: a format name → a function of the
 `Report` and the `ReportOptions`, returning the whole output as one string. A new format is one module and
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cdverify.model import Severity
-from cdverify.report import json, text
+from cdverify.report import concise, json, text
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
@@ -25,6 +25,7 @@ class ReportOptions:
 
     min_severity: Severity = Severity.INFO  # findings below it are counted, not shown (text)
     show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
+    max_findings: int | None = None  # show at most this many findings, saying how many were left out
 
 
 Reporter = Callable[["Report", ReportOptions], str]
@@ -32,4 +33,5 @@ Reporter = Callable[["Report", ReportOptions], str]
 REPORTERS: Mapping[str, Reporter] = {
     "text": text.render,
     "json": json.render,
+    "concise": concise.render,
 }

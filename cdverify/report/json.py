@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"  # 1.4: `fingerprint` on findings, `baseline`
 
 
 def render(report: Report, options: ReportOptions) -> str:
@@ -115,4 +115,6 @@ def report_to_json(report: Report) -> dict[str, Any]:
         }
         out["verdicts"] = {axis: verdict.to_json() for axis, verdict in report.verdicts.items()}
         out["passed"] = report.passed
+    if report.baseline is not None:
+        out["baseline"] = report.baseline.to_json()
     return out

@@ -25,7 +25,10 @@ def format_finding(finding: Finding, show_hint: bool = True) -> str:
 def render(report: Report, options: ReportOptions) -> str:
     """The findings, one per line, then (for `inspect`) what was detected, a summary and the verdicts."""
     shown = [f for f in report.findings if f.severity.rank <= options.min_severity.rank]
-    out = [format_finding(f) for f in shown]
+    out = [format_finding(f) for f in shown[: options.max_findings]]
+    if options.max_findings is not None and len(shown) > options.max_findings:
+        left = len(shown) - options.max_findings
+        out.append(f"… {left} more finding{'s' if left != 1 else ''} not shown (--max-findings)")
     if options.show_detected:
         analysis = report.analysis
         out.append("")
@@ -57,6 +60,8 @@ def render(report: Report, options: ReportOptions) -> str:
     )
     if report.suppressed:
         out.append(f"{len(report.suppressed)} finding(s) suppressed by configured ignores")
+    if report.baseline is not None:
+        out.append(report.baseline.summary())
     for axis, verdict in report.verdicts.items():
         status = verdict.status.upper().replace("_", " ")
         detail = f" ({verdict.errors} error{'s' if verdict.errors != 1 else ''})" if verdict.errors else ""

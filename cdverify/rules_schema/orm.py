@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Strings, table
 
 # -- orm/libraries.toml, orm/sinks.toml and orm/fixes.toml ---------------------------------------
 
@@ -92,6 +92,9 @@ class OrmFix:
     bootstrap: str  # a statement that sets the connection up (`PRAGMA`, `SET`)
     schema: str  # CREATE / ALTER / DROP
     statements: Mapping[str, str]  # SELECT, INSERT, … → the ORM's way; `{model}` names the model
+    # by_key / by_column / insert → the ORM's call for a statement of that shape (verifiers/orm_hints.py);
+    # `field`: how `{fields}` writes each column of an insert
+    shapes: Mapping[str, str] = table()
 
 
 @dataclass(frozen=True)

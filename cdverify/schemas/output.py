@@ -175,10 +175,12 @@ Finding = TypedDict(
         "message": str,
         "evidence": str,
         "hint": str,
+        "fingerprint": str,
         "import": NotRequired[str],
         "target": NotRequired[str],
         "from_layer": NotRequired[str],
         "to_layer": NotRequired[str | None],
+        "wrapped_by": NotRequired[list[str]],
         "kind": NotRequired[str],
         "type_only": NotRequired[bool],
         "import_kind": NotRequired[ImportKind],
@@ -242,6 +244,26 @@ class Verdicts(TypedDict):
     task: NotRequired[Verdict]
 
 
+class BaselineEntry(TypedDict):
+    fingerprint: str
+    rule: str
+    constraint: str
+    severity: Severity
+    file: str
+    line: int
+    message: str
+
+
+class BaselineComparison(TypedDict):
+    """`check --baseline FILE` / `--since REF`: what the baseline held and what of it is fixed."""
+
+    source: str
+    known: int
+    known_errors: int
+    fixed: int
+    fixed_findings: list[BaselineEntry]
+
+
 class Output(TypedDict):
     """The JSON of `cdverify inspect|check --format json` (docs/json-output.md); `constraints`, `verdicts`
     and `passed` only from `check`."""
@@ -262,3 +284,4 @@ class Output(TypedDict):
     constraints: NotRequired[Constraints]
     verdicts: NotRequired[Verdicts]
     passed: NotRequired[bool]
+    baseline: NotRequired[BaselineComparison]

@@ -6,6 +6,7 @@ fix) live in docs/rules/; the hints below are the one-line fixes shown with each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,7 @@ def check_imports(
     order = config.layer_order
     bypass = set(config.bypass)
     findings: dict[tuple[str, str, int, int, str], Finding] = {}
+    into: dict[str, list[ImportEdge]] | None = None  # built on the first bypass
 
     def add(finding: Finding) -> None:
         loc = finding.location
@@ -148,18 +150,64 @@ def check_imports(
                         )
                     )
                 elif (from_layer, to_layer) in bypass:
-                    add(
-                        _violation(
-                            "bypass",
-                            edge,
-                            from_layer,
-                            to_layer,
-                            f"{from_layer} reach {to_layer} directly ({layered}), not through a service",
-                            f"call a service that wraps {layered}; only services may use {to_layer}",
-                            via,
-                        )
+                    between = [name for name in order if order[from_layer] < order[name] < order[to_layer]]
+                    if into is None:
+                        into = importers(graph)
+                    wrappers = wrappers_of(into, assignment, layered, between, source)
+                    finding = _violation(
+                        "bypass",
+                        edge,
+                        from_layer,
+                        to_layer,
+                        f"{from_layer} reach {to_layer} directly ({layered}), not through a service",
+                        _bypass_hint(layered, to_layer, wrappers),
+                        via,
                     )
+                    if wrappers:
+                        finding.data["wrapped_by"] = wrappers
+                    add(finding)
     return list(findings.values())
+
+
+def importers(graph: ImportGraph) -> dict[str, list[ImportEdge]]:
+    """The run-time imports landing in each project file (type-only ones left out)."""
+    into: dict[str, list[ImportEdge]] = {}
+    for edge in graph.internal_edges():
+        if edge.target is not None and not edge.fact.kind.type_only:
+            into.setdefault(edge.target, []).append(edge)
+    return into
+
+
+def wrappers_of(
+    into: Mapping[str, list[ImportEdge]],
+    assignment: LayerAssignment,
+    target: str,
+    layers: list[str],
+    caller: str = "",
+) -> list[str]:
+    """The files of `layers` (the layers between a route and a repository: the services) that already
+    import `target` at run time: first the one named like `caller` (`routes/profiles.py` →
+    `services/profiles.py`), then like `target`, then by path. The service a bypassing route should call."""
+    wanted = set(layers)
+    found = {e.source for e in into.get(target, []) if assignment.files.get(e.source) in wanted}
+    caller_topic, target_topic = _topic(caller), _topic(target)
+    return sorted(found, key=lambda path: (_topic(path) != caller_topic, _topic(path) != target_topic, path))
+
+
+def _topic(path: str) -> str:
+    """What a file is about, by name: `src/services/tag-service.js` → `tag`, `routes/profiles.py` →
+    `profile`."""
+    stem = path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    first = re.split(r"[-_]", stem, maxsplit=1)[0]
+    return first.removesuffix("s")
+
+
+def _bypass_hint(layered: str, to_layer: str, wrappers: list[str]) -> str:
+    if not wrappers:
+        return f"call a service that wraps {layered}; only services may use {to_layer}"
+    others = len(wrappers) - 1
+    also = f" (so do {others} other file{'s' if others != 1 else ''} of its layer)" if others else ""
+    return f"call {wrappers[0]}, which already wraps {layered}{also}; only services may use {to_layer}"
 
 
 def check_layout(assignment: LayerAssignment, config: Config) -> list[Finding]:

@@ -5,6 +5,8 @@ by `cdverify.detect.orm`; this module only checks it."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -14,6 +16,7 @@ from cdverify.detect.orm import OrmReport, Purpose, RawKind, RawSql
 from cdverify.detect.orm.catalogue import libraries
 from cdverify.model import Finding, Location, Severity
 from cdverify.rules_schema import OrmFix, OrmFixes
+from cdverify.sql.shape import Shape, shape_of
 
 if TYPE_CHECKING:
     from cdverify.analysis import Analysis
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from cdverify.constraints import Constraints
 
 CONSTRAINT = "orm"
+Models = tuple[tuple[str, int, str], ...]  # (file, line, model) of the required ORM's mapped models
+_DEFINED = re.compile(r"""\bdefine\(\s*["'`](\w+)["'`]""")  # sequelize.define("User", …)
 
 
 @cache
@@ -74,8 +79,9 @@ def check(report: OrmReport, required: str) -> list[Finding]:
                 data={"library": name, "kind": other.kind, "required": required},
             )
         )
+    models = use.models if use is not None else ()
     for item in report.raw_sql:
-        findings.append(_raw_finding(item, required))
+        findings.append(_raw_finding(item, required, models))
     for item in report.fragments:
         via = f" via {item.via}" if item.via else ""
         where = f" in {item.scope}" if item.scope != "application" else ""
@@ -97,7 +103,7 @@ def check(report: OrmReport, required: str) -> list[Finding]:
     return findings
 
 
-def _raw_finding(item: RawSql, required: str) -> Finding:
+def _raw_finding(item: RawSql, required: str, models: Models = ()) -> Finding:
     info = item.scope != "application" or item.purpose
     why = (
         f" in {item.scope}" if item.scope != "application" else (f" ({item.purpose})" if item.purpose else "")
@@ -110,7 +116,7 @@ def _raw_finding(item: RawSql, required: str) -> Finding:
         Location(item.file, item.line, item.col),
         f"{kind}{tables} through {item.api}{via}{why}: {_shown(item.sql)}",
         evidence=item.call,
-        hint=_fix(item, required),
+        hint=_fix(item, required, models),
         data={
             "api": item.api,
             "sql": item.sql,
@@ -137,8 +143,9 @@ def _shown(sql: str) -> str:
     return f"{_one_line(sql[:200])}… ({size})"
 
 
-def _fix(item: RawSql, required: str) -> str:
-    """The ORM001 hint: how the required ORM does what the statement does."""
+def _fix(item: RawSql, required: str, models: Models = ()) -> str:
+    """The ORM001 hint: how the required ORM does what the statement does, with the project's model of
+    the statement's table (`models`: the required ORM's mapped models) when it has one."""
     fix: OrmFix | None = _fixes().orms.get(required)
     generic = f"use the ORM: a {required} model and its query methods"
     if fix is None:
@@ -151,11 +158,68 @@ def _fix(item: RawSql, required: str) -> str:
         return "fine at start-up; with the ORM: " + (fix.schema if schema else fix.bootstrap)
     if schema:
         return "let the ORM own the schema: " + fix.schema
+    shape = shape_of(item.sql) if verb in ("SELECT", "INSERT") and item.kind is not RawKind.DYNAMIC else None
+    table = shape.table if shape is not None else (item.tables[0] if item.tables else "")
+    found = model_for(table, models) if table else None
+    model = found[0] if found else guessed_model(table) if table else "the model"
+    where = f" ({model} is in {found[1]})" if found else ""
+    if shape is not None and shape.kind in fix.shapes:
+        call = render(fix.shapes[shape.kind], shape, model, fix.shapes.get("field", ""))
+        return f"use the ORM: {call}{where}"
     way = fix.statements.get(verb)
     if way is None:
         return generic
-    model = item.tables[0].rstrip("s").capitalize() if item.tables else "the model"
-    return "use the ORM: " + way.replace("{model}", model)
+    return "use the ORM: " + way.replace("{model}", model) + where
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _singulars(table: str) -> list[str]:
+    """`categories` → category, `boxes` → box, `users` → user; the table itself first."""
+    name = _key(table)
+    out = [name]
+    if name.endswith("ies"):
+        out.append(name[:-3] + "y")
+    if name.endswith("es"):
+        out.append(name[:-2])
+    if name.endswith("s"):
+        out.append(name[:-1])
+    return out
+
+
+def model_name(written: str) -> str:
+    """A model as the ORM detector records it: a class name, or a `sequelize.define("User", …)` call."""
+    defined = _DEFINED.search(written)
+    return defined.group(1) if defined else written
+
+
+def model_for(table: str, models: Iterable[tuple[str, int, str]]) -> tuple[str, str] | None:
+    """(model, file) of the project's model for `table`, matched by name (`users` → `User`)."""
+    by_key: dict[str, tuple[str, str]] = {}
+    for file, _, written in models:
+        name = model_name(written)
+        by_key.setdefault(_key(name), (name, file))
+    for candidate in _singulars(table):
+        if candidate in by_key:
+            return by_key[candidate]
+    return None
+
+
+def guessed_model(table: str) -> str:
+    """A model name for a table the project has no model for: `article_tags` → `ArticleTag`."""
+    words = [word for word in table.split("_") if word]
+    if words:
+        last = _singulars(words[-1])
+        words[-1] = last[-1] if len(last) > 1 else words[-1]
+    return "".join(word[:1].upper() + word[1:] for word in words) or "the model"
+
+
+def render(template: str, shape: Shape, model: str, field: str) -> str:
+    """A `shapes` template with `{model}`, `{column}` and `{fields}` (each column through `field`)."""
+    fields = ", ".join(field.replace("{column}", name) for name in shape.fields)
+    return template.replace("{model}", model).replace("{column}", shape.column).replace("{fields}", fields)
 
 
 def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:

@@ -98,6 +98,58 @@ def test_arch002_through_an_unlayered_barrel(make_project: Make) -> None:
     assert finding.data["via"] == ["src/lib/index.ts"]
 
 
+def test_arch002_names_the_service_that_already_wraps_the_repository(make_project: Make) -> None:
+    """issue 19: the hint names the service to call: the one named like the route first, then like the
+    repository; every such service is in `wrapped_by`, a type-only import is none."""
+    root = make_project(
+        {
+            **PY_CLEAN,
+            "app/routes/profiles.py": "from app.repositories.users import UserRepository\n",
+            "app/services/profiles.py": "from app.repositories.users import UserRepository\n",
+            "app/services/audit.py": "from app.repositories.users import UserRepository\n",
+            "app/services/typing_only.py": (
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.repositories.users import X\n"
+            ),
+        }
+    )
+    (finding,) = [f for f in inspect(root).findings if f.rule == "ARCH002"]
+    assert finding.data["wrapped_by"] == [
+        "app/services/profiles.py",
+        "app/services/users.py",
+        "app/services/audit.py",
+    ]
+    assert finding.hint == (
+        "call app/services/profiles.py, which already wraps app/repositories/users.py (so do 2 other files of"
+        " its layer); only services may use repositories"
+    )
+
+
+def test_arch002_with_one_wrapping_service(make_project: Make) -> None:
+    root = make_project(
+        {**PY_CLEAN, "app/routes/users.py": "from app.repositories.users import UserRepository\n"}
+    )
+    (finding,) = [f for f in inspect(root).findings if f.rule == "ARCH002"]
+    assert finding.hint == (
+        "call app/services/users.py, which already wraps app/repositories/users.py; only services may use repositories"
+    )
+
+
+def test_arch002_without_a_wrapping_service_asks_for_one(make_project: Make) -> None:
+    root = make_project(
+        {
+            **PY_CLEAN,
+            "app/routes/users.py": "from app.repositories.users import UserRepository\n",
+            "app/services/users.py": "from app.models.user import User\n",
+        }
+    )
+    (finding,) = [f for f in inspect(root).findings if f.rule == "ARCH002"]
+    assert "wrapped_by" not in finding.data
+    assert (
+        finding.hint
+        == "call a service that wraps app/repositories/users.py; only services may use repositories"
+    )
+
+
 def test_arch003_framework_in_service(make_project: Make) -> None:
     root = make_project(
         {

@@ -64,3 +64,66 @@ def test_sqlalchemy_imported_without_a_model_is_core_not_the_orm() -> None:
     (finding, raw) = check(OrmReport({"sqlalchemy": use}, (_raw("DELETE", ("articles",)),), ()), "sqlalchemy")
     assert finding.message.endswith("defines no mapped model: SQLAlchemy Core is not the ORM")
     assert raw.hint == "use the ORM: session.delete(obj) or session.execute(delete(Article).where(...))"
+
+
+def _statement(sql: str, statement: str, table: str, kind: RawKind = RawKind.STATEMENT) -> RawSql:
+    return RawSql("app/db.py", 3, 5, "pg query", "q(…)", sql, kind, statement, (table,), "application")
+
+
+def test_the_hint_proposes_the_orm_call_of_the_statement_with_the_projects_model() -> None:
+    """issue 19: a lookup by key → findByPk / session.get, by one column → findOne / a where on it, an
+    insert → create / session.add with its columns; the model is the project's, named with its file."""
+    models = (("src/models/user.js", 4, "User"), ("src/models/tag.js", 2, 'sequelize.define("ArticleTag", {'))
+    orm = LibraryUse("sequelize", LibraryKind.ORM, ("src/db.js",), models, ("src/db.js", 1, "x"), "sequelize")
+    items = (
+        _statement('SELECT * FROM "Users" WHERE id = $1', "SELECT", "Users"),
+        _statement("SELECT * FROM users WHERE users.email = ?", "SELECT", "users"),
+        _statement("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)", "INSERT", "article_tags"),
+        _statement("SELECT name FROM tags ORDER BY name", "SELECT", "tags"),  # no shape, no model
+        _statement("SELECT * FROM users WHERE id = {…}", "SELECT", "users", RawKind.DYNAMIC),
+    )
+    hints = [f.hint for f in check(OrmReport({"sequelize": orm}, items, ()), "sequelize")]
+    assert hints == [
+        "use the ORM: User.findByPk(…) (User is in src/models/user.js)",
+        "use the ORM: User.findAll({ where: { email: … } }) (User is in src/models/user.js)",
+        "use the ORM: ArticleTag.create({ article_id: …, tag_id: … }) (ArticleTag is in src/models/tag.js)",
+        "use the ORM: Tag.findAll({ where: … }) / Tag.findOne(...)",
+        "use the ORM: User.findAll({ where: … }) / User.findOne(...) (User is in src/models/user.js)",
+    ]
+    sqlalchemy = LibraryUse(
+        "sqlalchemy",
+        LibraryKind.ORM,
+        ("app/db.py",),
+        (("app/models.py", 9, "Category"),),
+        ("app/db.py", 1, "x"),
+        "sqlalchemy",
+    )
+    items = (
+        _statement("SELECT * FROM categories WHERE id = %s", "SELECT", "categories"),
+        _statement("INSERT INTO categories (name) VALUES (:name)", "INSERT", "categories"),
+        _statement("SELECT * FROM categories WHERE name = %(name)s", "SELECT", "categories"),
+    )
+    hints = [f.hint for f in check(OrmReport({"sqlalchemy": sqlalchemy}, items, ()), "sqlalchemy")]
+    assert hints == [
+        "use the ORM: session.get(Category, ...) (Category is in app/models.py)",
+        "use the ORM: session.add(Category(name=...)); session.commit() (Category is in app/models.py)",
+        "use the ORM: session.scalars(select(Category).where(Category.name == ...)) (Category is in app/models.py)",
+    ]
+
+
+def test_statement_shapes() -> None:
+    from cdverify.sql.shape import Shape, ShapeKind, shape_of
+
+    assert shape_of("SELECT id FROM users WHERE email = :email") == Shape(
+        ShapeKind.BY_COLUMN, "users", "email"
+    )
+    assert shape_of("select * from Users u where u.ID = ?") == Shape(ShapeKind.BY_KEY, "Users")
+    assert shape_of("INSERT INTO tags VALUES (?)") == Shape(ShapeKind.INSERT, "tags")
+    for other in (
+        "SELECT * FROM users WHERE id = ? AND active = 1",  # two conditions
+        "SELECT * FROM users u JOIN posts p ON p.user_id = u.id WHERE u.id = ?",  # a join
+        "SELECT * FROM users WHERE a.x = b.y",  # two columns
+        "UPDATE users SET name = ? WHERE id = ?",
+        "not sql at all (",
+    ):
+        assert shape_of(other) is None, other
