@@ -133,6 +133,7 @@ Violation = TypedDict(
         "import_kind": ImportKind,
         "via": NotRequired[list[str]],
         "cycle": NotRequired[list[str]],
+        "wrapped_by": NotRequired[list[str]],
     },
 )
 

@@ -102,10 +102,10 @@ def test_the_strict_schema_catches_drift(
     corpus_outputs: list[tuple[str, dict[str, Any]]], output_validator: jsonschema.Draft202012Validator
 ) -> None:
     document = copy.deepcopy(next(d for name, d in corpus_outputs if d.get("findings")))
-    document["findings"][0]["fingerprint"] = "abc"  # a key no model declares yet
+    document["findings"][0]["fingerprint_v2"] = "abc"  # a key no model declares
     document["database"]["engines"] = "postgresql"  # a wrong type
     messages = sorted(e.message for e in output_validator.iter_errors(document))
-    assert any("fingerprint" in m for m in messages) and any("is not of type 'array'" in m for m in messages)
+    assert any("fingerprint_v2" in m for m in messages) and any("is not of type 'array'" in m for m in messages)
 
 
 def _example() -> dict[str, Any]:
@@ -136,6 +136,7 @@ SECTIONS = {  # heading (or the line before a table) → the model documented by
     "Rule-specific keys are merged": "Finding",
     "### `constraints` (`check` only)": "Constraints",
     "### `verdicts` (`check` only)": "Verdict",
+    "### `baseline` (`check --baseline` and `--since`)": "BaselineComparison",
 }
 
 
