@@ -14,6 +14,7 @@ import click
 
 from cdverify import __version__
 from cdverify.contract.server_env import harness_env_option
+from cdverify.terminal import color_option, use_color
 
 if TYPE_CHECKING:
     from cdverify.config import Config
@@ -107,9 +108,9 @@ def _load(  # the static pipeline's modules load here, not for `contract` comman
     )
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, color: bool = False) -> None:
     if output is None:
-        click.echo(text)
+        click.echo(text, color=color)  # click drops the colour codes unless told, even with FORCE_COLOR
     else:
         output.write_text(text + "\n", encoding="utf-8")
 
@@ -183,6 +184,8 @@ class _LazyGroup(click.Group):
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
         "mcp": ("cdverify.mcp_server.cli", "mcp_command"),
+        "rule": ("cdverify.rule_cli", "rule_command"),
+        "rules": ("cdverify.rule_cli", "rules_command"),
     }
     # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
     extras: ClassVar[dict[str, str]] = {
@@ -222,11 +225,13 @@ def cli() -> None:
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
+@color_option
 def inspect(
     project: ProjectArgs,
     fmt: str,
     output: Path | None,
     min_severity: str,
+    color: str,
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
@@ -236,8 +241,9 @@ def inspect(
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
-        options = ReportOptions(Severity(min_severity), show_detected=True)
-        _emit(REPORTERS[fmt](report, options), output)
+        colored = use_color(color, output)
+        options = ReportOptions(Severity(min_severity), show_detected=True, color=colored)
+        _emit(REPORTERS[fmt](report, options), output, colored)
         return 0
 
     _run(action)
@@ -267,6 +273,7 @@ def inspect(
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
+@color_option
 def check(
     project: ProjectArgs,
     spec: str | None,
@@ -279,6 +286,7 @@ def check(
     fmt: str,
     output: Path | None,
     min_severity: str,
+    color: str,
 ) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
     from cdverify.config import ConfigError
@@ -302,7 +310,8 @@ def check(
                 ]
             )
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity))), output)
+        colored = use_color(color, output)
+        _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity), color=colored)), output, colored)
         return report.exit_code
 
     _run(action)

@@ -24,6 +24,7 @@ from cdverify.contract.collection import (
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions
 from cdverify.contract.server_env import harness_env_option, server_env_flags
+from cdverify.terminal import color_option, use_color
 
 
 class ContractUsageError(click.UsageError):
@@ -97,6 +98,7 @@ def write_reports(
     *,
     text: str | None = None,
     failures_only: bool = False,
+    color: bool = False,
     **extra: Any,
 ) -> None:
     """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
@@ -114,7 +116,7 @@ def write_reports(
             else render_text(result, failures_only)
         )
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
     else:
         output.write_text(text, encoding="utf-8")
     if junit is not None:
@@ -476,6 +478,7 @@ def serve_command(
 @serve_flags
 @collection_option
 @run_flags
+@color_option
 def evaluate_command(
     project: Path,
     spec: str | None,
@@ -485,6 +488,7 @@ def evaluate_command(
     fmt: str,
     output: Path | None,
     junit: Path | None,
+    color: str,
     **kwargs: Any,
 ) -> None:
     """The paper's task result for PROJECT: static verifiers + contract run → A%, strict A%, success.
@@ -501,6 +505,7 @@ def evaluate_command(
     ):  # Ctrl-C and SIGTERM: cleaned up, reported, exit 130
         try:
             kwargs["harness_env"] = harness_env
+            kwargs["color"] = use_color(color, output)
             _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
         except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet
             from cdverify.contract.server import signal_name
@@ -525,6 +530,7 @@ def _evaluate(
     from cdverify.pipeline import verify
 
     harness_env = kwargs.pop("harness_env")
+    color = kwargs.pop("color")
     try:
         constraints = parse_constraints(spec)
         config = load_config(project).with_harness_env(harness_env)
@@ -546,6 +552,6 @@ def _evaluate(
     result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
     interrupts_spent()  # the server is gone: nothing cuts the report short now
     outcome = TaskResult(report, result, record, interrupted)
-    text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text()
-    write_reports(result, fmt, output, junit, text=text)
+    text = dumps(outcome.to_json()) if fmt == "json" else outcome.to_text(color)
+    write_reports(result, fmt, output, junit, text=text, color=color)
     raise SystemExit(130 if interrupted else 0 if outcome.success else 1)

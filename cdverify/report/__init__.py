@@ -25,6 +25,7 @@ class ReportOptions:
 
     min_severity: Severity = Severity.INFO  # findings below it are counted, not shown (text)
     show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
+    color: bool = False  # text: severities and verdicts in colour (cdverify/terminal.py decides when)
 
 
 Reporter = Callable[["Report", ReportOptions], str]

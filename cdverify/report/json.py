@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"  # 1.4: `doc_url` on findings
 
 
 def render(report: Report, options: ReportOptions) -> str:
