@@ -354,11 +354,11 @@ def graph(
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["output", "config", "grade"]))
+@click.argument("name", type=click.Choice(["output", "config", "grade", "rules"]))
 @_OUTPUT
 def schema(name: str, output: Path | None) -> None:
-    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), or of
-    the grading report (grade)."""
+    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), of
+    the grading report (grade), or of the list of `cdverify rules --format json` (rules)."""
     from cdverify.schemas import schema_text
 
     _emit(schema_text(name).rstrip("\n"), output)

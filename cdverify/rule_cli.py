@@ -20,7 +20,6 @@ import click
 from cdverify.cli import _OUTPUT, _emit  # the -o option and its writer, as check and inspect have them
 from cdverify.terminal import SEVERITY_STYLES, color_option, paint, use_color
 
-RULES_SCHEMA_VERSION = "1.0"
 EXIT_USAGE = 2
 
 _COMMENT_LINE = re.compile(r"^\s*<!--.*-->\s*$")
@@ -83,7 +82,7 @@ def rule_command(rule: str, color: str) -> None:
 def rules_command(fmt: str, output: Path | None, color: str) -> None:
     """List every rule: id, name, constraint, default severity and what it reports (`cdverify rule ID`
     prints one's page)."""
-    from cdverify.rule_docs import all_rules
+    from cdverify.rule_docs import RULES_SCHEMA_VERSION, all_rules
 
     rules = all_rules()
     colored = fmt == "text" and use_color(color, output)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 DOCS_BASE_URL = "https://cdverify.dev/"  # the site of the schemas' `$id` (cdverify/schemas/__init__.py)
 DOCS_URL_VARIABLE = "CDVERIFY_DOCS_URL"
+RULES_SCHEMA_VERSION = "1.0"  # of `cdverify rules --format json` (cdverify/schemas/rules.py)
 
 
 def docs_base_url() -> str:

@@ -4,11 +4,13 @@ repository."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 from cli.test_cli import BYPASS  # a route reads the repository: ARCH002
 from click.testing import CliRunner
@@ -17,6 +19,7 @@ from cdverify.catalog import finding_rules
 from cdverify.cli import cli
 from cdverify.rule_cli import page_for_terminal
 from cdverify.rule_docs import DOCS_BASE_URL, doc_url
+from cdverify.schemas import schema
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = REPO / "docs" / "rules"
@@ -110,6 +113,10 @@ def test_rules_json_is_the_catalogue_with_each_page_url(tmp_path: Path) -> None:
             "summary": entry.summary,
             "doc_url": f"{DOCS_BASE_URL}docs/rules/{item['rule']}.md",
         }
+    strict = copy.deepcopy(schema("rules"))
+    for model in strict["$defs"].values():
+        model["additionalProperties"] = False  # every key declared
+    jsonschema.Draft202012Validator(strict).validate(document)
     target = tmp_path / "rules.json"
     assert invoke("rules", "--format", "json", "-o", str(target))[:2] == (0, "")
     assert json.loads(target.read_text(encoding="utf-8")) == document
