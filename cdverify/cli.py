@@ -15,6 +15,7 @@ import click
 
 from cdverify import __version__
 from cdverify.contract.server_env import harness_env_option
+from cdverify.terminal import color_option, use_color
 
 if TYPE_CHECKING:
     from cdverify.baseline import Baseline
@@ -117,9 +118,9 @@ def _load(  # the static pipeline's modules load here, not for `contract` comman
     )
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, color: bool = False) -> None:
     if output is None:
-        click.echo(text)
+        click.echo(text, color=color)  # click drops the colour codes unless told, even with FORCE_COLOR
     else:
         output.write_text(text + "\n", encoding="utf-8")
 
@@ -204,6 +205,8 @@ class _LazyGroup(click.Group):
         "evaluate": ("cdverify.contract.cli", "evaluate_command"),
         "grade": ("cdverify.grading.cli", "grade_command"),
         "mcp": ("cdverify.mcp_server.cli", "mcp_command"),
+        "rule": ("cdverify.rule_cli", "rule_command"),
+        "rules": ("cdverify.rule_cli", "rules_command"),
     }
     # the extra a lazy command needs (cdverify/extras.py): without it, a stand-in that says what to install
     extras: ClassVar[dict[str, str]] = {
@@ -244,12 +247,14 @@ def cli() -> None:
 @_OUTPUT
 @_SEVERITY
 @MAX_FINDINGS
+@color_option
 def inspect(
     project: ProjectArgs,
     fmt: str,
     output: Path | None,
     min_severity: str,
     max_findings: int | None,
+    color: str,
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
@@ -259,8 +264,11 @@ def inspect(
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
-        options = ReportOptions(Severity(min_severity), show_detected=True, max_findings=max_findings)
-        _emit(REPORTERS[fmt](report, options), output)
+        colored = use_color(color, output)
+        options = ReportOptions(
+            Severity(min_severity), show_detected=True, max_findings=max_findings, color=colored
+        )
+        _emit(REPORTERS[fmt](report, options), output, colored)
         return 0
 
     _run(action)
@@ -360,6 +368,7 @@ class ConstraintArgs:
 @_OUTPUT
 @_SEVERITY
 @MAX_FINDINGS
+@color_option
 def check(
     project: ProjectArgs,
     wanted: ConstraintArgs,
@@ -369,6 +378,7 @@ def check(
     output: Path | None,
     min_severity: str,
     max_findings: int | None,
+    color: str,
 ) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
     from cdverify.baseline import against
@@ -387,8 +397,9 @@ def check(
             baseline = _revision_baseline(project, since, constraints, config)
         if baseline is not None:
             report = against(report, baseline)
-        options = ReportOptions(Severity(min_severity), max_findings=max_findings)
-        _emit(REPORTERS[fmt](report, options), output)
+        colored = use_color(color, output)
+        options = ReportOptions(Severity(min_severity), max_findings=max_findings, color=colored)
+        _emit(REPORTERS[fmt](report, options), output, colored)
         return report.exit_code
 
     _run(action)
@@ -477,11 +488,11 @@ def graph(
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["output", "config", "grade"]))
+@click.argument("name", type=click.Choice(["output", "config", "grade", "rules"]))
 @_OUTPUT
 def schema(name: str, output: Path | None) -> None:
-    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), or of
-    the grading report (grade)."""
+    """Print a JSON Schema: of the JSON of check and inspect (output), of the configuration (config), of
+    the grading report (grade), or of the list of `cdverify rules --format json` (rules)."""
     from cdverify.schemas import schema_text
 
     _emit(schema_text(name).rstrip("\n"), output)

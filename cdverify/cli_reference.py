@@ -33,6 +33,16 @@ eval "$(_CDVERIFY_COMPLETE=bash_source cdverify)"                 # ~/.bashrc
 eval "$(_CDVERIFY_COMPLETE=zsh_source cdverify)"                  # ~/.zshrc
 _CDVERIFY_COMPLETE=fish_source cdverify | source                  # ~/.config/fish/completions/cdverify.fish
 ```
+
+## Colours
+
+The text of `check`, `inspect`, `evaluate` and `rules` colours severities and verdicts, and `rule`
+renders its page (with rich, when the `[contract]` extra installed it; else the headings in bold), when
+standard output is a terminal. `--color always|never` decides instead (default `auto`). In `auto`,
+`NO_COLOR` set to anything but the empty string turns colour off ([no-color.org](https://no-color.org)),
+`FORCE_COLOR` set (and not `0` or `false`) turns it on even when the output is piped
+([force-color.org](https://force-color.org)), `NO_COLOR` winning when both are set; `TERM=dumb` turns it
+off. A report written to a file with `-o` is never coloured, and JSON never is.
 """
 
 

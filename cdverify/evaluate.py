@@ -16,7 +16,7 @@ from cdverify.model import Finding, Severity
 from cdverify.pipeline import Report
 
 # 1.1: `interrupted`; 1.2: `findings` (errors and warnings), `contract.failures` (what failed, and how)
-EVALUATION_SCHEMA_VERSION = "1.2"
+EVALUATION_SCHEMA_VERSION = "1.3"  # 1.3: `doc_url` on findings
 # The text report lists at most this many findings per constraint, and of contract failures (JSON: all).
 TEXT_LIMIT = 20
 # The ports the paper's prompt gives each runtime.
@@ -87,20 +87,23 @@ class TaskResult:
             "interrupted": self.interrupted,
         }
 
-    def to_text(self) -> str:
+    def to_text(self, color: bool = False) -> str:
+        """The result for a reader; verdicts, severities and the outcome coloured when `color`."""
         from cdverify.report.text import format_finding
+        from cdverify.terminal import STATUS_STYLES, paint
 
         lines = [f"{self.report.root}"]
         errors = [f for f in self.findings if f.severity is Severity.ERROR]
 
         def listed(findings: list[Finding]) -> None:
             for finding in findings[:TEXT_LIMIT]:
-                lines.extend("      " + line for line in format_finding(finding).splitlines())
+                lines.extend("      " + line for line in format_finding(finding, color=color).splitlines())
             if len(findings) > TEXT_LIMIT:
                 lines.append(f"      … and {len(findings) - TEXT_LIMIT} more (the JSON report has every one)")
 
         for axis, verdict in self.report.verdicts.items():
-            lines.append(f"  {axis:<13} {verdict.required:<20} {verdict.status.upper()}")
+            status = paint(verdict.status.upper(), STATUS_STYLES.get(verdict.status), color)
+            lines.append(f"  {axis:<13} {verdict.required:<20} {status}")
             listed([f for f in errors if f.constraint == axis])
         others = [f for f in errors if f.constraint not in self.report.verdicts]
         if others:
@@ -118,7 +121,9 @@ class TaskResult:
                 f"                {self.run.script_errors} script error(s), {self.run.failed_requests} failed"
                 " request(s): not in A% (as in the paper's newman CSV)"
             )
-        lines.append(f"  success       {'yes' if self.success else 'no'}")
+        ending = "pass" if self.success else "fail"
+        outcome = paint("yes" if self.success else "no", STATUS_STYLES[ending], color)
+        lines.append(f"  success       {outcome}")
         if self.interrupted:
             lines.append(f"  interrupted   by {self.interrupted}: the contract results are partial")
         return "\n".join(lines) + "\n"

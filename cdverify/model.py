@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from cdverify.rule_docs import doc_url
+
 
 class Severity(StrEnum):
     """How much a finding matters. Only `error` findings make a constraint fail."""
@@ -396,6 +398,7 @@ class Finding:
             "message": self.message,
             "evidence": self.evidence,
             "hint": self.hint,
+            "doc_url": doc_url(self.rule),
         }
         if self.fingerprint:
             out["fingerprint"] = self.fingerprint

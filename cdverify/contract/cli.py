@@ -25,6 +25,7 @@ from cdverify.contract.collection import (
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
 from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions
 from cdverify.contract.server_env import harness_env_option, server_env_flags
+from cdverify.terminal import color_option, use_color
 
 
 class ContractUsageError(click.UsageError):
@@ -98,6 +99,7 @@ def write_reports(
     *,
     text: str | None = None,
     failures_only: bool = False,
+    color: bool = False,
     **extra: Any,
 ) -> None:
     """The report (`text` when given, else the run's own) to `output` or stdout, and the JUnit XML."""
@@ -115,7 +117,7 @@ def write_reports(
             else render_text(result, failures_only)
         )
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
     else:
         output.write_text(text, encoding="utf-8")
     if junit is not None:
@@ -485,6 +487,7 @@ def serve_command(
 @collection_option
 @evaluate_flags
 @MAX_FINDINGS
+@color_option
 def evaluate_command(
     project: Path,
     spec: str | None,
@@ -495,6 +498,7 @@ def evaluate_command(
     output: Path | None,
     junit: Path | None,
     max_findings: int | None,
+    color: str,
     **kwargs: Any,
 ) -> None:
     """The paper's task result for PROJECT: static verifiers + contract run → A%, strict A%, success.
@@ -512,6 +516,7 @@ def evaluate_command(
         try:
             kwargs["harness_env"] = harness_env
             kwargs["max_findings"] = max_findings
+            kwargs["color"] = use_color(color, output)
             _evaluate(project, str(spec or task), collection, fmt, output, junit, kwargs)
         except KeyboardInterrupt as interrupt:  # in the static analysis: no report yet
             from cdverify.contract.server import signal_name
@@ -537,6 +542,7 @@ def _evaluate(
 
     harness_env = kwargs.pop("harness_env")
     max_findings = kwargs.pop("max_findings")
+    color = kwargs.pop("color")
     try:
         constraints = parse_constraints(spec)
         config = load_config(project).with_harness_env(harness_env)
@@ -567,6 +573,6 @@ def _evaluate(
 
         text = render_task(outcome, ReportOptions(Severity.WARNING, max_findings=max_findings)) + "\n"
     else:
-        text = outcome.to_text()
-    write_reports(result, fmt, output, junit, text=text)
+        text = outcome.to_text(color)
+    write_reports(result, fmt, output, junit, text=text, color=color)
     raise SystemExit(130 if interrupted else 0 if outcome.success else 1)

@@ -140,4 +140,5 @@ class ExplainOut(BaseModel):
     constraint: str
     severity: str = Field(description="The rule's default severity.")
     summary: str
+    doc_url: str = Field(description="The URL of the rule's page, as findings give it.")
     documentation: str = Field(description="The rule's page (Markdown): what, why, an example, the fix.")

@@ -178,27 +178,10 @@ def graph_document(graph: dict[str, Any]) -> dict[str, Any]:
 
 def explain_document(rule: str) -> dict[str, Any]:
     """A rule's catalogue entry and its page, docs/rules/<ID>.md (shipped in the wheel)."""
-    from cdverify.catalog import finding_rules
-    from cdverify.locations import data_dir
+    from cdverify.rule_docs import UnknownRule, find_rule
 
-    rules = finding_rules()
-    rule_id = rule.strip().upper()
-    entry = rules.get(rule_id)
-    if entry is None:
-        by_name = {record.name: key for key, record in rules.items()}
-        rule_id = by_name.get(rule.strip().lower(), "")
-        entry = rules.get(rule_id)
-    if entry is None:
-        prefix = "".join(ch for ch in rule.upper() if ch.isalpha())
-        near = [key for key in rules if prefix and key.startswith(prefix)] or sorted(rules)
-        raise ToolFailure(f"unknown rule {rule!r}: known rules are {', '.join(near)}")
-    page = data_dir("docs/rules") / f"{rule_id}.md"
-    return {
-        "schema_version": MCP_SCHEMA_VERSION,
-        "rule": rule_id,
-        "name": entry.name,
-        "constraint": entry.constraint,
-        "severity": str(entry.severity),
-        "summary": entry.summary,
-        "documentation": page.read_text(encoding="utf-8"),
-    }
+    try:
+        found = find_rule(rule)
+    except UnknownRule as unknown:
+        raise ToolFailure(str(unknown)) from None
+    return {"schema_version": MCP_SCHEMA_VERSION, **found.to_json(), "documentation": found.page()}

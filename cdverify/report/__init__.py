@@ -26,6 +26,7 @@ class ReportOptions:
     min_severity: Severity = Severity.INFO  # findings below it are counted, not shown (text)
     show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
     max_findings: int | None = None  # show at most this many findings, saying how many were left out
+    color: bool = False  # text: severities and verdicts in colour (cdverify/terminal.py decides when)
 
 
 Reporter = Callable[["Report", ReportOptions], str]

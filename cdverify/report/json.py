@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-SCHEMA_VERSION = "1.4"  # 1.4: `fingerprint` on findings, `baseline`
+SCHEMA_VERSION = "1.4"  # 1.4: `fingerprint` and `doc_url` on findings, `baseline`
 
 
 def render(report: Report, options: ReportOptions) -> str:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cdverify.model import Finding, Severity
+from cdverify.terminal import LOCATION_STYLE, SEVERITY_STYLES, STATUS_STYLES, paint
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
 
-def format_finding(finding: Finding, show_hint: bool = True) -> str:
+def format_finding(finding: Finding, show_hint: bool = True, color: bool = False) -> str:
+    """The finding on one line (its evidence and fix under it); its severity coloured when `color`."""
     marker = " [type-only]" if finding.data.get("type_only") else ""
-    head = f"{finding.location}: {finding.rule} {finding.severity.value} {finding.name}"
+    severity = paint(finding.severity.value, SEVERITY_STYLES.get(finding.severity.value), color)
+    head = f"{paint(str(finding.location), LOCATION_STYLE, color)}: {finding.rule} {severity} {finding.name}"
     lines = [f"{head}: {finding.message}{marker}"]
     if finding.evidence and finding.evidence != finding.location.path:
         lines.append(f"    | {finding.evidence}")
@@ -25,7 +28,8 @@ def format_finding(finding: Finding, show_hint: bool = True) -> str:
 def render(report: Report, options: ReportOptions) -> str:
     """The findings, one per line, then (for `inspect`) what was detected, a summary and the verdicts."""
     shown = [f for f in report.findings if f.severity.rank <= options.min_severity.rank]
-    out = [format_finding(f) for f in shown[: options.max_findings]]
+    color = options.color
+    out = [format_finding(f, color=color) for f in shown[: options.max_findings]]
     if options.max_findings is not None and len(shown) > options.max_findings:
         left = len(shown) - options.max_findings
         out.append(f"… {left} more finding{'s' if left != 1 else ''} not shown (--max-findings)")
@@ -63,7 +67,7 @@ def render(report: Report, options: ReportOptions) -> str:
     if report.baseline is not None:
         out.append(report.baseline.summary())
     for axis, verdict in report.verdicts.items():
-        status = verdict.status.upper().replace("_", " ")
+        status = paint(verdict.status.upper().replace("_", " "), STATUS_STYLES.get(verdict.status), color)
         detail = f" ({verdict.errors} error{'s' if verdict.errors != 1 else ''})" if verdict.errors else ""
         reason = f" - {verdict.reason}" if verdict.reason else ""
         out.append(f"{axis} [{verdict.required}]: {status}{detail}{reason}")

@@ -1,10 +1,11 @@
 """The JSON Schemas of what cdverify gives and reads: `output` (the JSON of `check` and `inspect`), `config`
-(the configuration table) and `grade` (the report of `cdverify grade --format json`).
+(the configuration table), `grade` (the report of `cdverify grade --format json`) and `rules` (the list of
+`cdverify rules --format json`).
 
-`cdverify schema NAME` prints the shipped file (`schema(NAME)`), with no dependency. The `output` and
-`config` files are generated from the typed models of `output.py` and `config.py` with msgspec (a
-development dependency): `python -m cdverify.schemas --write` rewrites them, `--check` fails when one
-differs from what the models give (the tests run it). The `grade` schema is the grading report's own
+`cdverify schema NAME` prints the shipped file (`schema(NAME)`), with no dependency. The `output`, `config`
+and `rules` files are generated from the typed models of `output.py`, `config.py` and `rules.py` with
+msgspec (a development dependency): `python -m cdverify.schemas --write` rewrites them, `--check` fails
+when one differs from what the models give (the tests run it). The `grade` schema is the grading report's own
 (cdverify/grading/schema/grade.schema.json), checked by the grading tests.
 """
 
@@ -20,7 +21,9 @@ FILES = {
     "output": HERE / "output.schema.json",
     "config": HERE / "config.schema.json",
     "grade": HERE.parent / "grading" / "schema" / "grade.schema.json",
+    "rules": HERE / "rules.schema.json",
 }
+GENERATED = ("output", "config", "rules")
 NAMES = tuple(FILES)
 
 
@@ -36,20 +39,29 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def generate(name: str) -> dict[str, Any]:
-    """The JSON Schema of `output` or `config` as its typed model gives it today (needs msgspec)."""
+    """The JSON Schema of `output`, `config` or `rules` as its typed model gives it today (needs msgspec)."""
     import msgspec
 
     from cdverify.catalog import finding_rules, preset_names
     from cdverify.report.json import SCHEMA_VERSION
+    from cdverify.rule_docs import RULES_SCHEMA_VERSION
     from cdverify.schemas import config, output
+    from cdverify.schemas import rules as rule_list
 
-    if name == "output":
-        body = msgspec.json.schema(output.Output)
+    versioned: dict[str, tuple[type, str, str]] = {  # name → model, its version, what it describes
+        "output": (output.Output, SCHEMA_VERSION, "check/inspect JSON output"),
+        "rules": (rule_list.Rules, RULES_SCHEMA_VERSION, "rules JSON"),
+    }
+    if name in versioned:
+        model, version, what = versioned[name]
+        body = msgspec.json.schema(model)
         head = {
-            "$id": f"https://cdverify.dev/schema/output-{SCHEMA_VERSION}.json",
-            "title": f"cdverify check/inspect JSON output {SCHEMA_VERSION}",
+            "$id": f"https://cdverify.dev/schema/{name}-{version}.json",
+            "title": f"cdverify {what} {version}",
         }
-        body["$defs"]["Output"]["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
+        body["$defs"][model.__name__]["properties"]["schema_version"] = {"const": version}
+        if name == "rules":
+            body["$defs"]["Rule"]["properties"]["rule"]["enum"] = list(finding_rules())
     elif name == "config":
         body = msgspec.json.schema(config.Configuration)
         head = {"$id": "https://cdverify.dev/schema/config.json", "title": "cdverify configuration"}
@@ -82,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     modes.add_argument("--check", action="store_const", const="--check", dest="mode")
     mode = parser.parse_args(argv).mode
     stale = []
-    for name in ("output", "config"):
+    for name in GENERATED:
         text = _as_text(generate(name))
         if mode == "--write":
             FILES[name].write_text(text, encoding="utf-8")

@@ -160,7 +160,7 @@ class Environment(TypedDict):
     variables: dict[str, str]
 
 
-# Every finding has the keys up to `hint`; the rest are rule-specific (docs/json-output.md, "Finding
+# Every finding has the keys up to `doc_url`; the rest are rule-specific (docs/json-output.md, "Finding
 # objects"), each always of the type given whatever the rule, except `via` (a list of barrels on an
 # import finding, the helper chain as one string on ORM001/ORM004) and `kind`.
 Finding = TypedDict(
@@ -177,6 +177,7 @@ Finding = TypedDict(
         "evidence": str,
         "hint": str,
         "fingerprint": str,
+        "doc_url": str,
         "import": NotRequired[str],
         "target": NotRequired[str],
         "from_layer": NotRequired[str],

@@ -57,7 +57,7 @@ def test_reference_app_succeeds_on_its_task_with_postgres(postgres_task_app: Pat
         str(free_port()),
         app=postgres_task_app,
     )
-    assert result["schema_version"] == "1.2" and result["interrupted"] is None
+    assert result["schema_version"] == "1.3" and result["interrupted"] is None
     assert result["findings"] == [] and result["contract"]["failures"] == []
     assert result["server"]["healthy"] and result["server"]["database"] == "postgres"
     assert {axis: v["status"] for axis, v in result["verifiers"].items()} == {
@@ -103,7 +103,7 @@ def test_evaluate_names_the_failing_findings_and_assertions(tmp_path: Path) -> N
     task = "python-flask-openapi-clean_architecture-postgres-sqlalchemy"
     flags = ("--task", task, "--health", "/v1/health-check", "--port", str(free_port()))
     code, result = _evaluate(*flags, app=app)
-    assert code == 1 and result["schema_version"] == "1.2" and not result["success"]
+    assert code == 1 and result["schema_version"] == "1.3" and not result["success"]
     assert result["verifiers"]["task"]["status"] == "fail"
     errors = [(f["rule"], f["file"], f["line"]) for f in result["findings"] if f["severity"] == "error"]
     assert ("TASK006", "routes/health.py", 7) in errors

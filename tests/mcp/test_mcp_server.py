@@ -169,7 +169,7 @@ def test_evaluate_names_failing_findings_and_assertions(tmp_path: Path) -> None:
     result = _in_session(calls)
     assert not result.is_error, result.content
     report = result.structured_content
-    assert report["schema_version"] == "1.2" and report["success"] is False and report["compliant"] is False
+    assert report["schema_version"] == "1.3" and report["success"] is False and report["compliant"] is False
     assert report["server"]["healthy"] is True, {k: v for k, v in report["server"].items() if k != "log"}
     rules = {f["rule"] for f in report["findings"]}
     assert {"TASK006", "TASK007"} <= rules

@@ -1,6 +1,6 @@
 """What an installed wheel carries besides the code: the rule catalogues, the grammars' queries and the
-rule pages (`cdverify mcp`'s `explain` reads docs/rules/<ID>.md), found inside the package, not in a
-checkout."""
+rule pages (`cdverify rule ID` and `cdverify mcp`'s `explain` read docs/rules/<ID>.md), found inside the
+package, not in a checkout."""
 
 from __future__ import annotations
 
@@ -48,3 +48,15 @@ def test_an_installed_wheel_finds_the_rule_pages(tmp_path: Path) -> None:
     folder, title = run.stdout.splitlines()
     assert folder == str(site / "cdverify" / "_data" / "docs" / "rules")
     assert title == "# DB001 required-engine-missing"
+    # the command line, from the wheel alone, with no terminal: the page as written
+    run = subprocess.run(
+        [sys.executable, "-m", "cdverify", "rule", "db001"],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "CDVERIFY_CACHE_DIR": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "# DB001 required-engine-missing" and "## How to fix" in run.stdout

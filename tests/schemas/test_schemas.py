@@ -105,7 +105,9 @@ def test_the_strict_schema_catches_drift(
     document["findings"][0]["fingerprint_v2"] = "abc"  # a key no model declares
     document["database"]["engines"] = "postgresql"  # a wrong type
     messages = sorted(e.message for e in output_validator.iter_errors(document))
-    assert any("fingerprint_v2" in m for m in messages) and any("is not of type 'array'" in m for m in messages)
+    assert any("fingerprint_v2" in m for m in messages) and any(
+        "is not of type 'array'" in m for m in messages
+    )
 
 
 def _example() -> dict[str, Any]:
