@@ -31,3 +31,24 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "cdverify"
+
+
+# The rule pages' URLs (`doc_url` of every finding) and installed pages: see cdverify/rule_docs.py.
+DOCS_BASE_URL = "https://cdverify.dev/"  # the site of the schemas' `$id` (cdverify/schemas/__init__.py)
+DOCS_URL_VARIABLE = "CDVERIFY_DOCS_URL"
+
+
+def docs_base_url() -> str:
+    """The base the rule pages' URLs start with: `$CDVERIFY_DOCS_URL`, else `DOCS_BASE_URL`; ends with `/`."""
+    base = os.environ.get(DOCS_URL_VARIABLE, "").strip() or DOCS_BASE_URL
+    return base if base.endswith("/") else base + "/"
+
+
+def doc_url(rule: str) -> str:
+    """The URL of rule `rule`'s page (`https://cdverify.dev/docs/rules/ARCH001.md`)."""
+    return f"{docs_base_url()}docs/rules/{rule}.md"
+
+
+def page_path(rule: str) -> Path:
+    """The installed page of rule `rule`: docs/rules/<ID>.md in a checkout, cdverify/_data/… in a wheel."""
+    return data_dir("docs/rules") / f"{rule}.md"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from cdverify.rule_docs import doc_url
+from cdverify.locations import doc_url
 
 
 class Severity(StrEnum):

@@ -260,8 +260,8 @@ def apply_ignores(
             used[hit] = True
             suppressed.append(finding)
     where = config.source or "."
-    if root is not None and config.source and Path(config.source).resolve().is_relative_to(root):
-        where = Path(config.source).resolve().relative_to(root).as_posix()
+    if root is not None and config.source:  # relative to the project, `../pyproject.toml` when above it
+        where = Path(os.path.relpath(Path(config.source).resolve(), root)).as_posix()
     for ignore, was_used in zip(config.ignores, used, strict=True):
         if not was_used:
             kept.append(

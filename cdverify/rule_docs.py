@@ -3,7 +3,8 @@
 
 `cdverify rule ID`, `cdverify rules`, the MCP server's `explain` tool and the JSON reports all come here.
 
-The URL is the page's path in the repository, `docs/rules/<ID>.md`, under one base, `DOCS_BASE_URL`: a
+The URL is the page's path in the repository, `docs/rules/<ID>.md`, under one base, `DOCS_BASE_URL`
+(cdverify/locations.py, with `doc_url`): a
 link someone can click wherever the report is read (a CI log, a code-scanning page), the same on every
 machine, unlike a `file://` path of this installation. `CDVERIFY_DOCS_URL` replaces the base, e.g. with a
 fork's `https://github.com/ORG/cdverify/blob/v0.2.0/` or a checkout's `file:///home/me/cdverify/`;
@@ -12,36 +13,16 @@ offline, `cdverify rule ID` prints the installed page.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdverify.locations import data_dir
+from cdverify.locations import doc_url, page_path
 
 if TYPE_CHECKING:
     from cdverify.rules_schema import FindingRule
 
-DOCS_BASE_URL = "https://cdverify.dev/"  # the site of the schemas' `$id` (cdverify/schemas/__init__.py)
-DOCS_URL_VARIABLE = "CDVERIFY_DOCS_URL"
 RULES_SCHEMA_VERSION = "1.0"  # of `cdverify rules --format json` (cdverify/schemas/rules.py)
-
-
-def docs_base_url() -> str:
-    """The base the rule pages' URLs start with: `$CDVERIFY_DOCS_URL`, else `DOCS_BASE_URL`; ends with `/`."""
-    base = os.environ.get(DOCS_URL_VARIABLE, "").strip() or DOCS_BASE_URL
-    return base if base.endswith("/") else base + "/"
-
-
-def doc_url(rule: str) -> str:
-    """The URL of rule `rule`'s page (`https://cdverify.dev/docs/rules/ARCH001.md`)."""
-    return f"{docs_base_url()}docs/rules/{rule}.md"
-
-
-def page_path(rule: str) -> Path:
-    """The installed page of rule `rule`: docs/rules/<ID>.md in a checkout, cdverify/_data/… in a wheel."""
-    return data_dir("docs/rules") / f"{rule}.md"
 
 
 class UnknownRule(ValueError):

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from cdverify.catalog import finding_rules
 from cdverify.cli import cli
+from cdverify.locations import DOCS_BASE_URL, doc_url
 from cdverify.rule_cli import page_for_terminal
-from cdverify.rule_docs import DOCS_BASE_URL, doc_url
 from cdverify.schemas import schema
 
 REPO = Path(__file__).resolve().parents[2]

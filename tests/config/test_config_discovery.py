@@ -213,11 +213,6 @@ def test_catalogue_keys_get_a_suggestion_too() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CFG001 is placed on config.source when the file is above the project (cdverify/pipeline.py, "
-    "apply_ignores): the fix, os.path.relpath of the resolved file from the root, is the lead's to merge",
-)
 def test_a_stale_ignore_in_a_parent_config_is_placed_on_a_project_relative_path(repo: Path) -> None:
     """The root's pyproject.toml seen from `backend/`: CFG001 names it `../pyproject.toml`, a path from the
     project checked, not where the repository happens to be on this machine."""
