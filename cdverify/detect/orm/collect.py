@@ -114,7 +114,7 @@ def collect(
             uses.read(path, file_facts, instances)
         _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
     if helpers.all:
-        through_helpers(facts, scopes, helpers, found)
+        through_helpers(facts, scopes, helpers, found, heads)
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}

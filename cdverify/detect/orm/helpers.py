@@ -150,6 +150,7 @@ def through_helpers(
     scopes: Mapping[str, Scope],
     helpers: Helpers,
     found: dict[Key, RawSql],
+    heads: frozenset[str] | None = None,
 ) -> None:
     """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
     finding. A helper called with a string the classifier reads is reported as that statement or
@@ -167,8 +168,9 @@ def through_helpers(
             functions[path] = {f.scope: f for f in facts[path].functions}
         return assigned[path], functions[path]
 
-    heads = python_heads(facts)
-    candidates = list(_helper_calls(facts, heads))
+    heads = python_heads(facts) if heads is None else heads
+    # (file, call, of the file's own function, the method called)
+    candidates = [(*candidate, candidate[1].name.method) for candidate in _helper_calls(facts, heads)]
     targets = _Targets()
     called: set[int] = set()
     unresolved: set[int] = set()  # called without an argument cdverify can follow
@@ -199,8 +201,8 @@ def through_helpers(
         level = _Round(local, groups, Instances(exported, heads, {}), targets)
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
-        for path, call, is_local in candidates:
-            if call.name.method not in names and not (not is_local and "default" in names):
+        for path, call, is_local, method_name in candidates:
+            if method_name not in names and not (not is_local and "default" in names):
                 continue
             own_assigned, own_functions = tables(path)
             for number in _helpers_of(path, call, is_local, facts[path], own_functions, helpers, level):
