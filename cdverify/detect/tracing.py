@@ -155,10 +155,14 @@ def node_stem(path: str) -> str:
     return stem if extension in _node_extensions() else path
 
 
-@lru_cache(maxsize=1 << 13)  # asked for every dot of every relative callee, by every detector
 def relative_stem(importer: str, spec: str) -> str:
     """The key of the Node module `spec` names in `importer` (`../db.js` in `src/routes/a.ts` → `src/db`)."""
-    return node_stem(posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)))
+    return _stem_in(posixpath.dirname(importer), spec)
+
+
+@lru_cache(maxsize=1 << 14)  # asked for every dot of every relative callee, by every detector
+def _stem_in(folder: str, spec: str) -> str:
+    return node_stem(posixpath.normpath(posixpath.join(folder, spec)))
 
 
 def foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
