@@ -160,7 +160,7 @@ def relative_stem(importer: str, spec: str) -> str:
     return _stem_in(posixpath.dirname(importer), spec)
 
 
-@lru_cache(maxsize=1 << 14)  # asked for every dot of every relative callee, by every detector
+@lru_cache(maxsize=1 << 12)  # asked for every dot of every relative callee, by every detector
 def _stem_in(folder: str, spec: str) -> str:
     return node_stem(posixpath.normpath(posixpath.join(folder, spec)))
 

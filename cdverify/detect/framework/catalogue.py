@@ -135,7 +135,7 @@ def constructors() -> dict[str, tuple[str, Spec]]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and asked again and again for the same names on a big tree
+@lru_cache(maxsize=1 << 14)  # pure, and asked again and again for the same names on a big tree
 def split(callee: str) -> tuple[str, str]:
     """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
     (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must

@@ -209,7 +209,7 @@ def implied_frameworks() -> dict[str, set[str]]:
     }
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and asked again and again for the same names on a big tree
+@lru_cache(maxsize=1 << 14)  # pure, and asked again and again for the same names on a big tree
 def framework_of(specifier: str, family: Family) -> str | None:
     """The web framework an external import belongs to, if any."""
     for pattern, name in framework_packages(family):
