@@ -5,9 +5,10 @@ looked up by the importing callee's module path."""
 
 from __future__ import annotations
 
+import heapq
 import posixpath
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
@@ -31,44 +32,100 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
     `app`), Node modules by path without extension."""
     out: dict[tuple[str, str], str] = {}
     homes: dict[tuple[str, str], tuple[str, Family]] = {}
+    module_heads: set[str] = set()
     for path, file_facts in facts.items():
         if not file_facts.exports:
             continue
-        keys = module_keys(path, file_facts.language.family)
         family = file_facts.language.family
+        keys = module_keys(path, family)
+        home = (path, family)
         for key in keys:
+            if "/" not in key:
+                module_heads.add(key.split(".")[0])
             for name, value in file_facts.exports:
-                out.setdefault((key, name), value)
-                homes[(key, name)] = (path, family)
-    heads = frozenset(key.split(".")[0] for key, _ in out if "/" not in key)
+                entry = (key, name)
+                out.setdefault(entry, value)
+                homes[entry] = home
+    heads = frozenset(module_heads)
 
     def project_bound(value: str) -> bool:  # an import from another project module
         return value.startswith(".") or value.split(".", 1)[0] in heads
 
     # drop plain imports passed through (`from flask import jsonify` binds `jsonify` to `flask.jsonify`):
     # another module imports those from the library itself
-    out = {
-        entry: value
-        for entry, value in out.items()
-        if project_bound(value) or not value.endswith("." + entry[1])
-    }
-    instances = Instances(out, heads, {})
+    kept: dict[tuple[str, str], str] = {}
     # values that are themselves imports from other modules (`Model = db.Model` after
     # `from .extensions import db`), resolved in their own module, a few hops deep
-    pending = [entry for entry, value in out.items() if project_bound(value)]
+    pending: list[tuple[str, str]] = []
+    for entry, value in out.items():
+        if project_bound(value):
+            kept[entry] = value
+            pending.append(entry)
+        elif not value.endswith("." + entry[1]):
+            kept[entry] = value
+    out = kept
+    instances = Instances(out, heads, {})
+    _resolve_rounds(pending, out, homes, heads, project_bound)
+    return instances
+
+
+def _resolve_rounds(
+    pending: list[tuple[str, str]],
+    out: dict[tuple[str, str], str],
+    homes: Mapping[tuple[str, str], tuple[str, Family]],
+    heads: frozenset[str],
+    project_bound: Callable[[str], bool],
+) -> None:
+    """Up to three rounds over `pending` in order, each entry's value replaced by what it names in its own
+    module (an entry sees the values changed before it in the same round). Not through the memo of
+    `foreign`: `out` still changes between the rounds. An entry is read again only when its value or
+    the value it was found through changed: read again with the same values it would change nothing.
+    Where a value is found stays the same from round to round (the entries stay, their values change)."""
+    located: dict[tuple[str, str, Family], tuple[tuple[str, str], str] | None] = {}
+    # an entry → the pending entries found through it
+    readers: dict[tuple[str, str], list[int]] = {}
+    due: Iterable[int] = range(len(pending))
     for _ in range(3):
         changed = False
-        for entry in pending:
+        queued = set(due) if isinstance(due, list) else None  # None: all are due
+        again: set[int] = set()  # read in the next round
+        later: list[int] = []  # read later in this round: a heap
+        ahead = iter(due)
+        number = next(ahead, None)
+        while number is not None or later:
+            if later and (number is None or later[0] < number):
+                current = heapq.heappop(later)
+            else:
+                assert number is not None
+                current, number = number, next(ahead, None)
+            entry = pending[current]
             value = out[entry]
+            if not project_bound(value):
+                continue
             path, family = homes[entry]
-            # not through the memo of `foreign`: `out` still changes between the rounds
-            resolved = _foreign(value, path, family, instances) if project_bound(value) else None
-            if resolved is not None and resolved != value:
-                out[entry] = resolved
-                changed = True
+            site = (value, path, family)
+            if site in located:
+                found = located[site]
+            else:
+                found = located[site] = _locate(value, path, family, out, heads)
+            if found is None:
+                continue
+            readers.setdefault(found[0], []).append(current)
+            resolved = out[found[0]] + found[1]
+            if resolved == value:
+                continue
+            out[entry] = resolved
+            changed = True
+            again.add(current)
+            for reader in readers.get(entry, ()):
+                if reader <= current:
+                    again.add(reader)
+                elif queued is not None and reader not in queued:
+                    queued.add(reader)
+                    heapq.heappush(later, reader)
         if not changed:
             break
-    return instances
+        due = sorted(again)
 
 
 def module_keys(path: str, family: Family) -> list[str]:
@@ -98,6 +155,16 @@ def node_stem(path: str) -> str:
     return stem if extension in _node_extensions() else path
 
 
+def relative_stem(importer: str, spec: str) -> str:
+    """The key of the Node module `spec` names in `importer` (`../db.js` in `src/routes/a.ts` → `src/db`)."""
+    return _stem_in(posixpath.dirname(importer), spec)
+
+
+@lru_cache(maxsize=1 << 12)  # asked for every dot of every relative callee, by every detector
+def _stem_in(folder: str, spec: str) -> str:
+    return node_stem(posixpath.normpath(posixpath.join(folder, spec)))
+
+
 def foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
@@ -109,12 +176,21 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
-    names = instances.names
+    found = _locate(callee, importer, family, instances.names, instances.heads)
+    return None if found is None else instances.names[found[0]] + found[1]
+
+
+def _locate(
+    callee: str, importer: str, family: Family, names: Mapping[tuple[str, str], str], heads: frozenset[str]
+) -> tuple[tuple[str, str], str] | None:
+    """Where `callee` names another module's instance: the entry of `names` and what follows its value
+    (the answer of `foreign` is that entry's value and the rest). It depends only on which entries
+    exist, not on their values."""
     if not names or callee.startswith(APP_PLACEHOLDER):
         return None
     if family == "python":
         dots = len(callee) - len(callee.lstrip("."))
-        if not dots and callee.split(".", 1)[0] not in instances.heads:
+        if not dots and callee.split(".", 1)[0] not in heads:
             return None
         parts = callee.lstrip(".").split(".")
         if dots:
@@ -122,10 +198,10 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
             base = base[: len(base) - (dots - 1)] if dots > 1 else base
             parts = [*base, *parts]
         for end in range(len(parts) - 1, 0, -1):
-            value = names.get((".".join(parts[:end]), parts[end]))
-            if value is not None:
+            entry = (".".join(parts[:end]), parts[end])
+            if entry in names:
                 rest = parts[end + 1 :]
-                return value + ("." + ".".join(rest) if rest else "")
+                return entry, ("." + ".".join(rest) if rest else "")
         return None
     if not callee.startswith(("./", "../")):
         return None
@@ -137,18 +213,19 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
-        stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        stem = node_stem(stem)
+        stem = relative_stem(importer, spec)
+        after = "." + ".".join(rest[1:]) if rest[1:] else ""
         for key in (stem, stem.removesuffix("/index")):
             # `makeRouter()`: what an exported factory returns (its `name()` entry)
-            named = names.get((key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()")))
-            if named is None and rest[0].endswith("()") and rest[0] != "default()":
+            entry = (key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()"))
+            if entry in names:
+                return entry, after
+            if rest[0].endswith("()") and rest[0] != "default()":
                 # `new UserRepository()` of a class exported with a traced base (`extends Repository<User>`)
-                made = names.get((key, rest[0][:-2]))
-                named = f"{made}()" if made is not None else None
-            if named is not None:
-                return named + ("." + ".".join(rest[1:]) if rest[1:] else "")
-            default = names.get((key, "default"))
-            if default is not None and rest[0] != "default()":
-                return default + "." + ".".join(rest)
+                entry = (key, rest[0][:-2])
+                if entry in names:
+                    return entry, "()" + after
+            entry = (key, "default")
+            if entry in names and rest[0] != "default()":
+                return entry, "." + ".".join(rest)
     return None

@@ -4,7 +4,7 @@ a traced call as a method called on an app or router constructor."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
@@ -135,6 +135,7 @@ def constructors() -> dict[str, tuple[str, Spec]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and asked again and again for the same names on a big tree
 def split(callee: str) -> tuple[str, str]:
     """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
     (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must

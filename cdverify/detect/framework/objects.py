@@ -5,7 +5,6 @@ the picture once every file is read."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -13,7 +12,7 @@ from typing import NamedTuple
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
 from cdverify.detect.framework.routes import CHAIN_EXPORTS
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, foreign, node_stem
+from cdverify.detect.tracing import Instances, foreign, node_stem, relative_stem
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,
@@ -180,7 +179,7 @@ class Objects:
         for spec, member in splits:
             if spec.endswith("()"):
                 spec, member = spec[:-2], "default()" + (f".{member}" if member else "")
-            stem = node_stem(posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)))
+            stem = relative_stem(importer, spec)
             if stem in self.stems:
                 return self.stems[stem], member
         return None

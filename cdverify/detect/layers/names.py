@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -209,6 +209,7 @@ def implied_frameworks() -> dict[str, set[str]]:
     }
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and asked again and again for the same names on a big tree
 def framework_of(specifier: str, family: Family) -> str | None:
     """The web framework an external import belongs to, if any."""
     for pattern, name in framework_packages(family):

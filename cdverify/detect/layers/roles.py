@@ -64,9 +64,21 @@ def preset_roles(preset: str) -> tuple[LayerRoles, Layers] | None:
     return roles, Layers(**{field: roles.layers[field] for field in Layers._fields})
 
 
-def _matches(callee: str, names: Iterable[str]) -> bool:
+class _Names(NamedTuple):
+    """Names to match a callee against: the names, and what a call on one or a member of one starts with."""
+
+    names: frozenset[str]
+    starts: tuple[str, ...]
+
+
+def _names(names: Iterable[str]) -> _Names:
+    listed = tuple(names)
+    return _Names(frozenset(listed), tuple(start for n in listed for start in (n + ".", n + "()")))
+
+
+def _matches(callee: str, names: _Names) -> bool:
     """`callee` is one of `names`, or a call on its result or a member of it."""
-    return any(callee == n or callee.startswith((n + ".", n + "()")) for n in names)
+    return callee in names.names or callee.startswith(names.starts)
 
 
 @cache
@@ -86,9 +98,15 @@ def _models(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str, ..
 
 
 @cache
-def _clients(preset: str, family: Family) -> tuple[str, ...]:
+def _clients(preset: str, family: Family) -> _Names:
     roles = architecture_preset(preset).roles
-    return roles.clients.get(family, ()) if roles is not None else ()
+    return _names(roles.clients.get(family, ()) if roles is not None else ())
+
+
+@cache
+def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
+    """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
+    return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
 
 
 def code_roles(
@@ -130,11 +148,12 @@ def _handles_requests(file_facts: FileFacts) -> bool:
 
 def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
     family = file_facts.language.family
-    bases, models = _models(preset, family)
+    models = _models(preset, family)[1]
+    starts = _model_starts(preset, family)
     clients = _clients(preset, family)
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
-        if any(base.startswith(n.removesuffix("()")) for base in traced for n in bases):
+        if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
     if _handles_requests(file_facts):
         return None  # a request handler: its data access is inline

@@ -34,9 +34,6 @@ def traced(callee: str, path: str, family: Family, instances: Instances) -> str 
 def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Instances:
     """`instances` plus what a Node module re-exports from another (`export * from "./knex"` in
     `database/knex/index.ts`), so `import { knex } from "../knex"` finds the instance. A few barrels deep."""
-    by_module: dict[str, dict[str, str]] = {}
-    for (key, name), value in instances.names.items():
-        by_module.setdefault(key, {})[name] = value
     barrels = [
         (module_keys(path, Family.NODE), _node_stem(posixpath.join(posixpath.dirname(path), fact.specifier)))
         for path, file_facts in facts.items()
@@ -46,6 +43,9 @@ def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Ins
     ]
     if not barrels:
         return instances
+    by_module: dict[str, dict[str, str]] = {}
+    for (key, name), value in instances.names.items():
+        by_module.setdefault(key, {})[name] = value
     names = dict(instances.names)
     for _ in range(3):
         added = False

@@ -8,16 +8,16 @@ anything else is never a sink. The SQL argument is then confirmed by the string 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
-from cdverify.detect.orm.catalogue import libraries, library_of, sink_of
+from cdverify.detect.orm.catalogue import Sink, libraries, library_of, sink_of
 from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parameter, through_helpers
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, instances_of
-from cdverify.model import Family, FileFacts, Scope
+from cdverify.model import Callee, CallFact, Family, FileFacts, Scope
 from cdverify.rules_schema import LibraryKind
 
 if TYPE_CHECKING:
@@ -34,14 +34,25 @@ class _Uses:
         self.module: dict[str, str] = {}
         self.models: dict[str, list[tuple[str, int, str]]] = {}
         self.model_names = {name: entry.models for name, entry in libraries().items()}
+        self.libraries: dict[tuple[str, bool], str | None] = {}  # module → its library, as read
+        # what a mapped model's base class starts with, per library (`declarative_base()` →
+        # `declarative_base`)
+        self.model_bases = {
+            name: tuple(n.removesuffix("()") for n in names) for name, names in self.model_names.items()
+        }
+        # a call that defines a model (`sequelize.define`) → its libraries, in the catalogue's order
+        self.model_calls: dict[str, list[str]] = {}
+        for library, names in self.model_names.items():
+            for n in dict.fromkeys(names):
+                self.model_calls.setdefault(n, []).append(library)
 
     def read(self, path: str, file_facts: FileFacts, instances: Instances) -> None:
         python = file_facts.language.family == "python"
         for fact in file_facts.imports:
-            library = library_of(fact.specifier, python)
+            library = self.library_of(fact.specifier, python)
             if library is None and python:  # `from django.db import models`, `from pony import orm`
                 library = next(
-                    (lib for n in fact.names if (lib := library_of(f"{fact.specifier}.{n}", python))),
+                    (lib for n in fact.names if (lib := self.library_of(f"{fact.specifier}.{n}", python))),
                     None,
                 )
             if library is not None and not fact.kind.type_only:
@@ -51,14 +62,18 @@ class _Uses:
         family = file_facts.language.family
         for class_name, written, line in file_facts.classes:
             bases = [foreign(base, path, family, instances) or base for base in written]
-            for library, names in self.model_names.items():
-                if any(base.startswith(n.removesuffix("()")) for base in bases for n in names):
+            for library, starts in self.model_bases.items():
+                if starts and any(base.startswith(starts) for base in bases):
                     self.models.setdefault(library, []).append((path, line, class_name))
         for call in file_facts.calls:
             callee = foreign(call.callee, path, family, instances) or call.callee
-            for library, names in self.model_names.items():
-                if callee in names:
-                    self.models.setdefault(library, []).append((path, call.line, call.text))
+            for library in self.model_calls.get(callee, ()):
+                self.models.setdefault(library, []).append((path, call.line, call.text))
+
+    def library_of(self, spec: str, python: bool) -> str | None:
+        if (spec, python) not in self.libraries:
+            self.libraries[(spec, python)] = library_of(spec, python)
+        return self.libraries[(spec, python)]
 
     def report(self) -> dict[str, LibraryUse]:
         return {
@@ -92,13 +107,14 @@ def collect(
     found: dict[Key, RawSql] = {}  # by call: a helper's caller replaces a guess
     helpers = Helpers()
     heads = python_heads(facts)
+    sinks: dict[tuple[str, Family], Sink | None] = {}  # callee → its sink: the same callees recur
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
         if scope is Scope.APPLICATION:
             uses.read(path, file_facts, instances)
-        _sinks_in(path, scope, file_facts, instances, heads, helpers, found)
+        _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
     if helpers.all:
-        through_helpers(facts, scopes, helpers, found)
+        through_helpers(facts, scopes, helpers, found, heads)
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}
@@ -120,25 +136,26 @@ def _sinks_in(
     heads: frozenset[str],
     helpers: Helpers,
     found: dict[Key, RawSql],
+    known_sinks: dict[tuple[str, Family], Sink | None],
 ) -> None:
     """The raw SQL of one file's sink calls into `found`; a sink whose SQL is a parameter of the
-    function it is in makes that function a helper, whose callers hold the SQL."""
+    function it is in makes that function a helper, whose callers hold the SQL. `known_sinks` keeps the
+    sink of every callee met."""
+    family = file_facts.language.family
+    sinks: list[tuple[CallFact, Sink]] = []
+    for call in _traced_calls(path, file_facts, instances):
+        site = (call.callee, family)
+        if site not in known_sinks:
+            known_sinks[site] = _sink(call.callee, family, heads)
+        sink = known_sinks[site]
+        if sink is not None:
+            sinks.append((call, sink))
+    if not sinks:  # most files: none of the file's own tables is needed
+        return
     assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
     functions = {f.scope: f for f in file_facts.functions}
     local_calls = {(*at(c), c.text) for c in file_facts.local_calls}
-    family = file_facts.language.family
-    for written_call in file_facts.calls:
-        through = traced(written_call.callee, path, family, instances)
-        call = written_call._replace(callee=through) if through else written_call
-        name = call.name
-        sink = sink_of(name, family)
-        if sink is None and name.traced and _untraced_holder(name.receiver, family, heads):
-            # a method on an object from another module that no library import explains
-            # (`connection = await initConnection()`), or on what an app's state holds
-            # (`app["pool"]`, `app.state.db`, `fastify.pg`): as untraced, a complete statement only
-            sink = sink_of(name._replace(traced=False), family)
-        if sink is None:
-            continue
+    for call, sink in sinks:
         item = raw_sql(path, scope, call, sink, assigned)
         # a call of the file's own function traced through what it returns is only a guess, which
         # the helper it calls settles (its SQL argument need not be the first)
@@ -153,6 +170,26 @@ def _sinks_in(
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
             found[key(path, call)] = item
+
+
+def _traced_calls(path: str, file_facts: FileFacts, instances: Instances) -> Iterator[CallFact]:
+    """The file's calls, each traced to another module's object where it names one."""
+    family = file_facts.language.family
+    for written_call in file_facts.calls:
+        through = traced(written_call.callee, path, family, instances)
+        yield written_call._replace(callee=through) if through else written_call
+
+
+def _sink(callee: str, family: Family, heads: frozenset[str]) -> Sink | None:
+    """The sink a call of `callee` is, if any."""
+    name = Callee.of(callee)
+    sink = sink_of(name, family)
+    if sink is None and name.traced and _untraced_holder(name.receiver, family, heads):
+        # a method on an object from another module that no library import explains
+        # (`connection = await initConnection()`), or on what an app's state holds
+        # (`app["pool"]`, `app.state.db`, `fastify.pg`): as untraced, a complete statement only
+        sink = sink_of(name._replace(traced=False), family)
+    return sink
 
 
 def _untraced_holder(receiver: str, family: Family, heads: frozenset[str]) -> bool:

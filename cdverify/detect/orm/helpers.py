@@ -150,6 +150,7 @@ def through_helpers(
     scopes: Mapping[str, Scope],
     helpers: Helpers,
     found: dict[Key, RawSql],
+    heads: frozenset[str] | None = None,
 ) -> None:
     """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
     finding. A helper called with a string the classifier reads is reported as that statement or
@@ -158,13 +159,18 @@ def through_helpers(
     passing its own parameter is a helper in turn. The helper's own (dynamic) finding is kept only when
     no caller is found, or one hands over nothing cdverify can follow (a spread, a default): then its
     SQL comes from where cdverify cannot see (another package, a callback, an instance handed in)."""
-    assigned = {
-        path: {(a.scope, a.key): a.value for a in file_facts.assignments}
-        for path, file_facts in facts.items()
-    }
-    functions = {path: {f.scope: f for f in file_facts.functions} for path, file_facts in facts.items()}
-    heads = python_heads(facts)
-    candidates = list(_helper_calls(facts, heads))
+    assigned: dict[str, dict[tuple[str, str], Value]] = {}  # by file, made for the files of callers
+    functions: dict[str, dict[str, FunctionFact]] = {}
+
+    def tables(path: str) -> tuple[dict[tuple[str, str], Value], dict[str, FunctionFact]]:
+        if path not in assigned:
+            assigned[path] = {(a.scope, a.key): a.value for a in facts[path].assignments}
+            functions[path] = {f.scope: f for f in facts[path].functions}
+        return assigned[path], functions[path]
+
+    heads = python_heads(facts) if heads is None else heads
+    # (file, call, of the file's own function, the method called)
+    candidates = [(*candidate, candidate[1].name.method) for candidate in _helper_calls(facts, heads)]
     targets = _Targets()
     called: set[int] = set()
     unresolved: set[int] = set()  # called without an argument cdverify can follow
@@ -195,12 +201,13 @@ def through_helpers(
         level = _Round(local, groups, Instances(exported, heads, {}), targets)
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
-        for path, call, is_local in candidates:
-            if call.name.method not in names and not (not is_local and "default" in names):
+        for path, call, is_local, method_name in candidates:
+            if method_name not in names and not (not is_local and "default" in names):
                 continue
-            for number in _helpers_of(path, call, is_local, facts[path], functions[path], helpers, level):
+            own_assigned, own_functions = tables(path)
+            for number in _helpers_of(path, call, is_local, facts[path], own_functions, helpers, level):
                 new, handed = _caller(
-                    path, call, helpers.all[number], scopes, assigned[path], functions[path], helpers, found
+                    path, call, helpers.all[number], scopes, own_assigned, own_functions, helpers, found
                 )
                 following.extend(new)
                 (called if handed else unresolved).add(number)
