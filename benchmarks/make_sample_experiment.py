@@ -2,16 +2,20 @@
 
     .venv/bin/python benchmarks/make_sample_experiment.py            # rewrite corpus/experiments/sample
     .venv/bin/python benchmarks/make_sample_experiment.py --plan     # print the plan as a Markdown table
+    .venv/bin/python benchmarks/make_sample_experiment.py --patches-only   # patches only, reports kept
 
 Two configurations (agent, model) x 8 generation tasks (Flask and Express, levels 0-3) x 3 trials. Each
 run's code is a reference app of `corpus/` or one of its seeded violations (`corpus/mutants/`), or nothing
 at all; its patch is what the paper's harness keeps, every file added to an empty workspace
 (`git add -A && git diff --cached`, without the apps' README.md and package-lock.json, to keep the sample
-small). A run that was "tested" gets a genuine report: the patch is applied with cdverify's own
-`materialised`, the code is served on a fresh SQLite database (`cdverify.contract.server.served`, with the
-dependencies installed once per distinct requirements.txt / package.json), and newman runs the bundled
-RealWorld collection with `--reporters csv` and the paper's globals and timeout, whether the server
-became healthy or not (as the paper's harness does). Untested runs keep no report (0 assertions).
+small); a PostgreSQL task's run also commits the `.env` the app loads (its `tasks/postgres.env`), as an
+agent does, since the paper's harness sets no DATABASE_URL. A run that was "tested" gets a genuine report:
+the patch is applied with cdverify's own `materialised`, the code is served on a fresh SQLite database
+(`cdverify.contract.server.served`, its `.env` left out, with the dependencies installed once per distinct
+requirements.txt / package.json), and newman runs the bundled RealWorld collection with `--reporters csv`
+and the paper's globals and timeout, whether the server became healthy or not (as the paper's harness
+does). Untested runs keep no report (0 assertions). `--patches-only` rewrites the patches and keeps the
+reports, for a change that leaves the served code as it was.
 
 It needs git, Node.js and npm (newman and newman-reporter-csv come from tests/node), and the network for
 pip and npm on first use; dependency caches live in ~/.cache/cdverify-sample/.
@@ -29,7 +33,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from run_code import APPS, EMPTY, REFERENCE, REPO, app_tree, make_patch, run
+from run_code import APPS, EMPTY, REFERENCE, REPO, app_tree, make_patch, run, task_edits
 
 from cdverify.contract.collection import bundled_path
 from cdverify.contract.server import ServeOptions, served
@@ -168,6 +172,9 @@ def newman() -> Path:
 def tested_report(patch: Path, run_folder: Path) -> str:
     """Serve the run's code on a fresh SQLite database and keep newman's CSV report in `run_folder`."""
     with materialised(PatchCode(patch)) as code:
+        # the reports measure behaviour only, on SQLite whatever the task's database: a PostgreSQL
+        # task's `.env` (which names the harness's `postgres` host) is not read here
+        (code / ".env").unlink(missing_ok=True)
         env: dict[str, str] = {}
         if (code / "requirements.txt").is_file():
             env = python_environment(code / "requirements.txt")
@@ -217,6 +224,21 @@ def print_plan() -> None:
         )
 
 
+def write_patches(out: Path) -> None:
+    """Rewrite every run's patch in place and keep its newman report: for a change to the patches that
+    leaves the served code as it was (the reports would differ only in newman's time stamps)."""
+    with tempfile.TemporaryDirectory(prefix="cdverify-sample-") as temporary:
+        scratch = Path(temporary)
+        for number, (runtime, agent, model, task, date, trial, planned) in enumerate(runs(), 1):
+            run_folder = out / runtime / agent / model / task / date / f"run_{trial}"
+            reports = list(run_folder.glob("newman-run-report-*.csv"))
+            if len(reports) != (1 if planned.tested else 0):
+                sys.exit(f"{run_folder}: {len(reports)} newman reports for a run planned as {planned}")
+            work = scratch / f"{number}"
+            tree = app_tree(planned.code, runtime, work, task_edits(runtime, task))
+            (run_folder / f"{agent}-{task}.patch").write_bytes(make_patch(tree, work))
+
+
 def make(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.iterdir():  # everything but the README, which says how the sample was made
@@ -229,7 +251,8 @@ def make(out: Path) -> None:
             run_folder.mkdir(parents=True)
             patch = run_folder / f"{agent}-{task}.patch"
             work = scratch / f"{number}"
-            patch.write_bytes(make_patch(app_tree(planned.code, runtime, work), work))
+            tree = app_tree(planned.code, runtime, work, task_edits(runtime, task))
+            patch.write_bytes(make_patch(tree, work))
             state = tested_report(patch, run_folder) if planned.tested else "not tested"
             print(f"{run_folder.relative_to(out)}: {planned.code}: {state}", flush=True)
 
@@ -240,9 +263,16 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to write it (default {OUT})")
     parser.add_argument("--plan", action="store_true", help="print the plan as a Markdown table and stop")
+    parser.add_argument(
+        "--patches-only",
+        action="store_true",
+        help="rewrite the runs' patches, keep their newman reports (the served code must be unchanged)",
+    )
     args = parser.parse_args()
     if args.plan:
         print_plan()
+    elif args.patches_only:
+        write_patches(args.out)
     else:
         make(args.out)
 

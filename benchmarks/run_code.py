@@ -32,6 +32,7 @@ NOT_IN_PATCH = frozenset({"README.md", "package-lock.json"})  # what the sample 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
 
 REFERENCE, EMPTY = "reference", "empty"
+TASK_ENV = Path("tasks") / "postgres.env"  # a reference app's `.env` for a PostgreSQL task
 
 
 def run(
@@ -71,6 +72,16 @@ def app_tree(code: str, runtime: str, scratch: Path, edits: Iterable[Mapping[str
     for number, edit in enumerate(edits, 1):
         apply_edit(tree, dict(edit), f"{code}: extra edit {number}")
     return tree
+
+
+def task_edits(runtime: str, task: str) -> list[dict[str, Any]]:
+    """What an agent commits for `task` beside the app: for a PostgreSQL task, the `.env` the reference
+    app loads (its `tasks/postgres.env`, the paper harness's literal settings), since the paper's harness
+    sets no DATABASE_URL; nothing for other tasks."""
+    if "postgres" not in task.split("-"):
+        return []
+    settings = (REPO / "corpus" / APPS[runtime] / TASK_ENV).read_text(encoding="utf-8")
+    return [{"file": ".env", "create": settings}]
 
 
 def make_patch(tree: Path | None, scratch: Path, leave_out: Iterable[str] = NOT_IN_PATCH) -> bytes:

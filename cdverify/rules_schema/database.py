@@ -88,6 +88,22 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class EnvSchema:
+    """A schema of the process environment validated at start-up (`envalid.cleanEnv`, a Joi or zod object
+    parsed from `process.env`): a field it requires with no default stops the application where the
+    variable is unset."""
+
+    calls: Strings  # traced callees building the schema; each field is an object key of the call
+    label: str  # how messages name it (`envalid's cleanEnv`)
+    # "all": every field is required unless its chain calls one of `optional`; "marked": only fields whose
+    # chain calls one of `required` (and none of `optional`)
+    fields: str = "all"
+    required: Strings = ()  # methods in a field's chain that make it required (`required`)
+    optional: Strings = ()  # methods in a field's chain that make it optional (`optional`, `default`)
+    default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
+
+
+@dataclass(frozen=True)
 class ConfigKeys:
     url_keys: Strings
     value_keys: Strings
@@ -137,6 +153,7 @@ class Connections:
     sqlalchemy: SqlAlchemyUrls
     template_defaults: tuple[TemplateDefault, ...]
     settings_files: SettingsFiles
+    env_schemas: tuple[EnvSchema, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

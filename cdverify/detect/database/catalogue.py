@@ -16,6 +16,7 @@ from cdverify.rules_schema import (
     Connections,
     Engine,
     Engines,
+    EnvSchema,
     Scopes,
     SettingsFiles,
     SqlAlchemyUrls,
@@ -48,6 +49,7 @@ class Catalogue(NamedTuple):
     memory_markers: tuple[str, ...]
     file_scheme: str
     file_url: re.Pattern[str]  # a `file:` URL that names a database
+    env_schemas: Mapping[str, EnvSchema]  # traced callee → the start-up schema it builds
 
 
 @cache
@@ -91,6 +93,7 @@ def catalogue() -> Catalogue:
         memory_markers=data.memory_markers.strings,
         file_scheme=data.file_urls.scheme,
         file_url=re.compile(data.file_urls.pattern),
+        env_schemas={call: schema for schema in connections.env_schemas for call in schema.calls},
     )
 
 

@@ -25,6 +25,14 @@ class Collection:
         self.evidence: list[Evidence] = []
         self.rejected: list[RejectedUrl] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
+        self._runtime_facts: dict[str, FileFacts] | None = None
+
+    def runtime_facts(self) -> dict[str, FileFacts]:
+        """The facts of application and configuration files (where start-up code is)."""
+        if self._runtime_facts is None:
+            runtime = (Scope.APPLICATION, Scope.CONFIG)
+            self._runtime_facts = {p: f for p, f in self.facts.items() if self.scope_of(p) in runtime}
+        return self._runtime_facts
 
     def scope_of(self, path: str) -> Scope:
         return self.scopes.get(path, Scope.APPLICATION)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.detect.database.settings import required_setting
 from cdverify.detect.database.values import Candidate
 from cdverify.model import CallFact, Location, Scope, Value, shown
 from cdverify.rules_schema import Connection
@@ -86,10 +87,20 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
         found = [(engine, detail, "", False) for engine, detail, _, _ in found]
     required = _required(candidates, url_switch_env) if url_values and entry.url_required else ""
+    required_by = ""
+    if url_values and not required:  # a start-up schema stops the app without the variable, whatever the call
+        setting = required_setting(url_values, found_in.catalogue.env_schemas, found_in.runtime_facts())
+        if setting is not None:
+            required, required_by = setting.variable, setting.describe()
     for engine, detail, item_switch, default in found:
         item = _at_call(engine, scope, path, call, detail, item_switch or switch, inferred=inferred)
         guarded = bool(switch) and not item_switch and not url_switch_env  # the condition's branch, unknown
-        item = item._replace(default=default and bool(item_switch), required_env=required, guarded=guarded)
+        item = item._replace(
+            default=default and bool(item_switch),
+            required_env=required,
+            required_by=required_by,
+            guarded=guarded,
+        )
         found_in.add(item, claims=True)
 
 

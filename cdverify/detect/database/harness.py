@@ -66,7 +66,9 @@ class HarnessEngines:
         """Why `engine`'s run-time evidence does not hold: the first dropped item, explained."""
         if self.blocked:
             item = self.blocked[0]
-            return f"{item.text} at {item.file}:{item.line} needs ${item.required_env}, which is unset there"
+            reason = f" ({item.required_by})" if item.required_by else ""
+            needs = f"needs ${item.required_env}, which is unset there"
+            return f"{item.text} at {item.file}:{item.line} {needs}{reason}"
         dropped = next((e for e in self.dropped if e.engine == engine), None)
         if dropped is None:
             return ""

@@ -50,6 +50,9 @@ class Evidence(NamedTuple):
     # a connection whose URL comes from this variable only, with no fallback in code: where the variable
     # is unset the application cannot connect (and, at start-up, cannot start)
     required_env: str = ""
+    # why `required_env` is needed when the call itself would do without it: the start-up schema that
+    # requires the variable with no default (`envalid's cleanEnv at src/env.js:5 requires it …`)
+    required_by: str = ""
     # switched by the condition around the call (`if (!databaseUrl) …`), whose branch the harness's
     # variables alone do not decide
     guarded: bool = False

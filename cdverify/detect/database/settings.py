@@ -1,0 +1,85 @@
+"""Settings an application validates at start-up (rules/database/connections.toml `env_schemas`):
+`cleanEnv(process.env, {DATABASE_URL: url()})`, a Joi object with `.required()` fields, a zod object
+parsed from the environment. A connection URL read from a field such a schema requires with no default
+means the application stops at start-up where the variable is unset: it cannot start in that harness
+environment (the connection's `required_env`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from cdverify.model import CallFact, FileFacts, Value
+from cdverify.rules_schema import EnvSchema
+
+_METHOD = re.compile(r"\.(\w+)\(")
+
+
+class RequiredSetting(NamedTuple):
+    """A variable a start-up schema requires with no default, and where the schema is."""
+
+    variable: str
+    schema: str  # the schema's label (`envalid's cleanEnv`)
+    file: str
+    line: int
+
+    def describe(self) -> str:
+        return f"{self.schema} at {self.file}:{self.line} requires it with no default"
+
+
+def required_setting(
+    values: Iterable[Value], schemas: Mapping[str, EnvSchema], facts: Mapping[str, FileFacts]
+) -> RequiredSetting | None:
+    """The required setting a connection's URL values read (`env.DATABASE_URL` where `env` is the result
+    of a catalogued schema), or None when they read none (or its field has a default)."""
+    for value in values:
+        for traced in value.calls:
+            for callee, schema in schemas.items():
+                if not traced.startswith(f"{callee}(") or traced.endswith(")"):
+                    continue
+                key = traced.rpartition(".")[2]
+                found = _field(callee, key, schema, facts)
+                if found is not None:
+                    return found
+    return None
+
+
+def _field(
+    callee: str, key: str, schema: EnvSchema, facts: Mapping[str, FileFacts]
+) -> RequiredSetting | None:
+    """The schema call defining `key`, when it requires the field with no default."""
+    for path, file_facts in facts.items():
+        for index, call in enumerate(file_facts.calls):
+            if call.callee != callee:
+                continue
+            field = call.kwarg(key)
+            if field is None or not field.calls:
+                continue
+            if _required(schema, field.calls[0]) and not _has_default(
+                schema, call, key, file_facts.calls[index:]
+            ):
+                return RequiredSetting(key, schema.label, path, call.line)
+    return None
+
+
+def _required(schema: EnvSchema, chain: str) -> bool:
+    """Whether a field's validator chain (`joi.string().uri().required()`) makes it required."""
+    methods = set(_METHOD.findall(f".{chain.split('.', 1)[-1]}"))
+    if methods & set(schema.optional):
+        return False
+    return schema.fields == "all" or bool(methods & set(schema.required))
+
+
+def _has_default(schema: EnvSchema, call: CallFact, key: str, following: Iterable[CallFact]) -> bool:
+    """Whether the field's validator is given a default in its options (`str({ default: '3000' })`): the
+    n-th field written with the same validator is the n-th call of that validator after the schema's."""
+    if not schema.default_keys:
+        return False
+    chain = dict(call.kwargs)[key].calls[0]
+    same = [name for name, value in call.kwargs if value.calls[:1] == (chain,)]
+    validators = [c for c in following if c.callee == chain.removesuffix("()") and c.line >= call.line]
+    position = same.index(key)
+    if position >= len(validators):
+        return False
+    return validators[position].kwarg(*schema.default_keys) is not None
