@@ -148,14 +148,15 @@ def _run(action: Callable[[], int]) -> None:
 
 
 # the names of cdverify.report.REPORTERS, spelt out so that starting the CLI does not load the reporters
-REPORT_FORMATS = ("text", "json", "concise")
+REPORT_FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab")
 _FORMAT = click.option(
     "--format",
     "fmt",
     type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
-    help="concise: one line per finding for a coding agent (docs/agent-loop.md).",
+    help="concise: one line per finding for a coding agent (docs/agent-loop.md); sarif, github, junit,"
+    " gitlab: for code scanning, GitHub annotations, JUnit test reports, GitLab Code Quality (docs/ci.md).",
 )
 MAX_FINDINGS = click.option(
     "--max-findings",

@@ -1,5 +1,6 @@
-"""Stage 6 — reporting: pure functions from a Report to text, JSON or concise agent feedback (and from the
-project model to a graph drawing, `graph.py`).
+"""Stage 6 — reporting: pure functions from a Report to text, JSON, concise agent feedback or what CI
+systems read (SARIF, GitHub annotations, JUnit XML, GitLab Code Quality; docs/ci.md), and from the project
+model to a graph drawing (`graph.py`).
 
 `REPORTERS` is the registry the command line picks `--format` from: a format name → a function of the
 `Report` and the `ReportOptions`, returning the whole output as one string. A new format is one module and
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cdverify.model import Severity
-from cdverify.report import concise, json, text
+from cdverify.report import concise, github, gitlab, json, junit, sarif, text
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
@@ -35,4 +36,8 @@ REPORTERS: Mapping[str, Reporter] = {
     "text": text.render,
     "json": json.render,
     "concise": concise.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
 }
