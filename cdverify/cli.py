@@ -260,14 +260,18 @@ def inspect(
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
     from cdverify.pipeline import inspect as run_inspect
-    from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.report import REPORTERS, ReportOptions, path_prefix
 
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
         colored = use_color(color, output)
         options = ReportOptions(
-            Severity(min_severity), show_detected=True, max_findings=max_findings, color=colored
+            Severity(min_severity),
+            show_detected=True,
+            max_findings=max_findings,
+            color=colored,
+            path_prefix=path_prefix(report.root, Path.cwd()),
         )
         _emit(REPORTERS[fmt](report, options), output, colored)
         return 0
@@ -386,7 +390,7 @@ def check(
     from cdverify.config import ConfigError
     from cdverify.model import Severity
     from cdverify.pipeline import verify
-    from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.report import REPORTERS, ReportOptions, path_prefix
 
     def action() -> int:
         if baseline_file is not None and since is not None:
@@ -399,7 +403,10 @@ def check(
         if baseline is not None:
             report = against(report, baseline)
         colored = use_color(color, output)
-        options = ReportOptions(Severity(min_severity), max_findings=max_findings, color=colored)
+        prefix = path_prefix(report.root, Path.cwd())
+        options = ReportOptions(
+            Severity(min_severity), max_findings=max_findings, color=colored, path_prefix=prefix
+        )
         _emit(REPORTERS[fmt](report, options), output, colored)
         return report.exit_code
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.model import Severity
@@ -28,6 +29,23 @@ class ReportOptions:
     show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
     max_findings: int | None = None  # show at most this many findings, saying how many were left out
     color: bool = False  # text: severities and verdicts in colour (cdverify/terminal.py decides when)
+    # sarif, github, junit, gitlab: the project's folder relative to the working directory (`services/api`),
+    # written before each file path, since CI reads paths from the repository's root (`ci_path`)
+    path_prefix: str = ""
+
+    def ci_path(self, path: str) -> str:
+        """A finding's file as the CI formats write it: below `path_prefix`, else project-relative."""
+        return f"{self.path_prefix}/{path}" if self.path_prefix else path
+
+
+def path_prefix(root: Path, cwd: Path) -> str:
+    """The project's root relative to the working directory (`services/api`), "" when it is the working
+    directory or outside it (then the paths stay relative to the project)."""
+    try:
+        relative = root.resolve().relative_to(cwd.resolve())
+    except ValueError:
+        return ""
+    return "" if relative == Path() else relative.as_posix()
 
 
 Reporter = Callable[["Report", ReportOptions], str]

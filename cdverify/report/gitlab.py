@@ -6,7 +6,8 @@ One issue per finding, with the keys GitLab requires: `description` (the message
 report, and the same across commits that only move the code), `severity` and `location.path` with
 `location.lines.begin`. A whole-file finding (line 0) begins at line 1, since GitLab needs a line. Errors
 are `major`, warnings `minor`, infos `info`; GitLab's `blocker` and `critical` are left for what breaks a
-build or a security hole. Findings hidden by an `[[ignore]]` are left out, as GitLab has no suppression.
+build or a security hole. Paths are below `ReportOptions.path_prefix`, as with GitHub. Findings hidden by
+an `[[ignore]]` are left out, as GitLab has no suppression.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 
 def render(report: Report, options: ReportOptions) -> str:
     """The Code Quality array, indented; every finding (a report artifact is complete)."""
-    return json.dumps([issue(finding) for finding in report.findings], indent=2, ensure_ascii=False)
+    issues = [issue(finding, options.ci_path(finding.location.path)) for finding in report.findings]
+    return json.dumps(issues, indent=2, ensure_ascii=False)
 
 
-def issue(finding: Finding) -> dict[str, Any]:
+def issue(finding: Finding, path: str) -> dict[str, Any]:
+    """The Code Quality issue of one finding, in file `path` (relative to the repository's root)."""
     loc = finding.location
     description = finding.message + (f" (fix: {finding.hint})" if finding.hint else "")
     page = f"[{finding.rule} {finding.name}]({doc_url(finding.rule)})"
@@ -40,6 +43,6 @@ def issue(finding: Finding) -> dict[str, Any]:
         "content": {"body": f"{finding.evidence}\n\n{page}" if finding.evidence else page},
         "fingerprint": finding.fingerprint,
         "severity": SEVERITIES[finding.severity],
-        "location": {"path": loc.path, "lines": {"begin": max(loc.line, 1)}},
+        "location": {"path": path, "lines": {"begin": max(loc.line, 1)}},
         "engine_name": "cdverify",
     }

@@ -43,9 +43,9 @@ def render(report: Report, options: ReportOptions) -> str:
                 name = rules[rule].name if rule in rules else rule
                 ET.SubElement(suite, "testcase", name=f"{rule} {name}", classname=f"cdverify.{constraint}")
             for finding in found:
-                _finding_case(suite, finding)
+                _finding_case(suite, finding, options)
             for finding in hidden:
-                case = _finding_case(suite, finding, failing=False)
+                case = _finding_case(suite, finding, options, failing=False)
                 ET.SubElement(case, "skipped", message=f"ignored: {_reason(report, finding)}")
         _count(suite)
     for key in ("tests", "failures", "errors", "skipped"):
@@ -54,12 +54,14 @@ def render(report: Report, options: ReportOptions) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def _finding_case(suite: ET.Element, finding: Finding, failing: bool = True) -> ET.Element:
+def _finding_case(
+    suite: ET.Element, finding: Finding, options: ReportOptions, failing: bool = True
+) -> ET.Element:
     loc = finding.location
     attributes = {
-        "name": f"{finding.rule} {loc}",
+        "name": f"{finding.rule} {options.ci_path(str(loc))}",
         "classname": f"cdverify.{finding.constraint}",
-        "file": loc.path,
+        "file": options.ci_path(loc.path),
     }
     if loc.line > 0:
         attributes["line"] = str(loc.line)

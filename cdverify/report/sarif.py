@@ -4,8 +4,10 @@ SARIF viewer and other SARIF readers take (docs/ci.md).
 One run. `tool.driver.rules` lists every catalogued rule (rules/findings.toml), with its summary, the "What
 it checks" section of its page as the full description, its page as `helpUri` and its default severity;
 each finding is a result pointing at its rule by id and index. A result's location is the file relative to
-the project (`uriBaseId` `%SRCROOT%`, the project's root in `originalUriBaseIds`) with the line and column
-when the finding has them (line 0 is a whole-file finding: no region). The finding's stable fingerprint
+the project (`uriBaseId` `%SRCROOT%`, the project's root in `originalUriBaseIds`), or to the working
+directory when the project is below it (`ReportOptions.path_prefix`: GitHub reads paths from the
+repository's root), with the line and column when the finding has them (line 0 is a whole-file finding:
+no region). The finding's stable fingerprint
 (cdverify/fingerprint.py) is its partial fingerprint, so code scanning follows an alert across commits that
 move it; `properties` carry the constraint and the rule's data fields, as the JSON output has them.
 Findings hidden by an `[[ignore]]` are results too, with an external suppression giving the ignore's reason.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -38,22 +41,22 @@ INFORMATION_URI = "https://cdverify.dev/"
 
 def render(report: Report, options: ReportOptions) -> str:
     """The SARIF log, indented; like JSON it carries every finding (the options are for text)."""
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False, default=str)
+    return json.dumps(sarif_log(report, options), indent=2, ensure_ascii=False, default=str)
 
 
-def sarif_log(report: Report) -> dict[str, Any]:
+def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
     rules = list(rule_descriptors(docs_base_url()))
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     for finding in (*report.findings, *report.suppressed):
         if finding.rule not in index:  # not catalogued (none today): described by the finding itself
             index[finding.rule] = len(rules)
             rules.append(_uncatalogued(finding))
-    results = [_result(finding, index[finding.rule]) for finding in report.findings]
+    results = [_result(finding, index[finding.rule], options) for finding in report.findings]
     for finding in report.suppressed:
         reasons = (ignore.reason for ignore in report.config.ignores if ignore.suppresses(finding))
         reason = next(reasons, "suppressed by the configuration")
         results.append(
-            {**_result(finding, index[finding.rule]), "suppressions": [_suppression(reason, report)]}
+            {**_result(finding, index[finding.rule], options), "suppressions": [_suppression(reason, report)]}
         )
     run: dict[str, Any] = {
         "tool": {
@@ -67,8 +70,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
         },
         "originalUriBaseIds": {
             SOURCE_ROOT: {
-                "uri": report.root.resolve().as_uri().rstrip("/") + "/",
-                "description": {"text": "The root of the checked project."},
+                "uri": _source_root(report, options).as_uri().rstrip("/") + "/",
+                "description": {"text": "The folder the results' files are relative to."},
             }
         },
         "invocations": [
@@ -89,9 +92,11 @@ def sarif_log(report: Report) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, options: ReportOptions) -> dict[str, Any]:
     loc = finding.location
-    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(loc.path), "uriBaseId": SOURCE_ROOT}}
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": quote(options.ci_path(loc.path)), "uriBaseId": SOURCE_ROOT}
+    }
     if loc.line > 0:
         physical["region"] = {"startLine": loc.line, **({"startColumn": loc.col} if loc.col > 0 else {})}
     text = finding.message + (f"\nFix: {finding.hint}" if finding.hint else "")
@@ -113,6 +118,14 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     if finding.fingerprint:
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     return result
+
+
+def _source_root(report: Report, options: ReportOptions) -> Path:
+    """The project's root, or the folder `options.path_prefix` is relative to (the working directory)."""
+    root = report.root.resolve()
+    for _ in PurePosixPath(options.path_prefix).parts if options.path_prefix else ():
+        root = root.parent
+    return root
 
 
 def _suppression(reason: str, report: Report) -> dict[str, Any]:

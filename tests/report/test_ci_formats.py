@@ -329,3 +329,40 @@ def test_check_and_inspect_write_each_format(fmt: str, tmp_path: Path) -> None:
         assert ET.fromstring(text).get("failures") == "5"
     else:
         assert text.count("::error ") == 5
+
+
+def test_a_project_below_the_working_directory_has_repository_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: jsonschema.Draft4Validator
+) -> None:
+    """CI runs from the repository's root, and GitHub and GitLab read paths from there: a project in a
+    sub-folder gets its folder before each path, and SARIF's %SRCROOT% is the working directory."""
+    shutil.copytree(REPO / "corpus" / "py-flask-layers", tmp_path / "services" / "api")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "services/api", "-c", "flask+clean_architecture", "--format"]
+    log = json.loads(CliRunner().invoke(cli, [*args, "sarif"]).stdout)
+    sarif_validator.validate(log)
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert "services/api/app/api/articles.py" in uris and all(u.startswith("services/api/app/") for u in uris)
+    annotations = CliRunner().invoke(cli, [*args, "github"]).stdout.splitlines()
+    assert parse_annotation(annotations[0])["file"] == "services/api/app/api/articles.py"  # type: ignore[index]
+    issues = json.loads(CliRunner().invoke(cli, [*args, "gitlab"]).stdout)
+    assert issues[0]["location"]["path"] == "services/api/app/api/articles.py"
+    junit = ET.fromstring(CliRunner().invoke(cli, [*args, "junit"]).stdout)
+    assert {c.get("file") for c in junit.iter("testcase") if c.get("file")} >= {
+        "services/api/app/api/articles.py"
+    }
+    # run from inside the project, or from elsewhere, the paths are the project's own
+    monkeypatch.chdir(tmp_path / "services" / "api")
+    inside = json.loads(CliRunner().invoke(cli, ["check", ".", *args[2:], "gitlab"]).stdout)
+    elsewhere_root = tmp_path / "elsewhere"
+    elsewhere_root.mkdir()
+    monkeypatch.chdir(elsewhere_root)
+    outside = json.loads(
+        CliRunner()
+        .invoke(cli, ["check", "../services/api", "-c", "flask+clean_architecture", "--format", "gitlab"])
+        .stdout
+    )
+    assert outside[0]["location"]["path"] == "app/api/articles.py"
+    assert [issue["location"]["path"] for issue in inside] == [issue["location"]["path"] for issue in outside]
