@@ -86,6 +86,11 @@ class Config:
                 return spec
         raise KeyError(name)
 
+    def suppression_reason(self, finding: Finding) -> str:
+        """The reason of the first `[[ignore]]` that hides `finding` (the CI reports show it)."""
+        reasons = (ignore.reason for ignore in self.ignores if ignore.suppresses(finding))
+        return next(reasons, "suppressed by the configuration")
+
     def with_harness_env(self, variables: dict[str, str]) -> Config:
         """This configuration with `variables` added to its harness environment (`--env NAME=VALUE`,
         which overrides the configuration's `harness_env`); unchanged when there are none."""

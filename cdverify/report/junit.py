@@ -46,7 +46,8 @@ def render(report: Report, options: ReportOptions) -> str:
                 _finding_case(suite, finding, options)
             for finding in hidden:
                 case = _finding_case(suite, finding, options, failing=False)
-                ET.SubElement(case, "skipped", message=f"ignored: {_reason(report, finding)}")
+                reason = report.config.suppression_reason(finding)
+                ET.SubElement(case, "skipped", message=f"ignored: {reason}")
         _count(suite)
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in root)))
@@ -86,11 +87,6 @@ def _details(finding: Finding) -> str:
         f"rule: {doc_url(finding.rule)}",
     )
     return "\n".join(lines)
-
-
-def _reason(report: Report, finding: Finding) -> str:
-    reasons = (ignore.reason for ignore in report.config.ignores if ignore.suppresses(finding))
-    return next(reasons, "suppressed by the configuration")
 
 
 def _count(suite: ET.Element) -> None:

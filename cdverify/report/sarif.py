@@ -53,8 +53,7 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
             rules.append(_uncatalogued(finding))
     results = [_result(finding, index[finding.rule], options) for finding in report.findings]
     for finding in report.suppressed:
-        reasons = (ignore.reason for ignore in report.config.ignores if ignore.suppresses(finding))
-        reason = next(reasons, "suppressed by the configuration")
+        reason = report.config.suppression_reason(finding)
         results.append(
             {**_result(finding, index[finding.rule], options), "suppressions": [_suppression(reason, report)]}
         )
