@@ -62,7 +62,6 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
             "driver": {
                 "name": "cdverify",
                 "version": __version__,
-                "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
             }

@@ -183,7 +183,7 @@ def test_ignored_findings_are_suppressed_results_with_the_reason(
     assert suppressed[0]["partialFingerprints"] == {FINGERPRINT_KEY: report.suppressed[0].fingerprint}
     junit = ET.fromstring(REPORTERS["junit"](report, ALL))
     skipped = [case for case in junit.iter("testcase") if case.find("skipped") is not None]
-    assert [(c.get("name"), c.find("skipped").get("message")) for c in skipped] == [  # type: ignore[union-attr]
+    assert [(c.get("name"), c.find("skipped").get("message")) for c in skipped] == [
         ("ARCH002 app/api/articles.py:3:1", "ignored: legacy endpoint, ticket 12")
     ]
 
@@ -346,7 +346,7 @@ def test_a_project_below_the_working_directory_has_repository_relative_paths(
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     assert "services/api/app/api/articles.py" in uris and all(u.startswith("services/api/app/") for u in uris)
     annotations = CliRunner().invoke(cli, [*args, "github"]).stdout.splitlines()
-    assert parse_annotation(annotations[0])["file"] == "services/api/app/api/articles.py"  # type: ignore[index]
+    assert parse_annotation(annotations[0])["file"] == "services/api/app/api/articles.py"
     issues = json.loads(CliRunner().invoke(cli, [*args, "gitlab"]).stdout)
     assert issues[0]["location"]["path"] == "services/api/app/api/articles.py"
     junit = ET.fromstring(CliRunner().invoke(cli, [*args, "junit"]).stdout)
