@@ -31,14 +31,14 @@ TASKS = {
 }
 
 
-def _documents(root: Path, task: str | None) -> dict[str, Any]:
+def _reports(root: Path, task: str | None) -> dict[str, Any]:
     import cdverify
     from cdverify.constraints import parse_constraints
 
     inspected = cdverify.inspect(root, use_cache=False)
     task = task or TASKS.get(inspected.analysis.language or "python", TASKS["python"])
     checked = cdverify.verify(root, parse_constraints(task), use_cache=False)
-    return {"inspect": inspected.to_json(), "check": checked.to_json(), "task": task}
+    return {"inspect": inspected, "check": checked, "task": task}
 
 
 def _write(out: Path, name: str, root: Path, document: dict[str, Any]) -> None:
@@ -48,23 +48,34 @@ def _write(out: Path, name: str, root: Path, document: dict[str, Any]) -> None:
 
 def documents(corpora: tuple[str, ...] | list[str] = ()) -> Iterator[tuple[str, Path, dict[str, Any]]]:
     """(name, root, {"inspect", "check", "task"}) of every corpus app, every mutant and the `corpora` asked
-    for; a mutant's root exists only until the next item is asked for. tests/schemas validates these."""
+    for, as JSON objects; a mutant's root exists only until the next item is asked for. tests/schemas
+    validates these."""
+    for name, root, reports in project_reports(corpora):
+        yield (
+            name,
+            root,
+            {**reports, "inspect": reports["inspect"].to_json(), "check": reports["check"].to_json()},
+        )
+
+
+def project_reports(corpora: tuple[str, ...] | list[str] = ()) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+    """As `documents`, the `Report` objects themselves (tests/report renders them in every format)."""
     from test_mutants import MUTANT_FILES, load_mutant, materialise
 
     for app in sorted(p for p in (REPO / "corpus").iterdir() if p.is_dir()):
         if app.name in ("expected", "experiments", "mutants", "labels"):
             continue
-        yield f"corpus/{app.name}", app, _documents(app, None)
+        yield f"corpus/{app.name}", app, _reports(app, None)
     for path in MUTANT_FILES:
         mutant = load_mutant(path)
         with tempfile.TemporaryDirectory() as scratch:
             root = materialise(mutant, Path(scratch) / "app")
-            yield f"mutant/{path.stem}", root, _documents(root, mutant.constraints)
+            yield f"mutant/{path.stem}", root, _reports(root, mutant.constraints)
     if corpora:
         from corpora import DEFAULT_CACHE, prepare
 
         for corpus in prepare(list(corpora), DEFAULT_CACHE):
-            yield f"bench/{corpus.name}", corpus.root, _documents(corpus.root, None)
+            yield f"bench/{corpus.name}", corpus.root, _reports(corpus.root, None)
 
 
 def snapshot(out: Path, corpora: list[str]) -> int:

@@ -148,14 +148,15 @@ def _run(action: Callable[[], int]) -> None:
 
 
 # the names of cdverify.report.REPORTERS, spelt out so that starting the CLI does not load the reporters
-REPORT_FORMATS = ("text", "json", "concise")
+REPORT_FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab")
 _FORMAT = click.option(
     "--format",
     "fmt",
     type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
-    help="concise: one line per finding for a coding agent (docs/agent-loop.md).",
+    help="concise: one line per finding for a coding agent (docs/agent-loop.md); sarif, github, junit,"
+    " gitlab: for code scanning, GitHub annotations, JUnit test reports, GitLab Code Quality (docs/ci.md).",
 )
 MAX_FINDINGS = click.option(
     "--max-findings",
@@ -259,14 +260,18 @@ def inspect(
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
     from cdverify.pipeline import inspect as run_inspect
-    from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.report import REPORTERS, ReportOptions, path_prefix
 
     def action() -> int:
         config = project.config()
         report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
         colored = use_color(color, output)
         options = ReportOptions(
-            Severity(min_severity), show_detected=True, max_findings=max_findings, color=colored
+            Severity(min_severity),
+            show_detected=True,
+            max_findings=max_findings,
+            color=colored,
+            path_prefix=path_prefix(report.root, Path.cwd()),
         )
         _emit(REPORTERS[fmt](report, options), output, colored)
         return 0
@@ -385,7 +390,7 @@ def check(
     from cdverify.config import ConfigError
     from cdverify.model import Severity
     from cdverify.pipeline import verify
-    from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.report import REPORTERS, ReportOptions, path_prefix
 
     def action() -> int:
         if baseline_file is not None and since is not None:
@@ -398,7 +403,10 @@ def check(
         if baseline is not None:
             report = against(report, baseline)
         colored = use_color(color, output)
-        options = ReportOptions(Severity(min_severity), max_findings=max_findings, color=colored)
+        prefix = path_prefix(report.root, Path.cwd())
+        options = ReportOptions(
+            Severity(min_severity), max_findings=max_findings, color=colored, path_prefix=prefix
+        )
         _emit(REPORTERS[fmt](report, options), output, colored)
         return report.exit_code
 

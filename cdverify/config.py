@@ -18,7 +18,7 @@ from typing import Any
 from cdverify.catalog import architecture_preset, finding_rules, load_rules, preset_names
 from cdverify.config_paths import ignore_applies, rebase_gitignore, relative_base, search_folders
 from cdverify.files import NotReadable, parse_toml, read_regular
-from cdverify.model import Scope
+from cdverify.model import Finding, Scope
 from cdverify.rules_schema import ArchitecturePreset, Scopes
 
 CONFIG_FILE = "cdverify.toml"
@@ -55,6 +55,12 @@ class Ignore:
         """Whether `path` (project-relative) matches this ignore's `path` glob."""
         return fnmatch(f"{self.base}/{path}" if self.base else path, self.path)
 
+    def suppresses(self, finding: Finding) -> bool:
+        """Whether this ignore hides `finding`: its rule id or name, its file, its import (when given)."""
+        if self.rule not in (finding.rule, finding.name) or not self.covers(finding.location.path):
+            return False
+        return not self.import_pattern or fnmatch(str(finding.data.get("import", "")), self.import_pattern)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -79,6 +85,11 @@ class Config:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+    def suppression_reason(self, finding: Finding) -> str:
+        """The reason of the first `[[ignore]]` that hides `finding` (the CI reports show it)."""
+        reasons = (ignore.reason for ignore in self.ignores if ignore.suppresses(finding))
+        return next(reasons, "suppressed by the configuration")
 
     def with_harness_env(self, variables: dict[str, str]) -> Config:
         """This configuration with `variables` added to its harness environment (`--env NAME=VALUE`,

@@ -11,7 +11,6 @@ import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -242,18 +241,7 @@ def apply_ignores(
     suppressed: list[Finding] = []
     used = [False] * len(config.ignores)
     for finding in findings:
-        hit = None
-        for index, ignore in enumerate(config.ignores):
-            if ignore.rule not in (finding.rule, finding.name):
-                continue
-            if not ignore.covers(finding.location.path):
-                continue
-            if ignore.import_pattern and not fnmatch(
-                str(finding.data.get("import", "")), ignore.import_pattern
-            ):
-                continue
-            hit = index
-            break
+        hit = next((i for i, ignore in enumerate(config.ignores) if ignore.suppresses(finding)), None)
         if hit is None:
             kept.append(finding)
         else:

@@ -13,6 +13,7 @@ offline, `cdverify rule ID` prints the installed page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -42,6 +43,11 @@ class RuleDoc:
 
     def page(self) -> str:
         return page_path(self.rule).read_text(encoding="utf-8")
+
+    def section(self, heading: str) -> str:
+        """The text of the page's `## heading` section (markdown, trimmed), "" when the page has none."""
+        found = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", self.page(), re.M | re.S)
+        return found.group(1).strip() if found else ""
 
     def to_json(self) -> dict[str, str]:
         """The catalogue entry and the page's URL (`cdverify rules --format json`, the MCP `explain`)."""

@@ -1,5 +1,6 @@
-"""Stage 6 — reporting: pure functions from a Report to text, JSON or concise agent feedback (and from the
-project model to a graph drawing, `graph.py`).
+"""Stage 6 — reporting: pure functions from a Report to text, JSON, concise agent feedback or what CI
+systems read (SARIF, GitHub annotations, JUnit XML, GitLab Code Quality; docs/ci.md), and from the project
+model to a graph drawing (`graph.py`).
 
 `REPORTERS` is the registry the command line picks `--format` from: a format name → a function of the
 `Report` and the `ReportOptions`, returning the whole output as one string. A new format is one module and
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.model import Severity
-from cdverify.report import concise, json, text
+from cdverify.report import concise, github, gitlab, json, junit, sarif, text
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
@@ -27,6 +29,23 @@ class ReportOptions:
     show_detected: bool = False  # `inspect`: also what was detected (framework, database, layers)
     max_findings: int | None = None  # show at most this many findings, saying how many were left out
     color: bool = False  # text: severities and verdicts in colour (cdverify/terminal.py decides when)
+    # sarif, github, junit, gitlab: the project's folder relative to the working directory (`services/api`),
+    # written before each file path, since CI reads paths from the repository's root (`ci_path`)
+    path_prefix: str = ""
+
+    def ci_path(self, path: str) -> str:
+        """A finding's file as the CI formats write it: below `path_prefix`, else project-relative."""
+        return f"{self.path_prefix}/{path}" if self.path_prefix else path
+
+
+def path_prefix(root: Path, cwd: Path) -> str:
+    """The project's root relative to the working directory (`services/api`), "" when it is the working
+    directory or outside it (then the paths stay relative to the project)."""
+    try:
+        relative = root.resolve().relative_to(cwd.resolve())
+    except ValueError:
+        return ""
+    return "" if relative == Path() else relative.as_posix()
 
 
 Reporter = Callable[["Report", ReportOptions], str]
@@ -35,4 +54,8 @@ REPORTERS: Mapping[str, Reporter] = {
     "text": text.render,
     "json": json.render,
     "concise": concise.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
 }
