@@ -46,7 +46,11 @@ def _project_options(func: F) -> F:
             "--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable)."
         ),
         click.option("--require-layers", metavar="A,B", help="Comma-separated layers that must exist."),
-        click.option("--no-cache", is_flag=True, help="Parse every file afresh (ignore the facts cache)."),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            help="Analyse afresh: neither the result cache nor the facts cache is read or written.",
+        ),
         click.option(
             "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per idle core)."
         ),
@@ -215,14 +219,16 @@ def inspect(
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
-    from cdverify.pipeline import inspect as run_inspect
     from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.results import Request, render_cached
 
     def action() -> int:
-        config = project.config()
-        report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
         options = ReportOptions(Severity(min_severity), show_detected=True)
-        _emit(REPORTERS[fmt](report, options), output)
+        request = Request("inspect", str(project.path), project.config(), None, (fmt, options), project.jobs)
+        text, _ = render_cached(
+            request, lambda report: REPORTERS[fmt](report, options), use_cache=not project.no_cache
+        )
+        _emit(text, output)
         return 0
 
     _run(action)
@@ -269,8 +275,8 @@ def check(
     from cdverify.config import ConfigError
     from cdverify.constraints import Constraints, merge, parse_constraints
     from cdverify.model import Severity
-    from cdverify.pipeline import verify
     from cdverify.report import REPORTERS, ReportOptions
+    from cdverify.results import Request, render_cached
 
     def action() -> int:
         config = project.config().with_harness_env(harness_env)
@@ -286,9 +292,13 @@ def check(
                     '--architecture clean_architecture, or `constraints = "…"` in cdverify.toml'
                 ]
             )
-        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        _emit(REPORTERS[fmt](report, ReportOptions(Severity(min_severity))), output)
-        return report.exit_code
+        options = ReportOptions(Severity(min_severity))
+        request = Request("check", str(project.path), config, constraints, (fmt, options), project.jobs)
+        text, code = render_cached(
+            request, lambda report: REPORTERS[fmt](report, options), use_cache=not project.no_cache
+        )
+        _emit(text, output)
+        return code
 
     _run(action)
 

@@ -7,14 +7,13 @@ as import-linter's typed fields do: a user fixing a config should not have to ru
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cdverify.catalog import architecture_preset, load_rules, preset_names
-from cdverify.files import NotReadable, parse_toml, read_regular
+from cdverify.files import NotReadable, is_regular_file, parse_toml, probe, read_regular
 from cdverify.model import Scope
 from cdverify.rules_schema import ArchitecturePreset, Scopes
 
@@ -196,10 +195,10 @@ def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
     A `pyproject.toml` that cannot be read is the project's problem (reported as DISC006), unless it holds
     a `[tool.cdverify]` table: then the configuration it meant to give is lost, which is an error."""
     own = root / CONFIG_FILE
-    if os.path.lexists(own):
+    if probe(own, follow_symlinks=False) is not None:
         return own, _read_toml(own)
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    if is_regular_file(pyproject):
         try:
             document = _read_toml(pyproject)
         except ConfigError:
