@@ -6,6 +6,8 @@ own, cdverify/contract/environments.py):
 - `facts-<key>/`: one project's parsed facts (cdverify/cache.py), `<key>` a digest of the project's root,
   and beside it `facts-<key>.project` naming that root, written (and its time touched) by every analysis
   that uses the cache (`note_use`): which project the folder serves, and when it was last used;
+- `results-<key>/`: the same project's finished outputs (cdverify/results.py), counted, used and removed
+  with its facts (a results folder whose facts folder is gone is stale);
 - `facts-<key>.pickle`: the one-file layout of earlier releases, never read again;
 - `rules-<digest>.pickle`: the parsed catalogues of one cdverify version (cdverify/catalog.py);
 - `.facts-*`, `.rules-*`: a write under way, or left by a killed run.
@@ -85,6 +87,11 @@ def marker(folder: Path) -> Path:
     return folder.with_name(folder.name + PROJECT_SUFFIX)
 
 
+def results_of(folder: Path) -> Path:
+    """The result cache of the project whose facts are in `folder` (the same key)."""
+    return folder.with_name("results-" + folder.name.removeprefix("facts-"))
+
+
 def _project_of(folder: Path) -> str | None:
     try:
         text = marker(folder).read_text(encoding="utf-8", errors="surrogateescape").strip()
@@ -103,7 +110,12 @@ def entries(base: Path | None = None) -> list[Entry]:
         size, used = _size(path)
         if name.startswith("facts-") and path.is_dir() and not path.is_symlink():
             noted_size, noted = _size(marker(path))
-            found.append(Entry(Kind.FACTS, path, size + noted_size, max(used, noted), _project_of(path)))
+            results_size, results_used = _size(results_of(path))
+            size, used = size + noted_size + results_size, max(used, noted, results_used)
+            found.append(Entry(Kind.FACTS, path, size, used, _project_of(path)))
+        elif name.startswith("results-") and path.is_dir() and not path.is_symlink():
+            if not base.joinpath("facts-" + name.removeprefix("results-")).is_dir():
+                found.append(Entry(Kind.STALE, path, size, used))  # its facts are gone
         elif name.startswith("facts-") and name.endswith(PROJECT_SUFFIX):
             if not base.joinpath(name.removesuffix(PROJECT_SUFFIX)).is_dir():
                 found.append(Entry(Kind.STALE, path, size, used))  # its folder is gone
@@ -121,7 +133,9 @@ def remove(entry: Entry) -> bool:
     try:
         if entry.path.is_dir() and not entry.path.is_symlink():
             shutil.rmtree(entry.path)
-            marker(entry.path).unlink(missing_ok=True)
+            if entry.kind is Kind.FACTS:
+                marker(entry.path).unlink(missing_ok=True)
+                shutil.rmtree(results_of(entry.path), ignore_errors=True)
         else:
             entry.path.unlink(missing_ok=True)
     except OSError:

@@ -51,7 +51,11 @@ def _project_options(func: F) -> F:
             "--exclude", multiple=True, metavar="GLOB", help="Leave matching paths out (repeatable)."
         ),
         click.option("--require-layers", metavar="A,B", help="Comma-separated layers that must exist."),
-        click.option("--no-cache", is_flag=True, help="Parse every file afresh (ignore the facts cache)."),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            help="Analyse afresh: neither the result cache nor the facts cache is read or written.",
+        ),
         click.option(
             "-j", "--jobs", type=click.IntRange(1, 64), help="Parser processes (default: one per idle core)."
         ),
@@ -259,21 +263,23 @@ def inspect(
 ) -> None:
     """Report what is detected in PATH (layers, imports, violations), whatever the constraints. Exits 0."""
     from cdverify.model import Severity
-    from cdverify.pipeline import inspect as run_inspect
     from cdverify.report import REPORTERS, ReportOptions, path_prefix
+    from cdverify.results import Request, render_cached
 
     def action() -> int:
-        config = project.config()
-        report = run_inspect(project.path, config, use_cache=not project.no_cache, jobs=project.jobs)
         colored = use_color(color, output)
         options = ReportOptions(
             Severity(min_severity),
             show_detected=True,
             max_findings=max_findings,
             color=colored,
-            path_prefix=path_prefix(report.root, Path.cwd()),
+            path_prefix=path_prefix(Path(project.path), Path.cwd()),
         )
-        _emit(REPORTERS[fmt](report, options), output, colored)
+        request = Request("inspect", str(project.path), project.config(), None, (fmt, options), project.jobs)
+        text, _ = render_cached(
+            request, lambda report: REPORTERS[fmt](report, options), use_cache=not project.no_cache
+        )
+        _emit(text, output, colored)
         return 0
 
     _run(action)
@@ -391,22 +397,30 @@ def check(
     from cdverify.model import Severity
     from cdverify.pipeline import verify
     from cdverify.report import REPORTERS, ReportOptions, path_prefix
+    from cdverify.results import Request, render_cached
 
     def action() -> int:
         if baseline_file is not None and since is not None:
             raise ConfigError(["give --baseline or --since, not both"])
         config, constraints = wanted.resolve(project)
         baseline = _read_baseline(baseline_file, constraints) if baseline_file is not None else None
-        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
-        if since is not None:
-            baseline = _revision_baseline(project, since, constraints, config)
-        if baseline is not None:
-            report = against(report, baseline)
         colored = use_color(color, output)
-        prefix = path_prefix(report.root, Path.cwd())
+        prefix = path_prefix(Path(project.path), Path.cwd())
         options = ReportOptions(
             Severity(min_severity), max_findings=max_findings, color=colored, path_prefix=prefix
         )
+        if baseline is None and since is None:  # the result cache: the output depends on the tree alone
+            request = Request("check", str(project.path), config, constraints, (fmt, options), project.jobs)
+            text, code = render_cached(
+                request, lambda report: REPORTERS[fmt](report, options), use_cache=not project.no_cache
+            )
+            _emit(text, output, colored)
+            return code
+        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
+        if since is not None:
+            baseline = _revision_baseline(project, since, constraints, config)
+        assert baseline is not None
+        report = against(report, baseline)
         _emit(REPORTERS[fmt](report, options), output, colored)
         return report.exit_code
 

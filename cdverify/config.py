@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import re
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
@@ -17,7 +16,7 @@ from typing import Any
 
 from cdverify.catalog import architecture_preset, finding_rules, load_rules, preset_names
 from cdverify.config_paths import ignore_applies, rebase_gitignore, relative_base, search_folders
-from cdverify.files import NotReadable, parse_toml, read_regular
+from cdverify.files import NotReadable, is_regular_file, parse_toml, probe, read_regular
 from cdverify.model import Finding, Scope
 from cdverify.rules_schema import ArchitecturePreset, Scopes
 
@@ -233,10 +232,10 @@ def find_config_file(root: Path, *, search_parents: bool = True) -> tuple[Path, 
 
 def _config_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
     own = folder / CONFIG_FILE
-    if os.path.lexists(own):
+    if probe(own, follow_symlinks=False) is not None:
         return own, _read_toml(own)
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
+    if is_regular_file(pyproject):
         try:
             document = _read_toml(pyproject)
         except ConfigError:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, pattern_error
-from cdverify.files import NotReadable, kind_of, read_regular
+from cdverify.files import NotReadable, kind_of, note, probe, read_regular
 from cdverify.model import Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
 
@@ -236,6 +236,7 @@ def discover(root: Path, config: Config) -> Project:
     a regular file: FIFOs, sockets and devices are reported (DISC007) and skipped, symlinks reported
     (DISC004) and not followed."""
     root = root.resolve()
+    probe(root)  # logged, as every folder and file below (see files.recording)
     rules = _scope_rules()
     findings: list[Finding] = []
     files: list[SourceFile] = []
@@ -302,6 +303,7 @@ def discover(root: Path, config: Config) -> Project:
             if entry.name in rules.skip_dirs or rules.skip_file(entry.name):
                 continue
             if not ignored(rel, True):
+                note(entry.path, info)  # logged (see files.recording): an entry coming or going changes it
                 stack.append((rel, enter(Path(entry.path), rel)))
             continue
         if rules.skip_file(entry.name) or ignored(rel, False):
@@ -319,6 +321,7 @@ def discover(root: Path, config: Config) -> Project:
         if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
             verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs)
         scope = _scope_in(verdicts[rel_dir], entry.name)
+        note(entry.path, info)
         files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))
 

@@ -3,6 +3,10 @@
 A project may hold anything under a file's name: a FIFO (reading it waits for a writer forever), a link to
 `/dev/zero` (endless), a socket, a folder. `read_regular` opens without blocking, checks what it opened,
 and reads at most `limit` bytes, so no name in a project can hang or exhaust cdverify.
+
+Every look at the file system the analysis makes goes through this module (`read_regular`, `probe`,
+`list_dir`, and discovery's `note`), so that `recording()` can log each path with its signature at the
+time — what the result cache (cdverify/results.py) checks before it serves a finished report again.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +46,109 @@ def kind_of(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+# What a path was when the analysis looked at it: (mode, size, mtime_ns, ctime_ns, inode, device), or
+# (-1, errno, 0, 0, 0, 0) when it could not be looked at (absent: ENOENT). Any change in a file's content,
+# kind, or replacement by another file changes it; for a folder, adding, removing or renaming an entry.
+Signature = tuple[int, int, int, int, int, int]
+ReadKey = tuple[str, bool]  # (absolute path, whether links were followed)
+
+
+def signature_of(info: os.stat_result) -> Signature:
+    return (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def current_signature(path: str, follow_symlinks: bool) -> Signature:
+    """The path's signature now (one `stat`, never an open)."""
+    try:
+        return signature_of(os.stat(path, follow_symlinks=follow_symlinks))
+    except OSError as exc:
+        return (-1, exc.errno or 0, 0, 0, 0, 0)
+
+
+class ReadLog:
+    """Every path looked at while recording, with its signature when it was looked at. A path seen twice
+    with different signatures (changed during the run) makes the log `doubtful`: nothing is cached."""
+
+    def __init__(self) -> None:
+        self.signatures: dict[ReadKey, Signature] = {}
+        self.doubtful = False
+
+    def note(self, path: str | os.PathLike[str], follow_symlinks: bool, signature: Signature) -> None:
+        key = (os.path.abspath(path), follow_symlinks)
+        old = self.signatures.setdefault(key, signature)
+        if old != signature:
+            self.doubtful = True
+
+
+_log: ReadLog | None = None
+
+
+@contextmanager
+def recording() -> Iterator[ReadLog]:
+    """Log every file-system look of the analysis while inside (one log at a time, for this process)."""
+    global _log
+    outer, _log = _log, ReadLog()
+    try:
+        yield _log
+    finally:
+        _log = outer
+
+
+def note(path: str | os.PathLike[str], info: os.stat_result, follow_symlinks: bool = False) -> None:
+    """Log a `stat` the caller already made (discovery's folder entries)."""
+    if _log is not None:
+        _log.note(path, follow_symlinks, signature_of(info))
+
+
+def probe(path: Path, *, follow_symlinks: bool = True) -> os.stat_result | None:
+    """`stat` of `path`, logged; None when it cannot be looked at (absent, no permission)."""
+    try:
+        info = os.stat(path, follow_symlinks=follow_symlinks)
+    except OSError as exc:
+        if _log is not None:
+            _log.note(path, follow_symlinks, (-1, exc.errno or 0, 0, 0, 0, 0))
+        return None
+    if _log is not None:
+        _log.note(path, follow_symlinks, signature_of(info))
+    return info
+
+
+def is_regular_file(path: Path) -> bool:
+    """`Path.is_file`, logged."""
+    info = probe(path)
+    return info is not None and stat.S_ISREG(info.st_mode)
+
+
+def list_dir(path: Path) -> list[str]:
+    """`os.listdir`, logged by the folder's signature (which changes when an entry comes or goes)."""
+    if _log is not None:
+        _log.note(path, True, current_signature(os.fspath(path), True))
+    return os.listdir(path)
+
+
+def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track: bool = True) -> bytes:
     """The bytes of `path` if it is a regular file of at most `limit` bytes; else `NotReadable`.
 
     Opening is non-blocking (a FIFO opens at once instead of waiting for a writer) and the kind is checked
-    on the opened descriptor, so a file swapped after a check is not read either."""
+    on the opened descriptor, so a file swapped after a check is not read either. The read is logged while
+    `recording()` (the signature of the opened file, taken before its bytes are read), unless `track` is
+    False: only for cdverify's own cache files, which never change a report."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= os.O_NOFOLLOW
+    log = _log if track else None
     try:
         fd = os.open(path, flags)
     except OSError as exc:
+        if log is not None:
+            log.note(path, follow_symlinks, current_signature(os.fspath(path), follow_symlinks))
         if not follow_symlinks and os.path.islink(path):
             raise NotReadable("a symbolic link, not followed") from None
         raise NotReadable(exc.strerror or str(exc)) from None
     try:
         info = os.fstat(fd)
+        if log is not None:
+            log.note(path, follow_symlinks, signature_of(info))
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(f"{kind_of(info.st_mode)}, not a regular file")
         if info.st_size > limit:
@@ -76,7 +169,19 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> byt
     return data
 
 
-__all__ = ["MAX_UNTRUSTED_BYTES", "NotReadable", "kind_of", "read_regular"]
+__all__ = [
+    "MAX_UNTRUSTED_BYTES",
+    "NotReadable",
+    "ReadLog",
+    "current_signature",
+    "is_regular_file",
+    "kind_of",
+    "list_dir",
+    "note",
+    "probe",
+    "read_regular",
+    "recording",
+]
 
 
 def parse_toml(text: str) -> dict[str, Any] | str:

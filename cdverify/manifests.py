@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
-from cdverify.files import NotReadable, parse_toml, read_regular
+from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
 from cdverify.model import Family, Finding, Location, Scope
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
@@ -541,7 +541,7 @@ def read_manifests(project: Project) -> Manifests:
     for folder in folders:
         folder = "" if folder == "." else folder
         try:
-            names = os.listdir(project.root / folder) if folder else os.listdir(project.root)
+            names = list_dir(project.root / folder) if folder else list_dir(project.root)
         except OSError:
             continue
         for name in names:
@@ -569,10 +569,13 @@ def read_manifests(project: Project) -> Manifests:
 
 def _run_script(root: Path, rel: str) -> RunScript | None:
     path = root / rel
+    info = probe(path, follow_symlinks=False)
+    if info is None:
+        return None
+    mode = info.st_mode
     try:
-        mode = path.lstat().st_mode
         content = read_regular(path, _MAX_BYTES, follow_symlinks=False).decode("utf-8", "replace")
-    except (OSError, NotReadable):
+    except NotReadable:
         return None
     return RunScript(rel, content, bool(mode & stat.S_IXUSR))
 

@@ -189,13 +189,25 @@ def parse_all(
     return dict(sorted(facts.items())), findings
 
 
-def analyse(root: Path, config: Config, use_cache: bool = True, jobs: int | None = None) -> Analysis:
-    """Build the project model: discover, parse (cached by content), resolve, assign layers."""
+def discover_project(root: Path, config: Config) -> Project:
+    """What discovery finds under `root`; a ConfigError when `root` is not a folder."""
     if not root.exists():
         raise ConfigError([f"{root}: no such file or directory"])
     if not root.is_dir():
         raise ConfigError([f"{root}: not a directory (give the project's root folder)"])
-    project = discover(root, config)
+    return discover(root, config)
+
+
+def analyse(
+    root: Path,
+    config: Config,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    project: Project | None = None,
+) -> Analysis:
+    """Build the project model: discover (unless `project` is what discovery found), parse (cached by
+    content), resolve, assign layers."""
+    project = project or discover_project(root, config)
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
     manifests = read_manifests(project)
@@ -264,18 +276,20 @@ def apply_ignores(
     return kept, suppressed
 
 
-def _build_report(
+def build_report(
     path: str | Path,
     config: Config | None,
     constraints: Constraints | None,
     use_cache: bool,
     jobs: int | None,
-    overrides: dict[str, Any],
+    project: Project | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Report:
+    """The report of `inspect` (`constraints` None) or `verify`."""
     root = Path(path)
-    config = config or load_config(root, **overrides)
+    config = config or load_config(root, **(overrides or {}))
     with fewer_collections():
-        analysis = analyse(root, config, use_cache, jobs)
+        analysis = analyse(root, config, use_cache, jobs, project)
         raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:
@@ -315,7 +329,7 @@ def inspect(
     `config` defaults to the project's own configuration; `overrides` are `load_config` keywords
     (preset, layer_globs, exclude, required_layers). `use_cache` keeps parsed facts between runs;
     `jobs` caps the parser processes (default: one per core, used only on big projects)."""
-    return _build_report(path, config, None, use_cache, jobs, overrides)
+    return build_report(path, config, None, use_cache, jobs, overrides=overrides)
 
 
 def verify(
@@ -332,4 +346,4 @@ def verify(
 
     if isinstance(constraints, str):
         constraints = parse_constraints(constraints)
-    return _build_report(path, config, constraints, use_cache, jobs, overrides)
+    return build_report(path, config, constraints, use_cache, jobs, overrides=overrides)

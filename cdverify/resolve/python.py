@@ -91,6 +91,9 @@ class PythonResolver:
                 parent = _parent(parent)
         self._dirs = frozenset(dirs)
         self.roots = self._source_roots()
+        # (what the importer's position decides, specifier, names) → resolutions: a big project imports
+        # the same modules from thousands of files (Home Assistant: 59 k imports, 0.50 → 0.33 s)
+        self._known: dict[tuple[object, str, tuple[str, ...]], tuple[Resolution, ...]] = {}
 
     def _is_package(self, directory: str) -> bool:
         return _join(directory, "__init__.py") in self._files
@@ -173,9 +176,18 @@ class PythonResolver:
         return list(dict.fromkeys(targets))
 
     def resolve(self, importer: str, fact: ImportFact) -> list[Resolution]:
-        """Where one import lands; `from pkg import a, b` may land on several submodules."""
+        """Where one import lands; `from pkg import a, b` may land on several submodules. The importer
+        counts only by its folder (a relative import) or by its source roots (an absolute one)."""
         spec = fact.specifier
         names = tuple(n for n in fact.names if n != "*")
+        where = _parent(importer) if spec.startswith(".") else self._roots_for(importer)
+        key = (where, spec, names)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = tuple(self._resolve(importer, spec, names))
+        return list(known)
+
+    def _resolve(self, importer: str, spec: str, names: tuple[str, ...]) -> list[Resolution]:
         if spec.startswith("."):
             return self._resolve_relative(importer, spec, names)
         first = spec.split(".", 1)[0]

@@ -160,3 +160,32 @@ def test_cdverify_cache_lists_and_cleans_the_analysis_caches(tmp_path: Path) -> 
     result = _cli("clean", "--kind", "facts")
     assert "removed 2 analysis cache entries" in result.stdout  # the facts and the parsed catalogues
     assert entries() == []
+
+
+def test_a_projects_result_cache_goes_with_its_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` keeps finished outputs in `results-<key>/` beside `facts-<key>/`: counted in the project's
+    entry, removed with it, and stale when its facts are gone."""
+    from click.testing import CliRunner
+
+    from cdverify import results
+    from cdverify.cli import cli
+
+    monkeypatch.setattr(results, "RACY_NS", 0)  # the files were written a moment ago
+    kept, deleted = _project(tmp_path / "kept"), _project(tmp_path / "deleted")
+    for root in (kept, deleted):
+        done = CliRunner().invoke(cli, ["check", str(root), "-c", "clean_architecture"])
+        assert done.exit_code in (0, 1), done.output
+    base = cache_dir()
+    stored = sorted(base.glob("results-*"))
+    assert len(stored) == 2 and all(any(folder.iterdir()) for folder in stored)
+    for entry in _facts():
+        own = cache_folder.results_of(entry.path)
+        assert own.is_dir() and entry.size > sum(f.stat().st_size for f in own.iterdir())
+    shutil.rmtree(deleted)
+    removed = prune(limit=10**12)
+    assert [entry.project for entry in removed if entry.kind is Kind.FACTS] == [str(deleted.resolve())]
+    assert len(list(base.glob("results-*"))) == 1
+    orphan = base / "results-00112233445566778899aabb"
+    orphan.mkdir()
+    (orphan / "entry.pickle").write_bytes(b"x")
+    assert [entry.path for entry in entries() if entry.gone] == [orphan]

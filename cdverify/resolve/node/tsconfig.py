@@ -13,6 +13,7 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from cdverify.files import is_regular_file
 from cdverify.resolve.node.manifests import JsonObject, ManifestReader
 from cdverify.resolve.node.specifiers import best_pattern, conventions, is_relative, join, string_list
 
@@ -149,7 +150,7 @@ class CompilerOptions:
         for candidate in candidates:
             if candidate.startswith(("../", "/")) or candidate == "..":
                 continue
-            if candidate in self._manifests.files or (self._manifests.root / candidate).is_file():
+            if candidate in self._manifests.files or is_regular_file(self._manifests.root / candidate):
                 return candidate
         return None
 

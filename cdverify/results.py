@@ -1,0 +1,199 @@
+"""The result cache: the finished output of `check` or `inspect`, served again while nothing it depends on
+has changed (as ruff and mypy do for an unchanged project).
+
+An entry is keyed by everything a report depends on: cdverify's version, the fingerprint of its code and
+catalogues, the installed packages, the command, its constraints and output options, the resolved
+configuration (harness environment included), the working folder, and what discovery found. It also holds
+the signature (kind, size, mtime, ctime, inode, device) of every path the run looked at: each discovered
+file and folder, each file read (sources, manifests, `.env` files, a `package.json` or tsconfig under
+`node_modules` that resolution used), and each path probed and found absent. All of those looks go
+through cdverify/files.py, which logs them while `recording()`: a read that does not cannot be made
+without bypassing that module, and tests/pipeline/test_result_cache.py fails when one does.
+
+An entry is served only when every signature is unchanged; any doubt is a miss. A run whose log saw a path
+change under it, or that saw a path changed less than `RACY_NS` before it started (a write within the file
+system's timestamp granularity would go unseen, as git's "racily clean" files), stores nothing.
+`--no-cache` neither reads nor writes it. The facts cache (cdverify/cache.py) stays underneath for
+partial changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdverify.files import MAX_UNTRUSTED_BYTES, ReadKey, ReadLog, Signature, current_signature, read_regular
+from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
+
+if TYPE_CHECKING:
+    from cdverify.config import Config
+    from cdverify.constraints import Constraints
+    from cdverify.discover import Project
+    from cdverify.pipeline import Report
+
+FORMAT = 1  # of an entry: a change makes earlier entries misses
+RACY_NS = 3_000_000_000  # a path changed less than this before the run started is not trusted
+KEEP = 8  # entries per project (commands, formats, option sets)
+
+Reads = tuple[tuple[ReadKey, Signature], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What a command asks, besides the project's files: the key's part known before discovery."""
+
+    command: str  # "check" or "inspect"
+    path: str  # as given
+    config: Config
+    constraints: Constraints | None
+    output: tuple[Any, ...]  # the format and the reporter's options
+    jobs: int | None
+
+
+def canonical(value: Any) -> Any:
+    """`value` as nested tuples of plain values whose `repr` is the same in every process: sets sorted,
+    dataclasses and mappings spelt out field by field (a set's order changes with string hashing)."""
+    if isinstance(value, Enum):
+        return (type(value).__name__, value.value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, *((f.name, canonical(getattr(value, f.name))) for f in fields))
+    if isinstance(value, dict):
+        return ("dict", *sorted(((canonical(k), canonical(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, set | frozenset):
+        return ("set", *sorted((canonical(item) for item in value), key=repr))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, *(canonical(item) for item in value))
+    if value is None or isinstance(value, str | int | float | bool | bytes):
+        return value
+    return (type(value).__name__, repr(value))  # Path and the like: their repr is their value
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """cdverify's own code and data, and the installed distributions (a new tree-sitter grammar parses
+    differently): any change is a new key, releases or not."""
+    from cdverify import __version__
+
+    digest = hashlib.blake2b(f"{FORMAT} {__version__} {sys.version}".encode(), digest_size=16)
+    sources = sorted(PACKAGE_DIR.rglob("*.py"))
+    sources += sorted(data_dir("rules").rglob("*.toml")) + sorted(data_dir("grammars").rglob("*.scm"))
+    for source in sources:
+        digest.update(f"{source}\0".encode() + source.read_bytes() + b"\0")
+    for folder in sys.path:
+        if folder.endswith("-packages") and os.path.isdir(folder):
+            digest.update(repr((folder, sorted(os.listdir(folder)))).encode())
+    return digest.digest()
+
+
+def head_key(request: Request, project: Project) -> str:
+    """The key of the entry a request on `project` may be served from (its signatures are checked then)."""
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
+    digest.update(repr(canonical(request)).encode())
+    digest.update(repr((os.getcwd(), str(project.root))).encode())
+    digest.update(repr(project.files).encode())
+    digest.update(repr(project.findings).encode())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """The entries of one project root, a file each, in the user's cache folder."""
+
+    def __init__(self, root: Path, directory: Path | None = None) -> None:
+        key = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
+        self.path = (directory or cache_dir()) / f"results-{key}"
+
+    def _entry(self, head: str) -> Path:
+        return self.path / f"{head}.pickle"
+
+    def lookup(self, head: str, log: ReadLog) -> tuple[str, int] | None:
+        """The stored output and exit code when every path the stored run looked at is as it was then.
+        Paths this run has looked at already (discovery) are compared with what it saw, others are
+        looked at again (one `stat` each)."""
+        if log.doubtful:
+            return None
+        try:
+            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            form, stored_head, reads, output, code = pickle.loads(data)
+        except Exception:  # absent, not a file, not a pickle, another layout: a miss
+            return None
+        if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
+            return None
+        seen = log.signatures
+        try:
+            for key, signature in reads:
+                now = seen.get(key)
+                if now is None:
+                    now = current_signature(key[0], key[1])
+                if now != signature:
+                    return None
+        except (TypeError, ValueError):  # a malformed entry
+            return None
+        return output, code
+
+    def store(self, head: str, log: ReadLog, output: str, code: int, started_ns: int) -> None:
+        """Keep this run's output unless a path it looked at changed during it, or so shortly before it
+        that a later change could keep the same signature."""
+        if log.doubtful:
+            return
+        recent = started_ns - RACY_NS
+        if any(max(sig[2], sig[3]) >= recent for sig in log.signatures.values()):
+            return
+        reads: Reads = tuple(log.signatures.items())
+        import tempfile  # a hit never writes
+
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".result-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((FORMAT, head, reads, output, code), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self._entry(head))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._prune()
+        except OSError:
+            return  # a read-only cache folder is no reason to fail the analysis
+
+    def _prune(self) -> None:
+        entries = sorted(self.path.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+
+
+def render_cached(
+    request: Request,
+    render: Callable[[Report], str],
+    *,
+    use_cache: bool = True,
+    directory: Path | None = None,
+) -> tuple[str, int]:
+    """The rendered report of `request` and its exit code: from the result cache when nothing it depends
+    on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
+    from cdverify.collector import fewer_collections
+    from cdverify.files import recording
+    from cdverify.pipeline import build_report, discover_project
+
+    started = time.time_ns()
+    root = Path(request.path)
+    with recording() as log, fewer_collections():  # rendering too walks the whole analysis
+        project = discover_project(root, request.config)
+        results = ResultCache(project.root, directory) if use_cache else None
+        head = head_key(request, project) if results is not None else ""
+        if results is not None and (hit := results.lookup(head, log)) is not None:
+            return hit
+        report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+        output = render(report)
+    if results is not None:
+        results.store(head, log, output, report.exit_code, started)
+    return output, report.exit_code
