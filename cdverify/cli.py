@@ -364,6 +364,11 @@ class ConstraintArgs:
     metavar="GIT_REF",
     help="Report only findings the project did not have at this git revision; exit 1 only on new errors.",
 )
+@click.option(
+    "--fix-diff",
+    is_flag=True,
+    help="Add the mechanical fixes as one unified diff (git apply / patch -p1 from PATH); JSON: `fix`.",
+)
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
@@ -374,6 +379,7 @@ def check(
     wanted: ConstraintArgs,
     baseline_file: Path | None,
     since: str | None,
+    fix_diff: bool,
     fmt: str,
     output: Path | None,
     min_severity: str,
@@ -397,9 +403,18 @@ def check(
             baseline = _revision_baseline(project, since, constraints, config)
         if baseline is not None:
             report = against(report, baseline)
+        if fix_diff:
+            from cdverify.fixes import with_fixes
+
+            report = with_fixes(report)
         colored = use_color(color, output)
         options = ReportOptions(Severity(min_severity), max_findings=max_findings, color=colored)
-        _emit(REPORTERS[fmt](report, options), output, colored)
+        rendered = REPORTERS[fmt](report, options)
+        if fix_diff and fmt != "json":
+            from cdverify.fixes import with_patch
+
+            rendered = with_patch(rendered, report)
+        _emit(rendered, output, colored)
         return report.exit_code
 
     _run(action)
