@@ -30,6 +30,7 @@ Fixer = Callable[[Finding, Files], Planned | None]
 _BACKGROUND = re.compile(r"\s*&\s*$")
 _NOHUP = re.compile(r"^(\s*)(?:exec\s+)?(?:nohup\s+)?")
 _COMMENT_OR_BLANK = re.compile(r"^\s*(#.*)?$")
+_MESSAGE = re.compile(r"^\s*(echo|printf)\b(?!.*\$\()[^;&|`]*$")  # a message; needs no running server
 
 
 def _line_span(text: str, line: int) -> tuple[int, int] | None:
@@ -52,7 +53,9 @@ def not_executable(finding: Finding, files: Files) -> Planned | None:
 
 def background(finding: Finding, files: Files) -> Planned | None:
     """TASK005 (`reason` background): the server's line loses its trailing `&` and `nohup`, and `exec`s the
-    server — only when it is the script's last command, so that nothing after it stops running."""
+    server as the script's last command. What follows it may only be comments and messages (`echo`,
+    `printf`), which move before it; anything else might need the server running, and the fix is not
+    mechanical."""
     path, line = finding.location.path, finding.location.line
     text = files.text(path)
     if finding.data.get("reason") != "background" or text is None or not line:
@@ -60,12 +63,15 @@ def background(finding: Finding, files: Files) -> Planned | None:
     span = _line_span(text, line)
     if span is None or not _BACKGROUND.search(text[span[0] : span[1]]):
         return None  # a daemon flag (gunicorn -D, pm2): which flag to drop is the program's business
-    if not all(_COMMENT_OR_BLANK.match(rest) for rest in text.splitlines()[line:]):
+    after = text[span[1] :].lstrip("\r\n").splitlines()
+    if not all(_COMMENT_OR_BLANK.match(rest) or _MESSAGE.match(rest) for rest in after):
         return None
     body = _BACKGROUND.sub("", text[span[0] : span[1]])
     body = _NOHUP.sub(lambda m: f"{m.group(1)}exec ", body, count=1)
+    moved = "".join(f"{rest}\n" for rest in after if rest.strip())
     return Planned(
-        f"run the server in the foreground with exec ({path}:{line})", (Replace(path, *span, body),)
+        f"run the server in the foreground with exec, as the last command ({path}:{line})",
+        (Replace(path, span[0], len(text), f"{moved}{body}\n"),),
     )
 
 
