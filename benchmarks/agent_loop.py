@@ -116,8 +116,7 @@ def run(root: Path, name: str, constraints: str, count: Callable[[str], int]) ->
             outcome.passed = True
             return outcome
         if not report.fix_diff:  # type: ignore[attr-defined]
-            unfixed = sorted({f.rule for f in errors if f.fix is None})
-            outcome.stopped = f"no mechanical fix for {', '.join(unfixed)} (hint only)"
+            outcome.stopped = why_stopped(errors)
             return outcome
         failure = apply_patch(root, text + "\n")  # as printed: the last line ends
         if failure:
@@ -127,6 +126,23 @@ def run(root: Path, name: str, constraints: str, count: Callable[[str], int]) ->
         outcome.breaches += _breaches(root, report, after, changed_files(text))
     outcome.stopped = f"still failing after {MAX_TURNS} turns"
     return outcome
+
+
+def why_stopped(errors: list) -> str:  # type: ignore[type-arg]
+    """`no mechanical fix: ARCH002 (no fixer: hint only); TASK006 (declined here)` — the rules cdverify has
+    no fixer for, and those whose fixer found the code other than it expects."""
+    from cdverify.fixes import FIXERS
+
+    unfixed = sorted({f.rule for f in errors if f.fix is None})
+    parts = [
+        f"{', '.join(rules)} ({why})"
+        for rules, why in (
+            ([r for r in unfixed if r not in FIXERS], "no fixer: hint only"),
+            ([r for r in unfixed if r in FIXERS], "fixer declined here"),
+        )
+        if rules
+    ]
+    return "no mechanical fix: " + "; ".join(parts)
 
 
 def _breaches(root: Path, before: object, after: object, changed: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from cdverify.fixes.edits import Edit, Files, overlaps, unified_diff
-from cdverify.fixes.rules import FIXERS, Planned
+from cdverify.fixes.rules import FIXERS, Context, Planned
 from cdverify.model import Finding, Fix
 
 if TYPE_CHECKING:
@@ -25,10 +25,11 @@ def with_fixes(report: Report) -> Report:
     """The report with a `fix` on each finding that has a mechanical one, and `fix_diff`: every fix in one
     patch (a fix whose edits overlap an earlier one's is left out of it, and stays on its finding)."""
     files = Files(report.root)
+    context = Context(files, report.analysis)
     findings: list[Finding] = []
     combined: list[Edit] = []
     for finding in report.findings:
-        planned = _plan(finding, files)
+        planned = _plan(finding, context)
         if planned is None:
             findings.append(finding)
             continue
@@ -40,9 +41,9 @@ def with_fixes(report: Report) -> Report:
     return dataclasses.replace(report, findings=tuple(findings), fix_diff=unified_diff(files, combined))
 
 
-def _plan(finding: Finding, files: Files) -> Planned | None:
+def _plan(finding: Finding, context: Context) -> Planned | None:
     fixer = FIXERS.get(finding.rule)
-    return fixer(finding, files) if fixer is not None else None
+    return fixer(finding, context) if fixer is not None else None
 
 
 def with_patch(rendered: str, report: Report) -> str:

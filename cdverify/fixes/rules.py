@@ -12,9 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cdverify.fixes.edits import Create, Edit, Executable, Files, Replace
 from cdverify.model import Finding
+
+if TYPE_CHECKING:
+    from cdverify.analysis import Analysis
+    from cdverify.detect.framework.report import Route
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,16 @@ class Planned:
     edits: tuple[Edit, ...]
 
 
-Fixer = Callable[[Finding, Files], Planned | None]
+@dataclass(frozen=True)
+class Context:
+    """What a fixer may read besides its finding: the files as they are, and what was detected."""
+
+    files: Files
+    analysis: Analysis
+
+
+Fixer = Callable[[Finding, Context], Planned | None]
+HEALTH_CHECK = "/api/health-check"  # the task's health check (cdverify/verifiers/task.py)
 
 _BACKGROUND = re.compile(r"\s*&\s*$")
 _NOHUP = re.compile(r"^(\s*)(?:exec\s+)?(?:nohup\s+)?")
@@ -43,19 +57,21 @@ def _line_span(text: str, line: int) -> tuple[int, int] | None:
     return start, start + len(body)
 
 
-def not_executable(finding: Finding, files: Files) -> Planned | None:
+def not_executable(finding: Finding, context: Context) -> Planned | None:
     """TASK004: set run.sh's execute bits (a mode change in the diff)."""
+    files = context.files
     path = finding.location.path
     if files.text(path) is None or files.mode(path) == "100755":
         return None
     return Planned(f"make {path} executable", (Executable(path),))
 
 
-def background(finding: Finding, files: Files) -> Planned | None:
+def background(finding: Finding, context: Context) -> Planned | None:
     """TASK005 (`reason` background): the server's line loses its trailing `&` and `nohup`, and `exec`s the
     server as the script's last command. What follows it may only be comments and messages (`echo`,
     `printf`), which move before it; anything else might need the server running, and the fix is not
     mechanical."""
+    files = context.files
     path, line = finding.location.path, finding.location.line
     text = files.text(path)
     if finding.data.get("reason") != "background" or text is None or not line:
@@ -75,16 +91,20 @@ def background(finding: Finding, files: Files) -> Planned | None:
     )
 
 
-def wrong_port(finding: Finding, files: Files) -> Planned | None:
+def wrong_port(finding: Finding, context: Context) -> Planned | None:
     """TASK008: the wrong port number, where it is written once (on the finding's line, or in the whole
     file for a finding about run.sh), becomes the expected one."""
+    files = context.files
     expected, found = finding.data.get("expected"), finding.data.get("found")
     path, line = finding.location.path, finding.location.line
     text = files.text(path)
     if not isinstance(expected, int) or not isinstance(found, int) or text is None:
         return None
-    start, end = _line_span(text, line) if line else (0, len(text))
-    hits = [m for m in re.finditer(rf"(?<![\w.]){found}(?![\w.])", text[start:end])]
+    span = _line_span(text, line) if line else (0, len(text))
+    if span is None:
+        return None
+    start, end = span
+    hits = list(re.finditer(rf"(?<![\w.]){found}(?![\w.])", text[start:end]))
     if len(hits) != 1:
         return None
     at = start + hits[0].start()
@@ -94,11 +114,12 @@ def wrong_port(finding: Finding, files: Files) -> Planned | None:
     )
 
 
-def harness_database(finding: Finding, files: Files) -> Planned | None:
+def harness_database(finding: Finding, context: Context) -> Planned | None:
     """DB001 in a harness environment: the variable the application reads its URL from, set to the required
     engine's harness URL in the root `.env` (created, or the variable's line added or replaced). cdverify
     takes `.env` files as loaded (rules/manifests.toml); the diff is offered only when the finding names the
     variable and the harness URL."""
+    files = context.files
     variable = finding.data.get("switch")
     if "harness_engines" not in finding.data or not isinstance(variable, str) or not variable:
         return None
@@ -130,10 +151,63 @@ def _harness_url(finding: Finding) -> str:
     return spec.harness_url if spec is not None else ""
 
 
+def route_outside_api(finding: Finding, context: Context) -> Planned | None:
+    """TASK007: a route registered on the app itself, under no prefix, gets `/api` in front of its path
+    literal. A route under a router or blueprint is left alone: what moves it is the mount, which may serve
+    other routes (the hint says so)."""
+    route = _route(finding, context)
+    if route is None or context.analysis.frameworks.full_paths(route) != {route.path}:
+        return None
+    return _new_path(route, context.files, "/api" + ("" if route.path.startswith("/") else "/") + route.path)
+
+
+def health_check(finding: Finding, context: Context) -> Planned | None:
+    """TASK006 pointing at a near miss (`/health`, `/health-check` outside /api): its path literal becomes
+    the one that puts it at /api/health-check under the one prefix it has, when that prefix is /api or
+    nothing."""
+    route = _route(finding, context)
+    if route is None:
+        return None
+    full = context.analysis.frameworks.full_paths(route)
+    if len(full) != 1:
+        return None
+    reached = next(iter(full))
+    literal = "/" + route.path.strip("/")
+    prefix = reached.removesuffix(literal) if reached.endswith(literal) else None
+    if prefix not in ("", "/api"):
+        return None
+    return _new_path(route, context.files, HEALTH_CHECK.removeprefix(prefix or ""))
+
+
+def _route(finding: Finding, context: Context) -> Route | None:
+    """The route the finding points at (same file, line and column)."""
+    routes = context.analysis.frameworks.routes
+    return next((r for r in routes if r.location == finding.location), None)
+
+
+def _new_path(route: Route, files: Files, path: str) -> Planned | None:
+    """Replace the route's path literal — quoted, written once on its line — by `path`."""
+    text = files.text(route.file)
+    span = _line_span(text, route.line) if text is not None else None
+    if text is None or span is None:
+        return None
+    line = text[span[0] : span[1]]
+    hits = [m for m in re.finditer(r"""(["'`])([^"'`]*)\1""", line) if m.group(2) == route.path]
+    if len(hits) != 1:
+        return None
+    start = span[0] + hits[0].start(2)
+    return Planned(
+        f"route {route.path} → {path} ({route.file}:{route.line})",
+        (Replace(route.file, start, start + len(route.path), path),),
+    )
+
+
 # rule → its fixer; a rule missing here has no mechanical fix (docs/agent-loop.md says why, rule by rule)
 FIXERS: dict[str, Fixer] = {
     "DB001": harness_database,
     "TASK004": not_executable,
+    "TASK006": health_check,
+    "TASK007": route_outside_api,
     "TASK005": background,
     "TASK008": wrong_port,
 }

@@ -39,7 +39,23 @@ def test_the_scripted_agent_fixes_every_mechanical_mutant_and_says_why_not_the_o
     for outcome in outcomes:
         if outcome.passed:
             continue
-        assert outcome.stopped.startswith(("no mechanical fix for ", "pending: ")), outcome
-        if outcome.stopped.startswith("no mechanical fix for "):
-            rules = outcome.stopped.removeprefix("no mechanical fix for ").removesuffix(" (hint only)")
-            assert rules and all(rule not in FIXERS for rule in rules.split(", ")), outcome
+        assert outcome.stopped.startswith(("no mechanical fix: ", "pending: ")), outcome
+        for part in outcome.stopped.removeprefix("no mechanical fix: ").split("; "):
+            if part.endswith(" (no fixer: hint only)"):
+                rules = part.removesuffix(" (no fixer: hint only)").split(", ")
+                assert all(rule not in FIXERS for rule in rules), outcome
+            else:
+                assert part.endswith(" (fixer declined here)"), outcome
+                rules = part.removesuffix(" (fixer declined here)").split(", ")
+                assert all(rule in FIXERS for rule in rules), outcome
+    # the fixers that decline on a mutant, and why (docs/agent-loop.md): the routes sit under a mount that
+    # serves others too (api-mounted-elsewhere), cdverify cannot pin the route's prefix to one
+    # (flask-health-check-renamed), or there is no route to move (health-check-removed)
+    declined = {o.mutant for o in outcomes if "fixer declined here" in o.stopped}
+    assert declined == {
+        "express-api-mounted-elsewhere",
+        "flask-api-mounted-elsewhere",
+        "flask-health-check-renamed",
+        "express-health-check-removed",
+        "flask-health-check-removed",
+    }

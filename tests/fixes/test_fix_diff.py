@@ -29,11 +29,16 @@ REPO = Path(__file__).resolve().parents[2]
 # the mutants whose errors all have a mechanical fix; tests/fixes/test_agent_loop.py checks that no other
 # mutant gets a passing check from the diffs alone, so a fixer lost or gained changes this list
 MECHANICAL = (
+    "express-health-check-outside-api",
+    "express-health-check-renamed",
+    "express-route-outside-api",
     "express-run-script-background",
     "express-run-script-not-executable",
     "express-sqlite-fallback-in-harness",
     "express-wrong-port-in-code",
     "express-wrong-port-in-run-script",
+    "flask-health-check-outside-api",
+    "flask-route-outside-api",
     "flask-run-script-background",
     "flask-run-script-not-executable",
     "flask-sqlite-fallback-in-harness",
