@@ -44,6 +44,8 @@ HEALTH_CHECK = "/api/health-check"  # the task's health check (cdverify/verifier
 _BACKGROUND = re.compile(r"\s*&\s*$")
 _NOHUP = re.compile(r"^(\s*)(?:exec\s+)?(?:nohup\s+)?")
 _COMMENT_OR_BLANK = re.compile(r"^\s*(#.*)?$")
+# a line `exec` cannot take as it is: an assignment first (`PORT=1 node x &`), a list or a pipeline
+_NOT_ONE_COMMAND = re.compile(r"^\s*(?:exec\s+)?(?:nohup\s+)?\w+=|&&|\|\||;|(?<![>&])\|(?!\|)|[()`]")
 _MESSAGE = re.compile(r"^\s*(echo|printf)\b(?!.*\$\()[^;&|`]*$")  # a message; needs no running server
 
 
@@ -83,6 +85,8 @@ def background(finding: Finding, context: Context) -> Planned | None:
     if not all(_COMMENT_OR_BLANK.match(rest) or _MESSAGE.match(rest) for rest in after):
         return None
     body = _BACKGROUND.sub("", text[span[0] : span[1]])
+    if _NOT_ONE_COMMAND.search(body):
+        return None
     body = _NOHUP.sub(lambda m: f"{m.group(1)}exec ", body, count=1)
     moved = "".join(f"{rest}\n" for rest in after if rest.strip())
     return Planned(
@@ -166,8 +170,8 @@ def health_check(finding: Finding, context: Context) -> Planned | None:
     the one that puts it at /api/health-check under the one prefix it has, when that prefix is /api or
     nothing."""
     route = _route(finding, context)
-    if route is None:
-        return None
+    if route is None or not (route.method in ("GET", "*") or "GET" in route.method.split(",")):
+        return None  # another method's route: renaming it would not answer GET
     full = context.analysis.frameworks.full_paths(route)
     if len(full) != 1:
         return None
@@ -193,7 +197,7 @@ def _new_path(route: Route, files: Files, path: str) -> Planned | None:
         return None
     line = text[span[0] : span[1]]
     hits = [m for m in re.finditer(r"""(["'`])([^"'`]*)\1""", line) if m.group(2) == route.path]
-    if len(hits) != 1:
+    if len(hits) != 1 or path == route.path:
         return None
     start = span[0] + hits[0].start(2)
     return Planned(

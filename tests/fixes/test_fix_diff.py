@@ -195,3 +195,57 @@ def test_an_existing_env_file_gets_the_line_added_or_replaced(tmp_path: Path) ->
         _apply(root, report.fix_diff, "git")
         assert (root / ".env").read_text() == expected
         assert verify(root, mutant.constraints, use_cache=False).passed
+
+
+RUN_SH_HEAD = '#!/usr/bin/env bash\nset -euo pipefail\ncd "$(dirname "$0")"\n'
+
+
+@pytest.mark.parametrize(
+    ("tail", "fixed"),
+    [
+        # the server line, last: foreground with exec
+        ("node src/server.js &\n", "exec node src/server.js\n"),
+        ("nohup node src/server.js > server.log 2>&1 &\n", "exec node src/server.js > server.log 2>&1\n"),
+        # messages after it move before it
+        (
+            'node src/server.js &\necho "started on ${PORT:-3000}"\n',
+            'echo "started on ${PORT:-3000}"\nexec node src/server.js\n',
+        ),
+        # not mechanical: a command after it may need the server; exec cannot take an assignment or a
+        # list; a message running a command
+        ("node src/server.js &\nnpx sequelize db:migrate\n", None),
+        ("PORT=3000 node src/server.js &\n", None),
+        ("npm run migrate && node src/server.js &\n", None),
+        ('node src/server.js &\necho "pid $(pgrep node)"\n', None),
+    ],
+)
+def test_a_background_server_is_brought_to_the_foreground_only_when_nothing_else_depends_on_it(
+    tail: str, fixed: str | None, tmp_path: Path
+) -> None:
+    mutant = load_mutant(MUTANTS / "express-run-script-background.toml")
+    root = materialise(mutant, tmp_path)
+    (root / "run.sh").write_text(RUN_SH_HEAD + tail)
+    report = with_fixes(verify(root, mutant.constraints, use_cache=False))
+    task005 = [f for f in report.findings if f.rule == "TASK005"]
+    assert len(task005) == 1, [f"{f.rule} {f.message}" for f in report.findings]
+    if fixed is None:
+        assert task005[0].fix is None and report.fix_diff == ""
+        return
+    assert task005[0].fix is not None
+    _apply(root, report.fix_diff or "", "git")
+    assert (root / "run.sh").read_text() == RUN_SH_HEAD + fixed
+    assert verify(root, mutant.constraints, use_cache=False).passed
+
+
+def test_a_port_written_twice_on_its_line_is_left_to_the_agent(tmp_path: Path) -> None:
+    mutant = load_mutant(MUTANTS / "express-wrong-port-in-code.toml")
+    root = materialise(mutant, tmp_path)
+    server = root / "src" / "server.js"
+    text = server.read_text()
+    assert text.count("const DEFAULT_PORT = 8080;") == 1
+    server.write_text(
+        text.replace("const DEFAULT_PORT = 8080;", "const DEFAULT_PORT = 8080; // not 8080 + 1")
+    )
+    report = with_fixes(verify(root, mutant.constraints, use_cache=False))
+    task008 = next(f for f in report.findings if f.rule == "TASK008")
+    assert task008.fix is None and report.fix_diff == ""
