@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cdverify.baseline import Baseline
     from cdverify.config import Config
     from cdverify.constraints import Constraints
+    from cdverify.pipeline import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -375,6 +376,11 @@ class ConstraintArgs:
     metavar="GIT_REF",
     help="Report only findings the project did not have at this git revision; exit 1 only on new errors.",
 )
+@click.option(
+    "--fix-diff",
+    is_flag=True,
+    help="Add the mechanical fixes as one unified diff (git apply / patch -p1 from PATH); JSON: `fix`.",
+)
 @_FORMAT
 @_OUTPUT
 @_SEVERITY
@@ -385,6 +391,7 @@ def check(
     wanted: ConstraintArgs,
     baseline_file: Path | None,
     since: str | None,
+    fix_diff: bool,
     fmt: str,
     output: Path | None,
     min_severity: str,
@@ -409,11 +416,21 @@ def check(
         options = ReportOptions(
             Severity(min_severity), max_findings=max_findings, color=colored, path_prefix=prefix
         )
+
+        def render(report: Report) -> str:
+            if fix_diff:
+                from cdverify.fixes import with_fixes, with_patch
+
+                report = with_fixes(report)
+                rendered = REPORTERS[fmt](report, options)
+                return rendered if fmt == "json" else with_patch(rendered, report)
+            return REPORTERS[fmt](report, options)
+
         if baseline is None and since is None:  # the result cache: the output depends on the tree alone
-            request = Request("check", str(project.path), config, constraints, (fmt, options), project.jobs)
-            text, code = render_cached(
-                request, lambda report: REPORTERS[fmt](report, options), use_cache=not project.no_cache
+            request = Request(
+                "check", str(project.path), config, constraints, (fmt, options, fix_diff), project.jobs
             )
+            text, code = render_cached(request, render, use_cache=not project.no_cache)
             _emit(text, output, colored)
             return code
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
@@ -421,7 +438,7 @@ def check(
             baseline = _revision_baseline(project, since, constraints, config)
         assert baseline is not None
         report = against(report, baseline)
-        _emit(REPORTERS[fmt](report, options), output, colored)
+        _emit(render(report), output, colored)
         return report.exit_code
 
     _run(action)

@@ -362,6 +362,18 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A mechanical fix of one finding (`check --fix-diff`, cdverify/fixes/): what it does, and the unified
+    diff that does it, to apply from the project's root with `git apply` or `patch -p1`."""
+
+    description: str
+    diff: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"description": self.description, "diff": self.diff}
+
+
+@dataclass(frozen=True)
 class Finding:
     """The one result type every verifier emits.
 
@@ -380,6 +392,8 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # what the finding is, not where it is: set on the findings of a report (cdverify/fingerprint.py)
     fingerprint: str = field(default="", compare=False)
+    # `check --fix-diff`: the diff that removes it, when the fix is mechanical (cdverify/fixes/)
+    fix: Fix | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
@@ -402,5 +416,7 @@ class Finding:
         }
         if self.fingerprint:
             out["fingerprint"] = self.fingerprint
+        if self.fix is not None:
+            out["fix"] = self.fix.to_dict()
         out.update(self.data)
         return out

@@ -80,6 +80,8 @@ class Report:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     # `check --baseline` / `--since`: the findings above are those the baseline lacks (cdverify/baseline.py)
     baseline: Delta | None = None
+    # `check --fix-diff`: every mechanical fix of the findings as one patch ("" = none; cdverify/fixes/)
+    fix_diff: str | None = None
 
     @property
     def root(self) -> Path:

@@ -30,6 +30,9 @@ class FindingOut(Open):
     message: str
     evidence: str = ""
     hint: str = Field("", description="A concrete fix.")
+    fix: dict[str, str] | None = Field(
+        None, description="`fix_diff` only: `description` and `diff` of this finding's mechanical fix."
+    )
 
 
 class VerdictOut(Open):
@@ -49,6 +52,11 @@ class CheckOut(BaseModel):
     findings: list[FindingOut] = Field(description="The findings at or above `min_severity`, errors first.")
     findings_omitted: int = Field(
         description="Findings at or above `min_severity` left out by `max_findings`."
+    )
+    fix_diff: str | None = Field(
+        None,
+        description="`fix_diff` only: every mechanical fix as one unified diff, to apply from the project's"
+        " root with `git apply` or `patch -p1` (empty: none).",
     )
 
 

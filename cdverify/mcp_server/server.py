@@ -78,11 +78,17 @@ def build_server() -> MCPServer:
         min_severity: Literal["error", "warning", "info"] = "warning",
         max_findings: MaxItems = 50,
         timeout_s: Timeout = 300,
+        fix_diff: Annotated[
+            bool,
+            Field(description="Also the mechanical fixes: `fix` on each finding, `fix_diff` (one patch)."),
+        ] = False,
     ) -> Annotated[CallToolResult, schemas.CheckOut]:
         """Check a project against a task or constraints: a verdict per constraint and the findings (errors
-        first), each with its rule, file:line, message and fix. No server is started."""
+        first), each with its rule, file:line, message and fix. With `fix_diff`, the mechanical fixes as a
+        unified diff to apply from the project's root (`git apply`). No server is started."""
         with _failures():
             args = ["check", project_dir(path), "--format", "json", *constraint_args(task, constraints)]
+            args += ["--fix-diff"] if fix_diff else []
             report = parse_report(await run_cdverify(args, timeout_s, "check"), (0, 1))
             return _result(check_document(report, min_severity, max_findings), summary.check_text)
 

@@ -61,7 +61,12 @@ def check_text(document: dict[str, Any]) -> str:
         f"{summary.get('error', 0)} errors, {summary.get('warning', 0)} warnings."
     )
     lines = [_finding_line(f) for f in document["findings"]]
-    return _report(head, lines, document["findings_omitted"])
+    text = _report(head, lines, document["findings_omitted"])
+    if document.get("fix_diff"):  # the patch last, whole: an agent applies it as it is
+        return f"{text}\nMechanical fixes (git apply from the project root):\n{document['fix_diff']}"
+    if "fix_diff" in document:
+        return f"{text}\nNo mechanical fix for these findings."
+    return text
 
 
 def evaluate_text(document: dict[str, Any]) -> str:

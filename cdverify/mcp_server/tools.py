@@ -146,6 +146,7 @@ def check_document(report: dict[str, Any], min_severity: str, max_findings: int)
     limit = SEVERITY_RANK[min_severity]
     kept = [f for f in report["findings"] if SEVERITY_RANK.get(f["severity"], 3) <= limit]
     findings, omitted = capped(_by_severity(kept), max_findings)
+    fixes = {"fix_diff": report["fix_diff"]} if "fix_diff" in report else {}
     return {
         "schema_version": MCP_SCHEMA_VERSION,
         "project": report["root"],
@@ -155,6 +156,7 @@ def check_document(report: dict[str, Any], min_severity: str, max_findings: int)
         "summary": report["summary"],
         "findings": findings,
         "findings_omitted": omitted,
+        **fixes,
     }
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-SCHEMA_VERSION = "1.4"  # 1.4: `fingerprint` and `doc_url` on findings, `baseline`
+# 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`); 1.4: `fingerprint`, `doc_url`, `baseline`
+SCHEMA_VERSION = "1.5"
 
 
 def render(report: Report, options: ReportOptions) -> str:
@@ -117,4 +118,6 @@ def report_to_json(report: Report) -> dict[str, Any]:
         out["passed"] = report.passed
     if report.baseline is not None:
         out["baseline"] = report.baseline.to_json()
+    if report.fix_diff is not None:
+        out["fix_diff"] = report.fix_diff
     return out

@@ -24,7 +24,12 @@ class Engine:
     dialect_modules: Strings = ()
     images: Strings = ()
     env_prefixes: Strings = ()
-    hints: Mapping[str, str] = table()  # database stack → the DB001 fix in it
+    hints: Mapping[str, str] = table()  # database stack → the DB001 fix in it (`{connection}`: below)
+    # database stack → DB001's exact connection line (`{url}`: harness_url, `{variable}`: the URL's variable)
+    connections: Mapping[str, str] = table()
+    # the URL and literal settings the paper's harness gives a task requiring this engine ("" / {}: none)
+    harness_url: str = ""
+    harness_settings: Mapping[str, str] = table()
     # a declared driver makes it a run-time alternative of a URL read from the environment
     inferred_alternative: bool = True
 

@@ -160,6 +160,13 @@ class Environment(TypedDict):
     variables: dict[str, str]
 
 
+class FindingFix(TypedDict):
+    """`check --fix-diff`: a finding's mechanical fix."""
+
+    description: str
+    diff: str
+
+
 # Every finding has the keys up to `doc_url`; the rest are rule-specific (docs/json-output.md, "Finding
 # objects"), each always of the type given whatever the rule, except `via` (a list of barrels on an
 # import finding, the helper chain as one string on ORM001/ORM004) and `kind`.
@@ -178,6 +185,7 @@ Finding = TypedDict(
         "hint": str,
         "fingerprint": str,
         "doc_url": str,
+        "fix": NotRequired[FindingFix],
         "import": NotRequired[str],
         "target": NotRequired[str],
         "from_layer": NotRequired[str],
@@ -194,6 +202,8 @@ Finding = TypedDict(
         "engine": NotRequired[str],
         "engines": NotRequired[list[str]],
         "harness_engines": NotRequired[list[str]],
+        "connection_line": NotRequired[str],
+        "harness_settings": NotRequired[dict[str, str]],
         "environment": NotRequired[Environment],
         "switch": NotRequired[str],
         "url": NotRequired[str],
@@ -287,3 +297,4 @@ class Output(TypedDict):
     verdicts: NotRequired[Verdicts]
     passed: NotRequired[bool]
     baseline: NotRequired[BaselineComparison]
+    fix_diff: NotRequired[str]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules, make_finding
@@ -158,16 +159,32 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             f"{required} is required but in {where} the application has no database to start with "
             f"({found.why_not(wanted)})"
         )
-    stack_hint = _hint(wanted, use.evidence, report)
+    variable = _variable(found)
+    stack = _fix(wanted, use.evidence, report, variable, found.environment)
+    settings = f"{variable}={stack.url}" if stack.url else "its settings"
     return make_finding(
         "DB001",
         item.location,
         message,
         evidence=item.text,
         hint=f"make {required} what the application runs on when the harness's variables are all it "
-        f"has: its settings as the default, or in a `.env` file the application loads ({stack_hint})",
-        data={"required": wanted, "engines": report.runtime, "harness_engines": found.engines},
+        f"has: {settings} in a `.env` file the application loads, or as the default in code "
+        f"({stack.hint}){stack.settings_note}",
+        data={
+            "required": wanted,
+            "engines": report.runtime,
+            "harness_engines": found.engines,
+            "switch": variable,
+            **stack.data,
+        },
     )
+
+
+def _variable(found: HarnessEngines) -> str:
+    """The variable the application reads its database URL from where the harness sets none: the switch of
+    what it runs on there (`DATABASE_URL` when it names none)."""
+    items = sorted((e for items in found.holding.values() for e in items), key=lambda e: (e.rank, e.file))
+    return next((e.switch for e in [*items, *found.dropped, *found.blocked] if e.switch), "DATABASE_URL")
 
 
 def _check(report: DatabaseReport, required: str) -> list[Finding]:
@@ -220,21 +237,52 @@ def _check(report: DatabaseReport, required: str) -> list[Finding]:
     return findings
 
 
-def _hint(wanted: str, evidence: Iterable[Evidence], report: DatabaseReport) -> str:
-    """The DB001 fix in the application's own database stack (rules/database/engines.toml hints)."""
-    known = catalogue()
-    spec = known.engines.get(wanted)
-    hints = spec.hints if spec is not None else {}
+@dataclass(frozen=True)
+class _Fix:
+    """DB001's fix in the application's own database stack: the hint, the exact connection line and the
+    harness settings it uses (rules/database/engines.toml `hints`, `connections`, `harness_*`)."""
+
+    hint: str
+    url: str = ""  # the required engine's URL in the paper's harness ("" = none catalogued)
+    data: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    settings_note: str = ""  # `; the paper's harness gives …` when judged in the paper's harness
+
+
+def _fix(
+    wanted: str,
+    evidence: Iterable[Evidence],
+    report: DatabaseReport,
+    variable: str = "DATABASE_URL",
+    environment: HarnessEnvironment | None = None,
+) -> _Fix:
+    """The DB001 fix in the application's own database stack (the first of `hint_stacks` whose marker the
+    evidence shows, else `node` or `python`)."""
+    spec = catalogue().engines.get(wanted)
+    if spec is None:
+        return _Fix(f"connect the application to {label(wanted)}")
     seen = [*evidence, *report.evidence]
     stacks = load_rules(Engines).hint_stacks
-    for stack in stacks.stacks:
-        found = any(
-            marker in f"{item.text} {item.detail} {item.file}" for item in seen for marker in stack.markers
-        )
-        if found and stack.name in hints:
-            return hints[stack.name]
-    node = any(item.file.endswith(stacks.node_files) for item in seen)
-    return hints.get("node" if node else "python", f"connect the application to {label(wanted)}")
+    stack = next(
+        (
+            s.name
+            for s in stacks.stacks
+            if s.name in spec.hints
+            and any(
+                marker in f"{item.text} {item.detail} {item.file}" for item in seen for marker in s.markers
+            )
+        ),
+        "node" if any(item.file.endswith(stacks.node_files) for item in seen) else "python",
+    )
+    template = spec.hints.get(stack, f"connect the application to {label(wanted)}")
+    line = spec.connections.get(stack, "")
+    line = line.replace("{variable}", variable).replace("{url}", spec.harness_url)
+    data: dict[str, object] = {"connection_line": line} if line else {}
+    note = ""
+    if environment is not None and environment.name == PAPER and spec.harness_settings:
+        data["harness_settings"] = dict(spec.harness_settings)
+        shown = ", ".join(f"{key} {value}" for key, value in spec.harness_settings.items())
+        note = f"; the paper's harness gives {label(wanted)} tasks {shown}"
+    return _Fix(template.replace("{connection}", line), spec.harness_url, data, note)
 
 
 def _when(chosen: Evidence | None) -> str:
@@ -268,12 +316,12 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
         message = f"{required} is required but no database connection was found in the application"
         location = Location(".")
         evidence = ""
-    hint = _hint(wanted, [*(o.strongest for o in others), *(use.evidence if use else ())], report)
+    fix = _fix(wanted, [*(o.strongest for o in others), *(use.evidence if use else ())], report)
     return make_finding(
         "DB001",
         location,
         message,
         evidence=evidence,
-        hint=hint,
-        data={"required": wanted, "engines": report.runtime},
+        hint=fix.hint,
+        data={"required": wanted, "engines": report.runtime, **fix.data},
     )

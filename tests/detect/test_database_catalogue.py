@@ -87,7 +87,15 @@ STACK_PROJECTS: dict[str, dict[str, str | bytes]] = {
 def test_db001_hint_is_written_in_the_applications_stack(make_project: MakeProject, stack: str) -> None:
     report = check(make_project, STACK_PROJECTS[stack], "postgres")
     db001: dict[str, Any] = only(report, "DB001")
-    assert db001["hint"] == ENGINES.engines["postgresql"].hints[stack]
+    spec = ENGINES.engines["postgresql"]
+    line = spec.connections.get(stack, "")
+    line = line.replace("{variable}", "DATABASE_URL").replace("{url}", spec.harness_url)
+    assert db001["hint"] == spec.hints[stack].replace("{connection}", line)
+    # the exact connection line, with the paper harness's URL, where the stack has one
+    if stack in ("python", "node"):
+        assert "connection_line" not in db001
+    else:
+        assert db001["connection_line"] == line and "postgresql://user:password@postgres:5432/conduit" in line
 
 
 @pytest.mark.parametrize(

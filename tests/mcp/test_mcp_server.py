@@ -272,3 +272,32 @@ def test_without_the_sdk_the_command_names_the_extra(tmp_path: Path) -> None:
     )
     assert run.returncode == 2, run.stderr
     assert "pip install 'cdverify[mcp]'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_check_offers_the_mechanical_fixes_as_a_patch_the_agent_applies(tmp_path: Path) -> None:
+    """`check` with `fix_diff`: the patch in the structured content applies with `git apply`, and the next
+    `check` passes (the scripted agent loop of docs/agent-loop.md, over MCP)."""
+    project = _mutant("flask-wrong-port", tmp_path)
+
+    async def calls(session: ClientSession) -> dict[str, Any]:
+        await session.initialize()
+        out = {"plain": await session.call_tool("check", {"path": str(project), "task": FLASK_TASK})}
+        out["fixes"] = await session.call_tool(
+            "check", {"path": str(project), "task": FLASK_TASK, "fix_diff": True}
+        )
+        patch = out["fixes"].structured_content["fix_diff"]
+        applied = subprocess.run(
+            ["git", "apply", "-"], cwd=project, input=patch, text=True, capture_output=True, check=False
+        )
+        assert applied.returncode == 0, applied.stderr
+        out["after"] = await session.call_tool("check", {"path": str(project), "task": FLASK_TASK})
+        return out
+
+    out = _in_session(calls)
+    assert "fix_diff" not in out["plain"].structured_content
+    fixes = out["fixes"].structured_content
+    task008 = next(f for f in fixes["findings"] if f["rule"] == "TASK008")
+    assert task008["fix"]["description"] == "port 5000 → 8080 (run.sh:5)"
+    assert fixes["fix_diff"] == task008["fix"]["diff"] and fixes["fix_diff"].startswith("diff --git a/run.sh")
+    assert out["fixes"].content[0].text.endswith(fixes["fix_diff"])
+    assert out["after"].structured_content["passed"] is True
