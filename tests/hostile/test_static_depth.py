@@ -474,9 +474,12 @@ def test_package_imports_nested_hundreds_deep_resolve(tmp_path: Path) -> None:
 
 # -- random nesting: parse_bytes never raises ----------------------------------------------------------
 
+# Each wrapper nests the expression it wraps one or two levels deeper, whatever wraps it next: the
+# low-precedence forms are parenthesised, or `a ? X : 2 + 1` would put the next layer's `+ 1` beside X
+# (on the 2) instead of around it, and `!a ? X : 2` would negate `a` alone.
 _WRAPPERS = {
-    "python": ("[{}]", "f({})", "({})", "{} + 1", "1 + ({})", "lambda: {}", "x.a({})", "not {}"),
-    "node": ("[{}]", "f({})", "({})", "{} + 1", "1 + ({})", "() => {}", "x.a({})", "a ? {} : 2", "!{}"),
+    "python": ("[{}]", "f({})", "({})", "{} + 1", "1 + ({})", "(lambda: {})", "x.a({})", "(not {})"),
+    "node": ("[{}]", "f({})", "({})", "{} + 1", "1 + ({})", "(() => {})", "x.a({})", "(a ? {} : 2)", "!({})"),
 }
 
 
