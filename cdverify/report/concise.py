@@ -127,8 +127,10 @@ def render(report: Report, options: ReportOptions) -> str:
 
 
 def render_task(result: TaskResult, options: ReportOptions) -> str:
-    """`evaluate`'s task result: the static findings as above, the contract run and the outcome, one line
-    each."""
+    """`evaluate`'s task result: the static findings as above, the contract run, its failed assertions
+    (one line each, capped by `--max-findings` like the findings) and the outcome."""
+    from cdverify.contract.failures import render_failures
+
     lines = finding_lines(result.report, options)
     run = result.run
     healthy = "healthy" if result.server.get("healthy") else "NOT healthy"
@@ -138,5 +140,6 @@ def render_task(result: TaskResult, options: ReportOptions) -> str:
         + (f"; {run.script_errors} script errors" if run.script_errors else "")
         + (f"; interrupted by {result.interrupted}" if result.interrupted else "")
     )
+    lines.extend(render_failures(result.failures, options.max_findings))
     lines.append(f"{'success' if result.success else 'no success'}: {verdict_line(result.report, options)}")
     return "\n".join(lines)

@@ -150,7 +150,8 @@ def test_evaluate_in_concise_adds_the_contract_and_the_outcome(checked: Report) 
     assert lines[0] == "[architecture]" and lines[1].startswith("app/api/articles.py:3 ARCH002 ")
     assert lines[2] == "… 4 more findings not shown (4 errors; --max-findings 1)"
     assert lines[3] == "contract 1/2 assertions passed (A% 50.0, strict A% 0.0); server healthy"
-    assert lines[4] == "no success: FAIL architecture (5 errors); pass framework"
+    assert lines[4] == "✗ Login [500] — 200: failed"  # the failed assertion, one line
+    assert lines[5] == "no success: FAIL architecture (5 errors); pass framework"
 
 
 def test_inspect_in_concise_says_what_it_detected() -> None:
