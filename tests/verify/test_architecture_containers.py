@@ -1,0 +1,82 @@
+"""A folder named like a layer that holds the other layers' folders is the application's own folder
+(issue 18): Express boilerplates keep `src/api/{controllers,models,services,…}`, and the files directly in
+`api/` or in its unnamed subfolders (`api/errors/`) are in no layer. Violating and clean cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from cdverify import inspect
+
+Make = Callable[[dict[str, str | bytes]], Path]
+
+ERROR = "class ApiError extends Error {}\nmodule.exports = ApiError;\n"
+MODEL = (
+    "const mongoose = require('mongoose');\nconst ApiError = require('../errors/api-error');\n\n"
+    "module.exports = mongoose.model('User', new mongoose.Schema({ name: String }));\n"
+)
+SERVICE = "const User = require('../models/user.model');\n\nexports.names = async () => (await User.find()).map((u) => u.name);\n"
+
+
+def arch(root: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    report = inspect(root, use_cache=False)
+    found = {(f.rule, f.location.path) for f in report.findings if f.rule[:4] == "ARCH"}
+    return report.to_json()["architecture"]["files"], found
+
+
+def test_an_api_folder_holding_the_layers_is_no_layer(make_project: Make) -> None:
+    root = make_project(
+        {
+            "package.json": '{"dependencies": {"express": "4", "mongoose": "5"}}',
+            "src/api/errors/api-error.js": ERROR,
+            "src/api/context.js": "module.exports = {};\n",
+            "src/api/models/user.model.js": MODEL,
+            "src/api/services/users.service.js": SERVICE,
+            "src/api/controllers/users.controller.js": "const svc = require('../services/users.service');\n\n"
+            "exports.list = async (req, res) => res.json(await svc.names());\n",
+        }
+    )
+    files, found = arch(root)
+    assert "src/api/errors/api-error.js" not in files
+    assert "src/api/context.js" not in files
+    assert files["src/api/models/user.model.js"] == "models"
+    assert files["src/api/controllers/users.controller.js"] == "routes"
+    assert not {f for f in found if f[1] == "src/api/models/user.model.js"}  # no false upward import
+
+
+def test_an_api_folder_with_one_other_layer_inside_stays_routes(make_project: Make) -> None:
+    """`api/` of route helpers with a `models/` subfolder of request schemas is still the routes layer:
+    a model importing a route helper is upward."""
+    root = make_project(
+        {
+            "package.json": '{"dependencies": {"express": "4", "mongoose": "5"}}',
+            "src/api/errors/api-error.js": ERROR,
+            "src/api/models/user.model.js": MODEL,
+        }
+    )
+    files, found = arch(root)
+    assert files["src/api/errors/api-error.js"] == "routes"
+    assert ("ARCH001", "src/api/models/user.model.js") in found
+
+
+def test_a_domain_folder_with_services_and_repositories_inside_keeps_its_entities(make_project: Make) -> None:
+    """A lower layer's folder is no container: DDD `domain/` keeps `services/` and `repositories/`
+    interfaces beside its entities and DTOs, which stay models."""
+    root = make_project(
+        {
+            "app/__init__.py": "",
+            "app/domain/__init__.py": "",
+            "app/domain/user.py": "from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n",
+            "app/domain/services/__init__.py": "",
+            "app/domain/services/naming.py": "from app.domain.user import User\n\ndef name(u: User) -> str:\n    return u.name\n",
+            "app/domain/repositories/__init__.py": "",
+            "app/domain/repositories/users.py": "from abc import ABC\n\nclass Users(ABC):\n    pass\n",
+            "app/domain/dtos/__init__.py": "",
+            "app/domain/dtos/user.py": "from dataclasses import dataclass\n\n@dataclass\nclass UserDTO:\n    name: str\n",
+        }
+    )
+    files, _found = arch(root)
+    assert files["app/domain/user.py"] == "models"
+    assert files["app/domain/dtos/user.py"] == "models"
+    assert files["app/domain/services/naming.py"] == "services"
