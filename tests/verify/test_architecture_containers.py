@@ -80,3 +80,25 @@ def test_a_domain_folder_with_services_and_repositories_inside_keeps_its_entitie
     assert files["app/domain/user.py"] == "models"
     assert files["app/domain/dtos/user.py"] == "models"
     assert files["app/domain/services/naming.py"] == "services"
+
+
+def test_an_api_folder_with_a_handler_of_its_own_stays_routes(make_project: Make) -> None:
+    """`api/` holding `routers/`, `models/` (request schemas) and `infrastructure/`, with a module of FastAPI
+    dependencies directly inside, is the routes layer, not a container: its helpers stay routes."""
+    root = make_project(
+        {
+            "requirements.txt": "fastapi\n",
+            "api/__init__.py": "",
+            "api/dependencies.py": "from fastapi import Request\n\ndef user(request: Request) -> str:\n    return 'me'\n",
+            "api/errors.py": "class ApiError(Exception):\n    pass\n",
+            "api/models/__init__.py": "",
+            "api/models/schemas.py": "from pydantic import BaseModel\n\nclass Item(BaseModel):\n    name: str\n",
+            "api/infrastructure/__init__.py": "",
+            "api/infrastructure/db.py": "import sqlite3\n\ndef rows():\n    return sqlite3.connect('a.db').execute('SELECT 1').fetchall()\n",
+            "api/routers/__init__.py": "",
+            "api/routers/items.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/items')\ndef items():\n    return []\n",
+        }
+    )
+    files, _found = arch(root)
+    assert files["api/dependencies.py"] == "routes"
+    assert files["api/errors.py"] == "routes"

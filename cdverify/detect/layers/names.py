@@ -112,20 +112,19 @@ def assign_layers(
         for source in sources
         if source.scope is Scope.APPLICATION and source.language is not None
     }
-    order = tuple(config.layer_order)
-    return settle(_without_containers(named, order[:1]), {}, order, preset=config.preset)
+    return settle(named, {}, tuple(config.layer_order), preset=config.preset)
 
 
-def _without_containers(named: dict[str, Named], top: tuple[str, ...]) -> dict[str, Named]:
-    """A folder named for the top layer that holds folders of two or more other layers is the app's own
-    folder, not that layer (`src/api/` of `controllers/`, `services/`, `models/`, `repositories/`): files
-    directly in it or in its unnamed subfolders (`api/errors/`, `api/Context.ts`) take no layer from it.
-    Lower layers keep theirs: a `domain/` of entities beside `services/` and `repositories/` interfaces is
-    still the models layer, and one other layer inside an `api/` is not enough."""
+def without_containers(named: dict[str, Named], top: str, handlers: frozenset[str]) -> dict[str, Named]:
+    """A folder named for the top layer that holds folders of two or more other layers, and no request
+    handler of its own (`handlers`: folders holding one directly), is the app's own folder, not that
+    layer (`src/api/` of `controllers/`, `services/`, `models/`): files directly in it or in its unnamed
+    subfolders (`api/errors/`, `api/Context.ts`) take no layer from it. Lower layers keep theirs: a
+    `domain/` of entities beside `services/` and `repositories/` interfaces is still the models layer."""
     others: dict[str, set[str]] = {}
     for name in named.values():
         for i, (layer, folder) in enumerate(name.folders):
-            if layer not in top:
+            if layer != top or folder in handlers:
                 continue
             for inner_layer, _inner in name.folders[:i]:  # deeper folders on the same path
                 if inner_layer != layer:

@@ -15,7 +15,14 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import architecture_preset
-from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of, settle
+from cdverify.detect.layers.names import (
+    Evidence,
+    LayerAssignment,
+    Named,
+    framework_of,
+    settle,
+    without_containers,
+)
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import LayerRoles
@@ -238,8 +245,13 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
-    named = named_layers.named
-    found = code_roles(facts, named, preset, frameworks, orm, instances)
+    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances)
+    handlers = frozenset(
+        path.rpartition("/")[0]
+        for path in named_layers.named
+        if found.of.get(path) is Role.ROUTES or (path in facts and _handles_requests(facts[path]))
+    )
+    named = without_containers(named_layers.named, roles.routes, handlers)
     roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
