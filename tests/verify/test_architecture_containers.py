@@ -102,3 +102,37 @@ def test_an_api_folder_with_a_handler_of_its_own_stays_routes(make_project: Make
     files, _found = arch(root)
     assert files["api/dependencies.py"] == "routes"
     assert files["api/errors.py"] == "routes"
+
+
+BLUEPRINT_APP = {
+    "requirements.txt": "flask\n",
+    "app/__init__.py": "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n"
+    "    from app.main import main\n    app.register_blueprint(main)\n    return app\n",
+    "app/main/__init__.py": "from flask import Blueprint\n\nmain = Blueprint('main', __name__)\n\nfrom app.main import views\n",
+    "app/main/views.py": "from app.main import main\n\n@main.route('/')\ndef index():\n    return 'ok'\n",
+    "app/main/helpers.py": "def title(text):\n    return text.title()\n",
+}
+
+
+def test_the_module_building_a_blueprint_is_routes(make_project: Make) -> None:
+    """Flask packages build their Blueprint in `__init__.py` and register routes on it in `views.py`: the
+    `__init__.py` is a routes module (in a folder that names no layer); a helper beside it is not, nor is
+    the app factory building the app object (the composition root)."""
+    files, _found = arch(make_project(BLUEPRINT_APP))
+    assert files["app/main/__init__.py"] == "routes"
+    assert files["app/main/views.py"] == "routes"
+    assert "app/__init__.py" not in files
+    assert "app/main/helpers.py" not in files
+
+
+def test_a_module_importing_the_app_object_makes_it_no_routes_module(make_project: Make) -> None:
+    """`from app import app` then `@app.route`: routes on the app object itself leave its module alone."""
+    root = make_project(
+        {
+            "requirements.txt": "flask\n",
+            "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n\nfrom app import views\n",
+            "app/views.py": "from app import app\n\n@app.route('/')\ndef index():\n    return 'ok'\n",
+        }
+    )
+    files, _found = arch(root)
+    assert files.get("app/__init__.py") != "routes"

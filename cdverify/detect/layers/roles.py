@@ -212,6 +212,20 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
     return layer, _EVIDENCE[role]
 
 
+def _router_modules(frameworks: FrameworkReport, graph: ImportGraph) -> set[str]:
+    """Modules that build the router or blueprint another module registers routes on, imported by name
+    (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its views): routes
+    modules too. The app object's module is not (it is the composition root)."""
+    out: set[str] = set()
+    for route in frameworks.routes:
+        if route.on_app or not route.receiver or (route.site and route.site[0] != route.file):
+            continue
+        for edge in graph.imports_of(route.file):
+            if route.receiver in edge.fact.names and edge.target and edge.target != route.file:
+                out.add(edge.target)
+    return out
+
+
 def _wiring(
     assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
 ) -> list[str]:
@@ -246,6 +260,9 @@ def by_role(
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances)
+    for path in _router_modules(frameworks, graph):
+        if path in named_layers.named and path not in found.apps:
+            found.of.setdefault(path, Role.ROUTES)
     handlers = frozenset(
         path.rpartition("/")[0]
         for path in named_layers.named
