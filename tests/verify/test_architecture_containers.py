@@ -82,9 +82,10 @@ def test_a_domain_folder_with_services_and_repositories_inside_keeps_its_entitie
     assert files["app/domain/services/naming.py"] == "services"
 
 
-def test_an_api_folder_with_a_handler_of_its_own_stays_routes(make_project: Make) -> None:
-    """`api/` holding `routers/`, `models/` (request schemas) and `infrastructure/`, with a module of FastAPI
-    dependencies directly inside, is the routes layer, not a container: its helpers stay routes."""
+def test_an_api_folder_of_routers_and_request_schemas_stays_routes(make_project: Make) -> None:
+    """`api/` holding `routers/`, `models/` of pydantic request schemas and an empty `infrastructure/`
+    (no code shows another layer inside), with FastAPI dependencies directly in it, is the routes layer,
+    not a container: its helpers stay routes."""
     root = make_project(
         {
             "requirements.txt": "fastapi\n",
@@ -94,7 +95,7 @@ def test_an_api_folder_with_a_handler_of_its_own_stays_routes(make_project: Make
             "api/models/__init__.py": "",
             "api/models/schemas.py": "from pydantic import BaseModel\n\nclass Item(BaseModel):\n    name: str\n",
             "api/infrastructure/__init__.py": "",
-            "api/infrastructure/db.py": "import sqlite3\n\ndef rows():\n    return sqlite3.connect('a.db').execute('SELECT 1').fetchall()\n",
+            "api/infrastructure/database.py": "",
             "api/routers/__init__.py": "",
             "api/routers/items.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/items')\ndef items():\n    return []\n",
         }
@@ -102,6 +103,22 @@ def test_an_api_folder_with_a_handler_of_its_own_stays_routes(make_project: Make
     files, _found = arch(root)
     assert files["api/dependencies.py"] == "routes"
     assert files["api/errors.py"] == "routes"
+
+
+def test_an_api_folder_registering_routes_itself_stays_routes(make_project: Make) -> None:
+    """Routes registered by a file directly in `api/` make it the routes layer whatever it holds."""
+    root = make_project(
+        {
+            "package.json": '{"dependencies": {"express": "4", "mongoose": "5"}}',
+            "src/api/index.js": "const express = require('express');\nconst router = express.Router();\n"
+            "router.get('/health', (req, res) => res.send('ok'));\nmodule.exports = router;\n",
+            "src/api/errors/api-error.js": ERROR,
+            "src/api/models/user.model.js": MODEL,
+            "src/api/services/users.service.js": SERVICE,
+        }
+    )
+    files, _found = arch(root)
+    assert files["src/api/errors/api-error.js"] == "routes"
 
 
 BLUEPRINT_APP = {

@@ -263,12 +263,14 @@ def by_role(
     for path in _router_modules(frameworks, graph):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
-    handlers = frozenset(
-        path.rpartition("/")[0]
-        for path in named_layers.named
-        if found.of.get(path) is Role.ROUTES or (path in facts and _handles_requests(facts[path]))
-    )
-    named = without_containers(named_layers.named, roles.routes, handlers)
+    handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
+    confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
+    layered = {  # files whose code agrees with their path's layer, or puts them in one
+        path: (choice[0] if choice else named_layers.named[path].folders[0][0])
+        for path, choice in confirmed.items()
+        if choice or named_layers.named[path].folders
+    }
+    named = without_containers(named_layers.named, roles.routes, handlers, layered)
     roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
