@@ -120,3 +120,44 @@ def test_a_project_config_module_is_not_node_config(make_project: MakeProject) -
 def test_invalid_config_json_is_reported_not_raised(make_project: MakeProject) -> None:
     report = inspect_json(make_project, _project(GET, {"default.json": '{"db": {"url": '}))
     assert any(f["rule"] == "DISC006" and f["file"] == "config/default.json" for f in report["findings"])
+
+
+KNEXFILE = (
+    "const config = require('config');\n\nconst dbClient = config.get('db.client');\n\n"
+    "module.exports = { client: dbClient, connection: { filename: 'data/dev.sqlite3' } };\n"
+)
+KNEX = "const knex = require('knex');\nconst knexfile = require('../knexfile');\n\nmodule.exports = knex(knexfile);\n"
+
+
+def _knex_project(config: dict[str, str]) -> dict[str, str | bytes]:
+    package = json.dumps(
+        {"dependencies": {"koa": "2", "config": "3", "knex": "3", "pg": "8", "sqlite3": "5"}}
+    )
+    files: dict[str, str | bytes] = {"package.json": package, "knexfile.js": KNEXFILE, "src/lib/db.js": KNEX}
+    return files | {f"config/{name}": text for name, text in config.items()}
+
+
+def test_a_knex_client_from_node_config(make_project: MakeProject) -> None:
+    """`client: dbClient` with `const dbClient = config.get('db.client')` and `client: sqlite3` in
+    config/default.yml (the gothinkster Koa app's shape): SQLite."""
+    data = _database(make_project, _knex_project({"default.yml": "db:\n  client: sqlite3\n"}))
+    assert data["engines"] == ["sqlite"]
+    sqlite = next(e for e in data["evidence"] if e["engine"] == "sqlite" and e["kind"] == "config")
+    assert "db.client in config/default.yml" in sqlite["detail"]
+
+
+def test_a_production_knex_client_is_possible_but_not_in_the_harness(make_project: MakeProject) -> None:
+    """production.yml's `pg` holds only with NODE_ENV=production: PostgreSQL is among the engines (its
+    driver is not declared: only the config file names it), SQLite is what runs where NODE_ENV is unset."""
+    files = _knex_project(
+        {"default.yml": "db:\n  client: sqlite3\n", "production.yml": "db:\n  client: pg\n"}
+    )
+    data = _database(make_project, files)
+    assert data["engines"] == ["postgresql", "sqlite"]
+    postgres = next(e for e in data["evidence"] if e["engine"] == "postgresql" and e["kind"] == "config")
+    assert postgres["switch"] == "NODE_ENV"
+
+
+def test_a_knex_client_key_no_config_file_sets_names_no_engine_from_it(make_project: MakeProject) -> None:
+    data = _database(make_project, _knex_project({"default.yml": "server:\n  port: 3000\n"}))
+    assert not [e for e in data["evidence"] if e["kind"] == "config"]

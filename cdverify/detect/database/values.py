@@ -131,6 +131,37 @@ class Values:
                 keys.append(key)
         return list(dict.fromkeys(keys))
 
+    def config_engines(
+        self, path: str, value: Value, engine_of: Callable[[str], str | None]
+    ) -> list[tuple[str, str, str, bool]]:
+        """The engines the node-config values a value reads name (`client: config.get("db.client")` with
+        `client: sqlite3` in config/default.yml): (engine, detail, switch, the switch's default)."""
+        out = []
+        for key in self._node_keys_followed(path, value):
+            for candidate in self._node_candidates(key):
+                engine = engine_of(candidate.url) if isinstance(candidate.url, str) else None
+                if engine is not None:
+                    out.append(
+                        (
+                            engine,
+                            f"{candidate.url!r}, {candidate.detail}",
+                            candidate.switch,
+                            candidate.default,
+                        )
+                    )
+        return out
+
+    def _node_keys_followed(self, path: str, value: Value, depth: int = 0) -> list[str]:
+        """`node_keys` of the value and of the values assigned to the names it reads (`const client =
+        config.get("db.client")` then `{ client }`), at most `HOPS` deep."""
+        if not (self.node_config or self.node_env):
+            return []
+        keys = self.node_keys(path, value)
+        if depth < HOPS:
+            for other_path, other in self._others(value):
+                keys += self._node_keys_followed(other_path, other, depth + 1)
+        return list(dict.fromkeys(keys))
+
     def _node_candidates(self, key: str) -> list[Candidate]:
         """A node-config key's values: default/development/local files hold when NODE_ENV is unset (and the
         variable custom-environment-variables maps the key to is unset); other NODE_ENV files only when
