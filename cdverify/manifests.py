@@ -387,6 +387,15 @@ class _Reader:
                     line = content.count("\n", 0, index) + 1 if index >= 0 else 1
                     self.settings.append(Setting(key, value, rel, line, entry.reader, section))
 
+    def node_config(self, rel: str) -> None:
+        """node-config's `config/default.json`, NODE_ENV files, custom-environment-variables.json."""
+        from cdverify.node_config import node_config_settings
+
+        read = node_config_settings(rel, self.read(rel) or "{}")
+        if isinstance(read, str):
+            return self.problem(rel, read)
+        self.settings += read
+
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:
         content = self.read(rel)
@@ -503,6 +512,7 @@ READERS: Mapping[Reader, Callable[[_Reader, str, ManifestFile], None]] = {
     Reader.ALEMBIC: _Reader.alembic,
     Reader.SEQUELIZE_CONFIG: _Reader.json_config,
     Reader.TYPEORM_CONFIG: _Reader.json_config,
+    Reader.NODE_CONFIG: lambda reader, rel, _: reader.node_config(rel),
     Reader.SQL: lambda reader, rel, _: reader.sql(rel),
     Reader.DATABASE_FILE: lambda reader, rel, _: reader.data_files.append(rel),
     Reader.RUN_SCRIPT: lambda reader, rel, _: reader.run(rel),

@@ -25,6 +25,7 @@ class Reader(StrEnum):
     ALEMBIC = "alembic"
     SEQUELIZE_CONFIG = "sequelize-config"
     TYPEORM_CONFIG = "typeorm-config"
+    NODE_CONFIG = "node-config"
     SQL = "sql"
     DATABASE_FILE = "database-file"
     RUN_SCRIPT = "run-script"

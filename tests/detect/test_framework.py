@@ -2253,3 +2253,29 @@ def test_findings_routes_and_evidence_carry_the_column(make_project: MakeProject
     assert [(r["path"], r["line"], r["col"]) for r in data["routes"]] == [("/health", 6, 2)]
     app = next(e for e in data["evidence"] if e["kind"] == "app")
     assert (app["file"], app["line"], app["col"]) == ("app.py", 3, 7)
+
+
+ROUTING_CONTROLLER = (
+    'import { Get, JsonController, Param, Post } from "routing-controllers";\n\n'
+    '@JsonController("/pets")\nexport class PetController {\n  @Get()\n  all() {}\n\n'
+    '  @Get("/:id")\n  one(@Param("id") id: string) {}\n\n  @Post()\n  create() {}\n}\n'
+)
+
+
+def test_routing_controllers_serve_express(make_project: MakeProject) -> None:
+    """routing-controllers builds an Express app (`createExpressServer({ controllers: [...] })`) from
+    `@JsonController("/pets")` classes with `@Get()`/`@Post()` methods: Express serves them. The decorators
+    serve Koa too (`createKoaServer`), so the server constructor decides the framework."""
+    files = {
+        "src/app.ts": 'import { createExpressServer } from "routing-controllers";\n\n'
+        'const app = createExpressServer({ controllers: [__dirname + "/controllers/*.ts"] });\napp.listen(3000);\n',
+        "src/controllers/PetController.ts": ROUTING_CONTROLLER,
+    }
+    data = framework(make_project, files)
+    assert data["serving"] == ["express"]
+
+
+def test_routing_controllers_without_a_server_serve_nothing(make_project: MakeProject) -> None:
+    """Decorated controllers alone (no `createExpressServer`/`useExpressServer`) are not an Express app."""
+    data = framework(make_project, {"src/controllers/PetController.ts": ROUTING_CONTROLLER})
+    assert data["serving"] == []

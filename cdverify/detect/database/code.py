@@ -98,6 +98,13 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
                 found_in.reject(Location(path, line, col), text, url, detail)
     else:
         named = found_in.values.env_engines(value, engine_of_value)
+        for engine, detail, variable, default in found_in.values.config_engines(path, value, engine_of_value):
+            item = Evidence(
+                engine, EvidenceKind.CONFIG, scope, path, line, text, f"{key} = {detail}", variable
+            )
+            found_in.add(
+                item._replace(default=default, col=col), claims=True
+            )  # `client: config.get("db.client")`
         if not named and value.env and not value.literals:
             # `client: process.env.DB_CLIENT` set nowhere: the one engine whose driver is declared
             drivers = found_in.drivers(found_in.catalogue.engines)

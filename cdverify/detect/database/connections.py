@@ -42,6 +42,8 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         switch = switch or values.switch(path, dialect)
         for engine, detail, variable in values.env_engines(dialect, engine_of_value):
             found.append((engine, f"{key}: {detail}", variable, False))  # `client: process.env.DB_CLIENT`
+        for engine, detail, variable, default in values.config_engines(path, dialect, engine_of_value):
+            found.append((engine, f"{key}: {detail}", variable, default))  # `client: config.get("db.client")`
         for literal in dialect.literals:
             engine = engine_of_value(literal)
             if engine is not None:

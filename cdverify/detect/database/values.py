@@ -13,6 +13,11 @@ from cdverify.model import FileFacts, Scope, Text, Value
 from cdverify.rules_schema import Reader
 
 HOPS = 3  # how many assignments deep a name is followed
+# node-config's getter (`config.get("db.url")`, also through a default import); `config.db.url` reads the
+# same key as a property of the package
+NODE_CONFIG_GETTERS = ("config.get", "config.default.get")
+_NODE_CONFIG_ROOTS = ("config.default.", "config.")
+_NODE_ENV_BASE = ("default", "development", "local")  # files node-config loads when NODE_ENV is unset
 ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE)  # settings that are environment variables
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 
@@ -43,6 +48,23 @@ class Values:
         for setting in manifests.settings:
             if setting.source in ENVIRONMENT_SOURCES:
                 self.env.setdefault(setting.key, []).append(setting)
+        self.node_config: dict[str, list[Setting]] = {}  # dotted key → its values in node-config files
+        self.node_env: dict[str, str] = {}  # dotted key → the variable custom-environment-variables maps
+        for setting in manifests.settings:
+            if setting.source is Reader.NODE_CONFIG and setting.env_var:
+                self.node_env[setting.key] = setting.env_var
+            elif setting.source is Reader.NODE_CONFIG:
+                self.node_config.setdefault(setting.key, []).append(setting)
+        self.config_keys: dict[str, tuple[str, ...]] = {}  # file → the keys its `config.get("…")` calls read
+        if self.node_config or self.node_env:  # only projects with node-config files pay for the walk
+            for path, file_facts in facts.items():
+                keys = tuple(
+                    call.args[0].literals[0]
+                    for call in file_facts.calls
+                    if call.callee in NODE_CONFIG_GETTERS and call.args and call.args[0].literals
+                )
+                if keys and scopes.get(path) in _RUNTIME_SCOPES:
+                    self.config_keys[path] = keys
         self.claimed_urls: set[tuple[str, Text]] = set()  # (file, URL) used by a connection or config
         # what following an assigned value gave, by (id of the value in `assigned`, hop)
         self._urls: dict[tuple[int, int], list[Candidate]] = {}
@@ -77,6 +99,8 @@ class Values:
                 out.append(
                     Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                 )
+        for key in self.node_keys(path, value):
+            out.extend(self._node_candidates(key))
         if depth < HOPS:
             for other_path, other in self._others(value):
                 for inner in self._assigned_urls(other_path, other, depth + 1):
@@ -90,6 +114,76 @@ class Values:
                         Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                     )
         return list(dict.fromkeys(out))
+
+    def node_keys(self, path: str, value: Value) -> list[str]:
+        """The node-config keys a value reads: `config.get("db.url")` (the literal keys of the file's
+        getter calls) or `config.db.url` (a key the config files define)."""
+        if not (self.node_config or self.node_env) or not value.calls:
+            return []
+        keys: list[str] = []
+        for callee in value.calls:
+            if callee.removesuffix("()") in NODE_CONFIG_GETTERS:
+                keys += self.config_keys.get(path, ())
+                continue
+            root = next((r for r in _NODE_CONFIG_ROOTS if callee.startswith(r)), "")
+            key = callee[len(root) :]
+            if root and (key in self.node_config or key in self.node_env):
+                keys.append(key)
+        return list(dict.fromkeys(keys))
+
+    def config_engines(
+        self, path: str, value: Value, engine_of: Callable[[str], str | None]
+    ) -> list[tuple[str, str, str, bool]]:
+        """The engines the node-config values a value reads name (`client: config.get("db.client")` with
+        `client: sqlite3` in config/default.yml): (engine, detail, switch, the switch's default)."""
+        out = []
+        for key in self._node_keys_followed(path, value):
+            for candidate in self._node_candidates(key):
+                engine = engine_of(candidate.url) if isinstance(candidate.url, str) else None
+                if engine is not None:
+                    out.append(
+                        (
+                            engine,
+                            f"{candidate.url!r}, {candidate.detail}",
+                            candidate.switch,
+                            candidate.default,
+                        )
+                    )
+        return out
+
+    def _node_keys_followed(self, path: str, value: Value, depth: int = 0) -> list[str]:
+        """`node_keys` of the value and of the values assigned to the names it reads (`const client =
+        config.get("db.client")` then `{ client }`), at most `HOPS` deep."""
+        if not (self.node_config or self.node_env):
+            return []
+        keys = self.node_keys(path, value)
+        if depth < HOPS:
+            for other_path, other in self._others(value):
+                keys += self._node_keys_followed(other_path, other, depth + 1)
+        return list(dict.fromkeys(keys))
+
+    def _node_candidates(self, key: str) -> list[Candidate]:
+        """A node-config key's values: default/development/local files hold when NODE_ENV is unset (and the
+        variable custom-environment-variables maps the key to is unset); other NODE_ENV files only when
+        NODE_ENV names them; test files never at run time; the mapped variable's `.env` values too."""
+        variable = self.node_env.get(key, "")
+        out = []
+        for setting in self.node_config.get(key, []):
+            section = setting.section
+            if section == "test" or section.startswith(("test-", "test.")):
+                continue
+            base = section.split("-")[0].split(".")[0] in _NODE_ENV_BASE
+            where = f"{key} in {setting.file}:{setting.line}"
+            if base:
+                detail = f"{where}, unless ${variable} is set" if variable else where
+                out.append(Candidate(setting.value, detail, variable, default=bool(variable)))
+            else:
+                out.append(
+                    Candidate(setting.value, f"{where}, when NODE_ENV={section}", variable or "NODE_ENV")
+                )
+        for setting in self.env.get(variable, []) if variable else []:
+            out.append(Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
+        return out
 
     def env_engines(self, value: Value, engine_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
         """The engines the variables a value reads are set to in `.env` files (examples included) and
@@ -115,6 +209,9 @@ class Values:
         """The environment variable the value reads, itself or through the names it reads ("" = none)."""
         if value.env:
             return value.env[0]
+        mapped = next((self.node_env[k] for k in self.node_keys(path, value) if k in self.node_env), "")
+        if mapped:
+            return mapped
         if depth < HOPS:
             for _, other in self._others(value):
                 if other is not value:

@@ -115,6 +115,38 @@ def assign_layers(
     return settle(named, {}, tuple(config.layer_order), preset=config.preset)
 
 
+def without_containers(
+    named: dict[str, Named], top: str, handlers: frozenset[str], confirmed: Mapping[str, str]
+) -> dict[str, Named]:
+    """A folder named for the top layer that holds folders of two or more other layers, one of them
+    confirmed by the code of a file in it (`confirmed`: file → the layer its code shows), and registers
+    no routes in a file of its own (`handlers`: folders holding one directly), is the app's own folder,
+    not that layer (`src/api/` of `controllers/`, `services/`, Mongoose `models/`): files directly in it
+    or in its unnamed subfolders (`api/errors/`, `api/Context.ts`) take no layer from it. An `api/` of
+    routers beside request `models/` (pydantic schemas) stays the routes layer; lower layers keep theirs
+    (a `domain/` of entities beside `services/` and `repositories/` interfaces is still models)."""
+    others: dict[str, set[str]] = {}
+    shown: set[str] = set()
+    for path, name in named.items():
+        for i, (layer, folder) in enumerate(name.folders):
+            if layer != top or folder in handlers:
+                continue
+            for inner_layer, _inner in name.folders[:i]:  # deeper folders on the same path
+                if inner_layer != layer:
+                    others.setdefault(folder, set()).add(inner_layer)
+                    if confirmed.get(path) == inner_layer:
+                        shown.add(folder)
+    containers = {folder for folder, layers in others.items() if len(layers) >= 2 and folder in shown}
+    if not containers:
+        return named
+    return {
+        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in containers))
+        if any(f[1] in containers for f in name.folders)
+        else name
+        for path, name in named.items()
+    }
+
+
 def settle(
     named: dict[str, Named],
     decided: Mapping[str, tuple[str, Evidence] | None],

@@ -15,7 +15,14 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import architecture_preset
-from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of, settle
+from cdverify.detect.layers.names import (
+    Evidence,
+    LayerAssignment,
+    Named,
+    framework_of,
+    settle,
+    without_containers,
+)
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import LayerRoles
@@ -205,6 +212,20 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
     return layer, _EVIDENCE[role]
 
 
+def _router_modules(frameworks: FrameworkReport, graph: ImportGraph) -> set[str]:
+    """Modules that build the router or blueprint another module registers routes on, imported by name
+    (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its views): routes
+    modules too. The app object's module is not (it is the composition root)."""
+    out: set[str] = set()
+    for route in frameworks.routes:
+        if route.on_app or not route.receiver or (route.site and route.site[0] != route.file):
+            continue
+        for edge in graph.imports_of(route.file):
+            if route.receiver in edge.fact.names and edge.target and edge.target != route.file:
+                out.add(edge.target)
+    return out
+
+
 def _wiring(
     assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
 ) -> list[str]:
@@ -238,8 +259,18 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
-    named = named_layers.named
-    found = code_roles(facts, named, preset, frameworks, orm, instances)
+    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances)
+    for path in _router_modules(frameworks, graph):
+        if path in named_layers.named and path not in found.apps:
+            found.of.setdefault(path, Role.ROUTES)
+    handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
+    confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
+    layered = {  # files whose code agrees with their path's layer, or puts them in one
+        path: (choice[0] if choice else named_layers.named[path].folders[0][0])
+        for path, choice in confirmed.items()
+        if choice or named_layers.named[path].folders
+    }
+    named = without_containers(named_layers.named, roles.routes, handlers, layered)
     roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None

@@ -1,0 +1,68 @@
+"""node-config (the `config` npm package): `config/default.json|yaml`, the NODE_ENV files beside it
+(`development.json`, `production.yaml`, `local.json`, …) and `config/custom-environment-variables.json`,
+which maps settings to environment variables. Read into `Setting`s keyed by the dotted path that
+`config.get("db.url")` / `config.db.url` name: the file's stem is the section (`default`, `production`,
+`custom-environment-variables`), a mapped variable is the setting's `env_var` (source `node-config`).
+Pure reading: the database detector (cdverify/detect/database/values.py) follows the values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from cdverify.manifests import Setting
+from cdverify.rules_schema import Reader
+
+CUSTOM_ENVIRONMENT = "custom-environment-variables"
+_MAX_DEPTH = 16
+
+
+def _leaves(data: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(dotted path, leaf value) of every string, number or boolean in nested objects."""
+    if depth > _MAX_DEPTH or not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            if "__name" in value:  # custom-environment-variables' {"__name": "VAR", "__format": "json"}
+                yield path, value["__name"]
+            else:
+                yield from _leaves(value, path, depth + 1)
+        elif isinstance(value, str | int | float | bool):
+            yield path, value
+
+
+def _line(content: str, key: str) -> int:
+    leaf = key.rsplit(".", 1)[-1]
+    for needle in (f'"{leaf}"', f"'{leaf}'", f"{leaf}:"):
+        index = content.find(needle)
+        if index >= 0:
+            return content.count("\n", 0, index) + 1
+    return 1
+
+
+def node_config_settings(rel: str, content: str) -> list[Setting] | str:
+    """The settings of one node-config file, or why it cannot be read."""
+    name = PurePosixPath(rel).name
+    stem, _, suffix = name.rpartition(".")
+    try:
+        if suffix == "json":
+            data = json.loads(content)
+        else:
+            import yaml
+
+            data = yaml.safe_load(content)
+    except (ValueError, RecursionError) as error:  # json.JSONDecodeError is a ValueError
+        return f"invalid {suffix.upper()}: {str(error).splitlines()[0][:120]}"
+    except Exception as error:  # yaml.YAMLError: the class is only known once yaml is imported
+        return f"invalid YAML: {str(error).splitlines()[0][:120]}"
+    out = []
+    for key, value in _leaves(data):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        text = str(value)
+        env_var = text if stem == CUSTOM_ENVIRONMENT else ""
+        out.append(Setting(key, text, rel, _line(content, key), Reader.NODE_CONFIG, stem, env_var))
+    return out
