@@ -433,7 +433,12 @@ def check(
             text, code = render_cached(request, render, use_cache=not project.no_cache)
             _emit(text, output, colored)
             return code
-        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
+        from cdverify import progress
+
+        with progress.showing():
+            report = verify(
+                project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs
+            )
         if since is not None:
             baseline = _revision_baseline(project, since, constraints, config)
         assert baseline is not None
@@ -480,7 +485,12 @@ def baseline(project: ProjectArgs, wanted: ConstraintArgs, output: Path | None) 
 
     def action() -> int:
         config, constraints = wanted.resolve(project)
-        report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
+        from cdverify import progress
+
+        with progress.showing():
+            report = verify(
+                project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs
+            )
         recorded = Baseline.of(report)
         _emit(recorded.dumps(), output)
         if output is not None:

@@ -43,6 +43,15 @@ standard output is a terminal. `--color always|never` decides instead (default `
 `FORCE_COLOR` set (and not `0` or `false`) turns it on even when the output is piped
 ([force-color.org](https://force-color.org)), `NO_COLOR` winning when both are set; `TERM=dumb` turns it
 off. A report written to a file with `-o` is never coloured, and JSON never is.
+
+## Progress
+
+`check` and `inspect` show one progress line on standard error (the stage, and the files parsed out of
+all) when standard error is a terminal and the run has lasted a second; the line is erased when the report
+is written, and standard output is the same bytes with or without it. A pipe or a CI log never gets it;
+`CDVERIFY_NO_PROGRESS=1` turns it off on a terminal too, as it does the stages `contract serve` and
+`evaluate` show (copying, setting up, starting, testing; `evaluate` first shows the analysis's stages) and
+the progress bar of `grade`.
 """
 
 

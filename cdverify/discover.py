@@ -1,6 +1,7 @@
 """Stage 1 — discovery: walk a project root into a list of files with their language and scope.
 
-Honours `.gitignore` files (nested ones too), skips dependency trees, virtual environments, build and
+Inside a git work tree keeps the files git lists (cdverify/gitfiles.py), elsewhere honours `.gitignore`
+files itself (nested ones too); either way skips dependency trees, virtual environments, build and
 cache folders, never follows a symlink, never opens anything but a regular file, and classifies every
 file's scope from `rules/scopes.toml` plus the user's overrides. Problems (symlinks, FIFOs and other
 special files, over-large files, unreadable folders, invalid .gitignore lines) become findings; nothing
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, pattern_error
 from cdverify.files import NotReadable, kind_of, note, probe, read_regular
+from cdverify.gitfiles import git_view
 from cdverify.model import Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
 
@@ -247,13 +249,19 @@ def discover(root: Path, config: Config) -> Project:
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
 
-    def ignored(rel: str, is_dir: bool) -> bool:
-        for prefix, spec in ignore_specs:
-            if prefix and not rel.startswith(prefix + "/"):
-                continue
-            sub = rel[len(prefix) + 1 :] if prefix else rel
-            if spec.match_file(sub + "/" if is_dir else sub):
+    git = git_view(root)  # inside a git work tree, the files git lists (see cdverify/gitfiles.py)
+
+    def ignored(rel: str, is_dir: bool, special: bool = False) -> bool:
+        if git is not None:  # git never lists a special file: its folder being walked, it is reported
+            if not special and rel not in (git.folders if is_dir else git.files):
                 return True
+        else:
+            for prefix, spec in ignore_specs:
+                if prefix and not rel.startswith(prefix + "/"):
+                    continue
+                sub = rel[len(prefix) + 1 :] if prefix else rel
+                if spec.match_file(sub + "/" if is_dir else sub):
+                    return True
         return bool(exclude and exclude.match_file(rel + "/" if is_dir else rel))
 
     def enter(directory: Path, rel_dir: str) -> Iterator[os.DirEntry[str]]:
@@ -306,9 +314,10 @@ def discover(root: Path, config: Config) -> Project:
                 note(entry.path, info)  # logged (see files.recording): an entry coming or going changes it
                 stack.append((rel, enter(Path(entry.path), rel)))
             continue
-        if rules.skip_file(entry.name) or ignored(rel, False):
+        regular = stat.S_ISREG(info.st_mode)
+        if rules.skip_file(entry.name) or ignored(rel, False, special=not regular):
             continue
-        if not stat.S_ISREG(info.st_mode):
+        if not regular:
             findings.append(
                 _finding(
                     "DISC007",

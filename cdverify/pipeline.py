@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdverify import progress
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, dumps
 from cdverify.cache_folder import note_use
@@ -121,8 +122,14 @@ def default_jobs() -> int:
 Parsed = tuple[FileFacts | None, list[Finding]]
 
 
-def _parse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[Parsed]:
-    return [parse_bytes(source, data) for source, data in batch]
+def _parse_batch(batch: list[tuple[SourceFile, bytes]], counted: bool = False) -> list[Parsed]:
+    """The facts of each file; `counted`: each one done is a progress step (when the parent parses all)."""
+    parsed = []
+    for source, data in batch:
+        parsed.append(parse_bytes(source, data))
+        if counted:
+            progress.step(len(parsed), len(batch))
+    return parsed
 
 
 def _parse_batch_pickled(batch: list[tuple[SourceFile, bytes]]) -> bytes:
@@ -134,13 +141,14 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
     """Parse in `jobs` forked workers when the batch is big enough to pay for them."""
     size = sum(len(data) for _, data in batch)
     if jobs <= 1 or size < _PARALLEL_MIN_BYTES:
-        return _parse_batch(batch)
+        return _parse_batch(batch, counted=True)
     import multiprocessing  # loaded only for big projects: the import alone costs a small run ~10 ms
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return _parse_batch(batch)
+        return _parse_batch(batch, counted=True)
     chunks = [batch[index::jobs] for index in range(jobs)]
+    progress.stage(f"parsing {len(batch)} files in {jobs} processes")
     context = multiprocessing.get_context("fork")
     # the parent parses a share too: one process fewer to fork, and fewer facts pickled back to it
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
@@ -161,6 +169,7 @@ def parse_all(
     facts: dict[str, FileFacts] = {}
     findings: list[Finding] = []
     misses: list[tuple[SourceFile, bytes, bytes]] = []
+    progress.stage("reading")
     for source in project.sources:
         if source.scope not in _PARSED_SCOPES:
             continue
@@ -178,6 +187,7 @@ def parse_all(
         if entry[0] is not None:
             facts[source.path] = entry[0]
         findings.extend(entry[1])
+    progress.stage("parsing")
     parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or default_jobs())
     for (source, _, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
         if cache is not None:
@@ -209,11 +219,14 @@ def analyse(
 ) -> Analysis:
     """Build the project model: discover (unless `project` is what discovery found), parse (cached by
     content), resolve, assign layers."""
-    project = project or discover_project(root, config)
+    if project is None:
+        progress.stage("discovering files")
+        project = discover_project(root, config)
     cache = FactsCache(project.root) if use_cache else None
     facts, parse_findings = parse_all(project, cache, jobs)
     manifests = read_manifests(project)
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
+    progress.stage("resolving imports")
     graph, resolve_findings = build_graph(project, facts, python_declared)
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
@@ -292,6 +305,7 @@ def build_report(
     config = config or load_config(root, **(overrides or {}))
     with fewer_collections():
         analysis = analyse(root, config, use_cache, jobs, project)
+        progress.stage("detecting and verifying")
         raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)
     if constraints is not None:

@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdverify import progress
 from cdverify.files import MAX_UNTRUSTED_BYTES, ReadKey, ReadLog, Signature, current_signature, read_regular
 from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
 
@@ -186,13 +187,16 @@ def render_cached(
 
     started = time.time_ns()
     root = Path(request.path)
-    with recording() as log, fewer_collections():  # rendering too walks the whole analysis
+    # rendering too walks the whole analysis; the progress line is erased before the output is written
+    with recording() as log, fewer_collections(), progress.showing():
+        progress.stage("discovering files")
         project = discover_project(root, request.config)
         results = ResultCache(project.root, directory) if use_cache else None
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
             return hit
         report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+        progress.stage("writing the report")
         output = render(report)
     if results is not None:
         results.store(head, log, output, report.exit_code, started)

@@ -431,8 +431,11 @@ def serve_and_run(
 
 @contextlib.contextmanager
 def _stages(project: Path) -> Iterator[Callable[[str], None] | None]:
-    """On a terminal's stderr, where the server is (setting up, starting, testing); nothing elsewhere."""
-    if not sys.stderr.isatty():
+    """On a terminal's stderr, where the server is (setting up, starting, testing); nothing elsewhere, nor
+    with CDVERIFY_NO_PROGRESS (cdverify/progress.py)."""
+    from cdverify.progress import wanted
+
+    if not wanted(sys.stderr):
         yield None
         return
     from rich.console import Console
@@ -539,6 +542,7 @@ def _evaluate(
     from cdverify.contract.server import interrupts_spent
     from cdverify.evaluate import PAPER_PORTS, TaskResult
     from cdverify.pipeline import verify
+    from cdverify.progress import showing
 
     harness_env = kwargs.pop("harness_env")
     max_findings = kwargs.pop("max_findings")
@@ -546,7 +550,8 @@ def _evaluate(
     try:
         constraints = parse_constraints(spec)
         config = load_config(project).with_harness_env(harness_env)
-        report = verify(project, constraints, config)
+        with showing():  # the static analysis's stages, as `check` shows them
+            report = verify(project, constraints, config)
     except ConfigError as error:
         raise ContractUsageError("; ".join(error.problems)) from None
     language = constraints.language or report.analysis.language

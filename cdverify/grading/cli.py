@@ -273,8 +273,10 @@ Callbacks = tuple[
 def _progress() -> Iterator[Callbacks]:
     """On a terminal's stderr: a progress bar (runs done / found, elapsed, time left) and, under it, a line
     per run being graded with its stage (laying out, verifying, setting up, starting, testing); nothing
-    elsewhere."""
-    if not sys.stderr.isatty():
+    elsewhere, nor with CDVERIFY_NO_PROGRESS."""
+    from cdverify.progress import wanted
+
+    if not wanted(sys.stderr):
         yield None, None, None
         return
     from rich.console import Console

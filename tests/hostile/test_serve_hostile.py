@@ -27,6 +27,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from cdverify.evaluate import EVALUATION_SCHEMA_VERSION
 from hostile.conftest import TOKEN_VARIABLE, Outcome, expect_clean, run_cdverify
 
 pytestmark = pytest.mark.integration  # hostile servers started and stopped
@@ -534,7 +535,7 @@ def test_sigterm_of_evaluate_gives_its_partial_result(case: Case) -> None:
     )
     document = _served(case, outcome, code=130)
     assert document["interrupted"] == "SIGTERM" and document["success"] is False
-    assert document["schema_version"] == "1.1" and "verifiers" in document
+    assert document["schema_version"] == EVALUATION_SCHEMA_VERSION and "verifiers" in document
     assert any("interrupted by SIGTERM" in note for note in document["server"]["notes"])
 
 

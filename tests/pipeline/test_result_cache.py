@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -317,7 +318,15 @@ def _analyse_and_render(root: Path, command: str, looks: list[str]) -> str:
 
 
 @pytest.mark.parametrize(
-    "app", ["conduit-flask-clean", "ts-monorepo", "db-py-env-fallback", "ts-aliases", "node_modules tsconfig"]
+    "app",
+    [
+        "conduit-flask-clean",
+        "ts-monorepo",
+        "db-py-env-fallback",
+        "ts-aliases",
+        "node_modules tsconfig",
+        "git repo",
+    ],
 )
 def test_every_read_of_a_run_is_logged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, looks: list[str], app: str
@@ -327,6 +336,9 @@ def test_every_read_of_a_run_is_logged(
         app == "node_modules tsconfig"
     ):  # resolution reads a tsconfig under node_modules, which discovery skips
         write_tree(root, NODE)
+    elif app == "git repo":  # discovery asks git: what git's answer depends on is logged
+        write_tree(root, {**PYTHON, "app/.gitignore": "*.local.py\n"})
+        git_init(root)
     else:
         shutil.copytree(CORPUS / app, root, symlinks=True)
     logs: list[ReadLog] = []
@@ -344,6 +356,38 @@ def test_every_read_of_a_run_is_logged(
         assert len(logs[-1].signatures) > 5
     if app == "node_modules tsconfig":
         assert (str(root / "node_modules/@acme/tsconfig/base.json"), True) in logs[-1].signatures
+    if app == "git repo":
+        for path in (".git/index", ".git/info/exclude", ".git/config"):
+            assert (str(root / path), True) in logs[-1].signatures
+        assert (str(root / "app/.gitignore"), False) in logs[-1].signatures  # read by discovery
+
+
+def git_init(root: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("change", ["index", "info_exclude", "gitignore_above"])
+def test_a_change_to_what_git_reads_is_a_miss(tmp_path: Path, analyses: list[str], change: str) -> None:
+    """Inside a git work tree the file list is git's: a change to the index, `.git/info/exclude` or a
+    `.gitignore` above the analysed folder is a miss even when git's list stays the same."""
+    top = write_tree(tmp_path / "top", {"svc/" + path: text for path, text in PYTHON.items()})
+    git_init(top)
+    root = top / "svc"
+    args = ("check", str(root), "-c", "flask+clean_architecture", "--format", "json")
+    first = run(*args)
+    assert run(*args) == first and len(analyses) == 1
+    if change == "index":
+        # untracked now, still listed: the same files, another index
+        subprocess.run(["git", "rm", "-q", "--cached", "svc/requirements.txt"], cwd=top, check=True)
+        bump(top / ".git/index")
+    elif change == "info_exclude":
+        bump(top / ".git/info/exclude", "*.tmp\n")
+    else:
+        (top / ".gitignore").write_text("*.tmp\n")
+    assert run(*args) == first
+    assert len(analyses) == 2
 
 
 def test_an_unlogged_read_is_caught(tmp_path: Path, looks: list[str]) -> None:
