@@ -69,7 +69,7 @@ _FLASK_HEROKU = """    # Heroku-style URLs say `postgres://`, a scheme SQLAlchem
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
 """
-_EXPRESS_DOC = """ * PostgreSQL when `databaseUrl` is given (postgres:// or postgresql://),
+_EXPRESS_DOC = """ * PostgreSQL when DATABASE_URL is set (postgres:// or postgresql://),
  * otherwise SQLite in a file of the working directory."""
 _EXPRESS_BRANCHES = """  if (!databaseUrl) {
     return new Sequelize({ dialect: 'sqlite', storage: SQLITE_FILE, logging: false });
@@ -118,7 +118,7 @@ FITTED_EDITS: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("node", "postgres"): [
         {"file": "package.json", "replace": {"old": _EXPRESS_SQLITE_DEP, "new": "\n  }"}},
-        {"file": "src/db.js", "replace": {"old": "const SQLITE_FILE = 'conduit.sqlite';\n\n", "new": ""}},
+        {"file": "src/db.js", "replace": {"old": "const SQLITE_FILE = 'conduit.sqlite';\n", "new": ""}},
         {
             "file": "src/db.js",
             "replace": {

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -37,11 +36,11 @@ RUN_COLUMNS = (
 
 
 def grade_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the report `to_json` gives (schema/grade.schema.json)."""
-    schema: dict[str, Any] = json.loads(
-        (Path(__file__).resolve().parent / "schema" / "grade.schema.json").read_text(encoding="utf-8")
-    )
-    return schema
+    """The JSON Schema (draft 2020-12) of the report `to_json` gives: `cdverify schema grade`, generated from
+    the typed models of cdverify/schemas/grade.py."""
+    from cdverify.schemas import schema
+
+    return schema("grade")
 
 
 def run_json(item: RunGrade, tested: bool = False) -> dict[str, Any]:

@@ -2,11 +2,10 @@
 (the configuration table), `grade` (the report of `cdverify grade --format json`) and `rules` (the list of
 `cdverify rules --format json`).
 
-`cdverify schema NAME` prints the shipped file (`schema(NAME)`), with no dependency. The `output`, `config`
-and `rules` files are generated from the typed models of `output.py`, `config.py` and `rules.py` with
-msgspec (a development dependency): `python -m cdverify.schemas --write` rewrites them, `--check` fails
-when one differs from what the models give (the tests run it). The `grade` schema is the grading report's own
-(cdverify/grading/schema/grade.schema.json), checked by the grading tests.
+`cdverify schema NAME` prints the shipped file (`schema(NAME)`), with no dependency. Each file is generated
+from the typed models of `output.py`, `config.py`, `grade.py` and `rules.py` with msgspec (a development
+dependency): `python -m cdverify.schemas --write` rewrites them, `--check` fails when one differs from what
+the models give (the tests run it).
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 FILES = {
     "output": HERE / "output.schema.json",
     "config": HERE / "config.schema.json",
-    "grade": HERE.parent / "grading" / "schema" / "grade.schema.json",
+    "grade": HERE / "grade.schema.json",
     "rules": HERE / "rules.schema.json",
 }
-GENERATED = ("output", "config", "rules")
 NAMES = tuple(FILES)
 
 
@@ -39,18 +37,20 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def generate(name: str) -> dict[str, Any]:
-    """The JSON Schema of `output`, `config` or `rules` as its typed model gives it today (needs msgspec)."""
+    """The JSON Schema `name` as its typed model gives it today (needs msgspec)."""
     import msgspec
 
     from cdverify.catalog import finding_rules, preset_names
+    from cdverify.grading.output import GRADE_SCHEMA_VERSION
     from cdverify.report.json import SCHEMA_VERSION
     from cdverify.rule_docs import RULES_SCHEMA_VERSION
-    from cdverify.schemas import config, output
+    from cdverify.schemas import config, grade, output
     from cdverify.schemas import rules as rule_list
 
     versioned: dict[str, tuple[type, str, str]] = {  # name → model, its version, what it describes
         "output": (output.Output, SCHEMA_VERSION, "check/inspect JSON output"),
         "rules": (rule_list.Rules, RULES_SCHEMA_VERSION, "rules JSON"),
+        "grade": (grade.GradeReport, GRADE_SCHEMA_VERSION, "grade report"),
     }
     if name in versioned:
         model, version, what = versioned[name]
@@ -62,6 +62,8 @@ def generate(name: str) -> dict[str, Any]:
         body["$defs"][model.__name__]["properties"]["schema_version"] = {"const": version}
         if name == "rules":
             body["$defs"]["Rule"]["properties"]["rule"]["enum"] = list(finding_rules())
+        if name == "grade":  # the axes of the success rule: a set, written as a list
+            body["$defs"][model.__name__]["properties"]["success_rule"]["uniqueItems"] = True
     elif name == "config":
         body = msgspec.json.schema(config.Configuration)
         head = {"$id": "https://cdverify.dev/schema/config.json", "title": "cdverify configuration"}
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     modes.add_argument("--check", action="store_const", const="--check", dest="mode")
     mode = parser.parse_args(argv).mode
     stale = []
-    for name in GENERATED:
+    for name in NAMES:
         text = _as_text(generate(name))
         if mode == "--write":
             FILES[name].write_text(text, encoding="utf-8")

@@ -7,23 +7,21 @@ scripted agent loop over all of them is tests/fixes/test_agent_loop.py.
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 from benchmark_modules import load
+from strict_schema import strict_validator
 from verify.test_mutants import COPY_IGNORE, MUTANTS, load_mutant, materialise
 
 from cdverify import verify
 from cdverify.fixes import with_fixes
 from cdverify.fixes.edits import Create, Executable, Files, Replace, overlaps, unified_diff
 from cdverify.model import Severity
-from cdverify.schemas import schema
 
 REPO = Path(__file__).resolve().parents[2]
 # the mutants whose errors all have a mechanical fix; tests/fixes/test_agent_loop.py checks that no other
@@ -119,9 +117,7 @@ def test_json_carries_each_fix_and_the_patch_and_matches_the_schema(tmp_path: Pa
         [*command, "--fix-diff", "--format", "json"], capture_output=True, text=True, check=False, cwd=REPO
     )
     document = json.loads(done.stdout)
-    from schemas.test_schemas import strict
-
-    jsonschema.Draft202012Validator(strict(copy.deepcopy(schema("output")))).validate(document)
+    strict_validator("output").validate(document)
     assert document["schema_version"] == "1.5"
     db001 = next(f for f in document["findings"] if f["rule"] == "DB001")
     url = "postgresql://user:password@postgres:5432/conduit"

@@ -296,22 +296,29 @@ def test_tables_as_markdown_and_latex(tmp_path: Path, sample_report: dict[str, A
 
 @pytest.mark.parametrize("mode", [(), ("--compare", "paper"), ("--verifiers", "paper")])
 def test_the_report_validates_against_its_schema(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    """Strictly: every key of the report is declared by the models of cdverify/schemas/grade.py."""
     import jsonschema
+    from strict_schema import strict_validator
 
     from cdverify.grading.output import GRADE_SCHEMA_VERSION, grade_schema
 
     schema = grade_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["const"] == GRADE_SCHEMA_VERSION
+    assert schema["$defs"]["GradeReport"]["properties"]["schema_version"]["const"] == GRADE_SCHEMA_VERSION
     run = _grade(str(SAMPLE), "--format", "json", *mode)
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = strict_validator("grade")
     assert [error.message for error in validator.iter_errors(document)] == []
-    # the schema is not a formality: a fraction out of range, or a missing key, is caught
+    assert ("comparison" in document, "paper" in document["runs"][0]) == (
+        "--compare" in mode,
+        bool(mode),
+    )
+    # the schema is not a formality: a fraction out of range, a missing key or an undeclared one is caught
     document["runs"][0]["a"] = 1.5
     del document["tasks"][0]["pass@1"]
-    assert len(list(validator.iter_errors(document))) == 2
+    document["runs"][0]["verdicts"]["style"] = "pass"
+    assert len(list(validator.iter_errors(document))) == 3
 
 
 def test_the_terminal_summary_shows_every_table_and_names_as_they_are(tmp_path: Path) -> None:

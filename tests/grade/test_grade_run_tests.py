@@ -30,6 +30,7 @@ from typing import Any
 import psutil
 import pytest
 from benchmark_modules import load
+from strict_schema import strict_validator
 
 from cdverify.contract.collection import PAPER_GLOBALS, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
@@ -37,7 +38,7 @@ from cdverify.contract.server import free_port, health_status
 from cdverify.grading import behaviour
 from cdverify.grading.behaviour import PAPER_REQUEST_TIMEOUT_MS, BehaviourTests, Timeouts, listening
 from cdverify.grading.grader import Grading, RunGrade, grade
-from cdverify.grading.output import grade_schema, render_text, to_json
+from cdverify.grading.output import render_text, to_json
 from cdverify.grading.records import Assertions
 from cdverify.grading.reports import read_report
 
@@ -181,10 +182,8 @@ def test_a_patch_that_does_not_apply_is_its_rows_error(graded: Grading) -> None:
 
 
 def test_the_report_carries_the_tests_and_validates(graded: Grading) -> None:
-    import jsonschema
-
     document = to_json(graded)
-    validator = jsonschema.Draft202012Validator(grade_schema())
+    validator = strict_validator("grade")
     assert [error.message for error in validator.iter_errors(document)] == []
     assert document["tests"]["collection"] == "Conduit" and len(document["tests"]["digest"]) == 64
     assert document["tests"]["timeouts"]["request_ms"] == PAPER_REQUEST_TIMEOUT_MS
@@ -435,9 +434,7 @@ def test_an_interrupted_grade_leaves_nothing_behind(
     document = json.loads(report.read_text(encoding="utf-8"))
     assert document["summary"]["pending"] + document["summary"]["runs"] == 2
     assert document["summary"]["pending"] >= 1 and b"interrupted" in stderr
-    import jsonschema
-
-    jsonschema.Draft202012Validator(grade_schema()).validate(document)
+    strict_validator("grade").validate(document)
     assert not listening(port)
     left = [path.name for path in temporary.iterdir() if not path.name.endswith(".lock")]
     assert left == [], stderr.decode()[-3000:]  # the runs' code, the servers' copies and logs: all removed

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from strict_schema import strict_validator
 
 from cdverify import config as config_module
 from cdverify.catalog import load_rules
@@ -31,22 +32,9 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests" / "verify"))
 
 
-def strict(node: Any) -> Any:
-    """The schema with `additionalProperties: false` on every object that lists its properties."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            node.setdefault("additionalProperties", False)
-        for value in node.values():
-            strict(value)
-    elif isinstance(node, list):
-        for value in node:
-            strict(value)
-    return node
-
-
 @pytest.fixture(scope="module")
 def output_validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(strict(copy.deepcopy(schema("output"))))
+    return strict_validator("output")
 
 
 def test_the_shipped_schemas_are_those_the_models_give() -> None:
