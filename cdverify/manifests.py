@@ -394,7 +394,9 @@ class _Reader:
         read = node_config_settings(rel, self.read(rel) or "{}")
         if isinstance(read, str):
             return self.problem(rel, read)
-        self.settings += read
+        self.settings += [
+            Setting(n.key, n.value, rel, n.line, Reader.NODE_CONFIG, n.section, n.env_var) for n in read
+        ]
 
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
-
-from cdverify.manifests import Setting
-from cdverify.rules_schema import Reader
+from typing import Any, NamedTuple
 
 CUSTOM_ENVIRONMENT = "custom-environment-variables"
 _MAX_DEPTH = 16
@@ -43,7 +40,17 @@ def _line(content: str, key: str) -> int:
     return 1
 
 
-def node_config_settings(rel: str, content: str) -> list[Setting] | str:
+class NodeSetting(NamedTuple):
+    """One leaf of a node-config file (the manifest reader makes it a `Setting`)."""
+
+    key: str  # the dotted path, `db.url`
+    value: str
+    line: int
+    section: str  # the file's stem: `default`, `production`, `custom-environment-variables`
+    env_var: str  # the variable a custom-environment-variables entry maps the key to
+
+
+def node_config_settings(rel: str, content: str) -> list[NodeSetting] | str:
     """The settings of one node-config file, or why it cannot be read."""
     name = PurePosixPath(rel).name
     stem, _, suffix = name.rpartition(".")
@@ -64,5 +71,5 @@ def node_config_settings(rel: str, content: str) -> list[Setting] | str:
             continue
         text = str(value)
         env_var = text if stem == CUSTOM_ENVIRONMENT else ""
-        out.append(Setting(key, text, rel, _line(content, key), Reader.NODE_CONFIG, stem, env_var))
+        out.append(NodeSetting(key, text, _line(content, key), stem, env_var))
     return out
