@@ -177,3 +177,69 @@ def test_a_blueprint_of_error_handlers_alone_is_a_routes_package(make_project: M
     assert routes == []  # error handlers serve no path
     assert arch["files"] == {"app/errors/__init__.py": "routes", "app/errors/handlers.py": "routes"}
     assert arch["evidence"]["app/errors/handlers.py"] == "code: routes"
+
+
+RESOLVER = (
+    "import { Resolver, Query, Mutation, Arg } from 'type-graphql';\n"
+    "import { PetService } from '../services/PetService';\n{imports}\n"
+    "@Resolver()\nexport class PetResolver {\n  constructor(private pets: PetService) {}\n"
+    "  @Query(() => [String])\n  pets() { return this.pets.find(); }\n"
+    "  @Mutation(() => String)\n  add(@Arg('name') name: string) { return this.pets.create(name); }\n}\n"
+)
+PET_SERVICE = (
+    "export class PetService {\n  find() { return []; }\n  create(name: string) { return name; }\n}\n"
+)
+PET_REPOSITORY = "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport const all = () => pool.query('SELECT * FROM pets');\n"
+
+
+def graphql_project(imports: str = "") -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "x", "dependencies": {"express": "^4", "type-graphql": "^1", "pg": "^8"}}',
+        "src/app.ts": "import express from 'express';\nconst app = express();\napp.listen(3000);\n",
+        "src/api/resolvers/PetResolver.ts": RESOLVER.replace("{imports}", imports),
+        "src/api/services/PetService.ts": PET_SERVICE,
+        "src/api/repositories/PetRepository.ts": PET_REPOSITORY,
+    }
+
+
+def test_a_graphql_resolver_is_a_request_handler(make_project: Make) -> None:
+    arch, _routes, found = architecture(make_project(graphql_project()))
+    assert arch["files"]["src/api/resolvers/PetResolver.ts"] == "routes"
+    assert arch["evidence"]["src/api/resolvers/PetResolver.ts"] == "code: routes"
+    assert not {f for f in found if f[0] in ("ARCH001", "ARCH002")}
+
+
+def test_a_graphql_resolver_reaching_a_repository_is_a_bypass(make_project: Make) -> None:
+    project = graphql_project("import { all } from '../repositories/PetRepository';\n")
+    arch, _routes, found = architecture(make_project(project))
+    assert arch["files"]["src/api/resolvers/PetResolver.ts"] == "routes"
+    assert ("ARCH002", "src/api/resolvers/PetResolver.ts", 3) in found
+
+
+def test_graphql_object_types_are_no_request_handlers(make_project: Make) -> None:
+    project = graphql_project()
+    project["src/api/types/Pet.ts"] = (
+        "import { ObjectType, Field } from 'type-graphql';\n\n@ObjectType()\nexport class Pet {\n"
+        "  @Field()\n  name!: string;\n}\n"
+    )
+    arch, _routes, _found = architecture(make_project(project))
+    assert "src/api/types/Pet.ts" not in arch["evidence"]
+
+
+def test_a_cli_folder_of_entry_points_is_no_layer(make_project: Make) -> None:
+    cli = "import sys\nfrom app.services.users import names\n\nif __name__ == '__main__':\n    print(names(sys.argv[1]))\n"
+    root = make_project(
+        {
+            "app/__init__.py": "",
+            "app/routes/users.py": "from flask import Blueprint\nfrom app.services.users import names\n"
+            "bp = Blueprint('x', __name__)\n\n@bp.get('/x')\ndef x():\n    return names('a')\n",
+            "app/services/users.py": "def names(x):\n    return [x]\n",
+            "cli/services/report.py": cli,
+        }
+    )
+    data = inspect(root, use_cache=False).to_json()
+    assert data["architecture"]["files"] == {
+        "app/routes/users.py": "routes",
+        "app/services/users.py": "services",
+    }
+    assert data["project"]["by_scope"] == {"application": 3, "script": 1}

@@ -111,6 +111,13 @@ def _clients(preset: str, family: Family) -> _Names:
 
 
 @cache
+def _handlers(preset: str, family: Family) -> frozenset[str]:
+    """Traced decorators or bases that declare a request handler outside a route table (GraphQL resolvers)."""
+    roles = architecture_preset(preset).roles
+    return frozenset(roles.handlers.get(family, ()) if roles is not None else ())
+
+
+@cache
 def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
     """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
     return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
@@ -187,6 +194,12 @@ def _handles_requests(file_facts: FileFacts) -> bool:
 
 def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
     family = file_facts.language.family
+    handlers = _handlers(preset, family)
+    if handlers and (
+        any(call.callee in handlers for call in file_facts.calls)
+        or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
+    ):
+        return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
     models = _models(preset, family)[1]
     starts = _model_starts(preset, family)
     clients = _clients(preset, family)
