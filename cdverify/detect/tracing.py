@@ -24,6 +24,21 @@ class Instances(NamedTuple):
     heads: frozenset[str]
     # (callee, importer, family) → what `foreign` answered: the framework and ORM detectors ask alike
     answers: dict[tuple[str, str, Family], str | None]
+    # (importer, `..name`): names imported from a package by dots alone (`from . import main`)
+    packaged: frozenset[tuple[str, str]] = frozenset()
+
+
+def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]]:
+    """(importer, written head) of every Python name imported by dots alone: `from . import main` binds
+    `main` to `..main`, which reads like `from ..main import …` (one package up) unless told apart."""
+    return frozenset(
+        (path, f"{fact.specifier}.{name}")
+        for path, file_facts in facts.items()
+        if file_facts.language.family == "python"
+        for fact in file_facts.imports
+        if fact.specifier and not fact.specifier.strip(".")
+        for name in fact.names
+    )
 
 
 def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
@@ -64,8 +79,9 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
         elif not value.endswith("." + entry[1]):
             kept[entry] = value
     out = kept
-    instances = Instances(out, heads, {})
-    _resolve_rounds(pending, out, homes, heads, project_bound)
+    packaged = package_imports(facts)
+    instances = Instances(out, heads, {}, packaged)
+    _resolve_rounds(pending, out, homes, heads, project_bound, packaged)
     return instances
 
 
@@ -75,6 +91,7 @@ def _resolve_rounds(
     homes: Mapping[tuple[str, str], tuple[str, Family]],
     heads: frozenset[str],
     project_bound: Callable[[str], bool],
+    packaged: frozenset[tuple[str, str]],
 ) -> None:
     """Up to three rounds over `pending` in order, each entry's value replaced by what it names in its own
     module (an entry sees the values changed before it in the same round). Not through the memo of
@@ -107,7 +124,7 @@ def _resolve_rounds(
             if site in located:
                 found = located[site]
             else:
-                found = located[site] = _locate(value, path, family, out, heads)
+                found = located[site] = _locate(value, path, family, out, heads, packaged)
             if found is None:
                 continue
             readers.setdefault(found[0], []).append(current)
@@ -176,12 +193,17 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
-    found = _locate(callee, importer, family, instances.names, instances.heads)
+    found = _locate(callee, importer, family, instances.names, instances.heads, instances.packaged)
     return None if found is None else instances.names[found[0]] + found[1]
 
 
 def _locate(
-    callee: str, importer: str, family: Family, names: Mapping[tuple[str, str], str], heads: frozenset[str]
+    callee: str,
+    importer: str,
+    family: Family,
+    names: Mapping[tuple[str, str], str],
+    heads: frozenset[str],
+    packaged: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[tuple[str, str], str] | None:
     """Where `callee` names another module's instance: the entry of `names` and what follows its value
     (the answer of `foreign` is that entry's value and the rest). It depends only on which entries
@@ -193,6 +215,8 @@ def _locate(
         if not dots and callee.split(".", 1)[0] not in heads:
             return None
         parts = callee.lstrip(".").split(".")
+        if dots > 1 and (importer, "." * dots + parts[0]) in packaged:
+            dots -= 1  # `from . import main`: `main` of this package, not the module `main` one up
         if dots:
             base = importer.split("/")[:-1]
             base = base[: len(base) - (dots - 1)] if dots > 1 else base

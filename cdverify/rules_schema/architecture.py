@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Strings, table
 
 # -- architecture/<preset>.toml ---------------------------------------------------------------------
 
@@ -30,6 +30,8 @@ class LayerRoles:  # layers by role (detect/layers/roles.py)
     layers: Mapping[str, str]  # role (routes, models, queries, services) → the layer it puts a file in
     clients: Mapping[str, Strings]  # family → traced calls opening a connection, pool, session or client
     tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
+    # family → traced decorators / calls declaring a request handler outside route tables (GraphQL resolvers)
+    handlers: Mapping[str, Strings] = table()
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Framework:
     named_routes: bool = False  # route methods may take a route name before the path (koa-router)
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
     route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
+    handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,34 @@ def test_sequelize_dialect_from_env_example(make_project: MakeProject) -> None:
     assert named["usage"].get("postgresql") == "runtime"
 
 
+TYPEORM_ENV = "export const env = {\n  db: {\n    type: process.env.DB_TYPE,\n    host: process.env.DB_HOST,\n  },\n};\n"
+TYPEORM_SOURCE = (
+    "import { DataSource } from 'typeorm';\nimport { env } from './env';\n\n"
+    "export const source = new DataSource({\n  type: env.db.type as any,\n  host: env.db.host,\n});\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("env_example", "engines"),
+    [
+        ("DB_TYPE=postgres\n", ["postgresql"]),  # was: both declared drivers, inferred
+        ("DB_TYPE=mysql\n", ["mysql"]),
+        ("DB_HOST=localhost\n", ["mysql", "postgresql"]),  # nothing says which: the declared drivers
+    ],
+)
+def test_typeorm_type_from_a_config_object_reading_the_environment(
+    make_project: MakeProject, env_example: str, engines: list[str]
+) -> None:
+    dependencies = {"typeorm": "0.3.20", "pg": "8.13.1", "mysql2": "3.11.0"}
+    files: dict[str, str | bytes] = {
+        "package.json": json.dumps({"name": "t", "version": "1.0.0", "dependencies": dependencies}),
+        "src/env.ts": TYPEORM_ENV,
+        "src/db.ts": TYPEORM_SOURCE,
+        ".env.example": env_example,
+    }
+    assert _database(make_project, files)["engines"] == engines
+
+
 # -- the paper's harness -------------------------------------------------------------------------------
 
 

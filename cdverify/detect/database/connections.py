@@ -39,8 +39,10 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         dialect = call.kwarg(key)
         if dialect is None:
             continue
-        switch = switch or values.switch(path, dialect)
-        for engine, detail, variable in values.env_engines(dialect, engine_of_value):
+        read = values.switch(path, dialect)  # the variable it reads, itself or through names (`env.db.type`)
+        switch = switch or read
+        variables = dialect if dialect.env or not read else Value(env=(read,))
+        for engine, detail, variable in values.env_engines(variables, engine_of_value):
             found.append((engine, f"{key}: {detail}", variable, False))  # `client: process.env.DB_CLIENT`
         for engine, detail, variable, default in values.config_engines(path, dialect, engine_of_value):
             found.append((engine, f"{key}: {detail}", variable, default))  # `client: config.get("db.client")`

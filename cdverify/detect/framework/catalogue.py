@@ -42,6 +42,7 @@ class Spec(NamedTuple):
     named_routes: bool
     mount_calls: frozenset[str]
     route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
+    handlers: frozenset[str]  # app / router methods registering request handlers that are no route
 
 
 @cache
@@ -79,6 +80,7 @@ def specs() -> tuple[Spec, ...]:
                     named_routes=entry.named_routes,
                     mount_calls=frozenset(entry.mount_calls),
                     route_configs=dict(entry.route_configs),
+                    handlers=frozenset(entry.handlers),
                 )
             )
     return tuple(out)

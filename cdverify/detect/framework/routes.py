@@ -77,6 +77,10 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
         return
     if method in spec.routes:
         _route(spec, method, spec.routes[method], call, base, path, found, on_app)
+    elif method in spec.handlers:  # `@bp.app_errorhandler(404)`: the file handles requests, serves no path
+        found.evidence.append(
+            FrameworkEvidence(spec.name, EvidenceKind.ROUTES, path, call.line, call.text, call.col)
+        )
 
 
 def _route(

@@ -111,6 +111,13 @@ def _clients(preset: str, family: Family) -> _Names:
 
 
 @cache
+def _handlers(preset: str, family: Family) -> frozenset[str]:
+    """Traced decorators or bases that declare a request handler outside a route table (GraphQL resolvers)."""
+    roles = architecture_preset(preset).roles
+    return frozenset(roles.handlers.get(family, ()) if roles is not None else ())
+
+
+@cache
 def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
     """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
     return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
@@ -123,6 +130,7 @@ def code_roles(
     frameworks: FrameworkReport,
     orm: OrmReport,
     instances: Instances,
+    graph: ImportGraph,
 ) -> Roles:
     """The role of every application file whose code shows one (the strongest when it shows several)."""
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
@@ -131,6 +139,7 @@ def code_roles(
     apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app")
     apps |= {file for _port, file, _line, _text in frameworks.ports}
     queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
+    handlers = handler_modules(frameworks, facts, graph)
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
@@ -142,9 +151,39 @@ def code_roles(
         role = _role_of(path, file_facts, preset, instances)
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
+        if role is Role.QUERIES and path in handlers:
+            role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
             found[path] = role
     return Roles(found, apps)
+
+
+def handler_modules(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """Project modules whose functions a route registration takes as its handlers
+    (`router.get("/", controller.list)` after `require("../controllers/user.controller")`): they handle
+    requests, whatever else their code does."""
+    lines: dict[str, set[int]] = {}
+    for route in frameworks.routes:
+        lines.setdefault(route.file, set()).add(route.line)
+    out: set[str] = set()
+    for path, at in lines.items():
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        handed = {
+            callee
+            for call in file_facts.calls
+            if call.line in at
+            for value in call.args
+            for callee in value.calls
+        }
+        for edge in graph.imports_of(path):
+            target, spec = edge.target, edge.fact.specifier
+            if target and target != path and any(c.startswith(spec + ".") for c in handed):
+                out.add(target)
+    return frozenset(out)
 
 
 def _handles_requests(file_facts: FileFacts) -> bool:
@@ -155,6 +194,12 @@ def _handles_requests(file_facts: FileFacts) -> bool:
 
 def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
     family = file_facts.language.family
+    handlers = _handlers(preset, family)
+    if handlers and (
+        any(call.callee in handlers for call in file_facts.calls)
+        or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
+    ):
+        return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
     models = _models(preset, family)[1]
     starts = _model_starts(preset, family)
     clients = _clients(preset, family)
@@ -212,16 +257,27 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
     return layer, _EVIDENCE[role]
 
 
-def _router_modules(frameworks: FrameworkReport, graph: ImportGraph) -> set[str]:
-    """Modules that build the router or blueprint another module registers routes on, imported by name
-    (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its views): routes
-    modules too. The app object's module is not (it is the composition root)."""
+def _router_modules(
+    frameworks: FrameworkReport, graph: ImportGraph, facts: Mapping[str, FileFacts]
+) -> set[str]:
+    """Modules that build the router or blueprint another module registers routes or request handlers on,
+    imported by name (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its
+    views, `@bp.app_errorhandler(404)` in its error handlers): routes modules too. The app object's
+    module is not (it is the composition root)."""
+    receivers = {
+        (route.file, route.receiver)
+        for route in frameworks.routes
+        if not route.on_app and route.receiver and not (route.site and route.site[0] != route.file)
+    }
+    registered = {(route.file, route.line) for route in frameworks.routes}
+    handlers = {(e.file, e.line) for e in frameworks.evidence if e.kind == "routes"} - registered
+    for file, line in handlers:  # a handler registration (no route): the object its call is made on
+        calls = facts[file].calls if file in facts else ()
+        receivers |= {(file, call.receiver) for call in calls if call.line == line and call.receiver}
     out: set[str] = set()
-    for route in frameworks.routes:
-        if route.on_app or not route.receiver or (route.site and route.site[0] != route.file):
-            continue
-        for edge in graph.imports_of(route.file):
-            if route.receiver in edge.fact.names and edge.target and edge.target != route.file:
+    for file, receiver in receivers:
+        for edge in graph.imports_of(file):
+            if receiver in edge.fact.names and edge.target and edge.target != file:
                 out.add(edge.target)
     return out
 
@@ -259,8 +315,8 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
-    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances)
-    for path in _router_modules(frameworks, graph):
+    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
+    for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
