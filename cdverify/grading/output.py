@@ -35,14 +35,6 @@ RUN_COLUMNS = (
 )  # fmt: skip
 
 
-def grade_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the report `to_json` gives: `cdverify schema grade`, generated from
-    the typed models of cdverify/schemas/grade.py."""
-    from cdverify.schemas import schema
-
-    return schema("grade")
-
-
 def run_json(item: RunGrade, tested: bool = False) -> dict[str, Any]:
     """A run's row; `tested` (the runs were graded with their behaviour tests) adds its `tests` record."""
     run = item.run

@@ -300,9 +300,10 @@ def test_the_report_validates_against_its_schema(tmp_path: Path, mode: tuple[str
     import jsonschema
     from strict_schema import strict_validator
 
-    from cdverify.grading.output import GRADE_SCHEMA_VERSION, grade_schema
+    from cdverify.grading.output import GRADE_SCHEMA_VERSION
+    from cdverify.schemas import schema as shipped_schema
 
-    schema = grade_schema()
+    schema = shipped_schema("grade")
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$defs"]["GradeReport"]["properties"]["schema_version"]["const"] == GRADE_SCHEMA_VERSION
     run = _grade(str(SAMPLE), "--format", "json", *mode)
