@@ -399,10 +399,8 @@ def check(
     color: str,
 ) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
-    from cdverify.baseline import against
     from cdverify.config import ConfigError
     from cdverify.model import Severity
-    from cdverify.pipeline import verify
     from cdverify.report import REPORTERS, ReportOptions, path_prefix
     from cdverify.results import Request, render_cached
 
@@ -433,6 +431,9 @@ def check(
             text, code = render_cached(request, render, use_cache=not project.no_cache)
             _emit(text, output, colored)
             return code
+        from cdverify.baseline import against  # only with --baseline or --since
+        from cdverify.pipeline import verify
+
         report = verify(project.path, constraints, config, use_cache=not project.no_cache, jobs=project.jobs)
         if since is not None:
             baseline = _revision_baseline(project, since, constraints, config)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdverify.catalog import load_rules, make_finding
-from cdverify.config import Config, pattern_error
+from cdverify.config import Config, ConfigError, pattern_error
 from cdverify.files import NotReadable, kind_of, note, probe, read_regular
 from cdverify.model import Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
@@ -227,6 +227,15 @@ def _globs(lines: Iterable[str]) -> PathSpec[Any]:
     from pathspec import PathSpec
 
     return PathSpec.from_lines("gitignore", lines)
+
+
+def discover_project(root: Path, config: Config) -> Project:
+    """What discovery finds under `root`; a ConfigError when `root` is not a folder."""
+    if not root.exists():
+        raise ConfigError([f"{root}: no such file or directory"])
+    if not root.is_dir():
+        raise ConfigError([f"{root}: not a directory (give the project's root folder)"])
+    return discover(root, config)
 
 
 def discover(root: Path, config: Config) -> Project:

@@ -181,8 +181,8 @@ def render_cached(
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
     on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
     from cdverify.collector import fewer_collections
+    from cdverify.discover import discover_project
     from cdverify.files import recording
-    from cdverify.pipeline import build_report, discover_project
 
     started = time.time_ns()
     root = Path(request.path)
@@ -192,6 +192,8 @@ def render_cached(
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
             return hit
+        from cdverify.pipeline import build_report  # a hit needs none of the analysis
+
         report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
         output = render(report)
     if results is not None:
