@@ -31,6 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from cdverify.files import MAX_UNTRUSTED_BYTES, ReadKey, ReadLog, Signature, current_signature, read_regular
 from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
 
@@ -61,12 +63,15 @@ class Request:
 
 def canonical(value: Any) -> Any:
     """`value` as nested tuples of plain values whose `repr` is the same in every process: sets sorted,
-    dataclasses and mappings spelt out field by field (a set's order changes with string hashing)."""
+    dataclasses, records and mappings spelt out field by field (a set's order changes with string hashing)."""
     if isinstance(value, Enum):
         return (type(value).__name__, value.value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, *((f.name, canonical(getattr(value, f.name))) for f in fields))
+        names = [f.name for f in dataclasses.fields(value)]
+        return (type(value).__name__, *((name, canonical(getattr(value, name))) for name in names))
+    if isinstance(value, msgspec.Struct):  # a catalogue record (cdverify/rules_schema/base.py)
+        names = list(value.__struct_fields__)
+        return (type(value).__name__, *((name, canonical(getattr(value, name))) for name in names))
     if isinstance(value, dict):
         return ("dict", *sorted(((canonical(k), canonical(v)) for k, v in value.items()), key=repr))
     if isinstance(value, set | frozenset):
