@@ -210,10 +210,14 @@ def render_cached(
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
             return hit
-        from cdverify.pipeline import build_report  # a hit needs none of the analysis
+        from cdverify.cache import facts_folder  # a hit needs none of the analysis
+        from cdverify.pipeline import build_report
+        from cdverify.sql.memo import remembering
 
-        report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
-        output = render(report)
+        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
+        with remembering(facts_folder(project.root) if use_cache else None):
+            report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+            output = render(report)
     if results is not None:
         results.store(head, log, output, report.exit_code, started)
     return output, report.exit_code

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from cdverify.sql import memo as memo_module
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 TASK = ("--task", "python-flask-openapi-clean_architecture")
@@ -109,3 +112,49 @@ def test_a_result_cache_hit_loads_neither_the_analysis_nor_a_reporter(tmp_path: 
     assert (tmp_path / "out").read_text(encoding="utf-8") == first
     assert not set(ANALYSIS) & hit, sorted(set(ANALYSIS) & hit)
     assert not set(NOT_FOR_A_CHECK) & hit, sorted(set(NOT_FOR_A_CHECK) & hit)
+
+
+def _memo_file(tmp_path: Path) -> Path:
+    [memo] = (tmp_path / "cache").glob(f"facts-*/{memo_module.FILE}")
+    return memo
+
+
+def test_an_edit_answers_the_sql_it_met_before_without_the_sql_parser(tmp_path: Path) -> None:
+    """The result cache misses after an edit; the SQL verdicts of the first run are remembered with the
+    project's facts (cdverify/sql/memo.py), so sqlglot is not loaded, and the output is that of a fresh
+    analysis of the edited project."""
+    root = _app(tmp_path, "ts-monorepo")
+    args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
+    assert "sqlglot" in _loaded(tmp_path, *args)
+    health = Path(root, "apps/api/src/handlers/health.handler.ts")
+    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    edited = _loaded(tmp_path, *args)
+    remembered = (tmp_path / "out").read_text(encoding="utf-8")
+    assert "cdverify.pipeline" in edited  # a result-cache miss: the project was analysed again
+    assert "sqlglot" not in edited
+    assert "sqlglot" in _loaded(tmp_path, *args, "--no-cache")  # --no-cache reads no memo
+    assert (tmp_path / "out").read_text(encoding="utf-8") == remembered
+
+
+def test_the_memo_keeps_this_runs_verdicts_and_a_broken_one_is_ignored(tmp_path: Path) -> None:
+    root = _app(tmp_path, "ts-monorepo")
+    args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
+    _loaded(tmp_path, *args, "--no-cache")
+    assert not list((tmp_path / "cache").glob(f"facts-*/{memo_module.FILE}"))  # --no-cache writes none
+    _loaded(tmp_path, *args)
+    fingerprint, verdicts = pickle.loads(_memo_file(tmp_path).read_bytes())
+    assert sorted((v.statement, v.tables) for v in verdicts.values()) == [
+        ("CREATE TABLE", ("articles",)),
+        ("INSERT", ("articles",)),
+        ("SELECT", ("articles",)),
+        ("SELECT", ("articles",)),
+        ("SELECT", ("articles",)),
+    ]
+    _memo_file(tmp_path).write_bytes(b"not a pickle")
+    health = Path(root, "apps/api/src/handlers/health.handler.ts")
+    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    assert "sqlglot" in _loaded(tmp_path, *args)  # nothing remembered: parsed again
+    analysed = (tmp_path / "out").read_text(encoding="utf-8")
+    _loaded(tmp_path, *args, "--no-cache")
+    assert (tmp_path / "out").read_text(encoding="utf-8") == analysed
+    assert pickle.loads(_memo_file(tmp_path).read_bytes()) == (fingerprint, verdicts)  # written again
