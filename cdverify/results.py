@@ -215,7 +215,7 @@ def render_cached(
         from cdverify.sql.memo import remembering
 
         # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
-        with remembering(facts_folder(project.root) if use_cache else None):
+        with remembering(facts_folder(project.root) if use_cache else None, code_fingerprint()):
             report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
             output = render(report)
     if results is not None:

@@ -2,13 +2,13 @@
 strings it met before without importing sqlglot (~90 ms of a small app's run, issue 17).
 
 What sqlglot decides (`classify._parse`: statement or fragment, its label, tables and dialect) is a pure
-function of the string and of the code that computes it, cdverify's and sqlglot's, which
-`results.code_fingerprint()` covers (every source of cdverify, and the installed distributions by name and
-version). So a remembered verdict is the verdict, under that fingerprint only.
+function of the string and of the code that computes it, cdverify's and sqlglot's, which the fingerprint
+given to `remembering` covers (`results.code_fingerprint()`: every source of cdverify, and the installed
+distributions by name and version). So a remembered verdict is the verdict, under that fingerprint only.
 
-`remembering(folder)` makes the classifier answer from `folder/sql.pickle` while it is active and keep what
-it computes; on leaving, the file is rewritten with exactly the verdicts this run asked for (those of
-strings gone from the project are dropped), when they differ from what was read. The folder is the
+`remembering(folder, fingerprint)` makes the classifier answer from `folder/sql.pickle` while it is active
+and keep what it computes; on leaving, the file is rewritten with exactly the verdicts this run asked for
+(those of strings gone from the project are dropped), when they differ from what was read. The folder is the
 project's facts folder (cdverify/cache.py), so the file is counted, used and removed with them
 (cdverify/cache_folder.py).
 `--no-cache` never enters it. A missing, foreign or broken file is an empty memo.
@@ -79,16 +79,14 @@ def _write(path: Path, fingerprint: bytes, used: dict[Hashable, SqlString]) -> N
 
 
 @contextmanager
-def remembering(folder: Path | None) -> Iterator[None]:
-    """The classifier answers from, and adds to, the memo of `folder` meanwhile (None: no memo)."""
+def remembering(folder: Path | None, fingerprint: bytes) -> Iterator[None]:
+    """The classifier answers from, and adds to, the memo of `folder` meanwhile (None: no memo); verdicts
+    are kept under `fingerprint`, the code that computes them."""
     global _ACTIVE
     if folder is None or _ACTIVE is not None:
         yield
         return
-    from cdverify.results import code_fingerprint
-
     path = folder / FILE
-    fingerprint = code_fingerprint()
     memo = _Memo(_read(path, fingerprint))
     _ACTIVE = memo
     try:
