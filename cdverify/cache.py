@@ -94,12 +94,16 @@ def shard_of(path: str) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
+def facts_folder(root: Path, directory: Path | None = None) -> Path:
+    """The folder of the facts of the project at `root` (resolved)."""
+    key = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
+    return (directory or cache_dir()) / f"facts-{key}"
+
+
 class FactsCache:
     def __init__(self, root: Path, directory: Path | None = None) -> None:
-        key = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
-        base = directory or cache_dir()
-        self.path = base / f"facts-{key}"  # the folder of shards
-        self._legacy = base / f"facts-{key}.pickle"  # the one-file layout of earlier releases
+        self.path = facts_folder(root, directory)  # the folder of shards
+        self._legacy = self.path.with_name(f"{self.path.name}.pickle")  # the layout of earlier releases
         self.fingerprint = _code_fingerprint()
         self._loaded: list[frozenset[Key]] = []  # per shard, the keys read from it
         self.entries: dict[Key, Entry] = self._load()

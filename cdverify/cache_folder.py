@@ -4,6 +4,7 @@ The folder (`locations.cache_dir()`) holds, besides the contract runner's `envir
 own, cdverify/contract/environments.py):
 
 - `facts-<key>/`: one project's parsed facts (cdverify/cache.py), `<key>` a digest of the project's root,
+  and its SQL classifier verdicts (`sql.pickle`, cdverify/sql/memo.py),
   and beside it `facts-<key>.project` naming that root, written (and its time touched) by every analysis
   that uses the cache (`note_use`): which project the folder serves, and when it was last used;
 - `results-<key>/`: the same project's finished outputs (cdverify/results.py), counted, used and removed

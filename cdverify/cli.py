@@ -399,10 +399,8 @@ def check(
     color: str,
 ) -> None:
     """Check PATH against constraints. Exit 0 when every constraint holds, 1 when one fails."""
-    from cdverify.baseline import against
     from cdverify.config import ConfigError
     from cdverify.model import Severity
-    from cdverify.pipeline import verify
     from cdverify.report import REPORTERS, ReportOptions, path_prefix
     from cdverify.results import Request, render_cached
 
@@ -434,6 +432,8 @@ def check(
             _emit(text, output, colored)
             return code
         from cdverify import progress
+        from cdverify.baseline import against  # only with --baseline or --since
+        from cdverify.pipeline import verify
 
         with progress.showing():
             report = verify(

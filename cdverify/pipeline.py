@@ -20,10 +20,10 @@ from cdverify.cache import FactsCache, content_digest, dumps
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
 from cdverify.collector import fewer_collections
-from cdverify.config import Config, ConfigError, load_config
+from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
-from cdverify.discover import Project, discover
+from cdverify.discover import Project, discover_project
 from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -199,15 +199,6 @@ def parse_all(
         cache.save()
         note_use(cache.path, project.root)
     return dict(sorted(facts.items())), findings
-
-
-def discover_project(root: Path, config: Config) -> Project:
-    """What discovery finds under `root`; a ConfigError when `root` is not a folder."""
-    if not root.exists():
-        raise ConfigError([f"{root}: no such file or directory"])
-    if not root.is_dir():
-        raise ConfigError([f"{root}: not a directory (give the project's root folder)"])
-    return discover(root, config)
 
 
 def analyse(

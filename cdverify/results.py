@@ -31,6 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from cdverify import progress
 from cdverify.files import MAX_UNTRUSTED_BYTES, ReadKey, ReadLog, Signature, current_signature, read_regular
 from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
@@ -62,12 +64,15 @@ class Request:
 
 def canonical(value: Any) -> Any:
     """`value` as nested tuples of plain values whose `repr` is the same in every process: sets sorted,
-    dataclasses and mappings spelt out field by field (a set's order changes with string hashing)."""
+    dataclasses, records and mappings spelt out field by field (a set's order changes with string hashing)."""
     if isinstance(value, Enum):
         return (type(value).__name__, value.value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, *((f.name, canonical(getattr(value, f.name))) for f in fields))
+        names = [f.name for f in dataclasses.fields(value)]
+        return (type(value).__name__, *((name, canonical(getattr(value, name))) for name in names))
+    if isinstance(value, msgspec.Struct):  # a catalogue record (cdverify/rules_schema/base.py)
+        names = list(value.__struct_fields__)
+        return (type(value).__name__, *((name, canonical(getattr(value, name))) for name in names))
     if isinstance(value, dict):
         return ("dict", *sorted(((canonical(k), canonical(v)) for k, v in value.items()), key=repr))
     if isinstance(value, set | frozenset):
@@ -86,7 +91,7 @@ def code_fingerprint() -> bytes:
     from cdverify import __version__
 
     digest = hashlib.blake2b(f"{FORMAT} {__version__} {sys.version}".encode(), digest_size=16)
-    sources = sorted(PACKAGE_DIR.rglob("*.py"))
+    sources = _package_sources()
     sources += sorted(data_dir("rules").rglob("*.toml")) + sorted(data_dir("grammars").rglob("*.scm"))
     for source in sources:
         digest.update(f"{source}\0".encode() + source.read_bytes() + b"\0")
@@ -94,6 +99,19 @@ def code_fingerprint() -> bytes:
         if folder.endswith("-packages") and os.path.isdir(folder):
             digest.update(repr((folder, sorted(os.listdir(folder)))).encode())
     return digest.digest()
+
+
+def _package_sources() -> list[Path]:
+    """cdverify's `.py` files, sorted; the folders that hold none are not walked (the contract runner's
+    bundled `node_modules`, ~730 files, cost more than reading every source)."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(PACKAGE_DIR):
+        subfolders[:] = [name for name in subfolders if name not in _NO_SOURCES]
+        found.extend(Path(folder, name) for name in names if name.endswith(".py"))
+    return sorted(found)
+
+
+_NO_SOURCES = frozenset({"node_modules", "__pycache__"})
 
 
 def head_key(request: Request, project: Project) -> str:
@@ -182,8 +200,8 @@ def render_cached(
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
     on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
     from cdverify.collector import fewer_collections
+    from cdverify.discover import discover_project
     from cdverify.files import recording
-    from cdverify.pipeline import build_report, discover_project
 
     started = time.time_ns()
     root = Path(request.path)
@@ -195,9 +213,15 @@ def render_cached(
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
             return hit
-        report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
-        progress.stage("writing the report")
-        output = render(report)
+        from cdverify.cache import facts_folder  # a hit needs none of the analysis
+        from cdverify.pipeline import build_report
+        from cdverify.sql.memo import remembering
+
+        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
+        with remembering(facts_folder(project.root) if use_cache else None, code_fingerprint()):
+            report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+            progress.stage("writing the report")
+            output = render(report)
     if results is not None:
         results.store(head, log, output, report.exit_code, started)
     return output, report.exit_code

@@ -1,9 +1,10 @@
-"""A parsed TOML document checked against frozen dataclasses, with errors that name file, line and key.
+"""A parsed TOML document checked against frozen records (`msgspec.Struct`s, cdverify/rules_schema/base.py),
+with errors that name file, line and key.
 
-The dataclasses are the schema: a field's name is the TOML key (or `metadata={"key": …}` when the key
+The records are the schema: a field's name is the TOML key (or its `msgspec.field(name=…)` when the key
 is a Python keyword, as `from` is), its annotation the expected type, and a field with a default is
 optional. Supported annotations: `str`, `int`, `bool`, `float`, `tuple[T, ...]` (a TOML array),
-`Mapping[str, T]` (a table whose keys are data), a `StrEnum`, another such dataclass (a table whose
+`Mapping[str, T]` (a table whose keys are data), a `StrEnum`, another such record (a table whose
 keys are fields), `T | U` (the first that fits) and `object` (anything, for free-form data).
 
 Every error of a document is collected before one `SchemaError` is raised, the way import-linter
@@ -14,7 +15,6 @@ collects field errors: a misspelt key and a wrong type in the same file are repo
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import enum
 import re
@@ -23,6 +23,8 @@ import typing
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar, Union
+
+import msgspec
 
 T = TypeVar("T")
 Path = tuple[str | int, ...]
@@ -60,7 +62,7 @@ def _describe(annotation: Any) -> str:
         return f"a table of {_plural(_describe(typing.get_args(annotation)[1]))}"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return "one of " + ", ".join(repr(m.value) for m in annotation)
-    if dataclasses.is_dataclass(annotation):
+    if _is_record(annotation):
         return "a table"
     return {str: "a string", int: "an integer", bool: "a boolean", float: "a number"}.get(
         annotation, str(annotation)
@@ -123,7 +125,7 @@ def _fit(value: Any, annotation: Any, path: Path, errors: list[tuple[Path, str]]
             raise _Mismatch
         item = typing.get_args(annotation)[1]
         return {k: _convert(v, item, (*path, k), errors) for k, v in value.items()}
-    if dataclasses.is_dataclass(annotation):
+    if _is_record(annotation):
         if not isinstance(value, dict):
             raise _Mismatch
         return _record(value, typing.cast(type, annotation), path, errors)
@@ -139,18 +141,16 @@ def _fit(value: Any, annotation: Any, path: Path, errors: list[tuple[Path, str]]
     raise _Mismatch
 
 
+def _is_record(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, msgspec.Struct)
+
+
 @cache
 def _fields(schema: type) -> tuple[tuple[str, str, Any, bool], ...]:
-    """(TOML key, attribute, annotation, required) of each field of a schema dataclass."""
-    hints = typing.get_type_hints(schema)
+    """(TOML key, attribute, annotation, required) of each field of a schema record."""
     return tuple(
-        (
-            field.metadata.get("key", field.name),
-            field.name,
-            hints[field.name],
-            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING,
-        )
-        for field in dataclasses.fields(schema)
+        (field.encode_name, field.name, field.type, field.required)
+        for field in msgspec.structs.fields(schema)
     )
 
 

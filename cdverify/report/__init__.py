@@ -9,13 +9,13 @@ one entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.model import Severity
-from cdverify.report import concise, github, gitlab, json, junit, sarif, text
 
 if TYPE_CHECKING:
     from cdverify.pipeline import Report
@@ -50,12 +50,25 @@ def path_prefix(root: Path, cwd: Path) -> str:
 
 Reporter = Callable[["Report", ReportOptions], str]
 
-REPORTERS: Mapping[str, Reporter] = {
-    "text": text.render,
-    "json": json.render,
-    "concise": concise.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
-    "gitlab": gitlab.render,
-}
+# format name → the module of cdverify/report/ whose `render` writes it
+_FORMATS = ("text", "json", "concise", "sarif", "github", "junit", "gitlab")
+
+
+class _Reporters(Mapping[str, Reporter]):
+    """The registry, each reporter's module imported when its format is asked for: a run renders one
+    format, and a result-cache hit none."""
+
+    def __getitem__(self, name: str) -> Reporter:
+        if name not in _FORMATS:
+            raise KeyError(name)
+        render: Reporter = importlib.import_module(f"cdverify.report.{name}").render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FORMATS)
+
+    def __len__(self) -> int:
+        return len(_FORMATS)
+
+
+REPORTERS: Mapping[str, Reporter] = _Reporters()

@@ -5,28 +5,26 @@ layers by role.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from cdverify.rules_schema.base import Strings, table
+import msgspec
+
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- architecture/<preset>.toml ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PresetLayer:
+class PresetLayer(Record, frozen=True):
     title: str
     directories: Strings
     file_suffixes: Strings
 
 
-@dataclass(frozen=True)
-class Bypass:
-    source: str = field(metadata={"key": "from"})
+class Bypass(Record, frozen=True):
+    source: str = msgspec.field(name="from")
     to: str
 
 
-@dataclass(frozen=True)
-class LayerRoles:  # layers by role (detect/layers/roles.py)
+class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py)
     layers: Mapping[str, str]  # role (routes, models, queries, services) → the layer it puts a file in
     clients: Mapping[str, Strings]  # family → traced calls opening a connection, pool, session or client
     tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
@@ -34,8 +32,7 @@ class LayerRoles:  # layers by role (detect/layers/roles.py)
     handlers: Mapping[str, Strings] = table()
 
 
-@dataclass(frozen=True)
-class ArchitecturePreset:
+class ArchitecturePreset(Record, frozen=True):
     name: str
     order: Strings  # highest layer first
     layers: Mapping[str, PresetLayer]

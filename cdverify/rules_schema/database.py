@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 from cdverify.model import Scope
-from cdverify.rules_schema.base import Strings, table
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- database/engines.toml and database/connections.toml --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Engine:
+class Engine(Record, frozen=True):
     label: str
     role: str = "database"  # or "cache": never the application's database
     url_schemes: Strings = ()
@@ -34,38 +32,32 @@ class Engine:
     inferred_alternative: bool = True
 
 
-@dataclass(frozen=True)
-class MemoryMarkers:
+class MemoryMarkers(Record, frozen=True):
     strings: Strings
 
 
-@dataclass(frozen=True)
-class FileUrls:
+class FileUrls(Record, frozen=True):
     """`file:` URLs are database URLs only when `pattern` (a regular expression) matches them."""
 
     scheme: str
     pattern: str
 
 
-@dataclass(frozen=True)
-class ImageNames:
+class ImageNames(Record, frozen=True):
     implicit_prefixes: Strings  # removed, in order, before a Compose image is looked up
 
 
-@dataclass(frozen=True)
-class HintStack:
+class HintStack(Record, frozen=True):
     name: str  # a key of an engine's `hints`
     markers: Strings  # any of them in an evidence item's text, detail or file
 
 
-@dataclass(frozen=True)
-class HintStacks:
+class HintStacks(Record, frozen=True):
     node_files: Strings  # file suffixes of a Node application (its hint is `node`, else `python`)
     stacks: tuple[HintStack, ...]  # the first whose marker appears decides
 
 
-@dataclass(frozen=True)
-class Engines:
+class Engines(Record, frozen=True):
     FILE: ClassVar[str] = "database/engines"
     constraint: Mapping[str, str]  # value of the `database` constraint → the engine it requires
     engines: Mapping[str, Engine]
@@ -75,8 +67,7 @@ class Engines:
     hint_stacks: HintStacks
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(Record, frozen=True):
     """Calls that open a database connection, and where their URL and dialect are."""
 
     calls: Strings
@@ -92,8 +83,7 @@ class Connection:
     engine_options: Mapping[str, str] = table()
 
 
-@dataclass(frozen=True)
-class EnvSchema:
+class EnvSchema(Record, frozen=True):
     """A schema of the process environment validated at start-up (`envalid.cleanEnv`, a Joi or zod object
     parsed from `process.env`): a field it requires with no default stops the application where the
     variable is unset."""
@@ -108,22 +98,19 @@ class EnvSchema:
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
 
 
-@dataclass(frozen=True)
-class ConfigKeys:
+class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
     sqlalchemy_keys: Strings
     switch_words: Strings  # a guard's name containing one of them switches the connection
 
 
-@dataclass(frozen=True)
-class SqlAlchemyUrls:
+class SqlAlchemyUrls(Record, frozen=True):
     rejected_scheme: str  # `postgres://`: NoSuchModuleError at run time (DB003)
     hint: str  # the DB003 fix
 
 
-@dataclass(frozen=True)
-class TemplateDefault:
+class TemplateDefault(Record, frozen=True):
     """A value a project template writes before anyone chose an engine (Django's SQLite ENGINE)."""
 
     value: str
@@ -131,8 +118,7 @@ class TemplateDefault:
     settings: str  # what DB001 says the project still has
 
 
-@dataclass(frozen=True)
-class SettingsSource:
+class SettingsSource(Record, frozen=True):
     """How one kind of configuration file read by manifests.py names the engine, keyed by its source."""
 
     url_keys: Strings = ()
@@ -143,14 +129,12 @@ class SettingsSource:
     sqlalchemy: bool = False  # its URL goes through SQLAlchemy (DB003)
 
 
-@dataclass(frozen=True)
-class SettingsFiles:
+class SettingsFiles(Record, frozen=True):
     test_words: Strings  # a dotted part of the file name that makes it the tests' (`.env.test`)
     sources: Mapping[str, SettingsSource]
 
 
-@dataclass(frozen=True)
-class Connections:
+class Connections(Record, frozen=True):
     FILE: ClassVar[str] = "database/connections"
     python: tuple[Connection, ...]
     node: tuple[Connection, ...]

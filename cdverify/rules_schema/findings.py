@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdverify.model import Severity
+from cdverify.rules_schema.base import Record
 
 # -- findings.toml ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FindingRule:
+class FindingRule(Record, frozen=True):
     """One finding id: the whole file is a table of these, keyed by id (`ARCH001`)."""
 
     name: str

@@ -5,16 +5,14 @@ servers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings, table
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- frameworks.toml --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(Record, frozen=True):
     """How one web framework is recognised and how its apps, routers and routes are written."""
 
     packages: Strings
@@ -48,8 +46,7 @@ class Framework:
     handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
 
 
-@dataclass(frozen=True)
-class Conventions:
+class Conventions(Record, frozen=True):
     """Names a route, a listen call or a prefix is read by, whatever the framework."""
 
     port_keywords: Strings  # keyword / option giving the port of a listen call
@@ -60,16 +57,14 @@ class Conventions:
     prefix_words: Strings  # words of a name that may hold a prefix (`API_PREFIX`, `config.basePath`)
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(Record, frozen=True):
     """A boolean option and the value it has when not written."""
 
     option: str
     default: bool
 
 
-@dataclass(frozen=True)
-class Autoload:
+class Autoload(Record, frozen=True):
     """How a folder-loading plugin (@fastify/autoload, a framework's `autoload` packages) is configured
     and which files it loads."""
 
@@ -87,8 +82,7 @@ class Autoload:
     hooks: str  # pattern of the hook files it never loads as plugins (any case)
 
 
-@dataclass(frozen=True)
-class Frameworks:
+class Frameworks(Record, frozen=True):
     FILE: ClassVar[str] = "frameworks"
     python: Mapping[str, Framework]
     node: Mapping[str, Framework]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- manifests.toml ---------------------------------------------------------------------------------
 
@@ -31,8 +30,7 @@ class Reader(StrEnum):
     RUN_SCRIPT = "run-script"
 
 
-@dataclass(frozen=True)
-class ManifestFile:
+class ManifestFile(Record, frozen=True):
     """Which files one reader gets: every condition set must hold (the first matching entry wins)."""
 
     reader: Reader
@@ -44,14 +42,12 @@ class ManifestFile:
     keys: Strings = ()  # the settings the reader takes from the file
 
 
-@dataclass(frozen=True)
-class DependencyTables:
+class DependencyTables(Record, frozen=True):
     dependencies: Strings
     dev_dependencies: Strings
 
 
-@dataclass(frozen=True)
-class ManifestFiles:
+class ManifestFiles(Record, frozen=True):
     FILE: ClassVar[str] = "manifests"
     dev_words: Strings
     env_files_beside: Strings  # `.env` files are looked for beside files whose path ends with these

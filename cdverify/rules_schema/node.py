@@ -5,17 +5,15 @@ resolver's conventions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- node/builtins.toml -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NodeBuiltins:
+class NodeBuiltins(Record, frozen=True):
     FILE: ClassVar[str] = "node/builtins"
     modules: Strings
     prefix_only: Strings = ()
@@ -29,8 +27,7 @@ class WorkspaceFormat(StrEnum):
     YAML = "yaml"
 
 
-@dataclass(frozen=True)
-class WorkspaceFile:
+class WorkspaceFile(Record, frozen=True):
     """A workspace manifest (`pnpm-workspace.yaml`, `lerna.json`): where its member globs are."""
 
     format: WorkspaceFormat
@@ -38,8 +35,7 @@ class WorkspaceFile:
     default: Strings = ()  # the globs meant when `key` is absent
 
 
-@dataclass(frozen=True)
-class NodeResolution:
+class NodeResolution(Record, frozen=True):
     """The conventions the Node.js / TypeScript resolver follows (names, not the order of its steps)."""
 
     FILE: ClassVar[str] = "node/resolution"

@@ -5,11 +5,10 @@ fixes.toml).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings, table
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- orm/libraries.toml, orm/sinks.toml and orm/fixes.toml ---------------------------------------
 
@@ -24,8 +23,7 @@ class LibraryKind(StrEnum):
     SQL_FILES = "sql-files"  # runs hand-written SQL kept in .sql files
 
 
-@dataclass(frozen=True)
-class OrmLibrary:
+class OrmLibrary(Record, frozen=True):
     kind: LibraryKind = LibraryKind.ORM
     python: Strings = ()
     npm: Strings = ()
@@ -33,23 +31,20 @@ class OrmLibrary:
     constraint: str | None = None  # the `orm` constraint value this library satisfies
 
 
-@dataclass(frozen=True)
-class SqlFiles:
+class SqlFiles(Record, frozen=True):
     """How a statement of a hand-written `.sql` file is named in its ORM001 (`api`)."""
 
     named: str  # before the name of a `-- name: get_user` block
     unnamed: str  # any other statement
 
 
-@dataclass(frozen=True)
-class OrmLibraries:
+class OrmLibraries(Record, frozen=True):
     FILE: ClassVar[str] = "orm/libraries"
     libraries: Mapping[str, OrmLibrary]
     sql_files: SqlFiles
 
 
-@dataclass(frozen=True)
-class Sink:
+class Sink(Record, frozen=True):
     """Calls whose argument is raw SQL (ORM001)."""
 
     name: str
@@ -67,8 +62,7 @@ class Sink:
     expressions_only: bool = False
 
 
-@dataclass(frozen=True)
-class Sinks:
+class Sinks(Record, frozen=True):
     FILE: ClassVar[str] = "orm/sinks"
     prepared: Strings  # a receiver holding one of these is a prepared statement: its methods take no SQL
     bootstrap: Strings  # statement starts that set a connection up rather than query data
@@ -82,8 +76,7 @@ class Sinks:
         return self.python if family == "python" else self.node
 
 
-@dataclass(frozen=True)
-class OrmFix:
+class OrmFix(Record, frozen=True):
     """How to do with one required ORM what raw SQL did: the hints of ORM001 and ORM002."""
 
     models: str  # ORM002: define the models and query them with the ORM
@@ -97,8 +90,7 @@ class OrmFix:
     shapes: Mapping[str, str] = table()
 
 
-@dataclass(frozen=True)
-class OrmFixes:
+class OrmFixes(Record, frozen=True):
     FILE: ClassVar[str] = "orm/fixes"
     kinds: Mapping[str, str]  # library kind → how ORM003 names a library of that kind
     orms: Mapping[str, OrmFix]  # value of the `orm` constraint → its fixes

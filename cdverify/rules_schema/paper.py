@@ -2,69 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- paper_verifiers.toml ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PaperLayer:
+class PaperLayer(Record, frozen=True):
     name: str
     rank: int
     aliases: Strings
 
 
-@dataclass(frozen=True)
-class PaperPattern:
+class PaperPattern(Record, frozen=True):
     id: str
     pattern: str
 
 
-@dataclass(frozen=True)
-class PaperArchitecture:
+class PaperArchitecture(Record, frozen=True):
     minimum_layers: int
     layer: tuple[PaperLayer, ...]
     import_pass: tuple[PaperPattern, ...]
 
 
-@dataclass(frozen=True)
-class PaperEngineEvidence:
+class PaperEngineEvidence(Record, frozen=True):
     id: str
     engine: str
     pattern: str
     ignore_case: bool = False
 
 
-@dataclass(frozen=True)
-class DjangoException:
+class DjangoException(Record, frozen=True):
     expected: str
     dropped: str
 
 
-@dataclass(frozen=True)
-class PaperDatabase:
+class PaperDatabase(Record, frozen=True):
     evidence: tuple[PaperEngineEvidence, ...]
     django_exception: tuple[DjangoException, ...]
 
 
-@dataclass(frozen=True)
-class PaperOrmEvidence:
+class PaperOrmEvidence(Record, frozen=True):
     id: str
     orm: str
     pattern: str
     ignore_case: bool = False
 
 
-@dataclass(frozen=True)
-class PaperOrm:
+class PaperOrm(Record, frozen=True):
     evidence: tuple[PaperOrmEvidence, ...]
 
 
-@dataclass(frozen=True)
-class PaperVerifiers:
+class PaperVerifiers(Record, frozen=True):
     FILE: ClassVar[str] = "paper_verifiers"
     lockfiles: Strings
     architecture: PaperArchitecture

@@ -4,16 +4,14 @@ wrap plugins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- parse.toml ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PythonBindings:
+class PythonBindings(Record, frozen=True):
     """How Python libraries read the environment, as the parser traces them."""
 
     env_getters: Strings  # traced calls: `os.getenv("X", default)`
@@ -23,8 +21,7 @@ class PythonBindings:
     wrappers: Strings = ()  # traced calls whose result stands for their first argument: `contextlib.closing`
 
 
-@dataclass(frozen=True)
-class ThisBindings:
+class ThisBindings(Record, frozen=True):
     """Where `this` is a traced data-access object (a TypeORM custom repository)."""
 
     bases: Strings  # prefixes of traced base classes
@@ -32,8 +29,7 @@ class ThisBindings:
     repositories: Strings  # traced values ending so are repositories
 
 
-@dataclass(frozen=True)
-class ParameterBinding:
+class ParameterBinding(Record, frozen=True):
     """A function's first parameter that is a library's object, by its name or its type annotation."""
 
     value: str  # the traced value it is bound to
@@ -43,8 +39,7 @@ class ParameterBinding:
     second: str = ""  # the traced value of the second parameter, if any
 
 
-@dataclass(frozen=True)
-class AppCallback:
+class AppCallback(Record, frozen=True):
     """An option callback of a traced call whose first parameter is a new app."""
 
     call: str
@@ -52,8 +47,7 @@ class AppCallback:
     app: str
 
 
-@dataclass(frozen=True)
-class NodeBindings:
+class NodeBindings(Record, frozen=True):
     """How JavaScript libraries read the environment, build paths, wrap plugins and register routes."""
 
     env_objects: Strings
@@ -69,8 +63,7 @@ class NodeBindings:
     app_callbacks: tuple[AppCallback, ...] = ()
 
 
-@dataclass(frozen=True)
-class ParseBindings:
+class ParseBindings(Record, frozen=True):
     FILE: ClassVar[str] = "parse"
     python: PythonBindings
     node: NodeBindings

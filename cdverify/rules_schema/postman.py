@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- postman_dynamic_variables.toml -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DynamicVariable:
+class DynamicVariable(Record, frozen=True):
     name: str
     group: str
     description: str
@@ -21,7 +19,6 @@ class DynamicVariable:
     args: tuple[int | str | Strings | Mapping[str, int], ...] = ()
 
 
-@dataclass(frozen=True)
-class DynamicVariables:
+class DynamicVariables(Record, frozen=True):
     FILE: ClassVar[str] = "postman_dynamic_variables"
     variable: tuple[DynamicVariable, ...]

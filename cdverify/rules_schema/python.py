@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- python/distributions.toml ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RunPrograms:
+class RunPrograms(Record, frozen=True):
     servers: Strings
 
 
-@dataclass(frozen=True)
-class Distributions:
+class Distributions(Record, frozen=True):
     FILE: ClassVar[str] = "python/distributions"
     imports: Mapping[str, Strings]  # import name → distributions that install it
     provided_by: Mapping[str, Strings]  # module → distributions that bring it as a dependency

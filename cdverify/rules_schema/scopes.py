@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Strings
+from cdverify.rules_schema.base import Record, Strings
 
 # -- scopes.toml ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ScopeRule:
+class ScopeRule(Record, frozen=True):
     directories: Strings
     files: Strings
     packages: Strings = ()  # a package.json depending on one of these gives its folder this scope
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Record, frozen=True):
     max_file_bytes: int
 
 
-@dataclass(frozen=True)
-class ExampleFiles:
+class ExampleFiles(Record, frozen=True):
     words: Strings
 
 
-@dataclass(frozen=True)
-class Scopes:
+class Scopes(Record, frozen=True):
     FILE: ClassVar[str] = "scopes"
     skip_directories: Strings
     virtualenv_markers: Strings

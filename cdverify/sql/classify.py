@@ -16,7 +16,7 @@ The string is a `model.Text`: a `Template` where f-strings, template literals or
 computed parts. Internally the classifier renders it into its own private text, each hole written as
 `_HOLE` (a control character source text does not hold), so that its regular expressions and sqlglot can
 read it; that marker never leaves this module. sqlglot is imported on the first string that passes the
-prefilter.
+prefilter and is not remembered from an earlier run of the project (cdverify/sql/memo.py).
 
 Cost is bounded whatever the string: only its first `MAX_CLASSIFIED_CHARS` characters are classified
 (cut back to the end of a statement or of a row of values when one is in reach), and the prefilter tries
@@ -36,6 +36,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from cdverify.model import Text, rendered
+from cdverify.sql.memo import recalled
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -433,7 +434,11 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     elif match.lastgroup == "explain":  # classify the explained statement
         sql = text[match.end() :]
     label = _form_label(match)
-    result = _parse(_normalise(sql), text, hint, label, match.lastgroup == "explain")
+    explain = match.lastgroup == "explain"
+    normalised = _normalise(sql)
+    result = recalled(
+        (normalised, text, hint, label, explain), lambda: _parse(normalised, text, hint, label, explain)
+    )
     if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
         return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
     return result

@@ -198,12 +198,10 @@ def test_ignore_paths_that_cannot_apply_below_are_dropped(glob: str, base: str, 
 
 def test_catalogue_keys_get_a_suggestion_too() -> None:
     """The catalogues' typed TOML reader (typed_toml.py) names the closest known key as well."""
-    from dataclasses import dataclass
-
+    from cdverify.rules_schema.base import Record
     from cdverify.typed_toml import SchemaError, decode
 
-    @dataclass(frozen=True)
-    class Entry:
+    class Entry(Record, frozen=True):
         directories: tuple[str, ...] = ()
 
     with pytest.raises(SchemaError) as raised:

@@ -5,15 +5,16 @@ the docs fails here."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import typing
 from collections.abc import Iterator
 
+import msgspec
 import pytest
 
 from cdverify import rules_schema
 from cdverify.rules_schema import FILES, schema_of
+from cdverify.rules_schema.base import Record
 from docs.doc_blocks import DOCS
 
 PAGE = DOCS / "catalogues.md"
@@ -27,7 +28,7 @@ FILE_NAMES = {
 
 def _records(annotation: object) -> Iterator[type]:
     """Every schema record an annotation reaches (through arrays, tables, unions and fields)."""
-    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+    if _is_record(annotation):
         yield annotation
         for hint in typing.get_type_hints(annotation).values():
             yield from _records(hint)
@@ -35,8 +36,12 @@ def _records(annotation: object) -> Iterator[type]:
         yield from _records(argument)
 
 
+def _is_record(value: object) -> typing.TypeGuard[type]:
+    return isinstance(value, type) and issubclass(value, Record) and value is not Record
+
+
 def _keys(record: type) -> list[str]:
-    return [field.metadata.get("key", field.name) for field in dataclasses.fields(record)]
+    return [field.encode_name for field in msgspec.structs.fields(record)]
 
 
 def _section(heading: str) -> str:
@@ -66,9 +71,7 @@ def test_every_record_of_the_schema_belongs_to_a_documented_file() -> None:
     defined = {
         value
         for value in vars(rules_schema).values()
-        if dataclasses.is_dataclass(value)
-        and isinstance(value, type)
-        and value.__module__.startswith(rules_schema.__name__ + ".")
+        if _is_record(value) and value.__module__.startswith(rules_schema.__name__ + ".")
     }
     assert defined - reached == set(), (
         f"records no documented file reaches: {sorted(r.__name__ for r in defined - reached)}"

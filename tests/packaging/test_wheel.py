@@ -33,6 +33,7 @@ CORE = {
     "sqlglot",
     "packaging",
     "python-dotenv",
+    "msgspec",
 }
 CONTRACT = {"mini-racer", "httpx", "psutil", "openapi-core", "rich", "uv"}
 REPORT = {"jinja2", "matplotlib"}

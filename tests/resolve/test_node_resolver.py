@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cdverify.catalog import load_rules
@@ -968,7 +968,7 @@ def test_alias_prefixes_come_from_the_catalogue(tmp_path: Path, monkeypatch: pyt
     assert NodeResolver(tmp_path, ["main.ts"]).resolve("main.ts", "~/x") == unresolved(
         "~/x", "tsconfig-paths"
     )
-    fewer = dataclasses.replace(rules, alias_prefixes=("@/",))
+    fewer = msgspec.structs.replace(rules, alias_prefixes=("@/",))
     original = specifiers.load_rules
     monkeypatch.setattr(
         specifiers, "load_rules", lambda record: fewer if record is NodeResolution else original(record)

@@ -1,0 +1,160 @@
+"""A plain `check` loads only what it uses (issue 17: on a small app, start-up is most of the time). Each
+run is a fresh interpreter whose `sys.modules` is read after the command: a module imported at the top of
+a module the command needs, for a feature it did not ask for, fails here. Each test also shows the probe
+can see the module it forbids: the run that does use it has it loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cdverify.sql import memo as memo_module
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+TASK = ("--task", "python-flask-openapi-clean_architecture")
+
+# never loaded by `check` without --baseline, --since or --fix-diff: other commands' code and extras
+NOT_FOR_A_CHECK = (
+    "cdverify.baseline",
+    "cdverify.revision",
+    "cdverify.fixes",
+    "cdverify.contract.runner",
+    "cdverify.contract.server",
+    "cdverify.contract.environments",
+    "cdverify.grading",
+    "cdverify.mcp_server",
+    "cdverify.evaluate",
+    "rich",
+    "httpx",
+    "py_mini_racer",
+    "psutil",
+    "jinja2",
+    "networkx",
+)
+# the analysis and the (JSON) reporter: a result-cache hit needs none of them
+ANALYSIS = (
+    "cdverify.pipeline",
+    "cdverify.analysis",
+    "cdverify.parse",
+    "cdverify.detect.framework",
+    "cdverify.verifiers.architecture",
+    "cdverify.report.json",
+    "tree_sitter",
+    "sqlglot",
+)
+
+# RACY_NS: a copied project's files were changed just now; the cache would (rightly) not keep the result
+PROBE = """
+import json, sys
+from cdverify import results
+from cdverify.cli import main
+results.RACY_NS = 0
+sys.argv = ["cdverify", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _loaded(tmp_path: Path, *args: str) -> set[str]:
+    env = {**os.environ, "CDVERIFY_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args, "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (tmp_path / "out").is_file(), done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _app(tmp_path: Path, name: str) -> str:
+    root = tmp_path / name
+    shutil.copytree(CORPUS / name, root, symlinks=True)
+    return str(root)
+
+
+def test_a_plain_check_loads_no_other_feature_and_no_sql_parser_without_sql(tmp_path: Path) -> None:
+    loaded = _loaded(tmp_path, "check", _app(tmp_path, "conduit-flask-clean"), *TASK, "--no-cache")
+    assert {"cdverify.pipeline", "tree_sitter"} <= loaded  # it did analyse
+    assert not set(NOT_FOR_A_CHECK) & loaded, sorted(set(NOT_FOR_A_CHECK) & loaded)
+    assert "sqlglot" not in loaded  # the app's queries go through its ORM: no string reaches a raw-SQL sink
+
+
+def test_the_sql_parser_and_the_baseline_load_when_they_are_needed(tmp_path: Path) -> None:
+    monorepo = _app(tmp_path, "ts-monorepo")  # raw SQL at a sink
+    loaded = _loaded(tmp_path, "check", monorepo, "--architecture", "clean_architecture", "--no-cache")
+    assert "sqlglot" in loaded
+    assert not set(NOT_FOR_A_CHECK) & loaded, sorted(set(NOT_FOR_A_CHECK) & loaded)
+    flask = _app(tmp_path, "conduit-flask-clean")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"version": 1, "findings": []}), encoding="utf-8")
+    with_baseline = _loaded(tmp_path, "check", flask, *TASK, "--no-cache", "--baseline", str(baseline))
+    assert "cdverify.baseline" in with_baseline
+
+
+def test_a_result_cache_hit_loads_neither_the_analysis_nor_a_reporter(tmp_path: Path) -> None:
+    root = _app(tmp_path, "ts-monorepo")
+    args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
+    miss = _loaded(tmp_path, *args)
+    first = (tmp_path / "out").read_text(encoding="utf-8")
+    assert set(ANALYSIS) <= miss  # the first run analyses, SQL and all
+    hit = _loaded(tmp_path, *args)
+    assert (tmp_path / "out").read_text(encoding="utf-8") == first
+    assert not set(ANALYSIS) & hit, sorted(set(ANALYSIS) & hit)
+    assert not set(NOT_FOR_A_CHECK) & hit, sorted(set(NOT_FOR_A_CHECK) & hit)
+
+
+def _memo_file(tmp_path: Path) -> Path:
+    [memo] = (tmp_path / "cache").glob(f"facts-*/{memo_module.FILE}")
+    return memo
+
+
+def test_an_edit_answers_the_sql_it_met_before_without_the_sql_parser(tmp_path: Path) -> None:
+    """The result cache misses after an edit; the SQL verdicts of the first run are remembered with the
+    project's facts (cdverify/sql/memo.py), so sqlglot is not loaded, and the output is that of a fresh
+    analysis of the edited project."""
+    root = _app(tmp_path, "ts-monorepo")
+    args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
+    assert "sqlglot" in _loaded(tmp_path, *args)
+    health = Path(root, "apps/api/src/handlers/health.handler.ts")
+    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    edited = _loaded(tmp_path, *args)
+    remembered = (tmp_path / "out").read_text(encoding="utf-8")
+    assert "cdverify.pipeline" in edited  # a result-cache miss: the project was analysed again
+    assert "sqlglot" not in edited
+    assert "sqlglot" in _loaded(tmp_path, *args, "--no-cache")  # --no-cache reads no memo
+    assert (tmp_path / "out").read_text(encoding="utf-8") == remembered
+
+
+def test_the_memo_keeps_this_runs_verdicts_and_a_broken_one_is_ignored(tmp_path: Path) -> None:
+    root = _app(tmp_path, "ts-monorepo")
+    args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
+    _loaded(tmp_path, *args, "--no-cache")
+    assert not list((tmp_path / "cache").glob(f"facts-*/{memo_module.FILE}"))  # --no-cache writes none
+    _loaded(tmp_path, *args)
+    fingerprint, verdicts = pickle.loads(_memo_file(tmp_path).read_bytes())
+    assert sorted((v.statement, v.tables) for v in verdicts.values()) == [
+        ("CREATE TABLE", ("articles",)),
+        ("INSERT", ("articles",)),
+        ("SELECT", ("articles",)),
+        ("SELECT", ("articles",)),
+        ("SELECT", ("articles",)),
+    ]
+    _memo_file(tmp_path).write_bytes(b"not a pickle")
+    health = Path(root, "apps/api/src/handlers/health.handler.ts")
+    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    assert "sqlglot" in _loaded(tmp_path, *args)  # nothing remembered: parsed again
+    analysed = (tmp_path / "out").read_text(encoding="utf-8")
+    _loaded(tmp_path, *args, "--no-cache")
+    assert (tmp_path / "out").read_text(encoding="utf-8") == analysed
+    assert pickle.loads(_memo_file(tmp_path).read_bytes()) == (fingerprint, verdicts)  # written again
