@@ -74,7 +74,9 @@ class ReadLog:
         self.doubtful = False
 
     def note(self, path: str | os.PathLike[str], follow_symlinks: bool, signature: Signature) -> None:
-        key = (os.path.abspath(path), follow_symlinks)
+        # an absolute path string (discovery's entries) is used as given: abspath costs more than the stat
+        text = path if isinstance(path, str) and path[:1] == os.sep == "/" else os.path.abspath(path)
+        key = (text, follow_symlinks)
         old = self.signatures.setdefault(key, signature)
         if old != signature:
             self.doubtful = True

@@ -41,11 +41,12 @@ if TYPE_CHECKING:
     from cdverify.config import Config
     from cdverify.constraints import Constraints
     from cdverify.discover import Project
+    from cdverify.model import SourceFile
     from cdverify.pipeline import Report
 
 FORMAT = 1  # of an entry: a change makes earlier entries misses
 RACY_NS = 3_000_000_000  # a path changed less than this before the run started is not trusted
-KEEP = 8  # entries per project (commands, formats, option sets)
+KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
 
@@ -114,14 +115,43 @@ def _package_sources() -> list[Path]:
 _NO_SOURCES = frozenset({"node_modules", "__pycache__"})
 
 
+def _files_text(files: tuple[SourceFile, ...]) -> str:
+    """What discovery found, one line per file (a third of `repr`'s cost on 36k files). Every field of
+    `SourceFile`: tests/pipeline/test_result_cache.py fails when one is added and not written here."""
+    return "\n".join(f"{f.path!r}\t{f.language}\t{f.scope}\t{f.size}" for f in files)
+
+
 def head_key(request: Request, project: Project) -> str:
     """The key of the entry a request on `project` may be served from (its signatures are checked then)."""
     digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
     digest.update(repr(canonical(request)).encode())
-    digest.update(repr((os.getcwd(), str(project.root))).encode())
-    digest.update(repr(project.files).encode())
+    digest.update(repr((os.getcwd(), str(project.root), _environment(OWN_VARIABLES))).encode())
+    digest.update(_files_text(project.files).encode())
     digest.update(repr(project.findings).encode())
     return digest.hexdigest()
+
+
+def quick_key(request: Request) -> str:
+    """The key of the entry a request may be served from before discovery runs: everything of the head key
+    but what discovery found, plus the environment (which git is found on PATH, HOME's git configuration).
+    Such an entry is served only when every path the stored run looked at — each walked folder among them,
+    whose signature changes when an entry is added, removed or renamed — is unchanged, so discovery would
+    find what it found then."""
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
+    digest.update(b"quick\0")
+    digest.update(repr(canonical(request)).encode())
+    digest.update(repr((os.getcwd(), _environment(QUICK_VARIABLES))).encode())
+    return digest.hexdigest()
+
+
+# the environment a run reads: cdverify's own variables (CDVERIFY_DOCS_URL is in every finding's JSON)
+OWN_VARIABLES = ("CDVERIFY_",)
+# and, for an entry served before discovery, what decides git's view of the tree
+QUICK_VARIABLES = (*OWN_VARIABLES, "GIT_", "PATH", "HOME", "XDG_CONFIG_HOME")
+
+
+def _environment(prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
+    return sorted((name, value) for name, value in os.environ.items() if name.startswith(prefixes))
 
 
 class ResultCache:
@@ -134,11 +164,11 @@ class ResultCache:
     def _entry(self, head: str) -> Path:
         return self.path / f"{head}.pickle"
 
-    def lookup(self, head: str, log: ReadLog) -> tuple[str, int] | None:
+    def lookup(self, head: str, log: ReadLog | None) -> tuple[str, int] | None:
         """The stored output and exit code when every path the stored run looked at is as it was then.
         Paths this run has looked at already (discovery) are compared with what it saw, others are
         looked at again (one `stat` each)."""
-        if log.doubtful:
+        if log is not None and log.doubtful:
             return None
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
@@ -147,7 +177,7 @@ class ResultCache:
             return None
         if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
             return None
-        seen = log.signatures
+        seen = log.signatures if log is not None else {}
         try:
             for key, signature in reads:
                 now = seen.get(key)
@@ -159,7 +189,7 @@ class ResultCache:
             return None
         return output, code
 
-    def store(self, head: str, log: ReadLog, output: str, code: int, started_ns: int) -> None:
+    def store(self, heads: tuple[str, ...], log: ReadLog, output: str, code: int, started_ns: int) -> None:
         """Keep this run's output unless a path it looked at changed during it, or so shortly before it
         that a later change could keep the same signature."""
         if log.doubtful:
@@ -168,21 +198,35 @@ class ResultCache:
         if any(max(sig[2], sig[3]) >= recent for sig in log.signatures.values()):
             return
         reads: Reads = tuple(log.signatures.items())
-        import tempfile  # a hit never writes
-
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".result-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((FORMAT, head, reads, output, code), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._entry(head))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            for head in heads:
+                self._write(head, (FORMAT, head, reads, output, code))
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
+
+    def alias(self, head: str, other: str) -> None:
+        """Keep the entry of `head`, just served, under the key `other` too, with the reads it was stored
+        with (this run looked at discovery's paths only)."""
+        try:
+            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            form, _head, reads, output, code = pickle.loads(data)
+            self._write(other, (form, other, reads, output, code))
+        except Exception:  # the entry went away meanwhile, a read-only folder: no alias, no harm
+            return
+
+    def _write(self, head: str, entry: tuple[Any, ...]) -> None:
+        import tempfile  # a hit that needs no alias never writes
+
+        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".result-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._entry(head))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def _prune(self) -> None:
         entries = sorted(self.path.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
@@ -205,6 +249,11 @@ def render_cached(
 
     started = time.time_ns()
     root = Path(request.path)
+    quick = quick_key(request) if use_cache else ""
+    if use_cache and root.is_dir():  # served before discovery when nothing looked at has changed
+        hit = ResultCache(root.resolve(), directory).lookup(quick, None)
+        if hit is not None:
+            return hit
     # rendering too walks the whole analysis; the progress line is erased before the output is written
     with recording() as log, fewer_collections(), progress.showing():
         progress.stage("discovering files")
@@ -212,6 +261,7 @@ def render_cached(
         results = ResultCache(project.root, directory) if use_cache else None
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
+            results.alias(head, quick)  # served before discovery next time
             return hit
         from cdverify.cache import facts_folder  # a hit needs none of the analysis
         from cdverify.pipeline import build_report
@@ -223,5 +273,5 @@ def render_cached(
             progress.stage("writing the report")
             output = render(report)
     if results is not None:
-        results.store(head, log, output, report.exit_code, started)
+        results.store((head, quick), log, output, report.exit_code, started)
     return output, report.exit_code

@@ -210,8 +210,12 @@ def test_a_damaged_entry_is_a_miss(make_project: Make, analyses: list[str], dama
     root = make_project(PYTHON)
     first = run("check", str(root), "-c", "flask", "--format", "json")
     entries = list(cache_dir().glob("results-*/*.pickle"))
-    assert len(entries) == 1
-    entries[0].write_bytes(damage)
+    assert len(entries) == 2  # one looked up before discovery, one after
+    entries[0].write_bytes(damage)  # either one damaged: the other still serves the run
+    assert run("check", str(root), "-c", "flask", "--format", "json") == first
+    assert len(analyses) == 1
+    for entry in entries:
+        entry.write_bytes(damage)
     assert run("check", str(root), "-c", "flask", "--format", "json") == first
     assert len(analyses) == 2
     assert run("check", str(root), "-c", "flask", "--format", "json") == first
@@ -398,3 +402,63 @@ def test_an_unlogged_read_is_caught(tmp_path: Path, looks: list[str]) -> None:
         (root / "a.py").read_bytes()
         os.listdir(root)
     assert escapes(looks, log, root) == sorted({str(root / "a.py"), str(root)})
+
+
+def test_the_key_writes_every_field_of_what_discovery_found() -> None:
+    """The entry's key holds each discovered file's every field (results._files_text): a field added to
+    SourceFile must be added there too, or a change in it would be served a stale output."""
+    from cdverify.model import Language, Scope, SourceFile
+
+    assert SourceFile._fields == ("path", "language", "scope", "size")
+    one = SourceFile("a.py", Language.PYTHON, Scope.APPLICATION, 3)
+    variants = [
+        one,
+        one._replace(path="b.py"),
+        one._replace(language=None),
+        one._replace(scope=Scope.TEST),
+        one._replace(size=4),
+    ]
+    assert len({results._files_text((variant,)) for variant in variants}) == len(variants)
+
+
+def test_served_before_discovery_only_while_every_folder_is_unchanged(
+    make_project: Make, analyses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry looked up before discovery rests on the walked folders' signatures: a file added to a
+    folder (its signature changes) is a full run, and a changed environment (git on PATH, HOME) is served
+    only after discovery."""
+    from cdverify import discover
+
+    root = make_project(PYTHON)
+    first = run("check", str(root), "-c", "flask", "--format", "json")
+    walks: list[Path] = []
+    real = discover.discover_project
+
+    def counting(path: Path, *args: Any) -> Any:
+        walks.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(discover, "discover_project", counting)
+    assert run("check", str(root), "-c", "flask", "--format", "json") == first
+    assert walks == [] and len(analyses) == 1  # nothing walked, nothing analysed
+    monkeypatch.setenv("GIT_TEST_VARIABLE", "x")
+    assert run("check", str(root), "-c", "flask", "--format", "json") == first
+    assert len(walks) == 1 and len(analyses) == 1  # walked, then served by the entry after discovery
+    assert run("check", str(root), "-c", "flask", "--format", "json") == first
+    assert len(walks) == 1 and len(analyses) == 1  # that entry now serves this environment too
+    monkeypatch.delenv("GIT_TEST_VARIABLE")
+    (root / "app" / "notes.txt").write_text("x")  # a new entry in a walked folder, nothing else
+    bump(root / "app")
+    run("check", str(root), "-c", "flask", "--format", "json")
+    assert len(walks) == 2 and len(analyses) == 2
+
+
+def test_cdverifys_own_variables_are_in_the_key(
+    make_project: Make, analyses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CDVERIFY_DOCS_URL is in every finding's `doc_url`: another value is another output, not a hit."""
+    root = make_project(PYTHON)
+    first = run("check", str(root), "-c", "flask+clean_architecture", "--format", "json")
+    monkeypatch.setenv("CDVERIFY_DOCS_URL", "https://example.org/cdverify/")
+    other = run("check", str(root), "-c", "flask+clean_architecture", "--format", "json")
+    assert len(analyses) == 2 and other != first and "https://example.org/cdverify/docs/rules/" in other[1]
