@@ -121,10 +121,17 @@ def _files_text(files: tuple[SourceFile, ...]) -> str:
     return "\n".join(f"{f.path!r}\t{f.language}\t{f.scope}\t{f.size}" for f in files)
 
 
+def _request_digest(request: Request, kind: bytes) -> hashlib.blake2b:
+    """The start both keys share: cdverify's code and data, the kind of key, the request itself."""
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
+    digest.update(kind)
+    digest.update(repr(canonical(request)).encode())
+    return digest
+
+
 def head_key(request: Request, project: Project) -> str:
     """The key of the entry a request on `project` may be served from (its signatures are checked then)."""
-    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
-    digest.update(repr(canonical(request)).encode())
+    digest = _request_digest(request, b"")
     digest.update(repr((os.getcwd(), str(project.root), _environment(OWN_VARIABLES))).encode())
     digest.update(_files_text(project.files).encode())
     digest.update(repr(project.findings).encode())
@@ -137,9 +144,7 @@ def quick_key(request: Request) -> str:
     Such an entry is served only when every path the stored run looked at — each walked folder among them,
     whose signature changes when an entry is added, removed or renamed — is unchanged, so discovery would
     find what it found then."""
-    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
-    digest.update(b"quick\0")
-    digest.update(repr(canonical(request)).encode())
+    digest = _request_digest(request, b"quick\0")
     digest.update(repr((os.getcwd(), _environment(QUICK_VARIABLES))).encode())
     return digest.hexdigest()
 

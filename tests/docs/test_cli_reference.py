@@ -38,33 +38,24 @@ def test_page_lists_every_command_and_option() -> None:
     ("shell", "marker"), [("bash", "complete -o nosort -F"), ("zsh", "compdef"), ("fish", "complete")]
 )
 def test_documented_completion_script_loads(shell: str, marker: str) -> None:
-    env = {**os.environ, "_CDVERIFY_COMPLETE": f"{shell}_source"}
-    done = subprocess.run(
-        [sys.executable, "-c", "from cdverify.cli import main; main()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _completion(_CDVERIFY_COMPLETE=f"{shell}_source")
     assert done.returncode == 0, done.stderr
     assert marker in done.stdout
     assert "_CDVERIFY_COMPLETE" in done.stdout or shell == "fish"
 
 
 def test_completion_completes_subcommands() -> None:
-    env = {
-        **os.environ,
-        "_CDVERIFY_COMPLETE": "bash_complete",
-        "COMP_WORDS": "cdverify ch",
-        "COMP_CWORD": "1",
-    }
-    done = subprocess.run(
+    done = _completion(_CDVERIFY_COMPLETE="bash_complete", COMP_WORDS="cdverify ch", COMP_CWORD="1")
+    assert "plain,check" in done.stdout.splitlines()
+
+
+def _completion(**variables: str) -> subprocess.CompletedProcess[str]:
+    """cdverify run the way a shell's completion runs it: the variables say what to print."""
+    return subprocess.run(
         [sys.executable, "-c", "from cdverify.cli import main; main()"],
-        env=env,
+        env={**os.environ, **variables},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert "plain,check" in done.stdout.splitlines()
