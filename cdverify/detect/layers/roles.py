@@ -136,7 +136,8 @@ def code_roles(
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
-    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app")
+    # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
+    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
     apps |= {file for _port, file, _line, _text in frameworks.ports}
     queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
     handlers = handler_modules(frameworks, facts, graph)

@@ -1,0 +1,189 @@
+"""JavaScript / TypeScript wiring the third unseen labelled set showed (issue 18): connection options handed
+to TypeORM by name, routers a module builds for itself (a Hono sub-app mounted elsewhere, koa-swagger-
+decorator's router), a Prisma client generated to a custom output, a query-builder client injected through a
+constructor, and the ORM instance module a model must import. Each pattern has a violating (or missed) case
+and a clean one. The projects are small synthetic ones written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports import MakeProject, check, inspect_json
+
+PG_TASK = "koa-openapi-postgres"
+
+
+def _engines(report: dict[str, Any]) -> list[str]:
+    engines: list[str] = report["database"]["engines"]
+    return engines
+
+
+# -- TypeORM options handed by name ---------------------------------------------------------------------
+
+TYPEORM_PACKAGE = (
+    '{"name": "shop", "dependencies": {"koa": "2", "typeorm": "0.3", "pg": "8", "sqlite3": "5"}}'
+)
+TYPEORM_SERVER = """import Koa from "koa";
+import { createConnection, ConnectionOptions } from "typeorm";
+IMPORT
+OPTIONS
+createConnection(options).then(() => {
+  const app = new Koa();
+  app.listen(3000);
+});
+"""
+
+
+def _options(kind: str, where: str) -> str:
+    return (
+        f'const options: ConnectionOptions = {{\n  type: "{kind}",\n  {where},\n  synchronize: true,\n}};\n'
+    )
+
+
+def _typeorm(kind: str, where: str, *, imported: bool = False) -> dict[str, str | bytes]:
+    literal = _options(kind, where)
+    if imported:
+        server = TYPEORM_SERVER.replace("IMPORT", 'import { options } from "./ormconfig";').replace(
+            "OPTIONS", ""
+        )
+        config = 'import { ConnectionOptions } from "typeorm";\n\nexport ' + literal
+        return {"package.json": TYPEORM_PACKAGE, "src/ormconfig.ts": config, "src/server.ts": server}
+    server = TYPEORM_SERVER.replace("IMPORT", "").replace("OPTIONS", literal)
+    return {"package.json": TYPEORM_PACKAGE, "src/server.ts": server}
+
+
+def test_typeorm_options_named_at_the_call_give_the_engine(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _typeorm("sqlite", 'database: "shop.sqlite"'))
+    assert _engines(report) == ["sqlite"]  # not the declared pg driver: the options say SQLite
+    evidence = [e for e in report["database"]["evidence"] if e["kind"] == "connection"]
+    assert [(e["file"], e["detail"]) for e in evidence] == [("src/server.ts", "type: 'sqlite'")]
+
+
+def test_typeorm_options_imported_from_another_module(make_project: MakeProject) -> None:
+    files = _typeorm(
+        "postgres", 'url: process.env.DATABASE_URL || "postgres://localhost:5432/shop"', imported=True
+    )
+    report = inspect_json(make_project, files)
+    assert _engines(report) == ["postgresql"]  # the sqlite3 dependency is not used
+    assert check(make_project, {}, PG_TASK)["verdicts"]["database"]["status"] == "pass"
+    assert check(make_project, {}, "koa-openapi-sqlite")["verdicts"]["database"]["status"] == "fail"
+
+
+def test_options_no_literal_or_two_modules_define_stay_unknown(make_project: MakeProject) -> None:
+    # the options come from a call: nothing to read
+    server = TYPEORM_SERVER.replace("IMPORT", "").replace("OPTIONS", "const options = loadOptions();\n")
+    report = inspect_json(make_project, {"package.json": TYPEORM_PACKAGE, "src/server.ts": server})
+    assert _engines(report) == []
+    # two modules export options of that name, one per engine: the name alone does not say which
+    files = _typeorm("postgres", 'url: "postgres://localhost/shop"', imported=True)
+    files["src/other/ormconfig.ts"] = 'import { ConnectionOptions } from "typeorm";\n\nexport ' + _options(
+        "sqlite", 'database: "shop.sqlite"'
+    )
+    report = inspect_json(make_project, files)
+    assert all("type:" not in e.get("detail", "") for e in report["database"]["evidence"])
+
+
+# -- routers a module builds for itself -----------------------------------------------------------------
+
+HONO_PACKAGE = '{"name": "blog", "dependencies": {"hono": "4", "@hono/node-server": "1"}}'
+HONO_INDEX = """import { Hono } from 'hono'
+import { serve } from '@hono/node-server'
+import posts from './routes/posts.js'
+
+const app = new Hono()
+app.get('/', (c) => c.json({ ok: true }))
+app.route('/api/posts', posts)
+serve({ fetch: app.fetch, port: 3000 })
+"""
+HONO_POSTS = """import { Hono } from 'hono'
+import { postController } from '../controllers/postController.js'
+
+const posts = new Hono()
+posts.get('/', postController.list)
+posts.post('/', postController.create)
+export default posts
+"""
+CONTROLLER = """export const postController = {
+  list: (c) => c.json([]),
+  create: (c) => c.json({}, 201),
+}
+"""
+
+
+def _hono(index: str = HONO_INDEX) -> dict[str, str | bytes]:
+    return {
+        "package.json": HONO_PACKAGE,
+        "src/index.js": index,
+        "src/routes/posts.js": HONO_POSTS,
+        "src/controllers/postController.js": CONTROLLER,
+    }
+
+
+def test_a_hono_sub_app_mounted_elsewhere_is_routes(make_project: MakeProject) -> None:
+    arch = inspect_json(make_project, _hono())["architecture"]
+    assert arch["files"]["src/routes/posts.js"] == "routes"
+    assert arch["evidence"]["src/routes/posts.js"] != "composition root"
+    assert arch["composition_roots"] == ["src/index.js"]
+
+
+def test_a_hono_app_nobody_mounts_is_still_the_composition_root(make_project: MakeProject) -> None:
+    # the same module serving by itself: it builds the app and wires the controllers
+    standalone = HONO_POSTS.replace("export default posts", "serve({ fetch: posts.fetch, port: 3000 })")
+    standalone = "import { serve } from '@hono/node-server'\n" + standalone
+    files = _hono()
+    del files["src/index.js"]
+    files["src/routes/posts.js"] = standalone
+    arch = inspect_json(make_project, files)["architecture"]
+    assert arch["composition_roots"] == ["src/routes/posts.js"]
+    assert arch["evidence"]["src/routes/posts.js"] == "composition root"
+    assert "src/routes/posts.js" not in arch["files"]
+
+
+KOA_PACKAGE = '{"name": "api", "dependencies": {"koa": "2", "koa-swagger-decorator": "1"}}'
+KOA_ROUTES = """import { SwaggerRouter } from "koa-swagger-decorator";
+import { user } from "./controller";
+
+const protectedRouter = new SwaggerRouter();
+protectedRouter.get("/users", user.getUsers);
+protectedRouter.delete("/users/:id", user.deleteUser);
+protectedRouter.swagger({ title: "api", version: "1.0.0" });
+protectedRouter.mapDir(__dirname);
+
+export { protectedRouter };
+"""
+KOA_SERVER = """import Koa from "koa";
+import { protectedRouter } from "./protectedRoutes";
+
+const app = new Koa();
+app.use(protectedRouter.routes()).use(protectedRouter.allowedMethods());
+app.listen(3000);
+"""
+
+
+def test_a_koa_swagger_decorator_router_registers_routes(make_project: MakeProject) -> None:
+    report = inspect_json(
+        make_project,
+        {
+            "package.json": KOA_PACKAGE,
+            "src/server.ts": KOA_SERVER,
+            "src/protectedRoutes.ts": KOA_ROUTES,
+            "src/controller/index.ts": "export const user = { getUsers: async () => [], deleteUser: async () => 1 };\n",
+        },
+    )
+    routes = {(r["method"], r["path"], r["file"]) for r in report["framework"]["routes"]}
+    assert routes == {
+        ("GET", "/users", "src/protectedRoutes.ts"),
+        ("DELETE", "/users/:id", "src/protectedRoutes.ts"),
+    }
+    assert report["architecture"]["files"]["src/protectedRoutes.ts"] == "routes"
+
+
+def test_swagger_and_map_dir_are_not_routes(make_project: MakeProject) -> None:
+    only_docs = KOA_ROUTES.replace('protectedRouter.get("/users", user.getUsers);\n', "").replace(
+        'protectedRouter.delete("/users/:id", user.deleteUser);\n', ""
+    )
+    report = inspect_json(
+        make_project,
+        {"package.json": KOA_PACKAGE, "src/server.ts": KOA_SERVER, "src/protectedRoutes.ts": only_docs},
+    )
+    assert report["framework"]["routes"] == []
