@@ -74,7 +74,7 @@ class Analysis:
         """Other modules' objects, shared by the detectors that follow calls."""
         from cdverify.detect.tracing import instances_of
 
-        return instances_of(self.facts)
+        return instances_of(self.facts, self.manifests.generated)
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

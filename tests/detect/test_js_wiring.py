@@ -187,3 +187,59 @@ def test_swagger_and_map_dir_are_not_routes(make_project: MakeProject) -> None:
         {"package.json": KOA_PACKAGE, "src/server.ts": KOA_SERVER, "src/protectedRoutes.ts": only_docs},
     )
     assert report["framework"]["routes"] == []
+
+
+# -- a Prisma client generated into the project ---------------------------------------------------------
+
+SCHEMA = """generator client {
+  provider = "PROVIDER"
+  output   = "../src/generated/prisma"
+}
+
+datasource db {
+  provider = "postgresql"
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+}
+"""
+PRISMA_LIB = """import { PrismaClient } from '../generated/prisma/client';
+
+const prisma = new PrismaClient();
+
+export default prisma;
+"""
+PRISMA_INDEX = """import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import prisma from './lib/prisma';
+
+const app = new Hono();
+app.get('/users', async (c) => c.json(await prisma.user.findMany()));
+serve({ fetch: app.fetch, port: 3000 });
+"""
+
+
+def _prisma(provider: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "api", "dependencies": {"hono": "4", "@hono/node-server": "1", "prisma": "7"}}',
+        "prisma/schema.prisma": SCHEMA.replace("PROVIDER", provider),
+        "src/lib/prisma.ts": PRISMA_LIB,
+        "src/index.ts": PRISMA_INDEX,
+    }
+
+
+def test_a_prisma_client_generated_to_a_custom_output_is_prisma(make_project: MakeProject) -> None:
+    for provider in ("prisma-client", "prisma-client-js"):
+        report = inspect_json(make_project, _prisma(provider))
+        assert report["orm"]["libraries"] == ["prisma"], provider
+        assert report["architecture"]["files"]["src/lib/prisma.ts"] == "repositories"
+        assert report["architecture"]["evidence"]["src/lib/prisma.ts"] == "code: queries"
+
+
+def test_another_generator_output_is_not_the_prisma_client(make_project: MakeProject) -> None:
+    # prisma-kysely writes Kysely types, not a Prisma client: its folder stays a project folder
+    report = inspect_json(make_project, _prisma("prisma-kysely"))
+    assert report["orm"]["libraries"] == []
+    assert "src/lib/prisma.ts" not in report["architecture"]["files"]
