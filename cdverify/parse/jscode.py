@@ -36,6 +36,8 @@ class NodeScanner(NodeBindingScanner):
 
     def scan(self) -> None:
         self.functions = self.module_functions()
+        if self.libraries.injected:
+            self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")

@@ -82,6 +82,7 @@ from cdverify.rules_schema.paper import (
 )
 from cdverify.rules_schema.parse import (
     AppCallback,
+    InjectedClients,
     NodeBindings,
     ParameterBinding,
     ParseBindings,
@@ -160,6 +161,7 @@ __all__ = [
     "HintStack",
     "HintStacks",
     "ImageNames",
+    "InjectedClients",
     "LayerRoles",
     "LibraryKind",
     "Limits",

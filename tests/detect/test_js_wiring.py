@@ -243,3 +243,72 @@ def test_another_generator_output_is_not_the_prisma_client(make_project: MakePro
     report = inspect_json(make_project, _prisma("prisma-kysely"))
     assert report["orm"]["libraries"] == []
     assert "src/lib/prisma.ts" not in report["architecture"]["files"]
+
+
+# -- a data client injected through a constructor -------------------------------------------------------
+
+KYSELY_PACKAGE = (
+    '{"name": "api", "dependencies": {"fastify": "4", "kysely": "0.27", "mysql2": "3", "winston": "3"}}'
+)
+CLIENT = """import { Kysely, MysqlDialect } from 'kysely';
+import { createPool } from 'mysql2';
+
+export interface Database { User: { id: number; email: string } }
+export const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: createPool('mysql://localhost/app') }) });
+"""
+MANAGER = """import { Kysely, Transaction } from 'kysely';
+import { Database } from '../clients/db.client';
+
+export class TransactionManager {
+  private readonly begin;
+
+  constructor(db: Kysely<Database>) {
+    this.begin = db.transaction();
+  }
+
+  public run = async <T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> => this.begin.execute(work);
+}
+"""
+AUDIT = """import { Logger } from 'winston';
+import { Clock } from '../clients/clock';
+
+export class AuditTrail {
+  private readonly lines: string[] = [];
+
+  constructor(logger: Logger, clock: Clock) {
+    this.lines.push(logger.level, clock.now());
+  }
+}
+"""
+FASTIFY_SERVER = """import Fastify from 'fastify';
+import { db } from './clients/db.client';
+import { TransactionManager } from './managers/transaction.manager';
+
+const app = Fastify();
+const tx = new TransactionManager(db);
+app.get('/health', async () => ({ ok: true }));
+app.listen({ port: 3000 });
+"""
+
+
+def _kysely(**extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": KYSELY_PACKAGE,
+        "src/server.ts": FASTIFY_SERVER,
+        "src/clients/db.client.ts": CLIENT,
+        "src/clients/clock.ts": "export class Clock { now(): string { return new Date().toISOString(); } }\n",
+        "src/managers/transaction.manager.ts": MANAGER,
+        **extra,
+    }
+
+
+def test_a_client_injected_through_the_constructor_is_data_access(make_project: MakeProject) -> None:
+    arch = inspect_json(make_project, _kysely())["architecture"]
+    assert arch["files"]["src/managers/transaction.manager.ts"] == "repositories"
+    assert arch["evidence"]["src/managers/transaction.manager.ts"] == "code: queries"
+
+
+def test_a_constructor_given_other_types_is_no_data_access(make_project: MakeProject) -> None:
+    arch = inspect_json(make_project, _kysely(**{"src/managers/audit.manager.ts": AUDIT}))["architecture"]
+    assert "src/managers/audit.manager.ts" not in arch["files"]
+    assert "src/managers/audit.manager.ts" not in arch["evidence"]
