@@ -312,3 +312,119 @@ def test_a_constructor_given_other_types_is_no_data_access(make_project: MakePro
     arch = inspect_json(make_project, _kysely(**{"src/managers/audit.manager.ts": AUDIT}))["architecture"]
     assert "src/managers/audit.manager.ts" not in arch["files"]
     assert "src/managers/audit.manager.ts" not in arch["evidence"]
+
+
+# -- the ORM instance module a model must import ---------------------------------------------------------
+
+SEQUELIZE_PACKAGE = (
+    '{"name": "todo", "dependencies": {"express": "4", "sequelize": "6", "pg": "8", "mongoose": "8"}}'
+)
+INSTANCE = """import { Sequelize } from 'sequelize';
+
+export const sequelize = new Sequelize(process.env.DATABASE_URL || 'postgres://localhost:5432/todo', {
+  dialect: 'postgres',
+});
+
+export async function connectDatabase() {
+  await sequelize.authenticate();
+}
+"""
+TODO_MODEL = """import { DataTypes, Model } from 'sequelize';
+import { sequelize } from '../config/database';
+
+export class Todo extends Model {}
+Todo.init({ title: DataTypes.STRING }, { sequelize, tableName: 'todos' });
+"""
+POST_MODEL = """import { DataTypes } from 'sequelize';
+import { sequelize } from '../config/database';
+
+export const Post = sequelize.define('Post', { title: DataTypes.STRING });
+"""
+TODO_REPOSITORY = """import { Todo } from '../models/todo.model';
+
+export const allTodos = () => Todo.findAll();
+"""
+EXPRESS_INDEX = """import express from 'express';
+import { connectDatabase } from './config/database';
+import { allTodos } from './repositories/todo.repository';
+
+const app = express();
+app.get('/todos', async (req, res) => res.json(await allTodos()));
+connectDatabase().then(() => app.listen(3000));
+"""
+MONGO_INSTANCE = """const mongoose = require('mongoose');
+
+const connection = mongoose.createConnection(process.env.MONGO_URL || 'mongodb://localhost/todo');
+module.exports = connection;
+"""
+MONGO_MODEL = """const { Schema } = require('mongoose');
+const connection = require('../persistence/connection');
+
+module.exports = connection.model('Note', new Schema({ text: String }));
+"""
+
+
+def _todo(**extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": SEQUELIZE_PACKAGE,
+        "src/index.ts": EXPRESS_INDEX,
+        "src/config/database.ts": INSTANCE,
+        "src/models/todo.model.ts": TODO_MODEL,
+        "src/models/post.model.ts": POST_MODEL,
+        "src/repositories/todo.repository.ts": TODO_REPOSITORY,
+        **extra,
+    }
+
+
+def _arch_findings(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return sorted(
+        (f["rule"], f["file"], f["message"])
+        for f in report["findings"]
+        if f["rule"] in ("ARCH001", "ARCH006")
+    )
+
+
+def test_a_model_importing_the_orm_instance_module_is_no_upward_import(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _todo())
+    files = report["architecture"]["files"]
+    assert files["src/config/database.ts"] == "repositories"  # by its code: it opens the connection
+    assert files["src/models/todo.model.ts"] == files["src/models/post.model.ts"] == "models"
+    assert _arch_findings(report) == []
+
+
+def test_a_mongoose_connection_module_alike(make_project: MakeProject) -> None:
+    report = inspect_json(
+        make_project,
+        {
+            "package.json": SEQUELIZE_PACKAGE,
+            "src/persistence/connection.js": MONGO_INSTANCE,
+            "src/models/note.js": MONGO_MODEL,
+            "src/index.js": "const express = require('express');\nconst Note = require('./models/note');\n"
+            "const app = express();\napp.get('/notes', async (req, res) => res.json(await Note.find()));\n"
+            "app.listen(3000);\n",
+        },
+    )
+    assert report["architecture"]["files"]["src/models/note.js"] == "models"
+    assert report["architecture"]["files"]["src/persistence/connection.js"] == "repositories"
+    assert _arch_findings(report) == []
+
+
+def test_a_model_importing_a_module_that_also_queries_is_still_upward(make_project: MakeProject) -> None:
+    # the module runs raw SQL beside building the instance: data access, not just the instance
+    querying = INSTANCE + "\nexport const counts = () => sequelize.query('SELECT count(*) FROM todos');\n"
+    report = inspect_json(make_project, _todo(**{"src/config/database.ts": querying}))
+    assert [(rule, file) for rule, file, _ in _arch_findings(report) if rule == "ARCH001"] == [
+        ("ARCH001", "src/models/post.model.ts"),
+        ("ARCH001", "src/models/todo.model.ts"),
+    ]
+
+
+def test_a_model_importing_a_repository_that_builds_an_instance_is_upward(make_project: MakeProject) -> None:
+    # a repository that imports models besides building an instance is more than the instance
+    repository = (
+        INSTANCE + "import { Todo } from '../models/todo.model';\nexport const all = () => Todo.findAll();\n"
+    )
+    report = inspect_json(make_project, _todo(**{"src/config/database.ts": repository}))
+    assert ("ARCH001", "src/models/post.model.ts") in [
+        (rule, file) for rule, file, _ in _arch_findings(report)
+    ]

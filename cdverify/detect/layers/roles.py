@@ -9,12 +9,14 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import architecture_preset
+from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -347,4 +349,5 @@ def by_role(
         assignment = settle(named, decided, layers, roots, named_layers.preset)
     for path in roots:
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
-    return assignment
+    bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
+    return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment
