@@ -35,6 +35,7 @@ from cdverify.rules_schema.database import (
     SettingsFiles,
     SettingsSource,
     SqlAlchemyUrls,
+    StartupFile,
     TemplateDefault,
 )
 from cdverify.rules_schema.findings import (
@@ -197,6 +198,7 @@ __all__ = [
     "Sinks",
     "SqlAlchemyUrls",
     "SqlFiles",
+    "StartupFile",
     "Strings",
     "TemplateDefault",
     "ThisBindings",
