@@ -1,6 +1,7 @@
 """Start-up checks that stop the application: a `throw` at module level, under an `if`, in application code
 that runs at start-up (the entry modules and what they import at module level, not request handlers):
-`if (!process.env.DATABASE_URL) throw new Error(…)`, or `const envFound = dotenv.config(); if
+`if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
+gives none of those), or `const envFound = dotenv.config(); if
 (envFound.error) throw …` (rules/database/connections.toml `startup_files`). Where the check fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
@@ -87,12 +88,22 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
         variable = found.values.switch(path, Value(names=(name,)))
         if variable:
             variables.append(variable)
+    settings = _database_variables(found)
+    variables = [name for name in variables if name in settings or name.lower() in settings]
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
     return StartupStop(
         path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"throws when {shown} is unset"
     )
+
+
+def _database_variables(found: Collection) -> set[str]:
+    """The variables the database settings read: the switches of the evidence found, and the catalogue's
+    URL and engine keys (lower-case). What else the harness provides (`JWT_SECRET`, `PORT`) is not known,
+    so a check of another variable is not taken to stop the application."""
+    known = found.catalogue
+    return {item.switch for item in found.evidence if item.switch} | known.url_keys | known.value_keys
 
 
 def _missing_file(
