@@ -428,3 +428,18 @@ def test_a_model_importing_a_repository_that_builds_an_instance_is_upward(make_p
     assert ("ARCH001", "src/models/post.model.ts") in [
         (rule, file) for rule, file, _ in _arch_findings(report)
     ]
+
+
+def test_prisma_generator_outputs_are_read_relative_to_the_schema() -> None:
+    from cdverify.generated_clients import package_of, prisma_generators
+
+    generators = {"prisma-client": "@prisma/client"}
+    schema = 'generator client {\n  provider = "prisma-client"\n  output   = "../src/generated/prisma"\n}\n'
+    (client,) = prisma_generators("prisma/schema.prisma", schema, generators)
+    assert (client.folder, client.package, client.line) == ("src/generated/prisma", "@prisma/client", 3)
+    assert package_of("src/generated/prisma/client", [client]) == "@prisma/client"
+    assert package_of("src/generated/prismatic", [client]) is None  # a sibling folder, not inside
+    outside = schema.replace("../src/generated/prisma", "../../elsewhere")
+    assert prisma_generators("prisma/schema.prisma", outside, generators) == []  # outside the project
+    no_output = 'generator client {\n  provider = "prisma-client-js"\n}\n'
+    assert prisma_generators("prisma/schema.prisma", no_output, {"prisma-client-js": "@prisma/client"}) == []
