@@ -48,7 +48,7 @@ class Analysis:
         """Database engines: where the application connects, what it declares."""
         from cdverify.detect import database
 
-        return database.collect(self.facts, self.scopes, self.manifests)
+        return database.collect(self.facts, self.scopes, self.manifests, self.graph)
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:
@@ -74,7 +74,7 @@ class Analysis:
         """Other modules' objects, shared by the detectors that follow calls."""
         from cdverify.detect.tracing import instances_of
 
-        return instances_of(self.facts)
+        return instances_of(self.facts, self.manifests.generated)
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
+from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.model import Family, Finding, Location, Scope
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
@@ -86,6 +87,7 @@ class Manifests:
     # files that exist but could not be parsed at all (DISC006); a file of which only a line or a table
     # was skipped is not one of them: the rest of it was read
     unreadable: frozenset[str] = frozenset()
+    generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
@@ -201,6 +203,7 @@ class _Reader:
         self.run_script: RunScript | None = None
         self.requirements_seen: set[str] = set()
         self.unreadable: set[str] = set()
+        self.generated: list[GeneratedClient] = []
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -472,6 +475,7 @@ class _Reader:
                     )
                 else:
                     self.settings.append(Setting(key, raw.strip().strip('"'), rel, line, Reader.PRISMA))
+        self.generated.extend(prisma_generators(rel, code, entry.generators))
 
     def alembic(self, rel: str, entry: ManifestFile) -> None:
         """The entry's `keys` (`sqlalchemy.url`) in any section of alembic.ini."""
@@ -576,6 +580,7 @@ def read_manifests(project: Project) -> Manifests:
         sql_files=tuple(reader.sql_files),
         findings=tuple(reader.findings),
         unreadable=frozenset(reader.unreadable),
+        generated=tuple(reader.generated),
     )
 
 

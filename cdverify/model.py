@@ -298,6 +298,17 @@ class FunctionFact(NamedTuple):
     owner: str = ""  # the class of a method
 
 
+class Stop(NamedTuple):
+    """A module-level statement that stops the program when it runs (a JavaScript `throw`), with the
+    condition of the `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`."""
+
+    line: int
+    col: int
+    text: str  # the statement, shortened to one line
+    guard: Value  # what the condition reads
+    condition: str  # the condition as written, shortened to one line
+
+
 class FileFacts(NamedTuple):
     """What parsing one source file yields. Plain data: cacheable by content hash."""
 
@@ -322,6 +333,7 @@ class FileFacts(NamedTuple):
     objects: tuple[tuple[str, str], ...] = ()
     # where the file nests deeper than cdverify analyses (parse.MAX_NESTING): only its imports were read
     too_deep: SyntaxIssue | None = None
+    stops: tuple[Stop, ...] = ()  # conditional module-level `throw`s: start-up checks
 
 
 class SourceFile(NamedTuple):

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.generated_clients import GeneratedClient, package_of
 from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language
 from cdverify.rules_schema import Scopes
 
@@ -26,6 +27,8 @@ class Instances(NamedTuple):
     answers: dict[tuple[str, str, Family], str | None]
     # (importer, `..name`): names imported from a package by dots alone (`from . import main`)
     packaged: frozenset[tuple[str, str]] = frozenset()
+    # clients generated into the project (a Prisma client's `output` folder): modules there are the package
+    generated: tuple[GeneratedClient, ...] = ()
 
 
 def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]]:
@@ -41,10 +44,11 @@ def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]
     )
 
 
-def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
+def instances_of(facts: Mapping[str, FileFacts], generated: tuple[GeneratedClient, ...] = ()) -> Instances:
     """(module key, exported name) → traced instance, for calls made through another module's object:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
-    `app`), Node modules by path without extension."""
+    `app`), Node modules by path without extension; modules of a `generated` client's folder are its
+    package (`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient`)."""
     out: dict[tuple[str, str], str] = {}
     homes: dict[tuple[str, str], tuple[str, Family]] = {}
     module_heads: set[str] = set()
@@ -80,7 +84,7 @@ def instances_of(facts: Mapping[str, FileFacts]) -> Instances:
             kept[entry] = value
     out = kept
     packaged = package_imports(facts)
-    instances = Instances(out, heads, {}, packaged)
+    instances = Instances(out, heads, {}, packaged, generated)
     _resolve_rounds(pending, out, homes, heads, project_bound, packaged)
     return instances
 
@@ -193,8 +197,30 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
+    if instances.generated and family == "node" and callee.startswith(("./", "../")):
+        package = _generated(callee, importer, instances.generated)
+        if package is not None:
+            return package
     found = _locate(callee, importer, family, instances.names, instances.heads, instances.packaged)
     return None if found is None else instances.names[found[0]] + found[1]
+
+
+def _generated(callee: str, importer: str, clients: tuple[GeneratedClient, ...]) -> str | None:
+    """`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient` when the module it names
+    (its path up to the first dot after the last slash, a source extension included) lies in a generated
+    client's folder; None otherwise."""
+    slash = callee.rfind("/")
+    dot = callee.find(".", slash + 1)
+    if dot < 0:
+        return None
+    package = package_of(relative_stem(importer, callee[:dot]), clients)
+    if package is None:
+        return None
+    rest = callee[dot:]
+    extension = rest.split(".", 2)[1]
+    if "." + extension in _node_extensions() and rest.count(".") > 1:
+        rest = rest[len(extension) + 1 :]  # `client.js.PrismaClient`
+    return package + rest
 
 
 def _locate(

@@ -243,15 +243,34 @@ class NodeBindingScanner(NodeValueScanner):
         """TypeScript constructor parameter properties typed with an imported class (NestJS injection:
         `private readonly users: Repository<User>`, a project's `private readonly db: DatabaseService`):
         `this.users` is an instance of that class."""
+        for _method, parameter, pattern, qualified, nested in self.typed_constructor_parameters():
+            if nested:
+                continue  # `Knex.Transaction`: a plain imported class only
+            if any(child.type in ("accessibility_modifier", "readonly") for child in parameter.children):
+                self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
+
+    def bind_injected(self) -> None:
+        """Constructor parameters typed with a catalogued data client (`constructor(db: Kysely<Database>)`,
+        rules/parse.toml `[node.injected]`): within the constructor the parameter is an instance of it, so
+        `this.users = db.selectFrom("User")` and the calls on it trace. Bound before assignments are read."""
+        clients = self.libraries.injected
+        for method, _parameter, pattern, qualified, _nested in self.typed_constructor_parameters():
+            if qualified in clients:
+                self.local[(scope_key(method), text(pattern))] = f"{qualified}()"
+                self.local_names.add(text(pattern))
+
+    def typed_constructor_parameters(self) -> list[tuple[Node, Node, Node, str, bool]]:
+        """(constructor, parameter, its name, the traced type, whether the type is a member of an imported
+        name) of every constructor parameter annotated with an imported type (`Repository<User>`,
+        `Knex.Transaction`)."""
+        out = []
         for method in self.found.get("method", []):
             name = method.child_by_field_name("name")
             parameters = method.child_by_field_name("parameters")
             if name is None or parameters is None or text(name) != "constructor":
                 continue
             for parameter in parameters.named_children:
-                if parameter.type != "required_parameter" or not any(
-                    child.type in ("accessibility_modifier", "readonly") for child in parameter.children
-                ):
+                if parameter.type != "required_parameter":
                     continue
                 pattern = parameter.child_by_field_name("pattern")
                 annotation = parameter.child_by_field_name("type")
@@ -262,16 +281,22 @@ class NodeBindingScanner(NodeValueScanner):
                 )
                 if kind is not None and kind.type == "generic_type" and kind.named_children:
                     kind = kind.named_children[0]  # `Repository<User>`
-                if (
-                    pattern is None
-                    or pattern.type != "identifier"
-                    or kind is None
-                    or kind.type != "type_identifier"
-                ):
+                if pattern is None or pattern.type != "identifier" or kind is None:
                     continue
-                qualified = self.bindings.get(text(kind))
+                qualified = self.type_name(kind)
                 if qualified is not None:
-                    self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
+                    out.append((method, parameter, pattern, qualified, kind.type != "type_identifier"))
+        return out
+
+    def type_name(self, kind: Node) -> str | None:
+        """The traced name of a type: `Knex` → `knex.Knex`, `Knex.Transaction` → `knex.Knex.Transaction`."""
+        if kind.type == "type_identifier":
+            return self.bindings.get(text(kind))
+        if kind.type == "nested_type_identifier":
+            head, _, rest = text(kind).partition(".")
+            bound = self.bindings.get(head)
+            return f"{bound}.{rest}" if bound is not None and rest else None
+        return None
 
     def bind_router_parameters(self) -> None:
         """`function init(router) { router.get("/users", …) }`: a parameter that route methods are called

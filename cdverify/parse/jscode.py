@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact
+from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jssyntax import (
     assigned_name,
@@ -36,6 +36,8 @@ class NodeScanner(NodeBindingScanner):
 
     def scan(self) -> None:
         self.functions = self.module_functions()
+        if self.libraries.injected:
+            self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -58,6 +60,17 @@ class NodeScanner(NodeBindingScanner):
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
+
+    def module_stops(self) -> tuple[Stop, ...]:
+        """The `throw`s at module level under an `if` (start-up checks), with what the condition reads."""
+        out = []
+        for node in self.found.get("throw", []):
+            condition = self.guard_node(node) if not self.scope(node) else None
+            if condition is not None:
+                row, column = node.start_point
+                guard = self.value(condition)
+                out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition)))
+        return tuple(out)
 
     def called(self, call: Node) -> tuple[Node, bool] | None:
         new = call.type == "new_expression"
@@ -202,4 +215,5 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         functions=tuple(scanner.helpers),
         local_calls=tuple(scanner.local_calls),
         objects=_objects(found, scanner.helpers, aliases),
+        stops=scanner.module_stops(),
     )

@@ -32,6 +32,7 @@ class NodeLibraries(NamedTuple):
     repositories: tuple[str, ...]  # traced values ending so are repositories
     parameters: tuple[ParameterBinding, ...]  # first parameters that are a library's object
     app_callbacks: tuple[AppCallback, ...]  # option callbacks whose first parameter is a new app
+    injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
 
 
 @cache
@@ -64,4 +65,5 @@ def node_libraries() -> NodeLibraries:
         repositories=rules.this.repositories,
         parameters=rules.parameters,
         app_callbacks=rules.app_callbacks,
+        injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
     )

@@ -178,12 +178,17 @@ class Scanner:
 
     def guard(self, node: Node) -> Value | None:
         """The condition of the nearest `if` or conditional expression around `node` in its function."""
+        condition = self.guard_node(node)
+        return self.value(condition) if condition is not None else None
+
+    def guard_node(self, node: Node) -> Node | None:
+        """The condition node of the nearest `if` or conditional expression around `node` in its function."""
         child, parent = node, node.parent
         while parent is not None and parent.type not in self.GUARD_LIMITS:
             if parent.type in self.GUARDS:
                 condition = self.condition(parent)
                 if condition is not None and condition != child:
-                    return self.value(condition)
+                    return condition
             child, parent = parent, parent.parent
         return None
 

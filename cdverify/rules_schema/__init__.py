@@ -35,6 +35,7 @@ from cdverify.rules_schema.database import (
     SettingsFiles,
     SettingsSource,
     SqlAlchemyUrls,
+    StartupFile,
     TemplateDefault,
 )
 from cdverify.rules_schema.findings import (
@@ -82,6 +83,7 @@ from cdverify.rules_schema.paper import (
 )
 from cdverify.rules_schema.parse import (
     AppCallback,
+    InjectedClients,
     NodeBindings,
     ParameterBinding,
     ParseBindings,
@@ -160,6 +162,7 @@ __all__ = [
     "HintStack",
     "HintStacks",
     "ImageNames",
+    "InjectedClients",
     "LayerRoles",
     "LibraryKind",
     "Limits",
@@ -195,6 +198,7 @@ __all__ = [
     "Sinks",
     "SqlAlchemyUrls",
     "SqlFiles",
+    "StartupFile",
     "Strings",
     "TemplateDefault",
     "ThisBindings",

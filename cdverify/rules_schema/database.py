@@ -134,6 +134,15 @@ class SettingsFiles(Record, frozen=True):
     sources: Mapping[str, SettingsSource]
 
 
+class StartupFile(Record, frozen=True):
+    """A loader whose result says the file it reads is missing (`dotenv.config().error`): a start-up
+    `throw` under a condition reading it stops the application where the project ships no such file."""
+
+    results: Strings  # traced values a condition reads (`dotenv.config().error`)
+    file: str  # the file's name (`.env`), looked for where the project's `.env` files are read
+    label: str  # how messages name the loader (`dotenv`)
+
+
 class Connections(Record, frozen=True):
     FILE: ClassVar[str] = "database/connections"
     python: tuple[Connection, ...]
@@ -143,6 +152,7 @@ class Connections(Record, frozen=True):
     template_defaults: tuple[TemplateDefault, ...]
     settings_files: SettingsFiles
     env_schemas: tuple[EnvSchema, ...] = ()
+    startup_files: tuple[StartupFile, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

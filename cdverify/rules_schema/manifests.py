@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Record, Strings
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- manifests.toml ---------------------------------------------------------------------------------
 
@@ -40,6 +41,8 @@ class ManifestFile(Record, frozen=True):
     parent: str = ""  # the name of the folder holding the file
     path: str = ""  # the path from the project root
     keys: Strings = ()  # the settings the reader takes from the file
+    # Prisma `generator` providers → the npm package their `output` folder stands for
+    generators: Mapping[str, str] = table()
 
 
 class DependencyTables(Record, frozen=True):

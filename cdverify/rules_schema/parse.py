@@ -29,6 +29,12 @@ class ThisBindings(Record, frozen=True):
     repositories: Strings  # traced values ending so are repositories
 
 
+class InjectedClients(Record, frozen=True):
+    """Data clients a class receives through its constructor, by the parameter's type annotation."""
+
+    clients: Strings  # traced types (`kysely.Kysely`): the parameter is an instance of one in the constructor
+
+
 class ParameterBinding(Record, frozen=True):
     """A function's first parameter that is a library's object, by its name or its type annotation."""
 
@@ -61,6 +67,7 @@ class NodeBindings(Record, frozen=True):
     this: ThisBindings
     parameters: tuple[ParameterBinding, ...] = ()
     app_callbacks: tuple[AppCallback, ...] = ()
+    injected: InjectedClients | None = None
 
 
 class ParseBindings(Record, frozen=True):

@@ -136,6 +136,8 @@ def check_imports(
             )
             for layered, via in reached:
                 to_layer = assignment.files[layered]
+                if (source, layered) in assignment.instance_imports:
+                    continue  # a model binding to the ORM instance a module builds (layers/instances.py)
                 if order[from_layer] > order[to_layer]:
                     add(
                         _violation(
@@ -253,6 +255,8 @@ def check_cycles(
     def upward(edge: ImportEdge) -> bool:
         source = assignment.files.get(edge.source)
         target = assignment.files.get(edge.target or "")
+        if (edge.source, edge.target or "") in assignment.instance_imports:
+            return False
         return source is not None and target is not None and order[source] > order[target]
 
     for layers in graph.cycles(group=assignment.files, keep=lambda e: e.runtime):

@@ -13,3 +13,4 @@
 (class_declaration) @class
 (class) @class
 (method_definition) @method
+(throw_statement) @throw

@@ -221,3 +221,30 @@ def test_this_in_a_typeorm_repository_and_an_option_callback_app() -> None:
     built = call(facts, "typeorm.Repository().createQueryBuilder")
     assert built.args == (Value(strings=("user",)),)
     assert call(facts, "hono.Hono().use").receiver == "app"
+
+
+def test_a_data_client_injected_through_the_constructor() -> None:
+    facts = parse(
+        'import { Kysely } from "kysely";\n'
+        'import { Knex } from "knex";\n'
+        'import { Logger } from "winston";\n'
+        "class Users {\n"
+        "  constructor(db: Kysely<Database>, trx: Knex.Transaction, log: Logger) {\n"
+        '    this.select = db.selectFrom("User");\n'
+        '    trx.raw("SELECT 1");\n'
+        '    log.info("ready");\n'
+        "  }\n"
+        "  all() {\n"
+        "    return this.select.selectAll().execute();\n"
+        "  }\n"
+        "}\n"
+        "function outside(db) {\n"
+        '  return db.selectFrom("User");\n'
+        "}\n"
+    )
+    callees = {c.callee for c in facts.calls}
+    assert "kysely.Kysely().selectFrom" in callees  # in the constructor
+    assert "kysely.Kysely().selectFrom().selectAll().execute" in callees  # through `this.select`
+    assert "knex.Knex.Transaction().raw" in callees  # a member type of the import
+    assert not any(callee.startswith("winston") for callee in callees)  # not a catalogued client
+    assert [c for c in facts.calls if c.scope.startswith("outside")] == []  # only the constructor's parameter

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.options import with_named_options
 from cdverify.detect.database.report import Evidence, EvidenceKind
 from cdverify.detect.database.settings import required_setting
 from cdverify.detect.database.values import Candidate
@@ -17,6 +18,8 @@ from cdverify.rules_schema import Connection
 def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, entry: Connection) -> None:
     """Add the engines a connection call reaches (one item each), and its URLs SQLAlchemy rejects."""
     values = found_in.values
+    if entry.dialect:  # an options object handed by name: `createConnection(connectionOptions)`
+        call = with_named_options(call, path, found_in.facts.get(path), found_in.runtime_facts())
     switch = ""
     found: list[tuple[str, str, str, bool]] = []  # (engine, detail, switch, the switch's default)
     url_values = [v for v in (_argument(call, key) for key in entry.url) if v is not None]

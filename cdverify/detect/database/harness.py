@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
+from cdverify.detect.database.startup import StartupStop
 from cdverify.model import Scope
 
 PAPER = "paper"  # the name of the paper's harness environment
@@ -57,6 +58,8 @@ class HarnessEngines:
     dropped: tuple[Evidence, ...]  # run-time evidence that does not hold there
     # connections whose URL only a variable unset there gives: the application cannot start, no engine holds
     blocked: tuple[Evidence, ...] = ()
+    # start-up checks that fail there (`if (!process.env.DATABASE_URL) throw …`): it cannot start at all
+    stopped: tuple[StartupStop, ...] = ()
 
     @property
     def engines(self) -> list[str]:
@@ -64,6 +67,8 @@ class HarnessEngines:
 
     def why_not(self, engine: str) -> str:
         """Why `engine`'s run-time evidence does not hold: the first dropped item, explained."""
+        if self.stopped:
+            return self.stopped[0].describe()
         if self.blocked:
             item = self.blocked[0]
             reason = f" ({item.required_by})" if item.required_by else ""
@@ -95,6 +100,9 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
                 holding[use.engine] = (*holding.get(use.engine, ()), item)
             else:
                 dropped.append(item)
+    stopped = tuple(stop for stop in report.stops if stop.stops(variables))
+    if stopped:  # the application stops at start-up: no engine holds
+        return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked), stopped)
     connected = any(
         item.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) and item not in blocked
         for items in holding.values()

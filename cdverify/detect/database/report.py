@@ -5,9 +5,12 @@ verifier (`cdverify/verifiers/database.py`) judges them."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.model import Location, Scope
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.startup import StartupStop
 
 
 class EvidenceKind(StrEnum):
@@ -143,6 +146,8 @@ class DatabaseReport(NamedTuple):
     # the variables the project's own `.env` files set (not examples, not the tests'): what an application
     # loading them sees where the harness leaves a variable unset
     env_file: tuple[tuple[str, str], ...] = ()
+    # start-up checks that stop the application where they fail (`if (!process.env.X) throw …`)
+    stops: tuple[StartupStop, ...] = ()
 
     @property
     def runtime(self) -> list[str]:

@@ -5,6 +5,7 @@ declarations or mentions."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
@@ -17,8 +18,12 @@ from cdverify.detect.database.report import (
     Evidence,
     EvidenceKind,
 )
+from cdverify.detect.database.startup import startup_stops
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Scope
+
+if TYPE_CHECKING:
+    from cdverify.resolve.graph import ImportGraph
 
 _SCOPE_STATUS = {
     Scope.TEST: EngineStatus.TESTS,
@@ -29,15 +34,20 @@ _SCOPE_ORDER = {Scope.TEST: 0, Scope.MIGRATION: 1, Scope.SCRIPT: 2}  # where cod
 
 
 def collect(
-    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    manifests: Manifests,
+    graph: ImportGraph | None = None,
 ) -> DatabaseReport:
-    """Which engines the project uses and how, with every item of evidence, strongest first."""
+    """Which engines the project uses and how, with every item of evidence, strongest first; and the
+    start-up checks that stop the application (`graph` says which modules run at start-up)."""
     found = Collection(facts, scopes, manifests)
     code(found)
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
-    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found))
+    stops = startup_stops(found, graph)
+    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found), stops)
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

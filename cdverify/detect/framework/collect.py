@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
 from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.installers import hand_over
-from cdverify.detect.framework.objects import Objects, on_parameter, parameter_key
+from cdverify.detect.framework.objects import Key, Objects, on_parameter, parameter_key
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import (
     Collected,
@@ -156,7 +156,21 @@ def collect(
         bases,
         file_bases,
         tuple(used[variable] for variable in sorted(used)),
+        mounted_apps(objects),
     )
+
+
+def mounted_apps(objects: Objects) -> frozenset[str]:
+    """Files that build app objects, each of them mounted by an object of another file."""
+    apps: dict[str, list[Key]] = {}
+    for key, site in objects.sites.items():
+        if site.kind == "app":
+            apps.setdefault(key[0], []).append(key)
+
+    def mounted(key: Key) -> bool:
+        return any(m is not None and m[0] != key[0] for m, _ in objects.incoming.get(key, ()))
+
+    return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys))
 
 
 def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:

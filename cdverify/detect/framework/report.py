@@ -108,6 +108,9 @@ class FrameworkReport:
     file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
     # run-time values of the paths and prefixes above, and where the project gives them (`.env` files)
     values: tuple[RunValue, ...] = ()
+    # files whose app objects another file's app or router mounts (a Hono `new Hono()` of a routes module
+    # handed to `app.route("/posts", posts)`, an Express sub-app): they build routers, not the app
+    mounted_apps: frozenset[str] = frozenset()
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""

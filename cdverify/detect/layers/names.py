@@ -52,6 +52,9 @@ class LayerAssignment:
     composition_roots: tuple[str, ...] = ()  # files that wire the app: no layer, may import anything
     preset: str = ""  # the architecture preset whose `[roles]` read the code
     order: tuple[str, ...] = ()  # the layer names, highest first
+    # (model file, module) where the module only builds the ORM or database instance the model binds to
+    # (layers/instances.py): an import a model cannot do without, no upward import
+    instance_imports: frozenset[tuple[str, str]] = frozenset()
 
     def layer_of(self, path: str) -> str | None:
         return self.files.get(path)

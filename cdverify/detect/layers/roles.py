@@ -9,12 +9,14 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import architecture_preset
+from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -136,7 +138,8 @@ def code_roles(
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
-    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app")
+    # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
+    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
     apps |= {file for _port, file, _line, _text in frameworks.ports}
     queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
     handlers = handler_modules(frameworks, facts, graph)
@@ -346,4 +349,5 @@ def by_role(
         assignment = settle(named, decided, layers, roots, named_layers.preset)
     for path in roots:
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
-    return assignment
+    bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
+    return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment

@@ -16,7 +16,8 @@ from cdverify.detect.orm.catalogue import Sink, libraries, library_of, sink_of
 from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parameter, through_helpers
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
-from cdverify.detect.tracing import Instances, foreign, instances_of
+from cdverify.detect.tracing import Instances, foreign, instances_of, relative_stem
+from cdverify.generated_clients import package_of
 from cdverify.model import Callee, CallFact, Family, FileFacts, Scope
 from cdverify.rules_schema import LibraryKind
 
@@ -49,7 +50,11 @@ class _Uses:
     def read(self, path: str, file_facts: FileFacts, instances: Instances) -> None:
         python = file_facts.language.family == "python"
         for fact in file_facts.imports:
-            library = self.library_of(fact.specifier, python)
+            specifier = fact.specifier
+            if instances.generated and not python and specifier.startswith("."):
+                # `../generated/prisma/client`: a client generated into the project is its package
+                specifier = package_of(relative_stem(path, specifier), instances.generated) or specifier
+            library = self.library_of(specifier, python)
             if library is None and python:  # `from django.db import models`, `from pony import orm`
                 library = next(
                     (lib for n in fact.names if (lib := self.library_of(f"{fact.specifier}.{n}", python))),
@@ -58,7 +63,7 @@ class _Uses:
             if library is not None and not fact.kind.type_only:
                 self.files.setdefault(library, []).append(path)
                 self.first.setdefault(library, (path, fact.line, fact.text))
-                self.module.setdefault(library, fact.specifier.lstrip("."))
+                self.module.setdefault(library, specifier.lstrip("."))
         family = file_facts.language.family
         for class_name, written, line in file_facts.classes:
             bases = [foreign(base, path, family, instances) or base for base in written]
