@@ -81,6 +81,9 @@ class Connection(Record, frozen=True):
     # a (dotted) keyword only one engine's driver accepts → that engine, whatever the URL
     # (`connect_args.check_same_thread`: sqlite3's)
     engine_options: Mapping[str, str] = table()
+    # declared driver packages the call cannot load (an async engine takes no sync driver): they tell no
+    # engine of a URL known only at run time
+    unusable_drivers: Strings = ()
 
 
 class EnvSchema(Record, frozen=True):
@@ -134,6 +137,13 @@ class SettingsFiles(Record, frozen=True):
     sources: Mapping[str, SettingsSource]
 
 
+class RequiredRead(Record, frozen=True):
+    """A read of the process environment that raises where the variable is unset (`os.environ["X"]`)."""
+
+    subscripts: Strings  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
+    label: str  # what messages say the read does
+
+
 class Connections(Record, frozen=True):
     FILE: ClassVar[str] = "database/connections"
     python: tuple[Connection, ...]
@@ -143,6 +153,7 @@ class Connections(Record, frozen=True):
     template_defaults: tuple[TemplateDefault, ...]
     settings_files: SettingsFiles
     env_schemas: tuple[EnvSchema, ...] = ()
+    required_reads: tuple[RequiredRead, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
+from cdverify.detect.database.startup import StartupRead
 from cdverify.model import Scope
 
 PAPER = "paper"  # the name of the paper's harness environment
@@ -45,6 +46,7 @@ class HarnessEnvironment:
 
 
 PAPER_ENVIRONMENT = HarnessEnvironment(PAPER)
+_SETTINGS = (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)  # what a module's import must run to connect
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,32 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
     )
     if blocked and not connected:  # another connection that holds says the blocked one is a branch not taken
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked))
+    stopped = _stopped(holding, report, variables)
+    if stopped is not None:  # the module holding the settings raises as it is imported
+        return HarnessEngines(environment, {}, tuple(dropped), (stopped,))
     return HarnessEngines(environment, holding, tuple(dropped))
+
+
+def _stopped(
+    holding: Mapping[str, tuple[Evidence, ...]], report: DatabaseReport, variables: Mapping[str, str]
+) -> Evidence | None:
+    """The first connection or configuration that holds in a module whose import raises where a variable
+    is unset (`SECRET_KEY = os.environ["SECRET_KEY"]` beside the database settings), as blocked by that
+    variable; None when there is none."""
+    unset: dict[str, StartupRead] = {}
+    for read in report.startup_reads:
+        if not variables.get(read.variable):
+            unset.setdefault(read.file, read)
+    if not unset:
+        return None
+    items = sorted(
+        (e for items in holding.values() for e in items if e.kind in _SETTINGS and e.file in unset),
+        key=lambda e: (e.rank, e.file, e.line),
+    )
+    if not items:
+        return None
+    read = unset[items[0].file]
+    return items[0]._replace(required_env=read.variable, required_by=read.describe())
 
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:

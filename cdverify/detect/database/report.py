@@ -7,6 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from cdverify.detect.database.startup import StartupRead
 from cdverify.model import Location, Scope
 
 
@@ -143,6 +144,8 @@ class DatabaseReport(NamedTuple):
     # the variables the project's own `.env` files set (not examples, not the tests'): what an application
     # loading them sees where the harness leaves a variable unset
     env_file: tuple[tuple[str, str], ...] = ()
+    # module-level reads of application modules that raise where their variable is unset
+    startup_reads: tuple[StartupRead, ...] = ()
 
     @property
     def runtime(self) -> list[str]:

@@ -17,6 +17,7 @@ from cdverify.detect.database.report import (
     Evidence,
     EvidenceKind,
 )
+from cdverify.detect.database.startup import startup_reads
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Scope
 
@@ -37,7 +38,8 @@ def collect(
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
-    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found))
+    reads = startup_reads(facts, found.runtime_facts())
+    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found), reads)
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
