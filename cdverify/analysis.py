@@ -48,7 +48,7 @@ class Analysis:
         """Database engines: where the application connects, what it declares."""
         from cdverify.detect import database
 
-        return database.collect(self.facts, self.scopes, self.manifests)
+        return database.collect(self.facts, self.scopes, self.manifests, self.graph)
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:

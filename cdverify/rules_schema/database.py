@@ -138,10 +138,13 @@ class SettingsFiles(Record, frozen=True):
 
 
 class RequiredRead(Record, frozen=True):
-    """A read of the process environment that raises where the variable is unset (`os.environ["X"]`)."""
+    """A read of the process environment that raises where the variable is unset (`os.environ["X"]`), or
+    a stop guarded by the variable alone (`if not SECRET_KEY: raise ValueError(…)`)."""
 
-    subscripts: Strings  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
     label: str  # what messages say the read does
+    subscripts: Strings = ()  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
+    raises: bool = False  # a `raise` of an exception no import explains (a builtin), guarded by the variable
+    stops: Strings = ()  # traced calls that stop the process or the import (`sys.exit`), guarded alike
 
 
 class Connections(Record, frozen=True):

@@ -59,6 +59,11 @@ def _flask(
     }
 
 
+def _rules(report: dict[str, Any]) -> list[str]:
+    """The database findings' rules."""
+    return sorted(f["rule"] for f in report["findings"] if f["rule"].startswith("DB"))
+
+
 def _status(report: dict[str, Any]) -> str:
     status: str = report["verdicts"]["database"]["status"]
     return status
@@ -93,9 +98,74 @@ def test_a_read_inside_a_function_is_not_at_start_up(make_project: MakeProject) 
     assert _status(check(make_project, _flask(lazy), "flask-openapi-sqlite")) == "pass"
 
 
-def test_a_read_in_a_module_without_database_settings_does_not_block(make_project: MakeProject) -> None:
-    files = _flask('"dev"', {"app/mail.py": 'import os\n\nMAIL_TOKEN = os.environ["MAIL_TOKEN"]\n'})
-    assert _status(check(make_project, files, "flask-openapi-sqlite")) == "pass"
+MAIL = 'import os\n\nMAIL_TOKEN = os.environ["MAIL_TOKEN"]\n'
+
+
+@pytest.mark.parametrize(
+    ("factory", "status"),
+    [
+        (
+            FACTORY.replace("from flask import Flask", "from flask import Flask\n\nfrom app import mail"),
+            "fail",
+        ),
+        (
+            FACTORY.replace(
+                "    app = Flask(__name__)", "    from app import mail\n\n    app = Flask(__name__)"
+            ),
+            "pass",
+        ),
+        (FACTORY, "pass"),  # nothing imports it
+    ],
+    ids=["imported-at-start", "imported-in-the-factory-body", "not-imported"],
+)
+def test_a_read_in_a_module_the_app_imports_at_start_blocks(
+    make_project: MakeProject, factory: str, status: str
+) -> None:
+    files = _flask('"dev"', {"app/__init__.py": factory, "app/mail.py": MAIL})
+    report = check(make_project, files, "flask-openapi-sqlite")
+    assert _status(report) == status
+    if status == "fail":
+        assert "needs $MAIL_TOKEN, which is unset there" in only(report, "DB001")["message"]
+
+
+def test_a_read_in_the_app_factory_blocks(make_project: MakeProject) -> None:
+    factory = FACTORY.replace(
+        "    app = Flask(__name__)", '    app = Flask(__name__)\n    API_KEY = os.environ["API_KEY"]'
+    ).replace("from flask import Flask", "import os\n\nfrom flask import Flask")
+    report = check(make_project, _flask('"dev"', {"app/__init__.py": factory}), "flask-openapi-sqlite")
+    assert "needs $API_KEY, which is unset there" in only(report, "DB001")["message"]
+
+
+STOPS = {
+    "raise-after-getenv": 'os.getenv("SECRET_KEY")\nif not SECRET_KEY:\n    raise ValueError("SECRET_KEY is unset")',
+    "raise-on-getenv": '"dev"\nif not os.getenv("SECRET_KEY"):\n    raise RuntimeError("set SECRET_KEY")',
+    "raise-not-in-environ": '"dev"\nif "SECRET_KEY" not in os.environ:\n    raise RuntimeError("set it")',
+    "raise-in-else": 'os.getenv("SECRET_KEY")\nif SECRET_KEY:\n    pass\nelse:\n    raise ValueError("unset")',
+    "sys-exit": 'os.getenv("SECRET_KEY")\nif not SECRET_KEY:\n    sys.exit("SECRET_KEY is unset")',
+}
+
+
+@pytest.mark.parametrize("read", list(STOPS.values()), ids=list(STOPS))
+def test_a_stop_when_a_variable_is_unset_blocks(make_project: MakeProject, read: str) -> None:
+    files = _flask(read)
+    files["config/settings.py"] = "import sys\n" + str(files["config/settings.py"])
+    report = check(make_project, files, "flask-openapi-sqlite")
+    db001 = only(report, "DB001")
+    assert "needs $SECRET_KEY, which is unset there" in db001["message"]
+    assert "stops the application at import" in db001["message"]
+
+
+CLEAN_STOPS = {
+    "compared-to-a-value": '"dev"\nif os.getenv("ENV") == "production":\n    raise RuntimeError("no prod here")',
+    "with-a-default": 'os.getenv("SECRET_KEY", "dev")\nif not SECRET_KEY:\n    raise ValueError("empty")',
+    "two-variables": 'os.getenv("SECRET_KEY")\nDEBUG = os.getenv("DEBUG")\nif not SECRET_KEY and not DEBUG:\n    raise ValueError("x")',
+    "in-a-function": '"dev"\n\n\ndef check():\n    if not os.getenv("SECRET_KEY"):\n        raise ValueError("x")',
+}
+
+
+@pytest.mark.parametrize("read", list(CLEAN_STOPS.values()), ids=list(CLEAN_STOPS))
+def test_other_stops_do_not_block(make_project: MakeProject, read: str) -> None:
+    assert _status(check(make_project, _flask(read), "flask-openapi-sqlite")) == "pass"
 
 
 def test_the_env_file_or_the_declared_environment_sets_it(make_project: MakeProject) -> None:
@@ -109,6 +179,60 @@ def test_the_env_file_or_the_declared_environment_sets_it(make_project: MakeProj
         verify(root, "flask-openapi-sqlite", build_config({}), use_cache=False).verdicts["database"].status
     )
     assert status == "pass"
+
+
+# -- the engine a settings switch's default selects ------------------------------------------------------
+
+SWITCHED = """import os
+
+from fastapi import FastAPI
+from pydantic_settings import BaseSettings
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+class Settings(BaseSettings):
+    DB_ENGINE: str = SWITCH
+    DB_NAME: str = "app"
+
+    @property
+    def DATABASE_URL(self) -> str:
+        if self.DB_ENGINE == "postgres":
+            return f"postgresql+asyncpg://user:password@postgres:5432/{self.DB_NAME}"
+        return f"sqlite+aiosqlite:///./{self.DB_NAME}.db"
+
+
+settings = Settings()
+engine = create_async_engine(settings.DATABASE_URL)
+app = FastAPI()
+"""
+SWITCH_REQUIREMENTS = "fastapi\npydantic-settings\nsqlalchemy\naiosqlite\nasyncpg\n"
+
+
+@pytest.mark.parametrize("switch", ['"sqlite"', 'os.getenv("DB_ENGINE", "sqlite")'])
+def test_the_default_of_an_engine_switch_decides_the_harness(make_project: MakeProject, switch: str) -> None:
+    files = {"main.py": SWITCHED.replace("SWITCH", switch), "requirements.txt": SWITCH_REQUIREMENTS}
+    report = check(make_project, files, "fastapi-openapi-postgres")
+    db001 = only(report, "DB001")
+    assert db001["harness_engines"] == ["sqlite"]
+    assert "the application runs on SQLite" in db001["message"]
+    assert _rules(check(make_project, files, "fastapi-openapi-sqlite")) == [
+        "DB002"
+    ]  # PostgreSQL is there too
+
+
+@pytest.mark.parametrize("switch", ['"postgres"', 'os.getenv("DB_ENGINE", "postgres")'])
+def test_a_switch_defaulting_to_the_required_engine_passes(make_project: MakeProject, switch: str) -> None:
+    files = {"main.py": SWITCHED.replace("SWITCH", switch), "requirements.txt": SWITCH_REQUIREMENTS}
+    assert _rules(check(make_project, files, "fastapi-openapi-postgres")) == ["DB002"]  # SQLite is there too
+
+
+def test_a_switch_set_by_the_env_file_decides_instead(make_project: MakeProject) -> None:
+    files = {
+        "main.py": SWITCHED.replace("SWITCH", 'os.getenv("DB_ENGINE", "sqlite")'),
+        "requirements.txt": SWITCH_REQUIREMENTS,
+        ".env": "DB_ENGINE=postgres\n",
+    }
+    assert _rules(check(make_project, files, "fastapi-openapi-postgres")) == ["DB002"]
 
 
 # -- declared drivers the connection cannot load ------------------------------------------------------

@@ -1,26 +1,32 @@
 """Reads of the process environment that stop an application at start-up where a variable is unset
 (rules/database/connections.toml `required_reads`): `SECRET_KEY = os.environ["SECRET_KEY"]` at module level
-of a settings module raises KeyError as the module is imported, so an application whose database settings
-live there cannot start in a harness that leaves SECRET_KEY unset, whatever engine the settings name.
+of a settings module raises KeyError as the module is imported, so the application cannot start in a
+harness that leaves SECRET_KEY unset, whatever engine its settings name.
 
-Only module-level reads count (a function's run when it is called, maybe never), and a variable assigned
-a second time at module level is left out: the other assignment may be the fallback of a `try` /
-`except KeyError` or of an `if` the facts do not show."""
+Start-up code is the module-level code of the modules the application imports as it starts — the modules
+that build the app object (`Flask(__name__)`) or hold its database settings or connection, and the modules
+they import at module level, transitively — and the body of the function that builds the app (the app
+factory). A read inside any other function runs when it is called, maybe never. A variable assigned a
+second time in the same place is left out: the other assignment may be the fallback of a `try` / `except
+KeyError` or of an `if` the facts do not show."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import FileFacts
+from cdverify.model import RAISED, Assignment, CallFact, FileFacts, Value
 from cdverify.rules_schema import Connections
+
+if TYPE_CHECKING:
+    from cdverify.resolve.graph import ImportGraph
 
 
 class StartupRead(NamedTuple):
-    """A module-level read that raises where `variable` is unset."""
+    """A read made at start-up that raises where `variable` is unset."""
 
     variable: str
     file: str
@@ -37,34 +43,130 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     """(a subscript of one of the catalogue's mappings with a literal key, its label) per entry."""
     out = []
     for entry in load_rules(Connections).required_reads:
+        if not entry.subscripts:
+            continue
         names = "|".join(re.escape(name) for name in sorted(entry.subscripts, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w.])(?:{names})\s*\[\s*(['\"])(\w+)\1\s*\]")
         out.append((pattern, entry.label))
     return tuple(out)
 
 
-def startup_reads(facts: Mapping[str, FileFacts], paths: Iterable[str]) -> tuple[StartupRead, ...]:
-    """The module-level reads of `paths` (application and configuration modules) that raise where their
-    variable is unset."""
-    patterns = _patterns()
-    if not patterns:
+@cache
+def _stops() -> tuple[tuple[bool, frozenset[str], str], ...]:
+    """(any untraced `raise` stops, the traced calls that stop, the label) per entry that has them."""
+    return tuple(
+        (entry.raises, frozenset(entry.stops), entry.label)
+        for entry in load_rules(Connections).required_reads
+        if entry.raises or entry.stops
+    )
+
+
+@cache
+def _app_constructors() -> frozenset[str]:
+    """The Python frameworks' app constructors (`flask.Flask`, `fastapi.FastAPI`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    return frozenset(name for spec in specs() if spec.family == "python" for name in spec.apps)
+
+
+def startup_reads(
+    runtime: Mapping[str, FileFacts], settings: Iterable[str], graph: ImportGraph | None
+) -> tuple[StartupRead, ...]:
+    """The reads made at start-up that raise where their variable is unset. `runtime`: the facts of the
+    application and configuration modules; `settings`: the modules holding the database settings or
+    connection; `graph`: the project's imports (None: those modules alone are followed)."""
+    patterns, stops = _patterns(), _stops()
+    if not patterns and not stops:
         return ()
-    out: list[StartupRead] = []
-    for path in paths:
-        file_facts = facts.get(path)
-        if file_facts is None or file_facts.language.family != "python":
+    python = {path: f for path, f in runtime.items() if f.language.family == "python"}
+    factories = _factories(python)
+    pending = [path for path in {*settings, *factories} if path in python]
+    started: set[str] = set()
+    while pending:  # the modules imported at module level, transitively
+        path = pending.pop()
+        if path in started:
             continue
-        module_level = [a for a in file_facts.assignments if not a.scope]
-        counts: dict[str, int] = {}
-        for assignment in module_level:
-            counts[assignment.target] = counts.get(assignment.target, 0) + 1
-        for assignment in module_level:
-            if counts[assignment.target] > 1 or not assignment.value.env:
-                continue
-            _target, _equals, right = assignment.text.partition("=")
-            for pattern, label in patterns:
-                found = pattern.search(right)
-                if found is not None and found.group(2) in assignment.value.env:
-                    out.append(StartupRead(found.group(2), path, assignment.line, assignment.text, label))
-                    break
+        started.add(path)
+        if graph is None:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if target in python and target not in started and edge.runtime and not edge.fact.in_function:
+                pending.append(target)
+    out: list[StartupRead] = []
+    for path in sorted(started):
+        scopes = {"", *factories.get(path, ())}
+        assignments = [a for a in python[path].assignments if a.scope in scopes]
+        out.extend(_reads(path, assignments, patterns))
+        calls = [c for c in python[path].calls if c.scope in scopes and c.guard is not None]
+        out.extend(_stopped(path, calls, assignments, stops))
     return tuple(out)
+
+
+def _stopped(
+    path: str,
+    calls: list[CallFact],
+    assignments: list[Assignment],
+    stops: tuple[tuple[bool, frozenset[str], str], ...],
+) -> list[StartupRead]:
+    """The stops (`raise ValueError(…)`, `sys.exit(…)`) under an `if` whose condition is one variable."""
+    out = []
+    for call in calls:
+        for raises, names, label in stops:
+            if not (names and call.callee in names) and not (raises and call.callee.startswith(RAISED)):
+                continue
+            variable = _variable(call.guard, assignments) if call.guard is not None else None
+            if variable is not None:
+                out.append(StartupRead(variable, path, call.line, call.text, label))
+            break
+    return out
+
+
+def _variable(guard: Value, assignments: list[Assignment]) -> str | None:
+    """The variable a condition tests alone: `not os.getenv("X")`, `"X" not in os.environ`, or `not X`
+    after `X = os.getenv("X")` (no default); None for anything else (`os.getenv("ENV") == "prod"`)."""
+    if guard.numbers or guard.parts:
+        return None
+    if guard.env and not guard.strings and not guard.names and len(guard.env) == 1:
+        return guard.env[0]
+    if len(guard.strings) == 1 and guard.names == ("environ",) and not guard.env:
+        found = guard.strings[0]
+        return found if isinstance(found, str) and found.isidentifier() else None
+    if len(guard.names) == 1 and not guard.strings and not guard.env:
+        read = [a.value for a in assignments if a.target == guard.names[0]]
+        if len(read) == 1 and len(read[0].env) == 1 and not read[0].strings and not read[0].numbers:
+            return read[0].env[0]
+    return None
+
+
+def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:
+    """Each module building a web app, with the functions that build it ("" at module level)."""
+    constructors = _app_constructors()
+    out: dict[str, set[str]] = {}
+    for path, file_facts in facts.items():
+        for call in file_facts.calls:
+            if call.callee.split("(", 1)[0] in constructors:
+                out.setdefault(path, set()).add(call.scope)
+    return out
+
+
+def _reads(
+    path: str, assignments: list[Assignment], patterns: tuple[tuple[re.Pattern[str], str], ...]
+) -> list[StartupRead]:
+    counts: dict[tuple[str, str], int] = {}
+    for assignment in assignments:
+        place = (assignment.scope, assignment.target)
+        counts[place] = counts.get(place, 0) + 1
+    out = []
+    for assignment in assignments:
+        if counts[(assignment.scope, assignment.target)] > 1 or not assignment.value.env:
+            continue
+        if assignment.text.startswith("return"):  # what a function returns, when it is called
+            continue
+        _target, _equals, right = assignment.text.partition("=")
+        for pattern, label in patterns:
+            found = pattern.search(right)
+            if found is not None and found.group(2) in assignment.value.env:
+                out.append(StartupRead(found.group(2), path, assignment.line, assignment.text, label))
+                break
+    return out

@@ -5,6 +5,7 @@ declarations or mentions."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
@@ -21,6 +22,9 @@ from cdverify.detect.database.startup import startup_reads
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Scope
 
+if TYPE_CHECKING:
+    from cdverify.resolve.graph import ImportGraph
+
 _SCOPE_STATUS = {
     Scope.TEST: EngineStatus.TESTS,
     Scope.MIGRATION: EngineStatus.MIGRATIONS,
@@ -30,15 +34,22 @@ _SCOPE_ORDER = {Scope.TEST: 0, Scope.MIGRATION: 1, Scope.SCRIPT: 2}  # where cod
 
 
 def collect(
-    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    manifests: Manifests,
+    graph: ImportGraph | None = None,
 ) -> DatabaseReport:
-    """Which engines the project uses and how, with every item of evidence, strongest first."""
+    """Which engines the project uses and how, with every item of evidence, strongest first. `graph`
+    (the project's imports) tells the modules imported at start-up, whose reads may stop the app."""
     found = Collection(facts, scopes, manifests)
     code(found)
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
-    reads = startup_reads(facts, found.runtime_facts())
+    settings = {
+        e.file for e in evidence if e.at_run_time and e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)
+    }
+    reads = startup_reads(found.runtime_facts(), settings, graph)
     return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found), reads)
 
 
