@@ -8,7 +8,8 @@ with a violating and a clean project written for the test:
 - a table-less `SELECT` on an untraced object (`request.app["pg"]`, a connection parameter) is raw SQL;
 - Django's `management/commands/` are command-line scripts, not CQRS commands;
 - Django's auth base classes (`AbstractUser`, …) define models;
-- alembic's scripts in the folder alembic.ini's `script_location` names are migrations.
+- alembic's scripts in the folder alembic.ini's `script_location` names are migrations;
+- a declarative mixin (`created_on = db.Column(…)` on a plain class) is model code.
 """
 
 from __future__ import annotations
@@ -330,6 +331,18 @@ def test_an_asyncpgsa_pool_is_data_access_and_its_sql_raw(make_project: MakeProj
     assert raw == {("app/pg.py", "SELECT 1"), ("app/handlers/items.py", "SELECT pg_advisory_xact_lock($1)")}
 
 
+def test_a_module_that_handles_requests_stays_a_handler(make_project: MakeProject) -> None:
+    # beyond the app class, it imports the framework's request API: its data access is inline
+    files = _aiohttp("'SELECT 1'")
+    files["app/pg.py"] = str(files["app/pg.py"]).replace(
+        "from aiohttp.web_app import Application",
+        "from aiohttp import web\nfrom aiohttp.web_app import Application",
+    )
+    report = inspect_json(make_project, files)
+    assert report["architecture"]["files"].get("app/pg.py") != "repositories"
+    assert [v for v in report["architecture"]["violations"] if v["kind"] == "bypass"] == []
+
+
 @pytest.mark.parametrize("statement", ["'BEGIN'", "'SET search_path TO app'", "'select'", "'Select a plan'"])
 def test_other_short_strings_on_an_untraced_object_are_not_raw_sql(
     make_project: MakeProject, statement: str
@@ -445,3 +458,41 @@ def test_without_a_script_location_naming_it_the_folder_is_application(
     assert [(r["file"], r["scope"]) for r in report["orm"]["raw_sql"]] == [
         ("db/versions/a1_slug.py", "application")
     ]
+
+
+# -- a declarative mixin ------------------------------------------------------------------------------------
+
+MIXIN = """from sqlalchemy import DateTime
+
+from app.extensions import db
+
+
+class TimestampMixin:
+    created_on = COLUMN
+
+    def save(self):
+        db.session.add(self)
+        db.session.commit()
+        return self
+"""
+FLASK_APP = {
+    "app/__init__.py": "",
+    "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+    "app/main.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+}
+
+
+@pytest.mark.parametrize("column", ["db.Column(DateTime)", "sa.Column(DateTime)", "mapped_column(DateTime)"])
+def test_a_declarative_mixin_is_model_code(make_project: MakeProject, column: str) -> None:
+    mixin = MIXIN.replace("COLUMN", column).replace(
+        "from sqlalchemy import DateTime",
+        "import sqlalchemy as sa\nfrom sqlalchemy import DateTime\nfrom sqlalchemy.orm import mapped_column",
+    )
+    report = inspect_json(make_project, {**FLASK_APP, "lib/mixins.py": mixin})
+    assert report["architecture"]["files"]["lib/mixins.py"] == "models"
+
+
+def test_a_column_made_in_a_function_is_not(make_project: MakeProject) -> None:
+    helper = "import sqlalchemy as sa\n\n\ndef created_column():\n    return sa.Column(sa.DateTime)\n"
+    report = inspect_json(make_project, {**FLASK_APP, "lib/columns.py": helper})
+    assert "lib/columns.py" not in report["architecture"]["files"]
