@@ -460,10 +460,18 @@ def test_alembic_scripts_where_alembic_ini_says_are_migrations(
 
 
 @pytest.mark.parametrize(
-    "ini", [None, "[alembic]\nscript_location = myapp:migrations\n", "[other]\nx = db\n"]
+    "ini",
+    [
+        None,
+        "[alembic]\nscript_location = myapp:migrations\n",
+        "[other]\nx = db\n",
+        "[alembic]\nscript_location = ../db\n",
+        "[alembic]\nscript_location = .\n",
+        b"\xff\xfe[alembic\x00",  # unreadable as INI: ignored here, the manifest reader reports it
+    ],
 )
 def test_without_a_script_location_naming_it_the_folder_is_application(
-    make_project: MakeProject, ini: str | None
+    make_project: MakeProject, ini: str | bytes | None
 ) -> None:
     files: dict[str, str | bytes] = {
         "db/env.py": ENV,
