@@ -94,9 +94,12 @@ class _ScopeRules:
     skip_file: Callable[[str], bool]  # the name matches a skip_file_patterns glob
     # the scope a folder name gives (lowercased): the first of _SCOPE_ORDER that lists it
     dir_scopes: dict[str, Scope]
+    # the scope a folder path gives (`/management/commands/`, lowercased), in _SCOPE_ORDER
+    folder_scopes: tuple[tuple[str, Scope], ...]
     file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
     scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
+    migration_folders: dict[str, tuple[str, str]]  # a migration tool's config file → (section, key)
     extensions: dict[str, Language]
 
 
@@ -113,6 +116,11 @@ def _scope_rules() -> _ScopeRules:
         venv_markers=tuple(data.virtualenv_markers),
         skip_file=_name_matcher(data.skip_file_patterns),
         dir_scopes=dir_scopes,
+        folder_scopes=tuple(
+            (f"/{folder.strip('/').lower()}/", scope)
+            for scope in _SCOPE_ORDER
+            for folder in data.scopes[scope.value].folders
+        ),
         file_scopes=tuple((scope, _name_matcher(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
         scope_file=_name_matcher(
             pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
@@ -123,6 +131,7 @@ def _scope_rules() -> _ScopeRules:
             if data.scopes[scope.value].packages
         ),
         extensions=extensions,
+        migration_folders={m.file: (m.section, m.key) for m in data.migration_folders},
     )
 
 
@@ -144,12 +153,16 @@ _NO_VERDICT: _Verdict = (len(_SCOPE_ORDER), Scope.APPLICATION)
 
 def _folder_verdict(rel_dir: str, package_dirs: Mapping[str, Scope]) -> _Verdict:
     """What a file's folder alone decides: its sub-package's scope (the first of `package_dirs` holding
-    it), else the first scope of _SCOPE_ORDER naming one of its folders."""
+    it), else the first scope of _SCOPE_ORDER naming one of its folders or a folder path it is in."""
     for prefix, scope in package_dirs.items():
         if rel_dir == prefix or rel_dir.startswith(prefix + "/"):
             return (-1, scope)
-    dir_scopes = _scope_rules().dir_scopes
+    rules = _scope_rules()
+    dir_scopes = rules.dir_scopes
     named = [dir_scopes[d] for d in rel_dir.lower().split("/") if d in dir_scopes] if rel_dir else []
+    if rel_dir and rules.folder_scopes:
+        inside = f"/{rel_dir.lower()}/"
+        named += [scope for folder, scope in rules.folder_scopes if folder in inside]
     return min(((_RANKS[scope], scope) for scope in named), default=_NO_VERDICT)
 
 
@@ -192,6 +205,27 @@ def _package_scope(
         if isinstance(data.get(key), dict):
             deps.update(data[key])
     return next((scope for scope, packages in package_scopes if packages & deps), None)
+
+
+def _migration_folder(config: Path, rel_dir: str, section: str, key: str) -> str | None:
+    """The project folder a migration tool's INI file names as its scripts' (`script_location = db` in
+    alembic.ini's `[alembic]`), relative to the file's folder `rel_dir`; None when it names none, a module
+    (`package:path`), the folder itself or a folder outside it."""
+    import configparser  # only projects with such a file pay for it
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_regular(config, _MAX_CONTROL_BYTES, follow_symlinks=False).decode())
+        location = parser.get(section, key, fallback="").strip()
+    except (NotReadable, UnicodeDecodeError, configparser.Error):
+        return None  # the manifest reader reports what is wrong with it
+    location = location.replace("%(here)s", ".").replace("\\", "/")
+    if not location or ":" in location or location.startswith("/"):
+        return None
+    parts = [part for part in location.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join([rel_dir, *parts] if rel_dir else parts)
 
 
 def _gitignore(path: Path, rel: str, findings: list[Finding]) -> GitIgnoreSpec | None:
@@ -303,6 +337,12 @@ def discover(root: Path, config: Config) -> Project:
             package_scope = _package_scope(directory / "package.json", rules.package_scopes)
             if package_scope is not None:
                 package_dirs[rel_dir] = package_scope
+        for name, (section, key) in rules.migration_folders.items():
+            config = by_name.get(name)
+            if config is not None and _is_regular(config):
+                folder = _migration_folder(directory / name, rel_dir, section, key)
+                if folder is not None:
+                    package_dirs.setdefault(folder, Scope.MIGRATION)
         return iter(entries)
 
     stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", enter(root, ""))]

@@ -209,6 +209,9 @@ class Value(NamedTuple):
 
 
 UNTRACED = "?"  # written before a callee cdverify could not trace to an import: `?cursor.execute`
+# the callee of a module-level `raise ValueError(…)` of an exception no import explains (a builtin): the
+# guard of the `if` around it says when the module stops as it is imported
+RAISED = "?raise."
 
 
 class Callee(NamedTuple):

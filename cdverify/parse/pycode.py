@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, FunctionFact, Text, Value, joined, shown, text_of
+from cdverify.model import RAISED, Assignment, FunctionFact, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -296,6 +296,12 @@ class PythonScanner(Scanner):
         function = call.child_by_field_name("function")
         return (function, False) if function is not None else None
 
+    def callee(self, function: Node) -> str | None:
+        qualified = self.qualify(function)
+        if qualified is None and function.type == "identifier" and _raised_at_import(function):
+            return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
+        return qualified
+
     def condition(self, guard: Node) -> Node | None:
         if guard.type != "conditional_expression":
             return guard.child_by_field_name("condition")
@@ -374,6 +380,21 @@ class PythonScanner(Scanner):
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+
+
+def _raised_at_import(function: Node) -> bool:
+    """The call of `function` is what a module-level `raise` raises (`raise ValueError(…)`, not in a
+    function or class)."""
+    call = function.parent
+    statement = call.parent if call is not None else None
+    if statement is None or statement.type != "raise_statement":
+        return False
+    parent = statement.parent
+    while parent is not None:
+        if parent.type in ("function_definition", "class_definition", "lambda"):
+            return False
+        parent = parent.parent
+    return True
 
 
 def _parameter(node: Node) -> str:

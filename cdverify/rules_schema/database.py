@@ -81,6 +81,9 @@ class Connection(Record, frozen=True):
     # a (dotted) keyword only one engine's driver accepts → that engine, whatever the URL
     # (`connect_args.check_same_thread`: sqlite3's)
     engine_options: Mapping[str, str] = table()
+    # declared driver packages the call cannot load (an async engine takes no sync driver): they tell no
+    # engine of a URL known only at run time
+    unusable_drivers: Strings = ()
 
 
 class EnvSchema(Record, frozen=True):
@@ -143,6 +146,16 @@ class StartupFile(Record, frozen=True):
     label: str  # how messages name the loader (`dotenv`)
 
 
+class RequiredRead(Record, frozen=True):
+    """A read of the process environment that raises where the variable is unset (`os.environ["X"]`), or
+    a stop guarded by the variable alone (`if not SECRET_KEY: raise ValueError(…)`)."""
+
+    label: str  # what messages say the read does
+    subscripts: Strings = ()  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
+    raises: bool = False  # a `raise` of an exception no import explains (a builtin), guarded by the variable
+    stops: Strings = ()  # traced calls that stop the process or the import (`sys.exit`), guarded alike
+
+
 class Connections(Record, frozen=True):
     FILE: ClassVar[str] = "database/connections"
     python: tuple[Connection, ...]
@@ -153,6 +166,7 @@ class Connections(Record, frozen=True):
     settings_files: SettingsFiles
     env_schemas: tuple[EnvSchema, ...] = ()
     startup_files: tuple[StartupFile, ...] = ()
+    required_reads: tuple[RequiredRead, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -14,6 +14,7 @@ class ScopeRule(Record, frozen=True):
     directories: Strings
     files: Strings
     packages: Strings = ()  # a package.json depending on one of these gives its folder this scope
+    folders: Strings = ()  # folder paths (consecutive path components): `management/commands`
 
 
 class Limits(Record, frozen=True):
@@ -22,6 +23,12 @@ class Limits(Record, frozen=True):
 
 class ExampleFiles(Record, frozen=True):
     words: Strings
+
+
+class MigrationFolder(Record, frozen=True):
+    file: str  # the tool's configuration file (`alembic.ini`)
+    section: str  # its INI section
+    key: str  # the key naming the scripts' folder (`script_location`)
 
 
 class Scopes(Record, frozen=True):
@@ -33,3 +40,4 @@ class Scopes(Record, frozen=True):
     sources: Mapping[str, Strings]  # language → file extensions
     example_files: ExampleFiles
     limits: Limits
+    migration_folders: tuple[MigrationFolder, ...] = ()

@@ -368,13 +368,21 @@ def test_node_url_keys_of_connection_calls(make_project: MakeProject, callee: st
 
 
 @pytest.mark.parametrize(
-    "callee",
-    [c for entry in CONNECTIONS["python"] if entry.get("engine") is None for c in entry["calls"]],
+    ("callee", "driver"),
+    [
+        (c, "aiomysql" if "pymysql" in entry.get("unusable_drivers", []) else "pymysql")
+        for entry in CONNECTIONS["python"]
+        if entry.get("engine") is None
+        for c in entry["calls"]
+    ],
 )
-def test_python_url_from_environment_uses_declared_drivers(make_project: MakeProject, callee: str) -> None:
-    """`create_engine(os.environ["DATABASE_URL"])`: the engines whose driver is declared may serve."""
+def test_python_url_from_environment_uses_declared_drivers(
+    make_project: MakeProject, callee: str, driver: str
+) -> None:
+    """`create_engine(os.environ["DATABASE_URL"])`: the engines whose driver is declared may serve (one
+    the call can load: an asyncio engine takes aiomysql, not pymysql)."""
     source = python_call(callee, 'os.environ["DATABASE_URL"]').replace("\n\n", "\nimport os\n\n", 1)
-    files = {"app/db.py": source, "requirements.txt": "pymysql==1.1.1\n"}
+    files = {"app/db.py": source, "requirements.txt": f"{driver}==1.1.1\n"}
     data = database(make_project, files)
     assert data["engines"] == ["mysql"]
     evidence = [e for e in data["evidence"] if e["kind"] == "connection"]

@@ -608,6 +608,18 @@ PY_RECEIVERS: dict[str, str] = {
             finally:
                 await conn.close()
         """,
+    "asyncpgsa.": """
+        import os
+
+        from asyncpgsa import PG
+
+        pg = PG()
+
+
+        async def active_users():
+            await pg.init(os.environ["DATABASE_URL"])
+            return await pg.SINK
+        """,
     # Django
     "django.db.connection": """
         from django.db import connection
@@ -2405,6 +2417,50 @@ MODEL_SNIPPETS: dict[tuple[str, str], tuple[str, str, str]] = {
             title = models.CharField(max_length=200)
         """,
         "Article",
+    ),
+    ("django", "django.contrib.auth.models.AbstractUser"): (
+        "users/models.py",
+        """
+        from django.contrib.auth.models import AbstractUser
+
+
+        class User(AbstractUser):
+            pass
+        """,
+        "User",
+    ),
+    ("django", "django.contrib.auth.models.AbstractBaseUser"): (
+        "users/models.py",
+        """
+        from django.contrib.auth.models import AbstractBaseUser
+
+
+        class User(AbstractBaseUser):
+            pass
+        """,
+        "User",
+    ),
+    ("django", "django.contrib.auth.base_user.AbstractBaseUser"): (
+        "users/models.py",
+        """
+        from django.contrib.auth.base_user import AbstractBaseUser
+
+
+        class User(AbstractBaseUser):
+            pass
+        """,
+        "User",
+    ),
+    ("django", "django.contrib.auth.models.PermissionsMixin"): (
+        "users/models.py",
+        """
+        from django.contrib.auth.models import PermissionsMixin
+
+
+        class User(PermissionsMixin):
+            pass
+        """,
+        "User",
     ),
     ("tortoise", "tortoise.models.Model"): (
         "app/models.py",

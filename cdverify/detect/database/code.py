@@ -132,7 +132,7 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             item = Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, switch, col=col)
             # `client: process.env.DB_CLIENT || 'sqlite3'`: the literal is the variable's fallback
             fallback = (bool(value.env) and switch == value.env[0]) or field_default
-            found_in.add(item._replace(default=fallback), claims=True)
+            found_in.add(item._replace(default=fallback, value_key=True), claims=True)
 
 
 def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, engine: str) -> None:

@@ -56,11 +56,13 @@ class Collection:
     def reject(self, location: Location, text: str, url: Text, detail: str) -> None:
         self.rejected.append(RejectedUrl(location, text, shown(url), detail))
 
-    def drivers(self, engines: Iterable[str]) -> list[str]:
-        """Those of `engines` whose driver the project declares as a run-time dependency."""
+    def drivers(self, engines: Iterable[str], unusable: Iterable[str] = ()) -> list[str]:
+        """Those of `engines` whose driver the project declares as a run-time dependency (not one of the
+        `unusable` packages)."""
         declared: set[str] = set()
+        skipped = {name.lower() for name in unusable}
         for dep in self.manifests.dependencies:
-            if dep.dev:
+            if dep.dev or dep.name.lower() in skipped:
                 continue
             index = self.catalogue.by_python_package if dep.ecosystem == "python" else self.catalogue.by_npm
             engine = index.get(dep.name)

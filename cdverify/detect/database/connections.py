@@ -86,7 +86,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         # The URL is only known at run time: the engines whose drivers are declared.
         inferred = True
         source = f"${switch}" if switch else "a value computed at run time"
-        for engine in found_in.drivers(entry.engines):
+        for engine in found_in.drivers(entry.engines, entry.unusable_drivers):
             found.append(
                 (engine, f"URL from {source}; engine inferred from the declared driver", switch, False)
             )
@@ -142,7 +142,7 @@ def _alternatives(
     if found_in.values.env.get(switch):
         return
     engines = found_in.catalogue.engines
-    for engine in found_in.drivers(entry.engines):
+    for engine in found_in.drivers(entry.engines, entry.unusable_drivers):
         spec = engines.get(engine)
         if engine not in resolved and (spec is None or spec.inferred_alternative):
             detail = f"URL from ${switch}; engine inferred from the declared driver"

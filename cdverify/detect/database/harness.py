@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
-from cdverify.detect.database.startup import StartupStop
+from cdverify.detect.database.stops import StartupStop
 from cdverify.model import Scope
 
 PAPER = "paper"  # the name of the paper's harness environment
@@ -46,6 +46,7 @@ class HarnessEnvironment:
 
 
 PAPER_ENVIRONMENT = HarnessEnvironment(PAPER)
+_SETTINGS = (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)  # what a module's import must run to connect
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,60 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
     )
     if blocked and not connected:  # another connection that holds says the blocked one is a branch not taken
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked))
+    holding, undecided = _selected(holding)
+    dropped.extend(undecided)
+    raising = _stopped(holding, report, variables)
+    if raising is not None:  # the module holding the settings raises as it is imported
+        return HarnessEngines(environment, {}, tuple(dropped), (raising,))
     return HarnessEngines(environment, holding, tuple(dropped))
+
+
+def _selected(
+    holding: dict[str, tuple[Evidence, ...]],
+) -> tuple[dict[str, tuple[Evidence, ...]], list[Evidence]]:
+    """`holding` narrowed by the engine a value key names where it holds (`DB_ENGINE = os.getenv("DB_ENGINE",
+    "sqlite")`, a settings field `DB_ENGINE: str = "sqlite"`), and the items left out: another engine goes
+    when all its items are URLs one of several configurations gives (`if DB_ENGINE == "postgres": return
+    …`) or connections at a call that reaches the named engine too (its URL is one of those). None goes
+    when no value key, or value keys naming several engines, hold."""
+    named = {
+        e.engine
+        for items in holding.values()
+        for e in items
+        if e.value_key and not e.configuration and e.kind is EvidenceKind.CONFIG
+    }
+    if len(named) != 1:
+        return holding, []
+    (chosen,) = named
+    sites = {(e.file, e.line) for e in holding[chosen] if e.kind is EvidenceKind.CONNECTION}
+
+    def undecided(item: Evidence) -> bool:
+        if item.kind is EvidenceKind.CONFIG:
+            return item.configuration and not item.value_key
+        return item.kind is EvidenceKind.CONNECTION and not item.switch and (item.file, item.line) in sites
+
+    kept: dict[str, tuple[Evidence, ...]] = {}
+    left: list[Evidence] = []
+    for engine, items in holding.items():
+        if engine != chosen and all(undecided(item) for item in items):
+            left.extend(items)
+        else:
+            kept[engine] = items
+    return kept, left
+
+
+def _stopped(
+    holding: Mapping[str, tuple[Evidence, ...]], report: DatabaseReport, variables: Mapping[str, str]
+) -> Evidence | None:
+    """The strongest connection or configuration that holds, as blocked by the first read at start-up
+    that raises where its variable is unset (`SECRET_KEY = os.environ["SECRET_KEY"]` in a settings
+    module): the application cannot start; None when no such read is made."""
+    read = next((r for r in report.startup_reads if not variables.get(r.variable)), None)
+    items = [e for items in holding.values() for e in items if e.kind in _SETTINGS]
+    if read is None or not items:
+        return None
+    item = min(items, key=lambda e: (e.file != read.file, e.rank, e.file, e.line))
+    return item._replace(required_env=read.variable, required_by=read.describe())
 
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cdverify.detect.database.startup import StartupRead
 from cdverify.model import Location, Scope
 
 if TYPE_CHECKING:
-    from cdverify.detect.database.startup import StartupStop
+    from cdverify.detect.database.stops import StartupStop
 
 
 class EvidenceKind(StrEnum):
@@ -59,6 +60,9 @@ class Evidence(NamedTuple):
     # switched by the condition around the call (`if (!databaseUrl) …`), whose branch the harness's
     # variables alone do not decide
     guarded: bool = False
+    # a value key's value naming the engine (`DB_ENGINE = "sqlite"`), not a URL: where it holds, it says
+    # which of the URLs a connection may be given (`if DB_ENGINE == "postgres": …`) the application uses
+    value_key: bool = False
 
     @property
     def location(self) -> Location:
@@ -148,6 +152,8 @@ class DatabaseReport(NamedTuple):
     env_file: tuple[tuple[str, str], ...] = ()
     # start-up checks that stop the application where they fail (`if (!process.env.X) throw …`)
     stops: tuple[StartupStop, ...] = ()
+    # module-level reads of application modules that raise where their variable is unset
+    startup_reads: tuple[StartupRead, ...] = ()
 
     @property
     def runtime(self) -> list[str]:

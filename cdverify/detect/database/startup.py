@@ -1,145 +1,172 @@
-"""Start-up checks that stop the application: a `throw` at module level, under an `if`, in application code
-that runs at start-up (the entry modules and what they import at module level, not request handlers):
-`if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
-gives none of those), or `const envFound = dotenv.config(); if
-(envFound.error) throw …` (rules/database/connections.toml `startup_files`). Where the check fails, the
-application cannot start, whatever engine it is configured for: no engine holds in that harness
-environment (harness.py)."""
+"""Reads of the process environment that stop an application at start-up where a variable is unset
+(rules/database/connections.toml `required_reads`): `SECRET_KEY = os.environ["SECRET_KEY"]` at module level
+of a settings module raises KeyError as the module is imported, so the application cannot start in a
+harness that leaves SECRET_KEY unset, whatever engine its settings name.
+
+Start-up code is the module-level code of the modules the application imports as it starts — the modules
+that build the app object (`Flask(__name__)`) or hold its database settings or connection, and the modules
+they import at module level, transitively — and the body of the function that builds the app (the app
+factory). A read inside any other function runs when it is called, maybe never. A variable assigned a
+second time in the same place is left out: the other assignment may be the fallback of a `try` / `except
+KeyError` or of an `if` the facts do not show."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import FileFacts, Scope, Stop, Value
-from cdverify.rules_schema import Connections, Reader, StartupFile
+from cdverify.model import RAISED, Assignment, CallFact, FileFacts, Value
+from cdverify.rules_schema import Connections
 
 if TYPE_CHECKING:
-    from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
-# One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
-# `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
-_NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
-_UNSET = re.compile(
-    rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
-)
 
+class StartupRead(NamedTuple):
+    """A read made at start-up that raises where `variable` is unset."""
 
-class StartupStop(NamedTuple):
-    """A start-up check that stops the application, and what makes it stop."""
-
+    variable: str
     file: str
     line: int
-    text: str  # the `throw` as written
-    # the variables it needs: it stops where any is unset; () = it stops wherever the project runs as shipped
-    variables: tuple[str, ...]
-    reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
-
-    def stops(self, variables: Mapping[str, str]) -> bool:
-        """Whether it stops the application when exactly `variables` are set."""
-        return not self.variables or any(not variables.get(name) for name in self.variables)
+    text: str  # the assignment as written
+    label: str  # what the read does (`raises KeyError at import`)
 
     def describe(self) -> str:
-        return f"{self.text} at {self.file}:{self.line} {self.reason}"
+        return f"{self.text} at {self.file}:{self.line} {self.label} when ${self.variable} is unset"
 
 
-def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[StartupStop, ...]:
-    """The start-up checks of the application's start-up code (every application file without `graph`)."""
-    files = [
-        path
-        for path, facts in found.facts.items()
-        if facts.stops and found.scope_of(path) is Scope.APPLICATION
-    ]
-    if not files:
-        return ()
-    started = _started(found.facts, found.scopes, graph) if graph is not None else set(files)
-    loaders = load_rules(Connections).startup_files
-    present = {
-        posixpath.basename(setting.file)
-        for setting in found.manifests.settings
-        if setting.source is Reader.ENV_FILE
-    }
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(a subscript of one of the catalogue's mappings with a literal key, its label) per entry."""
     out = []
-    for path in files:
-        if path not in started:
+    for entry in load_rules(Connections).required_reads:
+        if not entry.subscripts:
             continue
-        for stop in found.facts[path].stops:
-            item = _unset(found, path, stop) or _missing_file(path, stop, loaders, present)
-            if item is not None:
-                out.append(item)
+        names = "|".join(re.escape(name) for name in sorted(entry.subscripts, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w.])(?:{names})\s*\[\s*(['\"])(\w+)\1\s*\]")
+        out.append((pattern, entry.label))
     return tuple(out)
 
 
-def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
-    """A check that throws where a variable is unset: every `||` operand of its condition is an unset test
-    and at least one reads an environment variable (itself or through the names it reads)."""
-    condition = stop.condition.strip()
-    while condition.startswith("(") and condition.endswith(")"):
-        condition = condition[1:-1].strip()
-    operands = [part.strip() for part in condition.split("||")]
-    if not all(_UNSET.fullmatch(part) for part in operands):
-        return None
-    variables = list(stop.guard.env)
-    for name in stop.guard.names:
-        variable = found.values.switch(path, Value(names=(name,)))
-        if variable:
-            variables.append(variable)
-    settings = _database_variables(found)
-    variables = [name for name in variables if name in settings or name.lower() in settings]
-    if not variables:
-        return None
-    shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
-    return StartupStop(
-        path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"throws when {shown} is unset"
+@cache
+def _stops() -> tuple[tuple[bool, frozenset[str], str], ...]:
+    """(any untraced `raise` stops, the traced calls that stop, the label) per entry that has them."""
+    return tuple(
+        (entry.raises, frozenset(entry.stops), entry.label)
+        for entry in load_rules(Connections).required_reads
+        if entry.raises or entry.stops
     )
 
 
-def _database_variables(found: Collection) -> set[str]:
-    """The variables the database settings read: the switches of the evidence found, and the catalogue's
-    URL and engine keys (lower-case). What else the harness provides (`JWT_SECRET`, `PORT`) is not known,
-    so a check of another variable is not taken to stop the application."""
-    known = found.catalogue
-    return {item.switch for item in found.evidence if item.switch} | known.url_keys | known.value_keys
+@cache
+def _app_constructors() -> frozenset[str]:
+    """The Python frameworks' app constructors (`flask.Flask`, `fastapi.FastAPI`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    return frozenset(name for spec in specs() if spec.family == "python" for name in spec.apps)
 
 
-def _missing_file(
-    path: str, stop: Stop, loaders: Iterable[StartupFile], present: set[str]
-) -> StartupStop | None:
-    """A check that throws where a loader finds no file (`envFound.error`), when the project ships none."""
-    negated = stop.condition.lstrip("( ").startswith("!")
-    for loader in loaders:
-        if negated or not any(call in loader.results for call in stop.guard.calls):
+def startup_reads(
+    runtime: Mapping[str, FileFacts], settings: Iterable[str], graph: ImportGraph | None
+) -> tuple[StartupRead, ...]:
+    """The reads made at start-up that raise where their variable is unset. `runtime`: the facts of the
+    application and configuration modules; `settings`: the modules holding the database settings or
+    connection; `graph`: the project's imports (None: those modules alone are followed)."""
+    patterns, stops = _patterns(), _stops()
+    if not patterns and not stops:
+        return ()
+    python = {path: f for path, f in runtime.items() if f.language.family == "python"}
+    factories = _factories(python)
+    pending = [path for path in {*settings, *factories} if path in python]
+    started: set[str] = set()
+    while pending:  # the modules imported at module level, transitively
+        path = pending.pop()
+        if path in started:
             continue
-        if loader.file in present:
-            return None
-        reason = f"throws when {loader.label} finds no {loader.file} file"
-        return StartupStop(path, stop.line, stop.text, (), reason)
+        started.add(path)
+        if graph is None:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if target in python and target not in started and edge.runtime and not edge.fact.in_function:
+                pending.append(target)
+    out: list[StartupRead] = []
+    for path in sorted(started):
+        scopes = {"", *factories.get(path, ())}
+        assignments = [a for a in python[path].assignments if a.scope in scopes]
+        out.extend(_reads(path, assignments, patterns))
+        calls = [c for c in python[path].calls if c.scope in scopes and c.guard is not None]
+        out.extend(_stopped(path, calls, assignments, stops))
+    return tuple(out)
+
+
+def _stopped(
+    path: str,
+    calls: list[CallFact],
+    assignments: list[Assignment],
+    stops: tuple[tuple[bool, frozenset[str], str], ...],
+) -> list[StartupRead]:
+    """The stops (`raise ValueError(…)`, `sys.exit(…)`) under an `if` whose condition is one variable."""
+    out = []
+    for call in calls:
+        for raises, names, label in stops:
+            if not (names and call.callee in names) and not (raises and call.callee.startswith(RAISED)):
+                continue
+            variable = _variable(call.guard, assignments) if call.guard is not None else None
+            if variable is not None:
+                out.append(StartupRead(variable, path, call.line, call.text, label))
+            break
+    return out
+
+
+def _variable(guard: Value, assignments: list[Assignment]) -> str | None:
+    """The variable a condition tests alone: `not os.getenv("X")`, `"X" not in os.environ`, or `not X`
+    after `X = os.getenv("X")` (no default); None for anything else (`os.getenv("ENV") == "prod"`)."""
+    if guard.numbers or guard.parts:
+        return None
+    if guard.env and not guard.strings and not guard.names and len(guard.env) == 1:
+        return guard.env[0]
+    if len(guard.strings) == 1 and guard.names == ("environ",) and not guard.env:
+        found = guard.strings[0]
+        return found if isinstance(found, str) and found.isidentifier() else None
+    if len(guard.names) == 1 and not guard.strings and not guard.env:
+        read = [a.value for a in assignments if a.target == guard.names[0]]
+        if len(read) == 1 and len(read[0].env) == 1 and not read[0].strings and not read[0].numbers:
+            return read[0].env[0]
     return None
 
 
-def _started(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph) -> set[str]:
-    """Application files that run at start-up: the entries (application files no application file
-    imports at run time) and what they import at module level, transitively."""
-    application = {path for path in facts if scopes.get(path, Scope.APPLICATION) is Scope.APPLICATION}
-    loads: dict[str, list[str]] = {}
-    imported: set[str] = set()
-    for path in application:
-        for edge in graph.imports_of(path):
-            target = edge.target
-            if target is None or target == path or target not in application or not edge.runtime:
-                continue
-            imported.add(target)
-            if not edge.fact.in_function:
-                loads.setdefault(path, []).append(target)
-    pending = sorted(application - imported)
-    started = set(pending)
-    while pending:
-        for target in loads.get(pending.pop(), ()):
-            if target not in started:
-                started.add(target)
-                pending.append(target)
-    return started
+def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:
+    """Each module building a web app, with the functions that build it ("" at module level)."""
+    constructors = _app_constructors()
+    out: dict[str, set[str]] = {}
+    for path, file_facts in facts.items():
+        for call in file_facts.calls:
+            if call.callee.split("(", 1)[0] in constructors:
+                out.setdefault(path, set()).add(call.scope)
+    return out
+
+
+def _reads(
+    path: str, assignments: list[Assignment], patterns: tuple[tuple[re.Pattern[str], str], ...]
+) -> list[StartupRead]:
+    counts: dict[tuple[str, str], int] = {}
+    for assignment in assignments:
+        place = (assignment.scope, assignment.target)
+        counts[place] = counts.get(place, 0) + 1
+    out = []
+    for assignment in assignments:
+        if counts[(assignment.scope, assignment.target)] > 1 or not assignment.value.env:
+            continue
+        if assignment.text.startswith("return"):  # what a function returns, when it is called
+            continue
+        _target, _equals, right = assignment.text.partition("=")
+        for pattern, label in patterns:
+            found = pattern.search(right)
+            if found is not None and found.group(2) in assignment.value.env:
+                out.append(StartupRead(found.group(2), path, assignment.line, assignment.text, label))
+                break
+    return out

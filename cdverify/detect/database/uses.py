@@ -18,7 +18,8 @@ from cdverify.detect.database.report import (
     Evidence,
     EvidenceKind,
 )
-from cdverify.detect.database.startup import startup_stops
+from cdverify.detect.database.startup import startup_reads
+from cdverify.detect.database.stops import startup_stops
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Scope
 
@@ -39,15 +40,25 @@ def collect(
     manifests: Manifests,
     graph: ImportGraph | None = None,
 ) -> DatabaseReport:
-    """Which engines the project uses and how, with every item of evidence, strongest first; and the
-    start-up checks that stop the application (`graph` says which modules run at start-up)."""
+    """Which engines the project uses and how, with every item of evidence, strongest first; and what
+    stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
+    checks that throw, reads that raise where their variable is unset."""
     found = Collection(facts, scopes, manifests)
     code(found)
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
-    stops = startup_stops(found, graph)
-    return DatabaseReport(uses, tuple(evidence), tuple(found.rejected), project_environment(found), stops)
+    settings = {
+        e.file for e in evidence if e.at_run_time and e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)
+    }
+    return DatabaseReport(
+        uses,
+        tuple(evidence),
+        tuple(found.rejected),
+        project_environment(found),
+        stops=startup_stops(found, graph),
+        startup_reads=startup_reads(found.runtime_facts(), settings, graph),
+    )
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

@@ -190,9 +190,24 @@ def handler_modules(
 
 
 def _handles_requests(file_facts: FileFacts) -> bool:
-    """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests."""
+    """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
+    An import of the app class alone (`from aiohttp.web_app import Application` to type the app a pool
+    is set up on) is not."""
     family = file_facts.language.family
-    return any(framework_of(fact.specifier, family) for fact in file_facts.imports)
+    apps = _app_classes(family)
+    return any(
+        framework_of(fact.specifier, family)
+        and not (fact.names and all(f"{fact.specifier}.{name}" in apps for name in fact.names))
+        for fact in file_facts.imports
+    )
+
+
+@cache
+def _app_classes(family: Family) -> frozenset[str]:
+    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    return frozenset(name for spec in specs() if spec.family == family for name in spec.apps)
 
 
 def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements, startup_schema
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
 from cdverify.model import CallFact, Scope, Template, Text, Value, rendered, shown
 from cdverify.rules_schema import OrmLibraries
+
+if TYPE_CHECKING:
+    from cdverify.sql import SqlString
 
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
@@ -133,7 +137,7 @@ def raw_sql(
             continue
         if best is None or (best.kind is SqlKind.FRAGMENT and result.kind is not SqlKind.FRAGMENT):
             best, written = result, text
-    if best is None or (sink.untraced and best.kind not in (SqlKind.STATEMENT, SqlKind.COMMAND)):
+    if best is None or (sink.untraced and not _complete(best)):
         return None  # on an untraced object only a complete statement is evidence enough
     kind = RawKind(best.kind.value)
     if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
@@ -151,3 +155,14 @@ def raw_sql(
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
     )
+
+
+def _complete(found: SqlString) -> bool:
+    """A complete statement: parsed DML/DDL, an opaque command, or a table-less `SELECT` (`SELECT 1`,
+    `SELECT pg_advisory_xact_lock($1)`), which no other kind of string starts with (`BEGIN`, `END` or `SET`
+    alone may be words of anything)."""
+    from cdverify.sql import SqlKind
+
+    if found.kind is SqlKind.TRIVIAL:
+        return found.statement.upper() == "SELECT"
+    return found.kind in (SqlKind.STATEMENT, SqlKind.COMMAND)

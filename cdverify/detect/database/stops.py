@@ -1,0 +1,145 @@
+"""Start-up checks that stop the application: a `throw` at module level, under an `if`, in application code
+that runs at start-up (the entry modules and what they import at module level, not request handlers):
+`if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
+gives none of those), or `const envFound = dotenv.config(); if
+(envFound.error) throw …` (rules/database/connections.toml `startup_files`). Where the check fails, the
+application cannot start, whatever engine it is configured for: no engine holds in that harness
+environment (harness.py)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.model import FileFacts, Scope, Stop, Value
+from cdverify.rules_schema import Connections, Reader, StartupFile
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+# One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
+# `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
+_NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
+_UNSET = re.compile(
+    rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
+)
+
+
+class StartupStop(NamedTuple):
+    """A start-up check that stops the application, and what makes it stop."""
+
+    file: str
+    line: int
+    text: str  # the `throw` as written
+    # the variables it needs: it stops where any is unset; () = it stops wherever the project runs as shipped
+    variables: tuple[str, ...]
+    reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
+
+    def stops(self, variables: Mapping[str, str]) -> bool:
+        """Whether it stops the application when exactly `variables` are set."""
+        return not self.variables or any(not variables.get(name) for name in self.variables)
+
+    def describe(self) -> str:
+        return f"{self.text} at {self.file}:{self.line} {self.reason}"
+
+
+def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[StartupStop, ...]:
+    """The start-up checks of the application's start-up code (every application file without `graph`)."""
+    files = [
+        path
+        for path, facts in found.facts.items()
+        if facts.stops and found.scope_of(path) is Scope.APPLICATION
+    ]
+    if not files:
+        return ()
+    started = _started(found.facts, found.scopes, graph) if graph is not None else set(files)
+    loaders = load_rules(Connections).startup_files
+    present = {
+        posixpath.basename(setting.file)
+        for setting in found.manifests.settings
+        if setting.source is Reader.ENV_FILE
+    }
+    out = []
+    for path in files:
+        if path not in started:
+            continue
+        for stop in found.facts[path].stops:
+            item = _unset(found, path, stop) or _missing_file(path, stop, loaders, present)
+            if item is not None:
+                out.append(item)
+    return tuple(out)
+
+
+def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
+    """A check that throws where a variable is unset: every `||` operand of its condition is an unset test
+    and at least one reads an environment variable (itself or through the names it reads)."""
+    condition = stop.condition.strip()
+    while condition.startswith("(") and condition.endswith(")"):
+        condition = condition[1:-1].strip()
+    operands = [part.strip() for part in condition.split("||")]
+    if not all(_UNSET.fullmatch(part) for part in operands):
+        return None
+    variables = list(stop.guard.env)
+    for name in stop.guard.names:
+        variable = found.values.switch(path, Value(names=(name,)))
+        if variable:
+            variables.append(variable)
+    settings = _database_variables(found)
+    variables = [name for name in variables if name in settings or name.lower() in settings]
+    if not variables:
+        return None
+    shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
+    return StartupStop(
+        path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"throws when {shown} is unset"
+    )
+
+
+def _database_variables(found: Collection) -> set[str]:
+    """The variables the database settings read: the switches of the evidence found, and the catalogue's
+    URL and engine keys (lower-case). What else the harness provides (`JWT_SECRET`, `PORT`) is not known,
+    so a check of another variable is not taken to stop the application."""
+    known = found.catalogue
+    return {item.switch for item in found.evidence if item.switch} | known.url_keys | known.value_keys
+
+
+def _missing_file(
+    path: str, stop: Stop, loaders: Iterable[StartupFile], present: set[str]
+) -> StartupStop | None:
+    """A check that throws where a loader finds no file (`envFound.error`), when the project ships none."""
+    negated = stop.condition.lstrip("( ").startswith("!")
+    for loader in loaders:
+        if negated or not any(call in loader.results for call in stop.guard.calls):
+            continue
+        if loader.file in present:
+            return None
+        reason = f"throws when {loader.label} finds no {loader.file} file"
+        return StartupStop(path, stop.line, stop.text, (), reason)
+    return None
+
+
+def _started(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph) -> set[str]:
+    """Application files that run at start-up: the entries (application files no application file
+    imports at run time) and what they import at module level, transitively."""
+    application = {path for path in facts if scopes.get(path, Scope.APPLICATION) is Scope.APPLICATION}
+    loads: dict[str, list[str]] = {}
+    imported: set[str] = set()
+    for path in application:
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if target is None or target == path or target not in application or not edge.runtime:
+                continue
+            imported.add(target)
+            if not edge.fact.in_function:
+                loads.setdefault(path, []).append(target)
+    pending = sorted(application - imported)
+    started = set(pending)
+    while pending:
+        for target in loads.get(pending.pop(), ()):
+            if target not in started:
+                started.add(target)
+                pending.append(target)
+    return started
