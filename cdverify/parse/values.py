@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Text, Value, joined, shown
+from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Member, Text, Value, joined, shown
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -27,6 +27,7 @@ class Code(NamedTuple):
     functions: tuple[FunctionFact, ...] = ()
     local_calls: tuple[CallFact, ...] = ()
     objects: tuple[tuple[str, str], ...] = ()
+    members: tuple[Member, ...] = ()
 
 
 def call_fact(
