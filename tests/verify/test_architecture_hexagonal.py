@@ -174,7 +174,8 @@ def test_a_use_case_handler_in_a_handlers_folder_is_a_service(make_project: Make
     arch, _, _ = architecture(root)
     assert arch["files"]["app/auth/handlers/log_in.py"] == "services"
     assert arch["evidence"]["app/auth/handlers/log_in.py"] == "code: use case"
-    assert arch["files"]["app/core/queries/list_users.py"] == "services"  # its path says nothing
+    # a path that says nothing gives none: a class with `handle` or `__call__` is no use case by itself
+    assert "app/core/queries/list_users.py" not in arch["files"]
 
 
 def test_an_http_handler_or_a_method_elsewhere_keeps_its_layer(make_project: Make) -> None:
@@ -255,3 +256,49 @@ def test_a_repository_raising_a_service_error_is_no_wiring(make_project: Make) -
     arch, _, _ = architecture(root)
     assert arch["files"]["app/infra/sqla_reader.py"] == "repositories"
     assert "app/infra/sqla_reader.py" not in arch["composition_roots"]
+
+
+CRUD = """from sqlmodel import Session, select
+
+from app.models import User
+
+
+def get_user(*, session: Session, name: str) -> User | None:
+    return session.exec(select(User).where(User.name == name)).first()
+"""
+ROUTE_WITH_DEPENDENCY = """from fastapi import APIRouter
+
+from app import crud
+from app.deps import current_user
+
+router = APIRouter()
+router.add_api_route("/me", HANDED)
+
+
+@router.get("/users/{name}")
+def read_user(name: str) -> object:
+    return crud.get_user(session=None, name=name)
+"""
+
+
+def test_a_module_imported_beside_a_handler_module_is_not_one(make_project: Make) -> None:
+    # `from app import crud` shares its package with the module whose function a route registration
+    # hands over (`app.deps.current_user`): crud's functions are not handlers, its queries make it data access
+    files: dict[str, str | bytes] = {
+        "app/__init__.py": "",
+        "app/models.py": "from sqlmodel import SQLModel\n\n\nclass User(SQLModel, table=True):\n    name: str\n",
+        "app/deps.py": "def current_user() -> None:\n    return None\n",
+        "app/crud.py": CRUD,
+        "app/routes/users.py": ROUTE_WITH_DEPENDENCY.replace("HANDED", "current_user"),
+    }
+    arch, found, _ = architecture(make_project(files))
+    assert arch["files"]["app/crud.py"] == "repositories"
+    assert ("ARCH002", "app/routes/users.py", 3) in found
+    # the clean case: a module whose function a route registration does hand over handles requests
+    files["app/routes/users.py"] = (
+        "from fastapi import APIRouter\n\nfrom app.crud import get_user\n\nrouter = APIRouter()\n"
+        'router.add_api_route("/users/{name}", get_user)\n'
+    )
+    arch, found, _ = architecture(make_project(files))
+    assert "app/crud.py" not in arch["files"]
+    assert ("ARCH002", "app/routes/users.py", 3) not in found

@@ -9,7 +9,7 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -199,10 +199,20 @@ def handler_modules(
             for callee in value.calls
         }
         for edge in graph.imports_of(path):
-            target, spec = edge.target, edge.fact.specifier
-            if target and target != path and any(c.startswith(spec + ".") for c in handed):
+            target = edge.target
+            if target and target != path and any(map(_names_of(edge), handed)):
                 out.add(target)
     return frozenset(out)
+
+
+def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
+    """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
+    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
+    spec = edge.fact.specifier
+    named = tuple(f"{spec}.{name}" for name in edge.fact.names if name != "*")
+    if not named:
+        return lambda callee: callee.startswith(spec + ".")
+    return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
 
 
 def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
@@ -285,10 +295,9 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
         return None
     folders = [lay for lay, _folder in name.folders]
     suffix = None if name.abstract else name.suffix
-    if role is Role.USE_CASE:  # outranks only a routes folder (`handlers/` of use cases), or no say at all
-        says = folders[0] if folders else suffix
-        if name.abstract or says not in (roles.routes, None):
-            return None
+    if role is Role.USE_CASE:  # outranks only a routes folder (`handlers/` of use cases)
+        if name.abstract or folders[:1] != [roles.routes]:
+            return None  # elsewhere the path decides; a path saying nothing gives no layer (a plain class)
         return roles.services, Evidence.USE_CASE
     layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
     if folders[:1] == [layer] or (not folders and suffix == layer):
