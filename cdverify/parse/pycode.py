@@ -205,6 +205,11 @@ class PythonScanner(Scanner):
             return Value(default.strings, default.numbers, env, default.names, default.calls, ())
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
             return merge(Value(), *self.arguments(arguments)[0])
+        if callee is not None and callee.endswith(
+            ".Field"
+        ):  # a pydantic field's default: `Field("sqlite://…")`
+            args, kwargs = self.arguments(arguments)
+            return args[0] if args else dict(kwargs).get("default", Value())
         if callee is None and function is not None and function.type == "identifier":
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values

@@ -89,8 +89,16 @@ def test_an_env_prefix_names_the_variable(make_project: MakeProject) -> None:
     assert "needs $APP_DATABASE_URL, which is unset there" in db001["message"]
 
 
-def test_a_field_default_is_the_harness_engine(make_project: MakeProject) -> None:
-    files = _files('database_url: str = "sqlite:///./conduit.db"')
+@pytest.mark.parametrize(
+    "field",
+    [
+        'database_url: str = "sqlite:///./conduit.db"',
+        'database_url: str = Field("sqlite:///./conduit.db", min_length=1)',
+        'database_url: str = Field(default="sqlite:///./conduit.db")',
+    ],
+)
+def test_a_field_default_is_the_harness_engine(make_project: MakeProject, field: str) -> None:
+    files = _files(field)
     db001 = only(check(make_project, files, POSTGRES_TASK), "DB001")
     assert "runs on SQLite" in db001["message"]
     assert "when $DATABASE_URL is unset" in db001["message"]
@@ -131,6 +139,17 @@ def test_a_plain_settings_object_is_followed(make_project: MakeProject, read: st
     assert _status(report) == status
     if status == "fail":
         assert only(report, "DB001")["harness_engines"] == ["sqlite"]
+
+
+def test_a_plain_settings_object_reading_a_required_variable_cannot_start(make_project: MakeProject) -> None:
+    files = _files("")
+    files["app/config.py"] = (
+        'import os\n\n\nclass Config:\n    DATABASE_URL = os.environ["DATABASE_URL"]\n\n\nsettings = Config()\n'
+    )
+    files["app/db.py"] = DB.replace("settings.database_url", "settings.DATABASE_URL")
+    db001 = only(check(make_project, files, POSTGRES_TASK), "DB001")
+    assert "needs $DATABASE_URL, which is unset there" in db001["message"]
+    assert db001["harness_engines"] == []
 
 
 def test_class_fields_are_parse_facts() -> None:
