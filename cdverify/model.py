@@ -312,6 +312,18 @@ class Stop(NamedTuple):
     condition: str  # the condition as written, shortened to one line
 
 
+class Member(NamedTuple):
+    """A Python class's annotated field (`database_url: PostgresDsn`, of classes with traced bases: pydantic
+    settings) or recorded method (`execute`, `__call__`: rules/parse.toml `recorded_methods`)."""
+
+    owner: str  # the class
+    name: str
+    line: int
+    annotation: str = ""  # a field's type, traced to its import when it can be ("" for a method)
+    default: bool = False  # a field with a default (`= …`, but not a required `Field(...)`)
+    method: bool = False
+
+
 class FileFacts(NamedTuple):
     """What parsing one source file yields. Plain data: cacheable by content hash."""
 
@@ -337,6 +349,7 @@ class FileFacts(NamedTuple):
     # where the file nests deeper than cdverify analyses (parse.MAX_NESTING): only its imports were read
     too_deep: SyntaxIssue | None = None
     stops: tuple[Stop, ...] = ()  # conditional module-level `throw`s: start-up checks
+    members: tuple[Member, ...] = ()  # Python class fields and recorded methods
 
 
 class SourceFile(NamedTuple):

@@ -36,3 +36,15 @@ def only(report: dict[str, Any], rule: str) -> dict[str, Any]:
     matches = [f for f in report["findings"] if f["rule"] == rule]
     assert len(matches) == 1, (rule, report["findings"])
     return matches[0]
+
+
+def database_status_set_and_unset(root: Path, task: str, variable: str, value: str) -> tuple[str, str]:
+    """The database verdict of `task` with `variable` declared in the harness environment, then with it
+    set only by a `.env` the project ships (written into `root`)."""
+    from cdverify.config import build_config
+
+    declared = build_config({"harness_env": {variable: value}})
+    first = verify(root, task, declared, use_cache=False).verdicts["database"].status
+    (root / ".env").write_text(f"{variable}={value}\n", encoding="utf-8")
+    second = verify(root, task, build_config({}), use_cache=False).verdicts["database"].status
+    return str(first), str(second)

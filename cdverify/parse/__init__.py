@@ -187,6 +187,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         local_calls=code.local_calls,
         objects=code.objects,
         stops=code.stops,
+        members=code.members,
     )
 
 

@@ -4,6 +4,7 @@ inherited from the parent) and never read again per file."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import NamedTuple
 
@@ -17,6 +18,9 @@ class PythonLibraries(NamedTuple):
     env_getter_suffixes: tuple[str, ...]  # traced calls ending so read one too: `environ.Env()`
     env_mappings: frozenset[str]  # subscripted to read one: `os.environ`
     wrappers: frozenset[str]  # traced calls whose result is their first argument: `contextlib.closing`
+    annotated: Mapping[str, str]  # traced type → the value a parameter or attribute annotated so stands for
+    type_aliases: frozenset[str]  # `typing.NewType`: a new name for the type of its second argument
+    recorded_methods: frozenset[str]  # methods recorded per class (`FileFacts.members`)
 
 
 class NodeLibraries(NamedTuple):
@@ -44,6 +48,9 @@ def python_libraries() -> PythonLibraries:
         rules.env_getter_suffixes,
         frozenset(rules.env_mappings),
         frozenset(rules.wrappers),
+        rules.annotated,
+        frozenset(rules.type_aliases),
+        frozenset(rules.recorded_methods),
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import RAISED, Assignment, FunctionFact, Text, Value, joined, shown, text_of
+from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
+from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import (
@@ -68,6 +69,7 @@ class PythonScanner(Scanner):
         self.libraries = python_libraries()
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
+        self.member_facts: tuple[Member, ...] = ()
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -117,6 +119,10 @@ class PythonScanner(Scanner):
                 arguments = node.child_by_field_name("arguments")
                 wrapped = arguments.named_children if arguments is not None else []
                 return self.qualify(wrapped[0]) if wrapped else None
+            if base in self.libraries.type_aliases:  # `NewType("AuthSession", AsyncSession)`: the type
+                arguments = node.child_by_field_name("arguments")
+                named = arguments.named_children if arguments is not None else []
+                return self.qualify(named[1]) if len(named) > 1 else None
             return f"{base}()" if base else None
         if node.type == "subscript":  # `connections["default"]` is one of `connections`
             value = node.child_by_field_name("value")
@@ -199,6 +205,11 @@ class PythonScanner(Scanner):
             return Value(default.strings, default.numbers, env, default.names, default.calls, ())
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
             return merge(Value(), *self.arguments(arguments)[0])
+        if callee is not None and callee.endswith(
+            ".Field"
+        ):  # a pydantic field's default: `Field("sqlite://…")`
+            args, kwargs = self.arguments(arguments)
+            return args[0] if args else dict(kwargs).get("default", Value())
         if callee is None and function is not None and function.type == "identifier":
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
@@ -267,7 +278,35 @@ class PythonScanner(Scanner):
                 out.append((text(name), bases, node.start_point[0] + 1))
         return tuple(out)
 
+    def annotated(self, annotation: Node | None) -> str | None:
+        """The value a name annotated so stands for (rules/parse.toml `[python.annotated]`), or None."""
+        return annotated_value(annotation, self.qualify, self.bindings, self.libraries.annotated)
+
+    def bind_parameters(self) -> None:
+        """Parameters annotated with a catalogued client type (`session: AsyncSession`) stand for one,
+        also through a new name for it (`UserSession = NewType("UserSession", AsyncSession)`)."""
+        if not self.libraries.annotated:
+            return
+        for node in self.found.get("assignment", []):
+            right = node.child_by_field_name("right")
+            function = (
+                right.child_by_field_name("function") if right is not None and right.type == "call" else None
+            )
+            if function is not None and self.qualify(function) in self.libraries.type_aliases:
+                self.assignment(node, record=False)
+        for function in self.found.get("function", []):
+            parameters = function.child_by_field_name("parameters")
+            for child in parameters.named_children if parameters is not None else ():
+                if child.type not in ("typed_parameter", "typed_default_parameter"):
+                    continue
+                value = self.annotated(child.child_by_field_name("type"))
+                name = _parameter(child)
+                if value is not None and name not in ("", "*"):
+                    self.local[(scope_key(function), name)] = value
+                    self.local_names.add(name)
+
     def scan(self) -> None:
+        self.bind_parameters()
         for node in self.found.get("assignment", []):
             self.assignment(node)
         for node in self.found.get("return", []):
@@ -289,6 +328,9 @@ class PythonScanner(Scanner):
             for node in self.found.get("assignment", []):
                 self.assignment(node, record=False)
         self.class_facts = self.classes()  # after the bindings their bases use (`db = SQLAlchemy()`)
+        based = {name for name, _bases, _line in self.class_facts}
+        classes = self.found.get("class", [])
+        self.member_facts = class_members(classes, based, self.libraries.recorded_methods, self.qualify)
         pending = self.scan_calls()
         self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
 
@@ -343,6 +385,10 @@ class PythonScanner(Scanner):
     def assignment(self, node: Node, record: bool = True) -> None:
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
+        if left is not None and right is None and record and left.type == "identifier":
+            value = self.annotated(node.child_by_field_name("type"))  # a class's `session: Session`
+            if value is not None and class_body(node):
+                self.bindings[f"self.{text(left)}"] = value
         if left is None or right is None:
             return
         target = _target(left)
@@ -350,6 +396,10 @@ class PythonScanner(Scanner):
             return
         inner = _strip(right)
         qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
+        if qualified is None and record and self.libraries.annotated:  # `self.db: Session = make()`
+            qualified = self.annotated(node.child_by_field_name("type"))
+            if qualified is not None and left.type == "identifier" and class_body(node):
+                self.bindings[f"self.{target}"] = qualified  # a class attribute: what its methods see
         if qualified is not None and left.type in ("identifier", "attribute"):
             self.bind(node, target, qualified)
         if not record or (inner.type != "dictionary" and not interesting(target)):
@@ -480,4 +530,5 @@ def python_code(found: dict[str, list[Node]]) -> Code:
         functions=tuple(scanner.functions),
         local_calls=tuple(scanner.local_calls),
         objects=_objects(found, scanner.functions),
+        members=scanner.member_facts,
     )

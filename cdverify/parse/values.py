@@ -11,7 +11,18 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Stop, Text, Value, joined, shown
+from cdverify.model import (
+    Assignment,
+    Callee,
+    CallFact,
+    FunctionFact,
+    Member,
+    Stop,
+    Text,
+    Value,
+    joined,
+    shown,
+)
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -28,6 +39,7 @@ class Code(NamedTuple):
     local_calls: tuple[CallFact, ...] = ()
     objects: tuple[tuple[str, str], ...] = ()
     stops: tuple[Stop, ...] = ()
+    members: tuple[Member, ...] = ()
 
 
 def call_fact(

@@ -30,6 +30,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
     # family → traced decorators / calls declaring a request handler outside route tables (GraphQL resolvers)
     handlers: Mapping[str, Strings] = table()
+    # family → traced calls making the base of mapped models (`declarative_base()`): a module that assigns
+    # one and uses no client is the models layer
+    bases: Mapping[str, Strings] = table()
 
 
 class ArchitecturePreset(Record, frozen=True):

@@ -101,6 +101,15 @@ class EnvSchema(Record, frozen=True):
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
 
 
+class SettingsClass(Record, frozen=True):
+    """A Python settings class filled from the environment at start-up (pydantic's `BaseSettings`): each
+    field reads the variable of its name; a field with no default stops the application where that
+    variable is unset, a field's default is what the application runs with there."""
+
+    bases: Strings  # traced base classes (a project class deriving from one is a settings class too)
+    label: str  # how messages name it (`a pydantic BaseSettings class`)
+
+
 class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
@@ -167,6 +176,7 @@ class Connections(Record, frozen=True):
     env_schemas: tuple[EnvSchema, ...] = ()
     startup_files: tuple[StartupFile, ...] = ()
     required_reads: tuple[RequiredRead, ...] = ()
+    settings_classes: tuple[SettingsClass, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

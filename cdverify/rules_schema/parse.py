@@ -4,9 +4,10 @@ wrap plugins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Record, Strings
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- parse.toml ------------------------------------------------------------------------------------
 
@@ -19,6 +20,13 @@ class PythonBindings(Record, frozen=True):
     env_getter_suffixes: Strings  # traced calls ending so: `environ.Env()`
     env_mappings: Strings  # subscripted: `os.environ["X"]`
     wrappers: Strings = ()  # traced calls whose result stands for their first argument: `contextlib.closing`
+    # a parameter or attribute annotated with one of these traced types stands for the traced value
+    # (`session: AsyncSession` → `sqlalchemy.ext.asyncio.AsyncSession()`): a data client passed in
+    annotated: Mapping[str, str] = table()
+    # traced calls defining a new name for the type named by their second argument: `typing.NewType`
+    type_aliases: Strings = ()
+    # methods recorded per class (`FileFacts.members`): a class with one is a command or query handler
+    recorded_methods: Strings = ()
 
 
 class ThisBindings(Record, frozen=True):

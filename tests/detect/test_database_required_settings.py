@@ -9,10 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reports import MakeProject, check, only
-
-from cdverify.config import build_config
-from cdverify.pipeline import verify
+from reports import MakeProject, check, database_status_set_and_unset, only
 
 POSTGRES_TASK = "express-openapi-postgres"
 SQLITE_TASK = "express-openapi-sqlite"
@@ -116,14 +113,8 @@ def test_a_setting_with_a_default_or_optional_starts(
 def test_the_app_env_file_or_the_declared_environment_provides_it(
     make_project: MakeProject, library: str
 ) -> None:
-    files = _files(library, REQUIRED[library][1])
-    root = make_project(files)
-    declared = build_config({"harness_env": {"DATABASE_URL": PG_URL}})
-    assert verify(root, POSTGRES_TASK, declared, use_cache=False).verdicts["database"].status == "pass"
-    (root / ".env").write_text(f"DATABASE_URL={PG_URL}\n", encoding="utf-8")
-    assert (
-        verify(root, POSTGRES_TASK, build_config({}), use_cache=False).verdicts["database"].status == "pass"
-    )
+    root = make_project(_files(library, REQUIRED[library][1]))
+    assert database_status_set_and_unset(root, POSTGRES_TASK, "DATABASE_URL", PG_URL) == ("pass", "pass")
 
 
 def test_a_schema_of_request_bodies_does_not_block(make_project: MakeProject) -> None:

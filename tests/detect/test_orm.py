@@ -416,6 +416,65 @@ PY_RECEIVERS: dict[str, str] = {
             with Session(engine) as session:
                 return session.connection().SINK.all()
         """,
+    # a SQLAlchemy / SQLModel session or connection handed in (rules/parse.toml `[python.annotated]`)
+    "sqlalchemy.orm.Session()": """
+        from sqlalchemy.orm import Session
+
+
+        def active_users(session: Session):
+            return session.SINK.all()
+        """,
+    "sqlalchemy.orm.scoped_session()": """
+        from sqlalchemy.orm import scoped_session
+
+
+        def active_users(session: scoped_session):
+            return session.SINK.all()
+        """,
+    "sqlalchemy.ext.asyncio.AsyncSession()": """
+        from typing import Optional
+
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class UserReader:
+            def __init__(self, session: Optional[AsyncSession]) -> None:
+                self._session = session
+
+            async def active_users(self):
+                return (await self._session.SINK).all()
+        """,
+    "sqlalchemy.engine.Connection()": """
+        from sqlalchemy.engine import Connection
+
+
+        def active_users(conn: Connection):
+            return conn.SINK.all()
+        """,
+    "sqlalchemy.ext.asyncio.AsyncConnection()": """
+        from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+        async def active_users(conn: "AsyncConnection"):
+            return (await conn.SINK).all()
+        """,
+    "sqlmodel.Session()": """
+        from sqlmodel import Session
+
+
+        class UserReader:
+            session: Session
+
+            def active_users(self):
+                return self.session.SINK.all()
+        """,
+    "sqlmodel.ext.asyncio.session.AsyncSession()": """
+        from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+        async def active_users(session: AsyncSession | None = None):
+            return (await session.SINK).all()
+        """,
     # DB-API
     "sqlite3.connect()": """
         import sqlite3

@@ -18,6 +18,7 @@ from cdverify.rules_schema import (
     Engines,
     EnvSchema,
     Scopes,
+    SettingsClass,
     SettingsFiles,
     SqlAlchemyUrls,
     TemplateDefault,
@@ -50,6 +51,7 @@ class Catalogue(NamedTuple):
     file_scheme: str
     file_url: re.Pattern[str]  # a `file:` URL that names a database
     env_schemas: Mapping[str, EnvSchema]  # traced callee → the start-up schema it builds
+    settings_classes: Mapping[str, SettingsClass]  # traced base → the settings classes deriving from it
 
 
 @cache
@@ -94,6 +96,7 @@ def catalogue() -> Catalogue:
         file_scheme=data.file_urls.scheme,
         file_url=re.compile(data.file_urls.pattern),
         env_schemas={call: schema for schema in connections.env_schemas for call in schema.calls},
+        settings_classes={base: kind for kind in connections.settings_classes for base in kind.bases},
     )
 
 

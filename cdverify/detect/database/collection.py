@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
+from cdverify.detect.database.settings import settings_fields
 from cdverify.detect.database.values import Values
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
@@ -21,11 +22,12 @@ class Collection:
         self.scopes = scopes
         self.manifests = manifests
         self.catalogue: Catalogue = catalogue()
-        self.values = Values(facts, scopes, manifests)
         self.evidence: list[Evidence] = []
         self.rejected: list[RejectedUrl] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
         self._runtime_facts: dict[str, FileFacts] | None = None
+        fields = settings_fields(self.runtime_facts(), self.catalogue.settings_classes)
+        self.values = Values(facts, scopes, manifests, fields)
 
     def runtime_facts(self) -> dict[str, FileFacts]:
         """The facts of application and configuration files (where start-up code is)."""

@@ -95,6 +95,12 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         found = [(engine, detail, "", False) for engine, detail, _, _ in found]
     required = _required(candidates, url_switch_env) if url_values and entry.url_required else ""
     required_by = ""
+    # a settings class's field (`database_url: PostgresDsn`): required unless it has a default, or a dotenv
+    # file outside the project may set it
+    field = next(filter(None, map(values.settings_field, url_values)), None)
+    if field is not None:
+        unknown = field.default or field.elsewhere
+        required, required_by = ("", "") if unknown else (field.variable, field.describe())
     if url_values and not required:  # a start-up schema stops the app without the variable, whatever the call
         setting = required_setting(url_values, found_in.catalogue.env_schemas, found_in.runtime_facts())
         if setting is not None:

@@ -2,7 +2,8 @@
 `cleanEnv(process.env, {DATABASE_URL: url()})`, a Joi object with `.required()` fields, a zod object
 parsed from the environment. A connection URL read from a field such a schema requires with no default
 means the application stops at start-up where the variable is unset: it cannot start in that harness
-environment (the connection's `required_env`)."""
+environment (the connection's `required_env`). Python settings classes (`settings_classes`: pydantic's
+`BaseSettings`) are the same: each field reads the variable of its name (`settings_fields`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from cdverify.model import CallFact, FileFacts, Value
-from cdverify.rules_schema import EnvSchema
+from cdverify.rules_schema import EnvSchema, SettingsClass
 
 _METHOD = re.compile(r"\.(\w+)\(")
 
@@ -83,3 +84,64 @@ def _has_default(schema: EnvSchema, call: CallFact, key: str, following: Iterabl
     if position >= len(validators):
         return False
     return validators[position].kwarg(*schema.default_keys) is not None
+
+
+class SettingsField(NamedTuple):
+    """A field of a settings class: the variable it reads, and whether it has a default."""
+
+    variable: str  # the field's name in upper case: pydantic matches variables case-insensitively
+    owner: str  # the class
+    label: str  # the kind of settings class (`a pydantic BaseSettings class`)
+    file: str
+    line: int
+    default: bool
+    elsewhere: bool = False  # a dotenv file outside the project (`env_file="../.env"`) may set it
+
+    def describe(self) -> str:
+        return f"{self.label} ({self.owner}) at {self.file}:{self.line} requires it with no default"
+
+
+def settings_fields(
+    facts: Mapping[str, FileFacts], kinds: Mapping[str, SettingsClass]
+) -> dict[str, list[SettingsField]]:
+    """The fields of the settings classes in `facts` by their name in lower case: classes deriving from a
+    catalogued base, or from a project class that does (by its name, a few classes deep)."""
+    if not kinds:
+        return {}
+    label_of: dict[str, str] = {}  # settings class name → its kind's label
+    for _ in range(4):  # `AppSettings(BaseAppSettings)`, `BaseAppSettings(BaseSettings)`: a few levels
+        before = len(label_of)
+        for file_facts in facts.values():
+            for name, bases, _line in file_facts.classes:
+                for base in bases:
+                    kind = kinds.get(base)
+                    label = kind.label if kind is not None else label_of.get(base.rpartition(".")[2])
+                    if label is not None and name not in label_of:
+                        label_of[name] = label
+        if len(label_of) == before:
+            break
+    out: dict[str, list[SettingsField]] = {}
+    for path, file_facts in facts.items():
+        prefix, outside = _configured(file_facts) if file_facts.members else ("", False)
+        for member in file_facts.members:
+            label = label_of.get(member.owner)
+            if label is None or member.method:
+                continue
+            variable = prefix + member.name.upper()
+            field = SettingsField(variable, member.owner, label, path, member.line, member.default, outside)
+            out.setdefault(member.name.lower(), []).append(field)
+    return out
+
+
+def _configured(file_facts: FileFacts) -> tuple[str, bool]:
+    """The `env_prefix` a file's settings configuration gives (`SettingsConfigDict(env_prefix="APP_")`),
+    and whether it reads a dotenv file outside the project (`env_file="../.env"`)."""
+    prefix, outside = "", False
+    for call in file_facts.calls:
+        given = call.kwarg("env_prefix")
+        if given is not None and given.literals:
+            prefix = given.literals[0].upper()
+        files = call.kwarg("env_file")
+        if files is not None:
+            outside = outside or any(str(f).startswith(("../", "/", "~")) for f in files.literals)
+    return prefix, outside

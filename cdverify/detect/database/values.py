@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
+from cdverify.detect.database.settings import SettingsField
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import FileFacts, Scope, Text, Value
 from cdverify.rules_schema import Reader
@@ -35,8 +36,18 @@ class Values:
     """Follows values through assignments and the environment, each value and hop at most once."""
 
     def __init__(
-        self, facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
+        self,
+        facts: Mapping[str, FileFacts],
+        scopes: Mapping[str, Scope],
+        manifests: Manifests,
+        fields: Mapping[str, list[SettingsField]] | None = None,
     ) -> None:
+        # Fields of settings classes (pydantic `BaseSettings`) by name in lower case: each reads its variable.
+        self.fields: Mapping[str, list[SettingsField]] = fields or {}
+        defaults = {
+            (f.file, f.line): f.variable for found in self.fields.values() for f in found if f.default
+        }
+        self.field_defaults: dict[int, str] = {}  # id of a field's default value → the variable it reads
         # Names assigned anywhere in run-time code, for `create_engine(settings.DATABASE_URL)`.
         self.assigned: dict[str, list[tuple[str, Value]]] = {}
         for path, file_facts in facts.items():
@@ -44,6 +55,9 @@ class Values:
                 continue
             for assignment in file_facts.assignments:
                 self.assigned.setdefault(assignment.key.lower(), []).append((path, assignment.value))
+                variable = defaults.get((path, assignment.line)) if defaults else None
+                if variable is not None and not assignment.scope and assignment.key.lower() in self.fields:
+                    self.field_defaults[id(assignment.value)] = variable
         self.env: dict[str, list[Setting]] = {}  # variable → where `.env` files and Compose set it
         for setting in manifests.settings:
             if setting.source in ENVIRONMENT_SOURCES:
@@ -103,8 +117,12 @@ class Values:
             out.extend(self._node_candidates(key))
         if depth < HOPS:
             for other_path, other in self._others(value):
+                field = self.field_defaults.get(id(other), "")  # a settings field's default
                 for inner in self._assigned_urls(other_path, other, depth + 1):
                     self.claimed_urls.add((other_path, inner.url))
+                    if field and not inner.switch:  # the URL where the field's variable is unset
+                        detail = f"default of a settings field when ${field} is unset"
+                        inner = inner._replace(switch=field, default=True, detail=detail)
                     out.append(inner._replace(switch=inner.switch or switch))
             for name in value.names:
                 # pydantic-style settings read the variable of the same name from the environment
@@ -209,6 +227,16 @@ class Values:
         """The environment variable the value reads, itself or through the names it reads ("" = none)."""
         if value.env:
             return value.env[0]
+        field = next(
+            (
+                f[0].variable
+                for name in value.names
+                if (f := self.fields.get(name.lower())) and not f[0].elsewhere
+            ),
+            "",
+        )
+        if field:
+            return field  # `settings.database_url` of a settings class reads $DATABASE_URL
         mapped = next((self.node_env[k] for k in self.node_keys(path, value) if k in self.node_env), "")
         if mapped:
             return mapped
@@ -221,6 +249,19 @@ class Values:
                     if self._switches[key]:
                         return self._switches[key]
         return ""
+
+    def settings_field(self, value: Value, depth: int = 0) -> SettingsField | None:
+        """The settings field a value reads, itself or through the names it reads: one with no default
+        when no class gives the name one, else one with a default."""
+        for name in value.names:
+            found = self.fields.get(name.lower())
+            if found:
+                return next((f for f in found if f.default), found[0])
+        if depth < HOPS and self.fields:
+            for _, other in self._others(value):
+                if other is not value and (field := self.settings_field(other, depth + 1)) is not None:
+                    return field
+        return None
 
     def rewritten(self, value: Value, prefix: str, depth: int = 0) -> bool:
         """Whether the value, or one it reads, has `.replace(old, …)` applied with `old` starting `prefix`."""

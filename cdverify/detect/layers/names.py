@@ -28,6 +28,7 @@ class Evidence(StrEnum):
     ROUTES = "code: routes"
     MODELS = "code: models"
     QUERIES = "code: queries"
+    USE_CASE = "code: use case"
     COMPOSITION_ROOT = "composition root"
 
 

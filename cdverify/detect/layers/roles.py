@@ -10,7 +10,7 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -32,7 +32,7 @@ from cdverify.rules_schema import LayerRoles
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
     from cdverify.detect.orm import OrmReport
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 
 class Role(StrEnum):
@@ -41,9 +41,15 @@ class Role(StrEnum):
     ROUTES = "routes"
     MODELS = "models"
     QUERIES = "queries"
+    USE_CASE = "use case"  # a command or query handler: weakest, it only outranks a routes folder
 
 
-_EVIDENCE = {Role.ROUTES: Evidence.ROUTES, Role.MODELS: Evidence.MODELS, Role.QUERIES: Evidence.QUERIES}
+_EVIDENCE = {
+    Role.ROUTES: Evidence.ROUTES,
+    Role.MODELS: Evidence.MODELS,
+    Role.QUERIES: Evidence.QUERIES,
+    Role.USE_CASE: Evidence.USE_CASE,
+}
 # raw SQL that does data access: a statement, an opaque command, SQL built at run time
 _DATA_ACCESS = ("statement", "command", "dynamic")
 
@@ -120,6 +126,13 @@ def _handlers(preset: str, family: Family) -> frozenset[str]:
 
 
 @cache
+def _base_makers(preset: str, family: Family) -> frozenset[str]:
+    """Calls that make the base of mapped models (`declarative_base()`, `registry()`: `[roles.bases]`)."""
+    roles = architecture_preset(preset).roles
+    return frozenset(roles.bases.get(family, ()) if roles is not None else ())
+
+
+@cache
 def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
     """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
     return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
@@ -142,6 +155,10 @@ def code_roles(
     apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
     apps |= {file for _port, file, _line, _text in frameworks.ports}
     queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
+    probes: dict[str, set[int]] = {}  # file → lines of a health probe (`SELECT 1`): no data access
+    for item in orm.raw_sql:
+        if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above
+            probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
     found: dict[str, Role] = {}
     for path in application:
@@ -151,9 +168,11 @@ def code_roles(
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        role = _role_of(path, file_facts, preset, instances)
+        role = _role_of(path, file_facts, preset, instances, frozenset(probes.get(path, ())))
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
+        if role is None and path not in handlers and _use_case(path, file_facts, graph):
+            role = Role.USE_CASE
         if role is Role.QUERIES and path in handlers:
             role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
@@ -183,10 +202,31 @@ def handler_modules(
             for callee in value.calls
         }
         for edge in graph.imports_of(path):
-            target, spec = edge.target, edge.fact.specifier
-            if target and target != path and any(c.startswith(spec + ".") for c in handed):
+            target = edge.target
+            if target and target != path and any(map(_names_of(edge), handed)):
                 out.add(target)
     return frozenset(out)
+
+
+def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
+    """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
+    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
+    spec = edge.fact.specifier
+    named = tuple(f"{spec}.{name}" for name in edge.fact.names if name != "*")
+    if not named:
+        return lambda callee: callee.startswith(spec + ".")
+    return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
+
+
+def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
+    """A command or query handler: a class with a recorded method (`execute`, `handle`, `__call__`:
+    rules/parse.toml `recorded_methods`) in a file that does not import the web framework and imports
+    project modules (what it orchestrates)."""
+    return (
+        any(member.method for member in file_facts.members)
+        and not _handles_requests(file_facts)
+        and any(edge.target and edge.target != path for edge in graph.imports_of(path))
+    )
 
 
 def _handles_requests(file_facts: FileFacts) -> bool:
@@ -210,7 +250,11 @@ def _app_classes(family: Family) -> frozenset[str]:
     return frozenset(name for spec in specs() if spec.family == family for name in spec.apps)
 
 
-def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances) -> Role | None:
+def _role_of(
+    path: str, file_facts: FileFacts, preset: str, instances: Instances, probes: frozenset[int] = frozenset()
+) -> Role | None:
+    """The role a file's code shows. A client call running a health probe (`session.execute(text("SELECT
+    1"))`, the probe on its line or up to two lines below) does not count: a health check is no query."""
     family = file_facts.language.family
     handlers = _handlers(preset, family)
     if handlers and (
@@ -227,13 +271,31 @@ def _role_of(path: str, file_facts: FileFacts, preset: str, instances: Instances
             return Role.MODELS
     if _handles_requests(file_facts):
         return None  # a request handler: its data access is inline
-    querying = False
+    querying = declares = False
+    bases = _base_makers(preset, family)
+    probing = _probe_lines(probes, file_facts)
     for call in file_facts.calls:
         callee = foreign(call.callee, path, family, instances) or call.callee
         if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
             return Role.MODELS
-        querying = querying or _matches(callee, clients)
-    return Role.QUERIES if querying else None
+        querying = querying or (call.line not in probing and _matches(callee, clients))
+        declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
+    if querying:
+        return Role.QUERIES
+    # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
+    return Role.MODELS if declares else None
+
+
+def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]:
+    """The lines of the calls running a health probe: for each probe, the last call starting on its line or
+    up to two lines above (a call written over several lines), not every call near it (`PG()` and its
+    `init(…)` just above a `fetchval("SELECT 1")` open the pool: data access)."""
+    if not probes:
+        return frozenset()
+    lines = {call.line for call in file_facts.calls}
+    return frozenset(
+        max(found) for probe in probes if (found := [line for line in lines if probe - 2 <= line <= probe])
+    )
 
 
 def composition_roots(
@@ -261,9 +323,13 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
     stands; where none does, the code's role wins. A file named a service that also queries stays one."""
     if name.glob is not None or role is None:
         return None
-    layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
     folders = [lay for lay, _folder in name.folders]
     suffix = None if name.abstract else name.suffix
+    if role is Role.USE_CASE:  # outranks only a routes folder (`handlers/` of use cases)
+        if name.abstract or folders[:1] != [roles.routes]:
+            return None  # elsewhere the path decides; a path saying nothing gives no layer (a plain class)
+        return roles.services, Evidence.USE_CASE
+    layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
     if folders[:1] == [layer] or (not folders and suffix == layer):
         return None  # they agree: the path's evidence stands
     if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
@@ -305,17 +371,35 @@ def _wiring(
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules or services: they own
     the connection to hand it on (a DI container, an app factory), so they wire the app rather than
-    being data access, and are composition roots too."""
+    being data access, and are composition roots too. Importing a port (a file in an abstractions folder)
+    or only exception types (`UsernameTakenError`) is no wiring: a hexagonal adapter implements the one
+    and raises the other."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
             continue
         for edge in graph.imports_of(path):
             target = edge.target or ""
-            if of.get(target) is Role.ROUTES or assignment.files.get(target) == roles.services:
+            if of.get(target) is Role.ROUTES:
                 found.append(path)
                 break
+            if assignment.files.get(target) != roles.services or _port_or_errors(edge, assignment):
+                continue
+            found.append(path)
+            break
     return found
+
+
+_ERRORS = ("Error", "Exception")
+
+
+def _port_or_errors(edge: ImportEdge, assignment: LayerAssignment) -> bool:
+    """The import takes an abstraction (its file is in a ports/interfaces folder) or exception types only."""
+    target = assignment.named.get(edge.target or "")
+    names = edge.fact.names
+    return (target is not None and target.abstract) or (
+        bool(names) and all(n.endswith(_ERRORS) for n in names)
+    )
 
 
 def by_role(
