@@ -272,8 +272,10 @@ def render_cached(
         from cdverify.pipeline import build_report
         from cdverify.sql.memo import remembering
 
-        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
-        with remembering(facts_folder(project.root) if use_cache else None, code_fingerprint()):
+        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside. Without
+        # the cache there is no memo, and no fingerprint to compute (it reads every source of cdverify)
+        memo = (facts_folder(project.root), code_fingerprint()) if use_cache else (None, b"")
+        with remembering(*memo):
             report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
             progress.stage("writing the report")
             output = render(report)
