@@ -124,6 +124,16 @@ def test_git_is_asked_inside_a_repository_only(tmp_path: Path) -> None:
     assert (tmp_path / "out").read_text(encoding="utf-8") == walked  # git lists what the walk found
 
 
+def test_the_toml_reader_loads_for_a_toml_file_only(tmp_path: Path) -> None:
+    """Once the catalogues are kept in the cache folder (the first run parses their TOML), the TOML
+    reader loads for a project's own TOML file (a manifest, a configuration) only."""
+    root = _app(tmp_path, "conduit-flask-clean")
+    _loaded(tmp_path, "check", root, *TASK, "--no-cache")
+    assert "tomllib" not in _loaded(tmp_path, "check", root, *TASK, "--no-cache")
+    Path(root, "pyproject.toml").write_text('[project]\nname = "conduit"\n', encoding="utf-8")
+    assert "tomllib" in _loaded(tmp_path, "check", root, *TASK, "--no-cache")
+
+
 def test_a_result_cache_hit_loads_neither_the_analysis_nor_a_reporter(tmp_path: Path) -> None:
     root = _app(tmp_path, "ts-monorepo")
     args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
