@@ -263,8 +263,6 @@ def render_cached(
 ) -> tuple[str, int]:
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
     on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
-    from cdverify.collector import fewer_collections
-    from cdverify.discover import discover_project
     from cdverify.files import recording
 
     started = time.time_ns()
@@ -274,6 +272,9 @@ def render_cached(
         hit = ResultCache(root.resolve(), directory).lookup(quick, None)
         if hit is not None:
             return hit
+    from cdverify.collector import fewer_collections  # discovery's modules: a hit above needs none
+    from cdverify.discover import discover_project
+
     # rendering too walks the whole analysis; the progress line is erased before the output is written
     with recording() as log, fewer_collections(), progress.showing():
         progress.stage("discovering files")

@@ -38,8 +38,10 @@ NOT_FOR_A_CHECK = (
     "jinja2",
     "networkx",
 )
-# the analysis and the (JSON) reporter: a result-cache hit needs none of them
+# discovery, the analysis and the (JSON) reporter: a result-cache hit needs none of them
 ANALYSIS = (
+    "cdverify.discover",
+    "cdverify.gitfiles",
     "cdverify.pipeline",
     "cdverify.analysis",
     "cdverify.parse",
