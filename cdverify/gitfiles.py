@@ -88,20 +88,32 @@ def _answer(
 
 def _git_all(
     root: Path, calls: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
-) -> dict[str, tuple[int, bytes]]:
-    """The answers of independent git commands, run at once (each start costs milliseconds of waiting);
-    every process is reaped, killed first when one fails."""
+) -> dict[str, tuple[int, bytes] | _GitFailed]:
+    """The answer, or the failure, of each of independent git commands run at once (each start costs
+    milliseconds of waiting); every process is reaped, killed first when it is past the deadline."""
     started: dict[str, subprocess.Popen[bytes]] = {}
+    answers: dict[str, tuple[int, bytes] | _GitFailed] = {}
     deadline = time.monotonic() + TIMEOUT_S
     try:
         for key, (args, _) in calls.items():
             started[key] = _start(root, args)
-        return {key: _answer(started[key], calls[key][0][0], deadline, ok) for key, (_, ok) in calls.items()}
+        for key, (args, ok) in calls.items():
+            try:
+                answers[key] = _answer(started[key], args[0], deadline, ok)
+            except _GitFailed as exc:
+                answers[key] = exc
+        return answers
     finally:
         for process in started.values():
             if process.returncode is None:
                 process.kill()
                 process.communicate()
+
+
+def _answered(answer: tuple[int, bytes] | _GitFailed) -> tuple[int, bytes]:
+    if isinstance(answer, _GitFailed):
+        raise answer
+    return answer
 
 
 def _repository_above(root: Path) -> bool:
@@ -144,17 +156,19 @@ def git_view(root: Path) -> GitView | None:
         return None
     try:
         answers = _git_all(root, _CALLS)
+        _, top = _answered(answers["top"])
+        lines = os.fsdecode(top).splitlines()
+        if len(lines) != 5 or lines[0] != "true":
+            debug(f"{root} is not in a git work tree: discovery walks the folder")
+            return None
+        if _answered(answers["ignored"])[0] == 0:
+            debug(f"git ignores {root} as a whole: discovery walks the folder")
+            return None
+        _, excludes = _answered(answers["excludes"])
+        _, listed = _answered(answers["listed"])
     except _GitFailed as exc:
         debug(f"{exc}: discovery walks {root}")
         return None
-    lines = os.fsdecode(answers["top"][1]).splitlines()
-    if len(lines) != 5 or lines[0] != "true":
-        debug(f"{root} is not in a git work tree: discovery walks the folder")
-        return None
-    if answers["ignored"][0] == 0:
-        debug(f"git ignores {root} as a whole: discovery walks the folder")
-        return None
-    excludes, listed = answers["excludes"][1], answers["listed"][1]
     _log_inputs(root, Path(lines[1]), [root / line for line in lines[2:]], os.fsdecode(excludes).strip())
     files = set()
     folders = set()
