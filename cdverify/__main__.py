@@ -1,3 +1,3 @@
-from cdverify.cli import main
+from cdverify.cli import entry
 
-main()
+entry()

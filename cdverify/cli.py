@@ -130,11 +130,17 @@ def _emit(text: str, output: Path | None, color: bool = False) -> None:
         output.write_text(text + "\n", encoding="utf-8")
 
 
+# set once a static command (check, inspect, baseline, graph) has written its output: see `entry`
+_QUICK_EXIT = False
+
+
 def _run(action: Callable[[], int]) -> None:
+    global _QUICK_EXIT
     from cdverify.config import ConfigError
 
     try:
         code = action()
+        _QUICK_EXIT = True
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"cdverify: error: {problem}", err=True)
@@ -549,3 +555,24 @@ def schema(name: str, output: Path | None) -> None:
 
 def main() -> None:
     cli(prog_name="cdverify")
+
+
+def entry() -> None:
+    """The `cdverify` command (the console script and `python -m cdverify`): `main`, then, once a static
+    command has written its output, an exit that skips the interpreter's teardown. Freeing every module
+    and object one by one costs a small project's check 10 to 20 ms of its ~0.18 s, and these commands
+    leave nothing to clean up: no thread, no child process, no temporary file (their work is done in
+    `with` blocks). Other commands, and in-process callers of `main`, exit as usual."""
+    try:
+        main()
+    except SystemExit as done:
+        if not _QUICK_EXIT or not isinstance(done.code, int):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe: the usual exit reports it as Python does
+            raise done from None
+        import os
+
+        os._exit(done.code)

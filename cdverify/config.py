@@ -7,7 +7,6 @@ as import-linter's typed fields do: a user fixing a config should not have to ru
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
@@ -136,6 +135,8 @@ def toml_type(value: object) -> str:
 
 def did_you_mean(name: str, known: list[str] | frozenset[str]) -> str:
     """` (did you mean 'x'?)` for the closest known name (difflib), or `""`."""
+    import difflib  # only for a configuration with an unknown name
+
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -17,12 +17,16 @@ the folder are read by discovery itself.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cdverify.files import probe
+
+if TYPE_CHECKING:  # subprocess loads only when there is a repository to ask
+    import subprocess
 
 TIMEOUT_S = 30.0
 _OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
@@ -47,48 +51,121 @@ def debug(message: str) -> None:
         print(f"cdverify: debug: {message}", file=sys.stderr)
 
 
-def _git(root: Path, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, bytes]:
+def _start(root: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes]:
+    import subprocess
+
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
     env.update(GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     try:
-        done = subprocess.run(
+        return subprocess.Popen(
             ["git", *_OPTIONS, *args],
             cwd=root,
             env=env,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT_S,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError:
         raise _GitFailed("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise _GitFailed(f"`git {args[0]}` took over {TIMEOUT_S:.0f} s") from None
     except OSError as exc:
         raise _GitFailed(f"git cannot run: {exc.strerror}") from None
-    if done.returncode not in ok:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitFailed(f"`git {args[0]}` failed: {detail[0] if detail else done.returncode}")
-    return done.returncode, done.stdout
+
+
+def _answer(
+    process: subprocess.Popen[bytes], name: str, deadline: float, ok: tuple[int, ...]
+) -> tuple[int, bytes]:
+    import subprocess
+
+    try:
+        out, err = process.communicate(timeout=max(deadline - time.monotonic(), 0.0))
+    except subprocess.TimeoutExpired:
+        raise _GitFailed(f"`git {name}` took over {TIMEOUT_S:.0f} s") from None
+    if process.returncode not in ok:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        raise _GitFailed(f"`git {name}` failed: {detail[0] if detail else process.returncode}")
+    return process.returncode, out
+
+
+def _git_all(
+    root: Path, calls: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+) -> dict[str, tuple[int, bytes] | _GitFailed]:
+    """The answer, or the failure, of each of independent git commands run at once (each start costs
+    milliseconds of waiting); every process is reaped, killed first when it is past the deadline."""
+    started: dict[str, subprocess.Popen[bytes]] = {}
+    answers: dict[str, tuple[int, bytes] | _GitFailed] = {}
+    deadline = time.monotonic() + TIMEOUT_S
+    try:
+        for key, (args, _) in calls.items():
+            started[key] = _start(root, args)
+        for key, (args, ok) in calls.items():
+            try:
+                answers[key] = _answer(started[key], args[0], deadline, ok)
+            except _GitFailed as exc:
+                answers[key] = exc
+        return answers
+    finally:
+        for process in started.values():
+            if process.returncode is None:
+                process.kill()
+                process.communicate()
+
+
+def _answered(answer: tuple[int, bytes] | _GitFailed) -> tuple[int, bytes]:
+    if isinstance(answer, _GitFailed):
+        raise answer
+    return answer
+
+
+def _repository_above(root: Path) -> bool:
+    """Whether `root` or a folder above it holds a `.git` (git finds its repository so, the variables that
+    would point it elsewhere being unset): without one, git is not asked. The looks are logged, absent
+    ones too (a `git init` above is a change); the index stands for a repository's `.git` folder, whose
+    own signature changes at every lock git takes."""
+    for folder in (root, *root.parents):
+        if probe(folder / ".git" / "index") is not None or probe(folder / ".git") is not None:
+            return True
+    return False
+
+
+# what git_view asks, by name: the arguments and the exit codes that are answers
+_CALLS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
+    "top": (
+        (
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--show-toplevel",
+            "--git-path",
+            "index",
+            "--git-path",
+            "info/exclude",
+            "--git-path",
+            "config",
+        ),
+        (0,),
+    ),
+    "ignored": (("check-ignore", "-q", "--", "."), (0, 1)),
+    "excludes": (("config", "--path", "--get", "core.excludesFile"), (0, 1)),
+    "listed": (("ls-files", "-z", "--cached", "--others", "--exclude-standard"), (0,)),
+}
 
 
 def git_view(root: Path) -> GitView | None:
     """What git lists under `root` (an absolute, resolved folder), or None when discovery should walk."""
+    if not _repository_above(root):
+        debug(f"no .git in or above {root}: discovery walks the folder")
+        return None
     try:
-        _, out = _git(
-            root, "rev-parse", "--is-inside-work-tree", "--show-toplevel", "--git-path", "index",
-            "--git-path", "info/exclude", "--git-path", "config",
-        )  # fmt: skip
-        lines = os.fsdecode(out).splitlines()
+        answers = _git_all(root, _CALLS)
+        _, top = _answered(answers["top"])
+        lines = os.fsdecode(top).splitlines()
         if len(lines) != 5 or lines[0] != "true":
             debug(f"{root} is not in a git work tree: discovery walks the folder")
             return None
-        code, _ = _git(root, "check-ignore", "-q", "--", ".", ok=(0, 1))
-        if code == 0:
+        if _answered(answers["ignored"])[0] == 0:
             debug(f"git ignores {root} as a whole: discovery walks the folder")
             return None
-        _, excludes = _git(root, "config", "--path", "--get", "core.excludesFile", ok=(0, 1))
-        _, listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        _, excludes = _answered(answers["excludes"])
+        _, listed = _answered(answers["listed"])
     except _GitFailed as exc:
         debug(f"{exc}: discovery walks {root}")
         return None

@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from cdverify import progress
-from cdverify.files import MAX_UNTRUSTED_BYTES, ReadKey, ReadLog, Signature, current_signature, read_regular
+from cdverify.files import (
+    MAX_UNTRUSTED_BYTES,
+    ReadKey,
+    ReadLog,
+    Signature,
+    current_signature,
+    read_regular,
+    signature_of,
+)
 from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
 
 if TYPE_CHECKING:
@@ -88,14 +96,21 @@ def canonical(value: Any) -> Any:
 @cache
 def code_fingerprint() -> bytes:
     """cdverify's own code and data, and the installed distributions (a new tree-sitter grammar parses
-    differently): any change is a new key, releases or not."""
+    differently): any change is a new key, releases or not. Each file stands for itself by its signature,
+    as the project's paths do in an entry (reading them all cost every cached run ~5 ms); one changed less
+    than RACY_NS ago, which a second change could leave with the same signature, by its content."""
     from cdverify import __version__
 
     digest = hashlib.blake2b(f"{FORMAT} {__version__} {sys.version}".encode(), digest_size=16)
     sources = _package_sources()
     sources += sorted(data_dir("rules").rglob("*.toml")) + sorted(data_dir("grammars").rglob("*.scm"))
+    recent = time.time_ns() - RACY_NS
     for source in sources:
-        digest.update(f"{source}\0".encode() + source.read_bytes() + b"\0")
+        info = os.stat(source)
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= recent:
+            digest.update(f"{source}\0".encode() + source.read_bytes() + b"\0")
+        else:
+            digest.update(f"{source}\0{signature_of(info)}\0".encode())
     for folder in sys.path:
         if folder.endswith("-packages") and os.path.isdir(folder):
             digest.update(repr((folder, sorted(os.listdir(folder)))).encode())
@@ -248,8 +263,6 @@ def render_cached(
 ) -> tuple[str, int]:
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
     on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
-    from cdverify.collector import fewer_collections
-    from cdverify.discover import discover_project
     from cdverify.files import recording
 
     started = time.time_ns()
@@ -259,6 +272,9 @@ def render_cached(
         hit = ResultCache(root.resolve(), directory).lookup(quick, None)
         if hit is not None:
             return hit
+    from cdverify.collector import fewer_collections  # discovery's modules: a hit above needs none
+    from cdverify.discover import discover_project
+
     # rendering too walks the whole analysis; the progress line is erased before the output is written
     with recording() as log, fewer_collections(), progress.showing():
         progress.stage("discovering files")
@@ -272,8 +288,10 @@ def render_cached(
         from cdverify.pipeline import build_report
         from cdverify.sql.memo import remembering
 
-        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
-        with remembering(facts_folder(project.root) if use_cache else None, code_fingerprint()):
+        # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside. Without
+        # the cache there is no memo, and no fingerprint to compute (it reads every source of cdverify)
+        memo = (facts_folder(project.root), code_fingerprint()) if use_cache else (None, b"")
+        with remembering(*memo):
             report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
             progress.stage("writing the report")
             output = render(report)

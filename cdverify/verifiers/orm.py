@@ -135,7 +135,7 @@ def _one_line(sql: str) -> str:
 
 def _shown(sql: str) -> str:
     """The statement on one line; one too long to classify whole is shown by its start, and says so."""
-    from cdverify.sql import MAX_CLASSIFIED_CHARS
+    from cdverify.sql.classify import MAX_CLASSIFIED_CHARS
 
     if len(sql) <= MAX_CLASSIFIED_CHARS:
         return _one_line(sql)

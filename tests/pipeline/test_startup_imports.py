@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cdverify.sql import memo as memo_module
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -36,8 +38,10 @@ NOT_FOR_A_CHECK = (
     "jinja2",
     "networkx",
 )
-# the analysis and the (JSON) reporter: a result-cache hit needs none of them
+# discovery, the analysis and the (JSON) reporter: a result-cache hit needs none of them
 ANALYSIS = (
+    "cdverify.discover",
+    "cdverify.gitfiles",
     "cdverify.pipeline",
     "cdverify.analysis",
     "cdverify.parse",
@@ -47,6 +51,10 @@ ANALYSIS = (
     "tree_sitter",
     "sqlglot",
 )
+
+# loaded for what the project holds only: the SQL classifier for a string at a raw-SQL sink, the Node
+# resolver (json5 with it, for a tsconfig) for JavaScript and TypeScript, subprocess to ask git in a repository
+FOR_WHAT_IS_THERE = ("cdverify.sql.classify", "cdverify.resolve.node.resolver", "json5", "subprocess")
 
 # RACY_NS: a copied project's files were changed just now; the cache would (rightly) not keep the result
 PROBE = """
@@ -88,18 +96,44 @@ def test_a_plain_check_loads_no_other_feature_and_no_sql_parser_without_sql(tmp_
     assert {"cdverify.pipeline", "tree_sitter"} <= loaded  # it did analyse
     assert not set(NOT_FOR_A_CHECK) & loaded, sorted(set(NOT_FOR_A_CHECK) & loaded)
     assert "sqlglot" not in loaded  # the app's queries go through its ORM: no string reaches a raw-SQL sink
+    # a Python app, outside any git repository (tmp_path), no string at a raw-SQL sink
+    assert not set(FOR_WHAT_IS_THERE) & loaded, sorted(set(FOR_WHAT_IS_THERE) & loaded)
 
 
 def test_the_sql_parser_and_the_baseline_load_when_they_are_needed(tmp_path: Path) -> None:
     monorepo = _app(tmp_path, "ts-monorepo")  # raw SQL at a sink
     loaded = _loaded(tmp_path, "check", monorepo, "--architecture", "clean_architecture", "--no-cache")
     assert "sqlglot" in loaded
+    assert {"cdverify.sql.classify", "cdverify.resolve.node.resolver", "json5"} <= loaded
     assert not set(NOT_FOR_A_CHECK) & loaded, sorted(set(NOT_FOR_A_CHECK) & loaded)
     flask = _app(tmp_path, "conduit-flask-clean")
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps({"version": 1, "findings": []}), encoding="utf-8")
     with_baseline = _loaded(tmp_path, "check", flask, *TASK, "--no-cache", "--baseline", str(baseline))
     assert "cdverify.baseline" in with_baseline
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_is_asked_inside_a_repository_only(tmp_path: Path) -> None:
+    root = _app(tmp_path, "conduit-flask-clean")
+    outside = _loaded(tmp_path, "check", root, *TASK, "--no-cache", "--format", "json")
+    walked = (tmp_path / "out").read_text(encoding="utf-8")
+    assert "subprocess" not in outside
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    inside = _loaded(tmp_path, "check", root, *TASK, "--no-cache", "--format", "json")
+    assert "subprocess" in inside
+    assert (tmp_path / "out").read_text(encoding="utf-8") == walked  # git lists what the walk found
+
+
+def test_the_toml_reader_loads_for_a_toml_file_only(tmp_path: Path) -> None:
+    """Once the catalogues are kept in the cache folder (the first run parses their TOML), the TOML
+    reader loads for a project's own TOML file (a manifest, a configuration) only."""
+    root = _app(tmp_path, "conduit-flask-clean")
+    _loaded(tmp_path, "check", root, *TASK, "--no-cache")
+    assert "tomllib" not in _loaded(tmp_path, "check", root, *TASK, "--no-cache")
+    Path(root, "pyproject.toml").write_text('[project]\nname = "conduit"\n', encoding="utf-8")
+    assert "tomllib" in _loaded(tmp_path, "check", root, *TASK, "--no-cache")
 
 
 def test_a_result_cache_hit_loads_neither_the_analysis_nor_a_reporter(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ _COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
     """Statements of a hand-written `.sql` file, one per aiosql `-- name:` block (or per `;`)."""
-    from cdverify.sql import classify
+    from cdverify.sql.classify import classify
 
     blocks: list[tuple[int, str, str]] = []  # (line, name, text)
     marks = list(_SQL_NAME.finditer(text))
@@ -93,7 +93,7 @@ def raw_sql(
 ) -> RawSql | None:
     """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
     helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
-    from cdverify.sql import SqlKind, classify
+    from cdverify.sql.classify import SqlKind, classify
 
     value = sql_argument(call, sink)
     if value is None:

@@ -24,7 +24,21 @@ rules/node/resolution.toml; the built-ins in rules/node/builtins.toml.
 
 from __future__ import annotations
 
-from cdverify.resolve.node.resolver import NodeResolver
+from typing import TYPE_CHECKING, Any
+
 from cdverify.resolve.node.specifiers import node_builtin_names
 
+if TYPE_CHECKING:
+    from cdverify.resolve.node.resolver import NodeResolver
+
 __all__ = ["NodeResolver", "node_builtin_names"]
+
+
+def __getattr__(name: str) -> Any:
+    """`NodeResolver` loads on first use (with json5 and the tsconfig reader): a Python project's framework
+    detection asks this package for Node's built-in names only."""
+    if name == "NodeResolver":
+        from cdverify.resolve.node.resolver import NodeResolver
+
+        return NodeResolver
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

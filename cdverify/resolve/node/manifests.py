@@ -14,8 +14,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import json5
-
 from cdverify.files import MAX_UNTRUSTED_BYTES, NotReadable, read_regular
 from cdverify.resolve.node.specifiers import conventions, join
 
@@ -63,7 +61,12 @@ class ManifestReader:
         data: object | None = None
         try:
             text = _read_text(self.root / path)
-            data = json5.loads(text) if jsonc else json.loads(text)
+            if jsonc:  # tsconfig/jsconfig: comments and trailing commas; json5 loads only for them
+                import json5
+
+                data = json5.loads(text)
+            else:
+                data = json.loads(text)
         except (NotReadable, UnicodeDecodeError) as error:
             self.problems.append((path, f"cannot read {posixpath.basename(path)}: {error}"))
         except (ValueError, RecursionError) as error:
