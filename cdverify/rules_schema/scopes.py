@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Record, Strings
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- scopes.toml ------------------------------------------------------------------------------------
 
@@ -14,6 +14,8 @@ class ScopeRule(Record, frozen=True):
     directories: Strings
     files: Strings
     packages: Strings = ()  # a package.json depending on one of these gives its folder this scope
+    # a listed folder name → the parent folder names inside which it gives no scope (`plugins/external/`)
+    not_inside: Mapping[str, Strings] = table()
 
 
 class Limits(Record, frozen=True):
