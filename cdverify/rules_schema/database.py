@@ -98,6 +98,15 @@ class EnvSchema(Record, frozen=True):
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
 
 
+class EnvExampleLoader(Record, frozen=True):
+    """A loader of `.env` that throws at start-up when a variable the example file lists is unset
+    (dotenv-safe): a URL read from such a variable stops the application where it is unset."""
+
+    calls: Strings  # traced callees that load and check
+    label: str  # how messages name it (`dotenv-safe`)
+    imports: Strings = ()  # modules whose import alone loads and checks (`dotenv-safe/config`)
+
+
 class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
@@ -143,6 +152,7 @@ class Connections(Record, frozen=True):
     template_defaults: tuple[TemplateDefault, ...]
     settings_files: SettingsFiles
     env_schemas: tuple[EnvSchema, ...] = ()
+    env_example_loaders: tuple[EnvExampleLoader, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -16,6 +16,7 @@ from cdverify.rules_schema import (
     Connections,
     Engine,
     Engines,
+    EnvExampleLoader,
     EnvSchema,
     Scopes,
     SettingsFiles,
@@ -50,6 +51,7 @@ class Catalogue(NamedTuple):
     file_scheme: str
     file_url: re.Pattern[str]  # a `file:` URL that names a database
     env_schemas: Mapping[str, EnvSchema]  # traced callee → the start-up schema it builds
+    env_example_loaders: tuple[EnvExampleLoader, ...]  # `.env` loaders checking the example's variables
 
 
 @cache
@@ -94,6 +96,7 @@ def catalogue() -> Catalogue:
         file_scheme=data.file_urls.scheme,
         file_url=re.compile(data.file_urls.pattern),
         env_schemas={call: schema for schema in connections.env_schemas for call in schema.calls},
+        env_example_loaders=connections.env_example_loaders,
     )
 
 

@@ -5,11 +5,13 @@ the catalogue, the value follower, and what has been found so far. The readers o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
+from cdverify.detect.database.settings import RequiredSetting, example_loader, listed_setting
 from cdverify.detect.database.values import Values
-from cdverify.manifests import Manifests
+from cdverify.manifests import Manifests, Reader, Setting
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
 
 
@@ -26,6 +28,24 @@ class Collection:
         self.rejected: list[RejectedUrl] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
         self._runtime_facts: dict[str, FileFacts] | None = None
+        # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
+        self._example_loader: tuple[str, str, int] | None | bool = False
+
+    def listed_setting(self, variables: Iterable[str]) -> RequiredSetting | None:
+        """The first of `variables` an example env file lists, when run-time code loads its `.env` with a
+        loader that throws while one of those is unset (dotenv-safe); None otherwise."""
+        if self._example_loader is False:
+            self._example_loader = example_loader(
+                self.runtime_facts(), self.catalogue.env_example_loaders
+            )
+        if not isinstance(self._example_loader, tuple):
+            return None
+        examples: dict[str, list[Setting]] = {}
+        for setting in self.manifests.settings:
+            name = PurePosixPath(setting.file).name
+            if setting.source is Reader.ENV_FILE and self.catalogue.example_settings.search(name):
+                examples.setdefault(setting.key, []).append(setting)
+        return listed_setting(variables, self._example_loader, examples)
 
     def runtime_facts(self) -> dict[str, FileFacts]:
         """The facts of application and configuration files (where start-up code is)."""

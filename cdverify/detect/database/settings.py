@@ -2,7 +2,9 @@
 `cleanEnv(process.env, {DATABASE_URL: url()})`, a Joi object with `.required()` fields, a zod object
 parsed from the environment. A connection URL read from a field such a schema requires with no default
 means the application stops at start-up where the variable is unset: it cannot start in that harness
-environment (the connection's `required_env`)."""
+environment (the connection's `required_env`). So does a URL read from a variable an example env file
+(`.env.example`) lists when the app loads its `.env` with a loader that checks the example's variables
+(dotenv-safe: `env_example_loaders`)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from cdverify.manifests import Setting
 from cdverify.model import CallFact, FileFacts, Value
-from cdverify.rules_schema import EnvSchema
+from cdverify.rules_schema import EnvExampleLoader, EnvSchema
 
 _METHOD = re.compile(r"\.(\w+)\(")
 
@@ -23,9 +26,45 @@ class RequiredSetting(NamedTuple):
     schema: str  # the schema's label (`envalid's cleanEnv`)
     file: str
     line: int
+    listed: Setting | None = None  # the example file's line listing it, for a loader checking the example
 
     def describe(self) -> str:
-        return f"{self.schema} at {self.file}:{self.line} requires it with no default"
+        where = f"{self.schema} at {self.file}:{self.line}"
+        if self.listed is not None:
+            listed = self.listed
+            return f"{where} requires every variable {listed.file} lists ({listed.key} at line {listed.line})"
+        return f"{where} requires it with no default"
+
+
+def example_loader(
+    facts: Mapping[str, FileFacts], loaders: Iterable[EnvExampleLoader]
+) -> tuple[str, str, int] | None:
+    """Where run-time code loads its `.env` with a loader checking the example file's variables
+    (`require('dotenv-safe').config()`, `import 'dotenv-safe/config'`): (label, file, line), or None."""
+    for loader in loaders:
+        calls, imports = frozenset(loader.calls), frozenset(loader.imports)
+        for path, file_facts in facts.items():
+            if file_facts.language.family != "node":
+                continue
+            for fact in file_facts.imports:
+                if fact.specifier in imports:
+                    return loader.label, path, fact.line
+            for call in file_facts.calls:
+                if call.callee in calls:
+                    return loader.label, path, call.line
+    return None
+
+
+def listed_setting(
+    variables: Iterable[str], loader: tuple[str, str, int], examples: Mapping[str, list[Setting]]
+) -> RequiredSetting | None:
+    """The first of a URL's variables an example env file lists, when the app's loader checks them."""
+    for variable in variables:
+        listed = examples.get(variable)
+        if listed:
+            label, path, line = loader
+            return RequiredSetting(variable, label, path, line, listed[0])
+    return None
 
 
 def required_setting(
