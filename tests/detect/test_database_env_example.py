@@ -19,7 +19,9 @@ PACKAGE = '{"name": "app", "dependencies": {"express": "4", "dotenv-safe": "9", 
 EXAMPLE = f"PORT=3000\nDATABASE_URL={PG_URL}\nJWT_SECRET=change-me\n"
 POOL = "const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n"
 SERVER = "const app = express();\napp.listen(3000);\n"
-REQUIRE = "require('dotenv-safe').config();\nconst express = require('express');\nconst { Pool } = require('pg');\n"
+REQUIRE = (
+    "require('dotenv-safe').config();\nconst express = require('express');\nconst { Pool } = require('pg');\n"
+)
 IMPORT = "import 'dotenv-safe/config';\nimport express from 'express';\nimport { Pool } from 'pg';\n"
 LOADERS = {"require": ("index.js", REQUIRE, "index.js:1"), "import": ("index.ts", IMPORT, "index.ts:1")}
 

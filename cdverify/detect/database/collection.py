@@ -11,7 +11,8 @@ from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
 from cdverify.detect.database.settings import RequiredSetting, example_loader, listed_setting
 from cdverify.detect.database.values import Values
-from cdverify.manifests import Manifests, Reader, Setting
+from cdverify.manifests import Manifests, Setting
+from cdverify.rules_schema import Reader
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
 
 
@@ -29,15 +30,13 @@ class Collection:
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
         self._runtime_facts: dict[str, FileFacts] | None = None
         # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
-        self._example_loader: tuple[str, str, int] | None | bool = False
+        self._example_loader: tuple[str, str, int] | bool | None = False
 
     def listed_setting(self, variables: Iterable[str]) -> RequiredSetting | None:
         """The first of `variables` an example env file lists, when run-time code loads its `.env` with a
         loader that throws while one of those is unset (dotenv-safe); None otherwise."""
         if self._example_loader is False:
-            self._example_loader = example_loader(
-                self.runtime_facts(), self.catalogue.env_example_loaders
-            )
+            self._example_loader = example_loader(self.runtime_facts(), self.catalogue.env_example_loaders)
         if not isinstance(self._example_loader, tuple):
             return None
         examples: dict[str, list[Setting]] = {}

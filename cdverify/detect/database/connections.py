@@ -95,8 +95,9 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     if url_values and not required:  # a start-up schema stops the app without the variable, whatever the call
         setting = required_setting(url_values, found_in.catalogue.env_schemas, found_in.runtime_facts())
         if setting is None:  # `.env` loaded by dotenv-safe, the URL's variable listed in `.env.example`
-            named = [c.switch for c in candidates if c.switch and engine_of_url(c.url)]  # the URL's first
-            setting = found_in.listed_setting(dict.fromkeys([*named, *(c.switch for c in candidates if c.switch)]))
+            listed = [c.switch for c in candidates if c.switch and engine_of_url(c.url)]  # URLs first
+            listed += [c.switch for c in candidates if c.switch]
+            setting = found_in.listed_setting(dict.fromkeys(listed))
         if setting is not None:
             required, required_by = setting.variable, setting.describe()
     for engine, detail, item_switch, default in found:
