@@ -12,8 +12,8 @@ from cdverify.detect.database.report import Evidence, RejectedUrl
 from cdverify.detect.database.settings import RequiredSetting, example_loader, listed_setting
 from cdverify.detect.database.values import Values
 from cdverify.manifests import Manifests, Setting
-from cdverify.rules_schema import Reader
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
+from cdverify.rules_schema import Reader
 
 
 class Collection:
