@@ -186,6 +186,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         functions=code.functions,
         local_calls=code.local_calls,
         objects=code.objects,
+        env_helpers=code.env_helpers,
     )
 
 

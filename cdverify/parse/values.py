@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Text, Value, joined, shown
+from cdverify.model import Assignment, Callee, CallFact, EnvHelper, FunctionFact, Text, Value, joined, shown
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -27,6 +27,7 @@ class Code(NamedTuple):
     functions: tuple[FunctionFact, ...] = ()
     local_calls: tuple[CallFact, ...] = ()
     objects: tuple[tuple[str, str], ...] = ()
+    env_helpers: tuple[EnvHelper, ...] = ()
 
 
 def call_fact(
@@ -271,6 +272,7 @@ def merge(base: Value, *parts: Value, keep_strings: bool = True) -> Value:
         tuple(dict.fromkeys(calls)),
         tuple(dict.fromkeys(rewrites)),
         base.text,
+        handed=base.handed + tuple(handed for part in parts for handed in part.handed),
     )
 
 

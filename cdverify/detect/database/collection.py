@@ -53,6 +53,12 @@ class Collection:
             self._runtime_facts = {p: f for p, f in self.facts.items() if self.scope_of(p) in runtime}
         return self._runtime_facts
 
+    def tests_file(self, path: str) -> bool:
+        """Whether a settings file's name says it is the tests' (`.env.test`, `config.test.json`)."""
+        name = PurePosixPath(path).name
+        words = self.catalogue.settings_files.test_words
+        return any(name.endswith(f".{word}") or f".{word}." in name for word in words)
+
     def scope_of(self, path: str) -> Scope:
         return self.scopes.get(path, Scope.APPLICATION)
 

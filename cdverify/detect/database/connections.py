@@ -42,7 +42,8 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         read = values.switch(path, dialect)  # the variable it reads, itself or through names (`env.db.type`)
         switch = switch or read
         variables = dialect if dialect.env or not read else Value(env=(read,))
-        for engine, detail, variable in values.env_engines(variables, engine_of_value):
+        tests_file = found_in.tests_file if scope is not Scope.TEST else None  # `.env.test`: the tests'
+        for engine, detail, variable in values.env_engines(variables, engine_of_value, tests_file):
             found.append((engine, f"{key}: {detail}", variable, False))  # `client: process.env.DB_CLIENT`
         for engine, detail, variable, default in values.config_engines(path, dialect, engine_of_value):
             found.append((engine, f"{key}: {detail}", variable, default))  # `client: config.get("db.client")`

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import project_environment, project_files
 from cdverify.detect.database.report import (
     CODE_KINDS,
@@ -18,7 +19,7 @@ from cdverify.detect.database.report import (
     EvidenceKind,
 )
 from cdverify.manifests import Manifests
-from cdverify.model import FileFacts, Scope
+from cdverify.model import Family, FileFacts, Scope
 
 _SCOPE_STATUS = {
     Scope.TEST: EngineStatus.TESTS,
@@ -32,7 +33,8 @@ def collect(
     facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first."""
-    found = Collection(facts, scopes, manifests)
+    packages = frozenset(manifests.declared(Family.NODE))
+    found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
