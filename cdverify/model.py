@@ -337,6 +337,8 @@ class FileFacts(NamedTuple):
     # where the file nests deeper than cdverify analyses (parse.MAX_NESTING): only its imports were read
     too_deep: SyntaxIssue | None = None
     env_helpers: tuple[EnvHelper, ...] = ()  # functions returning an environment read of a parameter (JS)
+    # what says the file runs as a program of its own: `shebang`, or (JS) `process.argv` / `process.exit`
+    program: str = ""
 
 
 class SourceFile(NamedTuple):

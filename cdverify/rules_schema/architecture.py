@@ -30,6 +30,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     tables: Mapping[str, Strings]  # family → traced calls defining a mapped table
     # family → traced decorators / calls declaring a request handler outside route tables (GraphQL resolvers)
     handlers: Mapping[str, Strings] = table()
+    # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
+    # a script there, in no layer
+    script_directories: Strings = ()
 
 
 class ArchitecturePreset(Record, frozen=True):

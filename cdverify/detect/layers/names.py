@@ -29,6 +29,7 @@ class Evidence(StrEnum):
     MODELS = "code: models"
     QUERIES = "code: queries"
     COMPOSITION_ROOT = "composition root"
+    SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
 
 
 class Named(NamedTuple):
