@@ -98,6 +98,14 @@ class EnvSchema(Record, frozen=True):
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
 
 
+class EnvJsonSchema(Record, frozen=True):
+    """A JSON schema of the process environment (`{ required: […], properties: {…} }`) validated at start-up
+    by a library or plugin the module imports (@fastify/env, env-schema)."""
+
+    imports: Strings  # modules whose import marks the file's `required` / `properties` objects as such
+    label: str  # how messages name it
+
+
 class EnvExampleLoader(Record, frozen=True):
     """A loader of `.env` that throws at start-up when a variable the example file lists is unset
     (dotenv-safe): a URL read from such a variable stops the application where it is unset."""
@@ -153,6 +161,7 @@ class Connections(Record, frozen=True):
     settings_files: SettingsFiles
     env_schemas: tuple[EnvSchema, ...] = ()
     env_example_loaders: tuple[EnvExampleLoader, ...] = ()
+    env_json_schemas: tuple[EnvJsonSchema, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -61,6 +61,7 @@ class NodeBindings(Record, frozen=True):
     this: ThisBindings
     parameters: tuple[ParameterBinding, ...] = ()
     app_callbacks: tuple[AppCallback, ...] = ()
+    plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
 
 
 class ParseBindings(Record, frozen=True):

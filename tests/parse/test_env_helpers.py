@@ -110,3 +110,29 @@ def test_a_variable_of_another_function_or_not_built_from_objects_gives_no_optio
         "export const source = new DataSource(loaded);\n"
     )
     assert [c.kwargs for c in facts.calls if c.callee == "typeorm.DataSource"] == [(), ()]
+
+
+PLUGIN = """import fp from 'fastify-plugin';
+import knex from 'knex';
+
+export const autoConfig = (fastify) => ({ client: 'mysql2', connection: { host: fastify.config.DB_HOST } });
+
+function helper(fastify, opts) { return knex(opts); }
+
+export default fp(async (fastify, opts) => {
+  fastify.decorate('knex', knex(opts));
+  fastify.decorate('other', helper(fastify, opts));
+});
+"""
+
+
+def test_the_exported_plugin_options_are_its_autoconfig() -> None:
+    calls = [c for c in parse(PLUGIN).calls if c.callee == "knex"]
+    assert [c.line for c in calls] == [6, 9]
+    assert calls[0].kwargs == ()  # not the exported plugin: its `opts` is whatever the caller hands
+    assert calls[1].kwarg("client") == Value(strings=("mysql2",))
+    assert calls[1].kwarg("connection.host") is not None
+    unexported = parse(
+        PLUGIN.replace("export const autoConfig", "const autoConfig")
+    )  # the loader cannot see it
+    assert [c.kwargs for c in unexported.calls if c.callee == "knex"] == [(), ()]

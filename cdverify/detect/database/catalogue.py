@@ -17,6 +17,7 @@ from cdverify.rules_schema import (
     Engine,
     Engines,
     EnvExampleLoader,
+    EnvJsonSchema,
     EnvSchema,
     Scopes,
     SettingsFiles,
@@ -52,6 +53,7 @@ class Catalogue(NamedTuple):
     file_url: re.Pattern[str]  # a `file:` URL that names a database
     env_schemas: Mapping[str, EnvSchema]  # traced callee → the start-up schema it builds
     env_example_loaders: tuple[EnvExampleLoader, ...]  # `.env` loaders checking the example's variables
+    env_json_schemas: tuple[EnvJsonSchema, ...]  # JSON schemas of the environment (@fastify/env)
 
 
 @cache
@@ -97,6 +99,7 @@ def catalogue() -> Catalogue:
         file_url=re.compile(data.file_urls.pattern),
         env_schemas={call: schema for schema in connections.env_schemas for call in schema.calls},
         env_example_loaders=connections.env_example_loaders,
+        env_json_schemas=connections.env_json_schemas,
     )
 
 

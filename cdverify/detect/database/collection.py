@@ -9,7 +9,12 @@ from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
-from cdverify.detect.database.settings import RequiredSetting, example_loader, listed_setting
+from cdverify.detect.database.settings import (
+    RequiredSetting,
+    example_loader,
+    json_schema_settings,
+    listed_setting,
+)
 from cdverify.detect.database.values import Values
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
@@ -31,6 +36,18 @@ class Collection:
         self._runtime_facts: dict[str, FileFacts] | None = None
         # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
         self._example_loader: tuple[str, str, int] | bool | None = False
+        self._json_required: dict[str, RequiredSetting] | None = None
+
+    def schema_setting(self, values: Iterable[Value]) -> RequiredSetting | None:
+        """The first variable `values` read by name (`fastify.config.MYSQL_USER`) that a JSON schema of the
+        environment (@fastify/env, env-schema) requires with no default; None otherwise."""
+        if self._json_required is None:
+            schemas = self.catalogue.env_json_schemas
+            self._json_required = json_schema_settings(self.runtime_facts(), schemas)
+        if not self._json_required:
+            return None
+        names = (name for value in values for name in value.names)
+        return next((self._json_required[n] for n in names if n in self._json_required), None)
 
     def listed_setting(self, variables: Iterable[str]) -> RequiredSetting | None:
         """The first of `variables` an example env file lists, when run-time code loads its `.env` with a

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from cdverify.manifests import Setting
 from cdverify.model import CallFact, FileFacts, Value
-from cdverify.rules_schema import EnvExampleLoader, EnvSchema
+from cdverify.rules_schema import EnvExampleLoader, EnvJsonSchema, EnvSchema
 
 _METHOD = re.compile(r"\.(\w+)\(")
 
@@ -34,6 +34,32 @@ class RequiredSetting(NamedTuple):
             listed = self.listed
             return f"{where} requires every variable {listed.file} lists ({listed.key} at line {listed.line})"
         return f"{where} requires it with no default"
+
+
+def json_schema_settings(
+    facts: Mapping[str, FileFacts], schemas: Iterable[EnvJsonSchema]
+) -> dict[str, RequiredSetting]:
+    """Variable → where a JSON schema of the environment requires it with no default: in a module importing
+    a catalogued validator, an object literal's `required` list minus the `properties` given a `default`
+    (a boolean default is not recorded by the parser: such a property counts as having none)."""
+    out: dict[str, RequiredSetting] = {}
+    for schema in schemas:
+        modules = frozenset(schema.imports)
+        for path, file_facts in facts.items():
+            if not any(fact.specifier in modules for fact in file_facts.imports):
+                continue
+            lists = [a for a in file_facts.assignments if a.key == "required" and a.value.literals]
+            for listed in lists:
+                prefix = listed.target.removesuffix("required") + "properties."
+                defaulted = {
+                    a.target[len(prefix) :].rpartition(".")[0]
+                    for a in file_facts.assignments
+                    if a.target.startswith(prefix) and a.key == "default"
+                }
+                for variable in listed.value.literals:
+                    if variable not in defaulted:
+                        out.setdefault(variable, RequiredSetting(variable, schema.label, path, listed.line))
+    return out
 
 
 def example_loader(
