@@ -128,6 +128,7 @@ class NodeBindingScanner(NodeValueScanner):
             second = parameter_at(declared, 1) if options and plugin else ""
             if second:  # `fp(async (fastify, opts) => { knex(opts) })` beside `export const autoConfig`
                 self.option_objects[(scope_key(declared), second)] = options
+                self.option_names.add(second)
             binding = self.parameter_binding(name, annotation)
             if binding is not None:
                 self.bindings.setdefault(name, binding.value)

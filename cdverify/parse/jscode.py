@@ -114,6 +114,7 @@ class NodeScanner(NodeBindingScanner):
         built = self.objects_of(inner) if inner.type in ("object", "call_expression") else []
         if built:  # `const options = Object.assign(base, { type })`: what a call handed `options` reads
             self.option_objects[(self.scope(statement), target)] = built
+            self.option_names.add(target)
         if inner.type != "object" and built:  # `Object.assign(…)`: its entries, as an object literal's
             for part in built:
                 self.record(statement, target, part, "")

@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from cdverify.model import EnvHelper, Text, Value
 from cdverify.parse.jssyntax import parameter_name, returned_expressions, string_value, strip
-from cdverify.parse.treesitter import text
+from cdverify.parse.treesitter import holds, text
 
 # a literal naming an environment variable: what a call must hand over for its value to be kept
 VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
@@ -28,8 +28,11 @@ def env_helpers(functions: dict[str, Node], env_objects: Iterable[str]) -> tuple
     """The module-level functions (by the name callers call them) that return an environment read of a
     parameter."""
     objects = frozenset(env_objects)
+    markers = [obj.encode() for obj in objects]
     out = []
     for name, function in functions.items():
+        if not any(holds(function, marker) for marker in markers):
+            continue  # reads no environment object: most functions, skipped by a byte search
         parameters = _parameters(function)
         if not parameters:
             continue
@@ -48,13 +51,10 @@ def env_helpers(functions: dict[str, Node], env_objects: Iterable[str]) -> tuple
 
 def handed(arguments: Node | None) -> bool:
     """Whether a call's first argument is a literal naming a variable (`('DATABASE_URL', …)`)."""
-    if arguments is None or not arguments.named_children:
+    first = arguments.named_child(0) if arguments is not None and arguments.named_child_count else None
+    if first is None or first.type != "string":
         return False
-    first = arguments.named_children[0]
-    if first.type != "string":
-        return False
-    literal = string_value(first)
-    return isinstance(literal, str) and VARIABLE_NAME.fullmatch(literal) is not None
+    return VARIABLE_NAME.fullmatch(text(first)[1:-1]) is not None  # a name needs no escape: quotes cut
 
 
 def helper_read(helper: EnvHelper, args: tuple[Value, ...]) -> Value | None:

@@ -45,6 +45,7 @@ class NodeNameScanner(Scanner):
         # (function scope, name) → the object literals a variable is built from, the later-winning first
         # (`const options = Object.assign(base, { type })`, `{ ...base, type }`): a call's options
         self.option_objects: dict[tuple[str, str], list[Node]] = {}
+        self.option_names: set[str] = set()  # the names in `option_objects`
         self.returns: dict[str, tuple[str | None, str]] = {}  # function → (traced value, variable) returned
         self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
         self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call

@@ -14,7 +14,7 @@ from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
 from cdverify.parse.scanner import Arguments, Entries
-from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.treesitter import holds, one_line, text
 from cdverify.parse.values import concat, first_key, merge, number, rewritten
 
 _OBJECT_DEPTH = 4
@@ -172,26 +172,22 @@ class NodeValueScanner(NodeNameScanner):
         (`options` after `const options = …`), `Object.assign(base, { type })`'s, an object literal and
         those it spreads (`{ ...base, type }`)."""
         if node.type == "identifier":
-            if not self.option_objects:
-                return []
             name = text(node)
+            if name not in self.option_names:
+                return []
             return self.option_objects.get((self.scope(node), name)) or self.option_objects.get(
                 ("", name), []
             )
         if node.type == "object":
+            if not holds(node, b"..."):
+                return [node]
             spread = [strip(c.named_children[0]) for c in node.named_children if c.type == "spread_element"]
-            return [
-                node,
-                *(
-                    o
-                    for s in reversed(spread)
-                    if s.named_children or s.type == "identifier"
-                    for o in self.objects_of(s)
-                ),
-            ]
+            return [node, *(part for base in reversed(spread) for part in self.objects_of(base))]
         function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None or function.type != "member_expression" or text(function) != "Object.assign":
+            return []
         arguments = node.child_by_field_name("arguments")
-        if function is None or arguments is None or text(function) != "Object.assign":
+        if arguments is None:
             return []
         parts = [strip(c) for c in arguments.named_children if c.type != "comment"]
         return [o for part in reversed(parts) for o in self.objects_of(part)]
