@@ -96,6 +96,8 @@ class _ScopeRules:
     dir_scopes: dict[str, Scope]
     # the scope a folder path gives (`/management/commands/`, lowercased), in _SCOPE_ORDER
     folder_scopes: tuple[tuple[str, Scope], ...]
+    # a folder name (lowercased) → the parent folder names inside which it gives no scope
+    not_inside: dict[str, frozenset[str]]
     file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
     scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
@@ -108,9 +110,13 @@ def _scope_rules() -> _ScopeRules:
     data = load_rules(Scopes)
     extensions = {ext: Language(language) for language, exts in data.sources.items() for ext in exts}
     dir_scopes: dict[str, Scope] = {}
+    not_inside: dict[str, frozenset[str]] = {}
     for scope in _SCOPE_ORDER:
-        for directory in data.scopes[scope.value].directories:
+        rule = data.scopes[scope.value]
+        for directory in rule.directories:
             dir_scopes.setdefault(directory.lower(), scope)
+        for directory, parents in rule.not_inside.items():
+            not_inside[directory.lower()] = frozenset(parent.lower() for parent in parents)
     return _ScopeRules(
         skip_dirs=frozenset(data.skip_directories),
         venv_markers=tuple(data.virtualenv_markers),
@@ -121,6 +127,7 @@ def _scope_rules() -> _ScopeRules:
             for scope in _SCOPE_ORDER
             for folder in data.scopes[scope.value].folders
         ),
+        not_inside=not_inside,
         file_scopes=tuple((scope, _name_matcher(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
         scope_file=_name_matcher(
             pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
@@ -159,7 +166,12 @@ def _folder_verdict(rel_dir: str, package_dirs: Mapping[str, Scope]) -> _Verdict
             return (-1, scope)
     rules = _scope_rules()
     dir_scopes = rules.dir_scopes
-    named = [dir_scopes[d] for d in rel_dir.lower().split("/") if d in dir_scopes] if rel_dir else []
+    parts = rel_dir.lower().split("/") if rel_dir else []
+    named = [
+        dir_scopes[d]
+        for i, d in enumerate(parts)
+        if d in dir_scopes and not (i and parts[i - 1] in rules.not_inside.get(d, ()))
+    ]
     if rel_dir and rules.folder_scopes:
         inside = f"/{rel_dir.lower()}/"
         named += [scope for folder, scope in rules.folder_scopes if folder in inside]

@@ -197,6 +197,9 @@ class Value(NamedTuple):
     paths: tuple[Text, ...] = ()
     # the values of a template literal's substitutions, in order: one per hole of its `Template` (JS)
     parts: tuple[Value, ...] = ()
+    # (callee, arguments) of a call of another module's function handed a variable's name (JS:
+    # `getOsEnv('TYPEORM_CONNECTION')`): an environment read when that function is a project `EnvHelper`
+    handed: tuple[tuple[str, tuple[Value, ...]], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -324,6 +327,17 @@ class Member(NamedTuple):
     method: bool = False
 
 
+class EnvHelper(NamedTuple):
+    """A function returning an environment read of its parameter (JS: `getOsEnv(key)` returning
+    `process.env[key]`, `env(key, fallback)` returning `process.env[key] ?? fallback`): a call handing it
+    a literal reads that variable, with the fallback as its default."""
+
+    name: str  # what callers call: the declaration or the variable it is bound to; "default" when so exported
+    key: int  # the parameter naming the variable
+    fallback: int = -1  # the parameter whose value is used when the variable is unset (-1: none)
+    default: tuple[Text, ...] = ()  # literals the helper falls back to itself (`?? "sqlite"`, `fb = "x"`)
+
+
 class FileFacts(NamedTuple):
     """What parsing one source file yields. Plain data: cacheable by content hash."""
 
@@ -350,6 +364,9 @@ class FileFacts(NamedTuple):
     too_deep: SyntaxIssue | None = None
     stops: tuple[Stop, ...] = ()  # conditional module-level `throw`s: start-up checks
     members: tuple[Member, ...] = ()  # Python class fields and recorded methods
+    env_helpers: tuple[EnvHelper, ...] = ()  # functions returning an environment read of a parameter (JS)
+    # what says the file runs as a program of its own: `shebang`, or (JS) `process.argv` / `process.exit`
+    program: str = ""
 
 
 class SourceFile(NamedTuple):

@@ -50,6 +50,9 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     with reading(data):
         facts = _tree_facts(path, language, data, decoding_issue)
+    program = _program(language, data)
+    if program:
+        facts = facts._replace(program=program)
     lines = data.split(b"\n")
     opening = _opening_wrapper(lines)
     if not facts.syntax_issues and opening is None:
@@ -72,7 +75,36 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
                 opening + 1, 1, f"the code is wrapped in {shown!r}: the file does not run as written"
             ),
         )
-    return inner._replace(syntax_issues=issues)
+    return inner._replace(syntax_issues=issues, program=facts.program)
+
+
+_PROGRAM_WORDS = (b"process.argv", b"process.exit")
+_MAIN_GUARD = re.compile(rb"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.MULTILINE)
+
+
+def _program(language: Language, data: bytes) -> str:
+    """What says a file runs as a program of its own: a shebang line, Python's module-level
+    `if __name__ == "__main__":`, or (Node) a read of `process.argv` or a call of `process.exit` in its
+    code (not in a comment or a string)."""
+    if data.startswith(b"#!"):
+        return "shebang"
+    if language is Language.PYTHON:
+        return "__main__" if b"__main__" in data and _MAIN_GUARD.search(data) else ""
+    words = [word for word in _PROGRAM_WORDS if word in data]
+    if not words:
+        return ""
+    from cdverify.parse.treesitter import parser
+
+    wanted = {word.decode() for word in words}
+    tree = parser(language).parse(data)
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "member_expression" and node.text is not None and node.text.decode() in wanted:
+            return node.text.decode()
+        if node.type not in ("comment", "string", "template_string"):
+            stack.extend(node.children)
+    return ""
 
 
 # A line an LLM puts around code it was asked for: a Markdown fence (```python, ~~~) or a <CODE> tag.
@@ -188,6 +220,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         objects=code.objects,
         stops=code.stops,
         members=code.members,
+        env_helpers=code.env_helpers,
     )
 
 

@@ -20,6 +20,7 @@ from cdverify.parse.jssyntax import (
     parameter_at,
     parameter_owner,
     property_key,
+    returned_expressions,
     strip,
 )
 from cdverify.parse.jsvalues import NodeValueScanner
@@ -116,21 +117,45 @@ class NodeBindingScanner(NodeValueScanner):
     def bind_parameters(self, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
         """A function's first parameter that is a library's object by its name or type (rules/parse.toml:
         `fastify`, `knex: Knex`), or the app handed to an exported route installer or plugin."""
+        options = self.plugin_options()
         for declared in self.found.get("function", []):
             name, annotation = first_parameter(declared)
             if not name:
                 continue
+            plugin = (
+                is_exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped
+            )
+            second = parameter_at(declared, 1) if options and plugin else ""
+            if second:  # `fp(async (fastify, opts) => { knex(opts) })` beside `export const autoConfig`
+                self.option_objects[(scope_key(declared), second)] = options
+                self.option_names.add(second)
             binding = self.parameter_binding(name, annotation)
             if binding is not None:
                 self.bindings.setdefault(name, binding.value)
                 second = parameter_at(declared, 1) if binding.second else ""
                 if second:  # `up: (queryInterface, Sequelize) => … Sequelize.literal("CURRENT_TIMESTAMP")`
                     self.bindings.setdefault(second, binding.second)
-            elif is_exported(declared, exported_names) or (declared.start_byte, declared.end_byte) in wrapped:
+            elif plugin:
                 # `module.exports = (app) => { app.get(…) }` / `export default async function (app)`:
                 # a route installer or plugin; its parameter is the app of whichever framework
                 # serves the project (settled in cdverify/detect/framework/installers.py)
                 self.bindings.setdefault(name, f"{APP_PLACEHOLDER}()")
+
+    def plugin_options(self) -> list[Node]:
+        """The object literals of the module's exported plugin options (`export const autoConfig = { … }`,
+        or a function returning one), the exported plugin's second parameter when a loader registers it."""
+        found: list[Node] = []
+        for node in self.found.get("declarator", []):
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is None or value is None or text(name) not in self.libraries.plugin_options:
+                continue
+            holder = node.parent.parent if node.parent is not None else None
+            if holder is None or holder.type != "export_statement":
+                continue  # the loader reads the module's exports only
+            value = strip(value)
+            returned = returned_expressions(value) if value.type in FUNCTION_NODES else [value]
+            found += [part for expression in returned for part in self.objects_of(expression)]
+        return found
 
     def parameter_binding(self, name: str, annotation: str) -> ParameterBinding | None:
         """The first catalogued binding of a parameter so named or typed (the annotation as written,

@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
 from cdverify.parse.jsbindings import NodeBindingScanner
+from cdverify.parse.jsenv import env_helpers
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -36,6 +37,7 @@ class NodeScanner(NodeBindingScanner):
 
     def scan(self) -> None:
         self.functions = self.module_functions()
+        self.env_helpers = {h.name: h for h in env_helpers(self.functions, self.libraries.env_objects)}
         if self.libraries.injected:
             self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):
@@ -122,6 +124,14 @@ class NodeScanner(NodeBindingScanner):
             qualified = self.qualify(inner)
             if qualified is not None:
                 self.bind(statement, target, qualified)
+        built = self.objects_of(inner) if inner.type in ("object", "call_expression") else []
+        if built:  # `const options = Object.assign(base, { type })`: what a call handed `options` reads
+            self.option_objects[(self.scope(statement), target)] = built
+            self.option_names.add(target)
+        if inner.type != "object" and built:  # `Object.assign(…)`: its entries, as an object literal's
+            for part in built:
+                self.record(statement, target, part, "")
+            return
         if inner.type != "object" and not interesting(target):
             return
         shown = one_line(
@@ -215,5 +225,6 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         functions=tuple(scanner.helpers),
         local_calls=tuple(scanner.local_calls),
         objects=_objects(found, scanner.helpers, aliases),
+        env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
     )

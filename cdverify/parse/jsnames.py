@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import FunctionFact
+from cdverify.model import EnvHelper, FunctionFact
 from cdverify.parse.jssyntax import (
     FUNCTION_NODES,
     SCOPE_NODES,
@@ -41,6 +41,11 @@ class NodeNameScanner(Scanner):
         super().__init__(found)
         self.libraries = node_libraries()
         self.functions: dict[str, Node] = {}  # module-level functions by name ("default" when exported so)
+        self.env_helpers: dict[str, EnvHelper] = {}  # those returning an environment read of a parameter
+        # (function scope, name) → the object literals a variable is built from, the later-winning first
+        # (`const options = Object.assign(base, { type })`, `{ ...base, type }`): a call's options
+        self.option_objects: dict[tuple[str, str], list[Node]] = {}
+        self.option_names: set[str] = set()  # the names in `option_objects`
         self.returns: dict[str, tuple[str | None, str]] = {}  # function → (traced value, variable) returned
         self.returning: set[str] = set()  # functions whose return is being traced (recursion guard)
         self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call

@@ -10,13 +10,16 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import Text, Value, joined, text_of
+from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
 from cdverify.parse.scanner import Arguments, Entries
-from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.treesitter import holds, one_line, text
 from cdverify.parse.values import concat, first_key, merge, number, rewritten
 
 _OBJECT_DEPTH = 4
+_BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
+_HANDED = 3  # arguments kept of a call handed a variable's name (the name, a fallback)
 
 
 class NodeValueScanner(NodeNameScanner):
@@ -104,6 +107,15 @@ class NodeValueScanner(NodeNameScanner):
         if function is not None and text(function) in ("Number", "parseInt", "String", "parseFloat"):
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             return merge(Value(), *args[:1])
+        arguments = node.child_by_field_name("arguments")
+        if function is not None and handed(arguments):  # `getOsEnv('DATABASE_URL')`
+            args = self.arguments(arguments)[0][:_HANDED]
+            own = self.env_helpers.get(text(function)) if function.type == "identifier" else None
+            read = helper_read(own, args) if own is not None and text(function) not in self.bindings else None
+            if read is not None:
+                return read
+            qualified = no_parameter(self.qualify(node))
+            return Value(calls=(qualified,), handed=((qualified, args),)) if qualified else Value()
         qualified = no_parameter(self.qualify(node))
         if qualified in self.libraries.path_joins:
             return Value(calls=(qualified,), paths=self.joined_path(node))
@@ -151,7 +163,34 @@ class NodeValueScanner(NodeNameScanner):
                 args.append(Value(text=one_line(inner, 120)))
             elif inner.type != "spread_element":
                 args.append(self.value(inner))
+                for built in self.objects_of(inner) if inner.type in _BUILT else ():
+                    kwargs.extend((key, value) for key, value, _ in self.entries(built, "", 1))
         return tuple(args), tuple(kwargs)
+
+    def objects_of(self, node: Node) -> list[Node]:
+        """The object literals an options value is built from, the later-winning first: the variable's
+        (`options` after `const options = …`), `Object.assign(base, { type })`'s, an object literal and
+        those it spreads (`{ ...base, type }`)."""
+        if node.type == "identifier":
+            name = text(node)
+            if name not in self.option_names:
+                return []
+            return self.option_objects.get((self.scope(node), name)) or self.option_objects.get(
+                ("", name), []
+            )
+        if node.type == "object":
+            if not holds(node, b"..."):
+                return [node]
+            spread = [strip(c.named_children[0]) for c in node.named_children if c.type == "spread_element"]
+            return [node, *(part for base in reversed(spread) for part in self.objects_of(base))]
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None or function.type != "member_expression" or text(function) != "Object.assign":
+            return []
+        arguments = node.child_by_field_name("arguments")
+        if arguments is None:
+            return []
+        parts = [strip(c) for c in arguments.named_children if c.type != "comment"]
+        return [o for part in reversed(parts) for o in self.objects_of(part)]
 
     def entries(self, node: Node, prefix: str, depth: int) -> Entries:
         """Entries of an object literal by dotted key, nested objects flattened, each with its own node."""

@@ -30,6 +30,7 @@ class NodeLibraries(NamedTuple):
     transactions: frozenset[str]  # methods handing their callback a transaction
     plugin_registers: frozenset[str]  # `register`
     plugin_wrappers: frozenset[str]  # `fastify-plugin`
+    plugin_options: frozenset[str]  # `autoConfig`: the exported plugin's options, by a loader
     router_methods: frozenset[str]  # methods registering routes or mounting routers
     this_bases: tuple[str, ...]  # traced base classes whose `this` is traced (prefixes)
     extend: frozenset[str]  # methods of a repository extended by an object literal of methods
@@ -66,6 +67,7 @@ def node_libraries() -> NodeLibraries:
         transactions=frozenset(rules.transactions),
         plugin_registers=frozenset(rules.plugin_registers),
         plugin_wrappers=frozenset(rules.plugin_wrappers),
+        plugin_options=frozenset(rules.plugin_options),
         router_methods=frozenset(rules.router_methods),
         this_bases=rules.this.bases,
         extend=frozenset(rules.this.extend),

@@ -245,6 +245,14 @@ def text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
 
+def holds(node: Node, fragment: bytes) -> bool:
+    """Whether the source of `node` contains `fragment` (a byte search of the file being read)."""
+    source = _current.source
+    if source is None:
+        return fragment in (node.text or b"")
+    return source.find(fragment, node.start_byte, node.end_byte) != -1
+
+
 def one_line(node: Node, limit: int = 200) -> str:
     """The node's source as a single shortened line, for evidence."""
     flat = " ".join(text(node).split())

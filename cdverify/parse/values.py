@@ -15,6 +15,7 @@ from cdverify.model import (
     Assignment,
     Callee,
     CallFact,
+    EnvHelper,
     FunctionFact,
     Member,
     Stop,
@@ -40,6 +41,7 @@ class Code(NamedTuple):
     objects: tuple[tuple[str, str], ...] = ()
     stops: tuple[Stop, ...] = ()
     members: tuple[Member, ...] = ()
+    env_helpers: tuple[EnvHelper, ...] = ()
 
 
 def call_fact(
@@ -284,6 +286,7 @@ def merge(base: Value, *parts: Value, keep_strings: bool = True) -> Value:
         tuple(dict.fromkeys(calls)),
         tuple(dict.fromkeys(rewrites)),
         base.text,
+        handed=base.handed + tuple(handed for part in parts for handed in part.handed),
     )
 
 

@@ -110,6 +110,23 @@ class SettingsClass(Record, frozen=True):
     label: str  # how messages name it (`a pydantic BaseSettings class`)
 
 
+class EnvJsonSchema(Record, frozen=True):
+    """A JSON schema of the process environment (`{ required: […], properties: {…} }`) validated at start-up
+    by a library or plugin the module imports (@fastify/env, env-schema)."""
+
+    imports: Strings  # modules whose import marks the file's `required` / `properties` objects as such
+    label: str  # how messages name it
+
+
+class EnvExampleLoader(Record, frozen=True):
+    """A loader of `.env` that throws at start-up when a variable the example file lists is unset
+    (dotenv-safe): a URL read from such a variable stops the application where it is unset."""
+
+    calls: Strings  # traced callees that load and check
+    label: str  # how messages name it (`dotenv-safe`)
+    imports: Strings = ()  # modules whose import alone loads and checks (`dotenv-safe/config`)
+
+
 class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
@@ -177,6 +194,8 @@ class Connections(Record, frozen=True):
     startup_files: tuple[StartupFile, ...] = ()
     required_reads: tuple[RequiredRead, ...] = ()
     settings_classes: tuple[SettingsClass, ...] = ()
+    env_example_loaders: tuple[EnvExampleLoader, ...] = ()
+    env_json_schemas: tuple[EnvJsonSchema, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

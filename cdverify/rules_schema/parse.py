@@ -76,6 +76,7 @@ class NodeBindings(Record, frozen=True):
     parameters: tuple[ParameterBinding, ...] = ()
     app_callbacks: tuple[AppCallback, ...] = ()
     injected: InjectedClients | None = None
+    plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
 
 
 class ParseBindings(Record, frozen=True):

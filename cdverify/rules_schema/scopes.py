@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from cdverify.rules_schema.base import Record, Strings
+from cdverify.rules_schema.base import Record, Strings, table
 
 # -- scopes.toml ------------------------------------------------------------------------------------
 
@@ -15,6 +15,8 @@ class ScopeRule(Record, frozen=True):
     files: Strings
     packages: Strings = ()  # a package.json depending on one of these gives its folder this scope
     folders: Strings = ()  # folder paths (consecutive path components): `management/commands`
+    # a listed folder name → the parent folder names inside which it gives no scope (`plugins/external/`)
+    not_inside: Mapping[str, Strings] = table()
 
 
 class Limits(Record, frozen=True):

@@ -31,6 +31,15 @@ Make = Callable[[dict[str, str | bytes]], Path]
         ("scripts/load.py", Scope.SCRIPT),
         ("frontend/src/App.tsx", Scope.FRONTEND),
         ("vendor/lib.js", Scope.VENDORED),
+        # Fastify's `plugins/external/`: the app's own registrations of third-party plugins
+        ("src/plugins/external/knex.ts", Scope.APPLICATION),
+        ("plugins/externals/redis.js", Scope.APPLICATION),
+        # real vendored folders stay vendored, also inside `plugins/` or holding a `plugins/` folder
+        ("external/lib/json.js", Scope.VENDORED),
+        ("src/external/sdk/client.ts", Scope.VENDORED),
+        ("src/plugins/vendor/jquery.js", Scope.VENDORED),
+        ("external/plugins/auth.js", Scope.VENDORED),
+        ("src/plugins/external/tests/knex.test.ts", Scope.TEST),
         ("app/proto/user_pb2.py", Scope.GENERATED),
         ("jest.config.js", Scope.CONFIG),
         ("docs/example.py", Scope.DOCS),

@@ -16,6 +16,8 @@ from cdverify.rules_schema import (
     Connections,
     Engine,
     Engines,
+    EnvExampleLoader,
+    EnvJsonSchema,
     EnvSchema,
     Scopes,
     SettingsClass,
@@ -52,6 +54,8 @@ class Catalogue(NamedTuple):
     file_url: re.Pattern[str]  # a `file:` URL that names a database
     env_schemas: Mapping[str, EnvSchema]  # traced callee → the start-up schema it builds
     settings_classes: Mapping[str, SettingsClass]  # traced base → the settings classes deriving from it
+    env_example_loaders: tuple[EnvExampleLoader, ...]  # `.env` loaders checking the example's variables
+    env_json_schemas: tuple[EnvJsonSchema, ...]  # JSON schemas of the environment (@fastify/env)
 
 
 @cache
@@ -97,6 +101,8 @@ def catalogue() -> Catalogue:
         file_url=re.compile(data.file_urls.pattern),
         env_schemas={call: schema for schema in connections.env_schemas for call in schema.calls},
         settings_classes={base: kind for kind in connections.settings_classes for base in kind.bases},
+        env_example_loaders=connections.env_example_loaders,
+        env_json_schemas=connections.env_json_schemas,
     )
 
 

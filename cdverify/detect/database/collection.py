@@ -5,13 +5,21 @@ the catalogue, the value follower, and what has been found so far. The readers o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
 from cdverify.detect.database.report import Evidence, RejectedUrl
-from cdverify.detect.database.settings import settings_fields
+from cdverify.detect.database.settings import (
+    RequiredSetting,
+    example_loader,
+    json_schema_settings,
+    listed_setting,
+    settings_fields,
+)
 from cdverify.detect.database.values import Values
-from cdverify.manifests import Manifests
+from cdverify.manifests import Manifests, Setting
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
+from cdverify.rules_schema import Reader
 
 
 class Collection:
@@ -28,6 +36,34 @@ class Collection:
         self._runtime_facts: dict[str, FileFacts] | None = None
         fields = settings_fields(self.runtime_facts(), self.catalogue.settings_classes)
         self.values = Values(facts, scopes, manifests, fields)
+        # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
+        self._example_loader: tuple[str, str, int] | bool | None = False
+        self._json_required: dict[str, RequiredSetting] | None = None
+
+    def schema_setting(self, values: Iterable[Value]) -> RequiredSetting | None:
+        """The first variable `values` read by name (`fastify.config.MYSQL_USER`) that a JSON schema of the
+        environment (@fastify/env, env-schema) requires with no default; None otherwise."""
+        if self._json_required is None:
+            schemas = self.catalogue.env_json_schemas
+            self._json_required = json_schema_settings(self.runtime_facts(), schemas)
+        if not self._json_required:
+            return None
+        names = (name for value in values for name in value.names)
+        return next((self._json_required[n] for n in names if n in self._json_required), None)
+
+    def listed_setting(self, variables: Iterable[str]) -> RequiredSetting | None:
+        """The first of `variables` an example env file lists, when run-time code loads its `.env` with a
+        loader that throws while one of those is unset (dotenv-safe); None otherwise."""
+        if self._example_loader is False:
+            self._example_loader = example_loader(self.runtime_facts(), self.catalogue.env_example_loaders)
+        if not isinstance(self._example_loader, tuple):
+            return None
+        examples: dict[str, list[Setting]] = {}
+        for setting in self.manifests.settings:
+            name = PurePosixPath(setting.file).name
+            if setting.source is Reader.ENV_FILE and self.catalogue.example_settings.search(name):
+                examples.setdefault(setting.key, []).append(setting)
+        return listed_setting(variables, self._example_loader, examples)
 
     def runtime_facts(self) -> dict[str, FileFacts]:
         """The facts of application and configuration files (where start-up code is)."""
@@ -35,6 +71,12 @@ class Collection:
             runtime = (Scope.APPLICATION, Scope.CONFIG)
             self._runtime_facts = {p: f for p, f in self.facts.items() if self.scope_of(p) in runtime}
         return self._runtime_facts
+
+    def tests_file(self, path: str) -> bool:
+        """Whether a settings file's name says it is the tests' (`.env.test`, `config.test.json`)."""
+        name = PurePosixPath(path).name
+        words = self.catalogue.settings_files.test_words
+        return any(name.endswith(f".{word}") or f".{word}." in name for word in words)
 
     def scope_of(self, path: str) -> Scope:
         return self.scopes.get(path, Scope.APPLICATION)

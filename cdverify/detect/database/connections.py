@@ -45,7 +45,8 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         read = values.switch(path, dialect)  # the variable it reads, itself or through names (`env.db.type`)
         switch = switch or read
         variables = dialect if dialect.env or not read else Value(env=(read,))
-        for engine, detail, variable in values.env_engines(variables, engine_of_value):
+        tests_file = found_in.tests_file if scope is not Scope.TEST else None  # `.env.test`: the tests'
+        for engine, detail, variable in values.env_engines(variables, engine_of_value, tests_file):
             found.append((engine, f"{key}: {detail}", variable, False))  # `client: process.env.DB_CLIENT`
         for engine, detail, variable, default in values.config_engines(path, dialect, engine_of_value):
             found.append((engine, f"{key}: {detail}", variable, default))  # `client: config.get("db.client")`
@@ -101,8 +102,15 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     if field is not None:
         unknown = field.default or field.elsewhere
         required, required_by = ("", "") if unknown else (field.variable, field.describe())
-    if url_values and not required:  # a start-up schema stops the app without the variable, whatever the call
-        setting = required_setting(url_values, found_in.catalogue.env_schemas, found_in.runtime_facts())
+    settings = url_values or _options(call, entry)  # the URL, else its parts (`connection: { host, … }`)
+    if settings and not required:  # a start-up schema stops the app without the variable, whatever the call
+        setting = required_setting(settings, found_in.catalogue.env_schemas, found_in.runtime_facts())
+        if setting is None:  # `.env` loaded by dotenv-safe, the URL's variable listed in `.env.example`
+            listed = [c.switch for c in candidates if c.switch and engine_of_url(c.url)]  # URLs first
+            listed += [c.switch for c in candidates if c.switch]
+            setting = found_in.listed_setting(dict.fromkeys(listed))
+        if setting is None:  # `required` without a `default` in a JSON schema of @fastify/env, env-schema
+            setting = found_in.schema_setting(settings)
         if setting is not None:
             required, required_by = setting.variable, setting.describe()
     for engine, detail, item_switch, default in found:
@@ -125,6 +133,13 @@ def _required(candidates: list[Candidate], switch: str) -> str:
     if any(candidate.default for candidate in candidates) or "" in variables or len(variables) > 1:
         return ""
     return next(iter(variables), switch)
+
+
+def _options(call: CallFact, entry: Connection) -> list[Value]:
+    """The values of the object entries under a URL key (`connection.host`, `connection.user`): the
+    connection's settings when no URL is given."""
+    keys = [key for key in entry.url if not key.isdigit()]
+    return [value for key, value in call.kwargs if any(key.startswith(f"{url}.") for url in keys)]
 
 
 def _option(call: CallFact, entry: Connection) -> tuple[str, str] | None:

@@ -110,12 +110,8 @@ def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> 
 def _scope(found_in: Collection, setting: Setting, rules: SettingsSource) -> Scope:
     """A settings file's scope: the tests' when its name says so (`.env.test`) or its section is the
     tests' (sequelize-cli's `test` block), else the one its rules give, else the application's."""
-    name = PurePosixPath(setting.file).name
-    words = found_in.catalogue.settings_files.test_words
     if setting.section in rules.test_sections:
         return Scope.TEST
     if rules.scope is not None:
         return rules.scope
-    if any(name.endswith(f".{word}") or f".{word}." in name for word in words):
-        return Scope.TEST
-    return Scope.APPLICATION
+    return Scope.TEST if found_in.tests_file(setting.file) else Scope.APPLICATION

@@ -3,7 +3,9 @@
 parsed from the environment. A connection URL read from a field such a schema requires with no default
 means the application stops at start-up where the variable is unset: it cannot start in that harness
 environment (the connection's `required_env`). Python settings classes (`settings_classes`: pydantic's
-`BaseSettings`) are the same: each field reads the variable of its name (`settings_fields`)."""
+`BaseSettings`) are the same: each field reads the variable of its name (`settings_fields`). So does a URL
+read from a variable an example env file (`.env.example`) lists when the app loads its `.env` with a loader
+that checks the example's variables (dotenv-safe: `env_example_loaders`)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from cdverify.manifests import Setting
 from cdverify.model import CallFact, FileFacts, Value
-from cdverify.rules_schema import EnvSchema, SettingsClass
+from cdverify.rules_schema import EnvExampleLoader, EnvJsonSchema, EnvSchema, SettingsClass
 
 _METHOD = re.compile(r"\.(\w+)\(")
 
@@ -24,9 +27,71 @@ class RequiredSetting(NamedTuple):
     schema: str  # the schema's label (`envalid's cleanEnv`)
     file: str
     line: int
+    listed: Setting | None = None  # the example file's line listing it, for a loader checking the example
 
     def describe(self) -> str:
-        return f"{self.schema} at {self.file}:{self.line} requires it with no default"
+        where = f"{self.schema} at {self.file}:{self.line}"
+        if self.listed is not None:
+            listed = self.listed
+            return f"{where} requires every variable {listed.file} lists ({listed.key} at line {listed.line})"
+        return f"{where} requires it with no default"
+
+
+def json_schema_settings(
+    facts: Mapping[str, FileFacts], schemas: Iterable[EnvJsonSchema]
+) -> dict[str, RequiredSetting]:
+    """Variable → where a JSON schema of the environment requires it with no default: in a module importing
+    a catalogued validator, an object literal's `required` list minus the `properties` given a `default`
+    (a boolean default is not recorded by the parser: such a property counts as having none)."""
+    out: dict[str, RequiredSetting] = {}
+    for schema in schemas:
+        modules = frozenset(schema.imports)
+        for path, file_facts in facts.items():
+            if not any(fact.specifier in modules for fact in file_facts.imports):
+                continue
+            lists = [a for a in file_facts.assignments if a.key == "required" and a.value.literals]
+            for listed in lists:
+                prefix = listed.target.removesuffix("required") + "properties."
+                defaulted = {
+                    a.target[len(prefix) :].rpartition(".")[0]
+                    for a in file_facts.assignments
+                    if a.target.startswith(prefix) and a.key == "default"
+                }
+                for variable in listed.value.literals:
+                    if variable not in defaulted:
+                        out.setdefault(variable, RequiredSetting(variable, schema.label, path, listed.line))
+    return out
+
+
+def example_loader(
+    facts: Mapping[str, FileFacts], loaders: Iterable[EnvExampleLoader]
+) -> tuple[str, str, int] | None:
+    """Where run-time code loads its `.env` with a loader checking the example file's variables
+    (`require('dotenv-safe').config()`, `import 'dotenv-safe/config'`): (label, file, line), or None."""
+    for loader in loaders:
+        calls, imports = frozenset(loader.calls), frozenset(loader.imports)
+        for path, file_facts in facts.items():
+            if file_facts.language.family != "node":
+                continue
+            for fact in file_facts.imports:
+                if fact.specifier in imports:
+                    return loader.label, path, fact.line
+            for call in file_facts.calls:
+                if call.callee in calls:
+                    return loader.label, path, call.line
+    return None
+
+
+def listed_setting(
+    variables: Iterable[str], loader: tuple[str, str, int], examples: Mapping[str, list[Setting]]
+) -> RequiredSetting | None:
+    """The first of a URL's variables an example env file lists, when the app's loader checks them."""
+    for variable in variables:
+        listed = examples.get(variable)
+        if listed:
+            label, path, line = loader
+            return RequiredSetting(variable, label, path, line, listed[0])
+    return None
 
 
 def required_setting(

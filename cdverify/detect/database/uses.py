@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import project_environment, project_files
 from cdverify.detect.database.report import (
     CODE_KINDS,
@@ -21,7 +22,7 @@ from cdverify.detect.database.report import (
 from cdverify.detect.database.startup import startup_reads
 from cdverify.detect.database.stops import startup_stops
 from cdverify.manifests import Manifests
-from cdverify.model import FileFacts, Scope
+from cdverify.model import Family, FileFacts, Scope
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -43,7 +44,8 @@ def collect(
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
     checks that throw, reads that raise where their variable is unset."""
-    found = Collection(facts, scopes, manifests)
+    packages = frozenset(manifests.declared(Family.NODE))
+    found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
     project_files(found)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))

@@ -203,12 +203,20 @@ class Values:
             out.append(Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
         return out
 
-    def env_engines(self, value: Value, engine_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
+    def env_engines(
+        self,
+        value: Value,
+        engine_of: Callable[[str], str | None],
+        skip: Callable[[str], bool] | None = None,
+    ) -> list[tuple[str, str, str]]:
         """The engines the variables a value reads are set to in `.env` files (examples included) and
-        Compose — `client: process.env.DB_CLIENT` with `DB_CLIENT=pg`: (engine, detail, variable)."""
+        Compose — `client: process.env.DB_CLIENT` with `DB_CLIENT=pg`: (engine, detail, variable); a file
+        `skip` says (the tests' `.env.test`, for run-time code) is not read."""
         out = []
         for variable in value.env:
             for setting in self.env.get(variable, []):
+                if skip is not None and skip(setting.file):
+                    continue
                 engine = engine_of(setting.value)
                 if engine is not None:
                     detail = f"${variable}={setting.value} in {setting.file}:{setting.line}"

@@ -30,6 +30,7 @@ class Evidence(StrEnum):
     QUERIES = "code: queries"
     USE_CASE = "code: use case"
     COMPOSITION_ROOT = "composition root"
+    SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
 
 
 class Named(NamedTuple):

@@ -317,6 +317,37 @@ def composition_roots(
     return tuple(sorted(path for path in apps if wires(path)))
 
 
+def scripts(
+    named: Mapping[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    directories: Iterable[str],
+) -> tuple[str, ...]:
+    """Files whose layer only a folder of `directories` gives (`commands/`), that run as programs of their
+    own (`FileFacts.program`: a shebang, `process.argv`, `process.exit`, Python's `__main__` guard) and
+    that no project file imports: command-line scripts, in no layer. CQRS commands (imported by the app,
+    running no program) keep the folder's layer."""
+    wanted = {_folder_key(directory) for directory in directories}
+    candidates = [
+        path
+        for path, name in named.items()
+        if wanted
+        and name.glob is None
+        and name.folders
+        and _folder_key(name.folders[0][1].rpartition("/")[2]) in wanted
+        and path in facts
+        and facts[path].program
+    ]
+    if not candidates:
+        return ()
+    imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}
+    return tuple(sorted(path for path in candidates if path not in imported))
+
+
+def _folder_key(folder: str) -> str:
+    return folder.lower().replace("-", "_")
+
+
 def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
@@ -440,6 +471,8 @@ def by_role(
             choice = decide(named[path], role, roles)
             if choice is not None:
                 decided[path] = choice
+    programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
+    decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = _wiring(assignment, found.of, graph, roles)
     if wiring:
@@ -448,5 +481,7 @@ def by_role(
         assignment = settle(named, decided, layers, roots, named_layers.preset)
     for path in roots:
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
+    for path in programs:
+        assignment.evidence.setdefault(path, Evidence.SCRIPT)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment
