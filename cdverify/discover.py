@@ -15,7 +15,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import translate as fnmatch_translate
 from functools import cache, cached_property
 from pathlib import Path
@@ -98,6 +98,8 @@ class _ScopeRules:
     folder_scopes: tuple[tuple[str, Scope], ...]
     # a folder name (lowercased) → the parent folder names inside which it gives no scope
     not_inside: dict[str, frozenset[str]]
+    # a scope → the files whose presence in a folder named for it cancels the name (`__init__.py`)
+    not_holding: dict[Scope, frozenset[str]]
     file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
     scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
@@ -128,6 +130,11 @@ def _scope_rules() -> _ScopeRules:
             for folder in data.scopes[scope.value].folders
         ),
         not_inside=not_inside,
+        not_holding={
+            scope: frozenset(data.scopes[scope.value].not_holding)
+            for scope in _SCOPE_ORDER
+            if data.scopes[scope.value].not_holding
+        },
         file_scopes=tuple((scope, _name_matcher(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
         scope_file=_name_matcher(
             pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
@@ -158,19 +165,29 @@ _RANKS = {scope: rank for rank, scope in enumerate(_SCOPE_ORDER)}
 _NO_VERDICT: _Verdict = (len(_SCOPE_ORDER), Scope.APPLICATION)
 
 
-def _folder_verdict(rel_dir: str, package_dirs: Mapping[str, Scope]) -> _Verdict:
+def _folder_verdict(
+    rel_dir: str, package_dirs: Mapping[str, Scope], holding: Mapping[str, frozenset[str]] | None = None
+) -> _Verdict:
     """What a file's folder alone decides: its sub-package's scope (the first of `package_dirs` holding
-    it), else the first scope of _SCOPE_ORDER naming one of its folders or a folder path it is in."""
+    it), else the first scope of _SCOPE_ORDER naming one of its folders or a folder path it is in.
+    `holding` maps folders to the `not_holding` files they hold, which cancel their names' scope."""
     for prefix, scope in package_dirs.items():
         if rel_dir == prefix or rel_dir.startswith(prefix + "/"):
             return (-1, scope)
     rules = _scope_rules()
     dir_scopes = rules.dir_scopes
     parts = rel_dir.lower().split("/") if rel_dir else []
+
+    def cancelled(i: int, scope: Scope) -> bool:
+        held = holding.get("/".join(rel_dir.split("/")[: i + 1])) if holding else None
+        return bool(held and held & rules.not_holding.get(scope, frozenset()))
+
     named = [
         dir_scopes[d]
         for i, d in enumerate(parts)
-        if d in dir_scopes and not (i and parts[i - 1] in rules.not_inside.get(d, ()))
+        if d in dir_scopes
+        and not (i and parts[i - 1] in rules.not_inside.get(d, ()))
+        and not cancelled(i, dir_scopes[d])
     ]
     if rel_dir and rules.folder_scopes:
         inside = f"/{rel_dir.lower()}/"
@@ -308,6 +325,8 @@ def discover(root: Path, config: Config) -> Project:
     overrides = [(_globs([glob]), scope) for glob, scope in config.scope_overrides]
     package_dirs: dict[str, Scope] = {}
     verdicts: dict[str, _Verdict] = {}  # per folder, its files' scope by folder
+    holding: dict[str, frozenset[str]] = {}  # per folder, the `not_holding` files it holds
+    marker_files = frozenset().union(*rules.not_holding.values())
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
 
@@ -349,6 +368,9 @@ def discover(root: Path, config: Config) -> Project:
             package_scope = _package_scope(directory / "package.json", rules.package_scopes)
             if package_scope is not None:
                 package_dirs[rel_dir] = package_scope
+        held = frozenset(name for name in marker_files if name in by_name and _is_regular(by_name[name]))
+        if rel_dir and held:
+            holding[rel_dir] = held
         for name, (section, key) in rules.migration_folders.items():
             config = by_name.get(name)
             if config is not None and _is_regular(config):
@@ -396,11 +418,31 @@ def discover(root: Path, config: Config) -> Project:
             )
             continue
         if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
-            verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs)
+            verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs, holding)
         scope = _scope_in(verdicts[rel_dir], entry.name)
         note(entry.path, info)
         files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))
+
+
+def with_imported_docs(project: Project, imported: Mapping[str, Iterable[str]], config: Config) -> Project:
+    """`project`, where a docs-scope source file that application code imports (`imported`: each file →
+    the project files it imports) is application code: a feature folder named `examples/` whose router the
+    app mounts is part of the app, while a docs folder's snippets import the app and nothing imports them.
+    One import deep (the files moved are parsed, then asked again); a scope a user's glob gave stands."""
+    scopes = {f.path: f.scope for f in project.files}
+    overrides = [_globs([glob]) for glob, _scope in config.scope_overrides]
+    moved = {
+        target
+        for path, targets in imported.items()
+        if scopes.get(path) is Scope.APPLICATION
+        for target in targets
+        if scopes.get(target) is Scope.DOCS and not any(spec.match_file(target) for spec in overrides)
+    }
+    if not moved:
+        return project
+    files = tuple(f._replace(scope=Scope.APPLICATION) if f.path in moved else f for f in project.files)
+    return replace(project, files=files)
 
 
 def _source_file(

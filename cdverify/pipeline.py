@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from cdverify.collector import fewer_collections
 from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
-from cdverify.discover import Project, discover_project
+from cdverify.discover import Project, discover_project, with_imported_docs
 from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
 # is discovered (imports may land there) but never parsed.
+# how many imports deep docs files imported by the application become application code
+_DOCS_DEPTH = 4
 _PARSED_SCOPES = frozenset({Scope.APPLICATION, Scope.TEST, Scope.MIGRATION, Scope.SCRIPT, Scope.CONFIG})
 
 
@@ -219,6 +221,19 @@ def analyse(
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
     progress.stage("resolving imports")
     graph, resolve_findings = build_graph(project, facts, python_declared)
+    for _ in range(_DOCS_DEPTH):  # docs files the application imports are application code
+        edges: dict[str, list[str]] = {}
+        for edge in graph.internal_edges():
+            edges.setdefault(edge.source, []).append(edge.target or "")
+        widened = with_imported_docs(project, edges, config)
+        if widened is project:
+            break
+        moved = [f for f in widened.sources if f.path not in facts and f.scope is Scope.APPLICATION]
+        project = widened
+        more, more_findings = parse_all(replace(project, files=tuple(moved)), None, jobs)
+        facts = dict(sorted({**facts, **more}.items()))
+        parse_findings = [*parse_findings, *more_findings]
+        graph, resolve_findings = build_graph(project, facts, python_declared)
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}

@@ -17,6 +17,8 @@ class ScopeRule(Record, frozen=True):
     folders: Strings = ()  # folder paths (consecutive path components): `management/commands`
     # a listed folder name → the parent folder names inside which it gives no scope (`plugins/external/`)
     not_inside: Mapping[str, Strings] = table()
+    # a listed folder holding one of these files gives no scope (a Python package: `__init__.py`)
+    not_holding: Strings = ()
 
 
 class Limits(Record, frozen=True):

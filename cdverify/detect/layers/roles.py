@@ -10,6 +10,7 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
@@ -25,6 +26,7 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
+from cdverify.detect.layers.wiring import hands_app, scripts
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import LayerRoles
@@ -160,6 +162,7 @@ def code_roles(
         if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above
             probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
+    held = _state_holders(facts, application, preset)
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
@@ -168,7 +171,7 @@ def code_roles(
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        role = _role_of(path, file_facts, preset, instances, frozenset(probes.get(path, ())))
+        role = _role_of(path, file_facts, preset, instances, frozenset(probes.get(path, ())), path in held)
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
         if role is None and path not in handlers and _use_case(path, file_facts, graph):
@@ -177,7 +180,21 @@ def code_roles(
             role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
             found[path] = role
+    for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
+        if path not in found and path in facts and _extends_queries(path, facts[path], found, graph):
+            found[path] = Role.QUERIES
     return Roles(found, apps)
+
+
+def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
+    """A class of the file extends a class imported by name from a module that runs queries."""
+    bases = {base for _name, written, _line in file_facts.classes for base in written}
+    return bool(bases) and any(
+        found.get(edge.target or "") is Role.QUERIES
+        and bool(bases & {*edge.fact.names, *(f"{edge.fact.specifier}.{name}" for name in edge.fact.names)})
+        for edge in graph.imports_of(path)
+        if edge.target != path
+    )
 
 
 def handler_modules(
@@ -242,6 +259,17 @@ def _handles_requests(file_facts: FileFacts) -> bool:
     )
 
 
+def _types_requests_only(file_facts: FileFacts) -> bool:
+    """Of the web framework the file imports only the request class (`from fastapi import Request`, to
+    take the app's state in a dependency): no response, router or error, as a request handler would."""
+    family = file_facts.language.family
+    return all(
+        fact.names and all(name.endswith("Request") for name in fact.names)
+        for fact in file_facts.imports
+        if framework_of(fact.specifier, family)
+    )
+
+
 @cache
 def _app_classes(family: Family) -> frozenset[str]:
     """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`)."""
@@ -251,10 +279,16 @@ def _app_classes(family: Family) -> frozenset[str]:
 
 
 def _role_of(
-    path: str, file_facts: FileFacts, preset: str, instances: Instances, probes: frozenset[int] = frozenset()
+    path: str,
+    file_facts: FileFacts,
+    preset: str,
+    instances: Instances,
+    probes: frozenset[int] = frozenset(),
+    holds_client: bool = False,
 ) -> Role | None:
     """The role a file's code shows. A client call running a health probe (`session.execute(text("SELECT
-    1"))`, the probe on its line or up to two lines below) does not count: a health check is no query."""
+    1"))`, the probe on its line or up to two lines below) does not count: a health check is no query.
+    `holds_client`: the file takes the client the app's state holds (`self.pool = app["pool"]`)."""
     family = file_facts.language.family
     handlers = _handlers(preset, family)
     if handlers and (
@@ -269,9 +303,9 @@ def _role_of(
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
-    if _handles_requests(file_facts):
+    if _handles_requests(file_facts) and not (holds_client and _types_requests_only(file_facts)):
         return None  # a request handler: its data access is inline
-    querying = declares = False
+    querying, declares = holds_client, False
     bases = _base_makers(preset, family)
     probing = _probe_lines(probes, file_facts)
     for call in file_facts.calls:
@@ -284,6 +318,72 @@ def _role_of(
         return Role.QUERIES
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
+
+
+# where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)
+_IN_STATE = r"""(?:\[\s*["']({key})["']\s*\]|\.state\.({key})\b)"""
+_STORED = re.compile(_IN_STATE.format(key=r"[A-Za-z_]\w*") + r"\s*$")  # the left side of an assignment
+
+
+def _state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], preset: str) -> frozenset[str]:
+    """Application files that take a client from an app's state (`self.pool = app["pool"]`,
+    `factory = request.app.state.async_session`) where a file stored one made by a client call
+    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`): they own the
+    connection as a module creating it does (a table gateway in `models/`)."""
+    paths = [path for path in application if path in facts]
+    keys: set[str] = set()
+    for path in paths:
+        clients = _clients(preset, facts[path].language.family)
+        for assignment in facts[path].assignments:
+            left, equals, _right = assignment.value.text.partition("=")
+            stored = _STORED.search(left) if equals else None
+            if stored and any(_matches(callee, clients) for callee in assignment.value.calls):
+                keys.add(stored.group(1) or stored.group(2))
+    if not keys:
+        return frozenset()
+    read = re.compile(_IN_STATE.format(key="|".join(map(re.escape, sorted(keys)))))
+    return frozenset(
+        path
+        for path in paths
+        if any(read.search(a.value.text.partition("=")[2]) for a in facts[path].assignments)
+    )
+
+
+def connection_owners(
+    of: Mapping[str, Role], facts: Mapping[str, FileFacts], graph: ImportGraph, preset: str
+) -> frozenset[str]:
+    """Files that run queries and create a client at module level (`const pool = new Pool(…)`,
+    `export const db = drizzle(pool)`) that other project files import by name: they own the connection
+    and hand it on, which is data access whatever their name (`services/database.service.ts`). A service
+    querying inline is imported for its use cases, not for a client."""
+    made: dict[str, set[str]] = {}
+    for path, role in of.items():
+        if role is Role.QUERIES and path in facts:
+            clients = _clients(preset, facts[path].language.family).names
+            made[path] = {
+                c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
+            }
+    if not any(made.values()):
+        return frozenset()
+    return frozenset(
+        edge.target
+        for edge in graph.internal_edges()
+        if edge.target in made and edge.source != edge.target and made[edge.target] & _imported_names(edge)
+    )
+
+
+_BRACES = re.compile(r"\{([^}]*)\}")
+
+
+def _imported_names(edge: ImportEdge) -> set[str]:
+    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }`."""
+    if edge.fact.names:
+        return set(edge.fact.names)
+    braces = _BRACES.search(edge.fact.text)
+    if braces is None:
+        return set()
+    words = (item.split()[:1] for item in braces.group(1).replace("type ", " ").split(","))
+    return {first[0] for first in words if first}
 
 
 def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]:
@@ -299,59 +399,37 @@ def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int
 
 
 def composition_roots(
-    apps: frozenset[str], of: Mapping[str, Role], graph: ImportGraph, named: Mapping[str, Named], routes: str
+    apps: frozenset[str],
+    of: Mapping[str, Role],
+    graph: ImportGraph,
+    named: Mapping[str, Named],
+    routes: str,
+    handing: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
-    own, or they import route modules (mount the routers; a health check beside them is still wiring).
-    As the outermost ring of Clean Architecture they may import anything."""
+    own, or they import route modules (mount the routers; a health check beside them is still wiring), or
+    they are of `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import
+    anything."""
 
     def route_module(path: str) -> bool:
         folders = named[path].folders if path in named else ()
         return of.get(path) is Role.ROUTES or (bool(folders) and folders[0][0] == routes)
 
     def wires(path: str) -> bool:
-        return of.get(path) is not Role.ROUTES or any(
-            route_module(edge.target or "") for edge in graph.imports_of(path)
+        return (
+            of.get(path) is not Role.ROUTES
+            or path in handing
+            or any(route_module(edge.target or "") for edge in graph.imports_of(path))
         )
 
     return tuple(sorted(path for path in apps if wires(path)))
 
 
-def scripts(
-    named: Mapping[str, Named],
-    facts: Mapping[str, FileFacts],
-    graph: ImportGraph,
-    directories: Iterable[str],
-) -> tuple[str, ...]:
-    """Files whose layer only a folder of `directories` gives (`commands/`), that run as programs of their
-    own (`FileFacts.program`: a shebang, `process.argv`, `process.exit`, Python's `__main__` guard) and
-    that no project file imports: command-line scripts, in no layer. CQRS commands (imported by the app,
-    running no program) keep the folder's layer."""
-    wanted = {_folder_key(directory) for directory in directories}
-    candidates = [
-        path
-        for path, name in named.items()
-        if wanted
-        and name.glob is None
-        and name.folders
-        and _folder_key(name.folders[0][1].rpartition("/")[2]) in wanted
-        and path in facts
-        and facts[path].program
-    ]
-    if not candidates:
-        return ()
-    imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}
-    return tuple(sorted(path for path in candidates if path not in imported))
-
-
-def _folder_key(folder: str) -> str:
-    return folder.lower().replace("-", "_")
-
-
-def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence] | None:
+def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
-    stands; where none does, the code's role wins. A file named a service that also queries stays one."""
+    stands; where none does, the code's role wins. A file named a service that also queries stays one,
+    unless it is the connection's `owner` (see `connection_owners`)."""
     if name.glob is not None or role is None:
         return None
     folders = [lay for lay, _folder in name.folders]
@@ -365,7 +443,7 @@ def decide(name: Named, role: Role | None, roles: Layers) -> tuple[str, Evidence
         return None  # they agree: the path's evidence stands
     if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
         return layer, _EVIDENCE[role]
-    if role is Role.QUERIES and roles.services in (*folders[:1], suffix):
+    if role is Role.QUERIES and roles.services in (*folders[:1], suffix) and not owner:
         return None if folders[:1] == [roles.services] else (roles.services, Evidence.FILE_NAME)
     if suffix == layer:
         return layer, Evidence.FILE_NAME
@@ -460,21 +538,23 @@ def by_role(
         if choice or named_layers.named[path].folders
     }
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
-    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes)
+    handing = hands_app(found.apps, frameworks, facts, graph)
+    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes, handing)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
         if named[path].glob is None  # a user glob places it anyway
     }
+    owners = connection_owners(found.of, facts, graph, preset)
     for path, role in found.of.items():
         if path not in decided:
-            choice = decide(named[path], role, roles)
+            choice = decide(named[path], role, roles, path in owners)
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
-    wiring = _wiring(assignment, found.of, graph, roles)
+    wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))

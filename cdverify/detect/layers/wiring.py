@@ -1,0 +1,76 @@
+"""Wiring seen in code: app files that hand the app object to project code (composition roots although
+they register a route or two), and command-line scripts in a layer's folder (in no layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from cdverify.detect.layers.names import Named
+from cdverify.model import FileFacts
+
+if TYPE_CHECKING:
+    from cdverify.detect.framework import FrameworkReport
+    from cdverify.resolve.graph import ImportGraph
+
+# an app file registering more routes of its own than this is the routes layer, whatever else it wires
+_ROOT_ROUTES = 2
+
+
+def hands_app(
+    apps: frozenset[str], frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """App files that register at most two routes of their own (`app.get("/")`, a health check) and hand
+    the app object to project code (`registerHealthRoutes(app, dep)`, `componentRegistry.mountRoutes(app)`,
+    `init_routes(app)`): they wire the app, whose routes live in the modules they hand it to."""
+    own: dict[str, set[str]] = {}
+    for route in frameworks.routes:
+        if route.file in apps:
+            own.setdefault(route.file, set()).add(route.receiver)
+    counts = {path: sum(route.file == path for route in frameworks.routes) for path in own}
+    out = set()
+    for path, receivers in own.items():
+        if counts[path] > _ROOT_ROUTES or path not in facts:
+            continue
+        project = tuple(
+            f"{edge.fact.specifier}."
+            for edge in graph.imports_of(path)
+            if edge.target and edge.target != path
+        )
+        if project and any(
+            call.callee.startswith(project) and any(receivers & set(arg.names) for arg in call.args)
+            for call in facts[path].calls
+        ):
+            out.add(path)
+    return frozenset(out)
+
+
+def scripts(
+    named: Mapping[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    directories: Iterable[str],
+) -> tuple[str, ...]:
+    """Files whose layer only a folder of `directories` gives (`commands/`), that run as programs of their
+    own (`FileFacts.program`: a shebang, `process.argv`, `process.exit`, Python's `__main__` guard) and
+    that no project file imports: command-line scripts, in no layer. CQRS commands (imported by the app,
+    running no program) keep the folder's layer."""
+    wanted = {_folder_key(directory) for directory in directories}
+    candidates = [
+        path
+        for path, name in named.items()
+        if wanted
+        and name.glob is None
+        and name.folders
+        and _folder_key(name.folders[0][1].rpartition("/")[2]) in wanted
+        and path in facts
+        and facts[path].program
+    ]
+    if not candidates:
+        return ()
+    imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}
+    return tuple(sorted(path for path in candidates if path not in imported))
+
+
+def _folder_key(folder: str) -> str:
+    return folder.lower().replace("-", "_")
