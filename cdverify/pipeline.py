@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdverify import progress
 from cdverify.analysis import Analysis
-from cdverify.cache import FactsCache, content_digest, dumps
+from cdverify.cache import FactsCache, content_digest, pack, unpack
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
 from cdverify.collector import fewer_collections
@@ -34,7 +34,7 @@ from cdverify.model import (
     Severity,
     SourceFile,
 )
-from cdverify.parse import parse_bytes, read_source
+from cdverify.parse import parse_bytes, read_source, sharing
 from cdverify.resolve import build_graph
 from cdverify.verifiers import AXES, verifier
 
@@ -132,9 +132,9 @@ def _parse_batch(batch: list[tuple[SourceFile, bytes]], counted: bool = False) -
     return parsed
 
 
-def _parse_batch_pickled(batch: list[tuple[SourceFile, bytes]]) -> bytes:
-    """A worker's results in the form the parent unpickles fastest (see `cache.dumps`)."""
-    return dumps(_parse_batch(batch))
+def _parse_batch_packed(batch: list[tuple[SourceFile, bytes]]) -> bytes:
+    """A worker's results as the facts cache stores them (`cache.pack`): pickled and unpickled in C."""
+    return pickle.dumps(pack(_parse_batch(batch)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
@@ -152,8 +152,8 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
     context = multiprocessing.get_context("fork")
     # the parent parses a share too: one process fewer to fork, and fewer facts pickled back to it
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
-        futures = [pool.submit(_parse_batch_pickled, chunk) for chunk in chunks[1:]]
-        results = [_parse_batch(chunks[0]), *(pickle.loads(future.result()) for future in futures)]
+        futures = [pool.submit(_parse_batch_packed, chunk) for chunk in chunks[1:]]
+        results = [_parse_batch(chunks[0]), *(unpack(pickle.loads(future.result())) for future in futures)]
     by_path: dict[str, Parsed] = {}
     for chunk, parsed in zip(chunks, results, strict=True):
         for (source, _), result in zip(chunk, parsed, strict=True):
@@ -188,7 +188,10 @@ def parse_all(
             facts[source.path] = entry[0]
         findings.extend(entry[1])
     progress.stage("parsing")
-    parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or default_jobs())
+    try:
+        parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or default_jobs())
+    finally:
+        sharing.release()
     for (source, _, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
         if cache is not None:
             cache.put(source.path, digest, (file_facts, problems))

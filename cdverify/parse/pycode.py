@@ -14,6 +14,7 @@ from tree_sitter import Node
 from cdverify.model import Assignment, FunctionFact, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.scanner import Arguments, Entries, Scanner
+from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import (
     Code,
@@ -92,9 +93,9 @@ class PythonScanner(Scanner):
                         alias = name.child_by_field_name("alias")
                         target = name.child_by_field_name("name")
                         if alias is not None and target is not None:
-                            self.bindings[text(alias)] = f"{prefix}.{text(target)}"
+                            self.bindings[text(alias)] = shared(f"{prefix}.{text(target)}")
                     else:
-                        self.bindings[text(name)] = f"{prefix}.{text(name)}"
+                        self.bindings[text(name)] = shared(f"{prefix}.{text(name)}")
 
     def qualify(self, node: Node) -> str | None:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
@@ -203,7 +204,7 @@ class PythonScanner(Scanner):
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
             return Value(names=(text(function),))
-        return Value(calls=(callee,) if callee else ())
+        return Value(calls=(shared(callee),) if callee else ())
 
     def arguments(self, node: Node | None) -> Arguments:
         if node is None:
@@ -264,7 +265,7 @@ class PythonScanner(Scanner):
             )
             if bases:
                 self.bindings.setdefault(text(name), bases[0])
-                out.append((text(name), bases, node.start_point[0] + 1))
+                out.append((text(name), tuple(map(shared, bases)), node.start_point[0] + 1))
         return tuple(out)
 
     def scan(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import ImportFact, ImportKind, Language
+from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import inside, matches, one_line, text
 
 _FUNCTION_NODES = frozenset({"function_definition", "lambda"})
@@ -111,7 +112,7 @@ def _dynamic_import(call: Node) -> Node | None:
 def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) -> ImportFact:
     row, column = node.start_point
     return ImportFact(
-        specifier=specifier,
+        specifier=shared(specifier),
         kind=kind,
         line=row + 1,
         col=column + 1,

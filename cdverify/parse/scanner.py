@@ -15,6 +15,7 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
+from cdverify.parse.sharing import shared, shared_value
 from cdverify.parse.treesitter import index_scopes, scope, scope_key, scopes, text
 from cdverify.parse.values import (
     call_fact,
@@ -119,11 +120,12 @@ class Scanner:
         """Bind `name` where `statement` assigns it: in its function, or at module level (an attribute,
         `self.x` / `this.x`, is kept per class, which is per file here)."""
         key = self.scope(statement) if "." not in name else ""
+        qualified = shared(qualified)
         if key:
             self.local[(key, name)] = qualified
             self.local_names.add(name)
         else:
-            self.bindings[name] = qualified
+            self.bindings[shared(name)] = qualified
 
     # -- facts ----------------------------------------------------------------------------------
     def scan_calls(self) -> list[tuple[Node, Node]]:
@@ -198,5 +200,12 @@ class Scanner:
         if not value.empty:
             row, column = statement.start_point
             self.assignments.append(
-                Assignment(target, value, row + 1, column + 1, shown, self.scope(statement))
+                Assignment(
+                    shared(target),
+                    shared_value(value),
+                    row + 1,
+                    column + 1,
+                    shown,
+                    shared(self.scope(statement)),
+                )
             )

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Text, Value, joined, shown
+from cdverify.parse.sharing import shared, shared_value
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -47,17 +48,17 @@ def call_fact(
     names = any(v.names or v.strings for v in args) or any(v.names or v.strings for _, v in kwargs)
     row, column = node.start_point
     return CallFact(
-        callee,
+        shared(callee),
         row + 1,
         column + 1,
         one_line(node),
-        args,
-        kwargs,
+        tuple(map(shared_value, args)),
+        tuple((shared(key), shared_value(value)) for key, value in kwargs),
         new,
-        guard,
-        receiver,
-        target,
-        scope_of(node) if names else "",
+        guard if guard is None else shared_value(guard),
+        shared(receiver),
+        shared(target),
+        shared(scope_of(node)) if names else "",
         _name_at(node, row),
     )
 
@@ -66,7 +67,7 @@ def entry_assignment(key: str, value: Value, entry: Node, scope: str) -> Assignm
     """One entry of an assigned dict / object literal, at the entry's own line and column and shown as
     written (`"ENGINE": "django.db.backends.sqlite3"`), not as the whole assignment statement."""
     row, column = entry.start_point
-    return Assignment(key, value, row + 1, column + 1, one_line(entry), scope)
+    return Assignment(shared(key), shared_value(value), row + 1, column + 1, one_line(entry), shared(scope))
 
 
 def local_call_fact(

@@ -1,0 +1,33 @@
+"""One object per distinct string and value in a project's facts.
+
+The parser makes a new string each time it reads a name, traces a callee or shortens a statement, and a
+new `Value` for each argument: on Home Assistant's package 1.1 M strings hold 0.3 M distinct ones (84 →
+30 MB) and 272 k values 105 k distinct ones. Sharing equal ones as they are made keeps the facts about a
+third smaller in memory, and the facts cache pickles (and then loads) a shared object once. The tables
+live while a project is parsed; `release` forgets them, so a long-lived process (the MCP server) keeps
+nothing between runs.
+"""
+
+from __future__ import annotations
+
+from cdverify.model import Value
+
+# a string → the first equal one met; never replaced (`release` clears it), so a hot loop may hold it
+STRINGS: dict[str, str] = {}
+_VALUES: dict[Value, Value] = {}
+
+
+def shared(text: str) -> str:
+    """The first string equal to `text` met since `release`."""
+    return STRINGS.setdefault(text, text)
+
+
+def shared_value(value: Value) -> Value:
+    """The first value equal to `value` met since `release`."""
+    return _VALUES.setdefault(value, value)
+
+
+def release() -> None:
+    """Forget every string and value met: the facts made keep theirs, later ones start afresh."""
+    STRINGS.clear()
+    _VALUES.clear()
