@@ -24,7 +24,7 @@ from cdverify.parse.jssyntax import (
     strip,
     target_name,
 )
-from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.treesitter import text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
 _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
@@ -111,10 +111,9 @@ class NodeScanner(NodeBindingScanner):
                 self.bind(statement, target, qualified)
         if inner.type != "object" and not interesting(target):
             return
-        shown = one_line(
-            statement.parent if statement.type == "variable_declarator" and statement.parent else statement
-        )
-        self.record(statement, target, inner, shown)
+        declaration = statement.type == "variable_declarator" and statement.parent
+        written = statement.parent if declaration and statement.parent else statement
+        self.record(statement, target, inner, written)
 
 
 def _objects(

@@ -349,7 +349,7 @@ class PythonScanner(Scanner):
             self.bind(node, target, qualified)
         if not record or (inner.type != "dictionary" and not interesting(target)):
             return
-        self.record(node, target, inner, one_line(node))
+        self.record(node, target, inner, node)
 
     def returned(self, node: Node) -> None:
         """`return <expr>` of a named function, recorded as an assignment to the function's name."""

@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
 from cdverify.parse.sharing import shared, shared_value
-from cdverify.parse.treesitter import index_scopes, scope, scope_key, scopes, text
+from cdverify.parse.treesitter import index_scopes, one_line, scope, scope_key, scopes, text
 from cdverify.parse.values import (
     call_fact,
     entry_assignment,
@@ -189,15 +189,18 @@ class Scanner:
             child, parent = parent, parent.parent
         return None
 
-    def record(self, statement: Node, target: str, inner: Node, shown: str) -> None:
-        """Record the value `statement` assigns to `target`: each entry of a literal on its own line."""
+    def record(self, statement: Node, target: str, inner: Node, written: Node) -> None:
+        """Record the value `statement` assigns to `target`, shown as `written` is (the statement, or the
+        declaration around it): each entry of a literal on its own line."""
         if inner.type == self.LITERAL:
             for key, entry, where in self.entries(inner, target + ".", 1):
                 if not entry.empty:
                     self.assignments.append(entry_assignment(key, entry, where, self.scope(statement)))
             return
-        value = self.value(inner)._replace(text=shown)
-        if not value.empty:
+        value = self.value(inner)
+        if not value.empty:  # `empty` does not read `text`: the statement is shortened only when recorded
+            shown = one_line(written)
+            value = value._replace(text=shown)
             row, column = statement.start_point
             self.assignments.append(
                 Assignment(

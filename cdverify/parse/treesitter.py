@@ -255,6 +255,13 @@ def text(node: Node) -> str:
 
 def one_line(node: Node, limit: int = 200) -> str:
     """The node's source as a single shortened line, for evidence."""
+    start, end = node.start_byte, node.end_byte
+    if end - start > 4 * limit and (source := _current.ascii) is not None:
+        # a long node (a call over many lines): its first bytes flattened are a prefix of the whole
+        # flattened, so when they alone run past the limit the rest need not be sliced or split
+        flat = " ".join(source[start : start + 4 * limit].split())
+        if len(flat) > limit:
+            return shared(flat[: limit - 1] + "…")
     flat = " ".join(text(node).split())
     return shared(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
