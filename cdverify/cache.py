@@ -70,9 +70,9 @@ def unpack(packed: tuple[Any, list[list[Any]]]) -> list[Entry]:
     """The entries `pack` gave, as records again: msgspec builds them in C (Home Assistant: 0.2 s). A
     ValidationError when the data does not fit the records' types (another release's layout)."""
     facts, findings = packed
-    records = msgspec.convert(facts, list[FileFacts | None])
-    if len(records) != len(findings):
+    if not isinstance(facts, list) or len(facts) != len(findings):
         raise msgspec.ValidationError("facts and findings differ in length")
+    records = msgspec.convert(facts, list[FileFacts | None])
     return list(zip(records, findings, strict=True))
 
 

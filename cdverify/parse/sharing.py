@@ -10,11 +10,20 @@ nothing between runs.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple, TypeVar, cast
+
 from cdverify.model import Value
+
+T = TypeVar("T", bound=tuple[Any, ...])
+R = TypeVar("R", bound=NamedTuple)
 
 # a string → the first equal one met; never replaced (`release` clears it), so a hot loop may hold it
 STRINGS: dict[str, str] = {}
 _VALUES: dict[Value, Value] = {}
+# plain tuples, and records by class: a record equals the plain tuple of its fields, and must not be
+# handed out for it
+_TUPLES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_RECORDS: dict[type, dict[Any, Any]] = {}
 
 
 def shared(text: str) -> str:
@@ -27,7 +36,24 @@ def shared_value(value: Value) -> Value:
     return _VALUES.setdefault(value, value)
 
 
+def shared_tuple(items: T) -> T:
+    """The first plain tuple equal to `items` met since `release` (its items shared already)."""
+    return cast(T, _TUPLES.setdefault(items, items))
+
+
+def shared_record(record: R) -> R:
+    """The first record of `record`'s class equal to it met since `release` (an import statement
+    repeated across files: `from __future__ import annotations` at line 1)."""
+    table = _RECORDS.get(type(record))
+    if table is None:
+        table = _RECORDS[type(record)] = {}
+    found: R = table.setdefault(record, record)
+    return found
+
+
 def release() -> None:
-    """Forget every string and value met: the facts made keep theirs, later ones start afresh."""
+    """Forget every string, value and tuple met: the facts made keep theirs, later ones start afresh."""
     STRINGS.clear()
     _VALUES.clear()
+    _TUPLES.clear()
+    _RECORDS.clear()

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from cdverify.model import Assignment, Callee, CallFact, FunctionFact, Text, Value, joined, shown
-from cdverify.parse.sharing import shared, shared_value
+from cdverify.parse.sharing import shared, shared_tuple, shared_value
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -52,8 +52,8 @@ def call_fact(
         row + 1,
         column + 1,
         one_line(node),
-        tuple(map(shared_value, args)),
-        tuple((shared(key), shared_value(value)) for key, value in kwargs),
+        shared_tuple(tuple(map(shared_value, args))),
+        shared_tuple(tuple(shared_tuple((shared(key), shared_value(value))) for key, value in kwargs)),
         new,
         guard if guard is None else shared_value(guard),
         shared(receiver),
@@ -184,7 +184,7 @@ def instance_exports(bindings: Mapping[str, str], default: str | None = None) ->
     `default` is what `module.exports` / `export default` holds."""
     # a plain import passed through (`from flask import jsonify`) is imported from the library itself
     out = [
-        (name, value)
+        shared_tuple((shared(name), shared(value)))
         for name, value in bindings.items()
         if "." not in name and (value.startswith(".") or not value.endswith("." + name))
     ]
