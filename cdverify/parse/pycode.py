@@ -155,12 +155,12 @@ class PythonScanner(Scanner):
         if kind in ("list", "tuple", "set"):
             return merge(Value(), *(self.value(child) for child in node.named_children[:16]))
         if kind == "identifier":
-            name = text(node)
+            name = shared(text(node))
             qualified = self.bindings.get(name)
             return Value(names=(name,), calls=(qualified,) if qualified else ())
         if kind == "attribute":
             attr = node.child_by_field_name("attribute")
-            return Value(names=(text(attr),) if attr is not None else ())
+            return Value(names=(shared(text(attr)),) if attr is not None else ())
         if kind == "subscript":
             target = self.qualify(node.child_by_field_name("value") or node)
             index = node.child_by_field_name("subscript")
@@ -203,7 +203,7 @@ class PythonScanner(Scanner):
         if callee is None and function is not None and function.type == "identifier":
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
-            return Value(names=(text(function),))
+            return Value(names=(shared(text(function)),))
         return Value(calls=(shared(callee),) if callee else ())
 
     def arguments(self, node: Node | None) -> Arguments:
@@ -265,7 +265,7 @@ class PythonScanner(Scanner):
             )
             if bases:
                 self.bindings.setdefault(text(name), bases[0])
-                out.append((text(name), tuple(map(shared, bases)), node.start_point[0] + 1))
+                out.append((shared(text(name)), tuple(map(shared, bases)), node.start_point[0] + 1))
         return tuple(out)
 
     def scan(self) -> None:
@@ -323,7 +323,8 @@ class PythonScanner(Scanner):
             if child.type not in ("comment", "positional_separator")
         )
         owner = _owner(function)
-        return FunctionFact(scope_key(function), text(name), params, owner), not owner
+        fact = FunctionFact(scope_key(function), shared(text(name)), tuple(map(shared, params)), owner)
+        return fact, not owner
 
     def local_callee(self, function: Node) -> str:
         """`query` / `self.query` as a call of the file's own function or method may be written; ""."""

@@ -118,7 +118,7 @@ def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) 
             line=row + 1,
             col=column + 1,
             text=one_line(node),
-            names=shared_tuple(names),
+            names=shared_tuple(tuple(map(shared, names))),
             in_function=inside(node, _FUNCTION_NODES),
         )
     )

@@ -13,7 +13,7 @@ from tree_sitter import Node, Parser, Query, QueryCursor
 
 from cdverify.catalog import load_query
 from cdverify.model import Language, SyntaxIssue
-from cdverify.parse.sharing import STRINGS, shared
+from cdverify.parse.sharing import shared
 
 # The query folder for each language; TSX uses the TypeScript queries (same node types).
 _QUERY_FOLDER = {
@@ -236,21 +236,14 @@ def index_scopes(nodes: Iterable[Node], types: tuple[str, ...]) -> None:
         _current.scopes = ScopeIndex(nodes, types)
 
 
-# Texts up to this long are shared by `text` (`sharing.shared`): names, attributes, keys, short literals.
-# Longer ones are mostly statements read for their one-line evidence, met once.
-_SHARED_TEXT = 48
-
-
 def text(node: Node) -> str:
-    """The node's source text; a short one shared (`shared`)."""
     ascii_source = _current.ascii
     if ascii_source is not None:
-        found = ascii_source[node.start_byte : node.end_byte]
-    elif (source := _current.source) is not None:
-        found = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
-    else:
-        found = (node.text or b"").decode("utf-8", errors="replace")
-    return STRINGS.setdefault(found, found) if len(found) <= _SHARED_TEXT else found
+        return ascii_source[node.start_byte : node.end_byte]
+    source = _current.source
+    if source is not None:
+        return source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+    return (node.text or b"").decode("utf-8", errors="replace")
 
 
 def one_line(node: Node, limit: int = 200) -> str:
