@@ -125,6 +125,7 @@ def passing_functions(
     keys = passing(calls)
     local_calls: list[CallFact] = []
     done: set[int] = set()
+    callees: list[str] | None = None
     new = set(keys)
     for _ in range(depth):
         if not new:
@@ -136,11 +137,15 @@ def passing_functions(
             if entry is not None:
                 function, by_name = entry
                 (methods if function.owner else bare if by_name else set()).add(function.name)
+        if not (bare or methods):
+            break  # nothing of the file's own is called through these functions
+        if callees is None:  # how each pending call is written, read once for every round
+            callees = [callee_of(callee_node) for _, callee_node in pending]
         found = []
-        for index, (node, callee_node) in enumerate(pending):
+        for index, (node, _) in enumerate(pending):
             if index in done:
                 continue
-            callee = callee_of(callee_node)
+            callee = callees[index]
             name = callee.rsplit(".", 1)[-1]
             if name in (methods if "." in callee else bare):
                 done.add(index)
