@@ -130,14 +130,13 @@ class NodeScanner(NodeBindingScanner):
             self.option_names.add(target)
         if inner.type != "object" and built:  # `Object.assign(…)`: its entries, as an object literal's
             for part in built:
-                self.record(statement, target, part, "")
+                self.record(statement, target, part, None)
             return
         if inner.type != "object" and not interesting(target):
             return
-        shown = one_line(
-            statement.parent if statement.type == "variable_declarator" and statement.parent else statement
-        )
-        self.record(statement, target, inner, shown)
+        declaration = statement.type == "variable_declarator" and statement.parent
+        written = statement.parent if declaration and statement.parent else statement
+        self.record(statement, target, inner, written)
 
 
 def _objects(

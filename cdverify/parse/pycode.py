@@ -15,6 +15,7 @@ from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.scanner import Arguments, Entries, Scanner
+from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import (
     Code,
@@ -94,9 +95,9 @@ class PythonScanner(Scanner):
                         alias = name.child_by_field_name("alias")
                         target = name.child_by_field_name("name")
                         if alias is not None and target is not None:
-                            self.bindings[text(alias)] = f"{prefix}.{text(target)}"
+                            self.bindings[text(alias)] = shared(f"{prefix}.{text(target)}")
                     else:
-                        self.bindings[text(name)] = f"{prefix}.{text(name)}"
+                        self.bindings[text(name)] = shared(f"{prefix}.{text(name)}")
 
     def qualify(self, node: Node) -> str | None:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
@@ -160,12 +161,12 @@ class PythonScanner(Scanner):
         if kind in ("list", "tuple", "set"):
             return merge(Value(), *(self.value(child) for child in node.named_children[:16]))
         if kind == "identifier":
-            name = text(node)
+            name = shared(text(node))
             qualified = self.bindings.get(name)
             return Value(names=(name,), calls=(qualified,) if qualified else ())
         if kind == "attribute":
             attr = node.child_by_field_name("attribute")
-            return Value(names=(text(attr),) if attr is not None else ())
+            return Value(names=(shared(text(attr)),) if attr is not None else ())
         if kind == "subscript":
             target = self.qualify(node.child_by_field_name("value") or node)
             index = node.child_by_field_name("subscript")
@@ -213,8 +214,8 @@ class PythonScanner(Scanner):
         if callee is None and function is not None and function.type == "identifier":
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
-            return Value(names=(text(function),))
-        return Value(calls=(callee,) if callee else ())
+            return Value(names=(shared(text(function)),))
+        return Value(calls=(shared(callee),) if callee else ())
 
     def arguments(self, node: Node | None) -> Arguments:
         if node is None:
@@ -275,7 +276,7 @@ class PythonScanner(Scanner):
             )
             if bases:
                 self.bindings.setdefault(text(name), bases[0])
-                out.append((text(name), bases, node.start_point[0] + 1))
+                out.append((shared(text(name)), tuple(map(shared, bases)), node.start_point[0] + 1))
         return tuple(out)
 
     def annotated(self, annotation: Node | None) -> str | None:
@@ -370,7 +371,8 @@ class PythonScanner(Scanner):
             if child.type not in ("comment", "positional_separator")
         )
         owner = _owner(function)
-        return FunctionFact(scope_key(function), text(name), params, owner), not owner
+        fact = FunctionFact(scope_key(function), shared(text(name)), tuple(map(shared, params)), owner)
+        return fact, not owner
 
     def local_callee(self, function: Node) -> str:
         """`query` / `self.query` as a call of the file's own function or method may be written; ""."""
@@ -404,7 +406,7 @@ class PythonScanner(Scanner):
             self.bind(node, target, qualified)
         if not record or (inner.type != "dictionary" and not interesting(target)):
             return
-        self.record(node, target, inner, one_line(node))
+        self.record(node, target, inner, node)
 
     def returned(self, node: Node) -> None:
         """`return <expr>` of a named function, recorded as an assignment to the function's name."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import ImportFact, ImportKind, Language
+from cdverify.parse.sharing import shared, shared_record, shared_tuple
 from cdverify.parse.treesitter import inside, matches, one_line, text
 
 _FUNCTION_NODES = frozenset({"function_definition", "lambda"})
@@ -110,12 +111,14 @@ def _dynamic_import(call: Node) -> Node | None:
 
 def _fact(node: Node, specifier: str, kind: ImportKind, names: tuple[str, ...]) -> ImportFact:
     row, column = node.start_point
-    return ImportFact(
-        specifier=specifier,
-        kind=kind,
-        line=row + 1,
-        col=column + 1,
-        text=one_line(node),
-        names=names,
-        in_function=inside(node, _FUNCTION_NODES),
+    return shared_record(
+        ImportFact(
+            specifier=shared(specifier),
+            kind=kind,
+            line=row + 1,
+            col=column + 1,
+            text=one_line(node),
+            names=shared_tuple(tuple(map(shared, names))),
+            in_function=inside(node, _FUNCTION_NODES),
+        )
     )

@@ -15,7 +15,8 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
-from cdverify.parse.treesitter import index_scopes, scope, scope_key, scopes, text
+from cdverify.parse.sharing import shared, shared_value
+from cdverify.parse.treesitter import index_scopes, one_line, scope, scope_key, scopes, text
 from cdverify.parse.values import (
     call_fact,
     entry_assignment,
@@ -119,11 +120,12 @@ class Scanner:
         """Bind `name` where `statement` assigns it: in its function, or at module level (an attribute,
         `self.x` / `this.x`, is kept per class, which is per file here)."""
         key = self.scope(statement) if "." not in name else ""
+        qualified = shared(qualified)
         if key:
             self.local[(key, name)] = qualified
             self.local_names.add(name)
         else:
-            self.bindings[name] = qualified
+            self.bindings[shared(name)] = qualified
 
     # -- facts ----------------------------------------------------------------------------------
     def scan_calls(self) -> list[tuple[Node, Node]]:
@@ -192,16 +194,27 @@ class Scanner:
             child, parent = parent, parent.parent
         return None
 
-    def record(self, statement: Node, target: str, inner: Node, shown: str) -> None:
-        """Record the value `statement` assigns to `target`: each entry of a literal on its own line."""
+    def record(self, statement: Node, target: str, inner: Node, written: Node | None) -> None:
+        """Record the value `statement` assigns to `target`, shown as `written` is (the statement, or the
+        declaration around it; None: not shown, a part of a built object): each entry of a literal on its
+        own line."""
         if inner.type == self.LITERAL:
             for key, entry, where in self.entries(inner, target + ".", 1):
                 if not entry.empty:
                     self.assignments.append(entry_assignment(key, entry, where, self.scope(statement)))
             return
-        value = self.value(inner)._replace(text=shown)
-        if not value.empty:
+        value = self.value(inner)
+        if not value.empty:  # `empty` does not read `text`: the statement is shortened only when recorded
+            shown = one_line(written) if written is not None else ""
+            value = value._replace(text=shown)
             row, column = statement.start_point
             self.assignments.append(
-                Assignment(target, value, row + 1, column + 1, shown, self.scope(statement))
+                Assignment(
+                    shared(target),
+                    shared_value(value),
+                    row + 1,
+                    column + 1,
+                    shown,
+                    shared(self.scope(statement)),
+                )
             )

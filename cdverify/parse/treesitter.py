@@ -13,6 +13,7 @@ from tree_sitter import Node, Parser, Query, QueryCursor
 
 from cdverify.catalog import load_query
 from cdverify.model import Language, SyntaxIssue
+from cdverify.parse.sharing import shared
 
 # The query folder for each language; TSX uses the TypeScript queries (same node types).
 _QUERY_FOLDER = {
@@ -148,7 +149,7 @@ def scope(node: Node, function_types: tuple[str, ...]) -> str:
 
 def scope_key(function: Node) -> str:
     """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
-    return f"{function_name(function)}@{function.start_point[0] + 1}"
+    return shared(f"{function_name(function)}@{function.start_point[0] + 1}")
 
 
 class ScopeIndex:
@@ -255,8 +256,15 @@ def holds(node: Node, fragment: bytes) -> bool:
 
 def one_line(node: Node, limit: int = 200) -> str:
     """The node's source as a single shortened line, for evidence."""
+    start, end = node.start_byte, node.end_byte
+    if end - start > 4 * limit and (source := _current.ascii) is not None:
+        # a long node (a call over many lines): its first bytes flattened are a prefix of the whole
+        # flattened, so when they alone run past the limit the rest need not be sliced or split
+        flat = " ".join(source[start : start + 4 * limit].split())
+        if len(flat) > limit:
+            return shared(flat[: limit - 1] + "…")
     flat = " ".join(text(node).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shared(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def _error_nodes(root: Node) -> Iterator[Node]:

@@ -24,6 +24,7 @@ from cdverify.model import (
     joined,
     shown,
 )
+from cdverify.parse.sharing import shared, shared_tuple, shared_value
 from cdverify.parse.treesitter import one_line, text
 
 
@@ -62,17 +63,17 @@ def call_fact(
     names = any(v.names or v.strings for v in args) or any(v.names or v.strings for _, v in kwargs)
     row, column = node.start_point
     return CallFact(
-        callee,
+        shared(callee),
         row + 1,
         column + 1,
         one_line(node),
-        args,
-        kwargs,
+        shared_tuple(tuple(map(shared_value, args))),
+        shared_tuple(tuple(shared_tuple((shared(key), shared_value(value))) for key, value in kwargs)),
         new,
-        guard,
-        receiver,
-        target,
-        scope_of(node) if names else "",
+        guard if guard is None else shared_value(guard),
+        shared(receiver),
+        shared(target),
+        shared(scope_of(node)) if names else "",
         _name_at(node, row),
     )
 
@@ -81,7 +82,7 @@ def entry_assignment(key: str, value: Value, entry: Node, scope: str) -> Assignm
     """One entry of an assigned dict / object literal, at the entry's own line and column and shown as
     written (`"ENGINE": "django.db.backends.sqlite3"`), not as the whole assignment statement."""
     row, column = entry.start_point
-    return Assignment(key, value, row + 1, column + 1, one_line(entry), scope)
+    return Assignment(shared(key), shared_value(value), row + 1, column + 1, one_line(entry), shared(scope))
 
 
 def local_call_fact(
@@ -139,6 +140,7 @@ def passing_functions(
     keys = passing(calls)
     local_calls: list[CallFact] = []
     done: set[int] = set()
+    callees: list[str] | None = None
     new = set(keys)
     for _ in range(depth):
         if not new:
@@ -150,11 +152,15 @@ def passing_functions(
             if entry is not None:
                 function, by_name = entry
                 (methods if function.owner else bare if by_name else set()).add(function.name)
+        if not (bare or methods):
+            break  # nothing of the file's own is called through these functions
+        if callees is None:  # how each pending call is written, read once for every round
+            callees = [callee_of(callee_node) for _, callee_node in pending]
         found = []
-        for index, (node, callee_node) in enumerate(pending):
+        for index, (node, _) in enumerate(pending):
             if index in done:
                 continue
-            callee = callee_of(callee_node)
+            callee = callees[index]
             name = callee.rsplit(".", 1)[-1]
             if name in (methods if "." in callee else bare):
                 done.add(index)
@@ -198,7 +204,7 @@ def instance_exports(bindings: Mapping[str, str], default: str | None = None) ->
     `default` is what `module.exports` / `export default` holds."""
     # a plain import passed through (`from flask import jsonify`) is imported from the library itself
     out = [
-        (name, value)
+        shared_tuple((shared(name), shared(value)))
         for name, value in bindings.items()
         if "." not in name and (value.startswith(".") or not value.endswith("." + name))
     ]

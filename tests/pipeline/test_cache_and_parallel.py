@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cdverify import inspect
-from cdverify.cache import SHARDS, FactsCache, shard_of
+from cdverify.cache import FORMAT, SHARDS, FactsCache, shard_of
 from cdverify.pipeline import _parse_many, default_jobs, parse_all
 
 Make = Callable[[dict[str, str | bytes]], Path]
@@ -53,27 +53,35 @@ def test_corrupt_cache_is_ignored(make_project: Make) -> None:
 
 
 def test_foreign_or_stale_shards_are_ignored(make_project: Make) -> None:
-    """A shard from another cdverify (another key), one holding something else, a folder or a FIFO in a
-    shard's place, a stray temporary file: each is read as empty, never trusted, never hangs."""
-    files = {f"app/services/s{i}.py": f"import os\nX = {i}\n" for i in range(40)}
+    """A shard from another cdverify (another key), one of an earlier layout, one whose facts do not fit
+    the records, one holding something else, a folder or a FIFO in a shard's place, a stray temporary
+    file: each is read as empty, never trusted, never hangs."""
+    files = {f"app/services/s{i}.py": f"import os\nX = {i}\n" for i in range(60)}
     root = make_project(files)
     cold = inspect(root).to_json()
     cache = FactsCache(root.resolve())
     shards = sorted(cache.path.iterdir())
-    sizes = [len(pickle.loads(shard.read_bytes())[1]) for shard in shards]
-    first, second, third, fourth = shards[:4]
-    first.write_bytes(pickle.dumps(("another version", pickle.loads(first.read_bytes())[1])))
-    second.write_bytes(pickle.dumps([1, 2, 3]))
-    third.unlink()
-    third.mkdir()
-    fourth.unlink()
-    os.mkfifo(fourth)
+    sizes = [len(pickle.loads(shard.read_bytes())[2]) for shard in shards]
+    layout, fingerprint, keys, (facts, findings) = pickle.loads(shards[0].read_bytes())
+    assert (layout, fingerprint) == (FORMAT, cache.fingerprint) and len(keys) == len(facts) == sizes[0] > 0
+    bad = shards[:6]
+    bad[0].write_bytes(pickle.dumps((FORMAT, "another version", keys, (facts, findings))))
+    # the layout of 0.2.0: (fingerprint, {key: (facts, findings)}), with the facts as named tuples
+    bad[1].write_bytes(pickle.dumps((cache.fingerprint, dict.fromkeys(keys, (None, [])))))
+    bad[2].write_bytes(
+        pickle.dumps((FORMAT, cache.fingerprint, keys, ([("not", "facts")] * len(keys), findings)))
+    )
+    bad[3].write_bytes(pickle.dumps([1, 2, 3]))
+    bad[4].unlink()
+    bad[4].mkdir()
+    bad[5].unlink()
+    os.mkfifo(bad[5])
     (cache.path / ".facts-half-written").write_bytes(b"\x80\x05")
-    assert len(FactsCache(root.resolve()).entries) == len(files) - sum(sizes[:4])
+    assert len(FactsCache(root.resolve()).entries) == len(files) - sum(sizes[:6])
     assert inspect(root).to_json() == cold
     # every bad shard is replaced but the folder, which a rename cannot replace: its files are parsed again
-    assert len(FactsCache(root.resolve()).entries) == len(files) - sizes[2]
-    assert third.is_dir() and [p.name for p in cache.path.glob(".facts-*")] == [".facts-half-written"]
+    assert len(FactsCache(root.resolve()).entries) == len(files) - sizes[4]
+    assert bad[4].is_dir() and [p.name for p in cache.path.glob(".facts-*")] == [".facts-half-written"]
 
 
 def test_an_edit_rewrites_only_its_shard(make_project: Make) -> None:

@@ -1,0 +1,59 @@
+"""One object per distinct string and value in a project's facts.
+
+The parser makes a new string each time it reads a name, traces a callee or shortens a statement, and a
+new `Value` for each argument: on Home Assistant's package 1.1 M strings hold 0.3 M distinct ones (84 →
+30 MB) and 272 k values 105 k distinct ones. Sharing equal ones where a fact is made (not in `text`, which
+reads ten times more strings than the facts keep: 0.6 s more) halves the facts in memory (175 → 87 MB),
+and the facts cache pickles (and then loads) a shared object once. The tables
+live while a project is parsed; `release` forgets them, so a long-lived process (the MCP server) keeps
+nothing between runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, TypeVar, cast
+
+from cdverify.model import Value
+
+T = TypeVar("T", bound=tuple[Any, ...])
+R = TypeVar("R", bound=NamedTuple)
+
+_STRINGS: dict[str, str] = {}  # a string → the first equal one met
+_VALUES: dict[Value, Value] = {}
+# plain tuples, and records by class: a record equals the plain tuple of its fields, and must not be
+# handed out for it
+_TUPLES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_RECORDS: dict[type, dict[Any, Any]] = {}
+
+
+def shared(text: str) -> str:
+    """The first string equal to `text` met since `release`."""
+    return _STRINGS.setdefault(text, text)
+
+
+def shared_value(value: Value) -> Value:
+    """The first value equal to `value` met since `release`."""
+    return _VALUES.setdefault(value, value)
+
+
+def shared_tuple(items: T) -> T:
+    """The first plain tuple equal to `items` met since `release` (its items shared already)."""
+    return cast(T, _TUPLES.setdefault(items, items))
+
+
+def shared_record(record: R) -> R:
+    """The first record of `record`'s class equal to it met since `release` (an import statement
+    repeated across files: `from __future__ import annotations` at line 1)."""
+    table = _RECORDS.get(type(record))
+    if table is None:
+        table = _RECORDS[type(record)] = {}
+    found: R = table.setdefault(record, record)
+    return found
+
+
+def release() -> None:
+    """Forget every string, value and tuple met: the facts made keep theirs, later ones start afresh."""
+    _STRINGS.clear()
+    _VALUES.clear()
+    _TUPLES.clear()
+    _RECORDS.clear()
