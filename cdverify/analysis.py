@@ -8,7 +8,7 @@ first use, each once: a check reads only those its verifiers and its output form
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers import LayerAssignment
@@ -34,6 +34,8 @@ class Analysis:
     named_layers: LayerAssignment  # by folder and file name only (detect/layers/names.py)
     manifests: Manifests
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
+    # each parsed file's content digest, its key in the facts cache (empty without the cache)
+    digests: dict[str, bytes] = field(default_factory=dict)
 
     @functools.cached_property
     def layers(self) -> LayerAssignment:

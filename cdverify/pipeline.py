@@ -224,7 +224,8 @@ def analyse(
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    return Analysis(project, facts, graph, layers, manifests, findings)
+    digests = {path: digest for path, digest in cache.used} if cache is not None else {}
+    return Analysis(project, facts, graph, layers, manifests, findings, digests)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:

@@ -19,6 +19,7 @@ partial changes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -43,12 +44,14 @@ if TYPE_CHECKING:
     from cdverify.discover import Project
     from cdverify.model import SourceFile
     from cdverify.pipeline import Report
+    from cdverify.same_facts import Sources
 
-FORMAT = 1  # of an entry: a change makes earlier entries misses
+FORMAT = 2  # of an entry: a change makes earlier entries misses
 RACY_NS = 3_000_000_000  # a path changed less than this before the run started is not trusted
 KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
+Stored = tuple[Reads, str, int, "Sources | None"]  # an entry: what was read, the output, the exit code
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,19 +172,27 @@ class ResultCache:
     def _entry(self, head: str) -> Path:
         return self.path / f"{head}.pickle"
 
+    def read(self, head: str) -> Stored | None:
+        """The entry stored under `head`, unchecked; None when there is none or it cannot be read."""
+        try:
+            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            form, stored_head, reads, output, code, sources = pickle.loads(data)
+        except Exception:  # absent, not a file, not a pickle, another layout: a miss
+            return None
+        if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
+            return None
+        return reads, output, code, sources
+
     def lookup(self, head: str, log: ReadLog | None) -> tuple[str, int] | None:
         """The stored output and exit code when every path the stored run looked at is as it was then.
         Paths this run has looked at already (discovery) are compared with what it saw, others are
         looked at again (one `stat` each)."""
         if log is not None and log.doubtful:
             return None
-        try:
-            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, stored_head, reads, output, code = pickle.loads(data)
-        except Exception:  # absent, not a file, not a pickle, another layout: a miss
+        stored = self.read(head)
+        if stored is None:
             return None
-        if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
-            return None
+        reads, output, code, _ = stored
         seen = log.signatures if log is not None else {}
         try:
             for key, signature in reads:
@@ -194,9 +205,43 @@ class ResultCache:
             return None
         return output, code
 
-    def store(self, heads: tuple[str, ...], log: ReadLog, output: str, code: int, started_ns: int) -> None:
+    def lookup_edited(self, head: str, max_file_bytes: int, started_ns: int) -> tuple[str, int] | None:
+        """As `lookup` before discovery, and also when the only paths changed since are parsed files whose
+        facts are as they were (cdverify/same_facts.py): the entry is then kept with their new signatures."""
+        from cdverify.same_facts import changed_paths, unchanged_facts
+
+        stored = self.read(head)
+        if stored is None:
+            return None
+        reads, output, code, sources = stored
+        try:
+            changed = changed_paths(reads)
+            if not changed:
+                return output, code
+            same = sources is not None and unchanged_facts(sources, changed, max_file_bytes)
+        except (TypeError, ValueError):  # a malformed entry
+            return None
+        if not same:
+            return None
+        now = dict(changed)
+        if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
+            kept = tuple((key, now.get(key, signature)) for key, signature in reads)
+            with contextlib.suppress(OSError):  # a read-only folder: served all the same
+                self._write(head, (FORMAT, head, kept, output, code, sources))
+        return output, code
+
+    def store(
+        self,
+        heads: tuple[str, ...],
+        log: ReadLog,
+        output: str,
+        code: int,
+        started_ns: int,
+        sources: Sources | None = None,
+    ) -> None:
         """Keep this run's output unless a path it looked at changed during it, or so shortly before it
-        that a later change could keep the same signature."""
+        that a later change could keep the same signature. `sources`: the parsed files, for an edit that
+        keeps their facts (None: the output reads their text)."""
         if log.doubtful:
             return
         recent = started_ns - RACY_NS
@@ -206,7 +251,7 @@ class ResultCache:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             for head in heads:
-                self._write(head, (FORMAT, head, reads, output, code))
+                self._write(head, (FORMAT, head, reads, output, code, sources))
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
@@ -216,8 +261,8 @@ class ResultCache:
         with (this run looked at discovery's paths only)."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, _head, reads, output, code = pickle.loads(data)
-            self._write(other, (form, other, reads, output, code))
+            form, _head, reads, output, code, sources = pickle.loads(data)
+            self._write(other, (form, other, reads, output, code, sources))
         except Exception:  # the entry went away meanwhile, a read-only folder: no alias, no harm
             return
 
@@ -245,9 +290,12 @@ def render_cached(
     *,
     use_cache: bool = True,
     directory: Path | None = None,
+    reads_sources: bool = False,
 ) -> tuple[str, int]:
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
-    on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
+    on changed (or only facts-preserving edits did), else from a full analysis (then stored). Without
+    `use_cache` neither cache is touched. `reads_sources`: the rendering reads the sources' text
+    (`--fix-diff`), so an edit that keeps their facts may change it."""
     from cdverify.collector import fewer_collections
     from cdverify.discover import discover_project
     from cdverify.files import recording
@@ -256,7 +304,8 @@ def render_cached(
     root = Path(request.path)
     quick = quick_key(request) if use_cache else ""
     if use_cache and root.is_dir():  # served before discovery when nothing looked at has changed
-        hit = ResultCache(root.resolve(), directory).lookup(quick, None)
+        stored = ResultCache(root.resolve(), directory)
+        hit = stored.lookup_edited(quick, request.config.max_file_bytes, started)
         if hit is not None:
             return hit
     # rendering too walks the whole analysis; the progress line is erased before the output is written
@@ -278,5 +327,8 @@ def render_cached(
             progress.stage("writing the report")
             output = render(report)
     if results is not None:
-        results.store((head, quick), log, output, report.exit_code, started)
+        from cdverify.same_facts import parsed_sources
+
+        sources = None if reads_sources else parsed_sources(report.analysis)
+        results.store((head, quick), log, output, report.exit_code, started, sources)
     return output, report.exit_code

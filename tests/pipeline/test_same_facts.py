@@ -1,0 +1,144 @@
+"""An edit that leaves every file's facts as they were is served from the result cache (cdverify/same_facts.py),
+with the very output of a fresh analysis; any other change is a full analysis."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cdverify import pipeline, results
+from cdverify.cli import cli
+from cdverify.locations import cache_dir
+
+Make = Callable[[dict[str, str | bytes]], Path]
+
+PROJECT = {
+    "app/routes/users.py": "from flask import Flask\nfrom app.services.users import UserService\n"
+    "app = Flask(__name__)\n\n@app.get('/users')\ndef users():\n    return UserService().all()\n",
+    "app/services/users.py": "from app.repositories.users import Repo\nclass UserService:\n"
+    "    def all(self):\n        return Repo().all()\n",
+    "app/repositories/users.py": "import sqlite3\nclass Repo:\n    def all(self):\n"
+    "        return sqlite3.connect('app.db').execute('SELECT * FROM users').fetchall()\n",
+    "requirements.txt": "flask\n",
+}
+CHECK = ("-c", "flask+clean_architecture+sqlite", "--format", "json")
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are seconds old at most: the cache would (rightly) not trust them."""
+    monkeypatch.setattr(results, "RACY_NS", 0)
+
+
+@pytest.fixture
+def analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths fully analysed since the test began."""
+    calls: list[str] = []
+    real = pipeline.build_report
+
+    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_report", counting)
+    return calls
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, result.stdout
+
+
+def rewrite(path: Path, text: str) -> None:
+    """Rewrite a file in place (its folder keeps its signature) so that its own signature surely changes."""
+    path.write_text(text)
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 5_000_000_000))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "# a comment at the end\n",
+        "\n\n",
+    ],
+)
+def test_an_edit_keeping_the_facts_is_served(make_project: Make, analyses: list[str], edit: str) -> None:
+    root = make_project(PROJECT)
+    before = run("check", str(root), *CHECK)
+    target = root / "app/services/users.py"
+    rewrite(target, target.read_text() + edit)
+    assert run("check", str(root), *CHECK) == before
+    assert len(analyses) == 1  # served, not analysed
+    rewrite(target, target.read_text() + edit)  # again: the entry now holds the edited file's signature
+    assert run("check", str(root), *CHECK) == before
+    assert len(analyses) == 1
+    assert run("check", str(root), *CHECK, "--no-cache") == before
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # an import: another graph, another layer verdict
+        ("app/services/users.py", "from app.routes.users import app\nclass UserService: ...\n"),
+        # a line inserted: every later fact moves
+        ("app/repositories/users.py", "\n" + PROJECT["app/repositories/users.py"]),
+        # a route removed
+        ("app/routes/users.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        # another statement through the same sink
+        ("app/repositories/users.py", PROJECT["app/repositories/users.py"].replace("users", "orders")),
+        # a manifest: no parsed source
+        ("requirements.txt", "flask\npsycopg2\n"),
+    ],
+)
+def test_an_edit_changing_the_facts_is_analysed(
+    make_project: Make, analyses: list[str], path: str, text: str
+) -> None:
+    root = make_project(PROJECT)
+    before = run("check", str(root), *CHECK)
+    rewrite(root / path, text)
+    after = run("check", str(root), *CHECK)
+    assert len(analyses) == 2
+    assert after != before
+    assert after == run("check", str(root), *CHECK, "--no-cache")
+
+
+def test_an_output_reading_the_sources_text_is_analysed(make_project: Make, analyses: list[str]) -> None:
+    """`--fix-diff` quotes the sources' lines: a comment changes it, so only an unchanged tree is served."""
+    root = make_project(PROJECT)
+    args = ("check", str(root), *CHECK, "--fix-diff")
+    run(*args)
+    assert len(analyses) == 1
+    target = root / "app/services/users.py"
+    rewrite(target, target.read_text() + "# a comment\n")
+    run(*args)
+    assert len(analyses) == 2
+
+
+def test_the_former_facts_gone_is_a_miss(make_project: Make, analyses: list[str]) -> None:
+    """Without the facts of the former content nothing tells the edit kept them: a full analysis."""
+    root = make_project(PROJECT)
+    before = run("check", str(root), *CHECK)
+    for folder in cache_dir().glob("facts-*"):
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    target = root / "app/services/users.py"
+    rewrite(target, target.read_text() + "# a comment\n")
+    assert run("check", str(root), *CHECK) == before
+    assert len(analyses) == 2
+
+
+def test_a_new_file_is_a_miss(make_project: Make, analyses: list[str]) -> None:
+    """A file added changes its folder's signature, even when it holds nothing."""
+    root = make_project(PROJECT)
+    run("check", str(root), *CHECK)
+    (root / "app/services/empty.py").write_text("")
+    run("check", str(root), *CHECK)
+    assert len(analyses) == 2
