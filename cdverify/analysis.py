@@ -15,6 +15,7 @@ from cdverify.detect.layers import LayerAssignment
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Finding, Scope
+from cdverify.partials import Partials
 from cdverify.resolve import ImportGraph
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Analysis:
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
     # each parsed file's content digest, its key in the facts cache (empty without the cache)
     digests: dict[str, bytes] = field(default_factory=dict)
+    partials: Partials | None = None  # values kept between runs (None without the facts cache)
 
     @functools.cached_property
     def layers(self) -> LayerAssignment:
@@ -74,9 +76,11 @@ class Analysis:
     @functools.cached_property
     def traced(self) -> Instances:
         """Other modules' objects, shared by the detectors that follow calls."""
-        from cdverify.detect.tracing import instances_of
+        from cdverify.detect.tracing import instances_of, tracing_inputs
 
-        return instances_of(self.facts)
+        if self.partials is None:
+            return instances_of(self.facts)
+        return self.partials.value("traced", tracing_inputs(self.facts), lambda: instances_of(self.facts))
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

@@ -35,6 +35,7 @@ from cdverify.model import (
     SourceFile,
 )
 from cdverify.parse import parse_bytes, read_source
+from cdverify.partials import Partials
 from cdverify.resolve import build_graph
 from cdverify.verifiers import AXES, verifier
 
@@ -224,8 +225,10 @@ def analyse(
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    digests = {path: digest for path, digest in cache.used} if cache is not None else {}
-    return Analysis(project, facts, graph, layers, manifests, findings, digests)
+    if cache is None:
+        return Analysis(project, facts, graph, layers, manifests, findings)
+    digests = {path: digest for path, digest in cache.used}
+    return Analysis(project, facts, graph, layers, manifests, findings, digests, Partials(cache.path))
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
@@ -52,6 +52,14 @@ KEEP = 16  # entries per project: two per command, format and option set (after 
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
 Stored = tuple[Reads, str, int, "Sources | None"]  # an entry: what was read, the output, the exit code
+
+
+class Edited(NamedTuple):
+    """What the paths an entry's run looked at tell now, when all that changed are parsed sources."""
+
+    served: tuple[str, int] | None  # the stored output and exit code, when still right
+    reads: Reads  # the stored run's looks, with their signatures now
+    project: Project | None  # what discovery would find now (the stored discovery, resized)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,30 +213,50 @@ class ResultCache:
             return None
         return output, code
 
-    def lookup_edited(self, head: str, max_file_bytes: int, started_ns: int) -> tuple[str, int] | None:
-        """As `lookup` before discovery, and also when the only paths changed since are parsed files whose
-        facts are as they were (cdverify/same_facts.py): the entry is then kept with their new signatures."""
-        from cdverify.same_facts import changed_paths, unchanged_facts
+    def lookup_edited(self, head: str, max_file_bytes: int, started_ns: int) -> Edited | None:
+        """As `lookup` before discovery, and also when the only paths changed since are parsed files
+        (cdverify/same_facts.py): then served when their facts are as they were (the entry is kept with
+        their new signatures), else the stored discovery is still right. None: discover and analyse."""
+        from cdverify.same_facts import changed_paths, edited_sources, resized, unchanged_facts
 
         stored = self.read(head)
         if stored is None:
             return None
         reads, output, code, sources = stored
         try:
-            changed = changed_paths(reads)
+            changed = changed_paths(reads, sources)
+            if changed is None:
+                return None
             if not changed:
-                return output, code
-            same = sources is not None and unchanged_facts(sources, changed, max_file_bytes)
-        except (TypeError, ValueError):  # a malformed entry
+                return Edited((output, code), reads, None)
+            edited = edited_sources(sources, changed, max_file_bytes) if sources is not None else None
+            if edited is None or sources is None:
+                return None
+            now = dict(changed)
+            reads_now = tuple((key, now.get(key, signature)) for key, signature in reads)
+            if not unchanged_facts(sources[0], edited):
+                project = self._discovered(head)
+                return Edited(None, reads_now, resized(project, edited) if project is not None else None)
+        except (TypeError, ValueError, AttributeError):  # a malformed entry
             return None
-        if not same:
-            return None
-        now = dict(changed)
         if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
-            kept = tuple((key, now.get(key, signature)) for key, signature in reads)
             with contextlib.suppress(OSError):  # a read-only folder: served all the same
-                self._write(head, (FORMAT, head, kept, output, code, sources))
-        return output, code
+                self._write(head, (FORMAT, head, reads_now, output, code, sources))
+        return Edited((output, code), reads_now, None)
+
+    def _discovered(self, head: str) -> Project | None:
+        """What the run stored under `head` discovered."""
+        from cdverify.discover import Project
+
+        try:
+            data = read_regular(self._project(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            root, files, findings = pickle.loads(data)
+        except Exception:  # absent, damaged: discovered again
+            return None
+        return Project(root, files, findings)
+
+    def _project(self, head: str) -> Path:
+        return self.path / f"{head}.discovered"
 
     def store(
         self,
@@ -238,10 +266,12 @@ class ResultCache:
         code: int,
         started_ns: int,
         sources: Sources | None = None,
+        project: Project | None = None,
     ) -> None:
         """Keep this run's output unless a path it looked at changed during it, or so shortly before it
         that a later change could keep the same signature. `sources`: the parsed files, for an edit that
-        keeps their facts (None: the output reads their text)."""
+        keeps their facts (None: the output reads their text); `project`: what discovery found, kept
+        with the entry of the last head (the one looked up before discovery) for an edit of them."""
         if log.doubtful:
             return
         recent = started_ns - RACY_NS
@@ -252,6 +282,9 @@ class ResultCache:
             self.path.mkdir(parents=True, exist_ok=True)
             for head in heads:
                 self._write(head, (FORMAT, head, reads, output, code, sources))
+            if project is not None and sources is not None:
+                discovered = (project.root, project.files, project.findings)
+                self._write_file(self._project(heads[-1]), discovered)
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
@@ -267,13 +300,16 @@ class ResultCache:
             return
 
     def _write(self, head: str, entry: tuple[Any, ...]) -> None:
+        self._write_file(self._entry(head), entry)
+
+    def _write_file(self, path: Path, value: Any) -> None:
         import tempfile  # a hit that needs no alias never writes
 
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".result-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._entry(head))
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -282,6 +318,9 @@ class ResultCache:
         entries = sorted(self.path.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+        for discovered in self.path.glob("*.discovered"):  # kept while its entry is
+            if not discovered.with_suffix(".pickle").exists():
+                discovered.unlink(missing_ok=True)
 
 
 def render_cached(
@@ -303,15 +342,21 @@ def render_cached(
     started = time.time_ns()
     root = Path(request.path)
     quick = quick_key(request) if use_cache else ""
+    edited = None
     if use_cache and root.is_dir():  # served before discovery when nothing looked at has changed
-        stored = ResultCache(root.resolve(), directory)
-        hit = stored.lookup_edited(quick, request.config.max_file_bytes, started)
-        if hit is not None:
-            return hit
+        edited = ResultCache(root.resolve(), directory).lookup_edited(
+            quick, request.config.max_file_bytes, started
+        )
+        if edited is not None and edited.served is not None:
+            return edited.served
     # rendering too walks the whole analysis; the progress line is erased before the output is written
     with recording() as log, fewer_collections(), progress.showing():
-        progress.stage("discovering files")
-        project = discover_project(root, request.config)
+        if edited is not None and edited.project is not None:  # only parsed sources changed since
+            project = edited.project
+            log.signatures.update(edited.reads)  # the stored run's looks, as they are now
+        else:
+            progress.stage("discovering files")
+            project = discover_project(root, request.config)
         results = ResultCache(project.root, directory) if use_cache else None
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
@@ -330,5 +375,5 @@ def render_cached(
         from cdverify.same_facts import parsed_sources
 
         sources = None if reads_sources else parsed_sources(report.analysis)
-        results.store((head, quick), log, output, report.exit_code, started, sources)
+        results.store((head, quick), log, output, report.exit_code, started, sources, project)
     return output, report.exit_code

@@ -1,9 +1,10 @@
 """An edit that leaves every file's facts as they were: the result cache serves its stored output again.
 
-A stored result (cdverify/results.py) lists each parsed file with its content digest. When the only paths
-whose signature changed since are such files, still regular files within the size limit and none of them
-a manifest, discovery would find what it found then (no folder changed: no entry came, went or was
-renamed; the sizes stay under the limit), and the stages after parsing read nothing of a source but its
+A stored result (cdverify/results.py) lists each parsed file with its content digest, and keeps what
+discovery found. When the only paths whose signature changed since are such files, still regular files
+within the size limit and none of them a manifest, discovery would find what it found then (no folder
+changed: no entry came, went or was renamed; the sizes stay under the limit): the stored discovery is
+used, with the new sizes (`resized`). And the stages after parsing read nothing of a source but its
 facts. So each changed file is read and parsed again: when its facts and findings equal those stored in
 the facts cache for its former content (a comment added, a blank line at the end, an edit undone), every
 later stage sees the very same input and the stored output is the output. Any doubt is a miss: a changed
@@ -32,6 +33,7 @@ from cdverify.model import Language, Scope, SourceFile
 
 if TYPE_CHECKING:
     from cdverify.analysis import Analysis
+    from cdverify.discover import Project
 
 # a parsed file as a stored result lists it: (its read key's path, project path, language, scope, digest)
 Source = tuple[str, str, Language, Scope, bytes]
@@ -51,25 +53,34 @@ def parsed_sources(analysis: Analysis) -> Sources | None:
     )
 
 
-def unchanged_facts(
+def edited_sources(
     stored: Sources, changed: Iterable[tuple[ReadKey, Signature]], max_file_bytes: int
-) -> bool:
-    """Whether every `changed` path (with its signature now) is a parsed source whose facts and findings
-    are those of its stored content. The stored digests stay: their facts are the ones in the facts cache
-    (the file's later versions, served so, were never parsed into it)."""
-    from cdverify.cache import FactsCache, content_digest
+) -> list[tuple[Source, Signature]] | None:
+    """Each `changed` path (with its signature now) as the parsed source it is, when every one is: a
+    regular file still, within the size limit, no manifest. Discovery would then find what it found, but
+    for these files' sizes. None when one is anything else."""
     from cdverify.manifests import reader_for
-    from cdverify.parse import parse_bytes
 
-    root, sources = stored
-    by_key = {source[0]: source for source in sources}
+    by_key = {source[0]: source for source in stored[1]}
+    edited = []
     for (key_path, follow), signature in changed:
         source = by_key.get(key_path)
         if source is None or follow or not stat.S_ISREG(signature[0]) or signature[1] > max_file_bytes:
-            return False
-        _, path, language, scope, digest = source
-        if reader_for(path) is not None:  # a manifest too: read for more than its facts
-            return False
+            return None
+        if reader_for(source[1]) is not None:  # a manifest too: read for more than its facts
+            return None
+        edited.append((source, signature))
+    return edited
+
+
+def unchanged_facts(root: str, edited: Iterable[tuple[Source, Signature]]) -> bool:
+    """Whether every edited source's facts and findings are those of its stored content. The stored
+    digests stay: their facts are the ones in the facts cache (the file's later versions, served so,
+    were never parsed into it)."""
+    from cdverify.cache import FactsCache, content_digest
+    from cdverify.parse import parse_bytes
+
+    for (key_path, path, language, scope, digest), signature in edited:
         try:
             data = read_regular(Path(key_path), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
         except NotReadable:
@@ -83,11 +94,26 @@ def unchanged_facts(
     return True
 
 
-def changed_paths(reads: Sequence[tuple[ReadKey, Signature]]) -> list[tuple[ReadKey, Signature]]:
-    """The paths of `reads` whose signature is not the stored one, each with its signature now."""
+def resized(project: Project, edited: Iterable[tuple[Source, Signature]]) -> Project:
+    """What discovery finds now, where it found `project` and only the `edited` files changed since."""
+    from cdverify.discover import Project
+
+    sizes = {source[1]: signature[1] for source, signature in edited}
+    files = tuple(f._replace(size=sizes[f.path]) if f.path in sizes else f for f in project.files)
+    return Project(project.root, files, project.findings)
+
+
+def changed_paths(
+    reads: Sequence[tuple[ReadKey, Signature]], stored: Sources | None
+) -> list[tuple[ReadKey, Signature]] | None:
+    """The paths of `reads` whose signature is not the stored one, each with its signature now; None as
+    soon as one is no parsed source of `stored` (a folder, a manifest: nothing here can use it)."""
+    parsed = frozenset(source[0] for source in stored[1]) if stored is not None else frozenset()
     out = []
     for key, signature in reads:
         now = current_signature(key[0], key[1])
         if now != signature:
+            if key[0] not in parsed:
+                return None
             out.append((key, now))
     return out

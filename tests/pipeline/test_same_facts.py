@@ -142,3 +142,49 @@ def test_a_new_file_is_a_miss(make_project: Make, analyses: list[str]) -> None:
     (root / "app/services/empty.py").write_text("")
     run("check", str(root), *CHECK)
     assert len(analyses) == 2
+
+
+@pytest.fixture
+def discoveries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths walked by discovery since the test began."""
+    from cdverify import discover
+
+    calls: list[str] = []
+    real = discover.discover_project
+
+    def counting(root: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(root))
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(discover, "discover_project", counting)
+    return calls
+
+
+def test_an_edit_of_sources_alone_reuses_discovery(
+    make_project: Make, analyses: list[str], discoveries: list[str]
+) -> None:
+    """Only parsed sources changed: the stored discovery (with their new sizes) is what a walk finds."""
+    root = make_project(PROJECT)
+    run("check", str(root), *CHECK)
+    assert len(discoveries) == 1
+    rewrite(root / "app/services/users.py", "from app.routes.users import app\nclass UserService: ...\n")
+    after = run("check", str(root), *CHECK)
+    assert len(analyses) == 2 and len(discoveries) == 1
+    assert after == run("check", str(root), *CHECK, "--no-cache")
+    (root / "app/services/orders.py").write_text("class OrderService: ...\n")  # a folder changed: walked
+    assert run("check", str(root), *CHECK) == run("check", str(root), *CHECK, "--no-cache")
+    assert len(discoveries) == 4  # the walk, and the two runs without the cache
+
+
+def test_an_edit_past_the_size_limit_is_discovered_again(
+    make_project: Make, analyses: list[str], discoveries: list[str]
+) -> None:
+    """A file grown past `max_file_bytes` is skipped by discovery (a finding): no stored discovery holds."""
+    root = make_project({**PROJECT, "cdverify.toml": "max_file_bytes = 400\n"})
+    run("check", str(root), *CHECK)
+    target = root / "app/services/users.py"
+    rewrite(target, target.read_text() + "# padding\n" * 40)
+    after = run("check", str(root), *CHECK)
+    assert len(analyses) == 2 and len(discoveries) == 2
+    assert "max_file_bytes" in after[1] or "byte limit" in after[1]
+    assert after == run("check", str(root), *CHECK, "--no-cache")
