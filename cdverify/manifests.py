@@ -163,13 +163,17 @@ def _file_rules() -> tuple[_FileRule, ...]:
 
 @cache
 def _may_match() -> Callable[[str], bool] | None:
-    """A test every file name a `[[file]]` entry matches passes (one of the entries' names, patterns or
-    suffixes), so that most of a big tree's files are turned down at once; None when an entry has none of
-    the three (any name may match it)."""
+    """A test every file name a `[[file]]` entry matches passes (one of the entries' names, the name of
+    its path, its patterns or suffixes), so that most of a big tree's files are turned down at once; None
+    when an entry has none of these (any name may match it)."""
     rules = _file_rules()
-    if any(not rule.names and rule.pattern is None and not rule.entry.suffixes for rule in rules):
+    if any(
+        not rule.names and rule.pattern is None and not rule.entry.suffixes and not rule.entry.path
+        for rule in rules
+    ):
         return None
-    names = frozenset().union(*(rule.names for rule in rules))
+    named = [rule.names for rule in rules]
+    names = frozenset().union(*named, (posixpath.basename(r.entry.path) for r in rules if r.entry.path))
     patterns = [rule.pattern.pattern for rule in rules if rule.pattern is not None]
     either = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
     suffixes = tuple(suffix for rule in rules for suffix in rule.entry.suffixes)

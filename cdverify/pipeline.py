@@ -19,7 +19,7 @@ from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, dumps
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
-from cdverify.collector import fewer_collections
+from cdverify.collector import fewer_collections, long_lived
 from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
@@ -215,6 +215,7 @@ def analyse(
         progress.stage("discovering files")
         project = discover_project(root, config)
     cache = FactsCache(project.root) if use_cache else None
+    long_lived()  # the cached facts, for the whole analysis
     facts, parse_findings = parse_all(project, cache, jobs)
     manifests = read_manifests(project)
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
