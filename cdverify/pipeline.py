@@ -163,16 +163,28 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
 
 
 def parse_all(
-    project: Project, cache: FactsCache | None = None, jobs: int | None = None
+    project: Project,
+    cache: FactsCache | None = None,
+    jobs: int | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, FileFacts], list[Finding]]:
     """Facts of every file in a parsed scope: from the cache when the content is unchanged, else parsed
-    (in parallel on big projects)."""
+    (in parallel on big projects). `known`: the content digests of files unchanged since a stored run
+    (their signatures are, see cdverify/results.py), whose cached facts need no read."""
     facts: dict[str, FileFacts] = {}
     findings: list[Finding] = []
     misses: list[tuple[SourceFile, bytes, bytes]] = []
     progress.stage("reading")
     for source in project.sources:
         if source.scope not in _PARSED_SCOPES:
+            continue
+        digest = known.get(source.path) if known is not None and cache is not None else None
+        entry = cache.get(source.path, digest) if digest is not None and cache is not None else None
+        if entry is not None and digest is not None and cache is not None:
+            cache.put(source.path, digest, entry)
+            if entry[0] is not None:
+                facts[source.path] = entry[0]
+            findings.extend(entry[1])
             continue
         data = read_source(project.root, source)
         if isinstance(data, Finding):
@@ -208,15 +220,16 @@ def analyse(
     use_cache: bool = True,
     jobs: int | None = None,
     project: Project | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> Analysis:
     """Build the project model: discover (unless `project` is what discovery found), parse (cached by
-    content), resolve, assign layers."""
+    content; `known`: see `parse_all`), resolve, assign layers."""
     if project is None:
         progress.stage("discovering files")
         project = discover_project(root, config)
     cache = FactsCache(project.root) if use_cache else None
     long_lived()  # the cached facts, for the whole analysis
-    facts, parse_findings = parse_all(project, cache, jobs)
+    facts, parse_findings = parse_all(project, cache, jobs, known)
     manifests = read_manifests(project)
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
     progress.stage("resolving imports")
@@ -295,12 +308,13 @@ def build_report(
     jobs: int | None,
     project: Project | None = None,
     overrides: dict[str, Any] | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> Report:
-    """The report of `inspect` (`constraints` None) or `verify`."""
+    """The report of `inspect` (`constraints` None) or `verify`; `project` and `known`: see `analyse`."""
     root = Path(path)
     config = config or load_config(root, **(overrides or {}))
     with fewer_collections():
-        analysis = analyse(root, config, use_cache, jobs, project)
+        analysis = analyse(root, config, use_cache, jobs, project, known)
         progress.stage("detecting and verifying")
         raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)

@@ -60,6 +60,8 @@ class Edited(NamedTuple):
     served: tuple[str, int] | None  # the stored output and exit code, when still right
     reads: Reads  # the stored run's looks, with their signatures now
     project: Project | None  # what discovery would find now (the stored discovery, resized)
+    # the parsed files whose signature is unchanged → the digest of the content whose facts they have
+    known: dict[str, bytes] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -217,7 +219,13 @@ class ResultCache:
         """As `lookup` before discovery, and also when the only paths changed since are parsed files
         (cdverify/same_facts.py): then served when their facts are as they were (the entry is kept with
         their new signatures), else the stored discovery is still right. None: discover and analyse."""
-        from cdverify.same_facts import changed_paths, edited_sources, resized, unchanged_facts
+        from cdverify.same_facts import (
+            changed_paths,
+            edited_sources,
+            resized,
+            unchanged_digests,
+            unchanged_facts,
+        )
 
         stored = self.read(head)
         if stored is None:
@@ -236,7 +244,10 @@ class ResultCache:
             reads_now = tuple((key, now.get(key, signature)) for key, signature in reads)
             if not unchanged_facts(sources[0], edited):
                 project = self._discovered(head)
-                return Edited(None, reads_now, resized(project, edited) if project is not None else None)
+                if project is None:
+                    return Edited(None, reads_now, None)
+                known = unchanged_digests(sources, now)
+                return Edited(None, reads_now, resized(project, edited), known)
         except (TypeError, ValueError, AttributeError):  # a malformed entry
             return None
         if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
@@ -368,7 +379,10 @@ def render_cached(
 
         # the SQL verdicts of earlier runs; detection may run while rendering, so both are inside
         with remembering(facts_folder(project.root) if use_cache else None, code_fingerprint()):
-            report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+            known = edited.known if edited is not None and edited.project is not None else None
+            report = build_report(
+                root, request.config, request.constraints, use_cache, request.jobs, project, known=known
+            )
             progress.stage("writing the report")
             output = render(report)
     if results is not None:

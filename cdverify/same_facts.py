@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +101,13 @@ def resized(project: Project, edited: Iterable[tuple[Source, Signature]]) -> Pro
     sizes = {source[1]: signature[1] for source, signature in edited}
     files = tuple(f._replace(size=sizes[f.path]) if f.path in sizes else f for f in project.files)
     return Project(project.root, files, project.findings)
+
+
+def unchanged_digests(stored: Sources, changed: Mapping[ReadKey, Signature]) -> dict[str, bytes]:
+    """Each stored source whose signature is unchanged → its stored digest: the content whose facts (in
+    the facts cache) it has, read or not (a file served after an edit that kept its facts has those of
+    its former content, which are equal)."""
+    return {path: digest for key_path, path, _, _, digest in stored[1] if (key_path, False) not in changed}
 
 
 def changed_paths(

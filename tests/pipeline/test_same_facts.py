@@ -161,15 +161,22 @@ def discoveries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_an_edit_of_sources_alone_reuses_discovery(
-    make_project: Make, analyses: list[str], discoveries: list[str]
+    make_project: Make, analyses: list[str], discoveries: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only parsed sources changed: the stored discovery (with their new sizes) is what a walk finds."""
+    """Only parsed sources changed: the stored discovery (with their new sizes) is what a walk finds, and
+    the files whose signature is unchanged keep their cached facts unread."""
     root = make_project(PROJECT)
     run("check", str(root), *CHECK)
     assert len(discoveries) == 1
+    read: list[str] = []
+    real = pipeline.read_source
+    monkeypatch.setattr(
+        pipeline, "read_source", lambda root, file: read.append(file.path) or real(root, file)
+    )
     rewrite(root / "app/services/users.py", "from app.routes.users import app\nclass UserService: ...\n")
     after = run("check", str(root), *CHECK)
     assert len(analyses) == 2 and len(discoveries) == 1
+    assert read == ["app/services/users.py"]
     assert after == run("check", str(root), *CHECK, "--no-cache")
     (root / "app/services/orders.py").write_text("class OrderService: ...\n")  # a folder changed: walked
     assert run("check", str(root), *CHECK) == run("check", str(root), *CHECK, "--no-cache")
