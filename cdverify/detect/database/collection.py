@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
-from cdverify.detect.database.report import Evidence, RejectedUrl
+from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
 from cdverify.detect.database.values import Values
 from cdverify.manifests import Manifests
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
@@ -26,6 +26,10 @@ class Collection:
         self.rejected: list[RejectedUrl] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
         self._runtime_facts: dict[str, FileFacts] | None = None
+        # (specifier, names, Python?) → what importing it shows (imports.py): computed once per import
+        self.import_verdicts: dict[
+            tuple[str, tuple[str, ...], bool], tuple[str, EvidenceKind, str] | tuple[()]
+        ] = {}
 
     def runtime_facts(self) -> dict[str, FileFacts]:
         """The facts of application and configuration files (where start-up code is)."""

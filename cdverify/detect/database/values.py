@@ -6,6 +6,7 @@ the variables that `.env` files and Compose set."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import NamedTuple
 
 from cdverify.manifests import Manifests, Setting
@@ -70,17 +71,29 @@ class Values:
         self._urls: dict[tuple[int, int], list[Candidate]] = {}
         self._switches: dict[tuple[int, int], str] = {}
         self._rewrites: dict[tuple[int, int], bool] = {}
+        self._others_of: dict[int, tuple[Value, list[tuple[str, Value]]]] = {}
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
         """The values assigned to the names `value` reads, and returned by the project functions it calls
         (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
-        excepted."""
+        excepted. Found once per value (kept with it, so that its `id` is not another's meanwhile): the
+        switch and rewrite followers ask for the same values' again and again."""
+        known = self._others_of.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        others = self._others_found(value)
+        self._others_of[id(value)] = (value, others)
+        return others
+
+    def _others_found(self, value: Value) -> list[tuple[str, Value]]:
         out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
         for callee in value.calls:
             module, _, function = callee.rpartition(".")
+            if not module:  # a bare call names no module to find the function in
+                continue
             for path, other in self.assigned.get(function.lower(), []):
                 owner = _module_of(path)
-                if module and (owner == module or owner.endswith(f".{module}")):
+                if owner == module or owner.endswith(f".{module}"):
                     out.append((path, other))
         return [(path, other) for path, other in out if other is not value]
 
@@ -238,6 +251,7 @@ class Values:
         return False
 
 
+@cache  # asked for every assignment of a called function's name, by every value calling it
 def _module_of(path: str) -> str:
     """The dotted Python module of a project file: `src/allocation/config.py` → `src.allocation.config`."""
     return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
