@@ -8,8 +8,12 @@ checks that the computation reads nothing else (tests/pipeline/test_partials.py)
 catalogues are in every key (results.code_fingerprint), so a new release or an edited catalogue never
 serves a partial of the old one.
 
+A per-file partial (`FileMemo`) holds one value per parsed file, keyed by the file's path and content
+digest, under the digest of the project-wide inputs the step reads besides the file (resolution reads the
+project's listing): after an edit, only the edited files' values are computed again.
+
 Partials live in the project's facts folder (cdverify/cache.py), one file per kind holding the last value:
-a run writes one only when its key changed. `--no-cache` neither reads nor writes them.
+a run writes one only when it changed. `--no-cache` neither reads nor writes them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,25 +39,41 @@ class Partials:
     def _path(self, kind: str) -> Path:
         return self.folder / f"partial-{kind}.pickle"
 
-    def value(self, kind: str, inputs: bytes, compute: Callable[[], T]) -> T:
-        """The stored value of `kind` when it was computed from the same `inputs` (a digest of what
-        `compute` reads), else `compute()`, then stored."""
+    def _key(self, inputs: bytes) -> bytes:
         from cdverify.results import code_fingerprint
 
-        key = hashlib.blake2b(code_fingerprint() + inputs, digest_size=20).digest()
+        return hashlib.blake2b(code_fingerprint() + inputs, digest_size=20).digest()
+
+    def _read(self, kind: str, key: bytes) -> Any:
+        """The value stored for `kind` under `key`; `_MISSING` when there is none."""
         try:
             data = read_regular(self._path(kind), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
             stored_key, value = pickle.loads(data)
-            if stored_key == key:
-                return value  # type: ignore[no-any-return]
         except Exception:  # absent, damaged, another layout: computed again
-            pass
-        value = compute()
-        self._write(kind, (key, value))
-        return value
+            return _MISSING
+        return value if stored_key == key else _MISSING
+
+    def per_file(self, kind: str, inputs: bytes, digests: Mapping[str, bytes]) -> FileMemo:
+        """The memo of a per-file step reading, besides each file, the project-wide `inputs` (a digest);
+        `digests`: each file's content digest."""
+        key = self._key(inputs)
+        stored = self._read(kind, key)
+        return FileMemo(self, kind, key, digests, stored if isinstance(stored, dict) else {})
+
+    def value(self, kind: str, inputs: bytes, compute: Callable[[], T]) -> T:
+        """The stored value of `kind` when it was computed from the same `inputs` (a digest of what
+        `compute` reads), else `compute()`, then stored."""
+        key = self._key(inputs)
+        value = self._read(kind, key)
+        if value is _MISSING:
+            value = compute()
+            self._write(kind, (key, value))
+        return value  # type: ignore[no-any-return]
 
     def _write(self, kind: str, entry: tuple[bytes, Any]) -> None:
         import tempfile
+
+        from cdverify.cache import dumps  # records pickled the way they load fastest
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -62,7 +82,46 @@ class Partials:
             return  # a read-only cache folder is no reason to fail the analysis
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(dumps(entry))
             os.replace(tmp, self._path(kind))
         except OSError:
             Path(tmp).unlink(missing_ok=True)
+
+
+_MISSING = object()
+
+
+class FileMemo:
+    """The values of one per-file step: those of unchanged files as stored, the others computed."""
+
+    def __init__(
+        self,
+        partials: Partials,
+        kind: str,
+        key: bytes,
+        digests: Mapping[str, bytes],
+        stored: dict[tuple[str, bytes], Any],
+    ) -> None:
+        self._partials = partials
+        self._kind = kind
+        self._key = key
+        self._digests = digests
+        self._stored = stored
+        self._used: dict[tuple[str, bytes], Any] = {}
+
+    def value(self, path: str, compute: Callable[[], T]) -> T:
+        """The value of the step for `path`: stored when its content is the same, else `compute()`."""
+        digest = self._digests.get(path)
+        if digest is None:
+            return compute()
+        entry = (path, digest)
+        if entry in self._stored:
+            value = self._used[entry] = self._stored[entry]
+            return value  # type: ignore[no-any-return]
+        value = self._used[entry] = compute()
+        return value
+
+    def save(self) -> None:
+        """Keep exactly this run's values; written only when they differ from those stored."""
+        if self._used.keys() != self._stored.keys():
+            self._partials._write(self._kind, (self._key, self._used))

@@ -36,7 +36,7 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source
 from cdverify.partials import Partials
-from cdverify.resolve import build_graph
+from cdverify.resolve import build_graph, python_inputs
 from cdverify.verifiers import AXES, verifier
 
 if TYPE_CHECKING:
@@ -233,16 +233,18 @@ def analyse(
     manifests = read_manifests(project)
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
     progress.stage("resolving imports")
-    graph, resolve_findings = build_graph(project, facts, python_declared)
+    partials = Partials(cache.path) if cache is not None else None
+    digests = {path: digest for path, digest in cache.used} if cache is not None else {}
+    memo = (
+        partials.per_file("resolved", python_inputs(project, python_declared), digests) if partials else None
+    )
+    graph, resolve_findings = build_graph(project, facts, python_declared, memo)
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    if cache is None:
-        return Analysis(project, facts, graph, layers, manifests, findings)
-    digests = {path: digest for path, digest in cache.used}
-    return Analysis(project, facts, graph, layers, manifests, findings, digests, Partials(cache.path))
+    return Analysis(project, facts, graph, layers, manifests, findings, digests, partials)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
