@@ -71,21 +71,11 @@ class Values:
         self._urls: dict[tuple[int, int], list[Candidate]] = {}
         self._switches: dict[tuple[int, int], str] = {}
         self._rewrites: dict[tuple[int, int], bool] = {}
-        self._others_of: dict[int, tuple[Value, list[tuple[str, Value]]]] = {}
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
         """The values assigned to the names `value` reads, and returned by the project functions it calls
         (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
-        excepted. Found once per value (kept with it, so that its `id` is not another's meanwhile): the
-        switch and rewrite followers ask for the same values' again and again."""
-        known = self._others_of.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        others = self._others_found(value)
-        self._others_of[id(value)] = (value, others)
-        return others
-
-    def _others_found(self, value: Value) -> list[tuple[str, Value]]:
+        excepted."""
         out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
         for callee in value.calls:
             module, _, function = callee.rpartition(".")
