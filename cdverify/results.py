@@ -51,7 +51,8 @@ RACY_NS = 3_000_000_000  # a path changed less than this before the run started 
 KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
-Stored = tuple[Reads, str, int, "Sources | None"]  # an entry: what was read, the output, the exit code
+# an entry: what was read, the output, the exit code, the parsed sources, the token of its stored discovery
+Stored = tuple[Reads, str, int, "Sources | None", bytes]
 
 
 class Edited(NamedTuple):
@@ -186,12 +187,12 @@ class ResultCache:
         """The entry stored under `head`, unchecked; None when there is none or it cannot be read."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, stored_head, reads, output, code, sources = pickle.loads(data)
+            form, stored_head, reads, output, code, sources, token = pickle.loads(data)
         except Exception:  # absent, not a file, not a pickle, another layout: a miss
             return None
         if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
             return None
-        return reads, output, code, sources
+        return reads, output, code, sources, token
 
     def lookup(self, head: str, log: ReadLog | None) -> tuple[str, int] | None:
         """The stored output and exit code when every path the stored run looked at is as it was then.
@@ -202,7 +203,7 @@ class ResultCache:
         stored = self.read(head)
         if stored is None:
             return None
-        reads, output, code, _ = stored
+        reads, output, code, _, _ = stored
         seen = log.signatures if log is not None else {}
         try:
             for key, signature in reads:
@@ -230,7 +231,7 @@ class ResultCache:
         stored = self.read(head)
         if stored is None:
             return None
-        reads, output, code, sources = stored
+        reads, output, code, sources, token = stored
         try:
             changed = changed_paths(reads, sources)
             if changed is None:
@@ -243,7 +244,7 @@ class ResultCache:
             now = dict(changed)
             reads_now = tuple((key, now.get(key, signature)) for key, signature in reads)
             if not unchanged_facts(sources[0], edited):
-                project = self._discovered(head)
+                project = self._discovered(head, token)
                 if project is None:
                     return Edited(None, reads_now, None)
                 known = unchanged_digests(sources, now)
@@ -252,19 +253,20 @@ class ResultCache:
             return None
         if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
             with contextlib.suppress(OSError):  # a read-only folder: served all the same
-                self._write(head, (FORMAT, head, reads_now, output, code, sources))
+                self._write(head, (FORMAT, head, reads_now, output, code, sources, token))
         return Edited((output, code), reads_now, None)
 
-    def _discovered(self, head: str) -> Project | None:
-        """What the run stored under `head` discovered."""
+    def _discovered(self, head: str, token: bytes) -> Project | None:
+        """What the run stored under `head` discovered: the file of the same `token` as the entry (written
+        before it, so an entry never names a discovery older than its own)."""
         from cdverify.discover import Project
 
         try:
             data = read_regular(self._project(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            root, files, findings = pickle.loads(data)
+            stored_token, root, files, findings = pickle.loads(data)
         except Exception:  # absent, damaged: discovered again
             return None
-        return Project(root, files, findings)
+        return Project(root, files, findings) if token and stored_token == token else None
 
     def _project(self, head: str) -> Path:
         return self.path / f"{head}.discovered"
@@ -291,11 +293,13 @@ class ResultCache:
         reads: Reads = tuple(log.signatures.items())
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            for head in heads:
-                self._write(head, (FORMAT, head, reads, output, code, sources))
+            token = b""
             if project is not None and sources is not None:
-                discovered = (project.root, project.files, project.findings)
+                token = os.urandom(16)
+                discovered = (token, project.root, project.files, project.findings)
                 self._write_file(self._project(heads[-1]), discovered)
+            for head in heads:
+                self._write(head, (FORMAT, head, reads, output, code, sources, token))
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
@@ -305,8 +309,8 @@ class ResultCache:
         with (this run looked at discovery's paths only)."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, _head, reads, output, code, sources = pickle.loads(data)
-            self._write(other, (form, other, reads, output, code, sources))
+            form, _head, reads, output, code, sources, _token = pickle.loads(data)
+            self._write(other, (form, other, reads, output, code, sources, b""))
         except Exception:  # the entry went away meanwhile, a read-only folder: no alias, no harm
             return
 

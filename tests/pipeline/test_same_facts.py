@@ -195,3 +195,22 @@ def test_an_edit_past_the_size_limit_is_discovered_again(
     assert len(analyses) == 2 and len(discoveries) == 2
     assert "max_file_bytes" in after[1] or "byte limit" in after[1]
     assert after == run("check", str(root), *CHECK, "--no-cache")
+
+
+def test_a_stored_discovery_of_another_run_is_not_used(
+    make_project: Make, analyses: list[str], discoveries: list[str]
+) -> None:
+    """The stored discovery is used only with the entry written after it (their tokens match): one left by
+    another run (a crash between the two writes) is walked again."""
+    import pickle
+
+    root = make_project(PROJECT)
+    run("check", str(root), *CHECK)
+    [discovered] = cache_dir().glob("results-*/*.discovered")
+    _, project_root, files, findings = pickle.loads(discovered.read_bytes())
+    stale = [f for f in files if f.path != "app/routes/users.py"]  # a listing that is no longer right
+    discovered.write_bytes(pickle.dumps((b"another run", project_root, tuple(stale), findings)))
+    rewrite(root / "app/services/users.py", "from app.routes.users import app\nclass UserService: ...\n")
+    after = run("check", str(root), *CHECK)
+    assert len(analyses) == 2 and len(discoveries) == 2
+    assert after == run("check", str(root), *CHECK, "--no-cache")
