@@ -51,8 +51,8 @@ RACY_NS = 3_000_000_000  # a path changed less than this before the run started 
 KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
-# an entry: what was read, the output, the exit code, the parsed sources, the token of its stored discovery
-Stored = tuple[Reads, str, int, "Sources | None", bytes]
+# an entry: what was read, the output, the exit code, the token of its edit record ("" = none)
+Stored = tuple[Reads, str, int, bytes]
 
 
 class Edited(NamedTuple):
@@ -187,12 +187,12 @@ class ResultCache:
         """The entry stored under `head`, unchecked; None when there is none or it cannot be read."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, stored_head, reads, output, code, sources, token = pickle.loads(data)
+            form, stored_head, reads, output, code, token = pickle.loads(data)
         except Exception:  # absent, not a file, not a pickle, another layout: a miss
             return None
         if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
             return None
-        return reads, output, code, sources, token
+        return reads, output, code, token
 
     def lookup(self, head: str, log: ReadLog | None) -> tuple[str, int] | None:
         """The stored output and exit code when every path the stored run looked at is as it was then.
@@ -203,7 +203,7 @@ class ResultCache:
         stored = self.read(head)
         if stored is None:
             return None
-        reads, output, code, _, _ = stored
+        reads, output, code, _ = stored
         seen = log.signatures if log is not None else {}
         try:
             for key, signature in reads:
@@ -231,45 +231,60 @@ class ResultCache:
         stored = self.read(head)
         if stored is None:
             return None
-        reads, output, code, sources, token = stored
+        reads, output, code, token = stored
+        kept: list[tuple[Sources, Project] | None] = []  # the entry's edit record, read on the first change
+
+        def record() -> tuple[Sources, Project] | None:
+            if not kept:
+                kept.append(self._edit_record(head, token))
+            return kept[0]
+
+        def sources() -> Sources | None:
+            found = record()
+            return found[0] if found is not None else None
+
         try:
             changed = changed_paths(reads, sources)
             if changed is None:
                 return None
             if not changed:
                 return Edited((output, code), reads, None)
-            edited = edited_sources(sources, changed, max_file_bytes) if sources is not None else None
-            if edited is None or sources is None:
+            found = record()
+            if found is None:
+                return None
+            parsed, project = found
+            edited = edited_sources(parsed, changed, max_file_bytes)
+            if edited is None:
                 return None
             now = dict(changed)
             reads_now = tuple((key, now.get(key, signature)) for key, signature in reads)
-            if not unchanged_facts(sources[0], edited):
-                project = self._discovered(head, token)
-                if project is None:
-                    return Edited(None, reads_now, None)
-                known = unchanged_digests(sources, now)
+            if not unchanged_facts(parsed[0], edited):
+                known = unchanged_digests(parsed, now)
                 return Edited(None, reads_now, resized(project, edited), known)
         except (TypeError, ValueError, AttributeError):  # a malformed entry
             return None
         if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
             with contextlib.suppress(OSError):  # a read-only folder: served all the same
-                self._write(head, (FORMAT, head, reads_now, output, code, sources, token))
+                self._write(head, (FORMAT, head, reads_now, output, code, token))
         return Edited((output, code), reads_now, None)
 
-    def _discovered(self, head: str, token: bytes) -> Project | None:
-        """What the run stored under `head` discovered: the file of the same `token` as the entry (written
-        before it, so an entry never names a discovery older than its own)."""
+    def _edit_record(self, head: str, token: bytes) -> tuple[Sources, Project] | None:
+        """The parsed sources and the discovery the run stored under `head` found: the file of the same
+        `token` as the entry (written before it, so an entry never names a record older than its own).
+        Kept apart from the entry, which a hit reads alone."""
         from cdverify.discover import Project
 
+        if not token:
+            return None
         try:
             data = read_regular(self._project(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            stored_token, root, files, findings = pickle.loads(data)
+            stored_token, sources, root, files, findings = pickle.loads(data)
         except Exception:  # absent, damaged: discovered again
             return None
-        return Project(root, files, findings) if token and stored_token == token else None
+        return (sources, Project(root, files, findings)) if stored_token == token else None
 
     def _project(self, head: str) -> Path:
-        return self.path / f"{head}.discovered"
+        return self.path / f"{head}.edits"
 
     def store(
         self,
@@ -283,8 +298,8 @@ class ResultCache:
     ) -> None:
         """Keep this run's output unless a path it looked at changed during it, or so shortly before it
         that a later change could keep the same signature. `sources`: the parsed files, for an edit that
-        keeps their facts (None: the output reads their text); `project`: what discovery found, kept
-        with the entry of the last head (the one looked up before discovery) for an edit of them."""
+        keeps their facts (None: the output reads their text); `project`: what discovery found. Both are
+        kept beside the entry of the last head (the one looked up before discovery), for an edit."""
         if log.doubtful:
             return
         recent = started_ns - RACY_NS
@@ -296,10 +311,10 @@ class ResultCache:
             token = b""
             if project is not None and sources is not None:
                 token = os.urandom(16)
-                discovered = (token, project.root, project.files, project.findings)
-                self._write_file(self._project(heads[-1]), discovered)
+                record = (token, sources, project.root, project.files, project.findings)
+                self._write_file(self._project(heads[-1]), record)
             for head in heads:
-                self._write(head, (FORMAT, head, reads, output, code, sources, token))
+                self._write(head, (FORMAT, head, reads, output, code, token))
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
@@ -309,8 +324,8 @@ class ResultCache:
         with (this run looked at discovery's paths only)."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, _head, reads, output, code, sources, _token = pickle.loads(data)
-            self._write(other, (form, other, reads, output, code, sources, b""))
+            form, _head, reads, output, code, _token = pickle.loads(data)
+            self._write(other, (form, other, reads, output, code, b""))
         except Exception:  # the entry went away meanwhile, a read-only folder: no alias, no harm
             return
 
@@ -333,9 +348,9 @@ class ResultCache:
         entries = sorted(self.path.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
-        for discovered in self.path.glob("*.discovered"):  # kept while its entry is
-            if not discovered.with_suffix(".pickle").exists():
-                discovered.unlink(missing_ok=True)
+        for record in self.path.glob("*.edits"):  # kept while its entry is
+            if not record.with_suffix(".pickle").exists():
+                record.unlink(missing_ok=True)
 
 
 def render_cached(

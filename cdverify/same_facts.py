@@ -1,7 +1,7 @@
 """An edit that leaves every file's facts as they were: the result cache serves its stored output again.
 
-A stored result (cdverify/results.py) lists each parsed file with its content digest, and keeps what
-discovery found. When the only paths whose signature changed since are such files, still regular files
+Beside a stored result (cdverify/results.py), its edit record lists each parsed file with its content
+digest, and keeps what discovery found (a warm hit never reads it). When the only paths whose signature changed since are such files, still regular files
 within the size limit and none of them a manifest, discovery would find what it found then (no folder
 changed: no entry came, went or was renamed; the sizes stay under the limit): the stored discovery is
 used, with the new sizes (`resized`). And the stages after parsing read nothing of a source but its
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,15 +111,21 @@ def unchanged_digests(stored: Sources, changed: Mapping[ReadKey, Signature]) -> 
 
 
 def changed_paths(
-    reads: Sequence[tuple[ReadKey, Signature]], stored: Sources | None
+    reads: Sequence[tuple[ReadKey, Signature]], stored: Callable[[], Sources | None]
 ) -> list[tuple[ReadKey, Signature]] | None:
     """The paths of `reads` whose signature is not the stored one, each with its signature now; None as
-    soon as one is no parsed source of `stored` (a folder, a manifest: nothing here can use it)."""
-    parsed = frozenset(source[0] for source in stored[1]) if stored is not None else frozenset()
+    soon as one is no parsed source of the `stored` sources (read on the first change: a folder, a
+    manifest, no sources kept — nothing here can use it)."""
+    parsed: frozenset[str] | None = None
     out = []
     for key, signature in reads:
         now = current_signature(key[0], key[1])
         if now != signature:
+            if parsed is None:
+                sources = stored()
+                if sources is None:
+                    return None
+                parsed = frozenset(source[0] for source in sources[1])
             if key[0] not in parsed:
                 return None
             out.append((key, now))

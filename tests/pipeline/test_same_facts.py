@@ -206,10 +206,10 @@ def test_a_stored_discovery_of_another_run_is_not_used(
 
     root = make_project(PROJECT)
     run("check", str(root), *CHECK)
-    [discovered] = cache_dir().glob("results-*/*.discovered")
-    _, project_root, files, findings = pickle.loads(discovered.read_bytes())
+    [record] = cache_dir().glob("results-*/*.edits")
+    _, sources, project_root, files, findings = pickle.loads(record.read_bytes())
     stale = [f for f in files if f.path != "app/routes/users.py"]  # a listing that is no longer right
-    discovered.write_bytes(pickle.dumps((b"another run", project_root, tuple(stale), findings)))
+    record.write_bytes(pickle.dumps((b"another run", sources, project_root, tuple(stale), findings)))
     rewrite(root / "app/services/users.py", "from app.routes.users import app\nclass UserService: ...\n")
     after = run("check", str(root), *CHECK)
     assert len(analyses) == 2 and len(discoveries) == 2
