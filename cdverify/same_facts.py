@@ -1,13 +1,14 @@
 """An edit that leaves every file's facts as they were: the result cache serves its stored output again.
 
 Beside a stored result (cdverify/results.py), its edit record lists each parsed file with its content
-digest, and keeps what discovery found (a warm hit never reads it). When the only paths whose signature changed since are such files, still regular files
-within the size limit and none of them a manifest, discovery would find what it found then (no folder
-changed: no entry came, went or was renamed; the sizes stay under the limit): the stored discovery is
-used, with the new sizes (`resized`). And the stages after parsing read nothing of a source but its
-facts. So each changed file is read and parsed again: when its facts and findings equal those stored in
-the facts cache for its former content (a comment added, a blank line at the end, an edit undone), every
-later stage sees the very same input and the stored output is the output. Any doubt is a miss: a changed
+digest, and keeps what discovery found (a warm hit never reads it). When the only paths whose signature
+changed since are such files, still regular files within the size limit and none of them a manifest,
+discovery would find what it found then (no folder changed: no entry came, went or was renamed; the
+sizes stay under the limit): the stored discovery is used, with the new sizes (`resized`). And the
+stages after parsing read nothing of a source but its facts. So each changed file is read and parsed
+again: when its facts and findings equal those stored in the facts cache for its former content (a
+comment added, a blank line at the end, an edit undone), every later stage sees the very same input and
+the stored output is the output. Any doubt is a miss: a changed
 path that is no parsed source, a former entry gone from the facts cache, a file changing while read.
 
 Outputs that read the sources' text (`check --fix-diff`) store no sources, so they are never served so.
