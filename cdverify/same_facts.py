@@ -8,8 +8,8 @@ sizes stay under the limit): the stored discovery is used, with the new sizes (`
 stages after parsing read nothing of a source but its facts. So each changed file is read and parsed
 again: when its facts and findings equal those stored in the facts cache for its former content (a
 comment added, a blank line at the end, an edit undone), every later stage sees the very same input and
-the stored output is the output. Any doubt is a miss: a changed
-path that is no parsed source, a former entry gone from the facts cache, a file changing while read.
+the stored output is the output. Any doubt is a miss: a changed path that is no parsed source, a former
+entry gone from the facts cache, a file changing while read.
 
 Outputs that read the sources' text (`check --fix-diff`) store no sources, so they are never served so.
 """
