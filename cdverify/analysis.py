@@ -8,13 +8,14 @@ first use, each once: a check reads only those its verifiers and its output form
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers import LayerAssignment
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Finding, Scope
+from cdverify.partials import Partials
 from cdverify.resolve import ImportGraph
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class Analysis:
     named_layers: LayerAssignment  # by folder and file name only (detect/layers/names.py)
     manifests: Manifests
     findings: tuple[Finding, ...]  # discovery, parsing, manifest and resolution problems
+    # each parsed file's content digest, its key in the facts cache (empty without the cache)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    partials: Partials | None = None  # values kept between runs (None without the facts cache)
 
     @functools.cached_property
     def layers(self) -> LayerAssignment:
@@ -72,9 +76,13 @@ class Analysis:
     @functools.cached_property
     def traced(self) -> Instances:
         """Other modules' objects, shared by the detectors that follow calls."""
-        from cdverify.detect.tracing import instances_of
+        from cdverify.detect.tracing import instances_of, tracing_inputs
 
-        return instances_of(self.facts, self.manifests.generated)
+        generated = self.manifests.generated
+        if self.partials is None:
+            return instances_of(self.facts, generated)
+        inputs = tracing_inputs(self.facts) + repr(generated).encode()  # the generated clients' folders too
+        return self.partials.value("traced", inputs, lambda: instances_of(self.facts, generated))
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

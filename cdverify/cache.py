@@ -96,6 +96,14 @@ class FactsCache:
         self.entries: dict[Key, Entry] = self._load()
         self.used: dict[Key, Entry] = {}
 
+    @staticmethod
+    def stored(root: Path, path: str, digest: bytes, directory: Path | None = None) -> Entry | None:
+        """The entry of one file's content, reading its shard alone (the result cache's look at an edit)."""
+        cache = FactsCache.__new__(FactsCache)
+        cache.path = facts_folder(root, directory)
+        cache.fingerprint = _code_fingerprint()
+        return cache._read_shard(shard_of(path)).get((path, digest))
+
     def _shard_path(self, index: int) -> Path:
         return self.path / f"{index:02x}.pickle"
 

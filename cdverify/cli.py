@@ -434,7 +434,9 @@ def check(
             request = Request(
                 "check", str(project.path), config, constraints, (fmt, options, fix_diff), project.jobs
             )
-            text, code = render_cached(request, render, use_cache=not project.no_cache)
+            text, code = render_cached(
+                request, render, use_cache=not project.no_cache, reads_sources=fix_diff
+            )
             _emit(text, output, colored)
             return code
         from cdverify import progress

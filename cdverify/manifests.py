@@ -163,9 +163,39 @@ def _file_rules() -> tuple[_FileRule, ...]:
     )
 
 
+@cache
+def _may_match() -> Callable[[str], bool] | None:
+    """A test every file name a `[[file]]` entry matches passes (one of the entries' names, the name of
+    its path, its patterns or suffixes), so that most of a big tree's files are turned down at once; None
+    when an entry has none of these (any name may match it)."""
+    rules = _file_rules()
+    if any(
+        not rule.names and rule.pattern is None and not rule.entry.suffixes and not rule.entry.path
+        for rule in rules
+    ):
+        return None
+    named = [rule.names for rule in rules]
+    names = frozenset().union(*named, (posixpath.basename(r.entry.path) for r in rules if r.entry.path))
+    patterns = [rule.pattern.pattern for rule in rules if rule.pattern is not None]
+    either = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
+    suffixes = tuple(suffix for rule in rules for suffix in rule.entry.suffixes)
+
+    def may_match(name: str) -> bool:
+        return (
+            name in names
+            or name.endswith(suffixes)
+            or (either is not None and either.fullmatch(name) is not None)
+        )
+
+    return may_match
+
+
 def reader_for(rel: str) -> ManifestFile | None:
     """The first `[[file]]` entry of rules/manifests.toml that `rel` (a project path) matches."""
     parent, _, name = rel.rpartition("/")
+    may_match = _may_match()
+    if may_match is not None and not may_match(name):
+        return None
     parent = parent.rpartition("/")[2]
     return next((rule.entry for rule in _file_rules() if rule.matches(rel, name, parent)), None)
 

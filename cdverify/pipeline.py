@@ -21,7 +21,7 @@ from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, pack, unpack
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
-from cdverify.collector import fewer_collections
+from cdverify.collector import fewer_collections, long_lived
 from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
@@ -37,7 +37,8 @@ from cdverify.model import (
     SourceFile,
 )
 from cdverify.parse import parse_bytes, read_source, sharing
-from cdverify.resolve import build_graph
+from cdverify.partials import Partials
+from cdverify.resolve import build_graph, python_inputs
 from cdverify.verifiers import AXES, verifier
 
 if TYPE_CHECKING:
@@ -175,16 +176,28 @@ def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed
 
 
 def parse_all(
-    project: Project, cache: FactsCache | None = None, jobs: int | None = None
+    project: Project,
+    cache: FactsCache | None = None,
+    jobs: int | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, FileFacts], list[Finding]]:
     """Facts of every file in a parsed scope: from the cache when the content is unchanged, else parsed
-    (in parallel on big projects)."""
+    (in parallel on big projects). `known`: the content digests of files unchanged since a stored run
+    (their signatures are, see cdverify/results.py), whose cached facts need no read."""
     facts: dict[str, FileFacts] = {}
     findings: list[Finding] = []
     misses: list[tuple[SourceFile, bytes, bytes]] = []
     progress.stage("reading")
     for source in project.sources:
         if source.scope not in _PARSED_SCOPES:
+            continue
+        digest = known.get(source.path) if known is not None and cache is not None else None
+        entry = cache.get(source.path, digest) if digest is not None and cache is not None else None
+        if entry is not None and digest is not None and cache is not None:
+            cache.put(source.path, digest, entry)
+            if entry[0] is not None:
+                facts[source.path] = entry[0]
+            findings.extend(entry[1])
             continue
         data = read_source(project.root, source)
         if isinstance(data, Finding):
@@ -223,18 +236,25 @@ def analyse(
     use_cache: bool = True,
     jobs: int | None = None,
     project: Project | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> Analysis:
     """Build the project model: discover (unless `project` is what discovery found), parse (cached by
-    content), resolve, assign layers."""
+    content; `known`: see `parse_all`), resolve, assign layers."""
     if project is None:
         progress.stage("discovering files")
         project = discover_project(root, config)
     cache = FactsCache(project.root) if use_cache else None
-    facts, parse_findings = parse_all(project, cache, jobs)
+    long_lived()  # the cached facts, for the whole analysis
+    facts, parse_findings = parse_all(project, cache, jobs, known)
     manifests = read_manifests(project)
     python_declared = {dep.name for dep in manifests.dependencies if dep.ecosystem == "python"}
     progress.stage("resolving imports")
-    graph, resolve_findings = build_graph(project, facts, python_declared)
+    partials = Partials(cache.path) if cache is not None else None
+    digests = {path: digest for path, digest in cache.used} if cache is not None else {}
+    memo = (
+        partials.per_file("resolved", python_inputs(project, python_declared), digests) if partials else None
+    )
+    graph, resolve_findings = build_graph(project, facts, python_declared, memo)
     for _ in range(_DOCS_DEPTH):  # docs files the application imports are application code
         edges: dict[str, list[str]] = {}
         for edge in graph.internal_edges():
@@ -253,7 +273,7 @@ def analyse(
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}
     manifest_findings = [f for f in manifests.findings if f.location.path not in unreadable]
     findings = (*project.findings, *parse_findings, *manifest_findings, *resolve_findings)
-    return Analysis(project, facts, graph, layers, manifests, findings)
+    return Analysis(project, facts, graph, layers, manifests, findings, digests, partials)
 
 
 def constraint_findings(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
@@ -319,12 +339,13 @@ def build_report(
     jobs: int | None,
     project: Project | None = None,
     overrides: dict[str, Any] | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> Report:
-    """The report of `inspect` (`constraints` None) or `verify`."""
+    """The report of `inspect` (`constraints` None) or `verify`; `project` and `known`: see `analyse`."""
     root = Path(path)
     config = config or load_config(root, **(overrides or {}))
     with fewer_collections():
-        analysis = analyse(root, config, use_cache, jobs, project)
+        analysis = analyse(root, config, use_cache, jobs, project, known)
         progress.stage("detecting and verifying")
         raw = [*analysis.findings, *constraint_findings(analysis, config, constraints)]
     kept, suppressed = apply_ignores(raw, config, analysis.project.root)

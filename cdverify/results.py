@@ -19,6 +19,7 @@ partial changes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
@@ -51,12 +52,25 @@ if TYPE_CHECKING:
     from cdverify.discover import Project
     from cdverify.model import SourceFile
     from cdverify.pipeline import Report
+    from cdverify.same_facts import Sources
 
-FORMAT = 1  # of an entry: a change makes earlier entries misses
+FORMAT = 2  # of an entry: a change makes earlier entries misses
 RACY_NS = 3_000_000_000  # a path changed less than this before the run started is not trusted
 KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
+# an entry: what was read, the output, the exit code, the token of its edit record ("" = none)
+Stored = tuple[Reads, str, int, bytes]
+
+
+class Edited(NamedTuple):
+    """What the paths an entry's run looked at tell now, when all that changed are parsed sources."""
+
+    served: tuple[str, int] | None  # the stored output and exit code, when still right
+    reads: Reads  # the stored run's looks, with their signatures now
+    project: Project | None  # what discovery would find now (the stored discovery, resized)
+    # the parsed files whose signature is unchanged → the digest of the content whose facts they have
+    known: dict[str, bytes] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,19 +198,27 @@ class ResultCache:
     def _entry(self, head: str) -> Path:
         return self.path / f"{head}.pickle"
 
+    def read(self, head: str) -> Stored | None:
+        """The entry stored under `head`, unchecked; None when there is none or it cannot be read."""
+        try:
+            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            form, stored_head, reads, output, code, token = pickle.loads(data)
+        except Exception:  # absent, not a file, not a pickle, another layout: a miss
+            return None
+        if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
+            return None
+        return reads, output, code, token
+
     def lookup(self, head: str, log: ReadLog | None) -> tuple[str, int] | None:
         """The stored output and exit code when every path the stored run looked at is as it was then.
         Paths this run has looked at already (discovery) are compared with what it saw, others are
         looked at again (one `stat` each)."""
         if log is not None and log.doubtful:
             return None
-        try:
-            data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, stored_head, reads, output, code = pickle.loads(data)
-        except Exception:  # absent, not a file, not a pickle, another layout: a miss
+        stored = self.read(head)
+        if stored is None:
             return None
-        if form != FORMAT or stored_head != head or not isinstance(output, str) or not isinstance(code, int):
-            return None
+        reads, output, code, _ = stored
         seen = log.signatures if log is not None else {}
         try:
             for key, signature in reads:
@@ -209,9 +231,90 @@ class ResultCache:
             return None
         return output, code
 
-    def store(self, heads: tuple[str, ...], log: ReadLog, output: str, code: int, started_ns: int) -> None:
+    def lookup_edited(self, head: str, max_file_bytes: int, started_ns: int) -> Edited | None:
+        """As `lookup` before discovery, and also when the only paths changed since are parsed files
+        (cdverify/same_facts.py): then served when their facts are as they were (the entry is kept with
+        their new signatures), else the stored discovery is still right. None: discover and analyse."""
+        from cdverify.same_facts import (
+            changed_paths,
+            edited_sources,
+            resized,
+            unchanged_digests,
+            unchanged_facts,
+        )
+
+        stored = self.read(head)
+        if stored is None:
+            return None
+        reads, output, code, token = stored
+        kept: list[tuple[Sources, Project] | None] = []  # the entry's edit record, read on the first change
+
+        def record() -> tuple[Sources, Project] | None:
+            if not kept:
+                kept.append(self._edit_record(head, token))
+            return kept[0]
+
+        def sources() -> Sources | None:
+            found = record()
+            return found[0] if found is not None else None
+
+        try:
+            changed = changed_paths(reads, sources)
+            if changed is None:
+                return None
+            if not changed:
+                return Edited((output, code), reads, None)
+            found = record()
+            if found is None:
+                return None
+            parsed, project = found
+            edited = edited_sources(parsed, changed, max_file_bytes)
+            if edited is None:
+                return None
+            now = dict(changed)
+            reads_now = tuple((key, now.get(key, signature)) for key, signature in reads)
+            if not unchanged_facts(parsed[0], edited):
+                known = unchanged_digests(parsed, now)
+                return Edited(None, reads_now, resized(project, edited), known)
+        except (TypeError, ValueError, AttributeError):  # a malformed entry
+            return None
+        if all(max(sig[2], sig[3]) < started_ns - RACY_NS for sig in now.values()):
+            with contextlib.suppress(OSError):  # a read-only folder: served all the same
+                self._write(head, (FORMAT, head, reads_now, output, code, token))
+        return Edited((output, code), reads_now, None)
+
+    def _edit_record(self, head: str, token: bytes) -> tuple[Sources, Project] | None:
+        """The parsed sources and the discovery the run stored under `head` found: the file of the same
+        `token` as the entry (written before it, so an entry never names a record older than its own).
+        Kept apart from the entry, which a hit reads alone."""
+        from cdverify.discover import Project
+
+        if not token:
+            return None
+        try:
+            data = read_regular(self._project(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            stored_token, sources, root, files, findings = pickle.loads(data)
+        except Exception:  # absent, damaged: discovered again
+            return None
+        return (sources, Project(root, files, findings)) if stored_token == token else None
+
+    def _project(self, head: str) -> Path:
+        return self.path / f"{head}.edits"
+
+    def store(
+        self,
+        heads: tuple[str, ...],
+        log: ReadLog,
+        output: str,
+        code: int,
+        started_ns: int,
+        sources: Sources | None = None,
+        project: Project | None = None,
+    ) -> None:
         """Keep this run's output unless a path it looked at changed during it, or so shortly before it
-        that a later change could keep the same signature."""
+        that a later change could keep the same signature. `sources`: the parsed files, for an edit that
+        keeps their facts (None: the output reads their text); `project`: what discovery found. Both are
+        kept beside the entry of the last head (the one looked up before discovery), for an edit."""
         if log.doubtful:
             return
         recent = started_ns - RACY_NS
@@ -220,8 +323,13 @@ class ResultCache:
         reads: Reads = tuple(log.signatures.items())
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+            token = b""
+            if project is not None and sources is not None:
+                token = os.urandom(16)
+                record = (token, sources, project.root, project.files, project.findings)
+                self._write_file(self._project(heads[-1]), record)
             for head in heads:
-                self._write(head, (FORMAT, head, reads, output, code))
+                self._write(head, (FORMAT, head, reads, output, code, token))
             self._prune()
         except OSError:
             return  # a read-only cache folder is no reason to fail the analysis
@@ -231,19 +339,22 @@ class ResultCache:
         with (this run looked at discovery's paths only)."""
         try:
             data = read_regular(self._entry(head), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            form, _head, reads, output, code = pickle.loads(data)
-            self._write(other, (form, other, reads, output, code))
+            form, _head, reads, output, code, _token = pickle.loads(data)
+            self._write(other, (form, other, reads, output, code, b""))
         except Exception:  # the entry went away meanwhile, a read-only folder: no alias, no harm
             return
 
     def _write(self, head: str, entry: tuple[Any, ...]) -> None:
+        self._write_file(self._entry(head), entry)
+
+    def _write_file(self, path: Path, value: Any) -> None:
         import tempfile  # a hit that needs no alias never writes
 
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".result-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._entry(head))
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -252,6 +363,9 @@ class ResultCache:
         entries = sorted(self.path.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+        for record in self.path.glob("*.edits"):  # kept while its entry is
+            if not record.with_suffix(".pickle").exists():
+                record.unlink(missing_ok=True)
 
 
 def render_cached(
@@ -260,25 +374,35 @@ def render_cached(
     *,
     use_cache: bool = True,
     directory: Path | None = None,
+    reads_sources: bool = False,
 ) -> tuple[str, int]:
     """The rendered report of `request` and its exit code: from the result cache when nothing it depends
-    on changed, else from a full analysis (then stored). Without `use_cache` neither cache is touched."""
+    on changed (or only facts-preserving edits did), else from a full analysis (then stored). Without
+    `use_cache` neither cache is touched. `reads_sources`: the rendering reads the sources' text
+    (`--fix-diff`), so an edit that keeps their facts may change it."""
     from cdverify.files import recording
 
     started = time.time_ns()
     root = Path(request.path)
     quick = quick_key(request) if use_cache else ""
+    edited = None
     if use_cache and root.is_dir():  # served before discovery when nothing looked at has changed
-        hit = ResultCache(root.resolve(), directory).lookup(quick, None)
-        if hit is not None:
-            return hit
+        edited = ResultCache(root.resolve(), directory).lookup_edited(
+            quick, request.config.max_file_bytes, started
+        )
+        if edited is not None and edited.served is not None:
+            return edited.served
     from cdverify.collector import fewer_collections  # discovery's modules: a hit above needs none
     from cdverify.discover import discover_project
 
     # rendering too walks the whole analysis; the progress line is erased before the output is written
     with recording() as log, fewer_collections(), progress.showing():
-        progress.stage("discovering files")
-        project = discover_project(root, request.config)
+        if edited is not None and edited.project is not None:  # only parsed sources changed since
+            project = edited.project
+            log.signatures.update(edited.reads)  # the stored run's looks, as they are now
+        else:
+            progress.stage("discovering files")
+            project = discover_project(root, request.config)
         results = ResultCache(project.root, directory) if use_cache else None
         head = head_key(request, project) if results is not None else ""
         if results is not None and (hit := results.lookup(head, log)) is not None:
@@ -292,9 +416,15 @@ def render_cached(
         # the cache there is no memo, and no fingerprint to compute (it reads every source of cdverify)
         memo = (facts_folder(project.root), code_fingerprint()) if use_cache else (None, b"")
         with remembering(*memo):
-            report = build_report(root, request.config, request.constraints, use_cache, request.jobs, project)
+            known = edited.known if edited is not None and edited.project is not None else None
+            report = build_report(
+                root, request.config, request.constraints, use_cache, request.jobs, project, known=known
+            )
             progress.stage("writing the report")
             output = render(report)
     if results is not None:
-        results.store((head, quick), log, output, report.exit_code, started)
+        from cdverify.same_facts import parsed_sources
+
+        sources = None if reads_sources else parsed_sources(report.analysis)
+        results.store((head, quick), log, output, report.exit_code, started, sources, project)
     return output, report.exit_code

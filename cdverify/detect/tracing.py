@@ -5,6 +5,7 @@ looked up by the importing callee's module path."""
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +43,23 @@ def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]
         if fact.specifier and not fact.specifier.strip(".")
         for name in fact.names
     )
+
+
+def tracing_inputs(facts: Mapping[str, FileFacts]) -> bytes:
+    """A digest of all that `instances_of` reads of `facts`: each file's path, family and exports, in
+    order, and the names a Python file imports by dots alone (`package_imports`). Equal digests, equal
+    instances: the key under which they are kept between runs (cdverify/partials.py)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path, file_facts in facts.items():
+        family = file_facts.language.family
+        dotted = (
+            [(fact.specifier, fact.names) for fact in file_facts.imports if not fact.specifier.strip(".")]
+            if family == "python"
+            else ()
+        )
+        if file_facts.exports or dotted:
+            digest.update(repr((path, family, file_facts.exports, dotted)).encode())
+    return digest.digest()
 
 
 def instances_of(facts: Mapping[str, FileFacts], generated: tuple[GeneratedClient, ...] = ()) -> Instances:

@@ -51,3 +51,29 @@ def test_thresholds_restored_when_the_analysis_fails(
     with pytest.raises(RuntimeError, match="analysis broke"):
         inspect(make_project({"app/services/s.py": "import os\n"}))
     assert gc.get_threshold() == caller_thresholds
+
+
+def test_an_analysis_is_frozen_until_the_next_one_begins(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an analysis made is kept out of the collector's walks after it (gc.freeze), and handed back
+    to the collector when the next one begins, so that a process analysing again and again keeps nothing
+    frozen for good."""
+    root = make_project({"app/services/s.py": "import os\n"})
+    gc.unfreeze()
+    try:
+        frozen_at_start: list[int] = []
+        analyse = pipeline.analyse
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            frozen_at_start.append(gc.get_freeze_count())
+            return analyse(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "analyse", watched)
+        report = inspect(root)
+        assert gc.get_freeze_count() > 0  # the report's objects among them
+        inspect(root)
+        assert frozen_at_start == [0, 0]
+        assert report.analysis.facts
+    finally:
+        gc.unfreeze()

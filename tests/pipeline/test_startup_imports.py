@@ -148,6 +148,10 @@ def test_a_result_cache_hit_loads_neither_the_analysis_nor_a_reporter(tmp_path: 
     assert not set(NOT_FOR_A_CHECK) & hit, sorted(set(NOT_FOR_A_CHECK) & hit)
 
 
+# an edit that changes the file's facts (an edit that keeps them is served: tests/pipeline/test_same_facts.py)
+EDIT = '\nimport "node:path";\n'
+
+
 def _memo_file(tmp_path: Path) -> Path:
     [memo] = (tmp_path / "cache").glob(f"facts-*/{memo_module.FILE}")
     return memo
@@ -161,7 +165,7 @@ def test_an_edit_answers_the_sql_it_met_before_without_the_sql_parser(tmp_path: 
     args = ("check", root, "--architecture", "clean_architecture", "--format", "json")
     assert "sqlglot" in _loaded(tmp_path, *args)
     health = Path(root, "apps/api/src/handlers/health.handler.ts")
-    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    health.write_text(health.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     edited = _loaded(tmp_path, *args)
     remembered = (tmp_path / "out").read_text(encoding="utf-8")
     assert "cdverify.pipeline" in edited  # a result-cache miss: the project was analysed again
@@ -186,7 +190,7 @@ def test_the_memo_keeps_this_runs_verdicts_and_a_broken_one_is_ignored(tmp_path:
     ]
     _memo_file(tmp_path).write_bytes(b"not a pickle")
     health = Path(root, "apps/api/src/handlers/health.handler.ts")
-    health.write_text(health.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    health.write_text(health.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     assert "sqlglot" in _loaded(tmp_path, *args)  # nothing remembered: parsed again
     analysed = (tmp_path / "out").read_text(encoding="utf-8")
     _loaded(tmp_path, *args, "--no-cache")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
-from cdverify.detect.database.report import Evidence, RejectedUrl
+from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
 from cdverify.detect.database.settings import (
     RequiredSetting,
     example_loader,
@@ -39,6 +39,10 @@ class Collection:
         # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
         self._example_loader: tuple[str, str, int] | bool | None = False
         self._json_required: dict[str, RequiredSetting] | None = None
+        # (specifier, names, Python?) → what importing it shows (imports.py): computed once per import
+        self.import_verdicts: dict[
+            tuple[str, tuple[str, ...], bool], tuple[str, EvidenceKind, str] | tuple[()]
+        ] = {}
 
     def schema_setting(self, values: Iterable[Value]) -> RequiredSetting | None:
         """The first variable `values` read by name (`fastify.config.MYSQL_USER`) that a JSON schema of the

@@ -11,29 +11,36 @@ from cdverify.model import FileFacts, Language, Scope
 
 
 def imports(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts) -> None:
-    known = found_in.catalogue
     python = file_facts.language is Language.PYTHON
+    verdicts = found_in.import_verdicts  # the same imports recur in thousands of files
+    for fact in file_facts.imports:
+        key = (fact.specifier, fact.names, python)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = verdicts[key] = _verdict(found_in, fact.specifier, fact.names, python)
+        if verdict:
+            engine, kind, detail = verdict
+            found_in.add(Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col))
+
+
+def _verdict(
+    found_in: Collection, spec: str, names: tuple[str, ...], python: bool
+) -> tuple[str, EvidenceKind, str] | tuple[()]:
+    """What importing `spec` (and `names` from it) shows: (engine, kind, detail), or () for nothing."""
+    known = found_in.catalogue
     modules = known.by_python_module if python else known.by_npm
     dialects = known.dialect_modules
-    for fact in file_facts.imports:
-        spec = fact.specifier
-        if python:
-            # `from sqlalchemy.dialects import postgresql` names the module by the imported name
-            full = [f"{spec}.{name}" for name in fact.names]
-            spec = next((f for f in full if _module_engine(f, dialects, python)), spec)
-        module = _longest_module(spec, dialects, python)
-        if module is not None:
-            detail = f"imports {module}"
-            kind = EvidenceKind.DIALECT
-            found_in.add(
-                Evidence(dialects[module], kind, scope, path, fact.line, fact.text, detail, col=fact.col)
-            )
-            continue
-        engine = _module_engine(spec, modules, python)
-        if engine is not None:
-            detail = f"imports {spec}"
-            kind = EvidenceKind.IMPORT
-            found_in.add(Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col))
+    if python:
+        # `from sqlalchemy.dialects import postgresql` names the module by the imported name
+        full = [f"{spec}.{name}" for name in names]
+        spec = next((f for f in full if _module_engine(f, dialects, python)), spec)
+    module = _longest_module(spec, dialects, python)
+    if module is not None:
+        return dialects[module], EvidenceKind.DIALECT, f"imports {module}"
+    engine = _module_engine(spec, modules, python)
+    if engine is not None:
+        return engine, EvidenceKind.IMPORT, f"imports {spec}"
+    return ()
 
 
 def _longest_module(spec: str, modules: Mapping[str, str], python: bool) -> str | None:

@@ -6,6 +6,7 @@ the variables that `.env` files and Compose set."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import NamedTuple
 
 from cdverify.detect.database.settings import SettingsField
@@ -92,9 +93,11 @@ class Values:
         out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
         for callee in value.calls:
             module, _, function = callee.rpartition(".")
+            if not module:  # a bare call names no module to find the function in
+                continue
             for path, other in self.assigned.get(function.lower(), []):
                 owner = _module_of(path)
-                if module and (owner == module or owner.endswith(f".{module}")):
+                if owner == module or owner.endswith(f".{module}"):
                     out.append((path, other))
         return [(path, other) for path, other in out if other is not value]
 
@@ -287,6 +290,7 @@ class Values:
         return False
 
 
+@cache  # asked for every assignment of a called function's name, by every value calling it
 def _module_of(path: str) -> str:
     """The dotted Python module of a project file: `src/allocation/config.py` → `src.allocation.config`."""
     return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")

@@ -1,0 +1,125 @@
+"""Detection partials kept between runs: a value a stage computed from a part of the project's facts,
+served again while that part is unchanged (after a one-file edit, most of it is).
+
+A partial is stored with a key: the digest of exactly the inputs its computation reads, so it is served
+only for the very same inputs, and it is exact by construction. The function that computes the key lives
+beside the computation it stands for (`tracing.tracing_inputs` beside `tracing.instances_of`), and a test
+checks that the computation reads nothing else (tests/pipeline/test_partials.py). cdverify's code and
+catalogues are in every key (results.code_fingerprint), so a new release or an edited catalogue never
+serves a partial of the old one.
+
+A per-file partial (`FileMemo`) holds one value per parsed file, keyed by the file's path and content
+digest, under the digest of the project-wide inputs the step reads besides the file (resolution reads the
+project's listing): after an edit, only the edited files' values are computed again.
+
+Partials live in the project's facts folder (cdverify/cache.py), one file per kind holding the last value:
+a run writes one only when it changed. `--no-cache` neither reads nor writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cdverify.files import MAX_UNTRUSTED_BYTES, read_regular
+
+T = TypeVar("T")
+
+
+class Partials:
+    """The partials of one project, in its facts folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, kind: str) -> Path:
+        return self.folder / f"partial-{kind}.pickle"
+
+    def _key(self, inputs: bytes) -> bytes:
+        from cdverify.results import code_fingerprint
+
+        return hashlib.blake2b(code_fingerprint() + inputs, digest_size=20).digest()
+
+    def _read(self, kind: str, key: bytes) -> Any:
+        """The value stored for `kind` under `key`; `_MISSING` when there is none."""
+        try:
+            data = read_regular(self._path(kind), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
+            stored_key, value = pickle.loads(data)
+        except Exception:  # absent, damaged, another layout: computed again
+            return _MISSING
+        return value if stored_key == key else _MISSING
+
+    def per_file(self, kind: str, inputs: bytes, digests: Mapping[str, bytes]) -> FileMemo:
+        """The memo of a per-file step reading, besides each file, the project-wide `inputs` (a digest);
+        `digests`: each file's content digest."""
+        key = self._key(inputs)
+        stored = self._read(kind, key)
+        return FileMemo(self, kind, key, digests, stored if isinstance(stored, dict) else {})
+
+    def value(self, kind: str, inputs: bytes, compute: Callable[[], T]) -> T:
+        """The stored value of `kind` when it was computed from the same `inputs` (a digest of what
+        `compute` reads), else `compute()`, then stored."""
+        key = self._key(inputs)
+        value = self._read(kind, key)
+        if value is _MISSING:
+            value = compute()
+            self._write(kind, (key, value))
+        return value  # type: ignore[no-any-return]
+
+    def _write(self, kind: str, entry: tuple[bytes, Any]) -> None:
+        import tempfile
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".partial-")
+        except OSError:
+            return  # a read-only cache folder is no reason to fail the analysis
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self._path(kind))
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+
+_MISSING = object()
+
+
+class FileMemo:
+    """The values of one per-file step: those of unchanged files as stored, the others computed."""
+
+    def __init__(
+        self,
+        partials: Partials,
+        kind: str,
+        key: bytes,
+        digests: Mapping[str, bytes],
+        stored: dict[tuple[str, bytes], Any],
+    ) -> None:
+        self._partials = partials
+        self._kind = kind
+        self._key = key
+        self._digests = digests
+        self._stored = stored
+        self._used: dict[tuple[str, bytes], Any] = {}
+
+    def value(self, path: str, compute: Callable[[], T]) -> T:
+        """The value of the step for `path`: stored when its content is the same, else `compute()`."""
+        digest = self._digests.get(path)
+        if digest is None:
+            return compute()
+        entry = (path, digest)
+        if entry in self._stored:
+            value = self._used[entry] = self._stored[entry]
+            return value  # type: ignore[no-any-return]
+        value = self._used[entry] = compute()
+        return value
+
+    def save(self) -> None:
+        """Keep exactly this run's values; written only when they differ from those stored."""
+        if self._used.keys() != self._stored.keys():
+            self._partials._write(self._kind, (self._key, self._used))

@@ -1,0 +1,145 @@
+"""After every edit, a run with the caches (result cache, facts, partials, stored discovery) gives the very
+output of a run without them (`--no-cache`), in JSON and text, for edits whose effect crosses files: a
+route added or removed, an import, SQL passed to a helper in another module, a module renamed, an
+instance exported to other modules, an edit that keeps the facts, an edit undone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cdverify import results
+from cdverify.cli import cli
+
+Make = Callable[[dict[str, str | bytes]], Path]
+
+PROJECT = {
+    "requirements.txt": "flask\nflask-sqlalchemy\n",
+    "app/__init__.py": "",
+    "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+    "app/main.py": "from flask import Flask\nfrom app.extensions import db\n\napp = Flask(__name__)\n"
+    "db.init_app(app)\n",
+    "app/routes/__init__.py": "",
+    "app/routes/users.py": "from app.main import app\nfrom app.services.users import list_users\n\n\n"
+    "@app.get('/users')\ndef users():\n    return list_users()\n",
+    "app/services/__init__.py": "",
+    "app/services/users.py": "from app.repositories.users import all_users\n\n\n"
+    "def list_users():\n    return all_users()\n",
+    "app/repositories/__init__.py": "",
+    "app/repositories/helpers.py": "import sqlite3\n\n\ndef query(sql):\n"
+    "    return sqlite3.connect('app.db').execute(sql).fetchall()\n",
+    "app/repositories/users.py": "from app.repositories.helpers import query\n\n\n"
+    "def all_users():\n    return query('SELECT * FROM users')\n",
+    "app/models/__init__.py": "",
+    "app/models/user.py": "from app.extensions import db\n\n\nclass User(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n",
+}
+
+# each step: (path, new content or None to delete); applied in order on the same project
+EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
+    (
+        "a route added",
+        [
+            (
+                "app/routes/users.py",
+                PROJECT["app/routes/users.py"] + "\n\n@app.post('/users')\ndef create():\n    return {}\n",
+            )
+        ],
+    ),
+    ("an edit keeping the facts", [("app/routes/users.py", None)]),  # a comment appended (see below)
+    (
+        "SQL through the helper of another module",
+        [
+            (
+                "app/services/users.py",
+                "from app.repositories.helpers import query\nfrom app.repositories.users import all_users\n\n\n"
+                "def list_users():\n    query('DELETE FROM sessions')\n    return all_users()\n",
+            )
+        ],
+    ),
+    (
+        "a layer-crossing import",
+        [
+            (
+                "app/repositories/users.py",
+                "from app.routes.users import users\nfrom app.repositories.helpers import query\n\n\n"
+                "def all_users():\n    return query('SELECT * FROM users')\n",
+            )
+        ],
+    ),
+    ("the import removed", [("app/repositories/users.py", PROJECT["app/repositories/users.py"])]),
+    (
+        "a module renamed",
+        [
+            ("app/repositories/helpers.py", None),
+            ("app/repositories/sql.py", PROJECT["app/repositories/helpers.py"]),
+        ],
+    ),
+    (
+        "an instance exported to other modules",
+        [
+            (
+                "app/extensions.py",
+                "from flask_sqlalchemy import SQLAlchemy\nfrom flask import Blueprint\n\ndb = SQLAlchemy()\n"
+                "api = Blueprint('api', __name__)\n",
+            ),
+            (
+                "app/routes/users.py",
+                "from app.extensions import api\nfrom app.services.users import list_users\n\n\n"
+                "@api.get('/users')\ndef users():\n    return list_users()\n",
+            ),
+        ],
+    ),
+    ("a route removed", [("app/routes/users.py", "from app.extensions import api\n")]),
+    (
+        "every edit undone",
+        [(path, text) for path, text in PROJECT.items()] + [("app/repositories/sql.py", None)],
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are seconds old at most: the cache would (rightly) not trust them."""
+    monkeypatch.setattr(results, "RACY_NS", 0)
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def write(path: Path, text: str | None) -> None:
+    if text is None:
+        path.unlink()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 5_000_000_000))  # a signature surely new
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_every_edit_gives_the_output_of_a_fresh_run(make_project: Make, fmt: str) -> None:
+    root = make_project(PROJECT)
+    args = ("check", str(root), "-c", "flask+clean_architecture+sqlite", "--format", fmt)
+    outputs = [run(*args)]
+    assert outputs[0] == run(*args, "--no-cache")
+    for name, steps in EDITS:
+        for path, text in steps:
+            target = root / path
+            if name == "an edit keeping the facts":
+                text = target.read_text() + "# reviewed\n"
+            if text is None and not target.exists():
+                continue
+            write(target, text)
+        cached = run(*args)
+        assert cached == run(*args, "--no-cache"), name
+        outputs.append(cached)
+    assert outputs[-1] == outputs[0]  # every edit undone: the first output again
+    assert len(set(outputs)) >= (7 if fmt == "json" else 4)  # the edits did change what was found
