@@ -41,7 +41,15 @@ class Analysis:
         and ORM reports: routes, raw SQL)."""
         from cdverify.detect.layers import by_role
 
-        return by_role(self.named_layers, self.graph, self.facts, self.frameworks, self.orm, self.traced)
+        return by_role(
+            self.named_layers,
+            self.graph,
+            self.facts,
+            self.frameworks,
+            self.orm,
+            self.traced,
+            self.manifests.script_files,
+        )
 
     @functools.cached_property
     def database(self) -> DatabaseReport:
@@ -72,9 +80,9 @@ class Analysis:
     @functools.cached_property
     def traced(self) -> Instances:
         """Other modules' objects, shared by the detectors that follow calls."""
-        from cdverify.detect.tracing import instances_of
+        from cdverify.detect.tracing import aliased_imports, instances_of
 
-        return instances_of(self.facts, self.manifests.generated)
+        return instances_of(self.facts, self.manifests.generated, aliased_imports(self.facts, self.graph))
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

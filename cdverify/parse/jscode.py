@@ -120,7 +120,13 @@ class NodeScanner(NodeBindingScanner):
         target = target_name(left)
         if target is None:
             return
-        if inner.type in ("call_expression", "new_expression", "member_expression", "identifier"):
+        if inner.type in (
+            "call_expression",
+            "new_expression",
+            "member_expression",
+            "identifier",
+            "binary_expression",
+        ):
             qualified = self.qualify(inner)
             if qualified is not None:
                 self.bind(statement, target, qualified)
@@ -214,6 +220,8 @@ def node_code(found: dict[str, list[Node]]) -> Code:
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    if reexports := [pair for pair in scanner.reexports() if pair[0] not in dict(exports)]:
+        exports = tuple(sorted((*exports, *reexports)))
     aliases = scanner.aliases()
     return Code(
         tuple(scanner.calls),

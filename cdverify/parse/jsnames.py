@@ -118,6 +118,13 @@ class NodeNameScanner(Scanner):
             constructor = node.child_by_field_name("constructor")
             base = self.qualify(constructor) if constructor is not None else None
             return f"{base}()" if base else None
+        if kind == "binary_expression":
+            # `globalThis.prisma ?? new PrismaClient()`: a singleton kept across reloads, else made here
+            operator = node.child_by_field_name("operator")
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if operator is None or left is None or right is None or text(operator) not in ("??", "||"):
+                return None
+            return self.qualify(left) or self.qualify(right)
         return None
 
     def require_source(self, call: Node) -> str | None:

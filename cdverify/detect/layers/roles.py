@@ -10,7 +10,7 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -278,7 +278,10 @@ def _role_of(
         callee = foreign(call.callee, path, family, instances) or call.callee
         if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
             return Role.MODELS
-        querying = querying or (call.line not in probing and _matches(callee, clients))
+        # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
+        querying = querying or (
+            call.line not in probing and callee not in models and _matches(callee, clients)
+        )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
         return Role.QUERIES
@@ -338,6 +341,29 @@ def scripts(
         and path in facts
         and facts[path].program
     ]
+    return _not_imported(candidates, graph)
+
+
+def package_scripts(
+    run: Iterable[str], named: Mapping[str, Named], graph: ImportGraph, apps: Collection[str]
+) -> tuple[str, ...]:
+    """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`; Manifests.
+    script_files) that no project file imports, that build or start no app and import no module that
+    builds one: scripts, in no layer. The server entry a `start` script runs (`app.listen(…)` on the app
+    of `./app`) stays."""
+    candidates = [
+        path
+        for path in run
+        if path in named
+        and named[path].glob is None
+        and path not in apps
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
+    return _not_imported(candidates, graph)
+
+
+def _not_imported(candidates: list[str], graph: ImportGraph) -> tuple[str, ...]:
+    """The candidates no other project file imports, sorted."""
     if not candidates:
         return ()
     imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}
@@ -440,8 +466,10 @@ def by_role(
     frameworks: FrameworkReport,
     orm: OrmReport,
     instances: Instances,
+    script_files: Collection[str] = (),
 ) -> LayerAssignment:
-    """The layer of every application file from its path and its code; composition roots get none."""
+    """The layer of every application file from its path and its code; composition roots get none, nor
+    do scripts (`script_files`: those package.json scripts run)."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
@@ -472,6 +500,7 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
+    programs = tuple(sorted({*programs, *package_scripts(script_files, named, graph, found.apps)}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = _wiring(assignment, found.of, graph, roles)
