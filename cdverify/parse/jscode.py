@@ -64,9 +64,11 @@ class NodeScanner(NodeBindingScanner):
         )
 
     def module_stops(self) -> tuple[Stop, ...]:
-        """The `throw`s at module level under an `if` (start-up checks), with what the condition reads."""
+        """The `throw`s and `process.exit(1)`s at module level under an `if` (start-up checks), with what
+        the condition reads."""
         out = []
-        for node in self.found.get("throw", []):
+        exits = [node for node in self.found.get("call", []) if _exits(node)]
+        for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node) if not self.scope(node) else None
             if condition is not None:
                 row, column = node.start_point
@@ -144,6 +146,16 @@ class NodeScanner(NodeBindingScanner):
             statement.parent if statement.type == "variable_declarator" and statement.parent else statement
         )
         self.record(statement, target, inner, shown)
+
+
+def _exits(call: Node) -> bool:
+    """`process.exit(1)`, `process.exit(code)`: leaving with a failure (not `process.exit()` nor `(0)`)."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None or text(function) != "process.exit":
+        return False
+    given = arguments.named_children
+    return bool(given) and text(given[0]) != "0"
 
 
 def _objects(

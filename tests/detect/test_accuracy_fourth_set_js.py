@@ -3,7 +3,7 @@ another module returns, imported through a path alias (postgres.js tagged templa
 a Prisma singleton kept on `globalThis`); statements the SQL recogniser dropped (`SHOW TABLES`, an insert
 whose rows are interpolated); sequelize-cli's config moved out of `config/`, and its `define` calls;
 scripts the package.json runs; Hono sub-apps mounted under another name, through a re-exporting index or an
-alias. Each pattern has a violating (or missed) case and a clean one. The projects are small synthetic ones
+alias (a start-up check that leaves with `process.exit(1)`: tests/detect/test_startup_stops.py). Each pattern has a violating (or missed) case and a clean one. The projects are small synthetic ones
 written for these tests."""
 
 from __future__ import annotations
