@@ -124,7 +124,9 @@ class NodeNameScanner(Scanner):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if operator is None or left is None or right is None or text(operator) not in ("??", "||"):
                 return None
-            return self.qualify(left) or self.qualify(right)
+            # an object made (`…()`), never a read with a default (`process.env.PORT || 3000`)
+            made = [found for side in (left, right) if (found := self.qualify(side)) and found.endswith("()")]
+            return made[0] if made else None
         return None
 
     def require_source(self, call: Node) -> str | None:
