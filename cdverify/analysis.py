@@ -15,7 +15,6 @@ from cdverify.detect.layers import LayerAssignment
 from cdverify.discover import Project
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Finding, Scope
-from cdverify.partials import Partials
 from cdverify.resolve import ImportGraph
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
     from cdverify.detect.orm import OrmReport
     from cdverify.detect.tracing import Instances
+    from cdverify.partials import Partials
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,15 @@ class Analysis:
         and ORM reports: routes, raw SQL)."""
         from cdverify.detect.layers import by_role
 
-        return by_role(self.named_layers, self.graph, self.facts, self.frameworks, self.orm, self.traced)
+        return by_role(
+            self.named_layers,
+            self.graph,
+            self.facts,
+            self.frameworks,
+            self.orm,
+            self.traced,
+            self.manifests.script_files,
+        )
 
     @functools.cached_property
     def database(self) -> DatabaseReport:
@@ -76,13 +84,15 @@ class Analysis:
     @functools.cached_property
     def traced(self) -> Instances:
         """Other modules' objects, shared by the detectors that follow calls."""
-        from cdverify.detect.tracing import instances_of, tracing_inputs
+        from cdverify.detect.tracing import aliased_imports, instances_of, tracing_inputs
 
         generated = self.manifests.generated
+        aliased = aliased_imports(self.facts, self.graph)  # Node imports through path aliases
         if self.partials is None:
-            return instances_of(self.facts, generated)
-        inputs = tracing_inputs(self.facts) + repr(generated).encode()  # the generated clients' folders too
-        return self.partials.value("traced", inputs, lambda: instances_of(self.facts, generated))
+            return instances_of(self.facts, generated, aliased)
+        # the generated clients' folders and the aliases are read too
+        inputs = tracing_inputs(self.facts) + repr((generated, sorted(aliased.items()))).encode()
+        return self.partials.value("traced", inputs, lambda: instances_of(self.facts, generated, aliased))
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

@@ -27,6 +27,7 @@ from cdverify.discover import Project
 from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.model import Family, Finding, Location, Scope
+from cdverify.package_scripts import run_files
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
@@ -88,6 +89,7 @@ class Manifests:
     # was skipped is not one of them: the rest of it was read
     unreadable: frozenset[str] = frozenset()
     generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
+    script_files: tuple[str, ...] = ()  # source files package.json scripts run (cdverify/package_scripts.py)
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
@@ -234,6 +236,7 @@ class _Reader:
         self.requirements_seen: set[str] = set()
         self.unreadable: set[str] = set()
         self.generated: list[GeneratedClient] = []
+        self.script_files: list[str] = []
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -395,6 +398,9 @@ class _Reader:
             for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
                 self.dependencies.append(Dependency(name, Family.NODE, rel, line, dev, f"{name}@{spec}"))
+        scripts = self.table(rel, data.get("scripts"), '"scripts"')
+        runners = _catalogue().package_json.runners
+        self.script_files += run_files(rel, scripts, runners, self.project.paths.__contains__)
 
     def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
@@ -403,6 +409,8 @@ class _Reader:
         if loaded is None:
             return
         content, data = loaded
+        if entry.sections and not (isinstance(data, dict) and any(key in data for key in entry.sections)):
+            return  # a `config.json` of something else
         if isinstance(data, list):
             blocks = [("", block) for block in data]
         elif entry.reader is Reader.SEQUELIZE_CONFIG and isinstance(data, dict):
@@ -611,6 +619,7 @@ def read_manifests(project: Project) -> Manifests:
         findings=tuple(reader.findings),
         unreadable=frozenset(reader.unreadable),
         generated=tuple(reader.generated),
+        script_files=tuple(reader.script_files),
     )
 
 

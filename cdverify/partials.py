@@ -5,7 +5,7 @@ A partial is stored with a key: the digest of exactly the inputs its computation
 only for the very same inputs, and it is exact by construction. The function that computes the key lives
 beside the computation it stands for (`tracing.tracing_inputs` beside `tracing.instances_of`), and a test
 checks that the computation reads nothing else (tests/pipeline/test_partials.py). cdverify's code and
-catalogues are in every key (results.code_fingerprint), so a new release or an edited catalogue never
+catalogues are in every key (code_print.code_fingerprint), so a new release or an edited catalogue never
 serves a partial of the old one.
 
 A per-file partial (`FileMemo`) holds one value per parsed file, keyed by the file's path and content
@@ -40,7 +40,7 @@ class Partials:
         return self.folder / f"partial-{kind}.pickle"
 
     def _key(self, inputs: bytes) -> bytes:
-        from cdverify.results import code_fingerprint
+        from cdverify.code_print import code_fingerprint
 
         return hashlib.blake2b(code_fingerprint() + inputs, digest_size=20).digest()
 

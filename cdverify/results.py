@@ -24,17 +24,16 @@ import dataclasses
 import hashlib
 import os
 import pickle
-import sys
 import time
 from collections.abc import Callable
 from enum import Enum
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
 from cdverify import progress
+from cdverify.code_print import RACY_NS, code_fingerprint
 from cdverify.files import (
     MAX_UNTRUSTED_BYTES,
     ReadKey,
@@ -42,9 +41,8 @@ from cdverify.files import (
     Signature,
     current_signature,
     read_regular,
-    signature_of,
 )
-from cdverify.locations import PACKAGE_DIR, cache_dir, data_dir
+from cdverify.locations import cache_dir
 
 if TYPE_CHECKING:
     from cdverify.config import Config
@@ -55,7 +53,6 @@ if TYPE_CHECKING:
     from cdverify.same_facts import Sources
 
 FORMAT = 2  # of an entry: a change makes earlier entries misses
-RACY_NS = 3_000_000_000  # a path changed less than this before the run started is not trusted
 KEEP = 16  # entries per project: two per command, format and option set (after discovery, and before it)
 
 Reads = tuple[tuple[ReadKey, Signature], ...]
@@ -107,43 +104,6 @@ def canonical(value: Any) -> Any:
     return (type(value).__name__, repr(value))  # Path and the like: their repr is their value
 
 
-@cache
-def code_fingerprint() -> bytes:
-    """cdverify's own code and data, and the installed distributions (a new tree-sitter grammar parses
-    differently): any change is a new key, releases or not. Each file stands for itself by its signature,
-    as the project's paths do in an entry (reading them all cost every cached run ~5 ms); one changed less
-    than RACY_NS ago, which a second change could leave with the same signature, by its content."""
-    from cdverify import __version__
-
-    digest = hashlib.blake2b(f"{FORMAT} {__version__} {sys.version}".encode(), digest_size=16)
-    sources = _package_sources()
-    sources += sorted(data_dir("rules").rglob("*.toml")) + sorted(data_dir("grammars").rglob("*.scm"))
-    recent = time.time_ns() - RACY_NS
-    for source in sources:
-        info = os.stat(source)
-        if max(info.st_mtime_ns, info.st_ctime_ns) >= recent:
-            digest.update(f"{source}\0".encode() + source.read_bytes() + b"\0")
-        else:
-            digest.update(f"{source}\0{signature_of(info)}\0".encode())
-    for folder in sys.path:
-        if folder.endswith("-packages") and os.path.isdir(folder):
-            digest.update(repr((folder, sorted(os.listdir(folder)))).encode())
-    return digest.digest()
-
-
-def _package_sources() -> list[Path]:
-    """cdverify's `.py` files, sorted; the folders that hold none are not walked (the contract runner's
-    bundled `node_modules`, ~730 files, cost more than reading every source)."""
-    found: list[Path] = []
-    for folder, subfolders, names in os.walk(PACKAGE_DIR):
-        subfolders[:] = [name for name in subfolders if name not in _NO_SOURCES]
-        found.extend(Path(folder, name) for name in names if name.endswith(".py"))
-    return sorted(found)
-
-
-_NO_SOURCES = frozenset({"node_modules", "__pycache__"})
-
-
 def _files_text(files: tuple[SourceFile, ...]) -> str:
     """What discovery found, one line per file (a third of `repr`'s cost on 36k files). Every field of
     `SourceFile`: tests/pipeline/test_result_cache.py fails when one is added and not written here."""
@@ -153,6 +113,7 @@ def _files_text(files: tuple[SourceFile, ...]) -> str:
 def _request_digest(request: Request, kind: bytes) -> hashlib.blake2b:
     """The start both keys share: cdverify's code and data, the kind of key, the request itself."""
     digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
+    digest.update(f"{FORMAT}".encode())  # an entry's layout
     digest.update(kind)
     digest.update(repr(canonical(request)).encode())
     return digest

@@ -10,12 +10,15 @@ import heapq
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.generated_clients import GeneratedClient, package_of
 from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language
 from cdverify.rules_schema import Scopes
+
+if TYPE_CHECKING:
+    from cdverify.resolve import ImportGraph
 
 
 class Instances(NamedTuple):
@@ -30,6 +33,9 @@ class Instances(NamedTuple):
     packaged: frozenset[tuple[str, str]] = frozenset()
     # clients generated into the project (a Prisma client's `output` folder): modules there are the package
     generated: tuple[GeneratedClient, ...] = ()
+    # importer → (specifier, relative specifier) of its Node imports that name a project module without a
+    # path (`@/lib/db`, `~/db`, a workspace package), longest first: `@/lib/db.getDatabase()` is `../lib/db…`
+    aliased: Mapping[str, tuple[tuple[str, str], ...]] | None = None
 
 
 def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]]:
@@ -62,11 +68,54 @@ def tracing_inputs(facts: Mapping[str, FileFacts]) -> bytes:
     return digest.digest()
 
 
-def instances_of(facts: Mapping[str, FileFacts], generated: tuple[GeneratedClient, ...] = ()) -> Instances:
+def aliased_imports(
+    facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """importer → (specifier, the same module as a relative specifier) of every Node import that reaches a
+    project file without a relative path: a tsconfig `paths` alias (`@/lib/db`), `_moduleAliases`, a
+    workspace package. Longest specifier first, so that `@/db/client` is tried before `@/db`."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    edges = (
+        edge
+        for path, file_facts in facts.items()
+        if file_facts.language.family == Family.NODE
+        for edge in graph.imports_of(path)
+    )
+    for edge in edges:
+        target, specifier = edge.target, edge.fact.specifier
+        if target is None or not specifier or specifier.startswith("."):
+            continue
+        relative = posixpath.relpath(target, posixpath.dirname(edge.source) or ".")
+        relative = relative if relative.startswith("../") else "./" + relative
+        found.setdefault(edge.source, set()).add((specifier, relative))
+    return {path: tuple(sorted(pairs, key=lambda pair: -len(pair[0]))) for path, pairs in found.items()}
+
+
+def unaliased(value: str, importer: str, instances: Instances) -> str:
+    """`@/lib/db.getDatabase()` → `../lib/db.ts.getDatabase()` in `src/models/user.ts` when `@/lib/db`
+    names a project module there; any other value as it is."""
+    return _unaliased(value, importer, instances.aliased)
+
+
+def _unaliased(value: str, importer: str, aliased: Mapping[str, tuple[tuple[str, str], ...]] | None) -> str:
+    if aliased is None or value.startswith("."):
+        return value
+    for specifier, relative in aliased.get(importer, ()):
+        if value.startswith(specifier) and value[len(specifier) : len(specifier) + 1] in ("", ".", "("):
+            return relative + value[len(specifier) :]
+    return value
+
+
+def instances_of(
+    facts: Mapping[str, FileFacts],
+    generated: tuple[GeneratedClient, ...] = (),
+    aliased: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+) -> Instances:
     """(module key, exported name) → traced instance, for calls made through another module's object:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
     `app`), Node modules by path without extension; modules of a `generated` client's folder are its
-    package (`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient`)."""
+    package (`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient`); `aliased`
+    (see `aliased_imports`) turns aliased module names into relative ones."""
     out: dict[tuple[str, str], str] = {}
     homes: dict[tuple[str, str], tuple[str, Family]] = {}
     module_heads: set[str] = set()
@@ -81,7 +130,7 @@ def instances_of(facts: Mapping[str, FileFacts], generated: tuple[GeneratedClien
                 module_heads.add(key.split(".")[0])
             for name, value in file_facts.exports:
                 entry = (key, name)
-                out.setdefault(entry, value)
+                out.setdefault(entry, _unaliased(value, path, aliased))
                 homes[entry] = home
     heads = frozenset(module_heads)
 
@@ -102,7 +151,7 @@ def instances_of(facts: Mapping[str, FileFacts], generated: tuple[GeneratedClien
             kept[entry] = value
     out = kept
     packaged = package_imports(facts)
-    instances = Instances(out, heads, {}, packaged, generated)
+    instances = Instances(out, heads, {}, packaged, generated, aliased)
     _resolve_rounds(pending, out, homes, heads, project_bound, packaged)
     return instances
 
@@ -215,6 +264,8 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
+    if family == "node":
+        callee = _unaliased(callee, importer, instances.aliased)
     if instances.generated and family == "node" and callee.startswith(("./", "../")):
         package = _generated(callee, importer, instances.generated)
         if package is not None:

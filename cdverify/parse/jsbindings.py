@@ -21,6 +21,7 @@ from cdverify.parse.jssyntax import (
     parameter_owner,
     property_key,
     returned_expressions,
+    string_value,
     strip,
 )
 from cdverify.parse.jsvalues import NodeValueScanner
@@ -380,8 +381,8 @@ class NodeBindingScanner(NodeValueScanner):
 
     def aliases(self) -> tuple[tuple[str, str], ...]:
         """(exported name, module-level variable) where they differ: `export default router`,
-        `module.exports = { users: usersRouter }`, `export { router as users }`, and the variable a
-        module-level function returns (`makeRouter()` → `router`)."""
+        `module.exports = { users: usersRouter }`, `export { router as users }`, `export const users =
+        router`, and the variable a module-level function returns (`makeRouter()` → `router`)."""
         out: list[tuple[str, str]] = []
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
@@ -411,6 +412,12 @@ class NodeBindingScanner(NodeValueScanner):
                 out.append(("default", text(strip(value))))
             elif value is not None and (called := called_function(strip(value))) in self.functions:
                 out.append(("default", f"{called}()"))
+            declaration = node.child_by_field_name("declaration")
+            if declaration is not None and declaration.type in (
+                "lexical_declaration",
+                "variable_declaration",
+            ):
+                out.extend(_renamed(declaration))  # `export const apiRoutes = api`
             for clause in node.named_children:
                 if clause.type != "export_clause":
                     continue
@@ -423,6 +430,26 @@ class NodeBindingScanner(NodeValueScanner):
             if variable:
                 out.append((f"{function}()", variable))
         return tuple(dict.fromkeys(out))
+
+    def reexports(self) -> list[tuple[str, str]]:
+        """(name, what it is) of each name a module re-exports from a relative one: `export { default as
+        posts } from "./posts"` → (`posts`, `./posts`), `export { users } from "./users"` → (`users`,
+        `./users.users`), as if imported and exported."""
+        out = []
+        for node in self.found.get("export", []):
+            source = node.child_by_field_name("source")
+            spec = string_value(source) if source is not None else ""
+            if not isinstance(spec, str) or not spec.startswith(("./", "../")):
+                continue
+            for clause in node.named_children:
+                for item in clause.named_children if clause.type == "export_clause" else ():
+                    local, alias = item.child_by_field_name("name"), item.child_by_field_name("alias")
+                    if item.type != "export_specifier" or local is None:
+                        continue
+                    name = property_key(local)
+                    value = spec if name == "default" else f"{spec}.{name}"
+                    out.append((property_key(alias) if alias is not None else name, value))
+        return out
 
     def default_export(self) -> str | None:
         """The traced value of `module.exports = x` / `export default x`, when it is one."""
@@ -437,3 +464,16 @@ class NodeBindingScanner(NodeValueScanner):
                 if value is not None:
                     return self.qualify(value)
         return None
+
+
+def _renamed(declaration: Node) -> list[tuple[str, str]]:
+    """(name, variable) of each `name = variable` exported (`export const users = router`)."""
+    out = []
+    for declarator in declaration.named_children:
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        if declarator.type != "variable_declarator" or name is None or value is None:
+            continue
+        value = strip(value)
+        if name.type == "identifier" and value.type == "identifier" and text(name) != text(value):
+            out.append((text(name), text(value)))
+    return out

@@ -64,9 +64,11 @@ class NodeScanner(NodeBindingScanner):
         )
 
     def module_stops(self) -> tuple[Stop, ...]:
-        """The `throw`s at module level under an `if` (start-up checks), with what the condition reads."""
+        """The `throw`s and `process.exit(1)`s at module level under an `if` (start-up checks), with what
+        the condition reads."""
         out = []
-        for node in self.found.get("throw", []):
+        exits = [node for node in self.found.get("call", []) if _exits(node)]
+        for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node) if not self.scope(node) else None
             if condition is not None:
                 row, column = node.start_point
@@ -120,7 +122,13 @@ class NodeScanner(NodeBindingScanner):
         target = target_name(left)
         if target is None:
             return
-        if inner.type in ("call_expression", "new_expression", "member_expression", "identifier"):
+        if inner.type in (
+            "call_expression",
+            "new_expression",
+            "member_expression",
+            "identifier",
+            "binary_expression",
+        ):
             qualified = self.qualify(inner)
             if qualified is not None:
                 self.bind(statement, target, qualified)
@@ -137,6 +145,16 @@ class NodeScanner(NodeBindingScanner):
         declaration = statement.type == "variable_declarator" and statement.parent
         written = statement.parent if declaration and statement.parent else statement
         self.record(statement, target, inner, written)
+
+
+def _exits(call: Node) -> bool:
+    """`process.exit(1)`, `process.exit(code)`: leaving with a failure (not `process.exit()` nor `(0)`)."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None or text(function) != "process.exit":
+        return False
+    given = arguments.named_children
+    return bool(given) and text(given[0]) != "0"
 
 
 def _objects(
@@ -213,6 +231,8 @@ def node_code(found: dict[str, list[Node]]) -> Code:
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    if reexports := [pair for pair in scanner.reexports() if pair[0] not in dict(exports)]:
+        exports = tuple(sorted((*exports, *reexports)))
     aliases = scanner.aliases()
     return Code(
         tuple(scanner.calls),

@@ -118,6 +118,15 @@ class NodeNameScanner(Scanner):
             constructor = node.child_by_field_name("constructor")
             base = self.qualify(constructor) if constructor is not None else None
             return f"{base}()" if base else None
+        if kind == "binary_expression":
+            # `globalThis.prisma ?? new PrismaClient()`: a singleton kept across reloads, else made here
+            operator = node.child_by_field_name("operator")
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if operator is None or left is None or right is None or text(operator) not in ("??", "||"):
+                return None
+            # an object made (`…()`), never a read with a default (`process.env.PORT || 3000`)
+            made = [found for side in (left, right) if (found := self.qualify(side)) and found.endswith("()")]
+            return made[0] if made else None
         return None
 
     def require_source(self, call: Node) -> str | None:

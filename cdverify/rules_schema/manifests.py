@@ -41,6 +41,8 @@ class ManifestFile(Record, frozen=True):
     parent: str = ""  # the name of the folder holding the file
     path: str = ""  # the path from the project root
     keys: Strings = ()  # the settings the reader takes from the file
+    # read only when the file is a JSON object with one of these top-level keys (sequelize-cli's NODE_ENVs)
+    sections: Strings = ()
     # Prisma `generator` providers → the npm package their `output` folder stands for
     generators: Mapping[str, str] = table()
 
@@ -48,6 +50,7 @@ class ManifestFile(Record, frozen=True):
 class DependencyTables(Record, frozen=True):
     dependencies: Strings
     dev_dependencies: Strings
+    runners: Strings = ()  # commands whose first source-file argument a package.json script runs
 
 
 class ManifestFiles(Record, frozen=True):

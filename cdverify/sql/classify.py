@@ -84,6 +84,10 @@ _TRIVIAL = re.compile(
       | PRAGMA\s+[\w.]+\s*(?:=\s*[\w'"-]+|\(\s*[\w'"-]+\s*\))?
       | SELECT\s+(?:\d+|[\w.]+\s*\([^()]*\))(?:\s+AS\s+\w+)?
       | SET\s+(?:SESSION\s+|LOCAL\s+)?[\w.]+\s*(?:=|\bTO\b)\s*[^;]+?
+      | SHOW\s+(?:FULL\s+|GLOBAL\s+|SESSION\s+)?(?:TABLES|DATABASES|SCHEMAS|(?:TABLE\s+)?STATUS|VARIABLES
+          |PROCESSLIST|WARNINGS|ERRORS|GRANTS|ENGINES|TRIGGERS|ALL|SERVER_VERSION|SEARCH_PATH|TIME\s*ZONE
+          |(?:COLUMNS|FIELDS|INDEX|INDEXES|KEYS|CREATE\s+TABLE)\s+(?:(?:FROM|IN)\s+)?[\w.`"]+)
+          (?:\s+(?:FROM|IN)\s+[\w`"]+)?(?:\s+(?:LIKE|WHERE)\s+[^;]+?)?
     )\s*;?\s*""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -3,7 +3,7 @@ strings it met before without importing sqlglot (~90 ms of a small app's run, is
 
 What sqlglot decides (`classify._parse`: statement or fragment, its label, tables and dialect) is a pure
 function of the string and of the code that computes it, cdverify's and sqlglot's, which the fingerprint
-given to `remembering` covers (`results.code_fingerprint()`: every source of cdverify, and the installed
+given to `remembering` covers (`code_print.code_fingerprint()`: every source of cdverify, and the installed
 distributions by name and version). So a remembered verdict is the verdict, under that fingerprint only.
 
 `remembering(folder, fingerprint)` makes the classifier answer from `folder/sql.pickle` while it is active

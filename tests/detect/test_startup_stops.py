@@ -1,6 +1,7 @@
 """Start-up checks that stop the application in the harness (issue 18): a module-level `throw` under
 `if (!process.env.DATABASE_URL)` (or a name assigned from it) in a module the entry imports, or under
-`if (envFound.error)` after `dotenv.config()` where the project ships no `.env`. Where the check fails the
+`if (envFound.error)` after `dotenv.config()` where the project ships no `.env`; a `process.exit(1)` there
+alike (not `process.exit(0)`). Where the check fails the
 application cannot start, so DB001 says it has no database to start with, and why. Clean variants: the
 variable set by the project's `.env` or the declared harness environment, a `.env` file shipped, a check
 inside a function or in a module loaded only by a handler, a condition that is no unset test. The projects
@@ -66,6 +67,19 @@ def test_a_module_level_check_of_an_unset_variable_stops_the_app(make_project: M
     assert "has no database to start with" in db001["message"]
     assert "at src/config/database.js:5 throws when $DATABASE_URL is unset" in db001["message"]
     assert db001["harness_engines"] == []
+
+
+def test_a_module_level_exit_on_an_unset_variable_stops_the_app(make_project: MakeProject) -> None:
+    exits = "if (!url) {\n  console.error('DATABASE_URL is required');\n  process.exit(1);\n}"
+    db001 = only(check(make_project, _app(exits), PG_TASK), "DB001")
+    assert "at src/config/database.js:6 exits when $DATABASE_URL is unset" in db001["message"]
+    assert db001["harness_engines"] == []
+
+
+@pytest.mark.parametrize("code", ["0", ""])
+def test_an_exit_with_success_is_no_stop(make_project: MakeProject, code: str) -> None:
+    exits = f"if (!url) {{\n  process.exit({code});\n}}"
+    assert _status(check(make_project, _app(exits), PG_TASK)) == "pass"
 
 
 @pytest.mark.parametrize(

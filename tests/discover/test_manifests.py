@@ -218,7 +218,9 @@ def test_typeorm_example_config_names_the_engine(make_project: MakeProject) -> N
         ("prisma/schema.prisma", Reader.PRISMA),
         ("alembic.ini", Reader.ALEMBIC),
         ("config/config.json", Reader.SEQUELIZE_CONFIG),
-        ("src/config.json", None),  # only in a `config` folder
+        # elsewhere the reader takes it only when it has NODE_ENV sections (development, test, production):
+        # tests/detect/test_accuracy_fourth_set_js.py::test_another_config_json_is_no_sequelize_config
+        ("src/config.json", Reader.SEQUELIZE_CONFIG),
         ("ormconfig.json", Reader.TYPEORM_CONFIG),
         ("ormconfig.json.template", Reader.TYPEORM_CONFIG),
         ("db/schema.sql", Reader.SQL),

@@ -1,4 +1,4 @@
-"""The code fingerprint in every result-cache key (results.code_fingerprint): cdverify's files stand for
+"""The code fingerprint in every result-cache key (code_print.code_fingerprint): cdverify's files stand for
 themselves by their signature, read only when changed too recently for a signature to be trusted."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cdverify import results
+from cdverify import code_print
 
 
 @pytest.fixture
@@ -17,21 +17,21 @@ def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Pa
     files = [tmp_path / "a.py", tmp_path / "b.py"]
     for path in files:
         path.write_text("x = 1\n", encoding="utf-8")
-    monkeypatch.setattr(results, "_package_sources", lambda: list(files))
-    results.code_fingerprint.cache_clear()
+    monkeypatch.setattr(code_print, "_package_sources", lambda: list(files))
+    code_print.code_fingerprint.cache_clear()
     yield files
-    results.code_fingerprint.cache_clear()
+    code_print.code_fingerprint.cache_clear()
 
 
 def _fingerprint() -> bytes:
-    results.code_fingerprint.cache_clear()
-    return results.code_fingerprint()
+    code_print.code_fingerprint.cache_clear()
+    return code_print.code_fingerprint()
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_a_new_fingerprint(
     sources: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(results, "RACY_NS", 0)  # every file is old enough: signatures only
+    monkeypatch.setattr(code_print, "RACY_NS", 0)  # every file is old enough: signatures only
     first = _fingerprint()
     assert _fingerprint() == first  # a key, not a nonce
     info = os.stat(sources[0])
@@ -43,11 +43,11 @@ def test_an_edit_that_keeps_size_and_mtime_is_a_new_fingerprint(
 def test_a_recent_file_is_read(sources: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written just now (the fixture's) are within RACY_NS: their content decides, not a signature,
     which is shown here by giving every file the same signature."""
-    monkeypatch.setattr(results, "signature_of", lambda info: (0, 0, 0, 0, 0, 0))
+    monkeypatch.setattr(code_print, "signature_of", lambda info: (0, 0, 0, 0, 0, 0))
     first = _fingerprint()
     sources[1].write_text("y = 1\n", encoding="utf-8")
     assert _fingerprint() != first
-    monkeypatch.setattr(results, "RACY_NS", 0)
+    monkeypatch.setattr(code_print, "RACY_NS", 0)
     trusted = _fingerprint()
     sources[1].write_text("z = 1\n", encoding="utf-8")
     assert _fingerprint() == trusted  # signatures alone, all alike here

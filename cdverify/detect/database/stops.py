@@ -1,5 +1,6 @@
-"""Start-up checks that stop the application: a `throw` at module level, under an `if`, in application code
-that runs at start-up (the entry modules and what they import at module level, not request handlers):
+"""Start-up checks that stop the application: a `throw` or a `process.exit(1)` at module level, under an
+`if`, in application code that runs at start-up (the entry modules and what they import at module level,
+not request handlers):
 `if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
 gives none of those), or `const envFound = dotenv.config(); if
 (envFound.error) throw …` (rules/database/connections.toml `startup_files`). Where the check fails, the
@@ -94,8 +95,12 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
         return None
     shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
     return StartupStop(
-        path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"throws when {shown} is unset"
+        path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"{_verb(stop)} when {shown} is unset"
     )
+
+
+def _verb(stop: Stop) -> str:
+    return "exits" if stop.text.startswith("process.exit") else "throws"
 
 
 def _database_variables(found: Collection) -> set[str]:
@@ -116,7 +121,7 @@ def _missing_file(
             continue
         if loader.file in present:
             return None
-        reason = f"throws when {loader.label} finds no {loader.file} file"
+        reason = f"{_verb(stop)} when {loader.label} finds no {loader.file} file"
         return StartupStop(path, stop.line, stop.text, (), reason)
     return None
 

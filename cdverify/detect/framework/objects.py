@@ -12,7 +12,7 @@ from typing import NamedTuple
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
 from cdverify.detect.framework.routes import CHAIN_EXPORTS
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, foreign, node_stem, relative_stem
+from cdverify.detect.tracing import Instances, foreign, node_stem, relative_stem, unaliased
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,
@@ -159,7 +159,8 @@ class Objects:
         target = CHAIN_EXPORTS.get(target, target)
         if not receiver and target and (path, target) in self.sites:
             return (path, target)
-        reference = Callee.of(written).receiver  # `./routes.router.get` → `./routes.router`
+        # `./routes.router.get` → `./routes.router`
+        reference = unaliased(Callee.of(written).receiver, path, self.instances)
         if receiver and reference.startswith(("./", "../")):
             found = self.module_member(path, reference)
             return self.exported(found) if found is not None else None
@@ -184,9 +185,21 @@ class Objects:
                 return self.stems[stem], member
         return None
 
-    def exported(self, found: tuple[str, str]) -> Key | None:
-        """The object a module exports under a name ("" for its default export)."""
+    def exported(self, found: tuple[str, str], hops: int = 3) -> Key | None:
+        """The object a module exports under a name ("" for its default export), also one it imports and
+        re-exports from another module (`export { default as posts } from "./posts"`), a few hops deep."""
         path, member = found
+        key = self._exported_here(path, member)
+        if key is not None or not hops or "." in member:
+            return key
+        passed = "" if member.endswith("()") else dict(self.facts[path].exports).get(member or "default", "")
+        if not passed.startswith(("./", "../")):
+            return None
+        further = self.module_member(path, passed)
+        return self.exported(further, hops - 1) if further is not None else None
+
+    def _exported_here(self, path: str, member: str) -> Key | None:
+        """The object of this module's own variable exported under `member`."""
         aliases = dict(self.facts[path].aliases)
         if "." in member:
             return None
@@ -215,6 +228,7 @@ class Objects:
             return UNKNOWN
         for unwrap in unwrapped():  # koa-router `app.use(users.routes())` mounts `users`
             reference = reference.removesuffix(unwrap)
+        reference = unaliased(reference, path, self.instances)  # `@/routes/users.users`
         if reference.startswith(("./", "../")):
             found = self.module_member(path, reference)
             if found is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,7 +26,7 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
-from cdverify.detect.layers.wiring import hands_app, scripts
+from cdverify.detect.layers.wiring import hands_app, package_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import LayerRoles
@@ -312,7 +312,10 @@ def _role_of(
         callee = foreign(call.callee, path, family, instances) or call.callee
         if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
             return Role.MODELS
-        querying = querying or (call.line not in probing and _matches(callee, clients))
+        # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
+        querying = querying or (
+            call.line not in probing and callee not in models and _matches(callee, clients)
+        )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
         return Role.QUERIES
@@ -518,8 +521,10 @@ def by_role(
     frameworks: FrameworkReport,
     orm: OrmReport,
     instances: Instances,
+    script_files: Collection[str] = (),
 ) -> LayerAssignment:
-    """The layer of every application file from its path and its code; composition roots get none."""
+    """The layer of every application file from its path and its code; composition roots get none, nor
+    do scripts (`script_files`: those package.json scripts run)."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
@@ -552,6 +557,7 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
+    programs = tuple(sorted({*programs, *package_scripts(script_files, named, graph, found.apps)}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]

@@ -3,7 +3,7 @@ they register a route or two), and command-line scripts in a layer's folder (in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.names import Named
@@ -66,6 +66,29 @@ def scripts(
         and path in facts
         and facts[path].program
     ]
+    return _not_imported(candidates, graph)
+
+
+def package_scripts(
+    run: Iterable[str], named: Mapping[str, Named], graph: ImportGraph, apps: Collection[str]
+) -> tuple[str, ...]:
+    """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`; Manifests.
+    script_files) that no project file imports, that build or start no app and import no module that
+    builds one: scripts, in no layer. The server entry a `start` script runs (`app.listen(…)` on the app
+    of `./app`) stays."""
+    candidates = [
+        path
+        for path in run
+        if path in named
+        and named[path].glob is None
+        and path not in apps
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
+    return _not_imported(candidates, graph)
+
+
+def _not_imported(candidates: list[str], graph: ImportGraph) -> tuple[str, ...]:
+    """The candidates no other project file imports, sorted."""
     if not candidates:
         return ()
     imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}

@@ -59,7 +59,7 @@ def through_barrels(facts: Mapping[str, FileFacts], instances: Instances) -> Ins
                         added = True
         if not added:
             break
-    return Instances(names, instances.heads, {}, instances.packaged, instances.generated)
+    return instances._replace(names=names, answers={})
 
 
 def _node_stem(path: str) -> str:

@@ -21,6 +21,11 @@ _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
 # `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name: it is read as `_`)
 _COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+# the text of `INSERT INTO books ${values}` before its first hole: the verb, the table, perhaps its columns
+_INSERT_HEAD = re.compile(
+    r"\s*(?:INSERT|REPLACE)\s+(?:IGNORE\s+)?INTO\s+[\w$.`\"]+\s*(?:\([^()]*\)\s*)?(?:VALUES|SET)?\s*",
+    re.IGNORECASE,
+)
 
 
 def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
@@ -137,7 +142,7 @@ def raw_sql(
             continue
         if best is None or (best.kind is SqlKind.FRAGMENT and result.kind is not SqlKind.FRAGMENT):
             best, written = result, text
-    if best is None or (sink.untraced and not _complete(best)):
+    if best is None or (sink.untraced and not _complete(best) and not _rows_interpolated(best, written)):
         return None  # on an untraced object only a complete statement is evidence enough
     kind = RawKind(best.kind.value)
     if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
@@ -154,6 +159,17 @@ def raw_sql(
     sql = shown(written)
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
+    )
+
+
+def _rows_interpolated(found: SqlString, written: Text) -> bool:
+    """`INSERT INTO books ${values}`, `INSERT INTO books SET ${fields}`: an insert into a named table whose
+    columns and rows are computed, the rest of the template after it. A complete statement once the
+    values are in, which no other kind of string starts with."""
+    return (
+        isinstance(written, Template)
+        and found.statement.upper() in ("INSERT", "REPLACE")
+        and _INSERT_HEAD.fullmatch(written.pieces[0]) is not None
     )
 
 

@@ -1,0 +1,39 @@
+"""The source files a package.json script runs directly: `"seed": "node scripts/seed.js"`,
+`"db:migrate": "tsx src/db/migrate.ts"`, `"db-change": "node core/domain/db-change.js"`. A runner of the
+catalogue (rules/manifests.toml `package_json.runners`) followed by its options, then the first source file;
+commands joined by `&&`, `||`, `;` or `|` are read one by one, and `NAME=value` assignments before the
+runner are skipped. Files are project paths, relative to the package.json's folder."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Collection, Mapping
+
+_SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
+_SEPARATORS = re.compile(r"&&|\|\||[;|]")
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+
+
+def run_files(
+    package: str, scripts: Mapping[str, object], runners: Collection[str], exists: Callable[[str], bool]
+) -> list[str]:
+    """The project files (`exists`) the `scripts` of the package.json at `package` run with a runner."""
+    folder = posixpath.dirname(package)
+    out: list[str] = []
+    for command in scripts.values():
+        if not isinstance(command, str):
+            continue
+        for part in _SEPARATORS.split(command):
+            words = [word.strip("'\"") for word in part.split()]
+            while words and _ASSIGNMENT.match(words[0]):
+                words = words[1:]  # `NODE_ENV=production node …`
+            if not words or posixpath.basename(words[0]) not in runners:
+                continue
+            script = next(
+                (word for word in words[1:] if _SOURCE.search(word) and not word.startswith("-")), ""
+            )
+            path = posixpath.normpath(posixpath.join(folder, script)) if script else ""
+            if path and exists(path) and path not in out:
+                out.append(path)
+    return out
