@@ -568,18 +568,27 @@ EDIT_TARGETS = {
 
 
 class FileEditor:
-    """Appends a fresh comment line to one file before each run; restores it afterwards."""
+    """Appends a fresh line to one file before each run; restores it afterwards. A comment line leaves the
+    file's facts as they were (cdverify serves such an edit from its stored output); a code line (an
+    import, `code=True`) changes them, so the analysis runs again: both are edits a user makes."""
 
-    def __init__(self, path: Path, comment: str) -> None:
+    def __init__(self, path: Path, comment: str, code: bool = False) -> None:
         self.path = path
         self.comment = comment
+        self.code = code
         self.original: bytes | None = None
 
     def before(self, i: int) -> None:
         if self.original is None:
             self.original = self.path.read_bytes()
-        edit = f"\n{self.comment} bench edit {i} {time.time_ns()}\n".encode()
-        self.path.write_bytes(self.original + edit)
+        stamp = f"{i}_{time.time_ns()}"
+        if not self.code:
+            line = f"{self.comment} bench edit {stamp}"
+        elif self.comment == "#":
+            line = f"import json as _bench_edit_{stamp}"
+        else:
+            line = f"import * as benchEdit{stamp} from 'node:path';"
+        self.path.write_bytes(self.original + f"\n{line}\n".encode())
 
     def restore(self) -> None:
         if self.original is not None:
@@ -595,9 +604,11 @@ def cdverify_rows(t: Tools, c: Corpus) -> list[Bench]:
     check = [exe, "check", str(c.root), "--constraints", "clean_architecture", "--format", "json"]
     inspect = [exe, "inspect", str(c.root), "--format", "json"]
     editor: FileEditor | None = None
+    code_editor: FileEditor | None = None
     for prefix, (rel, comment) in EDIT_TARGETS.items():
         if c.name.startswith(prefix) and (c.root / rel).is_file():
             editor = FileEditor(c.root / rel, comment)
+            code_editor = FileEditor(c.root / rel, comment, code=True)
     variants: list[tuple[str, list[str], str, FileEditor | None]] = [
         ("check --no-cache (cold)", [*check, "--no-cache"], "check", None),
         ("check --no-cache -j 1", [*check, "--no-cache", "-j", "1"], "check", None),
@@ -605,6 +616,8 @@ def cdverify_rows(t: Tools, c: Corpus) -> list[Bench]:
     ]
     if editor is not None:
         variants.append(("check, warm cache, 1 file edited", check, "check", editor))
+    if code_editor is not None:
+        variants.append(("check, warm cache, 1 code line added", check, "check", code_editor))
     variants += [
         ("inspect --no-cache (cold)", [*inspect, "--no-cache"], "inspect", None),
         ("inspect, warm cache", inspect, "inspect", None),
