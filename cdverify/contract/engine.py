@@ -24,6 +24,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from functools import cache
 from typing import IO, Any
 
@@ -35,6 +36,10 @@ MAX_SEND_REQUESTS = 100  # pm.sendRequest calls of one script
 # what every script may need without naming it: pm.expect and pm.response.to load chai with chai-postman,
 # and Node's Buffer global, which newman's scripts have
 CORE_MODULES = ("chai", "chai-postman", "lodash", "ajv", "buffer")
+# the words of a script that may reach them (console.log of an object formats it with chai's inspect;
+# pm.sendRequest is held back in a context without them, see Readiness.LEAN)
+CORE_HINT = re.compile(r"\b(?:expect|to|Buffer|console|sendRequest)\b")
+WITHHELD = "<withheld>"  # sandbox.js's root of a package withheld from a lean context
 # globals that load a package although the script has no require() of it: the legacy sandbox's libraries
 IMPLICIT_MODULES = {
     re.compile(r"\batob\b"): ("atob",),
@@ -48,6 +53,18 @@ IMPLICIT_MODULES = {
 DYNAMIC_MODULE = "cdverify:dynamic"
 
 Send = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class Readiness(StrEnum):
+    """What a context made in advance holds when the script arrives.
+
+    LEAN: the core packages withheld (a script whose words name none of them runs without the ~1.4 MB of
+    their sources; one that reaches them anyway, or calls pm.sendRequest, is run again from the start in
+    a context that has them, its first run discarded whole); CORE: installed; CHAI: chai loaded as well."""
+
+    LEAN = "lean"
+    CORE = "core"
+    CHAI = "chai"
 
 
 class EngineLimit(Exception):
@@ -123,16 +140,22 @@ class Context:
 
         self.limit = limit
         self.deadline = time.monotonic() + limit
+        self.lean = False
         self.racer = MiniRacer()
         self.racer.set_hard_memory_limit(MEMORY_LIMIT_BYTES)
         factory: Any = self.racer.eval(_bootstrap(), timeout_sec=self.remaining())
         api: Any = factory(timeout_sec=self.remaining())
-        names = ("run", "tick", "takeRequests", "deliver", "collect", "dynamic", "install", "warm")
+        names = ("run", "settle", "tick", "deliver", "collect", "dynamic", "install", "warm")
         self.functions = {name: api[name] for name in names}
 
     def install(self, names: tuple[str, ...]) -> None:
         if names:
             self.call("install", *bundle_texts(names))
+        self.lean = self.lean and not set(CORE_MODULES) <= set(names)
+
+    def withhold_core(self) -> None:
+        self.call("install", json.dumps(dict.fromkeys(CORE_MODULES, WITHHELD)), "")
+        self.lean = True
 
     def start(self, limit: float) -> None:
         """The script's own clock starts now (a standby context was made before the script arrived)."""
@@ -162,30 +185,44 @@ class Context:
         self.racer.close()
 
 
-def prepared_context(limit: float, warm: bool) -> Context:
-    """A fresh context with the core packages installed (and chai loaded, when `warm`), ready for a script."""
+def prepared_context(limit: float, readiness: Readiness) -> Context:
+    """A fresh context with sandbox.js, and the core packages as `readiness` says, ready for a script."""
     context = Context(limit)
+    if readiness is Readiness.LEAN:
+        context.withhold_core()
+        return context
     context.install(CORE_MODULES)
-    if warm:
+    if readiness is Readiness.CHAI:
         context.call("warm")
     return context
 
 
+def needs_core(code: str) -> bool:
+    """Whether a script's words may reach the core packages (a false "no" costs a second run, not a
+    wrong result)."""
+    return bool(CORE_HINT.search(code)) or not set(required_names(code)).isdisjoint(CORE_MODULES)
+
+
 def execute(
     payload: dict[str, Any], limit: float, send: Send, standby: Context | None = None
-) -> dict[str, Any]:
-    """Run one script; {"raw": what sandbox.js collected or None, "error": an engine limit or None}.
-    `standby` is a context prepared for it in advance; it is used once, like any other."""
+) -> tuple[dict[str, Any], Context | None]:
+    """Run one script; {"raw": what sandbox.js collected or None, "error": an engine limit or None}, and
+    the context it ran in, for the caller to close once it has reported (closing a V8 isolate takes a
+    while, and the runner need not wait for it), or None when it is closed already. `standby` is a
+    context prepared for it in advance; it is used once, like any other. A lean context the script
+    outgrew is discarded, and the script runs again in a context with the core packages."""
+    code = str(payload.get("code", ""))
     context = None
     error: dict[str, str] | None = None
     raw: Any = None
     try:
-        context = standby if standby is not None else prepared_context(limit, warm=False)
+        context = standby if standby is not None else prepared_context(limit, Readiness.CORE)
         context.start(limit)
-        context.install(script_names(str(payload.get("code", ""))))
-        pending = int(context.call("run", json.dumps(payload)))
-        _drive(context, pending, send)
-        raw = json.loads(context.call("collect"))
+        if context.lean and needs_core(code):
+            context.install(CORE_MODULES)
+        context.install(script_names(code))
+        context.call("run", json.dumps(payload))
+        raw = _drive(context, send)
     except EngineLimit as limit_hit:
         error = {"name": limit_hit.name, "message": limit_hit.message}
     except Exception as problem:  # the engine refused the call: the context cannot go on
@@ -193,20 +230,28 @@ def execute(
         error = {"name": "Error", "message": lines[0] if lines else type(problem).__name__}
     if raw is None and context is not None and error is not None:
         raw = _salvage(context)
-    if context is not None:
-        context.close()
-    elif standby is not None:
-        standby.close()
-    return {"raw": raw, "error": error}
+    used = context if context is not None else standby
+    rerun = context is not None and context.lean and isinstance(raw, dict) and raw.get("withheld") is True
+    if (error is not None or rerun) and used is not None:
+        # a context a limit stopped may still be busy (an endless chain of promise callbacks): closing it
+        # waits for V8, which must count against this script's deadline, not the next one's
+        used.close()
+        used = None
+    if rerun:
+        return execute(payload, limit, send)
+    return {"raw": raw, "error": error}, used
 
 
-def _drive(context: Context, pending: int, send: Send) -> None:
-    """Timers and pm.sendRequest callbacks, one call each, so promise callbacks run in between."""
+def _drive(context: Context, send: Send) -> Any:
+    """Timers and pm.sendRequest callbacks, one call each, so promise callbacks run in between; then what
+    the script did (sandbox.js's report, which comes with the call that finds nothing left to run)."""
     steps = sends = 0
     while True:
-        requests = json.loads(context.call("takeRequests"))
-        if requests:
-            for request in requests:
+        answer = json.loads(context.call("settle"))
+        if "done" in answer:
+            return answer["done"]
+        if "requests" in answer:
+            for request in answer["requests"]:
                 sends += 1
                 if sends > MAX_SEND_REQUESTS:
                     message = f"more than {MAX_SEND_REQUESTS} pm.sendRequest calls in one script"
@@ -216,14 +261,11 @@ def _drive(context: Context, pending: int, send: Send) -> None:
                     result = send(request)
                     context.deadline += time.monotonic() - started  # the host's HTTP time is not the script's
                 context.call("deliver", request["id"], json.dumps(result))
-            pending = 1
             continue
-        if pending <= 0:
-            return
         steps += 1
         if steps > MAX_TIMER_STEPS:
             raise EngineLimit("Error", f"Script timers ran more than {MAX_TIMER_STEPS} callbacks")
-        pending = int(context.call("tick"))
+        context.call("tick")
 
 
 def _salvage(context: Context) -> Any:
@@ -288,16 +330,22 @@ def main() -> None:
         result: dict[str, Any] = answer.get("result") or {"error": {"name": "Error", "message": "no answer"}}
         return result
 
-    # the first script's context, made while the runner loads the collection and sends the first request
-    standby: Context | None = prepared_context(10.0, warm=False)
-    warm = False
+    # the first script's context, made while the runner loads the collection and sends the first request;
+    # the next ones are made as the last script needed (scripts of one collection tend to be alike)
+    readiness = Readiness.LEAN
+    standby: Context | None = prepared_context(10.0, readiness)
     for line in iter(incoming.readline, b""):
         message = json.loads(line)
         limit = float(message.get("limit", 10.0))
+        used: Context | None = None
         if message["op"] == "execute":
-            result = execute(message["payload"], limit, send, standby)
+            result, used = execute(message["payload"], limit, send, standby)
             standby = None
-            warm = bool((result.get("raw") or {}).get("usedChai"))
+            readiness = Readiness.LEAN
+            if (result.get("raw") or {}).get("usedChai"):
+                readiness = Readiness.CHAI
+            elif needs_core(str(message["payload"].get("code", ""))):
+                readiness = Readiness.CORE
         elif message["op"] == "dynamic":
             try:
                 result = {"value": dynamic.value(str(message["name"]), limit)}
@@ -306,12 +354,17 @@ def main() -> None:
         else:
             result = {"error": {"name": "Error", "message": f"unknown operation {message['op']!r}"}}
         _write(outgoing, {"op": "done", "result": result})
+        if used is not None:
+            used.close()
         if standby is None and message["op"] == "execute":
             # the next script's context, made while the runner sends its request and waits for the server
             try:
-                standby = prepared_context(limit, warm)
+                standby = prepared_context(limit, readiness)
             except Exception:
                 standby = None
+    # the runner closed the pipe: nothing is left to report, and V8's teardown of the contexts still open
+    # would only keep the runner waiting
+    os._exit(0)
 
 
 if __name__ == "__main__":

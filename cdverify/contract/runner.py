@@ -74,8 +74,6 @@ class RunOptions:
 
 
 def run_collection(collection: Collection, options: RunOptions) -> RunResult:
-    from cdverify.contract import http  # imported here: static verification never pays for httpx
-
     started = time.time()
     clock = time.perf_counter()
     result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
@@ -84,15 +82,17 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
         "environment": dict(options.environment),
         "collectionVariables": dict(collection.variables),
     }
-    with (
-        http.open_client(
-            http.Limits(options.timeout_request_ms, options.max_body_bytes), options.insecure, options.routes
-        ) as client,
-        Sandbox(scopes, send_request=lambda request: _script_request(client, request)) as sandbox,
-    ):
+    clients: list[Any] = []  # the run's HTTP client, once open: pm.sendRequest goes out through it
+    with Sandbox(scopes, send_request=lambda request: _script_request(clients[0], request)) as sandbox:
         if any(item.prerequest or item.tests for item in collection.items):
-            sandbox.start()  # the engine gets ready while the first request is on its way
-        _run_items(collection, sandbox, client, options, result)
+            # the engine gets ready while the HTTP side is imported and the first request is on its way
+            sandbox.start()
+        from cdverify.contract import http  # imported here: static verification never pays for httpx
+
+        limits = http.Limits(options.timeout_request_ms, options.max_body_bytes)
+        with http.open_client(limits, options.insecure, options.routes) as client:
+            clients.append(client)
+            _run_items(collection, sandbox, client, options, result)
     result.variables = sandbox.state()
     result.unresolved = sorted(
         {

@@ -1,11 +1,15 @@
 /*
  * cdverify's Postman script sandbox: what one pre-request or test script sees, in a V8 context of its own.
  *
- * Evaluating this file yields a factory. The host (sandbox.py) creates a fresh context for every script,
- * calls the factory once and keeps the functions it returns (run, tick, deliver, collect) to itself: no
+ * Evaluating this file yields a factory. The host (engine.py) creates a fresh context for every script,
+ * calls the factory once and keeps the functions it returns (run, settle, tick, deliver, ...) to itself: no
  * global names them, so a script cannot call them. The host drives the script: `run` executes its
- * synchronous part, then the host calls `tick` for each due timer and `deliver` for each pm.sendRequest
- * response, so promise callbacks (microtasks) run between these calls as they do in Node; `collect` reports.
+ * synchronous part, then `settle` hands over its pm.sendRequest calls (answered with `deliver`), the host
+ * calls `tick` for each due timer, so promise callbacks (microtasks) run between these calls as they do in
+ * Node, and `settle` reports what the script did once nothing is left to run (`collect` reports alone,
+ * after a limit stopped the script). Once the script has run, the host calls only functions that take no
+ * arguments (but `deliver`): mini-racer hands arguments over through Array.prototype.push, which a
+ * script may have replaced.
  *
  * A script may replace any global it likes (JSON.stringify, Object.keys, Array.prototype.push, ...): the
  * bookkeeping that the host reads uses intrinsics taken before the script ran and objects without a
@@ -83,7 +87,20 @@
 
     // ---- modules: the files the host handed over, loaded the way browserify's bundle loads them ----------
 
-    var modules = { files: create(null), roots: create(null), cache: create(null), pending: [] };
+    var modules = { files: create(null), roots: create(null), cache: create(null), pending: [], withheld: false };
+    // the root of a package the host withheld from this context (it makes a context with the core packages
+    // only for scripts that name them): reaching it, or pm.sendRequest, marks the run `withheld`, and the
+    // host discards everything the script did and runs it again in a context with every package
+    var WITHHELD = "<withheld>";
+    function isLean() {
+        var names = keysOf(modules.roots);
+        for (var i = 0; i < names.length; i++) {
+            if (modules.roots[names[i]] === WITHHELD) {
+                return true;
+            }
+        }
+        return false;
+    }
     // the host hands files over as JSON text, parsed when a script first requires something: a script
     // that requires nothing never pays for parsing a megabyte of sources
     function unpackFiles() {
@@ -113,6 +130,10 @@
     function loadFile(path, asked) {
         if (path === "<empty>") {
             return {};  // the browser field maps this module to false
+        }
+        if (path === WITHHELD) {
+            modules.withheld = true;
+            throw moduleNotFound(asked);
         }
         unpackFiles();
         if (path === null || path === undefined || !hasOwn.call(modules.files, path)) {
@@ -690,6 +711,7 @@
         request: undefined,
         pm: undefined,
         timers: new Timers(),
+        pending: 0,  // timers left after the last run or tick (1 after responses were handed over)
         sends: new SendQueue()
     };
 
@@ -750,6 +772,10 @@
             sendRequest: function (request, callback) {
                 if (!request) {
                     return typeof callback === "function" && callback.call(pm, new Error("sendrequest: nothing to request"));
+                }
+                if (isLean()) {  // nothing leaves a run that may be done again
+                    modules.withheld = true;
+                    throw new Error("pm.sendRequest: the script runs again with every package");
                 }
                 state.sends.add(request, callback);
                 return pm;
@@ -917,7 +943,8 @@
             }
             record(testNames[i], passed, false, failure, assertionIndex++);
         }
-        return state.timers.queue.length;
+        state.pending = state.timers.queue.length;
+        return state.pending;
     }
 
     // a global whose value is made when a script first reads it; defined only when the host handed over
@@ -973,10 +1000,11 @@
         if (error !== undefined) {
             asyncError(error);  // the other timers go on, as in newman
         }
-        return state.timers.queue.length;
+        state.pending = state.timers.queue.length;
+        return state.pending;
     }
 
-    // the pm.sendRequest calls not yet handed to the host, as JSON
+    // the pm.sendRequest calls not yet handed to the host
     function takeRequests() {
         var out = newList();
         var pending = state.sends.pending;
@@ -984,7 +1012,7 @@
         for (var i = 0; i < pending.length; i++) {
             listAdd(out, pending[i]);
         }
-        return encode(out);
+        return out;
     }
 
     // hands a pm.sendRequest its response (or error) from the host
@@ -1014,7 +1042,26 @@
         }
     }
 
+    // the pm.sendRequest calls to send ({requests}); else, while timers remain (or a response was just
+    // handed over), {wait: true}: the host calls tick; else the script's report ({done})
+    function settle() {
+        var out = create(null);
+        if (state.sends.pending.length) {
+            out.requests = takeRequests();
+            state.pending = 1;
+        } else if (state.pending > 0) {
+            out.wait = true;
+        } else {
+            out.done = report();
+        }
+        return encode(out);
+    }
+
     function collect() {
+        return encode(report());
+    }
+
+    function report() {
         var out = create(null);
         out.assertions = state.records;
         out.error = state.error;
@@ -1064,7 +1111,8 @@
             out.scopes = scopeText;
         }
         out.usedChai = chai !== undefined;
-        return encode(out);
+        out.withheld = modules.withheld;
+        return out;
     }
 
     // [found, value] of a {{$dynamic}} variable, for the host's own substitutions
@@ -1075,7 +1123,7 @@
 
     timerApi = state.timers.api();
     return {
-        run: run, tick: tick, takeRequests: takeRequests, deliver: deliver, collect: collect, dynamic: dynamic,
+        run: run, settle: settle, tick: tick, deliver: deliver, collect: collect, dynamic: dynamic,
         install: install, warm: warm
     };
 })
