@@ -28,7 +28,7 @@ from cdverify.detect.layers.names import (
 )
 from cdverify.detect.layers.wiring import hands_app, package_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts
+from cdverify.model import CallFact, Family, FileFacts, Value
 from cdverify.rules_schema import LayerRoles
 
 if TYPE_CHECKING:
@@ -198,31 +198,64 @@ def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role]
 
 
 def handler_modules(
-    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph, last: bool = False
 ) -> frozenset[str]:
     """Project modules whose functions a route registration takes as its handlers
     (`router.get("/", controller.list)` after `require("../controllers/user.controller")`): they handle
-    requests, whatever else their code does."""
+    requests, whatever else their code does. `last`: only the registration's last argument, when it
+    names a function (`User.getAll`), counts: the handler itself, not a middleware before it
+    (`jwtAuth`, `validate(schema.body)`)."""
     lines: dict[str, set[int]] = {}
+    registrations: set[tuple[str, int, str]] = set()
     for route in frameworks.routes:
         lines.setdefault(route.file, set()).add(route.line)
+        registrations.add((route.file, route.line, route.receiver))
     out: set[str] = set()
     for path, at in lines.items():
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        handed = {
-            callee
-            for call in file_facts.calls
-            if call.line in at
-            for value in call.args
-            for callee in value.calls
-        }
+        calls = [call for call in file_facts.calls if call.line in at]
+        if last:
+            registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
+            values = [value for call in registering for value in _handler_argument(call)]
+        else:
+            values = [value for call in calls for value in call.args]
+        handed = {callee for value in values for callee in value.calls}
         for edge in graph.imports_of(path):
             target = edge.target
             if target and target != path and any(map(_names_of(edge), handed)):
                 out.add(target)
+                out |= _handed_through(target, edge.fact.specifier, handed, facts, graph)
     return frozenset(out)
+
+
+def _handler_argument(call: CallFact) -> tuple[Value, ...]:
+    """The registration's last argument when it names a function of an imported module (`User.getAll`),
+    not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
+    (`container.get(TOKENS.UserController).list`: the module only hands out the controller)."""
+    value = call.args[-1] if call.args else None
+    if value is None or len(value.calls) != 1 or "(" in value.calls[0]:
+        return ()
+    return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
+
+
+def _handed_through(
+    barrel: str, specifier: str, handed: Collection[str], facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> set[str]:
+    """The modules a barrel hands the handlers on from: `router.get("/", Deal.getAll)` after
+    `import { Deal } from "../core"`, whose `core/index.js` exports `Deal` imported from `./deal`."""
+    barrel_facts = facts.get(barrel)
+    if barrel_facts is None:
+        return set()
+    exported = dict(barrel_facts.exports)
+    names = {callee.removeprefix(specifier + ".").partition(".")[0] for callee in handed}
+    wanted = {exported[name] for name in names if name in exported}
+    return {
+        edge.target
+        for edge in graph.imports_of(barrel)
+        if edge.target and edge.target != barrel and edge.fact.specifier in wanted
+    }
 
 
 def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
@@ -408,15 +441,20 @@ def composition_roots(
     named: Mapping[str, Named],
     routes: str,
     handing: frozenset[str] = frozenset(),
+    handed: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
-    own, or they import route modules (mount the routers; a health check beside them is still wiring), or
-    they are of `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import
-    anything."""
+    own, or they import route modules (mount the routers, or register the views of a module named routes
+    that is `handed` to a registration; a health check beside them is still wiring), or they are of
+    `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import anything."""
 
     def route_module(path: str) -> bool:
-        folders = named[path].folders if path in named else ()
-        return of.get(path) is Role.ROUTES or (bool(folders) and folders[0][0] == routes)
+        name = named.get(path)
+        if name is None:
+            return of.get(path) is Role.ROUTES
+        # `auth/routes.py`, whose views the app file adds (`app.router.add_view("/login", LoginView)`)
+        by_name = name.suffix == routes and not name.folders and path in handed
+        return of.get(path) is Role.ROUTES or (bool(name.folders) and name.folders[0][0] == routes) or by_name
 
     def wires(path: str) -> bool:
         return (
@@ -535,6 +573,11 @@ def by_role(
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in handler_modules(frameworks, facts, graph, last=True):
+        # handlers in a folder naming no layer (`core/user.js` of `ctx` handlers)
+        name = named_layers.named.get(path)
+        if name is not None and not name.folders and name.suffix is None and path not in found.apps:
+            found.of.setdefault(path, Role.ROUTES)
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
     layered = {  # files whose code agrees with their path's layer, or puts them in one
@@ -544,7 +587,9 @@ def by_role(
     }
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
     handing = hands_app(found.apps, frameworks, facts, graph)
-    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes, handing)
+    handed = handler_modules(frameworks, facts, graph)
+    apps = found.apps & named.keys()
+    roots = composition_roots(apps, found.of, graph, named, roles.routes, handing, handed)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
