@@ -42,8 +42,8 @@ def handler_modules(
         for edge in graph.imports_of(path):
             target = edge.target
             if target and target != path and any(map(_names_of(edge), handed)):
-                out.add(target)
-                out |= _handed_through(target, edge.fact.specifier, handed, facts, graph)
+                # a re-exporting index hands the handlers on: their modules hold them, not it
+                out |= _handed_through(target, edge.fact.specifier, handed, facts, graph) or {target}
     return frozenset(out)
 
 
