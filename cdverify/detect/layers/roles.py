@@ -27,7 +27,7 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
-from cdverify.detect.layers.wiring import hands_app, package_scripts, scripts
+from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import LayerRoles
@@ -532,10 +532,16 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
-    programs = tuple(sorted({*programs, *package_scripts(script_files, named, graph, found.apps)}))
+    run = (
+        *package_scripts(script_files, named, graph, found.apps),
+        *root_scripts(named, facts, graph, found.apps),
+    )
+    programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
+    stack = (roles.routes, roles.services, roles.queries)
+    wiring += containers(assignment.files, assignment.evidence, graph, stack)
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))
