@@ -289,3 +289,214 @@ def test_an_app_file_with_its_own_handlers_stays_routes(make_project: MakeProjec
     assert "src/main.py" not in report["architecture"]["composition_roots"]
     assert _layers(report)["src/main.py"] == "routes"
     assert ("bypass", "src/main.py", "src/connect_db.py") in _violations(report)
+
+
+# -- a dependency-injection container placed by its file name --------------------------------------------
+
+DI_PACKAGE = '{"name": "todos", "scripts": {"db:migrate": "ts-node src/db/migrate.ts"}, "dependencies": {"fastify": "4", "pg": "8"}}'
+DI_SERVER = """import Fastify from 'fastify';
+import { todoRoutes } from './routes/todos.js';
+
+const app = Fastify();
+app.register(todoRoutes, { prefix: '/todos' });
+app.listen({ port: 3000 });
+"""
+DI_ROUTES = """import type { FastifyInstance } from 'fastify';
+import { createTodoController } from '../controllers/todoController.js';
+import { createTodoService } from '../services/todoService.js';
+
+export async function todoRoutes(app: FastifyInstance) {
+  const controller = createTodoController(createTodoService());
+  app.get('/', controller.list);
+}
+"""
+DI_CONTROLLER = """import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TodoService } from '../services/todoService.js';
+
+export function createTodoController(service: TodoService) {
+  return {
+    list: async (_request: FastifyRequest, reply: FastifyReply) => reply.send(await service.list()),
+  };
+}
+"""
+DI_SERVICE = """import { createTodoRepository } from '../repositories/todoRepository.js';
+
+export type TodoService = ReturnType<typeof createTodoService>;
+
+export function createTodoService(repository = createTodoRepository()) {
+  return { list: () => repository.all() };
+}
+"""
+DI_REPOSITORY = """import { pool } from '../db/index.js';
+
+export function createTodoRepository() {
+  return { all: async () => (await pool.query('SELECT id, title FROM todos')).rows };
+}
+"""
+DI_DB = """import { Pool } from 'pg';
+
+export const pool = new Pool({ connectionString: 'postgres://todos@localhost/todos' });
+"""
+DI_CONTAINER = """import { createTodoRepository } from '../repositories/todoRepository.js';
+import { createTodoService } from '../services/todoService.js';
+import { createTodoController } from '../controllers/todoController.js';
+
+const registry = new Map<string, unknown>();
+
+export function registerServices(): void {
+  const service = createTodoService(createTodoRepository());
+  registry.set('todoService', service);
+  registry.set('todoController', createTodoController(service));
+}
+"""
+# a service that raises the controllers' errors: an upward import, no wiring
+UPWARD_SERVICE = """import { createTodoRepository } from '../repositories/todoRepository.js';
+import { TodoNotFoundError } from '../controllers/errors.js';
+import { createTodoService } from './todoService.js';
+
+export function createArchiveService() {
+  const repository = createTodoRepository();
+  const todos = createTodoService(repository);
+  return {
+    first: async () => {
+      const [todo] = await todos.list();
+      if (!todo) throw new TodoNotFoundError();
+      return todo;
+    },
+  };
+}
+"""
+MIGRATE = """import { Pool } from 'pg';
+
+export async function migrate(url = process.env.DATABASE_URL): Promise<void> {
+  const pool = new Pool({ connectionString: url });
+  await pool.query('CREATE TABLE IF NOT EXISTS todos (id serial PRIMARY KEY, title text)');
+  await pool.end();
+}
+
+migrate();
+"""
+TEST_HELPER = """import { migrate } from '../../src/db/migrate.js';
+
+export const setUp = () => migrate('postgres://todos@localhost/todos_test');
+"""
+
+
+def _di(**more: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": DI_PACKAGE,
+        "src/server.ts": DI_SERVER,
+        "src/routes/todos.ts": DI_ROUTES,
+        "src/controllers/todoController.ts": DI_CONTROLLER,
+        "src/controllers/errors.ts": "export class TodoNotFoundError extends Error {}\n",
+        "src/services/todoService.ts": DI_SERVICE,
+        "src/repositories/todoRepository.ts": DI_REPOSITORY,
+        "src/db/index.ts": DI_DB,
+        "src/db/migrate.ts": MIGRATE,
+        "tests/helpers/db.ts": TEST_HELPER,
+        **more,
+    }
+
+
+def test_a_di_container_named_services_is_a_composition_root(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _di(**{"src/di/services.ts": DI_CONTAINER}))
+    assert "src/di/services.ts" in report["architecture"]["composition_roots"]
+    assert "src/di/services.ts" not in _layers(report)
+    assert _violations(report) == []  # building the controllers is no upward import
+    assert "src/db/migrate.ts" not in _layers(report)  # the package script a test helper also imports
+
+
+def test_a_service_importing_only_an_error_of_the_controllers_stays_a_service(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _di(**{"src/archive/archive.service.ts": UPWARD_SERVICE}))
+    assert _layers(report)["src/archive/archive.service.ts"] == "services"
+    assert ("upward", "src/archive/archive.service.ts", "src/controllers/errors.ts") in _violations(report)
+
+
+# -- scripts at a Python project's top ---------------------------------------------------------------------
+
+SERVER_MAIN = """from aiohttp import web
+
+from server.views import index
+
+
+def main():
+    app = web.Application()
+    app.router.add_get("/", index)
+    web.run_app(app)
+"""
+SERVER_DB = """from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("sqlite:///numbers.db")
+session = sessionmaker(bind=engine)()
+"""
+SERVER_MODELS = """from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Number(Base):
+    __tablename__ = "numbers"
+    id = Column(Integer, primary_key=True)
+    value = Column(Integer)
+"""
+SERVER_VIEWS = """from aiohttp import web
+
+from server.db import session
+from server.models import Number
+
+
+async def index(request):
+    return web.json_response([n.value for n in session.query(Number).all()])
+"""
+START = """from server import main
+from server.db import session
+
+if __name__ == "__main__":
+    main.main()
+    session.close()
+"""
+SEED = """from server.db import session
+from server.models import Number
+
+for value in range(10):
+    session.add(Number(value=value))
+session.commit()
+"""
+
+
+def _top(**more: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "aiohttp\nsqlalchemy\n",
+        "server/__init__.py": "",
+        "server/main.py": SERVER_MAIN,
+        "server/db.py": SERVER_DB,
+        "server/models.py": SERVER_MODELS,
+        "server/views.py": SERVER_VIEWS,
+        "start_server.py": START,
+        "seed.py": SEED,
+        **more,
+    }
+
+
+def test_top_level_scripts_are_in_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _top())
+    layers = _layers(report)
+    assert "start_server.py" not in layers  # it closes the session the app package opened
+    assert report["architecture"]["evidence"]["start_server.py"] == "command-line script"
+    assert "seed.py" not in layers
+    assert layers["server/db.py"] == "repositories"
+
+
+def test_a_top_level_module_the_app_imports_keeps_its_layer(make_project: MakeProject) -> None:
+    # the session module moved to the top, imported by the views: data access
+    files = _top(**{"database.py": SERVER_DB})
+    del files["server/db.py"]
+    for path in ("server/views.py", "start_server.py", "seed.py"):
+        files[path] = str(files[path]).replace("from server.db import", "from database import")
+    report = inspect_json(make_project, files)
+    assert _layers(report)["database.py"] == "repositories"
+    assert ("bypass", "server/views.py", "database.py") in _violations(report)
