@@ -500,3 +500,42 @@ def test_a_top_level_module_the_app_imports_keeps_its_layer(make_project: MakePr
     report = inspect_json(make_project, files)
     assert _layers(report)["database.py"] == "repositories"
     assert ("bypass", "server/views.py", "database.py") in _violations(report)
+
+
+# -- a barrel of table modules ----------------------------------------------------------------------------
+
+USERS_TABLE = """import { pgTable, serial, text } from 'drizzle-orm/pg-core';
+
+export const users = pgTable('users', { id: serial('id').primaryKey(), name: text('name') });
+"""
+TODOS_TABLE = """import { pgTable, serial, text } from 'drizzle-orm/pg-core';
+
+export const todos = pgTable('todos', { id: serial('id').primaryKey(), title: text('title') });
+"""
+DRIZZLE_DB = """import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+
+export const db = drizzle(new Pool({ connectionString: 'postgres://app@localhost/app' }));
+"""
+
+
+def _barrel(index: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "app", "dependencies": {"fastify": "4", "drizzle-orm": "0.30", "pg": "8"}}',
+        "src/db/schema/users.ts": USERS_TABLE,
+        "src/db/schema/todos.ts": TODOS_TABLE,
+        "src/db/client.ts": DRIZZLE_DB,
+        "src/db/schema/index.ts": index,
+    }
+
+
+def test_a_barrel_of_table_modules_is_models(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _barrel("export * from './users';\nexport * from './todos';\n"))
+    assert _layers(report)["src/db/schema/index.ts"] == "models"
+
+
+def test_a_barrel_also_handing_on_the_client_gets_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(
+        make_project, _barrel("export * from './users';\nexport { db } from '../client';\n")
+    )
+    assert "src/db/schema/index.ts" not in _layers(report)

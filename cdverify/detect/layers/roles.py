@@ -29,7 +29,7 @@ from cdverify.detect.layers.names import (
 )
 from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts
+from cdverify.model import Family, FileFacts, ImportKind
 from cdverify.rules_schema import LayerRoles
 
 if TYPE_CHECKING:
@@ -184,7 +184,21 @@ def code_roles(
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
         if path not in found and path in facts and _extends_queries(path, facts[path], found, graph):
             found[path] = Role.QUERIES
+    for path in application:
+        if path not in found and path in facts and _models_barrel(path, facts[path], found, graph):
+            found[path] = Role.MODELS
     return Roles(found, apps)
+
+
+def _models_barrel(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
+    """The file only re-exports project modules that define models (`export * from "./users"` in
+    `db/schema/index.ts`): it hands the models on, a models module too."""
+    if file_facts.calls or not file_facts.imports:
+        return False
+    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
+        return False
+    targets = [edge.target for edge in graph.imports_of(path)]
+    return all(target and target != path and found.get(target) is Role.MODELS for target in targets)
 
 
 def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
