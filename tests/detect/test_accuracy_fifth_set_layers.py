@@ -539,3 +539,80 @@ def test_a_barrel_also_handing_on_the_client_gets_no_layer(make_project: MakePro
         make_project, _barrel("export * from './users';\nexport { db } from '../client';\n")
     )
     assert "src/db/schema/index.ts" not in _layers(report)
+
+
+# -- routing-controllers on Koa, a TypeORM connection behind a factory class ----------------------------
+
+RC_PACKAGE = '{"name": "rc", "dependencies": {"koa": "2", "koa-router": "10", "routing-controllers": "0.9", "typeorm": "0.2"}}'
+RC_SERVER_FACTORY = """import Router = require('koa-router');
+import { createKoaServer } from 'routing-controllers';
+import { controllers } from '../controllers';
+
+export class HttpServerFactory {
+    async init(): Promise<void> {
+        const app = createKoaServer({ controllers });
+        const router = new Router();
+        router.get('/', async (ctx) => { ctx.body = 'hello'; });
+        router.get('/ping', async (ctx) => { ctx.body = 'pong'; });
+        router.get('/version', async (ctx) => { ctx.body = '1'; });
+        app.use(router.routes());
+        app.listen(3000);
+    }
+}
+"""
+RC_DB_FACTORY = """import { getConnection } from 'typeorm';
+
+export class DataBaseFactory {
+    async synchronize(flush: boolean): Promise<void> {
+        await getConnection().synchronize(flush);
+    }
+}
+"""
+RC_CONTROLLERS = """import { Get, JsonController } from 'routing-controllers';
+import { UserService } from '../services/UserService';
+
+@JsonController('/users')
+export class UserController {
+    private service = new UserService();
+
+    @Get('/')
+    list() {
+        return this.service.all();
+    }
+}
+
+export const controllers = [UserController];
+"""
+RC_SERVICE = """export class UserService {
+    all() {
+        return [];
+    }
+}
+"""
+
+
+def _rc(**more: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": RC_PACKAGE,
+        "src/factories/HttpServerFactory.ts": RC_SERVER_FACTORY,
+        "src/factories/DataBaseFactory.ts": RC_DB_FACTORY,
+        "src/controllers/index.ts": RC_CONTROLLERS,
+        "src/services/UserService.ts": RC_SERVICE,
+        **more,
+    }
+
+
+def test_a_routing_controllers_koa_server_factory_is_the_root(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _rc())
+    assert "koa" in report["framework"]["serving"]
+    assert "src/factories/HttpServerFactory.ts" in report["architecture"]["composition_roots"]
+    assert _layers(report)["src/factories/DataBaseFactory.ts"] == "repositories"  # TypeORM's getConnection()
+
+
+def test_a_koa_server_factory_mounting_no_controllers_is_routes(make_project: MakeProject) -> None:
+    own = RC_SERVER_FACTORY.replace("import { controllers } from '../controllers';\n", "").replace(
+        "createKoaServer({ controllers })", "createKoaServer({})"
+    )
+    report = inspect_json(make_project, _rc(**{"src/factories/HttpServerFactory.ts": own}))
+    assert "src/factories/HttpServerFactory.ts" not in report["architecture"]["composition_roots"]
+    assert _layers(report)["src/factories/HttpServerFactory.ts"] == "routes"
