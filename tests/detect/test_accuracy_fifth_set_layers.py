@@ -616,3 +616,72 @@ def test_a_koa_server_factory_mounting_no_controllers_is_routes(make_project: Ma
     report = inspect_json(make_project, _rc(**{"src/factories/HttpServerFactory.ts": own}))
     assert "src/factories/HttpServerFactory.ts" not in report["architecture"]["composition_roots"]
     assert _layers(report)["src/factories/HttpServerFactory.ts"] == "routes"
+
+
+# -- a Fastify plugin decorating the instance with the client --------------------------------------------
+
+PLUGIN_DB = """import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { db, pool } from '../db/client.js';
+
+export default fp(async (fastify: FastifyInstance) => {
+  fastify.decorate('db', db);
+  fastify.addHook('onClose', async () => pool.end());
+});
+"""
+PLUGIN_MAKING_DB = """import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+
+export default fp(async (fastify: FastifyInstance) => {
+  fastify.decorate('db', drizzle(new Pool({ connectionString: 'postgres://app@localhost/app' })));
+});
+"""
+PLUGIN_CONFIG = """import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { settings } from '../config.js';
+
+export default fp(async (fastify: FastifyInstance) => {
+  fastify.decorate('settings', settings);
+});
+"""
+DB_CLIENT = """import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+
+export const pool = new Pool({ connectionString: 'postgres://app@localhost/app' });
+export const db = drizzle(pool);
+"""
+FASTIFY_APP = """import Fastify from 'fastify';
+import dbPlugin from './plugins/db.js';
+import configPlugin from './plugins/config.js';
+
+const app = Fastify();
+app.register(dbPlugin);
+app.register(configPlugin);
+app.get('/health', async () => ({ ok: true }));
+app.listen({ port: 3000 });
+"""
+
+
+def _plugins(db_plugin: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "app", "dependencies": {"fastify": "4", "fastify-plugin": "4", "drizzle-orm": "0.30", "pg": "8"}}',
+        "src/app.ts": FASTIFY_APP,
+        "src/plugins/db.ts": db_plugin,
+        "src/plugins/config.ts": PLUGIN_CONFIG,
+        "src/config.ts": "export const settings = { pageSize: 20 };\n",
+        "src/db/client.ts": DB_CLIENT,
+    }
+
+
+def test_a_plugin_decorating_the_instance_with_the_client_is_data_access(make_project: MakeProject) -> None:
+    for plugin in (PLUGIN_DB, PLUGIN_MAKING_DB):
+        report = inspect_json(make_project, _plugins(plugin))
+        assert _layers(report)["src/plugins/db.ts"] == "repositories", plugin
+        assert report["architecture"]["evidence"]["src/plugins/db.ts"] == "code: queries"
+
+
+def test_a_plugin_decorating_the_instance_with_settings_gets_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _plugins(PLUGIN_DB))
+    assert "src/plugins/config.ts" not in _layers(report)

@@ -16,7 +16,17 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from cdverify.catalog import architecture_preset
+from cdverify.detect.layers.catalogue import (
+    Layers,
+    base_makers,
+    client_names,
+    handler_names,
+    matches,
+    model_names,
+    model_starts,
+    preset_roles,
+    store_names,
+)
 from cdverify.detect.layers.handlers import handler_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
@@ -30,7 +40,6 @@ from cdverify.detect.layers.names import (
 from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts, ImportKind
-from cdverify.rules_schema import LayerRoles
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -62,83 +71,6 @@ class Roles(NamedTuple):
 
     of: dict[str, Role]
     apps: frozenset[str]
-
-
-class Layers(NamedTuple):
-    """The layer each role puts a file in (`[roles.layers]` of the preset)."""
-
-    routes: str
-    models: str
-    queries: str
-    services: str
-
-
-@cache
-def preset_roles(preset: str) -> tuple[LayerRoles, Layers] | None:
-    """The preset's `[roles]`, or None when it has none or names no layer for one of the four roles."""
-    roles = architecture_preset(preset).roles
-    if roles is None or not set(Layers._fields) <= roles.layers.keys():
-        return None
-    return roles, Layers(**{field: roles.layers[field] for field in Layers._fields})
-
-
-class _Names(NamedTuple):
-    """Names to match a callee against: the names, and what a call on one or a member of one starts with."""
-
-    names: frozenset[str]
-    starts: tuple[str, ...]
-
-
-def _names(names: Iterable[str]) -> _Names:
-    listed = tuple(names)
-    return _Names(frozenset(listed), tuple(start for n in listed for start in (n + ".", n + "()")))
-
-
-def _matches(callee: str, names: _Names) -> bool:
-    """`callee` is one of `names`, or a call on its result or a member of it."""
-    return callee in names.names or callee.startswith(names.starts)
-
-
-@cache
-def _models(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(base classes, calls) that define a mapped model: the ORM catalogue's model names (Python's are
-    bases: `declarative_base()` makes a base, no model) and the preset's own calls (`Table`, `pgTable`)."""
-    from cdverify.detect.orm.catalogue import libraries
-
-    roles = architecture_preset(preset).roles
-    assert roles is not None  # by_role read it
-    clients = set(roles.clients.get(family, ()))
-    tables = roles.tables.get(family, ())
-    listed = tuple(n for library in libraries().values() for n in library.models if n not in clients)
-    if family == "python":
-        return listed, tables
-    return listed, tuple(dict.fromkeys((*listed, *tables)))
-
-
-@cache
-def _clients(preset: str, family: Family) -> _Names:
-    roles = architecture_preset(preset).roles
-    return _names(roles.clients.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _handlers(preset: str, family: Family) -> frozenset[str]:
-    """Traced decorators or bases that declare a request handler outside a route table (GraphQL resolvers)."""
-    roles = architecture_preset(preset).roles
-    return frozenset(roles.handlers.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _base_makers(preset: str, family: Family) -> frozenset[str]:
-    """Calls that make the base of mapped models (`declarative_base()`, `registry()`: `[roles.bases]`)."""
-    roles = architecture_preset(preset).roles
-    return frozenset(roles.bases.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
-    """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
-    return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
 
 
 def code_roles(
@@ -187,7 +119,40 @@ def code_roles(
     for path in application:
         if path not in found and path in facts and _models_barrel(path, facts[path], found, graph):
             found[path] = Role.MODELS
+    stored = [  # `fastify.decorate("db", db)` in a plugin: it hands the client to the app
+        path
+        for path in application
+        if path not in found
+        and path not in routes
+        and path in facts
+        and _stores_client(path, facts[path], preset, found, graph)
+    ]
+    found.update(dict.fromkeys(stored, Role.QUERIES))
     return Roles(found, apps)
+
+
+def _stores_client(
+    path: str, file_facts: FileFacts, preset: str, found: Mapping[str, Role], graph: ImportGraph
+) -> bool:
+    """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
+    makes (`drizzle(pool)`) or one a data-access module exports (`import { db } from "../db"`)."""
+    family = file_facts.language.family
+    stores = store_names(preset, family)
+    if not stores:
+        return False
+    clients = client_names(preset, family)
+    sources = tuple(
+        edge.fact.specifier + "."
+        for edge in graph.imports_of(path)
+        if edge.target != path and found.get(edge.target or "") is Role.QUERIES
+    )
+    return any(
+        matches(callee, clients) or (bool(sources) and callee.startswith(sources))
+        for call in file_facts.calls
+        if call.callee in stores
+        for value in call.args[1:]
+        for callee in value.calls
+    )
 
 
 def _models_barrel(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
@@ -267,15 +232,15 @@ def _role_of(
     1"))`, the probe on its line or up to two lines below) does not count: a health check is no query.
     `holds_client`: the file takes the client the app's state holds (`self.pool = app["pool"]`)."""
     family = file_facts.language.family
-    handlers = _handlers(preset, family)
+    handlers = handler_names(preset, family)
     if handlers and (
         any(call.callee in handlers for call in file_facts.calls)
         or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
     ):
         return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
-    models = _models(preset, family)[1]
-    starts = _model_starts(preset, family)
-    clients = _clients(preset, family)
+    models = model_names(preset, family)[1]
+    starts = model_starts(preset, family)
+    clients = client_names(preset, family)
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
@@ -283,7 +248,7 @@ def _role_of(
     if _handles_requests(file_facts) and not (holds_client and _types_requests_only(file_facts)):
         return None  # a request handler: its data access is inline
     querying, declares = holds_client, False
-    bases = _base_makers(preset, family)
+    bases = base_makers(preset, family)
     probing = _probe_lines(probes, file_facts)
     for call in file_facts.calls:
         callee = foreign(call.callee, path, family, instances) or call.callee
@@ -291,7 +256,7 @@ def _role_of(
             return Role.MODELS
         # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
         querying = querying or (
-            call.line not in probing and callee not in models and _matches(callee, clients)
+            call.line not in probing and callee not in models and matches(callee, clients)
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
@@ -313,11 +278,11 @@ def _state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], p
     paths = [path for path in application if path in facts]
     keys: set[str] = set()
     for path in paths:
-        clients = _clients(preset, facts[path].language.family)
+        clients = client_names(preset, facts[path].language.family)
         for assignment in facts[path].assignments:
             left, equals, _right = assignment.value.text.partition("=")
             stored = _STORED.search(left) if equals else None
-            if stored and any(_matches(callee, clients) for callee in assignment.value.calls):
+            if stored and any(matches(callee, clients) for callee in assignment.value.calls):
                 keys.add(stored.group(1) or stored.group(2))
     if not keys:
         return frozenset()
@@ -339,7 +304,7 @@ def connection_owners(
     made: dict[str, set[str]] = {}
     for path, role in of.items():
         if role is Role.QUERIES and path in facts:
-            clients = _clients(preset, facts[path].language.family).names
+            clients = client_names(preset, facts[path].language.family).names
             made[path] = {
                 c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
             }
@@ -348,14 +313,14 @@ def connection_owners(
     return frozenset(
         edge.target
         for edge in graph.internal_edges()
-        if edge.target in made and edge.source != edge.target and made[edge.target] & _imported_names(edge)
+        if edge.target in made and edge.source != edge.target and made[edge.target] & _importednames_of(edge)
     )
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")
 
 
-def _imported_names(edge: ImportEdge) -> set[str]:
+def _importednames_of(edge: ImportEdge) -> set[str]:
     """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }`."""
     if edge.fact.names:
         return set(edge.fact.names)
@@ -518,9 +483,11 @@ def by_role(
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
     for path in handler_modules(frameworks, facts, graph, last=True):
-        # handlers in a folder naming no layer (`core/user.js` of `ctx` handlers)
+        # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
+        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say
         name = named_layers.named.get(path)
-        if name is not None and not name.folders and name.suffix is None and path not in found.apps:
+        node = path in facts and facts[path].language.family == "node"
+        if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
