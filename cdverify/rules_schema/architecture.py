@@ -33,6 +33,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → traced calls making the base of mapped models (`declarative_base()`): a module that assigns
     # one and uses no client is the models layer
     bases: Mapping[str, Strings] = table()
+    # family → traced calls storing a value on the app instance for the handlers (`fastify().decorate`): a
+    # module storing a client there (made here or taken from a data-access module) owns the connection
+    stores: Mapping[str, Strings] = table()
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()

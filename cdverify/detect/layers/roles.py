@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from cdverify.catalog import architecture_preset
+from cdverify.detect.layers.catalogue import (
+    Layers,
+    base_makers,
+    client_names,
+    handler_names,
+    matches,
+    model_names,
+    model_starts,
+    preset_roles,
+    store_names,
+)
+from cdverify.detect.layers.handlers import handler_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
@@ -26,10 +37,9 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
-from cdverify.detect.layers.wiring import hands_app, package_scripts, scripts
+from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts
-from cdverify.rules_schema import LayerRoles
+from cdverify.model import Family, FileFacts, ImportKind
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -61,83 +71,6 @@ class Roles(NamedTuple):
 
     of: dict[str, Role]
     apps: frozenset[str]
-
-
-class Layers(NamedTuple):
-    """The layer each role puts a file in (`[roles.layers]` of the preset)."""
-
-    routes: str
-    models: str
-    queries: str
-    services: str
-
-
-@cache
-def preset_roles(preset: str) -> tuple[LayerRoles, Layers] | None:
-    """The preset's `[roles]`, or None when it has none or names no layer for one of the four roles."""
-    roles = architecture_preset(preset).roles
-    if roles is None or not set(Layers._fields) <= roles.layers.keys():
-        return None
-    return roles, Layers(**{field: roles.layers[field] for field in Layers._fields})
-
-
-class _Names(NamedTuple):
-    """Names to match a callee against: the names, and what a call on one or a member of one starts with."""
-
-    names: frozenset[str]
-    starts: tuple[str, ...]
-
-
-def _names(names: Iterable[str]) -> _Names:
-    listed = tuple(names)
-    return _Names(frozenset(listed), tuple(start for n in listed for start in (n + ".", n + "()")))
-
-
-def _matches(callee: str, names: _Names) -> bool:
-    """`callee` is one of `names`, or a call on its result or a member of it."""
-    return callee in names.names or callee.startswith(names.starts)
-
-
-@cache
-def _models(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(base classes, calls) that define a mapped model: the ORM catalogue's model names (Python's are
-    bases: `declarative_base()` makes a base, no model) and the preset's own calls (`Table`, `pgTable`)."""
-    from cdverify.detect.orm.catalogue import libraries
-
-    roles = architecture_preset(preset).roles
-    assert roles is not None  # by_role read it
-    clients = set(roles.clients.get(family, ()))
-    tables = roles.tables.get(family, ())
-    listed = tuple(n for library in libraries().values() for n in library.models if n not in clients)
-    if family == "python":
-        return listed, tables
-    return listed, tuple(dict.fromkeys((*listed, *tables)))
-
-
-@cache
-def _clients(preset: str, family: Family) -> _Names:
-    roles = architecture_preset(preset).roles
-    return _names(roles.clients.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _handlers(preset: str, family: Family) -> frozenset[str]:
-    """Traced decorators or bases that declare a request handler outside a route table (GraphQL resolvers)."""
-    roles = architecture_preset(preset).roles
-    return frozenset(roles.handlers.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _base_makers(preset: str, family: Family) -> frozenset[str]:
-    """Calls that make the base of mapped models (`declarative_base()`, `registry()`: `[roles.bases]`)."""
-    roles = architecture_preset(preset).roles
-    return frozenset(roles.bases.get(family, ()) if roles is not None else ())
-
-
-@cache
-def _model_starts(preset: str, family: Family) -> tuple[str, ...]:
-    """What the base class of a mapped model starts with (`declarative_base()` → `declarative_base`)."""
-    return tuple(n.removesuffix("()") for n in _models(preset, family)[0])
 
 
 def code_roles(
@@ -183,7 +116,54 @@ def code_roles(
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
         if path not in found and path in facts and _extends_queries(path, facts[path], found, graph):
             found[path] = Role.QUERIES
+    for path in application:
+        if path not in found and path in facts and _models_barrel(path, facts[path], found, graph):
+            found[path] = Role.MODELS
+    stored = [  # `fastify.decorate("db", db)` in a plugin: it hands the client to the app
+        path
+        for path in application
+        if path not in found
+        and path not in routes
+        and path in facts
+        and _stores_client(path, facts[path], preset, found, graph)
+    ]
+    found.update(dict.fromkeys(stored, Role.QUERIES))
     return Roles(found, apps)
+
+
+def _stores_client(
+    path: str, file_facts: FileFacts, preset: str, found: Mapping[str, Role], graph: ImportGraph
+) -> bool:
+    """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
+    makes (`drizzle(pool)`) or one a data-access module exports (`import { db } from "../db"`)."""
+    family = file_facts.language.family
+    stores = store_names(preset, family)
+    if not stores:
+        return False
+    clients = client_names(preset, family)
+    sources = tuple(
+        edge.fact.specifier + "."
+        for edge in graph.imports_of(path)
+        if edge.target != path and found.get(edge.target or "") is Role.QUERIES
+    )
+    return any(
+        matches(callee, clients) or (bool(sources) and callee.startswith(sources))
+        for call in file_facts.calls
+        if call.callee in stores
+        for value in call.args[1:]
+        for callee in value.calls
+    )
+
+
+def _models_barrel(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
+    """The file only re-exports project modules that define models (`export * from "./users"` in
+    `db/schema/index.ts`): it hands the models on, a models module too."""
+    if file_facts.calls or not file_facts.imports:
+        return False
+    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
+        return False
+    targets = [edge.target for edge in graph.imports_of(path)]
+    return all(target and target != path and found.get(target) is Role.MODELS for target in targets)
 
 
 def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
@@ -195,44 +175,6 @@ def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role]
         for edge in graph.imports_of(path)
         if edge.target != path
     )
-
-
-def handler_modules(
-    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
-) -> frozenset[str]:
-    """Project modules whose functions a route registration takes as its handlers
-    (`router.get("/", controller.list)` after `require("../controllers/user.controller")`): they handle
-    requests, whatever else their code does."""
-    lines: dict[str, set[int]] = {}
-    for route in frameworks.routes:
-        lines.setdefault(route.file, set()).add(route.line)
-    out: set[str] = set()
-    for path, at in lines.items():
-        file_facts = facts.get(path)
-        if file_facts is None:
-            continue
-        handed = {
-            callee
-            for call in file_facts.calls
-            if call.line in at
-            for value in call.args
-            for callee in value.calls
-        }
-        for edge in graph.imports_of(path):
-            target = edge.target
-            if target and target != path and any(map(_names_of(edge), handed)):
-                out.add(target)
-    return frozenset(out)
-
-
-def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
-    """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
-    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
-    spec = edge.fact.specifier
-    named = tuple(f"{spec}.{name}" for name in edge.fact.names if name != "*")
-    if not named:
-        return lambda callee: callee.startswith(spec + ".")
-    return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
 
 
 def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
@@ -290,15 +232,15 @@ def _role_of(
     1"))`, the probe on its line or up to two lines below) does not count: a health check is no query.
     `holds_client`: the file takes the client the app's state holds (`self.pool = app["pool"]`)."""
     family = file_facts.language.family
-    handlers = _handlers(preset, family)
+    handlers = handler_names(preset, family)
     if handlers and (
         any(call.callee in handlers for call in file_facts.calls)
         or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
     ):
         return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
-    models = _models(preset, family)[1]
-    starts = _model_starts(preset, family)
-    clients = _clients(preset, family)
+    models = model_names(preset, family)[1]
+    starts = model_starts(preset, family)
+    clients = client_names(preset, family)
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
@@ -306,7 +248,7 @@ def _role_of(
     if _handles_requests(file_facts) and not (holds_client and _types_requests_only(file_facts)):
         return None  # a request handler: its data access is inline
     querying, declares = holds_client, False
-    bases = _base_makers(preset, family)
+    bases = base_makers(preset, family)
     probing = _probe_lines(probes, file_facts)
     for call in file_facts.calls:
         callee = foreign(call.callee, path, family, instances) or call.callee
@@ -314,7 +256,7 @@ def _role_of(
             return Role.MODELS
         # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
         querying = querying or (
-            call.line not in probing and callee not in models and _matches(callee, clients)
+            call.line not in probing and callee not in models and matches(callee, clients)
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
@@ -336,11 +278,11 @@ def _state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], p
     paths = [path for path in application if path in facts]
     keys: set[str] = set()
     for path in paths:
-        clients = _clients(preset, facts[path].language.family)
+        clients = client_names(preset, facts[path].language.family)
         for assignment in facts[path].assignments:
             left, equals, _right = assignment.value.text.partition("=")
             stored = _STORED.search(left) if equals else None
-            if stored and any(_matches(callee, clients) for callee in assignment.value.calls):
+            if stored and any(matches(callee, clients) for callee in assignment.value.calls):
                 keys.add(stored.group(1) or stored.group(2))
     if not keys:
         return frozenset()
@@ -362,7 +304,7 @@ def connection_owners(
     made: dict[str, set[str]] = {}
     for path, role in of.items():
         if role is Role.QUERIES and path in facts:
-            clients = _clients(preset, facts[path].language.family).names
+            clients = client_names(preset, facts[path].language.family).names
             made[path] = {
                 c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
             }
@@ -371,14 +313,14 @@ def connection_owners(
     return frozenset(
         edge.target
         for edge in graph.internal_edges()
-        if edge.target in made and edge.source != edge.target and made[edge.target] & _imported_names(edge)
+        if edge.target in made and edge.source != edge.target and made[edge.target] & _importednames_of(edge)
     )
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")
 
 
-def _imported_names(edge: ImportEdge) -> set[str]:
+def _importednames_of(edge: ImportEdge) -> set[str]:
     """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }`."""
     if edge.fact.names:
         return set(edge.fact.names)
@@ -408,15 +350,20 @@ def composition_roots(
     named: Mapping[str, Named],
     routes: str,
     handing: frozenset[str] = frozenset(),
+    handed: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
-    own, or they import route modules (mount the routers; a health check beside them is still wiring), or
-    they are of `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import
-    anything."""
+    own, or they import route modules (mount the routers, or register the views of a module named routes
+    that is `handed` to a registration; a health check beside them is still wiring), or they are of
+    `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import anything."""
 
     def route_module(path: str) -> bool:
-        folders = named[path].folders if path in named else ()
-        return of.get(path) is Role.ROUTES or (bool(folders) and folders[0][0] == routes)
+        name = named.get(path)
+        if name is None:
+            return of.get(path) is Role.ROUTES
+        # `auth/routes.py`, whose views the app file adds (`app.router.add_view("/login", LoginView)`)
+        by_name = name.suffix == routes and not name.folders and path in handed
+        return of.get(path) is Role.ROUTES or (bool(name.folders) and name.folders[0][0] == routes) or by_name
 
     def wires(path: str) -> bool:
         return (
@@ -535,6 +482,13 @@ def by_role(
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in handler_modules(frameworks, facts, graph, last=True):
+        # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
+        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say
+        name = named_layers.named.get(path)
+        node = path in facts and facts[path].language.family == "node"
+        if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
+            found.of.setdefault(path, Role.ROUTES)
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
     layered = {  # files whose code agrees with their path's layer, or puts them in one
@@ -544,7 +498,9 @@ def by_role(
     }
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
     handing = hands_app(found.apps, frameworks, facts, graph)
-    roots = composition_roots(found.apps & named.keys(), found.of, graph, named, roles.routes, handing)
+    handed = handler_modules(frameworks, facts, graph)
+    apps = found.apps & named.keys()
+    roots = composition_roots(apps, found.of, graph, named, roles.routes, handing, handed)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
@@ -557,10 +513,16 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
-    programs = tuple(sorted({*programs, *package_scripts(script_files, named, graph, found.apps)}))
+    run = (
+        *package_scripts(script_files, named, graph, found.apps),
+        *root_scripts(named, facts, graph, found.apps),
+    )
+    programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
+    stack = (roles.routes, roles.services, roles.queries)
+    wiring += containers(assignment.files, assignment.evidence, graph, stack)
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))

@@ -3,15 +3,16 @@ they register a route or two), and command-line scripts in a layer's folder (in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.names import Named
+from cdverify.detect.layers.names import Evidence, Named
 from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 # an app file registering more routes of its own than this is the routes layer, whatever else it wires
 _ROOT_ROUTES = 2
@@ -45,6 +46,41 @@ def hands_app(
     return frozenset(out)
 
 
+def containers(
+    files: Mapping[str, str], evidence: Mapping[str, Evidence], graph: ImportGraph, stack: Collection[str]
+) -> list[str]:
+    """Files that only their file name places (`di/services.ts`) and that import a module of every layer
+    of `stack` (routes, services, data access): a dependency-injection container building the controllers
+    from the services and the repositories wires the app rather than being one of its layers."""
+    wanted = set(stack)
+    return [
+        path
+        for path, kind in evidence.items()
+        if kind is Evidence.FILE_NAME
+        and wanted
+        <= {
+            files.get(edge.target or "")
+            for edge in graph.imports_of(path)
+            if edge.target != path and _wires(edge)
+        }
+    ]
+
+
+_BRACES = re.compile(r"\{([^}]*)\}")
+_ERRORS = ("Error", "Exception")
+
+
+def _wires(edge: ImportEdge) -> bool:
+    """The import takes something to build with: not types only, nor only error classes to raise
+    (`import { NotFoundError, type Page } from "@/core"`)."""
+    if edge.fact.kind.type_only:
+        return False
+    braces = _BRACES.search(edge.fact.text)
+    written = [item.split() for item in braces.group(1).split(",")] if braces else []
+    names = [*edge.fact.names, *(words[0] for words in written if words and words[0] != "type")]
+    return not (braces or edge.fact.names) or any(not name.endswith(_ERRORS) for name in names)
+
+
 def scripts(
     named: Mapping[str, Named],
     facts: Mapping[str, FileFacts],
@@ -66,7 +102,25 @@ def scripts(
         and path in facts
         and facts[path].program
     ]
-    return _not_imported(candidates, graph)
+    return _not_imported(candidates, graph, named)
+
+
+def root_scripts(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
+) -> tuple[str, ...]:
+    """Python modules at the project's top that no application module imports and that build no app
+    (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
+    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays."""
+    candidates = [
+        path
+        for path, name in named.items()
+        if "/" not in path
+        and name.glob is None
+        and path not in apps
+        and path in facts
+        and facts[path].language.family == "python"
+    ]
+    return _not_imported(candidates, graph, named)
 
 
 def package_scripts(
@@ -84,14 +138,17 @@ def package_scripts(
         and path not in apps
         and not any(edge.target in apps for edge in graph.imports_of(path))
     ]
-    return _not_imported(candidates, graph)
+    return _not_imported(candidates, graph, named)
 
 
-def _not_imported(candidates: list[str], graph: ImportGraph) -> tuple[str, ...]:
-    """The candidates no other project file imports, sorted."""
+def _not_imported(candidates: list[str], graph: ImportGraph, named: Collection[str]) -> tuple[str, ...]:
+    """The candidates no other application file (`named`) imports, sorted: a test helper running the
+    migrations (`tests/helpers/db.ts`) leaves `src/db/migrate.ts` a script."""
     if not candidates:
         return ()
-    imported = {edge.target for edge in graph.internal_edges() if edge.source != edge.target}
+    imported = {
+        edge.target for edge in graph.internal_edges() if edge.source != edge.target and edge.source in named
+    }
     return tuple(sorted(path for path in candidates if path not in imported))
 
 

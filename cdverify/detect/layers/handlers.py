@@ -1,0 +1,85 @@
+"""Request handlers a route registration takes from other project modules (`router.get("/", User.getAll)`
+after `import { User } from "../core"`): the modules that hold them handle requests, whatever else their code
+does (detect/layers/roles.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING
+
+from cdverify.model import CallFact, FileFacts, Value
+
+if TYPE_CHECKING:
+    from cdverify.detect.framework import FrameworkReport
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
+
+
+def handler_modules(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph, last: bool = False
+) -> frozenset[str]:
+    """Project modules whose functions a route registration takes as its handlers
+    (`router.get("/", controller.list)` after `require("../controllers/user.controller")`): they handle
+    requests, whatever else their code does. `last`: only the registration's last argument, when it
+    names a function (`User.getAll`), counts: the handler itself, not a middleware before it
+    (`jwtAuth`, `validate(schema.body)`)."""
+    lines: dict[str, set[int]] = {}
+    registrations: set[tuple[str, int, str]] = set()
+    for route in frameworks.routes:
+        lines.setdefault(route.file, set()).add(route.line)
+        registrations.add((route.file, route.line, route.receiver))
+    out: set[str] = set()
+    for path, at in lines.items():
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        calls = [call for call in file_facts.calls if call.line in at]
+        if last:
+            registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
+            values = [value for call in registering for value in _handler_argument(call)]
+        else:
+            values = [value for call in calls for value in call.args]
+        handed = {callee for value in values for callee in value.calls}
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if target and target != path and any(map(_names_of(edge), handed)):
+                # a re-exporting index hands the handlers on: their modules hold them, not it
+                out |= _handed_through(target, edge.fact.specifier, handed, facts, graph) or {target}
+    return frozenset(out)
+
+
+def _handler_argument(call: CallFact) -> tuple[Value, ...]:
+    """The registration's last argument when it names a function of an imported module (`User.getAll`),
+    not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
+    (`container.get(TOKENS.UserController).list`: the module only hands out the controller)."""
+    value = call.args[-1] if call.args else None
+    if value is None or len(value.calls) != 1 or "(" in value.calls[0]:
+        return ()
+    return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
+
+
+def _handed_through(
+    barrel: str, specifier: str, handed: Collection[str], facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> set[str]:
+    """The modules a barrel hands the handlers on from: `router.get("/", Deal.getAll)` after
+    `import { Deal } from "../core"`, whose `core/index.js` exports `Deal` imported from `./deal`."""
+    barrel_facts = facts.get(barrel)
+    if barrel_facts is None:
+        return set()
+    exported = dict(barrel_facts.exports)
+    names = {callee.removeprefix(specifier + ".").partition(".")[0] for callee in handed}
+    wanted = {exported[name] for name in names if name in exported}
+    return {
+        edge.target
+        for edge in graph.imports_of(barrel)
+        if edge.target and edge.target != barrel and edge.fact.specifier in wanted
+    }
+
+
+def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
+    """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
+    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
+    spec = edge.fact.specifier
+    named = tuple(f"{spec}.{name}" for name in edge.fact.names if name != "*")
+    if not named:
+        return lambda callee: callee.startswith(spec + ".")
+    return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
