@@ -161,6 +161,8 @@ class SettingsSource(Record, frozen=True):
 class SettingsFiles(Record, frozen=True):
     test_words: Strings  # a dotted part of the file name that makes it the tests' (`.env.test`)
     sources: Mapping[str, SettingsSource]
+    # a word of an `if` condition that makes the settings its branch sets the tests' (`TESTING`)
+    test_switches: Strings = ()
 
 
 class StartupFile(Record, frozen=True):

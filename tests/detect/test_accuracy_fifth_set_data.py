@@ -4,13 +4,24 @@ with a violating and a clean project written for the test:
 - a project package named like a library (`records/`) is the project's, not the library, when the
   project's own import resolves to it; a project without such a package that imports the library still
   reports it;
+- SQL handed to a method of a repository base class that runs it on the client it keeps
+  (`execute(sql) { return this.pool.query(sql) }`) is reported at each caller, as a complete statement only;
+- a statement run on the client a project helper returns (`const db = await getDbClient(c); db.run('SELECT 1')`);
+- Flask-SQLAlchemy's `db.text(f"SELECT MAX({column}) FROM {table}")` and an `ALTER SEQUENCE … RESTART` f-string
+  are statements with interpolated identifiers, and so is an f-string naming its table at an untraced sink
+  (`f"SELECT * FROM {table} WHERE id = $1"` on a pool the app's state holds);
+- a setting assigned only under `if os.environ.get('TESTING') == 'true':` is the tests' (its `else` and a
+  negated condition stay the application's);
+- a URL whose scheme an environment variable gives (`f"{os.environ.get('DATABASE_TYPE')}://…"`) is the
+  engine a `.env` names, else the one declared driver's, and needs the variable set to start;
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reports import MakeProject, inspect_json
+import pytest
+from reports import MakeProject, check, inspect_json, only
 
 # -- a project package named like a library ---------------------------------------------------------
 
@@ -71,3 +82,333 @@ def test_the_records_library_imported_without_a_project_package_is_reported(
         },
     )
     assert "aiosql" in _libraries(report)
+
+
+# -- SQL through a repository base class's own method -----------------------------------------------
+
+BASE_REPOSITORY = """class Repository {
+  constructor(pool, table) {
+    this.pool = pool;
+    this.table = table;
+  }
+
+  async execute(queryString, values) {
+    const res = await this.pool.query(queryString, values);
+    return res;
+  }
+
+  async findOne(id) {
+    const queryString = `SELECT * FROM ${this.table} WHERE id = $1`;
+    const res = await this.execute(queryString, [id]);
+    return res.rows[0];
+  }
+
+  async label(id) {
+    return this.execute(`user ${id} not found`);
+  }
+}
+
+module.exports = Repository;
+"""
+USER_REPOSITORY = """const { Pool } = require("pg");
+const Repository = require("./Repository");
+
+class User extends Repository {
+  constructor() {
+    super(new Pool(), "users");
+  }
+}
+
+module.exports = User;
+"""
+EXPRESS_APP = """const express = require("express");
+const User = require("./repositories/User");
+
+const app = express();
+const users = new User();
+app.get("/users/:id", async (req, res) => res.json(await users.findOne(req.params.id)));
+app.listen(3000);
+"""
+
+
+def _raw(report: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(r["file"], r["line"], r["statement"]) for r in report["orm"]["raw_sql"]]
+
+
+def _base_repository(execute: str) -> dict[str, str]:
+    return {
+        "package.json": '{"dependencies": {"express": "^4.0.0", "pg": "^8.0.0"}}',
+        "src/app.js": EXPRESS_APP,
+        "src/repositories/Repository.js": BASE_REPOSITORY.replace(
+            "this.pool.query(queryString, values)", execute
+        ),
+        "src/repositories/User.js": USER_REPOSITORY,
+    }
+
+
+def test_sql_handed_to_a_base_class_method_that_runs_it_is_raw_sql(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _base_repository("this.pool.query(queryString, values)"))
+    # reported where the statement is handed over, once; the message string is no statement
+    assert _raw(report) == [("src/repositories/Repository.js", 14, "SELECT")]
+
+
+def test_a_base_class_method_handing_its_parameter_to_no_sql_method_is_no_sink(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _base_repository("this.pool.log(queryString, values)"))
+    assert _raw(report) == []
+
+
+# -- a statement on the client a project helper returns ---------------------------------------------
+
+DB_CLIENT = """import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+
+export async function getDbClient() {
+  return drizzle(new Database("app.db"));
+}
+"""
+HEALTH_ROUTE = """import { Hono } from "hono";
+import { getDbClient } from "../utils/dbClient";
+
+const router = new Hono();
+
+router.get("/", async (c) => {
+  const db = await getDbClient();
+  await db.run(%s);
+  return c.json({ ok: true });
+});
+
+export default router;
+"""
+
+
+# the client as the request's bindings hold it, which no import explains
+BOUND_CLIENT = """export async function getDbClient(c: any) {
+  return c.env.DB;
+}
+"""
+
+
+def _health(argument: str, client: str) -> dict[str, str]:
+    return {
+        "package.json": '{"dependencies": {"hono": "^4.0.0", "drizzle-orm": "^0.30.0", "better-sqlite3": "^9.0.0"}}',
+        "src/utils/dbClient.ts": client,
+        "src/routes/health.ts": HEALTH_ROUTE % argument,
+    }
+
+
+@pytest.mark.parametrize("client", [DB_CLIENT, BOUND_CLIENT], ids=["drizzle", "bound"])
+def test_a_statement_run_on_the_client_a_helper_returns_is_raw_sql(
+    make_project: MakeProject, client: str
+) -> None:
+    report = inspect_json(make_project, _health("'SELECT 1'", client))
+    assert _raw(report) == [("src/routes/health.ts", 8, "SELECT")]
+
+
+@pytest.mark.parametrize("client", [DB_CLIENT, BOUND_CLIENT], ids=["drizzle", "bound"])
+def test_a_word_run_on_the_client_a_helper_returns_is_no_sql(make_project: MakeProject, client: str) -> None:
+    report = inspect_json(make_project, _health("'select the first one'", client))
+    assert _raw(report) == []
+
+
+# -- Flask-SQLAlchemy text() with interpolated identifiers ------------------------------------------
+
+FLASK_INIT = """from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+def create_app():
+    app = Flask(__name__)
+    db.init_app(app)
+    from app.admin import admin
+    app.register_blueprint(admin)
+    return app
+"""
+FLASK_ADMIN = """from flask import Blueprint, jsonify
+
+from app import db
+
+admin = Blueprint("admin", __name__)
+TABLES = {"users": ("users", "id", "users_id_seq")}
+
+
+@admin.post("/sequences/<name>")
+def fix_sequence(name):
+    table, column, sequence = TABLES[name]
+    max_id = db.session.execute(db.text(f"SELECT MAX({column}) FROM {table}")).scalar() or 0
+    db.session.execute(db.text(f"ALTER SEQUENCE {sequence} RESTART WITH {max_id + 1}"))
+    db.session.commit()
+    return jsonify({"%s": max_id})
+"""
+
+
+def test_flask_sqlalchemy_text_with_interpolated_names_is_raw_sql(make_project: MakeProject) -> None:
+    report = inspect_json(
+        make_project,
+        {
+            "requirements.txt": "flask\nflask-sqlalchemy\n",
+            "app/__init__.py": FLASK_INIT,
+            "app/admin.py": FLASK_ADMIN % "next",
+        },
+    )
+    assert _raw(report) == [("app/admin.py", 12, "SELECT"), ("app/admin.py", 13, "ALTER SEQUENCE")]
+
+
+def test_flask_sqlalchemy_text_of_prose_is_no_sql(make_project: MakeProject) -> None:
+    admin = FLASK_ADMIN.replace(
+        'f"SELECT MAX({column}) FROM {table}"', 'f"max of {column} in {table}"'
+    ).replace(
+        'f"ALTER SEQUENCE {sequence} RESTART WITH {max_id + 1}"',
+        'f"Alter sequence {sequence}: restart with {max_id}"',
+    )
+    report = inspect_json(
+        make_project,
+        {
+            "requirements.txt": "flask\nflask-sqlalchemy\n",
+            "app/__init__.py": FLASK_INIT,
+            "app/admin.py": admin % "next",
+        },
+    )
+    assert _raw(report) == []
+
+
+# -- a Python repository base class running its callers' f-strings ----------------------------------
+
+AIOHTTP_APP = """from aiohttp import web
+
+from app.users import UserRepository
+
+
+async def get_user(request):
+    return web.json_response(await UserRepository(request.app["pool"]).get(request.match_info["id"]))
+
+
+def create_app():
+    app = web.Application()
+    app.router.add_get("/users/{id}", get_user)
+    return app
+"""
+BASE_PY = """class Repository:
+    table = ""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    async def fetch(self, query, *args):
+        return await self.pool.fetch(query, *args)
+
+    async def get(self, item_id):
+        return await self.fetch(%s, item_id)
+"""
+USERS_PY = """from app.base import Repository
+
+
+class UserRepository(Repository):
+    table = "users"
+"""
+
+
+def _python_base(query: str) -> dict[str, str]:
+    return {
+        "requirements.txt": "aiohttp\nasyncpg\n",
+        "app/__init__.py": "",
+        "app/main.py": AIOHTTP_APP,
+        "app/base.py": BASE_PY % query,
+        "app/users.py": USERS_PY,
+    }
+
+
+def test_an_f_string_naming_its_table_handed_to_a_base_method_is_raw_sql(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _python_base('f"SELECT * FROM {self.table} WHERE id = $1"'))
+    assert _raw(report) == [("app/base.py", 11, "SELECT")]
+
+
+def test_an_f_string_message_handed_to_a_base_method_is_no_sql(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _python_base('f"no {self.table} row with id $1"'))
+    assert _raw(report) == []
+
+
+# -- a TESTING-only branch of the configuration, a URL whose scheme the environment gives -------------
+
+FLASK_CONFIG = """import os
+
+
+class Config:
+    if %s:
+        SQLALCHEMY_DATABASE_URI = "sqlite:///:memory:"
+    else:
+        SQLALCHEMY_DATABASE_URI = (
+            f"{os.environ.get('DATABASE_TYPE')}://{os.environ.get('DB_USER')}@{os.environ.get('DB_HOST')}/app"
+        )
+"""
+FLASK_APP = """from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+from config import Config
+
+db = SQLAlchemy()
+app = Flask(__name__)
+app.config.from_object(Config)
+db.init_app(app)
+"""
+POSTGRES_TASK = "python-flask-openapi-postgres-sqlalchemy"
+
+
+def _flask_config(condition: str, **extra: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "flask\nflask-sqlalchemy\npsycopg2-binary\n",
+        "config.py": FLASK_CONFIG % condition,
+        "app.py": FLASK_APP,
+        **extra,
+    }
+
+
+def _engines(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    database = report["database"]
+    return database["engines"], database["usage"]
+
+
+def test_sqlite_only_under_a_testing_switch_is_the_tests(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _flask_config("os.environ.get('TESTING') == 'true'"))
+    assert _engines(report) == (["postgresql"], {"postgresql": "runtime", "sqlite": "tests"})
+    (inferred,) = [
+        e for e in report["database"]["evidence"] if e["kind"] == "config" and e["engine"] == "postgresql"
+    ]
+    assert "scheme is $DATABASE_TYPE" in inferred["detail"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "os.environ.get('TESTING') != 'true'",
+        "not os.environ.get('TESTING')",
+        "os.environ.get('LOCAL') == '1'",
+    ],
+)
+def test_sqlite_under_a_negated_or_other_switch_stays_the_applications(
+    make_project: MakeProject, condition: str
+) -> None:
+    engines, usage = _engines(inspect_json(make_project, _flask_config(condition)))
+    assert "sqlite" in engines
+    assert usage["sqlite"] == "runtime"
+
+
+def test_the_scheme_variable_a_env_file_sets_names_the_engine(make_project: MakeProject) -> None:
+    files = _flask_config("os.environ.get('TESTING') == 'true'", **{".env": "DATABASE_TYPE=mysql\n"})
+    files["requirements.txt"] = (
+        "flask\nflask-sqlalchemy\npymysql\npsycopg2-binary\n"  # two drivers: .env decides
+    )
+    assert _engines(inspect_json(make_project, files))[0] == ["mysql"]
+
+
+def test_a_url_whose_scheme_an_unset_variable_gives_cannot_start_in_the_harness(
+    make_project: MakeProject,
+) -> None:
+    db001 = only(
+        check(make_project, _flask_config("os.environ.get('TESTING') == 'true'"), POSTGRES_TASK), "DB001"
+    )
+    assert db001["harness_engines"] == []
+    assert "$DATABASE_TYPE" in db001["message"]
