@@ -14,6 +14,11 @@ with a violating and a clean project written for the test:
   negated condition stay the application's);
 - a URL whose scheme an environment variable gives (`f"{os.environ.get('DATABASE_TYPE')}://…"`) is the
   engine a `.env` names, else the one declared driver's, and needs the variable set to start;
+- an engine module imported by a module nothing imports, which imports no project module and makes no app
+  (a schema kept as a backup), is no run-time engine; imported by the app, it is one;
+- `const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)` with a zod schema
+  requiring DATABASE_URL stops the app where the harness leaves it unset; a schema whose database fields all
+  have defaults does not;
 """
 
 from __future__ import annotations
@@ -412,3 +417,105 @@ def test_a_url_whose_scheme_an_unset_variable_gives_cannot_start_in_the_harness(
     )
     assert db001["harness_engines"] == []
     assert "$DATABASE_TYPE" in db001["message"]
+
+
+# -- an unused backup schema ---------------------------------------------------------------------------
+
+SQLITE_CLIENT = """import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+
+export const db = drizzle(new Database("dev.db"));
+"""
+PG_BACKUP_SCHEMA = """import { pgTable, serial, text } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", { id: serial("id").primaryKey(), name: text("name") });
+"""
+HONO_INDEX = """import { Hono } from "hono";
+import { db } from "./db/client";
+%s
+const app = new Hono();
+app.get("/users", async (c) => c.json(await db.query.users.findMany()));
+
+export default app;
+"""
+
+
+def _backup(imported: bool) -> dict[str, str | bytes]:
+    extra = 'import { users } from "./db/schema.postgres.backup";\nconsole.log(users);\n' if imported else ""
+    return {
+        "package.json": '{"dependencies": {"hono": "^4.0.0", "drizzle-orm": "^0.30.0", "better-sqlite3": "^9.0.0"}}',
+        "src/index.ts": HONO_INDEX % extra,
+        "src/db/client.ts": SQLITE_CLIENT,
+        "src/db/schema.postgres.backup.ts": PG_BACKUP_SCHEMA,
+    }
+
+
+def test_a_dialect_in_a_module_nothing_imports_is_no_run_time_engine(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _backup(imported=False))
+    assert report["database"]["engines"] == ["sqlite"]
+    (backup,) = [e for e in report["database"]["evidence"] if e["file"] == "src/db/schema.postgres.backup.ts"]
+    assert backup["detail"].endswith("(in a module nothing imports)")
+
+
+def test_a_dialect_in_a_module_the_app_imports_is_a_run_time_engine(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _backup(imported=True))
+    assert sorted(report["database"]["engines"]) == ["postgresql", "sqlite"]
+
+
+# -- a start-up schema that exits ----------------------------------------------------------------------
+
+ENV_TS = """import { z } from "zod";
+
+const envSchema = z.object({
+  PORT: z.string().default("3000"),
+  DATABASE_URL: %s,
+  JWT_SECRET: z.string().min(32),
+});
+
+const parsed = envSchema.safeParse(process.env);
+
+if (!parsed.success) {
+  console.error("Invalid environment variables");
+  process.exit(1);
+}
+
+export const env = parsed.data;
+"""
+FASTIFY_SERVER = """import Fastify from "fastify";
+import { Pool } from "pg";
+import { env } from "./env";
+
+const pool = new Pool({ connectionString: env.DATABASE_URL || "postgresql://app:app@localhost:5432/app" });
+const app = Fastify();
+app.get("/users", async () => (await pool.query("SELECT * FROM users")).rows);
+app.listen({ port: Number(env.PORT) });
+"""
+
+
+def _schema_app(database_url: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"dependencies": {"fastify": "^4.0.0", "pg": "^8.0.0", "zod": "^3.0.0"}}',
+        "src/env.ts": ENV_TS % database_url,
+        "src/server.ts": FASTIFY_SERVER,
+    }
+
+
+def test_a_start_up_schema_requiring_the_database_url_stops_the_app(make_project: MakeProject) -> None:
+    db001 = only(check(make_project, _schema_app("z.string().url()"), POSTGRES_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert (
+        "process.exit(1) at src/env.ts:13 exits when a zod schema finds $DATABASE_URL unset"
+        in db001["message"]
+    )
+
+
+def test_a_start_up_schema_with_a_default_database_url_does_not_stop_the_app(
+    make_project: MakeProject,
+) -> None:
+    # JWT_SECRET is required too, but the harness may give it: only database variables are judged
+    report = check(
+        make_project,
+        _schema_app('z.string().url().default("postgresql://app:app@db:5432/app")'),
+        POSTGRES_TASK,
+    )
+    assert [f for f in report["findings"] if f["rule"] == "DB001"] == []

@@ -63,6 +63,9 @@ class Evidence(NamedTuple):
     # a value key's value naming the engine (`DB_ENGINE = "sqlite"`), not a URL: where it holds, it says
     # which of the URLs a connection may be given (`if DB_ENGINE == "postgres": …`) the application uses
     value_key: bool = False
+    # an engine module imported by a module that nothing imports, that imports no project module and makes
+    # no connection or app (a schema kept as a backup): the application never runs it
+    unreached: bool = False
 
     @property
     def location(self) -> Location:
@@ -86,7 +89,7 @@ class Evidence(NamedTuple):
     def at_run_time(self) -> bool:
         """Whether this item makes its engine one the application uses when it runs: a connection or
         configuration in application or configuration code, or an engine module the application imports."""
-        if self.scope not in (Scope.APPLICATION, Scope.CONFIG):
+        if self.scope not in (Scope.APPLICATION, Scope.CONFIG) or self.unreached:
             return False
         return self.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) or (
             self.kind in (EvidenceKind.DIALECT, EvidenceKind.IMPORT) and self.scope is Scope.APPLICATION

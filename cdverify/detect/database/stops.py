@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.settings import required_fields
 from cdverify.model import FileFacts, Scope, Stop, Value
 from cdverify.rules_schema import Connections, Reader, StartupFile
 
@@ -69,10 +70,47 @@ def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[Startup
         if path not in started:
             continue
         for stop in found.facts[path].stops:
-            item = _unset(found, path, stop) or _missing_file(path, stop, loaders, present)
+            item = (
+                _unset(found, path, stop)
+                or _failed_schema(found, path, stop)
+                or _missing_file(path, stop, loaders, present)
+            )
             if item is not None:
                 out.append(item)
     return tuple(out)
+
+
+def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | None:
+    """A check that stops where the environment fails a start-up schema of the same module
+    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`), which
+    requires a variable of the database settings with no default: it stops where that one is unset."""
+    if not stop.condition.lstrip("( ").startswith("!"):
+        return None
+    schemas = found.catalogue.env_schemas
+    checked = {
+        callee
+        for traced in stop.guard.calls
+        for callee in schemas
+        if traced.startswith(f"{callee}().") and traced.endswith(".success")
+    }
+    if not checked:
+        return None
+    calls = found.facts[path].calls
+    required: list[str] = []
+    for index, call in enumerate(calls):
+        if call.callee in checked:
+            required += required_fields(call, schemas[call.callee], calls[index:])
+    settings = _database_variables(found)
+    variables = tuple(
+        dict.fromkeys(name for name in required if name in settings or name.lower() in settings)
+    )
+    if not variables:
+        return None
+    shown = " or ".join(f"${name}" for name in variables)
+    label = schemas[next(iter(checked))].label
+    return StartupStop(
+        path, stop.line, stop.text, variables, f"{_verb(stop)} when {label} finds {shown} unset"
+    )
 
 
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
