@@ -19,6 +19,8 @@ with a violating and a clean project written for the test:
 - `const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)` with a zod schema
   requiring DATABASE_URL stops the app where the harness leaves it unset; a schema whose database fields all
   have defaults does not;
+- a connection in a `case` of a `switch` on a variable (`switch (db_type) { case "mysql": … }`) runs in the
+  harness only where the variable (or the project's committed `.env`) has that value;
 """
 
 from __future__ import annotations
@@ -519,3 +521,62 @@ def test_a_start_up_schema_with_a_default_database_url_does_not_stop_the_app(
         POSTGRES_TASK,
     )
     assert [f for f in report["findings"] if f["rule"] == "DB001"] == []
+
+
+# -- a switch on an environment variable, decided by a committed .env -----------------------------------
+
+KOA_DATABASE = """import { createConnection } from "typeorm";
+
+const { db_type, db_schema } = process.env;
+
+export async function connect(): Promise<void> {
+  switch (db_type) {
+    case "mysql": {
+      await createConnection({ type: "mysql", host: "db", database: db_schema });
+      break;
+    }
+    case "sqlite": {
+      await createConnection({ type: "sqlite", database: String(db_schema) });
+      break;
+    }
+  }
+}
+"""
+KOA_SERVER = """import Koa from "koa";
+import Router from "koa-router";
+import { connect } from "./database";
+
+const app = new Koa();
+const router = new Router();
+router.get("/health", (ctx) => { ctx.body = "ok"; });
+app.use(router.routes());
+connect().then(() => app.listen(3000));
+"""
+SQLITE_KOA_TASK = "koa-openapi-sqlite"
+
+
+def _koa_switch(env: str | None) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"dependencies": {"koa": "^2.0.0", "koa-router": "^12.0.0", "typeorm": "^0.3.0",'
+        ' "mysql2": "^3.0.0", "sqlite3": "^5.0.0"}}',
+        "src/database.ts": KOA_DATABASE,
+        "src/server.ts": KOA_SERVER,
+    }
+    if env is not None:
+        files[".env"] = env
+    return files
+
+
+def test_a_committed_env_picking_another_case_fails_the_task(make_project: MakeProject) -> None:
+    db001 = only(check(make_project, _koa_switch("db_type=mysql\ndb_schema=app\n"), SQLITE_KOA_TASK), "DB001")
+    assert db001["harness_engines"] == ["mysql"]
+
+
+def test_a_committed_env_picking_the_required_case_passes(make_project: MakeProject) -> None:
+    report = check(make_project, _koa_switch("db_type=sqlite\ndb_schema=./app.db\n"), SQLITE_KOA_TASK)
+    assert report["verdicts"]["database"]["status"] == "pass"
+
+
+def test_a_switch_no_variable_decides_has_no_database_in_the_harness(make_project: MakeProject) -> None:
+    db001 = only(check(make_project, _koa_switch(None), SQLITE_KOA_TASK), "DB001")
+    assert db001["harness_engines"] == []

@@ -60,6 +60,9 @@ class Evidence(NamedTuple):
     # switched by the condition around the call (`if (!databaseUrl) …`), whose branch the harness's
     # variables alone do not decide
     guarded: bool = False
+    # the value of `switch` that takes the branch, for a `case` of a `switch` on it (`case "mysql":`): the
+    # branch is taken where the variable (or the project's `.env`) has that value, and only there
+    when: str = ""
     # a value key's value naming the engine (`DB_ENGINE = "sqlite"`), not a URL: where it holds, it says
     # which of the URLs a connection may be given (`if DB_ENGINE == "postgres": …`) the application uses
     value_key: bool = False
