@@ -580,3 +580,54 @@ def test_a_committed_env_picking_the_required_case_passes(make_project: MakeProj
 def test_a_switch_no_variable_decides_has_no_database_in_the_harness(make_project: MakeProject) -> None:
     db001 = only(check(make_project, _koa_switch(None), SQLITE_KOA_TASK), "DB001")
     assert db001["harness_engines"] == []
+
+
+# -- a throwing schema parse in a function the entry calls at start-up ---------------------------------
+
+LOAD_ENV = """import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().url(),
+  PORT: z.coerce.number().default(3000),
+});
+
+export const loadEnvConfig = () => {
+  const env = envSchema.parse(process.env);
+  return env;
+};
+"""
+HONO_SERVER = """import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import Database from "better-sqlite3";
+import { loadEnvConfig } from "./utils/env";
+
+const sqlite = new Database("dev.db");
+const app = new Hono();
+%s
+serve({ fetch: app.fetch, port: 3000 });
+"""
+AT_START = "const env = loadEnvConfig();\napp.get('/', (c) => c.json({ port: env.PORT, n: sqlite.name }));\n"
+IN_HANDLER = "app.get('/', (c) => {\n  const env = loadEnvConfig();\n  return c.json({ port: env.PORT, n: sqlite.name });\n});\n"
+
+
+def _hono_env(body: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"dependencies": {"hono": "^4.0.0", "@hono/node-server": "^1.0.0", "better-sqlite3": "^9.0.0",'
+        ' "zod": "^3.0.0"}}',
+        "src/utils/env.ts": LOAD_ENV,
+        "src/server.ts": HONO_SERVER % body,
+    }
+
+
+def test_a_schema_parsed_in_a_function_the_entry_calls_at_start_up_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    db001 = only(check(make_project, _hono_env(AT_START), "hono-openapi-sqlite"), "DB001")
+    assert db001["harness_engines"] == []
+    assert "src/utils/env.ts:9 throws when a zod schema finds $DATABASE_URL unset" in db001["message"]
+    assert "(called at start-up at src/server.ts:8)" in db001["message"]
+
+
+def test_a_schema_parsed_in_a_request_handler_does_not_stop_the_app(make_project: MakeProject) -> None:
+    report = check(make_project, _hono_env(IN_HANDLER), "hono-openapi-sqlite")
+    assert report["verdicts"]["database"]["status"] == "pass"
