@@ -288,6 +288,9 @@ class Assignment(NamedTuple):
     col: int
     text: str
     scope: str = ""  # the enclosing function, `name@line` ("" at module level)
+    # the condition of the nearest `if` whose branch sets it, on one line, `not (…)` in its `else`
+    # (`os.environ.get('TESTING') == 'true'`); "" when no `if` in its function holds it
+    branch: str = ""
 
     @property
     def key(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import EnvHelper, FunctionFact
+from cdverify.model import EnvHelper, FunctionFact, Value
 from cdverify.parse.jssyntax import (
     FUNCTION_NODES,
     SCOPE_NODES,
@@ -24,7 +24,9 @@ from cdverify.parse.jssyntax import (
 )
 from cdverify.parse.libraries import node_libraries
 from cdverify.parse.scanner import Scanner
-from cdverify.parse.treesitter import text
+from cdverify.parse.sharing import shared_value
+from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.values import merge
 
 
 class NodeNameScanner(Scanner):
@@ -51,6 +53,26 @@ class NodeNameScanner(Scanner):
         self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call
         # what `this` is in a class (by its node's span) or an object literal handed to `<repository>.extend`
         self.this_values: dict[tuple[int, int], str] = {}
+
+    def guard(self, node: Node) -> Value | None:
+        """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
+        switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
+        its text `switch (…) case …`."""
+        found = super().guard(node)
+        if found is not None:
+            return found
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in self.GUARD_LIMITS:
+            if parent.type == "switch_case" and child != parent.child_by_field_name("value"):
+                case = parent.child_by_field_name("value")
+                statement = parent.parent.parent if parent.parent is not None else None
+                switched = statement.child_by_field_name("value") if statement is not None else None
+                if case is None or switched is None:
+                    return None
+                written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
+                return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
+            child, parent = parent, parent.parent
+        return None
 
     def bind_imports(self) -> None:
         """Names bound by `import` statements (and TypeScript's `import x = require(…)`)."""

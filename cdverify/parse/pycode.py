@@ -131,13 +131,24 @@ class PythonScanner(Scanner):
         return None
 
     # -- values ---------------------------------------------------------------------------------
+    def env_holes(self, node: Node) -> tuple[Value, ...]:
+        """The values of an f-string's holes, one per hole, when one of them reads the environment
+        (`f"{os.environ.get('DATABASE_TYPE')}://…"`); () otherwise, as for most f-strings (messages)."""
+        holes = [
+            self.value(child.named_children[0])
+            for part in (node.named_children if node.type == "concatenated_string" else (node,))
+            for child in part.children
+            if child.type == "interpolation" and child.named_children
+        ]
+        return tuple(holes) if any(hole.env for hole in holes) else ()
+
     def value(self, node: Node | None) -> Value:
         if node is None:
             return Value()
         node = _strip(node)
         kind = node.type
         if kind in ("string", "concatenated_string"):
-            return Value(strings=(string_value(node),))
+            return Value(strings=(string_value(node),), parts=self.env_holes(node))
         if kind == "integer":
             return number(node)
         if kind in ("boolean_operator", "binary_operator"):

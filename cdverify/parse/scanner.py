@@ -183,6 +183,22 @@ class Scanner:
         condition = self.guard_node(node)
         return self.value(condition) if condition is not None else None
 
+    def branch(self, node: Node) -> str:
+        """The condition of the nearest `if` whose branch holds `node` in its function, on one line;
+        `not (…)` when `node` is in its `else`; "" outside any."""
+        child, parent = node, node.parent
+        otherwise = False
+        while parent is not None and parent.type not in self.GUARD_LIMITS:
+            if parent.type == "else_clause":
+                otherwise = True
+            elif parent.type in ("if_statement", "elif_clause"):
+                condition = self.condition(parent)
+                if condition is not None and condition != child:
+                    written = one_line(condition, 80)
+                    return f"not ({written})" if otherwise else written
+            child, parent = parent, parent.parent
+        return ""
+
     def guard_node(self, node: Node) -> Node | None:
         """The condition node of the nearest `if` or conditional expression around `node` in its function."""
         child, parent = node, node.parent
@@ -199,9 +215,10 @@ class Scanner:
         declaration around it; None: not shown, a part of a built object): each entry of a literal on its
         own line."""
         if inner.type == self.LITERAL:
+            branch, function = self.branch(statement), self.scope(statement)
             for key, entry, where in self.entries(inner, target + ".", 1):
                 if not entry.empty:
-                    self.assignments.append(entry_assignment(key, entry, where, self.scope(statement)))
+                    self.assignments.append(entry_assignment(key, entry, where, function, branch))
             return
         value = self.value(inner)
         if not value.empty:  # `empty` does not read `text`: the statement is shortened only when recorded
@@ -216,5 +233,6 @@ class Scanner:
                     column + 1,
                     shown,
                     shared(self.scope(statement)),
+                    shared(self.branch(statement)),
                 )
             )

@@ -78,11 +78,13 @@ def call_fact(
     )
 
 
-def entry_assignment(key: str, value: Value, entry: Node, scope: str) -> Assignment:
+def entry_assignment(key: str, value: Value, entry: Node, scope: str, branch: str = "") -> Assignment:
     """One entry of an assigned dict / object literal, at the entry's own line and column and shown as
     written (`"ENGINE": "django.db.backends.sqlite3"`), not as the whole assignment statement."""
     row, column = entry.start_point
-    return Assignment(shared(key), shared_value(value), row + 1, column + 1, one_line(entry), shared(scope))
+    return Assignment(
+        shared(key), shared_value(value), row + 1, column + 1, one_line(entry), shared(scope), shared(branch)
+    )
 
 
 def local_call_fact(
@@ -257,9 +259,52 @@ def untraced_sink(
         return None
     arguments = call.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    if first is None or not value_of(first).strings:
+    if first is None or not (value_of(first).strings or _parameter(first)):
         return None
     return untraced_callee(one_line(obj, 80), text(prop))
+
+
+_FUNCTIONS = frozenset(
+    (
+        "function_definition",
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+    )
+)
+
+
+def _parameter(node: Node) -> bool:
+    """`node` is a parameter of the function it is in, passed on as it came (`execute(sql) { return
+    this.pool.query(sql) }`): the function is then a helper whose callers hold the SQL."""
+    if node.type != "identifier":
+        return False
+    name, parent = text(node), node.parent
+    while parent is not None and parent.type not in _FUNCTIONS:
+        parent = parent.parent
+    if parent is None:
+        return False
+    params = parent.child_by_field_name("parameters") or parent.child_by_field_name("parameter")
+    if params is None:
+        return False
+    if params.type == "identifier":  # `sql => db.query(sql)`
+        return text(params) == name
+    return any(_parameter_name(param) == name for param in params.named_children)
+
+
+def _parameter_name(param: Node) -> str:
+    """A plain, defaulted or typed parameter's name (`sql`, `sql=None`, `sql: str`, `sql = ""`); "" for a
+    pattern or a splat."""
+    if param.type == "identifier":
+        return text(param)
+    inner = (
+        param.child_by_field_name("name")  # Python's default_parameter
+        or param.child_by_field_name("pattern")  # TypeScript's required_parameter
+        or param.child_by_field_name("left")  # JavaScript's assignment_pattern
+        or (param.named_children[0] if param.type == "typed_parameter" and param.named_children else None)
+    )
+    return text(inner) if inner is not None and inner.type == "identifier" else ""
 
 
 def interesting(target: str) -> bool:

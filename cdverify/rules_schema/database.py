@@ -99,6 +99,9 @@ class EnvSchema(Record, frozen=True):
     required: Strings = ()  # methods in a field's chain that make it required (`required`)
     optional: Strings = ()  # methods in a field's chain that make it optional (`optional`, `default`)
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
+    # methods of the schema that throw where a field fails (`envSchema.parse(process.env)`): one called at
+    # start-up stops the application where a database variable it requires is unset
+    throws: Strings = ()
 
 
 class SettingsClass(Record, frozen=True):
@@ -161,6 +164,8 @@ class SettingsSource(Record, frozen=True):
 class SettingsFiles(Record, frozen=True):
     test_words: Strings  # a dotted part of the file name that makes it the tests' (`.env.test`)
     sources: Mapping[str, SettingsSource]
+    # a word of an `if` condition that makes the settings its branch sets the tests' (`TESTING`)
+    test_switches: Strings = ()
 
 
 class StartupFile(Record, frozen=True):

@@ -179,6 +179,19 @@ PY_CALL_SNIPPETS: dict[str, tuple[str, str, str]] = {
         """,
         "migrations",
     ),
+    "flask_sqlalchemy.SQLAlchemy().text": (
+        "app/repositories/users.py",
+        """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+
+        def run():
+            return db.session.execute(db.SINK)
+        """,
+        "application",
+    ),
 }
 
 

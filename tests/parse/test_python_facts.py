@@ -93,10 +93,14 @@ def test_names_traced_to_a_call_result_a_self_attribute_and_a_with_block() -> No
     assert call(facts, "sqlalchemy.create_engine().connect").receiver == "self.engine"
 
 
-def test_a_sql_method_on_an_untraced_object_is_kept_with_a_string_only() -> None:
-    facts = parse('def f(cursor, sql):\n    cursor.execute("SELECT 1")\n    cursor.execute(sql)\n')
-    (kept,) = facts.calls
-    assert (kept.callee, kept.line, kept.name.traced) == ("?cursor.execute", 2, False)
+def test_a_sql_method_on_an_untraced_object_is_kept_with_a_string_or_a_parameter_only() -> None:
+    # the parameter passed on as it came makes `f` a helper whose callers hold the SQL (issue 18)
+    facts = parse(
+        'def f(cursor, sql):\n    cursor.execute("SELECT 1")\n    cursor.execute(sql)\n'
+        "    query = build()\n    cursor.execute(query)\n    cursor.execute(sql.strip())\n"
+    )
+    kept = [(c.callee, c.line, c.name.traced) for c in facts.calls if c.callee.startswith("?")]
+    assert kept == [("?cursor.execute", 2, False), ("?cursor.execute", 3, False)]
 
 
 def test_assignments_with_environment_reads_defaults_holes_and_rewrites() -> None:

@@ -5,6 +5,7 @@ assigned in code or passed to a configuration call (`SQLALCHEMY_DATABASE_URI = �
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
 from cdverify.detect.database.report import Evidence, EvidenceKind
-from cdverify.model import Assignment, Location, Scope, Text, Value, shown
+from cdverify.model import Assignment, Location, Scope, Template, Text, Value, shown
 
 
 class Place(NamedTuple):
@@ -49,9 +50,11 @@ def code(found_in: Collection) -> None:
             if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
         ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
         repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
+        switches = frozenset(known.settings_files.test_switches)
         for assignment in settings:
             before = len(found_in.evidence)
-            place = Place(path, scope, assignment.line, assignment.col, assignment.text)
+            where = Scope.TEST if test_branch(assignment.branch, switches) else scope
+            place = Place(path, where, assignment.line, assignment.col, assignment.text)
             config_key(found_in, place, assignment.key, assignment.value)
             if assignment.key.lower() in repeated:
                 # the same setting in several configurations (`DevConfig` / `ProdConfig`,
@@ -81,10 +84,12 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
         field_default = True
     path, scope, line, col, text = place
     if lowered in known.url_keys:
+        url_named = False
         for url, detail, url_switch, default in found_in.values.urls(path, value):
             engine = engine_of_url(url)
             if engine is None:
                 continue
+            url_named = True
             described = f"{key} = {shown(url)}" + (f", {detail}" if detail else "")
             if in_memory(url):
                 described += " (in memory)"
@@ -96,6 +101,9 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             found_in.add(item._replace(default=fallback), claims=True)
             if lowered in known.sqlalchemy_keys and found_in.rejects(url, value):
                 found_in.reject(Location(path, line, col), text, url, detail)
+        variable = "" if url_named else _scheme_variable(value)
+        if variable:
+            _inferred_url(found_in, place, key, variable)
     else:
         named = found_in.values.env_engines(value, engine_of_value)
         for engine, detail, variable, default in found_in.values.config_engines(path, value, engine_of_value):
@@ -135,6 +143,42 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             found_in.add(item._replace(default=fallback, value_key=True), claims=True)
 
 
+def _scheme_variable(value: Value) -> str:
+    """The environment variable a URL's scheme is read from (`f"{os.environ.get('DATABASE_TYPE')}://…"`,
+    `` `${process.env.DB_TYPE}://…` ``), with no fallback; ""."""
+    for written, part in zip(value.strings, value.parts, strict=False):
+        if (
+            isinstance(written, Template)
+            and not written.pieces[0].strip()
+            and written.pieces[1].startswith("://")
+            and len(part.env) == 1
+            and not part.strings
+        ):
+            return part.env[0]
+    return ""
+
+
+def _inferred_url(found_in: Collection, place: Place, key: str, variable: str) -> None:
+    """A URL whose scheme an environment variable gives, set nowhere: the engine of the one declared
+    driver, as for a `client` read from the environment. With no fallback, the application cannot
+    connect where the variable is unset."""
+    path, scope, line, col, text = place
+    named = [
+        (engine, f"{key} = URL whose scheme is ${variable} ({setting.file}:{setting.line})")
+        for setting in found_in.values.env.get(variable, [])
+        if (engine := engine_of_url(f"{setting.value}://") or engine_of_value(setting.value)) is not None
+    ]
+    if not named:  # set nowhere, or passed through (`DATABASE_TYPE=${DATABASE_TYPE}` in Compose)
+        drivers = found_in.drivers(found_in.catalogue.engines)
+        if len(drivers) != 1:
+            return
+        detail = f"{key} = URL whose scheme is ${variable}; engine inferred from the one declared driver"
+        named = [(drivers[0], detail)]
+    for engine, detail in named:
+        item = Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, variable, col=col)
+        found_in.add(item._replace(required_env=variable, inferred="inferred" in detail), claims=True)
+
+
 def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, engine: str) -> None:
     """A database URL written in code that no connection or configuration on its line uses."""
     path, scope, line = where
@@ -142,6 +186,19 @@ def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, eng
         return
     detail = "URL written in code, not connected"
     found_in.add(Evidence(engine, EvidenceKind.MENTION, scope, path, line, shown(url), detail))
+
+
+_NEGATION = re.compile(r"\bnot\b|!|\bfalse\b|\bor\b|\|\||\bno\b", re.IGNORECASE)
+_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|_")
+
+
+def test_branch(branch: str, switches: frozenset[str]) -> bool:
+    """The condition of the `if` a setting is assigned under (`Assignment.branch`) selects the tests: one
+    of its words is a test switch (`os.environ.get('TESTING') == 'true'`), and nothing negates it or
+    offers another way in (`not`, `!=`, `false`, `or`; `not (…)` is its `else` branch)."""
+    if not branch or _NEGATION.search(branch):
+        return False
+    return any(word.lower() in switches for word in _WORD_BREAK.split(branch))
 
 
 def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bool:

@@ -121,8 +121,16 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             required_env=required,
             required_by=required_by,
             guarded=guarded,
+            when=_case(call.guard) if guarded else "",
         )
         found_in.add(item, claims=True)
+
+
+def _case(guard: Value | None) -> str:
+    """The literal of the `case` of a `switch` a call is in (`switch (db_type) { case "mysql": … }`); ""."""
+    if guard is None or not guard.text.startswith("switch ") or len(guard.literals) != 1:
+        return ""
+    return guard.literals[0]
 
 
 def _required(candidates: list[Candidate], switch: str) -> str:

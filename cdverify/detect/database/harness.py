@@ -169,6 +169,8 @@ def _stopped(
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
     """Whether an evidence item holds when exactly `variables` are set."""
+    if item.guarded and item.when:  # a `case` of a `switch` on the variable: taken on its value only
+        return variables.get(item.switch, "").strip().lower() == item.when.strip().lower()
     if not item.switch or item.guarded:
         return True  # hard-wired, chosen by a configuration or a condition the environment does not decide
     value = variables.get(item.switch)

@@ -60,9 +60,15 @@ class Evidence(NamedTuple):
     # switched by the condition around the call (`if (!databaseUrl) …`), whose branch the harness's
     # variables alone do not decide
     guarded: bool = False
+    # the value of `switch` that takes the branch, for a `case` of a `switch` on it (`case "mysql":`): the
+    # branch is taken where the variable (or the project's `.env`) has that value, and only there
+    when: str = ""
     # a value key's value naming the engine (`DB_ENGINE = "sqlite"`), not a URL: where it holds, it says
     # which of the URLs a connection may be given (`if DB_ENGINE == "postgres": …`) the application uses
     value_key: bool = False
+    # an engine module imported by a module that nothing imports, that imports no project module and makes
+    # no connection or app (a schema kept as a backup): the application never runs it
+    unreached: bool = False
 
     @property
     def location(self) -> Location:
@@ -86,7 +92,7 @@ class Evidence(NamedTuple):
     def at_run_time(self) -> bool:
         """Whether this item makes its engine one the application uses when it runs: a connection or
         configuration in application or configuration code, or an engine module the application imports."""
-        if self.scope not in (Scope.APPLICATION, Scope.CONFIG):
+        if self.scope not in (Scope.APPLICATION, Scope.CONFIG) or self.unreached:
             return False
         return self.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) or (
             self.kind in (EvidenceKind.DIALECT, EvidenceKind.IMPORT) and self.scope is Scope.APPLICATION

@@ -10,7 +10,7 @@ that checks the example's variables (dotenv-safe: `env_example_loaders`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from cdverify.manifests import Setting
@@ -127,6 +127,19 @@ def _field(
             ):
                 return RequiredSetting(key, schema.label, path, call.line)
     return None
+
+
+def required_fields(call: CallFact, schema: EnvSchema, following: Sequence[CallFact]) -> list[str]:
+    """The fields a schema call (`z.object({DATABASE_URL: z.string().url(), …})`) requires with no
+    default; `following`: the file's calls from the schema's on."""
+    return [
+        key
+        for key, value in call.kwargs
+        if "." not in key
+        and value.calls
+        and _required(schema, value.calls[0])
+        and not _has_default(schema, call, key, following)
+    ]
 
 
 def _required(schema: EnvSchema, chain: str) -> bool:

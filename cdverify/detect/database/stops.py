@@ -3,7 +3,10 @@
 not request handlers):
 `if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
 gives none of those), or `const envFound = dotenv.config(); if
-(envFound.error) throw …` (rules/database/connections.toml `startup_files`). Where the check fails, the
+(envFound.error) throw …` (rules/database/connections.toml `startup_files`), or a failed start-up schema
+requiring a database variable (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a
+throwing `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module
+level, `env_schemas.throws`). Where the check fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
 
@@ -15,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import FileFacts, Scope, Stop, Value
+from cdverify.detect.database.settings import required_fields
+from cdverify.model import CallFact, FileFacts, Scope, Stop, Value
 from cdverify.rules_schema import Connections, Reader, StartupFile
 
 if TYPE_CHECKING:
@@ -55,24 +59,127 @@ def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[Startup
         for path, facts in found.facts.items()
         if facts.stops and found.scope_of(path) is Scope.APPLICATION
     ]
-    if not files:
+    throwing = {
+        f"{callee}().{method}": callee
+        for callee, schema in found.catalogue.env_schemas.items()
+        for method in schema.throws
+    }
+    parsed = [
+        path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
+    ]
+    if not files and not parsed:
         return ()
     started = _started(found.facts, found.scopes, graph) if graph is not None else set(files)
+    out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
         for setting in found.manifests.settings
         if setting.source is Reader.ENV_FILE
     }
-    out = []
     for path in files:
         if path not in started:
             continue
         for stop in found.facts[path].stops:
-            item = _unset(found, path, stop) or _missing_file(path, stop, loaders, present)
+            item = (
+                _unset(found, path, stop)
+                or _failed_schema(found, path, stop)
+                or _missing_file(path, stop, loaders, present)
+            )
             if item is not None:
                 out.append(item)
     return tuple(out)
+
+
+def _parsed_at_start(
+    found: Collection, started: set[str], graph: ImportGraph, throwing: Mapping[str, str]
+) -> tuple[StartupStop, ...]:
+    """Start-up schemas parsed with a method that throws (`envSchema.parse(process.env)`) at module level
+    of a module run at start-up, or in a function such a module calls at module level (`const env =
+    loadEnvConfig()`): they stop the application where a database variable they require is unset."""
+    out: list[StartupStop] = []
+    for path in sorted(started):
+        file_facts = found.facts.get(path)
+        if file_facts is None:
+            continue
+        for call in file_facts.calls:  # a call handed names records its scope: "" is module level
+            if call.callee in throwing and not call.scope and any(a.names for a in call.args):
+                out += _schema_stop(found, path, call, throwing, "")
+        for assignment in file_facts.assignments:
+            if assignment.scope:
+                continue
+            for called in assignment.value.calls:
+                specifier, _, function = called.removesuffix("()").rpartition(".")
+                target = next(
+                    (e.target for e in graph.imports_of(path) if e.target and e.fact.specifier == specifier),
+                    None,
+                )
+                if target is None or target not in found.facts:
+                    continue
+                via = f" (called at start-up at {path}:{assignment.line})"
+                for inner in found.facts[target].calls:
+                    if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
+                        out += _schema_stop(found, target, inner, throwing, via)
+    return tuple(dict.fromkeys(out))
+
+
+def _schema_stop(
+    found: Collection, path: str, parse: CallFact, throwing: Mapping[str, str], via: str
+) -> list[StartupStop]:
+    """The stop a throwing parse of the module's start-up schema makes, when the schema requires a variable
+    of the database settings with no default."""
+    callee = throwing[parse.callee]
+    schema = found.catalogue.env_schemas[callee]
+    calls = found.facts[path].calls
+    required = [
+        name
+        for index, call in enumerate(calls)
+        if call.callee == callee
+        for name in required_fields(call, schema, calls[index:])
+    ]
+    settings = _database_variables(found)
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    wanted = [name for name in required if name in settings or name.lower() in settings]
+    variables = tuple(dict.fromkeys(name for name in wanted if name not in explained))
+    if not variables:
+        return []
+    shown = " or ".join(f"${name}" for name in variables)
+    reason = f"throws when {schema.label} finds {shown} unset{via}"
+    return [StartupStop(path, parse.line, parse.text, variables, reason)]
+
+
+def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | None:
+    """A check that stops where the environment fails a start-up schema of the same module
+    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`), which
+    requires a variable of the database settings with no default: it stops where that one is unset."""
+    if not stop.condition.lstrip("( ").startswith("!"):
+        return None
+    schemas = found.catalogue.env_schemas
+    checked = {
+        callee
+        for traced in stop.guard.calls
+        for callee in schemas
+        if traced.startswith(f"{callee}().") and traced.endswith(".success")
+    }
+    if not checked:
+        return None
+    calls = found.facts[path].calls
+    required: list[str] = []
+    for index, call in enumerate(calls):
+        if call.callee in checked:
+            required += required_fields(call, schemas[call.callee], calls[index:])
+    settings = _database_variables(found)
+    variables = tuple(
+        dict.fromkeys(name for name in required if name in settings or name.lower() in settings)
+    )
+    if not variables:
+        return None
+    shown = " or ".join(f"${name}" for name in variables)
+    label = schemas[next(iter(checked))].label
+    return StartupStop(
+        path, stop.line, stop.text, variables, f"{_verb(stop)} when {label} finds {shown} unset"
+    )
 
 
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:

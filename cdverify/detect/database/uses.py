@@ -48,6 +48,8 @@ def collect(
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
     project_files(found)
+    if graph is not None:
+        found.evidence = _unreached(found.evidence, facts, graph)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
     settings = {
@@ -61,6 +63,49 @@ def collect(
         stops=startup_stops(found, graph),
         startup_reads=startup_reads(found.runtime_facts(), settings, graph),
     )
+
+
+def _unreached(
+    evidence: list[Evidence], facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> list[Evidence]:
+    """`evidence`, an engine module imported by an application module the application never runs marked
+    `unreached`: nothing imports that module and it imports no project module (it is no entry point
+    wiring the app), makes no connection and no web app or router, while the application connects to
+    another engine (`schema.postgres.backup.ts`, a schema kept beside the one in use)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    linked: set[str] = set()
+    for edge in graph.internal_edges():
+        if edge.target != edge.source:
+            linked.update((edge.source, edge.target or ""))
+    linked.update(e.file for e in evidence if e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG))
+    makers = {name for spec in specs() for name in (*spec.apps, *spec.routers)}
+
+    connected = {
+        e.engine
+        for e in evidence
+        if e.at_run_time and e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)
+    }
+
+    def unreached(item: Evidence) -> bool:
+        if (
+            item.kind not in (EvidenceKind.DIALECT, EvidenceKind.IMPORT)
+            or item.scope is not Scope.APPLICATION
+        ):
+            return False
+        if item.engine in connected or not connected:
+            return False
+        file_facts = facts.get(item.file)
+        if file_facts is None or item.file in linked:
+            return False
+        return not any(call.callee.split("(", 1)[0] in makers for call in file_facts.calls)
+
+    return [
+        item._replace(unreached=True, detail=f"{item.detail} (in a module nothing imports)")
+        if unreached(item)
+        else item
+        for item in evidence
+    ]
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

@@ -18,7 +18,7 @@ from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, instances_of, relative_stem
 from cdverify.generated_clients import package_of
-from cdverify.model import Callee, CallFact, Family, FileFacts, Scope
+from cdverify.model import Callee, CallFact, Family, FileFacts, ImportFact, Scope
 from cdverify.rules_schema import LibraryKind
 
 if TYPE_CHECKING:
@@ -47,13 +47,19 @@ class _Uses:
             for n in dict.fromkeys(names):
                 self.model_calls.setdefault(n, []).append(library)
 
-    def read(self, path: str, file_facts: FileFacts, instances: Instances) -> None:
+    def read(
+        self, path: str, file_facts: FileFacts, instances: Instances, own: Set[ImportFact] = frozenset()
+    ) -> None:
+        """`own`: this file's imports that resolve to a project file (Kimchi's `records/` package is not
+        the `records` library)."""
         python = file_facts.language.family == "python"
         for fact in file_facts.imports:
             specifier = fact.specifier
             if instances.generated and not python and specifier.startswith("."):
                 # `../generated/prisma/client`: a client generated into the project is its package
                 specifier = package_of(relative_stem(path, specifier), instances.generated) or specifier
+            if fact in own and specifier == fact.specifier:
+                continue
             library = self.library_of(specifier, python)
             if library is None and python:  # `from django.db import models`, `from pony import orm`
                 library = next(
@@ -116,7 +122,10 @@ def collect(
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
         if scope is Scope.APPLICATION:
-            uses.read(path, file_facts, instances)
+            own = (
+                {edge.fact for edge in graph.imports_of(path) if edge.target is not None} if graph else set()
+            )
+            uses.read(path, file_facts, instances, own)
         _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
     if helpers.all:
         through_helpers(facts, scopes, helpers, found, heads)

@@ -66,7 +66,7 @@ def passed_parameter(
 ) -> tuple[FunctionFact, int] | None:
     """(enclosing function, parameter index) when the SQL argument of a sink call is a parameter of the
     function it is in, not reassigned to a string there."""
-    if sink.untraced or not call.scope:
+    if not call.scope:
         return None
     function = functions.get(call.scope)
     value = sql_argument(call, sink)
@@ -142,7 +142,9 @@ def _caller_sink(helper: Helper) -> Sink:
         position = _NO_POSITION
     elif helper.function.owner and params[0] in ("self", "cls"):
         position -= 1
-    return helper.sink._replace(arg=position, keys=(params[helper.param],), untraced=False)
+    # a helper of an untraced sink (`execute(sql) { return this.pool.query(sql) }`) stays one: its callers'
+    # SQL counts as a complete statement only
+    return helper.sink._replace(arg=position, keys=(params[helper.param],))
 
 
 def through_helpers(
