@@ -230,3 +230,19 @@ def faulty_server() -> Iterator[str]:
     yield root
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+@pytest.fixture
+def analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths fully analysed (a result-cache miss) since the test began."""
+    from cdverify import pipeline
+
+    calls: list[str] = []
+    real = pipeline.build_report
+
+    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_report", counting)
+    return calls

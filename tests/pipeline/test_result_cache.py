@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cached_runs import run
 from conftest import write_tree
 
-from cdverify import files, pipeline, results
-from cdverify.cli import cli
+from cdverify import files, results
 from cdverify.config import load_config
 from cdverify.constraints import parse_constraints
 from cdverify.files import ReadLog, recording
@@ -53,26 +52,6 @@ NODE = {
 def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by a test are seconds old at most: the cache would (rightly) not trust them."""
     monkeypatch.setattr(results, "RACY_NS", 0)
-
-
-@pytest.fixture
-def analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths fully analysed (a result-cache miss) since the test began."""
-    calls: list[str] = []
-    real = pipeline.build_report
-
-    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(str(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "build_report", counting)
-    return calls
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, result.stdout
 
 
 def bump(path: Path, text: str | None = None) -> None:

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cached_runs import run
 
 from cdverify import pipeline, results
-from cdverify.cli import cli
 from cdverify.locations import cache_dir
 
 Make = Callable[[dict[str, str | bytes]], Path]
@@ -34,26 +33,6 @@ CHECK = ("-c", "flask+clean_architecture+sqlite", "--format", "json")
 def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by a test are seconds old at most: the cache would (rightly) not trust them."""
     monkeypatch.setattr(results, "RACY_NS", 0)
-
-
-@pytest.fixture
-def analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths fully analysed since the test began."""
-    calls: list[str] = []
-    real = pipeline.build_report
-
-    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(str(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "build_report", counting)
-    return calls
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, result.stdout
 
 
 def rewrite(path: Path, text: str) -> None:
