@@ -137,6 +137,46 @@ def test_a_read_in_the_app_factory_blocks(make_project: MakeProject) -> None:
     assert "needs $API_KEY, which is unset there" in only(report, "DB001")["message"]
 
 
+@pytest.mark.parametrize(
+    ("read", "status"),
+    [
+        ('make_key(os.environ["SECRET_KEY"])', "fail"),  # an argument: read whenever the line runs
+        ('str(os.environ["SECRET_KEY"]).strip()', "fail"),
+        ("\"os.environ['SECRET_KEY']\"", "pass"),  # text that looks like a read
+        ('make_key(lambda: os.environ["SECRET_KEY"])', "pass"),  # read when the lambda is called
+        ('os.environ["SECRET_KEY"] if "SECRET_KEY" in os.environ else "dev"', "pass"),
+        ('os.getenv("DEBUG") and os.environ["SECRET_KEY"]', "pass"),
+    ],
+    ids=["call-argument", "nested", "in-a-string", "in-a-lambda", "conditional", "after-and"],
+)
+def test_a_read_nested_in_the_value_blocks_only_where_it_always_runs(
+    make_project: MakeProject, read: str, status: str
+) -> None:
+    settings = "def make_key(value):\n    return value\n\n\nSECRET_KEY = " + read
+    report = check(make_project, _flask(settings.replace("SECRET_KEY = ", "KEY = ")), "flask-openapi-sqlite")
+    assert _status(report) == status
+    if status == "fail":
+        assert "needs $SECRET_KEY, which is unset there" in only(report, "DB001")["message"]
+
+
+def test_a_read_handed_to_a_call_in_the_app_factory_blocks(make_project: MakeProject) -> None:
+    """`tokens = TokenService(os.environ["JWT_SECRET"])` in the function that builds the app raises KeyError
+    as the app starts, where the harness leaves the variable unset."""
+    factory = FACTORY.replace(
+        "    app = Flask(__name__)",
+        '    app = Flask(__name__)\n    tokens = make_tokens(os.environ["JWT_SECRET"])',
+    ).replace(
+        "from flask import Flask",
+        "import os\n\nfrom flask import Flask\n\nfrom app.tokens import make_tokens",
+    )
+    files = _flask(
+        '"dev"', {"app/__init__.py": factory, "app/tokens.py": "def make_tokens(key):\n    return key\n"}
+    )
+    report = check(make_project, files, "flask-openapi-sqlite")
+    assert "needs $JWT_SECRET, which is unset there" in only(report, "DB001")["message"]
+    assert _status(check(make_project, {**files, ".env": "JWT_SECRET=x\n"}, "flask-openapi-sqlite")) == "pass"
+
+
 # (settings read, whether it stops the app): a stop under a condition testing the variable alone blocks
 STOPS = {
     "raise-after-getenv": (

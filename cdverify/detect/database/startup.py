@@ -12,7 +12,9 @@ KeyError` or of an `if` the facts do not show."""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -159,14 +161,38 @@ def _reads(
         counts[place] = counts.get(place, 0) + 1
     out = []
     for assignment in assignments:
-        if counts[(assignment.scope, assignment.target)] > 1 or not assignment.value.env:
+        if counts[(assignment.scope, assignment.target)] > 1:
             continue
         if assignment.text.startswith("return"):  # what a function returns, when it is called
             continue
         _target, _equals, right = assignment.text.partition("=")
         for pattern, label in patterns:
             found = pattern.search(right)
-            if found is not None and found.group(2) in assignment.value.env:
-                out.append(StartupRead(found.group(2), path, assignment.line, assignment.text, label))
+            if found is None:
+                continue
+            variable = found.group(2)
+            evaluated = _evaluated(right, found.start())
+            if evaluated if evaluated is not None else variable in assignment.value.env:
+                out.append(StartupRead(variable, path, assignment.line, assignment.text, label))
                 break
     return out
+
+
+def _evaluated(right: str, at: int) -> bool | None:
+    """Whether the read at `at` of an assignment's value runs whenever the assignment does: the value itself
+    or an argument of a call (`TokenService(os.environ["JWT_SECRET"])`) does; one in a string, a lambda, a
+    conditional expression or after `and`/`or` may not, so it is not taken. None: the text (shortened to
+    one line) does not tokenize, nothing is decided."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(right.strip()).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    words = {token.string for token in tokens if token.type == tokenize.NAME}
+    if words & {"lambda", "if", "else", "and", "or", "for"}:
+        return False
+    offset = len(right) - len(right.lstrip())
+    return not any(
+        token.type == tokenize.STRING and token.start[1] + offset <= at < token.end[1] + offset
+        for token in tokens
+        if token.start[0] == 1
+    )
