@@ -162,14 +162,29 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
     variable = _variable(found)
     stack = _fix(wanted, use.evidence, report, variable, found.environment)
     settings = f"{variable}={stack.url}" if stack.url else "its settings"
+    hint = (
+        f"make {required} what the application runs on when the harness's variables are all it "
+        f"has: {settings} in a `.env` file the application loads, or as the default in code "
+        f"({stack.hint}){stack.settings_note}"
+    )
+    needed = _start_variables(found, variable)
+    if needed:  # another variable stops it first (`os.environ["JWT_SECRET"]`): that is the fix to make
+        lines = ", ".join(f"`{name}=…`" for name in needed)
+        named = " and ".join("$" + name for name in needed)
+        start = (
+            f"give {named} a default in code, or set it in a `.env` file the application loads ({lines}), "
+            "so that it starts where the harness leaves it unset"
+        )
+        with_them = dataclasses.replace(
+            found.environment, variables={**found.environment.variables, **dict.fromkeys(needed, "set")}
+        )
+        hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"
     return make_finding(
         "DB001",
         item.location,
         message,
         evidence=item.text,
-        hint=f"make {required} what the application runs on when the harness's variables are all it "
-        f"has: {settings} in a `.env` file the application loads, or as the default in code "
-        f"({stack.hint}){stack.settings_note}",
+        hint=hint,
         data={
             "required": wanted,
             "engines": report.runtime,
@@ -178,6 +193,14 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             **stack.data,
         },
     )
+
+
+def _start_variables(found: HarnessEngines, database: str) -> list[str]:
+    """The variables other than the database URL's `database` whose absence stops the application at
+    start-up there (a required read, a start-up check), in the order found."""
+    names = [item.required_env for item in found.blocked if item.required_env]
+    names += [name for stop in found.stopped for name in stop.variables]
+    return [name for name in dict.fromkeys(names) if name != database]
 
 
 def _variable(found: HarnessEngines) -> str:

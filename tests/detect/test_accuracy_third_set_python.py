@@ -173,7 +173,11 @@ def test_a_read_handed_to_a_call_in_the_app_factory_blocks(make_project: MakePro
         '"dev"', {"app/__init__.py": factory, "app/tokens.py": "def make_tokens(key):\n    return key\n"}
     )
     report = check(make_project, files, "flask-openapi-sqlite")
-    assert "needs $JWT_SECRET, which is unset there" in only(report, "DB001")["message"]
+    db001 = only(report, "DB001")
+    assert "needs $JWT_SECRET, which is unset there" in db001["message"]
+    # the fix is the variable that stops it: with it set, the app runs on SQLite, the engine asked for
+    assert db001["hint"].startswith("give $JWT_SECRET a default in code, or set it in a `.env` file")
+    assert "DATABASE_URL" not in db001["hint"]
     assert _status(check(make_project, {**files, ".env": "JWT_SECRET=x\n"}, "flask-openapi-sqlite")) == "pass"
 
 
