@@ -232,17 +232,30 @@ def faulty_server() -> Iterator[str]:
     process.wait()
 
 
+def first_arguments(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[str]:
+    """`module.name` counting its calls for the test: the first argument of each, as text."""
+    calls: list[str] = []
+    real = getattr(module, name)
+
+    def counting(first: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(first))
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
 @pytest.fixture
 def analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths fully analysed (a result-cache miss) since the test began."""
     from cdverify import pipeline
 
-    calls: list[str] = []
-    real = pipeline.build_report
+    return first_arguments(monkeypatch, pipeline, "build_report")
 
-    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(str(path))
-        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "build_report", counting)
-    return calls
+@pytest.fixture
+def discoveries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths walked by discovery since the test began."""
+    from cdverify import discover
+
+    return first_arguments(monkeypatch, discover, "discover_project")

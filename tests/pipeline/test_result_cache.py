@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from cached_runs import run
-from conftest import write_tree
+from conftest import first_arguments, write_tree
 
 from cdverify import files, results
 from cdverify.config import load_config
@@ -411,14 +411,7 @@ def test_served_before_discovery_only_while_every_folder_is_unchanged(
 
     root = make_project(PYTHON)
     first = run("check", str(root), "-c", "flask", "--format", "json")
-    walks: list[Path] = []
-    real = discover.discover_project
-
-    def counting(path: Path, *args: Any) -> Any:
-        walks.append(path)
-        return real(path, *args)
-
-    monkeypatch.setattr(discover, "discover_project", counting)
+    walks = first_arguments(monkeypatch, discover, "discover_project")  # counted from here on
     assert run("check", str(root), "-c", "flask", "--format", "json") == first
     assert walks == [] and len(analyses) == 1  # nothing walked, nothing analysed
     monkeypatch.setenv("GIT_TEST_VARIABLE", "x")

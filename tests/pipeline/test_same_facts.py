@@ -7,7 +7,6 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cached_runs import run
@@ -121,22 +120,6 @@ def test_a_new_file_is_a_miss(make_project: Make, analyses: list[str]) -> None:
     (root / "app/services/empty.py").write_text("")
     run("check", str(root), *CHECK)
     assert len(analyses) == 2
-
-
-@pytest.fixture
-def discoveries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths walked by discovery since the test began."""
-    from cdverify import discover
-
-    calls: list[str] = []
-    real = discover.discover_project
-
-    def counting(root: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(str(root))
-        return real(root, *args, **kwargs)
-
-    monkeypatch.setattr(discover, "discover_project", counting)
-    return calls
 
 
 def test_an_edit_of_sources_alone_reuses_discovery(
