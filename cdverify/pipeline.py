@@ -255,7 +255,8 @@ def analyse(
         partials.per_file("resolved", python_inputs(project, python_declared), digests) if partials else None
     )
     graph, resolve_findings = build_graph(project, facts, python_declared, memo)
-    for _ in range(_DOCS_DEPTH):  # docs files the application imports are application code
+    # docs files the application imports are application code (no docs source: nothing to ask)
+    for _ in range(_DOCS_DEPTH if any(f.scope is Scope.DOCS for f in project.sources) else 0):
         edges: dict[str, list[str]] = {}
         for edge in graph.internal_edges():
             edges.setdefault(edge.source, []).append(edge.target or "")
