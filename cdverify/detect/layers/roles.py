@@ -191,7 +191,8 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
 def _handles_requests(file_facts: FileFacts) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
     An import of the app class alone (`from aiohttp.web_app import Application` to type the app a pool
-    is set up on) is not."""
+    is set up on) or of the app's context (`from flask import current_app, g`, where a module keeps the
+    connection it opens) is not."""
     family = file_facts.language.family
     apps = _app_classes(family)
     return any(
@@ -214,10 +215,14 @@ def _types_requests_only(file_facts: FileFacts) -> bool:
 
 @cache
 def _app_classes(family: Family) -> frozenset[str]:
-    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`)."""
-    from cdverify.detect.framework.catalogue import specs
+    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`) and the names of
+    their app context (`flask.g`, `flask.current_app`: rules/frameworks.toml `context`)."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Frameworks
 
-    return frozenset(name for spec in specs() if spec.family == family for name in spec.apps)
+    return frozenset(
+        name for entry in load_rules(Frameworks).family(family).values() for name in (*entry.apps, *entry.context)
+    )
 
 
 def _role_of(

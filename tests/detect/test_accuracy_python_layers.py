@@ -1,0 +1,298 @@
+"""Python layer patterns the labelled repositories still showed after the fifth and sixth sets (issue 18,
+docs/accuracy.md "Python layer patterns, session 2026-12-05 (6)"), each with a violating (or missed) case
+and a clean one, on small projects written for the tests:
+
+- a module keeping the connection in Flask's app context (`g.db = sqlite3.connect(current_app.config[…])`)
+  handles no request: it is data access, and a Blueprint importing it bypasses the services;
+- the frameworks' class-based views (a DRF `APIView` in `apis.py`, registered by `urls.py`) are routes
+  wherever they live;
+- a `tasks.py` inside a package (a model module, Celery tasks) is application code; invoke's at the
+  project's top stays configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports import MakeProject, inspect_json
+
+from cdverify.discover import classify_scope
+from cdverify.model import Scope
+
+
+def _layers(report: dict[str, Any]) -> dict[str, str]:
+    files: dict[str, str] = report["architecture"]["files"]
+    return files
+
+
+def _evidence(report: dict[str, Any]) -> dict[str, str]:
+    evidence: dict[str, str] = report["architecture"]["evidence"]
+    return evidence
+
+
+def _violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return sorted((v["kind"], v["file"], v["target"]) for v in report["architecture"]["violations"])
+
+
+# -- a connection kept in Flask's `g` -------------------------------------------------------------------
+
+FLASK_INIT = """from flask import Flask
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config.from_mapping(DATABASE="notes.sqlite")
+
+    from . import db
+    db.init_app(app)
+
+    from . import notes
+    app.register_blueprint(notes.bp)
+    return app
+"""
+FLASK_DB = """import sqlite3
+
+from flask import current_app, g
+
+
+def get_db():
+    if "db" not in g:
+        g.db = sqlite3.connect(current_app.config["DATABASE"])
+        g.db.row_factory = sqlite3.Row
+    return g.db
+
+
+def close_db(e=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app):
+    app.teardown_appcontext(close_db)
+"""
+FLASK_NOTES = """from flask import Blueprint, jsonify
+
+from .db import get_db
+
+bp = Blueprint("notes", __name__, url_prefix="/notes")
+
+
+@bp.get("/")
+def index():
+    rows = get_db().execute("SELECT id, body FROM notes").fetchall()
+    return jsonify([dict(row) for row in rows])
+"""
+FLASK_NOTES_CLEAN = """from flask import Blueprint, jsonify
+
+from .services import notes
+
+bp = Blueprint("notes", __name__, url_prefix="/notes")
+
+
+@bp.get("/")
+def index():
+    return jsonify(notes.all_notes())
+"""
+FLASK_SERVICE = """from ..db import get_db
+
+
+def all_notes():
+    return [dict(row) for row in get_db().execute("SELECT id, body FROM notes").fetchall()]
+"""
+FLASK_REQUEST_HELPER = """import sqlite3
+
+from flask import abort, current_app, g, request
+
+
+def note_or_404():
+    db = sqlite3.connect(current_app.config["DATABASE"])
+    row = db.execute("SELECT id FROM notes WHERE id = ?", (request.args["id"],)).fetchone()
+    if row is None:
+        abort(404)
+    g.note = row
+"""
+
+
+def _flask(notes: str, **more: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "flask\n",
+        "flaskr/__init__.py": FLASK_INIT,
+        "flaskr/db.py": FLASK_DB,
+        "flaskr/notes.py": notes,
+        **more,
+    }
+
+
+def test_a_connection_kept_in_flask_g_is_data_access(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _flask(FLASK_NOTES))
+    assert _layers(report)["flaskr/db.py"] == "repositories"
+    assert _evidence(report)["flaskr/db.py"] == "code: queries"
+    assert _layers(report)["flaskr/notes.py"] == "routes"
+    assert _violations(report) == [("bypass", "flaskr/notes.py", "flaskr/db.py")]
+
+
+def test_a_blueprint_going_through_a_service_breaks_nothing(make_project: MakeProject) -> None:
+    files = _flask(
+        FLASK_NOTES_CLEAN, **{"flaskr/services/__init__.py": "", "flaskr/services/notes.py": FLASK_SERVICE}
+    )
+    report = inspect_json(make_project, files)
+    assert _layers(report)["flaskr/db.py"] == "repositories"
+    assert _layers(report)["flaskr/services/notes.py"] == "services"
+    assert _violations(report) == []
+
+
+def test_a_module_reading_the_request_is_no_data_access(make_project: MakeProject) -> None:
+    # `request` and `abort` of Flask: it handles requests, so its inline query does not make it a repository
+    report = inspect_json(
+        make_project, _flask(FLASK_NOTES_CLEAN, **{"flaskr/checks.py": FLASK_REQUEST_HELPER})
+    )
+    assert "flaskr/checks.py" not in _layers(report)
+
+
+# -- class-based views in apis.py ------------------------------------------------------------------------
+
+DJANGO_MANAGE = """import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+"""
+DJANGO_SETTINGS = """INSTALLED_APPS = ["rest_framework", "shop.users"]
+ROOT_URLCONF = "config.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop"}}
+"""
+DJANGO_ROOT_URLS = """from django.urls import include, path
+
+urlpatterns = [path("api/users/", include("shop.users.urls"))]
+"""
+DJANGO_URLS = """from django.urls import path
+
+from shop.users.apis import UserDetailApi, UserListApi
+
+urlpatterns = [
+    path("", UserListApi.as_view(), name="list"),
+    path("<int:user_id>/", UserDetailApi.as_view(), name="detail"),
+]
+"""
+DJANGO_MODELS = """from django.db import models
+
+
+class User(models.Model):
+    email = models.EmailField(unique=True)
+"""
+DJANGO_REPOSITORY = """from shop.users.models import User
+
+
+def user_list():
+    return User.objects.all()
+
+
+def user_get(user_id):
+    return User.objects.filter(id=user_id).first()
+"""
+DJANGO_SERVICE = """from shop.users.repositories import user_get, user_list
+
+
+def users():
+    return list(user_list())
+
+
+def user(user_id):
+    return user_get(user_id)
+"""
+DJANGO_APIS = """from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.users.{source} import {list_name}, {get_name}
+
+
+class UserListApi(APIView):
+    def get(self, request):
+        return Response([{{"email": u.email}} for u in {list_name}()])
+
+
+class UserDetailApi(generics.GenericAPIView):
+    def get(self, request, user_id):
+        return Response({{"email": {get_name}(user_id).email}})
+"""
+
+
+def _django(source: str, list_name: str, get_name: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "django\ndjangorestframework\npsycopg2\n",
+        "manage.py": DJANGO_MANAGE,
+        "config/__init__.py": "",
+        "config/settings.py": DJANGO_SETTINGS,
+        "config/urls.py": DJANGO_ROOT_URLS,
+        "shop/__init__.py": "",
+        "shop/users/__init__.py": "",
+        "shop/users/urls.py": DJANGO_URLS,
+        "shop/users/models.py": DJANGO_MODELS,
+        "shop/users/repositories.py": DJANGO_REPOSITORY,
+        "shop/users/services.py": DJANGO_SERVICE,
+        "shop/users/apis.py": DJANGO_APIS.format(source=source, list_name=list_name, get_name=get_name),
+    }
+
+
+def test_class_based_views_in_apis_py_are_routes(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _django("repositories", "user_list", "user_get"))
+    assert _layers(report)["shop/users/apis.py"] == "routes"
+    assert _evidence(report)["shop/users/apis.py"] == "code: routes"
+    assert _violations(report) == [("bypass", "shop/users/apis.py", "shop/users/repositories.py")]
+
+
+def test_class_based_views_calling_services_break_nothing(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _django("services", "users", "user"))
+    assert _layers(report)["shop/users/apis.py"] == "routes"
+    assert _violations(report) == []
+
+
+def test_a_plain_class_in_apis_py_is_no_route(make_project: MakeProject) -> None:
+    files = _django("services", "users", "user")
+    files["shop/users/apis.py"] = "class Client:\n    def fetch(self):\n        return []\n"
+    assert "shop/users/apis.py" not in _layers(inspect_json(make_project, files))
+
+
+# -- tasks.py ---------------------------------------------------------------------------------------------
+
+TASKS_MODEL = """from backend import db
+
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(80))
+"""
+INVOKE_TASKS = """from invoke import task
+
+
+@task
+def test(c):
+    c.run("pytest")
+"""
+
+
+def test_a_tasks_py_in_a_package_is_application_code(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\nflask-sqlalchemy\ninvoke\n",
+        "backend/__init__.py": "from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\n"
+        "app = Flask(__name__)\ndb = SQLAlchemy(app)\n",
+        "backend/models/__init__.py": "",
+        "backend/models/tasks.py": TASKS_MODEL,
+        "tasks.py": INVOKE_TASKS,
+    }
+    report = inspect_json(make_project, files)
+    assert _layers(report)["backend/models/tasks.py"] == "models"
+    assert "tasks.py" not in _layers(report)
+
+
+def test_only_the_top_tasks_py_is_configuration() -> None:
+    assert classify_scope("tasks.py") == Scope.CONFIG  # invoke's
+    assert classify_scope("backend/models/tasks.py") == Scope.APPLICATION
+    assert classify_scope("shop/orders/tasks.py") == Scope.APPLICATION  # Celery tasks
+    assert classify_scope("tests/tasks.py") == Scope.TEST
+    assert classify_scope("app/noxfile.py") == Scope.CONFIG  # the other task files keep their scope anywhere
