@@ -296,3 +296,122 @@ def test_only_the_top_tasks_py_is_configuration() -> None:
     assert classify_scope("shop/orders/tasks.py") == Scope.APPLICATION  # Celery tasks
     assert classify_scope("tests/tasks.py") == Scope.TEST
     assert classify_scope("app/noxfile.py") == Scope.CONFIG  # the other task files keep their scope anywhere
+
+
+# -- entrypoints/ and a read model typed on the unit of work ----------------------------------------------
+
+UOW = """from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+DEFAULT_SESSION_FACTORY = sessionmaker(bind=create_engine("postgresql://shop@localhost/shop"))
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory=DEFAULT_SESSION_FACTORY):
+        self.session_factory = session_factory
+
+    def __enter__(self):
+        self.session = self.session_factory()
+        return self
+
+    def __exit__(self, *args):
+        self.session.close()
+"""
+READ_MODEL = """from shop.service_layer import unit_of_work
+
+
+def allocations(orderid: str, uow: unit_of_work.SqlAlchemyUnitOfWork):
+    with uow:
+        results = uow.session.execute(
+            "SELECT sku, batchref FROM allocations_view WHERE orderid = :orderid",
+            dict(orderid=orderid),
+        )
+    return [dict(r) for r in results]
+"""
+HANDLERS = """from shop import views
+from shop.service_layer import unit_of_work
+
+
+def allocations_for(orderid):
+    return views.allocations(orderid, unit_of_work.SqlAlchemyUnitOfWork())
+"""
+ENTRYPOINT = """from flask import Flask, jsonify
+
+from shop.{module} import {function}
+from shop.service_layer import unit_of_work
+
+app = Flask(__name__)
+
+
+@app.route("/allocations/<orderid>")
+def allocations_view_endpoint(orderid):
+    return jsonify({function}(orderid{uow}))
+"""
+CONSUMER = """import json
+
+import redis
+
+from shop.service_layer import handlers
+
+r = redis.Redis()
+
+
+def main():
+    for message in r.pubsub().listen():
+        handlers.allocations_for(json.loads(message["data"])["orderid"])
+
+
+if __name__ == "__main__":
+    main()
+"""
+WIRING = """from sqlalchemy import create_engine
+
+from shop.service_layer.handlers import Allocations
+
+engine = create_engine("postgresql://shop@localhost/shop")
+allocations = Allocations(engine)
+"""
+
+
+def _cosmic(module: str, function: str, uow: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "flask\nsqlalchemy\npsycopg2\nredis\n",
+        "shop/__init__.py": "",
+        "shop/views.py": READ_MODEL,
+        "shop/service_layer/__init__.py": "",
+        "shop/service_layer/unit_of_work.py": UOW,
+        "shop/service_layer/handlers.py": HANDLERS,
+        "shop/entrypoints/__init__.py": "",
+        "shop/entrypoints/flask_app.py": ENTRYPOINT.format(module=module, function=function, uow=uow),
+        "shop/entrypoints/redis_eventconsumer.py": CONSUMER,
+    }
+
+
+def test_an_entrypoint_reading_the_read_model_bypasses_the_services(make_project: MakeProject) -> None:
+    report = inspect_json(
+        make_project, _cosmic("views", "allocations", ", unit_of_work.SqlAlchemyUnitOfWork()")
+    )
+    layers = _layers(report)
+    # a read model typed on the unit of work builds nothing with it: data access, no composition root
+    assert layers["shop/views.py"] == "repositories"
+    assert "shop/views.py" not in report["architecture"]["composition_roots"]
+    assert layers["shop/entrypoints/redis_eventconsumer.py"] == "routes"  # `entrypoints/`: primary adapters
+    assert layers["shop/entrypoints/__init__.py"] == "routes"
+    assert ("bypass", "shop/entrypoints/flask_app.py", "shop/views.py") in _violations(report)
+
+
+def test_an_entrypoint_going_through_the_handlers_breaks_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _cosmic("service_layer.handlers", "allocations_for", ""))
+    assert _layers(report)["shop/entrypoints/flask_app.py"] == "routes"
+    assert [v for v in _violations(report) if v[0] == "bypass"] == []
+
+
+def test_a_module_building_a_service_on_its_engine_still_wires_the_app(make_project: MakeProject) -> None:
+    files = _cosmic("service_layer.handlers", "allocations_for", "")
+    files["shop/service_layer/handlers.py"] = (
+        "class Allocations:\n    def __init__(self, engine):\n        self.engine = engine\n"
+    )
+    files["shop/wiring.py"] = WIRING
+    report = inspect_json(make_project, files)
+    assert "shop/wiring.py" in report["architecture"]["composition_roots"]
+    assert "shop/wiring.py" not in _layers(report)

@@ -27,7 +27,7 @@ from cdverify.detect.layers.catalogue import (
     preset_roles,
     store_names,
 )
-from cdverify.detect.layers.handlers import handler_modules
+from cdverify.detect.layers.handlers import handler_modules, names_of_import
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
@@ -431,13 +431,19 @@ def _router_modules(
 
 
 def _wiring(
-    assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
+    assignment: LayerAssignment,
+    of: Mapping[str, Role],
+    graph: ImportGraph,
+    roles: Layers,
+    facts: Mapping[str, FileFacts],
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules or services: they own
     the connection to hand it on (a DI container, an app factory), so they wire the app rather than
     being data access, and are composition roots too. Importing a port (a file in an abstractions folder)
     or only exception types (`UsernameTakenError`) is no wiring: a hexagonal adapter implements the one
-    and raises the other."""
+    and raises the other; nor is a Python module importing a service only to annotate a parameter
+    (`uow: unit_of_work.SqlAlchemyUnitOfWork` in a read model running SELECTs on `uow.session`): it builds
+    nothing with it."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
@@ -449,9 +455,23 @@ def _wiring(
                 break
             if assignment.files.get(target) != roles.services or _port_or_errors(edge, assignment):
                 continue
+            if path in facts and facts[path].language.family == "python" and not _builds_with(edge, facts[path]):
+                continue
             found.append(path)
             break
     return found
+
+
+def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:
+    """The file calls or hands on something the import brings (`UserService(repository)`,
+    `providers.Factory(UserService)`, `service = users.UserService`), not only names it in an annotation."""
+    brought = names_of_import(edge)
+    used = (
+        *(call.callee for call in file_facts.calls),
+        *(c for call in file_facts.calls for v in (*call.args, *(v for _k, v in call.kwargs)) for c in v.calls),
+        *(c for assignment in file_facts.assignments for c in assignment.value.calls),
+    )
+    return any(map(brought, used))
 
 
 _ERRORS = ("Error", "Exception")
@@ -525,7 +545,7 @@ def by_role(
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
-    wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
+    wiring = [path for path in _wiring(assignment, found.of, graph, roles, facts) if path not in owners]
     stack = (roles.routes, roles.services, roles.queries)
     wiring += containers(assignment.files, assignment.evidence, graph, stack)
     if wiring:
