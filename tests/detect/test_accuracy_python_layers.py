@@ -415,3 +415,79 @@ def test_a_module_building_a_service_on_its_engine_still_wires_the_app(make_proj
     report = inspect_json(make_project, files)
     assert "shop/wiring.py" in report["architecture"]["composition_roots"]
     assert "shop/wiring.py" not in _layers(report)
+
+
+# -- start-up scripts inside the app package --------------------------------------------------------------
+
+CORE_DB = """from sqlmodel import Session, create_engine
+
+engine = create_engine("postgresql+psycopg://app@localhost/app")
+
+
+def init_db(session: Session) -> None:
+    session.exec("SELECT 1")
+"""
+INITIAL_DATA = """from sqlmodel import Session
+
+from app.core.db import engine, init_db
+
+
+def init() -> None:
+    with Session(engine) as session:
+        init_db(session)
+
+
+if __name__ == "__main__":
+    init()
+"""
+FASTAPI_MAIN = """from fastapi import FastAPI
+
+from app.api.routes import router
+
+app = FastAPI()
+app.include_router(router)
+"""
+FASTAPI_ROUTES = """from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health():
+    return {"ok": True}
+"""
+
+
+def _fastapi(**more: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\nsqlmodel\npsycopg\n",
+        "app/__init__.py": "",
+        "app/main.py": FASTAPI_MAIN,
+        "app/api/__init__.py": "",
+        "app/api/routes.py": FASTAPI_ROUTES,
+        "app/core/__init__.py": "",
+        "app/core/db.py": CORE_DB,
+        **more,
+    }
+
+
+def test_a_start_up_program_in_the_app_package_is_a_script(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _fastapi(**{"app/initial_data.py": INITIAL_DATA}))
+    assert "app/initial_data.py" not in _layers(report)
+    assert _evidence(report)["app/initial_data.py"] == "command-line script"
+    assert _layers(report)["app/core/db.py"] == "repositories"
+
+
+def test_a_program_in_a_layer_folder_or_imported_keeps_its_layer(make_project: MakeProject) -> None:
+    imported = "from app.initial_data import init\n"
+    files = _fastapi(
+        **{
+            "app/initial_data.py": INITIAL_DATA,  # imported by the module below: no script
+            "app/seeding.py": imported,
+            "app/repositories/__init__.py": "",
+            "app/repositories/worker.py": INITIAL_DATA,  # a program in a layer folder keeps its folder's layer
+        }
+    )
+    layers = _layers(inspect_json(make_project, files))
+    assert layers["app/initial_data.py"] == "repositories"
+    assert layers["app/repositories/worker.py"] == "repositories"

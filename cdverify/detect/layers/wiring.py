@@ -110,7 +110,8 @@ def root_scripts(
 ) -> tuple[str, ...]:
     """Python modules at the project's top that no application module imports and that build no app
     (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
-    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays."""
+    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays.
+    Deeper down, the programs of `_programs` too."""
     candidates = [
         path
         for path, name in named.items()
@@ -120,7 +121,30 @@ def root_scripts(
         and path in facts
         and facts[path].language.family == "python"
     ]
-    return _not_imported(candidates, graph, named)
+    return _not_imported([*candidates, *_programs(named, facts, graph, apps)], graph, named)
+
+
+def _programs(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
+) -> list[str]:
+    """Python modules inside a package that run as programs of their own (`if __name__ == "__main__":`),
+    in no folder and under no file name of a layer, that build no app and import no module building one
+    (`app/backend_pre_start.py` waiting for the database, `app/initial_data.py` seeding it, both run by a
+    start-up shell script): scripts, whatever their code touches. In a layer's folder (`entrypoints/` of
+    a queue consumer) the folder still decides."""
+    return [
+        path
+        for path, name in named.items()
+        if "/" in path
+        and name.glob is None
+        and not name.folders
+        and name.suffix is None
+        and path not in apps
+        and path in facts
+        and facts[path].language.family == "python"
+        and facts[path].program
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
 
 
 def package_scripts(
