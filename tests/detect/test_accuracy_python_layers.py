@@ -491,3 +491,121 @@ def test_a_program_in_a_layer_folder_or_imported_keeps_its_layer(make_project: M
     layers = _layers(inspect_json(make_project, files))
     assert layers["app/initial_data.py"] == "repositories"
     assert layers["app/repositories/worker.py"] == "repositories"
+
+
+# -- a hexagonal application layer in app/ ----------------------------------------------------------------
+
+HEX_DOMAIN = """from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+"""
+HEX_DTO = """from dataclasses import dataclass
+
+
+@dataclass
+class UserFilter:
+    name: str | None = None
+"""
+HEX_APP = """from internal.app.users.dto import UserFilter
+from internal.domain.user import User
+
+
+class UserApp:
+    def __init__(self, repo):
+        self.repo = repo
+
+    async def users(self, name: str) -> list[User]:
+        return await self.repo.users(UserFilter(name=name))
+"""
+HEX_REPOSITORY = """from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from {filter_module} import UserFilter
+from internal.domain.user import User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def users(self, filters: UserFilter) -> list[User]:
+        return list(await self.session.scalars(select(User)))
+"""
+HEX_HANDLER = """from aiohttp import web
+
+from internal.app.users.app import UserApp
+
+
+async def list_users(request: web.Request) -> web.Response:
+    app: UserApp = request.app["users"]
+    return web.json_response([u.name for u in await app.users(request.query.get("name"))])
+"""
+HEX_MAIN = """from aiohttp import web
+
+from internal.adapters.http.users import list_users
+
+app = web.Application()
+app.router.add_get("/users", list_users)
+web.run_app(app)
+"""
+
+
+def _hexagonal(filter_module: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "aiohttp\nsqlalchemy\nasyncpg\n",
+        "main.py": HEX_MAIN,
+        "internal/__init__.py": "",
+        "internal/domain/__init__.py": "",
+        "internal/domain/user.py": HEX_DOMAIN,
+        "internal/app/__init__.py": "",
+        "internal/app/users/__init__.py": "",
+        "internal/app/users/dto.py": HEX_DTO,
+        "internal/app/users/app.py": HEX_APP,
+        "internal/adapters/__init__.py": "",
+        "internal/adapters/http/__init__.py": "",
+        "internal/adapters/http/users.py": HEX_HANDLER,
+        "internal/adapters/repository/__init__.py": "",
+        "internal/adapters/repository/users.py": HEX_REPOSITORY.format(filter_module=filter_module),
+        "internal/adapters/repository/filters.py": HEX_DTO,
+    }
+
+
+def test_a_hexagonal_app_folder_is_the_application_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _hexagonal("internal.app.users.dto"))
+    layers = _layers(report)
+    assert layers["internal/app/users/app.py"] == "services"
+    assert layers["internal/app/users/dto.py"] == "services"
+    assert layers["internal/domain/user.py"] == "models"
+    assert _violations(report) == [
+        ("upward", "internal/adapters/repository/users.py", "internal/app/users/dto.py")
+    ]
+
+
+def test_a_hexagonal_repository_with_its_own_filter_breaks_nothing(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _hexagonal("internal.adapters.repository.filters"))
+    assert _layers(report)["internal/app/users/app.py"] == "services"
+    assert _violations(report) == []
+
+
+def test_an_app_package_holding_the_layers_is_no_layer(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\n",
+        "app/__init__.py": "",
+        "app/config.py": "DEBUG = True\n",
+        "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "app/models/__init__.py": "",
+        "app/models/user.py": HEX_DOMAIN,
+        "app/services/__init__.py": "",
+        "app/services/users.py": "from app.models.user import User\n\n\ndef users() -> list[User]:\n    return []\n",
+        "app/api/__init__.py": "",
+        "app/api/users.py": "from app.services.users import users\n",
+        "tests/__init__.py": "",
+    }
+    layers = _layers(inspect_json(make_project, files))
+    assert "app/config.py" not in layers
+    assert layers["app/services/users.py"] == "services"
+    assert layers["app/models/user.py"] == "models"

@@ -152,6 +152,37 @@ def without_containers(
     }
 
 
+def beside_layers(named: dict[str, Named], folders: Mapping[str, str]) -> dict[str, Named]:
+    """Files under a folder named in `folders` (a name → its layer: `[roles] beside_layers`) that sits
+    beside folders of two other layers (`internal/app/` next to `internal/domain/` and
+    `internal/adapters/`) are in that layer, as if the name were listed for it; a layer folder deeper on
+    the path still decides first."""
+    if not folders:
+        return named
+    layered = {folder: layer for name in named.values() for layer, folder in name.folders}
+    siblings: dict[str, set[str]] = {}  # parent folder → the layers of the layer folders in it
+    for folder, layer in layered.items():
+        siblings.setdefault(folder.rpartition("/")[0], set()).add(layer)
+    chosen: dict[str, str] = {}  # folder → its layer
+    for path in named:
+        parts = path.split("/")[:-1]
+        for depth, part in enumerate(parts):
+            layer = folders.get(normalise_dir_name(part))
+            folder = "/".join(parts[: depth + 1])
+            if layer is not None and folder not in layered:
+                if len(siblings.get(folder.rpartition("/")[0], set()) - {layer}) >= 2:
+                    chosen[folder] = layer
+    if not chosen:
+        return named
+    out = dict(named)
+    for path, name in named.items():
+        extra = [(layer, folder) for folder, layer in chosen.items() if path.startswith(folder + "/")]
+        if extra:
+            merged = sorted((*name.folders, *extra), key=lambda item: -item[1].count("/"))
+            out[path] = name._replace(folders=tuple(merged))
+    return out
+
+
 def settle(
     named: dict[str, Named],
     decided: Mapping[str, tuple[str, Evidence] | None],
