@@ -609,3 +609,60 @@ def test_an_app_package_holding_the_layers_is_no_layer(make_project: MakeProject
     assert "app/config.py" not in layers
     assert layers["app/services/users.py"] == "services"
     assert layers["app/models/user.py"] == "models"
+
+
+# -- inbound/ and outbound/adapters/ ----------------------------------------------------------------------
+
+CLOCK = """from datetime import datetime, timezone
+
+
+class SystemUtcTimer:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+"""
+STAMP_SERVICE = """from app.{adapters}.clock import SystemUtcTimer
+
+
+def stamp() -> str:
+    return SystemUtcTimer().now().isoformat()
+"""
+INBOUND_ROUTER = """from fastapi import APIRouter
+
+from app.services.stamps import stamp
+
+router = APIRouter()
+
+
+@router.get("/stamp")
+def get_stamp():
+    return {"at": stamp()}
+"""
+
+
+def _ports_and_adapters(adapters: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\n",
+        "app/__init__.py": "",
+        "app/inbound/__init__.py": "",
+        "app/inbound/http/__init__.py": "",
+        "app/inbound/http/stamps.py": INBOUND_ROUTER,
+        "app/services/__init__.py": "",
+        "app/services/stamps.py": STAMP_SERVICE.format(adapters=adapters.replace("/", ".")),
+        f"app/{adapters}/__init__.py": "",
+        f"app/{adapters}/clock.py": CLOCK,
+    }
+
+
+def test_driven_adapters_in_outbound_are_no_routes(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _ports_and_adapters("outbound/adapters"))
+    layers = _layers(report)
+    assert "app/outbound/adapters/clock.py" not in layers
+    assert "app/outbound/adapters/__init__.py" not in layers
+    assert layers["app/inbound/__init__.py"] == "routes"  # `inbound/`: the driving side
+    assert _violations(report) == []  # a service using a clock adapter climbs no layer
+
+
+def test_adapters_elsewhere_stay_the_routes_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _ports_and_adapters("adapters"))
+    assert _layers(report)["app/adapters/clock.py"] == "routes"
+    assert ("upward", "app/services/stamps.py", "app/adapters/clock.py") in _violations(report)

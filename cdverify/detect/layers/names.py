@@ -7,7 +7,7 @@ check and the framework detector.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -181,6 +181,24 @@ def beside_layers(named: dict[str, Named], folders: Mapping[str, str]) -> dict[s
             merged = sorted((*name.folders, *extra), key=lambda item: -item[1].count("/"))
             out[path] = name._replace(folders=tuple(merged))
     return out
+
+
+def not_inside(named: dict[str, Named], parents: Mapping[str, Collection[str]]) -> dict[str, Named]:
+    """Files whose path has a layer folder named in `parents` (a name → parent folder names:
+    `[roles] not_inside`) directly inside one of those parents (`outbound/adapters/`): that folder names
+    no layer for them."""
+    wanted = {normalise_dir_name(name): {normalise_dir_name(p) for p in ps} for name, ps in parents.items()}
+
+    def cancelled(folder: str) -> bool:
+        parts = folder.split("/")
+        return len(parts) > 1 and normalise_dir_name(parts[-2]) in wanted.get(normalise_dir_name(parts[-1]), ())
+
+    if not any(cancelled(folder) for name in named.values() for _layer, folder in name.folders):
+        return named
+    return {
+        path: name._replace(folders=tuple(f for f in name.folders if not cancelled(f[1])))
+        for path, name in named.items()
+    }
 
 
 def settle(

@@ -35,6 +35,7 @@ from cdverify.detect.layers.names import (
     Named,
     beside_layers,
     framework_of,
+    not_inside,
     settle,
     without_containers,
 )
@@ -504,9 +505,10 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
-    if found_roles and found_roles[0].beside_layers:
-        beside = beside_layers(named_layers.named, found_roles[0].beside_layers)
-        named_layers = dataclasses.replace(named_layers, named=beside)
+    if found_roles and (found_roles[0].beside_layers or found_roles[0].not_inside):
+        placed = not_inside(named_layers.named, found_roles[0].not_inside)
+        placed = beside_layers(placed, found_roles[0].beside_layers)
+        named_layers = dataclasses.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
