@@ -666,3 +666,20 @@ def test_adapters_elsewhere_stay_the_routes_layer(make_project: MakeProject) -> 
     report = inspect_json(make_project, _ports_and_adapters("adapters"))
     assert _layers(report)["app/adapters/clock.py"] == "routes"
     assert ("upward", "app/services/stamps.py", "app/adapters/clock.py") in _violations(report)
+
+
+def test_an_app_package_beside_api_and_services_is_no_layer(make_project: MakeProject) -> None:
+    # a Django project package (`app/settings.py`) beside `api/` and `services/`: no domain, no hexagon
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "django\n",
+        "app/__init__.py": "",
+        "app/settings.py": "INSTALLED_APPS = []\n",
+        "api/__init__.py": "",
+        "api/views.py": "from services.users import users\n",
+        "services/__init__.py": "",
+        "services/users.py": "def users():\n    return []\n",
+        "repositories/__init__.py": "",
+    }
+    layers = _layers(inspect_json(make_project, files))
+    assert "app/settings.py" not in layers
+    assert layers["services/users.py"] == "services"

@@ -152,11 +152,12 @@ def without_containers(
     }
 
 
-def beside_layers(named: dict[str, Named], folders: Mapping[str, str]) -> dict[str, Named]:
+def beside_layers(named: dict[str, Named], folders: Mapping[str, str], models: str) -> dict[str, Named]:
     """Files under a folder named in `folders` (a name → its layer: `[roles] beside_layers`) that sits
-    beside folders of two other layers (`internal/app/` next to `internal/domain/` and
-    `internal/adapters/`) are in that layer, as if the name were listed for it; a layer folder deeper on
-    the path still decides first."""
+    beside folders of two other layers, one of them the `models` layer (`internal/app/` next to
+    `internal/domain/` and `internal/adapters/`), are in that layer, as if the name were listed for it; a
+    layer folder deeper on the path still decides first. A Django project package `app/` beside `api/`
+    and `services/` (no domain) names no layer."""
     if not folders:
         return named
     layered = {folder: layer for name in named.values() for layer, folder in name.folders}
@@ -170,7 +171,8 @@ def beside_layers(named: dict[str, Named], folders: Mapping[str, str]) -> dict[s
             layer = folders.get(normalise_dir_name(part))
             folder = "/".join(parts[: depth + 1])
             if layer is not None and folder not in layered:
-                if len(siblings.get(folder.rpartition("/")[0], set()) - {layer}) >= 2:
+                beside = siblings.get(folder.rpartition("/")[0], set()) - {layer}
+                if len(beside) >= 2 and models in beside:
                     chosen[folder] = layer
     if not chosen:
         return named

@@ -507,7 +507,7 @@ def by_role(
         return named_layers
     if found_roles and (found_roles[0].beside_layers or found_roles[0].not_inside):
         placed = not_inside(named_layers.named, found_roles[0].not_inside)
-        placed = beside_layers(placed, found_roles[0].beside_layers)
+        placed = beside_layers(placed, found_roles[0].beside_layers, roles.models)
         named_layers = dataclasses.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
     for path in _router_modules(frameworks, graph, facts):
