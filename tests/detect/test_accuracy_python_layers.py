@@ -683,3 +683,77 @@ def test_an_app_package_beside_api_and_services_is_no_layer(make_project: MakePr
     layers = _layers(inspect_json(make_project, files))
     assert "app/settings.py" not in layers
     assert layers["services/users.py"] == "services"
+
+
+# -- an engine handed in, aiosql queries ------------------------------------------------------------------
+
+UNIT_OF_WORK = """from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+class UnitOfWork:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @asynccontextmanager
+    async def begin(self):
+        async with self._engine.begin() as connection:
+            yield connection
+"""
+AIOSQL_QUERIES = """import pathlib
+
+import aiosql
+
+queries = aiosql.from_path(pathlib.Path(__file__).parent / "sql", "asyncpg")
+"""
+DATA_ROUTES = """from fastapi import APIRouter
+
+from shop.{module} import {name}
+
+router = APIRouter()
+
+
+@router.get("/tags")
+async def tags():
+    return {{"tags": [], "source": str({name})}}
+"""
+TAG_SERVICE = """from shop.db.queries import queries
+from shop.impl.unit_of_work import UnitOfWork
+
+
+async def all_tags(uow: UnitOfWork):
+    async with uow.begin() as connection:
+        return await queries.get_all_tags(connection)
+"""
+
+
+def _data_access(module: str, name: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\nsqlalchemy\nasyncpg\naiosql\n",
+        "shop/__init__.py": "",
+        "shop/impl/__init__.py": "",
+        "shop/impl/unit_of_work.py": UNIT_OF_WORK,
+        "shop/db/__init__.py": "",
+        "shop/db/queries.py": AIOSQL_QUERIES,
+        "shop/services/__init__.py": "",
+        "shop/services/tags.py": TAG_SERVICE,
+        "shop/api/__init__.py": "",
+        "shop/api/tags.py": DATA_ROUTES.format(module=module, name=name),
+    }
+
+
+def test_an_engine_handed_in_and_aiosql_queries_are_data_access(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _data_access("impl.unit_of_work", "UnitOfWork"))
+    layers = _layers(report)
+    assert layers["shop/impl/unit_of_work.py"] == "repositories"  # `engine: AsyncEngine`, then `.begin()`
+    assert layers["shop/db/queries.py"] == "repositories"  # `aiosql.from_path(…)` loads the queries
+    assert _violations(report) == [("bypass", "shop/api/tags.py", "shop/impl/unit_of_work.py")]
+    report = inspect_json(make_project, _data_access("db.queries", "queries"))
+    assert _violations(report) == [("bypass", "shop/api/tags.py", "shop/db/queries.py")]
+
+
+def test_routes_reaching_the_queries_through_a_service_break_nothing(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _data_access("services.tags", "all_tags"))
+    assert _layers(report)["shop/services/tags.py"] == "services"
+    assert _violations(report) == []
