@@ -757,3 +757,87 @@ def test_routes_reaching_the_queries_through_a_service_break_nothing(make_projec
     report = inspect_json(make_project, _data_access("services.tags", "all_tags"))
     assert _layers(report)["shop/services/tags.py"] == "services"
     assert _violations(report) == []
+
+
+# -- CQRS: queries/ beside commands/ --------------------------------------------------------------------
+
+LIST_USERS = """from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.models.user import User
+
+
+class ListUsers:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def __call__(self):
+        return list(await self.session.scalars(select(User)))
+"""
+CREATE_USER = """from shop.models.user import User
+
+
+class CreateUser:
+    def __init__(self, users):
+        self.users = users
+
+    async def __call__(self, name: str):
+        await self.users.add(User(name=name))
+"""
+USER_MODEL = """from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+"""
+USERS_ROUTER = """from fastapi import APIRouter
+
+from shop.{folder}.list_users import ListUsers
+
+router = APIRouter()
+
+
+@router.get("/users")
+async def users(list_users: ListUsers):
+    return await list_users()
+"""
+
+
+def _cqrs(folder: str, commands: bool) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\nasyncpg\n",
+        "shop/__init__.py": "",
+        "shop/models/__init__.py": "",
+        "shop/models/user.py": USER_MODEL,
+        f"shop/{folder}/__init__.py": "",
+        f"shop/{folder}/list_users.py": LIST_USERS,
+        "shop/api/__init__.py": "",
+        "shop/api/users.py": USERS_ROUTER.format(folder=folder.replace("/", ".")),
+    }
+    if commands:
+        parent = folder.rpartition("/")[0]
+        files[f"shop/{parent}/commands/__init__.py" if parent else "shop/commands/__init__.py"] = ""
+        files[f"shop/{parent}/commands/create_user.py" if parent else "shop/commands/create_user.py"] = (
+            CREATE_USER
+        )
+    return files
+
+
+def test_query_handlers_beside_command_handlers_are_services(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _cqrs("core/queries", commands=True))
+    layers = _layers(report)
+    assert layers["shop/core/queries/list_users.py"] == "services"  # it queries inline, as a use case may
+    assert layers["shop/core/commands/create_user.py"] == "services"
+    assert _violations(report) == []  # the router calls a use case: no bypass
+
+
+def test_a_queries_folder_without_commands_keeps_its_code_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _cqrs("db/queries", commands=False))
+    assert _layers(report)["shop/db/queries/list_users.py"] == "repositories"
+    assert _violations(report) == [("bypass", "shop/api/users.py", "shop/db/queries/list_users.py")]

@@ -152,6 +152,26 @@ def without_containers(
     }
 
 
+def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:
+    """Files under a folder named in `pairs` (a name → a sibling's name: `[roles] beside_folders`) that
+    sits beside a layer folder of that name (`core/queries/` next to `core/commands/`) are in that
+    folder's layer; a layer folder deeper on the path still decides first."""
+    if not pairs:
+        return named
+    wanted = {normalise_dir_name(name): normalise_dir_name(sibling) for name, sibling in pairs.items()}
+    layered = {folder: layer for name in named.values() for layer, folder in name.folders}
+    by_name = {(f.rpartition("/")[0], normalise_dir_name(f.rpartition("/")[2])): lay for f, lay in layered.items()}
+    chosen: dict[str, str] = {}
+    for path in named:
+        parts = path.split("/")[:-1]
+        for depth, part in enumerate(parts):
+            sibling = wanted.get(normalise_dir_name(part))
+            parent = "/".join(parts[:depth])
+            if sibling is not None and (parent, sibling) in by_name:
+                chosen["/".join(parts[: depth + 1])] = by_name[(parent, sibling)]
+    return _with_folders(named, chosen)
+
+
 def beside_layers(named: dict[str, Named], folders: Mapping[str, str], models: str) -> dict[str, Named]:
     """Files under a folder named in `folders` (a name → its layer: `[roles] beside_layers`) that sits
     beside folders of two other layers, one of them the `models` layer (`internal/app/` next to
@@ -174,11 +194,20 @@ def beside_layers(named: dict[str, Named], folders: Mapping[str, str], models: s
                 beside = siblings.get(folder.rpartition("/")[0], set()) - {layer}
                 if len(beside) >= 2 and models in beside:
                     chosen[folder] = layer
+    return _with_folders(named, chosen)
+
+
+def _with_folders(named: dict[str, Named], chosen: Mapping[str, str]) -> dict[str, Named]:
+    """`named` with the layer folders of `chosen` (folder → layer) added to the paths under them."""
     if not chosen:
         return named
     out = dict(named)
     for path, name in named.items():
-        extra = [(layer, folder) for folder, layer in chosen.items() if path.startswith(folder + "/")]
+        extra = [
+            (layer, folder)
+            for folder, layer in chosen.items()
+            if path.startswith(folder + "/") and (layer, folder) not in name.folders
+        ]
         if extra:
             merged = sorted((*name.folders, *extra), key=lambda item: -item[1].count("/"))
             out[path] = name._replace(folders=tuple(merged))

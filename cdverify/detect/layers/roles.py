@@ -33,6 +33,7 @@ from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
     Named,
+    beside_folders,
     beside_layers,
     framework_of,
     not_inside,
@@ -505,10 +506,12 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
-    if found_roles and (found_roles[0].beside_layers or found_roles[0].not_inside):
+    if found_roles:  # folders that name a layer only by where they sit
         placed = not_inside(named_layers.named, found_roles[0].not_inside)
         placed = beside_layers(placed, found_roles[0].beside_layers, roles.models)
-        named_layers = dataclasses.replace(named_layers, named=placed)
+        placed = beside_folders(placed, found_roles[0].beside_folders)
+        if placed is not named_layers.named:
+            named_layers = dataclasses.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
