@@ -39,6 +39,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()
+    # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
+    # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
+    model_queries: Mapping[str, Strings] = table()
     # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
     # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
     beside_layers: Mapping[str, str] = table()

@@ -841,3 +841,50 @@ def test_a_queries_folder_without_commands_keeps_its_code_layer(make_project: Ma
     report = inspect_json(make_project, _cqrs("db/queries", commands=False))
     assert _layers(report)["shop/db/queries/list_users.py"] == "repositories"
     assert _violations(report) == [("bypass", "shop/api/users.py", "shop/db/queries/list_users.py")]
+
+
+# -- Django selectors: queries through a model's manager ----------------------------------------------------
+
+SELECTORS = """from django.db.models.query import QuerySet
+
+from shop.users.models import User
+
+
+def user_list() -> QuerySet[User]:
+    return User.objects.all()
+
+
+def user_get(user_id):
+    return User.objects.filter(id=user_id).first()
+"""
+SHORTCUTS = """from django.http import Http404
+
+from shop.users.models import User
+
+
+def user_or_404(user_id):
+    user = User.objects.filter(id=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+"""
+
+
+def test_a_selector_querying_a_model_manager_is_data_access(make_project: MakeProject) -> None:
+    files = _django("selectors", "user_list", "user_get")
+    files["shop/users/selectors.py"] = SELECTORS
+    report = inspect_json(make_project, files)
+    assert _layers(report)["shop/users/selectors.py"] == "repositories"
+    assert _evidence(report)["shop/users/selectors.py"] == "code: queries"
+    assert ("bypass", "shop/users/apis.py", "shop/users/selectors.py") in _violations(report)
+
+
+def test_a_helper_raising_http_errors_is_no_selector(make_project: MakeProject) -> None:
+    # it imports `django.http`: a request helper querying inline, no data-access module
+    files = _django("services", "users", "user")
+    files["shop/users/shortcuts.py"] = SHORTCUTS
+    files["shop/users/selectors.py"] = SELECTORS
+    report = inspect_json(make_project, files)
+    assert "shop/users/shortcuts.py" not in _layers(report)
+    assert _layers(report)["shop/users/selectors.py"] == "repositories"
+    assert _violations(report) == []  # the views go through the services

@@ -160,7 +160,10 @@ def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[st
         return named
     wanted = {normalise_dir_name(name): normalise_dir_name(sibling) for name, sibling in pairs.items()}
     layered = {folder: layer for name in named.values() for layer, folder in name.folders}
-    by_name = {(f.rpartition("/")[0], normalise_dir_name(f.rpartition("/")[2])): lay for f, lay in layered.items()}
+    by_name = {
+        (folder.rpartition("/")[0], normalise_dir_name(folder.rpartition("/")[2])): layer
+        for folder, layer in layered.items()
+    }
     chosen: dict[str, str] = {}
     for path in named:
         parts = path.split("/")[:-1]
@@ -222,7 +225,8 @@ def not_inside(named: dict[str, Named], parents: Mapping[str, Collection[str]]) 
 
     def cancelled(folder: str) -> bool:
         parts = folder.split("/")
-        return len(parts) > 1 and normalise_dir_name(parts[-2]) in wanted.get(normalise_dir_name(parts[-1]), ())
+        inside = wanted.get(normalise_dir_name(parts[-1]), ())
+        return len(parts) > 1 and normalise_dir_name(parts[-2]) in inside
 
     if not any(cancelled(folder) for name in named.values() for _layer, folder in name.folders):
         return named
