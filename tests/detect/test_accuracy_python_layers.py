@@ -888,3 +888,54 @@ def test_a_helper_raising_http_errors_is_no_selector(make_project: MakeProject) 
     assert "shop/users/shortcuts.py" not in _layers(report)
     assert _layers(report)["shop/users/selectors.py"] == "repositories"
     assert _violations(report) == []  # the views go through the services
+
+
+# -- a model importing the declarative base from the session module -----------------------------------------
+
+DATABASE = """from sqlalchemy import create_engine
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+engine = create_engine("sqlite:///app.db", connect_args={"check_same_thread": False})
+SessionLocal = sessionmaker(bind=engine)
+Base = declarative_base()
+
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+"""
+MODELS = """from sqlalchemy import Column, Integer, String
+
+from .database import {names}
+
+
+class Tweet(Base):
+    __tablename__ = "tweets"
+    id = Column(Integer, primary_key=True)
+    body = Column(String)
+"""
+
+
+def _base_project(names: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\nsqlalchemy\n",
+        "app/__init__.py": "",
+        "app/models/__init__.py": "",
+        "app/models/database.py": DATABASE,
+        "app/models/models.py": MODELS.format(names=names),
+    }
+
+
+def test_a_model_importing_only_the_declarative_base_climbs_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _base_project("Base"))
+    assert _layers(report)["app/models/database.py"] == "repositories"  # engine, sessions, get_db
+    assert _layers(report)["app/models/models.py"] == "models"
+    assert _violations(report) == []
+
+
+def test_a_model_importing_the_session_too_is_an_upward_import(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _base_project("Base, SessionLocal"))
+    assert ("upward", "app/models/models.py", "app/models/database.py") in _violations(report)
