@@ -207,7 +207,8 @@ def _scope_in(verdict: _Verdict, name: str, at_top: bool = False) -> Scope:
     if rank <= 0:
         return scope
     if at_top:
-        for (pattern_scope, matches), (_scope, top) in zip(rules.file_scopes[:rank], rules.root_scopes):
+        pairs = zip(rules.file_scopes[:rank], rules.root_scopes[:rank], strict=True)
+        for (pattern_scope, matches), (_scope, top) in pairs:
             if matches(name) or top(name):
                 return pattern_scope
         return scope

@@ -191,12 +191,12 @@ def beside_layers(named: dict[str, Named], folders: Mapping[str, str], models: s
     for path in named:
         parts = path.split("/")[:-1]
         for depth, part in enumerate(parts):
-            layer = folders.get(normalise_dir_name(part))
+            named_for = folders.get(normalise_dir_name(part))
             folder = "/".join(parts[: depth + 1])
-            if layer is not None and folder not in layered:
-                beside = siblings.get(folder.rpartition("/")[0], set()) - {layer}
+            if named_for is not None and folder not in layered:
+                beside = siblings.get(folder.rpartition("/")[0], set()) - {named_for}
                 if len(beside) >= 2 and models in beside:
-                    chosen[folder] = layer
+                    chosen[folder] = named_for
     return _with_folders(named, chosen)
 
 
