@@ -101,6 +101,7 @@ class _ScopeRules:
     # a scope → the files whose presence in a folder named for it cancels the name (`__init__.py`)
     not_holding: dict[Scope, frozenset[str]]
     file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
+    root_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # `root_files`, in _SCOPE_ORDER
     scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
     migration_folders: dict[str, tuple[str, str]]  # a migration tool's config file → (section, key)
@@ -136,6 +137,9 @@ def _scope_rules() -> _ScopeRules:
             if data.scopes[scope.value].not_holding
         },
         file_scopes=tuple((scope, _name_matcher(data.scopes[scope.value].files)) for scope in _SCOPE_ORDER),
+        root_scopes=tuple(
+            (scope, _name_matcher(data.scopes[scope.value].root_files)) for scope in _SCOPE_ORDER
+        ),
         scope_file=_name_matcher(
             pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
         ),
@@ -195,12 +199,20 @@ def _folder_verdict(
     return min(((_RANKS[scope], scope) for scope in named), default=_NO_VERDICT)
 
 
-def _scope_in(verdict: _Verdict, name: str) -> Scope:
+def _scope_in(verdict: _Verdict, name: str, at_top: bool = False) -> Scope:
     """The scope of the file `name` in a folder of that verdict: the first scope whose folder or file
-    pattern matches."""
+    pattern matches (`root_files` patterns only when the file is `at_top`, in the project's folder)."""
     rank, scope = verdict
     rules = _scope_rules()
-    if rank <= 0 or not rules.scope_file(name):
+    if rank <= 0:
+        return scope
+    if at_top:
+        pairs = zip(rules.file_scopes[:rank], rules.root_scopes[:rank], strict=True)
+        for (pattern_scope, matches), (_scope, top) in pairs:
+            if matches(name) or top(name):
+                return pattern_scope
+        return scope
+    if not rules.scope_file(name):
         return scope
     for pattern_scope, matches in rules.file_scopes[:rank]:
         if matches(name):
@@ -212,7 +224,7 @@ def classify_scope(path: str, package_dirs: Mapping[str, Scope] | None = None) -
     """Scope of a project-relative POSIX path from the shipped rules (user overrides are applied later).
     `package_dirs` maps sub-package folders to the scope their package.json gives them."""
     rel_dir, _, name = path.rpartition("/")
-    return _scope_in(_folder_verdict(rel_dir, package_dirs or {}), name)
+    return _scope_in(_folder_verdict(rel_dir, package_dirs or {}), name, not rel_dir)
 
 
 def _finding(rule: str, path: str, message: str, hint: str) -> Finding:
@@ -419,7 +431,7 @@ def discover(root: Path, config: Config) -> Project:
             continue
         if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
             verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs, holding)
-        scope = _scope_in(verdicts[rel_dir], entry.name)
+        scope = _scope_in(verdicts[rel_dir], entry.name, not rel_dir)
         note(entry.path, info)
         files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))

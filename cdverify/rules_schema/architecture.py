@@ -39,6 +39,18 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()
+    # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
+    # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
+    model_queries: Mapping[str, Strings] = table()
+    # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
+    # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
+    beside_layers: Mapping[str, str] = table()
+    # folder name → the name of a sibling layer folder whose layer it takes (`queries = "commands"`: the
+    # query side of CQRS beside its command side)
+    beside_folders: Mapping[str, str] = table()
+    # layer folder name → the parent folder names inside which it names no layer (`adapters/` of routes,
+    # but `outbound/adapters/` holds driven adapters: clocks, hashers, session wrappers)
+    not_inside: Mapping[str, Strings] = table()
 
 
 class ArchitecturePreset(Record, frozen=True):

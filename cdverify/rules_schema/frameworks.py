@@ -44,6 +44,9 @@ class Framework(Record, frozen=True):
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
     route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
     handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
+    # traced names, and the modules under them, of the framework that handle no request: the running app's
+    # context (`flask.g`, `flask.current_app`), the ORM it bundles (`django.db`)
+    no_request: Strings = ()
 
 
 class Conventions(Record, frozen=True):

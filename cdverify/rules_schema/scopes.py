@@ -19,6 +19,9 @@ class ScopeRule(Record, frozen=True):
     not_inside: Mapping[str, Strings] = table()
     # a listed folder holding one of these files gives no scope (a Python package: `__init__.py`)
     not_holding: Strings = ()
+    # globs on the file name that give the scope only at the project's top (invoke's `tasks.py`; a Celery
+    # `tasks.py` or a `models/tasks.py` in a package is application code)
+    root_files: Strings = ()
 
 
 class Limits(Record, frozen=True):

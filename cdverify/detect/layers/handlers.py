@@ -41,7 +41,7 @@ def handler_modules(
         handed = {callee for value in values for callee in value.calls}
         for edge in graph.imports_of(path):
             target = edge.target
-            if target and target != path and any(map(_names_of(edge), handed)):
+            if target and target != path and any(map(names_of_import(edge), handed)):
                 # a re-exporting index hands the handlers on: their modules hold them, not it
                 out |= _handed_through(target, edge.fact.specifier, handed, facts, graph) or {target}
     return frozenset(out)
@@ -75,7 +75,7 @@ def _handed_through(
     }
 
 
-def _names_of(edge: ImportEdge) -> Callable[[str], bool]:
+def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:
     """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
     crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
     spec = edge.fact.specifier

@@ -3,7 +3,9 @@ with `export const sequelize = new Sequelize(…)`, which `models/post.js` must 
 `sequelize.define("Post", …)` or `Post.init(…, { sequelize })` (a mongoose connection's `connection.model()`,
 a TypeORM `DataSource` alike). By its code such a module is data access (it opens the connection), so a model
 importing it reads as an upward import; but a model cannot be defined without its instance, so the import is
-no architectural violation (the models are bound to the instance, not to data access above them).
+no architectural violation (the models are bound to the instance, not to data access above them). So is a
+model's import of only the declarative base a module makes (`Base = declarative_base()`), whatever else the
+module does.
 
 A module is such an instance module when it builds a catalogued connection (rules/database/connections.toml
 `calls`) and exports what it built, and does nothing else a layer is made of: it defines no model, runs no
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from cdverify.detect.layers.catalogue import base_makers
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import FileFacts
 
@@ -46,6 +49,9 @@ def instance_imports(
             target = edge.target
             if target is None or target == source or assignment.files.get(target) in (None, models):
                 continue
+            if _takes_the_base_only(edge.fact.names, facts.get(target), assignment.preset):
+                out.add((source, target))
+                continue
             if target not in checked:
                 checked[target] = _builds_only_the_instance(
                     target, assignment, graph, facts, frameworks, orm, instances
@@ -53,6 +59,17 @@ def instance_imports(
             if checked[target]:
                 out.add((source, target))
     return frozenset(out)
+
+
+def _takes_the_base_only(names: tuple[str, ...], target: FileFacts | None, preset: str) -> bool:
+    """The import takes only the base of mapped models the module makes (`from .database import Base`
+    after `Base = declarative_base()` beside the engine and session): a model cannot be declared without
+    it, whatever else the module does, so the import is no upward one."""
+    if target is None or not names or not preset:
+        return False
+    makers = base_makers(preset, target.language.family)
+    bases = {call.target for call in target.calls if call.callee in makers and call.target and not call.scope}
+    return bool(bases) and set(names) <= bases
 
 
 def _builds_only_the_instance(

@@ -7,7 +7,7 @@ check and the framework detector.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -148,6 +148,90 @@ def without_containers(
         path: name._replace(folders=tuple(f for f in name.folders if f[1] not in containers))
         if any(f[1] in containers for f in name.folders)
         else name
+        for path, name in named.items()
+    }
+
+
+def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:
+    """Files under a folder named in `pairs` (a name → a sibling's name: `[roles] beside_folders`) that
+    sits beside a layer folder of that name (`core/queries/` next to `core/commands/`) are in that
+    folder's layer; a layer folder deeper on the path still decides first."""
+    if not pairs:
+        return named
+    wanted = {normalise_dir_name(name): normalise_dir_name(sibling) for name, sibling in pairs.items()}
+    layered = {folder: layer for name in named.values() for layer, folder in name.folders}
+    by_name = {
+        (folder.rpartition("/")[0], normalise_dir_name(folder.rpartition("/")[2])): layer
+        for folder, layer in layered.items()
+    }
+    chosen: dict[str, str] = {}
+    for path in named:
+        parts = path.split("/")[:-1]
+        for depth, part in enumerate(parts):
+            sibling = wanted.get(normalise_dir_name(part))
+            parent = "/".join(parts[:depth])
+            if sibling is not None and (parent, sibling) in by_name:
+                chosen["/".join(parts[: depth + 1])] = by_name[(parent, sibling)]
+    return _with_folders(named, chosen)
+
+
+def beside_layers(named: dict[str, Named], folders: Mapping[str, str], models: str) -> dict[str, Named]:
+    """Files under a folder named in `folders` (a name → its layer: `[roles] beside_layers`) that sits
+    beside folders of two other layers, one of them the `models` layer (`internal/app/` next to
+    `internal/domain/` and `internal/adapters/`), are in that layer, as if the name were listed for it; a
+    layer folder deeper on the path still decides first. A Django project package `app/` beside `api/`
+    and `services/` (no domain) names no layer."""
+    if not folders:
+        return named
+    layered = {folder: layer for name in named.values() for layer, folder in name.folders}
+    siblings: dict[str, set[str]] = {}  # parent folder → the layers of the layer folders in it
+    for folder, layer in layered.items():
+        siblings.setdefault(folder.rpartition("/")[0], set()).add(layer)
+    chosen: dict[str, str] = {}  # folder → its layer
+    for path in named:
+        parts = path.split("/")[:-1]
+        for depth, part in enumerate(parts):
+            named_for = folders.get(normalise_dir_name(part))
+            folder = "/".join(parts[: depth + 1])
+            if named_for is not None and folder not in layered:
+                beside = siblings.get(folder.rpartition("/")[0], set()) - {named_for}
+                if len(beside) >= 2 and models in beside:
+                    chosen[folder] = named_for
+    return _with_folders(named, chosen)
+
+
+def _with_folders(named: dict[str, Named], chosen: Mapping[str, str]) -> dict[str, Named]:
+    """`named` with the layer folders of `chosen` (folder → layer) added to the paths under them."""
+    if not chosen:
+        return named
+    out = dict(named)
+    for path, name in named.items():
+        extra = [
+            (layer, folder)
+            for folder, layer in chosen.items()
+            if path.startswith(folder + "/") and (layer, folder) not in name.folders
+        ]
+        if extra:
+            merged = sorted((*name.folders, *extra), key=lambda item: -item[1].count("/"))
+            out[path] = name._replace(folders=tuple(merged))
+    return out
+
+
+def not_inside(named: dict[str, Named], parents: Mapping[str, Collection[str]]) -> dict[str, Named]:
+    """Files whose path has a layer folder named in `parents` (a name → parent folder names:
+    `[roles] not_inside`) directly inside one of those parents (`outbound/adapters/`): that folder names
+    no layer for them."""
+    wanted = {normalise_dir_name(name): {normalise_dir_name(p) for p in ps} for name, ps in parents.items()}
+
+    def cancelled(folder: str) -> bool:
+        parts = folder.split("/")
+        inside = wanted.get(normalise_dir_name(parts[-1]), ())
+        return len(parts) > 1 and normalise_dir_name(parts[-2]) in inside
+
+    if not any(cancelled(folder) for name in named.values() for _layer, folder in name.folders):
+        return named
+    return {
+        path: name._replace(folders=tuple(f for f in name.folders if not cancelled(f[1])))
         for path, name in named.items()
     }
 

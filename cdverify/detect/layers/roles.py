@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from cdverify.catalog import architecture_preset
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -33,11 +34,21 @@ from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
     Named,
+    beside_folders,
+    beside_layers,
     framework_of,
+    not_inside,
     settle,
     without_containers,
 )
-from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
+from cdverify.detect.layers.wiring import (
+    containers,
+    data_access_wiring,
+    hands_app,
+    package_scripts,
+    root_scripts,
+    scripts,
+)
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts, ImportKind
 
@@ -96,6 +107,7 @@ def code_roles(
             probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
     held = _state_holders(facts, application, preset)
+    held |= _model_queriers(facts, application, preset, orm, graph)
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
@@ -191,12 +203,21 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
 def _handles_requests(file_facts: FileFacts) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
     An import of the app class alone (`from aiohttp.web_app import Application` to type the app a pool
-    is set up on) is not."""
+    is set up on) or of the app's context (`from flask import current_app, g`, where a module keeps the
+    connection it opens) is not."""
     family = file_facts.language.family
-    apps = _app_classes(family)
+    apps, quiet = _app_classes(family)
+
+    def handles_none(name: str) -> bool:
+        return name in apps or name.startswith(quiet)
+
     return any(
         framework_of(fact.specifier, family)
-        and not (fact.names and all(f"{fact.specifier}.{name}" in apps for name in fact.names))
+        and not (
+            all(handles_none(f"{fact.specifier}.{name}") for name in fact.names)
+            if fact.names
+            else (fact.specifier + ".").startswith(quiet)  # `import django.db`
+        )
         for fact in file_facts.imports
     )
 
@@ -213,11 +234,16 @@ def _types_requests_only(file_facts: FileFacts) -> bool:
 
 
 @cache
-def _app_classes(family: Family) -> frozenset[str]:
-    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`)."""
-    from cdverify.detect.framework.catalogue import specs
+def _app_classes(family: Family) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`), and what a name
+    handling no request starts with (rules/frameworks.toml `no_request`: `flask.g`, `django.db.`)."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Frameworks
 
-    return frozenset(name for spec in specs() if spec.family == family for name in spec.apps)
+    entries = load_rules(Frameworks).family(family).values()
+    quiet = [name for entry in entries for name in entry.no_request]
+    apps = frozenset(name for entry in entries for name in (*entry.apps, *quiet))
+    return apps, tuple(name + "." for name in quiet)
 
 
 def _role_of(
@@ -263,6 +289,49 @@ def _role_of(
         return Role.QUERIES
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
+
+
+def _model_queriers(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    preset: str,
+    orm: OrmReport,
+    graph: ImportGraph,
+) -> frozenset[str]:
+    """Application files that run a query through a mapped model another project module defines
+    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`)."""
+    roles = architecture_preset(preset).roles
+    models: dict[str, set[str]] = {}  # model file → the models it defines
+    for use in orm.libraries.values():
+        for file, _line, model in use.models:
+            models.setdefault(file, set()).add(model)
+    if roles is None or not models:
+        return frozenset()
+    out = set()
+    for path in application:
+        file_facts = facts.get(path)
+        attributes = roles.model_queries.get(file_facts.language.family, ()) if file_facts else ()
+        if not attributes or file_facts is None:
+            continue
+        starts = tuple(
+            f"{prefix}.{attribute}."
+            for edge in graph.imports_of(path)
+            if edge.target in models and edge.target != path
+            for model in models[edge.target]
+            for prefix in _model_names(edge.fact.specifier, edge.fact.names, model)
+            for attribute in attributes
+        )
+        if starts and any(call.callee.startswith(starts) for call in file_facts.calls):
+            out.add(path)
+    return frozenset(out)
+
+
+def _model_names(specifier: str, names: tuple[str, ...], model: str) -> tuple[str, ...]:
+    """How a call names `model` of the module an import brings: `shop.models.User` after
+    `from shop.models import User`, `import shop.models` or `from shop import models`."""
+    if not names:
+        return (f"{specifier}.{model}",)
+    return tuple(f"{specifier}.{model}" if name == model else f"{specifier}.{name}.{model}" for name in names)
 
 
 # where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)
@@ -425,42 +494,6 @@ def _router_modules(
     return out
 
 
-def _wiring(
-    assignment: LayerAssignment, of: Mapping[str, Role], graph: ImportGraph, roles: Layers
-) -> list[str]:
-    """Files placed in data access by their code alone that import route modules or services: they own
-    the connection to hand it on (a DI container, an app factory), so they wire the app rather than
-    being data access, and are composition roots too. Importing a port (a file in an abstractions folder)
-    or only exception types (`UsernameTakenError`) is no wiring: a hexagonal adapter implements the one
-    and raises the other."""
-    found = []
-    for path, kind in assignment.evidence.items():
-        if kind is not Evidence.QUERIES:
-            continue
-        for edge in graph.imports_of(path):
-            target = edge.target or ""
-            if of.get(target) is Role.ROUTES:
-                found.append(path)
-                break
-            if assignment.files.get(target) != roles.services or _port_or_errors(edge, assignment):
-                continue
-            found.append(path)
-            break
-    return found
-
-
-_ERRORS = ("Error", "Exception")
-
-
-def _port_or_errors(edge: ImportEdge, assignment: LayerAssignment) -> bool:
-    """The import takes an abstraction (its file is in a ports/interfaces folder) or exception types only."""
-    target = assignment.named.get(edge.target or "")
-    names = edge.fact.names
-    return (target is not None and target.abstract) or (
-        bool(names) and all(n.endswith(_ERRORS) for n in names)
-    )
-
-
 def by_role(
     named_layers: LayerAssignment,
     graph: ImportGraph,
@@ -478,6 +511,12 @@ def by_role(
     roles = found_roles[1] if found_roles else None
     if roles is None or not {roles.routes, roles.models, roles.queries, roles.services} <= set(layers):
         return named_layers
+    if found_roles:  # folders that name a layer only by where they sit
+        placed = not_inside(named_layers.named, found_roles[0].not_inside)
+        placed = beside_layers(placed, found_roles[0].beside_layers, roles.models)
+        placed = beside_folders(placed, found_roles[0].beside_folders)
+        if placed is not named_layers.named:
+            named_layers = dataclasses.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
@@ -520,7 +559,12 @@ def by_role(
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
-    wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
+    routed = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
+    wiring = [
+        path
+        for path in data_access_wiring(assignment, routed, graph, roles.services, facts)
+        if path not in owners
+    ]
     stack = (roles.routes, roles.services, roles.queries)
     wiring += containers(assignment.files, assignment.evidence, graph, stack)
     if wiring:

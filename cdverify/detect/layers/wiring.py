@@ -7,7 +7,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.names import Evidence, Named
+from cdverify.detect.layers.handlers import names_of_import
+from cdverify.detect.layers.names import Evidence, LayerAssignment, Named
 from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
@@ -81,6 +82,61 @@ def _wires(edge: ImportEdge) -> bool:
     return not (braces or edge.fact.names) or any(not name.endswith(_ERRORS) for name in names)
 
 
+def data_access_wiring(
+    assignment: LayerAssignment,
+    routes: Collection[str],
+    graph: ImportGraph,
+    services: str,
+    facts: Mapping[str, FileFacts],
+) -> list[str]:
+    """Files placed in data access by their code alone that import route modules (`routes`: the files
+    whose code registers routes) or services: they own the connection to hand it on (a DI container, an
+    app factory), so they wire the app rather than being data access, and are composition roots too.
+    Importing a port (a file in an abstractions folder) or only exception types (`UsernameTakenError`) is
+    no wiring: a hexagonal adapter implements the one and raises the other; nor is a Python module
+    importing a service only to annotate a parameter (`uow: unit_of_work.SqlAlchemyUnitOfWork` in a read
+    model running SELECTs on `uow.session`): it builds nothing with it."""
+    found = []
+    for path, kind in assignment.evidence.items():
+        if kind is not Evidence.QUERIES:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target or ""
+            if target in routes:
+                found.append(path)
+                break
+            if assignment.files.get(target) != services or _port_or_errors(edge, assignment):
+                continue
+            python = path in facts and facts[path].language.family == "python"
+            if python and not _builds_with(edge, facts[path]):
+                continue
+            found.append(path)
+            break
+    return found
+
+
+def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:
+    """The file calls or hands on something the import brings (`UserService(repository)`,
+    `providers.Factory(UserService)`, `service = users.UserService`), not only names it in an annotation."""
+    brought = names_of_import(edge)
+    arguments = (value for call in file_facts.calls for value in (*call.args, *(v for _k, v in call.kwargs)))
+    used = (
+        *(call.callee for call in file_facts.calls),
+        *(callee for value in arguments for callee in value.calls),
+        *(callee for assignment in file_facts.assignments for callee in assignment.value.calls),
+    )
+    return any(map(brought, used))
+
+
+def _port_or_errors(edge: ImportEdge, assignment: LayerAssignment) -> bool:
+    """The import takes an abstraction (its file is in a ports/interfaces folder) or exception types only."""
+    target = assignment.named.get(edge.target or "")
+    names = edge.fact.names
+    return (target is not None and target.abstract) or (
+        bool(names) and all(n.endswith(_ERRORS) for n in names)
+    )
+
+
 def scripts(
     named: Mapping[str, Named],
     facts: Mapping[str, FileFacts],
@@ -110,7 +166,8 @@ def root_scripts(
 ) -> tuple[str, ...]:
     """Python modules at the project's top that no application module imports and that build no app
     (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
-    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays."""
+    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays.
+    Deeper down, the programs of `_programs` too."""
     candidates = [
         path
         for path, name in named.items()
@@ -120,7 +177,30 @@ def root_scripts(
         and path in facts
         and facts[path].language.family == "python"
     ]
-    return _not_imported(candidates, graph, named)
+    return _not_imported([*candidates, *_programs(named, facts, graph, apps)], graph, named)
+
+
+def _programs(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
+) -> list[str]:
+    """Python modules inside a package that run as programs of their own (`if __name__ == "__main__":`),
+    in no folder and under no file name of a layer, that build no app and import no module building one
+    (`app/backend_pre_start.py` waiting for the database, `app/initial_data.py` seeding it, both run by a
+    start-up shell script): scripts, whatever their code touches. In a layer's folder (`entrypoints/` of
+    a queue consumer) the folder still decides."""
+    return [
+        path
+        for path, name in named.items()
+        if "/" in path
+        and name.glob is None
+        and not name.folders
+        and name.suffix is None
+        and path not in apps
+        and path in facts
+        and facts[path].language.family == "python"
+        and facts[path].program
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
 
 
 def package_scripts(
