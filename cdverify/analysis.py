@@ -50,7 +50,7 @@ class Analysis:
             self.graph,
             self.facts,
             self.frameworks,
-            self.orm,
+            self.orm_sites,
             self.traced,
             self.manifests.script_files,
         )
@@ -76,7 +76,21 @@ class Analysis:
 
     @functools.cached_property
     def orm(self) -> OrmReport:
-        """Data-access libraries and raw SQL."""
+        """Data-access libraries and raw SQL; the SQL a command-line script runs (in a file the layers find
+        to be one) is in the `scripts` scope (detect/orm/scripts.py)."""
+        from cdverify.detect.layers import Evidence
+        from cdverify.detect.orm.scripts import may_be_in_scripts, run_by_scripts
+
+        sites = self.orm_sites
+        if not may_be_in_scripts(sites, self.facts, self.manifests.script_files):
+            return sites  # most projects': the layers are not built for it
+        scripts = {path for path, why in self.layers.evidence.items() if why is Evidence.SCRIPT}
+        return run_by_scripts(sites, self.facts, scripts)
+
+    @functools.cached_property
+    def orm_sites(self) -> OrmReport:
+        """Data-access libraries and raw SQL by the files' own scopes, as the layers read them (a file's
+        queries are part of what decides its layer)."""
         from cdverify.detect import orm
 
         return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced, self.graph)

@@ -347,4 +347,6 @@ def _locate(
             entry = (key, "default")
             if entry in names and rest[0] != "default()":
                 return entry, "." + ".".join(rest)
+            if entry in names:  # `require("./connection")("movies").select()`: the exported instance, called
+                return entry, "()" + after
     return None

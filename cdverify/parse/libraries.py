@@ -18,6 +18,7 @@ class PythonLibraries(NamedTuple):
     env_getter_suffixes: tuple[str, ...]  # traced calls ending so read one too: `environ.Env()`
     env_mappings: frozenset[str]  # subscripted to read one: `os.environ`
     wrappers: frozenset[str]  # traced calls whose result is their first argument: `contextlib.closing`
+    url_builders: frozenset[str]  # traced calls building a database URL, the scheme first: `URL.create`
     annotated: Mapping[str, str]  # traced type → the value a parameter or attribute annotated so stands for
     type_aliases: frozenset[str]  # `typing.NewType`: a new name for the type of its second argument
     recorded_methods: frozenset[str]  # methods recorded per class (`FileFacts.members`)
@@ -49,6 +50,7 @@ def python_libraries() -> PythonLibraries:
         rules.env_getter_suffixes,
         frozenset(rules.env_mappings),
         frozenset(rules.wrappers),
+        frozenset(rules.url_builders),
         rules.annotated,
         frozenset(rules.type_aliases),
         frozenset(rules.recorded_methods),

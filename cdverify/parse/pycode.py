@@ -9,6 +9,9 @@ read the environment is in rules/parse.toml.
 
 from __future__ import annotations
 
+import codecs
+import re
+
 from tree_sitter import Node
 
 from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value, joined, shown, text_of
@@ -40,19 +43,44 @@ def _strip(node: Node) -> Node:
 
 
 def string_value(node: Node) -> Text:
-    """A string literal's value: a `Template` when it has interpolations. Escapes are kept as written."""
+    """A string literal's value: a `Template` when it has interpolations. Escapes read as Python reads
+    them (`'\\"Users\\"'` is `"Users"`); a raw string has none."""
     out: list[str] = []  # the current piece, joined once: a literal may have thousands of parts
     pieces: list[str] = []
     for part in node.named_children if node.type == "concatenated_string" else (node,):
         for child in part.children:
             kind = child.type
-            if kind == "string_content" or kind == "escape_sequence":
-                out.append(text(child))
+            if kind == "string_content":
+                out.append(_unescaped(child) if child.named_children else text(child))
+            elif kind == "escape_sequence":
+                out.append(_escape(text(child)))
             elif kind == "interpolation":
                 pieces.append("".join(out))
                 out = []
     pieces.append("".join(out))
     return text_of(pieces)
+
+
+# Python's escape sequences (an unknown one, `\\d`, stays as written, as Python keeps it)
+_ESCAPE = re.compile(
+    r"\\(?:\r?\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\})"
+)
+
+
+def _unescaped(content: Node) -> str:
+    """A piece of a literal with its escape sequences replaced by what they stand for (the parser marks
+    them; a raw string has none)."""
+    return _ESCAPE.sub(lambda found: _escape(found.group()), text(content))
+
+
+def _escape(written: str) -> str:
+    """What one escape sequence stands for (`\\"` → `"`, `\\n` → a new line, `\\<new line>` → nothing)."""
+    if written.startswith("\\\r"):
+        return ""
+    try:
+        return codecs.decode(written, "unicode_escape")
+    except UnicodeDecodeError:
+        return written
 
 
 class PythonScanner(Scanner):
@@ -215,6 +243,10 @@ class PythonScanner(Scanner):
             env = first_key(args[0]) if args else ()
             default = args[1] if len(args) > 1 else dict(kwargs).get("default", Value())
             return Value(default.strings, default.numbers, env, default.names, default.calls, ())
+        if callee in libraries.url_builders:  # `URL.create(drivername="postgresql", …)`: a URL of that scheme
+            args, kwargs = self.arguments(arguments)
+            driver = dict(kwargs).get("drivername") or (args[0] if args else Value())
+            return Value(strings=tuple(f"{scheme}://" for scheme in driver.literals), calls=(shared(callee),))
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
             return merge(Value(), *self.arguments(arguments)[0])
         if callee is not None and callee.endswith(

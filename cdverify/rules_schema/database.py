@@ -140,6 +140,8 @@ class ConfigKeys(Record, frozen=True):
 class SqlAlchemyUrls(Record, frozen=True):
     rejected_scheme: str  # `postgres://`: NoSuchModuleError at run time (DB003)
     hint: str  # the DB003 fix
+    # URL constructors of SQLAlchemy before 1.4, which still took the `postgres` name: no DB003 for theirs
+    legacy_builders: Strings = ()
 
 
 class TemplateDefault(Record, frozen=True):

@@ -20,6 +20,9 @@ class PythonBindings(Record, frozen=True):
     env_getter_suffixes: Strings  # traced calls ending so: `environ.Env()`
     env_mappings: Strings  # subscripted: `os.environ["X"]`
     wrappers: Strings = ()  # traced calls whose result stands for their first argument: `contextlib.closing`
+    # traced calls building a database URL from its parts, the scheme first or as `drivername`:
+    # `URL.create(drivername="postgresql", …)` stands for the URL `postgresql://`
+    url_builders: Strings = ()
     # a parameter or attribute annotated with one of these traced types stands for the traced value
     # (`session: AsyncSession` → `sqlalchemy.ext.asyncio.AsyncSession()`): a data client passed in
     annotated: Mapping[str, str] = table()

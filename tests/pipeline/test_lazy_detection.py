@@ -13,7 +13,9 @@ from cdverify import inspect, verify
 from cdverify.report import REPORTERS, ReportOptions
 
 Make = Callable[[dict[str, str | bytes]], Path]
-REPORTS = ("database", "frameworks", "orm", "traced")
+# `orm_sites`: the ORM report by the files' own scopes, which the layers read; `orm`: the same with the SQL of
+# command-line scripts in the scripts scope (the layers are built for it only where a site may be in one)
+REPORTS = ("database", "frameworks", "orm", "orm_sites", "traced")
 
 # Two files importing each other (an ARCH007 cycle), raw SQL at a sink, a declared driver nothing uses
 # (DB005), a Flask app (FW evidence): every detector has something to find.
@@ -36,7 +38,7 @@ def test_architecture_check_builds_only_the_reports_layers_read(make_project: Ma
     """Layers by role read the routes (framework report) and the raw SQL (ORM report), not the engines."""
     report = verify(make_project(FILES), "clean_architecture", use_cache=False)
     REPORTERS["text"](report, ReportOptions())
-    assert set(REPORTS) & vars(report.analysis).keys() == {"frameworks", "orm", "traced"}
+    assert set(REPORTS) & vars(report.analysis).keys() == {"frameworks", "orm_sites", "traced"}
     assert "ARCH007" in {f.rule for f in report.findings}
 
 
@@ -56,7 +58,7 @@ def test_each_verifier_reads_only_its_report(make_project: Make) -> None:
     for spec, built in (
         ("flask", {"frameworks", "traced"}),
         ("sqlite", {"database"}),
-        ("sqlite+sqlalchemy", {"database", "orm", "traced"}),
+        ("sqlite+sqlalchemy", {"database", "orm", "orm_sites", "traced"}),
     ):
         report = verify(root, spec, use_cache=False)
         assert set(REPORTS) & vars(report.analysis).keys() == built, spec

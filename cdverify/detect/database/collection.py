@@ -98,8 +98,10 @@ class Collection:
 
     def rejects(self, url: Text, value: Value) -> bool:
         """Whether the URL reaches SQLAlchemy in the rejected scheme: nothing on the way rewrites it."""
-        prefix = self.catalogue.sqlalchemy.rejected_scheme.removesuffix("//")
-        return self.rejected_scheme(url) and not self.values.rewritten(value, prefix)
+        known = self.catalogue.sqlalchemy
+        prefix = known.rejected_scheme.removesuffix("//")
+        legacy = any(callee in known.legacy_builders for callee in value.calls)  # `URL('postgres', …)`
+        return self.rejected_scheme(url) and not legacy and not self.values.rewritten(value, prefix)
 
     def reject(self, location: Location, text: str, url: Text, detail: str) -> None:
         self.rejected.append(RejectedUrl(location, text, shown(url), detail))

@@ -61,18 +61,41 @@ def _handed_through(
     barrel: str, specifier: str, handed: Collection[str], facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> set[str]:
     """The modules a barrel hands the handlers on from: `router.get("/", Deal.getAll)` after
-    `import { Deal } from "../core"`, whose `core/index.js` exports `Deal` imported from `./deal`."""
-    barrel_facts = facts.get(barrel)
-    if barrel_facts is None:
+    `import { Deal } from "../core"`, whose `core/index.js` exports `Deal` imported from `./deal`; and,
+    a few modules deep, those a handler module hands on as a property of its own
+    (`ctrl.articles.comments.get`: the articles controller exports `comments`, a module it requires)."""
+    return _handed_on(barrel, {callee.removeprefix(specifier + ".") for callee in handed}, facts, graph, 3)
+
+
+def _handed_on(
+    module: str, paths: Collection[str], facts: Mapping[str, FileFacts], graph: ImportGraph, depth: int
+) -> set[str]:
+    """The modules whose functions `paths` (`articles.get`, `articles.comments.get`) name through what
+    `module` exports: the module an exported name was imported from holds `get`, and hands `comments.get`
+    on in turn."""
+    module_facts = facts.get(module)
+    if module_facts is None:
         return set()
-    exported = dict(barrel_facts.exports)
-    names = {callee.removeprefix(specifier + ".").partition(".")[0] for callee in handed}
-    wanted = {exported[name] for name in names if name in exported}
-    return {
-        edge.target
-        for edge in graph.imports_of(barrel)
-        if edge.target and edge.target != barrel and edge.fact.specifier in wanted
-    }
+    exported = dict(module_facts.exports)
+    out: set[str] = set()
+    for edge in graph.imports_of(module):
+        if not edge.target or edge.target == module:
+            continue
+        onward = {
+            rest
+            for path in paths
+            for head, _, rest in (path.partition("."),)
+            if head in exported and exported[head] == edge.fact.specifier
+        }
+        if not onward:
+            continue
+        target_exports = dict(facts[edge.target].exports) if edge.target in facts else {}
+        deeper = {rest for rest in onward if rest.partition(".")[0] in target_exports and "." in rest}
+        if onward - deeper or depth <= 1:
+            out.add(edge.target)
+        if deeper and depth > 1:
+            out |= _handed_on(edge.target, deeper, facts, graph, depth - 1) or {edge.target}
+    return out
 
 
 def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:

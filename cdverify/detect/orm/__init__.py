@@ -7,6 +7,7 @@ functions over the project model; no I/O.
 - `collect`: library use and the sink calls of each file;
 - `raw_sql`: the SQL one sink call is handed, and the statements of `.sql` files;
 - `helpers`: SQL handed to a project function that runs it, reported at its callers;
+- `scripts`: the SQL command-line scripts run, in the `scripts` scope;
 - `barrels`: calls reaching another project module's object.
 """
 

@@ -14,8 +14,8 @@ _CALLED = "__called__"  # stands for `()` after a module (its default export) or
 
 
 def traced(callee: str, path: str, family: Family, instances: Instances) -> str | None:
-    """The callee traced through another module's instance; also a call of what a Node module exports
-    (`require("./db")("users").whereRaw(…)`, after `module.exports = knex(config)`)."""
+    """The callee traced through another module's instance (`require("./db")("users").whereRaw(…)`, after
+    `module.exports = knex(config)`, is traced by `foreign`); also what a Python factory returns."""
     found = foreign(callee, path, family, instances)
     if found is None and family == "python" and "()." in callee:
         # `conn = await get_conn()` of `from app.db import get_conn`, whose `return asyncpg.connect(…)`
@@ -23,11 +23,6 @@ def traced(callee: str, path: str, family: Family, instances: Instances) -> str 
         head, _, rest = callee.partition("().")
         found = foreign(f"{head}.{_CALLED}.{rest}", path, family, instances)
         return found.replace(f".{_CALLED}", "()", 1) if found and f".{_CALLED}" in found else None
-    if found is None and family == "node" and callee.startswith(("./", "../")):
-        module, _, rest = callee.partition("(")
-        if rest.startswith(")") and "/" not in rest:
-            found = foreign(f"{module}.{_CALLED}{rest[1:]}", path, family, instances)
-            return found.replace(f".{_CALLED}", "()") if found and f".{_CALLED}" in found else None
     return found
 
 

@@ -128,7 +128,7 @@ def collect(
             uses.read(path, file_facts, instances, own)
         _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
     if helpers.all:
-        through_helpers(facts, scopes, helpers, found, heads)
+        through_helpers(facts, scopes, helpers, found, heads, instances)
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}

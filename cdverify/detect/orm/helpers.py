@@ -153,6 +153,7 @@ def through_helpers(
     helpers: Helpers,
     found: dict[Key, RawSql],
     heads: frozenset[str] | None = None,
+    project: Instances | None = None,
 ) -> None:
     """Report the SQL each caller hands to a helper, at the caller, in place of the helper's own
     finding. A helper called with a string the classifier reads is reported as that statement or
@@ -160,7 +161,9 @@ def through_helpers(
     caller (the helper makes it SQL text, so even an imported constant or a call result is). A caller
     passing its own parameter is a helper in turn. The helper's own (dynamic) finding is kept only when
     no caller is found, or one hands over nothing cdverify can follow (a spread, a default): then its
-    SQL comes from where cdverify cannot see (another package, a callback, an instance handed in)."""
+    SQL comes from where cdverify cannot see (another package, a callback, an instance handed in).
+    `project`: the project's traced instances, whose import forms the helpers are looked up through too
+    (`from . import db`, then `db.select(sql)`; a Node path alias)."""
     assigned: dict[str, dict[tuple[str, str], Value]] = {}  # by file, made for the files of callers
     functions: dict[str, dict[str, FunctionFact]] = {}
 
@@ -200,7 +203,10 @@ def through_helpers(
                 for module in module_keys(helper.path, family):
                     exported.setdefault((module, helper.function.name), target)
             group.append(number)
-        level = _Round(local, groups, Instances(exported, heads, {}), targets)
+        reach = Instances(exported, heads, {})
+        if project is not None:
+            reach = reach._replace(packaged=project.packaged, aliased=project.aliased)
+        level = _Round(local, groups, reach, targets)
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
         for path, call, is_local, method_name in candidates:

@@ -3,6 +3,7 @@ raw SQL statement or piece found at an execution sink (`RawSql`), gathered in an
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -81,6 +82,24 @@ class OrmReport(NamedTuple):
     libraries: dict[str, LibraryUse]
     raw_sql: tuple[RawSql, ...]  # complete statements (and dynamic SQL at a sink)
     fragments: tuple[RawSql, ...]  # SQL pieces inside a query builder
+
+    def in_scripts(self, sites: Collection[tuple[str, int]]) -> OrmReport:
+        """The report with the raw SQL at `sites` ((file, line) a command-line script runs: `fix_version.py`
+        at the project's top, a seed a package.json script runs) in the `scripts` scope, as the SQL of a
+        scripts folder is."""
+        application = where(Scope.APPLICATION)
+
+        def moved(items: tuple[RawSql, ...]) -> tuple[RawSql, ...]:
+            return tuple(
+                item._replace(scope=where(Scope.SCRIPT))
+                if (item.file, item.line) in sites and item.scope == application
+                else item
+                for item in items
+            )
+
+        if not sites:
+            return self
+        return self._replace(raw_sql=moved(self.raw_sql), fragments=moved(self.fragments))
 
     def used(self) -> list[str]:
         """Data-access libraries used by application code, ORMs first."""
