@@ -66,8 +66,18 @@ def model_names(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str
 
 @cache
 def client_names(preset: str, family: Family) -> Names:
+    """The preset's clients; in Node also the data-client types a typed parameter stands for (rules/parse.toml
+    `[node.injected]`: `eb: ExpressionBuilder<DB>`, `db: LibSQLDatabase<S>` make `eb.selectFrom(…)` a call
+    on a client)."""
     roles = architecture_preset(preset).roles
-    return names_of(roles.clients.get(family, ()) if roles is not None else ())
+    if roles is None:
+        return names_of(())
+    listed = roles.clients.get(family, ())
+    if family == "node":
+        from cdverify.parse.libraries import node_libraries
+
+        listed = (*listed, *sorted(node_libraries().injected - set(listed)))
+    return names_of(listed)
 
 
 @cache

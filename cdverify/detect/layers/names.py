@@ -7,6 +7,7 @@ check and the framework detector.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -64,13 +65,21 @@ class LayerAssignment:
 
 def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
     """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`."""
-    base = name.rsplit(".", 1)[0] if "." in name else name
-    base = normalise_dir_name(base.removesuffix(".d"))
+    written = name.rsplit(".", 1)[0] if "." in name else name
+    base = normalise_dir_name(written.removesuffix(".d"))
     for spec in layers:
         for suffix in spec.file_suffixes:
             if base == suffix or base.endswith(("_" + suffix, "." + suffix)):
                 return spec.name
+    # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
+    camel = _PASCAL_TAIL.search(written)
+    if camel is not None:
+        tail = camel.group(1).lower()
+        return next((spec.name for spec in layers if tail in spec.file_suffixes), None)
     return None
+
+
+_PASCAL_TAIL = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z0-9]([A-Z][a-z]+)$")
 
 
 _PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")

@@ -128,14 +128,45 @@ def code_roles(
         and _stores_client(path, facts[path], preset, found, graph)
     ]
     found.update(dict.fromkeys(stored, Role.QUERIES))
+    getters = [  # `getDbClient()` returning the `db` that `await import("../db/client")` gives it
+        path
+        for path in application
+        if path not in found
+        and path not in routes
+        and path in facts
+        and _returns_client(path, facts, preset, found, graph)
+    ]
+    found.update(dict.fromkeys(getters, Role.QUERIES))
     return Roles(found, apps)
+
+
+def _returns_client(
+    path: str, facts: Mapping[str, FileFacts], preset: str, found: Mapping[str, Role], graph: ImportGraph
+) -> bool:
+    """A module-level function of the file returns a variable (`return db`) named like a client that a
+    data-access module it imports at run time exports (`export const db = drizzle(sqlite)`, imported with
+    `import { db }` or `const { db } = await import("../db/client")`): the file hands out the connection."""
+    file_facts = facts[path]
+    returned = {variable for name, variable in file_facts.aliases if name.endswith("()")}
+    if not returned:
+        return False
+    clients = client_names(preset, file_facts.language.family)
+    for edge in graph.imports_of(path):
+        target = edge.target
+        if not target or target == path or edge.fact.kind.type_only or found.get(target) is not Role.QUERIES:
+            continue
+        exported = dict(facts[target].exports) if target in facts else {}
+        if any(matches(exported.get(name, ""), clients) for name in returned):
+            return True
+    return False
 
 
 def _stores_client(
     path: str, file_facts: FileFacts, preset: str, found: Mapping[str, Role], graph: ImportGraph
 ) -> bool:
     """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
-    makes (`drizzle(pool)`) or one a data-access module exports (`import { db } from "../db"`)."""
+    makes (`drizzle(pool)`, or a variable it assigned one to) or one a data-access module exports
+    (`import { db } from "../db"`)."""
     family = file_facts.language.family
     stores = store_names(preset, family)
     if not stores:
@@ -146,12 +177,17 @@ def _stores_client(
         for edge in graph.imports_of(path)
         if edge.target != path and found.get(edge.target or "") is Role.QUERIES
     )
+    made = {call.target for call in file_facts.calls if call.target and matches(call.callee, clients)}
+
+    def client(callee: str) -> bool:
+        return matches(callee, clients) or (bool(sources) and callee.startswith(sources))
+
     return any(
-        matches(callee, clients) or (bool(sources) and callee.startswith(sources))
+        any(map(client, value.calls))
+        or bool(made.intersection(value.names))  # `const kysely = new Kysely(options)`, then decorated
         for call in file_facts.calls
         if call.callee in stores
         for value in call.args[1:]
-        for callee in value.calls
     )
 
 
@@ -369,7 +405,11 @@ def composition_roots(
         return (
             of.get(path) is not Role.ROUTES
             or path in handing
-            or any(route_module(edge.target or "") for edge in graph.imports_of(path))
+            or any(
+                route_module(edge.target or "")
+                for edge in graph.imports_of(path)
+                if not edge.fact.kind.type_only  # a type (`IRoute`) wires nothing in
+            )
         )
 
     return tuple(sorted(path for path in apps if wires(path)))
@@ -389,6 +429,10 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
             return None  # elsewhere the path decides; a path saying nothing gives no layer (a plain class)
         return roles.services, Evidence.USE_CASE
     layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
+    if folders[:1] == [layer] and suffix not in (None, layer) and folders[0] == roles.routes:
+        # the folder and the code agree against the file name (`routes/entity.js`, a router whose name is
+        # a models word): the name, which alone would decide inside a routes folder, does not
+        return layer, _EVIDENCE[role]
     if folders[:1] == [layer] or (not folders and suffix == layer):
         return None  # they agree: the path's evidence stands
     if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
