@@ -32,6 +32,7 @@ class Evidence(StrEnum):
     USE_CASE = "code: use case"
     COMPOSITION_ROOT = "composition root"
     SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
+    MIGRATION_HELPER = "migration helper"  # imported by migrations only: no layer
 
 
 class Named(NamedTuple):
@@ -64,9 +65,13 @@ class LayerAssignment:
 
 
 def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
-    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`."""
+    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`. A TypeScript
+    declaration file (`fastify-list-routes.d.ts`) holds only the types of some other module: its name
+    says nothing of a layer."""
     written = name.rsplit(".", 1)[0] if "." in name else name
-    base = normalise_dir_name(written.removesuffix(".d"))
+    if written.endswith(".d"):
+        return None
+    base = normalise_dir_name(written)
     for spec in layers:
         for suffix in spec.file_suffixes:
             if base == suffix or base.endswith(("_" + suffix, "." + suffix)):

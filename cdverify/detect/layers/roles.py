@@ -37,7 +37,15 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
-from cdverify.detect.layers.wiring import containers, hands_app, package_scripts, root_scripts, scripts
+from cdverify.detect.layers.wiring import (
+    containers,
+    hands_app,
+    migration_helpers,
+    package_scripts,
+    root_scripts,
+    scripts,
+    stray_programs,
+)
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts, ImportKind
 
@@ -513,9 +521,11 @@ def by_role(
     orm: OrmReport,
     instances: Instances,
     script_files: Collection[str] = (),
+    migrations: Collection[str] = (),
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none, nor
-    do scripts (`script_files`: those package.json scripts run)."""
+    do scripts (`script_files`: those package.json scripts run) and helpers only the `migrations` (the
+    migration-scope sources) import."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
@@ -557,12 +567,16 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
+    routing = {path for path, role in found.of.items() if role is Role.ROUTES}
     run = (
         *package_scripts(script_files, named, graph, found.apps),
         *root_scripts(named, facts, graph, found.apps),
+        *stray_programs(named, facts, graph, found.apps, routing),
     )
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
+    helpers = migration_helpers(named, graph, migrations)
+    decided.update(dict.fromkeys(helpers))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [path for path in _wiring(assignment, found.of, graph, roles) if path not in owners]
     stack = (roles.routes, roles.services, roles.queries)
@@ -575,5 +589,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
     for path in programs:
         assignment.evidence.setdefault(path, Evidence.SCRIPT)
+    for path in helpers:
+        assignment.evidence.setdefault(path, Evidence.MIGRATION_HELPER)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment
