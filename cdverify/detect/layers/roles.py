@@ -25,8 +25,8 @@ from cdverify.detect.layers.catalogue import (
     model_names,
     model_starts,
     preset_roles,
-    store_names,
 )
+from cdverify.detect.layers.handing import extends_queries, models_barrel, returns_client, stores_client
 from cdverify.detect.layers.handlers import handler_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
@@ -47,7 +47,7 @@ from cdverify.detect.layers.wiring import (
     stray_programs,
 )
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts, ImportKind
+from cdverify.model import Family, FileFacts
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -121,104 +121,33 @@ def code_roles(
             role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
             found[path] = role
+
+    def of(role: Role) -> set[str]:
+        return {path for path, found_role in found.items() if found_role is role}
+
+    querying = of(Role.QUERIES)
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
-        if path not in found and path in facts and _extends_queries(path, facts[path], found, graph):
+        if path not in found and path in facts and extends_queries(path, facts[path], querying, graph):
             found[path] = Role.QUERIES
+            querying.add(path)
+    models = of(Role.MODELS)
     for path in application:
-        if path not in found and path in facts and _models_barrel(path, facts[path], found, graph):
+        if path not in found and path in facts and models_barrel(path, facts[path], models, graph):
             found[path] = Role.MODELS
-    stored = [  # `fastify.decorate("db", db)` in a plugin: it hands the client to the app
-        path
-        for path in application
-        if path not in found
-        and path not in routes
-        and path in facts
-        and _stores_client(path, facts[path], preset, found, graph)
-    ]
-    found.update(dict.fromkeys(stored, Role.QUERIES))
-    getters = [  # `getDbClient()` returning the `db` that `await import("../db/client")` gives it
-        path
-        for path in application
-        if path not in found
-        and path not in routes
-        and path in facts
-        and _returns_client(path, facts, preset, found, graph)
-    ]
-    found.update(dict.fromkeys(getters, Role.QUERIES))
+    # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
+    # import("../db/client")` gives it: the file hands the client on
+    for hands in (stores_client, returns_client):
+        queries_now = of(Role.QUERIES)
+        handing = [
+            path
+            for path in application
+            if path not in found
+            and path not in routes
+            and path in facts
+            and hands(path, facts, preset, queries_now, graph)
+        ]
+        found.update(dict.fromkeys(handing, Role.QUERIES))
     return Roles(found, apps)
-
-
-def _returns_client(
-    path: str, facts: Mapping[str, FileFacts], preset: str, found: Mapping[str, Role], graph: ImportGraph
-) -> bool:
-    """A module-level function of the file returns a variable (`return db`) named like a client that a
-    data-access module it imports at run time exports (`export const db = drizzle(sqlite)`, imported with
-    `import { db }` or `const { db } = await import("../db/client")`): the file hands out the connection."""
-    file_facts = facts[path]
-    returned = {variable for name, variable in file_facts.aliases if name.endswith("()")}
-    if not returned:
-        return False
-    clients = client_names(preset, file_facts.language.family)
-    for edge in graph.imports_of(path):
-        target = edge.target
-        if not target or target == path or edge.fact.kind.type_only or found.get(target) is not Role.QUERIES:
-            continue
-        exported = dict(facts[target].exports) if target in facts else {}
-        if any(matches(exported.get(name, ""), clients) for name in returned):
-            return True
-    return False
-
-
-def _stores_client(
-    path: str, file_facts: FileFacts, preset: str, found: Mapping[str, Role], graph: ImportGraph
-) -> bool:
-    """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
-    makes (`drizzle(pool)`, or a variable it assigned one to) or one a data-access module exports
-    (`import { db } from "../db"`)."""
-    family = file_facts.language.family
-    stores = store_names(preset, family)
-    if not stores:
-        return False
-    clients = client_names(preset, family)
-    sources = tuple(
-        edge.fact.specifier + "."
-        for edge in graph.imports_of(path)
-        if edge.target != path and found.get(edge.target or "") is Role.QUERIES
-    )
-    made = {call.target for call in file_facts.calls if call.target and matches(call.callee, clients)}
-
-    def client(callee: str) -> bool:
-        return matches(callee, clients) or (bool(sources) and callee.startswith(sources))
-
-    return any(
-        any(map(client, value.calls))
-        or bool(made.intersection(value.names))  # `const kysely = new Kysely(options)`, then decorated
-        for call in file_facts.calls
-        if call.callee in stores
-        for value in call.args[1:]
-    )
-
-
-def _models_barrel(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
-    """The file only re-exports project modules that define models (`export * from "./users"` in
-    `db/schema/index.ts`): it hands the models on, a models module too."""
-    if file_facts.calls or not file_facts.imports:
-        return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
-        return False
-    targets = [edge.target for edge in graph.imports_of(path)]
-    return all(target and target != path and found.get(target) is Role.MODELS for target in targets)
-
-
-def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
-    """A class of the file extends a class imported by name from a module that runs queries."""
-    bases = {base for _name, written, _line in file_facts.classes for base in written}
-    return bool(bases) and any(
-        found.get(edge.target or "") is Role.QUERIES
-        and bool(bases & {*edge.fact.names, *(f"{edge.fact.specifier}.{name}" for name in edge.fact.names)})
-        for edge in graph.imports_of(path)
-        if edge.target != path
-    )
 
 
 def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:

@@ -152,7 +152,7 @@ def migration_helpers(
         and not name.folders
         and name.suffix is None
     }
-    return _not_imported(sorted(used), graph, named)
+    return _not_imported(sorted(path for path in used if path), graph, named)
 
 
 def root_scripts(
