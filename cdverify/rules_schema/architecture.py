@@ -39,6 +39,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()
+    # folder name → the name of a sibling folder whose layer it takes when both are there (CQRS `queries/`
+    # beside `commands/`: the query handlers are use cases as the command handlers are; alone, `queries/`
+    # holds SQL as often as use cases and names no layer)
+    beside: Mapping[str, str] = table()
 
 
 class ArchitecturePreset(Record, frozen=True):

@@ -66,9 +66,10 @@ def model_names(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str
 
 @cache
 def client_names(preset: str, family: Family) -> Names:
-    """The preset's clients; in Node also the data-client types a typed parameter stands for (rules/parse.toml
-    `[node.injected]`: `eb: ExpressionBuilder<DB>`, `db: LibSQLDatabase<S>` make `eb.selectFrom(…)` a call
-    on a client)."""
+    """The preset's clients; in Node also the instances of the data-client types a typed parameter stands
+    for (rules/parse.toml `[node.injected]`: `eb: ExpressionBuilder<DB>`, `db: LibSQLDatabase<S>` make
+    `eb.selectFrom(…)` a call on a client), not their constructors (`new Sequelize(…)` only builds the
+    instance models bind to: detect/layers/instances.py)."""
     roles = architecture_preset(preset).roles
     if roles is None:
         return names_of(())
@@ -76,7 +77,8 @@ def client_names(preset: str, family: Family) -> Names:
     if family == "node":
         from cdverify.parse.libraries import node_libraries
 
-        listed = (*listed, *sorted(node_libraries().injected - set(listed)))
+        instances = {f"{client}()" for client in node_libraries().injected}
+        listed = (*listed, *sorted(instances - set(listed)))
     return names_of(listed)
 
 

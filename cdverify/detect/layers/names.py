@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import architecture_preset, load_rules, preset_names
 from cdverify.config import Config, LayerSpec, normalise_dir_name
 from cdverify.model import Family, Scope, SourceFile
 from cdverify.rules_schema import Frameworks
@@ -99,7 +99,13 @@ def package_roots(paths: Iterable[str]) -> frozenset[str]:
     )
 
 
-def _named(path: str, config: Config, globs: list[tuple[str, Any]], packages: frozenset[str]) -> Named:
+def _named(
+    path: str,
+    config: Config,
+    globs: list[tuple[str, Any]],
+    packages: frozenset[str],
+    beside: Mapping[str, str] | None = None,
+) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
     lowest = max((i + 1 for i in range(len(parts) - 1) if "/".join(parts[: i + 1]) in packages), default=0)
@@ -107,6 +113,8 @@ def _named(path: str, config: Config, globs: list[tuple[str, Any]], packages: fr
     for depth in range(len(parts) - 2, lowest - 1, -1):
         name = normalise_dir_name(parts[depth])
         match = next((spec.name for spec in config.layers if name in spec.directories), None)
+        if match is None and beside:
+            match = beside.get("/".join(parts[: depth + 1]))
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
@@ -126,12 +134,30 @@ def assign_layers(
         globs = [
             (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
         ]
-    named = {
-        source.path: _named(source.path, config, globs, packages)
-        for source in sources
-        if source.scope is Scope.APPLICATION and source.language is not None
-    }
+    application = [s.path for s in sources if s.scope is Scope.APPLICATION and s.language is not None]
+    beside = _beside_folders(application, config)
+    named = {path: _named(path, config, globs, packages, beside) for path in application}
     return settle(named, {}, tuple(config.layer_order), preset=config.preset)
+
+
+def _beside_folders(paths: Iterable[str], config: Config) -> dict[str, str]:
+    """Folder → layer for the folders the preset's `[roles.beside]` places by a sibling folder (a CQRS
+    `queries/` beside `commands/` takes the services layer of `commands/`)."""
+    roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
+    if roles is None or not roles.beside:
+        return {}
+    children: dict[str, dict[str, str]] = {}  # folder → its subfolders, normalised name → name as written
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for depth in range(len(parts)):
+            children.setdefault("/".join(parts[:depth]), {})[normalise_dir_name(parts[depth])] = parts[depth]
+    out = {}
+    for parent, names in children.items():
+        for name, partner in roles.beside.items():
+            layer = next((spec.name for spec in config.layers if partner in spec.directories), None)
+            if name in names and partner in names and layer is not None:
+                out[f"{parent}/{names[name]}" if parent else names[name]] = layer
+    return out
 
 
 def without_containers(
