@@ -281,9 +281,12 @@ class NodeBindingScanner(NodeValueScanner):
         parse.toml `[node.injected]`): within the function the parameter is an instance of it, so
         `this.users = db.selectFrom("User")` and the calls on it trace. Bound before assignments are read."""
         clients = self.libraries.injected
-        for function in (*self.found.get("function", []), *self.found.get("method", [])):
+        methods = self.found.get("method", [])
+        for function in (*self.found.get("function", []), *methods):
             for name, kind in typed_parameters(function):
                 qualified = self.type_name(kind)
+                if function not in methods and self.parameter_binding(name, text(kind)) is not None:
+                    continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
                 if qualified in clients:
                     self.local[(scope_key(function), name)] = f"{qualified}()"
                     self.local_names.add(name)

@@ -627,3 +627,90 @@ def test_a_helper_only_the_migrations_import_takes_no_layer(
     else:
         assert "src/utils/migrations.ts" not in _layers(report)
         assert _evidence(report)["src/utils/migrations.ts"] == "migration helper"
+
+
+# -- a feature module's own request schemas ------------------------------------------------------------------
+
+TAG_INDEX_WITH_SCHEMA = """import { FastifyInstance } from 'fastify';
+import * as handler from './handler';
+import { listTagsQuery } from 'SCHEMA';
+
+export default async function (fastify: FastifyInstance) {
+  fastify.route({ method: 'GET', url: '/tags', schema: { querystring: listTagsQuery }, handler: handler.listTags });
+}
+"""
+TAG_SCHEMA = """import z from 'zod';
+
+export const listTagsQuery = z.object({ limit: z.string().optional() });
+"""
+
+
+@pytest.mark.parametrize(
+    ("schema", "layer"),
+    [("src/modules/tag/schema.ts", "routes"), ("src/utils/schemas.ts", None)],  # shared: not the module's
+)
+def test_the_request_schemas_beside_a_router_are_routes(
+    make_project: MakeProject, schema: str, layer: str | None
+) -> None:
+    spec = "./schema" if schema.startswith("src/modules") else "../../utils/schemas"
+    files = _fastify(TAG_HANDLER_CLEAN, **{"src/services/tags.ts": TAG_SERVICE, schema: TAG_SCHEMA})
+    files["src/modules/tag/index.ts"] = TAG_INDEX_WITH_SCHEMA.replace("SCHEMA", spec)
+    report = inspect_json(make_project, files)
+    assert _layers(report).get(schema) == layer
+    assert _violations(report) == []
+
+
+# -- CQRS query handlers beside the command handlers --------------------------------------------------------
+
+CQRS_QUERY = """import { eq } from "drizzle-orm";
+import { db } from "../../../db/client";
+
+export async function getUser(id: number) {
+  return db.query.users.findFirst({ where: (users) => eq(users.id, id) });
+}
+"""
+CQRS_COMMAND = """import { db } from "../../../db/client";
+
+export async function renameUser(id: number, name: string) {
+  return db.query.users.findFirst();
+}
+"""
+CQRS_ROUTES = """import { Hono } from "hono";
+import { getUser } from "./queries/get-user";
+
+const auth = new Hono();
+auth.get("/user/:id", async (c) => c.json(await getUser(Number(c.req.param("id")))));
+
+export default auth;
+"""
+CQRS_INDEX = """import { Hono } from "hono";
+import auth from "./features/auth/routes";
+
+const app = new Hono();
+app.route("/", auth);
+
+export default app;
+"""
+
+
+@pytest.mark.parametrize("with_commands", [True, False])
+def test_query_handlers_beside_command_handlers_are_services(
+    make_project: MakeProject, with_commands: bool
+) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": DRIZZLE_PACKAGE,
+        "src/index.ts": CQRS_INDEX,
+        "src/db/client.ts": LIBSQL_CLIENT,
+        "src/features/auth/routes.ts": CQRS_ROUTES,
+        "src/features/auth/queries/get-user.ts": CQRS_QUERY,
+    }
+    if with_commands:
+        files["src/features/auth/commands/rename-user.ts"] = CQRS_COMMAND
+    report = inspect_json(make_project, files)
+    query = "src/features/auth/queries/get-user.ts"
+    if with_commands:
+        assert _layers(report)[query] == "services"  # a use case, as the commands beside it
+        assert ("bypass", "src/features/auth/routes.ts", query) not in _violations(report)
+    else:  # alone, `queries/` names no layer: the code's data access decides
+        assert _layers(report)[query] == "repositories"
+        assert ("bypass", "src/features/auth/routes.ts", query) in _violations(report)

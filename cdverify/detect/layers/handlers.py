@@ -59,6 +59,43 @@ def _handler_argument(call: CallFact) -> tuple[Value, ...]:
     return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
 
 
+def schema_modules(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """Project modules beside the registering module (in its folder: a feature module's `schema.ts` next to
+    its `index.ts`) whose exports a route registration takes as its request or response schemas
+    (Fastify's `fastify.route({ …, schema: { querystring: articleListQuery } })`, after `import {
+    articleListQuery } from "./schema"`): they describe the module's routes. Schemas shared from
+    elsewhere (`utils/schemas.ts`) are not the module's own."""
+    lines: dict[str, set[int]] = {}
+    for route in frameworks.routes:
+        lines.setdefault(route.file, set()).add(route.line)
+    out: set[str] = set()
+    for path, at in lines.items():
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        handed = {
+            callee
+            for call in file_facts.calls
+            if call.line in at
+            for key, value in call.kwargs
+            if key == "schema" or key.startswith("schema.")
+            for callee in value.calls
+        }
+        folder = path.rpartition("/")[0]
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if (
+                target
+                and target != path
+                and target.rpartition("/")[0] == folder
+                and any(map(_names_of(edge), handed))
+            ):
+                out.add(target)
+    return frozenset(out)
+
+
 def _handler_option(call: CallFact) -> tuple[Value, ...]:
     """The `handler` of a registration's route options object (`{ method, url, schema, handler }`)."""
     value = call.kwarg("handler")

@@ -27,7 +27,7 @@ from cdverify.detect.layers.catalogue import (
     preset_roles,
 )
 from cdverify.detect.layers.handing import extends_queries, models_barrel, returns_client, stores_client
-from cdverify.detect.layers.handlers import handler_modules
+from cdverify.detect.layers.handlers import handler_modules, schema_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
@@ -472,6 +472,26 @@ def by_role(
         node = path in facts and facts[path].language.family == "node"
         if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in schema_modules(frameworks, facts, graph):
+        # the request schemas a registration takes (`schema: { body: userCreateSchema }`), in a module
+        # only route modules import and whose path names no layer
+        name = named_layers.named.get(path)
+        importers = {
+            edge.source for edge in graph.internal_edges() if edge.target == path and edge.source != path
+        }
+        if (
+            name is not None
+            and not name.folders
+            and name.suffix is None
+            and path not in found.of
+            and importers
+            and all(
+                found.of.get(importer) is Role.ROUTES
+                for importer in importers
+                if importer in named_layers.named
+            )
+        ):
+            found.of[path] = Role.ROUTES
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
     layered = {  # files whose code agrees with their path's layer, or puts them in one
