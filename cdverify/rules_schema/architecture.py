@@ -43,6 +43,8 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # beside `commands/`: the query handlers are use cases as the command handlers are; alone, `queries/`
     # holds SQL as often as use cases and names no layer)
     beside: Mapping[str, str] = table()
+    # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
+    helper_directories: Strings = ()
 
 
 class ArchitecturePreset(Record, frozen=True):

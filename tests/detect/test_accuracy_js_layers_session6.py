@@ -714,3 +714,22 @@ def test_query_handlers_beside_command_handlers_are_services(
     else:  # alone, `queries/` names no layer: the code's data access decides
         assert _layers(report)[query] == "repositories"
         assert ("bypass", "src/features/auth/routes.ts", query) in _violations(report)
+
+
+STATUS = "export const HTTP_OK = 200;\nexport const HTTP_NOT_FOUND = 404;\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "layer"),
+    [
+        ("src/utils/http/status.ts", None),  # `http/` below `utils/` names the helpers' topic
+        ("src/helpers/api/status.ts", None),
+        ("src/api/utils/status.ts", "routes"),  # a helpers folder inside a routes folder stays routes
+        ("src/http/status.ts", "routes"),
+    ],
+)
+def test_layer_folders_below_a_folder_of_helpers_name_no_layer(
+    make_project: MakeProject, path: str, layer: str | None
+) -> None:
+    files: dict[str, str | bytes] = {"package.json": EXPRESS_TS_PACKAGE, path: STATUS}
+    assert _layers(inspect_json(make_project, files)).get(path) == layer

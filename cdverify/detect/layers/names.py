@@ -105,12 +105,16 @@ def _named(
     globs: list[tuple[str, Any]],
     packages: frozenset[str],
     beside: Mapping[str, str] | None = None,
+    helpers: frozenset[str] = frozenset(),
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
     lowest = max((i + 1 for i in range(len(parts) - 1) if "/".join(parts[: i + 1]) in packages), default=0)
+    # below a folder of helpers (`utils/http/status.ts`) a folder names the helpers' topic, not a layer
+    inside = (i for i in range(len(parts) - 1) if normalise_dir_name(parts[i]) in helpers)
+    top = min(inside, default=len(parts))
     folders = []
-    for depth in range(len(parts) - 2, lowest - 1, -1):
+    for depth in range(min(len(parts) - 2, top), lowest - 1, -1):
         name = normalise_dir_name(parts[depth])
         match = next((spec.name for spec in config.layers if name in spec.directories), None)
         if match is None and beside:
@@ -136,7 +140,9 @@ def assign_layers(
         ]
     application = [s.path for s in sources if s.scope is Scope.APPLICATION and s.language is not None]
     beside = _beside_folders(application, config)
-    named = {path: _named(path, config, globs, packages, beside) for path in application}
+    roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
+    helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
+    named = {path: _named(path, config, globs, packages, beside, helpers) for path in application}
     return settle(named, {}, tuple(config.layer_order), preset=config.preset)
 
 
