@@ -284,7 +284,8 @@ class NodeBindingScanner(NodeValueScanner):
         methods = self.found.get("method", [])
         for function in (*self.found.get("function", []), *methods):
             for name, kind in typed_parameters(function):
-                qualified = self.type_name(kind)
+                # a type no import binds is a global one (Cloudflare's `KVNamespace`, `D1Database`)
+                qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
                 if function not in methods and self.parameter_binding(name, text(kind)) is not None:
                     continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
                 if qualified in clients:

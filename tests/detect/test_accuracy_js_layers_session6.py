@@ -733,3 +733,59 @@ def test_layer_folders_below_a_folder_of_helpers_name_no_layer(
 ) -> None:
     files: dict[str, str | bytes] = {"package.json": EXPRESS_TS_PACKAGE, path: STATUS}
     assert _layers(inspect_json(make_project, files)).get(path) == layer
+
+
+# -- a Workers KV namespace handed in: the global type, no import ---------------------------------------------
+
+KV_MODEL = """export interface Post {
+  id: string
+  title: string
+}
+
+export const getPosts = async (KV: KVNamespace): Promise<Post[]> => {
+  const list = await KV.list({ prefix: 'post:' })
+  return Promise.all(list.keys.map(async (key) => JSON.parse((await KV.get(key.name)) ?? '{}')))
+}
+"""
+PLAIN_MODEL = """export interface Post {
+  id: string
+  title: string
+}
+
+export const titleOf = (post: Post): string => post.title
+"""
+KV_API = """import { Hono } from 'hono'
+import * as model from './model'
+
+const api = new Hono<{ Bindings: { BLOG: KVNamespace } }>()
+api.get('/posts', async (c) => c.json({ posts: await model.getPosts(c.env.BLOG) }))
+
+export default api
+"""
+KV_INDEX = """import { Hono } from 'hono'
+import api from './api'
+
+const app = new Hono()
+app.route('/api', api)
+
+export default app
+"""
+
+
+@pytest.mark.parametrize("kv", [True, False])
+def test_a_model_module_reading_a_kv_namespace_is_data_access(make_project: MakeProject, kv: bool) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "blog", "dependencies": {"hono": "4"}}',
+        "src/index.ts": KV_INDEX,
+        "src/api.ts": KV_API if kv else KV_API.replace("await model.getPosts(c.env.BLOG)", "[]"),
+        "src/model.ts": KV_MODEL if kv else PLAIN_MODEL,
+    }
+    report = inspect_json(make_project, files)
+    if kv:
+        assert (
+            _layers(report)["src/model.ts"] == "repositories"
+        )  # its code reads the store, whatever its name
+        assert _violations(report) == [("bypass", "src/api.ts", "src/model.ts")]
+    else:
+        assert _layers(report)["src/model.ts"] == "models"
+        assert _violations(report) == []
