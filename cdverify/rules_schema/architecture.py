@@ -45,6 +45,8 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     beside: Mapping[str, str] = table()
     # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
     helper_directories: Strings = ()
+    # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
+    class_suffixes: Strings = ()
 
 
 class ArchitecturePreset(Record, frozen=True):

@@ -789,3 +789,20 @@ def test_a_model_module_reading_a_kv_namespace_is_data_access(make_project: Make
     else:
         assert _layers(report)["src/model.ts"] == "models"
         assert _violations(report) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "layer"),
+    [
+        ("CreateUserUseCase.ts", "services"),
+        ("PetRepository.ts", "repositories"),
+        ("LanguageModel.ts", None),  # `Model`, `Router` name more than a layer's class
+        ("HttpRouter.ts", None),
+    ],
+)
+def test_pascal_case_class_files(make_project: MakeProject, name: str, layer: str | None) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": EXPRESS_TS_PACKAGE,
+        f"src/lib/{name}": "export class X {}\n",
+    }
+    assert _layers(inspect_json(make_project, files)).get(f"src/lib/{name}") == layer

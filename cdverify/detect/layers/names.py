@@ -64,10 +64,13 @@ class LayerAssignment:
         return self.files.get(path)
 
 
-def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
-    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`. A TypeScript
-    declaration file (`fastify-list-routes.d.ts`) holds only the types of some other module: its name
-    says nothing of a layer."""
+def _suffix_layer(
+    name: str, layers: Iterable[LayerSpec], classes: frozenset[str] = frozenset()
+) -> str | None:
+    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`, and a
+    PascalCase class file whose last word is one of `classes` (`BaseController.ts`; not `LanguageModel.ts`,
+    where the word names no layer's class). A TypeScript declaration file (`fastify-list-routes.d.ts`)
+    holds only the types of some other module: its name says nothing of a layer."""
     written = name.rsplit(".", 1)[0] if "." in name else name
     if written.endswith(".d"):
         return None
@@ -77,14 +80,13 @@ def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
             if base == suffix or base.endswith(("_" + suffix, "." + suffix)):
                 return spec.name
     # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
-    camel = _PASCAL_TAIL.search(written)
-    if camel is not None:
-        tail = camel.group(1).lower()
-        return next((spec.name for spec in layers if tail in spec.file_suffixes), None)
+    tail = next((word for word in classes if _PASCAL.match(written) and written.endswith(word)), None)
+    if tail is not None and written[-len(tail) - 1 : -len(tail)].islower():  # `UserService`, not `Service`
+        return next((spec.name for spec in layers if tail.lower() in spec.file_suffixes), None)
     return None
 
 
-_PASCAL_TAIL = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z0-9]([A-Z][a-z]+)$")
+_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*$")
 
 
 _PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")
@@ -106,6 +108,7 @@ def _named(
     packages: frozenset[str],
     beside: Mapping[str, str] | None = None,
     helpers: frozenset[str] = frozenset(),
+    classes: frozenset[str] = frozenset(),
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
@@ -122,7 +125,7 @@ def _named(
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
-    return Named(glob, tuple(folders), _suffix_layer(parts[-1], config.layers), abstract)
+    return Named(glob, tuple(folders), _suffix_layer(parts[-1], config.layers, classes), abstract)
 
 
 def assign_layers(
@@ -142,7 +145,8 @@ def assign_layers(
     beside = _beside_folders(application, config)
     roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
-    named = {path: _named(path, config, globs, packages, beside, helpers) for path in application}
+    classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
+    named = {path: _named(path, config, globs, packages, beside, helpers, classes) for path in application}
     return settle(named, {}, tuple(config.layer_order), preset=config.preset)
 
 
