@@ -806,3 +806,36 @@ def test_pascal_case_class_files(make_project: MakeProject, name: str, layer: st
         f"src/lib/{name}": "export class X {}\n",
     }
     assert _layers(inspect_json(make_project, files)).get(f"src/lib/{name}") == layer
+
+
+# -- a transaction helper typing the app it works on -----------------------------------------------------------
+
+TRANSACTIONS = """import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+
+export async function withTransaction<T>(pool: Pool, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } finally {
+    client.release();
+  }
+}
+
+export const withAppTransaction = <T>(app: FastifyInstance, work: () => Promise<T>) =>
+  withTransaction(app.pg as Pool, work);
+"""
+
+
+@pytest.mark.parametrize("typed", ["FastifyInstance", "FastifyInstance, FastifyRequest"])
+def test_a_helper_typing_only_the_app_is_read_by_its_data_access(
+    make_project: MakeProject, typed: str
+) -> None:
+    files = _fastify(TAG_HANDLER_CLEAN, **{"src/services/tags.ts": TAG_SERVICE})
+    files["src/utils/transactions.ts"] = TRANSACTIONS.replace("FastifyInstance }", f"{typed} }}")
+    layer = _layers(inspect_json(make_project, files)).get("src/utils/transactions.ts")
+    # the app's type alone says nothing of requests; a request type makes it request-handling code
+    assert layer == ("repositories" if typed == "FastifyInstance" else None)

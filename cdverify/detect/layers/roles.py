@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -47,7 +48,8 @@ from cdverify.detect.layers.wiring import (
     stray_programs,
 )
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts
+from cdverify.model import Family, FileFacts, ImportFact
+from cdverify.rules_schema import Frameworks
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -163,15 +165,18 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
 
 def _handles_requests(file_facts: FileFacts) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
-    An import of the app class alone (`from aiohttp.web_app import Application` to type the app a pool
-    is set up on) is not."""
+    An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {
+    FastifyInstance } from "fastify"`, to type the app a pool or a transaction helper is set up on) is not."""
     family = file_facts.language.family
     apps = _app_classes(family)
     return any(
-        framework_of(fact.specifier, family)
-        and not (fact.names and all(f"{fact.specifier}.{name}" in apps for name in fact.names))
-        for fact in file_facts.imports
+        framework_of(fact.specifier, family) and not _only_apps(fact, apps) for fact in file_facts.imports
     )
+
+
+def _only_apps(fact: ImportFact, apps: frozenset[str]) -> bool:
+    names = _imported_names(fact)
+    return bool(names) and all(f"{fact.specifier}.{name}" in apps for name in names)
 
 
 def _types_requests_only(file_facts: FileFacts) -> bool:
@@ -187,10 +192,12 @@ def _types_requests_only(file_facts: FileFacts) -> bool:
 
 @cache
 def _app_classes(family: Family) -> frozenset[str]:
-    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`)."""
+    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`) and the types of
+    their app objects (`fastify.FastifyInstance`: rules/frameworks.toml `app_types`)."""
     from cdverify.detect.framework.catalogue import specs
 
-    return frozenset(name for spec in specs() if spec.family == family for name in spec.apps)
+    types = {name for entry in load_rules(Frameworks).family(family).values() for name in entry.app_types}
+    return frozenset(name for spec in specs() if spec.family == family for name in spec.apps) | types
 
 
 def _role_of(
@@ -286,18 +293,21 @@ def connection_owners(
     return frozenset(
         edge.target
         for edge in graph.internal_edges()
-        if edge.target in made and edge.source != edge.target and made[edge.target] & _importednames_of(edge)
+        if edge.target in made
+        and edge.source != edge.target
+        and made[edge.target] & _imported_names(edge.fact)
     )
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")
 
 
-def _importednames_of(edge: ImportEdge) -> set[str]:
-    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }`."""
-    if edge.fact.names:
-        return set(edge.fact.names)
-    braces = _BRACES.search(edge.fact.text)
+def _imported_names(fact: ImportFact) -> set[str]:
+    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }` (`type`
+    markers dropped)."""
+    if fact.names:
+        return set(fact.names)
+    braces = _BRACES.search(fact.text)
     if braces is None:
         return set()
     words = (item.split()[:1] for item in braces.group(1).replace("type ", " ").split(","))
