@@ -53,6 +53,7 @@ class Analysis:
             self.orm_sites,
             self.traced,
             self.manifests.script_files,
+            frozenset(f.path for f in self.project.sources if f.scope is Scope.MIGRATION),
         )
 
     @functools.cached_property

@@ -276,14 +276,21 @@ class NodeBindingScanner(NodeValueScanner):
                 self.bindings.setdefault(f"this.{text(pattern)}", f"{qualified}()")
 
     def bind_injected(self) -> None:
-        """Constructor parameters typed with a catalogued data client (`constructor(db: Kysely<Database>)`,
-        rules/parse.toml `[node.injected]`): within the constructor the parameter is an instance of it, so
+        """Parameters typed with a catalogued data client (`constructor(db: Kysely<Database>)`, `function
+        following(eb: ExpressionBuilder<DB, "users">)`, `({ db }: { db: LibSQLDatabase<S> }) => …`; rules/
+        parse.toml `[node.injected]`): within the function the parameter is an instance of it, so
         `this.users = db.selectFrom("User")` and the calls on it trace. Bound before assignments are read."""
         clients = self.libraries.injected
-        for method, _parameter, pattern, qualified, _nested in self.typed_constructor_parameters():
-            if qualified in clients:
-                self.local[(scope_key(method), text(pattern))] = f"{qualified}()"
-                self.local_names.add(text(pattern))
+        methods = self.found.get("method", [])
+        for function in (*self.found.get("function", []), *methods):
+            for name, kind in typed_parameters(function):
+                # a type no import binds is a global one (Cloudflare's `KVNamespace`, `D1Database`)
+                qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
+                if function not in methods and self.parameter_binding(name, text(kind)) is not None:
+                    continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
+                if qualified in clients:
+                    self.local[(scope_key(function), name)] = f"{qualified}()"
+                    self.local_names.add(name)
 
     def typed_constructor_parameters(self) -> list[tuple[Node, Node, Node, str, bool]]:
         """(constructor, parameter, its name, the traced type, whether the type is a member of an imported
@@ -477,3 +484,40 @@ def _renamed(declaration: Node) -> list[tuple[str, str]]:
         if name.type == "identifier" and value.type == "identifier" and text(name) != text(value):
             out.append((text(name), text(value)))
     return out
+
+
+def typed_parameters(function: Node) -> list[tuple[str, Node]]:
+    """(name, type) of a function's parameters annotated with a named type (`db: Kysely<DB>`: the type
+    `Kysely`, its arguments dropped), also the names a destructured parameter takes from an object type
+    (`{ db, me }: { db: LibSQLDatabase<S>; me: number }`)."""
+    parameters = function.child_by_field_name("parameters")
+    out: list[tuple[str, Node]] = []
+    for parameter in parameters.named_children if parameters is not None else ():
+        if parameter.type not in ("required_parameter", "optional_parameter"):
+            continue
+        pattern = parameter.child_by_field_name("pattern")
+        kind = _annotated(parameter)
+        if pattern is None or kind is None:
+            continue
+        if pattern.type == "identifier":
+            if kind.type != "object_type":
+                out.append((text(pattern), kind))
+            continue
+        if pattern.type != "object_pattern" or kind.type != "object_type":
+            continue
+        taken = {text(c) for c in pattern.named_children if c.type == "shorthand_property_identifier_pattern"}
+        for member in kind.named_children:
+            key = member.child_by_field_name("name") if member.type == "property_signature" else None
+            member_kind = _annotated(member) if key is not None else None
+            if key is not None and member_kind is not None and text(key) in taken:
+                out.append((text(key), member_kind))
+    return out
+
+
+def _annotated(node: Node) -> Node | None:
+    """The type a parameter or property is annotated with, its generic arguments dropped."""
+    annotation = node.child_by_field_name("type")
+    kind = annotation.named_children[0] if annotation is not None and annotation.named_children else None
+    if kind is not None and kind.type == "generic_type" and kind.named_children:
+        kind = kind.named_children[0]  # `Repository<User>`
+    return kind

@@ -51,6 +51,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # layer folder name → the parent folder names inside which it names no layer (`adapters/` of routes,
     # but `outbound/adapters/` holds driven adapters: clocks, hashers, session wrappers)
     not_inside: Mapping[str, Strings] = table()
+    # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
+    helper_directories: Strings = ()
+    # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
+    class_suffixes: Strings = ()
 
 
 class ArchitecturePreset(Record, frozen=True):

@@ -19,6 +19,9 @@ class Framework(Record, frozen=True):
     paper: bool = False  # one of the paper's frameworks (a value of the `framework` constraint)
     implied_by: Strings = ()
     apps: Strings = ()
+    # traced types of the app object (`fastify.FastifyInstance`): a module importing only these (and the
+    # app constructors) of the framework types the app it works on and handles no requests
+    app_types: Strings = ()
     routers: Strings = ()
     routes: Mapping[str, str] = table()  # method on an app / router → HTTP method (`*`: any)
     route_calls: Mapping[str, str] = table()  # traced function → HTTP method

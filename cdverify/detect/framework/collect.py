@@ -120,11 +120,12 @@ def collect(
             ports.extend((n, where, constant.line, constant.text) for n in numbers(constant.value))
     if not ports:
         # the listen call is on an untraced object (`createApp().listen(port)`): a port constant
-        # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`)
+        # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`), at module
+        # level: a `port` inside a function builds some other address (a proxy's `${host}:${port}/sql`)
         ports.extend(
             (n, where, constant.line, constant.text)
             for key, (where, constant) in constants.items()
-            if port_constant().search(key) and not other_port().search(key)
+            if port_constant().search(key) and not other_port().search(key) and not constant.scope
             for n in numbers(constant.value)
             if 0 < n < 65536
         )

@@ -66,8 +66,20 @@ def model_names(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str
 
 @cache
 def client_names(preset: str, family: Family) -> Names:
+    """The preset's clients; in Node also the instances of the data-client types a typed parameter stands
+    for (rules/parse.toml `[node.injected]`: `eb: ExpressionBuilder<DB>`, `db: LibSQLDatabase<S>` make
+    `eb.selectFrom(…)` a call on a client), not their constructors (`new Sequelize(…)` only builds the
+    instance models bind to: detect/layers/instances.py)."""
     roles = architecture_preset(preset).roles
-    return names_of(roles.clients.get(family, ()) if roles is not None else ())
+    if roles is None:
+        return names_of(())
+    listed = roles.clients.get(family, ())
+    if family == "node":
+        from cdverify.parse.libraries import node_libraries
+
+        instances = {f"{client}()" for client in node_libraries().injected}
+        listed = (*listed, *sorted(instances - set(listed)))
+    return names_of(listed)
 
 
 @cache

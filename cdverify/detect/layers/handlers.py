@@ -37,7 +37,7 @@ def handler_modules(
             registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
             values = [value for call in registering for value in _handler_argument(call)]
         else:
-            values = [value for call in calls for value in call.args]
+            values = [value for call in calls for value in (*call.args, *_handler_option(call))]
         handed = {callee for value in values for callee in value.calls}
         for edge in graph.imports_of(path):
             target = edge.target
@@ -48,13 +48,58 @@ def handler_modules(
 
 
 def _handler_argument(call: CallFact) -> tuple[Value, ...]:
-    """The registration's last argument when it names a function of an imported module (`User.getAll`),
-    not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
+    """The registration's last argument, or its route options' `handler` (Fastify's `fastify.route({ method,
+    url, handler: handler.listArticles })`), when it names a function of an imported module
+    (`User.getAll`), not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
     (`container.get(TOKENS.UserController).list`: the module only hands out the controller)."""
-    value = call.args[-1] if call.args else None
+    option = _handler_option(call)
+    value = option[0] if option else call.args[-1] if call.args else None
     if value is None or len(value.calls) != 1 or "(" in value.calls[0]:
         return ()
     return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
+
+
+def schema_modules(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """Project modules beside the registering module (in its folder: a feature module's `schema.ts` next to
+    its `index.ts`) whose exports a route registration takes as its request or response schemas
+    (Fastify's `fastify.route({ …, schema: { querystring: articleListQuery } })`, after `import {
+    articleListQuery } from "./schema"`): they describe the module's routes. Schemas shared from
+    elsewhere (`utils/schemas.ts`) are not the module's own."""
+    lines: dict[str, set[int]] = {}
+    for route in frameworks.routes:
+        lines.setdefault(route.file, set()).add(route.line)
+    out: set[str] = set()
+    for path, at in lines.items():
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        handed = {
+            callee
+            for call in file_facts.calls
+            if call.line in at
+            for key, value in call.kwargs
+            if key == "schema" or key.startswith("schema.")
+            for callee in value.calls
+        }
+        folder = path.rpartition("/")[0]
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if (
+                target
+                and target != path
+                and target.rpartition("/")[0] == folder
+                and any(map(names_of_import(edge), handed))
+            ):
+                out.add(target)
+    return frozenset(out)
+
+
+def _handler_option(call: CallFact) -> tuple[Value, ...]:
+    """The `handler` of a registration's route options object (`{ method, url, schema, handler }`)."""
+    value = call.kwarg("handler")
+    return (value,) if value is not None else ()
 
 
 def _handed_through(

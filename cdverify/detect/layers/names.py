@@ -7,13 +7,14 @@ check and the framework detector.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from cdverify.catalog import load_rules
+from cdverify.catalog import architecture_preset, load_rules, preset_names
 from cdverify.config import Config, LayerSpec, normalise_dir_name
 from cdverify.model import Family, Scope, SourceFile
 from cdverify.rules_schema import Frameworks
@@ -31,6 +32,7 @@ class Evidence(StrEnum):
     USE_CASE = "code: use case"
     COMPOSITION_ROOT = "composition root"
     SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
+    MIGRATION_HELPER = "migration helper"  # imported by migrations only: no layer
 
 
 class Named(NamedTuple):
@@ -62,15 +64,29 @@ class LayerAssignment:
         return self.files.get(path)
 
 
-def _suffix_layer(name: str, layers: Iterable[LayerSpec]) -> str | None:
-    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`."""
-    base = name.rsplit(".", 1)[0] if "." in name else name
-    base = normalise_dir_name(base.removesuffix(".d"))
+def _suffix_layer(
+    name: str, layers: Iterable[LayerSpec], classes: frozenset[str] = frozenset()
+) -> str | None:
+    """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`, and a
+    PascalCase class file whose last word is one of `classes` (`BaseController.ts`; not `LanguageModel.ts`,
+    where the word names no layer's class). A TypeScript declaration file (`fastify-list-routes.d.ts`)
+    holds only the types of some other module: its name says nothing of a layer."""
+    written = name.rsplit(".", 1)[0] if "." in name else name
+    if written.endswith(".d"):
+        return None
+    base = normalise_dir_name(written)
     for spec in layers:
         for suffix in spec.file_suffixes:
             if base == suffix or base.endswith(("_" + suffix, "." + suffix)):
                 return spec.name
+    # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
+    tail = next((word for word in classes if _PASCAL.match(written) and written.endswith(word)), None)
+    if tail is not None and written[-len(tail) - 1 : -len(tail)].islower():  # `UserService`, not `Service`
+        return next((spec.name for spec in layers if tail.lower() in spec.file_suffixes), None)
     return None
+
+
+_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*$")
 
 
 _PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")
@@ -85,18 +101,28 @@ def package_roots(paths: Iterable[str]) -> frozenset[str]:
     )
 
 
-def _named(path: str, config: Config, globs: list[tuple[str, Any]], packages: frozenset[str]) -> Named:
+def _named(
+    path: str,
+    config: Config,
+    globs: list[tuple[str, Any]],
+    packages: frozenset[str],
+    helpers: frozenset[str] = frozenset(),
+    classes: frozenset[str] = frozenset(),
+) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
     lowest = max((i + 1 for i in range(len(parts) - 1) if "/".join(parts[: i + 1]) in packages), default=0)
+    # below a folder of helpers (`utils/http/status.ts`) a folder names the helpers' topic, not a layer
+    inside = (i for i in range(len(parts) - 1) if normalise_dir_name(parts[i]) in helpers)
+    top = min(inside, default=len(parts))
     folders = []
-    for depth in range(len(parts) - 2, lowest - 1, -1):
+    for depth in range(min(len(parts) - 2, top), lowest - 1, -1):
         name = normalise_dir_name(parts[depth])
         match = next((spec.name for spec in config.layers if name in spec.directories), None)
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
-    return Named(glob, tuple(folders), _suffix_layer(parts[-1], config.layers), abstract)
+    return Named(glob, tuple(folders), _suffix_layer(parts[-1], config.layers, classes), abstract)
 
 
 def assign_layers(
@@ -112,11 +138,11 @@ def assign_layers(
         globs = [
             (spec.name, PathSpec.from_lines("gitignore", spec.paths)) for spec in config.layers if spec.paths
         ]
-    named = {
-        source.path: _named(source.path, config, globs, packages)
-        for source in sources
-        if source.scope is Scope.APPLICATION and source.language is not None
-    }
+    application = [s.path for s in sources if s.scope is Scope.APPLICATION and s.language is not None]
+    roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
+    helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
+    classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
+    named = {path: _named(path, config, globs, packages, helpers, classes) for path in application}
     return settle(named, {}, tuple(config.layer_order), preset=config.preset)
 
 

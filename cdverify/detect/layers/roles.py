@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from cdverify.catalog import architecture_preset
+from cdverify.catalog import architecture_preset, load_rules
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -26,9 +26,9 @@ from cdverify.detect.layers.catalogue import (
     model_names,
     model_starts,
     preset_roles,
-    store_names,
 )
-from cdverify.detect.layers.handlers import handler_modules
+from cdverify.detect.layers.handing import extends_queries, models_barrel, returns_client, stores_client
+from cdverify.detect.layers.handlers import handler_modules, schema_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
@@ -45,17 +45,20 @@ from cdverify.detect.layers.wiring import (
     containers,
     data_access_wiring,
     hands_app,
+    migration_helpers,
     package_scripts,
     root_scripts,
     scripts,
+    stray_programs,
 )
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts, ImportKind
+from cdverify.model import Family, FileFacts, ImportFact
+from cdverify.rules_schema import Frameworks
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
     from cdverify.detect.orm import OrmReport
-    from cdverify.resolve.graph import ImportEdge, ImportGraph
+    from cdverify.resolve.graph import ImportGraph
 
 
 class Role(StrEnum):
@@ -125,68 +128,33 @@ def code_roles(
             role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
             found[path] = role
+
+    def of(role: Role) -> set[str]:
+        return {path for path, found_role in found.items() if found_role is role}
+
+    querying = of(Role.QUERIES)
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
-        if path not in found and path in facts and _extends_queries(path, facts[path], found, graph):
+        if path not in found and path in facts and extends_queries(path, facts[path], querying, graph):
             found[path] = Role.QUERIES
+            querying.add(path)
+    models = of(Role.MODELS)
     for path in application:
-        if path not in found and path in facts and _models_barrel(path, facts[path], found, graph):
+        if path not in found and path in facts and models_barrel(path, facts[path], models, graph):
             found[path] = Role.MODELS
-    stored = [  # `fastify.decorate("db", db)` in a plugin: it hands the client to the app
-        path
-        for path in application
-        if path not in found
-        and path not in routes
-        and path in facts
-        and _stores_client(path, facts[path], preset, found, graph)
-    ]
-    found.update(dict.fromkeys(stored, Role.QUERIES))
+    # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
+    # import("../db/client")` gives it: the file hands the client on
+    for hands in (stores_client, returns_client):
+        queries_now = of(Role.QUERIES)
+        handing = [
+            path
+            for path in application
+            if path not in found
+            and path not in routes
+            and path in facts
+            and hands(path, facts, preset, queries_now, graph)
+        ]
+        found.update(dict.fromkeys(handing, Role.QUERIES))
     return Roles(found, apps)
-
-
-def _stores_client(
-    path: str, file_facts: FileFacts, preset: str, found: Mapping[str, Role], graph: ImportGraph
-) -> bool:
-    """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
-    makes (`drizzle(pool)`) or one a data-access module exports (`import { db } from "../db"`)."""
-    family = file_facts.language.family
-    stores = store_names(preset, family)
-    if not stores:
-        return False
-    clients = client_names(preset, family)
-    sources = tuple(
-        edge.fact.specifier + "."
-        for edge in graph.imports_of(path)
-        if edge.target != path and found.get(edge.target or "") is Role.QUERIES
-    )
-    return any(
-        matches(callee, clients) or (bool(sources) and callee.startswith(sources))
-        for call in file_facts.calls
-        if call.callee in stores
-        for value in call.args[1:]
-        for callee in value.calls
-    )
-
-
-def _models_barrel(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
-    """The file only re-exports project modules that define models (`export * from "./users"` in
-    `db/schema/index.ts`): it hands the models on, a models module too."""
-    if file_facts.calls or not file_facts.imports:
-        return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
-        return False
-    targets = [edge.target for edge in graph.imports_of(path)]
-    return all(target and target != path and found.get(target) is Role.MODELS for target in targets)
-
-
-def _extends_queries(path: str, file_facts: FileFacts, found: Mapping[str, Role], graph: ImportGraph) -> bool:
-    """A class of the file extends a class imported by name from a module that runs queries."""
-    bases = {base for _name, written, _line in file_facts.classes for base in written}
-    return bool(bases) and any(
-        found.get(edge.target or "") is Role.QUERIES
-        and bool(bases & {*edge.fact.names, *(f"{edge.fact.specifier}.{name}" for name in edge.fact.names)})
-        for edge in graph.imports_of(path)
-        if edge.target != path
-    )
 
 
 def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
@@ -202,23 +170,25 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
 
 def _handles_requests(file_facts: FileFacts) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
-    An import of the app class alone (`from aiohttp.web_app import Application` to type the app a pool
-    is set up on) or of the app's context (`from flask import current_app, g`, where a module keeps the
-    connection it opens) is not."""
+    An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {
+    FastifyInstance } from "fastify"`, to type the app a pool or a transaction helper is set up on) or of
+    the app's context (`from flask import current_app, g`, where a module keeps the connection it opens) is
+    not."""
     family = file_facts.language.family
     apps, quiet = _app_classes(family)
-
-    def handles_none(name: str) -> bool:
-        return name in apps or name.startswith(quiet)
-
     return any(
-        framework_of(fact.specifier, family)
-        and not (
-            all(handles_none(f"{fact.specifier}.{name}") for name in fact.names)
-            if fact.names
-            else (fact.specifier + ".").startswith(quiet)  # `import django.db`
-        )
+        framework_of(fact.specifier, family) and not _handles_none(fact, apps, quiet)
         for fact in file_facts.imports
+    )
+
+
+def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:
+    """The import takes only app classes, app types or the app's context (`import django.db` too)."""
+    names = _imported_names(fact)
+    if not names:
+        return (fact.specifier + ".").startswith(quiet)
+    return all(
+        f"{fact.specifier}.{name}" in apps or f"{fact.specifier}.{name}".startswith(quiet) for name in names
     )
 
 
@@ -235,14 +205,12 @@ def _types_requests_only(file_facts: FileFacts) -> bool:
 
 @cache
 def _app_classes(family: Family) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`), and what a name
-    handling no request starts with (rules/frameworks.toml `no_request`: `flask.g`, `django.db.`)."""
-    from cdverify.catalog import load_rules
-    from cdverify.rules_schema import Frameworks
-
+    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`), the types of their
+    app objects (`fastify.FastifyInstance`: rules/frameworks.toml `app_types`), and what a name handling no
+    request starts with (`no_request`: `flask.g`, `django.db.`)."""
     entries = load_rules(Frameworks).family(family).values()
     quiet = [name for entry in entries for name in entry.no_request]
-    apps = frozenset(name for entry in entries for name in (*entry.apps, *quiet))
+    apps = frozenset(name for entry in entries for name in (*entry.apps, *entry.app_types, *quiet))
     return apps, tuple(name + "." for name in quiet)
 
 
@@ -382,18 +350,21 @@ def connection_owners(
     return frozenset(
         edge.target
         for edge in graph.internal_edges()
-        if edge.target in made and edge.source != edge.target and made[edge.target] & _importednames_of(edge)
+        if edge.target in made
+        and edge.source != edge.target
+        and made[edge.target] & _imported_names(edge.fact)
     )
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")
 
 
-def _importednames_of(edge: ImportEdge) -> set[str]:
-    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }`."""
-    if edge.fact.names:
-        return set(edge.fact.names)
-    braces = _BRACES.search(edge.fact.text)
+def _imported_names(fact: ImportFact) -> set[str]:
+    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }` (`type`
+    markers dropped)."""
+    if fact.names:
+        return set(fact.names)
+    braces = _BRACES.search(fact.text)
     if braces is None:
         return set()
     words = (item.split()[:1] for item in braces.group(1).replace("type ", " ").split(","))
@@ -438,7 +409,11 @@ def composition_roots(
         return (
             of.get(path) is not Role.ROUTES
             or path in handing
-            or any(route_module(edge.target or "") for edge in graph.imports_of(path))
+            or any(
+                route_module(edge.target or "")
+                for edge in graph.imports_of(path)
+                if not edge.fact.kind.type_only  # a type (`IRoute`) wires nothing in
+            )
         )
 
     return tuple(sorted(path for path in apps if wires(path)))
@@ -458,6 +433,10 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
             return None  # elsewhere the path decides; a path saying nothing gives no layer (a plain class)
         return roles.services, Evidence.USE_CASE
     layer = {Role.ROUTES: roles.routes, Role.MODELS: roles.models, Role.QUERIES: roles.queries}[role]
+    if folders[:1] == [layer] and suffix not in (None, layer) and folders[0] == roles.routes:
+        # the folder and the code agree against the file name (`routes/entity.js`, a router whose name is
+        # a models word): the name, which alone would decide inside a routes folder, does not
+        return layer, _EVIDENCE[role]
     if folders[:1] == [layer] or (not folders and suffix == layer):
         return None  # they agree: the path's evidence stands
     if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
@@ -502,9 +481,11 @@ def by_role(
     orm: OrmReport,
     instances: Instances,
     script_files: Collection[str] = (),
+    migrations: Collection[str] = (),
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none, nor
-    do scripts (`script_files`: those package.json scripts run)."""
+    do scripts (`script_files`: those package.json scripts run) and helpers only the `migrations` (the
+    migration-scope sources) import."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
@@ -528,6 +509,26 @@ def by_role(
         node = path in facts and facts[path].language.family == "node"
         if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in schema_modules(frameworks, facts, graph):
+        # the request schemas a registration takes (`schema: { body: userCreateSchema }`), in a module
+        # only route modules import and whose path names no layer
+        name = named_layers.named.get(path)
+        importers = {
+            edge.source for edge in graph.internal_edges() if edge.target == path and edge.source != path
+        }
+        if (
+            name is not None
+            and not name.folders
+            and name.suffix is None
+            and path not in found.of
+            and importers
+            and all(
+                found.of.get(importer) is Role.ROUTES
+                for importer in importers
+                if importer in named_layers.named
+            )
+        ):
+            found.of[path] = Role.ROUTES
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
     layered = {  # files whose code agrees with their path's layer, or puts them in one
@@ -552,12 +553,16 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
+    routing = {path for path, role in found.of.items() if role is Role.ROUTES}
     run = (
         *package_scripts(script_files, named, graph, found.apps),
         *root_scripts(named, facts, graph, found.apps),
+        *stray_programs(named, facts, graph, found.apps, routing),
     )
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
+    helpers = migration_helpers(named, graph, migrations)
+    decided.update(dict.fromkeys(helpers))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     routed = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     wiring = [
@@ -575,5 +580,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)
     for path in programs:
         assignment.evidence.setdefault(path, Evidence.SCRIPT)
+    for path in helpers:
+        assignment.evidence.setdefault(path, Evidence.MIGRATION_HELPER)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment

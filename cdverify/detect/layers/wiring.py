@@ -161,6 +161,56 @@ def scripts(
     return _not_imported(candidates, graph, named)
 
 
+def stray_programs(
+    named: Mapping[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    apps: Collection[str],
+    routes: Collection[str],
+) -> tuple[str, ...]:
+    """Files whose path names no layer that run as programs of their own (`FileFacts.program`: a shebang,
+    `process.argv`, `process.exit`, Python's `__main__` guard), that no application file imports, that
+    build or start no app, import no module that builds one and register no routes (`routes`): scripts
+    run by hand, in no layer (`utils/sequelize-migrate.js` running the migrations with Umzug, then
+    `process.exit(0)`). A `models.py` with a `__main__` guard creating its tables keeps its layer."""
+    candidates = [
+        path
+        for path, name in named.items()
+        if name.glob is None
+        and not name.folders
+        and name.suffix is None
+        and path in facts
+        and facts[path].program
+        and path not in apps
+        and path not in routes
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
+    return _not_imported(candidates, graph, named)
+
+
+def migration_helpers(
+    named: Mapping[str, Named], graph: ImportGraph, migrations: Collection[str]
+) -> tuple[str, ...]:
+    """Application files whose path names no layer, that migration files (`migrations`: migration-scope
+    sources) import and no application file does: helpers of the migrations (`utils/migrations.ts`
+    building the timestamp columns and triggers the `migrations/*.ts` add), no part of the running app,
+    in no layer. Models the migrations import for their metadata (`app/models/`, `models.py`) keep their
+    layer."""
+    if not migrations:
+        return ()
+    wanted = set(migrations)
+    used = {
+        edge.target
+        for edge in graph.internal_edges()
+        if edge.source in wanted
+        and (name := named.get(edge.target or "")) is not None
+        and name.glob is None
+        and not name.folders
+        and name.suffix is None
+    }
+    return _not_imported(sorted(path for path in used if path), graph, named)
+
+
 def root_scripts(
     named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
 ) -> tuple[str, ...]:
