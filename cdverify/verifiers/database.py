@@ -30,7 +30,7 @@ from cdverify.detect.database import (
     in_harness,
     label,
 )
-from cdverify.detect.database.harness import DECLARED, PAPER
+from cdverify.detect.database.harness import DECLARED, PAPER, unset_reads
 from cdverify.model import Finding, Location, Scope
 from cdverify.rules_schema import Engines
 
@@ -167,7 +167,7 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
         f"has: {settings} in a `.env` file the application loads, or as the default in code "
         f"({stack.hint}){stack.settings_note}"
     )
-    needed = _start_variables(found, variable)
+    needed = _start_variables(found, variable, report)
     if needed:  # another variable stops it first (`os.environ["JWT_SECRET"]`): that is the fix to make
         lines = ", ".join(f"`{name}=…`" for name in needed)
         named = " and ".join("$" + name for name in needed)
@@ -195,11 +195,14 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
     )
 
 
-def _start_variables(found: HarnessEngines, database: str) -> list[str]:
+def _start_variables(found: HarnessEngines, database: str, report: DatabaseReport) -> list[str]:
     """The variables other than the database URL's `database` whose absence stops the application at
-    start-up there (a required read, a start-up check), in the order found."""
+    start-up there (a required read, a start-up check), in the order found: every read at start-up that
+    raises there, not only the first (the next would stop it once that one is set)."""
     names = [item.required_env for item in found.blocked if item.required_env]
     names += [name for stop in found.stopped for name in stop.variables]
+    if found.blocked or found.stopped:
+        names += [read.variable for read in unset_reads(report, found.environment)]
     return [name for name in dict.fromkeys(names) if name != database]
 
 

@@ -160,6 +160,9 @@ class DatabaseReport(NamedTuple):
     stops: tuple[StartupStop, ...] = ()
     # module-level reads of application modules that raise where their variable is unset
     startup_reads: tuple[StartupRead, ...] = ()
+    # the variables a runtime of the paper's harness sets beside the application when it loads the
+    # runtime's file (express's `.env.development`): seen in the paper's harness only
+    paper_runtime: tuple[tuple[str, str], ...] = ()
 
     @property
     def runtime(self) -> list[str]:

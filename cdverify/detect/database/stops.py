@@ -1,12 +1,12 @@
 """Start-up checks that stop the application: a `throw` or a `process.exit(1)` at module level, under an
 `if`, in application code that runs at start-up (the entry modules and what they import at module level,
 not request handlers):
-`if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
-gives none of those), or `const envFound = dotenv.config(); if
-(envFound.error) throw …` (rules/database/connections.toml `startup_files`), or a failed start-up schema
-requiring a database variable (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a
-throwing `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module
-level, `env_schemas.throws`). Where the check fails, the
+`if (!process.env.DATABASE_URL) throw new Error(…)` for any variable (the paper's harness gives the app none:
+`JWT_SECRET` stops it as surely as `DATABASE_URL`, as Python's required reads do, startup.py), or `const
+envFound = dotenv.config(); if (envFound.error) throw …` (rules/database/connections.toml `startup_files`),
+or a failed start-up schema requiring a variable with no default (`if (!parsed.success) process.exit(1)`
+after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
+start-up module calls at module level, `env_schemas.throws`). Where the check fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
 
@@ -33,6 +33,11 @@ _UNSET = re.compile(
     rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
 )
 
+# `|| (() => { throw …` / `?? (function () { throw …`: the fallback of a value is a function that throws
+_THROWING_FALLBACK = re.compile(
+    r"(?:\|\||\?\?)\s*\(\s*(?:\(\s*\)\s*=>|function\s*[\w$]*\s*\(\s*\))\s*\{\s*throw\b"
+)
+
 
 class StartupStop(NamedTuple):
     """A start-up check that stops the application, and what makes it stop."""
@@ -54,23 +59,22 @@ class StartupStop(NamedTuple):
 
 def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[StartupStop, ...]:
     """The start-up checks of the application's start-up code (every application file without `graph`)."""
-    files = [
-        path
-        for path, facts in found.facts.items()
-        if facts.stops and found.scope_of(path) is Scope.APPLICATION
-    ]
+    application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
+    files = [path for path in application if found.facts[path].stops]
+    fallbacks = {path: stops for path in application if (stops := _throwing_fallbacks(found.facts[path]))}
+    schemas = found.catalogue.env_schemas
     throwing = {
-        f"{callee}().{method}": callee
-        for callee, schema in found.catalogue.env_schemas.items()
-        for method in schema.throws
+        f"{callee}().{method}": callee for callee, schema in schemas.items() for method in schema.throws
     }
+    throwing.update({callee: callee for callee, schema in schemas.items() if schema.validates})
     parsed = [
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
-    if not files and not parsed:
+    if not files and not parsed and not fallbacks:
         return ()
-    started = _started(found.facts, found.scopes, graph) if graph is not None else set(files)
+    started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
+    out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
@@ -127,7 +131,7 @@ def _schema_stop(
     found: Collection, path: str, parse: CallFact, throwing: Mapping[str, str], via: str
 ) -> list[StartupStop]:
     """The stop a throwing parse of the module's start-up schema makes, when the schema requires a variable
-    of the database settings with no default."""
+    with no default."""
     callee = throwing[parse.callee]
     schema = found.catalogue.env_schemas[callee]
     calls = found.facts[path].calls
@@ -137,30 +141,34 @@ def _schema_stop(
         if call.callee == callee
         for name in required_fields(call, schema, calls[index:])
     ]
-    settings = _database_variables(found)
     # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
     explained = {item.required_env for item in found.evidence if item.required_env}
-    wanted = [name for name in required if name in settings or name.lower() in settings]
-    variables = tuple(dict.fromkeys(name for name in wanted if name not in explained))
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
     if not variables:
         return []
     shown = " or ".join(f"${name}" for name in variables)
-    reason = f"throws when {schema.label} finds {shown} unset{via}"
+    verb = "exits" if schema.validates and parse.callee == callee else "throws"
+    reason = f"{verb} when {schema.label} finds {shown} unset{via}"
     return [StartupStop(path, parse.line, parse.text, variables, reason)]
 
 
 def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     """A check that stops where the environment fails a start-up schema of the same module
-    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`), which
-    requires a variable of the database settings with no default: it stops where that one is unset."""
-    if not stop.condition.lstrip("( ").startswith("!"):
-        return None
+    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`, `const {
+    error } = schema.validate(process.env); if (error) throw …`), which requires a variable with no
+    default: it stops where that one is unset."""
+    negated = stop.condition.lstrip("( ").startswith("!")
     schemas = found.catalogue.env_schemas
     checked = {
         callee
         for traced in stop.guard.calls
-        for callee in schemas
-        if traced.startswith(f"{callee}().") and traced.endswith(".success")
+        for callee, schema in schemas.items()
+        if traced.startswith(f"{callee}().")
+        and (
+            traced.endswith(".success")
+            if negated
+            else any(traced.endswith(f".{member}") for member in schema.errors)
+        )
     }
     if not checked:
         return None
@@ -169,10 +177,9 @@ def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | No
     for index, call in enumerate(calls):
         if call.callee in checked:
             required += required_fields(call, schemas[call.callee], calls[index:])
-    settings = _database_variables(found)
-    variables = tuple(
-        dict.fromkeys(name for name in required if name in settings or name.lower() in settings)
-    )
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in variables)
@@ -196,8 +203,6 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
         variable = found.values.switch(path, Value(names=(name,)))
         if variable:
             variables.append(variable)
-    settings = _database_variables(found)
-    variables = [name for name in variables if name in settings or name.lower() in settings]
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
@@ -206,16 +211,26 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     )
 
 
+def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
+    """Module-level values whose fallback for an unset variable is a function called on the spot that
+    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`): evaluated as
+    the module loads, they stop the application where the variable is unset."""
+    out = []
+    for assignment in facts.assignments:
+        if (
+            assignment.scope
+            or len(assignment.value.env) != 1
+            or not _THROWING_FALLBACK.search(assignment.text)
+        ):
+            continue
+        (variable,) = assignment.value.env
+        reason = f"throws when ${variable} is unset"
+        out.append(StartupStop(facts.path, assignment.line, assignment.text, (variable,), reason))
+    return out
+
+
 def _verb(stop: Stop) -> str:
     return "exits" if stop.text.startswith("process.exit") else "throws"
-
-
-def _database_variables(found: Collection) -> set[str]:
-    """The variables the database settings read: the switches of the evidence found, and the catalogue's
-    URL and engine keys (lower-case). What else the harness provides (`JWT_SECRET`, `PORT`) is not known,
-    so a check of another variable is not taken to stop the application."""
-    known = found.catalogue
-    return {item.switch for item in found.evidence if item.switch} | known.url_keys | known.value_keys
 
 
 def _missing_file(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.envhelpers import with_env_helpers
-from cdverify.detect.database.files import project_environment, project_files
+from cdverify.detect.database.files import paper_runtime, project_environment, project_files
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -61,7 +61,8 @@ def collect(
         tuple(found.rejected),
         project_environment(found),
         stops=startup_stops(found, graph),
-        startup_reads=startup_reads(found.runtime_facts(), settings, graph),
+        startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
+        paper_runtime=paper_runtime(found),
     )
 
 
