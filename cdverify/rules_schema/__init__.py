@@ -21,6 +21,7 @@ from cdverify.rules_schema.architecture import (
 )
 from cdverify.rules_schema.base import Strings, table
 from cdverify.rules_schema.database import (
+    ConfigFlag,
     ConfigKeys,
     Connection,
     Connections,
@@ -146,6 +147,7 @@ __all__ = [
     "ArchitecturePreset",
     "Autoload",
     "Bypass",
+    "ConfigFlag",
     "ConfigKeys",
     "Connection",
     "Connections",

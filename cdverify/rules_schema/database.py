@@ -136,6 +136,14 @@ class EnvExampleLoader(Record, frozen=True):
     imports: Strings = ()  # modules whose import alone loads and checks (`dotenv-safe/config`)
 
 
+class ConfigFlag(Record, frozen=True):
+    """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
+    if get_debug_flag() else ProdConfig`): off where its variable is unset."""
+
+    calls: Strings  # traced callees (`flask.helpers.get_debug_flag`)
+    variable: str  # the variable the flag reads (`FLASK_DEBUG`)
+
+
 class PaperRuntimeFile(Record, frozen=True):
     """A dotenv file a runtime of the paper's harness puts beside the application (runtime/express's
     `.env.development`): an application of that runtime that loads the file by name sees its variables."""
@@ -229,6 +237,7 @@ class Connections(Record, frozen=True):
     env_example_loaders: tuple[EnvExampleLoader, ...] = ()
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
+    config_flags: tuple[ConfigFlag, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

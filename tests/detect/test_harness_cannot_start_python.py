@@ -210,3 +210,90 @@ def test_a_settings_class_that_can_be_built_in_the_harness(
 def test_a_subclass_default_lifts_the_requirement(make_project: MakeProject) -> None:
     files = _pydantic("settings = AppSettings()", subclass='jwt_secret: str = "dev"')
     assert database_status(check(make_project, files, POSTGRES_TASK)) == "pass"
+
+
+# -- a configuration picked by a flag the harness leaves unset -----------------------------------------------
+
+CONFIGS = f"""import os
+
+
+class Config:
+    SECRET_KEY = "dev"
+
+
+class ProdConfig(Config):
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "{PG_URL}")
+
+
+class DevConfig(Config):
+    SQLALCHEMY_DATABASE_URI = "sqlite:///dev.db"
+
+
+class TestConfig(Config):
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+"""
+AUTOAPP = """from flask import Flask
+from flask.helpers import get_debug_flag
+
+from app.settings import DevConfig, ProdConfig
+
+CONFIG = PICK
+
+app = Flask(__name__)
+app.config.from_object(CONFIG)
+"""
+
+
+def _configs(pick: str) -> dict[str, str | bytes]:
+    return {
+        "app/__init__.py": "",
+        "app/settings.py": CONFIGS,
+        "autoapp.py": AUTOAPP.replace("PICK", pick),
+        "requirements.txt": REQUIREMENTS,
+    }
+
+
+@pytest.mark.parametrize(
+    "pick",
+    [
+        "DevConfig if get_debug_flag() else ProdConfig",  # Flask's debug flag: off where FLASK_DEBUG is unset
+        'DevConfig if os.getenv("APP_DEBUG") else ProdConfig',  # a plain read of a variable
+    ],
+)
+def test_the_configuration_a_flag_picks_where_it_is_off(make_project: MakeProject, pick: str) -> None:
+    files = _configs(pick)
+    if "os.getenv" in pick:
+        files["autoapp.py"] = "import os\n" + str(files["autoapp.py"])
+    assert database_status(check(make_project, files, POSTGRES_TASK)) == "pass"  # ProdConfig's PostgreSQL
+    sqlite = check(make_project, files, "python-flask-openapi-sqlite-sqlalchemy")
+    db001 = only(sqlite, "DB001")  # DevConfig's SQLite is not what it runs on there
+    assert db001["harness_engines"] == ["postgresql"]
+
+
+def test_the_flag_set_picks_the_other_configuration(make_project: MakeProject) -> None:
+    root = make_project(_configs("DevConfig if get_debug_flag() else ProdConfig"))
+    from cdverify.config import build_config
+    from cdverify.pipeline import verify
+
+    debug = build_config({"harness_env": {"FLASK_DEBUG": "1"}})
+    report = verify(root, POSTGRES_TASK, debug, use_cache=False).to_json()
+    assert only(report, "DB001")["harness_engines"] == ["sqlite"]
+    off = build_config({"harness_env": {"FLASK_DEBUG": "false"}})  # a false value leaves it off
+    assert verify(root, POSTGRES_TASK, off, use_cache=False).verdicts["database"].status == "pass"
+
+
+def test_without_a_flag_both_configurations_may_run(make_project: MakeProject) -> None:
+    # chosen by a comparison the harness does not decide here: both engines stay possible
+    files = _configs('DevConfig if os.getenv("ENV") == "dev" else ProdConfig')
+    files["autoapp.py"] = "import os\n" + str(files["autoapp.py"])
+    report = check(make_project, files, POSTGRES_TASK)
+    assert sorted(report["database"]["engines"]) == ["postgresql", "sqlite"]
+
+
+def test_a_test_configuration_class_is_the_tests(make_project: MakeProject) -> None:
+    files = _configs("ProdConfig")
+    data = check(make_project, files, POSTGRES_TASK)["database"]
+    evidence = [
+        e for e in data["evidence"] if e["file"] == "app/settings.py" and e["text"].endswith('"sqlite://"')
+    ]
+    assert [e["scope"] for e in evidence] == ["test"]  # TestConfig's, as a `test` section of a settings file

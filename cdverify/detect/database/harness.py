@@ -47,6 +47,7 @@ class HarnessEnvironment:
 
 
 PAPER_ENVIRONMENT = HarnessEnvironment(PAPER)
+_FALSE = frozenset({"0", "false", "no"})  # values that leave a flag off (Flask's `get_debug_flag`)
 _SETTINGS = (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)  # what a module's import must run to connect
 
 
@@ -185,6 +186,9 @@ def _stopped(holding: Mapping[str, tuple[Evidence, ...]], read: StartupRead) -> 
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
     """Whether an evidence item holds when exactly `variables` are set."""
+    if item.flag:  # a configuration a flag picks: on where its variable is set to a true value
+        flag = variables.get(item.flag, "").strip().lower()
+        return (bool(flag) and flag not in _FALSE) == item.flag_on
     if item.guarded and item.when:  # a `case` of a `switch` on the variable: taken on its value only
         return variables.get(item.switch, "").strip().lower() == item.when.strip().lower()
     if not item.switch or item.guarded:

@@ -69,6 +69,11 @@ class Evidence(NamedTuple):
     # an engine module imported by a module that nothing imports, that imports no project module and makes
     # no connection or app (a schema kept as a backup): the application never runs it
     unreached: bool = False
+    # a variable a flag reads that picks the configuration holding this item (`CONFIG = DevConfig if
+    # get_debug_flag() else ProdConfig`: FLASK_DEBUG), and the flag's state that picks it: the item holds
+    # only where the flag is on (`flag_on`) or only where it is off
+    flag: str = ""
+    flag_on: bool = False
 
     @property
     def location(self) -> Location:

@@ -11,6 +11,7 @@ from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import paper_runtime, project_environment, project_files
+from cdverify.detect.database.flags import flag_configurations
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -47,6 +48,7 @@ def collect(
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
+    flag_configurations(found)
     project_files(found)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
