@@ -9,6 +9,8 @@ tests."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from reports import MakeProject, check, database_status, database_status_set_and_unset, only
 
@@ -231,3 +233,103 @@ def test_the_runtime_file_is_the_paper_harness_only(make_project: MakeProject) -
     assert verify(root, "express+postgres", declared, use_cache=False).verdicts["database"].status == "fail"
     # the same declared variables for a paper task: the paper's harness with them, the runtime file too
     assert verify(root, PG_TASK, declared, use_cache=False).verdicts["database"].status == "pass"
+
+
+# -- a module required at start-up that is not in the project -------------------------------------------
+
+MISSING_INDEX = """const express = require('express');
+const db = require('./config/db');
+const users = require('./users');
+
+const app = express();
+app.use('/users', users);
+module.exports = app;
+"""
+USERS = f"""const express = require('express');
+const {{ Pool }} = require('pg');
+
+const pool = new Pool({{ connectionString: '{PG_URL}' }});
+const router = express.Router();
+router.get('/', async (req, res) => res.json((await pool.query('SELECT * FROM users')).rows));
+module.exports = router;
+"""
+DB_MODULE = "const mongoose = require('mongoose');\nmongoose.connect('mongodb://localhost/app');\n"
+
+
+def _missing(index: str = MISSING_INDEX, **extra: str) -> dict[str, str | bytes]:
+    package = (
+        '{"name": "app", "main": "app.js", "dependencies": {"express": "4", "pg": "8", "mongoose": "8"}}'
+    )
+    return {"package.json": package, "app.js": index, "users.js": USERS, **extra}
+
+
+def test_a_module_required_at_start_up_that_is_not_there_stops_the_app(make_project: MakeProject) -> None:
+    report = check(make_project, _missing(), "express-openapi-postgres")
+    db001 = only(report, "DB001")
+    message = "require('./config/db') at app.js:2 throws MODULE_NOT_FOUND: ./config/db is not in the project"
+    assert message in db001["message"]
+    assert db001["harness_engines"] == []
+    assert report["database"]["engines"] == ["postgresql"]  # the engines it is written for stay
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"config/db.js": DB_MODULE},  # the module is there
+        {"config/db/index.js": DB_MODULE},  # a folder with an index
+        {"config/db.json": "{}"},  # a JSON module
+        # an ignored file of a working copy: not analysed, but there for Node
+        {".gitignore": "/config\n", "config/db.js": DB_MODULE},
+    ],
+)
+def test_a_module_that_is_there_does_not_stop_it(make_project: MakeProject, extra: dict[str, str]) -> None:
+    report = check(make_project, _missing(**extra), "express-openapi-postgres")
+    assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        # required inside a function: only when it runs
+        MISSING_INDEX.replace(
+            "const db = require('./config/db');", "const db = () => require('./config/db');"
+        ),
+        # a package, not a relative path: its absence is an install problem, not the project's
+        MISSING_INDEX.replace("require('./config/db')", "require('config-db')"),
+    ],
+)
+def test_requires_that_are_not_start_up_module_paths(make_project: MakeProject, index: str) -> None:
+    report = check(make_project, _missing(index), "express-openapi-postgres")
+    assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])
+
+
+@pytest.mark.parametrize(
+    ("module", "extra"),
+    [
+        # Prisma's client generated into the project by `prisma generate` (the schema's `output`)
+        (
+            "./db/client",
+            {
+                "prisma/schema.prisma": (
+                    'generator client {\n  provider = "prisma-client"\n  output   = "../src/db"\n}\n'
+                    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+                )
+            },
+        ),
+        ("./api.gen", {}),  # a generated module by its name (rules/scopes.toml)
+    ],
+)
+def test_a_module_a_build_step_generates_is_not_missing(
+    make_project: MakeProject, module: str, extra: dict[str, str]
+) -> None:
+    index = MISSING_INDEX.replace("require('./config/db')", f"require('{module}')")
+    files = {**_missing(index), **extra}
+    files["src/app.js"] = files.pop("app.js")
+    files["src/users.js"] = files.pop("users.js")
+    if extra:  # without the generator, the same module is missing
+        bare = {path: text for path, text in files.items() if path not in extra}
+        assert "MODULE_NOT_FOUND" in json.dumps(
+            check(make_project, bare, "express-openapi-postgres")["findings"]
+        )
+    report = check(make_project, files, "express-openapi-postgres")
+    assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])

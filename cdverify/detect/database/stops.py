@@ -6,7 +6,9 @@ not request handlers):
 envFound = dotenv.config(); if (envFound.error) throw …` (rules/database/connections.toml `startup_files`),
 or a failed start-up schema requiring a variable with no default (`if (!parsed.success) process.exit(1)`
 after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
-start-up module calls at module level, `env_schemas.throws`). Where the check fails, the
+start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
+of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
+made by a build step) throws MODULE_NOT_FOUND as surely. Where the check fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
 
@@ -19,12 +21,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.settings import required_fields
-from cdverify.model import CallFact, FileFacts, Scope, Stop, Value
+from cdverify.discover import classify_scope
+from cdverify.files import probe
+from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
 from cdverify.rules_schema import Connections, Reader, StartupFile
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cdverify.detect.database.collection import Collection
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
 # `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
@@ -32,6 +38,11 @@ _NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
 _UNSET = re.compile(
     rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
 )
+
+# the extensions Node and TypeScript's loaders try for a relative specifier, and the emitted ones a source
+# is imported by (`./db.js` for `db.ts`)
+_NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
+_EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
 
 # `|| (() => { throw …` / `?? (function () { throw …`: the fallback of a value is a function that throws
 _THROWING_FALLBACK = re.compile(
@@ -57,8 +68,11 @@ class StartupStop(NamedTuple):
         return f"{self.text} at {self.file}:{self.line} {self.reason}"
 
 
-def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[StartupStop, ...]:
-    """The start-up checks of the application's start-up code (every application file without `graph`)."""
+def startup_stops(
+    found: Collection, graph: ImportGraph | None, root: Path | None = None
+) -> tuple[StartupStop, ...]:
+    """The start-up checks of the application's start-up code (every application file without `graph`),
+    and the modules it requires at start-up that are not in the project (`root`: where to look)."""
     application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
     files = [path for path in application if found.facts[path].stops]
     fallbacks = {path: stops for path in application if (stops := _throwing_fallbacks(found.facts[path]))}
@@ -70,10 +84,13 @@ def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[Startup
     parsed = [
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
-    if not files and not parsed and not fallbacks:
+    missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
+    if not files and not parsed and not fallbacks and not missing:
         return ()
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
+    if missing and root is not None and graph is not None:
+        out += _missing_modules(found, started, graph, root)
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     loaders = load_rules(Connections).startup_files
     present = {
@@ -209,6 +226,57 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     return StartupStop(
         path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"{_verb(stop)} when {shown} is unset"
     )
+
+
+def _relative_unresolved(edge: ImportEdge) -> bool:
+    """A run-time import at module level of a relative path that no project file answers."""
+    fact = edge.fact
+    return (
+        edge.resolution.kind is TargetKind.UNRESOLVED
+        and edge.runtime
+        and not fact.in_function
+        and fact.specifier.startswith(("./", "../"))
+    )
+
+
+def _missing_modules(
+    found: Collection, started: set[str], graph: ImportGraph, root: Path
+) -> list[StartupStop]:
+    """Relative `require`s and imports at module level of Node modules run at start-up whose file is not on
+    disk under any of the names Node tries (`require('./config/db')` with `config/` left out of the
+    repository): Node throws MODULE_NOT_FOUND as the module loads, so the application cannot start."""
+    out = []
+    for path in sorted(started):
+        facts = found.facts.get(path)
+        if facts is None or facts.language.family != Family.NODE:
+            continue
+        for edge in graph.imports_of(path):
+            if not _relative_unresolved(edge):
+                continue
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(path), edge.fact.specifier))
+            if base.startswith("../") or _generated(found, base) or _on_disk(root, base):
+                continue
+            reason = f"throws MODULE_NOT_FOUND: {edge.fact.specifier} is not in the project"
+            out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason))
+    return out
+
+
+def _generated(found: Collection, base: str) -> bool:
+    """Whether a build step makes the module: a client generated into the project (Prisma's `output`), or
+    a path in a generated scope (`src/generated/…`, `*.gen.ts`: rules/scopes.toml)."""
+    if any(base == c.folder or base.startswith(f"{c.folder}/") for c in found.manifests.generated):
+        return True
+    return classify_scope(f"{base}.ts") is Scope.GENERATED
+
+
+def _on_disk(root: Path, base: str) -> bool:
+    """Whether a file or folder Node would load for `base` exists (a file the discovery left out too: an
+    ignored `config/db.js` in a working copy)."""
+    stem, extension = posixpath.splitext(base)
+    names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
+    if extension in _EMITTED:  # `./db.js` written for `db.ts`
+        names += [stem + ext for ext in _NODE_EXTENSIONS]
+    return any(probe(root / name) is not None for name in names)
 
 
 def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:

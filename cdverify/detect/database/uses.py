@@ -5,6 +5,7 @@ declarations or mentions."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
@@ -41,10 +42,12 @@ def collect(
     scopes: Mapping[str, Scope],
     manifests: Manifests,
     graph: ImportGraph | None = None,
+    root: Path | None = None,
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
-    checks that throw, reads that raise where their variable is unset."""
+    checks that throw, reads that raise where their variable is unset, modules required from `root` that
+    are not there."""
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
@@ -62,7 +65,7 @@ def collect(
         tuple(evidence),
         tuple(found.rejected),
         project_environment(found),
-        stops=startup_stops(found, graph),
+        stops=startup_stops(found, graph, root),
         startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
         paper_runtime=paper_runtime(found),
     )
