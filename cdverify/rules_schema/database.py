@@ -136,6 +136,16 @@ class EnvExampleLoader(Record, frozen=True):
     imports: Strings = ()  # modules whose import alone loads and checks (`dotenv-safe/config`)
 
 
+class RequiredOption(Record, frozen=True):
+    """A library call that throws as it is made when an option is missing (express-jwt's `expressjwt({
+    secret })`): given a variable with no fallback, made at start-up, it stops the application where the
+    variable is unset."""
+
+    calls: Strings  # traced callees (`express-jwt.expressjwt`)
+    options: Strings  # keys of its options object that must be set (`secret`)
+    label: str  # what it throws, as DB001 says it (`express-jwt's \`secret\` is a required option`)
+
+
 class ConfigFlag(Record, frozen=True):
     """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
     if get_debug_flag() else ProdConfig`): off where its variable is unset."""
@@ -238,6 +248,7 @@ class Connections(Record, frozen=True):
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
+    required_options: tuple[RequiredOption, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

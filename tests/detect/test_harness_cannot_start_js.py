@@ -333,3 +333,55 @@ def test_a_module_a_build_step_generates_is_not_missing(
         )
     report = check(make_project, files, "express-openapi-postgres")
     assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])
+
+
+# -- a library that throws as it is made when an option is missing ---------------------------------------
+
+AUTH = f"""const {{ expressjwt }} = require('express-jwt');
+
+CALL
+module.exports = {{ databaseUrl: '{PG_URL}', auth }};
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "stops"),
+    [
+        ("const auth = expressjwt({ secret: process.env.JWT_SECRET, algorithms: ['HS256'] });", True),
+        # a fallback in code: the option is always set
+        (
+            "const auth = expressjwt({ secret: process.env.JWT_SECRET || 'dev', algorithms: ['HS256'] });",
+            False,
+        ),
+        # made when a request comes, not at start-up
+        (
+            "const auth = (req, res, next) =>\n"
+            "  expressjwt({ secret: process.env.JWT_SECRET, algorithms: ['HS256'] })(req, res, next);",
+            False,
+        ),
+    ],
+)
+def test_express_jwt_without_its_secret(make_project: MakeProject, call: str, stops: bool) -> None:
+    report = check(make_project, _app(AUTH.replace("CALL", call)), PG_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        message = only(report, "DB001")["message"]
+        assert "express-jwt throws `secret` is a required option when $JWT_SECRET is unset" in message
+
+
+def test_a_cognito_verifier_without_its_pool_id(make_project: MakeProject) -> None:
+    call = (
+        "const { CognitoJwtVerifier } = require('aws-jwt-verify');\n"
+        "const auth = CognitoJwtVerifier.create({ userPoolId: process.env.COGNITO_USER_POOL_ID, tokenUse: 'access' });"
+    )
+    files = _app(AUTH.replace("const { expressjwt } = require('express-jwt');\n", "").replace("CALL", call))
+    db001 = only(check(make_project, files, PG_TASK), "DB001")
+    assert (
+        "CognitoJwtVerifier.create throws Invalid Cognito User Pool ID when $COGNITO_USER_POOL_ID"
+        in (db001["message"])
+    )
+    root = make_project(files)
+    assert database_status_set_and_unset(root, PG_TASK, "COGNITO_USER_POOL_ID", "eu-west-1_abc") == (
+        "pass",
+        "pass",
+    )

@@ -24,7 +24,7 @@ from cdverify.detect.database.settings import required_fields
 from cdverify.discover import classify_scope
 from cdverify.files import probe
 from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
-from cdverify.rules_schema import Connections, Reader, StartupFile
+from cdverify.rules_schema import Connections, Reader, RequiredOption, StartupFile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,7 +75,12 @@ def startup_stops(
     and the modules it requires at start-up that are not in the project (`root`: where to look)."""
     application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
     files = [path for path in application if found.facts[path].stops]
-    fallbacks = {path: stops for path in application if (stops := _throwing_fallbacks(found.facts[path]))}
+    options = {call: entry for entry in load_rules(Connections).required_options for call in entry.calls}
+    fallbacks = {
+        path: stops
+        for path in application
+        if (stops := [*_throwing_fallbacks(found.facts[path]), *_missing_options(found.facts[path], options)])
+    }
     schemas = found.catalogue.env_schemas
     throwing = {
         f"{callee}().{method}": callee for callee, schema in schemas.items() for method in schema.throws
@@ -277,6 +282,31 @@ def _on_disk(root: Path, base: str) -> bool:
     if extension in _EMITTED:  # `./db.js` written for `db.ts`
         names += [stem + ext for ext in _NODE_EXTENSIONS]
     return any(probe(root / name) is not None for name in names)
+
+
+def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) -> list[StartupStop]:
+    """Module-level calls of a library that throws when an option is missing, given a variable with no
+    fallback for it (`expressjwt({ secret: process.env.JWT_SECRET, algorithms: ["HS256"] })`)."""
+    out = []
+    for call in facts.calls:
+        entry = options.get(call.callee)
+        if entry is None or not _at_module_level(call, facts):
+            continue
+        for option in entry.options:
+            value = call.kwarg(option)
+            if value is not None and len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
+                (variable,) = value.env
+                reason = f"{entry.label} when ${variable} is unset"
+                out.append(StartupStop(facts.path, call.line, call.text, (variable,), reason))
+    return out
+
+
+def _at_module_level(call: CallFact, facts: FileFacts) -> bool:
+    """Whether a call runs as its module loads: its scope is recorded (it is handed names or strings, or
+    assigned at module level) and is the module's."""
+    recorded = any(v.names or v.strings for v in (*call.args, *(value for _key, value in call.kwargs)))
+    assigned = any(a.line == call.line and not a.scope for a in facts.assignments)
+    return not call.scope and (recorded or assigned)
 
 
 def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
