@@ -179,6 +179,14 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             found.environment, variables={**found.environment.variables, **dict.fromkeys(needed, "set")}
         )
         hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"
+    shipped = [stop for stop in found.stopped if not stop.variables]
+    if shipped:  # it stops wherever it runs as shipped (a module or file left out): that comes first
+        fix = (
+            f"make the application start as shipped ({shipped[0].describe()}): add what it needs to the "
+            "project, or remove the statement"
+        )
+        without = report._replace(stops=tuple(stop for stop in report.stops if stop.variables))
+        hint = fix if wanted in in_harness(without, found.environment).holding else f"{fix}; then {hint}"
     return make_finding(
         "DB001",
         item.location,

@@ -269,6 +269,11 @@ def test_a_module_required_at_start_up_that_is_not_there_stops_the_app(make_proj
     message = "require('./config/db') at app.js:2 throws MODULE_NOT_FOUND: ./config/db is not in the project"
     assert message in db001["message"]
     assert db001["harness_engines"] == []
+    # with the module there it would run on its literal PostgreSQL URL: that is the whole fix
+    assert db001["hint"] == (
+        f"make the application start as shipped ({message}): add what it needs to the project, or remove the "
+        "statement"
+    )
     assert report["database"]["engines"] == ["postgresql"]  # the engines it is written for stay
 
 
