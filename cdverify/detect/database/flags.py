@@ -27,7 +27,7 @@ def flag_configurations(found_in: Collection) -> None:
         if facts.language.family != Family.PYTHON:
             continue
         for assignment in facts.assignments:
-            if not assignment.scope:
+            if not assignment.scope and " if " in assignment.text and " else " in assignment.text:
                 found = _picks(assignment, facts, flags)
                 if found is not None:
                     variable, on, off = found
