@@ -61,7 +61,7 @@ class Analysis:
         """Database engines: where the application connects, what it declares."""
         from cdverify.detect import database
 
-        return database.collect(self.facts, self.scopes, self.manifests, self.graph)
+        return database.collect(self.facts, self.scopes, self.manifests, self.graph, self.project.root)
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:

@@ -90,6 +90,7 @@ class Manifests:
     unreadable: frozenset[str] = frozenset()
     generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
     script_files: tuple[str, ...] = ()  # source files package.json scripts run (cdverify/package_scripts.py)
+    scripts: tuple[tuple[str, str], ...] = ()  # (package.json, command) of every package script
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
@@ -237,6 +238,7 @@ class _Reader:
         self.unreadable: set[str] = set()
         self.generated: list[GeneratedClient] = []
         self.script_files: list[str] = []
+        self.scripts: list[tuple[str, str]] = []
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -401,6 +403,7 @@ class _Reader:
         scripts = self.table(rel, data.get("scripts"), '"scripts"')
         runners = _catalogue().package_json.runners
         self.script_files += run_files(rel, scripts, runners, self.project.paths.__contains__)
+        self.scripts += [(rel, command) for command in scripts.values() if isinstance(command, str)]
 
     def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and
@@ -620,6 +623,7 @@ def read_manifests(project: Project) -> Manifests:
         unreadable=frozenset(reader.unreadable),
         generated=tuple(reader.generated),
         script_files=tuple(reader.script_files),
+        scripts=tuple(reader.scripts),
     )
 
 

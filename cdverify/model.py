@@ -291,6 +291,7 @@ class Assignment(NamedTuple):
     # the condition of the nearest `if` whose branch sets it, on one line, `not (…)` in its `else`
     # (`os.environ.get('TESTING') == 'true'`); "" when no `if` in its function holds it
     branch: str = ""
+    owner: str = ""  # the class whose body assigns it (`DevConfig` of `SQLALCHEMY_DATABASE_URI = …`), else ""
 
     @property
     def key(self) -> str:

@@ -38,6 +38,12 @@ def only(report: dict[str, Any], rule: str) -> dict[str, Any]:
     return matches[0]
 
 
+def database_status(report: dict[str, Any]) -> str:
+    """The database verdict's status in a JSON report (`pass`, `fail`)."""
+    status: str = report["verdicts"]["database"]["status"]
+    return status
+
+
 def database_status_set_and_unset(root: Path, task: str, variable: str, value: str) -> tuple[str, str]:
     """The database verdict of `task` with `variable` declared in the harness environment, then with it
     set only by a `.env` the project ships (written into `root`)."""

@@ -87,6 +87,7 @@ class PythonScanner(Scanner):
     """A Python file's scan: imports, `with … as`, assignments, returns, classes, then the calls."""
 
     SCOPE_NODES = ("function_definition", "lambda")
+    CLASS_NODES = ("class_definition",)
     MEMBER = ("attribute", "attribute")
     GUARDS = frozenset({"if_statement", "conditional_expression", "elif_clause"})
     GUARD_LIMITS = frozenset({"function_definition", "module"})

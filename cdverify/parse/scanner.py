@@ -43,6 +43,7 @@ class Scanner:
     """One file's scan: what its names are traced to, and the facts recorded on the way."""
 
     SCOPE_NODES: ClassVar[tuple[str, ...]]  # the nodes that make a scope (functions)
+    CLASS_NODES: ClassVar[tuple[str, ...]] = ()  # the nodes of a class whose body assigns fields
     MEMBER: ClassVar[tuple[str, str]]  # the member access node type and its property field
     GUARDS: ClassVar[frozenset[str]]  # the conditional nodes whose condition guards what they hold
     GUARD_LIMITS: ClassVar[frozenset[str]]  # a guard is looked for up to one of these
@@ -183,6 +184,16 @@ class Scanner:
         condition = self.guard_node(node)
         return self.value(condition) if condition is not None else None
 
+    def owner(self, node: Node) -> str:
+        """The class whose body holds `node` directly (not in one of its methods), "" for none."""
+        parent = node.parent
+        while parent is not None and parent.type not in self.SCOPE_NODES:
+            if parent.type in self.CLASS_NODES:
+                name = parent.child_by_field_name("name")
+                return text(name) if name is not None else ""
+            parent = parent.parent
+        return ""
+
     def branch(self, node: Node) -> str:
         """The condition of the nearest `if` whose branch holds `node` in its function, on one line;
         `not (…)` when `node` is in its `else`; "" outside any."""
@@ -234,5 +245,6 @@ class Scanner:
                     shown,
                     shared(self.scope(statement)),
                     shared(self.branch(statement)),
+                    shared(self.owner(statement)),
                 )
             )

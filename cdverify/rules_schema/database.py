@@ -100,8 +100,14 @@ class EnvSchema(Record, frozen=True):
     optional: Strings = ()  # methods in a field's chain that make it optional (`optional`, `default`)
     default_keys: Strings = ()  # keys of a field validator's options that give a default (`default`)
     # methods of the schema that throw where a field fails (`envSchema.parse(process.env)`): one called at
-    # start-up stops the application where a database variable it requires is unset
+    # start-up stops the application where a variable it requires is unset
     throws: Strings = ()
+    # the call itself validates the environment and stops the process where a field fails (envalid's
+    # `cleanEnv(process.env, {…})` reports and exits): one made at start-up stops the application alike
+    validates: bool = False
+    # members of a check's result that hold the failure (Joi's `schema.validate(process.env).error`): a
+    # `throw` or `process.exit(1)` at start-up under `if (error)` stops where a required field is unset
+    errors: Strings = ()
 
 
 class SettingsClass(Record, frozen=True):
@@ -128,6 +134,33 @@ class EnvExampleLoader(Record, frozen=True):
     calls: Strings  # traced callees that load and check
     label: str  # how messages name it (`dotenv-safe`)
     imports: Strings = ()  # modules whose import alone loads and checks (`dotenv-safe/config`)
+
+
+class RequiredOption(Record, frozen=True):
+    """A library call that throws as it is made when an option is missing (express-jwt's `expressjwt({
+    secret })`): given a variable with no fallback, made at start-up, it stops the application where the
+    variable is unset."""
+
+    calls: Strings  # traced callees (`express-jwt.expressjwt`)
+    options: Strings  # keys of its options object that must be set (`secret`)
+    label: str  # what it throws, as DB001 says it (`express-jwt's \`secret\` is a required option`)
+
+
+class ConfigFlag(Record, frozen=True):
+    """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
+    if get_debug_flag() else ProdConfig`): off where its variable is unset."""
+
+    calls: Strings  # traced callees (`flask.helpers.get_debug_flag`)
+    variable: str  # the variable the flag reads (`FLASK_DEBUG`)
+
+
+class PaperRuntimeFile(Record, frozen=True):
+    """A dotenv file a runtime of the paper's harness puts beside the application (runtime/express's
+    `.env.development`): an application of that runtime that loads the file by name sees its variables."""
+
+    file: str  # the file's name (`.env.development`)
+    packages: Strings  # npm packages an application of that runtime declares (`express`)
+    variables: Mapping[str, str] = table()  # what the file sets (a secret's value: only that it is set)
 
 
 class ConfigKeys(Record, frozen=True):
@@ -187,6 +220,18 @@ class RequiredRead(Record, frozen=True):
     subscripts: Strings = ()  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
     raises: bool = False  # a `raise` of an exception no import explains (a builtin), guarded by the variable
     stops: Strings = ()  # traced calls that stop the process or the import (`sys.exit`), guarded alike
+    # traced calls reading the variable their first argument names that raise where it is unset and no
+    # default is given (python-decouple's `config("SECRET_KEY")`)
+    calls: Strings = ()
+    default_keys: Strings = ()  # keyword arguments of those calls that give a default (`default=`)
+    # keyword arguments that make such a call a requirement when `True` (dynaconf's `Validator("X",
+    # must_exist=True)`); empty: every call without a default requires its variable
+    required_keys: Strings = ()
+    # calls whose keyword `prefix_key` gives the prefix of the variables named (`Dynaconf(envvar_prefix=
+    # "APP")`: `Validator("DB_HOST")` reads $APP_DB_HOST), and the prefix where none is given
+    prefix_calls: Strings = ()
+    prefix_key: str = ""
+    prefix_default: str = ""
 
 
 class Connections(Record, frozen=True):
@@ -203,6 +248,9 @@ class Connections(Record, frozen=True):
     settings_classes: tuple[SettingsClass, ...] = ()
     env_example_loaders: tuple[EnvExampleLoader, ...] = ()
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
+    paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
+    config_flags: tuple[ConfigFlag, ...] = ()
+    required_options: tuple[RequiredOption, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -30,7 +30,7 @@ from cdverify.detect.database import (
     in_harness,
     label,
 )
-from cdverify.detect.database.harness import DECLARED, PAPER
+from cdverify.detect.database.harness import DECLARED, PAPER, unset_reads
 from cdverify.model import Finding, Location, Scope
 from cdverify.rules_schema import Engines
 
@@ -167,7 +167,7 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
         f"has: {settings} in a `.env` file the application loads, or as the default in code "
         f"({stack.hint}){stack.settings_note}"
     )
-    needed = _start_variables(found, variable)
+    needed = _start_variables(found, variable, report)
     if needed:  # another variable stops it first (`os.environ["JWT_SECRET"]`): that is the fix to make
         lines = ", ".join(f"`{name}=…`" for name in needed)
         named = " and ".join("$" + name for name in needed)
@@ -179,6 +179,14 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             found.environment, variables={**found.environment.variables, **dict.fromkeys(needed, "set")}
         )
         hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"
+    shipped = [stop for stop in found.stopped if not stop.variables]
+    if shipped:  # it stops wherever it runs as shipped (a module or file left out): that comes first
+        fix = (
+            f"make the application start as shipped ({shipped[0].describe()}): add what it needs to the "
+            "project, or remove the statement"
+        )
+        without = report._replace(stops=tuple(stop for stop in report.stops if stop.variables))
+        hint = fix if wanted in in_harness(without, found.environment).holding else f"{fix}; then {hint}"
     return make_finding(
         "DB001",
         item.location,
@@ -195,11 +203,14 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
     )
 
 
-def _start_variables(found: HarnessEngines, database: str) -> list[str]:
+def _start_variables(found: HarnessEngines, database: str, report: DatabaseReport) -> list[str]:
     """The variables other than the database URL's `database` whose absence stops the application at
-    start-up there (a required read, a start-up check), in the order found."""
+    start-up there (a required read, a start-up check), in the order found: every read at start-up that
+    raises there, not only the first (the next would stop it once that one is set)."""
     names = [item.required_env for item in found.blocked if item.required_env]
     names += [name for stop in found.stopped for name in stop.variables]
+    if found.blocked or found.stopped:
+        names += [read.variable for read in unset_reads(report, found.environment)]
     return [name for name in dict.fromkeys(names) if name != database]
 
 

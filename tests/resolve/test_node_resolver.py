@@ -753,6 +753,21 @@ def test_self_reference(tmp_path: Path) -> None:
     )
 
 
+def test_a_project_named_like_a_dependency_it_declares_imports_the_installed_one(tmp_path: Path) -> None:
+    # a Hono app whose package.json is named "hono": `import { Hono } from 'hono'` is the framework, not
+    # the project's own `main` (npm installs the dependency; a self-reference would be a cycle)
+    files: dict[str, Content] = {
+        "package.json": {"name": "hono", "main": "index.js", "dependencies": {"hono": "^4.0.0"}},
+        "index.js": "",
+        "src/index.js": "",
+    }
+    assert make_project(tmp_path, files).resolve("src/index.js", "hono") == external("hono")
+    files["package.json"] = {"name": "hono", "main": "index.js"}  # no such dependency: itself
+    assert make_project(tmp_path, files).resolve("src/index.js", "hono") == internal(
+        "index.js", "self-reference"
+    )
+
+
 def test_undeclared_local_package_counts_unless_importer_wants_the_registry_one(tmp_path: Path) -> None:
     resolver = make_project(
         tmp_path,

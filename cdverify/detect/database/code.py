@@ -53,7 +53,8 @@ def code(found_in: Collection) -> None:
         switches = frozenset(known.settings_files.test_switches)
         for assignment in settings:
             before = len(found_in.evidence)
-            where = Scope.TEST if test_branch(assignment.branch, switches) else scope
+            tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
+            where = Scope.TEST if tests else scope
             place = Place(path, where, assignment.line, assignment.col, assignment.text)
             config_key(found_in, place, assignment.key, assignment.value)
             if assignment.key.lower() in repeated:
@@ -189,6 +190,7 @@ def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, eng
 
 
 _NEGATION = re.compile(r"\bnot\b|!|\bfalse\b|\bor\b|\|\||\bno\b", re.IGNORECASE)
+_CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")  # `TestingConfig` → Testing, Config
 _WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|_")
 
 
@@ -199,6 +201,12 @@ def test_branch(branch: str, switches: frozenset[str]) -> bool:
     if not branch or _NEGATION.search(branch):
         return False
     return any(word.lower() in switches for word in _WORD_BREAK.split(branch))
+
+
+def test_class(owner: str, switches: frozenset[str]) -> bool:
+    """The class a setting is assigned in is the tests' configuration: a word of its name is a test switch
+    (`TestConfig`, `TestingConfig`; not `ContestConfig`), as a `test` section of a settings file is."""
+    return any(word.lower() in switches for word in _CAMEL_WORD.findall(owner))
 
 
 def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bool:

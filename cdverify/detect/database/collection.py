@@ -34,8 +34,8 @@ class Collection:
         self.rejected: list[RejectedUrl] = []
         self.claimed: set[tuple[str, int]] = set()  # (file, line) already explained by a stronger item
         self._runtime_facts: dict[str, FileFacts] | None = None
-        fields = settings_fields(self.runtime_facts(), self.catalogue.settings_classes)
-        self.values = Values(facts, scopes, manifests, fields)
+        self.settings_fields = settings_fields(self.runtime_facts(), self.catalogue.settings_classes)
+        self.values = Values(facts, scopes, manifests, self.settings_fields)
         # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
         self._example_loader: tuple[str, str, int] | bool | None = False
         self._json_required: dict[str, RequiredSetting] | None = None

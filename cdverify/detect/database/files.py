@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
 from cdverify.detect.database.values import ENVIRONMENT_SOURCES
 from cdverify.manifests import Setting
-from cdverify.model import Location, Scope, shown
-from cdverify.rules_schema import Reader, SettingsSource
+from cdverify.model import Family, Location, Scope, shown
+from cdverify.rules_schema import Connections, Reader, SettingsSource
 
 _NO_RULES = SettingsSource()
 
@@ -66,6 +67,34 @@ def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
             continue
         out.setdefault(setting.key, setting.value)
     return tuple(out.items())
+
+
+def paper_runtime(found_in: Collection) -> tuple[tuple[str, str], ...]:
+    """The variables a runtime of the paper's harness sets for this application (connections.toml
+    `paper_runtime_files`): it declares one of the runtime's packages and loads the runtime's file by name,
+    in a package script (`dotenv -e .env.development -- …`) or a string of its code."""
+    declared = found_in.manifests.declared(Family.NODE)
+    out: dict[str, str] = {}
+    for runtime in load_rules(Connections).paper_runtime_files:
+        if not any(name in declared for name in runtime.packages):
+            continue
+        scripts = any(runtime.file in command for _file, command in found_in.manifests.scripts)
+        if scripts or _named_in_code(found_in, runtime.file):
+            for key, value in runtime.variables.items():
+                out.setdefault(key, value)
+    return tuple(out.items())
+
+
+def _named_in_code(found_in: Collection, name: str) -> bool:
+    """Whether an application Node module hands `name` to a call (`dotenv.config({ path: name })`)."""
+    for facts in found_in.runtime_facts().values():
+        if facts.language.family != Family.NODE:
+            continue
+        for call in facts.calls:
+            values = (*call.args, *(value for _key, value in call.kwargs))
+            if any(str(text).endswith(name) for value in values for text in value.strings):
+                return True
+    return False
 
 
 def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
+from cdverify.detect.database.startup import StartupRead
 from cdverify.detect.database.stops import StartupStop
 from cdverify.model import Scope
 
@@ -46,6 +47,7 @@ class HarnessEnvironment:
 
 
 PAPER_ENVIRONMENT = HarnessEnvironment(PAPER)
+_FALSE = frozenset({"0", "false", "no"})  # values that leave a flag off (Flask's `get_debug_flag`)
 _SETTINGS = (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)  # what a module's import must run to connect
 
 
@@ -83,9 +85,22 @@ class HarnessEngines:
         return f"{item.detail or item.kind}: holds only when ${item.switch} is {state}"
 
 
+def seen(report: DatabaseReport, environment: HarnessEnvironment) -> dict[str, str]:
+    """The variables the application sees in `environment`: those it sets, else the project's `.env`
+    files, else (in the paper's harness) a runtime's file the application loads."""
+    runtime = dict(report.paper_runtime) if environment.name == PAPER else {}
+    return {**runtime, **dict(report.env_file), **environment.variables}
+
+
+def unset_reads(report: DatabaseReport, environment: HarnessEnvironment) -> list[StartupRead]:
+    """The reads at start-up that raise in `environment`: their variable is unset there."""
+    variables = seen(report, environment)
+    return [read for read in report.startup_reads if not variables.get(read.variable)]
+
+
 def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> HarnessEngines:
     """Which of the application's run-time engines it runs on in `environment`."""
-    variables = {**dict(report.env_file), **environment.variables}
+    variables = seen(report, environment)
     holding: dict[str, tuple[Evidence, ...]] = {}
     dropped: list[Evidence] = []
     blocked: list[Evidence] = []
@@ -113,9 +128,14 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked))
     holding, undecided = _selected(holding)
     dropped.extend(undecided)
-    raising = _stopped(holding, report, variables)
-    if raising is not None:  # the module holding the settings raises as it is imported
-        return HarnessEngines(environment, {}, tuple(dropped), (raising,))
+    read = next(iter(unset_reads(report, environment)), None)
+    if read is not None and holding:  # a read at start-up raises: the application cannot start
+        raising = _stopped(holding, read)
+        if raising is not None:  # blocking the connection or configuration it would run with
+            return HarnessEngines(environment, {}, tuple(dropped), (raising,))
+        reason = f"{read.label} when ${read.variable} is unset"
+        stop = StartupStop(read.file, read.line, read.text, (read.variable,), reason)
+        return HarnessEngines(environment, {}, tuple(dropped), (), (stop,))
     return HarnessEngines(environment, holding, tuple(dropped))
 
 
@@ -153,15 +173,12 @@ def _selected(
     return kept, left
 
 
-def _stopped(
-    holding: Mapping[str, tuple[Evidence, ...]], report: DatabaseReport, variables: Mapping[str, str]
-) -> Evidence | None:
-    """The strongest connection or configuration that holds, as blocked by the first read at start-up
-    that raises where its variable is unset (`SECRET_KEY = os.environ["SECRET_KEY"]` in a settings
-    module): the application cannot start; None when no such read is made."""
-    read = next((r for r in report.startup_reads if not variables.get(r.variable)), None)
+def _stopped(holding: Mapping[str, tuple[Evidence, ...]], read: StartupRead) -> Evidence | None:
+    """The strongest connection or configuration that holds, as blocked by `read`, a read at start-up that
+    raises where its variable is unset (`SECRET_KEY = os.environ["SECRET_KEY"]` in a settings module);
+    None when only other evidence holds (a dialect's import: the read stops the application all the same)."""
     items = [e for items in holding.values() for e in items if e.kind in _SETTINGS]
-    if read is None or not items:
+    if not items:
         return None
     item = min(items, key=lambda e: (e.file != read.file, e.rank, e.file, e.line))
     return item._replace(required_env=read.variable, required_by=read.describe())
@@ -169,6 +186,9 @@ def _stopped(
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
     """Whether an evidence item holds when exactly `variables` are set."""
+    if item.flag:  # a configuration a flag picks: on where its variable is set to a true value
+        flag = variables.get(item.flag, "").strip().lower()
+        return (bool(flag) and flag not in _FALSE) == item.flag_on
     if item.guarded and item.when:  # a `case` of a `switch` on the variable: taken on its value only
         return variables.get(item.switch, "").strip().lower() == item.when.strip().lower()
     if not item.switch or item.guarded:

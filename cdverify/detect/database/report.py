@@ -69,6 +69,11 @@ class Evidence(NamedTuple):
     # an engine module imported by a module that nothing imports, that imports no project module and makes
     # no connection or app (a schema kept as a backup): the application never runs it
     unreached: bool = False
+    # a variable a flag reads that picks the configuration holding this item (`CONFIG = DevConfig if
+    # get_debug_flag() else ProdConfig`: FLASK_DEBUG), and the flag's state that picks it: the item holds
+    # only where the flag is on (`flag_on`) or only where it is off
+    flag: str = ""
+    flag_on: bool = False
 
     @property
     def location(self) -> Location:
@@ -160,6 +165,9 @@ class DatabaseReport(NamedTuple):
     stops: tuple[StartupStop, ...] = ()
     # module-level reads of application modules that raise where their variable is unset
     startup_reads: tuple[StartupRead, ...] = ()
+    # the variables a runtime of the paper's harness sets beside the application when it loads the
+    # runtime's file (express's `.env.development`): seen in the paper's harness only
+    paper_runtime: tuple[tuple[str, str], ...] = ()
 
     @property
     def runtime(self) -> list[str]:

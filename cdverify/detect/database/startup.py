@@ -15,13 +15,16 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.instances import instances, required_by_class
+from cdverify.detect.database.settings import SettingsField
 from cdverify.model import RAISED, Assignment, CallFact, FileFacts, Value
-from cdverify.rules_schema import Connections
+from cdverify.rules_schema import Connections, RequiredRead
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -64,6 +67,12 @@ def _stops() -> tuple[tuple[bool, frozenset[str], str], ...]:
 
 
 @cache
+def _readers() -> dict[str, RequiredRead]:
+    """Traced call → the catalogue entry of the reads it makes that raise where the variable is unset."""
+    return {callee: entry for entry in load_rules(Connections).required_reads for callee in entry.calls}
+
+
+@cache
 def _app_constructors() -> frozenset[str]:
     """The Python frameworks' app constructors (`flask.Flask`, `fastapi.FastAPI`)."""
     from cdverify.detect.framework.catalogue import specs
@@ -72,14 +81,16 @@ def _app_constructors() -> frozenset[str]:
 
 
 def startup_reads(
-    runtime: Mapping[str, FileFacts], settings: Iterable[str], graph: ImportGraph | None
+    runtime: Mapping[str, FileFacts],
+    settings: Iterable[str],
+    graph: ImportGraph | None,
+    fields: Mapping[str, list[SettingsField]] | None = None,
 ) -> tuple[StartupRead, ...]:
     """The reads made at start-up that raise where their variable is unset. `runtime`: the facts of the
     application and configuration modules; `settings`: the modules holding the database settings or
-    connection; `graph`: the project's imports (None: those modules alone are followed)."""
-    patterns, stops = _patterns(), _stops()
-    if not patterns and not stops:
-        return ()
+    connection; `graph`: the project's imports (None: those modules alone are followed); `fields`: the
+    fields of the project's settings classes (instances.py: a class built at start-up reads them)."""
+    patterns, stops, readers = _patterns(), _stops(), _readers()
     python = {path: f for path, f in runtime.items() if f.language.family == "python"}
     factories = _factories(python)
     pending = [path for path in {*settings, *factories} if path in python]
@@ -95,14 +106,61 @@ def startup_reads(
             target = edge.target
             if target in python and target not in started and edge.runtime and not edge.fact.in_function:
                 pending.append(target)
+    required = required_by_class(fields, python) if fields else {}
     out: list[StartupRead] = []
     for path in sorted(started):
         scopes = {"", *factories.get(path, ())}
         assignments = [a for a in python[path].assignments if a.scope in scopes]
         out.extend(_reads(path, assignments, patterns))
-        calls = [c for c in python[path].calls if c.scope in scopes and c.guard is not None]
-        out.extend(_stopped(path, calls, assignments, stops))
+        for built in instances(path, assignments, python, required):
+            out.extend(
+                StartupRead(name, built.file, built.line, built.text, built.label) for name in built.variables
+            )
+        calls = [c for c in python[path].calls if c.scope in scopes]
+        out.extend(_stopped(path, [c for c in calls if c.guard is not None], assignments, stops))
+        out.extend(_called(path, calls, assignments, readers))
     return tuple(out)
+
+
+def _called(
+    path: str, calls: list[CallFact], assignments: list[Assignment], readers: Mapping[str, RequiredRead]
+) -> list[StartupRead]:
+    """The reads through a catalogued call with no default (`SECRET_KEY = config("SECRET_KEY")`,
+    `Validator("DB_HOST", must_exist=True)`): not under a condition, and not assigned to a name assigned a
+    second time in the same place."""
+    counts = Counter((assignment.scope, assignment.target) for assignment in assignments)
+    out = []
+    for call in calls:
+        entry = readers.get(call.callee)
+        if entry is None or call.guard is not None or call.kwarg(*entry.default_keys) is not None:
+            continue
+        if call.target and counts.get((call.scope, call.target), 0) > 1:
+            continue
+        if entry.required_keys:  # a validator: every positional argument names a variable it requires
+            if not re.search(rf"\b(?:{'|'.join(entry.required_keys)})\s*=\s*True\b", call.text):
+                continue
+            args = call.args
+        elif len(call.args) == 1:  # a second positional argument is the default
+            args = call.args
+        else:
+            continue
+        names = [str(arg.strings[0]) for arg in args if len(arg.strings) == 1 and not arg.names]
+        prefix = _prefix(entry, calls) if entry.prefix_key else ""
+        for name in names:
+            if name.isidentifier():
+                out.append(StartupRead(prefix + name, path, call.line, call.text, entry.label))
+    return out
+
+
+def _prefix(entry: RequiredRead, calls: list[CallFact]) -> str:
+    """The prefix the module's settings object gives the variables (`Dynaconf(envvar_prefix="APP")`:
+    `APP_`), the catalogue's default where it gives none."""
+    for call in calls:
+        if call.callee in entry.prefix_calls:
+            given = call.kwarg(entry.prefix_key)
+            if given is not None and len(given.strings) == 1:
+                return f"{given.strings[0]}_"
+    return f"{entry.prefix_default}_" if entry.prefix_default else ""
 
 
 def _stopped(
@@ -155,10 +213,7 @@ def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:
 def _reads(
     path: str, assignments: list[Assignment], patterns: tuple[tuple[re.Pattern[str], str], ...]
 ) -> list[StartupRead]:
-    counts: dict[tuple[str, str], int] = {}
-    for assignment in assignments:
-        place = (assignment.scope, assignment.target)
-        counts[place] = counts.get(place, 0) + 1
+    counts = Counter((assignment.scope, assignment.target) for assignment in assignments)
     out = []
     for assignment in assignments:
         if counts[(assignment.scope, assignment.target)] > 1:

@@ -1,12 +1,14 @@
 """Start-up checks that stop the application: a `throw` or a `process.exit(1)` at module level, under an
 `if`, in application code that runs at start-up (the entry modules and what they import at module level,
 not request handlers):
-`if (!process.env.DATABASE_URL) throw new Error(…)` for a variable of the database settings (the harness
-gives none of those), or `const envFound = dotenv.config(); if
-(envFound.error) throw …` (rules/database/connections.toml `startup_files`), or a failed start-up schema
-requiring a database variable (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a
-throwing `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module
-level, `env_schemas.throws`). Where the check fails, the
+`if (!process.env.DATABASE_URL) throw new Error(…)` for any variable (the paper's harness gives the app none:
+`JWT_SECRET` stops it as surely as `DATABASE_URL`, as Python's required reads do, startup.py), or `const
+envFound = dotenv.config(); if (envFound.error) throw …` (rules/database/connections.toml `startup_files`),
+or a failed start-up schema requiring a variable with no default (`if (!parsed.success) process.exit(1)`
+after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
+start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
+of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
+made by a build step) throws MODULE_NOT_FOUND as surely. Where the check fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
 
@@ -19,18 +21,32 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.settings import required_fields
-from cdverify.model import CallFact, FileFacts, Scope, Stop, Value
-from cdverify.rules_schema import Connections, Reader, StartupFile
+from cdverify.discover import classify_scope
+from cdverify.files import probe
+from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
+from cdverify.rules_schema import Connections, Reader, RequiredOption, StartupFile
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cdverify.detect.database.collection import Collection
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
 # `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
 _NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
 _UNSET = re.compile(
     rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
+)
+
+# the extensions Node and TypeScript's loaders try for a relative specifier, and the emitted ones a source
+# is imported by (`./db.js` for `db.ts`)
+_NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
+_EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
+
+# `|| (() => { throw …` / `?? (function () { throw …`: the fallback of a value is a function that throws
+_THROWING_FALLBACK = re.compile(
+    r"(?:\|\||\?\?)\s*\(\s*(?:\(\s*\)\s*=>|function\s*[\w$]*\s*\(\s*\))\s*\{\s*throw\b"
 )
 
 
@@ -52,25 +68,35 @@ class StartupStop(NamedTuple):
         return f"{self.text} at {self.file}:{self.line} {self.reason}"
 
 
-def startup_stops(found: Collection, graph: ImportGraph | None) -> tuple[StartupStop, ...]:
-    """The start-up checks of the application's start-up code (every application file without `graph`)."""
-    files = [
-        path
-        for path, facts in found.facts.items()
-        if facts.stops and found.scope_of(path) is Scope.APPLICATION
-    ]
-    throwing = {
-        f"{callee}().{method}": callee
-        for callee, schema in found.catalogue.env_schemas.items()
-        for method in schema.throws
+def startup_stops(
+    found: Collection, graph: ImportGraph | None, root: Path | None = None
+) -> tuple[StartupStop, ...]:
+    """The start-up checks of the application's start-up code (every application file without `graph`),
+    and the modules it requires at start-up that are not in the project (`root`: where to look)."""
+    application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
+    files = [path for path in application if found.facts[path].stops]
+    options = {call: entry for entry in load_rules(Connections).required_options for call in entry.calls}
+    fallbacks = {
+        path: stops
+        for path in application
+        if (stops := [*_throwing_fallbacks(found.facts[path]), *_missing_options(found.facts[path], options)])
     }
+    schemas = found.catalogue.env_schemas
+    throwing = {
+        f"{callee}().{method}": callee for callee, schema in schemas.items() for method in schema.throws
+    }
+    throwing.update({callee: callee for callee, schema in schemas.items() if schema.validates})
     parsed = [
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
-    if not files and not parsed:
+    missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
+    if not files and not parsed and not fallbacks and not missing:
         return ()
-    started = _started(found.facts, found.scopes, graph) if graph is not None else set(files)
+    started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
+    if missing and root is not None and graph is not None:
+        out += _missing_modules(found, started, graph, root)
+    out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
@@ -127,7 +153,7 @@ def _schema_stop(
     found: Collection, path: str, parse: CallFact, throwing: Mapping[str, str], via: str
 ) -> list[StartupStop]:
     """The stop a throwing parse of the module's start-up schema makes, when the schema requires a variable
-    of the database settings with no default."""
+    with no default."""
     callee = throwing[parse.callee]
     schema = found.catalogue.env_schemas[callee]
     calls = found.facts[path].calls
@@ -137,30 +163,34 @@ def _schema_stop(
         if call.callee == callee
         for name in required_fields(call, schema, calls[index:])
     ]
-    settings = _database_variables(found)
     # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
     explained = {item.required_env for item in found.evidence if item.required_env}
-    wanted = [name for name in required if name in settings or name.lower() in settings]
-    variables = tuple(dict.fromkeys(name for name in wanted if name not in explained))
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
     if not variables:
         return []
     shown = " or ".join(f"${name}" for name in variables)
-    reason = f"throws when {schema.label} finds {shown} unset{via}"
+    verb = "exits" if schema.validates and parse.callee == callee else "throws"
+    reason = f"{verb} when {schema.label} finds {shown} unset{via}"
     return [StartupStop(path, parse.line, parse.text, variables, reason)]
 
 
 def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     """A check that stops where the environment fails a start-up schema of the same module
-    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`), which
-    requires a variable of the database settings with no default: it stops where that one is unset."""
-    if not stop.condition.lstrip("( ").startswith("!"):
-        return None
+    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`, `const {
+    error } = schema.validate(process.env); if (error) throw …`), which requires a variable with no
+    default: it stops where that one is unset."""
+    negated = stop.condition.lstrip("( ").startswith("!")
     schemas = found.catalogue.env_schemas
     checked = {
         callee
         for traced in stop.guard.calls
-        for callee in schemas
-        if traced.startswith(f"{callee}().") and traced.endswith(".success")
+        for callee, schema in schemas.items()
+        if traced.startswith(f"{callee}().")
+        and (
+            traced.endswith(".success")
+            if negated
+            else any(traced.endswith(f".{member}") for member in schema.errors)
+        )
     }
     if not checked:
         return None
@@ -169,10 +199,9 @@ def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | No
     for index, call in enumerate(calls):
         if call.callee in checked:
             required += required_fields(call, schemas[call.callee], calls[index:])
-    settings = _database_variables(found)
-    variables = tuple(
-        dict.fromkeys(name for name in required if name in settings or name.lower() in settings)
-    )
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in variables)
@@ -196,8 +225,6 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
         variable = found.values.switch(path, Value(names=(name,)))
         if variable:
             variables.append(variable)
-    settings = _database_variables(found)
-    variables = [name for name in variables if name in settings or name.lower() in settings]
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
@@ -206,16 +233,102 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     )
 
 
+def _relative_unresolved(edge: ImportEdge) -> bool:
+    """A run-time import at module level of a relative path that no project file answers."""
+    fact = edge.fact
+    return (
+        edge.resolution.kind is TargetKind.UNRESOLVED
+        and edge.runtime
+        and not fact.in_function
+        and fact.specifier.startswith(("./", "../"))
+    )
+
+
+def _missing_modules(
+    found: Collection, started: set[str], graph: ImportGraph, root: Path
+) -> list[StartupStop]:
+    """Relative `require`s and imports at module level of Node modules run at start-up whose file is not on
+    disk under any of the names Node tries (`require('./config/db')` with `config/` left out of the
+    repository): Node throws MODULE_NOT_FOUND as the module loads, so the application cannot start."""
+    out = []
+    for path in sorted(started):
+        facts = found.facts.get(path)
+        if facts is None or facts.language.family != Family.NODE:
+            continue
+        for edge in graph.imports_of(path):
+            if not _relative_unresolved(edge):
+                continue
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(path), edge.fact.specifier))
+            if base.startswith("../") or _generated(found, base) or _on_disk(root, base):
+                continue
+            reason = f"throws MODULE_NOT_FOUND: {edge.fact.specifier} is not in the project"
+            out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason))
+    return out
+
+
+def _generated(found: Collection, base: str) -> bool:
+    """Whether a build step makes the module: a client generated into the project (Prisma's `output`), or
+    a path in a generated scope (`src/generated/…`, `*.gen.ts`: rules/scopes.toml)."""
+    if any(base == c.folder or base.startswith(f"{c.folder}/") for c in found.manifests.generated):
+        return True
+    return classify_scope(f"{base}.ts") is Scope.GENERATED
+
+
+def _on_disk(root: Path, base: str) -> bool:
+    """Whether a file or folder Node would load for `base` exists (a file the discovery left out too: an
+    ignored `config/db.js` in a working copy)."""
+    stem, extension = posixpath.splitext(base)
+    names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
+    if extension in _EMITTED:  # `./db.js` written for `db.ts`
+        names += [stem + ext for ext in _NODE_EXTENSIONS]
+    return any(probe(root / name) is not None for name in names)
+
+
+def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) -> list[StartupStop]:
+    """Module-level calls of a library that throws when an option is missing, given a variable with no
+    fallback for it (`expressjwt({ secret: process.env.JWT_SECRET, algorithms: ["HS256"] })`)."""
+    out = []
+    for call in facts.calls:
+        entry = options.get(call.callee)
+        if entry is None or not _at_module_level(call, facts):
+            continue
+        for option in entry.options:
+            value = call.kwarg(option)
+            if value is not None and len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
+                (variable,) = value.env
+                reason = f"{entry.label} when ${variable} is unset"
+                out.append(StartupStop(facts.path, call.line, call.text, (variable,), reason))
+    return out
+
+
+def _at_module_level(call: CallFact, facts: FileFacts) -> bool:
+    """Whether a call runs as its module loads: its scope is recorded (it is handed names or strings, or
+    assigned at module level) and is the module's."""
+    recorded = any(v.names or v.strings for v in (*call.args, *(value for _key, value in call.kwargs)))
+    assigned = any(a.line == call.line and not a.scope for a in facts.assignments)
+    return not call.scope and (recorded or assigned)
+
+
+def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
+    """Module-level values whose fallback for an unset variable is a function called on the spot that
+    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`): evaluated as
+    the module loads, they stop the application where the variable is unset."""
+    out = []
+    for assignment in facts.assignments:
+        if (
+            assignment.scope
+            or len(assignment.value.env) != 1
+            or not _THROWING_FALLBACK.search(assignment.text)
+        ):
+            continue
+        (variable,) = assignment.value.env
+        reason = f"throws when ${variable} is unset"
+        out.append(StartupStop(facts.path, assignment.line, assignment.text, (variable,), reason))
+    return out
+
+
 def _verb(stop: Stop) -> str:
     return "exits" if stop.text.startswith("process.exit") else "throws"
-
-
-def _database_variables(found: Collection) -> set[str]:
-    """The variables the database settings read: the switches of the evidence found, and the catalogue's
-    URL and engine keys (lower-case). What else the harness provides (`JWT_SECRET`, `PORT`) is not known,
-    so a check of another variable is not taken to stop the application."""
-    known = found.catalogue
-    return {item.switch for item in found.evidence if item.switch} | known.url_keys | known.value_keys
 
 
 def _missing_file(

@@ -5,12 +5,14 @@ declarations or mentions."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.envhelpers import with_env_helpers
-from cdverify.detect.database.files import project_environment, project_files
+from cdverify.detect.database.files import paper_runtime, project_environment, project_files
+from cdverify.detect.database.flags import flag_configurations
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -40,13 +42,16 @@ def collect(
     scopes: Mapping[str, Scope],
     manifests: Manifests,
     graph: ImportGraph | None = None,
+    root: Path | None = None,
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
-    checks that throw, reads that raise where their variable is unset."""
+    checks that throw, reads that raise where their variable is unset, modules required from `root` that
+    are not there."""
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
+    flag_configurations(found)
     project_files(found)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
@@ -60,8 +65,9 @@ def collect(
         tuple(evidence),
         tuple(found.rejected),
         project_environment(found),
-        stops=startup_stops(found, graph),
-        startup_reads=startup_reads(found.runtime_facts(), settings, graph),
+        stops=startup_stops(found, graph, root),
+        startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
+        paper_runtime=paper_runtime(found),
     )
 
 

@@ -188,10 +188,11 @@ class NodeResolver:
         A package.json that nothing wires up still counts (generated monorepos often forget the
         `workspaces` field, and an exact name match is strong evidence), except when the importer's
         package declares that name as a registry dependency: then npm installs the published package
-        and the local copy is only vendored.
+        and the local copy is only vendored. The same holds for the importer's own package: one named
+        like a dependency it declares (a project named `hono` depending on hono) gets the installed one.
         """
         own = self._manifests.nearest_package(directory)
-        if own is not None and own.name == name:
+        if own is not None and own.name == name and not depends_on_registry(own, name):
             return self._package_resolution(own, subpath, specifier, "self-reference")
         if self._local is None:
             self._local = index_local_packages(self._manifests, self._dirs)
