@@ -130,17 +130,24 @@ def _emit(text: str, output: Path | None, color: bool = False) -> None:
         output.write_text(text + "\n", encoding="utf-8")
 
 
-# set once a static command (check, inspect, baseline, graph) has written its output: see `entry`
+# set once a static command (check, inspect, baseline, graph) or `contract run` has written its output: see
+# `entry`
 _QUICK_EXIT = False
 
 
-def _run(action: Callable[[], int]) -> None:
+def allow_quick_exit() -> None:
+    """The command has written its output and left nothing to clean up (no thread, child process or
+    temporary file): `entry` may skip the interpreter's teardown."""
     global _QUICK_EXIT
+    _QUICK_EXIT = True
+
+
+def _run(action: Callable[[], int]) -> None:
     from cdverify.config import ConfigError
 
     try:
         code = action()
-        _QUICK_EXIT = True
+        allow_quick_exit()
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"cdverify: error: {problem}", err=True)
@@ -561,10 +568,10 @@ def main() -> None:
 
 def entry() -> None:
     """The `cdverify` command (the console script and `python -m cdverify`): `main`, then, once a static
-    command has written its output, an exit that skips the interpreter's teardown. Freeing every module
-    and object one by one costs a small project's check 10 to 20 ms of its ~0.18 s, and these commands
-    leave nothing to clean up: no thread, no child process, no temporary file (their work is done in
-    `with` blocks). Other commands, and in-process callers of `main`, exit as usual."""
+    command or `contract run` has written its output, an exit that skips the interpreter's teardown.
+    Freeing every module and object one by one costs a small project's check 10 to 20 ms of its ~0.18 s,
+    and these commands leave nothing to clean up: no thread, no child process, no temporary file (their
+    work is done in `with` blocks). Other commands, and in-process callers of `main`, exit as usual."""
     try:
         main()
     except SystemExit as done:

@@ -14,16 +14,18 @@ from typing import Any
 
 import click
 
-from cdverify.cli import MAX_FINDINGS
+from cdverify.cli import MAX_FINDINGS, allow_quick_exit
 from cdverify.contract.collection import (
     BUNDLED,
     PAPER_GLOBALS,
+    Collection,
     CollectionError,
     load_collection,
     load_variables,
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
-from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions
+from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions, has_scripts
+from cdverify.contract.sandbox import SandboxUnavailable, ScriptEngine
 from cdverify.contract.server_env import harness_env_option, server_env_flags
 from cdverify.terminal import color_option, use_color
 
@@ -280,8 +282,9 @@ def run_command(
         )
     except (CollectionError, ValueError) as error:
         raise ContractUsageError(str(error)) from None
-    result = run_collection(loaded, options)
+    result = run_collection(loaded, options)  # its engine process and HTTP client are closed when it returns
     write_reports(result, fmt, output, junit, failures_only=failures_only)
+    allow_quick_exit()
     raise SystemExit(0 if result.ok else 1)
 
 
@@ -401,21 +404,20 @@ def serve_and_run(
     so_far = RunResult(collection=loaded.name, started=time.time())
     server = None
     try:
-        with (
-            _stages(project) as on_stage,
-            served(project, dataclasses.replace(serve, on_stage=on_stage)) as server,
-        ):
-            if serve.keep:
-                click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
-            options = run_options(
-                collection=collection, collection_name=loaded.name, base_url=server.base_url, **flags
-            )
-            if on_stage is not None:
-                on_stage(f"testing ({loaded.name})")
-            options = dataclasses.replace(
-                options, routes=server.routes, on_execution=so_far.executions.append
-            )
-            result = run_collection(loaded, options)
+        with ScriptEngine() as engine, _stages(project) as on_stage:
+            stages = _engine_too(engine, loaded, on_stage)
+            with served(project, dataclasses.replace(serve, on_stage=stages)) as server:
+                if serve.keep:
+                    click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
+                options = run_options(
+                    collection=collection, collection_name=loaded.name, base_url=server.base_url, **flags
+                )
+                if on_stage is not None:
+                    on_stage(f"testing ({loaded.name})")
+                options = dataclasses.replace(
+                    options, routes=server.routes, on_execution=so_far.executions.append
+                )
+                result = run_collection(loaded, options, engine)
         return result, server.describe(), None
     except ServerError as error:
         raise ContractUsageError(str(error)) from None
@@ -427,6 +429,22 @@ def serve_and_run(
         so_far.duration_ms = round((time.time() - so_far.started) * 1000)
         record = server.describe() if server is not None else {"healthy": False, "notes": [so_far.stopped]}
         return so_far, record, name
+
+
+def _engine_too(
+    engine: ScriptEngine, collection: Collection, progress: Callable[[str], None] | None
+) -> Callable[[str], None]:
+    """The server's stages, told to `progress`; when the server starts, the script engine starts too, so
+    that V8 is loaded and the first script's context made by the time the server answers."""
+
+    def heard(stage: str) -> None:
+        if stage == "starting" and has_scripts(collection):
+            with contextlib.suppress(SandboxUnavailable, OSError):  # the run reports it, as without this
+                engine.start()
+        if progress is not None:
+            progress(stage)
+
+    return heard
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from cdverify import __version__
 from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
 from cdverify.contract.results import Exchange, Execution, RunResult, ScriptEvent, ScriptFailure
-from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptOutcome
+from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptEngine, ScriptOutcome
 
 if TYPE_CHECKING:
     from cdverify.contract.openapi import SchemaIssue
@@ -73,7 +73,16 @@ class RunOptions:
     routes: dict[str, str] = field(default_factory=dict)  # origin → Unix socket (a namespaced server)
 
 
-def run_collection(collection: Collection, options: RunOptions) -> RunResult:
+def has_scripts(collection: Collection) -> bool:
+    """Whether any item has a pre-request or test script (else the run needs no script engine)."""
+    return any(item.prerequest or item.tests for item in collection.items)
+
+
+def run_collection(
+    collection: Collection, options: RunOptions, engine: ScriptEngine | None = None
+) -> RunResult:
+    """Run the collection; `engine`, a script engine started before (while the server started), is used
+    and closed like the run's own."""
     started = time.time()
     clock = time.perf_counter()
     result = RunResult(collection=collection.name, started=started, openapi=options.openapi)
@@ -83,8 +92,10 @@ def run_collection(collection: Collection, options: RunOptions) -> RunResult:
         "collectionVariables": dict(collection.variables),
     }
     clients: list[Any] = []  # the run's HTTP client, once open: pm.sendRequest goes out through it
-    with Sandbox(scopes, send_request=lambda request: _script_request(clients[0], request)) as sandbox:
-        if any(item.prerequest or item.tests for item in collection.items):
+    with Sandbox(
+        scopes, send_request=lambda request: _script_request(clients[0], request), engine=engine
+    ) as sandbox:
+        if has_scripts(collection):
             # the engine gets ready while the HTTP side is imported and the first request is on its way
             sandbox.start()
         from cdverify.contract import http  # imported here: static verification never pays for httpx

@@ -91,8 +91,12 @@ def _error(raw: dict[str, str] | None) -> ScriptError | None:
     )
 
 
-class _EngineProcess:
-    """The engine's own process (engine.py), started on first use and again after it had to be killed."""
+class ScriptEngine:
+    """The engine's own process (engine.py), started on first use and again after it had to be killed.
+
+    A run makes its own; `evaluate` starts one as it starts the server, so that the engine is ready (V8
+    loaded, the first contexts made) by the time the server answers, and hands it to the run
+    (`run_collection`)."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
@@ -194,6 +198,12 @@ class _EngineProcess:
                 self._process.wait(timeout=2)
         self._stop("closed")
 
+    def __enter__(self) -> ScriptEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def message_line(message: dict[str, Any], limit: float) -> bytes:
     """One operation for the engine, as the line it reads. Raises ValueError or RecursionError for values
@@ -208,10 +218,16 @@ def _no_send() -> dict[str, Any]:
 class Sandbox:
     """The variable scopes of a run, {{variable}} resolution, and one fresh context per script."""
 
-    def __init__(self, scopes: dict[str, dict[str, Any]], send_request: SendRequest | None = None) -> None:
+    def __init__(
+        self,
+        scopes: dict[str, dict[str, Any]],
+        send_request: SendRequest | None = None,
+        engine: ScriptEngine | None = None,
+    ) -> None:
+        """`engine`: one started already, which the sandbox then uses and closes like its own."""
         self.scopes: dict[str, dict[str, Any]] = {name: dict(scopes.get(name, {})) for name in SCOPES}
         self._send_request = send_request
-        self._engine = _EngineProcess()
+        self._engine = engine if engine is not None else ScriptEngine()
 
     def start(self) -> None:
         """Start the engine's process now, so that it is ready by the time the first script runs."""

@@ -11,22 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from script_payloads import RESPONSE, script_context
 
 from cdverify.contract import engine
 from cdverify.contract.sandbox import Sandbox, ScriptOutcome
 
 pytestmark = pytest.mark.integration  # a V8 engine process
 
-RESPONSE = {
-    "code": 200,
-    "status": "OK",
-    "headers": [["Content-Type", "application/json"]],
-    "body": '{"user": {"name": "ann"}}',
-    "responseTime": 5,
-    "responseSize": 25,
-    "headerSize": 30,
-    "cookies": [],
-}
 # a script that counts its runs in a global before it reaches chai through a computed name
 COUNTED = (
     "pm.globals.set('runs', (pm.globals.get('runs') || 0) + 1);"
@@ -34,19 +25,6 @@ COUNTED = (
     "pm.test('status', function () { check(pm.response.code)['t' + 'o'].equal(200); });"
     "pm.test('fails', function () { check(1)['t' + 'o'].equal(2); });"
 )
-
-
-def _context(code: str) -> dict[str, Any]:
-    request = {"id": "1", "name": "item", "method": "GET", "url": "http://localhost/x", "headers": []}
-    return {
-        "target": "test",
-        "iteration": 0,
-        "iterationCount": 1,
-        "location": ["item"],
-        "request": {**request, "body": None, "legacyData": {}},
-        "response": RESPONSE,
-        "code": code,
-    }
 
 
 class Recorder:
@@ -62,7 +40,7 @@ class Recorder:
 
 def _run(code: str, send: Recorder | None = None) -> tuple[ScriptOutcome, dict[str, Any]]:
     with Sandbox({"globals": {}}, send_request=send) as sandbox:
-        outcome = sandbox.execute(_context(code))
+        outcome = sandbox.execute(script_context(code))
         return outcome, sandbox.state()["globals"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from script_payloads import script_context
 
 from cdverify.contract.collection import CollectionError, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
@@ -22,40 +23,9 @@ from cdverify.contract.sandbox import Sandbox, ScriptOutcome
 
 pytestmark = pytest.mark.integration  # a V8 sandbox process per script, hanging scripts run to their limits
 
-RESPONSE = {
-    "code": 200,
-    "status": "OK",
-    "headers": [["Content-Type", "application/json"]],
-    "body": '{"user": {"name": "ann"}}',
-    "responseTime": 5,
-    "responseSize": 25,
-    "headerSize": 30,
-    "cookies": [],
-}
-
-
-def _context(code: str, target: str = "test") -> dict[str, Any]:
-    return {
-        "target": target,
-        "iteration": 0,
-        "iterationCount": 1,
-        "location": ["item"],
-        "request": {
-            "id": "1",
-            "name": "item",
-            "method": "GET",
-            "url": "http://localhost/x",
-            "headers": [],
-            "body": None,
-            "legacyData": {},
-        },
-        "response": RESPONSE if target == "test" else None,
-        "code": code,
-    }
-
 
 def _run(sandbox: Sandbox, *lines: str, target: str = "test") -> ScriptOutcome:
-    return sandbox.execute(_context("\n".join(lines), target))
+    return sandbox.execute(script_context("\n".join(lines), target))
 
 
 def _verdicts(outcome: ScriptOutcome) -> list[tuple[str, bool]]:
