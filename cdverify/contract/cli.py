@@ -18,14 +18,13 @@ from cdverify.cli import MAX_FINDINGS, allow_quick_exit
 from cdverify.contract.collection import (
     BUNDLED,
     PAPER_GLOBALS,
-    Collection,
     CollectionError,
     load_collection,
     load_variables,
 )
 from cdverify.contract.results import RunResult, dumps, render_junit, render_text, to_json
-from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions, has_scripts
-from cdverify.contract.sandbox import SandboxUnavailable, ScriptEngine
+from cdverify.contract.runner import DEFAULT_MAX_BODY_BYTES, RunOptions, engine_with_server
+from cdverify.contract.sandbox import ScriptEngine
 from cdverify.contract.server_env import harness_env_option, server_env_flags
 from cdverify.terminal import color_option, use_color
 
@@ -405,7 +404,7 @@ def serve_and_run(
     server = None
     try:
         with ScriptEngine() as engine, _stages(project) as on_stage:
-            stages = _engine_too(engine, loaded, on_stage)
+            stages = engine_with_server(engine, loaded, on_stage)
             with served(project, dataclasses.replace(serve, on_stage=stages)) as server:
                 if serve.keep:
                     click.echo(f"cdverify: the copy is kept in {server.workdir}", err=True)
@@ -429,22 +428,6 @@ def serve_and_run(
         so_far.duration_ms = round((time.time() - so_far.started) * 1000)
         record = server.describe() if server is not None else {"healthy": False, "notes": [so_far.stopped]}
         return so_far, record, name
-
-
-def _engine_too(
-    engine: ScriptEngine, collection: Collection, progress: Callable[[str], None] | None
-) -> Callable[[str], None]:
-    """The server's stages, told to `progress`; when the server starts, the script engine starts too, so
-    that V8 is loaded and the first script's context made by the time the server answers."""
-
-    def heard(stage: str) -> None:
-        if stage == "starting" and has_scripts(collection):
-            with contextlib.suppress(SandboxUnavailable, OSError):  # the run reports it, as without this
-                engine.start()
-        if progress is not None:
-            progress(stage)
-
-    return heard
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ gzip decoded, cookies kept for the run, the per-request timeout), run its test s
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +20,13 @@ from urllib.parse import urlencode
 from cdverify import __version__
 from cdverify.contract.collection import Auth, Body, Collection, Item, KeyValue
 from cdverify.contract.results import Exchange, Execution, RunResult, ScriptEvent, ScriptFailure
-from cdverify.contract.sandbox import AssertionResult, Sandbox, ScriptEngine, ScriptOutcome
+from cdverify.contract.sandbox import (
+    AssertionResult,
+    Sandbox,
+    SandboxUnavailable,
+    ScriptEngine,
+    ScriptOutcome,
+)
 
 if TYPE_CHECKING:
     from cdverify.contract.openapi import SchemaIssue
@@ -76,6 +83,23 @@ class RunOptions:
 def has_scripts(collection: Collection) -> bool:
     """Whether any item has a pre-request or test script (else the run needs no script engine)."""
     return any(item.prerequest or item.tests for item in collection.items)
+
+
+def engine_with_server(
+    engine: ScriptEngine, collection: Collection, progress: Callable[[str], None] | None
+) -> Callable[[str], None]:
+    """The server's stages, told to `progress`; when the server starts, the script engine starts too, so
+    that V8 is loaded and the first script's context made by the time the server answers (a failure to
+    start is left for the run to report, as without this)."""
+
+    def heard(stage: str) -> None:
+        if stage == "starting" and has_scripts(collection):
+            with contextlib.suppress(SandboxUnavailable, OSError):
+                engine.start()
+        if progress is not None:
+            progress(stage)
+
+    return heard
 
 
 def run_collection(

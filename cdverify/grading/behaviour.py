@@ -237,11 +237,13 @@ def run_behaviour_tests(
 def _served_and_run(
     folder: Path, task: TaskName, tests: BehaviourTests, port: int, origin: str
 ) -> BehaviourOutcome:
-    from cdverify.contract.runner import RunOptions, run_collection
+    from cdverify.contract.runner import RunOptions, engine_with_server, run_collection
+    from cdverify.contract.sandbox import ScriptEngine
     from cdverify.contract.server import ServeOptions, served
     from cdverify.grading.stages import Stage, report
 
     database = database_of(task)
+    engine = ScriptEngine()  # started as the server starts: V8 is ready when the server answers
     options = ServeOptions(
         setup="auto",
         port=port,
@@ -252,9 +254,9 @@ def _served_and_run(
         unset_env=database_variables(),
         isolate_network=True,
         postgres=tests.postgres,
-        on_stage=lambda stage: report(origin, Stage(stage)),
+        on_stage=engine_with_server(engine, tests.collection, lambda stage: report(origin, Stage(stage))),
     )
-    with served(folder, options) as server:
+    with engine, served(folder, options) as server:
         report(origin, Stage.TEST)
         run = RunOptions(
             globals={"APIURL": server.base_url, **PAPER_GLOBALS},
@@ -262,7 +264,7 @@ def _served_and_run(
             budget_s=tests.timeouts.collection_s,
             routes=server.routes,
         )
-        result = run_collection(tests.collection, run)
+        result = run_collection(tests.collection, run, engine)
         report(origin, Stage.STOP)
         return _outcome(server, result, tests, database)
 
