@@ -1,7 +1,9 @@
 """After every edit, a run with the caches (result cache, facts, partials, stored discovery) gives the very
 output of a run without them (`--no-cache`), in JSON and text, for edits whose effect crosses files: a
 route added or removed, an import, SQL passed to a helper in another module, a module renamed, an
-instance exported to other modules, an edit that keeps the facts, an edit undone."""
+instance exported to other modules, renamed, retargeted at a new module and found through another
+module's export (the traced instances are brought up to date, detect/traced_state.py), an edit that
+keeps the facts, an edit undone."""
 
 from __future__ import annotations
 
@@ -94,10 +96,40 @@ EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
             ),
         ],
     ),
+    (
+        "the exported instance renamed",
+        [
+            (
+                "app/extensions.py",
+                "from flask_sqlalchemy import SQLAlchemy\nfrom flask import Blueprint\n\ndb = SQLAlchemy()\n"
+                "web = Blueprint('api', __name__)\n",
+            ),
+        ],
+    ),
+    (
+        "the import retargeted at a new module exporting the instance",
+        [
+            ("app/blueprints.py", "from flask import Blueprint\n\napi = Blueprint('api', __name__)\n"),
+            (
+                "app/routes/users.py",
+                "from app.blueprints import api\nfrom app.services.users import list_users\n\n\n"
+                "@api.get('/users')\ndef users():\n    return list_users()\n",
+            ),
+        ],
+    ),
+    (
+        "the instance found through another module's export",
+        [
+            ("app/blueprints.py", "from app.extensions import web as api\n"),
+            ("app/models/user.py", PROJECT["app/models/user.py"].replace("app.extensions", "app.main")),
+        ],
+    ),
+    ("the export it is found through removed", [("app/extensions.py", PROJECT["app/extensions.py"])]),
     ("a route removed", [("app/routes/users.py", "from app.extensions import api\n")]),
     (
         "every edit undone",
-        [(path, text) for path, text in PROJECT.items()] + [("app/repositories/sql.py", None)],
+        [(path, text) for path, text in PROJECT.items()]
+        + [("app/repositories/sql.py", None), ("app/blueprints.py", None)],
     ),
 ]
 
