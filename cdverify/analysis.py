@@ -79,7 +79,11 @@ class Analysis:
         """Data-access libraries and raw SQL."""
         from cdverify.detect import orm
 
-        return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced, self.graph)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, "orm", digests=self.digests)
+        sql_files = self.manifests.sql_files
+        return orm.collect(self.facts, self.scopes, sql_files, self.traced, self.graph, memo_of)
 
     @functools.cached_property
     def traced(self) -> Instances:

@@ -122,13 +122,14 @@ class FileMemo:
         self._stored = stored
         self._used: dict[tuple[str, bytes], Any] = {}
 
-    def value(self, path: str, compute: Callable[[], T]) -> T:
-        """The value of the step for `path`: stored when its content is the same, else `compute()`."""
+    def value(self, path: str, compute: Callable[[], T], still: Callable[[T], bool] | None = None) -> T:
+        """The value of the step for `path`: stored when its content is the same (and `still(stored)`
+        holds: what else the stored value was computed from is unchanged), else `compute()`."""
         digest = self._digests.get(path)
         if digest is None:
             return compute()
         entry = (path, digest)
-        if entry in self._stored:
+        if entry in self._stored and (still is None or still(self._stored[entry])):
             value = self._used[entry] = self._stored[entry]
             return value  # type: ignore[no-any-return]
         value = self._used[entry] = compute()

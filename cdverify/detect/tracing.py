@@ -37,6 +37,41 @@ class Instances(NamedTuple):
     aliased: Mapping[str, tuple[tuple[str, str], ...]] | None = None
 
 
+Asked = tuple[tuple[str, str | None], ...]  # one file's questions to `foreign`: callee → answer
+
+
+class AskedAnswers(dict[tuple[str, str, Family], str | None]):
+    """The `answers` of `Instances` as one file's step sees them: shared with every other step, and
+    noting each question asked, so that the step's value, kept between runs, is served again only while
+    every answer it read is the same (`same_answers`)."""
+
+    def __init__(self, shared: dict[tuple[str, str, Family], str | None]) -> None:
+        super().__init__()
+        self.shared = shared
+        self.asked: dict[str, str | None] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.shared
+
+    def __getitem__(self, key: tuple[str, str, Family]) -> str | None:
+        answer = self.asked[key[0]] = self.shared[key]
+        return answer
+
+    def __setitem__(self, key: tuple[str, str, Family], answer: str | None) -> None:
+        self.shared[key] = self.asked[key[0]] = answer
+
+
+def asking(instances: Instances) -> tuple[Instances, AskedAnswers]:
+    """`instances` noting the questions `foreign` is asked through them (by one file: its callees)."""
+    answers = AskedAnswers(instances.answers)
+    return instances._replace(answers=answers), answers
+
+
+def same_answers(asked: Asked, importer: str, family: Family, instances: Instances) -> bool:
+    """Every question `importer` asked (`asked`) gets the same answer from `instances`."""
+    return all(foreign(callee, importer, family, instances) == answer for callee, answer in asked)
+
+
 def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]]:
     """(importer, written head) of every Python name imported by dots alone: `from . import main` binds
     `main` to `..main`, which reads like `from ..main import …` (one package up) unless told apart."""
