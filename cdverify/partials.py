@@ -121,6 +121,7 @@ class FileMemo:
         self._digests = digests
         self._stored = stored
         self._used: dict[tuple[str, bytes], Any] = {}
+        self._computed = False  # a value computed again (its file, or what else it read, changed)
 
     def value(self, path: str, compute: Callable[[], T], still: Callable[[T], bool] | None = None) -> T:
         """The value of the step for `path`: stored when its content is the same (and `still(stored)`
@@ -133,9 +134,10 @@ class FileMemo:
             value = self._used[entry] = self._stored[entry]
             return value  # type: ignore[no-any-return]
         value = self._used[entry] = compute()
+        self._computed = True
         return value
 
     def save(self) -> None:
         """Keep exactly this run's values; written only when they differ from those stored."""
-        if self._used.keys() != self._stored.keys():
+        if self._computed or self._used.keys() != self._stored.keys():
             self._partials._write(self._kind, (self._key, self._used))
