@@ -104,6 +104,10 @@ def brought_up_to_date(
     changed.update(path for path, _ in packaged ^ state.packaged if path in parts or path in state.parts)
     if not changed:
         return state
+    # the stored parts of unchanged files, which share their strings with the stored entries: stored again,
+    # the state stays as small as a computed one
+    parts = {path: part if path in changed else state.parts[path] for path, part in parts.items()}
+    packaged = state.packaged if packaged == state.packaged else packaged
     if len(changed) > max(_FEW, _MOST_CHANGED * len(parts)):
         return computed(facts, generated, aliased)
     update = _Update(state, parts, packaged, aliased, changed)
