@@ -38,6 +38,7 @@ class Instances(NamedTuple):
 
 
 Asked = tuple[tuple[str, str | None], ...]  # one file's questions to `foreign`: callee → answer
+_UNASKED = object()  # no answer yet (None is an answer)
 
 
 class AskedAnswers(dict[tuple[str, str, Family], str | None]):
@@ -55,6 +56,13 @@ class AskedAnswers(dict[tuple[str, str, Family], str | None]):
 
     def __getitem__(self, key: tuple[str, str, Family]) -> str | None:
         answer = self.asked[key[0]] = self.shared[key]
+        return answer
+
+    def get(self, key: tuple[str, str, Family], default: object = None) -> object:  # type: ignore[override]
+        answer = self.shared.get(key, _UNASKED)
+        if answer is _UNASKED:
+            return default
+        self.asked[key[0]] = answer  # type: ignore[assignment]
         return answer
 
     def __setitem__(self, key: tuple[str, str, Family], answer: str | None) -> None:
@@ -293,10 +301,10 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
     key = (callee, importer, family)
-    if key in instances.answers:
-        return instances.answers[key]
-    answer = instances.answers[key] = _foreign(callee, importer, family, instances)
-    return answer
+    answer = instances.answers.get(key, _UNASKED)  # one look-up: asked by every detector, for every call
+    if answer is _UNASKED:
+        answer = instances.answers[key] = _foreign(callee, importer, family, instances)
+    return answer  # type: ignore[return-value]
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
