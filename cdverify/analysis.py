@@ -94,20 +94,29 @@ class Analysis:
         queries are part of what decides its layer)."""
         from cdverify.detect import orm
 
-        return orm.collect(self.facts, self.scopes, self.manifests.sql_files, self.traced, self.graph)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, "orm", digests=self.digests)
+        sql_files = self.manifests.sql_files
+        return orm.collect(self.facts, self.scopes, sql_files, self.traced, self.graph, memo_of)
 
     @functools.cached_property
     def traced(self) -> Instances:
         """Other modules' objects, shared by the detectors that follow calls."""
-        from cdverify.detect.tracing import aliased_imports, instances_of, tracing_inputs
+        from cdverify.detect.traced_state import brought_up_to_date
+        from cdverify.detect.tracing import aliased_imports, instances_of
 
         generated = self.manifests.generated
         aliased = aliased_imports(self.facts, self.graph)  # Node imports through path aliases
         if self.partials is None:
             return instances_of(self.facts, generated, aliased)
-        # the generated clients' folders and the aliases are read too
-        inputs = tracing_inputs(self.facts) + repr((generated, sorted(aliased.items()))).encode()
-        return self.partials.value("traced", inputs, lambda: instances_of(self.facts, generated, aliased))
+        # kept with what they were computed from (the facts' exports, the aliases), brought up to date
+        state = self.partials.kept(
+            "traced",
+            repr(generated).encode(),
+            lambda kept: brought_up_to_date(kept, self.facts, generated, aliased),
+        )
+        return state.instances(generated, aliased)
 
     @functools.cached_property
     def scopes(self) -> dict[str, Scope]:

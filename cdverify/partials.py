@@ -3,10 +3,12 @@ served again while that part is unchanged (after a one-file edit, most of it is)
 
 A partial is stored with a key: the digest of exactly the inputs its computation reads, so it is served
 only for the very same inputs, and it is exact by construction. The function that computes the key lives
-beside the computation it stands for (`tracing.tracing_inputs` beside `tracing.instances_of`), and a test
-checks that the computation reads nothing else (tests/pipeline/test_partials.py). cdverify's code and
-catalogues are in every key (code_print.code_fingerprint), so a new release or an edited catalogue never
-serves a partial of the old one.
+beside the computation it stands for, and a test checks that the computation reads nothing else
+(tests/pipeline/test_partials.py). A kept value (`Partials.kept`) is brought up to date instead: the
+traced instances (detect/traced_state.py) are stored with what they were computed from, and after an edit
+only what the changed files can change is computed again (tests/pipeline/test_traced_state.py).
+cdverify's code and catalogues are in every key (code_print.code_fingerprint), so a new release or an
+edited catalogue never serves a partial of the old one.
 
 A per-file partial (`FileMemo`) holds one value per parsed file, keyed by the file's path and content
 digest, under the digest of the project-wide inputs the step reads besides the file (resolution reads the
@@ -70,6 +72,19 @@ class Partials:
             self._write(kind, (key, value))
         return value  # type: ignore[no-any-return]
 
+    def kept(self, kind: str, inputs: bytes, update: Callable[[Any], T]) -> T:
+        """A value brought up to date from run to run: `update(stored)` (`stored` is None when no value of
+        `kind` was kept under the same `inputs`) gives this run's value, which is stored unless it is
+        the stored value itself. `update` must give what computing afresh would, whatever it is handed
+        (tests check it of each such step): only what it cannot read from the facts goes in `inputs`."""
+        key = self._key(inputs)
+        stored = self._read(kind, key)
+        stored = None if stored is _MISSING else stored
+        value = update(stored)
+        if value is not stored:
+            self._write(kind, (key, value))
+        return value
+
     def _write(self, kind: str, entry: tuple[bytes, Any]) -> None:
         import tempfile
 
@@ -106,20 +121,23 @@ class FileMemo:
         self._digests = digests
         self._stored = stored
         self._used: dict[tuple[str, bytes], Any] = {}
+        self._computed = False  # a value computed again (its file, or what else it read, changed)
 
-    def value(self, path: str, compute: Callable[[], T]) -> T:
-        """The value of the step for `path`: stored when its content is the same, else `compute()`."""
+    def value(self, path: str, compute: Callable[[], T], still: Callable[[T], bool] | None = None) -> T:
+        """The value of the step for `path`: stored when its content is the same (and `still(stored)`
+        holds: what else the stored value was computed from is unchanged), else `compute()`."""
         digest = self._digests.get(path)
         if digest is None:
             return compute()
         entry = (path, digest)
-        if entry in self._stored:
+        if entry in self._stored and (still is None or still(self._stored[entry])):
             value = self._used[entry] = self._stored[entry]
             return value  # type: ignore[no-any-return]
         value = self._used[entry] = compute()
+        self._computed = True
         return value
 
     def save(self) -> None:
         """Keep exactly this run's values; written only when they differ from those stored."""
-        if self._used.keys() != self._stored.keys():
+        if self._computed or self._used.keys() != self._stored.keys():
             self._partials._write(self._kind, (self._key, self._used))

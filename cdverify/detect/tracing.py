@@ -5,10 +5,9 @@ looked up by the importing callee's module path."""
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -38,6 +37,49 @@ class Instances(NamedTuple):
     aliased: Mapping[str, tuple[tuple[str, str], ...]] | None = None
 
 
+Asked = tuple[tuple[str, str | None], ...]  # one file's questions to `foreign`: callee → answer
+_UNASKED = object()  # no answer yet (None is an answer)
+
+
+class AskedAnswers(dict[tuple[str, str, Family], str | None]):
+    """The `answers` of `Instances` as one file's step sees them: shared with every other step, and
+    noting each question asked, so that the step's value, kept between runs, is served again only while
+    every answer it read is the same (`same_answers`)."""
+
+    def __init__(self, shared: dict[tuple[str, str, Family], str | None]) -> None:
+        super().__init__()
+        self.shared = shared
+        self.asked: dict[str, str | None] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.shared
+
+    def __getitem__(self, key: tuple[str, str, Family]) -> str | None:
+        answer = self.asked[key[0]] = self.shared[key]
+        return answer
+
+    def get(self, key: tuple[str, str, Family], default: object = None) -> object:  # type: ignore[override]
+        answer = self.shared.get(key, _UNASKED)
+        if answer is _UNASKED:
+            return default
+        self.asked[key[0]] = answer  # type: ignore[assignment]
+        return answer
+
+    def __setitem__(self, key: tuple[str, str, Family], answer: str | None) -> None:
+        self.shared[key] = self.asked[key[0]] = answer
+
+
+def asking(instances: Instances) -> tuple[Instances, AskedAnswers]:
+    """`instances` noting the questions `foreign` is asked through them (by one file: its callees)."""
+    answers = AskedAnswers(instances.answers)
+    return instances._replace(answers=answers), answers
+
+
+def same_answers(asked: Asked, importer: str, family: Family, instances: Instances) -> bool:
+    """Every question `importer` asked (`asked`) gets the same answer from `instances`."""
+    return all(foreign(callee, importer, family, instances) == answer for callee, answer in asked)
+
+
 def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]]:
     """(importer, written head) of every Python name imported by dots alone: `from . import main` binds
     `main` to `..main`, which reads like `from ..main import …` (one package up) unless told apart."""
@@ -46,26 +88,9 @@ def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]
         for path, file_facts in facts.items()
         if file_facts.language.family == "python"
         for fact in file_facts.imports
-        if fact.specifier and not fact.specifier.strip(".")
+        if fact.specifier.startswith(".") and not fact.specifier.strip(".")
         for name in fact.names
     )
-
-
-def tracing_inputs(facts: Mapping[str, FileFacts]) -> bytes:
-    """A digest of all that `instances_of` reads of `facts`: each file's path, family and exports, in
-    order, and the names a Python file imports by dots alone (`package_imports`). Equal digests, equal
-    instances: the key under which they are kept between runs (cdverify/partials.py)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for path, file_facts in facts.items():
-        family = file_facts.language.family
-        dotted = (
-            [(fact.specifier, fact.names) for fact in file_facts.imports if not fact.specifier.strip(".")]
-            if family == "python"
-            else ()
-        )
-        if file_facts.exports or dotted:
-            digest.update(repr((path, family, file_facts.exports, dotted)).encode())
-    return digest.digest()
 
 
 def aliased_imports(
@@ -94,10 +119,10 @@ def aliased_imports(
 def unaliased(value: str, importer: str, instances: Instances) -> str:
     """`@/lib/db.getDatabase()` → `../lib/db.ts.getDatabase()` in `src/models/user.ts` when `@/lib/db`
     names a project module there; any other value as it is."""
-    return _unaliased(value, importer, instances.aliased)
+    return unaliased_in(value, importer, instances.aliased)
 
 
-def _unaliased(value: str, importer: str, aliased: Mapping[str, tuple[tuple[str, str], ...]] | None) -> str:
+def unaliased_in(value: str, importer: str, aliased: Mapping[str, tuple[tuple[str, str], ...]] | None) -> str:
     if aliased is None or value.startswith("."):
         return value
     for specifier, relative in aliased.get(importer, ()):
@@ -106,16 +131,32 @@ def _unaliased(value: str, importer: str, aliased: Mapping[str, tuple[tuple[str,
     return value
 
 
+class Trail(NamedTuple):
+    """What a resolution did, for bringing its result up to date later (detect/traced_state.py): the
+    values each entry held when it changed (its first value included), and the entries found through
+    each entry."""
+
+    held: dict[tuple[str, str], list[str]]
+    readers: dict[tuple[str, str], set[tuple[str, str]]]
+
+
+def bound_to_project(value: str, heads: frozenset[str]) -> bool:
+    """The value is an import from another project module (relative, or headed by a project module)."""
+    return value.startswith(".") or value.split(".", 1)[0] in heads
+
+
 def instances_of(
     facts: Mapping[str, FileFacts],
     generated: tuple[GeneratedClient, ...] = (),
     aliased: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+    trail: Trail | None = None,
 ) -> Instances:
     """(module key, exported name) → traced instance, for calls made through another module's object:
     Python modules under every dotted suffix of their path (`conduit/app.py` is `conduit.app` and
     `app`), Node modules by path without extension; modules of a `generated` client's folder are its
     package (`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient`); `aliased`
-    (see `aliased_imports`) turns aliased module names into relative ones."""
+    (see `aliased_imports`) turns aliased module names into relative ones; `trail`, when given, is
+    filled with what the resolution did."""
     out: dict[tuple[str, str], str] = {}
     homes: dict[tuple[str, str], tuple[str, Family]] = {}
     module_heads: set[str] = set()
@@ -130,12 +171,9 @@ def instances_of(
                 module_heads.add(key.split(".")[0])
             for name, value in file_facts.exports:
                 entry = (key, name)
-                out.setdefault(entry, _unaliased(value, path, aliased))
+                out.setdefault(entry, unaliased_in(value, path, aliased))
                 homes[entry] = home
     heads = frozenset(module_heads)
-
-    def project_bound(value: str) -> bool:  # an import from another project module
-        return value.startswith(".") or value.split(".", 1)[0] in heads
 
     # drop plain imports passed through (`from flask import jsonify` binds `jsonify` to `flask.jsonify`):
     # another module imports those from the library itself
@@ -144,7 +182,7 @@ def instances_of(
     # `from .extensions import db`), resolved in their own module, a few hops deep
     pending: list[tuple[str, str]] = []
     for entry, value in out.items():
-        if project_bound(value):
+        if bound_to_project(value, heads):
             kept[entry] = value
             pending.append(entry)
         elif not value.endswith("." + entry[1]):
@@ -152,23 +190,24 @@ def instances_of(
     out = kept
     packaged = package_imports(facts)
     instances = Instances(out, heads, {}, packaged, generated, aliased)
-    _resolve_rounds(pending, out, homes, heads, project_bound, packaged)
+    resolve_rounds(pending, out, homes, heads, packaged, trail)
     return instances
 
 
-def _resolve_rounds(
+def resolve_rounds(
     pending: list[tuple[str, str]],
     out: dict[tuple[str, str], str],
     homes: Mapping[tuple[str, str], tuple[str, Family]],
     heads: frozenset[str],
-    project_bound: Callable[[str], bool],
     packaged: frozenset[tuple[str, str]],
+    trail: Trail | None = None,
 ) -> None:
     """Up to three rounds over `pending` in order, each entry's value replaced by what it names in its own
     module (an entry sees the values changed before it in the same round). Not through the memo of
     `foreign`: `out` still changes between the rounds. An entry is read again only when its value or
     the value it was found through changed: read again with the same values it would change nothing.
-    Where a value is found stays the same from round to round (the entries stay, their values change)."""
+    Where a value is found stays the same from round to round (the entries stay, their values change).
+    `trail`, when given, gets each changed entry's values and the entries found through each entry."""
     located: dict[tuple[str, str, Family], tuple[tuple[str, str], str] | None] = {}
     # an entry → the pending entries found through it
     readers: dict[tuple[str, str], list[int]] = {}
@@ -188,7 +227,7 @@ def _resolve_rounds(
                 current, number = number, next(ahead, None)
             entry = pending[current]
             value = out[entry]
-            if not project_bound(value):
+            if not bound_to_project(value, heads):
                 continue
             path, family = homes[entry]
             site = (value, path, family)
@@ -203,6 +242,8 @@ def _resolve_rounds(
             if resolved == value:
                 continue
             out[entry] = resolved
+            if trail is not None:
+                trail.held.setdefault(entry, [value]).append(resolved)
             changed = True
             again.add(current)
             for reader in readers.get(entry, ()):
@@ -214,6 +255,9 @@ def _resolve_rounds(
         if not changed:
             break
         due = sorted(again)
+    if trail is not None:
+        for found_entry, numbers in readers.items():
+            trail.readers.setdefault(found_entry, set()).update(pending[number] for number in numbers)
 
 
 def module_keys(path: str, family: Family) -> list[str]:
@@ -257,15 +301,15 @@ def foreign(callee: str, importer: str, family: Family, instances: Instances) ->
     """`app.app.route` (from `from app import app`) → `flask.Flask().route`; `./app.listen` (from
     `require("./app")`) → `express().listen`. None when the callee names no other module's instance."""
     key = (callee, importer, family)
-    if key in instances.answers:
-        return instances.answers[key]
-    answer = instances.answers[key] = _foreign(callee, importer, family, instances)
-    return answer
+    answer = instances.answers.get(key, _UNASKED)  # one look-up: asked by every detector, for every call
+    if answer is _UNASKED:
+        answer = instances.answers[key] = _foreign(callee, importer, family, instances)
+    return answer  # type: ignore[return-value]
 
 
 def _foreign(callee: str, importer: str, family: Family, instances: Instances) -> str | None:
     if family == "node":
-        callee = _unaliased(callee, importer, instances.aliased)
+        callee = unaliased_in(callee, importer, instances.aliased)
     if instances.generated and family == "node" and callee.startswith(("./", "../")):
         package = _generated(callee, importer, instances.generated)
         if package is not None:

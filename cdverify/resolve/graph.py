@@ -134,12 +134,16 @@ class ImportGraph:
         self._by_source: dict[str, list[ImportEdge]] = defaultdict(list)
         for edge in self.edges:
             self._by_source[edge.source].append(edge)
+        self._internal: tuple[ImportEdge, ...] | None = None
 
     def imports_of(self, path: str) -> list[ImportEdge]:
         return self._by_source.get(path, [])
 
-    def internal_edges(self) -> list[ImportEdge]:
-        return [edge for edge in self.edges if edge.target is not None]
+    def internal_edges(self) -> tuple[ImportEdge, ...]:
+        """The edges that land on a project file, in order (found once: every detector and check asks)."""
+        if self._internal is None:
+            self._internal = tuple(edge for edge in self.edges if edge.target is not None)
+        return self._internal
 
     def cycles(
         self, group: Mapping[str, str] | None = None, keep: Callable[[ImportEdge], bool] = lambda e: True

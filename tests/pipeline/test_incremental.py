@@ -1,7 +1,9 @@
 """After every edit, a run with the caches (result cache, facts, partials, stored discovery) gives the very
 output of a run without them (`--no-cache`), in JSON and text, for edits whose effect crosses files: a
 route added or removed, an import, SQL passed to a helper in another module, a module renamed, an
-instance exported to other modules, an edit that keeps the facts, an edit undone."""
+instance exported to other modules, renamed, retargeted at a new module and found through another
+module's export (the traced instances are brought up to date, detect/traced_state.py), an edit that
+keeps the facts, an edit undone."""
 
 from __future__ import annotations
 
@@ -38,6 +40,11 @@ PROJECT = {
     "app/models/user.py": "from app.extensions import db\n\n\nclass User(db.Model):\n"
     "    id = db.Column(db.Integer, primary_key=True)\n",
 }
+
+EXTENSIONS = (
+    "from flask_sqlalchemy import SQLAlchemy\nfrom flask import Blueprint\n\ndb = SQLAlchemy()\n"
+    "api = Blueprint('api', __name__)\n"
+)
 
 # each step: (path, new content or None to delete); applied in order on the same project
 EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
@@ -82,11 +89,7 @@ EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
     (
         "an instance exported to other modules",
         [
-            (
-                "app/extensions.py",
-                "from flask_sqlalchemy import SQLAlchemy\nfrom flask import Blueprint\n\ndb = SQLAlchemy()\n"
-                "api = Blueprint('api', __name__)\n",
-            ),
+            ("app/extensions.py", EXTENSIONS),
             (
                 "app/routes/users.py",
                 "from app.extensions import api\nfrom app.services.users import list_users\n\n\n"
@@ -94,12 +97,91 @@ EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
             ),
         ],
     ),
+    (
+        "the exported instance renamed",
+        [
+            (
+                "app/extensions.py",
+                "from flask_sqlalchemy import SQLAlchemy\nfrom flask import Blueprint\n\ndb = SQLAlchemy()\n"
+                "web = Blueprint('api', __name__)\n",
+            ),
+        ],
+    ),
+    (
+        "the import retargeted at a new module exporting the instance",
+        [
+            ("app/blueprints.py", "from flask import Blueprint\n\napi = Blueprint('api', __name__)\n"),
+            (
+                "app/routes/users.py",
+                "from app.blueprints import api\nfrom app.services.users import list_users\n\n\n"
+                "@api.get('/users')\ndef users():\n    return list_users()\n",
+            ),
+        ],
+    ),
+    (
+        "the instance found through another module's export",
+        [
+            ("app/blueprints.py", "from app.extensions import web as api\n"),
+            ("app/models/user.py", PROJECT["app/models/user.py"].replace("app.extensions", "app.main")),
+        ],
+    ),
+    ("the export it is found through removed", [("app/extensions.py", PROJECT["app/extensions.py"])]),
     ("a route removed", [("app/routes/users.py", "from app.extensions import api\n")]),
     (
+        "a connection exported to another module",
+        [
+            ("app/extensions.py", EXTENSIONS + "import sqlite3\n\nconn = sqlite3.connect('app.db')\n"),
+            (
+                "app/services/users.py",
+                "from app.extensions import conn\nfrom app.repositories.users import all_users\n\n\n"
+                "def list_users():\n    conn.execute('DELETE FROM sessions')\n    return all_users()\n",
+            ),
+        ],
+    ),
+    # the ORM detector's result changes through another file only
+    ("the connection made no database's", [("app/extensions.py", EXTENSIONS + "conn = object()\n")]),
+    (
+        "the models' base made no ORM's",
+        [
+            (
+                "app/extensions.py",
+                "from flask import Blueprint\n\ndb = object()\napi = Blueprint('api', __name__)\n",
+            )
+        ],
+    ),
+    (
+        "SQL in a module the application imports",
+        [
+            (
+                "app/cleanup.py",
+                "import sqlite3\n\n\ndef purge():\n    sqlite3.connect('a.db').execute('DELETE FROM t')\n",
+            ),
+            ("app/main.py", PROJECT["app/main.py"] + "from app.cleanup import purge\n"),
+            ("app/seed.py", "if __name__ == '__main__':\n    print('seeded')\n"),
+        ],
+    ),
+    (
+        "that module imported by a script only",  # it serves the script: its scope changes, not its code
+        [
+            ("app/main.py", PROJECT["app/main.py"]),
+            ("app/seed.py", "from app.cleanup import purge\n\nif __name__ == '__main__':\n    purge()\n"),
+        ],
+    ),
+    (
         "every edit undone",
-        [(path, text) for path, text in PROJECT.items()] + [("app/repositories/sql.py", None)],
+        [(path, text) for path, text in PROJECT.items()]
+        + [("app/repositories/sql.py", None), ("app/blueprints.py", None)]
+        + [("app/cleanup.py", None), ("app/seed.py", None)],
     ),
 ]
+
+
+# edits that change the JSON output through a file they leave alone
+CHANGING = {
+    "the connection made no database's",
+    "the models' base made no ORM's",
+    "that module imported by a script only",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +222,11 @@ def test_every_edit_gives_the_output_of_a_fresh_run(make_project: Make, fmt: str
             write(target, text)
         cached = run(*args)
         assert cached == run(*args, "--no-cache"), name
+        if fmt == "json":  # every detector's report, as `inspect` shows it
+            inspect = ("inspect", str(root), "--format", "json")
+            assert run(*inspect) == run(*inspect, "--no-cache"), name
+        if fmt == "json" and name in CHANGING:
+            assert cached != outputs[-1], name  # the edit does change what is found
         outputs.append(cached)
     assert outputs[-1] == outputs[0]  # every edit undone: the first output again
     assert len(set(outputs)) >= (7 if fmt == "json" else 4)  # the edits did change what was found

@@ -1,5 +1,7 @@
-"""Partials kept between runs (cdverify/partials.py) are keyed by all their computation reads: the traced
-instances by `tracing_inputs`, which must see every input `instances_of` reads, and nothing stale is served."""
+"""Partials kept between runs (cdverify/partials.py) are keyed by all their computation reads, or brought up
+to date from what they were computed from: the traced instances keep each file's part `instances_of`
+reads (`traced_state.parts_of`, `tracing.package_imports`), which must be all it reads, and nothing
+stale is served."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cdverify.config import load_config
-from cdverify.detect.tracing import instances_of, tracing_inputs
+from cdverify.detect.traced_state import brought_up_to_date, computed, parts_of
+from cdverify.detect.tracing import instances_of, package_imports
 from cdverify.model import FileFacts
 from cdverify.partials import Partials
 from cdverify.pipeline import analyse
@@ -18,7 +21,7 @@ APPS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in (
 
 
 def projected(file_facts: FileFacts) -> FileFacts:
-    """Only what `tracing_inputs` digests: path, language, exports, and imports by dots alone."""
+    """Only what the traced state keeps: path, language, exports, and imports by dots alone."""
     dotted = tuple(fact for fact in file_facts.imports if not fact.specifier.strip("."))
     python = file_facts.language.family == "python"
     return FileFacts(
@@ -27,14 +30,15 @@ def projected(file_facts: FileFacts) -> FileFacts:
 
 
 @pytest.mark.parametrize("app", APPS)
-def test_instances_read_only_what_their_key_digests(app: str) -> None:
+def test_instances_read_only_what_their_state_keeps(app: str) -> None:
     facts = analyse(CORPUS / app, load_config(CORPUS / app), use_cache=False, jobs=1).facts
     alone = {path: projected(file_facts) for path, file_facts in facts.items()}
-    assert tracing_inputs(alone) == tracing_inputs(facts)
+    assert parts_of(alone, None) == parts_of(facts, None)
+    assert package_imports(alone) == package_imports(facts)
     assert instances_of(alone) == instances_of(facts)
 
 
-def test_a_changed_export_is_another_key(tmp_path: Path) -> None:
+def test_a_changed_export_is_brought_up_to_date(tmp_path: Path) -> None:
     facts = analyse(
         CORPUS / "conduit-flask-clean", load_config(CORPUS / "conduit-flask-clean"), use_cache=False
     ).facts
@@ -45,11 +49,24 @@ def test_a_changed_export_is_another_key(tmp_path: Path) -> None:
         **facts,
         path: facts[path]._replace(exports=(*facts[path].exports, ("extra", "flask.Flask()"))),
     }
-    assert tracing_inputs(changed) != tracing_inputs(facts)
     partials = Partials(tmp_path)
-    first = partials.value("traced", tracing_inputs(facts), lambda: instances_of(facts))
-    assert partials.value("traced", tracing_inputs(facts), lambda: pytest.fail("computed again")) == first
-    second = partials.value("traced", tracing_inputs(changed), lambda: instances_of(changed))
-    assert second == instances_of(changed) != first
+
+    def kept(facts: dict[str, FileFacts], served: bool = False) -> dict[tuple[str, str], str]:
+        def update(stored: object) -> object:
+            assert (stored is not None) == served
+            return brought_up_to_date(stored, facts, (), None)  # type: ignore[arg-type]
+
+        return partials.kept("traced", b"", update).names  # type: ignore[attr-defined, no-any-return]
+
+    first = kept(facts)
+    assert first == instances_of(facts).names
+    written = (tmp_path / "partial-traced.pickle").stat().st_mtime_ns
+    assert kept(facts, served=True) == first
+    assert (tmp_path / "partial-traced.pickle").stat().st_mtime_ns == written  # nothing changed: not written
+    second = kept(changed, served=True)
+    assert second == instances_of(changed).names != first
+    assert {value for (_, name), value in second.items() if name == "extra"} == {"flask.Flask()"}
+    assert kept(facts, served=True) == first
     (tmp_path / "partial-traced.pickle").write_bytes(b"damaged")
-    assert partials.value("traced", tracing_inputs(facts), lambda: instances_of(facts)) == first
+    assert kept(facts) == first
+    assert computed(facts, (), None).names == first

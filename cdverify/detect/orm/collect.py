@@ -8,20 +8,30 @@ anything else is never a sink. The SQL argument is then confirmed by the string 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Set
-from typing import TYPE_CHECKING
+import copy
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
+from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
 from cdverify.detect.orm.catalogue import Sink, libraries, library_of, sink_of
 from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parameter, through_helpers
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
-from cdverify.detect.tracing import Instances, foreign, instances_of, relative_stem
+from cdverify.detect.tracing import (
+    Asked,
+    Instances,
+    asking,
+    foreign,
+    instances_of,
+    relative_stem,
+    same_answers,
+)
 from cdverify.generated_clients import package_of
 from cdverify.model import Callee, CallFact, Family, FileFacts, ImportFact, Scope
 from cdverify.rules_schema import LibraryKind
 
 if TYPE_CHECKING:
+    from cdverify.partials import FileMemo
     from cdverify.resolve import ImportGraph
 
 
@@ -81,6 +91,12 @@ class _Uses:
             for library in self.model_calls.get(callee, ()):
                 self.models.setdefault(library, []).append((path, call.line, call.text))
 
+    def fresh(self) -> _Uses:
+        """An empty `_Uses` sharing this one's catalogue tables and library look-ups."""
+        out = copy.copy(self)
+        out.files, out.first, out.module, out.models = {}, {}, {}, {}
+        return out
+
     def library_of(self, spec: str, python: bool) -> str | None:
         if (spec, python) not in self.libraries:
             self.libraries[(spec, python)] = library_of(spec, python)
@@ -110,7 +126,10 @@ def collect(
     sql_files: Iterable[tuple[str, str]] = (),
     instances: Instances | None = None,
     graph: ImportGraph | None = None,
+    memo_of: Callable[[bytes], FileMemo] | None = None,
 ) -> OrmReport:
+    """`memo_of`: the memo of the per-file step under a digest of the project-wide inputs it reads
+    (cdverify/partials.py); None to read every file."""
     instances = through_barrels(facts, instances if instances is not None else instances_of(facts))
     if graph is not None:
         scopes = served_scopes(scopes, graph, _web_modules(facts, instances), _programs(facts))
@@ -119,14 +138,20 @@ def collect(
     helpers = Helpers()
     heads = python_heads(facts)
     sinks: dict[tuple[str, Family], Sink | None] = {}  # callee → its sink: the same callees recur
+    # the heads and generated clients are read besides each file (the catalogues are in every key)
+    memo = memo_of(repr((sorted(heads), instances.generated)).encode()) if memo_of else None
     for path, file_facts in facts.items():
         scope = scopes.get(path, Scope.APPLICATION)
-        if scope is Scope.APPLICATION:
-            own = (
-                {edge.fact for edge in graph.imports_of(path) if edge.target is not None} if graph else set()
-            )
-            uses.read(path, file_facts, instances, own)
-        _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
+        own = _own(path, file_facts, graph) if graph and scope is Scope.APPLICATION else ()
+
+        per_file = _file_read(memo, path, file_facts, scope, own, instances, heads, uses, sinks)
+        if per_file.uses is not None:
+            per_file.uses.into(uses)
+        found.update(per_file.found)
+        for helper in per_file.helpers:
+            helpers.add(helper)
+    if memo is not None:
+        memo.save()
     if helpers.all:
         through_helpers(facts, scopes, helpers, found, heads, instances)
     raw: list[RawSql] = []
@@ -140,6 +165,101 @@ def collect(
             if scope is not Scope.MIGRATION:
                 raw.extend(sql_file_statements(path, text, scope))
     return OrmReport(uses.report(), tuple(raw), tuple(fragments))
+
+
+Own = tuple[int, ...]  # the indices of a file's imports that resolve to a project file
+
+
+def _own(path: str, file_facts: FileFacts, graph: ImportGraph) -> Own:
+    resolved = {edge.fact for edge in graph.imports_of(path) if edge.target is not None}
+    return tuple(n for n, fact in enumerate(file_facts.imports) if fact in resolved)
+
+
+class _FileUses(NamedTuple):
+    """What one file adds to `_Uses`, in the order it adds it."""
+
+    files: dict[str, list[str]]
+    first: dict[str, tuple[str, int, str]]
+    module: dict[str, str]
+    models: dict[str, list[tuple[str, int, str]]]
+
+    def into(self, uses: _Uses) -> None:
+        for library, paths in self.files.items():
+            uses.files.setdefault(library, []).extend(paths)
+        for library, first in self.first.items():
+            uses.first.setdefault(library, first)
+        for library, module in self.module.items():
+            uses.module.setdefault(library, module)
+        for library, models in self.models.items():
+            uses.models.setdefault(library, []).extend(models)
+
+
+class _FileRead(NamedTuple):
+    """One file's part of the ORM report, with what it was read from besides the file (kept between
+    runs: served again while the file, its scope, its project imports and its traced answers are the
+    same)."""
+
+    scope: Scope
+    own: Own
+    asked: Asked
+    uses: _FileUses | None  # None: it uses no library
+    found: dict[Key, RawSql]
+    helpers: tuple[Helper, ...]
+
+
+def _file_read(
+    memo: FileMemo | None,
+    path: str,
+    file_facts: FileFacts,
+    scope: Scope,
+    own: Own,
+    instances: Instances,
+    heads: frozenset[str],
+    shared_uses: _Uses,
+    sinks: dict[tuple[str, Family], Sink | None],
+) -> _FileRead:
+    """`_read_file`, kept in `memo` between runs: served again while the file, its scope, its imports of
+    project files and every answer it had about other modules' objects are the same."""
+
+    def read() -> _FileRead:
+        return _read_file(path, file_facts, scope, own, instances, heads, shared_uses, sinks)
+
+    def still(kept: _FileRead) -> bool:
+        family = file_facts.language.family
+        return kept.scope is scope and kept.own == own and same_answers(kept.asked, path, family, instances)
+
+    return read() if memo is None else memo.value(path, read, still)
+
+
+def _read_file(
+    path: str,
+    file_facts: FileFacts,
+    scope: Scope,
+    own: Own,
+    instances: Instances,
+    heads: frozenset[str],
+    shared_uses: _Uses,
+    sinks: dict[tuple[str, Family], Sink | None],
+) -> _FileRead:
+    """The libraries one file uses (application files) and the raw SQL of its sink calls."""
+    instances, answers = asking(instances)
+    uses = shared_uses.fresh()
+    if scope is Scope.APPLICATION:
+        uses.read(path, file_facts, instances, {file_facts.imports[n] for n in own})
+    found: dict[Key, RawSql] = {}
+    helpers = Helpers()
+    _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
+    file_uses = (
+        _FileUses(uses.files, uses.first, uses.module, uses.models) if uses.files or uses.models else None
+    )
+    return _FileRead(
+        scope,
+        own,
+        tuple(answers.asked.items()),
+        file_uses if uses.files or uses.models else None,
+        found,
+        tuple(helpers.all),
+    )
 
 
 def _sinks_in(
