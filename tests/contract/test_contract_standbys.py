@@ -160,12 +160,12 @@ def test_ctrl_c_ends_the_run_and_its_engine_without_a_trace(faulty_server: str) 
 
 
 def test_evaluate_starts_the_engine_with_the_server(tmp_path: Path) -> None:
-    from cdverify.contract.cli import _engine_too
+    from cdverify.contract.runner import engine_with_server
 
     heard: list[str] = []
     scripted = load_collection("realworld")
     with ScriptEngine() as engine:
-        stages = _engine_too(engine, scripted, heard.append)
+        stages = engine_with_server(engine, scripted, heard.append)
         stages("setting up")  # a set-up may take minutes: no engine waits through it
         assert engine._process is None
         stages("starting")
@@ -177,7 +177,7 @@ def test_evaluate_starts_the_engine_with_the_server(tmp_path: Path) -> None:
     item = {"name": "ping", "request": {"method": "GET", "url": "http://localhost/"}}
     bare.write_text(json.dumps({"info": {"name": "bare"}, "item": [item]}), encoding="utf-8")
     with ScriptEngine() as engine:
-        _engine_too(engine, load_collection(bare), None)("starting")
+        engine_with_server(engine, load_collection(bare), None)("starting")
         assert engine._process is None  # no script, no engine
 
 
