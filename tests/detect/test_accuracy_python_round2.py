@@ -307,6 +307,16 @@ class Tag(Base):
     __tablename__ = "tags"
     id = Column(Integer, primary_key=True)
     name = Column(String(30))
+
+
+class Guest:  # no base: a class all the same
+    pass
+"""
+GUEST_FACTORY = """from shop.sqla.tags import Guest
+
+
+def guest():
+    return Guest()
 """
 TAG_FACTORY = """from shop.sqla.tags import Tag
 
@@ -341,7 +351,14 @@ def test_a_module_running_the_imperative_mappings_is_models(make_project: MakePr
 
 
 def test_a_factory_building_a_model_is_no_models_module(make_project: MakeProject) -> None:
-    files = _mappings(**{"shop/sqla/tags.py": TAG_MODEL, "shop/sqla/make.py": TAG_FACTORY})
+    files = _mappings(
+        **{
+            "shop/sqla/tags.py": TAG_MODEL,
+            "shop/sqla/make.py": TAG_FACTORY,
+            "shop/sqla/guests.py": GUEST_FACTORY,
+        }
+    )
     layers = layers_of(inspect_json(make_project, files))
     assert layers["shop/sqla/tags.py"] == "models"
     assert "shop/sqla/make.py" not in layers
+    assert "shop/sqla/guests.py" not in layers

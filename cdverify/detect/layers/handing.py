@@ -138,6 +138,8 @@ def mapping_runners(
         if path in placed or file_facts is None or name.folders or name.suffix or file_facts.classes:
             continue
         edges = [edge for edge in graph.imports_of(path) if edge.target != path]
+        if any(edge.fact.in_function for edge in edges):  # a helper importing a model where it needs it
+            continue
         if not file_facts.calls or not edges or any(edge.target not in models for edge in edges):
             continue
         modules = {edge.fact.specifier + ".": edge.target for edge in edges if edge.target}
@@ -147,9 +149,10 @@ def mapping_runners(
 
 
 def _function_of(callee: str, modules: Mapping[str, str], facts: Mapping[str, FileFacts]) -> bool:
-    """`callee` is a name one of `modules` (specifier + "." → file) defines that is none of its classes."""
+    """`callee` is a function one of `modules` (specifier + "." → file) defines: a lower-case name (a class
+    is CapWords, PEP 8; base-less classes are not among the facts' classes) that is none of its classes."""
     for prefix, target in modules.items():
         rest = callee[len(prefix) :] if callee.startswith(prefix) else ""
-        if rest and "." not in rest and target in facts:
+        if rest and "." not in rest and rest[0].islower() and target in facts:
             return rest not in {name for name, _bases, _line in facts[target].classes}
     return False
