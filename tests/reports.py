@@ -54,3 +54,20 @@ def database_status_set_and_unset(root: Path, task: str, variable: str, value: s
     (root / ".env").write_text(f"{variable}={value}\n", encoding="utf-8")
     second = verify(root, task, build_config({}), use_cache=False).verdicts["database"].status
     return str(first), str(second)
+
+
+def layers_of(report: dict[str, Any]) -> dict[str, str]:
+    """File → layer of an `inspect` report."""
+    files: dict[str, str] = report["architecture"]["files"]
+    return files
+
+
+def evidence_of(report: dict[str, Any]) -> dict[str, str]:
+    """File → what decided its layer (or that it is a composition root, a script)."""
+    evidence: dict[str, str] = report["architecture"]["evidence"]
+    return evidence
+
+
+def layer_violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, file, target) of every import-level layer violation, sorted."""
+    return sorted((v["kind"], v["file"], v["target"]) for v in report["architecture"]["violations"])

@@ -50,6 +50,9 @@ class Framework(Record, frozen=True):
     # traced names, and the modules under them, of the framework that handle no request: the running app's
     # context (`flask.g`, `flask.current_app`), the ORM it bundles (`django.db`)
     no_request: Strings = ()
+    # the framework's response builders (`flask.jsonify`): a module importing only these of it and opening
+    # the connection itself is a connection module handing back responses, not a request handler
+    responses: Strings = ()
 
 
 class Conventions(Record, frozen=True):

@@ -13,25 +13,11 @@ clean one, on small projects written for these tests:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from reports import MakeProject, inspect_json
-
-
-def _layers(report: dict[str, Any]) -> dict[str, str]:
-    files: dict[str, str] = report["architecture"]["files"]
-    return files
-
-
-def _evidence(report: dict[str, Any]) -> dict[str, str]:
-    evidence: dict[str, str] = report["architecture"]["evidence"]
-    return evidence
-
-
-def _violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return sorted((v["kind"], v["file"], v["target"]) for v in report["architecture"]["violations"])
-
+from reports import evidence_of as _evidence
+from reports import layer_violations as _violations
+from reports import layers_of as _layers
 
 # -- a router whose file name is a models word ---------------------------------------------------------
 

@@ -12,27 +12,13 @@ and a clean one, on small projects written for the tests:
 
 from __future__ import annotations
 
-from typing import Any
-
 from reports import MakeProject, inspect_json
+from reports import evidence_of as _evidence
+from reports import layer_violations as _violations
+from reports import layers_of as _layers
 
 from cdverify.discover import classify_scope
 from cdverify.model import Scope
-
-
-def _layers(report: dict[str, Any]) -> dict[str, str]:
-    files: dict[str, str] = report["architecture"]["files"]
-    return files
-
-
-def _evidence(report: dict[str, Any]) -> dict[str, str]:
-    evidence: dict[str, str] = report["architecture"]["evidence"]
-    return evidence
-
-
-def _violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return sorted((v["kind"], v["file"], v["target"]) for v in report["architecture"]["violations"])
-
 
 # -- a connection kept in Flask's `g` -------------------------------------------------------------------
 

@@ -1,13 +1,16 @@
-"""Roles a file takes from what it hands on (detect/layers/roles.py): a client it stores on the app or returns
-from a getter, the data-access class it extends, the model modules it re-exports. Each asks which project
-files already showed a role (`queries`, `models`: files running queries, files defining models)."""
+"""Roles a file takes from what it hands on or holds (detect/layers/roles.py): a client it stores on the app,
+returns from a getter or takes from the app's state, the data-access class it extends, the model modules it
+re-exports. Each asks which project files already showed a role (`queries`, `models`: files running queries,
+files defining models)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, matches, store_names
+from cdverify.detect.layers.names import Named
 from cdverify.model import FileFacts, ImportKind
 
 if TYPE_CHECKING:
@@ -86,3 +89,70 @@ def extends_queries(path: str, file_facts: FileFacts, queries: Collection[str], 
         for edge in graph.imports_of(path)
         if edge.target != path
     )
+
+
+# where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)
+_IN_STATE = r"""(?:\[\s*["']({key})["']\s*\]|\.state\.({key})\b)"""
+_STORED = re.compile(_IN_STATE.format(key=r"[A-Za-z_]\w*") + r"\s*$")  # the left side of an assignment
+
+
+def state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], preset: str) -> frozenset[str]:
+    """Application files that take a client from an app's state (`self.pool = app["pool"]`,
+    `factory = request.app.state.async_session`) where a file stored one made by a client call
+    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`): they own the
+    connection as a module creating it does (a table gateway in `models/`)."""
+    paths = [path for path in application if path in facts]
+    keys: set[str] = set()
+    for path in paths:
+        clients = client_names(preset, facts[path].language.family)
+        for assignment in facts[path].assignments:
+            left, equals, _right = assignment.value.text.partition("=")
+            stored = _STORED.search(left) if equals else None
+            if stored and any(matches(callee, clients) for callee in assignment.value.calls):
+                keys.add(stored.group(1) or stored.group(2))
+    if not keys:
+        return frozenset()
+    read = re.compile(_IN_STATE.format(key="|".join(map(re.escape, sorted(keys)))))
+    return frozenset(
+        path
+        for path in paths
+        if any(read.search(a.value.text.partition("=")[2]) for a in facts[path].assignments)
+    )
+
+
+def mapping_runners(
+    named: Mapping[str, Named],
+    placed: Collection[str],
+    models: Collection[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+) -> list[str]:
+    """Files not yet `placed` whose path names no layer, that define no class, import only project modules
+    defining models (`models`) and call only functions those modules define, not their classes:
+    `map_tables()` running `map_users_table()`, which maps an entity imperatively
+    (`mapper_registry.map_imperatively(User, users_table)`). They run the models' mappings: models modules
+    too. A factory building a model (`User(name=…)`) does not."""
+    out = []
+    for path, name in named.items():
+        file_facts = facts.get(path)
+        if path in placed or file_facts is None or name.folders or name.suffix or file_facts.classes:
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target != path]
+        if any(edge.fact.in_function for edge in edges):  # a helper importing a model where it needs it
+            continue
+        if not file_facts.calls or not edges or any(edge.target not in models for edge in edges):
+            continue
+        modules = {edge.fact.specifier + ".": edge.target for edge in edges if edge.target}
+        if all(_function_of(call.callee, modules, facts) for call in file_facts.calls):
+            out.append(path)
+    return out
+
+
+def _function_of(callee: str, modules: Mapping[str, str], facts: Mapping[str, FileFacts]) -> bool:
+    """`callee` is a function one of `modules` (specifier + "." → file) defines: a lower-case name (a class
+    is CapWords, PEP 8; base-less classes are not among the facts' classes) that is none of its classes."""
+    for prefix, target in modules.items():
+        rest = callee[len(prefix) :] if callee.startswith(prefix) else ""
+        if rest and "." not in rest and rest[0].islower() and target in facts:
+            return rest not in {name for name, _bases, _line in facts[target].classes}
+    return False

@@ -33,6 +33,7 @@ class Evidence(StrEnum):
     COMPOSITION_ROOT = "composition root"
     SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
     MIGRATION_HELPER = "migration helper"  # imported by migrations only: no layer
+    PACKAGE = "package"  # a code-silent `__init__.py` whose package's modules all share one layer
 
 
 class Named(NamedTuple):
@@ -282,6 +283,8 @@ def settle(
         layer, files_evidence = choice
         files[path] = layer
         evidence[path] = files_evidence
+        if files_evidence is Evidence.PACKAGE:
+            continue  # a package marker follows its modules: it locates no layer
         if files_evidence is Evidence.CONFIG:
             locations.setdefault(layer, set()).add(path.rsplit("/", 1)[0] if "/" in path else ".")
             continue

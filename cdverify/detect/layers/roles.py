@@ -27,7 +27,14 @@ from cdverify.detect.layers.catalogue import (
     model_starts,
     preset_roles,
 )
-from cdverify.detect.layers.handing import extends_queries, models_barrel, returns_client, stores_client
+from cdverify.detect.layers.handing import (
+    extends_queries,
+    mapping_runners,
+    models_barrel,
+    returns_client,
+    state_holders,
+    stores_client,
+)
 from cdverify.detect.layers.handlers import handler_modules, schema_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
@@ -41,6 +48,7 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
+from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.wiring import (
     containers,
     data_access_wiring,
@@ -109,7 +117,7 @@ def code_roles(
         if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above
             probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
-    held = _state_holders(facts, application, preset)
+    held = state_holders(facts, application, preset)
     held |= _model_queriers(facts, application, preset, orm, graph)
     found: dict[str, Role] = {}
     for path in application:
@@ -168,14 +176,14 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
     )
 
 
-def _handles_requests(file_facts: FileFacts) -> bool:
+def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
     An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {
     FastifyInstance } from "fastify"`, to type the app a pool or a transaction helper is set up on) or of
     the app's context (`from flask import current_app, g`, where a module keeps the connection it opens) is
-    not."""
+    not; nor, when `responding`, one of response builders only (`from flask import jsonify`)."""
     family = file_facts.language.family
-    apps, quiet = _app_classes(family)
+    apps, quiet = _app_classes(family, responding)
     return any(
         framework_of(fact.specifier, family) and not _handles_none(fact, apps, quiet)
         for fact in file_facts.imports
@@ -204,12 +212,14 @@ def _types_requests_only(file_facts: FileFacts) -> bool:
 
 
 @cache
-def _app_classes(family: Family) -> tuple[frozenset[str], tuple[str, ...]]:
+def _app_classes(family: Family, responding: bool = False) -> tuple[frozenset[str], tuple[str, ...]]:
     """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`), the types of their
     app objects (`fastify.FastifyInstance`: rules/frameworks.toml `app_types`), and what a name handling no
-    request starts with (`no_request`: `flask.g`, `django.db.`)."""
+    request starts with (`no_request`: `flask.g`, `django.db.`; with `responding`, `responses` too)."""
     entries = load_rules(Frameworks).family(family).values()
-    quiet = [name for entry in entries for name in entry.no_request]
+    quiet = [
+        name for entry in entries for name in (*entry.no_request, *(entry.responses if responding else ()))
+    ]
     apps = frozenset(name for entry in entries for name in (*entry.apps, *entry.app_types, *quiet))
     return apps, tuple(name + "." for name in quiet)
 
@@ -239,7 +249,9 @@ def _role_of(
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
-    if _handles_requests(file_facts) and not (holds_client and _types_requests_only(file_facts)):
+    if _handles_requests(file_facts) and not (
+        (holds_client and _types_requests_only(file_facts)) or _connection_module(path, file_facts, instances)
+    ):
         return None  # a request handler: its data access is inline
     querying, declares = holds_client, False
     bases = base_makers(preset, family)
@@ -257,6 +269,23 @@ def _role_of(
         return Role.QUERIES
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
+
+
+def _connection_module(path: str, file_facts: FileFacts, instances: Instances) -> bool:
+    """Of the web framework the file imports only response builders (`from flask import jsonify`), and it
+    opens the database connection itself: a catalogued connection call (`psycopg2.connect(…)` in `def
+    connect_sql(): return …`; rules/database/connections.toml `calls`). It hands rows back as responses
+    (`jsonify(rows)`) but reads no request: a connection module, not a request handler."""
+    from cdverify.detect.database import catalogue
+
+    if _handles_requests(file_facts, responding=True):
+        return False
+    family = file_facts.language.family
+    connections = catalogue().connections[family]
+    return any(
+        (foreign(call.callee, path, family, instances) or call.callee) in connections
+        for call in file_facts.calls
+    )
 
 
 def _model_queriers(
@@ -300,35 +329,6 @@ def _model_names(specifier: str, names: tuple[str, ...], model: str) -> tuple[st
     if not names:
         return (f"{specifier}.{model}",)
     return tuple(f"{specifier}.{model}" if name == model else f"{specifier}.{name}.{model}" for name in names)
-
-
-# where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)
-_IN_STATE = r"""(?:\[\s*["']({key})["']\s*\]|\.state\.({key})\b)"""
-_STORED = re.compile(_IN_STATE.format(key=r"[A-Za-z_]\w*") + r"\s*$")  # the left side of an assignment
-
-
-def _state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], preset: str) -> frozenset[str]:
-    """Application files that take a client from an app's state (`self.pool = app["pool"]`,
-    `factory = request.app.state.async_session`) where a file stored one made by a client call
-    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`): they own the
-    connection as a module creating it does (a table gateway in `models/`)."""
-    paths = [path for path in application if path in facts]
-    keys: set[str] = set()
-    for path in paths:
-        clients = client_names(preset, facts[path].language.family)
-        for assignment in facts[path].assignments:
-            left, equals, _right = assignment.value.text.partition("=")
-            stored = _STORED.search(left) if equals else None
-            if stored and any(matches(callee, clients) for callee in assignment.value.calls):
-                keys.add(stored.group(1) or stored.group(2))
-    if not keys:
-        return frozenset()
-    read = re.compile(_IN_STATE.format(key="|".join(map(re.escape, sorted(keys)))))
-    return frozenset(
-        path
-        for path in paths
-        if any(read.search(a.value.text.partition("=")[2]) for a in facts[path].assignments)
-    )
 
 
 def connection_owners(
@@ -499,6 +499,9 @@ def by_role(
         if placed is not named_layers.named:
             named_layers = dataclasses.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
+    models = [path for path, role in found.of.items() if role is Role.MODELS]
+    runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
+    found.of.update(dict.fromkeys(runners, Role.MODELS))
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
@@ -575,6 +578,10 @@ def by_role(
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))
+        assignment = settle(named, decided, layers, roots, named_layers.preset)
+    markers = package_markers(assignment, facts)
+    if markers:
+        decided.update(markers)
         assignment = settle(named, decided, layers, roots, named_layers.preset)
     for path in roots:
         assignment.evidence.setdefault(path, Evidence.COMPOSITION_ROOT)

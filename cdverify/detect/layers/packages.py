@@ -1,0 +1,58 @@
+"""Package markers: a Python package's `__init__.py` with no code of its own follows its folder, as every
+code-silent file does; but where the code of every module of the package overrules that folder's layer (a
+`handlers/` folder, routes by name, whose modules are all use cases), the marker goes with its modules. In a
+folder that names no layer (`db/__init__.py` beside a repository module) it stays in none."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cdverify.detect.layers.names import Evidence, LayerAssignment
+from cdverify.model import FileFacts
+
+_MARKER = "__init__.py"
+
+
+def package_markers(
+    assignment: LayerAssignment, facts: Mapping[str, FileFacts]
+) -> dict[str, tuple[str, Evidence]]:
+    """Marker → (layer, `package`) for every code-silent `__init__.py` (no import, call, class, assignment or
+    function) placed by its folder whose package's other modules, in its sub-packages too, all have one
+    other layer. A package with a module in no layer (a helper, a composition root), of two layers, or one
+    left in the folder's layer keeps its marker in the folder's layer; so does a user glob."""
+    markers = [
+        path
+        for path, evidence in assignment.evidence.items()
+        if evidence is Evidence.FOLDER and path.endswith("/" + _MARKER) and _silent(facts.get(path))
+    ]
+    if not markers:
+        return {}
+    wanted = {marker[: -len(_MARKER) - 1] for marker in markers}
+    below: dict[str, set[str | None]] = {}  # a marker's folder → the layers of the modules under it
+    for path in assignment.named:
+        if path.endswith("/" + _MARKER) and _silent(facts.get(path)):
+            continue
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in wanted:
+                below.setdefault(folder, set()).add(assignment.files.get(path))
+    out: dict[str, tuple[str, Evidence]] = {}
+    for marker in markers:
+        layers = below.get(marker[: -len(_MARKER) - 1], set())
+        layer = next(iter(layers)) if len(layers) == 1 else None
+        if layer is not None and layer != assignment.files.get(marker):
+            out[marker] = (layer, Evidence.PACKAGE)
+    return out
+
+
+def _silent(file_facts: FileFacts | None) -> bool:
+    return file_facts is not None and not (
+        file_facts.imports
+        or file_facts.calls
+        or file_facts.classes
+        or file_facts.assignments
+        or file_facts.functions
+        or file_facts.exports
+        or file_facts.syntax_issues
+    )
