@@ -221,6 +221,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         stops=code.stops,
         members=code.members,
         env_helpers=code.env_helpers,
+        runs=code.runs,
     )
 
 

@@ -9,6 +9,8 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
@@ -59,6 +61,7 @@ class NodeScanner(NodeBindingScanner):
         self.bind_parameter_properties()
         self.bind_router_parameters()
         pending = self.scan_calls()
+        self.runs = _runs(pending, self.scope)
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
@@ -157,6 +160,14 @@ def _exits(call: Node) -> bool:
     return bool(given) and text(given[0]) != "0"
 
 
+def _runs(pending: list[tuple[Node, Node]], scope_of: Callable[[Node], str]) -> tuple[str, ...]:
+    """The names the module calls by themselves at module level (`main()`, `bootstrap().catch(…)`, `void
+    start()`): the file's own functions that run as it loads, when it declares them."""
+    return tuple(
+        sorted({text(name) for node, name in pending if name.type == "identifier" and not scope_of(node)})
+    )
+
+
 def _objects(
     found: dict[str, list[Node]], functions: list[FunctionFact], aliases: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str], ...]:
@@ -246,4 +257,5 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         objects=_objects(found, scanner.helpers, aliases),
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
+        runs=scanner.runs,
     )

@@ -43,6 +43,7 @@ class Code(NamedTuple):
     stops: tuple[Stop, ...] = ()
     members: tuple[Member, ...] = ()
     env_helpers: tuple[EnvHelper, ...] = ()
+    runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
 
 
 def call_fact(

@@ -1,0 +1,170 @@
+"""Fastify apps that cannot start in the paper's harness because their environment fails a JSON schema
+validated at start-up (issue 18, session 2026-12-05 (6), round 2): @fastify/env registered with a TypeBox
+schema imported through a barrel, and env-schema given a fluent-json-schema builder inside an async
+`getConfig()` that the entry's `main()` awaits. Each has clean variants: a property with a default or marked
+optional, a validation nobody runs at start-up, a `.env` the project ships. The projects are small synthetic
+ones written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject, check, database_status, database_status_set_and_unset, only
+
+PG_TASK = "fastify-openapi-postgres"
+PG_URL = "postgresql://user:password@postgres:5432/conduit"
+
+# -- @fastify/env with a TypeBox schema ----------------------------------------------------------------------
+
+TYPEBOX_PACKAGE = (
+    '{"name": "api", "dependencies": {"fastify": "5", "@fastify/env": "5", "@sinclair/typebox": "0.34",'
+    ' "pg": "8"}}'
+)
+TYPEBOX_APP = """import fastify from "fastify";
+import fastifyEnv from "@fastify/env";
+import { EnvironmentSchema } from "./schemas";
+import { pool } from "./db";
+
+const app = fastify();
+app.register(fastifyEnv, { dotenv: true, schema: EnvironmentSchema });
+app.get("/health", async () => (await pool.query("SELECT 1 AS ok")).rows);
+
+export default app;
+"""
+TYPEBOX_INDEX = """import app from "./app";
+
+app.listen({ port: 3000, host: "0.0.0.0" });
+"""
+TYPEBOX_DB = f"""import {{ Pool }} from "pg";
+
+export const pool = new Pool({{ connectionString: process.env.DATABASE_URL || "{PG_URL}" }});
+"""
+TYPEBOX_SCHEMA = """import { Type } from "@sinclair/typebox";
+
+export const EnvironmentSchema = Type.Object({
+  PORT: Type.Number({ default: 3000 }),
+  JWT_SECRET: FIELD,
+});
+"""
+
+
+def _typebox(field: str, **extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": TYPEBOX_PACKAGE,
+        "src/index.ts": TYPEBOX_INDEX,
+        "src/app.ts": TYPEBOX_APP,
+        "src/db.ts": TYPEBOX_DB,
+        "src/schemas/index.ts": 'export * from "./environment.schema";\n',
+        "src/schemas/environment.schema.ts": TYPEBOX_SCHEMA.replace("FIELD", field),
+        **extra,
+    }
+
+
+def test_fastify_env_with_a_typebox_schema_requiring_a_secret_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    files = _typebox("Type.String()")
+    db001 = only(check(make_project, files, PG_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert "at src/app.ts:7 throws when @fastify/env's schema finds $JWT_SECRET unset" in db001["message"]
+    root = make_project(files)
+    assert database_status_set_and_unset(root, PG_TASK, "JWT_SECRET", "s3cret") == ("pass", "pass")
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["Type.Optional(Type.String())", 'Type.String({ default: "dev" })'],
+)
+def test_fastify_env_with_a_schema_the_harness_passes(make_project: MakeProject, field: str) -> None:
+    assert database_status(check(make_project, _typebox(field), PG_TASK)) == "pass"
+
+
+def test_a_typebox_object_that_no_env_plugin_is_given(make_project: MakeProject) -> None:
+    """A TypeBox object used for a route's body is no start-up check."""
+    app = TYPEBOX_APP.replace(
+        "app.register(fastifyEnv, { dotenv: true, schema: EnvironmentSchema });\n",
+        'app.post("/echo", { schema: { body: EnvironmentSchema } }, async (req) => req.body);\n',
+    )
+    files = _typebox("Type.String()", **{"src/app.ts": app})
+    assert database_status(check(make_project, files, PG_TASK)) == "pass"
+
+
+def test_fastify_env_registered_in_a_function_nobody_calls(make_project: MakeProject) -> None:
+    app = TYPEBOX_APP.replace(
+        "app.register(fastifyEnv, { dotenv: true, schema: EnvironmentSchema });\n",
+        "export function withEnv(instance) {\n"
+        "  instance.register(fastifyEnv, { dotenv: true, schema: EnvironmentSchema });\n}\n",
+    )
+    files = _typebox("Type.String()", **{"src/app.ts": app})
+    assert database_status(check(make_project, files, PG_TASK)) == "pass"
+
+
+# -- env-schema with fluent-json-schema, in a function the entry awaits ---------------------------------------
+
+FLUENT_PACKAGE = '{"name": "api", "dependencies": {"fastify": "4", "env-schema": "5", "fluent-json-schema": "4", "pg": "8"}}'
+FLUENT_INDEX = """const getConfig = require('./lib/config')
+const buildServer = require('./lib/server')
+
+const main = async () => {
+  const config = await getConfig()
+  const server = require('fastify')({ logger: true })
+  server.register(buildServer, config)
+  await server.listen({ port: config.port })
+}
+
+START
+"""
+FLUENT_CONFIG = """const envSchema = require('env-schema')
+const S = require('fluent-json-schema')
+
+async function getConfig () {
+  const env = envSchema({
+    dotenv: true,
+    schema: S.object()
+      .prop('API_PORT', S.number().default(3000))
+      .prop('JWT_SECRET', S.string()FIELD)
+  })
+  return { port: env.API_PORT, secret: env.JWT_SECRET }
+}
+
+module.exports = getConfig
+"""
+FLUENT_SERVER = f"""const {{ Pool }} = require('pg')
+
+const pool = new Pool({{ connectionString: process.env.DATABASE_URL || '{PG_URL}' }})
+
+module.exports = async function (server) {{
+  server.get('/health', async () => (await pool.query('SELECT 1 AS ok')).rows)
+}}
+"""
+
+
+def _fluent(field: str, start: str = "main()") -> dict[str, str | bytes]:
+    return {
+        "package.json": FLUENT_PACKAGE,
+        "index.js": FLUENT_INDEX.replace("START", start),
+        "lib/config.js": FLUENT_CONFIG.replace("FIELD", field),
+        "lib/server.js": FLUENT_SERVER,
+    }
+
+
+@pytest.mark.parametrize("start", ["main()", "main().catch((err) => {\n  console.error(err)\n})"])
+def test_env_schema_in_a_function_main_awaits_stops_the_app(make_project: MakeProject, start: str) -> None:
+    files = _fluent(".required()", start)
+    db001 = only(check(make_project, files, PG_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert "at lib/config.js:5 throws when env-schema's schema finds $JWT_SECRET unset" in db001["message"]
+    assert "$API_PORT" not in db001["message"]  # it has a default
+    root = make_project(files)
+    assert database_status_set_and_unset(root, PG_TASK, "JWT_SECRET", "s3cret") == ("pass", "pass")
+
+
+@pytest.mark.parametrize(
+    ("field", "start"),
+    [
+        ("", "main()"),  # not required
+        (".required().default('dev')", "main()"),  # a default
+        (".required()", "module.exports = main"),  # main is never run as the entry loads
+    ],
+)
+def test_env_schema_that_does_not_stop_the_app(make_project: MakeProject, field: str, start: str) -> None:
+    assert database_status(check(make_project, _fluent(field, start), PG_TASK)) == "pass"
