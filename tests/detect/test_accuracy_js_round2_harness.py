@@ -3,12 +3,18 @@ validated at start-up (issue 18, session 2026-12-05 (6), round 2): @fastify/env 
 schema imported through a barrel, and env-schema given a fluent-json-schema builder inside an async
 `getConfig()` that the entry's `main()` awaits. Each has clean variants: a property with a default or marked
 optional, a validation nobody runs at start-up, a `.env` the project ships. The projects are small synthetic
-ones written for these tests."""
+ones written for these tests. Also: a `require` of a path built from `__dirname` (sequelize-cli's
+`require(__dirname + '/../config/config.json')`) is an import, so a gitignored config stops the app too."""
 
 from __future__ import annotations
 
 import pytest
 from reports import MakeProject, check, database_status, database_status_set_and_unset, only
+
+from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
+from cdverify.model import ImportKind, Language
+from cdverify.parse import parse_source
+from cdverify.pipeline import inspect
 
 PG_TASK = "fastify-openapi-postgres"
 PG_URL = "postgresql://user:password@postgres:5432/conduit"
@@ -168,3 +174,90 @@ def test_env_schema_in_a_function_main_awaits_stops_the_app(make_project: MakePr
 )
 def test_env_schema_that_does_not_stop_the_app(make_project: MakeProject, field: str, start: str) -> None:
     assert database_status(check(make_project, _fluent(field, start), PG_TASK)) == "pass"
+
+
+# -- a module path built from `__dirname` ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "specifier"),
+    [
+        ("require(__dirname + '/../config/config.json')", "../config/config.json"),
+        ("require(__dirname + '/db')", "./db"),
+        ("require(path.join(__dirname, '..', 'config', 'config.json'))", "../config/config.json"),
+        ("require(path.resolve(__dirname, './db'))", "./db"),
+    ],
+)
+def test_a_require_of_a_path_built_from_dirname_is_an_import(written: str, specifier: str) -> None:
+    facts = parse_source("src/models/index.js", Language.JAVASCRIPT, f"const m = {written};\n".encode())
+    assert [(f.specifier, f.kind, f.line) for f in facts.imports] == [(specifier, ImportKind.REQUIRE, 1)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "require(__dirname + '/routes/' + file)",  # a computed part
+        "require(__dirname + 'db')",  # not a path below the folder
+        "require(path.join(__dirname, file))",
+        "require(path.join(root, 'db'))",  # not from the file's folder
+        "require(path.join(__dirname, '/etc/db'))",  # an absolute part
+        "require(path.join(__dirname))",
+    ],
+)
+def test_computed_module_paths_are_not_imports(written: str) -> None:
+    assert parse_source("src/index.js", Language.JAVASCRIPT, f"const m = {written};\n".encode()).imports == ()
+
+
+def test_the_names_a_module_calls_by_themselves_at_module_level() -> None:
+    code = b"const a = require('a')\nasync function main () { helper() }\nmain()\nstart().catch(a.log)\na.run()\n"
+    assert parse_source("index.js", Language.JAVASCRIPT, code).runs == ("main", "start")
+
+
+SEQUELIZE_PACKAGE = '{"name": "api", "dependencies": {"express": "4", "sequelize": "6", "mysql2": "3"}}'
+SEQUELIZE_INDEX = """const express = require('express')
+const db = require('./models')
+
+const app = express()
+app.get('/health', async (req, res) => res.json(await db.sequelize.query('SELECT 1 AS ok')))
+app.listen(3000)
+"""
+SEQUELIZE_MODELS = """const Sequelize = require('sequelize')
+const env = process.env.NODE_ENV || 'development'
+const config = require(__dirname + '/../config/config.json')[env]
+
+const sequelize = new Sequelize(config.database, config.username, config.password, config)
+module.exports = { sequelize }
+"""
+SEQUELIZE_CONFIG = (
+    '{"development": {"username": "root", "password": "pw", "database": "app", "host": "mysql",'
+    ' "dialect": "mysql"}}'
+)
+
+
+def test_a_sequelize_config_required_from_dirname_that_is_not_there_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": SEQUELIZE_PACKAGE,
+        "src/index.js": SEQUELIZE_INDEX,
+        "src/models/index.js": SEQUELIZE_MODELS,
+        ".gitignore": "src/config/config.json\n",
+    }
+    found = in_harness(inspect(make_project(files), use_cache=False).analysis.database, PAPER_ENVIRONMENT)
+    assert found.engines == []
+    assert [s.describe() for s in found.stopped] == [
+        "require(__dirname + '/../config/config.json') at src/models/index.js:3 throws MODULE_NOT_FOUND: "
+        "../config/config.json is not in the project"
+    ]
+
+
+def test_a_sequelize_config_required_from_dirname_that_is_there(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": SEQUELIZE_PACKAGE,
+        "src/index.js": SEQUELIZE_INDEX,
+        "src/models/index.js": SEQUELIZE_MODELS,
+        "src/config/config.json": SEQUELIZE_CONFIG,
+    }
+    inspected = inspect(make_project(files), use_cache=False)
+    assert in_harness(inspected.analysis.database, PAPER_ENVIRONMENT).engines == ["mysql"]
+    assert not [f for f in inspected.to_json()["findings"] if f["rule"].startswith("RES")]
