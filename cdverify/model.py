@@ -374,6 +374,9 @@ class FileFacts(NamedTuple):
     # JS: the names called by themselves at module level (`main()`, `bootstrap().catch(…)`): the file's own
     # functions among them run as it loads
     runs: tuple[str, ...] = ()
+    # JS: the names the module exports that it declares itself (`export function DLoader`, `export const x`),
+    # not those an `export … from` passes on
+    declared: tuple[str, ...] = ()
 
 
 class SourceFile(NamedTuple):

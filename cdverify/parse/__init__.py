@@ -222,6 +222,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         members=code.members,
         env_helpers=code.env_helpers,
         runs=code.runs,
+        declared=code.declared,
     )
 
 

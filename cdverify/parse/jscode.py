@@ -160,6 +160,37 @@ def _exits(call: Node) -> bool:
     return bool(given) and text(given[0]) != "0"
 
 
+_DECLARATIONS = (
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "abstract_class_declaration",
+    "type_alias_declaration",
+    "interface_declaration",
+    "enum_declaration",
+)
+
+
+def _declared(found: dict[str, list[Node]]) -> tuple[str, ...]:
+    """The names the module exports that it declares itself: `export function DLoader`, `export class C`,
+    `export const x = …` (not those an `export … from` passes on)."""
+    out = set()
+    for node in found.get("export", []):
+        declaration = node.child_by_field_name("declaration")
+        if declaration is None:
+            continue
+        if declaration.type in _DECLARATIONS:
+            name = declaration.child_by_field_name("name")
+            if name is not None:
+                out.add(text(name))
+        elif declaration.type in ("lexical_declaration", "variable_declaration"):
+            for child in declaration.named_children:
+                name = child.child_by_field_name("name") if child.type == "variable_declarator" else None
+                if name is not None and name.type == "identifier":
+                    out.add(text(name))
+    return tuple(sorted(out))
+
+
 def _runs(pending: list[tuple[Node, Node]], scope_of: Callable[[Node], str]) -> tuple[str, ...]:
     """The names the module calls by themselves at module level (`main()`, `bootstrap().catch(…)`, `void
     start()`): the file's own functions that run as it loads, when it declares them."""
@@ -258,4 +289,5 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
         runs=scanner.runs,
+        declared=_declared(found),
     )

@@ -42,6 +42,7 @@ from cdverify.detect.layers.names import (
     without_containers,
 )
 from cdverify.detect.layers.wiring import (
+    app_installers,
     containers,
     data_access_wiring,
     hands_app,
@@ -572,6 +573,7 @@ def by_role(
     ]
     stack = (roles.routes, roles.services, roles.queries)
     wiring += containers(assignment.files, assignment.evidence, graph, stack)
+    wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))

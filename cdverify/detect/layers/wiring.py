@@ -47,6 +47,51 @@ def hands_app(
     return frozenset(out)
 
 
+def app_installers(
+    apps: frozenset[str],
+    frameworks: FrameworkReport,
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    assignment: LayerAssignment,
+    routes: str,
+) -> list[str]:
+    """Modules an app file hands its app object to (`initRoutes(app)`) that only their file name places in
+    routes (`loaders/routes.js`), that register no route and handle no request of their own, and that import
+    route modules: they mount the routers on the app (`app.use("/books", booksRouter)`), a step of the
+    wiring the composition root delegates, not a routes module."""
+    own = {e.file for e in frameworks.evidence if e.kind == "routes"} | {r.file for r in frameworks.routes}
+    out = []
+    for path in sorted(apps & facts.keys()):
+        lines = {e.line for e in frameworks.evidence if e.kind == "app" and e.file == path}
+        made = {c.target for c in facts[path].calls if c.line in lines and c.target}
+        if not made:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if (
+                target is None
+                or target == path
+                or target in own
+                or assignment.files.get(target) != routes
+                or assignment.evidence.get(target) is not Evidence.FILE_NAME
+            ):
+                continue
+            prefix = (edge.fact.specifier, f"{edge.fact.specifier}.")
+            handed = any(
+                (call.callee == prefix[0] or call.callee.startswith(prefix[1]))
+                and any(made & set(arg.names) for arg in call.args)
+                for call in facts[path].calls
+            )
+            mounts = any(
+                assignment.files.get(inner.target or "") == routes
+                and assignment.evidence.get(inner.target or "") is not Evidence.FILE_NAME
+                for inner in graph.imports_of(target)
+            )
+            if handed and mounts:
+                out.append(target)
+    return out
+
+
 def containers(
     files: Mapping[str, str], evidence: Mapping[str, Evidence], graph: ImportGraph, stack: Collection[str]
 ) -> list[str]:
