@@ -150,6 +150,7 @@ def check_imports(
             target = edge.target
             if target is None:
                 continue
+            reached: list[tuple[str, list[str]]]
             if target in assignment.files:
                 reached = [(target, [])]
             elif _own_names_only(edge, (declared or {}).get(target, ())):
