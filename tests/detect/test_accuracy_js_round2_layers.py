@@ -6,7 +6,10 @@ and a clean one, on small projects written for these tests:
   mounts imported routers and registers no route of its own: wiring (a composition root), not routes;
 - an import taking from a barrel (`export * from "../db/queries"`) only names the barrel declares itself
   (`import { Cached } from "../decorators/Cached"`, a decorator beside the re-export) reaches none of the
-  modules it re-exports: no bypass.
+  modules it re-exports: no bypass;
+- TypeORM's `createConnection()` opens the app's connection (data access, as `new DataSource(…)` does), except in
+  a start-up step the importer only hands in a bootstrap's options (`bootstrapMicroframework({ loaders: [...] })`):
+  wiring.
 """
 
 from __future__ import annotations
@@ -175,3 +178,110 @@ def test_an_import_of_a_barrels_own_names_reaches_none_of_its_re_exports(
     assert report["architecture"]["files"]["src/repositories/pets.ts"] == "repositories"
     expected = [("bypass", "src/routes/pets.ts", "src/decorators/Cached.ts")] if bypass else []
     assert _violations(report) == expected
+
+
+# -- TypeORM's createConnection, and start-up steps a bootstrap runs -------------------------------------------
+
+KOA_PACKAGE = (
+    '{"name": "users", "dependencies": {"koa": "2", "@koa/router": "12", "typeorm": "0.2", "pg": "8"}}'
+)
+KOA_SERVER = """import Koa from "koa";
+import db from "./db/db";
+import routes from "./routes/routes";
+
+const koa = new Koa();
+koa.use(routes.routes());
+db.connect().then(() => koa.listen(3000));
+"""
+KOA_DB = """import { createConnection } from "typeorm";
+
+const db = {
+  connect: async () => createConnection(),
+};
+
+export default db;
+"""
+KOA_ROUTES = """import Router from "@koa/router";
+
+const router = new Router();
+router.get("/health", (ctx) => {
+  ctx.body = { ok: true };
+});
+
+export default router;
+"""
+
+
+def test_a_module_opening_a_typeorm_connection_is_data_access(make_project: MakeProject) -> None:
+    project: dict[str, str | bytes] = {
+        "package.json": KOA_PACKAGE,
+        "src/server.ts": KOA_SERVER,
+        "src/db/db.ts": KOA_DB,
+        "src/routes/routes.ts": KOA_ROUTES,
+    }
+    files, evidence, _roots = _architecture(inspect_json(make_project, project))
+    assert (files["src/db/db.ts"], evidence["src/db/db.ts"]) == ("repositories", "code: queries")
+
+
+BOOT_PACKAGE = '{"name": "api", "dependencies": {"express": "4", "typeorm": "0.2", "pg": "8", "microframework-w3tec": "0.6"}}'
+BOOT_APP = """import { bootstrapMicroframework } from "microframework-w3tec";
+import { expressLoader } from "./loaders/expressLoader";
+import { typeormLoader } from "./loaders/typeormLoader";
+
+bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] });
+"""
+BOOT_EXPRESS = """import express from "express";
+
+export const expressLoader = () => {
+  const app = express();
+  app.get("/health", (req, res) => res.json({ ok: true }));
+  app.listen(3000);
+};
+"""
+BOOT_TYPEORM = """import { createConnection } from "typeorm";
+
+export const typeormLoader = async (settings) => {
+  const connection = await createConnection({ type: "postgres", url: process.env.DATABASE_URL });
+  settings.setData("connection", connection);
+};
+"""
+
+
+@pytest.mark.parametrize(
+    ("app", "wiring"),
+    [
+        (BOOT_APP, True),
+        # called by the project: the module makes the connection for it
+        (
+            BOOT_APP.replace(
+                "bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] });",
+                "typeormLoader({ setData() {} }).then(() => expressLoader());",
+            ),
+            False,
+        ),
+        # handed as a plain argument (a middleware, a callback), not as a bootstrap's option
+        (
+            BOOT_APP.replace(
+                "bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] });",
+                "bootstrapMicroframework(typeormLoader, expressLoader);",
+            ),
+            False,
+        ),
+    ],
+)
+def test_a_start_up_step_a_bootstrap_runs_is_wiring(
+    make_project: MakeProject, app: str, wiring: bool
+) -> None:
+    project: dict[str, str | bytes] = {
+        "package.json": BOOT_PACKAGE,
+        "src/app.ts": app,
+        "src/loaders/expressLoader.ts": BOOT_EXPRESS,
+        "src/loaders/typeormLoader.ts": BOOT_TYPEORM,
+    }
+    files, evidence, roots = _architecture(inspect_json(make_project, project))
+    if wiring:
+        assert "src/loaders/typeormLoader.ts" not in files
+        assert evidence["src/loaders/typeormLoader.ts"] == "composition root"
+        assert "src/loaders/typeormLoader.ts" in roots
+    else:
+        assert files["src/loaders/typeormLoader.ts"] == "repositories"

@@ -92,6 +92,48 @@ def app_installers(
     return out
 
 
+def bootstrap_steps(querying: Iterable[str], facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[str]:
+    """Files whose code opens a connection or queries that their importers only hand, uncalled, in the
+    options of a library's call (`bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] })`):
+    start-up steps the bootstrap runs (`loaders/typeormLoader.ts` making the connection and giving it to
+    the framework's settings), wiring rather than data access. A module whose export the project calls
+    (`db.connect()`), or hands as a plain argument (`app.use(session)`), keeps its role."""
+    wanted = set(querying)
+    into: dict[str, list[ImportEdge]] = {}
+    for edge in graph.internal_edges():
+        if edge.target in wanted and edge.source != edge.target and edge.runtime:
+            into.setdefault(edge.target, []).append(edge)
+    out = []
+    for path, edges in sorted(into.items()):
+        if all(_handed_as_option(edge, facts, graph) for edge in edges):
+            out.append(path)
+    return out
+
+
+def _handed_as_option(edge: ImportEdge, facts: Mapping[str, FileFacts], graph: ImportGraph) -> bool:
+    """The importer hands what it imports in an option of a library's call, and neither calls it nor uses it
+    otherwise."""
+    source = facts.get(edge.source)
+    if source is None:
+        return False
+    spec = edge.fact.specifier
+    brought = (spec, f"{spec}.")
+    project = tuple(f"{e.fact.specifier}" for e in graph.imports_of(edge.source) if e.target)
+    handed = False
+    for call in source.calls:
+        if call.callee == spec or call.callee.startswith(brought):
+            return False  # called
+        if any(callee.startswith(brought) for value in call.args for callee in value.calls):
+            return False  # a plain argument
+        if any(callee.startswith(brought) for _key, value in call.kwargs for callee in value.calls):
+            if call.callee.startswith(project):
+                return False  # handed to project code
+            handed = True
+    return handed and not any(
+        callee.startswith(brought) for assignment in source.assignments for callee in assignment.value.calls
+    )
+
+
 def containers(
     files: Mapping[str, str], evidence: Mapping[str, Evidence], graph: ImportGraph, stack: Collection[str]
 ) -> list[str]:
