@@ -9,8 +9,6 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
@@ -61,7 +59,6 @@ class NodeScanner(NodeBindingScanner):
         self.bind_parameter_properties()
         self.bind_router_parameters()
         pending = self.scan_calls()
-        self.runs = _runs(pending, self.scope)
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
@@ -191,12 +188,44 @@ def _declared(found: dict[str, list[Node]]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _runs(pending: list[tuple[Node, Node]], scope_of: Callable[[Node], str]) -> tuple[str, ...]:
+_WRAPPING = ("await_expression", "unary_expression", "parenthesized_expression")
+
+
+def _runs(program: Node | None) -> tuple[str, ...]:
     """The names the module calls by themselves at module level (`main()`, `bootstrap().catch(…)`, `void
-    start()`): the file's own functions that run as it loads, when it declares them."""
-    return tuple(
-        sorted({text(name) for node, name in pending if name.type == "identifier" and not scope_of(node)})
-    )
+    start()`, `await main()`, also under a module-level `if (require.main === module)`): the file's own
+    functions that run as it loads, when it declares them. Read from the program's statements down (a
+    node's parent costs a walk from the root)."""
+    if program is None:
+        return ()
+    out: set[str] = set()
+    statements = list(program.named_children)
+    for statement in statements:
+        if statement.type == "if_statement":
+            consequence = statement.child_by_field_name("consequence")
+            if consequence is not None:
+                body = consequence.named_children if consequence.type == "statement_block" else [consequence]
+                statements.extend(s for s in body if s.type == "expression_statement")
+            continue
+        if statement.type != "expression_statement" or not statement.named_children:
+            continue
+        node = statement.named_children[0]
+        while node.type in _WRAPPING and node.named_children:
+            node = node.named_children[-1]
+        for _ in range(4):  # `main().catch(…)`, `main().then(…).catch(…)`: the call the chain starts with
+            if node.type != "call_expression":
+                break
+            function = node.child_by_field_name("function")
+            if function is None:
+                break
+            if function.type == "identifier":
+                out.add(text(function))
+                break
+            chained = function.child_by_field_name("object") if function.type == "member_expression" else None
+            if chained is None:
+                break
+            node = chained
+    return tuple(sorted(out))
 
 
 def _objects(
@@ -263,7 +292,7 @@ def _objects(
     return tuple(sorted(out.items()))
 
 
-def node_code(found: dict[str, list[Node]]) -> Code:
+def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code:
     """A JavaScript / TypeScript / TSX file's code facts, from the captures of its `code` query."""
     scanner = NodeScanner(found)
     scanner.bind_imports()
@@ -288,6 +317,6 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         objects=_objects(found, scanner.helpers, aliases),
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
-        runs=scanner.runs,
+        runs=_runs(program),
         declared=_declared(found),
     )

@@ -209,8 +209,11 @@ def test_computed_module_paths_are_not_imports(written: str) -> None:
 
 
 def test_the_names_a_module_calls_by_themselves_at_module_level() -> None:
-    code = b"const a = require('a')\nasync function main () { helper() }\nmain()\nstart().catch(a.log)\na.run()\n"
-    assert parse_source("index.js", Language.JAVASCRIPT, code).runs == ("main", "start")
+    code = (
+        b"const a = require('a')\nasync function main () { helper() }\nmain()\nstart().then(a.ok).catch(a.log)\n"
+        b"a.run()\nvoid boot()\nif (require.main === module) {\n  serve()\n}\nfunction f () { never() }\n"
+    )
+    assert parse_source("index.js", Language.JAVASCRIPT, code).runs == ("boot", "main", "serve", "start")
 
 
 SEQUELIZE_PACKAGE = '{"name": "api", "dependencies": {"express": "4", "sequelize": "6", "mysql2": "3"}}'

@@ -39,7 +39,7 @@ def validations(
     for path, file_facts in facts.items():
         for call in file_facts.calls:
             schema = calls.get(call.callee)
-            if schema is None and call.name.method == "register" and call.args:
+            if schema is None and plugins and call.callee.endswith(".register") and call.args:
                 schema = next((plugins[c] for c in call.args[0].calls if c in plugins), None)
             if schema is not None and call.kwarg(schema.schema_key) is not None:
                 out.append((path, call, schema))
