@@ -371,6 +371,12 @@ class FileFacts(NamedTuple):
     env_helpers: tuple[EnvHelper, ...] = ()  # functions returning an environment read of a parameter (JS)
     # what says the file runs as a program of its own: `shebang`, or (JS) `process.argv` / `process.exit`
     program: str = ""
+    # JS: the names called by themselves at module level (`main()`, `bootstrap().catch(…)`): the file's own
+    # functions among them run as it loads
+    runs: tuple[str, ...] = ()
+    # JS: the names the module exports that it declares itself (`export function DLoader`, `export const x`),
+    # not those an `export … from` passes on
+    declared: tuple[str, ...] = ()
 
 
 class SourceFile(NamedTuple):

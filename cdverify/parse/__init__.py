@@ -203,7 +203,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
     from cdverify.parse.treesitter import captures, syntax_issues
 
     found = captures(language, "code", root)
-    code = python_code(found) if language is Language.PYTHON else node_code(found)
+    code = python_code(found) if language is Language.PYTHON else node_code(found, root)
     return FileFacts(
         path=path,
         language=language,
@@ -221,6 +221,8 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         stops=code.stops,
         members=code.members,
         env_helpers=code.env_helpers,
+        runs=code.runs,
+        declared=code.declared,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ from tree_sitter import Node
 from cdverify.model import ImportFact, ImportKind, Language
 from cdverify.parse.treesitter import inside, matches, one_line, text
 
+_LITERALS = ("string", "template_string")
 _FUNCTION_NODES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "function"}
 )
@@ -23,6 +25,47 @@ def _string_literal(node: Node) -> str | None:
         return text(node)[1:-1]
     raw = text(node)
     return raw[1:-1] if len(raw) >= 2 else None
+
+
+def _from_dirname(node: Node) -> str | None:
+    """The relative path a module path built from the file's own folder names (`__dirname +
+    '/../config/config.json'`, `path.join(__dirname, 'config', 'db')`, `path.resolve(…)` alike), as a
+    relative specifier (`../config/config.json`); None when any part is computed."""
+    parts: list[str] = []
+    if node.type == "binary_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if left is None or right is None or operator is None or text(operator) != "+":
+            return None
+        if left.type != "identifier" or text(left) != "__dirname" or right.type not in _LITERALS:
+            return None
+        tail = _string_literal(right)
+        if tail is None or not tail.startswith("/"):
+            return None
+        parts = [tail.lstrip("/")]
+    elif node.type == "call_expression":
+        function, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if function is None or arguments is None or text(function) not in ("path.join", "path.resolve"):
+            return None
+        given = arguments.named_children
+        if not given or given[0].type != "identifier" or text(given[0]) != "__dirname" or len(given) < 2:
+            return None
+        for part in given[1:]:
+            value = _string_literal(part) if part.type in _LITERALS else None
+            if value is None or value.startswith("/"):
+                return None
+            parts.append(value)
+    else:
+        return None
+    joined = posixpath.normpath(posixpath.join(".", *parts))
+    if joined in (".", "..") or joined.startswith("/"):
+        return None
+    return joined if joined.startswith("../") else f"./{joined}"
+
+
+def _source(node: Node) -> str | None:
+    """The module an import or `require` names: a literal, or a path built from `__dirname`."""
+    return _string_literal(node) if node.type in _LITERALS else _from_dirname(node)
 
 
 def _has_type_keyword(node: Node) -> bool:
@@ -186,7 +229,9 @@ def _import_nodes(language: Language, found: dict[str, list[Node]]) -> list[tupl
             continue
         arguments = node.child_by_field_name("arguments")
         first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-        literal = first is not None and first.type in ("string", "template_string")
+        literal = first is not None and first.type in _LITERALS
+        if pattern == "require" and first is not None and not literal:
+            literal = first.type in ("binary_expression", "call_expression")  # read by `_from_dirname`
         if arguments is not None and arguments.type == "arguments" and first is not None and literal:
             out.append((pattern, node, first))
     return out
@@ -209,7 +254,7 @@ def node_imports(
             pattern: str = next(key for key in ("import", "export", "require", "dynamic") if key in captured)
             matched.append((pattern, captured[pattern][0], captured["source"][0]))
     for pattern, node, source_node in matched:
-        source = _string_literal(source_node)
+        source = _source(source_node)
         if not source:
             continue
         if pattern == "import":

@@ -157,6 +157,77 @@ def _exits(call: Node) -> bool:
     return bool(given) and text(given[0]) != "0"
 
 
+_DECLARATIONS = (
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "abstract_class_declaration",
+    "type_alias_declaration",
+    "interface_declaration",
+    "enum_declaration",
+)
+
+
+def _declared(found: dict[str, list[Node]]) -> tuple[str, ...]:
+    """The names the module exports that it declares itself: `export function DLoader`, `export class C`,
+    `export const x = …` (not those an `export … from` passes on)."""
+    out = set()
+    for node in found.get("export", []):
+        declaration = node.child_by_field_name("declaration")
+        if declaration is None:
+            continue
+        if declaration.type in _DECLARATIONS:
+            name = declaration.child_by_field_name("name")
+            if name is not None:
+                out.add(text(name))
+        elif declaration.type in ("lexical_declaration", "variable_declaration"):
+            for child in declaration.named_children:
+                name = child.child_by_field_name("name") if child.type == "variable_declarator" else None
+                if name is not None and name.type == "identifier":
+                    out.add(text(name))
+    return tuple(sorted(out))
+
+
+_WRAPPING = ("await_expression", "unary_expression", "parenthesized_expression")
+
+
+def _runs(program: Node | None) -> tuple[str, ...]:
+    """The names the module calls by themselves at module level (`main()`, `bootstrap().catch(…)`, `void
+    start()`, `await main()`, also under a module-level `if (require.main === module)`): the file's own
+    functions that run as it loads, when it declares them. Read from the program's statements down (a
+    node's parent costs a walk from the root)."""
+    if program is None:
+        return ()
+    out: set[str] = set()
+    statements = list(program.named_children)
+    for statement in statements:
+        if statement.type == "if_statement":
+            consequence = statement.child_by_field_name("consequence")
+            if consequence is not None:
+                body = consequence.named_children if consequence.type == "statement_block" else [consequence]
+                statements.extend(s for s in body if s.type == "expression_statement")
+            continue
+        if statement.type != "expression_statement" or not statement.named_children:
+            continue
+        node = statement.named_children[0]
+        while node.type in _WRAPPING and node.named_children:
+            node = node.named_children[-1]
+        for _ in range(4):  # `main().catch(…)`, `main().then(…).catch(…)`: the call the chain starts with
+            if node.type != "call_expression":
+                break
+            function = node.child_by_field_name("function")
+            if function is None:
+                break
+            if function.type == "identifier":
+                out.add(text(function))
+                break
+            chained = function.child_by_field_name("object") if function.type == "member_expression" else None
+            if chained is None:
+                break
+            node = chained
+    return tuple(sorted(out))
+
+
 def _objects(
     found: dict[str, list[Node]], functions: list[FunctionFact], aliases: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str], ...]:
@@ -221,7 +292,7 @@ def _objects(
     return tuple(sorted(out.items()))
 
 
-def node_code(found: dict[str, list[Node]]) -> Code:
+def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code:
     """A JavaScript / TypeScript / TSX file's code facts, from the captures of its `code` query."""
     scanner = NodeScanner(found)
     scanner.bind_imports()
@@ -246,4 +317,6 @@ def node_code(found: dict[str, list[Node]]) -> Code:
         objects=_objects(found, scanner.helpers, aliases),
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
+        runs=_runs(program),
+        declared=_declared(found),
     )

@@ -43,6 +43,8 @@ class Code(NamedTuple):
     stops: tuple[Stop, ...] = ()
     members: tuple[Member, ...] = ()
     env_helpers: tuple[EnvHelper, ...] = ()
+    runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
+    declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
 
 
 def call_fact(

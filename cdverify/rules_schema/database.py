@@ -125,6 +125,29 @@ class EnvJsonSchema(Record, frozen=True):
 
     imports: Strings  # modules whose import marks the file's `required` / `properties` objects as such
     label: str  # how messages name it
+    # traced callees that validate the environment against their `schema_key` option as they are called
+    # and throw where it fails (`envSchema({ schema })`); one made at start-up stops the application
+    calls: Strings = ()
+    # modules registered as a plugin with the schema in their options (`app.register(fastifyEnv, { schema
+    # })`): the plugin fails the app's start-up where the environment fails the schema
+    plugins: Strings = ()
+    schema_key: str = "schema"  # the option holding the schema
+
+
+class JsonSchemaBuilder(Record, frozen=True):
+    """A builder of JSON schemas (TypeBox's `Type.Object({…})`, fluent-json-schema's `S.object().prop(…)`)
+    handed to a validator of the environment (`EnvJsonSchema`): which properties it requires."""
+
+    calls: Strings  # traced callees starting a schema object
+    # "all": every property is required unless its chain calls one of `optional` (TypeBox); "marked": only
+    # properties whose chain calls one of `required` and none of `optional` (fluent-json-schema)
+    fields: str = "all"
+    required: Strings = ()
+    optional: Strings = ()
+    default_keys: Strings = ()  # keys of a property validator's options giving a default (`{ default: 1 }`)
+    # the method adding a property to the chain (`prop`: `S.object().prop('PORT', S.number())`); "" = the
+    # properties are the object keys of the call (`Type.Object({ PORT: Type.Number() })`)
+    property: str = ""
 
 
 class EnvExampleLoader(Record, frozen=True):
@@ -248,6 +271,7 @@ class Connections(Record, frozen=True):
     settings_classes: tuple[SettingsClass, ...] = ()
     env_example_loaders: tuple[EnvExampleLoader, ...] = ()
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
+    json_schema_builders: tuple[JsonSchemaBuilder, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()

@@ -93,13 +93,32 @@ def _barrel_targets(
     return found
 
 
+_NAMED_ONLY = re.compile(r"^import\s+(?:type\s+)?\{([^}]*)\}\s*from\b")
+
+
+def _own_names_only(edge: ImportEdge, declared: tuple[str, ...]) -> bool:
+    """Whether the import takes only names (`import { A, B as C } from …`) that its target module declares
+    itself."""
+    if not declared:
+        return False
+    found = _NAMED_ONLY.match(edge.fact.text)
+    if found is None:
+        return False
+    written = [item.split() for item in found.group(1).split(",") if item.split()]
+    names = [words[1] if words[0] == "type" and len(words) > 1 else words[0] for words in written]
+    return bool(names) and all(name in declared for name in names)
+
+
 def check_imports(
     graph: ImportGraph,
     assignment: LayerAssignment,
     config: Config,
     languages: Mapping[str, Language],
+    declared: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[Finding]:
-    """ARCH001 upward imports, ARCH002 routes reaching repositories, ARCH003 frameworks in services."""
+    """ARCH001 upward imports, ARCH002 routes reaching repositories, ARCH003 frameworks in services.
+    `declared`: the names each JS/TS module exports that it declares itself (an import taking only those
+    from a barrel reaches none of the modules it re-exports)."""
     order = config.layer_order
     bypass = set(config.bypass)
     findings: dict[tuple[str, str, int, int, str], Finding] = {}
@@ -131,9 +150,13 @@ def check_imports(
             target = edge.target
             if target is None:
                 continue
-            reached = (
-                [(target, [])] if target in assignment.files else _barrel_targets(graph, target, assignment)
-            )
+            reached: list[tuple[str, list[str]]]
+            if target in assignment.files:
+                reached = [(target, [])]
+            elif _own_names_only(edge, (declared or {}).get(target, ())):
+                reached = []  # `import { DLoader } from "./DLoader"`, a barrel declaring it beside `export *`
+            else:
+                reached = _barrel_targets(graph, target, assignment)
             for layered, via in reached:
                 to_layer = assignment.files[layered]
                 if (source, layered) in assignment.instance_imports:
@@ -331,8 +354,9 @@ def violations(findings: Iterable[Finding]) -> list[dict[str, object]]:
 def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
     """Every import against the layers, the layout and the cycles: always, asked for or not."""
     languages = {path: facts.language for path, facts in analysis.facts.items()}
+    declared = {path: facts.declared for path, facts in analysis.facts.items() if facts.declared}
     return [
-        *check_imports(analysis.graph, analysis.layers, config, languages),
+        *check_imports(analysis.graph, analysis.layers, config, languages, declared),
         *check_layout(analysis.layers, config),
         *check_cycles(analysis.graph, analysis.layers, config, analysis.application),
     ]

@@ -20,11 +20,17 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import (
+    at_start,
+    required_properties,
+    started_functions,
+    validations,
+)
 from cdverify.detect.database.settings import required_fields
 from cdverify.discover import classify_scope
 from cdverify.files import probe
 from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
-from cdverify.rules_schema import Connections, Reader, RequiredOption, StartupFile
+from cdverify.rules_schema import Connections, EnvJsonSchema, Reader, RequiredOption, StartupFile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -90,13 +96,16 @@ def startup_stops(
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
     missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
-    if not files and not parsed and not fallbacks and not missing:
+    validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
+    if not files and not parsed and not fallbacks and not missing and not validating:
         return ()
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
     if missing and root is not None and graph is not None:
         out += _missing_modules(found, started, graph, root)
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
+    if validating and graph is not None:
+        out += _validated_at_start(found, started, graph, validating)
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
@@ -147,6 +156,32 @@ def _parsed_at_start(
                     if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
                         out += _schema_stop(found, target, inner, throwing, via)
     return tuple(dict.fromkeys(out))
+
+
+def _validated_at_start(
+    found: Collection,
+    started: set[str],
+    graph: ImportGraph,
+    validating: list[tuple[str, CallFact, EnvJsonSchema]],
+) -> list[StartupStop]:
+    """Validations of the environment against a JSON schema made at start-up (`app.register(fastifyEnv, {
+    schema })`, `envSchema({ schema })` in a function `main()` awaits): they stop the application where a
+    property the schema requires with no default is unset (jsonschemas.py)."""
+    running = started_functions(found.facts, started, graph)
+    builders = load_rules(Connections).json_schema_builders
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    out = []
+    for path, call, schema in validating:
+        if not at_start(call, found.facts[path], path in started, running.get(path, set())):
+            continue
+        required = required_properties(path, call, schema, found.facts, graph, builders)
+        variables = tuple(dict.fromkeys(name for name in required if name not in explained))
+        if variables:
+            shown = " or ".join(f"${name}" for name in variables)
+            reason = f"throws when {schema.label} finds {shown} unset"
+            out.append(StartupStop(path, call.line, call.text, variables, reason))
+    return out
 
 
 def _schema_stop(

@@ -50,6 +50,8 @@ from cdverify.detect.layers.names import (
 )
 from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.wiring import (
+    app_installers,
+    bootstrap_steps,
     containers,
     data_access_wiring,
     hands_app,
@@ -532,6 +534,10 @@ def by_role(
             )
         ):
             found.of[path] = Role.ROUTES
+    querying = [path for path, role in found.of.items() if role is Role.QUERIES and path not in found.apps]
+    steps = bootstrap_steps(querying, facts, graph) if querying else []
+    for path in steps:  # a start-up step a bootstrap runs (`loaders: [typeormLoader]`): wiring
+        del found.of[path]
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)
     confirmed = {path: decide(named_layers.named[path], role, roles) for path, role in found.of.items()}
     layered = {  # files whose code agrees with their path's layer, or puts them in one
@@ -575,6 +581,10 @@ def by_role(
     ]
     stack = (roles.routes, roles.services, roles.queries)
     wiring += containers(assignment.files, assignment.evidence, graph, stack)
+    wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)
+    wiring += [
+        path for path in steps if path in named and not named[path].folders and named[path].glob is None
+    ]
     if wiring:
         roots = tuple(sorted({*roots, *wiring}))
         decided.update(dict.fromkeys(wiring))

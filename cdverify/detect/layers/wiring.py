@@ -47,6 +47,93 @@ def hands_app(
     return frozenset(out)
 
 
+def app_installers(
+    apps: frozenset[str],
+    frameworks: FrameworkReport,
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    assignment: LayerAssignment,
+    routes: str,
+) -> list[str]:
+    """Modules an app file hands its app object to (`initRoutes(app)`) that only their file name places in
+    routes (`loaders/routes.js`), that register no route and handle no request of their own, and that import
+    route modules: they mount the routers on the app (`app.use("/books", booksRouter)`), a step of the
+    wiring the composition root delegates, not a routes module."""
+    own = {e.file for e in frameworks.evidence if e.kind == "routes"} | {r.file for r in frameworks.routes}
+    out = []
+    for path in sorted(apps & facts.keys()):
+        lines = {e.line for e in frameworks.evidence if e.kind == "app" and e.file == path}
+        made = {c.target for c in facts[path].calls if c.line in lines and c.target}
+        if not made:
+            continue
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if (
+                target is None
+                or target == path
+                or target in own
+                or assignment.files.get(target) != routes
+                or assignment.evidence.get(target) is not Evidence.FILE_NAME
+            ):
+                continue
+            prefix = (edge.fact.specifier, f"{edge.fact.specifier}.")
+            handed = any(
+                (call.callee == prefix[0] or call.callee.startswith(prefix[1]))
+                and any(made & set(arg.names) for arg in call.args)
+                for call in facts[path].calls
+            )
+            mounts = any(
+                assignment.files.get(inner.target or "") == routes
+                and assignment.evidence.get(inner.target or "") is not Evidence.FILE_NAME
+                for inner in graph.imports_of(target)
+            )
+            if handed and mounts:
+                out.append(target)
+    return out
+
+
+def bootstrap_steps(querying: Iterable[str], facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[str]:
+    """Files whose code opens a connection or queries that their importers only hand, uncalled, in the
+    options of a library's call (`bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] })`):
+    start-up steps the bootstrap runs (`loaders/typeormLoader.ts` making the connection and giving it to
+    the framework's settings), wiring rather than data access. A module whose export the project calls
+    (`db.connect()`), or hands as a plain argument (`app.use(session)`), keeps its role."""
+    wanted = set(querying)
+    into: dict[str, list[ImportEdge]] = {}
+    for edge in graph.internal_edges():
+        if edge.target in wanted and edge.source != edge.target and edge.runtime:
+            into.setdefault(edge.target, []).append(edge)
+    out = []
+    for path, edges in sorted(into.items()):
+        if all(_handed_as_option(edge, facts, graph) for edge in edges):
+            out.append(path)
+    return out
+
+
+def _handed_as_option(edge: ImportEdge, facts: Mapping[str, FileFacts], graph: ImportGraph) -> bool:
+    """The importer hands what it imports in an option of a library's call, and neither calls it nor uses it
+    otherwise."""
+    source = facts.get(edge.source)
+    if source is None:
+        return False
+    spec = edge.fact.specifier
+    brought = (spec, f"{spec}.")
+    project = tuple(f"{e.fact.specifier}" for e in graph.imports_of(edge.source) if e.target)
+    handed = False
+    for call in source.calls:
+        if call.callee == spec or call.callee.startswith(brought):
+            return False  # called
+        if any(callee.startswith(brought) for value in call.args for callee in value.calls):
+            return False  # a plain argument
+        if any(callee.startswith(brought) for _key, value in call.kwargs for callee in value.calls):
+            if call.callee.startswith(project):
+                return False  # handed to project code
+            handed = True
+    return handed and not any(
+        callee.startswith(brought) for assignment in source.assignments for callee in assignment.value.calls
+    )
+
+
 def containers(
     files: Mapping[str, str], evidence: Mapping[str, Evidence], graph: ImportGraph, stack: Collection[str]
 ) -> list[str]:
