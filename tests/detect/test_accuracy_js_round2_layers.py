@@ -285,3 +285,28 @@ def test_a_start_up_step_a_bootstrap_runs_is_wiring(
         assert "src/loaders/typeormLoader.ts" in roots
     else:
         assert files["src/loaders/typeormLoader.ts"] == "repositories"
+
+
+def test_a_python_route_table_handed_the_app_keeps_its_layer(make_project: MakeProject) -> None:
+    """`def register_routes(app: Flask): app.add_url_rule(…)` in `router.py`: the route table registers the
+    routes itself, on a parameter the facts do not trace, so the installer rule (Node only) leaves it routes."""
+    project: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "prompts"\ndependencies = ["flask"]\n',
+        "app.py": (
+            "from flask import Flask\n\nfrom router import register_routes\n\n\n"
+            "def create_app():\n    app = Flask(__name__)\n    register_routes(app)\n    return app\n"
+        ),
+        "router.py": (
+            "from flask import Flask\n\nfrom routes.index import list_prompts\n\n\n"
+            "def register_routes(app: Flask):\n"
+            '    app.add_url_rule("/", endpoint="list_prompts", view_func=list_prompts)\n'
+        ),
+        "routes/__init__.py": "",
+        "routes/index.py": (
+            "from flask import render_template\n\n\ndef list_prompts():\n"
+            '    return render_template("index.html")\n'
+        ),
+    }
+    files, evidence, roots = _architecture(inspect_json(make_project, project))
+    assert files.get("router.py") == "routes", evidence.get("router.py")
+    assert "router.py" not in roots

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.handlers import names_of_import
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named
-from cdverify.model import FileFacts
+from cdverify.model import Family, FileFacts
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -58,10 +58,15 @@ def app_installers(
     """Modules an app file hands its app object to (`initRoutes(app)`) that only their file name places in
     routes (`loaders/routes.js`), that register no route and handle no request of their own, and that import
     route modules: they mount the routers on the app (`app.use("/books", booksRouter)`), a step of the
-    wiring the composition root delegates, not a routes module."""
+    wiring the composition root delegates, not a routes module. Node only: a Python module handed the app
+    registers routes on a parameter (`def register_routes(app: Flask): app.add_url_rule(…)`) that the facts
+    do not trace, so "registers no route" cannot be told there (a route table such as `router.py` would
+    lose its layer)."""
     own = {e.file for e in frameworks.evidence if e.kind == "routes"} | {r.file for r in frameworks.routes}
     out = []
     for path in sorted(apps & facts.keys()):
+        if facts[path].language.family is not Family.NODE:
+            continue
         lines = {e.line for e in frameworks.evidence if e.kind == "app" and e.file == path}
         made = {c.target for c in facts[path].calls if c.line in lines and c.target}
         if not made:
