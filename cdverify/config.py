@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from cdverify.catalog import architecture_preset, finding_rules, load_rules, preset_names
 from cdverify.config_paths import ignore_applies, rebase_gitignore, relative_base, search_folders
@@ -30,8 +32,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class LayerSpec:
+class LayerSpec(msgspec.Struct, frozen=True):
     name: str
     title: str
     directories: frozenset[str]  # normalised names (lower case, `-` → `_`)
@@ -39,8 +40,7 @@ class LayerSpec:
     paths: tuple[str, ...] = ()  # user globs assigning files to this layer, strongest evidence
 
 
-@dataclass(frozen=True)
-class Ignore:
+class Ignore(msgspec.Struct, frozen=True):
     """A suppression. It must say why, and it is reported when it matches nothing."""
 
     rule: str
@@ -371,7 +371,11 @@ def build_config(
         for glob in _rebased(check.str_list(globs, f"scopes.{scope_name}", globs=True), base):
             scope_overrides.append((glob, scope))
 
-    ignores = [replace(item, base=base) for item in _ignores(raw, check) if ignore_applies(item.path, base)]
+    ignores = [
+        msgspec.structs.replace(item, base=base)
+        for item in _ignores(raw, check)
+        if ignore_applies(item.path, base)
+    ]
 
     max_bytes = raw.get("max_file_bytes", load_rules(Scopes).limits.max_file_bytes)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:

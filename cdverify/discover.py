@@ -21,6 +21,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, ConfigError, pattern_error
 from cdverify.files import NotReadable, kind_of, note, probe, read_regular
@@ -87,8 +89,7 @@ def _name_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     return matches
 
 
-@dataclass(frozen=True)
-class _ScopeRules:
+class _ScopeRules(msgspec.Struct, frozen=True):
     skip_dirs: frozenset[str]
     venv_markers: tuple[str, ...]
     skip_file: Callable[[str], bool]  # the name matches a skip_file_patterns glob

@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from cdverify.files import probe
 
@@ -34,8 +35,7 @@ _OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
 _REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX")
 
 
-@dataclass(frozen=True)
-class GitView:
+class GitView(msgspec.Struct, frozen=True):
     """The paths git lists under the analysed folder, relative to it, and every folder holding one."""
 
     files: frozenset[str]

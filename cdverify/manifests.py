@@ -22,6 +22,8 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+import msgspec
+
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
@@ -135,8 +137,7 @@ def _line_of(text: str, needle: str) -> int:
 # -- the catalogue: which reader a file goes to --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _FileRule:
+class _FileRule(msgspec.Struct, frozen=True):
     """A `[[file]]` entry of rules/manifests.toml, ready to match."""
 
     entry: ManifestFile

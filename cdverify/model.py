@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+import msgspec
+
 from cdverify.locations import doc_url
 
 
@@ -404,8 +406,7 @@ class Resolution(NamedTuple):
     via: str | None = None  # how it was resolved: "relative", "source-root", "tsconfig-paths", "workspace", …
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(msgspec.Struct, frozen=True):
     path: str
     line: int = 0  # 0 when the finding is about a whole file or the project
     col: int = 0
@@ -416,8 +417,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(msgspec.Struct, frozen=True):
     """A mechanical fix of one finding (`check --fix-diff`, cdverify/fixes/): what it does, and the unified
     diff that does it, to apply from the project's root with `git apply` or `patch -p1`."""
 

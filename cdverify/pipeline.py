@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from cdverify import progress
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, pack, unpack
@@ -57,8 +59,7 @@ class VerdictStatus(StrEnum):
     FAIL = "fail"  # at least one does
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(msgspec.Struct, frozen=True):
     constraint: str  # axis: "architecture", "framework", …
     required: str  # the value asked for: "clean_architecture", "flask", …
     status: VerdictStatus

@@ -70,8 +70,7 @@ class Edited(NamedTuple):
     known: dict[str, bytes] | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Request:
+class Request(msgspec.Struct, frozen=True):
     """What a command asks, besides the project's files: the key's part known before discovery."""
 
     command: str  # "check" or "inspect"

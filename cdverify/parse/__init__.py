@@ -188,22 +188,28 @@ def _tree_facts(path: str, language: Language, data: bytes, decoding_issue: str 
 def _imports(
     language: Language, root: Node, max_depth: int | None = None, found: dict[str, list[Node]] | None = None
 ) -> tuple[ImportFact, ...]:
-    from cdverify.parse.javascript import node_imports
-    from cdverify.parse.python import python_imports
-
     if language is Language.PYTHON:
+        from cdverify.parse.python import python_imports
+
         return python_imports(root, max_depth, found)
+    from cdverify.parse.javascript import node_imports  # a Python project never loads the JS readers
+
     return node_imports(language, root, max_depth, found)
 
 
 def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
     """Every fact of a file whose tree is within MAX_NESTING."""
-    from cdverify.parse.jscode import node_code
-    from cdverify.parse.pycode import python_code
     from cdverify.parse.treesitter import captures, syntax_issues
 
     found = captures(language, "code", root)
-    code = python_code(found) if language is Language.PYTHON else node_code(found, root)
+    if language is Language.PYTHON:
+        from cdverify.parse.pycode import python_code
+
+        code = python_code(found)
+    else:
+        from cdverify.parse.jscode import node_code
+
+        code = node_code(found, root)
     return FileFacts(
         path=path,
         language=language,

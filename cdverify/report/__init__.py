@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from cdverify.model import Severity
 
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(msgspec.Struct, frozen=True):
     """What a reporter may be asked besides the report itself."""
 
     min_severity: Severity = Severity.INFO  # findings below it are counted, not shown (text)

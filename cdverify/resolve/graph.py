@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import pairwise
+
+import msgspec
 
 from cdverify.model import ImportFact, Resolution, TargetKind
 
 
-@dataclass(frozen=True)
-class ImportEdge:
+class ImportEdge(msgspec.Struct, frozen=True):
     """One import of one file and where it lands."""
 
     source: str  # importing file, project-relative POSIX path

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from cdverify.catalog import load_rules, make_finding
 from cdverify.detect.database import (
     COMPOSE_SERVICE,
@@ -175,7 +177,7 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             f"give {named} a default in code, or set it in a `.env` file the application loads ({lines}), "
             "so that it starts where the harness leaves it unset"
         )
-        with_them = dataclasses.replace(
+        with_them = msgspec.structs.replace(
             found.environment, variables={**found.environment.variables, **dict.fromkeys(needed, "set")}
         )
         hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"

@@ -56,6 +56,12 @@ ANALYSIS = (
 # resolver (json5 with it, for a tsconfig) for JavaScript and TypeScript, subprocess to ask git in a repository
 FOR_WHAT_IS_THERE = ("cdverify.sql.classify", "cdverify.resolve.node.resolver", "json5", "subprocess")
 
+# the other language's readers: a Python project never loads the JavaScript and TypeScript fact readers
+JS_READERS = ("cdverify.parse.jscode", "cdverify.parse.javascript")
+# a grammar package's `__init__` imports importlib.resources (tempfile, shutil, …) for highlight queries
+# cdverify never reads: its compiled binding is loaded by itself; shutil is for the cache folder's clean-up
+NOT_FOR_A_GRAMMAR = ("tree_sitter_python", "importlib.resources", "tempfile", "shutil")
+
 # RACY_NS: a copied project's files were changed just now; the cache would (rightly) not keep the result
 PROBE = """
 import json, sys
@@ -198,3 +204,44 @@ def test_the_memo_keeps_this_runs_verdicts_and_a_broken_one_is_ignored(tmp_path:
     _loaded(tmp_path, *args, "--no-cache")
     assert (tmp_path / "out").read_text(encoding="utf-8") == analysed
     assert pickle.loads(_memo_file(tmp_path).read_bytes()) == (fingerprint, verdicts)  # written again
+
+
+def test_a_check_loads_one_languages_readers_and_no_grammar_package_init(tmp_path: Path) -> None:
+    flask = _app(tmp_path, "conduit-flask-clean")
+    _loaded(tmp_path, "check", flask, *TASK, "--no-cache")  # the first run writes the catalogues' pickle
+    python = _loaded(tmp_path, "check", flask, *TASK, "--no-cache")
+    assert {"cdverify.parse.pycode", "tree_sitter"} <= python  # it did parse Python
+    assert not (set(JS_READERS) | set(NOT_FOR_A_GRAMMAR)) & python, sorted(
+        (set(JS_READERS) | set(NOT_FOR_A_GRAMMAR)) & python
+    )
+    express = _app(tmp_path, "conduit-express-clean")
+    node = _loaded(tmp_path, "check", express, "--architecture", "clean_architecture", "--no-cache")
+    assert set(JS_READERS) <= node
+    assert not {"tree_sitter_javascript", "tree_sitter_typescript", "tempfile"} & node
+
+
+GRAMMAR_PROBE = """
+import sys
+from tree_sitter import Language as TSLanguage
+from cdverify.model import Language
+from cdverify.parse.treesitter import parser, ts_language
+trees = [parser(language).parse(b"import a").root_node.type for language in Language]
+loaded = "tree_sitter_python" in sys.modules or "tree_sitter_python._binding" in sys.modules
+import tree_sitter_python, tree_sitter_typescript
+packages = {
+    Language.PYTHON: tree_sitter_python.language(),
+    Language.TYPESCRIPT: tree_sitter_typescript.language_typescript(),
+    Language.TSX: tree_sitter_typescript.language_tsx(),
+}
+same = all(ts_language(language) == TSLanguage(pointer) for language, pointer in packages.items())
+print(*trees, loaded, same, tree_sitter_python._binding.__name__)
+"""
+
+
+def test_a_grammar_loaded_by_itself_parses_and_its_package_still_imports_as_usual() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", GRAMMAR_PROBE], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    trees = ["module", "program", "program", "program"]  # Python, JavaScript, TypeScript, TSX
+    assert done.stdout.split() == [*trees, "False", "True", "tree_sitter_python._binding"]

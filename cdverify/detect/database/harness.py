@@ -13,7 +13,8 @@ it can start with either."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
@@ -25,12 +26,11 @@ PAPER = "paper"  # the name of the paper's harness environment
 DECLARED = "declared"  # an environment the user declares (`harness_env`, `--env`) for another task
 
 
-@dataclass(frozen=True)
-class HarnessEnvironment:
+class HarnessEnvironment(msgspec.Struct, frozen=True):
     """The variables the app sees where it is evaluated: `name` says which (`paper`, `declared`)."""
 
     name: str
-    variables: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = msgspec.field(default_factory=dict)
 
     def describe(self) -> str:
         """How messages name it: `the paper's harness (no DATABASE_URL or other app variables)`."""
@@ -51,8 +51,7 @@ _FALSE = frozenset({"0", "false", "no"})  # values that leave a flag off (Flask'
 _SETTINGS = (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)  # what a module's import must run to connect
 
 
-@dataclass(frozen=True)
-class HarnessEngines:
+class HarnessEngines(msgspec.Struct, frozen=True):
     """The run-time engines that hold in an environment, each with the evidence that holds there, and the
     run-time items that do not (for the explanation)."""
 

@@ -3,9 +3,10 @@ the ports, and the run-time values paths and prefixes read. Read by the framewor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
+
+import msgspec
 
 from cdverify.detect.framework.paths import anywhere, join
 from cdverify.detect.layers import implied_frameworks
@@ -93,8 +94,7 @@ class RunValue(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class FrameworkReport:
+class FrameworkReport(msgspec.Struct, frozen=True):
     evidence: tuple[FrameworkEvidence, ...]
     routes: tuple[Route, ...]
     prefixes: tuple[str, ...]  # every path prefix a router or mount adds, anywhere in the application
@@ -103,9 +103,9 @@ class FrameworkReport:
     port_envs: tuple[str, ...]  # environment variables the port is read from
     # (file, variable) of an app / router object → where its routes sit: every chain of mounts that
     # reaches it, with the prefixes of each mount and of each router on the way (its own included)
-    bases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    bases: dict[tuple[str, str], frozenset[str]] = msgspec.field(default_factory=dict)
     # plugin file loaded by @fastify/autoload → where the routes it registers on its instance sit
-    file_bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    file_bases: dict[str, frozenset[str]] = msgspec.field(default_factory=dict)
     # run-time values of the paths and prefixes above, and where the project gives them (`.env` files)
     values: tuple[RunValue, ...] = ()
     # files whose app objects another file's app or router mounts (a Hono `new Hono()` of a routes module

@@ -4,7 +4,7 @@ call — gathered in `Collected`; and the call chains read as calls on one objec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from cdverify.detect.framework.catalogue import (
     Spec,
@@ -22,17 +22,16 @@ from cdverify.model import Callee, CallFact, Template, Value, shown
 CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
 
 
-@dataclass(frozen=True)
-class Collected:
+class Collected(msgspec.Struct, frozen=True):
     """What the calls read so far say, added to call by call (`match`)."""
 
     values: RunValues
-    evidence: list[FrameworkEvidence] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
-    prefixes: set[str] = field(default_factory=set)  # every prefix a router or mount adds
-    app_prefixes: set[str] = field(default_factory=set)  # prefixes of every route of the app
-    ports: list[tuple[int, str, int, str]] = field(default_factory=list)  # (port, file, line, text)
-    port_names: list[str] = field(default_factory=list)  # names the ports are read from
+    evidence: list[FrameworkEvidence] = msgspec.field(default_factory=list)
+    routes: list[Route] = msgspec.field(default_factory=list)
+    prefixes: set[str] = msgspec.field(default_factory=set)  # every prefix a router or mount adds
+    app_prefixes: set[str] = msgspec.field(default_factory=set)  # prefixes of every route of the app
+    ports: list[tuple[int, str, int, str]] = msgspec.field(default_factory=list)  # (port, file, line, text)
+    port_names: list[str] = msgspec.field(default_factory=list)  # names the ports are read from
 
     def listen(self, path: str, call: CallFact) -> None:
         """A call that starts the server: its ports, and the names they are read from."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
+
+import msgspec
 
 from cdverify.catalog import architecture_preset, load_rules, preset_names
 from cdverify.config import Config, LayerSpec, normalise_dir_name
@@ -45,15 +46,16 @@ class Named(NamedTuple):
     abstract: bool  # inside a folder of abstractions (`interfaces/`, `ports/`)
 
 
-@dataclass(frozen=True)
-class LayerAssignment:
+class LayerAssignment(msgspec.Struct, frozen=True):
     """Which layer each application file is in, where each layer lives, and what decided it."""
 
     files: dict[str, str]  # file → layer
     locations: dict[str, list[str]]  # layer → sorted folders (or files, when not in a folder of the layer)
-    by_name_only: dict[str, str] = field(default_factory=dict)  # file → layer, not in a folder of it
-    evidence: dict[str, Evidence] = field(default_factory=dict)  # file → what decided its layer
-    named: dict[str, Named] = field(default_factory=dict)  # every application source file → its path's say
+    by_name_only: dict[str, str] = msgspec.field(default_factory=dict)  # file → layer, not in a folder of it
+    evidence: dict[str, Evidence] = msgspec.field(default_factory=dict)  # file → what decided its layer
+    named: dict[str, Named] = msgspec.field(
+        default_factory=dict
+    )  # every application source file → its path's say
     composition_roots: tuple[str, ...] = ()  # files that wire the app: no layer, may import anything
     preset: str = ""  # the architecture preset whose `[roles]` read the code
     order: tuple[str, ...] = ()  # the layer names, highest first

@@ -9,12 +9,13 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
+
+import msgspec
 
 from cdverify.catalog import architecture_preset, load_rules
 from cdverify.detect.layers.catalogue import (
@@ -499,7 +500,7 @@ def by_role(
         placed = beside_layers(placed, found_roles[0].beside_layers, roles.models)
         placed = beside_folders(placed, found_roles[0].beside_folders)
         if placed is not named_layers.named:
-            named_layers = dataclasses.replace(named_layers, named=placed)
+            named_layers = msgspec.structs.replace(named_layers, named=placed)
     found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
@@ -600,4 +601,4 @@ def by_role(
     for path in helpers:
         assignment.evidence.setdefault(path, Evidence.MIGRATION_HELPER)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
-    return dataclasses.replace(assignment, instance_imports=bound) if bound else assignment
+    return msgspec.structs.replace(assignment, instance_imports=bound) if bound else assignment
