@@ -4,6 +4,7 @@ does (detect/layers/roles.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,53 @@ def handler_modules(
                 # a re-exporting index hands the handlers on: their modules hold them, not it
                 out |= _handed_through(target, edge.fact.specifier, handed, facts, graph) or {target}
     return frozenset(out)
+
+
+def view_modules(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """Python modules whose functions a URL configuration routes to by a route function (Django's
+    `url(r"^index$", view.index)` / `path("x/", views.x)` after `from . import view`, or `path("x/", x)`
+    after `from .handlers import x`): they handle requests, whatever their name or folder."""
+    out: set[str] = set()
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if route.receiver or file_facts is None or file_facts.language.family != "python":
+            continue
+        for call in file_facts.calls:
+            if call.line == route.line and call.callee == route.router and len(call.args) > 1:
+                out |= _viewed(route.file, call, call.args[1], graph)
+    return frozenset(out)
+
+
+def _viewed(path: str, call: CallFact, view: Value, graph: ImportGraph) -> set[str]:
+    """The project modules holding a route's `view`: a function imported by name (traced), or one read off
+    a module the URL conf imports (`view.index`, a plain name to the parser: the call's text names it). A
+    call's result (`UserListApi.as_view()`) is left to the class-based views' own rule (`roles.handlers`)."""
+    plain = view.names[0] if len(view.names) == 1 and not (view.calls or view.strings) else None
+    functions = [callee for callee in view.calls if (callee.rpartition(".")[2],) == view.names]  # no call
+
+    def holds(edge: ImportEdge, target: str) -> bool:
+        if any(map(names_of_import(edge), functions)):
+            return True
+        modules = _module_names(edge.fact.specifier, edge.fact.names, target) if plain else ()
+        return any(re.search(rf"(?<![\w.]){re.escape(f'{name}.{plain}')}\b", call.text) for name in modules)
+
+    return {
+        target
+        for edge in graph.imports_of(path)
+        if (target := edge.target) and target != path and holds(edge, target)
+    }
+
+
+def _module_names(specifier: str, names: tuple[str, ...], target: str) -> tuple[str, ...]:
+    """The names a URL conf reads an imported module by: `view` after `from . import view` (the module's
+    own file), `app.views` after `import app.views`."""
+    folder, _, file = target.rpartition("/")
+    stem = file.removesuffix(".py") if file != "__init__.py" else folder.rpartition("/")[2]
+    if not names:
+        return (specifier,)
+    return tuple(name for name in names if name == stem)
 
 
 def _handler_argument(call: CallFact) -> tuple[Value, ...]:

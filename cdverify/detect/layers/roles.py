@@ -36,7 +36,7 @@ from cdverify.detect.layers.handing import (
     state_holders,
     stores_client,
 )
-from cdverify.detect.layers.handlers import handler_modules, schema_modules
+from cdverify.detect.layers.handlers import handler_modules, schema_modules, view_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.names import (
     Evidence,
@@ -515,6 +515,10 @@ def by_role(
         node = path in facts and facts[path].language.family == "node"
         if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in view_modules(frameworks, facts, graph):  # views a URL conf routes to, querying inline or not
+        inline = found.of.get(path, Role.QUERIES) is Role.QUERIES
+        if inline and path in named_layers.named and path not in found.apps:
+            found.of[path] = Role.ROUTES
     for path in schema_modules(frameworks, facts, graph):
         # the request schemas a registration takes (`schema: { body: userCreateSchema }`), in a module
         # only route modules import and whose path names no layer
