@@ -1556,6 +1556,17 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         module.exports = { activeUsers };
         """,
     ),
+    # a parameter typed with the driver's class: `import type { Database } from "better-sqlite3"`
+    "better-sqlite3.Database()": (
+        "src/repositories/users.ts",
+        """
+        import type { Database } from "better-sqlite3";
+
+        export function activeUsers(db: Database) {
+          return db.SINK;
+        }
+        """,
+    ),
     "sqlite.open()": (
         "src/repositories/users.mjs",
         """

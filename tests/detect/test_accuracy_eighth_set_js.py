@@ -1,0 +1,221 @@
+"""JavaScript/TypeScript data patterns of the eighth unseen labelled set (issue 18, docs/accuracy.md "The eighth
+set's JavaScript/TypeScript patterns"), each with a violating and a clean project written for the test:
+
+- a better-sqlite3 database reached through project code runs raw SQL on its prepared statements: a parameter or
+  field typed with the driver's class (`db: Database.Database`, `import type { Database } from
+  'better-sqlite3'`, `constructor(db: DatabaseType = defaultDb)`), a constructor's default parameter kept in a
+  field (`constructor(db = new Database(path)) { this.db = db }`), a factory's return value in another module;
+  a statement read from a `.sql` file (`const sql = fs.readFileSync(file); db.exec(sql)`) is no SQL in the code,
+  and a default parameter that is no client (`limit = 10`, a project store) traces nothing;
+- `INSERT INTO users DEFAULT VALUES` is a complete statement (a row of column defaults); `INSERT INTO users`
+  alone is not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from reports import MakeProject, inspect_json
+
+from cdverify.sql.classify import SqlKind, classify
+
+
+def _raw(report: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(r["file"], r["line"], r["kind"]) for r in report["orm"]["raw_sql"]]
+
+
+PACKAGE = '{"name": "notes", "dependencies": {"express": "^4.19.0", "better-sqlite3": "^11.0.0"}}'
+APP = """const express = require('express')
+const { allUsers } = require('./repos/users')
+const NoteRepository = require('./repos/notes')
+
+const app = express()
+app.get('/users', (req, res) => res.json(allUsers()))
+app.get('/notes', (req, res) => res.json(new NoteRepository().all()))
+app.listen(3000)
+"""
+CONNECTION = """const Database = require('better-sqlite3')
+
+function createDb() {
+  return new Database(process.env.DB_PATH || 'app.db')
+}
+
+module.exports = { createDb }
+"""
+USERS = """const { createDb } = require('../db/connection')
+
+const db = createDb()
+
+function allUsers() {
+  return db.prepare('SELECT * FROM users').all()
+}
+
+module.exports = { allUsers }
+"""
+NOTES = """const Database = require('better-sqlite3')
+
+class NoteRepository {
+  constructor(db = new Database('notes.db')) {
+    this.db = db
+  }
+
+  all() {
+    return this.db.prepare('SELECT * FROM notes').all()
+  }
+}
+
+module.exports = NoteRepository
+"""
+TAGS = """import Database from 'better-sqlite3'
+
+export function allTags(db: Database.Database) {
+  return db.prepare('SELECT * FROM tags').all()
+}
+"""
+ITEMS = """import type { Database as DatabaseType } from 'better-sqlite3'
+import { db as defaultDb } from '../db/database'
+
+export class ItemRepository {
+  private db: DatabaseType
+
+  constructor(db: DatabaseType = defaultDb) {
+    this.db = db
+  }
+
+  all() {
+    return this.db.prepare('SELECT * FROM items').all()
+  }
+}
+"""
+DATABASE = """import Database from 'better-sqlite3'
+import { runMigrations } from './migrator'
+
+export function createDatabase(path?: string) {
+  const db = new Database(path ?? 'items.db')
+  runMigrations(db, 'migrations')
+  return db
+}
+
+export const db = createDatabase()
+"""
+MIGRATOR = """import type { Database } from 'better-sqlite3'
+import fs from 'fs'
+import path from 'path'
+
+export function runMigrations(db: Database, folder: string) {
+  const applied = db.prepare('SELECT name FROM schema_migrations').all()
+  for (const file of fs.readdirSync(folder)) {
+    const sql = fs.readFileSync(path.join(folder, file), 'utf-8')
+    db.exec(sql)
+    db.prepare('INSERT INTO schema_migrations (name) VALUES (?)').run(file)
+  }
+  return applied
+}
+"""
+
+
+def _sqlite_app(**changed: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": PACKAGE,
+        "src/app.js": APP,
+        "src/db/connection.js": CONNECTION,
+        "src/repos/users.js": USERS,
+        "src/repos/notes.js": NOTES,
+        "src/repos/tags.ts": TAGS,
+        "src/repos/items.ts": ITEMS,
+        "src/db/database.ts": DATABASE,
+        "src/db/migrator.ts": MIGRATOR,
+    }
+    files.update(changed)
+    return files
+
+
+def test_a_better_sqlite3_database_handed_round_runs_its_sql_where_it_is_prepared(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _sqlite_app())
+    assert _raw(report) == [
+        ("src/db/migrator.ts", 6, "statement"),  # a parameter typed with the named import `Database`
+        ("src/db/migrator.ts", 10, "statement"),  # `db.exec(sql)` of a file read (:9) is none
+        ("src/repos/items.ts", 12, "statement"),  # `DatabaseType = defaultDb`, kept in `this.db`
+        ("src/repos/notes.js", 9, "statement"),  # a default `new Database(…)` kept in `this.db`
+        ("src/repos/tags.ts", 4, "statement"),  # `Database.Database`
+        ("src/repos/users.js", 6, "statement"),  # a factory's return value in another module
+    ]
+    assert {r["tables"][0] for r in report["orm"]["raw_sql"]} == {
+        "schema_migrations",
+        "items",
+        "notes",
+        "tags",
+        "users",
+    }
+
+
+CLEAN_NOTES = """const MemoryStore = require('./memory')
+
+class NoteRepository {
+  constructor(store = new MemoryStore(), limit = 10) {
+    this.store = store
+    this.limit = limit
+  }
+
+  all() {
+    return this.store.prepare('notes').all().slice(0, this.limit)
+  }
+}
+
+module.exports = NoteRepository
+"""
+MEMORY = "module.exports = class MemoryStore { prepare(name) { return { all: () => [] } } }\n"
+
+
+def test_a_default_that_is_no_client_and_a_file_read_run_no_sql(make_project: MakeProject) -> None:
+    files = _sqlite_app(**{"src/repos/notes.js": CLEAN_NOTES, "src/repos/memory.js": MEMORY})
+    files.pop("src/repos/tags.ts")
+    files.pop("src/repos/items.ts")
+    report = inspect_json(make_project, files)
+    assert _raw(report) == [
+        ("src/db/migrator.ts", 6, "statement"),
+        ("src/db/migrator.ts", 10, "statement"),  # not `db.exec(sql)` (:9), `sql` a `.sql` file's text
+        ("src/repos/users.js", 6, "statement"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind", "tables"),
+    [
+        ("INSERT INTO users DEFAULT VALUES RETURNING id", SqlKind.STATEMENT, ("users",)),
+        ("insert into audit default values", SqlKind.STATEMENT, ("audit",)),
+        ("INSERT INTO users", SqlKind.FRAGMENT, ()),
+    ],
+)
+def test_an_insert_of_default_values_is_a_complete_statement(
+    sql: str, kind: SqlKind, tables: tuple[str, ...]
+) -> None:
+    found = classify(sql, at_sink=True)
+    assert (found.kind, found.statement.upper(), found.tables) == (kind, "INSERT", tables)
+
+
+PG_SERVER = """const express = require('express')
+const { Pool } = require('pg')
+
+const pool = new Pool()
+const app = express()
+
+app.post('/users', async (req, res) => {
+  const { rows } = await pool.query(`INSERT INTO users DEFAULT VALUES RETURNING id`)
+  res.json(rows[0])
+})
+app.listen(3000)
+"""
+
+
+def test_an_insert_of_default_values_through_a_pool_is_raw_sql(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "users", "dependencies": {"express": "^4.19.0", "pg": "^8.11.0"}}',
+        "server.js": PG_SERVER,
+    }
+    report = inspect_json(make_project, files)
+    assert _raw(report) == [("server.js", 8, "statement")]
+    assert report["orm"]["raw_sql"][0]["tables"] == ["users"]
