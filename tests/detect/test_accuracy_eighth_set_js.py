@@ -219,3 +219,171 @@ def test_an_insert_of_default_values_through_a_pool_is_raw_sql(make_project: Mak
     report = inspect_json(make_project, files)
     assert _raw(report) == [("server.js", 8, "statement")]
     assert report["orm"]["raw_sql"][0]["tables"] == ["users"]
+
+
+# -- a migration runner at the project's top ----------------------------------------------------------------
+
+PG_PACKAGE = '{"name": "tasks", "type": "module", "dependencies": {"fastify": "^5.0.0", "pg": "^8.11.0", "postgrator": "^8.0.0"}}'
+SERVER = """import Fastify from 'fastify'
+import { listTasks } from './src/services/tasks.js'
+
+const app = Fastify()
+app.get('/tasks', async () => listTasks())
+app.listen({ port: 3000 })
+"""
+TASKS = """import pg from 'pg'
+
+const pool = new pg.Pool()
+
+export async function listTasks() {
+  const { rows } = await pool.query('SELECT * FROM tasks')
+  return rows
+}
+"""
+POSTGRATOR = """import Postgrator from 'postgrator'
+import pg from 'pg'
+
+async function migrate() {
+  const client = new pg.Client({ database: process.env.POSTGRES_DB })
+  await client.connect()
+  const postgrator = new Postgrator({
+    migrationPattern: 'migrations/*',
+    driver: 'pg',
+    execQuery: (query) => client.query(query),
+  })
+  await postgrator.migrate()
+  await client.end()
+}
+
+migrate()
+"""
+
+
+def _migrated(**changed: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": PG_PACKAGE,
+        "server.js": SERVER,
+        "src/services/tasks.js": TASKS,
+        "postgrator.js": POSTGRATOR,
+    }
+    files.update(changed)
+    return files
+
+
+def test_a_migration_runner_at_the_top_is_a_script(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _migrated())
+    files = report["architecture"]["files"]
+    assert "postgrator.js" not in files  # a script run by hand: no layer
+    assert files["src/services/tasks.js"] == "services"
+    raw = [(r["file"], r["line"], r["scope"]) for r in report["orm"]["raw_sql"]]
+    assert ("src/services/tasks.js", 6, "application") in raw
+    assert [site for site in raw if site[0] == "postgrator.js"] == [("postgrator.js", 10, "scripts")]
+
+
+def test_a_migration_runner_the_app_imports_stays_application(make_project: MakeProject) -> None:
+    imported = SERVER.replace("import Fastify", "import './postgrator.js'\nimport Fastify")
+    report = inspect_json(make_project, _migrated(**{"server.js": imported}))
+    raw = [(r["file"], r["line"], r["scope"]) for r in report["orm"]["raw_sql"]]
+    assert ("postgrator.js", 10, "application") in raw  # run as the app starts: the app's own SQL
+    assert report["architecture"]["files"].get("postgrator.js") == "repositories"
+
+
+# -- @fastify/postgres ----------------------------------------------------------------------------------------
+
+FASTIFY_PACKAGE = '{"name": "tasks", "dependencies": {"fastify": "^5.0.0", "fastify-plugin": "^5.0.0", "@fastify/postgres": "^6.0.0"}}'
+FASTIFY_SERVER = """import type { FastifyPluginAsync } from 'fastify'
+import routes from './routes/tasks.ts'
+import postgres from './plugins/postgres.ts'
+import { setDb } from './config/database.ts'
+
+const server: FastifyPluginAsync = async (fastify) => {
+  fastify.register(postgres)
+  await fastify.register(routes)
+  fastify.after(() => setDb(fastify))
+}
+
+export default server
+"""
+POSTGRES_PLUGIN = """import fp from 'fastify-plugin'
+import postgres from '@fastify/postgres'
+
+export default fp(async (fastify) => {
+  fastify.register(postgres, { connectionString: process.env.DATABASE_URL || 'postgres://postgres@localhost/tasks' })
+})
+"""
+DATABASE_HOLDER = """import type { FastifyInstance } from 'fastify'
+
+export let db: FastifyInstance['pg']
+
+export function setDb(instance: FastifyInstance) {
+  db = instance.pg
+}
+"""
+TASK_SERVICE = """import { db } from '../config/database.ts'
+
+export async function listTasks() {
+  const client = await db.connect()
+  try {
+    const result = await client.query('SELECT * FROM tasks ORDER BY created_at DESC')
+    return result.rows
+  } finally {
+    client.release()
+  }
+}
+"""
+TASK_ROUTES = """import type { FastifyInstance } from 'fastify'
+import { listTasks } from '../services/tasks.ts'
+
+export default async function routes(fastify: FastifyInstance) {
+  fastify.get('/tasks', async () => listTasks())
+  fastify.get('/tasks/done', async () => (await fastify.pg.query('SELECT id FROM tasks WHERE done')).rows)
+}
+"""
+
+
+def _fastify_pg(**changed: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": FASTIFY_PACKAGE,
+        "src/server.ts": FASTIFY_SERVER,
+        "src/plugins/postgres.ts": POSTGRES_PLUGIN,
+        "src/config/database.ts": DATABASE_HOLDER,
+        "src/services/tasks.ts": TASK_SERVICE,
+        "src/routes/tasks.ts": TASK_ROUTES,
+    }
+    files.update(changed)
+    return files
+
+
+def test_fastify_postgres_is_a_postgresql_client_its_plugin_and_holder_data_access(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _fastify_pg())
+    files = report["architecture"]["files"]
+    assert files["src/plugins/postgres.ts"] == "repositories"  # registers the pool on the app
+    assert files["src/config/database.ts"] == "repositories"  # keeps `instance.pg` for the services
+    assert files["src/services/tasks.ts"] == "services"
+    assert files["src/routes/tasks.ts"] == "routes"
+    assert report["database"]["engines"] == ["postgresql"]
+    assert sorted(report["orm"]["libraries"]) == ["pg"]  # @fastify/postgres alone, no `pg` import
+    raw = [(r["file"], r["line"], r["api"]) for r in report["orm"]["raw_sql"]]
+    assert ("src/routes/tasks.ts", 6, "pg query") in raw  # `fastify.pg.query`, a traced pg sink
+    assert ("src/services/tasks.ts", 6, "query on an untraced object") in raw
+
+
+CORS_PLUGIN = """import fp from 'fastify-plugin'
+import cors from '@fastify/cors'
+
+export default fp(async (fastify) => {
+  fastify.register(cors, { origin: '*' })
+})
+"""
+
+
+def test_a_plugin_registering_no_client_and_a_pg_property_elsewhere_are_no_data_access(
+    make_project: MakeProject,
+) -> None:
+    files = _fastify_pg(**{"src/plugins/postgres.ts": CORS_PLUGIN})
+    report = inspect_json(make_project, files)
+    layers = report["architecture"]["files"]
+    assert "src/plugins/postgres.ts" not in layers  # registers CORS: no layer
+    assert "src/config/database.ts" not in layers  # `.pg` of an app no client plugin decorates
