@@ -387,3 +387,38 @@ def test_a_plugin_registering_no_client_and_a_pg_property_elsewhere_are_no_data_
     layers = report["architecture"]["files"]
     assert "src/plugins/postgres.ts" not in layers  # registers CORS: no layer
     assert "src/config/database.ts" not in layers  # `.pg` of an app no client plugin decorates
+
+
+CLI_APP = """'use strict'
+const path = require('node:path')
+const AutoLoad = require('@fastify/autoload')
+
+module.exports = async function (fastify, opts) {
+  fastify.register(require('@fastify/postgres'), { connectionString: process.env.DATABASE_URL })
+  fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: Object.assign({}, opts) })
+}
+"""
+CLI_ROUTES = """'use strict'
+module.exports = async function (fastify, opts) {
+  fastify.get('/', async function (request, reply) {
+    const { rows } = await fastify.pg.query('SELECT * FROM tasks WHERE owner = $1', [request.user])
+    return rows
+  })
+}
+"""
+
+
+def test_an_app_registering_fastify_postgres_beside_other_plugins_wires_the_app(
+    make_project: MakeProject,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "tasks", "dependencies": {"fastify": "^4.0.0", "fastify-cli": "^6.0.0", '
+        '"@fastify/autoload": "^5.0.0", "@fastify/postgres": "^5.0.0"}}',
+        "app.js": CLI_APP,
+        "routes/tasks/index.js": CLI_ROUTES,
+    }
+    report = inspect_json(make_project, files)
+    assert report["architecture"]["files"] == {"routes/tasks/index.js": "routes"}  # app.js: no layer
+    assert [(r["file"], r["line"], r["api"]) for r in report["orm"]["raw_sql"]] == [
+        ("routes/tasks/index.js", 4, "pg query")
+    ]

@@ -72,29 +72,42 @@ def stores_client(
 
 
 def registers_client(file_facts: FileFacts, preset: str) -> bool:
-    """The file registers on the app a plugin that decorates it with a database client (`fastify.register(
-    require("@fastify/postgres"), { connectionString })`: `[roles.client_plugins]`), as a plugin would
-    store one it makes."""
-    return bool(_registered(file_facts, preset))
+    """The file's plugin registrations all register a plugin that decorates the app with a database client
+    (`fastify.register(require("@fastify/postgres"), { connectionString })`: `[roles.client_plugins]`), as
+    a plugin would store one it makes. A module registering other plugins beside it (`@fastify/autoload`,
+    the route modules) wires the app."""
+    registrations = _registrations(file_facts, preset)
+    return bool(registrations) and all(registrations)
 
 
 def _registered(file_facts: FileFacts, preset: str) -> set[str]:
     """The decorations of the client plugins the file registers (`pg` for `@fastify/postgres`, its
     `.default` or `.fastifyPostgres` export too)."""
+    return {decoration for decoration in _registrations(file_facts, preset) if decoration}
+
+
+def _registrations(file_facts: FileFacts, preset: str) -> list[str]:
+    """The decoration of each plugin the file registers ("" for a plugin that is no client plugin); none
+    where the preset knows no client plugin."""
     plugins = client_plugins(preset, file_facts.language.family)
     if not plugins:
-        return set()
+        return []
     from cdverify.parse.libraries import node_libraries
 
     registers = node_libraries().plugin_registers
-    return {
-        decoration
+    return [
+        next(
+            (
+                decoration
+                for value in call.args[0].calls
+                for plugin, decoration in plugins.items()
+                if value == plugin or value.startswith(plugin + ".")
+            ),
+            "",
+        )
         for call in file_facts.calls
         if call.args and call.callee.rpartition(".")[2] in registers
-        for value in call.args[0].calls
-        for plugin, decoration in plugins.items()
-        if value == plugin or value.startswith(plugin + ".")
-    }
+    ]
 
 
 def models_barrel(path: str, file_facts: FileFacts, models: Collection[str], graph: ImportGraph) -> bool:
