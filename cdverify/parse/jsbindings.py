@@ -292,6 +292,27 @@ class NodeBindingScanner(NodeValueScanner):
                     self.local[(scope_key(function), name)] = f"{qualified}()"
                     self.local_names.add(name)
 
+    def bind_defaults(self) -> None:
+        """Parameters whose default value is a traced object (`constructor(db = new Database(path))`, `(db:
+        DatabaseType = defaultDb)`): within the function the parameter holds it unless a caller hands
+        another, so `this.db = db` and the calls on it trace. A parameter already bound (a catalogued client
+        type) keeps its binding; a TypeScript parameter property (`private db = new Database(path)`) is
+        `this.db`."""
+        for function in (*self.found.get("function", []), *self.found.get("method", [])):
+            parameters = function.child_by_field_name("parameters")
+            for parameter in parameters.named_children if parameters is not None else ():
+                name, value = _defaulted(parameter)
+                key = scope_key(function)
+                if name is None or value is None or (key, text(name)) in self.local:
+                    continue
+                qualified = self.qualify(strip(value)) if strip(value).type in _DEFAULTS else None
+                if qualified is None:
+                    continue
+                self.local[(key, text(name))] = qualified
+                self.local_names.add(text(name))
+                if any(child.type == "accessibility_modifier" for child in parameter.children):
+                    self.bindings.setdefault(f"this.{text(name)}", qualified)
+
     def typed_constructor_parameters(self) -> list[tuple[Node, Node, Node, str, bool]]:
         """(constructor, parameter, its name, the traced type, whether the type is a member of an imported
         name) of every constructor parameter annotated with an imported type (`Repository<User>`,
@@ -484,6 +505,22 @@ def _renamed(declaration: Node) -> list[tuple[str, str]]:
         if name.type == "identifier" and value.type == "identifier" and text(name) != text(value):
             out.append((text(name), text(value)))
     return out
+
+
+# the default values a parameter is bound to: a client made there, or an object imported or made in the module
+_DEFAULTS = ("new_expression", "call_expression", "identifier", "member_expression")
+
+
+def _defaulted(parameter: Node) -> tuple[Node | None, Node | None]:
+    """The name and default value of a parameter with one (`db = new Database()`, TypeScript's `db: T = x`);
+    (None, None) for any other parameter."""
+    if parameter.type == "assignment_pattern":
+        name, value = parameter.child_by_field_name("left"), parameter.child_by_field_name("right")
+    elif parameter.type in ("required_parameter", "optional_parameter"):
+        name, value = parameter.child_by_field_name("pattern"), parameter.child_by_field_name("value")
+    else:
+        return None, None
+    return (name, value) if name is not None and name.type == "identifier" else (None, None)
 
 
 def typed_parameters(function: Node) -> list[tuple[str, Node]]:

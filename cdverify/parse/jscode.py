@@ -45,6 +45,7 @@ class NodeScanner(NodeBindingScanner):
             value = node.child_by_field_name("value")
             if name is not None and value is not None:
                 self.assign(name, value, node)
+        self.bind_defaults()  # after the module's requires, before `this.db = db`
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")

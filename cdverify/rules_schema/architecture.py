@@ -36,9 +36,16 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → traced calls storing a value on the app instance for the handlers (`fastify().decorate`): a
     # module storing a client there (made here or taken from a data-access module) owns the connection
     stores: Mapping[str, Strings] = table()
+    # family → {plugin (traced) → the name it decorates the app with}: Fastify plugins registering a
+    # database client on the instance (`fastify.register(require("@fastify/postgres"), …)`, then
+    # `fastify.pg.query(…)`); a module registering one stores a client, one taking `db = fastify.pg` holds it
+    client_plugins: Mapping[str, Mapping[str, str]] = table()
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()
+    # family → traced calls running a project's migrations (`new Postgrator(…)`, `new Umzug(…)`): a program at
+    # the project's top calling one, that no project file imports, is a script, in no layer
+    migration_runners: Mapping[str, Strings] = table()
     # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
     # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
     model_queries: Mapping[str, Strings] = table()

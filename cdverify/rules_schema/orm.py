@@ -69,6 +69,8 @@ class Sinks(Record, frozen=True):
     # schema statements that are bootstrap too when run in a start-up function named one of `startup`
     schema: Strings = ()
     startup: Strings = ()  # lower case, without `_`: `init_db` and `initDb` are both `initdb`
+    # calls returning a file's text: a name bound to one holds a `.sql` file's statements, not SQL in code
+    file_reads: Strings = ()
     python: tuple[Sink, ...] = ()
     node: tuple[Sink, ...] = ()
 

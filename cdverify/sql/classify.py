@@ -254,8 +254,8 @@ def _root_verdict(node: exp.Expr) -> str:
         return "neutral"
     if "Select" in names or "SetOperation" in names or "Union" in names:
         complete = node.find(exp.From) is not None
-    elif "Insert" in names:
-        complete = node.args.get("expression") is not None
+    elif "Insert" in names:  # rows given, or `DEFAULT VALUES` (a row of column defaults)
+        complete = node.args.get("expression") is not None or bool(node.args.get("default"))
     elif "Update" in names:  # every SET item an assignment: `update yourself set goals` has none
         items = node.args.get("expressions") or []
         complete = bool(items) and all(isinstance(item, exp.EQ) or _assignments_hole(item) for item in items)

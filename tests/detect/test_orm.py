@@ -1556,6 +1556,27 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         module.exports = { activeUsers };
         """,
     ),
+    # the pool @fastify/postgres decorates a Fastify instance with
+    "fastify().pg.": (
+        "src/plugins/users.js",
+        """
+        module.exports = async function users(fastify) {
+          fastify.register(require("@fastify/postgres"), { connectionString: process.env.DATABASE_URL });
+          fastify.decorate("activeUsers", async () => fastify.pg.SINK);
+        };
+        """,
+    ),
+    # a parameter typed with the driver's class: `import type { Database } from "better-sqlite3"`
+    "better-sqlite3.Database()": (
+        "src/repositories/users.ts",
+        """
+        import type { Database } from "better-sqlite3";
+
+        export function activeUsers(db: Database) {
+          return db.SINK;
+        }
+        """,
+    ),
     "sqlite.open()": (
         "src/repositories/users.mjs",
         """

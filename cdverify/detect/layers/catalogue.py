@@ -106,3 +106,11 @@ def model_starts(preset: str, family: Family) -> tuple[str, ...]:
 def store_names(preset: str, family: Family) -> frozenset[str]:
     roles = architecture_preset(preset).roles
     return frozenset(roles.stores.get(family, ()) if roles is not None else ())
+
+
+@cache
+def client_plugins(preset: str, family: Family) -> dict[str, str]:
+    """Plugins registering a database client on the app → the name they decorate it with
+    (`[roles.client_plugins]`: `@fastify/postgres` → `pg`)."""
+    roles = architecture_preset(preset).roles
+    return dict(roles.client_plugins.get(family, {})) if roles is not None else {}

@@ -9,7 +9,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.catalogue import client_names, matches, store_names
+from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named
 from cdverify.model import FileFacts, ImportKind
 
@@ -46,6 +46,8 @@ def stores_client(
     (`import { db } from "../db"`)."""
     file_facts = facts[path]
     family = file_facts.language.family
+    if registers_client(file_facts, preset):
+        return True
     stores = store_names(preset, family)
     if not stores:
         return False
@@ -67,6 +69,45 @@ def stores_client(
         if call.callee in stores
         for value in call.args[1:]
     )
+
+
+def registers_client(file_facts: FileFacts, preset: str) -> bool:
+    """The file's plugin registrations all register a plugin that decorates the app with a database client
+    (`fastify.register(require("@fastify/postgres"), { connectionString })`: `[roles.client_plugins]`), as
+    a plugin would store one it makes. A module registering other plugins beside it (`@fastify/autoload`,
+    the route modules) wires the app."""
+    registrations = _registrations(file_facts, preset)
+    return bool(registrations) and all(registrations)
+
+
+def _registered(file_facts: FileFacts, preset: str) -> set[str]:
+    """The decorations of the client plugins the file registers (`pg` for `@fastify/postgres`, its
+    `.default` or `.fastifyPostgres` export too)."""
+    return {decoration for decoration in _registrations(file_facts, preset) if decoration}
+
+
+def _registrations(file_facts: FileFacts, preset: str) -> list[str]:
+    """The decoration of each plugin the file registers ("" for a plugin that is no client plugin); none
+    where the preset knows no client plugin."""
+    plugins = client_plugins(preset, file_facts.language.family)
+    if not plugins:
+        return []
+    from cdverify.parse.libraries import node_libraries
+
+    registers = node_libraries().plugin_registers
+    return [
+        next(
+            (
+                decoration
+                for value in call.args[0].calls
+                for plugin, decoration in plugins.items()
+                if value == plugin or value.startswith(plugin + ".")
+            ),
+            "",
+        )
+        for call in file_facts.calls
+        if call.args and call.callee.rpartition(".")[2] in registers
+    ]
 
 
 def models_barrel(path: str, file_facts: FileFacts, models: Collection[str], graph: ImportGraph) -> bool:
@@ -99,8 +140,9 @@ _STORED = re.compile(_IN_STATE.format(key=r"[A-Za-z_]\w*") + r"\s*$")  # the lef
 def state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], preset: str) -> frozenset[str]:
     """Application files that take a client from an app's state (`self.pool = app["pool"]`,
     `factory = request.app.state.async_session`) where a file stored one made by a client call
-    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`): they own the
-    connection as a module creating it does (a table gateway in `models/`)."""
+    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`), or the decoration
+    a registered client plugin adds (`db = instance.pg` where `@fastify/postgres` is registered): they own
+    the connection as a module creating it does (a table gateway in `models/`)."""
     paths = [path for path in application if path in facts]
     keys: set[str] = set()
     for path in paths:
@@ -110,9 +152,13 @@ def state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], pr
             stored = _STORED.search(left) if equals else None
             if stored and any(matches(callee, clients) for callee in assignment.value.calls):
                 keys.add(stored.group(1) or stored.group(2))
-    if not keys:
+    decorations = sorted({name for path in paths for name in _registered(facts[path], preset)})
+    if not keys and not decorations:
         return frozenset()
-    read = re.compile(_IN_STATE.format(key="|".join(map(re.escape, sorted(keys)))))
+    # `app["pool"]`, `request.app.state.db`; `instance.pg` where a client plugin decorates the app with `pg`
+    reads = [_IN_STATE.format(key="|".join(map(re.escape, sorted(keys))))] if keys else []
+    reads += [rf"[\w$)\]]\.(?:{'|'.join(map(re.escape, decorations))})\b"] if decorations else []
+    read = re.compile("|".join(reads))
     return frozenset(
         path
         for path in paths

@@ -568,9 +568,10 @@ def by_role(
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
     routing = {path for path, role in found.of.items() if role is Role.ROUTES}
+    migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
         *package_scripts(script_files, named, graph, found.apps),
-        *root_scripts(named, facts, graph, found.apps),
+        *root_scripts(named, facts, graph, found.apps, migrators),
         *stray_programs(named, facts, graph, found.apps, routing),
     )
     programs = tuple(sorted({*programs, *run}))

@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from cdverify.detect.layers.catalogue import Names, matches, names_of
 from cdverify.detect.layers.handlers import names_of_import
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named
 from cdverify.model import Family, FileFacts
@@ -304,12 +305,17 @@ def migration_helpers(
 
 
 def root_scripts(
-    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
+    named: Mapping[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    apps: Collection[str],
+    runners: Iterable[str] = (),
 ) -> tuple[str, ...]:
     """Python modules at the project's top that no application module imports and that build no app
     (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
     scripts and entry points run by hand, in no layer. A single-module app builds its app and stays.
-    Deeper down, the programs of `_programs` too."""
+    Deeper down, the programs of `_programs` too; and Node programs at the top running the migrations
+    (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, imported by nothing)."""
     candidates = [
         path
         for path, name in named.items()
@@ -319,7 +325,31 @@ def root_scripts(
         and path in facts
         and facts[path].language.family == "python"
     ]
-    return _not_imported([*candidates, *_programs(named, facts, graph, apps)], graph, named)
+    migrators = _root_migrators(named, facts, graph, apps, names_of(runners)) if runners else []
+    return _not_imported([*candidates, *_programs(named, facts, graph, apps), *migrators], graph, named)
+
+
+def _root_migrators(
+    named: Mapping[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    apps: Collection[str],
+    runners: Names,
+) -> list[str]:
+    """Node modules at the project's top, under no file name of a layer, that call a migration runner
+    (`runners`), build no app and import no module building one."""
+    return [
+        path
+        for path, name in named.items()
+        if "/" not in path
+        and name.glob is None
+        and name.suffix is None
+        and path not in apps
+        and path in facts
+        and facts[path].language.family == Family.NODE
+        and any(matches(call.callee, runners) for call in facts[path].calls)
+        and not any(edge.target in apps for edge in graph.imports_of(path))
+    ]
 
 
 def _programs(

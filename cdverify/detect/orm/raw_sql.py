@@ -12,7 +12,7 @@ from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements, startup_schema
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
 from cdverify.model import CallFact, Scope, Template, Text, Value, rendered, shown
-from cdverify.rules_schema import OrmLibraries
+from cdverify.rules_schema import OrmLibraries, Sinks
 
 if TYPE_CHECKING:
     from cdverify.sql import SqlString
@@ -105,16 +105,10 @@ def raw_sql(
         return None
     if not value.strings:  # `sql = "SELECT …"; cursor.execute(sql)`: the string assigned in this file
         # assigned in the same function, or at module level: never another function's local
-        found = next(
-            (
-                v
-                for n in value.names
-                for scope in (call.scope, "")
-                if (v := assigned.get((scope, n))) is not None and v.strings
-            ),
-            None,
-        )
-        value = found or value
+        bound = [v for n in value.names for scope in (call.scope, "") if (v := assigned.get((scope, n)))]
+        if bound and all(_read_from_file(v) for v in bound):
+            return None  # `sql = fs.readFileSync(file); db.exec(sql)`: a `.sql` file's statements
+        value = next((v for v in bound if v.strings), value)
     shown_scope = where(scope)
     candidates = [s for s in value.strings if isinstance(s, Template) or s.strip()]
     if candidates and all(isinstance(s, str) and _PLACEHOLDER.fullmatch(s) for s in candidates):
@@ -160,6 +154,12 @@ def raw_sql(
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
     )
+
+
+def _read_from_file(value: Value) -> bool:
+    """The value is only what calls of `file_reads` (rules/orm/sinks.toml) return: a file's text."""
+    reads = load_rules(Sinks).file_reads
+    return bool(value.calls) and all(call in reads for call in value.calls) and not value.names
 
 
 def _rows_interpolated(found: SqlString, written: Text) -> bool:

@@ -1,8 +1,10 @@
 """Raw SQL a command-line script runs: a file the layers find to be a program run by hand that no module
 imports (cdverify/detect/layers/wiring.py: `fix_version.py` at the project's top, a seed a package.json
-script runs) holds SQL of the `scripts` scope, as a scripts folder does, where it runs it — at module
-level, or anywhere in a file running as a program (a `__main__` guard, a shebang, `process.argv`). A
-module of query functions nothing imports runs nothing by itself: its SQL stays the application's."""
+script runs, `postgrator.js` running the migrations at the project's top) holds SQL of the `scripts`
+scope, as a scripts folder does, where it runs it — at module level, or anywhere in a file running as a
+program (a `__main__` guard, a shebang, `process.argv`, a JS module calling a function by itself at module
+level: `migrate();`). A module of query functions nothing imports runs nothing by itself: its SQL stays
+the application's."""
 
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ def may_be_in_scripts(
     report: OrmReport, facts: Mapping[str, FileFacts], script_files: Collection[str]
 ) -> bool:
     """Whether a SQL site is in a file the layers' script rules can name: a Python module at the project's
-    top, a file running as a program of its own, a file a package.json script runs. Where none is, the
+    top, a JS module there calling a function by itself, a file running as a program of its own, a file a
+    package.json script runs. Where none is, the
     layers need not be built for the ORM report."""
     for path in {item.file for item in (*report.raw_sql, *report.fragments)}:
         file_facts = facts.get(path)
         if file_facts is not None and (
-            ("/" not in path and file_facts.language.family == "python")
+            ("/" not in path and (file_facts.language.family == "python" or bool(file_facts.runs)))
             or file_facts.program
             or path in script_files
         ):
@@ -44,6 +47,6 @@ def run_by_scripts(report: OrmReport, facts: Mapping[str, FileFacts], scripts: C
                 if not call.scope
                 for line in (call.line, *(call.at or ())[:1])
             }
-        if file_facts.program or item.line in top_lines[item.file]:
+        if file_facts.program or file_facts.runs or item.line in top_lines[item.file]:
             sites.add((item.file, item.line))
     return report.in_scripts(sites)
