@@ -35,17 +35,18 @@ pytestmark = pytest.mark.integration  # hostile servers started and stopped
 Hostile = Callable[..., Outcome]
 
 # modes: sick (health 500), hang-health (health never answers), exit-after-health (exits once healthy),
-# ignore-term (ignores SIGTERM), slow (requests other than health never answer), env (answers its env)
+# ignore-term (ignores SIGTERM), slow (requests other than health never answer), ignore-term-slow (both),
+# env (answers its env)
 SERVER = """
 import http.server, json, os, signal, sys, time
 mode = sys.argv[1] if len(sys.argv) > 1 else ""
-if mode == "ignore-term":
+if mode.startswith("ignore-term"):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         health = self.path == "/api/health-check"
-        if health and mode == "hang-health" or not health and mode == "slow":
+        if health and mode == "hang-health" or not health and mode.endswith("slow"):
             time.sleep(3600)
         body = json.dumps(dict(os.environ) if mode == "env" else {"ok": True}).encode()
         self.send_response(500 if health and mode == "sick" else 200)
@@ -519,7 +520,9 @@ def test_sigterm_during_setup_stops_the_setup(case: Case) -> None:
 
 
 def test_a_second_sigterm_does_not_cut_the_clean_up_short(case: Case) -> None:
-    case.run_sh(f"{PID.format(pids=case.pids)}\nexec python3 server.py ignore-term")  # clean-up takes 0.5 s
+    # the run is still waiting for its request when the first SIGTERM comes (the server never answers it:
+    # a fast start-up must not finish the run first); the clean-up takes 0.5 s (the server ignores SIGTERM)
+    case.run_sh(f"{PID.format(pids=case.pids)}\nexec python3 server.py ignore-term-slow")
     signals = (signal.SIGTERM, signal.SIGTERM, signal.SIGINT, signal.SIGTERM)
     outcome = case.serve(on_start=_signal_when(case, *signals, after_s=0.8))
     document = _served(case, outcome, code=130)
