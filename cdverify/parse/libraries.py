@@ -9,7 +9,8 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.rules_schema import AppCallback, ParameterBinding, ParseBindings
+from cdverify.model import Family
+from cdverify.rules_schema import AppCallback, Frameworks, ParameterBinding, ParseBindings
 
 
 class PythonLibraries(NamedTuple):
@@ -51,10 +52,21 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.env_mappings),
         frozenset(rules.wrappers),
         frozenset(rules.url_builders),
-        rules.annotated,
+        {**app_classes(), **rules.annotated},
         frozenset(rules.type_aliases),
         frozenset(rules.recorded_methods),
     )
+
+
+def app_classes() -> dict[str, str]:
+    """Every Python framework's app constructor (rules/frameworks.toml `apps`) as an annotated type: a
+    parameter annotated with the app class (`def register_routes(app: Flask)`) stands for the app, so the
+    routes, mounts and handlers registered on it inside the helper are the app's."""
+    frameworks = load_rules(Frameworks).family(Family.PYTHON)
+    classes = (
+        app for entry in frameworks.values() for app in entry.apps if app.rpartition(".")[2][:1].isupper()
+    )
+    return {app: f"{app}()" for app in classes}  # not `get_wsgi_application`, a function
 
 
 @cache
