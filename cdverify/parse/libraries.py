@@ -23,6 +23,17 @@ class PythonLibraries(NamedTuple):
     annotated: Mapping[str, str]  # traced type → the value a parameter or attribute annotated so stands for
     type_aliases: frozenset[str]  # `typing.NewType`: a new name for the type of its second argument
     recorded_methods: frozenset[str]  # methods recorded per class (`FileFacts.members`)
+    app_methods: AppMethods  # methods that make a parameter stand for the app handed in
+    app_values: frozenset[str]  # what the app constructors make: `flask.Flask()`
+
+
+class AppMethods(NamedTuple):
+    """The Python frameworks' app methods (rules/frameworks.toml): a parameter they are called on stands for
+    the app its callers hand the function (cdverify/parse/pyparams.py)."""
+
+    names: frozenset[str]  # route methods and mounts: `add_url_rule`, `register_blueprint`
+    tables: frozenset[str]  # attributes holding them: aiohttp `app.router`
+    pathed: frozenset[str]  # route methods, taken only with a route path (`get` is a mapping's too)
 
 
 class NodeLibraries(NamedTuple):
@@ -45,6 +56,7 @@ class NodeLibraries(NamedTuple):
 @cache
 def python_libraries() -> PythonLibraries:
     rules = load_rules(ParseBindings).python
+    apps = app_classes()
     return PythonLibraries(
         frozenset(rules.env_getters),
         frozenset(rules.env_helpers),
@@ -52,9 +64,11 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.env_mappings),
         frozenset(rules.wrappers),
         frozenset(rules.url_builders),
-        {**app_classes(), **rules.annotated},
+        {**apps, **rules.annotated},
         frozenset(rules.type_aliases),
         frozenset(rules.recorded_methods),
+        app_methods(),
+        frozenset(apps.values()),
     )
 
 
@@ -67,6 +81,14 @@ def app_classes() -> dict[str, str]:
         app for entry in frameworks.values() for app in entry.apps if app.rpartition(".")[2][:1].isupper()
     )
     return {app: f"{app}()" for app in classes}  # not `get_wsgi_application`, a function
+
+
+def app_methods() -> AppMethods:
+    frameworks = load_rules(Frameworks).family(Family.PYTHON).values()
+    routes = frozenset(method for entry in frameworks for method in entry.routes)
+    others = frozenset(m for entry in frameworks for m in (*entry.mounts, *entry.app_prefix))
+    tables = frozenset(table for entry in frameworks for table in entry.route_tables)
+    return AppMethods(routes | others, tables, routes - others)
 
 
 @cache

@@ -1,13 +1,17 @@
 """Routes registered on an app handed in to a function: a parameter annotated with a Python framework's app
-class (rules/frameworks.toml `apps`: `def register_routes(app: Flask)`) stands for the app, so the routes,
-mounts and handlers an app-factory helper registers on it are found, each at its own file and line.
+class (rules/frameworks.toml `apps`: `def register_routes(app: Flask)`), or an un-annotated one that the
+project's calls hand an app (`register_routes(app)` after `app = Flask(__name__)`, in the same file or
+another), stands for the app, so the routes and mounts an app-factory helper registers on it are found,
+each at its own file and line; error handlers and hooks it installs are wiring (no routes evidence).
 
-- violating (found only through the rule): Flask `add_url_rule` / `register_blueprint(url_prefix=…)` /
-  `register_error_handler`, FastAPI `include_router` and `@app.get` inside the helper, aiohttp
-  `app.router.add_get` in `setup_routes(app: web.Application)`;
-- clean: a helper that only configures the app registers no route; a parameter annotated with another class
-  or not annotated stands for nothing; a lifespan handed the app keeps the serving decision; app
-  constructors that are functions (Django's `get_wsgi_application`) are no annotation.
+- violating (found only through the rule): Flask `add_url_rule` / `register_blueprint(url_prefix=…)`,
+  FastAPI `include_router` and `@app.get` inside the helper, aiohttp `app.router.add_get` in
+  `setup_routes(app: web.Application)`, un-annotated `init_routes(app)` / `register_routes(app)`;
+- clean: a helper that only configures the app, or only installs exception handlers on it (a `core/`
+  module the repositories import), registers no route and keeps its layer; a parameter annotated with
+  another class, or un-annotated and handed something else, stands for nothing; a lifespan handed the app
+  keeps the serving decision; app constructors that are functions (`get_wsgi_application`) are no
+  annotation.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ FLASK_FACTORY = (
 )
 
 
-def test_flask_routes_blueprints_and_error_handlers_registered_on_an_annotated_app(
+def test_flask_routes_and_blueprints_on_an_annotated_app_its_error_handlers_wiring(
     make_project: MakeProject,
 ) -> None:
     data = framework(
@@ -60,7 +64,7 @@ def test_flask_routes_blueprints_and_error_handlers_registered_on_an_annotated_a
     ]
     assert "/api" in data["prefixes"]  # the blueprint mounted on the handed app
     evidence = [(e["kind"], e["file"], e["line"]) for e in data["evidence"]]
-    assert ("routes", "routes/__init__.py", 10) in evidence  # the error handler
+    assert ("routes", "routes/__init__.py", 10) not in evidence  # an error handler installed there: wiring
     assert len(evidence) == len(set(evidence)), evidence  # every line once
 
 
@@ -154,3 +158,81 @@ def test_only_app_classes_are_annotations() -> None:
     # the parse catalogue's own data clients are kept beside them
     assert python_libraries().annotated["sqlalchemy.orm.Session"] == "sqlalchemy.orm.Session()"
     assert python_libraries().annotated["fastapi.FastAPI"] == "fastapi.FastAPI()"
+
+
+def test_un_annotated_app_parameters_handed_the_app_here_and_from_another_file(
+    make_project: MakeProject,
+) -> None:
+    data = framework(
+        make_project,
+        {
+            "requirements.txt": "flask\n",
+            "app.py": "from flask import Flask\n\nfrom routes import register_routes\n\n\n"
+            'def init_routes(app):\n    @app.route("/here")\n    def here():\n        return "here"\n\n\n'
+            "def create_app():\n    app = Flask(__name__)\n    init_routes(app)\n    register_routes(app)\n"
+            "    return app\n",
+            "routes/__init__.py": "from .users import bp\n\n\ndef register_routes(app):\n"
+            '    app.register_blueprint(bp, url_prefix="/api")\n'
+            '    app.add_url_rule("/health", view_func=lambda: "ok")\n'
+            "    app.config.from_object(None)\n",
+            "routes/users.py": 'from flask import Blueprint\n\nbp = Blueprint("users", __name__)\n\n\n'
+            '@bp.get("/users")\ndef users():\n    return []\n',
+        },
+    )
+    assert data["serving"] == ["flask"]
+    assert placed(data) == [
+        ("GET", "/health", "routes/__init__.py", 6),
+        ("GET", "/here", "app.py", 7),
+        ("GET", "/users", "routes/users.py", 6),
+    ]
+    assert "/api" in data["prefixes"]
+
+
+def test_an_un_annotated_parameter_handed_something_else_stands_for_nothing(
+    make_project: MakeProject,
+) -> None:
+    data = framework(
+        make_project,
+        {
+            "requirements.txt": "flask\n",
+            "app.py": "from flask import Flask\n\nfrom tables import fill\n\n"
+            'app = Flask(__name__)\nfill({})\n\n\n@app.get("/ping")\ndef ping():\n    return "ok"\n',
+            "tables.py": 'def fill(table):\n    table.get("/not-a-route")\n    table.route("/neither")\n\n\n'
+            'def unused(app):\n    app.add_url_rule("/never")\n',
+        },
+    )
+    assert placed(data) == [("GET", "/ping", "app.py", 9)]
+
+
+def test_exception_handlers_installed_on_a_handed_app_keep_a_core_module_out_of_routes(
+    make_project: MakeProject,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\n",
+        "conduit/__init__.py": "",
+        "conduit/main.py": "from fastapi import FastAPI\n\nfrom conduit.api.routes import router\n"
+        "from conduit.core.exceptions import add_exception_handlers\n\n"
+        'app = FastAPI()\napp.include_router(router, prefix="/api")\nadd_exception_handlers(app)\n',
+        "conduit/api/__init__.py": "",
+        "conduit/api/routes.py": "from fastapi import APIRouter\n\nfrom conduit.services.users import find\n\n"
+        'router = APIRouter()\n\n\n@router.get("/users/{name}")\ndef user(name: str):\n    return find(name)\n',
+        "conduit/services/__init__.py": "",
+        "conduit/services/users.py": "from conduit.repositories.users import load\n\n\n"
+        "def find(name):\n    return load(name)\n",
+        "conduit/repositories/__init__.py": "",
+        "conduit/repositories/users.py": "from conduit.core.exceptions import NotFound\n\n\n"
+        "def load(name):\n    raise NotFound(name)\n",
+        "conduit/core/__init__.py": "",
+        "conduit/core/exceptions.py": "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\n\n"
+        "class NotFound(Exception):\n    pass\n\n\ndef add_exception_handlers(app: FastAPI) -> None:\n"
+        "    @app.exception_handler(NotFound)\n"
+        "    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:\n"
+        '        return JSONResponse({"error": str(exc)}, status_code=404)\n',
+    }
+    report = inspect_json(make_project, files)
+    handlers = [e for e in report["framework"]["evidence"] if e["file"] == "conduit/core/exceptions.py"]
+    assert [e["kind"] for e in handlers] == ["import", "import"]
+    architecture = report["architecture"]
+    assert architecture["files"].get("conduit/core/exceptions.py") != "routes"
+    assert architecture["files"]["conduit/api/routes.py"] == "routes"
+    assert architecture["violations"] == []
