@@ -41,8 +41,10 @@ def _code_fingerprint() -> str:
     package = Path(__file__).parent
     # the parsers and the record types they pickle: a changed field or class kind never serves stale facts
     parser_code = [*sorted((package / "parse").glob("*.py")), package / "model.py"]
-    # the catalogues the parser reads: its library bindings, and the untraced SQL methods it keeps
-    parser_code += [data_dir("rules") / "parse.toml", data_dir("rules") / "orm" / "sinks.toml"]
+    # the catalogues the parser reads: its library bindings, the frameworks' app classes a parameter may be
+    # annotated with, and the untraced SQL methods it keeps
+    rules = data_dir("rules")
+    parser_code += [rules / "parse.toml", rules / "frameworks.toml", rules / "orm" / "sinks.toml"]
     for source in [*sorted(data_dir("grammars").rglob("*.scm")), *parser_code]:
         digest.update(source.read_bytes())
     return digest.hexdigest()

@@ -260,6 +260,20 @@ def resolve_rounds(
             trail.readers.setdefault(found_entry, set()).update(pending[number] for number in numbers)
 
 
+def absolute_parts(callee: str, importer: str, packaged: frozenset[tuple[str, str]]) -> list[str]:
+    """A Python callee's dotted parts, a relative one (`..views.setup`) made absolute from the importer's
+    folder (`app/views.setup` → [`app`, `views`, `setup`])."""
+    dots = len(callee) - len(callee.lstrip("."))
+    parts = callee.lstrip(".").split(".")
+    if dots > 1 and (importer, "." * dots + parts[0]) in packaged:
+        dots -= 1  # `from . import main`: `main` of this package, not the module `main` one up
+    if dots:
+        base = importer.split("/")[:-1]
+        base = base[: len(base) - (dots - 1)] if dots > 1 else base
+        parts = [*base, *parts]
+    return parts
+
+
 def module_keys(path: str, family: Family) -> list[str]:
     """The keys other modules name a module by: a Python module under every dotted suffix of its path
     (`conduit/app.py` is `conduit.app` and `app`), a Node module by its path without extension."""
@@ -350,16 +364,9 @@ def _locate(
     if not names or callee.startswith(APP_PLACEHOLDER):
         return None
     if family == "python":
-        dots = len(callee) - len(callee.lstrip("."))
-        if not dots and callee.split(".", 1)[0] not in heads:
+        if not callee.startswith(".") and callee.split(".", 1)[0] not in heads:
             return None
-        parts = callee.lstrip(".").split(".")
-        if dots > 1 and (importer, "." * dots + parts[0]) in packaged:
-            dots -= 1  # `from . import main`: `main` of this package, not the module `main` one up
-        if dots:
-            base = importer.split("/")[:-1]
-            base = base[: len(base) - (dots - 1)] if dots > 1 else base
-            parts = [*base, *parts]
+        parts = absolute_parts(callee, importer, packaged)
         for end in range(len(parts) - 1, 0, -1):
             entry = (".".join(parts[:end]), parts[end])
             if entry in names:

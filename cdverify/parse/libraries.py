@@ -9,7 +9,8 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.rules_schema import AppCallback, ParameterBinding, ParseBindings
+from cdverify.model import Family
+from cdverify.rules_schema import AppCallback, Frameworks, ParameterBinding, ParseBindings
 
 
 class PythonLibraries(NamedTuple):
@@ -22,6 +23,17 @@ class PythonLibraries(NamedTuple):
     annotated: Mapping[str, str]  # traced type → the value a parameter or attribute annotated so stands for
     type_aliases: frozenset[str]  # `typing.NewType`: a new name for the type of its second argument
     recorded_methods: frozenset[str]  # methods recorded per class (`FileFacts.members`)
+    app_methods: AppMethods  # methods that make a parameter stand for the app handed in
+    app_values: frozenset[str]  # what the app constructors make: `flask.Flask()`
+
+
+class AppMethods(NamedTuple):
+    """The Python frameworks' app methods (rules/frameworks.toml): a parameter they are called on stands for
+    the app its callers hand the function (cdverify/parse/pyparams.py)."""
+
+    names: frozenset[str]  # route methods and mounts: `add_url_rule`, `register_blueprint`
+    tables: frozenset[str]  # attributes holding them: aiohttp `app.router`
+    pathed: frozenset[str]  # route methods, taken only with a route path (`get` is a mapping's too)
 
 
 class NodeLibraries(NamedTuple):
@@ -44,6 +56,7 @@ class NodeLibraries(NamedTuple):
 @cache
 def python_libraries() -> PythonLibraries:
     rules = load_rules(ParseBindings).python
+    apps = app_classes()
     return PythonLibraries(
         frozenset(rules.env_getters),
         frozenset(rules.env_helpers),
@@ -51,10 +64,31 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.env_mappings),
         frozenset(rules.wrappers),
         frozenset(rules.url_builders),
-        rules.annotated,
+        {**apps, **rules.annotated},
         frozenset(rules.type_aliases),
         frozenset(rules.recorded_methods),
+        app_methods(),
+        frozenset(apps.values()),
     )
+
+
+def app_classes() -> dict[str, str]:
+    """Every Python framework's app constructor (rules/frameworks.toml `apps`) as an annotated type: a
+    parameter annotated with the app class (`def register_routes(app: Flask)`) stands for the app, so the
+    routes, mounts and handlers registered on it inside the helper are the app's."""
+    frameworks = load_rules(Frameworks).family(Family.PYTHON)
+    classes = (
+        app for entry in frameworks.values() for app in entry.apps if app.rpartition(".")[2][:1].isupper()
+    )
+    return {app: f"{app}()" for app in classes}  # not `get_wsgi_application`, a function
+
+
+def app_methods() -> AppMethods:
+    frameworks = load_rules(Frameworks).family(Family.PYTHON).values()
+    routes = frozenset(method for entry in frameworks for method in entry.routes)
+    others = frozenset(m for entry in frameworks for m in (*entry.mounts, *entry.app_prefix))
+    tables = frozenset(table for entry in frameworks for table in entry.route_tables)
+    return AppMethods(routes | others, tables, routes - others)
 
 
 @cache

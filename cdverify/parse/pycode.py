@@ -17,6 +17,7 @@ from tree_sitter import Node
 from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value, joined, shown, text_of
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
+from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -100,6 +101,7 @@ class PythonScanner(Scanner):
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
+        self.app_params: set[tuple[str, str]] = set()  # (function, parameter) standing for an app handed in
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -330,8 +332,6 @@ class PythonScanner(Scanner):
     def bind_parameters(self) -> None:
         """Parameters annotated with a catalogued client type (`session: AsyncSession`) stand for one,
         also through a new name for it (`UserSession = NewType("UserSession", AsyncSession)`)."""
-        if not self.libraries.annotated:
-            return
         for node in self.found.get("assignment", []):
             right = node.child_by_field_name("right")
             function = (
@@ -345,10 +345,17 @@ class PythonScanner(Scanner):
                 if child.type not in ("typed_parameter", "typed_default_parameter"):
                     continue
                 value = self.annotated(child.child_by_field_name("type"))
-                name = _parameter(child)
+                name = parameter_name(child)
                 if value is not None and name not in ("", "*"):
                     self.local[(scope_key(function), name)] = value
                     self.local_names.add(name)
+                    if value in self.libraries.app_values:  # `def register_routes(app: Flask)`
+                        self.app_params.add((scope_key(function), name))
+        # un-annotated app parameters last: an annotated one is bound already
+        handed = app_parameters(self.found.get("call", []), self.libraries.app_methods, self.local)
+        self.local.update(handed)
+        self.local_names.update(name for _, name in handed)
+        self.app_params.update(handed)
 
     def scan(self) -> None:
         self.bind_parameters()
@@ -377,6 +384,7 @@ class PythonScanner(Scanner):
         classes = self.found.get("class", [])
         self.member_facts = class_members(classes, based, self.libraries.recorded_methods, self.qualify)
         pending = self.scan_calls()
+        self.calls = handed_here(self.calls, pending, self.qualify, self.libraries.app_values)
         self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
 
     def called(self, call: Node) -> tuple[Node, bool] | None:
@@ -385,6 +393,8 @@ class PythonScanner(Scanner):
 
     def callee(self, function: Node) -> str | None:
         qualified = self.qualify(function)
+        if qualified is not None and self.app_params and not on_app(function, qualified, self):
+            return None  # `app.config.from_object(…)`, `app.errorhandler(…)` on an app handed in
         if qualified is None and function.type == "identifier" and _raised_at_import(function):
             return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
         return qualified
@@ -410,7 +420,7 @@ class PythonScanner(Scanner):
         if name is None or parameters is None:
             return None
         params = tuple(
-            _parameter(child)
+            parameter_name(child)
             for child in parameters.named_children
             if child.type not in ("comment", "positional_separator")
         )
@@ -491,21 +501,6 @@ def _raised_at_import(function: Node) -> bool:
             return False
         parent = parent.parent
     return True
-
-
-def _parameter(node: Node) -> str:
-    """A parameter's name; `*` for `*args` and the bare `*` (what follows is keyword-only), "" otherwise."""
-    if node.type == "identifier":
-        return text(node)
-    if node.type in ("default_parameter", "typed_default_parameter"):
-        name = node.child_by_field_name("name")
-        return text(name) if name is not None and name.type == "identifier" else ""
-    if node.type == "typed_parameter":
-        first = node.named_children[0] if node.named_children else None
-        return text(first) if first is not None and first.type == "identifier" else ""
-    if node.type in ("list_splat_pattern", "keyword_separator"):
-        return "*"
-    return ""
 
 
 def _owner(function: Node) -> str:

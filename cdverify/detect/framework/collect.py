@@ -10,6 +10,7 @@ from cdverify.detect.framework.catalogue import relevant, server_methods, server
 from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Key, Objects, on_parameter, parameter_key
+from cdverify.detect.framework.pyinstallers import python_handed
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import (
     Collected,
@@ -103,12 +104,14 @@ def collect(
             prepared.append((written, call))
         for written, call in chained_on(path_routes(chained_paths(prepared))):
             read(path, family, written, call)
-    if objects.passes:
-        handed = hand_over(objects, app_of)
-        for path, family, written, call in on_parameters:
-            key = parameter_key(path, written)
-            if key in handed:
-                read(path, family, written, call._replace(callee=handed[key] + on_parameter(written)))
+    handed = hand_over(objects, app_of) if objects.passes else {}
+    handed.update(python_handed(objects, on_parameters))
+    for path, family, written, call in on_parameters:
+        key = parameter_key(path, written)
+        if key in handed:
+            callee = handed[key] + on_parameter(written)
+            # a Python app parameter is read as a call on the app, as an annotated one is
+            read(path, family, callee if family == "python" else written, call._replace(callee=callee))
     for package, (ecosystem, file, line) in declared.items():
         framework = framework_of(package, ecosystem)
         if framework is not None:
