@@ -208,15 +208,30 @@ class Context:
         try:
             return self.functions[name](*args, timeout_sec=self.remaining())
         except JSTimeoutException:
-            raise EngineLimit("Error", f"Script execution timed out after {self.limit:g} s") from None
+            raise self.timed_out() from None
         except Exception as error:
             # the heap limit terminates the script; mini-racer reports that as JSOOMException or, when
             # the limit struck inside a call, as an exception with no message
             if isinstance(error, JSOOMException) or self.racer.was_hard_memory_limit_reached():
-                raise EngineLimit(
-                    "RangeError", f"Script exceeded the memory limit of {MEMORY_LIMIT_BYTES // 2**20} MB"
-                ) from None
+                raise self.out_of_memory() from None
             raise
+
+    def timed_out(self) -> EngineLimit:
+        return EngineLimit("Error", f"Script execution timed out after {self.limit:g} s")
+
+    @staticmethod
+    def out_of_memory() -> EngineLimit:
+        return EngineLimit(
+            "RangeError", f"Script exceeded the memory limit of {MEMORY_LIMIT_BYTES // 2**20} MB"
+        )
+
+    def cut_short(self) -> bool:
+        """Whether the heap limit ended promise callbacks that ran between two calls. V8 runs them after
+        each call has returned (mini-racer's isolate thread drains the microtask queue between its tasks):
+        a chain of them that never ends keeps the next call waiting, unless the heap limit strikes first
+        — an endless chain grows the heap by ~160 MB a second — and terminates them silently: the next
+        call then runs as if the script had finished."""
+        return bool(self.racer.was_hard_memory_limit_reached())
 
     def close(self) -> None:
         self.racer.close()
@@ -377,6 +392,12 @@ def _drive(context: Context, send: Send) -> Any:
     steps = sends = 0
     while True:
         answer = json.loads(context.call("settle"))
+        if context.cut_short():
+            # the script's promise callbacks had not finished when the heap limit ended them: the script
+            # never completed (in newman such a chain runs on), and what stopped it is the heap limit, which
+            # the error says (every call before this settle is followed by one, so no callback the limit
+            # ended goes unnoticed)
+            raise context.out_of_memory()
         if "done" in answer:
             return answer["done"]
         if "requests" in answer:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from script_payloads import script_context
 
+from cdverify.contract import engine
 from cdverify.contract.collection import CollectionError, load_collection
 from cdverify.contract.runner import RunOptions, run_collection
 from cdverify.contract.sandbox import Sandbox, ScriptOutcome
@@ -187,6 +188,48 @@ def test_hanging_script_ends_within_its_limit(sandbox: Sandbox, short_limit: flo
     assert outcome.error is not None
     after = _run(sandbox, "tests['the next script runs'] = true;")
     assert _verdicts(after) == [("the next script runs", True)]
+
+
+def test_an_endless_promise_chain_is_never_taken_for_a_finished_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # V8 runs promise callbacks between the engine's calls; an endless chain of them grows the heap until
+    # the heap limit silently ends them (at 256 MB, ~1.6 s in: before a longer time limit, and before a
+    # 1 s one on a loaded machine), and the next call then found nothing left to run. Here, in the test's
+    # own process, a small heap limit and a long time limit make that order certain.
+    monkeypatch.setattr(engine, "MEMORY_LIMIT_BYTES", 64 * 2**20)
+    code = "tests['before'] = true; (function next() { return Promise.resolve().then(next); })();"
+    context = script_context(code)
+    payload = {"context": context, "scopes": {}, "code": context.pop("code")}
+    for _ in range(3):
+        started = time.monotonic()
+        result, used = engine.execute(payload, 60.0, _no_send)
+        assert used is None  # a context a limit stopped is closed at once
+        assert result["error"] == {
+            "name": "RangeError",
+            "message": "Script exceeded the memory limit of 64 MB",
+        }
+        assert time.monotonic() - started < 30.0
+        assert [(record["name"], record["passed"]) for record in result["raw"]["assertions"]] == [
+            ("before", True)
+        ]
+
+
+def test_a_huge_allocation_in_a_promise_callback_is_a_script_error(
+    sandbox: Sandbox, short_limit: float
+) -> None:
+    outcome = _run(
+        sandbox,
+        "tests['before'] = true;",
+        "Promise.resolve().then(function () { var all = []; while (true) { all.push(new Array(1e6).fill(1.5)); } });",
+    )
+    assert outcome.error is not None
+    after = _run(sandbox, "tests['the next script runs'] = true;")
+    assert _verdicts(after) == [("the next script runs", True)]
+
+
+def _no_send(request: dict[str, Any]) -> dict[str, Any]:
+    raise AssertionError(f"nothing is sent: {request}")
 
 
 def test_timeout_keeps_what_the_script_reported_before(sandbox: Sandbox, short_limit: float) -> None:
