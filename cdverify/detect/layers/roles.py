@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
-from cdverify.catalog import architecture_preset, load_rules
+from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -38,6 +38,7 @@ from cdverify.detect.layers.handing import (
 )
 from cdverify.detect.layers.handlers import handler_modules, schema_modules, view_modules
 from cdverify.detect.layers.instances import instance_imports
+from cdverify.detect.layers.model_queries import model_queriers
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -121,7 +122,7 @@ def code_roles(
             probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
     held = state_holders(facts, application, preset)
-    held |= _model_queriers(facts, application, preset, orm, graph)
+    held |= model_queriers(facts, application, preset, orm, graph)
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
@@ -289,49 +290,6 @@ def _connection_module(path: str, file_facts: FileFacts, instances: Instances) -
         (foreign(call.callee, path, family, instances) or call.callee) in connections
         for call in file_facts.calls
     )
-
-
-def _model_queriers(
-    facts: Mapping[str, FileFacts],
-    application: Iterable[str],
-    preset: str,
-    orm: OrmReport,
-    graph: ImportGraph,
-) -> frozenset[str]:
-    """Application files that run a query through a mapped model another project module defines
-    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`)."""
-    roles = architecture_preset(preset).roles
-    models: dict[str, set[str]] = {}  # model file → the models it defines
-    for use in orm.libraries.values():
-        for file, _line, model in use.models:
-            models.setdefault(file, set()).add(model)
-    if roles is None or not models:
-        return frozenset()
-    out = set()
-    for path in application:
-        file_facts = facts.get(path)
-        attributes = roles.model_queries.get(file_facts.language.family, ()) if file_facts else ()
-        if not attributes or file_facts is None:
-            continue
-        starts = tuple(
-            f"{prefix}.{attribute}."
-            for edge in graph.imports_of(path)
-            if edge.target in models and edge.target != path
-            for model in models[edge.target]
-            for prefix in _model_names(edge.fact.specifier, edge.fact.names, model)
-            for attribute in attributes
-        )
-        if starts and any(call.callee.startswith(starts) for call in file_facts.calls):
-            out.add(path)
-    return frozenset(out)
-
-
-def _model_names(specifier: str, names: tuple[str, ...], model: str) -> tuple[str, ...]:
-    """How a call names `model` of the module an import brings: `shop.models.User` after
-    `from shop.models import User`, `import shop.models` or `from shop import models`."""
-    if not names:
-        return (f"{specifier}.{model}",)
-    return tuple(f"{specifier}.{model}" if name == model else f"{specifier}.{name}.{model}" for name in names)
 
 
 def connection_owners(
