@@ -14,17 +14,15 @@ module it calls from there (`const config = await getConfig()` in `main`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from cdverify.detect.database.settings import field_required, required_fields
 from cdverify.model import CallFact, FileFacts, Value
 from cdverify.rules_schema import EnvJsonSchema, JsonSchemaBuilder
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
-
-_METHOD = re.compile(r"\.(\w+)\(")
 
 
 def validations(
@@ -200,15 +198,7 @@ def _built(
         index = next((i for i, c in enumerate(calls) if c.callee == root and c.line >= line), None)
         if index is None:
             return []
-        made = calls[index]
-        return [
-            key
-            for key, value in made.kwargs
-            if "." not in key
-            and value.calls
-            and _required(builder, value.calls[0])
-            and not _has_default(builder, made, key, calls[index:])
-        ]
+        return required_fields(calls[index], builder, calls[index:])
     # each `.prop(name, chain)` of the chain is a call whose callee is a prefix of it, written where it starts
     adding = [
         c
@@ -222,27 +212,6 @@ def _built(
     for c in adding:
         if c.line != first or len(c.args) < 2 or len(c.args[0].literals) != 1:
             continue
-        if c.args[1].calls and _required(builder, c.args[1].calls[0]):
+        if c.args[1].calls and field_required(builder, c.args[1].calls[0]):
             out.append(c.args[0].literals[0])
     return list(dict.fromkeys(out))
-
-
-def _required(builder: JsonSchemaBuilder, chain: str) -> bool:
-    """Whether a property's validator chain (`@sinclair/typebox.Type.Optional()`, `fluent-json-schema.string()
-    .required()`) makes it required."""
-    methods = set(_METHOD.findall(f".{chain.split('.', 1)[-1]}"))
-    if methods & set(builder.optional):
-        return False
-    return builder.fields == "all" or bool(methods & set(builder.required))
-
-
-def _has_default(builder: JsonSchemaBuilder, made: CallFact, key: str, following: Iterable[CallFact]) -> bool:
-    """Whether a property's validator is given a default in its options (`Type.Number({ default: 3000 })`):
-    the n-th property written with the same validator is the n-th call of it after the object's."""
-    if not builder.default_keys:
-        return False
-    chain = dict(made.kwargs)[key].calls[0]
-    same = [name for name, value in made.kwargs if value.calls[:1] == (chain,)]
-    validators = [c for c in following if c.callee == chain.removesuffix("()") and c.line >= made.line]
-    position = same.index(key)
-    return position < len(validators) and validators[position].kwarg(*builder.default_keys) is not None

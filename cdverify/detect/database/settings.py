@@ -15,7 +15,10 @@ from typing import NamedTuple
 
 from cdverify.manifests import Setting
 from cdverify.model import CallFact, FileFacts, Value
-from cdverify.rules_schema import EnvExampleLoader, EnvJsonSchema, EnvSchema, SettingsClass
+from cdverify.rules_schema import EnvExampleLoader, EnvJsonSchema, EnvSchema, JsonSchemaBuilder, SettingsClass
+
+# what decides whether a field is required: an environment schema's, or a JSON schema builder's, rules
+FieldRules = EnvSchema | JsonSchemaBuilder
 
 _METHOD = re.compile(r"\.(\w+)\(")
 
@@ -122,27 +125,28 @@ def _field(
             field = call.kwarg(key)
             if field is None or not field.calls:
                 continue
-            if _required(schema, field.calls[0]) and not _has_default(
+            if field_required(schema, field.calls[0]) and not _has_default(
                 schema, call, key, file_facts.calls[index:]
             ):
                 return RequiredSetting(key, schema.label, path, call.line)
     return None
 
 
-def required_fields(call: CallFact, schema: EnvSchema, following: Sequence[CallFact]) -> list[str]:
-    """The fields a schema call (`z.object({DATABASE_URL: z.string().url(), …})`) requires with no
-    default; `following`: the file's calls from the schema's on."""
+def required_fields(call: CallFact, schema: FieldRules, following: Sequence[CallFact]) -> list[str]:
+    """The fields a schema call (`z.object({DATABASE_URL: z.string().url(), …})`, TypeBox's
+    `Type.Object({PORT: Type.Number()})`) requires with no default; `following`: the file's calls from
+    the schema's on."""
     return [
         key
         for key, value in call.kwargs
         if "." not in key
         and value.calls
-        and _required(schema, value.calls[0])
+        and field_required(schema, value.calls[0])
         and not _has_default(schema, call, key, following)
     ]
 
 
-def _required(schema: EnvSchema, chain: str) -> bool:
+def field_required(schema: FieldRules, chain: str) -> bool:
     """Whether a field's validator chain (`joi.string().uri().required()`) makes it required."""
     methods = set(_METHOD.findall(f".{chain.split('.', 1)[-1]}"))
     if methods & set(schema.optional):
@@ -150,7 +154,7 @@ def _required(schema: EnvSchema, chain: str) -> bool:
     return schema.fields == "all" or bool(methods & set(schema.required))
 
 
-def _has_default(schema: EnvSchema, call: CallFact, key: str, following: Iterable[CallFact]) -> bool:
+def _has_default(schema: FieldRules, call: CallFact, key: str, following: Iterable[CallFact]) -> bool:
     """Whether the field's validator is given a default in its options (`str({ default: '3000' })`): the
     n-th field written with the same validator is the n-th call of that validator after the schema's."""
     if not schema.default_keys:
