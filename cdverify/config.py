@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,15 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class TypeOnlyImports(StrEnum):
+    """What the layer rules do with an import that vanishes at run time (TS `import type`, Python under
+    `if TYPE_CHECKING:`): Clean Architecture's dependency rule is about source code, so by default it is
+    reported (marked `type_only`); `ignore` holds the layers to run-time imports only, as tach does."""
+
+    REPORT = "report"
+    IGNORE = "ignore"
 
 
 class LayerSpec(msgspec.Struct, frozen=True):
@@ -76,6 +86,7 @@ class Config:
     # the variables the app sees where it is evaluated (`harness_env` table, `--env NAME=VALUE`); the
     # database constraint is judged in it. None: not declared (the paper's for paper task names)
     harness_env: tuple[tuple[str, str], ...] | None = None
+    type_only_imports: TypeOnlyImports = TypeOnlyImports.REPORT  # the layer rules on type-only imports
     source: str | None = None  # the file the configuration came from
 
     def layer(self, name: str) -> LayerSpec:
@@ -120,6 +131,7 @@ _KNOWN_KEYS = frozenset(
         "max_file_bytes",
         "port",
         "harness_env",
+        "type_only_imports",
     }
 )
 _LAYER_KEYS = frozenset({"directories", "file_suffixes", "paths", "replace"})
@@ -389,6 +401,11 @@ def build_config(
 
     harness = _harness_env(raw, check)
 
+    type_only = raw.get("type_only_imports", TypeOnlyImports.REPORT.value)
+    if not isinstance(type_only, str) or type_only not in {item.value for item in TypeOnlyImports}:
+        check.wrong("type_only_imports", '"report" or "ignore"', type_only)
+        type_only = TypeOnlyImports.REPORT.value
+
     constraints = raw.get("constraints")
     if constraints is not None and not isinstance(constraints, str):
         check.wrong("constraints", 'a string such as "flask+clean_architecture"', constraints)
@@ -414,6 +431,7 @@ def build_config(
         constraints=constraints or None,
         port=port,
         harness_env=None if harness is None else tuple(sorted(harness.items())),
+        type_only_imports=TypeOnlyImports(type_only),
         source=source,
     )
 

@@ -9,7 +9,7 @@ given as one string (`exclude = "build/"`).
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 from cdverify.model import Scope
 
@@ -43,3 +43,4 @@ class Configuration(TypedDict, total=False):
     max_file_bytes: int
     port: int
     harness_env: dict[str, str]
+    type_only_imports: Literal["report", "ignore"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import make_finding
-from cdverify.config import Config
+from cdverify.config import Config, TypeOnlyImports
 from cdverify.detect.layers import LayerAssignment, framework_of
 from cdverify.model import (
     Finding,
@@ -121,6 +121,7 @@ def check_imports(
     from a barrel reaches none of the modules it re-exports)."""
     order = config.layer_order
     bypass = set(config.bypass)
+    run_time_only = config.type_only_imports is TypeOnlyImports.IGNORE
     findings: dict[tuple[str, str, int, int, str], Finding] = {}
     into: dict[str, list[ImportEdge]] | None = None  # built on the first bypass
 
@@ -130,6 +131,8 @@ def check_imports(
 
     for source, from_layer in assignment.files.items():
         for edge in graph.imports_of(source):
+            if run_time_only and edge.fact.kind.type_only:
+                continue
             resolution = edge.resolution
             if resolution.kind is TargetKind.EXTERNAL and from_layer == "services":
                 family = languages[source].family

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cdverify import inspect, verify
+from cdverify.config import ConfigError
 
 Make = Callable[[dict[str, str | bytes]], Path]
 
@@ -73,6 +74,53 @@ def test_arch001_type_only_import_is_reported_and_marked(make_project: Make) -> 
     assert finding.rule == "ARCH001"
     assert finding.data["type_only"] is True
     assert finding.data["import_kind"] == "type_only"
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line"),
+    [
+        (
+            {
+                **TS_CLEAN,
+                "src/controllers/user.controller.ts": "import { Router } from 'express';\n"
+                "import type { UserRepository } from '../repositories/user.repository';\n"
+                "import { UserRepository as Repo } from '../repositories/user.repository';\n",
+                "src/services/user.service.ts": "import type { Request } from 'express';\n"
+                "import { UserRepository } from '../repositories/user.repository';\n",
+            },
+            "src/controllers/user.controller.ts",
+            3,
+        ),
+        (
+            {
+                **PY_CLEAN,
+                "app/routes/users.py": "from typing import TYPE_CHECKING\nfrom flask import Blueprint\n"
+                "from app.services.users import UserService\nif TYPE_CHECKING:\n"
+                "    from app.repositories.users import UserRepository\n"
+                "from app.repositories.users import UserRepository as Repo\n",
+            },
+            "app/routes/users.py",
+            6,
+        ),
+    ],
+    ids=["typescript", "python"],
+)
+def test_type_only_imports_ignore_keeps_run_time_violations(
+    make_project: Make, files: dict[str, str | bytes], path: str, line: int
+) -> None:
+    """`type_only_imports = "ignore"`: an `import type` / `if TYPE_CHECKING:` import breaks no layer rule
+    (ARCH001, ARCH002, ARCH003), a run-time import of the same module still does; the default reports both."""
+    root = make_project(files)
+    reported = rules_of(root)
+    assert len([r for r in reported if r[1] == path and r[0] == "ARCH002"]) == 2
+    (root / "cdverify.toml").write_text('type_only_imports = "ignore"\n')
+    assert rules_of(root) == [("ARCH002", path, line)]
+
+
+def test_type_only_imports_setting_is_checked(make_project: Make) -> None:
+    root = make_project({**PY_CLEAN, "cdverify.toml": 'type_only_imports = "skip"\n'})
+    with pytest.raises(ConfigError, match='type_only_imports must be "report" or "ignore"'):
+        inspect(root)
 
 
 def test_arch002_route_reaches_repository(make_project: Make) -> None:
