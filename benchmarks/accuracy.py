@@ -266,10 +266,52 @@ def materialise(label: Label, sources: Path, scratch: Path) -> tuple[Path | None
         ["git", "--git-dir", str(git), "archive", label.commit, *([label.root] if label.root else [])],
         capture_output=True,
     )
-    if archive.returncode != 0:
+    if archive.returncode == 0:
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+        return out / label.root, "git snapshot"
+    # A mirror may list its largest blobs without holding them (an archive of the app, a data dump):
+    # write the files it holds, and say which were absent.
+    absent = _write_tree(git, label, out)
+    if absent is None:
         return None, f"git archive failed: {archive.stderr.decode(errors='replace').strip()[:200]}"
-    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
-    return out / label.root, "git snapshot"
+    return out / label.root, f"git snapshot, {len(absent)} absent blob(s) left out: {', '.join(absent)[:200]}"
+
+
+def _write_tree(git: Path, label: Label, out: Path) -> list[str] | None:
+    """Write the regular files of `label.commit` under `label.root` that `git` holds; the paths of
+    those it lacks, or None when the tree itself cannot be listed."""
+    listing = subprocess.run(
+        ["git", "--git-dir", str(git), "ls-tree", "-r", "-z", label.commit, *([label.root] if label.root else [])],
+        capture_output=True,
+    )
+    if listing.returncode != 0:
+        return None
+    entries = []
+    for record in listing.stdout.decode(errors="surrogateescape").split("\0"):
+        if record:
+            meta, path = record.split("\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                entries.append((sha, path))
+    batch = subprocess.run(
+        ["git", "--git-dir", str(git), "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in entries).encode(),
+        capture_output=True,
+    )
+    data, at, absent = batch.stdout, 0, []
+    for sha, path in entries:
+        end = data.index(b"\n", at)
+        header = data[at:end].decode().split()
+        at = end + 1
+        if header[-1] == "missing":
+            absent.append(path)
+            continue
+        size = int(header[2])
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data[at : at + size])
+        at += size + 1
+    return absent
 
 
 def source_files(root: Path) -> Iterator[str]:
