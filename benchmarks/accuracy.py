@@ -280,9 +280,9 @@ def materialise(label: Label, sources: Path, scratch: Path) -> tuple[Path | None
 def _write_tree(git: Path, label: Label, out: Path) -> list[str] | None:
     """Write the regular files of `label.commit` under `label.root` that `git` holds; the paths of
     those it lacks, or None when the tree itself cannot be listed."""
+    under = [label.root] if label.root else []
     listing = subprocess.run(
-        ["git", "--git-dir", str(git), "ls-tree", "-r", "-z", label.commit, *([label.root] if label.root else [])],
-        capture_output=True,
+        ["git", "--git-dir", str(git), "ls-tree", "-r", "-z", label.commit, *under], capture_output=True
     )
     if listing.returncode != 0:
         return None
@@ -299,7 +299,7 @@ def _write_tree(git: Path, label: Label, out: Path) -> list[str] | None:
         capture_output=True,
     )
     data, at, absent = batch.stdout, 0, []
-    for sha, path in entries:
+    for _sha, path in entries:
         end = data.index(b"\n", at)
         header = data[at:end].decode().split()
         at = end + 1
