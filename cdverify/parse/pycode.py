@@ -18,6 +18,7 @@ from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
+from cdverify.parse.pyraises import raised_in, run_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -102,6 +103,14 @@ class PythonScanner(Scanner):
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
         self.app_params: set[tuple[str, str]] = set()  # (function, parameter) standing for an app handed in
+        self._run_at_import: frozenset[str] | None = None
+
+    @property
+    def run_at_import(self) -> frozenset[str]:
+        """The names the module calls by themselves at module level (`validate_config()`)."""
+        if self._run_at_import is None:
+            self._run_at_import = run_at_import(self.found.get("call", []))
+        return self._run_at_import
 
     # -- names ----------------------------------------------------------------------------------
     def bind_imports(self) -> None:
@@ -395,7 +404,8 @@ class PythonScanner(Scanner):
         qualified = self.qualify(function)
         if qualified is not None and self.app_params and not on_app(function, qualified, self):
             return None  # `app.config.from_object(…)`, `app.errorhandler(…)` on an app handed in
-        if qualified is None and function.type == "identifier" and _raised_at_import(function):
+        raised = raised_in(function) if qualified is None and function.type == "identifier" else None
+        if raised is not None and (not raised or raised in self.run_at_import):
             return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
         return qualified
 
@@ -486,21 +496,6 @@ class PythonScanner(Scanner):
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
-
-
-def _raised_at_import(function: Node) -> bool:
-    """The call of `function` is what a module-level `raise` raises (`raise ValueError(…)`, not in a
-    function or class)."""
-    call = function.parent
-    statement = call.parent if call is not None else None
-    if statement is None or statement.type != "raise_statement":
-        return False
-    parent = statement.parent
-    while parent is not None:
-        if parent.type in ("function_definition", "class_definition", "lambda"):
-            return False
-        parent = parent.parent
-    return True
 
 
 def _owner(function: Node) -> str:

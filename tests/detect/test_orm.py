@@ -584,6 +584,35 @@ PY_RECEIVERS: dict[str, str] = {
             cursor.SINK
             return list(cursor)
         """,
+    "psycopg2.pool.": """
+        import os
+
+        from psycopg2.pool import SimpleConnectionPool
+
+        pool = SimpleConnectionPool(1, 4, os.environ["DATABASE_URL"])
+
+
+        def active_users():
+            conn = pool.getconn()
+            try:
+                cur = conn.cursor()
+                cur.SINK
+                return cur.fetchall()
+            finally:
+                pool.putconn(conn)
+        """,
+    "mysql.connector.pooling.": """
+        from mysql.connector import pooling
+
+        pool = pooling.MySQLConnectionPool(pool_name="conduit", pool_size=4, user="user", database="conduit")
+
+
+        def active_users():
+            cnx = pool.get_connection()
+            cursor = cnx.cursor()
+            cursor.SINK
+            return list(cursor)
+        """,
     "aiomysql.": """
         import aiomysql
 

@@ -119,7 +119,61 @@ def startup_reads(
         calls = [c for c in python[path].calls if c.scope in scopes]
         out.extend(_stopped(path, [c for c in calls if c.guard is not None], assignments, stops))
         out.extend(_called(path, calls, assignments, readers))
+        out.extend(_validated(path, python[path], scopes, stops))
     return tuple(out)
+
+
+def _validated(
+    path: str, file_facts: FileFacts, scopes: set[str], stops: tuple[tuple[bool, frozenset[str], str], ...]
+) -> list[StartupRead]:
+    """The stops raised in a function the module runs at import (the parser records a `raise` in a
+    function only then: `validate_config()` at module level): under an `if` on one variable, read in the
+    function or at module level (`if not DATABASE_URL: raise …`), or on each value of the function's
+    dict of required settings (`for name, value in required.items(): if not value: raise …`)."""
+    out = []
+    for call in file_facts.calls:
+        if call.scope in scopes or call.guard is None or not call.callee.startswith(RAISED):
+            continue
+        around = [a for a in file_facts.assignments if a.scope in ("", call.scope)]
+        found = _stopped(path, [call], around, stops)
+        label = next((label for raises, _names, label in stops if raises), "")
+        if not found and label:
+            found = [
+                StartupRead(variable, path, call.line, call.text, label)
+                for variable in _each_required(call.guard, around, call.scope)
+            ]
+        out.extend(found)
+    return out
+
+
+def _each_required(guard: Value, assignments: list[Assignment], scope: str) -> list[str]:
+    """The variables a loop over the function's one dict literal requires, when the condition tests a name
+    nothing in the module assigns (the loop's variable, `if not value:`) and each entry reads a variable from
+    the environment, itself or through a module-level name (`"DATABASE_URL": DATABASE_URL` after
+    `DATABASE_URL = os.getenv("DATABASE_URL")`): those read with no default. None where an entry holds
+    anything else (the loop may test something else than the values)."""
+    if len(guard.names) != 1 or guard.strings or guard.env or guard.numbers or guard.calls:
+        return []
+    if any(a.target == guard.names[0] for a in assignments):
+        return []
+    entries = [a for a in assignments if a.scope == scope and "." in a.target]
+    if not entries or len({a.target.rpartition(".")[0] for a in entries}) != 1:
+        return []
+    out = []
+    for entry in entries:
+        read = entry.value
+        if len(read.names) == 1 and not (read.env or read.strings or read.numbers):
+            bound = [a.value for a in assignments if a.scope == "" and a.target == read.names[0]]
+            read = bound[0] if len(bound) == 1 else read
+        if len(read.env) != 1 or read.names or read.numbers:
+            return []  # not a read of one variable
+        defaults = [default for default in read.strings if not (isinstance(default, str) and default)]
+        if len(defaults) != len(read.strings):  # a default the test passes: never raised for it
+            if defaults:
+                return []
+        else:  # no default, or an empty one the test fails as it fails an unset variable
+            out.append(read.env[0])
+    return out
 
 
 def _called(

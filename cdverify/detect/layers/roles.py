@@ -306,6 +306,7 @@ def connection_owners(
             made[path] = {
                 c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
             }
+            made[path] |= _hands_out(facts[path], clients)
     if not any(made.values()):
         return frozenset()
     return frozenset(
@@ -315,6 +316,31 @@ def connection_owners(
         and edge.source != edge.target
         and made[edge.target] & _imported_names(edge.fact)
     )
+
+
+def _hands_out(file_facts: FileFacts, clients: Collection[str]) -> set[str]:
+    """The names a Python module exports for a connection it hands out: a function returning a client it
+    opens or a connection its pool gives (`def get_db(): conn = pool.getconn(); return conn` after `pool =
+    ThreadedConnectionPool(…)`, `def get_conn(): return psycopg2.connect(url)`). A function running a query
+    returns rows or a cursor of it (`….execute().fetchall`): a use case, not a connection."""
+    if file_facts.language.family != "python":
+        return set()
+    out = set()
+    for name, value in file_facts.exports:
+        made, _dot, taken = value.partition("().")
+        while made.endswith("()"):  # `SessionLocal()` of `SessionLocal = sessionmaker(…)`
+            made = made[:-2]
+        if made in clients and (not taken or (taken.isidentifier() and taken not in _query_methods())):
+            out.add(name)
+    return out
+
+
+@cache
+def _query_methods() -> frozenset[str]:
+    """Methods that run SQL on a connection or pool (rules/orm/sinks.toml), or read the rows it gave."""
+    from cdverify.parse.values import untraced_sql_methods
+
+    return untraced_sql_methods() | {"fetchone", "fetchall", "fetchmany"}
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")

@@ -109,6 +109,7 @@ def raw_sql(
         if bound and all(_read_from_file(v) for v in bound):
             return None  # `sql = fs.readFileSync(file); db.exec(sql)`: a `.sql` file's statements
         value = next((v for v in bound if v.strings), value)
+    value = _on_base(value, call.scope, assigned)
     shown_scope = where(scope)
     candidates = [s for s in value.strings if isinstance(s, Template) or s.strip()]
     if candidates and all(isinstance(s, str) and _PLACEHOLDER.fullmatch(s) for s in candidates):
@@ -154,6 +155,31 @@ def raw_sql(
     return RawSql(
         path, *at(call), sink.name, call.text, sql, kind, statement, best.tables, shown_scope, purpose
     )
+
+
+def _on_base(value: Value, scope: str, assigned: Mapping[tuple[str, str], Value]) -> Value:
+    """`query = base_query + " ORDER BY name"`: a statement extended from a variable holding its start,
+    that variable assigned a string in the same function or at module level; the leading hole is filled
+    with that string (`SELECT … ORDER BY name`), as the statement runs."""
+    if not value.names or not any(isinstance(t, Template) and not t.head for t in value.strings):
+        return value
+    base = next((v for s in (scope, "") if (v := assigned.get((s, value.names[0]))) is not None), None)
+    if base is None or base is value or not base.strings:
+        return value
+    strings: list[Text] = []
+    for text in value.strings:
+        if isinstance(text, Template) and not text.head:
+            strings.extend(_joined(start, text) for start in base.strings)
+        else:
+            strings.append(text)
+    return value._replace(strings=tuple(strings))
+
+
+def _joined(start: Text, rest: Template) -> Text:
+    """`start` written into the leading hole of `rest`."""
+    pieces = start.pieces if isinstance(start, Template) else (start,)
+    joined = (*pieces[:-1], pieces[-1] + rest.pieces[1], *rest.pieces[2:])
+    return Template(joined) if len(joined) > 1 else joined[0]
 
 
 def _read_from_file(value: Value) -> bool:
