@@ -24,6 +24,7 @@ from cdverify.parse.jssyntax import (
     string_value,
     strip,
 )
+from cdverify.parse.jstypes import TypeAlias, instance_of, project_type
 from cdverify.parse.jsvalues import NodeValueScanner
 from cdverify.parse.scanner import ClassFacts
 from cdverify.parse.treesitter import scope_key, text
@@ -32,6 +33,12 @@ from cdverify.rules_schema import ParameterBinding
 
 class NodeBindingScanner(NodeValueScanner):
     """A JavaScript / TypeScript file's library bindings, factories and exports."""
+
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        super().__init__(found)
+        self.type_aliases: dict[str, TypeAlias] = {}  # the module's `type X = …` (jscode.node_code sets them)
+        # (function scope, name) of parameters bound by a project type (`db: DB`): other binders win
+        self.project_typed: set[tuple[str, str]] = set()
 
     def classes(self) -> ClassFacts:
         """Classes with their traced superclass; the class name is bound to it (`class User extends
@@ -279,7 +286,8 @@ class NodeBindingScanner(NodeValueScanner):
         """Parameters typed with a catalogued data client (`constructor(db: Kysely<Database>)`, `function
         following(eb: ExpressionBuilder<DB, "users">)`, `({ db }: { db: LibSQLDatabase<S> }) => …`; rules/
         parse.toml `[node.injected]`): within the function the parameter is an instance of it, so
-        `this.users = db.selectFrom("User")` and the calls on it trace. Bound before assignments are read."""
+        `this.users = db.selectFrom("User")` and the calls on it trace. Bound before assignments are read.
+        So are parameters typed with the project's own type (`db: DB`, see `typed_instance`)."""
         clients = self.libraries.injected
         methods = self.found.get("method", [])
         for function in (*self.found.get("function", []), *methods):
@@ -291,6 +299,26 @@ class NodeBindingScanner(NodeValueScanner):
                 if qualified in clients:
                     self.local[(scope_key(function), name)] = f"{qualified}()"
                     self.local_names.add(name)
+                elif (instance := self.typed_instance(kind, qualified)) is not None:
+                    self.local[(scope_key(function), name)] = instance
+                    self.local_names.add(name)
+                    self.project_typed.add((scope_key(function), name))
+
+    def typed_instance(self, kind: Node, qualified: str | None) -> str | None:
+        """What a parameter typed with the project's own type holds (jstypes.py): an instance of a type
+        another project module exports (`db: DB` → `../db.DB()`, traced to that module's `DB()` entry), or
+        what a type alias of this module names (`type Database = NodePgDatabase<S>`)."""
+        alias = self.type_aliases.get(text(kind)) if kind.type == "type_identifier" else None
+        if alias is not None:
+            return instance_of(alias.value, self.qualify, self.type_name)
+        return f"{qualified}()" if project_type(qualified) else None
+
+    def yield_typed(self) -> None:
+        """Parameters bound by a project type give way to a file-wide binding of their name (a plugin's or
+        a route installer's app parameter, `export default (app: App) => …`)."""
+        for key in self.project_typed:
+            if key[1] in self.bindings:
+                self.local.pop(key, None)
 
     def bind_defaults(self) -> None:
         """Parameters whose default value is a traced object (`constructor(db = new Database(path))`, `(db:
@@ -375,8 +403,8 @@ class NodeBindingScanner(NodeValueScanner):
                 continue
             declared, index = owner
             key = scope_key(declared)
-            if (key, name) in self.local:
-                continue
+            if (key, name) in self.local and (key, name) not in self.project_typed:
+                continue  # a router typed with the project's own type (`router: AppRouter`) is still one
             label = bound_name(declared) or key.split("@")[0]
             self.local[(key, name)] = f"{PARAM_PLACEHOLDER}{key}#{index}#{label}>()"
             self.local_names.add(name)

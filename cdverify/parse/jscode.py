@@ -25,6 +25,7 @@ from cdverify.parse.jssyntax import (
     strip,
     target_name,
 )
+from cdverify.parse.jstypes import alias_exports, type_aliases
 from cdverify.parse.treesitter import one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
@@ -59,6 +60,7 @@ class NodeScanner(NodeBindingScanner):
         self.bind_plugins()
         self.bind_parameter_properties()
         self.bind_router_parameters()
+        self.yield_typed()
         pending = self.scan_calls()
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
@@ -296,6 +298,7 @@ def _objects(
 def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code:
     """A JavaScript / TypeScript / TSX file's code facts, from the captures of its `code` query."""
     scanner = NodeScanner(found)
+    scanner.type_aliases = type_aliases(program)
     scanner.bind_imports()
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
@@ -305,6 +308,9 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
     if reexports := [pair for pair in scanner.reexports() if pair[0] not in dict(exports)]:
         exports = tuple(sorted((*exports, *reexports)))
+    typed = alias_exports(scanner.type_aliases, scanner.qualify, scanner.type_name)
+    if typed := [pair for pair in typed if pair[0] not in dict(exports)]:
+        exports = tuple(sorted((*exports, *typed)))  # `export type DB = typeof db`: a `DB()` is `db`
     aliases = scanner.aliases()
     return Code(
         tuple(scanner.calls),

@@ -22,18 +22,23 @@ def returns_client(
 ) -> bool:
     """A module-level function of the file returns a variable (`return db`) named like a client that a
     data-access module it imports at run time exports (`export const db = drizzle(sqlite)`, imported with
-    `import { db }` or `const { db } = await import("../db/client")`): the file hands out the connection."""
+    `import { db }` or `const { db } = await import("../db/client")`), or the client such a module's
+    factory makes (`dataSource = createDataSource(config)` kept in a module variable, `return dataSource`,
+    where `createDataSource()` returns a `new DataSource(…)`): the file hands out the connection."""
     file_facts = facts[path]
     returned = {variable for name, variable in file_facts.aliases if name.endswith("()")}
     if not returned:
         return False
+    made = [value for name, value in file_facts.exports if name.endswith("()") and value.endswith("()")]
     clients = client_names(preset, file_facts.language.family)
     for edge in graph.imports_of(path):
         target = edge.target
         if not target or target == path or edge.fact.kind.type_only or target not in queries:
             continue
         exported = dict(facts[target].exports) if target in facts else {}
-        if any(matches(exported.get(name, ""), clients) for name in returned):
+        prefix = edge.fact.specifier + "."
+        factories = {value.removeprefix(prefix) for value in made if value.startswith(prefix)}
+        if any(matches(exported.get(name, ""), clients) for name in (*returned, *factories)):
             return True
     return False
 
