@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
+from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers
+from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -28,6 +29,7 @@ from cdverify.parse.jssyntax import (
 from cdverify.parse.treesitter import one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
+_FUNCTION_VALUES = ("arrow_function", "function_expression", "function")
 _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
 
 
@@ -63,6 +65,7 @@ class NodeScanner(NodeBindingScanner):
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
+        self.pending = pending
 
     def module_stops(self) -> tuple[Stop, ...]:
         """The `throw`s and `process.exit(1)`s at module level under an `if` (start-up checks), with what
@@ -141,7 +144,15 @@ class NodeScanner(NodeBindingScanner):
             for part in built:
                 self.record(statement, target, part, None)
             return
-        if inner.type != "object" and not interesting(target):
+        if target.startswith(GLOBAL_OBJECTS) and inner.type in _FUNCTION_VALUES:
+            # `globalThis.query = async (sql) => …`: the global calls the function its property names
+            row, column = statement.start_point
+            name = target.split(".", 1)[1]
+            value = Value(names=(name,), text=one_line(statement))
+            scope = self.scope(statement)
+            self.assignments.append(Assignment(target, value, row + 1, column + 1, value.text, scope))
+            return
+        if inner.type != "object" and not interesting(target) and not target.startswith(GLOBAL_OBJECTS):
             return
         declaration = statement.type == "variable_declarator" and statement.parent
         written = statement.parent if declaration and statement.parent else statement
@@ -320,4 +331,5 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         stops=scanner.module_stops(),
         runs=_runs(program),
         declared=_declared(found),
+        free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )
