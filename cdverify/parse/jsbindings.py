@@ -50,6 +50,7 @@ class NodeBindingScanner(NodeValueScanner):
             if base is not None:
                 self.bindings.setdefault(text(name), base)
                 out.append((text(name), (base,), node.start_point[0] + 1))
+                self.bases[(node.start_byte, node.end_byte)] = base
                 if base.startswith(self.libraries.this_bases):
                     self.this_values[(node.start_byte, node.end_byte)] = base
         return tuple(out)

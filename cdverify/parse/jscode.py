@@ -15,6 +15,7 @@ from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Va
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
+from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -95,6 +96,8 @@ class NodeScanner(NodeBindingScanner):
         callee = self.qualify(function)
         if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not self.on_router(callee):
             return None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
+        if callee is None and self.bases:  # `this.router.get('/', list)` on a router a base class made
+            return inherited_route(function, self.bases, self.libraries.router_methods)
         return callee
 
     def assigned_to(self, call: Node) -> str:
@@ -314,6 +317,8 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    if fields := class_fields(found.get("assignment", []), scanner.qualify):
+        exports = tuple(sorted((*exports, *fields)))
     if reexports := [pair for pair in scanner.reexports() if pair[0] not in dict(exports)]:
         exports = tuple(sorted((*exports, *reexports)))
     aliases = scanner.aliases()
