@@ -10,6 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER
+from cdverify.parse.jsaliases import project_type
 from cdverify.parse.jssyntax import (
     FUNCTION_NODES,
     bound_name,
@@ -289,7 +290,7 @@ class NodeBindingScanner(NodeValueScanner):
                 qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
                 if function not in methods and self.parameter_binding(name, text(kind)) is not None:
                     continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
-                if qualified in clients:
+                if qualified in clients or project_type(qualified):  # a project type: an alias of a client?
                     self.local[(scope_key(function), name)] = f"{qualified}()"
                     self.local_names.add(name)
 

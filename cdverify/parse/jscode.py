@@ -12,6 +12,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
+from cdverify.parse.jsaliases import client_aliases
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
@@ -311,6 +312,11 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
     """A JavaScript / TypeScript / TSX file's code facts, from the captures of its `code` query."""
     scanner = NodeScanner(found)
     scanner.bind_imports()
+    if scanner.libraries.injected:  # `type DbClient = DrizzleD1Database<any>`: the alias is the client type
+        client_types = client_aliases(program, scanner.type_name, scanner.libraries.injected)
+        scanner.bindings.update(
+            {name: value for name, value in client_types.items() if name not in scanner.bindings}
+        )
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     default = scanner.default_export()
