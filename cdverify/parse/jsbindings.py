@@ -290,8 +290,21 @@ class NodeBindingScanner(NodeValueScanner):
                 qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
                 if function not in methods and self.parameter_binding(name, text(kind)) is not None:
                     continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
-                if qualified in clients or project_type(qualified):  # a project type: an alias of a client?
+                if qualified in clients:
                     self.local[(scope_key(function), name)] = f"{qualified}()"
+                    self.local_names.add(name)
+
+    def bind_project_typed(self) -> None:
+        """Parameters typed with a project module's type (`db: DbClient` after `import type { DbClient } from
+        './dbClient'`) that nothing else binds: within the function the parameter is an instance of that
+        name, which detection resolves through the module's export (jsaliases.py: a client alias). A
+        default value (`bind_defaults`) binds first; a router parameter (`bind_router_parameters`) wins."""
+        for function in (*self.found.get("function", []), *self.found.get("method", [])):
+            for name, kind in typed_parameters(function):
+                qualified = self.type_name(kind)
+                key = (scope_key(function), name)
+                if project_type(qualified) and key not in self.local:
+                    self.local[key] = f"{qualified}()"
                     self.local_names.add(name)
 
     def bind_defaults(self) -> None:
@@ -377,8 +390,8 @@ class NodeBindingScanner(NodeValueScanner):
                 continue
             declared, index = owner
             key = scope_key(declared)
-            if (key, name) in self.local:
-                continue
+            if (key, name) in self.local and not project_type(self.local[(key, name)]):
+                continue  # a client's parameter keeps its binding; a project type's is a router's first
             label = bound_name(declared) or key.split("@")[0]
             self.local[(key, name)] = f"{PARAM_PLACEHOLDER}{key}#{index}#{label}>()"
             self.local_names.add(name)

@@ -97,3 +97,55 @@ export function pick(user: User, id: Id) {
     report = inspect_json(make_project, files)
     assert "src/utils/findUser.ts" not in layers_of(report)
     assert not any(target == "src/utils/findUser.ts" for _, _, target in layer_violations(report))
+
+
+def test_a_router_parameter_typed_with_a_project_type_stays_a_router(make_project: MakeProject) -> None:
+    # the installer's parameter stands for whatever router its callers hand it, as an untyped one does (a
+    # router handed in takes no prefix of the caller's later mount: as on main, for an untyped parameter)
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "shop", "dependencies": {"express": "^4.19.0"}}',
+        "src/http/types.ts": "import type { Router } from 'express'\n\nexport type AppRouter = Router\n",
+        "src/http/users.ts": """import type { AppRouter } from './types'
+
+export function userRoutes(router: AppRouter) {
+  router.get('/users', (req, res) => res.json([]))
+  router.delete('/users/:id', (req, res) => res.sendStatus(204))
+}
+""",
+        "src/app.ts": """import express from 'express'
+import { userRoutes } from './http/users'
+
+const app = express()
+const api = express.Router()
+userRoutes(api)
+app.use('/api', api)
+app.listen(3000)
+""",
+    }
+    report = inspect_json(make_project, files)
+    routes = [(r["method"], r["path"], r["file"]) for r in report["framework"]["routes"]]
+    assert routes == [
+        ("GET", "/users", "src/http/users.ts"),
+        ("DELETE", "/users/:id", "src/http/users.ts"),
+    ]
+
+
+def test_a_default_client_wins_over_the_project_type(make_project: MakeProject) -> None:
+    # `db: Store = defaultDb`: the default is the client whatever the project type says
+    files = _project(
+        **{
+            "src/utils/store.ts": "export interface Store {\n  prepare(sql: string): unknown\n}\n",
+            "src/db/sqlite.ts": "import Database from 'better-sqlite3'\n\nexport const db = new Database('app.db')\n",
+            "src/utils/findUser.ts": """import type { Store } from './store'
+import { db as defaultDb } from '../db/sqlite'
+
+export function findUser(id: string, db: Store = defaultDb) {
+  return (db as any).prepare('SELECT id, name FROM users WHERE id = ?').get(id)
+}
+""",
+        }
+    )
+    report = inspect_json(make_project, files)
+    sites = [(r["file"], r["line"], r["kind"]) for r in report["orm"]["raw_sql"]]
+    assert ("src/utils/findUser.ts", 5, "statement") in sites
+    assert evidence_of(report)["src/utils/findUser.ts"] == "code: queries"
