@@ -308,6 +308,9 @@ class FunctionFact(NamedTuple):
     name: str  # what callers call: the def / declaration, or the variable, property or export it is bound to
     params: tuple[str, ...]  # parameter names in order, "" for a pattern or a `*args` / `...rest`
     owner: str = ""  # the class of a method
+    # the functions inside it (`name@line`) whose calls hand on its parameters, with those parameters:
+    # `pool.getConnection((err, conn) => conn.query(sql))` in `function execute(sql)`
+    closures: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class Stop(NamedTuple):
@@ -379,6 +382,10 @@ class FileFacts(NamedTuple):
     # JS: the names the module exports that it declares itself (`export function DLoader`, `export const x`),
     # not those an `export … from` passes on
     declared: tuple[str, ...] = ()
+    # JS: calls of names no declaration, parameter or import of the file binds (properties of the global
+    # object), handed a string starting like an SQL statement: `db('SELECT …')` after another module's
+    # `global.db = execute`
+    free_calls: tuple[CallFact, ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -366,6 +366,7 @@ def serve_options(
     set_env: dict[str, str] | None = None,
     stop_grace: float = 5.0,
     isolate_network: bool = False,
+    files: tuple[tuple[str, str], ...] = (),
 ) -> Any:
     from cdverify.contract.server import HarnessDatabase, ServeOptions
 
@@ -383,6 +384,7 @@ def serve_options(
         setup_timeout_s=setup_timeout,
         keep=keep,
         isolate_network=isolate_network,
+        files=files,
     )
 
 
@@ -540,10 +542,13 @@ def _evaluate(
 ) -> None:
     from cdverify.config import ConfigError, load_config
     from cdverify.constraints import parse_constraints
+    from cdverify.contract.runtime_files import paper_runtime_files
     from cdverify.contract.server import interrupts_spent
+    from cdverify.detect.database.harness import PAPER
     from cdverify.evaluate import PAPER_PORTS, TaskResult
     from cdverify.pipeline import verify
     from cdverify.progress import showing
+    from cdverify.verifiers.database import harness_environment
 
     harness_env = kwargs.pop("harness_env")
     max_findings = kwargs.pop("max_findings")
@@ -565,8 +570,12 @@ def _evaluate(
     settings["database"] = settings["database"] or (
         constraints.database if constraints.database in ("sqlite", "postgres") else "sqlite"
     )
+    # the paper runtime's `.env.development` the app was judged with, written into the copy
+    environment = harness_environment(config, constraints)
+    paper = environment is not None and environment.name == PAPER
+    files = paper_runtime_files(report.analysis.database, project) if paper else ()
     # in a network namespace of its own: the paper's port is free whatever else runs on this machine
-    serve = serve_options(**settings, isolate_network=True)
+    serve = serve_options(**settings, isolate_network=True, files=files)
     result, record, interrupted = serve_and_run(project, serve, collection, kwargs)
     interrupts_spent()  # the server is gone: nothing cuts the report short now
     outcome = TaskResult(report, result, record, interrupted)

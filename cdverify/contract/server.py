@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -76,6 +76,9 @@ class ServeOptions:
     # throwaway cluster of the run's own
     postgres: PostgresCluster | None = None
     on_stage: Callable[[str], None] | None = None  # hears "setting up", then "starting"
+    # (path in the copy, text): files written into the copy before the setup, over the project's (the
+    # paper runtime's `.env.development` that `evaluate` judged the app with: runtime_files.py)
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -205,6 +208,21 @@ def copy_project(project: Path, destination: Path, *, fresh_sqlite: bool) -> tup
         shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
         notes.append(f"left out of the copy: {shown}")
     return destination, notes
+
+
+def write_files(workdir: Path, files: Iterable[tuple[str, str]]) -> list[str]:
+    """Write `files` (path in the copy, text) into the copy, over what is there; a note for each."""
+    notes = []
+    for name, text in files:
+        target = workdir / name
+        if target.is_symlink():  # a link could point out of the copy: replaced, not followed
+            target.unlink()
+        elif target.is_dir():
+            notes.append(f"{name} is a folder in the project: not written")
+            continue
+        target.write_text(text, encoding="utf-8")
+        notes.append(f"wrote {name} into the copy (the environment the static verdict assumed)")
+    return notes
 
 
 def server_environment(options: ServeOptions, port: int, mark: str, scratch: Path) -> dict[str, str]:
@@ -429,6 +447,7 @@ def served(project: Path, options: ServeOptions) -> Iterator[Served]:
             )
             _, left_out = copy_project(project, state.workdir, fresh_sqlite=options.database == "sqlite")
             state.notes.extend(left_out)
+            state.notes.extend(write_files(state.workdir, options.files))
             state.log = CappedLog(run.scratch / "server.log")
             env = server_environment(options, port, run.mark, run.scratch)
             stage = "setting up"

@@ -395,6 +395,10 @@ def _locate(
                 entry = (key, rest[0][:-2])
                 if entry in names:
                     return entry, "()" + after
+                # `BaseController().router.get`: a field the class sets (`this.router = Router()`)
+                entry = (key, f"{rest[0]}.{rest[1]}") if len(rest) > 1 else entry
+                if entry in names:
+                    return entry, "." + ".".join(rest[2:]) if rest[2:] else ""
             entry = (key, "default")
             if entry in names and rest[0] != "default()":
                 return entry, "." + ".".join(rest)

@@ -229,6 +229,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         env_helpers=code.env_helpers,
         runs=code.runs,
         declared=code.declared,
+        free_calls=code.free_calls,
     )
 
 

@@ -57,6 +57,7 @@ class NodeBindingScanner(NodeValueScanner):
             if base is not None:
                 self.bindings.setdefault(text(name), base)
                 out.append((text(name), (base,), node.start_point[0] + 1))
+                self.bases[(node.start_byte, node.end_byte)] = base
                 if base.startswith(self.libraries.this_bases):
                     self.this_values[(node.start_byte, node.end_byte)] = base
         return tuple(out)
@@ -320,6 +321,19 @@ class NodeBindingScanner(NodeValueScanner):
             if key[1] in self.bindings:
                 self.local.pop(key, None)
 
+    def bind_project_typed(self) -> None:
+        """Parameters typed with a project module's type (`db: DbClient` after `import type { DbClient } from
+        './dbClient'`) that nothing else binds: within the function the parameter is an instance of that
+        name, which detection resolves through the module's export (jsaliases.py: a client alias). A
+        default value (`bind_defaults`) binds first; a router parameter (`bind_router_parameters`) wins."""
+        for function in (*self.found.get("function", []), *self.found.get("method", [])):
+            for name, kind in typed_parameters(function):
+                qualified = self.type_name(kind)
+                key = (scope_key(function), name)
+                if project_type(qualified) and key not in self.local:
+                    self.local[key] = f"{qualified}()"
+                    self.local_names.add(name)
+
     def bind_defaults(self) -> None:
         """Parameters whose default value is a traced object (`constructor(db = new Database(path))`, `(db:
         DatabaseType = defaultDb)`): within the function the parameter holds it unless a caller hands
@@ -403,8 +417,9 @@ class NodeBindingScanner(NodeValueScanner):
                 continue
             declared, index = owner
             key = scope_key(declared)
-            if (key, name) in self.local and (key, name) not in self.project_typed:
-                continue  # a router typed with the project's own type (`router: AppRouter`) is still one
+            typed = (key, name) in self.project_typed or project_type(self.local.get((key, name)))
+            if (key, name) in self.local and not typed:
+                continue  # a client's parameter keeps its binding; a project type's is a router's first
             label = bound_name(declared) or key.split("@")[0]
             self.local[(key, name)] = f"{PARAM_PLACEHOLDER}{key}#{index}#{label}>()"
             self.local_names.add(name)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
+from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
+from cdverify.parse.jsaliases import client_aliases
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers
+from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
+from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -29,6 +32,7 @@ from cdverify.parse.jstypes import alias_exports, type_aliases
 from cdverify.parse.treesitter import one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
+_FUNCTION_VALUES = ("arrow_function", "function_expression", "function")
 _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
 
 
@@ -47,6 +51,7 @@ class NodeScanner(NodeBindingScanner):
             if name is not None and value is not None:
                 self.assign(name, value, node)
         self.bind_defaults()  # after the module's requires, before `this.db = db`
+        self.bind_project_typed()  # after the defaults, before `this.db = db`
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
@@ -65,6 +70,7 @@ class NodeScanner(NodeBindingScanner):
         self.helpers = self.find_helpers(
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
+        self.pending = pending
 
     def module_stops(self) -> tuple[Stop, ...]:
         """The `throw`s and `process.exit(1)`s at module level under an `if` (start-up checks), with what
@@ -94,6 +100,8 @@ class NodeScanner(NodeBindingScanner):
         callee = self.qualify(function)
         if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not self.on_router(callee):
             return None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
+        if callee is None and self.bases:  # `this.router.get('/', list)` on a router a base class made
+            return inherited_route(function, self.bases, self.libraries.router_methods)
         return callee
 
     def assigned_to(self, call: Node) -> str:
@@ -143,7 +151,15 @@ class NodeScanner(NodeBindingScanner):
             for part in built:
                 self.record(statement, target, part, None)
             return
-        if inner.type != "object" and not interesting(target):
+        if target.startswith(GLOBAL_OBJECTS) and inner.type in _FUNCTION_VALUES:
+            # `globalThis.query = async (sql) => …`: the global calls the function its property names
+            row, column = statement.start_point
+            name = target.split(".", 1)[1]
+            value = Value(names=(name,), text=one_line(statement))
+            scope = self.scope(statement)
+            self.assignments.append(Assignment(target, value, row + 1, column + 1, value.text, scope))
+            return
+        if inner.type != "object" and not interesting(target) and not target.startswith(GLOBAL_OBJECTS):
             return
         declaration = statement.type == "variable_declarator" and statement.parent
         written = statement.parent if declaration and statement.parent else statement
@@ -300,12 +316,19 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
     scanner = NodeScanner(found)
     scanner.type_aliases = type_aliases(program)
     scanner.bind_imports()
+    if scanner.libraries.injected:  # `type DbClient = DrizzleD1Database<any>`: the alias is the client type
+        client_types = client_aliases(program, scanner.type_name, scanner.libraries.injected)
+        scanner.bindings.update(
+            {name: value for name, value in client_types.items() if name not in scanner.bindings}
+        )
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     default = scanner.default_export()
     exports = instance_exports(scanner.bindings, default)
     if scanner.functions:
         exports = tuple(sorted((*exports, *scanner.factory_exports())))
+    if fields := class_fields(found.get("assignment", []), scanner.qualify):
+        exports = tuple(sorted((*exports, *fields)))
     if reexports := [pair for pair in scanner.reexports() if pair[0] not in dict(exports)]:
         exports = tuple(sorted((*exports, *reexports)))
     typed = alias_exports(scanner.type_aliases, scanner.qualify, scanner.type_name)
@@ -326,4 +349,5 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         stops=scanner.module_stops(),
         runs=_runs(program),
         declared=_declared(found),
+        free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )

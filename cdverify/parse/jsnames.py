@@ -53,6 +53,7 @@ class NodeNameScanner(Scanner):
         self.helpers: list[FunctionFact] = []  # functions that hand a parameter on to a call
         # what `this` is in a class (by its node's span) or an object literal handed to `<repository>.extend`
         self.this_values: dict[tuple[int, int], str] = {}
+        self.bases: dict[tuple[int, int], str] = {}  # a class (by its node's span) → its traced base
 
     def guard(self, node: Node) -> Value | None:
         """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the

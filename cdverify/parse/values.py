@@ -45,6 +45,7 @@ class Code(NamedTuple):
     env_helpers: tuple[EnvHelper, ...] = ()
     runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
     declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
+    free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
 
 
 def call_fact(
@@ -124,21 +125,25 @@ def passing_functions(
     if not any(call.scope for call in calls):
         return [], []
     by_key: dict[str, Node] = {}
+    spans: dict[tuple[int, int], str] = {}
     for node in nodes:
         by_key.setdefault(key_of(node), node)
+        spans.setdefault((node.start_byte, node.end_byte), key_of(node))
     described: dict[str, tuple[FunctionFact, bool] | None] = {}
+    # a function → the functions in it that hand on its parameters, with those parameters
+    closures: dict[str, dict[str, set[str]]] = {}
 
     def passing(facts: Iterable[CallFact]) -> set[str]:
         out = set()
         for fact in facts:
             if not fact.scope or fact.scope not in by_key:
                 continue
-            if fact.scope not in described:
-                described[fact.scope] = describe(by_key[fact.scope])
-            function = described[fact.scope]
             names = {name for value in (*fact.args, *(v for _, v in fact.kwargs)) for name in value.names}
-            if function is not None and names.intersection(function[0].params):
-                out.add(fact.scope)
+            key, used = _handing(fact.scope, names, by_key, spans, described, describe)
+            if key:
+                out.add(key)
+                if key != fact.scope:
+                    closures.setdefault(key, {}).setdefault(fact.scope, set()).update(used)
         return out
 
     keys = passing(calls)
@@ -175,8 +180,47 @@ def passing_functions(
         new = passing(found) - keys
         keys |= new
     local_calls.sort(key=lambda call: (call.line, call.col))
-    functions = [d[0] for k in sorted(keys) if (d := described[k]) is not None]
+    functions = [
+        d[0]._replace(
+            closures=tuple((inner, tuple(sorted(used))) for inner, used in sorted(closures[k].items()))
+        )
+        if k in closures
+        else d[0]
+        for k in sorted(keys)
+        if (d := described[k]) is not None
+    ]
     return functions, local_calls
+
+
+def _handing(
+    scope: str,
+    names: set[str],
+    by_key: Mapping[str, Node],
+    spans: Mapping[tuple[int, int], str],
+    described: dict[str, tuple[FunctionFact, bool] | None],
+    describe: Callable[[Node], tuple[FunctionFact, bool] | None],
+) -> tuple[str, set[str]]:
+    """The function whose parameters a call in `scope` hands on, and those parameters: the function it
+    is in, or one around it whose parameter it uses (a closure: `function execute(sql) {
+    pool.getConnection((err, conn) => conn.query(sql)) }`), past the parameters of the functions between,
+    which hide the outer ones; "" for none."""
+    node: Node | None = by_key[scope]
+    key = scope
+    for _ in range(_CLOSURE_DEPTH):
+        if not names or node is None:
+            return "", set()
+        if key not in described:
+            described[key] = describe(node)
+        function = described[key]
+        params = function[0].params if function is not None else parameter_names(node)
+        if function is not None and (used := names.intersection(params)):
+            return key, used
+        names = names.difference(params)  # a parameter of an inner function hides the outer one's
+        node = node.parent
+        while node is not None and (node.start_byte, node.end_byte) not in spans:
+            node = node.parent
+        key = spans[(node.start_byte, node.end_byte)] if node is not None else ""
+    return "", set()
 
 
 def _name_at(call: Node, row: int) -> tuple[int, int] | None:
@@ -266,6 +310,7 @@ def untraced_sink(
     return untraced_callee(one_line(obj, 80), text(prop))
 
 
+_CLOSURE_DEPTH = 4  # the functions around a call whose parameters it may hand on
 _FUNCTIONS = frozenset(
     (
         "function_definition",
@@ -279,20 +324,31 @@ _FUNCTIONS = frozenset(
 
 def _parameter(node: Node) -> bool:
     """`node` is a parameter of the function it is in, passed on as it came (`execute(sql) { return
-    this.pool.query(sql) }`): the function is then a helper whose callers hold the SQL."""
+    this.pool.query(sql) }`), or of a function around that one (a closure: `execute(sql) {
+    pool.getConnection((err, conn) => conn.query(sql)) }`): the function is then a helper whose callers
+    hold the SQL."""
     if node.type != "identifier":
         return False
     name, parent = text(node), node.parent
-    while parent is not None and parent.type not in _FUNCTIONS:
+    for _ in range(_CLOSURE_DEPTH):
+        while parent is not None and parent.type not in _FUNCTIONS:
+            parent = parent.parent
+        if parent is None:
+            return False
+        if name in parameter_names(parent):
+            return True
         parent = parent.parent
-    if parent is None:
-        return False
-    params = parent.child_by_field_name("parameters") or parent.child_by_field_name("parameter")
+    return False
+
+
+def parameter_names(function: Node) -> tuple[str, ...]:
+    """A function's parameter names in order, "" for a pattern or a splat."""
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
     if params is None:
-        return False
+        return ()
     if params.type == "identifier":  # `sql => db.query(sql)`
-        return text(params) == name
-    return any(_parameter_name(param) == name for param in params.named_children)
+        return (text(params),)
+    return tuple(_parameter_name(param) for param in params.named_children)
 
 
 def _parameter_name(param: Node) -> str:

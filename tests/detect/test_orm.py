@@ -1606,6 +1606,15 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    # Cloudflare D1: a parameter typed with the Workers runtime's global type (no import)
+    "D1Database()": (
+        "src/repositories/users.ts",
+        """
+        export function activeUsers(db: D1Database) {
+          return db.SINK;
+        }
+        """,
+    ),
     "sqlite.open()": (
         "src/repositories/users.mjs",
         """

@@ -115,7 +115,11 @@ def code_roles(
     # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
     apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
     apps |= {file for _port, file, _line, _text in frameworks.ports}
-    queries = {item.file for item in orm.raw_sql if item.kind in _DATA_ACCESS and item.purpose is None}
+    queries = {
+        item.file
+        for item in orm.raw_sql
+        if item.kind in _DATA_ACCESS and item.purpose is None and not item.through_global
+    }
     probes: dict[str, set[int]] = {}  # file → lines of a health probe (`SELECT 1`): no data access
     for item in orm.raw_sql:
         if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
 from cdverify.detect.orm.catalogue import Sink, libraries, library_of, sink_of
-from cdverify.detect.orm.helpers import Helper, Helpers, Key, key, passed_parameter, through_helpers
+from cdverify.detect.orm.helpers import (
+    Helper,
+    Helpers,
+    Key,
+    function_table,
+    key,
+    passed_parameter,
+    through_helpers,
+)
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.tracing import (
@@ -287,7 +295,7 @@ def _sinks_in(
     if not sinks:  # most files: none of the file's own tables is needed
         return
     assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
-    functions = {f.scope: f for f in file_facts.functions}
+    functions = function_table(file_facts)
     local_calls = {(*at(c), c.text) for c in file_facts.local_calls}
     for call, sink in sinks:
         item = raw_sql(path, scope, call, sink, assigned)

@@ -15,6 +15,7 @@ from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
 from cdverify.detect.orm.report import RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import CallFact, Family, FileFacts, FunctionFact, Scope, Value
+from cdverify.parse.jsglobals import GLOBAL_OBJECTS
 
 _HELPER_DEPTH = 3  # helpers of helpers followed
 _NO_POSITION = 1 << 30  # a keyword-only parameter: no positional argument reaches it
@@ -58,26 +59,42 @@ def key(path: str, call: CallFact, param: int = -1) -> Key:
     return (path, *at(call), call.text, param)
 
 
+# by the scope of a call: the function it is in (every parameter), then those around it whose parameters
+# its calls use (those parameters)
+Functions = Mapping[str, tuple[tuple[FunctionFact, tuple[str, ...]], ...]]
+
+
+def function_table(file_facts: FileFacts) -> dict[str, tuple[tuple[FunctionFact, tuple[str, ...]], ...]]:
+    """The file's helper functions by the scope of a call in them: the function itself, then the
+    functions around it whose parameters its calls hand on (`FunctionFact.closures`)."""
+    table: dict[str, tuple[tuple[FunctionFact, tuple[str, ...]], ...]] = {}
+    for function in file_facts.functions:
+        table[function.scope] = ((function, function.params), *table.get(function.scope, ()))
+        for inner, used in function.closures:
+            table[inner] = (*table.get(inner, ()), (function, used))
+    return table
+
+
 def passed_parameter(
     call: CallFact,
     sink: Sink,
-    functions: Mapping[str, FunctionFact],
+    functions: Functions,
     assigned: Mapping[tuple[str, str], Value],
 ) -> tuple[FunctionFact, int] | None:
     """(enclosing function, parameter index) when the SQL argument of a sink call is a parameter of the
-    function it is in, not reassigned to a string there."""
+    function it is in (or of a function around it: a closure), not reassigned to a string there."""
     if not call.scope:
         return None
-    function = functions.get(call.scope)
     value = sql_argument(call, sink)
-    if function is None or value is None or value.strings:
+    if value is None or value.strings:
         return None
-    for name in value.names:
-        if name and name != "*" and name in function.params:
-            local = assigned.get((call.scope, name))
-            if local is not None and local.strings:
-                return None
-            return function, function.params.index(name)
+    for function, params in functions.get(call.scope, ()):
+        for name in value.names:
+            if name and name != "*" and name in params:
+                local = assigned.get((call.scope, name))
+                if local is not None and local.strings:
+                    return None
+                return function, function.params.index(name)
     return None
 
 
@@ -124,14 +141,23 @@ class _Targets:
         return (target, traced[end:]) if target is not None else None
 
 
+class _Call(StrEnum):
+    """How a call may reach a helper."""
+
+    LOCAL = "local"  # the file's own function (`query(…)`, `self.run(…)`)
+    IMPORTED = "imported"  # another module's name, or an instance of the file's own class
+    GLOBAL = "global"  # a name the file does not bind: a helper installed on the global object (JS)
+
+
 class _Round(NamedTuple):
     """One level of helpers being looked up: by name in their own file, by module and function scope (or
-    `Class.method`), and as other modules trace them."""
+    `Class.method`), as other modules trace them, and by the global name a module installs them under."""
 
     local: dict[tuple[str, str, bool], list[int]]  # (path, name, is a method) → helpers
     groups: dict[tuple[str, str], list[int]]  # a function's helpers (one per parameter)
     traced: Instances  # the helpers as other modules reach them
     targets: _Targets
+    globals: dict[str, list[int]]  # `global.db = execute`: `db` → the helpers of `execute`
 
 
 def _caller_sink(helper: Helper) -> Sink:
@@ -165,12 +191,12 @@ def through_helpers(
     `project`: the project's traced instances, whose import forms the helpers are looked up through too
     (`from . import db`, then `db.select(sql)`; a Node path alias)."""
     assigned: dict[str, dict[tuple[str, str], Value]] = {}  # by file, made for the files of callers
-    functions: dict[str, dict[str, FunctionFact]] = {}
+    functions: dict[str, Functions] = {}
 
-    def tables(path: str) -> tuple[dict[tuple[str, str], Value], dict[str, FunctionFact]]:
+    def tables(path: str) -> tuple[dict[tuple[str, str], Value], Functions]:
         if path not in assigned:
             assigned[path] = {(a.scope, a.key): a.value for a in facts[path].assignments}
-            functions[path] = {f.scope: f for f in facts[path].functions}
+            functions[path] = function_table(facts[path])
         return assigned[path], functions[path]
 
     heads = python_heads(facts) if heads is None else heads
@@ -186,6 +212,7 @@ def through_helpers(
         local: dict[tuple[str, str, bool], list[int]] = {}
         groups: dict[tuple[str, str], list[int]] = {}
         exported: dict[tuple[str, str], str] = {}
+        installed: dict[str, list[int]] = {}
         for number in frontier:
             helper = helpers.all[number]
             method = bool(helper.function.owner)
@@ -202,20 +229,30 @@ def through_helpers(
                 target = targets.name(_Target(helper.path, helper.function.scope, _Reach.FUNCTION))
                 for module in module_keys(helper.path, family):
                     exported.setdefault((module, helper.function.name), target)
+                for name in _global_names(helper, facts[helper.path]):
+                    installed.setdefault(name, []).append(number)
             group.append(number)
         reach = Instances(exported, heads, {})
         if project is not None:
             reach = reach._replace(packaged=project.packaged, aliased=project.aliased)
-        level = _Round(local, groups, reach, targets)
+        level = _Round(local, groups, reach, targets, installed)
         names = {helpers.all[number].function.name for number in frontier}
         following: list[int] = []
-        for path, call, is_local, method_name in candidates:
-            if method_name not in names and not (not is_local and "default" in names):
+        for path, call, kind, method_name in candidates:
+            if kind is _Call.GLOBAL:
+                if method_name not in installed:
+                    continue
+            elif method_name not in names and not (kind is _Call.IMPORTED and "default" in names):
                 continue
             own_assigned, own_functions = tables(path)
-            for number in _helpers_of(path, call, is_local, facts[path], own_functions, helpers, level):
+            for number in _helpers_of(path, call, kind, facts[path], own_functions, helpers, level):
+                helper = helpers.all[number]
+                if kind is _Call.GLOBAL:  # the global name is the outermost helper the SQL is handed to
+                    via = f"{method_name} (global) → {helper.via}"
+                    helper = helper._replace(via=via)
+                on_global = kind is _Call.GLOBAL
                 new, handed = _caller(
-                    path, call, helpers.all[number], scopes, own_assigned, own_functions, helpers, found
+                    path, call, helper, scopes, own_assigned, own_functions, helpers, found, on_global
                 )
                 following.extend(new)
                 (called if handed else unresolved).add(number)
@@ -250,16 +287,18 @@ def _caller(
     helper: Helper,
     scopes: Mapping[str, Scope],
     assigned: Mapping[tuple[str, str], Value],
-    functions: Mapping[str, FunctionFact],
+    functions: Functions,
     helpers: Helpers,
     found: dict[Key, RawSql],
+    installed: bool = False,
 ) -> tuple[list[int], bool]:
-    """Record what one caller hands to a helper. Returns the new helper's number when the caller passes
+    """Record what one caller hands to a helper (`installed`: under a global name). Returns the new
+    helper's number when the caller passes
     on a parameter of its own, and whether the caller hands over anything at all (a call without the
     argument, or with a spread or a callback, leaves the helper's own finding in place)."""
     sink = _caller_sink(helper)
     item = raw_sql(path, scopes.get(path, Scope.APPLICATION), call, sink, assigned, sql_text=True)
-    item = item._replace(via=helper.via) if item is not None else None
+    item = item._replace(via=helper.via, through_global=installed) if item is not None else None
     # a guess through a factory binding (`def run(sql): return conn.execute(sql)`) is settled here
     found.pop(key(path, call), None)
     value = sql_argument(call, sink)
@@ -276,18 +315,34 @@ def _caller(
     return [], handed
 
 
+def _global_names(helper: Helper, file_facts: FileFacts) -> list[str]:
+    """The names a module installs a helper function under on the global object: `global.db = execute`,
+    `globalThis.query = async (sql) => …` (then `db('SELECT …')` anywhere, with no import)."""
+    return [
+        assignment.target.split(".", 1)[1]
+        for assignment in file_facts.assignments
+        if assignment.target.startswith(GLOBAL_OBJECTS)
+        and assignment.target.count(".") == 1
+        and helper.function.name in assignment.value.names
+        and not assignment.value.calls
+    ]
+
+
 def _helper_calls(
     facts: Mapping[str, FileFacts], heads: frozenset[str]
-) -> Iterable[tuple[str, CallFact, bool]]:
-    """Calls that may be of a project helper: of the file's own functions, and of other modules' names."""
+) -> Iterable[tuple[str, CallFact, _Call]]:
+    """Calls that may be of a project helper: of the file's own functions, of other modules' names, and
+    of names installed on the global object."""
     for path, file_facts in facts.items():
         for call in file_facts.local_calls:
-            yield path, call, True
+            yield path, call, _Call.LOCAL
         family = file_facts.language.family
         objects = dict(file_facts.objects)
         for call in file_facts.calls:
             if project_name(call.callee, family, heads) or (objects and _own_object(call, objects)):
-                yield path, call, False
+                yield path, call, _Call.IMPORTED
+        for call in file_facts.free_calls:
+            yield path, call, _Call.GLOBAL
 
 
 def _own_object(call: CallFact, objects: Mapping[str, str]) -> str:
@@ -303,20 +358,22 @@ def _own_object(call: CallFact, objects: Mapping[str, str]) -> str:
 def _helpers_of(
     path: str,
     call: CallFact,
-    is_local: bool,
+    kind: _Call,
     file_facts: FileFacts,
-    functions: Mapping[str, FunctionFact],
+    functions: Functions,
     helpers: Helpers,
     level: _Round,
 ) -> list[int]:
     """The helpers a call may be of: by name in its own file (a method of the caller's own class first),
-    or through the import of another module."""
+    through the import of another module, or by the global name a module installed it under."""
     name = call.name
-    if is_local:
+    if kind is _Call.GLOBAL:
+        return list(level.globals.get(name.method, []))
+    if kind is _Call.LOCAL:
         method = bool(name.receiver)
         found = level.local.get((path, name.method, method), [])
         if method and len(found) > 1:
-            caller = functions.get(call.scope)
+            caller = next((f for f, _ in functions.get(call.scope, ())), None)
             mine = [n for n in found if caller is not None and helpers.all[n].function.owner == caller.owner]
             return mine or list(found)
         return list(found)

@@ -62,6 +62,9 @@ class RawSql(NamedTuple):
     scope: str  # application | tests | migrations | scripts | config
     purpose: Purpose | None = None
     via: str = ""  # the project helpers the SQL is handed to, outermost first: `query (app/db.py:12)`
+    # handed to a helper another module installed on the global object (`db('SELECT …')` after `global.db =
+    # execute`): the caller imports nothing of the data access, so its code says nothing of its layer
+    through_global: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
