@@ -1,5 +1,6 @@
-"""Files a runtime of the paper's harness puts beside the application, written into the copy `evaluate`
-starts, so that the behaviour run sees the environment the static verdict assumed.
+"""Files a runtime of the paper's harness puts beside the application, written into the copy `evaluate` (and
+`grade --run-tests`, which always serves runs as the paper's harness does) starts, so that the behaviour run
+sees the environment the static verdict assumed.
 
 The paper's express runtime copies its `.env.development` (the task's database settings and a JWT secret)
 into the repository the app is built in; an application that declares express and loads that file by name

@@ -213,29 +213,39 @@ def isolated() -> bool:
 
 
 def run_behaviour_tests(
-    folder: Path, task: TaskName, tests: BehaviourTests, origin: str = ""
+    folder: Path,
+    task: TaskName,
+    tests: BehaviourTests,
+    origin: str = "",
+    files: tuple[tuple[str, str], ...] = (),
 ) -> BehaviourOutcome:
     """Serve the code in `folder` for `task` and run the collection against it. Never raises for a problem
     of the run (a server that cannot be set up, a port in use): that becomes the outcome's error. Its
-    stages are reported under `origin` (stages.py)."""
+    stages are reported under `origin` (stages.py). `files`: (path, text) written into the served copy
+    (the paper runtime's `.env.development`: contract/runtime_files.py)."""
     from cdverify.contract.postgres import PostgresError
     from cdverify.contract.server import ServerError
 
     port = tests.port_for(task.language)
     try:
         if isolated():  # its own network: the port is free, whatever runs beside it
-            return _served_and_run(folder, task, tests, port, origin)
+            return _served_and_run(folder, task, tests, port, origin, files)
         with port_lock(port):
             if listening(port):
                 message = f"port {port} is in use by another program (free it, or grade with --port)"
                 return BehaviourOutcome(None, None, f"behaviour tests: {message}")
-            return _served_and_run(folder, task, tests, port, origin)
+            return _served_and_run(folder, task, tests, port, origin, files)
     except (ServerError, PostgresError, OSError) as problem:
         return BehaviourOutcome(None, None, f"behaviour tests could not run: {problem}")
 
 
 def _served_and_run(
-    folder: Path, task: TaskName, tests: BehaviourTests, port: int, origin: str
+    folder: Path,
+    task: TaskName,
+    tests: BehaviourTests,
+    port: int,
+    origin: str,
+    files: tuple[tuple[str, str], ...],
 ) -> BehaviourOutcome:
     from cdverify.contract.runner import RunOptions, engine_with_server, run_collection
     from cdverify.contract.sandbox import ScriptEngine
@@ -254,6 +264,7 @@ def _served_and_run(
         unset_env=database_variables(),
         isolate_network=True,
         postgres=tests.postgres,
+        files=files,
         on_stage=engine_with_server(engine, tests.collection, lambda stage: report(origin, Stage(stage))),
     )
     with engine, served(folder, options) as server:

@@ -50,6 +50,7 @@ from cdverify.grading.stages import Sink, Stage, drained, report, reporting_to
 from cdverify.grading.store import RunStore, run_key
 
 if TYPE_CHECKING:
+    from cdverify.detect.database import DatabaseReport
     from cdverify.grading.behaviour import BehaviourOutcome, BehaviourRecord, BehaviourTests, Timeouts
     from cdverify.grading.compare import Comparison
     from cdverify.grading.paper import PaperGrade
@@ -409,15 +410,23 @@ def _check(
     with materialised(source.code) as folder:
         if static:
             report(source.origin, Stage.VERIFY)
-        checked = _verify(folder, source) if static else None
+        analysed = _verify(folder, source) if static else None
+        checked = analysed[:2] if analysed is not None else None
         if tests is None:
             return checked, None
+        from cdverify.contract.runtime_files import paper_runtime_files
         from cdverify.grading.behaviour import run_behaviour_tests
 
-        return checked, run_behaviour_tests(folder, source.paper_task, tests, source.origin)
+        # the paper runtime's `.env.development`, as the paper's harness puts it beside an app loading it
+        database = analysed[2] if analysed is not None else _database_report(folder)
+        files = paper_runtime_files(database, folder)
+        return checked, run_behaviour_tests(folder, source.paper_task, tests, source.origin, files)
 
 
-def _verify(folder: Path, source: RunSource) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...]]:
+def _verify(
+    folder: Path, source: RunSource
+) -> tuple[dict[Axis, Verdict], tuple[dict[str, Any], ...], DatabaseReport]:
+    """The run's static verdicts and error findings, and its database report (for the behaviour tests)."""
     from cdverify.model import Severity
     from cdverify.pipeline import verify
 
@@ -427,7 +436,15 @@ def _verify(folder: Path, source: RunSource) -> tuple[dict[Axis, Verdict], tuple
         Axis(axis): _STATUS[verdict.status] for axis, verdict in report.verdicts.items() if axis in set(Axis)
     }
     findings = tuple(f.to_dict() for f in report.findings if f.severity is Severity.ERROR)
-    return verdicts, findings
+    return verdicts, findings, report.analysis.database
+
+
+def _database_report(folder: Path) -> DatabaseReport:
+    """What the database detector finds in the run's code, when its static verdicts were not asked for."""
+    from cdverify.config import load_config
+    from cdverify.pipeline import analyse
+
+    return analyse(folder, load_config(folder), use_cache=False, jobs=1).database
 
 
 def rows_of(values: Sequence[Any]) -> list[dict[str, Any]]:

@@ -124,3 +124,24 @@ def test_the_project_own_lines_win_and_other_apps_get_no_file(tmp_path: Path) ->
     (app / "package.json").write_text(json.dumps(package))
     report = verify(app, parse_constraints("express-openapi-unconstrained"), Config())
     assert paper_runtime_files(report.analysis.database, app) == ()
+
+
+def test_grade_behaviour_tests_start_the_app_with_the_file_too(tmp_path: Path) -> None:
+    """`grade --run-tests` serves each run as the paper's harness does: a run whose static verdicts were
+    not asked for still gets the runtime file its code loads (grader._database_report), and the app
+    starts and sees the variable."""
+    from cdverify.constraints import parse_task_name
+    from cdverify.grading.behaviour import BehaviourTests, run_behaviour_tests
+    from cdverify.grading.grader import _database_report
+
+    app = _app(tmp_path / "notes")
+    collection = tmp_path / "secret.json"
+    collection.write_text(json.dumps(COLLECTION))
+    tests = BehaviourTests.load(collection, port=free_port())
+    files = paper_runtime_files(_database_report(app), app)
+    assert [name for name, _text in files] == [".env.development"]
+    task = parse_task_name("express-openapi-unconstrained")
+    outcome = run_behaviour_tests(app, task, tests, files=files)
+    assert outcome.record is not None and outcome.record.healthy, outcome
+    assert outcome.assertions is not None and (outcome.assertions.passed, outcome.assertions.failed) == (1, 0)
+    assert not (app / ".env.development").exists()  # written into the served copy only
