@@ -66,7 +66,7 @@ def import_stops(scanner: _Scanner, tests: EnvTests) -> list[CallFact]:
         split[(fact.line, fact.col)] = [
             fact._replace(guard=Value(env=(shared(name),)), scope=scope) for name in names
         ]
-    asserted = []
+    asserted: list[CallFact] = []
     for statement in scanner.found.get("assert", []):
         condition = statement.named_children[0] if statement.named_children else None
         if condition is None or not at_import(statement, run):

@@ -6,7 +6,7 @@ so DevConfig's SQLite URL is not what the application runs on there.
 
 Settings assigned under a module-level `if` on variables being set do the same (`if os.environ.get(
 "DATABASE_URL") or os.environ.get("USE_POSTGRES"): DATABASES = {…postgresql…} else: DATABASES = {…sqlite3…}`):
-the branch's hard-wired settings hold only where one of its variables is set (its `else`, where none is).
+the settings made on both sides hold only where one of the variables is set (the `else`'s, where none is).
 Settings whose value itself reads a variable keep being decided by it. After an `elif`, the `else` is read
 as the first test's alone: kept where the `elif` takes over, never dropped where it runs."""
 
@@ -55,18 +55,24 @@ def flag_configurations(found_in: Collection) -> None:
 
 
 def flag_branches(found_in: Collection) -> None:
-    """Mark the settings assigned under a module-level `if` testing whether variables are set
+    """Mark the settings assigned on both sides of a module-level `if` testing whether variables are set
     (`Assignment.branch`), and not read from a variable themselves, with those variables (joined by ",")
-    and the state that takes the branch."""
+    and the state that takes the side. A setting on one side only is left as it is: what runs where that
+    side is not taken (an earlier assignment, a default) may be nothing the evidence shows."""
     branches: dict[tuple[str, int], tuple[str, bool]] = {}
     for path, facts in found_in.runtime_facts().items():
         if facts.language.family != Family.PYTHON:
             continue
+        sides: dict[str, dict[tuple[str, bool], list[int]]] = {}  # setting → (variables, state) → lines
         for assignment in facts.assignments:
             if not assignment.scope and assignment.branch:
                 tested = _tested(assignment.branch)
                 if tested is not None:
-                    branches[(path, assignment.line)] = tested
+                    sides.setdefault(assignment.target, {}).setdefault(tested, []).append(assignment.line)
+        for found in sides.values():  # set on both sides: which side runs is what the variables decide
+            for (variables, on), lines in found.items():
+                if (variables, not on) in found:
+                    branches.update(((path, line), (variables, on)) for line in lines)
     if not branches:
         return
     for index, item in enumerate(found_in.evidence):

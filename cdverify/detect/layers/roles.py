@@ -566,7 +566,9 @@ def by_role(
     routed = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     wiring = [
         path
-        for path in data_access_wiring(assignment, routed, graph, roles.services, facts)
+        for path in data_access_wiring(
+            assignment, routed, graph, roles.services, facts, client_names(named_layers.preset, Family.PYTHON)
+        )
         if path not in owners
     ]
     stack = (roles.routes, roles.services, roles.queries)
