@@ -362,3 +362,55 @@ def test_a_module_using_the_engine_it_opens_is_data_access(make_project: MakePro
     using = CONTEXT + "\n\nasync def ping():\n    engine = await gino.create_engine(configs.DATABASE_URI)\n"
     using += "    async with engine.acquire() as conn:\n        return await conn.scalar('SELECT 1 + 1')\n"
     assert layers_of(inspect_json(make_project, _tasks(using)))["worker/context.py"] == "repositories"
+
+
+REST_CONTEXT = """import aiohttp.web
+import gino
+
+import configs
+from database.task_provider import TaskProvider
+
+task_provider = None
+
+
+async def initialize(app: aiohttp.web.Application):
+    global task_provider
+    engine = await gino.create_engine(configs.DATABASE_URI)
+    task_provider = TaskProvider(engine)
+"""
+REST_APP = """from aiohttp import web
+
+from rest import context
+
+app = web.Application()
+app.on_startup.append(context.initialize)
+routes = web.RouteTableDef()
+
+
+@routes.get("/tasks/{id}")
+async def get_task(request):
+    return web.json_response(await context.task_provider.get(request.match_info["id"]))
+
+
+app.add_routes(routes)
+"""
+
+
+def _rest(context: str) -> dict[str, str | bytes]:
+    files = _tasks(CONTEXT)
+    files.update({"rest/__init__.py": "", "rest/context.py": context, "rest/app.py": REST_APP})
+    return files
+
+
+def test_a_container_typing_the_app_with_a_whole_module_import_is_no_request_handler(
+    make_project: MakeProject,
+) -> None:
+    """`import aiohttp.web` only to annotate the start-up hook's app: the module's code decides, not `rest/`."""
+    report = inspect_json(make_project, _rest(REST_CONTEXT))
+    assert "rest/context.py" not in layers_of(report)
+    assert evidence_of(report)["rest/context.py"] == "composition root"
+
+
+def test_a_module_calling_the_framework_module_handles_requests(make_project: MakeProject) -> None:
+    answering = REST_CONTEXT + "\n\nasync def health(request):\n    return aiohttp.web.json_response({})\n"
+    assert layers_of(inspect_json(make_project, _rest(answering)))["rest/context.py"] == "routes"
