@@ -18,7 +18,7 @@ from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
-from cdverify.parse.pyraises import raised_in, run_at_import
+from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -104,6 +104,7 @@ class PythonScanner(Scanner):
         self.member_facts: tuple[Member, ...] = ()
         self.app_params: set[tuple[str, str]] = set()  # (function, parameter) standing for an app handed in
         self._run_at_import: frozenset[str] | None = None
+        self._held: dict[tuple[str, str], list[Value]] | None = None  # (scope, name) → values assigned
 
     @property
     def run_at_import(self) -> frozenset[str]:
@@ -228,6 +229,21 @@ class PythonScanner(Scanner):
         if kind == "call":
             return self.call_value(node)
         return Value()
+
+    def statement(self, node: Node) -> Value:
+        """A name holds the statement assigned to it in its function, or else at module level (`query =
+        "SELECT …"` then `await connection.fetchrow(query, id)` on a connection a project wrapper hands
+        out): the call on the untraced connection is kept, and detection reads the statement."""
+        value = self.value(node)
+        if node.type != "identifier" or value.strings or value.calls:
+            return value
+        if self._held is None:  # the assignments are all recorded before the calls are
+            self._held = {}
+            for assignment in self.assignments:
+                self._held.setdefault((assignment.scope, assignment.target), []).append(assignment.value)
+        name, function = text(node), self.scope(node)
+        held = self._held.get((function, name)) or self._held.get(("", name), [])
+        return merge(value, *held)
 
     def call_value(self, node: Node) -> Value:
         function = node.child_by_field_name("function")
@@ -393,6 +409,8 @@ class PythonScanner(Scanner):
         classes = self.found.get("class", [])
         self.member_facts = class_members(classes, based, self.libraries.recorded_methods, self.qualify)
         pending = self.scan_calls()
+        tests = EnvTests(self.qualify, self.libraries.env_getters, self.libraries.env_mappings)
+        self.calls = import_stops(self, tests)
         self.calls = handed_here(self.calls, pending, self.qualify, self.libraries.app_values)
         self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
 

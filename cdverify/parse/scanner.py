@@ -70,6 +70,11 @@ class Scanner:
         """What an expression may evaluate to."""
         raise NotImplementedError
 
+    def statement(self, node: Node) -> Value:
+        """What the first argument of a SQL method on an untraced object holds (the grammar may follow a
+        name to the statement it was assigned)."""
+        return self.value(node)
+
     def arguments(self, node: Node | None) -> Arguments:
         """A call's positional values, and its keyword (or object-literal) entries by dotted key."""
         raise NotImplementedError
@@ -143,7 +148,7 @@ class Scanner:
                 pending.append((node, function))
             callee = self.callee(function)
             if callee is None:
-                callee = untraced_sink(function, node, self.MEMBER, self.value)
+                callee = untraced_sink(function, node, self.MEMBER, self.statement)
             if callee is None:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))

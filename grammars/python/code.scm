@@ -8,4 +8,5 @@
 (class_definition) @class
 (with_item) @with
 (function_definition) @function
+(assert_statement) @assert
 (lambda) @lambda

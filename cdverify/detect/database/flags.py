@@ -2,7 +2,13 @@
 `config_flags`): `CONFIG = DevConfig if get_debug_flag() else ProdConfig`, or `… if os.getenv("DEBUG") else
 …`, at module level. The settings of the class on each side hold only where the flag is in the state that
 picks it (the evidence's `flag` and `flag_on`): a harness that leaves FLASK_DEBUG unset runs ProdConfig,
-so DevConfig's SQLite URL is not what the application runs on there."""
+so DevConfig's SQLite URL is not what the application runs on there.
+
+Settings assigned under a module-level `if` on variables being set do the same (`if os.environ.get(
+"DATABASE_URL") or os.environ.get("USE_POSTGRES"): DATABASES = {…postgresql…} else: DATABASES = {…sqlite3…}`):
+the settings made on both sides hold only where one of the variables is set (the `else`'s, where none is).
+Settings whose value itself reads a variable keep being decided by it. After an `elif`, the `else` is read
+as the first test's alone: kept where the `elif` takes over, never dropped where it runs."""
 
 from __future__ import annotations
 
@@ -17,6 +23,11 @@ from cdverify.rules_schema import Connections
 # `NAME = A if CONDITION else B`, A and B names of classes (dotted or not)
 _PICK = re.compile(r"^[\w.]+\s*(?::[^=]+)?=\s*([\w.]+)\s+if\s+(.+?)\s+else\s+([\w.]+)\s*$")
 _READ = re.compile(r"^(?:os\.getenv|os\.environ\.get|getenv|environ\.get)\(\s*(['\"])(\w+)\1\s*\)$")
+# a variable being set, as a condition tests it: `os.environ.get("X")`, `os.getenv('X')`, `"X" in os.environ`
+_SET = re.compile(
+    r"^(?:(?:os\.getenv|os\.environ\.get|getenv|environ\.get)\(\s*(['\"])(\w+)\1\s*\)"
+    r"|(['\"])(\w+)\3 in os\.environ)$"
+)
 
 
 def flag_configurations(found_in: Collection) -> None:
@@ -41,6 +52,50 @@ def flag_configurations(found_in: Collection) -> None:
         if owner in picked:
             variable, state = picked[owner]
             found_in.evidence[index] = item._replace(flag=variable, flag_on=state)
+
+
+def flag_branches(found_in: Collection) -> None:
+    """Mark the settings assigned on both sides of a module-level `if` testing whether variables are set
+    (`Assignment.branch`), and not read from a variable themselves, with those variables (joined by ",")
+    and the state that takes the side. A setting on one side only is left as it is: what runs where that
+    side is not taken (an earlier assignment, a default) may be nothing the evidence shows."""
+    branches: dict[tuple[str, int], tuple[str, bool]] = {}
+    for path, facts in found_in.runtime_facts().items():
+        if facts.language.family != Family.PYTHON:
+            continue
+        sides: dict[str, dict[tuple[str, bool], list[int]]] = {}  # setting → (variables, state) → lines
+        for assignment in facts.assignments:
+            if not assignment.scope and assignment.branch:
+                tested = _tested(assignment.branch)
+                if tested is not None:
+                    sides.setdefault(assignment.target, {}).setdefault(tested, []).append(assignment.line)
+        for found in sides.values():  # set on both sides: which side runs is what the variables decide
+            for (variables, on), lines in found.items():
+                if (variables, not on) in found:
+                    branches.update(((path, line), (variables, on)) for line in lines)
+    if not branches:
+        return
+    for index, item in enumerate(found_in.evidence):
+        tested = branches.get((item.file, item.line))
+        if tested is not None and not item.flag and not item.switch:
+            found_in.evidence[index] = item._replace(flag=tested[0], flag_on=tested[1])
+
+
+def _tested(branch: str) -> tuple[str, bool] | None:
+    """(the variables, comma-separated, whether the branch is taken where one is set) of a condition that
+    tests variables being set, joined by `or` (`not (…)`: the `else` branch; `not X`: X unset)."""
+    on = True
+    if branch.startswith("not (") and branch.endswith(")"):
+        branch, on = branch[5:-1], False
+    if branch.startswith("not ") and " or " not in branch:
+        branch, on = branch[4:], not on
+    variables = []
+    for term in branch.split(" or "):
+        found = _SET.match(term.strip())
+        if found is None:
+            return None
+        variables.append(found.group(2) or found.group(4))
+    return ",".join(variables), on
 
 
 def _picks(assignment: Assignment, facts: FileFacts, flags: Mapping[str, str]) -> tuple[str, str, str] | None:

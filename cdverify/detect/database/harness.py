@@ -185,9 +185,9 @@ def _stopped(holding: Mapping[str, tuple[Evidence, ...]], read: StartupRead) -> 
 
 def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
     """Whether an evidence item holds when exactly `variables` are set."""
-    if item.flag:  # a configuration a flag picks: on where its variable is set to a true value
-        flag = variables.get(item.flag, "").strip().lower()
-        return (bool(flag) and flag not in _FALSE) == item.flag_on
+    if item.flag:  # a configuration a flag picks: on where its variable (one of them) is set to a true value
+        flags = (variables.get(name, "").strip().lower() for name in item.flag.split(","))
+        return any(flag and flag not in _FALSE for flag in flags) == item.flag_on
     if item.guarded and item.when:  # a `case` of a `switch` on the variable: taken on its value only
         return variables.get(item.switch, "").strip().lower() == item.when.strip().lower()
     if not item.switch or item.guarded:

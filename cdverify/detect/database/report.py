@@ -71,7 +71,8 @@ class Evidence(NamedTuple):
     unreached: bool = False
     # a variable a flag reads that picks the configuration holding this item (`CONFIG = DevConfig if
     # get_debug_flag() else ProdConfig`: FLASK_DEBUG), and the flag's state that picks it: the item holds
-    # only where the flag is on (`flag_on`) or only where it is off
+    # only where the flag is on (`flag_on`) or only where it is off; several variables joined by "," (a
+    # branch `if os.getenv("A") or os.getenv("B"):`) are on where one of them is
     flag: str = ""
     flag_on: bool = False
 

@@ -12,7 +12,7 @@ from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import paper_runtime, project_environment, project_files
-from cdverify.detect.database.flags import flag_configurations
+from cdverify.detect.database.flags import flag_branches, flag_configurations
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -52,6 +52,7 @@ def collect(
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
     code(found)
     flag_configurations(found)
+    flag_branches(found)
     project_files(found)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)

@@ -193,9 +193,19 @@ def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
     family = file_facts.language.family
     apps, quiet = _app_classes(family, responding)
     return any(
-        framework_of(fact.specifier, family) and not _handles_none(fact, apps, quiet)
+        framework_of(fact.specifier, family)
+        and not _handles_none(fact, apps, quiet)
+        and not _module_uncalled(fact, file_facts)
         for fact in file_facts.imports
     )
+
+
+def _module_uncalled(fact: ImportFact, file_facts: FileFacts) -> bool:
+    """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
+    it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request."""
+    if file_facts.language.family != Family.PYTHON or fact.names or not fact.text.startswith("import "):
+        return False
+    return not any(call.callee.startswith(f"{fact.specifier}.") for call in file_facts.calls)
 
 
 def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:
@@ -570,7 +580,9 @@ def by_role(
     routed = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     wiring = [
         path
-        for path in data_access_wiring(assignment, routed, graph, roles.services, facts)
+        for path in data_access_wiring(
+            assignment, routed, graph, roles.services, facts, client_names(named_layers.preset, Family.PYTHON)
+        )
         if path not in owners
     ]
     stack = (roles.routes, roles.services, roles.queries)

@@ -181,6 +181,7 @@ def data_access_wiring(
     graph: ImportGraph,
     services: str,
     facts: Mapping[str, FileFacts],
+    clients: Names | None = None,
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules (`routes`: the files
     whose code registers routes) or services: they own the connection to hand it on (a DI container, an
@@ -188,10 +189,15 @@ def data_access_wiring(
     Importing a port (a file in an abstractions folder) or only exception types (`UsernameTakenError`) is
     no wiring: a hexagonal adapter implements the one and raises the other; nor is a Python module
     importing a service only to annotate a parameter (`uow: unit_of_work.SqlAlchemyUnitOfWork` in a read
-    model running SELECTs on `uow.session`): it builds nothing with it."""
+    model running SELECTs on `uow.session`): it builds nothing with it. A Python file that opens a client
+    (`clients`) only to build a project class with it (`task_provider = TaskProvider(engine)` after `engine
+    = await gino.create_engine(…)`), and calls nothing on it, is such a container too."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
+            continue
+        if clients is not None and path in facts and _hands_client_on(path, facts[path], graph, clients):
+            found.append(path)
             continue
         for edge in graph.imports_of(path):
             target = edge.target or ""
@@ -206,6 +212,32 @@ def data_access_wiring(
             found.append(path)
             break
     return found
+
+
+def _hands_client_on(path: str, file_facts: FileFacts, graph: ImportGraph, clients: Names) -> bool:
+    """The Python file makes clients (a catalogued constructor's result assigned to a name) and hands one to
+    a class or function another project module exports (`TaskProvider(engine)`, one name past the import),
+    and no call of it is made on a client: it builds the data access, it does none."""
+    if file_facts.language.family != Family.PYTHON:
+        return False
+    if any(matches(call.callee, clients) and call.callee not in clients.names for call in file_facts.calls):
+        return False  # `engine.connect()`, `pool.acquire()`: it uses the client
+    made = {
+        (a.scope, a.target)
+        for a in file_facts.assignments
+        if a.value.calls and all(callee in clients.names for callee in a.value.calls)
+    }
+    if not made:
+        return False
+    project = {edge.fact.specifier for edge in graph.imports_of(path) if edge.target and edge.target != path}
+    for call in file_facts.calls:
+        owner, _, built = call.callee.rpartition(".")
+        if owner not in project or not built or "(" in built:
+            continue
+        handed = [name for value in (*call.args, *(v for _k, v in call.kwargs)) for name in value.names]
+        if any((scope, name) in made for name in handed for scope in (call.scope, "")):
+            return True
+    return False
 
 
 def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:
