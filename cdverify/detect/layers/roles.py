@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import msgspec
 
 from cdverify.catalog import load_rules
+from cdverify.detect.layers.builders import statement_builders
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -143,6 +144,10 @@ def code_roles(
 
     def of(role: Role) -> set[str]:
         return {path for path, found_role in found.items() if found_role is role}
+
+    for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
+        if path not in found and not _handles_requests(facts[path]):
+            found[path] = Role.QUERIES
 
     querying = of(Role.QUERIES)
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
@@ -554,7 +559,7 @@ def by_role(
     routing = {path for path, role in found.of.items() if role is Role.ROUTES}
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
-        *package_scripts(script_files, named, graph, found.apps),
+        *package_scripts(script_files, named, graph, found.apps, routing),
         *root_scripts(named, facts, graph, found.apps, migrators),
         *stray_programs(named, facts, graph, found.apps, routing),
     )
