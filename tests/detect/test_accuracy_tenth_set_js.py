@@ -129,3 +129,162 @@ def test_helpers_writing_no_statement_or_run_by_no_client_keep_no_layer(
     assert "src/lib/statements.ts" not in _layers(report)
     assert _layers(report)["src/routes/crud.ts"] == "routes"
     assert _violations(report) == []
+
+
+# -- an MCP server's tools are a request interface ------------------------------------------------------------
+
+MCP_PACKAGE = """{"name": "notes", "type": "module",
+"scripts": {"start": "tsx src/index.ts", "mcp": "tsx src/mcp/index.ts", "fill": "tsx src/db/fill.ts"},
+"dependencies": {"fastify": "5", "pg": "8", "@modelcontextprotocol/sdk": "1", "zod": "3"}}"""
+MCP_SERVER = """import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Pool } from "pg";
+import { z } from "zod";
+import { listNotes, removeNote } from "../repositories/notes.js";
+
+export function createMcpServer(pool: Pool): McpServer {
+  const server = new McpServer({ name: "notes", version: "1.0.0" });
+  registerTools(server, pool);
+  return server;
+}
+
+function registerTools(server: McpServer, pool: Pool): void {
+  server.registerTool("list_notes", { description: "List the notes" }, async () => ({
+    content: [{ type: "text", text: JSON.stringify(await listNotes(pool)) }],
+  }));
+  server.tool("remove_note", { id: z.number() }, async ({ id }) => {
+    await removeNote(pool, id);
+    return { content: [{ type: "text", text: "removed" }] };
+  });
+}
+"""
+MCP_ENTRY = """import { Pool } from "pg";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { createMcpServer } from "./server.js";
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const { rows } = await pool.query("SELECT count(*) AS notes FROM notes");
+if (!rows.length) process.exit(1);
+await createMcpServer(pool).connect(new StdioServerTransport());
+"""
+REPOSITORY = """import { Pool } from "pg";
+
+export async function listNotes(pool: Pool) {
+  return (await pool.query("SELECT id, title FROM notes")).rows;
+}
+
+export async function removeNote(pool: Pool, id: number) {
+  await pool.query("DELETE FROM notes WHERE id = $1", [id]);
+}
+"""
+SERVICE = """import { Pool } from "pg";
+import { listNotes, removeNote } from "../repositories/notes.js";
+
+export const notes = {
+  list: (pool: Pool) => listNotes(pool),
+  remove: (pool: Pool, id: number) => removeNote(pool, id),
+};
+"""
+FILL = """import { Pool } from "pg";
+import { removeNote } from "../repositories/notes.js";
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+await pool.query("INSERT INTO notes (title) VALUES ('first')");
+await removeNote(pool, 0);
+process.exit(0);
+"""
+HTTP_SERVER = """import Fastify from "fastify";
+
+const app = Fastify();
+app.get("/health", async () => ({ ok: true }));
+await app.listen({ port: 3000 });
+"""
+
+
+def _notes(**more: str) -> dict[str, str]:
+    return {
+        "package.json": MCP_PACKAGE,
+        "src/index.ts": HTTP_SERVER,
+        "src/mcp/server.ts": MCP_SERVER,
+        "src/mcp/index.ts": MCP_ENTRY,
+        "src/repositories/notes.ts": REPOSITORY,
+        "src/db/fill.ts": FILL,
+        **more,
+    }
+
+
+def test_an_mcp_servers_tools_are_routes_and_reaching_a_repository_is_a_bypass(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _notes())
+    layers, evidence = _layers(report), _evidence(report)
+    assert layers["src/mcp/server.ts"] == "routes"
+    assert evidence["src/mcp/server.ts"] == "code: routes"
+    assert _violations(report) == [("bypass", "src/mcp/server.ts", "src/repositories/notes.ts")]
+    # the stdio entry a package script runs starts the tools: wiring, not a script, and its SQL is the app's
+    assert "src/mcp/index.ts" not in layers
+    assert evidence["src/mcp/index.ts"] == "composition root"
+    scopes = {(item["file"], item["line"]): item["scope"] for item in report["orm"]["raw_sql"]}
+    assert scopes[("src/mcp/index.ts", 6)] == "application"
+    # a program the package scripts run, importing only data access, is still a script
+    assert evidence["src/db/fill.ts"] == "command-line script"
+    assert scopes[("src/db/fill.ts", 5)] == "scripts"
+
+
+def test_mcp_tools_calling_a_service_break_nothing(make_project: MakeProject) -> None:
+    server = MCP_SERVER.replace(
+        'import { listNotes, removeNote } from "../repositories/notes.js";',
+        'import { notes } from "../services/notes.js";',
+    )
+    server = server.replace("listNotes(pool)", "notes.list(pool)").replace(
+        "removeNote(pool, id)", "notes.remove(pool, id)"
+    )
+    report = inspect_json(
+        make_project, _notes(**{"src/mcp/server.ts": server, "src/services/notes.ts": SERVICE})
+    )
+    assert _layers(report)["src/mcp/server.ts"] == "routes"
+    assert _layers(report)["src/services/notes.ts"] == "services"
+    assert _violations(report) == []
+
+
+PY_TOOLS = """from mcp.server.fastmcp import FastMCP
+
+from app.repositories.notes import list_notes
+
+mcp = FastMCP("notes")
+
+
+@mcp.tool()
+def notes() -> list[str]:
+    return list_notes()
+"""
+PY_REPOSITORY = """import sqlite3
+
+
+def list_notes() -> list[str]:
+    with sqlite3.connect("notes.db") as conn:
+        return [row[0] for row in conn.execute("SELECT title FROM notes")]
+"""
+PY_PLAIN = """from app.repositories.notes import list_notes
+
+
+def notes() -> list[str]:
+    return list_notes()
+"""
+
+
+@pytest.mark.parametrize("tools", [PY_TOOLS, PY_PLAIN], ids=["fastmcp-tool", "plain-function"])
+def test_fastmcp_tools_in_python_are_routes(make_project: MakeProject, tools: str) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "notes"\nversion = "0"\ndependencies = ["mcp"]\n',
+        "app/__init__.py": "",
+        "app/tools.py": tools,
+        "app/repositories/__init__.py": "",
+        "app/repositories/notes.py": PY_REPOSITORY,
+    }
+    report = inspect_json(make_project, files)
+    if tools is PY_TOOLS:
+        assert _layers(report)["app/tools.py"] == "routes"
+        assert _violations(report) == [("bypass", "app/tools.py", "app/repositories/notes.py")]
+    else:  # a plain function importing a repository says nothing: no layer, no violation
+        assert "app/tools.py" not in _layers(report)
+        assert _violations(report) == []
