@@ -13,7 +13,7 @@ from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Stop
 from cdverify.parse.jsbindings import NodeBindingScanner
-from cdverify.parse.jsenv import env_helpers
+from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -38,7 +38,8 @@ class NodeScanner(NodeBindingScanner):
 
     def scan(self) -> None:
         self.functions = self.module_functions()
-        self.env_helpers = {h.name: h for h in env_helpers(self.functions, self.libraries.env_objects)}
+        helpers = {**self.functions, **static_methods(self.found.get("method", []))}
+        self.env_helpers = {h.name: h for h in env_helpers(helpers, self.libraries.env_objects)}
         if self.libraries.injected:
             self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):

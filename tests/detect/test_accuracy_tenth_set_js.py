@@ -288,3 +288,83 @@ def test_fastmcp_tools_in_python_are_routes(make_project: MakeProject, tools: st
     else:  # a plain function importing a repository says nothing: no layer, no violation
         assert "app/tools.py" not in _layers(report)
         assert _violations(report) == []
+
+
+# -- a project helper requiring a variable, called as a module loads ----------------------------------------
+
+HELPER_PACKAGE = """{"name": "login", "dependencies": {"fastify": "5", "better-sqlite3": "11"}}"""
+ENV_HELPER = """export class EnvHelper {
+  static get(key: string): string {
+    const value = process.env[key];
+    if (!value) {
+      throw new Error(`Env variable '${key}' not found`);
+    }
+    return value;
+  }
+
+  static getOptional(key: string): string | undefined {
+    return process.env[key];
+  }
+}
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`missing ${name}`);
+  return value;
+}
+"""
+ENTRY = """import Fastify, { FastifyInstance } from "fastify";
+import Database from "better-sqlite3";
+import { EnvHelper, requireEnv } from "./helpers/env.helper";
+
+const db = new Database("app.db");
+
+export class Server {
+  private static readonly app: FastifyInstance = Fastify();
+  private static readonly port: number = Number(EnvHelper.get("NODE_PORT"));
+
+  static async start(): Promise<void> {
+    this.app.get("/users", async () => db.prepare("SELECT id FROM users").all());
+    await this.app.listen({ port: this.port });
+  }
+}
+
+void Server.start();
+"""
+
+
+def _harness(make_project: MakeProject, entry: str) -> list[str]:
+    from cdverify import inspect
+    from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
+
+    files = {"package.json": HELPER_PACKAGE, "src/helpers/env.helper.ts": ENV_HELPER, "src/server.ts": entry}
+    inspected = inspect(make_project(files), use_cache=False)
+    assert inspected.to_json()["database"]["engines"] == ["sqlite"]
+    return in_harness(inspected.analysis.database, PAPER_ENVIRONMENT).engines
+
+
+@pytest.mark.parametrize(
+    "read",
+    ['EnvHelper.get("NODE_PORT")', 'requireEnv("NODE_PORT")'],
+    ids=["static-method-in-a-static-field", "function"],
+)
+def test_a_helper_throwing_on_an_unset_variable_at_load_stops_the_app(
+    make_project: MakeProject, read: str
+) -> None:
+    assert _harness(make_project, ENTRY.replace('EnvHelper.get("NODE_PORT")', read)) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ENTRY.replace('EnvHelper.get("NODE_PORT")', 'EnvHelper.getOptional("NODE_PORT") ?? 3000'),
+        ENTRY.replace('Number(EnvHelper.get("NODE_PORT"))', "3000").replace(
+            'db.prepare("SELECT id FROM users").all()', 'db.prepare(EnvHelper.get("USERS_QUERY")).all()'
+        ),
+    ],
+    ids=["optional-read", "required-read-in-a-handler"],
+)
+def test_an_optional_read_or_one_in_a_handler_lets_the_app_start(
+    make_project: MakeProject, entry: str
+) -> None:
+    assert _harness(make_project, entry) == ["sqlite"]
