@@ -368,3 +368,75 @@ def test_an_optional_read_or_one_in_a_handler_lets_the_app_start(
     make_project: MakeProject, entry: str
 ) -> None:
     assert _harness(make_project, entry) == ["sqlite"]
+
+
+# -- a models registry syncing the models' tables -----------------------------------------------------------
+
+KOA_PACKAGE = (
+    """{"name": "koa-api", "dependencies": {"koa": "2", "@koa/router": "12", "sequelize": "6", "pg": "8"}}"""
+)
+DATABASE = """const { Sequelize } = require('sequelize');
+
+const sequelize = new Sequelize(process.env.DATABASE_URL || 'postgres://localhost:5432/app');
+const connectDB = async () => {
+  await sequelize.authenticate();
+};
+
+module.exports = { sequelize, connectDB };
+"""
+USER_MODEL = """const { DataTypes } = require('sequelize');
+const { sequelize } = require('../config/database');
+
+const User = sequelize.define('User', { email: { type: DataTypes.STRING } });
+
+module.exports = User;
+"""
+MODELS_INDEX = """const { sequelize } = require('../config/database');
+const User = require('./User');
+
+const models = { User };
+
+const syncDatabase = async () => {
+  await sequelize.sync({ alter: process.env.NODE_ENV === 'development' });
+};
+
+module.exports = { ...models, sequelize, syncDatabase };
+"""
+KOA_APP = """const Koa = require('koa');
+const Router = require('@koa/router');
+const { connectDB } = require('./config/database');
+const { User, syncDatabase } = require('./models');
+
+const app = new Koa();
+const router = new Router();
+router.get('/users', async (ctx) => { ctx.body = await User.findAll(); });
+app.use(router.routes());
+connectDB().then(syncDatabase).then(() => app.listen(3000));
+"""
+
+
+@pytest.mark.parametrize(
+    ("index", "layer"),
+    [
+        (MODELS_INDEX, "models"),
+        (
+            MODELS_INDEX.replace("sequelize.sync({", "sequelize.query('SELECT 1 FROM users', {"),
+            "repositories",
+        ),
+    ],
+    ids=["syncing-the-tables", "running-a-query"],
+)
+def test_a_models_registry_syncing_the_tables_stays_models(
+    make_project: MakeProject, index: str, layer: str
+) -> None:
+    files = {
+        "package.json": KOA_PACKAGE,
+        "src/index.js": KOA_APP,
+        "src/config/database.js": DATABASE,
+        "src/models/User.js": USER_MODEL,
+        "src/models/index.js": index,
+    }
+    layers = _layers(inspect_json(make_project, files))
+    assert layers["src/models/index.js"] == layer
+    assert layers["src/models/User.js"] == "models"
+    assert layers["src/config/database.js"] == "repositories"  # `sequelize.authenticate()` still counts

@@ -28,6 +28,7 @@ from cdverify.detect.layers.catalogue import (
     model_names,
     model_starts,
     preset_roles,
+    schema_syncs,
 )
 from cdverify.detect.layers.handing import (
     extends_queries,
@@ -254,6 +255,7 @@ def _role_of(
     models = model_names(preset, family)[1]
     starts = model_starts(preset, family)
     clients = client_names(preset, family)
+    syncs = schema_syncs(preset, family)  # `sequelize.sync()` creates tables: no query
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
@@ -271,7 +273,10 @@ def _role_of(
             return Role.MODELS
         # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
         querying = querying or (
-            call.line not in probing and callee not in models and matches(callee, clients)
+            call.line not in probing
+            and callee not in models
+            and matches(callee, clients)
+            and callee.rpartition(".")[2] not in syncs
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
