@@ -1,13 +1,14 @@
 """SQL statement builders: modules whose functions write the statements another module runs.
 
-A query builder of the project's own (`export function buildSelectQuery(table, opts) { let sql = \\`SELECT
-${columns} FROM ${table.fqn}\\`; …; return { text: sql, values } }`) holds no client and runs nothing, so no
-call shows it to be data access; its callers do, by handing what it returns straight to a client
-(`pool.query(buildSelectQuery(table, opts))`). A module whose function results a client runs that writes a
-complete SQL statement itself is data access, wherever it lives (`src/db/query-builder.ts`)."""
+A query builder of the project's own (`buildSelectQuery(table, opts)` assigning `SELECT … FROM …` to `sql`
+and returning `{ text: sql, values }`) holds no client and runs nothing, so no call shows it to be data
+access; its callers do, by handing what it returns straight to a client (`pool.query(buildSelectQuery(table,
+opts))`). A module whose function results a client runs, and that writes a complete SQL statement itself,
+is data access wherever it lives (`src/db/query-builder.ts`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
+
+# what a statement starts with: a string starting otherwise is not classified
+_VERB = re.compile(r"\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE)\b", re.IGNORECASE)
 
 
 def statement_builders(
@@ -51,11 +55,16 @@ def statement_builders(
 
 
 def _writes_statements(file_facts: FileFacts) -> bool:
-    """The module assigns a complete SQL statement, whole or with computed holes (`SELECT ${cols} FROM …`)."""
-    from cdverify.sql.classify import classify
-
-    return any(
-        classify(written).is_sql
+    """The module assigns a complete SQL statement, whole or with computed holes (`SELECT ${cols} FROM …`).
+    Only strings starting with a statement's verb are classified: the SQL parser loads for them alone."""
+    strings = [
+        written
         for assignment in file_facts.assignments
         for written in assignment.value.strings
-    )
+        if _VERB.match(written if isinstance(written, str) else written.pieces[0])
+    ]
+    if not strings:
+        return False
+    from cdverify.sql.classify import classify
+
+    return any(classify(written).is_sql for written in strings)
