@@ -82,7 +82,9 @@ def test_the_variable_unset_in_the_harness_fails_the_task(make_project: MakeProj
     # the paper's harness the app cannot start (a required helper called at load: a start-up stop)
     report = check(make_project, _typeorm("TYPEORM_CONNECTION=postgres\n"), POSTGRES_TASK)
     message = only(report, "DB001")["message"]
-    assert "getOsEnv('TYPEORM_CONNECTION') at src/env.ts:2 throws when $TYPEORM_CONNECTION is unset" in message
+    assert (
+        "getOsEnv('TYPEORM_CONNECTION') at src/env.ts:2 throws when $TYPEORM_CONNECTION is unset" in message
+    )
 
 
 @pytest.mark.parametrize(
