@@ -12,10 +12,13 @@ the script runs anywhere (CI has no GitHub access: this is a local benchmark).
 
 For every repository present it runs `cdverify.inspect` on the labelled root and compares, per decision kind:
 framework (the serving set), the layer of every application file, the import-level violations (upward and
-bypass; precision and recall at import and at file level), the engine set (and the engine set in the paper's
-harness, where the app sees no DATABASE_URL), the data-access libraries, and the raw-SQL sites (precision and
-recall; a reported site matches a label in the same file within LINE_SLACK lines). Ambiguous labels and
-unscored files count neither way. It prints a table and writes JSON with every disagreement.
+bypass; precision and recall at import and at file level; an import erased at run time — reported
+`type_only`: `import type`, or a plain `import { … }` whose names are used only as types — is not scored,
+as the labels count only imports that couple layers when the app runs), the engine set (and the engine set
+in the paper's harness, where the app sees no DATABASE_URL), the data-access libraries, and the raw-SQL
+sites (precision and recall; a reported site matches a label in the same file within LINE_SLACK lines).
+Ambiguous labels and unscored files count neither way. It prints a table and writes JSON with every
+disagreement.
 """
 
 from __future__ import annotations
@@ -396,10 +399,11 @@ def score_layers(label: Label, files: Iterable[str], found: dict[str, str]) -> d
 
 def score_violations(label: Label, found: list[dict[str, Any]]) -> dict[str, Tally]:
     """Import level: (file, line, kind); file level: files with at least one violation. Reported violations
-    touching an ambiguous or unscored file are not scored."""
+    touching an ambiguous or unscored file are not scored, nor those of an import erased at run time
+    (`type_only`): the labels hold the run-time coupling only (docs/accuracy.md, "Type-only imports")."""
     scored = []
     for item in found:
-        if item.get("kind") not in VIOLATION_KINDS:
+        if item.get("kind") not in VIOLATION_KINDS or item.get("type_only"):
             continue
         ends = (item["file"], item.get("target") or "")
         if any(label.layer_of(end) is None for end in ends if end):

@@ -338,13 +338,15 @@ class Member(NamedTuple):
 
 class EnvHelper(NamedTuple):
     """A function returning an environment read of its parameter (JS: `getOsEnv(key)` returning
-    `process.env[key]`, `env(key, fallback)` returning `process.env[key] ?? fallback`): a call handing it
-    a literal reads that variable, with the fallback as its default."""
+    `process.env[key]`, `env(key, fallback)` returning `process.env[key] ?? fallback`; a class's static
+    method, `EnvHelper.get(key)`): a call handing it a literal reads that variable, with the fallback as its
+    default."""
 
     name: str  # what callers call: the declaration or the variable it is bound to; "default" when so exported
     key: int  # the parameter naming the variable
     fallback: int = -1  # the parameter whose value is used when the variable is unset (-1: none)
     default: tuple[Text, ...] = ()  # literals the helper falls back to itself (`?? "sqlite"`, `fb = "x"`)
+    required: bool = False  # it throws (or exits) when the variable is unset: `if (!value) throw …`
 
 
 class FileFacts(NamedTuple):

@@ -14,7 +14,7 @@ from tree_sitter import Node
 from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
 from cdverify.parse.jsaliases import client_aliases
 from cdverify.parse.jsbindings import NodeBindingScanner
-from cdverify.parse.jsenv import env_helpers
+from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jssyntax import (
@@ -42,7 +42,8 @@ class NodeScanner(NodeBindingScanner):
 
     def scan(self) -> None:
         self.functions = self.module_functions()
-        self.env_helpers = {h.name: h for h in env_helpers(self.functions, self.libraries.env_objects)}
+        helpers = {**self.functions, **static_methods(self.found.get("method", []))}
+        self.env_helpers = {h.name: h for h in env_helpers(helpers, self.libraries.env_objects)}
         if self.libraries.injected:
             self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):

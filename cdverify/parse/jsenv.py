@@ -22,6 +22,13 @@ from cdverify.parse.treesitter import holds, text
 VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _FALLBACKS = ("??", "||")
 _LOCAL_HOPS = 2  # `const value = process.env[key]` then `return value`, at most this many names deep
+# a condition testing one value unset: `!value`, `value === undefined`, `typeof v === "undefined"`
+_OPERAND = r"[\w$][\w$.]*(?:\[[\w$'\"]+\])*"
+_UNSET_TEST = re.compile(
+    rf"!\s*{_OPERAND}|{_OPERAND}\s*===?\s*(?:undefined|null|''|\"\")"
+    rf"|typeof\s+{_OPERAND}\s*===?\s*['\"]undefined['\"]"
+)
+_NESTED = ("function_declaration", "function_expression", "arrow_function", "class_declaration")
 
 
 def env_helpers(functions: dict[str, Node], env_objects: Iterable[str]) -> tuple[EnvHelper, ...]:
@@ -44,9 +51,55 @@ def env_helpers(functions: dict[str, Node], env_objects: Iterable[str]) -> tuple
             key, fallback, default = found
             if fallback >= 0:
                 default = (*default, *_parameter_default(parameters[fallback]))
-            out.append(EnvHelper(name, key, fallback, tuple(dict.fromkeys(default))))
+            out.append(EnvHelper(name, key, fallback, tuple(dict.fromkeys(default)), _stops_unset(function)))
             break
     return tuple(out)
+
+
+def static_methods(methods: Iterable[Node]) -> dict[str, Node]:
+    """The static methods of the module's top-level classes, by the name callers call them
+    (`EnvHelper.get` of `export class EnvHelper { static get(key) { … } }`)."""
+    out: dict[str, Node] = {}
+    for method in methods:
+        name = method.child_by_field_name("name")
+        body = method.parent
+        declaration = body.parent if body is not None else None
+        if (
+            name is None
+            or declaration is None
+            or declaration.type not in ("class_declaration", "class")
+            or not any(child.type == "static" for child in method.children)
+            or declaration.parent is None
+            or declaration.parent.type not in ("program", "export_statement")
+        ):
+            continue
+        owner = declaration.child_by_field_name("name")
+        if owner is not None:
+            out.setdefault(f"{text(owner)}.{text(name)}", method)
+    return out
+
+
+def _stops_unset(function: Node) -> bool:
+    """The function throws or exits under an `if` testing a value unset (`if (!value) throw new Error(…)`,
+    `if (value === undefined) process.exit(1)`): a helper requiring the variable it reads."""
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "if_statement":
+            condition = node.child_by_field_name("condition")
+            consequence = node.child_by_field_name("consequence")
+            if (
+                condition is not None
+                and consequence is not None
+                and _UNSET_TEST.fullmatch(text(condition).strip("() \n"))
+                and (holds(consequence, b"throw ") or holds(consequence, b"process.exit("))
+            ):
+                return True
+        if node.type not in _NESTED:
+            stack.extend(node.named_children)
+    return False
 
 
 def handed(arguments: Node | None) -> bool:

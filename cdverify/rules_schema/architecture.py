@@ -46,6 +46,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → traced calls running a project's migrations (`new Postgrator(…)`, `new Umzug(…)`): a program at
     # the project's top calling one, that no project file imports, is a script, in no layer
     migration_runners: Mapping[str, Strings] = table()
+    # family → methods of a client that create the tables of the defined models (`sequelize.sync()`): a call
+    # of one reads or writes no row, so it is no query
+    schema_syncs: Mapping[str, Strings] = table()
     # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
     # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
     model_queries: Mapping[str, Strings] = table()

@@ -208,3 +208,28 @@ def test_raw_sql_matching_is_one_to_one_within_the_slack() -> None:
     tally = accuracy.score_raw_sql(made, found)
     assert (tally.tp, tally.fp, tally.fn) == (1, 1, 0)
     assert tally.misses == ["false raw SQL a.py:13"]
+
+
+def test_violations_of_imports_erased_at_run_time_are_not_scored() -> None:
+    """The labels hold the layers' run-time coupling: a finding cdverify marks `type_only` (`import type`, or
+    an `import { … }` of names used only as types) is neither a hit nor a false violation."""
+    made = accuracy.Label(
+        path=Path("x+y.toml"), repo="x/y", commit="0" * 40, root="", kind="other", frameworks=frozenset(),
+        layer_rules=(accuracy.LayerRule("routes/*", "routes", ""), accuracy.LayerRule("db/*", "repositories", "")),
+        exclude=(), unscored=(),
+        violations=frozenset({accuracy.Violation("routes/a.ts", 2, "bypass", "db/q.ts")}),
+        engines=frozenset(), harness=frozenset(), ignore_engines=frozenset(), libraries=frozenset(), raw_sql=(), raw_sql_unscored=(),
+    )  # fmt: skip
+    found = [
+        {"file": "routes/a.ts", "line": 2, "kind": "bypass", "target": "db/q.ts", "type_only": False},
+        {"file": "routes/a.ts", "line": 1, "kind": "bypass", "target": "db/types.ts", "type_only": True},
+        {"file": "routes/b.ts", "line": 1, "kind": "bypass", "target": "db/types.ts", "type_only": True},
+    ]
+    scored = accuracy.score_violations(made, found)
+    imports, files = scored["violations (imports)"], scored["violations (files)"]
+    assert (imports.tp, imports.fp, imports.fn) == (1, 0, 0)
+    assert (files.tp, files.fp, files.fn) == (1, 0, 0)
+    # the same erased import, were it a run-time one, is a false violation
+    run_time = [{**item, "type_only": False} for item in found]
+    imports = accuracy.score_violations(made, run_time)["violations (imports)"]
+    assert (imports.tp, imports.fp, imports.fn) == (1, 2, 0)

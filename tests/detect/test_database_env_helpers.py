@@ -78,9 +78,13 @@ def test_a_test_env_file_does_not_decide_the_run_time_engine(make_project: MakeP
 
 
 def test_the_variable_unset_in_the_harness_fails_the_task(make_project: MakeProject) -> None:
-    # getOsEnv has no fallback: in the paper's harness the connection has no engine
+    # getOsEnv has no fallback and throws when the variable is unset; src/env.ts calls it as it loads, so in
+    # the paper's harness the app cannot start (a required helper called at load: a start-up stop)
     report = check(make_project, _typeorm("TYPEORM_CONNECTION=postgres\n"), POSTGRES_TASK)
-    assert "holds only when $TYPEORM_CONNECTION is set" in only(report, "DB001")["message"]
+    message = only(report, "DB001")["message"]
+    assert (
+        "getOsEnv('TYPEORM_CONNECTION') at src/env.ts:2 throws when $TYPEORM_CONNECTION is unset" in message
+    )
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def call(facts: FileFacts, callee: str) -> CallFact:
 
 def test_functions_returning_an_environment_read_of_a_parameter_are_helpers() -> None:
     assert parse(HELPERS).env_helpers == (
-        EnvHelper("getOsEnv", 0),
+        EnvHelper("getOsEnv", 0, required=True),  # it throws when the variable is unset
         EnvHelper("env", 0, 1),
         EnvHelper("getEnv", 0, 1, ("sqlite",)),
         EnvHelper("withDefault", 0, -1, ("postgres",)),

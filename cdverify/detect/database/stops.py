@@ -8,7 +8,9 @@ or a failed start-up schema requiring a variable with no default (`if (!parsed.s
 after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
 start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
 of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
-made by a build step) throws MODULE_NOT_FOUND as surely. Where the check fails, the
+made by a build step) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper
+that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`). Where the check
+fails, the
 application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py)."""
 
@@ -30,6 +32,7 @@ from cdverify.detect.database.settings import required_fields
 from cdverify.discover import classify_scope
 from cdverify.files import probe
 from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
+from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import Connections, EnvJsonSchema, Reader, RequiredOption, StartupFile
 
 if TYPE_CHECKING:
@@ -97,7 +100,8 @@ def startup_stops(
     ]
     missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
-    if not files and not parsed and not fallbacks and not missing and not validating:
+    requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
+    if not files and not parsed and not fallbacks and not missing and not validating and not requiring:
         return ()
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
@@ -106,6 +110,8 @@ def startup_stops(
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     if validating and graph is not None:
         out += _validated_at_start(found, started, graph, validating)
+    if requiring and graph is not None:
+        out += _required_at_start(found, started, graph)
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
@@ -181,6 +187,44 @@ def _validated_at_start(
             shown = " or ".join(f"${name}" for name in variables)
             reason = f"throws when {schema.label} finds {shown} unset"
             out.append(StartupStop(path, call.line, call.text, variables, reason))
+    return out
+
+
+def _required_at_start(found: Collection, started: set[str], graph: ImportGraph) -> list[StartupStop]:
+    """Module-level calls, in modules run at start-up, of a project helper that throws when the variable it
+    reads is unset (`EnvHelper.get('NODE_PORT')` in a static field, `const port = requireEnv("PORT")`;
+    `EnvHelper.required`) another module declares: the application stops as it loads where that variable
+    is unset. A static field's initializer runs as its class is defined, at module level; so, here, does an
+    instance field's (it runs when the class is instantiated: read as at start-up too)."""
+    helpers = {
+        path: {helper.name: helper for helper in found.facts[path].env_helpers if helper.required}
+        for path in found.facts
+        if any(helper.required for helper in found.facts[path].env_helpers)
+    }
+    out = []
+    for path in sorted(started):
+        file_facts = found.facts.get(path)
+        if file_facts is None or file_facts.language.family != Family.NODE:
+            continue
+        sources = [
+            (f"{edge.fact.specifier}.", edge.target)
+            for edge in graph.imports_of(path)
+            if edge.target in helpers and edge.runtime
+        ]
+        for call in file_facts.calls:
+            if call.scope:
+                continue
+            for prefix, target in sources:
+                if not call.callee.startswith(prefix):
+                    continue
+                helper = helpers[target or ""].get(call.callee.removeprefix(prefix))
+                if helper is None:
+                    continue
+                key = call.args[helper.key].literals if helper.key < len(call.args) else ()
+                if key and _VARIABLE.fullmatch(key[0]):
+                    reason = f"throws when ${key[0]} is unset (the helper {helper.name} requires it)"
+                    out.append(StartupStop(path, call.line, call.text, (key[0],), reason))
+                break
     return out
 
 

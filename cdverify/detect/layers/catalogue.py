@@ -90,6 +90,13 @@ def handler_names(preset: str, family: Family) -> frozenset[str]:
 
 
 @cache
+def schema_syncs(preset: str, family: Family) -> frozenset[str]:
+    """Client methods that create the models' tables (`sync`: `[roles.schema_syncs]`): no query."""
+    roles = architecture_preset(preset).roles
+    return frozenset(roles.schema_syncs.get(family, ()) if roles is not None else ())
+
+
+@cache
 def base_makers(preset: str, family: Family) -> frozenset[str]:
     """Calls that make the base of mapped models (`declarative_base()`, `registry()`: `[roles.bases]`)."""
     roles = architecture_preset(preset).roles

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import msgspec
 
 from cdverify.catalog import load_rules
+from cdverify.detect.layers.builders import statement_builders
 from cdverify.detect.layers.catalogue import (
     Layers,
     base_makers,
@@ -27,6 +28,7 @@ from cdverify.detect.layers.catalogue import (
     model_names,
     model_starts,
     preset_roles,
+    schema_syncs,
 )
 from cdverify.detect.layers.handing import (
     extends_queries,
@@ -148,6 +150,10 @@ def code_roles(
     def of(role: Role) -> set[str]:
         return {path for path, found_role in found.items() if found_role is role}
 
+    for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
+        if path not in found and not _handles_requests(facts[path]):
+            found[path] = Role.QUERIES
+
     querying = of(Role.QUERIES)
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
         if path not in found and path in facts and extends_queries(path, facts[path], querying, graph):
@@ -263,6 +269,7 @@ def _role_of(
     models = model_names(preset, family)[1]
     starts = model_starts(preset, family)
     clients = client_names(preset, family)
+    syncs = schema_syncs(preset, family)  # `sequelize.sync()` creates tables: no query
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
@@ -280,7 +287,10 @@ def _role_of(
             return Role.MODELS
         # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
         querying = querying or (
-            call.line not in probing and callee not in models and matches(callee, clients)
+            call.line not in probing
+            and callee not in models
+            and matches(callee, clients)
+            and callee.rpartition(".")[2] not in syncs
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying:
@@ -568,7 +578,7 @@ def by_role(
     routing = {path for path, role in found.of.items() if role is Role.ROUTES}
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
-        *package_scripts(script_files, named, graph, found.apps),
+        *package_scripts(script_files, named, graph, found.apps, routing),
         *root_scripts(named, facts, graph, found.apps, migrators),
         *stray_programs(named, facts, graph, found.apps, routing),
     )

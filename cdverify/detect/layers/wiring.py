@@ -295,9 +295,11 @@ def stray_programs(
 ) -> tuple[str, ...]:
     """Files whose path names no layer that run as programs of their own (`FileFacts.program`: a shebang,
     `process.argv`, `process.exit`, Python's `__main__` guard), that no application file imports, that
-    build or start no app, import no module that builds one and register no routes (`routes`): scripts
+    build or start no app, register no routes (`routes`) and import no module that does either: scripts
     run by hand, in no layer (`utils/sequelize-migrate.js` running the migrations with Umzug, then
-    `process.exit(0)`). A `models.py` with a `__main__` guard creating its tables keeps its layer."""
+    `process.exit(0)`). A `models.py` with a `__main__` guard creating its tables keeps its layer, and an
+    entry serving the project's MCP tools over stdio (exiting on a failed start) is no script."""
+    serving = {*apps, *routes}
     candidates = [
         path
         for path, name in named.items()
@@ -308,7 +310,7 @@ def stray_programs(
         and facts[path].program
         and path not in apps
         and path not in routes
-        and not any(edge.target in apps for edge in graph.imports_of(path))
+        and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
     ]
     return _not_imported(candidates, graph, named)
 
@@ -408,19 +410,25 @@ def _programs(
 
 
 def package_scripts(
-    run: Iterable[str], named: Mapping[str, Named], graph: ImportGraph, apps: Collection[str]
+    run: Iterable[str],
+    named: Mapping[str, Named],
+    graph: ImportGraph,
+    apps: Collection[str],
+    routing: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`; Manifests.
     script_files) that no project file imports, that build or start no app and import no module that
-    builds one: scripts, in no layer. The server entry a `start` script runs (`app.listen(…)` on the app
-    of `./app`) stays."""
+    builds one or registers request handlers (`routing`): scripts, in no layer. The server entry a `start`
+    script runs (`app.listen(…)` on the app of `./app`) stays, as does one serving the project's MCP tools
+    over stdio (`"mcp": "node dist/mcp/index.js"` importing the module registering them)."""
+    serving = {*apps, *routing}
     candidates = [
         path
         for path in run
         if path in named
         and named[path].glob is None
-        and path not in apps
-        and not any(edge.target in apps for edge in graph.imports_of(path))
+        and path not in serving
+        and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
     ]
     return _not_imported(candidates, graph, named)
 
