@@ -303,7 +303,12 @@ def node_stem(path: str) -> str:
 
 def relative_stem(importer: str, spec: str) -> str:
     """The key of the Node module `spec` names in `importer` (`../db.js` in `src/routes/a.ts` → `src/db`)."""
-    return _stem_in(posixpath.dirname(importer), spec)
+    return _stem_in(_folder(importer), spec)
+
+
+# a file's folder, asked for every relative callee of the file by every detector (167 k times on a
+# 1,400-file TypeScript tree): posixpath.dirname each time cost more than the cached stem itself
+_folder = lru_cache(maxsize=1 << 14)(posixpath.dirname)
 
 
 @lru_cache(maxsize=1 << 12)  # asked for every dot of every relative callee, by every detector

@@ -58,21 +58,28 @@ class NodeNameScanner(Scanner):
         """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
         switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
         its text `switch (…) case …`."""
-        found = super().guard(node)
-        if found is not None:
-            return found
+        # one walk up the parents (each of which tree-sitter finds from the root) for both: a condition
+        # anywhere up to the function wins over a nearer case
+        case_node = None  # the nearest `switch_case` holding `node` outside its own value
         child, parent = node, node.parent
         while parent is not None and parent.type not in self.GUARD_LIMITS:
-            if parent.type == "switch_case" and child != parent.child_by_field_name("value"):
-                case = parent.child_by_field_name("value")
-                statement = parent.parent.parent if parent.parent is not None else None
-                switched = statement.child_by_field_name("value") if statement is not None else None
-                if case is None or switched is None:
-                    return None
-                written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
-                return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
+            kind = parent.type
+            if kind in self.GUARDS:
+                condition = self.condition(parent)
+                if condition is not None and condition != child:
+                    return self.value(condition)
+            elif case_node is None and kind == "switch_case" and child != parent.child_by_field_name("value"):
+                case_node = parent
             child, parent = parent, parent.parent
-        return None
+        if case_node is None:
+            return None
+        case = case_node.child_by_field_name("value")
+        statement = case_node.parent.parent if case_node.parent is not None else None
+        switched = statement.child_by_field_name("value") if statement is not None else None
+        if case is None or switched is None:
+            return None
+        written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
+        return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
 
     def bind_imports(self) -> None:
         """Names bound by `import` statements (and TypeScript's `import x = require(…)`)."""

@@ -281,6 +281,20 @@ def holds(node: Node, fragment: bytes) -> bool:
     return source.find(fragment, node.start_byte, node.end_byte) != -1
 
 
+def occurrences(node: Node, fragment: bytes) -> list[int] | None:
+    """Where `fragment` starts in the source of `node` (byte offsets in the file being read, in order);
+    None outside a file's scan (`reading`)."""
+    source = _current.source
+    if source is None:
+        return None
+    out = []
+    at = source.find(fragment, node.start_byte, node.end_byte)
+    while at != -1:
+        out.append(at)
+        at = source.find(fragment, at + 1, node.end_byte)
+    return out
+
+
 def one_line(node: Node, limit: int = 200) -> str:
     """The node's source as a single shortened line, for evidence."""
     start, end = node.start_byte, node.end_byte
