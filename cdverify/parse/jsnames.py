@@ -58,19 +58,10 @@ class NodeNameScanner(Scanner):
         """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
         switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
         its text `switch (…) case …`."""
-        # one walk up the parents (each of which tree-sitter finds from the root) for both: a condition
-        # anywhere up to the function wins over a nearer case
-        case_node = None  # the nearest `switch_case` holding `node` outside its own value
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in self.GUARD_LIMITS:
-            kind = parent.type
-            if kind in self.GUARDS:
-                condition = self.condition(parent)
-                if condition is not None and condition != child:
-                    return self.value(condition)
-            elif case_node is None and kind == "switch_case" and child != parent.child_by_field_name("value"):
-                case_node = parent
-            child, parent = parent, parent.parent
+        # one walk up for both (`guards`): a condition anywhere up to the function wins over a nearer case
+        condition, case_node = self.guards(node)
+        if condition is not None:
+            return self.value(condition)
         if case_node is None:
             return None
         case = case_node.child_by_field_name("value")
