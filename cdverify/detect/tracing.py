@@ -337,6 +337,17 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
     return None if found is None else instances.names[found[0]] + found[1]
 
 
+def _dots_after(callee: str, start: int) -> list[int]:
+    """The positions of the dots in `callee` after position `start`, in order (found in C, not by reading
+    every character: long callees are asked about for every call of every file)."""
+    out = []
+    at = callee.find(".", start + 1)
+    while at != -1:
+        out.append(at)
+        at = callee.find(".", at + 1)
+    return out
+
+
 def _generated(callee: str, importer: str, clients: tuple[GeneratedClient, ...]) -> str | None:
     """`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient` when the module it names
     (its path up to the first dot after the last slash, a source extension included) lies in a generated
@@ -384,7 +395,7 @@ def _locate(
     if callee.endswith("()") and "." not in callee[slash + 1 :]:  # `require("./routes")(deps)`
         callee += "."  # what the default export returns, with nothing after it
     # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
-    for dot in reversed([i for i, char in enumerate(callee) if char == "." and i > slash]):
+    for dot in reversed(_dots_after(callee, slash)):
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]

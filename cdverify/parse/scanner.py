@@ -10,6 +10,7 @@ and describes (`describe`, `local_callee`, `assigned_to`) a node.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import ClassVar
 
 from tree_sitter import Node
@@ -42,6 +43,7 @@ def receiver(function: Node, member: str) -> str:
 # (the condition node of the nearest `if` or conditional expression, the nearest `switch_case`): `guards`
 Around = tuple[Node | None, Node | None]
 _NOTHING_AROUND: Around = (None, None)
+_AT = attrgetter("line", "col")  # where a fact is, to sort facts by
 
 
 class Scanner:
@@ -167,7 +169,7 @@ class Scanner:
                     scope_of=self.scope,
                 )
             )
-        self.calls.sort(key=lambda call: (call.line, call.col))
+        self.calls.sort(key=_AT)  # (line, col), read in C
         return pending
 
     def find_helpers(
