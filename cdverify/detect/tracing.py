@@ -311,7 +311,7 @@ def relative_stem(importer: str, spec: str) -> str:
 _folder = lru_cache(maxsize=1 << 14)(posixpath.dirname)
 
 
-@lru_cache(maxsize=1 << 12)  # asked for every dot of every relative callee, by every detector
+@lru_cache(maxsize=1 << 16)  # every dot of every relative callee, by every detector (15 k on ts-mono)
 def _stem_in(folder: str, spec: str) -> str:
     return node_stem(posixpath.normpath(posixpath.join(folder, spec)))
 
