@@ -337,7 +337,7 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
     return None if found is None else instances.names[found[0]] + found[1]
 
 
-def _dots_after(callee: str, start: int) -> list[int]:
+def dots_after(callee: str, start: int) -> list[int]:
     """The positions of the dots in `callee` after position `start`, in order (found in C, not by reading
     every character: long callees are asked about for every call of every file)."""
     out = []
@@ -395,13 +395,14 @@ def _locate(
     if callee.endswith("()") and "." not in callee[slash + 1 :]:  # `require("./routes")(deps)`
         callee += "."  # what the default export returns, with nothing after it
     # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
-    for dot in reversed(_dots_after(callee, slash)):
+    for dot in reversed(dots_after(callee, slash)):
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
         stem = relative_stem(importer, spec)
         after = "." + ".".join(rest[1:]) if rest[1:] else ""
-        for key in (stem, stem.removesuffix("/index")):
+        # `src/db/index` is also asked for as `src/db`; any other stem once
+        for key in (stem, stem[: -len("/index")]) if stem.endswith("/index") else (stem,):
             # `makeRouter()`: what an exported factory returns (its `name()` entry)
             entry = (key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()"))
             if entry in names:
