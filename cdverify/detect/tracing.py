@@ -303,10 +303,15 @@ def node_stem(path: str) -> str:
 
 def relative_stem(importer: str, spec: str) -> str:
     """The key of the Node module `spec` names in `importer` (`../db.js` in `src/routes/a.ts` → `src/db`)."""
-    return _stem_in(posixpath.dirname(importer), spec)
+    return _stem_in(_folder(importer), spec)
 
 
-@lru_cache(maxsize=1 << 12)  # asked for every dot of every relative callee, by every detector
+# a file's folder, asked for every relative callee of the file by every detector (167 k times on a
+# 1,400-file TypeScript tree): posixpath.dirname each time cost more than the cached stem itself
+_folder = lru_cache(maxsize=1 << 14)(posixpath.dirname)
+
+
+@lru_cache(maxsize=1 << 16)  # every dot of every relative callee, by every detector (15 k on ts-mono)
 def _stem_in(folder: str, spec: str) -> str:
     return node_stem(posixpath.normpath(posixpath.join(folder, spec)))
 
@@ -330,6 +335,17 @@ def _foreign(callee: str, importer: str, family: Family, instances: Instances) -
             return package
     found = _locate(callee, importer, family, instances.names, instances.heads, instances.packaged)
     return None if found is None else instances.names[found[0]] + found[1]
+
+
+def dots_after(callee: str, start: int) -> list[int]:
+    """The positions of the dots in `callee` after position `start`, in order (found in C, not by reading
+    every character: long callees are asked about for every call of every file)."""
+    out = []
+    at = callee.find(".", start + 1)
+    while at != -1:
+        out.append(at)
+        at = callee.find(".", at + 1)
+    return out
 
 
 def _generated(callee: str, importer: str, clients: tuple[GeneratedClient, ...]) -> str | None:
@@ -379,13 +395,14 @@ def _locate(
     if callee.endswith("()") and "." not in callee[slash + 1 :]:  # `require("./routes")(deps)`
         callee += "."  # what the default export returns, with nothing after it
     # the longest module path first: `./db.js.define` is `define` on `./db.js`, not `js.define` on `./db`
-    for dot in reversed([i for i, char in enumerate(callee) if char == "." and i > slash]):
+    for dot in reversed(dots_after(callee, slash)):
         spec, rest = callee[:dot], callee[dot + 1 :].split(".")
         if spec.endswith("()"):  # `require("./routes")(deps).get`: what the default export returns
             spec, rest = spec[:-2], ["default()", *[part for part in rest if part]]
         stem = relative_stem(importer, spec)
         after = "." + ".".join(rest[1:]) if rest[1:] else ""
-        for key in (stem, stem.removesuffix("/index")):
+        # `src/db/index` is also asked for as `src/db`; any other stem once
+        for key in (stem, stem[: -len("/index")]) if stem.endswith("/index") else (stem,):
             # `makeRouter()`: what an exported factory returns (its `name()` entry)
             entry = (key, rest[0] if rest[0].endswith("()") else rest[0].removesuffix("()"))
             if entry in names:

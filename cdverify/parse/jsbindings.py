@@ -291,18 +291,22 @@ class NodeBindingScanner(NodeValueScanner):
         So are parameters typed with the project's own type (`db: DB`, see `typed_instance`)."""
         clients = self.libraries.injected
         methods = self.found.get("method", [])
+        method_set = set(methods)
         for function in (*self.found.get("function", []), *methods):
             for name, kind in typed_parameters(function):
                 # a type no import binds is a global one (Cloudflare's `KVNamespace`, `D1Database`)
                 qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
-                if function not in methods and self.parameter_binding(name, text(kind)) is not None:
-                    continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
                 if qualified in clients:
-                    self.local[(scope_key(function), name)] = f"{qualified}()"
-                    self.local_names.add(name)
-                elif (instance := self.typed_instance(kind, qualified)) is not None:
-                    self.local[(scope_key(function), name)] = instance
-                    self.local_names.add(name)
+                    instance: str | None = f"{qualified}()"
+                else:  # the cheap test first: most parameters are typed with neither
+                    instance = self.typed_instance(kind, qualified)
+                    if instance is None:
+                        continue
+                if function not in method_set and self.parameter_binding(name, text(kind)) is not None:
+                    continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
+                self.local[(scope_key(function), name)] = instance
+                self.local_names.add(name)
+                if qualified not in clients:
                     self.project_typed.add((scope_key(function), name))
 
     def typed_instance(self, kind: Node, qualified: str | None) -> str | None:
@@ -344,10 +348,13 @@ class NodeBindingScanner(NodeValueScanner):
             parameters = function.child_by_field_name("parameters")
             for parameter in parameters.named_children if parameters is not None else ():
                 name, value = _defaulted(parameter)
-                key = scope_key(function)
-                if name is None or value is None or (key, text(name)) in self.local:
+                if name is None or value is None:
                     continue
-                qualified = self.qualify(strip(value)) if strip(value).type in _DEFAULTS else None
+                key = scope_key(function)
+                if (key, text(name)) in self.local:
+                    continue
+                value = strip(value)
+                qualified = self.qualify(value) if value.type in _DEFAULTS else None
                 if qualified is None:
                     continue
                 self.local[(key, text(name))] = qualified

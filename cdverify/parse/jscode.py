@@ -167,11 +167,17 @@ class NodeScanner(NodeBindingScanner):
         self.record(statement, target, inner, written)
 
 
+_EXIT_WIDTH = len(b"process.exit")
+
+
 def _exits(call: Node) -> bool:
     """`process.exit(1)`, `process.exit(code)`: leaving with a failure (not `process.exit()` nor `(0)`)."""
     function = call.child_by_field_name("function")
+    # the width first: most calls are not 12 bytes long, and their text is never sliced
+    if function is None or function.end_byte - function.start_byte != _EXIT_WIDTH:
+        return False
     arguments = call.child_by_field_name("arguments")
-    if function is None or arguments is None or text(function) != "process.exit":
+    if arguments is None or text(function) != "process.exit":
         return False
     given = arguments.named_children
     return bool(given) and text(given[0]) != "0"

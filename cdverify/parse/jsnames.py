@@ -59,21 +59,19 @@ class NodeNameScanner(Scanner):
         """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
         switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
         its text `switch (…) case …`."""
-        found = super().guard(node)
-        if found is not None:
-            return found
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in self.GUARD_LIMITS:
-            if parent.type == "switch_case" and child != parent.child_by_field_name("value"):
-                case = parent.child_by_field_name("value")
-                statement = parent.parent.parent if parent.parent is not None else None
-                switched = statement.child_by_field_name("value") if statement is not None else None
-                if case is None or switched is None:
-                    return None
-                written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
-                return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
-            child, parent = parent, parent.parent
-        return None
+        # one walk up for both (`guards`): a condition anywhere up to the function wins over a nearer case
+        condition, case_node = self.guards(node)
+        if condition is not None:
+            return self.value(condition)
+        if case_node is None:
+            return None
+        case = case_node.child_by_field_name("value")
+        statement = case_node.parent.parent if case_node.parent is not None else None
+        switched = statement.child_by_field_name("value") if statement is not None else None
+        if case is None or switched is None:
+            return None
+        written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
+        return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
 
     def bind_imports(self) -> None:
         """Names bound by `import` statements (and TypeScript's `import x = require(…)`)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
-from cdverify.parse.treesitter import scope, scope_key, text
+from cdverify.parse.treesitter import occurrences, scope, scope_key, text
 
 WRAPPERS = frozenset(
     {
@@ -129,6 +129,17 @@ def returned_expressions(function: Node) -> list[Node]:
         return []
     if body.type != "statement_block":
         return [strip(body)]
+    starts = occurrences(body, b"return")
+    if starts is not None:
+        # from each `return` written in the body up to it, not down through every node of the body (a
+        # function's returns are asked for while names are traced: walking its whole body cost more)
+        out = []
+        for start in starts:
+            statement = _return_statement(body, start)
+            returned = [c for c in statement.named_children if c.type != "comment"] if statement else []
+            if returned:
+                out.append(strip(returned[0]))
+        return out
     out = []
     stack = list(reversed(body.named_children))
     while stack:
@@ -142,6 +153,25 @@ def returned_expressions(function: Node) -> list[Node]:
             continue
         stack.extend(reversed(node.named_children))
     return out
+
+
+_RETURN_BARRIERS = FUNCTION_NODES | {"class_declaration", "class", "return_statement"}
+
+
+def _return_statement(body: Node, start: int) -> Node | None:
+    """The `return` statement whose keyword starts at byte `start` in `body`, when it returns from the
+    function of `body` (no nested function, class or other `return` between); else None (the word in a
+    name, a string or a comment, or a nested function's return)."""
+    keyword = body.descendant_for_byte_range(start, start + len(b"return"))
+    statement = keyword.parent if keyword is not None and keyword.type == "return" else None
+    if statement is None or statement.type != "return_statement":
+        return None
+    parent = statement.parent
+    while parent is not None and parent != body:
+        if parent.type in _RETURN_BARRIERS:
+            return None
+        parent = parent.parent
+    return statement if parent is not None else None
 
 
 def is_here(node: Node) -> bool:

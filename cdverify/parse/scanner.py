@@ -10,6 +10,7 @@ and describes (`describe`, `local_callee`, `assigned_to`) a node.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import ClassVar
 
 from tree_sitter import Node
@@ -39,6 +40,12 @@ def receiver(function: Node, member: str) -> str:
     return text(obj) if obj is not None and obj.type in ("identifier", member) else ""
 
 
+# (the condition node of the nearest `if` or conditional expression, the nearest `switch_case`): `guards`
+Around = tuple[Node | None, Node | None]
+_NOTHING_AROUND: Around = (None, None)
+_AT = attrgetter("line", "col")  # where a fact is, to sort facts by
+
+
 class Scanner:
     """One file's scan: what its names are traced to, and the facts recorded on the way."""
 
@@ -59,6 +66,8 @@ class Scanner:
         self.assignments: list[Assignment] = []
         self.class_facts: ClassFacts = ()
         self.local_calls: list[CallFact] = []
+        # node → what is around it in its function (`guards`): the calls of a statement share their walk
+        self.guard_memo: dict[Node, Around] = {}
         index_scopes((node for key in self.SCOPE_CAPTURES for node in found.get(key, ())), self.SCOPE_NODES)
 
     # -- the grammar's part ---------------------------------------------------------------------
@@ -165,7 +174,7 @@ class Scanner:
                     scope_of=self.scope,
                 )
             )
-        self.calls.sort(key=lambda call: (call.line, call.col))
+        self.calls.sort(key=_AT)  # (line, col), read in C
         return pending
 
     def find_helpers(
@@ -217,14 +226,47 @@ class Scanner:
 
     def guard_node(self, node: Node) -> Node | None:
         """The condition node of the nearest `if` or conditional expression around `node` in its function."""
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in self.GUARD_LIMITS:
-            if parent.type in self.GUARDS:
+        return self.guards(node)[0]
+
+    def guards(self, node: Node) -> Around:
+        """What is around `node` in its function: the condition node of the nearest `if` or conditional
+        expression (not one `node` is in), and, when there is none, the nearest `switch_case` (JavaScript)
+        whose value `node` is not in. Each node's answer is kept: a node's parent is a walk down from the
+        root in tree-sitter, and the calls of one statement share every step above the statement."""
+        memo = self.guard_memo
+        steps: list[tuple[Node, Around | None]] = []  # (node, its own answer when its parent settles it)
+        above: Around = _NOTHING_AROUND
+        child = node
+        while True:
+            known = memo.get(child)
+            if known is not None:
+                above = known
+                break
+            parent = child.parent
+            if parent is None or parent.type in self.GUARD_LIMITS:
+                steps.append((child, _NOTHING_AROUND))
+                break
+            kind = parent.type
+            if kind in self.GUARDS:
                 condition = self.condition(parent)
                 if condition is not None and condition != child:
-                    return condition
-            child, parent = parent, parent.parent
-        return None
+                    steps.append((child, (condition, None)))
+                    break
+            elif kind == "switch_case" and child != parent.child_by_field_name("value"):
+                steps.append((child, (None, parent)))
+                child = parent
+                continue
+            steps.append((child, None))
+            child = parent
+        for step, own in reversed(steps):
+            if own is None:
+                pass  # nothing of its own: the answer above it
+            elif own[0] is not None or own is _NOTHING_AROUND:
+                above = own  # a condition (the case above no longer matters), or the function's edge
+            else:
+                above = (above[0], own[1])  # the nearest case, under whatever condition is above
+            memo[step] = above
+        return above
 
     def record(self, statement: Node, target: str, inner: Node, written: Node | None) -> None:
         """Record the value `statement` assigns to `target`, shown as `written` is (the statement, or the

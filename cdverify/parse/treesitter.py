@@ -175,7 +175,13 @@ def scope(node: Node, function_types: tuple[str, ...]) -> str:
 
 
 def scope_key(function: Node) -> str:
-    """`name@line` of a function, as `CallFact.scope` names the function a call is in."""
+    """`name@line` of a function, as `CallFact.scope` names the function a call is in (the key the file's
+    scope index holds for it, when it is indexed: a function is asked for its key again and again)."""
+    index = _current.scopes
+    if index is not None:
+        known = index.keys.get(function)
+        if known is not None:
+            return known
     return shared(f"{function_name(function)}@{function.start_point[0] + 1}")
 
 
@@ -196,13 +202,15 @@ class ScopeIndex:
         self.ends = [end for _, end, _ in spans]
         self.parents: list[int] = []
         self.chains: list[tuple[str, ...]] = []
+        self.keys: dict[Node, str] = {}  # each scope node's `scope_key`
         stack: list[int] = []
         for index, (_, end, node) in enumerate(spans):
             while stack and self.ends[stack[-1]] < end:
                 stack.pop()
             parent = stack[-1] if stack else -1
             self.parents.append(parent)
-            self.chains.append((scope_key(node), *(self.chains[parent] if parent >= 0 else ())))
+            key = self.keys[node] = scope_key(node)
+            self.chains.append((key, *(self.chains[parent] if parent >= 0 else ())))
             stack.append(index)
 
     def enclosing(self, node: Node) -> tuple[str, ...] | None:
@@ -279,6 +287,20 @@ def holds(node: Node, fragment: bytes) -> bool:
     if source is None:
         return fragment in (node.text or b"")
     return source.find(fragment, node.start_byte, node.end_byte) != -1
+
+
+def occurrences(node: Node, fragment: bytes) -> list[int] | None:
+    """Where `fragment` starts in the source of `node` (byte offsets in the file being read, in order);
+    None outside a file's scan (`reading`)."""
+    source = _current.source
+    if source is None:
+        return None
+    out = []
+    at = source.find(fragment, node.start_byte, node.end_byte)
+    while at != -1:
+        out.append(at)
+        at = source.find(fragment, at + 1, node.end_byte)
+    return out
 
 
 def one_line(node: Node, limit: int = 200) -> str:

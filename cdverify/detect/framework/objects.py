@@ -12,7 +12,7 @@ from typing import NamedTuple
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
 from cdverify.detect.framework.routes import CHAIN_EXPORTS
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, foreign, node_stem, relative_stem, unaliased
+from cdverify.detect.tracing import Instances, dots_after, foreign, node_stem, relative_stem, unaliased
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,
@@ -172,11 +172,7 @@ class Objects:
         (…, `default()`)."""
         slash = reference.rfind("/")
         splits = [(reference, "")]
-        splits += [
-            (reference[:i], reference[i + 1 :])
-            for i in range(len(reference) - 1, slash, -1)
-            if reference[i] == "."
-        ]
+        splits += [(reference[:i], reference[i + 1 :]) for i in reversed(dots_after(reference, slash))]
         for spec, member in splits:
             if spec.endswith("()"):
                 spec, member = spec[:-2], "default()" + (f".{member}" if member else "")
