@@ -159,7 +159,7 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track:
         remaining = limit + 1
         # reads of about the file's size: a buffer of 1 MiB for each small file is a mapping of its own
         # when big buffers go back to the system (cdverify/allocator.py)
-        step = min(max(info.st_size + 1, 1 << 16), 1 << 20)
+        step = min(max(info.st_size + 1, 1 << 12), 1 << 20)
         while remaining > 0 and (chunk := os.read(fd, min(remaining, step))):
             chunks.append(chunk)
             remaining -= len(chunk)
