@@ -6,7 +6,7 @@ buffers of a few MB — a parser worker's facts coming back, a facts-cache shard
 pickled — come from the heap instead, between long-lived objects, and their pages stay in the process
 after they are freed. Setting the threshold (to the default, 128 KiB) turns that adjustment off
 (mallopt(3)): big buffers go back to the system as soon as they are freed. On Home Assistant's package,
-cold, the heap held 35–60 MB of freed pages at the peak: 306 → 269 MB in two processes, 273 → 243 MB in
+cold, the heap held 35 to 60 MB of freed pages at the peak: 306 → 269 MB in two processes, 273 → 243 MB in
 one (with the lazy reading of cdverify/pipeline.py). A file is read in a buffer of about its size
 (files.read_regular), not 1 MiB, so that reading small files costs no mapping each.
 """
