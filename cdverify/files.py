@@ -157,7 +157,10 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track:
         os.set_blocking(fd, True)
         chunks = []
         remaining = limit + 1
-        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+        # reads of about the file's size: a buffer of 1 MiB for each small file is a mapping of its own
+        # when big buffers go back to the system (cdverify/allocator.py)
+        step = min(max(info.st_size + 1, 1 << 12), 1 << 20)
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, step))):
             chunks.append(chunk)
             remaining -= len(chunk)
     except OSError as exc:

@@ -95,7 +95,7 @@ class Partials:
             return  # a read-only cache folder is no reason to fail the analysis
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)  # in frames: no whole copy
             os.replace(tmp, self._path(kind))
         except OSError:
             Path(tmp).unlink(missing_ok=True)

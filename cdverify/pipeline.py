@@ -10,7 +10,7 @@ import itertools
 import os
 import pickle
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from cdverify import progress
+from cdverify.allocator import return_big_buffers
 from cdverify.analysis import Analysis
 from cdverify.cache import FactsCache, content_digest, pack, unpack
 from cdverify.cache_folder import note_use
@@ -44,6 +45,9 @@ from cdverify.resolve import build_graph, python_inputs
 from cdverify.verifiers import AXES, verifier
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
+
     from cdverify.baseline import Delta
 
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
@@ -111,8 +115,10 @@ class Report:
 
 # Below this much source, a worker pool costs more than it saves (fork, pickling, start-up).
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-# How many files' facts a worker sends back at once (see `_parse_many`).
+# How many files a worker is sent at once, and how many such parts it may have under way
+# (see `_parse_parallel`).
 _PART_FILES = 256
+_SENT = 2
 
 
 def default_jobs() -> int:
@@ -128,52 +134,65 @@ def default_jobs() -> int:
 
 
 Parsed = tuple[FileFacts | None, list[Finding]]
+Read = tuple[SourceFile, bytes]  # a file and its bytes
 
 
-def _parse_batch(batch: list[tuple[SourceFile, bytes]], counted: bool = False) -> list[Parsed]:
-    """The facts of each file; `counted`: each one done is a progress step (when the parent parses all)."""
-    parsed = []
-    for source, data in batch:
-        parsed.append(parse_bytes(source, data))
-        if counted:
-            progress.step(len(parsed), len(batch))
-    return parsed
+def _parse_batch(batch: Iterable[Read]) -> list[Parsed]:
+    return [parse_bytes(source, data) for source, data in batch]
 
 
-def _parse_batch_packed(batch: list[tuple[SourceFile, bytes]]) -> bytes:
+def _parse_batch_packed(batch: list[Read]) -> bytes:
     """A worker's results as the facts cache stores them (`cache.pack`): pickled and unpickled in C."""
     return pickle.dumps(pack(_parse_batch(batch)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _parse_many(batch: list[tuple[SourceFile, bytes]], jobs: int) -> list[Parsed]:
-    """Parse in `jobs` forked workers when the batch is big enough to pay for them."""
-    size = sum(len(data) for _, data in batch)
-    if jobs <= 1 or size < _PARALLEL_MIN_BYTES:
-        return _parse_batch(batch, counted=True)
+def _parse_many(batch: Iterable[Read], jobs: int) -> list[Parsed]:
+    """The facts of each file of `batch`, in its order: in `jobs` processes when the files' bytes add up
+    to enough to pay for the workers. `batch` is taken lazily (parse_all reads each file as it is asked
+    for), and a file's bytes are let go of as soon as it is parsed or sent to a worker: the whole source
+    never lives at once (Home Assistant: 31 MB, whose freed space stayed in the process till its end)."""
+    items = iter(batch)
+    if jobs <= 1:
+        return _parse_batch(items)
+    held: list[Read] = []  # the bytes read before the pool pays off
+    size = 0
+    for source, data in items:
+        held.append((source, data))
+        size += len(data)
+        if size >= _PARALLEL_MIN_BYTES:
+            break
+    else:
+        return _parse_batch(held)
     import multiprocessing  # loaded only for big projects: the import alone costs a small run ~10 ms
-    from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return _parse_batch(batch, counted=True)
-    shares = [batch[index::jobs] for index in range(jobs)]
-    progress.stage(f"parsing {len(batch)} files in {jobs} processes")
-    context = multiprocessing.get_context("fork")
-    # the parent parses a share too: one process fewer to fork, and fewer facts sent back to it
+        return _parse_batch(itertools.chain(held, items))
+    progress.stage(f"parsing in {jobs} processes")
+    return _parse_parallel(itertools.chain(held, items), jobs, multiprocessing.get_context("fork"))
+
+
+def _parse_parallel(items: Iterator[Read], jobs: int, context: BaseContext) -> list[Parsed]:
+    """Parse in `jobs - 1` forked workers and this process, a part of `_PART_FILES` files at a time: each
+    worker has at most `_SENT` parts under way, and the parent parses the next part itself while they are
+    busy (so the work is shared as the processes' speeds allow). A worker's part comes back as the facts
+    cache stores it (`cache.pack`), unpacked as soon as it is collected."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    done: dict[int, list[Parsed]] = {}
+    parts = iter(lambda: list(itertools.islice(items, _PART_FILES)), [])
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
-        # a worker's share comes back in parts, each unpacked and let go of before the next: the plain data
-        # they travel as never all lives at once (Home Assistant in two processes: peak RSS 321 → 290 MB;
-        # one part per worker: 306 MB, 64 files a part: 298 MB, as each part's strings are its own)
-        parts = deque(
-            pool.submit(_parse_batch_packed, share[start : start + _PART_FILES])
-            for share in shares[1:]
-            for start in range(0, len(share), _PART_FILES)
-        )
-        done = _parse_batch(shares[0])
-        while parts:
-            done.extend(unpack(pickle.loads(parts.popleft().result())))
-    sent = itertools.chain.from_iterable(shares)  # the order `done` is in
-    by_path = {source.path: parsed for (source, _), parsed in zip(sent, done, strict=True)}
-    return [by_path[source.path] for source, _ in batch]
+        sent: deque[tuple[int, Future[bytes]]] = deque()
+        for number, part in enumerate(parts):
+            while sent and sent[0][1].done():
+                finished, future = sent.popleft()
+                done[finished] = unpack(pickle.loads(future.result()))
+            if len(sent) < _SENT * (jobs - 1):
+                sent.append((number, pool.submit(_parse_batch_packed, part)))
+            else:
+                done[number] = _parse_batch(part)
+        for finished, future in sent:
+            done[finished] = unpack(pickle.loads(future.result()))
+    return [parsed for number in range(len(done)) for parsed in done[number]]
 
 
 def parse_all(
@@ -187,39 +206,44 @@ def parse_all(
     (their signatures are, see cdverify/results.py), whose cached facts need no read."""
     facts: dict[str, FileFacts] = {}
     findings: list[Finding] = []
-    misses: list[tuple[SourceFile, bytes, bytes]] = []
-    progress.stage("reading")
-    for source in project.sources:
-        if source.scope not in _PARSED_SCOPES:
-            continue
-        digest = known.get(source.path) if known is not None and cache is not None else None
-        entry = cache.get(source.path, digest) if digest is not None and cache is not None else None
-        if entry is not None and digest is not None and cache is not None:
-            cache.put(source.path, digest, entry)
+    misses: list[Read] = []  # (file, content digest), in the order parsed
+
+    def unknown() -> Iterator[Read]:
+        """The files whose facts are not cached, with their bytes, each read when the parse asks for it;
+        the cached ones' facts are taken on the way."""
+        sources = [source for source in project.sources if source.scope in _PARSED_SCOPES]
+        for number, source in enumerate(sources, 1):
+            progress.step(number, len(sources))
+            digest = known.get(source.path) if known is not None and cache is not None else None
+            entry = cache.get(source.path, digest) if digest is not None and cache is not None else None
+            if entry is not None and digest is not None and cache is not None:
+                cache.put(source.path, digest, entry)
+                if entry[0] is not None:
+                    facts[source.path] = entry[0]
+                findings.extend(entry[1])
+                continue
+            data = read_source(project.root, source)
+            if isinstance(data, Finding):
+                findings.append(data)
+                continue
+            digest = content_digest(data)
+            entry = cache.get(source.path, digest) if cache is not None else None
+            if entry is None:
+                misses.append((source, digest))
+                yield source, data
+                continue
+            if cache is not None:
+                cache.put(source.path, digest, entry)
             if entry[0] is not None:
                 facts[source.path] = entry[0]
             findings.extend(entry[1])
-            continue
-        data = read_source(project.root, source)
-        if isinstance(data, Finding):
-            findings.append(data)
-            continue
-        digest = content_digest(data)
-        entry = cache.get(source.path, digest) if cache is not None else None
-        if entry is None:
-            misses.append((source, data, digest))
-            continue
-        if cache is not None:
-            cache.put(source.path, digest, entry)
-        if entry[0] is not None:
-            facts[source.path] = entry[0]
-        findings.extend(entry[1])
+
     progress.stage("parsing")
     try:
-        parsed = _parse_many([(source, data) for source, data, _ in misses], jobs or default_jobs())
+        parsed = _parse_many(unknown(), jobs or default_jobs())
     finally:
         sharing.release()
-    for (source, _, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
+    for (source, digest), (file_facts, problems) in zip(misses, parsed, strict=True):
         if cache is not None:
             cache.put(source.path, digest, (file_facts, problems))
         if file_facts is not None:
@@ -244,6 +268,8 @@ def analyse(
     if project is None:
         progress.stage("discovering files")
         project = discover_project(root, config)
+    if sum(f.size for f in project.sources if f.scope in _PARSED_SCOPES) >= _PARALLEL_MIN_BYTES:
+        return_big_buffers()  # before the facts cache is read: its shards are such buffers
     cache = FactsCache(project.root) if use_cache else None
     long_lived()  # the cached facts, for the whole analysis
     facts, parse_findings = parse_all(project, cache, jobs, known)

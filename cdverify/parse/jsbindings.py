@@ -296,12 +296,9 @@ class NodeBindingScanner(NodeValueScanner):
             for name, kind in typed_parameters(function):
                 # a type no import binds is a global one (Cloudflare's `KVNamespace`, `D1Database`)
                 qualified = self.type_name(kind) or (text(kind) if kind.type == "type_identifier" else None)
-                if qualified in clients:
-                    instance: str | None = f"{qualified}()"
-                else:  # the cheap test first: most parameters are typed with neither
-                    instance = self.typed_instance(kind, qualified)
-                    if instance is None:
-                        continue
+                instance = f"{qualified}()" if qualified in clients else self.typed_instance(kind, qualified)
+                if instance is None:
+                    continue  # the cheap test first: most parameters are typed with neither
                 if function not in method_set and self.parameter_binding(name, text(kind)) is not None:
                     continue  # a catalogued first parameter (`up(db: Knex)` → `knex()`) keeps its binding
                 self.local[(scope_key(function), name)] = instance

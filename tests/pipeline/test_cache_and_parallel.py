@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from cdverify import inspect
+from cdverify import inspect, pipeline
 from cdverify.cache import FORMAT, SHARDS, FactsCache, shard_of
+from cdverify.model import FileFacts, Finding, SourceFile
 from cdverify.pipeline import _parse_many, default_jobs, parse_all
 
 Make = Callable[[dict[str, str | bytes]], Path]
@@ -152,3 +153,39 @@ def test_default_jobs_without_a_load_average(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(os, "getloadavg", unavailable)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     assert default_jobs() == 3
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_are_read_as_the_parse_asks_for_them(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The parse takes its files lazily, so a project's whole source never lives at once: in one process
+    each file is read just before it is parsed; in two, this process parses its first part before the
+    last file is read. The results are those of a serial parse, in order."""
+    files = {f"app/services/s{i}.py": f"from app.models.m{i} import M\nX = {i}\n" for i in range(60)}
+    root = make_project(files)
+    project = inspect(root, use_cache=False).analysis.project
+    batch = [(s, (root / s.path).read_bytes()) for s in project.sources]
+    monkeypatch.setattr("cdverify.pipeline._PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("cdverify.pipeline._PART_FILES", 4)
+    read: list[str] = []
+    read_when_parsed: list[int] = []  # at each parse in this process, how many files were read
+
+    def lazily() -> Iterator[tuple[SourceFile, bytes]]:
+        for source, data in batch:
+            read.append(source.path)
+            yield source, data
+
+    real = pipeline.parse_bytes
+
+    def parse(source: SourceFile, data: bytes) -> tuple[FileFacts | None, list[Finding]]:
+        read_when_parsed.append(len(read))
+        return real(source, data)
+
+    expected = [real(source, data) for source, data in batch]
+    monkeypatch.setattr("cdverify.pipeline.parse_bytes", parse)
+    assert _parse_many(lazily(), jobs) == expected
+    if jobs == 1:
+        assert read_when_parsed == list(range(1, len(batch) + 1))
+    else:  # the parts sent to the worker first, then one of its own
+        assert 3 * 4 <= read_when_parsed[0] < len(batch)
