@@ -73,7 +73,11 @@ class Analysis:
             for dep in self.manifests.dependencies
             if not dep.dev
         }
-        return framework.collect(self.facts, self.scopes, declared, self.traced, self.manifests.settings)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, "framework", digests=self.digests)
+        settings = self.manifests.settings
+        return framework.collect(self.facts, self.scopes, declared, self.traced, settings, memo_of)
 
     @functools.cached_property
     def orm(self) -> OrmReport:

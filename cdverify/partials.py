@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -141,3 +141,50 @@ class FileMemo:
         """Keep exactly this run's values; written only when they differ from those stored."""
         if self._computed or self._used.keys() != self._stored.keys():
             self._partials._write(self._kind, (self._key, self._used))
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Noted(Mapping[K, V]):
+    """A mapping of project-wide inputs as one file's step reads it: each key looked up is noted with
+    what it held (None: nothing), so that the step's value, kept between runs, is served again only
+    while each of those keys holds the same (`same_looks`). Going through the whole mapping is noted
+    too (`everything`): such a value is never served again."""
+
+    def __init__(self, mapping: Mapping[K, V]) -> None:
+        self.mapping = mapping
+        self.looked: dict[K, V | None] = {}
+        self.everything = False
+
+    def __getitem__(self, key: K) -> V:
+        value = self.looked[key] = self.mapping.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: K, default: Any = None) -> Any:
+        value = self.looked[key] = self.mapping.get(key)
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        value = self.looked[key] = self.mapping.get(key)  # type: ignore[index, arg-type]
+        return value is not None
+
+    def __iter__(self) -> Iterator[K]:
+        self.everything = True
+        return iter(self.mapping)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self.mapping)
+
+    def looks(self) -> tuple[tuple[K, V | None], ...] | None:
+        """The keys looked up with what they held; None when the whole mapping was read."""
+        return None if self.everything else tuple(self.looked.items())
+
+
+def same_looks(looks: tuple[tuple[K, V | None], ...] | None, mapping: Mapping[K, V]) -> bool:
+    """Each key of `looks` (noted by `Noted`) holds the same in `mapping`."""
+    return looks is not None and all(mapping.get(key) == value for key, value in looks)
