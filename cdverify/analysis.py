@@ -61,7 +61,12 @@ class Analysis:
         """Database engines: where the application connects, what it declares."""
         from cdverify.detect import database
 
-        return database.collect(self.facts, self.scopes, self.manifests, self.graph, self.project.root)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, "database", digests=self.digests)
+        return database.collect(
+            self.facts, self.scopes, self.manifests, self.graph, self.project.root, memo_of
+        )
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:

@@ -14,8 +14,9 @@ from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, i
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
-from cdverify.detect.database.report import Evidence, EvidenceKind
-from cdverify.model import Assignment, Location, Scope, Template, Text, Value, shown
+from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
+from cdverify.model import Assignment, FileFacts, Location, Scope, Template, Text, Value, shown
+from cdverify.partials import FileMemo, same_looks
 
 
 class Place(NamedTuple):
@@ -28,48 +29,98 @@ class Place(NamedTuple):
     text: str
 
 
-def code(found_in: Collection) -> None:
-    """Add the evidence of every file of code."""
+def code(found_in: Collection, memo: FileMemo | None = None) -> None:
+    """Add the evidence of every file of code. `memo`: each file's read kept between runs, for the files
+    that make no connection (a connection call reads other files unnoted: options objects, start-up
+    schemas), None to read every file."""
     known = found_in.catalogue
-    keys = known.url_keys | known.value_keys
     for path, file_facts in found_in.facts.items():
         scope = found_in.scope_of(path)
         entries = known.connections[file_facts.language.family]
-        for call in file_facts.calls:
-            entry = entries.get(call.callee)
-            if entry is not None:
-                connection(found_in, path, scope, call, entry)
-                continue
-            for key, value in call.kwargs:
-                # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
-                if key.lower() in known.url_keys:
-                    config_key(found_in, Place(path, scope, call.line, call.col, call.text), key, value)
-        settings = [
-            a
-            for a in file_facts.assignments
-            if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
-        ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
-        repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
-        switches = frozenset(known.settings_files.test_switches)
-        for assignment in settings:
-            before = len(found_in.evidence)
-            tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
-            where = Scope.TEST if tests else scope
-            place = Place(path, where, assignment.line, assignment.col, assignment.text)
-            config_key(found_in, place, assignment.key, assignment.value)
-            if assignment.key.lower() in repeated:
-                # the same setting in several configurations (`DevConfig` / `ProdConfig`,
-                # `development:` / `production:`): which one runs is chosen at run time
-                found_in.evidence[before:] = [
-                    e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
-                ]
-        imports(found_in, path, scope, file_facts)
+        if memo is None or any(call.callee in entries for call in file_facts.calls):
+            read_code(found_in, path, scope, file_facts)
+        else:
+            _code_part(memo, found_in, path, scope, file_facts).into(found_in)
+    if memo is not None:
+        memo.save()
     for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
         scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
             engine = engine_of_url(url)
             if engine and is_url(url) and _has_authority(url):
                 _mention(found_in, (path, scope, line), url, engine)
+
+
+def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts) -> None:
+    """Add the evidence of one file's code: its connection calls, configuration keys and imports."""
+    known = found_in.catalogue
+    keys = known.url_keys | known.value_keys
+    entries = known.connections[file_facts.language.family]
+    for call in file_facts.calls:
+        entry = entries.get(call.callee)
+        if entry is not None:
+            connection(found_in, path, scope, call, entry)
+            continue
+        for key, value in call.kwargs:
+            # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
+            if key.lower() in known.url_keys:
+                config_key(found_in, Place(path, scope, call.line, call.col, call.text), key, value)
+    settings = [
+        a
+        for a in file_facts.assignments
+        if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
+    ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
+    repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
+    switches = frozenset(known.settings_files.test_switches)
+    for assignment in settings:
+        before = len(found_in.evidence)
+        tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
+        where = Scope.TEST if tests else scope
+        place = Place(path, where, assignment.line, assignment.col, assignment.text)
+        config_key(found_in, place, assignment.key, assignment.value)
+        if assignment.key.lower() in repeated:
+            # the same setting in several configurations (`DevConfig` / `ProdConfig`,
+            # `development:` / `production:`): which one runs is chosen at run time
+            found_in.evidence[before:] = [
+                e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
+            ]
+    imports(found_in, path, scope, file_facts)
+
+
+class CodePart(NamedTuple):
+    """What one file's code adds to a collection (`read_code`), with the names it looked up in other
+    files' assignments and what they held (kept between runs: served again while those are the same)."""
+
+    scope: Scope
+    assigned: tuple[tuple[str, list[tuple[str, Value]] | None], ...]
+    evidence: tuple[Evidence, ...]
+    claimed: tuple[tuple[str, int], ...]
+    rejected: tuple[RejectedUrl, ...]
+    claimed_urls: tuple[tuple[str, Text], ...]
+
+    def into(self, found_in: Collection) -> None:
+        found_in.evidence.extend(self.evidence)
+        found_in.claimed.update(self.claimed)
+        found_in.rejected.extend(self.rejected)
+        found_in.values.claimed_urls.update(self.claimed_urls)
+
+
+def _code_part(
+    memo: FileMemo, found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
+) -> CodePart:
+    """`read_code` of one file as a part, kept in `memo`: served again while the file, its scope and the
+    other files' assignments it looked up are the same."""
+
+    def read() -> CodePart:
+        mine = found_in.reading()
+        read_code(mine, path, scope, file_facts)
+        found = tuple(mine.evidence), tuple(mine.claimed), tuple(mine.rejected)
+        return CodePart(scope, mine.values.looked(), *found, tuple(mine.values.claimed_urls))
+
+    def still(kept: CodePart) -> bool:
+        return kept.scope is scope and same_looks(kept.assigned, found_in.values.assigned)
+
+    return memo.value(path, read, still)
 
 
 def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:
