@@ -11,14 +11,17 @@ import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner
 
 from cdverify import results
 from cdverify.cli import cli
+from cdverify.detect.database.values import Values
 
 Make = Callable[[dict[str, str | bytes]], Path]
+T = TypeVar("T")
 
 PROJECT = {
     "requirements.txt": "flask\nflask-sqlalchemy\n",
@@ -187,12 +190,40 @@ EDITS: list[tuple[str, list[tuple[str, str | None]]]] = [
     ("the .env value changed", [(".env", "ADMIN_PREFIX=/staff\n")]),
     ("the app the routes are registered on made no app", [("app/main.py", "app = object()\n")]),
     ("the app made again", [("app/main.py", PROJECT["app/main.py"])]),
+    # the database detector's reads of one file follow names into other files' assignments, two hops deep
+    # (the second reader finds the walk memoised by the first)
+    (
+        "configuration keys set from another module's URL",
+        [
+            ("app/defaults.py", "DEFAULT_URL = 'postgresql://db/app'\n"),
+            ("app/config.py", "import os\n\nDATABASE_URL = os.environ.get('DATABASE_URL', DEFAULT_URL)\n"),
+            (
+                "app/dbconfig.py",
+                "from app.config import DATABASE_URL\n\nSQLALCHEMY_DATABASE_URI = DATABASE_URL\n",
+            ),
+            (
+                "app/worker.py",
+                "from app.config import DATABASE_URL\n\nSQLALCHEMY_DATABASE_URI = DATABASE_URL\n",
+            ),
+        ],
+    ),
+    ("the URL's default changed two modules away", [("app/defaults.py", "DEFAULT_URL = 'mysql://db/app'\n")]),
+    (
+        "a driver import added",
+        [("app/config.py", "import os\nimport psycopg2\n\nDATABASE_URL = os.environ['X']\n")],
+    ),
     (
         "every edit undone",
         [(path, text) for path, text in PROJECT.items()]
         + [("app/repositories/sql.py", None), ("app/blueprints.py", None)]
         + [("app/cleanup.py", None), ("app/seed.py", None)]
-        + [("app/settings.py", None), ("app/api.py", None), (".env", None)],
+        + [("app/settings.py", None), ("app/api.py", None), (".env", None)]
+        + [
+            ("app/config.py", None),
+            ("app/dbconfig.py", None),
+            ("app/worker.py", None),
+            ("app/defaults.py", None),
+        ],
     ),
 ]
 
@@ -202,6 +233,7 @@ CHANGING = {
     "the connection made no database's",
     "the models' base made no ORM's",
     "that module imported by a script only",
+    "the URL's default changed two modules away",
 }
 
 
@@ -262,18 +294,40 @@ def test_every_edit_gives_the_output_of_a_fresh_run(make_project: Make, fmt: str
     assert len(set(outputs)) >= (7 if fmt == "json" else 4)  # the edits did change what was found
 
 
-@pytest.mark.parametrize(
-    ("module", "check"),
-    [
-        ("cdverify.detect.framework.file_read", "same_answers"),
-        ("cdverify.detect.framework.file_read", "same_looks"),
-    ],
-)
+def _forgetful(self: Values, kind: str, memo: dict[tuple[int, int], T], key: tuple[int, int], walk: Any) -> T:
+    """`Values._memoised` noting nothing of a walk memoised before (a file's read misses what it read)."""
+    return memo[key] if key in memo else MEMOISED(self, kind, memo, key, walk)
+
+
+MEMOISED = Values._memoised
+# checks a kept read is served by, each made too weak in turn
+WEAKENED = {
+    "framework: traced answers": ("cdverify.detect.framework.file_read", "same_answers", lambda *a: True),
+    "framework: constants and .env values": (
+        "cdverify.detect.framework.file_read",
+        "same_looks",
+        lambda *a: True,
+    ),
+    "database: names looked up": ("cdverify.detect.database.code", "same_looks", lambda *a: True),
+    "database: names a memoised walk looked up": (
+        "cdverify.detect.database.values",
+        "Values._memoised",
+        _forgetful,
+    ),
+}
+
+
+@pytest.mark.parametrize("weakened", WEAKENED)
 def test_a_kept_read_served_while_what_it_looked_at_changed_is_caught(
-    make_project: Make, monkeypatch: pytest.MonkeyPatch, module: str, check: str
+    make_project: Make, monkeypatch: pytest.MonkeyPatch, weakened: str
 ) -> None:
     """A per-file read kept under too weak a key (served while its file alone is the same) is caught by
     the edits above: some cached output differs from the fresh one."""
-    monkeypatch.setattr(importlib.import_module(module), check, lambda *a: True)
+    module, name, replacement = WEAKENED[weakened]
+    owner: Any = importlib.import_module(module)
+    *path, attribute = name.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    monkeypatch.setattr(owner, attribute, replacement)
     _, differ = edit_chain(make_project(PROJECT), "json")
     assert differ, differ
