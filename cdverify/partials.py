@@ -132,6 +132,10 @@ class FileMemo:
             set()
         )  # shards with a value computed again (its file, or what else it read, changed)
 
+    def digest_of(self, path: str) -> bytes | None:
+        """The content digest of a parsed file (None: not in the facts cache)."""
+        return self._digests.get(path)
+
     def value(self, path: str, compute: Callable[[], T], still: Callable[[T], bool] | None = None) -> T:
         """The value of the step for `path`: stored when its content is the same (and `still(stored)`
         holds: what else the stored value was computed from is unchanged), else `compute()`."""

@@ -89,7 +89,7 @@ def test_a_check_that_ignores_what_a_read_looked_up_is_caught(
 ) -> None:
     """Served while the file and its scope are the same, some project's kept reads give another report:
     the test above fails on such a key."""
-    monkeypatch.setattr(code_module, "same_looks", lambda *a: True)
+    monkeypatch.setattr(code_module.Assigned, "same", lambda *a: True)
     wrong = []
     for app in [*APPS, "elsewhere"]:
         fresh, kept, _ = _runs(_root(app, make_project), tmp_path / app)

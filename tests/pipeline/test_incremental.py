@@ -308,7 +308,7 @@ WEAKENED = {
         "same_looks",
         lambda *a: True,
     ),
-    "database: names looked up": ("cdverify.detect.database.code", "same_looks", lambda *a: True),
+    "database: names looked up": ("cdverify.detect.database.code", "Assigned.same", lambda *a: True),
     "database: names a memoised walk looked up": (
         "cdverify.detect.database.values",
         "Values._memoised",

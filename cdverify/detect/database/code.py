@@ -5,6 +5,7 @@ assigned in code or passed to a configuration call (`SQLALCHEMY_DATABASE_URI = â
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
 from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
 from cdverify.model import Assignment, FileFacts, Location, Scope, Template, Text, Value, shown
-from cdverify.partials import FileMemo, same_looks
+from cdverify.partials import FileMemo
 
 
 class Place(NamedTuple):
@@ -34,15 +35,16 @@ def code(found_in: Collection, memo: FileMemo | None = None) -> None:
     that make no connection (a connection call reads other files unnoted: options objects, start-up
     schemas), None to read every file."""
     known = found_in.catalogue
+    assigned = Assigned(found_in, memo) if memo is not None else None
     for path, file_facts in found_in.facts.items():
         scope = found_in.scope_of(path)
         entries = known.connections[file_facts.language.family]
-        if memo is None or any(call.callee in entries for call in file_facts.calls):
+        if assigned is None or any(call.callee in entries for call in file_facts.calls):
             read_code(found_in, path, scope, file_facts)
         else:
-            _code_part(memo, found_in, path, scope, file_facts).into(found_in)
-    if memo is not None:
-        memo.save()
+            _code_part(assigned, found_in, path, scope, file_facts).into(found_in)
+    if assigned is not None:
+        assigned.memo.save()
     for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
         scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
@@ -89,10 +91,11 @@ def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFac
 
 class CodePart(NamedTuple):
     """What one file's code adds to a collection (`read_code`), with the names it looked up in other
-    files' assignments and what they held (kept between runs: served again while those are the same)."""
+    files' assignments, each with the signature of what it held (kept between runs: served again while
+    those are the same)."""
 
     scope: Scope
-    assigned: tuple[tuple[str, list[tuple[str, Value]] | None], ...]
+    assigned: tuple[tuple[str, bytes | None], ...]
     evidence: tuple[Evidence, ...]
     claimed: tuple[tuple[str, int], ...]
     rejected: tuple[RejectedUrl, ...]
@@ -105,22 +108,51 @@ class CodePart(NamedTuple):
         found_in.values.claimed_urls.update(self.claimed_urls)
 
 
+class Assigned:
+    """The signatures of the names assigned in run-time code (`Values.assigned`), for the kept reads of
+    one run: a name's assignments are those of the files that assign it, so the paths of those files
+    with their content digests (which key their facts) stand for them. None when a file has no digest
+    (parsed outside the facts cache): a read that looked the name up is not served."""
+
+    def __init__(self, found_in: Collection, memo: FileMemo) -> None:
+        self.values = found_in.values
+        self.memo = memo
+        self._signatures: dict[str, bytes | None] = {}
+
+    def signature(self, name: str) -> bytes | None:
+        if name not in self._signatures:
+            digest = hashlib.blake2b(digest_size=16)
+            for path in dict.fromkeys(path for path, _ in self.values.assigned.get(name, ())):
+                content = self.memo.digest_of(path)
+                if content is None:
+                    self._signatures[name] = None
+                    return None
+                digest.update(path.encode() + b"\0" + content)
+            self._signatures[name] = digest.digest()
+        return self._signatures[name]
+
+    def same(self, kept: tuple[tuple[str, bytes | None], ...]) -> bool:
+        """Every name of `kept` holds what it held then."""
+        return all(signature is not None and self.signature(name) == signature for name, signature in kept)
+
+
 def _code_part(
-    memo: FileMemo, found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
+    assigned: Assigned, found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
 ) -> CodePart:
-    """`read_code` of one file as a part, kept in `memo`: served again while the file, its scope and the
+    """`read_code` of one file as a part, kept in the memo: served again while the file, its scope and the
     other files' assignments it looked up are the same."""
 
     def read() -> CodePart:
         mine = found_in.reading()
         read_code(mine, path, scope, file_facts)
+        looked = tuple((name, assigned.signature(name)) for name in mine.values.looked())
         found = tuple(mine.evidence), tuple(mine.claimed), tuple(mine.rejected)
-        return CodePart(scope, mine.values.looked(), *found, tuple(mine.values.claimed_urls))
+        return CodePart(scope, looked, *found, tuple(mine.values.claimed_urls))
 
     def still(kept: CodePart) -> bool:
-        return kept.scope is scope and same_looks(kept.assigned, found_in.values.assigned)
+        return kept.scope is scope and assigned.same(kept.assigned)
 
-    return memo.value(path, read, still)
+    return assigned.memo.value(path, read, still)
 
 
 def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:

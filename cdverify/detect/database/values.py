@@ -102,9 +102,9 @@ class Values:
         mine._trail = [(set(), set())]
         return mine
 
-    def looked(self) -> tuple[tuple[str, list[tuple[str, Value]] | None], ...]:
-        """The names a read looked up in `assigned` (see `reading`), with what they held."""
-        return tuple((name, self.assigned.get(name)) for name in sorted(self._trail[0][0]))
+    def looked(self) -> list[str]:
+        """The names a read looked up in `assigned` (see `reading`), sorted."""
+        return sorted(self._trail[0][0])
 
     def _memoised(
         self, kind: str, memo: dict[tuple[int, int], T], key: tuple[int, int], walk: Callable[[], T]
