@@ -63,7 +63,7 @@ class Analysis:
 
         memo_of = None
         if self.partials is not None:
-            memo_of = functools.partial(self.partials.per_file, "database", digests=self.digests)
+            memo_of = functools.partial(self.partials.per_file, digests=self.digests)
         return database.collect(
             self.facts, self.scopes, self.manifests, self.graph, self.project.root, memo_of
         )

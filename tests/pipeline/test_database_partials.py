@@ -41,8 +41,8 @@ def _runs(
     digests = {path: hashlib.blake2b(repr(f).encode()).digest() for path, f in facts.items()}
     partials = Partials(folder)
 
-    def memo_of(inputs: bytes) -> FileMemo:
-        return partials.per_file("database", inputs, digests)
+    def memo_of(kind: str, inputs: bytes) -> FileMemo:
+        return partials.per_file(kind, inputs, digests)
 
     fresh = database.collect(facts, scopes, manifests, graph, root)
 

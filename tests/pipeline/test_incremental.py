@@ -309,6 +309,7 @@ WEAKENED = {
         lambda *a: True,
     ),
     "database: names looked up": ("cdverify.detect.database.code", "Assigned.same", lambda *a: True),
+    "database: what a file assigns": ("cdverify.detect.database.code", "Assigned._file", lambda *a: b""),
     "database: names a memoised walk looked up": (
         "cdverify.detect.database.values",
         "Values._memoised",

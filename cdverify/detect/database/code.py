@@ -30,12 +30,12 @@ class Place(NamedTuple):
     text: str
 
 
-def code(found_in: Collection, memo: FileMemo | None = None) -> None:
+def code(found_in: Collection, memos: tuple[FileMemo, FileMemo] | None = None) -> None:
     """Add the evidence of every file of code. `memo`: each file's read kept between runs, for the files
     that make no connection (a connection call reads other files unnoted: options objects, start-up
     schemas), None to read every file."""
     known = found_in.catalogue
-    assigned = Assigned(found_in, memo) if memo is not None else None
+    assigned = Assigned(found_in, *memos) if memos is not None else None
     for path, file_facts in found_in.facts.items():
         scope = found_in.scope_of(path)
         entries = known.connections[file_facts.language.family]
@@ -45,6 +45,7 @@ def code(found_in: Collection, memo: FileMemo | None = None) -> None:
             _code_part(assigned, found_in, path, scope, file_facts).into(found_in)
     if assigned is not None:
         assigned.memo.save()
+        assigned.signatures.save()
     for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
         scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
@@ -110,26 +111,42 @@ class CodePart(NamedTuple):
 
 class Assigned:
     """The signatures of the names assigned in run-time code (`Values.assigned`), for the kept reads of
-    one run: a name's assignments are those of the files that assign it, so the paths of those files
-    with their content digests (which key their facts) stand for them. None when a file has no digest
-    (parsed outside the facts cache): a read that looked the name up is not served."""
+    one run: a name's assignments are those of the files that assign it, so the paths of those files,
+    each with the signature of all its assignments (kept by content digest in `signatures`), stand for
+    them. None when a file has no digest (parsed outside the facts cache): a read that looked the name
+    up is not served."""
 
-    def __init__(self, found_in: Collection, memo: FileMemo) -> None:
+    def __init__(self, found_in: Collection, memo: FileMemo, signatures: FileMemo) -> None:
+        self.facts = found_in.facts
         self.values = found_in.values
         self.memo = memo
-        self._signatures: dict[str, bytes | None] = {}
+        self.signatures = signatures
+        self._names: dict[str, bytes | None] = {}
+        self._files: dict[str, bytes | None] = {}
 
     def signature(self, name: str) -> bytes | None:
-        if name not in self._signatures:
-            digest = hashlib.blake2b(digest_size=16)
+        if name not in self._names:
+            digest: hashlib.blake2b | None = hashlib.blake2b(digest_size=16)
             for path in dict.fromkeys(path for path, _ in self.values.assigned.get(name, ())):
-                content = self.memo.digest_of(path)
-                if content is None:
-                    self._signatures[name] = None
-                    return None
-                digest.update(path.encode() + b"\0" + content)
-            self._signatures[name] = digest.digest()
-        return self._signatures[name]
+                assignments = self._file(path)
+                if assignments is None or digest is None:
+                    digest = None
+                    break
+                digest.update(path.encode() + b"\0" + assignments)
+            self._names[name] = digest.digest() if digest is not None else None
+        return self._names[name]
+
+    def _file(self, path: str) -> bytes | None:
+        """The signature of a file's assignments (an edit that leaves them alone leaves it alone)."""
+        if path not in self._files:
+            if self.signatures.digest_of(path) is None:
+                self._files[path] = None
+            else:
+                assignments = self.facts[path].assignments
+                self._files[path] = self.signatures.value(
+                    path, lambda: hashlib.blake2b(repr(assignments).encode(), digest_size=16).digest()
+                )
+        return self._files[path]
 
     def same(self, kept: tuple[tuple[str, bytes | None], ...]) -> bool:
         """Every name of `kept` holds what it held then."""

@@ -44,12 +44,12 @@ def collect(
     manifests: Manifests,
     graph: ImportGraph | None = None,
     root: Path | None = None,
-    memo_of: Callable[[bytes], FileMemo] | None = None,
+    memo_of: Callable[[str, bytes], FileMemo] | None = None,
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
     checks that throw, reads that raise where their variable is unset, modules required from `root` that
-    are not there. `memo_of`: the memo of each file's read of its code under a digest of the project-wide
+    are not there. `memo_of`: the memo of a per-file step (by kind) under a digest of the project-wide
     inputs it reads unnoted (cdverify/partials.py), None to read every file."""
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
@@ -75,17 +75,19 @@ def collect(
 
 
 def _code_memo(
-    found: Collection, facts: Mapping[str, FileFacts], memo_of: Callable[[bytes], FileMemo] | None
-) -> FileMemo | None:
+    found: Collection, facts: Mapping[str, FileFacts], memo_of: Callable[[str, bytes], FileMemo] | None
+) -> tuple[FileMemo, FileMemo] | None:
     """The memo of each file's read of its code, under what it reads unnoted: the settings classes'
     fields, the environment set in `.env` files and Compose, the declared dependencies (their drivers).
     None when a read depends on more: facts rewritten through the project's env helpers (another file's
-    helper), node-config files (a walk memoised whichever file asks)."""
+    helper), node-config files (a walk memoised whichever file asks). With it, the memo of each file's
+    assignments' signature (`code.Assigned`)."""
     values = found.values
     if memo_of is None or found.facts is not facts or values.node_config or values.node_env:
         return None
     dependencies = [(d.name, d.ecosystem, d.dev) for d in found.manifests.dependencies]
-    return memo_of(repr((values.fields, values.env, dependencies)).encode())
+    kept = memo_of("database", repr((values.fields, values.env, dependencies)).encode())
+    return kept, memo_of("database-assignments", b"")
 
 
 def _unreached(
