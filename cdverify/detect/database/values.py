@@ -36,6 +36,14 @@ class Candidate(NamedTuple):
     default: bool = False  # the fallback of `switch`: the URL holds when the variable is unset
 
 
+class Trail(NamedTuple):
+    """What a walk (or one file's read) looked up and claimed so far (see `Values.reading`)."""
+
+    names: set[str]  # names looked up in `assigned`
+    claims: set[tuple[str, Text]]  # URLs claimed
+    walks: set[tuple[str, int, int]]  # memoised walks whose names and claims are noted here
+
+
 class Values:
     """Follows values through assignments and the environment, each value and hop at most once."""
 
@@ -90,7 +98,7 @@ class Values:
         self._rewrites: dict[tuple[int, int], bool] = {}
         # the names each walk looked up in `assigned` and the URLs it claimed, innermost walk last, and
         # those of every memoised walk by (memo, value id, hop): see `reading`
-        self._trail: list[tuple[set[str], set[tuple[str, Text]]]] = [(set(), set())]
+        self._trail: list[Trail] = [Trail(set(), set(), set())]
         self._under: dict[tuple[str, int, int], tuple[set[str], set[tuple[str, Text]]]] = {}
 
     def reading(self) -> Values:
@@ -99,41 +107,48 @@ class Values:
         looked up and claimed, `_memoised`)."""
         mine = copy.copy(self)
         mine.claimed_urls = set()
-        mine._trail = [(set(), set())]
+        mine._trail = [Trail(set(), set(), set())]
         return mine
 
     def looked(self) -> list[str]:
         """The names a read looked up in `assigned` (see `reading`), sorted."""
-        return sorted(self._trail[0][0])
+        return sorted(self._trail[0].names)
 
     def _memoised(
         self, kind: str, memo: dict[tuple[int, int], T], key: tuple[int, int], walk: Callable[[], T]
     ) -> T:
-        """`walk()`, once per `key` in `memo`; what it looked up and claimed is noted again on each use."""
+        """`walk()`, once per `key` in `memo`; what it looked up and claimed is noted again on each use (once
+        per walk that uses it)."""
+        under = (kind, *key)
+        top = self._trail[-1]
         if key in memo:
-            names, claims = self._under[(kind, *key)]
+            if under in top.walks:  # noted there already
+                return memo[key]
+            names, claims = self._under[under]
         else:
-            self._trail.append((set(), set()))
+            self._trail.append(Trail(set(), set(), set()))
             try:
                 memo[key] = walk()
             finally:
-                names, claims = self._trail.pop()
-            self._under[(kind, *key)] = (names, claims)
-        top_names, top_claims = self._trail[-1]
-        top_names.update(names)
-        top_claims.update(claims)
-        self.claimed_urls.update(claims)
+                names, claims, _ = self._trail.pop()
+            self._under[under] = (names, claims)
+        top.walks.add(under)
+        if names:
+            top.names.update(names)
+        if claims:
+            top.claims.update(claims)
+            self.claimed_urls.update(claims)
         return memo[key]
 
     def _claim(self, path: str, url: Text) -> None:
         self.claimed_urls.add((path, url))
-        self._trail[-1][1].add((path, url))
+        self._trail[-1].claims.add((path, url))
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
         """The values assigned to the names `value` reads, and returned by the project functions it calls
         (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
         excepted."""
-        looked = self._trail[-1][0]
+        looked = self._trail[-1].names
         out = []
         for name in value.names:
             looked.add(name.lower())
