@@ -61,7 +61,12 @@ class Analysis:
         """Database engines: where the application connects, what it declares."""
         from cdverify.detect import database
 
-        return database.collect(self.facts, self.scopes, self.manifests, self.graph, self.project.root)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, digests=self.digests)
+        return database.collect(
+            self.facts, self.scopes, self.manifests, self.graph, self.project.root, memo_of
+        )
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:
@@ -73,7 +78,11 @@ class Analysis:
             for dep in self.manifests.dependencies
             if not dep.dev
         }
-        return framework.collect(self.facts, self.scopes, declared, self.traced, self.manifests.settings)
+        memo_of = None
+        if self.partials is not None:
+            memo_of = functools.partial(self.partials.per_file, "framework", digests=self.digests)
+        settings = self.manifests.settings
+        return framework.collect(self.facts, self.scopes, declared, self.traced, settings, memo_of)
 
     @functools.cached_property
     def orm(self) -> OrmReport:

@@ -14,8 +14,9 @@ A per-file partial (`FileMemo`) holds one value per parsed file, keyed by the fi
 digest, under the digest of the project-wide inputs the step reads besides the file (resolution reads the
 project's listing): after an edit, only the edited files' values are computed again.
 
-Partials live in the project's facts folder (cdverify/cache.py), one file per kind holding the last value:
-a run writes one only when it changed. `--no-cache` neither reads nor writes them.
+Partials live in the project's facts folder (cdverify/cache.py), one file per kind holding the last value
+(a per-file memo's values in FILE_SHARDS files by path): a run writes one only when it changed.
+`--no-cache` neither reads nor writes them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,10 +59,15 @@ class Partials:
 
     def per_file(self, kind: str, inputs: bytes, digests: Mapping[str, bytes]) -> FileMemo:
         """The memo of a per-file step reading, besides each file, the project-wide `inputs` (a digest);
-        `digests`: each file's content digest."""
+        `digests`: each file's content digest. Its values are kept in FILE_SHARDS files by path, so that
+        after an edit only the shards of the files read again are written."""
         key = self._key(inputs)
-        stored = self._read(kind, key)
-        return FileMemo(self, kind, key, digests, stored if isinstance(stored, dict) else {})
+        stored: dict[tuple[str, bytes], Any] = {}
+        for shard in range(FILE_SHARDS):
+            values = self._read(f"{kind}-{shard:x}", key)
+            if isinstance(values, dict):
+                stored.update(values)
+        return FileMemo(self, kind, key, digests, stored)
 
     def value(self, kind: str, inputs: bytes, compute: Callable[[], T]) -> T:
         """The stored value of `kind` when it was computed from the same `inputs` (a digest of what
@@ -121,7 +128,13 @@ class FileMemo:
         self._digests = digests
         self._stored = stored
         self._used: dict[tuple[str, bytes], Any] = {}
-        self._computed = False  # a value computed again (its file, or what else it read, changed)
+        self._computed: set[int] = (
+            set()
+        )  # shards with a value computed again (its file, or what else it read, changed)
+
+    def digest_of(self, path: str) -> bytes | None:
+        """The content digest of a parsed file (None: not in the facts cache)."""
+        return self._digests.get(path)
 
     def value(self, path: str, compute: Callable[[], T], still: Callable[[T], bool] | None = None) -> T:
         """The value of the step for `path`: stored when its content is the same (and `still(stored)`
@@ -134,10 +147,73 @@ class FileMemo:
             value = self._used[entry] = self._stored[entry]
             return value  # type: ignore[no-any-return]
         value = self._used[entry] = compute()
-        self._computed = True
+        self._computed.add(shard_of(path))
         return value
 
     def save(self) -> None:
-        """Keep exactly this run's values; written only when they differ from those stored."""
-        if self._computed or self._used.keys() != self._stored.keys():
-            self._partials._write(self._kind, (self._key, self._used))
+        """Keep exactly this run's values; a shard is written only when its values differ from those
+        stored (one was computed again, or its files are not the same)."""
+        used: list[dict[tuple[str, bytes], Any]] = [{} for _ in range(FILE_SHARDS)]
+        for entry, value in self._used.items():
+            used[shard_of(entry[0])][entry] = value
+        stored: list[set[tuple[str, bytes]]] = [set() for _ in range(FILE_SHARDS)]
+        for entry in self._stored:
+            stored[shard_of(entry[0])].add(entry)
+        for shard, values in enumerate(used):
+            if shard in self._computed or values.keys() != stored[shard]:
+                self._partials._write(f"{self._kind}-{shard:x}", (self._key, values))
+
+
+FILE_SHARDS = 16
+
+
+def shard_of(path: str) -> int:
+    """The shard of a per-file memo that keeps the value of `path` (the same in every run)."""
+    return zlib.crc32(path.encode()) % FILE_SHARDS
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Noted(Mapping[K, V]):
+    """A mapping of project-wide inputs as one file's step reads it: each key looked up is noted with
+    what it held (None: nothing), so that the step's value, kept between runs, is served again only
+    while each of those keys holds the same (`same_looks`). Going through the whole mapping is noted
+    too (`everything`): such a value is never served again."""
+
+    def __init__(self, mapping: Mapping[K, V]) -> None:
+        self.mapping = mapping
+        self.looked: dict[K, V | None] = {}
+        self.everything = False
+
+    def __getitem__(self, key: K) -> V:
+        value = self.looked[key] = self.mapping.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: K, default: Any = None) -> Any:
+        value = self.looked[key] = self.mapping.get(key)
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        value = self.looked[key] = self.mapping.get(key)  # type: ignore[index, arg-type]
+        return value is not None
+
+    def __iter__(self) -> Iterator[K]:
+        self.everything = True
+        return iter(self.mapping)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self.mapping)
+
+    def looks(self) -> tuple[tuple[K, V | None], ...] | None:
+        """The keys looked up with what they held; None when the whole mapping was read."""
+        return None if self.everything else tuple(self.looked.items())
+
+
+def same_looks(looks: tuple[tuple[K, V | None], ...] | None, mapping: Mapping[K, V]) -> bool:
+    """Each key of `looks` (noted by `Noted`) holds the same in `mapping`."""
+    return looks is not None and all(mapping.get(key) == value for key, value in looks)

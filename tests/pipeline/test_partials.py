@@ -13,7 +13,7 @@ from cdverify.config import load_config
 from cdverify.detect.traced_state import brought_up_to_date, computed, parts_of
 from cdverify.detect.tracing import instances_of, package_imports
 from cdverify.model import FileFacts
-from cdverify.partials import Partials
+from cdverify.partials import FILE_SHARDS, Partials, shard_of
 from cdverify.pipeline import analyse
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -70,3 +70,25 @@ def test_a_changed_export_is_brought_up_to_date(tmp_path: Path) -> None:
     (tmp_path / "partial-traced.pickle").write_bytes(b"damaged")
     assert kept(facts) == first
     assert computed(facts, (), None).names == first
+
+
+def test_a_per_file_memo_writes_only_the_shards_of_the_files_read_again(tmp_path: Path) -> None:
+    paths = [f"src/module_{n}.py" for n in range(200)]
+    digests = {path: path.encode() for path in paths}
+    memo = Partials(tmp_path).per_file("step", b"inputs", digests)
+    assert [memo.value(path, lambda p=path: p.upper()) for path in paths] == [p.upper() for p in paths]
+    memo.save()
+    shards = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in tmp_path.glob("partial-step-*.pickle")}
+    assert len(shards) == FILE_SHARDS  # 200 paths fill every shard
+    edited = {**digests, paths[7]: b"edited"}
+    memo = Partials(tmp_path).per_file("step", b"inputs", edited)
+    computed = []
+    values = [memo.value(path, lambda p=path: computed.append(p) or p.lower()) for path in paths]
+    assert computed == [paths[7]] and values[7] == paths[7].lower() and values[8] == paths[8].upper()
+    memo.save()
+    written = {p.name for p, was in shards.items() if (p.stat().st_ino, p.stat().st_mtime_ns) != was}
+    assert written == {f"partial-step-{shard_of(paths[7]):x}.pickle"}
+    again = Partials(tmp_path).per_file("step", b"inputs", edited)
+    assert [again.value(path, lambda: "computed") for path in paths] == values  # all served
+    other = Partials(tmp_path).per_file("step", b"other inputs", edited)
+    assert other.value(paths[0], lambda: "computed") == "computed"  # another key: nothing served

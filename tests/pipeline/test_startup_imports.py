@@ -195,7 +195,7 @@ def test_the_memo_keeps_this_runs_verdicts_and_a_broken_one_is_ignored(tmp_path:
         ("SELECT", ("articles",)),
     ]
     _memo_file(tmp_path).write_bytes(b"not a pickle")
-    for kept in (tmp_path / "cache").glob("facts-*/partial-orm.pickle"):
+    for kept in (tmp_path / "cache").glob("facts-*/partial-orm-*.pickle"):
         kept.unlink()  # the ORM detector's kept reads hold the statements' verdicts too
     health = Path(root, "apps/api/src/handlers/health.handler.ts")
     health.write_text(health.read_text(encoding="utf-8") + EDIT, encoding="utf-8")

@@ -5,6 +5,7 @@ assigned in code or passed to a configuration call (`SQLALCHEMY_DATABASE_URI = �
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -14,8 +15,9 @@ from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, i
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
-from cdverify.detect.database.report import Evidence, EvidenceKind
-from cdverify.model import Assignment, Location, Scope, Template, Text, Value, shown
+from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
+from cdverify.model import Assignment, FileFacts, Location, Scope, Template, Text, Value, shown
+from cdverify.partials import FileMemo
 
 
 class Place(NamedTuple):
@@ -28,48 +30,146 @@ class Place(NamedTuple):
     text: str
 
 
-def code(found_in: Collection) -> None:
-    """Add the evidence of every file of code."""
+def code(found_in: Collection, memos: tuple[FileMemo, FileMemo] | None = None) -> None:
+    """Add the evidence of every file of code. `memo`: each file's read kept between runs, for the files
+    that make no connection (a connection call reads other files unnoted: options objects, start-up
+    schemas), None to read every file."""
     known = found_in.catalogue
-    keys = known.url_keys | known.value_keys
+    assigned = Assigned(found_in, *memos) if memos is not None else None
     for path, file_facts in found_in.facts.items():
         scope = found_in.scope_of(path)
         entries = known.connections[file_facts.language.family]
-        for call in file_facts.calls:
-            entry = entries.get(call.callee)
-            if entry is not None:
-                connection(found_in, path, scope, call, entry)
-                continue
-            for key, value in call.kwargs:
-                # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
-                if key.lower() in known.url_keys:
-                    config_key(found_in, Place(path, scope, call.line, call.col, call.text), key, value)
-        settings = [
-            a
-            for a in file_facts.assignments
-            if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
-        ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
-        repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
-        switches = frozenset(known.settings_files.test_switches)
-        for assignment in settings:
-            before = len(found_in.evidence)
-            tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
-            where = Scope.TEST if tests else scope
-            place = Place(path, where, assignment.line, assignment.col, assignment.text)
-            config_key(found_in, place, assignment.key, assignment.value)
-            if assignment.key.lower() in repeated:
-                # the same setting in several configurations (`DevConfig` / `ProdConfig`,
-                # `development:` / `production:`): which one runs is chosen at run time
-                found_in.evidence[before:] = [
-                    e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
-                ]
-        imports(found_in, path, scope, file_facts)
+        if assigned is None or any(call.callee in entries for call in file_facts.calls):
+            read_code(found_in, path, scope, file_facts)
+        else:
+            _code_part(assigned, found_in, path, scope, file_facts).into(found_in)
+    if assigned is not None:
+        assigned.memo.save()
+        assigned.signatures.save()
     for path, file_facts in found_in.facts.items():  # once every connection has claimed its URLs
         scope = found_in.scope_of(path)
         for line, url in file_facts.urls:
             engine = engine_of_url(url)
             if engine and is_url(url) and _has_authority(url):
                 _mention(found_in, (path, scope, line), url, engine)
+
+
+def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts) -> None:
+    """Add the evidence of one file's code: its connection calls, configuration keys and imports."""
+    known = found_in.catalogue
+    keys = known.url_keys | known.value_keys
+    entries = known.connections[file_facts.language.family]
+    for call in file_facts.calls:
+        entry = entries.get(call.callee)
+        if entry is not None:
+            connection(found_in, path, scope, call, entry)
+            continue
+        for key, value in call.kwargs:
+            # `app.config.update(SQLALCHEMY_DATABASE_URI=…)`, `config.from_mapping(…)`
+            if key.lower() in known.url_keys:
+                config_key(found_in, Place(path, scope, call.line, call.col, call.text), key, value)
+    settings = [
+        a
+        for a in file_facts.assignments
+        if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
+    ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
+    repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
+    switches = frozenset(known.settings_files.test_switches)
+    for assignment in settings:
+        before = len(found_in.evidence)
+        tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
+        where = Scope.TEST if tests else scope
+        place = Place(path, where, assignment.line, assignment.col, assignment.text)
+        config_key(found_in, place, assignment.key, assignment.value)
+        if assignment.key.lower() in repeated:
+            # the same setting in several configurations (`DevConfig` / `ProdConfig`,
+            # `development:` / `production:`): which one runs is chosen at run time
+            found_in.evidence[before:] = [
+                e if e.switched else e._replace(configuration=True) for e in found_in.evidence[before:]
+            ]
+    imports(found_in, path, scope, file_facts)
+
+
+class CodePart(NamedTuple):
+    """What one file's code adds to a collection (`read_code`), with the names it looked up in other
+    files' assignments, each with the signature of what it held (kept between runs: served again while
+    those are the same)."""
+
+    scope: Scope
+    assigned: tuple[tuple[str, bytes | None], ...]
+    evidence: tuple[Evidence, ...]
+    claimed: tuple[tuple[str, int], ...]
+    rejected: tuple[RejectedUrl, ...]
+    claimed_urls: tuple[tuple[str, Text], ...]
+
+    def into(self, found_in: Collection) -> None:
+        found_in.evidence.extend(self.evidence)
+        found_in.claimed.update(self.claimed)
+        found_in.rejected.extend(self.rejected)
+        found_in.values.claimed_urls.update(self.claimed_urls)
+
+
+class Assigned:
+    """The signatures of the names assigned in run-time code (`Values.assigned`), for the kept reads of
+    one run: a name's assignments are those of the files that assign it, so the paths of those files,
+    each with the signature of all its assignments (kept by content digest in `signatures`), stand for
+    them. None when a file has no digest (parsed outside the facts cache): a read that looked the name
+    up is not served."""
+
+    def __init__(self, found_in: Collection, memo: FileMemo, signatures: FileMemo) -> None:
+        self.facts = found_in.facts
+        self.values = found_in.values
+        self.memo = memo
+        self.signatures = signatures
+        self._names: dict[str, bytes | None] = {}
+        self._files: dict[str, bytes | None] = {}
+
+    def signature(self, name: str) -> bytes | None:
+        if name not in self._names:
+            digest: hashlib.blake2b | None = hashlib.blake2b(digest_size=16)
+            for path in dict.fromkeys(path for path, _ in self.values.assigned.get(name, ())):
+                assignments = self._file(path)
+                if assignments is None or digest is None:
+                    digest = None
+                    break
+                digest.update(path.encode() + b"\0" + assignments)
+            self._names[name] = digest.digest() if digest is not None else None
+        return self._names[name]
+
+    def _file(self, path: str) -> bytes | None:
+        """The signature of a file's assignments (an edit that leaves them alone leaves it alone)."""
+        if path not in self._files:
+            if self.signatures.digest_of(path) is None:
+                self._files[path] = None
+            else:
+                assignments = self.facts[path].assignments
+                self._files[path] = self.signatures.value(
+                    path, lambda: hashlib.blake2b(repr(assignments).encode(), digest_size=16).digest()
+                )
+        return self._files[path]
+
+    def same(self, kept: tuple[tuple[str, bytes | None], ...]) -> bool:
+        """Every name of `kept` holds what it held then."""
+        return all(signature is not None and self.signature(name) == signature for name, signature in kept)
+
+
+def _code_part(
+    assigned: Assigned, found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
+) -> CodePart:
+    """`read_code` of one file as a part, kept in the memo: served again while the file, its scope and the
+    other files' assignments it looked up are the same."""
+
+    def read() -> CodePart:
+        mine = found_in.reading()
+        read_code(mine, path, scope, file_facts)
+        looked = tuple((name, assigned.signature(name)) for name in mine.values.looked())
+        found = tuple(mine.evidence), tuple(mine.claimed), tuple(mine.rejected)
+        return CodePart(scope, looked, *found, tuple(mine.values.claimed_urls))
+
+    def still(kept: CodePart) -> bool:
+        return kept.scope is scope and assigned.same(kept.assigned)
+
+    return assigned.memo.value(path, read, still)
 
 
 def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:

@@ -4,6 +4,7 @@ the catalogue, the value follower, and what has been found so far. The readers o
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
@@ -43,6 +44,14 @@ class Collection:
         self.import_verdicts: dict[
             tuple[str, tuple[str, ...], bool], tuple[str, EvidenceKind, str] | tuple[()]
         ] = {}
+
+    def reading(self) -> Collection:
+        """This collection as one file's read sees it: nothing found yet, its values noting what the read
+        looks up (`Values.reading`); what it finds is added to this one in the order of the files."""
+        mine = copy.copy(self)
+        mine.evidence, mine.rejected, mine.claimed = [], [], set()
+        mine.values = self.values.reading()
+        return mine
 
     def schema_setting(self, values: Iterable[Value]) -> RequiredSetting | None:
         """The first variable `values` read by name (`fastify.config.MYSQL_USER`) that a JSON schema of the

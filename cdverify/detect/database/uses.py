@@ -4,7 +4,7 @@ declarations or mentions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from cdverify.detect.database.startup import startup_reads
 from cdverify.detect.database.stops import startup_stops
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Scope
+from cdverify.partials import FileMemo
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -43,14 +44,16 @@ def collect(
     manifests: Manifests,
     graph: ImportGraph | None = None,
     root: Path | None = None,
+    memo_of: Callable[[str, bytes], FileMemo] | None = None,
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
     checks that throw, reads that raise where their variable is unset, modules required from `root` that
-    are not there."""
+    are not there. `memo_of`: the memo of a per-file step (by kind) under a digest of the project-wide
+    inputs it reads unnoted (cdverify/partials.py), None to read every file."""
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests)
-    code(found)
+    code(found, _code_memo(found, facts, memo_of))
     flag_configurations(found)
     flag_branches(found)
     project_files(found)
@@ -70,6 +73,22 @@ def collect(
         startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
         paper_runtime=paper_runtime(found),
     )
+
+
+def _code_memo(
+    found: Collection, facts: Mapping[str, FileFacts], memo_of: Callable[[str, bytes], FileMemo] | None
+) -> tuple[FileMemo, FileMemo] | None:
+    """The memo of each file's read of its code, under what it reads unnoted: the settings classes'
+    fields, the environment set in `.env` files and Compose, the declared dependencies (their drivers).
+    None when a read depends on more: facts rewritten through the project's env helpers (another file's
+    helper), node-config files (a walk memoised whichever file asks). With it, the memo of each file's
+    assignments' signature (`code.Assigned`)."""
+    values = found.values
+    if memo_of is None or found.facts is not facts or values.node_config or values.node_env:
+        return None
+    dependencies = [(d.name, d.ecosystem, d.dev) for d in found.manifests.dependencies]
+    kept = memo_of("database", repr((values.fields, values.env, dependencies)).encode())
+    return kept, memo_of("database-assignments", b"")
 
 
 def _unreached(

@@ -5,9 +5,11 @@ the variables that `.env` files and Compose set."""
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from cdverify.detect.database.settings import SettingsField
 from cdverify.manifests import Manifests, Setting
@@ -22,6 +24,7 @@ _NODE_CONFIG_ROOTS = ("config.default.", "config.")
 _NODE_ENV_BASE = ("default", "development", "local")  # files node-config loads when NODE_ENV is unset
 ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE)  # settings that are environment variables
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
+T = TypeVar("T")
 
 
 class Candidate(NamedTuple):
@@ -31,6 +34,14 @@ class Candidate(NamedTuple):
     detail: str
     switch: str
     default: bool = False  # the fallback of `switch`: the URL holds when the variable is unset
+
+
+class Trail(NamedTuple):
+    """What a walk (or one file's read) looked up and claimed so far (see `Values.reading`)."""
+
+    names: set[str]  # names looked up in `assigned`
+    claims: set[tuple[str, Text]]  # URLs claimed
+    walks: set[tuple[str, int, int]]  # memoised walks whose names and claims are noted here
 
 
 class Values:
@@ -85,16 +96,68 @@ class Values:
         self._urls: dict[tuple[int, int], list[Candidate]] = {}
         self._switches: dict[tuple[int, int], str] = {}
         self._rewrites: dict[tuple[int, int], bool] = {}
+        # the names each walk looked up in `assigned` and the URLs it claimed, innermost walk last, and
+        # those of every memoised walk by (memo, value id, hop): see `reading`
+        self._trail: list[Trail] = [Trail(set(), set(), set())]
+        self._under: dict[tuple[str, int, int], tuple[set[str], set[tuple[str, Text]]]] = {}
+
+    def reading(self) -> Values:
+        """These values as one file's read sees them: its own claimed URLs and trail, so that what the read
+        looked up in `assigned` is known (`looked`), memoised walks included (each walk keeps what it
+        looked up and claimed, `_memoised`)."""
+        mine = copy.copy(self)
+        mine.claimed_urls = set()
+        mine._trail = [Trail(set(), set(), set())]
+        return mine
+
+    def looked(self) -> list[str]:
+        """The names a read looked up in `assigned` (see `reading`), sorted."""
+        return sorted(self._trail[0].names)
+
+    def _memoised(
+        self, kind: str, memo: dict[tuple[int, int], T], key: tuple[int, int], walk: Callable[[], T]
+    ) -> T:
+        """`walk()`, once per `key` in `memo`; what it looked up and claimed is noted again on each use (once
+        per walk that uses it)."""
+        under = (kind, *key)
+        top = self._trail[-1]
+        if key in memo:
+            if under in top.walks:  # noted there already
+                return memo[key]
+            names, claims = self._under[under]
+        else:
+            self._trail.append(Trail(set(), set(), set()))
+            try:
+                memo[key] = walk()
+            finally:
+                names, claims, _ = self._trail.pop()
+            self._under[under] = (names, claims)
+        top.walks.add(under)
+        if names:
+            top.names.update(names)
+        if claims:
+            top.claims.update(claims)
+            self.claimed_urls.update(claims)
+        return memo[key]
+
+    def _claim(self, path: str, url: Text) -> None:
+        self.claimed_urls.add((path, url))
+        self._trail[-1].claims.add((path, url))
 
     def _others(self, value: Value) -> list[tuple[str, Value]]:
         """The values assigned to the names `value` reads, and returned by the project functions it calls
         (`config.get_postgres_uri()`: a return is recorded as an assignment to the function's name), itself
         excepted."""
-        out = [(path, other) for name in value.names for path, other in self.assigned.get(name.lower(), [])]
+        looked = self._trail[-1].names
+        out = []
+        for name in value.names:
+            looked.add(name.lower())
+            out.extend(self.assigned.get(name.lower(), []))
         for callee in value.calls:
             module, _, function = callee.rpartition(".")
             if not module:  # a bare call names no module to find the function in
                 continue
+            looked.add(function.lower())
             for path, other in self.assigned.get(function.lower(), []):
                 owner = _module_of(path)
                 if owner == module or owner.endswith(f".{module}"):
@@ -106,7 +169,7 @@ class Values:
         assigned elsewhere (one hop per level, at most `HOPS`), each candidate once."""
         out: list[Candidate] = []
         for literal in value.strings:
-            self.claimed_urls.add((path, literal))
+            self._claim(path, literal)
         switch = value.env[0] if value.env else ""
         for literal in value.strings:
             detail = f"default when ${switch} is unset" if switch else ""
@@ -122,7 +185,7 @@ class Values:
             for other_path, other in self._others(value):
                 field = self.field_defaults.get(id(other), "")  # a settings field's default
                 for inner in self._assigned_urls(other_path, other, depth + 1):
-                    self.claimed_urls.add((other_path, inner.url))
+                    self._claim(other_path, inner.url)
                     if field and not inner.switch:  # the URL where the field's variable is unset
                         detail = f"default of a settings field when ${field} is unset"
                         inner = inner._replace(switch=field, default=True, detail=detail)
@@ -229,10 +292,7 @@ class Values:
     def _assigned_urls(self, path: str, value: Value, depth: int) -> list[Candidate]:
         """`urls` of an assigned value, computed once per value and hop: a name assigned from itself a
         thousand times (`DATABASE_URL = DATABASE_URL`) would otherwise cost a thousand cubed walks."""
-        key = (id(value), depth)
-        if key not in self._urls:
-            self._urls[key] = self.urls(path, value, depth)
-        return self._urls[key]
+        return self._memoised("urls", self._urls, (id(value), depth), lambda: self.urls(path, value, depth))
 
     def switch(self, path: str, value: Value, depth: int = 0) -> str:
         """The environment variable the value reads, itself or through the names it reads ("" = none)."""
@@ -254,11 +314,11 @@ class Values:
         if depth < HOPS:
             for _, other in self._others(value):
                 if other is not value:
-                    key = (id(other), depth + 1)
-                    if key not in self._switches:  # once per value and hop, as `_assigned_urls`
-                        self._switches[key] = self.switch(path, other, depth + 1)
-                    if self._switches[key]:
-                        return self._switches[key]
+                    key = (id(other), depth + 1)  # once per value and hop, as `_assigned_urls`
+                    walk = functools.partial(self.switch, path, other, depth + 1)
+                    found = self._memoised("switch", self._switches, key, walk)
+                    if found:
+                        return found
         return ""
 
     def settings_field(self, value: Value, depth: int = 0) -> SettingsField | None:
@@ -282,10 +342,9 @@ class Values:
             for _, other in self._others(value):
                 if other is value:
                     continue
-                key = (id(other), depth + 1)
-                if key not in self._rewrites:  # once per value and hop, as `_assigned_urls`
-                    self._rewrites[key] = self.rewritten(other, prefix, depth + 1)
-                if self._rewrites[key]:
+                key = (id(other), depth + 1)  # once per value and hop, as `_assigned_urls`
+                walk = functools.partial(self.rewritten, other, prefix, depth + 1)
+                if self._memoised("rewritten", self._rewrites, key, walk):
                     return True
         return False
 

@@ -4,37 +4,23 @@ ports, and the routes placed where their app or router object sits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from cdverify.detect.framework.catalogue import relevant, server_methods, servers, specs, split
+from cdverify.detect.framework.catalogue import specs
 from cdverify.detect.framework.configs import RouteConfigs
+from cdverify.detect.framework.file_read import OnParameter, Placed, file_part, read_call
 from cdverify.detect.framework.installers import hand_over
 from cdverify.detect.framework.objects import Key, Objects, on_parameter, parameter_key
 from cdverify.detect.framework.pyinstallers import python_handed
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
-from cdverify.detect.framework.routes import (
-    Collected,
-    chained_on,
-    chained_paths,
-    match,
-    options_prefixed,
-    path_routes,
-)
+from cdverify.detect.framework.routes import Collected
 from cdverify.detect.framework.settle import settle
-from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant, resolve_prefixes
+from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant
 from cdverify.detect.layers import framework_of
-from cdverify.detect.tracing import Instances, foreign, instances_of
+from cdverify.detect.tracing import Instances, instances_of
 from cdverify.manifests import Setting
-from cdverify.model import (
-    APP_PLACEHOLDER,
-    PARAM_PLACEHOLDER,
-    Assignment,
-    CallFact,
-    Family,
-    FileFacts,
-    Scope,
-    Template,
-)
+from cdverify.model import Assignment, Family, FileFacts, Scope
+from cdverify.partials import FileMemo
 
 
 def collect(
@@ -43,9 +29,12 @@ def collect(
     declared: Mapping[str, tuple[Family, str, int]],
     instances: Instances | None = None,
     settings: Iterable[Setting] = (),
+    memo_of: Callable[[bytes], FileMemo] | None = None,
 ) -> FrameworkReport:
     """`declared` maps declared package names (normalised) → (ecosystem, file, line); `settings` are the
-    manifests' (`.env` files give run-time prefixes their values)."""
+    manifests' (`.env` files give run-time prefixes their values); `memo_of`: the memo of the per-file
+    step under a digest of the project-wide inputs it reads unnoted (cdverify/partials.py), None to
+    read every file."""
     constants: dict[str, tuple[str, Assignment]] = {}
     for path, file_facts in facts.items():
         if scopes.get(path) is Scope.APPLICATION:
@@ -58,52 +47,16 @@ def collect(
     configs = RouteConfigs(facts, scopes)
     # per route: (file, (receiver, callee as written, target)), its path when built on a plugin's
     # `opts.prefix`
-    placed: list[tuple[str, tuple[str, str, str], Template | None]] = []
-
-    def read(path: str, family: Family, written: str, call: CallFact) -> None:
-        """What one call traced to its object means: a port, an app or router, a mount, a route."""
-        base, method = split(call.callee)
-        if call.callee in servers(family) or call.callee.endswith(server_methods(family)):
-            found.listen(path, call)
-        call = resolve_prefixes(configs.given(objects, path, call, base, method), method, found.values, path)
-        objects.record(path, family, written, call, base, method)
-        before = len(found.routes)
-        for spec in relevant(family, call.callee, base):
-            match(spec, call, base, method, path, found)
-        if len(found.routes) > before:
-            template = options_prefixed(call)
-            holder = (call.receiver, written, call.target)
-            placed.extend((path, holder, template) for _ in range(len(found.routes) - before))
-
-    on_parameters: list[tuple[str, Family, str, CallFact]] = []  # calls on a route installer's parameter
+    placed: list[Placed] = []
+    on_parameters: list[OnParameter] = []  # calls on a route installer's parameter
+    # a route configuration of another file is read without being noted (rare: read every file)
+    memo = memo_of(b"") if memo_of is not None and not (configs.named or configs.inline) else None
     for path, file_facts in facts.items():
-        if scopes.get(path) is not Scope.APPLICATION:
-            continue
-        family = file_facts.language.family
-        for fact in file_facts.imports:
-            framework = framework_of(fact.specifier, family)
-            if framework is not None:
-                found.evidence.append(
-                    FrameworkEvidence(framework, EvidenceKind.IMPORT, path, fact.line, fact.text, fact.col)
-                )
-        prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
-        for call in file_facts.calls:
-            written = call.callee
-            if written.startswith(PARAM_PLACEHOLDER):  # read once its callers are known
-                on_parameters.append((path, family, written, call))
-                continue
-            traced = foreign(call.callee, path, family, instances)
-            if traced is not None:
-                call = call._replace(callee=traced)  # `from app import app` / `require("./app")`
-            if written.startswith(("./", "../")) and call.args:
-                objects.passes.append((path, written, call))  # `initControllers(router)`
-            if call.callee.startswith(APP_PLACEHOLDER):
-                if family not in app_of:
-                    continue
-                call = call._replace(callee=app_of[family] + call.callee[len(APP_PLACEHOLDER) :])
-            prepared.append((written, call))
-        for written, call in chained_on(path_routes(chained_paths(prepared))):
-            read(path, family, written, call)
+        if scopes.get(path) is Scope.APPLICATION:
+            part = file_part(memo, path, file_facts, instances, app_of, objects, configs)
+            part.into(found, objects, placed, on_parameters)
+    if memo is not None:
+        memo.save()
     handed = hand_over(objects, app_of) if objects.passes else {}
     handed.update(python_handed(objects, on_parameters))
     for path, family, written, call in on_parameters:
@@ -111,7 +64,8 @@ def collect(
         if key in handed:
             callee = handed[key] + on_parameter(written)
             # a Python app parameter is read as a call on the app, as an annotated one is
-            read(path, family, callee if family == "python" else written, call._replace(callee=callee))
+            as_written = callee if family == "python" else written
+            read_call(path, family, as_written, call._replace(callee=callee), found, objects, configs, placed)
     for package, (ecosystem, file, line) in declared.items():
         framework = framework_of(package, ecosystem)
         if framework is not None:

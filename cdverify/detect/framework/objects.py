@@ -6,7 +6,7 @@ the picture once every file is read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
@@ -58,6 +58,16 @@ class AutoloadCall(NamedTuple):
     line: int = 0
 
 
+class Recorded(NamedTuple):
+    """What one file's calls record besides the sites (see `Objects`)."""
+
+    factories: tuple[tuple[Key, str], ...]
+    derived: tuple[tuple[Key, tuple[str, str, str], str], ...]
+    mounts: tuple[Mount, ...]
+    autoloads: tuple[AutoloadCall, ...]
+    passes: tuple[tuple[str, str, CallFact], ...]
+
+
 class Objects:
     """Where app and router objects are built (sites), what mounts which, and the @fastify/autoload
     calls, as the calls of every file are read (`record`); the names of a file traced to those objects."""
@@ -90,6 +100,23 @@ class Objects:
         # plugin file loaded by @fastify/autoload → the `prefix` option Fastify hands it (`opts.prefix`),
         # when it is known; set even when Fastify does not apply it (a fastify-plugin plugin)
         self.options: dict[str, str] = {}
+
+    def fresh(self, instances: Instances) -> Objects:
+        """These objects with nothing recorded, tracing names through `instances`: what one file's calls
+        record, added to these (`take`) in the order of the files."""
+        mine = Objects({}, self.scopes, self.declared, instances, self.values)
+        mine.facts, mine.stems = self.facts, self.stems
+        return mine
+
+    def take(self, sites: Iterable[tuple[Key, Site]], mine: Recorded) -> None:
+        """Add one file's records (in the order of the files: the first site of a key stays)."""
+        for key, site in sites:
+            self.sites.setdefault(key, site)
+        self.factories.extend(mine.factories)
+        self.derived.extend(mine.derived)
+        self.mounts.extend(mine.mounts)
+        self.autoloads.extend(mine.autoloads)
+        self.passes.extend(mine.passes)
 
     # -- reading calls ------------------------------------------------------------------------------
     def record(self, path: str, family: Family, written: str, call: CallFact, base: str, method: str) -> None:

@@ -103,8 +103,17 @@ class RunValues:
 
     def __init__(self, constants: Mapping[str, tuple[str, Assignment]], settings: Iterable[Setting]) -> None:
         self.constants = constants
-        self.env = _env_files(settings)
+        self.env: Mapping[str, Setting] = _env_files(settings)
         self.used: dict[str, RunValue] = {}
+
+    def reading(
+        self, constants: Mapping[str, tuple[str, Assignment]], env: Mapping[str, Setting]
+    ) -> RunValues:
+        """Values read from `constants` and `env` in place of these (views of them that note what one
+        file's read looks up), with their own `used`."""
+        values = RunValues({}, ())
+        values.constants, values.env = constants, env
+        return values
 
     def string(
         self, value: Value, where: tuple[str, int] = ("", 0), depth: int = 0, loose: bool = True
