@@ -199,3 +199,36 @@ def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:
     if not named:
         return lambda callee: callee.startswith(spec + ".")
     return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
+
+
+# plugins that route each request to the method of a handler object named by the OpenAPI document's
+# operationId, and the options that take that object: fastify-openapi-glue's `service` (renamed
+# `serviceHandlers`), openapi-backend's `handlers`
+_GLUE_PLUGINS = ("fastify-openapi-glue", "openapi-backend")
+_GLUE_OPTIONS = ("service", "serviceHandlers", "handlers")
+
+
+def glue_modules(facts: Mapping[str, FileFacts], graph: ImportGraph) -> frozenset[str]:
+    """Project modules whose class or object an OpenAPI glue plugin takes as its operation handlers
+    (`app.register(openapiGlue, { specification, serviceHandlers: new Service() })`, or a variable bound to
+    `new Service(…)` in the same file): its methods take the request and the reply, they handle requests
+    whatever the module's name or folder (`services/openapiService.ts`)."""
+    out: set[str] = set()
+    for path, file_facts in facts.items():
+        if not any(fact.specifier in _GLUE_PLUGINS for fact in file_facts.imports):
+            continue
+        options = [
+            value
+            for call in file_facts.calls
+            if any(plugin in _GLUE_PLUGINS for arg in call.args[:1] for plugin in arg.calls)
+            or call.callee.split(".")[0] in _GLUE_PLUGINS
+            for key, value in call.kwargs
+            if key in _GLUE_OPTIONS
+        ]
+        names = {name for value in options for name in value.names}
+        handed = {callee for value in options for callee in value.calls}
+        handed |= {call.callee for call in file_facts.calls if call.target and call.target in names}
+        for edge in graph.imports_of(path):
+            if edge.target and edge.target != path and any(map(names_of_import(edge), handed)):
+                out.add(edge.target)
+    return frozenset(out)

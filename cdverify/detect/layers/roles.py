@@ -38,7 +38,7 @@ from cdverify.detect.layers.handing import (
     state_holders,
     stores_client,
 )
-from cdverify.detect.layers.handlers import handler_modules, schema_modules, view_modules
+from cdverify.detect.layers.handlers import glue_modules, handler_modules, schema_modules, view_modules
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.model_queries import model_queriers
 from cdverify.detect.layers.names import (
@@ -56,10 +56,12 @@ from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.wiring import (
     app_installers,
     bootstrap_steps,
+    composition_roots,
     containers,
     data_access_wiring,
     hands_app,
     migration_helpers,
+    own_handlers,
     package_scripts,
     root_scripts,
     scripts,
@@ -394,42 +396,6 @@ def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int
     )
 
 
-def composition_roots(
-    apps: frozenset[str],
-    of: Mapping[str, Role],
-    graph: ImportGraph,
-    named: Mapping[str, Named],
-    routes: str,
-    handing: frozenset[str] = frozenset(),
-    handed: frozenset[str] = frozenset(),
-) -> tuple[str, ...]:
-    """Files that build the app object or start its server and wire it: they register no routes of their
-    own, or they import route modules (mount the routers, or register the views of a module named routes
-    that is `handed` to a registration; a health check beside them is still wiring), or they are of
-    `handing` (see `hands_app`). As the outermost ring of Clean Architecture they may import anything."""
-
-    def route_module(path: str) -> bool:
-        name = named.get(path)
-        if name is None:
-            return of.get(path) is Role.ROUTES
-        # `auth/routes.py`, whose views the app file adds (`app.router.add_view("/login", LoginView)`)
-        by_name = name.suffix == routes and not name.folders and path in handed
-        return of.get(path) is Role.ROUTES or (bool(name.folders) and name.folders[0][0] == routes) or by_name
-
-    def wires(path: str) -> bool:
-        return (
-            of.get(path) is not Role.ROUTES
-            or path in handing
-            or any(
-                route_module(edge.target or "")
-                for edge in graph.imports_of(path)
-                if not edge.fact.kind.type_only  # a type (`IRoute`) wires nothing in
-            )
-        )
-
-    return tuple(sorted(path for path in apps if wires(path)))
-
-
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
@@ -523,6 +489,9 @@ def by_role(
         node = path in facts and facts[path].language.family == "node"
         if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
+    for path in glue_modules(facts, graph):  # operation handlers an OpenAPI glue plugin routes to
+        if path in named_layers.named and path not in found.apps:
+            found.of[path] = Role.ROUTES
     for path in view_modules(frameworks, facts, graph):  # views a URL conf routes to, querying inline or not
         inline = found.of.get(path, Role.QUERIES) is Role.QUERIES
         if inline and path in named_layers.named and path not in found.apps:
@@ -562,7 +531,9 @@ def by_role(
     handing = hands_app(found.apps, frameworks, facts, graph)
     handed = handler_modules(frameworks, facts, graph)
     apps = found.apps & named.keys()
-    roots = composition_roots(apps, found.of, graph, named, roles.routes, handing, handed)
+    own = own_handlers(frameworks, facts, graph)
+    routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
+    roots = composition_roots(apps, routing, graph, named, roles.routes, handing, handed, own)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
@@ -575,7 +546,6 @@ def by_role(
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
-    routing = {path for path, role in found.of.items() if role is Role.ROUTES}
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
         *package_scripts(script_files, named, graph, found.apps, routing),
@@ -587,11 +557,15 @@ def by_role(
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
-    routed = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     wiring = [
         path
         for path in data_access_wiring(
-            assignment, routed, graph, roles.services, facts, client_names(named_layers.preset, Family.PYTHON)
+            assignment,
+            routing,
+            graph,
+            roles.services,
+            facts,
+            client_names(named_layers.preset, Family.PYTHON),
         )
         if path not in owners
     ]

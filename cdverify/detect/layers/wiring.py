@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 # an app file registering more routes of its own than this is the routes layer, whatever else it wires
 _ROOT_ROUTES = 2
+# an app file registering at least this many routes of its own, more than the routers it mounts, handles
+# requests itself: the routes layer though it builds the app (a FastAPI `main.py` of 24 handlers)
+_HANDLER_ROUTES = 8
 
 
 def hands_app(
@@ -446,3 +449,74 @@ def _not_imported(candidates: list[str], graph: ImportGraph, named: Collection[s
 
 def _folder_key(folder: str) -> str:
     return folder.lower().replace("-", "_")
+
+
+def composition_roots(
+    apps: frozenset[str],
+    routing: frozenset[str],
+    graph: ImportGraph,
+    named: Mapping[str, Named],
+    routes: str,
+    handing: frozenset[str] = frozenset(),
+    handed: frozenset[str] = frozenset(),
+    own: Mapping[str, int] | None = None,
+) -> tuple[str, ...]:
+    """Files that build the app object or start its server and wire it: they register no routes of their
+    own (`routing`: the files whose code registers routes), or they import route modules (mount the
+    routers, or register the views of a module named routes that is `handed` to a registration; a health
+    check beside them is still wiring), or they are of `handing` (see `hands_app`). As the outermost ring
+    of Clean Architecture they may import anything. An app file that mostly handles requests itself — at
+    least `_HANDLER_ROUTES` routes of its `own`, more than the route modules it mounts register — is the
+    routes layer, though it builds the app and mounts a router or two."""
+    counts = own or {}
+
+    def route_module(path: str) -> bool:
+        name = named.get(path)
+        if name is None:
+            return path in routing
+        # `auth/routes.py`, whose views the app file adds (`app.router.add_view("/login", LoginView)`)
+        by_name = name.suffix == routes and not name.folders and path in handed
+        return path in routing or (bool(name.folders) and name.folders[0][0] == routes) or by_name
+
+    def wires(path: str) -> bool:
+        if path not in routing or path in handing:
+            return True
+        mounted = {
+            edge.target
+            for edge in graph.imports_of(path)
+            if edge.target and not edge.fact.kind.type_only and route_module(edge.target)
+        }  # a type (`IRoute`) wires nothing in
+        handles = counts.get(path, 0)
+        return bool(mounted) and not (
+            handles >= _HANDLER_ROUTES and handles > sum(counts.get(target, 0) for target in mounted)
+        )
+
+    return tuple(sorted(path for path in apps if wires(path)))
+
+
+def own_handlers(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> dict[str, int]:
+    """How many routes each file registers with a handler of its own: a decorated function, or a
+    registration whose arguments call nothing of another project module (a route table of imported
+    endpoints, `web.post("/users", sign_up_endpoint(use_cases.sign_up()))`, only wires them)."""
+    out: dict[str, int] = {}
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None:
+            continue
+        project = tuple(
+            f"{edge.fact.specifier}."
+            for edge in graph.imports_of(route.file)
+            if edge.target not in (None, route.file)
+        )
+        taken = (
+            callee
+            for call in file_facts.calls
+            if call.line == route.line
+            for value in (*call.args, *(value for _key, value in call.kwargs))
+            for callee in value.calls
+        )
+        if not any(callee.startswith(project) for callee in taken):
+            out[route.file] = out.get(route.file, 0) + 1
+    return out
