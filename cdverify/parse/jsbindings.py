@@ -325,7 +325,7 @@ class NodeBindingScanner(NodeValueScanner):
     def bind_project_typed(self) -> None:
         """Parameters typed with a project module's type (`db: DbClient` after `import type { DbClient } from
         './dbClient'`) that nothing else binds: within the function the parameter is an instance of that
-        name, which detection resolves through the module's export (jsaliases.py: a client alias). A
+        name, which detection resolves through the module's export (jstypes.py: a client alias). A
         default value (`bind_defaults`) binds first; a router parameter (`bind_router_parameters`) wins."""
         for function in (*self.found.get("function", []), *self.found.get("method", [])):
             for name, kind in typed_parameters(function):

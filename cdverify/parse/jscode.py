@@ -12,7 +12,6 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
-from cdverify.parse.jsaliases import client_aliases
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
@@ -28,7 +27,7 @@ from cdverify.parse.jssyntax import (
     strip,
     target_name,
 )
-from cdverify.parse.jstypes import alias_exports, type_aliases
+from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
 from cdverify.parse.treesitter import one_line, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
@@ -324,7 +323,7 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
     scanner.type_aliases = type_aliases(program)
     scanner.bind_imports()
     if scanner.libraries.injected:  # `type DbClient = DrizzleD1Database<any>`: the alias is the client type
-        client_types = client_aliases(program, scanner.type_name, scanner.libraries.injected)
+        client_types = client_aliases(scanner.type_aliases, scanner.type_name, scanner.libraries.injected)
         scanner.bindings.update(
             {name: value for name, value in client_types.items() if name not in scanner.bindings}
         )

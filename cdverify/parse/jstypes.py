@@ -1,5 +1,6 @@
 """TypeScript types that stand for a traced object: a module's type aliases of a data client (`export type
-DB = typeof db`, `type Database = NodePgDatabase<typeof schema>`, `type Db = ReturnType<typeof drizzle>`)
+DB = typeof db`, `type Database = NodePgDatabase<typeof schema>`, `type Db = ReturnType<typeof drizzle>`,
+a union holding a catalogued client: `type DbClient = DrizzleD1Database<any> | BetterSQLite3Database<any>`)
 and function parameters typed with a type another project module exports (`db: DB` after `import type
 { DB } from "../db"`).
 
@@ -12,7 +13,7 @@ alias is what the alias names: the module exports it as `DB()` (what an instance
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -103,3 +104,29 @@ def alias_exports(
 def project_type(qualified: str | None) -> bool:
     """The traced type is one a project module exports (`../db.DB`), not a package's."""
     return qualified is not None and qualified.startswith(PROJECT_PREFIXES)
+
+
+def client_aliases(
+    aliases: dict[str, TypeAlias], type_name: Callable[[Node], str | None], clients: Collection[str]
+) -> dict[str, str]:
+    """The type aliases (`type_aliases`) whose type is a catalogued client, or a union holding one (the
+    first): alias name → the client's traced type."""
+    out: dict[str, str] = {}
+    for name, alias in aliases.items():
+        for member in _members(alias.value):
+            qualified = type_name(member)
+            if qualified is not None and qualified in clients:
+                out[name] = qualified
+                break
+    return out
+
+
+def _members(value: Node) -> list[Node]:
+    """The named types of an alias's value: each side of a union, a generic's name (`Kysely<DB>`)."""
+    if value.type == "union_type":
+        return [member for side in value.named_children for member in _members(side)]
+    if value.type == "generic_type" and value.named_children:
+        return [value.named_children[0]]
+    if value.type in ("type_identifier", "nested_type_identifier"):
+        return [value]
+    return []
