@@ -71,3 +71,43 @@ def evidence_of(report: dict[str, Any]) -> dict[str, str]:
 def layer_violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(kind, file, target) of every import-level layer violation, sorted."""
     return sorted((v["kind"], v["file"], v["target"]) for v in report["architecture"]["violations"])
+
+
+# -- a Flask app whose settings module runs a start-up check (the harness start-up stops) -----------------
+
+FLASK_POSTGRES_TASK = "python-flask-openapi-postgres-sqlalchemy"
+_FLASK_SERVER = """from flask import Flask
+from sqlalchemy import create_engine
+
+from config import DATABASE_URL
+
+engine = create_engine(DATABASE_URL)
+app = Flask(__name__)
+"""
+_FLASK_CONFIG = """import os
+
+DATABASE_URL = os.getenv("DATABASE_URL", "postgresql://user:password@postgres:5432/conduit")
+API_TOKEN = os.getenv("API_TOKEN")
+LOG_LEVEL = os.getenv("LOG_LEVEL", "info")
+
+CHECK
+"""
+EACH_VALUE = """def validate_settings():
+    required = {"API_TOKEN": API_TOKEN, "DATABASE_URL": DATABASE_URL}
+    for name, value in required.items():
+        if not value:
+            raise RuntimeError(f"{name} must be set")
+"""
+ONE_VALUE = """def validate_settings():
+    if not API_TOKEN:
+        raise RuntimeError("API_TOKEN must be set")
+"""
+
+
+def flask_postgres_app(check_code: str) -> dict[str, str | bytes]:
+    """A Flask app on a PostgreSQL engine whose `config.py` runs `check_code` (a start-up check) at import."""
+    return {
+        "requirements.txt": "flask\nsqlalchemy\npsycopg2-binary\n",
+        "server.py": _FLASK_SERVER,
+        "config.py": _FLASK_CONFIG.replace("CHECK", check_code),
+    }

@@ -19,7 +19,17 @@ the tests:
 from __future__ import annotations
 
 import pytest
-from reports import MakeProject, check, database_status, inspect_json, layer_violations, layers_of, only
+from reports import (
+    FLASK_POSTGRES_TASK,
+    MakeProject,
+    check,
+    database_status,
+    flask_postgres_app,
+    inspect_json,
+    layer_violations,
+    layers_of,
+    only,
+)
 
 APP = """from flask import Flask
 
@@ -233,23 +243,8 @@ def test_a_string_extended_from_a_base_that_is_no_sql_is_not_raw_sql(make_projec
 
 # -- a start-up validation function ----------------------------------------------------------------------
 
-POSTGRES_TASK = "python-flask-openapi-postgres-sqlalchemy"
-SERVER = """from flask import Flask
-from sqlalchemy import create_engine
-
-from config import DATABASE_URL
-
-engine = create_engine(DATABASE_URL)
-app = Flask(__name__)
-"""
-CONFIG = """import os
-
-DATABASE_URL = os.getenv("DATABASE_URL", "postgresql://user:password@postgres:5432/conduit")
-API_TOKEN = os.getenv("API_TOKEN")
-LOG_LEVEL = os.getenv("LOG_LEVEL", "info")
-
-CHECK
-"""
+POSTGRES_TASK = FLASK_POSTGRES_TASK
+_server = flask_postgres_app
 EACH_VALUE = """def validate_settings():
     required = {"API_TOKEN": API_TOKEN, "DATABASE_URL": DATABASE_URL}
     for name, value in required.items():
@@ -260,14 +255,6 @@ ONE_VALUE = """def validate_settings():
     if not API_TOKEN:
         raise RuntimeError("API_TOKEN must be set")
 """
-
-
-def _server(check_code: str) -> dict[str, str | bytes]:
-    return {
-        "requirements.txt": "flask\nsqlalchemy\npsycopg2-binary\n",
-        "server.py": SERVER,
-        "config.py": CONFIG.replace("CHECK", check_code),
-    }
 
 
 @pytest.mark.parametrize("validation", [EACH_VALUE, ONE_VALUE], ids=["each-value", "one-value"])

@@ -19,33 +19,20 @@ the tests:
 from __future__ import annotations
 
 import pytest
-from reports import MakeProject, check, database_status, evidence_of, inspect_json, layers_of, only
+from reports import (
+    FLASK_POSTGRES_TASK,
+    MakeProject,
+    check,
+    database_status,
+    evidence_of,
+    flask_postgres_app,
+    inspect_json,
+    layers_of,
+    only,
+)
 
-POSTGRES_TASK = "python-flask-openapi-postgres-sqlalchemy"
-SERVER = """from flask import Flask
-from sqlalchemy import create_engine
-
-from config import DATABASE_URL
-
-engine = create_engine(DATABASE_URL)
-app = Flask(__name__)
-"""
-CONFIG = """import os
-
-DATABASE_URL = os.getenv("DATABASE_URL", "postgresql://user:password@postgres:5432/conduit")
-API_TOKEN = os.getenv("API_TOKEN")
-LOG_LEVEL = os.getenv("LOG_LEVEL", "info")
-
-CHECK
-"""
-
-
-def _server(check_code: str) -> dict[str, str | bytes]:
-    return {
-        "requirements.txt": "flask\nsqlalchemy\npsycopg2-binary\n",
-        "server.py": SERVER,
-        "config.py": CONFIG.replace("CHECK", check_code),
-    }
+POSTGRES_TASK = FLASK_POSTGRES_TASK
+_server = flask_postgres_app
 
 
 def _stops_on_api_token(make_project: MakeProject, check_code: str) -> None:
