@@ -50,6 +50,7 @@ class NodeResolution(Record, frozen=True):
     path_protocols: Strings  # those of them carrying a path
     module_aliases_field: str
     alias_prefixes: Strings  # specifier prefixes no npm package can have
+    runtime_path_loaders: Strings  # packages applying tsconfig `paths` at run time
     sources_of_emitted: Mapping[str, Strings]  # `.js` → the sources it is emitted from
     emitted_of_declaration: Mapping[str, str]  # `.d.ts` → `.js`
     workspace_files: Mapping[str, WorkspaceFile]

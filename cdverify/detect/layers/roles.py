@@ -566,6 +566,7 @@ def by_role(
             roles.services,
             facts,
             client_names(named_layers.preset, Family.PYTHON),
+            starts=roots,
         )
         if path not in owners
     ]

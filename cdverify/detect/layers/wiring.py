@@ -185,6 +185,7 @@ def data_access_wiring(
     services: str,
     facts: Mapping[str, FileFacts],
     clients: Names | None = None,
+    starts: Collection[str] = (),
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules (`routes`: the files
     whose code registers routes) or services: they own the connection to hand it on (a DI container, an
@@ -194,7 +195,10 @@ def data_access_wiring(
     importing a service only to annotate a parameter (`uow: unit_of_work.SqlAlchemyUnitOfWork` in a read
     model running SELECTs on `uow.session`): it builds nothing with it. A Python file that opens a client
     (`clients`) only to build a project class with it (`task_provider = TaskProvider(engine)` after `engine
-    = await gino.create_engine(…)`), and calls nothing on it, is such a container too."""
+    = await gino.create_engine(…)`), and calls nothing on it, is such a container too. So is a Node file
+    that calls or hands on what it imports from a composition root (`starts`): the entry connecting first
+    and starting the app after (`createConnection().then(() => runServer(port))`, `runServer` from the app
+    file)."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
@@ -205,6 +209,10 @@ def data_access_wiring(
         for edge in graph.imports_of(path):
             target = edge.target or ""
             if target in routes:
+                found.append(path)
+                break
+            node = path in facts and facts[path].language.family == Family.NODE
+            if node and target in starts and target != path and _calls_import(edge, facts[path]):
                 found.append(path)
                 break
             if assignment.files.get(target) != services or _port_or_errors(edge, assignment):
@@ -241,6 +249,13 @@ def _hands_client_on(path: str, file_facts: FileFacts, graph: ImportGraph, clien
         if any((scope, name) in made for name in handed for scope in (call.scope, "")):
             return True
     return False
+
+
+def _calls_import(edge: ImportEdge, file_facts: FileFacts) -> bool:
+    """The Node file calls what the import brings (`runServer(port)` after `import runServer from "./app"`,
+    traced as `./app`; `server.start()` as `./server.start`)."""
+    spec = edge.fact.specifier
+    return any(call.callee == spec or call.callee.startswith(f"{spec}.") for call in file_facts.calls)
 
 
 def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:

@@ -5,7 +5,10 @@ we verify is written against the type checker):
 
 1. `node:` scheme → built-in; any other URL scheme (`https:`, `data:`) → external, package = scheme.
 2. `./x`, `../x`, `.`, `..` → relative to the importer; an absolute path only when it lies inside the root.
-3. tsconfig/jsconfig `paths` of the nearest config (exact pattern, else the longest-prefix wildcard).
+3. tsconfig/jsconfig `paths` of the nearest config (exact pattern, else the longest-prefix wildcard) —
+   except an exact pattern naming a dependency the nearest package.json declares, when no runtime path
+   loader (`tsconfig-paths`) is declared: Node ignores `paths`, so the import loads the package (a type
+   stub mapped over `@prisma/client`).
 4. `#name` → `imports` of the nearest package.json.
 5. `_moduleAliases` of the nearest package.json that has them (the `module-alias` package).
 6. `baseUrl` of the nearest config, when a file matches. It wins over built-ins, as it does for `tsc`: with
@@ -65,6 +68,7 @@ class NodeResolver:
         self._builtins = node_builtin_names()
         self._alias_prefixes = rules.alias_prefixes
         self._module_aliases_field = rules.module_aliases_field
+        self._path_loaders = frozenset(rules.runtime_path_loaders)
         self._local: dict[str, LocalPackage] | None = None
         self._results: dict[tuple[str, str], Resolution] = {}
 
@@ -109,6 +113,8 @@ class NodeResolver:
         options = self._options.options_for(directory)
         alias_missed = False
         match = match_path_alias(options.paths, cleaned)
+        if match and "*" not in match[0].pattern and self._loads_package(directory, cleaned):
+            match = None
         if match:
             alias, captured = match
             for target in alias.targets:
@@ -134,6 +140,14 @@ class NodeResolver:
         if alias_missed or looks_like_alias(cleaned, self._alias_prefixes):
             return unresolved(specifier, "tsconfig-paths")
         return Resolution(TargetKind.EXTERNAL, package=name, via="external")
+
+    def _loads_package(self, directory: str, cleaned: str) -> bool:
+        """The nearest package.json declares the package `cleaned` names, from a registry, and no loader
+        applying tsconfig `paths` at run time: Node, which ignores `paths`, loads the installed package."""
+        package = self._manifests.nearest_package(directory)
+        if package is None or not depends_on_registry(package, split_package(cleaned)[0]):
+            return False
+        return not any(depends_on_registry(package, loader) for loader in self._path_loaders)
 
     def _resolve_module_alias(self, directory: str, cleaned: str, specifier: str) -> Resolution | None:
         """`_moduleAliases` of the nearest package.json that has them (the `module-alias` package):
