@@ -92,6 +92,20 @@ _TRIVIAL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# a table-less SELECT of values the server computes (`SELECT version() AS v, NOW()`, `select current_user,
+# current_setting('search_path')`): names, numbers, strings, calls (nested once), one call at least
+_SELECT_ITEM = r"(?:\d+|'[^'\n]*'|[\w.]+(?:\s*\((?:[^()]|\([^()]*\))*\))?)(?:\s*::\s*\w+)?(?:\s+AS\s+\w+)?"
+_TABLELESS_SELECT = re.compile(
+    rf"\s*SELECT\s+{_SELECT_ITEM}(?:\s*,\s*{_SELECT_ITEM})*\s*;?\s*", re.IGNORECASE
+)
+
+
+def _trivial(text: str) -> bool:
+    return _TRIVIAL.fullmatch(text) is not None or (
+        "(" in text and _TABLELESS_SELECT.fullmatch(text) is not None
+    )
+
+
 # --- 2. prefilter: an anchored verb with its structural partner ------------------------------------------
 
 # a name as written: plain (holes included), knex `??`, a `{name}`/`${x}` hole, or quoted "…", `…`, […]
@@ -422,7 +436,7 @@ def _classify_long(text: str, hint: str | None, at_sink: bool) -> SqlString:
 def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     match = _prefilter(text)
     if match is None:
-        if _TRIVIAL.fullmatch(text) is None:
+        if not _trivial(text):
             return SqlString(SqlKind.NOT_SQL, _display(text))
         if not at_sink:  # saleor has a bare 'commit' that is no SQL at all
             return SqlString(SqlKind.NOT_SQL, _display(text))

@@ -1,0 +1,145 @@
+"""Python patterns of the twelfth unseen labelled set (issue 18, docs/accuracy.md "The twelfth set's Python
+patterns"), each with a violating and a clean project written for the test:
+
+- a table-less `SELECT` of several values the server computes — `SELECT version() AS version, NOW()`,
+  `select current_user, current_setting('search_path')`, a PostGIS call nesting another — handed to a SQL
+  sink is a raw statement (a health or identity probe), on an untraced pool as under SQLAlchemy's `text()`;
+- a list of bare names (`SELECT name, email`) or prose with a call in it stays no SQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject, inspect_json
+
+from cdverify.sql.classify import SqlKind, classify
+
+DATABASE = """import asyncpg
+
+
+class DatabaseService:
+    def __init__(self) -> None:
+        self._pool = None
+
+    async def initialize(self) -> None:
+        self._pool = await asyncpg.create_pool(host="db", database="app", user="app", password="secret")
+
+    @property
+    def pool(self):
+        return self._pool
+
+    async def health_check(self):
+        return await self.pool.fetchrow(STATEMENT)
+
+    async def fetchval(self, query, *args):
+        return await self.pool.fetchval(query, *args)
+"""
+ROUTER = """from fastapi import APIRouter, Request
+
+router = APIRouter()
+
+
+@router.get("/distance")
+async def distance(request: Request, a: float, b: float):
+    db = request.app.state.db
+    return {"d": await db.fetchval(STATEMENT, a, b)}
+"""
+MAIN = """from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.database import DatabaseService
+from app.routers import points
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.db = DatabaseService()
+    await app.state.db.initialize()
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+app.include_router(points.router)
+"""
+
+
+def _fastapi(probe: str, query: str) -> dict[str, str | bytes]:
+    return {
+        "app/__init__.py": "",
+        "app/database.py": DATABASE.replace("STATEMENT", probe),
+        "app/routers/__init__.py": "",
+        "app/routers/points.py": ROUTER.replace("STATEMENT", query),
+        "app/main.py": MAIN,
+        "requirements.txt": "fastapi\nasyncpg\n",
+    }
+
+
+def test_table_less_selects_of_computed_values_on_an_untraced_pool_are_raw_sql(
+    make_project: MakeProject,
+) -> None:
+    query = '"SELECT ST_Distance(ST_MakePoint($1, $2)::geography, ST_MakePoint($2, $1)::geography)"'
+    report = inspect_json(
+        make_project, _fastapi('"SELECT version() AS version, NOW() AS server_time"', query)
+    )
+    raw = {(r["file"], r["sql"]) for r in report["orm"]["raw_sql"]}
+    assert raw == {
+        ("app/database.py", "SELECT version() AS version, NOW() AS server_time"),
+        ("app/routers/points.py", query.strip('"')),
+    }
+
+
+@pytest.mark.parametrize("statement", ['"SELECT name, email"', '"Select the plan (monthly), then pay"'])
+def test_names_alone_or_prose_on_an_untraced_pool_are_not_raw_sql(
+    make_project: MakeProject, statement: str
+) -> None:
+    report = inspect_json(make_project, _fastapi(statement, statement))
+    assert report["orm"]["raw_sql"] == []
+
+
+FLASK = """from flask import Flask
+from sqlalchemy import create_engine, text
+
+engine = create_engine("postgresql+psycopg2://app:secret@db/app")
+
+
+def create_app():
+    app = Flask(__name__)
+    with engine.connect() as conn:
+        conn.execute(text(STATEMENT)).one()
+    return app
+"""
+
+
+@pytest.mark.parametrize(
+    ("statement", "found"),
+    [
+        ("\"select current_user, current_database(), current_setting('search_path')\"", True),
+        ('"select current_user, current_schema"', False),
+    ],
+)
+def test_an_identity_probe_under_text_is_raw_sql(
+    make_project: MakeProject, statement: str, found: bool
+) -> None:
+    files: dict[str, str | bytes] = {
+        "app/__init__.py": FLASK.replace("STATEMENT", statement),
+        "requirements.txt": "flask\nsqlalchemy\npsycopg2-binary\n",
+    }
+    report = inspect_json(make_project, files)
+    sites = [(r["file"], r["kind"], r.get("purpose")) for r in report["orm"]["raw_sql"]]
+    assert sites == ([("app/__init__.py", "trivial", "health check")] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT version() AS version, NOW() AS server_time", SqlKind.TRIVIAL),
+        ("select current_user, current_setting('search_path');", SqlKind.TRIVIAL),
+        ("SELECT a, b", SqlKind.NOT_SQL),
+        ("select the best option (fast)", SqlKind.NOT_SQL),
+        ("SELECT count(*) FROM users", SqlKind.STATEMENT),
+    ],
+)
+def test_classifying_table_less_selects(text: str, kind: SqlKind) -> None:
+    assert classify(text, at_sink=True).kind is kind
+    assert classify(text).kind is (SqlKind.STATEMENT if kind is SqlKind.STATEMENT else SqlKind.NOT_SQL)
