@@ -173,6 +173,13 @@ _PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
 _NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
 _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
 _HOLE_NAME = re.compile(r"__h\d+__")
+# `FROM garmin_activities a {where}`: a clause built at run time after an aliased table (unaliased, the
+# hole parses as the alias)
+_CLAUSE_AFTER_ALIAS = re.compile(
+    r"(\bFROM\s+[\w.\"]+\s+(?:AS\s+)?[A-Za-z_]\w*)\s+__h\d+__"
+    r"(?=\s*(?:$|[;)]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|(?:LEFT|RIGHT|INNER|CROSS)?\s*JOIN)\b))",
+    re.IGNORECASE,
+)
 
 # --- 4. parsing ------------------------------------------------------------------------------------------
 
@@ -457,6 +464,13 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     result = recalled(
         (normalised, text, hint, label, explain), lambda: _parse(normalised, text, hint, label, explain)
     )
+    if result.kind is SqlKind.FRAGMENT and _CLAUSE_AFTER_ALIAS.search(normalised):
+        # read once without the clause: complete then, the statement is complete whatever the clause is
+        bare = _CLAUSE_AFTER_ALIAS.sub(r"\1", normalised)
+        retried = recalled(
+            (bare, text, hint, label, explain), lambda: _parse(bare, text, hint, label, explain)
+        )
+        result = retried if retried.kind is SqlKind.STATEMENT else result
     if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
         return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
     return result

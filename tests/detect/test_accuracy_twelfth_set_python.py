@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from reports import MakeProject, inspect_json
 
+from cdverify.model import Template
 from cdverify.sql.classify import SqlKind, classify
 
 DATABASE = """import asyncpg
@@ -143,3 +144,46 @@ def test_an_identity_probe_under_text_is_raw_sql(
 def test_classifying_table_less_selects(text: str, kind: SqlKind) -> None:
     assert classify(text, at_sink=True).kind is kind
     assert classify(text).kind is (SqlKind.STATEMENT if kind is SqlKind.STATEMENT else SqlKind.NOT_SQL)
+
+
+# -- a clause built at run time after an aliased table ------------------------------------------------------
+
+LISTING = """from fastapi import APIRouter, Request
+
+router = APIRouter()
+
+
+@router.get("/points")
+async def points(request: Request, sort: str, order: str, sport: str | None = None):
+    db = request.app.state.db
+    where = "WHERE a.sport = $1" if sport else ""
+    query = (
+        f"SELECT a.id, a.sport FROM public.activities a {where} "
+        f"ORDER BY a.{sort} {order} LIMIT 10"
+    )
+    return await db.fetch(QUERY)
+"""
+
+
+@pytest.mark.parametrize(("query", "found"), [("query", True), ('f"the activities a {where}"', False)])
+def test_a_clause_hole_after_an_aliased_table_leaves_a_statement(
+    make_project: MakeProject, query: str, found: bool
+) -> None:
+    files = _fastapi('"SELECT 1"', '"SELECT 1"')
+    files["app/routers/points.py"] = LISTING.replace("QUERY", query)
+    report = inspect_json(make_project, files)
+    sites = [(r["file"], r["line"]) for r in report["orm"]["raw_sql"] if r["file"] == "app/routers/points.py"]
+    assert sites == ([("app/routers/points.py", 14)] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("pieces", "kind"),
+    [
+        (("SELECT a.x FROM t a ", " ORDER BY a.x"), SqlKind.STATEMENT),
+        (("SELECT a.x FROM t AS a ", ""), SqlKind.STATEMENT),
+        (("SELECT a.x FROM t a ", " a.y"), SqlKind.FRAGMENT),  # a hole inside the select list's tail
+        (("SELECT a.x FROM t a ", " (1)"), SqlKind.FRAGMENT),
+    ],
+)
+def test_classifying_a_clause_hole_after_an_alias(pieces: tuple[str, ...], kind: SqlKind) -> None:
+    assert classify(Template(pieces), at_sink=True).kind is kind
