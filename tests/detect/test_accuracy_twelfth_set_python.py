@@ -187,3 +187,41 @@ def test_a_clause_hole_after_an_aliased_table_leaves_a_statement(
 )
 def test_classifying_a_clause_hole_after_an_alias(pieces: tuple[str, ...], kind: SqlKind) -> None:
     assert classify(Template(pieces), at_sink=True).kind is kind
+
+
+# -- peewee-async's database classes -------------------------------------------------------------------------
+
+PEEWEE_ASYNC = """import peewee
+import peewee_async
+
+database = peewee_async.CLASS("app", user="app", password="secret", host="db")
+
+
+class Device(peewee.Model):
+    name = peewee.CharField()
+
+    class Meta:
+        database = database
+
+
+objects = peewee_async.Manager(database)
+"""
+
+
+@pytest.mark.parametrize(
+    ("cls", "engines"),
+    [
+        ("PooledPostgresqlDatabase", ["postgresql"]),
+        ("PsycopgDatabase", ["postgresql"]),
+        ("PooledMySQLDatabase", ["mysql"]),
+        ("AioModel", []),  # not a database class: no engine from it
+    ],
+)
+def test_peewee_async_database_classes_name_their_engine(
+    make_project: MakeProject, cls: str, engines: list[str]
+) -> None:
+    files: dict[str, str | bytes] = {
+        "db.py": PEEWEE_ASYNC.replace("CLASS", cls),
+        "requirements.txt": "aiohttp\npeewee\npeewee-async\n",
+    }
+    assert inspect_json(make_project, files)["database"]["engines"] == engines
