@@ -225,3 +225,57 @@ def test_peewee_async_database_classes_name_their_engine(
         "requirements.txt": "aiohttp\npeewee\npeewee-async\n",
     }
     assert inspect_json(make_project, files)["database"]["engines"] == engines
+
+
+# -- an application whose app module Python cannot parse ----------------------------------------------------
+
+BROKEN_MAIN = """import sqlite3
+
+from fastapi import FastAPI
+from pydantic import BaseModel, validator
+
+app = FastAPI()
+conn = sqlite3.connect("trips.db", check_same_thread=False)
+
+
+class Trip(BaseModel):
+    destination: str
+
+    @validator("destination")
+INDENT
+def valid(cls, value):
+        return value
+
+
+@app.get("/trips")
+def trips():
+    return conn.execute("SELECT * FROM trips").fetchall()
+"""
+
+BROKEN = BROKEN_MAIN.replace("INDENT\n", "")  # `def valid` dedented inside the class: IndentationError
+VALID = BROKEN.replace("\ndef valid", "\n    def valid")
+
+
+def _harness(make_project: MakeProject, files: dict[str, str | bytes]) -> list[str]:
+    import cdverify
+    from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
+
+    inspected = cdverify.inspect(make_project({**files, "requirements.txt": "fastapi\n"}), use_cache=False)
+    assert inspected.to_json()["database"]["engines"] == ["sqlite"]
+    return sorted(in_harness(inspected.analysis.database, PAPER_ENVIRONMENT).holding)
+
+
+@pytest.mark.parametrize(
+    ("files", "engines"),
+    [
+        ({"main.py": BROKEN}, []),  # the app module raises IndentationError as uvicorn imports it
+        ({"main.py": "import helpers\n" + VALID, "helpers.py": "x = (\n"}, []),  # a module it imports
+        # a broken script the app never imports, or a valid app: it starts, on SQLite
+        ({"main.py": VALID, "script.py": "x = (\n"}, ["sqlite"]),
+        ({"main.py": VALID}, ["sqlite"]),
+    ],
+)
+def test_an_app_module_python_cannot_parse_does_not_start(
+    make_project: MakeProject, files: dict[str, str | bytes], engines: list[str]
+) -> None:
+    assert _harness(make_project, files) == engines
