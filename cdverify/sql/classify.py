@@ -92,6 +92,20 @@ _TRIVIAL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# a table-less SELECT of values the server computes (`SELECT version() AS v, NOW()`, `select current_user,
+# current_setting('search_path')`): names, numbers, strings, calls (nested once), one call at least
+_SELECT_ITEM = r"(?:\d+|'[^'\n]*'|[\w.]+(?:\s*\((?:[^()]|\([^()]*\))*\))?)(?:\s*::\s*\w+)?(?:\s+AS\s+\w+)?"
+_TABLELESS_SELECT = re.compile(
+    rf"\s*SELECT\s+{_SELECT_ITEM}(?:\s*,\s*{_SELECT_ITEM})*\s*;?\s*", re.IGNORECASE
+)
+
+
+def _trivial(text: str) -> bool:
+    return _TRIVIAL.fullmatch(text) is not None or (
+        "(" in text and _TABLELESS_SELECT.fullmatch(text) is not None
+    )
+
+
 # --- 2. prefilter: an anchored verb with its structural partner ------------------------------------------
 
 # a name as written: plain (holes included), knex `??`, a `{name}`/`${x}` hole, or quoted "…", `…`, […]
@@ -159,6 +173,13 @@ _PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
 _NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
 _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
 _HOLE_NAME = re.compile(r"__h\d+__")
+# `FROM garmin_activities a {where}`: a clause built at run time after an aliased table (unaliased, the
+# hole parses as the alias)
+_CLAUSE_AFTER_ALIAS = re.compile(
+    r"(\bFROM\s+[\w.\"]+\s+(?:AS\s+)?[A-Za-z_]\w*)\s+__h\d+__"
+    r"(?=\s*(?:$|[;)]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|(?:LEFT|RIGHT|INNER|CROSS)?\s*JOIN)\b))",
+    re.IGNORECASE,
+)
 
 # --- 4. parsing ------------------------------------------------------------------------------------------
 
@@ -422,7 +443,7 @@ def _classify_long(text: str, hint: str | None, at_sink: bool) -> SqlString:
 def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     match = _prefilter(text)
     if match is None:
-        if _TRIVIAL.fullmatch(text) is None:
+        if not _trivial(text):
             return SqlString(SqlKind.NOT_SQL, _display(text))
         if not at_sink:  # saleor has a bare 'commit' that is no SQL at all
             return SqlString(SqlKind.NOT_SQL, _display(text))
@@ -443,6 +464,13 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     result = recalled(
         (normalised, text, hint, label, explain), lambda: _parse(normalised, text, hint, label, explain)
     )
+    if result.kind is SqlKind.FRAGMENT and _CLAUSE_AFTER_ALIAS.search(normalised):
+        # read once without the clause: complete then, the statement is complete whatever the clause is
+        bare = _CLAUSE_AFTER_ALIAS.sub(r"\1", normalised)
+        retried = recalled(
+            (bare, text, hint, label, explain), lambda: _parse(bare, text, hint, label, explain)
+        )
+        result = retried if retried.kind is SqlKind.STATEMENT else result
     if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
         return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
     return result

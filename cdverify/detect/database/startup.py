@@ -253,6 +253,11 @@ def _variable(guard: Value, assignments: list[Assignment]) -> str | None:
     return None
 
 
+def app_modules(facts: Mapping[str, FileFacts]) -> list[str]:
+    """The modules that build a web app (`app = FastAPI()`, `Flask(__name__)` in a factory)."""
+    return sorted(_factories(facts))
+
+
 def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:
     """Each module building a web app, with the functions that build it ("" at module level)."""
     constructors = _app_constructors()

@@ -29,6 +29,7 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.settings import required_fields
+from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.discover import classify_scope
 from cdverify.files import probe
 from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
@@ -99,10 +100,13 @@ def startup_stops(
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
     missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
+    broken = [p for p in application if found.facts[p].syntax_issues] if root is not None else []
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     if not files and not parsed and not fallbacks and not missing and not validating and not requiring:
-        return ()
+        if not broken or graph is None or root is None:
+            return ()
+        return tuple(unparsable_at_start(found, graph, root))
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
     if missing and root is not None and graph is not None:
@@ -112,6 +116,8 @@ def startup_stops(
         out += _validated_at_start(found, started, graph, validating)
     if requiring and graph is not None:
         out += _required_at_start(found, started, graph)
+    if broken and graph is not None and root is not None:
+        out += unparsable_at_start(found, graph, root)
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
