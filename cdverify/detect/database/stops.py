@@ -106,7 +106,7 @@ def startup_stops(
     if not files and not parsed and not fallbacks and not missing and not validating and not requiring:
         if not broken or graph is None or root is None:
             return ()
-        return tuple(unparsable_at_start(found, graph, root))
+        return tuple(_unparsable(found, graph, root))
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
     out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
     if missing and root is not None and graph is not None:
@@ -117,7 +117,7 @@ def startup_stops(
     if requiring and graph is not None:
         out += _required_at_start(found, started, graph)
     if broken and graph is not None and root is not None:
-        out += unparsable_at_start(found, graph, root)
+        out += _unparsable(found, graph, root)
     loaders = load_rules(Connections).startup_files
     present = {
         posixpath.basename(setting.file)
@@ -136,6 +136,14 @@ def startup_stops(
             if item is not None:
                 out.append(item)
     return tuple(out)
+
+
+def _unparsable(found: Collection, graph: ImportGraph, root: Path) -> list[StartupStop]:
+    """An app module Python cannot parse stops the app wherever it runs (unparsable.py)."""
+    return [
+        StartupStop(path, line, text, (), reason)
+        for path, line, text, reason in unparsable_at_start(found, graph, root)
+    ]
 
 
 def _parsed_at_start(

@@ -18,16 +18,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
-    from cdverify.detect.database.stops import StartupStop
     from cdverify.resolve.graph import ImportGraph
 
 _MAX_CONFIRMED_BYTES = 4 * 1_048_576  # past this, the file is not read again: nothing stops
 
 
-def unparsable_at_start(found: Collection, graph: ImportGraph, root: Path) -> list[StartupStop]:
-    """The app-building Python modules and what they import at module level, that do not parse."""
-    from cdverify.detect.database.stops import StartupStop
-
+def unparsable_at_start(found: Collection, graph: ImportGraph, root: Path) -> list[tuple[str, int, str, str]]:
+    """The app-building Python modules and what they import at module level, that do not parse: (file,
+    line, the syntax issue, why it stops the app) each, for a start-up stop (stops.py)."""
     python = {
         path
         for path, facts in found.facts.items()
@@ -42,7 +40,7 @@ def unparsable_at_start(found: Collection, graph: ImportGraph, root: Path) -> li
         if facts.syntax_issues and facts.too_deep is None and (error := _python_error(root / path)):
             issue = facts.syntax_issues[0]
             reason = f"raises {error} as it is imported"
-            out.append(StartupStop(path, issue.line, issue.message, (), reason))
+            out.append((path, issue.line, issue.message, reason))
         for edge in graph.imports_of(path):
             target = edge.target
             if target in python and target not in loaded and edge.runtime and not edge.fact.in_function:
