@@ -88,12 +88,19 @@ def _names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _call(fact: CallFact) -> CallFact:
-    if not fact.args and not fact.kwargs and fact.guard is None:
+    args, kwargs, guard = fact.args, fact.kwargs, fact.guard
+    if not args and not kwargs and guard is None:
         return fact
-    return fact._replace(
-        args=shared_tuple(tuple(map(shared_value, fact.args))),
-        kwargs=shared_tuple(tuple(_pair(key, value) for key, value in fact.kwargs)),
-        guard=None if fact.guard is None else shared_value(fact.guard),
+    return _record(
+        CallFact,
+        (
+            *fact[:4],
+            shared_tuple(tuple(map(shared_value, args))),
+            shared_tuple(tuple(_pair(key, value) for key, value in kwargs)) if kwargs else (),
+            fact.new,
+            None if guard is None else shared_value(guard),
+            *fact[8:],
+        ),
     )
 
 
@@ -102,4 +109,10 @@ def _pair(key: str, value: Value) -> tuple[str, Value]:
 
 
 def _assignment(fact: Assignment) -> Assignment:
-    return fact._replace(value=shared_value(fact.value))
+    return _record(Assignment, (fact.target, shared_value(fact.value), *fact[2:]))
+
+
+def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
+    """A record of `kind` with `fields`, made without the call `_replace` costs (a worker's part holds
+    tens of thousands)."""
+    return tuple.__new__(kind, fields)
