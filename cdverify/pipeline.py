@@ -185,14 +185,22 @@ def _parse_parallel(items: Iterator[Read], jobs: int, context: BaseContext) -> l
         for number, part in enumerate(parts):
             while sent and sent[0][1].done():
                 finished, future = sent.popleft()
-                done[finished] = unpack(pickle.loads(future.result()))
+                done[finished] = _collected(future)
             if len(sent) < _SENT * (jobs - 1):
                 sent.append((number, pool.submit(_parse_batch_packed, part)))
             else:
                 done[number] = _parse_batch(part)
         for finished, future in sent:
-            done[finished] = unpack(pickle.loads(future.result()))
+            done[finished] = _collected(future)
     return [parsed for number in range(len(done)) for parsed in done[number]]
+
+
+def _collected(future: Future[bytes]) -> list[Parsed]:
+    """A worker's part as records, its values and tuples shared with this process's (`sharing.reshared`)."""
+    return [
+        (facts if facts is None else sharing.reshared(facts), problems)
+        for facts, problems in unpack(pickle.loads(future.result()))
+    ]
 
 
 def parse_all(

@@ -94,6 +94,29 @@ def test_sharing_changes_no_fact() -> None:
     assert sharing.shared("flask.Flask") is not first.calls[0].callee  # forgotten: a new table
 
 
+def test_a_decoded_part_is_shared_again() -> None:
+    """A worker's part decoded in the parent holds one object per occurrence; `reshared` gives back the
+    very imports, argument values and tuples the parent's own parse made, and changes no fact."""
+    sharing.release()
+    try:
+        entries = _parsed(CORPUS / "conduit-flask-clean")
+        back = _round_trip(entries)
+        made = [facts for facts, _ in entries if facts is not None]
+        decoded = [facts for facts, _ in back if facts is not None]
+        assert decoded[0].imports[0] is not made[0].imports[0]  # msgspec built new records
+        again = [sharing.reshared(facts) for facts in decoded]
+        assert again == made
+        pairs = list(zip(made, again, strict=True))
+        assert all(a is b for m, r in pairs for a, b in zip(m.imports, r.imports, strict=True))
+        calls = [(m, r) for mf, rf in pairs for m, r in zip(mf.calls, rf.calls, strict=True) if m.args]
+        assert calls and all(a is b for m, r in calls for a, b in zip(m.args, r.args, strict=True))
+        assert all(m.args is r.args for m, r in calls)
+        values = [assignment.value for facts in again for assignment in facts.assignments]
+        assert values and len({id(value) for value in values}) == len(set(values))  # one object per value
+    finally:
+        sharing.release()
+
+
 # Facts of the accuracy work (issue 18): start-up stops, environment helpers, programs, class members.
 NEWER = {
     ("src/config.ts", Language.TYPESCRIPT): b"#!/usr/bin/env node\n"
