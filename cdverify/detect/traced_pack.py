@@ -44,10 +44,8 @@ def packed(state: TracedState) -> tuple[Any, ...]:
     )
 
 
-def unpacked(data: tuple[Any, ...]) -> TracedState:
-    """The state `packed` gave."""
-    from cdverify.detect.traced_state import TracedState
-
+def unpacked(data: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The fields of the state `packed` gave, in `TracedState`'s order."""
     exports, families, aliases, packaged, heads, names, held, readers, by_key = data
     paths, lengths, strings = exports
     every = iter(strings)
@@ -56,9 +54,7 @@ def unpacked(data: tuple[Any, ...]) -> TracedState:
         path: (Family(family), tuple(islice(pairs, length)), aliased)
         for path, length, family, aliased in zip(paths, lengths, families, aliases, strict=True)
     }
-    return TracedState(
-        parts, packaged, heads, names, _grouped(held, list), _grouped(readers, set), _grouped(by_key, list)
-    )
+    return parts, packaged, heads, names, _grouped(held, list), _grouped(readers, set), _grouped(by_key, list)
 
 
 def _flattened(mapping: Mapping[K, Collection[V]]) -> Grouped:

@@ -59,7 +59,7 @@ class TracedState(NamedTuple):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its groups flattened (`traced_pack`): fewer objects in pickle's memo."""
-        return unpacked, (packed(self),)
+        return _restored, (packed(self),)
 
     def instances(
         self, generated: tuple[GeneratedClient, ...], aliased: Mapping[str, Aliases] | None
@@ -300,3 +300,8 @@ def _found_through(seeds: Iterable[Entry], readers: Mapping[Entry, set[Entry]]) 
                 found.add(reader)
                 stack.append(reader)
     return found
+
+
+def _restored(data: tuple[Any, ...]) -> TracedState:
+    """A `TracedState` read back from its flattened form (`traced_pack.unpacked`)."""
+    return TracedState(*unpacked(data))
