@@ -322,19 +322,6 @@ class NodeBindingScanner(NodeValueScanner):
             if key[1] in self.bindings:
                 self.local.pop(key, None)
 
-    def bind_project_typed(self) -> None:
-        """Parameters typed with a project module's type (`db: DbClient` after `import type { DbClient } from
-        './dbClient'`) that nothing else binds: within the function the parameter is an instance of that
-        name, which detection resolves through the module's export (jstypes.py: a client alias). A
-        default value (`bind_defaults`) binds first; a router parameter (`bind_router_parameters`) wins."""
-        for function in (*self.found.get("function", []), *self.found.get("method", [])):
-            for name, kind in typed_parameters(function):
-                qualified = self.type_name(kind)
-                key = (scope_key(function), name)
-                if project_type(qualified) and key not in self.local:
-                    self.local[key] = f"{qualified}()"
-                    self.local_names.add(name)
-
     def bind_defaults(self) -> None:
         """Parameters whose default value is a traced object (`constructor(db = new Database(path))`, `(db:
         DatabaseType = defaultDb)`): within the function the parameter holds it unless a caller hands

@@ -51,7 +51,6 @@ class NodeScanner(NodeBindingScanner):
             if name is not None and value is not None:
                 self.assign(name, value, node)
         self.bind_defaults()  # after the module's requires, before `this.db = db`
-        self.bind_project_typed()  # after the defaults, before `this.db = db`
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
