@@ -3,13 +3,29 @@ fixture and read its JSON report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cdverify.model import FileFacts
+from cdverify.partials import FileMemo, Partials
 from cdverify.pipeline import inspect, verify
 
 MakeProject = Callable[[dict[str, str | bytes]], Path]
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+# the sample projects of corpus/ (not its expected results or sample experiments)
+CORPUS_APPS = sorted(
+    p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in ("expected", "experiments")
+)
+
+
+def file_memos(facts: Mapping[str, FileFacts], folder: Path) -> Callable[[str, bytes], FileMemo]:
+    """Per-file memos kept in `folder` (`memo(kind, inputs)`), each file keyed by a digest of its facts as
+    the pipeline keys it by its content: what the partials tests hand a detector's `collect`."""
+    digests = {path: hashlib.blake2b(repr(f).encode()).digest() for path, f in facts.items()}
+    partials = Partials(folder)
+    return lambda kind, inputs: partials.per_file(kind, inputs, digests)
 
 
 def inspect_json(make_project: MakeProject, files: dict[str, str | bytes]) -> dict[str, Any]:
@@ -91,16 +107,6 @@ API_TOKEN = os.getenv("API_TOKEN")
 LOG_LEVEL = os.getenv("LOG_LEVEL", "info")
 
 CHECK
-"""
-EACH_VALUE = """def validate_settings():
-    required = {"API_TOKEN": API_TOKEN, "DATABASE_URL": DATABASE_URL}
-    for name, value in required.items():
-        if not value:
-            raise RuntimeError(f"{name} must be set")
-"""
-ONE_VALUE = """def validate_settings():
-    if not API_TOKEN:
-        raise RuntimeError("API_TOKEN must be set")
 """
 
 

@@ -243,8 +243,6 @@ def test_a_string_extended_from_a_base_that_is_no_sql_is_not_raw_sql(make_projec
 
 # -- a start-up validation function ----------------------------------------------------------------------
 
-POSTGRES_TASK = FLASK_POSTGRES_TASK
-_server = flask_postgres_app
 EACH_VALUE = """def validate_settings():
     required = {"API_TOKEN": API_TOKEN, "DATABASE_URL": DATABASE_URL}
     for name, value in required.items():
@@ -261,7 +259,9 @@ ONE_VALUE = """def validate_settings():
 def test_a_validation_run_at_import_stops_the_app_on_an_unset_variable(
     make_project: MakeProject, validation: str
 ) -> None:
-    report = check(make_project, _server(validation + "\n\nvalidate_settings()\n"), POSTGRES_TASK)
+    report = check(
+        make_project, flask_postgres_app(validation + "\n\nvalidate_settings()\n"), FLASK_POSTGRES_TASK
+    )
     db001 = only(report, "DB001")
     assert db001["harness_engines"] == []
     assert "config.py" in db001["message"] and "$API_TOKEN" in db001["message"]
@@ -282,4 +282,4 @@ def test_a_validation_run_at_import_stops_the_app_on_an_unset_variable(
 def test_a_validation_that_cannot_stop_the_app_in_the_harness(
     make_project: MakeProject, check_code: str
 ) -> None:
-    assert database_status(check(make_project, _server(check_code), POSTGRES_TASK)) == "pass"
+    assert database_status(check(make_project, flask_postgres_app(check_code), FLASK_POSTGRES_TASK)) == "pass"

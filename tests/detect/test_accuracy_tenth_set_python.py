@@ -31,12 +31,9 @@ from reports import (
     only,
 )
 
-POSTGRES_TASK = FLASK_POSTGRES_TASK
-_server = flask_postgres_app
-
 
 def _stops_on_api_token(make_project: MakeProject, check_code: str) -> None:
-    report = check(make_project, _server(check_code), POSTGRES_TASK)
+    report = check(make_project, flask_postgres_app(check_code), FLASK_POSTGRES_TASK)
     db001 = only(report, "DB001")
     assert db001["harness_engines"] == []
     assert "config.py" in db001["message"] and "$API_TOKEN" in db001["message"]
@@ -73,7 +70,7 @@ def test_an_assert_at_import_stops_the_app_on_an_unset_variable(
 def test_an_assert_that_cannot_stop_the_app_in_the_harness(
     make_project: MakeProject, check_code: str
 ) -> None:
-    assert database_status(check(make_project, _server(check_code), POSTGRES_TASK)) == "pass"
+    assert database_status(check(make_project, flask_postgres_app(check_code), FLASK_POSTGRES_TASK)) == "pass"
 
 
 # -- a check over a list of names ---------------------------------------------------------------------
@@ -126,7 +123,7 @@ def test_a_check_over_a_list_of_names_requires_each(make_project: MakeProject, c
     ids=["default", "comparison", "computed", "never-called", "inverted", "unknown-list"],
 )
 def test_a_check_over_a_list_that_cannot_stop_the_app(make_project: MakeProject, check_code: str) -> None:
-    assert database_status(check(make_project, _server(check_code), POSTGRES_TASK)) == "pass"
+    assert database_status(check(make_project, flask_postgres_app(check_code), FLASK_POSTGRES_TASK)) == "pass"
 
 
 # -- a statement in a local name on an untraced connection --------------------------------------------
@@ -273,7 +270,7 @@ def _flask(settings: str) -> dict[str, str | bytes]:
 def test_settings_on_the_side_of_variables_set_do_not_hold_in_the_harness(
     make_project: MakeProject, settings: str
 ) -> None:
-    db001 = only(check(make_project, _flask(settings), POSTGRES_TASK), "DB001")
+    db001 = only(check(make_project, _flask(settings), FLASK_POSTGRES_TASK), "DB001")
     assert db001["harness_engines"] == ["sqlite"]
 
 
@@ -288,7 +285,7 @@ def test_settings_on_the_side_of_variables_set_do_not_hold_in_the_harness(
     ids=["postgres-by-default", "one-side"],
 )
 def test_settings_whose_harness_side_is_postgres_pass(make_project: MakeProject, settings: str) -> None:
-    assert database_status(check(make_project, _flask(settings), POSTGRES_TASK)) == "pass"
+    assert database_status(check(make_project, _flask(settings), FLASK_POSTGRES_TASK)) == "pass"
 
 
 # -- Gino: an engine handed in, and a module opening it to build the provider ------------------------

@@ -5,11 +5,12 @@ equals the report built afresh, on every corpus app; and a check that ignores th
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from reports import CORPUS, file_memos
+from reports import CORPUS_APPS as APPS
 
 from cdverify.config import load_config
 from cdverify.detect import database
@@ -17,11 +18,8 @@ from cdverify.detect.database import code as code_module
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import DatabaseReport
 from cdverify.detect.database.values import Values
-from cdverify.partials import FileMemo, Partials
 from cdverify.pipeline import analyse
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-APPS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in ("expected", "experiments"))
 # a configuration key set from a name another module assigns a URL to
 ELSEWHERE = {
     "requirements.txt": "flask\nflask-sqlalchemy\npsycopg2\n",
@@ -38,11 +36,7 @@ def _runs(
     were assigned nowhere (the reads kept then), then as it is; and one reading it as it is."""
     analysis = analyse(root, load_config(root), use_cache=False, jobs=1)
     facts, scopes, manifests, graph = analysis.facts, analysis.scopes, analysis.manifests, analysis.graph
-    digests = {path: hashlib.blake2b(repr(f).encode()).digest() for path, f in facts.items()}
-    partials = Partials(folder)
-
-    def memo_of(kind: str, inputs: bytes) -> FileMemo:
-        return partials.per_file(kind, inputs, digests)
+    memo_of = file_memos(facts, folder)
 
     fresh = database.collect(facts, scopes, manifests, graph, root)
 

@@ -6,12 +6,14 @@ looked at is caught."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reports import CORPUS, file_memos
+from reports import CORPUS_APPS as APPS
 
 from cdverify.analysis import Analysis
 from cdverify.config import load_config
@@ -20,11 +22,8 @@ from cdverify.detect.framework import file_read
 from cdverify.detect.framework.report import FrameworkReport
 from cdverify.detect.tracing import instances_of
 from cdverify.model import FileFacts
-from cdverify.partials import FileMemo, Partials
 from cdverify.pipeline import analyse
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-APPS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in ("expected", "experiments"))
 # route prefixes given by another module's constant and by a `.env` file
 PREFIXED = {
     "requirements.txt": "flask\n",
@@ -48,11 +47,7 @@ def _runs(root: Path, tmp_path: Path) -> tuple[FrameworkReport, Callable[..., Fr
     analysis = analyse(root, load_config(root), use_cache=False, jobs=1)
     facts, scopes, declared = analysis.facts, analysis.scopes, _declared(analysis)
     settings = analysis.manifests.settings
-    digests = {path: hashlib.blake2b(repr(f).encode()).digest() for path, f in facts.items()}
-    partials = Partials(tmp_path)
-
-    def memo_of(inputs: bytes) -> FileMemo:
-        return partials.per_file("framework", inputs, digests)
+    memo_of = partial(file_memos(facts, tmp_path), "framework")
 
     fresh = framework.collect(facts, scopes, declared, analysis.traced, settings)
     # each file's own calls and imports as they are, its constants gone: what it reads of them is looked up
@@ -83,12 +78,8 @@ def test_kept_reads_are_served_only_while_what_they_read_holds(
     real = file_read.read_file
     monkeypatch.setattr(file_read, "read_file", lambda *a: reads.append(a[0]) or real(*a))
     analysis = analyse(root, load_config(root), use_cache=False, jobs=1)
-    digests = {path: hashlib.blake2b(repr(f).encode()).digest() for path, f in analysis.facts.items()}
-    partials = Partials(tmp_path / "partials")
     facts, scopes = analysis.facts, analysis.scopes
-
-    def memo_of(inputs: bytes) -> FileMemo:
-        return partials.per_file("framework", inputs, digests)
+    memo_of = partial(file_memos(facts, tmp_path / "partials"), "framework")
 
     declared, settings = _declared(analysis), analysis.manifests.settings
     again = framework.collect(facts, scopes, declared, analysis.traced, settings, memo_of)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reports import CORPUS
+from reports import CORPUS_APPS as APPS
 
 from cdverify.config import load_config
 from cdverify.detect.traced_state import brought_up_to_date, computed, parts_of
@@ -15,9 +17,6 @@ from cdverify.detect.tracing import instances_of, package_imports
 from cdverify.model import FileFacts
 from cdverify.partials import FILE_SHARDS, Partials, shard_of
 from cdverify.pipeline import analyse
-
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-APPS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in ("expected", "experiments"))
 
 
 def projected(file_facts: FileFacts) -> FileFacts:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from reports import CORPUS
+from reports import CORPUS_APPS as APPS
 
 from cdverify.config import load_config
 from cdverify.detect import traced_state
@@ -19,9 +21,6 @@ from cdverify.detect.traced_state import TracedState, brought_up_to_date, comput
 from cdverify.detect.tracing import aliased_imports, instances_of
 from cdverify.model import FileFacts, ImportFact, ImportKind, Language
 from cdverify.pipeline import analyse
-
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-APPS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and p.name not in ("expected", "experiments"))
 
 Facts = dict[str, FileFacts]
 Aliased = dict[str, tuple[tuple[str, str], ...]]
