@@ -270,6 +270,11 @@ class Standbys:
         self._depth = depth
         self._failed = False  # the last one could not be made: the script makes its own, the thread waits
         self._closing = False
+        # V8 is set up on this thread before the standbys' thread makes its first isolate: set up there, an
+        # isolate this thread makes later (the dynamic variables' context, a script's own when no standby
+        # is ready) crashes the process in mini-racer's context set-up (a segmentation fault); which thread
+        # came first was a race, lost whenever the engine's first message was not a script
+        _start_v8()
         self._thread = threading.Thread(target=self._work, name="standbys", daemon=True)
         self._thread.start()
 

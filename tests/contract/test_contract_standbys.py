@@ -194,3 +194,16 @@ def test_a_dynamic_variable_first_meets_the_standbys_thread_without_a_crash() ->
         for v in values
     )
     assert len(set(values)) == len(values)
+
+
+def test_a_dynamic_variable_after_the_standbys_thread_made_its_context() -> None:
+    # the engine's main thread makes the dynamic variables' context only once the standbys' thread has made
+    # the first script's: V8 set up on that thread crashed the main thread's first isolate (a segmentation
+    # fault in mini-racer's context set-up, the engine gone and every {{$…}} left unresolved) until the
+    # engine set V8 up on its main thread before starting the standbys
+    with Sandbox({}) as sandbox:
+        sandbox.start()
+        time.sleep(1.5)  # the standbys' thread has made its isolate by now
+        values = sandbox.resolve(["{{$guid}}", "{{$randomInt}}"])
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", values[0])
+    assert re.fullmatch(r"\d+", values[1])
