@@ -53,6 +53,9 @@ class Framework(Record, frozen=True):
     # the framework's response builders (`flask.jsonify`): a module importing only these of it and opening
     # the connection itself is a connection module handing back responses, not a request handler
     responses: Strings = ()
+    # the framework's dependency-injection markers (`fastapi.Depends`): a module importing only these of it
+    # declares what a handler is given and reads no request itself
+    injection: Strings = ()
 
 
 class Conventions(Record, frozen=True):

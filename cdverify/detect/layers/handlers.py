@@ -5,7 +5,7 @@ does (detect/layers/roles.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.model import CallFact, FileFacts, Value
@@ -63,6 +63,38 @@ def view_modules(
             if call.line == route.line and call.callee == route.router and len(call.args) > 1:
                 out |= _viewed(route.file, call, call.args[1], graph)
     return frozenset(out)
+
+
+_URL_PATH = re.compile(r"\^?/")  # `/login`, `/story/([0-9]+)`, `^/api/`
+
+
+def url_tables(
+    facts: Mapping[str, FileFacts], candidates: Iterable[str], handling: Collection[str], graph: ImportGraph
+) -> frozenset[str]:
+    """Python modules holding a URL table: a module- or class-level list of (path, handler) pairs whose
+    handlers are imported from modules that handle requests (`handling`: `UrlHandlers = [("/login",
+    LoginHandler), …]` in a class whose base registers each pair with `router.add_view(url, handler)`,
+    Tornado's `urls = [(r"/", MainHandler)]` handed to the Application elsewhere). No route call names a
+    path there, but the module maps URLs to handlers: the routes layer, as a URL configuration is."""
+    out: set[str] = set()
+    for path in candidates:
+        file_facts = facts.get(path)
+        if file_facts is None or file_facts.language.family != "python":
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target in handling and edge.target != path]
+        if edges and any(not a.scope and _url_table(a.value, edges) for a in file_facts.assignments):
+            out.add(path)
+    return frozenset(out)
+
+
+def _url_table(value: Value, edges: list[ImportEdge]) -> bool:
+    """Every string of the value is a URL path and each names one handler the `edges` import: as many
+    handlers as paths, nothing else called."""
+    strings = value.strings
+    if not strings or not all(isinstance(s, str) and _URL_PATH.match(s) for s in strings):
+        return False
+    handlers = [callee for callee in value.calls if any(names_of_import(edge)(callee) for edge in edges)]
+    return len(handlers) == len(value.calls) == len(strings)
 
 
 def _viewed(path: str, call: CallFact, view: Value, graph: ImportGraph) -> set[str]:

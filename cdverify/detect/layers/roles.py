@@ -38,7 +38,13 @@ from cdverify.detect.layers.handing import (
     state_holders,
     stores_client,
 )
-from cdverify.detect.layers.handlers import glue_modules, handler_modules, schema_modules, view_modules
+from cdverify.detect.layers.handlers import (
+    glue_modules,
+    handler_modules,
+    schema_modules,
+    url_tables,
+    view_modules,
+)
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.model_queries import model_queriers
 from cdverify.detect.layers.names import (
@@ -63,6 +69,7 @@ from cdverify.detect.layers.wiring import (
     migration_helpers,
     own_handlers,
     package_scripts,
+    providers,
     root_scripts,
     scripts,
     stray_programs,
@@ -161,6 +168,8 @@ def code_roles(
         if path not in found and path in facts and extends_queries(path, facts[path], querying, graph):
             found[path] = Role.QUERIES
             querying.add(path)
+    unplaced = [path for path in application if path not in found and path not in apps]
+    found.update(dict.fromkeys(url_tables(facts, unplaced, of(Role.ROUTES), graph), Role.ROUTES))
     models = of(Role.MODELS)
     for path in application:
         if path not in found and path in facts and models_barrel(path, facts[path], models, graph):
@@ -572,6 +581,7 @@ def by_role(
     ]
     stack = (roles.routes, roles.services, roles.queries)
     wiring += containers(assignment.files, assignment.evidence, graph, stack)
+    wiring += providers(assignment, graph, facts, routing | handed, roles.routes, stack[1:])
     wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)
     wiring += [
         path for path in steps if path in named and not named[path].folders and named[path].glob is None

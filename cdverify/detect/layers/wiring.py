@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
+from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import Names, matches, names_of
 from cdverify.detect.layers.handlers import names_of_import
-from cdverify.detect.layers.names import Evidence, LayerAssignment, Named
+from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import Family, FileFacts
+from cdverify.rules_schema import Frameworks
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -161,6 +164,63 @@ def containers(
             if edge.target != path and _wires(edge)
         }
     ]
+
+
+def providers(
+    assignment: LayerAssignment,
+    graph: ImportGraph,
+    facts: Mapping[str, FileFacts],
+    handling: Collection[str],
+    routes: str,
+    built: tuple[str, str],
+) -> list[str]:
+    """Python files that only their folder places in the routes layer, that handle no route (`handling`:
+    the files registering routes or holding handlers a registration takes) and read no request (of the web
+    framework they import only its injection markers, `Depends`), and that build objects of both layers of
+    `built` (the services and data access) from what they import: a dependency provider constructing the
+    repository and the service for the route handlers (`def get_item_service(db = Depends(get_db)): return
+    ItemService(SQLiteItemRepository(db))` in `api/dependencies.py`) is the composition root of each
+    request, wiring rather than routes. One raising HTTP errors or reading path and query parameters
+    (`HTTPException`, `Path`, `Query`) handles the request: it stays in routes."""
+    found = []
+    for path, kind in assignment.evidence.items():
+        file_facts = facts.get(path)
+        if (
+            kind is not Evidence.FOLDER
+            or assignment.files.get(path) != routes
+            or path in handling
+            or file_facts is None
+            or file_facts.language.family != Family.PYTHON
+            or not _injects_only(file_facts)
+        ):
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target != path]
+        layers = {
+            assignment.files.get(edge.target or "")
+            for edge in edges
+            if not _port_or_errors(edge, assignment) and _builds_with(edge, file_facts)
+        }
+        if set(built) <= layers:
+            found.append(path)
+    return found
+
+
+def _injects_only(file_facts: FileFacts) -> bool:
+    """Of the web framework the file imports nothing but its dependency-injection markers
+    (rules/frameworks.toml `injection`: `from fastapi import Depends`)."""
+    family = file_facts.language.family
+    markers = _injection(family)
+    return all(
+        fact.names and all(f"{fact.specifier}.{name}" in markers for name in fact.names)
+        for fact in file_facts.imports
+        if framework_of(fact.specifier, family)
+    )
+
+
+@cache
+def _injection(family: Family) -> frozenset[str]:
+    entries = load_rules(Frameworks).family(family).values()
+    return frozenset(name for entry in entries for name in entry.injection)
 
 
 _BRACES = re.compile(r"\{([^}]*)\}")

@@ -108,6 +108,8 @@ def raw_sql(
         bound = [v for n in value.names for scope in (call.scope, "") if (v := assigned.get((scope, n)))]
         if bound and all(_read_from_file(v) for v in bound):
             return None  # `sql = fs.readFileSync(file); db.exec(sql)`: a `.sql` file's statements
+        if bound and not sql_text and all(_built_object(v) for v in bound):
+            return None  # `query = todos.select().where(…); database.fetch_all(query)`: as given inline
         value = next((v for v in bound if v.strings), value)
     value = _on_base(value, call.scope, assigned)
     shown_scope = where(scope)
@@ -186,6 +188,13 @@ def _read_from_file(value: Value) -> bool:
     """The value is only what calls of `file_reads` (rules/orm/sinks.toml) return: a file's text."""
     reads = load_rules(Sinks).file_reads
     return bool(value.calls) and all(call in reads for call in value.calls) and not value.names
+
+
+def _built_object(value: Value) -> bool:
+    """The value is only a call's result, no string nor variable in it (`todos.select().where(todos.c.id ==
+    todo_id)`, `select(User)`): a query object some other API built, as when the call is the sink's argument
+    itself — not SQL written here."""
+    return bool(value.calls) and not (value.strings or value.names or value.env)
 
 
 def _rows_interpolated(found: SqlString, written: Text) -> bool:
