@@ -146,7 +146,30 @@ def assign_layers(
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     named = {path: _named(path, config, globs, packages, helpers, classes) for path in application}
-    return settle(named, {}, tuple(config.layer_order), preset=config.preset)
+    return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
+
+
+def feature_folders(named: dict[str, Named]) -> dict[str, Named]:
+    """A layer folder that holds files named after it for two or more other layers (`modules/store/` of
+    `store.controller.js`, `store.service.js`, `store.entity.js`) is a feature module whose name happens
+    to be a layer word (a shop's `store`, not a data store): it names no layer for the files under it, and
+    their names and code decide."""
+    kinds: dict[str, set[str]] = {}  # layer folder → the layers its own feature-named files name
+    for path, name in named.items():
+        folder, _, file = path.rpartition("/")
+        if name.suffix is None or not name.folders or name.folders[0][1] != folder:
+            continue
+        if normalise_dir_name(file.partition(".")[0]) == normalise_dir_name(folder.rpartition("/")[2]):
+            kinds.setdefault(folder, {name.folders[0][0]}).add(name.suffix)
+    features = {folder for folder, layers in kinds.items() if len(layers) >= 3}
+    if not features:
+        return named
+    return {
+        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in features))
+        if any(f[1] in features for f in name.folders)
+        else name
+        for path, name in named.items()
+    }
 
 
 def without_containers(
