@@ -161,12 +161,16 @@ def feature_folders(named: dict[str, Named]) -> dict[str, Named]:
             continue
         if normalise_dir_name(file.partition(".")[0]) == normalise_dir_name(folder.rpartition("/")[2]):
             kinds.setdefault(folder, {name.folders[0][0]}).add(name.suffix)
-    features = {folder for folder, layers in kinds.items() if len(layers) >= 3}
-    if not features:
+    return _without_folders(named, {folder for folder, layers in kinds.items() if len(layers) >= 3})
+
+
+def _without_folders(named: dict[str, Named], dropped: set[str]) -> dict[str, Named]:
+    """`named` with the layer folders `dropped` naming no layer for the paths under them."""
+    if not dropped:
         return named
     return {
-        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in features))
-        if any(f[1] in features for f in name.folders)
+        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in dropped))
+        if any(f[1] in dropped for f in name.folders)
         else name
         for path, name in named.items()
     }
@@ -194,14 +198,7 @@ def without_containers(
                     if confirmed.get(path) == inner_layer:
                         shown.add(folder)
     containers = {folder for folder, layers in others.items() if len(layers) >= 2 and folder in shown}
-    if not containers:
-        return named
-    return {
-        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in containers))
-        if any(f[1] in containers for f in name.folders)
-        else name
-        for path, name in named.items()
-    }
+    return _without_folders(named, containers)
 
 
 def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:
