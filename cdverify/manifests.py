@@ -29,7 +29,7 @@ from cdverify.discover import Project
 from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.model import Family, Finding, Location, Scope
-from cdverify.package_scripts import run_files
+from cdverify.package_scripts import PackageScript, named_scripts, run_files
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
@@ -92,7 +92,7 @@ class Manifests:
     unreadable: frozenset[str] = frozenset()
     generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
     script_files: tuple[str, ...] = ()  # source files package.json scripts run (cdverify/package_scripts.py)
-    scripts: tuple[tuple[str, str], ...] = ()  # (package.json, command) of every package script
+    scripts: tuple[PackageScript, ...] = ()  # every package script
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
@@ -239,7 +239,7 @@ class _Reader:
         self.unreadable: set[str] = set()
         self.generated: list[GeneratedClient] = []
         self.script_files: list[str] = []
-        self.scripts: list[tuple[str, str]] = []
+        self.scripts: list[PackageScript] = []
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -404,7 +404,7 @@ class _Reader:
         scripts = self.table(rel, data.get("scripts"), '"scripts"')
         runners = _catalogue().package_json.runners
         self.script_files += run_files(rel, scripts, runners, self.project.paths.__contains__)
-        self.scripts += [(rel, command) for command in scripts.values() if isinstance(command, str)]
+        self.scripts += named_scripts(rel, content, scripts)
 
     def json_config(self, rel: str, entry: ManifestFile) -> None:
         """sequelize-cli `config/config.json` ({env: {dialect, storage, url, use_env_variable}}) and

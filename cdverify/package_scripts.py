@@ -9,10 +9,34 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping
+from typing import NamedTuple
 
 _SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
 _SEPARATORS = re.compile(r"&&|\|\||[;|]")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+
+
+class PackageScript(NamedTuple):
+    """A package.json script: `"start": "node --env-file=.env dist/index.js"`."""
+
+    package: str  # the package.json's project path
+    name: str  # `start`
+    command: str
+    line: int
+
+
+def named_scripts(package: str, content: str, scripts: Mapping[str, object]) -> list[PackageScript]:
+    """The `scripts` of the package.json at `package` whose text is `content`, each at the line of its
+    name's first mention after `"scripts"`."""
+    opening = max(content.find('"scripts"'), 0)
+    before = content.count("\n", 0, opening) + 1
+    out = []
+    for name, command in scripts.items():
+        if isinstance(command, str):
+            found = content.find(f'"{name}"', opening)
+            line = before + content.count("\n", opening, found) if found >= 0 else 1
+            out.append(PackageScript(package, name, command, line))
+    return out
 
 
 def run_files(

@@ -161,12 +161,26 @@ class EnvExampleLoader(Record, frozen=True):
 
 class RequiredOption(Record, frozen=True):
     """A library call that throws as it is made when an option is missing (express-jwt's `expressjwt({
-    secret })`): given a variable with no fallback, made at start-up, it stops the application where the
-    variable is unset."""
+    secret })`), or a plugin that fails the app's start-up when registered without it (@fastify/jwt's
+    `app.register(fastifyJwt, { secret })`): given a variable with no fallback, made at start-up, it stops
+    the application where the variable is unset."""
 
-    calls: Strings  # traced callees (`express-jwt.expressjwt`)
     options: Strings  # keys of its options object that must be set (`secret`)
     label: str  # what it throws, as DB001 says it (`express-jwt's \`secret\` is a required option`)
+    calls: Strings = ()  # traced callees (`express-jwt.expressjwt`)
+    # modules registered as a plugin with the options (`app.register(fastifyJwt, { secret })`)
+    plugins: Strings = ()
+
+
+class EnvFileFlag(Record, frozen=True):
+    """A runner's flag that loads a dotenv file and refuses to start when the file is missing (Node's
+    `--env-file=.env`): the package scripts that start the application all passing it a file the project
+    does not ship, the application cannot start as shipped."""
+
+    runners: Strings  # commands taking the flag (`node`, `tsx`)
+    flags: Strings  # the flag (`--env-file`), given as `--env-file=.env` or `--env-file .env`
+    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
+    label: str  # how messages name it
 
 
 class ConfigFlag(Record, frozen=True):
@@ -275,6 +289,7 @@ class Connections(Record, frozen=True):
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
+    env_file_flags: tuple[EnvFileFlag, ...] = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -78,7 +78,7 @@ def paper_runtime(found_in: Collection) -> tuple[tuple[str, str], ...]:
     for runtime in load_rules(Connections).paper_runtime_files:
         if not any(name in declared for name in runtime.packages):
             continue
-        scripts = any(runtime.file in command for _file, command in found_in.manifests.scripts)
+        scripts = any(runtime.file in script.command for script in found_in.manifests.scripts)
         if scripts or _named_in_code(found_in, runtime.file):
             for key, value in runtime.variables.items():
                 out.setdefault(key, value)

@@ -9,10 +9,12 @@ after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at m
 start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
 of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
 made by a build step) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper
-that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`). Where the check
-fails, the
-application cannot start, whatever engine it is configured for: no engine holds in that harness
-environment (harness.py)."""
+that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library
+that throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and
+so does the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt,
+{ secret: process.env.X })` in a `buildServer()` the entry calls). Where the check fails, the application
+cannot start, whatever engine it is configured for: no engine holds in that harness environment
+(harness.py)."""
 
 from __future__ import annotations
 
@@ -34,12 +36,20 @@ from cdverify.discover import classify_scope
 from cdverify.files import probe
 from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
-from cdverify.rules_schema import Connections, EnvJsonSchema, Reader, RequiredOption, StartupFile
+from cdverify.rules_schema import (
+    Connections,
+    EnvFileFlag,
+    EnvJsonSchema,
+    Reader,
+    RequiredOption,
+    StartupFile,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
+    from cdverify.package_scripts import PackageScript
     from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
@@ -85,7 +95,10 @@ def startup_stops(
     and the modules it requires at start-up that are not in the project (`root`: where to look)."""
     application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
     files = [path for path in application if found.facts[path].stops]
-    options = {call: entry for entry in load_rules(Connections).required_options for call in entry.calls}
+    required_options = load_rules(Connections).required_options
+    options = {call: entry for entry in required_options for call in entry.calls}
+    plugins = {module: entry for entry in required_options for module in entry.plugins}
+    registering = [path for path in application if _registrations(found.facts[path], plugins)]
     fallbacks = {
         path: stops
         for path in application
@@ -103,12 +116,15 @@ def startup_stops(
     broken = [p for p in application if found.facts[p].syntax_issues] if root is not None else []
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
-    if not files and not parsed and not fallbacks and not missing and not validating and not requiring:
+    unloaded = _missing_env_files(found, root) if root is not None else []
+    if not (files or parsed or fallbacks or missing or validating or requiring or registering):
         if not broken or graph is None or root is None:
-            return ()
-        return tuple(_unparsable(found, graph, root))
+            return tuple(unloaded)
+        return (*unloaded, *_unparsable(found, graph, root))
     started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
-    out = list(_parsed_at_start(found, started, graph, throwing)) if parsed and graph is not None else []
+    out = list(unloaded)
+    if parsed and graph is not None:
+        out += _parsed_at_start(found, started, graph, throwing)
     if missing and root is not None and graph is not None:
         out += _missing_modules(found, started, graph, root)
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
@@ -116,6 +132,8 @@ def startup_stops(
         out += _validated_at_start(found, started, graph, validating)
     if requiring and graph is not None:
         out += _required_at_start(found, started, graph)
+    if registering and graph is not None:
+        out += _registered_at_start(found, started, graph, registering, plugins)
     if broken and graph is not None and root is not None:
         out += _unparsable(found, graph, root)
     loaders = load_rules(Connections).startup_files
@@ -385,13 +403,117 @@ def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) ->
         entry = options.get(call.callee)
         if entry is None or not _at_module_level(call, facts):
             continue
-        for option in entry.options:
-            value = call.kwarg(option)
-            if value is not None and len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
-                (variable,) = value.env
-                reason = f"{entry.label} when ${variable} is unset"
-                out.append(StartupStop(facts.path, call.line, call.text, (variable,), reason))
+        out += _unset_options(facts.path, call, entry)
     return out
+
+
+def _unset_options(path: str, call: CallFact, entry: RequiredOption) -> list[StartupStop]:
+    """The stops of a call whose required options only a variable gives, with no fallback in code."""
+    out = []
+    for option in entry.options:
+        value = call.kwarg(option)
+        if value is not None and len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
+            (variable,) = value.env
+            reason = f"{entry.label} when ${variable} is unset"
+            out.append(StartupStop(path, call.line, call.text, (variable,), reason))
+    return out
+
+
+def _registrations(
+    facts: FileFacts, plugins: Mapping[str, RequiredOption]
+) -> list[tuple[CallFact, RequiredOption]]:
+    """Registrations of a catalogued plugin (`app.register(fastifyJwt, { secret })`) and its entry."""
+    out = []
+    for call in facts.calls:
+        if call.callee.endswith(".register") and call.args:
+            entry = next((plugins[c] for c in call.args[0].calls if c in plugins), None)
+            if entry is not None:
+                out.append((call, entry))
+    return out
+
+
+def _registered_at_start(
+    found: Collection,
+    started: set[str],
+    graph: ImportGraph,
+    registering: Iterable[str],
+    plugins: Mapping[str, RequiredOption],
+) -> list[StartupStop]:
+    """Registrations made as the app starts (module level of a started module, or a function that runs
+    then: `const server = buildServer()`) of a plugin that fails the start-up without an option, given a
+    variable with no fallback for it: the instance never serves where the variable is unset."""
+    running = started_functions(found.facts, started, graph)
+    out = []
+    for path in registering:
+        facts = found.facts[path]
+        for call, entry in _registrations(facts, plugins):
+            if at_start(call, facts, path in started, running.get(path, set())):
+                out += _unset_options(facts.path, call, entry)
+    return out
+
+
+def _missing_env_files(found: Collection, root: Path) -> list[StartupStop]:
+    """The start scripts of the application's package.json (`start`, `dev`) when every one it has runs Node
+    with `--env-file=F` and the project ships no F (connections.toml `env_file_flags`): Node refuses to
+    start. A project with a run.sh starts with it; a file another script writes (`cp .env.example .env`),
+    or that a runtime of the paper's harness puts beside the app, may be there."""
+    if found.manifests.run_script is not None:
+        return []
+    runtime = {
+        entry.file
+        for entry in load_rules(Connections).paper_runtime_files
+        if any(name in found.manifests.declared(Family.NODE) for name in entry.packages)
+    }
+    out: list[StartupStop] = []
+    for entry in load_rules(Connections).env_file_flags:
+        packages: dict[str, list[tuple[PackageScript, str]]] = {}
+        for script in found.manifests.scripts:
+            if script.name in entry.scripts:
+                named = _env_file(script.command, entry)
+                packages.setdefault(script.package, []).append((script, named or ""))
+        for package, starts in packages.items():
+            folder = posixpath.dirname(package)
+            files = {named for _script, named in starts}
+            if "" in files or files & runtime or not _application_package(found, folder):
+                continue  # a start script loads no such file, or the harness may give it
+            if any(
+                probe(root / folder / named) is not None or _written(found, named, entry) for named in files
+            ):
+                continue
+            for script, named in starts:
+                reason = f"exits: {entry.label} names {named}, which the project does not ship"
+                text = f'"{script.name}": "{script.command}"'
+                out.append(StartupStop(package, script.line, text, (), reason))
+    return out
+
+
+def _env_file(command: str, entry: EnvFileFlag) -> str | None:
+    """The file a command's runner of `entry` is told to load (`node --env-file=.env dist/index.js`)."""
+    for part in re.split(r"&&|\|\||[;|]", command):
+        words = [word.strip("'\"") for word in part.split()]
+        runner = next((i for i, word in enumerate(words) if posixpath.basename(word) in entry.runners), None)
+        if runner is None:
+            continue
+        for index, word in enumerate(words[runner + 1 :], runner + 1):
+            flag, equals, value = word.partition("=")
+            if flag in entry.flags:
+                named = value if equals else (words[index + 1] if index + 1 < len(words) else "")
+                return posixpath.normpath(named) if named else None
+    return None
+
+
+def _written(found: Collection, named: str, entry: EnvFileFlag) -> bool:
+    """Whether a package script names the file otherwise than as a flag's value (`cp .env.example .env`)."""
+    flags = "|".join(re.escape(flag) for flag in entry.flags)
+    given = re.compile(rf"(?:{flags})(?:=|\s+)\S+")
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(named)}(?![\w.-])")
+    return any(pattern.search(given.sub(" ", script.command)) for script in found.manifests.scripts)
+
+
+def _application_package(found: Collection, folder: str) -> bool:
+    """Whether the package folder holds an application module (not a frontend's or a tool's package)."""
+    prefix = f"{folder}/" if folder else ""
+    return any(path.startswith(prefix) and found.scope_of(path) is Scope.APPLICATION for path in found.facts)
 
 
 def _at_module_level(call: CallFact, facts: FileFacts) -> bool:

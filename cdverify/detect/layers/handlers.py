@@ -36,7 +36,7 @@ def handler_modules(
         calls = [call for call in file_facts.calls if call.line in at]
         if last:
             registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
-            values = [value for call in registering for value in _handler_argument(call)]
+            values = [value for call in registering for value in _handler_argument(call, file_facts.calls)]
         else:
             values = [value for call in calls for value in (*call.args, *_handler_option(call))]
         handed = {callee for value in values for callee in value.calls}
@@ -127,16 +127,32 @@ def _module_names(specifier: str, names: tuple[str, ...], target: str) -> tuple[
     return tuple(name for name in names if name == stem)
 
 
-def _handler_argument(call: CallFact) -> tuple[Value, ...]:
+def _handler_argument(call: CallFact, calls: Collection[CallFact] = ()) -> tuple[Value, ...]:
     """The registration's last argument, or its route options' `handler` (Fastify's `fastify.route({ method,
     url, handler: handler.listArticles })`), when it names a function of an imported module
     (`User.getAll`), not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
-    (`container.get(TOKENS.UserController).list`: the module only hands out the controller)."""
+    (`container.get(TOKENS.UserController).list`: the module only hands out the controller). A factory
+    called with no argument (`app.get("/api/health", createHealthHandler())`, among the file's `calls`)
+    makes the handler itself: its module holds the handler's code, as the function named would."""
     option = _handler_option(call)
     value = option[0] if option else call.args[-1] if call.args else None
-    if value is None or len(value.calls) != 1 or "(" in value.calls[0]:
+    if value is None or len(value.calls) != 1:
+        return ()
+    made = value.calls[0].removesuffix("()")
+    if made != value.calls[0] and "(" not in made and not value.names:
+        return (value._replace(calls=(made,)),) if _bare_call(made, call, calls) else ()
+    if "(" in value.calls[0]:
         return ()
     return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
+
+
+def _bare_call(callee: str, registration: CallFact, calls: Collection[CallFact]) -> bool:
+    """`callee` is called inside the registration's text with no argument (`createHealthHandler()`), not
+    a wrapper handed a function (`asyncHandler(list)`) nor a factory handed what it builds on
+    (`makeHandler(service)`)."""
+    last = registration.line + registration.text.count("\n")
+    made = [call for call in calls if call.callee == callee and registration.line <= call.line <= last]
+    return bool(made) and all(not call.args and not call.kwargs for call in made)
 
 
 def schema_modules(

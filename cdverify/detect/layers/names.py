@@ -146,7 +146,34 @@ def assign_layers(
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     named = {path: _named(path, config, globs, packages, helpers, classes) for path in application}
-    return settle(named, {}, tuple(config.layer_order), preset=config.preset)
+    return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
+
+
+def feature_folders(named: dict[str, Named]) -> dict[str, Named]:
+    """A layer folder that holds files named after it for two or more other layers (`modules/store/` of
+    `store.controller.js`, `store.service.js`, `store.entity.js`) is a feature module whose name happens
+    to be a layer word (a shop's `store`, not a data store): it names no layer for the files under it, and
+    their names and code decide."""
+    kinds: dict[str, set[str]] = {}  # layer folder → the layers its own feature-named files name
+    for path, name in named.items():
+        folder, _, file = path.rpartition("/")
+        if name.suffix is None or not name.folders or name.folders[0][1] != folder:
+            continue
+        if normalise_dir_name(file.partition(".")[0]) == normalise_dir_name(folder.rpartition("/")[2]):
+            kinds.setdefault(folder, {name.folders[0][0]}).add(name.suffix)
+    return _without_folders(named, {folder for folder, layers in kinds.items() if len(layers) >= 3})
+
+
+def _without_folders(named: dict[str, Named], dropped: set[str]) -> dict[str, Named]:
+    """`named` with the layer folders `dropped` naming no layer for the paths under them."""
+    if not dropped:
+        return named
+    return {
+        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in dropped))
+        if any(f[1] in dropped for f in name.folders)
+        else name
+        for path, name in named.items()
+    }
 
 
 def without_containers(
@@ -171,14 +198,7 @@ def without_containers(
                     if confirmed.get(path) == inner_layer:
                         shown.add(folder)
     containers = {folder for folder, layers in others.items() if len(layers) >= 2 and folder in shown}
-    if not containers:
-        return named
-    return {
-        path: name._replace(folders=tuple(f for f in name.folders if f[1] not in containers))
-        if any(f[1] in containers for f in name.folders)
-        else name
-        for path, name in named.items()
-    }
+    return _without_folders(named, containers)
 
 
 def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:
