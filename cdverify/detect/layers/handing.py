@@ -66,7 +66,8 @@ def stores_client(
     defaults = {
         edge.fact.specifier
         for edge in edges
-        if edge.target in facts and matches(dict(facts[edge.target].exports).get("default", ""), clients)
+        if (target := facts.get(edge.target or ""))
+        and matches(dict(target.exports).get("default", ""), clients)
     }
     made = {call.target for call in file_facts.calls if call.target and matches(call.callee, clients)}
 
