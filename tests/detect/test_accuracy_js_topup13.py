@@ -255,7 +255,7 @@ def test_a_file_declaring_its_table_and_querying_it_keeps_a_data_access_name(
 
 def test_a_table_module_not_named_for_data_access_is_models(make_project: MakeProject) -> None:
     """The clean side: a file declaring the table and querying it whose path names no data access
-    (`note.store-impl.ts`: no layer word) or names the models (`note.model.ts`) is models, as before."""
+    (`note.drizzle.ts`: no layer word before the technology word) or names the models (`note.model.ts`) is models, as before."""
     for name in ("src/modules/note/note.drizzle.ts", "src/modules/note/note.model.ts"):
         routes = ROUTES.replace(
             "./note.repository.drizzle", "./" + name.rsplit("/", 1)[1].removesuffix(".ts")
