@@ -65,6 +65,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     helper_directories: Strings = ()
     # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
     class_suffixes: Strings = ()
+    # words a dotted file name may add after its layer word: the technology or the implementation of that
+    # layer (`user.repository.drizzle.ts`, `user.repository.impl.ts`)
+    implementation_words: Strings = ()
 
 
 class ArchitecturePreset(Record, frozen=True):

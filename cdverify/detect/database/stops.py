@@ -148,7 +148,7 @@ def startup_stops(
         for stop in found.facts[path].stops:
             item = (
                 _unset(found, path, stop)
-                or _failed_schema(found, path, stop)
+                or _failed_schema(found, path, stop, graph)
                 or _missing_file(path, stop, loaders, present)
             )
             if item is not None:
@@ -285,31 +285,35 @@ def _schema_stop(
     return [StartupStop(path, parse.line, parse.text, variables, reason)]
 
 
-def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | None:
+def _failed_schema(
+    found: Collection, path: str, stop: Stop, graph: ImportGraph | None = None
+) -> StartupStop | None:
     """A check that stops where the environment fails a start-up schema of the same module
     (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`, `const {
-    error } = schema.validate(process.env); if (error) throw …`), which requires a variable with no
+    error } = schema.validate(process.env); if (error) throw …`) or one it imports (`import { envSchema }
+    from "./env-schema"`, whose module exports `z.object({…})`), which requires a variable with no
     default: it stops where that one is unset."""
     negated = stop.condition.lstrip("( ").startswith("!")
     schemas = found.catalogue.env_schemas
-    checked = {
-        callee
-        for traced in stop.guard.calls
-        for callee, schema in schemas.items()
-        if traced.startswith(f"{callee}().")
-        and (
-            traced.endswith(".success")
-            if negated
-            else any(traced.endswith(f".{member}") for member in schema.errors)
-        )
-    }
+    checked: dict[str, list[tuple[str, str]]] = {}  # schema call → (file, the variable it is assigned to)
+    for traced in stop.guard.calls:
+        for callee, file, name, read in _schemas_read(found, path, traced, graph):
+            failed = (
+                read.endswith(".success")
+                if negated
+                else any(read.endswith(f".{member}") for member in schemas[callee].errors)
+            )
+            if failed:
+                checked.setdefault(callee, []).append((file, name))
     if not checked:
         return None
-    calls = found.facts[path].calls
     required: list[str] = []
-    for index, call in enumerate(calls):
-        if call.callee in checked:
-            required += required_fields(call, schemas[call.callee], calls[index:])
+    for callee, places in checked.items():
+        for file, name in dict.fromkeys(places):
+            calls = found.facts[file].calls
+            for index, call in enumerate(calls):
+                if call.callee == callee and (not name or call.target == name):
+                    required += required_fields(call, schemas[callee], calls[index:])
     # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
     explained = {item.required_env for item in found.evidence if item.required_env}
     variables = tuple(dict.fromkeys(name for name in required if name not in explained))
@@ -320,6 +324,32 @@ def _failed_schema(found: Collection, path: str, stop: Stop) -> StartupStop | No
     return StartupStop(
         path, stop.line, stop.text, variables, f"{_verb(stop)} when {label} finds {shown} unset"
     )
+
+
+def _schemas_read(
+    found: Collection, path: str, traced: str, graph: ImportGraph | None
+) -> list[tuple[str, str, str, str]]:
+    """The start-up schemas a traced value reads, as (schema call, the file making it, the variable it is
+    assigned to, "" for any in the file; the value as read off the schema call): `zod.z.object().safeParse()
+    .success` of the module's own schema, or `./env-schema.envSchema.safeParse().success` of one another
+    module exports (`export const envSchema = z.object({…})`)."""
+    schemas = found.catalogue.env_schemas
+    out = [(callee, path, "", traced) for callee in schemas if traced.startswith(f"{callee}().")]
+    for edge in graph.imports_of(path) if graph is not None and not out else ():
+        target, prefix = edge.target, edge.fact.specifier + "."
+        if not target or target == path or target not in found.facts or not traced.startswith(prefix):
+            continue
+        exported = dict(found.facts[target].exports)
+        name, _, rest = traced.removeprefix(prefix).partition(".")
+        if (
+            name not in exported
+        ):  # the default export, traced as the module itself (`import envSchema from …`)
+            name, rest = dict(found.facts[target].aliases).get("default", ""), traced.removeprefix(prefix)
+            exported[name] = exported.get("default", "")
+        made = exported.get(name, "").removesuffix("()")
+        if made in schemas and rest:
+            out.append((made, target, name, f"{made}().{rest}"))
+    return out
 
 
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:

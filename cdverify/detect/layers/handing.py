@@ -48,7 +48,8 @@ def stores_client(
 ) -> bool:
     """The file stores on the app instance (`[roles.stores]`: `fastify.decorate("db", …)`) a client it
     makes (`drizzle(pool)`, or a variable it assigned one to) or one a data-access module exports
-    (`import { db } from "../db"`)."""
+    (`import { db } from "../db"`, or its default export, a client: `import db from "../config/database"`
+    after `export default knex(config)`)."""
     file_facts = facts[path]
     family = file_facts.language.family
     if registers_client(file_facts, preset):
@@ -57,15 +58,23 @@ def stores_client(
     if not stores:
         return False
     clients = client_names(preset, family)
-    sources = tuple(
-        edge.fact.specifier + "."
-        for edge in graph.imports_of(path)
-        if edge.target != path and (edge.target or "") in queries
-    )
+    edges = [
+        edge for edge in graph.imports_of(path) if edge.target != path and (edge.target or "") in queries
+    ]
+    sources = tuple(edge.fact.specifier + "." for edge in edges)
+    # a default import, traced as the module itself, of a module whose default export is a client
+    defaults = {
+        edge.fact.specifier
+        for edge in edges
+        if (target := facts.get(edge.target or ""))
+        and matches(dict(target.exports).get("default", ""), clients)
+    }
     made = {call.target for call in file_facts.calls if call.target and matches(call.callee, clients)}
 
     def client(callee: str) -> bool:
-        return matches(callee, clients) or (bool(sources) and callee.startswith(sources))
+        return (
+            matches(callee, clients) or (bool(sources) and callee.startswith(sources)) or callee in defaults
+        )
 
     return any(
         any(map(client, value.calls))

@@ -39,7 +39,7 @@ def handler_modules(
             values = [value for call in registering for value in _handler_argument(call, file_facts.calls)]
         else:
             values = [value for call in calls for value in (*call.args, *_handler_option(call))]
-        handed = {callee for value in values for callee in value.calls}
+        handed = {_of_class(callee) for value in values for callee in value.calls}
         for edge in graph.imports_of(path):
             target = edge.target
             if target and target != path and any(map(names_of_import(edge), handed)):
@@ -130,10 +130,12 @@ def _module_names(specifier: str, names: tuple[str, ...], target: str) -> tuple[
 def _handler_argument(call: CallFact, calls: Collection[CallFact] = ()) -> tuple[Value, ...]:
     """The registration's last argument, or its route options' `handler` (Fastify's `fastify.route({ method,
     url, handler: handler.listArticles })`), when it names a function of an imported module
-    (`User.getAll`), not a call's result (`wrap(User.getAll)`) nor a method of an object a call made
-    (`container.get(TOKENS.UserController).list`: the module only hands out the controller). A factory
-    called with no argument (`app.get("/api/health", createHealthHandler())`, among the file's `calls`)
-    makes the handler itself: its module holds the handler's code, as the function named would."""
+    (`User.getAll`) or a method of an instance of an imported class (`userHandler.createUser` after `const
+    userHandler = new UserHandler(userService)`), not a call's result (`wrap(User.getAll)`) nor a method of
+    an object another call made (`container.get(TOKENS.UserController).list`: the module only hands out
+    the controller). A factory called with no argument (`app.get("/api/health", createHealthHandler())`,
+    among the file's `calls`) makes the handler itself: its module holds the handler's code, as the
+    function named would."""
     option = _handler_option(call)
     value = option[0] if option else call.args[-1] if call.args else None
     if value is None or len(value.calls) != 1:
@@ -141,7 +143,7 @@ def _handler_argument(call: CallFact, calls: Collection[CallFact] = ()) -> tuple
     made = value.calls[0].removesuffix("()")
     if made != value.calls[0] and "(" not in made and not value.names:
         return (value._replace(calls=(made,)),) if _bare_call(made, call, calls) else ()
-    if "(" in value.calls[0]:
+    if "(" in _of_class(value.calls[0]):
         return ()
     return (value,) if value.names == (value.calls[0].rpartition(".")[2],) else ()
 
@@ -153,6 +155,17 @@ def _bare_call(callee: str, registration: CallFact, calls: Collection[CallFact])
     last = registration.line + registration.text.count("\n")
     made = [call for call in calls if call.callee == callee and registration.line <= call.line <= last]
     return bool(made) and all(not call.args and not call.kwargs for call in made)
+
+
+# `….UserHandler().createUser`: a method of an instance of a class (a CapWords name, built with `new`)
+_INSTANCE_METHOD = re.compile(r"((?:[^()]*\.)?[A-Z][\w$]*)\(\)(\.[\w$]+)")
+
+
+def _of_class(callee: str) -> str:
+    """A traced method of an instance of a class (`./user.handler.UserHandler().createUser`) as the class's
+    own (`./user.handler.UserHandler.createUser`): the module declaring the class holds the handler."""
+    instance = _INSTANCE_METHOD.fullmatch(callee)
+    return instance.group(1) + instance.group(2) if instance else callee
 
 
 def schema_modules(

@@ -68,19 +68,26 @@ class LayerAssignment(msgspec.Struct, frozen=True):
 
 
 def _suffix_layer(
-    name: str, layers: Iterable[LayerSpec], classes: frozenset[str] = frozenset()
+    name: str,
+    layers: Iterable[LayerSpec],
+    classes: frozenset[str] = frozenset(),
+    implementations: frozenset[str] = frozenset(),
 ) -> str | None:
     """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`, and a
     PascalCase class file whose last word is one of `classes` (`BaseController.ts`; not `LanguageModel.ts`,
-    where the word names no layer's class). A TypeScript declaration file (`fastify-list-routes.d.ts`)
-    holds only the types of some other module: its name says nothing of a layer."""
+    where the word names no layer's class). A dotted name may add one of `implementations` after the layer
+    word, the technology or implementation of that layer (`user.repository.drizzle.ts`,
+    `user.repository.impl.ts`). A TypeScript declaration file (`fastify-list-routes.d.ts`) holds only the
+    types of some other module: its name says nothing of a layer."""
     written = name.rsplit(".", 1)[0] if "." in name else name
     if written.endswith(".d"):
         return None
     base = normalise_dir_name(written)
+    stem, dot, last = base.rpartition(".")
+    bases = (base, stem) if dot and stem and last in implementations else (base,)
     for spec in layers:
         for suffix in spec.file_suffixes:
-            if base == suffix or base.endswith(("_" + suffix, "." + suffix)):
+            if any(b == suffix or b.endswith(("_" + suffix, "." + suffix)) for b in bases):
                 return spec.name
     # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
     tail = next((word for word in classes if _PASCAL.match(written) and written.endswith(word)), None)
@@ -111,6 +118,7 @@ def _named(
     packages: frozenset[str],
     helpers: frozenset[str] = frozenset(),
     classes: frozenset[str] = frozenset(),
+    implementations: frozenset[str] = frozenset(),
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
@@ -125,7 +133,8 @@ def _named(
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
-    return Named(glob, tuple(folders), _suffix_layer(parts[-1], config.layers, classes), abstract)
+    suffix = _suffix_layer(parts[-1], config.layers, classes, implementations)
+    return Named(glob, tuple(folders), suffix, abstract)
 
 
 def assign_layers(
@@ -145,7 +154,8 @@ def assign_layers(
     roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
-    named = {path: _named(path, config, globs, packages, helpers, classes) for path in application}
+    words = frozenset(roles.implementation_words) if roles is not None else frozenset()
+    named = {path: _named(path, config, globs, packages, helpers, classes, words) for path in application}
     return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
 
 

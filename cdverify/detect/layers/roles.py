@@ -118,8 +118,10 @@ def code_roles(
     orm: OrmReport,
     instances: Instances,
     graph: ImportGraph,
+    data_named: Collection[str] = (),
 ) -> Roles:
-    """The role of every application file whose code shows one (the strongest when it shows several)."""
+    """The role of every application file whose code shows one (the strongest when it shows several;
+    `data_named`: files whose path names the data-access layer, where that role, when shown, stands)."""
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
@@ -146,7 +148,8 @@ def code_roles(
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        role = _role_of(path, file_facts, preset, instances, frozenset(probes.get(path, ())), path in held)
+        lines = frozenset(probes.get(path, ()))
+        role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named)
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
         if role is None and path not in handlers and _use_case(path, file_facts, graph):
@@ -266,10 +269,13 @@ def _role_of(
     instances: Instances,
     probes: frozenset[int] = frozenset(),
     holds_client: bool = False,
+    data_named: bool = False,
 ) -> Role | None:
     """The role a file's code shows. A client call running a health probe (`session.execute(text("SELECT
     1"))`, the probe on its line or up to two lines below) does not count: a health check is no query.
-    `holds_client`: the file takes the client the app's state holds (`self.pool = app["pool"]`)."""
+    `holds_client`: the file takes the client the app's state holds (`self.pool = app["pool"]`). A file
+    both defining a table and querying is models, unless its path names data access (`data_named`:
+    `user.repository.drizzle.ts` declaring the `users` pgTable its methods query), which then stands."""
     family = file_facts.language.family
     handlers = handler_names(preset, family)
     if handlers and (
@@ -289,13 +295,15 @@ def _role_of(
         (holds_client and _types_requests_only(file_facts)) or _connection_module(path, file_facts, instances)
     ):
         return None  # a request handler: its data access is inline
-    querying, declares = holds_client, False
+    querying, declares, tables = holds_client, False, False
     bases = base_makers(preset, family)
     probing = _probe_lines(probes, file_facts)
     for call in file_facts.calls:
         callee = foreign(call.callee, path, family, instances) or call.callee
         if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
-            return Role.MODELS
+            if not data_named:
+                return Role.MODELS
+            tables = True
         # `sequelize.define("User", …)` in sequelize-cli's `(sequelize, DataTypes) => …`: a definition
         querying = querying or (
             call.line not in probing
@@ -304,8 +312,8 @@ def _role_of(
             and callee.rpartition(".")[2] not in syncs
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
-    if querying:
-        return Role.QUERIES
+    if querying or tables:
+        return Role.QUERIES if querying else Role.MODELS
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
 
@@ -484,7 +492,12 @@ def by_role(
         placed = beside_folders(placed, found_roles[0].beside_folders)
         if placed is not named_layers.named:
             named_layers = msgspec.structs.replace(named_layers, named=placed)
-    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph)
+    data_named = [
+        path
+        for path, name in named_layers.named.items()
+        if (name.folders[0][0] if name.folders else None if name.abstract else name.suffix) == roles.queries
+    ]
+    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named)
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
     found.of.update(dict.fromkeys(runners, Role.MODELS))
@@ -580,7 +593,13 @@ def by_role(
         if path not in owners
     ]
     stack = (roles.routes, roles.services, roles.queries)
-    wiring += containers(assignment.files, assignment.evidence, graph, stack)
+    # a container building the controllers; a router whose code registers the routes it builds them for is
+    # routes (a module's `user.routes.ts` wiring repository -> service -> handler): its imports are checked
+    wiring += [
+        path
+        for path in containers(assignment.files, assignment.evidence, graph, stack)
+        if path not in routing
+    ]
     wiring += providers(assignment, graph, facts, routing | handed, roles.routes, stack[1:])
     wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)
     wiring += [
