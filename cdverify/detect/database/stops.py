@@ -34,7 +34,7 @@ from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.discover import classify_scope
 from cdverify.files import probe
-from cdverify.model import CallFact, Family, FileFacts, Scope, Stop, TargetKind, Value
+from cdverify.model import CallFact, EnvHelper, Family, FileFacts, Scope, Stop, TargetKind, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import (
     Connections,
@@ -225,8 +225,9 @@ def _validated_at_start(
 def _required_at_start(found: Collection, started: set[str], graph: ImportGraph) -> list[StartupStop]:
     """Module-level calls, in modules run at start-up, of a project helper that throws when the variable it
     reads is unset (`EnvHelper.get('NODE_PORT')` in a static field, `const port = requireEnv("PORT")`;
-    `EnvHelper.required`) another module declares: the application stops as it loads where that variable
-    is unset. A static field's initializer runs as its class is defined, at module level; so, here, does an
+    `EnvHelper.required`) another module declares, called without the fallback the helper takes
+    (`getEnv("PORT", "3000")` does not throw): the application stops as it loads where that variable is
+    unset. A static field's initializer runs as its class is defined, at module level; so, here, does an
     instance field's (it runs when the class is instantiated: read as at start-up too)."""
     helpers = {
         path: {helper.name: helper for helper in found.facts[path].env_helpers if helper.required}
@@ -253,11 +254,21 @@ def _required_at_start(found: Collection, started: set[str], graph: ImportGraph)
                 if helper is None:
                     continue
                 key = call.args[helper.key].literals if helper.key < len(call.args) else ()
-                if key and _VARIABLE.fullmatch(key[0]):
+                if key and _VARIABLE.fullmatch(key[0]) and not _falls_back(call, helper):
                     reason = f"throws when ${key[0]} is unset (the helper {helper.name} requires it)"
                     out.append(StartupStop(path, call.line, call.text, (key[0],), reason))
                 break
     return out
+
+
+def _falls_back(call: CallFact, helper: EnvHelper) -> bool:
+    """The call hands the helper a fallback for an unset variable (`getEnv("PORT", "3000")` of
+    `getEnv(key, fallback?)` returning `process.env[key] ?? fallback`): it does not throw there. An empty
+    string or `undefined` is no fallback (`if (!value) throw` still holds)."""
+    if helper.fallback < 0 or helper.fallback >= len(call.args):
+        return False
+    given = call.args[helper.fallback]
+    return given.literals not in ((), ("",)) or given.names not in ((), ("undefined",))
 
 
 def _schema_stop(
