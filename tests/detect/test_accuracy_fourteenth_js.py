@@ -257,3 +257,18 @@ def test_python_sqlite3_connect_in_a_missing_folder(
     report = check(make_project, files, FLASK_SQLITE_TASK)
     assert database_status(report) == ("fail" if stops else "pass")
     assert any("unable to open database file" in message for message in _db001(report)) == stops
+
+
+def test_a_database_module_only_the_script_imports_yet_keeps_its_layer(make_project: MakeProject) -> None:
+    files = _migrations()
+    files["src/store.ts"] = (
+        "import Database from 'better-sqlite3';\n\nexport const store = new Database('guests.db');\n"
+    )
+    files["src/run-migrations.ts"] = RUN.replace(
+        "import { openDb } from './db.js';", "import { store } from './store.js';"
+    )
+    files["src/run-migrations.ts"] = str(files["src/run-migrations.ts"]).replace("openDb()", "store")
+    report = inspect_json(make_project, files)
+    assert evidence_of(report)["src/migrator.ts"] == "script helper"
+    assert evidence_of(report).get("src/store.ts") != "script helper"
+    assert layers_of(report)["src/store.ts"] == "repositories"

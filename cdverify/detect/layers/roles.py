@@ -577,7 +577,7 @@ def by_role(
     )
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
-    served = script_helpers(named, graph, programs, {*found.apps, *routing})
+    served = script_helpers(named, graph, programs, {*found.apps, *routing, *owners})
     decided.update(dict.fromkeys(served))
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))

@@ -19,7 +19,9 @@ def script_helpers(
     scripts' own helpers, in no layer (`src/migrate.ts` holding the `MigrationRunner` that only
     `src/run-migrate.ts`, the `npm run migrate` program, imports). A module the running app imports
     (the database module both the server and the script open) stays, as do those of `serving` (they
-    build an app or register routes) and files a layer folder, a layer's file name or a glob places."""
+    build an app, register routes, or create at module level the client other files import: the
+    project's database module, whoever imports it yet) and files a layer folder, a layer's file name or a
+    glob places."""
     if not scripts:
         return ()
     importers: dict[str, set[str]] = {}
