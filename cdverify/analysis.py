@@ -87,15 +87,18 @@ class Analysis:
     @functools.cached_property
     def orm(self) -> OrmReport:
         """Data-access libraries and raw SQL; the SQL a command-line script runs (in a file the layers find
-        to be one) is in the `scripts` scope (detect/orm/scripts.py)."""
+        to be one, or in a module only such scripts import) is in the `scripts` scope (detect/orm/
+        scripts.py)."""
         from cdverify.detect.layers import Evidence
         from cdverify.detect.orm.scripts import may_be_in_scripts, run_by_scripts
 
         sites = self.orm_sites
-        if not may_be_in_scripts(sites, self.facts, self.manifests.script_files):
+        if not may_be_in_scripts(sites, self.facts, self.manifests.script_files, self.graph):
             return sites  # most projects': the layers are not built for it
-        scripts = {path for path, why in self.layers.evidence.items() if why is Evidence.SCRIPT}
-        return run_by_scripts(sites, self.facts, scripts)
+        evidence = self.layers.evidence
+        scripts = {path for path, why in evidence.items() if why is Evidence.SCRIPT}
+        helpers = {path for path, why in evidence.items() if why is Evidence.SCRIPT_HELPER}
+        return run_by_scripts(sites, self.facts, scripts, helpers)
 
     @functools.cached_property
     def orm_sites(self) -> OrmReport:

@@ -44,6 +44,7 @@ from cdverify.rules_schema.database import (
     SettingsFiles,
     SettingsSource,
     SqlAlchemyUrls,
+    SqliteFile,
     StartupFile,
     TemplateDefault,
 )
@@ -216,6 +217,7 @@ __all__ = [
     "Sinks",
     "SqlAlchemyUrls",
     "SqlFiles",
+    "SqliteFile",
     "StartupFile",
     "Strings",
     "TemplateDefault",

@@ -172,6 +172,18 @@ class RequiredOption(Record, frozen=True):
     plugins: Strings = ()
 
 
+class SqliteFile(Record, frozen=True):
+    """A SQLite driver call that opens a database file, creating the file but not its folder: given a
+    relative path into a folder the project lacks, made at start-up, it stops the application."""
+
+    calls: Strings  # traced callees (`better-sqlite3`, `sqlite3.connect`)
+    label: str  # what it throws, as DB001 says it
+    path: Strings = ("0",)  # where the file's path is: positional index or keyword
+    # the driver hands the error to a function argument when one is given (node sqlite3's callback): only
+    # a call with none stops the application
+    callback: bool = False
+
+
 class EnvFileFlag(Record, frozen=True):
     """A runner's flag that loads a dotenv file and refuses to start when the file is missing (Node's
     `--env-file=.env`): the package scripts that start the application all passing it a file the project
@@ -290,6 +302,8 @@ class Connections(Record, frozen=True):
     config_flags: tuple[ConfigFlag, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
+    sqlite_files: tuple[SqliteFile, ...] = ()
+    folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

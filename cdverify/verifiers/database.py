@@ -181,13 +181,15 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             found.environment, variables={**found.environment.variables, **dict.fromkeys(needed, "set")}
         )
         hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"
-    shipped = [stop for stop in found.stopped if not stop.variables]
+    shipped = [stop for stop in found.stopped if not stop.variables or stop.fix]
     if shipped:  # it stops wherever it runs as shipped (a module or file left out): that comes first
-        fix = (
+        fix = shipped[0].fix or (
             f"make the application start as shipped ({shipped[0].describe()}): add what it needs to the "
             "project, or remove the statement"
         )
-        without = report._replace(stops=tuple(stop for stop in report.stops if stop.variables))
+        without = report._replace(
+            stops=tuple(stop for stop in report.stops if stop.variables and not stop.fix)
+        )
         hint = fix if wanted in in_harness(without, found.environment).holding else f"{fix}; then {hint}"
     return make_finding(
         "DB001",
@@ -210,7 +212,7 @@ def _start_variables(found: HarnessEngines, database: str, report: DatabaseRepor
     start-up there (a required read, a start-up check), in the order found: every read at start-up that
     raises there, not only the first (the next would stop it once that one is set)."""
     names = [item.required_env for item in found.blocked if item.required_env]
-    names += [name for stop in found.stopped for name in stop.variables]
+    names += [name for stop in found.stopped if not stop.fix for name in stop.variables]
     if found.blocked or found.stopped:
         names += [read.variable for read in unset_reads(report, found.environment)]
     return [name for name in dict.fromkeys(names) if name != database]

@@ -12,8 +12,9 @@ made by a build step) throws MODULE_NOT_FOUND as surely, and so does a module-le
 that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library
 that throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and
 so does the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt,
-{ secret: process.env.X })` in a `buildServer()` the entry calls). Where the check fails, the application
-cannot start, whatever engine it is configured for: no engine holds in that harness environment
+{ secret: process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at
+start-up in a folder the project lacks and nothing creates (sqlite_folders.py). Where the check fails, the
+application cannot start, whatever engine it is configured for: no engine holds in that harness environment
 (harness.py)."""
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.settings import required_fields
+from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.discover import classify_scope
 from cdverify.files import probe
@@ -79,6 +81,8 @@ class StartupStop(NamedTuple):
     # the variables it needs: it stops where any is unset; () = it stops wherever the project runs as shipped
     variables: tuple[str, ...]
     reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
+    # what makes it start, when setting its variables is not it (a folder to create): DB001's fix
+    fix: str = ""
 
     def stops(self, variables: Mapping[str, str]) -> bool:
         """Whether it stops the application when exactly `variables` are set."""
@@ -117,6 +121,9 @@ def startup_stops(
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     unloaded = _missing_env_files(found, root) if root is not None else []
+    if root is not None and graph is not None:  # a SQLite file in a folder that is not there
+        started_now = _started(found.facts, found.scopes, graph)
+        unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_now)]
     if not (files or parsed or fallbacks or missing or validating or requiring or registering):
         if not broken or graph is None or root is None:
             return tuple(unloaded)

@@ -34,6 +34,7 @@ class Evidence(StrEnum):
     COMPOSITION_ROOT = "composition root"
     SCRIPT = "command-line script"  # a program of its own in a folder of scripts or commands: no layer
     MIGRATION_HELPER = "migration helper"  # imported by migrations only: no layer
+    SCRIPT_HELPER = "script helper"  # imported by command-line scripts only: no layer
     PACKAGE = "package"  # a code-silent `__init__.py` whose package's modules all share one layer
 
 

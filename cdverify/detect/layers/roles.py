@@ -59,6 +59,7 @@ from cdverify.detect.layers.names import (
     without_containers,
 )
 from cdverify.detect.layers.packages import package_markers
+from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
     app_installers,
     bootstrap_steps,
@@ -576,6 +577,8 @@ def by_role(
     )
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
+    served = script_helpers(named, graph, programs, {*found.apps, *routing, *owners})
+    decided.update(dict.fromkeys(served))
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
@@ -619,5 +622,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.SCRIPT)
     for path in helpers:
         assignment.evidence.setdefault(path, Evidence.MIGRATION_HELPER)
+    for path in served:
+        assignment.evidence.setdefault(path, Evidence.SCRIPT_HELPER)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return msgspec.structs.replace(assignment, instance_imports=bound) if bound else assignment

@@ -1,0 +1,172 @@
+"""SQLite files in a folder that is not there (rules/database/connections.toml `sqlite_files`): a driver that
+opens a database file creates the file but never its folder, so `new Database("./data/app.db")` made as the
+application starts, with `data/` left out of the repository (git-ignored) and no code or start script making
+it, stops the application where the harness starts it (at the project's root): better-sqlite3 throws
+"Cannot open database because the directory does not exist", Python's `sqlite3.connect` raises "unable to
+open database file". A path only a variable gives stops where the variable is unset and its fallback is such
+a path (`process.env.DATABASE_PATH ?? "./data/app.db"`).
+
+Nothing is claimed where it is not certain: a path computed at run time (`path.join(__dirname, …)`,
+`os.path.join(BASE_DIR, …)`), an absolute path or one outside the project, an in-memory or URI database,
+a folder the project has, a call handing the error to a callback, or an application whose code or start
+scripts create a folder anywhere (`fs.mkdirSync`, `os.makedirs`, `Path.mkdir`, `mkdir -p`)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import at_start, started_functions
+from cdverify.files import NotReadable, probe, read_regular
+from cdverify.model import CallFact, FileFacts, Scope, Value
+from cdverify.rules_schema import Connections
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+_HOPS = 2  # names followed to the module-level constant holding the path
+_NOT_FILES = re.compile(r"^(?::memory:|file:)|[?]|mode=memory", re.IGNORECASE)  # in memory, a URI
+_ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
+_MAX_BYTES = 1 << 20
+
+
+class MissingFolder(NamedTuple):
+    """A database file opened at start-up in a folder the project lacks."""
+
+    file: str
+    line: int
+    text: str
+    variables: tuple[str, ...]  # it stops where any is unset; () = wherever the project runs as shipped
+    reason: str
+    fix: str
+
+
+def missing_folders(
+    found: Collection, graph: ImportGraph, root: Path, started: set[str]
+) -> list[MissingFolder]:
+    """The SQLite opens made at start-up (at module level of a `started` module, or in a function that
+    runs then) whose file lies in a folder the project at `root` does not have and nothing creates."""
+    rules = load_rules(Connections)
+    entries = {callee: entry for entry in rules.sqlite_files for callee in entry.calls}
+    opening = [
+        (path, call, entry)
+        for path in sorted(started)
+        if found.scope_of(path) is Scope.APPLICATION and path in found.facts
+        for call in found.facts[path].calls
+        if (entry := entries.get(call.callee)) is not None
+    ]
+    if not opening:
+        return []
+    running = started_functions(found.facts, started, graph)
+    out: list[MissingFolder] = []
+    for path, call, entry in opening:
+        file_facts = found.facts[path]
+        if not at_start(call, file_facts, True, running.get(path, set())):
+            continue
+        if entry.callback and _has_callback(call):
+            continue
+        value = next((v for key in entry.path if (v := _argument(call, key)) is not None), None)
+        paths = _paths(value, file_facts, 0) if value is not None else None
+        if not paths:
+            continue
+        folders = [_missing(literal, root) for literal, _variable in paths]
+        if not all(folders):
+            continue
+        variables = tuple(dict.fromkeys(v for _literal, v in paths if v))
+        fixed = any(not v for _literal, v in paths)
+        shown = paths[0][0]
+        when = f" (the fallback when ${' or $'.join(variables)} is unset)" if variables and not fixed else ""
+        reason = (
+            f"opens {shown}{when}, whose folder {folders[0]}/ the project does not have and no code "
+            f"creates: {entry.label}"
+        )
+        make = (
+            f'os.makedirs("{folders[0]}", exist_ok=True)'
+            if file_facts.language.family == "python"
+            else f'fs.mkdirSync("{folders[0]}", {{ recursive: true }})'
+        )
+        fix = (
+            f"create the folder {folders[0]}/ before the database opens (`{make}`), or ship it in the "
+            "repository (a `.gitkeep` in it, and not ignored)"
+        )
+        out.append(MissingFolder(path, call.line, call.text, () if fixed else variables, reason, fix))
+    if out and _makes_folders(found, root, rules.folder_makers):
+        return []
+    return out
+
+
+def _argument(call: CallFact, key: str) -> Value | None:
+    if key.isdigit():
+        index = int(key)
+        return call.args[index] if index < len(call.args) else None
+    return call.kwarg(key)
+
+
+def _has_callback(call: CallFact) -> bool:
+    """A value after the path that is neither a number nor the driver's open flags (`sqlite3.OPEN_READWRITE`):
+    a callback taking the error."""
+    return any(
+        not (value.numbers or (value.names and all(n.startswith("OPEN_") for n in value.names)))
+        for value in call.args[1:]
+    )
+
+
+def _paths(value: Value, file_facts: FileFacts, depth: int) -> list[tuple[str, str]] | None:
+    """(literal path, the variable it is the fallback of, or "") for each value the path may take; None
+    when any is computed at run time or not known (a call, a template, a name not bound once at module
+    level of the file to such a value)."""
+    if value.calls or value.paths or len(value.literals) != len(value.strings):
+        return None
+    variable = value.env[0] if value.env else ""
+    if len(value.env) > 1:
+        return None
+    out = [(literal, variable) for literal in value.literals]
+    for name in value.names:
+        bound = [a for a in file_facts.assignments if not a.scope and a.target == name]
+        if depth >= _HOPS or len(bound) != 1:
+            return None
+        inner = _paths(bound[0].value, file_facts, depth + 1)
+        if not inner:
+            return None
+        out += [(literal, inner_variable or variable) for literal, inner_variable in inner]
+    return out or None
+
+
+def _missing(literal: str, root: Path) -> str:
+    """The folder of a relative database path that the project does not have ("" when the path is in
+    memory, absolute, outside the project, or its folder is there)."""
+    text = literal.strip()
+    if not text or _NOT_FILES.search(text) or _ABSOLUTE.match(text):
+        return ""
+    folder = posixpath.dirname(posixpath.normpath(text.replace("\\", "/")))
+    if folder in ("", ".") or folder == ".." or folder.startswith("../"):
+        return ""
+    info = probe(root / folder)
+    return "" if info is not None else folder
+
+
+def _makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
+    """Whether the application's code, its package scripts or its run script create a folder anywhere
+    (`fs.mkdirSync(dir, { recursive: true })`, `os.makedirs(…)`, `mkdir -p data`): then the database's
+    folder may be made before it opens."""
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, makers)) + r")(?![\w-])")
+    texts = [script.command for script in found.manifests.scripts]
+    if found.manifests.run_script is not None:
+        texts.append(found.manifests.run_script.text)
+    if any(pattern.search(text) for text in texts):
+        return True
+    runtime: Mapping[str, FileFacts] = found.runtime_facts()
+    for path in sorted(runtime):
+        try:
+            text = read_regular(root / path, _MAX_BYTES).decode("utf-8", "replace")
+        except (NotReadable, OSError):
+            return True  # not known: claim nothing
+        if pattern.search(text):
+            return True
+    return False
