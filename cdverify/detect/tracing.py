@@ -384,6 +384,11 @@ def _locate(
             return None
         parts = absolute_parts(callee, importer, packaged)
         for end in range(len(parts) - 1, 0, -1):
+            if end + 1 < len(parts):  # a class's attribute (`UserDto.api` of `class UserDto: api = …`)
+                entry = (".".join(parts[:end]), f"{parts[end]}.{parts[end + 1]}")
+                if entry in names:
+                    rest = parts[end + 2 :]
+                    return entry, ("." + ".".join(rest) if rest else "")
             entry = (".".join(parts[:end]), parts[end])
             if entry in names:
                 rest = parts[end + 1 :]

@@ -105,6 +105,9 @@ class PythonScanner(Scanner):
         self.app_params: set[tuple[str, str]] = set()  # (function, parameter) standing for an app handed in
         self._run_at_import: frozenset[str] | None = None
         self._held: dict[tuple[str, str], list[Value]] | None = None  # (scope, name) → values assigned
+        # `Class.attr` → traced value of a module-level class's attribute (`class UserDto: api =
+        # Namespace(…)`), for other modules that reach it through the class (`api = UserDto.api`)
+        self.class_attributes: dict[str, str] = {}
 
     @property
     def run_at_import(self) -> frozenset[str]:
@@ -486,6 +489,9 @@ class PythonScanner(Scanner):
                 self.bindings[f"self.{target}"] = qualified  # a class attribute: what its methods see
         if qualified is not None and left.type in ("identifier", "attribute"):
             self.bind(node, target, qualified)
+            owner = _module_class(node) if left.type == "identifier" else ""
+            if owner:
+                self.class_attributes[f"{owner}.{target}"] = qualified
         if not record or (inner.type != "dictionary" and not interesting(target)):
             return
         self.record(node, target, inner, node)
@@ -527,6 +533,22 @@ def _owner(function: Node) -> str:
             name = cls.child_by_field_name("name")
             return text(name) if name is not None else ""
     return ""
+
+
+def _module_class(node: Node) -> str:
+    """The name of the module-level class without bases whose body holds the assignment `node` directly
+    ("" if none): a holder of objects (`class UserDto: api = Namespace(…)`), not a model whose attributes
+    are its columns."""
+    statement = node.parent
+    block = statement.parent if statement is not None else None
+    cls = block.parent if block is not None else None
+    if cls is None or not class_body(node) or cls.child_by_field_name("superclasses") is not None:
+        return ""
+    outer = cls.parent
+    if outer is not None and outer.type == "decorated_definition":
+        outer = outer.parent
+    name = cls.child_by_field_name("name")
+    return text(name) if name is not None and outer is not None and outer.type == "module" else ""
 
 
 def _target(node: Node) -> str | None:
@@ -574,7 +596,7 @@ def python_code(found: dict[str, list[Node]]) -> Code:
     scanner.bind_imports()
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
-    exports = instance_exports(scanner.bindings)
+    exports = tuple(sorted((*instance_exports(scanner.bindings), *scanner.class_attributes.items())))
     return Code(
         tuple(scanner.calls),
         tuple(scanner.assignments),

@@ -45,6 +45,8 @@ class Framework(Record, frozen=True):
     chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
     named_routes: bool = False  # route methods may take a route name before the path (koa-router)
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
+    # mount method → the keyword giving its prefix besides `prefix` (`add_namespace(ns, path=…)`)
+    mount_keys: Mapping[str, str] = table()
     route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
     handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
     # traced names, and the modules under them, of the framework that handle no request: the running app's

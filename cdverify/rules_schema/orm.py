@@ -38,10 +38,19 @@ class SqlFiles(Record, frozen=True):
     unnamed: str  # any other statement
 
 
+class ErrorImports(Record, frozen=True):
+    """How a Python import that brings only a library's exceptions is told (`from asyncpg import
+    UniqueViolationError`): catching what the data access raises is no use of the library."""
+
+    modules: Strings  # submodules of exceptions (`psycopg2.errors`, `sqlalchemy.exc`), imported or named
+    suffixes: Strings  # endings of exception class names (`IntegrityError`, `UniqueViolation`)
+
+
 class OrmLibraries(Record, frozen=True):
     FILE: ClassVar[str] = "orm/libraries"
     libraries: Mapping[str, OrmLibrary]
     sql_files: SqlFiles
+    errors: ErrorImports
 
 
 class Sink(Record, frozen=True):

@@ -1880,6 +1880,10 @@ MOUNT_SPELLING: dict[tuple[str, str], tuple[str, str]] = {
         "from flask import Flask\n\nhost = Flask(__name__)\n",
         'host.register_blueprint(bp, url_prefix="/api")',
     ),
+    ("flask", "add_namespace"): (
+        "from flask_restx import Api\n\nhost = Api()\n",
+        'host.add_namespace(users_ns, path="/api")',
+    ),
     ("fastapi", "include_router"): (
         "from fastapi import FastAPI\n\nhost = FastAPI()\n",
         'host.include_router(router, prefix="/api")',

@@ -194,6 +194,27 @@ PY_CALL_SNIPPETS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+# GINO's handle re-exports sqlalchemy's names (`db.text(…)`), in the library and its framework extensions
+_GINO_TEXT = """
+    from MODULE import Gino
+
+    db = Gino()
+
+
+    async def run():
+        return await db.status(db.SINK)
+    """
+PY_CALL_SNIPPETS.update(
+    {
+        f"{module}.Gino().text": (
+            "app/repositories/users.py",
+            _GINO_TEXT.replace("MODULE", module),
+            "application",
+        )
+        for module in ("gino", "gino.ext.starlette", "gino.ext.aiohttp", "gino_starlette", "gino_aiohttp")
+    }
+)
+
 
 def python_call_source(callee: str, call: str) -> tuple[str, str, str]:
     """(path, source, scope) of a module making `call` (the callable's last name and its arguments)."""
@@ -792,6 +813,23 @@ PY_RECEIVERS: dict[str, str] = {
             return await database.SINK
         """,
 }
+
+# GINO's handle, in the library and its framework extensions (`gino_starlette` …): `await db.status("…")`
+_GINO_HANDLE = """
+    from MODULE import Gino
+
+    db = Gino()
+
+
+    async def active_users():
+        return await db.SINK
+    """
+PY_RECEIVERS.update(
+    {
+        f"{module}.": _GINO_HANDLE.replace("MODULE", module)
+        for module in ("gino", "gino_starlette", "gino_aiohttp", "gino_sanic", "gino_quart", "gino_tornado")
+    }
+)
 
 
 def test_every_python_receiver_has_a_snippet() -> None:
@@ -2757,6 +2795,52 @@ MODEL_SNIPPETS: dict[tuple[str, str], tuple[str, str, str]] = {
         'mongoose.default.model("User"',
     ),
 }
+
+# GINO: a model on the `Gino()` handle's `Model`, of the library or of one of its framework extensions
+_GINO_MODEL = """
+    from MODULE import Gino
+
+    db = Gino()
+
+
+    class User(db.Model):
+        __tablename__ = "users"
+        id = db.Column(db.Integer(), primary_key=True)
+    """
+MODEL_SNIPPETS.update(
+    {
+        ("gino", f"{module}.Gino().Model"): ("app/models.py", _GINO_MODEL.replace("MODULE", module), "User")
+        for module in (
+            "gino",
+            "gino.api",
+            "gino.ext.starlette",
+            "gino.ext.aiohttp",
+            "gino.ext.sanic",
+            "gino.ext.quart",
+            "gino.ext.tornado",
+            "gino_starlette",
+            "gino_aiohttp",
+            "gino_sanic",
+            "gino_quart",
+            "gino_tornado",
+        )
+    }
+)
+MODEL_SNIPPETS[("gino", "gino.declarative.declarative_base")] = (
+    "app/models.py",
+    """
+    from gino import Gino
+    from gino.declarative import declarative_base
+
+    db = Gino()
+    Base = declarative_base(db)
+
+
+    class User(Base):
+        __tablename__ = "users"
+    """,
+    "User",
+)
 
 
 def test_every_models_signature_has_a_snippet() -> None:

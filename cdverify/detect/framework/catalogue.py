@@ -41,6 +41,7 @@ class Spec(NamedTuple):
     chained_paths: bool
     named_routes: bool
     mount_calls: frozenset[str]
+    mount_keys: dict[str, str]  # mount method → the keyword giving its prefix besides `prefix`
     route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
     handlers: frozenset[str]  # app / router methods registering request handlers that are no route
 
@@ -79,6 +80,7 @@ def specs() -> tuple[Spec, ...]:
                     chained_paths=entry.chained_paths,
                     named_routes=entry.named_routes,
                     mount_calls=frozenset(entry.mount_calls),
+                    mount_keys=dict(entry.mount_keys),
                     route_configs=dict(entry.route_configs),
                     handlers=frozenset(entry.handlers),
                 )

@@ -159,7 +159,8 @@ class Objects:
             ):
                 self.autoloads.append(AutoloadCall(path, holder, dict(call.kwargs), spec, call.line))
             elif not spec.plugin_mounts:  # Fastify's `register` mounts plugin functions, not objects
-                prefix = first_string(v for k, v in call.kwargs if k in spec.prefix)
+                keys = (*spec.prefix, spec.mount_keys.get(method, ""))
+                prefix = first_string(v for k, v in call.kwargs if k in keys)
                 self.mounts.append(Mount(path, family, holder, prefix, call.args))
 
     def edge(self, key: Key, mounter: Key | None, prefix: str) -> None:

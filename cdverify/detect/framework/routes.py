@@ -70,7 +70,8 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
             found.app_prefixes.add(value)
         return
     if method in spec.mounts:
-        prefix = first_string(v for k, v in call.kwargs if k in spec.prefix) or first_string(call.args[:1])
+        keys = (*spec.prefix, spec.mount_keys.get(method, ""))
+        prefix = first_string(v for k, v in call.kwargs if k in keys) or first_string(call.args[:1])
         if prefix and (prefix.startswith("/") or spec.relative_paths):
             found.prefixes.add(prefix)
         return

@@ -87,6 +87,43 @@ def url_tables(
     return frozenset(out)
 
 
+def router_hubs(
+    facts: Mapping[str, FileFacts], candidates: Iterable[str], handling: Collection[str], graph: ImportGraph
+) -> frozenset[str]:
+    """Python modules that build a router and mount on it the routers of modules that handle requests
+    (`api = Api(blueprint)` then `api.add_namespace(users_ns, path="/users")`, `router.include_router(
+    users.router)`, `bp.register_blueprint(child)`): no route of their own, but they put the route modules
+    under their paths, as a URL configuration including others does: the routes layer. An app's module is
+    not a candidate (it is the composition root)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    mounting = {
+        f"{router}().{method}"
+        for spec in specs()
+        if spec.family == "python"
+        for router in spec.routers
+        for method in spec.mounts
+    }
+    out: set[str] = set()
+    for path in candidates:
+        file_facts = facts.get(path)
+        if file_facts is None or file_facts.language.family != "python":
+            continue
+        mounted = [
+            callee
+            for call in file_facts.calls
+            if call.callee in mounting
+            for value in call.args
+            for callee in value.calls
+        ]
+        if not mounted:
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target in handling and edge.target != path]
+        if any(names_of_import(edge)(callee) for edge in edges for callee in mounted):
+            out.add(path)
+    return frozenset(out)
+
+
 def _url_table(value: Value, edges: list[ImportEdge]) -> bool:
     """Every string of the value is a URL path and each names one handler the `edges` import: as many
     handlers as paths, nothing else called."""

@@ -41,6 +41,7 @@ from cdverify.detect.layers.handing import (
 from cdverify.detect.layers.handlers import (
     glue_modules,
     handler_modules,
+    router_hubs,
     schema_modules,
     url_tables,
     view_modules,
@@ -173,7 +174,9 @@ def code_roles(
             found[path] = Role.QUERIES
             querying.add(path)
     unplaced = [path for path in application if path not in found and path not in apps]
-    found.update(dict.fromkeys(url_tables(facts, unplaced, of(Role.ROUTES), graph), Role.ROUTES))
+    handling = of(Role.ROUTES)
+    tables = url_tables(facts, unplaced, handling, graph) | router_hubs(facts, unplaced, handling, graph)
+    found.update(dict.fromkeys(tables, Role.ROUTES))
     models = of(Role.MODELS)
     for path in application:
         if path not in found and path in facts and models_barrel(path, facts[path], models, graph):

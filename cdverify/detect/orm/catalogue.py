@@ -8,7 +8,7 @@ from functools import cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.model import Callee, Family
+from cdverify.model import Callee, Family, ImportFact
 from cdverify.rules_schema import OrmLibraries, OrmLibrary, Sinks
 
 
@@ -116,3 +116,14 @@ def library_of(spec: str, python: bool) -> str | None:
         if library is not None:
             return library
     return None
+
+
+def errors_only(fact: ImportFact) -> bool:
+    """A Python import that brings only a library's exceptions (rules/orm/libraries.toml `[errors]`):
+    `from asyncpg import UniqueViolationError`, `from psycopg2 import errors`, `import psycopg2.errors`."""
+    rules = load_rules(OrmLibraries).errors
+    if any(part in rules.modules for part in fact.specifier.split(".")[1:]):
+        return True
+    return bool(fact.names) and all(
+        name in rules.modules or name.endswith(rules.suffixes) for name in fact.names
+    )

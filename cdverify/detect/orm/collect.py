@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
-from cdverify.detect.orm.catalogue import Sink, libraries, library_of, sink_of
+from cdverify.detect.orm.catalogue import Sink, errors_only, libraries, library_of, sink_of
 from cdverify.detect.orm.helpers import (
     Helper,
     Helpers,
@@ -84,7 +84,7 @@ class _Uses:
                     (lib for n in fact.names if (lib := self.library_of(f"{fact.specifier}.{n}", python))),
                     None,
                 )
-            if library is not None and not fact.kind.type_only:
+            if library is not None and not fact.kind.type_only and not (python and errors_only(fact)):
                 self.files.setdefault(library, []).append(path)
                 self.first.setdefault(library, (path, fact.line, fact.text))
                 self.module.setdefault(library, specifier.lstrip("."))
