@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+import struct
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -64,20 +65,76 @@ def current_signature(path: str, follow_symlinks: bool) -> Signature:
         return (-1, exc.errno or 0, 0, 0, 0, 0)
 
 
+# a signature as a `Signatures` mapping keeps it: six 64-bit numbers in 48 bytes
+_PACKED = struct.Struct("<qqqqQQ")
+
+
+class Signatures(MutableMapping[ReadKey, Signature]):
+    """Read keys → signatures, each kept packed (`_PACKED`): a big project's log holds one per file and
+    folder it walked (Home Assistant's package: 38 k), for the whole run; as tuples of six numbers they
+    took 9 MB, packed 3 MB. A signature that does not fit is kept as it is."""
+
+    def __init__(self) -> None:
+        self.packed: dict[ReadKey, bytes | Signature] = {}
+
+    def __getitem__(self, key: ReadKey) -> Signature:
+        return unpacked_signature(self.packed[key])
+
+    def get(self, key: ReadKey, default: Any = None) -> Any:
+        found = self.packed.get(key)
+        return default if found is None else unpacked_signature(found)
+
+    def __setitem__(self, key: ReadKey, signature: Signature) -> None:
+        self.packed[key] = packed_signature(signature)
+
+    def __delitem__(self, key: ReadKey) -> None:
+        del self.packed[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[ReadKey]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def update(self, *others: Any, **more: Signature) -> None:
+        for other in (*others, more):
+            for key, signature in other.items() if isinstance(other, Mapping) else other:
+                self.packed[key] = packed_signature(signature)
+
+
+def packed_signature(signature: Signature | bytes) -> bytes | Signature:
+    """`signature` as a `Signatures` mapping and the result cache keep it (one already packed as it is)."""
+    if isinstance(signature, bytes):
+        return signature
+    try:
+        return _PACKED.pack(*signature)
+    except struct.error:  # a number out of range (an inode above 2**64?): kept as it is
+        return signature
+
+
+def unpacked_signature(found: bytes | Signature) -> Signature:
+    """The signature `packed_signature` gave."""
+    return _PACKED.unpack(found) if isinstance(found, bytes) else found
+
+
 class ReadLog:
     """Every path looked at while recording, with its signature when it was looked at. A path seen twice
     with different signatures (changed during the run) makes the log `doubtful`: nothing is cached."""
 
     def __init__(self) -> None:
-        self.signatures: dict[ReadKey, Signature] = {}
+        self.signatures = Signatures()
         self.doubtful = False
 
     def note(self, path: str | os.PathLike[str], follow_symlinks: bool, signature: Signature) -> None:
         # an absolute path string (discovery's entries) is used as given: abspath costs more than the stat
         text = path if isinstance(path, str) and path[:1] == os.sep == "/" else os.path.abspath(path)
         key = (text, follow_symlinks)
-        old = self.signatures.setdefault(key, signature)
-        if old != signature:
+        packed = packed_signature(signature)
+        old = self.signatures.packed.setdefault(key, packed)
+        if old != packed:
             self.doubtful = True
 
 
@@ -182,9 +239,11 @@ __all__ = [
     "kind_of",
     "list_dir",
     "note",
+    "packed_signature",
     "probe",
     "read_regular",
     "recording",
+    "unpacked_signature",
 ]
 
 
