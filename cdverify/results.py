@@ -408,6 +408,7 @@ def render_cached(
         if edited is not None and edited.project is not None:  # only parsed sources changed since
             project = edited.project
             log.signatures.update(edited.reads)  # the stored run's looks, as they are now
+            edited = edited._replace(reads=())  # in the log now: not held twice for the run
         else:
             progress.stage("discovering files")
             project = discover_project(root, request.config)
