@@ -234,7 +234,8 @@ class ResultCache:
             if edited is None:
                 return None
             now = dict(changed)
-            reads_now = tuple((key, packed_signature(now.get(key, signature))) for key, signature in reads)
+            packed_now = {key: packed_signature(signature) for key, signature in changed}
+            reads_now = tuple((key, packed_now.get(key, signature)) for key, signature in reads)
             if not unchanged_facts(parsed[0], edited):
                 known = unchanged_digests(parsed, now)
                 return Edited(None, reads_now, resized(project, edited), known)
@@ -407,7 +408,7 @@ def render_cached(
     with recording() as log, fewer_collections(), progress.showing():
         if edited is not None and edited.project is not None:  # only parsed sources changed since
             project = edited.project
-            log.signatures.update(edited.reads)  # the stored run's looks, as they are now
+            log.signatures.packed.update(edited.reads)  # the stored run's looks as they are now, packed
             edited = edited._replace(reads=())  # in the log now: not held twice for the run
         else:
             progress.stage("discovering files")
