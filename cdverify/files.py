@@ -11,12 +11,14 @@ time — what the result cache (cdverify/results.py) checks before it serves a f
 
 from __future__ import annotations
 
+import io
 import os
 import stat
-from collections.abc import Iterator
+import struct
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 # the bound of a read with no bound of its own (a source file discovery found under max_file_bytes, a
 # package.json or tsconfig the resolver reads): far above any file worth analysing, far below memory
@@ -64,20 +66,76 @@ def current_signature(path: str, follow_symlinks: bool) -> Signature:
         return (-1, exc.errno or 0, 0, 0, 0, 0)
 
 
+# a signature as a `Signatures` mapping keeps it: six 64-bit numbers in 48 bytes
+_PACKED = struct.Struct("<qqqqQQ")
+
+
+class Signatures(MutableMapping[ReadKey, Signature]):
+    """Read keys → signatures, each kept packed (`_PACKED`): a big project's log holds one per file and
+    folder it walked (Home Assistant's package: 38 k), for the whole run; as tuples of six numbers they
+    took 9 MB, packed 3 MB. A signature that does not fit is kept as it is."""
+
+    def __init__(self) -> None:
+        self.packed: dict[ReadKey, bytes | Signature] = {}
+
+    def __getitem__(self, key: ReadKey) -> Signature:
+        return unpacked_signature(self.packed[key])
+
+    def get(self, key: ReadKey, default: Any = None) -> Any:
+        found = self.packed.get(key)
+        return default if found is None else unpacked_signature(found)
+
+    def __setitem__(self, key: ReadKey, signature: Signature) -> None:
+        self.packed[key] = packed_signature(signature)
+
+    def __delitem__(self, key: ReadKey) -> None:
+        del self.packed[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[ReadKey]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def update(self, *others: Any, **more: Signature) -> None:
+        for other in (*others, more):
+            for key, signature in other.items() if isinstance(other, Mapping) else other:
+                self.packed[key] = packed_signature(signature)
+
+
+def packed_signature(signature: Signature | bytes) -> bytes | Signature:
+    """`signature` as a `Signatures` mapping and the result cache keep it (one already packed as it is)."""
+    if isinstance(signature, bytes):
+        return signature
+    try:
+        return _PACKED.pack(*signature)
+    except struct.error:  # a number out of range (an inode above 2**64?): kept as it is
+        return signature
+
+
+def unpacked_signature(found: bytes | Signature) -> Signature:
+    """The signature `packed_signature` gave."""
+    return _PACKED.unpack(found) if isinstance(found, bytes) else found
+
+
 class ReadLog:
     """Every path looked at while recording, with its signature when it was looked at. A path seen twice
     with different signatures (changed during the run) makes the log `doubtful`: nothing is cached."""
 
     def __init__(self) -> None:
-        self.signatures: dict[ReadKey, Signature] = {}
+        self.signatures = Signatures()
         self.doubtful = False
 
     def note(self, path: str | os.PathLike[str], follow_symlinks: bool, signature: Signature) -> None:
         # an absolute path string (discovery's entries) is used as given: abspath costs more than the stat
         text = path if isinstance(path, str) and path[:1] == os.sep == "/" else os.path.abspath(path)
         key = (text, follow_symlinks)
-        old = self.signatures.setdefault(key, signature)
-        if old != signature:
+        packed = packed_signature(signature)
+        old = self.signatures.packed.setdefault(key, packed)
+        if old != packed:
             self.doubtful = True
 
 
@@ -127,17 +185,12 @@ def list_dir(path: Path) -> list[str]:
     return os.listdir(path)
 
 
-def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track: bool = True) -> bytes:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes; else `NotReadable`.
-
-    Opening is non-blocking (a FIFO opens at once instead of waiting for a writer) and the kind is checked
-    on the opened descriptor, so a file swapped after a check is not read either. The read is logged while
-    `recording()` (the signature of the opened file, taken before its bytes are read), unless `track` is
-    False: only for cdverify's own cache files, which never change a report."""
+def _open_regular(path: Path, limit: int, follow_symlinks: bool, log: ReadLog | None) -> tuple[int, int]:
+    """A descriptor of `path` open for a blocking read and its size, when it is a regular file of at most
+    `limit` bytes (see `read_regular`); else `NotReadable`."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= os.O_NOFOLLOW
-    log = _log if track else None
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -155,11 +208,29 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track:
         if info.st_size > limit:
             raise NotReadable(f"{info.st_size:,} bytes is over the {limit:,}-byte limit")
         os.set_blocking(fd, True)
+    except OSError as exc:
+        os.close(fd)
+        raise NotReadable(exc.strerror or str(exc)) from None
+    except NotReadable:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track: bool = True) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes; else `NotReadable`.
+
+    Opening is non-blocking (a FIFO opens at once instead of waiting for a writer) and the kind is checked
+    on the opened descriptor, so a file swapped after a check is not read either. The read is logged while
+    `recording()` (the signature of the opened file, taken before its bytes are read), unless `track` is
+    False: only for cdverify's own cache files, which never change a report."""
+    fd, size = _open_regular(path, limit, follow_symlinks, _log if track else None)
+    try:
         chunks = []
         remaining = limit + 1
         # reads of about the file's size: a buffer of 1 MiB for each small file is a mapping of its own
         # when big buffers go back to the system (cdverify/allocator.py)
-        step = min(max(info.st_size + 1, 1 << 12), 1 << 20)
+        step = min(max(size + 1, 1 << 12), 1 << 20)
         while remaining > 0 and (chunk := os.read(fd, min(remaining, step))):
             chunks.append(chunk)
             remaining -= len(chunk)
@@ -173,6 +244,41 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True, track:
     return data
 
 
+class _Bounded(io.RawIOBase):
+    """A regular file opened by `open_regular`: a read past its bound fails (`NotReadable`)."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self.fd = fd
+        self.left = limit + 1  # one byte more is a file grown past the bound
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.left <= 0:
+            raise NotReadable("over the size limit")
+        try:
+            count = os.readv(self.fd, [memoryview(buffer)[: self.left]])
+        except OSError as exc:
+            raise NotReadable(exc.strerror or str(exc)) from None
+        self.left -= count
+        if self.left <= 0:
+            raise NotReadable("over the size limit")
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self.fd)
+        super().close()
+
+
+def open_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> BinaryIO:
+    """`path` open for reading, as `read_regular` reads it but in pieces (the whole never in memory at once:
+    a pickle is read from it as it is unpickled); not logged: for cdverify's own cache files only."""
+    fd, _ = _open_regular(path, limit, follow_symlinks, None)
+    return io.BufferedReader(_Bounded(fd, limit), 1 << 16)
+
+
 __all__ = [
     "MAX_UNTRUSTED_BYTES",
     "NotReadable",
@@ -182,9 +288,12 @@ __all__ = [
     "kind_of",
     "list_dir",
     "note",
+    "open_regular",
+    "packed_signature",
     "probe",
     "read_regular",
     "recording",
+    "unpacked_signature",
 ]
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cdverify.files import MAX_UNTRUSTED_BYTES, read_regular
+from cdverify.files import MAX_UNTRUSTED_BYTES, open_regular
 
 T = TypeVar("T")
 
@@ -50,9 +50,9 @@ class Partials:
 
     def _read(self, kind: str, key: bytes) -> Any:
         """The value stored for `kind` under `key`; `_MISSING` when there is none."""
-        try:
-            data = read_regular(self._path(kind), MAX_UNTRUSTED_BYTES, follow_symlinks=False, track=False)
-            stored_key, value = pickle.loads(data)
+        try:  # unpickled as it is read: the traced state's 7 MB file is never held whole besides its value
+            with open_regular(self._path(kind), MAX_UNTRUSTED_BYTES, follow_symlinks=False) as handle:
+                stored_key, value = pickle.load(handle)
         except Exception:  # absent, damaged, another layout: computed again
             return _MISSING
         return value if stored_key == key else _MISSING

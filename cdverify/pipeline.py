@@ -21,7 +21,7 @@ import msgspec
 from cdverify import progress
 from cdverify.allocator import return_big_buffers
 from cdverify.analysis import Analysis
-from cdverify.cache import FactsCache, content_digest, pack, unpack
+from cdverify.cache import FactsCache, content_digest, dumps, unpack
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
 from cdverify.collector import fewer_collections, long_lived
@@ -142,8 +142,8 @@ def _parse_batch(batch: Iterable[Read]) -> list[Parsed]:
 
 
 def _parse_batch_packed(batch: list[Read]) -> bytes:
-    """A worker's results as the facts cache stores them (`cache.pack`): pickled and unpickled in C."""
-    return pickle.dumps(pack(_parse_batch(batch)), protocol=pickle.HIGHEST_PROTOCOL)
+    """A worker's results as the facts cache stores them (`cache.dumps`): pickled and unpickled in C."""
+    return dumps(_parse_batch(batch))
 
 
 def _parse_many(batch: Iterable[Read], jobs: int) -> list[Parsed]:
@@ -175,7 +175,7 @@ def _parse_parallel(items: Iterator[Read], jobs: int, context: BaseContext) -> l
     """Parse in `jobs - 1` forked workers and this process, a part of `_PART_FILES` files at a time: each
     worker has at most `_SENT` parts under way, and the parent parses the next part itself while they are
     busy (so the work is shared as the processes' speeds allow). A worker's part comes back as the facts
-    cache stores it (`cache.pack`), unpacked as soon as it is collected."""
+    cache stores it (`cache.dumps`), read back as soon as it is collected."""
     from concurrent.futures import ProcessPoolExecutor
 
     done: dict[int, list[Parsed]] = {}
@@ -199,7 +199,7 @@ def _collected(future: Future[bytes]) -> list[Parsed]:
     """A worker's part as records, its values and tuples shared with this process's (`sharing.reshared`)."""
     return [
         (facts if facts is None else sharing.reshared(facts), problems)
-        for facts, problems in unpack(pickle.loads(future.result()))
+        for facts, problems in unpack(*pickle.loads(future.result()))
     ]
 
 

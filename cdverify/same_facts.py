@@ -28,6 +28,7 @@ from cdverify.files import (
     ReadKey,
     Signature,
     current_signature,
+    packed_signature,
     read_regular,
 )
 from cdverify.model import Language, Scope, SourceFile
@@ -112,7 +113,7 @@ def unchanged_digests(stored: Sources, changed: Mapping[ReadKey, Signature]) -> 
 
 
 def changed_paths(
-    reads: Sequence[tuple[ReadKey, Signature]], stored: Callable[[], Sources | None]
+    reads: Sequence[tuple[ReadKey, bytes | Signature]], stored: Callable[[], Sources | None]
 ) -> list[tuple[ReadKey, Signature]] | None:
     """The paths of `reads` whose signature is not the stored one, each with its signature now; None as
     soon as one is no parsed source of the `stored` sources (read on the first change: a folder, a
@@ -121,7 +122,7 @@ def changed_paths(
     out = []
     for key, signature in reads:
         now = current_signature(key[0], key[1])
-        if now != signature:
+        if packed_signature(now) != signature:
             if parsed is None:
                 sources = stored()
                 if sources is None:

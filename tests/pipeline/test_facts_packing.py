@@ -1,6 +1,7 @@
-"""The facts cache's layout (`cache.pack` / `unpack`) and the parser's shared strings and values: what is
-stored comes back as the very records the parser made (same classes, same values), on every corpus app of
-both languages and on facts made to be awkward; sharing changes no fact."""
+"""The facts cache's layout (`cache.dumps` / `unpack`) and the parser's shared strings and values: what is
+stored comes back as the very records the parser made (same classes, same values, an object shared by
+several facts still one object), on every corpus app of both languages and on facts made to be awkward;
+sharing changes no fact."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cdverify.cache import pack, unpack
+from cdverify.cache import dumps, unpack
 from cdverify.config import load_config
 from cdverify.discover import discover_project
 from cdverify.model import FileFacts, Language, Scope, SourceFile, Template, Value
@@ -23,7 +24,7 @@ APPS = sorted(p.name for p in CORPUS.iterdir() if (p / "run.sh").is_file())  # t
 def _round_trip(
     entries: list[tuple[FileFacts | None, list[object]]],
 ) -> list[tuple[FileFacts | None, list[object]]]:
-    return unpack(pickle.loads(pickle.dumps(pack(entries), protocol=pickle.HIGHEST_PROTOCOL)))
+    return unpack(*pickle.loads(dumps(entries)))
 
 
 def _parsed(root: Path) -> list[tuple[FileFacts | None, list[object]]]:
@@ -90,12 +91,16 @@ def test_sharing_changes_no_fact() -> None:
     assert first.calls[0].callee is second.calls[0].callee and first.calls[0].callee == "flask.Flask"
     assert first.calls[0].args[0] is second.calls[0].args[0]
     assert isinstance(first.calls[0].args[0], Value)
+    back = _round_trip([(first, []), (second, [])])
+    assert [facts for facts, _ in back] == [first, second]
+    assert back[0][0].calls[0].args[0] is back[1][0].calls[0].args[0]  # stored once, read back as one
+    assert back[0][0].calls[0].callee is back[1][0].calls[0].callee
     sharing.release()
     assert sharing.shared("flask.Flask") is not first.calls[0].callee  # forgotten: a new table
 
 
 def test_a_decoded_part_is_shared_again() -> None:
-    """A worker's part decoded in the parent holds one object per occurrence; `reshared` gives back the
+    """A worker's part read back in the parent holds objects of its own, apart from the parent's; `reshared` gives back the
     very imports, argument values and tuples the parent's own parse made, and changes no fact."""
     sharing.release()
     try:
@@ -103,7 +108,7 @@ def test_a_decoded_part_is_shared_again() -> None:
         back = _round_trip(entries)
         made = [facts for facts, _ in entries if facts is not None]
         decoded = [facts for facts, _ in back if facts is not None]
-        assert decoded[0].imports[0] is not made[0].imports[0]  # msgspec built new records
+        assert decoded[0].imports[0] is not made[0].imports[0]  # read back as new records
         again = [sharing.reshared(facts) for facts in decoded]
         assert again == made
         pairs = list(zip(made, again, strict=True))
