@@ -24,7 +24,7 @@ from cdverify.parse.jssyntax import (
     strip,
 )
 from cdverify.parse.libraries import node_libraries
-from cdverify.parse.memo import UNSET, Watched, WatchedSet
+from cdverify.parse.memo import UNSET, Memo, Watched, WatchedSet
 from cdverify.parse.scanner import Around, Scanner
 from cdverify.parse.sharing import shared_value
 from cdverify.parse.treesitter import one_line, text
@@ -47,8 +47,13 @@ class NodeNameScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = node_libraries()
-        # what the answers kept in `memo` depend on is `Watched` (memo.py)
-        memo = self.memo
+        # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
+        # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again
+        # about few nodes, and keeping its answers cost more than it saved (django's package: +1 %).
+        memo = self.memo = Memo(3)
+        self.bindings = Watched(memo)  # empty until now, as the two below
+        self.local = Watched(memo)
+        self.local_names = WatchedSet(memo)
         # module-level functions by name ("default" when exported so)
         self.functions: dict[str, Node] = Watched(memo)
         # those returning an environment read of a parameter

@@ -16,7 +16,6 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from cdverify.model import Assignment, CallFact, FunctionFact, Value
-from cdverify.parse.memo import Memo, Watched, WatchedSet
 from cdverify.parse.sharing import shared, shared_value
 from cdverify.parse.treesitter import index_scopes, one_line, scope, scope_key, scopes, text
 from cdverify.parse.values import (
@@ -60,13 +59,9 @@ class Scanner:
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
-        # what the grammar's scanner has worked out about a node (memo.py), while the names stay bound
-        self.memo = Memo(3)
-        # module-level names (and `self.<attr>` / `this.<field>`)
-        self.bindings: dict[str, str] = Watched(self.memo)
-        # (function scope, name): a function's own names
-        self.local: dict[tuple[str, str], str] = Watched(self.memo)
-        self.local_names: set[str] = WatchedSet(self.memo)
+        self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
+        self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
+        self.local_names: set[str] = set()
         self.calls: list[CallFact] = []
         self.assignments: list[Assignment] = []
         self.class_facts: ClassFacts = ()
