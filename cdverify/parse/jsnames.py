@@ -91,17 +91,33 @@ class NodeNameScanner(Scanner):
         written = f"switch {one_line(switched, 60)} case {one_line(case, 40)}"
         return shared_value(merge(self.value(switched), self.value(case))._replace(text=written))
 
-    def guards(self, node: Node) -> Around:
-        """`Scanner.guards`, from the byte ranges of the file's conditionals, cases and functions
-        (jsguards.py); by the walk up where they cannot tell."""
+    def guard_ranges(self) -> GuardIndex:
+        """The file's conditionals, cases and functions by byte range, indexed when first asked for."""
         index = self.guard_index
         if index is None:
             found = self.found
             functions = (*found.get("function", ()), *found.get("method", ()))
             limits = (node for node in functions if node.type in self.GUARD_LIMITS)
             index = self.guard_index = GuardIndex(found.get("guard", ()), found.get("case", ()), limits)
-        around = index.around(node)
+        return index
+
+    def guards(self, node: Node) -> Around:
+        """`Scanner.guards`, from the byte ranges of the file's conditionals, cases and functions
+        (jsguards.py); by the walk up where they cannot tell."""
+        around = self.guard_ranges().around(node)
         return around if around is not None else super().guards(node)
+
+    def branch(self, node: Node) -> str:
+        """`Scanner.branch`, from the byte ranges of the file's conditionals and functions (jsguards.py);
+        by the walk up where they cannot tell."""
+        found = self.guard_ranges().branch(node)
+        if found is None:
+            return super().branch(node)
+        condition, otherwise = found
+        if condition is None:
+            return ""
+        written = one_line(condition, 80)
+        return f"not ({written})" if otherwise else written
 
     def bind_imports(self) -> None:
         """Names bound by `import` statements (and TypeScript's `import x = require(…)`)."""

@@ -1,7 +1,7 @@
 """What the JavaScript / TypeScript scanner keeps while it scans (parse/memo.py, parse/jsguards.py): the
 answers kept per node are forgotten whenever a name is bound, so a name bound after a call was first traced
-is seen; and a call's guard found from the byte ranges of the file's conditionals is the one the walk up
-its parents finds."""
+is seen; and a call's guard and branch found from the byte ranges of the file's conditionals are the ones
+the walk up its parents finds."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_a_name_bound_after_a_call_was_first_traced_is_seen() -> None:
     assert any(callee.endswith(">().get") for callee in callees)  # the router parameter's route method
 
 
-def test_the_guard_from_byte_ranges_is_the_one_the_walk_finds() -> None:
+def test_the_guard_and_branch_from_byte_ranges_are_the_ones_the_walk_finds() -> None:
     source = (
         "function pick(kind, db) {\n"
         "  if (db.ready()) { db.query('a'); } else { db.query('b'); }\n"
@@ -68,5 +68,14 @@ def test_the_guard_from_byte_ranges_is_the_one_the_walk_finds() -> None:
     with reading(data):
         scanner = NodeScanner(captures(Language.JAVASCRIPT, "code", root))
         found = [(scanner.guards(call), Scanner.guards(scanner, call)) for call in scanner.found["call"]]
+        branches = [(scanner.branch(call), Scanner.branch(scanner, call)) for call in scanner.found["call"]]
     assert len(found) == 14
     assert all(by_ranges == walked for by_ranges, walked in found)
+    assert all(by_ranges == walked for by_ranges, walked in branches)
+    assert [walked for _, walked in branches if walked] == [
+        "(db.ready())",
+        "not ((db.ready()))",
+        "(db.deep())",
+        "not ((db.deep()))",
+        "(process.env.X)",
+    ]
