@@ -155,6 +155,7 @@ class NodeNameScanner(Scanner):
         function under way is not known yet, so nothing is read from or kept in the memo."""
         if self.returning:
             return self.traced(node)
+        # `Memo.kept`, written out: the scan's most frequent question (ts-mono: 650 k), and a call less
         memo = self.memo
         table = memo.tables[_QUALIFIED]
         found = table.get(node, UNSET)

@@ -13,7 +13,6 @@ from cdverify.model import Text, Value, joined, text_of
 from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
-from cdverify.parse.memo import UNSET
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import holds, one_line, text
 from cdverify.parse.values import concat, first_key, merge, number, rewritten
@@ -32,15 +31,7 @@ class NodeValueScanner(NodeNameScanner):
             return Value()
         if self.returning:
             return self.evaluated(node)
-        memo = self.memo
-        table = memo.tables[VALUES]
-        found = table.get(node, UNSET)
-        if found is UNSET:
-            changes = memo.changes
-            found = self.evaluated(node)
-            if memo.changes == changes:
-                table[node] = found
-        return found  # type: ignore[no-any-return]
+        return self.memo.kept(VALUES, node, self.evaluated)  # type: ignore[no-any-return]
 
     def evaluated(self, node: Node) -> Value:
         """`value`, worked out."""
@@ -169,15 +160,7 @@ class NodeValueScanner(NodeNameScanner):
             return (), ()
         if self.returning:
             return self.read_arguments(node)
-        memo = self.memo
-        table = memo.tables[ARGUMENTS]
-        found = table.get(node, UNSET)
-        if found is UNSET:
-            changes = memo.changes
-            found = self.read_arguments(node)
-            if memo.changes == changes:
-                table[node] = found
-        return found  # type: ignore[no-any-return]
+        return self.memo.kept(ARGUMENTS, node, self.read_arguments)  # type: ignore[no-any-return]
 
     def read_arguments(self, node: Node) -> Arguments:
         """`arguments`, worked out."""

@@ -11,7 +11,7 @@ changes: the state lives in `Watched` containers, which forget the memo on any c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
@@ -27,6 +27,17 @@ class Memo:
     def __init__(self, questions: int) -> None:
         self.tables: tuple[dict[Any, Any], ...] = tuple({} for _ in range(questions))
         self.changes = 0
+
+    def kept(self, question: int, node: Any, work: Callable[[Any], Any]) -> Any:
+        """`work(node)`, the answer to `question` (a table), kept unless the state changed meanwhile."""
+        table = self.tables[question]
+        found = table.get(node, UNSET)
+        if found is UNSET:
+            changes = self.changes
+            found = work(node)
+            if self.changes == changes:  # nothing it read changed while it was worked out
+                table[node] = found
+        return found
 
     def forget(self) -> None:
         """The state changed: every answer kept may be wrong now."""
