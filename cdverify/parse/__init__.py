@@ -53,10 +53,10 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
     program = _program(language, data)
     if program:
         facts = facts._replace(program=program)
-    lines = data.split(b"\n")
-    opening = _opening_wrapper(lines)
+    opening = _opening_wrapper(data)
     if not facts.syntax_issues and opening is None:
         return facts
+    lines = data.split(b"\n")
     first_issue = facts.syntax_issues[0].line if facts.syntax_issues else 0
     unwrapped = _unwrapped(language, lines, first_issue, forced=opening is not None)
     if unwrapped is None:
@@ -124,10 +124,16 @@ def _blank(lines: list[bytes], blanked: set[int]) -> bytes:
     )
 
 
-def _opening_wrapper(lines: list[bytes]) -> int | None:
-    """The index of the file's first non-blank line when it is a wrapper line (no code starts so)."""
-    first = next((index for index, line in enumerate(lines) if line.strip()), None)
-    return first if first is not None and _WRAPPER_LINE.fullmatch(lines[first]) else None
+def _opening_wrapper(data: bytes) -> int | None:
+    """The index of the file's first non-blank line when it is a wrapper line (no code starts so). Found
+    from the first byte that is not white space, without splitting every file into lines."""
+    at = len(data) - len(data.lstrip())  # `bytes.strip`'s white space, as a blank line holds
+    if at == len(data):
+        return None
+    start = data.rfind(b"\n", 0, at) + 1
+    end = data.find(b"\n", at)
+    line = data[start : end if end != -1 else len(data)]
+    return data.count(b"\n", 0, start) if _WRAPPER_LINE.fullmatch(line) else None
 
 
 def _unwrapped(

@@ -418,7 +418,7 @@ class NodeBindingScanner(NodeValueScanner):
     def bind_factory_results(self) -> None:
         """`const router = makeRouter()` written before `function makeRouter() { … }`: bound once every
         name of the file is, since the function's own names were not yet when the call was met."""
-        self.returns.clear()
+        self.forget_returns()
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")

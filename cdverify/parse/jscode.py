@@ -40,9 +40,9 @@ class NodeScanner(NodeBindingScanner):
     the calls."""
 
     def scan(self) -> None:
-        self.functions = self.module_functions()
+        self.functions.update(self.module_functions())  # the scanner's own (Watched) dicts, empty until now
         helpers = {**self.functions, **static_methods(self.found.get("method", []))}
-        self.env_helpers = {h.name: h for h in env_helpers(helpers, self.libraries.env_objects)}
+        self.env_helpers.update({h.name: h for h in env_helpers(helpers, self.libraries.env_objects)})
         if self.libraries.injected:
             self.bind_injected()  # before the assignments: `this.users = db.selectFrom("User")`
         for node in self.found.get("declarator", []):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from tree_sitter import Node
 
 from cdverify.model import CallFact, Value
-from cdverify.parse.treesitter import text
+from cdverify.parse.treesitter import holds_match, text
 from cdverify.parse.values import local_call_fact
 
 # what a module installs a global helper on: `global.db = execute`, `globalThis.query = (sql) => …`
@@ -21,6 +21,7 @@ GLOBAL_OBJECTS = ("global.", "globalThis.")
 _STATEMENT = re.compile(
     r"\s*(?:select|insert|update|delete|with|create|alter|drop|replace|truncate|merge|call)\b", re.IGNORECASE
 )
+_QUOTE = re.compile(rb"[\"'`]")  # what every string or template literal starts with
 # an identifier bound where its parent is one of these (any child of the patterns and parameter lists,
 # the named field of the others)
 _BINDING_ANY = frozenset(
@@ -60,7 +61,10 @@ def free_calls(
     for call, function in pending:
         if function.type != "identifier":
             continue
-        args, kwargs = arguments(call.child_by_field_name("arguments"))
+        given = call.child_by_field_name("arguments")
+        if given is None or not holds_match(given, _QUOTE):
+            continue  # the cheap test first: a string an argument holds comes from a literal written in it
+        args, kwargs = arguments(given)
         if args and any(_STATEMENT.match(s if isinstance(s, str) else s.head) for s in args[0].strings):
             candidates.append((call, text(function), args, kwargs))
     if not candidates or program is None:

@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from cdverify.model import Text, Value, joined, text_of
 from cdverify.parse.jsenv import handed, helper_read
-from cdverify.parse.jsnames import NodeNameScanner
+from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import holds, one_line, text
@@ -26,8 +26,15 @@ class NodeValueScanner(NodeNameScanner):
     """A JavaScript / TypeScript file's values."""
 
     def value(self, node: Node | None) -> Value:
+        """What an expression may evaluate to; kept per node as `qualify` is (jsnames.py)."""
         if node is None:
             return Value()
+        if self.returning:
+            return self.evaluated(node)
+        return self.memo.kept(VALUES, node, self.evaluated)  # type: ignore[no-any-return]
+
+    def evaluated(self, node: Node) -> Value:
+        """`value`, worked out."""
         node = strip(node)
         kind = node.type
         if kind in ("string", "template_string"):
@@ -148,8 +155,15 @@ class NodeValueScanner(NodeNameScanner):
         return (text_of((path.head.removeprefix("./"), *path.pieces[1:])),)
 
     def arguments(self, node: Node | None) -> Arguments:
+        """A call's positional values and object-literal entries; kept per node as `qualify` is."""
         if node is None:
             return (), ()
+        if self.returning:
+            return self.read_arguments(node)
+        return self.memo.kept(ARGUMENTS, node, self.read_arguments)  # type: ignore[no-any-return]
+
+    def read_arguments(self, node: Node) -> Arguments:
+        """`arguments`, worked out."""
         if node.type == "template_string":  # a tagged template: sql`SELECT …`, prisma.$queryRaw`…`
             return (Value(strings=(string_value(node),)),), ()
         args: list[Value] = []

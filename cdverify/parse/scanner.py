@@ -200,6 +200,8 @@ class Scanner:
 
     def owner(self, node: Node) -> str:
         """The class whose body holds `node` directly (not in one of its methods), "" for none."""
+        if not self.CLASS_NODES:
+            return ""  # a grammar whose class bodies assign no fields: no walk up (JavaScript)
         parent = node.parent
         while parent is not None and parent.type not in self.SCOPE_NODES:
             if parent.type in self.CLASS_NODES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import itertools
+import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -287,6 +288,14 @@ def holds(node: Node, fragment: bytes) -> bool:
     if source is None:
         return fragment in (node.text or b"")
     return source.find(fragment, node.start_byte, node.end_byte) != -1
+
+
+def holds_match(node: Node, pattern: re.Pattern[bytes]) -> bool:
+    """Whether `pattern` matches somewhere in the source of `node` (one search of the file being read)."""
+    source = _current.source
+    if source is None:
+        return pattern.search(node.text or b"") is not None
+    return pattern.search(source, node.start_byte, node.end_byte) is not None
 
 
 def occurrences(node: Node, fragment: bytes) -> list[int] | None:

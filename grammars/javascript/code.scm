@@ -14,3 +14,6 @@
 (class) @class
 (method_definition) @method
 (throw_statement) @throw
+(if_statement) @guard
+(ternary_expression) @guard
+(switch_case) @case
