@@ -69,6 +69,7 @@ class Sink(Record, frozen=True):
     receiver_contains: Strings = ()
     literals_only: bool = False
     expressions_only: bool = False
+    format_holes: bool = False
 
 
 class Sinks(Record, frozen=True):

@@ -575,7 +575,7 @@ def by_role(
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
         *package_scripts(script_files, named, graph, found.apps, routing),
-        *root_scripts(named, facts, graph, found.apps, migrators),
+        *root_scripts(named, facts, graph, found.apps, migrators, routing),
         *stray_programs(named, facts, graph, found.apps, routing),
     )
     programs = tuple(sorted({*programs, *run}))

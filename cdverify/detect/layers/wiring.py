@@ -422,10 +422,13 @@ def root_scripts(
     graph: ImportGraph,
     apps: Collection[str],
     runners: Iterable[str] = (),
+    routes: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Python modules at the project's top that no application module imports and that build no app
     (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
-    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays.
+    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays; so
+    does a module registering routes (`routes`: a `routes.py` Blueprint nothing registers yet), which
+    handles requests wherever it is mounted and is run by no one.
     Deeper down, the programs of `_programs` too; and Node programs at the top running the migrations
     (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, imported by nothing)."""
     candidates = [
@@ -434,6 +437,7 @@ def root_scripts(
         if "/" not in path
         and name.glob is None
         and path not in apps
+        and path not in routes
         and path in facts
         and facts[path].language.family == "python"
     ]

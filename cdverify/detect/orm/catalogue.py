@@ -29,6 +29,7 @@ class Sink(NamedTuple):
     through: tuple[str, ...] = ()  # the receiver must contain one of these (`.createQueryBuilder()`)
     literals_only: bool = False  # only string literals are SQL (a name may hold an object, a callback)
     expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
+    format_holes: bool = False  # `{}` / `{name}` are holes `.format(…)` fills; complete statements only
 
 
 @cache
@@ -48,6 +49,7 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             entry.receiver_contains,
             entry.literals_only,
             entry.expressions_only,
+            entry.format_holes,
         )
         for entry in load_rules(Sinks).family(family)
     )

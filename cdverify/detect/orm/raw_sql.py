@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
 # `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name: it is read as `_`)
+_FORMAT_FIELD = re.compile(r"(\{\{|\}\}|\{[^{}]*\})")  # a `str.format` field, or a doubled brace
 _COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 # the text of `INSERT INTO books ${values}` before its first hole: the verb, the table, perhaps its columns
 _INSERT_HEAD = re.compile(
@@ -114,6 +115,8 @@ def raw_sql(
     value = _on_base(value, call.scope, assigned)
     shown_scope = where(scope)
     candidates = [s for s in value.strings if isinstance(s, Template) or s.strip()]
+    if sink.format_holes:  # `sql.SQL("INSERT INTO {} …")`: `{}` is an identifier `.format(…)` fills in
+        candidates = [_format_holes(s) for s in candidates]
     if candidates and all(isinstance(s, str) and _PLACEHOLDER.fullmatch(s) for s in candidates):
         return None  # `knex.raw("?", [userId])` binds a value: no SQL is written
     if sink.expressions_only:  # `orderBy("article.created")` names a column: only an expression is SQL
@@ -121,7 +124,8 @@ def raw_sql(
         if not candidates:
             return None
     if not candidates:
-        if sink.untraced or sink.literals_only or value.empty or (value.calls and not sql_text):
+        literal = sink.untraced or sink.literals_only or sink.format_holes
+        if literal or value.empty or (value.calls and not sql_text):
             return None  # a query object built some other way (`select(User)`, `text(…)` already seen)
         read = value.text or ", ".join(value.names) or ", ".join(value.calls)
         return RawSql(path, *at(call), sink.name, call.text, read, RawKind.DYNAMIC, "", (), shown_scope)
@@ -139,8 +143,12 @@ def raw_sql(
             continue
         if best is None or (best.kind is SqlKind.FRAGMENT and result.kind is not SqlKind.FRAGMENT):
             best, written = result, text
-    if best is None or (sink.untraced and not _complete(best) and not _rows_interpolated(best, written)):
-        return None  # on an untraced object only a complete statement is evidence enough
+    if best is None or (
+        (sink.untraced or sink.format_holes) and not _complete(best) and not _rows_interpolated(best, written)
+    ):
+        # on an untraced object only a complete statement is evidence enough; of psycopg's composable
+        # pieces (`sql.SQL(", ")`, `sql.SQL("WHERE {} = %s")`) only a complete statement is written SQL
+        return None
     kind = RawKind(best.kind.value)
     if sink.fragment or (sink.mixed and kind is RawKind.FRAGMENT):
         kind = RawKind.FRAGMENT
@@ -182,6 +190,22 @@ def _joined(start: Text, rest: Template) -> Text:
     pieces = start.pieces if isinstance(start, Template) else (start,)
     joined = (*pieces[:-1], pieces[-1] + rest.pieces[1], *rest.pieces[2:])
     return Template(joined) if len(joined) > 1 else joined[0]
+
+
+def _format_holes(text: Text) -> Text:
+    """A `str.format` template (psycopg's `sql.SQL("SELECT {} FROM {table}")`) with each replacement
+    field (`{}`, `{0}`, `{table}`) a hole and each doubled brace (`{{`, `}}`) one brace."""
+    if isinstance(text, Template):
+        return text
+    pieces = [""]
+    for part in _FORMAT_FIELD.split(text):
+        if part in ("{{", "}}"):
+            pieces[-1] += part[0]
+        elif part.startswith("{"):
+            pieces.append("")
+        else:
+            pieces[-1] += part
+    return Template(tuple(pieces)) if len(pieces) > 1 else pieces[0]
 
 
 def _read_from_file(value: Value) -> bool:
