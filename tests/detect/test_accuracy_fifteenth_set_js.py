@@ -72,9 +72,7 @@ export class Shelf {
 
 
 def _project(package: str) -> dict[str, str | bytes]:
-    dependencies = (
-        '"fastify": "4.21.0", "fastify-plugin": "4.5.1", "@mikro-orm/core": "5.7.12", "@mikro-orm/postgresql": "5.7.12"'
-    )
+    dependencies = '"fastify": "4.21.0", "fastify-plugin": "4.5.1", "@mikro-orm/core": "5.7.12", "@mikro-orm/postgresql": "5.7.12"'
     return {
         "package.json": '{"name": "shop", "version": "1.0.0", "dependencies": {' + dependencies + "}}",
         "src/server.ts": SERVER,

@@ -140,7 +140,13 @@ ESM_KNEX_APP = (
 def test_knex_client_of_an_esm_default_export(
     make_project: MakeProject, knexfile: str, env: str, engines: list[str]
 ) -> None:
-    dependencies = {"koa": "2.15.0", "knex": "3.1.0", "objection": "3.1.3", "pg": "8.13.1", "sqlite3": "5.1.7"}
+    dependencies = {
+        "koa": "2.15.0",
+        "knex": "3.1.0",
+        "objection": "3.1.3",
+        "pg": "8.13.1",
+        "sqlite3": "5.1.7",
+    }
     package = json.dumps({"name": "k", "version": "1.0.0", "type": "module", "dependencies": dependencies})
     files: dict[str, str | bytes] = {"package.json": package, "knexfile.js": knexfile, "app.js": ESM_KNEX_APP}
     assert _database(make_project, {**files, ".env": env})["engines"] == engines
