@@ -56,6 +56,7 @@ class NodeScanner(NodeBindingScanner):
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.assign(left, right, node)
+        self.record_default_export()
         if self.functions:
             self.bind_factory_results()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
@@ -83,6 +84,20 @@ class NodeScanner(NodeBindingScanner):
                 guard = self.value(condition)
                 out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition)))
         return tuple(out)
+
+    def record_default_export(self) -> None:
+        """`export default { development: { client: … } }` (an ESM knexfile or settings module): its entries,
+        recorded as `module.exports = { … }`'s are (an `Object.assign(base, { … })`'s objects too)."""
+        for node in self.found.get("export", []):
+            value = node.child_by_field_name("value")
+            if value is None or not any(child.type == "default" for child in node.children):
+                continue
+            inner = strip(value)
+            if inner.type == "object":
+                self.record(node, "module.exports", inner, node)
+            elif inner.type == "call_expression":
+                for part in self.objects_of(inner):
+                    self.record(node, "module.exports", part, None)
 
     def called(self, call: Node) -> tuple[Node, bool] | None:
         new = call.type == "new_expression"

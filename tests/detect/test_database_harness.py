@@ -114,6 +114,44 @@ def test_knex_client_from_the_environment(
         assert "DB005" not in _rules(report)
 
 
+ESM_KNEXFILE = (
+    "import dotenv from 'dotenv';\n\ndotenv.config();\n\n"
+    "export default {\n  development: {\n    client: process.env.DB_KIND,\n"
+    "    connection: { host: process.env.DB_HOST, database: 'shop' },\n  },\n};\n"
+)
+ASSIGNED_KNEXFILE = ESM_KNEXFILE.replace("export default {", "export default Object.assign({}, {").replace(
+    "\n};\n", "\n});\n"
+)
+ESM_KNEX_APP = (
+    "import Knex from 'knex';\nimport { Model } from 'objection';\nimport settings from './knexfile.js';\n\n"
+    "const knex = Knex(settings.development);\nModel.knex(knex);\nexport default knex;\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("knexfile", "env", "engines"),
+    [
+        (ESM_KNEXFILE, "DB_KIND=postgres\n", ["postgresql"]),  # was: no engine (the entries went unread)
+        (ESM_KNEXFILE, "DB_KIND=sqlite3\n", ["sqlite"]),
+        (ASSIGNED_KNEXFILE, "DB_KIND=pg\n", ["postgresql"]),  # `Object.assign({}, { … })`: its objects
+        (ESM_KNEXFILE, "OTHER=postgres\n", []),  # the variable is set nowhere, two drivers: no guess
+    ],
+)
+def test_knex_client_of_an_esm_default_export(
+    make_project: MakeProject, knexfile: str, env: str, engines: list[str]
+) -> None:
+    dependencies = {
+        "koa": "2.15.0",
+        "knex": "3.1.0",
+        "objection": "3.1.3",
+        "pg": "8.13.1",
+        "sqlite3": "5.1.7",
+    }
+    package = json.dumps({"name": "k", "version": "1.0.0", "type": "module", "dependencies": dependencies})
+    files: dict[str, str | bytes] = {"package.json": package, "knexfile.js": knexfile, "app.js": ESM_KNEX_APP}
+    assert _database(make_project, {**files, ".env": env})["engines"] == engines
+
+
 def test_sequelize_dialect_from_env_example(make_project: MakeProject) -> None:
     code = (
         "const { Sequelize } = require('sequelize');\n\n"
