@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -48,21 +48,24 @@ class MissingFolder(NamedTuple):
 
 
 def missing_folders(
-    found: Collection, graph: ImportGraph, root: Path, started: set[str]
+    found: Collection, graph: ImportGraph, root: Path, started_files: Callable[[], set[str]]
 ) -> list[MissingFolder]:
-    """The SQLite opens made at start-up (at module level of a `started` module, or in a function that
-    runs then) whose file lies in a folder the project at `root` does not have and nothing creates."""
+    """The SQLite opens made at start-up (at module level of a module `started_files()` names, or in a
+    function that runs then) whose file lies in a folder the project at `root` does not have and nothing
+    creates. The modules run at start-up are asked for only when the application opens a SQLite file."""
     rules = load_rules(Connections)
     entries = {callee: entry for entry in rules.sqlite_files for callee in entry.calls}
     opening = [
         (path, call, entry)
-        for path in sorted(started)
-        if found.scope_of(path) is Scope.APPLICATION and path in found.facts
+        for path in sorted(found.facts)
+        if found.scope_of(path) is Scope.APPLICATION
         for call in found.facts[path].calls
         if (entry := entries.get(call.callee)) is not None
     ]
     if not opening:
         return []
+    started = started_files()
+    opening = [item for item in opening if item[0] in started]
     running = started_functions(found.facts, started, graph)
     out: list[MissingFolder] = []
     for path, call, entry in opening:

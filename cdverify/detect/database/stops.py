@@ -22,6 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -121,14 +122,15 @@ def startup_stops(
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     unloaded = _missing_env_files(found, root) if root is not None else []
-    if root is not None and graph is not None:  # a SQLite file in a folder that is not there
-        started_now = _started(found.facts, found.scopes, graph)
-        unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_now)]
+    # the modules run at start-up, found once and only when asked for
+    started_files = cache(partial(_started, found.facts, found.scopes, graph)) if graph is not None else None
+    if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
+        unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
     if not (files or parsed or fallbacks or missing or validating or requiring or registering):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
         return (*unloaded, *_unparsable(found, graph, root))
-    started = _started(found.facts, found.scopes, graph) if graph is not None else {*files, *fallbacks}
+    started = started_files() if started_files is not None else {*files, *fallbacks}
     out = list(unloaded)
     if parsed and graph is not None:
         out += _parsed_at_start(found, started, graph, throwing)
