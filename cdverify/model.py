@@ -105,6 +105,9 @@ APP_PLACEHOLDER = "<app>"  # the app object handed to an exported route installe
 # a function's parameter that routes are registered on (`router.get(…)` in `function init(router)`):
 # `<param:SCOPE#INDEX#NAME>`, SCOPE as `CallFact.scope` names the function, NAME what callers call it
 PARAM_PLACEHOLDER = "<param:"
+# a call of the module's own environment helper that throws when the variable is unset (`getEnv('JWT_SECRET')`
+# where the same module declares `function getEnv(key) { … if (!value) throw … }`): `<own>.getEnv`
+OWN_HELPER = "<own>."
 SHOWN_HOLE = "{…}"  # how messages show a computed part of a rebuilt string
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
+from cdverify.model import OWN_HELPER, PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
@@ -112,6 +112,12 @@ class NodeScanner(NodeBindingScanner):
 
     def callee(self, function: Node) -> str | None:
         callee = self.qualify(function)
+        if callee is None and function.type == "identifier":
+            # `getEnv('JWT_SECRET')` of this module's own helper that throws when the variable is unset: kept,
+            # so start-up checks see it as they see an imported helper's calls
+            own = self.env_helpers.get(text(function))
+            if own is not None and own.required:
+                return f"{OWN_HELPER}{own.name}"
         if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not self.on_router(callee):
             return None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
         if callee is None and self.bases:  # `this.router.get('/', list)` on a router a base class made

@@ -37,7 +37,7 @@ from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.discover import classify_scope
 from cdverify.files import probe
-from cdverify.model import CallFact, EnvHelper, Family, FileFacts, Scope, Stop, TargetKind, Value
+from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, TargetKind, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import (
     Connections,
@@ -253,6 +253,8 @@ def _required_at_start(found: Collection, started: set[str], graph: ImportGraph)
             for edge in graph.imports_of(path)
             if edge.target in helpers and edge.runtime
         ]
+        if path in helpers:  # the module's own helper, called as it loads
+            sources.append((OWN_HELPER, path))
         for call in file_facts.calls:
             if call.scope:
                 continue
