@@ -208,11 +208,16 @@ def is_cwd(node: Node) -> bool:
 
 
 def is_exported(function: Node, exported_names: set[str]) -> bool:
-    """`module.exports = <function>` or `export default <function>`, also by the function's name."""
+    """`module.exports = <function>` or `export default <function>`, also by the function's name or the
+    name it is bound to (`const users = async (server) => { … }; export default users`, `fp(plugin)`)."""
     if function.parent is None:
         return False
+    if is_default_export(function):
+        return True
     name = function.child_by_field_name("name")
-    return (name is not None and text(name) in exported_names) or is_default_export(function)
+    if name is not None and text(name) in exported_names:
+        return True
+    return function.type != "function_declaration" and bound_name(function) in exported_names - {""}
 
 
 def bound_name(function: Node) -> str:
