@@ -112,7 +112,12 @@ def _route(
     if not relative and written and not written.startswith(("/", "*")):
         return
     if _includes(spec, call):
-        found.prefixes.add(written)  # path("api/", include("app.urls")) mounts a URLconf
+        # path("api/", include("app.urls")) mounts a URLconf: a prefix, no route; but the file maps URLs to
+        # other URLconfs, a URL configuration as any other (evidence of kind routes, as a handler's is)
+        found.prefixes.add(written)
+        found.evidence.append(
+            FrameworkEvidence(spec.name, EvidenceKind.ROUTES, path, call.line, call.text, call.col)
+        )
         return
     found.routes.append(
         Route(

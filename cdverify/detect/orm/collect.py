@@ -78,16 +78,12 @@ class _Uses:
                 specifier = package_of(relative_stem(path, specifier), instances.generated) or specifier
             if fact in own and specifier == fact.specifier:
                 continue
-            library = self.library_of(specifier, python)
-            if library is None and python:  # `from django.db import models`, `from pony import orm`
-                library = next(
-                    (lib for n in fact.names if (lib := self.library_of(f"{fact.specifier}.{n}", python))),
-                    None,
-                )
+            module = self.named_module(specifier, fact.names) if python else specifier
+            library = self.library_of(module, python)
             if library is not None and not fact.kind.type_only and not (python and errors_only(fact)):
                 self.files.setdefault(library, []).append(path)
                 self.first.setdefault(library, (path, fact.line, fact.text))
-                self.module.setdefault(library, specifier.lstrip("."))
+                self.module.setdefault(library, module.lstrip("."))
         family = file_facts.language.family
         for class_name, written, line in file_facts.classes:
             bases = [foreign(base, path, family, instances) or base for base in written]
@@ -104,6 +100,15 @@ class _Uses:
         out = copy.copy(self)
         out.files, out.first, out.module, out.models = {}, {}, {}, {}
         return out
+
+    def named_module(self, specifier: str, names: tuple[str, ...]) -> str:
+        """The Python module an import names a library by: the imported module when it is one, else the
+        first imported name that is (`from django.db import models`, `from google.cloud import firestore`)."""
+        if self.library_of(specifier, True) is not None:
+            return specifier
+        return next(
+            (f"{specifier}.{n}" for n in names if self.library_of(f"{specifier}.{n}", True)), specifier
+        )
 
     def library_of(self, spec: str, python: bool) -> str | None:
         if (spec, python) not in self.libraries:
