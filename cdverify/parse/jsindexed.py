@@ -69,7 +69,8 @@ def _parameter(function: Node, name: str) -> tuple[int | None, list[str]]:
     for position, parameter in enumerate(listed):
         if parameter_name(parameter) != name:
             continue
-        default = parameter.child_by_field_name("right" if parameter.type == "assignment_pattern" else "value")
+        field = "right" if parameter.type == "assignment_pattern" else "value"  # `m = "query"`, TS `m: T = …`
+        default = parameter.child_by_field_name(field)
         literal = _literal(strip(default)) if default is not None else None
         return position, [literal] if literal is not None else []
     return None, []
