@@ -116,8 +116,8 @@ def _constants(index: Node, name: str, found: dict[str, list[Node]]) -> list[str
         if declared is None or value is None or declared.type != "identifier" or text(declared) != name:
             continue
         statement = declarator.parent
-        constant = statement is not None and statement.type == "lexical_declaration"
-        if not constant or text(statement.children[0]) != "const" or scope_of(declarator) not in around:
+        declared_const = statement is not None and text(statement.children[0]) == "const"  # not `let`, `var`
+        if not declared_const or scope_of(declarator) not in around:
             continue
         literal = _literal(strip(value))
         if literal is not None:
