@@ -15,6 +15,7 @@ from cdverify.model import OWN_HELPER, PARAM_PLACEHOLDER, Assignment, FunctionFa
 from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
+from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jssyntax import (
     assigned_name,
@@ -38,6 +39,8 @@ _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query
 class NodeScanner(NodeBindingScanner):
     """A JavaScript / TypeScript file's scan: declarations and assignments, the library bindings, then
     the calls."""
+
+    SUBSCRIPT = "subscript_expression"
 
     def scan(self) -> None:
         self.functions.update(self.module_functions())  # the scanner's own (Watched) dicts, empty until now
@@ -123,6 +126,16 @@ class NodeScanner(NodeBindingScanner):
         if callee is None and self.bases:  # `this.router.get('/', list)` on a router a base class made
             return inherited_route(function, self.bases, self.libraries.router_methods)
         return callee
+
+    def indexed(self, function: Node) -> tuple[str, ...]:
+        """`client[method](…)` on a traced object: a call of each method the index can name
+        (jsindexed.py), kept as `callee` keeps a call (`client.query`)."""
+        obj, index = function.child_by_field_name("object"), function.child_by_field_name("index")
+        base = self.qualify(obj) if obj is not None and index is not None else None
+        if base is None or index is None:
+            return ()
+        named = (f"{base}.{name}" for name in index_names(index, self.found))
+        return tuple(c for c in named if not c.startswith(PARAM_PLACEHOLDER) or self.on_router(c))
 
     def assigned_to(self, call: Node) -> str:
         return assigned_name(call)

@@ -31,10 +31,11 @@ ClassFacts = tuple[tuple[str, tuple[str, ...], int], ...]
 Entries = list[tuple[str, Value, Node]]
 
 
-def receiver(function: Node, member: str) -> str:
-    """The object a method is called on, as written (`users` in `users.post(…)`); "" otherwise. `member`
-    is the grammar's member access node type."""
-    if function.type != member:
+def receiver(function: Node, member: str, subscript: str = "") -> str:
+    """The object a method is called on, as written (`users` in `users.post(…)`, `client` in
+    `client[method](…)`); "" otherwise. `member` and `subscript` are the grammar's member access and
+    subscript node types."""
+    if function.type != member and (not subscript or function.type != subscript):
         return ""
     obj = function.child_by_field_name("object")
     return text(obj) if obj is not None and obj.type in ("identifier", member) else ""
@@ -56,6 +57,7 @@ class Scanner:
     GUARD_LIMITS: ClassVar[frozenset[str]]  # a guard is looked for up to one of these
     LITERAL: ClassVar[str]  # the dict / object literal node, whose entries are recorded one by one
     SCOPE_CAPTURES: ClassVar[tuple[str, ...]]  # the captures that hold every scope node
+    SUBSCRIPT: ClassVar[str] = ""  # the subscript node whose call is a method chosen by a string (`indexed`)
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
@@ -103,6 +105,11 @@ class Scanner:
     def assigned_to(self, call: Node) -> str:
         """The name a call's result is assigned to; "" otherwise."""
         raise NotImplementedError
+
+    def indexed(self, function: Node) -> tuple[str, ...]:
+        """The traced names a call of a subscript (`client[method](…)`) is recorded under, one per method
+        its index can name; () for none (a grammar that reads no such call)."""
+        return ()
 
     def describe(self, function: Node) -> tuple[FunctionFact, bool] | None:
         """A function's fact, and whether its bare name calls it in the file."""
@@ -155,25 +162,31 @@ class Scanner:
             function, new = called
             if not new and function.type in ("identifier", member):
                 pending.append((node, function))
-            callee = self.callee(function)
-            if callee is None:
-                callee = untraced_sink(function, node, self.MEMBER, self.statement)
-            if callee is None:
+            if function.type == self.SUBSCRIPT:  # `client[method](…)`: each method it may name
+                callees = self.indexed(function)
+            else:
+                callee = self.callee(function)
+                if callee is None:
+                    callee = untraced_sink(function, node, self.MEMBER, self.statement)
+                callees = (callee,) if callee is not None else ()
+            if not callees:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
-            self.calls.append(
-                call_fact(
-                    node,
-                    callee,
-                    args,
-                    kwargs,
-                    new=new,
-                    guard=self.guard(node),
-                    receiver=receiver(function, member),
-                    target=self.assigned_to(node),
-                    scope_of=self.scope,
+            guard, target = self.guard(node), self.assigned_to(node)
+            for callee in callees:
+                self.calls.append(
+                    call_fact(
+                        node,
+                        callee,
+                        args,
+                        kwargs,
+                        new=new,
+                        guard=guard,
+                        receiver=receiver(function, member, self.SUBSCRIPT),
+                        target=target,
+                        scope_of=self.scope,
+                    )
                 )
-            )
         self.calls.sort(key=_AT)  # (line, col), read in C
         return pending
 

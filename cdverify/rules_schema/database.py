@@ -67,6 +67,19 @@ class Engines(Record, frozen=True):
     hint_stacks: HintStacks
 
 
+class EnvOptions(Record, frozen=True):
+    """Connection options a library reads from the environment in place of options written in code
+    (TypeORM's `getConnectionOptions()`, and `createConnection()` given nothing, read `ormconfig.*` or the
+    `TYPEORM_*` variables): the call's dialect and URL are then those variables."""
+
+    getters: Strings  # traced callees whose result, handed to the connection call, is such options
+    bare: Strings = ()  # connection calls that read them themselves when given no argument
+    dialect_env: str = ""  # the variable naming the engine (`TYPEORM_CONNECTION`)
+    url_env: str = ""  # the variable holding the URL (`TYPEORM_URL`)
+    # settings files that give the options instead (`ormconfig.json`): with one in the project, it decides
+    files: Strings = ()
+
+
 class Connection(Record, frozen=True):
     """Calls that open a database connection, and where their URL and dialect are."""
 
@@ -84,6 +97,8 @@ class Connection(Record, frozen=True):
     # declared driver packages the call cannot load (an async engine takes no sync driver): they tell no
     # engine of a URL known only at run time
     unusable_drivers: Strings = ()
+    # options read from the environment when handed a getter's result or nothing (TypeORM)
+    env_options: EnvOptions | None = None
 
 
 class EnvSchema(Record, frozen=True):

@@ -40,6 +40,7 @@ class Collection:
         # where run-time code loads `.env` checking the example's variables (dotenv-safe), once asked
         self._example_loader: tuple[str, str, int] | bool | None = False
         self._json_required: dict[str, RequiredSetting] | None = None
+        self._file_names: frozenset[str] | None = None  # the names of the project's files, once asked
         # (specifier, names, Python?) → what importing it shows (imports.py): computed once per import
         self.import_verdicts: dict[
             tuple[str, tuple[str, ...], bool], tuple[str, EvidenceKind, str] | tuple[()]
@@ -90,6 +91,12 @@ class Collection:
         name = PurePosixPath(path).name
         words = self.catalogue.settings_files.test_words
         return any(name.endswith(f".{word}") or f".{word}." in name for word in words)
+
+    def has_file(self, name: str) -> bool:
+        """Whether the project has a file of that name (`ormconfig.yml`), in any folder."""
+        if self._file_names is None:
+            self._file_names = frozenset(PurePosixPath(path).name for path in self.scopes)
+        return name in self._file_names
 
     def scope_of(self, path: str) -> Scope:
         return self.scopes.get(path, Scope.APPLICATION)

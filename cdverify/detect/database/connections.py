@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
-from cdverify.detect.database.options import with_named_options
+from cdverify.detect.database.options import with_environment_options, with_named_options
 from cdverify.detect.database.report import Evidence, EvidenceKind
 from cdverify.detect.database.settings import required_setting
 from cdverify.detect.database.values import Candidate
@@ -19,7 +19,10 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     """Add the engines a connection call reaches (one item each), and its URLs SQLAlchemy rejects."""
     values = found_in.values
     if entry.dialect:  # an options object handed by name: `createConnection(connectionOptions)`
-        call = with_named_options(call, path, found_in.facts.get(path), found_in.runtime_facts())
+        own = found_in.facts.get(path)
+        call = with_named_options(call, path, own, found_in.runtime_facts())
+        if entry.env_options is not None:  # options the library reads from the environment (TypeORM)
+            call = with_environment_options(call, own, entry, found_in.has_file, values.env.__contains__)
     switch = ""
     found: list[tuple[str, str, str, bool]] = []  # (engine, detail, switch, the switch's default)
     url_values = [v for v in (_argument(call, key) for key in entry.url) if v is not None]
