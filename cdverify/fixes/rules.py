@@ -120,17 +120,24 @@ def wrong_port(finding: Finding, context: Context) -> Planned | None:
 
 def harness_database(finding: Finding, context: Context) -> Planned | None:
     """DB001 in a harness environment: the variable the application reads its URL from, set to the required
-    engine's harness URL in the root `.env` (created, or the variable's line added or replaced). cdverify
-    takes `.env` files as loaded (rules/manifests.toml); the diff is offered only when the finding names the
-    variable and the harness URL."""
+    engine's harness URL in the root `.env` (created, or the variable's line added or replaced); a variable
+    naming the engine (`TYPEORM_CONNECTION`) set to the value naming it in the library reading it
+    (`switch_value`). cdverify takes `.env` files as loaded (rules/manifests.toml); the diff is offered only
+    when the finding names the variable and its value."""
     files = context.files
     variable = finding.data.get("switch")
     if "harness_engines" not in finding.data or not isinstance(variable, str) or not variable:
         return None
-    harness_url = _harness_url(finding)
-    if not harness_url:
-        return None
-    line = f"{variable}={harness_url}"
+    if "switch_value" in finding.data:  # the variable names the engine (`TYPEORM_CONNECTION=postgres`)
+        value = finding.data["switch_value"]
+        if not isinstance(value, str) or not value:
+            return None  # no value catalogued for the library reading it
+        line = f"{variable}={value}"
+    else:
+        harness_url = _harness_url(finding)
+        if not harness_url:
+            return None
+        line = f"{variable}={harness_url}"
     text = files.text(".env")
     description = f"set {line} in .env"
     if text is None:

@@ -99,6 +99,9 @@ class Connection(Record, frozen=True):
     unusable_drivers: Strings = ()
     # options read from the environment when handed a getter's result or nothing (TypeORM)
     env_options: EnvOptions | None = None
+    # engine → the value of the `dialect` option that names it (TypeORM's `type: "postgres"`, knex's
+    # `client: "pg"`): what DB001 proposes for a variable the dialect is read from, rather than a URL
+    dialect_values: Mapping[str, str] = table()
 
 
 class EnvSchema(Record, frozen=True):

@@ -206,6 +206,7 @@ Finding = TypedDict(
         "harness_settings": NotRequired[dict[str, str]],
         "environment": NotRequired[Environment],
         "switch": NotRequired[str],
+        "switch_value": NotRequired[str],
         "url": NotRequired[str],
         "framework": NotRequired[str],
         "serving": NotRequired[list[str]],

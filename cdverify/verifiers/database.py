@@ -161,9 +161,16 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             f"{required} is required but in {where} the application has no database to start with "
             f"({found.why_not(wanted)})"
         )
-    variable = _variable(found)
-    stack = _fix(wanted, use.evidence, report, variable, found.environment)
-    settings = f"{variable}={stack.url}" if stack.url else "its settings"
+    variable, names = _variable(found)
+    # a variable naming the engine (`TYPEORM_CONNECTION`) takes the library's name of it, not a URL
+    value = dict(names).get(wanted, "") if names is not None else None
+    stack = _fix(
+        wanted, use.evidence, report, variable if names is None else "DATABASE_URL", found.environment
+    )
+    if value is not None:
+        settings = f"{variable}={value}" if value else f"${variable} naming {required}"
+    else:
+        settings = f"{variable}={stack.url}" if stack.url else "its settings"
     hint = (
         f"make {required} what the application runs on when the harness's variables are all it "
         f"has: {settings} in a `.env` file the application loads, or as the default in code "
@@ -202,6 +209,7 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             "engines": report.runtime,
             "harness_engines": found.engines,
             "switch": variable,
+            **({"switch_value": value} if value is not None else {}),
             **stack.data,
         },
     )
@@ -218,11 +226,13 @@ def _start_variables(found: HarnessEngines, database: str, report: DatabaseRepor
     return [name for name in dict.fromkeys(names) if name != database]
 
 
-def _variable(found: HarnessEngines) -> str:
-    """The variable the application reads its database URL from where the harness sets none: the switch of
-    what it runs on there (`DATABASE_URL` when it names none)."""
+def _variable(found: HarnessEngines) -> tuple[str, tuple[tuple[str, str], ...] | None]:
+    """The variable the application reads its database URL (or the engine's name) from where the harness sets
+    none: the switch of what it runs on there (`DATABASE_URL` when it names none), with the values naming
+    each engine where it names the engine (`Evidence.switch_values`; None where it gives a URL)."""
     items = sorted((e for items in found.holding.values() for e in items), key=lambda e: (e.rank, e.file))
-    return next((e.switch for e in [*items, *found.dropped, *found.blocked] if e.switch), "DATABASE_URL")
+    chosen = next((e for e in [*items, *found.dropped, *found.blocked] if e.switch), None)
+    return (chosen.switch, chosen.switch_values) if chosen is not None else ("DATABASE_URL", None)
 
 
 def _check(report: DatabaseReport, required: str) -> list[Finding]:

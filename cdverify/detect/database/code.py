@@ -207,12 +207,14 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             _inferred_url(found_in, place, key, variable)
     else:
         named = found_in.values.env_engines(value, engine_of_value)
+        # a value key's variable names the engine, never a URL: no value is catalogued for it here
+        names_engine: tuple[tuple[str, str], ...] = ()
         for engine, detail, variable, default in found_in.values.config_engines(path, value, engine_of_value):
             item = Evidence(
                 engine, EvidenceKind.CONFIG, scope, path, line, text, f"{key} = {detail}", variable
             )
             found_in.add(
-                item._replace(default=default, col=col), claims=True
+                item._replace(default=default, col=col, switch_values=names_engine), claims=True
             )  # `client: config.get("db.client")`
         if not named and value.env and not value.literals:
             # `client: process.env.DB_CLIENT` set nowhere: the one engine whose driver is declared
@@ -229,7 +231,9 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             item = Evidence(
                 engine, EvidenceKind.CONFIG, scope, path, line, text, f"{key} = {detail}", variable, col=col
             )
-            found_in.add(item._replace(inferred="inferred" in detail), claims=True)
+            found_in.add(
+                item._replace(inferred="inferred" in detail, switch_values=names_engine), claims=True
+            )
         for literal in value.literals:
             engine = engine_of_value(literal)
             if engine is None:
@@ -241,7 +245,9 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value) -> No
             item = Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, switch, col=col)
             # `client: process.env.DB_CLIENT || 'sqlite3'`: the literal is the variable's fallback
             fallback = (bool(value.env) and switch == value.env[0]) or field_default
-            found_in.add(item._replace(default=fallback, value_key=True), claims=True)
+            found_in.add(
+                item._replace(default=fallback, value_key=True, switch_values=names_engine), claims=True
+            )
 
 
 def _scheme_variable(value: Value) -> str:

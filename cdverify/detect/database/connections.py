@@ -41,12 +41,16 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
                 found.append((engine, described + memory, url_switch, default))
             if entry.sqlalchemy and found_in.rejects(url, value):
                 found_in.reject(Location(path, call.line, call.col), call.text, url, detail)
+    dialect_reads: dict[str, str] = {}  # variable a dialect is read from → the dialect's key (`type`)
     for key in entry.dialect:
         dialect = call.kwarg(key)
         if dialect is None:
             continue
         read = values.switch(path, dialect)  # the variable it reads, itself or through names (`env.db.type`)
         switch = switch or read
+        for variable in (*dialect.env, read):
+            if variable:
+                dialect_reads.setdefault(variable, key)
         variables = dialect if dialect.env or not read else Value(env=(read,))
         tests_file = found_in.tests_file if scope is not Scope.TEST else None  # `.env.test`: the tests'
         for engine, detail, variable in values.env_engines(variables, engine_of_value, tests_file):
@@ -90,9 +94,10 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         # The URL is only known at run time: the engines whose drivers are declared.
         inferred = True
         source = f"${switch}" if switch else "a value computed at run time"
+        what = dialect_reads.get(switch, "URL")  # `type from $TYPEORM_CONNECTION`
         for engine in found_in.drivers(entry.engines, entry.unusable_drivers):
             found.append(
-                (engine, f"URL from {source}; engine inferred from the declared driver", switch, False)
+                (engine, f"{what} from {source}; engine inferred from the declared driver", switch, False)
             )
     if fixed is not None and call.guard is None:
         switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
@@ -116,6 +121,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             setting = found_in.schema_setting(settings)
         if setting is not None:
             required, required_by = setting.variable, setting.describe()
+    names_engine = tuple(entry.dialect_values.items())
     for engine, detail, item_switch, default in found:
         item = _at_call(engine, scope, path, call, detail, item_switch or switch, inferred=inferred)
         guarded = bool(switch) and not item_switch and not url_switch_env  # the condition's branch, unknown
@@ -125,6 +131,8 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             required_by=required_by,
             guarded=guarded,
             when=_case(call.guard) if guarded else "",
+            # the variable names the engine (`type: process.env.TYPEORM_CONNECTION`), not a URL
+            switch_values=names_engine if item.switch in dialect_reads else None,
         )
         found_in.add(item, claims=True)
 

@@ -75,6 +75,10 @@ class Evidence(NamedTuple):
     # branch `if os.getenv("A") or os.getenv("B"):`) are on where one of them is
     flag: str = ""
     flag_on: bool = False
+    # where `switch` names the engine rather than giving a URL (`type: process.env.TYPEORM_CONNECTION`): the
+    # value naming each engine in the library that reads it (engine → value; () where none is catalogued).
+    # None: the switch gives a URL, or its role is not known
+    switch_values: tuple[tuple[str, str], ...] | None = None
 
     @property
     def location(self) -> Location:
