@@ -322,6 +322,8 @@ class Connections(Record, frozen=True):
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
+    # names of an example of a Python module the repository leaves out (`{name}.example.py`): stops.py
+    local_module_examples: Strings = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

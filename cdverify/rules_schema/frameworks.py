@@ -58,6 +58,12 @@ class Framework(Record, frozen=True):
     # the framework's dependency-injection markers (`fastapi.Depends`): a module importing only these of it
     # declares what a handler is given and reads no request itself
     injection: Strings = ()
+    # traced names, and the names under them, of the framework's app configuration (Django's `AppConfig`, its
+    # admin site): a module importing only these (and `no_request` names) of the framework, whose classes all
+    # extend them and whose code shows no role, configures the app: it is in no layer
+    configuration: Strings = ()
+    # the module names the framework reads that configuration from (`apps`, `admin`: `apps.py`, `admin/`)
+    configuration_modules: Strings = ()
 
 
 class Conventions(Record, frozen=True):

@@ -32,6 +32,7 @@ from cdverify.detect.database.jsonschemas import (
     started_functions,
     validations,
 )
+from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.unparsable import unparsable_at_start
@@ -118,6 +119,7 @@ def startup_stops(
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
     missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
+    local = missing_local_modules(found, graph, root) if root is not None and graph is not None else {}
     broken = [p for p in application if found.facts[p].syntax_issues] if root is not None else []
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
@@ -126,7 +128,7 @@ def startup_stops(
     started_files = cache(partial(_started, found.facts, found.scopes, graph)) if graph is not None else None
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
-    if not (files or parsed or fallbacks or missing or validating or requiring or registering):
+    if not (files or parsed or fallbacks or missing or local or validating or requiring or registering):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
         return (*unloaded, *_unparsable(found, graph, root))
@@ -136,6 +138,8 @@ def startup_stops(
         out += _parsed_at_start(found, started, graph, throwing)
     if missing and root is not None and graph is not None:
         out += _missing_modules(found, started, graph, root)
+    for path, items in sorted(local.items()):  # `import config` with config.py left out
+        out += [StartupStop(path, line, text, (), reason) for line, text, reason in items if path in started]
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     if validating and graph is not None:
         out += _validated_at_start(found, started, graph, validating)

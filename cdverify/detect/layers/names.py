@@ -36,6 +36,7 @@ class Evidence(StrEnum):
     MIGRATION_HELPER = "migration helper"  # imported by migrations only: no layer
     SCRIPT_HELPER = "script helper"  # imported by command-line scripts only: no layer
     PACKAGE = "package"  # a code-silent `__init__.py` whose package's modules all share one layer
+    CONFIGURATION = "framework configuration"  # a Django app's `apps.py`, `admin.py`: no layer
 
 
 class Named(NamedTuple):

@@ -30,6 +30,7 @@ from cdverify.detect.layers.catalogue import (
     preset_roles,
     schema_syncs,
 )
+from cdverify.detect.layers.configuration import configuration_modules
 from cdverify.detect.layers.handing import (
     extends_queries,
     mapping_runners,
@@ -584,6 +585,8 @@ def by_role(
     decided.update(dict.fromkeys(served))
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))
+    configuring = configuration_modules(named, facts, {*found.of, *apps, *decided})
+    decided.update(dict.fromkeys(configuring))
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [
         path
@@ -627,5 +630,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.MIGRATION_HELPER)
     for path in served:
         assignment.evidence.setdefault(path, Evidence.SCRIPT_HELPER)
+    for path in configuring:
+        assignment.evidence.setdefault(path, Evidence.CONFIGURATION)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return msgspec.structs.replace(assignment, instance_imports=bound) if bound else assignment

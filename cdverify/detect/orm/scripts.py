@@ -3,9 +3,10 @@ imports (cdverify/detect/layers/wiring.py: `fix_version.py` at the project's top
 script runs, `postgrator.js` running the migrations at the project's top) holds SQL of the `scripts`
 scope, as a scripts folder does, where it runs it — at module level, or anywhere in a file running as a
 program (a `__main__` guard, a shebang, `process.argv`, a JS module calling a function by itself at module
-level: `migrate();`). A module of query functions nothing imports runs nothing by itself: its SQL stays
-the application's. The SQL of the scripts' own helpers (modules only scripts import: `src/migrate.ts` of
-a `MigrationRunner` only the migrate program uses) is the scripts', wherever in them it is."""
+level: `migrate();`); a data-access library only such scripts and their helpers import is theirs too. A
+module of query functions nothing imports runs nothing by itself: its SQL stays the application's. The SQL
+of the scripts' own helpers (modules only scripts import: `src/migrate.ts` of a `MigrationRunner` only the
+migrate program uses) is the scripts', wherever in them it is."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def may_be_in_scripts(
     package.json script runs, or a module such a program or file imports (a helper of the scripts). Where
     none is, the layers need not be built for the ORM report."""
     paths = {item.file for item in (*report.raw_sql, *report.fragments)}
+    paths |= {path for use in report.libraries.values() for path in use.files}  # a script's own library
     for path in paths:
         file_facts = facts.get(path)
         if file_facts is not None and (
@@ -60,7 +62,8 @@ def run_by_scripts(
     helpers: Collection[str] = (),
 ) -> OrmReport:
     """The report with the SQL that `scripts` run, and all the SQL of their `helpers`, in the `scripts`
-    scope."""
+    scope; a library only they import (`import sqlite3` in a hand-run loader beside an SQLAlchemy app) is
+    theirs, not the application's."""
     sites: set[tuple[str, int]] = set()
     top_lines: dict[str, set[int]] = {}  # a script's lines holding a module-level call
     for item in (*report.raw_sql, *report.fragments):
@@ -79,4 +82,12 @@ def run_by_scripts(
             }
         if file_facts.program or file_facts.runs or item.line in top_lines[item.file]:
             sites.add((item.file, item.line))
+    theirs = {*scripts, *helpers}
+    kept = {
+        name: use
+        for name, use in report.libraries.items()
+        if not use.files or not all(path in theirs for path in use.files)
+    }
+    if len(kept) < len(report.libraries):
+        report = report._replace(libraries=kept)
     return report.in_scripts(sites)

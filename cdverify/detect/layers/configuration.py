@@ -1,0 +1,86 @@
+"""Framework configuration modules: a Django app's `apps.py` (its `AppConfig`) and `admin.py` (the admin
+site's registrations, or only the `from django.contrib import admin` that `startapp` writes) configure the
+app for the framework, which reads them by module name (rules/frameworks.toml `configuration_modules`).
+That role is none of the four layers', so such a module takes no layer from its folder (`api/apps.py` of a
+Django app named `api`): its code says what it is (rules/frameworks.toml `configuration`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from functools import cache
+
+from cdverify.catalog import load_rules
+from cdverify.detect.layers.names import Named, framework_of
+from cdverify.model import Family, FileFacts
+from cdverify.rules_schema import Frameworks
+
+
+@cache
+def _configuration() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(configuration names, names handling no request, configuration module names) of the Python
+    frameworks' catalogue."""
+    entries = load_rules(Frameworks).python.values()
+    configuring = tuple(name for entry in entries for name in entry.configuration)
+    quiet = tuple(name for entry in entries for name in entry.no_request)
+    modules = frozenset(name for entry in entries for name in entry.configuration_modules)
+    return configuring, quiet, modules
+
+
+def _under(name: str, names: Iterable[str]) -> bool:
+    return any(name == listed or name.startswith(listed + ".") for listed in names)
+
+
+def configuration_modules(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], placed: Collection[str]
+) -> frozenset[str]:
+    """Python modules whose path would give them a layer but that only configure the framework's app: named
+    as the framework reads its configuration (`apps.py`, `admin.py`, or in an `admin/` package); of the web
+    framework they import configuration names only (`django.apps.AppConfig`, `django.contrib.admin`;
+    besides the names handling no request, `django.db`), at least one; every class they define extends only
+    such names; every framework call they make is one (`admin.site.register(Note)`). `placed`: files whose
+    code already decided a role or that build the app, left as they are; a user glob places a file anyway."""
+    configuring, quiet, modules = _configuration()
+    if not configuring:
+        return frozenset()
+    out = set()
+    for path, name in named.items():
+        file_facts = facts.get(path)
+        if (
+            file_facts is None
+            or file_facts.language.family != Family.PYTHON
+            or path in placed
+            or name.glob is not None
+            or not (name.folders or name.suffix)
+            or not _named_for(path, modules)
+        ):
+            continue
+        if _configures(file_facts, configuring, quiet):
+            out.add(path)
+    return frozenset(out)
+
+
+def _named_for(path: str, modules: frozenset[str]) -> bool:
+    """`admin.py`, `apps.py`, or a module of an `admin/` package."""
+    parts = path.split("/")
+    return parts[-1].removesuffix(".py") in modules or (len(parts) > 1 and parts[-2] in modules)
+
+
+def _configures(file_facts: FileFacts, configuring: tuple[str, ...], quiet: tuple[str, ...]) -> bool:
+    taken = [
+        [f"{fact.specifier}.{n}" for n in fact.names] if fact.names else [fact.specifier]
+        for fact in file_facts.imports
+        if framework_of(fact.specifier, Family.PYTHON) and not fact.kind.type_only
+    ]
+    names = [n for group in taken for n in group]
+    if not any(_under(n, configuring) for n in names):
+        return False
+    if not all(_under(n, configuring) or _under(n, quiet) for n in names):
+        return False
+    bases = [base for _name, written, _line in file_facts.classes for base in written]
+    if not all(_under(base, configuring) for base in bases):
+        return False
+    return all(
+        _under(call.callee, configuring) or _under(call.callee, quiet)
+        for call in file_facts.calls
+        if framework_of(call.callee, Family.PYTHON)
+    )
