@@ -213,7 +213,8 @@ class Objects:
                 keys = (*spec.prefix, spec.mount_keys.get(method, ""))
                 prefix = first_string(v for k, v in call.kwargs if k in keys)
                 replaces = method in spec.replacing_mounts
-                self.mounts.append(Mount(path, family, holder, prefix, call.args, replaces))
+                values = _mounted_values(call, keys) if family == "python" else call.args
+                self.mounts.append(Mount(path, family, holder, prefix, values, replaces))
 
     def unfollowed(self, path: str, call: CallFact) -> None:
         """A Python mount call on an object not traced to its app or router (`current_app.register_blueprint(
@@ -222,7 +223,7 @@ class Objects:
         methods, keys = python_mounts()
         if call.callee.rpartition(".")[2] in methods and _loose(call.callee):
             prefix = first_string(v for k, v in call.kwargs if k in keys)
-            self.mounts.append(Mount(path, Family.PYTHON, ("", "", ""), prefix, call.args))
+            self.mounts.append(Mount(path, Family.PYTHON, ("", "", ""), prefix, _mounted_values(call, keys)))
 
     def edge(self, key: Key, mounter: Key | None, prefix: str, replaces: bool = False) -> None:
         """`key` is mounted on `mounter` under `prefix`, and so is the object a factory returned it."""
@@ -394,6 +395,13 @@ class Objects:
             return False
         known = constructors()
         return value.removesuffix("()") in known or split(value)[0] in known
+
+
+def _mounted_values(call: CallFact, prefix_keys: Iterable[str]) -> tuple[Value, ...]:
+    """What a Python mount call mounts: its arguments, the keyword ones too but its prefix
+    (`include_router(router=users.router, prefix="/user")`); options (`tags=["users"]`) mount nothing."""
+    keys = set(prefix_keys)
+    return (*call.args, *(v for k, v in call.kwargs if k not in keys and "." not in k))
 
 
 def _loose(callee: str) -> bool:

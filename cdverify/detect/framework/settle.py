@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from cdverify.detect.framework.autoload import autoloaded
-from cdverify.detect.framework.objects import NOT_A_ROUTER, UNKNOWN, Edge, Key, Mount, Objects
+from cdverify.detect.framework.catalogue import constructors
+from cdverify.detect.framework.objects import NOT_A_ROUTER, UNKNOWN, Edge, Key, Mount, Objects, Site
 from cdverify.detect.framework.paths import anywhere, join, places
 from cdverify.detect.framework.values import first_string
 
@@ -69,7 +70,8 @@ def settle(
         site = objects.sites[key]
         if not heads and not whole:
             root = site.kind == "app" and (not site.nested or complete[site.family])
-            heads = {""} if root or complete[site.family] else set(somewhere)
+            exact = complete[site.family] and not _through_urlconfs(site)
+            heads = {""} if root or exact else set(somewhere)
         return places([*(join(head, site.own) for head in heads), *whole])
 
     settled = _settle(list(objects.sites), objects.incoming, placed, somewhere)
@@ -78,6 +80,13 @@ def settle(
         above = settled[loader] if loader is not None else somewhere
         file_bases[path] = places(join(head, prefix) for head in above) if applied else above
     return settled, file_bases
+
+
+def _through_urlconfs(site: Site) -> bool:
+    """A router reached through URL configurations, which are not followed (a Django REST framework
+    router included by `path("api/", include(router.urls))`): nothing mounting it does not place it."""
+    known = constructors().get(site.ctor)
+    return known is not None and bool(known[1].url_includes)
 
 
 def _settle(
