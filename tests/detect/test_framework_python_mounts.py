@@ -123,6 +123,15 @@ MOUNTS: list[Any] = [
     ),
     pytest.param(
         {
+            "app/main.py": "from fastapi import FastAPI\n\nfrom app.api.routes import users\n\napp = FastAPI()\n"
+            'app.include_router(router=users.router, tags=["users"], prefix="/api/user")\n',
+            "app/api/routes/users.py": FASTAPI_USERS,
+        },
+        {("GET", "/me"): ["/api/user/me"]},
+        id="fastapi-router-mounted-by-keyword",
+    ),
+    pytest.param(
+        {
             "app/main.py": "from aiohttp import web\n\nfrom app.api import api\n\n\ndef create_app():\n"
             '    app = web.Application()\n    app.router.add_get("/status", status)\n'
             '    app.add_subapp("/api", api)\n    return app\n\n\nasync def status(request):\n'
@@ -231,6 +240,17 @@ LENIENT: list[Any] = [
         {("GET", "/health-check"): ["/api/api/health-check", "/api/health-check", "/health-check"]},
         id="flask-blueprint-returned-by-a-function",
     ),
+    pytest.param(
+        {
+            "project/urls.py": 'from django.urls import include, path\n\nurlpatterns = [path("api/", include("blog.urls"))]\n',
+            "blog/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
+            "from blog import views\n\nrouter = DefaultRouter()\n"
+            'router.register("tags", views.TagViewSet)\n\nurlpatterns = [path("", include(router.urls))]\n',
+            "blog/views.py": "from rest_framework import viewsets\n\n\nclass TagViewSet(viewsets.ModelViewSet):\n    pass\n",
+        },
+        {("*", "tags"): ["/api/api/tags", "/api/tags", "/tags"]},
+        id="django-rest-framework-router-included-by-urlconfs",
+    ),
 ]
 
 
@@ -238,8 +258,8 @@ LENIENT: list[Any] = [
 def test_untraced_python_mount_keeps_routers_anywhere(
     make_project: MakeProject, files: dict[str, str], expected: dict[tuple[str, str], list[str]]
 ) -> None:
-    """A Python mount that cannot be followed (a loop over modules, a function's result) leaves the routers
-    no traced mount reaches under any one or two prefixes, and a mount on an object that cannot be (the
+    """A Python mount that cannot be followed (a loop over modules, a function's result, a Django URLconf
+    include) leaves the routers no traced mount reaches under any one or two prefixes, and a mount on an object that cannot be (the
     app's `current_app` proxy) puts its router under its prefix wherever that object may sit: no false
     TASK007."""
     assert placed(make_project, files) == expected
