@@ -108,6 +108,7 @@ class PythonScanner(Scanner):
         # `Class.attr` → traced value of a module-level class's attribute (`class UserDto: api =
         # Namespace(…)`), for other modules that reach it through the class (`api = UserDto.api`)
         self.class_attributes: dict[str, str] = {}
+        self.imported: dict[str, str] = {}  # name → what an import statement binds it to
 
     @property
     def run_at_import(self) -> frozenset[str]:
@@ -125,10 +126,10 @@ class PythonScanner(Scanner):
                         alias = name.child_by_field_name("alias")
                         target = name.child_by_field_name("name")
                         if alias is not None and target is not None:
-                            self.bindings[text(alias)] = text(target)
+                            self.bindings[text(alias)] = self.imported[text(alias)] = text(target)
                     else:
                         root = text(name).split(".")[0]
-                        self.bindings[root] = root
+                        self.bindings[root] = self.imported[root] = root
             else:  # import_from_statement
                 module = node.child_by_field_name("module_name")
                 if module is None:
@@ -139,9 +140,11 @@ class PythonScanner(Scanner):
                         alias = name.child_by_field_name("alias")
                         target = name.child_by_field_name("name")
                         if alias is not None and target is not None:
-                            self.bindings[text(alias)] = shared(f"{prefix}.{text(target)}")
+                            bound = self.imported[text(alias)] = shared(f"{prefix}.{text(target)}")
+                            self.bindings[text(alias)] = bound
                     else:
-                        self.bindings[text(name)] = shared(f"{prefix}.{text(name)}")
+                        bound = self.imported[text(name)] = shared(f"{prefix}.{text(name)}")
+                        self.bindings[text(name)] = bound
 
     def qualify(self, node: Node) -> str | None:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
@@ -221,7 +224,9 @@ class PythonScanner(Scanner):
             return Value(names=(name,), calls=(qualified,) if qualified else ())
         if kind == "attribute":
             attr = node.child_by_field_name("attribute")
-            return Value(names=(shared(text(attr)),) if attr is not None else ())
+            member = self.module_member(node)  # `items.router`: another module's object, by its import
+            names = (shared(text(attr)),) if attr is not None else ()
+            return Value(names=names, calls=(member,) if member else ())
         if kind == "subscript":
             target = self.qualify(node.child_by_field_name("value") or node)
             index = node.child_by_field_name("subscript")
@@ -232,6 +237,22 @@ class PythonScanner(Scanner):
         if kind == "call":
             return self.call_value(node)
         return Value()
+
+    def module_member(self, node: Node) -> str | None:
+        """`items.router` after `from app.api.routes import items` → `app.api.routes.items.router`: an
+        attribute chain on a name an import binds (and nothing rebinds), the member of another module it
+        may name (a router mounted by `app.include_router(items.router)`); None otherwise."""
+        root = node
+        while root.type == "attribute":
+            obj = root.child_by_field_name("object")
+            if obj is None:
+                return None
+            root = obj
+        if root.type != "identifier" or text(root) not in self.imported:
+            return None
+        if self.name(root) != self.imported[text(root)]:
+            return None
+        return self.qualify(node)
 
     def statement(self, node: Node) -> Value:
         """A name holds the statement assigned to it in its function, or else at module level (`query =

@@ -47,6 +47,13 @@ class Framework(Record, frozen=True):
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
     # mount method → the keyword giving its prefix besides `prefix` (`add_namespace(ns, path=…)`)
     mount_keys: Mapping[str, str] = table()
+    # router constructor → the keyword giving its own prefix besides `prefix` (`Namespace(…, path=…)`)
+    router_keys: Mapping[str, str] = table()
+    named_routers: Strings = ()  # routers whose own prefix is `/` and their name when none is given
+    replacing_mounts: Strings = ()  # mounts whose prefix, when given, replaces the mounted router's own
+    attached_routers: Strings = ()  # routers built on the app or blueprint given first (`Api(bp)`)
+    attach_methods: Strings = ()  # router methods attaching it to the app or blueprint given first
+    merge_mounts: Strings = ()  # methods mounting a router's routes as they are, no prefix (`add_routes`)
     route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
     handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
     # traced names, and the modules under them, of the framework that handle no request: the running app's

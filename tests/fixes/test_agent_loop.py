@@ -49,13 +49,11 @@ def test_the_scripted_agent_fixes_every_mechanical_mutant_and_says_why_not_the_o
                 rules = part.removesuffix(" (fixer declined here)").split(", ")
                 assert all(rule in FIXERS for rule in rules), outcome
     # the fixers that decline on a mutant, and why (docs/agent-loop.md): the routes sit under a mount that
-    # serves others too (api-mounted-elsewhere), cdverify cannot pin the route's prefix to one
-    # (flask-health-check-renamed), or there is no route to move (health-check-removed)
+    # serves others too (api-mounted-elsewhere), or there is no route to move (health-check-removed)
     declined = {o.mutant for o in outcomes if "fixer declined here" in o.stopped}
     assert declined == {
         "express-api-mounted-elsewhere",
         "flask-api-mounted-elsewhere",
-        "flask-health-check-renamed",
         "express-health-check-removed",
         "flask-health-check-removed",
     }

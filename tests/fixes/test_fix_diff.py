@@ -36,6 +36,7 @@ MECHANICAL = (
     "express-wrong-port-in-code",
     "express-wrong-port-in-run-script",
     "flask-health-check-outside-api",
+    "flask-health-check-renamed",
     "flask-route-outside-api",
     "flask-run-script-background",
     "flask-run-script-not-executable",

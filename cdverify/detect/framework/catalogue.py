@@ -44,6 +44,12 @@ class Spec(NamedTuple):
     mount_keys: dict[str, str]  # mount method → the keyword giving its prefix besides `prefix`
     route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
     handlers: frozenset[str]  # app / router methods registering request handlers that are no route
+    router_keys: dict[str, str]  # router constructor → the keyword giving its own prefix besides `prefix`
+    named_routers: frozenset[str]  # routers whose own prefix is `/` and their name when none is given
+    replacing_mounts: frozenset[str]  # mounts whose prefix, when given, replaces the router's own
+    attached_routers: frozenset[str]  # routers built on the app or blueprint given first (`Api(bp)`)
+    attach_methods: frozenset[str]  # router methods attaching it to the app or blueprint given first
+    merge_mounts: frozenset[str]  # methods mounting a router's routes as they are, with no prefix
 
 
 @cache
@@ -83,6 +89,12 @@ def specs() -> tuple[Spec, ...]:
                     mount_keys=dict(entry.mount_keys),
                     route_configs=dict(entry.route_configs),
                     handlers=frozenset(entry.handlers),
+                    router_keys=dict(entry.router_keys),
+                    named_routers=frozenset(entry.named_routers),
+                    replacing_mounts=frozenset(entry.replacing_mounts),
+                    attached_routers=frozenset(entry.attached_routers),
+                    attach_methods=frozenset(entry.attach_methods),
+                    merge_mounts=frozenset(entry.merge_mounts),
                 )
             )
     return tuple(out)
@@ -119,6 +131,14 @@ def _chained() -> tuple[str, ...]:
 def _route_tables() -> tuple[str, ...]:
     """Attributes of an app that hold its routes (aiohttp `app.router`)."""
     return tuple(sorted({f".{m}" for spec in specs() for m in spec.route_tables}))
+
+
+def table_owner(receiver: str) -> str:
+    """The app whose route table a receiver is (`api.router` → `api`), or the receiver itself."""
+    for table in _route_tables():
+        if receiver.endswith(table):
+            return receiver.removesuffix(table)
+    return receiver
 
 
 @cache
@@ -175,6 +195,16 @@ def relevant(family: Family, callee: str, base: str) -> tuple[Spec, ...]:
     first = index.get(callee, ())
     second = index.get(base, ()) if base != callee else ()
     return first + tuple(spec for spec in second if spec not in first)
+
+
+@cache
+def python_mounts() -> tuple[frozenset[str], frozenset[str]]:
+    """The mount methods of the Python frameworks (`register_blueprint`, `include_router`, …), and the
+    keywords that give their prefixes (`url_prefix`, `prefix`, `path`)."""
+    python = [spec for spec in specs() if spec.family == Family.PYTHON]
+    methods = frozenset(m for spec in python for m in spec.mounts)
+    keys = frozenset(k for spec in python for k in (*spec.prefix, *spec.mount_keys.values()))
+    return methods, keys
 
 
 @cache

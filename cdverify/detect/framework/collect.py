@@ -66,6 +66,8 @@ def collect(
             # a Python app parameter is read as a call on the app, as an annotated one is
             as_written = callee if family == "python" else written
             read_call(path, family, as_written, call._replace(callee=callee), found, objects, configs, placed)
+        elif family == "python":  # a mount on a parameter no call hands an app
+            objects.unfollowed(path, call)
     for package, (ecosystem, file, line) in declared.items():
         framework = framework_of(package, ecosystem)
         if framework is not None:
@@ -126,7 +128,7 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
             apps.setdefault(key[0], []).append(key)
 
     def mounted(key: Key) -> bool:
-        return any(m is not None and m[0] != key[0] for m, _ in objects.incoming.get(key, ()))
+        return any(e.mounter is not None and e.mounter[0] != key[0] for e in objects.incoming.get(key, ()))
 
     return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys))
 

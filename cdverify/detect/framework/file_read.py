@@ -194,6 +194,7 @@ def read_file(
             tuple(mine.mounts),
             tuple(mine.autoloads),
             tuple(mine.passes),
+            tuple(mine.attached),
         ),
         tuple(placed),
         tuple(on_parameters),

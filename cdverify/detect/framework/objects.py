@@ -9,13 +9,39 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from cdverify.detect.framework.catalogue import Spec, constructors, relevant, split, unwrapped
-from cdverify.detect.framework.routes import CHAIN_EXPORTS
+from cdverify.detect.framework.catalogue import (
+    Spec,
+    constructors,
+    python_mounts,
+    relevant,
+    split,
+    table_owner,
+    unwrapped,
+)
+from cdverify.detect.framework.pymodules import (
+    Member,
+    imported_from,
+    module_files,
+    module_level,
+    module_member,
+)
+from cdverify.detect.framework.routes import CHAIN_EXPORTS, own_prefix
 from cdverify.detect.framework.values import RunValues, first_string
-from cdverify.detect.tracing import Instances, dots_after, foreign, node_stem, relative_stem, unaliased
+from cdverify.detect.layers import framework_of
+from cdverify.detect.tracing import (
+    Instances,
+    bound_to_project,
+    dots_after,
+    foreign,
+    module_keys,
+    node_stem,
+    relative_stem,
+    unaliased,
+)
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,
+    UNTRACED,
     Callee,
     CallFact,
     Family,
@@ -46,6 +72,15 @@ class Mount(NamedTuple):
     holder: tuple[str, str, str]  # (receiver, callee as written, target): the object mounted on
     prefix: str | None  # the `prefix` keyword / option, when given
     args: tuple[Value, ...]
+    replaces: bool = False  # its prefix, when given, replaces the mounted router's own (`replacing_mounts`)
+
+
+class Edge(NamedTuple):
+    """An object is mounted on `mounter` (None: an untraced one) under `prefix`."""
+
+    mounter: Key | None
+    prefix: str
+    replaces: bool = False  # the prefix stands instead of the mounted object's own
 
 
 class AutoloadCall(NamedTuple):
@@ -66,6 +101,8 @@ class Recorded(NamedTuple):
     mounts: tuple[Mount, ...]
     autoloads: tuple[AutoloadCall, ...]
     passes: tuple[tuple[str, str, CallFact], ...]
+    # (router, its file, the app or blueprint it is attached to: `Api(bp)`, `api.init_app(app)`)
+    attached: tuple[tuple[Key, str, Value], ...] = ()
 
 
 class Objects:
@@ -88,14 +125,16 @@ class Objects:
         self.mounts: list[Mount] = []
         self.autoloads: list[AutoloadCall] = []
         self.passes: list[tuple[str, str, CallFact]] = []  # calls of project functions, with arguments
+        self.attached: list[tuple[Key, str, Value]] = []
         self.stems: dict[str, str] = {}
+        self.modules = module_files(facts)  # Python: dotted module name → its file
         for path, file_facts in facts.items():
             if file_facts.language.family == "node":
                 stem = node_stem(path)
                 self.stems.setdefault(stem, path)
                 if stem.endswith("/index"):
                     self.stems.setdefault(stem.removesuffix("/index"), path)
-        self.incoming: dict[Key, list[tuple[Key | None, str]]] = {}
+        self.incoming: dict[Key, list[Edge]] = {}
         self.links: dict[Key, Key] = {}
         # plugin file loaded by @fastify/autoload → the `prefix` option Fastify hands it (`opts.prefix`),
         # when it is known; set even when Fastify does not apply it (a fastify-plugin plugin)
@@ -105,7 +144,7 @@ class Objects:
         """These objects with nothing recorded, tracing names through `instances`: what one file's calls
         record, added to these (`take`) in the order of the files."""
         mine = Objects({}, self.scopes, self.declared, instances, self.values)
-        mine.facts, mine.stems = self.facts, self.stems
+        mine.facts, mine.stems, mine.modules = self.facts, self.stems, self.modules
         return mine
 
     def take(self, sites: Iterable[tuple[Key, Site]], mine: Recorded) -> None:
@@ -117,6 +156,7 @@ class Objects:
         self.mounts.extend(mine.mounts)
         self.autoloads.extend(mine.autoloads)
         self.passes.extend(mine.passes)
+        self.attached.extend(mine.attached)
 
     # -- reading calls ------------------------------------------------------------------------------
     def record(self, path: str, family: Family, written: str, call: CallFact, base: str, method: str) -> None:
@@ -128,8 +168,10 @@ class Objects:
             key = (path, target)
             if call.callee in known:
                 kind, spec = known[call.callee]
-                own = first_string(v for k, v in call.kwargs if k in spec.prefix) or ""
+                own = own_prefix(spec, call) or ""
                 self.sites.setdefault(key, Site(kind, own, spec.nested_apps, family, call.callee))
+                if call.callee in spec.attached_routers and call.args:  # `api = Api(bp)`
+                    self.attached.append((key, path, call.args[0]))
             elif base in known and (method in known[base][1].chained or method in known[base][1].app_prefix):
                 kind, spec = known[base]
                 own = (first_string(call.args[:1]) or "") if method in spec.app_prefix else ""
@@ -145,7 +187,16 @@ class Objects:
                     ctor = made.removesuffix("()")
                     self.sites.setdefault(key, Site(kind, "", spec.nested_apps, family, ctor))
                     self.factories.append((key, written + "()"))
-        for spec in relevant(family, base, base):
+        specs = relevant(family, base, base)
+        if family == "python" and not specs:
+            self.unfollowed(path, call)
+        for spec in specs:
+            if method in spec.attach_methods and call.args:  # `api.init_app(app)`
+                mounted = self.holder(path, *holder)
+                if mounted is not None:
+                    self.attached.append((mounted, path, call.args[0]))
+            if method in spec.merge_mounts:  # aiohttp `app.add_routes(routes)`
+                self.mounts.append(Mount(path, family, holder, "", call.args))
             if method not in spec.mounts:
                 continue
             if (
@@ -161,15 +212,26 @@ class Objects:
             elif not spec.plugin_mounts:  # Fastify's `register` mounts plugin functions, not objects
                 keys = (*spec.prefix, spec.mount_keys.get(method, ""))
                 prefix = first_string(v for k, v in call.kwargs if k in keys)
-                self.mounts.append(Mount(path, family, holder, prefix, call.args))
+                replaces = method in spec.replacing_mounts
+                values = _mounted_values(call, keys) if family == "python" else call.args
+                self.mounts.append(Mount(path, family, holder, prefix, values, replaces))
 
-    def edge(self, key: Key, mounter: Key | None, prefix: str) -> None:
+    def unfollowed(self, path: str, call: CallFact) -> None:
+        """A Python mount call on an object not traced to its app or router (`current_app.register_blueprint(
+        bp)`, one on an app imported from where it cannot be followed, on a parameter no call hands an
+        app): a mount on an unknown object."""
+        methods, keys = python_mounts()
+        if call.callee.rpartition(".")[2] in methods and _loose(call.callee):
+            prefix = first_string(v for k, v in call.kwargs if k in keys)
+            self.mounts.append(Mount(path, Family.PYTHON, ("", "", ""), prefix, _mounted_values(call, keys)))
+
+    def edge(self, key: Key, mounter: Key | None, prefix: str, replaces: bool = False) -> None:
         """`key` is mounted on `mounter` under `prefix`, and so is the object a factory returned it."""
         seen = set()
         target: Key | None = key
         while target is not None and target not in seen:
             seen.add(target)
-            self.incoming.setdefault(target, []).append((mounter, prefix))
+            self.incoming.setdefault(target, []).append(Edge(mounter, prefix, replaces))
             target = self.links.get(target)
 
     # -- tracing names to objects ------------------------------------------------------------------
@@ -182,6 +244,7 @@ class Objects:
             return key if key in self.sites else None
         if written.startswith(APP_PLACEHOLDER) and (path, APP_PLACEHOLDER) in self.sites:
             return (path, APP_PLACEHOLDER)
+        receiver = table_owner(receiver)  # aiohttp `api.router.add_get(…)` is a call on `api`
         if receiver and (path, receiver) in self.sites:
             return (path, receiver)
         target = CHAIN_EXPORTS.get(target, target)
@@ -192,7 +255,28 @@ class Objects:
         if receiver and reference.startswith(("./", "../")):
             found = self.module_member(path, reference)
             return self.exported(found) if found is not None else None
+        if receiver and self.python(path):  # `from app.views import bp` then `@bp.get(…)`
+            member = module_member(self.modules, path, table_owner(reference), self.instances)
+            return self.python_object(member) if member is not None else None
         return None
+
+    def python(self, path: str) -> bool:
+        facts = self.facts.get(path)
+        return facts is not None and facts.language.family == "python"
+
+    def python_object(self, member: Member, hops: int = 3) -> Key | None:
+        """The object a Python module's module-level name is (`exported`'s Python equivalent): one it
+        builds, or one it imports from another project module (a package's `from .routes import
+        api_router`), a few hops deep."""
+        if not module_level(self.facts, member):
+            return None
+        if member in self.sites:
+            return member
+        passed = imported_from(self.facts, member)
+        if not hops or not bound_to_project(passed, self.instances.heads):
+            return None
+        further = module_member(self.modules, member[0], passed, self.instances)
+        return self.python_object(further, hops - 1) if further is not None else None
 
     def module_member(self, importer: str, reference: str) -> tuple[str, str] | None:
         """`./routes/users.userRouter` → (`src/routes/users.ts`, `userRouter`); `./routes` → (…, "")
@@ -243,6 +327,8 @@ class Objects:
     def mounted(self, path: str, value: Value) -> Key | None:
         """The object a mounted value is: a site, NOT_A_ROUTER (middleware, an external package's
         object, an inline function), or UNKNOWN."""
+        if self.python(path):
+            return self._python_mounted(path, value)
         if value.names and (path, value.names[0]) in self.sites:
             return (path, value.names[0])
         reference = value.calls[0] if value.calls else ""
@@ -269,6 +355,38 @@ class Objects:
             return NOT_A_ROUTER
         return UNKNOWN
 
+    def _python_mounted(self, path: str, value: Value) -> Key | None:
+        """`mounted` for a Python value: a name of another project module (`items.router`, `bp` after
+        `from .views import bp`) is the object that module builds or imports; a variable of the file is
+        its own; a library's object (`StaticFiles(…)`, a fresh `APIRouter()`) holds no route of the
+        project; anything else (a loop variable, a factory's result) is not traced."""
+        reference = value.calls[0] if value.calls else ""
+        if reference and bound_to_project(reference, self.instances.heads):
+            member = module_member(self.modules, path, reference, self.instances)
+            if member is None:
+                return UNKNOWN
+            found = self.python_object(member)
+            if found is not None:
+                return found
+            traced = next(
+                (
+                    self.instances.names[(module, member[1])]
+                    for module in module_keys(member[0], Family.PYTHON)
+                    if (module, member[1]) in self.instances.names
+                ),
+                "",
+            )
+            known = constructors()
+            return UNKNOWN if not traced or traced.removesuffix("()") in known else NOT_A_ROUTER
+        if value.names and (path, value.names[0]) in self.sites:
+            return (path, value.names[0])
+        if not reference:
+            return UNKNOWN if value.names else NOT_A_ROUTER
+        known = constructors()
+        if split(reference)[0] in known or reference.startswith(APP_PLACEHOLDER):
+            return UNKNOWN  # an app or router's method, which one not traced
+        return NOT_A_ROUTER  # a library's object, or a fresh inline router
+
     def routerish(self, found: tuple[str, str]) -> bool:
         """The module member is an app or router object, though not one traced to where it is built."""
         path, member = found
@@ -277,6 +395,23 @@ class Objects:
             return False
         known = constructors()
         return value.removesuffix("()") in known or split(value)[0] in known
+
+
+def _mounted_values(call: CallFact, prefix_keys: Iterable[str]) -> tuple[Value, ...]:
+    """What a Python mount call mounts: its arguments, the keyword ones too but its prefix
+    (`include_router(router=users.router, prefix="/user")`); options (`tags=["users"]`) mount nothing."""
+    keys = set(prefix_keys)
+    return (*call.args, *(v for k, v in call.kwargs if k not in keys and "." not in k))
+
+
+def _loose(callee: str) -> bool:
+    """A Python mount call on an object that is not traced to its app or router: untraced, on a
+    parameter, on a name of a project module that could not be followed, or on a framework's proxy
+    (`current_app`)."""
+    if callee.startswith((UNTRACED, PARAM_PLACEHOLDER, APP_PLACEHOLDER, ".")):
+        return True
+    head = callee.partition(".")[0]
+    return "()" not in callee or framework_of(head, Family.PYTHON) is not None
 
 
 def parameter(written: str) -> tuple[str, str, str]:

@@ -48,7 +48,7 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
             FrameworkEvidence(spec.name, EvidenceKind.APP, path, call.line, call.text, call.col)
         )
     if callee in spec.routers or callee in spec.apps:
-        value = first_string(v for k, v in call.kwargs if k in spec.prefix)
+        value = own_prefix(spec, call)
         if value is None and callee in spec.controllers:
             value = first_string(call.args[:1])  # @Controller("articles")
         if value:
@@ -81,6 +81,18 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
         found.evidence.append(
             FrameworkEvidence(spec.name, EvidenceKind.ROUTES, path, call.line, call.text, call.col)
         )
+
+
+def own_prefix(spec: Spec, call: CallFact) -> str | None:
+    """The prefix an app or router constructor gives its object: a `prefix` keyword, its own keyword
+    (`router_keys`: Flask-RESTX `Namespace("users", path="/accounts")`), or `/` and its name
+    (`named_routers`: `Namespace("users")` serves under `/users`); None when it gives none."""
+    keys = (*spec.prefix, spec.router_keys.get(call.callee, ""))
+    value = first_string(v for k, v in call.kwargs if k in keys)
+    if value is None and call.callee in spec.named_routers:
+        name = first_string(call.args[:1])
+        value = "/" + name.lstrip("/") if name else None
+    return value
 
 
 def _route(

@@ -142,7 +142,16 @@ def _viewed(path: str, call: CallFact, view: Value, graph: ImportGraph) -> set[s
     functions = [callee for callee in view.calls if (callee.rpartition(".")[2],) == view.names]  # no call
 
     def holds(edge: ImportEdge, target: str) -> bool:
-        if any(map(names_of_import(edge), functions)):
+        # a function the import brings by name (`from .views import index`)
+        direct = [f for f in functions if f.rpartition(".")[2] in edge.fact.names]
+        if any(map(names_of_import(edge), direct)):
+            return True
+        # one read off a module the import brings (`notices.index` after `from . import notices, helpers`):
+        # that module's, not every module the same import brings
+        read_off = [f for f in functions if f not in direct]
+        brought = _module_names(edge.fact.specifier, edge.fact.names, target) if read_off else ()
+        named = [f"{edge.fact.specifier}.{name}" if edge.fact.names else name for name in brought]
+        if any(f.startswith(n + ".") for f in read_off for n in named):
             return True
         modules = _module_names(edge.fact.specifier, edge.fact.names, target) if plain else ()
         return any(re.search(rf"(?<![\w.]){re.escape(f'{name}.{plain}')}\b", call.text) for name in modules)

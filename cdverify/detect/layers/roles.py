@@ -447,6 +447,10 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
     return layer, _EVIDENCE[role]
 
 
+def _python(facts: Mapping[str, FileFacts], path: str) -> bool:
+    return path in facts and facts[path].language.family == Family.PYTHON
+
+
 def _router_modules(
     frameworks: FrameworkReport, graph: ImportGraph, facts: Mapping[str, FileFacts]
 ) -> set[str]:
@@ -454,10 +458,13 @@ def _router_modules(
     imported by name (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its
     views, `@bp.app_errorhandler(404)` in its error handlers): routes modules too. The app object's
     module is not (it is the composition root)."""
+    # a Node route whose object is traced to another module's is left out (a Python one is the import's)
     receivers = {
         (route.file, route.receiver)
         for route in frameworks.routes
-        if not route.on_app and route.receiver and not (route.site and route.site[0] != route.file)
+        if not route.on_app
+        and route.receiver
+        and not (route.site and route.site[0] != route.file and not _python(facts, route.file))
     }
     registered = {(route.file, route.line) for route in frameworks.routes}
     handlers = {(e.file, e.line) for e in frameworks.evidence if e.kind == "routes"} - registered
