@@ -305,7 +305,8 @@ def untraced_callee(receiver: str, method: str) -> str:
 def untraced_sink(
     function: Node, call: Node, member: tuple[str, str], value_of: Callable[[Node], Value]
 ) -> str | None:
-    """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string.
+    """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string (or a
+    query-config object holding one: `value_of` reads it, parse/jsvalues.py).
     `member` names the grammar's member access node and its property field (`attribute`/`attribute`
     in Python, `member_expression`/`property` in JavaScript)."""
     member_type, property_field = member

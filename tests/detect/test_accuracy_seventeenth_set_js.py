@@ -21,7 +21,9 @@ from reports import layers_of as _layers
 
 # -- query-config objects on a pool kept in Hono's context ---------------------------------------------
 
-HONO_PG = '{"name": "notes", "type": "module", "dependencies": {"hono": "4", "@hono/node-server": "1", "pg": "8"}}'
+HONO_PG = (
+    '{"name": "notes", "type": "module", "dependencies": {"hono": "4", "@hono/node-server": "1", "pg": "8"}}'
+)
 HONO_APP = """import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { Pool } from "pg";
@@ -89,7 +91,9 @@ def _hono(notes: str) -> dict[str, str | bytes]:
     }
 
 
-def test_statements_in_query_config_objects_on_the_context_pool_are_raw_sql(make_project: MakeProject) -> None:
+def test_statements_in_query_config_objects_on_the_context_pool_are_raw_sql(
+    make_project: MakeProject,
+) -> None:
     report = inspect_json(make_project, _hono(NOTES))
     assert _statements(report, "src/notes.ts") == [
         (12, "SELECT", "statement"),
@@ -215,7 +219,9 @@ def _koa(**files: str) -> dict[str, str | bytes]:
 def test_handler_modules_another_router_registers_are_routes_and_their_data_access_a_bypass(
     make_project: MakeProject,
 ) -> None:
-    report = inspect_json(make_project, _koa(**{"routes/pets.js": PETS_INLINE, "routes/owner.js": OWNER_INLINE}))
+    report = inspect_json(
+        make_project, _koa(**{"routes/pets.js": PETS_INLINE, "routes/owner.js": OWNER_INLINE})
+    )
     layers = _layers(report)
     assert (layers["routes/pets.js"], layers["routes/owner.js"]) == ("routes", "routes")
     assert _evidence(report)["routes/pets.js"] == "folder"
