@@ -109,6 +109,15 @@ class NodeScanner(NodeBindingScanner):
         # instantiation inside a non-null assertion; the called name is the member inside
         while function is not None and function.type in _TYPED_CALLEES and function.named_children:
             function = function.named_children[0]
+        if (
+            function is not None
+            and function.type == "await_expression"
+            and function.named_children
+            and call.child_by_field_name("type_arguments") is not None
+        ):
+            # `await c.var.pool.query<User>(q)`: the grammar reads the type arguments as those of a call
+            # of the awaited name (`(await c.var.pool.query)<User>(q)`); the call is inside the `await`
+            function = function.named_children[0]
         if function is None or (function.type == "identifier" and text(function) == "require"):
             return None
         return function, new

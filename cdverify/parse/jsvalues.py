@@ -15,7 +15,7 @@ from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
 from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import holds, one_line, text
-from cdverify.parse.values import concat, first_key, merge, number, rewritten
+from cdverify.parse.values import concat, first_key, merge, number, rewritten, untraced_sql_keys
 
 _OBJECT_DEPTH = 4
 _BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
@@ -180,6 +180,24 @@ class NodeValueScanner(NodeNameScanner):
                 for built in self.objects_of(inner) if inner.type in _BUILT else ():
                     kwargs.extend((key, value) for key, value, _ in self.entries(built, "", 1))
         return tuple(args), tuple(kwargs)
+
+    def statement(self, node: Node) -> Value:
+        """What the first argument of a SQL method on an untraced object holds: a string, or the statement
+        of a query-config object (`{ text: "SELECT …", values }` written in the call, or the object literal
+        a variable holds: `const queryConf = { text: …, values }`), read from the keys the `untraced` sinks
+        name (rules/orm/sinks.toml)."""
+        value = self.value(node)
+        inner = strip(node)
+        if value.strings or inner.type not in ("object", "identifier"):
+            return value
+        keys = untraced_sql_keys()
+        held = [
+            entry
+            for built in self.objects_of(inner)
+            for key, entry, _ in self.entries(built, "", 1)
+            if key in keys and entry.strings
+        ]
+        return merge(value, *held) if held else value
 
     def objects_of(self, node: Node) -> list[Node]:
         """The object literals an options value is built from, the later-winning first: the variable's

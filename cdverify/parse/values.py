@@ -286,6 +286,18 @@ def untraced_sql_methods() -> frozenset[str]:
     return frozenset(method for sink in untraced for method in sink.methods)
 
 
+@cache
+def untraced_sql_keys() -> frozenset[str]:
+    """Keys of a query-config object that hold its statement (`{ text: "SELECT …", values }`): those of the
+    `untraced` sinks of rules/orm/sinks.toml. A call of an untraced SQL method handed such an object, written
+    in the call or held by a variable, is kept as one handed the string is."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Sinks
+
+    sinks = load_rules(Sinks)
+    return frozenset(key for sink in (*sinks.python, *sinks.node) if sink.untraced for key in sink.keys)
+
+
 def untraced_callee(receiver: str, method: str) -> str:
     return str(Callee(receiver, method, traced=False))
 
@@ -293,7 +305,8 @@ def untraced_callee(receiver: str, method: str) -> str:
 def untraced_sink(
     function: Node, call: Node, member: tuple[str, str], value_of: Callable[[Node], Value]
 ) -> str | None:
-    """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string.
+    """`?cursor.execute` for a SQL-executing method on an untraced object, called with a string (or a
+    query-config object holding one: `value_of` reads it, parse/jsvalues.py).
     `member` names the grammar's member access node and its property field (`attribute`/`attribute`
     in Python, `member_expression`/`property` in JavaScript)."""
     member_type, property_field = member

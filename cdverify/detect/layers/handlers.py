@@ -300,11 +300,14 @@ def _handed_on(
 
 def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:
     """Whether a traced callee names what the import brings: `app.crud.get_user` after `from app import
-    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise."""
+    crud` (not `app.api.deps.get_user`, which only shares the package), anything in the module otherwise,
+    the module itself included: what it exports as a whole (`router.post("/auth", authRoute)` after
+    `const authRoute = require("./routes/auth")` or `import authRoute from "./routes/auth"`, a module
+    exporting one handler)."""
     spec = edge.fact.specifier
     named = tuple(f"{spec}.{name}" for name in edge.fact.names if name != "*")
     if not named:
-        return lambda callee: callee.startswith(spec + ".")
+        return lambda callee: callee == spec or callee.startswith(spec + ".")
     return lambda callee: callee in named or callee.startswith(tuple(n + "." for n in named))
 
 

@@ -83,9 +83,13 @@ def at(call: CallFact) -> tuple[int, int]:
 
 def sql_argument(call: CallFact, sink: Sink) -> Value | None:
     value = call.args[sink.arg] if sink.arg < len(call.args) else None
-    if (value is None or value.empty) and sink.keys:
-        # `pool.query({ text: "SELECT …", values })`, `fetch_all(query="SELECT …")`
-        value = call.kwarg(*sink.keys) or value
+    if (value is None or not value.strings) and sink.keys:
+        # `pool.query({ text: "SELECT …", values })`, `fetch_all(query="SELECT …")`; a variable holding a
+        # query-config object (`const queryConf = { text: "SELECT …", values }; pool.query(queryConf)`):
+        # the object's entries are the call's (parse/jsvalues.py `objects_of`)
+        keyed = call.kwarg(*sink.keys)
+        if value is None or value.empty or (keyed is not None and keyed.strings):
+            value = keyed or value
     return value
 
 
