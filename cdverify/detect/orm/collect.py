@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
 from cdverify.detect.orm.catalogue import Sink, errors_only, libraries, library_of, sink_of
+from cdverify.detect.orm.constants import Pending, imported_statements, reference
 from cdverify.detect.orm.helpers import (
     Helper,
     Helpers,
@@ -149,6 +150,7 @@ def collect(
     uses = _Uses()
     found: dict[Key, RawSql] = {}  # by call: a helper's caller replaces a guess
     helpers = Helpers()
+    imported: dict[str, tuple[Pending, ...]] = {}
     heads = python_heads(facts)
     sinks: dict[tuple[str, Family], Sink | None] = {}  # callee → its sink: the same callees recur
     # the heads and generated clients are read besides each file (the catalogues are in every key)
@@ -163,10 +165,13 @@ def collect(
         found.update(per_file.found)
         for helper in per_file.helpers:
             helpers.add(helper)
+        if per_file.imported:
+            imported[path] = per_file.imported
     if memo is not None:
         memo.save()
     if helpers.all:
         through_helpers(facts, scopes, helpers, found, heads, instances)
+    imported_statements(facts, scopes, imported, found, instances)
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}
@@ -218,6 +223,7 @@ class _FileRead(NamedTuple):
     uses: _FileUses | None  # None: it uses no library
     found: dict[Key, RawSql]
     helpers: tuple[Helper, ...]
+    imported: tuple[Pending, ...] = ()  # sink calls handed another module's constant (constants.py)
 
 
 def _file_read(
@@ -261,7 +267,8 @@ def _read_file(
         uses.read(path, file_facts, instances, {file_facts.imports[n] for n in own})
     found: dict[Key, RawSql] = {}
     helpers = Helpers()
-    _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks)
+    imported: list[Pending] = []
+    _sinks_in(path, scope, file_facts, instances, heads, helpers, found, sinks, imported)
     file_uses = (
         _FileUses(uses.files, uses.first, uses.module, uses.models) if uses.files or uses.models else None
     )
@@ -272,6 +279,7 @@ def _read_file(
         file_uses if uses.files or uses.models else None,
         found,
         tuple(helpers.all),
+        tuple(imported),
     )
 
 
@@ -284,10 +292,11 @@ def _sinks_in(
     helpers: Helpers,
     found: dict[Key, RawSql],
     known_sinks: dict[tuple[str, Family], Sink | None],
+    imported: list[Pending],
 ) -> None:
     """The raw SQL of one file's sink calls into `found`; a sink whose SQL is a parameter of the
-    function it is in makes that function a helper, whose callers hold the SQL. `known_sinks` keeps the
-    sink of every callee met."""
+    function it is in makes that function a helper, whose callers hold the SQL; a sink handed another
+    module's value goes to `imported`. `known_sinks` keeps the sink of every callee met."""
     family = file_facts.language.family
     sinks: list[tuple[CallFact, Sink]] = []
     for call in _traced_calls(path, file_facts, instances):
@@ -317,6 +326,8 @@ def _sinks_in(
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
             found[key(path, call)] = item
+        elif reference(call, sink):  # `pool.query(GET_USER)` of `import { GET_USER } from "./queries"`
+            imported.append((call, sink))
 
 
 def _traced_calls(path: str, file_facts: FileFacts, instances: Instances) -> Iterator[CallFact]:

@@ -1,0 +1,77 @@
+"""SQL held in another module's constant (issue 18): `export const GET_USER = "SELECT …"` in `queries.js`
+then `pool.query(GET_USER, [id])`, an object of statements (`queries.listUsers`), Python's
+`from app.sql import GET_USER` then `cur.execute(GET_USER)`. The parser sees one file, so the sink's
+argument is only a reference to the other module; the constants are looked up here, across the project's
+modules, the way traced instances are (`tracing.foreign`), and the statement is reported at the sink."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cdverify.detect.orm.catalogue import Sink
+from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
+from cdverify.detect.orm.report import RawSql
+from cdverify.detect.tracing import Instances, foreign, module_keys
+from cdverify.model import CallFact, FileFacts, Scope, Value
+
+Pending = tuple[CallFact, Sink]  # a sink call handed a reference to another module's value
+Key = tuple[str, int, int, str, int]  # as helpers.Key: (file, line, col, call, -1)
+_MARK = "<constant>"  # the traced value of a module-level constant: `<constant>FILE\0NAME`
+
+
+def reference(call: CallFact, sink: Sink) -> str:
+    """The other module's name a sink's SQL argument is (`./queries.GET_USER`, `app.sql.GET_USER`), or ""
+    (a string, a local name, a call's result)."""
+    if sink.arg >= len(call.args):
+        return ""
+    value = sql_argument(call, sink)
+    if value is None or value.strings or value.env or len(value.calls) != 1:
+        return ""
+    written = value.calls[0]
+    return "" if written.endswith(")") else written
+
+
+def imported_statements(
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    pending: Mapping[str, tuple[Pending, ...]],
+    found: dict[Key, RawSql],
+    project: Instances,
+) -> None:
+    """Add to `found` the statement of each pending sink call whose reference names a module-level string
+    constant (or an entry of a module-level object of them) of another project module."""
+    if not pending:
+        return
+    names: dict[tuple[str, str], str] = {}
+    values: dict[tuple[str, str], Value] = {}  # (file, target) → the constant
+    for path, file_facts in facts.items():
+        constants = [a for a in file_facts.assignments if not a.scope and a.value.strings]
+        if not constants:
+            continue
+        family = file_facts.language.family
+        for assignment in constants:
+            values[(path, assignment.target)] = assignment.value
+            head = assignment.target.split(".", 1)[0]
+            for module in module_keys(path, family):
+                names.setdefault((module, head), f"{_MARK}{path}\0{head}")
+    if not names:
+        return
+    reach = Instances(names, project.heads, {}, project.packaged, (), project.aliased)
+    for path, calls in pending.items():
+        file_facts = facts[path]
+        family = file_facts.language.family
+        assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
+        for call, sink in calls:
+            answer = foreign(reference(call, sink), path, family, reach)
+            if answer is None or not answer.startswith(_MARK):
+                continue
+            target = tuple(answer.removeprefix(_MARK).split("\0", 1))
+            constant = values.get((target[0], target[1])) if len(target) == 2 else None
+            if constant is None or target[0] == path:
+                continue
+            args = (*call.args[: sink.arg], constant, *call.args[sink.arg + 1 :])
+            item = raw_sql(
+                path, scopes.get(path, Scope.APPLICATION), call._replace(args=args), sink, assigned
+            )
+            if item is not None:
+                found.setdefault((path, *at(call), call.text, -1), item)
