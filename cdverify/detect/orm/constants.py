@@ -6,6 +6,7 @@ modules, the way traced instances are (`tracing.foreign`), and the statement is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from cdverify.detect.orm.catalogue import Sink
@@ -17,6 +18,13 @@ from cdverify.model import CallFact, FileFacts, Scope, Value
 Pending = tuple[CallFact, Sink]  # a sink call handed a reference to another module's value
 Key = tuple[str, int, int, str, int]  # as helpers.Key: (file, line, col, call, -1)
 _MARK = "<constant>"  # the traced value of a module-level constant: `<constant>FILE\0NAME`
+# how a statement may start (past comments and an opening parenthesis): constants that cannot be one are not
+# indexed (the classifier decides on those that are looked up)
+_STATEMENT_START = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*\(?\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|REPLACE|"
+    r"MERGE|TRUNCATE|UPSERT|PRAGMA|EXPLAIN|COPY|BEGIN|CALL|EXEC)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def reference(call: CallFact, sink: Sink) -> str:
@@ -45,7 +53,7 @@ def imported_statements(
     names: dict[tuple[str, str], str] = {}
     values: dict[tuple[str, str], Value] = {}  # (file, target) → the constant
     for path, file_facts in facts.items():
-        constants = [a for a in file_facts.assignments if not a.scope and a.value.strings]
+        constants = [a for a in file_facts.assignments if not a.scope and _statement_like(a.value)]
         if not constants:
             continue
         family = file_facts.language.family
@@ -75,3 +83,10 @@ def imported_statements(
             )
             if item is not None:
                 found.setdefault((path, *at(call), call.text, -1), item)
+
+
+def _statement_like(value: Value) -> bool:
+    """One of the value's strings may be a statement (how it starts)."""
+    return any(
+        _STATEMENT_START.match(text if isinstance(text, str) else text.pieces[0]) for text in value.strings
+    )
