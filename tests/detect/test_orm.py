@@ -1493,6 +1493,32 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    # PGlite, PostgreSQL in-process
+    "@electric-sql/pglite.PGlite()": (
+        "src/repositories/users.ts",
+        """
+        import { PGlite } from "@electric-sql/pglite";
+
+        const pg = new PGlite("./pgdata");
+
+        export async function activeUsers() {
+          const { rows } = await pg.SINK;
+          return rows;
+        }
+        """,
+    ),
+    "@electric-sql/pglite.PGlite.create()": (
+        "src/repositories/users.ts",
+        """
+        import { PGlite } from "@electric-sql/pglite";
+
+        export async function activeUsers() {
+          const pg = await PGlite.create();
+          const { rows } = await pg.SINK;
+          return rows;
+        }
+        """,
+    ),
     # pg-promise / postgres.js
     "pg-promise()()": (
         "src/repositories/users.js",

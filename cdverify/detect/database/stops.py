@@ -206,7 +206,30 @@ def _parsed_at_start(
                 for inner in found.facts[target].calls:
                     if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
                         out += _schema_stop(found, target, inner, throwing, via)
+        out += _own_parse_at_start(found, path, throwing)
     return tuple(dict.fromkeys(out))
+
+
+def _own_parse_at_start(found: Collection, path: str, throwing: Mapping[str, str]) -> list[StartupStop]:
+    """The module's own function returning a throwing parse, called at its module level (`export const
+    env = parseEnv()` after `const parseEnv = () => envSchema.parse(process.env)`), or run by itself."""
+    file_facts = found.facts[path]
+    own = {
+        call.scope.partition("@")[0]: call
+        for call in file_facts.calls
+        if call.callee in throwing and call.scope
+    }
+    out = []
+    for assignment in (a for a in file_facts.assignments if not a.scope) if own else ():
+        for function, parse in own.items():
+            called = re.search(rf"(?<![\w.$]){re.escape(function)}\s*\(", assignment.value.text)
+            if called and f"{parse.callee}()" in assignment.value.calls:
+                out += _schema_stop(
+                    found, path, parse, throwing, f" (called at start-up at {path}:{assignment.line})"
+                )
+    for function in set(file_facts.runs) & set(own):
+        out += _schema_stop(found, path, own[function], throwing, f" (run at start-up by {path})")
+    return out
 
 
 def _validated_at_start(

@@ -124,15 +124,16 @@ def _registrations(file_facts: FileFacts, preset: str) -> list[str]:
     ]
 
 
-def models_barrel(path: str, file_facts: FileFacts, models: Collection[str], graph: ImportGraph) -> bool:
-    """The file only re-exports project modules that define models (`export * from "./users"` in
-    `db/schema/index.ts`): it hands the models on, a models module too."""
+def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph: ImportGraph) -> bool:
+    """The file only re-exports project modules of one role, `members` (`export * from "./users"` in
+    `db/schema/index.ts` of model modules; `export { db } from "./pglite"` in `adapters/db/index.ts` of a
+    module opening the client): it hands them on, a module of that role too."""
     if file_facts.calls or not file_facts.imports:
         return False
     if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
         return False
     targets = [edge.target for edge in graph.imports_of(path)]
-    return all(target and target != path and target in models for target in targets)
+    return all(target and target != path and target in members for target in targets)
 
 
 def extends_queries(path: str, file_facts: FileFacts, queries: Collection[str], graph: ImportGraph) -> bool:

@@ -32,9 +32,9 @@ from cdverify.detect.layers.catalogue import (
 )
 from cdverify.detect.layers.configuration import configuration_modules
 from cdverify.detect.layers.handing import (
+    barrel_of,
     extends_queries,
     mapping_runners,
-    models_barrel,
     returns_client,
     state_holders,
     stores_client,
@@ -180,7 +180,7 @@ def code_roles(
     found.update(dict.fromkeys(tables, Role.ROUTES))
     models = of(Role.MODELS)
     for path in application:
-        if path not in found and path in facts and models_barrel(path, facts[path], models, graph):
+        if path not in found and path in facts and barrel_of(path, facts[path], models, graph):
             found[path] = Role.MODELS
     # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
     # import("../db/client")` gives it: the file hands the client on
@@ -195,6 +195,10 @@ def code_roles(
             and hands(path, facts, preset, queries_now, graph)
         ]
         found.update(dict.fromkeys(handing, Role.QUERIES))
+    # `export { db } from "./client"` in `adapters/db/index.ts`: a barrel of data access
+    querying = of(Role.QUERIES)
+    barrels = [path for path in application if path not in found and path not in routes and path in facts]
+    found.update((path, Role.QUERIES) for path in barrels if barrel_of(path, facts[path], querying, graph))
     return Roles(found, apps)
 
 
