@@ -8,7 +8,7 @@ or a failed start-up schema requiring a variable with no default (`if (!parsed.s
 after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
 start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
 of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
-made by a build step) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper
+made by a build step, shipped.py) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper
 that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library
 that throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and
 so does the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt,
@@ -34,15 +34,13 @@ from cdverify.detect.database.jsonschemas import (
 )
 from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.settings import required_fields
+from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.unparsable import unparsable_at_start
-from cdverify.discover import classify_scope
-from cdverify.files import probe
-from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, TargetKind, Value
+from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import (
     Connections,
-    EnvFileFlag,
     EnvJsonSchema,
     Reader,
     RequiredOption,
@@ -53,8 +51,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
-    from cdverify.package_scripts import PackageScript
-    from cdverify.resolve.graph import ImportEdge, ImportGraph
+    from cdverify.resolve.graph import ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
 # `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
@@ -62,11 +59,6 @@ _NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
 _UNSET = re.compile(
     rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
 )
-
-# the extensions Node and TypeScript's loaders try for a relative specifier, and the emitted ones a source
-# is imported by (`./db.js` for `db.ts`)
-_NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
-_EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
 
 # `|| (() => { throw …` / `?? (function () { throw …`: the fallback of a value is a function that throws
 _THROWING_FALLBACK = re.compile(
@@ -118,12 +110,12 @@ def startup_stops(
     parsed = [
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
-    missing = root is not None and graph is not None and any(_relative_unresolved(e) for e in graph.edges)
+    missing = root is not None and graph is not None and any(relative_unresolved(e) for e in graph.edges)
     local = missing_local_modules(found, graph, root) if root is not None and graph is not None else {}
     broken = [p for p in application if found.facts[p].syntax_issues] if root is not None else []
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
-    unloaded = _missing_env_files(found, root) if root is not None else []
+    unloaded = [_shipped(item) for item in missing_env_files(found, root)] if root is not None else []
     # the modules run at start-up, found once and only when asked for
     started_files = cache(partial(_started, found.facts, found.scopes, graph)) if graph is not None else None
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
@@ -137,7 +129,7 @@ def startup_stops(
     if parsed and graph is not None:
         out += _parsed_at_start(found, started, graph, throwing)
     if missing and root is not None and graph is not None:
-        out += _missing_modules(found, started, graph, root)
+        out += [_shipped(item) for item in missing_modules(found, started, graph, root)]
     for path, items in sorted(local.items()):  # `import config` with config.py left out
         out += [StartupStop(path, line, text, (), reason) for line, text, reason in items if path in started]
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
@@ -167,6 +159,12 @@ def startup_stops(
             if item is not None:
                 out.append(item)
     return tuple(out)
+
+
+def _shipped(item: Shipped) -> StartupStop:
+    """A stop of the project as shipped (shipped.py): no variable lifts it."""
+    file, line, text, reason = item
+    return StartupStop(file, line, text, (), reason)
 
 
 def _unparsable(found: Collection, graph: ImportGraph, root: Path) -> list[StartupStop]:
@@ -423,57 +421,6 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     )
 
 
-def _relative_unresolved(edge: ImportEdge) -> bool:
-    """A run-time import at module level of a relative path that no project file answers."""
-    fact = edge.fact
-    return (
-        edge.resolution.kind is TargetKind.UNRESOLVED
-        and edge.runtime
-        and not fact.in_function
-        and fact.specifier.startswith(("./", "../"))
-    )
-
-
-def _missing_modules(
-    found: Collection, started: set[str], graph: ImportGraph, root: Path
-) -> list[StartupStop]:
-    """Relative `require`s and imports at module level of Node modules run at start-up whose file is not on
-    disk under any of the names Node tries (`require('./config/db')` with `config/` left out of the
-    repository): Node throws MODULE_NOT_FOUND as the module loads, so the application cannot start."""
-    out = []
-    for path in sorted(started):
-        facts = found.facts.get(path)
-        if facts is None or facts.language.family != Family.NODE:
-            continue
-        for edge in graph.imports_of(path):
-            if not _relative_unresolved(edge):
-                continue
-            base = posixpath.normpath(posixpath.join(posixpath.dirname(path), edge.fact.specifier))
-            if base.startswith("../") or _generated(found, base) or _on_disk(root, base):
-                continue
-            reason = f"throws MODULE_NOT_FOUND: {edge.fact.specifier} is not in the project"
-            out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason))
-    return out
-
-
-def _generated(found: Collection, base: str) -> bool:
-    """Whether a build step makes the module: a client generated into the project (Prisma's `output`), or
-    a path in a generated scope (`src/generated/…`, `*.gen.ts`: rules/scopes.toml)."""
-    if any(base == c.folder or base.startswith(f"{c.folder}/") for c in found.manifests.generated):
-        return True
-    return classify_scope(f"{base}.ts") is Scope.GENERATED
-
-
-def _on_disk(root: Path, base: str) -> bool:
-    """Whether a file or folder Node would load for `base` exists (a file the discovery left out too: an
-    ignored `config/db.js` in a working copy)."""
-    stem, extension = posixpath.splitext(base)
-    names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
-    if extension in _EMITTED:  # `./db.js` written for `db.ts`
-        names += [stem + ext for ext in _NODE_EXTENSIONS]
-    return any(probe(root / name) is not None for name in names)
-
-
 def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) -> list[StartupStop]:
     """Module-level calls of a library that throws when an option is missing, given a variable with no
     fallback for it (`expressjwt({ secret: process.env.JWT_SECRET, algorithms: ["HS256"] })`)."""
@@ -529,70 +476,6 @@ def _registered_at_start(
             if at_start(call, facts, path in started, running.get(path, set())):
                 out += _unset_options(facts.path, call, entry)
     return out
-
-
-def _missing_env_files(found: Collection, root: Path) -> list[StartupStop]:
-    """The start scripts of the application's package.json (`start`, `dev`) when every one it has runs Node
-    with `--env-file=F` and the project ships no F (connections.toml `env_file_flags`): Node refuses to
-    start. A project with a run.sh starts with it; a file another script writes (`cp .env.example .env`),
-    or that a runtime of the paper's harness puts beside the app, may be there."""
-    if found.manifests.run_script is not None:
-        return []
-    runtime = {
-        entry.file
-        for entry in load_rules(Connections).paper_runtime_files
-        if any(name in found.manifests.declared(Family.NODE) for name in entry.packages)
-    }
-    out: list[StartupStop] = []
-    for entry in load_rules(Connections).env_file_flags:
-        packages: dict[str, list[tuple[PackageScript, str]]] = {}
-        for script in found.manifests.scripts:
-            if script.name in entry.scripts:
-                named = _env_file(script.command, entry)
-                packages.setdefault(script.package, []).append((script, named or ""))
-        for package, starts in packages.items():
-            folder = posixpath.dirname(package)
-            files = {named for _script, named in starts}
-            if "" in files or files & runtime or not _application_package(found, folder):
-                continue  # a start script loads no such file, or the harness may give it
-            if any(
-                probe(root / folder / named) is not None or _written(found, named, entry) for named in files
-            ):
-                continue
-            for script, named in starts:
-                reason = f"exits: {entry.label} names {named}, which the project does not ship"
-                text = f'"{script.name}": "{script.command}"'
-                out.append(StartupStop(package, script.line, text, (), reason))
-    return out
-
-
-def _env_file(command: str, entry: EnvFileFlag) -> str | None:
-    """The file a command's runner of `entry` is told to load (`node --env-file=.env dist/index.js`)."""
-    for part in re.split(r"&&|\|\||[;|]", command):
-        words = [word.strip("'\"") for word in part.split()]
-        runner = next((i for i, word in enumerate(words) if posixpath.basename(word) in entry.runners), None)
-        if runner is None:
-            continue
-        for index, word in enumerate(words[runner + 1 :], runner + 1):
-            flag, equals, value = word.partition("=")
-            if flag in entry.flags:
-                named = value if equals else (words[index + 1] if index + 1 < len(words) else "")
-                return posixpath.normpath(named) if named else None
-    return None
-
-
-def _written(found: Collection, named: str, entry: EnvFileFlag) -> bool:
-    """Whether a package script names the file otherwise than as a flag's value (`cp .env.example .env`)."""
-    flags = "|".join(re.escape(flag) for flag in entry.flags)
-    given = re.compile(rf"(?:{flags})(?:=|\s+)\S+")
-    pattern = re.compile(rf"(?<![\w.-]){re.escape(named)}(?![\w.-])")
-    return any(pattern.search(given.sub(" ", script.command)) for script in found.manifests.scripts)
-
-
-def _application_package(found: Collection, folder: str) -> bool:
-    """Whether the package folder holds an application module (not a frontend's or a tool's package)."""
-    prefix = f"{folder}/" if folder else ""
-    return any(path.startswith(prefix) and found.scope_of(path) is Scope.APPLICATION for path in found.facts)
 
 
 def _at_module_level(call: CallFact, facts: FileFacts) -> bool:

@@ -1,0 +1,144 @@
+"""What the project, as shipped, lacks that its start-up needs (read by stops.py): a relative `require` or
+import at module level of a module that is not on disk under any name Node tries (`require('./config/db')`
+with `config/` left out of the repository, and not made by a build step: MODULE_NOT_FOUND), and the env file
+every start script passes Node with `--env-file` when the project ships none (Node refuses to start). Each
+is `(file, line, text, reason)`: it stops the application wherever it runs as shipped."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from cdverify.catalog import load_rules
+from cdverify.discover import classify_scope
+from cdverify.files import probe
+from cdverify.model import Family, Scope, TargetKind
+from cdverify.rules_schema import Connections, EnvFileFlag
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cdverify.detect.database.collection import Collection
+    from cdverify.package_scripts import PackageScript
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
+
+Shipped = tuple[str, int, str, str]  # (file, line, text as written, reason): a stop wherever it runs
+
+# the extensions Node and TypeScript's loaders try for a relative specifier, and the emitted ones a source
+# is imported by (`./db.js` for `db.ts`)
+_NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
+_EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
+
+
+def relative_unresolved(edge: ImportEdge) -> bool:
+    """A run-time import at module level of a relative path that no project file answers."""
+    fact = edge.fact
+    return (
+        edge.resolution.kind is TargetKind.UNRESOLVED
+        and edge.runtime
+        and not fact.in_function
+        and fact.specifier.startswith(("./", "../"))
+    )
+
+
+def missing_modules(found: Collection, started: set[str], graph: ImportGraph, root: Path) -> list[Shipped]:
+    """Relative `require`s and imports at module level of Node modules run at start-up whose file is not on
+    disk under any of the names Node tries (`require('./config/db')` with `config/` left out of the
+    repository): Node throws MODULE_NOT_FOUND as the module loads, so the application cannot start."""
+    out = []
+    for path in sorted(started):
+        facts = found.facts.get(path)
+        if facts is None or facts.language.family != Family.NODE:
+            continue
+        for edge in graph.imports_of(path):
+            if not relative_unresolved(edge):
+                continue
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(path), edge.fact.specifier))
+            if base.startswith("../") or _generated(found, base) or _on_disk(root, base):
+                continue
+            reason = f"throws MODULE_NOT_FOUND: {edge.fact.specifier} is not in the project"
+            out.append((path, edge.fact.line, edge.fact.text, reason))
+    return out
+
+
+def _generated(found: Collection, base: str) -> bool:
+    """Whether a build step makes the module: a client generated into the project (Prisma's `output`), or
+    a path in a generated scope (`src/generated/…`, `*.gen.ts`: rules/scopes.toml)."""
+    if any(base == c.folder or base.startswith(f"{c.folder}/") for c in found.manifests.generated):
+        return True
+    return classify_scope(f"{base}.ts") is Scope.GENERATED
+
+
+def _on_disk(root: Path, base: str) -> bool:
+    """Whether a file or folder Node would load for `base` exists (a file the discovery left out too: an
+    ignored `config/db.js` in a working copy)."""
+    stem, extension = posixpath.splitext(base)
+    names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
+    if extension in _EMITTED:  # `./db.js` written for `db.ts`
+        names += [stem + ext for ext in _NODE_EXTENSIONS]
+    return any(probe(root / name) is not None for name in names)
+
+
+def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
+    """The start scripts of the application's package.json (`start`, `dev`) when every one it has runs Node
+    with `--env-file=F` and the project ships no F (connections.toml `env_file_flags`): Node refuses to
+    start. A project with a run.sh starts with it; a file another script writes (`cp .env.example .env`),
+    or that a runtime of the paper's harness puts beside the app, may be there."""
+    if found.manifests.run_script is not None:
+        return []
+    runtime = {
+        entry.file
+        for entry in load_rules(Connections).paper_runtime_files
+        if any(name in found.manifests.declared(Family.NODE) for name in entry.packages)
+    }
+    out: list[Shipped] = []
+    for entry in load_rules(Connections).env_file_flags:
+        packages: dict[str, list[tuple[PackageScript, str]]] = {}
+        for script in found.manifests.scripts:
+            if script.name in entry.scripts:
+                named = _env_file(script.command, entry)
+                packages.setdefault(script.package, []).append((script, named or ""))
+        for package, starts in packages.items():
+            folder = posixpath.dirname(package)
+            files = {named for _script, named in starts}
+            if "" in files or files & runtime or not _application_package(found, folder):
+                continue  # a start script loads no such file, or the harness may give it
+            if any(
+                probe(root / folder / named) is not None or _written(found, named, entry) for named in files
+            ):
+                continue
+            for script, named in starts:
+                reason = f"exits: {entry.label} names {named}, which the project does not ship"
+                text = f'"{script.name}": "{script.command}"'
+                out.append((package, script.line, text, reason))
+    return out
+
+
+def _env_file(command: str, entry: EnvFileFlag) -> str | None:
+    """The file a command's runner of `entry` is told to load (`node --env-file=.env dist/index.js`)."""
+    for part in re.split(r"&&|\|\||[;|]", command):
+        words = [word.strip("'\"") for word in part.split()]
+        runner = next((i for i, word in enumerate(words) if posixpath.basename(word) in entry.runners), None)
+        if runner is None:
+            continue
+        for index, word in enumerate(words[runner + 1 :], runner + 1):
+            flag, equals, value = word.partition("=")
+            if flag in entry.flags:
+                named = value if equals else (words[index + 1] if index + 1 < len(words) else "")
+                return posixpath.normpath(named) if named else None
+    return None
+
+
+def _written(found: Collection, named: str, entry: EnvFileFlag) -> bool:
+    """Whether a package script names the file otherwise than as a flag's value (`cp .env.example .env`)."""
+    flags = "|".join(re.escape(flag) for flag in entry.flags)
+    given = re.compile(rf"(?:{flags})(?:=|\s+)\S+")
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(named)}(?![\w.-])")
+    return any(pattern.search(given.sub(" ", script.command)) for script in found.manifests.scripts)
+
+
+def _application_package(found: Collection, folder: str) -> bool:
+    """Whether the package folder holds an application module (not a frontend's or a tool's package)."""
+    prefix = f"{folder}/" if folder else ""
+    return any(path.startswith(prefix) and found.scope_of(path) is Scope.APPLICATION for path in found.facts)
