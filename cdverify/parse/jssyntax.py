@@ -316,6 +316,7 @@ _THIS_SCOPES = frozenset(
         "generator_function",
         "generator_function_declaration",
         "class_declaration",
+        "abstract_class_declaration",
         "class",
     }
 )
@@ -334,7 +335,7 @@ def this_class(node: Node) -> Node | None:
     """The class an instance of which `this` is at `node`: in a method of its body that is not static, or in
     the initialiser of a field; None elsewhere (a function's own `this`, an object literal's method)."""
     scope_node = this_scope(node)
-    if scope_node is None or scope_node.type in ("class_declaration", "class"):
+    if scope_node is None or scope_node.type in ("class_declaration", "abstract_class_declaration", "class"):
         return scope_node
     holder = scope_node.parent
     if scope_node.type != "method_definition" or holder is None or holder.type != "class_body":

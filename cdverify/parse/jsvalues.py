@@ -39,8 +39,8 @@ class NodeValueScanner(NodeNameScanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         # field name → its initialiser by class (span), indexed when a `this.x` is first read
-        self.class_fields: dict[str, dict[tuple[int, int], Node]] | None = None
-        self.reading_fields: set[tuple[int, str] | None] = set()  # fields whose initialiser is being read
+        self.field_initialisers: dict[str, dict[tuple[int, int], Node]] | None = None
+        self.reading_fields: set[tuple[int, str]] = set()  # fields whose initialiser is being read
 
     def value(self, node: Node | None) -> Value:
         """What an expression may evaluate to; kept per node as `qualify` is (jsnames.py)."""
@@ -123,16 +123,16 @@ class NodeValueScanner(NodeNameScanner):
         """`this.name` read in a method of a class declaring the field with an initialiser (`private readonly
         dialect = (process.env.DB_DIALECT || "sqlite") as Dialect`): `read` and what the initialiser may
         evaluate to (a constructor's `this.name = …` is an assignment, found by the name)."""
-        fields = self.class_fields
+        fields = self.field_initialisers
         if fields is None:
-            fields = self.class_fields = class_fields(self.found.get("class", ()))
+            fields = self.field_initialisers = field_initialisers(self.found.get("class", ()))
         declared = fields.get(name)
         owner = this_class(node) if declared else None
-        initialiser = declared.get((owner.start_byte, owner.end_byte)) if declared and owner else None
-        if initialiser is None or initialiser.start_byte <= node.start_byte < initialiser.end_byte:
+        if not declared or owner is None:
             return read
-        key = (owner.start_byte, name) if owner is not None else None
-        if key in self.reading_fields:  # `a = this.b` and `b = this.a`
+        initialiser = declared.get((owner.start_byte, owner.end_byte))
+        key = (owner.start_byte, name)
+        if initialiser is None or key in self.reading_fields:  # `a = this.b` and `b = this.a`: read once
             return read
         self.reading_fields.add(key)
         try:
@@ -293,7 +293,7 @@ class NodeValueScanner(NodeNameScanner):
         return out
 
 
-def class_fields(classes: Iterable[Node]) -> dict[str, dict[tuple[int, int], Node]]:
+def field_initialisers(classes: Iterable[Node]) -> dict[str, dict[tuple[int, int], Node]]:
     """The instance fields the classes declare with an initialiser: name → initialiser by class (span)."""
     out: dict[str, dict[tuple[int, int], Node]] = {}
     for node in classes:

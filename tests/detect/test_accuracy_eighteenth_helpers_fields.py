@@ -212,7 +212,8 @@ def test_a_dialect_read_from_a_class_field_is_its_initialiser(make_project: Make
 
 def test_a_field_of_another_class_or_a_static_method_is_not_read(make_project: MakeProject) -> None:
     """`this.kind` in a class that declares no such field, or in a static method (where `this` is the class),
-    is not the initialiser of another class's field: the engine is only inferred from the drivers."""
+    is not the initialiser of another class's field: the engine is only inferred from the drivers (and a field
+    initialised with itself is read once)."""
     other = """import { Sequelize } from "sequelize";
 
 export class Settings {
@@ -221,6 +222,7 @@ export class Settings {
 
 export class Store {
   kind: any;
+  echo = this.echo;
   open() {
     return new Sequelize({ dialect: this.kind });
   }
