@@ -271,13 +271,25 @@ def materialise(label: Label, sources: Path, scratch: Path) -> tuple[Path | None
     )
     if archive.returncode == 0:
         subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+        _track(out)
         return out / label.root, "git snapshot"
     # A mirror may list its largest blobs without holding them (an archive of the app, a data dump):
     # write the files it holds, and say which were absent.
     absent = _write_tree(git, label, out)
     if absent is None:
         return None, f"git archive failed: {archive.stderr.decode(errors='replace').strip()[:200]}"
+    _track(out)
     return out / label.root, f"git snapshot, {len(absent)} absent blob(s) left out: {', '.join(absent)[:200]}"
+
+
+def _track(out: Path) -> None:
+    """Make the exported snapshot a work tree whose index holds every file written, as a clone of the
+    commit is: cdverify lists a work tree's files as git does (cdverify/gitfiles.py), so a file the commit
+    tracks under a path its `.gitignore` names (`db/` ignoring a committed `src/db/SQLiteDB.ts`) is read, as
+    it is in a clone; an export without `.git` would leave it out."""
+    quiet = {"cwd": out, "check": True, "capture_output": True}
+    subprocess.run(["git", "init", "-q"], **quiet)  # type: ignore[call-overload]
+    subprocess.run(["git", "add", "-A", "-f"], **quiet)  # type: ignore[call-overload]
 
 
 def _write_tree(git: Path, label: Label, out: Path) -> list[str] | None:

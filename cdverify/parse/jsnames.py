@@ -22,6 +22,7 @@ from cdverify.parse.jssyntax import (
     returned_expressions,
     string_value,
     strip,
+    this_scope,
 )
 from cdverify.parse.libraries import node_libraries
 from cdverify.parse.memo import UNSET, Memo, Watched, WatchedSet
@@ -200,6 +201,10 @@ class NodeNameScanner(Scanner):
                 module = self.require_source(node)
                 return module
             base = self.qualify(function)
+            if base in self.libraries.wrappers:  # `util.promisify(db.query)` is called as `db.query`
+                arguments = node.child_by_field_name("arguments")
+                wrapped = arguments.named_children if arguments is not None else []
+                return self.qualify(wrapped[0]) if wrapped else None
             if base is None and function.type == "identifier" and text(function) in self.functions:
                 return self.returned(text(function))[0]  # a factory of this module: what it returns
             return f"{base}()" if base else None
@@ -230,16 +235,8 @@ class NodeNameScanner(Scanner):
     def this_value(self, node: Node) -> str | None:
         """What `this` is at `node`: an instance of a traced base class in its methods (the class itself in
         a static method), or the repository an object literal of methods extends."""
-        function = node.parent
-        while function is not None and function.type not in (
-            "method_definition",
-            "function_expression",
-            "function_declaration",
-            "class_declaration",
-            "class",
-        ):
-            function = function.parent  # an arrow function keeps the `this` around it
-        if function is None or function.type == "function_declaration":
+        function = this_scope(node)
+        if function is None or function.type in ("function_declaration", "generator_function_declaration"):
             return None
         if function.type in ("class_declaration", "class"):  # a field initialiser
             base = self.this_values.get((function.start_byte, function.end_byte))

@@ -307,6 +307,42 @@ def method_owner(function: Node) -> str:
     return text(name) if name is not None else "class"
 
 
+# what holds the `this` of the code inside: a method, a function of its own, or a class (a field initialiser)
+_THIS_SCOPES = frozenset(
+    {
+        "method_definition",
+        "function_expression",
+        "function_declaration",
+        "generator_function",
+        "generator_function_declaration",
+        "class_declaration",
+        "abstract_class_declaration",
+        "class",
+    }
+)
+
+
+def this_scope(node: Node) -> Node | None:
+    """The method, function or class whose `this` is `this` at `node` (an arrow function keeps the `this`
+    around it); None at module level."""
+    scope_node = node.parent
+    while scope_node is not None and scope_node.type not in _THIS_SCOPES:
+        scope_node = scope_node.parent
+    return scope_node
+
+
+def this_class(node: Node) -> Node | None:
+    """The class an instance of which `this` is at `node`: in a method of its body that is not static, or in
+    the initialiser of a field; None elsewhere (a function's own `this`, an object literal's method)."""
+    scope_node = this_scope(node)
+    if scope_node is None or scope_node.type in ("class_declaration", "abstract_class_declaration", "class"):
+        return scope_node
+    holder = scope_node.parent
+    if scope_node.type != "method_definition" or holder is None or holder.type != "class_body":
+        return None
+    return None if any(child.type == "static" for child in scope_node.children) else holder.parent
+
+
 def parameter_at(function: Node, index: int) -> str:
     """The name of a function's parameter at `index` ("" when it has none there, or a pattern)."""
     parameters = function.child_by_field_name("parameters")

@@ -7,12 +7,23 @@ libraries' environment objects and path functions are in rules/parse.toml.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tree_sitter import Node
 
 from cdverify.model import Text, Value, joined, text_of
 from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
-from cdverify.parse.jssyntax import HERE, is_cwd, is_here, no_parameter, property_key, string_value, strip
+from cdverify.parse.jssyntax import (
+    HERE,
+    is_cwd,
+    is_here,
+    no_parameter,
+    property_key,
+    string_value,
+    strip,
+    this_class,
+)
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import holds, one_line, text
 from cdverify.parse.values import concat, first_key, merge, number, rewritten, untraced_sql_keys
@@ -24,6 +35,12 @@ _HANDED = 3  # arguments kept of a call handed a variable's name (the name, a fa
 
 class NodeValueScanner(NodeNameScanner):
     """A JavaScript / TypeScript file's values."""
+
+    def __init__(self, found: dict[str, list[Node]]) -> None:
+        super().__init__(found)
+        # field name → its initialiser by class (span), indexed when a `this.x` is first read
+        self.field_initialisers: dict[str, dict[tuple[int, int], Node]] | None = None
+        self.reading_fields: set[tuple[int, str]] = set()  # fields whose initialiser is being read
 
     def value(self, node: Node | None) -> Value:
         """What an expression may evaluate to; kept per node as `qualify` is (jsnames.py)."""
@@ -85,10 +102,13 @@ class NodeValueScanner(NodeNameScanner):
             if kind == "member_expression":
                 prop = node.child_by_field_name("property")
                 qualified = no_parameter(self.qualify(node))
-                return Value(
+                read = Value(
                     names=(text(prop),) if prop is not None else (),
                     calls=(qualified,) if qualified else (),
                 )
+                if obj is not None and prop is not None and strip(obj).type == "this":
+                    return self.field_value(node, text(prop), read)
+                return read
             index = self.value(node.child_by_field_name("index"))
             return Value(names=first_key(index))
         if kind == "identifier":
@@ -98,6 +118,27 @@ class NodeValueScanner(NodeNameScanner):
         if kind in ("call_expression", "new_expression"):
             return self.call_value(node)
         return Value()
+
+    def field_value(self, node: Node, name: str, read: Value) -> Value:
+        """`this.name` read in a method of a class declaring the field with an initialiser (`private readonly
+        dialect = (process.env.DB_DIALECT || "sqlite") as Dialect`): `read` and what the initialiser may
+        evaluate to (a constructor's `this.name = …` is an assignment, found by the name)."""
+        fields = self.field_initialisers
+        if fields is None:
+            fields = self.field_initialisers = field_initialisers(self.found.get("class", ()))
+        declared = fields.get(name)
+        owner = this_class(node) if declared else None
+        if not declared or owner is None:
+            return read
+        initialiser = declared.get((owner.start_byte, owner.end_byte))
+        key = (owner.start_byte, name)
+        if initialiser is None or key in self.reading_fields:  # `a = this.b` and `b = this.a`: read once
+            return read
+        self.reading_fields.add(key)
+        try:
+            return merge(self.value(initialiser), read)
+        finally:
+            self.reading_fields.discard(key)
 
     def call_value(self, node: Node) -> Value:
         function = node.child_by_field_name("function")
@@ -250,3 +291,19 @@ class NodeValueScanner(NodeNameScanner):
             else:
                 out.append((prefix + label, self.value(inner), prop))
         return out
+
+
+def field_initialisers(classes: Iterable[Node]) -> dict[str, dict[tuple[int, int], Node]]:
+    """The instance fields the classes declare with an initialiser: name → initialiser by class (span)."""
+    out: dict[str, dict[tuple[int, int], Node]] = {}
+    for node in classes:
+        body = node.child_by_field_name("body")
+        for field in body.named_children if body is not None else ():
+            if field.type not in ("field_definition", "public_field_definition"):
+                continue
+            name = field.child_by_field_name("property") or field.child_by_field_name("name")
+            value = field.child_by_field_name("value")
+            if name is None or value is None or any(child.type == "static" for child in field.children):
+                continue
+            out.setdefault(text(name), {})[(node.start_byte, node.end_byte)] = value
+    return out

@@ -51,6 +51,7 @@ class NodeLibraries(NamedTuple):
     parameters: tuple[ParameterBinding, ...]  # first parameters that are a library's object
     app_callbacks: tuple[AppCallback, ...]  # option callbacks whose first parameter is a new app
     injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
+    wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
 
 
 @cache
@@ -111,4 +112,5 @@ def node_libraries() -> NodeLibraries:
         parameters=rules.parameters,
         app_callbacks=rules.app_callbacks,
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
+        wrappers=frozenset(rules.wrappers),
     )

@@ -80,6 +80,7 @@ class NodeBindings(Record, frozen=True):
     app_callbacks: tuple[AppCallback, ...] = ()
     injected: InjectedClients | None = None
     plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
+    wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
 
 
 class ParseBindings(Record, frozen=True):

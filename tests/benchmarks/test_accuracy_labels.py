@@ -233,3 +233,31 @@ def test_violations_of_imports_erased_at_run_time_are_not_scored() -> None:
     run_time = [{**item, "type_only": False} for item in found]
     imports = accuracy.score_violations(made, run_time)["violations (imports)"]
     assert (imports.tp, imports.fp, imports.fn) == (1, 2, 0)
+
+
+def test_a_git_snapshot_keeps_a_file_the_commit_tracks_under_an_ignored_path(tmp_path: Path) -> None:
+    """A commit may track a file its own `.gitignore` names (`db/` ignoring `src/db/store.js`, added before
+    the rule or with `-f`): a clone has it, and cdverify reads what git lists in a work tree, so the snapshot
+    the benchmark exports is a work tree whose index holds the commit's files."""
+    import subprocess
+
+    import cdverify
+
+    repo = tmp_path / "sources" / "someone+tiny-flask" / "repo"
+    _write(repo, ".gitignore", "db/\n")
+    _write(repo, "src/db/store.js", 'const { Pool } = require("pg");\nmodule.exports = new Pool();\n')
+    _write(repo, "src/app.js", 'const pool = require("./db/store");\n')
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A", "-f"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "snapshot"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout
+    label_file = _write(
+        tmp_path,
+        "someone+tiny-flask.toml",
+        LABEL.replace("0123456789abcdef" * 2 + "01234567", commit.strip()),
+    )
+    root, how = accuracy.materialise(accuracy.parse_label(label_file), tmp_path / "sources", tmp_path / "out")
+    assert root is not None and how == "git snapshot"
+    files = {file.path for file in cdverify.inspect(root, use_cache=False).analysis.project.files}
+    assert {"src/db/store.js", "src/app.js"} <= files

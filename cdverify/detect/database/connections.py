@@ -102,7 +102,10 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     if fixed is not None and call.guard is None:
         switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
         found = [(engine, detail, "", False) for engine, detail, _, _ in found]
-    required = _required(candidates, url_switch_env) if url_values and entry.url_required else ""
+    # an options object in the URL's place (`new Sequelize({ dialect, storage })`) gives no URL to require:
+    # its dialect's variable (`process.env.DB_DIALECT || "sqlite"`) is a switch, with its fallback
+    written = any(not value.empty for value in url_values)
+    required = _required(candidates, url_switch_env) if written and entry.url_required else ""
     required_by = ""
     # a settings class's field (`database_url: PostgresDsn`): required unless it has a default, or a dotenv
     # file outside the project may set it

@@ -1,20 +1,20 @@
-"""Start-up checks that stop the application: a `throw` or a `process.exit(1)` at module level, under an
-`if`, in application code that runs at start-up (the entry modules and what they import at module level,
-not request handlers):
-`if (!process.env.DATABASE_URL) throw new Error(…)` for any variable (the paper's harness gives the app none:
-`JWT_SECRET` stops it as surely as `DATABASE_URL`, as Python's required reads do, startup.py), or `const
-envFound = dotenv.config(); if (envFound.error) throw …` (rules/database/connections.toml `startup_files`),
-or a failed start-up schema requiring a variable with no default (`if (!parsed.success) process.exit(1)`
-after `envSchema.safeParse(…)`; a throwing `envSchema.parse(process.env)` at module level or in a function a
-start-up module calls at module level, `env_schemas.throws`). A relative `require` or import at module level
-of a module that is not there (`require('./config/db')` with `config/` left out of the repository, and not
-made by a build step, shipped.py) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper
-that throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library
-that throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and
-so does the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt,
-{ secret: process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at
-start-up in a folder the project lacks and nothing creates (sqlite_folders.py). Where the check fails, the
-application cannot start, whatever engine it is configured for: no engine holds in that harness environment
+"""Start-up checks that stop the application: a `throw` or a `process.exit(1)` at module level, under an `if`,
+in application code that runs at start-up (the entry modules and what they import at module level, not
+request handlers): `if (!process.env.DATABASE_URL) throw new Error(…)` for any variable (the paper's harness
+gives the app none: `JWT_SECRET` stops it as surely as `DATABASE_URL`, as Python's required reads do,
+startup.py), or `const envFound = dotenv.config(); if (envFound.error) throw …`
+(rules/database/connections.toml `startup_files`), or a failed start-up schema requiring a variable with no
+default (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a throwing
+`envSchema.parse(process.env)` at module level or in a function a start-up module calls at module level,
+`env_schemas.throws`). A relative `require` or import at module level of a module that is not there
+(`require('./config/db')` with `config/` left out of the repository, and not made by a build step:
+shipped.py) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper that
+throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library that
+throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and so does
+the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt, { secret:
+process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at start-up in a
+folder the project lacks and nothing creates (sqlite_folders.py). Where the check fails, the application
+cannot start, whatever engine it is configured for: no engine holds in that harness environment
 (harness.py)."""
 
 from __future__ import annotations
