@@ -375,8 +375,10 @@ def stray_programs(
     `process.argv`, `process.exit`, Python's `__main__` guard), that no application file imports, that
     build or start no app, register no routes (`routes`) and import no module that does either: scripts
     run by hand, in no layer (`utils/sequelize-migrate.js` running the migrations with Umzug, then
-    `process.exit(0)`). A `models.py` with a `__main__` guard creating its tables keeps its layer, and an
-    entry serving the project's MCP tools over stdio (exiting on a failed start) is no script."""
+    `process.exit(0)`). A Node module calling a function of its own as it loads (`resetDatabase()` at the
+    bottom of `database/reset-db.js`: `runs_itself`) is such a program too. A `models.py` with a `__main__`
+    guard creating its tables keeps its layer, and an entry serving the project's MCP tools over stdio
+    (exiting on a failed start) is no script."""
     serving = {*apps, *routes}
     candidates = [
         path
@@ -385,12 +387,22 @@ def stray_programs(
         and not name.folders
         and name.suffix is None
         and path in facts
-        and facts[path].program
+        and (facts[path].program or runs_itself(facts[path]))
         and path not in apps
         and path not in routes
         and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
     ]
     return _not_imported(candidates, graph, named)
+
+
+def runs_itself(file_facts: FileFacts) -> bool:
+    """Whether a Node module calls, by itself at module level, a function it declares (one whose body
+    makes calls: `main()`, `resetDatabase()`; not `config()` of `import { config } from "dotenv"`): it
+    runs as it loads, a program when nothing imports it."""
+    if not file_facts.runs:
+        return False
+    own = {call.scope.partition("@")[0] for call in file_facts.calls if call.scope}
+    return not own.isdisjoint(file_facts.runs)
 
 
 def migration_helpers(

@@ -27,7 +27,7 @@ def may_be_in_scripts(
     graph: ImportGraph | None = None,
 ) -> bool:
     """Whether a SQL site is in a file the layers' script rules can name: a Python module at the project's
-    top, a JS module there calling a function by itself, a file running as a program of its own, a file a
+    top, a JS module calling a function by itself, a file running as a program of its own, a file a
     package.json script runs, or a module such a program or file imports (a helper of the scripts). Where
     none is, the layers need not be built for the ORM report."""
     paths = {item.file for item in (*report.raw_sql, *report.fragments)}
@@ -35,7 +35,8 @@ def may_be_in_scripts(
     for path in paths:
         file_facts = facts.get(path)
         if file_facts is not None and (
-            ("/" not in path and (file_facts.language.family == "python" or bool(file_facts.runs)))
+            ("/" not in path and file_facts.language.family == "python")
+            or bool(file_facts.runs)
             or file_facts.program
             or path in script_files
         ):
