@@ -52,6 +52,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
     # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
     model_queries: Mapping[str, Strings] = table()
+    # family → the query methods of a mapped model class itself (Sequelize's `User.findAll`, Mongoose's
+    # `User.findById`): a module calling one on a model another project module defines is data access
+    model_methods: Mapping[str, Strings] = table()
     # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
     # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
     beside_layers: Mapping[str, str] = table()

@@ -4,7 +4,7 @@ queries is data access, as a module opening a client is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import architecture_preset
@@ -21,9 +21,12 @@ def model_queriers(
     preset: str,
     orm: OrmReport,
     graph: ImportGraph,
+    unnamed: Collection[str] = (),
 ) -> frozenset[str]:
     """Application files that run a query through a mapped model another project module defines
-    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`)."""
+    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`), and those of
+    `unnamed` (whose path names no layer) calling a model class's own query method (`PlayerModel.findAll()`:
+    `[roles.model_methods]`; a controller or a model module doing so keeps its path's say)."""
     roles = architecture_preset(preset).roles
     models: dict[str, set[str]] = {}  # model file → the models it defines
     for use in orm.libraries.values():
@@ -34,18 +37,28 @@ def model_queriers(
     out = set()
     for path in application:
         file_facts = facts.get(path)
-        attributes = roles.model_queries.get(file_facts.language.family, ()) if file_facts else ()
-        if not attributes or file_facts is None:
-            continue
-        starts = tuple(
-            f"{prefix}.{attribute}."
-            for edge in graph.imports_of(path)
-            if edge.target in models and edge.target != path
-            for model in models[edge.target]
-            for prefix in model_names(edge.fact.specifier, edge.fact.names, model)
-            for attribute in attributes
+        family = file_facts.language.family if file_facts else None
+        attributes = roles.model_queries.get(family, ()) if family else ()
+        methods = (
+            frozenset(roles.model_methods.get(family, ())) if family and path in unnamed else frozenset()
         )
-        if starts and any(call.callee.startswith(starts) for call in file_facts.calls):
+        if not (attributes or methods) or file_facts is None:
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
+        prefixes = {
+            prefix
+            for edge in edges
+            for model in models[edge.target or ""]
+            for prefix in model_names(edge.fact.specifier, edge.fact.names, model)
+        }
+        # a default or `require`d import is the module's default export: its model (`PlayerModel.findAll()`
+        # after `import PlayerModel from "../models/player-model"` reads `../models/player-model.findAll`)
+        prefixes |= {edge.fact.specifier for edge in edges if not edge.fact.names and family == "node"}
+        starts = tuple(f"{prefix}.{attribute}." for prefix in prefixes for attribute in attributes)
+        through = bool(starts) and any(call.callee.startswith(starts) for call in file_facts.calls)
+        if through or (
+            methods and any(_model_method(call.callee, prefixes, methods) for call in file_facts.calls)
+        ):
             out.add(path)
     return frozenset(out)
 
@@ -56,3 +69,9 @@ def model_names(specifier: str, names: tuple[str, ...], model: str) -> tuple[str
     if not names:
         return (f"{specifier}.{model}",)
     return tuple(f"{specifier}.{model}" if name == model else f"{specifier}.{name}.{model}" for name in names)
+
+
+def _model_method(callee: str, prefixes: set[str], methods: frozenset[str]) -> bool:
+    """`callee` is a query method called on one of the models (`../models/user.findAll`)."""
+    owner, _, method = callee.rpartition(".")
+    return method in methods and owner in prefixes

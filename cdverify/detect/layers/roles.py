@@ -122,9 +122,11 @@ def code_roles(
     instances: Instances,
     graph: ImportGraph,
     data_named: Collection[str] = (),
+    unnamed: Collection[str] = (),
 ) -> Roles:
     """The role of every application file whose code shows one (the strongest when it shows several;
-    `data_named`: files whose path names the data-access layer, where that role, when shown, stands)."""
+    `data_named`: files whose path names the data-access layer, where that role, when shown, stands;
+    `unnamed`: files whose path names no layer, where a model class's own query methods show data access)."""
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
@@ -142,7 +144,7 @@ def code_roles(
             probes.setdefault(item.file, set()).add(item.line)
     handlers = handler_modules(frameworks, facts, graph)
     held = state_holders(facts, application, preset)
-    held |= model_queriers(facts, application, preset, orm, graph)
+    held |= model_queriers(facts, application, preset, orm, graph, unnamed)
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
@@ -513,7 +515,10 @@ def by_role(
         for path, name in named_layers.named.items()
         if (name.folders[0][0] if name.folders else None if name.abstract else name.suffix) == roles.queries
     ]
-    found = code_roles(facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named)
+    unnamed = {path for path, name in named_layers.named.items() if not name.folders and name.suffix is None}
+    found = code_roles(
+        facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named, unnamed
+    )
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
     found.of.update(dict.fromkeys(runners, Role.MODELS))
