@@ -29,7 +29,7 @@ from cdverify.discover import Project
 from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.model import Family, Finding, Location, Scope
-from cdverify.package_scripts import PackageScript, named_scripts, run_files
+from cdverify.package_scripts import PackageScript, entry_point_files, named_scripts, run_files
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
 _MAX_BYTES = 1_048_576
@@ -91,7 +91,7 @@ class Manifests:
     # was skipped is not one of them: the rest of it was read
     unreadable: frozenset[str] = frozenset()
     generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
-    script_files: tuple[str, ...] = ()  # source files package.json scripts run (cdverify/package_scripts.py)
+    script_files: tuple[str, ...] = ()  # files package.json scripts, entry points run (package_scripts)
     scripts: tuple[PackageScript, ...] = ()  # every package script
 
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
@@ -357,6 +357,13 @@ class _Reader:
                     continue
                 extras = _strings(spec.get("extras")) if isinstance(spec, dict) else set()
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
+        entry_points = [
+            *self.table(rel, project.get("scripts"), "project.scripts").values(),
+            *self.table(rel, project.get("gui-scripts"), "project.gui-scripts").values(),
+            *self.table(rel, poetry.get("scripts"), "tool.poetry.scripts").values(),
+        ]
+        found = entry_point_files(rel, entry_points, self.project.paths.__contains__)
+        self.script_files += [path for path in found if path not in self.script_files]
 
     def pipfile(self, rel: str) -> None:
         content = self.read(rel)

@@ -2,18 +2,21 @@
 `"db:migrate": "tsx src/db/migrate.ts"`, `"db-change": "node core/domain/db-change.js"`. A runner of the
 catalogue (rules/manifests.toml `package_json.runners`) followed by its options, then the first source file;
 commands joined by `&&`, `||`, `;` or `|` are read one by one, and `NAME=value` assignments before the
-runner are skipped. Files are project paths, relative to the package.json's folder."""
+runner are skipped. Files are project paths, relative to the package.json's folder. A pyproject.toml's
+console entry points (`[project.scripts]`, `[project.gui-scripts]`, `[tool.poetry.scripts]`: `db-seed =
+"app.db.cli:db_seed"`) run the module before the colon the same way: `entry_point_files`."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import NamedTuple
 
 _SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
 _SEPARATORS = re.compile(r"&&|\|\||[;|]")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+_ENTRY_POINT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\s*:\s*[A-Za-z_][\w.]*)?(?:\s*\[.*\])?")
 
 
 class PackageScript(NamedTuple):
@@ -60,4 +63,36 @@ def run_files(
             path = posixpath.normpath(posixpath.join(folder, script)) if script else ""
             if path and exists(path) and path not in out:
                 out.append(path)
+    return out
+
+
+def entry_point_files(manifest: str, targets: Iterable[object], exists: Callable[[str], bool]) -> list[str]:
+    """The project files (`exists`) the console entry points `targets` of the pyproject.toml at `manifest`
+    run: the module before the colon (`app.db.cli:db_seed`; Poetry's `{callable = …}` and
+    `{reference = …}` tables too, but not its `type = "file"` scripts), as `app/db/cli.py` or
+    `app/db/cli/__init__.py` beside the manifest or under its `src/`."""
+    folder = posixpath.dirname(manifest)
+    out: list[str] = []
+    for target in targets:
+        if isinstance(target, Mapping) and target.get("type", "console") == "console":
+            target = target.get("callable", target.get("reference"))
+        if not isinstance(target, str) or not _ENTRY_POINT.fullmatch(target.strip()):
+            continue
+        module = target.partition(":")[0].partition("[")[0].strip().replace(".", "/")
+        for base in ("", "src/"):
+            path = next(
+                (
+                    found
+                    for found in (
+                        posixpath.join(folder, base + module + ".py"),
+                        posixpath.join(folder, base + module, "__init__.py"),
+                    )
+                    if exists(found)
+                ),
+                None,
+            )
+            if path is not None:
+                if path not in out:
+                    out.append(path)
+                break
     return out

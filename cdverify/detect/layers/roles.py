@@ -496,8 +496,8 @@ def by_role(
     migrations: Collection[str] = (),
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none, nor
-    do scripts (`script_files`: those package.json scripts run) and helpers only the `migrations` (the
-    migration-scope sources) import."""
+    do scripts (`script_files`: those package.json scripts and pyproject console entry points run) and
+    helpers only the `migrations` (the migration-scope sources) import."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order

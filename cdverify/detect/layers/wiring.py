@@ -510,9 +510,10 @@ def package_scripts(
     apps: Collection[str],
     routing: Collection[str] = (),
 ) -> tuple[str, ...]:
-    """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`; Manifests.
-    script_files) that no project file imports, that build or start no app and import no module that
-    builds one or registers request handlers (`routing`): scripts, in no layer. The server entry a `start`
+    """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`) or a pyproject
+    console entry point names (`db-seed = "app.db.cli:db_seed"`; Manifests.script_files) that no project
+    file imports, that build or start no app and import no module that builds one or registers request
+    handlers (`routing`): scripts, in no layer. The server entry a `start`
     script runs (`app.listen(…)` on the app of `./app`) stays, as does one serving the project's MCP tools
     over stdio (`"mcp": "node dist/mcp/index.js"` importing the module registering them)."""
     serving = {*apps, *routing}
