@@ -15,6 +15,7 @@ from cdverify.parse.jssyntax import (
     bound_name,
     called_function,
     first_parameter,
+    instance_fields,
     is_default_export,
     is_exported,
     parameter_at,
@@ -66,14 +67,7 @@ class NodeBindingScanner(NodeValueScanner):
         """Class fields set to a traced value (`private pool = new Pool()`): `this.pool`, as when the
         constructor assigns it."""
         for node in self.found.get("class", []):
-            body = node.child_by_field_name("body")
-            for field in body.named_children if body is not None else ():
-                if field.type not in ("field_definition", "public_field_definition"):
-                    continue
-                name = field.child_by_field_name("property") or field.child_by_field_name("name")
-                value = field.child_by_field_name("value")
-                if name is None or value is None or any(child.type == "static" for child in field.children):
-                    continue
+            for name, value in instance_fields(node):
                 qualified = self.qualify(value)
                 if qualified is not None:
                     self.bindings.setdefault(f"this.{text(name)}", qualified)

@@ -7,6 +7,8 @@ depend on the grammar alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
 from cdverify.model import PARAM_PLACEHOLDER, FunctionFact, Text, shown, text_of
@@ -409,3 +411,20 @@ def target_name(node: Node) -> str | None:
         if base and index is not None and index.type == "string":
             return f"{base}.{quoted(index)}"
     return None
+
+
+def instance_fields(class_node: Node) -> Iterator[tuple[Node, Node]]:
+    """(name, initialiser) of each instance field a class declares with a value (`private pool = new Pool()`,
+    `dbPath = process.env.DB_PATH || "db.sqlite"`); static fields are not the instance's."""
+    body = class_node.child_by_field_name("body")
+    for field in body.named_children if body is not None else ():
+        if field.type not in ("field_definition", "public_field_definition"):
+            continue
+        name = field.child_by_field_name("property") or field.child_by_field_name("name")
+        value = field.child_by_field_name("value")
+        if (
+            name is not None
+            and value is not None
+            and not any(child.type == "static" for child in field.children)
+        ):
+            yield name, value

@@ -16,6 +16,7 @@ from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
 from cdverify.parse.jssyntax import (
     HERE,
+    instance_fields,
     is_cwd,
     is_here,
     no_parameter,
@@ -297,13 +298,6 @@ def field_initialisers(classes: Iterable[Node]) -> dict[str, dict[tuple[int, int
     """The instance fields the classes declare with an initialiser: name → initialiser by class (span)."""
     out: dict[str, dict[tuple[int, int], Node]] = {}
     for node in classes:
-        body = node.child_by_field_name("body")
-        for field in body.named_children if body is not None else ():
-            if field.type not in ("field_definition", "public_field_definition"):
-                continue
-            name = field.child_by_field_name("property") or field.child_by_field_name("name")
-            value = field.child_by_field_name("value")
-            if name is None or value is None or any(child.type == "static" for child in field.children):
-                continue
+        for name, value in instance_fields(node):
             out.setdefault(text(name), {})[(node.start_byte, node.end_byte)] = value
     return out
