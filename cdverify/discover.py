@@ -438,11 +438,13 @@ def discover(root: Path, config: Config) -> Project:
     return Project(root=root, files=tuple(files), findings=tuple(findings))
 
 
-def with_imported_docs(project: Project, imported: Mapping[str, Iterable[str]], config: Config) -> Project:
-    """`project`, where a docs-scope source file that application code imports (`imported`: each file →
-    the project files it imports) is application code: a feature folder named `examples/` whose router the
-    app mounts is part of the app, while a docs folder's snippets import the app and nothing imports them.
-    One import deep (the files moved are parsed, then asked again); a scope a user's glob gave stands."""
+def with_imported_code(project: Project, imported: Mapping[str, Iterable[str]], config: Config) -> Project:
+    """`project`, where a docs- or script-scope source file that application code imports (`imported`: each
+    file → the project files it imports) is application code when a folder on its path is one of its scope's
+    `joining` folders (rules/scopes.toml): a feature folder named `examples/` whose router the app mounts is
+    part of the app, as is a `scripts/` module whose function a route handler calls; a docs folder's snippets
+    and a seed script import the app, and nothing imports them. One import deep (the files moved are parsed,
+    then asked again); a scope a user's glob gave stands."""
     scopes = {f.path: f.scope for f in project.files}
     overrides = [_globs([glob]) for glob, _scope in config.scope_overrides]
     moved = {
@@ -450,12 +452,40 @@ def with_imported_docs(project: Project, imported: Mapping[str, Iterable[str]], 
         for path, targets in imported.items()
         if scopes.get(path) is Scope.APPLICATION
         for target in targets
-        if scopes.get(target) is Scope.DOCS and not any(spec.match_file(target) for spec in overrides)
+        if _joins(target, scopes.get(target)) and not any(spec.match_file(target) for spec in overrides)
     }
     if not moved:
         return project
     files = tuple(f._replace(scope=Scope.APPLICATION) if f.path in moved else f for f in project.files)
     return replace(project, files=files)
+
+
+def _joins(path: str, scope: Scope | None) -> bool:
+    """Whether `path`, of `scope`, becomes application code when the application imports it."""
+    if scope is None:
+        return False
+    folders, named = _joining().get(scope, (frozenset(), _never))
+    *parents, name = path.lower().split("/")
+    return bool(folders.intersection(parents)) and not named(name)
+
+
+def _never(_name: str) -> bool:
+    return False
+
+
+@cache
+def _joining() -> dict[Scope, tuple[frozenset[str], Callable[[str], bool]]]:
+    data = load_rules(Scopes)
+    return {
+        scope: (frozenset(d.lower() for d in rule.joining), _name_matcher(rule.files))
+        for scope in _SCOPE_ORDER
+        if (rule := data.scopes[scope.value]).joining
+    }
+
+
+def joining_scopes() -> frozenset[Scope]:
+    """The scopes some of whose files can become application code (`with_imported_code`)."""
+    return frozenset(_joining())
 
 
 def _source_file(

@@ -28,7 +28,7 @@ from cdverify.collector import fewer_collections, long_lived
 from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
-from cdverify.discover import Project, discover_project, with_imported_docs
+from cdverify.discover import Project, discover_project, joining_scopes, with_imported_code
 from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
 # is discovered (imports may land there) but never parsed.
-# how many imports deep docs files imported by the application become application code
-_DOCS_DEPTH = 4
+# how many imports deep docs and script files imported by the application become application code
+_JOIN_DEPTH = 4
 _PARSED_SCOPES = frozenset({Scope.APPLICATION, Scope.TEST, Scope.MIGRATION, Scope.SCRIPT, Scope.CONFIG})
 
 
@@ -290,12 +290,12 @@ def analyse(
         partials.per_file("resolved", python_inputs(project, python_declared), digests) if partials else None
     )
     graph, resolve_findings = build_graph(project, facts, python_declared, memo)
-    # docs files the application imports are application code (no docs source: nothing to ask)
-    for _ in range(_DOCS_DEPTH if any(f.scope is Scope.DOCS for f in project.sources) else 0):
+    # docs and script files the application imports are application code (none: nothing to ask)
+    for _ in range(_JOIN_DEPTH if any(f.scope in joining_scopes() for f in project.sources) else 0):
         edges: dict[str, list[str]] = {}
         for edge in graph.internal_edges():
             edges.setdefault(edge.source, []).append(edge.target or "")
-        widened = with_imported_docs(project, edges, config)
+        widened = with_imported_code(project, edges, config)
         if widened is project:
             break
         moved = [f for f in widened.sources if f.path not in facts and f.scope is Scope.APPLICATION]

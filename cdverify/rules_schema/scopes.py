@@ -22,6 +22,10 @@ class ScopeRule(Record, frozen=True):
     # globs on the file name that give the scope only at the project's top (invoke's `tasks.py`; a Celery
     # `tasks.py` or a `models/tasks.py` in a package is application code)
     root_files: Strings = ()
+    # listed folder names whose source files are application code once application code imports them (an
+    # `examples/` feature folder the app mounts, a `scripts/` module a route handler calls); a file the
+    # scope's `files` patterns name (`seed.*`) keeps the scope
+    joining: Strings = ()
 
 
 class Limits(Record, frozen=True):
