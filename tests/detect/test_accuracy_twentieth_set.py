@@ -45,7 +45,9 @@ def _flask_app(*, admin_endpoint: bool) -> dict[str, str | bytes]:
     return {"requirements.txt": "flask\n", "app.py": head + body, "scripts/reset_db.py": RESET}
 
 
-def _inspected(make_project: MakeProject, files: dict[str, str | bytes]) -> tuple[dict[str, Any], dict[str, str]]:
+def _inspected(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> tuple[dict[str, Any], dict[str, str]]:
     inspected = inspect(make_project(files), use_cache=False)
     return inspected.to_json(), {path: str(scope) for path, scope in inspected.analysis.scopes.items()}
 
