@@ -47,8 +47,8 @@ from cdverify.rules_schema.database import (
     SqlAlchemyUrls,
     SqliteEngine,
     SqliteFile,
-    StartupHook,
     StartupFile,
+    StartupHook,
     TemplateDefault,
 )
 from cdverify.rules_schema.findings import (
@@ -223,8 +223,8 @@ __all__ = [
     "SqlFiles",
     "SqliteEngine",
     "SqliteFile",
-    "StartupHook",
     "StartupFile",
+    "StartupHook",
     "Strings",
     "TemplateDefault",
     "ThisBindings",

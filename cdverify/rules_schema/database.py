@@ -211,18 +211,19 @@ class SqliteEngine(Record, frozen=True):
     label: str  # what its first connection raises, as DB001 says it
     path: Strings = ("0",)  # where the file's path (or URL) is: positional index or keyword
     url: bool = False  # the path is written in a SQLAlchemy URL (`sqlite+aiosqlite:///./data/app.db`)
-    connects: Strings = ()  # methods of the engine that connect (`begin`, `connect`), and calls on what they give
+    # methods of the engine that connect (`begin`, `connect`); a call on what they give counts too
+    connects: Strings = ()
     handed: Strings = ()  # the last names of calls that connect to the engine handed to them (`create_all`)
 
 
 class StartupHook(Record, frozen=True):
     """A way a web framework runs a function of the application as it starts, before it serves: a decorator
     (`@app.on_event("startup")`), a registration (`app.on_startup.append(init)`), a constructor's keyword
-    (`FastAPI(lifespan=lifespan)`). A call in such a function runs at start-up, as one at module level does."""
+    (`FastAPI(lifespan=lifespan)`). A call in such a function runs at start-up, as at module level."""
 
     label: str  # the framework's name for it, for the catalogue's reader
-    calls: Strings = ()  # traced constructors whose arguments `functions` name the functions (`fastapi.FastAPI`)
-    methods: Strings = ()  # the last parts of the callees registering one (`on_event`, `on_startup.append`)
+    calls: Strings = ()  # traced constructors whose arguments `functions` name the functions (`FastAPI`)
+    methods: Strings = ()  # the last parts of the callees registering one (`on_startup.append`)
     events: Strings = ()  # the event the call's first argument must name (`"startup"`); empty: any call
     functions: Strings = ()  # where the function is: positional index or keyword; empty: the decorated one
 

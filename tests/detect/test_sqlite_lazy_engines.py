@@ -122,7 +122,9 @@ def _db001(report: dict[str, Any]) -> list[str]:
     return [f["message"] for f in report["findings"] if f["rule"] == "DB001"]
 
 
-def _fastapi(main: str, url: str = "sqlite+aiosqlite:///./data/app.db", **extra: str) -> dict[str, str | bytes]:
+def _fastapi(
+    main: str, url: str = "sqlite+aiosqlite:///./data/app.db", **extra: str
+) -> dict[str, str | bytes]:
     return {
         "requirements.txt": "fastapi\nsqlalchemy\naiosqlite\nuvicorn\n",
         "app/__init__.py": "",
@@ -140,7 +142,9 @@ def _stops(report: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("main", [ON_EVENT, LIFESPAN], ids=["on_event", "lifespan"])
-def test_an_engine_connected_at_start_up_into_a_missing_folder_stops(make_project: MakeProject, main: str) -> None:
+def test_an_engine_connected_at_start_up_into_a_missing_folder_stops(
+    make_project: MakeProject, main: str
+) -> None:
     report = check(make_project, _fastapi(main), FASTAPI_TASK)
     assert _stops(report)
     assert any("the engine create_async_engine(DATABASE_URL) at app/db.py:5" in m for m in _db001(report))

@@ -62,7 +62,7 @@ def engines(found: Collection, rules: Connections) -> list[Engine]:
                 continue
             if sum(c.callee == call.callee for c in made) != 1:
                 continue  # two engines of one kind in a module: which one a call reaches is not known
-            value = next((v for key in entry.path if (v := _argument(call, key)) is not None), None)
+            value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
             if value is not None:
                 out.append(Engine(path, call, entry, value))
     return out
@@ -106,7 +106,8 @@ def openings(
                 (
                     c
                     for c in file_facts.calls
-                    if _connects(c, refs, engine.entry) and at_start(c, file_facts, True, running.get(path, set()))
+                    if _connects(c, refs, engine.entry)
+                    and at_start(c, file_facts, True, running.get(path, set()))
                 ),
                 None,
             )
@@ -170,7 +171,7 @@ def hooked(
                     pending.append((path, call.decorates.partition("@")[0]))
                 continue
             for key in hook.functions:
-                value = _argument(call, key)
+                value = argument(call, key)
                 if value is not None:
                     named += value.names
         pending += [target for name in named for target in _defined(name, path, facts, graph)]
@@ -189,7 +190,9 @@ def _names_event(call: CallFact, events: tuple[str, ...]) -> bool:
     return bool(call.args) and any(literal in events for literal in call.args[0].literals)
 
 
-def _defined(name: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[tuple[str, str]]:
+def _defined(
+    name: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> list[tuple[str, str]]:
     """(file, function) a name called in the module at `path` may be: the module's own, or the one of a
     project module it is imported from (`from app.db import init_db`)."""
     imported = [
@@ -198,7 +201,8 @@ def _defined(name: str, path: str, facts: Mapping[str, FileFacts], graph: Import
     return [(target, name) for target in imported if target] or [(path, name)]
 
 
-def _argument(call: CallFact, key: str) -> Value | None:
+def argument(call: CallFact, key: str) -> Value | None:
+    """A call's argument at a positional index (`"0"`) or keyword."""
     if key.isdigit():
         index = int(key)
         return call.args[index] if index < len(call.args) else None

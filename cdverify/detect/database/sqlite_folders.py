@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, started_functions
-from cdverify.detect.database.sqlite_engines import Engine, engines, file_paths, hooked, openings
+from cdverify.detect.database.sqlite_engines import Engine, argument, engines, file_paths, hooked, openings
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections
@@ -80,11 +80,11 @@ def missing_folders(
             continue
         if entry.callback and _has_callback(call):
             continue
-        value = next((v for key in entry.path if (v := _argument(call, key)) is not None), None)
+        value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
         if value is not None:
             opens.append((path, call, entry.label, value, file_facts, None))
-    for path, call, engine in openings(found, graph, made, started, running):
-        opens.append((path, call, engine.entry.label, engine.value, found.facts[engine.file], engine))
+    for path, call, lazy in openings(found, graph, made, started, running):
+        opens.append((path, call, lazy.entry.label, lazy.value, found.facts[lazy.file], lazy))
     out: list[MissingFolder] = []
     for path, call, label, value, value_facts, engine in opens:
         paths = _paths(value, value_facts, 0)
@@ -118,13 +118,6 @@ def missing_folders(
     if out and _makes_folders(found, root, rules.folder_makers):
         return []
     return out
-
-
-def _argument(call: CallFact, key: str) -> Value | None:
-    if key.isdigit():
-        index = int(key)
-        return call.args[index] if index < len(call.args) else None
-    return call.kwarg(key)
 
 
 def _has_callback(call: CallFact) -> bool:
