@@ -271,6 +271,9 @@ class CallFact(NamedTuple):
     scope: str = ""  # the enclosing function, `name@line` ("" at module level)
     at: tuple[int, int] | None = None  # (line, col) of the called name when not on the call's first line
     # (`.where(…)` in a chain written over several lines)
+    # Python: the function a decorator call decorates, `name@line` as `scope` names it (`startup@8` under
+    # `@app.on_event("startup")`); "" for a call that is no decorator
+    decorates: str = ""
 
     @property
     def name(self) -> Callee:
@@ -391,6 +394,10 @@ class FileFacts(NamedTuple):
     # object), handed a string starting like an SQL statement: `db('SELECT …')` after another module's
     # `global.db = execute`
     free_calls: tuple[CallFact, ...] = ()
+    # Python: (function, name) for each bare name a function calls as a step of its own (`init_db()`,
+    # `await init_db()`, `app = create_app()`), the function as `CallFact.scope` names it, "" for module level
+    # (not under `if __name__ == "__main__":`): what runs with it when it runs
+    steps: tuple[tuple[str, str], ...] = ()
 
 
 class SourceFile(NamedTuple):

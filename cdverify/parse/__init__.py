@@ -236,6 +236,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         runs=code.runs,
         declared=code.declared,
         free_calls=code.free_calls,
+        steps=code.steps,
     )
 
 

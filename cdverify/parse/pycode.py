@@ -19,6 +19,7 @@ from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
+from cdverify.parse.pysteps import decorated, steps
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -464,6 +465,9 @@ class PythonScanner(Scanner):
             return _target(left) or "" if left is not None else ""
         return ""
 
+    def decorated(self, call: Node) -> str:
+        return decorated(call)
+
     def describe(self, function: Node) -> tuple[FunctionFact, bool] | None:
         """A function's or method's fact, and whether its bare name calls it in the file (a method is
         called as `self.name(…)`)."""
@@ -628,4 +632,5 @@ def python_code(found: dict[str, list[Node]]) -> Code:
         local_calls=tuple(scanner.local_calls),
         objects=_objects(found, scanner.functions),
         members=scanner.member_facts,
+        steps=steps(found.get("call", []), scanner.scope),
     )

@@ -30,7 +30,7 @@ def run_at_import(calls: Iterable[Node]) -> frozenset[str]:
         if (function := call.child_by_field_name("function")) is not None
         and function.type == "identifier"
         and not inside(call, _BODIES)
-        and not _run_as_main(call)
+        and not run_as_main(call)
     )
 
 
@@ -85,7 +85,7 @@ def import_stops(scanner: _Scanner, tests: EnvTests) -> list[CallFact]:
     return sorted(out, key=lambda call: (call.line, call.col))
 
 
-def _run_as_main(node: Node) -> bool:
+def run_as_main(node: Node) -> bool:
     """`node` is under `if __name__ == "__main__":`: it runs when the module is run, not imported."""
     parent = node.parent
     while parent is not None:
@@ -124,7 +124,7 @@ def at_import(statement: Node, run: frozenset[str]) -> bool:
     """The statement runs as its module is imported: at module level (not under the `__main__` guard), or
     in a module-level function of `run` (those the module calls at module level)."""
     where = place(statement)
-    return where is not None and (where in run if where else not _run_as_main(statement))
+    return where is not None and (where in run if where else not run_as_main(statement))
 
 
 class EnvTests:

@@ -119,6 +119,10 @@ class Scanner:
         """How a call of the file's own function or method is written (`query`, `self.query`); ""."""
         raise NotImplementedError
 
+    def decorated(self, call: Node) -> str:
+        """The function a decorator call decorates, as `scope` names it; "" (a grammar that reads none)."""
+        return ""
+
     def condition(self, guard: Node) -> Node | None:
         """The condition of a conditional node."""
         return guard.child_by_field_name("condition")
@@ -185,6 +189,7 @@ class Scanner:
                         receiver=receiver(function, member, self.SUBSCRIPT),
                         target=target,
                         scope_of=self.scope,
+                        decorates=self.decorated(node),
                     )
                 )
         self.calls.sort(key=_AT)  # (line, col), read in C

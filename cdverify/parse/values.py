@@ -46,6 +46,7 @@ class Code(NamedTuple):
     runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
     declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
     free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
+    steps: tuple[tuple[str, str], ...] = ()  # Python: (function, name) a function calls by itself
 
 
 def call_fact(
@@ -59,6 +60,7 @@ def call_fact(
     receiver: str,
     target: str,
     scope_of: Callable[[Node], str],
+    decorates: str = "",
 ) -> CallFact:
     """The fact of one traced call. Its enclosing function is recorded only when the arguments name
     variables, whose values are then looked up in that function, or hold strings (a statement's purpose
@@ -78,6 +80,7 @@ def call_fact(
         shared(target),
         shared(scope_of(node)) if names else "",
         _name_at(node, row),
+        shared(decorates),
     )
 
 

@@ -45,8 +45,10 @@ from cdverify.rules_schema.database import (
     SettingsFiles,
     SettingsSource,
     SqlAlchemyUrls,
+    SqliteEngine,
     SqliteFile,
     StartupFile,
+    StartupHook,
     TemplateDefault,
 )
 from cdverify.rules_schema.findings import (
@@ -219,8 +221,10 @@ __all__ = [
     "Sinks",
     "SqlAlchemyUrls",
     "SqlFiles",
+    "SqliteEngine",
     "SqliteFile",
     "StartupFile",
+    "StartupHook",
     "Strings",
     "TemplateDefault",
     "ThisBindings",

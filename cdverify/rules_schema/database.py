@@ -202,6 +202,32 @@ class SqliteFile(Record, frozen=True):
     callback: bool = False
 
 
+class SqliteEngine(Record, frozen=True):
+    """An engine that opens its SQLite file lazily, at its first connection, creating the file but not its
+    folder (SQLAlchemy's `create_engine`, peewee's `SqliteDatabase`): given a relative path into a folder the
+    project lacks and connected at start-up, it stops the application."""
+
+    calls: Strings  # traced callees making the engine (`sqlalchemy.create_engine`)
+    label: str  # what its first connection raises, as DB001 says it
+    path: Strings = ("0",)  # where the file's path (or URL) is: positional index or keyword
+    url: bool = False  # the path is written in a SQLAlchemy URL (`sqlite+aiosqlite:///./data/app.db`)
+    # methods of the engine that connect (`begin`, `connect`); a call on what they give counts too
+    connects: Strings = ()
+    handed: Strings = ()  # the last names of calls that connect to the engine handed to them (`create_all`)
+
+
+class StartupHook(Record, frozen=True):
+    """A way a web framework runs a function of the application as it starts, before it serves: a decorator
+    (`@app.on_event("startup")`), a registration (`app.on_startup.append(init)`), a constructor's keyword
+    (`FastAPI(lifespan=lifespan)`). A call in such a function runs at start-up, as at module level."""
+
+    label: str  # the framework's name for it, for the catalogue's reader
+    calls: Strings = ()  # traced constructors whose arguments `functions` name the functions (`FastAPI`)
+    methods: Strings = ()  # the last parts of the callees registering one (`on_startup.append`)
+    events: Strings = ()  # the event the call's first argument must name (`"startup"`); empty: any call
+    functions: Strings = ()  # where the function is: positional index or keyword; empty: the decorated one
+
+
 class EnvFileFlag(Record, frozen=True):
     """A runner's flag that loads a dotenv file and refuses to start when the file is missing (Node's
     `--env-file=.env`): the package scripts that start the application all passing it a file the project
@@ -321,6 +347,8 @@ class Connections(Record, frozen=True):
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
+    sqlite_engines: tuple[SqliteEngine, ...] = ()
+    startup_hooks: tuple[StartupHook, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
     # names of an example of a Python module the repository leaves out (`{name}.example.py`): stops.py
     local_module_examples: Strings = ()

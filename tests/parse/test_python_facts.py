@@ -214,3 +214,29 @@ def test_classes_are_bound_to_their_first_traced_base_and_exports_are_traced_ins
     assert facts.classes == (("Base", (base,), 3), ("User", (base,), 5))
     # `Flask` and `jsonify` are the library's own names; `Base` and `User` are the file's
     assert facts.exports == (("Base", base), ("User", base), ("app", "flask.Flask()"))
+
+
+def test_a_decorator_call_names_the_function_it_decorates() -> None:
+    facts = parse(
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event('startup')\n@other\n"
+        "async def startup():\n    pass\n\n\napp.on_event('shutdown')\n"
+    )
+    decorator, plain = [f for f in facts.calls if f.callee == "fastapi.FastAPI().on_event"]
+    assert (decorator.line, decorator.decorates) == (6, "startup@8")
+    assert (plain.line, plain.decorates) == (12, "")
+
+
+def test_steps_are_the_bare_names_a_function_or_the_module_calls_by_themselves() -> None:
+    facts = parse(
+        "from db import init_db\n\n\ndef create_app():\n    app = Flask(__name__)\n    init_db()\n"
+        "    seed(app)\n    return app\n\n\nasync def startup():\n    await init_db()\n    x = [make() for _ in y]\n\n\n"
+        "app = create_app()\nprepare()\n\n\nclass Config:\n    value = compute()\n\n\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    assert facts.steps == (
+        ("", "create_app"),
+        ("", "prepare"),
+        ("create_app@4", "init_db"),
+        ("create_app@4", "seed"),
+        ("startup@11", "init_db"),
+    )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, started_functions
+from cdverify.detect.database.sqlite_engines import Engine, argument, engines, file_paths, hooked, openings
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections
@@ -52,7 +53,9 @@ def missing_folders(
 ) -> list[MissingFolder]:
     """The SQLite opens made at start-up (at module level of a module `started_files()` names, or in a
     function that runs then) whose file lies in a folder the project at `root` does not have and nothing
-    creates. The modules run at start-up are asked for only when the application opens a SQLite file."""
+    creates: a driver's open (`sqlite_files`), or the first connection of an engine that opens its file
+    lazily (`sqlite_engines`, sqlite_engines.py). The modules run at start-up are asked for only when the
+    application opens a SQLite file or makes such an engine."""
     rules = load_rules(Connections)
     entries = {callee: entry for entry in rules.sqlite_files for callee in entry.calls}
     opening = [
@@ -62,20 +65,33 @@ def missing_folders(
         for call in found.facts[path].calls
         if (entry := entries.get(call.callee)) is not None
     ]
-    if not opening:
+    made = engines(found, rules)
+    if not opening and not made:
         return []
     started = started_files()
-    opening = [item for item in opening if item[0] in started]
     running = started_functions(found.facts, started, graph)
-    out: list[MissingFolder] = []
+    for path, names in hooked(found.facts, started, graph, rules.startup_hooks).items():
+        running.setdefault(path, set()).update(names)
+    # (file, call) of the stop, its label, the path's value and the file it is read in, the lazy engine
+    opens: list[tuple[str, CallFact, str, Value, FileFacts, Engine | None]] = []
     for path, call, entry in opening:
         file_facts = found.facts[path]
-        if not at_start(call, file_facts, True, running.get(path, set())):
+        if path not in started or not at_start(call, file_facts, True, running.get(path, set())):
             continue
         if entry.callback and _has_callback(call):
             continue
-        value = next((v for key in entry.path if (v := _argument(call, key)) is not None), None)
-        paths = _paths(value, file_facts, 0) if value is not None else None
+        value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
+        if value is not None:
+            opens.append((path, call, entry.label, value, file_facts, None))
+    for path, call, lazy in openings(found, graph, made, started, running):
+        opens.append((path, call, lazy.entry.label, lazy.value, found.facts[lazy.file], lazy))
+    out: list[MissingFolder] = []
+    for path, call, label, value, value_facts, engine in opens:
+        paths = _paths(value, value_facts, 0)
+        made_at = ""
+        if engine is not None:
+            paths = file_paths(engine, paths)
+            made_at = f" (the engine {engine.call.text} at {engine.file}:{engine.call.line})"
         if not paths:
             continue
         folders = [_missing(literal, root) for literal, _variable in paths]
@@ -86,12 +102,12 @@ def missing_folders(
         shown = paths[0][0]
         when = f" (the fallback when ${' or $'.join(variables)} is unset)" if variables and not fixed else ""
         reason = (
-            f"opens {shown}{when}, whose folder {folders[0]}/ the project does not have and no code "
-            f"creates: {entry.label}"
+            f"opens {shown}{when}{made_at}, whose folder {folders[0]}/ the project does not have and no code "
+            f"creates: {label}"
         )
         make = (
             f'os.makedirs("{folders[0]}", exist_ok=True)'
-            if file_facts.language.family == "python"
+            if found.facts[path].language.family == "python"
             else f'fs.mkdirSync("{folders[0]}", {{ recursive: true }})'
         )
         fix = (
@@ -102,13 +118,6 @@ def missing_folders(
     if out and _makes_folders(found, root, rules.folder_makers):
         return []
     return out
-
-
-def _argument(call: CallFact, key: str) -> Value | None:
-    if key.isdigit():
-        index = int(key)
-        return call.args[index] if index < len(call.args) else None
-    return call.kwarg(key)
 
 
 def _has_callback(call: CallFact) -> bool:
