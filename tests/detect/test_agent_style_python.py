@@ -384,3 +384,87 @@ def test_a_service_using_djangos_web_modules(make_project: MakeProject) -> None:
         ("ARCH003", "blog/services/posts.py", 1),
         ("ARCH003", "blog/services/posts.py", 2),
     ]
+
+
+SETTINGS_CLASS = """from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    {field}: str = "sqlite:///./local.db"
+    APP_NAME: str = "ledger"
+
+
+settings = Settings()
+"""
+CONFIG_CLASS = """class Config:
+    {field} = "sqlite:///./local.db"
+    APP_NAME = "ledger"
+
+
+settings = Config()
+"""
+LEDGER_DB = """from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from ledger.config import settings
+
+engine = create_engine(settings.{field})
+Session = sessionmaker(engine)
+"""
+LEDGER_MAIN = """from fastapi import FastAPI
+
+from ledger.db import engine
+
+app = FastAPI()
+
+
+@app.get("/api/health-check")
+def health():
+    return {"ok": engine is not None}
+"""
+
+
+def _ledger(config: str, field: str, env: bool) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\npsycopg2-binary\npydantic-settings\n",
+        "ledger/__init__.py": "",
+        "ledger/config.py": config.format(field=field),
+        "ledger/db.py": LEDGER_DB.format(field=field),
+        "ledger/main.py": LEDGER_MAIN,
+    }
+    if env:
+        files[".env"] = f"{field.upper()}=postgresql://user:password@postgres:5432/conduit\n"
+    return files
+
+
+DB_TASK = "fastapi-openapi-postgres-sqlalchemy"
+
+
+def _database(report: dict) -> list[str]:
+    """The database errors (DB004, the switch to SQLite when the variable is unset, is an info)."""
+    return [rule for rule, _file, _line in findings_of(report, "DB00") if rule in ("DB001", "DB002")]
+
+
+def test_an_upper_case_settings_field_default_is_switched_by_its_variable(make_project: MakeProject) -> None:
+    # the `.env` the settings class reads sets the variable: PostgreSQL in the harness, SQLite only a fallback
+    report = check(make_project, _ledger(SETTINGS_CLASS, "DATABASE_URL", env=True), DB_TASK)
+    assert _database(report) == []
+    assert report["verdicts"]["database"]["status"] == "pass"
+
+
+def test_a_settings_field_default_with_no_variable_set_is_db001_only(make_project: MakeProject) -> None:
+    for field in ("DATABASE_URL", "database_url"):
+        report = check(make_project, _ledger(SETTINGS_CLASS, field, env=False), DB_TASK)
+        assert _database(report) == ["DB001"], (field, report["findings"])
+
+
+def test_a_plain_config_class_attribute_stays_hard_wired(make_project: MakeProject) -> None:
+    files = _ledger(CONFIG_CLASS, "SQLALCHEMY_DATABASE_URI", env=True)
+    files["ledger/pg.py"] = 'import psycopg2\n\nconn = psycopg2.connect("host=postgres dbname=conduit")\n'
+    files["ledger/main.py"] = LEDGER_MAIN.replace(
+        "from ledger.db", "import ledger.pg  # noqa: F401\nfrom ledger.db"
+    )
+    report = check(make_project, files, DB_TASK)
+    assert "DB002" in _database(report)

@@ -80,7 +80,7 @@ def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFac
         tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
         where = Scope.TEST if tests else scope
         place = Place(path, where, assignment.line, assignment.col, assignment.text)
-        config_key(found_in, place, assignment.key, assignment.value)
+        config_key(found_in, place, assignment.key, assignment.value, assignment.owner)
         if assignment.key.lower() in repeated:
             # the same setting in several configurations (`DevConfig` / `ProdConfig`,
             # `development:` / `production:`): which one runs is chosen at run time
@@ -172,13 +172,27 @@ def _code_part(
     return assigned.memo.value(path, read, still)
 
 
-def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:
-    """A configuration key set in code: a URL key's URLs, or a value key's engine name."""
+def config_key(found_in: Collection, place: Place, key: str, value: Value, owner: str = "") -> None:
+    """A configuration key set in code: a URL key's URLs, or a value key's engine name. `owner`: the class
+    whose body sets it."""
     known = found_in.catalogue
     lowered = key.lower()
     switch = found_in.values.switch(place.path, value)
     field_default = False  # a settings field's own value, which the variable overrides
-    if not switch and key.islower() and key.upper() in found_in.values.env:
+    field = next(
+        (
+            f
+            for f in found_in.settings_fields.get(lowered, ())
+            if owner and f.owner == owner and f.file == place.path
+        ),
+        None,
+    )
+    if not switch and field is not None:
+        # a field of a settings class (`DATABASE_URL: str = "sqlite://…"` in a pydantic BaseSettings, in any
+        # case): its value is the default the variable of its name overrides
+        switch = field.variable
+        field_default = True
+    elif not switch and key.islower() and key.upper() in found_in.values.env:
         # a settings field (`database_url: str = "sqlite://…"` in a pydantic BaseSettings) is
         # overridden by the environment variable of the same name, here set in a `.env` file
         switch = key.upper()
