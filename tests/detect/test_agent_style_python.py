@@ -440,6 +440,7 @@ def _ledger(config: str, field: str, env: bool) -> dict[str, str | bytes]:
 
 
 DB_TASK = "fastapi-openapi-postgres-sqlalchemy"
+SQLITE_TASK = "fastapi-openapi-sqlite-sqlalchemy"
 
 
 def _database(report: dict) -> list[str]:
@@ -468,3 +469,47 @@ def test_a_plain_config_class_attribute_stays_hard_wired(make_project: MakeProje
     )
     report = check(make_project, files, DB_TASK)
     assert "DB002" in _database(report)
+
+
+CONTAINER = """from dependency_injector import containers, providers
+from sqlalchemy import create_engine
+
+from ledger.repository import EntryRepository
+
+
+class Container(containers.DeclarativeContainer):
+    engine = providers.{provider}({made}, "{url}")
+    entries = providers.Factory(EntryRepository, engine=engine)
+"""
+REPOSITORY = """class EntryRepository:
+    def __init__(self, engine):
+        self.engine = engine
+"""
+
+
+def _container(provider: str, made: str, url: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\nsqlalchemy\ndependency-injector\n",
+        "ledger/__init__.py": "",
+        "ledger/repository.py": REPOSITORY,
+        "ledger/containers.py": CONTAINER.format(provider=provider, made=made, url=url),
+        "ledger/main.py": LEDGER_MAIN.replace(
+            "from ledger.db import engine", "from ledger.containers import Container"
+        ).replace("engine is not None", "Container.engine is not None"),
+    }
+
+
+def test_a_connection_a_dependency_injector_provider_makes(make_project: MakeProject) -> None:
+    report = check(make_project, _container("Singleton", "create_engine", "sqlite:///ledger.db"), SQLITE_TASK)
+    assert _database(report) == []
+    other = check(
+        make_project,
+        _container("Singleton", "create_engine", "postgresql://u:p@postgres/conduit"),
+        SQLITE_TASK,
+    )
+    assert _database(other) == ["DB001"]
+
+
+def test_a_provider_of_something_else_connects_nothing(make_project: MakeProject) -> None:
+    report = check(make_project, _container("Factory", "dict", "sqlite:///ledger.db"), SQLITE_TASK)
+    assert _database(report) == ["DB001"]
