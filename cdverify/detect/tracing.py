@@ -393,6 +393,13 @@ def _locate(
             if entry in names:
                 rest = parts[end + 1 :]
                 return entry, ("." + ".".join(rest) if rest else "")
+            if parts[end].endswith("()"):
+                # `create_app().run` (from `from app import create_app`): what another module's factory
+                # returns, its entry bound to the instance's constructor (`def create_app(): … return app`)
+                entry = (".".join(parts[:end]), parts[end][:-2])
+                if entry in names:
+                    rest = parts[end + 1 :]
+                    return entry, "()" + ("." + ".".join(rest) if rest else "")
         return None
     if not callee.startswith(("./", "../")):
         return None

@@ -350,6 +350,9 @@ class Connections(Record, frozen=True):
     sqlite_engines: tuple[SqliteEngine, ...] = ()
     startup_hooks: tuple[StartupHook, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
+    # traced functions that call the function given first with the arguments after it (dependency-injector's
+    # providers, `functools.partial`): a connection call handed to one is made with those arguments
+    deferred_calls: Strings = ()
     # names of an example of a Python module the repository leaves out (`{name}.example.py`): stops.py
     local_module_examples: Strings = ()
 

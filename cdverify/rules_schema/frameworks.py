@@ -59,6 +59,9 @@ class Framework(Record, frozen=True):
     # traced names, and the modules under them, of the framework that handle no request: the running app's
     # context (`flask.g`, `flask.current_app`), the ORM it bundles (`django.db`)
     no_request: Strings = ()
+    # modules of the framework's packages, and those under them, that are no part of its web layer (Django's
+    # ORM, settings, exceptions, text and time utilities): a service importing them is no ARCH003
+    not_web: Strings = ()
     # the framework's response builders (`flask.jsonify`): a module importing only these of it and opening
     # the connection itself is a connection module handing back responses, not a request handler
     responses: Strings = ()

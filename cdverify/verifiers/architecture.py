@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import make_finding
 from cdverify.config import Config, TypeOnlyImports
-from cdverify.detect.layers import LayerAssignment, framework_of
+from cdverify.detect.layers import LayerAssignment, web_module
 from cdverify.model import (
     Finding,
     ImportKind,
@@ -136,7 +136,7 @@ def check_imports(
             resolution = edge.resolution
             if resolution.kind is TargetKind.EXTERNAL and from_layer == "services":
                 family = languages[source].family
-                framework = framework_of(edge.fact.specifier, family)
+                framework = web_module(edge.fact.specifier, family, edge.fact.names)
                 if framework is not None:
                     add(
                         _violation(

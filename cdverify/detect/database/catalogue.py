@@ -41,6 +41,7 @@ class Catalogue(NamedTuple):
     image_prefixes: tuple[str, ...]
     env_prefixes: tuple[tuple[str, str], ...]
     connections: dict[str, dict[str, Connection]]  # family → traced callee → entry
+    deferred_calls: frozenset[str]  # calls making the call of their first argument (`providers.Singleton`)
     url_keys: frozenset[str]
     value_keys: frozenset[str]
     sqlalchemy_keys: frozenset[str]
@@ -88,6 +89,7 @@ def catalogue() -> Catalogue:
             family: {call: entry for entry in connections.family(family) for call in entry.calls}
             for family in ("python", "node")
         },
+        deferred_calls=frozenset(connections.deferred_calls),
         url_keys=frozenset(k.lower() for k in config.url_keys),
         value_keys=frozenset(k.lower() for k in config.value_keys),
         sqlalchemy_keys=frozenset(k.lower() for k in config.sqlalchemy_keys),

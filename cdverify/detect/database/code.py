@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, is_url
+from cdverify.detect.database.catalogue import Catalogue, engine_of_url, engine_of_value, in_memory, is_url
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.connections import connection
 from cdverify.detect.database.imports import imports
 from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
-from cdverify.model import Assignment, FileFacts, Location, Scope, Template, Text, Value, shown
+from cdverify.model import Assignment, CallFact, FileFacts, Location, Scope, Template, Text, Value, shown
 from cdverify.partials import FileMemo
+from cdverify.rules_schema.database import Connection
 
 
 class Place(NamedTuple):
@@ -39,7 +40,7 @@ def code(found_in: Collection, memos: tuple[FileMemo, FileMemo] | None = None) -
     for path, file_facts in found_in.facts.items():
         scope = found_in.scope_of(path)
         entries = known.connections[file_facts.language.family]
-        if assigned is None or any(call.callee in entries for call in file_facts.calls):
+        if assigned is None or any(c.callee in entries for c in connection_calls(file_facts, entries, known)):
             read_code(found_in, path, scope, file_facts)
         else:
             _code_part(assigned, found_in, path, scope, file_facts).into(found_in)
@@ -54,12 +55,27 @@ def code(found_in: Collection, memos: tuple[FileMemo, FileMemo] | None = None) -
                 _mention(found_in, (path, scope, line), url, engine)
 
 
+def connection_calls(
+    file_facts: FileFacts, entries: Mapping[str, Connection], known: Catalogue
+) -> list[CallFact]:
+    """A file's calls, a connection call handed to a deferring call (`providers.Singleton(create_engine,
+    "sqlite:///app.db")`) read as that call with the arguments after it."""
+    out = []
+    for call in file_facts.calls:
+        if call.callee in known.deferred_calls and call.args and call.args[0].calls:
+            made = call.args[0].calls[0]
+            if made in entries:
+                call = call._replace(callee=made, args=call.args[1:])
+        out.append(call)
+    return out
+
+
 def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts) -> None:
     """Add the evidence of one file's code: its connection calls, configuration keys and imports."""
     known = found_in.catalogue
     keys = known.url_keys | known.value_keys
     entries = known.connections[file_facts.language.family]
-    for call in file_facts.calls:
+    for call in connection_calls(file_facts, entries, known):
         entry = entries.get(call.callee)
         if entry is not None:
             connection(found_in, path, scope, call, entry)
@@ -80,7 +96,7 @@ def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFac
         tests = test_branch(assignment.branch, switches) or test_class(assignment.owner, switches)
         where = Scope.TEST if tests else scope
         place = Place(path, where, assignment.line, assignment.col, assignment.text)
-        config_key(found_in, place, assignment.key, assignment.value)
+        config_key(found_in, place, assignment.key, assignment.value, assignment.owner)
         if assignment.key.lower() in repeated:
             # the same setting in several configurations (`DevConfig` / `ProdConfig`,
             # `development:` / `production:`): which one runs is chosen at run time
@@ -172,13 +188,27 @@ def _code_part(
     return assigned.memo.value(path, read, still)
 
 
-def config_key(found_in: Collection, place: Place, key: str, value: Value) -> None:
-    """A configuration key set in code: a URL key's URLs, or a value key's engine name."""
+def config_key(found_in: Collection, place: Place, key: str, value: Value, owner: str = "") -> None:
+    """A configuration key set in code: a URL key's URLs, or a value key's engine name. `owner`: the class
+    whose body sets it."""
     known = found_in.catalogue
     lowered = key.lower()
     switch = found_in.values.switch(place.path, value)
     field_default = False  # a settings field's own value, which the variable overrides
-    if not switch and key.islower() and key.upper() in found_in.values.env:
+    field = next(
+        (
+            f
+            for f in found_in.settings_fields.get(lowered, ())
+            if owner and f.owner == owner and f.file == place.path
+        ),
+        None,
+    )
+    if not switch and field is not None:
+        # a field of a settings class (`DATABASE_URL: str = "sqlite://…"` in a pydantic BaseSettings, in any
+        # case): its value is the default the variable of its name overrides
+        switch = field.variable
+        field_default = True
+    elif not switch and key.islower() and key.upper() in found_in.values.env:
         # a settings field (`database_url: str = "sqlite://…"` in a pydantic BaseSettings) is
         # overridden by the environment variable of the same name, here set in a `.env` file
         switch = key.upper()

@@ -348,17 +348,36 @@ def _own_folders(
     """A file whose code put it in a layer no folder on its path names is not "named" into it: it keeps
     its layer for the import checks but is no ARCH005. Its folder is the layer's location when every
     layered file under it is of that layer (`gateways/` of route modules, `lib/prisma.ts` alone);
-    otherwise (a `db.py` beside `app.py`, a query module in `routes/`) the layer is not located there."""
+    otherwise (a `db.py` beside `app.py`, a query module in `routes/`) the layer is not located there.
+    A file named for its layer that no folder locates (`infrastructure/models.py` of mapped models) is only
+    let go when its layer has a folder elsewhere (`domain/`); otherwise it stays located by its name."""
+    unlocated: dict[str, str] = {}
     for path, layer in list(by_name.items()):
         if evidence.get(path) not in _CODE:
             continue
         del by_name[path]
         locations[layer].discard(path)
         folders = named[path].folders
-        folder = folders[0][1] if folders else path.rpartition("/")[0]
-        inside = [files[p] for p in files if p.startswith(folder + "/")]
-        if folder and all(other == layer for other in inside):
+        own = path.rpartition("/")[0]
+        # the layer folder on its path, else its own folder below that one (`adapters/db/` of query modules
+        # inside an `adapters/` of route modules: a folder of the layer's own)
+        places = [folders[0][1]] if folders else [own]
+        if folders and own.startswith(folders[0][1] + "/"):
+            places.append(own)
+        folder = next((f for f in places if _only(files, f, layer)), "")
+        if folder:
             locations[layer].add(folder)
+        elif named[path].suffix == layer:
+            unlocated[path] = layer
+    for path, layer in unlocated.items():
+        if not any(place not in by_name for place in locations[layer]):
+            by_name[path] = layer
+            locations[layer].add(path)
+
+
+def _only(files: Mapping[str, str], folder: str, layer: str) -> bool:
+    """`folder` is named and every layered file under it is of `layer`."""
+    return bool(folder) and all(other == layer for p, other in files.items() if p.startswith(folder + "/"))
 
 
 def _by_path(name: Named, top: str) -> tuple[str, Evidence] | None:
@@ -391,6 +410,30 @@ def implied_frameworks() -> dict[str, set[str]]:
     return {
         name: set(entry.implied_by) for family in (data.python, data.node) for name, entry in family.items()
     }
+
+
+@cache
+def _not_web(family: Family) -> tuple[str, ...]:
+    """The modules of the frameworks' packages that are no part of their web layer (`not_web`)."""
+    entries = load_rules(Frameworks).family(family).values()
+    return tuple(module for entry in entries for module in entry.not_web)
+
+
+def web_module(specifier: str, family: Family, names: tuple[str, ...] = ()) -> str | None:
+    """The web framework an import of a service reaches (ARCH003): `framework_of`, unless the module is one
+    of the framework's that handle no HTTP (`django.db`, `django.utils.text`), or all the `names` it takes
+    are (`from django.utils import timezone`)."""
+    framework = framework_of(specifier, family)
+    if framework is None:
+        return None
+    safe = _not_web(family)
+
+    def quiet(module: str) -> bool:
+        return any(module == m or module.startswith(m + ".") for m in safe)
+
+    if quiet(specifier) or (names and all(quiet(f"{specifier}.{name}") for name in names)):
+        return None
+    return framework
 
 
 @lru_cache(maxsize=1 << 14)  # pure, and asked again and again for the same names on a big tree

@@ -448,8 +448,10 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
         return layer, _EVIDENCE[role]
     if role is Role.QUERIES and roles.services in (*folders[:1], suffix) and not owner:
         return None if folders[:1] == [roles.services] else (roles.services, Evidence.FILE_NAME)
-    if suffix == layer:
+    if suffix == layer and not (role is Role.MODELS and folders[:1] == [roles.queries]):
         return layer, Evidence.FILE_NAME
+    # mapped models named so in a data-access folder (`infrastructure/models.py`): the ORM's mapping of the
+    # persistence ring, placed by their code as a `tables.py` there (names.py `_own_folders`)
     return layer, _EVIDENCE[role]
 
 
