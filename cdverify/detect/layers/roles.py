@@ -38,6 +38,7 @@ from cdverify.detect.layers.handing import (
     returns_client,
     state_holders,
     stores_client,
+    storing_owners,
 )
 from cdverify.detect.layers.handlers import (
     glue_modules,
@@ -583,6 +584,8 @@ def by_role(
         if named[path].glob is None  # a user glob places it anyway
     }
     owners = connection_owners(found.of, facts, graph, preset)
+    querying_now = {path for path, role in found.of.items() if role is Role.QUERIES}
+    owners |= storing_owners(querying_now, facts, preset, graph)  # `fastify.decorate("db", db)`
     for path, role in found.of.items():
         if path not in decided:
             choice = decide(named[path], role, roles, path in owners)
