@@ -1,9 +1,14 @@
-"""A JavaScript pattern of the twentieth unseen labelled set (issue 18, docs/accuracy.md "The twentieth set's
-JavaScript/TypeScript disagreements"): a module in a services folder that opens the database client and stores it
-on the Fastify instance (`fastify.decorate("db", db)` in `export async function connect(fastify: FastifyInstance)`)
-owns the connection the request handlers take from the app, as a module exporting the client does: data access,
-whatever its folder or name. A service that only uses the client it is handed, or that opens one for its own
-queries and stores nothing on the app, stays a service.
+"""JavaScript patterns of the twentieth unseen labelled set (issue 18, docs/accuracy.md "The twentieth set's
+JavaScript/TypeScript disagreements"):
+
+- a module in a services folder that opens the database client and stores it on the Fastify instance
+  (`fastify.decorate("db", db)` in `export async function connect(fastify: FastifyInstance)`) owns the connection
+  the request handlers take from the app, as a module exporting the client does: data access, whatever its folder
+  or name. A service that only uses the client it is handed, or that opens one for its own queries and stores
+  nothing on the app, stays a service;
+- an empty fallback for a connection's URL (`new MongoClient(process.env.MONGO_URL ?? "")`, written for the type
+  checker) gives a driver that needs a URL none: where the variable is unset (the paper's harness) the connection
+  fails as with no fallback, and no engine holds. A fallback naming a server holds.
 """
 
 from __future__ import annotations
@@ -90,3 +95,22 @@ def test_a_service_querying_the_client_it_is_handed_stays_a_service(make_project
     report = inspect_json(make_project, _pantry())
     assert _layers(report)["src/services/items.service.ts"] == "services"
     assert _layers(report)["src/api/items/items.routes.ts"] == "routes"
+
+
+def _harness(make_project: MakeProject, fallback: str) -> list[str]:
+    from cdverify import inspect
+    from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
+
+    store = STORE.replace('"mongodb://localhost:27017"', fallback)
+    inspected = inspect(make_project(_pantry(store=store)), use_cache=False)
+    assert inspected.to_json()["database"]["engines"] == ["mongodb"]
+    return in_harness(inspected.analysis.database, PAPER_ENVIRONMENT).engines
+
+
+def test_an_empty_fallback_for_the_url_leaves_the_connection_without_one(make_project: MakeProject) -> None:
+    assert _harness(make_project, '""') == []
+    assert _harness(make_project, "''") == []
+
+
+def test_a_fallback_naming_a_server_holds_in_the_harness(make_project: MakeProject) -> None:
+    assert _harness(make_project, '"mongodb://localhost:27017"') == ["mongodb"]
