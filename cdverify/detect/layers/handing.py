@@ -92,7 +92,9 @@ def storing_owners(
     `const db = new MongoClient(url).db(name)`, in `export async function connect(fastify: FastifyInstance)`
     in `services/databaseConnection.service.ts`): the request handlers take it from the app, so the file owns
     the connection as a module exporting it does (roles.connection_owners), whatever its name."""
-    return frozenset(path for path in querying if path in facts and stores_client(path, facts, preset, querying, graph))
+    return frozenset(
+        path for path in querying if path in facts and stores_client(path, facts, preset, querying, graph)
+    )
 
 
 def registers_client(file_facts: FileFacts, preset: str) -> bool:
