@@ -66,6 +66,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     not_inside: Mapping[str, Strings] = table()
     # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
     helper_directories: Strings = ()
+    # first dotted words of the file names of logging modules (`logger.js`, `logger.service.ts`): logging
+    # serves every layer, so such a module whose code shows no role takes none from its folder or name
+    logging_names: Strings = ()
     # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
     class_suffixes: Strings = ()
     # words a dotted file name may add after its layer word: the technology or the implementation of that

@@ -150,9 +150,10 @@ def _case(guard: Value | None) -> str:
 def _required(candidates: list[Candidate], switch: str) -> str:
     """The variable a connection's URL comes from with no fallback in code ("" = none or several): the
     application cannot connect, nor usually start, where it is unset (`mongoose.connect(process.env.URI)`,
-    a settings field without default that only `.env.example` or Compose sets)."""
+    a settings field without default that only `.env.example` or Compose sets). An empty fallback
+    (`process.env.MONGO_URL ?? ""`, written to satisfy a type checker) gives the call no URL either."""
     variables = {candidate.switch for candidate in candidates}
-    if any(candidate.default for candidate in candidates) or "" in variables or len(variables) > 1:
+    if any(c.default and c.url != "" for c in candidates) or "" in variables or len(variables) > 1:
         return ""
     return next(iter(variables), switch)
 

@@ -84,3 +84,21 @@ def _configures(file_facts: FileFacts, configuring: tuple[str, ...], quiet: tupl
         for call in file_facts.calls
         if framework_of(call.callee, Family.PYTHON)
     )
+
+
+def logging_modules(
+    named: Mapping[str, Named], names: Collection[str], placed: Collection[str]
+) -> frozenset[str]:
+    """Files whose path would give them a layer but whose file name's first dotted word names a logging
+    module (`logger.js`, `logger.service.ts`; the preset's `roles.logging_names`): logging serves every layer,
+    none of the four. `placed`: files whose code decided a role (a logger storing its lines with a query is
+    data access) or that build the app, left as they are; a user glob places a file anyway."""
+    wanted = {name.lower() for name in names}
+    return frozenset(
+        path
+        for path, name in named.items()
+        if path not in placed
+        and name.glob is None
+        and (name.folders or name.suffix)
+        and path.rpartition("/")[2].split(".")[0].lower() in wanted
+    )

@@ -85,6 +85,18 @@ def stores_client(
     )
 
 
+def storing_owners(
+    querying: Collection[str], facts: Mapping[str, FileFacts], preset: str, graph: ImportGraph
+) -> frozenset[str]:
+    """Files that run queries and store the client they make on the app (`fastify.decorate("db", db)` after
+    `const db = new MongoClient(url).db(name)`, in `export async function connect(fastify: FastifyInstance)`
+    in `services/databaseConnection.service.ts`): the request handlers take it from the app, so the file owns
+    the connection as a module exporting it does (roles.connection_owners), whatever its name."""
+    return frozenset(
+        path for path in querying if path in facts and stores_client(path, facts, preset, querying, graph)
+    )
+
+
 def registers_client(file_facts: FileFacts, preset: str) -> bool:
     """The file's plugin registrations all register a plugin that decorates the app with a database client
     (`fastify.register(require("@fastify/postgres"), { connectionString })`: `[roles.client_plugins]`), as

@@ -37,6 +37,7 @@ class Evidence(StrEnum):
     SCRIPT_HELPER = "script helper"  # imported by command-line scripts only: no layer
     PACKAGE = "package"  # a code-silent `__init__.py` whose package's modules all share one layer
     CONFIGURATION = "framework configuration"  # a Django app's `apps.py`, `admin.py`: no layer
+    LOGGING = "logging"  # a logging module (`services/utils/logger.js`) whose code shows no role: no layer
 
 
 class Named(NamedTuple):

@@ -30,7 +30,7 @@ from cdverify.detect.layers.catalogue import (
     preset_roles,
     schema_syncs,
 )
-from cdverify.detect.layers.configuration import configuration_modules
+from cdverify.detect.layers.configuration import configuration_modules, logging_modules
 from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
@@ -38,6 +38,7 @@ from cdverify.detect.layers.handing import (
     returns_client,
     state_holders,
     stores_client,
+    storing_owners,
 )
 from cdverify.detect.layers.handlers import (
     glue_modules,
@@ -585,6 +586,8 @@ def by_role(
         if named[path].glob is None  # a user glob places it anyway
     }
     owners = connection_owners(found.of, facts, graph, preset)
+    querying_now = {path for path, role in found.of.items() if role is Role.QUERIES}
+    owners |= storing_owners(querying_now, facts, preset, graph)  # `fastify.decorate("db", db)`
     for path, role in found.of.items():
         if path not in decided:
             choice = decide(named[path], role, roles, path in owners)
@@ -605,6 +608,10 @@ def by_role(
     decided.update(dict.fromkeys(helpers))
     configuring = configuration_modules(named, facts, {*found.of, *apps, *decided})
     decided.update(dict.fromkeys(configuring))
+    logs = logging_modules(
+        named, found_roles[0].logging_names if found_roles else (), {*found.of, *apps, *decided}
+    )
+    decided.update(dict.fromkeys(logs))  # `services/utils/logger.js`: logging, no layer
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [
         path
@@ -650,5 +657,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.SCRIPT_HELPER)
     for path in configuring:
         assignment.evidence.setdefault(path, Evidence.CONFIGURATION)
+    for path in logs:
+        assignment.evidence.setdefault(path, Evidence.LOGGING)
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return msgspec.structs.replace(assignment, instance_imports=bound) if bound else assignment
