@@ -181,6 +181,7 @@ class NodeScanner(NodeBindingScanner):
             "member_expression",
             "identifier",
             "binary_expression",
+            "ternary_expression",
         ):
             qualified = self.qualify(inner)
             if qualified is not None:

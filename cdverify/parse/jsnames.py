@@ -221,6 +221,14 @@ class NodeNameScanner(Scanner):
             # an object made (`…()`), never a read with a default (`process.env.PORT || 3000`)
             made = [found for side in (left, right) if (found := self.qualify(side)) and found.endswith("()")]
             return made[0] if made else None
+        if kind == "ternary_expression":
+            # `url ? new Sequelize(url) : new Sequelize({ dialect: "sqlite" })`: the same kind of object
+            # made either way (the options differ); two different ones (`new Pool()` or `new Database()`)
+            # are neither
+            sides = [node.child_by_field_name(field) for field in ("consequence", "alternative")]
+            either = {self.qualify(side) if side is not None else None for side in sides}
+            (only,) = either if len(either) == 1 else (None,)
+            return only if only is not None and only.endswith("()") else None
         return None
 
     def require_source(self, call: Node) -> str | None:
