@@ -75,13 +75,20 @@ class NodeNameScanner(Scanner):
         self.guard_index: GuardIndex | None = None  # built when a call's guard is first asked for
 
     def guard(self, node: Node) -> Value | None:
-        """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
-        switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
-        its text `switch (…) case …`."""
+        """The condition around `node` (scanner.py), its text `if <condition>` or, in the `else` or the
+        conditional expression's alternative, `else <condition>`; else, in a `case` of a `switch` in its
+        function, the switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and
+        `"mysql"`), its text `switch (…) case …`."""
         # one walk up for both (`guards`): a condition anywhere up to the function wins over a nearer case
         condition, case_node = self.guards(node)
         if condition is not None:
-            return self.value(condition)
+            # its text says the branch: `if (client === "sqlite")`, or `else (…)` in the alternative
+            holder = condition.parent
+            other = holder.child_by_field_name("alternative") if holder is not None else None
+            start, end = node.start_byte, node.end_byte
+            inside = other is not None and other.start_byte <= start <= end <= other.end_byte
+            written = f"{'else' if inside else 'if'} {one_line(condition, 80)}"
+            return shared_value(self.value(condition)._replace(text=written))
         if case_node is None:
             return None
         case = case_node.child_by_field_name("value")

@@ -150,6 +150,8 @@ class NodeValueScanner(NodeNameScanner):
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             if method in ("replace", "replaceAll") and receiver is not None and len(args) >= 2:
                 return rewritten(self.value(receiver), args[0], args[1], "")
+            if method in self.libraries.same_value_methods and receiver is not None and not args:
+                return self.value(receiver)  # `(process.env.DB_CLIENT || "postgres").toLowerCase()`
             getter = f"{text(strip(receiver))}.{method}" if receiver is not None else ""
             if args and getter in self.libraries.env_getters:  # `Deno.env.get("PORT")`
                 return Value(env=first_key(args[0]))

@@ -10,11 +10,18 @@ A module that only constructs the app's objects and hands them on is wiring, in 
 container in the routes folder (`interfaces/http/container.ts`: `registerUser: new RegisterUser(new
 UserRepository())`), and a Fastify plugin named `plugins/services.js` decorating the app with the services it
 builds from the repositories. A controller that builds its service so and calls it, or a service file (by
-name) calling the repository functions it imports, is not: its imports are checked as before."""
+name) calling the repository functions it imports, is not: its imports are checked as before.
+
+A database module that picks its driver by comparing a variable with a literal (`const client =
+(process.env.DB_CLIENT || "postgres").toLowerCase(); if (client === "sqlite") { require("better-sqlite3") … }
+else { … new Pool(…) }`) runs the branch the variable's fallback takes where the harness leaves it unset; the
+driver it imports in a branch is switched with the branch's connection."""
 
 from __future__ import annotations
 
-from reports import MakeProject, evidence_of, findings_of, inspect_json, layer_violations
+from typing import Any
+
+from reports import MakeProject, check, evidence_of, findings_of, inspect_json, layer_violations, only
 
 PACKAGE = (
     """{"name": "conduit", "dependencies": {"express": "4", "sequelize": "6", "pg": "8", "sqlite3": "5"}}"""
@@ -322,3 +329,80 @@ def test_a_service_by_name_calling_what_it_imports_is_a_service(make_project: Ma
     report = inspect_json(make_project, _fastify(**more))
     assert report["architecture"]["files"]["src/lib/registration.service.js"] == "services"
     assert ("ARCH005", "src/lib/registration.service.js", 0) in findings_of(report, "ARCH")
+
+
+# -- a database module picking its driver by a variable: `if (client === "sqlite") … else …` ---------------
+
+PG_TASK = "fastify-openapi-postgres"
+PICKING_PACKAGE = (
+    """{"name": "conduit", "dependencies": {"fastify": "4", "pg": "8", "better-sqlite3": "11"}}"""
+)
+PICKING_SERVER = """const Fastify = require("fastify");
+const db = require("./db");
+
+const app = Fastify();
+app.get("/api/health-check", async () => ({ ok: true }));
+app.get("/api/tags", async () => ({ tags: await db.query("SELECT name FROM tags") }));
+app.listen({ port: 3000 });
+"""
+PICKING = """const client = (process.env.DB_CLIENT || "FALLBACK").toLowerCase();
+
+let db;
+if (CONDITION) {
+  const Database = require("better-sqlite3");
+  const sqlite = new Database(process.env.SQLITE_FILE || "./data.sqlite");
+  db = { query: async (text) => sqlite.prepare(text).all() };
+} else {
+  const { Pool } = require("pg");
+  const pool = new Pool({ host: "postgres", user: "user", password: "password", database: "conduit" });
+  db = { query: async (text) => (await pool.query(text)).rows };
+}
+
+module.exports = db;
+"""
+
+
+def _picking(fallback: str, condition: str = 'client === "sqlite"') -> dict[str, str]:
+    module = PICKING.replace("FALLBACK", fallback).replace("CONDITION", condition)
+    return {"package.json": PICKING_PACKAGE, "server.js": PICKING_SERVER, "db.js": module}
+
+
+def _database(report: dict[str, Any]) -> tuple[str, list[str]]:
+    rules = [f["rule"] for f in report["findings"] if f["rule"].startswith("DB")]
+    return report["verdicts"]["database"]["status"], rules
+
+
+def test_a_driver_picked_by_a_variable_whose_fallback_is_postgres_serves_postgres(
+    make_project: MakeProject,
+) -> None:
+    assert _database(check(make_project, _picking("postgres"), PG_TASK)) == ("pass", ["DB004"])
+    # a condition other than one comparison with a literal is not read: the driver stays hard-wired
+    listed = _picking("postgres", '["sqlite", "sqlite3"].includes(client)')
+    assert _database(check(make_project, listed, PG_TASK)) == ("fail", ["DB002"])
+    # the branch of `!==` alike
+    flipped = PICKING.replace("FALLBACK", "postgres").replace("CONDITION", 'client !== "postgres"')
+    files = {**_picking("postgres"), "db.js": flipped}
+    assert _database(check(make_project, files, PG_TASK)) == ("pass", ["DB004"])
+
+
+def test_a_driver_picked_by_a_variable_whose_fallback_is_sqlite_serves_sqlite(
+    make_project: MakeProject,
+) -> None:
+    report = check(make_project, _picking("sqlite"), PG_TASK)
+    assert _database(report) == ("fail", ["DB001", "DB004"])
+    assert "runs on SQLite" in only(report, "DB001")["message"]
+
+
+def test_a_driver_imported_beside_an_unconditional_connection_is_hard_wired(
+    make_project: MakeProject,
+) -> None:
+    module = """const Database = require("better-sqlite3");
+const { Pool } = require("pg");
+
+const cache = new Database("./cache.sqlite");
+const pool = new Pool({ host: "postgres", user: "user", password: "password", database: "conduit" });
+
+module.exports = { query: async (text) => (await pool.query(text)).rows, cache };
+"""
+    files = {**_picking("postgres"), "db.js": module}
+    assert _database(check(make_project, files, PG_TASK)) == ("fail", ["DB002"])
