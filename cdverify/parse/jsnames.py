@@ -63,6 +63,9 @@ class NodeNameScanner(Scanner):
         # (`const options = Object.assign(base, { type })`, `{ ...base, type }`): a call's options
         self.option_objects: dict[tuple[str, str], list[Node]] = Watched(memo)
         self.option_names: set[str] = WatchedSet(memo)  # the names in `option_objects`
+        # (function scope, name) → the string a `const` declares (`const sql = `INSERT …``, a module's `const
+        # SELECT_BY_SLUG = "SELECT …"`): what a SQL method on an untraced object handed the name runs
+        self.string_constants: dict[tuple[str, str], Value] = {}
         # function → (traced value, variable) returned: an entry, once added, stays (a traced name kept in
         # `memo` read the same entry), but clearing it forgets the memo (`forget_returns`)
         self.returns: dict[str, tuple[str | None, str]] = {}

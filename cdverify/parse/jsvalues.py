@@ -234,6 +234,12 @@ class NodeValueScanner(NodeNameScanner):
         inner = strip(node)
         if value.strings or inner.type not in ("object", "identifier"):
             return value
+        if inner.type == "identifier":  # `this.pool.query(sql)` after `const sql = `INSERT …``
+            constants = self.string_constants
+            name = text(inner)
+            constant = constants.get((self.scope(inner), name)) or constants.get(("", name))
+            if constant is not None:
+                return merge(value, constant)
         keys = untraced_sql_keys()
         held = [
             entry

@@ -406,3 +406,111 @@ module.exports = { query: async (text) => (await pool.query(text)).rows, cache }
 """
     files = {**_picking("postgres"), "db.js": module}
     assert _database(check(make_project, files, PG_TASK)) == ("fail", ["DB002"])
+
+
+# -- SQL a repository class runs on the pool or database it is handed, from a constant ----------------------
+
+SQL_PACKAGE = """{"name": "conduit", "dependencies": {"express": "4", "pg": "8", "better-sqlite3": "11"}}"""
+SQL_SERVER = """const express = require("express");
+const { Pool } = require("pg");
+const ArticleRepository = require("./repositories/articleRepository");
+
+const repository = new ArticleRepository(new Pool());
+const app = express();
+app.get("/api/articles/:slug", async (req, res) => res.json(await repository.bySlug(req.params.slug)));
+app.listen(3000);
+"""
+# the statement in a module-level constant and in a local one, run on `this.pool`, a constructor parameter
+CONSTANTS = """const BY_SLUG = "SELECT * FROM articles WHERE slug = $1";
+const TABLE = "articles";
+
+class ArticleRepository {
+  constructor(pool) {
+    this.pool = pool;
+  }
+
+  async bySlug(slug) {
+    const { rows } = await this.pool.query(BY_SLUG, [slug]);
+    return rows[0];
+  }
+
+  async create(article) {
+    const sql = `INSERT INTO articles (slug, title)
+                 VALUES ($1, $2) RETURNING *`;
+    return (await this.pool.query(sql, [article.slug, article.title])).rows[0];
+  }
+
+  async count() {
+    return this.pool.query(TABLE);
+  }
+}
+
+module.exports = ArticleRepository;
+"""
+# statements in a CommonJS module of constants, run on a better-sqlite3 database handed in
+QUERIES = """module.exports = {
+  ALL_TAGS: "SELECT name FROM tags ORDER BY name",
+  INSERT_TAG: "INSERT OR IGNORE INTO tags (name) VALUES (?)",
+  CACHE_KEY: "tags",
+};
+"""
+TAGS = """const Q = require("./queries");
+const { INSERT_TAG, CACHE_KEY } = require("./queries");
+
+class TagRepository {
+  constructor(db) {
+    this.db = db;
+  }
+
+  all() {
+    return this.db.prepare(Q.ALL_TAGS).all();
+  }
+
+  add(name) {
+    this.db.prepare(INSERT_TAG).run(name);
+  }
+
+  cached() {
+    return this.db.prepare(CACHE_KEY);
+  }
+}
+
+module.exports = TagRepository;
+"""
+
+
+def _sites(report: dict[str, Any]) -> list[tuple[str, int]]:
+    return sorted((site["file"], site["line"]) for site in report["orm"]["raw_sql"])
+
+
+def test_a_statement_in_a_constant_run_on_a_handed_in_pool_is_raw_sql(make_project: MakeProject) -> None:
+    files = {
+        "package.json": SQL_PACKAGE,
+        "src/server.js": SQL_SERVER,
+        "src/repositories/articleRepository.js": CONSTANTS,
+    }
+    report = inspect_json(make_project, files)
+    # the module's constant and the local one; `TABLE` (no statement) is none
+    assert _sites(report) == [
+        ("src/repositories/articleRepository.js", 10),
+        ("src/repositories/articleRepository.js", 17),
+    ]
+
+
+def test_a_statement_of_a_module_of_constants_run_on_a_handed_in_database_is_raw_sql(
+    make_project: MakeProject,
+) -> None:
+    files = {
+        "package.json": SQL_PACKAGE,
+        "src/server.js": SQL_SERVER.replace(
+            "./repositories/articleRepository", "./repositories/tagRepository"
+        ),
+        "src/repositories/tagRepository.js": TAGS,
+        "src/repositories/queries.js": QUERIES,
+    }
+    report = inspect_json(make_project, files)
+    # through the module object and a name taken from it; `CACHE_KEY` (no statement) is none
+    assert _sites(report) == [
+        ("src/repositories/tagRepository.js", 10),
+        ("src/repositories/tagRepository.js", 14),
+    ]
