@@ -52,6 +52,7 @@ class NodeLibraries(NamedTuple):
     app_callbacks: tuple[AppCallback, ...]  # option callbacks whose first parameter is a new app
     injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
     wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
+    same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
 
 
 @cache
@@ -113,4 +114,5 @@ def node_libraries() -> NodeLibraries:
         app_callbacks=rules.app_callbacks,
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
         wrappers=frozenset(rules.wrappers),
+        same_value_methods=frozenset(rules.same_value_methods),
     )

@@ -81,6 +81,7 @@ class NodeBindings(Record, frozen=True):
     injected: InjectedClients | None = None
     plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
     wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
+    same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 
 class ParseBindings(Record, frozen=True):
