@@ -300,6 +300,8 @@ def analyse(
             break
         moved = [f for f in widened.sources if f.path not in facts and f.scope is Scope.APPLICATION]
         project = widened
+        if not moved:
+            continue  # all parsed already (scripts): the graph, which reads no scope, stands
         more, more_findings = parse_all(replace(project, files=tuple(moved)), None, jobs)
         facts = dict(sorted({**facts, **more}.items()))
         parse_findings = [*parse_findings, *more_findings]
