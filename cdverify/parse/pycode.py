@@ -544,7 +544,10 @@ class PythonScanner(Scanner):
         value = self.value(node.named_children[0])
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
-            self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+            # a function defined in another function returns a local value (`def _check_port(s): return
+            # len(s) == 5` inside `validate`): its return is in the outer function's scope, no module constant
+            where = self.scope(function.parent) if function.parent is not None else ""
+            self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node), where))
 
 
 def _owner(function: Node) -> str:
