@@ -6,12 +6,17 @@ disagreements"), each with a violating and a clean project written for the test:
   so the app file is the routes layer and the import a bypass; an app file importing a real router module of
   that folder stays the composition root;
 - a function defined inside another function returns a local value (`def _check_port(s): return len(s) == 5`
-  inside `validate`): no module-level port constant, so its file is no app file (no composition root).
+  inside `validate`): no module-level port constant, so its file is no app file (no composition root);
+- a module-level value whose fallback for an unset variable throws unless the run mode is the spared one
+  (`process.env.JWT_SECRET ?? (nodeEnv === 'test' ? 'test-secret' : (() => { throw … })())`, `nodeEnv`
+  defaulting to 'development') stops the app where the mode is unset too; a condition the default mode
+  passes, or a mode whose default is unknown, claims nothing.
 """
 
 from __future__ import annotations
 
-from reports import MakeProject, inspect_json
+import pytest
+from reports import MakeProject, check, database_status, inspect_json, only
 
 QUERIES = """async def fetch_prices(conn, code):
     return await conn.fetch(f"SELECT day, price FROM prices WHERE code = '{code}'")
@@ -135,3 +140,74 @@ def test_a_module_level_port_function_still_is(make_project: MakeProject) -> Non
     files["app/settings.py"] = MODULE_PORT
     report = inspect_json(make_project, files)
     assert "app/settings.py" in report["architecture"]["composition_roots"]
+
+
+# -- a throwing fallback a run-mode condition picks -------------------------------------------------------
+
+PG_TASK = "express-openapi-postgres"
+PG_URL = "postgresql://user:password@postgres:5432/notes"
+NODE_INDEX = """const express = require('express');
+const pool = require('./db');
+
+const app = express();
+app.get('/health', async (req, res) => res.json((await pool.query('SELECT 1 AS ok')).rows));
+app.listen(3000);
+"""
+NODE_DB = """const { Pool } = require('pg');
+const settings = require('./settings');
+
+module.exports = new Pool({ connectionString: settings.databaseUrl });
+"""
+THROWER = "(() => {\n      throw new Error('SESSION_KEY must be set');\n    })()"
+SETTINGS = f"""const mode = process.env.NODE_ENV ?? 'development';
+
+module.exports = {{
+  databaseUrl: process.env.DATABASE_URL ?? '{PG_URL}',
+  sessionKey:
+    process.env.SESSION_KEY ??
+    (CONDITION),
+}};
+"""
+
+
+def _node_app(condition: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "notes", "dependencies": {"express": "4", "pg": "8"}}',
+        "src/index.js": NODE_INDEX,
+        "src/db.js": NODE_DB,
+        "src/settings.js": SETTINGS.replace("CONDITION", condition),
+    }
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        f"mode === 'test' ? 'test-key' : {THROWER}",  # the default mode is not the one spared
+        f"mode !== 'test' ? {THROWER} : 'test-key'",
+        f"process.env.NODE_ENV === 'test' ? 'test-key' : {THROWER}",  # the mode read itself: unset
+    ],
+)
+def test_a_throwing_fallback_outside_the_test_mode_stops_the_app(
+    make_project: MakeProject, condition: str
+) -> None:
+    db001 = only(check(make_project, _node_app(condition), PG_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert (
+        "at src/settings.js:5 throws when $SESSION_KEY is unset (unless $NODE_ENV is test)"
+        in db001["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        f"mode === 'development' ? 'dev-key' : {THROWER}",  # the default mode is the one spared
+        f"mode !== 'test' ? 'dev-key' : {THROWER}",  # thrown only in the test mode
+        "mode === 'test' ? 'test-key' : 'dev-key'",  # nothing thrown
+        f"flags.strict === 'test' ? 'test-key' : {THROWER}",  # a mode of unknown default
+    ],
+)
+def test_a_fallback_the_default_mode_spares_does_not_stop_it(
+    make_project: MakeProject, condition: str
+) -> None:
+    assert database_status(check(make_project, _node_app(condition), PG_TASK)) == "pass"

@@ -26,6 +26,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
     at_start,
     required_properties,
@@ -488,8 +489,9 @@ def _at_module_level(call: CallFact, facts: FileFacts) -> bool:
 
 def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
     """Module-level values whose fallback for an unset variable is a function called on the spot that
-    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`): evaluated as
-    the module loads, they stop the application where the variable is unset."""
+    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`), also one a
+    run-mode condition picks outside the mode it spares (fallbacks.py): evaluated as the module loads, they
+    stop the application where the variable is unset."""
     out = []
     for assignment in facts.assignments:
         if (
@@ -501,6 +503,8 @@ def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
         (variable,) = assignment.value.env
         reason = f"throws when ${variable} is unset"
         out.append(StartupStop(facts.path, assignment.line, assignment.text, (variable,), reason))
+    # `?? (nodeEnv === 'test' ? 'test-secret' : (() => { throw … })())`: thrown outside the spared mode
+    out += [StartupStop(facts.path, *fallback) for fallback in mode_fallbacks(facts)]
     return out
 
 
