@@ -100,6 +100,7 @@ class PythonScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = python_libraries()
+        self.file_reads = self.libraries.file_reads
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
@@ -450,6 +451,8 @@ class PythonScanner(Scanner):
         raised = raised_in(function) if qualified is None and function.type == "identifier" else None
         if raised is not None and (not raised or raised in self.run_at_import):
             return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
+        if qualified is None and function.type == "identifier" and text(function) in self.libraries.builtins:
+            return f"builtins.{text(function)}"  # `open("config.json")`, where nothing binds `open`
         return qualified
 
     def condition(self, guard: Node) -> Node | None:
