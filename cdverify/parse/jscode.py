@@ -53,6 +53,10 @@ class NodeScanner(NodeBindingScanner):
             value = node.child_by_field_name("value")
             if name is not None and value is not None:
                 self.assign(name, value, node)
+                if name.type == "identifier" and strip(value).type in _STRINGS and _constant(node):
+                    held = self.value(value)
+                    if held.strings:
+                        self.string_constants[(self.scope(node), text(name))] = held
         self.bind_defaults()  # after the module's requires, before `this.db = db`
         for node in self.found.get("assignment", []):
             left = node.child_by_field_name("left")
@@ -181,6 +185,7 @@ class NodeScanner(NodeBindingScanner):
             "member_expression",
             "identifier",
             "binary_expression",
+            "ternary_expression",
         ):
             qualified = self.qualify(inner)
             if qualified is not None:
@@ -206,6 +211,17 @@ class NodeScanner(NodeBindingScanner):
         declaration = statement.type == "variable_declarator" and statement.parent
         written = statement.parent if declaration and statement.parent else statement
         self.record(statement, target, inner, written)
+
+
+_STRINGS = ("string", "template_string")
+
+
+def _constant(declarator: Node) -> bool:
+    """`declarator` is of a `const` declaration: the name holds its string wherever it is read."""
+    declaration = declarator.parent
+    if declaration is None or declaration.type != "lexical_declaration":
+        return False
+    return text(declaration).startswith("const")
 
 
 _EXIT_WIDTH = len(b"process.exit")

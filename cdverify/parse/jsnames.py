@@ -64,6 +64,9 @@ class NodeNameScanner(Scanner):
         # (`const options = Object.assign(base, { type })`, `{ ...base, type }`): a call's options
         self.option_objects: dict[tuple[str, str], list[Node]] = Watched(memo)
         self.option_names: set[str] = WatchedSet(memo)  # the names in `option_objects`
+        # (function scope, name) → the string a `const` declares (`const sql = `INSERT …``, a module's `const
+        # SELECT_BY_SLUG = "SELECT …"`): what a SQL method on an untraced object handed the name runs
+        self.string_constants: dict[tuple[str, str], Value] = {}
         # function → (traced value, variable) returned: an entry, once added, stays (a traced name kept in
         # `memo` read the same entry), but clearing it forgets the memo (`forget_returns`)
         self.returns: dict[str, tuple[str | None, str]] = {}
@@ -76,13 +79,20 @@ class NodeNameScanner(Scanner):
         self.guard_index: GuardIndex | None = None  # built when a call's guard is first asked for
 
     def guard(self, node: Node) -> Value | None:
-        """The condition around `node` (scanner.py); else, in a `case` of a `switch` in its function, the
-        switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and `"mysql"`),
-        its text `switch (…) case …`."""
+        """The condition around `node` (scanner.py), its text `if <condition>` or, in the `else` or the
+        conditional expression's alternative, `else <condition>`; else, in a `case` of a `switch` in its
+        function, the switched value and the case's (`switch (db_type) { case "mysql": … }`: `db_type` and
+        `"mysql"`), its text `switch (…) case …`."""
         # one walk up for both (`guards`): a condition anywhere up to the function wins over a nearer case
         condition, case_node = self.guards(node)
         if condition is not None:
-            return self.value(condition)
+            # its text says the branch: `if (client === "sqlite")`, or `else (…)` in the alternative
+            holder = condition.parent
+            other = holder.child_by_field_name("alternative") if holder is not None else None
+            start, end = node.start_byte, node.end_byte
+            inside = other is not None and other.start_byte <= start <= end <= other.end_byte
+            written = f"{'else' if inside else 'if'} {one_line(condition, 80)}"
+            return shared_value(self.value(condition)._replace(text=written))
         if case_node is None:
             return None
         case = case_node.child_by_field_name("value")
@@ -222,6 +232,14 @@ class NodeNameScanner(Scanner):
             # an object made (`…()`), never a read with a default (`process.env.PORT || 3000`)
             made = [found for side in (left, right) if (found := self.qualify(side)) and found.endswith("()")]
             return made[0] if made else None
+        if kind == "ternary_expression":
+            # `url ? new Sequelize(url) : new Sequelize({ dialect: "sqlite" })`: the same kind of object
+            # made either way (the options differ); two different ones (`new Pool()` or `new Database()`)
+            # are neither
+            sides = [node.child_by_field_name(field) for field in ("consequence", "alternative")]
+            either = {self.qualify(side) if side is not None else None for side in sides}
+            (only,) = either if len(either) == 1 else (None,)
+            return only if only is not None and only.endswith("()") else None
         return None
 
     def require_source(self, call: Node) -> str | None:

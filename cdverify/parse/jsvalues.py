@@ -150,6 +150,8 @@ class NodeValueScanner(NodeNameScanner):
             args, _ = self.arguments(node.child_by_field_name("arguments"))
             if method in ("replace", "replaceAll") and receiver is not None and len(args) >= 2:
                 return rewritten(self.value(receiver), args[0], args[1], "")
+            if method in self.libraries.same_value_methods and receiver is not None and not args:
+                return self.value(receiver)  # `(process.env.DB_CLIENT || "postgres").toLowerCase()`
             getter = f"{text(strip(receiver))}.{method}" if receiver is not None else ""
             if args and getter in self.libraries.env_getters:  # `Deno.env.get("PORT")`
                 return Value(env=first_key(args[0]))
@@ -232,6 +234,12 @@ class NodeValueScanner(NodeNameScanner):
         inner = strip(node)
         if value.strings or inner.type not in ("object", "identifier"):
             return value
+        if inner.type == "identifier":  # `this.pool.query(sql)` after `const sql = `INSERT …``
+            constants = self.string_constants
+            name = text(inner)
+            constant = constants.get((self.scope(inner), name)) or constants.get(("", name))
+            if constant is not None:
+                return merge(value, constant)
         keys = untraced_sql_keys()
         held = [
             entry

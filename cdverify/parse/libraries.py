@@ -55,6 +55,7 @@ class NodeLibraries(NamedTuple):
     injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
     wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
+    same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
 
 
 @cache
@@ -119,4 +120,5 @@ def node_libraries() -> NodeLibraries:
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
         wrappers=frozenset(rules.wrappers),
         file_reads=frozenset(rules.file_reads),
+        same_value_methods=frozenset(rules.same_value_methods),
     )

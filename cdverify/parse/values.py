@@ -321,9 +321,43 @@ def untraced_sink(
         return None
     arguments = call.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    if first is None or not (value_of(first).strings or _parameter(first)):
+    if first is None:
         return None
+    held = value_of(first)
+    read = member_type == "member_expression" and first.type in ("identifier", "member_expression")
+    if not (held.strings or _parameter(first) or (read and _imported(held))):
+        return None
+    if text(obj) in ("this", "self") and text(prop) in _own_methods(call):
+        return None  # `this.execute(sql)` of the class's own `execute`: its body runs it, or not
     return untraced_callee(one_line(obj, 80), text(prop))
+
+
+_CLASS_BODIES = ("class_body", "block")  # JS, and a Python class's block
+_METHODS = ("method_definition", "function_definition")
+
+
+def _own_methods(node: Node) -> set[str]:
+    """The names of the methods the class around `node` declares (none outside a class)."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("class_declaration", "class", "class_definition"):
+        parent = parent.parent
+    body = parent.child_by_field_name("body") if parent is not None else None
+    if body is None or body.type not in _CLASS_BODIES:
+        return set()
+    names = set()
+    for child in body.named_children:
+        method = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+        name = method.child_by_field_name("name") if method is not None and method.type in _METHODS else None
+        if name is not None:
+            names.add(text(name))
+    return names
+
+
+def _imported(value: Value) -> bool:
+    """The value is another module's, read by name in JavaScript (`this.db.prepare(Q.ALL_TAGS)` after `const
+    Q = require("./queries")`, or a name imported from it): ORM detection looks the statement up there
+    (detect/orm/constants.py), and reports nothing when it is none."""
+    return not value.strings and not value.env and len(value.calls) == 1 and not value.calls[0].endswith(")")
 
 
 _CLOSURE_DEPTH = 4  # the functions around a call whose parameters it may hand on

@@ -87,6 +87,7 @@ class NodeBindings(Record, frozen=True):
     wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
     # traced calls reading a file (`fs.readFileSync`): one inside a `try` is recorded with the guard `try`
     file_reads: Strings = ()
+    same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 
 class ParseBindings(Record, frozen=True):

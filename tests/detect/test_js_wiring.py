@@ -443,3 +443,23 @@ def test_prisma_generator_outputs_are_read_relative_to_the_schema() -> None:
     assert prisma_generators("prisma/schema.prisma", outside, generators) == []  # outside the project
     no_output = 'generator client {\n  provider = "prisma-client-js"\n}\n'
     assert prisma_generators("prisma/schema.prisma", no_output, {"prisma-client-js": "@prisma/client"}) == []
+
+
+def test_a_model_taking_only_a_type_from_the_instance_module_is_a_type_only_upward_import(
+    make_project: MakeProject,
+) -> None:
+    """A type the instance module declares (`export type DbError = …`) binds the model to no instance: the
+    import is an upward one, reported marked `type_only` (erased at run time), not waived as a binding."""
+    instance = INSTANCE + "\nexport type DbError = Error & { code?: string };\n"
+    model = (
+        "import { DbError } from '../config/database';\n\n"
+        "export interface Tag { name: string }\n"
+        "export type TagResult = Tag | DbError;\n"
+    )
+    report = inspect_json(
+        make_project, _todo(**{"src/config/database.ts": instance, "src/models/tag.model.ts": model})
+    )
+    upward = [v for v in report["architecture"]["violations"] if v["kind"] == "upward"]
+    assert [(v["file"], v["target"], v["type_only"]) for v in upward] == [
+        ("src/models/tag.model.ts", "src/config/database.ts", True)
+    ]  # the models binding to `sequelize` (todo, post) stay waived

@@ -413,6 +413,92 @@ def test_schema_statements_in_a_javascript_startup_function_are_bootstrap(make_p
     ]
 
 
+AIOHTTP_HOOKED = src(
+    """
+    import asyncpg
+    from aiohttp import web
+
+
+    async def open_db(app):
+        pool = await asyncpg.create_pool(dsn="postgresql://user:password@postgres:5432/conduit")
+        async with pool.acquire() as conn:
+            await conn.execute("CREATE TABLE IF NOT EXISTS notes (id SERIAL PRIMARY KEY, title TEXT)")
+        app["pool"] = pool
+
+
+    async def add_tag_table(request):
+        async with request.app["pool"].acquire() as conn:
+            await conn.execute("CREATE TABLE IF NOT EXISTS tags (id SERIAL PRIMARY KEY)")
+        return web.json_response({})
+
+
+    app = web.Application()
+    app.on_startup.append(open_db)
+    app.router.add_post("/api/tags", add_tag_table)
+    """
+)
+FASTAPI_LIFESPAN = src(
+    """
+    from contextlib import asynccontextmanager
+
+    import aiosqlite
+    from fastapi import FastAPI
+
+
+    async def prepare():
+        async with aiosqlite.connect("app.db") as db:
+            await db.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, title TEXT)")
+            await db.commit()
+
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await prepare()
+        yield
+
+
+    app = FastAPI(lifespan=lifespan)
+    """
+)
+
+
+def test_schema_statements_in_a_function_a_startup_hook_runs_are_bootstrap(make_project: MakeProject) -> None:
+    """Named for nothing: what decides is that aiohttp's `on_startup` runs `open_db` (and, below, FastAPI's
+    lifespan runs `prepare()`); the same statement in a handler stays the application's."""
+    report = check(
+        make_project,
+        {"requirements.txt": "aiohttp\nasyncpg\n", "app.py": AIOHTTP_HOOKED},
+        "postgres+sqlalchemy",
+    )
+    assert _purposes(report) == [
+        (line_of(AIOHTTP_HOOKED, "IF NOT EXISTS notes"), "CREATE TABLE", "bootstrap"),
+        (line_of(AIOHTTP_HOOKED, "IF NOT EXISTS tags"), "CREATE TABLE", None),  # in a route handler
+    ]
+    errors = [f["line"] for f in report["findings"] if f["rule"] == "ORM001" and f["severity"] == "error"]
+    assert errors == [line_of(AIOHTTP_HOOKED, "IF NOT EXISTS tags")]
+
+
+def test_schema_statements_in_a_function_the_lifespan_calls_are_bootstrap(make_project: MakeProject) -> None:
+    report = check(
+        make_project,
+        {"requirements.txt": "fastapi\naiosqlite\n", "main.py": FASTAPI_LIFESPAN},
+        "sqlite+sqlalchemy",
+    )
+    assert _purposes(report) == [
+        (line_of(FASTAPI_LIFESPAN, "IF NOT EXISTS notes"), "CREATE TABLE", "bootstrap")
+    ]
+
+
+def test_a_function_named_for_nothing_that_nothing_runs_at_startup_stays_application_sql(
+    make_project: MakeProject,
+) -> None:
+    unhooked = FASTAPI_LIFESPAN.replace("await prepare()", "pass")
+    report = check(
+        make_project, {"requirements.txt": "fastapi\naiosqlite\n", "main.py": unhooked}, "sqlite+sqlalchemy"
+    )
+    assert _purposes(report) == [(line_of(unhooked, "IF NOT EXISTS notes"), "CREATE TABLE", None)]
+
+
 # -- SQL in a migration helper or a setup script: decided by what runs it -------------------------------------
 
 MIGRATION_HELPER = src(

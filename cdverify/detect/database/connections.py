@@ -5,6 +5,9 @@ variable or condition that makes it optional."""
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.options import with_environment_options, with_named_options
@@ -102,6 +105,11 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     if fixed is not None and call.guard is None:
         switch = ""  # a driver talks to one engine whatever its URL: only a guard makes it optional
         found = [(engine, detail, "", False) for engine, detail, _, _ in found]
+    branch = _branch(found_in, path, call.guard) if fixed is not None and call.guard is not None else None
+    if branch is not None:
+        # `if (client === "sqlite") new Database(file)`: the branch picks the driver, not the file's variable
+        switch, url_switch_env = branch.variable, ""
+        found = [(engine, detail, "", False) for engine, detail, _, _ in found]
     # an options object in the URL's place (`new Sequelize({ dialect, storage })`) gives no URL to require:
     # its dialect's variable (`process.env.DB_DIALECT || "sqlite"`) is a switch, with its fallback
     written = any(not value.empty for value in url_values)
@@ -129,15 +137,55 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
         item = _at_call(engine, scope, path, call, detail, item_switch or switch, inferred=inferred)
         guarded = bool(switch) and not item_switch and not url_switch_env  # the condition's branch, unknown
         item = item._replace(
-            default=default and bool(item_switch),
+            default=branch.unset if branch is not None else default and bool(item_switch),
             required_env=required,
             required_by=required_by,
             guarded=guarded,
-            when=_case(call.guard) if guarded else "",
+            when=(branch.value if branch is not None else _case(call.guard)) if guarded else "",
+            otherwise=branch is not None and branch.otherwise,
             # the variable names the engine (`type: process.env.TYPEORM_CONNECTION`), not a URL
             switch_values=names_engine if item.switch in dialect_reads else None,
         )
         found_in.add(item, claims=True)
+
+
+class Branch(NamedTuple):
+    """The branch of a comparison of one variable with a literal that a call is in (`if (client ===
+    "sqlite")`, its `else`): the variable, the literal, whether the call runs where the variable has another
+    value, and whether it runs where the variable is unset (its fallback in code decides)."""
+
+    variable: str
+    value: str
+    otherwise: bool
+    unset: bool
+
+
+# `if (client === "sqlite")`, `else (process.env.DB_CLIENT !== 'postgres')`, `if ("pg" == dialect)`
+_COMPARED = re.compile(
+    r"(if|else) \(?\s*(?:(?P<name>[\w.$]+)\s*(?P<op>[!=]==?)\s*(?P<q>['\"])(?P<lit>[\w:+.-]+)(?P=q)"
+    r"|(?P<q2>['\"])(?P<lit2>[\w:+.-]+)(?P=q2)\s*(?P<op2>[!=]==?)\s*(?P<name2>[\w.$]+))\s*\)?"
+)
+
+
+def _branch(found_in: Collection, path: str, guard: Value) -> Branch | None:
+    """The `Branch` of a JS condition comparing a variable (read in place, or a name assigned from it,
+    `const client = process.env.DB_CLIENT || "postgres"`) with a literal; None for any other condition."""
+    matched = _COMPARED.fullmatch(guard.text)
+    if matched is None or len(guard.literals) != 1:
+        return None
+    variable = found_in.values.switch(path, guard)
+    if not variable:
+        return None
+    equal = (matched.group("op") or matched.group("op2")).startswith("=")
+    otherwise = (matched.group(1) == "else") == equal  # `else` of `===`, or the branch of `!==`
+    value = str(matched.group("lit") or matched.group("lit2"))
+    fallbacks = [
+        c.url
+        for c in found_in.values.urls(path, Value(env=guard.env, names=guard.names))
+        if c.default and c.switch == variable
+    ]
+    unset = (str(fallbacks[0]).lower() == value.lower()) != otherwise if len(fallbacks) == 1 else otherwise
+    return Branch(variable, value, otherwise, unset)
 
 
 def _case(guard: Value | None) -> str:

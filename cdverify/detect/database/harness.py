@@ -189,7 +189,10 @@ def holds(item: Evidence, variables: Mapping[str, str]) -> bool:
         flags = (variables.get(name, "").strip().lower() for name in item.flag.split(","))
         return any(flag and flag not in _FALSE for flag in flags) == item.flag_on
     if item.guarded and item.when:  # a `case` of a `switch` on the variable: taken on its value only
-        return variables.get(item.switch, "").strip().lower() == item.when.strip().lower()
+        given = variables.get(item.switch, "").strip().lower()
+        if not given:  # unset: a branch of `if (client === "sqlite")` is taken as the fallback in code says
+            return item.default
+        return (given == item.when.strip().lower()) != item.otherwise
     if not item.switch or item.guarded:
         return True  # hard-wired, chosen by a configuration or a condition the environment does not decide
     value = variables.get(item.switch)

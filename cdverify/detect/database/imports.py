@@ -1,5 +1,8 @@
 """Engine modules imported in code: an engine-only module (`sqlalchemy.dialects.postgresql`,
-`drizzle-orm/pg-core`) is `dialect` evidence, a driver (`psycopg2`, `pg`) is `import` evidence."""
+`drizzle-orm/pg-core`) is `dialect` evidence, a driver (`psycopg2`, `pg`) is `import` evidence. A driver
+imported by a module whose every connection of that engine runs under one condition on a variable (`if
+(client === "sqlite") { const Database = require("better-sqlite3"); … new Database(file) }`) is switched
+as those connections are: the import only says the engine is used, the connections say when."""
 
 from __future__ import annotations
 
@@ -20,7 +23,28 @@ def imports(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
             verdict = verdicts[key] = _verdict(found_in, fact.specifier, fact.names, python)
         if verdict:
             engine, kind, detail = verdict
-            found_in.add(Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col))
+            item = Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col)
+            way = _switched_with(found_in.evidence, path, engine) if kind is EvidenceKind.IMPORT else None
+            if way is not None:
+                item = item._replace(switch=way.switch, guarded=True, when=way.when)
+                item = item._replace(otherwise=way.otherwise, default=way.default)
+            found_in.add(item)
+
+
+def _switched_with(evidence: list[Evidence], path: str, engine: str) -> Evidence | None:
+    """The one connection of `engine` the file `path` makes under a condition on a variable, standing for
+    all of them when they are all so switched the same way; None otherwise. The file's items are the last
+    ones of `evidence` (its connections come before its imports)."""
+    ways: dict[tuple[str, str, bool, bool], Evidence] = {}
+    for item in reversed(evidence):
+        if item.file != path:
+            break
+        if item.engine != engine or item.kind is not EvidenceKind.CONNECTION:
+            continue
+        if not (item.guarded and item.switch):
+            return None
+        ways.setdefault((item.switch, item.when, item.otherwise, item.default), item)
+    return next(iter(ways.values())) if len(ways) == 1 else None
 
 
 def _verdict(

@@ -63,6 +63,9 @@ class Evidence(NamedTuple):
     # the value of `switch` that takes the branch, for a `case` of a `switch` on it (`case "mysql":`): the
     # branch is taken where the variable (or the project's `.env`) has that value, and only there
     when: str = ""
+    # the branch is taken where the variable has any other value than `when` (the `else` of `if (client ===
+    # "sqlite")`); `default` says whether it is taken where the variable is unset
+    otherwise: bool = False
     # a value key's value naming the engine (`DB_ENGINE = "sqlite"`), not a URL: where it holds, it says
     # which of the URLs a connection may be given (`if DB_ENGINE == "postgres": …`) the application uses
     value_key: bool = False

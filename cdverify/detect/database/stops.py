@@ -121,7 +121,9 @@ def startup_stops(
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     unloaded = [_shipped(item) for item in missing_env_files(found, root)] if root is not None else []
     # the modules run at start-up, found once and only when asked for
-    started_files = cache(partial(_started, found.facts, found.scopes, graph)) if graph is not None else None
+    started_files = (
+        cache(partial(started_modules, found.facts, found.scopes, graph)) if graph is not None else None
+    )
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
@@ -531,7 +533,9 @@ def _missing_file(
     return None
 
 
-def _started(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph) -> set[str]:
+def started_modules(
+    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph
+) -> set[str]:
     """Application files that run at start-up: the entries (application files no application file
     imports at run time) and what they import at module level, transitively."""
     application = {path for path in facts if scopes.get(path, Scope.APPLICATION) is Scope.APPLICATION}

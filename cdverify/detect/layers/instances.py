@@ -49,6 +49,8 @@ def instance_imports(
             target = edge.target
             if target is None or target == source or assignment.files.get(target) in (None, models):
                 continue
+            if edge.fact.kind.type_only:
+                continue  # types only (`DbError` beside the instance): nothing to bind to at run time
             if _takes_the_base_only(edge.fact.names, facts.get(target), assignment.preset):
                 out.add((source, target))
                 continue

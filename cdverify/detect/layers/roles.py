@@ -631,7 +631,7 @@ def by_role(
     # routes (a module's `user.routes.ts` wiring repository -> service -> handler): its imports are checked
     wiring += [
         path
-        for path in containers(assignment.files, assignment.evidence, graph, stack)
+        for path in containers(assignment.files, assignment.evidence, graph, stack, facts)
         if path not in routing
     ]
     wiring += providers(assignment, graph, facts, routing | handed, roles.routes, stack[1:])

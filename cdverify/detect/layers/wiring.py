@@ -147,23 +147,47 @@ def _handed_as_option(edge: ImportEdge, facts: Mapping[str, FileFacts], graph: I
 
 
 def containers(
-    files: Mapping[str, str], evidence: Mapping[str, Evidence], graph: ImportGraph, stack: Collection[str]
+    files: Mapping[str, str],
+    evidence: Mapping[str, Evidence],
+    graph: ImportGraph,
+    stack: tuple[str, ...],
+    facts: Mapping[str, FileFacts],
 ) -> list[str]:
     """Files that only their file name places (`di/services.ts`) and that import a module of every layer
     of `stack` (routes, services, data access): a dependency-injection container building the controllers
-    from the services and the repositories wires the app rather than being one of its layers."""
-    wanted = set(stack)
-    return [
-        path
-        for path, kind in evidence.items()
-        if kind is Evidence.FILE_NAME
-        and wanted
-        <= {
-            files.get(edge.target or "")
-            for edge in graph.imports_of(path)
-            if edge.target != path and _wires(edge)
-        }
-    ]
+    from the services and the repositories wires the app rather than being one of its layers. So is a Node
+    file that builds the services from the repositories (both layers of `stack[1:]`), only constructs
+    (`_constructs_only`) and hands a service it makes to a call (`_hands_made`): a Fastify plugin
+    `plugins/services.js` decorating the app with `new UserService(new UserRepository(User))`. A service so
+    named that calls what it builds or imports is a service."""
+    found = []
+    for path, kind in evidence.items():
+        if kind is not Evidence.FILE_NAME:
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target != path and _wires(edge)]
+        if set(stack) <= {files.get(edge.target or "") for edge in edges}:
+            found.append(path)
+            continue
+        file_facts = facts.get(path)
+        if file_facts is None or file_facts.language.family == Family.PYTHON:
+            continue
+        if not _constructs_only(file_facts):
+            continue
+        built = {files.get(edge.target or "") for edge in edges if _builds_with(edge, file_facts)}
+        services = [edge for edge in edges if files.get(edge.target or "") == stack[1]]
+        if set(stack[1:]) <= built and any(_hands_made(edge, file_facts) for edge in services):
+            found.append(path)
+    return found
+
+
+def _hands_made(edge: ImportEdge, file_facts: FileFacts) -> bool:
+    """The file hands an object it makes of what the import brings to a call (`fastify.decorate("users",
+    new UserService(repository))`): it passes the service on rather than using it."""
+    brought = names_of_import(edge)
+    arguments = (value for call in file_facts.calls for value in (*call.args, *(v for _k, v in call.kwargs)))
+    return any(
+        callee.endswith("()") and brought(callee[:-2]) for value in arguments for callee in value.calls
+    )
 
 
 def providers(
@@ -174,14 +198,17 @@ def providers(
     routes: str,
     built: tuple[str, str],
 ) -> list[str]:
-    """Python files that only their folder places in the routes layer, that handle no route (`handling`:
-    the files registering routes or holding handlers a registration takes) and read no request (of the web
-    framework they import only its injection markers, `Depends`), and that build objects of both layers of
-    `built` (the services and data access) from what they import: a dependency provider constructing the
+    """Files that only their folder places in the routes layer, that handle no route (`handling`: the files
+    registering routes or holding handlers a registration takes) and read no request (of the web framework
+    they import only its injection markers, `Depends`), and that build objects of both layers of `built`
+    (the services and data access) from what they import: a dependency provider constructing the
     repository and the service for the route handlers (`def get_item_service(db = Depends(get_db)): return
     ItemService(SQLiteItemRepository(db))` in `api/dependencies.py`) is the composition root of each
     request, wiring rather than routes. One raising HTTP errors or reading path and query parameters
-    (`HTTPException`, `Path`, `Query`) handles the request: it stays in routes."""
+    (`HTTPException`, `Path`, `Query`) handles the request: it stays in routes. A Node file must only
+    construct (`_constructs_only`): a container module in `interfaces/http/` (`export const container = {
+    registerUser: new RegisterUser(new UserRepository()) }`) for the routes beside it; a controller that
+    builds its service so and calls it in its methods handles requests, and stays in routes."""
     found = []
     for path, kind in assignment.evidence.items():
         file_facts = facts.get(path)
@@ -190,8 +217,8 @@ def providers(
             or assignment.files.get(path) != routes
             or path in handling
             or file_facts is None
-            or file_facts.language.family != Family.PYTHON
             or not _injects_only(file_facts)
+            or (file_facts.language.family != Family.PYTHON and not _constructs_only(file_facts))
         ):
             continue
         edges = [edge for edge in graph.imports_of(path) if edge.target != path]
@@ -203,6 +230,18 @@ def providers(
         if set(built) <= layers:
             found.append(path)
     return found
+
+
+def _constructs_only(file_facts: FileFacts) -> bool:
+    """The Node file calls nothing on an object it or another module made (`UserService().list`,
+    `pg.Pool().connect`) but the web framework's app it hands them to (`fastify.decorate("users", …)` in a
+    plugin): it builds objects and hands them on (`new UserService(repository)`, `createUserService({
+    userRepository })`), as a container does, and uses none of them."""
+    family = file_facts.language.family
+    return not any(
+        "()." in call.callee and framework_of(call.callee.split("()", 1)[0].split(".", 1)[0], family) is None
+        for call in file_facts.calls
+    )
 
 
 def _injects_only(file_facts: FileFacts) -> bool:

@@ -26,6 +26,7 @@ from cdverify.detect.orm.helpers import (
 )
 from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
+from cdverify.detect.orm.startup import started_schema
 from cdverify.detect.tracing import (
     Asked,
     Instances,
@@ -172,6 +173,8 @@ def collect(
     if helpers.all:
         through_helpers(facts, scopes, helpers, found, heads, instances)
     imported_statements(facts, scopes, imported, found, instances)
+    if graph is not None:
+        started_schema(facts, scopes, graph, found)
     raw: list[RawSql] = []
     fragments: list[RawSql] = []
     order = {path: number for number, path in enumerate(facts)}

@@ -58,8 +58,9 @@ def imported_statements(
             continue
         family = file_facts.language.family
         for assignment in constants:
-            values[(path, assignment.target)] = assignment.value
-            head = assignment.target.split(".", 1)[0]
+            exported = _exported(assignment.target)
+            values[(path, exported)] = assignment.value
+            head = exported.split(".", 1)[0]
             for module in module_keys(path, family):
                 names.setdefault((module, head), f"{_MARK}{path}\0{head}")
     if not names:
@@ -83,6 +84,18 @@ def imported_statements(
             )
             if item is not None:
                 found.setdefault((path, *at(call), call.text, -1), item)
+
+
+_EXPORTS = ("module.exports.", "exports.")
+
+
+def _exported(target: str) -> str:
+    """The name another module imports an assigned constant by: an entry of CommonJS's exports object
+    (`module.exports = { ALL_TAGS: "SELECT …" }`, `exports.ALL_TAGS = …`) by its key, else the target."""
+    for prefix in _EXPORTS:
+        if target.startswith(prefix):
+            return target.removeprefix(prefix)
+    return target
 
 
 def _statement_like(value: Value) -> bool:
