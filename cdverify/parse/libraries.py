@@ -25,6 +25,8 @@ class PythonLibraries(NamedTuple):
     recorded_methods: frozenset[str]  # methods recorded per class (`FileFacts.members`)
     app_methods: AppMethods  # methods that make a parameter stand for the app handed in
     app_values: frozenset[str]  # what the app constructors make: `flask.Flask()`
+    builtins: frozenset[str] = frozenset()  # built-ins recorded as `builtins.<name>` calls: `open`
+    file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `builtins.open`
 
 
 class AppMethods(NamedTuple):
@@ -52,6 +54,7 @@ class NodeLibraries(NamedTuple):
     app_callbacks: tuple[AppCallback, ...]  # option callbacks whose first parameter is a new app
     injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
     wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
+    file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
     same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
 
 
@@ -71,6 +74,8 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.recorded_methods),
         app_methods(),
         frozenset(apps.values()),
+        frozenset(rules.builtins),
+        frozenset(rules.file_reads),
     )
 
 
@@ -114,5 +119,6 @@ def node_libraries() -> NodeLibraries:
         app_callbacks=rules.app_callbacks,
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
         wrappers=frozenset(rules.wrappers),
+        file_reads=frozenset(rules.file_reads),
         same_value_methods=frozenset(rules.same_value_methods),
     )

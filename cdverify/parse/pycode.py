@@ -100,6 +100,7 @@ class PythonScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = python_libraries()
+        self.file_reads = self.libraries.file_reads
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
@@ -450,6 +451,8 @@ class PythonScanner(Scanner):
         raised = raised_in(function) if qualified is None and function.type == "identifier" else None
         if raised is not None and (not raised or raised in self.run_at_import):
             return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
+        if qualified is None and function.type == "identifier" and text(function) in self.libraries.builtins:
+            return f"builtins.{text(function)}"  # `open("config.json")`, where nothing binds `open`
         return qualified
 
     def condition(self, guard: Node) -> Node | None:
@@ -544,7 +547,10 @@ class PythonScanner(Scanner):
         value = self.value(node.named_children[0])
         if name is not None and (value.strings or value.env or value.names):
             row, column = node.start_point
-            self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node)))
+            # a function defined in another function returns a local value (`def _check_port(s): return
+            # len(s) == 5` inside `validate`): its return is in the outer function's scope, no module constant
+            where = self.scope(function.parent) if function.parent is not None else ""
+            self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node), where))
 
 
 def _owner(function: Node) -> str:

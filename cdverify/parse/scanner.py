@@ -45,6 +45,8 @@ def receiver(function: Node, member: str, subscript: str = "") -> str:
 Around = tuple[Node | None, Node | None]
 _NOTHING_AROUND: Around = (None, None)
 _AT = attrgetter("line", "col")  # where a fact is, to sort facts by
+# the guard of a file read inside a `try` (rules/parse.toml `file_reads`): its failure is handled
+TRY_GUARD = Value(text="try")
 
 
 class Scanner:
@@ -61,6 +63,7 @@ class Scanner:
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
+        self.file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
@@ -177,6 +180,8 @@ class Scanner:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             guard, target = self.guard(node), self.assigned_to(node)
+            if guard is None and self.file_reads.intersection(callees) and self.in_try(node):
+                guard = TRY_GUARD
             for callee in callees:
                 self.calls.append(
                     call_fact(
@@ -215,6 +220,15 @@ class Scanner:
         """The condition of the nearest `if` or conditional expression around `node` in its function."""
         condition = self.guard_node(node)
         return self.value(condition) if condition is not None else None
+
+    def in_try(self, node: Node) -> bool:
+        """Whether a `try` statement in `node`'s function holds it."""
+        parent = node.parent
+        while parent is not None and parent.type not in self.SCOPE_NODES:
+            if parent.type == "try_statement":
+                return True
+            parent = parent.parent
+        return False
 
     def owner(self, node: Node) -> str:
         """The class whose body holds `node` directly (not in one of its methods), "" for none."""

@@ -49,6 +49,7 @@ from cdverify.rules_schema.database import (
     SqliteFile,
     StartupFile,
     StartupHook,
+    StartupRead,
     TemplateDefault,
 )
 from cdverify.rules_schema.findings import (
@@ -225,6 +226,7 @@ __all__ = [
     "SqliteFile",
     "StartupFile",
     "StartupHook",
+    "StartupRead",
     "Strings",
     "TemplateDefault",
     "ThisBindings",

@@ -202,6 +202,19 @@ class SqliteFile(Record, frozen=True):
     callback: bool = False
 
 
+class StartupRead(Record, frozen=True):
+    """A call reading a file, which raises (throws) when the file is not there: given a relative literal path
+    the project does not ship, run at start-up with its failure unhandled, it stops the application."""
+
+    calls: Strings  # traced callees reading the file (`builtins.open`, `fs.readFileSync`)
+    label: str  # what the call raises, as DB001 says it
+    path: Strings = ("0",)  # where the file's path is: positional index or keyword
+    # where the mode is (`open(path, "w")`): a mode holding one of `w`, `a`, `x`, `+` writes the file
+    mode: Strings = ()
+    # traced calls building the object read whose first argument is the path (`pathlib.Path("x").read_text()`)
+    built_by: Strings = ()
+
+
 class SqliteEngine(Record, frozen=True):
     """An engine that opens its SQLite file lazily, at its first connection, creating the file but not its
     folder (SQLAlchemy's `create_engine`, peewee's `SqliteDatabase`): given a relative path into a folder the
@@ -347,6 +360,7 @@ class Connections(Record, frozen=True):
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
+    startup_reads: tuple[StartupRead, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()
     startup_hooks: tuple[StartupHook, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)

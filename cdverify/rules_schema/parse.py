@@ -30,6 +30,10 @@ class PythonBindings(Record, frozen=True):
     type_aliases: Strings = ()
     # methods recorded per class (`FileFacts.members`): a class with one is a command or query handler
     recorded_methods: Strings = ()
+    # built-in functions recorded as calls of `builtins.<name>` where nothing binds the name: `open(…)`
+    builtins: Strings = ()
+    # traced calls reading a file (`builtins.open`): one inside a `try` is recorded with the guard `try`
+    file_reads: Strings = ()
 
 
 class ThisBindings(Record, frozen=True):
@@ -81,6 +85,8 @@ class NodeBindings(Record, frozen=True):
     injected: InjectedClients | None = None
     plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
     wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
+    # traced calls reading a file (`fs.readFileSync`): one inside a `try` is recorded with the guard `try`
+    file_reads: Strings = ()
     same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 

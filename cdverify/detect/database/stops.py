@@ -13,7 +13,9 @@ throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECR
 throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and so does
 the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt, { secret:
 process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at start-up in a
-folder the project lacks and nothing creates (sqlite_folders.py). Where the check fails, the application
+folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
+project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
+unshipped_files.py). Where the check fails, the application
 cannot start, whatever engine it is configured for: no engine holds in that harness environment
 (harness.py)."""
 
@@ -26,6 +28,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
     at_start,
     required_properties,
@@ -37,6 +40,7 @@ from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.unparsable import unparsable_at_start
+from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import (
@@ -122,6 +126,7 @@ def startup_stops(
     )
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
+        unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
     if not (files or parsed or fallbacks or missing or local or validating or requiring or registering):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
@@ -490,8 +495,9 @@ def _at_module_level(call: CallFact, facts: FileFacts) -> bool:
 
 def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
     """Module-level values whose fallback for an unset variable is a function called on the spot that
-    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`): evaluated as
-    the module loads, they stop the application where the variable is unset."""
+    throws (`DATABASE_URL: process.env.DATABASE_URL || (() => { throw new Error("…") })()`), also one a
+    run-mode condition picks outside the mode it spares (fallbacks.py): evaluated as the module loads, they
+    stop the application where the variable is unset."""
     out = []
     for assignment in facts.assignments:
         if (
@@ -503,6 +509,8 @@ def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
         (variable,) = assignment.value.env
         reason = f"throws when ${variable} is unset"
         out.append(StartupStop(facts.path, assignment.line, assignment.text, (variable,), reason))
+    # `?? (nodeEnv === 'test' ? 'test-secret' : (() => { throw … })())`: thrown outside the spared mode
+    out += [StartupStop(facts.path, *fallback) for fallback in mode_fallbacks(facts)]
     return out
 
 

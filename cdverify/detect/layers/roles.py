@@ -579,7 +579,7 @@ def by_role(
     apps = found.apps & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
-    roots = composition_roots(apps, routing, graph, named, roles.routes, handing, handed, own)
+    roots = composition_roots(apps, routing, graph, named, roles.routes, handing, handed, own, layered)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots

@@ -591,6 +591,7 @@ def composition_roots(
     handing: frozenset[str] = frozenset(),
     handed: frozenset[str] = frozenset(),
     own: Mapping[str, int] | None = None,
+    placed: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
     own (`routing`: the files whose code registers routes), or they import route modules (mount the
@@ -598,13 +599,18 @@ def composition_roots(
     check beside them is still wiring), or they are of `handing` (see `hands_app`). As the outermost ring
     of Clean Architecture they may import anything. An app file that mostly handles requests itself — at
     least `_HANDLER_ROUTES` routes of its `own`, more than the route modules it mounts register — is the
-    routes layer, though it builds the app and mounts a router or two."""
+    routes layer, though it builds the app and mounts a router or two. A module of a routes folder whose
+    code or file name `placed` in another layer (`api/sql.py` running the queries, `api/models.py`) is no
+    router: importing it mounts nothing."""
     counts = own or {}
+    elsewhere = {path for path, layer in (placed or {}).items() if layer != routes}
 
     def route_module(path: str) -> bool:
         name = named.get(path)
         if name is None:
             return path in routing
+        if path not in routing and (path in elsewhere or name.suffix not in (None, routes)):
+            return False
         # `auth/routes.py`, whose views the app file adds (`app.router.add_view("/login", LoginView)`)
         by_name = name.suffix == routes and not name.folders and path in handed
         return path in routing or (bool(name.folders) and name.folders[0][0] == routes) or by_name

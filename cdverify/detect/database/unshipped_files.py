@@ -1,0 +1,159 @@
+"""Files read at start-up that the project does not ship (rules/database/connections.toml `startup_reads`,
+read by stops.py): `with open("config.json") as f: config = json.load(f)` at module level of a module run as
+the application starts, `Path("settings.json").read_text()`, `fs.readFileSync("./config.json")`, with the file
+git-ignored and absent from the repository, raises FileNotFoundError (throws ENOENT) before the application
+serves, wherever it runs as shipped.
+
+Nothing is claimed where it is not certain: a path computed at run time (a name, `os.path.join(…)`,
+`path.join(__dirname, …)`, a template), an absolute path or one outside the project, a read inside a `try`
+or under an `if` (`if os.path.exists(…)`, `if (fs.existsSync(…))`), a read in a function not known to run
+at start-up, an `open` whose mode writes or is computed, a file the project has (ignored files of a working
+copy too), or a file the application writes, copies or names in any other call, or its start scripts name
+(`cp config.example.json config.json`)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import at_start, started_functions
+from cdverify.detect.database.sqlite_engines import argument, hooked
+from cdverify.files import probe
+from cdverify.model import CallFact, FileFacts, Scope, Value
+from cdverify.rules_schema import Connections, StartupRead
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+Unshipped = tuple[str, int, str, tuple[str, ...], str, str]  # (file, line, text, variables, reason, fix)
+
+_ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
+_WRITES = frozenset("wax+")
+
+
+def unshipped_reads(
+    found: Collection, graph: ImportGraph, root: Path, started_files: Callable[[], set[str]]
+) -> list[Unshipped]:
+    """The file reads made at start-up, unguarded, of a relative literal path the project at `root` does not
+    have and nothing writes. The modules run at start-up are asked for only when the application reads
+    such a path at all."""
+    entries = {callee: entry for entry in load_rules(Connections).startup_reads for callee in entry.calls}
+    reads: list[tuple[str, CallFact, str]] = []
+    for path in sorted(found.facts):
+        if found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        file_facts = found.facts[path]
+        for call in file_facts.calls:
+            entry = entries.get(call.callee)
+            if entry is None or call.guard is not None:
+                continue
+            read = _read_path(call, entry, file_facts)
+            if read is not None and _missing(read[0], root):
+                reads.append((path, read[1], read[0]))
+    if not reads:
+        return []
+    started = started_files()
+    running = started_functions(found.facts, started, graph)
+    for path, names in hooked(found.facts, started, graph, load_rules(Connections).startup_hooks).items():
+        running.setdefault(path, set()).update(names)
+    out: list[Unshipped] = []
+    for path, call, literal in reads:
+        if path not in started or not at_start(call, found.facts[path], True, running.get(path, set())):
+            continue
+        if _named_elsewhere(found, literal, entries):
+            continue
+        label = next(e.label for e in entries.values() if call.callee in (*e.calls, *e.built_by))
+        reason = f"reads {literal}, which the project does not ship and nothing writes: {label}"
+        fix = f"ship {literal} (a default of it, not ignored), or fall back to defaults when it is missing"
+        out.append((path, call.line, call.text, (), reason, fix))
+    return out
+
+
+def _read_path(call: CallFact, entry: StartupRead, file_facts: FileFacts) -> tuple[str, CallFact] | None:
+    """The literal path a read call reads, when the call certainly reads (its mode writes nothing), and the
+    call handed it (`Path("x")` of `Path("x").read_text()`, whose scope is recorded)."""
+    if not _reads_only(call, entry):
+        return None
+    if entry.built_by:
+        built = [
+            c
+            for c in file_facts.calls
+            if c.callee in entry.built_by and c.line == call.line and c.col == call.col
+        ]
+        handed = built[0] if len(built) == 1 else call
+        value = handed.args[0] if handed is not call and handed.args else None
+    else:
+        handed = call
+        value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
+    if value is None or not _literal(value):
+        return None
+    return value.literals[0], handed
+
+
+def _reads_only(call: CallFact, entry: StartupRead) -> bool:
+    """Whether a read call's mode is one that writes nothing (not computed, no `w`, `a`, `x` or `+`)."""
+    for key in entry.mode:
+        mode = argument(call, key)
+        if mode is not None and (not _literal(mode) or _WRITES.intersection(mode.literals[0])):
+            return False
+    return True
+
+
+def _literal(value: Value) -> bool:
+    """A value that is one string literal and nothing else."""
+    return (
+        len(value.strings) == 1
+        and len(value.literals) == 1
+        and not (value.names or value.calls or value.env or value.paths or value.parts)
+    )
+
+
+def _missing(literal: str, root: Path) -> bool:
+    """Whether a relative path inside the project is not there."""
+    text = literal.strip().replace("\\", "/")
+    if not text or _ABSOLUTE.match(text) or "://" in text:
+        return False
+    normal = posixpath.normpath(text)
+    if normal in (".", "..") or normal.startswith("../"):
+        return False
+    return probe(root / normal) is None
+
+
+def _named_elsewhere(found: Collection, literal: str, entries: dict[str, StartupRead]) -> bool:
+    """Whether a call other than a read names the file (`open(path, "w")` reads nothing, `shutil.copy(…,
+    "config.json")`, `fs.writeFileSync("config.json", …)`), or a start script or run script does. A call
+    whose result a read on its line is handed (`open(os.path.join(BASE, "config.json"))`), or that makes
+    the object a read on its line reads (`Path("config.json").read_text()`), reads it too."""
+    normal = posixpath.normpath(literal.strip())
+    for file_facts in found.facts.values():
+        reads = [  # unguarded calls that certainly read (an `open` in a writing mode does not)
+            call
+            for call in file_facts.calls
+            if call.callee in entries and call.guard is None and _reads_only(call, entries[call.callee])
+        ]
+        reading = {
+            (call.line, inner)
+            for call in reads
+            for inner in (
+                *entries[call.callee].built_by,
+                *(made for value in (*call.args, *(v for _key, v in call.kwargs)) for made in value.calls),
+            )
+        }
+        for call in file_facts.calls:
+            if call in reads or (call.line, call.callee) in reading:
+                continue  # another read of it (an unguarded one: a guarded read may make it)
+            values = (*call.args, *(value for _key, value in call.kwargs))
+            if any(posixpath.normpath(text) == normal for value in values for text in value.literals):
+                return True
+    name = posixpath.basename(normal)
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
+    texts = [script.command for script in found.manifests.scripts]
+    if found.manifests.run_script is not None:
+        texts.append(found.manifests.run_script.text)
+    return any(pattern.search(text) for text in texts)
