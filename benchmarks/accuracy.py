@@ -130,6 +130,12 @@ class Label:
     def key(self) -> str:
         return self.repo.replace("/", "+")
 
+    @property
+    def name(self) -> str:
+        """The app's name in reports: its repository, with the label file's suffix where one repository
+        holds several labelled apps (`amitsk/js-db-crud.fastify` from `amitsk+js-db-crud.fastify.toml`)."""
+        return self.path.stem.replace("+", "/", 1)
+
     def layer_of(self, path: str) -> str | None:
         """The labelled layer of `path` (relative to root); None when the file is not scored."""
         if _matches(self.unscored, path):
@@ -264,6 +270,10 @@ def materialise(label: Label, sources: Path, scratch: Path) -> tuple[Path | None
     if probe.returncode != 0:
         return None, f"commit {label.commit[:12]} is not in {git}"
     out = scratch / label.key
+    for n in range(2, 100):  # another app of the same repository (`amitsk+js-db-crud.fastify`) has the first
+        if not out.exists():
+            break
+        out = scratch / f"{label.key}.{n}"
     out.mkdir(parents=True)
     archive = subprocess.run(
         ["git", "--git-dir", str(git), "archive", label.commit, *([label.root] if label.root else [])],
@@ -501,8 +511,8 @@ def run(labels: list[Label], sources: Path) -> tuple[dict[str, Tally], dict[str,
         for label in labels:
             root, how = materialise(label, sources, scratch)
             if root is None:
-                print(f"skip {label.repo}: {how}", file=sys.stderr)
-                per_repo[label.repo] = {"skipped": how}
+                print(f"skip {label.name}: {how}", file=sys.stderr)
+                per_repo[label.name] = {"skipped": how}
                 continue
             try:
                 inspected = cdverify.inspect(root, use_cache=False)
@@ -510,11 +520,11 @@ def run(labels: list[Label], sources: Path) -> tuple[dict[str, Tally], dict[str,
                 harness = in_harness(inspected.analysis.database, PAPER_ENVIRONMENT)
                 report["database"]["paper_harness"] = harness.engines
             except Exception as error:  # one broken repository never stops the others
-                print(f"error {label.repo}: {type(error).__name__}: {error}", file=sys.stderr)
-                per_repo[label.repo] = {"error": f"{type(error).__name__}: {error}"}
+                print(f"error {label.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                per_repo[label.name] = {"error": f"{type(error).__name__}: {error}"}
                 continue
             tallies = score(label, root, report)
-            per_repo[label.repo] = {
+            per_repo[label.name] = {
                 "commit": label.commit,
                 "source": how,
                 "kinds": {name: t.summary() | {"misses": t.misses} for name, t in tallies.items()},
@@ -567,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.repo:
-        labels = [label for label in labels if label.repo in args.repo]
+        labels = [label for label in labels if label.repo in args.repo or label.name in args.repo]
     totals, per_repo = run(labels, args.sources)
     scored = sum(1 for r in per_repo.values() if "kinds" in r)
     print(table(totals, scored))
