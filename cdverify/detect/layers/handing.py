@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named
-from cdverify.model import FileFacts, ImportKind
+from cdverify.model import Family, FileFacts, ImportKind
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -142,10 +142,34 @@ def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph:
     module opening the client): it hands them on, a module of that role too."""
     if file_facts.calls or not file_facts.imports:
         return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports):
+    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not _exports_required(
+        file_facts
+    ):
         return False
     targets = [edge.target for edge in graph.imports_of(path)]
     return all(target and target != path and target in members for target in targets)
+
+
+def _exports_required(file_facts: FileFacts) -> bool:
+    """A CommonJS barrel: it requires project modules at its top (`const { getUser } = require("./getUser")`)
+    and exports only what they give (`module.exports = { getUser, … }`), as `export … from` would."""
+    if file_facts.language.family != Family.NODE or not file_facts.exports:
+        return False
+    if any(fact.kind is not ImportKind.REQUIRE or fact.in_function for fact in file_facts.imports):
+        return False
+    given = tuple(f"{fact.specifier}." for fact in file_facts.imports)
+    specifiers = {fact.specifier for fact in file_facts.imports}
+
+    def handed_on(traced: str) -> bool:
+        return traced.startswith(given) or traced in specifiers
+
+    return all(handed_on(traced) for _name, traced in file_facts.exports) and all(
+        assignment.target.startswith(("module.exports", "exports."))
+        and assignment.value.calls
+        and all(map(handed_on, assignment.value.calls))
+        and not (assignment.value.strings or assignment.value.numbers)
+        for assignment in file_facts.assignments
+    )
 
 
 def extends_queries(path: str, file_facts: FileFacts, queries: Collection[str], graph: ImportGraph) -> bool:

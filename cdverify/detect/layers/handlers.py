@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.model import CallFact, FileFacts, Value
+from cdverify.model import CallFact, Family, FileFacts, Value
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -340,5 +340,46 @@ def glue_modules(facts: Mapping[str, FileFacts], graph: ImportGraph) -> frozense
         handed |= {call.callee for call in file_facts.calls if call.target and call.target in names}
         for edge in graph.imports_of(path):
             if edge.target and edge.target != path and any(map(names_of_import(edge), handed)):
+                out.add(edge.target)
+    return frozenset(out)
+
+
+def delegated_handlers(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """Python modules a route's own handler hands the request on to, whole (a catch-all `async def
+    handle(request)` registered with `app.router.add_route("*", "/{path:.*}", handle)` or decorated with
+    `@routes.get(…)`, dispatching by path to `items.main(request)` after `import items`): the functions
+    that take it answer the request, their modules are request handlers as the registered one is. Only the
+    request itself counts, not a value read from it (`users.create(request.json)`)."""
+    out: set[str] = set()
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None or file_facts.language.family != Family.PYTHON:
+            continue
+        taken = {
+            name
+            for call in file_facts.calls
+            if call.line == route.line
+            for name in (*(name for value in call.args[-1:] for name in value.names), call.decorates)
+            if name
+        }
+        params = {
+            function.scope: {param for param in function.params if param}
+            for function in file_facts.functions
+            if not function.owner and (function.name in taken or function.scope in taken)
+        }
+        handed = {
+            call.callee
+            for call in file_facts.calls
+            if call.scope in params
+            and any(
+                value.names == (name,) and not value.calls
+                for value in call.args
+                for name in params[call.scope]
+            )
+        }
+        for edge in graph.imports_of(route.file):
+            if edge.target and edge.target != route.file and any(map(names_of_import(edge), handed)):
                 out.add(edge.target)
     return frozenset(out)

@@ -41,6 +41,7 @@ from cdverify.detect.layers.handing import (
     storing_owners,
 )
 from cdverify.detect.layers.handlers import (
+    delegated_handlers,
     glue_modules,
     handler_modules,
     router_hubs,
@@ -528,12 +529,21 @@ def by_role(
     for path in _router_modules(frameworks, graph, facts):
         if path in named_layers.named and path not in found.apps:
             found.of.setdefault(path, Role.ROUTES)
-    for path in handler_modules(frameworks, facts, graph, last=True):
+    delegated = delegated_handlers(frameworks, facts, graph)  # `items.main(request)` in a catch-all handler
+    for path in handler_modules(frameworks, facts, graph, last=True) | delegated:
         # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
-        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say
+        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say, but
+        # a Python module the registered handler hands the request to, importing the framework, handles it
         name = named_layers.named.get(path)
         node = path in facts and facts[path].language.family == "node"
-        if node and name is not None and not name.folders and name.suffix is None and path not in found.apps:
+        handing = path in delegated and path in facts and _handles_requests(facts[path])
+        if (
+            (node or handing)
+            and name is not None
+            and not name.folders
+            and name.suffix is None
+            and path not in found.apps
+        ):
             found.of.setdefault(path, Role.ROUTES)
     for path in glue_modules(facts, graph):  # operation handlers an OpenAPI glue plugin routes to
         if path in named_layers.named and path not in found.apps:
@@ -579,7 +589,9 @@ def by_role(
     apps = found.apps & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
-    roots = composition_roots(apps, routing, graph, named, roles.routes, handing, handed, own, layered)
+    # the modules an app's own handler hands the request to are not routers it mounts: it answers itself
+    mounting = routing - delegated
+    roots = composition_roots(apps, mounting, graph, named, roles.routes, handing, handed, own, layered)
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
