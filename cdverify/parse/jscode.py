@@ -136,6 +136,8 @@ class NodeScanner(NodeBindingScanner):
                 return f"{OWN_HELPER}{own.name}"
         if callee is not None and callee.startswith(PARAM_PLACEHOLDER) and not self.on_router(callee):
             return None  # `req.db.query(…)` in a handler that also calls `req.get(…)`
+        if callee is None and text(function) in self.libraries.unset_throws:
+            return text(function)  # `Buffer.from(process.env.KEY)`, `new URL(…)` of the global, unbound
         if callee is None and self.bases:  # `this.router.get('/', list)` on a router a base class made
             return inherited_route(function, self.bases, self.libraries.router_methods)
         return callee

@@ -55,6 +55,7 @@ class NodeLibraries(NamedTuple):
     injected: frozenset[str] = frozenset()  # traced types of clients a constructor parameter may be
     wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
+    unset_throws: frozenset[str] = frozenset()  # calls throwing when handed undefined: `JSON.parse`
     same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
 
 
@@ -120,5 +121,6 @@ def node_libraries() -> NodeLibraries:
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
         wrappers=frozenset(rules.wrappers),
         file_reads=frozenset(rules.file_reads),
+        unset_throws=frozenset(rules.unset_throws),
         same_value_methods=frozenset(rules.same_value_methods),
     )

@@ -64,6 +64,7 @@ class Scanner:
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
         self.file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
+        self.scoped: frozenset[str] = frozenset()  # calls whose enclosing function is always recorded
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
@@ -195,6 +196,7 @@ class Scanner:
                         target=target,
                         scope_of=self.scope,
                         decorates=self.decorated(node),
+                        scoped=callee in self.scoped,
                     )
                 )
         self.calls.sort(key=_AT)  # (line, col), read in C

@@ -61,11 +61,13 @@ def call_fact(
     target: str,
     scope_of: Callable[[Node], str],
     decorates: str = "",
+    scoped: bool = False,
 ) -> CallFact:
     """The fact of one traced call. Its enclosing function is recorded only when the arguments name
     variables, whose values are then looked up in that function, or hold strings (a statement's purpose
-    depends on the function it runs in: `CREATE TABLE` in `init_db`)."""
-    names = any(v.names or v.strings for v in args) or any(v.names or v.strings for _, v in kwargs)
+    depends on the function it runs in: `CREATE TABLE` in `init_db`), or when `scoped` (a call throwing on
+    an unset variable: whether it runs at module level decides)."""
+    names = scoped or any(v.names or v.strings for v in args) or any(v.names or v.strings for _, v in kwargs)
     row, column = node.start_point
     return CallFact(
         shared(callee),

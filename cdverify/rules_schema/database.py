@@ -324,6 +324,10 @@ class RequiredRead(Record, frozen=True):
 
     label: str  # what messages say the read does
     subscripts: Strings = ()  # mappings whose `[key]` raises on a missing key, as written (`os.environ`)
+    # calls raising when handed None (`int`) and reads giving None where the variable is unset and no
+    # default is given (`os.getenv("X")`), as written: `int(os.getenv("PORT"))` raises
+    wrapping: Strings = ()
+    getters: Strings = ()
     raises: bool = False  # a `raise` of an exception no import explains (a builtin), guarded by the variable
     stops: Strings = ()  # traced calls that stop the process or the import (`sys.exit`), guarded alike
     # traced calls reading the variable their first argument names that raise where it is unset and no

@@ -87,6 +87,9 @@ class NodeBindings(Record, frozen=True):
     wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
     # traced calls reading a file (`fs.readFileSync`): one inside a `try` is recorded with the guard `try`
     file_reads: Strings = ()
+    # calls that throw when handed an unset variable (`Buffer.from(undefined)`): recorded where the name is
+    # the global's, and with the guard `try` inside a `try` (database/stops.py)
+    unset_throws: Strings = ()
     same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 

@@ -12,7 +12,15 @@ and Koa disagreements"), each with a violating and a clean project written for t
 from __future__ import annotations
 
 import pytest
-from reports import MakeProject, inspect_json
+from reports import (
+    FLASK_POSTGRES_TASK,
+    MakeProject,
+    check,
+    database_status,
+    flask_postgres_app,
+    inspect_json,
+    only,
+)
 from reports import layer_violations as _violations
 from reports import layers_of as _layers
 
@@ -169,3 +177,75 @@ def test_a_commonjs_barrel_of_data_access(make_project: MakeProject, extra: str,
     layers = _layers(inspect_json(make_project, files))
     assert layers["src/people/lookups/findPerson.js"] == "repositories"
     assert layers.get("src/people/lookups/index.js") == layer
+
+
+# -- a call that throws on an unset variable, made as a module loads ----------------------------------------
+
+UNSET_TASK = "express-openapi-postgres"
+UNSET_PACKAGE = '{"name": "vault", "dependencies": {"express": "4", "pg": "8"}}'
+UNSET_INDEX = """const express = require('express');
+const { Pool } = require('pg');
+const { seal } = require('./seal');
+
+const pool = new Pool({ connectionString: 'postgresql://user:password@postgres:5432/conduit' });
+const app = express();
+app.get('/notes', async (req, res) => res.json((await pool.query('SELECT id FROM notes')).rows.map(seal)));
+app.listen(3000);
+"""
+UNSET_SEAL = """const crypto = require('crypto');
+
+READ
+
+const seal = (row) => crypto.createHmac('sha256', key).update(String(row.id)).digest('hex');
+
+module.exports = { seal };
+"""
+
+
+@pytest.mark.parametrize(
+    ("read", "stops"),
+    [
+        ("const key = Buffer.from(process.env.SEAL_KEY, 'utf-8');", "Buffer.from"),
+        ("const key = JSON.parse(process.env.SEAL_KEY).key;", "JSON.parse"),
+        ("const key = new URL(process.env.SEAL_KEY).password;", "new URL"),
+        # a fallback, a guard, a `try`, a function run later: nothing throws as the module loads
+        ("const key = Buffer.from(process.env.SEAL_KEY || 'dev-key', 'utf-8');", None),
+        ("let key = 'dev';\nif (process.env.SEAL_KEY) key = Buffer.from(process.env.SEAL_KEY);", None),
+        (
+            "let key = 'dev';\ntry { key = JSON.parse(process.env.SEAL_KEY); } catch (e) { key = 'dev'; }",
+            None,
+        ),
+        ("const key = 'dev';\nconst fresh = () => Buffer.from(process.env.SEAL_KEY);", None),
+    ],
+)
+def test_a_call_throwing_on_an_unset_variable_at_load(
+    make_project: MakeProject, read: str, stops: str | None
+) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": UNSET_PACKAGE,
+        "src/index.js": UNSET_INDEX,
+        "src/seal.js": UNSET_SEAL.replace("READ", read),
+    }
+    report = check(make_project, files, UNSET_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        message = only(report, "DB001")["message"]
+        assert f"throws when $SEAL_KEY is unset ({stops} is handed undefined)" in message
+
+
+@pytest.mark.parametrize(
+    ("check_code", "stops"),
+    [
+        ('PAGE_SIZE = int(os.getenv("PAGE_SIZE"))', True),
+        ('FLAGS = json.loads(os.environ.get("FLAGS"))', True),
+        # a default, a conditional, a read inside a function: nothing raises as the module loads
+        ('PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))', False),
+        ('PAGE_SIZE = int(os.getenv("PAGE_SIZE")) if os.getenv("PAGE_SIZE") else 20', False),
+        ('def page_size():\n    return int(os.getenv("PAGE_SIZE"))', False),
+    ],
+)
+def test_a_python_read_handed_none_at_import(make_project: MakeProject, check_code: str, stops: bool) -> None:
+    report = check(make_project, flask_postgres_app("import json\n" + check_code), FLASK_POSTGRES_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        assert "raises TypeError at import (handed None)" in only(report, "DB001")["message"]

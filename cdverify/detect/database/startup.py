@@ -45,15 +45,24 @@ class StartupRead(NamedTuple):
 
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(a subscript of one of the catalogue's mappings with a literal key, its label) per entry."""
+    """(a subscript of one of the catalogue's mappings with a literal key, or a read giving None with no
+    default handed whole as the first argument of a call raising on None: `int(os.getenv("PORT"))`; its
+    label) per entry."""
     out = []
     for entry in load_rules(Connections).required_reads:
-        if not entry.subscripts:
-            continue
-        names = "|".join(re.escape(name) for name in sorted(entry.subscripts, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w.])(?:{names})\s*\[\s*(['\"])(\w+)\1\s*\]")
-        out.append((pattern, entry.label))
+        if entry.subscripts:
+            names = _alternatives(entry.subscripts)
+            pattern = re.compile(rf"(?<![\w.])(?:{names})\s*\[\s*(['\"])(\w+)\1\s*\]")
+            out.append((pattern, entry.label))
+        if entry.wrapping and entry.getters:
+            calls, getters = _alternatives(entry.wrapping), _alternatives(entry.getters)
+            read = rf"(?<![\w.])(?:{calls})\s*\(\s*(?:{getters})\s*\(\s*(['\"])(\w+)\1\s*\)\s*[,)]"
+            out.append((re.compile(read), entry.label))
     return tuple(out)
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
 
 
 @cache

@@ -46,6 +46,7 @@ from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.rules_schema import (
     Connections,
     EnvJsonSchema,
+    ParseBindings,
     Reader,
     RequiredOption,
     StartupFile,
@@ -104,7 +105,13 @@ def startup_stops(
     fallbacks = {
         path: stops
         for path in application
-        if (stops := [*_throwing_fallbacks(found.facts[path]), *_missing_options(found.facts[path], options)])
+        if (
+            stops := [
+                *_throwing_fallbacks(found.facts[path]),
+                *_missing_options(found.facts[path], options),
+                *_unset_arguments(found.facts[path]),
+            ]
+        )
     }
     schemas = found.catalogue.env_schemas
     throwing = {
@@ -438,6 +445,29 @@ def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) ->
             continue
         out += _unset_options(facts.path, call, entry)
     return out
+
+
+def _unset_arguments(facts: FileFacts) -> list[StartupStop]:
+    """Module-level calls, under no `if` and in no `try`, of a function that throws when its first argument
+    is undefined (`Buffer.from(process.env.KEY, "utf-8")`, `JSON.parse(process.env.CONFIG)`: rules/parse.toml
+    `unset_throws`), handed a variable with no fallback: it throws as the module loads where it is unset."""
+    throwing = _unset_throws()
+    out = []
+    for call in facts.calls:
+        if call.callee not in throwing or call.scope or call.guard is not None or not call.args:
+            continue
+        value = call.args[0]
+        if len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
+            (variable,) = value.env
+            made = f"new {call.callee}" if call.new else call.callee
+            reason = f"throws when ${variable} is unset ({made} is handed undefined)"
+            out.append(StartupStop(facts.path, call.line, call.text, (variable,), reason))
+    return out
+
+
+@cache
+def _unset_throws() -> frozenset[str]:
+    return frozenset(load_rules(ParseBindings).node.unset_throws)
 
 
 def _unset_options(path: str, call: CallFact, entry: RequiredOption) -> list[StartupStop]:
