@@ -249,3 +249,60 @@ def test_a_python_read_handed_none_at_import(make_project: MakeProject, check_co
     assert database_status(report) == ("fail" if stops else "pass")
     if stops:
         assert "raises TypeError at import (handed None)" in only(report, "DB001")["message"]
+
+
+# -- a program in a layer's folder run over the app --------------------------------------------------------------
+
+TOOL_MAIN = """from fastapi import FastAPI
+
+from src.routes import notes
+
+app = FastAPI()
+app.include_router(notes.router)
+"""
+TOOL_ROUTER = """from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/notes")
+def list_notes():
+    return []
+"""
+TOOL_DUMP = """import json
+import sys
+
+from src.main import app
+
+
+def main():
+    json.dump(app.openapi(), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("dump", "layer"),
+    [
+        (TOOL_DUMP, None),
+        # a program in the folder that does not import the app keeps the folder's layer
+        (TOOL_DUMP.replace("from src.main import app\n", "").replace("app.openapi()", "{}"), "routes"),
+    ],
+)
+def test_a_program_reading_the_app_in_a_layer_folder(
+    make_project: MakeProject, dump: str, layer: str | None
+) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\n",
+        "src/__init__.py": "",
+        "src/main.py": TOOL_MAIN,
+        "src/routes/__init__.py": "",
+        "src/routes/notes.py": TOOL_ROUTER,
+        "src/routes/dump_openapi.py": dump,
+    }
+    report = inspect_json(make_project, files)
+    assert _layers(report).get("src/routes/dump_openapi.py") == layer
+    assert _layers(report)["src/routes/notes.py"] == "routes"

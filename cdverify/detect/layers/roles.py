@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import msgspec
 
 from cdverify.catalog import load_rules
+from cdverify.detect.layers.app_tools import app_tools
 from cdverify.detect.layers.builders import statement_builders
 from cdverify.detect.layers.catalogue import (
     Layers,
@@ -611,6 +612,7 @@ def by_role(
         *package_scripts(script_files, named, graph, found.apps, routing),
         *root_scripts(named, facts, graph, found.apps, migrators, routing),
         *stray_programs(named, facts, graph, found.apps, routing),
+        *app_tools(named, facts, graph, found.apps, found.of),
     )
     programs = tuple(sorted({*programs, *run}))
     decided.update(dict.fromkeys(programs))
