@@ -537,9 +537,9 @@ def by_role(
         # a Python module the registered handler hands the request to, importing the framework, handles it
         name = named_layers.named.get(path)
         node = path in facts and facts[path].language.family == "node"
-        handing = path in delegated and path in facts and _handles_requests(facts[path])
+        answers = path in delegated and path in facts and _handles_requests(facts[path])
         if (
-            (node or handing)
+            (node or answers)
             and name is not None
             and not name.folders
             and name.suffix is None
