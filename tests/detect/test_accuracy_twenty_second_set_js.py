@@ -198,3 +198,81 @@ def test_a_registry_of_query_classes_is_their_layer(make_project: MakeProject, i
 def test_a_module_doing_more_than_gathering_keeps_its_folder(make_project: MakeProject, index: str) -> None:
     report = inspect_json(make_project, _registry(index))
     assert report["architecture"]["files"]["models/index.js"] == "models"
+
+
+# -- a program at the project's top run as an immediately called function ----------------------------------
+
+POOL = """const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+module.exports = { query: (text, params) => pool.query(text, params), pool };
+"""
+INDEX = """const express = require('express');
+const db = require('./db');
+
+const app = express();
+app.get('/links', async (req, res) => {
+  const result = await db.query('SELECT code, target FROM links ORDER BY code');
+  res.json(result.rows);
+});
+app.listen(4000);
+"""
+CHECK = """const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+(async () => {
+  try {
+    const count = await pool.query('SELECT COUNT(*) FROM links');
+    console.log(count.rows[0].count);
+  } finally {
+    await pool.end();
+  }
+})();
+"""
+
+
+def _shortener() -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "short", "main": "index.js", "dependencies": {"express": "4", "pg": "8"}}',
+        "index.js": INDEX,
+        "db.js": POOL,
+        "count-links.js": CHECK,
+    }
+
+
+def test_a_top_level_file_running_an_immediately_called_function_is_a_script(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _shortener())
+    files = report["architecture"]["files"]
+    assert "count-links.js" not in files
+    assert files["index.js"] == "routes"
+    scopes = {(item["file"], item["scope"]) for item in report["orm"]["raw_sql"]}
+    assert ("count-links.js", "scripts") in scopes
+    assert ("count-links.js", "application") not in scopes
+
+
+def test_the_same_file_imported_by_the_app_keeps_its_layer(make_project: MakeProject) -> None:
+    files = _shortener()
+    files["index.js"] = INDEX.replace(
+        "const db = require('./db');", "const db = require('./db');\nrequire('./count-links');"
+    )
+    report = inspect_json(make_project, files)
+    assert report["architecture"]["files"]["count-links.js"] == "repositories"
+    assert ("count-links.js", "application") in {(i["file"], i["scope"]) for i in report["orm"]["raw_sql"]}
+
+
+def test_an_entry_starting_the_app_in_an_immediately_called_function_is_no_script(
+    make_project: MakeProject,
+) -> None:
+    files = _shortener()
+    files["index.js"] = INDEX.replace(
+        "app.listen(4000);", "(async () => {\n  await db.query('SELECT 1');\n  app.listen(4000);\n})();"
+    )
+    report = inspect_json(make_project, files)
+    assert report["architecture"]["files"]["index.js"] == "routes"
+    assert all(
+        item["scope"] == "application" for item in report["orm"]["raw_sql"] if item["file"] == "index.js"
+    )

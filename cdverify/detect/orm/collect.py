@@ -350,9 +350,15 @@ def _sink(callee: str, family: Family, heads: frozenset[str]) -> Sink | None:
         # (`connection = await initConnection()`), or on what an app's state holds
         # (`app["pool"]`, `app.state.db`, `fastify.pg`): as untraced, a complete statement only
         sink = sink_of(name._replace(traced=False), family)
-    if sink is None and name.traced and project_name(name.receiver, family, heads):
-        # `(await getDatabase()).all("SELECT …")`: a project module's wrapper around a sqlite-style client,
-        # whose read methods are names too common on other objects (`map.get`) to keep untraced
+    if (
+        sink is None
+        and name.traced
+        and name.receiver.endswith("()")
+        and project_name(name.receiver, family, heads)
+    ):
+        # `(await getDatabase()).all("SELECT …")`: what a project module's function hands out, a wrapper
+        # around a sqlite-style client; its read methods are names too common on other objects (`map.get`,
+        # an exported `new Cache()`'s own `get`) to keep untraced
         sink = next((s for s in sinks(family) if name.method in s.project_methods), None)
     return sink
 
