@@ -29,7 +29,7 @@ from cdverify.parse.jssyntax import (
     target_name,
 )
 from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
-from cdverify.parse.treesitter import one_line, text
+from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "function")
@@ -279,8 +279,9 @@ _WRAPPING = ("await_expression", "unary_expression", "parenthesized_expression")
 def _runs(program: Node | None) -> tuple[str, ...]:
     """The names the module calls by themselves at module level (`main()`, `bootstrap().catch(…)`, `void
     start()`, `await main()`, also under a module-level `if (require.main === module)`): the file's own
-    functions that run as it loads, when it declares them. Read from the program's statements down (a
-    node's parent costs a walk from the root)."""
+    functions that run as it loads, when it declares them; a function called where it is written (`(async
+    () => { … })()`) by its scope key (`function@7`, as `CallFact.scope` names it). Read from the program's
+    statements down (a node's parent costs a walk from the root)."""
     if program is None:
         return ()
     out: set[str] = set()
@@ -305,6 +306,11 @@ def _runs(program: Node | None) -> tuple[str, ...]:
                 break
             if function.type == "identifier":
                 out.add(text(function))
+                break
+            while function.type == "parenthesized_expression" and function.named_children:
+                function = function.named_children[-1]
+            if function.type in ("arrow_function", "function_expression", "function"):
+                out.add(scope_key(function))  # `(async () => { … })()`: the function runs as the module loads
                 break
             chained = function.child_by_field_name("object") if function.type == "member_expression" else None
             if chained is None:

@@ -70,6 +70,7 @@ class Sink(Record, frozen=True):
     literals_only: bool = False
     expressions_only: bool = False
     format_holes: bool = False
+    project_methods: Strings = ()  # of an untraced sink: SQL methods on another project module's object only
 
 
 class Sinks(Record, frozen=True):

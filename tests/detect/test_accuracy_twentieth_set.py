@@ -93,3 +93,48 @@ def test_a_seed_and_a_cli_command_the_app_wires_stay_scripts(make_project: MakeP
     _report, scopes = _inspected(make_project, files)
     assert scopes["src/db/seed.js"] == "script"  # a seed by its name, wherever it is called from
     assert scopes["src/cli/admin.js"] == "script"
+
+
+# -- a package marker over Django's management commands -------------------------------------------------------
+
+DJANGO_VIEWS = """from django.http import JsonResponse
+
+
+def health(request):
+    return JsonResponse({"status": "ok"})
+"""
+COMMAND = """from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        self.stdout.write("synced")
+"""
+
+
+def _django(*, app_module: bool) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "django\n",
+        "api/__init__.py": "",
+        "api/views.py": DJANGO_VIEWS,
+        "api/management/__init__.py": "",
+        "api/management/commands/__init__.py": "",
+        "api/management/commands/sync.py": COMMAND,
+    }
+    if app_module:
+        files["api/management/helpers.py"] = "def label(name):\n    return name.title()\n"
+    return files
+
+
+def test_a_marker_of_a_package_of_commands_has_no_layer(make_project: MakeProject) -> None:
+    report, scopes = _inspected(make_project, _django(app_module=False))
+    assert scopes["api/management/commands/sync.py"] == "script"
+    layers = report["architecture"]["files"]
+    assert "api/management/__init__.py" not in layers  # its package holds commands only
+    assert report["architecture"]["evidence"]["api/management/__init__.py"] == "package"
+    assert layers["api/__init__.py"] == layers["api/views.py"] == "routes"  # code-silent: its folder
+
+
+def test_a_marker_of_a_package_holding_application_code_keeps_its_folder(make_project: MakeProject) -> None:
+    report, _scopes = _inspected(make_project, _django(app_module=True))
+    assert report["architecture"]["files"]["api/management/__init__.py"] == "routes"

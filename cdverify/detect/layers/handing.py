@@ -142,8 +142,8 @@ def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph:
     module opening the client): it hands them on, a module of that role too."""
     if file_facts.calls or not file_facts.imports:
         return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not _exports_required(
-        file_facts
+    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not (
+        _registry(file_facts) or _exports_required(file_facts)
     ):
         return False
     targets = [edge.target for edge in graph.imports_of(path)]
@@ -169,6 +169,26 @@ def _exports_required(file_facts: FileFacts) -> bool:
         and all(map(handed_on, assignment.value.calls))
         and not (assignment.value.strings or assignment.value.numbers)
         for assignment in file_facts.assignments
+    )
+
+
+def _registry(file_facts: FileFacts) -> bool:
+    """The file imports modules and exports them again gathered in an object, nothing else (`import User
+    from "./User.js"; const models = { User, Product }; export default models`): a registry of them, which
+    hands them on as a re-export does. Its caller checks that it calls nothing; a name the module exports that
+    it declares is such an object (`export const models = { … }`), never a function or a value of its own."""
+    imported = {fact.specifier for fact in file_facts.imports}
+    filled = {a.target.partition(".")[0] for a in file_facts.assignments if "." in a.target}
+    return (
+        not file_facts.classes
+        and not file_facts.functions
+        and bool(file_facts.exports)
+        and set(file_facts.declared) <= filled
+        and all(instance in imported for _name, instance in file_facts.exports)
+        and all(
+            not (a.value.strings or a.value.numbers or a.value.env) and set(a.value.calls) <= imported
+            for a in file_facts.assignments
+        )
     )
 
 

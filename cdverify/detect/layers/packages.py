@@ -1,7 +1,9 @@
 """Package markers: a Python package's `__init__.py` with no code of its own follows its folder, as every
 code-silent file does; but where the code of every module of the package overrules that folder's layer (a
-`handlers/` folder, routes by name, whose modules are all use cases), the marker goes with its modules. In a
-folder that names no layer (`db/__init__.py` beside a repository module) it stays in none."""
+`handlers/` folder, routes by name, whose modules are all use cases), the marker goes with its modules, and
+where the package holds modules but none of the application (`api/management/__init__.py` above Django's
+`management/commands/`, whose commands are scripts) it has no layer. In a folder that names no layer
+(`db/__init__.py` beside a repository module) it stays in none."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ _MARKER = "__init__.py"
 
 def package_markers(
     assignment: LayerAssignment, facts: Mapping[str, FileFacts]
-) -> dict[str, tuple[str, Evidence]]:
+) -> dict[str, tuple[str, Evidence] | None]:
     """Marker → (layer, `package`) for every code-silent `__init__.py` (no import, call, class, assignment or
     function) placed by its folder whose package's other modules, in its sub-packages too, all have one
-    other layer. A package with a module in no layer (a helper, a composition root), of two layers, or one
-    left in the folder's layer keeps its marker in the folder's layer; so does a user glob."""
+    other layer; → None (no layer) where they are all outside the application (scripts, tests: parsed, in
+    `facts`, but not among the application's files). A package with a module in no layer (a helper, a
+    composition root), of two layers, or one left in the folder's layer keeps its marker in the folder's
+    layer; so does a user glob, and a marker alone in its package."""
     markers = [
         path
         for path, evidence in assignment.evidence.items()
@@ -37,13 +41,29 @@ def package_markers(
             folder = "/".join(parts[:depth])
             if folder in wanted:
                 below.setdefault(folder, set()).add(assignment.files.get(path))
-    out: dict[str, tuple[str, Evidence]] = {}
+    outside = {  # a marker's folder holding modules the application does not run
+        folder
+        for path in facts
+        if path not in assignment.named
+        for folder in _folders(path)
+        if folder in wanted
+    }
+    out: dict[str, tuple[str, Evidence] | None] = {}
     for marker in markers:
-        layers = below.get(marker[: -len(_MARKER) - 1], set())
+        folder = marker[: -len(_MARKER) - 1]
+        if folder not in below and folder in outside:
+            out[marker] = None
+            continue
+        layers = below.get(folder, set())
         layer = next(iter(layers)) if len(layers) == 1 else None
         if layer is not None and layer != assignment.files.get(marker):
             out[marker] = (layer, Evidence.PACKAGE)
     return out
+
+
+def _folders(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
 
 
 def _silent(file_facts: FileFacts | None) -> bool:

@@ -673,5 +673,7 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.CONFIGURATION)
     for path in logs:
         assignment.evidence.setdefault(path, Evidence.LOGGING)
+    for path in (path for path, choice in markers.items() if choice is None):
+        assignment.evidence.setdefault(path, Evidence.PACKAGE)  # a package of scripts: no layer
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
     return msgspec.structs.replace(assignment, instance_imports=bound) if bound else assignment

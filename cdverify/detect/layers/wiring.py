@@ -437,11 +437,13 @@ def stray_programs(
 def runs_itself(file_facts: FileFacts) -> bool:
     """Whether a Node module calls, by itself at module level, a function it declares (one whose body
     makes calls: `main()`, `resetDatabase()`; not `config()` of `import { config } from "dotenv"`): it
-    runs as it loads, a program when nothing imports it."""
+    runs as it loads, a program when nothing imports it; so does a function called where it is written, whose
+    body makes calls (`(async () => { await pool.query(…) })()`, named by its scope key)."""
     if not file_facts.runs:
         return False
-    own = {call.scope.partition("@")[0] for call in file_facts.calls if call.scope}
-    return not own.isdisjoint(file_facts.runs)
+    scopes = {call.scope for call in file_facts.calls if call.scope}
+    own = {scope.partition("@")[0] for scope in scopes}
+    return not own.isdisjoint(file_facts.runs) or not scopes.isdisjoint(file_facts.runs)
 
 
 def migration_helpers(

@@ -30,6 +30,7 @@ class Sink(NamedTuple):
     literals_only: bool = False  # only string literals are SQL (a name may hold an object, a callback)
     expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
     format_holes: bool = False  # `{}` / `{name}` are holes `.format(…)` fills; complete statements only
+    project_methods: frozenset[str] = frozenset()  # untraced: on another project module's object only
 
 
 @cache
@@ -50,6 +51,7 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             entry.literals_only,
             entry.expressions_only,
             entry.format_holes,
+            frozenset(entry.project_methods),
         )
         for entry in load_rules(Sinks).family(family)
     )
