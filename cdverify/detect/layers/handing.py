@@ -91,7 +91,7 @@ def storing_owners(
     """Files that run queries and store the client they make on the app (`fastify.decorate("db", db)` after
     `const db = new MongoClient(url).db(name)`, in `export async function connect(fastify: FastifyInstance)`
     in `services/databaseConnection.service.ts`): the request handlers take it from the app, so the file owns
-    the connection as a module exporting it does (roles.connection_owners), whatever its name."""
+    the connection as a module exporting it does (owners.connection_owners), whatever its name."""
     return frozenset(
         path for path in querying if path in facts and stores_client(path, facts, preset, querying, graph)
     )

@@ -9,7 +9,6 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
@@ -63,6 +62,7 @@ from cdverify.detect.layers.names import (
     settle,
     without_containers,
 )
+from cdverify.detect.layers.owners import connection_owners, imported_names
 from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
@@ -244,7 +244,7 @@ def _module_uncalled(fact: ImportFact, file_facts: FileFacts) -> bool:
 
 def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:
     """The import takes only app classes, app types or the app's context (`import django.db` too)."""
-    names = _imported_names(fact)
+    names = imported_names(fact)
     if not names:
         return (fact.specifier + ".").startswith(quiet)
     return all(
@@ -347,72 +347,6 @@ def _connection_module(path: str, file_facts: FileFacts, instances: Instances) -
         (foreign(call.callee, path, family, instances) or call.callee) in connections
         for call in file_facts.calls
     )
-
-
-def connection_owners(
-    of: Mapping[str, Role], facts: Mapping[str, FileFacts], graph: ImportGraph, preset: str
-) -> frozenset[str]:
-    """Files that run queries and create a client at module level (`const pool = new Pool(…)`,
-    `export const db = drizzle(pool)`) that other project files import by name: they own the connection
-    and hand it on, which is data access whatever their name (`services/database.service.ts`). A service
-    querying inline is imported for its use cases, not for a client."""
-    made: dict[str, set[str]] = {}
-    for path, role in of.items():
-        if role is Role.QUERIES and path in facts:
-            clients = client_names(preset, facts[path].language.family).names
-            made[path] = {
-                c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
-            }
-            made[path] |= _hands_out(facts[path], clients)
-    if not any(made.values()):
-        return frozenset()
-    return frozenset(
-        edge.target
-        for edge in graph.internal_edges()
-        if edge.target in made
-        and edge.source != edge.target
-        and made[edge.target] & _imported_names(edge.fact)
-    )
-
-
-def _hands_out(file_facts: FileFacts, clients: Collection[str]) -> set[str]:
-    """The names a Python module exports for a connection it hands out: a function returning a client it
-    opens or a connection its pool gives (`def get_db(): conn = pool.getconn(); return conn` after `pool =
-    ThreadedConnectionPool(…)`, `def get_conn(): return psycopg2.connect(url)`). A function running a query
-    returns rows or a cursor of it (`….execute().fetchall`): a use case, not a connection."""
-    if file_facts.language.family != "python":
-        return set()
-    out = set()
-    for name, value in file_facts.exports:
-        made, _dot, taken = value.partition("().")
-        while made.endswith("()"):  # `SessionLocal()` of `SessionLocal = sessionmaker(…)`
-            made = made[:-2]
-        if made in clients and (not taken or (taken.isidentifier() and taken not in _query_methods())):
-            out.add(name)
-    return out
-
-
-@cache
-def _query_methods() -> frozenset[str]:
-    """Methods that run SQL on a connection or pool (rules/orm/sinks.toml), or read the rows it gave."""
-    from cdverify.parse.values import untraced_sql_methods
-
-    return untraced_sql_methods() | {"fetchone", "fetchall", "fetchmany"}
-
-
-_BRACES = re.compile(r"\{([^}]*)\}")
-
-
-def _imported_names(fact: ImportFact) -> set[str]:
-    """The names an import takes: Python's `from x import a, b`; a JS import's `{ a, b as c }` (`type`
-    markers dropped)."""
-    if fact.names:
-        return set(fact.names)
-    braces = _BRACES.search(fact.text)
-    if braces is None:
-        return set()
-    words = (item.split()[:1] for item in braces.group(1).replace("type ", " ").split(","))
-    return {first[0] for first in words if first}
 
 
 def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]:
@@ -598,7 +532,7 @@ def by_role(
         for path in roots
         if named[path].glob is None  # a user glob places it anyway
     }
-    owners = connection_owners(found.of, facts, graph, preset)
+    owners = connection_owners([p for p, r in found.of.items() if r is Role.QUERIES], facts, graph, preset)
     querying_now = {path for path, role in found.of.items() if role is Role.QUERIES}
     owners |= storing_owners(querying_now, facts, preset, graph)  # `fastify.decorate("db", db)`
     for path, role in found.of.items():
