@@ -48,9 +48,11 @@ class NodeNameScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = node_libraries()
-        # calls recorded with the guard `try` inside a `try`: file reads, and calls throwing on undefined
-        self.file_reads = self.libraries.file_reads | self.libraries.unset_throws
-        self.scoped = self.libraries.unset_throws
+        # calls recorded with the guard `try` inside a `try`: file reads, calls throwing on undefined, and
+        # checks of the environment (`dotenv-safe.config()`)
+        checks = self.libraries.unset_throws | self.libraries.startup_checks
+        self.file_reads = self.libraries.file_reads | checks
+        self.scoped = checks
         # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
         # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again
         # about few nodes, and keeping its answers cost more than it saved (django's package: +1 %).

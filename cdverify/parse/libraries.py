@@ -56,6 +56,7 @@ class NodeLibraries(NamedTuple):
     wrappers: frozenset[str] = frozenset()  # traced calls standing for their first argument: `util.promisify`
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
     unset_throws: frozenset[str] = frozenset()  # calls throwing when handed undefined: `JSON.parse`
+    startup_checks: frozenset[str] = frozenset()  # calls checking the environment: `dotenv-safe.config`
     same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
 
 
@@ -122,5 +123,6 @@ def node_libraries() -> NodeLibraries:
         wrappers=frozenset(rules.wrappers),
         file_reads=frozenset(rules.file_reads),
         unset_throws=frozenset(rules.unset_throws),
+        startup_checks=frozenset(rules.startup_checks),
         same_value_methods=frozenset(rules.same_value_methods),
     )

@@ -90,6 +90,9 @@ class NodeBindings(Record, frozen=True):
     # calls that throw when handed an unset variable (`Buffer.from(undefined)`): recorded where the name is
     # the global's, and with the guard `try` inside a `try` (database/stops.py)
     unset_throws: Strings = ()
+    # calls that throw at start-up where the environment lacks what they check (dotenv-safe's `config()`):
+    # recorded with their enclosing function, and with the guard `try` inside a `try` (database/stops.py)
+    startup_checks: Strings = ()
     same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 

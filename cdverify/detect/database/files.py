@@ -33,9 +33,10 @@ def project_files(found_in: Collection) -> None:
                 Evidence(engine, EvidenceKind.DEPENDENCY, scope, dep.file, dep.line, dep.spec, detail)
             )
     consumed_env = {e.switch for e in found_in.evidence if e.switch}
+    pinned = {key: engines for key, engines in _prisma_engines(found_in).items() if key not in consumed_env}
     consumed_env |= {s.env_var for s in manifests.settings if s.env_var}
     for setting in manifests.settings:
-        _setting(found_in, setting, consumed_env)
+        _setting(found_in, setting, consumed_env, pinned)
     for service in manifests.services:
         image = service.image.split("@")[0].rsplit(":", 1)[0].lower()
         for prefix in known.image_prefixes:
@@ -97,9 +98,32 @@ def _named_in_code(found_in: Collection, name: str) -> bool:
     return False
 
 
-def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> None:
+def _prisma_engines(found_in: Collection) -> dict[str, set[str]]:
+    """Variable → the engines of the Prisma schemas whose datasource `url` reads it (`url =
+    env("DATABASE_URL")` under `provider = "postgresql"`): Prisma refuses a URL of another engine there."""
+    providers: dict[str, set[str]] = {}
+    variables: dict[str, set[str]] = {}
+    for setting in found_in.manifests.settings:
+        if setting.source is not Reader.PRISMA:
+            continue
+        if setting.key == "provider" and (engine := engine_of_value(setting.value)) is not None:
+            providers.setdefault(setting.file, set()).add(engine)
+        elif setting.key == "url" and setting.env_var:
+            variables.setdefault(setting.env_var, set()).add(setting.file)
+    out: dict[str, set[str]] = {}
+    for variable, files in variables.items():
+        if all(file in providers for file in files):
+            out[variable] = {engine for file in files for engine in providers[file]}
+    return out
+
+
+def _setting(
+    found_in: Collection, setting: Setting, consumed_env: set[str], pinned: dict[str, set[str]]
+) -> None:
     """A setting of a configuration or environment file: a URL, a value naming the engine, or a
-    variable with an engine's prefix (`POSTGRES_USER`)."""
+    variable with an engine's prefix (`POSTGRES_USER`). A URL of a variable only Prisma schemas read, of an
+    engine none of their providers names (`DATABASE_URL=mysql://…` in `.env.example` with `provider =
+    "postgresql"`), connects to nothing: Prisma rejects it (`pinned`: variable → the providers' engines)."""
     known = found_in.catalogue
     rules = known.settings_files.sources.get(setting.source, _NO_RULES)
     key = setting.key.lower()
@@ -125,6 +149,8 @@ def _setting(found_in: Collection, setting: Setting, consumed_env: set[str]) -> 
     environment = setting.source in ENVIRONMENT_SOURCES
     if environment and kind is EvidenceKind.CONFIG and setting.key not in consumed_env:
         kind = EvidenceKind.SERVICE  # nothing in code reads it: it only hints at the deployment
+    if environment and kind is EvidenceKind.CONFIG and engine not in pinned.get(setting.key, {engine}):
+        kind = EvidenceKind.SERVICE  # Prisma's provider refuses it: another engine is what runs
     detail = f"{setting.key}={shown(setting.value)} ({setting.source})" + (
         " (example file)" if example else ""
     )

@@ -166,7 +166,9 @@ def _bound(
     path: str, given: Value, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> tuple[str, int, Value, str] | None:
     """(file, line, value, name) of the module-level binding a schema option names: in the module itself,
-    or in the module it is imported from or one that module imports (a barrel's `export * from`)."""
+    or in the module it is imported from or one that module imports (a barrel's `export * from`). A JSON
+    literal (`export const envSchema = { required: [...], properties: {...} }`) is bound as its keys: its
+    value is then empty."""
     if len(given.names) != 1:
         return None
     (name,) = given.names
@@ -181,6 +183,10 @@ def _bound(
         for assignment in facts[where].assignments:
             if assignment.target == name and not assignment.scope:
                 return where, assignment.line, assignment.value, name
+        # an object literal is recorded as its keys (`envSchema.required`, `envSchema.properties.X.default`)
+        keyed = [a for a in facts[where].assignments if a.target.startswith(f"{name}.") and not a.scope]
+        if keyed:
+            return where, keyed[0].line, Value(), name
     return None
 
 

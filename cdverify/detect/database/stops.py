@@ -28,6 +28,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
     at_start,
@@ -134,6 +135,7 @@ def startup_stops(
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
+        unloaded += [StartupStop(*item) for item in example_checks(found, started_files)]
     if not (files or parsed or fallbacks or missing or local or validating or requiring or registering):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
