@@ -320,14 +320,17 @@ class FunctionFact(NamedTuple):
 
 
 class Stop(NamedTuple):
-    """A module-level statement that stops the program when it runs (a JavaScript `throw`), with the
-    condition of the `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`."""
+    """A statement that stops the program when it runs (a JavaScript `throw`), with the condition of the
+    `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`. At module level any such
+    statement; in a function only one in no `try` whose condition reads an environment variable (a Fastify
+    plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`), with the function."""
 
     line: int
     col: int
     text: str  # the statement, shortened to one line
     guard: Value  # what the condition reads
     condition: str  # the condition as written, shortened to one line
+    scope: str = ""  # the enclosing function, `name@line` as `CallFact.scope` names it ("" at module level)
 
 
 class Member(NamedTuple):

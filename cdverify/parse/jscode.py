@@ -9,6 +9,8 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tree_sitter import Node
 
 from cdverify.model import OWN_HELPER, PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
@@ -80,17 +82,28 @@ class NodeScanner(NodeBindingScanner):
         self.pending = pending
 
     def module_stops(self) -> tuple[Stop, ...]:
-        """The `throw`s and `process.exit(1)`s at module level under an `if` (start-up checks), with what
-        the condition reads."""
+        """The `throw`s and `process.exit(1)`s under an `if` (start-up checks), with what the condition
+        reads: at module level, and in a function where in no `try` and the condition reads an environment
+        variable (a plugin's check, run when the app registers it)."""
         out = []
         exits = [node for node in self.found.get("call", []) if _exits(node)]
         for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
-            condition = self.guard_node(node) if not self.scope(node) else None
-            if condition is not None:
-                row, column = node.start_point
-                guard = self.value(condition)
-                out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition)))
+            condition = self.guard_node(node)
+            if condition is None:
+                continue
+            scope = self.scope(node)
+            guard = self.value(condition)
+            if scope and (self.in_try(node) or not (guard.env or self.read_env(guard.names, scope))):
+                continue
+            row, column = node.start_point
+            out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition), scope))
         return tuple(out)
+
+    def read_env(self, names: Iterable[str], scope: str) -> bool:
+        """Whether one of `names` is assigned an environment read in the function `scope` or at module
+        level (`const url = process.env.DATABASE_URL`)."""
+        wanted = set(names)
+        return any(a.target in wanted and a.scope in (scope, "") and a.value.env for a in self.assignments)
 
     def record_default_export(self) -> None:
         """`export default { development: { client: … } }` (an ESM knexfile or settings module): its entries,

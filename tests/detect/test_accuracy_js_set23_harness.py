@@ -205,3 +205,114 @@ def test_an_example_url_of_prismas_engine_stays_evidence(make_project: MakeProje
     report = inspect(make_project(_prisma(f"DATABASE_URL={PG_URL}\n")), use_cache=False).to_json()["database"]
     assert report["engines"] == ["postgresql"]
     assert any(e["file"] == ".env.example" and e["kind"] == "config" for e in report["evidence"])
+
+
+# -- a check in the body of a Fastify plugin registered at start-up --------------------------------------------
+
+PLUGIN_PACKAGE = (
+    '{"name": "api", "type": "module", "dependencies": {"fastify": "5", "fastify-plugin": "5", "pg": "8"}}'
+)
+PLUGIN_STORE = """import fp from 'fastify-plugin';
+import pg from 'pg';
+
+const storePlugin = async (app) => {
+  const url = process.env.STORE_URL;
+  CHECK
+  app.decorate('store', new pg.Pool({ connectionString: url }));
+};
+
+export default fp(storePlugin);
+"""
+PLUGIN_APP = """import Fastify from 'fastify';
+import storePlugin from './store.js';
+
+export async function createServer() {
+  const app = Fastify();
+  await app.register(storePlugin);
+  app.get('/ping', async () => (await app.store.query('SELECT 1 AS up')).rows);
+  return app;
+}
+"""
+PLUGIN_MAIN = """import { createServer } from './server.js';
+
+const boot = async () => {
+  const app = await createServer();
+  await app.listen({ port: 3000 });
+};
+
+boot();
+"""
+THROWS = "if (!url) {\n    throw new Error('STORE_URL is required');\n  }"
+
+
+def _plugin(check: str = THROWS, **extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": PLUGIN_PACKAGE,
+        "src/store.ts": PLUGIN_STORE.replace("CHECK", check),
+        "src/server.ts": PLUGIN_APP,
+        "src/main.ts": PLUGIN_MAIN,
+        **extra,
+    }
+
+
+INLINE_STORE = """import fp from 'fastify-plugin';
+import pg from 'pg';
+
+export default fp(async (app) => {
+  if (!process.env.STORE_URL) throw new Error('STORE_URL is required');
+  app.decorate('store', new pg.Pool({ connectionString: process.env.STORE_URL }));
+});
+"""
+NAMED_STORE = """import pg from 'pg';
+
+export async function storePlugin(app) {
+  const url = process.env.STORE_URL;
+  if (url === undefined) throw new Error('STORE_URL is required');
+  app.decorate('store', new pg.Pool({ connectionString: url }));
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("store", "app", "line"),
+    [
+        (None, None, 7),  # `export default fp(storePlugin)` of a function checking a local read
+        (INLINE_STORE, None, 5),  # an inline function handed to the wrapper
+        (
+            NAMED_STORE,
+            PLUGIN_APP.replace("import storePlugin from", "import { storePlugin } from"),
+            5,
+        ),  # a named export
+    ],
+)
+def test_a_check_in_a_plugin_registered_at_start_up_stops_the_app(
+    make_project: MakeProject, store: str | None, app: str | None, line: int
+) -> None:
+    extra = {"src/store.ts": store} if store else {}
+    files = _plugin(**extra, **({"src/server.ts": app} if app else {}))
+    db001 = only(check(make_project, files, PG_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert f"at src/store.ts:{line} throws when $STORE_URL is unset (in a plugin registered at start-up at " in (
+        db001["message"]
+    )
+    root = make_project(files)
+    assert database_status_set_and_unset(root, PG_TASK, "STORE_URL", PG_URL) == ("pass", "pass")
+
+
+@pytest.mark.parametrize(
+    ("check_code", "extra"),
+    [
+        ("try {\n    if (!url) throw new Error('no url');\n  } catch (e) {}", {}),  # its failure handled
+        ("if (url && url.startsWith('mysql')) throw new Error('not MySQL');", {}),  # no unset test
+        (  # in a route handler the plugin defines: runs when a request comes
+            "app.get('/check', async () => {\n    if (!url) throw new Error('no url');\n  });",
+            {},
+        ),
+        (THROWS, {"src/main.ts": "export { createServer } from './server.js';\n"}),  # never started
+        (THROWS, {"src/.env": f"STORE_URL={PG_URL}\n"}),  # set by the `.env` it ships
+    ],
+)
+def test_a_plugin_check_that_does_not_stop_the_app(
+    make_project: MakeProject, check_code: str, extra: dict[str, str]
+) -> None:
+    assert database_status(check(make_project, _plugin(check_code, **extra), PG_TASK)) == "pass"

@@ -37,6 +37,7 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.local_modules import missing_local_modules
+from cdverify.detect.database.plugin_stops import plugin_checks, unset_operands
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
@@ -58,13 +59,6 @@ if TYPE_CHECKING:
 
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
-
-# One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
-# `typeof x === "undefined"`; a condition of such operands joined by `||` holds when any of them is unset.
-_NAME = r"[\w$][\w$.]*(?:\[['\"][\w$]+['\"]\])*"
-_UNSET = re.compile(
-    rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
-)
 
 # `|| (() => { throw …` / `?? (function () { throw …`: the fallback of a value is a function that throws
 _THROWING_FALLBACK = re.compile(
@@ -98,7 +92,8 @@ def startup_stops(
     """The start-up checks of the application's start-up code (every application file without `graph`),
     and the modules it requires at start-up that are not in the project (`root`: where to look)."""
     application = [path for path in found.facts if found.scope_of(path) is Scope.APPLICATION]
-    files = [path for path in application if found.facts[path].stops]
+    files = [path for path in application if any(not stop.scope for stop in found.facts[path].stops)]
+    plugged = any(stop.scope for path in application for stop in found.facts[path].stops)
     required_options = load_rules(Connections).required_options
     options = {call: entry for entry in required_options for call in entry.calls}
     plugins = {module: entry for entry in required_options for module in entry.plugins}
@@ -136,7 +131,7 @@ def startup_stops(
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in example_checks(found, started_files)]
-    if not (files or parsed or fallbacks or missing or local or validating or requiring or registering):
+    if not (files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
         return (*unloaded, *_unparsable(found, graph, root))
@@ -155,6 +150,10 @@ def startup_stops(
         out += _required_at_start(found, started, graph)
     if registering and graph is not None:
         out += _registered_at_start(found, started, graph, registering, plugins)
+    if plugged and graph is not None:  # a check in a Fastify plugin the app registers as it starts
+        running = started_functions(found.facts, started, graph)
+        application_facts = {path: found.facts[path] for path in application}
+        out += [StartupStop(*item) for item in plugin_checks(application_facts, started, running, graph)]
     if broken and graph is not None and root is not None:
         out += _unparsable(found, graph, root)
     loaders = load_rules(Connections).startup_files
@@ -167,6 +166,8 @@ def startup_stops(
         if path not in started:
             continue
         for stop in found.facts[path].stops:
+            if stop.scope:  # in a function: a plugin's, read above
+                continue
             item = (
                 _unset(found, path, stop)
                 or _failed_schema(found, path, stop, graph)
@@ -418,11 +419,7 @@ def _schemas_read(
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     """A check that throws where a variable is unset: every `||` operand of its condition is an unset test
     and at least one reads an environment variable (itself or through the names it reads)."""
-    condition = stop.condition.strip()
-    while condition.startswith("(") and condition.endswith(")"):
-        condition = condition[1:-1].strip()
-    operands = [part.strip() for part in condition.split("||")]
-    if not all(_UNSET.fullmatch(part) for part in operands):
+    if not unset_operands(stop.condition):
         return None
     variables = list(stop.guard.env)
     for name in stop.guard.names:
