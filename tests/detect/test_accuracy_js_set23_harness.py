@@ -16,7 +16,9 @@ PG_URL = "postgresql://user:password@postgres:5432/notes"
 
 # -- @fastify/env given a JSON literal exported by another module -----------------------------------------------
 
-ENV_PACKAGE = '{"name": "api", "type": "module", "dependencies": {"fastify": "5", "@fastify/env": "5", "pg": "8"}}'
+ENV_PACKAGE = (
+    '{"name": "api", "type": "module", "dependencies": {"fastify": "5", "@fastify/env": "5", "pg": "8"}}'
+)
 ENV_CONFIG = """export const settingsSchema = {
   type: 'object',
   required: [REQUIRED],
@@ -150,9 +152,13 @@ def test_dotenv_safe_at_start_up_stops_the_app(make_project: MakeProject, load: 
         ("if (process.env.CHECK) dotenvSafe.config();", {}),  # under an `if`
         ("try {\n  dotenvSafe.config();\n} catch (e) {}", {}),  # its failure handled
         ("dotenvSafe.config({ example: '.env.template' });", {}),  # an example file not in the project
+        # `example` takes precedence over `sample`
+        ("dotenvSafe.config({ sample: '.env.example', example: '.env.template' });", {}),
     ],
 )
-def test_dotenv_safe_that_does_not_stop_the_app(make_project: MakeProject, load: str, extra: dict[str, str]) -> None:
+def test_dotenv_safe_that_does_not_stop_the_app(
+    make_project: MakeProject, load: str, extra: dict[str, str]
+) -> None:
     assert database_status(check(make_project, _dotenv_safe(load, **extra), PG_TASK)) == "pass"
 
 
@@ -186,7 +192,9 @@ def _prisma(example: str, index: str = PRISMA_INDEX) -> dict[str, str | bytes]:
     }
 
 
-def test_an_example_url_of_another_engine_than_prismas_provider_is_no_engine(make_project: MakeProject) -> None:
+def test_an_example_url_of_another_engine_than_prismas_provider_is_no_engine(
+    make_project: MakeProject,
+) -> None:
     database = inspect(make_project(_prisma("DATABASE_URL=mysql://u:p@db:3306/notes\n")), use_cache=False)
     assert database.to_json()["database"]["engines"] == ["postgresql"]
 
@@ -292,8 +300,9 @@ def test_a_check_in_a_plugin_registered_at_start_up_stops_the_app(
     files = _plugin(**extra, **({"src/server.ts": app} if app else {}))
     db001 = only(check(make_project, files, PG_TASK), "DB001")
     assert db001["harness_engines"] == []
-    assert f"at src/store.ts:{line} throws when $STORE_URL is unset (in a plugin registered at start-up at " in (
-        db001["message"]
+    assert (
+        f"at src/store.ts:{line} throws when $STORE_URL is unset (in a plugin registered at start-up at "
+        in (db001["message"])
     )
     root = make_project(files)
     assert database_status_set_and_unset(root, PG_TASK, "STORE_URL", PG_URL) == ("pass", "pass")

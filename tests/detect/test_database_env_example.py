@@ -56,9 +56,20 @@ def test_plain_dotenv_does_not_stop_the_app(make_project: MakeProject) -> None:
     assert _database(check(make_project, files, POSTGRES_TASK)) == "pass"
 
 
-def test_a_url_the_example_does_not_list_starts(make_project: MakeProject) -> None:
+def test_a_url_the_example_does_not_list_starts_only_where_the_listed_variables_are_set(
+    make_project: MakeProject,
+) -> None:
+    """dotenv-safe throws MissingEnvVarsError for any variable the example lists and the environment
+    lacks, whatever the URL reads (session 2026-12-06 (10)): the app starts only once they are all set."""
     pool = f"const pool = new Pool({{ connectionString: process.env.PG_URL || '{PG_URL}' }});\n"
-    assert _database(check(make_project, _files("require", pool=pool), POSTGRES_TASK)) == "pass"
+    files = _files("require", pool=pool)
+    db001 = only(check(make_project, files, POSTGRES_TASK), "DB001")
+    assert (
+        "at index.js:1 throws when dotenv-safe finds $PORT or $DATABASE_URL or $JWT_SECRET unset "
+        "(listed in .env.example)" in db001["message"]
+    )
+    files[".env"] = f"PORT=3000\nDATABASE_URL={PG_URL}\nJWT_SECRET=s3cret\n"
+    assert _database(check(make_project, files, POSTGRES_TASK)) == "pass"
 
 
 def test_the_app_env_file_or_the_declared_environment_sets_it(make_project: MakeProject) -> None:

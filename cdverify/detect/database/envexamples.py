@@ -9,7 +9,8 @@ and in no `try`, it stops the application where any of those variables is unset,
 The example file read is the one the option names, looked up by its name in the project; an option whose
 value is not a string as written (`root(".env.example")`) may name any of the project's example env files,
 and the variables are then those every one of them lists (whichever is read, it lists them). With no such
-file in the project nothing is claimed."""
+file in the project nothing is claimed. Where a connection's URL reads one of those variables, the
+connection says that it needs it (connections.py), and no stop is added."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
 
 _DEFAULT = ".env.example"  # dotenv-safe's example file when no option names one
-_OPTIONS = ("example", "sample")
+_OPTIONS = ("example", "sample")  # in dotenv-safe's order: `example` takes precedence
 
 # (file, line, text, variables, reason) of a stop
 Check = tuple[str, int, str, tuple[str, ...], str]
@@ -48,17 +49,22 @@ def example_checks(found: Collection, started: Callable[[], set[str]]) -> list[C
         )
     }
     examples = _example_files(found) if checking else {}
+    # a connection whose URL's variable the loader requires says so already (`needs $DATABASE_URL …
+    # (dotenv-safe at index.js:1 requires every variable .env.example lists …)`): no second account of it
+    explained = {loader.label for loader in loaders for e in found.evidence if loader.label in e.required_by}
     out: list[Check] = []
     for path in sorted(checking & started()) if examples else ():
         facts = found.facts[path]
         for loader in loaders:
+            if loader.label in explained:
+                continue
             for fact in facts.imports:
                 if fact.specifier in loader.imports and not fact.in_function:
                     out += _check(path, fact.line, fact.text, loader.label, examples, _DEFAULT)
             for call in facts.calls:
                 if call.callee not in loader.calls or call.scope or call.guard is not None:
                     continue
-                option = call.kwarg(*_OPTIONS)
+                option = next(filter(None, map(call.kwarg, _OPTIONS)), None)  # `example` comes first
                 if option is None:
                     named: str | None = _DEFAULT
                 elif len(option.strings) == 1 and not option.names and not option.calls:

@@ -91,7 +91,8 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
     aliases = dict(file_facts.aliases)
     if "default" in aliases:
         return {aliases["default"]}
-    exported = dict(file_facts.exports).get("default", "") or dict(file_facts.exports).get("module.exports", "")
+    exports = dict(file_facts.exports)
+    exported = exports.get("default", "") or exports.get("module.exports", "")
     wrappers = node_libraries().plugin_wrappers
     if exported.removesuffix("()") not in wrappers:
         return set()
@@ -106,9 +107,11 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
 def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> list[Check]:
     out = []
     for stop in file_facts.stops:
-        name, _, line = stop.scope.partition("@")
-        if not stop.scope or (name not in scopes and stop.scope not in scopes) or not unset_operands(
-            stop.condition
+        function = stop.scope.partition("@")[0]
+        if (
+            not stop.scope
+            or (function not in scopes and stop.scope not in scopes)
+            or not unset_operands(stop.condition)
         ):
             continue
         variables = _variables(file_facts, stop)
@@ -124,7 +127,9 @@ def _variables(file_facts: FileFacts, stop: Stop) -> tuple[str, ...]:
     assigns one read (`const url = process.env.DATABASE_URL`); none where a name is anything else."""
     out = list(stop.guard.env)
     for name in stop.guard.names:
-        reads = [a.value.env for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")]
+        reads = [
+            a.value.env for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")
+        ]
         if len(reads) != 1 or len(reads[0]) != 1:
             return ()
         out.append(reads[0][0])

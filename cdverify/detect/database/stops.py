@@ -15,8 +15,9 @@ the registration at start-up of a Fastify plugin that fails without one (`app.re
 process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at start-up in a
 folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
-unshipped_files.py). Where the check fails, the application
-cannot start, whatever engine it is configured for: no engine holds in that harness environment
+unshipped_files.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
+or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
+the application cannot start, whatever engine it is configured for: no engine holds in that harness environment
 (harness.py)."""
 
 from __future__ import annotations
@@ -131,7 +132,9 @@ def startup_stops(
         unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
         unloaded += [StartupStop(*item) for item in example_checks(found, started_files)]
-    if not (files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged):
+    if not (
+        files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
+    ):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
         return (*unloaded, *_unparsable(found, graph, root))
