@@ -17,8 +17,8 @@ folder the project lacks and nothing creates (sqlite_folders.py), and so does a 
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
 unshipped_files.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
 or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
-the application cannot start, whatever engine it is configured for: no engine holds in that harness environment
-(harness.py)."""
+the application cannot start, whatever engine it is configured for: no engine holds in that harness
+environment (harness.py)."""
 
 from __future__ import annotations
 
