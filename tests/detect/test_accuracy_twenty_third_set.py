@@ -13,7 +13,15 @@ disagreements"), each with a violating and a clean project written for the test:
 from __future__ import annotations
 
 import pytest
-from reports import FLASK_POSTGRES_TASK, MakeProject, check, database_status, flask_postgres_app, inspect_json, only
+from reports import (
+    FLASK_POSTGRES_TASK,
+    MakeProject,
+    check,
+    database_status,
+    flask_postgres_app,
+    inspect_json,
+    only,
+)
 
 REQUIREMENTS = "aiohttp==3.9.0\nasyncpg==0.29.0\n"
 QUERIES = """CREATE_ORDERS = '''
@@ -115,7 +123,10 @@ def test_an_imported_name_that_is_no_statement_is_no_raw_sql(make_project: MakeP
         ('SETTINGS = yaml.safe_load(open(os.environ.get("APP_CONFIG"), encoding="utf-8"))', True),
         # a default path, a guard, a read inside a function: nothing raises as the module loads
         ('SETTINGS = yaml.safe_load(open(os.getenv("APP_CONFIG", "config.yaml")))', False),
-        ('SETTINGS = yaml.safe_load(open(os.getenv("APP_CONFIG"))) if os.getenv("APP_CONFIG") else {}', False),
+        (
+            'SETTINGS = yaml.safe_load(open(os.getenv("APP_CONFIG"))) if os.getenv("APP_CONFIG") else {}',
+            False,
+        ),
         ('def settings():\n    return yaml.safe_load(open(os.getenv("APP_CONFIG")))', False),
     ],
 )
