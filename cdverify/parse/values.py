@@ -326,7 +326,8 @@ def untraced_sink(
     if first is None:
         return None
     held = value_of(first)
-    read = member_type == "member_expression" and first.type in ("identifier", "member_expression")
+    # another module's value read by name: `Q.ALL_TAGS`, `queries.GET_USER`, or a name imported from it
+    read = first.type in ("identifier", "member_expression", "attribute")
     if not (held.strings or _parameter(first) or (read and _imported(held))):
         return None
     if text(obj) in ("this", "self") and text(prop) in _own_methods(call):
@@ -356,9 +357,10 @@ def _own_methods(node: Node) -> set[str]:
 
 
 def _imported(value: Value) -> bool:
-    """The value is another module's, read by name in JavaScript (`this.db.prepare(Q.ALL_TAGS)` after `const
-    Q = require("./queries")`, or a name imported from it): ORM detection looks the statement up there
-    (detect/orm/constants.py), and reports nothing when it is none."""
+    """The value is another module's, read by name (`this.db.prepare(Q.ALL_TAGS)` after `const Q =
+    require("./queries")`, `conn.fetch(SQL_DROP_TABLE)` after `from app.models.dao import SQL_DROP_TABLE`, or
+    a member of an imported module): ORM detection looks the statement up there (detect/orm/constants.py),
+    and reports nothing when it is none."""
     return not value.strings and not value.env and len(value.calls) == 1 and not value.calls[0].endswith(")")
 
 
