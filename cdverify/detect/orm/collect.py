@@ -16,6 +16,7 @@ from cdverify.detect.orm.barrels import project_name, python_heads, through_barr
 from cdverify.detect.orm.catalogue import Sink, errors_only, libraries, library_of, sink_of, sinks
 from cdverify.detect.orm.constants import Pending, imported_statements, reference
 from cdverify.detect.orm.helpers import (
+    Functions,
     Helper,
     Helpers,
     Key,
@@ -37,7 +38,7 @@ from cdverify.detect.tracing import (
     same_answers,
 )
 from cdverify.generated_clients import package_of
-from cdverify.model import Callee, CallFact, Family, FileFacts, ImportFact, Scope
+from cdverify.model import Callee, CallFact, Family, FileFacts, ImportFact, Scope, Value
 from cdverify.rules_schema import LibraryKind
 
 if TYPE_CHECKING:
@@ -313,12 +314,23 @@ def _sinks_in(
         return
     assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
     functions = function_table(file_facts)
-    local_calls = {(*at(c), c.text) for c in file_facts.local_calls}
+    local_calls = {(*at(c), c.text): c.callee for c in file_facts.local_calls}
     for call, sink in sinks:
         item = raw_sql(path, scope, call, sink, assigned)
         # a call of the file's own function traced through what it returns is only a guess, which
         # the helper it calls settles (its SQL argument need not be the first)
-        guess = bool(file_facts.local_calls) and (*at(call), call.text) in local_calls
+        called = local_calls.get((*at(call), call.text)) if file_facts.local_calls else None
+        guess = called is not None
+        if (
+            guess
+            and item is not None
+            and item.kind is RawKind.DYNAMIC
+            and not _hands_sql(called, sinks, functions, assigned)
+        ):
+            # `select_by_id(table, id_)` of `def select_by_id(table, id_): query = select([table]);
+            # return await database.fetch_one(query)`: no parameter of it reaches its sink's SQL, so
+            # what the caller hands it is no SQL (a table handed to a query builder)
+            continue
         known = (
             item is not None and item.kind is not RawKind.DYNAMIC
         )  # `sql = "…"; cur.execute(sql.format(t))`
@@ -331,6 +343,20 @@ def _sinks_in(
             found[key(path, call)] = item
         elif reference(call, sink):  # `pool.query(GET_USER)` of `import { GET_USER } from "./queries"`
             imported.append((call, sink))
+
+
+def _hands_sql(
+    called: str | None,
+    sinks: list[tuple[CallFact, Sink]],
+    functions: Functions,
+    assigned: Mapping[tuple[str, str], Value],
+) -> bool:
+    """Whether a function of the file named `called` hands one of its parameters to a sink's SQL argument
+    (it is a helper, which settles the guess at its callers)."""
+    return any(
+        (found := passed_parameter(call, sink, functions, assigned)) is not None and found[0].name == called
+        for call, sink in sinks
+    )
 
 
 def _traced_calls(path: str, file_facts: FileFacts, instances: Instances) -> Iterator[CallFact]:
