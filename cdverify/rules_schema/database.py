@@ -126,6 +126,9 @@ class EnvSchema(Record, frozen=True):
     # members of a check's result that hold the failure (Joi's `schema.validate(process.env).error`): a
     # `throw` or `process.exit(1)` at start-up under `if (error)` stops where a required field is unset
     errors: Strings = ()
+    # methods chained on the schema that keep its fields and their checks (zod's `.superRefine(…)`,
+    # `.strict()`): `z.object({…}).superRefine(check).parse(process.env)` throws as `.parse` on the object
+    keeps: Strings = ()
 
 
 class SettingsClass(Record, frozen=True):

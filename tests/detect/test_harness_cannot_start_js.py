@@ -183,6 +183,44 @@ def test_a_zod_schema_requiring_a_secret(make_project: MakeProject, field: str, 
         assert "exits when a zod schema finds $JWT_SECRET unset" in only(report, "DB001")["message"]
 
 
+ZOD_REFINED = f"""const {{ z }} = require('zod');
+
+const schema = z.object({{
+  NODE_ENV: z.string().default('development'),
+  JWT_SECRET: z.string()FIELD,
+}})CHAIN;
+
+let env;
+try {{
+  env = schema.parse(process.env);
+}} catch (error) {{
+  console.error(error);
+  process.exit(1);
+}}
+module.exports = {{ databaseUrl: process.env.DATABASE_URL || '{PG_URL}', secret: env.JWT_SECRET }};
+"""
+REFINE = ".superRefine((input, ctx) => { if (input.NODE_ENV === 'production' && !input.JWT_SECRET) ctx.addIssue({ code: 'custom' }); })"
+
+
+@pytest.mark.parametrize(
+    ("field", "chain", "stops"),
+    [
+        ("", REFINE, True),  # a refinement keeps the object's fields: parse still throws (session (10))
+        ("", ".strict()" + REFINE, True),
+        (".optional()", REFINE, False),
+        ("", ".partial()", False),  # partial() makes every field optional: not a schema-keeping method
+    ],
+)
+def test_a_refined_zod_schema_parsed_at_start_up(
+    make_project: MakeProject, field: str, chain: str, stops: bool
+) -> None:
+    config = ZOD_REFINED.replace("FIELD", field).replace("CHAIN", chain)
+    report = check(make_project, _app(config), PG_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        assert "throws when a zod schema finds $JWT_SECRET unset" in only(report, "DB001")["message"]
+
+
 # -- the express runtime's .env.development -------------------------------------------------------------
 
 CHECKED = """require('dotenv').config();

@@ -112,7 +112,10 @@ def startup_stops(
     }
     schemas = found.catalogue.env_schemas
     throwing = {
-        f"{callee}().{method}": callee for callee, schema in schemas.items() for method in schema.throws
+        f"{callee}().{chain}{method}": callee
+        for callee, schema in schemas.items()
+        for chain in _kept_chains(schema.keeps)
+        for method in schema.throws
     }
     throwing.update({callee: callee for callee, schema in schemas.items() if schema.validates})
     parsed = [
@@ -325,6 +328,15 @@ def _falls_back(call: CallFact, helper: EnvHelper) -> bool:
         return False
     given = call.args[helper.fallback]
     return given.literals not in ((), ("",)) or given.names not in ((), ("undefined",))
+
+
+def _kept_chains(keeps: tuple[str, ...], depth: int = 2) -> list[str]:
+    """The chains of up to `depth` schema-keeping methods written between a schema and its parse, as traced
+    (`""`, `"superRefine()."`, `"strict().superRefine()."`)."""
+    chains = [""]
+    for _ in range(depth):
+        chains += [f"{chain}{keep}()." for chain in chains if chain.count("().") == _ for keep in keeps]
+    return list(dict.fromkeys(chains))
 
 
 def _schema_stop(
