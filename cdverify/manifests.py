@@ -94,6 +94,11 @@ class Manifests:
     script_files: tuple[str, ...] = ()  # files package.json scripts, entry points run (package_scripts)
     scripts: tuple[PackageScript, ...] = ()  # every package script
 
+    def commands(self) -> list[str]:
+        """What the project's start may run, as written: every package script and the run script."""
+        texts = [script.command for script in self.scripts]
+        return [*texts, self.run_script.text] if self.run_script is not None else texts
+
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:

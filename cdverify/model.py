@@ -285,6 +285,17 @@ class CallFact(NamedTuple):
                 return value
         return None
 
+    def argument(self, *keys: str) -> Value | None:
+        """The first of `keys` the call is given: a positional argument by its index (`"0"`), or a keyword /
+        object key by name (catalogues name where a call takes a value so: `path = ["0", "database"]`)."""
+        for key in keys:
+            if key.isdigit():
+                if int(key) < len(self.args):
+                    return self.args[int(key)]
+            elif (value := self.kwarg(key)) is not None:
+                return value
+        return None
+
 
 class Assignment(NamedTuple):
     """A value bound to a name or key: `X = …`, `app.config["X"] = …`, a dict/object-literal entry of an

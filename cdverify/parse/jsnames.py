@@ -51,7 +51,7 @@ class NodeNameScanner(Scanner):
         # calls recorded with the guard `try` inside a `try`: file reads, calls throwing on undefined, and
         # checks of the environment (`dotenv-safe.config()`)
         checks = self.libraries.unset_throws | self.libraries.startup_checks
-        self.file_reads = self.libraries.file_reads | checks
+        self.try_guarded = self.libraries.file_reads | checks
         self.scoped = checks
         # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
         # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again

@@ -100,7 +100,7 @@ class PythonScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = python_libraries()
-        self.file_reads = self.libraries.file_reads
+        self.try_guarded = self.libraries.file_reads
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()

@@ -45,7 +45,7 @@ def receiver(function: Node, member: str, subscript: str = "") -> str:
 Around = tuple[Node | None, Node | None]
 _NOTHING_AROUND: Around = (None, None)
 _AT = attrgetter("line", "col")  # where a fact is, to sort facts by
-# the guard of a file read inside a `try` (rules/parse.toml `file_reads`): its failure is handled
+# the guard of a `try_guarded` call inside a `try` (rules/parse.toml `file_reads`…): its failure is handled
 TRY_GUARD = Value(text="try")
 
 
@@ -63,7 +63,9 @@ class Scanner:
 
     def __init__(self, found: dict[str, list[Node]]) -> None:
         self.found = found
-        self.file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `fs.readFileSync`
+        # calls recorded with the guard `try` inside a `try` (a file read: `fs.readFileSync`, a call throwing
+        # on undefined): their failure is handled there
+        self.try_guarded: frozenset[str] = frozenset()
         self.scoped: frozenset[str] = frozenset()  # calls whose enclosing function is always recorded
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
@@ -181,7 +183,7 @@ class Scanner:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             guard, target = self.guard(node), self.assigned_to(node)
-            if guard is None and self.file_reads.intersection(callees) and self.in_try(node):
+            if guard is None and self.try_guarded.intersection(callees) and self.in_try(node):
                 guard = TRY_GUARD
             for callee in callees:
                 self.calls.append(

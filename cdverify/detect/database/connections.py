@@ -28,7 +28,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             call = with_environment_options(call, own, entry, found_in.has_file, values.env.__contains__)
     switch = ""
     found: list[tuple[str, str, str, bool]] = []  # (engine, detail, switch, the switch's default)
-    url_values = [v for v in (_argument(call, key) for key in entry.url) if v is not None]
+    url_values = [v for v in map(call.argument, entry.url) if v is not None]
     if not url_values and entry.default_env:
         url_values = [Value(env=(entry.default_env,))]  # `dj_database_url.config()` reads $DATABASE_URL
     candidates = []
@@ -249,11 +249,3 @@ def _at_call(
     return Evidence(
         engine, EvidenceKind.CONNECTION, scope, path, line, text, detail, switch, inferred, call.col
     )
-
-
-def _argument(call: CallFact, key: str) -> Value | None:
-    """A positional argument by its index (`"0"`) or a keyword / object key by name."""
-    if key.isdigit():
-        index = int(key)
-        return call.args[index] if index < len(call.args) else None
-    return call.kwarg(key)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from cdverify.detect.database.report import StartupStop
 from cdverify.manifests import Setting
 from cdverify.model import Family
 from cdverify.rules_schema import Reader
@@ -29,11 +30,8 @@ if TYPE_CHECKING:
 _DEFAULT = ".env.example"  # dotenv-safe's example file when no option names one
 _OPTIONS = ("example", "sample")  # in dotenv-safe's order: `example` takes precedence
 
-# (file, line, text, variables, reason) of a stop
-Check = tuple[str, int, str, tuple[str, ...], str]
 
-
-def example_checks(found: Collection, started: Callable[[], set[str]]) -> list[Check]:
+def example_checks(found: Collection, started: Callable[[], set[str]]) -> list[StartupStop]:
     """The checks of `.env` against its example file made as the application starts (`started`: the modules
     it loads then, asked for only where a module loads with such a check), each with the variables whose
     absence stops it."""
@@ -52,7 +50,7 @@ def example_checks(found: Collection, started: Callable[[], set[str]]) -> list[C
     # a connection whose URL's variable the loader requires says so already (`needs $DATABASE_URL …
     # (dotenv-safe at index.js:1 requires every variable .env.example lists …)`): no second account of it
     explained = {loader.label for loader in loaders for e in found.evidence if loader.label in e.required_by}
-    out: list[Check] = []
+    out: list[StartupStop] = []
     for path in sorted(checking & started()) if examples else ():
         facts = found.facts[path]
         for loader in loaders:
@@ -87,7 +85,7 @@ def _example_files(found: Collection) -> dict[str, list[Setting]]:
 
 def _check(
     path: str, line: int, text: str, label: str, examples: dict[str, list[Setting]], named: str | None
-) -> list[Check]:
+) -> list[StartupStop]:
     files = [f for f in examples if named is None or PurePosixPath(f).name == named]
     if not files:
         return []
@@ -97,4 +95,8 @@ def _check(
         return []
     shown = " or ".join(f"${name}" for name in variables)
     where = ", ".join(files)
-    return [(path, line, text, variables, f"throws when {label} finds {shown} unset (listed in {where})")]
+    return [
+        StartupStop(
+            path, line, text, variables, f"throws when {label} finds {shown} unset (listed in {where})"
+        )
+    ]

@@ -17,9 +17,8 @@ from collections.abc import Mapping
 import msgspec
 
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
-from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind
+from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind, StartupStop
 from cdverify.detect.database.startup import StartupRead
-from cdverify.detect.database.stops import StartupStop
 from cdverify.model import Scope
 
 PAPER = "paper"  # the name of the paper's harness environment

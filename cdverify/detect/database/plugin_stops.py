@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.jsonschemas import at_start
+from cdverify.detect.database.report import StartupStop
 from cdverify.model import FileFacts, Stop, Value
 from cdverify.parse.libraries import node_libraries
 
@@ -32,9 +33,6 @@ UNSET = re.compile(
     rf"!\s*{_NAME}|{_NAME}\s*===?\s*(?:undefined|null|''|\"\")|typeof\s+{_NAME}\s*===?\s*['\"]undefined['\"]"
 )
 
-# (file, line, text, variables, reason) of a stop
-Check = tuple[str, int, str, tuple[str, ...], str]
-
 
 def unset_operands(condition: str) -> bool:
     """Whether every `||` operand of a condition is an unset test (`!url || !key`)."""
@@ -46,14 +44,14 @@ def unset_operands(condition: str) -> bool:
 
 def plugin_checks(
     facts: Mapping[str, FileFacts], started: set[str], running: Mapping[str, set[str]], graph: ImportGraph
-) -> list[Check]:
+) -> list[StartupStop]:
     """The checks in the bodies of plugins registered as the application starts that stop it where a
     variable is unset, each with the registration that runs it."""
     checking = {path for path, f in facts.items() if any(stop.scope for stop in f.stops)}
     if not checking:
         return []
     registers = node_libraries().plugin_registers
-    out: list[Check] = []
+    out: list[StartupStop] = []
     for path, file_facts in facts.items():
         for call in file_facts.calls:
             if call.callee.rpartition(".")[2] not in registers or not call.args:
@@ -104,7 +102,7 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
     return out if len(out) == 1 else set()
 
 
-def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> list[Check]:
+def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> list[StartupStop]:
     out = []
     for stop in file_facts.stops:
         function = stop.scope.partition("@")[0]
@@ -118,7 +116,9 @@ def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> lis
         if variables:
             shown = " or ".join(f"${name}" for name in variables)
             verb = "exits" if stop.text.startswith("process.exit") else "throws"
-            out.append((path, stop.line, stop.text, variables, f"{verb} when {shown} is unset{via}"))
+            out.append(
+                StartupStop(path, stop.line, stop.text, variables, f"{verb} when {shown} is unset{via}")
+            )
     return out
 
 

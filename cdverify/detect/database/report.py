@@ -11,7 +11,28 @@ from cdverify.detect.database.startup import StartupRead
 from cdverify.model import Location, Scope
 
 if TYPE_CHECKING:
-    from cdverify.detect.database.stops import StartupStop
+    from collections.abc import Mapping
+
+
+class StartupStop(NamedTuple):
+    """A start-up check that stops the application, and what makes it stop (stops.py and the modules it
+    reads each kind of check with)."""
+
+    file: str
+    line: int
+    text: str  # the `throw` as written
+    # the variables it needs: it stops where any is unset; () = it stops wherever the project runs as shipped
+    variables: tuple[str, ...]
+    reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
+    # what makes it start, when setting its variables is not it (a folder to create): DB001's fix
+    fix: str = ""
+
+    def stops(self, variables: Mapping[str, str]) -> bool:
+        """Whether it stops the application when exactly `variables` are set."""
+        return not self.variables or any(not variables.get(name) for name in self.variables)
+
+    def describe(self) -> str:
+        return f"{self.text} at {self.file}:{self.line} {self.reason}"
 
 
 class EvidenceKind(StrEnum):

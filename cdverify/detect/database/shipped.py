@@ -29,6 +29,18 @@ Shipped = tuple[str, int, str, str]  # (file, line, text as written, reason): a 
 # is imported by (`./db.js` for `db.ts`)
 _NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
 _EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
+_ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
+
+
+def project_path(literal: str) -> str | None:
+    """A path as written, taken from the project's root (where the harness starts the application) and
+    normalised (`./data/app.db` → `data/app.db`); None for an empty or absolute path (`/`, `~`, `C:\\`) and
+    one leading outside the project."""
+    text = literal.strip()
+    if not text or _ABSOLUTE.match(text):
+        return None
+    normal = posixpath.normpath(text.replace("\\", "/"))
+    return None if normal in (".", "..") or normal.startswith("../") else normal
 
 
 def relative_unresolved(edge: ImportEdge) -> bool:

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from cdverify.detect.database.jsonschemas import at_start
+from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import at_start, started_functions
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections, SqliteEngine, StartupHook
 
@@ -62,7 +63,7 @@ def engines(found: Collection, rules: Connections) -> list[Engine]:
                 continue
             if sum(c.callee == call.callee for c in made) != 1:
                 continue  # two engines of one kind in a module: which one a call reaches is not known
-            value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
+            value = call.argument(*entry.path)
             if value is not None:
                 out.append(Engine(path, call, entry, value))
     return out
@@ -144,6 +145,17 @@ def _connects(call: CallFact, refs: set[str], entry: SqliteEngine) -> bool:
     return any(ref in value.calls for value in values for ref in refs)
 
 
+def running_at_start(
+    facts: Mapping[str, FileFacts], started: set[str], graph: ImportGraph
+) -> dict[str, set[str]]:
+    """File → the names of its functions that run as the application starts: those the started modules call
+    (jsonschemas.started_functions) and those a web framework's start-up hook runs (`hooked`)."""
+    running = started_functions(facts, started, graph)
+    for path, names in hooked(facts, started, graph, load_rules(Connections).startup_hooks).items():
+        running.setdefault(path, set()).update(names)
+    return running
+
+
 def hooked(
     facts: Mapping[str, FileFacts], started: Iterable[str], graph: ImportGraph, hooks: Iterable[StartupHook]
 ) -> dict[str, set[str]]:
@@ -171,7 +183,7 @@ def hooked(
                     pending.append((path, call.decorates.partition("@")[0]))
                 continue
             for key in hook.functions:
-                value = argument(call, key)
+                value = call.argument(key)
                 if value is not None:
                     named += value.names
         pending += [target for name in named for target in _defined(name, path, facts, graph)]
@@ -199,11 +211,3 @@ def _defined(
         edge.target for edge in graph.imports_of(path) if edge.target in facts and name in edge.fact.names
     ]
     return [(target, name) for target in imported if target] or [(path, name)]
-
-
-def argument(call: CallFact, key: str) -> Value | None:
-    """A call's argument at a positional index (`"0"`) or keyword."""
-    if key.isdigit():
-        index = int(key)
-        return call.args[index] if index < len(call.args) else None
-    return call.kwarg(key)

@@ -16,11 +16,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.jsonschemas import at_start, started_functions
-from cdverify.detect.database.sqlite_engines import Engine, argument, engines, file_paths, hooked, openings
+from cdverify.detect.database.jsonschemas import at_start
+from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.shipped import project_path
+from cdverify.detect.database.sqlite_engines import Engine, engines, file_paths, openings, running_at_start
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections
@@ -33,24 +35,12 @@ if TYPE_CHECKING:
 
 _HOPS = 2  # names followed to the module-level constant holding the path
 _NOT_FILES = re.compile(r"^(?::memory:|file:)|[?]|mode=memory", re.IGNORECASE)  # in memory, a URI
-_ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
 _MAX_BYTES = 1 << 20
-
-
-class MissingFolder(NamedTuple):
-    """A database file opened at start-up in a folder the project lacks."""
-
-    file: str
-    line: int
-    text: str
-    variables: tuple[str, ...]  # it stops where any is unset; () = wherever the project runs as shipped
-    reason: str
-    fix: str
 
 
 def missing_folders(
     found: Collection, graph: ImportGraph, root: Path, started_files: Callable[[], set[str]]
-) -> list[MissingFolder]:
+) -> list[StartupStop]:
     """The SQLite opens made at start-up (at module level of a module `started_files()` names, or in a
     function that runs then) whose file lies in a folder the project at `root` does not have and nothing
     creates: a driver's open (`sqlite_files`), or the first connection of an engine that opens its file
@@ -69,9 +59,7 @@ def missing_folders(
     if not opening and not made:
         return []
     started = started_files()
-    running = started_functions(found.facts, started, graph)
-    for path, names in hooked(found.facts, started, graph, rules.startup_hooks).items():
-        running.setdefault(path, set()).update(names)
+    running = running_at_start(found.facts, started, graph)
     # (file, call) of the stop, its label, the path's value and the file it is read in, the lazy engine
     opens: list[tuple[str, CallFact, str, Value, FileFacts, Engine | None]] = []
     for path, call, entry in opening:
@@ -80,12 +68,12 @@ def missing_folders(
             continue
         if entry.callback and _has_callback(call):
             continue
-        value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
+        value = call.argument(*entry.path)
         if value is not None:
             opens.append((path, call, entry.label, value, file_facts, None))
     for path, call, lazy in openings(found, graph, made, started, running):
         opens.append((path, call, lazy.entry.label, lazy.value, found.facts[lazy.file], lazy))
-    out: list[MissingFolder] = []
+    out: list[StartupStop] = []
     for path, call, label, value, value_facts, engine in opens:
         paths = _paths(value, value_facts, 0)
         made_at = ""
@@ -114,7 +102,7 @@ def missing_folders(
             f"create the folder {folders[0]}/ before the database opens (`{make}`), or ship it in the "
             "repository (a `.gitkeep` in it, and not ignored)"
         )
-        out.append(MissingFolder(path, call.line, call.text, () if fixed else variables, reason, fix))
+        out.append(StartupStop(path, call.line, call.text, () if fixed else variables, reason, fix))
     if out and _makes_folders(found, root, rules.folder_makers):
         return []
     return out
@@ -153,14 +141,9 @@ def _paths(value: Value, file_facts: FileFacts, depth: int) -> list[tuple[str, s
 def _missing(literal: str, root: Path) -> str:
     """The folder of a relative database path that the project does not have ("" when the path is in
     memory, absolute, outside the project, or its folder is there)."""
-    text = literal.strip()
-    if not text or _NOT_FILES.search(text) or _ABSOLUTE.match(text):
-        return ""
-    folder = posixpath.dirname(posixpath.normpath(text.replace("\\", "/")))
-    if folder in ("", ".") or folder == ".." or folder.startswith("../"):
-        return ""
-    info = probe(root / folder)
-    return "" if info is not None else folder
+    normal = None if _NOT_FILES.search(literal.strip()) else project_path(literal)
+    folder = posixpath.dirname(normal) if normal is not None else ""
+    return folder if folder and probe(root / folder) is None else ""
 
 
 def _makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
@@ -168,10 +151,7 @@ def _makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bo
     (`fs.mkdirSync(dir, { recursive: true })`, `os.makedirs(…)`, `mkdir -p data`): then the database's
     folder may be made before it opens."""
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, makers)) + r")(?![\w-])")
-    texts = [script.command for script in found.manifests.scripts]
-    if found.manifests.run_script is not None:
-        texts.append(found.manifests.run_script.text)
-    if any(pattern.search(text) for text in texts):
+    if any(pattern.search(text) for text in found.manifests.commands()):
         return True
     runtime: Mapping[str, FileFacts] = found.runtime_facts()
     for path in sorted(runtime):

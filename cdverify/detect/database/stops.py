@@ -26,7 +26,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache, partial
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.envexamples import example_checks
@@ -39,6 +39,7 @@ from cdverify.detect.database.jsonschemas import (
 )
 from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.plugin_stops import plugin_checks, unset_operands
+from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
@@ -65,26 +66,6 @@ if TYPE_CHECKING:
 _THROWING_FALLBACK = re.compile(
     r"(?:\|\||\?\?)\s*\(\s*(?:\(\s*\)\s*=>|function\s*[\w$]*\s*\(\s*\))\s*\{\s*throw\b"
 )
-
-
-class StartupStop(NamedTuple):
-    """A start-up check that stops the application, and what makes it stop."""
-
-    file: str
-    line: int
-    text: str  # the `throw` as written
-    # the variables it needs: it stops where any is unset; () = it stops wherever the project runs as shipped
-    variables: tuple[str, ...]
-    reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
-    # what makes it start, when setting its variables is not it (a folder to create): DB001's fix
-    fix: str = ""
-
-    def stops(self, variables: Mapping[str, str]) -> bool:
-        """Whether it stops the application when exactly `variables` are set."""
-        return not self.variables or any(not variables.get(name) for name in self.variables)
-
-    def describe(self) -> str:
-        return f"{self.text} at {self.file}:{self.line} {self.reason}"
 
 
 def startup_stops(
@@ -132,9 +113,9 @@ def startup_stops(
         cache(partial(started_modules, found.facts, found.scopes, graph)) if graph is not None else None
     )
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
-        unloaded += [StartupStop(*item) for item in missing_folders(found, graph, root, started_files)]
-        unloaded += [StartupStop(*item) for item in unshipped_reads(found, graph, root, started_files)]
-        unloaded += [StartupStop(*item) for item in example_checks(found, started_files)]
+        unloaded += missing_folders(found, graph, root, started_files)
+        unloaded += unshipped_reads(found, graph, root, started_files)
+        unloaded += example_checks(found, started_files)
     if not (
         files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
     ):
@@ -159,7 +140,7 @@ def startup_stops(
     if plugged and graph is not None:  # a check in a Fastify plugin the app registers as it starts
         running = started_functions(found.facts, started, graph)
         application_facts = {path: found.facts[path] for path in application}
-        out += [StartupStop(*item) for item in plugin_checks(application_facts, started, running, graph)]
+        out += plugin_checks(application_facts, started, running, graph)
     if broken and graph is not None and root is not None:
         out += _unparsable(found, graph, root)
     loaders = load_rules(Connections).startup_files
@@ -333,10 +314,11 @@ def _falls_back(call: CallFact, helper: EnvHelper) -> bool:
 def _kept_chains(keeps: tuple[str, ...], depth: int = 2) -> list[str]:
     """The chains of up to `depth` schema-keeping methods written between a schema and its parse, as traced
     (`""`, `"superRefine()."`, `"strict().superRefine()."`)."""
-    chains = [""]
+    chains = last = [""]
     for _ in range(depth):
-        chains += [f"{chain}{keep}()." for chain in chains if chain.count("().") == _ for keep in keeps]
-    return list(dict.fromkeys(chains))
+        last = [f"{chain}{keep}()." for chain in last for keep in keeps]
+        chains = chains + last
+    return chains
 
 
 def _schema_stop(

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.jsonschemas import at_start, started_functions
-from cdverify.detect.database.sqlite_engines import argument, hooked
+from cdverify.detect.database.jsonschemas import at_start
+from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.shipped import project_path
+from cdverify.detect.database.sqlite_engines import running_at_start
 from cdverify.files import probe
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections, StartupRead
@@ -31,15 +33,13 @@ if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
-Unshipped = tuple[str, int, str, tuple[str, ...], str, str]  # (file, line, text, variables, reason, fix)
 
-_ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
 _WRITES = frozenset("wax+")
 
 
 def unshipped_reads(
     found: Collection, graph: ImportGraph, root: Path, started_files: Callable[[], set[str]]
-) -> list[Unshipped]:
+) -> list[StartupStop]:
     """The file reads made at start-up, unguarded, of a relative literal path the project at `root` does not
     have and nothing writes. The modules run at start-up are asked for only when the application reads
     such a path at all."""
@@ -59,10 +59,8 @@ def unshipped_reads(
     if not reads:
         return []
     started = started_files()
-    running = started_functions(found.facts, started, graph)
-    for path, names in hooked(found.facts, started, graph, load_rules(Connections).startup_hooks).items():
-        running.setdefault(path, set()).update(names)
-    out: list[Unshipped] = []
+    running = running_at_start(found.facts, started, graph)
+    out: list[StartupStop] = []
     for path, call, literal in reads:
         if path not in started or not at_start(call, found.facts[path], True, running.get(path, set())):
             continue
@@ -71,7 +69,7 @@ def unshipped_reads(
         label = next(e.label for e in entries.values() if call.callee in (*e.calls, *e.built_by))
         reason = f"reads {literal}, which the project does not ship and nothing writes: {label}"
         fix = f"ship {literal} (a default of it, not ignored), or fall back to defaults when it is missing"
-        out.append((path, call.line, call.text, (), reason, fix))
+        out.append(StartupStop(path, call.line, call.text, (), reason, fix))
     return out
 
 
@@ -90,7 +88,7 @@ def _read_path(call: CallFact, entry: StartupRead, file_facts: FileFacts) -> tup
         value = handed.args[0] if handed is not call and handed.args else None
     else:
         handed = call
-        value = next((v for key in entry.path if (v := argument(call, key)) is not None), None)
+        value = call.argument(*entry.path)
     if value is None or not _literal(value):
         return None
     return value.literals[0], handed
@@ -99,7 +97,7 @@ def _read_path(call: CallFact, entry: StartupRead, file_facts: FileFacts) -> tup
 def _reads_only(call: CallFact, entry: StartupRead) -> bool:
     """Whether a read call's mode is one that writes nothing (not computed, no `w`, `a`, `x` or `+`)."""
     for key in entry.mode:
-        mode = argument(call, key)
+        mode = call.argument(key)
         if mode is not None and (not _literal(mode) or _WRITES.intersection(mode.literals[0])):
             return False
     return True
@@ -116,13 +114,8 @@ def _literal(value: Value) -> bool:
 
 def _missing(literal: str, root: Path) -> bool:
     """Whether a relative path inside the project is not there."""
-    text = literal.strip().replace("\\", "/")
-    if not text or _ABSOLUTE.match(text) or "://" in text:
-        return False
-    normal = posixpath.normpath(text)
-    if normal in (".", "..") or normal.startswith("../"):
-        return False
-    return probe(root / normal) is None
+    normal = None if "://" in literal else project_path(literal)
+    return normal is not None and probe(root / normal) is None
 
 
 def _named_elsewhere(found: Collection, literal: str, entries: dict[str, StartupRead]) -> bool:
@@ -153,7 +146,4 @@ def _named_elsewhere(found: Collection, literal: str, entries: dict[str, Startup
                 return True
     name = posixpath.basename(normal)
     pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
-    texts = [script.command for script in found.manifests.scripts]
-    if found.manifests.run_script is not None:
-        texts.append(found.manifests.run_script.text)
-    return any(pattern.search(text) for text in texts)
+    return any(pattern.search(text) for text in found.manifests.commands())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.report import Purpose
 from cdverify.model import FileFacts, Scope
-from cdverify.rules_schema import Connections, Sinks
+from cdverify.rules_schema import Sinks
 
 if TYPE_CHECKING:
     from cdverify.detect.orm.constants import Key
@@ -37,14 +37,10 @@ def started_schema(
     ]
     if not pending:
         return
-    from cdverify.detect.database.jsonschemas import started_functions
-    from cdverify.detect.database.sqlite_engines import hooked
+    from cdverify.detect.database.sqlite_engines import running_at_start
     from cdverify.detect.database.stops import started_modules
 
-    started = started_modules(facts, scopes, graph)
-    running = started_functions(facts, started, graph)
-    for path, names in hooked(facts, started, graph, load_rules(Connections).startup_hooks).items():
-        running.setdefault(path, set()).update(names)
+    running = running_at_start(facts, started_modules(facts, scopes, graph), graph)
     for key, item in pending:
         function = _function_of(facts.get(item.file), item.line, key[3])
         if function and function in running.get(item.file, ()):
