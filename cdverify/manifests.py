@@ -2,7 +2,8 @@
 
 Read once, turned into plain records (`Dependency`, `Setting`, `Service`, `RunScript`); detection and the
 verifiers never read files themselves. Which file goes to which reader is data: the `[[file]]` entries of
-rules/manifests.toml, tried in order (`reader_for`); `READERS` sends each to a small method of `_Reader`. A
+rules/manifests.toml, matched in manifest_files.py (`reader_for`, `manifest_paths`); here `READERS` sends
+each file to a small method of `_Reader`, which owns the reading of every format. A
 malformed file yields a DISC006 finding and is otherwise skipped (only the bad line of a requirements
 file, only the wrong-shaped table of a manifest): one bad manifest never stops the analysis. Nothing here
 executes project code.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import posixpath
 import re
 import stat
 from collections.abc import Callable, Mapping
@@ -22,14 +22,13 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-import msgspec
-
 from cdverify import run_script as shell
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
-from cdverify.files import NotReadable, list_dir, parse_toml, probe, read_regular
+from cdverify.files import NotReadable, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
-from cdverify.model import Family, Finding, Location, Scope
+from cdverify.manifest_files import manifest_paths
+from cdverify.model import Family, Finding, Location
 from cdverify.package_scripts import PackageScript, entry_point_files, named_scripts, run_files
 from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
 
@@ -140,74 +139,8 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
-# -- the catalogue: which reader a file goes to --------------------------------------------------------
-
-
-class _FileRule(msgspec.Struct, frozen=True):
-    """A `[[file]]` entry of rules/manifests.toml, ready to match."""
-
-    entry: ManifestFile
-    names: frozenset[str]
-    pattern: re.Pattern[str] | None
-
-    def matches(self, rel: str, name: str, parent: str) -> bool:
-        entry = self.entry
-        return (
-            (not self.names or name in self.names)
-            and (self.pattern is None or self.pattern.fullmatch(name) is not None)
-            and (not entry.suffixes or name.endswith(entry.suffixes))
-            and (not entry.parent or parent == entry.parent)
-            and (not entry.path or rel == entry.path)
-        )
-
-
 def _catalogue() -> ManifestFiles:
     return load_rules(ManifestFiles)
-
-
-@cache
-def _file_rules() -> tuple[_FileRule, ...]:
-    return tuple(
-        _FileRule(entry, frozenset(entry.names), re.compile(entry.pattern) if entry.pattern else None)
-        for entry in _catalogue().file
-    )
-
-
-@cache
-def _may_match() -> Callable[[str], bool] | None:
-    """A test every file name a `[[file]]` entry matches passes (one of the entries' names, the name of
-    its path, its patterns or suffixes), so that most of a big tree's files are turned down at once; None
-    when an entry has none of these (any name may match it)."""
-    rules = _file_rules()
-    if any(
-        not rule.names and rule.pattern is None and not rule.entry.suffixes and not rule.entry.path
-        for rule in rules
-    ):
-        return None
-    named = [rule.names for rule in rules]
-    names = frozenset().union(*named, (posixpath.basename(r.entry.path) for r in rules if r.entry.path))
-    patterns = [rule.pattern.pattern for rule in rules if rule.pattern is not None]
-    either = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
-    suffixes = tuple(suffix for rule in rules for suffix in rule.entry.suffixes)
-
-    def may_match(name: str) -> bool:
-        return (
-            name in names
-            or name.endswith(suffixes)
-            or (either is not None and either.fullmatch(name) is not None)
-        )
-
-    return may_match
-
-
-def reader_for(rel: str) -> ManifestFile | None:
-    """The first `[[file]]` entry of rules/manifests.toml that `rel` (a project path) matches."""
-    parent, _, name = rel.rpartition("/")
-    may_match = _may_match()
-    if may_match is not None and not may_match(name):
-        return None
-    parent = parent.rpartition("/")[2]
-    return next((rule.entry for rule in _file_rules() if rule.matches(rel, name, parent)), None)
 
 
 @cache
@@ -598,35 +531,10 @@ def _mapping_items(node: Any) -> list[tuple[Any, Any]]:
     return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
 
 
-def _in_scope(project: Project, rel: str) -> bool:
-    """Manifests of front-end, vendored, generated and docs folders say nothing about the backend."""
-    scope = project.scope_of(rel)
-    return scope not in (Scope.FRONTEND, Scope.VENDORED, Scope.GENERATED, Scope.DOCS)
-
-
 def read_manifests(project: Project) -> Manifests:
     reader = _Reader(project)
-    paths = set(project.paths)
-    # `.env` files are usually git-ignored, yet the app loads them: read them where manifests live.
-    beside = _catalogue().env_files_beside
-    env_files = [rule for rule in _file_rules() if rule.entry.reader is Reader.ENV_FILE]
-    folders = {""} | {PurePosixPath(p).parent.as_posix() for p in paths if p.endswith(beside)}
-    for folder in folders:
-        folder = "" if folder == "." else folder
-        try:
-            names = list_dir(project.root / folder) if folder else list_dir(project.root)
-        except OSError:
-            continue
-        for name in names:
-            rel = f"{folder}/{name}" if folder else name
-            if any(rule.matches(rel, name, posixpath.basename(folder)) for rule in env_files):
-                paths.add(rel)
-    for rel in sorted(paths):
-        if not _in_scope(project, rel):
-            continue
-        entry = reader_for(rel)
-        if entry is not None:
-            READERS[entry.reader](reader, rel, entry)
+    for rel, entry in manifest_paths(project):
+        READERS[entry.reader](reader, rel, entry)
     return Manifests(
         tuple(reader.dependencies),
         tuple(reader.settings),

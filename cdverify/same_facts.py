@@ -61,7 +61,7 @@ def edited_sources(
     """Each `changed` path (with its signature now) as the parsed source it is, when every one is: a
     regular file still, within the size limit, no manifest. Discovery would then find what it found, but
     for these files' sizes. None when one is anything else."""
-    from cdverify.manifests import reader_for
+    from cdverify.manifest_files import reader_for
 
     by_key = {source[0]: source for source in stored[1]}
     edited = []

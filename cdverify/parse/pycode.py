@@ -9,17 +9,22 @@ read the environment is in rules/parse.toml.
 
 from __future__ import annotations
 
-import codecs
-import re
-
 from tree_sitter import Node
 
-from cdverify.model import RAISED, Assignment, FunctionFact, Member, Text, Value, joined, shown, text_of
+from cdverify.model import RAISED, Assignment, FunctionFact, Member, Value, joined
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.pysteps import decorated, steps
+from cdverify.parse.pysyntax import (
+    assignment_target,
+    module_class,
+    module_instances,
+    owner_class,
+    string_value,
+    strip,
+)
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -36,54 +41,6 @@ from cdverify.parse.values import (
 )
 
 _DICT_DEPTH = 4
-
-
-def _strip(node: Node) -> Node:
-    """The expression inside parentheses and `await`."""
-    while node.type in ("parenthesized_expression", "await") and node.named_children:
-        node = node.named_children[-1] if node.type == "await" else node.named_children[0]
-    return node
-
-
-def string_value(node: Node) -> Text:
-    """A string literal's value: a `Template` when it has interpolations. Escapes read as Python reads
-    them (`'\\"Users\\"'` is `"Users"`); a raw string has none."""
-    out: list[str] = []  # the current piece, joined once: a literal may have thousands of parts
-    pieces: list[str] = []
-    for part in node.named_children if node.type == "concatenated_string" else (node,):
-        for child in part.children:
-            kind = child.type
-            if kind == "string_content":
-                out.append(_unescaped(child) if child.named_children else text(child))
-            elif kind == "escape_sequence":
-                out.append(_escape(text(child)))
-            elif kind == "interpolation":
-                pieces.append("".join(out))
-                out = []
-    pieces.append("".join(out))
-    return text_of(pieces)
-
-
-# Python's escape sequences (an unknown one, `\\d`, stays as written, as Python keeps it)
-_ESCAPE = re.compile(
-    r"\\(?:\r?\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\})"
-)
-
-
-def _unescaped(content: Node) -> str:
-    """A piece of a literal with its escape sequences replaced by what they stand for (the parser marks
-    them; a raw string has none)."""
-    return _ESCAPE.sub(lambda found: _escape(found.group()), text(content))
-
-
-def _escape(written: str) -> str:
-    """What one escape sequence stands for (`\\"` → `"`, `\\n` → a new line, `\\<new line>` → nothing)."""
-    if written.startswith("\\\r"):
-        return ""
-    try:
-        return codecs.decode(written, "unicode_escape")
-    except UnicodeDecodeError:
-        return written
 
 
 class PythonScanner(Scanner):
@@ -150,7 +107,7 @@ class PythonScanner(Scanner):
 
     def qualify(self, node: Node) -> str | None:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
-        node = _strip(node)
+        node = strip(node)
         if node.type == "identifier":
             return self.name(node)
         if node.type == "attribute":
@@ -194,7 +151,7 @@ class PythonScanner(Scanner):
     def value(self, node: Node | None) -> Value:
         if node is None:
             return Value()
-        node = _strip(node)
+        node = strip(node)
         kind = node.type
         if kind in ("string", "concatenated_string"):
             return Value(strings=(string_value(node),), parts=self.env_holes(node))
@@ -324,8 +281,8 @@ class PythonScanner(Scanner):
                 name = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
                 if name is not None and value is not None:
-                    if _strip(value).type == "dictionary":
-                        kwargs.extend((k, v) for k, v, _ in self.entries(_strip(value), text(name) + ".", 1))
+                    if strip(value).type == "dictionary":
+                        kwargs.extend((k, v) for k, v, _ in self.entries(strip(value), text(name) + ".", 1))
                     kwargs.append((text(name), self.value(value)))
             elif child.type == "dictionary":
                 kwargs.extend((key, value) for key, value, _ in self.entries(child, "", 1))
@@ -348,7 +305,7 @@ class PythonScanner(Scanner):
             label = first_key(key)[0] if key.strings else (key.names[0] if key.names else "")
             if not label:
                 continue
-            inner = _strip(value_node)
+            inner = strip(value_node)
             if inner.type == "dictionary" and depth < _DICT_DEPTH:
                 out.extend(self.entries(inner, f"{prefix}{label}.", depth + 1))
             else:
@@ -465,7 +422,7 @@ class PythonScanner(Scanner):
         parent = call.parent
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("right") == call:
             left = parent.child_by_field_name("left")
-            return _target(left) or "" if left is not None else ""
+            return assignment_target(left) or "" if left is not None else ""
         return ""
 
     def decorated(self, call: Node) -> str:
@@ -483,7 +440,7 @@ class PythonScanner(Scanner):
             for child in parameters.named_children
             if child.type not in ("comment", "positional_separator")
         )
-        owner = _owner(function)
+        owner = owner_class(function)
         fact = FunctionFact(scope_key(function), shared(text(name)), tuple(map(shared, params)), owner)
         return fact, not owner
 
@@ -506,10 +463,10 @@ class PythonScanner(Scanner):
                 self.bindings[f"self.{text(left)}"] = value
         if left is None or right is None:
             return
-        target = _target(left)
+        target = assignment_target(left)
         if target is None:
             return
-        inner = _strip(right)
+        inner = strip(right)
         qualified = self.qualify(inner) if inner.type in ("call", "attribute", "identifier") else None
         if qualified is None and record and self.libraries.annotated:  # `self.db: Session = make()`
             qualified = self.annotated(node.child_by_field_name("type"))
@@ -517,7 +474,7 @@ class PythonScanner(Scanner):
                 self.bindings[f"self.{target}"] = qualified  # a class attribute: what its methods see
         if qualified is not None and left.type in ("identifier", "attribute"):
             self.bind(node, target, qualified)
-            owner = _module_class(node) if left.type == "identifier" else ""
+            owner = module_class(node) if left.type == "identifier" else ""
             if owner:
                 self.class_attributes[f"{owner}.{target}"] = qualified
         if not record or (inner.type != "dictionary" and not interesting(target)):
@@ -553,74 +510,6 @@ class PythonScanner(Scanner):
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node), where))
 
 
-def _owner(function: Node) -> str:
-    """The class a function is a method of ("" for a function)."""
-    parent = function.parent
-    if parent is not None and parent.type == "decorated_definition":
-        parent = parent.parent
-    if parent is not None and parent.type == "block" and parent.parent is not None:
-        cls = parent.parent
-        if cls.type == "class_definition":
-            name = cls.child_by_field_name("name")
-            return text(name) if name is not None else ""
-    return ""
-
-
-def _module_class(node: Node) -> str:
-    """The name of the module-level class without bases whose body holds the assignment `node` directly
-    ("" if none): a holder of objects (`class UserDto: api = Namespace(…)`), not a model whose attributes
-    are its columns."""
-    statement = node.parent
-    block = statement.parent if statement is not None else None
-    cls = block.parent if block is not None else None
-    if cls is None or not class_body(node) or cls.child_by_field_name("superclasses") is not None:
-        return ""
-    outer = cls.parent
-    if outer is not None and outer.type == "decorated_definition":
-        outer = outer.parent
-    name = cls.child_by_field_name("name")
-    return text(name) if name is not None and outer is not None and outer.type == "module" else ""
-
-
-def _target(node: Node) -> str | None:
-    """`X`, `self.x`, `app.config["KEY"]` → `app.config.KEY`; None for tuples and other patterns."""
-    if node.type == "identifier":
-        return text(node)
-    if node.type == "attribute":
-        obj = node.child_by_field_name("object")
-        attr = node.child_by_field_name("attribute")
-        base = _target(obj) if obj is not None else None
-        return f"{base}.{text(attr)}" if base and attr is not None else None
-    if node.type == "subscript":
-        obj = node.child_by_field_name("value")
-        index = node.child_by_field_name("subscript")
-        base = _target(obj) if obj is not None else None
-        if base and index is not None and index.type == "string":
-            return f"{base}.{shown(string_value(index))}"
-    return None
-
-
-def _objects(found: dict[str, list[Node]], functions: list[FunctionFact]) -> tuple[tuple[str, str], ...]:
-    """(name, class) of module-level `db = Database(…)`, for the file's classes with helper methods (a
-    method handing a parameter on to a call), whose calls other modules make through the instance."""
-    owners = {function.owner for function in functions if function.owner}
-    if not owners:
-        return ()
-    out = []
-    for node in found.get("assignment", []):
-        statement = node.parent
-        if statement is None or statement.parent is None or statement.parent.type != "module":
-            continue
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        call = _strip(right) if right is not None else None
-        called = call.child_by_field_name("function") if call is not None and call.type == "call" else None
-        if left is None or left.type != "identifier" or called is None or called.type != "identifier":
-            continue
-        if text(called) in owners:
-            out.append((text(left), text(called)))
-    return tuple(sorted(set(out)))
-
-
 def python_code(found: dict[str, list[Node]]) -> Code:
     """A Python file's code facts, from the captures of its `code` query."""
     scanner = PythonScanner(found)
@@ -636,7 +525,7 @@ def python_code(found: dict[str, list[Node]]) -> Code:
         scanner.class_facts,
         functions=tuple(scanner.functions),
         local_calls=tuple(scanner.local_calls),
-        objects=_objects(found, scanner.functions),
+        objects=module_instances(found, scanner.functions),
         members=scanner.member_facts,
         steps=steps(found.get("call", []), scanner.scope),
     )

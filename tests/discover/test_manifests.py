@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cdverify.catalog import load_rules
-from cdverify.manifests import READERS, reader_for
+from cdverify.manifest_files import reader_for
+from cdverify.manifests import READERS
 from cdverify.pipeline import inspect, verify
 from cdverify.rules_schema import ManifestFiles, Reader
 

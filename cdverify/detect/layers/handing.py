@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named
-from cdverify.model import Family, FileFacts, ImportKind
+from cdverify.model import FileFacts, ImportKind
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -142,51 +142,39 @@ def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph:
     module opening the client): it hands them on, a module of that role too."""
     if file_facts.calls or not file_facts.imports:
         return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not (
-        _registry(file_facts) or _exports_required(file_facts)
+    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not _hands_on_imports(
+        file_facts
     ):
         return False
     targets = [edge.target for edge in graph.imports_of(path)]
     return all(target and target != path and target in members for target in targets)
 
 
-def _exports_required(file_facts: FileFacts) -> bool:
-    """A CommonJS barrel: it requires project modules at its top (`const { getUser } = require("./getUser")`)
-    and exports only what they give (`module.exports = { getUser, … }`), as `export … from` would."""
-    if file_facts.language.family != Family.NODE or not file_facts.exports:
-        return False
-    if any(fact.kind is not ImportKind.REQUIRE or fact.in_function for fact in file_facts.imports):
-        return False
-    given = tuple(f"{fact.specifier}." for fact in file_facts.imports)
-    specifiers = {fact.specifier for fact in file_facts.imports}
+def _hands_on_imports(file_facts: FileFacts) -> bool:
+    """The module exports only what it imports, as `export … from` would: every name it exports and every
+    value it assigns is an imported module, or a member of one it requires, with no literal or environment
+    read among them; it defines no class or function, imports nothing inside a function, and a name it
+    exports that it declares is an object it fills. An ES registry (`import User from "./User.js"; const
+    models = { User, Product }; export default models`) and a CommonJS barrel (`const { getUser } =
+    require("./getUser")` … `module.exports = { getUser, … }`) hand their modules on so. Its caller checks
+    that it calls nothing."""
+    imports = file_facts.imports
+    specifiers = {fact.specifier for fact in imports}
+    required = tuple(f"{fact.specifier}." for fact in imports if fact.kind is ImportKind.REQUIRE)
+    filled = {a.target.partition(".")[0] for a in file_facts.assignments if "." in a.target}
 
     def handed_on(traced: str) -> bool:
-        return traced.startswith(given) or traced in specifiers
+        return traced in specifiers or traced.startswith(required)
 
-    return all(handed_on(traced) for _name, traced in file_facts.exports) and all(
-        assignment.target.startswith(("module.exports", "exports."))
-        and assignment.value.calls
-        and all(map(handed_on, assignment.value.calls))
-        and not (assignment.value.strings or assignment.value.numbers)
-        for assignment in file_facts.assignments
-    )
-
-
-def _registry(file_facts: FileFacts) -> bool:
-    """The file imports modules and exports them again gathered in an object, nothing else (`import User
-    from "./User.js"; const models = { User, Product }; export default models`): a registry of them, which
-    hands them on as a re-export does. Its caller checks that it calls nothing; a name the module exports that
-    it declares is such an object (`export const models = { … }`), never a function or a value of its own."""
-    imported = {fact.specifier for fact in file_facts.imports}
-    filled = {a.target.partition(".")[0] for a in file_facts.assignments if "." in a.target}
     return (
-        not file_facts.classes
+        bool(file_facts.exports)
+        and not file_facts.classes
         and not file_facts.functions
-        and bool(file_facts.exports)
+        and not any(fact.in_function for fact in imports)
         and set(file_facts.declared) <= filled
-        and all(instance in imported for _name, instance in file_facts.exports)
+        and all(handed_on(traced) for _name, traced in file_facts.exports)
         and all(
-            not (a.value.strings or a.value.numbers or a.value.env) and set(a.value.calls) <= imported
+            not (a.value.strings or a.value.numbers or a.value.env) and all(map(handed_on, a.value.calls))
             for a in file_facts.assignments
         )
     )

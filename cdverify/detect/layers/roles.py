@@ -64,6 +64,13 @@ from cdverify.detect.layers.names import (
 )
 from cdverify.detect.layers.owners import connection_owners, imported_names
 from cdverify.detect.layers.packages import package_markers
+from cdverify.detect.layers.programs import (
+    migration_helpers,
+    package_scripts,
+    root_scripts,
+    scripts,
+    stray_programs,
+)
 from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
     app_installers,
@@ -72,13 +79,8 @@ from cdverify.detect.layers.wiring import (
     containers,
     data_access_wiring,
     hands_app,
-    migration_helpers,
     own_handlers,
-    package_scripts,
     providers,
-    root_scripts,
-    scripts,
-    stray_programs,
 )
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts, ImportFact

@@ -1,5 +1,8 @@
-"""Wiring seen in code: app files that hand the app object to project code (composition roots although
-they register a route or two), and command-line scripts in a layer's folder (in no layer)."""
+"""Wiring seen in code: the files that build, start and assemble the app rather than being one of its layers —
+composition roots (app files that mount the routers or hand the app object to project code although they
+register a route or two), the modules they delegate the mounting to, dependency-injection containers and
+providers, bootstrap steps, and data-access files that hand the connection on. Programs run by themselves
+(scripts, in no layer) are detect/layers/programs.py."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.layers.catalogue import Names, matches, names_of
+from cdverify.detect.layers.catalogue import Names, matches
 from cdverify.detect.layers.handlers import names_of_import
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import Family, FileFacts
@@ -377,211 +380,6 @@ def _port_or_errors(edge: ImportEdge, assignment: LayerAssignment) -> bool:
     return (target is not None and target.abstract) or (
         bool(names) and all(n.endswith(_ERRORS) for n in names)
     )
-
-
-def scripts(
-    named: Mapping[str, Named],
-    facts: Mapping[str, FileFacts],
-    graph: ImportGraph,
-    directories: Iterable[str],
-) -> tuple[str, ...]:
-    """Files whose layer only a folder of `directories` gives (`commands/`), that run as programs of their
-    own (`FileFacts.program`: a shebang, `process.argv`, `process.exit`, Python's `__main__` guard) and
-    that no project file imports: command-line scripts, in no layer. CQRS commands (imported by the app,
-    running no program) keep the folder's layer."""
-    wanted = {_folder_key(directory) for directory in directories}
-    candidates = [
-        path
-        for path, name in named.items()
-        if wanted
-        and name.glob is None
-        and name.folders
-        and _folder_key(name.folders[0][1].rpartition("/")[2]) in wanted
-        and path in facts
-        and facts[path].program
-    ]
-    return _not_imported(candidates, graph, named)
-
-
-def stray_programs(
-    named: Mapping[str, Named],
-    facts: Mapping[str, FileFacts],
-    graph: ImportGraph,
-    apps: Collection[str],
-    routes: Collection[str],
-) -> tuple[str, ...]:
-    """Files whose path names no layer that run as programs of their own (`FileFacts.program`: a shebang,
-    `process.argv`, `process.exit`, Python's `__main__` guard), that no application file imports, that
-    build or start no app, register no routes (`routes`) and import no module that does either: scripts
-    run by hand, in no layer (`utils/sequelize-migrate.js` running the migrations with Umzug, then
-    `process.exit(0)`). A Node module calling a function of its own as it loads (`resetDatabase()` at the
-    bottom of `database/reset-db.js`: `runs_itself`) is such a program too. A `models.py` with a `__main__`
-    guard creating its tables keeps its layer, and an entry serving the project's MCP tools over stdio
-    (exiting on a failed start) is no script."""
-    serving = {*apps, *routes}
-    candidates = [
-        path
-        for path, name in named.items()
-        if name.glob is None
-        and not name.folders
-        and name.suffix is None
-        and path in facts
-        and (facts[path].program or runs_itself(facts[path]))
-        and path not in apps
-        and path not in routes
-        and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
-    ]
-    return _not_imported(candidates, graph, named)
-
-
-def runs_itself(file_facts: FileFacts) -> bool:
-    """Whether a Node module calls, by itself at module level, a function it declares (one whose body
-    makes calls: `main()`, `resetDatabase()`; not `config()` of `import { config } from "dotenv"`): it
-    runs as it loads, a program when nothing imports it; so does a function called where it is written, whose
-    body makes calls (`(async () => { await pool.query(…) })()`, named by its scope key)."""
-    if not file_facts.runs:
-        return False
-    scopes = {call.scope for call in file_facts.calls if call.scope}
-    own = {scope.partition("@")[0] for scope in scopes}
-    return not own.isdisjoint(file_facts.runs) or not scopes.isdisjoint(file_facts.runs)
-
-
-def migration_helpers(
-    named: Mapping[str, Named], graph: ImportGraph, migrations: Collection[str]
-) -> tuple[str, ...]:
-    """Application files whose path names no layer, that migration files (`migrations`: migration-scope
-    sources) import and no application file does: helpers of the migrations (`utils/migrations.ts`
-    building the timestamp columns and triggers the `migrations/*.ts` add), no part of the running app,
-    in no layer. Models the migrations import for their metadata (`app/models/`, `models.py`) keep their
-    layer."""
-    if not migrations:
-        return ()
-    wanted = set(migrations)
-    used = {
-        edge.target
-        for edge in graph.internal_edges()
-        if edge.source in wanted
-        and (name := named.get(edge.target or "")) is not None
-        and name.glob is None
-        and not name.folders
-        and name.suffix is None
-    }
-    return _not_imported(sorted(path for path in used if path), graph, named)
-
-
-def root_scripts(
-    named: Mapping[str, Named],
-    facts: Mapping[str, FileFacts],
-    graph: ImportGraph,
-    apps: Collection[str],
-    runners: Iterable[str] = (),
-    routes: Collection[str] = (),
-) -> tuple[str, ...]:
-    """Python modules at the project's top that no application module imports and that build no app
-    (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
-    scripts and entry points run by hand, in no layer. A single-module app builds its app and stays; so
-    does a module registering routes (`routes`: a `routes.py` Blueprint nothing registers yet), which
-    handles requests wherever it is mounted and is run by no one.
-    Deeper down, the programs of `_programs` too; and Node programs at the top running the migrations
-    (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, imported by nothing)."""
-    candidates = [
-        path
-        for path, name in named.items()
-        if "/" not in path
-        and name.glob is None
-        and path not in apps
-        and path not in routes
-        and path in facts
-        and facts[path].language.family == "python"
-    ]
-    migrators = _root_migrators(named, facts, graph, apps, names_of(runners)) if runners else []
-    return _not_imported([*candidates, *_programs(named, facts, graph, apps), *migrators], graph, named)
-
-
-def _root_migrators(
-    named: Mapping[str, Named],
-    facts: Mapping[str, FileFacts],
-    graph: ImportGraph,
-    apps: Collection[str],
-    runners: Names,
-) -> list[str]:
-    """Node modules at the project's top, under no file name of a layer, that call a migration runner
-    (`runners`), build no app and import no module building one."""
-    return [
-        path
-        for path, name in named.items()
-        if "/" not in path
-        and name.glob is None
-        and name.suffix is None
-        and path not in apps
-        and path in facts
-        and facts[path].language.family == Family.NODE
-        and any(matches(call.callee, runners) for call in facts[path].calls)
-        and not any(edge.target in apps for edge in graph.imports_of(path))
-    ]
-
-
-def _programs(
-    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
-) -> list[str]:
-    """Python modules inside a package that run as programs of their own (`if __name__ == "__main__":`),
-    in no folder and under no file name of a layer, that build no app and import no module building one
-    (`app/backend_pre_start.py` waiting for the database, `app/initial_data.py` seeding it, both run by a
-    start-up shell script): scripts, whatever their code touches. In a layer's folder (`entrypoints/` of
-    a queue consumer) the folder still decides."""
-    return [
-        path
-        for path, name in named.items()
-        if "/" in path
-        and name.glob is None
-        and not name.folders
-        and name.suffix is None
-        and path not in apps
-        and path in facts
-        and facts[path].language.family == "python"
-        and facts[path].program
-        and not any(edge.target in apps for edge in graph.imports_of(path))
-    ]
-
-
-def package_scripts(
-    run: Iterable[str],
-    named: Mapping[str, Named],
-    graph: ImportGraph,
-    apps: Collection[str],
-    routing: Collection[str] = (),
-) -> tuple[str, ...]:
-    """Files a package.json script runs directly (`"db:migrate": "tsx src/db/migrate.ts"`) or a pyproject
-    console entry point names (`db-seed = "app.db.cli:db_seed"`; Manifests.script_files) that no project
-    file imports, that build or start no app and import no module that builds one or registers request
-    handlers (`routing`): scripts, in no layer. The server entry a `start`
-    script runs (`app.listen(…)` on the app of `./app`) stays, as does one serving the project's MCP tools
-    over stdio (`"mcp": "node dist/mcp/index.js"` importing the module registering them)."""
-    serving = {*apps, *routing}
-    candidates = [
-        path
-        for path in run
-        if path in named
-        and named[path].glob is None
-        and path not in serving
-        and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
-    ]
-    return _not_imported(candidates, graph, named)
-
-
-def _not_imported(candidates: list[str], graph: ImportGraph, named: Collection[str]) -> tuple[str, ...]:
-    """The candidates no other application file (`named`) imports, sorted: a test helper running the
-    migrations (`tests/helpers/db.ts`) leaves `src/db/migrate.ts` a script."""
-    if not candidates:
-        return ()
-    imported = {
-        edge.target for edge in graph.internal_edges() if edge.source != edge.target and edge.source in named
-    }
-    return tuple(sorted(path for path in candidates if path not in imported))
-
-
-def _folder_key(folder: str) -> str:
-    return folder.lower().replace("-", "_")
 
 
 def composition_roots(

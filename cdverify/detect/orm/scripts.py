@@ -1,5 +1,5 @@
 """Raw SQL a command-line script runs: a file the layers find to be a program run by hand that no module
-imports (cdverify/detect/layers/wiring.py: `fix_version.py` at the project's top, a seed a package.json
+imports (cdverify/detect/layers/programs.py: `fix_version.py` at the project's top, a seed a package.json
 script runs, `postgrator.js` running the migrations at the project's top) holds SQL of the `scripts`
 scope, as a scripts folder does, where it runs it — at module level, or anywhere in a file running as a
 program (a `__main__` guard, a shebang, `process.argv`, a JS module calling a function by itself at module

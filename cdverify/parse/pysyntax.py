@@ -1,0 +1,136 @@
+"""Python syntax, read without a scanner's state: unwrapping an expression, a string literal's value as
+Python reads it, an assignment's target as a dotted name, the class a function or an assignment belongs to,
+and the module-level instances of the file's own classes.
+
+These are the questions parse/pycode.py's scanner asks of a node that depend on the grammar alone (the
+JavaScript side's are parse/jssyntax.py).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from tree_sitter import Node
+
+from cdverify.model import FunctionFact, Text, shown, text_of
+from cdverify.parse.pyannotations import class_body
+from cdverify.parse.treesitter import text
+
+
+def strip(node: Node) -> Node:
+    """The expression inside parentheses and `await`."""
+    while node.type in ("parenthesized_expression", "await") and node.named_children:
+        node = node.named_children[-1] if node.type == "await" else node.named_children[0]
+    return node
+
+
+def string_value(node: Node) -> Text:
+    """A string literal's value: a `Template` when it has interpolations. Escapes read as Python reads
+    them (`'\\"Users\\"'` is `"Users"`); a raw string has none."""
+    out: list[str] = []  # the current piece, joined once: a literal may have thousands of parts
+    pieces: list[str] = []
+    for part in node.named_children if node.type == "concatenated_string" else (node,):
+        for child in part.children:
+            kind = child.type
+            if kind == "string_content":
+                out.append(_unescaped(child) if child.named_children else text(child))
+            elif kind == "escape_sequence":
+                out.append(_escape(text(child)))
+            elif kind == "interpolation":
+                pieces.append("".join(out))
+                out = []
+    pieces.append("".join(out))
+    return text_of(pieces)
+
+
+# Python's escape sequences (an unknown one, `\\d`, stays as written, as Python keeps it)
+_ESCAPE = re.compile(
+    r"\\(?:\r?\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\})"
+)
+
+
+def _unescaped(content: Node) -> str:
+    """A piece of a literal with its escape sequences replaced by what they stand for (the parser marks
+    them; a raw string has none)."""
+    return _ESCAPE.sub(lambda found: _escape(found.group()), text(content))
+
+
+def _escape(written: str) -> str:
+    """What one escape sequence stands for (`\\"` → `"`, `\\n` → a new line, `\\<new line>` → nothing)."""
+    if written.startswith("\\\r"):
+        return ""
+    try:
+        return codecs.decode(written, "unicode_escape")
+    except UnicodeDecodeError:
+        return written
+
+
+def owner_class(function: Node) -> str:
+    """The class a function is a method of ("" for a function)."""
+    parent = function.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    if parent is not None and parent.type == "block" and parent.parent is not None:
+        cls = parent.parent
+        if cls.type == "class_definition":
+            name = cls.child_by_field_name("name")
+            return text(name) if name is not None else ""
+    return ""
+
+
+def module_class(node: Node) -> str:
+    """The name of the module-level class without bases whose body holds the assignment `node` directly
+    ("" if none): a holder of objects (`class UserDto: api = Namespace(…)`), not a model whose attributes
+    are its columns."""
+    statement = node.parent
+    block = statement.parent if statement is not None else None
+    cls = block.parent if block is not None else None
+    if cls is None or not class_body(node) or cls.child_by_field_name("superclasses") is not None:
+        return ""
+    outer = cls.parent
+    if outer is not None and outer.type == "decorated_definition":
+        outer = outer.parent
+    name = cls.child_by_field_name("name")
+    return text(name) if name is not None and outer is not None and outer.type == "module" else ""
+
+
+def assignment_target(node: Node) -> str | None:
+    """`X`, `self.x`, `app.config["KEY"]` → `app.config.KEY`; None for tuples and other patterns."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute")
+        base = assignment_target(obj) if obj is not None else None
+        return f"{base}.{text(attr)}" if base and attr is not None else None
+    if node.type == "subscript":
+        obj = node.child_by_field_name("value")
+        index = node.child_by_field_name("subscript")
+        base = assignment_target(obj) if obj is not None else None
+        if base and index is not None and index.type == "string":
+            return f"{base}.{shown(string_value(index))}"
+    return None
+
+
+def module_instances(
+    found: dict[str, list[Node]], functions: list[FunctionFact]
+) -> tuple[tuple[str, str], ...]:
+    """(name, class) of module-level `db = Database(…)`, for the file's classes with helper methods (a
+    method handing a parameter on to a call), whose calls other modules make through the instance."""
+    owners = {function.owner for function in functions if function.owner}
+    if not owners:
+        return ()
+    out = []
+    for node in found.get("assignment", []):
+        statement = node.parent
+        if statement is None or statement.parent is None or statement.parent.type != "module":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        call = strip(right) if right is not None else None
+        called = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+        if left is None or left.type != "identifier" or called is None or called.type != "identifier":
+            continue
+        if text(called) in owners:
+            out.append((text(left), text(called)))
+    return tuple(sorted(set(out)))
