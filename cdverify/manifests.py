@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from cdverify import run_script as shell
 from cdverify.catalog import load_rules, make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, probe, read_regular
@@ -491,6 +492,8 @@ class _Reader:
 
     def run(self, rel: str) -> None:
         self.run_script = _run_script(self.root, rel)
+        if self.run_script is not None:
+            self.settings.extend(run_script_settings(self.run_script))
 
 
 # The reader of each kind of file (`reader` in rules/manifests.toml).
@@ -546,6 +549,27 @@ def read_manifests(project: Project) -> Manifests:
         script_files=tuple(reader.script_files),
         scripts=tuple(reader.scripts),
     )
+
+
+def run_script_settings(script: RunScript) -> list[Setting]:
+    """The variables a run script sets for its server with values of its own (not an env file's it
+    loads, not `$(…)`, not a default of the harness's value), as they are where the harness sets none:
+    settings like a `.env` file's."""
+    steps = [step for step in shell.assignments(script.text, lambda _path: ()) if not step.literal]
+    last = {step.name: step for step in steps if step.value is not None}
+    # a variable's own default (`${DATABASE_URL:-…}`) is no fixed value: detect/database/files.py reads it
+    values = {
+        name: value
+        for name, value in shell.environment(steps, {}).items()
+        if name not in last or last[name].fallback is None
+    }
+    out = []
+    for name, value in values.items():
+        if value and value != shell.UNKNOWN:
+            out.append(
+                Setting(name, value, script.path, shell.line_of(script.text, f"{name}="), Reader.RUN_SCRIPT)
+            )
+    return sorted(out, key=lambda setting: setting.line)
 
 
 def _run_script(root: Path, rel: str) -> RunScript | None:

@@ -138,6 +138,9 @@ def harness_database(finding: Finding, context: Context) -> Planned | None:
         if not harness_url:
             return None
         line = f"{variable}={harness_url}"
+    set_at = finding.data.get("switch_set_at")
+    if isinstance(set_at, str) and set_at:  # run.sh gives the server its value: a `.env` would not win
+        return _run_script_value(files, set_at, variable, line.partition("=")[2])
     text = files.text(".env")
     description = f"set {line} in .env"
     if text is None:
@@ -151,6 +154,30 @@ def harness_database(finding: Finding, context: Context) -> Planned | None:
         return Planned(description, (Replace(".env", existing[0].start(), existing[0].end(), line),))
     joiner = "" if not text or text.endswith("\n") else "\n"
     return Planned(description, (Replace(".env", len(text), len(text), f"{joiner}{line}\n"),))
+
+
+def _run_script_value(files: Files, set_at: str, variable: str, value: str) -> Planned | None:
+    """The run script's assignment of `variable` at `set_at` (`run.sh:4`) given `value`, when the line
+    assigns it once (`export DATABASE_URL="…"`, `DATABASE_URL=… exec node …`)."""
+    path, _, number = set_at.rpartition(":")
+    text = files.text(path) if number.isdigit() else None
+    span = _line_span(text, int(number)) if text is not None else None
+    if text is None or span is None:
+        return None
+    body = text[span[0] : span[1]]
+    found = list(re.finditer(rf"(?<![\w$]){re.escape(variable)}=(\"[^\"]*\"|'[^']*'|[^\s;&|]*)", body))
+    if len(found) != 1:
+        return None
+    start, end = found[0].span(1)
+    own_default = re.fullmatch(rf"\$\{{{re.escape(variable)}(:?[-=])[^{{}}]*\}}", found[0][1].strip("\"'"))
+    if (
+        own_default is not None
+    ):  # `${DATABASE_URL:-sqlite://…}`: the default changes, the harness may still set it
+        value = f"${{{variable}{own_default[1]}{value}}}"
+    return Planned(
+        f"set {variable}={value} in {set_at}",
+        (Replace(path, span[0] + start, span[0] + end, f'"{value}"'),),
+    )
 
 
 def _harness_url(finding: Finding) -> str:

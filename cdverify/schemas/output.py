@@ -207,6 +207,7 @@ Finding = TypedDict(
         "environment": NotRequired[Environment],
         "switch": NotRequired[str],
         "switch_value": NotRequired[str],
+        "switch_set_at": NotRequired[str],
         "url": NotRequired[str],
         "framework": NotRequired[str],
         "serving": NotRequired[list[str]],

@@ -171,10 +171,16 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
         settings = f"{variable}={value}" if value else f"${variable} naming {required}"
     else:
         settings = f"{variable}={stack.url}" if stack.url else "its settings"
+    where = _run_script_sets(report, variable)
+    put = (
+        f"{settings} at {where}, where the run script gives it to the server (neither a `.env` file nor "
+        "a default in code overrides that)"
+        if where
+        else f"{settings} in a `.env` file the application loads, or as the default in code"
+    )
     hint = (
         f"make {required} what the application runs on when the harness's variables are all it "
-        f"has: {settings} in a `.env` file the application loads, or as the default in code "
-        f"({stack.hint}){stack.settings_note}"
+        f"has: {put} ({stack.hint}){stack.settings_note}"
     )
     needed = _start_variables(found, variable, report)
     if needed:  # another variable stops it first (`os.environ["JWT_SECRET"]`): that is the fix to make
@@ -210,9 +216,15 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             "harness_engines": found.engines,
             "switch": variable,
             **({"switch_value": value} if value is not None else {}),
+            **({"switch_set_at": where} if where else {}),
             **stack.data,
         },
     )
+
+
+def _run_script_sets(report: DatabaseReport, variable: str) -> str:
+    """Where the run script sets `variable` for the server (`run.sh:4`), "" where it does not."""
+    return next((step.where for step in report.run_script if step.name == variable and step.exported), "")
 
 
 def _start_variables(found: HarnessEngines, database: str, report: DatabaseReport) -> list[str]:
@@ -365,11 +377,19 @@ def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report
         location = Location(".")
         evidence = ""
     fix = _fix(wanted, [*(o.strongest for o in others), *(use.evidence if use else ())], report)
+    hint = fix.hint
+    switch = others[0].strongest.switch if others else ""
+    where = _run_script_sets(report, switch) if switch and fix.url else ""
+    if where:  # the run script gives the server the other engine's URL: that is the line to change
+        hint = (
+            f"set {switch}={fix.url} at {where}, where the run script gives it to the server (neither a "
+            f"`.env` file nor a default in code overrides that); the connection: {hint}"
+        )
     return make_finding(
         "DB001",
         location,
         message,
         evidence=evidence,
-        hint=fix.hint,
+        hint=hint,
         data={"required": wanted, "engines": report.runtime, **fix.data},
     )

@@ -4,24 +4,22 @@ TASK001 manifest missing, TASK002 imported package not declared, TASK003 `run.sh
 TASK004 `run.sh` not executable, TASK005 `run.sh` does not run the server in the foreground,
 TASK006 no `GET /api/health-check`, TASK007 routes outside `/api`, TASK008 wrong port,
 TASK009 port not found. Pure functions over the project model; the run script is read as shell words
-(`shlex`), never executed.
+(cdverify/run_script.py), never executed.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable
-from functools import cache
 from typing import TYPE_CHECKING
 
-from cdverify.catalog import load_rules, make_finding
+from cdverify import run_script as shell
+from cdverify.catalog import make_finding
 from cdverify.detect.framework import FrameworkReport
 from cdverify.manifests import Manifests, RunScript, normalise_distribution
 from cdverify.model import Family, Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.resolve.python import import_distributions, python_declared
-from cdverify.rules_schema import Distributions
 
 if TYPE_CHECKING:
     from cdverify.analysis import Analysis
@@ -32,16 +30,10 @@ CONSTRAINT = "task"
 DEFAULT_PORTS = {Family.PYTHON: 8080, Family.NODE: 3000}
 HEALTH_CHECK = "/api/health-check"
 _BACKGROUND_FLAGS = frozenset({"--daemon", "-D", "--detach", "-d", "--background"})
-_AMPERSAND_REDIRECT = re.compile(r"\d*>&\d*-?|&>>?")
 _DEFAULT_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](\d+)\}")
 _PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
 _BIND_FLAGS = frozenset({"--bind", "-b", "--host-port", "--listen"})
 _UNREADABLE_RULES = ("DISC006", "RES002")  # the findings of a manifest that could not be parsed
-
-
-@cache
-def _servers() -> frozenset[str]:
-    return frozenset(load_rules(Distributions).run.servers)
 
 
 def check(
@@ -147,73 +139,6 @@ def _distribution_hint(module: str) -> str:
     return names[0] if names else normalise_distribution(module)
 
 
-def _commands(text: str) -> list[list[str]]:
-    """Simple commands of a shell script as words, with `&` / `&&` / `;` / `|` kept as separators."""
-    commands: list[list[str]] = []
-    joined = re.sub(r"\\\n", " ", text)
-    for raw_line in joined.splitlines():
-        # redirections that contain `&` (`2>&1`, `&>log`, `>&2`) are not control operators
-        line = _AMPERSAND_REDIRECT.sub(" ", raw_line)
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
-        lexer.commenters = "#"
-        lexer.whitespace_split = True
-        try:
-            words = list(lexer)
-        except ValueError:
-            words = line.split()
-        current: list[str] = []
-        for word in words:
-            if word in (";", "&&", "||", "|"):
-                if current:
-                    commands.append(current)
-                current = []
-            elif word == "&":
-                if current:
-                    commands.append([*current, "&"])
-                current = []
-            else:
-                current.append(word)
-        if current:
-            commands.append(current)
-    return commands
-
-
-def _program(words: list[str]) -> tuple[str, list[str]]:
-    """The program a command runs, past `exec`, `env`, `VAR=value` prefixes and wrappers."""
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word in ("exec", "env", "nohup", "time", "command", "sudo") or re.match(
-            r"^[A-Za-z_][A-Za-z0-9_]*=", word
-        ):
-            index += 1
-            continue
-        break
-    if index >= len(words):
-        return "", []
-    return words[index].rsplit("/", 1)[-1], words[index + 1 :]
-
-
-def _starts_server(program: str, args: list[str]) -> bool:
-    servers = _servers()
-    if program in servers:
-        return True
-    if program in ("python", "python3", "uv", "poetry", "pipenv", "pdm", "hatch", "rye"):
-        rest = " ".join(args)
-        if re.search(r"(^|\s)(pip|install|sync|lock|venv|add)(\s|$)", rest):
-            return False  # installing dependencies, not serving
-        return bool(
-            re.search(r"(\.py\b|-m\s+\w|\brun\b|\bmanage\.py\b|\buvicorn\b|\bgunicorn\b|\bflask\b)", rest)
-        )
-    if program in ("npm", "yarn", "pnpm", "bun"):
-        return (bool(args) and args[0] in ("start", "run", "dev", "serve")) or (
-            bool(args) and args[0] not in ("install", "ci", "i", "build")
-        )
-    if program in ("npx", "pnpx"):
-        return bool(args) and args[0] in servers
-    return False
-
-
 def _run_script(script: RunScript | None) -> list[Finding]:
     if script is None:
         return [
@@ -235,8 +160,10 @@ def _run_script(script: RunScript | None) -> list[Finding]:
                 hint="chmod +x run.sh (and `git update-index --chmod=+x run.sh` to commit the bit)",
             )
         )
-    commands = _commands(script.text)
-    starters = [(words, *_program(words)) for words in commands if _starts_server(*_program(words))]
+    commands = shell.commands(script.text)
+    starters = [
+        (words, *shell.program(words)) for words in commands if shell.starts_server(*shell.program(words))
+    ]
     if not starters:
         findings.append(
             make_finding(
@@ -266,7 +193,10 @@ def _run_script(script: RunScript | None) -> list[Finding]:
         findings.append(
             make_finding(
                 "TASK005",
-                Location(script.path, _line_of(script.text, words)),
+                Location(
+                    script.path,
+                    shell.line_of(script.text, next((w for w in words if w not in ("exec", "&")), "")),
+                ),
                 "run.sh starts the server in the background; it must run in the foreground",
                 evidence=" ".join(words),
                 hint="drop the trailing `&` / daemon flag and `exec` the server as the last command",
@@ -274,14 +204,6 @@ def _run_script(script: RunScript | None) -> list[Finding]:
             )
         )
     return findings
-
-
-def _line_of(text: str, words: list[str]) -> int:
-    needle = next((w for w in words if w not in ("exec", "&")), "")
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle and needle in line and not line.lstrip().startswith("#"):
-            return number
-    return 0
 
 
 def _routes(frameworks: FrameworkReport) -> list[Finding]:
@@ -340,7 +262,7 @@ def _script_ports(script: RunScript | None) -> list[int]:
     if script is None:
         return []
     ports: list[int] = []
-    for words in _commands(script.text):
+    for words in shell.commands(script.text):
         # `--port="${PORT:-8080}"`: the default of a parameter expansion is the port served
         words = [_DEFAULT_EXPANSION.sub(r"\1", word) for word in words]
         for index, word in enumerate(words):

@@ -29,6 +29,7 @@ SETTINGS_FILES = {
     "alembic.ini": "[alembic]\nsqlalchemy.url = postgresql://localhost/conduit\n",
     "config/config.json": '{"development": {"dialect": "postgres"}}\n',
     "ormconfig.json": '{"type": "postgres", "url": "postgresql://localhost/conduit"}\n',
+    "run.sh": "#!/bin/sh\nexport DATABASE_URL=postgresql://localhost/conduit\nexec node server.js\n",
 }
 
 

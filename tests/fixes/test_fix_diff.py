@@ -194,6 +194,36 @@ def test_an_existing_env_file_gets_the_line_added_or_replaced(tmp_path: Path) ->
         assert verify(root, mutant.constraints, use_cache=False).passed
 
 
+@pytest.mark.parametrize(
+    ("assignment", "fixed"),
+    [
+        (
+            'export DATABASE_URL="sqlite:///conduit.db"',
+            'export DATABASE_URL="postgresql://user:password@postgres:5432/conduit"',
+        ),
+        (
+            "export DATABASE_URL=${DATABASE_URL:-sqlite:///conduit.db}",
+            'export DATABASE_URL="${DATABASE_URL:-postgresql://user:password@postgres:5432/conduit}"',
+        ),
+    ],
+)
+def test_a_url_the_run_script_sets_is_fixed_there_not_in_a_dotenv(
+    tmp_path: Path, assignment: str, fixed: str
+) -> None:
+    """run.sh's export wins over a `.env` file the app loads: the fix edits run.sh's line (issue 18)."""
+    mutant = load_mutant(MUTANTS / "flask-sqlite-fallback-in-harness.toml")
+    root = materialise(mutant, tmp_path / "app")
+    run = (root / "run.sh").read_text()
+    (root / "run.sh").write_text(run.replace("exec ", f"{assignment}\nexec ", 1))
+    report = with_fixes(verify(root, mutant.constraints, use_cache=False))
+    db001 = next(f for f in report.findings if f.rule == "DB001")
+    assert db001.data["switch_set_at"] == f"run.sh:{run[: run.index('exec ')].count(chr(10)) + 1}"
+    _apply(root, report.fix_diff, "git")
+    assert fixed in (root / "run.sh").read_text()
+    assert not (root / ".env").exists()
+    assert verify(root, mutant.constraints, use_cache=False).passed
+
+
 RUN_SH_HEAD = '#!/usr/bin/env bash\nset -euo pipefail\ncd "$(dirname "$0")"\n'
 
 

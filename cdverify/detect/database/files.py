@@ -12,9 +12,10 @@ from cdverify.detect.database.catalogue import engine_of_url, engine_of_value
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
 from cdverify.detect.database.values import ENVIRONMENT_SOURCES
-from cdverify.manifests import Setting
+from cdverify.manifests import Manifests, Setting
 from cdverify.model import Family, Location, Scope, shown
 from cdverify.rules_schema import Connections, Reader, SettingsSource
+from cdverify.run_script import Assignment, assignments, line_of
 
 _NO_RULES = SettingsSource()
 
@@ -36,6 +37,8 @@ def project_files(found_in: Collection) -> None:
     pinned = {key: engines for key, engines in _prisma_engines(found_in).items() if key not in consumed_env}
     consumed_env |= {s.env_var for s in manifests.settings if s.env_var}
     for setting in manifests.settings:
+        _setting(found_in, setting, consumed_env, pinned)
+    for setting in _run_script_defaults(manifests):
         _setting(found_in, setting, consumed_env, pinned)
     for service in manifests.services:
         image = service.image.split("@")[0].rsplit(":", 1)[0].lower()
@@ -84,6 +87,35 @@ def paper_runtime(found_in: Collection) -> tuple[tuple[str, str], ...]:
             for key, value in runtime.variables.items():
                 out.setdefault(key, value)
     return tuple(out.items())
+
+
+def run_script(manifests: Manifests) -> tuple[Assignment, ...]:
+    """The variables the project's run script sets for its server (cdverify/run_script.py), with the
+    entries of the env files it loads (`set -a; source .env`, `export $(cat .env | xargs)`)."""
+    script = manifests.run_script
+    if script is None:
+        return ()
+    entries: dict[str, list[tuple[str, str]]] = {}
+    for setting in manifests.settings:
+        if setting.source is Reader.ENV_FILE:
+            entries.setdefault(setting.file, []).append((setting.key, setting.value))
+    steps = assignments(script.text, lambda path: entries.get(path, ()))
+    return tuple(
+        step._replace(file=script.path, line=0 if step.literal else line_of(script.text, f"{step.name}="))
+        for step in steps
+    )
+
+
+def _run_script_defaults(manifests: Manifests) -> list[Setting]:
+    """The defaults the run script gives variables the harness may set (`export DATABASE_URL=
+    "${DATABASE_URL:-sqlite:///app.db}"`): each a setting of the variable that holds where it is unset
+    (the harness's `seen` applies it), while code reading the variable still infers what else it may be."""
+    last = {step.name: step for step in run_script(manifests) if step.value is not None}
+    return [
+        Setting(step.name, step.fallback, step.file, step.line, Reader.RUN_SCRIPT)
+        for step in last.values()
+        if step.fallback
+    ]
 
 
 def _named_in_code(found_in: Collection, name: str) -> bool:

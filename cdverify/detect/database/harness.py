@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import msgspec
 
+from cdverify import run_script
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, label
 from cdverify.detect.database.report import DatabaseReport, EngineStatus, Evidence, EvidenceKind, StartupStop
 from cdverify.detect.database.startup import StartupRead
@@ -84,10 +85,12 @@ class HarnessEngines(msgspec.Struct, frozen=True):
 
 
 def seen(report: DatabaseReport, environment: HarnessEnvironment) -> dict[str, str]:
-    """The variables the application sees in `environment`: those it sets, else the project's `.env`
-    files, else (in the paper's harness) a runtime's file the application loads."""
+    """The variables the application sees in `environment`: those it sets and those the run script that
+    starts the server sets on top (`export DATABASE_URL=…` in run.sh), else the project's `.env` files,
+    else (in the paper's harness) a runtime's file the application loads."""
     runtime = dict(report.paper_runtime) if environment.name == PAPER else {}
-    return {**runtime, **dict(report.env_file), **environment.variables}
+    started = run_script.environment(report.run_script, environment.variables)
+    return {**runtime, **dict(report.env_file), **started}
 
 
 def unset_reads(report: DatabaseReport, environment: HarnessEnvironment) -> list[StartupRead]:

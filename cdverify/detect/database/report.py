@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.detect.database.startup import StartupRead
 from cdverify.model import Location, Scope
+from cdverify.run_script import Assignment
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -197,6 +198,8 @@ class DatabaseReport(NamedTuple):
     # the variables a runtime of the paper's harness sets beside the application when it loads the
     # runtime's file (express's `.env.development`): seen in the paper's harness only
     paper_runtime: tuple[tuple[str, str], ...] = ()
+    # the variables the run script (`run.sh`) sets for the server it starts, in order: the harness runs it
+    run_script: tuple[Assignment, ...] = ()
 
     @property
     def runtime(self) -> list[str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.envhelpers import with_env_helpers
-from cdverify.detect.database.files import paper_runtime, project_environment, project_files
+from cdverify.detect.database.files import paper_runtime, project_environment, project_files, run_script
 from cdverify.detect.database.flags import flag_branches, flag_configurations
 from cdverify.detect.database.report import (
     CODE_KINDS,
@@ -72,6 +72,7 @@ def collect(
         stops=startup_stops(found, graph, root),
         startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
         paper_runtime=paper_runtime(found),
+        run_script=run_script(found.manifests),
     )
 
 

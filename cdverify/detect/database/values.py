@@ -22,7 +22,8 @@ HOPS = 3  # how many assignments deep a name is followed
 NODE_CONFIG_GETTERS = ("config.get", "config.default.get")
 _NODE_CONFIG_ROOTS = ("config.default.", "config.")
 _NODE_ENV_BASE = ("default", "development", "local")  # files node-config loads when NODE_ENV is unset
-ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE)  # settings that are environment variables
+# settings that are environment variables: env files, Compose `environment`, the run script's exports
+ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE, Reader.RUN_SCRIPT)
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
 T = TypeVar("T")
 
