@@ -50,6 +50,11 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     with reading(data):
         facts = _tree_facts(path, language, data, decoding_issue)
+    if facts.syntax_issues and language in _TYPED and _TYPED_TAG.search(data):
+        untyped = _untyped_tags(language, data)
+        if untyped is not None:
+            with reading(untyped):
+                facts = _tree_facts(path, language, untyped, decoding_issue)
     program = _program(language, data)
     if program:
         facts = facts._replace(program=program)
@@ -105,6 +110,42 @@ def _program(language: Language, data: bytes) -> str:
         if node.type not in ("comment", "string", "template_string"):
             stack.extend(node.children)
     return ""
+
+
+_TYPED = (Language.TYPESCRIPT, Language.TSX)
+# Type arguments closed just before a template: sql<Row[]>`SELECT …` (postgres.js, Prisma's
+# `$queryRaw<T>`, Kysely's `sql<T>`), a tagged template with type arguments, which TypeScript accepts
+# and the TypeScript grammar does not parse.
+_TYPED_TAG = re.compile(rb">\s*`")
+
+
+def _untyped_tags(language: Language, data: bytes) -> bytes | None:
+    """The TypeScript file with the type arguments of its tagged templates as spaces (every other byte
+    keeps its line and column), when that parses with fewer errors: the grammar reads tag<T>`…` as
+    a syntax error, so the file's calls, statements and SQL around it would be lost or misread. None
+    when no tagged template has type arguments or blanking them does not help."""
+    from cdverify.parse.treesitter import error_count, parser
+
+    root = parser(language).parse(data).root_node
+    spans = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type != "instantiation_expression":
+            continue
+        arguments = node.child_by_field_name("type_arguments")
+        if arguments is not None and data[arguments.end_byte :].lstrip()[:1] == b"`":
+            spans.append((arguments.start_byte, arguments.end_byte))
+    if not spans:
+        return None
+    text = bytearray(data)
+    for start, end in spans:
+        text[start:end] = bytes(b if b in b"\r\n" else 32 for b in data[start:end])
+    untyped = bytes(text)
+    if error_count(parser(language).parse(untyped).root_node) >= error_count(root):
+        return None
+    return untyped
 
 
 # A line an LLM puts around code it was asked for: a Markdown fence (```python, ~~~) or a <CODE> tag.

@@ -1237,6 +1237,28 @@ NODE_STATEMENT_CALLS: dict[str, str] = {
           return sql`SELECT * FROM users WHERE email = ${email}`;
         }
         """,
+    "postgres().begin()": """
+        import postgres from "postgres";
+
+        const db = postgres(process.env.DATABASE_URL);
+
+        export async function renameAll(email) {
+          await db.begin(async (sql) => {
+            await sql`SELECT * FROM users WHERE email = ${email}`;
+          });
+        }
+        """,
+    "postgres.default().begin()": """
+        import * as pg from "postgres";
+
+        const db = pg.default(process.env.DATABASE_URL);
+
+        export async function renameAll(email) {
+          await db.begin(async (sql) => {
+            await sql`SELECT * FROM users WHERE email = ${email}`;
+          });
+        }
+        """,
 }
 
 

@@ -331,7 +331,7 @@ def settle(
         else:
             by_name[path] = layer
             locations.setdefault(layer, set()).add(path)
-    _own_folders(files, evidence, named, by_name, locations)
+    _own_folders(files, evidence, named, by_name, locations, layers[-1] if layers else "")
     located = {k: sorted(v) for k, v in locations.items()}
     return LayerAssignment(files, located, by_name, evidence, named, roots, preset, layers)
 
@@ -345,14 +345,19 @@ def _own_folders(
     named: Mapping[str, Named],
     by_name: dict[str, str],
     locations: dict[str, set[str]],
+    lowest: str,
 ) -> None:
     """A file whose code put it in a layer no folder on its path names is not "named" into it: it keeps
     its layer for the import checks but is no ARCH005. Its folder is the layer's location when every
-    layered file under it is of that layer (`gateways/` of route modules, `lib/prisma.ts` alone);
-    otherwise (a `db.py` beside `app.py`, a query module in `routes/`) the layer is not located there.
-    A file named for its layer that no folder locates (`infrastructure/models.py` of mapped models) is only
-    let go when its layer has a folder elsewhere (`domain/`); otherwise it stays located by its name."""
+    layered file under it is of that layer (`gateways/` of route modules, `lib/prisma.ts` alone), or of
+    the `lowest` layer by its code while that layer has a folder elsewhere (`data/orm.py` of mapped rows
+    beside `data/` query modules, with `domain/` the models' folder); otherwise (a `db.py` beside `app.py`,
+    a query module in `routes/`) the layer is not located there. A file named for its layer inside a folder
+    so located (`data/article_repository.py`) is in its layer's folder: no ARCH005 either. A file named
+    for its layer that no folder locates (`infrastructure/models.py` of mapped models) is only let go when
+    its layer has a folder elsewhere (`domain/`); otherwise it stays located by its name."""
     unlocated: dict[str, str] = {}
+    found: dict[str, str] = {}  # folder → the layer its code-placed files locate there
     for path, layer in list(by_name.items()):
         if evidence.get(path) not in _CODE:
             continue
@@ -365,20 +370,47 @@ def _own_folders(
         places = [folders[0][1]] if folders else [own]
         if folders and own.startswith(folders[0][1] + "/"):
             places.append(own)
-        folder = next((f for f in places if _only(files, f, layer)), "")
+        beside = _placed_below(files, evidence, locations, lowest) if layer != lowest else frozenset()
+        folder = next((f for f in places if _only(files, f, layer, beside)), "")
         if folder:
             locations[layer].add(folder)
+            found[folder] = layer
         elif named[path].suffix == layer:
             unlocated[path] = layer
     for path, layer in unlocated.items():
         if not any(place not in by_name for place in locations[layer]):
             by_name[path] = layer
             locations[layer].add(path)
+    for path, layer in list(by_name.items()):
+        if evidence.get(path) is Evidence.FILE_NAME and any(
+            path.startswith(folder + "/") and found[folder] == layer for folder in found
+        ):
+            del by_name[path]
+            locations[layer].discard(path)
 
 
-def _only(files: Mapping[str, str], folder: str, layer: str) -> bool:
-    """`folder` is named and every layered file under it is of `layer`."""
-    return bool(folder) and all(other == layer for p, other in files.items() if p.startswith(folder + "/"))
+def _placed_below(
+    files: Mapping[str, str], evidence: Mapping[str, Evidence], locations: Mapping[str, set[str]], lowest: str
+) -> frozenset[str]:
+    """The files of the `lowest` layer placed there by their code (mapped models) outside every folder
+    that locates that layer, when some folder does: they may sit beside the data access that uses them."""
+    folders = [place for place in locations.get(lowest, ()) if files.get(place) is None]
+    if not folders:
+        return frozenset()
+    return frozenset(
+        path
+        for path, layer in files.items()
+        if layer == lowest
+        and evidence.get(path) is Evidence.MODELS
+        and not any(path.startswith(folder + "/") for folder in folders)
+    )
+
+
+def _only(files: Mapping[str, str], folder: str, layer: str, beside: Collection[str] = ()) -> bool:
+    """`folder` is named and every layered file under it is of `layer` (or one of `beside`)."""
+    return bool(folder) and all(
+        other == layer or p in beside for p, other in files.items() if p.startswith(folder + "/")
+    )
 
 
 def _by_path(name: Named, top: str) -> tuple[str, Evidence] | None:

@@ -2,7 +2,9 @@
 in a function a web framework's start-up hook is handed (FastAPI's `lifespan`, aiohttp's `on_startup`,
 `cleanup_ctx`), or one such a function calls by name (`await open_db()` in the hook), sets the app up as
 one in a function named for it (`init_db`, rules/orm/sinks.toml `startup`) does: bootstrap, not the
-application querying by hand. A schema statement anywhere else (a route, a service) stays application SQL."""
+application querying by hand; so does one made at module level of a module that runs at start-up (the
+entry, or a module it imports at module level: `db/index.ts` opening the database and creating its tables
+as it loads). A schema statement anywhere else (a route, a service) stays application SQL."""
 
 from __future__ import annotations
 
@@ -40,10 +42,13 @@ def started_schema(
     from cdverify.detect.database.sqlite_engines import running_at_start
     from cdverify.detect.database.stops import started_modules
 
-    running = running_at_start(facts, started_modules(facts, scopes, graph), graph)
+    started = started_modules(facts, scopes, graph)
+    running = running_at_start(facts, started, graph)
     for key, item in pending:
         function = _function_of(facts.get(item.file), item.line, key[3])
-        if function and function in running.get(item.file, ()):
+        if (function and function in running.get(item.file, ())) or (
+            item.file in started and _at_module_level(facts.get(item.file), item.line, key[3])
+        ):
             found[key] = item._replace(purpose=Purpose.BOOTSTRAP)
 
 
@@ -53,3 +58,12 @@ def _function_of(file_facts: FileFacts | None, line: int, text: str) -> str:
         return ""
     scopes = {c.scope for c in file_facts.calls if c.line == line and c.text == text and c.scope}
     return scopes.pop().partition("@")[0] if len(scopes) == 1 else ""
+
+
+def _at_module_level(file_facts: FileFacts | None, line: int, text: str) -> bool:
+    """The call written `text` at `line` is made at module level (`sqlite.exec(`CREATE TABLE …`)` as
+    the module loads): in a module that runs at start-up, it runs as the application starts."""
+    if file_facts is None:
+        return False
+    scopes = {c.scope for c in file_facts.calls if c.line == line and c.text == text}
+    return scopes == {""}
