@@ -4,12 +4,17 @@ disagreements"), each with a violating and a clean project written for the test:
 - a yup schema of the process environment validated at start-up (`object().shape({ DB_URI:
   string().required() }).validateSync(process.env)`) throws where a required field is unset: the application
   cannot start in the paper's harness; a field with a default, or one not marked required, stops nothing.
+- a Prisma client generated into the project (`output = "../src/generated/prisma"`) and exported by a module
+  of its own (`export const prisma = new PrismaClient()`) is the Prisma client where another module calls it:
+  `prisma.$queryRawUnsafe("SELECT 1")` there runs raw SQL, as it does through `@prisma/client`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from reports import MakeProject, check, database_status, only
+from reports import MakeProject, check, database_status, inspect_json, only
 
 PG_TASK = "koa-openapi-postgres"
 KOA_PACKAGE = '{"name": "api", "dependencies": {"koa": "2", "@koa/router": "10", "knex": "1", "pg": "8", "yup": "0.32"}}'
@@ -67,3 +72,55 @@ def test_a_yup_schema_requiring_the_database_url_stops_the_app(make_project: Mak
 )
 def test_a_yup_schema_that_passes_in_the_harness(make_project: MakeProject, field: str, validate: str) -> None:
     assert database_status(check(make_project, _koa(field, validate), PG_TASK)) == "pass"
+
+
+# -- a generated Prisma client called through the module that builds it -----------------------------------
+
+PRISMA_SCHEMA = """generator client {
+  provider = "prisma-client"
+  output   = "../src/generated/prisma"
+}
+
+datasource db {
+  provider = "postgresql"
+}
+
+model Item {
+  id Int @id @default(autoincrement())
+}
+"""
+PRISMA_MODULE = """import { PrismaClient } from "../generated/prisma/client.ts";
+
+export const prisma = new PrismaClient();
+"""
+PRISMA_INDEX = """import Fastify from "fastify";
+import { prisma } from "./db/prisma.ts";
+
+const app = Fastify();
+app.get("/items/count", async () => prisma.CALL);
+app.listen({ port: 3000 });
+"""
+
+
+def _raw(report: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(site["file"], site["line"], site["sql"]) for site in report["orm"]["raw_sql"]]
+
+
+def _prisma(call: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "api", "type": "module", "dependencies": {"fastify": "5", "@prisma/client": "7"}}',
+        "prisma/schema.prisma": PRISMA_SCHEMA,
+        "src/db/prisma.ts": PRISMA_MODULE,
+        "src/index.ts": PRISMA_INDEX.replace("CALL", call),
+    }
+
+
+def test_raw_sql_through_a_generated_prisma_client_of_another_module(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _prisma('$queryRawUnsafe("SELECT count(*) FROM items")'))
+    assert _raw(report) == [("src/index.ts", 5, "SELECT count(*) FROM items")]
+
+
+def test_the_generated_client_s_builder_calls_are_no_raw_sql(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _prisma("item.count()"))
+    assert _raw(report) == []
+    assert report["orm"]["libraries"] == ["prisma"]
