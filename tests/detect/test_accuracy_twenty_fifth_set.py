@@ -7,6 +7,10 @@ disagreements"), each with a violating and a clean project written for the test:
 - a Prisma client generated into the project (`output = "../src/generated/prisma"`) and exported by a module
   of its own (`export const prisma = new PrismaClient()`) is the Prisma client where another module calls it:
   `prisma.$queryRawUnsafe("SELECT 1")` there runs raw SQL, as it does through `@prisma/client`.
+- a Fastify entry module that builds the app, answers a health check inline and registers @fastify/autoload
+  on its `routes/` folder mounts those route plugins as imports would: it is the composition root (no layer),
+  and its import of the database module is no bypass; one autoloading only `plugins/` (no routes) while it
+  answers the requests itself stays the routes layer.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reports import MakeProject, check, database_status, inspect_json, only
+from reports import MakeProject, check, database_status, evidence_of, inspect_json, layer_violations, layers_of, only
 
 PG_TASK = "koa-openapi-postgres"
 KOA_PACKAGE = '{"name": "api", "dependencies": {"koa": "2", "@koa/router": "10", "knex": "1", "pg": "8", "yup": "0.32"}}'
@@ -124,3 +128,80 @@ def test_the_generated_client_s_builder_calls_are_no_raw_sql(make_project: MakeP
     report = inspect_json(make_project, _prisma("item.count()"))
     assert _raw(report) == []
     assert report["orm"]["libraries"] == ["prisma"]
+
+
+# -- a Fastify entry autoloading its route plugins beside an inline health check ---------------------------
+
+AUTOLOAD_ENTRY = """import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autoload from "@fastify/autoload";
+import Fastify from "fastify";
+import { pool } from "./db/pool.js";
+
+const __dirname = dirname(fileURLToPath(import.meta.url));
+
+export const buildApp = async () => {
+  const app = Fastify();
+  app.get("/health", async () => {
+    await pool.query("SELECT 1");
+    return { ok: true };
+  });
+  await app.register(autoload, { dir: join(__dirname, "FOLDER"), options: { prefix: "/api" } });
+  return app;
+};
+
+const app = await buildApp();
+await app.listen({ port: 3000 });
+"""
+POOL = """import pg from "pg";
+
+export const pool = new pg.Pool({ connectionString: "postgresql://user:password@postgres:5432/conduit" });
+"""
+ITEMS_SERVICE = """import { pool } from "../db/pool.js";
+
+export async function listItems() {
+  const { rows } = await pool.query("SELECT id, name FROM items");
+  return rows;
+}
+"""
+ITEMS_ROUTES = """import { listItems } from "../../services/items.js";
+
+export default async function (fastify) {
+  fastify.get("/", async () => listItems());
+}
+"""
+CORS_PLUGIN = """import fp from "fastify-plugin";
+
+export default fp(async function (fastify) {
+  fastify.addHook("onRequest", async (request, reply) => {
+    reply.header("access-control-allow-origin", "*");
+  });
+});
+"""
+
+
+def _autoloading(folder: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "api", "type": "module", "dependencies": {"fastify": "5", "@fastify/autoload": "6", "fastify-plugin": "5", "pg": "8"}}',
+        "src/index.js": AUTOLOAD_ENTRY.replace("FOLDER", folder),
+        "src/db/pool.js": POOL,
+        "src/services/items.js": ITEMS_SERVICE,
+        "src/routes/items/index.js": ITEMS_ROUTES,
+        "src/plugins/cors.js": CORS_PLUGIN,
+    }
+
+
+def test_an_entry_autoloading_its_routes_beside_a_health_check_is_the_composition_root(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _autoloading("routes"))
+    assert "src/index.js" not in layers_of(report)
+    assert evidence_of(report)["src/index.js"] == "composition root"
+    assert layers_of(report)["src/routes/items/index.js"] == "routes"
+    assert layer_violations(report) == []
+
+
+def test_an_entry_autoloading_no_routes_answers_the_requests_itself(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _autoloading("plugins"))
+    assert layers_of(report)["src/index.js"] == "routes"
+    assert ("bypass", "src/index.js", "src/db/pool.js") in layer_violations(report)

@@ -67,6 +67,16 @@ def autoloaded(objects: Objects) -> dict[str, tuple[Key | None, str, bool]]:
     return out
 
 
+def loaders(objects: Objects) -> dict[str, frozenset[str]]:
+    """File registering @fastify/autoload → the plugin files it loads (as an import would bring them in)."""
+    out: dict[str, set[str]] = {}
+    for load in objects.autoloads:
+        folder = _folder(load.file, load.options.get(autoload_rules().dir))
+        if folder is not None:
+            out.setdefault(load.file, set()).update(p for p in _plugins(objects, folder) if p != load.file)
+    return {path: frozenset(files) for path, files in out.items() if files}
+
+
 def _options_prefix(objects: Objects, value: Value) -> str | None:
     """`options: config` with `config = { prefix: … }` assigned in the application: its prefix, or
     UNKNOWN_PREFIX when it is computed."""
