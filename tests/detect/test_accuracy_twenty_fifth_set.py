@@ -11,6 +11,10 @@ disagreements"), each with a violating and a clean project written for the test:
   on its `routes/` folder mounts those route plugins as imports would: it is the composition root (no layer),
   and its import of the database module is no bypass; one autoloading only `plugins/` (no routes) while it
   answers the requests itself stays the routes layer.
+- the plugin files @fastify/autoload loads are served wherever they sit: the fastify-cli scaffold's
+  `routes/example/index.js` (an `example/` folder, docs by its name) is application code, routes by its folder,
+  as a docs-scope module the application imports is; an `examples/` folder outside the autoloaded one stays
+  documentation.
 """
 
 from __future__ import annotations
@@ -205,3 +209,76 @@ def test_an_entry_autoloading_no_routes_answers_the_requests_itself(make_project
     report = inspect_json(make_project, _autoloading("plugins"))
     assert layers_of(report)["src/index.js"] == "routes"
     assert ("bypass", "src/index.js", "src/db/pool.js") in layer_violations(report)
+
+
+# -- the fastify-cli scaffold: an `example/` route plugin the app autoloads ---------------------------------
+
+SCAFFOLD_APP = """'use strict'
+
+const path = require('node:path')
+const AutoLoad = require('@fastify/autoload')
+
+module.exports = async function (fastify, opts) {
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'plugins'),
+    options: Object.assign({}, opts)
+  })
+
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'FOLDER'),
+    options: Object.assign({}, opts)
+  })
+}
+"""
+SCAFFOLD_ROUTE = """'use strict'
+
+module.exports = async function (fastify, opts) {
+  fastify.get('/', async function (request, reply) {
+    return 'ANSWER'
+  })
+}
+"""
+SENSIBLE = """'use strict'
+
+const fp = require('fastify-plugin')
+
+module.exports = fp(async function (fastify, opts) {
+  fastify.decorate('answer', 42)
+})
+"""
+EXAMPLE_CLIENT = """'use strict'
+
+const fastify = require('fastify')()
+
+fastify.get('/demo', async () => 'demo')
+fastify.listen({ port: 4000 })
+"""
+
+
+def _scaffold(folder: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "api", "main": "app.js", "scripts": {"start": "fastify start -l info app.js"}, "dependencies": {"fastify": "5", "fastify-cli": "7", "@fastify/autoload": "6", "fastify-plugin": "5"}}',
+        "app.js": SCAFFOLD_APP.replace("FOLDER", folder),
+        "plugins/sensible.js": SENSIBLE,
+        "routes/root.js": SCAFFOLD_ROUTE.replace("ANSWER", "root"),
+        "routes/example/index.js": SCAFFOLD_ROUTE.replace("ANSWER", "this is an example"),
+        "examples/client.js": EXAMPLE_CLIENT,
+    }
+
+
+def _route_files(report: dict[str, Any]) -> set[str]:
+    return {item["file"] for item in report["framework"]["evidence"] if item["kind"] == "routes"}
+
+
+def test_an_autoloaded_example_route_plugin_is_application_code(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _scaffold("routes"))
+    assert layers_of(report)["routes/example/index.js"] == "routes"
+    assert _route_files(report) == {"routes/root.js", "routes/example/index.js"}
+    assert "examples/client.js" not in layers_of(report)
+
+
+def test_an_example_folder_nothing_autoloads_stays_documentation(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _scaffold("plugins"))
+    assert "routes/example/index.js" not in layers_of(report)
+    assert "routes/example/index.js" not in _route_files(report)
+    assert layers_of(report)["routes/root.js"] == "routes"  # by its folder, though nothing loads it
