@@ -15,6 +15,9 @@ disagreements"), each with a violating and a clean project written for the test:
   `routes/example/index.js` (an `example/` folder, docs by its name) is application code, routes by its folder,
   as a docs-scope module the application imports is; an `examples/` folder outside the autoloaded one stays
   documentation.
+- `repo` is a repository's file-name word as it is its folder name: `todos-repo.ts`, `user_repo.py` (a
+  repository object built over a client handed in, whose queries no traced client shows) are the repositories
+  layer; a name that only starts with the word (`repo-config.ts`, `report.ts`) names none.
 """
 
 from __future__ import annotations
@@ -282,3 +285,66 @@ def test_an_example_folder_nothing_autoloads_stays_documentation(make_project: M
     assert "routes/example/index.js" not in layers_of(report)
     assert "routes/example/index.js" not in _route_files(report)
     assert layers_of(report)["routes/root.js"] == "routes"  # by its folder, though nothing loads it
+
+
+# -- `repo` as a file name's layer word ----------------------------------------------------------------------
+
+EXPRESS_APP = """import express from 'express';
+import { drizzle } from 'drizzle-orm/node-postgres';
+
+import { createTodosRouter } from './routes/todos.js';
+
+const db = drizzle('postgresql://user:password@postgres:5432/conduit');
+const app = express();
+app.use('/api/todos', createTodosRouter(db));
+app.listen(3000);
+"""
+TODOS_REPO = """import { eq } from 'drizzle-orm';
+
+import { todos } from './schema.js';
+
+export function createTodosRepo(db) {
+  return {
+    list: (owner) => db.select().from(todos).where(eq(todos.owner, owner)),
+  };
+}
+"""
+TODOS_SCHEMA = """import { pgTable, serial, text } from 'drizzle-orm/pg-core';
+
+export const todos = pgTable('todos', { id: serial('id').primaryKey(), owner: text('owner') });
+"""
+TODOS_ROUTER = """import { Router } from 'express';
+
+import { createTodosRepo } from '../db/MODULE.js';
+
+export function createTodosRouter(db) {
+  const repo = createTodosRepo(db);
+  const router = Router();
+  router.get('/', async (req, res) => res.json(await repo.list(req.query.owner)));
+  return router;
+}
+"""
+
+
+def _repo_app(module: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "api", "type": "module", "dependencies": {"express": "5", "drizzle-orm": "0.40", "pg": "8"}}',
+        "src/index.ts": EXPRESS_APP,
+        f"src/db/{module}.ts": TODOS_REPO,
+        "src/db/schema.ts": TODOS_SCHEMA,
+        "src/routes/todos.ts": TODOS_ROUTER.replace("MODULE", module),
+    }
+
+
+@pytest.mark.parametrize("module", ["todos-repo", "todos_repo", "todos.repo"])
+def test_a_repo_file_is_the_repositories_layer(make_project: MakeProject, module: str) -> None:
+    report = inspect_json(make_project, _repo_app(module))
+    assert layers_of(report)[f"src/db/{module}.ts"] == "repositories"
+    assert ("bypass", "src/routes/todos.ts", f"src/db/{module}.ts") in layer_violations(report)
+
+
+@pytest.mark.parametrize("module", ["repo-config", "report", "todosrepo"])
+def test_a_name_only_starting_with_repo_names_no_layer(make_project: MakeProject, module: str) -> None:
+    report = inspect_json(make_project, _repo_app(module))
+    assert f"src/db/{module}.ts" not in layers_of(report)
+    assert layer_violations(report) == []
