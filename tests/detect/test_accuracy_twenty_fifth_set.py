@@ -25,7 +25,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reports import MakeProject, check, database_status, evidence_of, inspect_json, layer_violations, layers_of, only
+from reports import (
+    MakeProject,
+    check,
+    database_status,
+    evidence_of,
+    inspect_json,
+    layer_violations,
+    layers_of,
+    only,
+)
 
 PG_TASK = "koa-openapi-postgres"
 KOA_PACKAGE = '{"name": "api", "dependencies": {"koa": "2", "@koa/router": "10", "knex": "1", "pg": "8", "yup": "0.32"}}'
@@ -81,7 +90,9 @@ def test_a_yup_schema_requiring_the_database_url_stops_the_app(make_project: Mak
         (".required()", "cast"),  # cast converts types and checks no requirement
     ],
 )
-def test_a_yup_schema_that_passes_in_the_harness(make_project: MakeProject, field: str, validate: str) -> None:
+def test_a_yup_schema_that_passes_in_the_harness(
+    make_project: MakeProject, field: str, validate: str
+) -> None:
     assert database_status(check(make_project, _koa(field, validate), PG_TASK)) == "pass"
 
 
