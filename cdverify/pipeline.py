@@ -295,6 +295,11 @@ def analyse(
         edges: dict[str, list[str]] = {}
         for edge in graph.internal_edges():
             edges.setdefault(edge.source, []).append(edge.target or "")
+        # the plugin files @fastify/autoload loads from a folder are brought in as imported ones are
+        from cdverify.detect.framework.autoload import loaded_folders
+
+        for loader, loaded in loaded_folders(facts, (f.path for f in project.sources)).items():
+            edges.setdefault(loader, []).extend(loaded)
         widened = with_imported_code(project, edges, config)
         if widened is project:
             break

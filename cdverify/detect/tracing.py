@@ -160,6 +160,7 @@ def instances_of(
     out: dict[tuple[str, str], str] = {}
     homes: dict[tuple[str, str], tuple[str, Family]] = {}
     module_heads: set[str] = set()
+    packages: set[tuple[str, str]] = set()  # entries naming a generated client's package: always kept
     for path, file_facts in facts.items():
         if not file_facts.exports:
             continue
@@ -171,7 +172,15 @@ def instances_of(
                 module_heads.add(key.split(".")[0])
             for name, value in file_facts.exports:
                 entry = (key, name)
-                out.setdefault(entry, unaliased_in(value, path, aliased))
+                written = unaliased_in(value, path, aliased)
+                if generated and family == "node" and written.startswith(("./", "../")):
+                    # `export const prisma = new PrismaClient()` of `../generated/prisma/client`: the
+                    # package's client, wherever the module's importers call it (they import it from here)
+                    package = _generated(written, path, generated)
+                    if package is not None:
+                        written = package
+                        packages.add(entry)
+                out.setdefault(entry, written)
                 homes[entry] = home
     heads = frozenset(module_heads)
 
@@ -185,7 +194,7 @@ def instances_of(
         if bound_to_project(value, heads):
             kept[entry] = value
             pending.append(entry)
-        elif not value.endswith("." + entry[1]):
+        elif not value.endswith("." + entry[1]) or entry in packages:
             kept[entry] = value
     out = kept
     packaged = package_imports(facts)

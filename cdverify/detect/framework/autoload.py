@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from functools import cache
 
-from cdverify.detect.framework.catalogue import autoload_rules
+from cdverify.detect.framework.catalogue import autoload_rules, specs
 from cdverify.detect.framework.objects import Key, Objects
 from cdverify.detect.framework.values import UNKNOWN_PREFIX, first_string
-from cdverify.model import FileFacts, Scope, Value
+from cdverify.model import Family, FileFacts, Scope, Value
 from cdverify.rules_schema import Flag
 
 
@@ -67,6 +68,16 @@ def autoloaded(objects: Objects) -> dict[str, tuple[Key | None, str, bool]]:
     return out
 
 
+def loaders(objects: Objects) -> dict[str, frozenset[str]]:
+    """File registering @fastify/autoload → the plugin files it loads (as an import would bring them in)."""
+    out: dict[str, set[str]] = {}
+    for load in objects.autoloads:
+        folder = _folder(load.file, load.options.get(autoload_rules().dir))
+        if folder is not None:
+            out.setdefault(load.file, set()).update(p for p in _plugins(objects, folder) if p != load.file)
+    return {path: frozenset(files) for path, files in out.items() if files}
+
+
 def _options_prefix(objects: Objects, value: Value) -> str | None:
     """`options: config` with `config = { prefix: … }` assigned in the application: its prefix, or
     UNKNOWN_PREFIX when it is computed."""
@@ -84,16 +95,46 @@ def _hooks() -> re.Pattern[str]:
     return re.compile(autoload_rules().hooks, re.I)
 
 
+def loaded_folders(facts: Mapping[str, FileFacts], paths: Iterable[str]) -> dict[str, list[str]]:
+    """File → the project files (`paths`, of any scope) that an @fastify/autoload registration of its own
+    loads, read from its calls alone (`fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes') })`),
+    before any framework is detected: a scaffold's `routes/example/` plugin is served as the others are."""
+    modules = [(module, spec.mounts) for spec in specs() if spec.autoload for module in spec.autoload]
+    names = frozenset(module for module, _mounts in modules)
+    candidates: list[str] | None = None
+    out: dict[str, list[str]] = {}
+    for path, file_facts in facts.items():
+        if file_facts.language.family != Family.NODE or not any(
+            fact.specifier in names for fact in file_facts.imports
+        ):
+            continue  # only a file importing the plugin registers it
+        for call in file_facts.calls:
+            method = call.callee.rpartition(".")[2]
+            if not call.args or not any(
+                method in mounts and (ref == module or ref.startswith(module + "."))
+                for ref in call.args[0].calls
+                for module, mounts in modules
+            ):
+                continue
+            folder = _folder(path, call.kwarg(autoload_rules().dir))
+            if folder is not None:
+                candidates = list(paths) if candidates is None else candidates
+                out.setdefault(path, []).extend(p for p in _in_folder(candidates, folder) if p != path)
+    return out
+
+
 def _plugins(objects: Objects, folder: str) -> list[str]:
     """The application files @fastify/autoload loads from a folder, with its default patterns."""
+    return _in_folder((p for p in objects.facts if objects.scopes.get(p) is Scope.APPLICATION), folder)
+
+
+def _in_folder(paths: Iterable[str], folder: str) -> list[str]:
+    """The files of `paths` @fastify/autoload loads from a folder, with its default patterns."""
     rules = autoload_rules()
     inside = [
         path
-        for path in objects.facts
-        if path.startswith(folder + "/")
-        and objects.scopes.get(path) is Scope.APPLICATION
-        and path.endswith(rules.scripts)
-        and not path.endswith(rules.skipped)
+        for path in paths
+        if path.startswith(folder + "/") and path.endswith(rules.scripts) and not path.endswith(rules.skipped)
     ]
 
     def index(path: str) -> bool:

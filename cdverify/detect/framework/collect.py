@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from cdverify.detect.framework.autoload import loaders
 from cdverify.detect.framework.catalogue import specs
 from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.file_read import OnParameter, Placed, file_part, read_call
@@ -117,6 +118,7 @@ def collect(
         file_bases,
         tuple(used[variable] for variable in sorted(used)),
         mounted_apps(objects),
+        loaders(objects),
     )
 
 

@@ -111,6 +111,8 @@ class FrameworkReport(msgspec.Struct, frozen=True):
     # files whose app objects another file's app or router mounts (a Hono `new Hono()` of a routes module
     # handed to `app.route("/posts", posts)`, an Express sub-app): they build routers, not the app
     mounted_apps: frozenset[str] = frozenset()
+    # file registering @fastify/autoload → the plugin files it loads from its folder (it mounts them)
+    autoloads: dict[str, frozenset[str]] = msgspec.field(default_factory=dict)
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""

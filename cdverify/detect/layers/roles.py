@@ -528,7 +528,9 @@ def by_role(
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     # the modules an app's own handler hands the request to are not routers it mounts: it answers itself
     mounting = routing - delegated
-    roots = composition_roots(apps, mounting, graph, named, roles.routes, handing, handed, own, layered)
+    roots = composition_roots(
+        apps, mounting, graph, named, roles.routes, handing, handed, own, layered, frameworks.autoloads
+    )
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots

@@ -392,6 +392,7 @@ def composition_roots(
     handed: frozenset[str] = frozenset(),
     own: Mapping[str, int] | None = None,
     placed: Mapping[str, str] | None = None,
+    loads: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
     own (`routing`: the files whose code registers routes), or they import route modules (mount the
@@ -401,7 +402,9 @@ def composition_roots(
     least `_HANDLER_ROUTES` routes of its `own`, more than the route modules it mounts register — is the
     routes layer, though it builds the app and mounts a router or two. A module of a routes folder whose
     code or file name `placed` in another layer (`api/sql.py` running the queries, `api/models.py`) is no
-    router: importing it mounts nothing."""
+    router: importing it mounts nothing. The plugin files @fastify/autoload `loads` from a folder for a file
+    are mounted as imported ones are: `register(autoload, { dir: join(__dirname, "routes") })` beside a
+    health check wires the app."""
     counts = own or {}
     elsewhere = {path for path, layer in (placed or {}).items() if layer != routes}
 
@@ -423,6 +426,7 @@ def composition_roots(
             for edge in graph.imports_of(path)
             if edge.target and not edge.fact.kind.type_only and route_module(edge.target)
         }  # a type (`IRoute`) wires nothing in
+        mounted.update(target for target in (loads or {}).get(path, ()) if route_module(target))
         handles = counts.get(path, 0)
         return bool(mounted) and not (
             handles >= _HANDLER_ROUTES and handles > sum(counts.get(target, 0) for target in mounted)
