@@ -187,9 +187,11 @@ class Scanner:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             guard, target = self.guard(node), self.assigned_to(node)
-            methods = {callee.rpartition(".")[2] for callee in callees} if self.connect_methods else set()
-            connecting = not (args or kwargs) and not methods.isdisjoint(self.connect_methods)
-            tried = connecting or not methods.isdisjoint(self.handed_connects)
+            connecting = tried = False
+            if self.connect_methods:  # Python's: `await database.connect()`, `create_all(bind=engine)`
+                methods = {callee.rpartition(".")[2] for callee in callees}
+                connecting = not (args or kwargs) and not methods.isdisjoint(self.connect_methods)
+                tried = connecting or not methods.isdisjoint(self.handed_connects)
             if guard is None and (tried or self.try_guarded.intersection(callees)) and self.in_try(node):
                 guard = TRY_GUARD
             for callee in callees:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, started_functions
 from cdverify.model import CallFact, FileFacts, Scope, Value
-from cdverify.rules_schema import Connections, LazyEngine, StartupHook
+from cdverify.rules_schema import Connections, StartupHook
+from cdverify.rules_schema.database import LazyEngine
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
