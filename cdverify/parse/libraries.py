@@ -27,6 +27,8 @@ class PythonLibraries(NamedTuple):
     app_values: frozenset[str]  # what the app constructors make: `flask.Flask()`
     builtins: frozenset[str] = frozenset()  # built-ins recorded as `builtins.<name>` calls: `open`
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `builtins.open`
+    connect_methods: frozenset[str] = frozenset()  # no-argument calls recorded with scope: `connect`
+    handed_connects: frozenset[str] = frozenset()  # calls whose `try` is recorded: `create_all`
 
 
 class AppMethods(NamedTuple):
@@ -78,6 +80,8 @@ def python_libraries() -> PythonLibraries:
         frozenset(apps.values()),
         frozenset(rules.builtins),
         frozenset(rules.file_reads),
+        frozenset(rules.connect_methods),
+        frozenset(rules.handed_connects),
     )
 
 

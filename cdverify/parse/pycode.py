@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import RAISED, Assignment, FunctionFact, Member, Value, joined
+from cdverify.model import RAISED, Assignment, FunctionFact, Member, Template, Text, Value, joined
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
@@ -58,6 +58,8 @@ class PythonScanner(Scanner):
         super().__init__(found)
         self.libraries = python_libraries()
         self.try_guarded = self.libraries.file_reads
+        self.connect_methods = self.libraries.connect_methods
+        self.handed_connects = self.libraries.handed_connects
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
@@ -137,16 +139,20 @@ class PythonScanner(Scanner):
         return None
 
     # -- values ---------------------------------------------------------------------------------
-    def env_holes(self, node: Node) -> tuple[Value, ...]:
+    def env_holes(self, node: Node, written: Text) -> tuple[Value, ...]:
         """The values of an f-string's holes, one per hole, when one of them reads the environment
-        (`f"{os.environ.get('DATABASE_TYPE')}://…"`); () otherwise, as for most f-strings (messages)."""
+        (`f"{os.environ.get('DATABASE_TYPE')}://…"`) or the string is a URL from its start (`f"postgresql://
+        {DB_USER}@{DB_HOST}/…"`, whose holes may be names read from it); () otherwise, as for most f-strings
+        (messages)."""
+        if not isinstance(written, Template):
+            return ()
         holes = [
             self.value(child.named_children[0])
             for part in (node.named_children if node.type == "concatenated_string" else (node,))
             for child in part.children
             if child.type == "interpolation" and child.named_children
         ]
-        return tuple(holes) if any(hole.env for hole in holes) else ()
+        return tuple(holes) if "://" in written.head or any(hole.env for hole in holes) else ()
 
     def value(self, node: Node | None) -> Value:
         if node is None:
@@ -154,7 +160,8 @@ class PythonScanner(Scanner):
         node = strip(node)
         kind = node.type
         if kind in ("string", "concatenated_string"):
-            return Value(strings=(string_value(node),), parts=self.env_holes(node))
+            written = string_value(node)
+            return Value(strings=(written,), parts=self.env_holes(node, written))
         if kind == "integer":
             return number(node)
         if kind in ("boolean_operator", "binary_operator"):

@@ -67,6 +67,10 @@ class Scanner:
         # on undefined): their failure is handled there
         self.try_guarded: frozenset[str] = frozenset()
         self.scoped: frozenset[str] = frozenset()  # calls whose enclosing function is always recorded
+        # methods whose calls with no argument are recorded with their function, and `try` around them;
+        # methods whose `try` around them is recorded, whatever their arguments
+        self.connect_methods: frozenset[str] = frozenset()
+        self.handed_connects: frozenset[str] = frozenset()
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
@@ -183,7 +187,12 @@ class Scanner:
                 continue
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             guard, target = self.guard(node), self.assigned_to(node)
-            if guard is None and self.try_guarded.intersection(callees) and self.in_try(node):
+            connecting = tried = False
+            if self.connect_methods:  # Python's: `await database.connect()`, `create_all(bind=engine)`
+                methods = {callee.rpartition(".")[2] for callee in callees}
+                connecting = not (args or kwargs) and not methods.isdisjoint(self.connect_methods)
+                tried = connecting or not methods.isdisjoint(self.handed_connects)
+            if guard is None and (tried or self.try_guarded.intersection(callees)) and self.in_try(node):
                 guard = TRY_GUARD
             for callee in callees:
                 self.calls.append(
@@ -198,7 +207,7 @@ class Scanner:
                         target=target,
                         scope_of=self.scope,
                         decorates=self.decorated(node),
-                        scoped=callee in self.scoped,
+                        scoped=connecting or callee in self.scoped,
                     )
                 )
         self.calls.sort(key=_AT)  # (line, col), read in C

@@ -218,10 +218,9 @@ class StartupRead(Record, frozen=True):
     built_by: Strings = ()
 
 
-class SqliteEngine(Record, frozen=True):
-    """An engine that opens its SQLite file lazily, at its first connection, creating the file but not its
-    folder (SQLAlchemy's `create_engine`, peewee's `SqliteDatabase`): given a relative path into a folder the
-    project lacks and connected at start-up, it stops the application."""
+class LazyEngine(Record, frozen=True):
+    """An engine made at one call that connects later, at its first use (SQLAlchemy's `create_engine`): what
+    makes it, where its URL or path is, and what connects it."""
 
     calls: Strings  # traced callees making the engine (`sqlalchemy.create_engine`)
     label: str  # what its first connection raises, as DB001 says it
@@ -230,6 +229,22 @@ class SqliteEngine(Record, frozen=True):
     # methods of the engine that connect (`begin`, `connect`); a call on what they give counts too
     connects: Strings = ()
     handed: Strings = ()  # the last names of calls that connect to the engine handed to them (`create_all`)
+
+
+class SqliteEngine(LazyEngine, frozen=True):
+    """An engine that opens its SQLite file lazily, at its first connection, creating the file but not its
+    folder (SQLAlchemy's `create_engine`, peewee's `SqliteDatabase`): given a relative path into a folder the
+    project lacks and connected at start-up, it stops the application."""
+
+
+class ServerEngine(LazyEngine, frozen=True):
+    """A connection to a database server whose URL is written with holes (`f"postgresql://{DB_USER}@{DB_HOST}
+    /{DB_NAME}"`): connected at start-up with a hole of the user, host, port or database read from a variable
+    with no default, it fails where the variable is unset (the hole holds `None` / `undefined`)."""
+
+    # the call parses the URL's port as a number as it is made (SQLAlchemy's `make_url`): an unset port hole
+    # raises there, connected or not
+    parses_port: bool = False
 
 
 class StartupHook(Record, frozen=True):
@@ -369,6 +384,7 @@ class Connections(Record, frozen=True):
     sqlite_files: tuple[SqliteFile, ...] = ()
     startup_reads: tuple[StartupRead, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()
+    server_engines: tuple[ServerEngine, ...] = ()
     startup_hooks: tuple[StartupHook, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
     # traced functions that call the function given first with the arguments after it (dependency-injector's

@@ -34,6 +34,11 @@ class PythonBindings(Record, frozen=True):
     builtins: Strings = ()
     # traced calls reading a file (`builtins.open`): one inside a `try` is recorded with the guard `try`
     file_reads: Strings = ()
+    # methods whose calls with no argument are recorded with the function they are in and the guard `try`
+    # inside a `try` (`await database.connect()` in a start-up hook): where a connection is made
+    connect_methods: Strings = ()
+    # methods connecting the engine handed to them: one inside a `try` is recorded with the guard `try`
+    handed_connects: Strings = ()
 
 
 class ThisBindings(Record, frozen=True):

@@ -240,3 +240,27 @@ def test_steps_are_the_bare_names_a_function_or_the_module_calls_by_themselves()
         ("create_app@4", "seed"),
         ("startup@11", "init_db"),
     )
+
+
+def test_a_url_f_string_keeps_the_values_of_its_holes_and_a_message_does_not() -> None:
+    facts = parse(
+        'HOST = os.getenv("DB_HOST")\n'
+        'URL = f"postgresql://{USER}:secret@{HOST}:5432/app"\n'
+        'MESSAGE = f"user {USER} not found"\n'
+    )
+    url = assigned(facts, "URL").value
+    assert url.strings == (Template(("postgresql://", ":secret@", ":5432/app")),)
+    assert [part.names for part in url.parts] == [("USER",), ("HOST",)]
+    assert assigned(facts, "MESSAGE").value.parts == ()
+
+
+def test_a_connect_call_with_no_argument_records_its_function_and_a_try_around_it() -> None:
+    facts = parse(
+        "import databases\n\ndatabase = databases.Database(URL)\n\n\n"
+        "async def startup(app):\n    await database.connect()\n\n\n"
+        "async def guarded(app):\n    try:\n        await database.connect()\n    except OSError:\n        pass\n"
+    )
+    first, second = [c for c in facts.calls if c.callee == "databases.Database().connect"]
+    assert (first.scope.partition("@")[0], first.guard) == ("startup", None)
+    assert second.scope.partition("@")[0] == "guarded"
+    assert second.guard is not None and second.guard.text == "try"

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, started_functions
 from cdverify.model import CallFact, FileFacts, Scope, Value
-from cdverify.rules_schema import Connections, SqliteEngine, StartupHook
+from cdverify.rules_schema import Connections, StartupHook
+from cdverify.rules_schema.database import LazyEngine
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
@@ -36,7 +37,7 @@ class Engine(NamedTuple):
 
     file: str
     call: CallFact
-    entry: SqliteEngine
+    entry: LazyEngine
     value: Value  # what the path (or URL) argument holds
 
 
@@ -48,10 +49,11 @@ class Opening(NamedTuple):
     engine: Engine
 
 
-def engines(found: Collection, rules: Connections) -> list[Engine]:
-    """The application's engines of `sqlite_engines` bound at module level to a name (`engine = …`),
-    alone of their kind in their module, with the argument holding the file's path or URL."""
-    entries = {callee: entry for entry in rules.sqlite_engines for callee in entry.calls}
+def engines(found: Collection, kinds: Iterable[LazyEngine]) -> list[Engine]:
+    """The application's engines of the catalogue's `kinds` (`sqlite_engines`, `server_engines`) bound at
+    module level to a name (`engine = …`), alone of their kind in their module, with the argument holding
+    the file's path or URL."""
+    entries = {callee: entry for entry in kinds for callee in entry.calls}
     out = []
     for path in sorted(found.facts):
         if found.scope_of(path) is not Scope.APPLICATION:
@@ -133,7 +135,7 @@ def _references(engine: Engine, path: str, file_facts: FileFacts, graph: ImportG
     return refs
 
 
-def _connects(call: CallFact, refs: set[str], entry: SqliteEngine) -> bool:
+def _connects(call: CallFact, refs: set[str], entry: LazyEngine) -> bool:
     for ref in refs:
         if call.callee.startswith(f"{ref}."):
             method = call.callee[len(ref) + 1 :].split(".", 1)[0].removesuffix("()")

@@ -55,7 +55,7 @@ def missing_folders(
         for call in found.facts[path].calls
         if (entry := entries.get(call.callee)) is not None
     ]
-    made = engines(found, rules)
+    made = engines(found, rules.sqlite_engines)
     if not opening and not made:
         return []
     started = started_files()

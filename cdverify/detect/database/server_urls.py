@@ -1,0 +1,182 @@
+"""Connections to a database server whose URL is written with holes (rules/database/connections.toml
+`server_engines`): `DB_HOST = os.getenv("DB_HOST")` … `engine = create_engine(f"postgresql://{DB_USER}:
+{DB_PASSWORD}@{DB_HOST}:5432/{DB_NAME}")`, connected as the application starts (`Base.metadata.create_all(
+bind=engine)` at module level, `await database.connect()` in an aiohttp `on_startup` hook, a FastAPI
+`lifespan`). Where a variable filling the user, the host, the port or the database is unset, the hole holds
+`None`: the driver looks for a host "None", a role "None", a database "None", and the connection fails, so the
+application stops there (uvicorn's "Application startup failed", an import that raises). SQLAlchemy parses a
+port as it makes the engine: an unset port hole (`{DB_PORT}`) raises then, connected or not.
+
+Nothing is claimed where it is not certain: a hole with a default (`os.getenv("DB_HOST", "localhost")`), a
+password hole alone (a server trusting its clients takes any), a URL that another value may replace
+(`os.getenv("DATABASE_URL") or f"…"`), a name bound more than once, a SQLite URL, a connection under an `if`
+or in a `try`, or one made only in request handlers. Whether the variables are set where the application runs
+(its `.env`, the run script, a declared environment) is the harness's to say (`StartupStop.stops`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from cdverify.catalog import load_rules
+from cdverify.detect.database.catalogue import engine_of_url
+from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.sqlite_engines import engines, openings, running_at_start
+from cdverify.model import CallFact, Scope, Template, Value
+from cdverify.rules_schema import Connections, ServerEngine
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+_HOPS = 2  # names followed to the module-level value holding the URL, or a hole's variable
+_MARK = "\x00{}\x00"  # a hole, written into the URL to find which of its parts holds it
+# scheme://[userinfo@]host[:port][/database][?…]: the authority and the path after it
+_URL = re.compile(r"^[\w+.-]+://(?:(?P<userinfo>[^@/?#]*)@)?(?P<hostport>[^/?#]*)(?:/(?P<database>[^?#]*))?")
+_STOPPING = ("user", "host", "port", "database")  # parts whose "None" fails the connection
+_NO_SERVER = frozenset({"sqlite"})  # engines whose URL names a file, not a server
+
+
+class Hole(NamedTuple):
+    """A part of a URL (`host`) filled by a variable read with no default (`DB_HOST`)."""
+
+    part: str
+    variable: str
+
+
+class HoledUrl(NamedTuple):
+    """A server URL with holes of parts that fail where their variable is unset."""
+
+    url: Template
+    holes: tuple[Hole, ...]
+
+
+def unset_servers(
+    found: Collection, graph: ImportGraph, started_files: Callable[[], set[str]]
+) -> list[StartupStop]:
+    """The connections made at start-up (at module level of a module `started_files()` names, or in a
+    function that runs then) to a server URL whose user, host, port or database a variable with no default
+    fills. The modules run at start-up are asked for only when such a URL reaches an engine."""
+    kinds = load_rules(Connections).server_engines
+    made = [engine for engine in engines(found, kinds) if engine.call.guard is None]
+    holed = [(engine, url) for engine in made if (url := _holed(found, engine.file, engine.value, 0))]
+    if not holed:
+        return []
+    started = started_files()
+    running = running_at_start(found.facts, started, graph)
+    out: list[StartupStop] = []
+    for engine, url in holed:
+        entry = engine.entry
+        if not isinstance(entry, ServerEngine):
+            continue
+        port = [hole for hole in url.holes if hole.part == "port"]
+        if entry.parses_port and port and engine.file in started:  # made at module level as it loads
+            reason = (
+                f"raises as the engine is made: the URL's port comes from ${port[0].variable} with no "
+                "default, and where it is unset SQLAlchemy reads the port None (ValueError: invalid literal "
+                "for int())"
+            )
+            out.append(_stop(engine.file, engine.call, port, reason))
+            continue
+        connected = next(iter(openings(found, graph, [engine], started, running)), None)
+        if connected is None or connected.call.guard is not None:  # connected under an `if`, in a `try`
+            continue
+        holes = list(url.holes)
+        reason = (
+            f"connects at start-up to {url.url} (the engine {engine.call.text} at {engine.file}:"
+            f"{engine.call.line}), whose {_listed([h.part for h in holes])} come from "
+            f"{_listed(['$' + h.variable for h in holes])} with no default: where one is unset, the URL "
+            f"holds None in its place and the connection fails ({entry.label})"
+        )
+        out.append(_stop(connected.file, connected.call, holes, reason))
+    return out
+
+
+def _listed(words: list[str]) -> str:
+    """`host`, `user and host`, `user, host and database`."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _stop(file: str, call: CallFact, holes: list[Hole], reason: str) -> StartupStop:
+    variables = tuple(dict.fromkeys(hole.variable for hole in holes))
+    return StartupStop(file, call.line, call.text, variables, reason)
+
+
+def _holed(found: Collection, path: str, value: Value, depth: int) -> HoledUrl | None:
+    """The server URL a value certainly is, with the holes of its user, host, port or database that a
+    variable with no default fills; None when the value may be anything else (a fallback, a second
+    binding), names no server, or has no such hole."""
+    if value.env or value.numbers:  # `os.getenv("DATABASE_URL") or f"…"`: replaced where set
+        return None
+    if value.strings:
+        url = value.strings[0]
+        if value.names or value.calls or len(value.strings) != 1 or not isinstance(url, Template):
+            return None
+        if len(value.parts) != url.holes or engine_of_url(url) in (None, *_NO_SERVER):
+            return None
+        holes = tuple(
+            Hole(part, variable)
+            for part, hole in zip(_parts(url), value.parts, strict=True)
+            if part in _STOPPING and (variable := _unset(found, path, hole, 0))
+        )
+        return HoledUrl(url, holes) if holes else None
+    if len(value.names) != 1 or len(value.calls) > 1 or depth >= _HOPS:  # a name (its import traced)
+        return None
+    bound = _bound(found, path, value.names[0])
+    return _holed(found, bound[0], bound[1], depth + 1) if bound is not None else None
+
+
+def _parts(url: Template) -> Iterator[str]:
+    """Which part of the URL each hole is in: `user`, `password`, `host`, `port`, `database`, `query`."""
+    written = url.fill(_MARK.format(index) for index in range(url.holes))
+    matched = _URL.match(written)
+    spans: list[tuple[str, int, int]] = []
+    if matched is not None:
+        userinfo = matched.group("userinfo")
+        if userinfo is not None:
+            user, colon, _password = userinfo.partition(":")
+            start = matched.start("userinfo")
+            spans.append(("user", start, start + len(user)))
+            if colon:
+                spans.append(("password", start + len(user) + 1, matched.end("userinfo")))
+        hostport, start = matched.group("hostport"), matched.start("hostport")
+        host, colon, _port = hostport.rpartition(":")
+        host = host if colon else hostport
+        spans.append(("host", start, start + len(host)))
+        if colon:
+            spans.append(("port", start + len(host) + 1, matched.end("hostport")))
+        if matched.group("database") is not None:
+            spans.append(("database", matched.start("database"), matched.end("database")))
+    for index in range(url.holes):
+        at = written.find(_MARK.format(index))
+        yield next((part for part, start, end in spans if start <= at < end), "query")
+
+
+def _unset(found: Collection, path: str, hole: Value, depth: int) -> str:
+    """The variable a hole reads with no default, itself (`{os.getenv('DB_HOST')}`) or through a name bound
+    once (`{DB_HOST}` after `DB_HOST = os.getenv("DB_HOST")`); "" for anything else."""
+    if len(hole.env) == 1 and not (hole.strings or hole.numbers or hole.names or hole.calls):
+        return hole.env[0]
+    if hole.env or len(hole.names) != 1 or len(hole.calls) > 1 or hole.strings or hole.numbers:
+        return ""
+    if depth >= _HOPS:
+        return ""
+    bound = _bound(found, path, hole.names[0])
+    return _unset(found, bound[0], bound[1], depth + 1) if bound is not None else ""
+
+
+def _bound(found: Collection, path: str, name: str) -> tuple[str, Value] | None:
+    """(file, value) of the one module-level binding of `name`: in the module itself, else in the one
+    application or configuration module binding it (`from app.config import DATABASE_URL`)."""
+    own = [a.value for a in found.facts[path].assignments if not a.scope and a.target == name]
+    if own:
+        return (path, own[0]) if len(own) == 1 else None
+    elsewhere = [
+        (other, a.value)
+        for other in sorted(found.facts)
+        if other != path and found.scope_of(other) in (Scope.APPLICATION, Scope.CONFIG)
+        for a in found.facts[other].assignments
+        if not a.scope and a.target == name
+    ]
+    return elsewhere[0] if len(elsewhere) == 1 else None
