@@ -117,7 +117,9 @@ def _js(layered: bool, url: str = "process.env.SUPABASE_URL") -> dict[str, str |
     return files
 
 
-def test_a_supabase_js_client_module_is_data_access_and_its_import_a_bypass(make_project: MakeProject) -> None:
+def test_a_supabase_js_client_module_is_data_access_and_its_import_a_bypass(
+    make_project: MakeProject,
+) -> None:
     report = inspect_json(make_project, _js(layered=False))
     assert layers_of(report)["src/db/client.js"] == "repositories"
     assert evidence_of(report)["src/db/client.js"] == "code: queries"
@@ -213,7 +215,9 @@ def _py(layered: bool, url: str = 'os.getenv("SUPABASE_URL")') -> dict[str, str 
     return files
 
 
-def test_a_supabase_py_client_module_is_data_access_and_its_import_a_bypass(make_project: MakeProject) -> None:
+def test_a_supabase_py_client_module_is_data_access_and_its_import_a_bypass(
+    make_project: MakeProject,
+) -> None:
     report = inspect_json(make_project, _py(layered=False))
     assert layers_of(report)["app/database.py"] == "repositories"
     assert evidence_of(report)["app/database.py"] == "code: queries"
@@ -231,7 +235,9 @@ def test_a_supabase_py_client_reached_through_a_service_is_no_bypass(make_projec
     assert report["orm"]["raw_sql"] == []
 
 
-def test_supabase_py_without_its_url_stops_the_app_and_with_a_fallback_starts(make_project: MakeProject) -> None:
+def test_supabase_py_without_its_url_stops_the_app_and_with_a_fallback_starts(
+    make_project: MakeProject,
+) -> None:
     db001 = only(check(make_project, _py(layered=True), PY_PG_TASK), "DB001")
     assert db001["harness_engines"] == []
     assert "needs $SUPABASE_URL, which is unset there" in db001["message"]
