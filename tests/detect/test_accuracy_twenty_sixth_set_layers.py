@@ -1,0 +1,93 @@
+"""Layer patterns of the twenty-sixth unseen labelled set (issue 18, docs/accuracy.md "The twenty-sixth
+set's other disagreements"), each with a violating and a clean project written for the test:
+
+- a module creating the SQLAlchemy engine (`database/engine.py`) whose one importer hands it to the session
+  factory (`sessionmaker(bind=engine)`) is data access: a data client built on the connection is more data
+  access, not a bootstrap's start-up option (`bootstrapMicroframework({ loaders: [typeormLoader] })`, which
+  stays wiring: tests/detect/test_accuracy_js_round2_layers.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject, evidence_of, inspect_json, layers_of
+
+ENGINE = """from sqlalchemy import create_engine
+
+from app.config import DATABASE_URL
+
+engine = create_engine(DATABASE_URL)
+"""
+CONFIG = 'DATABASE_URL = "sqlite:///./app.db"\n'
+SESSION = """from sqlalchemy.orm import declarative_base, sessionmaker
+
+from app.database.engine import engine
+
+Base = declarative_base()
+SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)
+
+
+def get_session():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+"""
+ASYNC_SESSION = SESSION.replace("sqlalchemy.orm import declarative_base, sessionmaker", "sqlalchemy.orm import declarative_base\nfrom sqlalchemy.ext.asyncio import async_sessionmaker").replace(
+    "sessionmaker(autocommit=False, autoflush=False, bind=engine)", "async_sessionmaker(bind=engine, expire_on_commit=False)"
+)
+MAIN = """from fastapi import FastAPI
+
+from app.routes.items import router
+
+app = FastAPI()
+app.include_router(router)
+"""
+ROUTES = """from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/items")
+def items():
+    return []
+"""
+
+
+@pytest.mark.parametrize("session", [SESSION, ASYNC_SESSION], ids=["sessionmaker", "async_sessionmaker"])
+def test_an_engine_handed_to_the_session_factory_is_data_access(make_project: MakeProject, session: str) -> None:
+    """Violating on the old reading: `bind=engine` in the session factory's call was taken for a bootstrap
+    option, and the engine module for a start-up step (a composition root, no layer)."""
+    project: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\n",
+        "app/__init__.py": "",
+        "app/config.py": CONFIG,
+        "app/main.py": MAIN,
+        "app/routes/__init__.py": "",
+        "app/routes/items.py": ROUTES,
+        "app/database/__init__.py": "",
+        "app/database/engine.py": ENGINE,
+        "app/database/session.py": session,
+    }
+    report = inspect_json(make_project, project)
+    assert layers_of(report)["app/database/engine.py"] == "repositories"
+    assert evidence_of(report)["app/database/engine.py"] == "code: queries"
+
+
+def test_an_engine_module_the_project_connects_through_keeps_its_layer(make_project: MakeProject) -> None:
+    """Clean: the importer calls the engine (`engine.connect()`), as before."""
+    uses = "from app.database.engine import engine\n\n\ndef ping():\n    with engine.connect() as conn:\n        return conn\n"
+    project: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\n",
+        "app/__init__.py": "",
+        "app/config.py": CONFIG,
+        "app/main.py": MAIN,
+        "app/routes/__init__.py": "",
+        "app/routes/items.py": ROUTES,
+        "app/database/__init__.py": "",
+        "app/database/engine.py": ENGINE,
+        "app/database/health.py": uses,
+    }
+    report = inspect_json(make_project, project)
+    assert layers_of(report)["app/database/engine.py"] == "repositories"
