@@ -5,6 +5,9 @@ set's other disagreements"), each with a violating and a clean project written f
   factory (`sessionmaker(bind=engine)`) is data access: a data client built on the connection is more data
   access, not a bootstrap's start-up option (`bootstrapMicroframework({ loaders: [typeormLoader] })`, which
   stays wiring: tests/detect/test_accuracy_js_round2_layers.py).
+- a `port` entry of a database's settings (`db_config = {"host": …, "port": "5432"}`) is that server's port,
+  not the web server's: when no listen call gives the app's port, it does not make its module a server
+  starter (a composition root, no layer); the module opening the engine is data access.
 """
 
 from __future__ import annotations
@@ -91,3 +94,57 @@ def test_an_engine_module_the_project_connects_through_keeps_its_layer(make_proj
     }
     report = inspect_json(make_project, project)
     assert layers_of(report)["app/database/engine.py"] == "repositories"
+
+
+AIOHTTP_APP = """from aiohttp import web
+
+from db.configuration import close_db, connect_db
+
+
+def create_app():
+    app = web.Application()
+    app.on_startup.append(connect_db)
+    app.on_cleanup.append(close_db)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(create_app())
+"""
+AIOPG_DB = """from aiopg.sa import create_engine
+
+SETTINGS
+
+
+async def connect_db(app):
+    app["db"] = await create_engine(ARGS)
+
+
+async def close_db(app):
+    app["db"].close()
+    await app["db"].wait_closed()
+"""
+
+
+@pytest.mark.parametrize(
+    ("settings", "args"),
+    [
+        ('db_config = {"database": "shop", "host": "127.0.0.1", "port": "5432"}', "**db_config"),
+        ('DATABASE = {"database": "shop", "host": "127.0.0.1", "port": 5432}', "**DATABASE"),
+        # clean: a constant whose own name says database, as before
+        ('DB_PORT = 5432\nDB = {"database": "shop", "host": "127.0.0.1"}', "**DB, port=DB_PORT"),
+    ],
+    ids=["db_config-port", "DATABASE-port", "DB_PORT"],
+)
+def test_a_database_settings_port_is_not_the_servers(make_project: MakeProject, settings: str, args: str) -> None:
+    """Violating on the old reading (the first two): the dict entry's `port` was taken for the web server's
+    port constant, and `db/configuration.py` for a server starter (a composition root)."""
+    project: dict[str, str | bytes] = {
+        "requirements.txt": "aiohttp\naiopg\nsqlalchemy\n",
+        "app.py": AIOHTTP_APP,
+        "db/__init__.py": "",
+        "db/configuration.py": AIOPG_DB.replace("SETTINGS", settings).replace("ARGS", args),
+    }
+    report = inspect_json(make_project, project)
+    assert layers_of(report)["db/configuration.py"] == "repositories"
+    assert "db/configuration.py" not in report["architecture"]["composition_roots"]
