@@ -2,7 +2,7 @@
 set's other disagreements"), each with a violating and a clean project written for the test:
 
 - a module creating the SQLAlchemy engine (`database/engine.py`) whose one importer hands it to the session
-  factory (`sessionmaker(bind=engine)`) is data access: a data client built on the connection is more data
+  factory (`sessionmaker(bind=engine)`), or a pg pool module handed to `drizzle({ client: pool })`, is data access: a data client built on the connection is more data
   access, not a bootstrap's start-up option (`bootstrapMicroframework({ loaders: [typeormLoader] })`, which
   stays wiring: tests/detect/test_accuracy_js_round2_layers.py).
 - a `port` entry of a database's settings (`db_config = {"host": …, "port": "5432"}`) is that server's port,
@@ -37,8 +37,12 @@ def get_session():
     finally:
         db.close()
 """
-ASYNC_SESSION = SESSION.replace("sqlalchemy.orm import declarative_base, sessionmaker", "sqlalchemy.orm import declarative_base\nfrom sqlalchemy.ext.asyncio import async_sessionmaker").replace(
-    "sessionmaker(autocommit=False, autoflush=False, bind=engine)", "async_sessionmaker(bind=engine, expire_on_commit=False)"
+ASYNC_SESSION = SESSION.replace(
+    "sqlalchemy.orm import declarative_base, sessionmaker",
+    "sqlalchemy.orm import declarative_base\nfrom sqlalchemy.ext.asyncio import async_sessionmaker",
+).replace(
+    "sessionmaker(autocommit=False, autoflush=False, bind=engine)",
+    "async_sessionmaker(bind=engine, expire_on_commit=False)",
 )
 MAIN = """from fastapi import FastAPI
 
@@ -59,7 +63,9 @@ def items():
 
 
 @pytest.mark.parametrize("session", [SESSION, ASYNC_SESSION], ids=["sessionmaker", "async_sessionmaker"])
-def test_an_engine_handed_to_the_session_factory_is_data_access(make_project: MakeProject, session: str) -> None:
+def test_an_engine_handed_to_the_session_factory_is_data_access(
+    make_project: MakeProject, session: str
+) -> None:
     """Violating on the old reading: `bind=engine` in the session factory's call was taken for a bootstrap
     option, and the engine module for a start-up step (a composition root, no layer)."""
     project: dict[str, str | bytes] = {
@@ -136,7 +142,9 @@ async def close_db(app):
     ],
     ids=["db_config-port", "DATABASE-port", "DB_PORT"],
 )
-def test_a_database_settings_port_is_not_the_servers(make_project: MakeProject, settings: str, args: str) -> None:
+def test_a_database_settings_port_is_not_the_servers(
+    make_project: MakeProject, settings: str, args: str
+) -> None:
     """Violating on the old reading (the first two): the dict entry's `port` was taken for the web server's
     port constant, and `db/configuration.py` for a server starter (a composition root)."""
     project: dict[str, str | bytes] = {
@@ -148,3 +156,22 @@ def test_a_database_settings_port_is_not_the_servers(make_project: MakeProject, 
     report = inspect_json(make_project, project)
     assert layers_of(report)["db/configuration.py"] == "repositories"
     assert "db/configuration.py" not in report["architecture"]["composition_roots"]
+
+
+def test_a_pool_handed_to_drizzle_is_data_access(make_project: MakeProject) -> None:
+    """Violating on the old reading, Node side: `drizzle({ client: pool })` handing the imported pool in an
+    option made the pool module a bootstrap step (a composition root, no layer)."""
+    project: dict[str, str | bytes] = {
+        "package.json": '{"name": "api", "dependencies": {"express": "4", "pg": "8", "drizzle-orm": "0.30"}}',
+        "src/db/pool.ts": 'import { Pool } from "pg";\n\n'
+        "export const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n",
+        "src/db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\nimport { pool } from "./pool";\n\n'
+        "export const db = drizzle({ client: pool });\n",
+        "src/app.ts": 'import express from "express";\nimport router from "./routes/items";\n\n'
+        "const app = express();\napp.use(router);\napp.listen(3000);\n",
+        "src/routes/items.ts": 'import { Router } from "express";\n\nconst router = Router();\n'
+        'router.get("/items", (req, res) => res.json([]));\nexport default router;\n',
+    }
+    report = inspect_json(make_project, project)
+    assert layers_of(report)["src/db/pool.ts"] == "repositories"
+    assert "src/db/pool.ts" not in report["architecture"]["composition_roots"]
