@@ -349,9 +349,15 @@ def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bo
     """Whether a later assignment in the same file replaces this one, or the dict holding it."""
     target = assignment.target
     # only a later assignment of the dict holding it (a strict prefix): equal names may be fields of
-    # different classes (`ProdConfig.SQLALCHEMY_DATABASE_URI`, `DevConfig.…`)
+    # different classes (`ProdConfig.SQLALCHEMY_DATABASE_URI`, `DevConfig.…`). In the same function and
+    # class only: the module's `app = create_app()` binds another `app` than the factory's local one
+    # that `app.config["SQLALCHEMY_DATABASE_URI"] = …` configures
     return any(
-        other.line > assignment.line and target.startswith(other.target + ".") for other in assignments
+        other.line > assignment.line
+        and other.scope == assignment.scope
+        and other.owner == assignment.owner
+        and target.startswith(other.target + ".")
+        for other in assignments
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
@@ -510,7 +510,8 @@ def by_role(
         ):
             found.of[path] = Role.ROUTES
     querying = [path for path, role in found.of.items() if role is Role.QUERIES and path not in found.apps]
-    steps = bootstrap_steps(querying, facts, graph) if querying else []
+    clients = partial(client_names, named_layers.preset)
+    steps = bootstrap_steps(querying, facts, graph, clients) if querying else []
     for path in steps:  # a start-up step a bootstrap runs (`loaders: [typeormLoader]`): wiring
         del found.of[path]
     handlers = frozenset(path.rpartition("/")[0] for path, role in found.of.items() if role is Role.ROUTES)

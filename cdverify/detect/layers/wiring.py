@@ -7,7 +7,7 @@ providers, bootstrap steps, and data-access files that hand the connection on. P
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -107,12 +107,19 @@ def app_installers(
     return out
 
 
-def bootstrap_steps(querying: Iterable[str], facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[str]:
+def bootstrap_steps(
+    querying: Iterable[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    clients: Callable[[Family], Names] | None = None,
+) -> list[str]:
     """Files whose code opens a connection or queries that their importers only hand, uncalled, in the
     options of a library's call (`bootstrapMicroframework({ loaders: [typeormLoader, expressLoader] })`):
     start-up steps the bootstrap runs (`loaders/typeormLoader.ts` making the connection and giving it to
     the framework's settings), wiring rather than data access. A module whose export the project calls
-    (`db.connect()`), or hands as a plain argument (`app.use(session)`), keeps its role."""
+    (`db.connect()`), or hands as a plain argument (`app.use(session)`), keeps its role; so does one whose
+    export is handed to a data client's constructor (`clients` of the importer's family:
+    `sessionmaker(bind=engine)`, `drizzle({ client: pool })`), which builds more data access on it."""
     wanted = set(querying)
     into: dict[str, list[ImportEdge]] = {}
     for edge in graph.internal_edges():
@@ -120,17 +127,23 @@ def bootstrap_steps(querying: Iterable[str], facts: Mapping[str, FileFacts], gra
             into.setdefault(edge.target, []).append(edge)
     out = []
     for path, edges in sorted(into.items()):
-        if all(_handed_as_option(edge, facts, graph) for edge in edges):
+        if all(_handed_as_option(edge, facts, graph, clients) for edge in edges):
             out.append(path)
     return out
 
 
-def _handed_as_option(edge: ImportEdge, facts: Mapping[str, FileFacts], graph: ImportGraph) -> bool:
-    """The importer hands what it imports in an option of a library's call, and neither calls it nor uses it
-    otherwise."""
+def _handed_as_option(
+    edge: ImportEdge,
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    clients: Callable[[Family], Names] | None,
+) -> bool:
+    """The importer hands what it imports in an option of a library's call that makes no data client, and
+    neither calls it nor uses it otherwise."""
     source = facts.get(edge.source)
     if source is None:
         return False
+    made = clients(source.language.family).names if clients is not None else frozenset()
     spec = edge.fact.specifier
     brought = (spec, f"{spec}.")
     project = tuple(f"{e.fact.specifier}" for e in graph.imports_of(edge.source) if e.target)
@@ -141,8 +154,8 @@ def _handed_as_option(edge: ImportEdge, facts: Mapping[str, FileFacts], graph: I
         if any(callee.startswith(brought) for value in call.args for callee in value.calls):
             return False  # a plain argument
         if any(callee.startswith(brought) for _key, value in call.kwargs for callee in value.calls):
-            if call.callee.startswith(project):
-                return False  # handed to project code
+            if call.callee.startswith(project) or call.callee in made:
+                return False  # handed to project code, or to a data client built on it
             handed = True
     return handed and not any(
         callee.startswith(brought) for assignment in source.assignments for callee in assignment.value.calls
