@@ -563,12 +563,12 @@ def run_script_settings(script: RunScript) -> list[Setting]:
         for name, value in shell.environment(steps, {}).items()
         if name not in last or last[name].fallback is None
     }
-    out = []
-    for name, value in values.items():
-        if value and value != shell.UNKNOWN:
-            out.append(
-                Setting(name, value, script.path, shell.line_of(script.text, f"{name}="), Reader.RUN_SCRIPT)
-            )
+    lines = shell.assignment_lines(script.text)
+    out = [
+        Setting(name, value, script.path, lines.get(name, 0), Reader.RUN_SCRIPT)
+        for name, value in values.items()
+        if value and value != shell.UNKNOWN
+    ]
     return sorted(out, key=lambda setting: setting.line)
 
 

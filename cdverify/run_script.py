@@ -17,7 +17,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from cdverify.catalog import load_rules
@@ -29,7 +29,11 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ASSIGNMENT = re.compile(rf"^({_NAME})=(.*)$", re.DOTALL)
 _BRACED = re.compile(rf"\$\{{({_NAME})(?:(:?[-=+?])([^{{}}]*))?\}}")  # innermost `${NAME…}` first
 _PLAIN = re.compile(rf"\$({_NAME})")
+_ASSIGNED = re.compile(rf"(?<![\w$])({_NAME})=")  # `NAME=` where a line assigns it
 _SUBSTITUTION = re.compile(r"\$\(|`|\$\{|\$\[")
+# a value longer, or expansions nested deeper, than a run script's are not read (hostile input): UNKNOWN
+_MAX_VALUE = 4096
+_MAX_NESTING = 16
 _WRAPPERS = frozenset({"exec", "env", "nohup", "time", "command", "sudo"})
 
 
@@ -65,7 +69,12 @@ def _servers() -> frozenset[str]:
 
 def commands(text: str) -> list[list[str]]:
     """Simple commands of a shell script as words, with `&` / `&&` / `;` / `|` kept as separators."""
-    found: list[list[str]] = []
+    return [list(words) for words in _commands(text)]
+
+
+@lru_cache(maxsize=4)  # a run is read by the task verifier, the manifests and the database detector
+def _commands(text: str) -> tuple[tuple[str, ...], ...]:
+    found: list[tuple[str, ...]] = []
     joined = re.sub(r"\\\n", " ", text)
     for raw_line in joined.splitlines():
         # redirections that contain `&` (`2>&1`, `&>log`, `>&2`) are not control operators
@@ -81,17 +90,17 @@ def commands(text: str) -> list[list[str]]:
         for word in words:
             if word in (";", "&&", "||", "|"):
                 if current:
-                    found.append(current)
+                    found.append(tuple(current))
                 current = []
             elif word == "&":
                 if current:
-                    found.append([*current, "&"])
+                    found.append((*current, "&"))
                 current = []
             else:
                 current.append(word)
         if current:
-            found.append(current)
-    return found
+            found.append(tuple(current))
+    return tuple(found)
 
 
 def program(words: Sequence[str]) -> tuple[str, list[str]]:
@@ -186,6 +195,16 @@ def line_of(text: str, needle: str) -> int:
     return 0
 
 
+def assignment_lines(text: str) -> dict[str, int]:
+    """Variable → the first line (1-based) outside a comment that assigns it (`NAME=…`), read in one pass."""
+    out: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.lstrip().startswith("#"):
+            for match in _ASSIGNED.finditer(line):
+                out.setdefault(match[1], number)
+    return out
+
+
 def _prefix(words: Sequence[str]) -> list[Assignment]:
     index = _program_index(words)
     return [Assignment(*_split(word), True) for word in words[:index] if _ASSIGNMENT.match(word)]
@@ -246,9 +265,12 @@ def expand(template: str, variables: dict[str, str]) -> str:
             return word
         return value or ""
 
-    previous = None
-    while previous != template:
-        previous = template
-        template = _BRACED.sub(braced, template)
+    if len(template) > _MAX_VALUE:
+        return UNKNOWN
+    for _level in range(_MAX_NESTING):  # innermost expansions first, one level a pass
+        expanded = _BRACED.sub(braced, template)
+        if expanded == template:
+            break
+        template = expanded
     template = _PLAIN.sub(lambda match: variables.get(match[1], ""), template)
     return UNKNOWN if _SUBSTITUTION.search(template) else template

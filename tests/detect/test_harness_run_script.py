@@ -199,6 +199,19 @@ def test_expansions() -> None:
     assert run_script.expand("`whoami`", {}) == run_script.UNKNOWN
 
 
+def test_hostile_values_end_quickly() -> None:
+    """Expansions nested deeper than any run script's, or a value of megabytes, are not read: UNKNOWN."""
+    deep = "${A:-" * 100_000 + "x" + "}" * 100_000
+    assert run_script.expand(deep, {}) == run_script.UNKNOWN
+    nested = "${A:-" * 20 + "x" + "}" * 20
+    assert run_script.expand(nested, {}) == run_script.UNKNOWN  # deeper than 16 levels: left unread
+    text = "#!/bin/sh\nexport DATABASE_URL=" + "${X:-" * 50_000 + "}" * 50_000 + "\nexec node s.js\n"
+    steps = run_script.assignments(text, lambda _path: ())
+    assert run_script.environment(steps, {}) == {"DATABASE_URL": run_script.UNKNOWN}
+    many = "#!/bin/sh\n" + "".join(f"export V{n}={n}\n" for n in range(50_000)) + "exec node s.js\n"
+    assert run_script.assignment_lines(many)["V49999"] == 50_001  # one pass, not a search per variable
+
+
 def test_assignments_follow_the_script_up_to_the_server() -> None:
     text = (
         "#!/bin/bash\n# export COMMENTED=1\ncd backend\nset -a\n. .env.local\nset +a\n"

@@ -15,7 +15,7 @@ from cdverify.detect.database.values import ENVIRONMENT_SOURCES
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import Family, Location, Scope, shown
 from cdverify.rules_schema import Connections, Reader, SettingsSource
-from cdverify.run_script import Assignment, assignments, line_of
+from cdverify.run_script import Assignment, assignment_lines, assignments
 
 _NO_RULES = SettingsSource()
 
@@ -100,9 +100,9 @@ def run_script(manifests: Manifests) -> tuple[Assignment, ...]:
         if setting.source is Reader.ENV_FILE:
             entries.setdefault(setting.file, []).append((setting.key, setting.value))
     steps = assignments(script.text, lambda path: entries.get(path, ()))
+    lines = assignment_lines(script.text)
     return tuple(
-        step._replace(file=script.path, line=0 if step.literal else line_of(script.text, f"{step.name}="))
-        for step in steps
+        step._replace(file=script.path, line=0 if step.literal else lines.get(step.name, 0)) for step in steps
     )
 
 
