@@ -238,7 +238,7 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
                 make_finding(
                     "TASK007",
                     route.location,
-                    f"route {route.path!r}{_served_at(route.path, paths)} is not under /api",
+                    f"route {route.path!r} is not under /api",
                     evidence=route.text,
                     hint="register it on a router mounted under /api "
                     '(e.g. url_prefix="/api" / app.use("/api", router))',
@@ -246,13 +246,6 @@ def _routes(frameworks: FrameworkReport) -> list[Finding]:
                 )
             )
     return findings
-
-
-def _served_at(written: str, paths: Iterable[str]) -> str:
-    """Where a route written as `written` is served when a mount's prefix makes that another path
-    (`router.get("/")` on a router `app.use("/articles", …)` mounts): ` (served at '/articles')`."""
-    served = sorted(set(paths) - {written})
-    return f" (served at {', '.join(map(repr, served))})" if served else ""
 
 
 def _reaches(path: str, wanted: str) -> bool:

@@ -566,33 +566,6 @@ def test_task006_names_the_near_miss(make_project: MakeProject) -> None:
     assert "found GET '/api/health'" in the(check(make_project, files, "flask+task"), "TASK006")["message"]
 
 
-def test_task007_names_where_a_mounted_route_is_served(make_project: MakeProject) -> None:
-    # `router.get("/")` on a router mounted at /articles is served at /articles: the message says so
-    files = with_files(
-        NODE_OK,
-        src__app_dot_js='const express = require("express");\n\nconst articles = express.Router();\n'
-        'articles.get("/", (req, res) => res.json([]));\n\nconst app = express();\n'
-        'app.get("/api/health-check", (req, res) => res.send("ok"));\napp.use("/articles", articles);\n\n'
-        "module.exports = app;\n",
-    )
-    finding = the(check(make_project, files, "express+task"), "TASK007")
-    assert finding["message"] == "route '/' (served at '/articles') is not under /api"
-    assert finding["path"] == "/"
-
-
-def test_task007_says_nothing_more_of_a_route_served_where_written(make_project: MakeProject) -> None:
-    files = with_files(
-        NODE_OK,
-        src__app_dot_js='const express = require("express");\n\nconst app = express();\n'
-        'app.get("/api/health-check", (req, res) => res.send("ok"));\napp.post("/login", (req, res) => res.send("ok"));\n\n'
-        "module.exports = app;\n",
-    )
-    assert (
-        the(check(make_project, files, "express+task"), "TASK007")["message"]
-        == "route '/login' is not under /api"
-    )
-
-
 ROUTE_ON_APP_WITH_PREFIXED_ROUTER: list[Any] = [
     pytest.param(
         with_files(
