@@ -272,7 +272,8 @@ def _handed_on(
 ) -> set[str]:
     """The modules whose functions `paths` (`articles.get`, `articles.comments.get`) name through what
     `module` exports: the module an exported name was imported from holds `get`, and hands `comments.get`
-    on in turn."""
+    on in turn. So does the module of a class whose instance the name is (`export const profileController =
+    new ProfileController(profileService)` in a container: `profileController.get` is the class's method)."""
     module_facts = facts.get(module)
     if module_facts is None:
         return set()
@@ -285,7 +286,7 @@ def _handed_on(
             rest
             for path in paths
             for head, _, rest in (path.partition("."),)
-            if head in exported and exported[head] == edge.fact.specifier
+            if head in exported and _exported_from(exported[head], edge.fact.specifier)
         }
         if not onward:
             continue
@@ -296,6 +297,15 @@ def _handed_on(
         if deeper and depth > 1:
             out |= _handed_on(edge.target, deeper, facts, graph, depth - 1) or {edge.target}
     return out
+
+
+def _exported_from(value: str, specifier: str) -> bool:
+    """An exported name is what the import brings (`export { Deal } from "./deal"`), or an instance of a
+    class it brings, made in the module (`./controllers/ProfileController.js.ProfileController()`)."""
+    if value == specifier:
+        return True
+    made = value.removeprefix(specifier + ".")
+    return made != value and made.endswith("()") and made[:-2].isidentifier()
 
 
 def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:
