@@ -100,8 +100,8 @@ def with_enclosing(
     extra: dict[tuple[str, str], Value] = {}
     for scope in set(scopes):
         seen, current = {scope}, scope
-        while (line := current.rpartition("@")[2]).isdigit():
-            around = at_line.get(int(line), set()) - seen
+        while (start := current.rpartition("@")[2]).isdigit():
+            around = at_line.get(int(start), set()) - seen
             if len(around) != 1:
                 break
             current = around.pop()
