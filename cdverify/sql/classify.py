@@ -173,11 +173,13 @@ _PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
 _NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
 _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
 _HOLE_NAME = re.compile(r"__h\d+__")
-# `FROM garmin_activities a {where}`: a clause built at run time after an aliased table (unaliased, the
-# hole parses as the alias)
-_CLAUSE_AFTER_ALIAS = re.compile(
-    r"(\bFROM\s+[\w.\"]+\s+(?:AS\s+)?[A-Za-z_]\w*)\s+__h\d+__"
-    r"(?=\s*(?:$|[;)]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|(?:LEFT|RIGHT|INNER|CROSS)?\s*JOIN)\b))",
+# A hole standing where a clause stands, after a complete part and before the end or the next clause:
+# `FROM garmin_activities a {where}` (unaliased, the hole parses as the alias), `ORDER BY created_at ASC
+# {limit_clause}`, `WHERE post_id = ? {and_filters} ORDER BY …`: a clause built at run time
+_CLAUSE_HOLE = re.compile(
+    r"\s+__h\d+__"
+    r"(?=\s*(?:$|[;)]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|RETURNING"
+    r"|(?:LEFT|RIGHT|INNER|CROSS|FULL)?\s*(?:OUTER\s+)?JOIN)\b))",
     re.IGNORECASE,
 )
 
@@ -464,9 +466,9 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     result = recalled(
         (normalised, text, hint, label, explain), lambda: _parse(normalised, text, hint, label, explain)
     )
-    if result.kind is SqlKind.FRAGMENT and _CLAUSE_AFTER_ALIAS.search(normalised):
-        # read once without the clause: complete then, the statement is complete whatever the clause is
-        bare = _CLAUSE_AFTER_ALIAS.sub(r"\1", normalised)
+    if result.kind is SqlKind.FRAGMENT and _CLAUSE_HOLE.search(normalised):
+        # read once without the clauses: complete then, the statement is complete whatever the clauses are
+        bare = _CLAUSE_HOLE.sub("", normalised)
         retried = recalled(
             (bare, text, hint, label, explain), lambda: _parse(bare, text, hint, label, explain)
         )

@@ -231,17 +231,20 @@ def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
     return any(
         framework_of(fact.specifier, family)
         and not _handles_none(fact, apps, quiet)
-        and not _module_uncalled(fact, file_facts)
+        and not _module_quiet(fact, file_facts, quiet)
         for fact in file_facts.imports
     )
 
 
-def _module_uncalled(fact: ImportFact, file_facts: FileFacts) -> bool:
+def _module_quiet(fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...]) -> bool:
     """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
-    it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request."""
+    it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request; nor
+    does one of which it calls only the app's context (`import flask` for `flask.current_app.config.get(…)`
+    in the module opening the connection), as `from flask import current_app` would."""
     if file_facts.language.family != Family.PYTHON or fact.names or not fact.text.startswith("import "):
         return False
-    return not any(call.callee.startswith(f"{fact.specifier}.") for call in file_facts.calls)
+    prefix = f"{fact.specifier}."
+    return all(call.callee.startswith(quiet) for call in file_facts.calls if call.callee.startswith(prefix))
 
 
 def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:

@@ -5,13 +5,13 @@ hand-written `.sql` files (`sql_file_statements`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements, startup_schema
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
-from cdverify.model import CallFact, Scope, Template, Text, Value, rendered, shown
+from cdverify.model import CallFact, FileFacts, Scope, Template, Text, Value, rendered, shown
 from cdverify.rules_schema import OrmLibraries, Sinks
 
 if TYPE_CHECKING:
@@ -79,6 +79,38 @@ def sql_file_statements(path: str, text: str, scope: Scope) -> list[RawSql]:
 def at(call: CallFact) -> tuple[int, int]:
     """Where a finding on the call is reported: at the called name (`.whereRaw(` in a chain)."""
     return call.at or (call.line, call.col)
+
+
+def with_enclosing(
+    assigned: Mapping[tuple[str, str], Value], file_facts: FileFacts, scopes: Iterable[str]
+) -> Mapping[tuple[str, str], Value]:
+    """`assigned` ((function, name) → value), where each of `scopes` (the functions sink calls are in) also
+    sees the names the functions around it bind and it does not: a callback written where it is handed
+    (`sqlite.transaction(() => { sqlite.exec(sql) })`) reads the `sql` its enclosing function assigned. The
+    function around a callback is the one the statement on the callback's first line is in, when that is
+    one function (facts name a function by its first line, `function@35`). A parameter of the callback of
+    the same name (`(sql) => db.exec(sql)`) hides the enclosing function's."""
+    params = {function.scope: set(function.params) for function in file_facts.functions}
+    at_line: dict[int, set[str]] = {}
+    placed = [(a.line, a.scope) for a in file_facts.assignments]
+    placed += [(c.line, c.scope) for c in file_facts.calls]
+    for line, function in placed:
+        if function:
+            at_line.setdefault(line, set()).add(function)
+    extra: dict[tuple[str, str], Value] = {}
+    for scope in set(scopes):
+        seen, current = {scope}, scope
+        while (start := current.rpartition("@")[2]).isdigit():
+            around = at_line.get(int(start), set()) - seen
+            if len(around) != 1:
+                break
+            current = around.pop()
+            seen.add(current)
+            hidden = set().union(*(params.get(inner, ()) for inner in seen - {current}))
+            for (function, name), value in assigned.items():
+                if function == current and (scope, name) not in assigned and name not in hidden:
+                    extra.setdefault((scope, name), value)
+    return {**assigned, **extra} if extra else assigned
 
 
 def sql_argument(call: CallFact, sink: Sink) -> Value | None:
