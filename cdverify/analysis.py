@@ -54,6 +54,7 @@ class Analysis:
             self.traced,
             self.manifests.script_files,
             frozenset(f.path for f in self.project.sources if f.scope is Scope.MIGRATION),
+            self.idle_libraries,
         )
 
     @functools.cached_property
@@ -64,9 +65,8 @@ class Analysis:
         memo_of = None
         if self.partials is not None:
             memo_of = functools.partial(self.partials.per_file, digests=self.digests)
-        return database.collect(
-            self.facts, self.scopes, self.manifests, self.graph, self.project.root, memo_of
-        )
+        root, idle = self.project.root, self.idle_libraries
+        return database.collect(self.facts, self.scopes, self.manifests, self.graph, root, memo_of, idle)
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:
@@ -110,7 +110,16 @@ class Analysis:
         if self.partials is not None:
             memo_of = functools.partial(self.partials.per_file, "orm", digests=self.digests)
         sql_files = self.manifests.sql_files
-        return orm.collect(self.facts, self.scopes, sql_files, self.traced, self.graph, memo_of)
+        traced, idle = self.traced, self.idle_libraries
+        return orm.collect(self.facts, self.scopes, sql_files, traced, self.graph, memo_of, idle)
+
+    @functools.cached_property
+    def idle_libraries(self) -> frozenset[str]:
+        """Libraries application code uses for no data (Supabase for sign-in alone: no `from`, `table` or
+        `rpc` call on its client; detect/data_calls.py): no data-access library, engine or data client."""
+        from cdverify.detect.data_calls import idle_libraries
+
+        return idle_libraries(self.facts, self.scopes, lambda: self.traced)
 
     @functools.cached_property
     def traced(self) -> Instances:

@@ -29,6 +29,9 @@ class OrmLibrary(Record, frozen=True):
     npm: Strings = ()
     models: Strings = ()
     constraint: str | None = None  # the `orm` constraint value this library satisfies
+    # methods of the library's client through which it reads or writes data (Supabase's `from`, `rpc`); given,
+    # the library is data access only in a project calling one on a client (detect/data_calls.py)
+    data_methods: Strings = ()
 
 
 class SqlFiles(Record, frozen=True):

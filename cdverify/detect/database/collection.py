@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 from cdverify.detect.database.catalogue import Catalogue, catalogue
-from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl
+from cdverify.detect.database.report import Evidence, EvidenceKind, RejectedUrl, StartupStop
 from cdverify.detect.database.settings import (
     RequiredSetting,
     example_loader,
@@ -25,9 +25,17 @@ from cdverify.rules_schema import Reader
 
 class Collection:
     def __init__(
-        self, facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], manifests: Manifests
+        self,
+        facts: Mapping[str, FileFacts],
+        scopes: Mapping[str, Scope],
+        manifests: Manifests,
+        idle: frozenset[str] = frozenset(),
     ) -> None:
         self.facts = facts
+        # libraries application code uses for no data (Supabase for sign-in alone: detect/data_calls.py):
+        # their clients reach no engine, and the start-up stops their calls make are `client_stops`
+        self.idle = idle
+        self.client_stops: list[StartupStop] = []
         self.scopes = scopes
         self.manifests = manifests
         self.catalogue: Catalogue = catalogue()

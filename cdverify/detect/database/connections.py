@@ -11,7 +11,7 @@ from typing import NamedTuple
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value, in_memory, label
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.options import with_environment_options, with_named_options
-from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.detect.database.report import Evidence, EvidenceKind, StartupStop
 from cdverify.detect.database.settings import required_setting
 from cdverify.detect.database.values import Candidate
 from cdverify.model import CallFact, Location, Scope, Value, shown
@@ -20,6 +20,9 @@ from cdverify.rules_schema import Connection
 
 def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, entry: Connection) -> None:
     """Add the engines a connection call reaches (one item each), and its URLs SQLAlchemy rejects."""
+    if found_in.idle and _idle(found_in, path, call):
+        _idle_client(found_in, path, scope, call, entry)
+        return
     values = found_in.values
     if entry.dialect:  # an options object handed by name: `createConnection(connectionOptions)`
         own = found_in.facts.get(path)
@@ -147,6 +150,29 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             switch_values=names_engine if item.switch in dialect_reads else None,
         )
         found_in.add(item, claims=True)
+
+
+def _idle(found_in: Collection, path: str, call: CallFact) -> bool:
+    """The call makes a client of a library the application uses for no data."""
+    from cdverify.detect.data_calls import library_of_name
+
+    return library_of_name(call.callee, found_in.facts[path].language.family) in found_in.idle
+
+
+def _idle_client(found_in: Collection, path: str, scope: Scope, call: CallFact, entry: Connection) -> None:
+    """A client of a library the application uses for no data (`create_client(url, key)` of Supabase, for
+    sign-in alone): no engine. Its constructor still throws without the URL it requires, so a URL only an
+    unset variable gives stops the application as it makes the client."""
+    url_values = [v for v in map(call.argument, entry.url) if v is not None]
+    if not entry.url_required or scope is not Scope.APPLICATION or all(v.empty for v in url_values):
+        return
+    values = found_in.values
+    candidates = [candidate for value in url_values for candidate in values.urls(path, value)]
+    switch = next(filter(None, (values.switch(path, value) for value in url_values)), "")
+    required = _required(candidates, switch)
+    if required:
+        reason = f"throws when ${required} is unset ({call.callee} requires its URL)"
+        found_in.client_stops.append(StartupStop(path, call.line, call.text, (required,), reason))
 
 
 class Branch(NamedTuple):

@@ -45,14 +45,16 @@ def collect(
     graph: ImportGraph | None = None,
     root: Path | None = None,
     memo_of: Callable[[str, bytes], FileMemo] | None = None,
+    idle: frozenset[str] = frozenset(),
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
     checks that throw, reads that raise where their variable is unset, modules required from `root` that
     are not there. `memo_of`: the memo of a per-file step (by kind) under a digest of the project-wide
-    inputs it reads unnoted (cdverify/partials.py), None to read every file."""
+    inputs it reads unnoted (cdverify/partials.py), None to read every file. `idle`: the libraries application
+    code uses for no data (detect/data_calls.py), whose clients reach no engine."""
     packages = frozenset(manifests.declared(Family.NODE))
-    found = Collection(with_env_helpers(facts, packages), scopes, manifests)
+    found = Collection(with_env_helpers(facts, packages), scopes, manifests, idle)
     code(found, _code_memo(found, facts, memo_of))
     flag_configurations(found)
     flag_branches(found)
@@ -69,7 +71,7 @@ def collect(
         tuple(evidence),
         tuple(found.rejected),
         project_environment(found),
-        stops=startup_stops(found, graph, root),
+        stops=(*startup_stops(found, graph, root), *found.client_stops),
         startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
         paper_runtime=paper_runtime(found),
         run_script=run_script(found.manifests),

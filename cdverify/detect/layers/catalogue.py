@@ -65,11 +65,12 @@ def model_names(preset: str, family: Family) -> tuple[tuple[str, ...], tuple[str
 
 
 @cache
-def client_names(preset: str, family: Family) -> Names:
+def client_names(preset: str, family: Family, idle: frozenset[str] = frozenset()) -> Names:
     """The preset's clients; in Node also the instances of the data-client types a typed parameter stands
     for (rules/parse.toml `[node.injected]`: `eb: ExpressionBuilder<DB>`, `db: LibSQLDatabase<S>` make
     `eb.selectFrom(…)` a call on a client), not their constructors (`new Sequelize(…)` only builds the
-    instance models bind to: detect/layers/instances.py)."""
+    instance models bind to: detect/layers/instances.py). Not those of the `idle` libraries, which the
+    application uses for no data (Supabase for sign-in alone: detect/data_calls.py)."""
     roles = architecture_preset(preset).roles
     if roles is None:
         return names_of(())
@@ -79,6 +80,10 @@ def client_names(preset: str, family: Family) -> Names:
 
         instances = {f"{client}()" for client in node_libraries().injected}
         listed = (*listed, *sorted(instances - set(listed)))
+    if idle:
+        from cdverify.detect.data_calls import library_of_name
+
+        listed = tuple(n for n in listed if library_of_name(n.removesuffix("()"), family) not in idle)
     return names_of(listed)
 
 

@@ -128,10 +128,12 @@ def code_roles(
     graph: ImportGraph,
     data_named: Collection[str] = (),
     unnamed: Collection[str] = (),
+    idle: frozenset[str] = frozenset(),
 ) -> Roles:
     """The role of every application file whose code shows one (the strongest when it shows several;
     `data_named`: files whose path names the data-access layer, where that role, when shown, stands;
-    `unnamed`: files whose path names no layer, where a model class's own query methods show data access)."""
+    `unnamed`: files whose path names no layer, where a model class's own query methods show data access;
+    `idle`: libraries used for no data, whose clients show none: detect/data_calls.py)."""
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
@@ -159,7 +161,7 @@ def code_roles(
         if file_facts is None:
             continue
         lines = frozenset(probes.get(path, ()))
-        role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named)
+        role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named, idle)
         if role is None and path in queries and not _handles_requests(file_facts):
             role = Role.QUERIES
         if role is None and path not in handlers and _use_case(path, file_facts, graph):
@@ -289,6 +291,7 @@ def _role_of(
     probes: frozenset[int] = frozenset(),
     holds_client: bool = False,
     data_named: bool = False,
+    idle: frozenset[str] = frozenset(),
 ) -> Role | None:
     """The role a file's code shows. A client call running a health probe (`session.execute(text("SELECT
     1"))`, the probe on its line or up to two lines below) does not count: a health check is no query.
@@ -304,7 +307,7 @@ def _role_of(
         return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
     models = model_names(preset, family)[1]
     starts = model_starts(preset, family)
-    clients = client_names(preset, family)
+    clients = client_names(preset, family, idle)
     syncs = schema_syncs(preset, family)  # `sequelize.sync()` creates tables: no query
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
@@ -438,10 +441,12 @@ def by_role(
     instances: Instances,
     script_files: Collection[str] = (),
     migrations: Collection[str] = (),
+    idle: frozenset[str] = frozenset(),
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none, nor
     do scripts (`script_files`: those package.json scripts and pyproject console entry points run) and
-    helpers only the `migrations` (the migration-scope sources) import."""
+    helpers only the `migrations` (the migration-scope sources) import; the clients of `idle` libraries,
+    used for no data (detect/data_calls.py), show no data access."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
     layers = named_layers.order
@@ -461,7 +466,7 @@ def by_role(
     ]
     unnamed = {path for path, name in named_layers.named.items() if not name.folders and name.suffix is None}
     found = code_roles(
-        facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named, unnamed
+        facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named, unnamed, idle
     )
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)

@@ -143,9 +143,11 @@ def collect(
     instances: Instances | None = None,
     graph: ImportGraph | None = None,
     memo_of: Callable[[bytes], FileMemo] | None = None,
+    idle: frozenset[str] | None = None,
 ) -> OrmReport:
     """`memo_of`: the memo of the per-file step under a digest of the project-wide inputs it reads
-    (cdverify/partials.py); None to read every file."""
+    (cdverify/partials.py); None to read every file. `idle`: the libraries used for no data (Supabase
+    for sign-in alone: detect/data_calls.py), not reported; None to find them."""
     instances = through_barrels(facts, instances if instances is not None else instances_of(facts))
     if graph is not None:
         scopes = served_scopes(scopes, graph, _web_modules(facts, instances), _programs(facts))
@@ -186,7 +188,14 @@ def collect(
             scope = scopes.get(path, Scope.APPLICATION)
             if scope is not Scope.MIGRATION:
                 raw.extend(sql_file_statements(path, text, scope))
-    return OrmReport(uses.report(), tuple(raw), tuple(fragments))
+    used = uses.report()
+    if idle is None:
+        from cdverify.detect.data_calls import gated, idle_libraries  # it reads this package's catalogue
+
+        idle = idle_libraries(facts, scopes, lambda: instances) if used.keys() & gated().keys() else None
+    if idle:
+        used = {name: use for name, use in used.items() if name not in idle}
+    return OrmReport(used, tuple(raw), tuple(fragments))
 
 
 Own = tuple[int, ...]  # the indices of a file's imports that resolve to a project file
