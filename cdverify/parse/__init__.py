@@ -50,7 +50,7 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         data = data.decode("utf-8", errors="replace").encode("utf-8")
     with reading(data):
         facts = _tree_facts(path, language, data, decoding_issue)
-    if facts.syntax_issues and language in _TYPED and _TYPED_TAG.search(data):
+    if facts.syntax_issues and language in _TYPED and _has_typed_tag(data):
         untyped = _untyped_tags(language, data)
         if untyped is not None:
             with reading(untyped):
@@ -116,7 +116,19 @@ _TYPED = (Language.TYPESCRIPT, Language.TSX)
 # Type arguments closed just before a template: sql<Row[]>`SELECT …` (postgres.js, Prisma's
 # `$queryRaw<T>`, Kysely's `sql<T>`), a tagged template with type arguments, which TypeScript accepts
 # and the TypeScript grammar does not parse.
-_TYPED_TAG = re.compile(rb">\s*`")
+# A tag, its type arguments (one level of nesting: `sql<Array<Row>>`) and the template's backquote; not
+# an arrow returning a template (`=> \``), which every other TypeScript file with a syntax issue has.
+_TYPED_TAG = re.compile(rb"[\w$\])]\s*<(?:[^<>`]|<[^<>`]*>)*>\s*`")
+
+
+def _has_typed_tag(data: bytes) -> bool:
+    """Whether a line of code, not of a comment, holds a tagged template with type arguments (JSDoc's
+    `Observable<T[]>` in backquotes is a comment's)."""
+    for match in _TYPED_TAG.finditer(data):
+        line = data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].lstrip()
+        if not line.startswith((b"*", b"/*", b"//")):
+            return True
+    return False
 
 
 def _untyped_tags(language: Language, data: bytes) -> bytes | None:

@@ -239,3 +239,22 @@ def test_a_schema_statement_in_a_route_handler_stays_application_sql(make_projec
     purposes = _purposes(inspect_json(make_project, files))
     assert purposes[("src/index.ts", 7)] is None
     assert purposes[("src/index.ts", 5)] is None
+
+
+def test_an_object_type_argument_with_semicolons_is_a_typed_tag_too(make_project: MakeProject) -> None:
+    notes = TYPED_TAGS.replace("sql<{ n: number }[]>", "sql<{ n: number; at: Date }[]>")
+    report = inspect_json(make_project, _notes(notes))
+    assert findings_of(report, "PARSE") == []
+    assert _sites(report) == [("src/notes.ts", 6, "SELECT"), ("src/notes.ts", 10, "SELECT")]
+
+
+def test_only_code_that_may_hold_a_typed_tag_is_parsed_again() -> None:
+    """The second parse is for files whose code has `tag<T>` before a template: not an arrow returning a
+    template, nor JSDoc naming a type in backquotes (ts-mono: 88 such files were parsed twice for nothing)."""
+    from cdverify.parse import _has_typed_tag
+
+    assert _has_typed_tag(b"const rows = await sql<{ id: number; text: string }[]>`SELECT 1`;\n")
+    assert _has_typed_tag(b"const r = prisma.$queryRaw<Array<Row>>`SELECT 1`;\n")
+    assert not _has_typed_tag(b"const greet = (name: string) => `hello ${name}`;\n")
+    assert not _has_typed_tag(b"/**\n * returns an `Observable<T[]>` or a `Promise<T>`\n */\n")
+    assert not _has_typed_tag(b"// see `Array<T>` in the docs\n")
