@@ -61,7 +61,9 @@ def test_a_route_importing_a_code_silent_sql_module_bypasses_the_services(make_p
     """Violating on main: a column list in `sql/` had no layer, so the route's import of it was not scored."""
     columns = 'module.exports = ["id", "title", "author"];\n'
     routes = ROUTES % 'const columns = require("../sql/books/columns");\n'
-    report = inspect_json(make_project, _project(**{"src/sql/books/columns.js": columns, "src/routes/books.js": routes}))
+    report = inspect_json(
+        make_project, _project(**{"src/sql/books/columns.js": columns, "src/routes/books.js": routes})
+    )
     assert layers_of(report)["src/sql/books/columns.js"] == "repositories"
     assert ("bypass", "src/routes/books.js", "src/sql/books/columns.js") in layer_violations(report)
 
@@ -86,5 +88,38 @@ module.exports = router;
 
 def test_a_sql_file_name_places_nothing(make_project: MakeProject) -> None:
     """Clean: only the folder names the layer; a module named `sql.js` elsewhere, saying nothing, gets none."""
-    report = inspect_json(make_project, _project(**{"src/util/sql.js": 'module.exports = { limit: 20 };\n'}))
+    report = inspect_json(make_project, _project(**{"src/util/sql.js": "module.exports = { limit: 20 };\n"}))
     assert "src/util/sql.js" not in layers_of(report)
+
+
+# -- a filter assembled at run time and handed to a builder's raw clause ------------------------------------
+
+FILTERED = """const db = require("../../db");
+
+module.exports = function findBooks(options) {
+  let filter = "";
+  if (options.year) {
+    filter += ` year = ${parseInt(options.year, 10)}`;
+  }
+  return %s;
+};
+"""
+
+
+def _raw(call: str, make_project: MakeProject) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    files = _project(**{"src/sql/books/find-books.js": FILTERED % call})
+    orm = inspect_json(make_project, files)["orm"]
+    sites = [(i["line"], i["kind"]) for i in orm["raw_sql"] if i["file"] == "src/sql/books/find-books.js"]
+    pieces = [(i["line"], i["kind"]) for i in orm["fragments"] if i["file"] == "src/sql/books/find-books.js"]
+    return sites, pieces
+
+
+def test_a_filter_built_at_run_time_in_a_raw_where_clause_is_a_fragment(make_project: MakeProject) -> None:
+    """Violating on main: `whereRaw(filter)` with `filter` built from pieces was dynamic raw SQL, though a
+    builder's raw clause only ever takes a piece of a statement (the builder writes the rest)."""
+    assert _raw('db("books").whereRaw(filter)', make_project) == ([], [(8, "fragment")])
+
+
+def test_a_statement_built_at_run_time_for_knex_raw_stays_dynamic(make_project: MakeProject) -> None:
+    """Clean: `knex.raw(statement)` runs whatever it is handed, so the same variable there is dynamic SQL."""
+    assert _raw("db.raw(filter)", make_project)[0] == [(8, "dynamic")]
