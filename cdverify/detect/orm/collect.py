@@ -25,7 +25,7 @@ from cdverify.detect.orm.helpers import (
     passed_parameter,
     through_helpers,
 )
-from cdverify.detect.orm.raw_sql import at, raw_sql, sql_file_statements, with_enclosing
+from cdverify.detect.orm.raw_sql import at, raw_sql, settled, sql_file_statements, with_enclosing
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.orm.startup import started_schema
 from cdverify.detect.tracing import (
@@ -350,7 +350,7 @@ def _sinks_in(
             via = f"{function.name} ({path}:{at(call)[0]})"
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
-            found[key(path, call)] = item
+            found[key(path, call)] = settled(item, sink)
         elif reference(call, sink):  # `pool.query(GET_USER)` of `import { GET_USER } from "./queries"`
             imported.append((call, sink))
 

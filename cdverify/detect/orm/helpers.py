@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads
 from cdverify.detect.orm.catalogue import Sink
-from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
+from cdverify.detect.orm.raw_sql import at, raw_sql, settled, sql_argument
 from cdverify.detect.orm.report import RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import CallFact, Family, FileFacts, FunctionFact, Scope, Value
@@ -260,7 +260,7 @@ def through_helpers(
     for number, helper in enumerate(helpers.all):
         if number not in called or number in unresolved:
             for own in helper.own:
-                found.setdefault((own.file, own.line, own.col, own.call, -1), own)
+                found.setdefault((own.file, own.line, own.col, own.call, -1), settled(own, helper.sink))
 
 
 def _class_entries(
@@ -311,7 +311,7 @@ def _caller(
         number = helpers.add(Helper(path, function, param, helper.sink, via, (item,) if item else ()))
         return ([number] if number is not None else []), handed
     if item is not None:
-        found[key(path, call, helper.param)] = item
+        found[key(path, call, helper.param)] = settled(item, helper.sink)
     return [], handed
 
 

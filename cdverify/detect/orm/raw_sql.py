@@ -203,6 +203,15 @@ def raw_sql(
     )
 
 
+def settled(item: RawSql, sink: Sink) -> RawSql:
+    """The site as recorded once no caller holds its SQL: a value cdverify cannot read (dynamic) that
+    reaches a builder's raw clause (`whereRaw(filter)`, `filter` assembled at run time) is a piece of a
+    statement, as any string there is (`fragment` sinks), not a statement built at run time."""
+    if sink.fragment and item.kind is RawKind.DYNAMIC:
+        return item._replace(kind=RawKind.FRAGMENT)
+    return item
+
+
 def _on_base(value: Value, scope: str, assigned: Mapping[tuple[str, str], Value]) -> Value:
     """`query = base_query + " ORDER BY name"`: a statement extended from a variable holding its start,
     that variable assigned a string in the same function or at module level; the leading hole is filled
