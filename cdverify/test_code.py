@@ -2,7 +2,8 @@
 
 Discovery gives a file its scope by its folders and name (`tests/`, `*.test.ts`). Two kinds of test code
 escape that: a test file named by a test runner's own configuration (`src/integration/nodes.integration.ts`,
-run by a second vitest config), which imports the runner (`vitest`, `@jest/globals`, `pytest`); and a
+run by a second vitest config), which imports the runner at module level (`vitest`, `@jest/globals`,
+`pytest`; a Flask CLI command importing pytest in its body to run the tests is no test); and a
 test-support module beside the application's (`src/db/test-db.ts` building an in-memory database for the
 tests, `testUtils.ts`, `factories.py`), whose name says so and which only tests import. Both are test code:
 their SQL, layers and imports are not the application's. A support module the application imports as well
@@ -42,23 +43,30 @@ def name_words(path: str) -> list[str]:
 def with_test_code(
     project: Project, facts: Mapping[str, FileFacts], graph: ImportGraph, config: Config
 ) -> Project:
-    """`project`, where an application file importing a test runner, and then an application module
-    named for tests that only test files import (at least one), are in the `test` scope."""
+    """`project`, where an application file importing a test runner at module level that no application
+    module imports, and then an application module named for tests that only test files import (at least
+    one), are in the `test` scope."""
     rules = load_rules(Scopes).test_code
     scopes = {f.path: f.scope for f in project.files}
     placed = _placed_by_user(config)
     runners = {Family.NODE: frozenset(rules.node_runners), Family.PYTHON: frozenset(rules.python_runners)}
+    importers: dict[str, set[str]] = {}
+    for edge in graph.internal_edges():
+        if edge.target is not None and edge.target != edge.source:
+            importers.setdefault(edge.target, set()).add(edge.source)
+    # the runner imported at module level (a CLI command importing pytest in its body to run the tests is
+    # no test), and no application module importing the file
     tests = {
         path
         for path, file_facts in facts.items()
         if scopes.get(path) is Scope.APPLICATION
         and not placed(path)
-        and any(fact.specifier in runners[file_facts.language.family] for fact in file_facts.imports)
+        and any(
+            fact.specifier in runners[file_facts.language.family] and not fact.in_function
+            for fact in file_facts.imports
+        )
+        and all(scopes.get(source) is Scope.TEST for source in importers.get(path, ()))
     }
-    importers: dict[str, set[str]] = {}
-    for edge in graph.internal_edges():
-        if edge.target is not None and edge.target != edge.source:
-            importers.setdefault(edge.target, set()).add(edge.source)
     words = frozenset(rules.support_words)
     candidates = [
         path

@@ -291,3 +291,43 @@ def test_a_module_only_tests_import_whose_name_says_nothing_of_tests_keeps_its_s
     report = inspect_json(make_project, files)
     assert _scoped(report, "src/db/bootstrap.js") == {"application"}
 
+
+
+def test_a_command_importing_the_runner_in_its_body_is_no_test(make_project: MakeProject) -> None:
+    """A CLI module (registered through an entry point: nothing imports it) whose `test` command imports
+    pytest to run the suite, beside a command running SQL, is the application's: no module-level runner
+    import."""
+    commands = """import sqlite3
+
+import click
+
+
+@click.command()
+def test():
+    import pytest
+
+    raise SystemExit(pytest.main(["tests"]))
+
+
+@click.command()
+def init_db():
+    sqlite3.connect("app.db").execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+"""
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\nclick\npytest\n",
+        "shop/__init__.py": "",
+        "shop/app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "shop/commands.py": commands,
+    }
+    assert _scoped(inspect_json(make_project, files), "shop/commands.py") == {"application"}
+
+
+def test_a_module_the_application_imports_stays_application_whatever_it_imports(
+    make_project: MakeProject,
+) -> None:
+    """A module importing `vitest` that a service imports runs in the app (a test double wired in by
+    mistake is still the app's code): it keeps its scope."""
+    files = _todo()
+    files["src/services/todos.js"] = 'import "../integration/api.integration.js";\n' + SERVICE
+    report = inspect_json(make_project, files)
+    assert _scoped(report, "src/integration/api.integration.js") == {"application"}
