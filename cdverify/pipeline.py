@@ -29,6 +29,7 @@ from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
 from cdverify.discover import Project, discover_project, joining_scopes, with_imported_code
+from cdverify.test_code import with_test_code
 from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -311,6 +312,8 @@ def analyse(
         facts = dict(sorted({**facts, **more}.items()))
         parse_findings = [*parse_findings, *more_findings]
         graph, resolve_findings = build_graph(project, facts, python_declared)
+    # test files a runner's config names and the test-support modules only tests import (test_code.py)
+    project = with_test_code(project, facts, graph, config)
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}

@@ -55,6 +55,10 @@ def parse_source(path: str, language: Language, data: bytes) -> FileFacts:
         if untyped is not None:
             with reading(untyped):
                 facts = _tree_facts(path, language, untyped, decoding_issue)
+    if facts.syntax_issues and language is Language.JAVASCRIPT and _flow_pragma(data):
+        typed = _flow_facts(path, data, decoding_issue)
+        if typed is not None:
+            facts = typed
     program = _program(language, data)
     if program:
         facts = facts._replace(program=program)
@@ -162,6 +166,40 @@ def _untyped_tags(language: Language, data: bytes) -> bytes | None:
     if error_count(parser(language).parse(untyped).root_node) >= error_count(root):
         return None
     return untyped
+
+
+# Flow's pragma in the comments that open a file (after a shebang): `// @flow`, `/* @flow strict */`.
+_LEADING_COMMENTS = re.compile(rb"(?:#![^\n]*\n)?(?:\s*(?://[^\n]*|/\*.*?\*/))*", re.DOTALL)
+_FLOW_PRAGMA = re.compile(rb"@flow\b")
+
+
+def _flow_pragma(data: bytes) -> bool:
+    """Whether the file declares itself Flow-typed JavaScript: `@flow` in a comment before any code."""
+    opening = _LEADING_COMMENTS.match(data)
+    return opening is not None and _FLOW_PRAGMA.search(opening.group()) is not None
+
+
+def _flow_facts(path: str, data: bytes, decoding_issue: str | None) -> FileFacts | None:
+    """The facts of a Flow-typed JavaScript file read with the TypeScript grammar, when that parses with
+    fewer errors than the JavaScript grammar: Flow's annotations (`(ctx: Context)`, `: Promise<void>`,
+    `Array<string>`, `import type`) are TypeScript's syntax, which the JavaScript grammar reads as errors
+    that lose the calls and statements around them. The TSX grammar is tried too (Flow files hold JSX).
+    The file stays JavaScript; its imports are not elided as TypeScript's (Babel's Flow preset keeps an
+    import used only as a type unless written `import type`). None when neither grammar reads it better."""
+    from cdverify.parse.javascript import node_imports
+    from cdverify.parse.treesitter import error_count, parser, reading
+
+    best, fewest = None, error_count(parser(Language.JAVASCRIPT).parse(data).root_node)
+    for grammar in (Language.TYPESCRIPT, Language.TSX):
+        errors = error_count(parser(grammar).parse(data).root_node)
+        if errors < fewest:
+            best, fewest = grammar, errors
+    if best is None:
+        return None
+    with reading(data):
+        facts = _tree_facts(path, best, data, decoding_issue)
+        imports = node_imports(best, parser(best).parse(data).root_node, MAX_NESTING)
+    return facts._replace(language=Language.JAVASCRIPT, imports=imports)
 
 
 # A line an LLM puts around code it was asked for: a Markdown fence (```python, ~~~) or a <CODE> tag.

@@ -215,6 +215,9 @@ class NodeNameScanner(Scanner):
             if function.type == "identifier" and text(function) == "require":
                 module = self.require_source(node)
                 return module
+            bound = self.bound_method(function, node)
+            if bound is not None:
+                return bound
             base = self.qualify(function)
             if base in self.libraries.wrappers:  # `util.promisify(db.query)` is called as `db.query`
                 arguments = node.child_by_field_name("arguments")
@@ -245,6 +248,23 @@ class NodeNameScanner(Scanner):
             (only,) = either if len(either) == 1 else (None,)
             return only if only is not None and only.endswith("()") else None
         return None
+
+    def bound_method(self, function: Node, call: Node) -> str | None:
+        """`f.bind(thisArg)` stands for `f` when `f` is a traced method, not an object: the driver's
+        `promisify(connection.query).bind(connection)` or `pool.query.bind(pool)` runs `query` when
+        called. An object's own `bind` (a statement's `stmt.bind(params)`, a container's or a socket's)
+        is left alone: its receiver traces to an object made (`…()`), and the call stays that method's."""
+        if function.type != "member_expression":
+            return None
+        prop = function.child_by_field_name("property")
+        receiver = function.child_by_field_name("object")
+        arguments = call.child_by_field_name("arguments")
+        if prop is None or receiver is None or text(prop) != "bind":
+            return None
+        if arguments is None or not arguments.named_children:
+            return None
+        method = self.qualify(receiver)
+        return method if method and not method.endswith("()") else None
 
     def require_source(self, call: Node) -> str | None:
         """The module a `require("…")` names, when it is a literal."""

@@ -36,6 +36,16 @@ class ExampleFiles(Record, frozen=True):
     words: Strings
 
 
+class TestCode(Record, frozen=True):
+    """Test code found by what a file imports (cdverify/test_code.py), not by its path."""
+
+    node_runners: Strings  # a Node file importing one of these modules is a test
+    python_runners: Strings  # a Python module importing one of these is a test
+    # words of a file's name (split at `-`, `_`, `.` and case changes) marking a test-support module: one
+    # only tests import is test code
+    support_words: Strings
+
+
 class MigrationFolder(Record, frozen=True):
     file: str  # the tool's configuration file (`alembic.ini`)
     section: str  # its INI section
@@ -51,4 +61,5 @@ class Scopes(Record, frozen=True):
     sources: Mapping[str, Strings]  # language → file extensions
     example_files: ExampleFiles
     limits: Limits
+    test_code: TestCode
     migration_folders: tuple[MigrationFolder, ...] = ()
