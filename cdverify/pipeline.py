@@ -29,7 +29,6 @@ from cdverify.config import Config, load_config
 from cdverify.constraints import Constraints
 from cdverify.detect.layers import assign_layers, package_roots
 from cdverify.discover import Project, discover_project, joining_scopes, with_imported_code
-from cdverify.test_code import with_test_code
 from cdverify.fingerprint import fingerprinted
 from cdverify.manifests import read_manifests
 from cdverify.model import (
@@ -43,6 +42,7 @@ from cdverify.model import (
 from cdverify.parse import parse_bytes, read_source, sharing
 from cdverify.partials import Partials
 from cdverify.resolve import build_graph, python_inputs
+from cdverify.test_code import with_test_code
 from cdverify.verifiers import AXES, verifier
 
 if TYPE_CHECKING:
