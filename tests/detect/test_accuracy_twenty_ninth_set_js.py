@@ -260,10 +260,13 @@ def test_a_test_support_module_only_tests_import_is_test_code(make_project: Make
 def test_a_test_support_module_the_application_imports_too_stays_application(
     make_project: MakeProject,
 ) -> None:
-    service = SERVICE.replace(
-        'import { db } from "../db/index.js";',
-        'import { db } from "../db/index.js";\nimport { clearTestDb } from "../db/test-db.js";',
-    ) + "\nexport function reset() {\n  clearTestDb(db);\n}\n"
+    service = (
+        SERVICE.replace(
+            'import { db } from "../db/index.js";',
+            'import { db } from "../db/index.js";\nimport { clearTestDb } from "../db/test-db.js";',
+        )
+        + "\nexport function reset() {\n  clearTestDb(db);\n}\n"
+    )
     files = _todo()
     files["src/services/todos.js"] = service
     report = inspect_json(make_project, files)
@@ -290,7 +293,6 @@ def test_a_module_only_tests_import_whose_name_says_nothing_of_tests_keeps_its_s
         files[path] = str(files[path]).replace("../db/test-db.js", "../db/bootstrap.js")
     report = inspect_json(make_project, files)
     assert _scoped(report, "src/db/bootstrap.js") == {"application"}
-
 
 
 def test_a_command_importing_the_runner_in_its_body_is_no_test(make_project: MakeProject) -> None:
