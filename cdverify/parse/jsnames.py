@@ -257,11 +257,11 @@ class NodeNameScanner(Scanner):
         if function.type != "member_expression":
             return None
         prop = function.child_by_field_name("property")
+        if prop is None or text(prop) != "bind":  # first: every member call is asked, few are `bind`
+            return None
         receiver = function.child_by_field_name("object")
         arguments = call.child_by_field_name("arguments")
-        if prop is None or receiver is None or text(prop) != "bind":
-            return None
-        if arguments is None or not arguments.named_children:
+        if receiver is None or arguments is None or not arguments.named_children:
             return None
         method = self.qualify(receiver)
         return method if method and not method.endswith("()") else None
