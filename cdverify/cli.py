@@ -566,12 +566,24 @@ def main() -> None:
     cli(prog_name="cdverify")
 
 
+def _deliverable_signals() -> None:
+    """Unblock SIGINT and SIGTERM, which a parent may hand down blocked (a signal mask survives fork and
+    exec: a harness that blocked them in the thread starting cdverify): Ctrl-C and a supervisor's SIGTERM
+    must end a contract run and every process it started. An ignored signal (`nohup`, a background job)
+    stays ignored, as its parent asked."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def entry() -> None:
     """The `cdverify` command (the console script and `python -m cdverify`): `main`, then, once a static
     command or `contract run` has written its output, an exit that skips the interpreter's teardown.
     Freeing every module and object one by one costs a small project's check 10 to 20 ms of its ~0.18 s,
     and these commands leave nothing to clean up: no thread, no child process, no temporary file (their
     work is done in `with` blocks). Other commands, and in-process callers of `main`, exit as usual."""
+    _deliverable_signals()
     try:
         main()
     except SystemExit as done:

@@ -129,7 +129,14 @@ def _refused_then_made(standbys: engine.Standbys, monkeypatch: pytest.MonkeyPatc
     context.close()
 
 
-def test_ctrl_c_ends_the_run_and_its_engine_without_a_trace(faulty_server: str) -> None:
+def _blocked_sigint() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+@pytest.mark.parametrize("inherited", ["default", "blocked"])
+def test_ctrl_c_ends_the_run_and_its_engine_without_a_trace(faulty_server: str, inherited: str) -> None:
+    """Also when the parent hands SIGINT down blocked (a signal mask survives exec: the full suite once ran
+    this with it blocked, and the run sat through Ctrl-C until the 15 s timeout)."""
     from parity import reset_faulty_server
 
     reset_faulty_server(faulty_server)
@@ -139,7 +146,11 @@ def test_ctrl_c_ends_the_run_and_its_engine_without_a_trace(faulty_server: str) 
     # the faulty server's Feed (the 11th request) hangs for 60 s: the run waits there, its engine between
     # two scripts, with contexts made in advance and used ones maybe not closed yet
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_blocked_sigint if inherited == "blocked" else None,
     )
     deadline = time.monotonic() + 30
     engines: list[psutil.Process] = []
