@@ -5,6 +5,7 @@ running a database image, and SQLite data files in the tree."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from cdverify.catalog import load_rules
@@ -20,8 +21,9 @@ from cdverify.run_script import Assignment, assignment_lines, assignments
 _NO_RULES = SettingsSource()
 
 
-def project_files(found_in: Collection) -> None:
-    """Add the evidence of the manifests; after the code's, whose switches say which variables are read."""
+def project_files(found_in: Collection, run_steps: Sequence[Assignment] = ()) -> None:
+    """Add the evidence of the manifests; after the code's, whose switches say which variables are read.
+    `run_steps`: what the run script sets (`run_script`), read once by the caller."""
     known = found_in.catalogue
     manifests = found_in.manifests
     for dep in manifests.dependencies:
@@ -38,7 +40,7 @@ def project_files(found_in: Collection) -> None:
     consumed_env |= {s.env_var for s in manifests.settings if s.env_var}
     for setting in manifests.settings:
         _setting(found_in, setting, consumed_env, pinned)
-    for setting in _run_script_defaults(manifests):
+    for setting in _run_script_defaults(run_steps):
         _setting(found_in, setting, consumed_env, pinned)
     for service in manifests.services:
         image = service.image.split("@")[0].rsplit(":", 1)[0].lower()
@@ -106,11 +108,11 @@ def run_script(manifests: Manifests) -> tuple[Assignment, ...]:
     )
 
 
-def _run_script_defaults(manifests: Manifests) -> list[Setting]:
+def _run_script_defaults(steps: Sequence[Assignment]) -> list[Setting]:
     """The defaults the run script gives variables the harness may set (`export DATABASE_URL=
     "${DATABASE_URL:-sqlite:///app.db}"`): each a setting of the variable that holds where it is unset
     (the harness's `seen` applies it), while code reading the variable still infers what else it may be."""
-    last = {step.name: step for step in run_script(manifests) if step.value is not None}
+    last = {step.name: step for step in steps if step.value is not None}
     return [
         Setting(step.name, step.fallback, step.file, step.line, Reader.RUN_SCRIPT)
         for step in last.values()

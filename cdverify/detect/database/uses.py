@@ -58,7 +58,8 @@ def collect(
     code(found, _code_memo(found, facts, memo_of))
     flag_configurations(found)
     flag_branches(found)
-    project_files(found)
+    run_steps = run_script(found.manifests)
+    project_files(found, run_steps)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
@@ -74,7 +75,7 @@ def collect(
         stops=(*startup_stops(found, graph, root), *found.client_stops),
         startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
         paper_runtime=paper_runtime(found),
-        run_script=run_script(found.manifests),
+        run_script=run_steps,
     )
 
 
