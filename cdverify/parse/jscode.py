@@ -19,8 +19,10 @@ from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
+from cdverify.parse.jsrequired import required_names, run_from
 from cdverify.parse.jssyntax import (
     assigned_name,
+    caught,
     describe_function,
     is_default_export,
     local_callee_of,
@@ -83,19 +85,34 @@ class NodeScanner(NodeBindingScanner):
 
     def module_stops(self) -> tuple[Stop, ...]:
         """The `throw`s and `process.exit(1)`s under an `if` (start-up checks), with what the condition
-        reads: at module level, and in a function where in no `try` and the condition reads an environment
-        variable (a plugin's check, run when the app registers it)."""
+        reads: at module level where no `catch` around them swallows the failure, and in a function where in
+        no `try` and the condition reads an environment variable (a plugin's check, run when the app
+        registers it). A check over a literal list of names (jsrequired.py) is one stop per name."""
         out = []
         exits = [node for node in self.found.get("call", []) if _exits(node)]
         for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node)
             if condition is None:
                 continue
+            row, column = node.start_point
+            names = required_names(node, condition, self.found.get("declarator", []))
+            if names:  # a check over a list of names: one stop per name, as if each were checked alone
+                place = run_from(node)
+                scope = self.scope(place)
+                if caught(place) or (scope and self.in_try(place)):
+                    continue
+                for name in names:
+                    guard = Value(env=(name,))
+                    out.append(
+                        Stop(row + 1, column + 1, one_line(node), guard, f"!process.env.{name}", scope)
+                    )
+                continue
             scope = self.scope(node)
             guard = self.value(condition)
-            if scope and (self.in_try(node) or not (guard.env or self.read_env(guard.names, scope))):
+            if caught(node) or (
+                scope and (self.in_try(node) or not (guard.env or self.read_env(guard.names, scope)))
+            ):
                 continue
-            row, column = node.start_point
             out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition), scope))
         return tuple(out)
 

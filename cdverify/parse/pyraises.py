@@ -4,12 +4,14 @@ The parser records them (`?raise.ValueError`) for the start-up checks of detect/
 `assert` there is one too (`assert DATABASE_URI, "…"` raises AssertionError where the value is empty).
 
 A check over a list of names (`for name in REQUIRED: if not os.getenv(name): raise …`, or `missing = [n for n
-in REQUIRED if not os.environ.get(n)]` then `if missing: raise …`) requires each name of the list: the parser
+in REQUIRED if not os.environ.get(n)]` then `if missing: raise …` — or `sys.exit(…)`, which stops the import
+as surely) requires each name of the list: the parser
 records one stop per name, guarded by the read of that variable, as if each were checked on its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import Protocol
 
 from tree_sitter import Node
@@ -19,6 +21,16 @@ from cdverify.parse.sharing import shared, shared_value
 from cdverify.parse.treesitter import inside, one_line, text
 
 _BODIES = ("function_definition", "class_definition", "lambda")
+
+
+@cache
+def exit_calls() -> frozenset[str]:
+    """The traced calls that stop the import as a `raise` does (`sys.exit(…)`, `os._exit(…)`): the start-up
+    checks' catalogue, rules/database/connections.toml `required_reads` `stops`."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Connections
+
+    return frozenset(call for entry in load_rules(Connections).required_reads for call in entry.stops)
 
 
 def run_at_import(calls: Iterable[Node]) -> frozenset[str]:
@@ -54,12 +66,13 @@ def import_stops(scanner: _Scanner, tests: EnvTests) -> list[CallFact]:
     (`?raise.AssertionError`, guarded by its condition, or one per name it checks in a loop). Sorted as
     the calls are."""
     run = scanner.run_at_import
-    raised = {(c.line, c.col): c for c in scanner.calls if c.callee.startswith(RAISED)}
+    exits = exit_calls()
+    raised = {(c.line, c.col): c for c in scanner.calls if c.callee.startswith(RAISED) or c.callee in exits}
     split: dict[tuple[int, int], list[CallFact]] = {}
     assigned = scanner.found.get("assignment", [])
     for node in scanner.found.get("call", []) if raised else ():
         fact = raised.get((node.start_point[0] + 1, node.start_point[1] + 1))
-        if fact is None:
+        if fact is None or (fact.callee in exits and not at_import(node, run)):
             continue
         names = each_name(node, scanner.guard_node(node), tests, assigned)
         scope = scanner.scope(node)
