@@ -53,6 +53,10 @@ class NodeNameScanner(Scanner):
         checks = self.libraries.unset_throws | self.libraries.startup_checks
         self.try_guarded = self.libraries.file_reads | checks
         self.scoped = checks
+        # `await client.connect()` and `app.listen(…)`, recorded with their function (server_urls.py)
+        self.connect_methods = self.libraries.connect_methods
+        self.connect_awaited = True
+        self.scoped_methods = self.libraries.listen_methods
         # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
         # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again
         # about few nodes, and keeping its answers cost more than it saved (django's package: +1 %).

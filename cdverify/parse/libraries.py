@@ -60,6 +60,8 @@ class NodeLibraries(NamedTuple):
     unset_throws: frozenset[str] = frozenset()  # calls throwing when handed undefined: `JSON.parse`
     startup_checks: frozenset[str] = frozenset()  # calls checking the environment: `dotenv-safe.config`
     same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
+    connect_methods: frozenset[str] = frozenset()  # awaited no-argument calls recorded with scope: `connect`
+    listen_methods: frozenset[str] = frozenset()  # calls recorded with scope: `listen`
 
 
 @cache
@@ -129,4 +131,6 @@ def node_libraries() -> NodeLibraries:
         unset_throws=frozenset(rules.unset_throws),
         startup_checks=frozenset(rules.startup_checks),
         same_value_methods=frozenset(rules.same_value_methods),
+        connect_methods=frozenset(rules.connect_methods),
+        listen_methods=frozenset(rules.listen_methods),
     )

@@ -71,6 +71,8 @@ class Scanner:
         # methods whose `try` around them is recorded, whatever their arguments
         self.connect_methods: frozenset[str] = frozenset()
         self.handed_connects: frozenset[str] = frozenset()
+        self.connect_awaited = False  # JavaScript's: only an awaited call connects (its rejection is thrown)
+        self.scoped_methods: frozenset[str] = frozenset()  # methods whose calls record their scope: `listen`
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
         self.local_names: set[str] = set()
@@ -188,10 +190,13 @@ class Scanner:
             args, kwargs = self.arguments(node.child_by_field_name("arguments"))
             guard, target = self.guard(node), self.assigned_to(node)
             connecting = tried = False
-            if self.connect_methods:  # Python's: `await database.connect()`, `create_all(bind=engine)`
+            if self.connect_methods:  # `await database.connect()`, `create_all(bind=engine)`
                 methods = {callee.rpartition(".")[2] for callee in callees}
                 connecting = not (args or kwargs) and not methods.isdisjoint(self.connect_methods)
+                if connecting and self.connect_awaited:  # JavaScript's `await client.connect()`
+                    connecting = node.parent is not None and node.parent.type == "await_expression"
                 tried = connecting or not methods.isdisjoint(self.handed_connects)
+                connecting = connecting or not methods.isdisjoint(self.scoped_methods)
             if guard is None and (tried or self.try_guarded.intersection(callees)) and self.in_try(node):
                 guard = TRY_GUARD
             for callee in callees:

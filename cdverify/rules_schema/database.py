@@ -247,6 +247,21 @@ class ServerEngine(LazyEngine, frozen=True):
     parses_port: bool = False
 
 
+class ConfigFile(Record, frozen=True):
+    """A call loading the app's configuration from a file it names (Flask's `app.config.from_json(path)`): the
+    file's database URL key is the app's setting."""
+
+    calls: Strings  # traced callees loading the file (`flask.Flask().config.from_json`)
+    label: str  # how the evidence names the loader
+    path: Strings = ("0",)  # where the file's path is: positional index or keyword
+    # where the loader's parser is, and the parsers that read JSON (`from_file(path, load=json.load)`);
+    # empty: the call reads JSON itself
+    load: Strings = ()
+    loads: Strings = ()
+    # the file's path is relative to the folder of the module making the app (Flask's `root_path`)
+    app_calls: Strings = ()
+
+
 class StartupHook(Record, frozen=True):
     """A way a web framework runs a function of the application as it starts, before it serves: a decorator
     (`@app.on_event("startup")`), a registration (`app.on_startup.append(init)`), a constructor's keyword
@@ -385,6 +400,7 @@ class Connections(Record, frozen=True):
     startup_reads: tuple[StartupRead, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()
     server_engines: tuple[ServerEngine, ...] = ()
+    config_files: tuple[ConfigFile, ...] = ()
     startup_hooks: tuple[StartupHook, ...] = ()
     folder_makers: Strings = ()  # the last names of calls that create folders (`mkdirSync`, `makedirs`)
     # traced functions that call the function given first with the arguments after it (dependency-injector's

@@ -98,6 +98,12 @@ class NodeBindings(Record, frozen=True):
     # calls that throw at start-up where the environment lacks what they check (dotenv-safe's `config()`):
     # recorded with their enclosing function, and with the guard `try` inside a `try` (database/stops.py)
     startup_checks: Strings = ()
+    # methods connecting a client, whose awaited calls with no argument are recorded with their function and
+    # with the guard `try` inside a `try` (`await client.connect()` in the `main()` that then listens:
+    # database/server_urls.py)
+    connect_methods: Strings = ()
+    # methods starting the server, whose calls are recorded with their function (`app.listen(3000)` in main)
+    listen_methods: Strings = ()
     same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
 
 

@@ -4,8 +4,12 @@
 bind=engine)` at module level, `await database.connect()` in an aiohttp `on_startup` hook, a FastAPI
 `lifespan`). Where a variable filling the user, the host, the port or the database is unset, the hole holds
 `None`: the driver looks for a host "None", a role "None", a database "None", and the connection fails, so the
-application stops there (uvicorn's "Application startup failed", an import that raises). SQLAlchemy parses a
-port as it makes the engine: an unset port hole (`{DB_PORT}`) raises then, connected or not.
+application stops there (uvicorn's "Application startup failed", an import that raises). In JavaScript the
+hole holds `undefined` (`` `postgres://${process.env.DB_USER}@${process.env.DB_HOST}/todos` ``) and the
+connection is a promise that rejects: it keeps the server from starting where it is awaited in the function
+that then calls `listen` (`await client.connect()` in `main()`), the application's only listen call
+(`_listens_after`). SQLAlchemy parses a port as it makes the engine: an unset port hole (`{DB_PORT}`) raises
+then, connected or not.
 
 Nothing is claimed where it is not certain: a hole with a default (`os.getenv("DB_HOST", "localhost")`), a
 password hole alone (a server trusting its clients takes any), a URL that another value may replace
@@ -22,8 +26,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.sqlite_engines import engines, openings, running_at_start
-from cdverify.model import CallFact, Scope, Template, Value
+from cdverify.detect.database.sqlite_engines import Opening, engines, openings, running_at_start
+from cdverify.model import CallFact, Family, Scope, Template, Value
+from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, ServerEngine
 
 if TYPE_CHECKING:
@@ -82,15 +87,41 @@ def unset_servers(
         connected = next(iter(openings(found, graph, [engine], started, running)), None)
         if connected is None or connected.call.guard is not None:  # connected under an `if`, in a `try`
             continue
+        node = found.facts[connected.file].language.family is Family.NODE
+        if node and not _listens_after(found, connected):
+            continue
         holes = list(url.holes)
         reason = (
             f"connects at start-up to {url.url} (the engine {engine.call.text} at {engine.file}:"
             f"{engine.call.line}), whose {_listed([h.part for h in holes])} come from "
             f"{_listed(['$' + h.variable for h in holes])} with no default: where one is unset, the URL "
-            f"holds None in its place and the connection fails ({entry.label})"
+            f"holds {'undefined' if node else 'None'} in its place and the connection fails ({entry.label})"
+            + (" before the server listens" if node else "")
         )
         out.append(_stop(connected.file, connected.call, holes, reason))
     return out
+
+
+def _listens_after(found: Collection, connected: Opening) -> bool:
+    """Whether the server is started only after a Node connection awaited in a function (`await
+    client.connect()` in `main()`): the application's every listen call is in that function, below it. Where
+    the connection rejects, the function stops there, and whatever its caller does with the rejection (a
+    `.catch(console.error)`, a `try`), nothing listens. A connection at module level (a top-level `await`
+    or one not awaited) is not read."""
+    scope, line = connected.call.scope, connected.call.line
+    if not scope:
+        return False
+    methods = node_libraries().listen_methods
+    listens = [
+        (path, call)
+        for path in sorted(found.facts)
+        if found.scope_of(path) is Scope.APPLICATION
+        for call in found.facts[path].calls
+        if call.callee.rpartition(".")[2] in methods
+    ]
+    return bool(listens) and all(
+        path == connected.file and call.scope == scope and call.line > line for path, call in listens
+    )
 
 
 def _listed(words: list[str]) -> str:

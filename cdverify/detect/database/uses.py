@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
+from cdverify.detect.database.config_files import config_files
 from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import paper_runtime, project_environment, project_files, run_script
 from cdverify.detect.database.flags import flag_branches, flag_configurations
@@ -59,6 +60,7 @@ def collect(
     flag_configurations(found)
     flag_branches(found)
     run_steps = run_script(found.manifests)
+    config_files(found, root, run_steps, project_environment(found))
     project_files(found, run_steps)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
