@@ -378,16 +378,18 @@ class _Reader:
                     line = content.count("\n", 0, index) + 1 if index >= 0 else 1
                     self.settings.append(Setting(key, value, rel, line, entry.reader, section))
 
-    def node_config(self, rel: str) -> None:
-        """node-config's `config/default.json`, NODE_ENV files, custom-environment-variables.json."""
+    def config_file(self, rel: str, entry: ManifestFile) -> None:
+        """node-config's `config/default.json`, NODE_ENV files, custom-environment-variables.json; dynaconf's
+        `settings.toml` and `.secrets.*`."""
+        from cdverify.dynaconf_files import dynaconf_settings
         from cdverify.node_config import node_config_settings
 
-        read = node_config_settings(rel, self.read(rel) or "{}")
+        parse = node_config_settings if entry.reader is Reader.NODE_CONFIG else dynaconf_settings
+        read = parse(rel, self.read(rel) or "{}")
         if isinstance(read, str):
             return self.problem(rel, read)
-        self.settings += [
-            Setting(n.key, n.value, rel, n.line, Reader.NODE_CONFIG, n.section, n.env_var) for n in read
-        ]
+        source = entry.reader
+        self.settings += [Setting(n.key, n.value, rel, n.line, source, n.section, n.env_var) for n in read]
 
     # -- environment, Compose, Prisma, alembic ----------------------------------------------------
     def env_file(self, rel: str) -> None:
@@ -508,7 +510,8 @@ READERS: Mapping[Reader, Callable[[_Reader, str, ManifestFile], None]] = {
     Reader.ALEMBIC: _Reader.alembic,
     Reader.SEQUELIZE_CONFIG: _Reader.json_config,
     Reader.TYPEORM_CONFIG: _Reader.json_config,
-    Reader.NODE_CONFIG: lambda reader, rel, _: reader.node_config(rel),
+    Reader.NODE_CONFIG: _Reader.config_file,
+    Reader.DYNACONF: _Reader.config_file,
     Reader.SQL: lambda reader, rel, _: reader.sql(rel),
     Reader.DATABASE_FILE: lambda reader, rel, _: reader.data_files.append(rel),
     Reader.RUN_SCRIPT: lambda reader, rel, _: reader.run(rel),

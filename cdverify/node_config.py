@@ -40,6 +40,26 @@ def _line(content: str, key: str) -> int:
     return 1
 
 
+class Unreadable(NamedTuple):
+    """Why a settings file cannot be read, in one line."""
+
+    why: str
+
+
+def load_json_or_yaml(content: str, suffix: str) -> Any:
+    """A JSON (`suffix` "json") or YAML document, or `Unreadable`."""
+    try:
+        if suffix == "json":
+            return json.loads(content)
+        import yaml
+
+        return yaml.safe_load(content)
+    except (ValueError, RecursionError) as error:  # json.JSONDecodeError is a ValueError
+        return Unreadable(f"invalid {suffix.upper()}: {str(error).splitlines()[0][:120]}")
+    except Exception as error:  # yaml.YAMLError: the class is only known once yaml is imported
+        return Unreadable(f"invalid YAML: {str(error).splitlines()[0][:120]}")
+
+
 class NodeSetting(NamedTuple):
     """One leaf of a node-config file (the manifest reader makes it a `Setting`)."""
 
@@ -54,17 +74,9 @@ def node_config_settings(rel: str, content: str) -> list[NodeSetting] | str:
     """The settings of one node-config file, or why it cannot be read."""
     name = PurePosixPath(rel).name
     stem, _, suffix = name.rpartition(".")
-    try:
-        if suffix == "json":
-            data = json.loads(content)
-        else:
-            import yaml
-
-            data = yaml.safe_load(content)
-    except (ValueError, RecursionError) as error:  # json.JSONDecodeError is a ValueError
-        return f"invalid {suffix.upper()}: {str(error).splitlines()[0][:120]}"
-    except Exception as error:  # yaml.YAMLError: the class is only known once yaml is imported
-        return f"invalid YAML: {str(error).splitlines()[0][:120]}"
+    data = load_json_or_yaml(content, suffix)
+    if isinstance(data, Unreadable):
+        return data.why
     out = []
     for key, value in _leaves(data):
         if isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -333,6 +333,9 @@ class SettingsSource(Record, frozen=True):
     scope: Scope | None = None  # the scope of all its settings (alembic.ini: migration)
     test_sections: Strings = ()  # sections whose settings are the tests'
     sqlalchemy: bool = False  # its URL goes through SQLAlchemy (DB003)
+    # its values count only where code reads them (dynaconf's settings object: `settings.DB_URL`), followed
+    # by cdverify/detect/database/values.py; the file gives no evidence of its own
+    read_in_code: bool = False
 
 
 class SettingsFiles(Record, frozen=True):

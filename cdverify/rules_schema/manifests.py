@@ -26,6 +26,7 @@ class Reader(StrEnum):
     SEQUELIZE_CONFIG = "sequelize-config"
     TYPEORM_CONFIG = "typeorm-config"
     NODE_CONFIG = "node-config"
+    DYNACONF = "dynaconf"
     SQL = "sql"
     DATABASE_FILE = "database-file"
     RUN_SCRIPT = "run-script"
@@ -45,6 +46,9 @@ class ManifestFile(Record, frozen=True):
     sections: Strings = ()
     # Prisma `generator` providers → the npm package their `output` folder stands for
     generators: Mapping[str, str] = table()
+    # calls that load such files (dynaconf's `Dynaconf(…)`): their settings count only where run-time code
+    # makes one of these
+    loaders: Strings = ()
 
 
 class DependencyTables(Record, frozen=True):

@@ -69,13 +69,14 @@ def check(report: OrmReport, required: str) -> list[Finding]:
             continue
         file, line, text = other.first
         what = _fixes().kinds.get(other.kind, f"another data-access library ({other.kind})")
+        module = other.module or name  # named, not asked to be removed: it may be the ORM's own driver
         findings.append(
             make_finding(
                 "ORM003",
                 Location(file, line),
-                f"application code uses {what}, {other.module or name}, beside {required}",
+                f"application code uses {what}, {module}, beside {required}",
                 evidence=text,
-                hint=f"do this data access through {required} models and sessions, and remove {name}",
+                hint=f"do this data access through {required} models and sessions, not {module} directly",
                 data={"library": name, "kind": other.kind, "required": required},
             )
         )

@@ -30,6 +30,7 @@ SETTINGS_FILES = {
     "config/config.json": '{"development": {"dialect": "postgres"}}\n',
     "ormconfig.json": '{"type": "postgres", "url": "postgresql://localhost/conduit"}\n',
     "run.sh": "#!/bin/sh\nexport DATABASE_URL=postgresql://localhost/conduit\nexec node server.js\n",
+    "settings.toml": '[default]\nDATABASE_URL = "postgresql://localhost/conduit"\n',
 }
 
 

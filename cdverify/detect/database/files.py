@@ -160,6 +160,8 @@ def _setting(
     "postgresql"`), connects to nothing: Prisma rejects it (`pinned`: variable → the providers' engines)."""
     known = found_in.catalogue
     rules = known.settings_files.sources.get(setting.source, _NO_RULES)
+    if rules.read_in_code:
+        return
     key = setting.key.lower()
     name = PurePosixPath(setting.file).name
     scope = _scope(found_in, setting, rules)

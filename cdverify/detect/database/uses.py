@@ -87,10 +87,12 @@ def _code_memo(
     """The memo of each file's read of its code, under what it reads unnoted: the settings classes'
     fields, the environment set in `.env` files and Compose, the declared dependencies (their drivers).
     None when a read depends on more: facts rewritten through the project's env helpers (another file's
-    helper), node-config files (a walk memoised whichever file asks). With it, the memo of each file's
-    assignments' signature (`code.Assigned`)."""
+    helper), node-config or dynaconf settings files (a walk memoised whichever file asks). With it, the memo
+    of each file's assignments' signature (`code.Assigned`)."""
     values = found.values
-    if memo_of is None or found.facts is not facts or values.node_config or values.node_env:
+    if memo_of is None or found.facts is not facts:
+        return None
+    if values.node_config or values.node_env or values.dynaconf:
         return None
     dependencies = [(d.name, d.ecosystem, d.dev) for d in found.manifests.dependencies]
     kept = memo_of("database", repr((values.fields, values.env, dependencies)).encode())

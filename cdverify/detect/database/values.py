@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import NamedTuple, TypeVar
 
+from cdverify.catalog import load_rules
 from cdverify.detect.database.settings import SettingsField
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import FileFacts, Scope, Text, Value
-from cdverify.rules_schema import Reader
+from cdverify.rules_schema import ManifestFiles, Reader
 
 HOPS = 3  # how many assignments deep a name is followed
 # node-config's getter (`config.get("db.url")`, also through a default import); `config.db.url` reads the
@@ -22,6 +23,8 @@ HOPS = 3  # how many assignments deep a name is followed
 NODE_CONFIG_GETTERS = ("config.get", "config.default.get")
 _NODE_CONFIG_ROOTS = ("config.default.", "config.")
 _NODE_ENV_BASE = ("default", "development", "local")  # files node-config loads when NODE_ENV is unset
+# dynaconf's environments that hold where ENV_FOR_DYNACONF is unset ("": a top-level key)
+_DYNACONF_BASE = ("", "default", "global", "development")
 # settings that are environment variables: env files, Compose `environment`, the run script's exports
 ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE, Reader.RUN_SCRIPT)
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
@@ -82,6 +85,12 @@ class Values:
                 self.node_env[setting.key] = setting.env_var
             elif setting.source is Reader.NODE_CONFIG:
                 self.node_config.setdefault(setting.key, []).append(setting)
+        # key in lower case → its values in dynaconf settings files, where run-time code makes such an object
+        self.dynaconf: dict[str, list[Setting]] = {}
+        loaded = [setting for setting in manifests.settings if setting.source is Reader.DYNACONF]
+        if loaded and _loads_dynaconf(facts, scopes):
+            for setting in loaded:
+                self.dynaconf.setdefault(setting.key.lower(), []).append(setting)
         self.config_keys: dict[str, tuple[str, ...]] = {}  # file → the keys its `config.get("…")` calls read
         if self.node_config or self.node_env:  # only projects with node-config files pay for the walk
             for path, file_facts in facts.items():
@@ -192,6 +201,7 @@ class Values:
                         inner = inner._replace(switch=field, default=True, detail=detail)
                     out.append(inner._replace(switch=inner.switch or switch))
             for name in value.names:
+                out.extend(self._dynaconf_candidates(name))
                 # pydantic-style settings read the variable of the same name from the environment
                 variable = name.upper()
                 for setting in self.env.get(variable, []):
@@ -268,6 +278,28 @@ class Values:
                 )
         for setting in self.env.get(variable, []) if variable else []:
             out.append(Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
+        return out
+
+    def _dynaconf_candidates(self, name: str) -> list[Candidate]:
+        """The values dynaconf settings files give an attribute of the settings object (`settings.DB_URL`):
+        top-level values and those of the `default`, `global` and `development` environments hold where
+        ENV_FOR_DYNACONF is unset (the harness); another environment's only where it names that one; test
+        environments never at run time. Where another environment sets the key too, the values that hold are
+        ENV_FOR_DYNACONF's defaults."""
+        found = [s for s in self.dynaconf.get(name.lower(), []) if not s.section.startswith("test")]
+        chosen = any(s.section not in _DYNACONF_BASE for s in found)
+        out = []
+        for setting in found:
+            section = setting.section
+            where = f"{setting.key} in {setting.file}:{setting.line}"
+            if section in _DYNACONF_BASE and chosen:
+                detail = f"{where}, unless ENV_FOR_DYNACONF names another environment"
+                out.append(Candidate(setting.value, detail, "ENV_FOR_DYNACONF", default=True))
+            elif section in _DYNACONF_BASE:
+                out.append(Candidate(setting.value, where, ""))
+            else:
+                detail = f"{where}, when ENV_FOR_DYNACONF={section}"
+                out.append(Candidate(setting.value, detail, "ENV_FOR_DYNACONF"))
         return out
 
     def env_engines(
@@ -348,6 +380,18 @@ class Values:
                 if self._memoised("rewritten", self._rewrites, key, walk):
                     return True
         return False
+
+
+def _loads_dynaconf(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> bool:
+    """Whether run-time code makes a dynaconf settings object (the `loaders` of rules/manifests.toml)."""
+    entries = [entry for entry in load_rules(ManifestFiles).file if entry.reader is Reader.DYNACONF]
+    loaders = {loader for entry in entries for loader in entry.loaders}
+    return any(
+        call.callee.removesuffix("()") in loaders
+        for path, file_facts in facts.items()
+        if scopes.get(path) in _RUNTIME_SCOPES
+        for call in file_facts.calls
+    )
 
 
 @cache  # asked for every assignment of a called function's name, by every value calling it
