@@ -18,8 +18,8 @@ from cdverify.parse.jsbindings import NodeBindingScanner
 from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
-from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
 from cdverify.parse.jsinherited import class_fields, inherited_route
+from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,

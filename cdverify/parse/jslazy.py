@@ -55,9 +55,9 @@ def lazy_assignments(
     if not found:
         return found
     local = {
-        (key, text(name))
+        (key, text(declared))
         for node in declarators
-        if (name := node.child_by_field_name("name")) is not None and text(name) in found
+        if (declared := node.child_by_field_name("name")) is not None and text(declared) in found
         for key in scopes(node, SCOPE_NODES)[:1]
     }
     out: dict[str, list[Node]] = {}

@@ -13,8 +13,8 @@ from tree_sitter import Node
 
 from cdverify.model import RAISED, Assignment, FunctionFact, Member, Template, Text, Value, joined
 from cdverify.parse.libraries import python_libraries
-from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
+from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.pysteps import decorated, steps

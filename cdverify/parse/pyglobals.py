@@ -1,5 +1,5 @@
-"""Module variables a Python function assigns under `global`: the lazily made connection (`_conn = None`, then
-`def get_conn(): global _conn; if _conn is None: _conn = sqlite3.connect("app.db"); return _conn`), read by the
+"""Module variables a Python function assigns under `global`: the lazily made connection (`_conn = None`,
+then `def get_conn(): global _conn; if _conn is None: _conn = sqlite3.connect("app.db")`), read by the
 module's other functions (`_conn.execute(…)`) as the value the function assigned. Grammar only: what the
 values trace to is the scanner's (pycode.py `bind_globals`)."""
 

@@ -41,7 +41,9 @@ def exported(path: str, language: Language, source: str) -> dict[str, str]:
     return dict(facts.exports)
 
 
-NODE_PACKAGE = '{"name": "todo", "dependencies": {"express": "4.19.2", "postgres": "3.4.4", "pg-promise": "11.9.1"}}'
+NODE_PACKAGE = (
+    '{"name": "todo", "dependencies": {"express": "4.19.2", "postgres": "3.4.4", "pg-promise": "11.9.1"}}'
+)
 APP_TS = src(
     """
     import express from "express";
@@ -90,7 +92,11 @@ def test_a_lazily_made_postgres_client_runs_raw_sql_in_the_modules_other_functio
 ) -> None:
     """Violating (missed on main): the tagged template on the client `getConnection` made, in `ready()`;
     closing it (`queryClient = null`) leaves the binding alone."""
-    files = {"package.json": NODE_PACKAGE, "src/index.ts": APP_TS, "src/db/connection.ts": POSTGRES_CONNECTION}
+    files = {
+        "package.json": NODE_PACKAGE,
+        "src/index.ts": APP_TS,
+        "src/db/connection.ts": POSTGRES_CONNECTION,
+    }
     line = line_of(POSTGRES_CONNECTION, "SELECT id, title")
     found = sites(make_project, files)
     assert ("src/db/connection.ts", line, "SELECT id, title FROM tasks WHERE done = false") in found
@@ -139,7 +145,9 @@ def test_an_importer_reads_the_lazily_made_client_it_imports(make_project: MakeP
         "src/routes/tasks.ts": routes,
     }
     line = line_of(routes, "SELECT id, title")
-    assert ("src/routes/tasks.ts", line, "SELECT id, title FROM tasks ORDER BY id") in sites(make_project, files)
+    assert ("src/routes/tasks.ts", line, "SELECT id, title FROM tasks ORDER BY id") in sites(
+        make_project, files
+    )
 
 
 def test_a_lazily_made_pg_promise_database_is_read_by_its_own_methods(make_project: MakeProject) -> None:
