@@ -19,6 +19,7 @@ from cdverify.parse.jsenv import env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
+from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
 from cdverify.parse.jsrequired import required_names, run_from
 from cdverify.parse.jssyntax import (
     assigned_name,
@@ -67,6 +68,7 @@ class NodeScanner(NodeBindingScanner):
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.assign(left, right, node)
+        self.bind_lazy()
         self.record_default_export()
         if self.functions:
             self.bind_factory_results()
@@ -82,6 +84,23 @@ class NodeScanner(NodeBindingScanner):
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
         self.pending = pending
+
+    def bind_lazy(self) -> None:
+        """A module variable declared empty and assigned in a function (`let pool = null; function getPool()
+        { if (!pool) pool = new Pool(…); return pool; }`): the module's other functions read the object the
+        function made (`pool.query(…)`), as they read a `const pool = new Pool()`. Only when every value it
+        is assigned is the same object made (a client, `pg.Pool()`): one assigned two kinds of object, or
+        anything untraced, is bound to neither."""
+        declarators = self.found.get("declarator", ())
+        names = empty_module_variables(declarators) if declarators else set()
+        if not names:
+            return
+        lazy = lazy_assignments(names - self.bindings.keys(), declarators, self.found.get("assignment", ()))
+        for name, rights in lazy.items():
+            made = {self.qualify(right) for right in rights}
+            (only,) = made if len(made) == 1 else (None,)
+            if only is not None and only.endswith("()"):
+                self.bindings[name] = only
 
     def module_stops(self) -> tuple[Stop, ...]:
         """The `throw`s and `process.exit(1)`s under an `if` (start-up checks), with what the condition

@@ -14,6 +14,7 @@ from tree_sitter import Node
 from cdverify.model import RAISED, Assignment, FunctionFact, Member, Template, Text, Value, joined
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
+from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.pysteps import decorated, steps
@@ -376,6 +377,8 @@ class PythonScanner(Scanner):
         self.bind_parameters()
         for node in self.found.get("assignment", []):
             self.assignment(node)
+        if "global" in self.found:
+            self.bind_globals()
         for node in self.found.get("return", []):
             self.returned(node)
         for node in self.found.get("with", []):  # `with sqlite3.connect(…) as conn:`
@@ -403,6 +406,20 @@ class PythonScanner(Scanner):
         self.calls = import_stops(self, tests)
         self.calls = handed_here(self.calls, pending, self.qualify, self.libraries.app_values)
         self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
+
+    def bind_globals(self) -> None:
+        """A module variable a function assigns under `global` (`_conn = None` … `global _conn; _conn =
+        sqlite3.connect(…)`): the module's other functions read the object made (`_conn.execute(…)`), as
+        they read a module-level `conn = sqlite3.connect(…)`. Only when every value it is assigned is the
+        same object made (a client): one assigned two kinds of object, or anything untraced, is neither."""
+        assigned = global_assignments(self.found["global"], self.found.get("assignment", ()), self.scope)
+        for name, rights in assigned.items():
+            if name in self.bindings:
+                continue
+            made = {self.qualify(strip(right)) for right in rights}
+            (only,) = made if len(made) == 1 else (None,)
+            if only is not None and only.endswith("()"):
+                self.bindings[name] = only
 
     def called(self, call: Node) -> tuple[Node, bool] | None:
         function = call.child_by_field_name("function")

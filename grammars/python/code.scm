@@ -10,3 +10,4 @@
 (function_definition) @function
 (assert_statement) @assert
 (lambda) @lambda
+(global_statement) @global
