@@ -175,10 +175,11 @@ _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
 _HOLE_NAME = re.compile(r"__h\d+__")
 # A hole standing where a clause stands, after a complete part and before the end or the next clause:
 # `FROM garmin_activities a {where}` (unaliased, the hole parses as the alias), `ORDER BY created_at ASC
-# {limit_clause}`, `WHERE post_id = ? {and_filters} ORDER BY …`: a clause built at run time
+# {limit_clause}`, `WHERE post_id = ? {and_filters} ORDER BY …`: a clause built at run time; or ending the
+# select list, before FROM: `SELECT id, geom AS g {extra_columns} FROM …` (`, a, b` joined at run time)
 _CLAUSE_HOLE = re.compile(
     r"\s+__h\d+__"
-    r"(?=\s*(?:$|[;)]|(?:WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|RETURNING"
+    r"(?=\s*(?:$|[;)]|(?:FROM|WHERE|ORDER|GROUP|HAVING|LIMIT|OFFSET|UNION|WINDOW|RETURNING"
     r"|(?:LEFT|RIGHT|INNER|CROSS|FULL)?\s*(?:OUTER\s+)?JOIN)\b))",
     re.IGNORECASE,
 )
