@@ -111,7 +111,10 @@ from cdverify.rules_schema.postman import (
 )
 from cdverify.rules_schema.python import (
     Distributions,
+    DjangoStartup,
+    PythonStartup,
     RunPrograms,
+    StartupNames,
 )
 from cdverify.rules_schema.scopes import (
     ExampleFiles,
@@ -125,6 +128,7 @@ FILES: tuple[Any, ...] = (
     Scopes,
     ManifestFiles,
     Distributions,
+    PythonStartup,
     NodeBuiltins,
     NodeResolution,
     ParseBindings,
@@ -164,6 +168,7 @@ __all__ = [
     "DependencyTables",
     "Distributions",
     "DjangoException",
+    "DjangoStartup",
     "DynamicVariable",
     "DynamicVariables",
     "Engine",
@@ -210,6 +215,7 @@ __all__ = [
     "ParseBindings",
     "PresetLayer",
     "PythonBindings",
+    "PythonStartup",
     "Reader",
     "RequiredOption",
     "RequiredRead",
@@ -228,6 +234,7 @@ __all__ = [
     "SqliteFile",
     "StartupFile",
     "StartupHook",
+    "StartupNames",
     "StartupRead",
     "Strings",
     "TemplateDefault",
