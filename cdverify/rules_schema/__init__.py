@@ -111,10 +111,7 @@ from cdverify.rules_schema.postman import (
 )
 from cdverify.rules_schema.python import (
     Distributions,
-    DjangoStartup,
-    PythonStartup,
     RunPrograms,
-    StartupNames,
 )
 from cdverify.rules_schema.scopes import (
     ExampleFiles,
@@ -128,7 +125,6 @@ FILES: tuple[Any, ...] = (
     Scopes,
     ManifestFiles,
     Distributions,
-    PythonStartup,
     NodeBuiltins,
     NodeResolution,
     ParseBindings,
@@ -168,7 +164,6 @@ __all__ = [
     "DependencyTables",
     "Distributions",
     "DjangoException",
-    "DjangoStartup",
     "DynamicVariable",
     "DynamicVariables",
     "Engine",
@@ -215,7 +210,6 @@ __all__ = [
     "ParseBindings",
     "PresetLayer",
     "PythonBindings",
-    "PythonStartup",
     "Reader",
     "RequiredOption",
     "RequiredRead",
@@ -234,7 +228,6 @@ __all__ = [
     "SqliteFile",
     "StartupFile",
     "StartupHook",
-    "StartupNames",
     "StartupRead",
     "Strings",
     "TemplateDefault",
