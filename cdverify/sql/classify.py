@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING
 
 from cdverify.model import Text, rendered
@@ -182,6 +182,9 @@ _CLAUSE_HOLE = re.compile(
     r"|(?:LEFT|RIGHT|INNER|CROSS|FULL)?\s*(?:OUTER\s+)?JOIN)\b))",
     re.IGNORECASE,
 )
+# A hole ending the select list, after a complete column and before FROM: `SELECT id, geom AS g
+# {extra_columns} FROM …` (`, a, b` joined at run time; unaliased, the hole parses as the alias)
+_SELECT_LIST_HOLE = re.compile(r"(?<=[\w)\"`\]])\s+__h\d+__(?=\s*FROM\b)", re.IGNORECASE)
 
 # --- 4. parsing ------------------------------------------------------------------------------------------
 
@@ -466,13 +469,21 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     result = recalled(
         (normalised, text, hint, label, explain), lambda: _parse(normalised, text, hint, label, explain)
     )
-    if result.kind is SqlKind.FRAGMENT and _CLAUSE_HOLE.search(normalised):
-        # read once without the clauses: complete then, the statement is complete whatever the clauses are
-        bare = _CLAUSE_HOLE.sub("", normalised)
-        retried = recalled(
-            (bare, text, hint, label, explain), lambda: _parse(bare, text, hint, label, explain)
-        )
-        result = retried if retried.kind is SqlKind.STATEMENT else result
+    if result.kind is SqlKind.FRAGMENT and (
+        _CLAUSE_HOLE.search(normalised) or _SELECT_LIST_HOLE.search(normalised)
+    ):
+        # read without the clauses, the select list's tail, or both: complete then, the statement is complete
+        # whatever they are
+        listed = _SELECT_LIST_HOLE.sub("", normalised)
+        for bare in dict.fromkeys((_CLAUSE_HOLE.sub("", normalised), listed, _CLAUSE_HOLE.sub("", listed))):
+            if bare == normalised:
+                continue
+            retried = recalled(
+                (bare, text, hint, label, explain), partial(_parse, bare, text, hint, label, explain)
+            )
+            if retried.kind is SqlKind.STATEMENT:
+                result = retried
+                break
     if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
         return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
     return result

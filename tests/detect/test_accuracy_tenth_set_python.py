@@ -115,10 +115,14 @@ def test_a_check_over_a_list_of_names_requires_each(make_project: MakeProject, c
     [
         LOOP.replace("os.getenv(name)", 'os.getenv(name, "set")'),  # a default the test passes
         LOOP.replace("not os.getenv(name)", 'os.getenv(name) == "prod"'),  # a comparison
-        LOOP.replace('["API_TOKEN", "LOG_LEVEL"]', "load_names()"),  # names the code does not show
+        # names the code does not show (the helper defined: an undefined name would stop the app at import)
+        "def load_names():\n    return NAMES\n\n\nNAMES = []\n"
+        + LOOP.replace('["API_TOKEN", "LOG_LEVEL"]', "load_names()"),
         "def check():\n    " + COMPREHENSION.replace("\n", "\n    "),  # never called
         COMPREHENSION.replace("if missing:", "if not missing:"),  # raises when all are set
-        LOOP.replace("REQUIRED = [", "OPTIONAL = [").replace("in REQUIRED", "in other"),  # another list
+        # another list (defined: an undefined name would stop the app at import)
+        "from string import ascii_letters as other\n"
+        + LOOP.replace("REQUIRED = [", "OPTIONAL = [").replace("in REQUIRED", "in other"),
     ],
     ids=["default", "comparison", "computed", "never-called", "inverted", "unknown-list"],
 )

@@ -763,6 +763,17 @@ PY_RECEIVERS: dict[str, str] = {
         def active_users():
             return list(User.objects.SINK)
         """,
+    "djongo.models.Model.objects": """
+        from djongo import models
+
+
+        class User(models.Model):
+            email = models.EmailField()
+
+
+        def active_users():
+            return list(User.objects.SINK)
+        """,
     "django.db.connections": """
         from django.db import connections
 
@@ -2634,6 +2645,18 @@ MODEL_SNIPPETS: dict[tuple[str, str], tuple[str, str, str]] = {
             title = models.CharField(max_length=200)
         """,
         "Article",
+    ),
+    ("django", "djongo.models.Model"): (
+        "app/models.py",
+        """
+        from djongo import models
+
+
+        class Workout(models.Model):
+            _id = models.ObjectIdField()
+            name = models.CharField(max_length=100)
+        """,
+        "Workout",
     ),
     ("django", "django.contrib.auth.models.AbstractUser"): (
         "users/models.py",
