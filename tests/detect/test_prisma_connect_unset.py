@@ -91,7 +91,11 @@ def _project(
 
 
 def _direct(connect: str) -> dict[str, str | bytes]:
-    return {"package.json": PACKAGE, "prisma/schema.prisma": SCHEMA, "src/index.ts": DIRECT.replace("CONNECT", connect)}
+    return {
+        "package.json": PACKAGE,
+        "prisma/schema.prisma": SCHEMA,
+        "src/index.ts": DIRECT.replace("CONNECT", connect),
+    }
 
 
 def _stops(report: dict[str, Any]) -> list[str]:
@@ -120,7 +124,9 @@ def test_connect_awaited_in_the_listening_function_stops(make_project: MakeProje
     report = check(make_project, _direct("await prisma.$connect();"), PG_TASK)
     assert database_status(report) == "fail"
     (message,) = _stops(report)
-    assert message.count("prisma.$connect() at src/index.ts:9") == 1 and "before the server listens" in message
+    assert (
+        message.count("prisma.$connect() at src/index.ts:9") == 1 and "before the server listens" in message
+    )
 
 
 def test_connect_and_listen_under_one_condition_stop(make_project: MakeProject) -> None:
@@ -137,16 +143,28 @@ def test_connect_and_listen_under_one_condition_stop(make_project: MakeProject) 
     "files",
     [
         _project(connect="console.log('lazy');", awaited="await openDatabase();"),  # no $connect: lazy
-        _project(connect="try {\n    await prisma.$connect();\n  } catch (error) {\n    console.warn(error);\n  }"),
+        _project(
+            connect="try {\n    await prisma.$connect();\n  } catch (error) {\n    console.warn(error);\n  }"
+        ),
         _project(awaited="openDatabase();"),  # not awaited: the server listens first
-        _project(awaited="try {\n    await openDatabase();\n  } catch (error) {\n    console.error(error);\n  }"),
-        _project(options="{ datasourceUrl: process.env.DATABASE_URL ?? 'postgresql://user:password@postgres/conduit' }"),
+        _project(
+            awaited="try {\n    await openDatabase();\n  } catch (error) {\n    console.error(error);\n  }"
+        ),
+        _project(
+            options="{ datasourceUrl: process.env.DATABASE_URL ?? 'postgresql://user:password@postgres/conduit' }"
+        ),
         _project(**{".env": "DATABASE_URL=postgresql://user:password@postgres:5432/conduit\n"}),
         _direct("if (process.env.CONNECT_EARLY) await prisma.$connect();"),  # under a condition of its own
         _direct("app.listen(3001);\n  await prisma.$connect();"),  # a listen call before it
     ],
     ids=[
-        "lazy", "catch-carries-on", "not-awaited", "caller-catches", "own-url", "dotenv", "condition",
+        "lazy",
+        "catch-carries-on",
+        "not-awaited",
+        "caller-catches",
+        "own-url",
+        "dotenv",
+        "condition",
         "listen-before",
     ],
 )

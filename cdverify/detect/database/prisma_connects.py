@@ -10,8 +10,8 @@ under the same condition or none):
 - `await prisma.$connect()` in a function of another module (`connectDatabase()` in `config/database.ts`),
   itself awaited in the function that then listens (`await connectDatabase(); app.listen(…)`).
 
-Neither the `$connect()` nor the call awaiting its function may be in a `try` whose `catch` handles the failure
-(one that always throws again or exits lets it through: `catch (error) { console.error(error);
+Neither the `$connect()` nor the call awaiting its function may be in a `try` whose `catch` handles the
+failure (one that always throws again or exits lets it through: `catch (error) { console.error(error);
 process.exit(1) }`) or under an `if` of its own. Nothing is claimed where any schema's datasource URL is
 written in the schema, or a client is made with a URL or a driver adapter of its own (`new PrismaClient({
 datasourceUrl })`, `datasources`, `adapter`): the variable is then not all the client reads. Whether the
@@ -55,7 +55,7 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
     out = []
     for path, call in connects:
         reason = (
-            f"fails where ${variable} is unset: the Prisma schema's datasource URL is env(\"{variable}\") "
+            f'fails where ${variable} is unset: the Prisma schema\'s datasource URL is env("{variable}") '
             f"({where}), and Prisma rejects every connection without it (Environment variable not found), "
             "before the server listens"
         )
@@ -90,9 +90,7 @@ def _own_urls(found: Collection) -> bool:
         for call in facts.calls:
             if call.callee.rpartition(".")[2] != _CLIENT:
                 continue
-            written = " ".join(
-                [*(value.text for value in call.args), *(key for key, _value in call.kwargs)]
-            )
+            written = " ".join([*(value.text for value in call.args), *(key for key, _value in call.kwargs)])
             if any(word in written for word in _OWN_URL) or any(
                 value.names and not value.text.startswith("{") for value in call.args
             ):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.sqlite_engines import Opening, engines, openings, running_at_start
+from cdverify.detect.database.sqlite_engines import engines, openings, running_at_start
 from cdverify.model import CallFact, Family, Scope, Template, Value
 from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, ServerEngine

@@ -42,8 +42,8 @@ from cdverify.detect.database.jsonschemas import (
 )
 from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.plugin_stops import plugin_checks, unset_operands
-from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
+from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import unset_servers
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
