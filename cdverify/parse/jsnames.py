@@ -58,6 +58,7 @@ class NodeNameScanner(Scanner):
         self.connect_methods = self.libraries.connect_methods
         self.connect_awaited = True
         self.awaited_project = True
+        self.default_function = ""  # the scope of the function written as the default export (jsbindings)
         self.scoped_methods = self.libraries.listen_methods
         # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
         # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again

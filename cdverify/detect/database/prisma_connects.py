@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import listens_after
-from cdverify.manifests import Reader
 from cdverify.model import CallFact, Family, Scope
+from cdverify.rules_schema import Reader
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection

@@ -41,7 +41,7 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.local_modules import missing_local_modules
-from cdverify.detect.database.plugin_stops import plugin_checks, unset_operands
+from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import unset_servers
@@ -146,6 +146,8 @@ def startup_stops(
         out += _registered_at_start(found, started, graph, registering, plugins)
     if plugged and graph is not None:  # a check in a Fastify plugin the app registers as it starts
         running = started_functions(found.facts, started, graph)
+        for path, functions in runner_functions(found.facts, found.manifests.scripts).items():
+            running.setdefault(path, set()).update(functions)  # `fastify start app.js`: its plugin runs
         application_facts = {path: found.facts[path] for path in application}
         out += plugin_checks(application_facts, started, running, graph)
     if broken and graph is not None and root is not None:
