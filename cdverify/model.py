@@ -412,6 +412,10 @@ class FileFacts(NamedTuple):
     # `await init_db()`, `app = create_app()`), the function as `CallFact.scope` names it, "" for module level
     # (not under `if __name__ == "__main__":`): what runs with it when it runs
     steps: tuple[tuple[str, str], ...] = ()
+    # JS: the scope (as `CallFact.scope` names it) of the function written as the module's default export
+    # (`module.exports = async function (fastify, opts) {…}`, `export default async (app) => {…}`, also
+    # inside a plugin wrapper: `module.exports = fp(async function db(fastify) {…})` → `db@7`); "" for none
+    default_function: str = ""
 
 
 class SourceFile(NamedTuple):

@@ -332,6 +332,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         declared=code.declared,
         free_calls=code.free_calls,
         steps=code.steps,
+        default_function=code.default_function,
     )
 
 

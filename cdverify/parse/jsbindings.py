@@ -107,12 +107,14 @@ class NodeBindingScanner(NodeValueScanner):
             if left is not None and right is not None and text(left) == "module.exports":
                 exported_names.add(text(right))
                 self.unwrap_plugin(right, exported_names, wrapped)
+                self.export_function(right, wrapped)
         for node in self.found.get("export", []):
             value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
             if value is not None and value.type == "identifier":
                 exported_names.add(text(value))
             elif value is not None and is_default_export(value):
                 self.unwrap_plugin(value, exported_names, wrapped)
+                self.export_function(value, wrapped)
         self.bind_parameters(exported_names, wrapped)
         self.bind_registered()
         self.bind_app_callbacks()
@@ -234,6 +236,20 @@ class NodeBindingScanner(NodeValueScanner):
         parts = rest.split(".")[1:]
         methods = self.libraries.router_methods
         return bool(parts) and all(part.removesuffix("()") in methods for part in parts)
+
+    def export_function(self, node: Node, wrapped: set[tuple[int, int]]) -> None:
+        """Record the scope of the function written as the default export, or inside its plugin wrapper."""
+        node = strip(node)
+        if node.type not in FUNCTION_NODES and node.type == "call_expression":
+            arguments = node.child_by_field_name("arguments")
+            first = (
+                arguments.named_children[0] if arguments is not None and arguments.named_children else None
+            )
+            node = strip(first) if first is not None else node
+            if (node.start_byte, node.end_byte) not in wrapped:
+                return
+        if node.type in FUNCTION_NODES:
+            self.default_function = scope_key(node)
 
     def unwrap_plugin(self, node: Node, exported_names: set[str], wrapped: set[tuple[int, int]]) -> None:
         """`fp(plugin)` / `fp(async (fastify, opts) => …)`: the plugin inside a fastify-plugin wrapper is

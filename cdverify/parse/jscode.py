@@ -21,6 +21,7 @@ from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
 from cdverify.parse.jsrequired import required_names, run_from
+from cdverify.parse.jssteps import steps
 from cdverify.parse.jssyntax import (
     assigned_name,
     caught,
@@ -469,6 +470,8 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
         runs=_runs(program),
+        steps=steps(found.get("call", []), scanner.scope, lambda call: scanner.guards(call) != (None, None)),
+        default_function=scanner.default_function,
         declared=_declared(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )

@@ -22,6 +22,7 @@ from cdverify.parse.jssyntax import (
     returned_expressions,
     string_value,
     strip,
+    swallowed,
     this_scope,
 )
 from cdverify.parse.libraries import node_libraries
@@ -56,6 +57,8 @@ class NodeNameScanner(Scanner):
         # `await client.connect()` and `app.listen(…)`, recorded with their function (server_urls.py)
         self.connect_methods = self.libraries.connect_methods
         self.connect_awaited = True
+        self.awaited_project = True
+        self.default_function = ""  # the scope of the function written as the default export (jsbindings)
         self.scoped_methods = self.libraries.listen_methods
         # what the scanner has worked out about a node (`qualify`, `value`, `arguments`), kept while the
         # names it read stay bound: what they depend on is `Watched` (memo.py). Python's scan asks again
@@ -85,6 +88,10 @@ class NodeNameScanner(Scanner):
         # a class (by its node's span) → its traced base
         self.bases: dict[tuple[int, int], str] = Watched(memo)
         self.guard_index: GuardIndex | None = None  # built when a call's guard is first asked for
+
+    def swallowed(self, node: Node) -> bool:
+        """A `try` whose `catch` always throws again or exits lets the failure through (jssyntax.py)."""
+        return swallowed(node)
 
     def guard(self, node: Node) -> Value | None:
         """The condition around `node` (scanner.py), its text `if <condition>` or, in the `else` or the

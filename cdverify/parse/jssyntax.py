@@ -446,3 +446,39 @@ def caught(node: Node) -> bool:
                 return True
         child, parent = parent, parent.parent
     return False
+
+
+_LEAVING = re.compile(r"\b(?:return|break|continue)\b")
+
+
+def swallowed(node: Node) -> bool:
+    """Whether a `try` in `node`'s function may handle what it throws: one holding it in its block whose
+    `catch` does not always stop (`catch (error) { console.error(error); process.exit(1) }` and a `catch`
+    throwing again let the failure through: a statement of its own, with no `return` before it), or one
+    holding it in its `catch` (run only where the block failed)."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in SCOPE_NODES:
+        if parent.type == "try_statement":
+            if child == parent.child_by_field_name("handler"):
+                return True
+            handler = parent.child_by_field_name("handler")
+            if child == parent.child_by_field_name("body") and handler is not None and not _stops(handler):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _stops(handler: Node) -> bool:
+    """Whether a `catch` clause always throws or exits: a statement of its body does, before any `return`."""
+    body = handler.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        if statement.type == "throw_statement":
+            return True
+        called = statement.named_children[0] if statement.type == "expression_statement" else None
+        if called is not None and called.type == "call_expression":
+            function = called.child_by_field_name("function")
+            if function is not None and text(function) == "process.exit":
+                return True
+        if _LEAVING.search(text(statement)):
+            return False
+    return False

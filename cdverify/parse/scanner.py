@@ -72,6 +72,9 @@ class Scanner:
         self.connect_methods: frozenset[str] = frozenset()
         self.handed_connects: frozenset[str] = frozenset()
         self.connect_awaited = False  # JavaScript's: only an awaited call connects (its rejection is thrown)
+        # JavaScript's: an awaited call with no argument of a function a relative import names (`await
+        # connectDatabase()` from './config/database') is recorded as a connection is (its function, `try`)
+        self.awaited_project = False
         self.scoped_methods: frozenset[str] = frozenset()  # methods whose calls record their scope: `listen`
         self.bindings: dict[str, str] = {}  # module-level names (and `self.<attr>` / `this.<field>`)
         self.local: dict[tuple[str, str], str] = {}  # (function scope, name): a function's own names
@@ -192,12 +195,15 @@ class Scanner:
             connecting = tried = False
             if self.connect_methods:  # `await database.connect()`, `create_all(bind=engine)`
                 methods = {callee.rpartition(".")[2] for callee in callees}
-                connecting = not (args or kwargs) and not methods.isdisjoint(self.connect_methods)
+                connecting = not (args or kwargs) and (
+                    not methods.isdisjoint(self.connect_methods)
+                    or (self.awaited_project and any(callee.startswith(".") for callee in callees))
+                )
                 if connecting and self.connect_awaited:  # JavaScript's `await client.connect()`
                     connecting = node.parent is not None and node.parent.type == "await_expression"
                 tried = connecting or not methods.isdisjoint(self.handed_connects)
                 connecting = connecting or not methods.isdisjoint(self.scoped_methods)
-            if guard is None and (tried or self.try_guarded.intersection(callees)) and self.in_try(node):
+            if guard is None and (tried or self.try_guarded.intersection(callees)) and self.swallowed(node):
                 guard = TRY_GUARD
             for callee in callees:
                 self.calls.append(
@@ -247,6 +253,10 @@ class Scanner:
                 return True
             parent = parent.parent
         return False
+
+    def swallowed(self, node: Node) -> bool:
+        """Whether a `try` around `node` handles what it throws (the guard `try` of the calls recorded so)."""
+        return self.in_try(node)
 
     def owner(self, node: Node) -> str:
         """The class whose body holds `node` directly (not in one of its methods), "" for none."""

@@ -46,7 +46,8 @@ class Code(NamedTuple):
     runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
     declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
     free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
-    steps: tuple[tuple[str, str], ...] = ()  # Python: (function, name) a function calls by itself
+    steps: tuple[tuple[str, str], ...] = ()  # (function, name) a function calls by itself
+    default_function: str = ""  # JS: the scope of the function the module exports as its default
 
 
 def call_fact(

@@ -285,6 +285,18 @@ class EnvFileFlag(Record, frozen=True):
     label: str  # how messages name it
 
 
+class PluginRunner(Record, frozen=True):
+    """A command that loads a module's default-exported function as a plugin and starts the server with it
+    (fastify-cli's `fastify start -l info app.js`): named by a package script that starts the application,
+    that function runs at start-up."""
+
+    runners: Strings  # the command (`fastify`)
+    commands: Strings  # its subcommand that starts the server (`start`)
+    scripts: Strings  # the package scripts that start the application (`start`)
+    files: Strings  # how the module's file ends, to tell it from an option's value (`.js`, `.ts`)
+    label: str  # how messages name it
+
+
 class ConfigFlag(Record, frozen=True):
     """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
     if get_debug_flag() else ProdConfig`): off where its variable is unset."""
@@ -399,6 +411,7 @@ class Connections(Record, frozen=True):
     config_flags: tuple[ConfigFlag, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
+    plugin_runners: tuple[PluginRunner, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
     startup_reads: tuple[StartupRead, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()

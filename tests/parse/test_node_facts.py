@@ -249,3 +249,59 @@ def test_a_data_client_injected_through_the_constructor() -> None:
     assert "knex.Knex.Transaction().raw" in callees  # a member type of the import
     assert not any(callee.startswith("winston") for callee in callees)  # not a catalogued client
     assert [c for c in facts.calls if c.scope.startswith("outside")] == []  # only the constructor's parameter
+
+
+def test_a_catch_that_always_stops_lets_the_connection_failure_through() -> None:
+    """`try { await client.connect() }`: the guard `try` only where the `catch` may carry on (rules/parse.toml
+    `node.connect_methods`); an awaited call of a relative import's function is recorded with its function."""
+    facts = parse(
+        "import { Client } from 'pg';\n"
+        "import { openDatabase } from './db';\n"
+        "const client = new Client();\n"
+        "async function a() {\n"
+        "  try { await client.connect(); } catch (e) { console.error(e); process.exit(1); }\n"
+        "}\n"
+        "async function b() {\n"
+        "  try { await client.connect(); } catch (e) { if (e.fatal) { throw e; } console.warn(e); }\n"
+        "}\n"
+        "async function c() {\n"
+        "  try { await client.connect(); } catch (e) { throw new Error(`no database: ${e}`); }\n"
+        "  await openDatabase();\n"
+        "}\n"
+    )
+    connects = {call.scope: call.guard for call in facts.calls if call.callee.endswith(".connect")}
+    assert connects == {"a@4": None, "b@7": Value(text="try"), "c@10": None}
+    (opened,) = [call for call in facts.calls if call.callee == "./db.openDatabase"]
+    assert opened.scope == "c@10" and opened.guard is None
+
+
+def test_steps_are_the_calls_by_name_a_function_surely_makes() -> None:
+    """`FileFacts.steps` (JS): bare-name calls made as a statement, assigned, awaited or returned, under no `if`,
+    loop or `try` that carries on; `default_function`: the scope of the function exported by default."""
+    facts = parse(
+        "const fp = require('fastify-plugin');\n"
+        "function open() {\n"
+        "  const file = resolve();\n"
+        "  check();\n"
+        "  if (process.env.X) { optional(); }\n"
+        "  for (const name of names) { each(name); }\n"
+        "  try { tried(); } catch (e) { console.warn(e); }\n"
+        "  try { rethrown(); } catch (e) { throw e; }\n"
+        "  log(format());\n"
+        "  return finish();\n"
+        "}\n"
+        "start();\n"
+        "module.exports = fp(async function plugin(fastify) { await open(); });\n",
+        Language.JAVASCRIPT,
+    )
+    assert facts.steps == (
+        ("open@2", "check"),
+        ("open@2", "finish"),
+        ("open@2", "log"),
+        ("open@2", "resolve"),
+        ("open@2", "rethrown"),
+        ("plugin@13", "open"),
+    )
+    assert facts.default_function == "plugin@13"
+    assert parse("export default async (app) => { app.get('/', h); };").default_function == "function@1"
+    assert parse("export const x = () => 1;").default_function == ""

@@ -63,7 +63,7 @@ def started_functions(
             if callee.endswith("()")
         ]
         for callee in called:
-            found = _function(callee.removesuffix("()"), path, facts, graph)
+            found = imported_function(callee.removesuffix("()"), path, facts, graph)
             if found is None:
                 continue
             target, function = found
@@ -90,10 +90,12 @@ def at_start(call: CallFact, file_facts: FileFacts, started: bool, running: set[
 
 
 def _runs(scope: str, names: set[str]) -> bool:
-    return not scope or scope.partition("@")[0] in names
+    """Whether a function named by its scope (`main@12`, `function@16`) is one of `names`: by its name, or by
+    its scope where it has none (`(async () => { … })()`, a default-exported `function (fastify) {…}`)."""
+    return not scope or scope in names or scope.partition("@")[0] in names
 
 
-def _function(
+def imported_function(
     callee: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> tuple[str, str] | None:
     """(file, function) a traced call of an imported project function names (`./config()` → the default

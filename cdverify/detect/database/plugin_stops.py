@@ -9,19 +9,31 @@ in the `buildServer()` the entry awaits: jsonschemas.py `at_start`).
 The plugin registered is a function of the registering module (`app.register(plugin)`), the default export of
 a module it imports (`export default plugin`, `export default fp(plugin)` / `module.exports = fp(plugin)` of a
 catalogued wrapper, rules/parse.toml `plugin_wrappers`, also an inline function handed to the wrapper), or a
-named export (`import { dbPlugin } from './db'`). Only a `throw` in the plugin's own body counts: one in a
-function it defines (a route handler) runs when that is called."""
+named export (`import { dbPlugin } from './db'`), or each plugin file an @fastify/autoload registration loads
+from its folder (`fastify.register(AutoLoad, { dir: path.join(__dirname, 'plugins') })`: its default-exported
+function, `FileFacts.default_function`). A `throw` counts in the plugin's own body, and in a function the body
+surely calls by name, followed through the project modules it is imported from (`const sqlite = openSqlite()`
+in the plugin, `const file = resolveDatabasePath()` in `openSqlite`, which throws without `DATABASE_PATH`:
+`FileFacts.steps`, calls under no `if` and in no `try` that carries on); one in a function the plugin only
+defines (a route handler) runs when that is called. The function a plugin runner loads (fastify-cli's
+`fastify start app.js` as the start script: rules/database/connections.toml `plugin_runners`) runs at
+start-up, with the registrations in it."""
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.detect.database.jsonschemas import at_start
+from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import at_start, imported_function
 from cdverify.detect.database.report import StartupStop
+from cdverify.detect.framework.autoload import autoload_modules, autoloaded_files
 from cdverify.model import FileFacts, Stop, Value
+from cdverify.package_scripts import PackageScript
 from cdverify.parse.libraries import node_libraries
+from cdverify.rules_schema import Connections, PluginRunner
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -45,24 +57,82 @@ def unset_operands(condition: str) -> bool:
 def plugin_checks(
     facts: Mapping[str, FileFacts], started: set[str], running: Mapping[str, set[str]], graph: ImportGraph
 ) -> list[StartupStop]:
-    """The checks in the bodies of plugins registered as the application starts that stop it where a
-    variable is unset, each with the registration that runs it."""
-    checking = {path for path, f in facts.items() if any(stop.scope for stop in f.stops)}
-    if not checking:
+    """The checks in the bodies of plugins registered as the application starts, and in the functions they
+    surely call, that stop it where a variable is unset, each with the registration that runs it."""
+    if not any(stop.scope for f in facts.values() for stop in f.stops):
         return []
     registers = node_libraries().plugin_registers
+    loaders = autoload_modules()
     out: list[StartupStop] = []
     for path, file_facts in facts.items():
         for call in file_facts.calls:
             if call.callee.rpartition(".")[2] not in registers or not call.args:
                 continue
-            plugins = [(t, s) for t, s in _registered(path, call.args[0], facts, graph) if t in checking]
-            if not plugins or not at_start(call, file_facts, path in started, running.get(path, set())):
+            if not at_start(call, file_facts, path in started, running.get(path, set())):
                 continue
+            plugins = list(_registered(path, call.args[0], facts, graph))
+            if any(ref == m or ref.startswith(f"{m}.") for ref in call.args[0].calls for m in loaders):
+                loaded = autoloaded_files(path, call, facts)
+                plugins += [(p, {facts[p].default_function}) for p in loaded if facts[p].default_function]
             via = f" (in a plugin registered at start-up at {path}:{call.line})"
             for target, scopes in plugins:
                 out += _checks(target, facts[target], scopes, via)
+                for file, function in _followed(target, scopes, facts, graph):
+                    out += _checks(file, facts[file], {function}, via)
     return list(dict.fromkeys(out))
+
+
+def runner_functions(facts: Mapping[str, FileFacts], scripts: Iterable[PackageScript]) -> dict[str, set[str]]:
+    """File → the default-exported function a plugin runner a start script names loads and runs at start-up
+    (`"start": "fastify start -l info app.js"` → app.js's `module.exports = async function (fastify) {…}`)."""
+    out: dict[str, set[str]] = {}
+    for runner in load_rules(Connections).plugin_runners:
+        for script in scripts:
+            file = _runner_file(script.command, runner) if script.name in runner.scripts else None
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(script.package), file)) if file else ""
+            if path in facts and facts[path].default_function:
+                out.setdefault(path, set()).add(facts[path].default_function)
+    return out
+
+
+def _runner_file(command: str, runner: PluginRunner) -> str | None:
+    """The module a command runs with `runner` (`fastify start -o -l info app.js` → `app.js`)."""
+    for part in re.split(r"&&|\|\||[;|]", command):
+        words = [word.strip("'\"") for word in part.split()]
+        at = next(
+            (i for i, word in enumerate(words[:-1]) if posixpath.basename(word) in runner.runners), None
+        )
+        if at is None or words[at + 1] not in runner.commands:
+            continue
+        files = [word for word in words[at + 2 :] if word.endswith(runner.files) and not word.startswith("-")]
+        return files[-1] if files else None
+    return None
+
+
+_HOPS = 4  # calls followed from a plugin's body to the function that throws
+
+
+def _followed(
+    path: str, scopes: set[str], facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> list[tuple[str, str]]:
+    """(file, function) of the project functions a plugin's body surely calls by name, and those they call in
+    turn (`FileFacts.steps`), their own or imported (`const { openSqlite } = require('../db')`)."""
+    pending = [(path, scope, 0) for scope in scopes]
+    out: list[tuple[str, str]] = []
+    while pending:
+        file, scope, depth = pending.pop()
+        exported = dict(facts[file].exports)
+        for owner, name in facts[file].steps:
+            if owner != scope and owner.partition("@")[0] != scope:
+                continue
+            traced = exported.get(name)
+            found = imported_function(traced, file, facts, graph) if traced else (file, name)
+            if found is None or found in out or found[0] not in facts:
+                continue
+            out.append(found)
+            if depth + 1 < _HOPS:
+                pending.append((*found, depth + 1))
+    return out
 
 
 def _registered(
@@ -89,6 +159,8 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
     aliases = dict(file_facts.aliases)
     if "default" in aliases:
         return {aliases["default"]}
+    if file_facts.default_function:  # `module.exports = fp(async function db(fastify) {…})`: `db@7`
+        return {file_facts.default_function}
     exports = dict(file_facts.exports)
     exported = exports.get("default", "") or exports.get("module.exports", "")
     wrappers = node_libraries().plugin_wrappers

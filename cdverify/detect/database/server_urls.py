@@ -8,7 +8,7 @@ application stops there (uvicorn's "Application startup failed", an import that 
 hole holds `undefined` (`` `postgres://${process.env.DB_USER}@${process.env.DB_HOST}/todos` ``) and the
 connection is a promise that rejects: it keeps the server from starting where it is awaited in the function
 that then calls `listen` (`await client.connect()` in `main()`), the application's only listen call
-(`_listens_after`). SQLAlchemy parses a port as it makes the engine: an unset port hole (`{DB_PORT}`) raises
+(`listens_after`). SQLAlchemy parses a port as it makes the engine: an unset port hole (`{DB_PORT}`) raises
 then, connected or not.
 
 Nothing is claimed where it is not certain: a hole with a default (`os.getenv("DB_HOST", "localhost")`), a
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.sqlite_engines import Opening, engines, openings, running_at_start
+from cdverify.detect.database.sqlite_engines import engines, openings, running_at_start
 from cdverify.model import CallFact, Family, Scope, Template, Value
 from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, ServerEngine
@@ -88,7 +88,7 @@ def unset_servers(
         if connected is None or connected.call.guard is not None:  # connected under an `if`, in a `try`
             continue
         node = found.facts[connected.file].language.family is Family.NODE
-        if node and not _listens_after(found, connected):
+        if node and not listens_after(found, connected.file, connected.call):
             continue
         holes = list(url.holes)
         reason = (
@@ -102,25 +102,27 @@ def unset_servers(
     return out
 
 
-def _listens_after(found: Collection, connected: Opening) -> bool:
+def listens_after(found: Collection, path: str, connected: CallFact) -> bool:
     """Whether the server is started only after a Node connection awaited in a function (`await
-    client.connect()` in `main()`): the application's every listen call is in that function, below it. Where
-    the connection rejects, the function stops there, and whatever its caller does with the rejection (a
-    `.catch(console.error)`, a `try`), nothing listens. A connection at module level (a top-level `await`
-    or one not awaited) is not read."""
-    scope, line = connected.call.scope, connected.call.line
+    client.connect()` in `main()`): the application's every listen call is in that function, below it, and
+    under the same condition as the connection where it is under one (`if (process.env.NODE_ENV !== 'test')
+    { await connect(); app.listen(…) }`). Where the connection rejects, the function stops there, and
+    whatever its caller does with the rejection (a `.catch(console.error)`, a `try`), nothing listens. A
+    connection at module level (a top-level `await` or one not awaited) is not read."""
+    scope, line = connected.scope, connected.line
     if not scope:
         return False
     methods = node_libraries().listen_methods
     listens = [
-        (path, call)
-        for path in sorted(found.facts)
-        if found.scope_of(path) is Scope.APPLICATION
-        for call in found.facts[path].calls
+        (file, call)
+        for file in sorted(found.facts)
+        if found.scope_of(file) is Scope.APPLICATION
+        for call in found.facts[file].calls
         if call.callee.rpartition(".")[2] in methods
     ]
     return bool(listens) and all(
-        path == connected.file and call.scope == scope and call.line > line for path, call in listens
+        file == path and call.scope == scope and call.line > line and connected.guard in (None, call.guard)
+        for file, call in listens
     )
 
 

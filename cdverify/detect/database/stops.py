@@ -19,7 +19,9 @@ unshipped_files.py), and so does a check in the body of a Fastify plugin registe
 or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
-a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py)."""
+a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
+Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
+unset (prisma_connects.py)."""
 
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.local_modules import missing_local_modules
-from cdverify.detect.database.plugin_stops import plugin_checks, unset_operands
+from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
+from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import unset_servers
 from cdverify.detect.database.settings import required_fields
@@ -119,6 +122,7 @@ def startup_stops(
         unloaded += unshipped_reads(found, graph, root, started_files)
         unloaded += example_checks(found, started_files)
         unloaded += unset_servers(found, graph, started_files)
+        unloaded += unset_prisma_urls(found, graph)
     if not (
         files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
     ):
@@ -142,6 +146,8 @@ def startup_stops(
         out += _registered_at_start(found, started, graph, registering, plugins)
     if plugged and graph is not None:  # a check in a Fastify plugin the app registers as it starts
         running = started_functions(found.facts, started, graph)
+        for path, functions in runner_functions(found.facts, found.manifests.scripts).items():
+            running.setdefault(path, set()).update(functions)  # `fastify start app.js`: its plugin runs
         application_facts = {path: found.facts[path] for path in application}
         out += plugin_checks(application_facts, started, running, graph)
     if broken and graph is not None and root is not None:

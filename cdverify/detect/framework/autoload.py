@@ -12,7 +12,7 @@ from functools import cache
 from cdverify.detect.framework.catalogue import autoload_rules, specs
 from cdverify.detect.framework.objects import Key, Objects
 from cdverify.detect.framework.values import UNKNOWN_PREFIX, first_string
-from cdverify.model import Family, FileFacts, Scope, Value
+from cdverify.model import CallFact, Family, FileFacts, Scope, Value
 from cdverify.rules_schema import Flag
 
 
@@ -93,6 +93,18 @@ def _options_prefix(objects: Objects, value: Value) -> str | None:
 @cache
 def _hooks() -> re.Pattern[str]:
     return re.compile(autoload_rules().hooks, re.I)
+
+
+def autoload_modules() -> frozenset[str]:
+    """The modules of the folder-loading plugins (@fastify/autoload), for a call's first argument."""
+    return frozenset(module for spec in specs() if spec.autoload for module in spec.autoload)
+
+
+def autoloaded_files(path: str, call: CallFact, paths: Iterable[str]) -> list[str]:
+    """The files of `paths` an autoload registration in the file at `path` loads (`fastify.register(AutoLoad,
+    { dir: path.join(__dirname, 'plugins') })`), read from the call alone; [] when it names no folder."""
+    folder = _folder(path, call.kwarg(autoload_rules().dir))
+    return [p for p in _in_folder(paths, folder) if p != path] if folder is not None else []
 
 
 def loaded_folders(facts: Mapping[str, FileFacts], paths: Iterable[str]) -> dict[str, list[str]]:

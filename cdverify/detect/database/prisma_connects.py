@@ -1,0 +1,113 @@
+"""Prisma clients connected before the server listens with a datasource URL the environment lacks: a schema's
+`datasource db { provider = "postgresql"  url = env("DATABASE_URL") }` makes every connection of the generated
+client fail where `DATABASE_URL` is unset (Prisma: "Environment variable not found: DATABASE_URL"). Prisma
+connects lazily, at the first query, so an application that never calls `$connect()` starts and fails only its
+requests; one that awaits `prisma.$connect()` at start-up before its `listen` call stops there. Two shapes are
+certain (server_urls.py `listens_after`: the application's every listen call is below, in the same function,
+under the same condition or none):
+
+- `await prisma.$connect()` in the function that then listens;
+- `await prisma.$connect()` in a function of another module (`connectDatabase()` in `config/database.ts`),
+  itself awaited in the function that then listens (`await connectDatabase(); app.listen(…)`).
+
+Neither the `$connect()` nor the call awaiting its function may be in a `try` whose `catch` handles the
+failure (one that always throws again or exits lets it through: `catch (error) { console.error(error);
+process.exit(1) }`) or under an `if` of its own. Nothing is claimed where any schema's datasource URL is
+written in the schema, or a client is made with a URL or a driver adapter of its own (`new PrismaClient({
+datasourceUrl })`, `datasources`, `adapter`): the variable is then not all the client reads. Whether the
+variable is set where the application runs (the project's `.env`, the run script, a declared environment) is
+the harness's to say (`StartupStop.stops`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.server_urls import listens_after
+from cdverify.model import CallFact, Family, Scope
+from cdverify.rules_schema import Reader
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+_CLIENT = "PrismaClient"
+_CONNECT = ".$connect"
+_OWN_URL = ("datasource", "adapter", "...")  # options giving the client a URL or a driver of its own (or may)
+
+
+def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop]:
+    """The start-up connections of a Prisma client whose schemas' datasource URL only a variable gives."""
+    connects = [
+        (path, call)
+        for path in sorted(found.facts)
+        if found.scope_of(path) is Scope.APPLICATION and found.facts[path].language.family is Family.NODE
+        for call in found.facts[path].calls
+        if call.callee.endswith(_CONNECT) and f"{_CLIENT}()" in call.callee and call.scope
+    ]
+    if not connects:
+        return []
+    source = _datasource(found)
+    if source is None or _own_urls(found):
+        return []
+    variable, where = source
+    out = []
+    for path, call in connects:
+        reason = (
+            f'fails where ${variable} is unset: the Prisma schema\'s datasource URL is env("{variable}") '
+            f"({where}), and Prisma rejects every connection without it (Environment variable not found), "
+            "before the server listens"
+        )
+        if listens_after(found, path, call):  # in the function that listens, under its condition or none
+            out.append(StartupStop(path, call.line, call.text, (variable,), reason))
+        elif call.guard is None:  # in a function of its own: under no `if`, in no `try` handling it
+            function = call.scope.partition("@")[0]
+            callers = _awaited_callers(found, graph, path, function)
+            awaited = next((c for c in callers if listens_after(found, *c)), None)
+            if awaited is not None:
+                via = f" (awaited at start-up at {awaited[0]}:{awaited[1].line})"
+                out.append(StartupStop(path, call.line, call.text, (variable,), reason + via))
+    return out
+
+
+def _datasource(found: Collection) -> tuple[str, str] | None:
+    """(variable, `file:line`) of the one variable every Prisma schema's datasource `url` reads; None where
+    a schema writes its URL, or the schemas read different variables."""
+    urls = [s for s in found.manifests.settings if s.source is Reader.PRISMA and s.key == "url"]
+    variables = {setting.env_var for setting in urls}
+    if len(variables) != 1 or "" in variables:
+        return None
+    first = min(urls, key=lambda s: (s.file, s.line))
+    return first.env_var, f"{first.file}:{first.line}"
+
+
+def _own_urls(found: Collection) -> bool:
+    """Whether a Prisma client is made with a URL or a driver adapter of its own."""
+    for path, facts in found.facts.items():
+        if found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        for call in facts.calls:
+            if call.callee.rpartition(".")[2] != _CLIENT:
+                continue
+            written = " ".join([*(value.text for value in call.args), *(key for key, _value in call.kwargs)])
+            if any(word in written for word in _OWN_URL) or any(
+                value.names and not value.text.startswith("{") for value in call.args
+            ):
+                return True
+    return False
+
+
+def _awaited_callers(
+    found: Collection, graph: ImportGraph, path: str, function: str
+) -> Iterator[tuple[str, CallFact]]:
+    """The awaited calls, with no argument, of `function` of the module at `path` in the modules importing it
+    (`await connectDatabase()` after `import { connectDatabase } from './config/database'`), recorded with
+    their function (rules/parse.toml `node.connect_methods`)."""
+    for edge in graph.internal_edges():
+        caller_path, specifier = edge.source, edge.fact.specifier
+        if edge.target != path or caller_path == path or not edge.runtime or caller_path not in found.facts:
+            continue
+        for call in found.facts[caller_path].calls:
+            if call.callee == f"{specifier}.{function}" and call.scope and not call.args:
+                yield caller_path, call
