@@ -24,7 +24,6 @@ from cdverify.parse.jsrequired import required_names, run_from
 from cdverify.parse.jssteps import steps
 from cdverify.parse.jssyntax import (
     assigned_name,
-    caught,
     describe_function,
     is_default_export,
     local_callee_of,
@@ -32,6 +31,7 @@ from cdverify.parse.jssyntax import (
     scope_of,
     string_value,
     strip,
+    swallowed,
     target_name,
 )
 from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
@@ -119,7 +119,7 @@ class NodeScanner(NodeBindingScanner):
             if names:  # a check over a list of names: one stop per name, as if each were checked alone
                 place = run_from(node)
                 scope = self.scope(place)
-                if caught(place) or (scope and self.in_try(place)):
+                if swallowed(place) or (scope and self.in_try(place)):
                     continue
                 for name in names:
                     guard = Value(env=(name,))
@@ -129,7 +129,7 @@ class NodeScanner(NodeBindingScanner):
                 continue
             scope = self.scope(node)
             guard = self.value(condition)
-            if caught(node) or (
+            if swallowed(node) or (
                 scope and (self.in_try(node) or not (guard.env or self.read_env(guard.names, scope)))
             ):
                 continue

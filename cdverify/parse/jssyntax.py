@@ -431,23 +431,6 @@ def instance_fields(class_node: Node) -> Iterator[tuple[Node, Node]]:
             yield name, value
 
 
-_STOPPING = re.compile(r"\bthrow\b|\bprocess\.exit\s*\(")
-
-
-def caught(node: Node) -> bool:
-    """Whether a `try` in `node`'s function holds it in its block and catches what it throws: a `catch`
-    that neither throws again nor exits (`catch (error) { console.warn(error) }`). A `try` with only a
-    `finally`, or a `catch` that rethrows or calls `process.exit`, lets the failure through."""
-    child, parent = node, node.parent
-    while parent is not None and parent.type not in SCOPE_NODES:
-        if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
-            handler = parent.child_by_field_name("handler")
-            if handler is not None and not _STOPPING.search(text(handler)):
-                return True
-        child, parent = parent, parent.parent
-    return False
-
-
 _LEAVING = re.compile(r"\b(?:return|break|continue)\b")
 
 
