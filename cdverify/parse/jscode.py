@@ -89,9 +89,9 @@ class NodeScanner(NodeBindingScanner):
         self.pending = pending
 
     def bind_plugin_reads(self, parameters: Set[str]) -> None:
-        """`const db = fastify.sqlite.db` in a plugin (`async function routes(fastify) { … }`): a variable read
-        off a parameter that `bind_plugins` bound after the declarations were read (the app a plugin or route
-        installer receives) holds what the app holds, as it would off a module-level app."""
+        """`const db = fastify.sqlite.db` in a plugin (`async function routes(fastify) { … }`): a variable
+        read off a parameter that `bind_plugins` bound after the declarations were read (the app a plugin or
+        route installer receives) holds what the app holds, as it would off a module-level app."""
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -101,7 +101,9 @@ class NodeScanner(NodeBindingScanner):
             root: Node | None = inner
             while root is not None and root.type == "member_expression":
                 root = root.child_by_field_name("object")
-            if root is None or root.type != "identifier" or text(root) not in parameters or self.name(name) is not None:
+            if root is None or root.type != "identifier" or text(root) not in parameters:
+                continue
+            if self.name(name) is not None:
                 continue
             qualified = self.qualify(inner)
             if qualified is not None:
