@@ -9,7 +9,7 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from tree_sitter import Node
 
@@ -76,7 +76,10 @@ class NodeScanner(NodeBindingScanner):
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_fields()
         self.bind_extended()
+        before = set(self.bindings)
         self.bind_plugins()
+        if len(self.bindings) > len(before):
+            self.bind_plugin_reads(self.bindings.keys() - before)
         self.bind_parameter_properties()
         self.bind_router_parameters()
         self.yield_typed()
@@ -85,6 +88,27 @@ class NodeScanner(NodeBindingScanner):
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
         self.pending = pending
+
+    def bind_plugin_reads(self, parameters: Set[str]) -> None:
+        """`const db = fastify.sqlite.db` in a plugin (`async function routes(fastify) { … }`): a variable
+        read off a parameter that `bind_plugins` bound after the declarations were read (the app a plugin or
+        route installer receives) holds what the app holds, as it would off a module-level app."""
+        for node in self.found.get("declarator", []):
+            name = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is None or value is None or name.type != "identifier":
+                continue
+            inner = strip(value)
+            root: Node | None = inner
+            while root is not None and root.type == "member_expression":
+                root = root.child_by_field_name("object")
+            if root is None or root.type != "identifier" or text(root) not in parameters:
+                continue
+            if self.name(name) is not None:
+                continue
+            qualified = self.qualify(inner)
+            if qualified is not None:
+                self.bind(node, text(name), qualified)
 
     def bind_lazy(self) -> None:
         """A module variable declared empty and assigned in a function (`let pool = null; function getPool()

@@ -74,6 +74,9 @@ class Sink(Record, frozen=True):
     expressions_only: bool = False
     format_holes: bool = False
     project_methods: Strings = ()  # of an untraced sink: SQL methods on another project module's object only
+    # of an untraced sink: app instances whose properties are what a plugin decorated them with
+    # (`fastify().sqlite.db`): `project_methods` count on those too
+    app_holders: Strings = ()
 
 
 class Sinks(Record, frozen=True):

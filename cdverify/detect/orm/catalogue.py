@@ -31,6 +31,7 @@ class Sink(NamedTuple):
     expressions_only: bool = False  # a plain column path (`article.created`) is no SQL piece
     format_holes: bool = False  # `{}` / `{name}` are holes `.format(…)` fills; complete statements only
     project_methods: frozenset[str] = frozenset()  # untraced: on another project module's object only
+    app_holders: tuple[str, ...] = ()  # untraced: `project_methods` also on what these app instances hold
 
 
 @cache
@@ -52,9 +53,17 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             entry.expressions_only,
             entry.format_holes,
             frozenset(entry.project_methods),
+            entry.app_holders,
         )
         for entry in load_rules(Sinks).family(family)
     )
+
+
+@cache
+def app_holders(family: Family) -> tuple[str, ...]:
+    """The app instances whose properties (a plugin's decorations) an untraced sink's `project_methods`
+    count on: `fastify().` for `fastify.sqlite.db.all(…)`."""
+    return tuple(holder for sink in sinks(family) for holder in sink.app_holders)
 
 
 def bootstrap_statements() -> tuple[str, ...]:

@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads, through_barrels, traced
-from cdverify.detect.orm.catalogue import Sink, errors_only, libraries, library_of, sink_of, sinks
+from cdverify.detect.orm.catalogue import (
+    Sink,
+    app_holders,
+    errors_only,
+    libraries,
+    library_of,
+    sink_of,
+    sinks,
+)
 from cdverify.detect.orm.constants import Pending, imported_statements, reference
 from cdverify.detect.orm.helpers import (
     Functions,
@@ -386,16 +394,22 @@ def _sink(callee: str, family: Family, heads: frozenset[str]) -> Sink | None:
         # (`connection = await initConnection()`), or on what an app's state holds
         # (`app["pool"]`, `app.state.db`, `fastify.pg`): as untraced, a complete statement only
         sink = sink_of(name._replace(traced=False), family)
-    if (
-        sink is None
-        and name.traced
-        and name.receiver.endswith("()")
-        and project_name(name.receiver, family, heads)
-    ):
+    if sink is None and name.traced:
         # `(await getDatabase()).all("SELECT …")`: what a project module's function hands out, a wrapper
         # around a sqlite-style client; its read methods are names too common on other objects (`map.get`,
-        # an exported `new Cache()`'s own `get`) to keep untraced
-        sink = next((s for s in sinks(family) if name.method in s.project_methods), None)
+        # an exported `new Cache()`'s own `get`) to keep untraced. Also what a plugin decorated the app
+        # instance with (`fastify.sqlite.db.all("SELECT …")`): a complete statement only, as untraced
+        receiver = name.receiver
+        made = receiver.endswith("()") and project_name(receiver, family, heads)
+        if made or receiver.startswith(app_holders(family)):
+            sink = next(
+                (
+                    s
+                    for s in sinks(family)
+                    if name.method in s.project_methods and (made or receiver.startswith(s.app_holders))
+                ),
+                None,
+            )
     return sink
 
 
