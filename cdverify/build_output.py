@@ -21,15 +21,16 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from fnmatch import fnmatch
+from fnmatch import fnmatch, translate
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.config import Config
 from cdverify.files import NotReadable, read_regular
-from cdverify.model import BuildOutput, FileFacts, Scope, SourceFile, Value
+from cdverify.model import BuildOutput, Family, FileFacts, Scope, SourceFile, Value
 from cdverify.package_scripts import script_words
 from cdverify.rules_schema import Scopes
 from cdverify.rules_schema.scopes import BuildOutputRules, CodeBuild, CommandBuild
@@ -137,23 +138,36 @@ def _key_line(project: Project, output: BuildOutput) -> int:
 
 def _named(project: Project, facts: Mapping[str, FileFacts], rules: BuildOutputRules) -> Iterator[_Named]:
     """Every output the configuration files of the project name."""
+    json_files = [(_matcher(entry.files), entry) for entry in rules.json]
     for source in project.files:
         name = source.path.rsplit("/", 1)[-1]
         if name == "package.json":
             yield from _script_outputs(project, source, rules)
-        for entry in rules.json:
-            if any(fnmatch(name, pattern) for pattern in entry.files):
+        for matches, entry in json_files:
+            if matches(name):
                 yield from _json_outputs(project, source, entry.folder, entry.sources, entry.no_output)
+    code_files = [(_matcher(code.files), code) for code in rules.code]
     for path, file_facts in facts.items():
+        if file_facts.language.family is not Family.NODE:
+            continue
         name = path.rsplit("/", 1)[-1]
-        for code in rules.code:
-            if any(fnmatch(name, pattern) for pattern in code.files):
+        for matches, code in code_files:
+            if matches(name):
                 options = _module_options(file_facts)
             elif code.calls and _imports_module_of(file_facts, code.calls):
                 options = _call_options(file_facts, code.calls)
             else:
                 continue
             yield from _code_outputs(path, file_facts, code, options, _package_folder(path, project.paths))
+
+
+@cache
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """One compiled test of a file name against the globs (`fnmatch`'s, case-sensitive)."""
+    if not patterns:
+        return lambda _name: False
+    match = re.compile("|".join(translate(pattern) for pattern in patterns)).match
+    return lambda name: match(name) is not None
 
 
 def _package_folder(path: str, paths: frozenset[str]) -> str:
