@@ -27,7 +27,7 @@ from cdverify.catalog import load_rules, make_finding
 from cdverify.config import Config, ConfigError, pattern_error
 from cdverify.files import NotReadable, kind_of, note, probe, read_regular
 from cdverify.gitfiles import git_view
-from cdverify.model import Finding, Language, Location, Scope, SourceFile
+from cdverify.model import BuildOutput, Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
 
 if TYPE_CHECKING:  # pathspec loads only when a .gitignore or a glob is met
@@ -55,6 +55,9 @@ class Project:
     root: Path
     files: tuple[SourceFile, ...]
     findings: tuple[Finding, ...]
+    # the folders (or files) the project's build configuration writes, left out as `generated` once the files
+    # are parsed (cdverify/build_output.py)
+    built: tuple[BuildOutput, ...] = ()
 
     @property
     def sources(self) -> tuple[SourceFile, ...]:

@@ -427,6 +427,16 @@ class SourceFile(NamedTuple):
     size: int
 
 
+class BuildOutput(NamedTuple):
+    """A folder (or one file) the project's own build configuration writes, left out as `generated`
+    (cdverify/build_output.py): `api` named by `outDir: "api"` at tsup.config.ts:8."""
+
+    path: str  # project path of the folder or file written
+    config: str  # the configuration file (or package.json) naming it
+    line: int
+    setting: str  # the key or option naming it: `outDir`, `build.outDir`, `--out-dir`
+
+
 class TargetKind(StrEnum):
     INTERNAL = "internal"  # a file of the project
     EXTERNAL = "external"  # a third-party package

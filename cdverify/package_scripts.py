@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 _SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
@@ -42,6 +42,17 @@ def named_scripts(package: str, content: str, scripts: Mapping[str, object]) -> 
     return out
 
 
+def script_words(command: str) -> Iterator[list[str]]:
+    """The words of each command of a script (`&&`, `||`, `;`, `|` between them), quotes taken off and the
+    `NAME=value` assignments before the command skipped."""
+    for part in _SEPARATORS.split(command):
+        words = [word.strip("'\"") for word in part.split()]
+        while words and _ASSIGNMENT.match(words[0]):
+            words = words[1:]  # `NODE_ENV=production node …`
+        if words:
+            yield words
+
+
 def run_files(
     package: str, scripts: Mapping[str, object], runners: Collection[str], exists: Callable[[str], bool]
 ) -> list[str]:
@@ -51,11 +62,8 @@ def run_files(
     for command in scripts.values():
         if not isinstance(command, str):
             continue
-        for part in _SEPARATORS.split(command):
-            words = [word.strip("'\"") for word in part.split()]
-            while words and _ASSIGNMENT.match(words[0]):
-                words = words[1:]  # `NODE_ENV=production node …`
-            if not words or posixpath.basename(words[0]) not in runners:
+        for words in script_words(command):
+            if posixpath.basename(words[0]) not in runners:
                 continue
             script = next(
                 (word for word in words[1:] if _SOURCE.search(word) and not word.startswith("-")), ""

@@ -21,6 +21,7 @@ import msgspec
 from cdverify import progress
 from cdverify.allocator import return_big_buffers
 from cdverify.analysis import Analysis
+from cdverify.build_output import with_build_output
 from cdverify.cache import FactsCache, content_digest, dumps, unpack
 from cdverify.cache_folder import note_use
 from cdverify.catalog import finding_rules, make_finding
@@ -291,6 +292,16 @@ def analyse(
         partials.per_file("resolved", python_inputs(project, python_declared), digests) if partials else None
     )
     graph, resolve_findings = build_graph(project, facts, python_declared, memo)
+    # the folders the project's build configuration writes are generated: their files are not analysed
+    built = with_build_output(project, facts, config)
+    if built is not project:
+        left = {f.path for f in built.files if f.scope is Scope.GENERATED} - {
+            f.path for f in project.files if f.scope is Scope.GENERATED
+        }
+        project = built
+        facts = {path: file_facts for path, file_facts in facts.items() if path not in left}
+        parse_findings = [f for f in parse_findings if f.location.path not in left]
+        graph, resolve_findings = build_graph(project, facts, python_declared)
     # docs and script files the application imports are application code (none: nothing to ask)
     for _ in range(_JOIN_DEPTH if any(f.scope in joining_scopes() for f in project.sources) else 0):
         edges: dict[str, list[str]] = {}

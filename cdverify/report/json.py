@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from cdverify.report import ReportOptions
 
 # 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`); 1.4: `fingerprint`, `doc_url`, `baseline`
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 def render(report: Report, options: ReportOptions) -> str:
@@ -108,6 +108,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
             for severity in ("error", "warning", "info")
         },
     }
+    if project.built:  # the folders the project's build configuration writes, left out as generated
+        out["project"]["build_output"] = [output._asdict() for output in project.built]
     if report.constraints is not None:
         out["constraints"] = {
             "spec": str(report.constraints),

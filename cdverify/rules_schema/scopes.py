@@ -52,6 +52,47 @@ class MigrationFolder(Record, frozen=True):
     key: str  # the key naming the scripts' folder (`script_location`)
 
 
+class JsonBuild(Record, frozen=True):
+    """A JSON build configuration (tsconfig.json): dotted keys into it."""
+
+    files: Strings  # globs on the file name
+    folder: Strings  # keys naming the output folder (`compilerOptions.outDir`)
+    sources: Strings = ()  # keys naming its sources (`compilerOptions.rootDir`, `include`)
+    no_output: Strings = ()  # keys that, true, say it writes nothing (`compilerOptions.noEmit`)
+
+
+class CodeBuild(Record, frozen=True):
+    """A build configuration written as code, read from its parsed facts (tsup.config.ts, vite.config.ts)."""
+
+    files: Strings  # globs on the file name
+    folder: Strings  # option keys naming the output folder (`outDir`, `build.outDir`)
+    file: Strings = ()  # option keys naming the one output file (`output.file`)
+    sources: Strings = ()  # option keys naming its sources, sub-keys included (`entry`)
+    calls: Strings = ()  # calls read in any file importing their module (`esbuild.build`)
+    root: str = ""  # the option key the other paths are relative to (vite's `root`)
+
+
+class CommandBuild(Record, frozen=True):
+    """A build tool run by a package.json script (`tsc --outDir lib`, `babel src -d lib`)."""
+
+    words: Strings  # the command's first words (`tsc`; `bun build`)
+    folder: Strings  # options naming the output folder
+    file: Strings = ()  # options naming the one output file
+    sources: Strings = ()  # options naming its sources (its other words are sources too)
+
+
+class BuildOutputRules(Record, frozen=True):
+    """Build output the project's own build configuration names (cdverify/build_output.py)."""
+
+    typescript: Strings  # TypeScript source suffixes: an output folder holds none…
+    declarations: Strings  # …but declaration files
+    roots: Strings  # file names marking a source root: a folder holding one is no build output
+    launchers: tuple[Strings, ...]  # words run before a tool in a script (`npx`, `pnpm exec`)
+    json: tuple[JsonBuild, ...] = ()
+    code: tuple[CodeBuild, ...] = ()
+    commands: tuple[CommandBuild, ...] = ()
+
+
 class Scopes(Record, frozen=True):
     FILE: ClassVar[str] = "scopes"
     skip_directories: Strings
@@ -62,4 +103,5 @@ class Scopes(Record, frozen=True):
     example_files: ExampleFiles
     limits: Limits
     test_code: TestCode
+    build_output: BuildOutputRules
     migration_folders: tuple[MigrationFolder, ...] = ()

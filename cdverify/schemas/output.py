@@ -28,11 +28,19 @@ class Tool(TypedDict):
     version: str
 
 
+class BuildOutput(TypedDict):
+    path: str
+    config: str
+    line: int
+    setting: str
+
+
 class Project(TypedDict):
     source_files: int
     by_scope: dict[Scope, int]
     by_language: dict[Literal["python", "javascript", "typescript", "tsx"], int]
     parsed_files: int
+    build_output: NotRequired[list[BuildOutput]]
 
 
 class FrameworkEvidence(TypedDict):
