@@ -50,7 +50,7 @@ def reexports_client(
     preset: str,
     queries: Collection[str],
     graph: ImportGraph,
-    models: Collection[str] = (),
+    others: Collection[str] = (),
 ) -> bool:
     """The file exports, unchanged, the client or the client getter of a data-access module it imports
     (`const { getDbConnection } = require("./connection")` … `module.exports = { getDbConnection,
@@ -59,8 +59,9 @@ def reexports_client(
     its importers take the connection from it, so it hands the connection on. Only what the module really
     exports counts: a CommonJS `module.exports` / `exports.x` entry, an `export … from`. Not a module that
     imports a web framework (it builds, wires or serves the app; its caller leaves out route files), nor
-    one importing model modules (`models/index.js` exporting the models with the `sequelize` instance
-    they bind to: a models registry)."""
+    one importing modules of `others`, the model and route modules (`models/index.js` exporting the models
+    with the `sequelize` instance they bind to is a models registry; an index re-exporting a router beside
+    the client is of two roles, its path decides)."""
     file_facts = facts[path]
     if _handles_web(file_facts):
         return False
@@ -81,7 +82,7 @@ def reexports_client(
         return False
     clients = client_names(preset, file_facts.language.family)
     edges = [edge for edge in graph.imports_of(path) if edge.target and edge.target != path]
-    if any(edge.target in models for edge in edges):
+    if any(edge.target in others for edge in edges):
         return False
     for edge in edges:
         target = edge.target or ""

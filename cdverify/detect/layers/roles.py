@@ -195,7 +195,8 @@ def code_roles(
     # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
     # import("../db/client")` gives it, `module.exports = { getDbConnection, … }` re-exporting the getter
     # of the module opening the connection: the file hands the client on
-    for hands in (stores_client, returns_client, partial(reexports_client, models=of(Role.MODELS))):
+    reexports = partial(reexports_client, others=of(Role.MODELS) | of(Role.ROUTES))
+    for hands in (stores_client, returns_client, reexports):
         queries_now = of(Role.QUERIES)
         handing = [
             path
