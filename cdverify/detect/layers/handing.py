@@ -10,7 +10,8 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
-from cdverify.detect.layers.names import Named
+from cdverify.detect.layers.names import Named, framework_of
+from cdverify.detect.layers.owners import imported_names
 from cdverify.model import FileFacts, ImportKind
 
 if TYPE_CHECKING:
@@ -41,6 +42,67 @@ def returns_client(
         if any(matches(exported.get(name, ""), clients) for name in (*returned, *factories)):
             return True
     return False
+
+
+def reexports_client(
+    path: str,
+    facts: Mapping[str, FileFacts],
+    preset: str,
+    queries: Collection[str],
+    graph: ImportGraph,
+    others: Collection[str] = (),
+) -> bool:
+    """The file exports, unchanged, the client or the client getter of a data-access module it imports
+    (`const { getDbConnection } = require("./connection")` … `module.exports = { getDbConnection,
+    initializeDb }` in `database/index.js`, where `connection.js` has `getDbConnection()` return
+    `open({ driver: sqlite3.Database })`; `export { pool } from "./pool"`), whatever else it defines beside:
+    its importers take the connection from it, so it hands the connection on. Only what the module really
+    exports counts: a CommonJS `module.exports` / `exports.x` entry, an `export … from`. Not a module that
+    imports a web framework (it builds, wires or serves the app; its caller leaves out route files), nor
+    one importing modules of `others`, the model and route modules (`models/index.js` exporting the models
+    with the `sequelize` instance they bind to is a models registry; an index re-exporting a router beside
+    the client is of two roles, its path decides)."""
+    file_facts = facts[path]
+    if _handles_web(file_facts):
+        return False
+    handed = {
+        call
+        for a in file_facts.assignments
+        if not a.scope
+        and (a.target.startswith(("module.exports.", "exports.")) or a.target == "module.exports")
+        for call in a.value.calls
+    }
+    handed.update(
+        f"{fact.specifier}.{name}"
+        for fact in file_facts.imports
+        if fact.kind is ImportKind.REEXPORT
+        for name in imported_names(fact)
+    )
+    if not handed:
+        return False
+    clients = client_names(preset, file_facts.language.family)
+    edges = [edge for edge in graph.imports_of(path) if edge.target and edge.target != path]
+    if any(edge.target in others for edge in edges):
+        return False
+    for edge in edges:
+        target = edge.target or ""
+        if edge.fact.kind.type_only or target not in queries or target not in facts:
+            continue
+        prefix = edge.fact.specifier + "."
+        names = {value.removeprefix(prefix) for value in handed if value.startswith(prefix)}
+        if any(
+            name.removesuffix("()") in names and matches(value, clients)
+            for name, value in facts[target].exports
+            if name != "default"
+        ):
+            return True
+    return False
+
+
+def _handles_web(file_facts: FileFacts) -> bool:
+    """The file imports a web framework at all (`express`, `fastify`, `flask`)."""
+    family = file_facts.language.family
+    return any(framework_of(fact.specifier, family) for fact in file_facts.imports)
 
 
 def stores_client(

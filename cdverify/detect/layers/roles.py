@@ -35,6 +35,7 @@ from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
     mapping_runners,
+    reexports_client,
     returns_client,
     state_holders,
     stores_client,
@@ -192,8 +193,10 @@ def code_roles(
         if path not in found and path in facts and barrel_of(path, facts[path], models, graph):
             found[path] = Role.MODELS
     # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
-    # import("../db/client")` gives it: the file hands the client on
-    for hands in (stores_client, returns_client):
+    # import("../db/client")` gives it, `module.exports = { getDbConnection, … }` re-exporting the getter
+    # of the module opening the connection: the file hands the client on
+    reexports = partial(reexports_client, others=of(Role.MODELS) | of(Role.ROUTES))
+    for hands in (stores_client, returns_client, reexports):
         queries_now = of(Role.QUERIES)
         handing = [
             path

@@ -451,26 +451,35 @@ def composition_roots(
 def own_handlers(
     frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> dict[str, int]:
-    """How many routes each file registers with a handler of its own: a decorated function, or a
-    registration whose arguments call nothing of another project module (a route table of imported
-    endpoints, `web.post("/users", sign_up_endpoint(use_cases.sign_up()))`, only wires them)."""
+    """How many routes are answered by each file's own handlers: a route registered with a decorated
+    function, or with arguments that call nothing of another project module, is its file's; one whose
+    handler another project module defines (a route table of imported endpoints, `web.post("/users",
+    sign_up_endpoint(use_cases.sign_up()))`, `app.router.add_get("/api/users", users_api.list_users)`) only
+    wires it in, and counts for the module the handler comes from."""
     out: dict[str, int] = {}
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None:
             continue
-        project = tuple(
-            f"{edge.fact.specifier}."
-            for edge in graph.imports_of(route.file)
-            if edge.target not in (None, route.file)
-        )
-        taken = (
+        modules: dict[str, str] = {}  # `dashboard.api.sessions.` → `dashboard/api/sessions.py`
+        for edge in graph.imports_of(route.file):
+            if edge.target in (None, route.file):
+                continue
+            modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
+            for name in edge.fact.names:
+                modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
+        project = tuple(modules)
+        taken = [
             callee
             for call in file_facts.calls
             if call.line == route.line
             for value in (*call.args, *(value for _key, value in call.kwargs))
             for callee in value.calls
-        )
-        if not any(callee.startswith(project) for callee in taken):
+            if callee.startswith(project)
+        ]
+        if not taken:
             out[route.file] = out.get(route.file, 0) + 1
+            continue
+        prefix = max((p for p in project if taken[0].startswith(p)), key=len)
+        out[modules[prefix]] = out.get(modules[prefix], 0) + 1
     return out
