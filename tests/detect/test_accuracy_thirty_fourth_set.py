@@ -73,9 +73,11 @@ def test_a_model_named_query_module_in_a_services_folder_is_data_access(make_pro
     report = inspect_json(make_project, _koa("CourseModel", QUERIES))
     assert layers_of(report)["src/Services/CourseModel.ts"] == "repositories"
     assert evidence_of(report)["src/Services/CourseModel.ts"] == "code: queries"
-    assert ("bypass", "src/Controller/CourseController.ts", "src/Services/CourseModel.ts") in layer_violations(
-        report
-    )
+    assert (
+        "bypass",
+        "src/Controller/CourseController.ts",
+        "src/Services/CourseModel.ts",
+    ) in layer_violations(report)
 
 
 @pytest.mark.parametrize("module", ["CourseService", "Courses"])
@@ -148,7 +150,9 @@ def test_a_repository_named_module_in_a_services_folder_is_data_access(make_proj
     """Violating on main: `services/course_repository.py` running SQL stayed a service by its folder."""
     report = inspect_json(make_project, _flask("course_repository"))
     assert layers_of(report)["app/services/course_repository.py"] == "repositories"
-    assert ("bypass", "app/routes/courses.py", "app/services/course_repository.py") in layer_violations(report)
+    assert ("bypass", "app/routes/courses.py", "app/services/course_repository.py") in layer_violations(
+        report
+    )
 
 
 def test_a_service_named_module_in_a_services_folder_stays_a_service(make_project: MakeProject) -> None:
@@ -220,7 +224,9 @@ def _aiohttp(connect: str) -> dict[str, str | bytes]:
     }
 
 
-def test_a_module_typing_the_app_with_from_aiohttp_import_web_is_data_access(make_project: MakeProject) -> None:
+def test_a_module_typing_the_app_with_from_aiohttp_import_web_is_data_access(
+    make_project: MakeProject,
+) -> None:
     """Violating on main: `from aiohttp import web` counted as handling requests although the module only
     annotates the app with it, so the session factory's module took no layer and the view's import of it
     was no bypass."""

@@ -238,13 +238,16 @@ def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
     )
 
 
-def _module_quiet(fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...], apps: frozenset[str]) -> bool:
-    """A Python import of a whole framework module (`import aiohttp.web`, or `from aiohttp import web`, the
-    module holding an app class) of which the file calls nothing: it names the app's type (`async def
-    initialize(app: aiohttp.web.Application)`, `def __init__(self, app: web.Application)`), handles no
-    request; nor does one of which it calls only the app's context (`import flask` for
-    `flask.current_app.config.get(…)` in the module opening the connection), as `from flask import
-    current_app` would."""
+def _module_quiet(
+    fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...], apps: frozenset[str]
+) -> bool:
+    """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
+    it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request; nor
+    does one of which it calls only the app's context (`import flask` for `flask.current_app.config.get(…)`
+    in the module opening the connection), as `from flask import current_app` would. So too `from aiohttp
+    import web`, the module holding an app class, when it is the file's only import of the framework
+    (`def __init__(self, app: web.Application)`); beside a direct import of the app class (`from
+    aiohttp.web_app import Application`) it is taken for the request API."""
     if file_facts.language.family != Family.PYTHON:
         return False
     if fact.text.startswith("import ") and not fact.names:
@@ -252,7 +255,15 @@ def _module_quiet(fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...
     elif fact.text.startswith("from ") and fact.names:
         modules = [f"{fact.specifier}.{name}" for name in imported_names(fact)]
         if not modules or not all(any(app.startswith(f"{module}.") for app in apps) for module in modules):
-            return False  # a name that is no module holding an app class (`from aiohttp import ClientSession`)
+            return (
+                False  # a name that is no module holding an app class (`from aiohttp import ClientSession`)
+            )
+        framework = framework_of(fact.specifier, Family.PYTHON)
+        if any(
+            other is not fact and framework_of(other.specifier, Family.PYTHON) == framework
+            for other in file_facts.imports
+        ):
+            return False
     else:
         return False
     prefixes = tuple(f"{module}." for module in modules)
