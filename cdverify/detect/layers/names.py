@@ -47,8 +47,8 @@ class Named(NamedTuple):
     folders: tuple[tuple[str, str], ...]  # (layer, folder) of every layer folder on the path, deepest first
     suffix: str | None  # the layer its file name names (`users.service.ts`)
     abstract: bool  # inside a folder of abstractions (`interfaces/`, `ports/`)
-    # the layer a PascalCase last word of `[roles] data_class_suffixes` names (`StudentModel.ts`: models), which
-    # counts only where the file's code runs queries (roles.decide)
+    # the layer a PascalCase last word of `[roles] data_class_suffixes` names (`StudentModel.ts`: models),
+    # which counts only where the file's code runs queries (roles.decide)
     data_word: str | None = None
 
 
@@ -164,7 +164,9 @@ def assign_layers(
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     words = frozenset(roles.implementation_words) if roles is not None else frozenset()
     data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
-    named = {path: _named(path, config, globs, packages, helpers, classes, words, data) for path in application}
+    named = {
+        path: _named(path, config, globs, packages, helpers, classes, words, data) for path in application
+    }
     return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
 
 
