@@ -71,6 +71,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     logging_names: Strings = ()
     # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
     class_suffixes: Strings = ()
+    # PascalCase last words naming a data layer's class only where the file's code runs queries
+    # (`Services/StudentModel.ts`), as `Model` does not where the code says nothing (`LanguageModel.ts`)
+    data_class_suffixes: Strings = ()
     # words a dotted file name may add after its layer word: the technology or the implementation of that
     # layer (`user.repository.drizzle.ts`, `user.repository.impl.ts`)
     implementation_words: Strings = ()

@@ -47,6 +47,9 @@ class Named(NamedTuple):
     folders: tuple[tuple[str, str], ...]  # (layer, folder) of every layer folder on the path, deepest first
     suffix: str | None  # the layer its file name names (`users.service.ts`)
     abstract: bool  # inside a folder of abstractions (`interfaces/`, `ports/`)
+    # the layer a PascalCase last word of `[roles] data_class_suffixes` names (`StudentModel.ts`: models),
+    # which counts only where the file's code runs queries (roles.decide)
+    data_word: str | None = None
 
 
 class LayerAssignment(msgspec.Struct, frozen=True):
@@ -122,6 +125,7 @@ def _named(
     helpers: frozenset[str] = frozenset(),
     classes: frozenset[str] = frozenset(),
     implementations: frozenset[str] = frozenset(),
+    data_classes: frozenset[str] = frozenset(),
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
@@ -137,7 +141,8 @@ def _named(
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
     suffix = _suffix_layer(parts[-1], config.layers, classes, implementations)
-    return Named(glob, tuple(folders), suffix, abstract)
+    word = _suffix_layer(parts[-1], config.layers, data_classes) if data_classes and suffix is None else None
+    return Named(glob, tuple(folders), suffix, abstract, word)
 
 
 def assign_layers(
@@ -158,7 +163,10 @@ def assign_layers(
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     words = frozenset(roles.implementation_words) if roles is not None else frozenset()
-    named = {path: _named(path, config, globs, packages, helpers, classes, words) for path in application}
+    data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
+    named = {
+        path: _named(path, config, globs, packages, helpers, classes, words, data) for path in application
+    }
     return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
 
 

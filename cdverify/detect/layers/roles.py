@@ -236,20 +236,41 @@ def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
     return any(
         framework_of(fact.specifier, family)
         and not _handles_none(fact, apps, quiet)
-        and not _module_quiet(fact, file_facts, quiet)
+        and not _module_quiet(fact, file_facts, quiet, apps)
         for fact in file_facts.imports
     )
 
 
-def _module_quiet(fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...]) -> bool:
+def _module_quiet(
+    fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...], apps: frozenset[str]
+) -> bool:
     """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
     it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request; nor
     does one of which it calls only the app's context (`import flask` for `flask.current_app.config.get(…)`
-    in the module opening the connection), as `from flask import current_app` would."""
-    if file_facts.language.family != Family.PYTHON or fact.names or not fact.text.startswith("import "):
+    in the module opening the connection), as `from flask import current_app` would. So too `from aiohttp
+    import web`, the module holding an app class, when it is the file's only import of the framework
+    (`def __init__(self, app: web.Application)`); beside a direct import of the app class (`from
+    aiohttp.web_app import Application`) it is taken for the request API."""
+    if file_facts.language.family != Family.PYTHON:
         return False
-    prefix = f"{fact.specifier}."
-    return all(call.callee.startswith(quiet) for call in file_facts.calls if call.callee.startswith(prefix))
+    if fact.text.startswith("import ") and not fact.names:
+        modules = [fact.specifier]
+    elif fact.text.startswith("from ") and fact.names:
+        modules = [f"{fact.specifier}.{name}" for name in imported_names(fact)]
+        if not modules or not all(any(app.startswith(f"{module}.") for app in apps) for module in modules):
+            return (
+                False  # a name that is no module holding an app class (`from aiohttp import ClientSession`)
+            )
+        framework = framework_of(fact.specifier, Family.PYTHON)
+        if any(
+            other is not fact and framework_of(other.specifier, Family.PYTHON) == framework
+            for other in file_facts.imports
+        ):
+            return False
+    else:
+        return False
+    prefixes = tuple(f"{module}." for module in modules)
+    return all(call.callee.startswith(quiet) for call in file_facts.calls if call.callee.startswith(prefixes))
 
 
 def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:
@@ -376,7 +397,9 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
     stands; where none does, the code's role wins. A file named a service that also queries stays one,
-    unless it is the connection's `owner` (see `connection_owners`)."""
+    unless it is the connection's `owner` (see `connection_owners`); one in a services folder whose own
+    name names a data layer (`Services/StudentModel.ts`, `services/user_repository.py`) is data access:
+    its name and its code agree against the folder."""
     if name.glob is not None or role is None:
         return None
     folders = [lay for lay, _folder in name.folders]
@@ -394,7 +417,8 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
         return None  # they agree: the path's evidence stands
     if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
         return layer, _EVIDENCE[role]
-    if role is Role.QUERIES and roles.services in (*folders[:1], suffix) and not owner:
+    data_name = not name.abstract and (suffix in (roles.queries, roles.models) or name.data_word is not None)
+    if role is Role.QUERIES and roles.services in (*folders[:1], suffix) and not owner and not data_name:
         return None if folders[:1] == [roles.services] else (roles.services, Evidence.FILE_NAME)
     if suffix == layer and not (role is Role.MODELS and folders[:1] == [roles.queries]):
         return layer, Evidence.FILE_NAME
