@@ -18,6 +18,7 @@ from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.pysteps import decorated, steps
+from cdverify.parse.pyunbound import unbound_at_import
 from cdverify.parse.pysyntax import (
     assignment_target,
     module_class,
@@ -534,8 +535,8 @@ class PythonScanner(Scanner):
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node), where))
 
 
-def python_code(found: dict[str, list[Node]]) -> Code:
-    """A Python file's code facts, from the captures of its `code` query."""
+def python_code(found: dict[str, list[Node]], root: Node) -> Code:
+    """A Python file's code facts, from the captures of its `code` query (and its tree, `root`)."""
     scanner = PythonScanner(found)
     scanner.bind_imports()
     scanner.scan()
@@ -552,4 +553,5 @@ def python_code(found: dict[str, list[Node]]) -> Code:
         objects=module_instances(found, scanner.functions),
         members=scanner.member_facts,
         steps=steps(found.get("call", []), scanner.scope),
+        unbound=unbound_at_import(root, found),
     )

@@ -47,6 +47,7 @@ class Code(NamedTuple):
     declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
     free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
     steps: tuple[tuple[str, str], ...] = ()  # Python: (function, name) a function calls by itself
+    unbound: tuple[tuple[str, int, int], ...] = ()  # Python: names read at import that nothing binds
 
 
 def call_fact(
