@@ -111,6 +111,8 @@ from cdverify.rules_schema.postman import (
 )
 from cdverify.rules_schema.python import (
     Distributions,
+    DjangoStartup,
+    PythonStartup,
     RunPrograms,
 )
 from cdverify.rules_schema.scopes import (
@@ -125,6 +127,7 @@ FILES: tuple[Any, ...] = (
     Scopes,
     ManifestFiles,
     Distributions,
+    PythonStartup,
     NodeBuiltins,
     NodeResolution,
     ParseBindings,
@@ -164,6 +167,7 @@ __all__ = [
     "DependencyTables",
     "Distributions",
     "DjangoException",
+    "DjangoStartup",
     "DynamicVariable",
     "DynamicVariables",
     "Engine",
@@ -210,6 +214,7 @@ __all__ = [
     "ParseBindings",
     "PresetLayer",
     "PythonBindings",
+    "PythonStartup",
     "Reader",
     "RequiredOption",
     "RequiredRead",
