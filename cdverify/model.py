@@ -412,9 +412,9 @@ class FileFacts(NamedTuple):
     # `await init_db()`, `app = create_app()`), the function as `CallFact.scope` names it, "" for module level
     # (not under `if __name__ == "__main__":`): what runs with it when it runs
     steps: tuple[tuple[str, str], ...] = ()
-    # Python: (name, line, column) of the first read of each name the module evaluates as it is imported, under
-    # no condition (module-level statements, class bodies, decorators, bases, defaults), that nothing in the file
-    # binds and no builtin is: importing it raises NameError (cdverify/parse/pyunbound.py); () when not judged
+    # Python: (name, line, column) of the first read of each name the module evaluates as it is imported,
+    # under no condition (module-level statements, class bodies, decorators, bases, defaults), that nothing
+    # in the file binds and no builtin is: importing it raises NameError (parse/pyunbound.py); () unjudged
     unbound: tuple[tuple[str, int, int], ...] = ()
 
 

@@ -18,7 +18,6 @@ from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
 from cdverify.parse.pysteps import decorated, steps
-from cdverify.parse.pyunbound import unbound_at_import
 from cdverify.parse.pysyntax import (
     assignment_target,
     module_class,
@@ -27,6 +26,7 @@ from cdverify.parse.pysyntax import (
     string_value,
     strip,
 )
+from cdverify.parse.pyunbound import unbound_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text

@@ -256,9 +256,9 @@ def _unbound_by_captures(names: set[str], found: dict[str, list[Node]]) -> set[s
         if not left:
             return left
         for node in found.get(key, ()):
-            name = node.child_by_field_name("name")
-            if name is not None:
-                left.discard(text(name))
+            defined = node.child_by_field_name("name")
+            if defined is not None:
+                left.discard(text(defined))
     for node in found.get("assignment", ()) if left else ():
         target = node.child_by_field_name("left")
         if target is None or target.type in ("attribute", "subscript"):
