@@ -416,6 +416,10 @@ class FileFacts(NamedTuple):
     # (`module.exports = async function (fastify, opts) {…}`, `export default async (app) => {…}`, also
     # inside a plugin wrapper: `module.exports = fp(async function db(fastify) {…})` → `db@7`); "" for none
     default_function: str = ""
+    # Python: (name, line, column) of the first read of each name the module evaluates as it is imported,
+    # under no condition (module-level statements, class bodies, decorators, bases, defaults), that nothing
+    # in the file binds and no builtin is: importing it raises NameError (parse/pyunbound.py); () unjudged
+    unbound: tuple[tuple[str, int, int], ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -306,7 +306,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
     if language is Language.PYTHON:
         from cdverify.parse.pycode import python_code
 
-        code = python_code(found)
+        code = python_code(found, root)
     else:
         from cdverify.parse.jscode import node_code
 
@@ -333,6 +333,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         free_calls=code.free_calls,
         steps=code.steps,
         default_function=code.default_function,
+        unbound=code.unbound,
     )
 
 

@@ -26,6 +26,7 @@ from cdverify.parse.pysyntax import (
     string_value,
     strip,
 )
+from cdverify.parse.pyunbound import unbound_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -534,8 +535,8 @@ class PythonScanner(Scanner):
             self.assignments.append(Assignment(text(name), value, row + 1, column + 1, one_line(node), where))
 
 
-def python_code(found: dict[str, list[Node]]) -> Code:
-    """A Python file's code facts, from the captures of its `code` query."""
+def python_code(found: dict[str, list[Node]], root: Node) -> Code:
+    """A Python file's code facts, from the captures of its `code` query (and its tree, `root`)."""
     scanner = PythonScanner(found)
     scanner.bind_imports()
     scanner.scan()
@@ -552,4 +553,5 @@ def python_code(found: dict[str, list[Node]]) -> Code:
         objects=module_instances(found, scanner.functions),
         members=scanner.member_facts,
         steps=steps(found.get("call", []), scanner.scope),
+        unbound=unbound_at_import(root, found),
     )

@@ -48,6 +48,7 @@ class Code(NamedTuple):
     free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
     steps: tuple[tuple[str, str], ...] = ()  # (function, name) a function calls by itself
     default_function: str = ""  # JS: the scope of the function the module exports as its default
+    unbound: tuple[tuple[str, int, int], ...] = ()  # Python: names read at import that nothing binds
 
 
 def call_fact(

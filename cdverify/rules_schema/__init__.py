@@ -112,6 +112,8 @@ from cdverify.rules_schema.postman import (
 )
 from cdverify.rules_schema.python import (
     Distributions,
+    DjangoStartup,
+    PythonStartup,
     RunPrograms,
 )
 from cdverify.rules_schema.scopes import (
@@ -126,6 +128,7 @@ FILES: tuple[Any, ...] = (
     Scopes,
     ManifestFiles,
     Distributions,
+    PythonStartup,
     NodeBuiltins,
     NodeResolution,
     ParseBindings,
@@ -165,6 +168,7 @@ __all__ = [
     "DependencyTables",
     "Distributions",
     "DjangoException",
+    "DjangoStartup",
     "DynamicVariable",
     "DynamicVariables",
     "Engine",
@@ -212,6 +216,7 @@ __all__ = [
     "PluginRunner",
     "PresetLayer",
     "PythonBindings",
+    "PythonStartup",
     "Reader",
     "RequiredOption",
     "RequiredRead",

@@ -12,6 +12,14 @@ from cdverify.rules_schema.base import Record, Strings, table
 # -- parse.toml ------------------------------------------------------------------------------------
 
 
+class ImportTimeNames(Record, frozen=True):
+    """What a Python module has without binding it (pyunbound.py)."""
+
+    builtins: Strings  # the builtins of every Python 3, and `_` (`gettext.install()`)
+    module: Strings  # the attributes the import system sets on every module: `__name__`, `__file__`
+    classes: Strings  # the names Python binds in every class body: `__module__`, `__qualname__`
+
+
 class PythonBindings(Record, frozen=True):
     """How Python libraries read the environment, as the parser traces them."""
 
@@ -19,6 +27,8 @@ class PythonBindings(Record, frozen=True):
     env_helpers: Strings  # called as written: `config("X", default=…)`
     env_getter_suffixes: Strings  # traced calls ending so: `environ.Env()`
     env_mappings: Strings  # subscripted: `os.environ["X"]`
+    # what a module has without binding it: names its code may read as it is imported (`FileFacts.unbound`)
+    import_time: ImportTimeNames
     wrappers: Strings = ()  # traced calls whose result stands for their first argument: `contextlib.closing`
     # traced calls building a database URL from its parts, the scheme first or as `drivername`:
     # `URL.create(drivername="postgresql", …)` stands for the URL `postgresql://`

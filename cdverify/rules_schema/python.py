@@ -19,3 +19,22 @@ class Distributions(Record, frozen=True):
     imports: Mapping[str, Strings]  # import name → distributions that install it
     provided_by: Mapping[str, Strings]  # module → distributions that bring it as a dependency
     run: RunPrograms
+
+
+# -- python/startup.toml ------------------------------------------------------------------------------
+
+
+class DjangoStartup(Record, frozen=True):
+    settings_calls: Strings  # calls naming the settings module: `os.environ.setdefault`
+    settings_variable: str  # `DJANGO_SETTINGS_MODULE`
+    urlconf: str  # the setting naming the root URL configuration: `ROOT_URLCONF`
+    includes: Strings  # the calls naming another URL module by its dotted name: `django.urls.include`
+    apps: str  # `INSTALLED_APPS`
+    app_modules: Strings  # the modules of each installed app `django.setup()` imports
+    admin_app: str  # the app whose presence imports each app's `admin_module` (autodiscovery)
+    admin_module: str
+
+
+class PythonStartup(Record, frozen=True):
+    FILE: ClassVar[str] = "python/startup"
+    django: DjangoStartup

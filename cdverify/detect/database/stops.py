@@ -15,7 +15,8 @@ the registration at start-up of a Fastify plugin that fails without one (`app.re
 process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at start-up in a
 folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
-unshipped_files.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
+unshipped_files.py), or a Python module loaded then that evaluates a name nothing defines
+(undefined_names.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
 or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
@@ -48,6 +49,7 @@ from cdverify.detect.database.server_urls import unset_servers
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
+from cdverify.detect.database.undefined_names import undefined_at_start
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
@@ -123,6 +125,11 @@ def startup_stops(
         unloaded += example_checks(found, started_files)
         unloaded += unset_servers(found, graph, started_files)
         unloaded += unset_prisma_urls(found, graph)
+    if graph is not None:  # a module loaded at start-up that raises NameError as it is imported
+        unloaded += [
+            StartupStop(path, line, name, (), why)
+            for path, line, name, why in undefined_at_start(found, graph)
+        ]
     if not (
         files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
     ):

@@ -1,0 +1,142 @@
+"""An application that cannot be imported because a module it loads as it starts evaluates a name that
+nothing defines: `class ImportLandingView(TemplateView):` with `TemplateView` never imported raises
+`NameError` as the module is imported, so the application cannot start in any environment: no engine holds
+in the harness (harness.py), as for a module Python cannot parse (unparsable.py).
+
+Which names a module reads unbound as it is imported is a parse fact (`FileFacts.unbound`,
+cdverify/parse/pyunbound.py: only code that runs whatever comes before it, a name bound anywhere in the
+file, a builtin, a module with a star import or a dynamic namespace not judged); nothing here reads a
+source. The modules loaded at start-up are the modules building the app and what they import at module
+level, transitively; for Django (whose `manage.py` names its settings by a string) also the settings
+module, the URL configuration its `ROOT_URLCONF` names with the URL modules it `include`s (Django's system
+checks, run by `migrate` and `runserver`, import them), and the packages, `apps` and `models` modules of
+the project's INSTALLED_APPS (`django.setup()` imports them; `admin` too where django.contrib.admin is
+installed): rules/python/startup.toml. A project module that imports `builtins` may add names for every
+other module: then nothing is claimed."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from cdverify.catalog import load_rules
+from cdverify.detect.database.startup import app_modules
+from cdverify.model import Family, FileFacts, Scope
+from cdverify.rules_schema import PythonStartup
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+_BUILTINS_MODULES = frozenset({"builtins", "__builtin__"})
+_DOTTED = re.compile(r"\w+(?:\.\w+)*")
+
+
+def undefined_at_start(found: Collection, graph: ImportGraph) -> list[tuple[str, int, str, str]]:
+    """The modules loaded at start-up that evaluate an undefined name as they are imported: (file, line,
+    the name, why it stops the app) each, the first such name of each module, for a start-up stop."""
+    python = {
+        path
+        for path, facts in found.facts.items()
+        if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
+    }
+    if not any(found.facts[path].unbound for path in python):
+        return []
+    if any(i.specifier in _BUILTINS_MODULES for path in python for i in found.facts[path].imports):
+        return []  # a module adding to the builtins defines names for every other module
+    out = []
+    for path in sorted(_loaded(found.facts, python, graph)):
+        facts = found.facts[path]
+        if facts.unbound and not facts.syntax_issues and facts.too_deep is None:
+            name, line, _col = min(facts.unbound, key=lambda item: (item[1], item[2]))
+            reason = f"raises NameError (name '{name}' is not defined) as it is imported"
+            out.append((path, line, name, reason))
+    return out
+
+
+def _loaded(facts: Mapping[str, FileFacts], python: set[str], graph: ImportGraph) -> set[str]:
+    """The application's Python modules imported as it starts."""
+    pending = sorted((set(app_modules(facts)) | _django_loaded(facts, python)) & python)
+    loaded = set(pending)
+    while pending:
+        path = pending.pop()
+        for edge in graph.imports_of(path):
+            target = edge.target
+            if target in python and target not in loaded and edge.runtime and not edge.fact.in_function:
+                loaded.add(target)
+                pending.append(target)
+    return loaded
+
+
+def _django_loaded(facts: Mapping[str, FileFacts], python: set[str]) -> set[str]:
+    """The Django settings module a module names (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", …)`),
+    with the modules Django imports at set-up and the URL modules its ROOT_URLCONF reaches."""
+    django = load_rules(PythonStartup).django
+    out: set[str] = set()
+    for path in sorted(python):
+        for call in facts[path].calls:
+            if call.callee not in django.settings_calls or len(call.args) < 2:
+                continue
+            key, value = call.args[0].strings, call.args[1].strings
+            if key != (django.settings_variable,) or len(value) != 1 or not isinstance(value[0], str):
+                continue
+            base = posixpath.dirname(path)
+            settings = _module(value[0], base, python)
+            if settings is not None:
+                out.add(settings)
+                out |= _started_by(facts, settings, base, python)
+    return out
+
+
+def _started_by(facts: Mapping[str, FileFacts], settings: str, base: str, python: set[str]) -> set[str]:
+    """The installed apps' packages and modules, and the URL modules the settings' ROOT_URLCONF names or
+    reaches through `include("app.urls")`."""
+    django = load_rules(PythonStartup).django
+    values = {a.target: a.value for a in facts[settings].assignments if not a.scope}
+    out: set[str] = set()
+    apps = [s for s in values[django.apps].strings if isinstance(s, str)] if django.apps in values else []
+    submodules = [*django.app_modules, *([django.admin_module] if django.admin_app in apps else [])]
+    for app in apps:
+        package = _app_package(app, base, python)
+        if package is not None:
+            out.add(package)
+            folder = posixpath.dirname(package)
+            out.update(m for name in submodules if (m := _module(name, folder, python)) is not None)
+    urlconf = values.get(django.urlconf)
+    pending = []
+    if urlconf is not None and len(urlconf.strings) == 1 and isinstance(urlconf.strings[0], str):
+        pending = [m for m in [_module(urlconf.strings[0], base, python)] if m is not None]
+    while pending:
+        path = pending.pop()
+        out.add(path)
+        for call in facts[path].calls:
+            if call.callee in django.includes and not call.scope and call.args:
+                named = call.args[0].strings
+                if len(named) == 1 and isinstance(named[0], str):
+                    target = _module(named[0], base, python)
+                    if target is not None and target not in out:
+                        pending.append(target)
+    return out
+
+
+def _app_package(app: str, base: str, python: set[str]) -> str | None:
+    """The `__init__.py` of an INSTALLED_APPS entry (`shop`, `shop.apps.ShopConfig`) in the project."""
+    parts = app.split(".")
+    for end in range(len(parts), 0, -1):
+        found = _module(".".join(parts[:end]), base, python)
+        if found is not None and found.endswith("/__init__.py"):
+            return found
+    return None
+
+
+def _module(dotted: str, base: str, python: set[str]) -> str | None:
+    """The project file of module `dotted`, imported from the folder `base` is in (`manage.py`'s folder)."""
+    if not _DOTTED.fullmatch(dotted):
+        return None
+    rel = posixpath.join(base, *dotted.split("."))
+    for candidate in (f"{rel}.py", f"{rel}/__init__.py"):
+        if candidate in python:
+            return candidate
+    return None
