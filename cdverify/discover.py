@@ -33,6 +33,8 @@ from cdverify.rules_schema import Scopes
 if TYPE_CHECKING:  # pathspec loads only when a .gitignore or a glob is met
     from pathspec import GitIgnoreSpec, PathSpec
 
+    from cdverify.stray_modules import StrayModule
+
 _MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk
 
 # Scope precedence: the first scope whose directory or file pattern matches wins.
@@ -55,6 +57,8 @@ class Project:
     root: Path
     files: tuple[SourceFile, ...]
     findings: tuple[Finding, ...]
+    # the files set aside in the `stray` scope once parsed, with their reasons (cdverify/stray_modules.py)
+    stray: tuple[StrayModule, ...] = ()
 
     @property
     def sources(self) -> tuple[SourceFile, ...]:

@@ -48,7 +48,7 @@ def with_test_code(
     one), are in the `test` scope."""
     rules = load_rules(Scopes).test_code
     scopes = {f.path: f.scope for f in project.files}
-    placed = _placed_by_user(config)
+    placed = placed_by_user(config)
     runners = {Family.NODE: frozenset(rules.node_runners), Family.PYTHON: frozenset(rules.python_runners)}
     importers: dict[str, set[str]] = {}
     for edge in graph.internal_edges():
@@ -92,7 +92,7 @@ def with_test_code(
     return replace(project, files=files)
 
 
-def _placed_by_user(config: Config) -> Callable[[str], bool]:
+def placed_by_user(config: Config) -> Callable[[str], bool]:
     """Whether a user's `[scopes]` glob names the file (its scope then stands)."""
     if not config.scope_overrides:
         return lambda _path: False

@@ -28,11 +28,18 @@ class Tool(TypedDict):
     version: str
 
 
+class StrayModule(TypedDict):
+    file: str
+    packages: list[str]
+    reason: str
+
+
 class Project(TypedDict):
     source_files: int
     by_scope: dict[Scope, int]
     by_language: dict[Literal["python", "javascript", "typescript", "tsx"], int]
     parsed_files: int
+    stray: NotRequired[list[StrayModule]]
 
 
 class FrameworkEvidence(TypedDict):
