@@ -66,9 +66,10 @@ class StrayModule(NamedTuple):
 
     @property
     def reason(self) -> str:
+        entries, packages = ", ".join(self.entries), ", ".join(self.packages)
         return (
-            f"no file imports it, no entry runs or names it ({', '.join(self.entries)} starts the app), and "
-            f"it imports {', '.join(self.packages)}, which no manifest declares"
+            f"nothing imports it and nothing runs or names it (the app starts from {entries}), "
+            f"and it imports {packages}, which no manifest declares"
         )
 
 
@@ -94,7 +95,7 @@ def with_stray_modules(
             continue
         if path in importers or path in run or file_facts.program or runs_itself(file_facts):
             continue  # imported, run by a package script, or a program someone runs by hand
-        packages = _undeclared(path, graph, declared[family], rules.runtime_modules)
+        packages = _undeclared(path, graph, family, declared[family], rules.runtime_modules)
         if packages:
             candidates[path] = packages
     if not candidates:
@@ -136,9 +137,13 @@ def stray_finding(module: StrayModule) -> Finding:
     )
 
 
-def _undeclared(path: str, graph: ImportGraph, declared: set[str], runtime: tuple[str, ...]) -> tuple[str, ...]:
+def _undeclared(
+    path: str, graph: ImportGraph, family: Family, declared: set[str], runtime: tuple[str, ...]
+) -> tuple[str, ...]:
     """The third-party packages `path` imports at module level and at run time that no manifest declares
     (a runtime's own modules aside: `bun`, `node:fs`, `cloudflare:workers`)."""
+    from cdverify.resolve.python import python_declared
+
     prefixes = tuple(name for name in runtime if name.endswith(":"))
     out: list[str] = []
     for edge in graph.imports_of(path):
@@ -155,7 +160,7 @@ def _undeclared(path: str, graph: ImportGraph, declared: set[str], runtime: tupl
             or package.startswith(prefixes)
         ):
             continue
-        if package not in declared:
+        if not (python_declared(package, declared) if family == Family.PYTHON else package in declared):
             out.append(package)
     return tuple(out)
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-# 1.6: `project.stray` and the `stray` scope; 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`); 1.4: `fingerprint`, `doc_url`, `baseline`
+# 1.6: `project.stray` and the `stray` scope; 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`);
+# 1.4: `fingerprint`, `doc_url`, `baseline`
 SCHEMA_VERSION = "1.6"
 
 

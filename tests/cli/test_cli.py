@@ -67,7 +67,7 @@ def test_inspect_json_contract(make_project: Make) -> None:
     code, out = run("inspect", str(root), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema_version"] == "1.5"
+    assert data["schema_version"] == "1.6"
     assert data["framework"]["detected"] == ["flask"]
     assert data["architecture"]["layers"] == {
         "routes": ["app/routes"],
@@ -138,7 +138,7 @@ def test_output_file(make_project: Make, tmp_path: Path) -> None:
     root = make_project(APP)
     target = tmp_path / "out.json"
     assert run("inspect", str(root), "--format", "json", "-o", str(target))[0] == 0
-    assert json.loads(target.read_text())["schema_version"] == "1.5"
+    assert json.loads(target.read_text())["schema_version"] == "1.6"
 
 
 def test_whole_process_entry_point(make_project: Make) -> None:

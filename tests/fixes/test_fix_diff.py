@@ -119,7 +119,7 @@ def test_json_carries_each_fix_and_the_patch_and_matches_the_schema(tmp_path: Pa
     )
     document = json.loads(done.stdout)
     strict_validator("output").validate(document)
-    assert document["schema_version"] == "1.5"
+    assert document["schema_version"] == "1.6"
     db001 = next(f for f in document["findings"] if f["rule"] == "DB001")
     url = "postgresql://user:password@postgres:5432/conduit"
     assert db001["fix"] == {

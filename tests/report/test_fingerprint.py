@@ -97,6 +97,6 @@ def test_the_json_report_carries_each_fingerprint(make_project: Make) -> None:
     root = make_project({**LAYERS, "app/routes/users.py": ROUTE})
     report = cdverify.verify(root, "flask+clean_architecture", use_cache=False)
     data = report.to_json()
-    assert data["schema_version"] == "1.5"
+    assert data["schema_version"] == "1.6"
     assert [f["fingerprint"] for f in data["findings"]] == [f.fingerprint for f in report.findings]
     assert all(f["fingerprint"] for f in data["findings"])
