@@ -199,3 +199,12 @@ def test_a_users_scopes_glob_sets_files_aside(make_project: MakeProject) -> None
     assert report["project"]["by_scope"]["stray"] == 1
     assert "stray" not in report["project"]  # placed by hand: no reason to give
     assert report["framework"]["detected"] == ["hono"]
+
+
+def test_a_stray_modules_undeclared_imports_are_no_task002(make_project: MakeProject) -> None:
+    # the harness installs what package.json declares and starts src/index.js: the snippet never loads
+    from reports import check
+
+    report = check(make_project, _app(), "hono+task")
+    assert findings_of(report, "TASK002") == []
+    assert findings_of(report, "DISC009") == [("DISC009", "admin-integration.js", 0)]
