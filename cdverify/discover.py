@@ -33,6 +33,8 @@ from cdverify.rules_schema import Scopes
 if TYPE_CHECKING:  # pathspec loads only when a .gitignore or a glob is met
     from pathspec import GitIgnoreSpec, PathSpec
 
+    from cdverify.stray_modules import StrayModule
+
 _MAX_CONTROL_BYTES = 1_048_576  # .gitignore and package.json read during the walk
 
 # Scope precedence: the first scope whose directory or file pattern matches wins.
@@ -58,6 +60,8 @@ class Project:
     # the folders (or files) the project's build configuration writes, left out as `generated` once the files
     # are parsed (cdverify/build_output.py)
     built: tuple[BuildOutput, ...] = ()
+    # the files set aside in the `stray` scope once parsed, with their reasons (cdverify/stray_modules.py)
+    stray: tuple[StrayModule, ...] = ()
 
     @property
     def sources(self) -> tuple[SourceFile, ...]:

@@ -93,7 +93,7 @@ def reader_for(rel: str) -> ManifestFile | None:
 def _in_scope(project: Project, rel: str) -> bool:
     """Manifests of front-end, vendored, generated and docs folders say nothing about the backend."""
     scope = project.scope_of(rel)
-    return scope not in (Scope.FRONTEND, Scope.VENDORED, Scope.GENERATED, Scope.DOCS)
+    return scope not in (Scope.FRONTEND, Scope.VENDORED, Scope.GENERATED, Scope.DOCS, Scope.STRAY)
 
 
 def manifest_paths(project: Project) -> list[tuple[str, ManifestFile]]:

@@ -42,6 +42,7 @@ class Scope(StrEnum):
     GENERATED = "generated"
     CONFIG = "config"  # tooling configuration written as code (vite.config.ts, jest.config.js, …)
     DOCS = "docs"  # documentation and example snippets
+    STRAY = "stray"  # a module nothing imports or runs that cannot load in its package (stray_modules.py)
 
 
 class Family(StrEnum):

@@ -42,7 +42,8 @@ from cdverify.model import (
 )
 from cdverify.parse import parse_bytes, read_source, sharing
 from cdverify.partials import Partials
-from cdverify.resolve import build_graph, python_inputs
+from cdverify.resolve import ImportGraph, build_graph, python_inputs
+from cdverify.stray_modules import stray_finding, with_stray_modules
 from cdverify.test_code import with_test_code
 from cdverify.verifiers import AXES, verifier
 
@@ -325,6 +326,15 @@ def analyse(
         graph, resolve_findings = build_graph(project, facts, python_declared)
     # test files a runner's config names and the test-support modules only tests import (test_code.py)
     project = with_test_code(project, facts, graph, config)
+    # modules nothing imports or runs that cannot load in their package: set aside (stray_modules.py)
+    project, stray = with_stray_modules(project, facts, graph, manifests, config)
+    if stray:
+        aside = {module.path for module in stray}
+        facts = {path: file_facts for path, file_facts in facts.items() if path not in aside}
+        graph = ImportGraph(facts.keys(), [edge for edge in graph.edges if edge.source not in aside])
+        parse_findings = [f for f in parse_findings if f.location.path not in aside]
+        resolve_findings = [f for f in resolve_findings if f.location.path not in aside]
+        parse_findings += [stray_finding(module) for module in stray]
     layers = assign_layers(project.sources, config, package_roots(project.paths))
     # a package.json the resolver could not read (RES002) is not reported a second time as DISC006
     unreadable = {f.location.path for f in resolve_findings if f.rule == "RES002"}

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from cdverify.pipeline import Report
     from cdverify.report import ReportOptions
 
-# 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`); 1.4: `fingerprint`, `doc_url`, `baseline`
+# 1.6: `project.build_output` (what the build configuration writes), `project.stray` and the `stray`
+# scope; 1.5: `fix` on findings and `fix_diff` (`check --fix-diff`); 1.4: `fingerprint`, `doc_url`, `baseline`
 SCHEMA_VERSION = "1.6"
 
 
@@ -43,6 +44,10 @@ def report_to_json(report: Report) -> dict[str, Any]:
             internal += 1
         elif kind is TargetKind.UNRESOLVED:
             unresolved += 1
+    stray = [
+        {"file": module.path, "packages": list(module.packages), "reason": module.reason}
+        for module in project.stray
+    ]
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cdverify", "version": __version__},
@@ -53,6 +58,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "by_scope": dict(sorted(scopes.items())),
             "by_language": dict(sorted(languages.items())),
             "parsed_files": len(analysis.facts),
+            **({"stray": stray} if stray else {}),
         },
         "framework": {
             "detected": analysis.frameworks.detected(),

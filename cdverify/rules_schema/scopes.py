@@ -46,6 +46,16 @@ class TestCode(Record, frozen=True):
     support_words: Strings
 
 
+class Stray(Record, frozen=True):
+    """Stray modules: files nothing imports and nothing runs (cdverify/stray_modules.py)."""
+
+    entry_keys: Strings  # package.json keys naming the package's entry files
+    families: Strings  # the language families the rule is sound for (`node`)
+    # a runtime's own modules, never a package to declare: a name, or a prefix ending in `:` (`node:`)
+    runtime_modules: Strings
+    max_modules: int  # more stray-looking files than this: the project loads modules in a way not seen
+
+
 class MigrationFolder(Record, frozen=True):
     file: str  # the tool's configuration file (`alembic.ini`)
     section: str  # its INI section
@@ -104,4 +114,5 @@ class Scopes(Record, frozen=True):
     limits: Limits
     test_code: TestCode
     build_output: BuildOutputRules
+    stray: Stray
     migration_folders: tuple[MigrationFolder, ...] = ()

@@ -35,12 +35,19 @@ class BuildOutput(TypedDict):
     setting: str
 
 
+class StrayModule(TypedDict):
+    file: str
+    packages: list[str]
+    reason: str
+
+
 class Project(TypedDict):
     source_files: int
     by_scope: dict[Scope, int]
     by_language: dict[Literal["python", "javascript", "typescript", "tsx"], int]
     parsed_files: int
     build_output: NotRequired[list[BuildOutput]]
+    stray: NotRequired[list[StrayModule]]
 
 
 class FrameworkEvidence(TypedDict):

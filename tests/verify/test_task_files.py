@@ -247,6 +247,8 @@ MANIFEST_CASES: list[Any] = [
     pytest.param(
         with_files(
             NODE_OK,
+            # the app loads the module (one nothing imports or runs would be a stray module: DISC009)
+            src__app_dot_js='require("./types");\n' + EXPRESS_APP,
             src__types_dot_ts='import { Request } from "koa";\n\nexport const isRequest = (r: unknown) => r instanceof Request;\n',
         ),
         "express+task",
