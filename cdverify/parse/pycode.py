@@ -23,6 +23,7 @@ from cdverify.parse.pysyntax import (
     module_class,
     module_instances,
     owner_class,
+    read_from_query,
     string_value,
     strip,
 )
@@ -520,7 +521,12 @@ class PythonScanner(Scanner):
         if name is None:
             return
         returned = self.qualify(node.named_children[0])
-        if returned is not None and returned.endswith("()"):
+        query_results = self.libraries.query_results
+        if (
+            returned is not None
+            and returned.endswith("()")
+            and not read_from_query(node.named_children[0], returned, query_results)
+        ):
             self.bindings.setdefault(text(name), returned[:-2])  # a factory of traced instances
             self.factories = True
         if not interesting(text(name)):

@@ -25,6 +25,18 @@ def strip(node: Node) -> Node:
     return node
 
 
+def read_from_query(returned: Node, traced: str, query_results: frozenset[str]) -> bool:
+    """Whether `return <returned>`, traced to `traced`, returns a value read from a query's result (rules/parse.toml
+    `query_results`): `row["value"]` after `row = db.fetchone(…)` (`app.db.fetchone()` subscripted),
+    `cur.fetchone()[0]`, `result.scalar()` (`….execute().scalar()`), `conn.execute(sql).fetchall()`. Such a
+    function returns data, and stands for no call; one returning the query's call itself (`return
+    conn.execute(sql)`, or the name holding it), a client or a cursor (`return client["db"]`) does."""
+    own = traced.split(".")
+    if strip(returned).type != "subscript":
+        own = own[:-1]  # the call returned (or the name or attribute holding its result) is the function's
+    return any(part.endswith("()") and part[:-2] in query_results for part in own)
+
+
 def string_value(node: Node) -> Text:
     """A string literal's value: a `Template` when it has interpolations. Escapes read as Python reads
     them (`'\\"Users\\"'` is `"Users"`); a raw string has none."""
