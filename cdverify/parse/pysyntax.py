@@ -26,11 +26,12 @@ def strip(node: Node) -> Node:
 
 
 def read_from_query(returned: Node, traced: str, query_results: frozenset[str]) -> bool:
-    """Whether `return <returned>`, traced to `traced`, returns a value read from a query's result (rules/parse.toml
-    `query_results`): `row["value"]` after `row = db.fetchone(…)` (`app.db.fetchone()` subscripted),
-    `cur.fetchone()[0]`, `result.scalar()` (`….execute().scalar()`), `conn.execute(sql).fetchall()`. Such a
-    function returns data, and stands for no call; one returning the query's call itself (`return
-    conn.execute(sql)`, or the name holding it), a client or a cursor (`return client["db"]`) does."""
+    """Whether `return <returned>`, traced to `traced`, returns a value read from a query's result
+    (rules/parse.toml `query_results`): `row["value"]` after `row = db.fetchone(…)` (`app.db.fetchone()`
+    subscripted), `cur.fetchone()[0]`, `result.scalar()` (`….execute().scalar()`),
+    `conn.execute(sql).fetchall()`. Such a function returns data, and stands for no call; one returning the
+    query's call itself (`return conn.execute(sql)`, or the name holding it), a client or a cursor (`return
+    client["db"]`) does."""
     own = traced.split(".")
     if strip(returned).type != "subscript":
         own = own[:-1]  # the call returned (or the name or attribute holding its result) is the function's

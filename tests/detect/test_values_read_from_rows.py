@@ -55,10 +55,22 @@ async def show(request):
     return web.json_response({{"url": url, "probe": probe}})
 """
 READS = {
-    "row-key": ('found = row = await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",))', 'row["value"]'),
-    "row-index": ('found = row = await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",))', "row[0]"),
-    "rows-first": ('found = rows = await db.fetchall("SELECT value FROM kv WHERE key = ?", ("url",))', "rows[0][0]"),
-    "call-key": ("found = True", '(await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",)))["value"]'),
+    "row-key": (
+        'found = row = await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",))',
+        'row["value"]',
+    ),
+    "row-index": (
+        'found = row = await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",))',
+        "row[0]",
+    ),
+    "rows-first": (
+        'found = rows = await db.fetchall("SELECT value FROM kv WHERE key = ?", ("url",))',
+        "rows[0][0]",
+    ),
+    "call-key": (
+        "found = True",
+        '(await db.fetchone("SELECT value FROM kv WHERE key = ?", ("url",)))["value"]',
+    ),
 }
 
 
@@ -176,7 +188,9 @@ def test_a_wrapper_returning_the_statement_call_reports_its_callers_sql(make_pro
         "def orders():\n"
         '    return rows("SELECT id FROM orders")\n'
     )
-    report = inspect_json(make_project, {"requirements.txt": "flask\n", "app/__init__.py": "", "app/db.py": db})
+    report = inspect_json(
+        make_project, {"requirements.txt": "flask\n", "app/__init__.py": "", "app/db.py": db}
+    )
     sites = {(file, line) for file, line, _ in _raw_sql(report)}
     assert {("app/db.py", 11), ("app/db.py", 14)} <= sites
     assert ("app/db.py", 11, "statement") in _raw_sql(report)
@@ -211,7 +225,9 @@ module.exports = router;
 """
 
 
-def test_node_helpers_returning_a_value_of_a_row_are_no_query_at_their_calls(make_project: MakeProject) -> None:
+def test_node_helpers_returning_a_value_of_a_row_are_no_query_at_their_calls(
+    make_project: MakeProject,
+) -> None:
     """Clean (JavaScript, as it was): a call of a module function is a call of it, never of what it returns."""
     files: dict[str, str | bytes] = {
         "package.json": '{"name": "kv", "dependencies": {"express": "4", "pg": "8"}}',
