@@ -24,6 +24,7 @@ from cdverify.parse.pysyntax import (
     module_instances,
     owner_class,
     read_from_query,
+    runs_handed_statement,
     string_value,
     strip,
 )
@@ -525,7 +526,10 @@ class PythonScanner(Scanner):
         if (
             returned is not None
             and returned.endswith("()")
-            and not read_from_query(node.named_children[0], returned, query_results)
+            and (
+                not read_from_query(node.named_children[0], returned, query_results)
+                or runs_handed_statement(function, self.found.get("call", ()), query_results)
+            )
         ):
             self.bindings.setdefault(text(name), returned[:-2])  # a factory of traced instances
             self.factories = True

@@ -169,6 +169,35 @@ def test_a_wrapper_returning_the_query_call_a_client_or_a_database_still_stands_
     } <= traced
 
 
+def test_a_function_running_the_statement_it_is_handed_stands_for_the_query_whatever_it_returns() -> None:
+    """Clean for the wrapper: `execute_stmt(session, stmt)` hands its `stmt` to `session.execute` and returns
+    the rows; its callers run their statements through it (data access), so it is exported and called as the
+    query, as on main. Violating for `latest(session, user)`, running its own statement with a value of its
+    parameter: no wrapper, though main bound it to `….execute().scalar`."""
+    facts = _parse(
+        "from sqlalchemy.orm import Session\n"
+        "\n"
+        "def execute_stmt(session: Session, stmt, limit=None):\n"
+        "    executed = session.execute(stmt)\n"
+        "    return executed.all()\n"
+        "\n"
+        "def latest(session: Session, user):\n"
+        '    return session.execute("SELECT max(id) FROM posts WHERE user = :u", {"u": user}).scalar()\n'
+        "\n"
+        "def history(session: Session, stmt):\n"
+        "    return execute_stmt(session, stmt)\n"
+        "\n"
+        "def newest(session: Session, user):\n"
+        "    return latest(session, user)\n"
+    )
+    assert ("execute_stmt", "sqlalchemy.orm.Session().execute().all") in facts.exports
+    assert not [name for name, _ in facts.exports if name == "latest"]
+    assert ("sqlalchemy.orm.Session().execute().all", 11) in {
+        (fact.callee, fact.line) for fact in facts.calls
+    }
+    assert not [fact for fact in facts.calls if fact.line == 14]
+
+
 def test_a_wrapper_returning_the_statement_call_reports_its_callers_sql(make_project: MakeProject) -> None:
     """Clean: `query(sql)` returning `conn.execute(sql)` still reports the statements its callers hand it,
     and a helper returning `.fetchall()` of it hands its SQL on as a helper does."""
