@@ -29,6 +29,7 @@ class PythonLibraries(NamedTuple):
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `builtins.open`
     connect_methods: frozenset[str] = frozenset()  # no-argument calls recorded with scope: `connect`
     handed_connects: frozenset[str] = frozenset()  # calls whose `try` is recorded: `create_all`
+    query_results: frozenset[str] = frozenset()  # methods whose result is data a query read: `fetchone`
 
 
 class AppMethods(NamedTuple):
@@ -84,6 +85,7 @@ def python_libraries() -> PythonLibraries:
         frozenset(rules.file_reads),
         frozenset(rules.connect_methods),
         frozenset(rules.handed_connects),
+        frozenset(rules.query_results),
     )
 
 

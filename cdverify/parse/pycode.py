@@ -23,6 +23,8 @@ from cdverify.parse.pysyntax import (
     module_class,
     module_instances,
     owner_class,
+    read_from_query,
+    runs_handed_statement,
     string_value,
     strip,
 )
@@ -521,7 +523,15 @@ class PythonScanner(Scanner):
         if name is None:
             return
         returned = self.qualify(node.named_children[0])
-        if returned is not None and returned.endswith("()"):
+        query_results = self.libraries.query_results
+        if (
+            returned is not None
+            and returned.endswith("()")
+            and (
+                not read_from_query(node.named_children[0], returned, query_results)
+                or runs_handed_statement(function, self.found.get("call", ()), query_results)
+            )
+        ):
             self.bindings.setdefault(text(name), returned[:-2])  # a factory of traced instances
             self.factories = True
         if not interesting(text(name)):

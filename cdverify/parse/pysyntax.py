@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 
 from tree_sitter import Node
 
 from cdverify.model import FunctionFact, Text, shown, text_of
 from cdverify.parse.pyannotations import class_body
 from cdverify.parse.treesitter import text
+from cdverify.parse.values import parameter_names
 
 
 def strip(node: Node) -> Node:
@@ -23,6 +25,39 @@ def strip(node: Node) -> Node:
     while node.type in ("parenthesized_expression", "await") and node.named_children:
         node = node.named_children[-1] if node.type == "await" else node.named_children[0]
     return node
+
+
+def read_from_query(returned: Node, traced: str, query_results: frozenset[str]) -> bool:
+    """Whether `return <returned>`, traced to `traced`, returns a value read from a query's result
+    (rules/parse.toml `query_results`): `row["value"]` after `row = db.fetchone(…)` (`app.db.fetchone()`
+    subscripted), `cur.fetchone()[0]`, `result.scalar()` (`….execute().scalar()`),
+    `conn.execute(sql).fetchall()`. Such a function returns data, and stands for no call; one returning the
+    query's call itself (`return conn.execute(sql)`, or the name holding it), a client or a cursor (`return
+    client["db"]`) does."""
+    own = traced.split(".")
+    if strip(returned).type != "subscript":
+        own = own[:-1]  # the call returned (or the name or attribute holding its result) is the function's
+    return any(part.endswith("()") and part[:-2] in query_results for part in own)
+
+
+def runs_handed_statement(function: Node, calls: Iterable[Node], query_results: frozenset[str]) -> bool:
+    """Whether `function` hands a parameter of its own to a query method (rules/parse.toml `query_results`) as
+    the statement, its first argument: `executed = session.execute(stmt); return executed.all()` in
+    `def execute_stmt(session, stmt)`. Such a function wraps the query whatever it returns of its result, and
+    its calls hand it the statement; one running its own (`db.fetchone("SELECT …", (key,))`) does not."""
+    params = {name for name in parameter_names(function) if name}
+    start, end = function.start_byte, function.end_byte
+    for call in calls:
+        if not start <= call.start_byte < end:
+            continue
+        callee = call.child_by_field_name("function")
+        method = callee.child_by_field_name("attribute") if callee is not None else None
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        handed = first is not None and first.type == "identifier" and text(first) in params
+        if handed and method is not None and text(method) in query_results:
+            return True
+    return False
 
 
 def string_value(node: Node) -> Text:

@@ -49,6 +49,9 @@ class PythonBindings(Record, frozen=True):
     connect_methods: Strings = ()
     # methods connecting the engine handed to them: one inside a `try` is recorded with the guard `try`
     handed_connects: Strings = ()
+    # methods whose result is data a query read (`fetchone`, `execute`): a function returning a value read
+    # from it (`row["value"]`, `result.scalar()`) does not stand for the query's call
+    query_results: Strings = ()
 
 
 class ThisBindings(Record, frozen=True):
