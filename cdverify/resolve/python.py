@@ -41,7 +41,7 @@ _ROOT_MARKERS = frozenset(
         "__main__.py",
     }
 )
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 
 @cache
@@ -191,7 +191,7 @@ class PythonResolver:
         if spec.startswith("."):
             return self._resolve_relative(importer, spec, names)
         first = spec.split(".", 1)[0]
-        if first in _STDLIB:
+        if first in STDLIB:
             # A project folder may share a standard-library name (`http/`): only a local module that
             # matches the whole dotted path shadows the standard library.
             for root in self._roots_for(importer):

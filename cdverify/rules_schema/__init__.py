@@ -112,9 +112,11 @@ from cdverify.rules_schema.postman import (
 )
 from cdverify.rules_schema.python import (
     Distributions,
+    DjangoRunserver,
     DjangoStartup,
     PythonStartup,
     RunPrograms,
+    ServerStart,
 )
 from cdverify.rules_schema.scopes import (
     ExampleFiles,
@@ -168,6 +170,7 @@ __all__ = [
     "DependencyTables",
     "Distributions",
     "DjangoException",
+    "DjangoRunserver",
     "DjangoStartup",
     "DynamicVariable",
     "DynamicVariables",
@@ -224,6 +227,7 @@ __all__ = [
     "ScopeRule",
     "Scopes",
     "ServerEngine",
+    "ServerStart",
     "SettingsClass",
     "SettingsFiles",
     "SettingsSource",

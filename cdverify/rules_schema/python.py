@@ -35,6 +35,27 @@ class DjangoStartup(Record, frozen=True):
     admin_module: str
 
 
+class DjangoRunserver(Record, frozen=True):
+    runserver: str  # the command that loads `wsgi` before it serves
+    wsgi: str  # `WSGI_APPLICATION`
+    own_runserver: Strings  # installed apps whose `runserver` replaces Django's
+
+
+class ServerStart(Record, frozen=True):
+    pythons: Strings  # interpreters run by name
+    python_options: Strings  # interpreter options that leave sys.path as it is
+    servers: Strings  # servers given a `module:attribute` target, the working directory on sys.path
+    app_dir_options: Strings  # a server option naming the folder put first on sys.path
+    unjudged_options: Strings  # server options that move sys.path, the working directory or the app
+    unjudged_files: Strings  # config files (in the working directory) that may do so
+    unjudged_words: Strings  # words of the run script that may do so (`PYTHONPATH`)
+    installers: Strings  # programs that may install the project itself
+    pips: Strings
+    path_calls: Strings  # calls adding folders to sys.path at run time
+    django: DjangoRunserver
+
+
 class PythonStartup(Record, frozen=True):
     FILE: ClassVar[str] = "python/startup"
     django: DjangoStartup
+    start: ServerStart

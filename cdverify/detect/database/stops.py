@@ -16,7 +16,8 @@ process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite fi
 folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
 unshipped_files.py), or a Python module loaded then that evaluates a name nothing defines
-(undefined_names.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
+(undefined_names.py) or imports one Python cannot find from the path the run script's server is given
+(start_paths.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
 or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
@@ -49,6 +50,7 @@ from cdverify.detect.database.server_urls import unset_servers
 from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
 from cdverify.detect.database.sqlite_folders import missing_folders
+from cdverify.detect.database.start_paths import unfound_at_start
 from cdverify.detect.database.undefined_names import undefined_at_start
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unshipped_files import unshipped_reads
@@ -125,6 +127,9 @@ def startup_stops(
         unloaded += example_checks(found, started_files)
         unloaded += unset_servers(found, graph, started_files)
         unloaded += unset_prisma_urls(found, graph)
+        # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
+        reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
+        unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]
     if graph is not None:  # a module loaded at start-up that raises NameError as it is imported
         unloaded += [
             StartupStop(path, line, name, (), why)

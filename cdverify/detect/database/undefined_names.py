@@ -73,24 +73,32 @@ def _loaded(facts: Mapping[str, FileFacts], python: set[str], graph: ImportGraph
 def _django_loaded(facts: Mapping[str, FileFacts], python: set[str]) -> set[str]:
     """The Django settings module a module names (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", …)`),
     with the modules Django imports at set-up and the URL modules its ROOT_URLCONF reaches."""
-    django = load_rules(PythonStartup).django
     out: set[str] = set()
-    for path in sorted(python):
-        for call in facts[path].calls:
+    for path, settings in settings_modules(facts, python, python).items():
+        out.add(settings)
+        out |= started_by(facts, settings, posixpath.dirname(path), python)
+    return out
+
+
+def settings_modules(facts: Mapping[str, FileFacts], callers: set[str], python: set[str]) -> dict[str, str]:
+    """Each of `callers` that names a Django settings module among `python` (`os.environ.setdefault(
+    "DJANGO_SETTINGS_MODULE", "site.settings")`, looked up from its own folder) → that module's file."""
+    django = load_rules(PythonStartup).django
+    out: dict[str, str] = {}
+    for path in sorted(callers):
+        for call in facts[path].calls if path in facts else ():
             if call.callee not in django.settings_calls or len(call.args) < 2:
                 continue
             key, value = call.args[0].strings, call.args[1].strings
             if key != (django.settings_variable,) or len(value) != 1 or not isinstance(value[0], str):
                 continue
-            base = posixpath.dirname(path)
-            settings = _module(value[0], base, python)
+            settings = _module(value[0], posixpath.dirname(path), python)
             if settings is not None:
-                out.add(settings)
-                out |= _started_by(facts, settings, base, python)
+                out.setdefault(path, settings)
     return out
 
 
-def _started_by(facts: Mapping[str, FileFacts], settings: str, base: str, python: set[str]) -> set[str]:
+def started_by(facts: Mapping[str, FileFacts], settings: str, base: str, python: set[str]) -> set[str]:
     """The installed apps' packages and modules, and the URL modules the settings' ROOT_URLCONF names or
     reaches through `include("app.urls")`."""
     django = load_rules(PythonStartup).django
