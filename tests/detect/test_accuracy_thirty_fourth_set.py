@@ -241,3 +241,38 @@ def test_a_module_answering_with_web_handles_requests(make_project: MakeProject)
     report = inspect_json(make_project, _aiohttp(AIOHTTP_CONNECT % HEALTH))
     assert layers_of(report).get("database/connect.py") != "repositories"
     assert not [v for v in layer_violations(report) if v[2] == "database/connect.py"]
+
+
+VALIDATOR = """from aiohttp import web
+
+from app.views import notes
+
+
+class RequestValidator:
+    def __init__(self, schema: dict) -> None:
+        self.schema = schema
+
+    def __call__(self, method):
+        async def wrapper(view, request: web.Request, *args):
+            data = await request.json()
+            return await method(view, request, data, *args)
+
+        return wrapper
+"""
+
+
+def test_a_request_wrapper_typed_with_from_aiohttp_import_web_is_no_use_case(
+    make_project: MakeProject,
+) -> None:
+    """Clean (a regression caught on Home Assistant's http/data_validator.py): a class with `__call__` in a
+    routes folder whose only framework import, `from aiohttp import web`, types the requests it wraps is no
+    use case — the from-import that names the app's type for a data-access module does not make a request
+    wrapper framework-free — so it keeps its folder's layer and no ARCH003 says a service imports aiohttp."""
+    files = {
+        **_aiohttp(AIOHTTP_CONNECT % ""),
+        "app/http/__init__.py": "",
+        "app/http/validators.py": VALIDATOR,
+    }
+    report = inspect_json(make_project, files)
+    assert layers_of(report)["app/http/validators.py"] == "routes"
+    assert not [v for v in layer_violations(report) if v[1] == "app/http/validators.py"]

@@ -220,29 +220,35 @@ def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
     project modules (what it orchestrates)."""
     return (
         any(member.method for member in file_facts.members)
-        and not _handles_requests(file_facts)
+        and not _handles_requests(file_facts, module_from=False)
         and any(edge.target and edge.target != path for edge in graph.imports_of(path))
     )
 
 
-def _handles_requests(file_facts: FileFacts, responding: bool = False) -> bool:
+def _handles_requests(file_facts: FileFacts, responding: bool = False, module_from: bool = True) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
     An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {
     FastifyInstance } from "fastify"`, to type the app a pool or a transaction helper is set up on) or of
     the app's context (`from flask import current_app, g`, where a module keeps the connection it opens) is
-    not; nor, when `responding`, one of response builders only (`from flask import jsonify`)."""
+    not; nor, when `responding`, one of response builders only (`from flask import jsonify`). `module_from`:
+    whether `from aiohttp import web` used for no call counts as naming the app's type (`_module_quiet`): not
+    for a use case, whose methods may take `web.Request` in annotations the facts do not keep."""
     family = file_facts.language.family
     apps, quiet = _app_classes(family, responding)
     return any(
         framework_of(fact.specifier, family)
         and not _handles_none(fact, apps, quiet)
-        and not _module_quiet(fact, file_facts, quiet, apps)
+        and not _module_quiet(fact, file_facts, quiet, apps, module_from)
         for fact in file_facts.imports
     )
 
 
 def _module_quiet(
-    fact: ImportFact, file_facts: FileFacts, quiet: tuple[str, ...], apps: frozenset[str]
+    fact: ImportFact,
+    file_facts: FileFacts,
+    quiet: tuple[str, ...],
+    apps: frozenset[str],
+    module_from: bool = True,
 ) -> bool:
     """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
     it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request; nor
@@ -255,7 +261,7 @@ def _module_quiet(
         return False
     if fact.text.startswith("import ") and not fact.names:
         modules = [fact.specifier]
-    elif fact.text.startswith("from ") and fact.names:
+    elif module_from and fact.text.startswith("from ") and fact.names:
         modules = [f"{fact.specifier}.{name}" for name in imported_names(fact)]
         if not modules or not all(any(app.startswith(f"{module}.") for app in apps) for module in modules):
             return (
