@@ -14,9 +14,9 @@ a file a user's `[scopes]` glob placed keeps that scope.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatch
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from fnmatch import fnmatch
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from reports import MakeProject, inspect_json
 from reports import layers_of as _layers
 
@@ -79,7 +78,9 @@ def test_a_test_named_module_importing_pytest_stays_a_test(make_project: MakePro
 def test_test_named_modules_the_app_does_not_import_stay_tests(make_project: MakeProject) -> None:
     files = _app()
     files["app/__init__.py"] = FACTORY.format(module="probe").replace("from app.probe import probe_bp\n", "")
-    files["app/__init__.py"] = str(files["app/__init__.py"]).replace("    app.register_blueprint(probe_bp)\n", "")
+    files["app/__init__.py"] = str(files["app/__init__.py"]).replace(
+        "    app.register_blueprint(probe_bp)\n", ""
+    )
     files["app/test_models.py"] = "from app.test_routes import probe_bp\n"  # only a test imports it
     report = inspect_json(make_project, files)
     assert "app/test_routes.py" not in _layers(report)
