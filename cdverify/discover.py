@@ -471,8 +471,10 @@ def _joins(path: str, scope: Scope | None) -> bool:
     """Whether `path`, of `scope`, becomes application code when the application imports it."""
     if scope is None:
         return False
-    folders, named = _joining().get(scope, (frozenset(), _never))
+    folders, named, by_name = _joining().get(scope, (frozenset(), _never, _never))
     *parents, name = path.lower().split("/")
+    if by_name(name):  # named like the scope's files, in none of its folders (`app/test_routes.py`)
+        return not _scope_rules().dir_scopes.keys() & set(parents)
     return bool(folders.intersection(parents)) and not named(name)
 
 
@@ -481,12 +483,16 @@ def _never(_name: str) -> bool:
 
 
 @cache
-def _joining() -> dict[Scope, tuple[frozenset[str], Callable[[str], bool]]]:
+def _joining() -> dict[Scope, tuple[frozenset[str], Callable[[str], bool], Callable[[str], bool]]]:
     data = load_rules(Scopes)
     return {
-        scope: (frozenset(d.lower() for d in rule.joining), _name_matcher(rule.files))
+        scope: (
+            frozenset(d.lower() for d in rule.joining),
+            _name_matcher(rule.files),
+            _name_matcher(rule.joining_files) if rule.joining_files else _never,
+        )
         for scope in _SCOPE_ORDER
-        if (rule := data.scopes[scope.value]).joining
+        if (rule := data.scopes[scope.value]).joining or rule.joining_files
     }
 
 

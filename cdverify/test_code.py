@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from fnmatch import fnmatch
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
@@ -49,6 +50,7 @@ def with_test_code(
     rules = load_rules(Scopes).test_code
     scopes = {f.path: f.scope for f in project.files}
     placed = placed_by_user(config)
+    test_named = _test_named()
     runners = {Family.NODE: frozenset(rules.node_runners), Family.PYTHON: frozenset(rules.python_runners)}
     importers: dict[str, set[str]] = {}
     for edge in graph.internal_edges():
@@ -65,7 +67,10 @@ def with_test_code(
             fact.specifier in runners[file_facts.language.family] and not fact.in_function
             for fact in file_facts.imports
         )
-        and all(scopes.get(source) is Scope.TEST for source in importers.get(path, ()))
+        and (
+            all(scopes.get(source) is Scope.TEST for source in importers.get(path, ()))
+            or test_named(path.rsplit("/", 1)[-1])  # named like a test, joined by an import: a test still
+        )
     }
     words = frozenset(rules.support_words)
     candidates = [
@@ -90,6 +95,13 @@ def with_test_code(
         return project
     files = tuple(f._replace(scope=Scope.TEST) if f.path in tests else f for f in project.files)
     return replace(project, files=files)
+
+
+def _test_named() -> Callable[[str], bool]:
+    """Whether a file name is one of the test scope's `joining_files` (`test_*.py`): such a module the
+    application imports joined it (discover.with_imported_code), unless it imports a test runner."""
+    patterns = load_rules(Scopes).scopes[Scope.TEST.value].joining_files
+    return lambda name: any(fnmatch(name, pattern) for pattern in patterns)
 
 
 def placed_by_user(config: Config) -> Callable[[str], bool]:

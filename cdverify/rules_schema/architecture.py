@@ -64,6 +64,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # layer folder name → the parent folder names inside which it names no layer (`adapters/` of routes,
     # but `outbound/adapters/` holds driven adapters: clocks, hashers, session wrappers)
     not_inside: Mapping[str, Strings] = table()
+    # layer folder name → the child folder names below which it names no layer (`adapters/outbound/`: the
+    # driven side of a ports-and-adapters app, as `outbound/adapters/`)
+    not_above: Mapping[str, Strings] = table()
     # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
     helper_directories: Strings = ()
     # first dotted words of the file names of logging modules (`logger.js`, `logger.service.ts`): logging

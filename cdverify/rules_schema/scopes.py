@@ -26,6 +26,10 @@ class ScopeRule(Record, frozen=True):
     # `examples/` feature folder the app mounts, a `scripts/` module a route handler calls); a file the
     # scope's `files` patterns name (`seed.*`) keeps the scope
     joining: Strings = ()
+    # globs on the file name of files the scope's `files` patterns place (none of their folders does) that are
+    # application code once application code imports them: `app/test_routes.py`, a blueprint the app factory
+    # registers though pytest would collect it; one importing a test runner at module level stays a test
+    joining_files: Strings = ()
 
 
 class Limits(Record, frozen=True):

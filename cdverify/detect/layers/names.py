@@ -306,6 +306,27 @@ def not_inside(named: dict[str, Named], parents: Mapping[str, Collection[str]]) 
     }
 
 
+def not_above(named: dict[str, Named], children: Mapping[str, Collection[str]]) -> dict[str, Named]:
+    """Files whose path has a layer folder named in `children` (a name → child folder names: `[roles]
+    not_above`) holding, on that path, one of those children (`adapters/outbound/`): that folder names no
+    layer for them, as `not_inside` cancels it in `outbound/adapters/`."""
+    wanted = {normalise_dir_name(name): {normalise_dir_name(c) for c in cs} for name, cs in children.items()}
+
+    def cancelled(path: str, folder: str) -> bool:
+        below = wanted.get(normalise_dir_name(folder.rsplit("/", 1)[-1]))
+        if not below or not path.startswith(folder + "/"):
+            return False
+        rest = path[len(folder) + 1 :].split("/")
+        return len(rest) > 1 and normalise_dir_name(rest[0]) in below
+
+    out = {
+        path: name._replace(folders=tuple(f for f in name.folders if not cancelled(path, f[1])))
+        for path, name in named.items()
+        if any(cancelled(path, folder) for _layer, folder in name.folders)
+    }
+    return {**named, **out} if out else named
+
+
 def settle(
     named: dict[str, Named],
     decided: Mapping[str, tuple[str, Evidence] | None],

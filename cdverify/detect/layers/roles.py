@@ -59,6 +59,7 @@ from cdverify.detect.layers.names import (
     beside_folders,
     beside_layers,
     framework_of,
+    not_above,
     not_inside,
     settle,
     without_containers,
@@ -488,6 +489,7 @@ def by_role(
         return named_layers
     if found_roles:  # folders that name a layer only by where they sit
         placed = not_inside(named_layers.named, found_roles[0].not_inside)
+        placed = not_above(placed, found_roles[0].not_above)
         placed = beside_layers(placed, found_roles[0].beside_layers, roles.models)
         placed = beside_folders(placed, found_roles[0].beside_folders)
         if placed is not named_layers.named:
