@@ -1270,6 +1270,21 @@ NODE_STATEMENT_CALLS: dict[str, str] = {
           });
         }
         """,
+    # a parameter typed with the client's type (TypeScript: the snippet's file is users.ts)
+    "postgres.Sql()": """
+        import type { Sql } from "postgres";
+
+        export async function byEmail(sql: Sql, email: string) {
+          return sql`SELECT * FROM users WHERE email = ${email}`;
+        }
+        """,
+    "postgres.TransactionSql()": """
+        import type { TransactionSql } from "postgres";
+
+        export async function byEmail(sql: TransactionSql, email: string) {
+          return sql`SELECT * FROM users WHERE email = ${email}`;
+        }
+        """,
 }
 
 
@@ -1278,8 +1293,9 @@ NODE_STATEMENT_CALLS: dict[str, str] = {
 )
 def test_every_node_statement_call(make_project: MakeProject, sink: str, callee: str) -> None:
     source = src(NODE_STATEMENT_CALLS[callee])
-    data = orm(make_project, {"src/repositories/users.mjs": source})
-    assert_statement(one_raw(data), "src/repositories/users.mjs", line_of(source, "sql`"), sink, ["users"])
+    path = "src/repositories/users.ts" if "import type" in source else "src/repositories/users.mjs"
+    data = orm(make_project, {path: source})
+    assert_statement(one_raw(data), path, line_of(source, "sql`"), sink, ["users"])
 
 
 @pytest.mark.parametrize(("sink", "callee"), _node_piece_calls())
@@ -1575,6 +1591,26 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         const sql = postgres(process.env.DATABASE_URL);
 
         export async function activeUsers() {
+          return sql.SINK;
+        }
+        """,
+    ),
+    "postgres.Sql()": (
+        "src/repositories/users.ts",
+        """
+        import type { Sql } from "postgres";
+
+        export async function activeUsers(sql: Sql) {
+          return sql.SINK;
+        }
+        """,
+    ),
+    "postgres.TransactionSql()": (
+        "src/repositories/users.ts",
+        """
+        import type { TransactionSql } from "postgres";
+
+        export async function activeUsers(sql: TransactionSql) {
           return sql.SINK;
         }
         """,
