@@ -341,7 +341,7 @@ class Stop(NamedTuple):
     col: int
     text: str  # the statement, shortened to one line
     guard: Value  # what the condition reads
-    condition: str  # the condition as written, shortened to one line
+    condition: str  # the condition as written, on one line (a list check: `!process.env.NAME` per name)
     scope: str = ""  # the enclosing function, `name@line` as `CallFact.scope` names it ("" at module level)
 
 
