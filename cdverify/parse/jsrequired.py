@@ -20,10 +20,9 @@ from collections.abc import Sequence
 
 from tree_sitter import Node
 
-from cdverify.parse.jssyntax import strip
+from cdverify.parse.jssyntax import SCOPE_NODES, parameter_name, strip
 from cdverify.parse.treesitter import text
 
-_FUNCTIONS = ("arrow_function", "function_expression", "function_declaration", "method_definition")
 _UNSET_VALUES = ("undefined", "null", "''", '""')
 # a count of missing names that holds when one is missing: `missing.length`, `… > 0`, `… !== 0`, `… >= 1`
 _NON_EMPTY = ((">", "0"), ("!==", "0"), ("!=", "0"), (">=", "1"))
@@ -46,7 +45,7 @@ def run_from(stop: Node) -> Node:
     """The node whose place says when `stop` runs: the `LIST.forEach(…)` call whose callback holds it (the
     callback runs where the call does), else `stop` itself."""
     parent = stop.parent
-    while parent is not None and parent.type not in _FUNCTIONS:
+    while parent is not None and parent.type not in SCOPE_NODES:
         parent = parent.parent
     if parent is None or _iterated(parent, "forEach") is None:
         return stop
@@ -126,7 +125,7 @@ def _loop_over(node: Node, name: str) -> Node | None:
             left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
             if left is not None and right is not None and text(left) == name:
                 return right
-        if parent.type in _FUNCTIONS:
+        if parent.type in SCOPE_NODES:
             return _iterated(parent, "forEach") if _parameter(parent) == name else None
         parent = parent.parent
     return None
@@ -208,13 +207,10 @@ def _parameter(function: Node) -> str | None:
         return text(single) if single.type == "identifier" else None
     parameters = function.child_by_field_name("parameters")
     given = parameters.named_children if parameters is not None else []
-    if len(given) != 1:
+    if len(given) != 1 or given[0].type not in ("identifier", "required_parameter", "optional_parameter"):
         return None
-    parameter = given[0]
-    if parameter.type in ("required_parameter", "optional_parameter"):
-        pattern = parameter.child_by_field_name("pattern")
-        parameter = pattern if pattern is not None else parameter
-    return text(parameter) if parameter.type == "identifier" else None
+    name = parameter_name(given[0])
+    return name if name not in ("", "*") else None  # not a pattern, not `...rest`
 
 
 def _iterated(callback: Node, method: str) -> Node | None:

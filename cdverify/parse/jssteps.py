@@ -11,14 +11,13 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
-from cdverify.parse.jssyntax import swallowed
+from cdverify.parse.jssyntax import SCOPE_NODES, swallowed
 from cdverify.parse.sharing import shared, shared_tuple
 from cdverify.parse.treesitter import text
 
 # what a call is made as, for it to be a step: a statement, a declared, assigned or returned value
 _STATEMENTS = ("expression_statement", "variable_declarator", "assignment_expression", "return_statement")
 _LOOPS = ("for_statement", "for_in_statement", "while_statement")  # bodies that may run no time
-_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function", "method_definition")
 
 
 def steps(
@@ -46,7 +45,7 @@ def steps(
 
 def _in_loop(node: Node) -> bool:
     parent = node.parent
-    while parent is not None and parent.type not in _FUNCTIONS:
+    while parent is not None and parent.type not in SCOPE_NODES:
         if parent.type in _LOOPS:
             return True
         parent = parent.parent

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.server_urls import listens_after
+from cdverify.detect.database.server_urls import listen_calls, listens_after
 from cdverify.model import CallFact, Family, Scope
 from cdverify.rules_schema import Reader
 
@@ -52,6 +52,7 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
     if source is None or _own_urls(found):
         return []
     variable, where = source
+    listens = listen_calls(found)
     out = []
     for path, call in connects:
         reason = (
@@ -59,12 +60,12 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
             f"({where}), and Prisma rejects every connection without it (Environment variable not found), "
             "before the server listens"
         )
-        if listens_after(found, path, call):  # in the function that listens, under its condition or none
+        if listens_after(listens, path, call):  # in the function that listens, under its condition or none
             out.append(StartupStop(path, call.line, call.text, (variable,), reason))
         elif call.guard is None:  # in a function of its own: under no `if`, in no `try` handling it
             function = call.scope.partition("@")[0]
             callers = _awaited_callers(found, graph, path, function)
-            awaited = next((c for c in callers if listens_after(found, *c)), None)
+            awaited = next((c for c in callers if listens_after(listens, *c)), None)
             if awaited is not None:
                 via = f" (awaited at start-up at {awaited[0]}:{awaited[1].line})"
                 out.append(StartupStop(path, call.line, call.text, (variable,), reason + via))

@@ -71,6 +71,7 @@ def unset_servers(
     started = started_files()
     running = running_at_start(found.facts, started, graph)
     out: list[StartupStop] = []
+    listens: list[tuple[str, CallFact]] | None = None  # the listen calls, found once when a Node app connects
     for engine, url in holed:
         entry = engine.entry
         if not isinstance(entry, ServerEngine):
@@ -88,8 +89,10 @@ def unset_servers(
         if connected is None or connected.call.guard is not None:  # connected under an `if`, in a `try`
             continue
         node = found.facts[connected.file].language.family is Family.NODE
-        if node and not listens_after(found, connected.file, connected.call):
-            continue
+        if node:
+            listens = listen_calls(found) if listens is None else listens
+            if not listens_after(listens, connected.file, connected.call):
+                continue
         holes = list(url.holes)
         reason = (
             f"connects at start-up to {url.url} (the engine {engine.call.text} at {engine.file}:"
@@ -102,24 +105,29 @@ def unset_servers(
     return out
 
 
-def listens_after(found: Collection, path: str, connected: CallFact) -> bool:
-    """Whether the server is started only after a Node connection awaited in a function (`await
-    client.connect()` in `main()`): the application's every listen call is in that function, below it, and
-    under the same condition as the connection where it is under one (`if (process.env.NODE_ENV !== 'test')
-    { await connect(); app.listen(…) }`). Where the connection rejects, the function stops there, and
-    whatever its caller does with the rejection (a `.catch(console.error)`, a `try`), nothing listens. A
-    connection at module level (a top-level `await` or one not awaited) is not read."""
-    scope, line = connected.scope, connected.line
-    if not scope:
-        return False
+def listen_calls(found: Collection) -> list[tuple[str, CallFact]]:
+    """(file, call) of every call of the application that starts a server listening (`app.listen(…)`)."""
     methods = node_libraries().listen_methods
-    listens = [
+    return [
         (file, call)
         for file in sorted(found.facts)
         if found.scope_of(file) is Scope.APPLICATION
         for call in found.facts[file].calls
         if call.callee.rpartition(".")[2] in methods
     ]
+
+
+def listens_after(listens: list[tuple[str, CallFact]], path: str, connected: CallFact) -> bool:
+    """Whether the server is started only after a Node connection awaited in a function (`await
+    client.connect()` in `main()`): the application's every listen call (`listens`: `listen_calls`) is in
+    that function, below it, and under the same condition as the connection where it is under one (`if
+    (process.env.NODE_ENV !== 'test') { await connect(); app.listen(…) }`). Where the connection rejects,
+    the function stops there, and whatever its caller does with the rejection (a `.catch(console.error)`, a
+    `try`), nothing listens. A connection at module level (a top-level `await` or one not awaited) is not
+    read."""
+    scope, line = connected.scope, connected.line
+    if not scope:
+        return False
     return bool(listens) and all(
         file == path and call.scope == scope and call.line > line and connected.guard in (None, call.guard)
         for file, call in listens

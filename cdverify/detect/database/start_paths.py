@@ -33,6 +33,7 @@ import posixpath
 import re
 import stat
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -84,7 +85,7 @@ def python_start(found: Collection, root: Path, rules: ServerStart) -> Start | N
         return None
     steps = commands(script.text)
     last = server_index(steps)
-    if last is None:
+    if last is None or _requirements_install_project(found, root):
         return None
     folder = ""
     for words in steps[:last]:
@@ -93,9 +94,9 @@ def python_start(found: Collection, root: Path, rules: ServerStart) -> Start | N
             if len(words) != 2 or words[0] != "cd" or re.search(r"[$`~*?]", words[1]):
                 return None
             folder = posixpath.normpath(posixpath.join(folder, words[1]))
-        elif not _plain_install(words, rules) or _requirements_install_project(found, root):
+        elif not _plain_install(words, rules):
             return None
-    if folder.startswith("..") or _requirements_install_project(found, root):
+    if folder.startswith(".."):
         return None
     words = steps[last]
     name, args = program(words)
@@ -379,29 +380,33 @@ class _Finder:
     def _django(self, manage: str) -> list[_Module]:
         """The modules `django.setup()` and runserver's checks import (undefined_names.py), named from
         manage.py's folder (the start's path)."""
-        settings = self._settings(manage)
+        settings = self._settings
         if settings is None:
             return []
         base = posixpath.dirname(manage)
         out = []
-        for file in sorted({settings, *started_by(self.found.facts, settings, base, self._python())}):
+        for file in sorted({settings, *started_by(self.found.facts, settings, base, self._python)}):
             rel = file[len(base) + 1 :] if base else file
             package = rel.endswith("/__init__.py")
             dotted = rel.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".")
             out.append(_Module(file, dotted, package))
         return out
 
+    @cached_property
     def _python(self) -> set[str]:
         return {p for p, f in self.found.facts.items() if f.language.family is Family.PYTHON}
 
-    def _settings(self, manage: str) -> str | None:
-        return settings_modules(self.found.facts, {manage}, self._python()).get(manage)
+    @cached_property
+    def _settings(self) -> str | None:
+        """The settings module `manage.py` (the script run) names."""
+        manage = self.start.script
+        return settings_modules(self.found.facts, {manage}, self._python).get(manage)
 
     def _django_settings(self, manage: str) -> list[Unfound]:
         """The dotted modules the settings name that are not there: ROOT_URLCONF, each INSTALLED_APPS
         entry (a package, or a module and its AppConfig class), and WSGI_APPLICATION's module, which
         `runserver` loads before it serves unless an installed app replaces runserver (daphne)."""
-        settings = self._settings(manage)
+        settings = self._settings
         if settings is None:
             return []
         django = load_rules(PythonStartup).django

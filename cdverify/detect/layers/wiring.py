@@ -457,17 +457,14 @@ def own_handlers(
     sign_up_endpoint(use_cases.sign_up()))`, `app.router.add_get("/api/users", users_api.list_users)`) only
     wires it in, and counts for the module the handler comes from."""
     out: dict[str, int] = {}
+    imported: dict[str, dict[str, str]] = {}  # file → its project imports, read once for all its routes
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None:
             continue
-        modules: dict[str, str] = {}  # `dashboard.api.sessions.` → `dashboard/api/sessions.py`
-        for edge in graph.imports_of(route.file):
-            if edge.target in (None, route.file):
-                continue
-            modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
-            for name in edge.fact.names:
-                modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
+        modules = imported.get(route.file)
+        if modules is None:
+            modules = imported[route.file] = _project_prefixes(route.file, graph)
         project = tuple(modules)
         taken = [
             callee
@@ -483,3 +480,16 @@ def own_handlers(
         prefix = max((p for p in project if taken[0].startswith(p)), key=len)
         out[modules[prefix]] = out.get(modules[prefix], 0) + 1
     return out
+
+
+def _project_prefixes(path: str, graph: ImportGraph) -> dict[str, str]:
+    """The call prefixes of the project modules a file imports, each with that module's file:
+    `dashboard.api.sessions.` → `dashboard/api/sessions.py` (and one per imported name)."""
+    modules: dict[str, str] = {}
+    for edge in graph.imports_of(path):
+        if edge.target in (None, path):
+            continue
+        modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
+        for name in edge.fact.names:
+            modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
+    return modules
