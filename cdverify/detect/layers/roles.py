@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
-from cdverify.catalog import load_rules
 from cdverify.detect.layers.app_tools import app_tools
 from cdverify.detect.layers.builders import statement_builders
 from cdverify.detect.layers.catalogue import (
@@ -58,13 +57,12 @@ from cdverify.detect.layers.names import (
     Named,
     beside_folders,
     beside_layers,
-    framework_of,
     not_above,
     not_inside,
     settle,
     without_containers,
 )
-from cdverify.detect.layers.owners import connection_owners, imported_names
+from cdverify.detect.layers.owners import connection_owners
 from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.programs import (
     migration_helpers,
@@ -72,6 +70,13 @@ from cdverify.detect.layers.programs import (
     root_scripts,
     scripts,
     stray_programs,
+)
+from cdverify.detect.layers.request_handling import (
+    connection_module,
+    handles_requests,
+    probe_lines,
+    types_requests_only,
+    use_case,
 )
 from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
@@ -85,8 +90,7 @@ from cdverify.detect.layers.wiring import (
     providers,
 )
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import Family, FileFacts, ImportFact
-from cdverify.rules_schema import Frameworks
+from cdverify.model import Family, FileFacts
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -164,9 +168,9 @@ def code_roles(
             continue
         lines = frozenset(probes.get(path, ()))
         role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named, idle)
-        if role is None and path in queries and not _handles_requests(file_facts):
+        if role is None and path in queries and not handles_requests(file_facts):
             role = Role.QUERIES
-        if role is None and path not in handlers and _use_case(path, file_facts, graph):
+        if role is None and path not in handlers and use_case(path, file_facts, graph):
             role = Role.USE_CASE
         if role is Role.QUERIES and path in handlers:
             role = None  # a controller querying inline: it handles requests, its folder or name decides
@@ -177,7 +181,7 @@ def code_roles(
         return {path for path, found_role in found.items() if found_role is role}
 
     for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
-        if path not in found and not _handles_requests(facts[path]):
+        if path not in found and not handles_requests(facts[path]):
             found[path] = Role.QUERIES
 
     querying = of(Role.QUERIES)
@@ -215,105 +219,6 @@ def code_roles(
     return Roles(found, apps)
 
 
-def _use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
-    """A command or query handler: a class with a recorded method (`execute`, `handle`, `__call__`:
-    rules/parse.toml `recorded_methods`) in a file that does not import the web framework and imports
-    project modules (what it orchestrates)."""
-    return (
-        any(member.method for member in file_facts.members)
-        and not _handles_requests(file_facts, module_from=False)
-        and any(edge.target and edge.target != path for edge in graph.imports_of(path))
-    )
-
-
-def _handles_requests(file_facts: FileFacts, responding: bool = False, module_from: bool = True) -> bool:
-    """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
-    An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {
-    FastifyInstance } from "fastify"`, to type the app a pool or a transaction helper is set up on) or of
-    the app's context (`from flask import current_app, g`, where a module keeps the connection it opens) is
-    not; nor, when `responding`, one of response builders only (`from flask import jsonify`). `module_from`:
-    whether `from aiohttp import web` used for no call counts as naming the app's type (`_module_quiet`): not
-    for a use case, whose methods may take `web.Request` in annotations the facts do not keep."""
-    family = file_facts.language.family
-    apps, quiet = _app_classes(family, responding)
-    return any(
-        framework_of(fact.specifier, family)
-        and not _handles_none(fact, apps, quiet)
-        and not _module_quiet(fact, file_facts, quiet, apps, module_from)
-        for fact in file_facts.imports
-    )
-
-
-def _module_quiet(
-    fact: ImportFact,
-    file_facts: FileFacts,
-    quiet: tuple[str, ...],
-    apps: frozenset[str],
-    module_from: bool = True,
-) -> bool:
-    """A Python import of a whole framework module (`import aiohttp.web`) of which the file calls nothing:
-    it names the app's type (`async def initialize(app: aiohttp.web.Application)`), handles no request; nor
-    does one of which it calls only the app's context (`import flask` for `flask.current_app.config.get(…)`
-    in the module opening the connection), as `from flask import current_app` would. So too `from aiohttp
-    import web`, the module holding an app class, when it is the file's only import of the framework
-    (`def __init__(self, app: web.Application)`); beside a direct import of the app class (`from
-    aiohttp.web_app import Application`) it is taken for the request API."""
-    if file_facts.language.family != Family.PYTHON:
-        return False
-    if fact.text.startswith("import ") and not fact.names:
-        modules = [fact.specifier]
-    elif module_from and fact.text.startswith("from ") and fact.names:
-        modules = [f"{fact.specifier}.{name}" for name in imported_names(fact)]
-        if not modules or not all(any(app.startswith(f"{module}.") for app in apps) for module in modules):
-            return (
-                False  # a name that is no module holding an app class (`from aiohttp import ClientSession`)
-            )
-        framework = framework_of(fact.specifier, Family.PYTHON)
-        if any(
-            other is not fact and framework_of(other.specifier, Family.PYTHON) == framework
-            for other in file_facts.imports
-        ):
-            return False
-    else:
-        return False
-    prefixes = tuple(f"{module}." for module in modules)
-    return all(call.callee.startswith(quiet) for call in file_facts.calls if call.callee.startswith(prefixes))
-
-
-def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:
-    """The import takes only app classes, app types or the app's context (`import django.db` too)."""
-    names = imported_names(fact)
-    if not names:
-        return (fact.specifier + ".").startswith(quiet)
-    return all(
-        f"{fact.specifier}.{name}" in apps or f"{fact.specifier}.{name}".startswith(quiet) for name in names
-    )
-
-
-def _types_requests_only(file_facts: FileFacts) -> bool:
-    """Of the web framework the file imports only the request class (`from fastapi import Request`, to
-    take the app's state in a dependency): no response, router or error, as a request handler would."""
-    family = file_facts.language.family
-    return all(
-        fact.names and all(name.endswith("Request") for name in fact.names)
-        for fact in file_facts.imports
-        if framework_of(fact.specifier, family)
-    )
-
-
-@cache
-def _app_classes(family: Family, responding: bool = False) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The frameworks' app constructors (`flask.Flask`, `aiohttp.web_app.Application`), the types of their
-    app objects (`fastify.FastifyInstance`: rules/frameworks.toml `app_types`), and what a name handling no
-    request starts with (`no_request`: `flask.g`, `django.db.`; with `responding`, `responses` too)."""
-    entries = load_rules(Frameworks).family(family).values()
-    quiet = [
-        name for entry in entries for name in (*entry.no_request, *(entry.responses if responding else ()))
-    ]
-    apps = frozenset(name for entry in entries for name in (*entry.apps, *entry.app_types, *quiet))
-    return apps, tuple(name + "." for name in quiet)
-
-
 def _role_of(
     path: str,
     file_facts: FileFacts,
@@ -344,13 +249,13 @@ def _role_of(
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
-    if _handles_requests(file_facts) and not (
-        (holds_client and _types_requests_only(file_facts)) or _connection_module(path, file_facts, instances)
+    if handles_requests(file_facts) and not (
+        (holds_client and types_requests_only(file_facts)) or connection_module(path, file_facts, instances)
     ):
         return None  # a request handler: its data access is inline
     querying, declares, tables = holds_client, False, False
     bases = base_makers(preset, family)
-    probing = _probe_lines(probes, file_facts)
+    probing = probe_lines(probes, file_facts)
     for call in file_facts.calls:
         callee = foreign(call.callee, path, family, instances) or call.callee
         if callee in models and not call.scope:  # a table defined at module level, not `Note(…)` in a method
@@ -369,35 +274,6 @@ def _role_of(
         return Role.QUERIES if querying else Role.MODELS
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
-
-
-def _connection_module(path: str, file_facts: FileFacts, instances: Instances) -> bool:
-    """Of the web framework the file imports only response builders (`from flask import jsonify`), and it
-    opens the database connection itself: a catalogued connection call (`psycopg2.connect(…)` in `def
-    connect_sql(): return …`; rules/database/connections.toml `calls`). It hands rows back as responses
-    (`jsonify(rows)`) but reads no request: a connection module, not a request handler."""
-    from cdverify.detect.database import catalogue
-
-    if _handles_requests(file_facts, responding=True):
-        return False
-    family = file_facts.language.family
-    connections = catalogue().connections[family]
-    return any(
-        (foreign(call.callee, path, family, instances) or call.callee) in connections
-        for call in file_facts.calls
-    )
-
-
-def _probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]:
-    """The lines of the calls running a health probe: for each probe, the last call starting on its line or
-    up to two lines above (a call written over several lines), not every call near it (`PG()` and its
-    `init(…)` just above a `fetchval("SELECT 1")` open the pool: data access)."""
-    if not probes:
-        return frozenset()
-    lines = {call.line for call in file_facts.calls}
-    return frozenset(
-        max(found) for probe in probes if (found := [line for line in lines if probe - 2 <= line <= probe])
-    )
 
 
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
@@ -516,7 +392,7 @@ def by_role(
         # a Python module the registered handler hands the request to, importing the framework, handles it
         name = named_layers.named.get(path)
         node = path in facts and facts[path].language.family == "node"
-        answers = path in delegated and path in facts and _handles_requests(facts[path])
+        answers = path in delegated and path in facts and handles_requests(facts[path])
         if (
             (node or answers)
             and name is not None
