@@ -208,9 +208,7 @@ def test_another_compound_folder_inside_services_names_no_layer(make_project: Ma
     assert not [v for v in layer_violations(report) if v[1] == "src/routes/projects.ts"]
 
 
-EXPRESS_KNEX_PACKAGE = (
-    '{"name": "flows", "type": "module", "dependencies": {"express": "^4.21.0", "knex": "^2.5.0", "pg": "^8.11.0"}}'
-)
+EXPRESS_KNEX_PACKAGE = '{"name": "flows", "type": "module", "dependencies": {"express": "^4.21.0", "knex": "^2.5.0", "pg": "^8.11.0"}}'
 EXPRESS_KNEX_INDEX = """import express from "express";
 import projects from "./routes/projects.js";
 
