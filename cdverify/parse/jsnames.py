@@ -249,7 +249,7 @@ class NodeNameScanner(Scanner):
                 return None
             # an object made (`…()`), never a read with a default (`process.env.PORT || 3000`)
             made = [found for side in (left, right) if (found := self.qualify(side)) and found.endswith("()")]
-            return made[0] if made else None
+            return made[0] if made else _interop(self.qualify(left), self.qualify(right))
         if kind == "ternary_expression":
             # `url ? new Sequelize(url) : new Sequelize({ dialect: "sqlite" })`: the same kind of object
             # made either way (the options differ); two different ones (`new Pool()` or `new Database()`)
@@ -257,7 +257,9 @@ class NodeNameScanner(Scanner):
             sides = [node.child_by_field_name(field) for field in ("consequence", "alternative")]
             either = {self.qualify(side) if side is not None else None for side in sides}
             (only,) = either if len(either) == 1 else (None,)
-            return only if only is not None and only.endswith("()") else None
+            if only is not None and only.endswith("()"):
+                return only
+            return _interop(*either) if len(either) == 2 else None
         return None
 
     def bound_method(self, function: Node, call: Node) -> str | None:
@@ -344,3 +346,14 @@ class NodeNameScanner(Scanner):
         result = (min(values, key=len) if values else None, variable)
         self.returns[name] = result
         return result
+
+
+def _interop(one: str | None, other: str | None) -> str | None:
+    """A module or its `default` export, whichever the loader gave (`mod.default ?? mod`, `typeof
+    mod.default === "function" ? mod.default : mod`: the ES-module / CommonJS interop shim): the module.
+    Any other pair of values is neither."""
+    if one is None or other is None or one.endswith("()") or other.endswith("()"):
+        return None
+    if one == f"{other}.default":
+        return other
+    return one if other == f"{one}.default" else None

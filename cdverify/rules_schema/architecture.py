@@ -77,6 +77,12 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # PascalCase last words naming a data layer's class only where the file's code runs queries
     # (`Services/StudentModel.ts`), as `Model` does not where the code says nothing (`LanguageModel.ts`)
     data_class_suffixes: Strings = ()
+    # first dotted words of file names that name the database itself (`database.ts`, `migrator.ts`): such a
+    # file in a services folder whose code runs queries is data access, as one named by a data class word
+    data_file_names: Strings = ()
+    # first words of compound folder names that name the database's part of a layer (`db` of `db-stores/`):
+    # such a folder names the layer of the folder name after the word
+    data_folder_prefixes: Strings = ()
     # words a dotted file name may add after its layer word: the technology or the implementation of that
     # layer (`user.repository.drizzle.ts`, `user.repository.impl.ts`)
     implementation_words: Strings = ()

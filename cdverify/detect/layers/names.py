@@ -48,6 +48,7 @@ class Named(NamedTuple):
     suffix: str | None  # the layer its file name names (`users.service.ts`)
     abstract: bool  # inside a folder of abstractions (`interfaces/`, `ports/`)
     # the layer a PascalCase last word of `[roles] data_class_suffixes` names (`StudentModel.ts`: models),
+    # or the data-access layer for a file named for the database (`[roles] data_file_names`: `database.ts`),
     # which counts only where the file's code runs queries (roles.decide)
     data_word: str | None = None
 
@@ -126,6 +127,7 @@ def _named(
     classes: frozenset[str] = frozenset(),
     implementations: frozenset[str] = frozenset(),
     data_classes: frozenset[str] = frozenset(),
+    data: DataNames | None = None,
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
@@ -137,12 +139,36 @@ def _named(
     for depth in range(min(len(parts) - 2, top), lowest - 1, -1):
         name = normalise_dir_name(parts[depth])
         match = next((spec.name for spec in config.layers if name in spec.directories), None)
+        if match is None and data is not None:
+            match = _database_folder(name, config.layers, data.folder_prefixes)
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
     suffix = _suffix_layer(parts[-1], config.layers, classes, implementations)
     word = _suffix_layer(parts[-1], config.layers, data_classes) if data_classes and suffix is None else None
+    if word is None and suffix is None and data is not None:
+        # `services/database.ts`, `services/migrator.ts`: the file is named for the database, not a use case
+        stem = normalise_dir_name(parts[-1].partition(".")[0])
+        word = data.layer if stem in data.file_names else None
     return Named(glob, tuple(folders), suffix, abstract, word)
+
+
+class DataNames(NamedTuple):
+    """The preset's names of the database's own folders and files (`[roles] data_folder_prefixes`,
+    `data_file_names`), and the data-access layer a file so named is in where its code runs queries."""
+
+    folder_prefixes: frozenset[str]
+    file_names: frozenset[str]
+    layer: str
+
+
+def _database_folder(name: str, layers: Iterable[LayerSpec], prefixes: frozenset[str]) -> str | None:
+    """The layer a folder named for the database's part of a layer names (`db-stores/`, `db_repositories/`:
+    a database word, then a layer folder's name); None for any other compound name (`todo-api/`)."""
+    head, sep, tail = name.partition("_")
+    if not sep or head not in prefixes:
+        return None
+    return next((spec.name for spec in layers if tail in spec.directories), None)
 
 
 def assign_layers(
@@ -164,8 +190,15 @@ def assign_layers(
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     words = frozenset(roles.implementation_words) if roles is not None else frozenset()
     data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
+    queries = roles.layers.get("queries") if roles is not None else None
+    database = (
+        DataNames(frozenset(roles.data_folder_prefixes), frozenset(roles.data_file_names), queries)
+        if roles is not None and queries is not None
+        else None
+    )
     named = {
-        path: _named(path, config, globs, packages, helpers, classes, words, data) for path in application
+        path: _named(path, config, globs, packages, helpers, classes, words, data, database)
+        for path in application
     }
     return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
 
