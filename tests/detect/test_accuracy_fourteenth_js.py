@@ -293,7 +293,11 @@ export class NotesStore {
         ("const FILE = './data/notes.db';\nconst store = new NotesStore(FILE);", {}, True),
         ("const store = new NotesStore('./data/notes.db');", {"data/.gitkeep": ""}, False),  # shipped
         ("const store = new NotesStore('notes.db');", {}, False),  # at the root
-        ("app.get('/open', (req, res) => res.json(new NotesStore('./data/notes.db')));", {}, False),  # per request
+        (
+            "app.get('/open', (req, res) => res.json(new NotesStore('./data/notes.db')));",
+            {},
+            False,
+        ),  # per request
         (
             "import fs from 'fs';\nfs.mkdirSync('data', { recursive: true });\n"
             "const store = new NotesStore('./data/notes.db');",

@@ -4,10 +4,10 @@ application starts, with `data/` left out of the repository (git-ignored) and no
 it, stops the application where the harness starts it (at the project's root): better-sqlite3 throws
 "Cannot open database because the directory does not exist", Python's `sqlite3.connect` raises "unable to
 open database file". A path only a variable gives stops where the variable is unset and its fallback is such
-a path (`process.env.DATABASE_PATH ?? "./data/app.db"`). A driver opened in a class's constructor with the path
-the constructor is handed (`constructor(dbPath) { this.db = new Database(dbPath) }`) opens where the class is
-constructed at start-up (`new DatabaseService(process.env.DB_PATH || "./data/app.db")` at module level of a
-started module), with the path written there.
+a path (`process.env.DATABASE_PATH ?? "./data/app.db"`). A driver opened in a class's constructor with the
+path the constructor is handed (`constructor(dbPath) { this.db = new Database(dbPath) }`) opens where the
+class is constructed at start-up (`new DatabaseService(process.env.DB_PATH || "./data/app.db")` at module
+level of a started module), with the path written there.
 
 Nothing is claimed where it is not certain: a path computed at run time (`path.join(__dirname, …)`,
 `os.path.join(BASE_DIR, …)`), an absolute path or one outside the project, an in-memory or URI database,
@@ -128,16 +128,17 @@ def _constructed(
     application starts, with the argument in that parameter's place."""
     if call.guard is not None or len(value.names) != 1 or value.strings or value.env or value.calls:
         return []
-    constructor = next(
-        (f for f in facts[path].functions if f.scope == call.scope and f.name == "constructor" and f.owner), None
-    )
+    owned = [f for f in facts[path].functions if f.owner and f.name == "constructor"]
+    constructor = next((f for f in owned if f.scope == call.scope), None)
     if constructor is None or value.names[0] not in constructor.params:
         return []
     index = constructor.params.index(value.names[0])
     out = []
-    for site_path in sorted(started):
+    for site_path in sorted(started - {path}):
         site_facts = facts.get(site_path)
-        for site in site_facts.calls if site_facts is not None and site_path != path else ():
+        if site_facts is None:
+            continue
+        for site in site_facts.calls:
             if not site.new or len(site.args) <= index:
                 continue
             if imported_function(site.callee, site_path, facts, graph) != (path, constructor.owner):
