@@ -272,3 +272,56 @@ def test_a_database_module_only_the_script_imports_yet_keeps_its_layer(make_proj
     assert evidence_of(report)["src/migrator.ts"] == "script helper"
     assert evidence_of(report).get("src/store.ts") != "script helper"
     assert layers_of(report)["src/store.ts"] == "repositories"
+
+
+# -- a SQLite file opened in a class's constructor with the path it is handed --------------------------
+
+SERVICE = """import Database from 'better-sqlite3';
+
+export class NotesStore {
+  constructor(file) {
+    this.db = new Database(file);
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "extra", "stops"),
+    [
+        ("const store = new NotesStore(process.env.NOTES_DB || './data/notes.db');", {}, True),
+        ("const FILE = './data/notes.db';\nconst store = new NotesStore(FILE);", {}, True),
+        ("const store = new NotesStore('./data/notes.db');", {"data/.gitkeep": ""}, False),  # shipped
+        ("const store = new NotesStore('notes.db');", {}, False),  # at the root
+        (
+            "app.get('/open', (req, res) => res.json(new NotesStore('./data/notes.db')));",
+            {},
+            False,
+        ),  # per request
+        (
+            "import fs from 'fs';\nfs.mkdirSync('data', { recursive: true });\n"
+            "const store = new NotesStore('./data/notes.db');",
+            {},
+            False,
+        ),
+    ],
+    ids=["fallback", "constant", "shipped", "root", "per-request", "mkdirSync"],
+)
+def test_a_constructor_opening_the_path_it_is_handed_stops_where_constructed(
+    make_project: MakeProject, entry: str, extra: dict[str, str | bytes], stops: bool
+) -> None:
+    server = (
+        "import express from 'express';\nimport { NotesStore } from './store.js';\n\nconst app = express();\n"
+        f"{entry}\napp.listen(3000);\n"
+    )
+    files: dict[str, str | bytes] = {
+        "package.json": NODE_PACKAGE.replace("START", "node src/index.js").replace(
+            '"name": "notes",', '"name": "notes", "type": "module",'
+        ),
+        "src/index.js": server,
+        "src/store.js": SERVICE,
+        **extra,
+    }
+    report = check(make_project, files, SQLITE_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    assert any(MISSING in m and "new NotesStore(" in m for m in _db001(report)) is stops

@@ -4,7 +4,10 @@ application starts, with `data/` left out of the repository (git-ignored) and no
 it, stops the application where the harness starts it (at the project's root): better-sqlite3 throws
 "Cannot open database because the directory does not exist", Python's `sqlite3.connect` raises "unable to
 open database file". A path only a variable gives stops where the variable is unset and its fallback is such
-a path (`process.env.DATABASE_PATH ?? "./data/app.db"`).
+a path (`process.env.DATABASE_PATH ?? "./data/app.db"`). A driver opened in a class's constructor with the
+path the constructor is handed (`constructor(dbPath) { this.db = new Database(dbPath) }`) opens where the
+class is constructed at start-up (`new DatabaseService(process.env.DB_PATH || "./data/app.db")` at module
+level of a started module), with the path written there.
 
 Nothing is claimed where it is not certain: a path computed at run time (`path.join(__dirname, …)`,
 `os.path.join(BASE_DIR, …)`), an absolute path or one outside the project, an in-memory or URI database,
@@ -19,7 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.jsonschemas import at_start
+from cdverify.detect.database.jsonschemas import at_start, imported_function
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.shipped import project_path
 from cdverify.detect.database.sqlite_engines import Engine, engines, file_paths, openings, running_at_start
@@ -64,13 +67,16 @@ def missing_folders(
     opens: list[tuple[str, CallFact, str, Value, FileFacts, Engine | None]] = []
     for path, call, entry in opening:
         file_facts = found.facts[path]
-        if path not in started or not at_start(call, file_facts, True, running.get(path, set())):
-            continue
         if entry.callback and _has_callback(call):
             continue
         value = call.argument(*entry.path)
-        if value is not None:
+        if value is None or path not in started:
+            continue
+        if at_start(call, file_facts, True, running.get(path, set())):
             opens.append((path, call, entry.label, value, file_facts, None))
+            continue
+        for site_path, site, handed in _constructed(path, call, value, found.facts, graph, started, running):
+            opens.append((site_path, site, entry.label, handed, found.facts[site_path], None))
     for path, call, lazy in openings(found, graph, made, started, running):
         opens.append((path, call, lazy.entry.label, lazy.value, found.facts[lazy.file], lazy))
     out: list[StartupStop] = []
@@ -105,6 +111,40 @@ def missing_folders(
         out.append(StartupStop(path, call.line, call.text, () if fixed else variables, reason, fix))
     if out and _makes_folders(found, root, rules.folder_makers):
         return []
+    return out
+
+
+def _constructed(
+    path: str,
+    call: CallFact,
+    value: Value,
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    started: set[str],
+    running: Mapping[str, set[str]],
+) -> list[tuple[str, CallFact, Value]]:
+    """(file, construction, the path it hands) for an open made, under no `if`, in a class's constructor with
+    a parameter of it as the path: each `new Class(…)` of another module that imports the class, made as the
+    application starts, with the argument in that parameter's place."""
+    if call.guard is not None or len(value.names) != 1 or value.strings or value.env or value.calls:
+        return []
+    owned = [f for f in facts[path].functions if f.owner and f.name == "constructor"]
+    constructor = next((f for f in owned if f.scope == call.scope), None)
+    if constructor is None or value.names[0] not in constructor.params:
+        return []
+    index = constructor.params.index(value.names[0])
+    out = []
+    for site_path in sorted(started - {path}):
+        site_facts = facts.get(site_path)
+        if site_facts is None:
+            continue
+        for site in site_facts.calls:
+            if not site.new or len(site.args) <= index:
+                continue
+            if imported_function(site.callee, site_path, facts, graph) != (path, constructor.owner):
+                continue
+            if at_start(site, site_facts, True, running.get(site_path, set())):
+                out.append((site_path, site, site.args[index]))
     return out
 
 
