@@ -117,7 +117,9 @@ def test_an_import_of_email_validator_says_it_is_installed(make_project: MakePro
 
 def test_an_email_field_in_a_module_not_loaded_at_start_up_stops_nothing(make_project: MakeProject) -> None:
     """Clean: the main module imports no router; the model's module is not imported as the app starts."""
-    files = _project(**{"main.py": "from fastapi import FastAPI\n\nfrom db import engine\n\napp = FastAPI()\n"})
+    files = _project(
+        **{"main.py": "from fastapi import FastAPI\n\nfrom db import engine\n\napp = FastAPI()\n"}
+    )
     assert _harness(make_project, files) == (["sqlite"], "", "")
 
 

@@ -40,7 +40,9 @@ def missing_optional_packages(found: Collection, graph: ImportGraph, root: Path)
     (module docstring), as a stop of the project as shipped."""
     rules = load_rules(PythonStartup).optional_types
     declared = {  # `pydantic[email]` for an extra (manifests.py)
-        normalise_distribution(dep.name) for dep in found.manifests.dependencies if dep.ecosystem is Family.PYTHON
+        normalise_distribution(dep.name)
+        for dep in found.manifests.dependencies
+        if dep.ecosystem is Family.PYTHON
     }
     if not declared:
         return []  # no requirements: what the environment holds is unknown
@@ -65,7 +67,9 @@ def missing_optional_packages(found: Collection, graph: ImportGraph, root: Path)
             for name, bases, _line in facts.classes
             if bases and all(base in rules.plain_bases for base in bases)
         }
-        fields = [m for m in facts.members if m.annotation in wanted and not m.method and m.owner not in plain]
+        fields = [
+            m for m in facts.members if m.annotation in wanted and not m.method and m.owner not in plain
+        ]
         if fields:
             field = min(fields, key=lambda m: m.line)
             out.append(_stop(path, field, wanted[field.annotation]))
