@@ -55,6 +55,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → the query methods of a mapped model class itself (Sequelize's `User.findAll`, Mongoose's
     # `User.findById`): a module calling one on a model another project module defines is data access
     model_methods: Mapping[str, Strings] = table()
+    # family → a query library's statement constructors (SQLAlchemy's `select`, `insert`): a module calling
+    # one in its functions on the tables of a project models module runs queries on a connection handed in
+    statements: Mapping[str, Strings] = table()
     # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
     # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
     beside_layers: Mapping[str, str] = table()

@@ -55,7 +55,24 @@ class ServerStart(Record, frozen=True):
     django: DjangoRunserver
 
 
+class OptionalPackage(Record, frozen=True):
+    label: str  # how the message names the field's type: `pydantic's {type}`
+    types: Strings  # the traced annotations whose validator imports the package
+    module: str  # the package's import name: an import of it says it is installed
+    package: str  # its distribution
+    error: str  # what the library raises where it is missing
+    provided_by: Strings  # distributions (`name[extra]` for an extra) that install it
+    fix: str
+
+
+class OptionalTypes(Record, frozen=True):
+    lock_files: Strings  # lock files naming the installed distributions
+    plain_bases: Strings  # class bases whose annotations build no validator
+    packages: tuple[OptionalPackage, ...]
+
+
 class PythonStartup(Record, frozen=True):
     FILE: ClassVar[str] = "python/startup"
     django: DjangoStartup
     start: ServerStart
+    optional_types: OptionalTypes

@@ -43,6 +43,7 @@ from cdverify.detect.database.jsonschemas import (
     validations,
 )
 from cdverify.detect.database.local_modules import missing_local_modules
+from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop
@@ -135,6 +136,8 @@ def startup_stops(
             StartupStop(path, line, name, (), why)
             for path, line, name, why in undefined_at_start(found, graph)
         ]
+        if root is not None:  # `email: EmailStr` in a model, with email-validator installed by nothing
+            unloaded += missing_optional_packages(found, graph, root)
     if not (
         files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
     ):

@@ -47,7 +47,7 @@ def undefined_at_start(found: Collection, graph: ImportGraph) -> list[tuple[str,
     if any(i.specifier in _BUILTINS_MODULES for path in python for i in found.facts[path].imports):
         return []  # a module adding to the builtins defines names for every other module
     out = []
-    for path in sorted(_loaded(found.facts, python, graph)):
+    for path in sorted(loaded_at_start(found.facts, python, graph)):
         facts = found.facts[path]
         if facts.unbound and not facts.syntax_issues and facts.too_deep is None:
             name, line, _col = min(facts.unbound, key=lambda item: (item[1], item[2]))
@@ -56,7 +56,7 @@ def undefined_at_start(found: Collection, graph: ImportGraph) -> list[tuple[str,
     return out
 
 
-def _loaded(facts: Mapping[str, FileFacts], python: set[str], graph: ImportGraph) -> set[str]:
+def loaded_at_start(facts: Mapping[str, FileFacts], python: set[str], graph: ImportGraph) -> set[str]:
     """The application's Python modules imported as it starts."""
     pending = sorted((set(app_modules(facts)) | _django_loaded(facts, python)) & python)
     loaded = set(pending)

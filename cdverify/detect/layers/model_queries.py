@@ -63,6 +63,32 @@ def model_queriers(
     return frozenset(out)
 
 
+def statement_runners(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    preset: str,
+    models: Collection[str],
+    graph: ImportGraph,
+) -> list[str]:
+    """Application files that call a query library's statement constructor in a function (`sa.select(…)`,
+    `sqlalchemy.insert(…)`: `[roles.statements]`) and import a project module of the models layer (`models`):
+    they build and run queries on the connection or session their callers hand in."""
+    roles = architecture_preset(preset).roles
+    if roles is None or not models:
+        return []
+    out = []
+    for path in application:
+        file_facts = facts.get(path)
+        constructors = roles.statements.get(file_facts.language.family, ()) if file_facts else ()
+        if not constructors or file_facts is None:
+            continue
+        if any(call.scope and call.callee in constructors for call in file_facts.calls) and any(
+            edge.target in models and edge.target != path for edge in graph.imports_of(path)
+        ):
+            out.append(path)
+    return out
+
+
 def model_names(specifier: str, names: tuple[str, ...], model: str) -> tuple[str, ...]:
     """How a call names `model` of the module an import brings: `shop.models.User` after
     `from shop.models import User`, `import shop.models` or `from shop import models`."""

@@ -50,7 +50,7 @@ from cdverify.detect.layers.handlers import (
     view_modules,
 )
 from cdverify.detect.layers.instances import instance_imports
-from cdverify.detect.layers.model_queries import model_queriers
+from cdverify.detect.layers.model_queries import model_queriers, statement_runners
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -182,6 +182,17 @@ def code_roles(
 
     for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
         if path not in found and not handles_requests(facts[path]):
+            found[path] = Role.QUERIES
+
+    models = of(Role.MODELS)
+    # `conn.execute(sa.select(…))` in a module whose path names no layer
+    for path in statement_runners(facts, [p for p in application if p in unnamed], preset, models, graph):
+        if (
+            path not in found
+            and path not in apps
+            and path not in handlers
+            and not handles_requests(facts[path])
+        ):
             found[path] = Role.QUERIES
 
     querying = of(Role.QUERIES)
