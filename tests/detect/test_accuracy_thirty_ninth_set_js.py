@@ -129,3 +129,121 @@ def test_a_project_json_outside_an_nx_workspace_is_data(make_project: MakeProjec
     architecture = _architecture(make_project, files)
     assert architecture["files"]["src/web/orders.ts"] == "routes"
     assert architecture["files"]["src/web/labels.ts"] == "routes"
+
+
+# A full-stack package in Vite's layout: index.html at the top loads the React client's entry, whose API
+# wrappers live in src/services/ beside the Express server's server/ folder, all under one package.json.
+FULL_STACK = '{"name": "tasks", "type": "module", "scripts": {"dev:client": "vite", "dev:server": "tsx server/index.ts"}, "dependencies": {"express": "4.18.2", "@prisma/client": "4.11.0", "axios": "1.11.0", "react": "18.2.0", "react-dom": "18.2.0"}}'
+
+PAGE = src(
+    """
+    <!DOCTYPE html>
+    <html>
+      <head><script src="https://cdn.example.com/analytics.js"></script></head>
+      <body>
+        <div id="root"></div>
+        <script type="module" src="/src/main.tsx"></script>
+      </body>
+    </html>
+    """
+)
+
+CLIENT_MAIN = src(
+    """
+    import React from 'react';
+    import { createRoot } from 'react-dom/client';
+    import { listTasks } from './services/tasks';
+
+    listTasks().then((tasks) => createRoot(document.getElementById('root')!).render(<p>{tasks.length}</p>));
+    """
+)
+
+CLIENT_API = src(
+    """
+    import axios from 'axios';
+
+    export const api = axios.create({ baseURL: '/api' });
+    """
+)
+
+CLIENT_TASKS = src(
+    """
+    import { api } from './api';
+    import { Task } from '../shared/task';
+
+    export const listTasks = () => api.get<Task[]>('/tasks').then((response) => response.data);
+    """
+)
+
+SHARED_TASK = "export interface Task { id: string; title: string }\nexport const MAX_TITLE = 200;\n"
+
+SERVER_INDEX = src(
+    """
+    import express from 'express';
+    import { router } from './routes/tasks';
+
+    const app = express();
+    app.use('/api', router);
+    app.listen(5000);
+    """
+)
+
+SERVER_ROUTES = src(
+    """
+    import { Router } from 'express';
+    import { PrismaClient } from '@prisma/client';
+    import { MAX_TITLE } from '../../src/shared/task';
+
+    const prisma = new PrismaClient();
+    export const router = Router();
+    router.get('/tasks', async (req, res) => {
+      res.json((await prisma.task.findMany()).filter((task) => task.title.length <= MAX_TITLE));
+    });
+    """
+)
+
+
+def _full_stack(*, page: bool = True) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": FULL_STACK,
+        "src/main.tsx": CLIENT_MAIN,
+        "src/services/api.ts": CLIENT_API,
+        "src/services/tasks.ts": CLIENT_TASKS,
+        "src/shared/task.ts": SHARED_TASK,
+        "server/index.ts": SERVER_INDEX,
+        "server/routes/tasks.ts": SERVER_ROUTES,
+    }
+    if page:
+        files["index.html"] = PAGE
+    return files
+
+
+def test_the_client_a_page_loads_is_no_services_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _full_stack())
+    files = report["architecture"]["files"]
+    assert "src/services/api.ts" not in files
+    assert "src/services/tasks.ts" not in files
+    assert files["server/routes/tasks.ts"] == "routes"
+    assert report["project"]["by_scope"]["frontend"] == 3  # main.tsx and the two API wrappers
+    assert "axios" not in report["imports"]["external"]
+
+
+def test_a_module_the_server_imports_too_stays_application(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _full_stack())
+    # src/shared/task.ts is reached from the page and from the server's routes: it runs on the server
+    assert report["project"]["by_scope"]["application"] == 3
+    assert report["imports"]["external"]["express"] == 2
+
+
+def test_without_a_page_the_folders_decide(make_project: MakeProject) -> None:
+    files = inspect_json(make_project, _full_stack(page=False))["architecture"]["files"]
+    assert files["src/services/api.ts"] == "services"
+    assert files["src/services/tasks.ts"] == "services"
+
+
+def test_a_page_script_that_uses_node_built_ins_stays_application(make_project: MakeProject) -> None:
+    files = _full_stack()
+    files["src/services/api.ts"] = "import { readFileSync } from 'node:fs';\n" + CLIENT_API
+    architecture = inspect_json(make_project, files)["architecture"]["files"]
+    assert architecture["src/services/api.ts"] == "services"
+    assert "src/services/tasks.ts" not in architecture
