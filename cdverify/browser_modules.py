@@ -58,6 +58,8 @@ def with_browser_modules(
             and file_facts.language.family is Family.NODE
         )
 
+    if not any(node_code(path) for path in facts):
+        return project, frozenset()  # no Node application module: no page is read
     entries = {path for path in _page_scripts(project) if node_code(path)}
     if not entries:
         return project, frozenset()

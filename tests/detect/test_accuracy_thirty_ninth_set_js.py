@@ -104,7 +104,9 @@ def test_an_nx_project_named_web_is_no_routes_folder(make_project: MakeProject) 
 
 def test_layer_folders_inside_an_nx_project_still_count(make_project: MakeProject) -> None:
     files = _nx("api")
-    files["apps/api/src/routes/orders.ts"] = "import { db } from '../repositories/orders';\nexport const list = () => db;\n"
+    files["apps/api/src/routes/orders.ts"] = (
+        "import { db } from '../repositories/orders';\nexport const list = () => db;\n"
+    )
     files["apps/api/src/repositories/orders.ts"] = "import { db } from '../db';\nexport { db };\n"
     architecture = _architecture(make_project, files)
     assert architecture["files"]["apps/api/src/routes/orders.ts"] == "routes"
