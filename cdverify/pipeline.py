@@ -21,6 +21,7 @@ import msgspec
 from cdverify import progress
 from cdverify.allocator import return_big_buffers
 from cdverify.analysis import Analysis
+from cdverify.browser_modules import with_browser_modules
 from cdverify.build_output import with_build_output
 from cdverify.cache import FactsCache, content_digest, dumps, unpack
 from cdverify.cache_folder import note_use
@@ -328,8 +329,10 @@ def analyse(
     project = with_test_code(project, facts, graph, config)
     # modules nothing imports or runs that cannot load in their package: set aside (stray_modules.py)
     project, stray = with_stray_modules(project, facts, graph, manifests, config)
-    if stray:
-        aside = {module.path for module in stray}
+    # the modules an HTML page's scripts load, and only they, run in the browser (browser_modules.py)
+    project, browser = with_browser_modules(project, facts, graph, manifests, config)
+    if stray or browser:
+        aside = {module.path for module in stray} | browser
         facts = {path: file_facts for path, file_facts in facts.items() if path not in aside}
         graph = ImportGraph(facts.keys(), [edge for edge in graph.edges if edge.source not in aside])
         parse_findings = [f for f in parse_findings if f.location.path not in aside]

@@ -107,15 +107,26 @@ _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*$")
 
 
 _PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")
+# An Nx workspace (`nx.json` at its top) declares each of its projects with a `project.json`
+# (https://nx.dev/reference/project-configuration), which marks `apps/web/` or `libs/todo/` as one member even
+# where it has no package.json; elsewhere a `project.json` is as likely data (`models/project.json`).
+_NX_PROJECT, _NX_WORKSPACE = "project.json", "nx.json"
 
 
 def package_roots(paths: Iterable[str]) -> frozenset[str]:
-    """Folders below the project root that hold their own package manifest (monorepo members)."""
-    return frozenset(
-        path.rsplit("/", 1)[0]
-        for path in paths
-        if "/" in path and path.rsplit("/", 1)[1] in _PACKAGE_MANIFESTS
-    )
+    """Folders below the project root that hold their own package manifest, or an Nx project file inside an
+    Nx workspace (monorepo members): such a folder and those above it name a member (`apps/web/`), not a
+    layer."""
+    paths = list(paths)
+    workspaces = {path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == _NX_WORKSPACE}
+
+    def member(path: str) -> bool:
+        folder, _, name = path.rpartition("/")
+        if name in _PACKAGE_MANIFESTS:
+            return True
+        return name == _NX_PROJECT and any(not top or folder.startswith(top + "/") for top in workspaces)
+
+    return frozenset(path.rsplit("/", 1)[0] for path in paths if "/" in path and member(path))
 
 
 def _named(
