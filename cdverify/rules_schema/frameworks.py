@@ -42,6 +42,8 @@ class Framework(Record, frozen=True):
     route_tables: Strings = ()  # attributes of an app that hold its routes (aiohttp `app.router.add_get`)
     relative_paths: bool = False  # route and mount paths are written without a leading `/` (Django)
     url_includes: Strings = ()  # words of a call in a route's view that make it a mount (`include(…)`)
+    # attributes that hold an object's URL configuration: a route whose view is one mounts it (`api.urls`)
+    url_attributes: Strings = ()
     chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
     named_routes: bool = False  # route methods may take a route name before the path (koa-router)
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)

@@ -38,6 +38,7 @@ class Spec(NamedTuple):
     route_tables: frozenset[str]
     relative_paths: bool
     url_includes: tuple[str, ...]
+    url_attributes: frozenset[str]  # attributes holding a URL configuration (`api.urls`)
     chained_paths: bool
     named_routes: bool
     mount_calls: frozenset[str]
@@ -83,6 +84,7 @@ def specs() -> tuple[Spec, ...]:
                     route_tables=frozenset(entry.route_tables),
                     relative_paths=entry.relative_paths,
                     url_includes=entry.url_includes,
+                    url_attributes=frozenset(entry.url_attributes),
                     chained_paths=entry.chained_paths,
                     named_routes=entry.named_routes,
                     mount_calls=frozenset(entry.mount_calls),

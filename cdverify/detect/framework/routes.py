@@ -151,10 +151,14 @@ def _route(
 
 
 def _includes(spec: Spec, call: CallFact) -> bool:
-    """The route's view includes another URL configuration (`include("app.urls")`)."""
-    if not spec.url_includes or len(call.args) < 2:
+    """The route's view includes another URL configuration: `include("app.urls")`, or an object's URL
+    configuration as it is (django-ninja `path("api/", api.urls)`, `path("admin/", admin.site.urls)`)."""
+    if not (spec.url_includes or spec.url_attributes) or len(call.args) < 2:
         return False
-    return any(word in traced for traced in call.args[1].calls for word in spec.url_includes)
+    traced = call.args[1].calls
+    return any(word in one for one in traced for word in spec.url_includes) or any(
+        one.rpartition(".")[2] in spec.url_attributes for one in traced
+    )
 
 
 def _http(spec: Spec, key: str, default: str, call: CallFact) -> str:

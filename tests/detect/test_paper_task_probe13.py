@@ -1,0 +1,144 @@
+"""Patterns found by probing whole paper-task verdicts, fourth round (issue 18, docs/accuracy.md "Paper-task apps
+probed, fourth round (session 2026-12-06 (13))"), each on small projects written for the test:
+
+- django-ninja: the URLconf mounts the API object's own URL configuration, `path("api/", api.urls)` (no
+  `include(…)`); its routes sit under the path's prefix, as those of a router included by `include(router.urls)`
+  do. Mounted at `path("", api.urls)` they stay outside `/api`.
+- Tortoise ORM is imported as `tortoise` and published as `tortoise-orm` (TASK002), and its aiohttp integration's
+  `register_tortoise(app, db_url=…)` connects as its FastAPI and Starlette ones do.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject, check, findings_of
+
+NINJA_SETTINGS = """INSTALLED_APPS = ["django.contrib.contenttypes", "shop"]
+ROOT_URLCONF = "site_conf.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "shop.sqlite3"}}
+"""
+NINJA_API = """from ninja import NinjaAPI, Router
+
+api = NinjaAPI()
+items = Router()
+
+
+@api.get("/health-check")
+def health(request):
+    return {"status": "ok"}
+
+
+@items.get("/items")
+def list_items(request):
+    return {"items": []}
+
+
+api.add_router("/", items)
+"""
+
+
+def _ninja(mount: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "django\ndjango-ninja\n",
+        "run.sh": "#!/bin/sh\nexec python manage.py runserver 0.0.0.0:8080\n",
+        "manage.py": "import os\nimport sys\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n"
+        "from django.core.management import execute_from_command_line\n\nexecute_from_command_line(sys.argv)\n",
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": NINJA_SETTINGS,
+        "site_conf/urls.py": f"from django.urls import path\n\nfrom shop.api import api\n\nurlpatterns = [{mount}]\n",
+        "shop/__init__.py": "",
+        "shop/api.py": NINJA_API,
+    }
+
+
+@pytest.mark.parametrize(
+    ("mount", "expected"),
+    [
+        pytest.param('path("api/", api.urls)', [], id="api-urls-under-api"),
+        pytest.param(
+            'path("", api.urls)',
+            [("TASK006", "shop/api.py", 7), ("TASK007", "shop/api.py", 7), ("TASK007", "shop/api.py", 12)],
+            id="api-urls-at-root",
+        ),
+    ],
+)
+def test_ninja_api_urls_mounted_by_the_urlconf(
+    make_project: MakeProject, mount: str, expected: list[tuple[str, str, int]]
+) -> None:
+    """`path("api/", api.urls)` puts the NinjaAPI's routes (and its routers') under /api: no TASK006 nor
+    TASK007; mounted at the root they are outside /api."""
+    report = check(make_project, _ninja(mount), "python-django-openapi-sqlite")
+    assert findings_of(report, "TASK006") + findings_of(report, "TASK007") == expected
+
+
+TORTOISE_SERVER = """import os
+
+from aiohttp import web
+from tortoise.contrib.aiohttp import register_tortoise
+
+
+async def health(request):
+    return web.json_response({{"status": "ok"}})
+
+
+app = web.Application()
+app.router.add_get("/api/health-check", health)
+register_tortoise(app, db_url=os.getenv("DB_URL", "{url}"), modules={{"models": ["models"]}}, generate_schemas=True)
+
+if __name__ == "__main__":
+    web.run_app(app, port=8080)
+"""
+TORTOISE_MODELS = """from tortoise import fields
+from tortoise.models import Model
+
+
+class Item(Model):
+    id = fields.IntField(pk=True)
+    name = fields.CharField(max_length=64)
+"""
+
+
+def _tortoise(requirements: str, url: str = "sqlite://shop.sqlite3") -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": requirements,
+        "run.sh": "#!/bin/sh\nexec python server.py\n",
+        "server.py": TORTOISE_SERVER.format(url=url),
+        "models.py": TORTOISE_MODELS,
+    }
+
+
+@pytest.mark.parametrize(
+    ("requirements", "expected"),
+    [
+        pytest.param("aiohttp\ntortoise-orm\n", [], id="declared-as-tortoise-orm"),
+        pytest.param("aiohttp\n", [("TASK002", "models.py", 1)], id="undeclared"),
+    ],
+)
+def test_tortoise_orm_is_the_distribution_of_tortoise(
+    make_project: MakeProject, requirements: str, expected: list[tuple[str, str, int]]
+) -> None:
+    """`import tortoise` is declared by `tortoise-orm`; left out of the manifest it is still TASK002."""
+    report = check(make_project, _tortoise(requirements), "python-aiohttp-openapi-sqlite")
+    assert findings_of(report, "TASK002") == expected
+
+
+@pytest.mark.parametrize(
+    ("requirements", "url", "engines"),
+    [
+        pytest.param("aiohttp\ntortoise-orm\n", "sqlite://shop.sqlite3", ["sqlite"], id="sqlite"),
+        pytest.param(
+            "aiohttp\ntortoise-orm[asyncpg]\n",
+            "postgres://user:password@postgres:5432/conduit",
+            ["postgresql"],
+            id="postgres",
+        ),
+    ],
+)
+def test_tortoise_aiohttp_register_connects(
+    make_project: MakeProject, requirements: str, url: str, engines: list[str]
+) -> None:
+    """Tortoise's aiohttp `register_tortoise(app, db_url=…)` is a connection: its URL names the engine."""
+    report = check(make_project, _tortoise(requirements, url), "aiohttp")
+    evidence = report["database"]["evidence"]
+    assert report["database"]["engines"] == engines
+    assert any(e["kind"] == "connection" and e["file"] == "server.py" for e in evidence)
