@@ -33,6 +33,8 @@ class Framework(Record, frozen=True):
     app_prefix: Strings = ()
     nested_apps: bool = False
     chained: Strings = ()
+    # methods, also `chained`, returning a router under the prefix given first (koa-tree-router `newGroup`)
+    groups: Strings = ()
     plugin_mounts: bool = False
     autoload: Strings = ()
     plugin_wrappers: Strings = ()

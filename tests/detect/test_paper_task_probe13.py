@@ -142,3 +142,105 @@ def test_tortoise_aiohttp_register_connects(
     evidence = report["database"]["evidence"]
     assert report["database"]["engines"] == engines
     assert any(e["kind"] == "connection" and e["file"] == "server.py" for e in evidence)
+
+
+HEALTH_CONTROLLER = """import { Get, JsonController } from 'routing-controllers';
+
+@JsonController()
+export class HealthController {
+  @Get('/health-check')
+  check() {
+    return { status: 'ok' };
+  }
+}
+"""
+KOA_SERVER = """import 'reflect-metadata';
+import Koa from 'koa';
+import { useKoaServer } from 'routing-controllers';
+import { HealthController } from './HealthController';
+
+const app = new Koa();
+useKoaServer(app, { {options}controllers: [HealthController] });
+app.listen(3000);
+"""
+EXPRESS_SERVER = """import 'reflect-metadata';
+import { createExpressServer } from 'routing-controllers';
+import { HealthController } from './HealthController';
+
+const app = createExpressServer({ {options}controllers: [HealthController] });
+app.listen(3000);
+"""
+
+
+def _controllers(server: str, framework: str, options: str) -> dict[str, str | bytes]:
+    manifest = (
+        '{"name": "shop", "scripts": {"start": "tsx src/main.ts"}, "dependencies": {"%s": "*", '
+        '"reflect-metadata": "*", "routing-controllers": "*", "tsx": "*"}}\n' % framework
+    )
+    return {
+        "package.json": manifest,
+        "run.sh": "#!/bin/sh\nexec npm start\n",
+        "src/main.ts": server.replace("{options}", options),
+        "src/HealthController.ts": HEALTH_CONTROLLER,
+    }
+
+
+@pytest.mark.parametrize(
+    ("server", "framework", "options", "expected"),
+    [
+        pytest.param(KOA_SERVER, "koa", "routePrefix: '/api', ", [], id="koa-route-prefix"),
+        pytest.param(EXPRESS_SERVER, "express", "routePrefix: '/api', ", [], id="express-route-prefix"),
+        pytest.param(
+            KOA_SERVER,
+            "koa",
+            "",
+            [("TASK006", "src/HealthController.ts", 5), ("TASK007", "src/HealthController.ts", 5)],
+            id="koa-no-prefix",
+        ),
+    ],
+)
+def test_routing_controllers_routes_under_route_prefix(
+    make_project: MakeProject, server: str, framework: str, options: str, expected: list[tuple[str, str, int]]
+) -> None:
+    """routing-controllers' decorated routes are the served app's (Koa or Express: no other framework), under the
+    `routePrefix` option of `useKoaServer` / `createExpressServer`; without it they are outside /api."""
+    report = check(make_project, _controllers(server, framework, options), f"{framework}+task")
+    assert findings_of(report, "TASK006") + findings_of(report, "TASK007") == expected
+    assert findings_of(report, "FW") == []
+    assert report["verdicts"]["framework"]["status"] == "pass"
+
+
+TREE_ROUTES = """const Koa = require('koa');
+const Router = require('koa-tree-router');
+
+const app = new Koa();
+const router = new Router();
+const api = router.newGroup('{group}');
+
+api.get('/health-check', (ctx) => {
+  ctx.body = { status: 'ok' };
+});
+
+app.use(router.routes());
+app.listen(3000);
+"""
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        pytest.param("/api", [], id="group-api"),
+        pytest.param("/v1", [("TASK006", "index.js", 8), ("TASK007", "index.js", 8)], id="group-v1"),
+    ],
+)
+def test_koa_tree_router_group_prefix(
+    make_project: MakeProject, group: str, expected: list[tuple[str, str, int]]
+) -> None:
+    """koa-tree-router's `router.newGroup(prefix)` is a router of its routes under the prefix."""
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "shop", "main": "index.js", "dependencies": {"koa": "*", "koa-tree-router": "*"}}\n',
+        "run.sh": "#!/bin/sh\nexec node index.js\n",
+        "index.js": TREE_ROUTES.replace("{group}", group),
+    }
+    report = check(make_project, files, "koa+task")
+    assert findings_of(report, "TASK006") + findings_of(report, "TASK007") == expected

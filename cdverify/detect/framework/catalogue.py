@@ -29,6 +29,7 @@ class Spec(NamedTuple):
     app_prefix: frozenset[str]
     nested_apps: bool
     chained: frozenset[str]
+    groups: frozenset[str]  # chained methods returning a router under the prefix given first
     plugin_mounts: bool
     autoload: tuple[str, ...]
     plugin_wrappers: tuple[str, ...]
@@ -75,6 +76,7 @@ def specs() -> tuple[Spec, ...]:
                     app_prefix=frozenset(entry.app_prefix),
                     nested_apps=entry.nested_apps,
                     chained=frozenset(entry.chained),
+                    groups=frozenset(entry.groups),
                     plugin_mounts=entry.plugin_mounts,
                     autoload=entry.autoload,
                     plugin_wrappers=entry.plugin_wrappers,

@@ -64,6 +64,11 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
     on_app = base in spec.apps and not spec.nested_apps
     if method in spec.listen or callee in spec.listen:
         found.listen(path, call)
+    if method in spec.groups:  # `api = router.newGroup("/api")`: a router under the prefix
+        value = first_string(call.args[:1])
+        if value:
+            found.prefixes.add(value)
+        return
     if method in spec.app_prefix:
         value = first_string(call.args[:1])
         if value:
