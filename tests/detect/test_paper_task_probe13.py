@@ -244,3 +244,20 @@ def test_koa_tree_router_group_prefix(
     }
     report = check(make_project, files, "koa+task")
     assert findings_of(report, "TASK006") + findings_of(report, "TASK007") == expected
+
+
+def test_db004_names_no_empty_variable(make_project: MakeProject) -> None:
+    """Engines inferred from two declared drivers for a URL computed at run time (here a node-config table the
+    connection takes whole) switch on no known variable: DB004 says SQLite may be used, naming no `$`."""
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "shop", "main": "index.js", "dependencies": {"express": "*", "config": "*", '
+        '"sequelize": "*", "pg": "*", "pg-hstore": "*", "sqlite3": "*"}}\n',
+        "config/default.json": '{"db": {"dialect": "postgres", "host": "postgres"}}\n',
+        "index.js": "const config = require('config');\nconst express = require('express');\n"
+        "const { Sequelize } = require('sequelize');\n\nconst sequelize = new Sequelize(config.get('db'));\n"
+        "const app = express();\napp.get('/api/health-check', (req, res) => res.json({ ok: true }));\n"
+        "sequelize.sync().then(() => app.listen(3000));\n",
+    }
+    report = check(make_project, files, "express+postgres")
+    db004 = [f for f in report["findings"] if f["rule"] == "DB004"]
+    assert [f["message"].split(" (")[0] for f in db004] == ["SQLite may be used instead"]
