@@ -169,9 +169,13 @@ def _flask_dynaconf(settings_toml: str) -> dict[str, str | bytes]:
 @pytest.mark.parametrize(
     ("settings_toml", "expected"),
     [
-        pytest.param(f'[default]\nSQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n', ("pass", []), id="default-postgres"),
+        pytest.param(
+            f'[default]\nSQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n', ("pass", []), id="default-postgres"
+        ),
         pytest.param(f'SQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n', ("pass", []), id="top-level-postgres"),
-        pytest.param(f'[default]\nSQLALCHEMY_DATABASE_URI = "{SQLITE}"\n', ("fail", ["DB001"]), id="default-sqlite"),
+        pytest.param(
+            f'[default]\nSQLALCHEMY_DATABASE_URI = "{SQLITE}"\n', ("fail", ["DB001"]), id="default-sqlite"
+        ),
         pytest.param(
             f'[default]\nSQLALCHEMY_DATABASE_URI = "{SQLITE}"\n\n[production]\nSQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n',
             ("fail", ["DB001"]),

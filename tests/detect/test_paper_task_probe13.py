@@ -10,6 +10,8 @@ probed, fourth round (session 2026-12-06 (13))"), each on small projects written
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from reports import MakeProject, check, findings_of
 
@@ -173,9 +175,9 @@ app.listen(3000);
 
 
 def _controllers(server: str, framework: str, options: str) -> dict[str, str | bytes]:
-    manifest = (
-        '{"name": "shop", "scripts": {"start": "tsx src/main.ts"}, "dependencies": {"%s": "*", '
-        '"reflect-metadata": "*", "routing-controllers": "*", "tsx": "*"}}\n' % framework
+    dependencies = {framework: "*", "reflect-metadata": "*", "routing-controllers": "*", "tsx": "*"}
+    manifest = json.dumps(
+        {"name": "shop", "scripts": {"start": "tsx src/main.ts"}, "dependencies": dependencies}
     )
     return {
         "package.json": manifest,
