@@ -18,6 +18,9 @@ class Framework(Record, frozen=True):
     packages: Strings
     paper: bool = False  # one of the paper's frameworks (a value of the `framework` constraint)
     implied_by: Strings = ()
+    # its routes are served by the frameworks it is implied by (routing-controllers' decorators by Express or
+    # Koa): alone, with no app of theirs, it serves nothing
+    routes_only: bool = False
     apps: Strings = ()
     # traced types of the app object (`fastify.FastifyInstance`): a module importing only these (and the
     # app constructors) of the framework types the app it works on and handles no requests
