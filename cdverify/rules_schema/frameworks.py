@@ -18,6 +18,9 @@ class Framework(Record, frozen=True):
     packages: Strings
     paper: bool = False  # one of the paper's frameworks (a value of the `framework` constraint)
     implied_by: Strings = ()
+    # its routes are served by the frameworks it is implied by (routing-controllers' decorators by Express or
+    # Koa): alone, with no app of theirs, it serves nothing
+    routes_only: bool = False
     apps: Strings = ()
     # traced types of the app object (`fastify.FastifyInstance`): a module importing only these (and the
     # app constructors) of the framework types the app it works on and handles no requests
@@ -33,6 +36,8 @@ class Framework(Record, frozen=True):
     app_prefix: Strings = ()
     nested_apps: bool = False
     chained: Strings = ()
+    # methods, also `chained`, returning a router under the prefix given first (koa-tree-router `newGroup`)
+    groups: Strings = ()
     plugin_mounts: bool = False
     autoload: Strings = ()
     plugin_wrappers: Strings = ()
@@ -42,6 +47,8 @@ class Framework(Record, frozen=True):
     route_tables: Strings = ()  # attributes of an app that hold its routes (aiohttp `app.router.add_get`)
     relative_paths: bool = False  # route and mount paths are written without a leading `/` (Django)
     url_includes: Strings = ()  # words of a call in a route's view that make it a mount (`include(…)`)
+    # attributes that hold an object's URL configuration: a route whose view is one mounts it (`api.urls`)
+    url_attributes: Strings = ()
     chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
     named_routes: bool = False  # route methods may take a route name before the path (koa-router)
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)

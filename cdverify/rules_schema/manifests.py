@@ -49,6 +49,10 @@ class ManifestFile(Record, frozen=True):
     # calls that load such files (dynaconf's `Dynaconf(…)`): their settings count only where run-time code
     # makes one of these
     loaders: Strings = ()
+    # calls, among `loaders`, that copy the file's settings into the web app's configuration (dynaconf's
+    # `FlaskDynaconf(app)` fills `app.config`): where run-time code makes one, the settings that hold without
+    # an environment switch are the app's configuration, read by its extensions with no code naming them
+    app_loaders: Strings = ()
 
 
 class DependencyTables(Record, frozen=True):

@@ -288,7 +288,7 @@ def _check(report: DatabaseReport, required: str) -> list[Finding]:
                 make_finding(
                     "DB004",
                     location,
-                    f"{label(other.engine)} is used instead {_when(chosen)} ({strongest.detail})",
+                    f"{label(other.engine)} {_when(chosen)} ({strongest.detail})",
                     evidence=strongest.text,
                     hint=f"fine for development; make sure the deployed configuration uses {label(wanted)}",
                     data={"engine": other.engine, "required": wanted, "switch": switch},
@@ -346,9 +346,13 @@ def _fix(
 
 
 def _when(chosen: Evidence | None) -> str:
+    """How another engine comes to serve the application: a configuration selected, a variable, or (no
+    variable known: an engine inferred from a declared driver for a value computed at run time) maybe."""
     if chosen is not None and chosen.configuration:
-        return "when another of the project's configurations is selected"
-    return f"depending on ${chosen.switch if chosen is not None else ''}"
+        return "is used instead when another of the project's configurations is selected"
+    if chosen is None or not chosen.switch:
+        return "may be used instead"
+    return f"is used instead depending on ${chosen.switch}"
 
 
 def _missing(wanted: str, use: EngineUse | None, others: list[EngineUse], report: DatabaseReport) -> Finding:

@@ -128,3 +128,97 @@ def test_the_orm003_fix_keeps_the_orms_own_driver(make_project: MakeProject) -> 
     assert (
         orm003["hint"] == "do this data access through sqlalchemy models and sessions, not aiosqlite directly"
     )
+
+
+# Fourth round (session 2026-12-06 (13)): `FlaskDynaconf(app)` loads the files into `app.config`, where
+# Flask-SQLAlchemy reads the URL with no code naming it; nested tables are read as code reaches them.
+FLASK_DYNACONF_APP = """from dynaconf import FlaskDynaconf
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+
+def create_app():
+    app = Flask(__name__)
+    FlaskDynaconf(app, settings_files=["settings.toml"])
+    db.init_app(app)
+
+    @app.get("/api/health-check")
+    def health():
+        return {"status": "ok"}
+
+    return app
+"""
+
+
+def _flask_dynaconf(settings_toml: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": REQUIREMENTS,
+        "run.sh": "#!/bin/sh\nexec flask --app conduit.app run --port 8080\n",
+        "settings.toml": settings_toml,
+        "conduit/__init__.py": "",
+        "conduit/app.py": FLASK_DYNACONF_APP,
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings_toml", "expected"),
+    [
+        pytest.param(
+            f'[default]\nSQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n', ("pass", []), id="default-postgres"
+        ),
+        pytest.param(f'SQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n', ("pass", []), id="top-level-postgres"),
+        pytest.param(
+            f'[default]\nSQLALCHEMY_DATABASE_URI = "{SQLITE}"\n', ("fail", ["DB001"]), id="default-sqlite"
+        ),
+        pytest.param(
+            f'[default]\nSQLALCHEMY_DATABASE_URI = "{SQLITE}"\n\n[production]\nSQLALCHEMY_DATABASE_URI = "{POSTGRES}"\n',
+            ("fail", ["DB001"]),
+            id="production-only-postgres",
+        ),
+    ],
+)
+def test_flask_dynaconf_fills_the_app_config(
+    make_project: MakeProject, settings_toml: str, expected: tuple[str, list[str]]
+) -> None:
+    """The URL `FlaskDynaconf(app)` loads into `app.config` is the engine Flask-SQLAlchemy connects to, where
+    ENV_FOR_DYNACONF is unset: a `[production]` value does not hold in the harness."""
+    report = check(make_project, _flask_dynaconf(settings_toml), TASK)
+    assert _database(report) == expected
+
+
+NESTED_CONFIG = """from dynaconf import Dynaconf
+
+settings = Dynaconf(settings_files=["settings.toml"], environments=True)
+"""
+NESTED_APP = APP.replace("settings.SQLALCHEMY_DATABASE_URI", "settings.db.url")
+
+
+@pytest.mark.parametrize(
+    ("settings_toml", "expected"),
+    [
+        pytest.param(f'[default.db]\nurl = "{POSTGRES}"\n', ("pass", []), id="default-db-table"),
+        pytest.param(f'[default]\ndb = {{ url = "{POSTGRES}" }}\n', ("pass", []), id="inline-table"),
+        pytest.param(f'[default.db]\nurl = "{SQLITE}"\n', ("fail", ["DB001"]), id="default-db-sqlite"),
+        pytest.param(
+            f'[default.db]\nurl = "{SQLITE}"\n\n[production.db]\nurl = "{POSTGRES}"\n',
+            ("fail", ["DB001"]),
+            id="production-db-only",
+        ),
+        pytest.param(f'[default.cache]\nurl = "{POSTGRES}"\n', ("fail", ["DB001"]), id="another-table"),
+    ],
+)
+def test_nested_dynaconf_values_read_by_their_path(
+    make_project: MakeProject, settings_toml: str, expected: tuple[str, list[str]]
+) -> None:
+    """`settings.db.url` takes `[default.db] url` (the environment that holds in the harness); the same last
+    name in another table (`[default.cache] url`) is not it."""
+    files = _project(settings_toml, NESTED_CONFIG)
+    files["conduit/app.py"] = NESTED_APP
+    report = check(make_project, files, TASK)
+    assert _database(report) == expected

@@ -12,10 +12,10 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url, engine_of_value
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
-from cdverify.detect.database.values import ENVIRONMENT_SOURCES
+from cdverify.detect.database.values import DYNACONF_BASE, ENVIRONMENT_SOURCES
 from cdverify.manifests import Manifests, Setting
 from cdverify.model import Family, Location, Scope, shown
-from cdverify.rules_schema import Connections, Reader, SettingsSource
+from cdverify.rules_schema import Connections, ManifestFiles, Reader, SettingsSource
 from cdverify.run_script import Assignment, assignment_lines, assignments
 
 _NO_RULES = SettingsSource()
@@ -151,6 +151,22 @@ def _prisma_engines(found_in: Collection) -> dict[str, set[str]]:
     return out
 
 
+def _app_configuration(found_in: Collection, setting: Setting) -> bool:
+    """A setting of a file read only where code reads it (dynaconf's) that run-time code loads into the web
+    app's configuration (`FlaskDynaconf(app)`, the `app_loaders` of rules/manifests.toml), in an environment
+    that holds where ENV_FOR_DYNACONF is unset: the app's extensions read it (Flask-SQLAlchemy's
+    `SQLALCHEMY_DATABASE_URI`) with no code naming it."""
+    if setting.section not in DYNACONF_BASE or "." in setting.key:  # `db.url`: code names nested values
+        return False
+    entries = [entry for entry in load_rules(ManifestFiles).file if entry.reader is setting.source]
+    loaders = {loader for entry in entries for loader in entry.app_loaders}
+    return bool(loaders) and any(
+        call.callee.removesuffix("()") in loaders
+        for facts in found_in.runtime_facts().values()
+        for call in facts.calls
+    )
+
+
 def _setting(
     found_in: Collection, setting: Setting, consumed_env: set[str], pinned: dict[str, set[str]]
 ) -> None:
@@ -160,7 +176,7 @@ def _setting(
     "postgresql"`), connects to nothing: Prisma rejects it (`pinned`: variable → the providers' engines)."""
     known = found_in.catalogue
     rules = known.settings_files.sources.get(setting.source, _NO_RULES)
-    if rules.read_in_code:
+    if rules.read_in_code and not _app_configuration(found_in, setting):
         return
     key = setting.key.lower()
     name = PurePosixPath(setting.file).name

@@ -24,7 +24,7 @@ NODE_CONFIG_GETTERS = ("config.get", "config.default.get")
 _NODE_CONFIG_ROOTS = ("config.default.", "config.")
 _NODE_ENV_BASE = ("default", "development", "local")  # files node-config loads when NODE_ENV is unset
 # dynaconf's environments that hold where ENV_FOR_DYNACONF is unset ("": a top-level key)
-_DYNACONF_BASE = ("", "default", "global", "development")
+DYNACONF_BASE = ("", "default", "global", "development")
 # settings that are environment variables: env files, Compose `environment`, the run script's exports
 ENVIRONMENT_SOURCES = (Reader.ENV_FILE, Reader.COMPOSE, Reader.RUN_SCRIPT)
 _RUNTIME_SCOPES = frozenset({Scope.APPLICATION, Scope.CONFIG})
@@ -200,7 +200,7 @@ class Values:
                         detail = f"default of a settings field when ${field} is unset"
                         inner = inner._replace(switch=field, default=True, detail=detail)
                     out.append(inner._replace(switch=inner.switch or switch))
-            for name in value.names:
+            for name in (*value.names, *self._dynaconf_paths(value)):
                 out.extend(self._dynaconf_candidates(name))
                 # pydantic-style settings read the variable of the same name from the environment
                 variable = name.upper()
@@ -280,6 +280,19 @@ class Values:
             out.append(Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable))
         return out
 
+    def _dynaconf_paths(self, value: Value) -> list[str]:
+        """The dotted paths of nested dynaconf values a value may read (`settings.db.url` → `db.url`,
+        `settings.db.url`, …), where the settings files have nested values."""
+        if not any("." in key for key in self.dynaconf):
+            return []
+        out = []
+        for callee in value.calls:
+            if callee.endswith(")"):
+                continue
+            parts = callee.split(".")
+            out += [".".join(parts[i:]) for i in range(len(parts) - 2, -1, -1)]
+        return out
+
     def _dynaconf_candidates(self, name: str) -> list[Candidate]:
         """The values dynaconf settings files give an attribute of the settings object (`settings.DB_URL`):
         top-level values and those of the `default`, `global` and `development` environments hold where
@@ -287,15 +300,15 @@ class Values:
         environments never at run time. Where another environment sets the key too, the values that hold are
         ENV_FOR_DYNACONF's defaults."""
         found = [s for s in self.dynaconf.get(name.lower(), []) if not s.section.startswith("test")]
-        chosen = any(s.section not in _DYNACONF_BASE for s in found)
+        chosen = any(s.section not in DYNACONF_BASE for s in found)
         out = []
         for setting in found:
             section = setting.section
             where = f"{setting.key} in {setting.file}:{setting.line}"
-            if section in _DYNACONF_BASE and chosen:
+            if section in DYNACONF_BASE and chosen:
                 detail = f"{where}, unless ENV_FOR_DYNACONF names another environment"
                 out.append(Candidate(setting.value, detail, "ENV_FOR_DYNACONF", default=True))
-            elif section in _DYNACONF_BASE:
+            elif section in DYNACONF_BASE:
                 out.append(Candidate(setting.value, where, ""))
             else:
                 detail = f"{where}, when ENV_FOR_DYNACONF={section}"

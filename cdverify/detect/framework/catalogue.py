@@ -29,6 +29,7 @@ class Spec(NamedTuple):
     app_prefix: frozenset[str]
     nested_apps: bool
     chained: frozenset[str]
+    groups: frozenset[str]  # chained methods returning a router under the prefix given first
     plugin_mounts: bool
     autoload: tuple[str, ...]
     plugin_wrappers: tuple[str, ...]
@@ -38,6 +39,7 @@ class Spec(NamedTuple):
     route_tables: frozenset[str]
     relative_paths: bool
     url_includes: tuple[str, ...]
+    url_attributes: frozenset[str]  # attributes holding a URL configuration (`api.urls`)
     chained_paths: bool
     named_routes: bool
     mount_calls: frozenset[str]
@@ -74,6 +76,7 @@ def specs() -> tuple[Spec, ...]:
                     app_prefix=frozenset(entry.app_prefix),
                     nested_apps=entry.nested_apps,
                     chained=frozenset(entry.chained),
+                    groups=frozenset(entry.groups),
                     plugin_mounts=entry.plugin_mounts,
                     autoload=entry.autoload,
                     plugin_wrappers=entry.plugin_wrappers,
@@ -83,6 +86,7 @@ def specs() -> tuple[Spec, ...]:
                     route_tables=frozenset(entry.route_tables),
                     relative_paths=entry.relative_paths,
                     url_includes=entry.url_includes,
+                    url_attributes=frozenset(entry.url_attributes),
                     chained_paths=entry.chained_paths,
                     named_routes=entry.named_routes,
                     mount_calls=frozenset(entry.mount_calls),

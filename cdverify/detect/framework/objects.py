@@ -174,7 +174,8 @@ class Objects:
                     self.attached.append((key, path, call.args[0]))
             elif base in known and (method in known[base][1].chained or method in known[base][1].app_prefix):
                 kind, spec = known[base]
-                own = (first_string(call.args[:1]) or "") if method in spec.app_prefix else ""
+                prefixed = method in spec.app_prefix or method in spec.groups  # `router.newGroup("/api")`
+                own = (first_string(call.args[:1]) or "") if prefixed else ""
                 if call.receiver:  # `const api = app.basePath("/api")`: under wherever `app` is
                     self.sites.setdefault(key, Site(kind, "", spec.nested_apps, family, base))
                     self.derived.append((key, holder, own))

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from cdverify.detect.framework.paths import anywhere, join
-from cdverify.detect.layers import implied_frameworks
+from cdverify.detect.layers import implied_frameworks, routes_only_frameworks
 from cdverify.model import Location
 
 
@@ -117,8 +117,8 @@ class FrameworkReport(msgspec.Struct, frozen=True):
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code."""
         found = {e.framework for e in self.evidence if e.kind in SERVING}
-        implied = implied_frameworks()
-        return sorted(f for f in found if not (implied.get(f, set()) & found))
+        implied, routes_only = implied_frameworks(), routes_only_frameworks()
+        return sorted(f for f in found if not (implied.get(f, set()) & found) and f not in routes_only)
 
     def detected(self) -> list[str]:
         """Serving frameworks first, then frameworks only imported by application code."""

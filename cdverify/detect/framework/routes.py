@@ -17,6 +17,7 @@ from cdverify.detect.framework.catalogue import (
 )
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route
 from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
+from cdverify.detect.layers import framework_of
 from cdverify.model import Callee, CallFact, Template, Value, shown
 
 CHAIN_EXPORTS = {"module.exports": "default", "exports.default": "default"}  # a chain exported as is
@@ -64,6 +65,11 @@ def match(spec: Spec, call: CallFact, base: str, method: str, path: str, found: 
     on_app = base in spec.apps and not spec.nested_apps
     if method in spec.listen or callee in spec.listen:
         found.listen(path, call)
+    if method in spec.groups:  # `api = router.newGroup("/api")`: a router under the prefix
+        value = first_string(call.args[:1])
+        if value:
+            found.prefixes.add(value)
+        return
     if method in spec.app_prefix:
         value = first_string(call.args[:1])
         if value:
@@ -151,10 +157,16 @@ def _route(
 
 
 def _includes(spec: Spec, call: CallFact) -> bool:
-    """The route's view includes another URL configuration (`include("app.urls")`)."""
-    if not spec.url_includes or len(call.args) < 2:
+    """The route's view includes another URL configuration: `include("app.urls")`, or the URL configuration
+    of an object the project builds, as it is (django-ninja `path("api/", api.urls)`). The framework's own
+    (`path("admin/", admin.site.urls)`: Django's admin pages) stays a route."""
+    if not (spec.url_includes or spec.url_attributes) or len(call.args) < 2:
         return False
-    return any(word in traced for traced in call.args[1].calls for word in spec.url_includes)
+    traced = call.args[1].calls
+    return any(word in one for one in traced for word in spec.url_includes) or any(
+        one.rpartition(".")[2] in spec.url_attributes and framework_of(one, spec.family) is None
+        for one in traced
+    )
 
 
 def _http(spec: Spec, key: str, default: str, call: CallFact) -> str:

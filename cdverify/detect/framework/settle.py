@@ -69,8 +69,11 @@ def settle(
         and `whole`, where a mount's prefix replaced it; both empty when nothing mounts it)."""
         site = objects.sites[key]
         if not heads and not whole:
-            root = site.kind == "app" and (not site.nested or complete[site.family])
-            exact = complete[site.family] and not _through_urlconfs(site)
+            # an app or router reached through URL configurations (a django-ninja `NinjaAPI` the URLconf
+            # mounts by `path("api/", api.urls)`) sits wherever they may put it
+            urlconf = _through_urlconfs(site)
+            root = site.kind == "app" and (not site.nested or complete[site.family]) and not urlconf
+            exact = complete[site.family] and not urlconf
             heads = {""} if root or exact else set(somewhere)
         return places([*(join(head, site.own) for head in heads), *whole])
 
@@ -83,8 +86,9 @@ def settle(
 
 
 def _through_urlconfs(site: Site) -> bool:
-    """A router reached through URL configurations, which are not followed (a Django REST framework
-    router included by `path("api/", include(router.urls))`): nothing mounting it does not place it."""
+    """An app or router reached through URL configurations, which are not followed (a Django REST framework
+    router included by `path("api/", include(router.urls))`, a django-ninja API by `path("api/", api.urls)`):
+    nothing mounting it does not place it."""
     known = constructors().get(site.ctor)
     return known is not None and bool(known[1].url_includes)
 

@@ -10,6 +10,7 @@ from cdverify.detect.layers.names import (
     framework_packages,
     implied_frameworks,
     package_roots,
+    routes_only_frameworks,
     web_module,
 )
 from cdverify.detect.layers.roles import Role, by_role
@@ -25,5 +26,6 @@ __all__ = [
     "framework_packages",
     "implied_frameworks",
     "package_roots",
+    "routes_only_frameworks",
     "web_module",
 ]

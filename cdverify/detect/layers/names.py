@@ -519,6 +519,15 @@ def implied_frameworks() -> dict[str, set[str]]:
 
 
 @cache
+def routes_only_frameworks() -> frozenset[str]:
+    """Frameworks whose routes only the frameworks they are implied by serve (`routes_only`)."""
+    data = load_rules(Frameworks)
+    return frozenset(
+        name for family in (data.python, data.node) for name, entry in family.items() if entry.routes_only
+    )
+
+
+@cache
 def _not_web(family: Family) -> tuple[str, ...]:
     """The modules of the frameworks' packages that are no part of their web layer (`not_web`)."""
     entries = load_rules(Frameworks).family(family).values()
