@@ -125,7 +125,9 @@ def test_a_subclass_of_a_project_view_named_for_a_model_is_routes(
 def test_a_view_two_subclasses_down_is_routes(make_project: MakeProject) -> None:
     """Violating on main: the view extends a project class that extends the project's base view."""
     files = _blog(base="AdminView", base_import="from app.handlers.admin import AdminView")
-    files["app/handlers/admin.py"] = "from app.handlers.base import BaseView\n\n\nclass AdminView(BaseView):\n    pass\n"
+    files["app/handlers/admin.py"] = (
+        "from app.handlers.base import BaseView\n\n\nclass AdminView(BaseView):\n    pass\n"
+    )
     report = inspect_json(make_project, files)
     assert layers_of(report)["app/handlers/entity.py"] == "routes"
     assert not [v for v in layer_violations(report) if v[0] == "upward"]
