@@ -20,6 +20,7 @@ from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_im
 from cdverify.parse.pysteps import decorated, steps
 from cdverify.parse.pysyntax import (
     assignment_target,
+    config_default,
     module_class,
     module_instances,
     owner_class,
@@ -380,6 +381,7 @@ class PythonScanner(Scanner):
         self.bind_parameters()
         for node in self.found.get("assignment", []):
             self.assignment(node)
+        self.config_defaults()
         if "global" in self.found:
             self.bind_globals()
         for node in self.found.get("return", []):
@@ -409,6 +411,18 @@ class PythonScanner(Scanner):
         self.calls = import_stops(self, tests)
         self.calls = handed_here(self.calls, pending, self.qualify, self.libraries.app_values)
         self.functions = self.find_helpers(tuple(self.found.get("function", [])), pending)
+
+    def config_defaults(self) -> None:
+        """`app.config.setdefault("KEY", value)` recorded as `app.config["KEY"] = value`, unless the same
+        function already set the key (then the default is not taken)."""
+        for node in self.found.get("call", []):
+            default = config_default(node)
+            if default is None or not interesting(default[0]):
+                continue
+            target, value = default
+            where, line = self.scope(node), node.start_point[0] + 1
+            if not any(a.target == target and a.scope == where and a.line < line for a in self.assignments):
+                self.record(node, target, strip(value), node)
 
     def bind_globals(self) -> None:
         """A module variable a function assigns under `global` (`_conn = None` … `global _conn; _conn =

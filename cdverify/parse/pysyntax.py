@@ -169,3 +169,23 @@ def module_instances(
         if text(called) in owners:
             out.append((text(left), text(called)))
     return tuple(sorted(set(out)))
+
+
+def config_default(call: Node) -> tuple[str, Node] | None:
+    """`app.config.setdefault("SQLALCHEMY_DATABASE_URI", uri)` → (`app.config.SQLALCHEMY_DATABASE_URI`, the
+    `uri` node): a Flask-style config mapping (an attribute chain ending in `config`) given a key's value
+    unless one is set, as `app.config["…"] = uri` gives it; None for any other call."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None or function.type != "attribute":
+        return None
+    method = function.child_by_field_name("attribute")
+    mapping = function.child_by_field_name("object")
+    if method is None or mapping is None or text(method) != "setdefault" or mapping.type != "attribute":
+        return None
+    owner = assignment_target(mapping)
+    args = [child for child in arguments.named_children if child.type != "comment"]
+    if owner is None or not owner.endswith(".config") or len(args) != 2 or args[0].type != "string":
+        return None
+    key = string_value(args[0])
+    return (f"{owner}.{key}", args[1]) if isinstance(key, str) and key else None

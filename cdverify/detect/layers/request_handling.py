@@ -1,12 +1,13 @@
 """What a file's imports of the web framework say about it: whether it handles requests (imports the
 framework's request API, not only the app's class, type or context), whether it is a use case (a command
-or query handler orchestrating project modules without the framework), and whether a module importing
-response builders only is the module opening the connection. Pure predicates over parsed facts, used by
-roles.py to decide each file's role.
+or query handler orchestrating project modules without the framework), whether a module importing
+response builders only is the module opening the connection, and which modules subclass a project's own
+view class. Pure predicates over parsed facts, used by roles.py to decide each file's role.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -147,3 +148,45 @@ def probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]
     return frozenset(
         max(found) for probe in probes if (found := [line for line in lines if probe - 2 <= line <= probe])
     )
+
+
+def view_subclasses(
+    facts: Mapping[str, FileFacts], application: Iterable[str], handlers: Collection[str], graph: ImportGraph
+) -> frozenset[str]:
+    """Python modules with a class extending a project view class: a class of another project module,
+    imported by name, that extends one of the frameworks' class-based views (`handlers`: `[roles.handlers]`,
+    `class AbstractView(web.View)` in handlers/abstract.py) or such a project class in turn (three steps at
+    most). `class UserEntity(AbstractView)` answers requests as its base does, whatever its file is named."""
+    python = [path for path in application if path in facts and facts[path].language.family == Family.PYTHON]
+    views = {  # (module, class) of the project's view classes
+        (path, name)
+        for path in python
+        for name, bases, _line in facts[path].classes
+        if any(base in handlers for base in bases)
+    }
+    found: set[str] = set()
+    for _step in range(3):
+        added = False
+        for path in python:
+            for name, bases, _line in facts[path].classes:
+                extends = any(_project_base(path, base, views, graph) for base in bases)
+                if extends and (path, name) not in views:
+                    views.add((path, name))
+                    found.add(path)
+                    added = True
+        if not added:
+            break
+    return frozenset(found)
+
+
+def _project_base(path: str, base: str, views: Collection[tuple[str, str]], graph: ImportGraph) -> bool:
+    """`base` (`app.handlers.abstract.AbstractView`, as the facts qualify it) is a view class of the module
+    an import of `path` names it from (`from app.handlers.abstract import AbstractView`)."""
+    for edge in graph.imports_of(path):
+        target = edge.target
+        if not target or target == path:
+            continue
+        for name in edge.fact.names:
+            if base in (name, f"{edge.fact.specifier}.{name}") and (target, name) in views:
+                return True
+    return False

@@ -77,6 +77,7 @@ from cdverify.detect.layers.request_handling import (
     probe_lines,
     types_requests_only,
     use_case,
+    view_subclasses,
 )
 from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
@@ -176,6 +177,9 @@ def code_roles(
             role = None  # a controller querying inline: it handles requests, its folder or name decides
         if role is not None:
             found[path] = role
+    # `class UserEntity(AbstractView)` after `class AbstractView(web.View)` in another module: a view too
+    for path in view_subclasses(facts, application, handler_names(preset, Family.PYTHON), graph):
+        found[path] = Role.ROUTES
 
     def of(role: Role) -> set[str]:
         return {path for path, found_role in found.items() if found_role is role}
