@@ -74,6 +74,7 @@ from cdverify.detect.layers.programs import (
 from cdverify.detect.layers.request_handling import (
     connection_module,
     handles_requests,
+    raises_errors_only,
     probe_lines,
     types_requests_only,
     use_case,
@@ -250,7 +251,9 @@ def _role_of(
         if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
     if handles_requests(file_facts) and not (
-        (holds_client and types_requests_only(file_facts)) or connection_module(path, file_facts, instances)
+        (holds_client and types_requests_only(file_facts))
+        or connection_module(path, file_facts, instances)
+        or raises_errors_only(file_facts)
     ):
         return None  # a request handler: its data access is inline
     querying, declares, tables = holds_client, False, False
