@@ -197,3 +197,131 @@ def test_a_query_function_taking_the_request_stays_a_handler(make_project: MakeP
     errors = "from fastapi import HTTPException, Request, status"
     report: dict[str, Any] = inspect_json(make_project, _fastapi_app(errors))
     assert layers_of(report).get("lookup.py") != "repositories"
+
+
+# -- an `api/` folder that is the app's own package -------------------------------------------------------
+
+PACKAGE_MAIN = """from fastapi import FastAPI
+
+from .routers import items
+
+app = FastAPI()
+app.include_router(items.router)
+
+
+@app.get("/")
+def health():
+    return {"status": "ok"}
+"""
+PACKAGE_ROUTER = """from fastapi import APIRouter, Depends
+
+from ..repositories import ItemRepository, get_repository
+from ..utils import envelope
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("")
+def list_items(repo: ItemRepository = Depends(get_repository)):
+    rows = repo.all()
+    return envelope(rows, len(rows))
+"""
+PACKAGE_REPOSITORIES = """import sqlite3
+
+from .models import Item
+from .settings import get_settings
+
+
+class ItemRepository:
+    def __init__(self, path):
+        self.conn = sqlite3.connect(path)
+
+    def all(self):
+        rows = self.conn.execute("SELECT id, name FROM items ORDER BY id").fetchall()
+        return [Item(id=row[0], name=row[1]) for row in rows]
+
+
+def get_repository():
+    return ItemRepository(get_settings().database_path)
+"""
+PACKAGE_MODELS = """from dataclasses import dataclass
+
+
+@dataclass
+class Item:
+    id: int
+    name: str
+"""
+PACKAGE_SETTINGS = """import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_path: str
+
+
+def get_settings():
+    return Settings(database_path=os.getenv("DATABASE_PATH", "items.db"))
+"""
+PACKAGE_UTILS = """def envelope(items, total):
+    return {"items": list(items), "total": total}
+"""
+
+
+def _package(api: str = "src/api") -> dict[str, str | bytes]:
+    return {
+        f"{api}/__init__.py": "",
+        f"{api}/main.py": PACKAGE_MAIN,
+        f"{api}/routers/__init__.py": "",
+        f"{api}/routers/items.py": PACKAGE_ROUTER,
+        f"{api}/repositories.py": PACKAGE_REPOSITORIES,
+        f"{api}/models.py": PACKAGE_MODELS,
+        f"{api}/settings.py": PACKAGE_SETTINGS,
+        f"{api}/utils.py": PACKAGE_UTILS,
+        "requirements.txt": "fastapi\nuvicorn\n",
+    }
+
+
+def test_an_api_folder_building_the_app_is_no_routes_folder(make_project: MakeProject) -> None:
+    """Violating on main: `src/api/` (the app, its `routers/`, its repositories and models) named the routes
+    layer for every file directly in it, so the settings and the pagination helper were routes and the
+    repository's import of the settings an upward violation."""
+    report = inspect_json(make_project, _package())
+    layers = layers_of(report)
+    assert "src/api/settings.py" not in layers
+    assert "src/api/utils.py" not in layers
+    assert layers["src/api/repositories.py"] == "repositories"
+    assert layers["src/api/routers/items.py"] == "routes"
+    assert layer_violations(report) == [
+        ("bypass", "src/api/routers/items.py", "src/api/repositories.py")
+    ]
+
+
+def test_an_api_folder_of_handlers_beside_the_app_stays_routes(make_project: MakeProject) -> None:
+    """Clean: the app built outside `api/` (`app/main.py`), the folder holding routers and their helpers,
+    stays the routes layer for the files directly in it."""
+    files = {
+        path.replace("src/api/", "app/api/"): text
+        for path, text in _package().items()
+        if not path.endswith(("main.py", "repositories.py", "models.py"))
+    }
+    files["app/__init__.py"] = ""
+    files["app/main.py"] = PACKAGE_MAIN.replace(".routers", ".api.routers")
+    files["app/repositories.py"] = PACKAGE_REPOSITORIES.replace(".settings", ".api.settings")
+    files["app/models.py"] = PACKAGE_MODELS
+    files["app/api/routers/items.py"] = PACKAGE_ROUTER.replace("..repositories", "...repositories")
+    report = inspect_json(make_project, files)
+    assert layers_of(report)["app/api/utils.py"] == "routes"
+
+
+def test_an_api_folder_registering_routes_itself_stays_routes(make_project: MakeProject) -> None:
+    """Clean: a file directly in `api/` other than the app's registers routes: the folder is a routes
+    folder, whose helpers stay in it."""
+    files = _package()
+    files["src/api/health.py"] = (
+        'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/ping")\ndef ping():\n'
+        '    return {"pong": True}\n'
+    )
+    report = inspect_json(make_project, files)
+    assert layers_of(report)["src/api/utils.py"] == "routes"

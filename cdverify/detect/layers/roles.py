@@ -55,6 +55,7 @@ from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
     Named,
+    app_packages,
     beside_folders,
     beside_layers,
     not_above,
@@ -74,8 +75,8 @@ from cdverify.detect.layers.programs import (
 from cdverify.detect.layers.request_handling import (
     connection_module,
     handles_requests,
-    raises_errors_only,
     probe_lines,
+    raises_errors_only,
     types_requests_only,
     use_case,
 )
@@ -444,6 +445,8 @@ def by_role(
         if choice or named_layers.named[path].folders
     }
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
+    routers = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
+    named = app_packages(named, roles.routes, routers, layered, found.apps)
     handing = hands_app(found.apps, frameworks, facts, graph)
     handed = handler_modules(frameworks, facts, graph)
     apps = found.apps & named.keys()
