@@ -293,9 +293,7 @@ def test_an_api_folder_building_the_app_is_no_routes_folder(make_project: MakePr
     assert "src/api/utils.py" not in layers
     assert layers["src/api/repositories.py"] == "repositories"
     assert layers["src/api/routers/items.py"] == "routes"
-    assert layer_violations(report) == [
-        ("bypass", "src/api/routers/items.py", "src/api/repositories.py")
-    ]
+    assert layer_violations(report) == [("bypass", "src/api/routers/items.py", "src/api/repositories.py")]
 
 
 def test_an_api_folder_of_handlers_beside_the_app_stays_routes(make_project: MakeProject) -> None:
