@@ -72,6 +72,11 @@ class Framework(Record, frozen=True):
     # the framework's response builders (`flask.jsonify`): a module importing only these of it and opening
     # the connection itself is a connection module handing back responses, not a request handler
     responses: Strings = ()
+    # the framework's HTTP error classes (`aiohttp.web.HTTPNotFound`, `fastapi.HTTPException`; a trailing `*`
+    # stands for any rest of the name): a module importing only these of it (with `no_request`) raises
+    # errors the framework turns into responses but reads no request; its code decides its role (a
+    # data-access class raising `HTTPNotFound` when a row is missing is data access)
+    http_errors: Strings = ()
     # the framework's dependency-injection markers (`fastapi.Depends`): a module importing only these of it
     # declares what a handler is given and reads no request itself
     injection: Strings = ()

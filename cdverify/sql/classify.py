@@ -184,6 +184,8 @@ _CLAUSE_HOLE = re.compile(
 )
 # A hole ending the select list, after a complete column and before FROM: `SELECT id, geom AS g
 # {extra_columns} FROM …` (`, a, b` joined at run time; unaliased, the hole parses as the alias)
+# clause holes in a row dropped one by one from the end of the run (`_clauses_off`)
+_MAX_CLAUSE_HOLES = 6
 _SELECT_LIST_HOLE = re.compile(r"(?<=[\w)\"`\]])\s+__h\d+__(?=\s*FROM\b)", re.IGNORECASE)
 
 # --- 4. parsing ------------------------------------------------------------------------------------------
@@ -475,7 +477,10 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
         # read without the clauses, the select list's tail, or both: complete then, the statement is complete
         # whatever they are
         listed = _SELECT_LIST_HOLE.sub("", normalised)
-        for bare in dict.fromkeys((_CLAUSE_HOLE.sub("", normalised), listed, _CLAUSE_HOLE.sub("", listed))):
+        unclaused = _CLAUSE_HOLE.sub("", normalised)
+        for bare in dict.fromkeys(
+            (unclaused, listed, _CLAUSE_HOLE.sub("", listed), *_clauses_off(unclaused))
+        ):
             if bare == normalised:
                 continue
             retried = recalled(
@@ -487,6 +492,19 @@ def _classify(text: str, hint: str | None, at_sink: bool) -> SqlString:
     if match.lastgroup == "replace" and result.kind is SqlKind.STATEMENT:
         return SqlString(result.kind, result.text, "REPLACE", result.tables, result.dialect)
     return result
+
+
+def _clauses_off(sql: str) -> Iterator[str]:
+    """`FROM {table} {where_sql} {order_sql} {page_sql}`: clauses built at run time, one hole each, in a
+    row. `_CLAUSE_HOLE` drops only the last of a run (the others are followed by a hole, not a clause), so
+    the run is dropped from its end one hole at a time (at most `_MAX_CLAUSE_HOLES`), each text a retry:
+    the first that parses complete is the verdict, before the table's own hole would go."""
+    for _ in range(_MAX_CLAUSE_HOLES):
+        shorter = _CLAUSE_HOLE.sub("", sql)
+        if shorter == sql:
+            return
+        sql = shorter
+        yield sql
 
 
 def classify(written: Text, *, dialect: str | None = None, at_sink: bool = False) -> SqlString:

@@ -266,6 +266,44 @@ def without_containers(
     return _without_folders(named, containers)
 
 
+def app_packages(
+    named: dict[str, Named],
+    top: str,
+    routing: Collection[str],
+    confirmed: Mapping[str, str],
+    apps: Collection[str],
+) -> dict[str, Named]:
+    """A folder named for the top layer that is the app's own package: a file directly in it builds the app
+    (`apps`), the request handlers it mounts live in a deeper folder of that layer (`src/api/routers/`,
+    a file there whose code registers routes: `routing`), and beside them the files directly in it are, by
+    their own names or code, in two other layers or more, one of them confirmed by code (`repositories.py`
+    running queries, `models.py`); no file directly in it but the app's registers routes (the app's own
+    health route does not make the folder a routes folder). Files directly in it take no layer from it:
+    `src/api/settings.py`, `src/api/utils.py` beside `main.py`, `routers/`, `repositories.py` and `db.py`
+    are the app's settings and helpers, not request handlers."""
+    direct: dict[str, list[str]] = {}  # folder of the top layer → files directly in it
+    deeper: set[str] = set()  # folders of the top layer holding a deeper routes folder with a router
+    for path, name in named.items():
+        for i, (layer, folder) in enumerate(name.folders):
+            if layer != top:
+                continue
+            if i == 0 and path.rpartition("/")[0] == folder:
+                direct.setdefault(folder, []).append(path)
+            elif i > 0 and path in routing and any(inner == top for inner, _f in name.folders[:i]):
+                deeper.add(folder)
+    packages = set()
+    for folder, files in direct.items():
+        if folder not in deeper or not any(path in apps for path in files):
+            continue
+        if any(path in routing and path not in apps for path in files):
+            continue
+        named_layers = {named[path].suffix for path in files} | {confirmed.get(path) for path in files}
+        shown = {confirmed.get(path) for path in files} - {None, top}
+        if len(named_layers - {None, top}) >= 2 and shown:
+            packages.add(folder)
+    return _without_folders(named, packages)
+
+
 def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:
     """Files under a folder named in `pairs` (a name → a sibling's name: `[roles] beside_folders`) that
     sits beside a layer folder of that name (`core/queries/` next to `core/commands/`) are in that

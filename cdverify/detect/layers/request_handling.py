@@ -97,6 +97,39 @@ def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]
     )
 
 
+def raises_errors_only(file_facts: FileFacts) -> bool:
+    """Of the web framework the Python file imports by name only its HTTP error classes (`from aiohttp.web
+    import HTTPNotFound`, `from fastapi import HTTPException, status`: rules/frameworks.toml `http_errors`)
+    and names handling no request: it raises errors the framework answers with, reads no request, returns
+    no response and registers nothing, so its code decides what it is (a data-access class raising
+    `HTTPNotFound` for a missing row is data access). An import of the whole module (`from aiohttp import
+    web`) is not read so."""
+    if file_facts.language.family != Family.PYTHON:
+        return False
+    errors, quiet = _errors()
+    taken = [fact for fact in file_facts.imports if framework_of(fact.specifier, Family.PYTHON)]
+    return bool(taken) and all(
+        fact.names
+        and all(
+            _an_error(f"{fact.specifier}.{name}", errors) or f"{fact.specifier}.{name}".startswith(quiet)
+            for name in fact.names
+        )
+        for fact in taken
+    )
+
+
+@cache
+def _errors() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(HTTP error names, names handling no request + ".") of the Python frameworks' catalogue."""
+    entries = load_rules(Frameworks).family(Family.PYTHON).values()
+    errors = tuple(name for entry in entries for name in entry.http_errors)
+    return errors, tuple(f"{name}." for entry in entries for name in entry.no_request)
+
+
+def _an_error(name: str, errors: tuple[str, ...]) -> bool:
+    return any(name.startswith(error[:-1]) if error.endswith("*") else name == error for error in errors)
+
+
 def types_requests_only(file_facts: FileFacts) -> bool:
     """Of the web framework the file imports only the request class (`from fastapi import Request`, to
     take the app's state in a dependency): no response, router or error, as a request handler would."""

@@ -55,6 +55,7 @@ from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
     Named,
+    app_packages,
     beside_folders,
     beside_layers,
     not_above,
@@ -75,6 +76,7 @@ from cdverify.detect.layers.request_handling import (
     connection_module,
     handles_requests,
     probe_lines,
+    raises_errors_only,
     types_requests_only,
     use_case,
     view_subclasses,
@@ -265,7 +267,9 @@ def _role_of(
         if starts and any(base.startswith(starts) for base in traced):
             return Role.MODELS
     if handles_requests(file_facts) and not (
-        (holds_client and types_requests_only(file_facts)) or connection_module(path, file_facts, instances)
+        (holds_client and types_requests_only(file_facts))
+        or connection_module(path, file_facts, instances)
+        or raises_errors_only(file_facts)
     ):
         return None  # a request handler: its data access is inline
     querying, declares, tables = holds_client, False, False
@@ -456,6 +460,8 @@ def by_role(
         if choice or named_layers.named[path].folders
     }
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
+    routers = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
+    named = app_packages(named, roles.routes, routers, layered, found.apps)
     handing = hands_app(found.apps, frameworks, facts, graph)
     handed = handler_modules(frameworks, facts, graph)
     apps = found.apps & named.keys()
