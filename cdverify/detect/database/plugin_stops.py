@@ -76,10 +76,20 @@ def plugin_checks(
                 plugins += [(p, {facts[p].default_function}) for p in loaded if facts[p].default_function]
             via = f" (in a plugin registered at start-up at {path}:{call.line})"
             for target, scopes in plugins:
-                out += _checks(target, facts[target], scopes, via)
-                for file, function in _followed(target, scopes, facts, graph):
-                    out += _checks(file, facts[file], {function}, via)
+                out += function_checks(target, scopes, facts, graph, via)
     return list(dict.fromkeys(out))
+
+
+def function_checks(
+    path: str, scopes: str | set[str], facts: Mapping[str, FileFacts], graph: ImportGraph, via: str
+) -> list[StartupStop]:
+    """The checks that stop the application where a variable is unset in the body of the function of `path`
+    named by `scopes` (a name, or the names its scope may take) and in the functions it surely calls."""
+    named = {scopes} if isinstance(scopes, str) else scopes
+    out = _checks(path, facts[path], named, via)
+    for file, function in _followed(path, named, facts, graph):
+        out += _checks(file, facts[file], {function}, via)
+    return out
 
 
 def runner_functions(facts: Mapping[str, FileFacts], scripts: Iterable[PackageScript]) -> dict[str, set[str]]:

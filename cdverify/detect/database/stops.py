@@ -23,7 +23,7 @@ the application cannot start, whatever engine it is configured for: no engine ho
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
 a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
-unset (prisma_connects.py)."""
+unset (prisma_connects.py), and a check in a function awaited before the server listens (awaited_stops.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
@@ -128,6 +129,7 @@ def startup_stops(
         unloaded += example_checks(found, started_files)
         unloaded += unset_servers(found, graph, started_files)
         unloaded += unset_prisma_urls(found, graph)
+        unloaded += awaited_checks(found, graph)  # `await runMigrations(); app.listen()`, it throws
         # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
         reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
         unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]
