@@ -63,6 +63,8 @@ class Framework(Record, frozen=True):
     merge_mounts: Strings = ()  # methods mounting a router's routes as they are, no prefix (`add_routes`)
     route_configs: Mapping[str, str] = table()  # traced route-config builder → the route method taking it
     handlers: Strings = ()  # methods of an app / router registering request handlers that are no route
+    # keywords of a route method that give its handler (Flask's `add_url_rule(rule, view_func=…)`)
+    handler_keys: Strings = ()
     # traced names, and the modules under them, of the framework that handle no request: the running app's
     # context (`flask.g`, `flask.current_app`), the ORM it bundles (`django.db`)
     no_request: Strings = ()

@@ -46,6 +46,7 @@ class Spec(NamedTuple):
     mount_keys: dict[str, str]  # mount method → the keyword giving its prefix besides `prefix`
     route_configs: dict[str, str]  # traced route-config builder → the route method that registers it
     handlers: frozenset[str]  # app / router methods registering request handlers that are no route
+    handler_keys: tuple[str, ...]  # route-method keywords giving the handler (`view_func`)
     router_keys: dict[str, str]  # router constructor → the keyword giving its own prefix besides `prefix`
     named_routers: frozenset[str]  # routers whose own prefix is `/` and their name when none is given
     replacing_mounts: frozenset[str]  # mounts whose prefix, when given, replaces the router's own
@@ -93,6 +94,7 @@ def specs() -> tuple[Spec, ...]:
                     mount_keys=dict(entry.mount_keys),
                     route_configs=dict(entry.route_configs),
                     handlers=frozenset(entry.handlers),
+                    handler_keys=entry.handler_keys,
                     router_keys=dict(entry.router_keys),
                     named_routers=frozenset(entry.named_routers),
                     replacing_mounts=frozenset(entry.replacing_mounts),

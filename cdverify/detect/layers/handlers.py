@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.model import CallFact, Family, FileFacts, Value
@@ -16,13 +17,18 @@ if TYPE_CHECKING:
 
 
 def handler_modules(
-    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph, last: bool = False
+    frameworks: FrameworkReport,
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    last: bool = False,
+    bound: bool = False,
 ) -> frozenset[str]:
     """Project modules whose functions a route registration takes as its handlers
     (`router.get("/", controller.list)` after `require("../controllers/user.controller")`): they handle
     requests, whatever else their code does. `last`: only the registration's last argument, when it
     names a function (`User.getAll`), counts: the handler itself, not a middleware before it
-    (`jwtAuth`, `validate(schema.body)`)."""
+    (`jwtAuth`, `validate(schema.body)`). `bound`: only Python handlers that are methods of an instance
+    of a project class the registering function binds (`bound_methods`)."""
     lines: dict[str, set[int]] = {}
     registrations: set[tuple[str, int, str]] = set()
     for route in frameworks.routes:
@@ -33,7 +39,10 @@ def handler_modules(
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        calls = [call for call in file_facts.calls if call.line in at]
+        registered = [call for call in file_facts.calls if call.line in at]
+        calls = [bound_methods(call, file_facts) for call in registered]
+        if bound:  # only the registrations whose handler is a bound method
+            calls = [call for call, was in zip(calls, registered, strict=True) if call is not was]
         if last:
             registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
             values = [value for call in registering for value in _handler_argument(call, file_facts.calls)]
@@ -252,9 +261,61 @@ def schema_modules(
 
 
 def _handler_option(call: CallFact) -> tuple[Value, ...]:
-    """The `handler` of a registration's route options object (`{ method, url, schema, handler }`)."""
-    value = call.kwarg("handler")
+    """The `handler` of a registration's route options object (`{ method, url, schema, handler }`), or the
+    keyword a framework's route method takes its handler by (catalogue `handler_keys`: Flask's
+    `add_url_rule(rule, view_func=…)`)."""
+    value = call.kwarg("handler", *_handler_keys())
     return (value,) if value is not None else ()
+
+
+@cache
+def _handler_keys() -> tuple[str, ...]:
+    from cdverify.detect.framework.catalogue import specs
+
+    return tuple(sorted({key for spec in specs() for key in spec.handler_keys}))
+
+
+def bound_methods(call: CallFact, file_facts: FileFacts) -> CallFact:
+    """A Python registration whose handler is a method read off a variable bound, in the registering
+    function or at module level, to an instance of a class (`todo_view = TodoView(database)` …
+    `app.add_url_rule("/todos", view_func=todo_view.list_todos)`), with that handler traced as the class's
+    method (`flask_lab.todo_view.TodoView().list_todos`), as a Node registration's `userHandler.create`
+    after `const userHandler = new UserHandler(service)` is: the module declaring the class holds the
+    handler's code. The call unchanged otherwise (a variable bound twice, to anything but one call of a
+    CapWords name, or a handler named several ways)."""
+    if file_facts.language.family is not Family.PYTHON:
+        return call
+    values = (*call.args, *(value for _key, value in call.kwargs))
+    if not any(len(v.names) == 1 and not (v.calls or v.strings) for v in values):
+        return call
+    made: dict[str, set[str]] = {}
+    for assignment in file_facts.assignments:
+        if assignment.scope in ("", call.scope) and "." not in assignment.target:
+            value = assignment.value
+            one = len(value.calls) == 1 and not (value.names or value.strings or value.env)
+            made.setdefault(assignment.target, set()).add(value.calls[0] if one else "")
+    classes = {name: one for name, (one, *more) in made.items() if not more and _CLASS.fullmatch(one)}
+    if not classes:
+        return call
+
+    def traced(value: Value) -> Value:
+        if len(value.names) != 1 or value.calls or value.strings:
+            return value
+        method = value.names[0]
+        read_off = set(re.findall(rf"(?<![\w.])([A-Za-z_]\w*)\.{re.escape(method)}\b", call.text))
+        if len(read_off) != 1 or next(iter(read_off)) not in classes:
+            return value
+        return value._replace(calls=(f"{classes[next(iter(read_off))]}().{method}",))
+
+    args = tuple(traced(value) for value in call.args)
+    kwargs = tuple((key, traced(value)) for key, value in call.kwargs)
+    if args == call.args and kwargs == call.kwargs:
+        return call
+    return call._replace(args=args, kwargs=kwargs)
+
+
+# a traced call of a class: `flask_lab.todo_view.TodoView` (a CapWords last name), not `?x.Y` untraced
+_CLASS = re.compile(r"[\w.]*\.[A-Z]\w*")
 
 
 def _handed_through(

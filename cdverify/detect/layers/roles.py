@@ -420,6 +420,18 @@ def by_role(
             and path not in found.apps
         ):
             found.of.setdefault(path, Role.ROUTES)
+    for path in handler_modules(frameworks, facts, graph, last=True, bound=True):
+        # a Python class whose instance's methods the app registers (`view_func=todo_view.list_todos` after
+        # `todo_view = TodoView(db)`), its module reading the request: a handler object, as Node's are
+        name = named_layers.named.get(path)
+        if (
+            name is not None
+            and not name.folders
+            and name.suffix is None
+            and path not in found.apps
+            and handles_requests(facts[path])
+        ):
+            found.of.setdefault(path, Role.ROUTES)
     for path in glue_modules(facts, graph):  # operation handlers an OpenAPI glue plugin routes to
         if path in named_layers.named and path not in found.apps:
             found.of[path] = Role.ROUTES
