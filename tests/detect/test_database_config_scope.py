@@ -57,3 +57,49 @@ def test_a_later_assignment_in_the_same_scope_still_replaces_the_dict(make_proje
     data = database(make_project, files)
     assert data["engines"] == ["postgresql"]
     assert "sqlite" not in data["usage"]
+
+
+CONDITIONAL_OVERRIDE = """from pathlib import Path
+
+from decouple import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+    }
+}
+
+DATABASE_URL = config("DATABASE_URL", default=None)
+if DATABASE_URL is not None:
+    import dj_database_url
+    DATABASES = {"default": dj_database_url.config(default=DATABASE_URL, conn_max_age=600)}
+"""
+
+
+def test_a_later_assignment_under_an_if_leaves_the_default(make_project: MakeProject) -> None:
+    """Violating on the old reading (codingforentrepreneurs/Cursor-Django, the forty-third set): the
+    `DATABASES = {…}` made only when $DATABASE_URL is set was taken to replace the SQLite default
+    unconditionally, and the application had no engine at all. Where the condition fails the default
+    holds: SQLite is the application's database."""
+    files = {
+        "mysite/settings.py": CONDITIONAL_OVERRIDE,
+        "requirements.txt": "Django\ndj-database-url\npython-decouple\n",
+    }
+    data = database(make_project, files)
+    assert data["engines"] == ["sqlite"]
+    assert data["usage"] == {"sqlite": "runtime"}
+
+
+def test_a_later_assignment_under_the_same_if_still_replaces(make_project: MakeProject) -> None:
+    """Clean: both assignments under the same condition — the later replaces the earlier there."""
+    body = (
+        "import os\n\nimport dj_database_url\n\nif os.environ.get('DJANGO_ENV') == 'prod':\n"
+        '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}\n'
+        '    DATABASES = {"default": dj_database_url.config(default="postgres://u:p@localhost:5432/app")}\n'
+    )
+    files = {"mysite/settings.py": body, "requirements.txt": "Django\ndj-database-url\npsycopg2-binary\n"}
+    data = database(make_project, files)
+    assert "sqlite" not in data["usage"]

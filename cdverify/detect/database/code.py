@@ -351,11 +351,14 @@ def _superseded(assignment: Assignment, assignments: Iterable[Assignment]) -> bo
     # only a later assignment of the dict holding it (a strict prefix): equal names may be fields of
     # different classes (`ProdConfig.SQLALCHEMY_DATABASE_URI`, `DevConfig.…`). In the same function and
     # class only: the module's `app = create_app()` binds another `app` than the factory's local one
-    # that `app.config["SQLALCHEMY_DATABASE_URI"] = …` configures
+    # that `app.config["SQLALCHEMY_DATABASE_URI"] = …` configures. Nor one made only under an `if` the
+    # earlier is not under (`if DATABASE_URL is not None: DATABASES = {…}` after the SQLite default): where
+    # the condition fails, the earlier value holds
     return any(
         other.line > assignment.line
         and other.scope == assignment.scope
         and other.owner == assignment.owner
+        and (not other.branch or other.branch == assignment.branch)
         and target.startswith(other.target + ".")
         for other in assignments
     )
