@@ -5,14 +5,20 @@
   calling `getConfig()` stay data access, and a controller importing one bypasses the services.
 - A statement written through a formatter (pg-format's `format('SELECT * FROM %I WHERE id = %L', table, id)`)
   and handed to a pg client is raw SQL at the sink, as a string literal would be.
+- An import at start-up of a package named in another case than the dependency declared (`koa-bodyParser` for
+  koa-bodyparser), or of a project file in another case (`./Users` for users.js), does not resolve on the
+  case-sensitive file system the harness runs on: the application cannot start there (DB001), and TASK002's
+  hint names the declared spelling.
 
 The projects are small synthetic ones written for these tests.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from reports import MakeProject, evidence_of, inspect_json, layer_violations, layers_of
+from reports import MakeProject, check, evidence_of, inspect_json, layer_violations, layers_of, only
 
 # -- a settings module the port is read from ----------------------------------------------------------
 
@@ -179,3 +185,143 @@ def test_other_calls_handed_to_the_sink_stay_unread(make_project: MakeProject, s
     report = inspect_json(make_project, {"package.json": EXPRESS, "src/store.js": store})
     written = set(_raw_sql(report).values())  # a local `build` is SQL built at run time, as before: `q`
     assert not written & {"SELECT * FROM {…} WHERE id = {…}", "DELETE FROM {…} WHERE id = {…}"}
+
+
+# -- a package or file named in another case ------------------------------------------------------------
+
+PG_TASK = "express-openapi-postgres"
+CASED_PACKAGE = (
+    '{"name": "app", "main": "app.js", "dependencies": {"express": "4", "pg": "8", "body-parser": "1"}}'
+)
+CASED_APP = """const express = require('express');
+const bodyParser = require('body-Parser');
+const users = require('./users');
+
+const app = express();
+app.use(bodyParser.json());
+app.use('/api/users', users);
+app.listen(3000);
+"""
+USERS = """const express = require('express');
+const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: 'postgresql://user:password@postgres:5432/conduit' });
+const router = express.Router();
+router.get('/', async (req, res) => res.json((await pool.query('SELECT * FROM users')).rows));
+module.exports = router;
+"""
+
+
+def _cased(app: str = CASED_APP, **extra: str) -> dict[str, str | bytes]:
+    return {"package.json": CASED_PACKAGE, "app.js": app, "users.js": USERS, **extra}
+
+
+def test_a_package_required_in_another_case_stops_the_app(make_project: MakeProject) -> None:
+    report = check(make_project, _cased(), PG_TASK)
+    db001 = only(report, "DB001")
+    assert (
+        "require('body-Parser') at app.js:2 throws MODULE_NOT_FOUND on a case-sensitive file system, as Linux's: "
+        "package.json declares body-parser, installed as node_modules/body-parser, not body-Parser"
+    ) in db001["message"]
+    assert db001["harness_engines"] == []
+    assert db001["hint"].startswith("import body-parser as package.json names it, not body-Parser")
+    assert report["database"]["engines"] == ["postgresql"]
+    task002 = only(report, "TASK002")
+    assert task002["message"] == (
+        "body-Parser is imported but package.json does not declare it (body-parser differs in case)"
+    )
+    assert task002["hint"] == (
+        "import it as body-parser, the name package.json declares (a case-sensitive file system finds no "
+        "body-Parser)"
+    )
+
+
+def test_a_typescript_import_in_another_case_used_at_run_time_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    package = CASED_PACKAGE.replace(
+        '"main": "app.js"', '"main": "dist/index.js", "scripts": {"start": "tsx src/index.ts"}'
+    )
+    index = """import express from 'express';
+import * as bodyParser from 'body-Parser';
+import users from './users';
+
+const app = express();
+app.use(bodyParser.json());
+app.use('/api/users', users);
+app.listen(3000);
+"""
+    users = USERS.replace(
+        "const express = require('express');\nconst { Pool } = require('pg');",
+        "import express from 'express';\nimport { Pool } from 'pg';",
+    ).replace("module.exports = router;", "export default router;")
+    report = check(
+        make_project, {"package.json": package, "src/index.ts": index, "src/users.ts": users}, PG_TASK
+    )
+    assert (
+        "import * as bodyParser from 'body-Parser'; at src/index.ts:2 throws MODULE_NOT_FOUND"
+        in only(report, "DB001")["message"]
+    )
+
+
+def test_a_project_file_required_in_another_case_stops_the_app(make_project: MakeProject) -> None:
+    app = CASED_APP.replace("require('body-Parser')", "require('body-parser')").replace(
+        "'./users'", "'./Users'"
+    )
+    report = check(make_project, _cased(app), PG_TASK)
+    assert (
+        "require('./Users') at app.js:3 throws MODULE_NOT_FOUND: ./Users is not in the project (users.js differs in "
+        "case, which a case-sensitive file system, as Linux's, tells apart)"
+    ) in only(report, "DB001")["message"]
+
+
+@pytest.mark.parametrize(
+    ("app", "extra"),
+    [
+        (CASED_APP.replace("'body-Parser'", "'body-parser'"), {}),  # the declared spelling
+        # a lockfile naming the spelling written: another dependency installs a package of that name
+        (
+            CASED_APP,
+            {"package-lock.json": '{"packages": {"node_modules/body-Parser": {"version": "1.0.0"}}}'},
+        ),
+        # required in a function: only when it runs
+        (
+            CASED_APP.replace(
+                "const bodyParser = require('body-Parser');",
+                "const bodyParser = () => require('body-Parser');",
+            ),
+            {},
+        ),
+    ],
+)
+def test_imports_that_do_not_stop_the_app_for_their_case(
+    make_project: MakeProject, app: str, extra: dict[str, str]
+) -> None:
+    report = check(make_project, _cased(app, **extra), PG_TASK)
+    assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])
+    assert report["verdicts"]["database"]["status"] == "pass"
+
+
+def test_a_typescript_import_used_for_types_only_is_not_claimed(make_project: MakeProject) -> None:
+    # no call uses the binding: the compiler may leave the import out of the emitted code
+    package = CASED_PACKAGE.replace(
+        '"main": "app.js"', '"main": "dist/index.js", "scripts": {"start": "tsx src/index.ts"}'
+    )
+    index = """import express from 'express';
+import { OptionsJson } from 'body-Parser';
+import users from './users';
+
+const options: OptionsJson = { limit: '1mb' };
+const app = express();
+app.use(express.json(options));
+app.use('/api/users', users);
+app.listen(3000);
+"""
+    users = USERS.replace(
+        "const express = require('express');\nconst { Pool } = require('pg');",
+        "import express from 'express';\nimport { Pool } from 'pg';",
+    ).replace("module.exports = router;", "export default router;")
+    report = check(
+        make_project, {"package.json": package, "src/index.ts": index, "src/users.ts": users}, PG_TASK
+    )
+    assert "MODULE_NOT_FOUND" not in json.dumps(report["findings"])
