@@ -230,9 +230,10 @@ def _settings_only(
     """The file a port was read from only holds settings: the port is a value written there (`port:
     Number(env.PORT || 3001)` in the object config/index.js's `getConfig()` returns), not a call that
     listens, and the file imports neither the web framework nor a project module, so it can build or start
-    no app (the server listening on `getConfig().port` is elsewhere)."""
+    no app (the server listening on `getConfig().port` is elsewhere). Node files only: a Python module's
+    port constant (`def server_port(): return int(os.environ.get("PORT", 8080))`) still makes an app file."""
     file_facts = facts.get(path)
-    if file_facts is None:
+    if file_facts is None or file_facts.language.family != Family.NODE:  # Python: a port constant still is
         return False
     if any(call.line == line and call.text == text for call in file_facts.calls):
         return False  # the listen call itself (`app.listen(3000)`)
