@@ -88,6 +88,8 @@ class Sinks(Record, frozen=True):
     startup: Strings = ()  # lower case, without `_`: `init_db` and `initDb` are both `initdb`
     # calls returning a file's text: a name bound to one holds a `.sql` file's statements, not SQL in code
     file_reads: Strings = ()
+    # calls writing a statement from a format string (`format('SELECT … %I', table)`): its placeholders holes
+    formatters: Strings = ()
     python: tuple[Sink, ...] = ()
     node: tuple[Sink, ...] = ()
 

@@ -10,7 +10,7 @@ TASK009 port not found. Pure functions over the project model; the run script is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify import run_script as shell
@@ -118,18 +118,32 @@ def _manifest(
         reported.add(package)
         dev_only = language == Family.NODE and package in declared
         to_add = _distribution_hint(package) if language == Family.PYTHON else package
+        hint = f"add {to_add} to {wanted}"
+        other = _other_case(package, declared) if language == Family.NODE and not dev_only else None
+        if other is not None:  # `koa-bodyParser` for koa-bodyparser: npm installs it under the declared name
+            hint = (
+                f"import it as {other}, the name {wanted} declares (a case-sensitive file system finds no "
+                f"{package})"
+            )
         findings.append(
             make_finding(
                 "TASK002",
                 Location(edge.source, edge.fact.line, edge.fact.col),
                 f"{package} is imported but {wanted} does not declare it"
-                + (" (only as a devDependency)" if dev_only else ""),
+                + (" (only as a devDependency)" if dev_only else "")
+                + (f" ({other} differs in case)" if other else ""),
                 evidence=edge.fact.text,
-                hint=f"add {to_add} to {wanted}",
+                hint=hint,
                 data={"package": package, "manifest": wanted},
             )
         )
     return findings
+
+
+def _other_case(package: str, declared: Mapping[str, object]) -> str | None:
+    """The declared dependency whose name is `package` in another case (`koa-bodyparser` for
+    `koa-bodyParser`): npm installs it in a folder of that name, which Linux does not match."""
+    return next((name for name in sorted(declared) if name.lower() == package.lower()), None)
 
 
 def _distribution_hint(module: str) -> str:

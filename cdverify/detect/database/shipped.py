@@ -1,8 +1,10 @@
 """What the project, as shipped, lacks that its start-up needs (read by stops.py): a relative `require` or
 import at module level of a module that is not on disk under any name Node tries (`require('./config/db')`
 with `config/` left out of the repository, and not made by a build step: MODULE_NOT_FOUND), and the env file
-every start script passes Node with `--env-file` when the project ships none (Node refuses to start). Each
-is `(file, line, text, reason)`: it stops the application wherever it runs as shipped."""
+every start script passes Node with `--env-file` when the project ships none (Node refuses to start), and an
+import at start-up of a package named in another case than the dependency declared (`koa-bodyParser` for
+koa-bodyparser: not found on the case-sensitive file system the harness runs on). Each is `(file, line,
+text, reason)`: it stops the application wherever it runs as shipped (on Linux)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ import re
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.report import StartupStop
 from cdverify.discover import classify_scope
-from cdverify.files import probe
-from cdverify.model import Family, Scope, TargetKind
+from cdverify.files import list_dir, probe
+from cdverify.model import Family, FileFacts, ImportKind, Language, Scope, TargetKind
 from cdverify.rules_schema import Connections, EnvFileFlag
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
@@ -30,6 +34,8 @@ Shipped = tuple[str, int, str, str]  # (file, line, text as written, reason): a 
 _NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mts", ".cts", ".jsx")
 _EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
 _ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
+# the lockfiles whose entries name the packages an install puts in node_modules
+_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
 
 
 def project_path(literal: str) -> str | None:
@@ -70,8 +76,106 @@ def missing_modules(found: Collection, started: set[str], graph: ImportGraph, ro
             if base.startswith("../") or _generated(found, base) or _on_disk(root, base):
                 continue
             reason = f"throws MODULE_NOT_FOUND: {edge.fact.specifier} is not in the project"
+            other = _other_case(found, base)
+            if other is not None:  # `require('./Routes')` for routes.js
+                reason += (
+                    f" ({other} differs in case, which a case-sensitive file system, as Linux's, tells apart)"
+                )
             out.append((path, edge.fact.line, edge.fact.text, reason))
     return out
+
+
+def _names_tried(base: str) -> list[str]:
+    """The files Node and TypeScript's loaders try for a relative specifier's path `base`."""
+    stem, extension = posixpath.splitext(base)
+    names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
+    names += [f"{base}/index{ext}" for ext in _NODE_EXTENSIONS]
+    if extension in _EMITTED:  # `./db.js` written for `db.ts`
+        names += [stem + ext for ext in _NODE_EXTENSIONS]
+    return names
+
+
+def _other_case(found: Collection, base: str) -> str | None:
+    """The project file a specifier's path names but in another case (`Routes` for routes.js)."""
+    wanted = {name.lower() for name in _names_tried(base)}
+    return next((path for path in sorted(found.facts) if path.lower() in wanted), None)
+
+
+def miscased_packages(
+    found: Collection, graph: ImportGraph, root: Path, started_files: Callable[[], set[str]]
+) -> list[StartupStop]:
+    """Imports at module level of modules run at start-up (`started_files()`, asked for only when one is
+    found) of a package that no declared dependency names but one names in another case (`import * as
+    bodyParser from 'koa-bodyParser'` with `koa-bodyparser` declared): npm installs the package in a folder
+    of its declared name, which a case-sensitive file system (Linux's, where the harness runs the app) does
+    not match, so Node throws MODULE_NOT_FOUND (TypeScript's build fails first, TS2307). Not claimed: a
+    package any lockfile names in the written case (another dependency installs it), a dynamic import, and
+    a TypeScript import whose bindings no call uses (the compiler may leave it out)."""
+    declared = found.manifests.declared(Family.NODE)
+    lowered: dict[str, str] = {}
+    for name in sorted(declared):
+        lowered.setdefault(name.lower(), name)
+    candidates: list[tuple[str, ImportEdge, str]] = []
+    for path in sorted(found.facts):
+        facts = found.facts[path]
+        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        for edge in graph.imports_of(path):
+            package = edge.resolution.package or ""
+            if edge.resolution.kind is not TargetKind.EXTERNAL or not package or package in declared:
+                continue
+            named = lowered.get(package.lower())
+            if named is not None and _loaded(edge, facts):
+                candidates.append((path, edge, named))
+    if not candidates:
+        return []
+    started = started_files()
+    out: list[StartupStop] = []
+    for path, edge, named in candidates:
+        package = edge.resolution.package or ""
+        if path not in started or _locked(root, package, posixpath.dirname(declared[named].file)):
+            continue
+        manifest = declared[named].file
+        reason = (
+            f"throws MODULE_NOT_FOUND on a case-sensitive file system, as Linux's: {manifest} declares "
+            f"{named}, installed as node_modules/{named}, not {package}"
+        )
+        fix = f"import {named} as {manifest} names it, not {package} (a case-sensitive disk finds only that)"
+        out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason, fix))
+    return out
+
+
+def _loaded(edge: ImportEdge, facts: FileFacts) -> bool:
+    """The import runs as its module loads: at module level, not dynamic nor for types; in TypeScript, a
+    `require`, a bare `import "x"`, or an import whose package a call uses (`bodyParser()`)."""
+    fact = edge.fact
+    if not edge.runtime or fact.in_function or fact.kind is ImportKind.DYNAMIC:
+        return False
+    if facts.language not in (Language.TYPESCRIPT, Language.TSX) or fact.kind is ImportKind.REQUIRE:
+        return True
+    if " from " not in fact.text:  # `import "reflect-metadata"`: loaded for its effect
+        return fact.kind is ImportKind.STATIC
+    spec = fact.specifier
+    return any(
+        call.callee == spec or call.callee.startswith((f"{spec}.", f"{spec}(")) for call in facts.calls
+    )
+
+
+def _locked(root: Path, package: str, folder: str) -> bool:
+    """Whether a lockfile at the root or beside the manifest names `package` in the case written."""
+    pattern = re.compile(rf"(?<![\w.@-]){re.escape(package)}(?![\w.-])")
+    for where in dict.fromkeys(("", folder)):
+        for name in _LOCKFILES:
+            lockfile = root / where / name
+            if probe(lockfile) is None:
+                continue
+            try:
+                text = lockfile.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if pattern.search(text):
+                return True
+    return False
 
 
 def _generated(found: Collection, base: str) -> bool:
@@ -84,12 +188,27 @@ def _generated(found: Collection, base: str) -> bool:
 
 def _on_disk(root: Path, base: str) -> bool:
     """Whether a file or folder Node would load for `base` exists (a file the discovery left out too: an
-    ignored `config/db.js` in a working copy)."""
+    ignored `config/db.js` in a working copy), named in the case written, as a case-sensitive file system
+    (the harness's) wants it, wherever cdverify runs."""
     stem, extension = posixpath.splitext(base)
     names = [base, *(base + ext for ext in _NODE_EXTENSIONS)]
     if extension in _EMITTED:  # `./db.js` written for `db.ts`
         names += [stem + ext for ext in _NODE_EXTENSIONS]
-    return any(probe(root / name) is not None for name in names)
+    return any(probe(root / name) is not None and _same_case(root, name) for name in names)
+
+
+def _same_case(root: Path, name: str) -> bool:
+    """Whether each part of the path `name` under `root` is on disk in that case (`Routes.js` is not
+    `routes.js`, though a case-insensitive file system opens the one for the other)."""
+    folder = root
+    for part in name.split("/"):
+        try:
+            if part not in list_dir(folder):
+                return False
+        except OSError:
+            return False
+        folder = folder / part
+    return True
 
 
 def missing_env_files(found: Collection, root: Path) -> list[Shipped]:

@@ -8,8 +8,10 @@ default (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`
 `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module level,
 `env_schemas.throws`). A relative `require` or import at module level of a module that is not there
 (`require('./config/db')` with `config/` left out of the repository, and not made by a build step:
-shipped.py) throws MODULE_NOT_FOUND as surely, and so does a module-level call of a project helper that
-throws on an unset variable (`EnvHelper.get('NODE_PORT')`, `requireEnv("JWT_SECRET")`), or of a library that
+shipped.py) throws MODULE_NOT_FOUND as surely, as does one of a package named in another case than the
+dependency declared (`koa-bodyParser` for koa-bodyparser, on Linux's case-sensitive file system), and so
+does a module-level call of a project helper that throws on an unset variable (`EnvHelper.get('NODE_PORT')`,
+`requireEnv("JWT_SECRET")`), or of a library that
 throws without an option given only an unset variable (`expressjwt({ secret: process.env.X })`), and so does
 the registration at start-up of a Fastify plugin that fails without one (`app.register(fastifyJwt, { secret:
 process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite file opened at start-up in a
@@ -50,7 +52,13 @@ from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import unset_servers
 from cdverify.detect.database.settings import required_fields
-from cdverify.detect.database.shipped import Shipped, missing_env_files, missing_modules, relative_unresolved
+from cdverify.detect.database.shipped import (
+    Shipped,
+    miscased_packages,
+    missing_env_files,
+    missing_modules,
+    relative_unresolved,
+)
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.start_paths import unfound_at_start
 from cdverify.detect.database.undefined_names import undefined_at_start
@@ -130,6 +138,8 @@ def startup_stops(
         unloaded += unset_servers(found, graph, started_files)
         unloaded += unset_prisma_urls(found, graph)
         unloaded += awaited_checks(found, graph)  # `await runMigrations(); app.listen()`, it throws
+        # `import bodyParser from 'koa-bodyParser'` with koa-bodyparser declared: not found on Linux
+        unloaded += miscased_packages(found, graph, root, started_files)
         # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
         reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
         unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]

@@ -58,6 +58,7 @@ from cdverify.detect.layers.names import (
     app_packages,
     beside_folders,
     beside_layers,
+    framework_of,
     not_above,
     not_inside,
     settle,
@@ -148,7 +149,11 @@ def code_roles(
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
     # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
     apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
-    apps |= {file for _port, file, _line, _text in frameworks.ports}
+    apps |= {
+        file
+        for _port, file, line, text in frameworks.ports
+        if not _settings_only(file, line, text, facts, graph)
+    }
     queries = {
         item.file
         for item in orm.raw_sql
@@ -234,6 +239,25 @@ def code_roles(
     barrels = [path for path in application if path not in found and path not in routes and path in facts]
     found.update((path, Role.QUERIES) for path in barrels if barrel_of(path, facts[path], querying, graph))
     return Roles(found, apps)
+
+
+def _settings_only(
+    path: str, line: int, text: str, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> bool:
+    """The file a port was read from only holds settings: the port is a value written there (`port:
+    Number(env.PORT || 3001)` in the object config/index.js's `getConfig()` returns), not a call that
+    listens, and the file imports neither the web framework nor a project module, so it can build or start
+    no app (the server listening on `getConfig().port` is elsewhere). Node files only: a Python module's
+    port constant (`def server_port(): return int(os.environ.get("PORT", 8080))`) still makes an app file."""
+    file_facts = facts.get(path)
+    if file_facts is None or file_facts.language.family != Family.NODE:  # Python: a port constant still is
+        return False
+    if any(call.line == line and call.text == text for call in file_facts.calls):
+        return False  # the listen call itself (`app.listen(3000)`)
+    family = file_facts.language.family
+    if any(framework_of(fact.specifier, family) for fact in file_facts.imports if not fact.kind.type_only):
+        return False
+    return not any(edge.target and edge.target != path and edge.runtime for edge in graph.imports_of(path))
 
 
 def _role_of(

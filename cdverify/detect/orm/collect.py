@@ -33,7 +33,15 @@ from cdverify.detect.orm.helpers import (
     passed_parameter,
     through_helpers,
 )
-from cdverify.detect.orm.raw_sql import at, raw_sql, settled, sql_file_statements, with_enclosing
+from cdverify.detect.orm.raw_sql import (
+    at,
+    raw_sql,
+    settled,
+    sql_file_statements,
+    statement_formats,
+    with_enclosing,
+    with_formats,
+)
 from cdverify.detect.orm.report import LibraryUse, OrmReport, RawKind, RawSql
 from cdverify.detect.orm.startup import started_schema
 from cdverify.detect.tracing import (
@@ -332,9 +340,14 @@ def _sinks_in(
     assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
     functions = function_table(file_facts)
     local_calls = {(*at(c), c.text): c.callee for c in file_facts.local_calls}
-    seen_around = with_enclosing(assigned, file_facts, (call.scope for call, _sink in sinks if call.scope))
+    formats = statement_formats(file_facts)  # `const q = format('SELECT … %I', table)` of pg-format
+    seen_around = with_enclosing(
+        with_formats(assigned, file_facts, formats),
+        file_facts,
+        (call.scope for call, _sink in sinks if call.scope),
+    )
     for call, sink in sinks:
-        item = raw_sql(path, scope, call, sink, seen_around)
+        item = raw_sql(path, scope, call, sink, seen_around, formats=formats)
         # a call of the file's own function traced through what it returns is only a guess, which
         # the helper it calls settles (its SQL argument need not be the first)
         called = local_calls.get((*at(call), call.text)) if file_facts.local_calls else None

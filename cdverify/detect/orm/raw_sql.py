@@ -21,6 +21,7 @@ _SQL_NAME = re.compile(r"^--\s*name:\s*(\S+)", re.M)
 _PLACEHOLDER = re.compile(r"\s*(?:\?\??|\$\d+|:\w+|@\w+|%s|%\(\w+\)s)\s*")  # a bound value alone
 # `article.created`, `user`, `${alias}.createdAt` (a hole stands for a name: it is read as `_`)
 _FORMAT_FIELD = re.compile(r"(\{\{|\}\}|\{[^{}]*\})")  # a `str.format` field, or a doubled brace
+_PERCENT_FIELD = re.compile(r"(%%|%(?:\d+\$)?[A-Za-z])")  # a `%` placeholder of pg-format, `util.format`
 _COLUMN_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 # the text of `INSERT INTO books ${values}` before its first hole: the verb, the table, perhaps its columns
 _INSERT_HEAD = re.compile(
@@ -125,6 +126,57 @@ def sql_argument(call: CallFact, sink: Sink) -> Value | None:
     return value
 
 
+def statement_formats(file_facts: FileFacts) -> dict[tuple[str, int], Value]:
+    """The format strings of the file's calls of a formatter (rules/orm/sinks.toml `formatters`: pg-format's
+    `format('SELECT * FROM %I WHERE id = %L', table, id)`), by the call's function and line, each `%`
+    placeholder a hole (`SELECT * FROM {…} WHERE id = {…}`): the statement the call returns."""
+    formatters = frozenset(load_rules(Sinks).formatters)
+    out: dict[tuple[str, int], Value] = {}
+    for call in file_facts.calls:
+        if call.args and call.args[0].strings and f"{call.callee}()" in formatters:
+            strings = tuple(_percent_holes(text) for text in call.args[0].strings)
+            out.setdefault((call.scope, call.line), call.args[0]._replace(strings=strings))
+    return out
+
+
+def with_formats(
+    assigned: Mapping[tuple[str, str], Value], file_facts: FileFacts, formats: Mapping[tuple[str, int], Value]
+) -> Mapping[tuple[str, str], Value]:
+    """`assigned`, where a name the formatter's result alone is bound to (`const q = format('DELETE FROM %I
+    WHERE id = %L', table, id)`, the binding `assigned` keeps) holds the statement written
+    (`statement_formats`)."""
+    if not formats:
+        return assigned
+    out = dict(assigned)
+    for assignment in file_facts.assignments:
+        value, slot = assignment.value, (assignment.scope, assignment.key)
+        written = formats.get((assignment.scope, assignment.line))
+        if written is not None and assigned.get(slot) is value and _formatted(value):
+            out[slot] = written
+    return out
+
+
+def _formatted(value: Value) -> bool:
+    """The value is only a formatter's result (`format(…)` of pg-format)."""
+    formatters = load_rules(Sinks).formatters
+    return _built_object(value) and all(callee in formatters for callee in value.calls)
+
+
+def _percent_holes(text: Text) -> Text:
+    """A format string (`SELECT * FROM %I WHERE id = %L`) with each placeholder a hole and `%%` a `%`."""
+    if isinstance(text, Template):
+        return text
+    pieces = [""]
+    for part in _PERCENT_FIELD.split(text):
+        if part == "%%":
+            pieces[-1] += "%"
+        elif _PERCENT_FIELD.fullmatch(part):
+            pieces.append("")
+        else:
+            pieces[-1] += part
+    return Template(tuple(pieces)) if len(pieces) > 1 else pieces[0]
+
+
 def raw_sql(
     path: str,
     scope: Scope,
@@ -132,14 +184,20 @@ def raw_sql(
     sink: Sink,
     assigned: Mapping[tuple[str, str], Value],
     sql_text: bool = False,
+    formats: Mapping[tuple[str, int], Value] | None = None,
 ) -> RawSql | None:
     """The finding on one sink call. `sql_text`: the argument is known to be SQL text (it is handed to a
-    helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object."""
+    helper that runs it), so a value read from elsewhere is dynamic SQL, never a query object. `formats`:
+    the statements the file writes through a formatter (`statement_formats`), for one handed to the sink as
+    it is made (`client.query(format('SELECT … %I', table))`)."""
     from cdverify.sql.classify import SqlKind, classify
 
     value = sql_argument(call, sink)
     if value is None:
         return None
+    if formats and _formatted(value):  # the one formatter call on the sink's line (facts may not scope it)
+        made = [written for (_scope, line), written in formats.items() if line == call.line]
+        value = made[0] if len(made) == 1 else value
     if not value.strings:  # `sql = "SELECT …"; cursor.execute(sql)`: the string assigned in this file
         # assigned in the same function, or at module level: never another function's local
         bound = [v for n in value.names for scope in (call.scope, "") if (v := assigned.get((scope, n)))]
