@@ -77,7 +77,7 @@ def _app(db: str, **extra: str) -> dict[str, str | bytes]:
         ("export const pool = globalThis.pool || createPool();", 11),
         ("globalThis.pool ??= createPool();\nexport const pool = globalThis.pool;", 0),
         ("let pool;\npool = createPool();\nexport { pool };", 12),
-        ("createPool();\nexport const pool = null;", 0),
+        ("export default createPool();", 0),
     ],
     ids=[
         "assigned",
@@ -86,7 +86,7 @@ def _app(db: str, **extra: str) -> dict[str, str | bytes]:
         "global-or",
         "nullish-assign",
         "reassigned",
-        "statement",
+        "default-export",
     ],
 )
 def test_a_client_factory_throwing_at_import_stops_the_app(

@@ -7,19 +7,21 @@ with a check at module level (stops.py), in a Fastify plugin registered at start
 function awaited before the server listens (awaited_stops.py).
 
 The call is a module-level step of a module run at start-up (`FileFacts.steps` with the function `""`): a call
-of a bare name as a statement of its own, its result declared, assigned, awaited or exported (`export default
-makeDb()`, `module.exports = makeDb()`), under no `if`, conditional expression or loop and in no `try` whose
-`catch` carries on; the Prisma singleton idiom counts too (`globalForPrisma.prisma ?? createPrismaClient()`,
-`globalThis.db ||= makeDb()`: on a fresh start the global object holds nothing, so the right side runs), but
-no other `??` / `||` right side. The function is the module's own or one a project module it imports
-defines (plugin_stops.py `called_function`); the check counts in its body and in a function that body surely
-calls, with the same test as the siblings' (plugin_stops.py `function_checks`: a `throw` or
-`process.exit(<non-zero>)` in no `try`, under an `if` whose every `||` operand tests an environment variable
-unset). An `async` function's throw rejects the promise the call returns instead; left unhandled at module
-level, the rejection ends the process (Node 15 and later), so it stops the start-up all the same. A function
-only a handler calls, or one called under an `if` or in a `try` that carries on, claims nothing. Whether the
-variable is set where the application runs (the project's `.env`, the run script, a declared environment) is
-the harness's to say (`StartupStop.stops`)."""
+of a bare name whose result is declared, assigned or exported (`export default makeDb()`, `module.exports =
+makeDb()`), under no `if`, conditional expression or loop and in no `try` whose `catch` carries on; the Prisma
+singleton idiom counts too (`globalForPrisma.prisma ?? createPrismaClient()`, `globalThis.db ||= makeDb()`: on
+a fresh start the global object holds nothing, so the right side runs), but no other `??` / `||` right side.
+The function is the module's own or one a project module it imports defines (plugin_stops.py
+`called_function`); the check counts in its body and in a function that body surely calls, with the same test
+as the siblings' (plugin_stops.py `function_checks`: a `throw` or `process.exit(<non-zero>)` in no `try`,
+under an `if` whose every `||` operand tests an environment variable unset, not a name read with a default). A
+call made as a statement of its own (`start();`, `connectDb();`: `FileFacts.runs`) is left out: it is the
+start-up routine's shape, whose function is often `async`, and an `async` function's throw only rejects the
+promise the call drops, which awaited_stops.py leaves to the process too; a factory whose client is assigned
+is written synchronous in practice (it returns the client). A function only a handler calls, or one called
+under an `if` or in a `try` that carries on, claims nothing. Whether the variable is set where the application
+runs (the project's `.env`, the run script, a declared environment) is the harness's to say
+(`StartupStop.stops`)."""
 
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def loaded_checks(
         file_facts = application[path]
         exported = dict(file_facts.exports)
         for owner, name in file_facts.steps:
-            if owner:
+            if owner or name in file_facts.runs:  # `start();`: a start-up routine, its result dropped
                 continue
             called = called_function(path, name, exported, application, graph)
             if called is None:
