@@ -29,8 +29,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cdverify.detect.database.plugin_stops import called_function, function_checks
-from cdverify.model import Family, FileFacts, Scope
+from cdverify.detect.database.plugin_stops import called_function, checked_application, function_checks
+from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
@@ -43,12 +43,8 @@ def loaded_checks(
 ) -> list[StartupStop]:
     """The checks, in project functions the modules run at start-up call as they load, that stop the
     application where a variable is unset, each with the module-level call."""
-    application = {
-        path: facts
-        for path, facts in found.facts.items()
-        if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE
-    }
-    if not any(stop.scope for facts in application.values() for stop in facts.stops):
+    application = checked_application(found)
+    if not application:
         return []
     out: list[StartupStop] = []
     for path in sorted(set(started()) & set(application)):

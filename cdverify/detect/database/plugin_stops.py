@@ -30,12 +30,13 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, imported_function
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.framework.autoload import autoload_modules, autoloaded_files
-from cdverify.model import FileFacts, Stop, Value
+from cdverify.model import Family, FileFacts, Scope, Stop, Value
 from cdverify.package_scripts import PackageScript
 from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, PluginRunner
 
 if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
@@ -78,6 +79,16 @@ def plugin_checks(
             for target, scopes in plugins:
                 out += function_checks(target, scopes, facts, graph, via)
     return list(dict.fromkeys(out))
+
+
+def checked_application(found: Collection) -> dict[str, FileFacts]:
+    """The application's Node modules, when one has a check in a function (`Stop.scope`); else none."""
+    application = {
+        path: facts
+        for path, facts in found.facts.items()
+        if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE
+    }
+    return application if any(stop.scope for f in application.values() for stop in f.stops) else {}
 
 
 def function_checks(
