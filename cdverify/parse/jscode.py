@@ -494,7 +494,9 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         env_helpers=tuple(scanner.env_helpers.values()),
         stops=scanner.module_stops(),
         runs=_runs(program),
-        steps=steps(found.get("call", []), scanner.scope, lambda call: scanner.guards(call) != (None, None)),
+        steps=steps(
+            found.get("call", []), scanner.scope, lambda call: scanner.guards(call) != (None, None), program
+        ),
         default_function=scanner.default_function,
         declared=_declared(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),

@@ -1,9 +1,13 @@
-"""What a JavaScript / TypeScript function surely runs by name, for following what runs as an application
-starts (`FileFacts.steps`): each call of a bare name a function makes as a statement of its own, its
-result assigned, awaited or returned (`resolvePath()`, `const file = resolvePath()`, `await openDb()`), under
-no `if`, conditional expression, `switch` case or loop of the function and in no `try` whose `catch` may carry
-on (jssyntax.py `swallowed`). A throw in the function so called throws in its caller.
-Calls at module level are the file's `runs` instead."""
+"""What a JavaScript / TypeScript function, or the module as it loads, surely runs by name, for
+following what runs as an application starts (`FileFacts.steps`): each call of a bare name a function makes as
+a statement of its own, its result assigned, awaited, returned or exported (`resolvePath()`, `const file =
+resolvePath()`, `await openDb()`, `export default makeDb()`), under no `if`, conditional expression, `switch`
+case or loop of the function and in no `try` whose `catch` may carry on (jssyntax.py `swallowed`). A throw in
+the function so called throws in its caller. At module level (the function `""`, as in Python) the same calls
+count, and one more: the right side of the global-object singleton idiom, `globalThis.prisma ??
+createPrismaClient()` (also `||`, `??=`, `||=`, the left side a property of `globalThis` / Node's `global` or
+of a module-level name assigned from one: `const globalForPrisma = globalThis as unknown as {…}`), which runs
+on every fresh start, the global being unset then."""
 
 from __future__ import annotations
 
@@ -11,36 +15,95 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
-from cdverify.parse.jssyntax import SCOPE_NODES, swallowed
+from cdverify.parse.jssyntax import SCOPE_NODES, strip, swallowed
 from cdverify.parse.sharing import shared, shared_tuple
 from cdverify.parse.treesitter import text
 
-# what a call is made as, for it to be a step: a statement, a declared, assigned or returned value
-_STATEMENTS = ("expression_statement", "variable_declarator", "assignment_expression", "return_statement")
+# what a call is made as, for it to be a step: a statement, a declared, assigned, returned or exported value
+_STATEMENTS = (
+    "expression_statement",
+    "variable_declarator",
+    "assignment_expression",
+    "return_statement",
+    "export_statement",
+)
 _LOOPS = ("for_statement", "for_in_statement", "while_statement")  # bodies that may run no time
+_GLOBAL_OBJECTS = frozenset({"globalThis", "global"})  # the global object, empty on a fresh start
+_UNSET_OR = ("??", "||")  # `left ?? right` / `left || right`: the right side runs where the left is unset
 
 
 def steps(
-    calls: Iterable[Node], scope_of: Callable[[Node], str], guarded: Callable[[Node], bool]
+    calls: Iterable[Node],
+    scope_of: Callable[[Node], str],
+    guarded: Callable[[Node], bool],
+    program: Node | None,
 ) -> tuple[tuple[str, str], ...]:
-    """(function, name) for each call of a bare name a function surely makes as a step of its own."""
+    """(function, name) for each call of a bare name a function, or the module (`""`), surely makes as a step
+    of its own."""
     out: set[tuple[str, str]] = set()
+    globals_: frozenset[str] | None = None  # the module-level names of the global object, read when needed
     for call in calls:
         if call.type != "call_expression":
             continue
         function = call.child_by_field_name("function")
         if function is None or function.type != "identifier":
             continue
+        scope = scope_of(call)
         parent = call.parent
         if parent is not None and parent.type == "await_expression":
             parent = parent.parent
+        if parent is not None and not scope and _defaulted(parent, call):
+            if globals_ is None:
+                globals_ = _global_names(program)
+            parent = _singleton(parent, globals_)
         if parent is None or parent.type not in _STATEMENTS:
             continue
-        scope = scope_of(call)
-        if not scope or guarded(call) or swallowed(call) or _in_loop(call):
+        if guarded(call) or swallowed(call) or _in_loop(call):
             continue
         out.add((shared(scope), shared(text(function))))
     return shared_tuple(tuple(sorted(out)))
+
+
+def _defaulted(parent: Node, call: Node) -> bool:
+    """Whether `call` is the right side of `??` / `||` (or `??=` / `||=`): run where the left is unset."""
+    if parent.type not in ("binary_expression", "augmented_assignment_expression"):
+        return False
+    operator = parent.child_by_field_name("operator")
+    written = text(operator).removesuffix("=") if operator is not None else ""
+    return written in _UNSET_OR and parent.child_by_field_name("right") == call
+
+
+def _singleton(parent: Node, globals_: frozenset[str]) -> Node | None:
+    """What a defaulted call's expression is made as, when its left side is a property of the global object
+    (`globalForPrisma.prisma ?? f()`): the statement, declarator or assignment holding it; else None."""
+    left = parent.child_by_field_name("left")
+    left = strip(left) if left is not None else None
+    if left is None or left.type != "member_expression":
+        return None
+    holder = left.child_by_field_name("object")
+    if holder is None or holder.type != "identifier" or text(holder) not in globals_:
+        return None
+    if (
+        parent.type == "augmented_assignment_expression"
+    ):  # `globalThis.db ??= f()`: the assignment is the step
+        above = parent.parent
+        return above if above is not None and above.type == "expression_statement" else None
+    return parent.parent
+
+
+def _global_names(program: Node | None) -> frozenset[str]:
+    """`globalThis`, `global` and the module-level names declared from one (`const g = globalThis as any`)."""
+    out = set(_GLOBAL_OBJECTS)
+    for statement in program.named_children if program is not None else ():
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration") or statement
+        if statement.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in statement.named_children:
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is not None and value is not None and text(strip(value)) in _GLOBAL_OBJECTS:
+                out.add(text(name))
+    return frozenset(out)
 
 
 def _in_loop(node: Node) -> bool:

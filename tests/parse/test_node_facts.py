@@ -295,6 +295,9 @@ def test_steps_are_the_calls_by_name_a_function_surely_makes() -> None:
         Language.JAVASCRIPT,
     )
     assert facts.steps == (
+        ("", "fp"),  # at module level: the module's own steps (the function "")
+        ("", "require"),
+        ("", "start"),
         ("open@2", "check"),
         ("open@2", "finish"),
         ("open@2", "log"),
@@ -305,3 +308,33 @@ def test_steps_are_the_calls_by_name_a_function_surely_makes() -> None:
     assert facts.default_function == "plugin@13"
     assert parse("export default async (app) => { app.get('/', h); };").default_function == "function@1"
     assert parse("export const x = () => 1;").default_function == ""
+
+
+def test_module_steps_are_the_calls_by_name_the_module_surely_makes_as_it_loads() -> None:
+    """`FileFacts.steps` (JS) at module level (the function ""): the same calls as in a function, exported
+    too, and the right side of `??` / `||` (`??=`, `||=`) whose left side is a property of the global object or
+    of a name assigned from it (the singleton idiom: on a fresh start the global holds nothing)."""
+    facts = parse(
+        "import { makePool } from './pool';\n"
+        "const globalForDb = globalThis as unknown as { db?: Db };\n"
+        "export const db = globalForDb.db ?? createDb();\n"
+        "export const pool = global.pool || makePool();\n"
+        "globalThis.cache ??= makeCache();\n"
+        "export default makeDefault();\n"
+        "const local = { db: null };\n"
+        "const other = local.db ?? notGlobal();\n"
+        "const either = ready || notGlobalEither();\n"
+        "if (process.env.X) { underIf(); }\n"
+        "try { tried(); } catch (e) { console.warn(e); }\n"
+        "const picked = flag ? inTernary() : null;\n"
+        "for (const n of names) { inLoop(n); }\n"
+        "run().catch(console.error);\n"
+        "class Holder { field = inField(); }\n",
+        Language.TYPESCRIPT,
+    )
+    assert facts.steps == (
+        ("", "createDb"),
+        ("", "makeCache"),
+        ("", "makeDefault"),
+        ("", "makePool"),
+    )

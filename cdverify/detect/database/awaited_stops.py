@@ -22,9 +22,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.jsonschemas import imported_function
-from cdverify.detect.database.plugin_stops import function_checks
+from cdverify.detect.database.plugin_stops import checked_application, function_checks
 from cdverify.detect.database.server_urls import listen_calls, listens_after
-from cdverify.model import Family, Scope
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
@@ -35,12 +34,8 @@ if TYPE_CHECKING:
 def awaited_checks(found: Collection, graph: ImportGraph) -> list[StartupStop]:
     """The checks, in project functions awaited before the application's only listen call, that stop it
     where a variable is unset, each with the awaiting call."""
-    application = {
-        path: facts
-        for path, facts in found.facts.items()
-        if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE
-    }
-    if not any(stop.scope for facts in application.values() for stop in facts.stops):
+    application = checked_application(found)
+    if not application:
         return []
     listens = listen_calls(found)
     out: list[StartupStop] = []

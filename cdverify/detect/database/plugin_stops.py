@@ -30,12 +30,13 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, imported_function
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.framework.autoload import autoload_modules, autoloaded_files
-from cdverify.model import FileFacts, Stop, Value
+from cdverify.model import Family, FileFacts, Scope, Stop, Value
 from cdverify.package_scripts import PackageScript
 from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, PluginRunner
 
 if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
 # One operand that is unset when the condition holds: `!x`, `!process.env.X`, `x === undefined`, `x == null`,
@@ -78,6 +79,16 @@ def plugin_checks(
             for target, scopes in plugins:
                 out += function_checks(target, scopes, facts, graph, via)
     return list(dict.fromkeys(out))
+
+
+def checked_application(found: Collection) -> dict[str, FileFacts]:
+    """The application's Node modules, when one has a check in a function (`Stop.scope`); else none."""
+    application = {
+        path: facts
+        for path, facts in found.facts.items()
+        if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE
+    }
+    return application if any(stop.scope for f in application.values() for stop in f.stops) else {}
 
 
 def function_checks(
@@ -135,14 +146,23 @@ def _followed(
         for owner, name in facts[file].steps:
             if owner != scope and owner.partition("@")[0] != scope:
                 continue
-            traced = exported.get(name)
-            found = imported_function(traced, file, facts, graph) if traced else (file, name)
-            if found is None or found in out or found[0] not in facts:
+            found = called_function(file, name, exported, facts, graph)
+            if found is None or found in out:
                 continue
             out.append(found)
             if depth + 1 < _HOPS:
                 pending.append((*found, depth + 1))
     return out
+
+
+def called_function(
+    path: str, name: str, exported: Mapping[str, str], facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> tuple[str, str] | None:
+    """(file, function) a bare name called in the module at `path` is: one a project module it is imported
+    from defines (`exported`: the module's traced names, `openSqlite` → `../db.openSqlite`), else its own."""
+    traced = exported.get(name)
+    found = imported_function(traced, path, facts, graph) if traced else (path, name)
+    return found if found is not None and found[0] in facts else None
 
 
 def _registered(
@@ -206,13 +226,12 @@ def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> lis
 
 def _variables(file_facts: FileFacts, stop: Stop) -> tuple[str, ...]:
     """The variables a check's condition tests: read in it, or through a name its function or the module
-    assigns one read (`const url = process.env.DATABASE_URL`); none where a name is anything else."""
+    assigns one read (`const url = process.env.DATABASE_URL`); none where a name is anything else, or falls
+    back to a default where the variable is unset (`process.env.DATABASE_URL ?? "postgres://…"`)."""
     out = list(stop.guard.env)
     for name in stop.guard.names:
-        reads = [
-            a.value.env for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")
-        ]
-        if len(reads) != 1 or len(reads[0]) != 1:
+        reads = [a.value for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")]
+        if len(reads) != 1 or len(reads[0].env) != 1 or not reads[0]._replace(env=()).empty:
             return ()
-        out.append(reads[0][0])
+        out.append(reads[0].env[0])
     return tuple(dict.fromkeys(out))

@@ -25,7 +25,8 @@ the application cannot start, whatever engine it is configured for: no engine ho
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
 a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
-unset (prisma_connects.py), and a check in a function awaited before the server listens (awaited_stops.py)."""
+unset (prisma_connects.py), and a check in a function awaited before the server listens (awaited_stops.py) or
+called by a started module as it loads (`export const prisma = createPrismaClient()`: loaded_stops.py)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from cdverify.detect.database.jsonschemas import (
     started_functions,
     validations,
 )
+from cdverify.detect.database.loaded_stops import loaded_checks
 from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
@@ -140,6 +142,9 @@ def startup_stops(
         unloaded += awaited_checks(found, graph)  # `await runMigrations(); app.listen()`, it throws
         # `import bodyParser from 'koa-bodyParser'` with koa-bodyparser declared: not found on Linux
         unloaded += miscased_packages(found, graph, root, started_files)
+        unloaded += loaded_checks(
+            found, graph, started_files
+        )  # `export const db = createClient()`, it throws
         # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
         reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
         unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]
