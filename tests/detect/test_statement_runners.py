@@ -97,3 +97,34 @@ def test_a_handler_building_statements_inline_keeps_its_layer(make_project: Make
         'await request.app["notes"].all(conn)', "await conn.execute(sa.select(tables.notes))"
     )
     assert _layers(make_project, **{"shelf/web/views.py": inline})["shelf/web/views.py"] == "routes"
+
+
+ENTITY_STATEMENTS = """import sqlalchemy as sa
+
+from shelf.handling.gateway import NoteGateway
+from shelf.store import tables
+
+
+def entity_notes(body):
+    return sa.select(tables.notes).where(tables.notes.c.body == body)
+"""
+
+
+def test_statements_in_a_module_only_its_name_calls_models_are_data_access(make_project: MakeProject) -> None:
+    """Violating before: Home Assistant's `logbook/queries/entities.py` builds `select(…)` statements beside
+    `common.py`, whose statements made it data access; its file name alone said models, so its import of
+    `common.py` was a false upward violation and a cycle. The code's role wins over the name."""
+    layers = _layers(make_project, **{"shelf/handling/entities.py": ENTITY_STATEMENTS})
+    assert layers["shelf/handling/entities.py"] == "repositories"
+    assert layers["shelf/handling/gateway.py"] == "repositories"
+
+
+def test_a_module_its_name_calls_models_that_defines_tables_stays_models(make_project: MakeProject) -> None:
+    """Clean: `entities.py` defining the tables its statements use is models."""
+    defines = ENTITY_STATEMENTS.replace(
+        "from shelf.store import tables\n",
+        "from shelf.store import tables\n\nmeta = sa.MetaData()\n"
+        'tags = sa.Table("tags", meta, sa.Column("id", sa.Integer, primary_key=True))\n',
+    )
+    layers = _layers(make_project, **{"shelf/handling/entities.py": defines})
+    assert layers["shelf/handling/entities.py"] == "models"

@@ -139,11 +139,13 @@ def code_roles(
     data_named: Collection[str] = (),
     unnamed: Collection[str] = (),
     idle: frozenset[str] = frozenset(),
+    models_named: Collection[str] = (),
 ) -> Roles:
     """The role of every application file whose code shows one (the strongest when it shows several;
     `data_named`: files whose path names the data-access layer, where that role, when shown, stands;
     `unnamed`: files whose path names no layer, where a model class's own query methods show data access;
-    `idle`: libraries used for no data, whose clients show none: detect/data_calls.py)."""
+    `idle`: libraries used for no data, whose clients show none: detect/data_calls.py; `models_named`: files
+    only their own name places in models, `entities.py`, where statements built show data access)."""
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
@@ -196,8 +198,9 @@ def code_roles(
             found[path] = Role.QUERIES
 
     models = of(Role.MODELS)
-    # `conn.execute(sa.select(…))` in a module whose path names no layer
-    for path in statement_runners(facts, [p for p in application if p in unnamed], preset, models, graph):
+    # `conn.execute(sa.select(…))` in a module whose path names no layer, or only its name names models
+    statement_paths = [p for p in application if p in unnamed or p in models_named]
+    for path in statement_runners(facts, statement_paths, preset, models, graph):
         if (
             path not in found
             and path not in apps
@@ -419,8 +422,24 @@ def by_role(
         if (name.folders[0][0] if name.folders else None if name.abstract else name.suffix) == roles.queries
     ]
     unnamed = {path for path, name in named_layers.named.items() if not name.folders and name.suffix is None}
+    # `logbook/queries/entities.py` building `select(…)` statements: its name alone says models
+    models_named = {
+        path
+        for path, name in named_layers.named.items()
+        if not name.folders and name.glob is None and name.suffix == roles.models
+    }
     found = code_roles(
-        facts, named_layers.named, preset, frameworks, orm, instances, graph, data_named, unnamed, idle
+        facts,
+        named_layers.named,
+        preset,
+        frameworks,
+        orm,
+        instances,
+        graph,
+        data_named,
+        unnamed,
+        idle,
+        models_named,
     )
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
