@@ -46,10 +46,13 @@ def missing_imports(
     for path in sorted(python):
         for edge in graph.imports_of(path):
             fact = edge.fact
-            if edge.target is None or not _unconditional(fact) or path in out:
+            if fact.col != 1 or not fact.names or path in out:  # the cheap tests first
                 continue
-            module = _module_file(path, fact, edge.target)
-            if module is None or not _lacks(found.facts.get(module), fact.names):
+            target = edge.target
+            if target is None or not _lacks(found.facts.get(target), fact.names) or not _unconditional(fact):
+                continue
+            module = _module_file(path, fact, target)
+            if module is None:
                 continue
             if paths is None:
                 paths = _Files(found.scopes.keys() | found.facts.keys(), root)
