@@ -407,7 +407,8 @@ def _bound_by(statements: Iterable[Node], names: set[str]) -> bool:
     for statement in statements:
         kind = statement.type
         if kind == "expression_statement":
-            for child in statement.named_children:
+            for first in statement.named_children:
+                child: Node | None = first
                 while child is not None and child.type in ("assignment", "augmented_assignment"):
                     left = child.child_by_field_name("left")
                     right = child.child_by_field_name("right")
