@@ -421,6 +421,9 @@ class FileFacts(NamedTuple):
     # under no condition (module-level statements, class bodies, decorators, bases, defaults), that nothing
     # in the file binds and no builtin is: importing it raises NameError (parse/pyunbound.py); () unjudged
     unbound: tuple[tuple[str, int, int], ...] = ()
+    # Python: the names the module may bind at module level (a superset, sorted), which another module's
+    # `from module import name` finds; None for a module not judged (parse/pyunbound.py `module_names`)
+    defines: tuple[str, ...] | None = None
 
 
 class SourceFile(NamedTuple):

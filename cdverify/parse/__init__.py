@@ -334,6 +334,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         steps=code.steps,
         default_function=code.default_function,
         unbound=code.unbound,
+        defines=code.defines,
     )
 
 

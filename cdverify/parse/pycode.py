@@ -29,7 +29,7 @@ from cdverify.parse.pysyntax import (
     string_value,
     strip,
 )
-from cdverify.parse.pyunbound import unbound_at_import
+from cdverify.parse.pyunbound import module_names, unbound_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -578,4 +578,5 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
         members=scanner.member_facts,
         steps=steps(found.get("call", []), scanner.scope),
         unbound=unbound_at_import(root, found),
+        defines=module_names(root, found),
     )

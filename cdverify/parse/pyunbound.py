@@ -17,10 +17,15 @@ A module that reaches its namespace or the builtins other than by name (`globals
 `sys.modules`, `builtins`, a module-level `__getattr__`), has a star import, holds Python 2 statements or
 any syntax error is not judged. The common case costs one walk of the code that runs at import (the
 bindings come from the `code` captures the scanner has); the rest of the file is read, by the `bindings`
-query, only when a name is left over."""
+query, only when a name is left over.
+
+`module_names` gives, for another module's `from this import name`, the names the module may bind at module
+level (`FileFacts.defines`, DB001's ImportError stop): one walk of the module-level statements, never into a
+function or class body; a walrus is found from the `:=` in the file's text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -29,7 +34,7 @@ from tree_sitter import Node
 from cdverify.catalog import load_rules
 from cdverify.model import Language
 from cdverify.parse.sharing import shared, shared_tuple
-from cdverify.parse.treesitter import captures, holds, text
+from cdverify.parse.treesitter import captures, holds, occurrences, text
 
 Unbound = tuple[tuple[str, int, int], ...]  # (name, line, column) of each name's first read
 
@@ -240,18 +245,23 @@ def _identifiers(node: Node) -> set[str]:
     return out
 
 
+def _imported(node: Node) -> Iterable[str]:
+    """The names an import statement binds: their aliases, an `import a.b`'s `a`."""
+    for name in node.children_by_field_name("name"):
+        if name.type == "aliased_import":
+            alias = name.child_by_field_name("alias")
+            yield text(alias) if alias is not None else ""
+        else:
+            yield text(name).split(".")[0].strip()
+
+
 def _unbound_by_captures(names: set[str], found: dict[str, list[Node]]) -> set[str]:
     """`names` less those the statements the `code` query captures bind, in any scope: imports (their
     aliases, an `import a.b`'s `a`), classes, functions, assignment targets, `with … as` targets, `global`
     names. Read kind by kind, the commonest first, until no name is left."""
     left = set(names)
     for node in found.get("import", ()):
-        for name in node.children_by_field_name("name"):
-            if name.type == "aliased_import":
-                alias = name.child_by_field_name("alias")
-                left.discard(text(alias) if alias is not None else "")
-            else:
-                left.discard(text(name).split(".")[0].strip())
+        left.difference_update(_imported(node))
     for key in ("class", "function"):
         if not left:
             return left
@@ -309,4 +319,155 @@ def _other_bindings(root: Node) -> set[str] | None:
     out: set[str] = set()
     for node in found.get("target", ()):
         out.update(_identifiers(node))
+    return out
+
+
+# -- what the module binds, for another module's `from X import name` ---------------------------------------
+
+# a call of a builtin that reaches a namespace other than by name (`execfile(` too), not as a method
+# (`model.eval()`): the module is not judged (a search of the file for each word, the word first so that
+# the search is fast; a match in a comment or a string costs the file its judgement)
+_NAMESPACE_TEXT = (b"builtin", b"sys.modules", b"_convert_")  # `_DYNAMIC_TEXT`, one search for both builtins
+_DYNAMIC_CALLS_TEXT = tuple(
+    (word, re.compile(word + rb"(?:file)?\s*\("))
+    for word in (b"globals", b"locals", b"vars", b"exec", b"eval")
+)
+# module-level names that make a module's attributes other than its bindings: a lazy `__getattr__` (a `def`
+# or `__getattr__, __dir__, __all__ = lazy.attach(…)`), a package `__path__` reaching other folders
+_DYNAMIC_NAMES = frozenset({"__getattr__", "__path__"})
+_PYTHON2 = frozenset({"print_statement", "exec_statement"})
+_SIMPLE = frozenset(
+    {
+        "pass_statement",
+        "break_statement",
+        "continue_statement",
+        "return_statement",
+        "raise_statement",
+        "assert_statement",
+        "comment",
+    }
+)
+
+
+def module_names(root: Node, found: dict[str, list[Node]]) -> tuple[str, ...] | None:
+    """The names the module may bind at module level, sorted: a superset (imports, `def`, `class`, assignment
+    targets, anything named in the parts of an `if`, loop, `try`, `with` or `match` other than their blocks,
+    whose statements count too, `global` names of any scope, a walrus anywhere, the strings of a literal
+    `__all__`), so that a name not in it is one `from module import name` cannot find as an attribute.
+    None for a module not judged: a syntax error, a star import, a namespace reached other than by name
+    (`globals()`, `exec`, `sys.modules`, `builtins`), a module-level `__getattr__` or `__path__`, Python 2."""
+    source = root.text or b""  # the file's text, searched as bytes: the cheapest way for every file
+    if root.has_error or any(fragment in source for fragment in _NAMESPACE_TEXT) or _dynamic_call(source):
+        return None
+    imports = found.get("import", ())
+    if b"*" in source and any(c.type == "wildcard_import" for node in imports for c in node.children):
+        return None
+    names: set[str] = set()
+    if not _bound_by(root.named_children, names):
+        return None
+    for node in found.get("global", ()):
+        names.update(_identifiers(node))
+    if b":=" in source:  # the walrus binds in the module from any expression it runs (comprehensions too)
+        names |= _walrus_names(root)
+    if names & _DYNAMIC_NAMES:
+        return None
+    names.discard("")
+    return shared_tuple(tuple(sorted(map(shared, names))))
+
+
+def _dynamic_call(source: bytes) -> bool:
+    """Whether the file's text calls `globals`, `locals`, `vars`, `exec` or `eval` by itself (not after a
+    `.` or as the end of a longer name)."""
+    for word, pattern in _DYNAMIC_CALLS_TEXT:
+        if word not in source:
+            continue
+        for match in pattern.finditer(source):
+            before = source[match.start() - 1 : match.start()] if match.start() else b""
+            if not before or not (before.isalnum() or before in b"_."):
+                return True
+    return False
+
+
+def _walrus_names(root: Node) -> set[str]:
+    """The names every walrus of the file binds (found from the `:=` in its text, not by a query)."""
+    out: set[str] = set()
+    for at in occurrences(root, b":=") or ():
+        node: Node | None = root.descendant_for_byte_range(at, at + 2)
+        while node is not None and node.type != "named_expression":
+            node = node.parent
+        name = node.child_by_field_name("name") if node is not None else None
+        if name is not None:
+            out.add(text(name))
+    return out
+
+
+def _bound_by(statements: Iterable[Node], names: set[str]) -> bool:
+    """Add what `statements` bind at their level (and in the blocks of their `if`, loop, `try`, `with` and
+    `match`, never in a function or class body) to `names`; False for a Python 2 statement."""
+    for statement in statements:
+        kind = statement.type
+        if kind == "expression_statement":
+            for first in statement.named_children:
+                child: Node | None = first
+                while child is not None and child.type in ("assignment", "augmented_assignment"):
+                    left = child.child_by_field_name("left")
+                    right = child.child_by_field_name("right")
+                    if left is not None and left.type == "identifier":  # the common case, first
+                        name = text(left)
+                        names.add(name)
+                        if name == "__all__" and right is not None:
+                            names.update(_strings(right))
+                    elif left is not None:
+                        names.update(_target_names(left))
+                    child = right
+        elif kind in ("import_statement", "import_from_statement", "future_import_statement"):
+            names.update(_imported(statement))
+        elif kind in ("function_definition", "class_definition"):
+            names.add(_name(statement))
+        elif kind == "decorated_definition":
+            definition = statement.child_by_field_name("definition")
+            names.add(_name(definition) if definition is not None else "")
+        elif kind in _PYTHON2 or (kind not in _SIMPLE and not _compound(statement, names)):
+            return False
+    return True
+
+
+def _compound(node: Node, names: set[str]) -> bool:
+    """An `if`, loop, `try`, `with`, `match`, one of their clauses, or any other statement: the identifiers
+    of its parts count as bound, the statements of its blocks as at module level."""
+    for child in node.named_children:
+        if child.type == "block":
+            if not _bound_by(child.named_children, names):
+                return False
+        elif child.type.endswith("_clause"):
+            if not _compound(child, names):
+                return False
+        else:
+            names.update(_identifiers(child))
+    return True
+
+
+def _target_names(node: Node) -> set[str]:
+    """The names an assignment's left binds: not an attribute's or a subscript's."""
+    out: set[str] = set()
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if item.type == "identifier":
+            out.add(text(item))
+        elif item.type not in ("attribute", "subscript"):
+            pending.extend(item.named_children)
+    return out
+
+
+def _strings(node: Node) -> set[str]:
+    """The contents of the string literals in `node` (a literal `__all__`)."""
+    out: set[str] = set()
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if item.type == "string_content":
+            out.add(text(item))
+        else:
+            pending.extend(item.named_children)
     return out

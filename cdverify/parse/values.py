@@ -49,6 +49,7 @@ class Code(NamedTuple):
     steps: tuple[tuple[str, str], ...] = ()  # (function, name) a function calls by itself
     default_function: str = ""  # JS: the scope of the function the module exports as its default
     unbound: tuple[tuple[str, int, int], ...] = ()  # Python: names read at import that nothing binds
+    defines: tuple[str, ...] | None = None  # Python: the names the module may bind at module level
 
 
 def call_fact(

@@ -151,7 +151,7 @@ def startup_stops(
     if graph is not None:  # a module loaded at start-up that raises NameError as it is imported
         unloaded += [
             StartupStop(path, line, name, (), why)
-            for path, line, name, why in undefined_at_start(found, graph)
+            for path, line, name, why in undefined_at_start(found, graph, root)
         ]
         if root is not None:  # `email: EmailStr` in a model, with email-validator installed by nothing
             unloaded += missing_optional_packages(found, graph, root)

@@ -22,11 +22,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.imported_names import missing_imports
 from cdverify.detect.database.startup import app_modules
 from cdverify.model import Family, FileFacts, Scope
 from cdverify.rules_schema import PythonStartup
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
@@ -34,25 +37,35 @@ _BUILTINS_MODULES = frozenset({"builtins", "__builtin__"})
 _DOTTED = re.compile(r"\w+(?:\.\w+)*")
 
 
-def undefined_at_start(found: Collection, graph: ImportGraph) -> list[tuple[str, int, str, str]]:
-    """The modules loaded at start-up that evaluate an undefined name as they are imported: (file, line,
-    the name, why it stops the app) each, the first such name of each module, for a start-up stop."""
+def undefined_at_start(
+    found: Collection, graph: ImportGraph, root: Path | None = None
+) -> list[tuple[str, int, str, str]]:
+    """The modules loaded at start-up that evaluate an undefined name as they are imported, or import from a
+    project module a name it does not define (imported_names.py): (file, line, the name or the import, why
+    it stops the app) each, the first such line of each module, for a start-up stop. `root`: the project's
+    folder, where a submodule left out of the analysis is looked for."""
     python = {
         path
         for path, facts in found.facts.items()
         if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
     }
-    if not any(found.facts[path].unbound for path in python):
+    unbound = any(found.facts[path].unbound for path in python)
+    if unbound and any(i.specifier in _BUILTINS_MODULES for p in python for i in found.facts[p].imports):
+        unbound = False  # a module adding to the builtins defines names for every other module
+    missing = missing_imports(found, graph, python, root)
+    if not unbound and not missing:
         return []
-    if any(i.specifier in _BUILTINS_MODULES for path in python for i in found.facts[path].imports):
-        return []  # a module adding to the builtins defines names for every other module
     out = []
     for path in sorted(loaded_at_start(found.facts, python, graph)):
         facts = found.facts[path]
-        if facts.unbound and not facts.syntax_issues and facts.too_deep is None:
+        first = missing.get(path)
+        if unbound and facts.unbound and not facts.syntax_issues and facts.too_deep is None:
             name, line, _col = min(facts.unbound, key=lambda item: (item[1], item[2]))
-            reason = f"raises NameError (name '{name}' is not defined) as it is imported"
-            out.append((path, line, name, reason))
+            if first is None or line < first[1]:
+                reason = f"raises NameError (name '{name}' is not defined) as it is imported"
+                first = (path, line, name, reason)
+        if first is not None:
+            out.append(first)
     return out
 
 
