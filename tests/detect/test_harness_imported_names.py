@@ -198,3 +198,44 @@ def test_a_submodule_left_out_of_the_analysis_is_still_found_on_disk(make_projec
         },
     )
     assert _harness(make_project, files) == (["sqlite"], "")
+
+
+# -- a package's __init__.py runs before the submodule a dotted import names ---------------------------------
+
+MODELS_INIT = '"""Init models."""\n\nfrom .users import User, UserPreferences\n'
+USERS = "class User:\n    pass\n"
+
+
+def test_a_failing_package_init_run_before_a_dotted_import_stops_the_app(make_project: MakeProject) -> None:
+    """Violating before (ezerfernandes/viagemeconomica, whose label said it starts): routes.py imports
+    `app.models.deals`, so Python runs app/models/__init__.py first, and its `from .users import User,
+    UserPreferences` fails — users.py defines User only. The modules loaded at start-up now hold the
+    packages' `__init__.py` a dotted import runs."""
+    files = _app(
+        "from app.models.deals import Deal\n\ngenerate_hash = str\n",
+        utils="def generate_hash(p):\n    return p\n",
+        **{
+            "app/models/__init__.py": MODELS_INIT,
+            "app/models/users.py": USERS,
+            "app/models/deals.py": "class Deal:\n    pass\n",
+        },
+    )
+    engines, why = _harness(make_project, files)
+    assert engines == []
+    assert why.startswith("from .users import UserPreferences at app/models/__init__.py:3 raises ImportError")
+
+
+def test_a_package_init_imported_through_no_dotted_name_is_not_read(make_project: MakeProject) -> None:
+    """Clean: the same broken app/models/__init__.py, but nothing the app loads imports the package or one of
+    its submodules (a module run alone, `python app/models/deals.py`, runs no __init__.py)."""
+    files = _app(
+        "import hashlib\n\ngenerate_hash = hashlib.sha256\n",
+        utils="def generate_hash(p):\n    return p\n",
+        **{
+            "app/models/__init__.py": MODELS_INIT,
+            "app/models/users.py": USERS,
+            "app/models/deals.py": "class Deal:\n    pass\n",
+        },
+    )
+    engines, _why = _harness(make_project, files)
+    assert engines == ["sqlite"]

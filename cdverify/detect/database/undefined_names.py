@@ -77,10 +77,34 @@ def loaded_at_start(facts: Mapping[str, FileFacts], python: set[str], graph: Imp
         path = pending.pop()
         for edge in graph.imports_of(path):
             target = edge.target
-            if target in python and target not in loaded and edge.runtime and not edge.fact.in_function:
-                loaded.add(target)
-                pending.append(target)
+            if target in python and edge.runtime and not edge.fact.in_function:
+                for module in (*_parent_packages(edge.fact.specifier, target, python), target):
+                    if module not in loaded:
+                        loaded.add(module)
+                        pending.append(module)
     return loaded
+
+
+def _parent_packages(specifier: str, target: str, python: set[str]) -> list[str]:
+    """The `__init__.py` files Python runs before the module an absolute dotted import names: `import
+    app.models.deals` (or `from app.models.deals import …`) runs app/__init__.py and app/models/__init__.py
+    first. As many folders above the target as the name has dots, each only where it holds an `__init__.py`
+    of the application (a namespace portion runs nothing); none for a relative import, whose package the
+    importing module's own import already ran."""
+    if specifier.startswith(".") or "." not in specifier:
+        return []
+    depth = specifier.count(".")
+    folder = posixpath.dirname(target)
+    if posixpath.basename(target) == "__init__.py":
+        folder = posixpath.dirname(folder)  # `app.models` resolved to app/models/__init__.py
+        depth -= 1
+    out = []
+    for _ in range(depth):
+        init = posixpath.join(folder, "__init__.py") if folder else "__init__.py"
+        if init in python:
+            out.append(init)
+        folder = posixpath.dirname(folder)
+    return out[::-1]
 
 
 def _django_loaded(facts: Mapping[str, FileFacts], python: set[str]) -> set[str]:
