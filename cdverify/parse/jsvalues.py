@@ -117,8 +117,9 @@ class NodeValueScanner(NodeNameScanner):
                 )
                 if obj is not None and prop is not None and strip(obj).type == "this":
                     return self.field_value(node, text(prop), read)
-                if obj is not None and strip(obj).type == "identifier" and qualified in statement_text_fields():
-                    return read._replace(names=(text(strip(obj)),))  # `statement.text` of `SQL`…``
+                held = strip(obj) if obj is not None else None
+                if held is not None and held.type == "identifier" and qualified in statement_text_fields():
+                    return read._replace(names=(text(held),))  # `statement.text` of `SQL`…``
                 return read
             index = self.value(node.child_by_field_name("index"))
             return Value(names=first_key(index))

@@ -61,10 +61,14 @@ def _raw_sql(report: dict[str, object]) -> dict[int, str]:
         TAGGED_STORE.replace('import SQL from "@nearform/sql"', 'import { SQL } from "sql-template-strings"'),
     ],
 )
-def test_statements_of_a_sql_template_tag_are_raw_sql_at_the_sink(make_project: MakeProject, store: str) -> None:
+def test_statements_of_a_sql_template_tag_are_raw_sql_at_the_sink(
+    make_project: MakeProject, store: str
+) -> None:
     report = inspect_json(make_project, {"package.json": PACKAGE, "src/notes.js": store})
     sites = _raw_sql(report)
-    assert " ".join(sites[12].split()).startswith("INSERT INTO notes (title) VALUES (")  # `.text` of the bound statement
+    assert " ".join(sites[12].split()).startswith(
+        "INSERT INTO notes (title) VALUES ("
+    )  # `.text` of the bound statement
     assert sites[21] == "SELECT id, title FROM notes ORDER BY id"  # the name bound to the statement
     assert sites[25].startswith("DELETE FROM notes WHERE id = ")  # handed to the sink as it is made
     assert sorted(sites) == [12, 21, 25]  # at the sinks, not where the templates are written
@@ -117,14 +121,20 @@ app.listen({ port: 3000 });
 
 
 def test_the_callbacks_of_a_migration_runner_hold_no_sql_of_the_app(make_project: MakeProject) -> None:
-    files: dict[str, str | bytes] = {"package.json": PACKAGE, "src/migrate.js": MIGRATOR, "src/server.js": SERVER}
+    files: dict[str, str | bytes] = {
+        "package.json": PACKAGE,
+        "src/migrate.js": MIGRATOR,
+        "src/server.js": SERVER,
+    }
     sites = _raw_sql(inspect_json(make_project, files))
     assert sites == {7: "SELECT 1 AS one"}  # the probe the app writes; not the runner's queries
 
 
 def test_a_callback_handed_elsewhere_still_runs_dynamic_sql(make_project: MakeProject) -> None:
     # the same callbacks handed to a project function, not a migration runner: SQL built at run time
-    migrator = MIGRATOR.replace('import Postgrator from "postgrator";', 'import Postgrator from "./runner.js";')
+    migrator = MIGRATOR.replace(
+        'import Postgrator from "postgrator";', 'import Postgrator from "./runner.js";'
+    )
     files: dict[str, str | bytes] = {
         "package.json": PACKAGE,
         "src/migrate.js": migrator,

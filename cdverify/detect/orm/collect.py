@@ -36,8 +36,8 @@ from cdverify.detect.orm.helpers import (
 from cdverify.detect.orm.raw_sql import (
     at,
     raw_sql,
-    settled,
     runner_callbacks,
+    settled,
     sql_file_statements,
     statement_formats,
     with_enclosing,

@@ -129,8 +129,8 @@ def sql_argument(call: CallFact, sink: Sink) -> Value | None:
 def statement_formats(file_facts: FileFacts) -> dict[tuple[str, int], Value]:
     """The format strings of the file's calls of a formatter (rules/orm/sinks.toml `formatters`: pg-format's
     `format('SELECT * FROM %I WHERE id = %L', table, id)`), by the call's function and line, each `%`
-    placeholder a hole (`SELECT * FROM {…} WHERE id = {…}`): the statement the call returns. The templates of
-    the file's statement tags (`statement_tags`: `SQL`DELETE FROM notes WHERE id = ${id}``) are kept so too."""
+    placeholder a hole (`SELECT * FROM {…} WHERE id = {…}`): the statement the call returns. The templates
+    of the file's statement tags (`statement_tags`: `SQL`DELETE FROM notes WHERE id = ${id}``) too."""
     sinks = load_rules(Sinks)
     formatters, tags = frozenset(sinks.formatters), frozenset(sinks.statement_tags)
     out: dict[tuple[str, int], Value] = {}
