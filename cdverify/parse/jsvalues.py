@@ -27,7 +27,15 @@ from cdverify.parse.jssyntax import (
 )
 from cdverify.parse.scanner import Arguments, Entries
 from cdverify.parse.treesitter import holds, one_line, text
-from cdverify.parse.values import concat, first_key, merge, number, rewritten, untraced_sql_keys
+from cdverify.parse.values import (
+    concat,
+    first_key,
+    merge,
+    number,
+    rewritten,
+    statement_text_fields,
+    untraced_sql_keys,
+)
 
 _OBJECT_DEPTH = 4
 _BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
@@ -109,6 +117,9 @@ class NodeValueScanner(NodeNameScanner):
                 )
                 if obj is not None and prop is not None and strip(obj).type == "this":
                     return self.field_value(node, text(prop), read)
+                held = strip(obj) if obj is not None else None
+                if held is not None and held.type == "identifier" and qualified in statement_text_fields():
+                    return read._replace(names=(text(held),))  # `statement.text` of `SQL`…``
                 return read
             index = self.value(node.child_by_field_name("index"))
             return Value(names=first_key(index))

@@ -306,6 +306,18 @@ def untraced_sql_keys() -> frozenset[str]:
     return frozenset(key for sink in (*sinks.python, *sinks.node) if sink.untraced for key in sink.keys)
 
 
+@cache
+def statement_text_fields() -> frozenset[str]:
+    """The traced reads of a tagged statement's text (`@nearform/sql().text`): `statement_tags` and
+    `statement_fields` of rules/orm/sinks.toml. `statement.text` after `const statement = SQL`…`` is read as
+    the name `statement`, whose template the ORM detector follows."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Sinks
+
+    sinks = load_rules(Sinks)
+    return frozenset(f"{tag}().{field}" for tag in sinks.statement_tags for field in sinks.statement_fields)
+
+
 def untraced_callee(receiver: str, method: str) -> str:
     return str(Callee(receiver, method, traced=False))
 

@@ -90,6 +90,11 @@ class Sinks(Record, frozen=True):
     file_reads: Strings = ()
     # calls writing a statement from a format string (`format('SELECT … %I', table)`): its placeholders holes
     formatters: Strings = ()
+    # template tags writing a statement for a driver (`SQL`SELECT …``); the fields holding its text
+    statement_tags: Strings = ()
+    statement_fields: Strings = ()
+    # migration runners (traced) → option keys of the callbacks they call with their own SQL
+    runner_callbacks: Mapping[str, Strings] = table()
     python: tuple[Sink, ...] = ()
     node: tuple[Sink, ...] = ()
 

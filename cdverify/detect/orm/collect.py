@@ -36,6 +36,7 @@ from cdverify.detect.orm.helpers import (
 from cdverify.detect.orm.raw_sql import (
     at,
     raw_sql,
+    runner_callbacks,
     settled,
     sql_file_statements,
     statement_formats,
@@ -341,6 +342,7 @@ def _sinks_in(
     functions = function_table(file_facts)
     local_calls = {(*at(c), c.text): c.callee for c in file_facts.local_calls}
     formats = statement_formats(file_facts)  # `const q = format('SELECT … %I', table)` of pg-format
+    callbacks = runner_callbacks(file_facts)  # `new Postgrator({ execQuery: (query) => … })`
     seen_around = with_enclosing(
         with_formats(assigned, file_facts, formats),
         file_facts,
@@ -366,6 +368,8 @@ def _sinks_in(
             item is not None and item.kind is not RawKind.DYNAMIC
         )  # `sql = "…"; cur.execute(sql.format(t))`
         helper = None if guess or known else passed_parameter(call, sink, functions, assigned)
+        if helper is not None and helper[0].scope in callbacks:
+            continue  # `execQuery: (query) => client.query(query)` of postgrator: the runner's SQL
         if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
             function, param = helper
             via = f"{function.name} ({path}:{at(call)[0]})"

@@ -129,14 +129,40 @@ def sql_argument(call: CallFact, sink: Sink) -> Value | None:
 def statement_formats(file_facts: FileFacts) -> dict[tuple[str, int], Value]:
     """The format strings of the file's calls of a formatter (rules/orm/sinks.toml `formatters`: pg-format's
     `format('SELECT * FROM %I WHERE id = %L', table, id)`), by the call's function and line, each `%`
-    placeholder a hole (`SELECT * FROM {…} WHERE id = {…}`): the statement the call returns."""
-    formatters = frozenset(load_rules(Sinks).formatters)
+    placeholder a hole (`SELECT * FROM {…} WHERE id = {…}`): the statement the call returns. The templates
+    of the file's statement tags (`statement_tags`: `SQL`DELETE FROM notes WHERE id = ${id}``) too."""
+    sinks = load_rules(Sinks)
+    formatters, tags = frozenset(sinks.formatters), frozenset(sinks.statement_tags)
     out: dict[tuple[str, int], Value] = {}
     for call in file_facts.calls:
-        if call.args and call.args[0].strings and f"{call.callee}()" in formatters:
+        if not call.args or not call.args[0].strings:
+            continue
+        if f"{call.callee}()" in formatters:
             strings = tuple(_percent_holes(text) for text in call.args[0].strings)
             out.setdefault((call.scope, call.line), call.args[0]._replace(strings=strings))
+        elif call.callee in tags:  # `SQL`SELECT … ${id}``: the template as written, each hole a value
+            out.setdefault((call.scope, call.line), call.args[0])
     return out
+
+
+def runner_callbacks(file_facts: FileFacts) -> frozenset[str]:
+    """The functions (`name@line`, as `FunctionFact.scope` names them) the file hands a migration runner as
+    the callbacks it runs its own SQL with (rules/orm/sinks.toml `runner_callbacks`: `new Postgrator({
+    execQuery: async (query) => client.query(query) })`): an option of that name of the runner's call,
+    written below the call (the nearest runner call above the function's first line)."""
+    keys = load_rules(Sinks).runner_callbacks
+    runners = [(call.line, keys[call.callee]) for call in file_facts.calls if call.callee in keys]
+    if not runners:
+        return frozenset()
+    out = set()
+    for function in file_facts.functions:
+        start = function.scope.rpartition("@")[2]
+        if not start.isdigit():
+            continue
+        above = [(line, names) for line, names in runners if line <= int(start)]
+        if above and function.name in max(above)[1]:
+            out.add(function.scope)
+    return frozenset(out)
 
 
 def with_formats(
@@ -157,9 +183,11 @@ def with_formats(
 
 
 def _formatted(value: Value) -> bool:
-    """The value is only a formatter's result (`format(…)` of pg-format)."""
-    formatters = load_rules(Sinks).formatters
-    return _built_object(value) and all(callee in formatters for callee in value.calls)
+    """The value is only a formatter's result (`format(…)` of pg-format) or a statement tag's
+    (`SQL`…``)."""
+    sinks = load_rules(Sinks)
+    made = (*sinks.formatters, *(f"{tag}()" for tag in sinks.statement_tags))
+    return _built_object(value) and all(callee in made for callee in value.calls)
 
 
 def _percent_holes(text: Text) -> Text:
