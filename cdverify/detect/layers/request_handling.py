@@ -35,7 +35,7 @@ def use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
 
 def business_modules(
     facts: Mapping[str, FileFacts],
-    application: Collection[str],
+    application: Iterable[str],
     folders: Collection[str],
     handling: Collection[str],
     graph: ImportGraph,
@@ -45,6 +45,7 @@ def business_modules(
     at run time by a module that handles requests (`handling`: those registering routes or handlers, or
     importing the request API): the business logic its handlers call, a use case by its code."""
     names = {folder.lower() for folder in folders}
+    application = list(application)
     candidates = {
         path
         for path in application
@@ -55,8 +56,8 @@ def business_modules(
         and (facts[path].classes or any(call.scope for call in facts[path].calls))
     }
     out: set[str] = set()
-    for path in application:
-        if path not in facts or path in candidates:
+    for path in application if candidates else ():
+        if path not in facts:
             continue
         if path not in handling and not handles_requests(facts[path]):
             continue
