@@ -43,6 +43,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # folders holding command-line scripts as often as CQRS commands: a program no project file imports is
     # a script there, in no layer
     script_directories: Strings = ()
+    # family → routes-layer folders that hold the business logic the handlers call as often as the handlers
+    # (`controllers/`): a module there whose code handles no request, that a request handler imports, is a
+    # use case (services)
+    business_folders: Mapping[str, Strings] = table()
     # family → traced calls running a project's migrations (`new Postgrator(…)`, `new Umzug(…)`): a program at
     # the project's top calling one, that no project file imports, is a script, in no layer
     migration_runners: Mapping[str, Strings] = table()

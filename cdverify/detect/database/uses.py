@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.config_files import config_files
+from cdverify.detect.database.django_settings import unloaded_settings
 from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import paper_runtime, project_environment, project_files, run_script
 from cdverify.detect.database.flags import flag_branches, flag_configurations
@@ -69,6 +70,8 @@ def collect(
     settings = {
         e.file for e in evidence if e.at_run_time and e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)
     }
+    if graph is not None:  # a split-settings Django project imports the started entry point's module only
+        settings -= unloaded_settings(facts, settings, graph, found.manifests.run_script)
     return DatabaseReport(
         uses,
         tuple(evidence),

@@ -33,6 +33,47 @@ def use_case(path: str, file_facts: FileFacts, graph: ImportGraph) -> bool:
     )
 
 
+def business_modules(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    folders: Collection[str],
+    handling: Collection[str],
+    graph: ImportGraph,
+) -> set[str]:
+    """Python modules directly in one of `folders` (`controllers/`: `[roles] business_folders`) whose code
+    handles no request (imports no request API of the framework) and defines functions or classes, imported
+    at run time by a module that handles requests (`handling`: those registering routes or handlers, or
+    importing the request API): the business logic its handlers call, a use case by its code."""
+    names = {folder.lower() for folder in folders}
+    application = list(application)
+    candidates = {
+        path
+        for path in application
+        if path in facts
+        and facts[path].language.family is Family.PYTHON
+        and path.lower().rpartition("/")[0].rpartition("/")[2] in names
+        and not handles_requests(facts[path])
+        and (facts[path].classes or any(call.scope for call in facts[path].calls))
+    }
+    out: set[str] = set()
+    for path in application if candidates else ():
+        if path not in facts:
+            continue
+        if path not in handling and not handles_requests(facts[path]):
+            continue
+        out |= {e.target for e in graph.imports_of(path) if e.target in candidates and e.runtime}
+    return out
+
+
+def business_package(path: str, file_facts: FileFacts, business: Collection[str], graph: ImportGraph) -> bool:
+    """The package `__init__.py` of business modules that only imports them (`from . import rules`, with an
+    `__all__`): it calls nothing, defines no class, and every import it makes is of one of `business`."""
+    if file_facts.calls or file_facts.classes or any(a.target != "__all__" for a in file_facts.assignments):
+        return False
+    targets = [edge.target for edge in graph.imports_of(path)]
+    return bool(targets) and all(target in business for target in targets)
+
+
 def handles_requests(file_facts: FileFacts, responding: bool = False, module_from: bool = True) -> bool:
     """The file imports the web framework (`Request`, `Depends`, `HTTPException`): it handles requests.
     An import of the app class or type alone (`from aiohttp.web_app import Application`, `import type {

@@ -74,6 +74,8 @@ from cdverify.detect.layers.programs import (
     stray_programs,
 )
 from cdverify.detect.layers.request_handling import (
+    business_modules,
+    business_package,
     connection_module,
     handles_requests,
     probe_lines,
@@ -192,6 +194,15 @@ def code_roles(
 
     def of(role: Role) -> set[str]:
         return {path for path, found_role in found.items() if found_role is role}
+
+    listed = preset_roles(preset)  # `controllers/` of the business rules the blueprints call: use cases
+    folders = listed[0].business_folders.get(Family.PYTHON, ()) if listed else ()
+    business = business_modules(facts, application, folders, routes | of(Role.ROUTES), graph) - handlers
+    for path in business:
+        found.setdefault(path, Role.USE_CASE)
+    for path in {p.rpartition("/")[0] + "/__init__.py" for p in business} & set(facts):  # their package
+        if path not in found and business_package(path, facts[path], business, graph):
+            found[path] = Role.USE_CASE
 
     for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
         if path not in found and not handles_requests(facts[path]):
