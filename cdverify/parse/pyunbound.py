@@ -232,17 +232,22 @@ def _comprehension(node: Node, local: frozenset[str]) -> list[tuple[Node, frozen
 # -- what the file binds -------------------------------------------------------------------------------
 
 
-def _identifiers(node: Node) -> set[str]:
-    """The identifiers in `node` (a target, an import, a pattern)."""
+def _texts(node: Node, kind: str, opaque: tuple[str, ...] = ()) -> set[str]:
+    """The texts of the `kind` nodes in `node`, not looking inside the `opaque` types."""
     out: set[str] = set()
     pending = [node]
     while pending:
         item = pending.pop()
-        if item.type == "identifier":
+        if item.type == kind:
             out.add(text(item))
-        else:
+        elif item.type not in opaque:
             pending.extend(item.named_children)
     return out
+
+
+def _identifiers(node: Node) -> set[str]:
+    """The identifiers in `node` (a target, an import, a pattern)."""
+    return _texts(node, "identifier")
 
 
 def _imported(node: Node) -> Iterable[str]:
@@ -449,25 +454,9 @@ def _compound(node: Node, names: set[str]) -> bool:
 
 def _target_names(node: Node) -> set[str]:
     """The names an assignment's left binds: not an attribute's or a subscript's."""
-    out: set[str] = set()
-    pending = [node]
-    while pending:
-        item = pending.pop()
-        if item.type == "identifier":
-            out.add(text(item))
-        elif item.type not in ("attribute", "subscript"):
-            pending.extend(item.named_children)
-    return out
+    return _texts(node, "identifier", ("attribute", "subscript"))
 
 
 def _strings(node: Node) -> set[str]:
     """The contents of the string literals in `node` (a literal `__all__`)."""
-    out: set[str] = set()
-    pending = [node]
-    while pending:
-        item = pending.pop()
-        if item.type == "string_content":
-            out.add(text(item))
-        else:
-            pending.extend(item.named_children)
-    return out
+    return _texts(node, "string_content")
