@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
 
 _PAGES = (".html", ".htm")
-_SCRIPT = re.compile(r"""<script\b[^>]*?\bsrc\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
+_OPEN = re.compile(r"<script\b", re.IGNORECASE)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # `https://cdn…`, `//cdn…`, `data:`
 
 
@@ -92,13 +93,28 @@ def _page_scripts(project: Project) -> set[str]:
         except NotReadable:
             continue
         folder = posixpath.dirname(file.path)
-        for src in _SCRIPT.findall(text):
+        for src in _script_sources(text):
             src = src.split("?", 1)[0].split("#", 1)[0].strip()
             if not src or _URL.match(src):
                 continue
             path = posixpath.normpath(posixpath.join(folder, src.lstrip("/")))
             if path in project.paths:
                 out.add(path)
+    return out
+
+
+def _script_sources(text: str) -> list[str]:
+    """The `src` of each `<script …>` tag of a page, in one pass: each tag is read up to its `>` (a page of
+    unclosed tags costs its length, not its length squared, as a pattern spanning the tag would)."""
+    out = []
+    at = 0
+    while (found := _OPEN.search(text, at)) is not None:
+        end = text.find(">", found.end())
+        if end < 0:
+            break  # no tag closes after this one
+        if (src := _SRC.search(text, found.end(), end)) is not None:
+            out.append(src.group(1))
+        at = end + 1
     return out
 
 
