@@ -26,6 +26,7 @@ from cdverify.catalog import load_rules
 from cdverify.config import Config
 from cdverify.files import NotReadable, read_regular
 from cdverify.model import Family, FileFacts, Scope, TargetKind
+from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import Scopes
 from cdverify.test_code import placed_by_user
 
@@ -120,14 +121,7 @@ def _script_sources(text: str) -> list[str]:
 
 def _closure(roots: Iterable[str], successors: Mapping[str, Iterable[str]]) -> set[str]:
     """`roots` and every file they import, directly or not."""
-    seen = set(roots)
-    work = list(seen)
-    while work:
-        for target in successors.get(work.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                work.append(target)
-    return seen
+    return reachable(roots, lambda path: successors.get(path, ()))
 
 
 def _imports_builtin(graph: ImportGraph, path: str) -> bool:

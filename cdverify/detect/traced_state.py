@@ -32,6 +32,7 @@ from cdverify.detect.tracing import (
 )
 from cdverify.generated_clients import GeneratedClient
 from cdverify.model import Family, FileFacts
+from cdverify.resolve.graph import reachable
 
 Entry = tuple[str, str]  # (module key, exported name)
 Aliases = tuple[tuple[str, str], ...]
@@ -292,14 +293,7 @@ class _Update:
 
 def _found_through(seeds: Iterable[Entry], readers: Mapping[Entry, set[Entry]]) -> set[Entry]:
     """The `seeds` and every entry that found its value through one of them, transitively."""
-    found = set(seeds)
-    stack = list(found)
-    while stack:
-        for reader in readers.get(stack.pop(), ()):
-            if reader not in found:
-                found.add(reader)
-                stack.append(reader)
-    return found
+    return reachable(seeds, lambda entry: readers.get(entry, ()))
 
 
 def _restored(data: tuple[Any, ...]) -> TracedState:

@@ -9,8 +9,9 @@ project with a cycle. Both are textbook and short; tests/resolve checks them aga
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from itertools import pairwise
+from typing import TypeVar
 
 import msgspec
 
@@ -34,6 +35,20 @@ class ImportEdge(msgspec.Struct, frozen=True):
 
 
 Adjacency = Mapping[str, Iterable[str]]
+Node = TypeVar("Node", bound=Hashable)
+
+
+def reachable(roots: Iterable[Node], successors: Callable[[Node], Iterable[Node]]) -> set[Node]:
+    """`roots` and every node their successors reach, directly or not (an explicit stack: linear in what it
+    visits, whatever the depth)."""
+    seen = set(roots)
+    pending = list(seen)
+    while pending:
+        for node in successors(pending.pop()):
+            if node not in seen:
+                seen.add(node)
+                pending.append(node)
+    return seen
 
 
 def strongly_connected(successors: Adjacency) -> list[list[str]]:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdverify.model import ImportFact, ImportKind, Resolution, TargetKind
-from cdverify.resolve.graph import ImportEdge, ImportGraph, shortest_path, strongly_connected
+from cdverify.resolve.graph import ImportEdge, ImportGraph, reachable, shortest_path, strongly_connected
 
 NODES = [f"m{i}.py" for i in range(9)]
 edge_lists = st.lists(st.tuples(st.sampled_from(NODES), st.sampled_from(NODES)), max_size=30)
@@ -30,6 +30,18 @@ def test_components_are_networkx_components(edges: list[tuple[str, str]]) -> Non
     ours = sorted(sorted(component) for component in strongly_connected(successors))
     expected = sorted(sorted(component) for component in nx.strongly_connected_components(nx.DiGraph(edges)))
     assert ours == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(edge_lists, st.lists(st.sampled_from(NODES), max_size=3))
+def test_reachable_is_the_roots_and_their_networkx_descendants(
+    edges: list[tuple[str, str]], roots: list[str]
+) -> None:
+    successors, _ = _adjacency(edges)
+    graph = nx.DiGraph(edges)
+    graph.add_nodes_from(roots)
+    expected = set(roots).union(*(nx.descendants(graph, root) for root in roots))
+    assert reachable(roots, lambda node: successors.get(node, {})) == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.database.undefined_names import settings_modules
 from cdverify.model import Family, FileFacts
+from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import PythonStartup
 from cdverify.run_script import commands, program, server_index
 
@@ -47,14 +48,14 @@ def unloaded_settings(
     if entry is None:
         return set()
     started = named[entry]
-    loaded = {started}
-    pending = [started]
-    while pending:
-        for edge in graph.imports_of(pending.pop()):
-            target = edge.target
-            if target in python and target not in loaded and edge.runtime and not edge.fact.in_function:
-                loaded.add(target)
-                pending.append(target)
+    loaded = reachable(
+        [started],
+        lambda path: (
+            edge.target
+            for edge in graph.imports_of(path)
+            if edge.target in python and edge.runtime and not edge.fact.in_function
+        ),
+    )
     folder = posixpath.dirname(started)
     siblings = {path for path in settings if posixpath.dirname(path) == folder}
     return (set(named.values()) | siblings) & set(settings) - loaded

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.startup import application_python
 from cdverify.detect.database.undefined_names import loaded_at_start
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.manifests import normalise_distribution
-from cdverify.model import Family, Member, Scope
+from cdverify.model import Family, Member
 from cdverify.rules_schema import PythonStartup
 
 if TYPE_CHECKING:
@@ -46,11 +47,7 @@ def missing_optional_packages(found: Collection, graph: ImportGraph, root: Path)
     }
     if not declared:
         return []  # no requirements: what the environment holds is unknown
-    python = {
-        path
-        for path, facts in found.facts.items()
-        if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
-    }
+    python = application_python(found)
     wanted = {
         annotation: package
         for package in rules.packages

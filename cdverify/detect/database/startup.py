@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.instances import instances, required_by_class
 from cdverify.detect.database.settings import SettingsField
-from cdverify.model import RAISED, Assignment, CallFact, FileFacts, Value
+from cdverify.model import RAISED, Assignment, CallFact, Family, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections, RequiredRead
 
 if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
 
@@ -260,6 +261,15 @@ def _variable(guard: Value, assignments: list[Assignment]) -> str | None:
         if len(read) == 1 and len(read[0].env) == 1 and not read[0].strings and not read[0].numbers:
             return read[0].env[0]
     return None
+
+
+def application_python(found: Collection) -> set[str]:
+    """The application's Python modules (the files the start-up stops of Python read)."""
+    return {
+        path
+        for path, facts in found.facts.items()
+        if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
+    }
 
 
 def app_modules(facts: Mapping[str, FileFacts]) -> list[str]:

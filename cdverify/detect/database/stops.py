@@ -68,6 +68,7 @@ from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
+from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import (
     Connections,
     EnvJsonSchema,
@@ -616,11 +617,4 @@ def started_modules(
             imported.add(target)
             if not edge.fact.in_function:
                 loads.setdefault(path, []).append(target)
-    pending = sorted(application - imported)
-    started = set(pending)
-    while pending:
-        for target in loads.get(pending.pop(), ()):
-            if target not in started:
-                started.add(target)
-                pending.append(target)
-    return started
+    return reachable(application - imported, lambda path: loads.get(path, ()))

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.imported_names import missing_imports
-from cdverify.detect.database.startup import app_modules
-from cdverify.model import Family, FileFacts, Scope
+from cdverify.detect.database.startup import app_modules, application_python
+from cdverify.model import FileFacts
+from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import PythonStartup
 
 if TYPE_CHECKING:
@@ -44,11 +45,7 @@ def undefined_at_start(
     project module a name it does not define (imported_names.py): (file, line, the name or the import, why
     it stops the app) each, the first such line of each module, for a start-up stop. `root`: the project's
     folder, where a submodule left out of the analysis is looked for."""
-    python = {
-        path
-        for path, facts in found.facts.items()
-        if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
-    }
+    python = application_python(found)
     unbound = any(found.facts[path].unbound for path in python)
     if unbound and any(i.specifier in _BUILTINS_MODULES for p in python for i in found.facts[p].imports):
         unbound = False  # a module adding to the builtins defines names for every other module
@@ -71,18 +68,15 @@ def undefined_at_start(
 
 def loaded_at_start(facts: Mapping[str, FileFacts], python: set[str], graph: ImportGraph) -> set[str]:
     """The application's Python modules imported as it starts."""
-    pending = sorted((set(app_modules(facts)) | _django_loaded(facts, python)) & python)
-    loaded = set(pending)
-    while pending:
-        path = pending.pop()
+
+    def loads(path: str) -> Iterator[str]:
         for edge in graph.imports_of(path):
             target = edge.target
             if target in python and edge.runtime and not edge.fact.in_function:
-                for module in (*_parent_packages(edge.fact.specifier, target, python), target):
-                    if module not in loaded:
-                        loaded.add(module)
-                        pending.append(module)
-    return loaded
+                yield from _parent_packages(edge.fact.specifier, target, python)
+                yield target
+
+    return reachable((set(app_modules(facts)) | _django_loaded(facts, python)) & python, loads)
 
 
 def _parent_packages(specifier: str, target: str, python: set[str]) -> list[str]:

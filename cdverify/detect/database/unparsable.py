@@ -10,9 +10,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from cdverify.detect.database.startup import app_modules
+from cdverify.detect.database.startup import app_modules, application_python
 from cdverify.files import NotReadable, read_regular
-from cdverify.model import Family, Scope
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,11 +25,7 @@ _MAX_CONFIRMED_BYTES = 4 * 1_048_576  # past this, the file is not read again: n
 def unparsable_at_start(found: Collection, graph: ImportGraph, root: Path) -> list[tuple[str, int, str, str]]:
     """The app-building Python modules and what they import at module level, that do not parse: (file,
     line, the syntax issue, why it stops the app) each, for a start-up stop (stops.py)."""
-    python = {
-        path
-        for path, facts in found.facts.items()
-        if facts.language.family is Family.PYTHON and found.scope_of(path) is Scope.APPLICATION
-    }
+    python = application_python(found)
     pending = sorted(set(app_modules(found.facts)) & python)
     loaded = set(pending)
     out = []
