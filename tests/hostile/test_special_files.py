@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from hostile.conftest import Outcome, run_cdverify
+from hostile.conftest import Outcome, expect_clean, run_cdverify
 from hostile.projects import CONSTRAINTS, check_json, expect_analysed, findings, python_project, rules_at
 
 # names cdverify reads by name (manifests, ignore files, configs) or by extension (sources)
@@ -267,3 +267,48 @@ def test_package_json_1000_folders_deep(hostile: Any, tmp_path: Path, deep_trees
     from hostile.conftest import expect_clean
 
     expect_clean(outcome, (0,), max_wall_s=20)
+
+
+MISCASED_APP = """const express = require('express');
+const bodyParser = require('body-Parser');
+const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: 'postgresql://user:password@postgres:5432/conduit' });
+const app = express();
+app.use(bodyParser.json());
+app.get('/api/users', async (req, res) => res.json((await pool.query('SELECT * FROM users')).rows));
+app.listen(3000);
+"""
+
+
+def test_a_fifo_lockfile_beside_a_miscased_import(hostile: Any, tmp_path: Path) -> None:
+    """A package imported in another case than declared is a start-up stop unless a lockfile names the
+    spelling written (shipped.py). A FIFO named package-lock.json was opened with a blocking read: the run
+    hung. It is not opened (bounded, non-blocking read), and a lockfile left unread may name the package:
+    no stop is claimed on it."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "package.json").write_text(
+        '{"name": "app", "main": "app.js", "dependencies": {"express": "4", "pg": "8", "body-parser": "1"}}'
+    )
+    (root / "app.js").write_text(MISCASED_APP)
+    os.mkfifo(root / "package-lock.json")
+    outcome = hostile(
+        [
+            "check",
+            str(root),
+            "--task",
+            "express-openapi-postgres",
+            "--format",
+            "json",
+            "--no-cache",
+            "-j",
+            "1",
+        ],
+        timeout_s=30,
+        watch=[root],
+    )
+    expect_clean(outcome, (0, 1), max_wall_s=15)
+    messages = [f["message"] for f in findings(outcome) if f["rule"] == "DB001"]
+    assert not any("case-sensitive" in message for message in messages), outcome.describe()
+    assert any(f["rule"] == "TASK002" for f in findings(outcome)), outcome.describe()  # the rest still runs

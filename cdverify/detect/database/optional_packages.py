@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
     from cdverify.rules_schema.python import OptionalPackage
 
-_LOCK_LIMIT = 8 << 20
+LOCK_LIMIT = 8 << 20  # a lockfile read for the packages it names (shipped.py too)
 
 
 def missing_optional_packages(found: Collection, graph: ImportGraph, root: Path) -> list[StartupStop]:
@@ -101,7 +101,7 @@ def _installed(
     for path in found.scopes:
         if path.rpartition("/")[2] in locks and probe(root / path) is not None:
             try:
-                text = read_regular(root / path, _LOCK_LIMIT).decode("utf-8", "replace")
+                text = read_regular(root / path, LOCK_LIMIT).decode("utf-8", "replace")
             except NotReadable:
                 return True  # unread: it may name the package
             if any(name in text.lower() for name in names):

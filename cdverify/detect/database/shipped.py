@@ -13,9 +13,10 @@ import re
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.optional_packages import LOCK_LIMIT
 from cdverify.detect.database.report import StartupStop
 from cdverify.discover import classify_scope
-from cdverify.files import list_dir, probe
+from cdverify.files import NotReadable, list_dir, probe, read_regular
 from cdverify.model import Family, FileFacts, ImportKind, Language, Scope, TargetKind
 from cdverify.rules_schema import Connections, EnvFileFlag
 
@@ -169,10 +170,10 @@ def _locked(root: Path, package: str, folder: str) -> bool:
             lockfile = root / where / name
             if probe(lockfile) is None:
                 continue
-            try:
-                text = lockfile.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
+            try:  # bounded and non-blocking (a FIFO named package-lock.json), and logged for the cache
+                text = read_regular(lockfile, LOCK_LIMIT).decode("utf-8", "replace")
+            except NotReadable:
+                return True  # unread: it may name the package
             if pattern.search(text):
                 return True
     return False
