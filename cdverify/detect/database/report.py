@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdverify.detect.database.startup import StartupRead
-from cdverify.model import Location, Scope
+from cdverify.model import Location, Scope, Stop
 from cdverify.run_script import Assignment
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ class StartupStop(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.text} at {self.file}:{self.line} {self.reason}"
+
+
+def stop_verb(stop: Stop) -> str:
+    """How a start-up check stops the application: `process.exit(…)` exits, anything else throws."""
+    return "exits" if stop.text.startswith("process.exit") else "throws"
 
 
 class EvidenceKind(StrEnum):

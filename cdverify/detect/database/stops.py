@@ -6,7 +6,7 @@ startup.py), or `const envFound = dotenv.config(); if (envFound.error) throw …
 (rules/database/connections.toml `startup_files`), or a failed start-up schema requiring a variable with no
 default (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a throwing
 `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module level,
-`env_schemas.throws`). A relative `require` or import at module level of a module that is not there
+`env_schemas.throws`: schema_stops.py). A relative `require` or import at module level of a module that is not there
 (`require('./config/db')` with `config/` left out of the repository, and not made by a build step:
 shipped.py) throws MODULE_NOT_FOUND as surely, as does one of a package named in another case than the
 dependency declared (`koa-bodyParser` for koa-bodyparser, on Linux's case-sensitive file system), and so
@@ -42,7 +42,6 @@ from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
     at_start,
-    required_properties,
     started_functions,
     validations,
 )
@@ -51,9 +50,14 @@ from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
-from cdverify.detect.database.report import StartupStop
+from cdverify.detect.database.report import StartupStop, stop_verb
+from cdverify.detect.database.schema_stops import (
+    failed_schema,
+    parsed_at_start,
+    throwing_parses,
+    validated_at_start,
+)
 from cdverify.detect.database.server_urls import unset_servers
-from cdverify.detect.database.settings import required_fields
 from cdverify.detect.database.shipped import (
     Shipped,
     miscased_packages,
@@ -71,7 +75,6 @@ from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import (
     Connections,
-    EnvJsonSchema,
     ParseBindings,
     Reader,
     RequiredOption,
@@ -114,13 +117,7 @@ def startup_stops(
         )
     }
     schemas = found.catalogue.env_schemas
-    throwing = {
-        f"{callee}().{chain}{method}": callee
-        for callee, schema in schemas.items()
-        for chain in _kept_chains(schema.keeps)
-        for method in schema.throws
-    }
-    throwing.update({callee: callee for callee, schema in schemas.items() if schema.validates})
+    throwing = throwing_parses(schemas)
     parsed = [
         path for path, facts in found.facts.items() if any(call.callee in throwing for call in facts.calls)
     ]
@@ -165,14 +162,14 @@ def startup_stops(
     started = started_files() if started_files is not None else {*files, *fallbacks}
     out = list(unloaded)
     if parsed and graph is not None:
-        out += _parsed_at_start(found, started, graph, throwing)
+        out += parsed_at_start(found, started, graph, throwing)
     if missing and root is not None and graph is not None:
         out += [_shipped(item) for item in missing_modules(found, started, graph, root)]
     for path, items in sorted(local.items()):  # `import config` with config.py left out
         out += [StartupStop(path, line, text, (), reason) for line, text, reason in items if path in started]
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
     if validating and graph is not None:
-        out += _validated_at_start(found, started, graph, validating)
+        out += validated_at_start(found, started, graph, validating)
     if requiring and graph is not None:
         out += _required_at_start(found, started, graph)
     if registering and graph is not None:
@@ -199,7 +196,7 @@ def startup_stops(
                 continue
             item = (
                 _unset(found, path, stop)
-                or _failed_schema(found, path, stop, graph)
+                or failed_schema(found, path, stop, graph)
                 or _missing_file(path, stop, loaders, present)
             )
             if item is not None:
@@ -219,87 +216,6 @@ def _unparsable(found: Collection, graph: ImportGraph, root: Path) -> list[Start
         StartupStop(path, line, text, (), reason)
         for path, line, text, reason in unparsable_at_start(found, graph, root)
     ]
-
-
-def _parsed_at_start(
-    found: Collection, started: set[str], graph: ImportGraph, throwing: Mapping[str, str]
-) -> tuple[StartupStop, ...]:
-    """Start-up schemas parsed with a method that throws (`envSchema.parse(process.env)`) at module level
-    of a module run at start-up, or in a function such a module calls at module level (`const env =
-    loadEnvConfig()`): they stop the application where a database variable they require is unset."""
-    out: list[StartupStop] = []
-    for path in sorted(started):
-        file_facts = found.facts.get(path)
-        if file_facts is None:
-            continue
-        for call in file_facts.calls:  # a call handed names records its scope: "" is module level
-            if call.callee in throwing and not call.scope and any(a.names for a in call.args):
-                out += _schema_stop(found, path, call, throwing, "")
-        for assignment in file_facts.assignments:
-            if assignment.scope:
-                continue
-            for called in assignment.value.calls:
-                specifier, _, function = called.removesuffix("()").rpartition(".")
-                target = next(
-                    (e.target for e in graph.imports_of(path) if e.target and e.fact.specifier == specifier),
-                    None,
-                )
-                if target is None or target not in found.facts:
-                    continue
-                via = f" (called at start-up at {path}:{assignment.line})"
-                for inner in found.facts[target].calls:
-                    if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
-                        out += _schema_stop(found, target, inner, throwing, via)
-        out += _own_parse_at_start(found, path, throwing)
-    return tuple(dict.fromkeys(out))
-
-
-def _own_parse_at_start(found: Collection, path: str, throwing: Mapping[str, str]) -> list[StartupStop]:
-    """The module's own function returning a throwing parse, called at its module level (`export const
-    env = parseEnv()` after `const parseEnv = () => envSchema.parse(process.env)`), or run by itself."""
-    file_facts = found.facts[path]
-    own = {
-        call.scope.partition("@")[0]: call
-        for call in file_facts.calls
-        if call.callee in throwing and call.scope
-    }
-    out = []
-    for assignment in (a for a in file_facts.assignments if not a.scope) if own else ():
-        for function, parse in own.items():
-            called = re.search(rf"(?<![\w.$]){re.escape(function)}\s*\(", assignment.value.text)
-            if called and f"{parse.callee}()" in assignment.value.calls:
-                out += _schema_stop(
-                    found, path, parse, throwing, f" (called at start-up at {path}:{assignment.line})"
-                )
-    for function in set(file_facts.runs) & set(own):
-        out += _schema_stop(found, path, own[function], throwing, f" (run at start-up by {path})")
-    return out
-
-
-def _validated_at_start(
-    found: Collection,
-    started: set[str],
-    graph: ImportGraph,
-    validating: list[tuple[str, CallFact, EnvJsonSchema]],
-) -> list[StartupStop]:
-    """Validations of the environment against a JSON schema made at start-up (`app.register(fastifyEnv, {
-    schema })`, `envSchema({ schema })` in a function `main()` awaits): they stop the application where a
-    property the schema requires with no default is unset (jsonschemas.py)."""
-    running = started_functions(found.facts, started, graph)
-    builders = load_rules(Connections).json_schema_builders
-    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
-    explained = {item.required_env for item in found.evidence if item.required_env}
-    out = []
-    for path, call, schema in validating:
-        if not at_start(call, found.facts[path], path in started, running.get(path, set())):
-            continue
-        required = required_properties(path, call, schema, found.facts, graph, builders)
-        variables = tuple(dict.fromkeys(name for name in required if name not in explained))
-        if variables:
-            shown = " or ".join(f"${name}" for name in variables)
-            reason = f"throws when {schema.label} finds {shown} unset"
-            out.append(StartupStop(path, call.line, call.text, variables, reason))
-    return out
 
 
 def _required_at_start(found: Collection, started: set[str], graph: ImportGraph) -> list[StartupStop]:
@@ -353,108 +269,6 @@ def _falls_back(call: CallFact, helper: EnvHelper) -> bool:
     return given.literals not in ((), ("",)) or given.names not in ((), ("undefined",))
 
 
-def _kept_chains(keeps: tuple[str, ...], depth: int = 2) -> list[str]:
-    """The chains of up to `depth` schema-keeping methods written between a schema and its parse, as traced
-    (`""`, `"superRefine()."`, `"strict().superRefine()."`)."""
-    chains = last = [""]
-    for _ in range(depth):
-        last = [f"{chain}{keep}()." for chain in last for keep in keeps]
-        chains = chains + last
-    return chains
-
-
-def _schema_stop(
-    found: Collection, path: str, parse: CallFact, throwing: Mapping[str, str], via: str
-) -> list[StartupStop]:
-    """The stop a throwing parse of the module's start-up schema makes, when the schema requires a variable
-    with no default."""
-    callee = throwing[parse.callee]
-    schema = found.catalogue.env_schemas[callee]
-    calls = found.facts[path].calls
-    required = [
-        name
-        for index, call in enumerate(calls)
-        if call.callee == callee
-        for name in required_fields(call, schema, calls[index:])
-    ]
-    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
-    explained = {item.required_env for item in found.evidence if item.required_env}
-    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
-    if not variables:
-        return []
-    shown = " or ".join(f"${name}" for name in variables)
-    verb = "exits" if schema.validates and parse.callee == callee else "throws"
-    reason = f"{verb} when {schema.label} finds {shown} unset{via}"
-    return [StartupStop(path, parse.line, parse.text, variables, reason)]
-
-
-def _failed_schema(
-    found: Collection, path: str, stop: Stop, graph: ImportGraph | None = None
-) -> StartupStop | None:
-    """A check that stops where the environment fails a start-up schema of the same module
-    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`, `const {
-    error } = schema.validate(process.env); if (error) throw …`) or one it imports (`import { envSchema }
-    from "./env-schema"`, whose module exports `z.object({…})`), which requires a variable with no
-    default: it stops where that one is unset."""
-    negated = stop.condition.lstrip("( ").startswith("!")
-    schemas = found.catalogue.env_schemas
-    checked: dict[str, list[tuple[str, str]]] = {}  # schema call → (file, the variable it is assigned to)
-    for traced in stop.guard.calls:
-        for callee, file, name, read in _schemas_read(found, path, traced, graph):
-            failed = (
-                read.endswith(".success")
-                if negated
-                else any(read.endswith(f".{member}") for member in schemas[callee].errors)
-            )
-            if failed:
-                checked.setdefault(callee, []).append((file, name))
-    if not checked:
-        return None
-    required: list[str] = []
-    for callee, places in checked.items():
-        for file, name in dict.fromkeys(places):
-            calls = found.facts[file].calls
-            for index, call in enumerate(calls):
-                if call.callee == callee and (not name or call.target == name):
-                    required += required_fields(call, schemas[callee], calls[index:])
-    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
-    explained = {item.required_env for item in found.evidence if item.required_env}
-    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
-    if not variables:
-        return None
-    shown = " or ".join(f"${name}" for name in variables)
-    label = schemas[next(iter(checked))].label
-    return StartupStop(
-        path, stop.line, stop.text, variables, f"{_verb(stop)} when {label} finds {shown} unset"
-    )
-
-
-def _schemas_read(
-    found: Collection, path: str, traced: str, graph: ImportGraph | None
-) -> list[tuple[str, str, str, str]]:
-    """The start-up schemas a traced value reads, as (schema call, the file making it, the variable it is
-    assigned to, "" for any in the file; the value as read off the schema call): `zod.z.object().safeParse()
-    .success` of the module's own schema, or `./env-schema.envSchema.safeParse().success` of one another
-    module exports (`export const envSchema = z.object({…})`)."""
-    schemas = found.catalogue.env_schemas
-    out = [(callee, path, "", traced) for callee in schemas if traced.startswith(f"{callee}().")]
-    for edge in graph.imports_of(path) if graph is not None and not out else ():
-        target, prefix = edge.target, edge.fact.specifier + "."
-        if not target or target == path or target not in found.facts or not traced.startswith(prefix):
-            continue
-        exported = dict(found.facts[target].exports)
-        name, _, rest = traced.removeprefix(prefix).partition(".")
-        if (
-            name not in exported
-        ):  # the default export, traced as the module itself (`import envSchema from …`)
-            name, rest = dict(found.facts[target].aliases).get("default", ""), traced.removeprefix(prefix)
-            exported[name] = exported.get("default", "")
-        made = exported.get(name, "").removesuffix("()")
-        if made in schemas and rest:
-            out.append((made, target, name, f"{made}().{rest}"))
-    return out
-
-
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     """A check that throws where a variable is unset: every `||` operand of its condition is an unset test
     and at least one reads an environment variable (itself or through the names it reads)."""
@@ -467,10 +281,9 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
             variables.append(variable)
     if not variables:
         return None
-    shown = " or ".join(f"${name}" for name in dict.fromkeys(variables))
-    return StartupStop(
-        path, stop.line, stop.text, tuple(dict.fromkeys(variables)), f"{_verb(stop)} when {shown} is unset"
-    )
+    unset = tuple(dict.fromkeys(variables))
+    shown = " or ".join(f"${name}" for name in unset)
+    return StartupStop(path, stop.line, stop.text, unset, f"{stop_verb(stop)} when {shown} is unset")
 
 
 def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) -> list[StartupStop]:
@@ -582,10 +395,6 @@ def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
     return out
 
 
-def _verb(stop: Stop) -> str:
-    return "exits" if stop.text.startswith("process.exit") else "throws"
-
-
 def _missing_file(
     path: str, stop: Stop, loaders: Iterable[StartupFile], present: set[str]
 ) -> StartupStop | None:
@@ -596,7 +405,7 @@ def _missing_file(
             continue
         if loader.file in present:
             return None
-        reason = f"{_verb(stop)} when {loader.label} finds no {loader.file} file"
+        reason = f"{stop_verb(stop)} when {loader.label} finds no {loader.file} file"
         return StartupStop(path, stop.line, stop.text, (), reason)
     return None
 

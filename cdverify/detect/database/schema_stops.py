@@ -1,0 +1,220 @@
+"""Start-up checks made by an environment schema (stops.py gathers them): a throwing parse of a schema that
+requires a variable with no default, made as a start-up module loads (`export const env =
+envSchema.parse(process.env)`, also through a function such a module calls then), a check on a failed
+`safeParse` or `validate` (`if (!parsed.success) process.exit(1)`), and a validation against a JSON schema
+made at start-up (`app.register(fastifyEnv, { schema })`: jsonschemas.py). Each stops the application where
+a required variable is unset: the paper's harness sets none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from cdverify.catalog import load_rules
+from cdverify.detect.database.jsonschemas import at_start, required_properties, started_functions
+from cdverify.detect.database.report import StartupStop, stop_verb
+from cdverify.detect.database.settings import required_fields
+from cdverify.model import CallFact, Stop
+from cdverify.rules_schema import Connections, EnvJsonSchema, EnvSchema
+
+if TYPE_CHECKING:
+    from cdverify.detect.database.collection import Collection
+    from cdverify.resolve.graph import ImportGraph
+
+
+def throwing_parses(schemas: Mapping[str, EnvSchema]) -> dict[str, str]:
+    """The traced calls that parse a start-up schema and throw where it fails, each with the schema call
+    it parses (`zod.z.object().parse` → `zod.z.object`, also through kept chains such as
+    `.strict().superRefine()`), and the schema calls that validate as they are made."""
+    throwing = {
+        f"{callee}().{chain}{method}": callee
+        for callee, schema in schemas.items()
+        for chain in _kept_chains(schema.keeps)
+        for method in schema.throws
+    }
+    throwing.update({callee: callee for callee, schema in schemas.items() if schema.validates})
+    return throwing
+
+
+def parsed_at_start(
+    found: Collection, started: set[str], graph: ImportGraph, throwing: Mapping[str, str]
+) -> tuple[StartupStop, ...]:
+    """Start-up schemas parsed with a method that throws (`envSchema.parse(process.env)`) at module level
+    of a module run at start-up, or in a function such a module calls at module level (`const env =
+    loadEnvConfig()`): they stop the application where a database variable they require is unset."""
+    out: list[StartupStop] = []
+    for path in sorted(started):
+        file_facts = found.facts.get(path)
+        if file_facts is None:
+            continue
+        for call in file_facts.calls:  # a call handed names records its scope: "" is module level
+            if call.callee in throwing and not call.scope and any(a.names for a in call.args):
+                out += _schema_stop(found, path, call, throwing, "")
+        for assignment in file_facts.assignments:
+            if assignment.scope:
+                continue
+            for called in assignment.value.calls:
+                specifier, _, function = called.removesuffix("()").rpartition(".")
+                target = next(
+                    (e.target for e in graph.imports_of(path) if e.target and e.fact.specifier == specifier),
+                    None,
+                )
+                if target is None or target not in found.facts:
+                    continue
+                via = f" (called at start-up at {path}:{assignment.line})"
+                for inner in found.facts[target].calls:
+                    if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
+                        out += _schema_stop(found, target, inner, throwing, via)
+        out += _own_parse_at_start(found, path, throwing)
+    return tuple(dict.fromkeys(out))
+
+
+def _own_parse_at_start(found: Collection, path: str, throwing: Mapping[str, str]) -> list[StartupStop]:
+    """The module's own function returning a throwing parse, called at its module level (`export const
+    env = parseEnv()` after `const parseEnv = () => envSchema.parse(process.env)`), or run by itself."""
+    file_facts = found.facts[path]
+    own = {
+        call.scope.partition("@")[0]: call
+        for call in file_facts.calls
+        if call.callee in throwing and call.scope
+    }
+    out = []
+    for assignment in (a for a in file_facts.assignments if not a.scope) if own else ():
+        for function, parse in own.items():
+            called = re.search(rf"(?<![\w.$]){re.escape(function)}\s*\(", assignment.value.text)
+            if called and f"{parse.callee}()" in assignment.value.calls:
+                out += _schema_stop(
+                    found, path, parse, throwing, f" (called at start-up at {path}:{assignment.line})"
+                )
+    for function in set(file_facts.runs) & set(own):
+        out += _schema_stop(found, path, own[function], throwing, f" (run at start-up by {path})")
+    return out
+
+
+def validated_at_start(
+    found: Collection,
+    started: set[str],
+    graph: ImportGraph,
+    validating: list[tuple[str, CallFact, EnvJsonSchema]],
+) -> list[StartupStop]:
+    """Validations of the environment against a JSON schema made at start-up (`app.register(fastifyEnv, {
+    schema })`, `envSchema({ schema })` in a function `main()` awaits): they stop the application where a
+    property the schema requires with no default is unset (jsonschemas.py)."""
+    running = started_functions(found.facts, started, graph)
+    builders = load_rules(Connections).json_schema_builders
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    out = []
+    for path, call, schema in validating:
+        if not at_start(call, found.facts[path], path in started, running.get(path, set())):
+            continue
+        required = required_properties(path, call, schema, found.facts, graph, builders)
+        variables = tuple(dict.fromkeys(name for name in required if name not in explained))
+        if variables:
+            shown = " or ".join(f"${name}" for name in variables)
+            reason = f"throws when {schema.label} finds {shown} unset"
+            out.append(StartupStop(path, call.line, call.text, variables, reason))
+    return out
+
+
+def _kept_chains(keeps: tuple[str, ...], depth: int = 2) -> list[str]:
+    """The chains of up to `depth` schema-keeping methods written between a schema and its parse, as traced
+    (`""`, `"superRefine()."`, `"strict().superRefine()."`)."""
+    chains = last = [""]
+    for _ in range(depth):
+        last = [f"{chain}{keep}()." for chain in last for keep in keeps]
+        chains = chains + last
+    return chains
+
+
+def _schema_stop(
+    found: Collection, path: str, parse: CallFact, throwing: Mapping[str, str], via: str
+) -> list[StartupStop]:
+    """The stop a throwing parse of the module's start-up schema makes, when the schema requires a variable
+    with no default."""
+    callee = throwing[parse.callee]
+    schema = found.catalogue.env_schemas[callee]
+    calls = found.facts[path].calls
+    required = [
+        name
+        for index, call in enumerate(calls)
+        if call.callee == callee
+        for name in required_fields(call, schema, calls[index:])
+    ]
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
+    if not variables:
+        return []
+    shown = " or ".join(f"${name}" for name in variables)
+    verb = "exits" if schema.validates and parse.callee == callee else "throws"
+    reason = f"{verb} when {schema.label} finds {shown} unset{via}"
+    return [StartupStop(path, parse.line, parse.text, variables, reason)]
+
+
+def failed_schema(
+    found: Collection, path: str, stop: Stop, graph: ImportGraph | None = None
+) -> StartupStop | None:
+    """A check that stops where the environment fails a start-up schema of the same module
+    (`const parsed = envSchema.safeParse(process.env); if (!parsed.success) process.exit(1)`, `const {
+    error } = schema.validate(process.env); if (error) throw …`) or one it imports (`import { envSchema }
+    from "./env-schema"`, whose module exports `z.object({…})`), which requires a variable with no
+    default: it stops where that one is unset."""
+    negated = stop.condition.lstrip("( ").startswith("!")
+    schemas = found.catalogue.env_schemas
+    checked: dict[str, list[tuple[str, str]]] = {}  # schema call → (file, the variable it is assigned to)
+    for traced in stop.guard.calls:
+        for callee, file, name, read in _schemas_read(found, path, traced, graph):
+            failed = (
+                read.endswith(".success")
+                if negated
+                else any(read.endswith(f".{member}") for member in schemas[callee].errors)
+            )
+            if failed:
+                checked.setdefault(callee, []).append((file, name))
+    if not checked:
+        return None
+    required: list[str] = []
+    for callee, places in checked.items():
+        for file, name in dict.fromkeys(places):
+            calls = found.facts[file].calls
+            for index, call in enumerate(calls):
+                if call.callee == callee and (not name or call.target == name):
+                    required += required_fields(call, schemas[callee], calls[index:])
+    # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
+    explained = {item.required_env for item in found.evidence if item.required_env}
+    variables = tuple(dict.fromkeys(name for name in required if name not in explained))
+    if not variables:
+        return None
+    shown = " or ".join(f"${name}" for name in variables)
+    label = schemas[next(iter(checked))].label
+    return StartupStop(
+        path, stop.line, stop.text, variables, f"{stop_verb(stop)} when {label} finds {shown} unset"
+    )
+
+
+def _schemas_read(
+    found: Collection, path: str, traced: str, graph: ImportGraph | None
+) -> list[tuple[str, str, str, str]]:
+    """The start-up schemas a traced value reads, as (schema call, the file making it, the variable it is
+    assigned to, "" for any in the file; the value as read off the schema call): `zod.z.object().safeParse()
+    .success` of the module's own schema, or `./env-schema.envSchema.safeParse().success` of one another
+    module exports (`export const envSchema = z.object({…})`)."""
+    schemas = found.catalogue.env_schemas
+    out = [(callee, path, "", traced) for callee in schemas if traced.startswith(f"{callee}().")]
+    for edge in graph.imports_of(path) if graph is not None and not out else ():
+        target, prefix = edge.target, edge.fact.specifier + "."
+        if not target or target == path or target not in found.facts or not traced.startswith(prefix):
+            continue
+        exported = dict(found.facts[target].exports)
+        name, _, rest = traced.removeprefix(prefix).partition(".")
+        if (
+            name not in exported
+        ):  # the default export, traced as the module itself (`import envSchema from …`)
+            name, rest = dict(found.facts[target].aliases).get("default", ""), traced.removeprefix(prefix)
+            exported[name] = exported.get("default", "")
+        made = exported.get(name, "").removesuffix("()")
+        if made in schemas and rest:
+            out.append((made, target, name, f"{made}().{rest}"))
+    return out
