@@ -13,7 +13,8 @@ from cdverify.detect.layers.names import (
     routes_only_frameworks,
     web_module,
 )
-from cdverify.detect.layers.roles import Role, by_role
+from cdverify.detect.layers.role import Role
+from cdverify.detect.layers.roles import by_role
 
 __all__ = [
     "Evidence",

@@ -10,7 +10,6 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,13 +40,9 @@ from cdverify.detect.layers.handing import (
     storing_owners,
 )
 from cdverify.detect.layers.handlers import (
-    delegated_handlers,
-    glue_modules,
     handler_modules,
     router_hubs,
-    schema_modules,
     url_tables,
-    view_modules,
 )
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.model_queries import model_queriers, statement_runners
@@ -84,6 +79,8 @@ from cdverify.detect.layers.request_handling import (
     use_case,
     view_subclasses,
 )
+from cdverify.detect.layers.role import Role
+from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.wiring import (
     app_installers,
@@ -102,15 +99,6 @@ if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
     from cdverify.detect.orm import OrmReport
     from cdverify.resolve.graph import ImportGraph
-
-
-class Role(StrEnum):
-    """What a file's code does, strongest first."""
-
-    ROUTES = "routes"
-    MODELS = "models"
-    QUERIES = "queries"
-    USE_CASE = "use case"  # a command or query handler: weakest, it only outranks a routes folder
 
 
 _EVIDENCE = {
@@ -367,38 +355,6 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
     return layer, _EVIDENCE[role]
 
 
-def _python(facts: Mapping[str, FileFacts], path: str) -> bool:
-    return path in facts and facts[path].language.family == Family.PYTHON
-
-
-def _router_modules(
-    frameworks: FrameworkReport, graph: ImportGraph, facts: Mapping[str, FileFacts]
-) -> set[str]:
-    """Modules that build the router or blueprint another module registers routes or request handlers on,
-    imported by name (`main = Blueprint(…)` in `app/main/__init__.py`, `from app.main import main` in its
-    views, `@bp.app_errorhandler(404)` in its error handlers): routes modules too. The app object's
-    module is not (it is the composition root)."""
-    # a Node route whose object is traced to another module's is left out (a Python one is the import's)
-    receivers = {
-        (route.file, route.receiver)
-        for route in frameworks.routes
-        if not route.on_app
-        and route.receiver
-        and not (route.site and route.site[0] != route.file and not _python(facts, route.file))
-    }
-    registered = {(route.file, route.line) for route in frameworks.routes}
-    handlers = {(e.file, e.line) for e in frameworks.evidence if e.kind == "routes"} - registered
-    for file, line in handlers:  # a handler registration (no route): the object its call is made on
-        calls = facts[file].calls if file in facts else ()
-        receivers |= {(file, call.receiver) for call in calls if call.line == line and call.receiver}
-    out: set[str] = set()
-    for file, receiver in receivers:
-        for edge in graph.imports_of(file):
-            if receiver in edge.fact.names and edge.target and edge.target != file:
-                out.add(edge.target)
-    return out
-
-
 def by_role(
     named_layers: LayerAssignment,
     graph: ImportGraph,
@@ -455,64 +411,9 @@ def by_role(
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
     found.of.update(dict.fromkeys(runners, Role.MODELS))
-    for path in _router_modules(frameworks, graph, facts):
-        if path in named_layers.named and path not in found.apps:
-            found.of.setdefault(path, Role.ROUTES)
-    delegated = delegated_handlers(frameworks, facts, graph)  # `items.main(request)` in a catch-all handler
-    for path in handler_modules(frameworks, facts, graph, last=True) | delegated:
-        # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
-        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say, but
-        # a Python module the registered handler hands the request to, importing the framework, handles it
-        name = named_layers.named.get(path)
-        node = path in facts and facts[path].language.family == "node"
-        answers = path in delegated and path in facts and handles_requests(facts[path])
-        if (
-            (node or answers)
-            and name is not None
-            and not name.folders
-            and name.suffix is None
-            and path not in found.apps
-        ):
-            found.of.setdefault(path, Role.ROUTES)
-    for path in handler_modules(frameworks, facts, graph, last=True, bound=True):
-        # a Python class whose instance's methods the app registers (`view_func=todo_view.list_todos` after
-        # `todo_view = TodoView(db)`), its module reading the request: a handler object, as Node's are
-        name = named_layers.named.get(path)
-        if (
-            name is not None
-            and not name.folders
-            and name.suffix is None
-            and path not in found.apps
-            and handles_requests(facts[path])
-        ):
-            found.of.setdefault(path, Role.ROUTES)
-    for path in glue_modules(facts, graph):  # operation handlers an OpenAPI glue plugin routes to
-        if path in named_layers.named and path not in found.apps:
-            found.of[path] = Role.ROUTES
-    for path in view_modules(frameworks, facts, graph):  # views a URL conf routes to, querying inline or not
-        inline = found.of.get(path, Role.QUERIES) is Role.QUERIES
-        if inline and path in named_layers.named and path not in found.apps:
-            found.of[path] = Role.ROUTES
-    for path in schema_modules(frameworks, facts, graph):
-        # the request schemas a registration takes (`schema: { body: userCreateSchema }`), in a module
-        # only route modules import and whose path names no layer
-        name = named_layers.named.get(path)
-        importers = {
-            edge.source for edge in graph.internal_edges() if edge.target == path and edge.source != path
-        }
-        if (
-            name is not None
-            and not name.folders
-            and name.suffix is None
-            and path not in found.of
-            and importers
-            and all(
-                found.of.get(importer) is Role.ROUTES
-                for importer in importers
-                if importer in named_layers.named
-            )
-        ):
-            found.of[path] = Role.ROUTES
+    # routers, handler modules and request schemas the registrations reach; `items.main(request)` in a
+    # catch-all handler hands the request on to `delegated`
+    delegated = routing_roles(found.of, named_layers.named, found.apps, frameworks, facts, graph)
     querying = [path for path, role in found.of.items() if role is Role.QUERIES and path not in found.apps]
     clients = partial(client_names, named_layers.preset)
     steps = bootstrap_steps(querying, facts, graph, clients) if querying else []
