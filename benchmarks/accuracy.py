@@ -455,6 +455,7 @@ def score_raw_sql(label: Label, found: list[dict[str, Any]]) -> Tally:
         for item in found
         if item.get("scope", "application") == "application"
         and not _matches(label.raw_sql_unscored, item["file"])
+        and not _matches(label.unscored, item["file"])  # files not scored at all
     ]
     tally = Tally()
     wanted = [s for s in label.raw_sql if not s.ambiguous]

@@ -210,6 +210,21 @@ def test_raw_sql_matching_is_one_to_one_within_the_slack() -> None:
     assert tally.misses == ["false raw SQL a.py:13"]
 
 
+def test_raw_sql_reported_in_an_unscored_file_is_not_scored() -> None:
+    """`unscored` files are not scored at all: SQL cdverify reports in a left-over copy the label sets aside
+    (`config/db.backup.js`) is neither a hit nor a false site, as `raw_sql_unscored` files are not."""
+    made = accuracy.Label(
+        path=Path("x+y.toml"), repo="x/y", commit="0" * 40, root="", kind="other", frameworks=frozenset(),
+        layer_rules=(), exclude=(), unscored=("config/*.backup.js",), violations=frozenset(), engines=frozenset(),
+        harness=frozenset(), ignore_engines=frozenset(), libraries=frozenset(),
+        raw_sql=(accuracy.SqlSite("config/db.js", 5),), raw_sql_unscored=(),
+    )  # fmt: skip
+    found = [{"file": "config/db.js", "line": 5}, {"file": "config/db.backup.js", "line": 9}]
+    tally = accuracy.score_raw_sql(made, found)
+    assert (tally.tp, tally.fp, tally.fn) == (1, 0, 0)
+    assert tally.misses == []
+
+
 def test_violations_of_imports_erased_at_run_time_are_not_scored() -> None:
     """The labels hold the layers' run-time coupling: a finding cdverify marks `type_only` (`import type`, or
     an `import { … }` of names used only as types) is neither a hit nor a false violation."""
