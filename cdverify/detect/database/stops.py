@@ -6,8 +6,8 @@ startup.py), or `const envFound = dotenv.config(); if (envFound.error) throw …
 (rules/database/connections.toml `startup_files`), or a failed start-up schema requiring a variable with no
 default (`if (!parsed.success) process.exit(1)` after `envSchema.safeParse(…)`; a throwing
 `envSchema.parse(process.env)` at module level or in a function a start-up module calls at module level,
-`env_schemas.throws`: schema_stops.py). A relative `require` or import at module level of a module that is not there
-(`require('./config/db')` with `config/` left out of the repository, and not made by a build step:
+`env_schemas.throws`: schema_stops.py). A relative `require` or import at module level of a module that is
+not there (`require('./config/db')` with `config/` left out of the repository, and not made by a build step:
 shipped.py) throws MODULE_NOT_FOUND as surely, as does one of a package named in another case than the
 dependency declared (`koa-bodyParser` for koa-bodyparser, on Linux's case-sensitive file system), and so
 does a module-level call of a project helper that throws on an unset variable (`EnvHelper.get('NODE_PORT')`,
