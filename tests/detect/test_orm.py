@@ -708,6 +708,17 @@ PY_RECEIVERS: dict[str, str] = {
                 cursor.SINK
                 return cursor.fetchall()
         """,
+    # cx_Oracle, python-oracledb's name before its rename
+    "cx_Oracle.": """
+        import cx_Oracle
+
+
+        def active_users():
+            connection = cx_Oracle.connect(user="system", password="password", dsn="localhost/xepdb1")
+            cursor = connection.cursor()
+            cursor.SINK
+            return cursor.fetchall()
+        """,
     "duckdb.connect()": """
         import duckdb
 
@@ -1225,7 +1236,7 @@ def test_every_node_call_has_a_snippet() -> None:
 
 
 def _node_piece_calls() -> list[Any]:
-    return [p for p in call_params("node") if not p.values[1].startswith("postgres")]
+    return [p for p in call_params("node") if p.values[1] not in NODE_STATEMENT_CALLS]
 
 
 # postgres.js: the tag itself runs the query, so a whole statement is raw SQL (ORM001)
@@ -1285,11 +1296,19 @@ NODE_STATEMENT_CALLS: dict[str, str] = {
           return sql`SELECT * FROM users WHERE email = ${email}`;
         }
         """,
+    # Vercel Postgres's `sql` tag
+    "@vercel/postgres.sql": """
+        import { sql } from "@vercel/postgres";
+
+        export async function byEmail(email) {
+          return sql`SELECT * FROM users WHERE email = ${email}`;
+        }
+        """,
 }
 
 
 @pytest.mark.parametrize(
-    ("sink", "callee"), [p for p in call_params("node") if p.values[1].startswith("postgres")]
+    ("sink", "callee"), [p for p in call_params("node") if p.values[1] in NODE_STATEMENT_CALLS]
 )
 def test_every_node_statement_call(make_project: MakeProject, sink: str, callee: str) -> None:
     source = src(NODE_STATEMENT_CALLS[callee])
@@ -1539,6 +1558,99 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         export async function activeUsers() {
           const { rows } = await pool.SINK;
           return rows;
+        }
+        """,
+    ),
+    # Vercel Postgres: `sql.query(…)` on its `sql` object, `db.query(…)`, a pool it makes
+    "@vercel/postgres.": (
+        "src/repositories/users.ts",
+        """
+        import { sql } from "@vercel/postgres";
+
+        export async function activeUsers() {
+          const { rows } = await sql.SINK;
+          return rows;
+        }
+        """,
+    ),
+    # libSQL / Turso
+    "@libsql/client.createClient()": (
+        "src/repositories/users.ts",
+        """
+        import { createClient } from "@libsql/client";
+
+        const client = createClient({ url: process.env.TURSO_DATABASE_URL ?? "file:local.db" });
+
+        export async function activeUsers() {
+          const result = await client.SINK;
+          return result.rows;
+        }
+        """,
+    ),
+    "@libsql/client/web.createClient()": (
+        "src/repositories/users.ts",
+        """
+        import { createClient } from "@libsql/client/web";
+
+        const db = createClient({ url: "libsql://example.turso.io", authToken: process.env.TURSO_AUTH_TOKEN });
+
+        export async function activeUsers() {
+          return (await db.SINK).rows;
+        }
+        """,
+    ),
+    # SQL Server
+    "mssql.": (
+        "src/repositories/users.js",
+        """
+        const sql = require("mssql");
+
+        async function activeUsers() {
+          const pool = await sql.connect(process.env.MSSQL_URL);
+          const result = await pool.request().SINK;
+          return result.recordset;
+        }
+
+        module.exports = { activeUsers };
+        """,
+    ),
+    # PlanetScale's HTTP driver
+    "@planetscale/database.connect()": (
+        "src/repositories/users.ts",
+        """
+        import { connect } from "@planetscale/database";
+
+        const conn = connect({ url: process.env.DATABASE_URL });
+
+        export async function activeUsers() {
+          const { rows } = await conn.SINK;
+          return rows;
+        }
+        """,
+    ),
+    "@planetscale/database.Client()": (
+        "src/repositories/users.ts",
+        """
+        import { Client } from "@planetscale/database";
+
+        const client = new Client({ url: process.env.DATABASE_URL });
+
+        export async function activeUsers() {
+          const { rows } = await client.SINK;
+          return rows;
+        }
+        """,
+    ),
+    # Bun's built-in SQLite
+    "bun:sqlite.Database()": (
+        "src/repositories/users.ts",
+        """
+        import { Database } from "bun:sqlite";
+
+        const db = new Database("app.sqlite");
+
+        export function activeUsers() {
+          return db.SINK;
         }
         """,
     ),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import Names, matches, names_of
 from cdverify.detect.layers.names import Named
-from cdverify.model import Family, FileFacts
+from cdverify.model import CallFact, Family, FileFacts
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -120,8 +120,9 @@ def root_scripts(
     scripts and entry points run by hand, in no layer. A single-module app builds its app and stays; so
     does a module registering routes (`routes`: a `routes.py` Blueprint nothing registers yet), which
     handles requests wherever it is mounted and is run by no one.
-    Deeper down, the programs of `_programs` too; and Node programs at the top running the migrations
-    (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, imported by nothing)."""
+    Deeper down, the programs of `_programs` too; and Node programs in no layer's folder running the
+    migrations (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, `database/migrate.ts`
+    calling drizzle's `migrate(db, …)`, imported by nothing)."""
     candidates = [
         path
         for path, name in named.items()
@@ -143,20 +144,31 @@ def _root_migrators(
     apps: Collection[str],
     runners: Names,
 ) -> list[str]:
-    """Node modules at the project's top, under no file name of a layer, that call a migration runner
-    (`runners`), build no app and import no module building one."""
+    """Node modules at the project's top, or in folders naming no layer calling it as they load
+    (`database/migrate.ts`: `await migrate(db, …)` at module level, where a Fastify plugin calls it in the
+    plugin's function), under no file name of a layer, that call a migration runner (`runners`), build no
+    app and import no module building one."""
     return [
         path
         for path, name in named.items()
-        if "/" not in path
+        if not name.folders
         and name.glob is None
         and name.suffix is None
         and path not in apps
         and path in facts
         and facts[path].language.family == Family.NODE
-        and any(matches(call.callee, runners) for call in facts[path].calls)
+        and any(
+            matches(call.callee, runners) and ("/" not in path or _loading(call))
+            for call in facts[path].calls
+        )
         and not any(edge.target in apps for edge in graph.imports_of(path))
     ]
+
+
+def _loading(call: CallFact) -> bool:
+    """The call is made as its module loads: the parser records the scope of a call handed names or strings
+    (`migrate(db, { migrationsFolder })`), so an empty one there is the module's."""
+    return not call.scope and any(value.names or value.strings for value in call.args)
 
 
 def _programs(
