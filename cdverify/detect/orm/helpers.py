@@ -1,7 +1,8 @@
 """SQL handed to a project helper that runs it (`def query(sql, params=()): cur.execute(sql, params)`):
 the helpers found at the sinks, the calls of them in the project (by name in the helper's own file,
-through an import of its module, on an instance of its class), and the SQL each caller hands over,
-reported at the caller. Helpers of helpers are followed a few levels deep."""
+through an import of its module, on an instance of its class, on an attribute of `self` holding an instance
+handed in), and the SQL each caller hands over, reported at the caller. Helpers of helpers are followed a
+few levels deep."""
 
 from __future__ import annotations
 
@@ -147,6 +148,9 @@ class _Call(StrEnum):
     LOCAL = "local"  # the file's own function (`query(…)`, `self.run(…)`)
     IMPORTED = "imported"  # another module's name, or an instance of the file's own class
     GLOBAL = "global"  # a name the file does not bind: a helper installed on the global object (JS)
+    # a method on an attribute of `self` cdverify cannot trace (Python: `self.db.fetch_all(…)` after
+    # `def __init__(self, db: Database): self.db = db`, an instance handed to the constructor)
+    ATTRIBUTE = "attribute"
 
 
 class _Round(NamedTuple):
@@ -343,6 +347,11 @@ def _helper_calls(
                 yield path, call, _Call.IMPORTED
         for call in file_facts.free_calls:
             yield path, call, _Call.GLOBAL
+        if family == "python":
+            for call in file_facts.calls:
+                name = call.name
+                if not name.traced and name.receiver.startswith("self.") and name.receiver.count(".") == 1:
+                    yield path, call, _Call.ATTRIBUTE
 
 
 def _own_object(call: CallFact, objects: Mapping[str, str]) -> str:
@@ -369,6 +378,8 @@ def _helpers_of(
     name = call.name
     if kind is _Call.GLOBAL:
         return list(level.globals.get(name.method, []))
+    if kind is _Call.ATTRIBUTE:
+        return _attribute_helpers(path, name.method, file_facts, level)
     if kind is _Call.LOCAL:
         method = bool(name.receiver)
         found = level.local.get((path, name.method, method), [])
@@ -396,3 +407,32 @@ def _helpers_of(
     if target.reach is _Reach.CLASS:  # on the class itself: a static or class method, not one taking `self`
         found = [n for n in found if helpers.all[n].function.params[:1] != ("self",)]
     return list(found)
+
+
+def _attribute_helpers(path: str, method: str, file_facts: FileFacts, level: _Round) -> list[int]:
+    """The helpers a call on an untraced attribute of `self` may be of (`self.db.fetch_all("SELECT …")`, the
+    instance handed to the constructor: `def __init__(self, db: Database): self.db = db`): the helper method
+    of that name of the one class that has one among the classes the file defines or imports by name
+    (`from app.db import Database`). Two such classes: no guess (the call stays an untraced sink's)."""
+    owners: dict[tuple[str, str], list[int]] = {}
+    imported = [(fact.specifier, name) for fact in file_facts.imports for name in fact.names]
+    for (helper_path, member), numbers in level.groups.items():
+        owner, _, name = member.partition(".")
+        if name != method or not owner:
+            continue
+        if helper_path == path or any(
+            name == owner and _imports_class(path, specifier, owner, helper_path, method, level)
+            for specifier, name in imported
+        ):
+            owners[(helper_path, owner)] = numbers
+    return list(next(iter(owners.values()))) if len(owners) == 1 else []
+
+
+def _imports_class(
+    path: str, specifier: str, owner: str, helper_path: str, method: str, level: _Round
+) -> bool:
+    """`from <specifier> import <owner>` in `path` names the helper's class of `helper_path`."""
+    written = f"{specifier}{owner}" if specifier.endswith(".") else f"{specifier}.{owner}"
+    traced = foreign(f"{written}().{method}", path, Family.PYTHON, level.traced)
+    reached = level.targets.read(traced) if traced is not None else None
+    return reached is not None and reached[0] == _Target(helper_path, owner, _Reach.INSTANCE)
