@@ -337,10 +337,7 @@ def untraced_sink(
     if prop is None or obj is None or text(prop) not in untraced_sql_methods():
         return None
     arguments = call.child_by_field_name("arguments")
-    if arguments is not None and arguments.type == "template_string":
-        first: Node | None = arguments  # a tagged template: `client.$queryRaw\`SELECT 1\``
-    else:
-        first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
     if first is None:
         return None
     held = value_of(first)

@@ -4,7 +4,6 @@ projects written for the test:
 
 - sql.js (SQLite compiled to WebAssembly) is the sqlite3 driver family: `new SQL.Database()` after `await
   initSqlJs()`, whose `run` / `exec` / `each` / `prepare` take the statement;
-- Prisma's `$queryRaw` tagged template on a client cdverify does not trace (a class's own getter) is raw SQL;
 - an import of only the BSON value classes of `mongodb` (`ObjectId`) beside Mongoose is no use of the driver;
 - a module that reads a JSON data file, parses it and writes it back is the persistence layer by role.
 """
@@ -64,38 +63,6 @@ module.exports = { snapshot };
 """
     report = inspect_json(make_project, {"package.json": SQLJS_PACKAGE, "src/db.js": db})
     assert report["orm"]["libraries"] == ["sqlite3"]
-    assert _raw(report) == []
-
-
-PRISMA_PACKAGE = '{"name": "tasks", "main": "src/app.ts", "dependencies": {"express": "^4.19.0", "@prisma/client": "^5.0.0"}}'
-PRISMA_HOLDER = """import { PrismaClient } from "@prisma/client";
-
-class Database {
-  private static instance: PrismaClient | null = null;
-
-  static getInstance(): PrismaClient {
-    if (!this.instance) this.instance = new PrismaClient();
-    return this.instance;
-  }
-
-  static async purge(): Promise<number> {
-    const client = this.getInstance();
-    return client.$executeRaw`DELETE FROM sessions WHERE expires_at < now()`;
-  }
-}
-
-export { Database };
-"""
-
-
-def test_prisma_raw_tagged_template_on_an_untraced_client_is_raw_sql(make_project: MakeProject) -> None:
-    report = inspect_json(make_project, {"package.json": PRISMA_PACKAGE, "src/db/client.ts": PRISMA_HOLDER})
-    assert _raw(report) == [("src/db/client.ts", 13, "statement", "query on an untraced object")]
-
-
-def test_a_tagged_template_on_another_method_is_no_sql(make_project: MakeProject) -> None:
-    holder = PRISMA_HOLDER.replace("client.$executeRaw`", "client.$describe`")
-    report = inspect_json(make_project, {"package.json": PRISMA_PACKAGE, "src/db/client.ts": holder})
     assert _raw(report) == []
 
 
