@@ -62,6 +62,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → a query library's statement constructors (SQLAlchemy's `select`, `insert`): a module calling
     # one in its functions on the tables of a project models module runs queries on a connection handed in
     statements: Mapping[str, Strings] = table()
+    # family → the calls of a file-backed store (`[roles.file_stores]`): `reads` of a file, `writes` of one
+    # and `parses` of its data (`fs.readFileSync`, `fs.writeFileSync`, `JSON.parse`); a module calling one
+    # of each keeps the app's records in a data file: data access
+    file_stores: Mapping[str, Mapping[str, Strings]] = table()
     # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
     # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
     beside_layers: Mapping[str, str] = table()

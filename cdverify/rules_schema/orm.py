@@ -32,6 +32,9 @@ class OrmLibrary(Record, frozen=True):
     # methods of the library's client through which it reads or writes data (Supabase's `from`, `rpc`); given,
     # the library is data access only in a project calling one on a client (detect/data_calls.py)
     data_methods: Strings = ()
+    # names an import may bring from the library without using it for data: value types other libraries take
+    # too (the BSON `ObjectId` of `mongodb`, which Mongoose queries accept); an import of only these is no use
+    values: Strings = ()
 
 
 class SqlFiles(Record, frozen=True):

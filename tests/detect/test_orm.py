@@ -1885,6 +1885,47 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         }
         """,
     ),
+    "sql.js().Database()": (
+        "src/repositories/users.js",
+        """
+        const initSqlJs = require("sql.js");
+
+        async function activeUsers() {
+          const SQL = await initSqlJs();
+          const db = new SQL.Database();
+          return db.SINK;
+        }
+
+        module.exports = { activeUsers };
+        """,
+    ),
+    "sql.js/dist/sql-wasm.js().Database()": (
+        "src/repositories/users.mjs",
+        """
+        import initSqlJs from "sql.js/dist/sql-wasm.js";
+
+        const SQL = await initSqlJs();
+        const db = new SQL.Database();
+
+        export function activeUsers() {
+          return db.SINK;
+        }
+        """,
+    ),
+    "sql.js/dist/sql-asm.js().Database()": (
+        "src/repositories/users.js",
+        """
+        const initSqlJs = require("sql.js/dist/sql-asm.js");
+
+        async function activeUsers() {
+          const SQL = await initSqlJs();
+          const db = new SQL.Database();
+          return db.SINK;
+        }
+
+        module.exports = { activeUsers };
+        """,
+    ),
     # knex
     "knex()": (
         "src/repositories/users.js",

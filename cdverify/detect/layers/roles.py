@@ -29,6 +29,7 @@ from cdverify.detect.layers.catalogue import (
     schema_syncs,
 )
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules
+from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
@@ -170,6 +171,8 @@ def code_roles(
         role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named, idle)
         if role is None and path in queries and not handles_requests(file_facts):
             role = Role.QUERIES
+        if role is None and path not in handlers and file_store(file_facts, preset):
+            role = Role.QUERIES if not handles_requests(file_facts) else None  # a JSON-file store
         if role is None and path not in handlers and use_case(path, file_facts, graph):
             role = Role.USE_CASE
         if role is Role.QUERIES and path in handlers:

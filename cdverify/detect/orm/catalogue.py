@@ -4,6 +4,7 @@ module belongs to, `library_of`)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import NamedTuple
 
@@ -139,4 +140,32 @@ def errors_only(fact: ImportFact) -> bool:
         return True
     return bool(fact.names) and all(
         name in rules.modules or name.endswith(rules.suffixes) for name in fact.names
+    )
+
+
+def values_only(fact: ImportFact, library: str) -> bool:
+    """An import that brings only value types of `library` (its `values`, rules/orm/libraries.toml): `import
+    { ObjectId } from "mongodb"` (`const { ObjectId } = require("mongodb")`) builds ids, it reads no data."""
+    values = libraries()[library].values
+    names = fact.names or _named_bindings(fact.text)
+    return bool(values) and bool(names) and all(name in values for name in names)
+
+
+# a Node import of named bindings only: `import { A, B as C } from "m"`, `const { A, B: C } = require("m")`
+_NAMED = re.compile(
+    r"^\s*(?:import\s+(?:type\s+)?|(?:const|let|var)\s+)\{(?P<names>[^{}]*)\}\s*(?:from\b|=\s*require\b)"
+)
+
+
+def _named_bindings(statement: str) -> tuple[str, ...]:
+    """The names a Node import of named bindings only brings (`ObjectId` of `import { ObjectId as Id } from
+    "mongodb"`); () for any other form (a default or namespace import: the whole module)."""
+    match = _NAMED.match(statement)
+    if match is None:
+        return ()
+    parts = (part.strip() for part in match.group("names").split(","))
+    return tuple(
+        re.split(r"\s+as\s+|\s*:\s*", part, maxsplit=1)[0].removeprefix("type ").strip()
+        for part in parts
+        if part
     )

@@ -21,6 +21,7 @@ from cdverify.detect.orm.catalogue import (
     library_of,
     sink_of,
     sinks,
+    values_only,
 )
 from cdverify.detect.orm.constants import Pending, imported_statements, reference
 from cdverify.detect.orm.helpers import (
@@ -101,6 +102,8 @@ class _Uses:
             module = self.named_module(specifier, fact.names) if python else specifier
             library = self.library_of(module, python)
             if library is not None and not fact.kind.type_only and not (python and errors_only(fact)):
+                if values_only(fact, library):
+                    continue  # `import { ObjectId } from "mongodb"` beside Mongoose: a value type, no use
                 self.files.setdefault(library, []).append(path)
                 self.first.setdefault(library, (path, fact.line, fact.text))
                 self.module.setdefault(library, module.lstrip("."))
