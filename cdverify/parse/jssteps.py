@@ -7,10 +7,18 @@ the function so called throws in its caller. At module level (the function `""`,
 count, and one more: the right side of the global-object singleton idiom, `globalThis.prisma ??
 createPrismaClient()` (also `||`, `??=`, `||=`, the left side a property of `globalThis` / Node's `global` or
 of a module-level name assigned from one: `const globalForPrisma = globalThis as unknown as {…}`), which runs
-on every fresh start, the global being unset then."""
+on every fresh start, the global being unset then.
+
+A class instantiated so (`return new MinioStorageService()`) is called by its name, and a module-level class
+calls its constructor (the step (`MinioStorageService`, `constructor@30`)): what the constructor surely runs
+runs where the class is instantiated. The lazy singleton's first call counts too: `if (!client) { client =
+createClient() }` (also `client == null`, `=== undefined`), the name a module-level `let` / `var` holding
+nothing or `null` / `undefined` to start with, assigned the call directly in the `if`'s branch: it runs the
+first time the function does."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
@@ -30,6 +38,8 @@ _STATEMENTS = (
 _LOOPS = ("for_statement", "for_in_statement", "while_statement")  # bodies that may run no time
 _GLOBAL_OBJECTS = frozenset({"globalThis", "global"})  # the global object, empty on a fresh start
 _UNSET_OR = ("??", "||")  # `left ?? right` / `left || right`: the right side runs where the left is unset
+_NOTHING = frozenset({"null", "undefined"})  # what a lazy singleton's variable holds before its first call
+_CONSTRUCTOR = "constructor"
 
 
 def steps(
@@ -42,10 +52,12 @@ def steps(
     of its own."""
     out: set[tuple[str, str]] = set()
     globals_: frozenset[str] | None = None  # the module-level names of the global object, read when needed
+    empty: frozenset[str] | None = None  # the module-level names declared holding nothing, read when needed
     for call in calls:
-        if call.type != "call_expression":
+        if call.type not in ("call_expression", "new_expression"):
             continue
-        function = call.child_by_field_name("function")
+        field = "function" if call.type == "call_expression" else "constructor"
+        function = call.child_by_field_name(field)
         if function is None or function.type != "identifier":
             continue
         scope = scope_of(call)
@@ -58,10 +70,76 @@ def steps(
             parent = _singleton(parent, globals_)
         if parent is None or parent.type not in _STATEMENTS:
             continue
-        if guarded(call) or swallowed(call) or _in_loop(call):
+        if swallowed(call) or _in_loop(call):
             continue
+        if guarded(call):
+            if not scope or parent.type != "assignment_expression":
+                continue
+            if empty is None:
+                empty = _empty_names(program)
+            branch = _first_run(parent, empty)
+            if branch is None or guarded(branch) or swallowed(branch) or _in_loop(branch):
+                continue
         out.add((shared(scope), shared(text(function))))
+    out.update(_constructors(program, scope_of))
     return shared_tuple(tuple(sorted(out)))
+
+
+def _first_run(assignment: Node, empty: frozenset[str]) -> Node | None:
+    """The `if` of a lazy singleton (`if (!client) { client = createClient() }`) whose branch makes the
+    assignment, where it tests the module-level name assigned unset; else None."""
+    left = assignment.child_by_field_name("left")
+    statement = assignment.parent
+    if left is None or left.type != "identifier" or text(left) not in empty:
+        return None
+    if statement is None or statement.type != "expression_statement" or statement.parent is None:
+        return None
+    holder = statement.parent  # the branch: a block, or the statement itself (`if (!db) db = open()`)
+    branch = holder.parent if holder.type == "statement_block" else holder
+    if holder.type != "statement_block":
+        holder = statement
+    if branch is None or branch.type != "if_statement" or branch.child_by_field_name("consequence") != holder:
+        return None
+    condition = branch.child_by_field_name("condition")
+    tested = text(strip(condition)) if condition is not None else ""
+    name = re.escape(text(left))
+    unset = rf"!\s*{name}|{name}\s*===?\s*(?:null|undefined)|(?:null|undefined)\s*===?\s*{name}"
+    return branch if re.fullmatch(unset, tested.strip("() ")) else None
+
+
+def _empty_names(program: Node | None) -> frozenset[str]:
+    """The module-level names a `let` / `var` declares holding nothing to start with (`let client: Client |
+    null = null`, `let db;`)."""
+    out = set()
+    for statement in program.named_children if program is not None else ():
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration") or statement
+        if statement.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        if statement.type == "lexical_declaration" and not text(statement).startswith("let"):
+            continue
+        for declarator in statement.named_children:
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is not None and name.type == "identifier" and (value is None or text(value) in _NOTHING):
+                out.add(text(name))
+    return frozenset(out)
+
+
+def _constructors(program: Node | None, scope_of: Callable[[Node], str]) -> list[tuple[str, str]]:
+    """(class, its constructor's scope) of each module-level class that declares a constructor."""
+    out = []
+    for statement in program.named_children if program is not None else ():
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration") or statement
+        if statement.type not in ("class_declaration", "abstract_class_declaration"):
+            continue
+        name, body = statement.child_by_field_name("name"), statement.child_by_field_name("body")
+        for member in body.named_children if body is not None else ():
+            key = member.child_by_field_name("name") if member.type == "method_definition" else None
+            inside = member.child_by_field_name("body")
+            if name is not None and key is not None and text(key) == _CONSTRUCTOR and inside is not None:
+                out.append((shared(text(name)), shared(scope_of(inside))))
+    return out
 
 
 def _defaulted(parent: Node, call: Node) -> bool:

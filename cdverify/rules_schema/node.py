@@ -54,3 +54,30 @@ class NodeResolution(Record, frozen=True):
     sources_of_emitted: Mapping[str, Strings]  # `.js` → the sources it is emitted from
     emitted_of_declaration: Mapping[str, str]  # `.d.ts` → `.js`
     workspace_files: Mapping[str, WorkspaceFile]
+
+
+# -- node/route_paths.toml --------------------------------------------------------------------------
+
+
+class RejectedPath(Record, frozen=True):
+    """Route-path syntax a router rejects: the pattern, what it is, and the syntax to write instead."""
+
+    pattern: str
+    problem: str
+    replace: str
+    fix: str
+
+
+class PathRouter(Record, frozen=True):
+    """A router package whose versions from `since` throw on the `rejected` path syntax at registration."""
+
+    package: str
+    since: str
+    constructors: Strings
+    methods: Strings
+    rejected: tuple[RejectedPath, ...]
+
+
+class RoutePaths(Record, frozen=True):
+    FILE: ClassVar[str] = "node/route_paths"
+    routers: tuple[PathRouter, ...]

@@ -13,10 +13,12 @@ singleton idiom counts too (`globalForPrisma.prisma ?? createPrismaClient()`, `g
 a fresh start the global object holds nothing, so the right side runs), but no other `??` / `||` right side.
 The function is the module's own or one a project module it imports defines (plugin_stops.py
 `called_function`); the check counts in its body and in a function that body surely calls, with the same test
-as the siblings' (plugin_stops.py `function_checks`: a `throw` or `process.exit(<non-zero>)` in no `try`,
-under an `if` whose every `||` operand tests an environment variable unset, not a name read with a default). A
-call made as a statement of its own (`start();`, `connectDb();`: `FileFacts.runs`) is left out: it is the
-start-up routine's shape, whose function is often `async`, and an `async` function's throw only rejects the
+as the siblings' (plugin_stops.py `function_checks`, also through a class instantiated there, `return new
+StoreService()`, to what its constructor surely calls, and a lazy singleton getter's first call:
+jssteps.py): a `throw` or `process.exit(<non-zero>)` in no `try`, under an `if` whose every `||` operand
+tests an environment variable unset, not a name read with a default). A call made as a statement of its own
+(`start();`, `connectDb();`: `FileFacts.runs`) is left out: it is the start-up routine's shape, whose function
+is often `async`, and an `async` function's throw only rejects the
 promise the call drops, which awaited_stops.py leaves to the process too; a factory whose client is assigned
 is written synchronous in practice (it returns the client). A function only a handler calls, or one called
 under an `if` or in a `try` that carries on, claims nothing. Whether the variable is set where the application

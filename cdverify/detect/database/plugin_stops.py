@@ -47,6 +47,10 @@ UNSET = re.compile(
 )
 
 
+# `= process.env.A && process.env.B`: a value of variables joined by `&&` only, unset where any of them is
+_ALL_SET = re.compile(r"=\s*\(?\s*process\.env\.[\w$]+(?:\s*&&\s*process\.env\.[\w$]+)+\s*\)?\s*;?\s*$")
+
+
 def unset_operands(condition: str) -> bool:
     """Whether every `||` operand of a condition is an unset test (`!url || !key`)."""
     condition = condition.strip()
@@ -130,7 +134,7 @@ def _runner_file(command: str, runner: PluginRunner) -> str | None:
     return None
 
 
-_HOPS = 4  # calls followed from a plugin's body to the function that throws
+_HOPS = 6  # calls followed from a plugin's body to the function that throws (a class's constructor is one)
 
 
 def _followed(
@@ -160,9 +164,20 @@ def called_function(
 ) -> tuple[str, str] | None:
     """(file, function) a bare name called in the module at `path` is: one a project module it is imported
     from defines (`exported`: the module's traced names, `openSqlite` → `../db.openSqlite`), else its own."""
-    traced = exported.get(name)
+    traced = exported.get(name) or _imported_call(path, name, facts, graph)
     found = imported_function(traced, path, facts, graph) if traced else (path, name)
     return found if found is not None and found[0] in facts else None
+
+
+def _imported_call(path: str, name: str, facts: Mapping[str, FileFacts], graph: ImportGraph) -> str:
+    """The traced callee of a call of `name` imported from a project module the traced names leave out (an
+    alias specifier reads as a package's: `import { getClient } from "@/lib/minio"`), "" for none."""
+    callees = {call.callee for call in facts[path].calls}
+    for edge in graph.imports_of(path):
+        traced = f"{edge.fact.specifier}.{name}"
+        if edge.target is not None and edge.target != path and traced in callees:
+            return traced
+    return ""
 
 
 def _registered(
@@ -227,11 +242,15 @@ def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> lis
 def _variables(file_facts: FileFacts, stop: Stop) -> tuple[str, ...]:
     """The variables a check's condition tests: read in it, or through a name its function or the module
     assigns one read (`const url = process.env.DATABASE_URL`); none where a name is anything else, or falls
-    back to a default where the variable is unset (`process.env.DATABASE_URL ?? "postgres://…"`)."""
+    back to a default where the variable is unset (`process.env.DATABASE_URL ?? "postgres://…"`). A name
+    assigned several variables joined by `&&` only (`const hasKeys = process.env.A && process.env.B`) is unset
+    where any of them is: each counts."""
     out = list(stop.guard.env)
     for name in stop.guard.names:
-        reads = [a.value for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")]
-        if len(reads) != 1 or len(reads[0].env) != 1 or not reads[0]._replace(env=()).empty:
+        reads = [a for a in file_facts.assignments if a.target == name and a.scope in (stop.scope, "")]
+        if len(reads) != 1 or not reads[0].value.env or not reads[0].value._replace(env=()).empty:
             return ()
-        out.append(reads[0].env[0])
+        if len(reads[0].value.env) > 1 and not _ALL_SET.search(reads[0].text):
+            return ()
+        out.extend(reads[0].value.env)
     return tuple(dict.fromkeys(out))

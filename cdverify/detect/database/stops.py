@@ -26,7 +26,9 @@ environment (harness.py). So does a connection made then to a server URL whose h
 a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
 unset (prisma_connects.py), and a check in a function awaited before the server listens (awaited_stops.py) or
-called by a started module as it loads (`export const prisma = createPrismaClient()`: loaded_stops.py)."""
+called by a started module as it loads (`export const prisma = createPrismaClient()`: loaded_stops.py), and a
+route path the installed Express 5 rejects, registered as the app starts (`app.use('/api/auth/*', …)`:
+route_paths.py)."""
 
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop, stop_verb
+from cdverify.detect.database.route_paths import rejected_paths
 from cdverify.detect.database.schema_stops import (
     failed_schema,
     parsed_at_start,
@@ -143,6 +146,8 @@ def startup_stops(
         unloaded += loaded_checks(
             found, graph, started_files
         )  # `export const db = createClient()`, it throws
+        # `app.use("/api/auth/*", …)` as the app starts, under Express 5: "Missing parameter name"
+        unloaded += rejected_paths(found, graph, root, started_files)
         # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
         reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
         unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]
