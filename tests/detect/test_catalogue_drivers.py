@@ -243,3 +243,14 @@ module.exports = async function app(fastify, opts) {
     report = inspect_json(make_project, files)
     assert evidence_of(report).get("lib/plugins/knex/index.js") != "command-line script"
     assert layers_of(report)["lib/plugins/knex/index.js"] == "repositories"
+
+
+def test_the_fastify_mongodb_plugin_is_the_mongodb_driver(make_project: MakeProject) -> None:
+    """`@fastify/mongodb` registers the driver's client on the instance (`fastify.mongo.db`): the app uses the
+    mongodb driver through it, even where its own `import { ObjectId } from "mongodb"` brings only a BSON type."""
+    files = {
+        "package.json": '{"type": "module", "dependencies": {"fastify": "^5.0.0", "@fastify/mongodb": "^9.0.0"}}',
+        "src/db.js": 'import fastifyMongo from "@fastify/mongodb";\n\nexport const mongo = fastifyMongo;\n',
+        "src/ids.js": 'import { ObjectId } from "mongodb";\n\nexport const id = (s) => new ObjectId(s);\n',
+    }
+    assert inspect_json(make_project, files)["orm"]["libraries"] == ["mongodb-driver"]
