@@ -221,18 +221,51 @@ def _locked(lockfile: str, text: str, package: str, spec: str, importer: str) ->
             if isinstance(entry, dict) and isinstance(entry.get("version"), str)
             else None
         )
-    if lockfile == "yarn.lock":  # `express@^5.1.0:` / `"express@npm:^5.1.0":` then `version "5.1.0"`
-        entry = r'"?[,:][^\n]*\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:? "?([^"\s]+)'  # the entry's `version`
-        header = rf'^"?{escaped}@(?:npm:)?{re.escape(spec)}' + entry
-        match = re.search(header, text, re.MULTILINE)
-        return match.group(1) if match else None
-    if lockfile == "pnpm-lock.yaml":  # `express:\n  specifier: ^5.1.0\n  version: 5.1.0(…)`
-        match = re.search(
-            rf"^\s+'?{escaped}'?:\s*\n\s+specifier:[^\n]*\n\s+version:\s*'?(\d[^\s('\"]*)", text, re.MULTILINE
-        )
-        return match.group(1) if match else None
+    if lockfile == "yarn.lock":
+        return _yarn_locked(text, package, spec)
+    if lockfile == "pnpm-lock.yaml":
+        return _pnpm_locked(text, package)
     match = re.search(rf'"{escaped}": \["{escaped}@(\d[^"]*)"', text)  # bun.lock
     return match.group(1) if match else None
+
+
+def _yarn_locked(text: str, package: str, spec: str) -> str | None:
+    """yarn.lock (v1 `express@^5.1.0:` then `  version "5.1.0"`; berry `"express@npm:^5.1.0":` then
+    `  version: 5.1.0`): the version of the entry whose header names the declared range. Read line by line,
+    one pass (a pattern spanning an entry's lines backtracked exponentially on an entry with no version)."""
+    wanted = {f"{package}@{spec}", f"{package}@npm:{spec}"}
+    inside = False
+    for line in text.splitlines():
+        if not line[:1].isspace():  # a header, a comment or a blank line ends the entry
+            descriptors = (d.strip().strip('"') for d in line.rstrip().removesuffix(":").split(","))
+            inside = bool(line) and not line.startswith("#") and any(d in wanted for d in descriptors)
+            continue
+        if inside:
+            key, _, value = line.strip().partition(" ")
+            if key in ("version", "version:") and value:
+                return value.strip().strip('"') or None
+    return None
+
+
+def _pnpm_locked(text: str, package: str) -> str | None:
+    """pnpm-lock.yaml (`  express:` then `    specifier: ^5.1.0` and `    version: 5.1.0(…)`): the version
+    the first importer entry of the package resolves. Read line by line, one pass (a pattern whose leading
+    `\\s+` spanned blank lines was quadratic on a lockfile of blank lines)."""
+    names = {f"{package}:", f"'{package}':", f'"{package}":'}
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if not line[:1].isspace() or line.strip() not in names:
+            continue
+        following = [entry.strip() for entry in lines[index + 1 : index + 3]]
+        if (
+            len(following) == 2
+            and following[0].startswith("specifier:")
+            and following[1].startswith("version:")
+        ):
+            version = following[1].removeprefix("version:").strip().strip("'\"")
+            match = re.match(r"\d[^\s(]*", version)
+            return match.group(0) if match else None
+    return None
 
 
 def _declared(spec: str) -> str | None:
