@@ -16,6 +16,8 @@ the test:
 
 from __future__ import annotations
 
+import json
+
 from reports import MakeProject, inspect_json
 
 ROUTES = """from aiohttp import web
@@ -192,7 +194,10 @@ def test_a_startup_hook_building_a_service_over_the_pool_still_wires(make_projec
     wiring = STARTUP.replace(
         "from .TagRepository import TagRepository\n",
         "from .TagRepository import TagRepository\nfrom app.NoteService import NoteService\n",
-    ).replace('    app["pool"] = pool\n', '    app["pool"] = pool\n    app["notes"] = NoteService(NoteRepository(pool))\n')
+    ).replace(
+        '    app["pool"] = pool\n',
+        '    app["pool"] = pool\n    app["notes"] = NoteService(NoteRepository(pool))\n',
+    )
     architecture = inspect_json(make_project, _notes(wiring))["architecture"]
     assert "app/db/startup.py" not in architecture["files"]
     assert "app/db/startup.py" in architecture["composition_roots"]
@@ -235,7 +240,8 @@ def _with_init(init: str = INIT_DB) -> dict[str, str | bytes]:
     files = _blog()
     files["blog/settings.py"] = SETTINGS
     files["blog/main.py"] = MAIN.replace("port=8080", "port=settings.SERVER_PORT").replace(
-        "from blog.routes import setup_routes\n", "from blog.routes import setup_routes\nfrom blog import settings\n"
+        "from blog.routes import setup_routes\n",
+        "from blog.routes import setup_routes\nfrom blog import settings\n",
     )
     files["initialization/__init__.py"] = ""
     files["initialization/init_db.py"] = init
@@ -250,7 +256,9 @@ def test_an_init_script_importing_the_port_settings_is_a_script(make_project: Ma
 
 
 def test_an_init_script_importing_the_app_module_keeps_its_layer(make_project: MakeProject) -> None:
-    importing_app = INIT_DB.replace("import aiomysql\n", "import aiomysql\n\nfrom blog import main as _main\n")
+    importing_app = INIT_DB.replace(
+        "import aiomysql\n", "import aiomysql\n\nfrom blog import main as _main\n"
+    )
     architecture = inspect_json(make_project, _with_init(importing_app))["architecture"]
     assert architecture["files"].get("initialization/init_db.py") == "repositories"
 
@@ -305,7 +313,9 @@ NOTE_ROUTES = """export async function noteRoutes(fastify) {
 
 def _fastify(package: str, plugin: str = "databaseClient") -> dict[str, str | bytes]:
     return {
-        "package.json": '{"type": "module", "dependencies": {"fastify": "^5.0.0", "%s": "^1.0.0"}}' % package,
+        "package.json": json.dumps(
+            {"type": "module", "dependencies": {"fastify": "^5.0.0", package: "^1.0.0"}}
+        ),
         "src/index.js": INDEX,
         "src/app.js": APP,
         "src/lib/databasePlugin.js": DATABASE_PLUGIN.replace("PLUGIN", plugin).replace("PACKAGE", package),

@@ -298,7 +298,9 @@ def state_stores(file_facts: FileFacts, preset: str) -> set[str]:
         if stored is None:
             continue
         value = right.strip()
-        if (assignment.scope, value) in made or any(matches(callee, clients) for callee in assignment.value.calls):
+        if (assignment.scope, value) in made or any(
+            matches(callee, clients) for callee in assignment.value.calls
+        ):
             keys.add(stored.group(1) or stored.group(2))
     return keys
 

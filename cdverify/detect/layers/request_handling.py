@@ -129,7 +129,8 @@ def _module_quiet(
     prefixes = tuple(f"{module}." for module in modules)
     objects, routers = _app_objects()
     return all(
-        call.callee.startswith(quiet) or (call.callee.startswith(objects) and not call.callee.startswith(routers))
+        call.callee.startswith(quiet)
+        or (call.callee.startswith(objects) and not call.callee.startswith(routers))
         for call in file_facts.calls
         if call.callee.startswith(prefixes)
     )
@@ -141,7 +142,9 @@ def _app_objects() -> tuple[tuple[str, ...], tuple[str, ...]]:
     on its router does (`aiohttp.web.Application().router.`: rules/frameworks.toml `routers`)."""
     entries = load_rules(Frameworks).family(Family.PYTHON).values()
     objects = tuple(f"{app}()." for entry in entries for app in entry.apps)
-    routers = tuple(f"{router}." for entry in entries for router in entry.routers if router.startswith(objects))
+    routers = tuple(
+        f"{router}." for entry in entries for router in entry.routers if router.startswith(objects)
+    )
     return objects, routers
 
 

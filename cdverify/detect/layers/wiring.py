@@ -323,7 +323,12 @@ def data_access_wiring(
         if kind is not Evidence.QUERIES:
             continue
         keeps = path in keepers
-        if clients is not None and path in facts and not keeps and _hands_client_on(path, facts[path], graph, clients):
+        if (
+            clients is not None
+            and path in facts
+            and not keeps
+            and _hands_client_on(path, facts[path], graph, clients)
+        ):
             found.append(path)
             continue
         for edge in graph.imports_of(path):
