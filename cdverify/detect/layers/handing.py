@@ -265,14 +265,7 @@ def state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], pr
     a registered client plugin adds (`db = instance.pg` where `@fastify/postgres` is registered): they own
     the connection as a module creating it does (a table gateway in `models/`)."""
     paths = [path for path in application if path in facts]
-    keys: set[str] = set()
-    for path in paths:
-        clients = client_names(preset, facts[path].language.family)
-        for assignment in facts[path].assignments:
-            left, equals, _right = assignment.value.text.partition("=")
-            stored = _STORED.search(left) if equals else None
-            if stored and any(matches(callee, clients) for callee in assignment.value.calls):
-                keys.add(stored.group(1) or stored.group(2))
+    keys = {key for path in paths for key in state_stores(facts[path], preset)}
     decorations = sorted({name for path in paths for name in _registered(facts[path], preset)})
     if not keys and not decorations:
         return frozenset()
@@ -285,6 +278,38 @@ def state_holders(facts: Mapping[str, FileFacts], application: Iterable[str], pr
         for path in paths
         if any(read.search(a.value.text.partition("=")[2]) for a in facts[path].assignments)
     )
+
+
+def state_stores(file_facts: FileFacts, preset: str) -> set[str]:
+    """The keys of an app's state the file stores a client in that it makes: the client call's result itself
+    (`app["pool"] = await asyncpg.create_pool(…)`, `app.state.db = create_engine(…)`) or a variable the same
+    function assigned one to (`pool = await aiomysql.create_pool(…)` then `app["db"] = pool` in a start-up
+    hook)."""
+    clients = client_names(preset, file_facts.language.family)
+    made = {
+        (a.scope, a.target)
+        for a in file_facts.assignments
+        if any(matches(callee, clients) for callee in a.value.calls)
+    }
+    keys: set[str] = set()
+    for assignment in file_facts.assignments:
+        left, equals, right = assignment.value.text.partition("=")
+        stored = _STORED.search(left) if equals else None
+        if stored is None:
+            continue
+        value = right.strip()
+        if (assignment.scope, value) in made or any(
+            matches(callee, clients) for callee in assignment.value.calls
+        ):
+            keys.add(stored.group(1) or stored.group(2))
+    return keys
+
+
+def state_owners(querying: Collection[str], facts: Mapping[str, FileFacts], preset: str) -> frozenset[str]:
+    """Files that open a client and store it in an app's state (`state_stores`: `app["db"] = pool` after
+    `pool = await aiomysql.create_pool(…)` in an `on_startup` hook): the request handlers take it from there
+    (`request.app["db"]`), so the file owns the connection, as one storing it on a Fastify instance does."""
+    return frozenset(path for path in querying if path in facts and state_stores(facts[path], preset))
 
 
 def mapping_runners(

@@ -114,13 +114,15 @@ def root_scripts(
     apps: Collection[str],
     runners: Iterable[str] = (),
     routes: Collection[str] = (),
+    settings: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Python modules at the project's top that no application module imports and that build no app
     (`create_start_data.py` filling the tables, `start_server.py` calling the app package's `main()`):
     scripts and entry points run by hand, in no layer. A single-module app builds its app and stays; so
     does a module registering routes (`routes`: a `routes.py` Blueprint nothing registers yet), which
     handles requests wherever it is mounted and is run by no one.
-    Deeper down, the programs of `_programs` too; and Node programs in no layer's folder running the
+    Deeper down, the programs of `_programs` too (`settings`: app files only by a port value among settings,
+    which build no app for them); and Node programs in no layer's folder running the
     migrations (a call of `runners`: `postgrator.js` making a `new Postgrator(…)`, `database/migrate.ts`
     calling drizzle's `migrate(db, …)`, imported by nothing)."""
     candidates = [
@@ -134,7 +136,8 @@ def root_scripts(
         and facts[path].language.family == "python"
     ]
     migrators = _root_migrators(named, facts, graph, apps, names_of(runners)) if runners else []
-    return _not_imported([*candidates, *_programs(named, facts, graph, apps), *migrators], graph, named)
+    programs = _programs(named, facts, graph, set(apps) - set(settings))
+    return _not_imported([*candidates, *programs, *migrators], graph, named)
 
 
 def _root_migrators(
@@ -178,7 +181,9 @@ def _programs(
     in no folder and under no file name of a layer, that build no app and import no module building one
     (`app/backend_pre_start.py` waiting for the database, `app/initial_data.py` seeding it, both run by a
     start-up shell script): scripts, whatever their code touches. In a layer's folder (`entrypoints/` of
-    a queue consumer) the folder still decides."""
+    a queue consumer) the folder still decides. A settings module holding the server's port among its values
+    (`SERVER_PORT = int(os.getenv("SERVER_PORT", 5000))`, imported by `database_initialization/init_db.py`)
+    is no module building an app here: the caller leaves it out of `apps`."""
     return [
         path
         for path, name in named.items()

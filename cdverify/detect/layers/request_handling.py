@@ -105,7 +105,9 @@ def _module_quiet(
     in the module opening the connection), as `from flask import current_app` would. So too `from aiohttp
     import web`, the module holding an app class, when it is the file's only import of the framework
     (`def __init__(self, app: web.Application)`); beside a direct import of the app class (`from
-    aiohttp.web_app import Application`) it is taken for the request API."""
+    aiohttp.web_app import Application`) it is taken for the request API. A call on the app the file is handed
+    (`app["db"].close()` in a clean-up hook typed `app: aiohttp.web.Application`, traced
+    `aiohttp.web.Application().close`) handles no request either, unless it reaches the app's router."""
     if file_facts.language.family != Family.PYTHON:
         return False
     if fact.text.startswith("import ") and not fact.names:
@@ -125,7 +127,25 @@ def _module_quiet(
     else:
         return False
     prefixes = tuple(f"{module}." for module in modules)
-    return all(call.callee.startswith(quiet) for call in file_facts.calls if call.callee.startswith(prefixes))
+    objects, routers = _app_objects()
+    return all(
+        call.callee.startswith(quiet)
+        or (call.callee.startswith(objects) and not call.callee.startswith(routers))
+        for call in file_facts.calls
+        if call.callee.startswith(prefixes)
+    )
+
+
+@cache
+def _app_objects() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a call on a Python framework's app object starts with (`aiohttp.web.Application().`), and what one
+    on its router does (`aiohttp.web.Application().router.`: rules/frameworks.toml `routers`)."""
+    entries = load_rules(Frameworks).family(Family.PYTHON).values()
+    objects = tuple(f"{app}()." for entry in entries for app in entry.apps)
+    routers = tuple(
+        f"{router}." for entry in entries for router in entry.routers if router.startswith(objects)
+    )
+    return objects, routers
 
 
 def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]) -> bool:

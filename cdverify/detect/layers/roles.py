@@ -37,6 +37,7 @@ from cdverify.detect.layers.handing import (
     reexports_client,
     returns_client,
     state_holders,
+    state_owners,
     stores_client,
     storing_owners,
 )
@@ -117,6 +118,9 @@ class Roles(NamedTuple):
 
     of: dict[str, Role]
     apps: frozenset[str]
+    # Python app files only by a port value held among settings (`SERVER_PORT = int(os.getenv(…))`): kept as
+    # app files (composition roots), but a program importing one imports no module building the app
+    settings: frozenset[str] = frozenset()
 
 
 def code_roles(
@@ -141,11 +145,17 @@ def code_roles(
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
     # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
-    apps = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
-    apps |= {
+    built = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
+    apps = built | {
         file
         for _port, file, line, text in frameworks.ports
         if not _settings_only(file, line, text, facts, graph)
+    }
+    settings = apps - built
+    settings -= {
+        file
+        for _port, file, line, text in frameworks.ports
+        if not _settings_only(file, line, text, facts, graph, python=True)
     }
     queries = {
         item.file
@@ -243,20 +253,21 @@ def code_roles(
     querying = of(Role.QUERIES)
     barrels = [path for path in application if path not in found and path not in routes and path in facts]
     found.update((path, Role.QUERIES) for path in barrels if barrel_of(path, facts[path], querying, graph))
-    return Roles(found, apps)
+    return Roles(found, apps, settings)
 
 
 def _settings_only(
-    path: str, line: int, text: str, facts: Mapping[str, FileFacts], graph: ImportGraph
+    path: str, line: int, text: str, facts: Mapping[str, FileFacts], graph: ImportGraph, python: bool = False
 ) -> bool:
     """The file a port was read from only holds settings: the port is a value written there (`port:
     Number(env.PORT || 3001)` in the object config/index.js's `getConfig()` returns), not a call that
     listens, and the file imports neither the web framework nor a project module, so it can build or start
     no app (the server listening on `getConfig().port` is elsewhere). Node files only: a Python module's
-    port constant (`def server_port(): return int(os.environ.get("PORT", 8080))`) still makes an app file."""
+    port constant (`def server_port(): return int(os.environ.get("PORT", 8080))`) still makes an app file;
+    with `python`, the same test for a Python module (`Roles.settings`)."""
     file_facts = facts.get(path)
-    if file_facts is None or file_facts.language.family != Family.NODE:  # Python: a port constant still is
-        return False
+    if file_facts is None or not (python or file_facts.language.family == Family.NODE):
+        return False  # Python: a port constant still makes an app file
     if any(call.line == line and call.text == text for call in file_facts.calls):
         return False  # the listen call itself (`app.listen(3000)`)
     family = file_facts.language.family
@@ -450,16 +461,17 @@ def by_role(
     owners = connection_owners([p for p, r in found.of.items() if r is Role.QUERIES], facts, graph, preset)
     querying_now = {path for path, role in found.of.items() if role is Role.QUERIES}
     owners |= storing_owners(querying_now, facts, preset, graph)  # `fastify.decorate("db", db)`
+    keepers = state_owners(querying_now, facts, preset)  # `app["db"] = pool` in a start-up hook
     for path, role in found.of.items():
         if path not in decided:
-            choice = decide(named[path], role, roles, path in owners)
+            choice = decide(named[path], role, roles, path in owners or path in keepers)
             if choice is not None:
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
     run = (
         *package_scripts(script_files, named, graph, found.apps, routing),
-        *root_scripts(named, facts, graph, found.apps, migrators, routing),
+        *root_scripts(named, facts, graph, found.apps, migrators, routing, found.settings),
         *stray_programs(named, facts, graph, found.apps, routing),
         *app_tools(named, facts, graph, found.apps, found.of),
     )
@@ -486,6 +498,7 @@ def by_role(
             facts,
             client_names(named_layers.preset, Family.PYTHON),
             starts=roots,
+            keepers=keepers,
         )
         if path not in owners
     ]

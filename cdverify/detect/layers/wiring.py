@@ -301,6 +301,7 @@ def data_access_wiring(
     facts: Mapping[str, FileFacts],
     clients: Names | None = None,
     starts: Collection[str] = (),
+    keepers: Collection[str] = (),
 ) -> list[str]:
     """Files placed in data access by their code alone that import route modules (`routes`: the files
     whose code registers routes) or services: they own the connection to hand it on (a DI container, an
@@ -313,12 +314,21 @@ def data_access_wiring(
     = await gino.create_engine(…)`), and calls nothing on it, is such a container too. So is a Node file
     that calls or hands on what it imports from a composition root (`starts`): the entry connecting first
     and starting the app after (`createConnection().then(() => runServer(port))`, `runServer` from the app
-    file)."""
+    file). A file storing the client it opens in the app's state for the request handlers (`keepers`:
+    `app["pool"] = pool` in a start-up hook) owns the connection: building data-access classes over it there
+    (`await UserRepository(pool).create_table()`) does not make it a container; importing services or route
+    modules still does."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
             continue
-        if clients is not None and path in facts and _hands_client_on(path, facts[path], graph, clients):
+        keeps = path in keepers
+        if (
+            clients is not None
+            and path in facts
+            and not keeps
+            and _hands_client_on(path, facts[path], graph, clients)
+        ):
             found.append(path)
             continue
         for edge in graph.imports_of(path):
