@@ -101,8 +101,13 @@ def test_a_d1_parameter_property_is_the_d1_client(make_project: MakeProject) -> 
     assert site["api"] == "Cloudflare D1"
 
 
-def test_a_parameter_property_of_an_uncatalogued_global_type_stays_untraced(make_project: MakeProject) -> None:
-    files = {"package.json": WORKER_PACKAGE, "src/services/search/store.ts": SEARCH_STORE.replace("TYPE", "Storage")}
+def test_a_parameter_property_of_an_uncatalogued_global_type_stays_untraced(
+    make_project: MakeProject,
+) -> None:
+    files = {
+        "package.json": WORKER_PACKAGE,
+        "src/services/search/store.ts": SEARCH_STORE.replace("TYPE", "Storage"),
+    }
     site = _raw_sql(inspect_json(make_project, files))[5]
     assert site["api"] == "query on an untraced object"
 

@@ -98,9 +98,9 @@ class _Uses:
             if instances.generated and not python:
                 # `../generated/prisma/client` (or `@/generated/prisma/client` through a tsconfig `paths`
                 # alias): a client generated into the project is its package
-                written = unaliased(specifier, path, instances)
-                if written.startswith("."):
-                    specifier = package_of(relative_stem(path, written), instances.generated) or specifier
+                relative = unaliased(specifier, path, instances)
+                if relative.startswith("."):
+                    specifier = package_of(relative_stem(path, relative), instances.generated) or specifier
             if fact in own and specifier == fact.specifier:
                 continue
             module = self.named_module(specifier, fact.names) if python else specifier
