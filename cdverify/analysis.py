@@ -128,7 +128,7 @@ class Analysis:
         from cdverify.detect.tracing import aliased_imports, instances_of
 
         generated = self.manifests.generated
-        aliased = aliased_imports(self.facts, self.graph)  # Node imports through path aliases
+        aliased = aliased_imports(self.facts, self.graph, generated)  # Node imports through path aliases
         if self.partials is None:
             return instances_of(self.facts, generated, aliased)
         # kept with what they were computed from (the facts' exports, the aliases), brought up to date

@@ -456,7 +456,9 @@ class Resolution(NamedTuple):
     """Where one import lands."""
 
     kind: TargetKind
-    target: str | None = None  # project-relative POSIX path when INTERNAL
+    # project-relative POSIX path when INTERNAL; when UNRESOLVED through a tsconfig `paths` alias, the path
+    # the alias maps the import to, where no file is (a generated, git-ignored client folder)
+    target: str | None = None
     package: str | None = None  # top-level package name when EXTERNAL/STDLIB (`flask`, `@nestjs/core`)
     via: str | None = None  # how it was resolved: "relative", "source-root", "tsconfig-paths", "workspace", …
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.generated_clients import GeneratedClient, package_of
-from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language
+from cdverify.model import APP_PLACEHOLDER, Family, FileFacts, Language, TargetKind
 from cdverify.rules_schema import Scopes
 
 if TYPE_CHECKING:
-    from cdverify.resolve import ImportGraph
+    from cdverify.resolve import ImportEdge, ImportGraph
 
 
 class Instances(NamedTuple):
@@ -94,11 +94,13 @@ def package_imports(facts: Mapping[str, FileFacts]) -> frozenset[tuple[str, str]
 
 
 def aliased_imports(
-    facts: Mapping[str, FileFacts], graph: ImportGraph
+    facts: Mapping[str, FileFacts], graph: ImportGraph, generated: tuple[GeneratedClient, ...] = ()
 ) -> dict[str, tuple[tuple[str, str], ...]]:
     """importer → (specifier, the same module as a relative specifier) of every Node import that reaches a
     project file without a relative path: a tsconfig `paths` alias (`@/lib/db`), `_moduleAliases`, a
-    workspace package. Longest specifier first, so that `@/db/client` is tried before `@/db`."""
+    workspace package. Longest specifier first, so that `@/db/client` is tried before `@/db`. Also an alias
+    into a `generated` client's folder, which holds no file (`@/generated/prisma/client`, Prisma's git-ignored
+    `output`): the path the alias maps it to, which tracing reads as the package the folder stands for."""
     found: dict[str, set[tuple[str, str]]] = {}
     edges = (
         edge
@@ -108,12 +110,22 @@ def aliased_imports(
     )
     for edge in edges:
         target, specifier = edge.target, edge.fact.specifier
+        if target is None and generated and _into_generated(edge, generated):
+            target = edge.resolution.target
         if target is None or not specifier or specifier.startswith("."):
             continue
         relative = posixpath.relpath(target, posixpath.dirname(edge.source) or ".")
         relative = relative if relative.startswith("../") else "./" + relative
         found.setdefault(edge.source, set()).add((specifier, relative))
     return {path: tuple(sorted(pairs, key=lambda pair: -len(pair[0]))) for path, pairs in found.items()}
+
+
+def _into_generated(edge: ImportEdge, generated: tuple[GeneratedClient, ...]) -> bool:
+    """An unresolved import whose `paths` alias maps it into a generated client's folder."""
+    mapped = edge.resolution.target
+    if edge.resolution.kind is not TargetKind.UNRESOLVED or not mapped:
+        return False
+    return package_of(mapped, generated) is not None
 
 
 def unaliased(value: str, importer: str, instances: Instances) -> str:

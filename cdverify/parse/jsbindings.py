@@ -359,7 +359,9 @@ class NodeBindingScanner(NodeValueScanner):
     def typed_constructor_parameters(self) -> list[tuple[Node, Node, Node, str, bool]]:
         """(constructor, parameter, its name, the traced type, whether the type is a member of an imported
         name) of every constructor parameter annotated with an imported type (`Repository<User>`,
-        `Knex.Transaction`)."""
+        `Knex.Transaction`) or with a catalogued global one no import binds (Cloudflare's `D1Database`,
+        rules/parse.toml `[node.injected]`)."""
+        clients = self.libraries.injected
         out = []
         for method in self.found.get("method", []):
             name = method.child_by_field_name("name")
@@ -381,6 +383,8 @@ class NodeBindingScanner(NodeValueScanner):
                 if pattern is None or pattern.type != "identifier" or kind is None:
                     continue
                 qualified = self.type_name(kind)
+                if qualified is None and kind.type == "type_identifier" and text(kind) in clients:
+                    qualified = text(kind)  # a global type of the runtime: `private db: D1Database`
                 if qualified is not None:
                     out.append((method, parameter, pattern, qualified, kind.type != "type_identifier"))
         return out

@@ -54,6 +54,7 @@ from cdverify.detect.tracing import (
     instances_of,
     relative_stem,
     same_answers,
+    unaliased,
 )
 from cdverify.generated_clients import package_of
 from cdverify.model import Callee, CallFact, Family, FileFacts, ImportFact, Scope, Value
@@ -94,9 +95,12 @@ class _Uses:
         python = file_facts.language.family == "python"
         for fact in file_facts.imports:
             specifier = fact.specifier
-            if instances.generated and not python and specifier.startswith("."):
-                # `../generated/prisma/client`: a client generated into the project is its package
-                specifier = package_of(relative_stem(path, specifier), instances.generated) or specifier
+            if instances.generated and not python:
+                # `../generated/prisma/client` (or `@/generated/prisma/client` through a tsconfig `paths`
+                # alias): a client generated into the project is its package
+                relative = unaliased(specifier, path, instances)
+                if relative.startswith("."):
+                    specifier = package_of(relative_stem(path, relative), instances.generated) or specifier
             if fact in own and specifier == fact.specifier:
                 continue
             module = self.named_module(specifier, fact.names) if python else specifier

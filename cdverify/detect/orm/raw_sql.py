@@ -299,27 +299,45 @@ def settled(item: RawSql, sink: Sink) -> RawSql:
 
 
 def _on_base(value: Value, scope: str, assigned: Mapping[tuple[str, str], Value]) -> Value:
-    """`query = base_query + " ORDER BY name"`: a statement extended from a variable holding its start,
-    that variable assigned a string in the same function or at module level; the leading hole is filled
-    with that string (`SELECT … ORDER BY name`), as the statement runs."""
-    if not value.names or not any(isinstance(t, Template) and not t.head for t in value.strings):
+    """`query = base_query + " ORDER BY name"`, `` `${SELECT_TODO} WHERE id = ?` ``: a statement extended
+    from a variable holding its start, that variable assigned a string in the same function or at module
+    level; the leading hole (blank text before it aside) is filled with that string (`SELECT … ORDER BY
+    name`), as the statement runs."""
+    leading = [t for t in value.strings if isinstance(t, Template) and not t.head.strip()]
+    name = _leading_name(value)
+    if not leading or name is None:
         return value
-    base = next((v for s in (scope, "") if (v := assigned.get((s, value.names[0]))) is not None), None)
+    base = next((v for s in (scope, "") if (v := assigned.get((s, name))) is not None), None)
     if base is None or base is value or not base.strings:
         return value
     strings: list[Text] = []
     for text in value.strings:
-        if isinstance(text, Template) and not text.head:
+        if isinstance(text, Template) and not text.head.strip():
             strings.extend(_joined(start, text) for start in base.strings)
         else:
             strings.append(text)
-    return value._replace(strings=tuple(strings))
+    # a template literal's substitutions: the first is now written in
+    parts = value.parts[1:] if value.parts and all(isinstance(s, str) for s in base.strings) else ()
+    return value._replace(strings=tuple(strings), parts=parts)
+
+
+def _leading_name(value: Value) -> str | None:
+    """The variable in the value's leading hole: the first name of a concatenation (`base_query + "…"`),
+    or a template literal's first substitution when that is a variable alone (`${SELECT_TODO}`, JS)."""
+    if value.parts:
+        first = value.parts[0]
+        alone = len(value.strings) == 1 and isinstance(value.strings[0], Template)
+        only_name = len(first.names) == 1 and not (first.strings or first.calls or first.env)
+        return first.names[0] if alone and only_name else None
+    return value.names[0] if value.names else None
 
 
 def _joined(start: Text, rest: Template) -> Text:
     """`start` written into the leading hole of `rest`."""
-    pieces = start.pieces if isinstance(start, Template) else (start,)
-    joined = (*pieces[:-1], pieces[-1] + rest.pieces[1], *rest.pieces[2:])
+    pieces = list(start.pieces if isinstance(start, Template) else (start,))
+    pieces[0] = rest.head + pieces[0]
+    pieces[-1] += rest.pieces[1]
+    joined = (*pieces, *rest.pieces[2:])
     return Template(joined) if len(joined) > 1 else joined[0]
 
 

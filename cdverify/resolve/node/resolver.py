@@ -112,6 +112,7 @@ class NodeResolver:
     def _resolve_bare(self, directory: str, cleaned: str, specifier: str) -> Resolution:
         options = self._options.options_for(directory)
         alias_missed = False
+        mapped = None  # where a `paths` alias maps the specifier when no file is there
         match = match_path_alias(options.paths, cleaned)
         if match and "*" not in match[0].pattern and self._loads_package(directory, cleaned):
             match = None
@@ -122,6 +123,7 @@ class NodeResolver:
                 if found:
                     return internal(found, "tsconfig-paths")
             alias_missed = not alias.is_catch_all
+            mapped = join(alias.targets[0].replace("*", captured)) if alias.targets else None
         if cleaned.startswith("#"):
             return self._resolve_package_import(directory, cleaned, specifier)
         aliased = self._resolve_module_alias(directory, cleaned, specifier)
@@ -137,7 +139,10 @@ class NodeResolver:
         local = self._resolve_local_package(directory, name, subpath, specifier)
         if local:
             return local
-        if alias_missed or looks_like_alias(cleaned, self._alias_prefixes):
+        if alias_missed:
+            # the folder a generator writes and git ignores (Prisma's `output`): the path, for tracing
+            return unresolved(specifier, "tsconfig-paths")._replace(target=mapped)
+        if looks_like_alias(cleaned, self._alias_prefixes):
             return unresolved(specifier, "tsconfig-paths")
         return Resolution(TargetKind.EXTERNAL, package=name, via="external")
 
