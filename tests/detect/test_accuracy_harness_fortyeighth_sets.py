@@ -6,7 +6,9 @@ for the tests:
   entry imports above its `load_dotenv()` call runs before the committed `.env` is loaded: it raises where the
   harness leaves the variable unset, and the app cannot start;
 - a Fastify app that registers @fastify/mongodb (or fastify-mongodb) as it starts with a `url` only an unset
-  variable gives cannot start: the plugin fails the registration without a url or a client.
+  variable gives cannot start: the plugin fails the registration without a url or a client;
+- a Cloudflare Worker (`export default app`, wrangler.toml, `"dev": "wrangler dev"`) that starts no server of its
+  own does not start where the harness runs the application under Node.
 """
 
 from __future__ import annotations
@@ -162,3 +164,81 @@ def test_fastify_mongodb_registered_at_start_up_without_its_url_stops_the_app(
 )
 def test_fastify_mongodb_with_a_url_registers(make_project: MakeProject, url: str) -> None:
     assert _mongo_stops(make_project, "@fastify/mongodb", url) == []
+
+
+# -- a Cloudflare Worker ------------------------------------------------------------------------------------------
+
+WORKER_PACKAGE = """{
+  "name": "todos",
+  "scripts": SCRIPTS,
+  "dependencies": {"hono": "4", "drizzle-orm": "0.36"},
+  "devDependencies": {"wrangler": "3"}
+}
+"""
+WORKER = """import { Hono } from 'hono';
+import { drizzle } from 'drizzle-orm/d1';
+import { todos } from './schema';
+
+type Bindings = { DB: D1Database };
+const app = new Hono<{ Bindings: Bindings }>();
+
+app.get('/api/todos', async (c) => c.json(await drizzle(c.env.DB).select().from(todos)));
+
+export default app;
+"""
+SCHEMA = """import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
+
+export const todos = sqliteTable('todos', { id: integer('id').primaryKey(), title: text('title') });
+"""
+NODE_SERVER = """import { serve } from '@hono/node-server';
+import app from './index';
+
+serve({ fetch: app.fetch, port: 3000 });
+"""
+WRANGLER = 'name = "todos"\nmain = "src/index.ts"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "todos"\n'
+
+
+def _worker(scripts: str, **more: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": WORKER_PACKAGE.replace("SCRIPTS", scripts),
+        "wrangler.toml": WRANGLER,
+        "src/index.ts": WORKER,
+        "src/schema.ts": SCHEMA,
+        **more,
+    }
+
+
+def _worker_stops(make_project: MakeProject, files: dict[str, str | bytes]) -> list[str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    return [stop.describe() for stop in database.stops if stop.stops({})]
+
+
+@pytest.mark.parametrize(
+    "scripts",
+    [
+        '{"dev": "wrangler dev", "deploy": "wrangler deploy --minify"}',
+        '{"dev": "npm run seed && wrangler dev", "start": "wrangler dev --port 3000"}',
+    ],
+)
+def test_a_cloudflare_worker_starts_no_server_under_node(make_project: MakeProject, scripts: str) -> None:
+    (stop,) = _worker_stops(make_project, _worker(scripts))
+    assert "runs Cloudflare Workers (wrangler) (wrangler.toml): the application starts no server of its own" in stop
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # a Node entry the start script runs, serving the same app
+        _worker('{"dev": "wrangler dev", "start": "tsx src/server.ts"}', **{"src/server.ts": NODE_SERVER}),
+        # a Node server in the code, whatever the scripts say
+        _worker('{"dev": "wrangler dev"}', **{"src/server.ts": NODE_SERVER}),
+        # a run script decides how the application starts
+        _worker('{"dev": "wrangler dev"}', **{"run.sh": "#!/bin/sh\nnpx tsx src/server.ts\n"}),
+        # no wrangler configuration: the scripts alone say nothing
+        {name: text for name, text in _worker('{"dev": "wrangler dev"}').items() if name != "wrangler.toml"},
+    ],
+)
+def test_a_worker_with_a_node_server_or_a_run_script_is_no_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    assert _worker_stops(make_project, files) == []
