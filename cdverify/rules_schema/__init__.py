@@ -40,7 +40,6 @@ from cdverify.rules_schema.database import (
     MemoryMarkers,
     PaperRuntimeFile,
     PluginRunner,
-    WorkerRuntime,
     RequiredOption,
     RequiredRead,
     ServerEngine,
@@ -54,6 +53,7 @@ from cdverify.rules_schema.database import (
     StartupHook,
     StartupRead,
     TemplateDefault,
+    WorkerRuntime,
 )
 from cdverify.rules_schema.findings import (
     FindingRule,
@@ -223,7 +223,6 @@ __all__ = [
     "ParseBindings",
     "PathRouter",
     "PluginRunner",
-    "WorkerRuntime",
     "PresetLayer",
     "PythonBindings",
     "PythonStartup",
@@ -252,6 +251,7 @@ __all__ = [
     "Strings",
     "TemplateDefault",
     "ThisBindings",
+    "WorkerRuntime",
     "WorkspaceFile",
     "WorkspaceFormat",
     "schema_of",

@@ -437,8 +437,8 @@ class Connections(Record, frozen=True):
     deferred_calls: Strings = ()
     # names of an example of a Python module the repository leaves out (`{name}.example.py`): stops.py
     local_module_examples: Strings = ()
-    # traced Python calls that load the project's `.env` into the process environment (`load_dotenv()`): a read
-    # at import made before every one of them runs sees none of that file (detect/database/dotenv_order.py)
+    # traced Python calls that load the project's `.env` into the process environment (`load_dotenv()`): a
+    # read at import made before every one of them runs sees none of that file (database/dotenv_order.py)
     python_env_loaders: Strings = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:

@@ -56,7 +56,10 @@ REQUIREMENTS = "aiohttp\nsqlalchemy\nasyncpg\npython-dotenv\n"
 
 
 def _aiohttp(
-    read: str = 'from os import environ as env\n|env', here: str = "", main: str = "load_dotenv()", **more: str
+    read: str = "from os import environ as env\n|env",
+    here: str = "",
+    main: str = "load_dotenv()",
+    **more: str,
 ) -> dict[str, str | bytes]:
     imported, _bar, name = read.partition("|")
     return {
@@ -90,7 +93,7 @@ def test_a_required_read_imported_above_load_dotenv_stops_the_app(
 ) -> None:
     engines, why = _harness(make_project, _aiohttp(read, here, main))
     assert engines == []
-    assert 'PORT = ' in why and "raises KeyError at import when $APP_PORT is unset" in why
+    assert "PORT = " in why and "raises KeyError at import when $APP_PORT is unset" in why
     assert "before the project's .env is loaded" in why
 
 
@@ -151,7 +154,10 @@ def test_fastify_mongodb_registered_at_start_up_without_its_url_stops_the_app(
     make_project: MakeProject, plugin: str
 ) -> None:
     (stop,) = _mongo_stops(make_project, plugin, "process.env.MONGODB_URI")
-    assert "@fastify/mongodb fails the start-up with `url` parameter is mandatory when $MONGODB_URI is unset" in stop
+    assert (
+        "@fastify/mongodb fails the start-up with `url` parameter is mandatory when $MONGODB_URI is unset"
+        in stop
+    )
     assert "src/server.js:5" in stop
 
 
@@ -195,7 +201,9 @@ import app from './index';
 
 serve({ fetch: app.fetch, port: 3000 });
 """
-WRANGLER = 'name = "todos"\nmain = "src/index.ts"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "todos"\n'
+WRANGLER = (
+    'name = "todos"\nmain = "src/index.ts"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "todos"\n'
+)
 
 
 def _worker(scripts: str, **more: str) -> dict[str, str | bytes]:
@@ -222,7 +230,10 @@ def _worker_stops(make_project: MakeProject, files: dict[str, str | bytes]) -> l
 )
 def test_a_cloudflare_worker_starts_no_server_under_node(make_project: MakeProject, scripts: str) -> None:
     (stop,) = _worker_stops(make_project, _worker(scripts))
-    assert "runs Cloudflare Workers (wrangler) (wrangler.toml): the application starts no server of its own" in stop
+    assert (
+        "runs Cloudflare Workers (wrangler) (wrangler.toml): the application starts no server of its own"
+        in stop
+    )
 
 
 @pytest.mark.parametrize(

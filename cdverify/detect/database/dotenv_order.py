@@ -7,15 +7,16 @@ runs a module's imports in order, so a read at module level of a module imported
     if __name__ == "__main__":
         load_dotenv()
 
-— is made while the file's variables are still unset: it raises KeyError where the harness leaves the variable
-unset, whatever the committed `.env` holds (the harness's `seen`, which counts that file, does not apply to it).
+— is made while the file's variables are still unset: it raises KeyError where the harness leaves the
+variable unset, whatever the committed `.env` holds (the harness's `seen`, which counts that file, does not
+apply to it).
 
 A read counts as made before the file is loaded when it is so for every loader call of the application: in a
 module the loader's module imports at module level above the call, or one those import in turn (not through a
 module calling a loader itself), or at module level of the loader's own module above it. Nothing is claimed
-where a loader is called in a function (when it runs is not read), where the application has no loader call
-(the file may be loaded some other way), or for a Flask application (`flask run` loads `.env` before it imports
-the app)."""
+where a loader is called in a function (when it runs is not read), where the application has no loader
+call (the file may be loaded some other way), or for a Flask application (`flask run` loads `.env` before it
+imports the app)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def before_loading(python: Mapping[str, FileFacts], graph: ImportGraph | None) -
     ):
         return lambda _path, _line: False
     loading = {path for path, _call in calls}
-    earlier = [(path, call.line, _imported_above(path, call.line, python, graph, loading)) for path, call in calls]
+    earlier = [
+        (path, call.line, _imported_above(path, call.line, python, graph, loading)) for path, call in calls
+    ]
 
     def early(path: str, line: int) -> bool:
         return all(path in imported or (path == at and line < above) for at, above, imported in earlier)

@@ -99,7 +99,11 @@ def unset_reads(report: DatabaseReport, environment: HarnessEnvironment) -> list
     before the project's `.env` is loaded, that file does not set it)."""
     variables = seen(report, environment)
     early = seen(report, environment, env_file=False)
-    return [read for read in report.startup_reads if not (early if read.unloaded else variables).get(read.variable)]
+    return [
+        read
+        for read in report.startup_reads
+        if not (early if read.unloaded else variables).get(read.variable)
+    ]
 
 
 def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> HarnessEngines:

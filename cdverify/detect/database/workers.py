@@ -1,5 +1,6 @@
-"""Applications only a runtime other than Node serves (rules/database/connections.toml `worker_runtimes`): a
-Cloudflare Worker exports its app (`export default app`) for wrangler to serve and never starts a server itself.
+"""Applications only a runtime other than Node serves (rules/database/connections.toml `worker_runtimes`):
+a Cloudflare Worker exports its app (`export default app`) for wrangler to serve and never starts a server
+itself.
 The paper's harness starts the application as a Node server, where such a module only loads: nothing listens,
 and the application does not start there, whatever its bindings name (a D1 database, a KV namespace).
 
@@ -38,12 +39,14 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
         config = next((name for name in runtime.config_files if (root / name).is_file()), None)
         if config is None or any(c.callee in runtime.servers for f in application for c in f.calls):
             continue
-        scripts = [s for s in found.manifests.scripts if s.package == "package.json" and s.name in runtime.scripts]
+        scripts = [
+            s for s in found.manifests.scripts if s.package == "package.json" and s.name in runtime.scripts
+        ]
         if scripts and all(_runs(script.command, runtime) for script in scripts):
             script = scripts[0]
             reason = (
-                f"runs {runtime.label} ({config}): the application starts no server of its own, nothing listens"
-                " where Node runs it"
+                f"runs {runtime.label} ({config}): the application starts no server of its own,"
+                " nothing listens where Node runs it"
             )
             return [StartupStop(script.package, script.line, script.command, (), reason)]
     return []
