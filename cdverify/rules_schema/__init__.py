@@ -53,6 +53,7 @@ from cdverify.rules_schema.database import (
     StartupHook,
     StartupRead,
     TemplateDefault,
+    WorkerRuntime,
 )
 from cdverify.rules_schema.findings import (
     FindingRule,
@@ -250,6 +251,7 @@ __all__ = [
     "Strings",
     "TemplateDefault",
     "ThisBindings",
+    "WorkerRuntime",
     "WorkspaceFile",
     "WorkspaceFormat",
     "schema_of",

@@ -297,6 +297,18 @@ class PluginRunner(Record, frozen=True):
     label: str  # how messages name it
 
 
+class WorkerRuntime(Record, frozen=True):
+    """A runtime other than Node that serves a module's default export (Cloudflare's wrangler): an application
+    whose start scripts all run it, with its configuration file and no Node server start, does not start
+    where the app is run by Node (detect/database/workers.py)."""
+
+    config_files: Strings  # its configuration files at the application's root (`wrangler.toml`)
+    commands: Strings  # the command a start script runs it with (`wrangler`)
+    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
+    servers: Strings  # traced calls that start a server in Node or Bun (`@hono/node-server.serve`)
+    label: str  # how messages name it
+
+
 class ConfigFlag(Record, frozen=True):
     """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
     if get_debug_flag() else ProdConfig`): off where its variable is unset."""
@@ -412,6 +424,7 @@ class Connections(Record, frozen=True):
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     plugin_runners: tuple[PluginRunner, ...] = ()
+    worker_runtimes: tuple[WorkerRuntime, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
     startup_reads: tuple[StartupRead, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()
@@ -424,6 +437,9 @@ class Connections(Record, frozen=True):
     deferred_calls: Strings = ()
     # names of an example of a Python module the repository leaves out (`{name}.example.py`): stops.py
     local_module_examples: Strings = ()
+    # traced Python calls that load the project's `.env` into the process environment (`load_dotenv()`): a
+    # read at import made before every one of them runs sees none of that file (database/dotenv_order.py)
+    python_env_loaders: Strings = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

@@ -84,19 +84,26 @@ class HarnessEngines(msgspec.Struct, frozen=True):
         return f"{item.detail or item.kind}: holds only when ${item.switch} is {state}"
 
 
-def seen(report: DatabaseReport, environment: HarnessEnvironment) -> dict[str, str]:
+def seen(report: DatabaseReport, environment: HarnessEnvironment, env_file: bool = True) -> dict[str, str]:
     """The variables the application sees in `environment`: those it sets and those the run script that
-    starts the server sets on top (`export DATABASE_URL=…` in run.sh), else the project's `.env` files,
-    else (in the paper's harness) a runtime's file the application loads."""
+    starts the server sets on top (`export DATABASE_URL=…` in run.sh), else the project's `.env` files
+    (not before they are loaded: `env_file` False), else (in the paper's harness) a runtime's file the
+    application loads."""
     runtime = dict(report.paper_runtime) if environment.name == PAPER else {}
     started = run_script.environment(report.run_script, environment.variables)
-    return {**runtime, **dict(report.env_file), **started}
+    return {**runtime, **(dict(report.env_file) if env_file else {}), **started}
 
 
 def unset_reads(report: DatabaseReport, environment: HarnessEnvironment) -> list[StartupRead]:
-    """The reads at start-up that raise in `environment`: their variable is unset there."""
+    """The reads at start-up that raise in `environment`: their variable is unset there (where a read is made
+    before the project's `.env` is loaded, that file does not set it)."""
     variables = seen(report, environment)
-    return [read for read in report.startup_reads if not variables.get(read.variable)]
+    early = seen(report, environment, env_file=False)
+    return [
+        read
+        for read in report.startup_reads
+        if not (early if read.unloaded else variables).get(read.variable)
+    ]
 
 
 def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> HarnessEngines:

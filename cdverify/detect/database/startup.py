@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.dotenv_order import before_loading
 from cdverify.detect.database.instances import instances, required_by_class
 from cdverify.detect.database.settings import SettingsField
 from cdverify.model import RAISED, Assignment, CallFact, Family, FileFacts, Scope, Value
@@ -39,9 +40,13 @@ class StartupRead(NamedTuple):
     line: int
     text: str  # the assignment as written
     label: str  # what the read does (`raises KeyError at import`)
+    # made before the project's `.env` is loaded (`load_dotenv()` below the import: dotenv_order.py), so
+    # only the harness's own variables count for it
+    unloaded: bool = False
 
     def describe(self) -> str:
-        return f"{self.text} at {self.file}:{self.line} {self.label} when ${self.variable} is unset"
+        before = ", before the project's .env is loaded" if self.unloaded else ""
+        return f"{self.text} at {self.file}:{self.line} {self.label} when ${self.variable} is unset{before}"
 
 
 @cache
@@ -121,7 +126,7 @@ def startup_reads(
     for path in sorted(started):
         scopes = {"", *factories.get(path, ())}
         assignments = [a for a in python[path].assignments if a.scope in scopes]
-        out.extend(_reads(path, assignments, patterns))
+        out.extend(_reads(path, assignments, (*patterns, *_aliased(python[path]))))
         for built in instances(path, assignments, python, required):
             out.extend(
                 StartupRead(name, built.file, built.line, built.text, built.label) for name in built.variables
@@ -130,7 +135,25 @@ def startup_reads(
         out.extend(_stopped(path, [c for c in calls if c.guard is not None], assignments, stops))
         out.extend(_called(path, calls, assignments, readers))
         out.extend(_validated(path, python[path], scopes, stops))
-    return tuple(out)
+    early = before_loading(python, graph)
+    return tuple(read._replace(unloaded=early(read.file, read.line)) for read in out)
+
+
+def _aliased(file_facts: FileFacts) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The subscript patterns of the names the module binds to `os.environ` under another name (`from os
+    import environ as env`: `env["DB_HOST"]`, `import os as system`: `system.environ["DB_HOST"]`), with the
+    label of the catalogue's subscript reads."""
+    label = next((entry.label for entry in load_rules(Connections).required_reads if entry.subscripts), "")
+    names = []
+    for fact in file_facts.imports:
+        if fact.specifier != "os" or fact.in_function:
+            continue
+        names += re.findall(r"\benviron\s+as\s+(\w+)", fact.text)
+        names += [f"{alias}.environ" for alias in re.findall(r"^import\s+os\s+as\s+(\w+)\s*$", fact.text)]
+    if not names or not label:
+        return ()
+    pattern = re.compile(rf"(?<![\w.])(?:{_alternatives(names)})\s*\[\s*(['\"])(\w+)\1\s*\]")
+    return ((pattern, label),)
 
 
 def _validated(

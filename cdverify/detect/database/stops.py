@@ -73,6 +73,7 @@ from cdverify.detect.database.start_paths import unfound_at_start
 from cdverify.detect.database.undefined_names import undefined_at_start
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unshipped_files import unshipped_reads
+from cdverify.detect.database.workers import worker_only
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.resolve.graph import reachable
@@ -130,6 +131,8 @@ def startup_stops(
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     unloaded = [_shipped(item) for item in missing_env_files(found, root)] if root is not None else []
+    if root is not None:  # a Cloudflare Worker: wrangler serves it, nothing listens under Node
+        unloaded += worker_only(found, root)
     # the modules run at start-up, found once and only when asked for
     started_files = (
         cache(partial(started_modules, found.facts, found.scopes, graph)) if graph is not None else None
