@@ -97,12 +97,17 @@ def test_a_starlette_mcp_server_beside_django_serves_no_part(make_project: MakeP
 
 
 def test_an_mcp_only_project_reports_its_framework(make_project: MakeProject) -> None:
-    files: dict[str, str | bytes] = {"requirements.txt": "mcp\nstarlette\nuvicorn\n", "server.py": TOOL_SERVER}
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mcp\nstarlette\nuvicorn\n",
+        "server.py": TOOL_SERVER,
+    }
     assert inspect_json(make_project, files)["framework"]["serving"] == ["starlette"]
 
 
 def test_a_starlette_app_importing_no_sdk_still_serves(make_project: MakeProject) -> None:
-    plain = TOOL_SERVER.replace("from mcp.server import Server\nfrom mcp.types import TextContent, Tool\n", "")
+    plain = TOOL_SERVER.replace(
+        "from mcp.server import Server\nfrom mcp.types import TextContent, Tool\n", ""
+    )
     plain = plain[: plain.index('server = Server("notes")')] + plain[plain.index("async def health") :]
     files = _django(**{"side_server.py": plain})
     assert inspect_json(make_project, files)["framework"]["serving"] == ["django", "starlette"]

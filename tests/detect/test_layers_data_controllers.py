@@ -157,7 +157,9 @@ from ..models import Book
 def shelf(request, number):
     return JsonResponse({"titles": [b.title for b in Book.objects.filter(shelf=number)]})
 """
-    urls = URLS.replace("from . import views", "from . import views\nfrom .controllers import shelf_controller")
+    urls = URLS.replace(
+        "from . import views", "from . import views\nfrom .controllers import shelf_controller"
+    )
     urls = urls.replace("views.shelf)]", 'views.shelf), path("api/<int:number>/", shelf_controller.shelf)]')
     files = _files(**{"library/controllers/shelf_controller.py": handler, "library/urls.py": urls})
     layers = layers_of(inspect_json(make_project, files))

@@ -26,10 +26,10 @@ def data_controllers(
     layers: tuple[str, str],
     queriers: Callable[[list[str]], Collection[str]],
 ) -> dict[str, Named]:
-    """`named` with each folder of `folder_names` (`controllers/`) that is the routes layer for the files under
-    it (`layers`: (routes, data access)) re-read as the data-access layer's, when its files are all Python,
-    none handles requests (`handling`: files registering routes or named as handlers; or importing the
-    framework's request API), every file whose code shows a role (`roles`) runs queries, and one does.
+    """`named` with each folder of `folder_names` (`controllers/`) that is the routes layer for the files
+    under it (`layers`: (routes, data access)) re-read as the data-access layer's, when its files are all
+    Python, none handles requests (`handling`: files registering routes or named as handlers; or importing
+    the framework's request API), every file whose code shows a role (`roles`) runs queries, and one does.
     `queriers`: those of the files given that query through a project model's manager (model_queries.py),
     which shows data access in a module importing only the framework's modules of no web layer as well."""
     top, queries = layers
