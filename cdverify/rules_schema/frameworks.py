@@ -134,6 +134,8 @@ class Frameworks(Record, frozen=True):
     server_methods: Mapping[str, Strings]  # family → methods that start a server on any object
     conventions: Conventions
     autoload: Autoload
+    # family → packages of Model Context Protocol SDKs: a module importing one serves an agent's tools
+    tool_servers: Mapping[str, Strings] = table()
 
     def family(self, family: str) -> Mapping[str, Framework]:
         return self.python if family == "python" else self.node

@@ -16,6 +16,7 @@ from cdverify.detect.framework.pyinstallers import python_handed
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import Collected
 from cdverify.detect.framework.settle import settle
+from cdverify.detect.framework.tools import tool_files
 from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, instances_of
@@ -121,6 +122,7 @@ def collect(
         tuple(used[variable] for variable in sorted(used)),
         mounted_apps(objects),
         loaders(objects),
+        tool_files(found.evidence, facts),
     )
 
 

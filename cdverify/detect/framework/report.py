@@ -113,10 +113,16 @@ class FrameworkReport(msgspec.Struct, frozen=True):
     mounted_apps: frozenset[str] = frozenset()
     # file registering @fastify/autoload → the plugin files it loads from its folder (it mounts them)
     autoloads: dict[str, frozenset[str]] = msgspec.field(default_factory=dict)
+    # files of serving evidence that import an MCP SDK (tools.py): an agent's tool server, not the API
+    tool_files: frozenset[str] = frozenset()
 
     def serving(self) -> list[str]:
-        """Frameworks whose app is built or whose routes are registered in application code."""
+        """Frameworks whose app is built or whose routes are registered in application code. Those whose
+        evidence lies only in the modules of an MCP tool server (`tool_files`) serve none of the application
+        when a framework serves outside them; alone, they serve it."""
         found = {e.framework for e in self.evidence if e.kind in SERVING}
+        outside = {e.framework for e in self.evidence if e.kind in SERVING and e.file not in self.tool_files}
+        found = outside or found
         implied, routes_only = implied_frameworks(), routes_only_frameworks()
         return sorted(f for f in found if not (implied.get(f, set()) & found) and f not in routes_only)
 

@@ -24,7 +24,8 @@ def model_queriers(
     unnamed: Collection[str] = (),
 ) -> frozenset[str]:
     """Application files that run a query through a mapped model another project module defines
-    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`), and those of
+    (`User.objects.filter(…)` after `from shop.models import User`: `[roles.model_queries]`; or through the
+    models package's `__init__.py` re-exporting it), and those of
     `unnamed` (whose path names no layer) calling a model class's own query method (`PlayerModel.findAll()`:
     `[roles.model_methods]`; a controller or a model module doing so keeps its path's say)."""
     roles = architecture_preset(preset).roles
@@ -34,6 +35,7 @@ def model_queriers(
             models.setdefault(file, set()).add(model)
     if roles is None or not models:
         return frozenset()
+    models = _with_packages(models, facts, graph)
     out = set()
     for path in application:
         file_facts = facts.get(path)
@@ -61,6 +63,23 @@ def model_queriers(
         ):
             out.add(path)
     return frozenset(out)
+
+
+def _with_packages(
+    models: dict[str, set[str]], files: Iterable[str], graph: ImportGraph
+) -> dict[str, set[str]]:
+    """`models` (file → the models it defines) with the package `__init__.py` files re-exporting them by name
+    (`from .fixture import LightFixture` in `designer/models/__init__.py`, the models package Django's
+    `from ..models import LightFixture` reaches): a query through the package is one through the model."""
+    out = {file: set(names) for file, names in models.items()}
+    for path in files:
+        if path.rpartition("/")[2] != "__init__.py":
+            continue
+        for edge in graph.imports_of(path):
+            offered = models.get(edge.target or "", set()) & set(edge.fact.names)
+            if offered and edge.target != path:
+                out.setdefault(path, set()).update(offered)
+    return out
 
 
 def statement_runners(

@@ -29,6 +29,7 @@ from cdverify.detect.layers.catalogue import (
     schema_syncs,
 )
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules
+from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
@@ -445,6 +446,11 @@ def by_role(
     named = app_packages(named, roles.routes, routers, layered, found.apps)
     handing = hands_app(found.apps, frameworks, facts, graph)
     handed = handler_modules(frameworks, facts, graph)
+    if found_roles:  # `controllers/` wrapping the ORM for presenters, handling no request: data access
+        folders = found_roles[0].business_folders.get(Family.PYTHON, ())
+        layering = (roles.routes, roles.queries)
+        queriers = partial(model_queriers, facts, preset=preset, orm=orm, graph=graph)
+        named = data_controllers(named, folders, found.of, routers | handed, facts, layering, queriers)
     apps = found.apps & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
