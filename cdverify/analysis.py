@@ -66,7 +66,11 @@ class Analysis:
         if self.partials is not None:
             memo_of = functools.partial(self.partials.per_file, digests=self.digests)
         root, idle = self.project.root, self.idle_libraries
-        return database.collect(self.facts, self.scopes, self.manifests, self.graph, root, memo_of, idle)
+        # the languages of the serving frameworks, asked only of a project holding several languages
+        served = lambda: self.frameworks.serving_families()  # noqa: E731
+        return database.collect(
+            self.facts, self.scopes, self.manifests, self.graph, root, memo_of, idle, served
+        )
 
     @functools.cached_property
     def frameworks(self) -> FrameworkReport:

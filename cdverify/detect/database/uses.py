@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cdverify.detect.database.code import code
 from cdverify.detect.database.collection import Collection
@@ -22,8 +22,9 @@ from cdverify.detect.database.report import (
     EngineUse,
     Evidence,
     EvidenceKind,
+    StartupStop,
 )
-from cdverify.detect.database.startup import startup_reads
+from cdverify.detect.database.startup import StartupRead, startup_reads
 from cdverify.detect.database.stops import startup_stops
 from cdverify.manifests import Manifests
 from cdverify.model import Family, FileFacts, Scope
@@ -31,6 +32,8 @@ from cdverify.partials import FileMemo
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
+
+Item = TypeVar("Item", StartupStop, StartupRead)
 
 _SCOPE_STATUS = {
     Scope.TEST: EngineStatus.TESTS,
@@ -48,13 +51,18 @@ def collect(
     root: Path | None = None,
     memo_of: Callable[[str, bytes], FileMemo] | None = None,
     idle: frozenset[str] = frozenset(),
+    served: Callable[[], frozenset[Family]] | None = None,
 ) -> DatabaseReport:
     """Which engines the project uses and how, with every item of evidence, strongest first; and what
     stops the application at start-up (`graph`, the project's imports, tells the modules imported then):
     checks that throw, reads that raise where their variable is unset, modules required from `root` that
     are not there. `memo_of`: the memo of a per-file step (by kind) under a digest of the project-wide
     inputs it reads unnoted (cdverify/partials.py), None to read every file. `idle`: the libraries application
-    code uses for no data (detect/data_calls.py), whose clients reach no engine."""
+    code uses for no data (detect/data_calls.py), whose clients reach no engine. `served`: the languages of
+    the frameworks that serve the application (empty: unknown), asked only of a project whose start-up
+    checks or reads sit in files of several languages or of one its application does not only hold; a
+    check or read in a file of another language is not run when the application starts (a Flask app beside
+    its PHP original's `js/npm.js` requiring a file left out: the Node file never runs)."""
     packages = frozenset(manifests.declared(Family.NODE))
     found = Collection(with_env_helpers(facts, packages), scopes, manifests, idle)
     code(found, _code_memo(found, facts, memo_of))
@@ -77,8 +85,10 @@ def collect(
         tuple(evidence),
         tuple(found.rejected),
         project_environment(found),
-        stops=(*startup_stops(found, graph, root), *found.client_stops),
-        startup_reads=startup_reads(found.runtime_facts(), settings, graph, found.settings_fields),
+        stops=_served((*startup_stops(found, graph, root), *found.client_stops), facts, served),
+        startup_reads=_served(
+            startup_reads(found.runtime_facts(), settings, graph, found.settings_fields), facts, served
+        ),
         paper_runtime=paper_runtime(found),
         run_script=run_steps,
     )
@@ -165,3 +175,19 @@ def _use(engine: str, items: list[Evidence]) -> EngineUse:
     if any(item.kind in (EvidenceKind.DEPENDENCY, EvidenceKind.SERVICE) for item in items):
         return EngineUse(engine, EngineStatus.DECLARED, False, tuple(items))
     return EngineUse(engine, EngineStatus.MENTIONED, False, tuple(items))
+
+
+def _served(
+    items: Iterable[Item], facts: Mapping[str, FileFacts], served: Callable[[], frozenset[Family]] | None
+) -> tuple[Item, ...]:
+    """The items in files of a language the serving frameworks are written in (all where none is known).
+    The frameworks are asked for only where the application holds files of more than one language."""
+    found = tuple(items)
+    if served is None or not found or len({f.language.family for f in facts.values()}) < 2:
+        return found
+    families = served()
+    return tuple(
+        item
+        for item in found
+        if not families or item.file not in facts or facts[item.file].language.family in families
+    )

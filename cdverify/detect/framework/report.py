@@ -10,7 +10,7 @@ import msgspec
 
 from cdverify.detect.framework.paths import anywhere, join
 from cdverify.detect.layers import implied_frameworks, routes_only_frameworks
-from cdverify.model import Location
+from cdverify.model import Family, Location
 
 
 class EvidenceKind(StrEnum):
@@ -125,6 +125,14 @@ class FrameworkReport(msgspec.Struct, frozen=True):
         found = outside or found
         implied, routes_only = implied_frameworks(), routes_only_frameworks()
         return sorted(f for f in found if not (implied.get(f, set()) & found) and f not in routes_only)
+
+    def serving_families(self) -> frozenset[Family]:
+        """The languages the serving frameworks are written in: the application the harness starts is
+        theirs (empty where no framework serves)."""
+        from cdverify.detect.framework.catalogue import specs
+
+        serving = set(self.serving())
+        return frozenset(spec.family for spec in specs() if spec.name in serving)
 
     def detected(self) -> list[str]:
         """Serving frameworks first, then frameworks only imported by application code."""
