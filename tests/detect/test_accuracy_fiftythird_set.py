@@ -7,7 +7,10 @@ with violating and clean projects written for the test:
   in JavaScript (cdverify/parse/param_defaults.py);
 - TypeScript erases the bindings of an import that the code reads only as types: `import { ObjectId, WithId }
   from "mongodb"` with `WithId` only in a return type brings only the BSON `ObjectId` at run time, which is
-  no use of the driver beside Mongoose (ImportFact.types, cdverify/detect/orm/catalogue.py `values_only`).
+  no use of the driver beside Mongoose (ImportFact.types, cdverify/detect/orm/catalogue.py `values_only`);
+- an app file holding its handlers that imports a module registering no routes, which only the folder they share
+  places in routes (`api/schemas.py` beside `api/main.py`), mounts no router: it is the routes layer, not a
+  composition root (cdverify/detect/layers/wiring.py `composition_roots`).
 """
 
 from __future__ import annotations
@@ -171,3 +174,77 @@ def test_a_driver_class_read_as_a_value_beside_the_types_is_a_use(make_project: 
         "mongoose",
         "mongodb-driver",
     ]
+
+
+API_MAIN = """from fastapi import FastAPI
+{imports}
+app = FastAPI()
+{mount}
+
+@app.get("/")
+def health():
+    return {{"ok": True}}
+
+
+@app.post("/notes", response_model=NoteOut)
+def create(note: NoteIn) -> NoteOut:
+    return NoteOut(id=1, title=note.title)
+
+
+@app.get("/notes/{{note_id}}", response_model=NoteOut)
+def read(note_id: int) -> NoteOut:
+    return NoteOut(id=note_id, title="")
+"""
+API_SCHEMAS = """from pydantic import BaseModel
+
+
+class NoteIn(BaseModel):
+    title: str
+
+
+class NoteOut(NoteIn):
+    id: int
+"""
+API_TAGS = """from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/tags")
+def tags():
+    return []
+"""
+
+
+def _architecture(make_project: MakeProject, imports: str, mount: str = "", **more: str) -> dict[str, object]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\npydantic\n",
+        "src/__init__.py": "",
+        "src/api/__init__.py": "",
+        "src/api/main.py": API_MAIN.format(imports=imports, mount=mount),
+        "src/api/schemas.py": API_SCHEMAS,
+        **more,
+    }
+    architecture: dict[str, object] = inspect_json(make_project, files)["architecture"]
+    return architecture
+
+
+def test_an_app_file_holding_the_handlers_imports_no_router_from_its_own_folder(
+    make_project: MakeProject,
+) -> None:
+    """Violating on main (main.py a composition root: importing schemas.py, which only the shared api/ folder
+    places in routes, was taken for mounting a router)."""
+    architecture = _architecture(make_project, "from .schemas import NoteIn, NoteOut\n")
+    assert architecture["composition_roots"] == []
+    files = architecture["files"]
+    assert isinstance(files, dict) and files["src/api/main.py"] == "routes"
+
+
+def test_an_app_file_mounting_a_router_of_its_folder_still_wires_it(make_project: MakeProject) -> None:
+    architecture = _architecture(
+        make_project,
+        "from .schemas import NoteIn, NoteOut\nfrom .tags import router\n",
+        "app.include_router(router)\n",
+        **{"src/api/tags.py": API_TAGS},
+    )
+    assert architecture["composition_roots"] == ["src/api/main.py"]
