@@ -71,7 +71,7 @@ def python_functions(nodes: Iterable[Node]) -> dict[str, Node]:
 
 class _Parameter(NamedTuple):
     name: str
-    index: int | None  # its position, None when passed by keyword only
+    position: int | None  # None when passed by keyword only
     default: Node
 
 
@@ -83,7 +83,7 @@ def parameter_values(
     default when a call of the function by its bare name passes none for it, or when the file never calls
     it; each argument a call passes."""
     defaulted = {
-        name: (node, found) for name, node in functions.items() if (found := _defaulted(node, grammar))
+        name: (node, params) for name, node in functions.items() if (params := _defaulted(node, grammar))
     }
     if not defaulted:
         return []
@@ -95,12 +95,12 @@ def parameter_values(
     out: list[Assignment] = []
     for name, (function, parameters) in defaulted.items():
         where = scope_key(function)
-        found = by_name.get(name, [])
+        made = by_name.get(name, [])
         for parameter in parameters:
-            passed = [_passed(call, parameter, grammar) for call in found]
-            if not found or any(argument is None for argument in passed):
+            passed = [_passed(call, parameter, grammar) for call in made]
+            if not made or any(argument is None for argument in passed):
                 out += _assignment(parameter.name, value(parameter.default), parameter.default, where)
-            for call, argument in zip(found, passed, strict=True):
+            for call, argument in zip(made, passed, strict=True):
                 if argument is not None and argument.type not in grammar.splats:
                     out += _assignment(parameter.name, value(argument), call, where)
     return out
@@ -139,7 +139,7 @@ def _passed(call: Node, parameter: _Parameter, grammar: Grammar) -> Node | None:
         elif argument.type in grammar.splats:
             return argument  # `make(*args)`, `make(...options)`: it may pass it
         elif argument.type not in grammar.skipped:
-            if position == parameter.index:
+            if position == parameter.position:
                 return argument
             position += 1
     return None
