@@ -94,6 +94,9 @@ class ImportFact(NamedTuple):
     text: str  # the statement or call as written, shortened to one line
     names: tuple[str, ...] = ()
     in_function: bool = False  # imported inside a function body (lazy import)
+    # TypeScript: the names an import kept at run time brings that the code reads only as types (erased from
+    # the emitted JavaScript), as imported: `WithId` of `import { ObjectId, WithId } from "mongodb"`
+    types: tuple[str, ...] = ()
 
 
 class SyntaxIssue(NamedTuple):

@@ -117,21 +117,23 @@ _TYPE_CONTEXTS = frozenset(
 )
 
 
-def _local_bindings(statement: Node) -> list[str]:
-    """The names an `import … from` statement binds in the file (default, `* as ns`, `{a, b as c}`)."""
+def _local_bindings(statement: Node) -> dict[str, str]:
+    """The names an `import … from` statement binds in the file (default, `* as ns`, `{a, b as c}`), each
+    with the name it imports (`b` of `c`; "" for a default or namespace import)."""
     clause = next((c for c in statement.children if c.type == "import_clause"), None)
-    names: list[str] = []
+    names: dict[str, str] = {}
     for child in clause.children if clause else ():
         if child.type == "identifier":
-            names.append(text(child))
+            names[text(child)] = ""
         elif child.type == "namespace_import":
-            names.extend(text(c) for c in child.children if c.type == "identifier")
+            names.update(dict.fromkeys((text(c) for c in child.children if c.type == "identifier"), ""))
         elif child.type == "named_imports":
             for spec in child.children:
                 if spec.type == "import_specifier" and not _has_type_keyword(spec):
-                    local = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
-                    if local is not None:
-                        names.append(text(local))
+                    name = spec.child_by_field_name("name")
+                    local = spec.child_by_field_name("alias") or name
+                    if local is not None and name is not None:
+                        names[text(local)] = text(name)
     return names
 
 
@@ -181,21 +183,38 @@ def _name_uses(root: Node, wanted: set[str]) -> tuple[set[str], set[str]]:
     return uses["value"], uses["type"]
 
 
-def _elided_imports(root: Node, statements: list[Node]) -> set[tuple[int, int]]:
-    """(line, col) of the TypeScript imports whose bindings are used as types and never as values
-    (`import { Request } from "express"` read only in `req: Request`): TypeScript removes them from the
-    JavaScript it emits, so the package is not loaded at run time. Side-effect imports, and imports
-    never used at all, stay as written."""
+def _elided_imports(
+    root: Node, statements: list[Node]
+) -> dict[tuple[int, int], tuple[bool, tuple[str, ...]]]:
+    """(line, col) of the TypeScript imports with bindings used as types and never as values: whether the
+    whole import is removed, and those bindings. TypeScript removes them from the JavaScript it emits: an
+    import none of whose bindings is read as a value (`import { Request } from "express"` read only in
+    `req: Request`) is removed, and its package is not loaded at run time; one with some read as values
+    (`import { ObjectId, WithId } from "mongodb"` with `WithId` only in a return type) brings at run time
+    only those. Side-effect imports, and imports never used at all, stay as written."""
     bindings = {(s.start_point[0] + 1, s.start_point[1] + 1): _local_bindings(s) for s in statements}
     wanted = {name for names in bindings.values() for name in names}
     if not wanted:
-        return set()
+        return {}
     values, types = _name_uses(root, wanted)
+    erased = types - values
     return {
-        where
+        where: (
+            not values.intersection(names),
+            tuple(names[local] or local for local in names if local in erased),
+        )
         for where, names in bindings.items()
-        if names and not values.intersection(names) and types.intersection(names)
+        if erased.intersection(names)
     }
+
+
+def _erased(fact: ImportFact, elided: tuple[bool, tuple[str, ...]] | None) -> ImportFact:
+    """The import as TypeScript emits it (see `_elided_imports`): type-only when it is removed, else with
+    the bindings erased from it as `ImportFact.types`."""
+    if elided is None:
+        return fact
+    removed, types = elided
+    return fact._replace(kind=ImportKind.TYPE_ONLY) if removed else fact._replace(types=types)
 
 
 def _import_nodes(language: Language, found: dict[str, list[Node]]) -> list[tuple[str, Node, Node]]:
@@ -282,10 +301,7 @@ def node_imports(
         )
     if language in (Language.TYPESCRIPT, Language.TSX) and static and max_depth is None:
         elided = _elided_imports(root, static)
-        facts = [
-            fact._replace(kind=ImportKind.TYPE_ONLY) if (fact.line, fact.col) in elided else fact
-            for fact in facts
-        ]
+        facts = [_erased(fact, elided.get((fact.line, fact.col))) for fact in facts]
     facts.sort(key=lambda f: (f.line, f.col))
     # An `import x = require()` statement matches twice (as import and as require): keep one.
     unique: dict[tuple[int, int, str], ImportFact] = {}

@@ -341,7 +341,7 @@ class NodeBindingScanner(NodeValueScanner):
         for function in (*self.found.get("function", []), *self.found.get("method", [])):
             parameters = function.child_by_field_name("parameters")
             for parameter in parameters.named_children if parameters is not None else ():
-                name, value = _defaulted(parameter)
+                name, value = defaulted_parameter(parameter)
                 if name is None or value is None:
                     continue
                 key = scope_key(function)
@@ -559,7 +559,7 @@ def _renamed(declaration: Node) -> list[tuple[str, str]]:
 _DEFAULTS = ("new_expression", "call_expression", "identifier", "member_expression")
 
 
-def _defaulted(parameter: Node) -> tuple[Node | None, Node | None]:
+def defaulted_parameter(parameter: Node) -> tuple[Node | None, Node | None]:
     """The name and default value of a parameter with one (`db = new Database()`, TypeScript's `db: T = x`);
     (None, None) for any other parameter."""
     if parameter.type == "assignment_pattern":

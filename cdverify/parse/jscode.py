@@ -35,6 +35,7 @@ from cdverify.parse.jssyntax import (
     target_name,
 )
 from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
+from cdverify.parse.param_defaults import NODE, parameter_values
 from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
@@ -69,6 +70,8 @@ class NodeScanner(NodeBindingScanner):
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.assign(left, right, node)
+        named = {name: node for name, node in self.functions.items() if name != "default"}
+        self.assignments += parameter_values(named, self.found.get("call", ()), self.value, NODE)
         self.bind_lazy()
         self.record_default_export()
         if self.functions:

@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from cdverify.model import RAISED, Assignment, FunctionFact, Member, Template, Text, Value, joined
 from cdverify.parse.libraries import python_libraries
+from cdverify.parse.param_defaults import PYTHON, parameter_values, python_functions
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
 from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
@@ -381,6 +382,8 @@ class PythonScanner(Scanner):
         self.bind_parameters()
         for node in self.found.get("assignment", []):
             self.assignment(node)
+        functions = python_functions(self.found.get("function", ()))
+        self.assignments += parameter_values(functions, self.found.get("call", ()), self.value, PYTHON)
         self.config_defaults()
         if "global" in self.found:
             self.bind_globals()

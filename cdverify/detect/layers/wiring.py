@@ -6,6 +6,7 @@ providers, bootstrap steps, and data-access files that hand the connection on. P
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
@@ -441,13 +442,30 @@ def composition_roots(
         by_name = name.suffix == routes and not name.folders and path in handed
         return path in routing or (bool(name.folders) and name.folders[0][0] == routes) or by_name
 
+    def sibling(path: str, target: str) -> bool:
+        """`target` registers no routes and only the folder it shares with the app file `path` places it in
+        routes (`api/schemas.py` beside `api/main.py` holding the handlers): that folder says nothing of it
+        the app file's own place does not, so it is no router the app file mounts."""
+        name = named.get(target)
+        return (
+            target not in routing
+            and name is not None
+            and name.suffix is None
+            and posixpath.dirname(target) == posixpath.dirname(path)
+            and bool(name.folders)
+            and name.folders[0][1] == posixpath.dirname(target)
+        )
+
     def wires(path: str) -> bool:
         if path not in routing or path in handing:
             return True
         mounted = {
             edge.target
             for edge in graph.imports_of(path)
-            if edge.target and not edge.fact.kind.type_only and route_module(edge.target)
+            if edge.target
+            and not edge.fact.kind.type_only
+            and route_module(edge.target)
+            and not sibling(path, edge.target)
         }  # a type (`IRoute`) wires nothing in
         mounted.update(target for target in (loads or {}).get(path, ()) if route_module(target))
         handles = counts.get(path, 0)

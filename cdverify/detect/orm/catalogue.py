@@ -145,9 +145,12 @@ def errors_only(fact: ImportFact) -> bool:
 
 def values_only(fact: ImportFact, library: str) -> bool:
     """An import that brings only value types of `library` (its `values`, rules/orm/libraries.toml): `import
-    { ObjectId } from "mongodb"` (`const { ObjectId } = require("mongodb")`) builds ids, it reads no data."""
+    { ObjectId } from "mongodb"` (`const { ObjectId } = require("mongodb")`) builds ids, it reads no data; so
+    does `import { ObjectId, WithId } from "mongodb"` in TypeScript reading `WithId` only as a type."""
     values = libraries()[library].values
     names = fact.names or _named_bindings(fact.text)
+    # the bindings TypeScript erases (read only as types: `WithId<Document>`) bring nothing at run time
+    names = tuple(name for name in names if name not in fact.types)
     return bool(values) and bool(names) and all(name in values for name in names)
 
 
