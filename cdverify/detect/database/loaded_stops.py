@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.plugin_stops import called_function, checked_application, function_checks
+from cdverify.detect.database.schema_stops import failed_schema
 from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ def loaded_checks(
     application = checked_application(found)
     if not application:
         return []
+    failed = partial(failed_schema, found, graph=graph)  # `if (!parsed.success) process.exit(1)`
     out: list[StartupStop] = []
     for path in sorted(set(started()) & set(application)):
         file_facts = application[path]
@@ -59,7 +62,7 @@ def loaded_checks(
             if called is None:
                 continue
             via = f" (in {called[1]}(), called at start-up {_where(file_facts, name, exported.get(name))})"
-            out += function_checks(*called, application, graph, via)
+            out += function_checks(*called, application, graph, via, failed)
     return list(dict.fromkeys(out))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
@@ -95,15 +95,25 @@ def checked_application(found: Collection) -> dict[str, FileFacts]:
     return application if any(stop.scope for f in application.values() for stop in f.stops) else {}
 
 
+# what a check in a function that fails a start-up schema stops on (schema_stops.py `failed_schema`)
+Failed = Callable[[str, Stop], "StartupStop | None"]
+
+
 def function_checks(
-    path: str, scopes: str | set[str], facts: Mapping[str, FileFacts], graph: ImportGraph, via: str
+    path: str,
+    scopes: str | set[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    via: str,
+    failed: Failed | None = None,
 ) -> list[StartupStop]:
     """The checks that stop the application where a variable is unset in the body of the function of `path`
-    named by `scopes` (a name, or the names its scope may take) and in the functions it surely calls."""
+    named by `scopes` (a name, or the names its scope may take) and in the functions it surely calls; with
+    `failed`, also those that stop where the environment fails a schema (`if (!parsed.success) …`)."""
     named = {scopes} if isinstance(scopes, str) else scopes
-    out = _checks(path, facts[path], named, via)
+    out = _checks(path, facts[path], named, via, failed)
     for file, function in _followed(path, named, facts, graph):
-        out += _checks(file, facts[file], {function}, via)
+        out += _checks(file, facts[file], {function}, via, failed)
     return out
 
 
@@ -219,18 +229,19 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
     return out if len(out) == 1 else set()
 
 
-def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> list[StartupStop]:
+def _checks(
+    path: str, file_facts: FileFacts, scopes: set[str], via: str, failed: Failed | None
+) -> list[StartupStop]:
     out = []
     for stop in file_facts.stops:
         function = stop.scope.partition("@")[0]
-        if (
-            not stop.scope
-            or (function not in scopes and stop.scope not in scopes)
-            or not unset_operands(stop.condition)
-        ):
+        if not stop.scope or (function not in scopes and stop.scope not in scopes):
             continue
-        variables = _variables(file_facts, stop)
-        if variables:
+        variables = _variables(file_facts, stop) if unset_operands(stop.condition) else ()
+        schema = failed(path, stop) if failed is not None and not variables else None
+        if schema is not None:  # `!parsed.success`: a failed schema, not an unset name
+            out.append(schema._replace(reason=schema.reason + via))
+        elif variables:
             shown = " or ".join(f"${name}" for name in variables)
             verb = "exits" if stop.text.startswith("process.exit") else "throws"
             out.append(

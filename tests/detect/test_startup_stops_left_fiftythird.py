@@ -1,0 +1,148 @@
+"""Start-up stops left by the forty-eighth to fifty-third unseen labelled sets (issue 18, docs/accuracy.md
+"Start-up stops left by the forty-eighth to fifty-third sets"), each with violating and clean cases, on small
+projects written for the tests:
+
+- a schema check of the environment made in a function a started module calls as it loads (`export const env =
+  loadEnv()`, with `if (!parsed.success) process.exit(1)` after a zod `safeParse`, or `if (!Value.Check(Schema,
+  raw)) process.exit(1)` with a TypeBox schema) stops the app where a variable the schema requires with no default
+  is unset, as the same check at module level does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject
+
+from cdverify import inspect
+
+# -- a schema check in a function called as the module loads ------------------------------------------------------
+
+PACKAGE = """{
+  "name": "api",
+  "type": "module",
+  "scripts": {"start": "node dist/server.js", "dev": "tsx src/server.ts"},
+  "dependencies": {"fastify": "5", "pg": "8", "zod": "3", "@sinclair/typebox": "0.34"}
+}
+"""
+SERVER = """import Fastify from 'fastify';
+import { env } from './config/env.js';
+import { pool } from './db.js';
+
+const app = Fastify();
+app.get('/health', async () => (await pool.query('SELECT 1')).rows);
+app.listen({ port: env.PORT, host: '0.0.0.0' });
+"""
+DB = """import pg from 'pg';
+
+export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+"""
+ZOD = """import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().default(3000),
+  DATABASE_URL: z.string(),
+  JWT_SECRET: @SECRET@,
+});
+
+function loadEnv() {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(parsed.error.flatten());
+    process.exit(1);
+  }
+  return parsed.data;
+}
+
+@CALL@
+"""
+TYPEBOX = """import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const EnvSchema = Type.Object({
+  PORT: Type.Number({ default: 3000 }),
+  DATABASE_URL: Type.String(),
+  JWT_SECRET: @SECRET@,
+});
+
+export const loadEnv = () => {
+  const raw = {
+    PORT: process.env.PORT ? Number(process.env.PORT) : 3000,
+    DATABASE_URL: process.env.DATABASE_URL,
+    JWT_SECRET: @READ@,
+  };
+  if (!Value.Check(EnvSchema, @CHECKED@)) {
+    console.error([...Value.Errors(EnvSchema, raw)]);
+    process.exit(1);
+  }
+  return raw;
+};
+
+@CALL@
+"""
+LOADED = "export const env = loadEnv();"
+
+
+def _env_stops(make_project: MakeProject, env: str) -> list[str]:
+    """The start-up stops that stop the app where $JWT_SECRET alone is unset."""
+    files: dict[str, str | bytes] = {
+        "package.json": PACKAGE,
+        "src/server.ts": SERVER,
+        "src/db.ts": DB,
+        "src/config/env.ts": env,
+    }
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    url = {"DATABASE_URL": "postgres://db/app"}
+    return [
+        stop.describe()
+        for stop in database.stops
+        if "JWT_SECRET" in stop.variables
+        and stop.stops(url)
+        and not stop.stops({**url, "JWT_SECRET": "s" * 32})
+    ]
+
+
+def _zod(secret: str = "z.string().min(32)", call: str = LOADED) -> str:
+    return ZOD.replace("@SECRET@", secret).replace("@CALL@", call)
+
+
+def _typebox(
+    secret: str = "Type.String({ minLength: 32 })",
+    read: str = "process.env.JWT_SECRET",
+    checked: str = "raw",
+    call: str = LOADED,
+) -> str:
+    filled = TYPEBOX.replace("@SECRET@", secret).replace("@READ@", read)
+    return filled.replace("@CHECKED@", checked).replace("@CALL@", call)
+
+
+@pytest.mark.parametrize(
+    ("env", "schema"),
+    [
+        (_zod(), "a zod schema"),
+        (_typebox(), "a TypeBox schema"),
+        (_typebox(checked="process.env"), "a TypeBox schema"),
+    ],
+)
+def test_a_schema_check_in_a_function_called_as_the_module_loads_stops_the_app(
+    make_project: MakeProject, env: str, schema: str
+) -> None:
+    (stop,) = _env_stops(make_project, env)
+    assert f"exits when {schema} finds $DATABASE_URL or $JWT_SECRET unset" in stop
+    assert "(in loadEnv(), called at start-up " in stop
+    assert "src/config/env.ts" in stop
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        _zod(secret="z.string().default('dev-secret')"),  # the schema fills it
+        _zod(secret="z.string().optional()"),
+        _zod(call="export function handler() { return loadEnv(); }"),  # not called as the module loads
+        _typebox(secret="Type.Optional(Type.String())"),
+        _typebox(secret="Type.String({ default: 'dev-secret' })"),
+        _typebox(read="process.env.JWT_SECRET || 'dev-secret'"),  # the checked object falls back
+        _typebox(checked="loadConfig()"),  # not the environment
+    ],
+)
+def test_a_schema_check_that_passes_unset_or_runs_later_is_no_stop(make_project: MakeProject, env: str) -> None:
+    assert _env_stops(make_project, env) == []
