@@ -424,6 +424,11 @@ class FileFacts(NamedTuple):
     # Python: the names the module may bind at module level (a superset, sorted), which another module's
     # `from module import name` finds; None for a module not judged (parse/pyunbound.py `module_names`)
     defines: tuple[str, ...] | None = None
+    # Python: the names the module calls by themselves at module level, not under `if __name__ ==
+    # "__main__":` (`validate_config()`): its functions of those names run as it is imported; a `raise` in a
+    # module-level function (`?raise.ValueError`, scoped) runs at start-up when the function is one of these,
+    # or one a framework runs as the app starts (an aiohttp `on_startup` hook: detect/database/startup.py)
+    at_import: tuple[str, ...] = ()
 
 
 class SourceFile(NamedTuple):

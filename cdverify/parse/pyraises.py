@@ -74,10 +74,14 @@ def import_stops(scanner: _Scanner, tests: EnvTests) -> list[CallFact]:
         fact = raised.get((node.start_point[0] + 1, node.start_point[1] + 1))
         if fact is None or (fact.callee in exits and not at_import(node, run)):
             continue
-        names = each_name(node, scanner.guard_node(node), tests, assigned)
+        condition = scanner.guard_node(node)
+        names = each_name(node, condition, tests, assigned)
         scope = scanner.scope(node)
         split[(fact.line, fact.col)] = [
             fact._replace(guard=Value(env=(shared(name),)), scope=scope) for name in names
+        ] or [
+            fact._replace(guard=shared_value(scanner.value(operand)), scope=scope)
+            for operand in each_operand(condition)
         ]
     asserted: list[CallFact] = []
     for statement in scanner.found.get("assert", []):
@@ -220,6 +224,36 @@ def each_name(
         return _names(loop, assigned) if loop is not None and when_unset != asserted else ()
     collected = _collected(condition) if not asserted else ""
     return _missing(call, collected, tests, assigned) if collected else ()
+
+
+_OPERANDS = ("identifier", "attribute", "call", "subscript")
+
+
+def each_operand(condition: Node | None) -> list[Node]:
+    """The values a condition holds for where any one of them is empty, when it tests several at once: `not
+    (a and b and c)` and `not a or not b` → a, b (c): a `raise` under it stops where any is unset, as one
+    under `if not a:` does. [] for any other condition (`not (a or b)` holds only where all are empty)."""
+    node = _bare(condition) if condition is not None else None
+    if node is None:
+        return []
+    if node.type == "not_operator":
+        argument = node.child_by_field_name("argument")
+        operands = _chain(_bare(argument), "and") if argument is not None else []
+    else:
+        negations = _chain(node, "or")
+        arguments = [n.child_by_field_name("argument") for n in negations if n.type == "not_operator"]
+        found = [_bare(argument) for argument in arguments if argument is not None]
+        operands = found if len(found) == len(negations) else []
+    return operands if len(operands) > 1 and all(n.type in _OPERANDS for n in operands) else []
+
+
+def _chain(node: Node, operator: str) -> list[Node]:
+    """The operands of a chain of one boolean operator (`a and b and c` → a, b, c), unparenthesised."""
+    written = node.child_by_field_name("operator") if node.type == "boolean_operator" else None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if written is None or text(written) != operator or left is None or right is None:
+        return [node]
+    return [*_chain(_bare(left), operator), *_chain(_bare(right), operator)]
 
 
 def _loop_over(node: Node, name: str) -> Node | None:

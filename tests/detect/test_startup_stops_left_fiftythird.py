@@ -14,6 +14,7 @@ import pytest
 from reports import MakeProject
 
 from cdverify import inspect
+from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
 
 # -- a schema check in a function called as the module loads ------------------------------------------------------
 
@@ -146,3 +147,99 @@ def test_a_schema_check_in_a_function_called_as_the_module_loads_stops_the_app(
 )
 def test_a_schema_check_that_passes_unset_or_runs_later_is_no_stop(make_project: MakeProject, env: str) -> None:
     assert _env_stops(make_project, env) == []
+
+
+# -- a raise in a function a Python framework runs as the app starts ----------------------------------------------
+
+AIOHTTP_SERVER = """from aiohttp import web
+from app.db.startup import init_pool as db_init_pool
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.json_response(await request.app["pool"].fetch("SELECT 1"))
+
+
+app = web.Application()
+app.router.add_get("/", index)
+REGISTER
+web.run_app(app, port=8080)
+"""
+AIOHTTP_STARTUP = """import os
+import asyncpg
+
+
+async def init_pool(app):
+    name = os.getenv("PG_NAME")
+    host = os.getenv("PG_HOST")
+    if CONDITION:
+        raise RuntimeError("database variables are not set")
+    app["pool"] = await asyncpg.create_pool(f"postgresql://postgres@{host or 'db'}/{name or 'app'}")
+"""
+FASTAPI_MAIN = """import os
+from fastapi import FastAPI
+from sqlalchemy import create_engine
+
+engine = create_engine("postgresql://postgres:postgres@db:5432/app")
+
+
+def check_settings():
+    secret = os.getenv("SECRET_KEY")
+    if not secret or not os.getenv("ADMIN_EMAIL"):
+        raise ValueError("SECRET_KEY and ADMIN_EMAIL are required")
+
+
+HOOK
+"""
+
+
+def _python_harness(make_project: MakeProject, files: dict[str, str | bytes]) -> tuple[list[str], str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    found = in_harness(database, PAPER_ENVIRONMENT)
+    return found.engines, found.why_not("postgresql")
+
+
+def _aiohttp(register: str, condition: str = "not (name and host)") -> dict[str, str | bytes]:
+    return {
+        "server.py": AIOHTTP_SERVER.replace("REGISTER", register),
+        "app/__init__.py": "",
+        "app/db/__init__.py": "",
+        "app/db/startup.py": AIOHTTP_STARTUP.replace("CONDITION", condition),
+        "requirements.txt": "aiohttp\nasyncpg\n",
+    }
+
+
+def _fastapi(hook: str) -> dict[str, str | bytes]:
+    return {"main.py": FASTAPI_MAIN.replace("HOOK", hook), "requirements.txt": "fastapi\nsqlalchemy\npsycopg2\n"}
+
+
+@pytest.mark.parametrize(
+    ("files", "variable"),
+    [
+        (_aiohttp("app.on_startup.append(db_init_pool)"), "$PG_NAME"),
+        (_aiohttp("app.on_startup.append(db_init_pool)", "not name or not host"), "$PG_NAME"),
+        (_fastapi('app = FastAPI()\n\n\n@app.on_event("startup")\ndef startup():\n    check_settings()'), "$SECRET_KEY"),
+        (_fastapi("app = FastAPI(on_startup=[check_settings])"), "$SECRET_KEY"),
+    ],
+)
+def test_a_raise_in_a_start_up_hook_on_an_unset_variable_stops_the_app(
+    make_project: MakeProject, files: dict[str, str | bytes], variable: str
+) -> None:
+    engines, why = _python_harness(make_project, files)
+    assert engines == []
+    assert f"stops the application as it starts when {variable} is unset" in why
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        _aiohttp("# no start-up hook"),  # the function is never run
+        _aiohttp("app.on_startup.append(db_init_pool)", "not (name or host)"),  # only where both are unset
+        _aiohttp("app.on_startup.append(db_init_pool)", "name == 'test'"),
+        _fastapi("app = FastAPI()\n\n\n@app.get('/check')\ndef check():\n    check_settings()"),  # a handler
+    ],
+)
+def test_a_raise_no_start_up_hook_runs_or_on_no_unset_variable_is_no_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    engines, _why = _python_harness(make_project, files)
+    assert engines == ["postgresql"]

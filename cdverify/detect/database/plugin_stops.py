@@ -117,6 +117,51 @@ def function_checks(
     return out
 
 
+def registered_plugins(
+    facts: Mapping[str, FileFacts], started: set[str], running: Mapping[str, set[str]], graph: ImportGraph
+) -> dict[str, set[str]]:
+    """File → its functions that run as the app starts (`running`), with the plugin functions registered then
+    and, in turn, those such a plugin registers in its body (`fastify.register(app)` in the entry, whose
+    plugin registers `mongoDBPlugin`, whose body registers @fastify/mongodb), a few registrations deep."""
+    registers = node_libraries().plugin_registers
+    out = {path: set(names) for path, names in running.items()}
+    for _ in range(_HOPS):
+        added = False
+        for path, file_facts in facts.items():
+            for call in file_facts.calls:
+                if call.callee.rpartition(".")[2] not in registers or not call.args:
+                    continue
+                if not at_start(call, file_facts, path in started, out.get(path, set())):
+                    continue
+                for target, scopes in _registered(path, call.args[0], facts, graph):
+                    if not scopes <= out.setdefault(target, set()):
+                        out[target] |= scopes
+                        added = True
+        if not added:
+            break
+    return out
+
+
+def imported_field(path: str, facts: Mapping[str, FileFacts], graph: ImportGraph, value: Value) -> Value:
+    """What a value reading a field of another project module's object holds (`serverConfig.MONGODB_URI`,
+    traced `../config/serverConfig.js.MONGODB_URI`, with `export default serverConfig` after `const
+    serverConfig = { MONGODB_URI: process.env.MONGODB_URI }`): the field's one module-level value, else
+    the value itself."""
+    if len(value.calls) != 1 or value.env or value.strings or value.numbers:
+        return value
+    (traced,) = value.calls
+    for edge in graph.imports_of(path):
+        target, prefix = edge.target, f"{edge.fact.specifier}."
+        if not target or target == path or target not in facts or not traced.startswith(prefix):
+            continue
+        field = traced[len(prefix) :]
+        owner = dict(facts[target].aliases).get("default", "")
+        wanted = {field, f"{owner}.{field}"} if owner else {field}
+        found = [a.value for a in facts[target].assignments if not a.scope and a.target in wanted]
+        return found[0] if len(found) == 1 else value
+    return value
+
+
 def runner_functions(facts: Mapping[str, FileFacts], scripts: Iterable[PackageScript]) -> dict[str, set[str]]:
     """File → the default-exported function a plugin runner a start script names loads and runs at start-up
     (`"start": "fastify start -l info app.js"` → app.js's `module.exports = async function (fastify) {…}`)."""
@@ -204,7 +249,8 @@ def _registered(
             if called in (specifier, f"{specifier}.default"):
                 yield target, _default_plugin(facts[target])
             elif called.startswith(f"{specifier}.") and "." not in called[len(specifier) + 1 :]:
-                yield target, {called[len(specifier) + 1 :]}
+                name = called[len(specifier) + 1 :]
+                yield target, {name, *_wrapped(facts[target], name)}
 
 
 def _default_plugin(file_facts: FileFacts) -> set[str]:
@@ -227,6 +273,17 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
             handed = call.args[0]
             out.add(handed.names[0] if len(handed.names) == 1 else f"function@{call.line}")
     return out if len(out) == 1 else set()
+
+
+def _wrapped(file_facts: FileFacts, name: str) -> set[str]:
+    """The scope of the function a catalogued plugin wrapper is handed for a named export (`export const
+    mongoDBPlugin = fp(async function (fastify) {…})`: `function@6`), or the function's name."""
+    wrappers = node_libraries().plugin_wrappers
+    return {
+        call.args[0].names[0] if len(call.args[0].names) == 1 else f"function@{call.line}"
+        for call in file_facts.calls
+        if call.callee in wrappers and not call.scope and call.target == name and call.args
+    }
 
 
 def _checks(
