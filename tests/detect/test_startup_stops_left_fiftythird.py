@@ -5,7 +5,12 @@ projects written for the tests:
 - a schema check of the environment made in a function a started module calls as it loads (`export const env =
   loadEnv()`, with `if (!parsed.success) process.exit(1)` after a zod `safeParse`, or `if (!Value.Check(Schema,
   raw)) process.exit(1)` with a TypeBox schema) stops the app where a variable the schema requires with no default
-  is unset, as the same check at module level does.
+  is unset, as the same check at module level does;
+- a `raise` on an unset variable in a function a Python framework runs as the app starts (aiohttp's
+  `app.on_startup.append(init)`, also of a function imported under another name; FastAPI's `on_event("startup")`
+  and `on_startup=[…]`), also under `if not (a and b):` or `if not a or not b:` (each variable counts);
+- @fastify/mongodb registered without a url in a plugin that a plugin registered at start-up registers, the url
+  being a field of another module's config object (`config.MONGODB_URI`) that reads a variable with no fallback.
 """
 
 from __future__ import annotations
@@ -161,7 +166,7 @@ async def index(request: web.Request) -> web.Response:
 
 app = web.Application()
 app.router.add_get("/", index)
-REGISTER
+@REGISTER@
 web.run_app(app, port=8080)
 """
 AIOHTTP_STARTUP = """import os
@@ -171,7 +176,7 @@ import asyncpg
 async def init_pool(app):
     name = os.getenv("PG_NAME")
     host = os.getenv("PG_HOST")
-    if CONDITION:
+    if @CONDITION@:
         raise RuntimeError("database variables are not set")
     app["pool"] = await asyncpg.create_pool(f"postgresql://postgres@{host or 'db'}/{name or 'app'}")
 """
@@ -188,7 +193,7 @@ def check_settings():
         raise ValueError("SECRET_KEY and ADMIN_EMAIL are required")
 
 
-HOOK
+@HOOK@
 """
 
 
@@ -200,16 +205,16 @@ def _python_harness(make_project: MakeProject, files: dict[str, str | bytes]) ->
 
 def _aiohttp(register: str, condition: str = "not (name and host)") -> dict[str, str | bytes]:
     return {
-        "server.py": AIOHTTP_SERVER.replace("REGISTER", register),
+        "server.py": AIOHTTP_SERVER.replace("@REGISTER@", register),
         "app/__init__.py": "",
         "app/db/__init__.py": "",
-        "app/db/startup.py": AIOHTTP_STARTUP.replace("CONDITION", condition),
+        "app/db/startup.py": AIOHTTP_STARTUP.replace("@CONDITION@", condition),
         "requirements.txt": "aiohttp\nasyncpg\n",
     }
 
 
 def _fastapi(hook: str) -> dict[str, str | bytes]:
-    return {"main.py": FASTAPI_MAIN.replace("HOOK", hook), "requirements.txt": "fastapi\nsqlalchemy\npsycopg2\n"}
+    return {"main.py": FASTAPI_MAIN.replace("@HOOK@", hook), "requirements.txt": "fastapi\nsqlalchemy\npsycopg2\n"}
 
 
 @pytest.mark.parametrize(
@@ -243,3 +248,95 @@ def test_a_raise_no_start_up_hook_runs_or_on_no_unset_variable_is_no_stop(
 ) -> None:
     engines, _why = _python_harness(make_project, files)
     assert engines == ["postgresql"]
+
+
+# -- a plugin registered by a registered plugin, its option read off another module's config object ---------------
+
+MONGO_PACKAGE = """{
+  "name": "todos",
+  "type": "module",
+  "scripts": {"start": "node src/index.js"},
+  "dependencies": {"fastify": "5", "fastify-plugin": "5", "@fastify/mongodb": "9", "dotenv": "16"}
+}
+"""
+MONGO_INDEX = """import fastify from 'fastify';
+import app from './app.js';
+import config from './config/config.js';
+
+const server = fastify({ logger: true });
+@REGISTER@
+server.listen({ port: config.PORT }, (err) => {
+  if (err) {
+    server.log.error(err);
+    process.exit(1);
+  }
+});
+"""
+MONGO_APP = """import fp from 'fastify-plugin';
+import { mongoPlugin } from './plugins/mongo.js';
+
+const appPlugin = async function (fastify) {
+  await fastify.register(mongoPlugin);
+  fastify.get('/api/todos', async () => fastify.mongo.db.collection('todos').find().toArray());
+};
+
+export default fp(appPlugin);
+"""
+MONGO_PLUGIN = """import fp from 'fastify-plugin';
+import fastifyMongo from '@fastify/mongodb';
+import config from '../config/config.js';
+
+export const mongoPlugin = fp(async function (fastify) {
+  fastify.register(fastifyMongo, { forceClose: true, url: config.MONGODB_URI });
+});
+"""
+MONGO_CONFIG = """import dotenv from 'dotenv';
+
+dotenv.config();
+
+const config = {
+  PORT: process.env.PORT || 5000,
+  MONGODB_URI: @URI@,
+};
+
+export default config;
+"""
+
+
+def _nested_mongo(
+    register: str = "server.register(app);", uri: str = "process.env.MONGODB_URI"
+) -> dict[str, str | bytes]:
+    return {
+        "package.json": MONGO_PACKAGE,
+        "src/index.js": MONGO_INDEX.replace("@REGISTER@", register),
+        "src/app.js": MONGO_APP,
+        "src/plugins/mongo.js": MONGO_PLUGIN,
+        "src/config/config.js": MONGO_CONFIG.replace("@URI@", uri),
+    }
+
+
+def _mongo_stops(make_project: MakeProject, files: dict[str, str | bytes]) -> list[str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    return [stop.describe() for stop in database.stops if stop.stops({})]
+
+
+def test_a_plugin_registered_by_a_registered_plugin_without_its_url_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    (stop,) = _mongo_stops(make_project, _nested_mongo())
+    assert "@fastify/mongodb fails the start-up" in stop
+    assert "when $MONGODB_URI is unset" in stop
+    assert "src/plugins/mongo.js:6" in stop
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        _nested_mongo(uri="process.env.MONGODB_URI || 'mongodb://localhost:27017/todos'"),  # a fallback
+        _nested_mongo(register="// the app plugin is never registered"),
+    ],
+)
+def test_a_nested_plugin_given_a_url_or_never_registered_is_no_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    assert _mongo_stops(make_project, files) == []
