@@ -335,7 +335,8 @@ class Stop(NamedTuple):
     """A statement that stops the program when it runs (a JavaScript `throw`), with the condition of the
     `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`. At module level any such
     statement; in a function only one in no `try` whose condition reads an environment variable (a Fastify
-    plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`), with the function."""
+    plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`) or the result of a call handed
+    the environment (`if (!parsed.success)` after `schema.safeParse(process.env)`), with the function."""
 
     line: int
     col: int

@@ -161,7 +161,9 @@ class NodeScanner(NodeBindingScanner):
                 scope
                 and (
                     self.in_try(node)
-                    or not (guard.env or self.read_env(guard.names, scope) or self.checked(guard, scope, handed))
+                    or not (
+                        guard.env or self.read_env(guard.names, scope) or self.checked(guard, scope, handed)
+                    )
                 )
             ):
                 continue

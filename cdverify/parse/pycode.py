@@ -580,7 +580,9 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
         unbound=unbound_at_import(root, found),
         defines=module_names(root, found),
         # what of a function's `raise` runs as the module is imported (read only where there is one)
-        at_import=tuple(sorted(scanner.run_at_import)) if any(_raised_later(c) for c in scanner.calls) else (),
+        at_import=tuple(sorted(scanner.run_at_import))
+        if any(_raised_later(c) for c in scanner.calls)
+        else (),
     )
 
 

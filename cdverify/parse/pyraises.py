@@ -1,7 +1,10 @@
-"""Python `raise` statements that run as a module is imported: at module level, or in a module-level function
-the module calls at module level (`def validate_config(): … raise ValueError(…)`, then `validate_config()`).
-The parser records them (`?raise.ValueError`) for the start-up checks of detect/database/startup.py; an
-`assert` there is one too (`assert DATABASE_URI, "…"` raises AssertionError where the value is empty).
+"""Python `raise` statements that may run as the application starts: at module level, or in a module-level
+function, which runs at import when the module calls it at module level (`def validate_config(): … raise
+ValueError(…)`, then `validate_config()`: `FileFacts.at_import`) and at start-up when a web framework's hook
+runs it (detect/database/startup.py). The parser records them (`?raise.ValueError`, with the function's scope)
+for the start-up checks of detect/database/startup.py; an `assert` run at import is one too (`assert
+DATABASE_URI, "…"` raises AssertionError where the value is empty). A condition testing several values at once
+(`if not (a and b):`, `if not a or not b:`) holds where any one is empty: one stop per value.
 
 A check over a list of names (`for name in REQUIRED: if not os.getenv(name): raise …`, or `missing = [n for n
 in REQUIRED if not os.environ.get(n)]` then `if missing: raise …` — or `sys.exit(…)`, which stops the import

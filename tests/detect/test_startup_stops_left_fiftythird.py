@@ -150,7 +150,9 @@ def test_a_schema_check_in_a_function_called_as_the_module_loads_stops_the_app(
         _typebox(checked="loadConfig()"),  # not the environment
     ],
 )
-def test_a_schema_check_that_passes_unset_or_runs_later_is_no_stop(make_project: MakeProject, env: str) -> None:
+def test_a_schema_check_that_passes_unset_or_runs_later_is_no_stop(
+    make_project: MakeProject, env: str
+) -> None:
     assert _env_stops(make_project, env) == []
 
 
@@ -214,7 +216,10 @@ def _aiohttp(register: str, condition: str = "not (name and host)") -> dict[str,
 
 
 def _fastapi(hook: str) -> dict[str, str | bytes]:
-    return {"main.py": FASTAPI_MAIN.replace("@HOOK@", hook), "requirements.txt": "fastapi\nsqlalchemy\npsycopg2\n"}
+    return {
+        "main.py": FASTAPI_MAIN.replace("@HOOK@", hook),
+        "requirements.txt": "fastapi\nsqlalchemy\npsycopg2\n",
+    }
 
 
 @pytest.mark.parametrize(
@@ -222,7 +227,10 @@ def _fastapi(hook: str) -> dict[str, str | bytes]:
     [
         (_aiohttp("app.on_startup.append(db_init_pool)"), "$PG_NAME"),
         (_aiohttp("app.on_startup.append(db_init_pool)", "not name or not host"), "$PG_NAME"),
-        (_fastapi('app = FastAPI()\n\n\n@app.on_event("startup")\ndef startup():\n    check_settings()'), "$SECRET_KEY"),
+        (
+            _fastapi('app = FastAPI()\n\n\n@app.on_event("startup")\ndef startup():\n    check_settings()'),
+            "$SECRET_KEY",
+        ),
         (_fastapi("app = FastAPI(on_startup=[check_settings])"), "$SECRET_KEY"),
     ],
 )

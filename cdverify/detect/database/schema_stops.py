@@ -229,7 +229,9 @@ def _failed_check(found: Collection, path: str, stop: Stop) -> tuple[str, list[s
         built = [
             index
             for index, call in enumerate(calls)
-            if call.target == handed.names[0] and f"{call.callee}()" in handed.calls and call.callee in schema.calls
+            if call.target == handed.names[0]
+            and f"{call.callee}()" in handed.calls
+            and call.callee in schema.calls
         ]
         if len(built) != 1:
             continue

@@ -6,7 +6,9 @@ harness that leaves SECRET_KEY unset, whatever engine its settings name.
 Start-up code is the module-level code of the modules the application imports as it starts — the modules
 that build the app object (`Flask(__name__)`) or hold its database settings or connection, and the modules
 they import at module level, transitively — and the body of the function that builds the app (the app
-factory). A read inside any other function runs when it is called, maybe never. A variable assigned a
+factory). A read inside any other function runs when it is called, maybe never; a `raise` on an unset
+variable counts in a function the module calls at module level and in one a web framework's start-up hook
+runs (`app.on_startup.append(init_pg)`: sqlite_engines.py `hooked`). A variable assigned a
 second time in the same place is left out: the other assignment may be the fallback of a `try` / `except
 KeyError` or of an `if` the facts do not show."""
 
