@@ -136,7 +136,7 @@ class NodeScanner(NodeBindingScanner):
         no `try` and the condition reads an environment variable (a plugin's check, run when the app
         registers it). A check over a literal list of names (jsrequired.py) is one stop per name."""
         out = []
-        handed = self.handed_environment()
+        handed: dict[str, set[str]] = {}  # filled at the first stop in a function that needs it
         exits = [node for node in self.found.get("call", []) if _exits(node)]
         for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node)
@@ -181,11 +181,12 @@ class NodeScanner(NodeBindingScanner):
                 out.setdefault(call.callee, set()).add(call.scope)
         return out
 
-    @staticmethod
-    def checked(guard: Value, scope: str, handed: dict[str, set[str]]) -> bool:
+    def checked(self, guard: Value, scope: str, handed: dict[str, set[str]]) -> bool:
         """Whether a condition reads the result of a call its function (or the module) makes handing it the
         environment: `!parsed.success` after `const parsed = schema.safeParse(process.env)`, `!Value.Check(
         EnvSchema, raw)` with `raw` built from `process.env` reads (a schema check, schema_stops.py)."""
+        if guard.calls and not handed:  # once per file; `""` (no call's) marks a file with none
+            handed.update(self.handed_environment() or {"": set()})
         return any(
             traced.startswith(f"{callee}()") and (scope in scopes or "" in scopes)
             for traced in guard.calls
