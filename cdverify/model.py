@@ -338,7 +338,8 @@ class Stop(NamedTuple):
     """A statement that stops the program when it runs (a JavaScript `throw`), with the condition of the
     `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`. At module level any such
     statement; in a function only one in no `try` whose condition reads an environment variable (a Fastify
-    plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`), with the function."""
+    plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`) or the result of a call handed
+    the environment (`if (!parsed.success)` after `schema.safeParse(process.env)`), with the function."""
 
     line: int
     col: int
@@ -427,6 +428,11 @@ class FileFacts(NamedTuple):
     # Python: the names the module may bind at module level (a superset, sorted), which another module's
     # `from module import name` finds; None for a module not judged (parse/pyunbound.py `module_names`)
     defines: tuple[str, ...] | None = None
+    # Python: the names the module calls by themselves at module level, not under `if __name__ ==
+    # "__main__":` (`validate_config()`): its functions of those names run as it is imported; a `raise` in a
+    # module-level function (`?raise.ValueError`, scoped) runs at start-up when the function is one of these,
+    # or one a framework runs as the app starts (an aiohttp `on_startup` hook: detect/database/startup.py)
+    at_import: tuple[str, ...] = ()
 
 
 class SourceFile(NamedTuple):

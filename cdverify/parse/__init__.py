@@ -335,6 +335,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         default_function=code.default_function,
         unbound=code.unbound,
         defines=code.defines,
+        at_import=code.at_import,
     )
 
 

@@ -9,6 +9,7 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Set
 
 from tree_sitter import Node
@@ -40,6 +41,8 @@ from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import Code, instance_exports, interesting, url_literals
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "function")
+# `process.env` handed whole to a call: `schema.safeParse(process.env)`, `cleanEnv(process.env, {…})`
+_WHOLE_ENV = re.compile(r"[(,]\s*process\.env\s*[,)]")
 _TYPED_CALLEES = ("non_null_expression", "instantiation_expression")  # `x.query<T>…`, `x.query!(…)`
 
 
@@ -136,6 +139,7 @@ class NodeScanner(NodeBindingScanner):
         no `try` and the condition reads an environment variable (a plugin's check, run when the app
         registers it). A check over a literal list of names (jsrequired.py) is one stop per name."""
         out = []
+        handed: dict[str, set[str]] = {}  # filled at the first stop in a function that needs it
         exits = [node for node in self.found.get("call", []) if _exits(node)]
         for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node)
@@ -157,11 +161,40 @@ class NodeScanner(NodeBindingScanner):
             scope = self.scope(node)
             guard = self.value(condition)
             if swallowed(node) or (
-                scope and (self.in_try(node) or not (guard.env or self.read_env(guard.names, scope)))
+                scope
+                and (
+                    self.in_try(node)
+                    or not (
+                        guard.env or self.read_env(guard.names, scope) or self.checked(guard, scope, handed)
+                    )
+                )
             ):
                 continue
             out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition), scope))
         return tuple(out)
+
+    def handed_environment(self) -> dict[str, set[str]]:
+        """Traced callee → the scopes of its calls handed the environment: `process.env` itself
+        (`schema.safeParse(process.env)`) or a value reading a variable (`Value.Check(Schema, { DATABASE_URL:
+        process.env.DATABASE_URL })`, also through a name bound to such an object)."""
+        out: dict[str, set[str]] = {}
+        for call in self.calls:
+            values = (*call.args, *(value for _key, value in call.kwargs))
+            if any(value.env for value in values) or _WHOLE_ENV.search(call.text):
+                out.setdefault(call.callee, set()).add(call.scope)
+        return out
+
+    def checked(self, guard: Value, scope: str, handed: dict[str, set[str]]) -> bool:
+        """Whether a condition reads the result of a call its function (or the module) makes handing it the
+        environment: `!parsed.success` after `const parsed = schema.safeParse(process.env)`, `!Value.Check(
+        EnvSchema, raw)` with `raw` built from `process.env` reads (a schema check, schema_stops.py)."""
+        if guard.calls and not handed:  # once per file; `""` (no call's) marks a file with none
+            handed.update(self.handed_environment() or {"": set()})
+        return any(
+            traced.startswith(f"{callee}()") and (scope in scopes or "" in scopes)
+            for traced in guard.calls
+            for callee, scopes in handed.items()
+        )
 
     def read_env(self, names: Iterable[str], scope: str) -> bool:
         """Whether one of `names` is assigned an environment read in the function `scope` or at module

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import RAISED, Assignment, FunctionFact, Member, Template, Text, Value, joined
+from cdverify.model import RAISED, Assignment, CallFact, FunctionFact, Member, Template, Text, Value, joined
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.param_defaults import PYTHON, parameter_values, python_functions
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
@@ -450,7 +450,7 @@ class PythonScanner(Scanner):
         if qualified is not None and self.app_params and not on_app(function, qualified, self):
             return None  # `app.config.from_object(…)`, `app.errorhandler(…)` on an app handed in
         raised = raised_in(function) if qualified is None and function.type == "identifier" else None
-        if raised is not None and (not raised or raised in self.run_at_import):
+        if raised is not None:  # at module level or in a module-level function (`FileFacts.at_import`)
             return f"{RAISED}{text(function)}"  # `raise ValueError("SECRET_KEY is unset")`
         if qualified is None and function.type == "identifier" and text(function) in self.libraries.builtins:
             return f"builtins.{text(function)}"  # `open("config.json")`, where nothing binds `open`
@@ -582,4 +582,13 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
         steps=steps(found.get("call", []), scanner.scope),
         unbound=unbound_at_import(root, found),
         defines=module_names(root, found),
+        # what of a function's `raise` runs as the module is imported (read only where there is one)
+        at_import=tuple(sorted(scanner.run_at_import))
+        if any(_raised_later(c) for c in scanner.calls)
+        else (),
     )
+
+
+def _raised_later(call: CallFact) -> bool:
+    """A `raise` in a module-level function: it runs when the function is called."""
+    return bool(call.scope) and call.callee.startswith(RAISED)

@@ -1,7 +1,10 @@
-"""Python `raise` statements that run as a module is imported: at module level, or in a module-level function
-the module calls at module level (`def validate_config(): … raise ValueError(…)`, then `validate_config()`).
-The parser records them (`?raise.ValueError`) for the start-up checks of detect/database/startup.py; an
-`assert` there is one too (`assert DATABASE_URI, "…"` raises AssertionError where the value is empty).
+"""Python `raise` statements that may run as the application starts: at module level, or in a module-level
+function, which runs at import when the module calls it at module level (`def validate_config(): … raise
+ValueError(…)`, then `validate_config()`: `FileFacts.at_import`) and at start-up when a web framework's hook
+runs it (detect/database/startup.py). The parser records them (`?raise.ValueError`, with the function's scope)
+for the start-up checks of detect/database/startup.py; an `assert` run at import is one too (`assert
+DATABASE_URI, "…"` raises AssertionError where the value is empty). A condition testing several values at once
+(`if not (a and b):`, `if not a or not b:`) holds where any one is empty: one stop per value.
 
 A check over a list of names (`for name in REQUIRED: if not os.getenv(name): raise …`, or `missing = [n for n
 in REQUIRED if not os.environ.get(n)]` then `if missing: raise …` — or `sys.exit(…)`, which stops the import
@@ -74,10 +77,14 @@ def import_stops(scanner: _Scanner, tests: EnvTests) -> list[CallFact]:
         fact = raised.get((node.start_point[0] + 1, node.start_point[1] + 1))
         if fact is None or (fact.callee in exits and not at_import(node, run)):
             continue
-        names = each_name(node, scanner.guard_node(node), tests, assigned)
+        condition = scanner.guard_node(node)
+        names = each_name(node, condition, tests, assigned)
         scope = scanner.scope(node)
         split[(fact.line, fact.col)] = [
             fact._replace(guard=Value(env=(shared(name),)), scope=scope) for name in names
+        ] or [
+            fact._replace(guard=shared_value(scanner.value(operand)), scope=scope)
+            for operand in each_operand(condition)
         ]
     asserted: list[CallFact] = []
     for statement in scanner.found.get("assert", []):
@@ -220,6 +227,36 @@ def each_name(
         return _names(loop, assigned) if loop is not None and when_unset != asserted else ()
     collected = _collected(condition) if not asserted else ""
     return _missing(call, collected, tests, assigned) if collected else ()
+
+
+_OPERANDS = ("identifier", "attribute", "call", "subscript")
+
+
+def each_operand(condition: Node | None) -> list[Node]:
+    """The values a condition holds for where any one of them is empty, when it tests several at once: `not
+    (a and b and c)` and `not a or not b` → a, b (c): a `raise` under it stops where any is unset, as one
+    under `if not a:` does. [] for any other condition (`not (a or b)` holds only where all are empty)."""
+    node = _bare(condition) if condition is not None else None
+    if node is None:
+        return []
+    if node.type == "not_operator":
+        argument = node.child_by_field_name("argument")
+        operands = _chain(_bare(argument), "and") if argument is not None else []
+    else:
+        negations = _chain(node, "or")
+        arguments = [n.child_by_field_name("argument") for n in negations if n.type == "not_operator"]
+        found = [_bare(argument) for argument in arguments if argument is not None]
+        operands = found if len(found) == len(negations) else []
+    return operands if len(operands) > 1 and all(n.type in _OPERANDS for n in operands) else []
+
+
+def _chain(node: Node, operator: str) -> list[Node]:
+    """The operands of a chain of one boolean operator (`a and b and c` → a, b, c), unparenthesised."""
+    written = node.child_by_field_name("operator") if node.type == "boolean_operator" else None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if written is None or text(written) != operator or left is None or right is None:
+        return [node]
+    return [*_chain(_bare(left), operator), *_chain(_bare(right), operator)]
 
 
 def _loop_over(node: Node, name: str) -> Node | None:

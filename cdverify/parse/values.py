@@ -50,6 +50,7 @@ class Code(NamedTuple):
     default_function: str = ""  # JS: the scope of the function the module exports as its default
     unbound: tuple[tuple[str, int, int], ...] = ()  # Python: names read at import that nothing binds
     defines: tuple[str, ...] | None = None  # Python: the names the module may bind at module level
+    at_import: tuple[str, ...] = ()  # Python: names called by themselves at module level (`validate()`)
 
 
 def call_fact(

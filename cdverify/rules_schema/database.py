@@ -129,6 +129,10 @@ class EnvSchema(Record, frozen=True):
     # methods chained on the schema that keep its fields and their checks (zod's `.superRefine(…)`,
     # `.strict()`): `z.object({…}).superRefine(check).parse(process.env)` throws as `.parse` on the object
     keeps: Strings = ()
+    # functions handed the schema and a value that return whether the value passes (TypeBox's
+    # `Value.Check(schema, value)`): a start-up `throw` or `process.exit(1)` under `if (!Value.Check(…))`
+    # stops where a required field the checked value reads from an unset variable is undefined
+    checks: Strings = ()
 
 
 class SettingsClass(Record, frozen=True):

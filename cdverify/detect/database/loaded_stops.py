@@ -16,7 +16,9 @@ The function is the module's own or one a project module it imports defines (plu
 as the siblings' (plugin_stops.py `function_checks`, also through a class instantiated there, `return new
 StoreService()`, to what its constructor surely calls, and a lazy singleton getter's first call:
 jssteps.py): a `throw` or `process.exit(<non-zero>)` in no `try`, under an `if` whose every `||` operand
-tests an environment variable unset, not a name read with a default). A call made as a statement of its own
+tests an environment variable unset, not a name read with a default), or a check of a failed start-up schema
+(`const parsed = schema.safeParse(process.env); if (!parsed.success) process.exit(1)`, TypeBox's `if
+(!Value.Check(EnvSchema, raw))`: schema_stops.py `failed_schema`). A call made as a statement of its own
 (`start();`, `connectDb();`: `FileFacts.runs`) is left out: it is the start-up routine's shape, whose function
 is often `async`, and an `async` function's throw only rejects the
 promise the call drops, which awaited_stops.py leaves to the process too; a factory whose client is assigned
@@ -29,9 +31,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.plugin_stops import called_function, checked_application, function_checks
+from cdverify.detect.database.schema_stops import failed_schema
 from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
@@ -48,6 +52,7 @@ def loaded_checks(
     application = checked_application(found)
     if not application:
         return []
+    failed = partial(failed_schema, found, graph=graph)  # `if (!parsed.success) process.exit(1)`
     out: list[StartupStop] = []
     for path in sorted(set(started()) & set(application)):
         file_facts = application[path]
@@ -59,7 +64,7 @@ def loaded_checks(
             if called is None:
                 continue
             via = f" (in {called[1]}(), called at start-up {_where(file_facts, name, exported.get(name))})"
-            out += function_checks(*called, application, graph, via)
+            out += function_checks(*called, application, graph, via, failed)
     return list(dict.fromkeys(out))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
@@ -95,16 +95,71 @@ def checked_application(found: Collection) -> dict[str, FileFacts]:
     return application if any(stop.scope for f in application.values() for stop in f.stops) else {}
 
 
+# what a check in a function that fails a start-up schema stops on (schema_stops.py `failed_schema`)
+Failed = Callable[[str, Stop], "StartupStop | None"]
+
+
 def function_checks(
-    path: str, scopes: str | set[str], facts: Mapping[str, FileFacts], graph: ImportGraph, via: str
+    path: str,
+    scopes: str | set[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    via: str,
+    failed: Failed | None = None,
 ) -> list[StartupStop]:
     """The checks that stop the application where a variable is unset in the body of the function of `path`
-    named by `scopes` (a name, or the names its scope may take) and in the functions it surely calls."""
+    named by `scopes` (a name, or the names its scope may take) and in the functions it surely calls; with
+    `failed`, also those that stop where the environment fails a schema (`if (!parsed.success) …`)."""
     named = {scopes} if isinstance(scopes, str) else scopes
-    out = _checks(path, facts[path], named, via)
+    out = _checks(path, facts[path], named, via, failed)
     for file, function in _followed(path, named, facts, graph):
-        out += _checks(file, facts[file], {function}, via)
+        out += _checks(file, facts[file], {function}, via, failed)
     return out
+
+
+def registered_plugins(
+    facts: Mapping[str, FileFacts], started: set[str], running: Mapping[str, set[str]], graph: ImportGraph
+) -> dict[str, set[str]]:
+    """File → its functions that run as the app starts (`running`), with the plugin functions registered then
+    and, in turn, those such a plugin registers in its body (`fastify.register(app)` in the entry, whose
+    plugin registers `mongoDBPlugin`, whose body registers @fastify/mongodb), a few registrations deep."""
+    registers = node_libraries().plugin_registers
+    out = {path: set(names) for path, names in running.items()}
+    for _ in range(_HOPS):
+        added = False
+        for path, file_facts in facts.items():
+            for call in file_facts.calls:
+                if call.callee.rpartition(".")[2] not in registers or not call.args:
+                    continue
+                if not at_start(call, file_facts, path in started, out.get(path, set())):
+                    continue
+                for target, scopes in _registered(path, call.args[0], facts, graph):
+                    if not scopes <= out.setdefault(target, set()):
+                        out[target] |= scopes
+                        added = True
+        if not added:
+            break
+    return out
+
+
+def imported_field(path: str, facts: Mapping[str, FileFacts], graph: ImportGraph, value: Value) -> Value:
+    """What a value reading a field of another project module's object holds (`serverConfig.MONGODB_URI`,
+    traced `../config/serverConfig.js.MONGODB_URI`, with `export default serverConfig` after `const
+    serverConfig = { MONGODB_URI: process.env.MONGODB_URI }`): the field's one module-level value, else
+    the value itself."""
+    if len(value.calls) != 1 or value.env or value.strings or value.numbers:
+        return value
+    (traced,) = value.calls
+    for edge in graph.imports_of(path):
+        target, prefix = edge.target, f"{edge.fact.specifier}."
+        if not target or target == path or target not in facts or not traced.startswith(prefix):
+            continue
+        field = traced[len(prefix) :]
+        owner = dict(facts[target].aliases).get("default", "")
+        wanted = {field, f"{owner}.{field}"} if owner else {field}
+        found = [a.value for a in facts[target].assignments if not a.scope and a.target in wanted]
+        return found[0] if len(found) == 1 else value
+    return value
 
 
 def runner_functions(facts: Mapping[str, FileFacts], scripts: Iterable[PackageScript]) -> dict[str, set[str]]:
@@ -194,7 +249,8 @@ def _registered(
             if called in (specifier, f"{specifier}.default"):
                 yield target, _default_plugin(facts[target])
             elif called.startswith(f"{specifier}.") and "." not in called[len(specifier) + 1 :]:
-                yield target, {called[len(specifier) + 1 :]}
+                name = called[len(specifier) + 1 :]
+                yield target, {name, *_wrapped(facts[target], name)}
 
 
 def _default_plugin(file_facts: FileFacts) -> set[str]:
@@ -219,18 +275,30 @@ def _default_plugin(file_facts: FileFacts) -> set[str]:
     return out if len(out) == 1 else set()
 
 
-def _checks(path: str, file_facts: FileFacts, scopes: set[str], via: str) -> list[StartupStop]:
+def _wrapped(file_facts: FileFacts, name: str) -> set[str]:
+    """The scope of the function a catalogued plugin wrapper is handed for a named export (`export const
+    mongoDBPlugin = fp(async function (fastify) {…})`: `function@6`), or the function's name."""
+    wrappers = node_libraries().plugin_wrappers
+    return {
+        call.args[0].names[0] if len(call.args[0].names) == 1 else f"function@{call.line}"
+        for call in file_facts.calls
+        if call.callee in wrappers and not call.scope and call.target == name and call.args
+    }
+
+
+def _checks(
+    path: str, file_facts: FileFacts, scopes: set[str], via: str, failed: Failed | None
+) -> list[StartupStop]:
     out = []
     for stop in file_facts.stops:
         function = stop.scope.partition("@")[0]
-        if (
-            not stop.scope
-            or (function not in scopes and stop.scope not in scopes)
-            or not unset_operands(stop.condition)
-        ):
+        if not stop.scope or (function not in scopes and stop.scope not in scopes):
             continue
-        variables = _variables(file_facts, stop)
-        if variables:
+        variables = _variables(file_facts, stop) if unset_operands(stop.condition) else ()
+        schema = failed(path, stop) if failed is not None and not variables else None
+        if schema is not None:  # `!parsed.success`: a failed schema, not an unset name
+            out.append(schema._replace(reason=schema.reason + via))
+        elif variables:
             shown = " or ".join(f"${name}" for name in variables)
             verb = "exits" if stop.text.startswith("process.exit") else "throws"
             out.append(

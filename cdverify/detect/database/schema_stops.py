@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
 
 
+# `process.env` handed whole to a check: `Value.Check(EnvSchema, process.env)`
+_WHOLE_ENV = re.compile(r",\s*process\.env\s*\)")
+
+
 def throwing_parses(schemas: Mapping[str, EnvSchema]) -> dict[str, str]:
     """The traced calls that parse a start-up schema and throw where it fails, each with the schema call
     it parses (`zod.z.object().parse` → `zod.z.object`, also through kept chains such as
@@ -163,6 +167,8 @@ def failed_schema(
     default: it stops where that one is unset."""
     negated = stop.condition.lstrip("( ").startswith("!")
     schemas = found.catalogue.env_schemas
+    if negated and (by_check := _failed_check(found, path, stop)) is not None:
+        return _required_stop(found, path, stop, *by_check)
     checked: dict[str, list[tuple[str, str]]] = {}  # schema call → (file, the variable it is assigned to)
     for traced in stop.guard.calls:
         for callee, file, name, read in _schemas_read(found, path, traced, graph):
@@ -182,16 +188,64 @@ def failed_schema(
             for index, call in enumerate(calls):
                 if call.callee == callee and (not name or call.target == name):
                     required += required_fields(call, schemas[callee], calls[index:])
+    return _required_stop(found, path, stop, schemas[next(iter(checked))].label, required)
+
+
+def _required_stop(
+    found: Collection, path: str, stop: Stop, label: str, required: list[str]
+) -> StartupStop | None:
     # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
     explained = {item.required_env for item in found.evidence if item.required_env}
     variables = tuple(dict.fromkeys(name for name in required if name not in explained))
     if not variables:
         return None
     shown = " or ".join(f"${name}" for name in variables)
-    label = schemas[next(iter(checked))].label
     return StartupStop(
         path, stop.line, stop.text, variables, f"{stop_verb(stop)} when {label} finds {shown} unset"
     )
+
+
+def _failed_check(found: Collection, path: str, stop: Stop) -> tuple[str, list[str]] | None:
+    """(the schema's label, the variables it finds unset) of a negated check function in the stop's
+    condition (`if (!Value.Check(EnvSchema, raw)) process.exit(1)`, `env_schemas.checks`), handed a schema
+    the module builds (`const EnvSchema = Type.Object({…})`) and the environment: `process.env` itself (every
+    field the schema requires with no default), or an object of reads (`{ DATABASE_URL:
+    process.env.DATABASE_URL }`: the variables its required fields read with no fallback)."""
+    schemas = found.catalogue.env_schemas
+    checks = {check: schema for schema in schemas.values() for check in schema.checks}
+    calls = found.facts[path].calls
+    for traced in stop.guard.calls:
+        schema = checks.get(traced.removesuffix("()"))
+        if schema is None:
+            continue
+        made = [
+            call
+            for call in calls
+            if call.callee == traced[:-2] and call.scope == stop.scope and call.line <= stop.line
+        ]
+        if not made or len(made[-1].args) < 2 or len(made[-1].args[0].names) != 1:
+            continue
+        check, handed = made[-1], made[-1].args[0]
+        built = [
+            index
+            for index, call in enumerate(calls)
+            if call.target == handed.names[0]
+            and f"{call.callee}()" in handed.calls
+            and call.callee in schema.calls
+        ]
+        if len(built) != 1:
+            continue
+        fields = required_fields(calls[built[0]], schema, calls[built[0] :])
+        if _WHOLE_ENV.search(check.text):
+            return schema.label, fields
+        reads = [check.kwarg(key) for key in fields]
+        return schema.label, [
+            name
+            for value in reads
+            if value is not None and value.env and value._replace(env=()).empty
+            for name in value.env
+        ]
+    return None
 
 
 def _schemas_read(

@@ -208,8 +208,15 @@ def _defined(
     name: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> list[tuple[str, str]]:
     """(file, function) a name called in the module at `path` may be: the module's own, or the one of a
-    project module it is imported from (`from app.db import init_db`)."""
-    imported = [
-        edge.target for edge in graph.imports_of(path) if edge.target in facts and name in edge.fact.names
-    ]
-    return [(target, name) for target in imported if target] or [(path, name)]
+    project module it is imported from (`from app.db import init_db`, also under another name: `from
+    app.db.startup import on_startup as db_on_startup`)."""
+    out = []
+    for edge in graph.imports_of(path):
+        if not edge.target or edge.target not in facts:
+            continue
+        renamed = re.search(rf"\b(\w+)\s+as\s+{re.escape(name)}\b", edge.fact.text)
+        if renamed is not None and renamed.group(1) in edge.fact.names:
+            out.append((edge.target, renamed.group(1)))
+        elif name in edge.fact.names:
+            out.append((edge.target, name))
+    return out or [(path, name)]

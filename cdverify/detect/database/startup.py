@@ -6,7 +6,9 @@ harness that leaves SECRET_KEY unset, whatever engine its settings name.
 Start-up code is the module-level code of the modules the application imports as it starts — the modules
 that build the app object (`Flask(__name__)`) or hold its database settings or connection, and the modules
 they import at module level, transitively — and the body of the function that builds the app (the app
-factory). A read inside any other function runs when it is called, maybe never. A variable assigned a
+factory). A read inside any other function runs when it is called, maybe never; a `raise` on an unset
+variable counts in a function the module calls at module level and in one a web framework's start-up hook
+runs (`app.on_startup.append(init_pg)`: sqlite_engines.py `hooked`). A variable assigned a
 second time in the same place is left out: the other assignment may be the fallback of a `try` / `except
 KeyError` or of an `if` the facts do not show."""
 
@@ -24,6 +26,7 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.dotenv_order import before_loading
 from cdverify.detect.database.instances import instances, required_by_class
 from cdverify.detect.database.settings import SettingsField
+from cdverify.detect.database.sqlite_engines import hooked
 from cdverify.model import RAISED, Assignment, CallFact, Family, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections, RequiredRead
 
@@ -122,8 +125,11 @@ def startup_reads(
             if target in python and target not in started and edge.runtime and not edge.fact.in_function:
                 pending.append(target)
     required = required_by_class(fields, python) if fields else {}
+    # the functions a framework runs as the app starts (`app.on_startup.append(init_pg)`), and those they call
+    hooks = load_rules(Connections).startup_hooks
+    running = hooked(python, started, graph, hooks) if graph is not None and _raising(python) else {}
     out: list[StartupRead] = []
-    for path in sorted(started):
+    for path in sorted(started | running.keys()):
         scopes = {"", *factories.get(path, ())}
         assignments = [a for a in python[path].assignments if a.scope in scopes]
         out.extend(_reads(path, assignments, (*patterns, *_aliased(python[path]))))
@@ -134,7 +140,11 @@ def startup_reads(
         calls = [c for c in python[path].calls if c.scope in scopes]
         out.extend(_stopped(path, [c for c in calls if c.guard is not None], assignments, stops))
         out.extend(_called(path, calls, assignments, readers))
-        out.extend(_validated(path, python[path], scopes, stops))
+        at_import = set(python[path].at_import)
+        out.extend(_validated(path, python[path], scopes, at_import, stops))
+        if hooks_run := running.get(path, set()) - at_import:  # `await`ed by the framework as the app starts
+            late = tuple((raises, names, _started(label)) for raises, names, label in stops)
+            out.extend(_validated(path, python[path], scopes, hooks_run, late))
     early = before_loading(python, graph)
     return tuple(read._replace(unloaded=early(read.file, read.line)) for read in out)
 
@@ -156,16 +166,33 @@ def _aliased(file_facts: FileFacts) -> tuple[tuple[re.Pattern[str], str], ...]:
     return ((pattern, label),)
 
 
+def _started(label: str) -> str:
+    """A stop's label for one a start-up hook runs (`stops the application at import` → `… as it starts`)."""
+    return label.replace("at import", "as it starts") if "at import" in label else f"{label} as it starts"
+
+
+def _raising(facts: Mapping[str, FileFacts]) -> bool:
+    """Whether a module raises in a function (the parser records each `raise` of a module-level one)."""
+    return any(call.scope and call.callee.startswith(RAISED) for f in facts.values() for call in f.calls)
+
+
 def _validated(
-    path: str, file_facts: FileFacts, scopes: set[str], stops: tuple[tuple[bool, frozenset[str], str], ...]
+    path: str,
+    file_facts: FileFacts,
+    scopes: set[str],
+    functions: set[str],
+    stops: tuple[tuple[bool, frozenset[str], str], ...],
 ) -> list[StartupRead]:
-    """The stops raised in a function the module runs at import (the parser records a `raise` in a
-    function only then: `validate_config()` at module level): under an `if` on one variable, read in the
-    function or at module level (`if not DATABASE_URL: raise …`), or on each value of the function's
-    dict of required settings (`for name, value in required.items(): if not value: raise …`)."""
+    """The stops raised in a function that runs as the application starts (`functions`: those the module
+    calls at module level, `validate_config()`, and those a framework's start-up hook runs): under an `if`
+    on one variable, read in the function or at module level (`if not DATABASE_URL: raise …`, also each of
+    `if not (a and b): raise …`), or on each value of the function's dict of required settings (`for name,
+    value in required.items(): if not value: raise …`)."""
     out = []
     for call in file_facts.calls:
         if call.scope in scopes or call.guard is None or not call.callee.startswith(RAISED):
+            continue
+        if call.scope.partition("@")[0] not in functions:
             continue
         around = [a for a in file_facts.assignments if a.scope in ("", call.scope)]
         found = _stopped(path, [call], around, stops)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,13 @@ from cdverify.detect.database.jsonschemas import (
 from cdverify.detect.database.loaded_stops import loaded_checks
 from cdverify.detect.database.local_modules import missing_local_modules
 from cdverify.detect.database.optional_packages import missing_optional_packages
-from cdverify.detect.database.plugin_stops import plugin_checks, runner_functions, unset_operands
+from cdverify.detect.database.plugin_stops import (
+    imported_field,
+    plugin_checks,
+    registered_plugins,
+    runner_functions,
+    unset_operands,
+)
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop, stop_verb
 from cdverify.detect.database.route_paths import rejected_paths
@@ -329,11 +335,16 @@ def _unset_throws() -> frozenset[str]:
     return frozenset(load_rules(ParseBindings).node.unset_throws)
 
 
-def _unset_options(path: str, call: CallFact, entry: RequiredOption) -> list[StartupStop]:
-    """The stops of a call whose required options only a variable gives, with no fallback in code."""
+def _unset_options(
+    path: str, call: CallFact, entry: RequiredOption, read: Callable[[Value], Value] | None = None
+) -> list[StartupStop]:
+    """The stops of a call whose required options only a variable gives, with no fallback in code; `read`:
+    what a value reading another module's config object holds (`serverConfig.MONGODB_URI`)."""
     out = []
     for option in entry.options:
         value = call.kwarg(option)
+        if value is not None and read is not None and not value.env:
+            value = read(value)
         if value is not None and len(value.env) == 1 and value._replace(env=()).empty:  # no fallback
             (variable,) = value.env
             reason = f"{entry.label} when ${variable} is unset"
@@ -364,13 +375,14 @@ def _registered_at_start(
     """Registrations made as the app starts (module level of a started module, or a function that runs
     then: `const server = buildServer()`) of a plugin that fails the start-up without an option, given a
     variable with no fallback for it: the instance never serves where the variable is unset."""
-    running = started_functions(found.facts, started, graph)
+    running = registered_plugins(found.facts, started, started_functions(found.facts, started, graph), graph)
     out = []
     for path in registering:
         facts = found.facts[path]
+        read = partial(imported_field, path, found.facts, graph)
         for call, entry in _registrations(facts, plugins):
             if at_start(call, facts, path in started, running.get(path, set())):
-                out += _unset_options(facts.path, call, entry)
+                out += _unset_options(facts.path, call, entry, read)
     return out
 
 
