@@ -287,6 +287,8 @@ class EnvFileFlag(Record, frozen=True):
     flags: Strings  # the flag (`--env-file`), given as `--env-file=.env` or `--env-file .env`
     scripts: Strings  # the package scripts that start the application (`start`, `dev`)
     label: str  # how messages name it
+    prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
+    tolerant: Strings = ()  # the runner's flags with which it carries on without the file (`--silent`)
 
 
 class PluginRunner(Record, frozen=True):

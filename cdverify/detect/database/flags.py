@@ -8,7 +8,10 @@ Settings assigned under a module-level `if` on variables being set do the same (
 "DATABASE_URL") or os.environ.get("USE_POSTGRES"): DATABASES = {…postgresql…} else: DATABASES = {…sqlite3…}`):
 the settings made on both sides hold only where one of the variables is set (the `else`'s, where none is).
 Settings whose value itself reads a variable keep being decided by it. After an `elif`, the `else` is read
-as the first test's alone: kept where the `elif` takes over, never dropped where it runs."""
+as the first test's alone: kept where the `elif` takes over, never dropped where it runs. The `elif`'s own
+side (`if os.getenv("TEST_MODE") == "true": … elif os.getenv("DB_HOST"): DATABASES = {…postgresql…} else:
+DATABASES = {…sqlite3…}`) holds only where its variables are set, when an `else` after it in the file sets
+the same setting (what runs where it is not taken)."""
 
 from __future__ import annotations
 
@@ -64,15 +67,26 @@ def flag_branches(found_in: Collection) -> None:
         if facts.language.family != Family.PYTHON:
             continue
         sides: dict[str, dict[tuple[str, bool], list[int]]] = {}  # setting → (variables, state) → lines
+        tests: dict[str, dict[tuple[str, bool], list[int]]] = {}  # the same, of `if`/`elif` tests only
+        elses: dict[str, int] = {}  # setting → the last line of an `else` assigning it
         for assignment in facts.assignments:
             if not assignment.scope and assignment.branch:
+                target, line = assignment.target, assignment.line
+                if assignment.branch.startswith("not ("):
+                    elses[target] = max(elses.get(target, 0), line)
                 tested = _tested(assignment.branch)
                 if tested is not None:
-                    sides.setdefault(assignment.target, {}).setdefault(tested, []).append(assignment.line)
+                    sides.setdefault(target, {}).setdefault(tested, []).append(line)
+                    if not assignment.branch.startswith("not ("):
+                        tests.setdefault(target, {}).setdefault(tested, []).append(line)
         for found in sides.values():  # set on both sides: which side runs is what the variables decide
             for (variables, on), lines in found.items():
                 if (variables, not on) in found:
                     branches.update(((path, line), (variables, on)) for line in lines)
+        for target, found in tests.items():  # an `elif`'s side, an `else` after it setting it too
+            for tested, lines in found.items():
+                if max(lines) < elses.get(target, 0):
+                    branches.update(((path, line), tested) for line in lines if (path, line) not in branches)
     if not branches:
         return
     for index, item in enumerate(found_in.evidence):

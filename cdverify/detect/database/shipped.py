@@ -213,10 +213,11 @@ def _same_case(root: Path, name: str) -> bool:
 
 
 def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
-    """The start scripts of the application's package.json (`start`, `dev`) when every one it has runs Node
-    with `--env-file=F` and the project ships no F (connections.toml `env_file_flags`): Node refuses to
-    start. A project with a run.sh starts with it; a file another script writes (`cp .env.example .env`),
-    or that a runtime of the paper's harness puts beside the app, may be there."""
+    """The start scripts of the application's package.json (`start`, `dev`, `start:dev`) when every one it
+    has runs Node with `--env-file=F` (or env-cmd with `-f F`) and the project ships no F (connections.toml
+    `env_file_flags`): Node refuses to start. A project with a run.sh starts with it; a file another script
+    writes (`cp .env.example .env`), or that a runtime of the paper's harness puts beside the app, may be
+    there."""
     if found.manifests.run_script is not None:
         return []
     runtime = {
@@ -228,7 +229,7 @@ def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
     for entry in load_rules(Connections).env_file_flags:
         packages: dict[str, list[tuple[PackageScript, str]]] = {}
         for script in found.manifests.scripts:
-            if script.name in entry.scripts:
+            if script.name in entry.scripts or script.name.startswith(tuple(entry.prefixes)):
                 named = _env_file(script.command, entry)
                 packages.setdefault(script.package, []).append((script, named or ""))
         for package, starts in packages.items():
@@ -248,13 +249,18 @@ def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
 
 
 def _env_file(command: str, entry: EnvFileFlag) -> str | None:
-    """The file a command's runner of `entry` is told to load (`node --env-file=.env dist/index.js`)."""
+    """The file a command's runner of `entry` is told to load (`node --env-file=.env dist/index.js`), its
+    options read up to a `--`; None when a flag of `tolerant` lets it carry on without the file."""
     for part in re.split(r"&&|\|\||[;|]", command):
         words = [word.strip("'\"") for word in part.split()]
         runner = next((i for i, word in enumerate(words) if posixpath.basename(word) in entry.runners), None)
         if runner is None:
             continue
-        for index, word in enumerate(words[runner + 1 :], runner + 1):
+        options = words[runner + 1 :]
+        options = options[: options.index("--")] if "--" in options else options
+        if any(word.partition("=")[0] in entry.tolerant for word in options):
+            return None
+        for index, word in enumerate(options, runner + 1):
             flag, equals, value = word.partition("=")
             if flag in entry.flags:
                 named = value if equals else (words[index + 1] if index + 1 < len(words) else "")
