@@ -303,6 +303,21 @@ class PluginRunner(Record, frozen=True):
     label: str  # how messages name it
 
 
+class SchemaStep(Record, frozen=True):
+    """A schema command of an ORM's CLI that reads the datasource URL and exits non-zero without it (`prisma
+    db push`, `prisma migrate deploy`): run by every start script before its server, joined with `&&`, where
+    the URL's variable is unset, the server never starts (detect/database/schema_steps.py)."""
+
+    runners: Strings  # the command (`prisma`)
+    commands: Strings  # its subcommands that need the URL (`db push`, `migrate deploy`)
+    launchers: Strings  # words before it that run it as it is (`npx`, `pnpm exec`)
+    script_runners: Strings  # commands running another package script by name (`npm run`, `yarn`)
+    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
+    label: str  # how messages name it
+    prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
+    config_files: Strings = ()  # the CLI's configuration files, which may give the URL otherwise
+
+
 class WorkerRuntime(Record, frozen=True):
     """A runtime other than Node that serves a module's default export (Cloudflare's wrangler): an application
     whose start scripts all run it, with its configuration file and no Node server start, does not start
@@ -430,6 +445,7 @@ class Connections(Record, frozen=True):
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     plugin_runners: tuple[PluginRunner, ...] = ()
+    schema_steps: tuple[SchemaStep, ...] = ()
     worker_runtimes: tuple[WorkerRuntime, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
     startup_reads: tuple[StartupRead, ...] = ()

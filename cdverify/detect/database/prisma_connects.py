@@ -48,7 +48,7 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
     ]
     if not connects:
         return []
-    source = _datasource(found)
+    source = datasource_variable(found)
     if source is None or _own_urls(found):
         return []
     variable, where = source
@@ -72,7 +72,7 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
     return out
 
 
-def _datasource(found: Collection) -> tuple[str, str] | None:
+def datasource_variable(found: Collection) -> tuple[str, str] | None:
     """(variable, `file:line`) of the one variable every Prisma schema's datasource `url` reads; None where
     a schema writes its URL, or the schemas read different variables."""
     urls = [s for s in found.manifests.settings if s.source is Reader.PRISMA and s.key == "url"]

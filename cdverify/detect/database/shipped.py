@@ -235,7 +235,7 @@ def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
         for package, starts in packages.items():
             folder = posixpath.dirname(package)
             files = {named for _script, named in starts}
-            if "" in files or files & runtime or not _application_package(found, folder):
+            if "" in files or files & runtime or not application_package(found, folder):
                 continue  # a start script loads no such file, or the harness may give it
             if any(
                 probe(root / folder / named) is not None or _written(found, named, entry) for named in files
@@ -276,7 +276,7 @@ def _written(found: Collection, named: str, entry: EnvFileFlag) -> bool:
     return any(pattern.search(given.sub(" ", script.command)) for script in found.manifests.scripts)
 
 
-def _application_package(found: Collection, folder: str) -> bool:
+def application_package(found: Collection, folder: str) -> bool:
     """Whether the package folder holds an application module (not a frontend's or a tool's package)."""
     prefix = f"{folder}/" if folder else ""
     return any(path.startswith(prefix) and found.scope_of(path) is Scope.APPLICATION for path in found.facts)

@@ -25,7 +25,9 @@ the application cannot start, whatever engine it is configured for: no engine ho
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
 a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
-unset (prisma_connects.py), and a check in a function awaited before the server listens (awaited_stops.py) or
+unset (prisma_connects.py), and a start script running a Prisma schema command before its server (`prisma
+db push && node …`) where that variable is unset (schema_steps.py), and a check in a function awaited
+before the server listens (awaited_stops.py) or
 called by a started module as it loads (`export const prisma = createPrismaClient()`: loaded_stops.py), and a
 route path the installed Express 5 rejects, registered as the app starts (`app.use('/api/auth/*', …)`:
 route_paths.py)."""
@@ -60,6 +62,7 @@ from cdverify.detect.database.plugin_stops import (
 from cdverify.detect.database.prisma_connects import unset_prisma_urls
 from cdverify.detect.database.report import StartupStop, stop_verb
 from cdverify.detect.database.route_paths import rejected_paths
+from cdverify.detect.database.schema_steps import schema_step_stops
 from cdverify.detect.database.schema_stops import (
     failed_schema,
     parsed_at_start,
@@ -139,6 +142,7 @@ def startup_stops(
     unloaded = [_shipped(item) for item in missing_env_files(found, root)] if root is not None else []
     if root is not None:  # a Cloudflare Worker: wrangler serves it, nothing listens under Node
         unloaded += worker_only(found, root)
+        unloaded += schema_step_stops(found, root)  # `prisma db push && node …`, its URL's variable unset
     # the modules run at start-up, found once and only when asked for
     started_files = (
         cache(partial(started_modules, found.facts, found.scopes, graph)) if graph is not None else None
