@@ -86,31 +86,48 @@ def _start_step(name: str, named: Mapping[str, str], entry: SchemaStep, variable
     """The Prisma step that keeps start script `name` from its server: in its `pre<name>` script, which npm
     runs first, or in the script itself with a command after it."""
     before = named.get(f"pre{name}")
+    memo: dict[tuple[str, int], str | None] = {}  # a script run by name, at a depth: its step, once
     if before is not None:
-        step = _stopping_step(before, named, entry, variable, _DEPTH, server=False)
+        step = _stopping_step(before, named, entry, variable, _DEPTH, memo, server=False)
         if step is not None:
             return step
-    return _stopping_step(named[name], named, entry, variable, _DEPTH, server=True)
+    return _stopping_step(named[name], named, entry, variable, _DEPTH, memo, server=True)
 
 
 def _stopping_step(
-    command: str, named: Mapping[str, str], entry: SchemaStep, variable: str, depth: int, *, server: bool
+    command: str,
+    named: Mapping[str, str],
+    entry: SchemaStep,
+    variable: str,
+    depth: int,
+    memo: dict[tuple[str, int], str | None],
+    *,
+    server: bool,
 ) -> str | None:
     """The step of `command` (a schema command, or a package script run by name that stops) whose failure
-    makes the whole command fail and run nothing after it; with `server`, only a step some command follows."""
+    makes the whole command fail and run nothing after it; with `server`, only a step some command follows.
+    Linear in the script's commands (one pass finds the last `;`), each script run by name read once per
+    depth (`memo`): a script of thousands of `&&` or of scripts running scripts ends."""
     parts = _commands(command)
     if parts is None:
         return None
+    # a command at or before the last one followed by `;` is followed by one that runs whatever it does
+    last_other = max((at for at, (_words, after) in enumerate(parts[:-1]) if after != _THEN), default=-1)
     for index, (words, _after) in enumerate(parts):
-        if any(later != _THEN for _words, later in parts[index:-1]):
-            continue  # a command after it runs whatever it does (`;`)
+        if index <= last_other:
+            continue
         if server and index == len(parts) - 1:
             return None
         step = _schema_command(words, entry, variable)
         if step is None and depth > 0:
             script = _script_run(words, named, entry)
             if script is not None:
-                inner = _stopping_step(named[script], named, entry, variable, depth - 1, server=False)
+                if (script, depth) not in memo:
+                    memo[(script, depth)] = None  # a script running itself stops nothing more
+                    memo[(script, depth)] = _stopping_step(
+                        named[script], named, entry, variable, depth - 1, memo, server=False
+                    )
+                inner = memo[(script, depth)]
                 step = None if inner is None else f"{' '.join(words)} ({inner})"
         if step is not None:
             return step
