@@ -4,7 +4,10 @@ set"), each with a violating case and clean ones, on small projects written for 
 - a Django project package, the folder holding the settings module an entry point names through
   DJANGO_SETTINGS_MODULE beside the URL configuration or WSGI/ASGI module `startproject` writes there, is named for
   the project: a layer word as its name (`service/`, `api/`) names no layer for its files, whose own names and code
-  decide.
+  decide;
+- a Python package's `__init__.py` that only imports names from its modules and lists them in `__all__`
+  (`from .connection import engine, get_session`) hands them on, as a JavaScript barrel does: it is in the layer
+  of the modules it re-exports when they all show one role by their code.
 """
 
 from __future__ import annotations
@@ -130,3 +133,106 @@ def test_a_layer_folder_no_entry_point_names_as_settings_keeps_its_layer(make_pr
     files["config/settings.py"] = SETTINGS.format(package="config")
     layers = layers_of(inspect_json(make_project, files))
     assert layers["service/helpers.py"] == "services"
+
+
+# -- a Python package marker re-exporting its data-access module ---------------------------------------------
+
+CONNECTION = """import os
+
+from sqlmodel import Session, create_engine
+
+engine = create_engine(os.getenv("DATABASE_URL", "sqlite:///app.db"))
+
+
+def get_session():
+    with Session(engine) as session:
+        yield session
+"""
+TABLES = """from sqlmodel import Field, SQLModel
+
+
+class Task(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+"""
+FORMAT = """def title_case(text):
+    return text.title()
+"""
+MAIN = """from fastapi import FastAPI
+
+from .routes import tasks
+
+app = FastAPI()
+app.include_router(tasks.router)
+"""
+TASKS = """from fastapi import APIRouter, Depends
+from sqlmodel import Session, select
+
+from ..storage.connection import get_session
+from ..tables import Task
+
+router = APIRouter(prefix="/tasks")
+
+
+@router.get("")
+def list_tasks(session: Session = Depends(get_session)):
+    return session.exec(select(Task)).all()
+"""
+
+
+def _fastapi(marker: str, **more: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "fastapi\nsqlmodel\n",
+        "app/__init__.py": "",
+        "app/main.py": MAIN,
+        "app/tables.py": TABLES,
+        "app/routes/__init__.py": "",
+        "app/routes/tasks.py": TASKS,
+        "app/storage/__init__.py": marker,
+        "app/storage/connection.py": CONNECTION,
+        **more,
+    }
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        '# Storage package\nfrom .connection import engine, get_session\n\n__all__ = ["get_session", "engine"]\n',
+        "from app.storage.connection import get_session\n",
+    ],
+    ids=["relative-with-all", "absolute"],
+)
+def test_a_package_marker_re_exporting_data_access_is_data_access(
+    make_project: MakeProject, marker: str
+) -> None:
+    """Violating on main: `storage/` names no layer and the marker's code is no query of its own, so the package
+    handing the engine and the session on had no layer."""
+    layers = layers_of(inspect_json(make_project, _fastapi(marker)))
+    assert layers["app/storage/connection.py"] == "repositories"
+    assert layers["app/storage/__init__.py"] == "repositories"
+
+
+@pytest.mark.parametrize(
+    ("marker", "more"),
+    [
+        # it re-exports a helper of no layer too
+        (
+            "from .connection import get_session\nfrom .format import title_case\n",
+            {"app/storage/format.py": FORMAT},
+        ),
+        # it binds a value of its own
+        ("from .connection import get_session\n\nPAGE_SIZE = 20\n", {}),
+        # it defines a function
+        ("from .connection import get_session\n\n\ndef session():\n    return get_session()\n", {}),
+        ("", {}),  # an empty marker in a folder that names no layer
+    ],
+    ids=["with-a-helper", "own-value", "own-function", "empty"],
+)
+def test_a_package_marker_doing_more_than_re_exporting_data_access_has_no_layer(
+    make_project: MakeProject, marker: str, more: dict[str, str]
+) -> None:
+    """Clean: a marker that also re-exports a module of no layer, binds a value or defines a function of its own,
+    or holds nothing, is no barrel of the data-access module: it stays in no layer."""
+    layers = layers_of(inspect_json(make_project, _fastapi(marker, **more)))
+    assert layers["app/storage/connection.py"] == "repositories"
+    assert "app/storage/__init__.py" not in layers
