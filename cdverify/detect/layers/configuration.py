@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 
 from cdverify.catalog import load_rules
+from cdverify.detect.django_entry import settings_modules
 from cdverify.detect.layers.names import Named, framework_of, without_folders
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import Frameworks
@@ -71,8 +72,6 @@ def project_packages(named: dict[str, Named], facts: Mapping[str, FileFacts]) ->
     layer (`service/`, `api/`): its files take no layer from it, their own names and code decide
     (`service/urls.py` registering routes stays routes, `service/settings.py` has none). A settings package
     (`config/settings/dev.py`) counts from the folder above it."""
-    from cdverify.detect.database.undefined_names import settings_modules  # the database detector's reading
-
     python = {path for path, file_facts in facts.items() if file_facts.language.family == Family.PYTHON}
     projects = set()
     for module in settings_modules(facts, python, python).values():
