@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.undefined_names import settings_modules
+from cdverify.detect.django_entry import settings_modules
 from cdverify.model import Family, FileFacts
 from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import PythonStartup

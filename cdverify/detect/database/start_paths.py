@@ -37,7 +37,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.undefined_names import settings_modules, started_by
+from cdverify.detect.database.undefined_names import started_by
+from cdverify.detect.django_entry import settings_modules
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.manifests import normalise_distribution
 from cdverify.model import Assignment, Family, FileFacts, ImportKind

@@ -17,13 +17,14 @@ other module: then nothing is claimed."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.imported_names import missing_imports
 from cdverify.detect.database.startup import app_modules, application_python
+from cdverify.detect.django_entry import module_file as _module
+from cdverify.detect.django_entry import settings_modules
 from cdverify.model import FileFacts
 from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import PythonStartup
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
 
 _BUILTINS_MODULES = frozenset({"builtins", "__builtin__"})
-_DOTTED = re.compile(r"\w+(?:\.\w+)*")
 
 
 def undefined_at_start(
@@ -111,24 +111,6 @@ def _django_loaded(facts: Mapping[str, FileFacts], python: set[str]) -> set[str]
     return out
 
 
-def settings_modules(facts: Mapping[str, FileFacts], callers: set[str], python: set[str]) -> dict[str, str]:
-    """Each of `callers` that names a Django settings module among `python` (`os.environ.setdefault(
-    "DJANGO_SETTINGS_MODULE", "site.settings")`, looked up from its own folder) → that module's file."""
-    django = load_rules(PythonStartup).django
-    out: dict[str, str] = {}
-    for path in sorted(callers):
-        for call in facts[path].calls if path in facts else ():
-            if call.callee not in django.settings_calls or len(call.args) < 2:
-                continue
-            key, value = call.args[0].strings, call.args[1].strings
-            if key != (django.settings_variable,) or len(value) != 1 or not isinstance(value[0], str):
-                continue
-            settings = _module(value[0], posixpath.dirname(path), python)
-            if settings is not None:
-                out.setdefault(path, settings)
-    return out
-
-
 def started_by(facts: Mapping[str, FileFacts], settings: str, base: str, python: set[str]) -> set[str]:
     """The installed apps' packages and modules, and the URL modules the settings' ROOT_URLCONF names or
     reaches through `include("app.urls")`."""
@@ -167,15 +149,4 @@ def _app_package(app: str, base: str, python: set[str]) -> str | None:
         found = _module(".".join(parts[:end]), base, python)
         if found is not None and found.endswith("/__init__.py"):
             return found
-    return None
-
-
-def _module(dotted: str, base: str, python: set[str]) -> str | None:
-    """The project file of module `dotted`, imported from the folder `base` is in (`manage.py`'s folder)."""
-    if not _DOTTED.fullmatch(dotted):
-        return None
-    rel = posixpath.join(base, *dotted.split("."))
-    for candidate in (f"{rel}.py", f"{rel}/__init__.py"):
-        if candidate in python:
-            return candidate
     return None

@@ -6,11 +6,13 @@ Django app named `api`): its code says what it is (rules/frameworks.toml `config
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 
 from cdverify.catalog import load_rules
-from cdverify.detect.layers.names import Named, framework_of
+from cdverify.detect.django_entry import settings_modules
+from cdverify.detect.layers.names import Named, framework_of, without_folders
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import Frameworks
 
@@ -57,6 +59,28 @@ def configuration_modules(
         if _configures(file_facts, configuring, quiet):
             out.add(path)
     return frozenset(out)
+
+
+# the modules `django-admin startproject` writes beside the settings module: the project package's own
+_PROJECT_MODULES = ("urls.py", "wsgi.py", "asgi.py")
+
+
+def project_packages(named: dict[str, Named], facts: Mapping[str, FileFacts]) -> dict[str, Named]:
+    """A Django project package, the folder holding the settings module an entry point names
+    (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")` in `manage.py` or `wsgi.py`) beside
+    the URL configuration or the WSGI/ASGI module `startproject` writes there, is named for the project, not a
+    layer (`service/`, `api/`): its files take no layer from it, their own names and code decide
+    (`service/urls.py` registering routes stays routes, `service/settings.py` has none). A settings package
+    (`config/settings/dev.py`) counts from the folder above it."""
+    python = {path for path, file_facts in facts.items() if file_facts.language.family == Family.PYTHON}
+    projects = set()
+    for module in settings_modules(facts, python, python).values():
+        folder = posixpath.dirname(module)
+        for candidate in (folder, posixpath.dirname(folder)):
+            if candidate and any(posixpath.join(candidate, name) in python for name in _PROJECT_MODULES):
+                projects.add(candidate)
+                break
+    return without_folders(named, projects)
 
 
 def _named_for(path: str, modules: frozenset[str]) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named, framework_of
 from cdverify.detect.layers.owners import imported_names
-from cdverify.model import FileFacts, ImportKind
+from cdverify.model import Family, FileFacts, ImportKind
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -204,8 +204,10 @@ def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph:
     module opening the client): it hands them on, a module of that role too."""
     if file_facts.calls or not file_facts.imports:
         return False
-    if any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports) and not _hands_on_imports(
-        file_facts
+    if (
+        any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports)
+        and not _hands_on_imports(file_facts)
+        and not _package_reexports(path, file_facts)
     ):
         return False
     targets = [edge.target for edge in graph.imports_of(path)]
@@ -237,6 +239,26 @@ def _hands_on_imports(file_facts: FileFacts) -> bool:
         and all(handed_on(traced) for _name, traced in file_facts.exports)
         and all(
             not (a.value.strings or a.value.numbers or a.value.env) and all(map(handed_on, a.value.calls))
+            for a in file_facts.assignments
+        )
+    )
+
+
+def _package_reexports(path: str, file_facts: FileFacts) -> bool:
+    """A Python package's `__init__.py` that only imports names of modules (`from .connection import engine,
+    get_session`), at its top, and lists them in `__all__`: it defines no class or function, and binds no
+    other name. Its caller checks that it calls nothing."""
+    return (
+        path.rpartition("/")[2] == "__init__.py"
+        and file_facts.language.family is Family.PYTHON
+        and not file_facts.classes
+        and not file_facts.functions
+        and all(
+            fact.kind is ImportKind.STATIC and fact.names and not fact.in_function
+            for fact in file_facts.imports
+        )
+        and all(
+            a.target == "__all__" and not (a.value.numbers or a.value.env or a.value.calls)
             for a in file_facts.assignments
         )
     )

@@ -226,10 +226,10 @@ def feature_folders(named: dict[str, Named]) -> dict[str, Named]:
             continue
         if normalise_dir_name(file.partition(".")[0]) == normalise_dir_name(folder.rpartition("/")[2]):
             kinds.setdefault(folder, {name.folders[0][0]}).add(name.suffix)
-    return _without_folders(named, {folder for folder, layers in kinds.items() if len(layers) >= 3})
+    return without_folders(named, {folder for folder, layers in kinds.items() if len(layers) >= 3})
 
 
-def _without_folders(named: dict[str, Named], dropped: set[str]) -> dict[str, Named]:
+def without_folders(named: dict[str, Named], dropped: set[str]) -> dict[str, Named]:
     """`named` with the layer folders `dropped` naming no layer for the paths under them."""
     if not dropped:
         return named
@@ -263,7 +263,7 @@ def without_containers(
                     if confirmed.get(path) == inner_layer:
                         shown.add(folder)
     containers = {folder for folder, layers in others.items() if len(layers) >= 2 and folder in shown}
-    return _without_folders(named, containers)
+    return without_folders(named, containers)
 
 
 def app_packages(
@@ -301,7 +301,7 @@ def app_packages(
         shown = {confirmed.get(path) for path in files} - {None, top}
         if len(named_layers - {None, top}) >= 2 and shown:
             packages.add(folder)
-    return _without_folders(named, packages)
+    return without_folders(named, packages)
 
 
 def beside_folders(named: dict[str, Named], pairs: Mapping[str, str]) -> dict[str, Named]:

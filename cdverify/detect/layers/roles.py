@@ -28,7 +28,7 @@ from cdverify.detect.layers.catalogue import (
     preset_roles,
     schema_syncs,
 )
-from cdverify.detect.layers.configuration import configuration_modules, logging_modules
+from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
 from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
@@ -444,6 +444,7 @@ def by_role(
     named = without_containers(named_layers.named, roles.routes, handlers, layered)
     routers = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     named = app_packages(named, roles.routes, routers, layered, found.apps)
+    named = project_packages(named, facts)  # Django's project package (`service/settings.py`): no layer
     handing = hands_app(found.apps, frameworks, facts, graph)
     handed = handler_modules(frameworks, facts, graph)
     if found_roles:  # `controllers/` wrapping the ORM for presenters, handling no request: data access
