@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from cdverify.constraints import Constraints
 
 CONSTRAINT = "database"
+_SHOWN_FIXES = 5  # the start-up stops of a project as shipped one DB001 hint names, the rest counted
 
 
 def verify(analysis: Analysis, config: Config, constraints: Constraints | None) -> list[Finding]:
@@ -196,10 +197,19 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
         hint = start if wanted in in_harness(report, with_them).holding else f"{start}; then {hint}"
     shipped = [stop for stop in found.stopped if not stop.variables or stop.fix]
     if shipped:  # it stops wherever it runs as shipped (a module or file left out): that comes first
-        fix = shipped[0].fix or (
-            f"make the application start as shipped ({shipped[0].describe()}): add what it needs to the "
-            "project, or remove the statement"
+        # every such stop at once (`'/api/auth/*'` and `'/api/users/*'`): one turn of an agent's loop
+        fixes = list(
+            dict.fromkeys(
+                stop.fix
+                or (
+                    f"make the application start as shipped ({stop.describe()}): add what it needs to the "
+                    "project, or remove the statement"
+                )
+                for stop in shipped
+            )
         )
+        more = f"; and {len(fixes) - _SHOWN_FIXES} more like it" if len(fixes) > _SHOWN_FIXES else ""
+        fix = "; ".join(fixes[:_SHOWN_FIXES]) + more
         without = report._replace(
             stops=tuple(stop for stop in report.stops if stop.variables and not stop.fix)
         )

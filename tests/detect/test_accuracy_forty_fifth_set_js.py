@@ -379,3 +379,18 @@ def test_the_keys_set_lift_the_constructor_s_stop(make_project: MakeProject) -> 
         .status
         == "pass"
     )
+
+
+def test_every_rejected_path_is_named_in_one_db001(make_project: MakeProject) -> None:
+    """An agent fixing what DB001 names should see every path Express 5 rejects at once, not one per turn
+    (session (14): an app with three such paths took three runs); more than five are counted."""
+    many = APP.replace(
+        "  app.use(PATH, (req, _res, next) => next());",
+        "\n".join(f'  app.use("/api/r{n}/*", (req, _res, next) => next());' for n in range(7)),
+    )
+    files = {**_express_app("/api/auth/*"), "src/app.js": many}
+    hint = only(check(make_project, files, PG_TASK), "DB001")["hint"]
+    named = [f"'/api/r{n}/*splat' for '/api/r{n}/*'" for n in range(7)]
+    assert all(rewrite in hint for rewrite in named[:5]), hint
+    assert not any(rewrite in hint for rewrite in named[5:]), hint
+    assert "and 2 more like it" in hint
