@@ -196,8 +196,21 @@ def _followed(
     path: str, scopes: set[str], facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> list[tuple[str, str]]:
     """(file, function) of the project functions a plugin's body surely calls by name, and those they call in
-    turn (`FileFacts.steps`), their own or imported (`const { openSqlite } = require('../db')`)."""
-    pending = [(path, scope, 0) for scope in scopes]
+    turn, up to `_HOPS` calls deep."""
+    return called_functions([(path, scope) for scope in scopes], facts, graph, _HOPS)
+
+
+def called_functions(
+    starts: Iterable[tuple[str, str]],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    hops: int | None = None,
+) -> list[tuple[str, str]]:
+    """(file, function) of the project functions the `starts` ((file, function); "" for a module's own
+    level) surely call by name (`FileFacts.steps`), their own or imported (`const { openSqlite } =
+    require('../db')`), and those they call in turn, each once: up to `hops` calls deep, all where None."""
+    pending = [(file, function, 0) for file, function in starts]
+    seen: set[tuple[str, str]] = set()
     out: list[tuple[str, str]] = []
     while pending:
         file, scope, depth = pending.pop()
@@ -206,10 +219,11 @@ def _followed(
             if owner != scope and owner.partition("@")[0] != scope:
                 continue
             found = called_function(file, name, exported, facts, graph)
-            if found is None or found in out:
+            if found is None or found in seen:
                 continue
+            seen.add(found)
             out.append(found)
-            if depth + 1 < _HOPS:
+            if hops is None or depth + 1 < hops:
                 pending.append((*found, depth + 1))
     return out
 

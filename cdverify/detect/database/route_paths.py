@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start, started_functions
 from cdverify.detect.database.optional_packages import LOCK_LIMIT
-from cdverify.detect.database.plugin_stops import called_function
+from cdverify.detect.database.plugin_stops import called_functions
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.framework.catalogue import split
 from cdverify.files import NotReadable, probe, read_regular
@@ -141,23 +141,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 def _running(facts: Mapping[str, FileFacts], started: set[str], graph: ImportGraph) -> dict[str, set[str]]:
     """File → its functions that run as the application starts: those jsonschemas.py `started_functions`
     finds, and those a started module, or a function already found, surely calls by name as a step of its
-    own (`const app = createApp()`: `FileFacts.steps`), its own or imported."""
+    own (`const app = createApp()`: plugin_stops.py `called_functions`), its own or imported."""
     running = started_functions(facts, started, graph)
-    pending = [(path, "") for path in started if path in facts]
-    pending += [(path, name) for path, names in running.items() for name in names]
-    seen = set(pending)
-    while pending:
-        path, function = pending.pop()
-        exported = dict(facts[path].exports)
-        for owner, name in facts[path].steps:
-            if owner != function and owner.partition("@")[0] != function:
-                continue
-            target = called_function(path, name, exported, facts, graph)
-            if target is None or target in seen:
-                continue
-            seen.add(target)
-            running.setdefault(target[0], set()).add(target[1])
-            pending.append(target)
+    starts = [(path, "") for path in started if path in facts]
+    starts += [(path, name) for path, names in running.items() for name in names]
+    for file, function in called_functions(starts, facts, graph):
+        running.setdefault(file, set()).add(function)
     return running
 
 
