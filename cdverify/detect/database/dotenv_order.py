@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.model import FileFacts
+from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import Connections
 
 if TYPE_CHECKING:
@@ -74,16 +75,16 @@ def _imported_above(
 ) -> set[str]:
     """The modules `path` imports at module level above `line`, and those they import at module level in turn,
     not followed through a module that loads the file itself."""
-    pending = [
-        edge.target
-        for edge in graph.imports_of(path)
-        if edge.runtime and not edge.fact.in_function and edge.fact.line < line
-    ]
-    out: set[str] = set()
-    while pending:
-        target = pending.pop()
-        if target is None or target == path or target in out or target not in python or target in loading:
-            continue
-        out.add(target)
-        pending += [e.target for e in graph.imports_of(target) if e.runtime and not e.fact.in_function]
-    return out
+
+    def loads(module: str, above: int | None = None) -> list[str]:
+        """The project modules `module` imports at module level (above line `above`), not through `path`
+        or a module that loads the file itself."""
+        return [
+            target
+            for edge in graph.imports_of(module)
+            if edge.runtime and not edge.fact.in_function and (above is None or edge.fact.line < above)
+            if (target := edge.target) is not None and target != path and target in python
+            if target not in loading
+        ]
+
+    return reachable(loads(path, line), loads)
