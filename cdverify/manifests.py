@@ -99,6 +99,13 @@ class Manifests:
         texts = [script.command for script in self.scripts]
         return [*texts, self.run_script.text] if self.run_script is not None else texts
 
+    def start_scripts(self) -> list[PackageScript]:
+        """The package scripts that start the application (rules/manifests.toml `package_json.start_scripts`
+        and `start_prefixes`: `start`, `dev`, `start:dev`), in every package.json."""
+        tables = _catalogue().package_json
+        prefixes = tuple(tables.start_prefixes)
+        return [s for s in self.scripts if s.name in tables.start_scripts or s.name.startswith(prefixes)]
+
     def declared(self, ecosystem: Family) -> dict[str, Dependency]:
         out: dict[str, Dependency] = {}
         for dep in self.dependencies:

@@ -285,9 +285,7 @@ class EnvFileFlag(Record, frozen=True):
 
     runners: Strings  # commands taking the flag (`node`, `tsx`)
     flags: Strings  # the flag (`--env-file`), given as `--env-file=.env` or `--env-file .env`
-    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
     label: str  # how messages name it
-    prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
     tolerant: Strings = ()  # the runner's flags with which it carries on without the file (`--silent`)
 
 
@@ -298,7 +296,6 @@ class PluginRunner(Record, frozen=True):
 
     runners: Strings  # the command (`fastify`)
     commands: Strings  # its subcommand that starts the server (`start`)
-    scripts: Strings  # the package scripts that start the application (`start`)
     files: Strings  # how the module's file ends, to tell it from an option's value (`.js`, `.ts`)
     label: str  # how messages name it
 
@@ -312,9 +309,7 @@ class SchemaStep(Record, frozen=True):
     commands: Strings  # its subcommands that need the URL (`db push`, `migrate deploy`)
     launchers: Strings  # words before it that run it as it is (`npx`, `pnpm exec`)
     script_runners: Strings  # commands running another package script by name (`npm run`, `yarn`)
-    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
     label: str  # how messages name it
-    prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
     config_files: Strings = ()  # the CLI's configuration files, which may give the URL otherwise
 
 
@@ -325,7 +320,6 @@ class WorkerRuntime(Record, frozen=True):
 
     config_files: Strings  # its configuration files at the application's root (`wrangler.toml`)
     commands: Strings  # the command a start script runs it with (`wrangler`)
-    scripts: Strings  # the package scripts that start the application (`start`, `dev`)
     servers: Strings  # traced calls that start a server in Node or Bun (`@hono/node-server.serve`)
     label: str  # how messages name it
 

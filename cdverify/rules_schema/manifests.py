@@ -59,6 +59,8 @@ class DependencyTables(Record, frozen=True):
     dependencies: Strings
     dev_dependencies: Strings
     runners: Strings = ()  # commands whose first source-file argument a package.json script runs
+    start_scripts: Strings = ()  # the package scripts that start the application (`start`, `dev`)
+    start_prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
 
 
 class ManifestFiles(Record, frozen=True):

@@ -146,3 +146,23 @@ def test_a_check_the_plugins_do_not_surely_run_does_not_stop(
     report = check(make_project, files, PG_TASK)
     assert not any("SESSION_KEY" in m for m in _db001(report))
     assert database_status(report) == "pass"
+
+
+@pytest.mark.parametrize("script", ["dev", "start:dev", "serve"])
+def test_a_plugin_runner_in_any_start_script_stops(make_project: MakeProject, script: str) -> None:
+    """Only a `dev` (`start:dev`, `serve`) script runs fastify-cli, the package's one way to start
+    (rules/manifests.toml `package_json.start_scripts`)."""
+    files = _files(body="const key = signingKey()\n  fastify.decorate('key', key)")
+    files["package.json"] = PACKAGE.replace(
+        '"start": "START"', f'"{script}": "fastify start -w -l info app.js"'
+    )
+    report = check(make_project, files, PG_TASK)
+    assert database_status(report) == "fail"
+    assert any(STOPS in m for m in _db001(report))
+
+
+def test_a_plugin_runner_in_a_script_that_starts_nothing_does_not_stop(make_project: MakeProject) -> None:
+    files = _files(body="const key = signingKey()\n  fastify.decorate('key', key)")
+    files["package.json"] = PACKAGE.replace('"start": "START"', '"check": "fastify start -l info app.js"')
+    report = check(make_project, files, PG_TASK)
+    assert not any("SESSION_KEY" in m for m in _db001(report))

@@ -163,12 +163,13 @@ def imported_field(path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
 
 
 def runner_functions(facts: Mapping[str, FileFacts], scripts: Iterable[PackageScript]) -> dict[str, set[str]]:
-    """File → the default-exported function a plugin runner a start script names loads and runs at start-up
-    (`"start": "fastify start -l info app.js"` → app.js's `module.exports = async function (fastify) {…}`)."""
+    """File → the default-exported function a plugin runner the start scripts (`scripts`) name loads and runs
+    at start-up (`"start": "fastify start -l info app.js"` → app.js's `module.exports = async function
+    (fastify) {…}`)."""
     out: dict[str, set[str]] = {}
     for runner in load_rules(Connections).plugin_runners:
         for script in scripts:
-            file = _runner_file(script.command, runner) if script.name in runner.scripts else None
+            file = _runner_file(script.command, runner)
             path = posixpath.normpath(posixpath.join(posixpath.dirname(script.package), file)) if file else ""
             if path in facts and facts[path].default_function:
                 out.setdefault(path, set()).add(facts[path].default_function)

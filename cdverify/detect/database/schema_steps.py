@@ -54,12 +54,7 @@ def schema_step_stops(found: Collection, root: Path) -> list[StartupStop]:
     for entry in load_rules(Connections).schema_steps:
         for package, named in commands.items():
             folder = posixpath.dirname(package)
-            starts = [
-                script
-                for script in found.manifests.scripts
-                if script.package == package
-                and (script.name in entry.scripts or script.name.startswith(tuple(entry.prefixes)))
-            ]
+            starts = [script for script in found.manifests.start_scripts() if script.package == package]
             if not starts or not application_package(found, folder):
                 continue
             if any(probe(root / folder / name) is not None for name in entry.config_files):

@@ -228,10 +228,9 @@ def missing_env_files(found: Collection, root: Path) -> list[Shipped]:
     out: list[Shipped] = []
     for entry in load_rules(Connections).env_file_flags:
         packages: dict[str, list[tuple[PackageScript, str]]] = {}
-        for script in found.manifests.scripts:
-            if script.name in entry.scripts or script.name.startswith(tuple(entry.prefixes)):
-                named = _env_file(script.command, entry)
-                packages.setdefault(script.package, []).append((script, named or ""))
+        for script in found.manifests.start_scripts():
+            named = _env_file(script.command, entry)
+            packages.setdefault(script.package, []).append((script, named or ""))
         for package, starts in packages.items():
             folder = posixpath.dirname(package)
             files = {named for _script, named in starts}

@@ -194,7 +194,7 @@ def startup_stops(
         out += _registered_at_start(found, started, graph, registering, plugins)
     if plugged and graph is not None:  # a check in a Fastify plugin the app registers as it starts
         running = started_functions(found.facts, started, graph)
-        for path, functions in runner_functions(found.facts, found.manifests.scripts).items():
+        for path, functions in runner_functions(found.facts, found.manifests.start_scripts()).items():
             running.setdefault(path, set()).update(functions)  # `fastify start app.js`: its plugin runs
         application_facts = {path: found.facts[path] for path in application}
         out += plugin_checks(application_facts, started, running, graph)

@@ -39,9 +39,7 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
         config = next((name for name in runtime.config_files if (root / name).is_file()), None)
         if config is None or any(c.callee in runtime.servers for f in application for c in f.calls):
             continue
-        scripts = [
-            s for s in found.manifests.scripts if s.package == "package.json" and s.name in runtime.scripts
-        ]
+        scripts = [s for s in found.manifests.start_scripts() if s.package == "package.json"]
         if scripts and all(_runs(script.command, runtime) for script in scripts):
             script = scripts[0]
             reason = (
