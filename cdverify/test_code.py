@@ -35,9 +35,9 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def name_words(path: str) -> list[str]:
-    """The lower-cased words of a file's name without its extensions: `src/db/testDb.ts` → test, db;
-    `test-utils.ts` → test, utils; `contest.ts` → contest."""
-    name = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    """The lower-cased words of a file's name without its last extension: `src/db/testDb.ts` → test, db;
+    `test-utils.ts` → test, utils; `contest.ts` → contest; `project.mock.ts` → project, mock."""
+    name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return [word.lower() for word in _WORD.findall(name)]
 
 
