@@ -214,11 +214,15 @@ def _not_in_harness(wanted: str, use: EngineUse, found: HarnessEngines, report: 
             stops=tuple(stop for stop in report.stops if stop.variables and not stop.fix)
         )
         hint = fix if wanted in in_harness(without, found.environment).holding else f"{fix}; then {hint}"
+    location, evidence = item.location, item.text
+    if not found.holding and found.stopped:  # at the stop the message names: what to change is there
+        stop = found.stopped[0]
+        location, evidence = Location(stop.file, stop.line), stop.text
     return make_finding(
         "DB001",
-        item.location,
+        location,
         message,
-        evidence=item.text,
+        evidence=evidence,
         hint=hint,
         data={
             "required": wanted,

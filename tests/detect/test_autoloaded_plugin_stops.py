@@ -166,3 +166,13 @@ def test_a_plugin_runner_in_a_script_that_starts_nothing_does_not_stop(make_proj
     files["package.json"] = PACKAGE.replace('"start": "START"', '"check": "fastify start -l info app.js"')
     report = check(make_project, files, PG_TASK)
     assert not any("SESSION_KEY" in m for m in _db001(report))
+
+
+def test_db001_is_located_at_the_stop_it_names(make_project: MakeProject) -> None:
+    """An agent reads `file:line` first: the throw to change, not the pool that never opens (plugins/db.js)."""
+    report = check(
+        make_project, _files(body="const key = signingKey()\n  fastify.decorate('key', key)"), PG_TASK
+    )
+    (finding,) = [f for f in report["findings"] if f["rule"] == "DB001"]
+    assert (finding["file"], finding["line"]) == ("lib/session.js", 6)
+    assert finding["evidence"] == "throw new Error('SESSION_KEY is required')"
