@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 # Scopes whose code is parsed: the application plus the code that later verifiers must tell apart
 # from it (tests, migrations, scripts, tooling config). Front-end, vendored, generated and docs code
 # is discovered (imports may land there) but never parsed.
-# how many imports deep docs and script files imported by the application become application code
-_JOIN_DEPTH = 4
+# how many imports deep docs and script files imported by the application become application code (a whole
+# app package in a `demo/` folder reached from a root entry point: entry, package, app, routes, views, models)
+_JOIN_DEPTH = 12
 _PARSED_SCOPES = frozenset({Scope.APPLICATION, Scope.TEST, Scope.MIGRATION, Scope.SCRIPT, Scope.CONFIG})
 
 

@@ -275,6 +275,41 @@ def extends_queries(path: str, file_facts: FileFacts, queries: Collection[str], 
     )
 
 
+def holds_gateway(
+    path: str, facts: Mapping[str, FileFacts], preset: str, queries: Collection[str], graph: ImportGraph
+) -> bool:
+    """A Python class of the file keeps on `self` the data-access object a querying module makes of its own
+    class at module level and opens the connection for (`self.db_socket = db_socket` after `from db_socket
+    import db_socket`, where db_socket.py has `db_socket = DbSocket()` and `DbSocket.connect` calls
+    `asyncpg.create_pool(…)`): the file's classes run their queries through it, the base of table gateways
+    (a `models/base.py` their subclasses extend, `extends_queries`). An object of a module that opens no
+    client itself (a repository a service keeps) does not count."""
+    file_facts = facts[path]
+    if file_facts.language.family != Family.PYTHON:
+        return False
+    kept = {
+        a.value.names[0]
+        for a in file_facts.assignments
+        if a.scope
+        and a.target.startswith("self.")
+        and len(a.value.names) == 1
+        and not (a.value.strings or a.value.env)
+    }
+    if not kept:
+        return False
+    for edge in graph.imports_of(path):
+        target = facts.get(edge.target or "")
+        if target is None or edge.target == path or edge.target not in queries:
+            continue
+        instances = {name for name, _cls in target.objects if not name.endswith("()")} & set(edge.fact.names)
+        if not instances & kept:
+            continue
+        clients = client_names(preset, target.language.family).names
+        if any(call.callee in clients for call in target.calls):
+            return True
+    return False
+
+
 # where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)
 _IN_STATE = r"""(?:\[\s*["']({key})["']\s*\]|\.state\.({key})\b)"""
 _STORED = re.compile(_IN_STATE.format(key=r"[A-Za-z_]\w*") + r"\s*$")  # the left side of an assignment

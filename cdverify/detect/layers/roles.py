@@ -34,6 +34,7 @@ from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
+    holds_gateway,
     mapping_runners,
     reexports_client,
     returns_client,
@@ -222,6 +223,17 @@ def code_roles(
         ):
             found[path] = Role.QUERIES
 
+    querying = of(Role.QUERIES)
+    for path in application:  # `self.db_socket = db_socket`, the querying module's own object: a gateway base
+        if (
+            path not in found
+            and path in facts
+            and path not in handlers
+            and path not in apps
+            and not handles_requests(facts[path])
+            and holds_gateway(path, facts, preset, querying, graph)
+        ):
+            found[path] = Role.QUERIES
     querying = of(Role.QUERIES)
     for path in application:  # `class FooDB(DBModel)`: a gateway's subclass is a gateway
         if path not in found and path in facts and extends_queries(path, facts[path], querying, graph):
@@ -428,7 +440,9 @@ def by_role(
     found.of.update(dict.fromkeys(runners, Role.MODELS))
     # routers, handler modules and request schemas the registrations reach; `items.main(request)` in a
     # catch-all handler hands the request on to `delegated`
-    delegated = routing_roles(found.of, named_layers.named, found.apps, frameworks, facts, graph)
+    delegated = routing_roles(
+        found.of, named_layers.named, found.apps, frameworks, facts, graph, roles.routes
+    )
     querying = [path for path, role in found.of.items() if role is Role.QUERIES and path not in found.apps]
     clients = partial(client_names, named_layers.preset)
     steps = bootstrap_steps(querying, facts, graph, clients) if querying else []

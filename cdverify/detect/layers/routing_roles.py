@@ -32,9 +32,11 @@ def routing_roles(
     frameworks: FrameworkReport,
     facts: Mapping[str, FileFacts],
     graph: ImportGraph,
+    routes_layer: str = "",
 ) -> frozenset[str]:
     """Give the routes role (in `of`, in place) to the modules whose code routes requests without
-    registering routes itself; return the modules a catch-all handler delegates the request to."""
+    registering routes itself; return the modules a catch-all handler delegates the request to.
+    `routes_layer`: the preset's routes layer, whose folder a handler module's code agrees with."""
     for path in _router_modules(frameworks, graph, facts):
         if path in named and path not in apps:
             of.setdefault(path, Role.ROUTES)
@@ -46,13 +48,20 @@ def routing_roles(
         name = named.get(path)
         node = path in facts and facts[path].language.family == "node"
         answers = path in delegated and path in facts and handles_requests(facts[path])
-        if (
-            (node or answers)
-            and name is not None
-            and not name.folders
-            and name.suffix is None
-            and path not in apps
-        ):
+        if name is None or path in apps:
+            continue
+        # a Python module of registered handlers reading the request, in a routes folder, named for another
+        # layer (`handlers/service.py` answering `/api/service/status`): its code and its folder agree
+        # against the name
+        misnamed = (
+            bool(routes_layer)
+            and bool(name.folders)
+            and name.folders[0][0] == routes_layer
+            and name.suffix not in (None, routes_layer)
+            and _python(facts, path)
+            and handles_requests(facts[path])
+        )
+        if ((node or answers) and not name.folders and name.suffix is None) or misnamed:
             of.setdefault(path, Role.ROUTES)
     for path in handler_modules(frameworks, facts, graph, last=True, bound=True):
         # a Python class whose instance's methods the app registers (`view_func=todo_view.list_todos` after

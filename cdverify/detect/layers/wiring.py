@@ -335,8 +335,10 @@ def data_access_wiring(
         for edge in graph.imports_of(path):
             target = edge.target or ""
             if target in routes:
-                found.append(path)
-                break
+                if not (path in facts and _takes_values(edge, facts[path])):
+                    found.append(path)
+                    break
+                continue
             node = path in facts and facts[path].language.family == Family.NODE
             if node and target in starts and target != path and _calls_import(edge, facts[path]):
                 found.append(path)
@@ -382,6 +384,49 @@ def _calls_import(edge: ImportEdge, file_facts: FileFacts) -> bool:
     traced as `./app`; `server.start()` as `./server.start`)."""
     spec = edge.fact.specifier
     return any(call.callee == spec or call.callee.startswith(f"{spec}.") for call in file_facts.calls)
+
+
+def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
+    """A Python file only takes values from a route module it imports: each use of the module is a call in
+    one of its functions, of what that function was handed (`path = await routes.path_save_pic(request)`,
+    a table gateway asking the routes module where uploads go), its result kept. It builds and registers
+    nothing with the module (`setup_routes(app)`, `app.add_routes(routes.table)`), so it wires no app."""
+    if file_facts.language.family != Family.PYTHON:
+        return False
+    stem = (edge.target or "").rpartition("/")[2].removesuffix(".py")
+    names = edge.fact.names
+    if stem in names and stem != "__init__":  # `from .. import db, routes`: only `routes` is this module
+        names = (stem,)
+    spec = edge.fact.specifier
+    named = tuple(f"{spec}.{name}" for name in names if name != "*") or (spec,)  # as calls are traced
+    inside = tuple(n + "." for n in named)
+
+    def brought(callee: str) -> bool:
+        return callee in named or callee.startswith(inside)
+
+    params = {function.scope: set(function.params) for function in file_facts.functions}
+    calls = [call for call in file_facts.calls if brought(call.callee)]
+    if not calls:
+        return False
+    for call in calls:
+        values = (*call.args, *(value for _key, value in call.kwargs))
+        kept = any(
+            a.scope == call.scope and a.line == call.line and call.callee in a.value.calls
+            for a in file_facts.assignments
+        )
+        handed_in = all(
+            not (value.calls or value.strings) and set(value.names) <= params.get(call.scope, set())
+            for value in values
+        )
+        if not call.scope or not kept or not handed_in:
+            return False
+    handed_on = (
+        callee
+        for call in file_facts.calls
+        for value in (*call.args, *(v for _k, v in call.kwargs))
+        for callee in value.calls
+    )
+    return not any(map(brought, handed_on))
 
 
 def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:
