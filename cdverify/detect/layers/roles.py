@@ -31,6 +31,7 @@ from cdverify.detect.layers.catalogue import (
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
 from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
+from cdverify.detect.layers.memory_stores import memory_store
 from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
@@ -184,6 +185,8 @@ def code_roles(
             role = Role.QUERIES
         if role is None and path not in handlers and file_store(file_facts, preset):
             role = Role.QUERIES if not handles_requests(file_facts) else None  # a JSON-file store
+        if role is None and path not in handlers and memory_store(file_facts, preset):
+            role = Role.QUERIES if not handles_requests(file_facts) else None  # `new MemStorage()`
         if role is None and path not in handlers and use_case(path, file_facts, graph):
             role = Role.USE_CASE
         if role is Role.QUERIES and path in handlers:
