@@ -31,7 +31,6 @@ from cdverify.detect.layers.catalogue import (
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
 from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
-from cdverify.detect.layers.memory_stores import memory_store
 from cdverify.detect.layers.handing import (
     barrel_of,
     extends_queries,
@@ -49,6 +48,7 @@ from cdverify.detect.layers.handlers import (
     url_tables,
 )
 from cdverify.detect.layers.instances import instance_imports
+from cdverify.detect.layers.memory_stores import memory_store
 from cdverify.detect.layers.model_queries import model_queriers, statement_runners
 from cdverify.detect.layers.names import (
     Evidence,
