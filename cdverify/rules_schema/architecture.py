@@ -66,6 +66,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # and `parses` of its data (`fs.readFileSync`, `fs.writeFileSync`, `JSON.parse`); a module calling one
     # of each keeps the app's records in a data file: data access
     file_stores: Mapping[str, Mapping[str, Strings]] = table()
+    # family → an in-memory store (`[roles.memory_stores]`): the `collections` its constructor makes (`Map`)
+    # and the `class_suffixes` naming a store class (`MemStorage`); a module making one as it loads keeps the
+    # app's records in memory: data access
+    memory_stores: Mapping[str, Mapping[str, Strings]] = table()
     # folder name → the layer it is when it sits beside folders of two other layers (a hexagonal `app/`
     # next to `domain/` and `adapters/`: the application layer); elsewhere it names no layer
     beside_layers: Mapping[str, str] = table()

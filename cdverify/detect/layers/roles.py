@@ -49,6 +49,7 @@ from cdverify.detect.layers.handlers import (
     url_tables,
 )
 from cdverify.detect.layers.instances import instance_imports
+from cdverify.detect.layers.memory_stores import memory_store
 from cdverify.detect.layers.model_queries import model_queriers, statement_runners
 from cdverify.detect.layers.names import (
     Evidence,
@@ -185,6 +186,8 @@ def code_roles(
             role = Role.QUERIES
         if role is None and path not in handlers and file_store(file_facts, preset):
             role = Role.QUERIES if not handles_requests(file_facts) else None  # a JSON-file store
+        if role is None and path not in handlers and memory_store(file_facts, preset):
+            role = Role.QUERIES if not handles_requests(file_facts) else None  # `new MemStorage()`
         if role is None and path not in handlers and use_case(path, file_facts, graph):
             role = Role.USE_CASE
         if role is Role.QUERIES and path in handlers:
