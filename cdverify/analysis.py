@@ -55,7 +55,14 @@ class Analysis:
             self.manifests.script_files,
             frozenset(f.path for f in self.project.sources if f.scope is Scope.MIGRATION),
             self.idle_libraries,
+            self._script_sources,
         )
+
+    @functools.cached_property
+    def _script_sources(self) -> frozenset[str]:
+        """The sources of the scripts scope (seeds, `scripts/` programs): the modules only they import
+        are theirs (detect/layers/script_helpers.py)."""
+        return frozenset(f.path for f in self.project.sources if f.scope is Scope.SCRIPT)
 
     @functools.cached_property
     def database(self) -> DatabaseReport:
@@ -97,7 +104,8 @@ class Analysis:
         from cdverify.detect.orm.scripts import may_be_in_scripts, run_by_scripts
 
         sites = self.orm_sites
-        if not may_be_in_scripts(sites, self.facts, self.manifests.script_files, self.graph):
+        run = {*self.manifests.script_files, *self._script_sources}
+        if not may_be_in_scripts(sites, self.facts, run, self.graph):
             return sites  # most projects': the layers are not built for it
         evidence = self.layers.evidence
         scripts = {path for path, why in evidence.items() if why is Evidence.SCRIPT}

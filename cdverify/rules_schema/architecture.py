@@ -50,6 +50,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → traced calls running a project's migrations (`new Postgrator(…)`, `new Umzug(…)`): a program at
     # the project's top calling one, that no project file imports, is a script, in no layer
     migration_runners: Mapping[str, Strings] = table()
+    # family → traced calls starting a long-running consumer of a job queue or message broker (BullMQ's
+    # `new Worker("emails", processor)`): a program a package.json script runs that calls one is a worker
+    # process of the application, serving the jobs the app enqueues, not a command-line script
+    job_consumers: Mapping[str, Strings] = table()
     # family → methods of a client that create the tables of the defined models (`sequelize.sync()`): a call
     # of one reads or writes no row, so it is no query
     schema_syncs: Mapping[str, Strings] = table()

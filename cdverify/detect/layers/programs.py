@@ -84,6 +84,21 @@ def runs_itself(file_facts: FileFacts) -> bool:
     return not own.isdisjoint(file_facts.runs) or not scopes.isdisjoint(file_facts.runs)
 
 
+def job_workers(facts: Mapping[str, FileFacts], files: Iterable[str], consumers: Collection[str]) -> set[str]:
+    """The `files` that start a long-running consumer of a job queue or message broker (`consumers`,
+    rules/architecture `job_consumers`: BullMQ's `new Worker(…)`): worker processes of the application,
+    deployed beside the server (`"worker": "node src/workers/emailWorker.js"`), not scripts run by hand,
+    though nothing imports them and they run by themselves."""
+    if not consumers:
+        return set()
+    wanted = set(consumers)
+    return {
+        path
+        for path in files
+        if (found := facts.get(path)) is not None and any(call.callee in wanted for call in found.calls)
+    }
+
+
 def migration_helpers(
     named: Mapping[str, Named], graph: ImportGraph, migrations: Collection[str]
 ) -> tuple[str, ...]:

@@ -67,6 +67,7 @@ from cdverify.detect.layers.names import (
 from cdverify.detect.layers.owners import connection_owners
 from cdverify.detect.layers.packages import package_markers
 from cdverify.detect.layers.programs import (
+    job_workers,
     migration_helpers,
     package_scripts,
     root_scripts,
@@ -395,10 +396,12 @@ def by_role(
     script_files: Collection[str] = (),
     migrations: Collection[str] = (),
     idle: frozenset[str] = frozenset(),
+    outside_scripts: Collection[str] = (),
 ) -> LayerAssignment:
     """The layer of every application file from its path and its code; composition roots get none, nor
     do scripts (`script_files`: those package.json scripts and pyproject console entry points run) and
-    helpers only the `migrations` (the migration-scope sources) import; the clients of `idle` libraries,
+    helpers only the `migrations` (the migration-scope sources) import, nor those only scripts and the
+    `outside_scripts` (the script-scope sources: seeds) import; the clients of `idle` libraries,
     used for no data (detect/data_calls.py), show no data access."""
     preset = named_layers.preset
     found_roles = preset_roles(preset) if preset else None
@@ -493,15 +496,17 @@ def by_role(
                 decided[path] = choice
     programs = scripts(named, facts, graph, found_roles[0].script_directories) if found_roles else ()
     migrators = found_roles[0].migration_runners.get("node", ()) if found_roles else ()
+    consumers = [c for family in found_roles[0].job_consumers.values() for c in family] if found_roles else []
+    workers = job_workers(facts, named, consumers)  # worker processes: none of them is a script
     run = (
         *package_scripts(script_files, named, graph, found.apps, routing),
         *root_scripts(named, facts, graph, found.apps, migrators, routing, found.settings),
         *stray_programs(named, facts, graph, found.apps, routing),
         *app_tools(named, facts, graph, found.apps, found.of),
     )
-    programs = tuple(sorted({*programs, *run}))
+    programs = tuple(sorted({*programs, *run} - workers))
     decided.update(dict.fromkeys(programs))
-    served = script_helpers(named, graph, programs, {*found.apps, *routing, *owners})
+    served = script_helpers(named, graph, programs, {*found.apps, *routing, *owners}, outside_scripts)
     decided.update(dict.fromkeys(served))
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))

@@ -13,23 +13,26 @@ def script_helpers(
     graph: ImportGraph,
     scripts: Collection[str],
     serving: Collection[str] = (),
+    outside: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Application files whose path names no layer that the command-line `scripts` import, directly or
     through one another, and no other application file does (tests aside, as they import anything): the
     scripts' own helpers, in no layer (`src/migrate.ts` holding the `MigrationRunner` that only
-    `src/run-migrate.ts`, the `npm run migrate` program, imports). A module the running app imports
+    `src/run-migrate.ts`, the `npm run migrate` program, imports). The sources of the scripts scope
+    (`outside`: seeds, `scripts/` programs) count as scripts: `src/db/factory.ts` of the fake rows only
+    `src/db/seed.ts` imports is the seed's helper. A module the running app imports
     (the database module both the server and the script open) stays, as do those of `serving` (they
     build an app, register routes, or create at module level the client other files import: the
     project's database module, whoever imports it yet) and files a layer folder, a layer's file name or a
     glob places."""
-    if not scripts:
+    ring = {*scripts, *outside}
+    if not ring:
         return ()
     importers: dict[str, set[str]] = {}
     for edge in graph.internal_edges():
         target = edge.target
-        if target and target != edge.source and edge.source in named:
+        if target and target != edge.source and (edge.source in named or edge.source in ring):
             importers.setdefault(target, set()).add(edge.source)
-    ring = set(scripts)
     found: set[str] = set()
     changed = True
     while changed:  # a helper of a helper serves the scripts too
