@@ -194,6 +194,8 @@ def instances_of(
                         packages.add(entry)
                 out.setdefault(entry, written)
                 homes[entry] = home
+    passed = _passed_through(facts, out, homes)
+    module_heads.update(key.split(".")[0] for key, _name in passed)
     heads = frozenset(module_heads)
 
     # drop plain imports passed through (`from flask import jsonify` binds `jsonify` to `flask.jsonify`):
@@ -206,13 +208,49 @@ def instances_of(
         if bound_to_project(value, heads):
             kept[entry] = value
             pending.append(entry)
-        elif not value.endswith("." + entry[1]) or entry in packages:
+        elif not value.endswith("." + entry[1]) or entry in packages or entry in passed:
             kept[entry] = value
     out = kept
     packaged = package_imports(facts)
     instances = Instances(out, heads, {}, packaged, generated, aliased)
     resolve_rounds(pending, out, homes, heads, packaged, trail)
     return instances
+
+
+def _passed_through(
+    facts: Mapping[str, FileFacts],
+    out: dict[tuple[str, str], str],
+    homes: dict[tuple[str, str], tuple[str, Family]],
+) -> set[tuple[str, str]]:
+    """Adds to `out` the names a Python module imports from a library or an absolute module path and that
+    another module imports from it (`from aiohttp import web` in settings.py, then `from app.settings
+    import web` and `web.Application()`): a module's namespace holds every name it imports. Only names some
+    module imports so are added; the entries added are returned."""
+    wanted: set[tuple[str, str]] = set()
+    for path, file_facts in facts.items():
+        if file_facts.language.family == "python":
+            for fact in file_facts.imports:
+                if fact.names and not fact.in_function:
+                    module = ".".join(absolute_parts(fact.specifier, path, frozenset()))
+                    wanted.update((module, name) for name in fact.names)
+    added: set[tuple[str, str]] = set()
+    if not wanted:
+        return added
+    for path, file_facts in facts.items():
+        if file_facts.language.family != "python":
+            continue
+        keys = module_keys(path, Family.PYTHON)
+        for fact in file_facts.imports:
+            if not fact.names or fact.in_function or fact.specifier.startswith("."):
+                continue
+            for name in fact.names:
+                for key in keys:
+                    entry = (key, name)
+                    if entry in wanted and entry not in out:
+                        out[entry] = f"{fact.specifier}.{name}"
+                        homes[entry] = (path, Family.PYTHON)
+                        added.add(entry)
+    return added
 
 
 def resolve_rounds(

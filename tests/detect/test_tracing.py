@@ -32,6 +32,7 @@ def reference(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
             for name, value in file_facts.exports:
                 out.setdefault((key, name), value)
                 homes[(key, name)] = (path, family)
+    passed = tracing._passed_through(facts, out, homes)  # names imported to be imported from there
     heads = frozenset(key.split(".")[0] for key, _ in out if "/" not in key)
 
     def project_bound(value: str) -> bool:
@@ -40,7 +41,7 @@ def reference(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
     out = {
         entry: value
         for entry, value in out.items()
-        if project_bound(value) or not value.endswith("." + entry[1])
+        if project_bound(value) or not value.endswith("." + entry[1]) or entry in passed
     }
     instances = Instances(out, heads, {})
     pending = [entry for entry, value in out.items() if project_bound(value)]
