@@ -97,3 +97,20 @@ def test_a_registered_handler_in_a_folder_naming_a_layer_keeps_the_folder(make_p
     files["shop/main.py"] = str(files["shop/main.py"]).replace("shop.login", "shop.services.login")
     report = inspect_json(make_project, files)
     assert _layers(report)["shop/services/login.py"] == "services"
+
+
+def test_a_registered_handler_importing_the_framework_through_a_project_module_is_routes(
+    make_project: MakeProject,
+) -> None:
+    """login.py takes `web` from settings.py, which imports it from aiohttp: it imports the framework."""
+    login = LOGIN.replace("from aiohttp import web", "from shop.settings import web")
+    report = inspect_json(make_project, _files(login=login))
+    assert _layers(report)["shop/login.py"] == "routes"
+
+
+def test_a_registered_handler_importing_other_names_of_that_module_keeps_its_say(
+    make_project: MakeProject,
+) -> None:
+    plain = 'from shop.settings import PORT\n\n\nasync def login(request):\n    return {"port": PORT}\n'
+    report = inspect_json(make_project, _files(login=plain))
+    assert "shop/login.py" not in _layers(report)

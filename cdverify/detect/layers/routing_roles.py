@@ -15,7 +15,7 @@ from cdverify.detect.layers.handlers import (
     schema_modules,
     view_modules,
 )
-from cdverify.detect.layers.request_handling import handles_requests
+from cdverify.detect.layers.request_handling import handles_requests, through_reexports
 from cdverify.detect.layers.role import Role
 from cdverify.model import Family, FileFacts
 
@@ -43,10 +43,11 @@ def routing_roles(
         # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
         # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say unless
         # its module imports the framework to handle the request (`login(request: web.Request)` raising
-        # `web.HTTPForbidden`), as a module the registered handler hands the request to does
+        # `web.HTTPForbidden`, `web` imported from the framework or from a project module that imports it
+        # so), as a module the registered handler hands the request to does
         name = named.get(path)
         node = path in facts and facts[path].language.family == "node"
-        answers = _python(facts, path) and handles_requests(facts[path])
+        answers = _python(facts, path) and handles_requests(through_reexports(path, facts, graph))
         if (
             (node or answers)
             and name is not None
