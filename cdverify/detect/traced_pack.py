@@ -41,12 +41,13 @@ def packed(state: TracedState) -> tuple[Any, ...]:
         _flattened(state.held),
         _flattened(state.readers),
         _flattened(state.by_key),
+        state.passed,
     )
 
 
 def unpacked(data: tuple[Any, ...]) -> tuple[Any, ...]:
     """The fields of the state `packed` gave, in `TracedState`'s order."""
-    exports, families, aliases, packaged, heads, names, held, readers, by_key = data
+    exports, families, aliases, packaged, heads, names, held, readers, by_key, passed = data
     paths, lengths, strings = exports
     every = iter(strings)
     pairs = zip(every, every, strict=True)
@@ -54,7 +55,8 @@ def unpacked(data: tuple[Any, ...]) -> tuple[Any, ...]:
         path: (Family(family), tuple(islice(pairs, length)), aliased)
         for path, length, family, aliased in zip(paths, lengths, families, aliases, strict=True)
     }
-    return parts, packaged, heads, names, _grouped(held, list), _grouped(readers, set), _grouped(by_key, list)
+    held, readers, by_key = _grouped(held, list), _grouped(readers, set), _grouped(by_key, list)
+    return parts, packaged, heads, names, held, readers, by_key, passed
 
 
 def _flattened(mapping: Mapping[K, Collection[V]]) -> Grouped:

@@ -6,9 +6,12 @@ again together with every entry whose lookups their coming or going can change a
 found its value through one of them (transitively, by what the last resolution recorded: `Trail`);
 every other entry keeps its stored value. The entries resolved again are resolved in the order, and
 with the values around them, of a full computation: an entry they find that is not among them must
-be one whose value the resolution never changes, else it joins them and they are resolved again. So
-the result is the one `instances_of` gives (tests/pipeline/test_traced_state.py compares them on every
-corpus app and on chains of edits); when that cannot be shown cheaply (many files changed, a Node
+be one whose value the resolution never changes, else it joins them and they are resolved again. The
+names a Python module passes on from its imports (`tracing.passed_through`) depend on other files'
+imports: they are read whole from every file at each bringing up to date (50 ms on Home Assistant), and
+those come, gone or changed are resolved again like the entries of a changed file. So the result is the
+one `instances_of` gives (tests/pipeline/test_traced_state.py compares them on every corpus app and on
+chains of edits); when that cannot be shown cheaply (many files changed, a Node
 default export come or gone, the files out of order) the whole is computed again.
 """
 
@@ -27,6 +30,7 @@ from cdverify.detect.tracing import (
     instances_of,
     module_keys,
     package_imports,
+    passed_through,
     resolve_rounds,
     unaliased_in,
 )
@@ -38,6 +42,11 @@ Entry = tuple[str, str]  # (module key, exported name)
 Aliases = tuple[tuple[str, str], ...]
 # what `instances_of` reads of a file with exports: its family, its exports, its Node path aliases
 Part = tuple[Family, tuple[tuple[str, str], ...], Aliases | None]
+Passed = dict[Entry, tuple[str, str]]  # a name passed through (`tracing.passed_through`) → (value, file)
+# where a full computation starts resolving an entry: an export's (0, first file, key, export), a name
+# passed through's (1, "", its number among them, 0), after every export
+Place = tuple[int, str, int, int]
+Definition = tuple[str, tuple[str, Family], Place]  # first value, home, place
 
 # more changed files than this share of all files with exports, and than a few: computed whole (as fast)
 _MOST_CHANGED = 0.05
@@ -57,6 +66,7 @@ class TracedState(NamedTuple):
     held: dict[Entry, list[str]]  # entries the resolution changed → the values they held, first to last
     readers: dict[Entry, set[Entry]]  # an entry → the entries that found a value through it
     by_key: dict[str, list[str]]  # module key → the files with exports it names, in path order
+    passed: Passed  # the names passed through that no export defines, in the order of the computation
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its groups flattened (`traced_pack`): fewer objects in pickle's memo."""
@@ -83,14 +93,17 @@ def computed(
     aliased: Mapping[str, Aliases] | None,
 ) -> TracedState:
     """The state of a full computation."""
-    trail = Trail({}, {})
+    trail = Trail({}, {}, {})
     instances = instances_of(facts, generated, aliased, trail)
     parts = parts_of(facts, aliased)
     by_key: dict[str, list[str]] = {}
     for path, part in parts.items():
         for key in module_keys(path, part[0]):
             by_key.setdefault(key, []).append(path)
-    return TracedState(parts, instances.packaged, instances.heads, instances.names, *trail, by_key)
+    held, readers, passed = trail
+    return TracedState(
+        parts, instances.packaged, instances.heads, instances.names, held, readers, by_key, passed
+    )
 
 
 def brought_up_to_date(
@@ -108,7 +121,9 @@ def brought_up_to_date(
     changed = {path for path in parts.keys() | state.parts.keys() if parts.get(path) != state.parts.get(path)}
     # a file's imports by dots alone change where its own entries are found
     changed.update(path for path, _ in packaged ^ state.packaged if path in parts or path in state.parts)
-    if not changed:
+    # the names passed through depend on every Python file's imports: read whole (cheap), compared whole
+    offered = passed_through(facts)
+    if not changed and list(_unexported(offered, state.by_key, parts).items()) == list(state.passed.items()):
         return state
     # the stored parts of unchanged files, which share their strings with the stored entries: stored again,
     # the state stays as small as a computed one
@@ -116,7 +131,7 @@ def brought_up_to_date(
     packaged = state.packaged if packaged == state.packaged else packaged
     if len(changed) > max(_FEW, _MOST_CHANGED * len(parts)):
         return computed(facts, generated, aliased)
-    update = _Update(state, parts, packaged, aliased, changed)
+    update = _Update(state, parts, packaged, aliased, changed, offered)
     # a module head come or gone: whether values under it name a project module, and lookups by it
     arrived = update.heads ^ state.heads
     touched = {
@@ -127,6 +142,12 @@ def brought_up_to_date(
         for key in module_keys(path, part[0])
         for name, _ in part[1]
     }
+    # a name passed through come, gone, or given another value or file
+    touched.update(
+        entry
+        for entry in state.passed.keys() | update.passed.keys()
+        if state.passed.get(entry) != update.passed.get(entry)
+    )
     touched |= update.headed(arrived)
     moved = update.define(touched)
     found_anew = update.finders({name for _, name in moved} | arrived)
@@ -134,7 +155,17 @@ def brought_up_to_date(
         return computed(facts, generated, aliased)
     if not update.resolve(touched | found_anew):
         return computed(facts, generated, aliased)
-    return TracedState(parts, packaged, update.heads, state.names, state.held, state.readers, state.by_key)
+    names, held, readers, by_key = state.names, state.held, state.readers, state.by_key
+    return TracedState(parts, packaged, update.heads, names, held, readers, by_key, update.passed)
+
+
+def _unexported(offered: Passed, by_key: Mapping[str, list[str]], parts: Mapping[str, Part]) -> Passed:
+    """The names passed through `offered` that no file's exports define (a full computation's)."""
+    return {
+        entry: offer
+        for entry, offer in offered.items()
+        if not any(entry[1] == name for path in by_key.get(entry[0], ()) for name, _ in parts[path][1])
+    }
 
 
 class _Update:
@@ -147,6 +178,7 @@ class _Update:
         packaged: frozenset[tuple[str, str]],
         aliased: Mapping[str, Aliases] | None,
         changed: set[str],
+        offered: Passed,
     ) -> None:
         self.state = state
         self.parts = parts
@@ -165,16 +197,21 @@ class _Update:
                         del self.by_key[key]
                 else:
                     bisect.insort(paths, path)
-        if come_or_gone:  # the module heads, as `instances_of` finds them
-            self.heads = frozenset(key.split(".")[0] for key in self.by_key if "/" not in key)
+        self.passed = _unexported(offered, self.by_key, parts)
+        self._numbers = {entry: number for number, entry in enumerate(self.passed)}
+        passed_heads = {key.split(".")[0] for key, _ in self.passed}
+        if come_or_gone or passed_heads != {key.split(".")[0] for key, _ in state.passed}:
+            # the module heads, as `instances_of` finds them
+            exported = {key.split(".")[0] for key in self.by_key if "/" not in key}
+            self.heads = frozenset(exported | passed_heads)
         self._exported: dict[str, dict[str, int]] = {}  # file → exported name → its first position
         # an entry resolved again → (its first value, its home, its place in the order of resolution)
-        self.defined: dict[Entry, tuple[str, tuple[str, Family], tuple[str, int, int]] | None] = {}
+        self.defined: dict[Entry, Definition | None] = {}
 
-    def definition(self, entry: Entry) -> tuple[str, tuple[str, Family], tuple[str, int, int]] | None:
+    def definition(self, entry: Entry) -> Definition | None:
         """What a full computation starts `entry` with: the value of the first file defining it, the last
-        such file (its home), and its place in the order (first file, key, export); None when no file
-        defines it."""
+        such file (its home), and its place in the order (`Place`); for a name passed through, its value
+        and file; None when no file defines it."""
         if entry in self.defined:
             return self.defined[entry]
         key, name = entry
@@ -185,8 +222,11 @@ class _Update:
             family, exports, _ = self.parts[first]
             position = self._names(first)[name]
             value = unaliased_in(exports[position][1], first, self.aliased)
-            place = (first, module_keys(first, family).index(key), position)
+            place = (0, first, module_keys(first, family).index(key), position)
             found = (value, (last, self.parts[last][0]), place)
+        elif entry in self.passed:
+            value, home = self.passed[entry]
+            found = (value, (home, Family.PYTHON), (1, "", self._numbers[entry], 0))
         self.defined[entry] = found
         return found
 
@@ -206,7 +246,9 @@ class _Update:
         for entry in touched:
             found = self.definition(entry)
             kept = found is not None and (
-                bound_to_project(found[0], self.heads) or not found[0].endswith("." + entry[1])
+                bound_to_project(found[0], self.heads)
+                or not found[0].endswith("." + entry[1])
+                or entry in self.passed
             )
             if (entry in names) != kept:
                 moved.add(entry)
@@ -260,7 +302,7 @@ class _Update:
         if len(again) > max(_MANY_RESOLVED, len(state.names) * _MOST_RESOLVED):
             return False
         while True:
-            trail = Trail({}, {})
+            trail = Trail({}, {}, {})
             pending = self._pending(again)
             homes = {entry: defined[1] for entry, defined in pending.items()}
             for entry, defined in pending.items():
@@ -278,9 +320,7 @@ class _Update:
             state.readers.setdefault(entry, set()).update(readers)
         return True
 
-    def _pending(
-        self, entries: Iterable[Entry]
-    ) -> dict[Entry, tuple[str, tuple[str, Family], tuple[str, int, int]]]:
+    def _pending(self, entries: Iterable[Entry]) -> dict[Entry, Definition]:
         """The `entries` the resolution reads again (kept, with a value naming a project module), each
         with its definition, in the order of a full computation."""
         pending = {}

@@ -9,6 +9,7 @@ import heapq
 import posixpath
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
+from sys import stdlib_module_names
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -18,6 +19,9 @@ from cdverify.rules_schema import Scopes
 
 if TYPE_CHECKING:
     from cdverify.resolve import ImportEdge, ImportGraph
+
+
+_STDLIB = frozenset(stdlib_module_names)
 
 
 class Instances(NamedTuple):
@@ -145,11 +149,13 @@ def unaliased_in(value: str, importer: str, aliased: Mapping[str, tuple[tuple[st
 
 class Trail(NamedTuple):
     """What a resolution did, for bringing its result up to date later (detect/traced_state.py): the
-    values each entry held when it changed (its first value included), and the entries found through
-    each entry."""
+    values each entry held when it changed (its first value included), the entries found through
+    each entry, and the names passed through."""
 
     held: dict[tuple[str, str], list[str]]
     readers: dict[tuple[str, str], set[tuple[str, str]]]
+    # the names passed through (`passed_through`) the computation added → (value, file), in its order
+    passed: dict[tuple[str, str], tuple[str, str]]
 
 
 def bound_to_project(value: str, heads: frozenset[str]) -> bool:
@@ -194,6 +200,14 @@ def instances_of(
                         packages.add(entry)
                 out.setdefault(entry, written)
                 homes[entry] = home
+    # names imported from a library into a module others import them from: after every export
+    passed = {entry: offer for entry, offer in passed_through(facts).items() if entry not in out}
+    for entry, (value, home_path) in passed.items():
+        out[entry] = value
+        homes[entry] = (home_path, Family.PYTHON)
+        module_heads.add(entry[0].split(".")[0])
+    if trail is not None:
+        trail.passed.update(passed)
     heads = frozenset(module_heads)
 
     # drop plain imports passed through (`from flask import jsonify` binds `jsonify` to `flask.jsonify`):
@@ -206,13 +220,52 @@ def instances_of(
         if bound_to_project(value, heads):
             kept[entry] = value
             pending.append(entry)
-        elif not value.endswith("." + entry[1]) or entry in packages:
+        elif not value.endswith("." + entry[1]) or entry in packages or entry in passed:
             kept[entry] = value
     out = kept
     packaged = package_imports(facts)
     instances = Instances(out, heads, {}, packaged, generated, aliased)
     resolve_rounds(pending, out, homes, heads, packaged, trail)
     return instances
+
+
+def passed_through(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(module key, name) → (value, file) of each name a Python module imports at its top from a library or
+    by an absolute module path and that another module imports from it (`from aiohttp import web` in
+    settings.py, then `from app.settings import web` and `web.Application()`): a module's namespace holds
+    every name it imports. The first such file of a key gives the value. Not a name a module imports from a
+    module its key names (`from aiohttp import web` in `util/aiohttp.py`: the library, not itself), nor
+    one imported from an undotted standard-library module (`from time import time` names no `time.py`)."""
+    python = [
+        (path, ff.imports) for path, ff in facts.items() if ff.imports and ff.language.family == Family.PYTHON
+    ]
+    keys_of = {path: module_keys(path, Family.PYTHON) for path, _ in python}
+    project = {key for keys in keys_of.values() for key in keys}  # the modules that can pass names on
+    wanted: dict[str, set[str]] = {}
+    for path, imports in python:
+        for fact in imports:
+            names = fact.names
+            if not names or fact.in_function:
+                continue
+            module = fact.specifier
+            if module.startswith("."):
+                module = ".".join(part for part in absolute_parts(module, path, frozenset()) if part)
+            elif module in project and "." not in module and module in _STDLIB:
+                continue
+            if module in project:
+                wanted.setdefault(module, set()).update(names)
+    offered: dict[tuple[str, str], tuple[str, str]] = {}
+    for path, imports in python if wanted else ():
+        keys = [key for key in keys_of[path] if key in wanted]
+        for fact in imports if keys else ():
+            specifier = fact.specifier
+            if not fact.names or fact.in_function or specifier.startswith("."):
+                continue
+            for name in fact.names:
+                for key in keys:
+                    if key != specifier and name in wanted[key]:
+                        offered.setdefault((key, name), (f"{specifier}.{name}", path))
+    return offered
 
 
 def resolve_rounds(

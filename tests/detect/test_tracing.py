@@ -14,7 +14,7 @@ import pytest
 from cdverify.config import load_config
 from cdverify.detect import tracing
 from cdverify.detect.tracing import Instances, instances_of, module_keys
-from cdverify.model import Family, FileFacts, Language
+from cdverify.model import Family, FileFacts, ImportFact, ImportKind, Language
 from cdverify.pipeline import analyse
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -32,6 +32,11 @@ def reference(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
             for name, value in file_facts.exports:
                 out.setdefault((key, name), value)
                 homes[(key, name)] = (path, family)
+    # names imported to be imported from there, after the exports
+    passed = {entry: offer for entry, offer in tracing.passed_through(facts).items() if entry not in out}
+    for entry, (value, home) in passed.items():
+        out[entry] = value
+        homes[entry] = (home, Family.PYTHON)
     heads = frozenset(key.split(".")[0] for key, _ in out if "/" not in key)
 
     def project_bound(value: str) -> bool:
@@ -40,7 +45,7 @@ def reference(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], str]:
     out = {
         entry: value
         for entry, value in out.items()
-        if project_bound(value) or not value.endswith("." + entry[1])
+        if project_bound(value) or not value.endswith("." + entry[1]) or entry in passed
     }
     instances = Instances(out, heads, {})
     pending = [entry for entry, value in out.items() if project_bound(value)]
@@ -142,3 +147,26 @@ def test_an_entry_that_changed_is_read_again_though_what_it_read_did_not_change(
     }
     found = resolved(facts)
     assert found[("app.a", "x")] == "sqlalchemy.create_engine()"
+
+
+def test_names_passed_through_are_those_another_module_imports_from_the_module() -> None:
+    """`from aiohttp import web` in settings.py is passed on where `from app.settings import web` is
+    written; not a name nobody imports from there, nor one imported from the module's own name (the
+    library `aiohttp` in `util/aiohttp.py`) or from an undotted standard-library module (`from time import
+    time` names the standard library, not a project `time.py`)."""
+
+    def module(path: str, *imports: tuple[str, tuple[str, ...]]) -> FileFacts:
+        facts = tuple(
+            ImportFact(spec, ImportKind.STATIC, 1, 1, f"from {spec}", names) for spec, names in imports
+        )
+        return FileFacts(path, Language.PYTHON, imports=facts)
+
+    facts = {
+        "app/settings.py": module("app/settings.py", ("aiohttp", ("web", "ClientSession"))),
+        "app/main.py": module("app/main.py", ("app.settings", ("web",)), ("time", ("time",))),
+        "app/time.py": module("app/time.py", ("datetime", ("time",))),
+        "app/util/aiohttp.py": module("app/util/aiohttp.py", ("aiohttp", ("web",))),
+        "app/views.py": module("app/views.py", ("aiohttp", ("web",))),
+    }
+    assert tracing.passed_through(facts) == {("app.settings", "web"): ("aiohttp.web", "app/settings.py")}
+    assert instances_of(facts).names == {("app.settings", "web"): "aiohttp.web"}

@@ -1,7 +1,8 @@
 """Partials kept between runs (cdverify/partials.py) are keyed by all their computation reads, or brought up
 to date from what they were computed from: the traced instances keep each file's part `instances_of`
-reads (`traced_state.parts_of`, `tracing.package_imports`), which must be all it reads, and nothing
-stale is served."""
+reads (`traced_state.parts_of`, `tracing.package_imports`) and the names passed through, read again from
+every file at each update (`tracing.passed_through`), which must be all it reads, and nothing stale is
+served."""
 
 from __future__ import annotations
 
@@ -13,15 +14,20 @@ from reports import CORPUS_APPS as APPS
 
 from cdverify.config import load_config
 from cdverify.detect.traced_state import brought_up_to_date, computed, parts_of
-from cdverify.detect.tracing import instances_of, package_imports
+from cdverify.detect.tracing import instances_of, package_imports, passed_through
 from cdverify.model import FileFacts
 from cdverify.partials import FILE_SHARDS, Partials, shard_of
 from cdverify.pipeline import analyse
 
 
 def projected(file_facts: FileFacts) -> FileFacts:
-    """Only what the traced state keeps: path, language, exports, and imports by dots alone."""
-    dotted = tuple(fact for fact in file_facts.imports if not fact.specifier.strip("."))
+    """Only what the traced state keeps or reads again: path, language, exports, imports by dots alone and
+    the names imported at a module's top (what names it passes through)."""
+    dotted = tuple(
+        fact
+        for fact in file_facts.imports
+        if not fact.specifier.strip(".") or (fact.names and not fact.in_function)
+    )
     python = file_facts.language.family == "python"
     return FileFacts(
         file_facts.path, file_facts.language, dotted if python else (), exports=file_facts.exports
@@ -34,6 +40,7 @@ def test_instances_read_only_what_their_state_keeps(app: str) -> None:
     alone = {path: projected(file_facts) for path, file_facts in facts.items()}
     assert parts_of(alone, None) == parts_of(facts, None)
     assert package_imports(alone) == package_imports(facts)
+    assert passed_through(alone) == passed_through(facts)
     assert instances_of(alone) == instances_of(facts)
 
 

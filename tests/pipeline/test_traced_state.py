@@ -57,6 +57,7 @@ class Chain:
             name
         )
         assert updated.parts == fresh.parts and updated.by_key == fresh.by_key, name
+        assert list(updated.passed.items()) == list(fresh.passed.items()), name
         for entry, readers in fresh.readers.items():  # kept readers may be more (read before), never fewer
             assert readers <= updated.readers.get(entry, set()), (name, entry)
         self.state = pickle.dumps(updated)
@@ -207,6 +208,66 @@ def test_an_export_added_is_brought_up_to_date_alone(monkeypatch: pytest.MonkeyP
     assert chain.full == 0
     names = pickle.loads(chain.state).names
     assert (names[("app.m11", "Model")], names[("app.m31", "Model")]) == ("y.Base", ".m30.Model")
+
+
+def _from(specifier: str, *names: str) -> ImportFact:
+    return ImportFact(
+        specifier, ImportKind.STATIC, 1, 1, f"from {specifier} import {', '.join(names)}", names
+    )
+
+
+def test_names_passed_through_are_brought_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names a module imports from a library or by an absolute path, imported from it in turn (`from
+    aiohttp import web` in settings.py, `from app.settings import web` elsewhere), depend on the imports
+    of other files: edits of those imports are brought up to date, not computed whole, and still give a
+    full computation's answer."""
+
+    def module(path: str, imports: tuple[ImportFact, ...] = (), *exports: tuple[str, str]) -> FileFacts:
+        return FileFacts(path, Language.PYTHON, imports=imports, exports=exports)
+
+    settings_imports = (_from("aiohttp", "web"), _from("app.db", "session"), _from("vendor.util", "helper"))
+    facts = {
+        "app/db.py": module("app/db.py", (), ("session", "sqlalchemy.orm.Session()")),
+        "app/settings.py": module("app/settings.py", settings_imports),
+        "app/main.py": module(
+            "app/main.py", (_from("app.settings", "web"),), ("api", ".settings.web.Application()")
+        ),
+        "app/views.py": module(
+            "app/views.py", (_from("app.settings", "helper"),), ("query", "app.settings.session.query")
+        ),
+        "lib/shim.py": module("lib/shim.py", (_from("aiohttp", "web"),)),
+        "tools/run.py": module("tools/run.py", (), ("get", "lib.shim.web.get")),
+    }
+    chain = Chain(facts, {})
+
+    def imports(path: str, *more: ImportFact) -> Callable[[Facts, Aliased], None]:
+        return lambda facts, _: facts.__setitem__(path, facts[path]._replace(imports=more))
+
+    def exports(path: str, *pairs: tuple[str, str]) -> Callable[[Facts, Aliased], None]:
+        return lambda facts, _: _exports(facts, path, list(pairs))
+
+    chain.step(
+        "a name passed through imported",
+        imports("app/views.py", _from("app.settings", "session", "helper")),
+        monkeypatch,
+    )
+    chain.step("its source retargeted", exports("app/db.py", ("session", "peewee.Database()")), monkeypatch)
+    chain.step("an export of the same name", exports("app/settings.py", ("web", "x.Web()")), monkeypatch)
+    chain.step("the export gone", exports("app/settings.py"), monkeypatch)
+    chain.step("a new head passed through", imports("tools/run.py", _from("lib.shim", "web")), monkeypatch)
+    chain.step(
+        "the library imported otherwise", imports("lib/shim.py", _from("aiohttp.web", "web")), monkeypatch
+    )
+    chain.step("its importer gone", imports("app/main.py"), monkeypatch)
+    vendored = module("vendor/util.py", (), ("helper", "redis.Redis()"))
+    chain.step(
+        "a module under a new head", lambda facts, _: facts.__setitem__(vendored.path, vendored), monkeypatch
+    )
+    assert chain.full == 0
+    state = pickle.loads(chain.state)
+    assert state.names[("app.views", "query")] == "peewee.Database().query"
+    assert state.names[("app.settings", "helper")] == "redis.Redis()"
+    assert ("app.settings", "web") not in state.names and ("lib.shim", "web") in state.passed
 
 
 def test_the_state_is_stored_with_its_groups_flattened() -> None:

@@ -284,3 +284,33 @@ def _project_base(path: str, base: str, views: Collection[tuple[str, str]], grap
             if base in (name, f"{edge.fact.specifier}.{name}") and (target, name) in views:
                 return True
     return False
+
+
+def through_reexports(path: str, facts: Mapping[str, FileFacts], graph: ImportGraph) -> FileFacts:
+    """The Python file's facts with each name it imports from a project module that imports that name from
+    the web framework at its top (`from app.settings import web`, settings.py holding `from aiohttp import
+    web`) read as imported from the framework, its calls through the name too (`web.HTTPForbidden`): a
+    module's namespace holds every name it imports, so the framework is what the file imports."""
+    file_facts = facts[path]
+    if file_facts.language.family != Family.PYTHON:
+        return file_facts
+    imports, renamed = list(file_facts.imports), {}
+    for edge in graph.imports_of(path):
+        source = facts.get(edge.target) if edge.target and edge.fact.names else None
+        for fact in source.imports if source is not None else ():
+            if fact.in_function or not framework_of(fact.specifier, Family.PYTHON):
+                continue
+            for name in set(fact.names) & set(edge.fact.names):
+                imports.append(fact._replace(names=(name,), text=f"from {fact.specifier} import {name}"))
+                renamed[f"{edge.fact.specifier}.{name}"] = f"{fact.specifier}.{name}"
+    if not renamed:
+        return file_facts
+    calls = [call._replace(callee=_renamed(call.callee, renamed)) for call in file_facts.calls]
+    return file_facts._replace(imports=tuple(imports), calls=tuple(calls))
+
+
+def _renamed(callee: str, renamed: Mapping[str, str]) -> str:
+    for written, framework in renamed.items():
+        if callee == written or callee.startswith((f"{written}.", f"{written}(")):
+            return framework + callee[len(written) :]
+    return callee

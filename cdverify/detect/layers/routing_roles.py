@@ -15,7 +15,7 @@ from cdverify.detect.layers.handlers import (
     schema_modules,
     view_modules,
 )
-from cdverify.detect.layers.request_handling import handles_requests
+from cdverify.detect.layers.request_handling import handles_requests, through_reexports
 from cdverify.detect.layers.role import Role
 from cdverify.model import Family, FileFacts
 
@@ -43,11 +43,13 @@ def routing_roles(
     delegated = delegated_handlers(frameworks, facts, graph)  # `items.main(request)` in a catch-all handler
     for path in handler_modules(frameworks, facts, graph, last=True) | delegated:
         # Node handlers in a folder naming no layer (`core/user.js` exporting `ctx` handlers); a Python
-        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say, but
-        # a Python module the registered handler hands the request to, importing the framework, handles it
+        # function a registration takes (`add_api_route(path, crud.get_user)`) keeps its path's say unless
+        # its module imports the framework to handle the request (`login(request: web.Request)` raising
+        # `web.HTTPForbidden`, `web` imported from the framework or from a project module that imports it
+        # so), as a module the registered handler hands the request to does
         name = named.get(path)
         node = path in facts and facts[path].language.family == "node"
-        answers = path in delegated and path in facts and handles_requests(facts[path])
+        answers = _python(facts, path) and handles_requests(through_reexports(path, facts, graph))
         if name is None or path in apps:
             continue
         # a Python module of registered handlers reading the request, in a routes folder, named for another
