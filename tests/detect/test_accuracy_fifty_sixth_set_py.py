@@ -114,3 +114,45 @@ def test_a_registered_handler_importing_other_names_of_that_module_keeps_its_say
     plain = 'from shop.settings import PORT\n\n\nasync def login(request):\n    return {"port": PORT}\n'
     report = inspect_json(make_project, _files(login=plain))
     assert "shop/login.py" not in _layers(report)
+
+
+# -- a row made of a mapped class is no model defined ----------------------------------------------------
+
+MODELS_BASE = "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n"
+TAG = """from sqlalchemy import Column, Integer, String
+
+from shop.models.base import Base
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id = Column(Integer, primary_key=True)
+    name = Column(String, unique=True)
+"""
+TAGS = """from IMPORT import Tag
+
+
+def make_tag(session, name):
+    tag = Tag(name=name)
+    session.add(tag)
+    return tag
+"""
+
+
+def _mapped(importing: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "sqlalchemy==2.0.30\n",
+        "shop/__init__.py": "",
+        "shop/models/__init__.py": "from shop.models.tag import Tag\n",
+        "shop/models/base.py": MODELS_BASE,
+        "shop/models/tag.py": TAG,
+        "shop/repositories/__init__.py": "",
+        "shop/repositories/tags.py": TAGS.replace("IMPORT", importing),
+    }
+
+
+def test_a_row_made_of_a_mapped_class_is_no_model(make_project: MakeProject) -> None:
+    for importing in ("shop.models", "shop.models.tag"):  # through the package's re-export, and directly
+        report = inspect_json(make_project, _mapped(importing))
+        models = {(m["file"], m["model"]) for m in report["orm"]["models"]["sqlalchemy"]}
+        assert models == {("shop/models/base.py", "Base"), ("shop/models/tag.py", "Tag")}, importing

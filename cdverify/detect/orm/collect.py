@@ -118,7 +118,10 @@ class _Uses:
                 if starts and any(base.startswith(starts) for base in bases):
                     self.models.setdefault(library, []).append((path, line, class_name))
         for call in file_facts.calls:
-            callee = foreign(call.callee, path, family, instances) or call.callee
+            traced = foreign(call.callee, path, family, instances)
+            if traced is not None and python:
+                continue  # `Tag(name=name)` of a project model class: a row made, no model defined
+            callee = traced or call.callee
             for library in self.model_calls.get(callee, ()):
                 self.models.setdefault(library, []).append((path, call.line, call.text))
 
