@@ -38,7 +38,7 @@ from cdverify.parse.jssyntax import (
 from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
 from cdverify.parse.param_defaults import NODE, parameter_values
 from cdverify.parse.treesitter import one_line, scope_key, text
-from cdverify.parse.values import Code, instance_exports, interesting, url_literals
+from cdverify.parse.values import Code, entry_assignment, instance_exports, interesting, url_literals
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "function")
 # `process.env` handed whole to a call: `schema.safeParse(process.env)`, `cleanEnv(process.env, {…})`
@@ -73,6 +73,7 @@ class NodeScanner(NodeBindingScanner):
             right = node.child_by_field_name("right")
             if left is not None and right is not None:
                 self.assign(left, right, node)
+        self.record_returned_statements()
         named = {name: node for name, node in self.functions.items() if name != "default"}
         self.assignments += parameter_values(named, self.found.get("call", ()), self.value, NODE)
         self.bind_lazy()
@@ -94,6 +95,27 @@ class NodeScanner(NodeBindingScanner):
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
         self.pending = pending
+
+    def record_returned_statements(self) -> None:
+        """The statement of the query-config object a module-level function returns (`export const getUser =
+        (id) => ({ text: "SELECT … WHERE id = $1", values: [id] })`, `function getUser(id) { return { text:
+        …, values } }`), as `getUser().text`: what another module's `pool.query(getUser(id))` runs (an
+        object's function entries are read with its entries: jsvalues.py `returned_statements`)."""
+        for function in self.found.get("function", ()):
+            holder = function.parent
+            if function.type == "function_declaration":
+                name = function.child_by_field_name("name")
+            elif holder is not None and holder.type == "variable_declarator":
+                name, holder = holder.child_by_field_name("name"), holder.parent
+            else:
+                continue
+            above = holder.parent if holder is not None else None
+            if above is not None and above.type == "export_statement":
+                above = above.parent
+            if name is None or name.type != "identifier" or above is None or above.type != "program":
+                continue
+            for key, entry, where in self.returned_statements(function, f"{text(name)}()."):
+                self.assignments.append(entry_assignment(key, entry, where, ""))
 
     def bind_plugin_reads(self, parameters: Set[str]) -> None:
         """`const db = fastify.sqlite.db` in a plugin (`async function routes(fastify) { … }`): a variable

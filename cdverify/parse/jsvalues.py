@@ -38,6 +38,7 @@ from cdverify.parse.values import (
 )
 
 _OBJECT_DEPTH = 4
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})  # an entry's function value
 _BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
 _HANDED = 3  # arguments kept of a call handed a variable's name (the name, a fallback)
 
@@ -296,6 +297,12 @@ class NodeValueScanner(NodeNameScanner):
                     (prefix + name, Value(names=(name,), calls=(qualified,) if qualified else ()), prop)
                 )
                 continue
+            if prop.type == "method_definition":  # `byId(id) { return { text: "SELECT …", values } }`
+                key_node = prop.child_by_field_name("name")
+                label = property_key(key_node) if key_node is not None else ""
+                if label:
+                    out.extend(self.returned_statements(prop, f"{prefix}{label}()."))
+                continue
             if prop.type != "pair":
                 continue
             key_node = prop.child_by_field_name("key")
@@ -308,8 +315,42 @@ class NodeValueScanner(NodeNameScanner):
             inner = strip(value_node)
             if inner.type == "object" and depth < _OBJECT_DEPTH:
                 out.extend(self.entries(inner, f"{prefix}{label}.", depth + 1))
+            elif inner.type in _FUNCTIONS:
+                out.extend(self.returned_statements(inner, f"{prefix}{label}()."))
             else:
                 out.append((prefix + label, self.value(inner), prop))
+        return out
+
+    def returned_statements(self, function: Node, prefix: str) -> Entries:
+        """The statement of a query-config object an entry's function returns (`byId: (id) => ({ text:
+        "SELECT … WHERE id = $1", values: [id] })`, a `return { text, values }` of its body): its statement
+        key (node-postgres' `text`, mysql2's `sql`: `untraced_sql_keys`) as `prefix` + key
+        (`queries.byId().text`), when written as a string there. Only the body's own statements are read
+        (cheap: most function entries are handlers and return no object literal)."""
+        body = function.child_by_field_name("body")
+        if body is None:
+            return []
+        returned = strip(body)
+        if returned.type == "statement_block":
+            objects = [
+                inner
+                for statement in returned.named_children
+                if statement.type == "return_statement" and statement.named_children
+                if (inner := strip(statement.named_children[0])).type == "object"
+            ]
+        else:
+            objects = [returned] if returned.type == "object" else []
+        keys = untraced_sql_keys()
+        out: Entries = []
+        for built in objects:
+            for prop in built.named_children:
+                key_node = prop.child_by_field_name("key") if prop.type == "pair" else None
+                value_node = prop.child_by_field_name("value")
+                if key_node is None or value_node is None or property_key(key_node) not in keys:
+                    continue
+                value = self.value(value_node)
+                if value.strings:
+                    out.append((prefix + property_key(key_node), value, prop))
         return out
 
 

@@ -4,7 +4,10 @@ A query builder of the project's own (`buildSelectQuery(table, opts)` assigning 
 and returning `{ text: sql, values }`) holds no client and runs nothing, so no call shows it to be data
 access; its callers do, by handing what it returns straight to a client (`pool.query(buildSelectQuery(table,
 opts))`). A module whose function results a client runs, and that writes a complete SQL statement itself,
-is data access wherever it lives (`src/db/query-builder.ts`)."""
+is data access wherever it lives (`src/db/query-builder.ts`); so is an object of functions returning
+query-config objects (`PGClient.query(userQueries.select.byId(id))`, the object's statement recorded as
+`userQueries.select.byId().text`: parse/jsvalues.py `returned_statements`), and a module of statement
+constants a client call takes (`pool.query(GET_USER)`, the call's argument naming the constant)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, matches
+from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import FileFacts
 
 if TYPE_CHECKING:
@@ -27,19 +31,24 @@ def statement_builders(
     application: Collection[str],
     preset: str,
     graph: ImportGraph,
+    instances: Instances,
 ) -> set[str]:
     """The application modules whose functions' results a client call takes as its statement (its first
-    argument is the call: `pool.query(build(…))`) and that write a complete SQL statement."""
+    argument is the call: `pool.query(build(…))`) and that write a complete SQL statement. The client may
+    be another module's instance (`PGClient.query(userQueries.byId(id))` of `import PGClient from
+    "../db/PGClient"`, a `new Client(…)` there), as `roles._role_of` traces it."""
     handed: set[str] = set()
     for path in application:
         file_facts = facts.get(path)
         if file_facts is None:
             continue
-        names = client_names(preset, file_facts.language.family)
+        family = file_facts.language.family
+        names = client_names(preset, family)
         called = [
             callee
             for call in file_facts.calls
-            if call.args and matches(call.callee, names)
+            if call.args and call.args[0].calls
+            if matches(foreign(call.callee, path, family, instances) or call.callee, names)
             for callee in call.args[0].calls
         ]
         if not called:

@@ -211,7 +211,8 @@ def code_roles(
         if path not in found and business_package(path, facts[path], business, graph):
             found[path] = Role.USE_CASE
 
-    for path in statement_builders(facts, set(application), preset, graph):  # `pool.query(build(…))`
+    # `pool.query(build(…))`, `PGClient.query(userQueries.byId(id))`: the module writing the statements
+    for path in statement_builders(facts, set(application), preset, graph, instances):
         if path not in found and not handles_requests(facts[path]):
             found[path] = Role.QUERIES
 

@@ -386,7 +386,7 @@ def _sinks_in(
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
             found[key(path, call)] = settled(item, sink)
-        elif reference(call, sink):  # `pool.query(GET_USER)` of `import { GET_USER } from "./queries"`
+        elif reference(call, sink, assigned):  # `pool.query(GET_USER)`, `pool.query(queries.byId(id))`
             imported.append((call, sink))
 
 

@@ -27,16 +27,27 @@ _STATEMENT_START = re.compile(
 )
 
 
-def reference(call: CallFact, sink: Sink) -> str:
-    """The other module's name a sink's SQL argument is (`./queries.GET_USER`, `app.sql.GET_USER`), or ""
-    (a string, a local name, a call's result)."""
+def reference(call: CallFact, sink: Sink, assigned: Mapping[tuple[str, str], Value]) -> tuple[str, ...]:
+    """The other modules' names a sink's SQL argument may be (`./queries.GET_USER`, `app.sql.GET_USER`), or
+    () (a string, a local value). A call's result is one when the sink takes a query-config object
+    (`sink.keys`): `pool.query(userQueries.byId(id))` runs the object `./user.queries.userQueries.byId()`
+    returns, also through a variable the call's function (or the module) binds to such calls alone
+    (`const q = admin ? queries.full(id) : queries.short(id); pool.query(q)`)."""
     if sink.arg >= len(call.args):
-        return ""
+        return ()
     value = sql_argument(call, sink)
-    if value is None or value.strings or value.env or len(value.calls) != 1:
-        return ""
-    written = value.calls[0]
-    return "" if written.endswith(")") else written
+    if value is None or value.strings or value.env:
+        return ()
+    if len(value.calls) == 1:
+        written = value.calls[0]
+        return (written,) if sink.keys or not written.endswith(")") else ()
+    if value.calls or len(value.names) != 1 or not sink.keys:
+        return ()
+    name = value.names[0]
+    bound = assigned.get((call.scope, name)) or assigned.get(("", name))
+    if bound is None or bound.strings or bound.env or bound.names or not bound.calls:
+        return ()
+    return bound.calls if all(written.endswith("()") for written in bound.calls) else ()
 
 
 def imported_statements(
@@ -71,13 +82,22 @@ def imported_statements(
         family = file_facts.language.family
         assigned = {(a.scope, a.key): a.value for a in file_facts.assignments}
         for call, sink in calls:
-            answer = foreign(reference(call, sink), path, family, reach)
-            if answer is None or not answer.startswith(_MARK):
+            found_values = []
+            for written in reference(call, sink, assigned):
+                answer = foreign(written, path, family, reach)
+                if answer is None or not answer.startswith(_MARK):
+                    continue
+                target = tuple(answer.removeprefix(_MARK).split("\0", 1))
+                if len(target) != 2 or target[0] == path:
+                    continue
+                # a call's result: the statement key of the query-config object it returns (`byId().text`)
+                keys = [f"{target[1]}.{key}" for key in sink.keys] if target[1].endswith(")") else [target[1]]
+                found_values += [constant for key in keys if (constant := values.get((target[0], key)))]
+            if not found_values:
                 continue
-            target = tuple(answer.removeprefix(_MARK).split("\0", 1))
-            constant = values.get((target[0], target[1])) if len(target) == 2 else None
-            if constant is None or target[0] == path:
-                continue
+            constant = found_values[0]
+            if len(found_values) > 1:  # one of several statements (`admin ? queries.full(id) : …`)
+                constant = Value(strings=tuple(t for v in found_values for t in v.strings))
             args = (*call.args[: sink.arg], constant, *call.args[sink.arg + 1 :])
             item = raw_sql(
                 path, scopes.get(path, Scope.APPLICATION), call._replace(args=args), sink, assigned
