@@ -106,10 +106,13 @@ def delegates_session(
     a client in (`def get_db(): yield from get_session()`, where `db/connection.py`'s `get_session` yields
     `Session(engine)`), that defines no class and imports no web framework: a session provider handing out
     the connection that module opens, wherever its folder (`api/dependencies/database.py`), as one opening
-    the session itself is."""
+    the session itself is. Not a package's `__init__.py`: a marker takes a layer only as a barrel
+    (`barrel_of`), and one defining a function of its own keeps none."""
     file_facts = facts[path]
     family = file_facts.language.family
-    if family != Family.PYTHON or not file_facts.calls or file_facts.classes or _handles_web(file_facts):
+    if family != Family.PYTHON or path.rpartition("/")[2] == "__init__.py":
+        return False
+    if not file_facts.calls or file_facts.classes or _handles_web(file_facts):
         return False
     clients = client_names(preset, family)
     getters: set[str] = set()
