@@ -9,9 +9,9 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.catalogue import client_names, client_plugins, matches, store_names
+from cdverify.detect.layers.catalogue import Names, client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named, framework_of
-from cdverify.detect.layers.owners import imported_names
+from cdverify.detect.layers.owners import imported_names, query_methods
 from cdverify.model import Family, FileFacts, ImportKind
 
 if TYPE_CHECKING:
@@ -97,6 +97,41 @@ def reexports_client(
         ):
             return True
     return False
+
+
+def delegates_session(
+    path: str, facts: Mapping[str, FileFacts], preset: str, queries: Collection[str], graph: ImportGraph
+) -> bool:
+    """A Python module whose every call is of a function that a data-access module it imports by name opens
+    a client in (`def get_db(): yield from get_session()`, where `db/connection.py`'s `get_session` yields
+    `Session(engine)`), that defines no class and imports no web framework: a session provider handing out
+    the connection that module opens, wherever its folder (`api/dependencies/database.py`), as one opening
+    the session itself is. Not a package's `__init__.py`: a marker takes a layer only as a barrel
+    (`barrel_of`), and one defining a function of its own keeps none."""
+    file_facts = facts[path]
+    family = file_facts.language.family
+    if family != Family.PYTHON or path.rpartition("/")[2] == "__init__.py":
+        return False
+    if not file_facts.calls or file_facts.classes or _handles_web(file_facts):
+        return False
+    clients = client_names(preset, family)
+    getters: set[str] = set()
+    for edge in graph.imports_of(path):
+        target = facts.get(edge.target or "")
+        if edge.target == path or edge.target not in queries or target is None:
+            continue
+        for name in imported_names(edge.fact):
+            inside = [call.callee for call in target.calls if call.scope.partition("@")[0] == name]
+            if inside and all(_opens(callee, clients) for callee in inside):
+                getters.add(f"{edge.fact.specifier}.{name}")
+    return bool(getters) and all(call.callee in getters for call in file_facts.calls)
+
+
+def _opens(callee: str, clients: Names) -> bool:
+    """A call making a client (`Session(engine)`, `SessionLocal()`) or one on it that runs no query
+    (`db.close()`): not `session.exec(…)`, whose function hands out rows, not the connection."""
+    _made, _dot, taken = callee.partition("().")
+    return matches(callee, clients) and (not taken or taken.rpartition(".")[2] not in query_methods())
 
 
 def _handles_web(file_facts: FileFacts) -> bool:

@@ -55,13 +55,13 @@ def _hands_out(file_facts: FileFacts, clients: Collection[str]) -> set[str]:
         made, _dot, taken = value.partition("().")
         while made.endswith("()"):  # `SessionLocal()` of `SessionLocal = sessionmaker(…)`
             made = made[:-2]
-        if made in clients and (not taken or (taken.isidentifier() and taken not in _query_methods())):
+        if made in clients and (not taken or (taken.isidentifier() and taken not in query_methods())):
             out.add(name)
     return out
 
 
 @cache
-def _query_methods() -> frozenset[str]:
+def query_methods() -> frozenset[str]:
     """Methods that run SQL on a connection or pool (rules/orm/sinks.toml), or read the rows it gave."""
     from cdverify.parse.values import untraced_sql_methods
 

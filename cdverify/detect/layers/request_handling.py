@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.config import normalise_dir_name
 from cdverify.detect.layers.names import framework_of
 from cdverify.detect.layers.owners import imported_names
 from cdverify.detect.tracing import Instances, foreign
@@ -230,6 +231,43 @@ def connection_module(path: str, file_facts: FileFacts, instances: Instances) ->
         (foreign(call.callee, path, family, instances) or call.callee) in connections
         for call in file_facts.calls
     )
+
+
+def context_typed_connection_module(
+    path: str, file_facts: FileFacts, instances: Instances, database_names: Collection[str]
+) -> bool:
+    """A Node module whose path names the database (a folder or its file named as `database_names`:
+    `[roles] data_file_names`, `db/pay/index.ts`), that imports of the web framework only types, erased from
+    the emitted code (`import { Context } from "koa"` read only in annotations), and opens the database
+    connection itself (a catalogued connection call: `mysql.createConnection(config)` in each function):
+    a module of data functions handed the request context to write the answer in (`addExpense(params,
+    ctx)` setting `ctx.body`), as `connection_module` is one handing rows to `jsonify`. The handlers that
+    read the request and call it are elsewhere; one a route table names stays a handler (roles.py)."""
+    from cdverify.detect.database import catalogue
+
+    family = file_facts.language.family
+    if family != Family.NODE:
+        return False
+    words = {normalise_dir_name(part.partition(".")[0]) for part in path.lower().split("/")}
+    if not words & {normalise_dir_name(name) for name in database_names}:
+        return False
+    framework = [fact for fact in file_facts.imports if framework_of(fact.specifier, family)]
+    if not framework or not all(_types_only(fact) for fact in framework):
+        return False
+    connections = catalogue().connections[family]
+    return any(
+        (foreign(call.callee, path, family, instances) or call.callee) in connections
+        for call in file_facts.calls
+    )
+
+
+def _types_only(fact: ImportFact) -> bool:
+    """A TypeScript import whose every name the code reads only as a type: `import type { … }`, or one
+    whose names the facts record as types (erased from the emitted JavaScript)."""
+    if fact.kind.type_only:
+        return True
+    names = imported_names(fact)
+    return bool(names) and names <= set(fact.types)
 
 
 def probe_lines(probes: frozenset[int], file_facts: FileFacts) -> frozenset[int]:

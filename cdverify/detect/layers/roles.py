@@ -33,6 +33,7 @@ from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
+    delegates_session,
     extends_queries,
     holds_gateway,
     mapping_runners,
@@ -78,6 +79,7 @@ from cdverify.detect.layers.request_handling import (
     business_modules,
     business_package,
     connection_module,
+    context_typed_connection_module,
     handles_requests,
     probe_lines,
     raises_errors_only,
@@ -256,7 +258,7 @@ def code_roles(
     # import("../db/client")` gives it, `module.exports = { getDbConnection, … }` re-exporting the getter
     # of the module opening the connection: the file hands the client on
     reexports = partial(reexports_client, others=of(Role.MODELS) | of(Role.ROUTES))
-    for hands in (stores_client, returns_client, reexports):
+    for hands in (stores_client, returns_client, reexports, delegates_session):
         queries_now = of(Role.QUERIES)
         handing = [
             path
@@ -328,6 +330,7 @@ def _role_of(
         (holds_client and types_requests_only(file_facts))
         or connection_module(path, file_facts, instances)
         or raises_errors_only(file_facts)
+        or context_typed_connection_module(path, file_facts, instances, _database_names(preset))
     ):
         return None  # a request handler: its data access is inline
     querying, declares, tables = holds_client, False, False
@@ -351,6 +354,12 @@ def _role_of(
         return Role.QUERIES if querying else Role.MODELS
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
+
+
+def _database_names(preset: str) -> tuple[str, ...]:
+    """The preset's names of files and folders named for the database (`[roles] data_file_names`)."""
+    listed = preset_roles(preset)
+    return tuple(listed[0].data_file_names) if listed else ()
 
 
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
