@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -458,13 +459,27 @@ def with_imported_code(project: Project, imported: Mapping[str, Iterable[str]], 
         target
         for path, targets in imported.items()
         if scopes.get(path) is Scope.APPLICATION
-        for target in targets
+        for imported_module in targets
+        for target in _with_packages(imported_module, scopes)
         if _joins(target, scopes.get(target)) and not any(spec.match_file(target) for spec in overrides)
     }
     if not moved:
         return project
     files = tuple(f._replace(scope=Scope.APPLICATION) if f.path in moved else f for f in project.files)
     return replace(project, files=files)
+
+
+def _with_packages(path: str, scopes: Mapping[str, Scope]) -> Iterator[str]:
+    """`path` and, for a Python module, the `__init__.py` of each package above it: Python runs them on
+    the way to it (`demo.models.news` runs `demo/__init__.py` and `demo/models/__init__.py`)."""
+    yield path
+    if path.endswith(".py"):
+        folder = posixpath.dirname(path)
+        while folder:
+            marker = f"{folder}/__init__.py"
+            if marker != path and marker in scopes:
+                yield marker
+            folder = posixpath.dirname(folder)
 
 
 def _joins(path: str, scope: Scope | None) -> bool:

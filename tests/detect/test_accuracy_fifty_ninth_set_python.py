@@ -300,3 +300,24 @@ def test_a_data_module_registering_routes_still_wires_the_app(make_project: Make
     )
     report = inspect_json(make_project, _site(gateway=wiring))
     assert "demo/gateways/posts.py" in report["architecture"]["composition_roots"]
+
+
+_PING = """from aiohttp import web
+
+
+async def ping(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+"""
+
+
+def test_the_package_markers_above_an_imported_module_join_the_app(make_project: MakeProject) -> None:
+    """Python runs `demo/views/__init__.py` on the way to `demo.views.pages`: in a docs-named folder it joins
+    the app with the module (kolamor/aiohttp_site's `views/__init__.py`, `models/__init__.py`); a package
+    whose modules the app does not import stays out."""
+    files = _site()
+    files["demo/views/__init__.py"] = _PING
+    files["demo/unused/__init__.py"] = _PING
+    files["demo/unused/pages.py"] = _SITE_VIEWS
+    report = inspect_json(make_project, files)
+    assert layers_of(report)["demo/views/__init__.py"] == "routes"
+    assert "demo/unused/__init__.py" not in layers_of(report)
