@@ -91,7 +91,9 @@ def test_a_type_only_import_of_a_service_wires_nothing(make_project: MakeProject
 
 def test_a_data_access_module_calling_a_service_still_wires(make_project: MakeProject) -> None:
     """Clean: a value import of the service that the module calls keeps it wiring (a composition root)."""
-    files = _notes("import { trimmedNotes } from '../services/notes';\ntype Summary = { id: number; body: string };")
+    files = _notes(
+        "import { trimmedNotes } from '../services/notes';\ntype Summary = { id: number; body: string };"
+    )
     files["src/db/store.ts"] = str(files["src/db/store.ts"]) + "\nexport const warm = () => trimmedNotes();\n"
     report = inspect_json(make_project, files)
     assert "src/db/store.ts" not in layers_of(report)
@@ -226,7 +228,9 @@ def test_a_saved_copy_of_the_env_file_sets_nothing(make_project: MakeProject, en
 
 
 @pytest.mark.parametrize("env_file", [".env", ".env.local", ".env.production"])
-def test_an_env_file_a_loader_may_read_still_sets_the_variable(make_project: MakeProject, env_file: str) -> None:
+def test_an_env_file_a_loader_may_read_still_sets_the_variable(
+    make_project: MakeProject, env_file: str
+) -> None:
     """Clean: the project's `.env` (and the files other loaders read) still set the variable there."""
     assert _harness_engines(make_project, _mongo_app(env_file)) == ["mongodb"]
 

@@ -50,7 +50,7 @@ class Catalogue(NamedTuple):
     template_defaults: Mapping[str, TemplateDefault]  # value → the template that writes it
     settings_files: SettingsFiles
     example_settings: re.Pattern[str]  # a settings file's last suffix that marks it an example
-    saved_settings: re.Pattern[str] | None  # an env file's last suffix that marks it a saved copy (`.env.bak`)
+    saved_settings: re.Pattern[str] | None  # an env file's last suffix marking a saved copy (`.env.bak`)
     memory_markers: tuple[str, ...]
     file_scheme: str
     file_url: re.Pattern[str]  # a `file:` URL that names a database

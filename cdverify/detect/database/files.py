@@ -69,7 +69,8 @@ def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
         if setting.source is not Reader.ENV_FILE:
             continue
         name = PurePosixPath(setting.file).name
-        if known.example_settings.search(name) or (known.saved_settings and known.saved_settings.search(name)):
+        saved = known.saved_settings is not None and known.saved_settings.search(name)
+        if saved or known.example_settings.search(name):
             continue
         if _scope(found_in, setting, _NO_RULES) is Scope.TEST:
             continue
