@@ -38,6 +38,7 @@ class Limits(Record, frozen=True):
 
 class ExampleFiles(Record, frozen=True):
     words: Strings
+    copies: Strings = ()  # last suffixes of an env file's saved copy (`.env.backup`): no loader reads it
 
 
 class TestCode(Record, frozen=True):

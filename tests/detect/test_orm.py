@@ -509,6 +509,87 @@ PY_RECEIVERS: dict[str, str] = {
         async def active_users(session: AsyncSession | None = None):
             return (await session.SINK).all()
         """,
+    # the connections an engine opens and the sessions a session factory makes
+    "sqlalchemy.create_engine()": """
+        from sqlalchemy import create_engine
+
+        engine = create_engine("sqlite:///app.db")
+
+
+        def active_users():
+            with engine.connect() as conn:
+                return conn.SINK.all()
+        """,
+    "sqlalchemy.engine.create_engine()": """
+        from sqlalchemy.engine import create_engine
+
+        engine = create_engine("sqlite:///app.db")
+
+
+        def active_users():
+            with engine.begin() as conn:
+                return conn.SINK.all()
+        """,
+    "sqlalchemy.ext.asyncio.create_async_engine()": """
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine("sqlite+aiosqlite:///app.db")
+
+
+        async def active_users():
+            async with engine.connect() as conn:
+                return (await conn.SINK).all()
+        """,
+    "sqlmodel.create_engine()": """
+        from sqlmodel import create_engine
+
+        engine = create_engine("sqlite:///app.db")
+
+
+        def active_users():
+            with engine.connect() as conn:
+                return conn.SINK.all()
+        """,
+    "sqlalchemy.orm.sessionmaker()()": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        SessionLocal = sessionmaker(bind=create_engine("sqlite:///app.db"))
+
+
+        def active_users():
+            with SessionLocal() as session:
+                return session.SINK.all()
+        """,
+    "sqlalchemy.ext.asyncio.async_sessionmaker()()": """
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        session_maker = async_sessionmaker(create_async_engine("sqlite+aiosqlite:///app.db"))
+
+
+        async def active_users():
+            async with session_maker() as session:
+                return (await session.SINK).all()
+        """,
+    "flask_sqlalchemy.SQLAlchemy().session": """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+
+        def active_users():
+            return db.session.SINK.all()
+        """,
+    "flask_sqlalchemy.SQLAlchemy().engine": """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+
+        def active_users():
+            with db.engine.connect() as conn:
+                return conn.SINK.all()
+        """,
     # DB-API
     "sqlite3.connect()": """
         import sqlite3

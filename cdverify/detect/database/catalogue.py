@@ -50,6 +50,7 @@ class Catalogue(NamedTuple):
     template_defaults: Mapping[str, TemplateDefault]  # value → the template that writes it
     settings_files: SettingsFiles
     example_settings: re.Pattern[str]  # a settings file's last suffix that marks it an example
+    saved_settings: re.Pattern[str] | None  # an env file's last suffix marking a saved copy (`.env.bak`)
     memory_markers: tuple[str, ...]
     file_scheme: str
     file_url: re.Pattern[str]  # a `file:` URL that names a database
@@ -73,7 +74,9 @@ def catalogue() -> Catalogue:
 
     connections = load_rules(Connections)
     config = connections.config
-    example_words = "|".join(map(re.escape, load_rules(Scopes).example_files.words))
+    example_files = load_rules(Scopes).example_files
+    example_words = "|".join(map(re.escape, example_files.words))
+    copy_words = "|".join(map(re.escape, example_files.copies))
     return Catalogue(
         engines=engines,
         by_scheme=index("url_schemes"),
@@ -98,6 +101,7 @@ def catalogue() -> Catalogue:
         template_defaults={default.value: default for default in connections.template_defaults},
         settings_files=connections.settings_files,
         example_settings=re.compile(rf"\.({example_words})$"),
+        saved_settings=re.compile(rf"\.({copy_words})$", re.IGNORECASE) if copy_words else None,
         memory_markers=data.memory_markers.strings,
         file_scheme=data.file_urls.scheme,
         file_url=re.compile(data.file_urls.pattern),

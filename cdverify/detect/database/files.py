@@ -60,14 +60,17 @@ def project_files(found_in: Collection, run_steps: Sequence[Assignment] = ()) ->
 
 
 def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
-    """The variables the project's own `.env` files set: not an example's (`.env.example`), not the
-    tests' (`.env.test`); the first file setting a variable wins."""
+    """The variables the project's own `.env` files set: not an example's (`.env.example`), not a saved
+    copy's that no loader reads (`.env.backup`: rules/scopes.toml `example_files.copies`), not the tests'
+    (`.env.test`); the first file setting a variable wins."""
     known = found_in.catalogue
     out: dict[str, str] = {}
     for setting in found_in.manifests.settings:
-        if setting.source is not Reader.ENV_FILE or known.example_settings.search(
-            PurePosixPath(setting.file).name
-        ):
+        if setting.source is not Reader.ENV_FILE:
+            continue
+        name = PurePosixPath(setting.file).name
+        saved = known.saved_settings is not None and known.saved_settings.search(name)
+        if saved or known.example_settings.search(name):
             continue
         if _scope(found_in, setting, _NO_RULES) is Scope.TEST:
             continue

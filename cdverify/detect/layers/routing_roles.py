@@ -65,6 +65,11 @@ def routing_roles(
         )
         if ((node or answers) and not name.folders and name.suffix is None) or misnamed:
             of.setdefault(path, Role.ROUTES)
+        elif of.get(path) is Role.MODELS and _routes_path(name, routes_layer):
+            # a controller defining its models inline above the handlers its router registers
+            # (`controllers/product.js`: `mongoose.model("Product", schema)`, then `(req, res)` handlers):
+            # its path and the registrations agree that it handles requests; the models are its own
+            of[path] = Role.ROUTES
     for path in handler_modules(frameworks, facts, graph, last=True, bound=True):
         # a Python class whose instance's methods the app registers (`view_func=todo_view.list_todos` after
         # `todo_view = TodoView(db)`), its module reading the request: a handler object, as Node's are
@@ -101,6 +106,14 @@ def routing_roles(
         ):
             of[path] = Role.ROUTES
     return frozenset(delegated)
+
+
+def _routes_path(name: Named, routes_layer: str) -> bool:
+    """The path says routes: its deepest layer folder is the routes layer's (`controllers/`), or, in no
+    layer folder, its file name (`product.controller.js`)."""
+    if not routes_layer or name.glob is not None:
+        return False
+    return name.folders[0][0] == routes_layer if name.folders else name.suffix == routes_layer
 
 
 def _python(facts: Mapping[str, FileFacts], path: str) -> bool:

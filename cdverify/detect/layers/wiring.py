@@ -318,7 +318,9 @@ def data_access_wiring(
     file). A file storing the client it opens in the app's state for the request handlers (`keepers`:
     `app["pool"] = pool` in a start-up hook) owns the connection: building data-access classes over it there
     (`await UserRepository(pool).create_table()`) does not make it a container; importing services or route
-    modules still does."""
+    modules still does. A TypeScript import of types only (`import type { Summary } from "../services/ai"`,
+    the row type a repository returns declared beside the service) is erased as it compiles: it wires
+    nothing."""
     found = []
     for path, kind in assignment.evidence.items():
         if kind is not Evidence.QUERIES:
@@ -333,6 +335,8 @@ def data_access_wiring(
             found.append(path)
             continue
         for edge in graph.imports_of(path):
+            if edge.fact.kind.type_only:  # `import type { Summary } from "../services/notes"`: erased
+                continue
             target = edge.target or ""
             if target in routes:
                 if not (path in facts and _takes_values(edge, facts[path])):
