@@ -243,7 +243,11 @@ def _surely_reached(node: Node) -> bool:
             return False
         if kind in ("binary_expression", "augmented_assignment_expression"):
             operator = parent.child_by_field_name("operator")
-            if operator is not None and text(operator) in _SHORT_CIRCUITS and child != parent.child_by_field_name("left"):
+            if (
+                operator is not None
+                and text(operator) in _SHORT_CIRCUITS
+                and child != parent.child_by_field_name("left")
+            ):
                 return False
         child, parent = parent, parent.parent
     return True

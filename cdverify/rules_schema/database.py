@@ -335,7 +335,9 @@ class ConfigGetter(Record, frozen=True):
     mapping: str  # the stem of the file mapping keys to variables (`custom-environment-variables`)
     environment: Strings  # variables naming the run's environment, first wins (`NODE_CONFIG_ENV`, `NODE_ENV`)
     unset_environment: str  # the environment where they are unset (`development`)
-    loaded: Strings  # file stems read in every environment `{env}` (`default`, `{env}`, `local`, `local-{env}`)
+    loaded: (
+        Strings  # file stems read in every environment `{env}` (`default`, `{env}`, `local`, `local-{env}`)
+    )
     formats: Strings  # every file extension it reads, in its order
     read_formats: Strings  # those cdverify reads (JSON, YAML): another format's file leaves the key unknown
     overrides: Strings  # variables giving values or another folder (`NODE_CONFIG`, `NODE_CONFIG_DIR`)

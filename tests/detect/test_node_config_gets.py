@@ -124,7 +124,9 @@ def test_a_production_value_does_not_hold_where_node_env_is_unset(make_project: 
     ],
     ids=["default-value", "development-file", "object-value", "production-run", "js-file", "config-dir"],
 )
-def test_a_key_given_otherwise_claims_nothing(make_project: MakeProject, files: dict[str, str | bytes]) -> None:
+def test_a_key_given_otherwise_claims_nothing(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
     assert "DB001" not in _rules(make_project, files)
 
 
@@ -151,7 +153,9 @@ def test_a_get_that_may_not_run_at_start_up_claims_nothing(make_project: MakePro
 
 def test_a_function_nothing_calls_at_start_up_claims_nothing(make_project: MakeProject) -> None:
     """The module is required, its function never called as the application starts."""
-    entry = ENTRY.replace("require('./startup/config')();", "const checkConfig = require('./startup/config');")
+    entry = ENTRY.replace(
+        "require('./startup/config')();", "const checkConfig = require('./startup/config');"
+    )
     assert "DB001" not in _rules(make_project, _project(entry=entry))
 
 

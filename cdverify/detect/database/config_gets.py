@@ -145,7 +145,8 @@ def _overridden(found: Collection, getter: ConfigGetter) -> bool:
 
 
 def _read(folder: _Folder, where: Path, getter: ConfigGetter, stems: frozenset[str] | None) -> None:
-    """The keys the folder's loaded files define (`stems`; None: every file but the tests' and the mapping)."""
+    """The keys the folder's loaded files define (`stems`; None: every file but the tests' and the
+    mapping)."""
     try:
         names = sorted(list_dir(where))
     except OSError:
@@ -243,8 +244,8 @@ def _stop(
 ) -> StartupStop:
     where = posixpath.join(folder.base, getter.folder)
     reason = (
-        f'throws when ${variable} is unset: {folder.mapping} maps "{key}" to that variable and no {getter.label} '
-        f"file gives the key a value, so the get finds it undefined"
+        f'throws when ${variable} is unset: {folder.mapping} maps "{key}" to that variable and no '
+        f"{getter.label} file gives the key a value, so the get finds it undefined"
     )
     fix = (
         f'give "{key}" a value in {where}/default.json, or set ${variable} in a `.env` file the application '
@@ -253,9 +254,7 @@ def _stop(
     return StartupStop(path, call.line, call.text, (variable,), reason, fix)
 
 
-def _running(
-    facts: Mapping[str, FileFacts], started: set[str], graph: ImportGraph
-) -> dict[str, set[str]]:
+def _running(facts: Mapping[str, FileFacts], started: set[str], graph: ImportGraph) -> dict[str, set[str]]:
     """File → the functions run at start-up (jsonschemas.py `started_functions`), with the default export of
     a project module a started module calls as it requires it (`require("./startup/config")()`) and what
     those functions surely call by name (`FileFacts.steps`), transitively."""
@@ -281,9 +280,7 @@ def _running(
     return running
 
 
-def _required_calls(
-    path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
-) -> list[tuple[str, str]]:
+def _required_calls(path: str, facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[tuple[str, str]]:
     """(file, function) of each project module's default export a module calls at module level as it requires
     it, under no `if` (`require("./startup/config")()`, `require("./startup/routes")(app)`)."""
     file_facts = facts.get(path)
