@@ -99,13 +99,13 @@ def _folders(found: Collection, getter: ConfigGetter, root: Path) -> dict[str, _
         ):
             mapped.setdefault(base, {})[setting.key] = setting.env_var
             files.setdefault(base, setting.file)
-    out = {}
+    out: dict[str, _Folder] = {}
     stems = _loaded_stems(found, getter)
     for base, keys in mapped.items():
-        folder = _Folder(base, keys, files[base])
-        _read(folder, root / base / getter.folder if base else root / getter.folder, getter, stems)
-        if folder.known:
-            out[base] = folder
+        read = _Folder(base, keys, files[base])
+        _read(read, root / base / getter.folder if base else root / getter.folder, getter, stems)
+        if read.known:
+            out[base] = read
     return out
 
 
