@@ -433,6 +433,11 @@ class FileFacts(NamedTuple):
     # module-level function (`?raise.ValueError`, scoped) runs at start-up when the function is one of these,
     # or one a framework runs as the app starts (an aiohttp `on_startup` hook: detect/database/startup.py)
     at_import: tuple[str, ...] = ()
+    # JS: (line, column) of the `….get("key")` calls (a getter handed a literal key: node-config's
+    # `config.get`) made whenever their function, or the module, runs: under no `if` branch, conditional
+    # branch, `switch` case or loop, not on the right of `&&` / `||` / `??`, in no `try` that may carry on
+    # (parse/jssteps.py `sure_gets`); `if (!config.get("key"))` evaluates its condition, so it is one
+    sure_gets: tuple[tuple[int, int], ...] = ()
 
 
 class SourceFile(NamedTuple):

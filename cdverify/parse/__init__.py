@@ -336,6 +336,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         unbound=code.unbound,
         defines=code.defines,
         at_import=code.at_import,
+        sure_gets=code.sure_gets,
     )
 
 

@@ -22,7 +22,7 @@ from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
 from cdverify.parse.jsrequired import required_names, run_from
-from cdverify.parse.jssteps import steps
+from cdverify.parse.jssteps import steps, sure_gets
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
@@ -556,6 +556,7 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
             found.get("call", []), scanner.scope, lambda call: scanner.guards(call) != (None, None), program
         ),
         default_function=scanner.default_function,
+        sure_gets=sure_gets(found.get("call", [])),
         declared=_declared(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )

@@ -14,7 +14,11 @@ calls its constructor (the step (`MinioStorageService`, `constructor@30`)): what
 runs where the class is instantiated. The lazy singleton's first call counts too: `if (!client) { client =
 createClient() }` (also `client == null`, `=== undefined`), the name a module-level `let` / `var` holding
 nothing or `null` / `undefined` to start with, assigned the call directly in the `if`'s branch: it runs the
-first time the function does."""
+first time the function does.
+
+`sure_gets` records the same of a getter handed a literal key (node-config's `config.get("jwtPrivateKey")`),
+whatever it is made as (`if (!config.get("key"))` evaluates its condition), for the start-up check of a key
+the configuration leaves undefined (detect/database/config_gets.py)."""
 
 from __future__ import annotations
 
@@ -191,3 +195,59 @@ def _in_loop(node: Node) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+# `a && f()`, `a || f()`, `a ?? f()` (and `a ??= f()`, …): the right side runs only where the left says so
+_SHORT_CIRCUITS = frozenset({"&&", "||", "??", "&&=", "||=", "??="})
+# branches of these run only where their condition says so: (node type, the field that always runs)
+_BRANCHING = {"if_statement": "condition", "ternary_expression": "condition"}
+_MAYBE = frozenset({"switch_case", "switch_default", "catch_clause", "class_body", *_LOOPS})
+
+
+def sure_gets(calls: Iterable[Node]) -> tuple[tuple[int, int], ...]:
+    """(line, column) of each `….get("key")` call (a literal first argument) made whenever its function, or
+    the module, runs: under no `if` / conditional branch (its condition runs), `switch` case or loop, not on
+    the right of `&&` / `||` / `??`, in no `try` whose `catch` may carry on, not optional (`?.`)."""
+    out = []
+    for call in calls:
+        if call.type != "call_expression" or not _keyed_get(call):
+            continue
+        if swallowed(call) or not _surely_reached(call):
+            continue
+        row, column = call.start_point
+        out.append((row + 1, column + 1))
+    return shared_tuple(tuple(out))
+
+
+def _keyed_get(call: Node) -> bool:
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or function.type != "member_expression" or arguments is None:
+        return False
+    field = function.child_by_field_name("property")
+    if field is None or text(field) != "get" or "?." in text(function):
+        return False
+    first = arguments.named_children[0] if arguments.named_children else None
+    return first is not None and first.type == "string"
+
+
+def _surely_reached(node: Node) -> bool:
+    """Whether nothing between `node` and its function (or the module) makes its running conditional."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in SCOPE_NODES:
+        kind = parent.type
+        if kind in _MAYBE:
+            return False
+        always = _BRANCHING.get(kind)
+        if always is not None and child != parent.child_by_field_name(always):
+            return False
+        if kind in ("binary_expression", "augmented_assignment_expression"):
+            operator = parent.child_by_field_name("operator")
+            if (
+                operator is not None
+                and text(operator) in _SHORT_CIRCUITS
+                and child != parent.child_by_field_name("left")
+            ):
+                return False
+        child, parent = parent, parent.parent
+    return True

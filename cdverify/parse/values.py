@@ -51,6 +51,7 @@ class Code(NamedTuple):
     unbound: tuple[tuple[str, int, int], ...] = ()  # Python: names read at import that nothing binds
     defines: tuple[str, ...] | None = None  # Python: the names the module may bind at module level
     at_import: tuple[str, ...] = ()  # Python: names called by themselves at module level (`validate()`)
+    sure_gets: tuple[tuple[int, int], ...] = ()  # JS: `….get("key")` calls surely made where they are
 
 
 def call_fact(

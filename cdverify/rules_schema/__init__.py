@@ -22,6 +22,7 @@ from cdverify.rules_schema.architecture import (
 from cdverify.rules_schema.base import Strings, table
 from cdverify.rules_schema.database import (
     ConfigFlag,
+    ConfigGetter,
     ConfigKeys,
     Connection,
     Connections,
@@ -169,6 +170,7 @@ __all__ = [
     "Autoload",
     "Bypass",
     "ConfigFlag",
+    "ConfigGetter",
     "ConfigKeys",
     "Connection",
     "Connections",

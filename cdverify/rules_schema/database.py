@@ -324,6 +324,27 @@ class WorkerRuntime(Record, frozen=True):
     label: str  # how messages name it
 
 
+class ConfigGetter(Record, frozen=True):
+    """A configuration package whose getter throws on a key its merged files leave undefined (node-config's
+    `config.get`), where a key mapped only to an environment variable is undefined while the variable is
+    unset: a get made at start-up stops the application there (detect/database/config_gets.py)."""
+
+    package: str  # the npm package (`config`)
+    calls: Strings  # traced getter calls (`config.get`, `config.default.get`)
+    folder: str  # the folder it reads, beside the started package's package.json (`config`)
+    mapping: str  # the stem of the file mapping keys to variables (`custom-environment-variables`)
+    environment: Strings  # variables naming the run's environment, first wins (`NODE_CONFIG_ENV`, `NODE_ENV`)
+    unset_environment: str  # the environment where they are unset (`development`)
+    loaded: (
+        Strings  # file stems read in every environment `{env}` (`default`, `{env}`, `local`, `local-{env}`)
+    )
+    formats: Strings  # every file extension it reads, in its order
+    read_formats: Strings  # those cdverify reads (JSON, YAML): another format's file leaves the key unknown
+    overrides: Strings  # variables giving values or another folder (`NODE_CONFIG`, `NODE_CONFIG_DIR`)
+    code_setters: Strings  # callee prefixes adding values from code (`config.util.`)
+    label: str  # how messages name it
+
+
 class ConfigFlag(Record, frozen=True):
     """A call reading a flag from the environment that picks one of two configurations (`CONFIG = DevConfig
     if get_debug_flag() else ProdConfig`): off where its variable is unset."""
@@ -436,6 +457,7 @@ class Connections(Record, frozen=True):
     json_schema_builders: tuple[JsonSchemaBuilder, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
+    config_getters: tuple[ConfigGetter, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     plugin_runners: tuple[PluginRunner, ...] = ()

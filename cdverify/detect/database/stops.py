@@ -30,7 +30,8 @@ db push && node …`) where that variable is unset (schema_steps.py), and a chec
 before the server listens (awaited_stops.py) or
 called by a started module as it loads (`export const prisma = createPrismaClient()`: loaded_stops.py), and a
 route path the installed Express 5 rejects, registered as the app starts (`app.use('/api/auth/*', …)`:
-route_paths.py)."""
+route_paths.py), and a get at start-up of a node-config key only an unset variable gives
+(`config.get("jwtPrivateKey")` with the key only in custom-environment-variables.json: config_gets.py)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.awaited_stops import awaited_checks
+from cdverify.detect.database.config_gets import unset_config_gets
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
@@ -161,6 +163,8 @@ def startup_stops(
         )  # `export const db = createClient()`, it throws
         # `app.use("/api/auth/*", …)` as the app starts, under Express 5: "Missing parameter name"
         unloaded += rejected_paths(found, graph, root, started_files)
+        # `config.get("jwtPrivateKey")` as the app starts, the key only mapped to an unset variable
+        unloaded += unset_config_gets(found, graph, root, started_files)
         # an import at start-up the run script's sys.path cannot satisfy (`from routers import …`)
         reported = {(path, line) for path, items in local.items() for line, _text, _reason in items}
         unloaded += [_shipped(item) for item in unfound_at_start(found, root) if item[:2] not in reported]
