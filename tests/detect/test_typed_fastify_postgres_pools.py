@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from reports import MakeProject, inspect_json
 
-PACKAGE = '{"name": "shop", "dependencies": {"fastify": "5.2.0", "@fastify/postgres": "6.0.1", "pg": "8.13.1"}}'
+PACKAGE = (
+    '{"name": "shop", "dependencies": {"fastify": "5.2.0", "@fastify/postgres": "6.0.1", "pg": "8.13.1"}}'
+)
 APP = """import Fastify from "fastify";
 import fastifyPostgres from "@fastify/postgres";
 import { ItemService } from "./items/item.service";
@@ -97,7 +99,10 @@ export class ItemRepository {
 
 @pytest.mark.parametrize(
     ("repo", "expected"),
-    [(REPOSITORY, [("src/items/item.repo.ts", 7), ("src/items/item.repo.ts", 12)]), (POOL, [("src/items/item.repo.ts", 11)])],
+    [
+        (REPOSITORY, [("src/items/item.repo.ts", 7), ("src/items/item.repo.ts", 12)]),
+        (POOL, [("src/items/item.repo.ts", 11)]),
+    ],
     ids=["parameter-property", "assigned-field-pool"],
 )
 def test_a_parameter_typed_with_the_plugins_pool_runs_raw_sql(

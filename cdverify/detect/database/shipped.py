@@ -36,7 +36,7 @@ _NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mt
 _EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
 _ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
 # the lockfiles whose entries name the packages an install puts in node_modules
-_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
 
 
 def project_path(literal: str) -> str | None:
@@ -126,7 +126,7 @@ def miscased_packages(
             if edge.resolution.kind is not TargetKind.EXTERNAL or not package or package in declared:
                 continue
             named = lowered.get(package.lower())
-            if named is not None and _loaded(edge, facts):
+            if named is not None and loaded_at_import(edge, facts):
                 candidates.append((path, edge, named))
     if not candidates:
         return []
@@ -134,7 +134,7 @@ def miscased_packages(
     out: list[StartupStop] = []
     for path, edge, named in candidates:
         package = edge.resolution.package or ""
-        if path not in started or _locked(root, package, posixpath.dirname(declared[named].file)):
+        if path not in started or lock_names(root, package, posixpath.dirname(declared[named].file)):
             continue
         manifest = declared[named].file
         reason = (
@@ -146,7 +146,7 @@ def miscased_packages(
     return out
 
 
-def _loaded(edge: ImportEdge, facts: FileFacts) -> bool:
+def loaded_at_import(edge: ImportEdge, facts: FileFacts) -> bool:
     """The import runs as its module loads: at module level, not dynamic nor for types; in TypeScript, a
     `require`, a bare `import "x"`, or an import whose package a call uses (`bodyParser()`)."""
     fact = edge.fact
@@ -162,11 +162,11 @@ def _loaded(edge: ImportEdge, facts: FileFacts) -> bool:
     )
 
 
-def _locked(root: Path, package: str, folder: str) -> bool:
+def lock_names(root: Path, package: str, folder: str) -> bool:
     """Whether a lockfile at the root or beside the manifest names `package` in the case written."""
     pattern = re.compile(rf"(?<![\w.@-]){re.escape(package)}(?![\w.-])")
     for where in dict.fromkeys(("", folder)):
-        for name in _LOCKFILES:
+        for name in LOCKFILES:
             lockfile = root / where / name
             if probe(lockfile) is None:
                 continue
