@@ -56,7 +56,7 @@ def test_an_import_of_a_package_nothing_installs_stops_the_app(make_project: Mak
     db001 = only(report, "DB001")
     assert (
         "import { open } from 'sqlite'; at server.js:3 throws MODULE_NOT_FOUND: sqlite is not declared in "
-        "package.json and its lockfile does not name it, so `npm install` does not install it"
+        "package.json and its lockfile does not name it, so npm install does not install it"
     ) in db001["message"]
     assert db001["harness_engines"] == []
     assert report["database"]["engines"] == ["sqlite"]

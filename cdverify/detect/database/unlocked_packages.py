@@ -73,7 +73,7 @@ def unlocked_packages(found: Collection, graph: ImportGraph, root: Path) -> list
         manifest = posixpath.join(max(folders, key=len), "package.json")
         reason = (
             f"throws MODULE_NOT_FOUND: {package} is not declared in {manifest} and its lockfile does not "
-            "name it, so `npm install` does not install it"
+            "name it, so npm install does not install it"
         )
         fix = f"declare {package} in {manifest} (and update the lockfile), or stop importing it"
         out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason, fix))
