@@ -258,8 +258,8 @@ class NodeNameScanner(Scanner):
             # `url && key ? createClient(url, key) : null`: a client or none, so a call on it is the client's
             present = [side for side in sides if side is not None and not _nothing(side)]
             if len(present) == 1 and None not in sides:
-                made = self.qualify(present[0])
-                return made if made is not None and made.endswith("()") else None
+                client = self.qualify(present[0])
+                return client if client is not None and client.endswith("()") else None
             either = {self.qualify(side) if side is not None else None for side in sides}
             (only,) = either if len(either) == 1 else (None,)
             if only is not None and only.endswith("()"):
