@@ -21,7 +21,7 @@ from cdverify.model import Family, FileFacts, ImportKind, Language, Scope, Targe
 from cdverify.rules_schema import Connections, EnvFileFlag
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
@@ -117,17 +117,10 @@ def miscased_packages(
     for name in sorted(declared):
         lowered.setdefault(name.lower(), name)
     candidates: list[tuple[str, ImportEdge, str]] = []
-    for path in sorted(found.facts):
-        facts = found.facts[path]
-        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
-            continue
-        for edge in graph.imports_of(path):
-            package = edge.resolution.package or ""
-            if edge.resolution.kind is not TargetKind.EXTERNAL or not package or package in declared:
-                continue
-            named = lowered.get(package.lower())
-            if named is not None and loaded_at_import(edge, facts):
-                candidates.append((path, edge, named))
+    for path, facts, edge, package in package_imports(found, graph):
+        named = lowered.get(package.lower()) if package not in declared else None
+        if named is not None and loaded_at_import(edge, facts):
+            candidates.append((path, edge, named))
     if not candidates:
         return []
     started = started_files()
@@ -144,6 +137,21 @@ def miscased_packages(
         fix = f"import {named} as {manifest} names it, not {package} (a case-sensitive disk finds only that)"
         out.append(StartupStop(path, edge.fact.line, edge.fact.text, (), reason, fix))
     return out
+
+
+def package_imports(
+    found: Collection, graph: ImportGraph
+) -> Iterator[tuple[str, FileFacts, ImportEdge, str]]:
+    """(file, its facts, import, package) of each import of a third-party package in the application's Node
+    modules, in path order."""
+    for path in sorted(found.facts):
+        facts = found.facts[path]
+        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        for edge in graph.imports_of(path):
+            package = edge.resolution.package or ""
+            if edge.resolution.kind is TargetKind.EXTERNAL and package:
+                yield path, facts, edge, package
 
 
 def loaded_at_import(edge: ImportEdge, facts: FileFacts) -> bool:

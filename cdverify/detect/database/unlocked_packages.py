@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.database.optional_packages import LOCK_LIMIT
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.shipped import LOCKFILES, loaded_at_import, lock_names
+from cdverify.detect.database.shipped import LOCKFILES, loaded_at_import, lock_names, package_imports
 from cdverify.files import NotReadable, probe, read_regular
-from cdverify.model import Family, ImportKind, Scope, TargetKind
+from cdverify.model import Family, ImportKind
 from cdverify.package_scripts import script_words
 
 if TYPE_CHECKING:
@@ -44,17 +44,10 @@ def unlocked_packages(found: Collection, graph: ImportGraph, root: Path) -> list
     declared = found.manifests.declared(Family.NODE)
     lowered = {name.lower() for name in declared}
     candidates: list[tuple[str, ImportEdge, str]] = []
-    for path in sorted(found.facts):
-        facts = found.facts[path]
-        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
-            continue
-        for edge in graph.imports_of(path):
-            package = edge.resolution.package or ""
-            if edge.resolution.kind is not TargetKind.EXTERNAL or package.lower() in lowered:
-                continue
-            static = edge.fact.kind is ImportKind.STATIC
-            if static and _NPM_NAME.match(package) and loaded_at_import(edge, facts):
-                candidates.append((path, edge, package))
+    for path, facts, edge, package in package_imports(found, graph):
+        static = edge.fact.kind is ImportKind.STATIC and package.lower() not in lowered
+        if static and _NPM_NAME.match(package) and loaded_at_import(edge, facts):
+            candidates.append((path, edge, package))
     if not candidates:
         return []
     manifests = _package_jsons(found, root)
