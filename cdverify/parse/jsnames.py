@@ -255,6 +255,11 @@ class NodeNameScanner(Scanner):
             # made either way (the options differ); two different ones (`new Pool()` or `new Database()`)
             # are neither
             sides = [node.child_by_field_name(field) for field in ("consequence", "alternative")]
+            # `url && key ? createClient(url, key) : null`: a client or none, so a call on it is the client's
+            present = [side for side in sides if side is not None and not _nothing(side)]
+            if len(present) == 1 and None not in sides:
+                client = self.qualify(present[0])
+                return client if client is not None and client.endswith("()") else None
             either = {self.qualify(side) if side is not None else None for side in sides}
             (only,) = either if len(either) == 1 else (None,)
             if only is not None and only.endswith("()"):
@@ -357,3 +362,14 @@ def _interop(one: str | None, other: str | None) -> str | None:
     if one == f"{other}.default":
         return other
     return one if other == f"{one}.default" else None
+
+
+def _nothing(node: Node) -> bool:
+    """`null`, `undefined` (or `void 0`): no object at all."""
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _nothing(node.named_children[0])
+    return (
+        node.type in ("null", "undefined")
+        or (node.type == "identifier" and text(node) == "undefined")
+        or (node.type == "unary_expression" and text(node).replace(" ", "") == "void0")
+    )

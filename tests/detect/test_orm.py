@@ -1912,6 +1912,30 @@ NODE_RECEIVERS: dict[str, tuple[str, str]] = {
         """,
     ),
     # the pool @fastify/postgres decorates a Fastify instance with
+    "@fastify/postgres.PostgresDb()": (
+        "src/repositories/users.ts",
+        """
+        import { PostgresDb } from "@fastify/postgres";
+
+        export class UserRepository {
+          constructor(private readonly pg: PostgresDb) {}
+
+          async active() {
+            return this.pg.SINK;
+          }
+        }
+        """,
+    ),
+    "fastify-postgres.PostgresDb()": (
+        "src/repositories/users.ts",
+        """
+        import type { PostgresDb } from "fastify-postgres";
+
+        export async function activeUsers(db: PostgresDb) {
+          return db.pool.SINK;
+        }
+        """,
+    ),
     "fastify().pg.": (
         "src/plugins/users.js",
         """

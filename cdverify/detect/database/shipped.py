@@ -21,7 +21,7 @@ from cdverify.model import Family, FileFacts, ImportKind, Language, Scope, Targe
 from cdverify.rules_schema import Connections, EnvFileFlag
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
@@ -36,7 +36,7 @@ _NODE_EXTENSIONS = (".js", ".mjs", ".cjs", ".json", ".node", ".ts", ".tsx", ".mt
 _EMITTED = frozenset({".js", ".mjs", ".cjs", ".jsx"})
 _ABSOLUTE = re.compile(r"^(?:[/\\~]|[A-Za-z]:[/\\])")
 # the lockfiles whose entries name the packages an install puts in node_modules
-_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
 
 
 def project_path(literal: str) -> str | None:
@@ -117,24 +117,17 @@ def miscased_packages(
     for name in sorted(declared):
         lowered.setdefault(name.lower(), name)
     candidates: list[tuple[str, ImportEdge, str]] = []
-    for path in sorted(found.facts):
-        facts = found.facts[path]
-        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
-            continue
-        for edge in graph.imports_of(path):
-            package = edge.resolution.package or ""
-            if edge.resolution.kind is not TargetKind.EXTERNAL or not package or package in declared:
-                continue
-            named = lowered.get(package.lower())
-            if named is not None and _loaded(edge, facts):
-                candidates.append((path, edge, named))
+    for path, facts, edge, package in package_imports(found, graph):
+        named = lowered.get(package.lower()) if package not in declared else None
+        if named is not None and loaded_at_import(edge, facts):
+            candidates.append((path, edge, named))
     if not candidates:
         return []
     started = started_files()
     out: list[StartupStop] = []
     for path, edge, named in candidates:
         package = edge.resolution.package or ""
-        if path not in started or _locked(root, package, posixpath.dirname(declared[named].file)):
+        if path not in started or lock_names(root, package, posixpath.dirname(declared[named].file)):
             continue
         manifest = declared[named].file
         reason = (
@@ -146,7 +139,22 @@ def miscased_packages(
     return out
 
 
-def _loaded(edge: ImportEdge, facts: FileFacts) -> bool:
+def package_imports(
+    found: Collection, graph: ImportGraph
+) -> Iterator[tuple[str, FileFacts, ImportEdge, str]]:
+    """(file, its facts, import, package) of each import of a third-party package in the application's Node
+    modules, in path order."""
+    for path in sorted(found.facts):
+        facts = found.facts[path]
+        if facts.language.family != Family.NODE or found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        for edge in graph.imports_of(path):
+            package = edge.resolution.package or ""
+            if edge.resolution.kind is TargetKind.EXTERNAL and package:
+                yield path, facts, edge, package
+
+
+def loaded_at_import(edge: ImportEdge, facts: FileFacts) -> bool:
     """The import runs as its module loads: at module level, not dynamic nor for types; in TypeScript, a
     `require`, a bare `import "x"`, or an import whose package a call uses (`bodyParser()`)."""
     fact = edge.fact
@@ -162,11 +170,11 @@ def _loaded(edge: ImportEdge, facts: FileFacts) -> bool:
     )
 
 
-def _locked(root: Path, package: str, folder: str) -> bool:
+def lock_names(root: Path, package: str, folder: str) -> bool:
     """Whether a lockfile at the root or beside the manifest names `package` in the case written."""
     pattern = re.compile(rf"(?<![\w.@-]){re.escape(package)}(?![\w.-])")
     for where in dict.fromkeys(("", folder)):
-        for name in _LOCKFILES:
+        for name in LOCKFILES:
             lockfile = root / where / name
             if probe(lockfile) is None:
                 continue

@@ -82,6 +82,7 @@ from cdverify.detect.database.shipped import (
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.start_paths import unfound_at_start
 from cdverify.detect.database.undefined_names import undefined_at_start
+from cdverify.detect.database.unlocked_packages import unlocked_packages
 from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.detect.database.workers import worker_only
@@ -158,6 +159,8 @@ def startup_stops(
         unloaded += awaited_checks(found, graph)  # `await runMigrations(); app.listen()`, it throws
         # `import bodyParser from 'koa-bodyParser'` with koa-bodyparser declared: not found on Linux
         unloaded += miscased_packages(found, graph, root, started_files)
+        # `import { open } from 'sqlite'`, declared nowhere and named by no lockfile: nothing installs it
+        unloaded += unlocked_packages(found, graph, root)
         unloaded += loaded_checks(
             found, graph, started_files
         )  # `export const db = createClient()`, it throws
