@@ -35,7 +35,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cdverify.catalog import load_rules
-from cdverify.detect.database.jsonschemas import imported_function, started_functions
+from cdverify.detect.database.jsonschemas import started_functions
+from cdverify.detect.database.plugin_stops import called_functions
 from cdverify.detect.database.report import StartupStop
 from cdverify.files import NotReadable, list_dir, read_regular
 from cdverify.model import CallFact, Family, FileFacts, Scope
@@ -257,26 +258,19 @@ def _stop(
 def _running(facts: Mapping[str, FileFacts], started: set[str], graph: ImportGraph) -> dict[str, set[str]]:
     """File → the functions run at start-up (jsonschemas.py `started_functions`), with the default export of
     a project module a started module calls as it requires it (`require("./startup/config")()`) and what
-    those functions surely call by name (`FileFacts.steps`), transitively."""
+    those functions surely call by name (plugin_stops.py `called_functions`), transitively."""
     running = started_functions(facts, started, graph)
-    pending = list(running)
     for path in sorted(started):
         for target, function in _required_calls(path, facts, graph):
             running.setdefault(target, set()).add(function)
-            pending.append(target)
-    while pending:
-        path = pending.pop()
-        file_facts = facts.get(path)
-        if file_facts is None or file_facts.language.family != Family.NODE:
-            continue
-        names = running[path]
-        for owner, name in file_facts.steps:
-            if not owner or not _runs_in(owner, names):
-                continue
-            found = _called(path, name, file_facts, facts, graph)
-            if found is not None and found[1] not in running.setdefault(found[0], set()):
-                running[found[0]].add(found[1])
-                pending.append(found[0])
+    starts = [
+        (path, function)
+        for path, functions in running.items()
+        if path in facts and facts[path].language.family == Family.NODE
+        for function in sorted(functions)
+    ]
+    for path, function in called_functions(starts, facts, graph):
+        running.setdefault(path, set()).add(function)
     return running
 
 
@@ -309,25 +303,6 @@ def _required_calls(path: str, facts: Mapping[str, FileFacts], graph: ImportGrap
 def _default_function(file_facts: FileFacts) -> str:
     aliases = dict(file_facts.aliases)
     return aliases.get("default", "") or file_facts.default_function
-
-
-def _called(
-    path: str, name: str, file_facts: FileFacts, facts: Mapping[str, FileFacts], graph: ImportGraph
-) -> tuple[str, str] | None:
-    """(file, function) a function's step `name()` runs: the project function the module imports under that
-    name (`const init = require("./init")`, `import { init } from "./init"`), else its own of that name."""
-    callees = [
-        callee.removesuffix("()")
-        for assignment in file_facts.assignments
-        if assignment.key == name and not assignment.scope
-        for callee in assignment.value.calls
-    ]
-    callees += [call.callee for call in file_facts.calls if call.text.startswith(f"{name}(")]
-    for callee in callees:
-        found = imported_function(callee, path, facts, graph)
-        if found is not None:
-            return found
-    return path, name
 
 
 def _runs_in(scope: str, names: set[str]) -> bool:

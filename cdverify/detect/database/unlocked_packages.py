@@ -27,6 +27,7 @@ from cdverify.detect.database.shipped import LOCKFILES, loaded_at_import, lock_n
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.model import Family, ImportKind
 from cdverify.package_scripts import script_words
+from cdverify.resolve.graph import reachable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -120,15 +121,14 @@ def _started(found: Collection, graph: ImportGraph) -> set[str]:
                 path = posixpath.normpath(posixpath.join(folder, word))
                 if path in found.facts and path not in entries:
                     entries.append(path)
-    seen = set(entries)
-    while entries:
-        path = entries.pop()
-        for edge in graph.imports_of(path):
-            target = edge.target
-            if target is not None and edge.runtime and not edge.fact.in_function and target not in seen:
-                seen.add(target)
-                entries.append(target)
-    return seen
+    return reachable(
+        entries,
+        lambda path: [
+            edge.target
+            for edge in graph.imports_of(path)
+            if edge.target is not None and edge.runtime and not edge.fact.in_function
+        ],
+    )
 
 
 def _absent(found: Collection, root: Path, folder: str, package: str) -> bool:
