@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.detect.layers import LayerAssignment
 from cdverify.discover import Project
-from cdverify.manifests import Manifests
+from cdverify.manifest_records import Manifests
 from cdverify.model import Family, FileFacts, Finding, Scope
 from cdverify.resolve import ImportGraph
 

@@ -32,7 +32,7 @@ from cdverify.test_code import placed_by_user
 
 if TYPE_CHECKING:
     from cdverify.discover import Project
-    from cdverify.manifests import Manifests
+    from cdverify.manifest_records import Manifests
     from cdverify.resolve.graph import ImportGraph
 
 _PAGES = (".html", ".htm")

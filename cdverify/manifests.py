@@ -17,101 +17,33 @@ import os
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any
 
 from cdverify import run_script as shell
-from cdverify.catalog import load_rules, make_finding
+from cdverify.catalog import make_finding
 from cdverify.discover import Project
 from cdverify.files import NotReadable, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.manifest_files import manifest_paths
+from cdverify.manifest_records import (
+    Dependency,
+    Manifests,
+    PackageJson,
+    RunScript,
+    Service,
+    Setting,
+    catalogue,
+)
 from cdverify.model import Family, Finding, Location
 from cdverify.package_scripts import PackageScript, entry_point_files, named_scripts, run_files
-from cdverify.rules_schema import DependencyTables, ManifestFile, ManifestFiles, Reader
+from cdverify.rules_schema import DependencyTables, ManifestFile, Reader
 
 _MAX_BYTES = 1_048_576
 _MAX_INCLUDE_DEPTH = 50  # `-r` includes of requirements files
 _PART_SKIPPED = "it was skipped, the rest of the file was used"  # a table or array of the wrong shape
 _PRISMA_BLOCK = re.compile(r"datasource\s+\w+\s*\{(?P<body>[^}]*)\}", re.S)
-
-
-class Dependency(NamedTuple):
-    """A package a manifest declares. `name` is normalised (PEP 503 for Python, as written for npm)."""
-
-    name: str
-    ecosystem: Family
-    file: str
-    line: int
-    dev: bool = False
-    spec: str = ""  # the requirement as written
-
-
-class Setting(NamedTuple):
-    """A configuration value outside code: `.env` entries, Compose `environment`, Prisma `provider`/`url`,
-    `alembic.ini` `sqlalchemy.url`, sequelize-cli and TypeORM JSON config."""
-
-    key: str
-    value: str
-    file: str
-    line: int
-    source: Reader  # the reader of the file: env-file, compose, prisma, alembic, sequelize-config, …
-    section: str = ""  # the environment block of a sequelize-cli config ("development", "test", …)
-    env_var: str = ""  # the variable the value is read from (Prisma's `env("X")`; `value` is then as written)
-
-
-class Service(NamedTuple):
-    """A Docker Compose service."""
-
-    name: str
-    image: str
-    file: str
-    line: int
-
-
-class RunScript(NamedTuple):
-    path: str
-    text: str
-    executable: bool
-
-
-@dataclass(frozen=True)
-class Manifests:
-    dependencies: tuple[Dependency, ...] = ()
-    settings: tuple[Setting, ...] = ()
-    services: tuple[Service, ...] = ()
-    manifest_files: tuple[str, ...] = ()  # requirements*.txt, pyproject.toml, Pipfile, package.json read
-    run_script: RunScript | None = None
-    data_files: tuple[str, ...] = ()  # *.db / *.sqlite / *.sqlite3 files in the tree
-    sql_files: tuple[tuple[str, str], ...] = ()  # (path, text) of hand-written *.sql files
-    findings: tuple[Finding, ...] = field(default=(), compare=False)
-    # files that exist but could not be parsed at all (DISC006); a file of which only a line or a table
-    # was skipped is not one of them: the rest of it was read
-    unreadable: frozenset[str] = frozenset()
-    generated: tuple[GeneratedClient, ...] = ()  # data-access clients generated into the project (Prisma)
-    script_files: tuple[str, ...] = ()  # files package.json scripts, entry points run (package_scripts)
-    scripts: tuple[PackageScript, ...] = ()  # every package script
-
-    def commands(self) -> list[str]:
-        """What the project's start may run, as written: every package script and the run script."""
-        texts = [script.command for script in self.scripts]
-        return [*texts, self.run_script.text] if self.run_script is not None else texts
-
-    def start_scripts(self) -> list[PackageScript]:
-        """The package scripts that start the application (rules/manifests.toml `package_json.start_scripts`
-        and `start_prefixes`: `start`, `dev`, `start:dev`), in every package.json."""
-        tables = _catalogue().package_json
-        prefixes = tuple(tables.start_prefixes)
-        return [s for s in self.scripts if s.name in tables.start_scripts or s.name.startswith(prefixes)]
-
-    def declared(self, ecosystem: Family) -> dict[str, Dependency]:
-        out: dict[str, Dependency] = {}
-        for dep in self.dependencies:
-            if dep.ecosystem == ecosystem and (dep.name not in out or (out[dep.name].dev and not dep.dev)):
-                out[dep.name] = dep
-        return out
 
 
 # The everyday requirement line: `name`, `name[extra,…]`, then a version specifier. Anything else
@@ -146,14 +78,10 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
-def _catalogue() -> ManifestFiles:
-    return load_rules(ManifestFiles)
-
-
 @cache
 def _dev_words() -> re.Pattern[str]:
     """A development-only name: one of the catalogue's `dev_words` as a whole word."""
-    words = "|".join(re.escape(word) for word in _catalogue().dev_words)
+    words = "|".join(re.escape(word) for word in catalogue().dev_words)
     return re.compile(rf"(^|[._/-])({words})([._/-]|$)")
 
 
@@ -186,6 +114,7 @@ class _Reader:
         self.generated: list[GeneratedClient] = []
         self.script_files: list[str] = []
         self.scripts: list[PackageScript] = []
+        self.packages: list[PackageJson] = []
 
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
@@ -319,7 +248,7 @@ class _Reader:
         if data is None:
             return
         self.files.append(rel)
-        for table, dev in _tables(_catalogue().pipfile):
+        for table, dev in _tables(catalogue().pipfile):
             for name, spec in self.table(rel, data.get(table), f"[{table}]").items():
                 extras = _strings(spec.get("extras")) if isinstance(spec, dict) else set()
                 self.add_python(name, rel, _line_of(content, name), dev, f"{name} {spec}", extras)
@@ -350,12 +279,14 @@ class _Reader:
             return
         content, data = loaded
         self.files.append(rel)
-        for table, dev in _tables(_catalogue().package_json):
+        name = data.get("name")
+        self.packages.append(PackageJson(rel, name if isinstance(name, str) else "", "workspaces" in data))
+        for table, dev in _tables(catalogue().package_json):
             for name, spec in self.table(rel, data.get(table), f'"{table}"').items():
                 line = _line_of(content, f'"{name}"')
                 self.dependencies.append(Dependency(name, Family.NODE, rel, line, dev, f"{name}@{spec}"))
         scripts = self.table(rel, data.get("scripts"), '"scripts"')
-        runners = _catalogue().package_json.runners
+        runners = catalogue().package_json.runners
         self.script_files += run_files(rel, scripts, runners, self.project.paths.__contains__)
         self.scripts += named_scripts(rel, content, scripts)
 
@@ -558,6 +489,7 @@ def read_manifests(project: Project) -> Manifests:
         generated=tuple(reader.generated),
         script_files=tuple(reader.script_files),
         scripts=tuple(reader.scripts),
+        packages=tuple(reader.packages),
     )
 
 

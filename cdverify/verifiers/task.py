@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from cdverify import run_script as shell
 from cdverify.catalog import make_finding
 from cdverify.detect.framework import FrameworkReport
-from cdverify.manifests import Manifests, RunScript, normalise_distribution
+from cdverify.manifest_records import Manifests, RunScript
+from cdverify.manifests import normalise_distribution
 from cdverify.model import Family, Finding, Location, TargetKind
 from cdverify.resolve.graph import ImportGraph
 from cdverify.resolve.python import import_distributions, python_declared

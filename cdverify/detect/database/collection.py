@@ -18,7 +18,7 @@ from cdverify.detect.database.settings import (
     settings_fields,
 )
 from cdverify.detect.database.values import Values
-from cdverify.manifests import Manifests, Setting
+from cdverify.manifest_records import Manifests, Setting
 from cdverify.model import FileFacts, Location, Scope, Text, Value, shown
 from cdverify.rules_schema import Reader
 

@@ -27,7 +27,7 @@ from cdverify.rules_schema import PythonStartup
 from cdverify.run_script import commands, program, server_index
 
 if TYPE_CHECKING:
-    from cdverify.manifests import RunScript
+    from cdverify.manifest_records import RunScript
     from cdverify.resolve.graph import ImportGraph
 
 _ENTRY_MODULE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::\w+)?")

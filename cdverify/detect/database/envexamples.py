@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from cdverify.detect.database.report import StartupStop
-from cdverify.manifests import Setting
+from cdverify.manifest_records import Setting
 from cdverify.model import Family
 from cdverify.rules_schema import Reader
 

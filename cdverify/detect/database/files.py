@@ -13,7 +13,7 @@ from cdverify.detect.database.catalogue import engine_of_url, engine_of_value
 from cdverify.detect.database.collection import Collection
 from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceKind
 from cdverify.detect.database.values import DYNACONF_BASE, ENVIRONMENT_SOURCES
-from cdverify.manifests import Manifests, Setting
+from cdverify.manifest_records import Manifests, Setting
 from cdverify.model import Family, Location, Scope, shown
 from cdverify.rules_schema import Connections, ManifestFiles, Reader, SettingsSource
 from cdverify.run_script import Assignment, assignment_lines, assignments

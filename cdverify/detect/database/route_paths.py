@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
-    from cdverify.manifests import Dependency
+    from cdverify.manifest_records import Dependency
     from cdverify.resolve.graph import ImportGraph
 
 _NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")

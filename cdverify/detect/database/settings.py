@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from cdverify.manifests import Setting
+from cdverify.manifest_records import Setting
 from cdverify.model import CallFact, FileFacts, Value
 from cdverify.rules_schema import EnvExampleLoader, EnvJsonSchema, EnvSchema, JsonSchemaBuilder, SettingsClass
 

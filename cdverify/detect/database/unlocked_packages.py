@@ -16,7 +16,6 @@ reaches (a stray file no one runs). Only npm package names count (`bun:sqlite`, 
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -77,22 +76,13 @@ def unlocked_packages(found: Collection, graph: ImportGraph, root: Path) -> list
 
 def _package_jsons(found: Collection, root: Path) -> dict[str, str] | None:
     """The folders of the project's package.json files and each one's `name`; None where the project has
-    workspaces (a package.json's `workspaces`, pnpm's or another monorepo tool's file) or one is unread."""
+    workspaces (a package.json's `workspaces`, pnpm's or another monorepo tool's file)."""
     out: dict[str, str] = {}
-    for manifest in found.manifests.manifest_files:
-        if posixpath.basename(manifest) != "package.json":
-            continue
-        folder = posixpath.dirname(manifest)
-        if any(probe(root / folder / name) is not None for name in _WORKSPACE_FILES):
+    for package in found.manifests.packages:
+        folder = posixpath.dirname(package.path)
+        if package.workspaces or any(probe(root / folder / name) is not None for name in _WORKSPACE_FILES):
             return None
-        try:
-            content = json.loads(read_regular(root / manifest, LOCK_LIMIT).decode("utf-8", "replace"))
-        except (NotReadable, ValueError):
-            return None
-        if not isinstance(content, dict) or "workspaces" in content:
-            return None
-        name = content.get("name")
-        out[folder] = name if isinstance(name, str) else ""
+        out[folder] = package.name
     return out
 
 

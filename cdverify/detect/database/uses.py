@@ -26,7 +26,7 @@ from cdverify.detect.database.report import (
 )
 from cdverify.detect.database.startup import StartupRead, startup_reads
 from cdverify.detect.database.stops import startup_stops
-from cdverify.manifests import Manifests
+from cdverify.manifest_records import Manifests
 from cdverify.model import Family, FileFacts, Scope
 from cdverify.partials import FileMemo
 

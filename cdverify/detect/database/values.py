@@ -13,7 +13,7 @@ from typing import NamedTuple, TypeVar
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.settings import SettingsField
-from cdverify.manifests import Manifests, Setting
+from cdverify.manifest_records import Manifests, Setting
 from cdverify.model import FileFacts, Scope, Text, Value
 from cdverify.rules_schema import ManifestFiles, Reader
 

@@ -20,7 +20,7 @@ from cdverify.detect.framework.tools import tool_files
 from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, instances_of
-from cdverify.manifests import Setting
+from cdverify.manifest_records import Setting
 from cdverify.model import Assignment, Family, FileFacts, Scope
 from cdverify.partials import FileMemo
 

@@ -26,7 +26,7 @@ from cdverify.detect.framework.routes import (
 from cdverify.detect.framework.values import resolve_prefixes
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Asked, Instances, asking, foreign, same_answers
-from cdverify.manifests import Setting
+from cdverify.manifest_records import Setting
 from cdverify.model import (
     APP_PLACEHOLDER,
     PARAM_PLACEHOLDER,

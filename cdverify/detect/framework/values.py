@@ -11,7 +11,7 @@ from functools import cache
 from cdverify.catalog import load_rules
 from cdverify.detect.framework.catalogue import conventions, prefix_keys
 from cdverify.detect.framework.report import RunValue, ValueSource
-from cdverify.manifests import Setting
+from cdverify.manifest_records import Setting
 from cdverify.model import Assignment, CallFact, Template, Value, rendered
 from cdverify.rules_schema import Reader, Scopes
 
