@@ -52,6 +52,8 @@ def test_relations_from_the_relations_entry_point_are_models(make_project: MakeP
 
 
 def test_a_module_without_relation_definitions_is_not_models(make_project: MakeProject) -> None:
-    plain = 'import { authors, books } from "./tables";\n\nexport const tableNames = [authors, books].length;\n'
+    plain = (
+        'import { authors, books } from "./tables";\n\nexport const tableNames = [authors, books].length;\n'
+    )
     layers = layers_of(inspect_json(make_project, _shelf(plain)))
     assert "src/db/links.ts" not in layers
