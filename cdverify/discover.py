@@ -111,10 +111,14 @@ class _ScopeRules(msgspec.Struct, frozen=True):
     not_holding: dict[Scope, frozenset[str]]
     file_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # in _SCOPE_ORDER
     root_scopes: tuple[tuple[Scope, Callable[[str], bool]], ...]  # `root_files`, in _SCOPE_ORDER
+    module_scopes: tuple[Callable[[str], bool], ...]  # `module_files`, in _SCOPE_ORDER
     scope_file: Callable[[str], bool]  # the name matches one of file_scopes (most names match none)
     package_scopes: tuple[tuple[Scope, frozenset[str]], ...]  # package.json deps that set a folder's scope
     migration_folders: dict[str, tuple[str, str]]  # a migration tool's config file → (section, key)
     extensions: dict[str, Language]
+
+
+_PACKAGE_MARKER = "__init__.py"  # a folder holding it is a Python package (`module_files`)
 
 
 @cache
@@ -149,6 +153,7 @@ def _scope_rules() -> _ScopeRules:
         root_scopes=tuple(
             (scope, _name_matcher(data.scopes[scope.value].root_files)) for scope in _SCOPE_ORDER
         ),
+        module_scopes=tuple(_name_matcher(data.scopes[scope.value].module_files) for scope in _SCOPE_ORDER),
         scope_file=_name_matcher(
             pattern for scope in _SCOPE_ORDER for pattern in data.scopes[scope.value].files
         ),
@@ -208,9 +213,10 @@ def _folder_verdict(
     return min(((_RANKS[scope], scope) for scope in named), default=_NO_VERDICT)
 
 
-def _scope_in(verdict: _Verdict, name: str, at_top: bool = False) -> Scope:
+def _scope_in(verdict: _Verdict, name: str, at_top: bool = False, in_package: bool = False) -> Scope:
     """The scope of the file `name` in a folder of that verdict: the first scope whose folder or file
-    pattern matches (`root_files` patterns only when the file is `at_top`, in the project's folder)."""
+    pattern matches (`root_files` patterns only when the file is `at_top`, in the project's folder;
+    `module_files` patterns not when it is `in_package`, in a folder below the top holding `__init__.py`)."""
     rank, scope = verdict
     rules = _scope_rules()
     if rank <= 0:
@@ -223,8 +229,8 @@ def _scope_in(verdict: _Verdict, name: str, at_top: bool = False) -> Scope:
         return scope
     if not rules.scope_file(name):
         return scope
-    for pattern_scope, matches in rules.file_scopes[:rank]:
-        if matches(name):
+    for (pattern_scope, matches), module in zip(rules.file_scopes[:rank], rules.module_scopes, strict=False):
+        if matches(name) and not (in_package and module(name)):
             return pattern_scope
     return scope
 
@@ -347,7 +353,7 @@ def discover(root: Path, config: Config) -> Project:
     package_dirs: dict[str, Scope] = {}
     verdicts: dict[str, _Verdict] = {}  # per folder, its files' scope by folder
     holding: dict[str, frozenset[str]] = {}  # per folder, the `not_holding` files it holds
-    marker_files = frozenset().union(*rules.not_holding.values())
+    marker_files = frozenset().union(*rules.not_holding.values(), (_PACKAGE_MARKER,))
     # (directory prefix, spec) for every .gitignore met; a path is tested against each ancestor's spec.
     ignore_specs: list[tuple[str, GitIgnoreSpec]] = []
 
@@ -440,7 +446,8 @@ def discover(root: Path, config: Config) -> Project:
             continue
         if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
             verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs, holding)
-        scope = _scope_in(verdicts[rel_dir], entry.name, not rel_dir)
+        in_package = _PACKAGE_MARKER in holding.get(rel_dir, ())
+        scope = _scope_in(verdicts[rel_dir], entry.name, not rel_dir, in_package)
         note(entry.path, info)
         files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))

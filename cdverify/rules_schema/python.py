@@ -71,8 +71,22 @@ class OptionalTypes(Record, frozen=True):
     packages: tuple[OptionalPackage, ...]
 
 
+class UnsetConfig(Record, frozen=True):
+    """A Flask extension whose set-up raises where the configuration key it needs holds None."""
+
+    label: str
+    setups: Strings  # traced methods handed the app (`flask_sqlalchemy.SQLAlchemy().init_app`)
+    constructors: Strings  # traced classes running the set-up when given the app
+    key: str  # the key whose None value raises
+    others: Strings  # keys that, set, avoid it
+    distribution: str  # PEP 503 name
+    raising: Strings  # the releases that raise
+    error: str  # what they raise
+
+
 class PythonStartup(Record, frozen=True):
     FILE: ClassVar[str] = "python/startup"
     django: DjangoStartup
     start: ServerStart
     optional_types: OptionalTypes
+    unset_configs: tuple[UnsetConfig, ...] = ()

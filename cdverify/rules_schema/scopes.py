@@ -22,6 +22,10 @@ class ScopeRule(Record, frozen=True):
     # globs on the file name that give the scope only at the project's top (invoke's `tasks.py`; a Celery
     # `tasks.py` or a `models/tasks.py` in a package is application code)
     root_files: Strings = ()
+    # globs on the file name of the `files` patterns that give no scope inside a Python package (a folder
+    # below the project's top holding `__init__.py`): a tool's script name there is a module of the package
+    # (`src/database/setup.py` making an engine, `app/conf.py` settings), never setuptools' or Sphinx's
+    module_files: Strings = ()
     # listed folder names whose source files are application code once application code imports them (an
     # `examples/` feature folder the app mounts, a `scripts/` module a route handler calls); a file the
     # scope's `files` patterns name (`seed.*`) keeps the scope

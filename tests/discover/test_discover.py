@@ -157,3 +157,31 @@ def test_infrastructure_as_code_package_is_not_application(make_project: Make) -
         "src/services/a.ts": Scope.APPLICATION,
         "jest.preset.js": Scope.CONFIG,
     }
+
+
+def test_a_tool_script_name_inside_a_python_package_is_a_module(make_project: Make) -> None:
+    """Violating on main: `setup.py` and `conf.py` in a folder holding `__init__.py` below the top are modules
+    of that package (an engine made in `src/database/setup.py`, settings in `app/conf.py`), not setuptools'
+    or Sphinx's scripts (docs/accuracy.md "The sixty-seventh set's disagreements, Python half"). Clean: the
+    same names at the top, in a distribution's folder holding no `__init__.py`, and in docs/ keep their scope."""
+    root = make_project(
+        {
+            "src/__init__.py": "",
+            "src/database/__init__.py": "",
+            "src/database/setup.py": "from ..models import user\n",
+            "app/__init__.py": "",
+            "app/conf.py": "DEBUG = False\n",
+            "setup.py": "from setuptools import setup\nsetup()\n",
+            "plugins/extra/setup.py": "from setuptools import setup\nsetup()\n",
+            "plugins/extra/extra/__init__.py": "",
+            "docs/source/conf.py": "project = 'x'\n",
+            "noxfile.py": "",
+        }
+    )
+    scopes = {f.path: f.scope for f in discover(root, build_config()).sources}
+    assert scopes["src/database/setup.py"] is Scope.APPLICATION
+    assert scopes["app/conf.py"] is Scope.APPLICATION
+    assert scopes["setup.py"] is Scope.CONFIG
+    assert scopes["plugins/extra/setup.py"] is Scope.CONFIG
+    assert scopes["docs/source/conf.py"] is Scope.CONFIG
+    assert scopes["noxfile.py"] is Scope.CONFIG

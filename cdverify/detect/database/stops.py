@@ -84,6 +84,7 @@ from cdverify.detect.database.start_paths import unfound_at_start
 from cdverify.detect.database.undefined_names import undefined_at_start
 from cdverify.detect.database.unlocked_packages import unlocked_packages
 from cdverify.detect.database.unparsable import unparsable_at_start
+from cdverify.detect.database.unset_config import unset_configs
 from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.detect.database.workers import worker_only
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
@@ -178,6 +179,8 @@ def startup_stops(
         ]
         if root is not None:  # `email: EmailStr` in a model, with email-validator installed by nothing
             unloaded += missing_optional_packages(found, graph, root)
+            # `db.init_app(app)` on a URI from an unset variable: Flask-SQLAlchemy 3 raises
+            unloaded += unset_configs(found, graph, root)
     if not (
         files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
     ):
