@@ -300,6 +300,15 @@ class PluginRunner(Record, frozen=True):
     label: str  # how messages name it
 
 
+class ConnectingPlugin(Record, frozen=True):
+    """Fastify plugins wrapping a data-access library's client that connect as they are registered
+    (@joggr/fastify-prisma awaiting the PrismaClient's `$connect()` in its plugin function): a registration
+    the server's listen call follows fails the start-up where the connection does."""
+
+    library: str  # the library the plugins wrap (rules/orm/libraries.toml: `prisma`)
+    plugins: Strings  # their npm names
+
+
 class SchemaStep(Record, frozen=True):
     """A schema command of an ORM's CLI that reads the datasource URL and exits non-zero without it (`prisma
     db push`, `prisma migrate deploy`): run by every start script before its server, joined with `&&`, where
@@ -461,6 +470,7 @@ class Connections(Record, frozen=True):
     required_options: tuple[RequiredOption, ...] = ()
     env_file_flags: tuple[EnvFileFlag, ...] = ()
     plugin_runners: tuple[PluginRunner, ...] = ()
+    connecting_plugins: tuple[ConnectingPlugin, ...] = ()
     schema_steps: tuple[SchemaStep, ...] = ()
     worker_runtimes: tuple[WorkerRuntime, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()

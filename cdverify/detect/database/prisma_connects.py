@@ -8,7 +8,11 @@ under the same condition or none):
 
 - `await prisma.$connect()` in the function that then listens;
 - `await prisma.$connect()` in a function of another module (`connectDatabase()` in `config/database.ts`),
-  itself awaited in the function that then listens (`await connectDatabase(); app.listen(…)`).
+  itself awaited in the function that then listens (`await connectDatabase(); app.listen(…)`);
+- a Fastify plugin that makes the client and awaits its `$connect()` as it is registered
+  (rules/database/connections.toml `connecting_plugins`: `await fastify.register(fastifyPrisma)`), registered
+  above every listen call, in the same function or at module level, under no condition: Fastify loads it
+  before it listens.
 
 Neither the `$connect()` nor the call awaiting its function may be in a `try` whose `catch` handles the
 failure (one that always throws again or exits lets it through: `catch (error) { console.error(error);
@@ -23,15 +27,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from cdverify.catalog import load_rules
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import listen_calls, listens_after
 from cdverify.model import CallFact, Family, Scope
-from cdverify.rules_schema import Reader
+from cdverify.rules_schema import Connections, Reader
 
 if TYPE_CHECKING:
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
 
+_LIBRARY = "prisma"
 _CLIENT = "PrismaClient"
 _CONNECT = ".$connect"
 _OWN_URL = ("datasource", "adapter", "...")  # options giving the client a URL or a driver of its own (or may)
@@ -46,7 +52,8 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
         for call in found.facts[path].calls
         if call.callee.endswith(_CONNECT) and f"{_CLIENT}()" in call.callee and call.scope
     ]
-    if not connects:
+    registered = _connecting_registrations(found)
+    if not connects and not registered:
         return []
     source = datasource_variable(found)
     if source is None or _own_urls(found):
@@ -69,7 +76,58 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
             if awaited is not None:
                 via = f" (awaited at start-up at {awaited[0]}:{awaited[1].line})"
                 out.append(StartupStop(path, call.line, call.text, (variable,), reason + via))
+    for path, call, plugin in registered:
+        reason = (
+            f"fails where ${variable} is unset: {plugin} awaits the Prisma client's $connect() as it is "
+            "registered, "
+            f'the Prisma schema\'s datasource URL is env("{variable}") ({where}), and Prisma rejects every '
+            "connection without it (Environment variable not found), before the server listens"
+        )
+        out.append(StartupStop(path, call.line, call.text, (variable,), reason))
     return out
+
+
+def _connecting_registrations(found: Collection) -> list[tuple[str, CallFact, str]]:
+    """(file, call, plugin) of the registrations of a Fastify plugin that makes a Prisma client and connects
+    it as it is registered (rules/database/connections.toml `connecting_plugins`: `await
+    fastify.register(fastifyPrisma)`), under no condition, followed by the application's every listen call in
+    the same function (or at module level), under none either: Fastify loads the plugin before it listens, and
+    its failure fails the start-up."""
+    plugins = {
+        plugin
+        for entry in load_rules(Connections).connecting_plugins
+        if entry.library == _LIBRARY
+        for plugin in entry.plugins
+    }
+    if not plugins:
+        return []
+    listens = listen_calls(found)
+    out = []
+    for path in sorted(found.facts):
+        if (
+            found.scope_of(path) is not Scope.APPLICATION
+            or found.facts[path].language.family is not Family.NODE
+        ):
+            continue
+        for call in found.facts[path].calls:
+            if call.callee.rpartition(".")[2] != "register" or not call.args or call.guard is not None:
+                continue
+            plugin = next((p for p in plugins for c in call.args[0].calls if c in (p, f"{p}.default")), None)
+            if plugin is not None and _listened_after(listens, path, call):
+                out.append((path, call, plugin))
+    return out
+
+
+def _listened_after(listens: list[tuple[str, CallFact]], path: str, registration: CallFact) -> bool:
+    """Whether the application's every listen call is below `registration`, in its file and function (module
+    level too), under no condition of its own."""
+    return bool(listens) and all(
+        file == path
+        and call.scope == registration.scope
+        and call.line > registration.line
+        and call.guard is None
+        for file, call in listens
+    )
 
 
 def datasource_variable(found: Collection) -> tuple[str, str] | None:

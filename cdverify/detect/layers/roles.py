@@ -314,7 +314,10 @@ def _role_of(
     family = file_facts.language.family
     handlers = handler_names(preset, family)
     if handlers and (
-        any(call.callee in handlers for call in file_facts.calls)
+        any(
+            call.callee in handlers or foreign(call.callee, path, family, instances) in handlers
+            for call in file_facts.calls
+        )
         or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
     ):
         return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
