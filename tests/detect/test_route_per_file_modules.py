@@ -146,7 +146,9 @@ def test_modules_of_test_and_assets_folders_the_app_does_not_import_keep_their_s
     files = _project()
     files["test/helpers.ts"] = 'export const owner = "tester"\n'  # only a test would import it
     files["src/web/api/v1/assets/logo.ts"] = 'export const logo = "<svg/>"\n'  # nothing imports it
-    files["test/notes.spec.ts"] = TEST.replace('from "vitest"\n', 'from "vitest"\nimport { owner } from "./helpers"\n')
+    files["test/notes.spec.ts"] = TEST.replace(
+        'from "vitest"\n', 'from "vitest"\nimport { owner } from "./helpers"\n'
+    )
     before = inspect_json(make_project, _project())["project"]["by_scope"]
     report = inspect_json(make_project, files)
     assert report["project"]["by_scope"]["test"] == before["test"] + 1
@@ -164,6 +166,18 @@ def test_a_module_of_a_test_folder_importing_a_runner_that_only_tests_import_sta
     report = inspect_json(make_project, files)
     assert "src/web/api/probe/test/setup.ts" not in layers_of(report)
     assert report["project"]["by_scope"]["test"] == before["test"] + 1
+
+
+def test_a_test_folder_module_only_test_support_imports_keeps_its_scope(make_project: MakeProject) -> None:
+    files = _project()
+    files["test/fixtures/notes.ts"] = 'export const notes = [{ owner: "tester", title: "first" }]\n'
+    files["src/testUtils.ts"] = (
+        'import { notes } from "../test/fixtures/notes"\n\nexport const seeded = () => notes\n'
+    )
+    before = inspect_json(make_project, _project())["project"]["by_scope"]
+    report = inspect_json(make_project, files)
+    assert report["project"]["by_scope"]["test"] == before["test"] + 1
+    assert "test/fixtures/notes.ts" not in layers_of(report)
 
 
 def test_a_sub_app_mounted_by_name_on_an_app_returned_as_built_is_routes(make_project: MakeProject) -> None:

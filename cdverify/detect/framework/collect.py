@@ -139,9 +139,9 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
     made: set[str] = set()
     for mount in objects.mounts:
         for value in mount.args:
-            key = objects.mounted(mount.file, value)
-            if key is not None and key != NOT_A_ROUTER and key[0] != mount.file:
-                elsewhere.add(key)
+            given = objects.mounted(mount.file, value)
+            if given is not None and given != NOT_A_ROUTER and given[0] != mount.file:
+                elsewhere.add(given)
             file = objects.made_by_factory(mount.file, value)
             if file is not None and file not in apps:
                 made.add(file)

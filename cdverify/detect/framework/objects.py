@@ -389,9 +389,10 @@ class Objects:
         return NOT_A_ROUTER  # a library's object, or a fresh inline router
 
     def made_by_factory(self, path: str, value: Value) -> str | None:
-        """The other project file whose exported function a mounted value calls, where that function returns
-        a fresh app or router chain, built in no variable (`export function todosGet(deps) { return new
-        Hono().get("/todos", …) }`, mounted as `app.route("", todosGet(deps))`): that file's app is mounted."""
+        """The other project file whose exported function a mounted value calls, where that function
+        returns a fresh app or router chain, built in no variable (`export function todosGet(deps) {
+        return new Hono().get("/todos", …) }`, mounted as `app.route("", todosGet(deps))`): that file's
+        app is mounted."""
         if self.python(path) or not value.calls:
             return None
         reference = unaliased(value.calls[0], path, self.instances)

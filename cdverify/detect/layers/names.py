@@ -201,9 +201,8 @@ def assign_layers(
     application = [s.path for s in sources if s.scope is Scope.APPLICATION and s.language is not None]
     roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
-    constants = (
-        frozenset(normalise_dir_name(d) for d in roles.constant_directories) if roles is not None else frozenset()
-    )
+    constant_dirs = roles.constant_directories if roles is not None else ()
+    constants = frozenset(normalise_dir_name(d) for d in constant_dirs)
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     words = frozenset(roles.implementation_words) if roles is not None else frozenset()
     data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
