@@ -30,6 +30,7 @@ from cdverify.files import NotReadable, kind_of, note, probe, read_regular
 from cdverify.gitfiles import git_view
 from cdverify.model import BuildOutput, Finding, Language, Location, Scope, SourceFile
 from cdverify.rules_schema import Scopes
+from cdverify.test_code import name_words
 
 if TYPE_CHECKING:  # pathspec loads only when a .gitignore or a glob is met
     from pathspec import GitIgnoreSpec, PathSpec
@@ -462,13 +463,18 @@ def with_imported_code(project: Project, imported: Mapping[str, Iterable[str]], 
     then asked again); a scope a user's glob gave stands."""
     scopes = {f.path: f.scope for f in project.files}
     overrides = [_globs([glob]) for glob, _scope in config.scope_overrides]
+    support = frozenset(load_rules(Scopes).test_code.support_words)
     moved = {
         target
         for path, targets in imported.items()
         if scopes.get(path) is Scope.APPLICATION
         for imported_module in targets
         for target in _with_packages(imported_module, scopes)
-        if _joins(target, scopes.get(target)) and not any(spec.match_file(target) for spec in overrides)
+        if _joins(target, scopes.get(target))
+        and not any(spec.match_file(target) for spec in overrides)
+        # a module named for tests (`staticfiles/testing.py`, `test-utils.ts`) importing a test folder's is
+        # test support, whatever its scope so far (test_code.py): it brings no test module into the app
+        and not (scopes.get(target) is Scope.TEST and support.intersection(name_words(path)))
     }
     if not moved:
         return project

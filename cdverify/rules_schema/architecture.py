@@ -88,6 +88,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     not_above: Mapping[str, Strings] = table()
     # folders of helpers: a folder below one (`utils/http/`) names the helpers' topic, not a layer
     helper_directories: Strings = ()
+    # folders of constants: a file there named for a layer (`constants/endpoints.js` of path strings) holds
+    # that layer's names, not its code: its name gives it no layer (its code, or a layer folder above, does)
+    constant_directories: Strings = ()
     # first dotted words of the file names of logging modules (`logger.js`, `logger.service.ts`): logging
     # serves every layer, so such a module whose code shows no role takes none from its folder or name
     logging_names: Strings = ()

@@ -11,7 +11,7 @@ from cdverify.detect.framework.catalogue import specs
 from cdverify.detect.framework.configs import RouteConfigs
 from cdverify.detect.framework.file_read import OnParameter, Placed, file_part, read_call
 from cdverify.detect.framework.installers import hand_over
-from cdverify.detect.framework.objects import Key, Objects, on_parameter, parameter_key
+from cdverify.detect.framework.objects import NOT_A_ROUTER, Key, Objects, on_parameter, parameter_key
 from cdverify.detect.framework.pyinstallers import python_handed
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, FrameworkReport
 from cdverify.detect.framework.routes import Collected
@@ -127,16 +127,31 @@ def collect(
 
 
 def mounted_apps(objects: Objects) -> frozenset[str]:
-    """Files that build app objects, each of them mounted by an object of another file."""
+    """Files that build app objects, each of them mounted by another file (also on an app object not traced
+    to a variable: `return new Hono().route("", notes)`); and files building no app in a variable whose
+    exported function's fresh app (a Hono sub-app returned as built, one per route file) another file mounts
+    (`app.route("", todosGet(deps))`)."""
     apps: dict[str, list[Key]] = {}
     for key, site in objects.sites.items():
         if site.kind == "app":
             apps.setdefault(key[0], []).append(key)
+    elsewhere: set[Key] = set()  # app objects a mount call of another file mounts
+    made: set[str] = set()
+    for mount in objects.mounts:
+        for value in mount.args:
+            given = objects.mounted(mount.file, value)
+            if given is not None and given != NOT_A_ROUTER and given[0] != mount.file:
+                elsewhere.add(given)
+            file = objects.made_by_factory(mount.file, value)
+            if file is not None and file not in apps:
+                made.add(file)
 
     def mounted(key: Key) -> bool:
-        return any(e.mounter is not None and e.mounter[0] != key[0] for e in objects.incoming.get(key, ()))
+        return key in elsewhere or any(
+            e.mounter is not None and e.mounter[0] != key[0] for e in objects.incoming.get(key, ())
+        )
 
-    return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys))
+    return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys)) | made
 
 
 def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:

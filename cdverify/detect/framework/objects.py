@@ -388,6 +388,22 @@ class Objects:
             return UNKNOWN  # an app or router's method, which one not traced
         return NOT_A_ROUTER  # a library's object, or a fresh inline router
 
+    def made_by_factory(self, path: str, value: Value) -> str | None:
+        """The other project file whose exported function a mounted value calls, where that function
+        returns a fresh app or router chain, built in no variable (`export function todosGet(deps) {
+        return new Hono().get("/todos", …) }`, mounted as `app.route("", todosGet(deps))`): that file's
+        app is mounted."""
+        if self.python(path) or not value.calls:
+            return None
+        reference = unaliased(value.calls[0], path, self.instances)
+        if not reference.startswith(("./", "../")) or not reference.endswith("()"):
+            return None
+        found = self.module_member(path, reference)
+        if found is None or found[0] == path or not found[1].endswith("()") or "." in found[1]:
+            return None
+        returned = dict(self.facts[found[0]].exports).get(found[1], "")
+        return found[0] if split(returned.removesuffix("()"))[0] in constructors() else None
+
     def routerish(self, found: tuple[str, str]) -> bool:
         """The module member is an app or router object, though not one traced to where it is built."""
         path, member = found

@@ -139,6 +139,7 @@ def _named(
     implementations: frozenset[str] = frozenset(),
     data_classes: frozenset[str] = frozenset(),
     data: DataNames | None = None,
+    constants: frozenset[str] = frozenset(),
 ) -> Named:
     parts = path.split("/")
     glob = next((name for name, spec in globs if spec.match_file(path)), None)
@@ -155,7 +156,9 @@ def _named(
         if match is not None:
             folders.append((match, "/".join(parts[: depth + 1])))
     abstract = any(normalise_dir_name(d) in config.abstraction_dirs for d in parts[:-1])
-    suffix = _suffix_layer(parts[-1], config.layers, classes, implementations)
+    # in a folder of constants (`constants/endpoints.js`) a file's name names what its values are about
+    named_for = not any(normalise_dir_name(d) in constants for d in parts[:-1])
+    suffix = _suffix_layer(parts[-1], config.layers, classes, implementations) if named_for else None
     word = _suffix_layer(parts[-1], config.layers, data_classes) if data_classes and suffix is None else None
     if word is None and suffix is None and data is not None:
         # `services/database.ts`, `services/migrator.ts`: the file is named for the database, not a use case
@@ -198,6 +201,8 @@ def assign_layers(
     application = [s.path for s in sources if s.scope is Scope.APPLICATION and s.language is not None]
     roles = architecture_preset(config.preset).roles if config.preset in preset_names() else None
     helpers = frozenset(roles.helper_directories) if roles is not None else frozenset()
+    constant_dirs = roles.constant_directories if roles is not None else ()
+    constants = frozenset(normalise_dir_name(d) for d in constant_dirs)
     classes = frozenset(roles.class_suffixes) if roles is not None else frozenset()
     words = frozenset(roles.implementation_words) if roles is not None else frozenset()
     data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
@@ -208,7 +213,7 @@ def assign_layers(
         else None
     )
     named = {
-        path: _named(path, config, globs, packages, helpers, classes, words, data, database)
+        path: _named(path, config, globs, packages, helpers, classes, words, data, database, constants)
         for path in application
     }
     return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
