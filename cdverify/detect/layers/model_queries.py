@@ -65,6 +65,45 @@ def model_queriers(
     return frozenset(out)
 
 
+def session_queriers(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    preset: str,
+    orm: OrmReport,
+    graph: ImportGraph,
+) -> frozenset[str]:
+    """Application files that hand a mapped model another project module defines to a session's query method
+    (`session.query(User)` after `from shop.tables import User`, on the session their callers pass in:
+    `[roles.session_queries]`): they run the query, whatever object the session is."""
+    roles = architecture_preset(preset).roles
+    models: dict[str, set[str]] = {}  # model file → the models it defines
+    for use in orm.libraries.values():
+        for file, _line, model in use.models:
+            models.setdefault(file, set()).add(model)
+    if roles is None or not models:
+        return frozenset()
+    models = _with_packages(models, facts, graph)
+    out = set()
+    for path in application:
+        file_facts = facts.get(path)
+        methods = roles.session_queries.get(file_facts.language.family, ()) if file_facts else ()
+        if not methods or file_facts is None:
+            continue
+        names = {
+            name
+            for edge in graph.imports_of(path)
+            if edge.target in models and edge.target != path
+            for model in models[edge.target or ""]
+            for name in model_names(edge.fact.specifier, edge.fact.names, model)
+        }
+        if names and any(
+            call.name.method in methods and call.args and not names.isdisjoint(call.args[0].calls)
+            for call in file_facts.calls
+        ):
+            out.add(path)
+    return frozenset(out)
+
+
 def _with_packages(
     models: dict[str, set[str]], files: Iterable[str], graph: ImportGraph
 ) -> dict[str, set[str]]:
