@@ -10,7 +10,6 @@ these tests."""
 from __future__ import annotations
 
 import pytest
-
 from reports import MakeProject, inspect_json, layer_violations, layers_of
 
 SERVER = """from aiohttp import web
@@ -128,9 +127,11 @@ async def count(request):
     layers = layers_of(report)
     assert layers["warehouse/http/db_handlers/shaping.py"] == "routes"
     assert layers["warehouse/http/db_handlers/__init__.py"] == "routes"
-    assert ("bypass", "warehouse/http/views.py", "warehouse/http/db_handlers/crates.py") not in layer_violations(
-        report
-    )
+    assert (
+        "bypass",
+        "warehouse/http/views.py",
+        "warehouse/http/db_handlers/crates.py",
+    ) not in layer_violations(report)
 
 
 def test_a_database_folder_showing_no_query_stays_routes(make_project: MakeProject) -> None:

@@ -7,19 +7,19 @@ a route table names), and every file whose code shows a role runs queries. Such 
 data-access layer's, so its code-silent files (the generic base class over `self.model.objects`, the
 registry building the controllers, the package re-exporting them) follow it rather than the word.
 
-The same holds for a folder whose compound name puts a database word before a routes word (`db_handlers/`,
-`database-controllers/`: rules/architecture/<preset>.toml `[roles] data_folder_prefixes`): the name reads as the
-routes layer's, but handlers "of the database" are its access code, so where the code agrees (the same test) the
-folder is the data-access layer's; where it does not (a module of it handles requests, or none shows a query) it
-stays routes."""
+The same holds for a folder whose compound name puts a database word before a routes word
+(`db_handlers/`, `database-controllers/`: rules/architecture/<preset>.toml `[roles] data_folder_prefixes`):
+the name reads as the routes layer's, but handlers "of the database" are its access code, so where the code
+agrees (the same test) the folder is the data-access layer's; where it does not (a module of it handles
+requests, or none shows a query) it stays routes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 
+from cdverify.config import normalise_dir_name
 from cdverify.detect.layers.names import Named, web_module
 from cdverify.detect.layers.request_handling import handles_requests
-from cdverify.config import normalise_dir_name
 from cdverify.detect.layers.role import Role
 from cdverify.model import Family, FileFacts
 
@@ -40,7 +40,7 @@ def data_controllers(
     the framework's request API), every file whose code shows a role (`roles`) runs queries, and one does.
     `queriers`: those of the files given that query through a project model's manager (model_queries.py),
     which shows data access in a module importing only the framework's modules of no web layer as well.
-    `prefixes`: the database words (`db`) whose compound folder names (`db_handlers/`) are tested the same way."""
+    `prefixes`: the database words (`db`) whose compound folder names (`db_handlers/`) are tested so too."""
     top, queries = layers
     names = {folder.lower() for folder in folder_names}
     words = frozenset(prefixes)

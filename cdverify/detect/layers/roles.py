@@ -486,7 +486,8 @@ def by_role(
             models = model_queriers(facts, paths, preset, orm, graph)
             return models | session_queriers(facts, paths, preset, orm, graph)
 
-        named = data_controllers(named, folders, found.of, routers | handed, facts, layering, queriers, prefixes)
+        handling = routers | handed
+        named = data_controllers(named, folders, found.of, handling, facts, layering, queriers, prefixes)
     apps = found.apps & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
