@@ -63,6 +63,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → the query methods of a mapped model class itself (Sequelize's `User.findAll`, Mongoose's
     # `User.findById`): a module calling one on a model another project module defines is data access
     model_methods: Mapping[str, Strings] = table()
+    # family → methods of a session that run a query on the mapped model they are handed (SQLAlchemy's
+    # `session.query(User)`): a module calling one with a model of another project module runs the query
+    session_queries: Mapping[str, Strings] = table()
     # family → a query library's statement constructors (SQLAlchemy's `select`, `insert`): a module calling
     # one in its functions on the tables of a project models module runs queries on a connection handed in
     statements: Mapping[str, Strings] = table()

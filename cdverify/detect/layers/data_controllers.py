@@ -5,12 +5,19 @@ business_folders`: routes-layer folders that hold as much else as handlers); its
 file under it handles a request (imports a request API of the web framework, registers a route, is a handler
 a route table names), and every file whose code shows a role runs queries. Such a folder is re-read as the
 data-access layer's, so its code-silent files (the generic base class over `self.model.objects`, the
-registry building the controllers, the package re-exporting them) follow it rather than the word."""
+registry building the controllers, the package re-exporting them) follow it rather than the word.
+
+The same holds for a folder whose compound name puts a database word before a routes word
+(`db_handlers/`, `database-controllers/`: rules/architecture/<preset>.toml `[roles] data_folder_prefixes`):
+the name reads as the routes layer's, but handlers "of the database" are its access code, so where the code
+agrees (the same test) the folder is the data-access layer's; where it does not (a module of it handles
+requests, or none shows a query) it stays routes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 
+from cdverify.config import normalise_dir_name
 from cdverify.detect.layers.names import Named, web_module
 from cdverify.detect.layers.request_handling import handles_requests
 from cdverify.detect.layers.role import Role
@@ -25,20 +32,24 @@ def data_controllers(
     facts: Mapping[str, FileFacts],
     layers: tuple[str, str],
     queriers: Callable[[list[str]], Collection[str]],
+    prefixes: Collection[str] = (),
 ) -> dict[str, Named]:
     """`named` with each folder of `folder_names` (`controllers/`) that is the routes layer for the files
     under it (`layers`: (routes, data access)) re-read as the data-access layer's, when its files are all
     Python, none handles requests (`handling`: files registering routes or named as handlers; or importing
     the framework's request API), every file whose code shows a role (`roles`) runs queries, and one does.
     `queriers`: those of the files given that query through a project model's manager (model_queries.py),
-    which shows data access in a module importing only the framework's modules of no web layer as well."""
+    which shows data access in a module importing only the framework's modules of no web layer as well.
+    `prefixes`: the database words (`db`) whose compound folder names (`db_handlers/`) are tested so too."""
     top, queries = layers
     names = {folder.lower() for folder in folder_names}
+    words = frozenset(prefixes)
     under: dict[str, list[str]] = {}  # folder → the files whose deepest layer folder it is
     for path, name in named.items():
         if name.folders and name.folders[0][0] == top and name.glob is None:
             folder = name.folders[0][1]
-            if folder.rpartition("/")[2].lower() in names:
+            last = folder.rpartition("/")[2]
+            if last.lower() in names or _database_word(last, words):
                 under.setdefault(folder, []).append(path)
     data = {
         folder
@@ -54,6 +65,12 @@ def data_controllers(
         else name
         for path, name in named.items()
     }
+
+
+def _database_word(folder: str, prefixes: frozenset[str]) -> bool:
+    """The folder's compound name starts with a database word (`db_handlers`, `database-api`)."""
+    head, sep, _tail = normalise_dir_name(folder).partition("_")
+    return bool(sep) and head in prefixes
 
 
 def _data_access(

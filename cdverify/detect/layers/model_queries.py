@@ -12,7 +12,7 @@ from cdverify.catalog import architecture_preset
 if TYPE_CHECKING:
     from cdverify.detect.orm import OrmReport
     from cdverify.model import FileFacts
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 
 def model_queriers(
@@ -29,13 +29,9 @@ def model_queriers(
     `unnamed` (whose path names no layer) calling a model class's own query method (`PlayerModel.findAll()`:
     `[roles.model_methods]`; a controller or a model module doing so keeps its path's say)."""
     roles = architecture_preset(preset).roles
-    models: dict[str, set[str]] = {}  # model file → the models it defines
-    for use in orm.libraries.values():
-        for file, _line, model in use.models:
-            models.setdefault(file, set()).add(model)
+    models = _project_models(orm, facts, graph) if roles is not None else {}
     if roles is None or not models:
         return frozenset()
-    models = _with_packages(models, facts, graph)
     out = set()
     for path in application:
         file_facts = facts.get(path)
@@ -47,12 +43,7 @@ def model_queriers(
         if not (attributes or methods) or file_facts is None:
             continue
         edges = [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
-        prefixes = {
-            prefix
-            for edge in edges
-            for model in models[edge.target or ""]
-            for prefix in model_names(edge.fact.specifier, edge.fact.names, model)
-        }
+        prefixes = _imported_names(edges, models)
         # a default or `require`d import is the module's default export: its model (`PlayerModel.findAll()`
         # after `import PlayerModel from "../models/player-model"` reads `../models/player-model.findAll`)
         prefixes |= {edge.fact.specifier for edge in edges if not edge.fact.names and family == "node"}
@@ -63,6 +54,56 @@ def model_queriers(
         ):
             out.add(path)
     return frozenset(out)
+
+
+def session_queriers(
+    facts: Mapping[str, FileFacts],
+    application: Iterable[str],
+    preset: str,
+    orm: OrmReport,
+    graph: ImportGraph,
+) -> frozenset[str]:
+    """Application files that hand a mapped model another project module defines to a session's query method
+    (`session.query(User)` after `from shop.tables import User`, on the session their callers pass in:
+    `[roles.session_queries]`): they run the query, whatever object the session is."""
+    roles = architecture_preset(preset).roles
+    models = _project_models(orm, facts, graph) if roles is not None else {}
+    if roles is None or not models:
+        return frozenset()
+    out = set()
+    for path in application:
+        file_facts = facts.get(path)
+        methods = roles.session_queries.get(file_facts.language.family, ()) if file_facts else ()
+        if not methods or file_facts is None:
+            continue
+        edges = [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
+        names = _imported_names(edges, models)
+        if names and any(
+            call.name.method in methods and call.args and not names.isdisjoint(call.args[0].calls)
+            for call in file_facts.calls
+        ):
+            out.add(path)
+    return frozenset(out)
+
+
+def _imported_names(edges: Iterable[ImportEdge], models: Mapping[str, set[str]]) -> set[str]:
+    """How the file's calls name the models its imports (`edges`, into model files) bring:
+    `shop.models.User` after `from shop.models import User`."""
+    return {
+        name
+        for edge in edges
+        for model in models[edge.target or ""]
+        for name in model_names(edge.fact.specifier, edge.fact.names, model)
+    }
+
+
+def _project_models(orm: OrmReport, files: Iterable[str], graph: ImportGraph) -> dict[str, set[str]]:
+    """Model file → the mapped models it defines (the ORM report's), with the packages re-exporting them."""
+    models: dict[str, set[str]] = {}
+    for use in orm.libraries.values():
+        for file, _line, model in use.models:
+            models.setdefault(file, set()).add(model)
+    return _with_packages(models, files, graph) if models else models
 
 
 def _with_packages(

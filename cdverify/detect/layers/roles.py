@@ -51,7 +51,7 @@ from cdverify.detect.layers.handlers import (
 )
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.memory_stores import memory_store
-from cdverify.detect.layers.model_queries import model_queriers, statement_runners
+from cdverify.detect.layers.model_queries import model_queriers, session_queriers, statement_runners
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -483,8 +483,14 @@ def by_role(
     if found_roles:  # `controllers/` wrapping the ORM for presenters, handling no request: data access
         folders = found_roles[0].business_folders.get(Family.PYTHON, ())
         layering = (roles.routes, roles.queries)
-        queriers = partial(model_queriers, facts, preset=preset, orm=orm, graph=graph)
-        named = data_controllers(named, folders, found.of, routers | handed, facts, layering, queriers)
+        prefixes = found_roles[0].data_folder_prefixes
+
+        def queriers(paths: list[str]) -> frozenset[str]:
+            models = model_queriers(facts, paths, preset, orm, graph)
+            return models | session_queriers(facts, paths, preset, orm, graph)
+
+        handling = routers | handed
+        named = data_controllers(named, folders, found.of, handling, facts, layering, queriers, prefixes)
     apps = found.apps & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
