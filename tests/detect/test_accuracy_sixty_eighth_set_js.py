@@ -1,0 +1,100 @@
+"""Patterns of the sixty-eighth and sixty-ninth unseen labelled sets, JavaScript/TypeScript halves (issue 18,
+docs/accuracy.md "The sixty-eighth and sixty-ninth sets' disagreements"), each with a violating and a clean
+project written for the test:
+
+- a Node server kept in a `scripts/` folder, run by a package.json script (`nodemon scripts/server.js`), is
+  the application when nothing else in its package starts a server (cdverify/served_scripts.py): its
+  framework, ORM and the client module it imports are found. A mock server in `scripts/` beside the real
+  entry, a server no script runs, and a seed stay scripts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports import MakeProject
+
+from cdverify.pipeline import inspect
+
+SERVER = (
+    'import fastify from "fastify";\n'
+    'import { db } from "./lib/db.js";\n\n'
+    "const app = fastify();\n\n"
+    'app.get("/books", async () => db.book.findMany());\n\n'
+    "app.listen({ port: Number(process.env.PORT ?? 4000) });\n"
+)
+CLIENT = 'import { PrismaClient } from "@prisma/client";\n\nexport const db = new PrismaClient();\n'
+
+
+def _package(scripts: str) -> str:
+    return (
+        '{"name": "books", "type": "module", "scripts": {' + scripts + "}, "
+        '"dependencies": {"fastify": "4", "@prisma/client": "5"}}'
+    )
+
+
+def _inspected(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    inspected = inspect(make_project(files), use_cache=False)
+    return inspected.to_json(), {path: str(scope) for path, scope in inspected.analysis.scopes.items()}
+
+
+def test_a_server_a_package_script_runs_from_scripts_is_the_application(make_project: MakeProject) -> None:
+    report, scopes = _inspected(
+        make_project,
+        {
+            "package.json": _package('"serve": "nodemon scripts/server.js"'),
+            "scripts/server.js": SERVER,
+            "scripts/lib/db.js": CLIENT,
+        },
+    )
+    assert scopes["scripts/server.js"] == "application"
+    assert scopes["scripts/lib/db.js"] == "application"
+    assert report["framework"]["serving"] == ["fastify"]
+    assert report["orm"]["libraries"] == ["prisma"]
+    assert report["architecture"]["files"]["scripts/lib/db.js"] == "repositories"
+
+
+def test_a_mock_server_beside_the_real_entry_stays_a_script(make_project: MakeProject) -> None:
+    mock = (
+        'import express from "express";\n\n'
+        "const mock = express();\n"
+        'mock.get("/books", (req, res) => res.json([]));\n'
+        "mock.listen(4010);\n"
+    )
+    report, scopes = _inspected(
+        make_project,
+        {
+            "package.json": _package('"start": "node src/server.js", "mock": "node scripts/mock-server.js"'),
+            "src/server.js": SERVER.replace("./lib/db.js", "./db.js"),
+            "src/db.js": CLIENT,
+            "scripts/mock-server.js": mock,
+        },
+    )
+    assert scopes["scripts/mock-server.js"] == "script"
+    assert "scripts/mock-server.js" not in report["architecture"]["files"]
+    assert report["framework"]["serving"] == ["fastify"]
+
+
+def test_a_server_no_script_runs_and_a_seed_stay_scripts(make_project: MakeProject) -> None:
+    seed = (
+        'import fastify from "fastify";\n'
+        'import { db } from "./lib/db.js";\n\n'
+        "const app = fastify();\n"
+        "await db.book.create({ data: { title: 'Dune' } });\n"
+        "app.listen({ port: 4001 });\n"
+    )
+    report, scopes = _inspected(
+        make_project,
+        {
+            "package.json": _package('"seed": "node scripts/seed.js"'),
+            "scripts/server.js": SERVER,
+            "scripts/seed.js": seed,
+            "scripts/lib/db.js": CLIENT,
+        },
+    )
+    assert scopes["scripts/server.js"] == "script"
+    assert scopes["scripts/seed.js"] == "script"
+    assert scopes["scripts/lib/db.js"] == "script"
+    assert report["framework"]["serving"] == []
