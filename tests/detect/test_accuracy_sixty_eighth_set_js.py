@@ -98,3 +98,82 @@ def test_a_server_no_script_runs_and_a_seed_stay_scripts(make_project: MakeProje
     assert scopes["scripts/seed.js"] == "script"
     assert scopes["scripts/lib/db.js"] == "script"
     assert report["framework"]["serving"] == []
+
+
+# - an app file that builds the repositories, services and controllers and registers every route as an inline
+#   handler only handing its parameters to a controller method (`(req, res) => books.list(req, res)`) is the
+#   composition root (cdverify/detect/layers/delegation.py): its imports of the repositories are wiring, no
+#   bypass. Inline handlers that do the work themselves (call a repository, hand on a request field) keep the
+#   file in the routes layer, and its import of the repository stays a bypass.
+_ACTIONS = ("list", "show", "create", "update", "remove", "count", "search", "recent")
+
+
+def _entry(*, delegating: bool) -> str:
+    head = (
+        'import express from "express";\n'
+        'import { BookRepository } from "./repositories/BookRepository";\n'
+        'import { BookService } from "./services/BookService";\n'
+        'import { BookController } from "./controllers/BookController";\n\n'
+        "const app = express();\n"
+        "const repository = new BookRepository();\n"
+        "const service = new BookService(repository);\n"
+        "const books = new BookController(service);\n\n"
+    )
+    if delegating:
+        routes = "".join(
+            f'app.get("/books/{action}", (req, res) =>\n  books.{action}(req, res)\n);\n' for action in _ACTIONS
+        )
+    else:
+        routes = "".join(
+            f'app.get("/books/{action}", async (req, res) => {{\n'
+            f"  res.json(await repository.{action}(req.query.id));\n}});\n"
+            for action in _ACTIONS
+        )
+    return head + routes + "\napp.listen(3000);\n"
+
+
+def _layered(delegating: bool) -> dict[str, str | bytes]:
+    methods = "".join(f"  async {action}(req, res) {{ res.json(await this.service.{action}()); }}\n" for action in _ACTIONS)
+    return {
+        "package.json": '{"name": "shelf", "dependencies": {"express": "4", "pg": "8"}}',
+        "src/server.ts": _entry(delegating=delegating),
+        "src/controllers/BookController.ts": (
+            "export class BookController {\n  constructor(private service: any) {}\n" + methods + "}\n"
+        ),
+        "src/services/BookService.ts": (
+            "export class BookService {\n  constructor(private repository: any) {}\n"
+            + "".join(f"  {action}() {{ return this.repository.{action}(); }}\n" for action in _ACTIONS)
+            + "}\n"
+        ),
+        "src/repositories/BookRepository.ts": (
+            'import { Pool } from "pg";\n\nconst pool = new Pool();\n\nexport class BookRepository {\n'
+            + "".join(
+                f'  async {action}(id?: string) {{ return (await pool.query("SELECT * FROM books")).rows; }}\n'
+                for action in _ACTIONS
+            )
+            + "}\n"
+        ),
+    }
+
+
+def _bypasses(report: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (v["file"], v["target"]) for v in report["architecture"]["violations"] if v["kind"] == "bypass"
+    }
+
+
+def test_a_route_table_handing_requests_to_controllers_is_the_composition_root(
+    make_project: MakeProject,
+) -> None:
+    report, _scopes = _inspected(make_project, _layered(delegating=True))
+    assert "src/server.ts" in report["architecture"]["composition_roots"]
+    assert "src/server.ts" not in report["architecture"]["files"]
+    assert report["architecture"]["files"]["src/controllers/BookController.ts"] == "routes"
+    assert ("src/server.ts", "src/repositories/BookRepository.ts") not in _bypasses(report)
+
+
+def test_inline_handlers_doing_the_work_keep_the_entry_in_routes(make_project: MakeProject) -> None:
+    report, _scopes = _inspected(make_project, _layered(delegating=False))
+    assert "src/server.ts" not in report["architecture"]["composition_roots"]
+    assert report["architecture"]["files"]["src/server.ts"] == "routes"
+    assert ("src/server.ts", "src/repositories/BookRepository.ts") in _bypasses(report)
