@@ -177,3 +177,44 @@ def test_inline_handlers_doing_the_work_keep_the_entry_in_routes(make_project: M
     assert "src/server.ts" not in report["architecture"]["composition_roots"]
     assert report["architecture"]["files"]["src/server.ts"] == "routes"
     assert ("src/server.ts", "src/repositories/BookRepository.ts") in _bypasses(report)
+
+
+# - a Cloudflare Worker whose front end's dev script sits beside wrangler's (`"dev:frontend": "cd frontend && pnpm
+#   run dev"`, frontend/ a package of its own) still starts no server under Node: the script entering another
+#   package starts that package, not the application (cdverify/detect/database/workers.py). A script entering a
+#   folder of the application itself (no package.json there) still counts, and lifts the stop.
+_WORKER = (
+    'import { Hono } from "hono";\nimport { drizzle } from "drizzle-orm/d1";\n\n'
+    "const app = new Hono<{ Bindings: { DB: D1Database } }>();\n\n"
+    'app.get("/notes", async (c) => c.json(await drizzle(c.env.DB).all("SELECT id FROM notes")));\n\n'
+    "export default app;\n"
+)
+
+
+def _worker_project(front_dev: str, *, front_package: bool) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "package.json": (
+            '{"name": "notes", "scripts": {"dev:api": "wrangler dev", "dev:frontend": "' + front_dev + '"}, '
+            '"dependencies": {"hono": "4", "drizzle-orm": "0.36"}, "devDependencies": {"wrangler": "4"}}'
+        ),
+        "wrangler.toml": 'name = "notes"\nmain = "src/index.ts"\n\n[[d1_databases]]\nbinding = "DB"\n',
+        "src/index.ts": _WORKER,
+        "frontend/src/main.ts": 'console.log("front end");\n',
+    }
+    if front_package:
+        files["frontend/package.json"] = '{"name": "notes-web", "scripts": {"dev": "vite"}}'
+    return files
+
+
+def _worker_stops(make_project: MakeProject, files: dict[str, str | bytes]) -> list[str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    return [stop.describe() for stop in database.stops if stop.stops({})]
+
+
+def test_a_worker_beside_a_front_end_packages_dev_script_starts_no_server(make_project: MakeProject) -> None:
+    (stop,) = _worker_stops(make_project, _worker_project("cd frontend && pnpm run dev", front_package=True))
+    assert "runs Cloudflare Workers (wrangler) (wrangler.toml)" in stop
+
+
+def test_a_dev_script_entering_a_folder_of_the_application_lifts_the_stop(make_project: MakeProject) -> None:
+    assert _worker_stops(make_project, _worker_project("cd frontend && node main.js", front_package=False)) == []
