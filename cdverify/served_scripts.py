@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 def with_served_scripts(
     project: Project, facts: Mapping[str, FileFacts], manifests: Manifests, config: Config
 ) -> Project:
-    """`project`, where the scripts-folder modules that are their package's only server are application code."""
+    """`project`, where the scripts-folder modules that are their package's only server are application
+    code."""
     run = set(manifests.script_files)
     if not run:
         return project
@@ -90,9 +91,7 @@ def _starts_server(file_facts: FileFacts) -> bool:
 
 def _package_folders(paths: Iterable[str]) -> Collection[str]:
     """The folders holding a package.json ("" for the project's top)."""
-    return frozenset(
-        posixpath.dirname(path) for path in paths if posixpath.basename(path) == "package.json"
-    )
+    return frozenset(posixpath.dirname(path) for path in paths if posixpath.basename(path) == "package.json")
 
 
 def _package_of(path: str, folders: Collection[str]) -> str:

@@ -121,7 +121,8 @@ def _entry(*, delegating: bool) -> str:
     )
     if delegating:
         routes = "".join(
-            f'app.get("/books/{action}", (req, res) =>\n  books.{action}(req, res)\n);\n' for action in _ACTIONS
+            f'app.get("/books/{action}", (req, res) =>\n  books.{action}(req, res)\n);\n'
+            for action in _ACTIONS
         )
     else:
         routes = "".join(
@@ -133,7 +134,9 @@ def _entry(*, delegating: bool) -> str:
 
 
 def _layered(delegating: bool) -> dict[str, str | bytes]:
-    methods = "".join(f"  async {action}(req, res) {{ res.json(await this.service.{action}()); }}\n" for action in _ACTIONS)
+    methods = "".join(
+        f"  async {action}(req, res) {{ res.json(await this.service.{action}()); }}\n" for action in _ACTIONS
+    )
     return {
         "package.json": '{"name": "shelf", "dependencies": {"express": "4", "pg": "8"}}',
         "src/server.ts": _entry(delegating=delegating),
@@ -157,9 +160,7 @@ def _layered(delegating: bool) -> dict[str, str | bytes]:
 
 
 def _bypasses(report: dict[str, Any]) -> set[tuple[str, str]]:
-    return {
-        (v["file"], v["target"]) for v in report["architecture"]["violations"] if v["kind"] == "bypass"
-    }
+    return {(v["file"], v["target"]) for v in report["architecture"]["violations"] if v["kind"] == "bypass"}
 
 
 def test_a_route_table_handing_requests_to_controllers_is_the_composition_root(
@@ -217,4 +218,6 @@ def test_a_worker_beside_a_front_end_packages_dev_script_starts_no_server(make_p
 
 
 def test_a_dev_script_entering_a_folder_of_the_application_lifts_the_stop(make_project: MakeProject) -> None:
-    assert _worker_stops(make_project, _worker_project("cd frontend && node main.js", front_package=False)) == []
+    assert (
+        _worker_stops(make_project, _worker_project("cd frontend && node main.js", front_package=False)) == []
+    )

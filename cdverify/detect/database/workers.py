@@ -6,9 +6,10 @@ and the application does not start there, whatever its bindings name (a D1 datab
 
 It is claimed only where every sign agrees: the runtime's configuration file at the application's root
 (`wrangler.toml`), the package scripts that start the application all running the runtime's command (`"dev":
-"wrangler dev"`, one at least; a script first entering a folder with a package.json of its own, `"dev:frontend":
-"cd frontend && pnpm run dev"`, starts that package and is left out), no run.sh (a run script decides how it starts), and no call in the application
-that starts a server (`app.listen(…)`, `serve({ fetch: app.fetch })` of @hono/node-server, `Bun.serve`)."""
+"wrangler dev"`, one at least; a script first entering a folder with a package.json of its own,
+`"dev:frontend": "cd frontend && pnpm run dev"`, starts that package and is left out), no run.sh (a run script
+decides how it starts), and no call in the application that starts a server (`app.listen(…)`,
+`serve({ fetch: app.fetch })` of @hono/node-server, `Bun.serve`)."""
 
 from __future__ import annotations
 
