@@ -506,6 +506,12 @@ def _joins(path: str, scope: Scope | None) -> bool:
     return bool(folders.intersection(parents)) and not named(name)
 
 
+def joins_application(path: str, scope: Scope) -> bool:
+    """Whether a file of `scope` at `path` may become application code (`_joins`): a module of a `joining`
+    folder (`scripts/server.js`), not one named like the scope's own files (`scripts/seed.js`)."""
+    return _joins(path, scope)
+
+
 def _never(_name: str) -> bool:
     return False
 

@@ -44,6 +44,7 @@ from cdverify.model import (
 from cdverify.parse import parse_bytes, read_source, sharing
 from cdverify.partials import Partials
 from cdverify.resolve import ImportGraph, build_graph, python_inputs
+from cdverify.served_scripts import with_served_scripts
 from cdverify.stray_modules import stray_finding, with_stray_modules
 from cdverify.test_code import with_test_code
 from cdverify.verifiers import AXES, verifier
@@ -305,6 +306,8 @@ def analyse(
         facts = {path: file_facts for path, file_facts in facts.items() if path not in left}
         parse_findings = [f for f in parse_findings if f.location.path not in left]
         graph, resolve_findings = build_graph(project, facts, python_declared)
+    # a scripts-folder module a package script runs that is its package's only server is the application
+    project = with_served_scripts(project, facts, manifests, config)
     # docs and script files the application imports are application code (none: nothing to ask)
     for _ in range(_JOIN_DEPTH if any(f.scope in joining_scopes() for f in project.sources) else 0):
         edges: dict[str, list[str]] = {}

@@ -6,8 +6,10 @@ and the application does not start there, whatever its bindings name (a D1 datab
 
 It is claimed only where every sign agrees: the runtime's configuration file at the application's root
 (`wrangler.toml`), the package scripts that start the application all running the runtime's command (`"dev":
-"wrangler dev"`, one at least), no run.sh (a run script decides how it starts), and no call in the application
-that starts a server (`app.listen(…)`, `serve({ fetch: app.fetch })` of @hono/node-server, `Bun.serve`)."""
+"wrangler dev"`, one at least; a script first entering a folder with a package.json of its own,
+`"dev:frontend": "cd frontend && pnpm run dev"`, starts that package and is left out), no run.sh (a run script
+decides how it starts), and no call in the application that starts a server (`app.listen(…)`,
+`serve({ fetch: app.fetch })` of @hono/node-server, `Bun.serve`)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import listen_calls
+from cdverify.manifest_records import catalogue
 from cdverify.model import Family, Scope
 from cdverify.rules_schema import Connections, WorkerRuntime
 
 if TYPE_CHECKING:
+    from collections.abc import Collection as Files
     from pathlib import Path
 
     from cdverify.detect.database.collection import Collection
@@ -39,7 +43,11 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
         config = next((name for name in runtime.config_files if (root / name).is_file()), None)
         if config is None or any(c.callee in runtime.servers for f in application for c in f.calls):
             continue
-        scripts = [s for s in found.manifests.start_scripts() if s.package == "package.json"]
+        scripts = [
+            s
+            for s in found.manifests.start_scripts()
+            if s.package == "package.json" and not _enters_package(s.command, found.scopes)
+        ]
         if scripts and all(_runs(script.command, runtime) for script in scripts):
             script = scripts[0]
             reason = (
@@ -48,6 +56,19 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
             )
             return [StartupStop(script.package, script.line, script.command, (), reason)]
     return []
+
+
+def _enters_package(command: str, files: Files[str]) -> bool:
+    """Whether a script's first step enters a project folder holding a package.json of its own (`files`: the
+    project's; `cd frontend && pnpm run dev`): it starts that package (rules/manifests.toml
+    `package_json.folder_changes`)."""
+    words = re.split(r"&&|\|\||[;|]", command)[0].split()
+    if len(words) != 2 or words[0] not in catalogue().package_json.folder_changes:
+        return False
+    folder = words[1].strip("'\"").rstrip("/")
+    if not folder or folder.startswith(("/", "~", "$")) or ".." in folder.split("/") or folder == ".":
+        return False
+    return f"{folder}/package.json" in files
 
 
 def _runs(command: str, runtime: WorkerRuntime) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import Names, matches
+from cdverify.detect.layers.delegation import delegate
 from cdverify.detect.layers.handlers import names_of_import
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import Family, FileFacts
@@ -531,8 +532,9 @@ def own_handlers(
     """How many routes are answered by each file's own handlers: a route registered with a decorated
     function, or with arguments that call nothing of another project module, is its file's; one whose
     handler another project module defines (a route table of imported endpoints, `web.post("/users",
-    sign_up_endpoint(use_cases.sign_up()))`, `app.router.add_get("/api/users", users_api.list_users)`) only
-    wires it in, and counts for the module the handler comes from."""
+    sign_up_endpoint(use_cases.sign_up()))`, `app.router.add_get("/api/users", users_api.list_users)`, an
+    inline handler only handing its parameters to one: delegation.py) only wires it in, and counts for the
+    module the handler comes from."""
     out: dict[str, int] = {}
     imported: dict[str, dict[str, str]] = {}  # file → its project imports, read once for all its routes
     for route in frameworks.routes:
@@ -551,6 +553,8 @@ def own_handlers(
             for callee in value.calls
             if callee.startswith(project)
         ]
+        if not taken and (handed_on := delegate(route, file_facts.calls, project)):
+            taken = [handed_on]  # `(req, res) => controller.list(req, res)`: the controller's route
         if not taken:
             out[route.file] = out.get(route.file, 0) + 1
             continue
