@@ -42,11 +42,11 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.config_gets import unset_config_gets
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
-from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.jsonschemas import (
     at_start,
     started_functions,
