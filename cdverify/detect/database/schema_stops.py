@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.autoloaded_schemas import autoloaded_validations
 from cdverify.detect.database.jsonschemas import at_start, required_properties, started_functions
 from cdverify.detect.database.report import StartupStop, stop_verb
 from cdverify.detect.database.settings import required_fields
@@ -103,15 +104,20 @@ def validated_at_start(
     validating: list[tuple[str, CallFact, EnvJsonSchema]],
 ) -> list[StartupStop]:
     """Validations of the environment against a JSON schema made at start-up (`app.register(fastifyEnv, {
-    schema })`, `envSchema({ schema })` in a function `main()` awaits): they stop the application where a
+    schema })`, `envSchema({ schema })` in a function `main()` awaits, a validator plugin autoloaded with its
+    exported `autoConfig`: autoloaded_schemas.py): they stop the application where a
     property the schema requires with no default is unset (jsonschemas.py)."""
     running = started_functions(found.facts, started, graph)
     builders = load_rules(Connections).json_schema_builders
     # a variable a connection's URL reads from the schema is explained there (`needs $DATABASE_URL …`)
     explained = {item.required_env for item in found.evidence if item.required_env}
+    # a validator plugin @fastify/autoload registers as the app starts, its options exported beside it
+    loaded = autoloaded_validations(found.facts, started, running, found.catalogue.env_json_schemas, graph)
     out = []
-    for path, call, schema in validating:
-        if not at_start(call, found.facts[path], path in started, running.get(path, set())):
+    for path, call, schema in [*validating, *loaded]:
+        if (path, call, schema) not in loaded and not at_start(
+            call, found.facts[path], path in started, running.get(path, set())
+        ):
             continue
         required = required_properties(path, call, schema, found.facts, graph, builders)
         variables = tuple(dict.fromkeys(name for name in required if name not in explained))

@@ -42,6 +42,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.config_gets import unset_config_gets
 from cdverify.detect.database.envexamples import example_checks
@@ -142,6 +143,10 @@ def startup_stops(
     local = missing_local_modules(found, graph, root) if root is not None and graph is not None else {}
     broken = [p for p in application if found.facts[p].syntax_issues] if root is not None else []
     validating = validations({p: found.facts[p] for p in application}, found.catalogue.env_json_schemas)
+    # `export default env` beside `export const autoConfig = { schema }`, for @fastify/autoload to register
+    autoloading = validator_plugins(
+        {p: found.facts[p] for p in application}, found.catalogue.env_json_schemas
+    )
     requiring = any(h.required for p in application for h in found.facts[p].env_helpers)
     unloaded = [_shipped(item) for item in missing_env_files(found, root)] if root is not None else []
     if root is not None:  # a Cloudflare Worker: wrangler serves it, nothing listens under Node
@@ -182,7 +187,16 @@ def startup_stops(
             # `db.init_app(app)` on a URI from an unset variable: Flask-SQLAlchemy 3 raises
             unloaded += unset_configs(found, graph, root)
     if not (
-        files or parsed or fallbacks or missing or local or validating or requiring or registering or plugged
+        files
+        or parsed
+        or fallbacks
+        or missing
+        or local
+        or validating
+        or autoloading
+        or requiring
+        or registering
+        or plugged
     ):
         if not broken or graph is None or root is None:
             return tuple(unloaded)
@@ -196,7 +210,7 @@ def startup_stops(
     for path, items in sorted(local.items()):  # `import config` with config.py left out
         out += [StartupStop(path, line, text, (), reason) for line, text, reason in items if path in started]
     out += [stop for path, stops in fallbacks.items() if path in started for stop in stops]
-    if validating and graph is not None:
+    if (validating or autoloading) and graph is not None:
         out += validated_at_start(found, started, graph, validating)
     if requiring and graph is not None:
         out += _required_at_start(found, started, graph)
