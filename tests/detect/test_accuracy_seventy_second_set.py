@@ -152,7 +152,10 @@ def names():
     return query_all(get_db(), "SELECT name FROM users")
 """
     files = {"requirements.txt": "flask\n", "app/__init__.py": "", "app/db.py": DB, "app/lookup.py": lookup}
-    assert _raw(inspect_json(make_project, files)) == [
-        ("app/lookup.py", 10, "statement"),  # through `count`, a helper in turn
-        ("app/lookup.py", 14, "statement"),
-    ]  # before: `count(…)` read as `query_one(…)` with the statement in the connection's place: db.py:9 dynamic
+    assert (
+        _raw(inspect_json(make_project, files))
+        == [
+            ("app/lookup.py", 10, "statement"),  # through `count`, a helper in turn
+            ("app/lookup.py", 14, "statement"),
+        ]
+    )  # before: `count(…)` read as `query_one(…)` with the statement in the connection's place: db.py:9 dynamic
