@@ -5,7 +5,8 @@ elsewhere. sqlglot alone cannot answer the question: it reads `update available`
 `select a file` as a SELECT. So the cheap checks come first and the parser only confirms
 (docs/research recipe, cheapest first):
 
-1. a trivial statement (`BEGIN`, `COMMIT`, `PRAGMA x=v`, `SELECT 1`, …) is SQL only at a known sink;
+1. a trivial statement (`BEGIN`, `COMMIT`, `PRAGMA x=v`, `SELECT 1`, `SHOW TABLES`, `DESCRIBE t`, …) is SQL
+   only at a known sink;
 2. an anchored prefilter needs a verb *and* its structural partner (`SELECT … FROM`, `UPDATE x … SET`,
    `CREATE TABLE x`, …), rejects a Title-case verb (`Delete from cart`) and English function words
    outside quotes (`select user from the dropdown`). Almost every non-SQL string stops here;
@@ -88,6 +89,7 @@ _TRIVIAL = re.compile(
           |PROCESSLIST|WARNINGS|ERRORS|GRANTS|ENGINES|TRIGGERS|ALL|SERVER_VERSION|SEARCH_PATH|TIME\s*ZONE
           |(?:COLUMNS|FIELDS|INDEX|INDEXES|KEYS|CREATE\s+TABLE)\s+(?:(?:FROM|IN)\s+)?[\w.`"]+)
           (?:\s+(?:FROM|IN)\s+[\w`"]+)?(?:\s+(?:LIKE|WHERE)\s+[^;]+?)?
+      | DESC(?:RIBE)?\s+(?!(?:the|a|an|this|that|my|your|it)\b)[\w.`"]+(?:\s+[\w`"%]+)?
     )\s*;?\s*""",
     re.IGNORECASE | re.VERBOSE,
 )
