@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
+from cdverify.detect.layers.delegation import delegate
 from cdverify.model import CallFact, Family, FileFacts, Value
 
 if TYPE_CHECKING:
@@ -212,8 +213,12 @@ def _bare_call(callee: str, registration: CallFact, calls: Collection[CallFact])
     return bool(made) and all(not call.args and not call.kwargs for call in made)
 
 
-# `….UserHandler().createUser`: a method of an instance of a class (a CapWords name, built with `new`)
-_INSTANCE_METHOD = re.compile(r"((?:[^()]*\.)?[A-Z][\w$]*)\(\)(\.[\w$]+)")
+# `….UserHandler().createUser`: a method of an instance of a class (a CapWords name, built with `new`), also
+# of a class a module exports as a whole (`../controllers/LogController().list` after `module.exports =
+# LogController` and `new LogController()`; `../controllers/LogController.js().list` of an ES module's
+# default export)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_INSTANCE_METHOD = re.compile(r"((?:[^()]*[./])?[A-Z][\w$]*(?:\.[cm]?[jt]sx?)?)\(\)(\.[\w$]+)")
 
 
 def _of_class(callee: str) -> str:
@@ -422,8 +427,9 @@ def delegated_handlers(
     handle(request)` registered with `app.router.add_route("*", "/{path:.*}", handle)` or decorated with
     `@routes.get(…)`, dispatching by path to `items.main(request)` after `import items`): the functions
     that take it answer the request, their modules are request handlers as the registered one is. Only the
-    request itself counts, not a value read from it (`users.create(request.json)`)."""
-    out: set[str] = set()
+    request itself counts, not a value read from it (`users.create(request.json)`). In Node, the modules of
+    `inline_delegates`."""
+    out = set(inline_delegates(frameworks, facts, graph))
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None or file_facts.language.family != Family.PYTHON:
@@ -453,4 +459,48 @@ def delegated_handlers(
         for edge in graph.imports_of(route.file):
             if edge.target and edge.target != route.file and any(map(names_of_import(edge), handed)):
                 out.add(edge.target)
+    return frozenset(out)
+
+
+def project_prefixes(path: str, graph: ImportGraph) -> dict[str, str]:
+    """The call prefixes of the project modules a file imports, each with that module's file:
+    `dashboard.api.sessions.` → `dashboard/api/sessions.py` (and one per imported name), and the methods of an
+    instance of a class a Node module exports as a whole: `../controllers/LogController().` after
+    `module.exports = LogController` and `new LogController()`."""
+    modules: dict[str, str] = {}
+    for edge in graph.imports_of(path):
+        if edge.target in (None, path):
+            continue
+        modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
+        if not edge.fact.names and _INSTANCE_METHOD.fullmatch(f"{edge.fact.specifier}().m"):
+            modules[f"{edge.fact.specifier}()."] = edge.target or ""
+        for name in edge.fact.names:
+            modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
+    return modules
+
+
+def inline_delegates(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """The project modules of the controller class whose instance's method a Node route's inline handler
+    hands all its parameters to, doing nothing else (`router.get("/logs", (req, res) =>
+    logController.list(req, res))` after `const logController = new LogController()`: delegation.py): the
+    method answers the request, as one registered by name (`router.get("/logs", logController.list)`) does.
+    A plain function handed the context (`listExpenses(ctx)` of `db/expenses`) is left to its path and
+    its code."""
+    out: set[str] = set()
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None or file_facts.language.family != Family.NODE:
+            continue
+        modules = project_prefixes(route.file, graph)
+        handed_to = delegate(route, file_facts.calls, tuple(modules))
+        callee = _of_class(handed_to)
+        if callee == handed_to:  # no method of a class's instance
+            continue
+        prefix = max((p for p in modules if callee.startswith(p)), key=len, default="")
+        # the module's own function or a method of an instance of its class, not a method of an object it
+        # hands out (`Container().v1.orders.list`), whose code is elsewhere
+        if callee and prefix and _IDENTIFIER.fullmatch(callee[len(prefix) :]):
+            out.add(modules[prefix])
     return frozenset(out)

@@ -46,6 +46,7 @@ from cdverify.detect.layers.handing import (
 )
 from cdverify.detect.layers.handlers import (
     handler_modules,
+    inline_delegates,
     router_hubs,
     url_tables,
 )
@@ -172,7 +173,9 @@ def code_roles(
     for item in orm.raw_sql:
         if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above
             probes.setdefault(item.file, set()).add(item.line)
-    handlers = handler_modules(frameworks, facts, graph)
+    # the modules whose functions routes take as handlers, or whose controller a Node route's inline handler
+    # hands the request to (`(req, res) => logController.list(req, res)`): they handle requests
+    handlers = handler_modules(frameworks, facts, graph) | inline_delegates(frameworks, facts, graph)
     held = state_holders(facts, application, preset)
     held |= model_queriers(facts, application, preset, orm, graph, unnamed)
     found: dict[str, Role] = {}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import Names, matches
 from cdverify.detect.layers.delegation import delegate
-from cdverify.detect.layers.handlers import names_of_import
+from cdverify.detect.layers.handlers import names_of_import, project_prefixes
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import Family, FileFacts
 from cdverify.rules_schema import Frameworks
@@ -543,7 +543,7 @@ def own_handlers(
             continue
         modules = imported.get(route.file)
         if modules is None:
-            modules = imported[route.file] = _project_prefixes(route.file, graph)
+            modules = imported[route.file] = project_prefixes(route.file, graph)
         project = tuple(modules)
         taken = [
             callee
@@ -561,16 +561,3 @@ def own_handlers(
         prefix = max((p for p in project if taken[0].startswith(p)), key=len)
         out[modules[prefix]] = out.get(modules[prefix], 0) + 1
     return out
-
-
-def _project_prefixes(path: str, graph: ImportGraph) -> dict[str, str]:
-    """The call prefixes of the project modules a file imports, each with that module's file:
-    `dashboard.api.sessions.` → `dashboard/api/sessions.py` (and one per imported name)."""
-    modules: dict[str, str] = {}
-    for edge in graph.imports_of(path):
-        if edge.target in (None, path):
-            continue
-        modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
-        for name in edge.fact.names:
-            modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
-    return modules
