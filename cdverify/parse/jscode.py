@@ -340,11 +340,18 @@ class NodeScanner(NodeBindingScanner):
             scope = self.scope(statement)
             self.assignments.append(Assignment(target, value, row + 1, column + 1, value.text, scope))
             return
-        if inner.type != "object" and not interesting(target) and not target.startswith(GLOBAL_OBJECTS):
+        if inner.type != "object" and not _recorded(target) and not target.startswith(GLOBAL_OBJECTS):
             return
         declaration = statement.type == "variable_declarator" and statement.parent
         written = statement.parent if declaration and statement.parent else statement
         self.record(statement, target, inner, written)
+
+
+def _recorded(target: str) -> bool:
+    """Whether the value assigned to `target` is recorded: a name detection reads, also one a leading
+    underscore marks private (`const _secret = process.env.JWT_SECRET || undefined`, then `if (!_secret)
+    throw …`: the check's variable is found through it)."""
+    return interesting(target) or ("." not in target and interesting(target.lstrip("_")))
 
 
 _STRINGS = ("string", "template_string")

@@ -4,7 +4,8 @@ ValueError(…)`, then `validate_config()`: `FileFacts.at_import`) and at start-
 runs it (detect/database/startup.py). The parser records them (`?raise.ValueError`, with the function's scope)
 for the start-up checks of detect/database/startup.py; an `assert` run at import is one too (`assert
 DATABASE_URI, "…"` raises AssertionError where the value is empty). A condition testing several values at once
-(`if not (a and b):`, `if not a or not b:`) holds where any one is empty: one stop per value.
+(`if not (a and b):`, `if not all([a, b]):`, `if not a or not b:`) holds where any one is empty: one stop per
+value.
 
 A check over a list of names (`for name in REQUIRED: if not os.getenv(name): raise …`, or `missing = [n for n
 in REQUIRED if not os.environ.get(n)]` then `if missing: raise …` — or `sys.exit(…)`, which stops the import
@@ -234,20 +235,35 @@ _OPERANDS = ("identifier", "attribute", "call", "subscript")
 
 def each_operand(condition: Node | None) -> list[Node]:
     """The values a condition holds for where any one of them is empty, when it tests several at once: `not
-    (a and b and c)` and `not a or not b` → a, b (c): a `raise` under it stops where any is unset, as one
-    under `if not a:` does. [] for any other condition (`not (a or b)` holds only where all are empty)."""
+    (a and b and c)`, `not all([a, b, c])` and `not a or not b` → a, b (c): a `raise` under it stops where
+    any is unset, as one under `if not a:` does. [] for any other condition (`not (a or b)` holds only where
+    all are empty)."""
     node = _bare(condition) if condition is not None else None
     if node is None:
         return []
     if node.type == "not_operator":
         argument = node.child_by_field_name("argument")
-        operands = _chain(_bare(argument), "and") if argument is not None else []
+        bare = _bare(argument) if argument is not None else None
+        operands = (_all_of(bare) or _chain(bare, "and")) if bare is not None else []
     else:
         negations = _chain(node, "or")
         arguments = [n.child_by_field_name("argument") for n in negations if n.type == "not_operator"]
         found = [_bare(argument) for argument in arguments if argument is not None]
         operands = found if len(found) == len(negations) else []
     return operands if len(operands) > 1 and all(n.type in _OPERANDS for n in operands) else []
+
+
+def _all_of(node: Node) -> list[Node]:
+    """The items of `all([a, b, c])` (a list or tuple literal, the builtin's only argument): `not all([…])`
+    holds where any one is empty, as `not (a and b and c)` does. [] for anything else."""
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    arguments = node.child_by_field_name("arguments")
+    if function is None or function.type != "identifier" or text(function) != "all" or arguments is None:
+        return []
+    given = arguments.named_children
+    if len(given) != 1 or given[0].type not in ("list", "tuple"):
+        return []
+    return [_bare(item) for item in given[0].named_children]
 
 
 def _chain(node: Node, operator: str) -> list[Node]:

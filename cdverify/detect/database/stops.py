@@ -313,11 +313,14 @@ def _falls_back(call: CallFact, helper: EnvHelper) -> bool:
 
 def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     """A check that throws where a variable is unset: every `||` operand of its condition is an unset test
-    and at least one reads an environment variable (itself or through the names it reads)."""
+    and at least one reads an environment variable (itself or through the names it reads), a name the
+    module assigns with a fallback the test passes excepted."""
     if not unset_operands(stop.condition):
         return None
     variables = list(stop.guard.env)
     for name in stop.guard.names:
+        if _falls_back_in_module(found.facts[path], name):
+            continue
         variable = found.values.switch(path, Value(names=(name,)))
         if variable:
             variables.append(variable)
@@ -326,6 +329,18 @@ def _unset(found: Collection, path: str, stop: Stop) -> StartupStop | None:
     unset = tuple(dict.fromkeys(variables))
     shown = " or ".join(f"${name}" for name in unset)
     return StartupStop(path, stop.line, stop.text, unset, f"{stop_verb(stop)} when {shown} is unset")
+
+
+def _falls_back_in_module(facts: FileFacts, name: str) -> bool:
+    """The module assigns `name`, at module level, a variable's read with a fallback the unset test passes
+    (`const key = process.env.KEY || "development-key"`): the check never throws for it."""
+    return any(
+        not assignment.scope
+        and assignment.target == name
+        and assignment.value.env
+        and any(literal not in ("", 0) for literal in (*assignment.value.strings, *assignment.value.numbers))
+        for assignment in facts.assignments
+    )
 
 
 def _missing_options(facts: FileFacts, options: Mapping[str, RequiredOption]) -> list[StartupStop]:
