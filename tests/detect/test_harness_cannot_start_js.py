@@ -428,3 +428,39 @@ def test_a_cognito_verifier_without_its_pool_id(make_project: MakeProject) -> No
         "pass",
         "pass",
     )
+
+
+# Hono's JWT middleware factory throws as it is called without a secret (hono 3 and 4)
+HONO_PACKAGE = '{"name": "app", "dependencies": {"hono": "4", "@hono/node-server": "1", "pg": "8"}}'
+HONO_INDEX = f"""import {{ Hono }} from 'hono';
+import {{ serve }} from '@hono/node-server';
+import {{ jwt }} from 'hono/jwt';
+import {{ Pool }} from 'pg';
+
+const pool = new Pool({{ connectionString: '{PG_URL}' }});
+const app = new Hono();
+CALL
+app.get('/health', async (c) => c.json((await pool.query('SELECT 1 AS ok')).rows));
+serve({{ fetch: app.fetch, port: 3000 }});
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "stops"),
+    [
+        ("app.use('/api/*', jwt({ secret: process.env.JWT_SECRET as string }));", True),
+        ("app.use('/api/*', jwt({ secret: Bun.env.JWT_SECRET as string }));", True),
+        # a fallback in code: the option is always set
+        ("app.use('/api/*', jwt({ secret: process.env.JWT_SECRET || 'dev-secret' }));", False),
+        # made when a request comes, from the request's bindings: not at start-up
+        ("app.use('/api/*', (c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next));", False),
+    ],
+)
+def test_hono_jwt_without_its_secret(make_project: MakeProject, call: str, stops: bool) -> None:
+    files = {"package.json": HONO_PACKAGE, "src/index.ts": HONO_INDEX.replace("CALL", call)}
+    report = check(make_project, files, "hono-openapi-postgres")
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        message = only(report, "DB001")["message"]
+        assert "hono/jwt's jwt() throws JWT auth middleware requires options for" in message
+        assert "$JWT_SECRET is unset" in message

@@ -431,10 +431,24 @@ def _registered_at_start(
 
 def _at_module_level(call: CallFact, facts: FileFacts) -> bool:
     """Whether a call runs as its module loads: its scope is recorded (it is handed names or strings, or
-    assigned at module level) and is the module's."""
-    recorded = any(v.names or v.strings for v in (*call.args, *(value for _key, value in call.kwargs)))
+    assigned at module level, or its result is handed to a call that runs then: `app.use("/api/*", jwt({
+    secret }))`) and is the module's."""
     assigned = any(a.line == call.line and not a.scope for a in facts.assignments)
-    return not call.scope and (recorded or assigned)
+    made = f"{call.callee}()"
+    handed = any(
+        outer is not call
+        and outer.line == call.line
+        and not outer.scope
+        and _handed_values(outer)
+        and any(made in value.calls for value in (*outer.args, *(v for _key, v in outer.kwargs)))
+        for outer in facts.calls
+    )
+    return not call.scope and (_handed_values(call) or assigned or handed)
+
+
+def _handed_values(call: CallFact) -> bool:
+    """Whether a call is handed names or strings, so that the parser records its scope."""
+    return any(v.names or v.strings for v in (*call.args, *(value for _key, value in call.kwargs)))
 
 
 def _throwing_fallbacks(facts: FileFacts) -> list[StartupStop]:
