@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from cdverify.detect.orm import OrmReport
     from cdverify.model import FileFacts
     from cdverify.resolve.graph import ImportEdge, ImportGraph
+    from cdverify.rules_schema.architecture import LayerRoles
 
 
 def model_queriers(
@@ -28,10 +29,10 @@ def model_queriers(
     models package's `__init__.py` re-exporting it), and those of
     `unnamed` (whose path names no layer) calling a model class's own query method (`PlayerModel.findAll()`:
     `[roles.model_methods]`; a controller or a model module doing so keeps its path's say)."""
-    roles = architecture_preset(preset).roles
-    models = _project_models(orm, facts, graph) if roles is not None else {}
-    if roles is None or not models:
+    found = _roles_and_models(preset, orm, facts, graph)
+    if found is None:
         return frozenset()
+    roles, models = found
     out = set()
     for path in application:
         file_facts = facts.get(path)
@@ -42,7 +43,7 @@ def model_queriers(
         )
         if not (attributes or methods) or file_facts is None:
             continue
-        edges = [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
+        edges = _model_imports(path, graph, models)
         prefixes = _imported_names(edges, models)
         # a default or `require`d import is the module's default export: its model (`PlayerModel.findAll()`
         # after `import PlayerModel from "../models/player-model"` reads `../models/player-model.findAll`)
@@ -66,17 +67,17 @@ def session_queriers(
     """Application files that hand a mapped model another project module defines to a session's query method
     (`session.query(User)` after `from shop.tables import User`, on the session their callers pass in:
     `[roles.session_queries]`): they run the query, whatever object the session is."""
-    roles = architecture_preset(preset).roles
-    models = _project_models(orm, facts, graph) if roles is not None else {}
-    if roles is None or not models:
+    found = _roles_and_models(preset, orm, facts, graph)
+    if found is None:
         return frozenset()
+    roles, models = found
     out = set()
     for path in application:
         file_facts = facts.get(path)
         methods = roles.session_queries.get(file_facts.language.family, ()) if file_facts else ()
         if not methods or file_facts is None:
             continue
-        edges = [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
+        edges = _model_imports(path, graph, models)
         names = _imported_names(edges, models)
         if names and any(
             call.name.method in methods and call.args and not names.isdisjoint(call.args[0].calls)
@@ -84,6 +85,21 @@ def session_queriers(
         ):
             out.add(path)
     return frozenset(out)
+
+
+def _roles_and_models(
+    preset: str, orm: OrmReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> tuple[LayerRoles, dict[str, set[str]]] | None:
+    """The preset's layer roles and the project's model files (`_project_models`); None where the preset
+    assigns layers by name only or the project maps no model."""
+    roles = architecture_preset(preset).roles
+    models = _project_models(orm, facts, graph) if roles is not None else {}
+    return (roles, models) if roles is not None and models else None
+
+
+def _model_imports(path: str, graph: ImportGraph, models: Mapping[str, set[str]]) -> list[ImportEdge]:
+    """The file's imports of another file defining or re-exporting mapped models."""
+    return [edge for edge in graph.imports_of(path) if edge.target in models and edge.target != path]
 
 
 def _imported_names(edges: Iterable[ImportEdge], models: Mapping[str, set[str]]) -> set[str]:
