@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from cdverify.detect.framework.catalogue import relevant, server_methods, servers, split
 from cdverify.detect.framework.configs import RouteConfigs
+from cdverify.detect.framework.installers import plugin_pass
 from cdverify.detect.framework.objects import Key, Objects, Recorded, Site
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route, RunValue
 from cdverify.detect.framework.routes import (
@@ -159,6 +160,8 @@ def read_file(
     prepared: list[tuple[str, CallFact]] = []  # (callee as written, call traced to its object)
     for call in file_facts.calls:
         written = call.callee
+        if (registered := plugin_pass(written, call, family)) is not None:
+            mine.passes.append((path, *registered))  # `app.register(items)`: `items(app)`
         if written.startswith(PARAM_PLACEHOLDER):  # read once its callers are known
             on_parameters.append((path, family, written, call))
             continue

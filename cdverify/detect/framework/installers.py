@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cdverify.detect.framework.catalogue import constructors
-from cdverify.detect.framework.objects import NOT_A_ROUTER, Key, Objects, Site, parameter
-from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER, CallFact, Scope, Value
+from cdverify.detect.framework.objects import NOT_A_ROUTER, Key, Objects, Site, parameter, parameter_key
+from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER, CallFact, Family, Scope, Value
+from cdverify.parse.libraries import node_libraries
 
 
 def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
@@ -76,6 +77,23 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
     return {key: ctor for key, ctor in made.items() if key in objects.sites}
 
 
+def plugin_pass(written: str, call: CallFact, family: Family) -> tuple[str, CallFact] | None:
+    """`app.register(items, { prefix: "/v1" })` of a project function (Fastify's `register`, rules/parse.toml
+    `plugin_registers`): Fastify calls the plugin with the instance it is registered on, as `items(app)`
+    would, so the call hands its receiver to the plugin's first parameter — a named export (`export async
+    function items(app) { app.route({ … }) }`) or a plugin registering further plugins on the parameter it
+    was handed.
+    → (the plugin as written, the call as that pass), None for any other call."""
+    if family != Family.NODE or not call.args or not call.receiver:
+        return None
+    receiver, _, method = written.rpartition(".")
+    plugin = call.args[0].calls[0] if call.args[0].calls else ""
+    if method not in node_libraries().plugin_registers or not plugin.startswith(("./", "../")):
+        return None
+    given = Value(names=(call.receiver,), calls=(receiver,))  # `fastify()`, `<param:v1@5#0#v1>()`
+    return plugin, call._replace(args=(given, *call.args[1:]))
+
+
 def _installers(
     objects: Objects, path: str, written: str, named: Mapping[tuple[str, str], set[str]]
 ) -> list[tuple[str, str]]:
@@ -112,6 +130,8 @@ def _handed(
     if name and name in own:
         return (path, f"{PARAM_PLACEHOLDER}{call.scope}#{own.index(name)}>")
     reference = value.calls[0] if value.calls else ""
+    if reference.startswith(PARAM_PLACEHOLDER):  # a plugin's own parameter, registering another plugin
+        return parameter_key(path, reference)
     if reference.startswith(APP_PLACEHOLDER):
         return (path, APP_PLACEHOLDER)
     if name and (path, name) not in objects.sites and reference.removesuffix("()") in constructors():
