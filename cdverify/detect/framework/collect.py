@@ -21,7 +21,7 @@ from cdverify.detect.framework.values import RunValues, numbers, other_port, por
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, instances_of
 from cdverify.manifest_records import Setting
-from cdverify.model import Assignment, Family, FileFacts, Scope
+from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER, Assignment, Family, FileFacts, Scope
 from cdverify.partials import FileMemo
 
 
@@ -126,11 +126,16 @@ def collect(
     )
 
 
+# the app a route installer or plugin is handed by its callers, as its file's key names it
+HANDED = (PARAM_PLACEHOLDER, APP_PLACEHOLDER)
+
+
 def mounted_apps(objects: Objects) -> frozenset[str]:
     """Files that build app objects, each of them mounted by another file (also on an app object not traced
-    to a variable: `return new Hono().route("", notes)`); and files building no app in a variable whose
-    exported function's fresh app (a Hono sub-app returned as built, one per route file) another file mounts
-    (`app.route("", todosGet(deps))`)."""
+    to a variable: `return new Hono().route("", notes)`) or on the app the file's route installer is handed
+    (`export function initRouting(app) { const api = new Hono(); …; app.route("/api", api) }`); and files
+    building no app in a variable whose exported function's fresh app (a Hono sub-app returned as built, one
+    per route file) another file mounts (`app.route("", todosGet(deps))`)."""
     apps: dict[str, list[Key]] = {}
     for key, site in objects.sites.items():
         if site.kind == "app":
@@ -148,7 +153,8 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
 
     def mounted(key: Key) -> bool:
         return key in elsewhere or any(
-            e.mounter is not None and e.mounter[0] != key[0] for e in objects.incoming.get(key, ())
+            e.mounter is not None and (e.mounter[0] != key[0] or e.mounter[1].startswith(HANDED))
+            for e in objects.incoming.get(key, ())
         )
 
     return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys)) | made
