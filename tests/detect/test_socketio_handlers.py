@@ -107,3 +107,97 @@ def test_building_the_socketio_server_or_a_client_registers_no_handler(
     layers = _project(make_project, realtime)
     assert layers.get("realtime.py") != "routes"
     assert layers["models.py"] == "models"
+
+
+# -- Node's socket.io: the `on` of the socket `io.on("connection", …)` hands its callback -------------------
+
+PACKAGE = '{"name": "robots", "type": "module", "dependencies": {"express": "4", "mongoose": "8", "socket.io": "4"}}'
+ROBOT = """import mongoose from "mongoose";
+
+const robotSchema = new mongoose.Schema({ name: String, status: String });
+export const Robot = mongoose.model("Robot", robotSchema);
+"""
+NODE_HANDLERS = """import { Server } from "socket.io";
+import { Robot } from "../models/robot.js";
+
+export function attachSocket(httpServer) {
+  const io = new Server(httpServer);
+  io.on("connection", (socket) => {
+    socket.on("robots:list", async () => {
+      socket.emit("robots", await Robot.find({}));
+    });
+  });
+  return io;
+}
+"""
+# near miss: the server built and a connection logged, no event handler registered; it broadcasts on a timer
+NODE_BROADCAST = """import { Server } from "socket.io";
+import { Robot } from "../models/robot.js";
+
+export function attachSocket(httpServer) {
+  const io = new Server(httpServer);
+  io.on("connection", (socket) => {
+    console.log("connected", socket.id);
+  });
+  setInterval(async () => io.emit("robots", await Robot.find({})), 2000);
+  return io;
+}
+"""
+
+
+@pytest.mark.parametrize("socket", [NODE_HANDLERS, NODE_BROADCAST], ids=["socket-on", "connection-only"])
+def test_a_node_module_registering_socket_event_handlers_is_routes(
+    make_project: MakeProject, socket: str
+) -> None:
+    files = {"package.json": PACKAGE, "src/models/robot.js": ROBOT, "src/socket/index.js": socket}
+    layers = _layers(inspect_json(make_project, files))
+    assert layers["src/models/robot.js"] == "models"
+    if socket is NODE_HANDLERS:
+        assert layers["src/socket/index.js"] == "routes"
+    else:  # building the server and emitting answers no client's message: not routes by role
+        assert layers.get("src/socket/index.js") != "routes"
+
+
+SERVER = """import express from "express";
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import { setupSocket } from "./socket/handlers.js";
+
+const app = express();
+const httpServer = createServer(app);
+setupSocket(new Server(httpServer));
+httpServer.listen(3000);
+"""
+HANDED_HANDLERS = """import { Robot } from "../models/robot.js";
+
+export const setupSocket = (io) => {
+  io.on("connection", (socket) => {
+    socket.on("robots:list", async () => socket.emit("robots", await Robot.find({})));
+  });
+};
+"""
+# near miss: the server handed in only to broadcast
+HANDED_BROADCAST = """import { Robot } from "../models/robot.js";
+
+export const setupSocket = (io) => {
+  setInterval(async () => io.emit("robots", await Robot.find({})), 2000);
+};
+"""
+
+
+@pytest.mark.parametrize("socket", [HANDED_HANDLERS, HANDED_BROADCAST], ids=["handlers", "broadcast-only"])
+def test_a_socketio_server_handed_in_as_io_registers_its_handlers_there(
+    make_project: MakeProject, socket: str
+) -> None:
+    files = {
+        "package.json": PACKAGE,
+        "src/server.js": SERVER,
+        "src/models/robot.js": ROBOT,
+        "src/socket/handlers.js": socket,
+    }
+    layers = _layers(inspect_json(make_project, files))
+    assert layers.get("src/server.js") != "routes"  # it builds the socket.io server and hands it on
+    if socket is HANDED_HANDLERS:
+        assert layers["src/socket/handlers.js"] == "routes"
+    else:
+        assert layers.get("src/socket/handlers.js") != "routes"
