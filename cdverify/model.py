@@ -438,6 +438,10 @@ class FileFacts(NamedTuple):
     # branch, `switch` case or loop, not on the right of `&&` / `||` / `??`, in no `try` that may carry on
     # (parse/jssteps.py `sure_gets`); `if (!config.get("key"))` evaluates its condition, so it is one
     sure_gets: tuple[tuple[int, int], ...] = ()
+    # Python: the traced names of the decorators written bare, not called, over the file's functions
+    # (`socketio.AsyncServer().event` for `@sio.event` after `sio = socketio.AsyncServer()`), sorted: the
+    # decorator calls are in `calls` (`decorates` set)
+    decorators: tuple[str, ...] = ()
 
 
 class SourceFile(NamedTuple):

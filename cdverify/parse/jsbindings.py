@@ -179,6 +179,7 @@ class NodeBindingScanner(NodeValueScanner):
         """`x.register(fn, …)`: the first parameter of `fn` is `x` (a Fastify plugin); and the first
         parameter of a callback handed to `db.transaction(…)` is a transaction of `db`."""
         libraries = self.libraries
+        handed_methods = {callee.rpartition(".")[2] for callee in libraries.handed_callbacks}
         for node in self.found.get("call", []):
             callee_node = node.child_by_field_name("function")
             if callee_node is None or callee_node.type != "member_expression":
@@ -187,6 +188,9 @@ class NodeBindingScanner(NodeValueScanner):
             receiver = callee_node.child_by_field_name("object")
             if prop is not None and receiver is not None and text(prop) in libraries.transactions:
                 self.bind_transaction(node, receiver, text(prop))
+                continue
+            if prop is not None and receiver is not None and text(prop) in handed_methods:
+                self.bind_handed(node, callee_node)
                 continue
             if prop is None or receiver is None or text(prop) not in libraries.plugin_registers:
                 continue
@@ -281,6 +285,21 @@ class NodeBindingScanner(NodeValueScanner):
         if callback is None or not name:
             return
         self.local[(scope_key(callback), name)] = f"{owner}.{method}()"
+        self.local_names.add(name)
+
+    def bind_handed(self, call: Node, callee: Node) -> None:
+        """`io.on("connection", (socket) => { socket.on(…) })`: the first parameter of a callback handed to
+        a catalogued call (rules/parse.toml `handed_callbacks`) is the call's result, bound within the
+        callback."""
+        qualified = self.qualify(callee)
+        arguments = call.child_by_field_name("arguments")
+        if qualified not in self.libraries.handed_callbacks or arguments is None:
+            return
+        callback = next((c for c in arguments.named_children if c.type in FUNCTION_NODES), None)
+        name, _ = first_parameter(callback) if callback is not None else ("", "")
+        if callback is None or not name:
+            return
+        self.local[(scope_key(callback), name)] = f"{qualified}()"
         self.local_names.add(name)
 
     def bind_parameter_properties(self) -> None:

@@ -63,6 +63,7 @@ class NodeLibraries(NamedTuple):
     same_value_methods: frozenset[str] = frozenset()  # `x.toLowerCase()` is what `x` is: `toLowerCase`
     connect_methods: frozenset[str] = frozenset()  # awaited no-argument calls recorded with scope: `connect`
     listen_methods: frozenset[str] = frozenset()  # calls recorded with scope: `listen`
+    handed_callbacks: frozenset[str] = frozenset()  # traced calls handing their callback their result
 
 
 @cache
@@ -128,6 +129,7 @@ def node_libraries() -> NodeLibraries:
         parameters=rules.parameters,
         app_callbacks=rules.app_callbacks,
         injected=frozenset(rules.injected.clients if rules.injected is not None else ()),
+        handed_callbacks=frozenset(rules.handed_callbacks),
         wrappers=frozenset(rules.wrappers),
         file_reads=frozenset(rules.file_reads),
         unset_throws=frozenset(rules.unset_throws),

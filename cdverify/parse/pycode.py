@@ -18,7 +18,7 @@ from cdverify.parse.pyannotations import annotated_value, class_body, class_memb
 from cdverify.parse.pyglobals import global_assignments
 from cdverify.parse.pyparams import app_parameters, handed_here, on_app, parameter_name
 from cdverify.parse.pyraises import EnvTests, import_stops, raised_in, run_at_import
-from cdverify.parse.pysteps import decorated, steps
+from cdverify.parse.pysteps import bare_decorators, decorated, steps
 from cdverify.parse.pysyntax import (
     assignment_target,
     config_default,
@@ -586,6 +586,7 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
         at_import=tuple(sorted(scanner.run_at_import))
         if any(_raised_later(c) for c in scanner.calls)
         else (),
+        decorators=bare_decorators(found.get("function", ()), scanner.qualify),
     )
 
 

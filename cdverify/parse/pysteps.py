@@ -29,6 +29,27 @@ def decorated(call: Node) -> str:
     return scope_key(definition)
 
 
+def bare_decorators(functions: Iterable[Node], qualify: Callable[[Node], str | None]) -> tuple[str, ...]:
+    """The traced names of the decorators written bare over `functions` (`@sio.event` →
+    `socketio.AsyncServer().event`), sorted; a decorator call (`@sio.on("join")`) is a call fact of its own,
+    and an untraced name (`@staticmethod`, `@wraps`) is left out."""
+    out: set[str] = set()
+    for function in functions:
+        holder = function.parent
+        if holder is None or holder.type != "decorated_definition":
+            continue
+        for decorator in holder.named_children:
+            if decorator.type != "decorator" or not decorator.named_children:
+                continue
+            expression = decorator.named_children[0]
+            if expression.type not in ("identifier", "attribute"):
+                continue
+            name = qualify(expression)
+            if name is not None:
+                out.add(shared(name))
+    return shared_tuple(tuple(sorted(out)))
+
+
 def steps(calls: Iterable[Node], scope_of: Callable[[Node], str]) -> tuple[tuple[str, str], ...]:
     """(function, name) for each call of a bare name made as a statement of its own, its result assigned
     or awaited (`init_db()`, `await init_db()`, `app = create_app()`): in a function, named as

@@ -52,6 +52,7 @@ class Code(NamedTuple):
     defines: tuple[str, ...] | None = None  # Python: the names the module may bind at module level
     at_import: tuple[str, ...] = ()  # Python: names called by themselves at module level (`validate()`)
     sure_gets: tuple[tuple[int, int], ...] = ()  # JS: `….get("key")` calls surely made where they are
+    decorators: tuple[str, ...] = ()  # Python: traced names of bare decorators (`@sio.event`)
 
 
 def call_fact(

@@ -118,6 +118,8 @@ class NodeBindings(Record, frozen=True):
     # methods starting the server, whose calls are recorded with their function (`app.listen(3000)` in main)
     listen_methods: Strings = ()
     same_value_methods: Strings = ()  # string methods naming what their receiver does: `toLowerCase`
+    # traced calls whose callback's first parameter is the call's result: `io.on("connection", (socket) => …)`
+    handed_callbacks: Strings = ()
 
 
 class ParseBindings(Record, frozen=True):

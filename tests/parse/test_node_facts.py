@@ -338,3 +338,17 @@ def test_module_steps_are_the_calls_by_name_the_module_surely_makes_as_it_loads(
         ("", "makeDefault"),
         ("", "makePool"),
     )
+
+
+def test_the_socket_a_socketio_connection_hands_its_callback_is_traced_within_it() -> None:
+    facts = parse(
+        'import { Server } from "socket.io";\nimport { EventEmitter } from "node:events";\n\n'
+        "const io = new Server(3000);\nconst bus = new EventEmitter();\n"
+        'io.on("connection", (socket) => {\n  socket.on("join", (room) => socket.join(room));\n});\n'
+        'bus.on("connection", (peer) => {\n  peer.on("join", () => {});\n});\n'
+    )
+    assert call(facts, "socket.io.Server().on().on").line == 7
+    assert call(facts, "socket.io.Server().on().join").line == 7
+    # an emitter's `on` is no catalogued server's: its callback's parameter stays a plain parameter
+    (peer,) = [fact for fact in facts.calls if fact.line == 10]
+    assert peer.callee.startswith(PARAM_PLACEHOLDER) and peer.callee.endswith(").on")

@@ -264,3 +264,13 @@ def test_a_connect_call_with_no_argument_records_its_function_and_a_try_around_i
     assert (first.scope.partition("@")[0], first.guard) == ("startup", None)
     assert second.scope.partition("@")[0] == "guarded"
     assert second.guard is not None and second.guard.text == "try"
+
+
+def test_bare_decorators_are_kept_by_their_traced_names_and_called_ones_as_calls() -> None:
+    facts = parse(
+        "import socketio\n\nsio = socketio.AsyncServer()\n\n\n@sio.event\nasync def connect(sid, environ):\n    pass\n\n\n"
+        "@sio.on('join')\n@staticmethod\n@unknown.thing\nasync def join(sid, data):\n    pass\n\n\n"
+        "class Room:\n    @property\n    def name(self):\n        return 'r'\n"
+    )
+    assert facts.decorators == ("socketio.AsyncServer().event",)
+    assert call(facts, "socketio.AsyncServer().on").decorates == "join@14"

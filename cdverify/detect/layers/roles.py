@@ -322,8 +322,12 @@ def _role_of(
             for call in file_facts.calls
         )
         or any(base in handlers for _name, bases, _line in file_facts.classes for base in bases)
+        or any(
+            name in handlers or foreign(name, path, family, instances) in handlers
+            for name in file_facts.decorators
+        )
     ):
-        return Role.ROUTES  # a GraphQL resolver answers requests as a controller does
+        return Role.ROUTES  # a GraphQL resolver or Socket.IO event handler answers as a controller does
     models = model_names(preset, family)[1]
     starts = model_starts(preset, family)
     clients = client_names(preset, family, idle)
