@@ -438,6 +438,11 @@ class FileFacts(NamedTuple):
     # branch, `switch` case or loop, not on the right of `&&` / `||` / `??`, in no `try` that may carry on
     # (parse/jssteps.py `sure_gets`); `if (!config.get("key"))` evaluates its condition, so it is one
     sure_gets: tuple[tuple[int, int], ...] = ()
+    # JS: (class, name, methods) of each array or `Map` a class's instance field (`private users: User[] =
+    # []`, `this.notes = new Map()` in its constructor) or a module-level variable (`let todos = []`, class
+    # "") is made as, with the methods functions call on it (`push`, `find`) and `=` where one assigns it
+    # anew (parse/jsrecords.py): where an in-memory store keeps its records
+    collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 class SourceFile(NamedTuple):

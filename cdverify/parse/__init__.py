@@ -337,6 +337,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         defines=code.defines,
         at_import=code.at_import,
         sure_gets=code.sure_gets,
+        collections=code.collections,
     )
 
 

@@ -52,6 +52,7 @@ class Code(NamedTuple):
     defines: tuple[str, ...] | None = None  # Python: the names the module may bind at module level
     at_import: tuple[str, ...] = ()  # Python: names called by themselves at module level (`validate()`)
     sure_gets: tuple[tuple[int, int], ...] = ()  # JS: `….get("key")` calls surely made where they are
+    collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # JS: arrays and Maps records are kept in
 
 
 def call_fact(

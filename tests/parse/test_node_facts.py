@@ -338,3 +338,26 @@ def test_module_steps_are_the_calls_by_name_the_module_surely_makes_as_it_loads(
         ("", "makeDefault"),
         ("", "makePool"),
     )
+
+
+def test_collections_record_what_functions_call_on_arrays_and_maps() -> None:
+    facts = parse(
+        "let todos: string[] = [];\n"
+        "const seen = new Set();\n"
+        "export function add(t: string) { todos.push(t); }\n"
+        "export function reset() { todos = []; }\n"
+        "todos.push('seed');\n"
+        "class Store {\n"
+        "  private items: number[] = [];\n"
+        "  static all = [];\n"
+        "  constructor() { this.index = new Map(); this.items = []; }\n"
+        "  find(n: number) { return this.items.find((i) => i === n) ?? this.index.get(n); }\n"
+        "  drop() { this.items = this.items.filter(Boolean); }\n"
+        "}\n"
+    )
+    assert facts.collections == (
+        ("", "todos", ("=", "push")),
+        ("Store", "index", ("get",)),
+        ("Store", "items", ("=", "filter", "find")),
+    )
+    assert parse("const limit = 3;\nclass A { n = 0; }\n").collections == ()
