@@ -442,6 +442,11 @@ class FileFacts(NamedTuple):
     # (`socketio.AsyncServer().event` for `@sio.event` after `sio = socketio.AsyncServer()`), sorted: the
     # decorator calls are in `calls` (`decorates` set)
     decorators: tuple[str, ...] = ()
+    # JS: (class, name, methods) of each array or `Map` a class's instance field (`private users: User[] =
+    # []`, `this.notes = new Map()` in its constructor) or a module-level variable (`let todos = []`, class
+    # "") is made as, with the methods functions call on it (`push`, `find`) and `=` where one assigns it
+    # anew (parse/jsrecords.py): where an in-memory store keeps its records
+    collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -338,6 +338,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         at_import=code.at_import,
         sure_gets=code.sure_gets,
         decorators=code.decorators,
+        collections=code.collections,
     )
 
 

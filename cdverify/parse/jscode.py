@@ -21,6 +21,7 @@ from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
+from cdverify.parse.jsrecords import collections
 from cdverify.parse.jsrequired import required_names, run_from
 from cdverify.parse.jssteps import steps, sure_gets
 from cdverify.parse.jssyntax import (
@@ -564,6 +565,7 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         ),
         default_function=scanner.default_function,
         sure_gets=sure_gets(found.get("call", [])),
+        collections=collections(found),
         declared=_declared(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )

@@ -27,6 +27,8 @@ class PythonLibraries(NamedTuple):
     app_values: frozenset[str]  # what the app constructors make: `flask.Flask()`
     builtins: frozenset[str] = frozenset()  # built-ins recorded as `builtins.<name>` calls: `open`
     file_reads: frozenset[str] = frozenset()  # traced calls reading a file: `builtins.open`
+    opening_calls: frozenset[str] = frozenset()  # traced calls connecting as they are made: `asyncpg.connect`
+    untraced_hooks: frozenset[str] = frozenset()  # hook registrations kept untraced: `on_startup.append`
     connect_methods: frozenset[str] = frozenset()  # no-argument calls recorded with scope: `connect`
     handed_connects: frozenset[str] = frozenset()  # calls whose `try` is recorded: `create_all`
     query_results: frozenset[str] = frozenset()  # methods whose result is data a query read: `fetchone`
@@ -84,6 +86,8 @@ def python_libraries() -> PythonLibraries:
         frozenset(apps.values()),
         frozenset(rules.builtins),
         frozenset(rules.file_reads),
+        frozenset(rules.opening_calls),
+        frozenset(rules.untraced_hooks),
         frozenset(rules.connect_methods),
         frozenset(rules.handed_connects),
         frozenset(rules.query_results),

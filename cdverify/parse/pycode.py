@@ -63,8 +63,9 @@ class PythonScanner(Scanner):
     def __init__(self, found: dict[str, list[Node]]) -> None:
         super().__init__(found)
         self.libraries = python_libraries()
-        self.try_guarded = self.libraries.file_reads
+        self.try_guarded = self.libraries.file_reads | self.libraries.opening_calls
         self.connect_methods = self.libraries.connect_methods
+        self.untraced_hooks = self.libraries.untraced_hooks
         self.handed_connects = self.libraries.handed_connects
         self.factories = False  # a function returns a traced instance
         self.functions: list[FunctionFact] = []
@@ -153,12 +154,22 @@ class PythonScanner(Scanner):
         if not isinstance(written, Template):
             return ()
         holes = [
-            self.value(child.named_children[0])
+            self.hole(child.named_children[0])
             for part in (node.named_children if node.type == "concatenated_string" else (node,))
             for child in part.children
             if child.type == "interpolation" and child.named_children
         ]
-        return tuple(holes) if "://" in written.head or any(hole.env for hole in holes) else ()
+        scheme = not written.head.strip() and written.pieces[1].startswith("://")  # `f"{engine}://…"`
+        return tuple(holes) if "://" in written.head or scheme or any(hole.env for hole in holes) else ()
+
+    def hole(self, node: Node) -> Value:
+        """A URL hole's value; an entry of a mapping by a literal key (`{conf["host"]}`) names the entry as
+        its assignment does (`conf.host`, from `conf = {"host": os.environ.get("DB_HOST")}`)."""
+        value = self.value(node)
+        node = strip(node)
+        if node.type == "subscript" and not value.env and (entry := assignment_target(node)) and "." in entry:
+            return Value(names=(shared(entry),))
+        return value
 
     def value(self, node: Node | None) -> Value:
         if node is None:

@@ -23,6 +23,7 @@ from cdverify.parse.values import (
     entry_assignment,
     local_call_fact,
     passing_functions,
+    untraced_callee,
     untraced_sink,
 )
 
@@ -71,6 +72,8 @@ class Scanner:
         # methods whose `try` around them is recorded, whatever their arguments
         self.connect_methods: frozenset[str] = frozenset()
         self.handed_connects: frozenset[str] = frozenset()
+        # start-up hook registrations recorded on an untraced name: `?app.on_startup.append`
+        self.untraced_hooks: frozenset[str] = frozenset()
         self.connect_awaited = False  # JavaScript's: only an awaited call connects (its rejection is thrown)
         # JavaScript's: an awaited call with no argument of a function a relative import names (`await
         # connectDatabase()` from './config/database') is recorded as a connection is (its function, `try`)
@@ -168,6 +171,14 @@ class Scanner:
         else:
             self.bindings[shared(name)] = qualified
 
+    def untraced_hook(self, function: Node) -> str | None:
+        """`?app.on_startup.append` for a start-up hook registration (`untraced_hooks`) on a plain name
+        nothing traces (the app a helper is handed)."""
+        receiver, dot, registration = text(function).partition(".")
+        if not dot or registration not in self.untraced_hooks or not receiver.isidentifier():
+            return None
+        return untraced_callee(receiver, registration)
+
     # -- facts ----------------------------------------------------------------------------------
     def scan_calls(self) -> list[tuple[Node, Node]]:
         """Record every traced call (and every untraced one that runs SQL), in source order; return the
@@ -187,6 +198,8 @@ class Scanner:
                 callee = self.callee(function)
                 if callee is None:
                     callee = untraced_sink(function, node, self.MEMBER, self.statement)
+                if callee is None and self.untraced_hooks:
+                    callee = self.untraced_hook(function)
                 callees = (callee,) if callee is not None else ()
             if not callees:
                 continue

@@ -53,6 +53,7 @@ class Code(NamedTuple):
     at_import: tuple[str, ...] = ()  # Python: names called by themselves at module level (`validate()`)
     sure_gets: tuple[tuple[int, int], ...] = ()  # JS: `….get("key")` calls surely made where they are
     decorators: tuple[str, ...] = ()  # Python: traced names of bare decorators (`@sio.event`)
+    collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # JS: arrays and Maps records are kept in
 
 
 def call_fact(

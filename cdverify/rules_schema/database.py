@@ -249,6 +249,9 @@ class ServerEngine(LazyEngine, frozen=True):
     # the call parses the URL's port as a number as it is made (SQLAlchemy's `make_url`): an unset port hole
     # raises there, connected or not
     parses_port: bool = False
+    # the call connects as it is made (an awaited pool opening its first connection: `await
+    # asyncpg.create_pool(dsn)`): made at start-up, in a function run then too, it is the connection
+    opens: bool = False
 
 
 class ConfigFile(Record, frozen=True):

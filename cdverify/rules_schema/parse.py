@@ -44,6 +44,12 @@ class PythonBindings(Record, frozen=True):
     builtins: Strings = ()
     # traced calls reading a file (`builtins.open`): one inside a `try` is recorded with the guard `try`
     file_reads: Strings = ()
+    # traced calls connecting to a database server as they are made (`asyncpg.create_pool`): one inside a
+    # `try` is recorded with the guard `try`
+    opening_calls: Strings = ()
+    # start-up hook registrations recorded on an untraced name (`app.on_startup.append(init_pg)` in `def
+    # setup_db(app)`) as `?app.on_startup.append`: the function handed runs as the application starts
+    untraced_hooks: Strings = ()
     # methods whose calls with no argument are recorded with the function they are in and the guard `try`
     # inside a `try` (`await database.connect()` in a start-up hook): where a connection is made
     connect_methods: Strings = ()

@@ -352,3 +352,26 @@ def test_the_socket_a_socketio_connection_hands_its_callback_is_traced_within_it
     # an emitter's `on` is no catalogued server's: its callback's parameter stays a plain parameter
     (peer,) = [fact for fact in facts.calls if fact.line == 10]
     assert peer.callee.startswith(PARAM_PLACEHOLDER) and peer.callee.endswith(").on")
+
+
+def test_collections_record_what_functions_call_on_arrays_and_maps() -> None:
+    facts = parse(
+        "let todos: string[] = [];\n"
+        "const seen = new Set();\n"
+        "export function add(t: string) { todos.push(t); }\n"
+        "export function reset() { todos = []; }\n"
+        "todos.push('seed');\n"
+        "class Store {\n"
+        "  private items: number[] = [];\n"
+        "  static all = [];\n"
+        "  constructor() { this.index = new Map(); this.items = []; }\n"
+        "  find(n: number) { return this.items.find((i) => i === n) ?? this.index.get(n); }\n"
+        "  drop() { this.items = this.items.filter(Boolean); }\n"
+        "}\n"
+    )
+    assert facts.collections == (
+        ("", "todos", ("=", "push")),
+        ("Store", "index", ("get",)),
+        ("Store", "items", ("=", "filter", "find")),
+    )
+    assert parse("const limit = 3;\nclass A { n = 0; }\n").collections == ()

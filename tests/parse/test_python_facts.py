@@ -274,3 +274,21 @@ def test_bare_decorators_are_kept_by_their_traced_names_and_called_ones_as_calls
     )
     assert facts.decorators == ("socketio.AsyncServer().event",)
     assert call(facts, "socketio.AsyncServer().on").decorates == "join@14"
+
+
+def test_a_url_from_a_mapping_of_settings_and_a_hook_on_a_handed_app() -> None:
+    facts = parse(
+        "from os import environ as env\n"
+        "conf = {'engine': env.get('ENGINE', 'postgresql'), 'host': env.get('DB_HOST')}\n"
+        'dsn = f\'{conf["engine"]}://{conf["host"]}/shop\'\n'
+        'note = f\'{conf["engine"]} at {conf["host"]}\'\n'
+        "def setup(app):\n"
+        "    app.on_startup.append(open_db)\n"
+        "    app.on_shutdown.append(close_db)\n"
+    )
+    dsn = next(a for a in facts.assignments if a.target == "dsn")
+    assert [part.names for part in dsn.value.parts] == [("conf.engine",), ("conf.host",)]
+    note = next(a for a in facts.assignments if a.target == "note")
+    assert note.value.parts == ()  # no URL: a message's holes are not kept
+    hooks = [(call.callee, call.args[0].names) for call in facts.calls if "append" in call.callee]
+    assert hooks == [("?app.on_startup.append", ("open_db",))]

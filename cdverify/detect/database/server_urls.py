@@ -2,7 +2,11 @@
 `server_engines`): `DB_HOST = os.getenv("DB_HOST")` … `engine = create_engine(f"postgresql://{DB_USER}:
 {DB_PASSWORD}@{DB_HOST}:5432/{DB_NAME}")`, connected as the application starts (`Base.metadata.create_all(
 bind=engine)` at module level, `await database.connect()` in an aiohttp `on_startup` hook, a FastAPI
-`lifespan`). Where a variable filling the user, the host, the port or the database is unset, the hole holds
+`lifespan`), or made by a call that connects as it is awaited (`await aiopg.sa.create_engine(dsn=…)`,
+`asyncpg.create_pool(dsn)`: `opens`) in such a hook. A hole may be an entry of a settings mapping
+(`{conf["host"]}` after `conf = {"host": env.get("POSTGRES_HOST"), …}`), and the scheme a hole whose
+variable has a default (`{conf["engine"]}://…` with `env.get("ENGINE", "postgresql")`: the scheme where it
+is unset). Where a variable filling the user, the host, the port or the database is unset, the hole holds
 `None`: the driver looks for a host "None", a role "None", a database "None", and the connection fails, so the
 application stops there (uvicorn's "Application startup failed", an import that raises). In JavaScript the
 hole holds `undefined` (`` `postgres://${process.env.DB_USER}@${process.env.DB_HOST}/todos` ``) and the
@@ -25,9 +29,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url
+from cdverify.detect.database.jsonschemas import at_start
 from cdverify.detect.database.report import StartupStop
-from cdverify.detect.database.sqlite_engines import engines, openings, running_at_start
-from cdverify.model import CallFact, Family, Scope, Template, Value
+from cdverify.detect.database.sqlite_engines import Engine, Opening, engines, openings, running_at_start
+from cdverify.model import CallFact, Family, Scope, Template, Text, Value
 from cdverify.parse.libraries import node_libraries
 from cdverify.rules_schema import Connections, ServerEngine
 
@@ -64,7 +69,10 @@ def unset_servers(
     function that runs then) to a server URL whose user, host, port or database a variable with no default
     fills. The modules run at start-up are asked for only when such a URL reaches an engine."""
     kinds = load_rules(Connections).server_engines
-    made = [engine for engine in engines(found, kinds) if engine.call.guard is None]
+    lazy = [kind for kind in kinds if not kind.opens]
+    made = [
+        engine for engine in (*engines(found, lazy), *_opening(found, kinds)) if engine.call.guard is None
+    ]
     holed = [(engine, url) for engine in made if (url := _holed(found, engine.file, engine.value, 0))]
     if not holed:
         return []
@@ -85,7 +93,13 @@ def unset_servers(
             )
             out.append(_stop(engine.file, engine.call, port, reason))
             continue
-        connected = next(iter(openings(found, graph, [engine], started, running)), None)
+        if entry.opens:  # the call itself connects, where it runs as the application starts
+            runs = at_start(
+                engine.call, found.facts[engine.file], engine.file in started, running.get(engine.file, set())
+            )
+            connected = Opening(engine.file, engine.call, engine) if runs else None
+        else:
+            connected = next(iter(openings(found, graph, [engine], started, running)), None)
         if connected is None or connected.call.guard is not None:  # connected under an `if`, in a `try`
             continue
         node = found.facts[connected.file].language.family is Family.NODE
@@ -103,6 +117,22 @@ def unset_servers(
         )
         out.append(_stop(connected.file, connected.call, holes, reason))
     return out
+
+
+def _opening(found: Collection, kinds: tuple[ServerEngine, ...]) -> Iterator[Engine]:
+    """The application's calls that connect as they are made (`opens`: `await asyncpg.create_pool(dsn)`),
+    at module level or in a function, with the argument holding the URL."""
+    entries = {callee: entry for entry in kinds if entry.opens for callee in entry.calls}
+    if not entries:
+        return
+    for path in sorted(found.facts):
+        if found.scope_of(path) is not Scope.APPLICATION:
+            continue
+        for call in found.facts[path].calls:
+            entry = entries.get(call.callee)
+            value = call.argument(*entry.path) if entry is not None else None
+            if entry is not None and value is not None:
+                yield Engine(path, call, entry, value)
 
 
 def listen_calls(found: Collection) -> list[tuple[str, CallFact]]:
@@ -154,11 +184,16 @@ def _holed(found: Collection, path: str, value: Value, depth: int) -> HoledUrl |
         url = value.strings[0]
         if value.names or value.calls or len(value.strings) != 1 or not isinstance(url, Template):
             return None
-        if len(value.parts) != url.holes or engine_of_url(url) in (None, *_NO_SERVER):
+        if len(value.parts) != url.holes:
+            return None
+        url, parts = _schemed(found, path, url, value.parts)
+        if engine_of_url(url) in (None, *_NO_SERVER):
+            return None
+        if not isinstance(url, Template):
             return None
         holes = tuple(
             Hole(part, variable)
-            for part, hole in zip(_parts(url), value.parts, strict=True)
+            for part, hole in zip(_parts(url), parts, strict=True)
             if part in _STOPPING and (variable := _unset(found, path, hole, 0))
         )
         return HoledUrl(url, holes) if holes else None
@@ -166,6 +201,33 @@ def _holed(found: Collection, path: str, value: Value, depth: int) -> HoledUrl |
         return None
     bound = _bound(found, path, value.names[0])
     return _holed(found, bound[0], bound[1], depth + 1) if bound is not None else None
+
+
+def _schemed(
+    found: Collection, path: str, url: Template, parts: tuple[Value, ...]
+) -> tuple[Text, tuple[Value, ...]]:
+    """The URL with its scheme written in where a hole gives it (`f"{conf['engine']}://…"` after `conf =
+    {"engine": env.get("ENGINE", "postgresql")}`): the one literal the hole holds, itself or through a name
+    bound once, as the default of a variable read or alone. Where that variable is set the scheme may be
+    another; where it is not (the harness gives the app none) it is this one. The URL unchanged otherwise."""
+    if url.head.strip() or not url.pieces[1].startswith("://"):
+        return url, parts
+    hole: Value | None = parts[0]
+    for _ in range(_HOPS):
+        if hole is None or hole.strings or len(hole.names) != 1 or hole.calls or hole.numbers:
+            break
+        bound = _bound(found, path, hole.names[0])
+        path, hole = bound if bound is not None else (path, None)
+    if (
+        hole is None
+        or len(hole.strings) != 1
+        or not isinstance(hole.strings[0], str)
+        or hole.names
+        or hole.calls
+    ):
+        return url, parts
+    pieces = (hole.strings[0] + url.pieces[1], *url.pieces[2:])
+    return (Template(pieces) if len(pieces) > 1 else pieces[0]), parts[1:]
 
 
 def _parts(url: Template) -> Iterator[str]:
