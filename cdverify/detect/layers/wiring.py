@@ -17,7 +17,7 @@ from cdverify.detect.layers.catalogue import Names, matches
 from cdverify.detect.layers.delegation import delegate
 from cdverify.detect.layers.handlers import names_of_import, project_prefixes
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
-from cdverify.model import Family, FileFacts
+from cdverify.model import CallFact, Family, FileFacts, Value
 from cdverify.rules_schema import Frameworks
 
 if TYPE_CHECKING:
@@ -526,6 +526,23 @@ def composition_roots(
     return tuple(sorted(path for path in apps if wires(path)))
 
 
+# the option of a Node route's options object that names its handler (Fastify's `app.route({ method, url,
+# handler })`, `app.get(path, { schema }, handler)`); the other options (`schema`, `preHandler`, validators)
+# are not the handler
+_NODE_HANDLER_OPTIONS = ("handler",)
+
+
+def _handler_values(call: CallFact, family: Family) -> tuple[Value, ...]:
+    """The arguments of a route call that may be its handler: in Python every argument and keyword
+    (`add_url_rule("/x", view_func=users.list)`, `add_get("/x", handlers.get)`); in Node the last positional
+    argument (`router.get("/a", auth, ctl.list)`: what comes before is middleware) and the options naming the
+    handler. A request schema or a validator imported from another module (`{ schema: ingestSchema }`,
+    `zValidator("json", schemas.SignIn)`) answers no request."""
+    if family == Family.PYTHON:
+        return (*call.args, *(value for _key, value in call.kwargs))
+    return (*call.args[-1:], *(value for key, value in call.kwargs if key in _NODE_HANDLER_OPTIONS))
+
+
 def own_handlers(
     frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> dict[str, int]:
@@ -549,7 +566,7 @@ def own_handlers(
             callee
             for call in file_facts.calls
             if call.line == route.line
-            for value in (*call.args, *(value for _key, value in call.kwargs))
+            for value in _handler_values(call, file_facts.language.family)
             for callee in value.calls
             if callee.startswith(project)
         ]
