@@ -122,8 +122,10 @@ def registered_plugins(
 ) -> dict[str, set[str]]:
     """File → its functions that run as the app starts (`running`), with the plugin functions registered then
     and, in turn, those such a plugin registers in its body (`fastify.register(app)` in the entry, whose
-    plugin registers `mongoDBPlugin`, whose body registers @fastify/mongodb), a few registrations deep."""
+    plugin registers `mongoDBPlugin`, whose body registers @fastify/mongodb), a few registrations deep; an
+    @fastify/autoload registration registers the default-exported function of each plugin file it loads."""
     registers = node_libraries().plugin_registers
+    loaders = autoload_modules()
     out = {path: set(names) for path, names in running.items()}
     for _ in range(_HOPS):
         added = False
@@ -133,7 +135,11 @@ def registered_plugins(
                     continue
                 if not at_start(call, file_facts, path in started, out.get(path, set())):
                     continue
-                for target, scopes in _registered(path, call.args[0], facts, graph):
+                plugins = list(_registered(path, call.args[0], facts, graph))
+                if any(ref == m or ref.startswith(f"{m}.") for ref in call.args[0].calls for m in loaders):
+                    loaded = autoloaded_files(path, call, facts)
+                    plugins += [(p, {facts[p].default_function}) for p in loaded if facts[p].default_function]
+                for target, scopes in plugins:
                     if not scopes <= out.setdefault(target, set()):
                         out[target] |= scopes
                         added = True

@@ -417,8 +417,12 @@ def _registered_at_start(
 ) -> list[StartupStop]:
     """Registrations made as the app starts (module level of a started module, or a function that runs
     then: `const server = buildServer()`) of a plugin that fails the start-up without an option, given a
-    variable with no fallback for it: the instance never serves where the variable is unset."""
-    running = registered_plugins(found.facts, started, started_functions(found.facts, started, graph), graph)
+    variable with no fallback for it: the instance never serves where the variable is unset. The function a
+    plugin runner loads (`fastify start app.js`) runs then, with the plugins it registers (autoloaded too)."""
+    running = started_functions(found.facts, started, graph)
+    for path, functions in runner_functions(found.facts, found.manifests.start_scripts()).items():
+        running.setdefault(path, set()).update(functions)
+    running = registered_plugins(found.facts, started, running, graph)
     out = []
     for path in registering:
         facts = found.facts[path]
