@@ -4,6 +4,10 @@ that must stay as it was.
 
 - Hono's `createFactory().createApp()` app: calls on it (chained or not) register routes;
 - koa-route's functions (`app.use(route.post("/tokens", create))`) each declare a route;
+- a route whose path is a property of another module's constant (Replit's full-stack template:
+  `app.get(api.todos.list.path, …)` with `export const api = { todos: { list: { path: "/api/todos" } } }`)
+  has that literal path; one whose path, read from another module or the environment, is not given is
+  still a route, at the unknown path `*` (a local variable, as in a loop over a table, is still none);
 """
 
 from __future__ import annotations
@@ -79,5 +83,86 @@ def test_koa_middleware_of_other_packages_declares_no_route(make_project: MakePr
         "src/controllers/tokens.ts": 'import * as Koa from "koa"\nimport * as serve from "koa-static"\n'
         'import * as cache from "koa-cache"\n\n'
         'export function routes(app: Koa) {\n  app.use(serve("/public"))\n  app.use(cache.get("/tokens"))\n}\n',
+    }
+    assert routes_of(make_project, files) == []
+
+
+EXPRESS_PACKAGE = '{"name": "todos", "dependencies": {"express": "^4.21.2"}}'
+SHARED_ROUTES = (
+    'import { z } from "zod"\n\nexport const api = {\n  todos: {\n    list: {\n      method: "GET" as const,\n'
+    '      path: "/api/todos",\n      responses: { 200: z.array(z.string()) },\n    },\n'
+    '    update: {\n      method: "PATCH" as const,\n      path: "/api/todos/:id",\n    },\n  },\n}\n'
+)
+SERVER_INDEX = (
+    'import express from "express"\nimport { createServer } from "http"\nimport { registerRoutes } from "./routes"\n\n'
+    "const app = express()\nconst httpServer = createServer(app)\n\n(async () => {\n"
+    "  await registerRoutes(httpServer, app)\n  httpServer.listen(5000)\n})()\n"
+)
+
+
+def server_routes(body: str) -> str:
+    return (
+        'import type { Express } from "express"\nimport type { Server } from "http"\n'
+        'import { api } from "../shared/routes"\n\n'
+        "export async function registerRoutes(httpServer: Server, app: Express): Promise<Server> {\n"
+        + body
+        + "  return httpServer\n}\n"
+    )
+
+
+def test_route_path_of_an_imported_constant_object(make_project: MakeProject) -> None:
+    """Replit's template: the path is a property of a constant object another module exports."""
+    files: dict[str, str | bytes] = {
+        "package.json": EXPRESS_PACKAGE,
+        "shared/routes.ts": SHARED_ROUTES,
+        "server/index.ts": SERVER_INDEX,
+        "server/routes.ts": server_routes(
+            "  app.get(api.todos.list.path, async (req, res) => {\n    res.json([])\n  })\n"
+            "  app.patch(api.todos.update.path, async (req, res) => {\n    res.json({})\n  })\n"
+        ),
+    }
+    assert routes_of(make_project, files) == [("GET", "/api/todos"), ("PATCH", "/api/todos/:id")]
+
+
+def test_route_path_not_read_is_still_a_route(make_project: MakeProject) -> None:
+    """A path the project does not give (a property that is no literal, a function's result) leaves a route
+    at the unknown path `*`, not none."""
+    files: dict[str, str | bytes] = {
+        "package.json": EXPRESS_PACKAGE,
+        "shared/routes.ts": 'export const api = { todos: { list: { path: buildPath("todos") } } }\n'
+        "function buildPath(name: string) {\n  return `/api/${name}`\n}\n",
+        "server/index.ts": SERVER_INDEX,
+        "server/routes.ts": server_routes(
+            "  app.get(api.todos.list.path, async (req, res) => {\n    res.json([])\n  })\n"
+        ),
+    }
+    assert routes_of(make_project, files) == [("GET", "*")]
+
+
+def test_python_route_decorator_with_an_unread_path(make_project: MakeProject) -> None:
+    """A decorator's path from settings read at run time: a route at `*`; a class field of another module
+    is its literal."""
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\n",
+        "app/paths.py": 'class Paths:\n    users = "/users"\n',
+        "app/settings.py": 'import os\n\nhealth_path = os.environ["HEALTH_PATH"]\n',
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app import settings\nfrom app.paths import Paths\n\n"
+        "app = FastAPI()\n\n\n@app.get(settings.health_path)\ndef health():\n    return {}\n\n\n"
+        "@app.get(Paths.users)\ndef users():\n    return []\n",
+    }
+    assert routes_of(make_project, files) == [("GET", "*"), ("GET", "/users")]
+
+
+def test_one_argument_reads_stay_no_routes(make_project: MakeProject) -> None:
+    """Near miss: `app.get(name)` with no handler reads an Express setting, no route, whatever the name."""
+    files: dict[str, str | bytes] = {
+        "package.json": EXPRESS_PACKAGE,
+        "server/index.ts": SERVER_INDEX,
+        "server/routes.ts": 'import type { Express } from "express"\nimport { config } from "./config"\n\n'
+        "export async function registerRoutes(httpServer: unknown, app: Express) {\n"
+        "  const mode = app.get(process.env.SETTING_NAME)\n  const trust = app.get(config.settings.trust)\n"
+        "  return app.get(mode) && trust\n}\n",
+        "server/config.ts": "export const config = { settings: { trust: computeTrust() } }\n"
+        "function computeTrust() {\n  return 1\n}\n",
     }
     assert routes_of(make_project, files) == []
