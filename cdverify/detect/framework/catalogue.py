@@ -169,7 +169,10 @@ def constructors() -> dict[str, tuple[str, Spec]]:
 def split(callee: str) -> tuple[str, str]:
     """The constructor an app/router call is made on, and the method: `flask.Blueprint().route` →
     (`flask.Blueprint`, `route`); `hono.Hono().basePath().get` → (`hono.Hono`, `get`). The method must
-    be called on the object itself (or on aiohttp's `.router`): `app.config.get(...)` is no route."""
+    be called on the object itself (or on aiohttp's `.router`): `app.config.get(...)` is no route. A
+    constructor that is itself a method of a call's result (hono/factory `createFactory().createApp`) is
+    one object as well: `hono/factory.createFactory().createApp().get` →
+    (`hono/factory.createFactory().createApp`, `get`)."""
     if "()" not in callee:  # no call on the way: no app or router object (read without parsing)
         return callee, ""
     name = Callee.of(callee)
@@ -178,8 +181,8 @@ def split(callee: str) -> tuple[str, str]:
         receiver = receiver.replace(chained, "")
     for table in _route_tables():  # aiohttp: app.router.add_get
         receiver = receiver.removesuffix(table)
-    if not receiver.endswith("()") or "()" in receiver[:-2]:
-        return callee, ""
+    if not receiver.endswith("()") or ("()" in receiver[:-2] and receiver[:-2] not in constructors()):
+        return callee, ""  # a constructor may be a call's method itself (`createFactory().createApp`)
     # an untraced name keeps its mark (`?db.connection().execute` → `?db.connection`): no constructor
     return str(Callee("", receiver[:-2], name.traced)), name.method
 

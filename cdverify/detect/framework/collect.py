@@ -17,7 +17,7 @@ from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Fr
 from cdverify.detect.framework.routes import Collected
 from cdverify.detect.framework.settle import settle
 from cdverify.detect.framework.tools import tool_files
-from cdverify.detect.framework.values import RunValues, numbers, other_port, port_constant
+from cdverify.detect.framework.values import RunValues, member_keys, numbers, other_port, port_constant
 from cdverify.detect.layers import framework_of
 from cdverify.detect.tracing import Instances, instances_of
 from cdverify.manifest_records import Setting
@@ -38,11 +38,15 @@ def collect(
     step under a digest of the project-wide inputs it reads unnoted (cdverify/partials.py), None to
     read every file."""
     constants: dict[str, tuple[str, Assignment]] = {}
+    members: dict[str, tuple[str, Assignment]] = {}  # module-level values by module and target (`member_key`)
     for path, file_facts in facts.items():
         if scopes.get(path) is Scope.APPLICATION:
             for assignment in file_facts.assignments:
                 constants.setdefault(assignment.key, (path, assignment))
-    found = Collected(RunValues(constants, settings))
+                if not assignment.scope:
+                    for member in member_keys(path, assignment):
+                        members.setdefault(member, (path, assignment))
+    found = Collected(RunValues({**constants, **members}, settings))
     instances = instances if instances is not None else instances_of(facts)
     app_of = _app_constructors(facts, scopes)
     objects = Objects(facts, scopes, declared, instances, found.values)

@@ -16,7 +16,7 @@ from cdverify.detect.framework.catalogue import (
     split,
 )
 from cdverify.detect.framework.report import EvidenceKind, FrameworkEvidence, Route
-from cdverify.detect.framework.values import RunValues, first_string, ports_of, route_path
+from cdverify.detect.framework.values import UNKNOWN_PREFIX, RunValues, first_string, ports_of, route_path
 from cdverify.detect.layers import framework_of
 from cdverify.model import Callee, CallFact, Template, Value, shown
 
@@ -123,9 +123,12 @@ def _route(
         written = route_path((v for k, v in call.kwargs if k in keywords), found.values, where)
     if written is None:
         decorator = bool(spec.controllers) and key in spec.route_calls
-        if not decorator or call.args:
+        if decorator and not call.args:
+            written = ""  # @Get() serves the controller's own path
+        elif _unread_path(spec, call, index) and not _includes(spec, call):
+            written = UNKNOWN_PREFIX  # `app.get(routes.list.path, handler)`: a route, at a path not read
+        else:
             return
-        written = ""  # @Get() serves the controller's own path
     relative = spec.relative_paths or (bool(spec.controllers) and key in spec.route_calls)
     if not relative and written and not written.startswith(("/", "*")):
         return
@@ -153,6 +156,22 @@ def _route(
     )
     found.evidence.append(
         FrameworkEvidence(spec.name, EvidenceKind.ROUTES, path, call.line, call.text, call.col)
+    )
+
+
+def _unread_path(spec: Spec, call: CallFact, index: int) -> bool:
+    """The path argument is read from another module's value, a call or the environment, whose value the
+    project does not give (`api.todos.list.path`, `settings.health_path`, `process.env.HEALTH`), and the
+    call hands a handler after it (a later argument, a handler keyword, or the function it decorates): a
+    route, not a one-argument read (Express `app.get(setting)`). A local variable (`app.get(path, handler)`
+    in a loop over a table) may be many routes or none: not read as one."""
+    given = call.args[index] if index < len(call.args) else None
+    if given is None or given.strings or not (given.calls or given.env):
+        return False
+    return (
+        len(call.args) > index + 1
+        or bool(call.decorates)
+        or any(k in spec.handler_keys for k, _ in call.kwargs)
     )
 
 

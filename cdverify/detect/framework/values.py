@@ -16,6 +16,7 @@ from cdverify.model import Assignment, CallFact, Template, Value, rendered
 from cdverify.rules_schema import Reader, Scopes
 
 UNKNOWN_PREFIX = "*"  # a prefix computed at run time (`settings.api_prefix` with no default found)
+_EXPORTS = ("module.exports.", "exports.")  # a CommonJS export's target (`export default {…}` is read as one)
 
 
 def first_string(values: Iterable[Value]) -> str | None:
@@ -175,6 +176,23 @@ class RunValues:
             return self.string(assignment.value, (path, assignment.line), depth + 1)
         return self.variable(name) if name.isupper() else None
 
+    def member(self, traced: str) -> str | None:
+        """The string literal another module's module-level value is assigned, for the traced name of a
+        read of it (`@shared/routes.api.todos.list.path`, `app.paths.USERS`): the module is named by the
+        last part of its specifier, the value by the rest of the name; None when no such value is a
+        string literal."""
+        slash = traced.rfind("/")
+        node = slash >= 0 or traced.startswith(".")
+        at = traced.find(".", slash + 1)
+        while at != -1:
+            head, target = traced[:at].rpartition("/")[2], traced[at + 1 :]
+            module = head.partition(".")[0] if node else head.rpartition(".")[2]  # `routes.js`; `app.paths`
+            entry = self.constants.get(f"{module}:{target}") if module and target else None
+            if entry is not None:
+                return first_string([entry[1].value])
+            at = traced.find(".", at + 1)
+        return None
+
     def literal(self, name: str) -> str | None:
         """The string an application constant is assigned, when it is one."""
         entry = self.constants.get(name)
@@ -213,11 +231,33 @@ def resolve_prefixes(call: CallFact, method: str, values: RunValues, path: str) 
     return call._replace(args=args, kwargs=kwargs)
 
 
+def member_keys(path: str, assignment: Assignment) -> tuple[str, ...]:
+    """The keys a module-level value is looked up by from another module (`RunValues.member`): the module's
+    name (its file name without extension; a package's `index` / `__init__` file by its folder's too) and
+    the target as importers read it, `routes:api.todos.list.path` for `api.todos.list.path` in
+    `shared/routes.ts` (an export's without `module.exports.`, a class field's with its class: `Paths.users`).
+    Their `:` keeps them apart from the bare names of the constants they sit with."""
+    folder, _, name = path.rpartition("/")
+    stem = name.partition(".")[0]
+    names = [stem]
+    if stem in ("index", "__init__") and folder:
+        names.append(folder.rpartition("/")[2])
+    target = assignment.target
+    for exported in _EXPORTS:
+        target = target.removeprefix(exported)
+    if assignment.owner:
+        target = f"{assignment.owner}.{target}"
+    targets = (target, f"default.{target}") if target != assignment.target else (target,)
+    return tuple(f"{module}:{one}" for module in names for one in targets)
+
+
 def route_path(values: Iterable[Value], known: RunValues, where: tuple[str, int] = ("", 0)) -> str | None:
     """A route's path as written, or as computed: `API_PREFIX + "/users"` with `API_PREFIX = "/api"`
     is `/api/users`; `${process.env.BASE}/users` takes `BASE` from a `.env` file; a part known only at
     run time (`opts.prefix + "users"`, `${base}/users`) is UNKNOWN_PREFIX (`*users`); `ROUTES.USERS` is
-    the constant's value. A property (`opts.prefix`) only takes a constant's literal value: its object
+    the constant's value; a property of another module's value (`api.todos.list.path` of `import { api }
+    from "@shared/routes"`) is the literal that module assigns it, looked up first (the bare name `path`
+    may be any module's). A property (`opts.prefix`) only takes a constant's literal value: its object
     is not traced."""
     values = list(values)
     found = first_string(values)
@@ -228,6 +268,10 @@ def route_path(values: Iterable[Value], known: RunValues, where: tuple[str, int]
         if value.strings:  # every literal has a computed part
             computed = known.string(value, where, loose=False) if names == value.names else None
             return computed if computed is not None else rendered(value.strings[0], UNKNOWN_PREFIX)
+        for traced in value.calls if not value.strings else ():
+            found = known.member(traced)  # `api.todos.list.path` of `import { api } from "@shared/routes"`
+            if found is not None:
+                return found
         if value.env or names:
             computed = known.string(value._replace(names=names), where, loose=False)
             if computed is not None:
