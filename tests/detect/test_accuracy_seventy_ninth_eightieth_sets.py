@@ -4,11 +4,15 @@ eightieth sets' disagreements, layers"), each with a violating and a clean proje
 - a Drizzle table made through a schema object (`const shop = pgSchema('shop'); export const shops =
   shop.table('shops', {…})`, or `mysqlSchema(…).table(…)`) defines a table as `pgTable` does: the module is
   models, even in a folder named `stores/` for the shop entity (the code says models against the folder).
+- a module building a sub-app or router only to mount other files' routers on it (`new Hono().basePath("/x")
+  .route("/", list)`, Express `router.use("/users", users)`), itself mounted by another file, routes requests:
+  the routes layer; the app file mounting it is then the composition root.
 """
 
 from __future__ import annotations
 
 from reports import MakeProject, inspect_json
+from reports import evidence_of as _evidence
 from reports import layer_violations as _violations
 from reports import layers_of as _layers
 
@@ -104,3 +108,72 @@ def test_a_table_made_through_a_schema_object_is_models(make_project: MakeProjec
 def test_a_module_in_a_stores_folder_without_tables_keeps_its_folder(make_project: MakeProject) -> None:
     report = inspect_json(make_project, _shops(SHOP_CACHE, "stores"))
     assert _layers(report).get("src/features/stores/shop.ts") == "repositories"
+
+
+# -- a router hub mounted by the app ----------------------------------------------------------------------------
+
+SHOP_ROUTER_OWN = """import { Hono } from 'hono';
+import { listShops } from './list-shops.js';
+
+export const shopRoute = new Hono().basePath('/shops').route('/', listShops);
+"""
+APP_ROUTES_ONLY = """import { Hono } from 'hono';
+import { addShop } from './features/shops/add-shop.js';
+
+export const app = new Hono();
+
+app.route('/api', addShop);
+app.get('/live', (c) => c.json({ status: 'up' }));
+"""
+EXPRESS_APP = """const express = require('express');
+const api = require('./features/index');
+
+const app = express();
+app.use('/api', api);
+app.get('/live', (req, res) => res.json({ up: true }));
+app.listen(3000);
+"""
+EXPRESS_HUB = """const { Router } = require('express');
+const users = require('./users/list');
+
+const router = Router();
+router.use('/users', users);
+module.exports = router;
+"""
+EXPRESS_USERS = """const { Router } = require('express');
+
+const router = Router();
+router.get('/', (req, res) => res.json([]));
+module.exports = router;
+"""
+
+
+def test_a_mounted_sub_app_mounting_route_modules_routes_requests(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _shops(SHOP_TABLE))
+    layers, evidence = _layers(report), _evidence(report)
+    assert layers["src/features/shops/index.ts"] == "routes"
+    assert "src/app.ts" not in layers
+    assert evidence["src/app.ts"] == "composition root"
+    assert not [v for v in _violations(report) if "src/features/shops/index.ts" in v[1:]]
+
+
+def test_an_express_router_mounting_routers_routes_requests(make_project: MakeProject) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "a", "dependencies": {"express": "4"}}',
+        "src/app.js": EXPRESS_APP,
+        "src/features/index.js": EXPRESS_HUB,
+        "src/features/users/list.js": EXPRESS_USERS,
+    }
+    report = inspect_json(make_project, files)
+    assert _layers(report)["src/features/index.js"] == "routes"
+    assert _evidence(report)["src/app.js"] == "composition root"
+
+
+def test_a_sub_app_nothing_mounts_keeps_its_place(make_project: MakeProject) -> None:
+    # the hub is imported by no file: its sub-app mounts the list module but is no part of the app
+    files = _shops(SHOP_TABLE) | {
+        "src/app.ts": APP_ROUTES_ONLY,
+        "src/features/shops/index.ts": SHOP_ROUTER_OWN,
+    }
+    report = inspect_json(make_project, files)
+    assert _layers(report).get("src/features/shops/index.ts") != "routes"
