@@ -7,6 +7,8 @@ eightieth sets' disagreements, layers"), each with a violating and a clean proje
 - a module building a sub-app or router only to mount other files' routers on it (`new Hono().basePath("/x")
   .route("/", list)`, Express `router.use("/users", users)`), itself mounted by another file, routes requests:
   the routes layer; the app file mounting it is then the composition root.
+- a start-up probe computing a sum of numbers (`knex.raw('select 1 + 1')`) is a complete trivial statement, a
+  health check reported as raw SQL as `SELECT 1` is; a sum with a name in it stays a fragment.
 """
 
 from __future__ import annotations
@@ -177,3 +179,36 @@ def test_a_sub_app_nothing_mounts_keeps_its_place(make_project: MakeProject) -> 
     }
     report = inspect_json(make_project, files)
     assert _layers(report).get("src/features/shops/index.ts") != "routes"
+
+
+# -- a `select 1 + 1` start-up probe --------------------------------------------------------------------------
+
+KNEX_INIT = """import knexLib from 'knex';
+
+const knex = knexLib({ client: 'pg', connection: process.env.DATABASE_URL });
+
+export function connect() {
+  return knex.raw(PROBE);
+}
+
+export { knex };
+"""
+
+
+def _probe_files(statement: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": '{"name": "a", "dependencies": {"koa": "2", "knex": "3", "pg": "8"}}',
+        "src/database/init.ts": KNEX_INIT.replace("PROBE", statement),
+    }
+
+
+def test_a_sum_of_numbers_probe_is_raw_sql(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _probe_files("'select 1 + 1'"))
+    raw = [(item["file"], item["line"], item["sql"]) for item in report["orm"]["raw_sql"]]
+    assert raw == [("src/database/init.ts", 6, "select 1 + 1")]
+
+
+def test_a_sum_with_a_name_stays_a_fragment(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _probe_files("'select 1 + version'"))
+    assert report["orm"]["raw_sql"] == []
+    assert [item["sql"] for item in report["orm"]["fragments"]] == ["select 1 + version"]
