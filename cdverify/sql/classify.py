@@ -5,8 +5,8 @@ elsewhere. sqlglot alone cannot answer the question: it reads `update available`
 `select a file` as a SELECT. So the cheap checks come first and the parser only confirms
 (docs/research recipe, cheapest first):
 
-1. a trivial statement (`BEGIN`, `COMMIT`, `PRAGMA x=v`, `SELECT 1`, `SHOW TABLES`, `DESCRIBE t`, …) is SQL
-   only at a known sink;
+1. a trivial statement (`BEGIN`, `COMMIT`, `PRAGMA x=v`, `SELECT 1`, `SELECT 1 + 1`, `SHOW TABLES`,
+   `DESCRIBE t`, …) is SQL only at a known sink;
 2. an anchored prefilter needs a verb *and* its structural partner (`SELECT … FROM`, `UPDATE x … SET`,
    `CREATE TABLE x`, …), rejects a Title-case verb (`Delete from cart`) and English function words
    outside quotes (`select user from the dropdown`). Almost every non-SQL string stops here;
@@ -83,7 +83,7 @@ _TRIVIAL = re.compile(
       | (?:RELEASE\s+)?SAVEPOINT\s+\w+
       | (?:VACUUM|ANALYZE)(?:\s+\w+)?
       | PRAGMA\s+[\w.]+\s*(?:=\s*[\w'"-]+|\(\s*[\w'"-]+\s*\))?
-      | SELECT\s+(?:\d+|[\w.]+\s*\([^()]*\))(?:\s+AS\s+\w+)?
+      | SELECT\s+(?:\d+(?:\s*[-+*/]\s*\d+)*|[\w.]+\s*\([^()]*\))(?:\s+AS\s+\w+)?
       | SET\s+(?:SESSION\s+|LOCAL\s+)?[\w.]+\s*(?:=|\bTO\b)\s*[^;]+?
       | SHOW\s+(?:FULL\s+|GLOBAL\s+|SESSION\s+)?(?:TABLES|DATABASES|SCHEMAS|(?:TABLE\s+)?STATUS|VARIABLES
           |PROCESSLIST|WARNINGS|ERRORS|GRANTS|ENGINES|TRIGGERS|ALL|SERVER_VERSION|SEARCH_PATH|TIME\s*ZONE

@@ -3128,6 +3128,25 @@ MODEL_SNIPPETS: dict[tuple[str, str], tuple[str, str, str]] = {
         """,
         'mysqlTable("users"',
     ),
+    ("drizzle", "drizzle-orm/pg-core.pgSchema().table"): (
+        "src/db/schema.ts",
+        """
+        import { pgSchema, serial, text } from "drizzle-orm/pg-core";
+
+        const shop = pgSchema("shop");
+        export const users = shop.table("users", { id: serial("id").primaryKey(), email: text("email") });
+        """,
+        'shop.table("users"',
+    ),
+    ("drizzle", "drizzle-orm/mysql-core.mysqlSchema().table"): (
+        "src/db/schema.ts",
+        """
+        import { int, mysqlSchema, varchar } from "drizzle-orm/mysql-core";
+
+        export const users = mysqlSchema("shop").table("users", { id: int("id").primaryKey(), email: varchar("email", { length: 255 }) });
+        """,
+        'mysqlSchema("shop").table("users"',
+    ),
     ("mongoose", "mongoose.model"): (
         "src/models/user.js",
         """

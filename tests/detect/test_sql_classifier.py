@@ -89,6 +89,11 @@ def test_trivial_statements_are_sql_only_at_a_sink() -> None:
         at_sink = classify(text, at_sink=True)
         assert at_sink.kind is SqlKind.TRIVIAL and at_sink.is_sql, text
     assert classify("PRAGMA journal_mode=WAL", at_sink=True).statement == "PRAGMA"
+    for probe in ("select 1 + 1", "SELECT 1+1 AS result", "SELECT 2 * 3"):  # arithmetic of numbers: a probe
+        assert classify(probe).kind is SqlKind.NOT_SQL, probe
+        assert classify(probe, at_sink=True).kind is SqlKind.TRIVIAL, probe
+    for piece in ("select 1 + x", "SELECT 1 +"):  # a name or a dangling operator: no complete probe
+        assert not classify(piece, at_sink=True).is_sql, piece
     assert not classify("Begin the tutorial", at_sink=True).is_sql
 
 

@@ -127,6 +127,7 @@ def collect(
         mounted_apps(objects),
         loaders(objects),
         tool_files(found.evidence, facts),
+        router_hubs(objects),
     )
 
 
@@ -162,6 +163,25 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
         )
 
     return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys)) | made
+
+
+def router_hubs(objects: Objects) -> frozenset[str]:
+    """Files building an app or router object that another file mounts and on which they mount the objects
+    of other files: the chain of mounts passes through them. A route installer's parameter (the app it is
+    handed: `(app) => app.use("/users", routes)`) is not built there: it mounts on the caller's app."""
+    mounters: set[Key] = set()  # objects mounting another file's object
+    for key, edges in objects.incoming.items():
+        mounters.update(e.mounter for e in edges if e.mounter is not None and e.mounter[0] != key[0])
+
+    def hub(key: Key) -> bool:
+        site = objects.sites.get(key)
+        return (
+            site is not None
+            and site.kind in ("app", "router")
+            and any(e.mounter is not None and e.mounter[0] != key[0] for e in objects.incoming.get(key, ()))
+        )
+
+    return frozenset(key[0] for key in mounters if hub(key))
 
 
 def _app_constructors(facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope]) -> dict[str, str]:

@@ -115,6 +115,10 @@ class FrameworkReport(msgspec.Struct, frozen=True):
     autoloads: dict[str, frozenset[str]] = msgspec.field(default_factory=dict)
     # files of serving evidence that import an MCP SDK (tools.py): an agent's tool server, not the API
     tool_files: frozenset[str] = frozenset()
+    # files whose app or router object another file mounts and which mount other files' routers on it
+    # (`new Hono().basePath("/shops").route("/", list)`, Express `router.use("/users", users)`): they route
+    # the requests under their prefix to the route modules
+    router_hubs: frozenset[str] = frozenset()
 
     def serving(self) -> list[str]:
         """Frameworks whose app is built or whose routes are registered in application code. Those whose

@@ -37,7 +37,7 @@ def routing_roles(
     """Give the routes role (in `of`, in place) to the modules whose code routes requests without
     registering routes itself; return the modules a catch-all handler delegates the request to.
     `routes_layer`: the preset's routes layer, whose folder a handler module's code agrees with."""
-    for path in _router_modules(frameworks, graph, facts):
+    for path in _router_modules(frameworks, graph, facts) | frameworks.router_hubs:
         if path in named and path not in apps:
             of.setdefault(path, Role.ROUTES)
     delegated = delegated_handlers(frameworks, facts, graph)  # `items.main(request)` in a catch-all handler
