@@ -3,6 +3,8 @@
     python benchmarks/accuracy.py                          # corpus/labels, sources in /work/.mirror
     python benchmarks/accuracy.py --sources DIR --json out.json
     python benchmarks/accuracy.py --repo cosmicpython/code --details
+    python benchmarks/accuracy.py --repos-from set.txt --json new.json --compare old.json
+    python benchmarks/accuracy.py --missing                # owner/name of every label without a source
 
 Each corpus/labels/*.toml labels one public repository pinned by commit (schema: docs/accuracy.md). The
 repository's code is never in this project: the benchmark looks for it under --sources, either as a git
@@ -19,6 +21,12 @@ in the paper's harness, where the app sees no DATABASE_URL), the data-access lib
 sites (precision and recall; a reported site matches a label in the same file within LINE_SLACK lines).
 Ambiguous labels and unscored files count neither way. It prints a table and writes JSON with every
 disagreement.
+
+`--compare OLD.json` sets this run beside an earlier one (a change's "before"): for every repository both
+runs scored and every decision kind, a kind whose disagreements grew is a drop, one whose disagreements fell
+a gain; each is printed with the new disagreements, and the exit code is 3 when anything dropped.
+`--missing` lists the labelled repositories whose source is absent (`owner/name`, one a line: what to
+fetch) and scores nothing.
 """
 
 from __future__ import annotations
@@ -537,6 +545,51 @@ def run(labels: list[Label], sources: Path) -> tuple[dict[str, Tally], dict[str,
     return totals, per_repo
 
 
+@dataclass
+class Changes:
+    """What a run changed against an earlier one, per repository and decision kind."""
+
+    drops: int = 0
+    gains: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def compare(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """Drops (a kind's disagreements grew) and gains (they fell) on the repositories both runs scored, with
+    the new disagreements of each drop, and a closing line with the agreement of both runs on those
+    repositories."""
+    changes = Changes()
+    agreed = {"before": [0, 0], "after": [0, 0]}
+    for repo in sorted(after):
+        old, new = before.get(repo, {}).get("kinds"), after[repo].get("kinds")
+        if old is None or new is None:
+            continue
+        for side, kinds in (("before", old), ("after", new)):
+            agreed[side][0] += sum(kind["agree"] for kind in kinds.values())
+            agreed[side][1] += sum(kind["total"] for kind in kinds.values())
+        for kind, now in new.items():
+            then = old.get(kind)
+            if then is None:
+                continue
+            wrong_then, wrong_now = then["total"] - then["agree"], now["total"] - now["agree"]
+            if (then["agree"], then["total"]) == (now["agree"], now["total"]):
+                continue
+            dropped = wrong_now > wrong_then
+            changes.drops += dropped
+            changes.gains += not dropped
+            figures = f"{then['agree']}/{then['total']} -> {now['agree']}/{now['total']}"
+            changes.lines.append(f"{'drop' if dropped else 'gain'} {repo} | {kind}: {figures}")
+            if dropped:
+                new_misses = sorted(set(now["misses"]) - set(then["misses"]))
+                changes.lines += [f"    + {miss}" for miss in new_misses]
+    (a, t), (a2, t2) = agreed["before"], agreed["after"]
+    changes.lines.append(
+        f"{changes.drops} drops, {changes.gains} gains against the earlier run; "
+        f"on the repositories both scored: {a} / {t} -> {a2} / {t2}"
+    )
+    return changes
+
+
 def table(totals: dict[str, Tally], repos: int) -> str:
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{100 * value:.1f}%"
@@ -571,14 +624,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", action="append", default=[], help="only this owner/name (repeatable)")
     parser.add_argument("--json", type=Path, help="write the full results here")
     parser.add_argument("--details", action="store_true", help="print every disagreement")
+    parser.add_argument(
+        "--repos-from", type=Path, help="only the owner/name listed in this file, one a line (as --repo)"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="an earlier --json result: report drops and gains (exit 3 on a drop)"
+    )
+    parser.add_argument("--missing", action="store_true", help="list the labels whose source is absent")
     args = parser.parse_args(argv)
     try:
         labels = load_labels(args.labels)
     except LabelError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.repo:
-        labels = [label for label in labels if label.repo in args.repo or label.name in args.repo]
+    wanted = list(args.repo)
+    if args.repos_from:
+        lines = args.repos_from.read_text(encoding="utf-8").splitlines()
+        wanted += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if wanted:
+        labels = [label for label in labels if label.repo in wanted or label.name in wanted]
+    if args.missing:
+        for repo in sorted({label.repo for label in labels if not (args.sources / label.key).is_dir()}):
+            print(repo)
+        return 0
     totals, per_repo = run(labels, args.sources)
     scored = sum(1 for r in per_repo.values() if "kinds" in r)
     print(table(totals, scored))
@@ -599,7 +667,14 @@ def main(argv: list[str] | None = None) -> int:
             "labels": [asdict(label) | {"path": label.path.name} for label in labels],
         }
         args.json.write_text(json.dumps(payload, indent=2, default=_plain) + "\n", encoding="utf-8")
-    return 0 if scored else 1
+    if not scored:
+        return 1
+    if args.compare:
+        before = json.loads(args.compare.read_text(encoding="utf-8"))["per_repository"]
+        changes = compare(before, per_repo)
+        print("\n".join(changes.lines))
+        return 3 if changes.drops else 0
+    return 0
 
 
 if __name__ == "__main__":

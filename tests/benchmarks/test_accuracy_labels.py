@@ -130,12 +130,8 @@ def test_a_layer_outside_the_four_is_refused(tmp_path: Path) -> None:
         accuracy.parse_label(bad)
 
 
-def test_the_benchmark_scores_a_real_project_and_skips_a_missing_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    labels_dir, sources = tmp_path / "labels", tmp_path / "sources"
-    _write(labels_dir, "someone+tiny-flask.toml", LABEL)
-    _write(labels_dir, "someone+absent.toml", LABEL.replace("someone/tiny-flask", "someone/absent"))
+def _tiny_flask(sources: Path) -> None:
+    """The labelled project of LABEL: a Flask blueprint importing a repository that runs one statement."""
     project = sources / "someone+tiny-flask"
     _write(project, "requirements.txt", "flask\n")
     _write(
@@ -176,6 +172,15 @@ def test_the_benchmark_scores_a_real_project_and_skips_a_missing_one(
                 return conn.execute("SELECT id, name FROM users").fetchall()
         """,
     )
+
+
+def test_the_benchmark_scores_a_real_project_and_skips_a_missing_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels_dir, sources = tmp_path / "labels", tmp_path / "sources"
+    _write(labels_dir, "someone+tiny-flask.toml", LABEL)
+    _write(labels_dir, "someone+absent.toml", LABEL.replace("someone/tiny-flask", "someone/absent"))
+    _tiny_flask(sources)
     out = tmp_path / "out.json"
     assert accuracy.main(["--labels", str(labels_dir), "--sources", str(sources), "--json", str(out)]) == 0
     captured = capsys.readouterr()
@@ -276,3 +281,65 @@ def test_a_git_snapshot_keeps_a_file_the_commit_tracks_under_an_ignored_path(tmp
     assert root is not None and how == "git snapshot"
     files = {file.path for file in cdverify.inspect(root, use_cache=False).analysis.project.files}
     assert {"src/db/store.js", "src/app.js"} <= files
+
+
+def _kind(agree: int, total: int, misses: tuple[str, ...] = ()) -> dict:  # type: ignore[type-arg]
+    return {"agree": agree, "total": total, "misses": list(misses)}
+
+
+def test_compare_reports_a_drop_with_its_new_disagreements_and_a_gain() -> None:
+    before = {
+        "a/one": {
+            "kinds": {"layers": _kind(3, 4, ("x.py: labelled routes, found none",)), "engines": _kind(1, 1)}
+        },
+        "a/two": {"kinds": {"layers": _kind(2, 4, ("p", "q"))}},
+        "a/gone": {"skipped": "no source"},
+    }
+    after = {
+        "a/one": {
+            "kinds": {
+                "layers": _kind(4, 4),
+                "engines": _kind(0, 1, ("engines: labelled [sqlite], found []",)),
+            }
+        },
+        "a/two": {"kinds": {"layers": _kind(2, 4, ("p", "q"))}},
+        "a/new": {"kinds": {"layers": _kind(0, 9)}},  # scored only now: not compared
+    }
+    changes = accuracy.compare(before, after)
+    assert (changes.drops, changes.gains) == (1, 1)
+    assert "drop a/one | engines: 1/1 -> 0/1" in changes.lines
+    assert "    + engines: labelled [sqlite], found []" in changes.lines
+    assert "gain a/one | layers: 3/4 -> 4/4" in changes.lines
+    assert changes.lines[-1].endswith("on the repositories both scored: 6 / 9 -> 6 / 9")
+
+
+def test_missing_lists_the_labels_without_a_source_and_scores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels_dir, sources = tmp_path / "labels", tmp_path / "sources"
+    _write(labels_dir, "someone+tiny-flask.toml", LABEL)
+    _write(labels_dir, "someone+absent.toml", LABEL.replace("someone/tiny-flask", "someone/absent"))
+    (sources / "someone+tiny-flask").mkdir(parents=True)
+    assert accuracy.main(["--labels", str(labels_dir), "--sources", str(sources), "--missing"]) == 0
+    assert capsys.readouterr().out.split() == ["someone/absent"]
+
+
+def test_compare_exits_3_when_a_decision_dropped_against_the_earlier_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels_dir, sources = tmp_path / "labels", tmp_path / "sources"
+    _write(labels_dir, "someone+tiny-flask.toml", LABEL)
+    _tiny_flask(sources)
+    earlier = tmp_path / "earlier.json"
+    args = ["--labels", str(labels_dir), "--sources", str(sources)]
+    assert accuracy.main([*args, "--json", str(earlier)]) == 0
+    assert accuracy.main([*args, "--compare", str(earlier)]) == 0  # the same decisions: no drop
+    # the same code scored against a label saying MySQL: the engine decision now disagrees
+    _write(
+        labels_dir, "someone+tiny-flask.toml", LABEL.replace('engines = ["sqlite"]', 'engines = ["mysql"]')
+    )
+    capsys.readouterr()
+    assert accuracy.main([*args, "--compare", str(earlier)]) == 3
+    out = capsys.readouterr().out
+    assert "drop someone/tiny-flask | engines: 1/1 -> 0/1" in out
+    assert out.rstrip().endswith("on the repositories both scored: 12 / 12 -> 11 / 12")
