@@ -13,7 +13,7 @@ import pytest
 from reports import MakeProject, check, database_status, database_status_set_and_unset, only
 
 POSTGRES_TASK = "python-flask-openapi-postgres-sqlalchemy"
-REQUIREMENTS = "flask\nsqlalchemy\npsycopg2-binary\npython-decouple\ndynaconf\npydantic-settings\n"
+REQUIREMENTS = "flask\nsqlalchemy\npsycopg2-binary\npython-decouple\ndynaconf\npydantic-settings\nenvparse\n"
 APP = """from flask import Flask
 
 from app.db import engine
@@ -100,6 +100,35 @@ def test_an_environs_read_with_no_default(make_project: MakeProject, read: str, 
     assert database_status(report) == ("fail" if stops else "pass")
     if stops:
         assert "raises EnvError at import when $SECRET_KEY is unset" in only(report, "DB001")["message"]
+
+
+ENVPARSE = f"""from envparse import env
+
+env.read_envfile()
+DATABASE_URL = env.str("DATABASE_URL", default="{PG_URL}")
+SECRET_KEY = READ
+"""
+
+
+@pytest.mark.parametrize(
+    ("read", "stops"),
+    [
+        ('env.str("SECRET_KEY")', True),
+        ('env("SECRET_KEY")', True),
+        ('env.str("SECRET_KEY", default="dev")', False),
+        ('env.bool("DEBUG", default=False)', False),
+    ],
+)
+def test_an_envparse_read_with_no_default(make_project: MakeProject, read: str, stops: bool) -> None:
+    """envparse's `env.str("X")` raises ConfigurationError where $X is unset and no default is given (the
+    eighty-fourth set's trushad0w/aiohttp_template: `POSTGRESQL_DSN = env.str("POSTGRESQL_DSN")`)."""
+    report = check(make_project, _files(ENVPARSE.replace("READ", read)), POSTGRES_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        assert (
+            "raises ConfigurationError at import when $SECRET_KEY is unset"
+            in only(report, "DB001")["message"]
+        )
 
 
 # -- dynaconf validators -----------------------------------------------------------------------------------
