@@ -46,12 +46,15 @@ from cdverify.model import (
     CallFact,
     Family,
     FileFacts,
+    ImportKind,
     Scope,
     Value,
 )
 from cdverify.resolve.node import node_builtin_names
 
 Key = tuple[str, str]  # (file, module-level variable) of an app or router object
+# `export * from "./route"` (not `export * as api from …`, which exports one name)
+_STAR_EXPORT = re.compile(r"export\s*\*\s*from\b")
 NOT_A_ROUTER = ("", "")  # a mounted value that is no app or router object (middleware, a plugin)
 UNKNOWN: None = None  # a mounted value that could not be traced
 
@@ -296,16 +299,26 @@ class Objects:
 
     def exported(self, found: tuple[str, str], hops: int = 3) -> Key | None:
         """The object a module exports under a name ("" for its default export), also one it imports and
-        re-exports from another module (`export { default as posts } from "./posts"`), a few hops deep."""
+        re-exports from another module (`export { default as posts } from "./posts"`, `export * from
+        "./route"`), a few hops deep."""
         path, member = found
         key = self._exported_here(path, member)
         if key is not None or not hops or "." in member:
             return key
         passed = "" if member.endswith("()") else dict(self.facts[path].exports).get(member or "default", "")
-        if not passed.startswith(("./", "../")):
+        if passed.startswith(("./", "../")):
+            further = self.module_member(path, passed)
+            return self.exported(further, hops - 1) if further is not None else None
+        if not member or member.endswith("()"):
             return None
-        further = self.module_member(path, passed)
-        return self.exported(further, hops - 1) if further is not None else None
+        # `export * from "./route"` in an index.ts: each star source may export the name (not its default)
+        for fact in self.facts[path].imports:
+            if fact.kind is ImportKind.REEXPORT and _STAR_EXPORT.match(fact.text):
+                further = self.module_member(path, f"{fact.specifier}.{member}")
+                key = self.exported(further, hops - 1) if further is not None else None
+                if key is not None:
+                    return key
+        return None
 
     def _exported_here(self, path: str, member: str) -> Key | None:
         """The object of this module's own variable exported under `member`."""
