@@ -1,0 +1,85 @@
+"""Applications that cannot start in the paper's harness, from the eighty-first to eighty-fourth sets (issue 18,
+docs/accuracy.md "Start-up stops of the eighty-first to eighty-fourth sets"), each with a clean near-miss:
+
+- a Cloudflare Worker whose wrangler.toml is kept out of the repository, an example of it committed in its
+  place (`wrangler.toml.sample`): the example is as much a sign as the file, nothing listens under Node.
+
+The projects are small synthetic ones written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from reports import MakeProject
+
+from cdverify.pipeline import inspect
+
+
+def _stops(make_project: MakeProject, files: dict[str, str | bytes]) -> list[str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    return [stop.describe() for stop in database.stops if stop.stops({})]
+
+
+# -- a Cloudflare Worker configured by an example of wrangler.toml -------------------------------------------
+
+WORKER_PACKAGE = """{
+  "name": "notes",
+  "scripts": SCRIPTS,
+  "dependencies": {"hono": "4", "drizzle-orm": "0.30"},
+  "devDependencies": {"wrangler": "3", "@cloudflare/workers-types": "4"}
+}
+"""
+WORKER = """import { Hono } from 'hono';
+import { drizzle } from 'drizzle-orm/d1';
+import { notes } from './db/schema';
+
+const app = new Hono<{ Bindings: { DB: D1Database } }>();
+
+app.get('/notes', async (c) => c.json(await drizzle(c.env.DB).select().from(notes)));
+
+export default app;
+"""
+WORKER_SCHEMA = """import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
+
+export const notes = sqliteTable('notes', { id: integer('id').primaryKey(), body: text('body') });
+"""
+WRANGLER_SAMPLE = 'name = ""\nmain = "src/index.ts"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_id = ""\n'
+NODE_SERVER = """import { serve } from '@hono/node-server';
+import app from './index';
+
+serve({ fetch: app.fetch, port: 3000 });
+"""
+
+
+def _worker(scripts: str, example: str = "wrangler.toml.sample", **more: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": WORKER_PACKAGE.replace("SCRIPTS", scripts),
+        ".gitignore": "node_modules\nwrangler.toml\n",
+        example: WRANGLER_SAMPLE,
+        "src/index.ts": WORKER,
+        "src/db/schema.ts": WORKER_SCHEMA,
+        **more,
+    }
+
+
+@pytest.mark.parametrize("example", ["wrangler.toml.sample", "wrangler.toml.example"])
+def test_a_worker_configured_by_an_example_of_wrangler_toml_starts_no_server(
+    make_project: MakeProject, example: str
+) -> None:
+    files = _worker('{"dev": "wrangler dev src/index.ts", "deploy": "wrangler deploy src/index.ts"}', example)
+    (stop,) = _stops(make_project, files)
+    assert f"runs Cloudflare Workers (wrangler) ({example}): the application starts no server" in stop
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # a Node entry the start script runs, serving the same app
+        _worker('{"dev": "wrangler dev", "start": "tsx src/server.ts"}', **{"src/server.ts": NODE_SERVER}),
+        # an example of another file: nothing says the project is configured for wrangler
+        _worker('{"dev": "wrangler dev"}', "wrangler.sample.txt"),
+    ],
+)
+def test_a_worker_example_beside_a_node_server_or_no_example_is_no_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    assert _stops(make_project, files) == []
