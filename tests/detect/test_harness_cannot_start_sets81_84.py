@@ -2,14 +2,16 @@
 docs/accuracy.md "Start-up stops of the eighty-first to eighty-fourth sets"), each with a clean near-miss:
 
 - a Cloudflare Worker whose wrangler.toml is kept out of the repository, an example of it committed in its
-  place (`wrangler.toml.sample`): the example is as much a sign as the file, nothing listens under Node.
+  place (`wrangler.toml.sample`): the example is as much a sign as the file, nothing listens under Node;
+- a key file read at start-up through a path built from the module's own folder (`fs.readFileSync(path.resolve(
+  __dirname, "../../keys/private.pem"))`) that the project's .gitignore keeps out: it throws ENOENT.
 
 The projects are small synthetic ones written for these tests."""
 
 from __future__ import annotations
 
 import pytest
-from reports import MakeProject
+from reports import MakeProject, check, database_status, only
 
 from cdverify.pipeline import inspect
 
@@ -83,3 +85,78 @@ def test_a_worker_example_beside_a_node_server_or_no_example_is_no_stop(
     make_project: MakeProject, files: dict[str, str | bytes]
 ) -> None:
     assert _stops(make_project, files) == []
+
+
+# -- a key file read through a path built from the module's folder, git-ignored ---------------------------------
+
+NODE_TASK = "express-openapi-postgres"
+KEY_PACKAGE = '{"name": "admin", "main": "src/index.ts", "scripts": {"start": "ts-node src/index.ts"}, ' + (
+    '"dependencies": {"express": "4", "pg": "8"}, "devDependencies": {"ts-node": "10", "typescript": "5"}}'
+)
+KEY_INDEX = """import express from 'express';
+import { Pool } from 'pg';
+import { PRIVATE_KEY } from './app/config';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL || 'postgresql://u:p@postgres:5432/admin' });
+const app = express();
+app.get('/health', async (req, res) => res.json({ ok: (await pool.query('SELECT 1')).rows, key: !!PRIVATE_KEY }));
+app.listen(3000);
+"""
+KEY_CONFIG = """import fs from 'fs';
+import path from 'path';
+
+READ
+"""
+RESOLVE = "export const PRIVATE_KEY = fs.readFileSync(path.resolve(__dirname, '../../keys/private.pem'));"
+
+
+def _keyed(read: str = RESOLVE, **extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": KEY_PACKAGE,
+        ".gitignore": "node_modules\n/keys\n",
+        "src/index.ts": KEY_INDEX,
+        "src/app/config.ts": KEY_CONFIG.replace("READ", read),
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        RESOLVE,
+        "export const PRIVATE_KEY = fs.readFileSync(path.join(__dirname, '..', '..', 'keys', 'private.pem'));",
+        "export const PRIVATE_KEY = fs.readFileSync(`${__dirname}/../../keys/private.pem`);",
+    ],
+)
+def test_a_git_ignored_key_read_from_the_modules_folder_stops_the_app(
+    make_project: MakeProject, read: str
+) -> None:
+    db001 = only(check(make_project, _keyed(read), NODE_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert (
+        "reads keys/private.pem, which the project does not ship (.gitignore ignores keys/private.pem)"
+        in db001["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        _keyed(**{"keys/private.pem": "-----BEGIN PRIVATE KEY-----\n"}),  # the key is committed
+        _keyed() | {".gitignore": "node_modules\n"},  # not ignored: a build output may hold it
+        _keyed(
+            RESOLVE.replace("'../../keys/private.pem'", "process.env.KEY_FILE || 'private.pem'")
+        ),  # computed
+        _keyed(  # the application writes it first
+            "fs.writeFileSync(path.resolve(__dirname, '../../keys/private.pem'), 'generated');\n" + RESOLVE
+        ),
+        _keyed(  # checked first
+            "export const PRIVATE_KEY = fs.existsSync(path.resolve(__dirname, '../../keys/private.pem'))"
+            " ? fs.readFileSync(path.resolve(__dirname, '../../keys/private.pem')) : 'dev';"
+        ),
+    ],
+)
+def test_a_key_read_that_may_find_its_file_claims_nothing(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    assert database_status(check(make_project, files, NODE_TASK)) == "pass"
