@@ -4,7 +4,9 @@ docs/accuracy.md "Start-up stops of the eighty-first to eighty-fourth sets"), ea
 - a Cloudflare Worker whose wrangler.toml is kept out of the repository, an example of it committed in its
   place (`wrangler.toml.sample`): the example is as much a sign as the file, nothing listens under Node;
 - a key file read at start-up through a path built from the module's own folder (`fs.readFileSync(path.resolve(
-  __dirname, "../../keys/private.pem"))`) that the project's .gitignore keeps out: it throws ENOENT.
+  __dirname, "../../keys/private.pem"))`) that the project's .gitignore keeps out: it throws ENOENT;
+- a Django URL module handing `static()` a prefix the settings never set (`static(settings.MEDIA_URL, …)`
+  with no MEDIA_URL: Django's default '' raises ImproperlyConfigured as the URLconf is imported).
 
 The projects are small synthetic ones written for these tests."""
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import pytest
 from reports import MakeProject, check, database_status, only
 
+from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
 from cdverify.pipeline import inspect
 
 
@@ -160,3 +163,85 @@ def test_a_key_read_that_may_find_its_file_claims_nothing(
     make_project: MakeProject, files: dict[str, str | bytes]
 ) -> None:
     assert database_status(check(make_project, files, NODE_TASK)) == "pass"
+
+
+# -- Django's static() handed a prefix the settings never set --------------------------------------------------
+
+MANAGE = """import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings")
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+"""
+SETTINGS = """from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "dev-only"
+DEBUG = True
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes"]
+ROOT_URLCONF = "site_conf.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+STATIC_URL = "static/"
+MORE
+"""
+URLS = """from django.conf import settings
+from django.conf.urls.static import static
+from django.http import JsonResponse
+from django.urls import path
+
+urlpatterns = [path("health/", lambda request: JsonResponse({"ok": True}))]
+STATIC
+"""
+MEDIA = "urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)"
+
+
+def _site(more: str = "", static: str = MEDIA) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "django\n",
+        "manage.py": MANAGE,
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": SETTINGS.replace("MORE", more),
+        "site_conf/urls.py": URLS.replace("STATIC", static),
+        "site_conf/media.py": 'MEDIA_URL = "/media/"\n',
+    }
+
+
+def _harness(make_project: MakeProject, files: dict[str, str | bytes]) -> tuple[list[str], str]:
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    found = in_harness(database, PAPER_ENVIRONMENT)
+    return found.engines, found.stopped[0].describe() if found.stopped else ""
+
+
+@pytest.mark.parametrize(
+    "static",
+    [
+        MEDIA,
+        "urlpatterns = urlpatterns + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)",
+    ],
+)
+def test_static_of_a_media_url_the_settings_never_set_stops_the_app(
+    make_project: MakeProject, static: str
+) -> None:
+    engines, why = _harness(make_project, _site(static=static))
+    assert engines == []
+    assert "site_conf/urls.py:7 raises ImproperlyConfigured (Empty static prefix not permitted)" in why
+    assert "never set MEDIA_URL" in why
+
+
+@pytest.mark.parametrize(
+    ("more", "static"),
+    [
+        ('MEDIA_URL = "/media/"\nMEDIA_ROOT = BASE_DIR / "media"', MEDIA),  # set
+        ('import os\n\nMEDIA_URL = os.environ.get("MEDIA_URL", "/media/")', MEDIA),  # set with a default
+        ("", "urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)"),  # set above
+        ("", "if settings.DEBUG:\n    urlpatterns += static(settings.MEDIA_URL)"),  # under an `if`
+        ("from .media import *", MEDIA),  # a module the settings import may set it
+        ("", "urlpatterns += static('/media/', document_root='media')"),  # a literal prefix
+    ],
+)
+def test_static_of_a_prefix_that_may_be_set_runs_on_sqlite(
+    make_project: MakeProject, more: str, static: str
+) -> None:
+    assert _harness(make_project, _site(more, static)) == (["sqlite"], "")
