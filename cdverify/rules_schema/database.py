@@ -334,6 +334,8 @@ class WorkerRuntime(Record, frozen=True):
     commands: Strings  # the command a start script runs it with (`wrangler`)
     servers: Strings  # traced calls that start a server in Node or Bun (`@hono/node-server.serve`)
     label: str  # how messages name it
+    # names of an example of a configuration file standing for it (`{name}.sample`: wrangler.toml.sample)
+    examples: Strings = ()
 
 
 class ConfigGetter(Record, frozen=True):

@@ -33,6 +33,8 @@ class DjangoStartup(Record, frozen=True):
     app_modules: Strings  # the modules of each installed app `django.setup()` imports
     admin_app: str  # the app whose presence imports each app's `admin_module` (autodiscovery)
     admin_module: str
+    prefix_calls: Strings = ()  # calls raising on an empty prefix: `django.conf.urls.static.static`
+    empty_settings: Strings = ()  # settings whose Django default is empty: `MEDIA_URL`
 
 
 class DjangoRunserver(Record, frozen=True):

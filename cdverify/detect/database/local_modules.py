@@ -99,8 +99,8 @@ def _owned(
         if example in found.scopes:
             why = f"{example} is its example"
             break
-    for ignoring in _ancestors(folder) if not why else ():
-        spec = _gitignore(root, ignoring, ignores)
+    for ignoring in ancestors(folder) if not why else ():
+        spec = gitignore_spec(root, ignoring, ignores)
         inside = base[len(ignoring) + 1 :] if ignoring else base
         matched = next(
             (c for c in (f"{inside}.py", f"{inside}/__init__.py") if spec and spec.match_file(c)), None
@@ -114,12 +114,13 @@ def _owned(
     return why
 
 
-def _ancestors(folder: str) -> list[str]:
+def ancestors(folder: str) -> list[str]:
+    """`folder` and every folder above it, the project's root (`""`) first."""
     parts = folder.split("/") if folder else []
     return ["/".join(parts[:depth]) for depth in range(len(parts) + 1)]
 
 
-def _gitignore(root: Path, folder: str, ignores: dict[str, GitIgnoreSpec | None]) -> GitIgnoreSpec | None:
+def gitignore_spec(root: Path, folder: str, ignores: dict[str, GitIgnoreSpec | None]) -> GitIgnoreSpec | None:
     """The gitignore spec of `folder`'s `.gitignore`, read once (None where there is none)."""
     if folder not in ignores:
         path = root / folder / ".gitignore" if folder else root / ".gitignore"
@@ -138,3 +139,15 @@ def _gitignore(root: Path, folder: str, ignores: dict[str, GitIgnoreSpec | None]
                     spec = None
         ignores[folder] = spec
     return ignores[folder]
+
+
+def ignored_by(root: Path, path: str, ignores: dict[str, GitIgnoreSpec | None]) -> str:
+    """The `.gitignore` of the project at `root` that ignores the project path `path` (a file or a folder
+    above it), as `.gitignore ignores keys/x.pem`; "" when none does."""
+    for folder in ancestors(posixpath.dirname(path)):
+        spec = gitignore_spec(root, folder, ignores)
+        inside = path[len(folder) + 1 :] if folder else path
+        if spec is not None and spec.match_file(inside):
+            where = posixpath.join(folder, ".gitignore") if folder else ".gitignore"
+            return f"{where} ignores {path}"
+    return ""

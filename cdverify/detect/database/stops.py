@@ -19,8 +19,9 @@ folder the project lacks and nothing creates (sqlite_folders.py), and so does a 
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
 unshipped_files.py), or a Python module loaded then that evaluates a name nothing defines
 (undefined_names.py) or imports one Python cannot find from the path the run script's server is given
-(start_paths.py), and so does a check in the body of a Fastify plugin registered then (plugin_stops.py)
-or dotenv-safe's check of `.env` against its example file made then (envexamples.py). Where the check fails,
+(start_paths.py) or hands Django's `static()` a prefix the settings never set (static_prefixes.py), and
+so does a check in the body of a Fastify plugin registered then (plugin_stops.py) or dotenv-safe's check
+of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
 a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
@@ -82,6 +83,7 @@ from cdverify.detect.database.shipped import (
 )
 from cdverify.detect.database.sqlite_folders import missing_folders
 from cdverify.detect.database.start_paths import unfound_at_start
+from cdverify.detect.database.static_prefixes import empty_prefixes
 from cdverify.detect.database.undefined_names import undefined_at_start
 from cdverify.detect.database.unlocked_packages import unlocked_packages
 from cdverify.detect.database.unparsable import unparsable_at_start
@@ -182,6 +184,8 @@ def startup_stops(
             StartupStop(path, line, name, (), why)
             for path, line, name, why in undefined_at_start(found, graph, root)
         ]
+        # `urlpatterns += static(settings.MEDIA_URL, …)` with MEDIA_URL never set: ImproperlyConfigured
+        unloaded += empty_prefixes(found, graph)
         if root is not None:  # `email: EmailStr` in a model, with email-validator installed by nothing
             unloaded += missing_optional_packages(found, graph, root)
             # `db.init_app(app)` on a URI from an unset variable: Flask-SQLAlchemy 3 raises

@@ -4,8 +4,14 @@ the application starts, `Path("settings.json").read_text()`, `fs.readFileSync(".
 git-ignored and absent from the repository, raises FileNotFoundError (throws ENOENT) before the application
 serves, wherever it runs as shipped.
 
-Nothing is claimed where it is not certain: a path computed at run time (a name, `os.path.join(…)`,
-`path.join(__dirname, …)`, a template), an absolute path or one outside the project, a read inside a `try`
+A path built of literals (`path.resolve(__dirname, "../../keys/private.pem")`, `path.join(process.cwd(),
+"config.json")`, `` `${__dirname}/keys.json` ``) is read as the path it builds, from the module's own folder
+(where the module lies: the source the start runs) or from the project's root. One built from the module's
+folder is claimed only where a `.gitignore` of the project ignores it: a module run from a build output
+(`dist/`) has another folder, and the ignored path says the project keeps the file out whatever runs it.
+
+Nothing else is claimed where it is not certain: a path computed at run time (a name, `os.path.join(…)`,
+a variable or a hole in a built path), an absolute path or one outside the project, a read inside a `try`
 or under an `if` (`if os.path.exists(…)`, `if (fs.existsSync(…))`), a read in a function not known to run
 at start-up, an `open` whose mode writes or is computed, a file the project has (ignored files of a working
 copy too), or a file the application writes, copies or names in any other call, or its start scripts name
@@ -20,15 +26,19 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.jsonschemas import at_start
+from cdverify.detect.database.local_modules import ignored_by
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.shipped import project_path
 from cdverify.detect.database.sqlite_engines import running_at_start
 from cdverify.files import probe
 from cdverify.model import CallFact, FileFacts, Scope, Value
+from cdverify.parse.jssyntax import HERE
 from cdverify.rules_schema import Connections, StartupRead
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from pathspec import GitIgnoreSpec
 
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
@@ -44,7 +54,8 @@ def unshipped_reads(
     have and nothing writes. The modules run at start-up are asked for only when the application reads
     such a path at all."""
     entries = {callee: entry for entry in load_rules(Connections).startup_reads for callee in entry.calls}
-    reads: list[tuple[str, CallFact, str]] = []
+    ignores: dict[str, GitIgnoreSpec | None] = {}
+    reads: list[tuple[str, CallFact, str, str]] = []  # (file, call, path read, why it is not shipped)
     for path in sorted(found.facts):
         if found.scope_of(path) is not Scope.APPLICATION:
             continue
@@ -53,29 +64,37 @@ def unshipped_reads(
             entry = entries.get(call.callee)
             if entry is None or call.guard is not None:
                 continue
-            read = _read_path(call, entry, file_facts)
-            if read is not None and _missing(read[0], root):
-                reads.append((path, read[1], read[0]))
+            read = _read_path(call, entry, file_facts, path)
+            if read is None or not _missing(read[0], root):
+                continue
+            why = ignored_by(root, read[0], ignores) if read[2] else ""
+            if why or not read[2]:
+                reads.append((path, read[1], read[0], why))
     if not reads:
         return []
     started = started_files()
     running = running_at_start(found.facts, started, graph)
     out: list[StartupStop] = []
-    for path, call, literal in reads:
+    for path, call, literal, why in reads:
         if path not in started or not at_start(call, found.facts[path], True, running.get(path, set())):
             continue
         if _named_elsewhere(found, literal, entries):
             continue
         label = next(e.label for e in entries.values() if call.callee in (*e.calls, *e.built_by))
-        reason = f"reads {literal}, which the project does not ship and nothing writes: {label}"
+        ignored = f" ({why})" if why else ""
+        reason = f"reads {literal}, which the project does not ship{ignored} and nothing writes: {label}"
         fix = f"ship {literal} (a default of it, not ignored), or fall back to defaults when it is missing"
         out.append(StartupStop(path, call.line, call.text, (), reason, fix))
     return out
 
 
-def _read_path(call: CallFact, entry: StartupRead, file_facts: FileFacts) -> tuple[str, CallFact] | None:
-    """The literal path a read call reads, when the call certainly reads (its mode writes nothing), and the
-    call handed it (`Path("x")` of `Path("x").read_text()`, whose scope is recorded)."""
+def _read_path(
+    call: CallFact, entry: StartupRead, file_facts: FileFacts, path: str
+) -> tuple[str, CallFact, bool] | None:
+    """The literal path a read call of the module at `path` reads, when the call certainly reads (its mode
+    writes nothing), the call handed it (`Path("x")` of `Path("x").read_text()`, whose scope is recorded),
+    and whether the path is built from the module's own folder (`path.resolve(__dirname, "../keys.pem")`,
+    given from the project's root: `keys.pem` for src/config.ts)."""
     if not _reads_only(call, entry):
         return None
     if entry.built_by:
@@ -89,9 +108,25 @@ def _read_path(call: CallFact, entry: StartupRead, file_facts: FileFacts) -> tup
     else:
         handed = call
         value = call.argument(*entry.path)
-    if value is None or not _literal(value):
+    if value is None:
         return None
-    return value.literals[0], handed
+    if _literal(value):
+        return value.literals[0], handed, False
+    made = _built(value, path)
+    return None if made is None else (made[0], handed, made[1])
+
+
+def _built(value: Value, path: str) -> tuple[str, bool] | None:
+    """The path a value builds of literals alone (`path.join(__dirname, "keys.json")`), from the project's
+    root, and whether it is built from the module's own folder; None for any other value."""
+    if len(value.paths) != 1 or value.env or value.names or value.numbers:
+        return None
+    (built,) = value.paths
+    if not isinstance(built, str) or not built:
+        return None
+    here = built.startswith(HERE)
+    normal = project_path(posixpath.join(posixpath.dirname(path), built) if here else built)
+    return None if normal is None else (normal, here)
 
 
 def _reads_only(call: CallFact, entry: StartupRead) -> bool:
@@ -124,7 +159,7 @@ def _named_elsewhere(found: Collection, literal: str, entries: dict[str, Startup
     whose result a read on its line is handed (`open(os.path.join(BASE, "config.json"))`), or that makes
     the object a read on its line reads (`Path("config.json").read_text()`), reads it too."""
     normal = posixpath.normpath(literal.strip())
-    for file_facts in found.facts.values():
+    for path, file_facts in found.facts.items():
         reads = [  # unguarded calls that certainly read (an `open` in a writing mode does not)
             call
             for call in file_facts.calls
@@ -144,6 +179,9 @@ def _named_elsewhere(found: Collection, literal: str, entries: dict[str, Startup
             values = (*call.args, *(value for _key, value in call.kwargs))
             if any(posixpath.normpath(text) == normal for value in values for text in value.literals):
                 return True
+            built = (_built(value, path) for value in values)
+            if any(b is not None and posixpath.normpath(b[0]) == normal for b in built):
+                return True  # `fs.writeFileSync(path.join(__dirname, "keys.json"), …)`
     name = posixpath.basename(normal)
     pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
     return any(pattern.search(text) for text in found.manifests.commands())

@@ -5,11 +5,12 @@ The paper's harness starts the application as a Node server, where such a module
 and the application does not start there, whatever its bindings name (a D1 database, a KV namespace).
 
 It is claimed only where every sign agrees: the runtime's configuration file at the application's root
-(`wrangler.toml`), the package scripts that start the application all running the runtime's command (`"dev":
-"wrangler dev"`, one at least; a script first entering a folder with a package.json of its own,
-`"dev:frontend": "cd frontend && pnpm run dev"`, starts that package and is left out), no run.sh (a run script
-decides how it starts), and no call in the application that starts a server (`app.listen(…)`,
-`serve({ fetch: app.fetch })` of @hono/node-server, `Bun.serve`)."""
+(`wrangler.toml`, or an example of it committed in its place: `wrangler.toml.sample`), the package scripts
+that start the application all running the runtime's command (`"dev": "wrangler dev"`, one at least; a
+script first entering a folder with a package.json of its own, `"dev:frontend": "cd frontend && pnpm run
+dev"`, starts that package and is left out), no run.sh (a run script decides how it starts), and no call
+in the application that starts a server (`app.listen(…)`, `serve({ fetch: app.fetch })` of
+@hono/node-server, `Bun.serve`)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
         if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE
     ]
     for runtime in load_rules(Connections).worker_runtimes:
-        config = next((name for name in runtime.config_files if (root / name).is_file()), None)
+        config = _configuration(runtime, root)
         if config is None or any(c.callee in runtime.servers for f in application for c in f.calls):
             continue
         scripts = [
@@ -56,6 +57,16 @@ def worker_only(found: Collection, root: Path) -> list[StartupStop]:
             )
             return [StartupStop(script.package, script.line, script.command, (), reason)]
     return []
+
+
+def _configuration(runtime: WorkerRuntime, root: Path) -> str | None:
+    """The runtime's configuration file at `root`, else an example of one committed in its place
+    (`wrangler.toml.sample`: the real file is kept out of the repository); None when neither is there."""
+    names = [
+        *runtime.config_files,
+        *(example.format(name=name) for name in runtime.config_files for example in runtime.examples),
+    ]
+    return next((name for name in names if (root / name).is_file()), None)
 
 
 def _enters_package(command: str, files: Files[str]) -> bool:
