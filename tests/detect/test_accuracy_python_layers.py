@@ -876,6 +876,46 @@ def test_a_helper_raising_http_errors_is_no_selector(make_project: MakeProject) 
     assert _violations(report) == []  # the views go through the services
 
 
+SELECTORS_WITH_CONTRIB = """from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import QuerySet
+
+from shop.users.models import User
+
+Account = get_user_model()
+
+
+def user_list() -> QuerySet:
+    return User.objects.all()
+
+
+def user_get(query):
+    return User.objects.filter(name__search=SearchQuery(query)).first()
+"""
+
+
+def test_a_selector_using_the_user_model_lookup_and_postgres_search_is_data_access(
+    make_project: MakeProject,
+) -> None:
+    """The eighty-sixth set's IssuePilot: `get_user_model()` and `django.contrib.postgres.search` are the ORM's,
+    not the request's (rules/frameworks.toml `no_request`): the selector stays data access."""
+    files = _django("selectors", "user_list", "user_get")
+    files["shop/users/selectors.py"] = SELECTORS_WITH_CONTRIB
+    report = inspect_json(make_project, files)
+    assert _layers(report)["shop/users/selectors.py"] == "repositories"
+    assert ("bypass", "shop/users/apis.py", "shop/users/selectors.py") in _violations(report)
+
+
+def test_a_selector_raising_http_errors_beside_the_user_model_is_no_selector(
+    make_project: MakeProject,
+) -> None:
+    files = _django("services", "users", "user")
+    files["shop/users/shortcuts.py"] = "from django.contrib.auth import get_user_model\n" + SHORTCUTS
+    files["shop/users/selectors.py"] = SELECTORS
+    report = inspect_json(make_project, files)
+    assert "shop/users/shortcuts.py" not in _layers(report)
+
+
 # -- a model importing the declarative base from the session module -----------------------------------------
 
 DATABASE = """from sqlalchemy import create_engine
