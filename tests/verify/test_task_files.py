@@ -631,6 +631,27 @@ def test_health_check_in_a_fastify_plugin(make_project: MakeProject) -> None:
     assert task_findings(report) == []
 
 
+def test_health_check_in_a_fastify_plugin_exported_by_name(make_project: MakeProject) -> None:
+    """A plugin exported by name (`export async function healthRoutes(app)`), registered under `/api`: the
+    registration hands it the instance and its prefix, so the health check is `/api/health-check`; registered
+    without the prefix it is not."""
+    files = {
+        "src/server.js": 'import Fastify from "fastify";\nimport { healthRoutes } from "./routes/health.js";\n\n'
+        'const fastify = Fastify({ logger: true });\nfastify.register(healthRoutes, { prefix: "/api" });\n'
+        'fastify.listen({ port: 3000, host: "0.0.0.0" });\n',
+        "src/routes/health.js": "export async function healthRoutes(app) {\n"
+        '  app.get("/health-check", async () => ({ status: "ok" }));\n}\n',
+        "package.json": '{"type": "module", "dependencies": {"fastify": "^4.27.0"}}',
+        "run.sh": "#!/bin/sh\nexec node src/server.js\n",
+    }
+    assert task_findings(check(make_project, files, "fastify+task")) == []
+    files["src/server.js"] = files["src/server.js"].replace(', { prefix: "/api" }', "")
+    assert [rule for rule, _file, _line in task_findings(check(make_project, files, "fastify+task"))] == [
+        "TASK006",
+        "TASK007",
+    ]
+
+
 NODE_PACKAGE = (
     '{"dependencies": {"fastify": "^4.27.0", "@fastify/autoload": "^5.8.0", "fastify-plugin": "^4.5.0",'
     ' "hono": "^4.6.0", "@hono/node-server": "^1.12.0"}}'

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from cdverify.detect.framework.catalogue import constructors
 from cdverify.detect.framework.objects import NOT_A_ROUTER, Key, Objects, Site, parameter, parameter_key
+from cdverify.detect.framework.values import first_string
 from cdverify.model import APP_PLACEHOLDER, PARAM_PLACEHOLDER, CallFact, Family, Scope, Value
 from cdverify.parse.libraries import node_libraries
 
@@ -31,19 +32,25 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
             if call.callee.startswith(PARAM_PLACEHOLDER):
                 scope, _, label = parameter(call.callee)
                 named.setdefault((path, label), set()).add(scope)
-    handed: dict[Key, list[Key | None]] = {}  # parameter → what callers hand it (None: unknown)
+    # parameter → what callers hand it (None: unknown), with the prefix a plugin registration gives
+    handed: dict[Key, list[tuple[Key | None, str]]] = {}
     for path, written, call in objects.passes:
         targets = _installers(objects, path, written, named)
+        registered = call.callee.startswith(_REGISTERED)
+        prefix = _registration_prefix(call) if registered else ""
         for index, value in enumerate(call.args if targets else ()):
             given = _handed(objects, path, call, value, params)
             if given == NOT_A_ROUTER:
                 continue
             for file, scope in targets:
                 if scope == APP_PLACEHOLDER:
-                    if index == 0:
-                        handed.setdefault((file, APP_PLACEHOLDER), []).append(given)
+                    # a registered default-export plugin's `<app>` is read as the app already (its routes
+                    # under whatever prefix a registration gives): only a call hands it on
+                    if index == 0 and not registered:
+                        handed.setdefault((file, APP_PLACEHOLDER), []).append((given, prefix))
                 else:
-                    handed.setdefault((file, f"{PARAM_PLACEHOLDER}{scope}#{index}>"), []).append(given)
+                    parameter_at = (file, f"{PARAM_PLACEHOLDER}{scope}#{index}>")
+                    handed.setdefault(parameter_at, []).append((given, prefix))
     known = constructors()
     made: dict[Key, str] = {}
 
@@ -52,7 +59,7 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
         if key in made:
             return made[key]
         family = objects.facts[key[0]].language.family
-        for given in handed.get(key, ()):
+        for given, _prefix in handed.get(key, ()):
             if given is None or (given[1] == APP_PLACEHOLDER and given not in handed):
                 found = app_of.get(family)  # an app known only as the app
             elif given in handed:
@@ -72,8 +79,8 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
             objects.sites[key] = Site("param", "", spec.nested_apps, spec.family, found)
     for key, givens in handed.items():
         if key in objects.sites:
-            for given in givens:
-                objects.edge(key, given if given is None or given in objects.sites else None, "")
+            for given, prefix in givens:
+                objects.edge(key, given if given is None or given in objects.sites else None, prefix)
     return {key: ctor for key, ctor in made.items() if key in objects.sites}
 
 
@@ -91,7 +98,17 @@ def plugin_pass(written: str, call: CallFact, family: Family) -> tuple[str, Call
     if method not in node_libraries().plugin_registers or not plugin.startswith(("./", "../")):
         return None
     given = Value(names=(call.receiver,), calls=(receiver,))  # `fastify()`, `<param:v1@5#0#v1>()`
-    return plugin, call._replace(args=(given, *call.args[1:]))
+    return plugin, call._replace(callee=_REGISTERED + call.callee, args=(given, *call.args[1:]))
+
+
+# marks a pass that a plugin registration makes (`plugin_pass`): its options may give the plugin a prefix
+_REGISTERED = "<register>"
+
+
+def _registration_prefix(call: CallFact) -> str:
+    """The prefix a plugin registration's options give (`register(items, { prefix: "/v1" })`), "" for none."""
+    keys = {key for _kind, spec in constructors().values() if spec.plugin_mounts for key in spec.prefix}
+    return first_string(value for key, value in call.kwargs if key in keys) or ""
 
 
 def _installers(
