@@ -235,6 +235,8 @@ def config_key(found_in: Collection, place: Place, key: str, value: Value, owner
         variable = "" if url_named else _scheme_variable(value)
         if variable:
             _inferred_url(found_in, place, key, variable)
+        elif not url_named and len(value.env) == 1 and not (value.literals or value.parts or value.calls):
+            _inferred_url(found_in, place, key, value.env[0], whole=True)
     else:
         named = found_in.values.env_engines(value, engine_of_value)
         # a value key's variable names the engine, never a URL: no value is catalogued for it here
@@ -295,25 +297,31 @@ def _scheme_variable(value: Value) -> str:
     return ""
 
 
-def _inferred_url(found_in: Collection, place: Place, key: str, variable: str) -> None:
+def _inferred_url(found_in: Collection, place: Place, key: str, variable: str, whole: bool = False) -> None:
     """A URL whose scheme an environment variable gives, set nowhere: the engine of the one declared
     driver, as for a `client` read from the environment. With no fallback, the application cannot
-    connect where the variable is unset."""
+    connect where the variable is unset. `whole`: the variable gives the whole URL, with no fallback
+    (Replit Agent's Flask template: `app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL")`
+    beside psycopg2 alone), as a connection call given it infers the declared drivers' engines."""
     path, scope, line, col, text = place
+    what = f"URL from ${variable}" if whole else f"URL whose scheme is ${variable}"
     named = [
-        (engine, f"{key} = URL whose scheme is ${variable} ({setting.file}:{setting.line})")
-        for setting in found_in.values.env.get(variable, [])
+        (engine, f"{key} = {what} ({setting.file}:{setting.line})")
+        for setting in ([] if whole else found_in.values.env.get(variable, []))
         if (engine := engine_of_url(f"{setting.value}://") or engine_of_value(setting.value)) is not None
     ]
     if not named:  # set nowhere, or passed through (`DATABASE_TYPE=${DATABASE_TYPE}` in Compose)
         drivers = found_in.drivers(found_in.catalogue.engines)
         if len(drivers) != 1:
             return
-        detail = f"{key} = URL whose scheme is ${variable}; engine inferred from the one declared driver"
+        detail = f"{key} = {what}; engine inferred from the one declared driver"
         named = [(drivers[0], detail)]
     for engine, detail in named:
         item = Evidence(engine, EvidenceKind.CONFIG, scope, path, line, text, detail, variable, col=col)
-        found_in.add(item._replace(required_env=variable, inferred="inferred" in detail), claims=True)
+        # a scheme the variable gives connects nowhere without it; a whole URL's set-up decides for itself
+        # whether an unset one stops the app (unset_config.py: Flask-SQLAlchemy 3 raises, 2.x does not)
+        required = "" if whole else variable
+        found_in.add(item._replace(required_env=required, inferred="inferred" in detail), claims=True)
 
 
 def _mention(found_in: Collection, where: tuple[str, Scope, int], url: Text, engine: str) -> None:
