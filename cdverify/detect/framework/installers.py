@@ -17,9 +17,10 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
     """Link every parameter that routes are registered on (`function init(router) { router.get(…) }`,
     PARAM_PLACEHOLDER) and every `<app>` of an exported installer to what its callers hand it
     (`initControllers(router)`, `userController.init(router)` handing on its own parameter,
-    `require("./routes")(router)`), as a mount with no prefix. → the constructor of each parameter
-    whose callers reach an app or router (its calls are read with it); a function nobody calls, or
-    calls with something else, registers nothing."""
+    `require("./routes")(router)`, a plugin registration: `plugin_pass`), as a mount with no prefix but the
+    one a registration's options give (`register(items, { prefix: "/v1" })`). → the constructor of each
+    parameter whose callers reach an app or router (its calls are read with it); a function nobody calls,
+    or calls with something else, registers nothing."""
     named: dict[tuple[str, str], set[str]] = {}  # (file, the name callers use) → function scopes
     params: dict[tuple[str, str], tuple[str, ...]] = {}  # (file, function scope) → parameters
     for path, file_facts in objects.facts.items():
@@ -84,6 +85,10 @@ def hand_over(objects: Objects, app_of: Mapping[str, str]) -> dict[Key, str]:
     return {key: ctor for key, ctor in made.items() if key in objects.sites}
 
 
+# marks a pass that a plugin registration makes (`plugin_pass`): its options may give the plugin a prefix
+_REGISTERED = "<register>"
+
+
 def plugin_pass(written: str, call: CallFact, family: Family) -> tuple[str, CallFact] | None:
     """`app.register(items, { prefix: "/v1" })` of a project function (Fastify's `register`, rules/parse.toml
     `plugin_registers`): Fastify calls the plugin with the instance it is registered on, as `items(app)`
@@ -99,10 +104,6 @@ def plugin_pass(written: str, call: CallFact, family: Family) -> tuple[str, Call
         return None
     given = Value(names=(call.receiver,), calls=(receiver,))  # `fastify()`, `<param:v1@5#0#v1>()`
     return plugin, call._replace(callee=_REGISTERED + call.callee, args=(given, *call.args[1:]))
-
-
-# marks a pass that a plugin registration makes (`plugin_pass`): its options may give the plugin a prefix
-_REGISTERED = "<register>"
 
 
 def _registration_prefix(call: CallFact) -> str:
