@@ -48,6 +48,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
             if entry.sqlalchemy and found_in.rejects(url, value):
                 found_in.reject(Location(path, call.line, call.col), call.text, url, detail)
     dialect_reads: dict[str, str] = {}  # variable a dialect is read from → the dialect's key (`type`)
+    stated = False  # a literal dialect names the engine whatever the URL
     for key in entry.dialect:
         dialect = call.kwarg(key)
         if dialect is None:
@@ -69,6 +70,9 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
                 found.append(
                     (engine, f"{key}: {literal!r}", dialect.env[0] if dialect.env else "", bool(dialect.env))
                 )
+                # `dialect: "postgresql"` beside a URL from the environment: the URL may change the server,
+                # not the engine
+                stated = stated or not (dialect.env or read)
     option = _option(call, entry)
     fixed = entry.engine
     if option is not None:  # whatever the URL says, only this engine's driver takes the option
@@ -89,6 +93,7 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     if (
         url_switch_env
         and option is None  # an engine's own option rules out the others
+        and not stated
         and found
         and not any(item[2] for item in found if item[2] != url_switch_env)
     ):
