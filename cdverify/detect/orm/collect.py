@@ -385,9 +385,40 @@ def _sinks_in(
             via = f"{function.name} ({path}:{at(call)[0]})"
             helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
         elif item is not None:
-            found[key(path, call)] = settled(item, sink)
+            runs = _run_by(call, file_facts.calls) if sink.mixed else None
+            found[key(path, call)] = settled(
+                item if runs is None else item._replace(line=runs.line, col=runs.col), sink
+            )
         elif reference(call, sink, assigned):  # `pool.query(GET_USER)`, `pool.query(queries.byId(id))`
             imported.append((call, sink))
+
+
+# lines a run call's opening may take before the `sql` template it is handed (`db.execute<{ …row type… }>(`)
+_RUN_CALL_LINES = 12
+
+
+def _run_by(tag: CallFact, calls: Iterable[CallFact]) -> CallFact | None:
+    """The call a `sql` template is handed to, when that call opens on an earlier line (`db.execute<Row>(`
+    above the template): the statement runs there, so the site is that call. None when the template is
+    handed on the run call's own line, or is no call's argument (`sql`…`.execute(db)`). A call whose scope
+    the facts leave unrecorded (its arguments name no variable) may be any function's."""
+    handed = tag.callee + "()"
+    above = [
+        call
+        for call in calls
+        if call.scope in (tag.scope, "")
+        and 0 <= tag.line - call.line <= _RUN_CALL_LINES
+        and call is not tag
+        and any(handed in value.calls for value in call.args)
+    ]
+    if not above:
+        return None
+    runs = max(above, key=lambda call: (call.line, call.col))
+    if runs.line == tag.line:
+        return None
+    # another template between the two is the one that call is handed
+    between = any(other.callee == tag.callee and runs.line <= other.line < tag.line for other in calls)
+    return None if between else runs
 
 
 def _hands_sql(
