@@ -68,6 +68,7 @@ class PythonScanner(Scanner):
         self.untraced_hooks = self.libraries.untraced_hooks
         self.handed_connects = self.libraries.handed_connects
         self.factories = False  # a function returns a traced instance
+        self._own_classes: frozenset[str] | None = None
         self.functions: list[FunctionFact] = []
         self.member_facts: tuple[Member, ...] = ()
         self.app_params: set[tuple[str, str]] = set()  # (function, parameter) standing for an app handed in
@@ -293,7 +294,20 @@ class PythonScanner(Scanner):
             # a project function: `create_engine(database_url())` is looked up by the function's
             # name among the recorded `return` values
             return Value(names=(shared(text(function)),))
+        if callee is None and function is not None and function.type == "attribute":
+            # a static or class method called through the module's own class (`Config.get_database_url()`):
+            # looked up by the method's name among the recorded `return` values, as a project function is
+            owner, called = function.child_by_field_name("object"), function.child_by_field_name("attribute")
+            if owner is not None and called is not None and text(owner) in self.own_classes():
+                return Value(names=(shared(text(called)),))
         return Value(calls=(shared(callee),) if callee else ())
+
+    def own_classes(self) -> frozenset[str]:
+        """The names of the classes the module defines."""
+        if self._own_classes is None:
+            names = (node.child_by_field_name("name") for node in self.found.get("class", []))
+            self._own_classes = frozenset(text(name) for name in names if name is not None)
+        return self._own_classes
 
     def arguments(self, node: Node | None) -> Arguments:
         if node is None:
