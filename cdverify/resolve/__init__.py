@@ -30,7 +30,7 @@ def build_graph(
     does not shadow them). `memo`: each Python file's resolutions kept between runs, under the digest
     of all the resolver reads besides the file (`python_inputs`)."""
     paths = project.paths
-    python = _PythonFiles(paths, declared)
+    python = _PythonFiles(paths, declared, project.root.name)
     node = None
     if any(f.language.family == "node" for f in facts.values()):
         from cdverify.resolve.node import NodeResolver  # with json5 and the tsconfig reader: JS projects only
@@ -79,15 +79,16 @@ def build_graph(
 class _PythonFiles:
     """Resolves Python files' imports, with a resolver made only when a file's are not kept (`memo`)."""
 
-    def __init__(self, paths: frozenset[str], declared: Collection[str]) -> None:
+    def __init__(self, paths: frozenset[str], declared: Collection[str], root_name: str = "") -> None:
         self._paths = paths
         self._declared = declared
+        self._root_name = root_name
         self._resolver: PythonResolver | None = None
 
     def resolutions(self, path: str, file_facts: FileFacts) -> tuple[tuple[Resolution, ...], ...]:
         """Where each import of one Python file lands (several places for `from pkg import a, b`)."""
         if self._resolver is None:
-            self._resolver = PythonResolver(self._paths, self._declared)
+            self._resolver = PythonResolver(self._paths, self._declared, self._root_name)
         resolver = self._resolver
         return tuple(tuple(resolver.resolve(path, fact)) for fact in file_facts.imports)
 
@@ -98,4 +99,5 @@ def python_inputs(project: Project, declared: Collection[str]) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     digest.update("\0".join(sorted(project.paths)).encode("utf-8", "surrogateescape"))
     digest.update(b"\1" + "\0".join(sorted(declared)).encode("utf-8", "surrogateescape"))
+    digest.update(b"\2" + project.root.name.encode("utf-8", "surrogateescape"))  # a package root's own name
     return digest.digest()

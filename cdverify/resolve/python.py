@@ -79,10 +79,13 @@ def _join(base: str, rel: str) -> str:
 class PythonResolver:
     """Resolves Python import facts of one project to files, packages or the standard library."""
 
-    def __init__(self, files: Collection[str], declared: Collection[str] = ()) -> None:
-        """`declared`: the PEP 503 names of the Python distributions the project's manifests declare."""
+    def __init__(self, files: Collection[str], declared: Collection[str] = (), root_name: str = "") -> None:
+        """`declared`: the PEP 503 names of the Python distributions the project's manifests declare.
+        `root_name`: the project folder's own name, the package its modules import it by when it is a
+        regular package itself (`agent_service/` with `__init__.py`: `from agent_service.tools import db`)."""
         self._files = frozenset(files)
         self._declared = frozenset(declared)
+        self._own_package = root_name if root_name.isidentifier() and "__init__.py" in self._files else ""
         dirs: set[str] = set()
         for path in self._files:
             parent = _parent(path)
@@ -209,6 +212,11 @@ class PythonResolver:
             if targets:
                 return [Resolution(TargetKind.INTERNAL, target=t, via="source-root") for t in targets]
             looks_internal = looks_internal or self._module_file(root, first)[1]
+        if first == self._own_package:  # the project folder imported by its own name, from its parent
+            targets = self._resolve_in("", spec.partition(".")[2], names)
+            if targets:
+                return [Resolution(TargetKind.INTERNAL, target=t, via="package root") for t in targets]
+            looks_internal = True
         # a namespace portion that holds nothing of the import stands for the installed package (PEP 420)
         if looks_internal and not (portion and not self._reaches_into(first, spec, names)):
             return [Resolution(TargetKind.UNRESOLVED, package=spec, via="source-root")]

@@ -117,12 +117,15 @@ MIGRATIONS = ["app.py", "alembic/env.py", "alembic/versions/001_init.py", "alemb
 
 
 def _kinds(
-    resolver: PythonResolver, spec: str, names: tuple[str, ...] = ()
+    resolver: PythonResolver,
+    spec: str,
+    names: tuple[str, ...] = (),
+    importer: str = "alembic/versions/001_init.py",
 ) -> list[tuple[TargetKind, str | None]]:
     fact = ImportFact(spec, ImportKind.STATIC, 1, 1, "", names)
     return [
         (r.kind, r.target if r.kind is TargetKind.INTERNAL else r.package)
-        for r in resolver.resolve("alembic/versions/001_init.py", fact)
+        for r in resolver.resolve(importer, fact)
     ]
 
 
@@ -186,3 +189,33 @@ def test_import_reaching_into_a_namespace_folder_then_missing_stays_res001() -> 
     assert [r.kind for r in resolver.resolve("main.py", fact)] == [TargetKind.UNRESOLVED]
     fact = ImportFact("app.repositories", ImportKind.STATIC, 1, 1, "", ("user_repo",))
     assert [r.kind for r in resolver.resolve("main.py", fact)] == [TargetKind.UNRESOLVED]
+
+
+def test_a_package_root_is_imported_by_its_own_name() -> None:
+    """The project folder is itself a regular package (`agent_service/` with `__init__.py`, checked as the
+    project): its modules import it by its name from its parent (`from agent_service.tools.db import pool`,
+    as `uvicorn agent_service.main:app` run from above it loads them), so the imports are the project's own.
+    A module the package lacks is a broken project import."""
+    files = ["__init__.py", "main.py", "tools/__init__.py", "tools/db.py", "routers/items.py"]
+    resolver = PythonResolver(files, (), "agent_service")
+    assert _kinds(resolver, "agent_service.tools.db", ("pool",), "routers/items.py") == [
+        (TargetKind.INTERNAL, "tools/db.py")
+    ]
+    assert _kinds(resolver, "agent_service.tools", ("db",), "main.py") == [
+        (TargetKind.INTERNAL, "tools/db.py")
+    ]
+    assert _kinds(resolver, "agent_service", ("main",), "routers/items.py") == [
+        (TargetKind.INTERNAL, "main.py")
+    ]
+    assert _kinds(resolver, "agent_service.tools.cache", (), "main.py") == [
+        (TargetKind.UNRESOLVED, "agent_service.tools.cache")
+    ]
+
+
+def test_a_folder_that_is_no_package_is_not_imported_by_its_name() -> None:
+    """Without `__init__.py` at the top, the project folder's name is no package of the project: an import of
+    it is another distribution's."""
+    resolver = PythonResolver(["main.py", "tools/db.py"], (), "agent_service")
+    assert _kinds(resolver, "agent_service.tools.db", ("pool",), "main.py") == [
+        (TargetKind.EXTERNAL, "agent_service")
+    ]
