@@ -1,9 +1,14 @@
-"""A file in a services folder whose compound name starts with a word naming the database or its engine
-(`[roles] data_file_prefixes`: `postgresql_executor.py`, `supabaseClient.ts`, `sql-graph-backend.ts`) and
-whose code runs queries is data access, as one named for the database itself (`services/database.ts`) is; a
-route importing it bypasses the services (docs/accuracy.md "Query-only modules in a services folder (session
-2026-12-07 (18))"). The same code in a file named for a use case keeps its folder's layer, and so does a file
-whose only word is a database word after another (`report_sql.py`).
+"""Query-only modules the folder misplaced (docs/accuracy.md "Query-only modules in a services folder (session
+2026-12-07 (18))"), each with violating and clean projects written for the test:
+
+- a file in a services folder whose compound name starts with a word naming the database or its engine
+  (`[roles] data_file_prefixes`: `postgresql_executor.py`, `supabaseClient.ts`, `sql-graph-backend.ts`) and
+  whose code runs queries is data access, as one named for the database itself (`services/database.ts`) is; a
+  route importing it bypasses the services. The same code in a file named for a use case keeps its folder's
+  layer, and so does a file whose database word comes after another (`report_sql.py`) or stands alone (`sql.py`);
+- a module whose path names no layer and that hands the statements it is given on to the project's SQL helper
+  (`selectFromNotes(sql) → selectFrom(path, sql)`, a step of a raw-SQL site's `via`) is data access; one handing
+  only values on (`oneNote(id) → noteById(path, id)`) keeps no layer.
 """
 
 from __future__ import annotations
@@ -130,3 +135,76 @@ def test_a_node_service_named_for_its_use_case_stays_a_service(make_project: Mak
         ]
         == "services"
     )
+
+
+# -- a module of SQL helpers handing the statements on ------------------------------------------------------
+
+HELPER_PACKAGE = (
+    '{"name": "notes", "type": "module", "dependencies": {"express": "^4.21.0", "better-sqlite3": "^11.0.0"}}'
+)
+SQLITE_HELPERS = """import Database from "better-sqlite3";
+
+export function selectFrom(path: string, sql: string, params: unknown[] = []) {
+  const db = new Database(path);
+  try {
+    return db.prepare(sql).all(...params);
+  } finally {
+    db.close();
+  }
+}
+
+export function noteById(path: string, id: number) {
+  const db = new Database(path);
+  return db.prepare("SELECT id, body FROM note WHERE id = ?").get(id);
+}
+"""
+APP_STORE = """import { noteById, selectFrom } from "./sqlite";
+
+const PATH = process.env.NOTES_DB || "./notes.db";
+
+export function selectFromNotes(sql: string, params: unknown[] = []) {
+  return selectFrom(PATH, sql, params);
+}
+
+export function oneNote(id: number) {
+  return noteById(PATH, id);
+}
+"""
+HELPER_SERVER = """import express from "express";
+import { %(name)s } from "./%(module)s";
+
+const app = express();
+app.get("/notes", (_req, res) => res.json(%(call)s));
+app.listen(3000);
+"""
+
+
+def test_a_module_handing_statements_on_to_the_query_helper_is_data_access(make_project: MakeProject) -> None:
+    """Violating on main: `notesStore.ts` reaches SQLite only through `sqlite.ts`'s helper, handing its SQL
+    parameter on, so no client call shows in its code and it had no layer."""
+    server = {
+        "name": "selectFromNotes",
+        "module": "notesStore",
+        "call": 'selectFromNotes("SELECT id FROM note")',
+    }
+    files: dict[str, str | bytes] = {
+        "package.json": HELPER_PACKAGE,
+        "src/sqlite.ts": SQLITE_HELPERS,
+        "src/notesStore.ts": APP_STORE,
+        "src/server.ts": HELPER_SERVER % server,
+    }
+    report = inspect_json(make_project, files)
+    assert _layers(report)["src/notesStore.ts"] == "repositories"
+    assert evidence_of(report)["src/notesStore.ts"] == "code: queries"
+
+
+def test_a_module_handing_only_values_on_to_the_data_access_keeps_no_layer(make_project: MakeProject) -> None:
+    """Clean: a module passing an id to a querying function (`noteById(PATH, id)`) hands no SQL on."""
+    facade = 'import { noteById } from "./sqlite";\n\nexport const oneNote = (id: number) => noteById("./n.db", id);\n'
+    files: dict[str, str | bytes] = {
+        "package.json": HELPER_PACKAGE,
+        "src/sqlite.ts": SQLITE_HELPERS,
+        "src/notesFacade.ts": facade,
+        "src/server.ts": HELPER_SERVER % {"name": "oneNote", "module": "notesFacade", "call": "oneNote(1)"},
+    }
+    assert _layers(inspect_json(make_project, files)).get("src/notesFacade.ts", "none") == "none"
