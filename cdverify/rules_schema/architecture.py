@@ -105,6 +105,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # first dotted words of file names that name the database itself (`database.ts`, `migrator.ts`): such a
     # file in a services folder whose code runs queries is data access, as one named by a data class word
     data_file_names: Strings = ()
+    # first words of compound file names that name the database or its engine (`postgresql` of
+    # `postgresql_executor.py`, `supabase` of `supabaseClient.ts`): such a file is named for the database as
+    # one of `data_file_names` is
+    data_file_prefixes: Strings = ()
     # first words of compound folder names that name the database's part of a layer (`db` of `db-stores/`):
     # such a folder names the layer of the folder name after the word
     data_folder_prefixes: Strings = ()

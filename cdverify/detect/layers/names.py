@@ -161,19 +161,30 @@ def _named(
     suffix = _suffix_layer(parts[-1], config.layers, classes, implementations) if named_for else None
     word = _suffix_layer(parts[-1], config.layers, data_classes) if data_classes and suffix is None else None
     if word is None and suffix is None and data is not None:
-        # `services/database.ts`, `services/migrator.ts`: the file is named for the database, not a use case
-        stem = normalise_dir_name(parts[-1].partition(".")[0])
-        word = data.layer if stem in data.file_names else None
+        # `services/database.ts`, `services/migrator.ts`, `services/postgresql_executor.py`: the file is named
+        # for the database, not a use case
+        stem = parts[-1].partition(".")[0]
+        compound = _FIRST_WORD.match(stem)
+        first = normalise_dir_name(compound[0]) if compound else ""
+        named_for_database = normalise_dir_name(stem) in data.file_names or first in data.file_prefixes
+        word = data.layer if named_for_database else None
     return Named(glob, tuple(folders), suffix, abstract, word)
 
 
 class DataNames(NamedTuple):
     """The preset's names of the database's own folders and files (`[roles] data_folder_prefixes`,
-    `data_file_names`), and the data-access layer a file so named is in where its code runs queries."""
+    `data_file_names`, `data_file_prefixes`), and the data-access layer a file so named is in where its code
+    runs queries."""
 
     folder_prefixes: frozenset[str]
     file_names: frozenset[str]
     layer: str
+    file_prefixes: frozenset[str] = frozenset()
+
+
+# the first word of a compound file name: up to `_`, `-` or a camelCase hump (`supabase` of `supabaseClient`);
+# a name of one word has none
+_FIRST_WORD = re.compile(r"[a-z0-9]+(?=[_-]|[A-Z])|[A-Z][a-z0-9]+(?=[_-]|[A-Z])", re.ASCII)
 
 
 def _database_folder(name: str, layers: Iterable[LayerSpec], prefixes: frozenset[str]) -> str | None:
@@ -208,7 +219,12 @@ def assign_layers(
     data = frozenset(roles.data_class_suffixes) if roles is not None else frozenset()
     queries = roles.layers.get("queries") if roles is not None else None
     database = (
-        DataNames(frozenset(roles.data_folder_prefixes), frozenset(roles.data_file_names), queries)
+        DataNames(
+            frozenset(roles.data_folder_prefixes),
+            frozenset(roles.data_file_names),
+            queries,
+            frozenset(roles.data_file_prefixes),
+        )
         if roles is not None and queries is not None
         else None
     )

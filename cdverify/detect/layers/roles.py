@@ -9,6 +9,7 @@ the code's role where they disagree (rules/architecture/<preset>.toml `[roles]`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
@@ -118,6 +119,8 @@ _EVIDENCE = {
 }
 # raw SQL that does data access: a statement, an opaque command, SQL built at run time
 _DATA_ACCESS = ("statement", "command", "dynamic")
+# a step of `RawSql.via`, `selectFromNaisysDb (src/database/naisysDatabase.ts:24)`: the helper's file
+_VIA_FILE = re.compile(r"\(([^()]+):\d+\)")
 
 
 class Roles(NamedTuple):
@@ -169,6 +172,14 @@ def code_roles(
         for item in orm.raw_sql
         if item.kind in _DATA_ACCESS and item.purpose is None and not item.through_global
     }
+    # the project's SQL helpers the statements are handed through (`selectFromNaisysDb(sql, params)` handing
+    # its SQL on to `selectFromDb` of the module opening SQLite): such a module's code is data access
+    sql_helpers = {
+        match
+        for item in orm.raw_sql
+        if item.kind in _DATA_ACCESS and item.purpose is None and item.via
+        for match in _VIA_FILE.findall(item.via)
+    }
     probes: dict[str, set[int]] = {}  # file → lines of a health probe (`SELECT 1`): no data access
     for item in orm.raw_sql:
         if item.purpose == "health check":  # Purpose.HEALTH_CHECK, by value as above
@@ -190,6 +201,8 @@ def code_roles(
         role = _role_of(path, file_facts, preset, instances, lines, path in held, path in data_named, idle)
         if role is None and path in queries and not handles_requests(file_facts):
             role = Role.QUERIES
+        if role is None and path in sql_helpers and path in unnamed and path not in handlers:
+            role = None if handles_requests(file_facts) else Role.QUERIES  # it hands the SQL on
         if role is None and path not in handlers and file_store(file_facts, preset):
             role = Role.QUERIES if not handles_requests(file_facts) else None  # a JSON-file store
         if role is None and path not in handlers and memory_store(file_facts, preset):
