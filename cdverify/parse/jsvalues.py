@@ -41,6 +41,18 @@ _OBJECT_DEPTH = 4
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})  # an entry's function value
 _BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
 _HANDED = 3  # arguments kept of a call handed a variable's name (the name, a fallback)
+_HEAD_LENGTH = 120  # of an inline callback's head (its parameters)
+
+
+def function_head(function: Node) -> str:
+    """An inline callback's head on one line: `(req, res) =>`, `async (request, reply) =>`, `ctx =>`,
+    `function (req, res)`; a route's inline handler is read from it (detect/layers/delegation.py)."""
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    written = " ".join(text(parameters).split()) if parameters is not None else "()"
+    head = f"{written} =>" if function.type == "arrow_function" else f"function {written}"
+    if function.children and function.children[0].type == "async":
+        head = f"async {head}"
+    return head if len(head) <= _HEAD_LENGTH else head[: _HEAD_LENGTH - 1] + "…"
 
 
 class NodeValueScanner(NodeNameScanner):
@@ -231,6 +243,8 @@ class NodeValueScanner(NodeNameScanner):
             if inner.type == "object":
                 kwargs.extend((key, value) for key, value, _ in self.entries(inner, "", 1))
                 args.append(Value(text=one_line(inner, 120)))
+            elif inner.type in _FUNCTIONS:  # an inline callback: its head, which names its parameters
+                args.append(Value(text=function_head(inner)))
             elif inner.type != "spread_element":
                 args.append(self.value(inner))
                 for built in self.objects_of(inner) if inner.type in _BUILT else ():

@@ -64,7 +64,7 @@ def test_an_app_and_its_routes_are_traced_with_receiver_target_and_arguments() -
     assert (created.line, created.col, created.target, created.args) == (2, 13, "app", ())
     route = call(facts, "express().get")
     assert (route.receiver, route.line, route.col) == ("app", 3, 1)
-    assert route.args == (Value(strings=("/users/:id",)), Value())
+    assert route.args == (Value(strings=("/users/:id",)), Value(text="(req, res) =>"))  # the handler's head
     assert route.guard is None
     mount = call(facts, "express().use")
     written = 'if (process.env.NODE_ENV !== "production")'  # the branch, as written

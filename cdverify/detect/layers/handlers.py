@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.delegation import delegate
+from cdverify.detect.layers.delegation import delegate, delegation, next_routes
 from cdverify.model import CallFact, Family, FileFacts, Value
 
 if TYPE_CHECKING:
@@ -32,9 +32,11 @@ def handler_modules(
     of a project class the registering function binds (`bound_methods`)."""
     lines: dict[str, set[int]] = {}
     registrations: set[tuple[str, int, str]] = set()
+    chained: set[tuple[str, int, int]] = set()  # a route method called on a call's result: where it starts
     for route in frameworks.routes:
         lines.setdefault(route.file, set()).add(route.line)
         registrations.add((route.file, route.line, route.receiver))
+        chained.add((route.file, route.line, route.col))
     out: set[str] = set()
     for path, at in lines.items():
         file_facts = facts.get(path)
@@ -45,7 +47,14 @@ def handler_modules(
         if bound:  # only the registrations whose handler is a bound method
             calls = [call for call, was in zip(calls, registered, strict=True) if call is not was]
         if last:
-            registering = [call for call in calls if (path, call.line, call.receiver) in registrations]
+            # `app.withTypeProvider<ZodTypeProvider>().get(…)`: the route takes the variable the chain starts
+            # from, its call none (a method of a call's result)
+            registering = [
+                call
+                for call in calls
+                if (path, call.line, call.receiver) in registrations
+                or (not call.receiver and (path, call.line, call.col) in chained)
+            ]
             values = [value for call in registering for value in _handler_argument(call, file_facts.calls)]
         else:
             values = [value for call in calls for value in (*call.args, *_handler_option(call))]
@@ -344,6 +353,7 @@ def _handed_on(
     if module_facts is None:
         return set()
     exported = dict(module_facts.exports)
+    node = module_facts.language.family == Family.NODE
     out: set[str] = set()
     for edge in graph.imports_of(module):
         if not edge.target or edge.target == module:
@@ -352,7 +362,7 @@ def _handed_on(
             rest
             for path in paths
             for head, _, rest in (path.partition("."),)
-            if head in exported and _exported_from(exported[head], edge.fact.specifier)
+            if head in exported and _exported_from(exported[head], edge.fact.specifier, node)
         }
         if not onward:
             continue
@@ -365,13 +375,17 @@ def _handed_on(
     return out
 
 
-def _exported_from(value: str, specifier: str) -> bool:
-    """An exported name is what the import brings (`export { Deal } from "./deal"`), or an instance of a
-    class it brings, made in the module (`./controllers/ProfileController.js.ProfileController()`)."""
+def _exported_from(value: str, specifier: str, node: bool = False) -> bool:
+    """An exported name is what the import brings (`export { Deal } from "./deal"` after `import Deal from
+    "./deal"`), or an instance of a class it brings, made in the module
+    (`./controllers/ProfileController.js.ProfileController()`); in a Node module also a function the import
+    brings by name (`export { getUsers } from "./get-users"`, exported as `./get-users.getUsers`)."""
     if value == specifier:
         return True
     made = value.removeprefix(specifier + ".")
-    return made != value and made.endswith("()") and made[:-2].isidentifier()
+    if made == value:
+        return False
+    return (made.endswith("()") and made[:-2].isidentifier()) or (node and made.isidentifier())
 
 
 def names_of_import(edge: ImportEdge) -> Callable[[str], bool]:
@@ -428,8 +442,8 @@ def delegated_handlers(
     `@routes.get(…)`, dispatching by path to `items.main(request)` after `import items`): the functions
     that take it answer the request, their modules are request handlers as the registered one is. Only the
     request itself counts, not a value read from it (`users.create(request.json)`). In Node, the modules of
-    `inline_delegates`."""
-    out = set(inline_delegates(frameworks, facts, graph))
+    `inline_delegates` and `inline_functions`."""
+    out = set(inline_delegates(frameworks, facts, graph)) | inline_functions(frameworks, facts, graph)
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None or file_facts.language.family != Family.PYTHON:
@@ -489,12 +503,13 @@ def inline_delegates(
     A plain function handed the context (`listExpenses(ctx)` of `db/expenses`) is left to its path and
     its code."""
     out: set[str] = set()
+    below = next_routes(frameworks.routes)
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None or file_facts.language.family != Family.NODE:
             continue
         modules = project_prefixes(route.file, graph)
-        handed_to = delegate(route, file_facts.calls, tuple(modules))
+        handed_to = delegate(route, file_facts.calls, tuple(modules), below[route.file, route.line])
         callee = _of_class(handed_to)
         if callee == handed_to:  # no method of a class's instance
             continue
@@ -503,4 +518,38 @@ def inline_delegates(
         # hands out (`Container().v1.orders.list`), whose code is elsewhere
         if callee and prefix and _IDENTIFIER.fullmatch(callee[len(prefix) :]):
             out.add(modules[prefix])
+    return frozenset(out)
+
+
+def inline_functions(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> frozenset[str]:
+    """The project modules of the plain function a Node route's inline handler hands all its parameters to,
+    the request and the reply, doing nothing else (`(request, reply) => login(app, request, reply)` after
+    `import { login } from "@/functions/auth"`, through the barrel to the module declaring it:
+    delegation.py), when that module imports the framework's request API (`FastifyRequest`,
+    `FastifyReply`): the function answers the request, as one registered by name does. A function handed a
+    context alone (`listExpenses(ctx)` of `db/expenses`, writing its rows on the Koa `Context`) is no
+    request handler for this: a data function may be handed the context to write its result on. These
+    modules are left to their path (routing_roles: only a module whose path names no layer takes the routes
+    role so), and keep the data access their code shows (roles.code_roles does not count them as
+    handlers)."""
+    from cdverify.detect.layers.request_handling import handles_requests
+
+    out: set[str] = set()
+    below = next_routes(frameworks.routes)
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None or file_facts.language.family != Family.NODE:
+            continue
+        modules = project_prefixes(route.file, graph)
+        handed_to, own = delegation(route, file_facts.calls, tuple(modules), below[route.file, route.line])
+        if len(own) < 2 or _of_class(handed_to) != handed_to:  # a controller's method: inline_delegates
+            continue
+        for edge in graph.imports_of(route.file):
+            target = edge.target
+            if not target or target == route.file or not names_of_import(edge)(handed_to):
+                continue
+            held = _handed_through(target, edge.fact.specifier, (handed_to,), facts, graph) or {target}
+            out |= {path for path in held if path in facts and handles_requests(facts[path])}
     return frozenset(out)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.layers.catalogue import Names, matches
-from cdverify.detect.layers.delegation import delegate
+from cdverify.detect.layers.delegation import delegate, next_routes
 from cdverify.detect.layers.handlers import names_of_import, project_prefixes
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import CallFact, Family, FileFacts, Value
@@ -554,6 +554,7 @@ def own_handlers(
     module the handler comes from."""
     out: dict[str, int] = {}
     imported: dict[str, dict[str, str]] = {}  # file → its project imports, read once for all its routes
+    below = next_routes(frameworks.routes)
     for route in frameworks.routes:
         file_facts = facts.get(route.file)
         if file_facts is None:
@@ -570,7 +571,9 @@ def own_handlers(
             for callee in value.calls
             if callee.startswith(project)
         ]
-        if not taken and (handed_on := delegate(route, file_facts.calls, project)):
+        if not taken and (
+            handed_on := delegate(route, file_facts.calls, project, below[route.file, route.line])
+        ):
             taken = [handed_on]  # `(req, res) => controller.list(req, res)`: the controller's route
         if not taken:
             out[route.file] = out.get(route.file, 0) + 1
