@@ -160,16 +160,20 @@ def _handles_none(fact: ImportFact, apps: frozenset[str], quiet: tuple[str, ...]
 
 
 def raises_errors_only(file_facts: FileFacts) -> bool:
-    """Of the web framework the Python file imports by name only its HTTP error classes (`from aiohttp.web
-    import HTTPNotFound`, `from fastapi import HTTPException, status`: rules/frameworks.toml `http_errors`)
-    and names handling no request: it raises errors the framework answers with, reads no request, returns
-    no response and registers nothing, so its code decides what it is (a data-access class raising
-    `HTTPNotFound` for a missing row is data access). An import of the whole module (`from aiohttp import
-    web`) is not read so."""
-    if file_facts.language.family != Family.PYTHON:
+    """Of the web framework the file imports by name only its HTTP error classes (`from aiohttp.web import
+    HTTPNotFound`, `from fastapi import HTTPException, status`, `import { HTTPException } from
+    "hono/http-exception"`: rules/frameworks.toml `http_errors`) and names handling no request: it raises
+    errors the framework answers with, reads no request, returns no response and registers nothing, so its
+    code decides what it is (a data-access class raising `HTTPNotFound` for a missing row is data access).
+    A Python import of the whole module (`from aiohttp import web`) is not read so."""
+    family = file_facts.language.family
+    errors, quiet = _errors(family)
+    if not errors:
         return False
-    errors, quiet = _errors()
-    taken = [fact for fact in file_facts.imports if framework_of(fact.specifier, Family.PYTHON)]
+    imports = [fact for fact in file_facts.imports if not fact.kind.type_only]
+    taken = [fact for fact in imports if framework_of(fact.specifier, family)]
+    if family == Family.NODE:  # the facts keep no imported names: what the file calls of the module tells
+        return bool(taken) and all(_throws_only(fact.specifier, file_facts, errors) for fact in taken)
     return bool(taken) and all(
         fact.names
         and all(
@@ -180,10 +184,19 @@ def raises_errors_only(file_facts: FileFacts) -> bool:
     )
 
 
+def _throws_only(specifier: str, file_facts: FileFacts, errors: tuple[str, ...]) -> bool:
+    """The file calls something of the Node module `specifier` and all of it is its HTTP errors (`throw new
+    HTTPException(404, …)`)."""
+    called = [
+        call.callee for call in file_facts.calls if call.callee.partition("(")[0].startswith(f"{specifier}.")
+    ]
+    return bool(called) and all(_an_error(callee.partition("(")[0], errors) for callee in called)
+
+
 @cache
-def _errors() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(HTTP error names, names handling no request + ".") of the Python frameworks' catalogue."""
-    entries = load_rules(Frameworks).family(Family.PYTHON).values()
+def _errors(family: Family) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(HTTP error names, names handling no request + ".") of the `family`'s frameworks' catalogue."""
+    entries = load_rules(Frameworks).family(family).values()
     errors = tuple(name for entry in entries for name in entry.http_errors)
     return errors, tuple(f"{name}." for entry in entries for name in entry.no_request)
 
