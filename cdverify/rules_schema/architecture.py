@@ -97,6 +97,15 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # first dotted words of the file names of logging modules (`logger.js`, `logger.service.ts`): logging
     # serves every layer, so such a module whose code shows no role takes none from its folder or name
     logging_names: Strings = ()
+    # first dotted words of the file names of settings modules (`config.ts`, `config/index.ts`): the app's
+    # configuration serves every layer, so such a module whose code shows no role takes none from its folder
+    settings_names: Strings = ()
+    # family → the modules of an ORM's column builders (`drizzle-orm/pg-core`): a module calling only them,
+    # that a models module imports, holds column sets the tables spread in (`...timestamps`): models
+    column_modules: Mapping[str, Strings] = table()
+    # family → traced calls registering a project's parts with a dependency-injection container (awilix's
+    # `asFunction`, `asValue`): a module calling one and only building what it imports wires the app
+    registrations: Mapping[str, Strings] = table()
     # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
     class_suffixes: Strings = ()
     # PascalCase last words naming a data layer's class only where the file's code runs queries

@@ -113,9 +113,10 @@ def _configures(file_facts: FileFacts, configuring: tuple[str, ...], quiet: tupl
 def logging_modules(
     named: Mapping[str, Named], names: Collection[str], placed: Collection[str]
 ) -> frozenset[str]:
-    """Files whose path would give them a layer but whose file name's first dotted word names a logging
-    module (`logger.js`, `logger.service.ts`; the preset's `roles.logging_names`): logging serves every layer,
-    none of the four. `placed`: files whose code decided a role (a logger storing its lines with a query is
+    """Files whose path would give them a layer but whose module name (`_module_word`) names a logging
+    module (`logger.js`, `logger.service.ts`, `logger/index.ts`; the preset's `roles.logging_names`): logging
+    serves every layer, none of the four. Also settings modules (`config/index.ts`; `roles.settings_names`),
+    read by every layer. `placed`: files whose code decided a role (a logger storing its lines with a query is
     data access) or that build the app, left as they are; a user glob places a file anyway."""
     wanted = {name.lower() for name in names}
     return frozenset(
@@ -124,5 +125,18 @@ def logging_modules(
         if path not in placed
         and name.glob is None
         and (name.folders or name.suffix)
-        and path.rpartition("/")[2].split(".")[0].lower() in wanted
+        and _module_word(path) in wanted
     )
+
+
+_INDEXES = ("index", "__init__")
+
+
+def _module_word(path: str) -> str:
+    """The first dotted word of the file name (`logger` of `logger.service.ts`), or, for a folder's index
+    (`index.ts`, `__init__.py`), of the folder's name (`logger` of `logger/index.ts`), lower case."""
+    parts = path.split("/")
+    word = parts[-1].split(".")[0]
+    if word in _INDEXES and len(parts) > 1:
+        word = parts[-2].split(".")[0]
+    return word.lower()

@@ -432,6 +432,31 @@ def mapping_runners(
     return out
 
 
+def column_sets(
+    placed: Collection[str],
+    models: Collection[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    modules: Iterable[str],
+) -> list[str]:
+    """Files not yet `placed` that a models module (`models`: files defining tables) imports, that define
+    no class and whose every call, at least one, is of an ORM's column builders (`modules`:
+    `drizzle-orm/pg-core`'s `timestamp().defaultNow()`): the column sets the tables spread in (`...timestamps`
+    in a `pgTable`), part of the models' definitions."""
+    starts = tuple(module + "." for module in modules)
+    if not starts:
+        return []
+    imported = {edge.target for model in models for edge in graph.imports_of(model) if edge.target}
+    out = []
+    for path in sorted(imported - set(placed) - set(models)):
+        file_facts = facts.get(path)
+        if file_facts is None or file_facts.classes or not file_facts.calls:
+            continue
+        if all(call.callee.startswith(starts) for call in file_facts.calls):
+            out.append(path)
+    return out
+
+
 def _function_of(callee: str, modules: Mapping[str, str], facts: Mapping[str, FileFacts]) -> bool:
     """`callee` is a function one of `modules` (specifier + "." → file) defines: a lower-case name (a class
     is CapWords, PEP 8; base-less classes are not among the facts' classes) that is none of its classes."""

@@ -38,6 +38,7 @@ class Evidence(StrEnum):
     PACKAGE = "package"  # a code-silent `__init__.py` whose package's modules all share one layer
     CONFIGURATION = "framework configuration"  # a Django app's `apps.py`, `admin.py`: no layer
     LOGGING = "logging"  # a logging module (`services/utils/logger.js`) whose code shows no role: no layer
+    SETTINGS = "settings"  # a settings module (`config/index.ts`) whose code shows no role: no layer
 
 
 class Named(NamedTuple):

@@ -34,6 +34,7 @@ from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
+    column_sets,
     delegates_session,
     extends_queries,
     holds_gateway,
@@ -101,6 +102,7 @@ from cdverify.detect.layers.wiring import (
     hands_app,
     own_handlers,
     providers,
+    registries,
 )
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
@@ -477,6 +479,9 @@ def by_role(
     models = [path for path, role in found.of.items() if role is Role.MODELS]
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
     found.of.update(dict.fromkeys(runners, Role.MODELS))
+    columns = found_roles[0].column_modules.get("node", ()) if found_roles else ()
+    # `db/columns.helpers.ts` of the `timestamp()` columns each pgTable spreads in: models
+    found.of.update(dict.fromkeys(column_sets(found.of, models, facts, graph, columns), Role.MODELS))
     # routers, handler modules and request schemas the registrations reach; `items.main(request)` in a
     # catch-all handler hands the request on to `delegated`
     delegated = routing_roles(
@@ -555,6 +560,14 @@ def by_role(
         named, found_roles[0].logging_names if found_roles else (), {*found.of, *apps, *decided}
     )
     decided.update(dict.fromkeys(logs))  # `services/utils/logger.js`: logging, no layer
+    settings = [  # settings read from the environment or written down, importing only types of the project
+        path
+        for path in logging_modules(
+            named, found_roles[0].settings_names if found_roles else (), {*found.of, *apps, *decided}
+        )
+        if all(edge.fact.kind.type_only for edge in graph.imports_of(path) if edge.target)
+    ]
+    decided.update(dict.fromkeys(settings))  # `infrastructure/config/index.ts`: settings, no layer
     assignment = settle(named, decided, layers, roots, named_layers.preset)
     wiring = [
         path
@@ -579,6 +592,8 @@ def by_role(
         if path not in routing
     ]
     wiring += providers(assignment, graph, facts, routing | handed, roles.routes, stack[1:])
+    registering = found_roles[0].registrations.get("node", ()) if found_roles else ()
+    wiring += registries(assignment.files, {*found.of, *found.apps}, graph, facts, registering)
     wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)
     wiring += [
         path for path in steps if path in named and not named[path].folders and named[path].glob is None
@@ -603,6 +618,8 @@ def by_role(
         assignment.evidence.setdefault(path, Evidence.CONFIGURATION)
     for path in logs:
         assignment.evidence.setdefault(path, Evidence.LOGGING)
+    for path in settings:
+        assignment.evidence.setdefault(path, Evidence.SETTINGS)
     for path in (path for path, choice in markers.items() if choice is None):
         assignment.evidence.setdefault(path, Evidence.PACKAGE)  # a package of scripts: no layer
     bound = instance_imports(assignment, graph, facts, frameworks, orm, instances, roles.models)
