@@ -88,11 +88,15 @@ def collect(
         # of the application (`DEFAULT_PORT = 3000`, `PORT = int(os.environ.get("PORT", 8080))`), at module
         # level: a `port` inside a function builds some other address (a proxy's `${host}:${port}/sql`), and
         # one in a database's settings is that server's (`db_config = {"port": "5432"}`: the whole target
-        # `db_config.port` is read for the other ports' words)
+        # `db_config.port` is read for the other ports' words, and so are the variables it reads:
+        # `{"port": int(os.getenv("MYSQL_PORT", "3306"))}`)
         ports.extend(
             (n, where, constant.line, constant.text)
             for key, (where, constant) in constants.items()
-            if port_constant().search(key) and not other_port().search(constant.target) and not constant.scope
+            if port_constant().search(key)
+            and not other_port().search(constant.target)
+            and not any(other_port().search(variable) for variable in constant.value.env)
+            and not constant.scope
             for n in numbers(constant.value)
             if 0 < n < 65536
         )
