@@ -82,3 +82,130 @@ def test_a_database_file_created_or_shipped_is_no_stop(
     report = check(make_project, _must_exist(options, start, extra), SQLITE_TASK)
     assert database_status(report) == "pass"
     assert not any(UNSHIPPED in message for message in _db001(report))
+
+
+# -- a log file handler made at start-up in a folder the project lacks ----------------------------------------
+
+DJANGO_TASK = "python-django-openapi-sqlite"
+FLASK_TASK = "python-flask-openapi-sqlite-sqlalchemy"
+NO_FOLDER = "a folder the project does not have and no code creates"
+SETTINGS = """from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "dev"
+DEBUG = True
+INSTALLED_APPS = ["django.contrib.contenttypes", "notes"]
+ROOT_URLCONF = "site_conf.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+MAKE
+LOGGING = {
+    "version": 1,
+    "handlers": {
+        "file": {"level": "INFO", "class": "logging.FileHandler", "filename": FILENAMEDELAY},
+        "console": {"class": "logging.StreamHandler"},
+    },
+    "loggers": {"notes": {"handlers": ["file", "console"], "level": "INFO"}},
+}
+"""
+
+
+def _django(
+    filename: str = 'BASE_DIR / "logs" / "notes.log"',
+    make: str = "",
+    delay: str = "",
+    extra: dict[str, str | bytes] | None = None,
+) -> dict[str, str | bytes]:
+    settings = SETTINGS.replace("FILENAME", filename).replace("DELAY", delay).replace("MAKE", make)
+    return {
+        "requirements.txt": "django\n",
+        ".gitignore": "*.log\nlogs/\n",
+        "manage.py": "import os\nimport sys\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n"
+        "from django.core.management import execute_from_command_line\n\nexecute_from_command_line(sys.argv)\n",
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": settings,
+        "site_conf/urls.py": "from django.urls import path\n\nfrom notes.views import health\n\n"
+        'urlpatterns = [path("api/health-check", health)]\n',
+        "notes/__init__.py": "",
+        "notes/views.py": "from django.http import JsonResponse\n\n\ndef health(request):\n"
+        '    return JsonResponse({"ok": True})\n',
+        **(extra or {}),
+    }
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ['BASE_DIR / "logs" / "notes.log"', 'os.path.join(BASE_DIR, "logs", "notes.log")', '"logs/notes.log"'],
+    ids=["path-division", "os-path-join", "relative"],
+)
+def test_a_django_log_file_in_a_missing_folder_stops_the_app(
+    make_project: MakeProject, filename: str
+) -> None:
+    files = _django(filename)
+    files["site_conf/settings.py"] = "import os\n" + str(files["site_conf/settings.py"])
+    report = check(make_project, files, DJANGO_TASK)
+    assert database_status(report) == "fail"
+    assert any(NO_FOLDER in message and "logs/" in message for message in _db001(report))
+
+
+@pytest.mark.parametrize(
+    ("filename", "make", "delay", "extra"),
+    [
+        ('BASE_DIR / "logs" / "notes.log"', "", "", {"logs/.gitkeep": ""}),  # the folder is shipped
+        # git-ignored, but made by the settings before logging is configured
+        ('BASE_DIR / "logs" / "notes.log"', '(BASE_DIR / "logs").mkdir(exist_ok=True)', "", None),
+        ('BASE_DIR / "logs" / "notes.log"', "", ', "delay": True', None),  # opened at the first record
+        ('BASE_DIR / "notes.log"', "", "", None),  # the project's root
+        ('"/var/log/notes/notes.log"', "", "", None),  # absolute: the host's folder
+    ],
+    ids=["shipped", "made", "delayed", "root", "absolute"],
+)
+def test_a_django_log_file_whose_folder_is_there_or_made_starts(
+    make_project: MakeProject, filename: str, make: str, delay: str, extra: dict[str, str | bytes] | None
+) -> None:
+    report = check(make_project, _django(filename, make, delay, extra), DJANGO_TASK)
+    assert database_status(report) == "pass"
+    assert not any(NO_FOLDER in message for message in _db001(report))
+
+
+FLASK_APP = """import logging
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+CONFIGURE
+
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///notes.db"
+db = SQLAlchemy(app)
+
+
+@app.get("/api/notes")
+def notes():
+    return {"notes": []}
+"""
+
+
+@pytest.mark.parametrize(
+    ("configure", "stops"),
+    [
+        ('logging.basicConfig(filename="logs/app.log", level=logging.INFO)', True),
+        ('handler = logging.FileHandler("logs/app.log")', True),
+        ('handler = logging.FileHandler("logs/app.log", delay=True)', False),  # opened at the first record
+        ('def setup():\n    logging.basicConfig(filename="logs/app.log")', False),  # never called at start-up
+        (
+            'try:\n    handler = logging.FileHandler("logs/app.log")\nexcept OSError:\n    handler = None',
+            False,
+        ),
+    ],
+    ids=["basicConfig", "FileHandler", "delayed", "in-a-function", "caught"],
+)
+def test_a_module_level_log_file_handler_in_a_missing_folder(
+    make_project: MakeProject, configure: str, stops: bool
+) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\nflask-sqlalchemy\n",
+        "app.py": FLASK_APP.replace("CONFIGURE", configure),
+    }
+    report = check(make_project, files, FLASK_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    assert any(NO_FOLDER in message for message in _db001(report)) is stops

@@ -118,7 +118,7 @@ def missing_folders(
             "repository (a `.gitkeep` in it, and not ignored)"
         )
         out.append(StartupStop(path, call.line, call.text, () if fixed else variables, reason, fix))
-    if out and _makes_folders(found, root, rules.folder_makers):
+    if out and makes_folders(found, root, rules.folder_makers):
         out = []
     return out + _unshipped_files(found, root, refusing, opening, {stop.file for stop in out})
 
@@ -250,7 +250,7 @@ def _missing(literal: str, root: Path) -> str:
     return folder if folder and probe(root / folder) is None else ""
 
 
-def _makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
+def makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
     """Whether the application's code, its package scripts or its run script create a folder anywhere
     (`fs.mkdirSync(dir, { recursive: true })`, `os.makedirs(…)`, `mkdir -p data`): then the database's
     folder may be made before it opens."""

@@ -18,7 +18,8 @@ process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite fi
 folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
 unshipped_files.py), or a Python module loaded then that evaluates a name nothing defines
-(undefined_names.py) or imports one Python cannot find from the path the run script's server is given
+(undefined_names.py) or makes a logging file handler whose folder the project lacks (log_folders.py) or
+imports one Python cannot find from the path the run script's server is given
 (start_paths.py) or hands Django's `static()` a prefix the settings never set (static_prefixes.py), and
 so does a check in the body of a Fastify plugin registered then (plugin_stops.py) or dotenv-safe's check
 of `.env` against its example file made then (envexamples.py). Where the check fails,
@@ -55,6 +56,7 @@ from cdverify.detect.database.jsonschemas import (
 )
 from cdverify.detect.database.loaded_stops import loaded_checks
 from cdverify.detect.database.local_modules import missing_local_modules
+from cdverify.detect.database.log_folders import missing_log_folders
 from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import (
     imported_field,
@@ -190,6 +192,8 @@ def startup_stops(
             unloaded += missing_optional_packages(found, graph, root)
             # `db.init_app(app)` on a URI from an unset variable: Flask-SQLAlchemy 3 raises
             unloaded += unset_configs(found, graph, root)
+            # `logging.FileHandler("logs/app.log")` or Django's LOGGING as the app starts, logs/ absent
+            unloaded += missing_log_folders(found, graph, root)
     if not (
         files
         or parsed
