@@ -4,7 +4,10 @@ to ninety-seventh sets"), each with a violating case and a near miss, on small p
 - better-sqlite3 opened at start-up with `{ fileMustExist: true }` on a file the project does not ship throws
   "unable to open database file": the application cannot start;
 - a logging file handler configured at start-up (Django's LOGGING) whose file lies in a folder the project
-  does not have and no code creates: `logging.config.dictConfig` raises, nothing starts.
+  does not have and no code creates: `logging.config.dictConfig` raises, nothing starts;
+- a throwing parse of an environment schema (`schema.parse(process.env)`) in a function reached from the
+  entry's `start()` through the imported functions it calls (the app's default-exported builder, then a
+  dependency factory): it throws before the server listens where a required variable is unset.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from typing import Any
 
 import pytest
 from reports import MakeProject, check, database_status
+
+from cdverify.detect.database import PAPER_ENVIRONMENT, in_harness
+from cdverify.pipeline import inspect
 
 SQLITE_TASK = "express-openapi-sqlite"
 
@@ -209,3 +215,100 @@ def test_a_module_level_log_file_handler_in_a_missing_folder(
     report = check(make_project, files, FLASK_TASK)
     assert database_status(report) == ("fail" if stops else "pass")
     assert any(NO_FOLDER in message for message in _db001(report)) is stops
+
+
+# -- an environment schema parsed in a function the start runs, through imported functions -------------------
+
+FASTIFY_PACKAGE = (
+    '{"name": "api", "scripts": {"dev": "tsx watch src/server.ts"}, "dependencies": {"fastify": "5",'
+    ' "zod": "3", "pg": "8", "drizzle-orm": "0.36"}}'
+)
+FASTIFY_SERVER = """import Fastify from 'fastify';
+import buildApp from './app';
+
+async function start() {
+  const fastify = Fastify({ logger: true });
+  await buildApp(fastify);
+  await fastify.listen({ port: 3000, host: '0.0.0.0' });
+}
+
+start();
+"""
+FASTIFY_APP = """import { FastifyInstance } from 'fastify';
+import { makeDependencies } from './deps';
+
+export default async function buildApp(fastify: FastifyInstance) {
+  fastify.decorate('deps', {
+    ...makeDependencies(),
+  });
+  fastify.get('/health', async () => ({ ok: true }));
+  return fastify;
+}
+"""
+FASTIFY_DEPS = """import { loadConfig } from './config';
+import { db } from './db';
+
+export function makeDependencies() {
+  const config = loadConfig();
+  return { config, db };
+}
+"""
+FASTIFY_CONFIG = """import { z } from 'zod';
+
+export function loadConfig() {
+  const schema = z.object({
+    DATABASE_URL: z.string()DEFAULT,
+    PORT: z.string()DEFAULT,
+  });
+  return schema.parse(process.env);
+}
+"""
+FASTIFY_DB = """import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+
+export const db = drizzle(new Pool({ connectionString: process.env.DATABASE_URL || 'postgres://u:p@localhost/app' }));
+"""
+
+
+def _fastify(default: str = "", deps: str = FASTIFY_DEPS) -> dict[str, str | bytes]:
+    return {
+        "package.json": FASTIFY_PACKAGE,
+        "src/server.ts": FASTIFY_SERVER,
+        "src/app.ts": FASTIFY_APP,
+        "src/deps.ts": deps,
+        "src/config.ts": FASTIFY_CONFIG.replace("DEFAULT", default),
+        "src/db.ts": FASTIFY_DB,
+    }
+
+
+def _paper(make_project: MakeProject, files: dict[str, str | bytes]) -> tuple[list[str], str]:
+    found = in_harness(inspect(make_project(files), use_cache=False).analysis.database, PAPER_ENVIRONMENT)
+    return found.engines, found.why_not("postgresql")
+
+
+def test_a_schema_parsed_in_a_function_the_start_reaches_stops_the_app(make_project: MakeProject) -> None:
+    engines, why = _paper(make_project, _fastify())
+    assert engines == []
+    assert "zod schema finds" in why and "$PORT" in why
+
+
+@pytest.mark.parametrize(
+    ("default", "deps"),
+    [
+        (".default('3000')", FASTIFY_DEPS),  # every field has a default: the parse passes
+        # the config is loaded only in a handler the dependency factory returns: not as the app starts
+        (
+            "",
+            FASTIFY_DEPS.replace(
+                "  const config = loadConfig();\n  return { config, db };",
+                "  return { db, config: async () => loadConfig() };",
+            ),
+        ),
+    ],
+    ids=["defaults", "lazy"],
+)
+def test_a_schema_that_passes_or_is_parsed_later_is_no_stop(
+    make_project: MakeProject, default: str, deps: str
+) -> None:
+    engines, _why = _paper(make_project, _fastify(default, deps))
+    assert engines == ["postgresql"]
