@@ -84,6 +84,9 @@ class UnsetConfig(Record, frozen=True):
     distribution: str  # PEP 503 name
     raising: Strings  # the releases that raise
     error: str  # what they raise
+    # methods of the extension that connect (`create_all`): run as the app starts on a server URL with holes
+    # a variable with no default fills, they fail there (detect/database/config_servers.py)
+    schema_steps: Strings = ()
 
 
 class LogFiles(Record, frozen=True):

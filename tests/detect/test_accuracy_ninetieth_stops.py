@@ -7,7 +7,10 @@ to ninety-seventh sets"), each with a violating case and a near miss, on small p
   does not have and no code creates: `logging.config.dictConfig` raises, nothing starts;
 - a throwing parse of an environment schema (`schema.parse(process.env)`) in a function reached from the
   entry's `start()` through the imported functions it calls (the app's default-exported builder, then a
-  dependency factory): it throws before the server listens where a required variable is unset.
+  dependency factory): it throws before the server listens where a required variable is unset;
+- a Flask app factory binding SQLALCHEMY_DATABASE_URI to a server URL whose host a variable with no default
+  fills (`f"mysql+pymysql://…@{db_host}/shop"`, also in the `else` of a mode test judged for its variable
+  unset) and running `db.create_all()` as the app starts: the host is None and the start fails.
 """
 
 from __future__ import annotations
@@ -312,3 +315,88 @@ def test_a_schema_that_passes_or_is_parsed_later_is_no_stop(
 ) -> None:
     engines, _why = _paper(make_project, _fastify(default, deps))
     assert engines == ["postgresql"]
+
+
+# -- a Flask extension's holed URL connected by a schema step in the app factory -------------------------------
+
+FLASK_FACTORY = """import os
+
+from flask import Flask
+
+from app.models import db
+
+
+def create_app():
+    app = Flask(__name__)
+CONFIGURE
+    db.init_app(app)
+
+    with app.app_context():
+STEP
+
+    @app.get("/api/tracks")
+    def tracks():
+        return {"tracks": []}
+
+    return app
+"""
+HOLED = """    db_host = os.environ.get("DB_HOST"HOST_DEFAULT)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"mysql+pymysql://music:secret@{db_host}/music_db"
+"""
+BY_MODE = """    dev_mode = os.environ.get("DEV_MODE")
+    if dev_mode == "True":
+        app.config["SQLALCHEMY_DATABASE_URI"] = "mysql+pymysql://music:secret@localhost/music_db"
+    else:
+        db_host = os.environ.get("DB_HOST")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"mysql+pymysql://music:secret@{db_host}/music_db"
+"""
+CREATE = "        db.drop_all()\n        db.create_all()"
+
+
+def _flask_factory(
+    configure: str = HOLED, step: str = CREATE, host_default: str = "", env: str = ""
+) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\nflask-sqlalchemy\npymysql\n",
+        "run.py": 'from app import create_app\n\nif __name__ == "__main__":\n    app = create_app()\n'
+        "    app.run()\nelse:\n    gunicorn_app = create_app()\n",
+        "app/__init__.py": FLASK_FACTORY.replace(
+            "CONFIGURE", configure.replace("HOST_DEFAULT", host_default)
+        ).replace("STEP", step),
+        "app/models.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\n"
+        "class Track(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n",
+    }
+    if env:
+        files[".env"] = env
+    return files
+
+
+def _flask_paper(make_project: MakeProject, files: dict[str, str | bytes]) -> tuple[list[str], str]:
+    found = in_harness(inspect(make_project(files), use_cache=False).analysis.database, PAPER_ENVIRONMENT)
+    return found.engines, found.why_not("mysql")
+
+
+@pytest.mark.parametrize("configure", [HOLED, BY_MODE], ids=["holed", "else-of-a-mode-test"])
+def test_a_schema_step_on_a_holed_url_in_the_app_factory_stops_the_app(
+    make_project: MakeProject, configure: str
+) -> None:
+    engines, why = _flask_paper(make_project, _flask_factory(configure))
+    assert engines == []
+    assert "host from $DB_HOST" in why
+
+
+@pytest.mark.parametrize(
+    ("configure", "step", "host_default", "env"),
+    [
+        (HOLED, CREATE, ', "localhost"', ""),  # a default host: the harness's network decides
+        (HOLED, "        pass", "", ""),  # no schema step: nothing connects as the app starts
+        (HOLED, '        if os.environ.get("INIT_DB"):\n            db.create_all()', "", ""),  # under an if
+        (BY_MODE, CREATE, "", "DEV_MODE=True\n"),  # the project's .env picks the local branch
+    ],
+    ids=["host-default", "no-step", "guarded-step", "mode-set-in-env-file"],
+)
+def test_a_url_with_a_default_host_or_no_start_up_step_is_no_stop(
+    make_project: MakeProject, configure: str, step: str, host_default: str, env: str
+) -> None:
+    engines, _why = _flask_paper(make_project, _flask_factory(configure, step, host_default, env))
+    assert engines == ["mysql"]

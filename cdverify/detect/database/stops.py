@@ -25,7 +25,9 @@ so does a check in the body of a Fastify plugin registered then (plugin_stops.py
 of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
-a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
+a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py; a Flask
+extension's URL key so written and connected by a schema step in the app factory, `db.create_all()`:
+config_servers.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
 unset (prisma_connects.py), and a start script running a Prisma schema command before its server (`prisma
 db push && node …`) where that variable is unset (schema_steps.py), and a check in a function awaited
@@ -47,6 +49,7 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.config_gets import unset_config_gets
+from cdverify.detect.database.config_servers import holed_config_servers
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
@@ -194,6 +197,9 @@ def startup_stops(
             unloaded += unset_configs(found, graph, root)
             # `logging.FileHandler("logs/app.log")` or Django's LOGGING as the app starts, logs/ absent
             unloaded += missing_log_folders(found, graph, root)
+    if graph is not None and started_files is not None:
+        # `app.config[URI] = f"mysql://{user}@{host}/db"` (host unset), `db.create_all()` in the app factory
+        unloaded += holed_config_servers(found, graph, started_files)
     if not (
         files
         or parsed
