@@ -207,6 +207,10 @@ class SqliteFile(Record, frozen=True):
     # the driver hands the error to a function argument when one is given (node sqlite3's callback): only
     # a call with none stops the application
     callback: bool = False
+    # options that, given `true`, make the driver refuse a file that is not there (better-sqlite3's
+    # `fileMustExist`): such an open of a file the project does not ship stops the application too
+    must_exist: Strings = ()
+    missing_label: str = ""  # what it throws then, as DB001 says it
 
 
 class StartupRead(Record, frozen=True):

@@ -84,6 +84,22 @@ class UnsetConfig(Record, frozen=True):
     distribution: str  # PEP 503 name
     raising: Strings  # the releases that raise
     error: str  # what they raise
+    # methods of the extension that connect (`create_all`): run as the app starts on a server URL with holes
+    # a variable with no default fills, they fail there (detect/database/config_servers.py)
+    schema_steps: Strings = ()
+
+
+class LogFiles(Record, frozen=True):
+    """Logging handlers that open their file as they are made, creating the file but never its folder."""
+
+    handlers: Strings  # traced classes (also as a dictConfig `class` string): `logging.FileHandler`
+    path: Strings  # where a handler's file is: positional index or keyword (`filename`)
+    calls: Strings  # calls that make such a handler from a `filename` keyword: `logging.basicConfig`
+    delay: str  # the option that, true, leaves the file unopened until the first record: `delay`
+    setting: str  # the Django setting holding a dictConfig: `LOGGING`
+    disabling: str  # the Django setting that, set, leaves it unapplied: `LOGGING_CONFIG`
+    base_dirs: Strings  # regular expressions of a module-level value naming a folder above the module
+    label: str  # what the start-up raises, as DB001 says it
 
 
 class PythonStartup(Record, frozen=True):
@@ -92,3 +108,4 @@ class PythonStartup(Record, frozen=True):
     start: ServerStart
     optional_types: OptionalTypes
     unset_configs: tuple[UnsetConfig, ...] = ()
+    log_files: LogFiles | None = None

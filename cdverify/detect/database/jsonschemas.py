@@ -58,7 +58,7 @@ def started_functions(
         called = [
             callee
             for assignment in file_facts.assignments
-            if _runs(assignment.scope, names)
+            if runs_in(assignment.scope, names)
             for callee in assignment.value.calls
             if callee.endswith("()")
         ]
@@ -86,10 +86,10 @@ def at_start(call: CallFact, file_facts: FileFacts, started: bool, running: set[
         scope = assigned[0] if call.target and assigned else "" if handed else None
     if scope is None:
         return False
-    return started if not scope else _runs(scope, running)
+    return started if not scope else runs_in(scope, running)
 
 
-def _runs(scope: str, names: set[str]) -> bool:
+def runs_in(scope: str, names: set[str]) -> bool:
     """Whether a function named by its scope (`main@12`, `function@16`) is one of `names`: by its name, or by
     its scope where it has none (`(async () => { … })()`, a default-exported `function (fastify) {…}`)."""
     return not scope or scope in names or scope.partition("@")[0] in names

@@ -1,6 +1,8 @@
 """Start-up checks made by an environment schema (stops.py gathers them): a throwing parse of a schema that
 requires a variable with no default, made as a start-up module loads (`export const env =
-envSchema.parse(process.env)`, also through a function such a module calls then), a check on a failed
+envSchema.parse(process.env)`, also through a function such a module calls then, or one a function run
+at start-up reaches through the imported functions it calls: `start()` → the app's builder → `makeConfig()`),
+a check on a failed
 `safeParse` or `validate` (`if (!parsed.success) process.exit(1)`), and a validation against a JSON schema
 made at start-up (`app.register(fastifyEnv, { schema })`: jsonschemas.py). Each stops the application where
 a required variable is unset: the paper's harness sets none."""
@@ -13,10 +15,16 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.autoloaded_schemas import autoloaded_validations
-from cdverify.detect.database.jsonschemas import at_start, required_properties, started_functions
+from cdverify.detect.database.jsonschemas import (
+    at_start,
+    imported_function,
+    required_properties,
+    runs_in,
+    started_functions,
+)
 from cdverify.detect.database.report import StartupStop, stop_verb
 from cdverify.detect.database.settings import required_fields
-from cdverify.model import CallFact, Stop
+from cdverify.model import CallFact, FileFacts, Stop
 from cdverify.rules_schema import Connections, EnvJsonSchema, EnvSchema
 
 if TYPE_CHECKING:
@@ -72,7 +80,77 @@ def parsed_at_start(
                     if inner.callee in throwing and inner.scope.startswith(f"{function}@"):
                         out += _schema_stop(found, target, inner, throwing, via)
         out += _own_parse_at_start(found, path, throwing)
+    out += _parsed_in_running(found, started, graph, throwing)
     return tuple(dict.fromkeys(out))
+
+
+def _parsed_in_running(
+    found: Collection, started: set[str], graph: ImportGraph, throwing: Mapping[str, str]
+) -> list[StartupStop]:
+    """Throwing parses made in a function that runs as the application starts, followed through the calls
+    of imported functions it makes as a statement (`await app(fastify)` in `start()`, then
+    `makeInfrastructureDependencies()` in that app's function, then `const config = makeConfig()`): the
+    parse throws before the server listens where a variable the schema requires is unset."""
+    running = started_functions(found.facts, started, graph)
+    pending = [path for path, names in running.items() if names]
+    while pending:
+        path = pending.pop()
+        file_facts = found.facts[path]
+        for call in file_facts.calls:
+            if not _in_running(call, file_facts, running[path]):
+                continue
+            target = _called_function(call.callee, path, found.facts, graph)
+            if target is None:
+                continue
+            file, function = target
+            if function not in running.setdefault(file, set()):
+                running[file].add(function)
+                pending.append(file)
+    out: list[StartupStop] = []
+    for path, names in sorted(running.items()):
+        for call in found.facts[path].calls if names else ():
+            if call.callee in throwing and call.scope and runs_in(call.scope, names):
+                out += _schema_stop(found, path, call, throwing, f" (in {call.scope}, run at start-up)")
+    return out
+
+
+def _called_function(
+    callee: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> tuple[str, str] | None:
+    """(file, function) of an imported project function a call names, a default export written as a
+    function declaration included (`import app from "./app"` of `export default async function makeApp`)."""
+    found = imported_function(callee, path, facts, graph)
+    if found is not None:
+        return found
+    for edge in graph.imports_of(path):
+        target = edge.target
+        if target is None or target not in facts:
+            continue
+        if callee in (edge.fact.specifier, f"{edge.fact.specifier}.default"):
+            default = facts[target].default_function
+            return (target, default) if default else None
+    return None
+
+
+def _in_running(call: CallFact, facts: FileFacts, names: set[str]) -> bool:
+    """Whether a call is made in one of the module's running functions `names`: by its recorded scope, or,
+    where none is recorded (a call handed nothing: `makeDeps()`), by its line lying between two calls
+    recorded in one such function with no other function's recorded call between (functions are
+    contiguous: it is written in that function's body), or by the scope of the assignment taking its
+    result."""
+    if call.scope:
+        return runs_in(call.scope, names)
+    if any(value.names or value.strings for value in (*call.args, *(v for _k, v in call.kwargs))):
+        return False  # recorded: module level
+    assigned = [a.scope for a in facts.assignments if a.line == call.line and a.target == call.target]
+    if call.target and assigned:  # `const config = makeConfig()`: the assignment's scope
+        return bool(assigned[0]) and runs_in(assigned[0], names)
+    recorded = sorted((c.line, c.scope) for c in facts.calls if c.scope)
+    before = [scope for line, scope in recorded if line < call.line]
+    after = [scope for line, scope in recorded if line > call.line]
+    if not before or not after or before[-1] != after[0] or not before[-1]:
+        return False
+    return runs_in(before[-1], names)
 
 
 def _own_parse_at_start(found: Collection, path: str, throwing: Mapping[str, str]) -> list[StartupStop]:

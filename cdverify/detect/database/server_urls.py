@@ -44,7 +44,7 @@ _HOPS = 2  # names followed to the module-level value holding the URL, or a hole
 _MARK = "\x00{}\x00"  # a hole, written into the URL to find which of its parts holds it
 # scheme://[userinfo@]host[:port][/database][?…]: the authority and the path after it
 _URL = re.compile(r"^[\w+.-]+://(?:(?P<userinfo>[^@/?#]*)@)?(?P<hostport>[^/?#]*)(?:/(?P<database>[^?#]*))?")
-_STOPPING = ("user", "host", "port", "database")  # parts whose "None" fails the connection
+STOPPING_PARTS = ("user", "host", "port", "database")  # parts whose "None" fails the connection
 _NO_SERVER = frozenset({"sqlite"})  # engines whose URL names a file, not a server
 
 
@@ -193,8 +193,8 @@ def _holed(found: Collection, path: str, value: Value, depth: int) -> HoledUrl |
             return None
         holes = tuple(
             Hole(part, variable)
-            for part, hole in zip(_parts(url), parts, strict=True)
-            if part in _STOPPING and (variable := _unset(found, path, hole, 0))
+            for part, hole in zip(url_parts(url), parts, strict=True)
+            if part in STOPPING_PARTS and (variable := _unset(found, path, hole, 0))
         )
         return HoledUrl(url, holes) if holes else None
     if len(value.names) != 1 or len(value.calls) > 1 or depth >= _HOPS:  # a name (its import traced)
@@ -230,7 +230,7 @@ def _schemed(
     return (Template(pieces) if len(pieces) > 1 else pieces[0]), parts[1:]
 
 
-def _parts(url: Template) -> Iterator[str]:
+def url_parts(url: Template) -> Iterator[str]:
     """Which part of the URL each hole is in: `user`, `password`, `host`, `port`, `database`, `query`."""
     written = url.fill(_MARK.format(index) for index in range(url.holes))
     matched = _URL.match(written)

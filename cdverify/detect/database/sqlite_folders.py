@@ -9,6 +9,11 @@ path the constructor is handed (`constructor(dbPath) { this.db = new Database(db
 class is constructed at start-up (`new DatabaseService(process.env.DB_PATH || "./data/app.db")` at module
 level of a started module), with the path written there.
 
+A driver told the file must be there (better-sqlite3's `{ fileMustExist: true }`: `must_exist`) refuses to
+create it: opened so at start-up with a literal relative path to a file the project does not ship (a
+git-ignored `dev.sqlite3` a migration command makes), which no other open of that path and no package or run
+script names, it stops the application as surely.
+
 Nothing is claimed where it is not certain: a path computed at run time (`path.join(__dirname, …)`,
 `os.path.join(BASE_DIR, …)`), an absolute path or one outside the project, an in-memory or URI database,
 a folder the project has, a call handing the error to a callback, or an application whose code or start
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 
     from cdverify.detect.database.collection import Collection
     from cdverify.resolve.graph import ImportGraph
+    from cdverify.rules_schema.database import SqliteFile
 
 _HOPS = 2  # names followed to the module-level constant holding the path
 _NOT_FILES = re.compile(r"^(?::memory:|file:)|[?]|mode=memory", re.IGNORECASE)  # in memory, a URI
@@ -65,6 +71,7 @@ def missing_folders(
     running = running_at_start(found.facts, started, graph)
     # (file, call) of the stop, its label, the path's value and the file it is read in, the lazy engine
     opens: list[tuple[str, CallFact, str, Value, FileFacts, Engine | None]] = []
+    refusing: list[tuple[str, CallFact, str, Value, FileFacts]] = []  # opens of a file that must be there
     for path, call, entry in opening:
         file_facts = found.facts[path]
         if entry.callback and _has_callback(call):
@@ -74,6 +81,8 @@ def missing_folders(
             continue
         if at_start(call, file_facts, True, running.get(path, set())):
             opens.append((path, call, entry.label, value, file_facts, None))
+            if _must_exist(call, entry.must_exist):
+                refusing.append((path, call, entry.missing_label, value, file_facts))
             continue
         for site_path, site, handed in _constructed(path, call, value, found.facts, graph, started, running):
             opens.append((site_path, site, entry.label, handed, found.facts[site_path], None))
@@ -109,9 +118,64 @@ def missing_folders(
             "repository (a `.gitkeep` in it, and not ignored)"
         )
         out.append(StartupStop(path, call.line, call.text, () if fixed else variables, reason, fix))
-    if out and _makes_folders(found, root, rules.folder_makers):
-        return []
+    if out and makes_folders(found, root, rules.folder_makers):
+        out = []
+    return out + _unshipped_files(found, root, refusing, opening, {stop.file for stop in out})
+
+
+def _must_exist(call: CallFact, options: tuple[str, ...]) -> bool:
+    """Whether the open is given one of `options` as `true` (`{ fileMustExist: true }`)."""
+    return any((value := call.kwarg(option)) is not None and value.text == "true" for option in options)
+
+
+def _unshipped_files(
+    found: Collection,
+    root: Path,
+    refusing: list[tuple[str, CallFact, str, Value, FileFacts]],
+    opening: list[tuple[str, CallFact, SqliteFile]],
+    stopped: set[str],
+) -> list[StartupStop]:
+    """The opens made at start-up of a file the driver requires to be there (`new Database("dev.sqlite3",
+    { fileMustExist: true })`) whose every literal path names a file the project does not ship, which no
+    other open of the application may create (one without the option, of the same path) and no package
+    script or run script names: the application stops where the harness starts it."""
+    out = []
+    for path, call, label, value, value_facts in refusing:
+        paths = _paths(value, value_facts, 0)
+        if not paths or path in stopped:
+            continue
+        files = [_unshipped(literal, root) for literal, _variable in paths]
+        if not all(files) or _made_elsewhere(found, files, opening, call):
+            continue
+        variables = tuple(dict.fromkeys(v for _literal, v in paths if v))
+        fixed = any(not v for _literal, v in paths)
+        reason = f"opens {paths[0][0]}, a file the project does not ship and nothing creates: {label}"
+        fix = f"ship {files[0]} (or make it before the database opens), or drop the option requiring it"
+        out.append(StartupStop(path, call.line, call.text, () if fixed else variables, reason, fix))
     return out
+
+
+def _unshipped(literal: str, root: Path) -> str:
+    """The normalised relative path of a database file the project does not have ("" when the path is in
+    memory, absolute, outside the project, or the file is there)."""
+    normal = None if _NOT_FILES.search(literal.strip()) else project_path(literal)
+    return normal if normal is not None and probe(root / normal) is None else ""
+
+
+def _made_elsewhere(
+    found: Collection, files: list[str], opening: list[tuple[str, CallFact, SqliteFile]], call: CallFact
+) -> bool:
+    """Whether another open of the application (one not requiring the file) or a package or run script
+    may create one of `files`: it is named there."""
+    names = {posixpath.basename(file) for file in files}
+    if any(name in text for text in found.manifests.commands() for name in names):
+        return True
+    return any(
+        other is not call
+        and not _must_exist(other, entry.must_exist)
+        and any(name in literal for v in other.args[:1] for literal in v.strings for name in names)
+        for _path, other, entry in opening
+    )
 
 
 def _constructed(
@@ -186,7 +250,7 @@ def _missing(literal: str, root: Path) -> str:
     return folder if folder and probe(root / folder) is None else ""
 
 
-def _makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
+def makes_folders(found: Collection, root: Path, makers: tuple[str, ...]) -> bool:
     """Whether the application's code, its package scripts or its run script create a folder anywhere
     (`fs.mkdirSync(dir, { recursive: true })`, `os.makedirs(…)`, `mkdir -p data`): then the database's
     folder may be made before it opens."""

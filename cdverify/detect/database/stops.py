@@ -18,13 +18,16 @@ process.env.X })` in a `buildServer()` the entry calls), and so does a SQLite fi
 folder the project lacks and nothing creates (sqlite_folders.py), and so does a file read then that the
 project does not ship and nothing writes (`open("config.json")` with config.json git-ignored:
 unshipped_files.py), or a Python module loaded then that evaluates a name nothing defines
-(undefined_names.py) or imports one Python cannot find from the path the run script's server is given
+(undefined_names.py) or makes a logging file handler whose folder the project lacks (log_folders.py) or
+imports one Python cannot find from the path the run script's server is given
 (start_paths.py) or hands Django's `static()` a prefix the settings never set (static_prefixes.py), and
 so does a check in the body of a Fastify plugin registered then (plugin_stops.py) or dotenv-safe's check
 of `.env` against its example file made then (envexamples.py). Where the check fails,
 the application cannot start, whatever engine it is configured for: no engine holds in that harness
 environment (harness.py). So does a connection made then to a server URL whose host, user, port or database
-a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py), and a
+a variable with no default fills (`f"postgresql://{DB_USER}@{DB_HOST}/{DB_NAME}"`: server_urls.py; a Flask
+extension's URL key so written and connected by a schema step in the app factory, `db.create_all()`:
+config_servers.py), and a
 Prisma client's `$connect()` awaited before the server listens where its schema's `env("DATABASE_URL")` is
 unset (prisma_connects.py), and a start script running a Prisma schema command before its server (`prisma
 db push && node …`) where that variable is unset (schema_steps.py), and a check in a function awaited
@@ -46,6 +49,7 @@ from cdverify.catalog import load_rules
 from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.config_gets import unset_config_gets
+from cdverify.detect.database.config_servers import holed_config_servers
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
@@ -55,6 +59,7 @@ from cdverify.detect.database.jsonschemas import (
 )
 from cdverify.detect.database.loaded_stops import loaded_checks
 from cdverify.detect.database.local_modules import missing_local_modules
+from cdverify.detect.database.log_folders import missing_log_folders
 from cdverify.detect.database.optional_packages import missing_optional_packages
 from cdverify.detect.database.plugin_stops import (
     imported_field,
@@ -190,6 +195,11 @@ def startup_stops(
             unloaded += missing_optional_packages(found, graph, root)
             # `db.init_app(app)` on a URI from an unset variable: Flask-SQLAlchemy 3 raises
             unloaded += unset_configs(found, graph, root)
+            # `logging.FileHandler("logs/app.log")` or Django's LOGGING as the app starts, logs/ absent
+            unloaded += missing_log_folders(found, graph, root)
+    if graph is not None and started_files is not None:
+        # `app.config[URI] = f"mysql://{user}@{host}/db"` (host unset), `db.create_all()` in the app factory
+        unloaded += holed_config_servers(found, graph, started_files)
     if not (
         files
         or parsed

@@ -51,7 +51,7 @@ def unset_configs(found: Collection, graph: ImportGraph, root: Path) -> list[Sta
             for a in found.facts[path].assignments
             if keys & set(a.target.split("."))
         ]
-        if len(bound) != 1 or _loads_config(found, python):
+        if len(bound) != 1 or loads_config(found, python):
             continue
         path, setting = bound[0]
         variable = _bare_read(setting, entry.key)
@@ -85,7 +85,7 @@ def _bare_read(setting: Assignment, key: str) -> str | None:
     return value.env[0]
 
 
-def _loads_config(found: Collection, python: set[str]) -> bool:
+def loads_config(found: Collection, python: set[str]) -> bool:
     """Whether the application loads the app's configuration by other means than assigning keys."""
     return any(
         call.callee.startswith(_CONFIG_CALLS) or "dynaconf" in call.callee.lower()
