@@ -99,6 +99,7 @@ from cdverify.detect.layers.wiring import (
     composition_roots,
     containers,
     data_access_wiring,
+    entry_shims,
     hands_app,
     own_handlers,
     providers,
@@ -524,6 +525,7 @@ def by_role(
     roots = composition_roots(
         apps, mounting, graph, named, roles.routes, handing, handed, own, layered, frameworks.autoloads
     )
+    roots = (*roots, *entry_shims(named, facts, graph, apps))  # `api/index.py`: `from app.main import app`
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots

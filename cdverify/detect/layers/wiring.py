@@ -573,6 +573,32 @@ def composition_roots(
     return tuple(sorted(path for path in apps if wires(path)))
 
 
+def entry_shims(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
+) -> tuple[str, ...]:
+    """Python modules that only import the app object from the module building it (`api/index.py` holding
+    `from app.main import app`, Vercel's entry point; `wsgi.py`'s `from app import app as application`):
+    they bind no name of their own and call nothing, so they are the server's entry, the outermost ring,
+    as a composition root is, and take no layer from their folder."""
+    out = []
+    for path in named:
+        file_facts = facts.get(path)
+        if file_facts is None or file_facts.language.family != Family.PYTHON or path in apps:
+            continue
+        if file_facts.calls or file_facts.classes or file_facts.defines is None:
+            continue
+        imported = sum(len(fact.names) or 1 for fact in file_facts.imports)
+        targets = [edge.target for edge in graph.imports_of(path)]
+        if (
+            targets
+            and all(target in apps for target in targets)
+            and len(file_facts.defines) <= imported
+            and len(targets) == len(file_facts.imports)
+        ):
+            out.append(path)
+    return tuple(sorted(out))
+
+
 # the option of a Node route's options object that names its handler (Fastify's `app.route({ method, url,
 # handler })`, `app.get(path, { schema }, handler)`); the other options (`schema`, `preHandler`, validators)
 # are not the handler
