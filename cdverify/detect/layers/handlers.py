@@ -5,15 +5,16 @@ does (detect/layers/roles.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.delegation import delegate, delegation, next_routes
+from cdverify.detect.layers.delegation import delegation, next_routes
 from cdverify.model import CallFact, Family, FileFacts, Value
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
+    from cdverify.detect.framework.report import Route
     from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 
@@ -493,6 +494,21 @@ def project_prefixes(path: str, graph: ImportGraph) -> dict[str, str]:
     return modules
 
 
+def _node_delegations(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> Iterator[tuple[Route, dict[str, str], str, tuple[str, ...]]]:
+    """Each Node route with its file's project import prefixes (→ module), the callee its inline handler
+    hands the request to ("" when none) and the handler's own parameters (delegation.py)."""
+    below = next_routes(frameworks.routes)
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None or file_facts.language.family != Family.NODE:
+            continue
+        modules = project_prefixes(route.file, graph)
+        handed_to, own = delegation(route, file_facts.calls, tuple(modules), below[route.file, route.line])
+        yield route, modules, handed_to, own
+
+
 def inline_delegates(
     frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> frozenset[str]:
@@ -503,13 +519,7 @@ def inline_delegates(
     A plain function handed the context (`listExpenses(ctx)` of `db/expenses`) is left to its path and
     its code."""
     out: set[str] = set()
-    below = next_routes(frameworks.routes)
-    for route in frameworks.routes:
-        file_facts = facts.get(route.file)
-        if file_facts is None or file_facts.language.family != Family.NODE:
-            continue
-        modules = project_prefixes(route.file, graph)
-        handed_to = delegate(route, file_facts.calls, tuple(modules), below[route.file, route.line])
+    for _route, modules, handed_to, _own in _node_delegations(frameworks, facts, graph):
         callee = _of_class(handed_to)
         if callee == handed_to:  # no method of a class's instance
             continue
@@ -537,13 +547,7 @@ def inline_functions(
     from cdverify.detect.layers.request_handling import handles_requests
 
     out: set[str] = set()
-    below = next_routes(frameworks.routes)
-    for route in frameworks.routes:
-        file_facts = facts.get(route.file)
-        if file_facts is None or file_facts.language.family != Family.NODE:
-            continue
-        modules = project_prefixes(route.file, graph)
-        handed_to, own = delegation(route, file_facts.calls, tuple(modules), below[route.file, route.line])
+    for route, _modules, handed_to, own in _node_delegations(frameworks, facts, graph):
         if len(own) < 2 or _of_class(handed_to) != handed_to:  # a controller's method: inline_delegates
             continue
         for edge in graph.imports_of(route.file):
