@@ -190,7 +190,8 @@ class PythonScanner(Scanner):
         kind = node.type
         if kind in ("string", "concatenated_string"):
             written = string_value(node)
-            return Value(strings=(written,), parts=self.env_holes(node, written))
+            leading = _leading_hole(node, written)
+            return Value(strings=(written,), parts=self.env_holes(node, written), names=leading)
         if kind == "integer":
             return number(node)
         if kind in ("boolean_operator", "binary_operator"):
@@ -659,3 +660,13 @@ def _spread_name(splat: Node) -> str:
     """The name a `*name` argument spreads; "" for any other expression spread (`*rows[1:]`)."""
     inner = splat.named_children[0] if splat.named_children else None
     return text(inner) if inner is not None and inner.type == "identifier" else ""
+
+
+def _leading_hole(node: Node, written: Text) -> tuple[str, ...]:
+    """The name an f-string starts with (`f"{select} FROM notes WHERE id = ?"` → `select`), which may hold
+    the statement's start (detect/orm/raw_sql.py `_on_base`); () for any other string."""
+    if not isinstance(written, Template) or written.head.strip() or node.type != "string":
+        return ()
+    hole = next((child for child in node.children if child.type == "interpolation"), None)
+    inner = hole.named_children[0] if hole is not None and hole.named_children else None
+    return (shared(text(inner)),) if inner is not None and inner.type == "identifier" else ()

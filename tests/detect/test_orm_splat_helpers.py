@@ -125,3 +125,37 @@ def test_a_local_tuple_spread_and_values_spread_after_the_statement_are_no_sites
     assert _raw(make_project, NEAR_MISSES) == [
         (_line(NEAR_MISSES, "insert into note"), "statement", "insert into note (title) values (?)"),
     ]
+
+
+# -- an f-string whose leading hole is a name holding the statement's start ------------------------------
+
+LEADING = _src(
+    """
+    COLUMNS = "id, title"
+
+
+    async def by_owner(dbc, owner):
+        select = "select note.id, note.title"
+        return await dbc.execute(f"{select} from note where owner = ? order by seq", (owner,))
+
+
+    async def by_tag(dbc, tag, order):
+        return await dbc.execute(f"{order} from note where tag = ?", (tag,))
+    """
+)
+
+
+def test_an_f_string_whose_leading_hole_names_a_local_select_list_is_that_statement(
+    make_project: MakeProject,
+) -> None:
+    """`f"{select} from note …"` with `select = "select …"` in the function runs `select … from note …`, as
+    `select + " from note …"` and a JS template literal `${select} from …` do; a leading hole naming
+    a parameter (`order`) fills nothing: its text is no complete statement, nothing is reported on the
+    untraced connection, as before."""
+    assert _raw(make_project, LEADING) == [
+        (
+            _line(LEADING, "where owner = ?"),
+            "statement",
+            "select note.id, note.title from note where owner = ? order by seq",
+        ),
+    ]
