@@ -185,6 +185,9 @@ def shown(text: Text) -> str:
     return str(text)
 
 
+SPLAT = "*"  # written before the name of a `Value` spread into a call's arguments (`*sql_and_args`)
+
+
 class Value(NamedTuple):
     """What an expression may evaluate to, as far as the syntax tree shows without running anything.
 
@@ -213,6 +216,12 @@ class Value(NamedTuple):
     @property
     def empty(self) -> bool:
         return not (self.strings or self.numbers or self.env or self.names or self.calls)
+
+    @property
+    def splat(self) -> bool:
+        """A name handed on spread into a call's arguments (`execute(*sql_and_args)`): its items are the
+        arguments from its position on."""
+        return len(self.names) == 1 and self.text == f"{SPLAT}{self.names[0]}"
 
     @property
     def literals(self) -> tuple[str, ...]:
@@ -278,6 +287,10 @@ class CallFact(NamedTuple):
     # Python: the function a decorator call decorates, `name@line` as `scope` names it (`startup@8` under
     # `@app.on_event("startup")`); "" for a call that is no decorator
     decorates: str = ""
+    # Python: (position, value) of the first item of each positional argument written as a tuple or list
+    # (`fetchall(dbc, ("SELECT …", (id,)))`): the statement a helper that splats that argument into its
+    # sink (`dbc.execute(*sql_and_args)`) runs
+    firsts: tuple[tuple[int, Value], ...] = ()
 
     @property
     def name(self) -> Callee:

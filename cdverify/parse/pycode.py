@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from cdverify.model import RAISED, Assignment, CallFact, FunctionFact, Member, Template, Text, Value, joined
+from cdverify.model import (
+    RAISED,
+    SPLAT,
+    Assignment,
+    CallFact,
+    FunctionFact,
+    Member,
+    Template,
+    Text,
+    Value,
+    joined,
+)
 from cdverify.parse.libraries import python_libraries
 from cdverify.parse.param_defaults import PYTHON, parameter_values, python_functions
 from cdverify.parse.pyannotations import annotated_value, class_body, class_members
@@ -179,7 +190,8 @@ class PythonScanner(Scanner):
         kind = node.type
         if kind in ("string", "concatenated_string"):
             written = string_value(node)
-            return Value(strings=(written,), parts=self.env_holes(node, written))
+            leading = _leading_hole(node, written)
+            return Value(strings=(written,), parts=self.env_holes(node, written), names=leading)
         if kind == "integer":
             return number(node)
         if kind in ("boolean_operator", "binary_operator"):
@@ -315,7 +327,11 @@ class PythonScanner(Scanner):
         args: list[Value] = []
         kwargs: list[tuple[str, Value]] = []
         for child in node.named_children:
-            if child.type == "keyword_argument":
+            if child.type == "list_splat":  # `execute(*sql_and_args)`: a name spread is kept, by name
+                spread = _spread_name(child)
+                if spread:
+                    args.append(Value(names=(shared(spread),), text=shared(SPLAT + spread)))
+            elif child.type == "keyword_argument":
                 name = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
                 if name is not None and value is not None:
@@ -325,9 +341,29 @@ class PythonScanner(Scanner):
             elif child.type == "dictionary":
                 kwargs.extend((key, value) for key, value, _ in self.entries(child, "", 1))
                 args.append(Value(text=one_line(child, 120)))
-            elif child.type not in ("comment", "list_splat", "dictionary_splat"):
+            elif child.type not in ("comment", "dictionary_splat"):
                 args.append(self.value(child))
         return tuple(args), tuple(kwargs)
+
+    def first_items(self, node: Node | None) -> tuple[tuple[int, Value], ...]:
+        """(position, value) of the first item of each positional tuple or list argument, positions
+        counted as `arguments` counts them (`fetchall(dbc, ("SELECT …", (id,)))` → `((1, "SELECT …"),)`)."""
+        if node is None:
+            return ()
+        out: list[tuple[int, Value]] = []
+        position = 0
+        for child in node.named_children:
+            if child.type in ("comment", "keyword_argument", "dictionary_splat"):
+                continue
+            if child.type == "list_splat" and not _spread_name(child):
+                continue
+            inner = strip(child)
+            if inner.type in ("tuple", "list") and inner.named_children:
+                first = self.value(inner.named_children[0])
+                if not first.empty:
+                    out.append((position, first))
+            position += 1
+        return tuple(out)
 
     def entries(self, node: Node, prefix: str, depth: int) -> Entries:
         """Entries of a dict literal by dotted key, nested dicts flattened, each with its own node."""
@@ -618,3 +654,19 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
 def _raised_later(call: CallFact) -> bool:
     """A `raise` in a module-level function: it runs when the function is called."""
     return bool(call.scope) and call.callee.startswith(RAISED)
+
+
+def _spread_name(splat: Node) -> str:
+    """The name a `*name` argument spreads; "" for any other expression spread (`*rows[1:]`)."""
+    inner = splat.named_children[0] if splat.named_children else None
+    return text(inner) if inner is not None and inner.type == "identifier" else ""
+
+
+def _leading_hole(node: Node, written: Text) -> tuple[str, ...]:
+    """The name an f-string starts with (`f"{select} FROM notes WHERE id = ?"` → `select`), which may hold
+    the statement's start (detect/orm/raw_sql.py `_on_base`); () for any other string."""
+    if not isinstance(written, Template) or written.head.strip() or node.type != "string":
+        return ()
+    hole = next((child for child in node.children if child.type == "interpolation"), None)
+    inner = hole.named_children[0] if hole is not None and hole.named_children else None
+    return (shared(text(inner)),) if inner is not None and inner.type == "identifier" else ()

@@ -108,6 +108,11 @@ class Scanner:
         """A call's positional values, and its keyword (or object-literal) entries by dotted key."""
         raise NotImplementedError
 
+    def first_items(self, node: Node | None) -> tuple[tuple[int, Value], ...]:
+        """(position, value) of the first item of each positional tuple / list argument (`CallFact.firsts`);
+        none by default."""
+        return ()
+
     def entries(self, node: Node, prefix: str, depth: int) -> Entries:
         """The entries of a dict / object literal by dotted key, nested literals flattened."""
         raise NotImplementedError
@@ -203,7 +208,9 @@ class Scanner:
                 callees = (callee,) if callee is not None else ()
             if not callees:
                 continue
-            args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+            arguments = node.child_by_field_name("arguments")
+            args, kwargs = self.arguments(arguments)
+            firsts = self.first_items(arguments)
             guard, target = self.guard(node), self.assigned_to(node)
             connecting = tried = False
             if self.connect_methods:  # `await database.connect()`, `create_all(bind=engine)`
@@ -232,6 +239,7 @@ class Scanner:
                         scope_of=self.scope,
                         decorates=self.decorated(node),
                         scoped=connecting or callee in self.scoped,
+                        firsts=firsts,
                     )
                 )
         self.calls.sort(key=_AT)  # (line, col), read in C
@@ -248,9 +256,10 @@ class Scanner:
 
     def local_call(self, node: Node, callee: str) -> CallFact | None:
         """The fact of a call of this file's own function, when it hands over something."""
-        args, kwargs = self.arguments(node.child_by_field_name("arguments"))
+        arguments = node.child_by_field_name("arguments")
+        args, kwargs = self.arguments(arguments)
         if kwargs or any(not value.empty for value in args):
-            return local_call_fact(node, callee, args, kwargs, self.scope)
+            return local_call_fact(node, callee, args, kwargs, self.scope, self.first_items(arguments))
         return None
 
     def guard(self, node: Node) -> Value | None:

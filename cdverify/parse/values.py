@@ -69,6 +69,7 @@ def call_fact(
     scope_of: Callable[[Node], str],
     decorates: str = "",
     scoped: bool = False,
+    firsts: tuple[tuple[int, Value], ...] = (),
 ) -> CallFact:
     """The fact of one traced call. Its enclosing function is recorded only when the arguments name
     variables, whose values are then looked up in that function, or hold strings (a statement's purpose
@@ -90,6 +91,7 @@ def call_fact(
         shared(scope_of(node)) if names else "",
         _name_at(node, row),
         shared(decorates),
+        tuple((position, shared_value(value)) for position, value in firsts) if firsts else (),
     )
 
 
@@ -108,11 +110,21 @@ def local_call_fact(
     args: tuple[Value, ...],
     kwargs: tuple[tuple[str, Value], ...],
     scope_of: Callable[[Node], str],
+    firsts: tuple[tuple[int, Value], ...] = (),
 ) -> CallFact:
     """A call of the file's own function (`query(…)`, `self.run(…)`): what it hands over, where, and the
     enclosing function when it hands over names (they may be that function's parameters)."""
     return call_fact(
-        node, callee, args, kwargs, new=False, guard=None, receiver="", target="", scope_of=scope_of
+        node,
+        callee,
+        args,
+        kwargs,
+        new=False,
+        guard=None,
+        receiver="",
+        target="",
+        scope_of=scope_of,
+        firsts=firsts,
     )
 
 
@@ -344,10 +356,11 @@ def untraced_sink(
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
     if first is None:
         return None
-    held = value_of(first)
-    # another module's value read by name: `Q.ALL_TAGS`, `queries.GET_USER`, or a name imported from it
-    read = first.type in ("identifier", "member_expression", "attribute")
-    if not (held.strings or _parameter(first) or (read and _imported(held))):
+    if first.type == "list_splat":  # `dbc.execute(*sql_and_args)`: a parameter spread, handed on
+        spread = first.named_children[0] if first.named_children else None
+        if spread is None or not _parameter(spread):
+            return None
+    elif not _handed_statement(first, value_of(first)):
         return None
     if text(obj) in ("this", "self") and text(prop) in _own_methods(call):
         return None  # `this.execute(sql)` of the class's own `execute`: its body runs it, or not
@@ -393,6 +406,14 @@ _FUNCTIONS = frozenset(
         "method_definition",
     )
 )
+
+
+def _handed_statement(first: Node, held: Value) -> bool:
+    """The first argument of a SQL method on an untraced object may be a statement: a string, a parameter
+    passed on, or another module's value read by name (`Q.ALL_TAGS`, `queries.GET_USER`, or a name
+    imported from it)."""
+    read = first.type in ("identifier", "member_expression", "attribute")
+    return bool(held.strings) or _parameter(first) or (read and _imported(held))
 
 
 def _parameter(node: Node) -> bool:

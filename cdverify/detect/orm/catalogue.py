@@ -33,6 +33,9 @@ class Sink(NamedTuple):
     format_holes: bool = False  # `{}` / `{name}` are holes `.format(…)` fills; complete statements only
     project_methods: frozenset[str] = frozenset()  # untraced: on another project module's object only
     app_holders: tuple[str, ...] = ()  # untraced: `project_methods` also on what these app instances hold
+    # a helper's sink reached through a splat (`dbc.execute(*sql_and_args)`): its callers hand the statement
+    # as the first item of the tuple or list at `arg` (`fetchall(dbc, ("SELECT …", (id,)))`)
+    first_item: bool = False
 
 
 @cache

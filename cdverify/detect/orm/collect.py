@@ -39,6 +39,7 @@ from cdverify.detect.orm.raw_sql import (
     raw_sql,
     runner_callbacks,
     settled,
+    sql_argument,
     sql_file_statements,
     statement_formats,
     with_enclosing,
@@ -378,12 +379,17 @@ def _sinks_in(
             item is not None and item.kind is not RawKind.DYNAMIC
         )  # `sql = "…"; cur.execute(sql.format(t))`
         helper = None if guess or known else passed_parameter(call, sink, functions, assigned)
+        spread = _spread(call, sink)
+        if spread and helper is None:
+            continue  # `cur.execute(*query)` of a local tuple: its items are not followed
         if helper is not None and helper[0].scope in callbacks:
             continue  # `execQuery: (query) => client.query(query)` of postgrator: the runner's SQL
         if helper is not None:  # `def query(sql): cur.execute(sql)`: its callers hold the SQL
             function, param = helper
             via = f"{function.name} ({path}:{at(call)[0]})"
-            helpers.add(Helper(path, function, param, sink, via, (item,) if item else ()))
+            # `def fetchall(dbc, sql_and_args): dbc.execute(*sql_and_args)`: callers hand a (statement, args)
+            reached = sink._replace(first_item=True) if spread else sink
+            helpers.add(Helper(path, function, param, reached, via, (item,) if item else ()))
         elif item is not None:
             runs = _run_by(call, file_facts.calls) if sink.mixed else None
             found[key(path, call)] = settled(
@@ -419,6 +425,12 @@ def _run_by(tag: CallFact, calls: Iterable[CallFact]) -> CallFact | None:
     # another template between the two is the one that call is handed
     between = any(other.callee == tag.callee and runs.line <= other.line < tag.line for other in calls)
     return None if between else runs
+
+
+def _spread(call: CallFact, sink: Sink) -> bool:
+    """The sink's SQL argument is a name spread into the call (`dbc.execute(*sql_and_args)`)."""
+    value = sql_argument(call, sink)
+    return value is not None and value.splat
 
 
 def _hands_sql(

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from cdverify.detect.orm.barrels import project_name, python_heads
 from cdverify.detect.orm.catalogue import Sink
-from cdverify.detect.orm.raw_sql import at, raw_sql, settled, sql_argument
+from cdverify.detect.orm.raw_sql import at, handed_first, raw_sql, settled, sql_argument
 from cdverify.detect.orm.report import RawKind, RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import CallFact, Family, FileFacts, FunctionFact, Scope, Value
@@ -312,7 +312,11 @@ def _caller(
     if outer is not None:
         function, param = outer
         via = f"{function.name} ({path}:{at(call)[0]}) → {helper.via}"
-        number = helpers.add(Helper(path, function, param, helper.sink, via, (item,) if item else ()))
+        # `fetchall(dbc, (sql, args))`: the outer helper's callers hand the statement itself
+        reached = helper.sink
+        if reached.first_item and handed_first(call, sink) is not None:
+            reached = reached._replace(first_item=False)
+        number = helpers.add(Helper(path, function, param, reached, via, (item,) if item else ()))
         return ([number] if number is not None else []), handed
     if item is not None:
         found[key(path, call, helper.param)] = settled(item, helper.sink)

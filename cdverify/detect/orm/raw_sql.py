@@ -115,6 +115,8 @@ def with_enclosing(
 
 
 def sql_argument(call: CallFact, sink: Sink) -> Value | None:
+    if sink.first_item and (first := handed_first(call, sink)) is not None:
+        return first  # `fetchall(dbc, ("SELECT …", (id,)))` of `dbc.execute(*sql_and_args)`
     value = call.args[sink.arg] if sink.arg < len(call.args) else None
     if (value is None or not value.strings) and sink.keys:
         # `pool.query({ text: "SELECT …", values })`, `fetch_all(query="SELECT …")`; a variable holding a
@@ -124,6 +126,11 @@ def sql_argument(call: CallFact, sink: Sink) -> Value | None:
         if value is None or value.empty or (keyed is not None and keyed.strings):
             value = keyed or value
     return value
+
+
+def handed_first(call: CallFact, sink: Sink) -> Value | None:
+    """The first item of the tuple or list a call writes at the sink's argument position, if it writes one."""
+    return next((value for position, value in call.firsts if position == sink.arg), None)
 
 
 def statement_formats(file_facts: FileFacts) -> dict[tuple[str, int], Value]:
