@@ -448,7 +448,12 @@ def discover(root: Path, config: Config) -> Project:
         if rel_dir not in verdicts:  # every folder above is entered by now: its package.json is known
             verdicts[rel_dir] = _folder_verdict(rel_dir, package_dirs, holding)
         in_package = _PACKAGE_MARKER in holding.get(rel_dir, ())
-        scope = _scope_in(verdicts[rel_dir], entry.name, not rel_dir, in_package)
+        verdict = verdicts[rel_dir]
+        if in_package and entry.name.endswith(".py") and verdict[0] < 0:
+            # a package.json's dependencies scope its JavaScript; a Python package beside it (a Django app
+            # `frontend/` holding its React sources) is judged by the Python rules
+            verdict = _folder_verdict(rel_dir, {}, holding)
+        scope = _scope_in(verdict, entry.name, not rel_dir, in_package)
         note(entry.path, info)
         files.append(_source_file(rel, info.st_size, scope, config, overrides, findings))
     return Project(root=root, files=tuple(files), findings=tuple(findings))

@@ -88,6 +88,30 @@ def test_frontend_workspace_package_is_out_of_scope(make_project: Make) -> None:
     }
 
 
+def test_a_python_package_beside_a_frontend_package_json_is_application(make_project: Make) -> None:
+    """A Django app `frontend/` holding its React sources and their package.json (issue 18, the hundred-and-eighth
+    set): the package.json's dependencies scope the JavaScript; the Python package is judged by the Python rules,
+    so its views and URLs are the application's. Without `__init__.py` the folder is no Python package and its
+    Python files stay front end with it."""
+    files = {
+        "manage.py": "",
+        "frontend/__init__.py": "",
+        "frontend/views.py": "",
+        "frontend/urls.py": "",
+        "frontend/package.json": '{"dependencies": {"react": "^18"}}',
+        "frontend/src/index.js": "",
+        "web/package.json": '{"dependencies": {"react": "^18"}}',
+        "web/build_icons.py": "",
+        "web/src/index.js": "",
+    }
+    scopes = {f.path: f.scope for f in discover(make_project(files), build_config()).sources}
+    assert scopes["frontend/views.py"] == Scope.APPLICATION
+    assert scopes["frontend/urls.py"] == Scope.APPLICATION
+    assert scopes["frontend/src/index.js"] == Scope.FRONTEND
+    assert scopes["web/build_icons.py"] == Scope.FRONTEND
+    assert scopes["web/src/index.js"] == Scope.FRONTEND
+
+
 def test_user_scope_overrides_and_excludes(make_project: Make) -> None:
     root = make_project({"scripts/worker/run.py": "", "legacy/old.py": "", "app/x.py": ""})
     config = build_config({"scopes": {"application": ["scripts/worker/**"]}, "exclude": ["legacy/"]})
