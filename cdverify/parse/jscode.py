@@ -121,7 +121,9 @@ class NodeScanner(NodeBindingScanner):
     def bind_plugin_reads(self, parameters: Set[str]) -> None:
         """`const db = fastify.sqlite.db` in a plugin (`async function routes(fastify) { … }`): a variable
         read off a parameter that `bind_plugins` bound after the declarations were read (the app a plugin or
-        route installer receives) holds what the app holds, as it would off a module-level app."""
+        route installer receives) holds what the app holds, as it would off a module-level app; so does one
+        a method of the parameter returns (`const f = fastify.withTypeProvider<ZodTypeProvider>()`, then
+        `f.get("/todos", …)`)."""
         for node in self.found.get("declarator", []):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -129,6 +131,12 @@ class NodeScanner(NodeBindingScanner):
                 continue
             inner = strip(value)
             root: Node | None = inner
+            if inner.type == "call_expression":  # `fastify.withTypeProvider()`: the app, returned
+                called = inner.child_by_field_name("function")
+                method = called.child_by_field_name("property") if called is not None else None
+                if called is None or method is None or text(method) not in self.libraries.app_returning:
+                    continue
+                root = called.child_by_field_name("object")
             while root is not None and root.type == "member_expression":
                 root = root.child_by_field_name("object")
             if root is None or root.type != "identifier" or text(root) not in parameters:

@@ -66,6 +66,7 @@ class NodeLibraries(NamedTuple):
     connect_methods: frozenset[str] = frozenset()  # awaited no-argument calls recorded with scope: `connect`
     listen_methods: frozenset[str] = frozenset()  # calls recorded with scope: `listen`
     handed_callbacks: frozenset[str] = frozenset()  # traced calls handing their callback their result
+    app_returning: frozenset[str] = frozenset()  # the app's methods returning the app: `withTypeProvider`
 
 
 @cache
@@ -141,4 +142,5 @@ def node_libraries() -> NodeLibraries:
         same_value_methods=frozenset(rules.same_value_methods),
         connect_methods=frozenset(rules.connect_methods),
         listen_methods=frozenset(rules.listen_methods),
+        app_returning=frozenset(rules.app_returning),
     )

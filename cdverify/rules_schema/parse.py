@@ -108,6 +108,8 @@ class NodeBindings(Record, frozen=True):
     app_callbacks: tuple[AppCallback, ...] = ()
     injected: InjectedClients | None = None
     plugin_options: Strings = ()  # module-level names a loader hands the exported plugin as its options
+    # methods of the app a plugin receives that return the app (`fastify.withTypeProvider<T>()`)
+    app_returning: Strings = ()
     wrappers: Strings = ()  # calls whose result takes the leading arguments of their first: `util.promisify`
     # traced calls reading a file (`fs.readFileSync`): one inside a `try` is recorded with the guard `try`
     file_reads: Strings = ()
