@@ -174,3 +174,79 @@ def test_a_connection_that_cannot_hold_back_the_listen_does_not_stop(
     report = check(make_project, files, PG_TASK)
     assert not _stops(report)
     assert database_status(report) == "pass"
+
+
+# `client.$connect().then(main)`: the server listens only in the function the chain runs where the connection
+# resolves (docs/accuracy.md "Start-up stops and harness engines of the hundred-and-fifth set")
+CLIENT = """import { PrismaClient } from '@prisma/client';
+
+export const db = new PrismaClient();
+"""
+CHAINED = """import express from 'express';
+import { db } from './client';
+
+const app = express();
+app.get('/api/notes', async (req, res) => res.json(await db.note.findMany()));
+
+function serve(): void {
+  LISTEN
+}
+
+CHAIN
+"""
+CHAIN_EXITING = """db.$connect()
+  .then(serve)
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });"""
+
+
+def _chained(
+    chain: str = CHAIN_EXITING, listen: str = "app.listen(3000);", **extra: str
+) -> dict[str, str | bytes]:
+    return {
+        "package.json": PACKAGE,
+        "prisma/schema.prisma": SCHEMA,
+        "src/client.ts": CLIENT,
+        "src/index.ts": CHAINED.replace("LISTEN", listen).replace("CHAIN", chain),
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [CHAIN_EXITING, "db.$connect().then(serve);", "db.$connect().then(serve).catch(console.error);"],
+    ids=["catch-exits", "no-catch", "catch-logs"],
+)
+def test_listen_only_where_a_chained_connect_resolves_stops(make_project: MakeProject, chain: str) -> None:
+    report = check(make_project, _chained(chain), PG_TASK)
+    assert database_status(report) == "fail"
+    (message,) = _stops(report)
+    assert "at src/index.ts:11" in message and "listens only in serve()" in message
+    assert 'env("DATABASE_URL") (prisma/schema.prisma:7)' in message
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        _chained("db.$connect().then(serve).catch(() => serve());"),  # the failure serves too
+        _chained("db.$connect().catch(console.error);\nserve();"),  # served whatever the connection does
+        _chained("db.$connect().then(serve);", listen="if (process.env.SERVE) app.listen(3000);"),
+        _chained(**{".env": "DATABASE_URL=postgresql://user:password@postgres:5432/notes\n"}),
+        {
+            **_chained(),
+            "src/client.ts": CLIENT + "export const store = { $connect: async () => undefined };\n",
+            "src/index.ts": CHAINED.replace("LISTEN", "app.listen(3000);")
+            .replace("CHAIN", "store.$connect().then(serve);")
+            .replace("import { db }", "import { db, store }"),
+        },  # another object's $connect
+    ],
+    ids=["catch-serves", "not-chained", "listen-condition", "dotenv", "not-prisma"],
+)
+def test_a_chained_connect_that_cannot_hold_back_the_listen_does_not_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    report = check(make_project, files, PG_TASK)
+    assert not _stops(report)
+    assert database_status(report) == "pass"

@@ -9,6 +9,12 @@ under the same condition or none):
 - `await prisma.$connect()` in the function that then listens;
 - `await prisma.$connect()` in a function of another module (`connectDatabase()` in `config/database.ts`),
   itself awaited in the function that then listens (`await connectDatabase(); app.listen(…)`);
+- `prisma.$connect().then(main)`: a promise chain started with the client's `$connect()` (the client made
+  in the module, or imported from a project module exporting `new PrismaClient()`) handing `.then` one
+  function of the module, alone, in which the application's every listen call is, under no condition of its
+  own, the function neither run as the module loads, nor handed to another call, nor named in a handler
+  the chain goes on with (`.catch(() => main())`, read in the chain's text, none where it is cut short): the
+  server listens only where the connection resolves, whatever the chain's `.catch` does;
 - a Fastify plugin that makes the client and awaits its `$connect()` as it is registered
   (rules/database/connections.toml `connecting_plugins`: `await fastify.register(fastifyPrisma)`), registered
   above every listen call, in the same function or at module level, under no condition: Fastify loads it
@@ -24,13 +30,14 @@ the harness's to say (`StartupStop.stops`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import listen_calls, listens_after
-from cdverify.model import CallFact, Family, Scope
+from cdverify.model import CallFact, Family, FileFacts, Scope
 from cdverify.rules_schema import Connections, Reader
 
 if TYPE_CHECKING:
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
 _LIBRARY = "prisma"
 _CLIENT = "PrismaClient"
 _CONNECT = ".$connect"
+_THEN = ".$connect().then"
 _OWN_URL = ("datasource", "adapter", "...")  # options giving the client a URL or a driver of its own (or may)
 
 
@@ -53,7 +61,8 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
         if call.callee.endswith(_CONNECT) and f"{_CLIENT}()" in call.callee and call.scope
     ]
     registered = _connecting_registrations(found)
-    if not connects and not registered:
+    chained = _chained_connects(found, graph)
+    if not connects and not registered and not chained:
         return []
     source = datasource_variable(found)
     if source is None or _own_urls(found):
@@ -76,6 +85,13 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
             if awaited is not None:
                 via = f" (awaited at start-up at {awaited[0]}:{awaited[1].line})"
                 out.append(StartupStop(path, call.line, call.text, (variable,), reason + via))
+    for path, call, function in chained:
+        reason = (
+            f'fails where ${variable} is unset: the Prisma schema\'s datasource URL is env("{variable}") '
+            f"({where}), and Prisma rejects every connection without it (Environment variable not found), "
+            f"and the server listens only in {function}(), run where the connection resolves"
+        )
+        out.append(StartupStop(path, call.line, call.text, (variable,), reason))
     for path, call, plugin in registered:
         reason = (
             f"fails where ${variable} is unset: {plugin} awaits the Prisma client's $connect() as it is "
@@ -85,6 +101,81 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
         )
         out.append(StartupStop(path, call.line, call.text, (variable,), reason))
     return out
+
+
+def _chained_connects(found: Collection, graph: ImportGraph) -> list[tuple[str, CallFact, str]]:
+    """(file, call, function) of the `.then(function)` calls chained on a Prisma client's `$connect()`
+    (`prisma.$connect().then(main).catch(…)`) where `function` is the module's own, holds the application's
+    every listen call (under no condition of its own), and is neither called nor handed anywhere else in the
+    module: the server listens only where the connection resolves."""
+    listens = listen_calls(found)
+    if not listens:
+        return []
+    out = []
+    for path in sorted(found.facts):
+        facts = found.facts[path]
+        if found.scope_of(path) is not Scope.APPLICATION or facts.language.family is not Family.NODE:
+            continue
+        for call in facts.calls:
+            if not call.callee.endswith(_THEN) or call.guard is not None or call.kwargs:
+                continue
+            if len(call.args) != 1:  # `.then(main, onRejected)`
+                continue
+            handed = call.args[0]
+            if len(handed.names) != 1 or handed.calls or handed.strings or handed.env:
+                continue
+            (function,) = handed.names
+            client = call.callee[: -len(_THEN)]
+            if not _prisma_client(client, path, found, graph) or not _only_in(listens, path, function):
+                continue
+            if _used_elsewhere(facts, call, function):
+                continue
+            out.append((path, call, function))
+    return out
+
+
+def _prisma_client(client: str, path: str, found: Collection, graph: ImportGraph) -> bool:
+    """Whether `client` (a traced receiver) is a Prisma client: made in place
+    (`@prisma/client.PrismaClient()`) or a name a project module exports as one (`./lib/prisma.prisma`
+    with `export const prisma = new PrismaClient()` there)."""
+    if f"{_CLIENT}()" in client:
+        return True
+    for edge in graph.imports_of(path):
+        target, prefix = edge.target, f"{edge.fact.specifier}."
+        if not target or target == path or target not in found.facts or not client.startswith(prefix):
+            continue
+        exported = dict(found.facts[target].exports).get(client[len(prefix) :], "")
+        return f"{_CLIENT}()" in exported
+    return False
+
+
+def _only_in(listens: list[tuple[str, CallFact]], path: str, function: str) -> bool:
+    """Whether the application's every listen call is in `function` of the module at `path`, under no
+    condition of its own."""
+    return all(
+        file == path and call.scope.partition("@")[0] == function and call.guard is None
+        for file, call in listens
+    )
+
+
+def _used_elsewhere(facts: FileFacts, chained: CallFact, function: str) -> bool:
+    """Whether the module may run `function` where the connection fails: it calls it as it loads (`main()`),
+    hands it to a call other than `chained` (a `.catch(main)`, a `.finally(main)`), or continues the chain
+    with a handler written in place whose whole text is not shown or names it (`.catch(() => main())`)."""
+    if function in facts.runs:
+        return True
+    named = re.compile(rf"(?<![\w$.]){re.escape(function)}(?![\w$])")
+    continued = f"{chained.callee}()."
+    for call in facts.calls:
+        if call is chained:
+            continue
+        if any(function in value.names for value in call.args):
+            return True
+        if call.callee.startswith(continued) and call.line == chained.line:
+            rest = call.text.removeprefix(chained.text)
+            if rest.endswith("…") or named.search(rest):
+                return True
+    return False
 
 
 def _connecting_registrations(found: Collection) -> list[tuple[str, CallFact, str]]:

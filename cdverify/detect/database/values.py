@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import NamedTuple, TypeVar
 
@@ -181,6 +181,8 @@ class Values:
         for literal in value.strings:
             self._claim(path, literal)
         switch = value.env[0] if value.env else ""
+        if not switch and value.strings and self.fields:  # `self.database_url or f"mysql+aiomysql://…"`
+            switch = next(filter(None, map(self._unset_field, value.names)), "")
         for literal in value.strings:
             detail = f"default when ${switch} is unset" if switch else ""
             out.append(Candidate(literal, detail, switch, default=bool(switch)))
@@ -192,13 +194,18 @@ class Values:
         for key in self.node_keys(path, value):
             out.extend(self._node_candidates(key))
         if depth < HOPS:
-            for other_path, other in self._others(value):
+            others = self._others(value)
+            read = "" if switch else self._bare_read(other for _, other in others)
+            for other_path, other in others:
                 field = self.field_defaults.get(id(other), "")  # a settings field's default
                 for inner in self._assigned_urls(other_path, other, depth + 1):
                     self._claim(other_path, inner.url)
                     if field and not inner.switch:  # the URL where the field's variable is unset
                         detail = f"default of a settings field when ${field} is unset"
                         inner = inner._replace(switch=field, default=True, detail=detail)
+                    elif read and not inner.switch:  # `if self.database_url: return self.database_url`
+                        detail = f"default when ${read} is unset"
+                        inner = inner._replace(switch=read, default=True, detail=detail)
                     out.append(inner._replace(switch=inner.switch or switch))
             for name in (*value.names, *self._dynaconf_paths(value)):
                 out.extend(self._dynaconf_candidates(name))
@@ -209,6 +216,35 @@ class Values:
                         Candidate(setting.value, f"${variable} in {setting.file}:{setting.line}", variable)
                     )
         return list(dict.fromkeys(out))
+
+    def _bare_read(self, alternatives: Iterable[Value]) -> str:
+        """The variable one of a value's alternatives (the returns of a function, the assignments of a name)
+        is alone, with nothing written beside it: `return os.environ.get("DATABASE_URL")`, or `return
+        self.database_url` of a settings field whose default is no URL (pydantic's `database_url: str | None
+        = None`). The others are then what the value is where that variable is unset (`if
+        self.database_url: return self.database_url` then `return f"mysql+aiomysql://…"`); "" for none."""
+        for other in alternatives:
+            if other.strings or other.numbers or other.calls:
+                continue
+            if len(other.env) == 1 and not other.names:
+                return other.env[0]
+            if len(other.names) == 1 and not other.env:
+                variable = self._unset_field(other.names[0])
+                if variable:
+                    return variable
+        return ""
+
+    def _unset_field(self, name: str) -> str:
+        """The variable of the settings field `name` where it has a default that is no URL (`None`, `""`),
+        "" otherwise (no such field, one with a written default, or one a dotenv file outside the project
+        may set)."""
+        found = self.fields.get(name.lower())
+        if not found or not found[0].default or found[0].elsewhere:
+            return ""
+        defaults = [v for _, v in self.assigned.get(name.lower(), []) if id(v) in self.field_defaults]
+        if any(v.env or v.names or v.calls or any(v.strings) for v in defaults):
+            return ""
+        return found[0].variable
 
     def node_keys(self, path: str, value: Value) -> list[str]:
         """The node-config keys a value reads: `config.get("db.url")` (the literal keys of the file's
