@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
 from cdverify.detect.database.catalogue import engine_of_url
-from cdverify.detect.database.jsonschemas import imported_function
+from cdverify.detect.database.jsonschemas import imported_function, neighbour_scope
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import STOPPING_PARTS, url_parts
 from cdverify.detect.database.sqlite_engines import running_at_start
@@ -213,9 +213,4 @@ def _step(facts: FileFacts, binding: Assignment, entry: UnsetConfig) -> CallFact
 def _in_function(call: CallFact, facts: FileFacts, scope: str) -> bool:
     """Whether a call is in the function `scope`: recorded so, or (a call handed nothing) written between two
     calls recorded in it with no other function's recorded call between."""
-    if call.scope:
-        return call.scope == scope
-    recorded = sorted((c.line, c.scope) for c in facts.calls if c.scope)
-    before = [s for line, s in recorded if line < call.line]
-    after = [s for line, s in recorded if line > call.line]
-    return bool(before) and bool(after) and before[-1] == after[0] == scope
+    return (call.scope or neighbour_scope(call, facts)) == scope

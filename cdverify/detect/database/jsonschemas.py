@@ -95,6 +95,16 @@ def runs_in(scope: str, names: set[str]) -> bool:
     return not scope or scope in names or scope.partition("@")[0] in names
 
 
+def neighbour_scope(call: CallFact, facts: FileFacts) -> str:
+    """The function a call whose scope the facts leave unrecorded (a call handed nothing: `makeDeps()`) is
+    written in: the one whose recorded calls come right before and right after it, as a function's body is
+    contiguous; "" where those differ or one is missing."""
+    recorded = sorted((c.line, c.scope) for c in facts.calls if c.scope)
+    before = [scope for line, scope in recorded if line < call.line]
+    after = [scope for line, scope in recorded if line > call.line]
+    return before[-1] if before and after and before[-1] == after[0] else ""
+
+
 def imported_function(
     callee: str, path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
 ) -> tuple[str, str] | None:

@@ -18,6 +18,7 @@ from cdverify.detect.database.autoloaded_schemas import autoloaded_validations
 from cdverify.detect.database.jsonschemas import (
     at_start,
     imported_function,
+    neighbour_scope,
     required_properties,
     runs_in,
     started_functions,
@@ -145,12 +146,8 @@ def _in_running(call: CallFact, facts: FileFacts, names: set[str]) -> bool:
     assigned = [a.scope for a in facts.assignments if a.line == call.line and a.target == call.target]
     if call.target and assigned:  # `const config = makeConfig()`: the assignment's scope
         return bool(assigned[0]) and runs_in(assigned[0], names)
-    recorded = sorted((c.line, c.scope) for c in facts.calls if c.scope)
-    before = [scope for line, scope in recorded if line < call.line]
-    after = [scope for line, scope in recorded if line > call.line]
-    if not before or not after or before[-1] != after[0] or not before[-1]:
-        return False
-    return runs_in(before[-1], names)
+    written_in = neighbour_scope(call, facts)
+    return bool(written_in) and runs_in(written_in, names)
 
 
 def _own_parse_at_start(found: Collection, path: str, throwing: Mapping[str, str]) -> list[StartupStop]:
