@@ -8,7 +8,10 @@ For each corpus, in one job and interleaved: the *floor* (a fresh interpreter re
 and parsing it with tree-sitter, nothing else) and `cdverify check PATH -c clean_architecture --no-cache
 --format json` (a cold check). The ratio check ÷ floor is what cdverify adds on top of parsing; it
 hardly depends on the machine, so a baseline recorded here holds on CI's. The gate fails (exit 1) when a
-ratio grows by half over its baseline — the day a regression lands, not months later.
+ratio grows by half over its baseline — the day a regression lands, not months later. A row over its limit
+is measured once more, with twice the runs, and the gate fails only when that measurement is over the limit
+too: a real slowdown is over it both times, a busy spell of a shared machine seldom is (the limit is not
+moved).
 
 The `start-up` row does the same for a small app, whose time is mostly start-up: a cold check of
 corpus/conduit-flask-clean over `python -c pass`, both in CPU seconds (user + system, git's processes
@@ -102,6 +105,11 @@ def measure(corpus: corpora.Corpus, runs: int, cache_dir: Path) -> dict[str, flo
     return {"floor_s": round(floor, 3), "check_s": round(check, 3), "ratio": round(check / floor, 2)}
 
 
+def _limit(baseline: dict[str, dict[str, float]], name: str) -> float | None:
+    base = baseline.get(name, {}).get("ratio")
+    return round(base * GROWTH_LIMIT, 2) if base else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default=",".join(DEFAULT_CORPORA), help="comma-separated corpus names")
@@ -112,16 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.corpora.split(",") if name.strip()]
     baseline = json.loads(args.baseline.read_text()) if args.baseline.is_file() else {}
-    trees = corpora.prepare([name for name in names if name != STARTUP], args.cache_dir)
-    measured = {c.name: measure(c, args.runs, args.cache_dir) for c in trees}
-    if STARTUP in names:
-        measured[STARTUP] = measure_startup(max(args.runs, STARTUP_RUNS))
+    trees = {c.name: c for c in corpora.prepare([name for name in names if name != STARTUP], args.cache_dir)}
+
+    def measure_row(name: str, runs: int) -> dict[str, float]:
+        if name == STARTUP:
+            return measure_startup(max(runs, STARTUP_RUNS))
+        return measure(trees[name], runs, args.cache_dir)
+
+    rows = [*trees, *([STARTUP] if STARTUP in names else [])]
+    measured = {name: measure_row(name, args.runs) for name in rows}
+    if not args.record:
+        for name in rows:
+            first, limit = measured[name]["ratio"], _limit(baseline, name)
+            if limit is not None and first > limit:
+                measured[name] = measure_row(name, 2 * args.runs)
+                again = measured[name]["ratio"]
+                print(f"{name}: ratio {first} over the limit {limit}, measured again: {again}")
     failed = []
     heads = ("floor s", "check s", "ratio", "baseline", "limit")
     print(f"{'corpus':10s} " + " ".join(f"{h:>8s}" for h in heads) + "  verdict")
     for name, row in measured.items():
         base = baseline.get(name, {}).get("ratio")
-        limit = round(base * GROWTH_LIMIT, 2) if base else None
+        limit = _limit(baseline, name)
         verdict = "recorded" if args.record else "no baseline" if limit is None else "ok"
         if not args.record and limit is not None and row["ratio"] > limit:
             verdict = "SLOWER"
