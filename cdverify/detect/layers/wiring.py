@@ -525,7 +525,9 @@ def composition_roots(
     code or file name `placed` in another layer (`api/sql.py` running the queries, `api/models.py`) is no
     router: importing it mounts nothing. The plugin files @fastify/autoload `loads` from a folder for a file
     are mounted as imported ones are: `register(autoload, { dir: join(__dirname, "routes") })` beside a
-    health check wires the app."""
+    health check wires the app. So are the route modules a layer-less module the app file imports wires
+    for it (`createAuthModule(deps).routes`, from `modules/auth/index.ts`), where the app file registers at
+    most `_ROOT_ROUTES` routes of its own (a health check), as for `hands_app`."""
     counts = own or {}
     elsewhere = {path for path, layer in (placed or {}).items() if layer != routes}
 
@@ -553,19 +555,35 @@ def composition_roots(
             and name.folders[0][1] == posixpath.dirname(target)
         )
 
+    def mounts(path: str, target: str) -> bool:
+        return route_module(target) and not sibling(path, target)
+
+    def through(target: str) -> bool:
+        """`target` is a wiring step between the app file and its routers: neither its path nor its code
+        names a layer, it registers no route, and it imports route modules (`modules/auth/index.ts`
+        building the module's repository, service, controller and routes for the app to register)."""
+        name = named.get(target)
+        if name is None or name.folders or name.suffix or target in routing or target in (placed or {}):
+            return False
+        return any(
+            edge.target not in (None, target) and not edge.fact.kind.type_only and mounts(target, edge.target)
+            for edge in graph.imports_of(target)
+        )
+
     def wires(path: str) -> bool:
         if path not in routing or path in handing:
             return True
+        handles = counts.get(path, 0)
+        # through a layer-less module only beside at most a health check, as `hands_app`'s registries
+        few = handles <= _ROOT_ROUTES
         mounted = {
             edge.target
             for edge in graph.imports_of(path)
             if edge.target
             and not edge.fact.kind.type_only
-            and route_module(edge.target)
-            and not sibling(path, edge.target)
+            and (mounts(path, edge.target) or (few and through(edge.target)))
         }  # a type (`IRoute`) wires nothing in
         mounted.update(target for target in (loads or {}).get(path, ()) if route_module(target))
-        handles = counts.get(path, 0)
         return bool(mounted) and not (
             handles >= _HANDLER_ROUTES and handles > sum(counts.get(target, 0) for target in mounted)
         )
