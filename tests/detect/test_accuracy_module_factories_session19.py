@@ -127,3 +127,71 @@ def test_an_app_file_whose_layerless_import_mounts_no_router_keeps_the_routes_la
     assert "src/app.ts" not in report["architecture"]["composition_roots"]
     assert _layers(report)["src/app.ts"] == "routes"
     assert ("bypass", "src/app.ts", "src/plugins/prisma.ts") in _violations(report)
+
+
+# -- an app factory whose app the entry mounts the routers on ---------------------------------------------
+
+FACTORY = """import Fastify from "fastify";
+import { startPoller } from "./services/poller";
+
+export function buildApp() {
+  const app = Fastify();
+  app.get("/health", async () => ({ status: "ok" }));
+  app.addHook("onReady", async () => startPoller(5000));
+  return app;
+}
+"""
+ENTRY = """import { buildApp } from "./app";
+import { db } from "./db/repo";
+import journeysRoutes from "./routes/journeys";
+
+db.exec("PRAGMA journal_mode = WAL");
+const app = buildApp();
+app.register(journeysRoutes);
+app.listen({ port: 3000 });
+"""
+# the same entry listening on the factory's app without mounting anything of its own
+ENTRY_ONLY = """import { buildApp } from "./app";
+
+buildApp().listen({ port: 3000 });
+"""
+JOURNEYS = """import type { FastifyInstance } from "fastify";
+import { listJourneys } from "../services/poller";
+
+export default async function journeysRoutes(app: FastifyInstance) {
+  app.get("/journeys", async () => listJourneys());
+}
+"""
+POLLER = """import { db } from "../db/repo";
+
+export function startPoller(ms: number) { return setInterval(() => db.prepare("SELECT 1").get(), ms); }
+export function listJourneys() { return db.prepare("SELECT * FROM journeys").all(); }
+"""
+REPO = """import Database from "better-sqlite3";
+
+export const db = new Database("journeys.db");
+"""
+
+
+def _factory_project(entry: str) -> dict[str, str]:
+    return {
+        "package.json": '{"name": "journeys", "dependencies": {"fastify": "4", "better-sqlite3": "11"}}',
+        "src/index.ts": entry,
+        "src/app.ts": FACTORY,
+        "src/routes/journeys.ts": JOURNEYS,
+        "src/services/poller.ts": POLLER,
+        "src/db/repo.ts": REPO,
+    }
+
+
+def test_an_app_factory_whose_app_the_entry_mounts_routers_on_is_wiring(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _factory_project(ENTRY))
+    assert report["architecture"]["composition_roots"] == ["src/app.ts", "src/index.ts"]
+    assert "src/app.ts" not in _layers(report)
+    assert _layers(report)["src/routes/journeys.ts"] == "routes"
+
+
+def test_an_app_file_whose_entry_mounts_nothing_keeps_its_health_route(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, _factory_project(ENTRY_ONLY))
+    assert "src/app.ts" not in report["architecture"]["composition_roots"]
+    assert _layers(report)["src/app.ts"] == "routes"

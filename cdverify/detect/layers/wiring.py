@@ -527,7 +527,9 @@ def composition_roots(
     are mounted as imported ones are: `register(autoload, { dir: join(__dirname, "routes") })` beside a
     health check wires the app. So are the route modules a layer-less module the app file imports wires
     for it (`createAuthModule(deps).routes`, from `modules/auth/index.ts`), where the app file registers at
-    most `_ROOT_ROUTES` routes of its own (a health check), as for `hands_app`."""
+    most `_ROOT_ROUTES` routes of its own (a health check), as for `hands_app`. An app file with at most
+    that many routes of its own whose app a composition root imports and mounts route modules on (`buildApp()`
+    in `app.ts`, `app.register(journeysRoutes)` in `index.ts`) is the app factory of that wiring."""
     counts = own or {}
     elsewhere = {path for path, layer in (placed or {}).items() if layer != routes}
 
@@ -588,7 +590,35 @@ def composition_roots(
             handles >= _HANDLER_ROUTES and handles > sum(counts.get(target, 0) for target in mounted)
         )
 
-    return tuple(sorted(path for path in apps if wires(path)))
+    wiring = {path for path in apps if wires(path)}
+
+    # an app factory: it makes the app with at most a health check of its own and hands it to a composition
+    # root that mounts the routers on it (`const app = buildApp(); app.register(journeysRoutes)`)
+    def mounts_routers(root: str, factory: str) -> bool:
+        """`root` mounts a route module other than the app file `factory` it takes its app from."""
+        edges = graph.imports_of(root)
+        return any(
+            e.target not in (None, factory) and not e.fact.kind.type_only and mounts(root, e.target)
+            for e in edges
+        )
+
+    def named_router(path: str) -> bool:
+        """`path` names a layer (`health.route.ts` making the sub-app a root mounts): no app factory."""
+        name = named.get(path)
+        return name is None or bool(name.folders) or name.suffix is not None
+
+    factories = {
+        edge.target
+        for root in wiring
+        for edge in graph.imports_of(root)
+        if edge.target in apps
+        and edge.target not in wiring
+        and not edge.fact.kind.type_only
+        and counts.get(edge.target, 0) <= _ROOT_ROUTES
+        and not named_router(edge.target)
+        and mounts_routers(root, edge.target)
+    }
+    return tuple(sorted(wiring | factories))
 
 
 def entry_shims(
