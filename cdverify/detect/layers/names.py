@@ -233,7 +233,27 @@ def assign_layers(
         path: _named(path, config, globs, packages, helpers, classes, words, data, database, constants)
         for path in application
     }
-    return settle(feature_folders(named), {}, tuple(config.layer_order), preset=config.preset)
+    named = outer_agreement(feature_folders(named))
+    return settle(named, {}, tuple(config.layer_order), preset=config.preset)
+
+
+def outer_agreement(named: dict[str, Named]) -> dict[str, Named]:
+    """A file whose own name names the layer an outer folder on its path names, inside a deeper folder of
+    another layer (`services/model/model_service.py`, a service of the machine-learning model in a `model/`
+    subfolder of `services/`): its name and the outer folder agree against the deeper folder, which names
+    the file's topic there, so the folders deeper than the agreeing one name no layer for it."""
+    out = named
+    for path, name in named.items():
+        suffix = None if name.abstract else name.suffix
+        if suffix is None or not name.folders or name.folders[0][0] == suffix or name.glob is not None:
+            continue
+        agreeing = next((i for i, (layer, _folder) in enumerate(name.folders) if layer == suffix), None)
+        if agreeing is None:
+            continue
+        if out is named:
+            out = dict(named)
+        out[path] = name._replace(folders=name.folders[agreeing:])
+    return out
 
 
 def feature_folders(named: dict[str, Named]) -> dict[str, Named]:
