@@ -21,6 +21,7 @@ from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
 from cdverify.parse.jslazy import empty_module_variables, lazy_assignments
+from cdverify.parse.jsmodes import untaken_branch
 from cdverify.parse.jsrecords import collections
 from cdverify.parse.jsrequired import required_names, run_from
 from cdverify.parse.jssteps import steps, sure_gets
@@ -176,8 +177,11 @@ class NodeScanner(NodeBindingScanner):
             condition = self.guard_node(node)
             if condition is None:
                 continue
+            declarators = self.found.get("declarator", [])
+            if untaken_branch(node, self.assignments, declarators):
+                continue  # `if (process.env.NODE_ENV === 'production') { … throw }`: not where it is unset
             row, column = node.start_point
-            names = required_names(node, condition, self.found.get("declarator", []))
+            names = required_names(node, condition, declarators)
             if names:  # a check over a list of names: one stop per name, as if each were checked alone
                 place = run_from(node)
                 scope = self.scope(place)

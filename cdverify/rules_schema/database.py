@@ -102,6 +102,10 @@ class Connection(Record, frozen=True):
     # engine → the value of the `dialect` option that names it (TypeORM's `type: "postgres"`, knex's
     # `client: "pg"`): what DB001 proposes for a variable the dialect is read from, rather than a URL
     dialect_values: Mapping[str, str] = table()
+    # the call is a command-line tool's configuration (drizzle-kit's `defineConfig`, read by the migration
+    # CLI, never by the running application): it names a run-time engine only beside the application's own
+    # code (uses.py `_tool_leftovers`)
+    tool: bool = False
 
 
 class EnvSchema(Record, frozen=True):
@@ -385,6 +389,9 @@ class ConfigKeys(Record, frozen=True):
     value_keys: Strings
     sqlalchemy_keys: Strings
     switch_words: Strings  # a guard's name containing one of them switches the connection
+    # what a request handler writes its answer to (Koa's `ctx.body = { … }`): an entry of an object assigned
+    # there is data sent to the client, not a setting of the app
+    response_bodies: Strings = ()
 
 
 class SqlAlchemyUrls(Record, frozen=True):

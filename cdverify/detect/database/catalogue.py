@@ -41,9 +41,13 @@ class Catalogue(NamedTuple):
     image_prefixes: tuple[str, ...]
     env_prefixes: tuple[tuple[str, str], ...]
     connections: dict[str, dict[str, Connection]]  # family → traced callee → entry
+    tool_calls: frozenset[str]  # a command-line tool's configuration calls (drizzle-kit's `defineConfig`)
     deferred_calls: frozenset[str]  # calls making the call of their first argument (`providers.Singleton`)
     url_keys: frozenset[str]
     value_keys: frozenset[str]
+    response_bodies: tuple[
+        str, ...
+    ]  # a handler's answer (`ctx.body`): entries assigned there are no settings
     sqlalchemy_keys: frozenset[str]
     sqlalchemy: SqlAlchemyUrls
     switch_name: re.Pattern[str]  # a guard's name that selects the database
@@ -92,9 +96,13 @@ def catalogue() -> Catalogue:
             family: {call: entry for entry in connections.family(family) for call in entry.calls}
             for family in ("python", "node")
         },
+        tool_calls=frozenset(
+            call for entry in (*connections.python, *connections.node) for call in entry.calls if entry.tool
+        ),
         deferred_calls=frozenset(connections.deferred_calls),
         url_keys=frozenset(k.lower() for k in config.url_keys),
         value_keys=frozenset(k.lower() for k in config.value_keys),
+        response_bodies=tuple(config.response_bodies),
         sqlalchemy_keys=frozenset(k.lower() for k in config.sqlalchemy_keys),
         sqlalchemy=connections.sqlalchemy,
         switch_name=re.compile("(" + "|".join(map(re.escape, config.switch_words)) + ")", re.I),

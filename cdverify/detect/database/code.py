@@ -87,7 +87,9 @@ def read_code(found_in: Collection, path: str, scope: Scope, file_facts: FileFac
     settings = [
         a
         for a in file_facts.assignments
-        if a.key.lower() in keys and not _superseded(a, file_facts.assignments)
+        if a.key.lower() in keys
+        and not _superseded(a, file_facts.assignments)
+        and not answered(a.target, known.response_bodies)
     ]  # a later `DATABASES["default"] = dj_database_url.config(…)` replaces the default
     repeated = {k for k, n in Counter(a.key.lower() for a in settings).items() if n > 1}
     switches = frozenset(known.settings_files.test_switches)
@@ -167,6 +169,12 @@ class Assigned:
     def same(self, kept: tuple[tuple[str, bytes | None], ...]) -> bool:
         """Every name of `kept` holds what it held then."""
         return all(signature is not None and self.signature(name) == signature for name, signature in kept)
+
+
+def answered(target: str, bodies: Iterable[str]) -> bool:
+    """`target` is in what a request handler answers with (`ctx.body.envExample.DATABASE_URL` of `ctx.body
+    = { envExample: { DATABASE_URL: … } }`): data sent to the client, not a setting of the app."""
+    return any(target.startswith(f"{body}.") for body in bodies)
 
 
 def _code_part(

@@ -123,6 +123,8 @@ def connection(found_in: Collection, path: str, scope: Scope, call: CallFact, en
     written = any(not value.empty for value in url_values)
     required = _required(candidates, url_switch_env) if written and entry.url_required else ""
     required_by = ""
+    if not required and not candidates:  # `drizzle(client)` of a client that needs its URL's variable
+        required, required_by = _handed_client(found_in, path, call)
     # a settings class's field (`database_url: PostgresDsn`): required unless it has a default, or a dotenv
     # file outside the project may set it
     field = next(filter(None, map(values.settings_field, url_values)), None)
@@ -235,6 +237,21 @@ def _required(candidates: list[Candidate], switch: str) -> str:
     if any(c.default and c.url != "" for c in candidates) or "" in variables or len(variables) > 1:
         return ""
     return next(iter(variables), switch)
+
+
+def _handed_client(found_in: Collection, path: str, call: CallFact) -> tuple[str, str]:
+    """The variable (and why) the client handed to `call` needs: `drizzle(client)` of `const client =
+    createClient({ url: process.env.TURSO_DATABASE_URL })` earlier in the same file, a connection that
+    throws where its URL's variable is unset (`url_required`). The wrapper connects through that client
+    only, so it cannot connect without the variable either; ("", "") otherwise."""
+    made = {called.removesuffix("()") for called in call.args[0].calls} if call.args else set()
+    if not made:
+        return "", ""
+    places = {(c.line, c.col) for c in found_in.facts[path].calls if c.callee in made and c.line <= call.line}
+    for item in found_in.evidence:
+        if item.required_env and item.file == path and (item.line, item.col) in places:
+            return item.required_env, item.required_by
+    return "", ""
 
 
 def _options(call: CallFact, entry: Connection) -> list[Value]:

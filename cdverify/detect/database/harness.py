@@ -127,8 +127,12 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
     stopped = tuple(stop for stop in report.stops if stop.stops(variables))
     if stopped:  # the application stops at start-up: no engine holds
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked), stopped)
+    # a dialect named in a tool's configuration file (drizzle.config.ts's `dialect: 'turso'`) connects
+    # nothing: it is no other connection that holds
     connected = any(
-        item.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG) and item not in blocked
+        item.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)
+        and item not in blocked
+        and not (item.value_key and item.scope is Scope.CONFIG)
         for items in holding.values()
         for item in items
     )

@@ -73,6 +73,7 @@ def collect(
     project_files(found, run_steps)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
+    found.evidence = _tool_leftovers(found.evidence, facts, found.catalogue.tool_calls)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
     settings = {
@@ -150,6 +151,39 @@ def _unreached(
     return [
         item._replace(unreached=True, detail=f"{item.detail} (in a module nothing imports)")
         if unreached(item)
+        else item
+        for item in evidence
+    ]
+
+
+def _tool_leftovers(
+    evidence: list[Evidence], facts: Mapping[str, FileFacts], tool_calls: frozenset[str]
+) -> list[Evidence]:
+    """`evidence`, a connection a command-line tool's configuration makes (drizzle-kit's `defineConfig`, read
+    by the migration CLI, never by the running application) marked `unreached` where the application's own
+    code connects at run time to other engines and never names this one (a Replit template's `dialect:
+    "postgresql"` left beside the better-sqlite3 database the app opens)."""
+    own = [e for e in evidence if e.scope is Scope.APPLICATION and e.at_run_time]
+    named = {e.engine for e in own}
+    connected = {e.engine for e in own if e.kind in (EvidenceKind.CONNECTION, EvidenceKind.CONFIG)}
+    if not connected or not tool_calls:
+        return evidence
+
+    def leftover(item: Evidence) -> bool:
+        if item.kind is not EvidenceKind.CONNECTION or item.scope is not Scope.CONFIG or item.engine in named:
+            return False
+        file_facts = facts.get(item.file)
+        return file_facts is not None and any(
+            call.line == item.line and call.callee in tool_calls for call in file_facts.calls
+        )
+
+    return [
+        item._replace(
+            unreached=True,
+            detail=f"{item.detail} (a tool's configuration; the application connects to"
+            f" {', '.join(sorted(connected))})",
+        )
+        if leftover(item)
         else item
         for item in evidence
     ]
