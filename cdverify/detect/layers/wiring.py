@@ -442,11 +442,15 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
     """A Python file only takes values from a route module it imports: each use of the module is a call in
     one of its functions, of what that function was handed (`path = await routes.path_save_pic(request)`,
     a table gateway asking the routes module where uploads go), its result kept. It builds and registers
-    nothing with the module (`setup_routes(app)`, `app.add_routes(routes.table)`), so it wires no app."""
-    if file_facts.language.family != Family.PYTHON:
+    nothing with the module (`setup_routes(app)`, `app.add_routes(routes.table)`), so it wires no app. So
+    does a Node file whose calls of the module are handed literals besides (`const hashed = await
+    hashPassword("…")` in a storage class seeding an admin user, `hashPassword` from the auth routes file)."""
+    family = file_facts.language.family
+    if family not in (Family.PYTHON, Family.NODE):
         return False
+    node = family == Family.NODE
     stem = (edge.target or "").rpartition("/")[2].removesuffix(".py")
-    names = edge.fact.names
+    names = () if node else edge.fact.names  # Node calls are traced through the specifier alone
     if stem in names and stem != "__init__":  # `from .. import db, routes`: only `routes` is this module
         names = (stem,)
     spec = edge.fact.specifier
@@ -462,12 +466,14 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
         return False
     for call in calls:
         values = (*call.args, *(value for _key, value in call.kwargs))
+        made = (call.callee, f"{call.callee}()")  # Node assignments note the call with its parentheses
         kept = any(
-            a.scope == call.scope and a.line == call.line and call.callee in a.value.calls
+            a.scope == call.scope and a.line == call.line and any(m in a.value.calls for m in made)
             for a in file_facts.assignments
         )
         handed_in = all(
-            not (value.calls or value.strings) and set(value.names) <= params.get(call.scope, set())
+            not (value.calls or (value.strings and not node))
+            and set(value.names) <= params.get(call.scope, set())
             for value in values
         )
         if not call.scope or not kept or not handed_in:
