@@ -57,6 +57,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → methods of a client that create the tables of the defined models (`sequelize.sync()`): a call
     # of one reads or writes no row, so it is no query
     schema_syncs: Mapping[str, Strings] = table()
+    # family → methods of a client that hand out the repository of one entity (TypeORM's `getRepository`):
+    # a call of one whose result is handed straight to a project function (`newNoteRepository(
+    # dataSource.getRepository(NoteTable))`) wires the project's repository, and is no query
+    repository_getters: Mapping[str, Strings] = table()
     # family → attributes of a project's mapped model through which it runs queries (`User.objects.filter`,
     # Flask-SQLAlchemy's `Post.query.filter_by`): a module calling one is data access
     model_queries: Mapping[str, Strings] = table()

@@ -142,7 +142,8 @@ HANDED = (PARAM_PLACEHOLDER, APP_PLACEHOLDER)
 def mounted_apps(objects: Objects) -> frozenset[str]:
     """Files that build app objects, each of them mounted by another file (also on an app object not traced
     to a variable: `return new Hono().route("", notes)`) or on the app the file's route installer is handed
-    (`export function initRouting(app) { const api = new Hono(); …; app.route("/api", api) }`); and files
+    (`export function initRouting(app) { const api = new Hono(); …; app.route("/api", api) }`), or on an
+    app of its own file that is so mounted (`v1` of `routes.route("/api/v1", v1)`); and files
     building no app in a variable whose exported function's fresh app (a Hono sub-app returned as built, one
     per route file) another file mounts (`app.route("", todosGet(deps))`)."""
     apps: dict[str, list[Key]] = {}
@@ -160,10 +161,14 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
             if file is not None and file not in apps:
                 made.add(file)
 
-    def mounted(key: Key) -> bool:
-        return key in elsewhere or any(
-            e.mounter is not None and (e.mounter[0] != key[0] or e.mounter[1].startswith(HANDED))
-            for e in objects.incoming.get(key, ())
+    def mounted(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
+        """Mounted by another file, or on an app of its own file that is (`routes.route("/api/v1", v1)` in
+        routes/index.js, whose `routes` app.js mounts: `v1` is a sub-app of the same router)."""
+        edges = [e.mounter for e in objects.incoming.get(key, ()) if e.mounter is not None]
+        return (
+            key in elsewhere
+            or any(mounter[0] != key[0] or mounter[1].startswith(HANDED) for mounter in edges)
+            or any(mounter not in seen and mounted(mounter, seen | {key}) for mounter in edges)
         )
 
     return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys)) | made

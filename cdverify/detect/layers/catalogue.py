@@ -102,6 +102,13 @@ def schema_syncs(preset: str, family: Family) -> frozenset[str]:
 
 
 @cache
+def repository_getters(preset: str, family: Family) -> frozenset[str]:
+    """Client methods handing out one entity's repository (`getRepository`: `[roles.repository_getters]`)."""
+    roles = architecture_preset(preset).roles
+    return frozenset(roles.repository_getters.get(family, ()) if roles is not None else ())
+
+
+@cache
 def base_makers(preset: str, family: Family) -> frozenset[str]:
     """Calls that make the base of mapped models (`declarative_base()`, `registry()`: `[roles.bases]`)."""
     roles = architecture_preset(preset).roles

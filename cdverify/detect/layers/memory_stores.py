@@ -99,16 +99,44 @@ def memory_store(file_facts: FileFacts, preset: str) -> bool:
     collection (`this.users = new Map()`): the file's surely-run calls (`FileFacts.steps`) show `new
     MemStorage()` at module level, the constructor it runs and the `Map` that runs. A cache, a rate
     limiter's counters or a socket registry built the same way is named otherwise; a class only
-    instantiated in a function (per request, per test) holds nothing for the app."""
+    instantiated in a function (per request, per test) holds nothing for the app. Replit's template, once
+    given a database, keeps `MemStorage` beside the `IStorage` it implements and exports instead the
+    instance of the `DatabaseStorage` it imports (`export const storage = new DatabaseStorage()`, or
+    `process.env.DATABASE_URL ? new DatabaseStorage() : new MemStorage()`): a module declaring such a store
+    class and making at module level one of a store's name that a project module holds is the storage
+    module all the same (`made_stores`)."""
     listed = _listed(preset, file_facts.language.family)
     if listed is None:
         return records(file_facts, preset)
     collections, names = listed
     steps = file_facts.steps
-    for scope, made in steps:
-        if scope or not made.endswith(names):
-            continue
-        runs = {called for owner, called in steps if owner == made}  # the constructor `new Class()` runs
-        if any(owner in runs and called in collections for owner, called in steps):
-            return True
-    return records(file_facts, preset)
+    stores = _store_classes(steps, collections, names)
+    if any(not scope and made in stores for scope, made in steps):
+        return True
+    return bool(stores and made_stores(file_facts, names)) or records(file_facts, preset)
+
+
+def _store_classes(
+    steps: Sequence[tuple[str, str]], collections: frozenset[str], names: tuple[str, ...]
+) -> frozenset[str]:
+    """The module's classes of a store's name whose constructor makes a collection: `new MemStorage()`
+    runs `constructor@57` (`(MemStorage, constructor@57)`), which makes a `Map` (`(constructor@57,
+    Map)`)."""
+    making = {owner for owner, called in steps if called in collections}
+    return frozenset(owner for owner, called in steps if owner.endswith(names) and called in making)
+
+
+def made_stores(file_facts: FileFacts, names: tuple[str, ...]) -> bool:
+    """The module makes at module level, under a condition or not, an instance of a class of a store's
+    name that another project module holds (`new DatabaseStorage()` from `./database-storage`): a call
+    traced to a relative import whose class is so named."""
+    return any(
+        call.new
+        and not call.scope
+        and call.callee.startswith(_RELATIVE)
+        and call.callee.rpartition(".")[2].endswith(names)
+        for call in file_facts.calls
+    )
+
+
+_RELATIVE = ("./", "../")

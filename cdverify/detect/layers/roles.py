@@ -27,6 +27,7 @@ from cdverify.detect.layers.catalogue import (
     model_names,
     model_starts,
     preset_roles,
+    repository_getters,
     schema_syncs,
 )
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
@@ -348,6 +349,8 @@ def _role_of(
     starts = model_starts(preset, family)
     clients = client_names(preset, family, idle)
     syncs = schema_syncs(preset, family)  # `sequelize.sync()` creates tables: no query
+    getters = repository_getters(preset, family)
+    wired = _handed_to_project(file_facts) if getters else frozenset()
     for _name, written, _line in file_facts.classes:
         traced = [foreign(base, path, family, instances) or base for base in written]
         if starts and any(base.startswith(starts) for base in traced):
@@ -374,12 +377,27 @@ def _role_of(
             and callee not in models
             and matches(callee, clients)
             and callee.rpartition(".")[2] not in syncs
+            # `newNoteRepository(dataSource.getRepository(NoteTable))`: wires the project's repository
+            and not (callee.rpartition(".")[2] in getters and f"{call.callee}()" in wired)
         )
         declares = declares or (callee in bases and bool(call.target))  # `Base = declarative_base()`
     if querying or tables:
         return Role.QUERIES if querying else Role.MODELS
     # `Base = declarative_base()`, `mapper_registry = registry()`: the models' base, with no client beside it
     return Role.MODELS if declares else None
+
+
+def _handed_to_project(file_facts: FileFacts) -> frozenset[str]:
+    """The calls whose results the file hands straight to a function of a project module (a relative
+    import's: `newNoteRepository(dataSource.getRepository(NoteTable))` → `typeorm.DataSource().
+    getRepository()`), as the arguments' values name them."""
+    return frozenset(
+        called
+        for call in file_facts.calls
+        if call.callee.startswith(("./", "../"))
+        for value in call.args
+        for called in value.calls
+    )
 
 
 def _database_names(preset: str) -> tuple[str, ...]:
