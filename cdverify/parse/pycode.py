@@ -38,6 +38,7 @@ from cdverify.parse.pysyntax import (
     owner_class,
     read_from_query,
     runs_handed_statement,
+    runs_own_statement,
     string_value,
     strip,
 )
@@ -606,7 +607,10 @@ class PythonScanner(Scanner):
             returned is not None
             and returned.endswith("()")
             and (
-                not read_from_query(node.named_children[0], returned, query_results)
+                not (
+                    read_from_query(node.named_children[0], returned, query_results)
+                    or runs_own_statement(node.named_children[0], query_results)
+                )
                 or runs_handed_statement(function, self.found.get("call", ()), query_results)
             )
         ):

@@ -40,6 +40,27 @@ def read_from_query(returned: Node, traced: str, query_results: frozenset[str]) 
     return any(part.endswith("()") and part[:-2] in query_results for part in own)
 
 
+def runs_own_statement(returned: Node, query_results: frozenset[str]) -> bool:
+    """Whether `return <returned>` returns a query method's call (rules/parse.toml `query_results`) running a
+    statement the function writes itself, its first argument a string: `return await pool.fetchrow("SELECT …
+    WHERE id = $1", id)`. Such a function returns the rows its own statement reads, and stands for no call:
+    what its callers hand it (a pool, an id) is no statement. One handing the call a parameter (`return
+    conn.execute(sql)`) stands for the call."""
+    call = strip(returned)
+    if call.type != "call":
+        return False
+    callee = call.child_by_field_name("function")
+    method = callee.child_by_field_name("attribute") if callee is not None else None
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    return (
+        method is not None
+        and text(method) in query_results
+        and first is not None
+        and first.type in ("string", "concatenated_string")
+    )
+
+
 def runs_handed_statement(function: Node, calls: Iterable[Node], query_results: frozenset[str]) -> bool:
     """Whether `function` hands a parameter of its own to a query method (rules/parse.toml `query_results`) as
     the statement, its first argument: `executed = session.execute(stmt); return executed.all()` in

@@ -744,6 +744,18 @@ PY_RECEIVERS: dict[str, str] = {
             con = pg8000.native.Connection("user", password="password", database="conduit")
             return con.SINK
         """,
+    # aiopg.sa: the SQLAlchemy-flavoured engine's connections (a string literal is SQL there)
+    "aiopg.sa.": """
+        from aiopg.sa import create_engine
+
+        DSN = "dbname=conduit user=user password=password host=127.0.0.1"
+
+
+        async def active_users():
+            engine = await create_engine(DSN)
+            async with engine.acquire() as conn:
+                return await conn.SINK
+        """,
     "aiopg.": """
         import aiopg
 
