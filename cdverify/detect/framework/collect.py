@@ -144,7 +144,9 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
     to a variable: `return new Hono().route("", notes)`) or on the app the file's route installer is handed
     (`export function initRouting(app) { const api = new Hono(); …; app.route("/api", api) }`); and files
     building no app in a variable whose exported function's fresh app (a Hono sub-app returned as built, one
-    per route file) another file mounts (`app.route("", todosGet(deps))`)."""
+    per route file) another file mounts (`app.route("", todosGet(deps))`). An app mounted under a path
+    on an object not traced (`app.add_subapp("/auth/", auth_api)` on the `app: web.Application` parameter
+    of a `setup_routes` function) is mounted too: the app it is mounted on is built elsewhere."""
     apps: dict[str, list[Key]] = {}
     for key, site in objects.sites.items():
         if site.kind == "app":
@@ -161,9 +163,13 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
                 made.add(file)
 
     def mounted(key: Key) -> bool:
-        return key in elsewhere or any(
-            e.mounter is not None and (e.mounter[0] != key[0] or e.mounter[1].startswith(HANDED))
-            for e in objects.incoming.get(key, ())
+        return (
+            key in elsewhere
+            or key in objects.mounted_untraced
+            or any(
+                e.mounter is not None and (e.mounter[0] != key[0] or e.mounter[1].startswith(HANDED))
+                for e in objects.incoming.get(key, ())
+            )
         )
 
     return frozenset(path for path, keys in apps.items() if all(mounted(key) for key in keys)) | made
