@@ -76,6 +76,9 @@ class PythonScanner(Scanner):
         super().__init__(found)
         self.libraries = python_libraries()
         self.try_guarded = self.libraries.file_reads | self.libraries.opening_calls
+        # a connection made as it is called records the function it runs in, whatever it is handed
+        # (`asyncpg.create_pool(os.environ["DSN"])` in a `cleanup_ctx` hook: database/server_urls.py)
+        self.scoped = self.libraries.opening_calls
         self.connect_methods = self.libraries.connect_methods
         self.untraced_hooks = self.libraries.untraced_hooks
         self.handed_connects = self.libraries.handed_connects

@@ -139,6 +139,8 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
     if blocked and not connected:  # another connection that holds says the blocked one is a branch not taken
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked))
     holding, undecided = _selected(holding)
+    holding, lazy = _lazy_only(holding)
+    dropped.extend(lazy)
     dropped.extend(undecided)
     read = next(iter(unset_reads(report, environment)), None)
     if read is not None and holding:  # a read at start-up raises: the application cannot start
@@ -179,6 +181,27 @@ def _selected(
     left: list[Evidence] = []
     for engine, items in holding.items():
         if engine != chosen and all(undecided(item) for item in items):
+            left.extend(items)
+        else:
+            kept[engine] = items
+    return kept, left
+
+
+def _lazy_only(
+    holding: dict[str, tuple[Evidence, ...]],
+) -> tuple[dict[str, tuple[Evidence, ...]], list[Evidence]]:
+    """`holding` without the engines only engine modules imported inside a function show (`lazy`: a
+    TypeDecorator's `load_dialect_impl` importing PostgreSQL's UUID under `if dialect.name == "postgresql"`),
+    where a connection or configuration of another engine holds: that function runs on the engine connected,
+    and the import says the code supports another, not that the application connects to it. The items left
+    out are returned."""
+    connected = any(item.kind in _SETTINGS for items in holding.values() for item in items)
+    if not connected:
+        return holding, []
+    kept: dict[str, tuple[Evidence, ...]] = {}
+    left: list[Evidence] = []
+    for engine, items in holding.items():
+        if all(item.kind is EvidenceKind.DIALECT and item.lazy for item in items):
             left.extend(items)
         else:
             kept[engine] = items

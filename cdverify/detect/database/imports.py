@@ -2,7 +2,9 @@
 `drizzle-orm/pg-core`) is `dialect` evidence, a driver (`psycopg2`, `pg`) is `import` evidence. A driver
 imported by a module whose every connection of that engine runs under one condition on a variable (`if
 (client === "sqlite") { const Database = require("better-sqlite3"); … new Database(file) }`) is switched
-as those connections are: the import only says the engine is used, the connections say when."""
+as those connections are: the import only says the engine is used, the connections say when. An engine module
+imported inside a function is `lazy` (a TypeDecorator loading PostgreSQL's UUID where the dialect is
+PostgreSQL): the harness does not run its engine on it alone."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ def imports(found_in: Collection, path: str, scope: Scope, file_facts: FileFacts
         if verdict:
             engine, kind, detail = verdict
             item = Evidence(engine, kind, scope, path, fact.line, fact.text, detail, col=fact.col)
+            if kind is EvidenceKind.DIALECT and fact.in_function:
+                item = item._replace(lazy=True)
             way = _switched_with(found_in.evidence, path, engine) if kind is EvidenceKind.IMPORT else None
             if way is not None:
                 item = item._replace(switch=way.switch, guarded=True, when=way.when)

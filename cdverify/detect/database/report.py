@@ -109,6 +109,10 @@ class Evidence(NamedTuple):
     # value naming each engine in the library that reads it (engine → value; () where none is catalogued).
     # None: the switch gives a URL, or its role is not known
     switch_values: tuple[tuple[str, str], ...] | None = None
+    # an engine module imported inside a function (`from sqlalchemy.dialects.postgresql import UUID` in a
+    # TypeDecorator's `load_dialect_impl`, under `if dialect.name == "postgresql"`): the code runs on that
+    # engine when it is the one connected, which the import does not say (harness.py `_lazy_only`)
+    lazy: bool = False
 
     @property
     def location(self) -> Location:

@@ -19,12 +19,17 @@ Nothing is claimed where it is not certain: a hole with a default (`os.getenv("D
 password hole alone (a server trusting its clients takes any), a URL that another value may replace
 (`os.getenv("DATABASE_URL") or f"…"`), a name bound more than once, a SQLite URL, a connection under an `if`
 or in a `try`, or one made only in request handlers. Whether the variables are set where the application runs
-(its `.env`, the run script, a declared environment) is the harness's to say (`StartupStop.stops`)."""
+(its `.env`, the run script, a declared environment) is the harness's to say (`StartupStop.stops`).
+
+A call connecting as it is made (`opens`) handed the URL as a read raising where its variable is unset
+(`asyncpg.create_pool(os.environ["DSN"])` in an aiohttp `cleanup_ctx` hook) stops the application as it
+starts too: KeyError before any connection is tried."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdverify.catalog import load_rules
@@ -74,11 +79,24 @@ def unset_servers(
         engine for engine in (*engines(found, lazy), *_opening(found, kinds)) if engine.call.guard is None
     ]
     holed = [(engine, url) for engine in made if (url := _holed(found, engine.file, engine.value, 0))]
-    if not holed:
+    required = [(engine, name) for engine in made if (name := _required(engine))]
+    if not holed and not required:
         return []
     started = started_files()
     running = running_at_start(found.facts, started, graph)
-    out: list[StartupStop] = []
+    out: list[StartupStop] = [
+        _stop(
+            engine.file,
+            engine.call,
+            [Hole("url", name)],
+            f"raises KeyError as the application starts when ${name} is unset: the URL it connects to is "
+            f"read with no default ({engine.entry.label})",
+        )
+        for engine, name in required
+        if at_start(
+            engine.call, found.facts[engine.file], engine.file in started, running.get(engine.file, set())
+        )
+    ]
     listens: list[tuple[str, CallFact]] | None = None  # the listen calls, found once when a Node app connects
     for engine, url in holed:
         entry = engine.entry
@@ -133,6 +151,28 @@ def _opening(found: Collection, kinds: tuple[ServerEngine, ...]) -> Iterator[Eng
             value = call.argument(*entry.path) if entry is not None else None
             if entry is not None and value is not None:
                 yield Engine(path, call, entry, value)
+
+
+def _required(engine: Engine) -> str:
+    """The variable of the URL of a call connecting as it is made (`opens`) when that URL is a read that
+    raises where the variable is unset, written in the call (`asyncpg.create_pool(os.environ["DSN"])`:
+    rules/database/connections.toml `required_reads` `subscripts`); "" otherwise. Such a call's `try` is
+    recorded (its guard)."""
+    entry, value = engine.entry, engine.value
+    if not (isinstance(entry, ServerEngine) and entry.opens) or len(value.env) != 1:
+        return ""
+    if value.strings or value.numbers or value.names or value.calls:
+        return ""
+    name = value.env[0]
+    return name if _subscripts(name).search(engine.call.text) else ""
+
+
+@cache
+def _subscripts(name: str) -> re.Pattern[str]:
+    """`os.environ["NAME"]` and the catalogue's other mappings raising KeyError on a missing key."""
+    mappings = [m for entry in load_rules(Connections).required_reads for m in entry.subscripts]
+    written = "|".join(re.escape(m) for m in sorted(mappings, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w.])(?:{written})\s*\[\s*(['\"]){re.escape(name)}\1\s*\]")
 
 
 def listen_calls(found: Collection) -> list[tuple[str, CallFact]]:

@@ -145,7 +145,9 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
     (`export function initRouting(app) { const api = new Hono(); …; app.route("/api", api) }`), or on an
     app of its own file that is so mounted (`v1` of `routes.route("/api/v1", v1)`); and files
     building no app in a variable whose exported function's fresh app (a Hono sub-app returned as built, one
-    per route file) another file mounts (`app.route("", todosGet(deps))`)."""
+    per route file) another file mounts (`app.route("", todosGet(deps))`). An app mounted under a path
+    on an object not traced (`app.add_subapp("/auth/", auth_api)` on the `app: web.Application` parameter
+    of a `setup_routes` function) is mounted too: the app it is mounted on is built elsewhere."""
     apps: dict[str, list[Key]] = {}
     for key, site in objects.sites.items():
         if site.kind == "app":
@@ -162,11 +164,13 @@ def mounted_apps(objects: Objects) -> frozenset[str]:
                 made.add(file)
 
     def mounted(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
-        """Mounted by another file, or on an app of its own file that is (`routes.route("/api/v1", v1)` in
-        routes/index.js, whose `routes` app.js mounts: `v1` is a sub-app of the same router)."""
+        """Mounted by another file, under a path on an object not traced, or on an app of its own file that
+        is (`routes.route("/api/v1", v1)` in routes/index.js, whose `routes` app.js mounts: `v1` is a sub-app
+        of the same router)."""
         edges = [e.mounter for e in objects.incoming.get(key, ()) if e.mounter is not None]
         return (
             key in elsewhere
+            or key in objects.mounted_untraced
             or any(mounter[0] != key[0] or mounter[1].startswith(HANDED) for mounter in edges)
             or any(mounter not in seen and mounted(mounter, seen | {key}) for mounter in edges)
         )

@@ -138,6 +138,9 @@ class Objects:
                 if stem.endswith("/index"):
                     self.stems.setdefault(stem.removesuffix("/index"), path)
         self.incoming: dict[Key, list[Edge]] = {}
+        # objects a mount call mounts on an object not traced (`app.add_subapp("/auth/", auth_api)` on the
+        # `app: web.Application` parameter of `setup_routes`): sub-applications (collect.py `mounted_apps`)
+        self.mounted_untraced: set[Key] = set()
         self.links: dict[Key, Key] = {}
         # plugin file loaded by @fastify/autoload → the `prefix` option Fastify hands it (`opts.prefix`),
         # when it is known; set even when Fastify does not apply it (a fastify-plugin plugin)

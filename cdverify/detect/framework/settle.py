@@ -48,6 +48,8 @@ def settle(
         sites = [key for key in found if key is not None and key != NOT_A_ROUTER]
         for key in sites:
             objects.edge(key, mounter, prefix or "", mount.replaces and prefix is not None)
+        if mounter is None and prefix and prefix.startswith("/"):
+            objects.mounted_untraced.update(sites)
         if not sites and UNKNOWN in found:
             unresolved.append(mount._replace(prefix=prefix or ""))
     # every mount is traced unless one could not be, where it matters (under a prefix, or on an object

@@ -566,7 +566,7 @@ def by_role(
         *package_scripts(script_files, named, graph, found.apps, routing),
         *root_scripts(named, facts, graph, found.apps, migrators, routing, found.settings),
         *stray_programs(named, facts, graph, found.apps, routing),
-        *app_tools(named, facts, graph, found.apps, found.of),
+        *app_tools(named, facts, graph, found.apps, found.of, routing),
     )
     programs = tuple(sorted({*programs, *run} - workers))
     decided.update(dict.fromkeys(programs))
