@@ -422,6 +422,8 @@ class FileFacts(NamedTuple):
     # JS: the names the module exports that it declares itself (`export function DLoader`, `export const x`),
     # not those an `export … from` passes on
     declared: tuple[str, ...] = ()
+    # JS: whether the module exports anything (an `export` statement, `module.exports = …`, `exports.x = …`)
+    exporting: bool = False
     # JS: calls of names no declaration, parameter or import of the file binds (properties of the global
     # object), handed a string starting like an SQL statement: `db('SELECT …')` after another module's
     # `global.db = execute`

@@ -330,6 +330,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         env_helpers=code.env_helpers,
         runs=code.runs,
         declared=code.declared,
+        exporting=code.exporting,
         free_calls=code.free_calls,
         steps=code.steps,
         default_function=code.default_function,

@@ -405,6 +405,19 @@ _DECLARATIONS = (
 )
 
 
+def _exporting(found: dict[str, list[Node]]) -> bool:
+    """Whether the module exports anything: an `export` statement, or an assignment to `module.exports`,
+    `exports` or a property of either."""
+    if found.get("export"):
+        return True
+    for node in found.get("assignment", []):
+        left = node.child_by_field_name("left")
+        target = target_name(left) if left is not None else None
+        if target is not None and (target.split(".")[0] == "exports" or target.startswith("module.exports")):
+            return True
+    return False
+
+
 def _declared(found: dict[str, list[Node]]) -> tuple[str, ...]:
     """The names the module exports that it declares itself: `export function DLoader`, `export class C`,
     `export const x = …` (not those an `export … from` passes on)."""
@@ -579,5 +592,6 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         sure_gets=sure_gets(found.get("call", [])),
         collections=collections(found),
         declared=_declared(found),
+        exporting=_exporting(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),
     )

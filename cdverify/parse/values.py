@@ -45,6 +45,7 @@ class Code(NamedTuple):
     env_helpers: tuple[EnvHelper, ...] = ()
     runs: tuple[str, ...] = ()  # JS: names called by themselves at module level (`main()`)
     declared: tuple[str, ...] = ()  # JS: exported names the module declares itself
+    exporting: bool = False  # JS: the module exports anything
     free_calls: tuple[CallFact, ...] = ()  # JS: calls of names the file does not bind, handed SQL
     steps: tuple[tuple[str, str], ...] = ()  # (function, name) a function calls by itself
     default_function: str = ""  # JS: the scope of the function the module exports as its default

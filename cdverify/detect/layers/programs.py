@@ -53,7 +53,8 @@ def stray_programs(
     build or start no app, register no routes (`routes`) and import no module that does either: scripts
     run by hand, in no layer (`utils/sequelize-migrate.js` running the migrations with Umzug, then
     `process.exit(0)`). A Node module calling a function of its own as it loads (`resetDatabase()` at the
-    bottom of `database/reset-db.js`: `runs_itself`) is such a program too. A `models.py` with a `__main__`
+    bottom of `database/reset-db.js`: `runs_itself`) is such a program too, as is one exporting nothing that
+    makes calls as it loads (`runs_unexported`). A `models.py` with a `__main__`
     guard creating its tables keeps its layer, and an entry serving the project's MCP tools over stdio
     (exiting on a failed start) is no script."""
     serving = {*apps, *routes}
@@ -64,12 +65,21 @@ def stray_programs(
         and not name.folders
         and name.suffix is None
         and path in facts
-        and (facts[path].program or runs_itself(facts[path]))
+        and (facts[path].program or runs_itself(facts[path]) or runs_unexported(facts[path]))
         and path not in apps
         and path not in routes
         and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
     ]
     return _not_imported(candidates, graph, named)
+
+
+def runs_unexported(file_facts: FileFacts) -> bool:
+    """Whether a Node module exports nothing and makes calls at module level (`const db = new Database(…)`
+    then `db.prepare(…).get()` in a `check-database.js`): nothing can use it but by running it, so when
+    nothing imports it either it is a program run by hand."""
+    if file_facts.language.family is not Family.NODE:
+        return False
+    return not file_facts.exporting and any(not call.scope for call in file_facts.calls)
 
 
 def runs_itself(file_facts: FileFacts) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
+from cdverify.detect.layers.programs import runs_unexported
 from cdverify.detect.orm.report import OrmReport
 from cdverify.model import FileFacts
 
@@ -27,7 +28,8 @@ def may_be_in_scripts(
     graph: ImportGraph | None = None,
 ) -> bool:
     """Whether a SQL site is in a file the layers' script rules can name: a Python module at the project's
-    top, a JS module calling a function by itself, a file running as a program of its own, a file a
+    top, a JS module calling a function by itself or exporting nothing and making calls as it loads, a file
+    running as a program of its own, a file a
     package.json script runs, or a module such a program or file imports (a helper of the scripts). Where
     none is, the layers need not be built for the ORM report."""
     paths = {item.file for item in (*report.raw_sql, *report.fragments)}
@@ -38,6 +40,7 @@ def may_be_in_scripts(
             ("/" not in path and file_facts.language.family == "python")
             or bool(file_facts.runs)
             or file_facts.program
+            or runs_unexported(file_facts)
             or path in script_files
         ):
             return True
