@@ -168,7 +168,7 @@ def _named(
         compound = _FIRST_WORD.match(stem)
         first = normalise_dir_name(compound[0]) if compound else ""
         named_for_database = normalise_dir_name(stem) in data.file_names or first in data.file_prefixes
-        word = data.layer if named_for_database else None
+        word = data.layer if named_for_database or _in_database_folder(parts, folders, data) else None
     return Named(glob, tuple(folders), suffix, abstract, word)
 
 
@@ -186,6 +186,16 @@ class DataNames(NamedTuple):
 # the first word of a compound file name: up to `_`, `-` or a camelCase hump (`supabase` of `supabaseClient`);
 # a name of one word has none
 _FIRST_WORD = re.compile(r"[a-z0-9]+(?=[_-]|[A-Z])|[A-Z][a-z0-9]+(?=[_-]|[A-Z])", re.ASCII)
+
+
+def _in_database_folder(parts: list[str], folders: list[tuple[str, str]], data: DataNames) -> bool:
+    """Whether a file sits in a folder named just for the database (`[roles] data_folder_prefixes`: `db/`,
+    `database/`) below the deepest layer folder on its path (`services/db/queries.py`): the data-access
+    part of that layer's folder, as `db-stores/` is, which counts only where the file's code runs queries."""
+    if not folders:
+        return False
+    below = parts[folders[0][1].count("/") + 1 : -1]
+    return any(normalise_dir_name(part) in data.folder_prefixes for part in below)
 
 
 def _database_folder(name: str, layers: Iterable[LayerSpec], prefixes: frozenset[str]) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
+from cdverify.detect.layers.active_records import active_records
 from cdverify.detect.layers.app_tools import app_tools
 from cdverify.detect.layers.builders import statement_builders
 from cdverify.detect.layers.catalogue import (
@@ -406,6 +407,15 @@ def _database_names(preset: str) -> tuple[str, ...]:
     return tuple(listed[0].data_file_names) if listed else ()
 
 
+def _path_layer(name: Named) -> str | None:
+    """The layer a path alone names: a user glob, its deepest layer folder, else its file name."""
+    if name.glob is not None:
+        return name.glob
+    if name.folders:
+        return name.folders[0][0]
+    return None if name.abstract else name.suffix
+
+
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
@@ -501,6 +511,14 @@ def by_role(
     columns = found_roles[0].column_modules.get("node", ()) if found_roles else ()
     # `db/columns.helpers.ts` of the `timestamp()` columns each pgTable spreads in: models
     found.of.update(dict.fromkeys(column_sets(found.of, models, facts, graph, columns), Role.MODELS))
+    # a plain class keeping its record's fields and running the SQL that stores them: Active Record, models
+    # where the path names no layer or names models (detect/layers/active_records.py)
+    plain = [
+        path
+        for path, role in found.of.items()
+        if role is Role.QUERIES and _path_layer(named_layers.named[path]) in (None, roles.models)
+    ]
+    found.of.update(dict.fromkeys(active_records(facts, plain, orm.raw_sql), Role.MODELS))
     # routers, handler modules and request schemas the registrations reach; `items.main(request)` in a
     # catch-all handler hands the request on to `delegated`
     delegated = routing_roles(
