@@ -462,6 +462,11 @@ class FileFacts(NamedTuple):
     # "") is made as, with the methods functions call on it (`push`, `find`) and `=` where one assigns it
     # anew (parse/jsrecords.py): where an in-memory store keeps its records
     collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # JS: (function, the function it is written in) of each function written inside another, both as
+    # `CallFact.scope` names them (`function@9`, the callback of `return new Promise((resolve) => …)` in
+    # `insertUser@1`): a callback reads the names its enclosing functions bind (detect/orm/raw_sql.py
+    # `with_enclosing`)
+    enclosing: tuple[tuple[str, str], ...] = ()
 
 
 class SourceFile(NamedTuple):

@@ -340,6 +340,7 @@ def _code_facts(path: str, language: Language, root: Node) -> FileFacts:
         sure_gets=code.sure_gets,
         decorators=code.decorators,
         collections=code.collections,
+        enclosing=code.enclosing,
     )
 
 

@@ -10,7 +10,7 @@ classes); jssyntax holds the grammar-only helpers, scanner.py what Python shares
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 
 from tree_sitter import Node
 
@@ -39,6 +39,7 @@ from cdverify.parse.jssyntax import (
 )
 from cdverify.parse.jstypes import alias_exports, client_aliases, type_aliases
 from cdverify.parse.param_defaults import NODE, parameter_values
+from cdverify.parse.sharing import shared, shared_tuple
 from cdverify.parse.treesitter import one_line, scope_key, text
 from cdverify.parse.values import Code, entry_assignment, instance_exports, interesting, url_literals
 
@@ -418,6 +419,17 @@ def _exporting(found: dict[str, list[Node]]) -> bool:
     return False
 
 
+def _enclosing(functions: Iterable[Node], scope_of: Callable[[Node], str]) -> tuple[tuple[str, str], ...]:
+    """(function, the function it is written in) of each function written inside another
+    (`FileFacts.enclosing`)."""
+    out = set()
+    for function in functions:
+        around = scope_of(function)
+        if around:
+            out.add((shared(scope_key(function)), shared(around)))
+    return shared_tuple(tuple(sorted(out)))
+
+
 def _declared(found: dict[str, list[Node]]) -> tuple[str, ...]:
     """The names the module exports that it declares itself: `export function DLoader`, `export class C`,
     `export const x = …` (not those an `export … from` passes on)."""
@@ -591,6 +603,7 @@ def node_code(found: dict[str, list[Node]], program: Node | None = None) -> Code
         default_function=scanner.default_function,
         sure_gets=sure_gets(found.get("call", [])),
         collections=collections(found),
+        enclosing=_enclosing(found.get("function", ()), scanner.scope),
         declared=_declared(found),
         exporting=_exporting(found),
         free_calls=free_calls(scanner.pending, scanner.arguments, scanner.scope, program),

@@ -10,11 +10,12 @@ of a module-level name assigned from one: `const globalForPrisma = globalThis as
 on every fresh start, the global being unset then.
 
 A class instantiated so (`return new MinioStorageService()`) is called by its name, and a module-level class
-calls its constructor (the step (`MinioStorageService`, `constructor@30`)): what the constructor surely runs
-runs where the class is instantiated. The lazy singleton's first call counts too: `if (!client) { client =
-createClient() }` (also `client == null`, `=== undefined`), the name a module-level `let` / `var` holding
-nothing or `null` / `undefined` to start with, assigned the call directly in the `if`'s branch: it runs the
-first time the function does.
+calls its constructor (the step (`MinioStorageService`, `constructor@30`)) and what its instance fields'
+initializers instantiate (`private users = new Map()`: (`MemStorage`, `Map`)): what the constructor surely
+runs runs where the class is instantiated. The lazy singleton's first call counts too: `if (!client) {
+client = createClient() }` (also `client == null`, `=== undefined`), the name a module-level `let` / `var`
+holding nothing or `null` / `undefined` to start with, assigned the call directly in the `if`'s branch: it
+runs the first time the function does.
 
 `sure_gets` records the same of a getter handed a literal key (node-config's `config.get("jwtPrivateKey")`),
 whatever it is made as (`if (!config.get("key"))` evaluates its condition), for the start-up check of a key
@@ -130,7 +131,11 @@ def _empty_names(program: Node | None) -> frozenset[str]:
 
 
 def _constructors(program: Node | None, scope_of: Callable[[Node], str]) -> list[tuple[str, str]]:
-    """(class, its constructor's scope) of each module-level class that declares a constructor."""
+    """(class, its constructor's scope) of each module-level class that declares a constructor, and (class,
+    name) of each class an instance field's initializer instantiates by its bare name (`private users:
+    Map<string, User> = new Map()`): the fields are set as the class is instantiated, before its
+    constructor's body runs. A `static` field's is set once as the class is declared, and makes nothing per
+    instance."""
     out = []
     for statement in program.named_children if program is not None else ():
         if statement.type == "export_statement":
@@ -138,12 +143,33 @@ def _constructors(program: Node | None, scope_of: Callable[[Node], str]) -> list
         if statement.type not in ("class_declaration", "abstract_class_declaration"):
             continue
         name, body = statement.child_by_field_name("name"), statement.child_by_field_name("body")
+        if name is None:
+            continue
         for member in body.named_children if body is not None else ():
+            if member.type in _FIELDS:
+                if (made := _initializer(member)) is not None:
+                    out.append((shared(text(name)), shared(made)))
+                continue
             key = member.child_by_field_name("name") if member.type == "method_definition" else None
             inside = member.child_by_field_name("body")
-            if name is not None and key is not None and text(key) == _CONSTRUCTOR and inside is not None:
+            if key is not None and text(key) == _CONSTRUCTOR and inside is not None:
                 out.append((shared(text(name)), shared(scope_of(inside))))
     return out
+
+
+_FIELDS = ("public_field_definition", "field_definition")  # TypeScript's and JavaScript's class fields
+
+
+def _initializer(field: Node) -> str | None:
+    """The class an instance field's value instantiates by its bare name (`= new Map()`)."""
+    if any(child.type == "static" for child in field.children):
+        return None
+    value = field.child_by_field_name("value")
+    value = strip(value) if value is not None else None
+    if value is None or value.type != "new_expression":
+        return None
+    made = value.child_by_field_name("constructor")
+    return text(made) if made is not None and made.type == "identifier" else None
 
 
 def _defaulted(parent: Node, call: Node) -> bool:

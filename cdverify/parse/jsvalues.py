@@ -16,6 +16,7 @@ from cdverify.parse.jsenv import handed, helper_read
 from cdverify.parse.jsnames import ARGUMENTS, VALUES, NodeNameScanner
 from cdverify.parse.jssyntax import (
     HERE,
+    SCOPE_NODES,
     instance_fields,
     is_cwd,
     is_here,
@@ -26,12 +27,13 @@ from cdverify.parse.jssyntax import (
     this_class,
 )
 from cdverify.parse.scanner import Arguments, Entries
-from cdverify.parse.treesitter import holds, one_line, text
+from cdverify.parse.treesitter import holds, one_line, scope_key, text
 from cdverify.parse.values import (
     concat,
     first_key,
     merge,
     number,
+    parameter_names,
     rewritten,
     statement_text_fields,
     untraced_sql_keys,
@@ -261,9 +263,7 @@ class NodeValueScanner(NodeNameScanner):
         if value.strings or inner.type not in ("object", "identifier"):
             return value
         if inner.type == "identifier":  # `this.pool.query(sql)` after `const sql = `INSERT …``
-            constants = self.string_constants
-            name = text(inner)
-            constant = constants.get((self.scope(inner), name)) or constants.get(("", name))
+            constant = self.enclosing_constant(inner)
             if constant is not None:
                 return merge(value, constant)
         keys = untraced_sql_keys()
@@ -274,6 +274,23 @@ class NodeValueScanner(NodeNameScanner):
             if key in keys and entry.strings
         ]
         return merge(value, *held) if held else value
+
+    def enclosing_constant(self, name_node: Node) -> Value | None:
+        """The string constant a name reads: declared in its function, in a function around it (`const
+        sql = `INSERT …`; return new Promise((resolve) => { db.run(sql, …) })`: a callback reads its
+        enclosing function's), or at module level; a parameter of the same name in between hides those
+        further out."""
+        constants, name = self.string_constants, text(name_node)
+        parent = name_node.parent
+        while parent is not None:
+            if parent.type in SCOPE_NODES:
+                constant = constants.get((scope_key(parent), name))
+                if constant is not None:
+                    return constant
+                if name in parameter_names(parent):
+                    return None
+            parent = parent.parent
+        return constants.get(("", name))
 
     def objects_of(self, node: Node) -> list[Node]:
         """The object literals an options value is built from, the later-winning first: the variable's

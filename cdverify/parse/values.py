@@ -55,6 +55,7 @@ class Code(NamedTuple):
     sure_gets: tuple[tuple[int, int], ...] = ()  # JS: `….get("key")` calls surely made where they are
     decorators: tuple[str, ...] = ()  # Python: traced names of bare decorators (`@sio.event`)
     collections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # JS: arrays and Maps records are kept in
+    enclosing: tuple[tuple[str, str], ...] = ()  # JS: (function, the function it is written in)
 
 
 def call_fact(
@@ -312,6 +313,27 @@ def untraced_sql_methods() -> frozenset[str]:
 
 
 @cache
+def untraced_callback_methods() -> frozenset[str]:
+    """Methods that execute SQL on any object when the call hands an inline callback last (sqlite3's
+    `db.all(sql, params, (err, rows) => …)`): the `callback_methods` of the `untraced` sinks."""
+    from cdverify.catalog import load_rules
+    from cdverify.rules_schema import Sinks
+
+    sinks = load_rules(Sinks)
+    untraced = (sink for sink in (*sinks.python, *sinks.node) if sink.untraced)
+    return frozenset(method for sink in untraced for method in sink.callback_methods)
+
+
+_CALLBACKS = ("arrow_function", "function_expression", "function")  # JavaScript's inline functions
+
+
+def _hands_callback(arguments: Node | None) -> bool:
+    """A call's last argument is an inline function (`(err, rows) => …`, `function (err) {…}`)."""
+    last = arguments.named_children[-1] if arguments is not None and arguments.named_children else None
+    return last is not None and last.type in _CALLBACKS
+
+
+@cache
 def untraced_sql_keys() -> frozenset[str]:
     """Keys of a query-config object that hold its statement (`{ text: "SELECT …", values }`): those of the
     `untraced` sinks of rules/orm/sinks.toml. A call of an untraced SQL method handed such an object, written
@@ -351,9 +373,13 @@ def untraced_sink(
         return None
     prop = function.child_by_field_name(property_field)
     obj = function.child_by_field_name("object")
-    if prop is None or obj is None or text(prop) not in untraced_sql_methods():
+    if prop is None or obj is None:
         return None
     arguments = call.child_by_field_name("arguments")
+    if text(prop) not in untraced_sql_methods() and not (
+        text(prop) in untraced_callback_methods() and _hands_callback(arguments)
+    ):
+        return None
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
     if first is None:
         return None

@@ -80,6 +80,9 @@ class Sink(Record, frozen=True):
     # of an untraced sink: app instances whose properties are what a plugin decorated them with
     # (`fastify().sqlite.db`): `project_methods` count on those too
     app_holders: Strings = ()
+    # of an untraced sink: methods that count on any object where the call hands an inline callback last
+    # (sqlite3's `db.all(sql, params, (err, rows) => …)`)
+    callback_methods: Strings = ()
 
 
 class Sinks(Record, frozen=True):

@@ -375,3 +375,18 @@ def test_collections_record_what_functions_call_on_arrays_and_maps() -> None:
         ("Store", "items", ("=", "filter", "find")),
     )
     assert parse("const limit = 3;\nclass A { n = 0; }\n").collections == ()
+
+
+def test_enclosing_names_the_function_each_callback_is_written_in() -> None:
+    """`FileFacts.enclosing` (JS): (function, the function around it) of each nested function; a top-level
+    function has none."""
+    facts = parse(
+        "function insert(db) {\n"
+        "  const sql = `INSERT INTO notes (text) VALUES (?)`;\n"
+        "  return new Promise((resolve) => {\n"
+        "    db.run(sql, [], function (err) { resolve(err); });\n"
+        "  });\n"
+        "}\n",
+        Language.JAVASCRIPT,
+    )
+    assert facts.enclosing == (("function@3", "insert@1"), ("function@4", "function@3"))

@@ -1,7 +1,8 @@
 """In-memory stores: a module whose class keeps the app's records in collections it makes as it is built, and
 that makes the one instance of it the app uses as it loads (`[roles.memory_stores]` of the preset,
 rules/architecture/clean_architecture.toml). Replit Agent's full-stack template writes `class MemStorage
-implements IStorage { constructor() { this.tasks = new Map(); } … }` and `export const storage = new
+implements IStorage { constructor() { this.tasks = new Map(); } … }` (its newer one `private tasks:
+Map<number, Task> = new Map()`, a field's initializer) and `export const storage = new
 MemStorage()` in server/storage.ts; the routes call `storage.getTask(id)`, and the same interface later gets
 a `DatabaseStorage` of Drizzle queries. Where no database is used it is the persistence layer by role, as a
 JSON-file store is (file_stores.py). A store also keeps its records in an array its functions add to and look
@@ -96,8 +97,9 @@ def records(file_facts: FileFacts, preset: str) -> bool:
 def memory_store(file_facts: FileFacts, preset: str) -> bool:
     """The module keeps records in memory (`records`), or makes, as it loads, an instance of a class whose
     name ends with a store's word (`MemStorage`, `InMemoryUserRepository`) and whose constructor makes a
-    collection (`this.users = new Map()`): the file's surely-run calls (`FileFacts.steps`) show `new
-    MemStorage()` at module level, the constructor it runs and the `Map` that runs. A cache, a rate
+    collection (`this.users = new Map()`), or an instance field's initializer does (`private users = new
+    Map()`): the file's surely-run calls (`FileFacts.steps`) show `new MemStorage()` at module level, the
+    constructor it runs and the `Map` that runs (or the `Map` the class makes itself). A cache, a rate
     limiter's counters or a socket registry built the same way is named otherwise; a class only
     instantiated in a function (per request, per test) holds nothing for the app. Replit's template, once
     given a database, keeps `MemStorage` beside the `IStorage` it implements and exports instead the
@@ -121,9 +123,15 @@ def _store_classes(
 ) -> frozenset[str]:
     """The module's classes of a store's name whose constructor makes a collection: `new MemStorage()`
     runs `constructor@57` (`(MemStorage, constructor@57)`), which makes a `Map` (`(constructor@57,
-    Map)`)."""
+    Map)`); or which make one in an instance field's initializer (`private users: Map<string, User> = new
+    Map()`: `(MemStorage, Map)`). A function's scope is named with its line (`createStore@12`), so only a
+    class is an owner of a store's name."""
     making = {owner for owner, called in steps if called in collections}
-    return frozenset(owner for owner, called in steps if owner.endswith(names) and called in making)
+    return frozenset(
+        owner
+        for owner, called in steps
+        if owner.endswith(names) and (called in making or called in collections)
+    )
 
 
 def made_stores(file_facts: FileFacts, names: tuple[str, ...]) -> bool:

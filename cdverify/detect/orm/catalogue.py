@@ -36,6 +36,7 @@ class Sink(NamedTuple):
     # a helper's sink reached through a splat (`dbc.execute(*sql_and_args)`): its callers hand the statement
     # as the first item of the tuple or list at `arg` (`fetchall(dbc, ("SELECT …", (id,)))`)
     first_item: bool = False
+    callback_methods: frozenset[str] = frozenset()  # untraced: on any object handed an inline callback
 
 
 @cache
@@ -58,6 +59,7 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             entry.format_holes,
             frozenset(entry.project_methods),
             entry.app_holders,
+            callback_methods=frozenset(entry.callback_methods),
         )
         for entry in load_rules(Sinks).family(family)
     )
@@ -68,6 +70,12 @@ def app_holders(family: Family) -> tuple[str, ...]:
     """The app instances whose properties (a plugin's decorations) an untraced sink's `project_methods`
     count on: `fastify().` for `fastify.sqlite.db.all(…)`."""
     return tuple(holder for sink in sinks(family) for holder in sink.app_holders)
+
+
+def callback_sink(method: str, family: Family) -> Sink | None:
+    """The untraced sink whose `callback_methods` hold `method` (sqlite3's `all`), if any: it is the sink
+    of a call handing an inline callback last, on whatever object (collect.py `_sinks_in`)."""
+    return next((sink for sink in sinks(family) if sink.untraced and method in sink.callback_methods), None)
 
 
 def bootstrap_statements() -> tuple[str, ...]:

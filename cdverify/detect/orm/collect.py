@@ -9,6 +9,7 @@ anything else is never a sink. The SQL argument is then confirmed by the string 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -16,6 +17,7 @@ from cdverify.detect.orm.barrels import project_name, python_heads, through_barr
 from cdverify.detect.orm.catalogue import (
     Sink,
     app_holders,
+    callback_sink,
     errors_only,
     libraries,
     library_of,
@@ -345,6 +347,8 @@ def _sinks_in(
         if site not in known_sinks:
             known_sinks[site] = _sink(call.callee, family, heads)
         sink = known_sinks[site]
+        if sink is None and _hands_callback(call):  # `db.all(sql, [], (err, rows) => …)` of sqlite3
+            sink = callback_sink(Callee.of(call.callee).method, family)
         if sink is not None:
             sinks.append((call, sink))
     if not sinks:  # most files: none of the file's own tables is needed
@@ -425,6 +429,15 @@ def _run_by(tag: CallFact, calls: Iterable[CallFact]) -> CallFact | None:
     # another template between the two is the one that call is handed
     between = any(other.callee == tag.callee and runs.line <= other.line < tag.line for other in calls)
     return None if between else runs
+
+
+# an inline callback's head as the call's argument reads (parse/jsvalues.py `function_head`)
+_CALLBACK = re.compile(r"(?:async )?(?:function\b.*|.*=>)")
+
+
+def _hands_callback(call: CallFact) -> bool:
+    """The call's last argument is an inline callback (`(err, rows) =>`, `function (err)`)."""
+    return bool(call.args) and _CALLBACK.fullmatch(call.args[-1].text) is not None
 
 
 def _spread(call: CallFact, sink: Sink) -> bool:

@@ -89,9 +89,12 @@ def with_enclosing(
     sees the names the functions around it bind and it does not: a callback written where it is handed
     (`sqlite.transaction(() => { sqlite.exec(sql) })`) reads the `sql` its enclosing function assigned. The
     function around a callback is the one the statement on the callback's first line is in, when that is
-    one function (facts name a function by its first line, `function@35`). A parameter of the callback of
-    the same name (`(sql) => db.exec(sql)`) hides the enclosing function's."""
+    one function (facts name a function by its first line, `function@35`), or the one the facts say it is
+    written in (`FileFacts.enclosing`: `return new Promise((resolve) => { db.run(sql, …) })`, on a line
+    holding no other fact). A parameter of the callback of the same name (`(sql) => db.exec(sql)`) hides
+    the enclosing function's."""
     params = {function.scope: set(function.params) for function in file_facts.functions}
+    written_in = dict(file_facts.enclosing)
     at_line: dict[int, set[str]] = {}
     placed = [(a.line, a.scope) for a in file_facts.assignments]
     placed += [(c.line, c.scope) for c in file_facts.calls]
@@ -103,6 +106,8 @@ def with_enclosing(
         seen, current = {scope}, scope
         while (start := current.rpartition("@")[2]).isdigit():
             around = at_line.get(int(start), set()) - seen
+            if len(around) != 1:
+                around = {written_in[current]} - seen if current in written_in else set()
             if len(around) != 1:
                 break
             current = around.pop()
