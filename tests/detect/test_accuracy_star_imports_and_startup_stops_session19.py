@@ -9,7 +9,11 @@
   and the application never listens;
 - a Flask app that loads its configuration with `app.config.from_pyfile(…)` from one settings file is
   configured by that file alone: the same keys in another settings module it never loads (imported for
-  another name) are not its configuration.
+  another name) are not its configuration;
+- a Fastify plugin module of the project that awaits its Prisma client's `$connect()` (`export default
+  fp(async (fastify) => { … await prisma.$connect() … })`), registered in `buildServer()` whose result the
+  `.then` callback holding `app.listen(…)` is handed, rejects where the schema's `DATABASE_URL` is unset:
+  nothing listens.
 """
 
 from __future__ import annotations
@@ -213,3 +217,54 @@ def test_the_settings_module_the_flask_app_loads_still_configures_it(make_projec
         'from app import create_app\n\napp = create_app("config/development/settings.py")\napp.run()\n'
     )
     assert _harness(make_project, files) == ["postgresql"]
+
+
+FASTIFY_PACKAGE = (
+    '{"name": "demo", "dependencies": {"fastify": "5", "fastify-plugin": "5", "@prisma/client": "6"}}'
+)
+PRISMA_PLUGIN = """import fp from "fastify-plugin";
+import { PrismaClient } from "@prisma/client";
+
+export default fp(async (fastify) => {
+  const prisma = new PrismaClient();
+  CONNECT
+  fastify.decorate("prisma", prisma);
+});
+"""
+FASTIFY_INDEX = """import Fastify from "fastify";
+import prismaPlugin from "./plugins/prisma";
+
+const buildServer = async () => {
+  const app = Fastify({ logger: true });
+  await app.register(prismaPlugin);
+  return app;
+};
+
+buildServer().then((app) => {
+  app.listen({ port: 3000 }, (err) => {
+    if (err) {
+      process.exit(1);
+    }
+  });
+});
+"""
+
+
+def _fastify(connect: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": FASTIFY_PACKAGE,
+        "prisma/schema.prisma": PRISMA_SCHEMA,
+        "src/plugins/prisma.ts": PRISMA_PLUGIN.replace("CONNECT", connect),
+        "src/index.ts": FASTIFY_INDEX,
+    }
+
+
+def test_a_project_plugin_connecting_prisma_stops_the_server_it_is_registered_in(
+    make_project: MakeProject,
+) -> None:
+    assert _harness(make_project, _fastify("await prisma.$connect();")) == []
+
+
+def test_a_project_plugin_catching_the_connect_failure_stops_nothing(make_project: MakeProject) -> None:
+    connect = "try { await prisma.$connect(); } catch (error) { fastify.log.warn(error); }"
+    assert _harness(make_project, _fastify(connect)) == ["postgresql"]
