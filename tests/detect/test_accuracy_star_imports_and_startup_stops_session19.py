@@ -1,5 +1,5 @@
-"""Disagreements of docs/accuracy.md "The hundred-and-twenty-fourth set's disagreements (session 2026-12-07
-(19))":
+"""Disagreements of docs/accuracy.md "The hundred-and-twenty-first to hundred-and-twenty-third sets'
+disagreements: raw SQL and start-up (session 2026-12-07 (19))":
 
 - a Python star import of a project module (`from app.web.models import *`) binds the names that module
   imports and defines, so `db.status("DROP TABLE …")` after it is GINO's handle of the module that made it
