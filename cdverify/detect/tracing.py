@@ -235,17 +235,20 @@ def passed_through(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], tupl
     settings.py, then `from app.settings import web` and `web.Application()`): a module's namespace holds
     every name it imports. The first such file of a key gives the value. Not a name a module imports from a
     module its key names (`from aiohttp import web` in `util/aiohttp.py`: the library, not itself), nor
-    one imported from an undotted standard-library module (`from time import time` names no `time.py`)."""
+    one imported from an undotted standard-library module (`from time import time` names no `time.py`). A
+    star import of a module (`from app.models import *`) takes every name it imports so."""
     python = [
         (path, ff.imports) for path, ff in facts.items() if ff.imports and ff.language.family == Family.PYTHON
     ]
     keys_of = {path: module_keys(path, Family.PYTHON) for path, _ in python}
     project = {key for keys in keys_of.values() for key in keys}  # the modules that can pass names on
     wanted: dict[str, set[str]] = {}
+    starred: set[str] = set()  # modules a star import takes every name of (`from app.models import *`)
     for path, imports in python:
         for fact in imports:
             names = fact.names
-            if not names or fact.in_function:
+            star = not names and fact.text.startswith("from ") and fact.text.endswith("*")
+            if not (names or star) or fact.in_function:
                 continue
             module = fact.specifier
             if module.startswith("."):
@@ -254,6 +257,8 @@ def passed_through(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], tupl
                 continue
             if module in project:
                 wanted.setdefault(module, set()).update(names)
+                if star:
+                    starred.add(module)
     offered: dict[tuple[str, str], tuple[str, str]] = {}
     for path, imports in python if wanted else ():
         keys = [key for key in keys_of[path] if key in wanted]
@@ -263,7 +268,7 @@ def passed_through(facts: Mapping[str, FileFacts]) -> dict[tuple[str, str], tupl
                 continue
             for name in fact.names:
                 for key in keys:
-                    if key != specifier and name in wanted[key]:
+                    if key != specifier and (name in wanted[key] or key in starred):
                         offered.setdefault((key, name), (f"{specifier}.{name}", path))
     return offered
 

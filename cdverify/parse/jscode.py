@@ -28,6 +28,7 @@ from cdverify.parse.jssteps import steps, sure_gets
 from cdverify.parse.jssyntax import (
     assigned_name,
     describe_function,
+    first_parameter,
     is_default_export,
     local_callee_of,
     property_key,
@@ -83,6 +84,7 @@ class NodeScanner(NodeBindingScanner):
         self.record_default_export()
         if self.functions:
             self.bind_factory_results()
+            self.bind_resolved_callbacks()
         self.class_facts = self.classes()  # after the requires they extend, before the calls on them
         self.bind_fields()
         self.bind_extended()
@@ -98,6 +100,31 @@ class NodeScanner(NodeBindingScanner):
             (*self.found.get("function", []), *self.found.get("method", [])), pending
         )
         self.pending = pending
+
+    def bind_resolved_callbacks(self) -> None:
+        """`buildServer().then((app) => { app.listen(…) })`: the first parameter of the function handed to
+        `.then` on a call of the file's own function stands for what that function returns (resolves to),
+        as `const app = await buildServer()` would (`bind_factory_results`)."""
+        for node in self.found.get("call", []):
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "member_expression":
+                continue
+            prop, obj = function.child_by_field_name("property"), function.child_by_field_name("object")
+            if prop is None or obj is None or text(prop) != "then" or strip(obj).type != "call_expression":
+                continue
+            called = strip(obj).child_by_field_name("function")
+            if called is None or called.type != "identifier" or text(called) not in self.functions:
+                continue
+            arguments = node.child_by_field_name("arguments")
+            handed = arguments.named_children if arguments is not None else []
+            callback = strip(handed[0]) if handed else None
+            if callback is None or callback.type not in ("arrow_function", "function_expression"):
+                continue
+            name, _ = first_parameter(callback)
+            resolved = self.qualify(strip(obj))
+            if name and resolved is not None:
+                self.local[(scope_key(callback), name)] = shared(resolved)
+                self.local_names.add(name)
 
     def record_returned_statements(self) -> None:
         """The statement of the query-config object a module-level function returns (`export const getUser =

@@ -9,6 +9,8 @@ read the environment is in rules/parse.toml.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from cdverify.model import (
@@ -42,7 +44,7 @@ from cdverify.parse.pysyntax import (
     string_value,
     strip,
 )
-from cdverify.parse.pyunbound import module_names, unbound_at_import
+from cdverify.parse.pyunbound import module_names, star_module, star_names, unbound_at_import
 from cdverify.parse.scanner import Arguments, Entries, Scanner
 from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import one_line, scope_key, text
@@ -93,6 +95,9 @@ class PythonScanner(Scanner):
         # Namespace(…)`), for other modules that reach it through the class (`api = UserDto.api`)
         self.class_attributes: dict[str, str] = {}
         self.imported: dict[str, str] = {}  # name → what an import statement binds it to
+        # the module of the file's only star import, and whether a name nothing in the file binds (which
+        # that module then binds: `from app.models import *` then `db.status(…)` is `app.models.db.status`)
+        self.star: tuple[str, Callable[[str], bool]] | None = None
 
     @property
     def run_at_import(self) -> frozenset[str]:
@@ -129,6 +134,22 @@ class PythonScanner(Scanner):
                     else:
                         bound = self.imported[text(name)] = shared(f"{prefix}.{text(name)}")
                         self.bindings[text(name)] = bound
+
+    def star_import(self, root: Node) -> None:
+        """Note the file's only star import, for the names nothing else in the file binds."""
+        module = star_module(self.found)
+        unbound = star_names(root, self.found) if module is not None else None
+        if module is not None and unbound is not None:
+            self.star = (module, unbound)
+
+    def name(self, node: Node) -> str | None:
+        found = super().name(node)
+        if found is None and self.star is not None:
+            module, unbound = self.star
+            name = text(node)
+            if not name.startswith("_") and unbound(name):  # a star import takes no `_name`
+                return shared(f"{module}.{name}")
+        return found
 
     def qualify(self, node: Node) -> str | None:
         """The traced name of an expression: `sqlalchemy.create_engine`, `flask.Flask()`, `os.environ`."""
@@ -634,6 +655,7 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
     """A Python file's code facts, from the captures of its `code` query (and its tree, `root`)."""
     scanner = PythonScanner(found)
     scanner.bind_imports()
+    scanner.star_import(root)
     scanner.scan()
     urls = url_literals(found.get("string", []), string_value)
     exports = tuple(sorted((*instance_exports(scanner.bindings), *scanner.class_attributes.items())))

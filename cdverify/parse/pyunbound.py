@@ -26,7 +26,7 @@ function or class body; a walrus is found from the `:=` in the file's text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from tree_sitter import Node
@@ -84,6 +84,45 @@ def unbound_at_import(root: Node, found: dict[str, list[Node]]) -> Unbound:
     return shared_tuple(
         tuple((shared(name), node.start_point[0] + 1, node.start_point[1] + 1) for name, node in out.items())
     )
+
+
+def star_module(found: dict[str, list[Node]]) -> str | None:
+    """The module of the file's only star import at module level (`from app.models import *`); None for none,
+    or for several (which of them binds a name is not known here)."""
+    stars = [
+        node
+        for node in found.get("import", ())
+        if node.type == "import_from_statement" and any(c.type == "wildcard_import" for c in node.children)
+    ]
+    if len(stars) != 1 or _in_function(stars[0]):
+        return None
+    module = stars[0].child_by_field_name("module_name")
+    return text(module).replace(" ", "") if module is not None else None
+
+
+def _in_function(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("function_definition", "class_definition"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def star_names(root: Node, found: dict[str, list[Node]]) -> Callable[[str], bool] | None:
+    """For a file whose names may come from a star import: whether no statement of the file binds a name, in
+    any scope, and no builtin is it (so the star-imported module is what binds it); None for a file of
+    Python 2 statements."""
+    other = _other_bindings(root)
+    if other is None:
+        return None
+    known = known_names()
+
+    @cache
+    def unbound(name: str) -> bool:
+        return name not in known and name not in other and bool(_unbound_by_captures({name}, found))
+
+    return unbound
 
 
 # -- what runs as the module is imported -------------------------------------------------------------

@@ -18,7 +18,10 @@ under the same condition or none):
 - a Fastify plugin that makes the client and awaits its `$connect()` as it is registered
   (rules/database/connections.toml `connecting_plugins`: `await fastify.register(fastifyPrisma)`), registered
   above every listen call, in the same function or at module level, under no condition: Fastify loads it
-  before it listens.
+  before it listens;
+- the same of a plugin module of the project (its default export, a function or one wrapped in `fp(…)`,
+  awaiting its client's `$connect()` under no condition), registered so or in a function whose result is
+  handed to the `.then` callback that holds every listen call (`buildServer().then((app) => app.listen(…))`).
 
 Neither the `$connect()` nor the call awaiting its function may be in a `try` whose `catch` handles the
 failure (one that always throws again or exits lets it through: `catch (error) { console.error(error);
@@ -60,7 +63,7 @@ def unset_prisma_urls(found: Collection, graph: ImportGraph) -> list[StartupStop
         for call in found.facts[path].calls
         if call.callee.endswith(_CONNECT) and f"{_CLIENT}()" in call.callee and call.scope
     ]
-    registered = _connecting_registrations(found)
+    registered = [*_connecting_registrations(found), *_own_plugin_registrations(found, graph)]
     chained = _chained_connects(found, graph)
     if not connects and not registered and not chained:
         return []
@@ -207,6 +210,79 @@ def _connecting_registrations(found: Collection) -> list[tuple[str, CallFact, st
             if plugin is not None and _listened_after(listens, path, call):
                 out.append((path, call, plugin))
     return out
+
+
+def _own_plugin_registrations(found: Collection, graph: ImportGraph) -> list[tuple[str, CallFact, str]]:
+    """(file, call, plugin) of the registrations of a plugin module of the project whose default export (a
+    function, or one wrapped in `fp(…)`) makes a Prisma client and awaits its `$connect()` under no
+    condition (`export default fp(async (fastify) => { const prisma = new PrismaClient(); await
+    prisma.$connect(); … })`), registered under no condition and followed by the application's every listen
+    call in the same function, or in the callback that function's result is handed to
+    (`buildServer().then((app) => app.listen(…))`): the registration rejects, and nothing listens."""
+    plugins = {
+        path
+        for path, facts in found.facts.items()
+        if facts.default_function
+        and found.scope_of(path) is Scope.APPLICATION
+        and any(
+            c.callee.endswith(_CONNECT)
+            and f"{_CLIENT}()" in c.callee
+            and c.scope == facts.default_function
+            and c.guard is None
+            for c in facts.calls
+        )
+    }
+    if not plugins:
+        return []
+    listens = listen_calls(found)
+    out = []
+    for path in sorted(found.facts):
+        if (
+            found.scope_of(path) is not Scope.APPLICATION
+            or found.facts[path].language.family is not Family.NODE
+        ):
+            continue
+        imported = {
+            edge.fact.specifier: edge.target
+            for edge in graph.imports_of(path)
+            if edge.target in plugins and edge.runtime
+        }
+        for call in found.facts[path].calls if imported else ():
+            if call.callee.rpartition(".")[2] != "register" or not call.args or call.guard is not None:
+                continue
+            plugin = next(
+                (imported[c] for c in call.args[0].calls if c.removesuffix(".default") in imported), None
+            )
+            if plugin is None:
+                continue
+            if _listened_after(listens, path, call) or _listened_on_result(listens, found.facts[path], call):
+                out.append((path, call, plugin))
+    return out
+
+
+def _listened_on_result(
+    listens: list[tuple[str, CallFact]], facts: FileFacts, registration: CallFact
+) -> bool:
+    """Whether the application's every listen call is, under no condition of its own, in the callback handed
+    to `.then` on a call of the function `registration` is in (`buildServer().then((app) => { app.listen(…)
+    })`, the callback written on the line of the `.then` call): it runs only where that function resolves."""
+    function = registration.scope.partition("@")[0]
+    if not function or not listens:
+        return False
+    lines = {
+        call.line
+        for call in facts.calls
+        if call.callee.endswith(".then") and call.text.startswith(f"{function}(")
+    }
+    return all(
+        file == facts.path and call.guard is None and _line_of(call.scope) in lines for file, call in listens
+    )
+
+
+def _line_of(scope: str) -> int:
+    """The line of a scope key (`function@20` → 20), 0 for module level."""
+    line = scope.rpartition("@")[2]
+    return int(line) if line.isdigit() else 0
 
 
 def _listened_after(listens: list[tuple[str, CallFact]], path: str, registration: CallFact) -> bool:

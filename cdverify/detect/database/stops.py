@@ -509,16 +509,20 @@ def started_modules(
     facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph
 ) -> set[str]:
     """Application files that run at start-up: the entries (application files no application file
-    imports at run time) and what they import at module level, transitively."""
+    imports at run time) and what they import at module level, transitively. A module named like a tool's
+    configuration (`env.config.ts`, config scope) that they import runs with them too: a tool reads its own
+    configuration file, the application runs what it imports (`export const env = envSchema.parse(…)`)."""
     application = {path for path in facts if scopes.get(path, Scope.APPLICATION) is Scope.APPLICATION}
+    loaded = application | {path for path in facts if scopes.get(path) is Scope.CONFIG}
     loads: dict[str, list[str]] = {}
     imported: set[str] = set()
-    for path in application:
+    for path in loaded:
         for edge in graph.imports_of(path):
             target = edge.target
-            if target is None or target == path or target not in application or not edge.runtime:
+            if target is None or target == path or target not in loaded or not edge.runtime:
                 continue
-            imported.add(target)
+            if path in application:
+                imported.add(target)
             if not edge.fact.in_function:
                 loads.setdefault(path, []).append(target)
     return reachable(application - imported, lambda path: loads.get(path, ()))

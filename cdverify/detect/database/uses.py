@@ -15,6 +15,7 @@ from cdverify.detect.database.django_settings import unloaded_settings
 from cdverify.detect.database.envhelpers import with_env_helpers
 from cdverify.detect.database.files import paper_runtime, project_environment, project_files, run_script
 from cdverify.detect.database.flags import flag_branches, flag_configurations
+from cdverify.detect.database.flask_settings import unloaded_flask_settings
 from cdverify.detect.database.report import (
     CODE_KINDS,
     DatabaseReport,
@@ -73,6 +74,8 @@ def collect(
     project_files(found, run_steps)
     if graph is not None:
         found.evidence = _unreached(found.evidence, facts, graph)
+    # `config/development/settings.py` beside the `app.config.from_pyfile("config/production/settings.py")`
+    found.evidence = unloaded_flask_settings(found.evidence, facts)
     found.evidence = _tool_leftovers(found.evidence, facts, found.catalogue.tool_calls)
     evidence = sorted(found.evidence, key=lambda e: (e.rank, e.file, e.line, e.engine))
     uses = {engine: _use(engine, items) for engine, items in _group(evidence).items()}
