@@ -51,6 +51,10 @@ class Framework(Record, frozen=True):
     url_attributes: Strings = ()
     chained_paths: bool = False  # a route method chained on a route with no path of its own takes its path
     named_routes: bool = False  # route methods may take a route name before the path (koa-router)
+    # a route's handler may take the request alone and answer with what it returns (Fastify's `async
+    # (request) => rows`): the one parameter an inline handler hands on is the request, not a context
+    # the reply is written on (Koa's `ctx`)
+    returned_replies: bool = False
     mount_calls: Strings = ()  # traced functions mounting routes under their first argument (`Mount(…)`)
     # mount method → the keyword giving its prefix besides `prefix` (`add_namespace(ns, path=…)`)
     mount_keys: Mapping[str, str] = table()

@@ -60,10 +60,16 @@ def unset_operands(condition: str) -> bool:
 
 
 def plugin_checks(
-    facts: Mapping[str, FileFacts], started: set[str], running: Mapping[str, set[str]], graph: ImportGraph
+    facts: Mapping[str, FileFacts],
+    started: set[str],
+    running: Mapping[str, set[str]],
+    graph: ImportGraph,
+    failed: Failed | None = None,
 ) -> list[StartupStop]:
     """The checks in the bodies of plugins registered as the application starts, and in the functions they
-    surely call, that stop it where a variable is unset, each with the registration that runs it."""
+    surely call, that stop it where a variable is unset, each with the registration that runs it; with
+    `failed`, also those that stop where the environment fails a start-up schema (an env plugin's `const
+    parsed = EnvSchema.safeParse(process.env); if (!parsed.success) throw …`)."""
     if not any(stop.scope for f in facts.values() for stop in f.stops):
         return []
     registers = node_libraries().plugin_registers
@@ -81,7 +87,7 @@ def plugin_checks(
                 plugins += [(p, {facts[p].default_function}) for p in loaded if facts[p].default_function]
             via = f" (in a plugin registered at start-up at {path}:{call.line})"
             for target, scopes in plugins:
-                out += function_checks(target, scopes, facts, graph, via)
+                out += function_checks(target, scopes, facts, graph, via, failed)
     return list(dict.fromkeys(out))
 
 

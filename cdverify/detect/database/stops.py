@@ -235,7 +235,8 @@ def startup_stops(
         for path, functions in runner_functions(found.facts, found.manifests.start_scripts()).items():
             running.setdefault(path, set()).update(functions)  # `fastify start app.js`: its plugin runs
         application_facts = {path: found.facts[path] for path in application}
-        out += plugin_checks(application_facts, started, running, graph)
+        failed = partial(failed_schema, found, graph=graph)  # `if (!parsed.success) throw …` in a plugin
+        out += plugin_checks(application_facts, started, running, graph, failed)
     if broken and graph is not None and root is not None:
         out += _unparsable(found, graph, root)
     loaders = load_rules(Connections).startup_files

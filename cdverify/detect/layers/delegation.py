@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from cdverify.model import APP_PLACEHOLDER
+
 if TYPE_CHECKING:
     from cdverify.detect.framework.report import Route
-    from cdverify.model import CallFact
+    from cdverify.model import CallFact, Value
 
 # the head of an inline handler in a route call's text: `(req, res) =>`, `async (c) =>`, `ctx =>`,
 # `function (req, res) {`
@@ -68,7 +70,7 @@ def delegation(
         return "", ()
     own = _parameter_names(params)
     for call in inside:
-        handed = [value.names for value in call.args if not (value.calls or value.strings or value.numbers)]
+        handed = [value.names for value in call.args if _plain(value)]
         if (
             not call.callee.startswith(project)
             or call.kwargs
@@ -81,6 +83,13 @@ def delegation(
         if not (names <= parameters or (own and set(own) <= names)):
             return "", ()
     return inside[0].callee, own
+
+
+def _plain(value: Value) -> bool:
+    """A plain name handed on: no call, string or number, or the app instance a plugin is handed
+    (`app`, traced `<app>()` in `const plugin: FastifyPluginAsync = async (app) => …`), a name as well."""
+    app = len(value.names) == 1 and not value.text and value.calls == (f"{APP_PLACEHOLDER}()",)
+    return not ((value.calls and not app) or value.strings or value.numbers)
 
 
 def _within(line: int, calls: Sequence[CallFact], around: set[str], until: int) -> list[CallFact]:

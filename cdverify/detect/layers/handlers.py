@@ -9,8 +9,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
+from cdverify.catalog import load_rules
 from cdverify.detect.layers.delegation import delegation, next_routes
 from cdverify.model import CallFact, Family, FileFacts, Value
+from cdverify.rules_schema import Frameworks
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -538,9 +540,11 @@ def inline_functions(
     the request and the reply, doing nothing else (`(request, reply) => login(app, request, reply)` after
     `import { login } from "@/functions/auth"`, through the barrel to the module declaring it:
     delegation.py), when that module imports the framework's request API (`FastifyRequest`,
-    `FastifyReply`): the function answers the request, as one registered by name does. A function handed a
-    context alone (`listExpenses(ctx)` of `db/expenses`, writing its rows on the Koa `Context`) is no
-    request handler for this: a data function may be handed the context to write its result on. These
+    `FastifyReply`): the function answers the request, as one registered by name does. In a framework whose
+    handler may answer with what it returns (`returned_replies`: Fastify's `async (req) => getBoards(app,
+    req)`), the request alone counts too. A function handed a context alone (`listExpenses(ctx)` of
+    `db/expenses`, writing its rows on the Koa `Context`) is no request handler for this: a data function
+    may be handed the context to write its result on. These
     modules are left to their path (routing_roles: only a module whose path names no layer takes the routes
     role so), and keep the data access their code shows (roles.code_roles does not count them as
     handlers)."""
@@ -548,7 +552,8 @@ def inline_functions(
 
     out: set[str] = set()
     for route, _modules, handed_to, own in _node_delegations(frameworks, facts, graph):
-        if len(own) < 2 or _of_class(handed_to) != handed_to:  # a controller's method: inline_delegates
+        least = 1 if _returned_replies(route.framework) else 2  # the request alone, or request and reply
+        if len(own) < least or _of_class(handed_to) != handed_to:  # a controller's method: inline_delegates
             continue
         for edge in graph.imports_of(route.file):
             target = edge.target
@@ -557,3 +562,10 @@ def inline_functions(
             held = _handed_through(target, edge.fact.specifier, (handed_to,), facts, graph) or {target}
             out |= {path for path in held if path in facts and handles_requests(facts[path])}
     return frozenset(out)
+
+
+@cache
+def _returned_replies(framework: str) -> bool:
+    """A Node framework whose handler may take the request alone, answering with what it returns (Fastify)."""
+    entry = load_rules(Frameworks).node.get(framework)
+    return entry is not None and entry.returned_replies

@@ -109,11 +109,25 @@ def sink_of(callee: Callee, family: Family) -> Sink | None:
             continue  # a prepared statement's run/get/all take parameters, not SQL
         if sink.through and not any(part in receiver for part in sink.through):
             continue
+        if _query_result(receiver, family):
+            continue  # `rows.map(…)` after `const rows = await sql`…``: the rows, no client
         if any(receiver.startswith(r) or receiver == r.rstrip(".") for r in sink.receivers):
             return sink
         if any(receiver.endswith(suffix) for suffix in sink.suffixes):
             return sink
     return None
+
+
+def _query_result(receiver: str, family: Family) -> bool:
+    """Whether `receiver` is what a JS statement sink's call returned (`postgres()()` after `sql`SELECT …``,
+    `postgres().begin()()` after a transaction's `tx`…``, `pg-promise()().any()`): the rows (a promise of
+    them), on which a method (`events.map(convert)`) runs no query. A query builder's fragments chain
+    (`whereRaw(…).orderByRaw(…)`), and in Python a DB-API `execute` returns its cursor, which runs the next
+    statement: neither is a query's result."""
+    if family is not Family.NODE or not receiver.endswith("()"):
+        return False
+    made = sink_of(Callee.of(receiver[:-2]), family)
+    return made is not None and not made.fragment and not made.mixed
 
 
 @cache
