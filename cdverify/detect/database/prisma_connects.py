@@ -115,10 +115,7 @@ def _chained_connects(found: Collection, graph: ImportGraph) -> list[tuple[str, 
     if not listens:
         return []
     out = []
-    for path in sorted(found.facts):
-        facts = found.facts[path]
-        if found.scope_of(path) is not Scope.APPLICATION or facts.language.family is not Family.NODE:
-            continue
+    for path, facts in _node_sources(found):
         for call in facts.calls:
             if not call.callee.endswith(_THEN) or call.guard is not None or call.kwargs:
                 continue
@@ -197,15 +194,8 @@ def _connecting_registrations(found: Collection) -> list[tuple[str, CallFact, st
         return []
     listens = listen_calls(found)
     out = []
-    for path in sorted(found.facts):
-        if (
-            found.scope_of(path) is not Scope.APPLICATION
-            or found.facts[path].language.family is not Family.NODE
-        ):
-            continue
-        for call in found.facts[path].calls:
-            if call.callee.rpartition(".")[2] != "register" or not call.args or call.guard is not None:
-                continue
+    for path, facts in _node_sources(found):
+        for call in _registrations(facts):
             plugin = next((p for p in plugins for c in call.args[0].calls if c in (p, f"{p}.default")), None)
             if plugin is not None and _listened_after(listens, path, call):
                 out.append((path, call, plugin))
@@ -236,28 +226,36 @@ def _own_plugin_registrations(found: Collection, graph: ImportGraph) -> list[tup
         return []
     listens = listen_calls(found)
     out = []
-    for path in sorted(found.facts):
-        if (
-            found.scope_of(path) is not Scope.APPLICATION
-            or found.facts[path].language.family is not Family.NODE
-        ):
-            continue
+    for path, facts in _node_sources(found):
         imported = {
             edge.fact.specifier: edge.target
             for edge in graph.imports_of(path)
             if edge.target in plugins and edge.runtime
         }
-        for call in found.facts[path].calls if imported else ():
-            if call.callee.rpartition(".")[2] != "register" or not call.args or call.guard is not None:
-                continue
+        for call in _registrations(facts) if imported else ():
             plugin = next(
                 (imported[c] for c in call.args[0].calls if c.removesuffix(".default") in imported), None
             )
             if plugin is None:
                 continue
-            if _listened_after(listens, path, call) or _listened_on_result(listens, found.facts[path], call):
+            if _listened_after(listens, path, call) or _listened_on_result(listens, facts, call):
                 out.append((path, call, plugin))
     return out
+
+
+def _node_sources(found: Collection) -> Iterator[tuple[str, FileFacts]]:
+    """(path, facts) of the application's Node files, in path order."""
+    for path in sorted(found.facts):
+        facts = found.facts[path]
+        if found.scope_of(path) is Scope.APPLICATION and facts.language.family is Family.NODE:
+            yield path, facts
+
+
+def _registrations(facts: FileFacts) -> Iterator[CallFact]:
+    """The file's `register(plugin, …)` calls made under no condition."""
+    for call in facts.calls:
+        if call.callee.rpartition(".")[2] == "register" and call.args and call.guard is None:
+            yield call
 
 
 def _listened_on_result(
