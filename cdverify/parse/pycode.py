@@ -35,12 +35,14 @@ from cdverify.parse.pysteps import bare_decorators, decorated, steps
 from cdverify.parse.pysyntax import (
     assignment_target,
     config_default,
+    leading_hole,
     module_class,
     module_instances,
     owner_class,
     read_from_query,
     runs_handed_statement,
     runs_own_statement,
+    spread_name,
     string_value,
     strip,
 )
@@ -215,7 +217,7 @@ class PythonScanner(Scanner):
         kind = node.type
         if kind in ("string", "concatenated_string"):
             written = string_value(node)
-            leading = _leading_hole(node, written)
+            leading = leading_hole(node, written)
             return Value(strings=(written,), parts=self.env_holes(node, written), names=leading)
         if kind == "integer":
             return number(node)
@@ -353,7 +355,7 @@ class PythonScanner(Scanner):
         kwargs: list[tuple[str, Value]] = []
         for child in node.named_children:
             if child.type == "list_splat":  # `execute(*sql_and_args)`: a name spread is kept, by name
-                spread = _spread_name(child)
+                spread = spread_name(child)
                 if spread:
                     args.append(Value(names=(shared(spread),), text=shared(SPLAT + spread)))
             elif child.type == "keyword_argument":
@@ -380,7 +382,7 @@ class PythonScanner(Scanner):
         for child in node.named_children:
             if child.type in ("comment", "keyword_argument", "dictionary_splat"):
                 continue
-            if child.type == "list_splat" and not _spread_name(child):
+            if child.type == "list_splat" and not spread_name(child):
                 continue
             inner = strip(child)
             if inner.type in ("tuple", "list") and inner.named_children:
@@ -683,19 +685,3 @@ def python_code(found: dict[str, list[Node]], root: Node) -> Code:
 def _raised_later(call: CallFact) -> bool:
     """A `raise` in a module-level function: it runs when the function is called."""
     return bool(call.scope) and call.callee.startswith(RAISED)
-
-
-def _spread_name(splat: Node) -> str:
-    """The name a `*name` argument spreads; "" for any other expression spread (`*rows[1:]`)."""
-    inner = splat.named_children[0] if splat.named_children else None
-    return text(inner) if inner is not None and inner.type == "identifier" else ""
-
-
-def _leading_hole(node: Node, written: Text) -> tuple[str, ...]:
-    """The name an f-string starts with (`f"{select} FROM notes WHERE id = ?"` → `select`), which may hold
-    the statement's start (detect/orm/raw_sql.py `_on_base`); () for any other string."""
-    if not isinstance(written, Template) or written.head.strip() or node.type != "string":
-        return ()
-    hole = next((child for child in node.children if child.type == "interpolation"), None)
-    inner = hole.named_children[0] if hole is not None and hole.named_children else None
-    return (shared(text(inner)),) if inner is not None and inner.type == "identifier" else ()

@@ -1,6 +1,7 @@
 """Python syntax, read without a scanner's state: unwrapping an expression, a string literal's value as
 Python reads it, an assignment's target as a dotted name, the class a function or an assignment belongs to,
-and the module-level instances of the file's own classes.
+the module-level instances of the file's own classes, the name a `*name` argument spreads and the name an
+f-string opens with.
 
 These are the questions parse/pycode.py's scanner asks of a node that depend on the grammar alone (the
 JavaScript side's are parse/jssyntax.py).
@@ -14,8 +15,9 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from cdverify.model import FunctionFact, Text, shown, text_of
+from cdverify.model import FunctionFact, Template, Text, shown, text_of
 from cdverify.parse.pyannotations import class_body
+from cdverify.parse.sharing import shared
 from cdverify.parse.treesitter import text
 from cdverify.parse.values import parameter_names
 
@@ -210,3 +212,19 @@ def config_default(call: Node) -> tuple[str, Node] | None:
         return None
     key = string_value(args[0])
     return (f"{owner}.{key}", args[1]) if isinstance(key, str) and key else None
+
+
+def spread_name(splat: Node) -> str:
+    """The name a `*name` argument spreads; "" for any other expression spread (`*rows[1:]`)."""
+    inner = splat.named_children[0] if splat.named_children else None
+    return text(inner) if inner is not None and inner.type == "identifier" else ""
+
+
+def leading_hole(node: Node, written: Text) -> tuple[str, ...]:
+    """The name an f-string starts with (`f"{select} FROM notes WHERE id = ?"` → `select`), which may hold
+    the statement's start (detect/orm/raw_sql.py `_on_base`); () for any other string."""
+    if not isinstance(written, Template) or written.head.strip() or node.type != "string":
+        return ()
+    hole = next((child for child in node.children if child.type == "interpolation"), None)
+    inner = hole.named_children[0] if hole is not None and hole.named_children else None
+    return (shared(text(inner)),) if inner is not None and inner.type == "identifier" else ()

@@ -2,7 +2,7 @@
 routesController.getAll(req, res))` registers the controller's method as surely as
 `app.get("/routes", routesController.getAll)` does. The file holding such a route table wires the controllers
 in (with the repositories and services it builds, a composition root); the controller answers the request
-(wiring.own_handlers counts the route for it)."""
+(handlers.own_handlers counts the route for it)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.layers.delegation import delegation, next_routes
+from cdverify.detect.layers.delegation import delegate, delegation, next_routes
 from cdverify.model import CallFact, Family, FileFacts, Value
 from cdverify.rules_schema import Frameworks
 
@@ -569,3 +569,60 @@ def _returned_replies(framework: str) -> bool:
     """A Node framework whose handler may take the request alone, answering with what it returns (Fastify)."""
     entry = load_rules(Frameworks).node.get(framework)
     return entry is not None and entry.returned_replies
+
+
+# the option of a Node route's options object that names its handler (Fastify's `app.route({ method, url,
+# handler })`, `app.get(path, { schema }, handler)`); the other options (`schema`, `preHandler`, validators)
+# are not the handler
+_NODE_HANDLER_OPTIONS = ("handler",)
+
+
+def _handler_values(call: CallFact, family: Family) -> tuple[Value, ...]:
+    """The arguments of a route call that may be its handler: in Python every argument and keyword
+    (`add_url_rule("/x", view_func=users.list)`, `add_get("/x", handlers.get)`); in Node the last positional
+    argument (`router.get("/a", auth, ctl.list)`: what comes before is middleware) and the options naming the
+    handler. A request schema or a validator imported from another module (`{ schema: ingestSchema }`,
+    `zValidator("json", schemas.SignIn)`) answers no request."""
+    if family == Family.PYTHON:
+        return (*call.args, *(value for _key, value in call.kwargs))
+    return (*call.args[-1:], *(value for key, value in call.kwargs if key in _NODE_HANDLER_OPTIONS))
+
+
+def own_handlers(
+    frameworks: FrameworkReport, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> dict[str, int]:
+    """How many routes are answered by each file's own handlers: a route registered with a decorated
+    function, or with arguments that call nothing of another project module, is its file's; one whose
+    handler another project module defines (a route table of imported endpoints, `web.post("/users",
+    sign_up_endpoint(use_cases.sign_up()))`, `app.router.add_get("/api/users", users_api.list_users)`, an
+    inline handler only handing its parameters to one: delegation.py) only wires it in, and counts for the
+    module the handler comes from."""
+    out: dict[str, int] = {}
+    imported: dict[str, dict[str, str]] = {}  # file → its project imports, read once for all its routes
+    below = next_routes(frameworks.routes)
+    for route in frameworks.routes:
+        file_facts = facts.get(route.file)
+        if file_facts is None:
+            continue
+        modules = imported.get(route.file)
+        if modules is None:
+            modules = imported[route.file] = project_prefixes(route.file, graph)
+        project = tuple(modules)
+        taken = [
+            callee
+            for call in file_facts.calls
+            if call.line == route.line
+            for value in _handler_values(call, file_facts.language.family)
+            for callee in value.calls
+            if callee.startswith(project)
+        ]
+        if not taken and (
+            handed_on := delegate(route, file_facts.calls, project, below[route.file, route.line])
+        ):
+            taken = [handed_on]  # `(req, res) => controller.list(req, res)`: the controller's route
+        if not taken:
+            out[route.file] = out.get(route.file, 0) + 1
+            continue
+        prefix = max((p for p in project if taken[0].startswith(p)), key=len)
+        out[modules[prefix]] = out.get(modules[prefix], 0) + 1
+    return out

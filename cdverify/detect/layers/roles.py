@@ -51,6 +51,7 @@ from cdverify.detect.layers.handing import (
 from cdverify.detect.layers.handlers import (
     handler_modules,
     inline_delegates,
+    own_handlers,
     router_hubs,
     url_tables,
 )
@@ -103,7 +104,6 @@ from cdverify.detect.layers.wiring import (
     data_access_wiring,
     entry_shims,
     hands_app,
-    own_handlers,
     providers,
     registries,
 )
