@@ -266,6 +266,13 @@ class Callee(NamedTuple):
         return name if self.traced else UNTRACED + name
 
 
+def scope_start(scope: str) -> int:
+    """The line a function's scope key (`name@line`, as `CallFact.scope` names it) starts on; -1 for module
+    level (`""`) or a key naming no line."""
+    line = scope.rpartition("@")[2]
+    return int(line) if line.isdigit() else -1
+
+
 class CallFact(NamedTuple):
     """A call whose callee is traced to an import (`sqlalchemy.create_engine`) or to the result of such
     a call (`flask.Flask().route`, `express().listen`). JS object-literal arguments are flattened into

@@ -34,7 +34,7 @@ from tree_sitter import Node
 from cdverify.catalog import load_rules
 from cdverify.model import Language
 from cdverify.parse.sharing import shared, shared_tuple
-from cdverify.parse.treesitter import captures, holds, occurrences, text
+from cdverify.parse.treesitter import captures, holds, inside, occurrences, text
 
 Unbound = tuple[tuple[str, int, int], ...]  # (name, line, column) of each name's first read
 
@@ -94,19 +94,10 @@ def star_module(found: dict[str, list[Node]]) -> str | None:
         for node in found.get("import", ())
         if node.type == "import_from_statement" and any(c.type == "wildcard_import" for c in node.children)
     ]
-    if len(stars) != 1 or _in_function(stars[0]):
+    if len(stars) != 1 or inside(stars[0], ("function_definition", "class_definition")):
         return None
     module = stars[0].child_by_field_name("module_name")
     return text(module).replace(" ", "") if module is not None else None
-
-
-def _in_function(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in ("function_definition", "class_definition"):
-            return True
-        parent = parent.parent
-    return False
 
 
 def star_names(root: Node, found: dict[str, list[Node]]) -> Callable[[str], bool] | None:

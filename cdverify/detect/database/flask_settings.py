@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 
-from cdverify.detect.database.report import Evidence, EvidenceKind
+from cdverify.detect.database.report import Evidence, EvidenceKind, unreached_where
 from cdverify.model import CallFact, Family, FileFacts
 
 _FLASK = "flask.Flask"
@@ -38,14 +38,11 @@ def unloaded_flask_settings(evidence: list[Evidence], facts: Mapping[str, FileFa
     }
     if not others:
         return evidence
-    return [
-        item._replace(
-            unreached=True, detail=f"{item.detail} (a settings module the app never loads: {loaded})"
-        )
-        if item.kind is EvidenceKind.CONFIG and (item.file, item.line) in others
-        else item
-        for item in evidence
-    ]
+    return unreached_where(
+        evidence,
+        lambda item: item.kind is EvidenceKind.CONFIG and (item.file, item.line) in others,
+        f"a settings module the app never loads: {loaded}",
+    )
 
 
 def _loaded_file(facts: Mapping[str, FileFacts]) -> str | None:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.server_urls import listen_calls, listens_after
-from cdverify.model import CallFact, Family, FileFacts, Scope
+from cdverify.model import CallFact, Family, FileFacts, Scope, scope_start
 from cdverify.rules_schema import Connections, Reader
 
 if TYPE_CHECKING:
@@ -273,14 +273,9 @@ def _listened_on_result(
         if call.callee.endswith(".then") and call.text.startswith(f"{function}(")
     }
     return all(
-        file == facts.path and call.guard is None and _line_of(call.scope) in lines for file, call in listens
+        file == facts.path and call.guard is None and scope_start(call.scope) in lines
+        for file, call in listens
     )
-
-
-def _line_of(scope: str) -> int:
-    """The line of a scope key (`function@20` → 20), 0 for module level."""
-    line = scope.rpartition("@")[2]
-    return int(line) if line.isdigit() else 0
 
 
 def _listened_after(listens: list[tuple[str, CallFact]], path: str, registration: CallFact) -> bool:

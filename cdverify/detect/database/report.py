@@ -4,6 +4,7 @@ verifier (`cdverify/verifiers/database.py`) judges them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -159,6 +160,15 @@ class Evidence(NamedTuple):
         if self.inferred:
             out["inferred"] = True
         return out
+
+
+def unreached_where(evidence: list[Evidence], picked: Callable[[Evidence], bool], why: str) -> list[Evidence]:
+    """`evidence`, each item `picked` selects marked `unreached`, `why` added to its detail in parentheses (a
+    module nothing imports, a settings module the app never loads, a tool's configuration)."""
+    return [
+        item._replace(unreached=True, detail=f"{item.detail} ({why})") if picked(item) else item
+        for item in evidence
+    ]
 
 
 class EngineStatus(StrEnum):

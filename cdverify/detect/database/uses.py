@@ -24,6 +24,7 @@ from cdverify.detect.database.report import (
     Evidence,
     EvidenceKind,
     StartupStop,
+    unreached_where,
 )
 from cdverify.detect.database.startup import StartupRead, startup_reads
 from cdverify.detect.database.stops import startup_stops
@@ -151,12 +152,7 @@ def _unreached(
             return False
         return not any(call.callee.split("(", 1)[0] in makers for call in file_facts.calls)
 
-    return [
-        item._replace(unreached=True, detail=f"{item.detail} (in a module nothing imports)")
-        if unreached(item)
-        else item
-        for item in evidence
-    ]
+    return unreached_where(evidence, unreached, "in a module nothing imports")
 
 
 def _tool_leftovers(
@@ -180,16 +176,8 @@ def _tool_leftovers(
             call.line == item.line and call.callee in tool_calls for call in file_facts.calls
         )
 
-    return [
-        item._replace(
-            unreached=True,
-            detail=f"{item.detail} (a tool's configuration; the application connects to"
-            f" {', '.join(sorted(connected))})",
-        )
-        if leftover(item)
-        else item
-        for item in evidence
-    ]
+    why = f"a tool's configuration; the application connects to {', '.join(sorted(connected))}"
+    return unreached_where(evidence, leftover, why)
 
 
 def _group(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

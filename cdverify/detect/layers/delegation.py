@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from cdverify.model import APP_PLACEHOLDER
+from cdverify.model import APP_PLACEHOLDER, scope_start
 
 if TYPE_CHECKING:
     from cdverify.detect.framework.report import Route
@@ -63,7 +63,7 @@ def delegation(
         # the handler starts on the route call's lines: before the next module-level call
         after = [call.line for call in calls if not call.scope and call.line > route.line]
         end = min([*after, route.line + _HANDLER_LINES + 1])
-        inside = [call for call in calls if call.scope and route.line <= _starts(call.scope) < end]
+        inside = [call for call in calls if call.scope and route.line <= scope_start(call.scope) < end]
     params = next((group for group in head.groups() if group is not None), "") if head else ""
     parameters = set(_NAME.findall(params))  # with their types' names (`req: Request`): none is called
     if not parameters or not inside:
@@ -97,14 +97,16 @@ def _within(line: int, calls: Sequence[CallFact], around: set[str], until: int) 
     scopes `around` the route call (a call of theirs after a function has started: the route's own
     arguments, middleware `validate(schema)`, come before its handler), [] when several functions start
     there (a handler calling back, a hook in the options)."""
-    starts = sorted({_starts(call.scope) for call in calls if call.scope and call.scope not in around})
+    starts = sorted({scope_start(call.scope) for call in calls if call.scope and call.scope not in around})
     starts = [start for start in starts if start >= line and (not until or start < until)]
     if not starts:
         return []
     bounds = [call.line for call in calls if call.scope in around and call.line > starts[0]]
     bounds += [until] if until else []
     end = min(bounds) if bounds else starts[-1] + 1
-    scopes = {call.scope for call in calls if call.scope not in around and line <= _starts(call.scope) < end}
+    scopes = {
+        call.scope for call in calls if call.scope not in around and line <= scope_start(call.scope) < end
+    }
     if len(scopes) != 1:
         return []
     return [call for call in calls if call.scope in scopes]
@@ -145,9 +147,3 @@ def next_routes(routes: Iterable[Route]) -> dict[tuple[str, int], int]:
         ordered = sorted(set(found))
         out.update(((file, line), after) for line, after in zip(ordered, [*ordered[1:], 0], strict=True))
     return out
-
-
-def _starts(scope: str) -> int:
-    """The line a function scope (`name@line`) starts on, -1 when it names none."""
-    line = scope.rpartition("@")[2]
-    return int(line) if line.isdigit() else -1

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from cdverify.catalog import architecture_preset
 from cdverify.model import Family, FileFacts
+from cdverify.resolve.node.specifiers import is_relative
 
 
 @cache
@@ -141,10 +142,7 @@ def made_stores(file_facts: FileFacts, names: tuple[str, ...]) -> bool:
     return any(
         call.new
         and not call.scope
-        and call.callee.startswith(_RELATIVE)
+        and is_relative(call.callee)
         and call.callee.rpartition(".")[2].endswith(names)
         for call in file_facts.calls
     )
-
-
-_RELATIVE = ("./", "../")

@@ -109,6 +109,7 @@ from cdverify.detect.layers.wiring import (
 )
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts
+from cdverify.resolve.node.specifiers import is_relative
 
 if TYPE_CHECKING:
     from cdverify.detect.framework import FrameworkReport
@@ -395,7 +396,7 @@ def _handed_to_project(file_facts: FileFacts) -> frozenset[str]:
     return frozenset(
         called
         for call in file_facts.calls
-        if call.callee.startswith(("./", "../"))
+        if is_relative(call.callee)
         for value in call.args
         for called in value.calls
     )

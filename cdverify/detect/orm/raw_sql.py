@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cdverify.catalog import load_rules
 from cdverify.detect.orm.catalogue import Sink, bootstrap_statements, startup_schema
 from cdverify.detect.orm.report import Purpose, RawKind, RawSql, where
-from cdverify.model import CallFact, FileFacts, Scope, Template, Text, Value, rendered, shown
+from cdverify.model import CallFact, FileFacts, Scope, Template, Text, Value, rendered, scope_start, shown
 from cdverify.rules_schema import OrmLibraries, Sinks
 
 if TYPE_CHECKING:
@@ -168,10 +168,10 @@ def runner_callbacks(file_facts: FileFacts) -> frozenset[str]:
         return frozenset()
     out = set()
     for function in file_facts.functions:
-        start = function.scope.rpartition("@")[2]
-        if not start.isdigit():
+        start = scope_start(function.scope)
+        if start < 0:
             continue
-        above = [(line, names) for line, names in runners if line <= int(start)]
+        above = [(line, names) for line, names in runners if line <= start]
         if above and function.name in max(above)[1]:
             out.add(function.scope)
     return frozenset(out)
