@@ -96,6 +96,7 @@ from cdverify.detect.layers.request_handling import (
 from cdverify.detect.layers.role import Role
 from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
+from cdverify.detect.layers.setups import setup_steps
 from cdverify.detect.layers.wiring import (
     app_installers,
     bootstrap_steps,
@@ -417,6 +418,10 @@ def _path_layer(name: Named) -> str | None:
     return None if name.abstract else name.suffix
 
 
+def _layer_at(named: Mapping[str, Named], path: str) -> str | None:
+    return _path_layer(named[path]) if path in named else None
+
+
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
@@ -563,6 +568,11 @@ def by_role(
         apps, mounting, graph, named, roles.routes, handing, handed, own, layered, frameworks.autoloads
     )
     roots = (*roots, *entry_shims(named, facts, graph, apps))  # `api/index.py`: `from app.main import app`
+    registering = {e.file for e in frameworks.evidence if e.kind == "routes"} | {
+        r.file for r in frameworks.routes
+    }
+    coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registering | found.apps
+    roots = (*roots, *setup_steps(roots, facts, graph, coded, lambda path: _layer_at(named, path)))
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots

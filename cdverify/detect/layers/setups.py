@@ -1,0 +1,97 @@
+"""Setup functions of the wiring: the composition root hands the app object it made to a function of another
+module (`setup_app(app, config_path)` of `app/web/app.py`, called by `main.py`), and that function hands the
+app on to the setup functions of the app's parts (`setup_routes(app)`, `setup_store(app)`,
+`setup_middlewares(app)`). It wires the app as the root does, one step further in: the outermost ring, which
+may import every layer (the aiohttp layout of `app/web/app.py` and `app/store/__init__.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+
+from cdverify.model import CallFact, FileFacts
+from cdverify.resolve.graph import ImportEdge, ImportGraph
+
+
+def setup_steps(
+    roots: Collection[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    coded: Collection[str],
+    layer_of: Callable[[str], str | None],
+) -> tuple[str, ...]:
+    """Modules a composition root (`roots`) calls a function of, handing it something the root made (`app =
+    Application()`, then `setup_app(app=app)`), whose code shows no role (`coded`: files whose code decided
+    one, route registrations among them), and whose function hands a parameter it takes, in every call it
+    makes, to functions of other project modules — at least two, of at least two layers (`layer_of`: the
+    layer a module's path gives it), so that more than the routes are set up there. A routes aggregator
+    handing the app to each feature's `setup_routes(app)` sets up one layer only and stays a router."""
+    out: set[str] = set()
+    for root in roots:
+        root_facts = facts.get(root)
+        if root_facts is None:
+            continue
+        made = {call.target for call in root_facts.calls if call.target}
+        for edge in graph.imports_of(root):
+            target = edge.target
+            if (
+                target is None
+                or target == root
+                or target in out
+                or target in coded
+                or edge.fact.kind.type_only
+            ):
+                continue
+            called = _handed_calls(edge, root_facts, made)
+            target_facts = facts.get(target)
+            if (
+                called
+                and target_facts is not None
+                and _sets_up(target, target_facts, graph, called, layer_of)
+            ):
+                out.add(target)
+    return tuple(sorted(out))
+
+
+def _handed_calls(edge: ImportEdge, root_facts: FileFacts, made: set[str]) -> set[str]:
+    """The names of the functions the import brings that the root calls handing one of its made objects."""
+    prefix = f"{edge.fact.specifier}."
+    return {
+        call.callee[len(prefix) :]
+        for call in root_facts.calls
+        if call.callee.startswith(prefix) and "." not in call.callee[len(prefix) :] and made & _names(call)
+    }
+
+
+def _names(call: CallFact) -> set[str]:
+    return {name for arg in call.args for name in arg.names} | {
+        name for _key, value in call.kwargs for name in value.names
+    }
+
+
+def _sets_up(
+    path: str,
+    file_facts: FileFacts,
+    graph: ImportGraph,
+    called: set[str],
+    layer_of: Callable[[str], str | None],
+) -> bool:
+    """A function of `path` the root calls hands one of its parameters on in each of its calls, to functions
+    of at least two other project modules of at least two layers."""
+    edges = [e for e in graph.imports_of(path) if e.target not in (None, path) and not e.fact.kind.type_only]
+    for function in file_facts.functions:
+        if function.name not in called or function.owner:
+            continue
+        inside = [call for call in file_facts.calls if call.scope == function.scope]
+        for param in (p for p in function.params if p):
+            if not inside or not all(param in _names(call) for call in inside):
+                continue
+            reached = {
+                edge.target
+                for call in inside
+                for edge in edges
+                if edge.target and call.callee.startswith(f"{edge.fact.specifier}.")
+            }
+            layers = {layer_of(target) for target in reached}
+            if len(reached) >= 2 and len(layers - {None}) >= 2:
+                return True
+    return False
