@@ -568,10 +568,10 @@ def by_role(
         apps, mounting, graph, named, roles.routes, handing, handed, own, layered, frameworks.autoloads
     )
     roots = (*roots, *entry_shims(named, facts, graph, apps))  # `api/index.py`: `from app.main import app`
-    registering = {e.file for e in frameworks.evidence if e.kind == "routes"} | {
+    registrars = {e.file for e in frameworks.evidence if e.kind == "routes"} | {
         r.file for r in frameworks.routes
     }
-    coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registering | found.apps
+    coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registrars | found.apps
     roots = (*roots, *setup_steps(roots, facts, graph, coded, lambda path: _layer_at(named, path)))
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
