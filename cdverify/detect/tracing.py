@@ -427,6 +427,11 @@ def dots_after(callee: str, start: int) -> list[int]:
     return out
 
 
+def packaged(callee: str, importer: str, clients: tuple[GeneratedClient, ...]) -> str:
+    """`callee` as the package a generated client's folder stands for writes it (`_generated`), else as is."""
+    return (_generated(callee, importer, clients) if clients else None) or callee
+
+
 def _generated(callee: str, importer: str, clients: tuple[GeneratedClient, ...]) -> str | None:
     """`../generated/prisma/client.PrismaClient` → `@prisma/client.PrismaClient` when the module it names
     (its path up to the first dot after the last slash, a source extension included) lies in a generated

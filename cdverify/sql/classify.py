@@ -175,6 +175,12 @@ _PYFORMAT_POSITIONAL = re.compile(r"%[sdif]")
 _NUMBERED_COLON = re.compile(r"(?<![:\w]):(\d+)\b")
 _SYNTHETIC_NAME = re.compile(r"__[hi]\d+__")
 _HOLE_NAME = re.compile(r"__h\d+__")
+# The whole SET list of an INSERT or UPDATE given as one placeholder or hole (mysql/mysql2:
+# `INSERT INTO posts SET ?` with an object bound, "objects are turned into key = 'val' pairs",
+# https://github.com/mysqljs/mysql#escaping-query-values): assignments bound at run time
+_SET_LIST_HOLE = re.compile(
+    rf"(?<=\sSET\s)\s*(\?|{_HOLE})(?=\s*(?:$|;|WHERE\b|ON\s+DUPLICATE\b))", re.IGNORECASE
+)
 # A hole standing where a clause stands, after a complete part and before the end or the next clause:
 # `FROM garmin_activities a {where}` (unaliased, the hole parses as the alias), `ORDER BY created_at ASC
 # {limit_clause}`, `WHERE post_id = ? {and_filters} ORDER BY …`: a clause built at run time
@@ -243,6 +249,7 @@ def _normalise(sql: str) -> str:
     """
     sql = _ORDER_DIRECTION_HOLE.sub(r"\1 ASC", sql)  # ORDER BY ${column} ${direction}
     sql = _TEMPLATE_HOLE.sub(_HOLE, sql)
+    sql = _SET_LIST_HOLE.sub(r"__set__ = \1", sql)  # INSERT INTO posts SET ?
     sql = _PYFORMAT_NAMED.sub(r":\1", sql)
     sql = _PYFORMAT_POSITIONAL.sub("?", sql).replace("%%", "%")
     sql = _NUMBERED_COLON.sub("?", sql)

@@ -160,3 +160,27 @@ def test_a_setup_function_doing_work_of_its_own_is_no_wiring_step(make_project: 
     architecture = inspect_json(make_project, _files(app=app))["architecture"]
     assert "app/web/app.py" not in architecture["composition_roots"]
     assert ("app/web/app.py", "app/store/__init__.py") in _bypasses(architecture)
+
+
+UTILS = """from aiohttp.web import json_response
+
+
+def ok(data):
+    return json_response({"status": "ok", "data": data})
+"""
+
+
+def test_the_folder_of_the_root_without_handlers_is_the_apps_package(make_project: MakeProject) -> None:
+    # the app's glue beside the root (`web/utils.py`) takes no layer from `web/`; `web/routes.py` keeps its name's
+    files = {**_files(), "app/web/utils.py": UTILS}
+    architecture = inspect_json(make_project, files)["architecture"]
+    assert "app/web/utils.py" not in architecture["files"]
+    assert architecture["files"]["app/web/routes.py"] == "routes"
+
+
+def test_the_folder_of_the_root_holding_handlers_stays_routes(make_project: MakeProject) -> None:
+    files = {**_files(), "app/web/utils.py": UTILS}
+    files["app/web/views.py"] = files.pop("app/users/views.py")
+    files["app/users/routes.py"] = USERS_ROUTES.replace("app.users.views", "app.web.views")
+    architecture = inspect_json(make_project, files)["architecture"]
+    assert architecture["files"]["app/web/utils.py"] == "routes"

@@ -11,17 +11,24 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names
+from cdverify.detect.tracing import packaged
 
 if TYPE_CHECKING:
+    from cdverify.generated_clients import GeneratedClient
     from cdverify.model import FileFacts, ImportFact
     from cdverify.resolve.graph import ImportGraph
 
 
 def connection_owners(
-    querying: Collection[str], facts: Mapping[str, FileFacts], graph: ImportGraph, preset: str
+    querying: Collection[str],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    preset: str,
+    generated: tuple[GeneratedClient, ...] = (),
 ) -> frozenset[str]:
     """Files that run queries and create a client at module level (`const pool = new Pool(…)`,
-    `export const db = drizzle(pool)`) that other project files import by name: they own the connection
+    `export const db = drizzle(pool)`) that other project files import by name (or as the default export:
+    `export default prisma`, `import prisma from "./prisma"`): they own the connection
     and hand it on, which is data access whatever their name (`services/database.service.ts`). A service
     querying inline is imported for its use cases, not for a client."""
     made: dict[str, set[str]] = {}
@@ -29,9 +36,16 @@ def connection_owners(
         if path in facts:
             clients = client_names(preset, facts[path].language.family).names
             made[path] = {
-                c.target for c in facts[path].calls if not c.scope and c.target and c.callee in clients
-            }
+                c.target
+                for c in facts[path].calls
+                if not c.scope and c.target and packaged(c.callee, path, generated) in clients
+            }  # `new PrismaClient()` of `../generated/prisma/client`: the package's client
             made[path] |= _hands_out(facts[path], clients)
+            exported = dict(facts[path].exports)
+            if "default" in exported and any(
+                exported.get(name) == exported["default"] for name in made[path]
+            ):
+                made[path].add("default")  # `export default prisma` after `const prisma = new PrismaClient()`
     if not any(made.values()):
         return frozenset()
     return frozenset(
@@ -39,8 +53,16 @@ def connection_owners(
         for edge in graph.internal_edges()
         if edge.target in made
         and edge.source != edge.target
-        and made[edge.target] & imported_names(edge.fact)
+        and made[edge.target] & (imported_names(edge.fact) | _default_import(edge.fact))
     )
+
+
+_DEFAULT_IMPORT = re.compile(r"import\s+(?!type\b)[\w$]+\s*(?:,|from\b)")
+
+
+def _default_import(fact: ImportFact) -> set[str]:
+    """`{"default"}` for a JS import binding the module's default export (`import prisma from "./prisma"`)."""
+    return {"default"} if _DEFAULT_IMPORT.match(fact.text) else set()
 
 
 def _hands_out(file_facts: FileFacts, clients: Collection[str]) -> set[str]:

@@ -96,7 +96,7 @@ from cdverify.detect.layers.request_handling import (
 from cdverify.detect.layers.role import Role
 from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
-from cdverify.detect.layers.setups import setup_steps
+from cdverify.detect.layers.setups import root_packages, setup_steps
 from cdverify.detect.layers.wiring import (
     app_installers,
     bootstrap_steps,
@@ -573,13 +573,14 @@ def by_role(
     }
     coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registrars | found.apps
     roots = (*roots, *setup_steps(roots, facts, graph, coded, lambda path: _layer_at(named, path)))
+    named = root_packages(named, roles.routes, roots, {*routing, *registrars})  # aiohttp's `app/web/`
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
         if named[path].glob is None  # a user glob places it anyway
     }
-    owners = connection_owners([p for p, r in found.of.items() if r is Role.QUERIES], facts, graph, preset)
     querying_now = {path for path, role in found.of.items() if role is Role.QUERIES}
+    owners = connection_owners(querying_now, facts, graph, preset, instances.generated)
     owners |= storing_owners(querying_now, facts, preset, graph)  # `fastify.decorate("db", db)`
     keepers = state_owners(querying_now, facts, preset)  # `app["db"] = pool` in a start-up hook
     for path, role in found.of.items():

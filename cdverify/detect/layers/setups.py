@@ -6,8 +6,10 @@ may import every layer (the aiohttp layout of `app/web/app.py` and `app/store/__
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Collection, Mapping
 
+from cdverify.detect.layers.names import Named, without_folders
 from cdverify.model import CallFact, FileFacts
 from cdverify.resolve.graph import ImportEdge, ImportGraph
 
@@ -95,3 +97,32 @@ def _sets_up(
             if len(reached) >= 2 and len(layers - {None}) >= 2:
                 return True
     return False
+
+
+def root_packages(
+    named: dict[str, Named],
+    top: str,
+    roots: Collection[str],
+    handling: Collection[str],
+) -> dict[str, Named]:
+    """A folder named for the top layer that directly holds a composition root (`app/web/app.py` making the
+    aiohttp `Application` and its `setup_app`), while no other file in it or under it handles a request or
+    registers a route (`handling`) and some file outside it does (the features' `views.py`): it is the
+    package of the app's own glue (`web/utils.py` of response helpers, `web/session.py`, its `__init__.py`),
+    not the routes layer, and its files take no layer from it. A file named for a layer keeps its name's
+    (`web/routes.py`, `web/models.py`)."""
+    folders = {
+        folder
+        for root in roots
+        if root in named
+        and named[root].folders
+        and named[root].folders[0] == (top, folder := posixpath.dirname(root))
+    }
+    others = [path for path in handling if path not in roots]
+    packages = {
+        folder
+        for folder in folders
+        if not any(path.startswith(f"{folder}/") for path in others)
+        and any(not path.startswith(f"{folder}/") for path in others)
+    }
+    return without_folders(named, packages)
