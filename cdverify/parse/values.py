@@ -381,6 +381,8 @@ def untraced_sink(
     ):
         return None
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    if first is not None and first.type == "keyword_argument":  # `db.fetch(query=GET_CHATS)`: by its key
+        first = _keyed_statement(arguments.named_children if arguments is not None else [])
     if first is None:
         return None
     if first.type == "list_splat":  # `dbc.execute(*sql_and_args)`: a parameter spread, handed on
@@ -392,6 +394,16 @@ def untraced_sink(
     if text(obj) in ("this", "self") and text(prop) in _own_methods(call):
         return None  # `this.execute(sql)` of the class's own `execute`: its body runs it, or not
     return untraced_callee(one_line(obj, 80), text(prop))
+
+
+def _keyed_statement(arguments: list[Node]) -> Node | None:
+    """The value of the Python keyword argument naming the statement (`untraced_sql_keys`: asyncpg's
+    `query=`, `command=`), if the call has one."""
+    for argument in arguments:
+        name = argument.child_by_field_name("name") if argument.type == "keyword_argument" else None
+        if name is not None and text(name) in untraced_sql_keys():
+            return argument.child_by_field_name("value")
+    return None
 
 
 _CLASS_BODIES = ("class_body", "block")  # JS, and a Python class's block

@@ -120,3 +120,61 @@ def test_a_reference_to_no_string_constant_reports_nothing(make_project: MakePro
         "src/server.js": SERVER.replace("getUser", "one").replace("await one(req.params.id)", "await one()"),
     }
     assert _sql(inspect_json(make_project, files)) == []
+
+
+ASYNCPG_QUERIES = '''GET_CHATS = """
+    SELECT chat_id, name FROM chats;
+"""
+ADD_CHAT = "INSERT INTO chats VALUES (DEFAULT, $1)"
+'''
+ASYNCPG_VIEWS = """from aiohttp import web
+
+from app.queries import ADD_CHAT, GET_CHATS
+
+
+async def index(request):
+    db = request.app["db"]
+    rows = await db.fetch(query=GET_CHATS)
+    return web.json_response([dict(r) for r in rows])
+
+
+async def create(request):
+    db = request.app["db"]
+    await db.executemany(command=ADD_CHAT, args=[("general",)])
+    await db.execute(query="DELETE FROM chats WHERE name = ''")
+    await db.execute(timeout=5)
+    return web.json_response({})
+"""
+ASYNCPG_MAIN = """import asyncpg
+from aiohttp import web
+
+from app.views import create, index
+
+
+async def connect(app):
+    app["db"] = await asyncpg.connect("postgresql://localhost/chat")
+
+
+app = web.Application()
+app.on_startup.append(connect)
+app.router.add_get("/", index)
+app.router.add_post("/", create)
+web.run_app(app)
+"""
+
+
+def test_a_statement_given_by_keyword_is_raw_sql_at_the_sink(make_project: MakeProject) -> None:
+    # asyncpg names the statement `query` (`fetch(query=…)`, `execute(query=…)`) and `command` in
+    # `executemany(command=…, args=…)`: the keyword holds the statement, written there or imported
+    files = {
+        "requirements.txt": "aiohttp\nasyncpg\n",
+        "app/__init__.py": "",
+        "app/queries.py": ASYNCPG_QUERIES,
+        "app/views.py": ASYNCPG_VIEWS,
+        "app/main.py": ASYNCPG_MAIN,
+    }
+    assert _sql(inspect_json(make_project, files)) == [
+        ("app/views.py", 8, "statement", "SELECT chat_id, name FROM chats;"),
+        ("app/views.py", 14, "statement", "INSERT INTO chats VALUES (DEFAULT, $1)"),
+        ("app/views.py", 15, "statement", "DELETE FROM chats WHERE name = ''"),
+    ]

@@ -33,8 +33,8 @@ def reference(call: CallFact, sink: Sink, assigned: Mapping[tuple[str, str], Val
     (`sink.keys`): `pool.query(userQueries.byId(id))` runs the object `./user.queries.userQueries.byId()`
     returns, also through a variable the call's function (or the module) binds to such calls alone
     (`const q = admin ? queries.full(id) : queries.short(id); pool.query(q)`)."""
-    if sink.arg >= len(call.args):
-        return ()
+    if sink.arg >= len(call.args) and not (sink.keys and call.kwarg(*sink.keys)):
+        return ()  # neither at its position nor by keyword (`await db.fetch(query=GET_CHATS)`)
     value = sql_argument(call, sink)
     if value is None or value.strings or value.env:
         return ()
