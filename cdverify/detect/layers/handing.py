@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
 
 
+# a folder's index module, whose ES imports a barrel may hand on by name
+_INDEX = re.compile(r"index\.[cm]?[jt]sx?")
+
+
 def returns_client(
     path: str, facts: Mapping[str, FileFacts], preset: str, queries: Collection[str], graph: ImportGraph
 ) -> bool:
@@ -254,12 +258,18 @@ def _hands_on_imports(file_facts: FileFacts) -> bool:
     value it assigns is an imported module, or a member of one it requires, with no literal or environment
     read among them; it defines no class or function, imports nothing inside a function, and a name it
     exports that it declares is an object it fills. An ES registry (`import User from "./User.js"; const
-    models = { User, Product }; export default models`) and a CommonJS barrel (`const { getUser } =
-    require("./getUser")` … `module.exports = { getUser, … }`) hand their modules on so. Its caller checks
-    that it calls nothing."""
+    models = { User, Product }; export default models`), a folder's ES index exporting the names it imports
+    (`import { userTable } from "./user.schema"; export default { userTable, … }` in `schemas/index.ts`) and
+    a CommonJS barrel (`const { getUser } = require("./getUser")` … `module.exports = { getUser, … }`) hand
+    their modules on so. Elsewhere a Python or ES import is taken whole (`export default dataSource` after
+    `import { dataSource } from "../plugins/db"` in the TypeORM CLI's `data-source.ts` hands on no module).
+    Its caller checks that it calls nothing."""
     imports = file_facts.imports
     specifiers = {fact.specifier for fact in imports}
-    required = tuple(f"{fact.specifier}." for fact in imports if fact.kind is ImportKind.REQUIRE)
+    name = file_facts.path.rpartition("/")[2]
+    index = file_facts.language.family is Family.NODE and _INDEX.fullmatch(name) is not None
+    members = (ImportKind.REQUIRE, ImportKind.STATIC) if index else (ImportKind.REQUIRE,)
+    required = tuple(f"{fact.specifier}." for fact in imports if fact.kind in members)
     filled = {a.target.partition(".")[0] for a in file_facts.assignments if "." in a.target}
 
     def handed_on(traced: str) -> bool:

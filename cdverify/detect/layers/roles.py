@@ -564,8 +564,20 @@ def by_role(
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     # the modules an app's own handler hands the request to are not routers it mounts: it answers itself
     mounting = routing - delegated
+    # app files registering only handlers that serve no path (`app.notFound(…)`, `app.onError(…)`)
+    unserved = apps - {route.file for route in frameworks.routes}
     roots = composition_roots(
-        apps, mounting, graph, named, roles.routes, handing, handed, own, layered, frameworks.autoloads
+        apps,
+        mounting,
+        graph,
+        named,
+        roles.routes,
+        handing,
+        handed,
+        own,
+        layered,
+        frameworks.autoloads,
+        unserved=unserved,
     )
     roots = (*roots, *entry_shims(named, facts, graph, apps))  # `api/index.py`: `from app.main import app`
     registrars = {e.file for e in frameworks.evidence if e.kind == "routes"} | {

@@ -519,9 +519,12 @@ def composition_roots(
     own: Mapping[str, int] | None = None,
     placed: Mapping[str, str] | None = None,
     loads: Mapping[str, frozenset[str]] | None = None,
+    unserved: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """Files that build the app object or start its server and wire it: they register no routes of their
-    own (`routing`: the files whose code registers routes), or they import route modules (mount the
+    own (`routing`: the files whose code registers routes; nor do those of `unserved`, whose registrations
+    are all handlers serving no path: `app.notFound(…)`, `app.onError(…)` in a `createApp()` factory), or
+    they import route modules (mount the
     routers, or register the views of a module named routes that is `handed` to a registration; a health
     check beside them is still wiring), or they are of `handing` (see `hands_app`). As the outermost ring
     of Clean Architecture they may import anything. An app file that mostly handles requests itself — at
@@ -578,7 +581,7 @@ def composition_roots(
         )
 
     def wires(path: str) -> bool:
-        if path not in routing or path in handing:
+        if path not in routing or path in handing or path in unserved:
             return True
         handles = counts.get(path, 0)
         # through a layer-less module only beside at most a health check, as `hands_app`'s registries
