@@ -92,6 +92,9 @@ class Framework(Record, frozen=True):
     configuration: Strings = ()
     # the module names the framework reads that configuration from (`apps`, `admin`: `apps.py`, `admin/`)
     configuration_modules: Strings = ()
+    # traced calls making a typed key of the app's state (aiohttp's `web.AppKey("db", Pool)`): a module whose
+    # every call makes one, binding no other name, holds the keys every layer reads: it is in no layer
+    state_keys: Strings = ()
     # traced calls a stand-alone program makes at module level to boot the framework itself (`django.setup`):
     # a module making one is a script, not part of the app the framework runs (detect/layers/app_tools.py)
     boots: Strings = ()

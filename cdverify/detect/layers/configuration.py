@@ -140,3 +140,42 @@ def _module_word(path: str) -> str:
     if word in _INDEXES and len(parts) > 1:
         word = parts[-2].split(".")[0]
     return word.lower()
+
+
+@cache
+def _state_keys() -> tuple[str, ...]:
+    return tuple(name for entry in load_rules(Frameworks).python.values() for name in entry.state_keys)
+
+
+def state_key_modules(
+    named: Mapping[str, Named], facts: Mapping[str, FileFacts], placed: Collection[str]
+) -> frozenset[str]:
+    """Python modules whose path would give them a layer but whose every call makes a typed key of the
+    app's state (rules/frameworks.toml `state_keys`: `user_service_key = web.AppKey("user_service",
+    UserService)` in aiohttp's `infrastructure/typedefs.py`), one at least, binding no other name of their
+    own: the keys every layer reads the app's state with, in no layer; the classes they name are their types.
+    `placed`: files whose code already decided a role, left as they are; a user glob places a file anyway."""
+    keys = _state_keys()
+    return frozenset(
+        path
+        for path, name in named.items()
+        if path not in placed
+        and name.glob is None
+        and (name.folders or name.suffix)
+        and (file_facts := facts.get(path)) is not None
+        and file_facts.language.family == Family.PYTHON
+        and file_facts.calls
+        and all(call.callee in keys for call in file_facts.calls)
+        and _binds_only_keys(file_facts)
+    )
+
+
+def _binds_only_keys(file_facts: FileFacts) -> bool:
+    """The module binds no name of its own but the keys it makes (and the names it imports)."""
+    if file_facts.defines is None:
+        return False
+    bound = {call.target for call in file_facts.calls}
+    for fact in file_facts.imports:
+        bound.update(fact.names or (fact.specifier.split(".")[0],))
+    bound.update(alias for alias, _target in file_facts.aliases)
+    return set(file_facts.defines) <= bound

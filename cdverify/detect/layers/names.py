@@ -475,7 +475,9 @@ def settle(
     locations: dict[str, set[str]] = {layer: set() for layer in layers}
     by_name: dict[str, str] = {}
     for path, name in named.items():
-        choice = decided[path] if path in decided else _by_path(name, layers[0] if layers else "")
+        choice = (
+            decided[path] if path in decided else _by_path(name, layers[0] if layers else "", layers, path)
+        )
         if choice is None:
             continue
         layer, files_evidence = choice
@@ -576,14 +578,27 @@ def _only(files: Mapping[str, str], folder: str, layer: str, beside: Collection[
     )
 
 
-def _by_path(name: Named, top: str) -> tuple[str, Evidence] | None:
+def _by_path(
+    name: Named, top: str, layers: tuple[str, ...] = (), path: str = ""
+) -> tuple[str, Evidence] | None:
     """User glob, then the deepest layer folder, then the file name; but inside a folder of the top layer
     (`routes/article/`, a feature folder of handlers), a file named for another layer
-    (`article.service.ts`, `article.model.ts`) is in that layer."""
+    (`article.service.ts`, `article.model.ts`) is in that layer; and inside a folder of the bottom one
+    (`domain/hive/`, an aggregate's folder in the domain), so is a file whose lower-case name names a middle
+    layer (`domain/hive/service.py`, `domain/hive/repository.py`) — not an entity's class file named like a
+    layer word (`domain/Route.ts`, `models/AppointmentService.ts`)."""
     if name.glob is not None:
         return name.glob, Evidence.CONFIG
     suffix = None if name.abstract else name.suffix
     if name.folders and name.folders[0][0] == top and suffix not in (None, top):
+        return suffix, Evidence.FILE_NAME
+    if (
+        name.folders
+        and layers
+        and name.folders[0][0] == layers[-1]
+        and suffix in layers[1:-1]
+        and path.rpartition("/")[2][:1].islower()
+    ):
         return suffix, Evidence.FILE_NAME
     if name.folders:
         return name.folders[0][0], Evidence.FOLDER

@@ -31,7 +31,12 @@ from cdverify.detect.layers.catalogue import (
     repository_getters,
     schema_syncs,
 )
-from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
+from cdverify.detect.layers.configuration import (
+    configuration_modules,
+    logging_modules,
+    project_packages,
+    state_key_modules,
+)
 from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
@@ -617,6 +622,7 @@ def by_role(
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))
     configuring = configuration_modules(named, facts, {*found.of, *apps, *decided})
+    configuring |= state_key_modules(named, facts, {*found.of, *apps, *decided})  # aiohttp's `AppKey`s
     decided.update(dict.fromkeys(configuring))
     logs = logging_modules(
         named, found_roles[0].logging_names if found_roles else (), {*found.of, *apps, *decided}
