@@ -83,6 +83,9 @@ class Sink(Record, frozen=True):
     # of an untraced sink: methods that count on any object where the call hands an inline callback last
     # (sqlite3's `db.all(sql, params, (err, rows) => …)`)
     callback_methods: Strings = ()
+    # the call builds a statement object the code runs elsewhere (`query = text("SELECT …")`, a `sql`
+    # template): where its result is bound to a name that a later call hands on first, the site is that call
+    builds: bool = False
 
 
 class Sinks(Record, frozen=True):

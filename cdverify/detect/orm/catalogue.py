@@ -37,6 +37,7 @@ class Sink(NamedTuple):
     # as the first item of the tuple or list at `arg` (`fetchall(dbc, ("SELECT …", (id,)))`)
     first_item: bool = False
     callback_methods: frozenset[str] = frozenset()  # untraced: on any object handed an inline callback
+    builds: bool = False  # a statement object the code runs later: its site is the call running it
 
 
 @cache
@@ -60,6 +61,7 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             frozenset(entry.project_methods),
             entry.app_holders,
             callback_methods=frozenset(entry.callback_methods),
+            builds=entry.builds,
         )
         for entry in load_rules(Sinks).family(family)
     )

@@ -39,6 +39,7 @@ from cdverify.detect.orm.helpers import (
 from cdverify.detect.orm.raw_sql import (
     at,
     raw_sql,
+    run_of_bound,
     runner_callbacks,
     settled,
     sql_argument,
@@ -396,6 +397,7 @@ def _sinks_in(
             helpers.add(Helper(path, function, param, reached, via, (item,) if item else ()))
         elif item is not None:
             runs = _run_by(call, file_facts.calls) if sink.mixed else None
+            runs = runs or (run_of_bound(call, file_facts) if sink.builds else None)
             found[key(path, call)] = settled(
                 item if runs is None else item._replace(line=runs.line, col=runs.col), sink
             )

@@ -402,3 +402,35 @@ def _complete(found: SqlString) -> bool:
     if found.kind is SqlKind.TRIVIAL:
         return found.statement.upper() == "SELECT"
     return found.kind in (SqlKind.STATEMENT, SqlKind.COMMAND)
+
+
+def run_of_bound(built: CallFact, file_facts: FileFacts) -> CallFact | None:
+    """The call that runs a statement object `built` made and bound to a name (`query = text("SELECT …")`,
+    `const query = sql\\`…\\``): the first later call handing that name on first, in the same function or in
+    one written after the statement (a handler registered below it: `app.get("/health", async () => { await
+    db.execute(query) })`), with no other statement bound to the name in between. None when the result is
+    bound to no name or nothing hands the name on; a function taking a parameter of that name runs its own."""
+    name = built.target
+    if not name or not built.scope:
+        return None
+    taking = {function.scope for function in file_facts.functions if name in function.params}
+    later = sorted((c for c in file_facts.calls if c.line > built.line), key=lambda c: (c.line, c.col))
+    for call in later:
+        if call.target == name and call.callee == built.callee:
+            return None  # the name is bound to another statement first
+        if (
+            call.args
+            and call.args[0].names == (name,)
+            and call.scope not in taking
+            and _inside(call.scope, built)
+        ):
+            return call
+    return None
+
+
+def _inside(scope: str, built: CallFact) -> bool:
+    """`scope` is the function `built` is in, or one starting after it (a nested callback)."""
+    if scope == built.scope:
+        return True
+    _name, _at, line = scope.rpartition("@")
+    return line.isdigit() and int(line) >= built.line
