@@ -384,6 +384,15 @@ class PaperRuntimeFile(Record, frozen=True):
     variables: Mapping[str, str] = table()  # what the file sets (a secret's value: only that it is set)
 
 
+class CliEnvFile(Record, frozen=True):
+    """A dotenv file a framework's command line loads itself where one of `loaders` is installed (`flask run`
+    loading `.flaskenv` with python-dotenv): it sets the variables of an app declaring both."""
+
+    file: str  # the file's name (`.flaskenv`)
+    packages: Strings  # the framework's Python distributions (`flask`)
+    loaders: Strings  # the distributions that make the command line load it (`python-dotenv`)
+
+
 class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
@@ -481,6 +490,7 @@ class Connections(Record, frozen=True):
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
     json_schema_builders: tuple[JsonSchemaBuilder, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
+    cli_env_files: tuple[CliEnvFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
     config_getters: tuple[ConfigGetter, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
