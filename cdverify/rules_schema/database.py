@@ -514,6 +514,7 @@ class Connections(Record, frozen=True):
     # traced Python calls that load the project's `.env` into the process environment (`load_dotenv()`): a
     # read at import made before every one of them runs sees none of that file (database/dotenv_order.py)
     python_env_loaders: Strings = ()
+    node_env_loader_imports: Strings = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

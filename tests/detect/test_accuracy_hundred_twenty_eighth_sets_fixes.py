@@ -8,6 +8,9 @@ each with violating and clean projects written for the test:
   each running a query through Flask-SQLAlchemy's `db.session` or a model's `query` property (`auth/helpers.py`
   beside the auth blueprint), is data access; in a services folder it stays a service, and a module of helpers
   only one of which queries, or of one function, takes no layer;
+- a Node start-up check at module level of a module imported above `import "dotenv/config"` (`./routes` reaching
+  db.ts's `if (!process.env.DATABASE_URL) throw`) runs before the committed `.env` is loaded: the file does not lift
+  it; imported below the load, it does;
 - a committed `.flaskenv` sets the variables of a Flask app declaring python-dotenv (`flask run` loads it), as a
   committed `.env` does; without python-dotenv the file is not loaded.
 
@@ -198,3 +201,53 @@ def test_such_helpers_in_a_layer_folder_keep_its_layer(make_project: MakeProject
 def test_helpers_not_all_querying_or_one_take_no_layer(make_project: MakeProject, second: str) -> None:
     files = _token_app(second=second)
     assert "shop/auth/helpers.py" not in layers_of(inspect_json(make_project, files))
+
+
+# -- a start-up check evaluated before `import "dotenv/config"` -----------------------------------------------
+
+NODE_PACKAGE = '{"name": "certs", "type": "module", "scripts": {"dev": "tsx server/index.ts"}, "dependencies": {"express": "4", "pg": "8", "dotenv": "16"}}'
+NODE_DB = """import pg from "pg";
+
+if (!process.env.DATABASE_URL) {
+  throw new Error("DATABASE_URL must be set");
+}
+
+export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+"""
+NODE_ROUTES = """import type { Express } from "express";
+import { pool } from "./db";
+
+export function registerRoutes(app: Express) {
+  app.get("/api/certificates", async (_req, res) => {
+    res.json((await pool.query("SELECT id FROM certificates")).rows);
+  });
+}
+"""
+NODE_INDEX = """import express from "express";
+IMPORTS
+
+const app = express();
+registerRoutes(app);
+app.listen(5000);
+"""
+
+
+@pytest.mark.parametrize(
+    ("imports", "engines"),
+    [
+        ('import { registerRoutes } from "./routes";\nimport "dotenv/config";', []),
+        ('import "dotenv/config";\nimport { registerRoutes } from "./routes";', ["postgresql"]),
+    ],
+)
+def test_a_check_imported_above_the_dotenv_load_is_not_lifted_by_the_env_file(
+    make_project: MakeProject, imports: str, engines: list[str]
+) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": NODE_PACKAGE,
+        ".env": "DATABASE_URL=postgresql://localhost:5432/certs\n",
+        "server/db.ts": NODE_DB,
+        "server/routes.ts": NODE_ROUTES,
+        "server/index.ts": NODE_INDEX.replace("IMPORTS", imports),
+    }
+    database = inspect(make_project(files), use_cache=False).analysis.database
+    assert in_harness(database, PAPER_ENVIRONMENT).engines == engines
