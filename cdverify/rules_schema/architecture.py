@@ -67,6 +67,10 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → the query methods of a mapped model class itself (Sequelize's `User.findAll`, Mongoose's
     # `User.findById`): a module calling one on a model another project module defines is data access
     model_methods: Mapping[str, Strings] = table()
+    # family → traced handles of an ORM's global session and model query property (Flask-SQLAlchemy's
+    # `db.session`, `Model.query`): a module whose path names no layer and whose every function runs a query
+    # through one of them is data access
+    handle_queries: Mapping[str, Strings] = table()
     # family → methods of a session that run a query on the mapped model they are handed (SQLAlchemy's
     # `session.query(User)`): a module calling one with a model of another project module runs the query
     session_queries: Mapping[str, Strings] = table()

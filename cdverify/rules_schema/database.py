@@ -384,6 +384,15 @@ class PaperRuntimeFile(Record, frozen=True):
     variables: Mapping[str, str] = table()  # what the file sets (a secret's value: only that it is set)
 
 
+class CliEnvFile(Record, frozen=True):
+    """A dotenv file a framework's command line loads itself where one of `loaders` is installed (`flask run`
+    loading `.flaskenv` with python-dotenv): it sets the variables of an app declaring both."""
+
+    file: str  # the file's name (`.flaskenv`)
+    packages: Strings  # the framework's Python distributions (`flask`)
+    loaders: Strings  # the distributions that make the command line load it (`python-dotenv`)
+
+
 class ConfigKeys(Record, frozen=True):
     url_keys: Strings
     value_keys: Strings
@@ -481,6 +490,7 @@ class Connections(Record, frozen=True):
     env_json_schemas: tuple[EnvJsonSchema, ...] = ()
     json_schema_builders: tuple[JsonSchemaBuilder, ...] = ()
     paper_runtime_files: tuple[PaperRuntimeFile, ...] = ()
+    cli_env_files: tuple[CliEnvFile, ...] = ()
     config_flags: tuple[ConfigFlag, ...] = ()
     config_getters: tuple[ConfigGetter, ...] = ()
     required_options: tuple[RequiredOption, ...] = ()
@@ -504,6 +514,7 @@ class Connections(Record, frozen=True):
     # traced Python calls that load the project's `.env` into the process environment (`load_dotenv()`): a
     # read at import made before every one of them runs sees none of that file (database/dotenv_order.py)
     python_env_loaders: Strings = ()
+    node_env_loader_imports: Strings = ()
 
     def family(self, family: str) -> tuple[Connection, ...]:
         return self.python if family == "python" else self.node

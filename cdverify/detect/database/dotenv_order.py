@@ -63,6 +63,24 @@ def before_loading(python: Mapping[str, FileFacts], graph: ImportGraph | None) -
     return early
 
 
+def node_before_loading(node: Mapping[str, FileFacts], graph: ImportGraph | None) -> Callable[[str], bool]:
+    """Whether a Node module of the application (`node`) is evaluated before every import loading the
+    project's `.env` (connections.toml `node_env_loader_imports`): a module imported at module level above
+    it, or one those import in turn; nothing is claimed where no module imports a loader."""
+    modules = frozenset(load_rules(Connections).node_env_loader_imports)
+    loads = [
+        (path, fact.line)
+        for path, facts in node.items()
+        for fact in facts.imports
+        if fact.specifier in modules and not fact.in_function
+    ]
+    if graph is None or not loads:
+        return lambda _path: False
+    loading = {path for path, _line in loads}
+    earlier = [_imported_above(path, line, node, graph, loading) for path, line in loads]
+    return lambda path: all(path in imported for imported in earlier)
+
+
 def _in_function(file_facts: FileFacts, callee: str) -> bool:
     """Whether the module calls the loader in a function (a call handed nothing records no scope: the
     function's steps, the names it calls, say it)."""

@@ -62,20 +62,33 @@ def project_files(found_in: Collection, run_steps: Sequence[Assignment] = ()) ->
 def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
     """The variables the project's own `.env` files set: not an example's (`.env.example`), not a saved
     copy's that no loader reads (`.env.backup`: rules/scopes.toml `example_files.copies`), not the tests'
-    (`.env.test`); the first file setting a variable wins."""
+    (`.env.test`), not a framework command line's (`.flaskenv`) where the app lacks what loads it
+    (connections.toml `cli_env_files`); the first file setting a variable wins."""
     known = found_in.catalogue
+    unloaded = _unloaded_cli_files(found_in.manifests)
     out: dict[str, str] = {}
     for setting in found_in.manifests.settings:
         if setting.source is not Reader.ENV_FILE:
             continue
         name = PurePosixPath(setting.file).name
         saved = known.saved_settings is not None and known.saved_settings.search(name)
-        if saved or known.example_settings.search(name):
+        if saved or known.example_settings.search(name) or name in unloaded:
             continue
         if _scope(found_in, setting, _NO_RULES) is Scope.TEST:
             continue
         out.setdefault(setting.key, setting.value)
     return tuple(out.items())
+
+
+def _unloaded_cli_files(manifests: Manifests) -> frozenset[str]:
+    """The names of the dotenv files a framework's command line loads (`.flaskenv`) that this app's does not:
+    it declares no package of the framework or none of the loaders (python-dotenv)."""
+    declared = manifests.declared(Family.PYTHON)
+    return frozenset(
+        entry.file
+        for entry in load_rules(Connections).cli_env_files
+        if declared.keys().isdisjoint(entry.packages) or declared.keys().isdisjoint(entry.loaders)
+    )
 
 
 def paper_runtime(found_in: Collection) -> tuple[tuple[str, str], ...]:

@@ -124,7 +124,8 @@ def in_harness(report: DatabaseReport, environment: HarnessEnvironment) -> Harne
                 holding[use.engine] = (*holding.get(use.engine, ()), item)
             else:
                 dropped.append(item)
-    stopped = tuple(stop for stop in report.stops if stop.stops(variables))
+    early = seen(report, environment, env_file=False)  # for a check evaluated before `.env` is loaded
+    stopped = tuple(stop for stop in report.stops if stop.stops(early if stop.unloaded else variables))
     if stopped:  # the application stops at start-up: no engine holds
         return HarnessEngines(environment, {}, tuple(dropped), tuple(blocked), stopped)
     # a dialect named in a tool's configuration file (drizzle.config.ts's `dialect: 'turso'`) connects

@@ -28,6 +28,9 @@ class StartupStop(NamedTuple):
     reason: str  # `throws when $DATABASE_URL is unset`, `throws when dotenv finds no .env file`
     # what makes it start, when setting its variables is not it (a folder to create): DB001's fix
     fix: str = ""
+    # evaluated before the project's `.env` is loaded (`import "./routes"` above `import "dotenv/config"`):
+    # that file does not set its variables (dotenv_order.py `node_before_loading`)
+    unloaded: bool = False
 
     def stops(self, variables: Mapping[str, str]) -> bool:
         """Whether it stops the application when exactly `variables` are set."""

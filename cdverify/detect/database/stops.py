@@ -50,6 +50,7 @@ from cdverify.detect.database.autoloaded_schemas import validator_plugins
 from cdverify.detect.database.awaited_stops import awaited_checks
 from cdverify.detect.database.config_gets import unset_config_gets
 from cdverify.detect.database.config_servers import holed_config_servers
+from cdverify.detect.database.dotenv_order import node_before_loading
 from cdverify.detect.database.envexamples import example_checks
 from cdverify.detect.database.fallbacks import mode_fallbacks
 from cdverify.detect.database.jsonschemas import (
@@ -258,7 +259,22 @@ def startup_stops(
             )
             if item is not None:
                 out.append(item)
-    return tuple(out)
+    return _before_loading(out, found, graph)
+
+
+def _before_loading(
+    stops: list[StartupStop], found: Collection, graph: ImportGraph | None
+) -> tuple[StartupStop, ...]:
+    """`stops`, those needing a variable in a Node module evaluated before the project's `.env` is loaded
+    marked `unloaded` (dotenv_order.py `node_before_loading`): the file does not lift them."""
+    node = {path: facts for path, facts in found.facts.items() if facts.language.family == Family.NODE}
+    early = node_before_loading(node, graph) if node and any(stop.variables for stop in stops) else None
+    if early is None:
+        return tuple(stops)
+    return tuple(
+        stop._replace(unloaded=True) if stop.variables and stop.file in node and early(stop.file) else stop
+        for stop in stops
+    )
 
 
 def _shipped(item: Shipped) -> StartupStop:

@@ -4,16 +4,22 @@ queries is data access, as a module opening a client is."""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import architecture_preset
+from cdverify.detect.tracing import foreign
 
 if TYPE_CHECKING:
     from cdverify.detect.orm import OrmReport
-    from cdverify.model import FileFacts
+    from cdverify.detect.tracing import Instances
+    from cdverify.model import CallFact, FileFacts
     from cdverify.resolve.graph import ImportEdge, ImportGraph
     from cdverify.rules_schema.architecture import LayerRoles
+
+_ALIAS = re.compile(r"\bas\s+(\w+)")
 
 
 def model_queriers(
@@ -85,6 +91,59 @@ def session_queriers(
         ):
             out.add(path)
     return frozenset(out)
+
+
+def handle_queriers(
+    facts: Mapping[str, FileFacts], unnamed: Iterable[str], preset: str, instances: Instances
+) -> frozenset[str]:
+    """Files of `unnamed` (whose path names no layer) that define no class and two functions or more, every
+    one of which runs a query through an ORM's global handle (`db.session.add(…)`, `Token.query.filter_by(…)`:
+    `[roles.handle_queries]`, traced): a module of data-access functions. One function blending a query with
+    the rules computed on its rows (`get_dashboard_metrics`) shows no module's role."""
+    roles = architecture_preset(preset).roles
+    if roles is None:
+        return frozenset()
+    out = set()
+    for path in unnamed:
+        file_facts = facts.get(path)
+        handles = roles.handle_queries.get(file_facts.language.family, ()) if file_facts else ()
+        if not handles or file_facts is None or file_facts.classes or not file_facts.defines:
+            continue
+        family = file_facts.language.family
+        prefixes = tuple(f"{handle}." for handle in handles)
+        functions, starts = _own_functions(file_facts)
+        querying = {
+            _function_of(call, starts)
+            for call in file_facts.calls
+            if (foreign(call.callee, path, family, instances) or call.callee).startswith(prefixes)
+        }
+        if len(functions) > 1 and functions <= querying:
+            out.add(path)
+    return frozenset(out)
+
+
+def _own_functions(file_facts: FileFacts) -> tuple[set[str], dict[int, str]]:
+    """The names a Python module binds at module level that no import and no module-level assignment binds
+    (a function's `return`, recorded as an assignment to its name, does not count): its functions (a
+    superset); and the first line of each whose calls or assignments name it (`store_token@7`)."""
+    scopes = {call.scope for call in file_facts.calls if call.scope}
+    scopes |= {assignment.scope for assignment in file_facts.assignments if assignment.scope}
+    bound = {a.target for a in file_facts.assignments if not a.scope and not a.text.startswith("return")}
+    for fact in file_facts.imports:
+        bound |= set(fact.names) | {fact.specifier.partition(".")[0]} | set(_ALIAS.findall(fact.text))
+    functions = set(file_facts.defines or ()) - bound
+    named = (scope.rpartition("@") for scope in scopes)
+    return functions, {int(line): name for name, _, line in named if name in functions and line.isdigit()}
+
+
+def _function_of(call: CallFact, starts: Mapping[int, str]) -> str:
+    """The function a call runs in: its scope, else (a call handed no value records none:
+    `db.session.commit()`) the function starting last above it."""
+    if call.scope:
+        return call.scope.rpartition("@")[0]
+    lines = sorted(starts)
+    at = bisect_right(lines, call.line)
+    return starts[lines[at - 1]] if at else ""
 
 
 def _roles_and_models(

@@ -85,8 +85,10 @@ def _suffix_layer(
     PascalCase class file whose last word is one of `classes` (`BaseController.ts`; not `LanguageModel.ts`,
     where the word names no layer's class). A dotted name may add one of `implementations` after the layer
     word, the technology or implementation of that layer (`user.repository.drizzle.ts`,
-    `user.repository.impl.ts`). A TypeScript declaration file (`fastify-list-routes.d.ts`) holds only the
-    types of some other module: its name says nothing of a layer."""
+    `user.repository.impl.ts`). A suffix written with its dot (`.domain`) matches only a dotted name
+    (`transactions.domain.ts`, not `email_domain.py` nor `domain.py`). A TypeScript declaration file
+    (`fastify-list-routes.d.ts`) holds only the types of some other module: its name says nothing of a
+    layer."""
     written = name.rsplit(".", 1)[0] if "." in name else name
     if written.endswith(".d"):
         return None
@@ -95,7 +97,9 @@ def _suffix_layer(
     bases = (base, stem) if dot and stem and last in implementations else (base,)
     for spec in layers:
         for suffix in spec.file_suffixes:
-            if any(b == suffix or b.endswith(("_" + suffix, "." + suffix)) for b in bases):
+            # a suffix written with its dot (`.domain`) names the layer only in a dotted name
+            words = (suffix,) if suffix.startswith(".") else ("_" + suffix, "." + suffix)
+            if any(b == suffix or b.endswith(words) for b in bases):
                 return spec.name
     # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
     tail = next((word for word in classes if _PASCAL.match(written) and written.endswith(word)), None)

@@ -62,7 +62,12 @@ from cdverify.detect.layers.handlers import (
 )
 from cdverify.detect.layers.instances import instance_imports
 from cdverify.detect.layers.memory_stores import memory_store
-from cdverify.detect.layers.model_queries import model_queriers, session_queriers, statement_runners
+from cdverify.detect.layers.model_queries import (
+    handle_queriers,
+    model_queriers,
+    session_queriers,
+    statement_runners,
+)
 from cdverify.detect.layers.names import (
     Evidence,
     LayerAssignment,
@@ -201,6 +206,7 @@ def code_roles(
     handlers = handler_modules(frameworks, facts, graph) | inline_delegates(frameworks, facts, graph)
     held = state_holders(facts, application, preset)
     held |= model_queriers(facts, application, preset, orm, graph, unnamed)
+    held |= handle_queriers(facts, set(unnamed) & set(application), preset, instances) - handlers
     found: dict[str, Role] = {}
     for path in application:
         if path in routes:
