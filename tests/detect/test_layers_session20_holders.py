@@ -11,7 +11,10 @@ violating and a clean project written for the test:
 - a Fastify module plugin whose path names no layer and that autoloads its folder of route plugins
   (`app.register(autoload, { dir: join(__dirname, "routes") })`) mounts them: routes. The server plugin
   autoloading the app's plugin folders stays the composition root, and a module plugin also registering
-  other plugins (CORS) sets the app up: not made routes.
+  other plugins (CORS) sets the app up: not made routes;
+- a Hono entry taking its app from the factory an app file exports (`const app = honoApp()`), registering a
+  hello route and Swagger UI on it and mounting the API router, that nothing imports, is the app file: the
+  composition root. A router module calling the same factory, which the entry imports, stays routes.
 """
 
 from __future__ import annotations
@@ -272,3 +275,66 @@ def test_a_plugin_autoloading_helpers_setting_the_app_up_or_in_a_layer_folder_is
         'join(__dirname, "routes")', 'join(__dirname, "../modules/trips/routes")'
     )
     assert _layers(inspect_json(make_project, services)).get("src/services/trips.ts") == "services"
+
+
+# -- a Hono entry building its app from an app file's factory ----------------------------------------------
+
+HONO_PACKAGE = """{"name": "entry", "dependencies": {"hono": "4", "@hono/zod-openapi": "0.18", "@hono/swagger-ui": "0.5"}}"""
+HONO_FACTORY = """import { OpenAPIHono } from "@hono/zod-openapi";
+
+export const makeApp = () => new OpenAPIHono({ strict: false });
+"""
+HONO_ENTRY = """import { swaggerUI } from "@hono/swagger-ui";
+import { makeApp } from "./config/app";
+import { api } from "./api";
+
+const app = makeApp();
+app.route("/api/v1", api);
+app.doc("/doc", { openapi: "3.0.0", info: { version: "1.0.0", title: "Notes" } });
+app.get("/", (c) => c.text("hello"));
+app.get("/ui", swaggerUI({ url: "/doc" }));
+
+export default app;
+"""
+HONO_API = """import { makeApp } from "./config/app";
+import { notes } from "./controllers/notes";
+
+export const api = makeApp();
+api.route("/notes", notes);
+"""
+HONO_NOTES = """import { makeApp } from "../config/app";
+import { listNotes } from "../services/notes";
+
+export const notes = makeApp();
+notes.get("/", async (c) => c.json(await listNotes()));
+notes.get("/:id", async (c) => c.json((await listNotes())[0]));
+notes.post("/", async (c) => c.json({}));
+"""
+HONO_SERVICE = """export const listNotes = async () => [{ id: 1, body: "first" }];
+"""
+
+
+def _hono() -> dict[str, str | bytes]:
+    return {
+        "package.json": HONO_PACKAGE,
+        "src/index.ts": HONO_ENTRY,
+        "src/api.ts": HONO_API,
+        "src/config/app.ts": HONO_FACTORY,
+        "src/controllers/notes.ts": HONO_NOTES,
+        "src/services/notes.ts": HONO_SERVICE,
+    }
+
+
+def test_an_entry_building_its_app_from_an_app_files_factory_is_the_composition_root(
+    make_project: MakeProject,
+) -> None:
+    report = inspect_json(make_project, _hono())
+    assert "src/index.ts" not in _layers(report)
+    assert _layers(report)["src/controllers/notes.ts"] == "routes"
+
+
+def test_an_imported_module_calling_the_factory_stays_routes(make_project: MakeProject) -> None:
+    files = _hono()
+    files["src/api.ts"] = HONO_API + 'api.get("/health", (c) => c.text("ok"));\n'
+    report = inspect_json(make_project, files)
+    assert _layers(report)["src/api.ts"] == "routes"  # the entry imports and mounts it: a router

@@ -33,6 +33,7 @@ from cdverify.detect.layers.catalogue import (
 )
 from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
 from cdverify.detect.layers.data_controllers import data_controllers
+from cdverify.detect.layers.factory_apps import factory_apps
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
@@ -567,7 +568,8 @@ def by_role(
 
         handling = routers | handed
         named = data_controllers(named, folders, found.of, handling, facts, layering, queriers, prefixes)
-    apps = found.apps & named.keys()
+    # `const app = honoApp()` of an app file's factory, routes registered on it: the app file
+    apps = (found.apps | factory_apps(found.apps, frameworks, facts, graph)) & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     # the modules an app's own handler hands the request to are not routers it mounts: it answers itself
