@@ -111,6 +111,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → the modules of an ORM's column builders (`drizzle-orm/pg-core`): a module calling only them,
     # that a models module imports, holds column sets the tables spread in (`...timestamps`): models
     column_modules: Mapping[str, Strings] = table()
+    # family → traced calls a column set may make besides the builders: a column's default written as SQL
+    # (drizzle-orm's `sql` tag in `.default(sql`NULL`)`)
+    column_defaults: Mapping[str, Strings] = table()
     # family → traced calls registering a project's parts with a dependency-injection container (awilix's
     # `asFunction`, `asValue`): a module calling one and only building what it imports wires the app
     registrations: Mapping[str, Strings] = table()

@@ -448,11 +448,13 @@ def column_sets(
     facts: Mapping[str, FileFacts],
     graph: ImportGraph,
     modules: Iterable[str],
+    defaults: Collection[str] = (),
 ) -> list[str]:
     """Files not yet `placed` that a models module (`models`: files defining tables) imports, that define
     no class and whose every call, at least one, is of an ORM's column builders (`modules`:
-    `drizzle-orm/pg-core`'s `timestamp().defaultNow()`): the column sets the tables spread in (`...timestamps`
-    in a `pgTable`), part of the models' definitions."""
+    `drizzle-orm/pg-core`'s `timestamp().defaultNow()`), or of the SQL tag writing a column's default
+    (`defaults`: `.default(sql`NULL`)`): the column sets the tables spread in (`...timestamps` in a
+    `pgTable`), part of the models' definitions."""
     starts = tuple(module + "." for module in modules)
     if not starts:
         return []
@@ -462,7 +464,10 @@ def column_sets(
         file_facts = facts.get(path)
         if file_facts is None or file_facts.classes or not file_facts.calls:
             continue
-        if all(call.callee.startswith(starts) for call in file_facts.calls):
+        builders = [call.callee.startswith(starts) for call in file_facts.calls]
+        if any(builders) and all(
+            built or call.callee in defaults for built, call in zip(builders, file_facts.calls, strict=True)
+        ):
             out.append(path)
     return out
 

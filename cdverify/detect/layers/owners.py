@@ -10,12 +10,13 @@ from collections.abc import Collection, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from cdverify.detect.layers.catalogue import client_names
+from cdverify.detect.layers.catalogue import client_names, matches, names_of
 from cdverify.detect.tracing import packaged
 
 if TYPE_CHECKING:
+    from cdverify.detect.layers.catalogue import Names
     from cdverify.generated_clients import GeneratedClient
-    from cdverify.model import FileFacts, ImportFact
+    from cdverify.model import FileFacts, ImportFact, Value
     from cdverify.resolve.graph import ImportGraph
 
 
@@ -41,6 +42,7 @@ def connection_owners(
                 if not c.scope and c.target and packaged(c.callee, path, generated) in clients
             }  # `new PrismaClient()` of `../generated/prisma/client`: the package's client
             made[path] |= _hands_out(facts[path], clients)
+            made[path] |= _fills(facts[path], clients)
             exported = dict(facts[path].exports)
             if "default" in exported and any(
                 exported.get(name) == exported["default"] for name in made[path]
@@ -63,6 +65,50 @@ _DEFAULT_IMPORT = re.compile(r"import\s+(?!type\b)[\w$]+\s*(?:,|from\b)")
 def _default_import(fact: ImportFact) -> set[str]:
     """`{"default"}` for a JS import binding the module's default export (`import prisma from "./prisma"`)."""
     return {"default"} if _DEFAULT_IMPORT.match(fact.text) else set()
+
+
+def _fills(file_facts: FileFacts, clients: Collection[str]) -> set[str]:
+    """The module-level objects a function of the module fills with the client it makes or handles taken
+    from it, which other modules import to query through (`export const collections: {…} = {}` and, in
+    `connectToDatabase()`, `collections.users = db.collection("users")` after `const db = new
+    MongoClient(url).db()`; `holder.db = client.db()`). A name the function binds itself, or a
+    parameter's (`ctx.db = client.db()`), is no object of the module; an instance of a data-client type a
+    parameter stands for (`db: Db`) is handed in, not made; a value awaited past the client (`await
+    db.collection("x").find().toArray()`) is rows read through it, not a handle."""
+    made = names_of(name for name in clients if not name.endswith("()"))
+    module = (
+        set(file_facts.declared)
+        | set(file_facts.defines or ())
+        | {a.target for a in file_facts.assignments if not a.scope}
+    )
+    derived = {  # (scope, name) of the function's (or the module's) names bound to the client or a handle
+        (a.scope, a.target) for a in file_facts.assignments if _handle(a.value, made)
+    }
+    bound = {(a.scope, a.target) for a in file_facts.assignments if a.scope}
+    out = set()
+    for a in file_facts.assignments:
+        root, dot, _key = a.target.partition(".")
+        if not a.scope or not dot or root not in module or (a.scope, root) in bound:
+            continue
+        if _handle(a.value, made) or any(
+            (a.scope, name) in derived or ("", name) in derived for name in a.value.names
+        ):
+            out.add(root)
+    return out
+
+
+_WAITS = re.compile(r"\bawait\b|\.then\(")
+
+
+def _handle(value: Value, made: Names) -> bool:
+    """Whether `value` is a client the module makes (`new MongoClient(url)`, `await mongoose.connect(url)`),
+    a handle taken from it without waiting (`client.db()`, `db.collection("x")`) or its connection
+    (`await client.connect()`)."""
+    waits = _WAITS.search(value.text) is not None
+    return any(
+        matches(call, made) and (not waits or call in made.names or call.endswith(".connect"))
+        for call in (c.removesuffix("()") for c in value.calls)
+    )
 
 
 def _hands_out(file_facts: FileFacts, clients: Collection[str]) -> set[str]:

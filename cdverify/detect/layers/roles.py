@@ -38,6 +38,7 @@ from cdverify.detect.layers.configuration import (
     state_key_modules,
 )
 from cdverify.detect.layers.data_controllers import data_controllers
+from cdverify.detect.layers.factory_apps import factory_apps
 from cdverify.detect.layers.file_stores import file_store
 from cdverify.detect.layers.handing import (
     barrel_of,
@@ -109,6 +110,7 @@ from cdverify.detect.layers.script_helpers import script_helpers
 from cdverify.detect.layers.setups import root_packages, setup_steps
 from cdverify.detect.layers.wiring import (
     app_installers,
+    autoload_routers,
     bootstrap_steps,
     composition_roots,
     containers,
@@ -526,8 +528,10 @@ def by_role(
     runners = mapping_runners(named_layers.named, found.of, models, facts, graph)
     found.of.update(dict.fromkeys(runners, Role.MODELS))
     columns = found_roles[0].column_modules.get("node", ()) if found_roles else ()
+    defaults = found_roles[0].column_defaults.get("node", ()) if found_roles else ()
     # `db/columns.helpers.ts` of the `timestamp()` columns each pgTable spreads in: models
-    found.of.update(dict.fromkeys(column_sets(found.of, models, facts, graph, columns), Role.MODELS))
+    sets = column_sets(found.of, models, facts, graph, columns, defaults)
+    found.of.update(dict.fromkeys(sets, Role.MODELS))
     # a plain class keeping its record's fields and running the SQL that stores them: Active Record, models
     # where the path names no layer or names models (detect/layers/active_records.py)
     plain = [
@@ -541,6 +545,11 @@ def by_role(
     delegated = routing_roles(
         found.of, named_layers.named, found.apps, frameworks, facts, graph, roles.routes
     )
+    # `modules/trips/trips.ts` autoloading the module's `routes/` plugins mounts them: a router
+    routers_now = {path for path, role in found.of.items() if role is Role.ROUTES}
+    placed_now = {*found.of, *found.apps}
+    loading = autoload_routers(frameworks.autoloads, named_layers.named, routers_now, placed_now, facts)
+    found.of.update(dict.fromkeys(loading, Role.ROUTES))
     querying = [path for path, role in found.of.items() if role is Role.QUERIES and path not in found.apps]
     clients = partial(client_names, named_layers.preset)
     steps = bootstrap_steps(querying, facts, graph, clients) if querying else []
@@ -570,7 +579,8 @@ def by_role(
 
         handling = routers | handed
         named = data_controllers(named, folders, found.of, handling, facts, layering, queriers, prefixes)
-    apps = found.apps & named.keys()
+    # `const app = honoApp()` of an app file's factory, routes registered on it: the app file
+    apps = (found.apps | factory_apps(found.apps, frameworks, facts, graph)) & named.keys()
     own = own_handlers(frameworks, facts, graph)
     routing = frozenset(path for path, role in found.of.items() if role is Role.ROUTES)
     # the modules an app's own handler hands the request to are not routers it mounts: it answers itself

@@ -629,6 +629,38 @@ def composition_roots(
     return tuple(sorted(wiring | factories))
 
 
+def autoload_routers(
+    autoloads: Mapping[str, frozenset[str]],
+    named: Mapping[str, Named],
+    routing: Collection[str],
+    placed: Collection[str],
+    facts: Mapping[str, FileFacts],
+) -> list[str]:
+    """Modules whose code shows no role of their own (not `placed`: no role, no app) and whose path names
+    no layer, whose only registrations autoload folders (`app.register(autoload, { dir: join(__dirname,
+    "routes"), options: { prefix } })` in `modules/trips/trips.ts`) of route plugins: every file loaded
+    that shows a role registers routes (`routing`), one at least. They mount the module's routers, as an
+    index mounting routers does: the routes layer. A plugin that also registers other plugins (security
+    headers, CORS, a container) sets the app up: the composition root's work, not a router's."""
+    from cdverify.detect.framework.catalogue import autoload_rules
+
+    folder = autoload_rules().dir
+    out = []
+    for path, loaded in autoloads.items():
+        name = named.get(path)
+        if path in placed or path not in facts or name is None or name.glob is not None:
+            continue
+        if name.folders or name.suffix or name.abstract:
+            continue
+        registrations = [call for call in facts[path].calls if call.callee.endswith(".register")]
+        if any(call.kwarg(folder) is None for call in registrations):
+            continue
+        shown = [target for target in loaded if target in placed]
+        if shown and all(target in routing for target in shown):
+            out.append(path)
+    return sorted(out)
+
+
 def entry_shims(
     named: Mapping[str, Named], facts: Mapping[str, FileFacts], graph: ImportGraph, apps: Collection[str]
 ) -> tuple[str, ...]:
