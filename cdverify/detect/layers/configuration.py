@@ -39,8 +39,9 @@ def configuration_modules(
     as the framework reads its configuration (`apps.py`, `admin.py`, or in an `admin/` package); of the web
     framework they import configuration names only (`django.apps.AppConfig`, `django.contrib.admin`;
     besides the names handling no request, `django.db`), at least one; every class they define extends only
-    such names; every framework call they make is one (`admin.site.register(Note)`). `placed`: files whose
-    code already decided a role or that build the app, left as they are; a user glob places a file anyway."""
+    such names; every framework call they make is one (`admin.site.register(Note)`). Also the modules of the
+    app state's keys (`state_key_modules`). `placed`: files whose code already decided a role or that build
+    the app, left as they are; a user glob places a file anyway."""
     configuring, quiet, modules = _configuration()
     if not configuring:
         return frozenset()
@@ -58,7 +59,7 @@ def configuration_modules(
             continue
         if _configures(file_facts, configuring, quiet):
             out.add(path)
-    return frozenset(out)
+    return frozenset(out) | state_key_modules(named, facts, placed)  # and aiohttp's `AppKey`s
 
 
 # the modules `django-admin startproject` writes beside the settings module: the project package's own

@@ -31,12 +31,7 @@ from cdverify.detect.layers.catalogue import (
     repository_getters,
     schema_syncs,
 )
-from cdverify.detect.layers.configuration import (
-    configuration_modules,
-    logging_modules,
-    project_packages,
-    state_key_modules,
-)
+from cdverify.detect.layers.configuration import configuration_modules, logging_modules, project_packages
 from cdverify.detect.layers.data_controllers import data_controllers
 from cdverify.detect.layers.factory_apps import factory_apps
 from cdverify.detect.layers.file_stores import file_store
@@ -107,7 +102,7 @@ from cdverify.detect.layers.request_handling import (
 from cdverify.detect.layers.role import Role
 from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
-from cdverify.detect.layers.setups import root_packages, setup_steps
+from cdverify.detect.layers.setups import setup_wiring
 from cdverify.detect.layers.wiring import (
     app_installers,
     autoload_routers,
@@ -431,10 +426,6 @@ def _path_layer(name: Named) -> str | None:
     return None if name.abstract else name.suffix
 
 
-def _layer_at(named: Mapping[str, Named], path: str) -> str | None:
-    return _path_layer(named[path]) if path in named else None
-
-
 def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -> tuple[str, Evidence] | None:
     """A file's layer from its path's say and its code's role (None: the path decides alone). The path
     names layers by folder (deepest first) and by file name; where one of them agrees with the code, it
@@ -601,12 +592,10 @@ def by_role(
         unserved=unserved,
     )
     roots = (*roots, *entry_shims(named, facts, graph, apps))  # `api/index.py`: `from app.main import app`
-    registrars = {e.file for e in frameworks.evidence if e.kind == "routes"} | {
-        r.file for r in frameworks.routes
-    }
-    coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registrars | found.apps
-    roots = (*roots, *setup_steps(roots, facts, graph, coded, lambda path: _layer_at(named, path)))
-    named = root_packages(named, roles.routes, roots, {*routing, *registrars})  # aiohttp's `app/web/`
+    layer_of = lambda path: _path_layer(named[path]) if path in named else None  # noqa: E731
+    roots, named = setup_wiring(
+        roots, named, facts, graph, frameworks, found, routing, roles.routes, layer_of
+    )
     decided: dict[str, tuple[str, Evidence] | None] = {
         path: None
         for path in roots
@@ -638,7 +627,6 @@ def by_role(
     helpers = migration_helpers(named, graph, migrations)
     decided.update(dict.fromkeys(helpers))
     configuring = configuration_modules(named, facts, {*found.of, *apps, *decided})
-    configuring |= state_key_modules(named, facts, {*found.of, *apps, *decided})  # aiohttp's `AppKey`s
     decided.update(dict.fromkeys(configuring))
     logs = logging_modules(
         named, found_roles[0].logging_names if found_roles else (), {*found.of, *apps, *decided}

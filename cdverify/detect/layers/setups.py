@@ -8,10 +8,44 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from cdverify.detect.layers.names import Named, without_folders
+from cdverify.detect.layers.role import Role
 from cdverify.model import CallFact, FileFacts
 from cdverify.resolve.graph import ImportEdge, ImportGraph
+
+if TYPE_CHECKING:
+    from cdverify.detect.framework import FrameworkReport
+
+
+class _Found(Protocol):
+    @property
+    def of(self) -> dict[str, Role]: ...  # the files whose code shows a role
+
+    @property
+    def apps(self) -> frozenset[str]: ...  # the app files
+
+
+def setup_wiring(
+    roots: tuple[str, ...],
+    named: dict[str, Named],
+    facts: Mapping[str, FileFacts],
+    graph: ImportGraph,
+    frameworks: FrameworkReport,
+    found: _Found,
+    routing: Collection[str],
+    top: str,
+    layer_of: Callable[[str], str | None],
+) -> tuple[tuple[str, ...], dict[str, Named]]:
+    """The composition roots with the setup steps they hand the app to (`setup_steps`), and the paths' say
+    without the folders those roots make the app's package (`root_packages`)."""
+    registrars = {e.file for e in frameworks.evidence if e.kind == "routes"} | {
+        r.file for r in frameworks.routes
+    }
+    coded = {path for path, role in found.of.items() if role is not Role.ROUTES} | registrars | found.apps
+    roots = (*roots, *setup_steps(roots, facts, graph, coded, layer_of))
+    return roots, root_packages(named, top, roots, {*routing, *registrars})
 
 
 def setup_steps(
