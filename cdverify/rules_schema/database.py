@@ -472,6 +472,9 @@ class RequiredRead(Record, frozen=True):
     prefix_calls: Strings = ()
     prefix_key: str = ""
     prefix_default: str = ""
+    # constructors whose keyword arguments declare variables with a cast and maybe a default (django-environ's
+    # `environ.Env(DEBUG=(bool, False))`): a read of a variable declared there is not judged
+    scheme_calls: Strings = ()
 
 
 class Connections(Record, frozen=True):

@@ -102,6 +102,35 @@ def test_an_environs_read_with_no_default(make_project: MakeProject, read: str, 
         assert "raises EnvError at import when $SECRET_KEY is unset" in only(report, "DB001")["message"]
 
 
+DJANGO_ENVIRON = f"""import environ
+
+env = environ.Env(DEBUG=(bool, False))
+DATABASE_URL = env.str("DATABASE_URL", default="{PG_URL}")
+SECRET_KEY = READ
+"""
+
+
+@pytest.mark.parametrize(
+    ("read", "stops"),
+    [
+        ('env("SECRET_KEY")', True),  # django-environ raises ImproperlyConfigured (session (20))
+        ('env.str("SECRET_KEY")', True),
+        ('env("SECRET_KEY", default="dev")', False),
+        ('env.bool("DEBUG")', False),  # declared with its default by the constructor
+    ],
+)
+def test_a_django_environ_read_with_no_default(make_project: MakeProject, read: str, stops: bool) -> None:
+    files = _files(DJANGO_ENVIRON.replace("READ", read))
+    files["requirements.txt"] = REQUIREMENTS + "django-environ\n"
+    report = check(make_project, files, POSTGRES_TASK)
+    assert database_status(report) == ("fail" if stops else "pass")
+    if stops:
+        assert (
+            "raises ImproperlyConfigured at import when $SECRET_KEY is unset"
+            in only(report, "DB001")["message"]
+        )
+
+
 ENVPARSE = f"""from envparse import env
 
 env.read_envfile()

@@ -243,6 +243,7 @@ def _called(
     `Validator("DB_HOST", must_exist=True)`): not under a condition, and not assigned to a name assigned a
     second time in the same place."""
     counts = Counter((assignment.scope, assignment.target) for assignment in assignments)
+    declared = {key for call in calls for key, _value in call.kwargs if _declares(call.callee, readers)}
     out = []
     for call in calls:
         entry = readers.get(call.callee)
@@ -261,9 +262,14 @@ def _called(
         names = [str(arg.strings[0]) for arg in args if len(arg.strings) == 1 and not arg.names]
         prefix = _prefix(entry, calls) if entry.prefix_key else ""
         for name in names:
-            if name.isidentifier():
+            if name.isidentifier() and name not in declared:
                 out.append(StartupRead(prefix + name, path, call.line, call.text, entry.label))
     return out
+
+
+def _declares(callee: str, readers: Mapping[str, RequiredRead]) -> bool:
+    """`callee` is a constructor declaring variables by keyword (`environ.Env(DEBUG=(bool, False))`)."""
+    return any(callee in entry.scheme_calls for entry in readers.values())
 
 
 def _prefix(entry: RequiredRead, calls: list[CallFact]) -> str:

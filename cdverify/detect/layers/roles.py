@@ -87,6 +87,7 @@ from cdverify.detect.layers.programs import (
     scripts,
     stray_programs,
 )
+from cdverify.detect.layers.registries import registries
 from cdverify.detect.layers.request_handling import (
     business_modules,
     business_package,
@@ -113,7 +114,6 @@ from cdverify.detect.layers.wiring import (
     entry_shims,
     hands_app,
     providers,
-    registries,
 )
 from cdverify.detect.tracing import Instances, foreign
 from cdverify.model import Family, FileFacts

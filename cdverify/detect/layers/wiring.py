@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
-from cdverify.detect.layers.catalogue import Names, matches, names_of
+from cdverify.detect.layers.catalogue import Names, matches
 from cdverify.detect.layers.handlers import names_of_import
 from cdverify.detect.layers.names import Evidence, LayerAssignment, Named, framework_of
 from cdverify.model import Family, FileFacts
@@ -195,53 +195,6 @@ def containers(
         if set(stack[1:]) <= built and any(_hands_made(edge, file_facts) for edge in services):
             found.append(path)
     return found
-
-
-def registries(
-    files: Mapping[str, str],
-    placed: Collection[str],
-    graph: ImportGraph,
-    facts: Mapping[str, FileFacts],
-    registering: Iterable[str],
-) -> list[str]:
-    """Layered Node files whose code showed no role (`placed`: those that did, and the app files) that
-    hand something they import from the project to a dependency-injection registration (`registering`:
-    awilix's `asFunction(makeExamplesRepository)`, `asValue(db)`) and whose every other call is of a
-    function they import from the project (`makeConfig()`, `makeLogger(config)`): they fill the container
-    the app resolves its parts from, wiring rather than one of its layers."""
-    names = names_of(registering)
-    if not names.names:
-        return []
-    found = []
-    for path in files:
-        file_facts = facts.get(path)
-        if path in placed or file_facts is None or file_facts.language.family == Family.PYTHON:
-            continue
-        own = tuple(
-            edge.fact.specifier + "."
-            for edge in graph.imports_of(path)
-            if edge.target and edge.target != path and not edge.fact.kind.type_only
-        )
-        if not own or not all(
-            matches(call.callee, names) or _imported_function(call.callee, own) for call in file_facts.calls
-        ):
-            continue
-        handed = (
-            callee
-            for call in file_facts.calls
-            if matches(call.callee, names)
-            for value in (*call.args, *(v for _k, v in call.kwargs))
-            for callee in value.calls
-        )
-        if any(callee.startswith(own) for callee in handed):
-            found.append(path)
-    return found
-
-
-def _imported_function(callee: str, prefixes: tuple[str, ...]) -> bool:
-    """`callee` is a function one of the imports (`prefixes`: specifier + ".") brings, called itself
-    (`./logger.makeLogger`), not a method of an object it brings (`./db.db.execute`)."""
-    return any(callee.startswith(prefix) and "." not in callee[len(prefix) :] for prefix in prefixes)
 
 
 def _hands_made(edge: ImportEdge, file_facts: FileFacts) -> bool:
