@@ -67,7 +67,63 @@ def handler_modules(
             if target and target != path and any(map(names_of_import(edge), handed)):
                 # a re-exporting index hands the handlers on: their modules hold them, not it
                 out |= _handed_through(target, edge.fact.specifier, handed, facts, graph) or {target}
-    return frozenset(out)
+    return frozenset(out) if last else frozenset(out | option_factories(facts, graph))
+
+
+def option_factories(facts: Mapping[str, FileFacts], graph: ImportGraph) -> set[str]:
+    """The Node modules of the handler factories a route's options are built with: a route registered with
+    nothing but the options another project module's function returns (`fastify.route(
+    gamesRoutes.getOne(fastify))`: no path written, so no route is recorded), that function calling a third
+    module's export with a parameter of its own (`handler: controller(fastify).getOne` in `getOne: function
+    (fastify) { return { method, path, handler } }`): that module's factory makes the route's handler, its
+    functions answer the request."""
+    registering = _option_routes()
+    out: set[str] = set()
+    for path, file_facts in facts.items():
+        if file_facts.language.family != Family.NODE:
+            continue
+        registered = [
+            callee.removesuffix("()")  # the result of a call: `./games.routes.getOne()`
+            for call in file_facts.calls
+            if len(call.args) == 1 and not call.kwargs and call.callee in registering
+            for callee in call.args[0].calls
+            if callee.endswith("()")
+        ]
+        for edge in graph.imports_of(path) if registered else ():
+            target, specifier = edge.target, edge.fact.specifier
+            builders = {c[len(specifier) + 1 :] for c in registered if c.startswith(specifier + ".")}
+            if target and target != path and target in facts and builders:
+                out |= _factories_of(target, builders, facts[target], graph)
+    return out
+
+
+@cache
+def _option_routes() -> frozenset[str]:
+    """The Node route methods of an app or a router object (`fastify().route`, `express.Router().get`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    return frozenset(
+        f"{made}().{method}"
+        for spec in specs()
+        if spec.family == "node"
+        for made in (*spec.apps, *spec.routers)
+        for method in spec.routes
+    )
+
+
+def _factories_of(path: str, builders: Collection[str], own: FileFacts, graph: ImportGraph) -> set[str]:
+    """The project modules whose export the functions `builders` of `path` call with a parameter of theirs."""
+    params = {f.scope: {p for p in f.params if p} for f in own.functions if f.name in builders}
+    called = {
+        call.callee
+        for call in own.calls
+        if call.scope in params and any(set(value.names) & params[call.scope] for value in call.args)
+    }
+    return {
+        edge.target
+        for edge in graph.imports_of(path)
+        if edge.target and edge.target != path and any(map(names_of_import(edge), called))
+    }
 
 
 def view_modules(
