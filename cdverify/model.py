@@ -359,7 +359,9 @@ class Stop(NamedTuple):
     `if` around it: `if (!process.env.DATABASE_URL) throw new Error(…)`. At module level any such
     statement; in a function only one in no `try` whose condition reads an environment variable (a Fastify
     plugin's `if (!url) throw …` after `const url = process.env.DATABASE_URL`) or the result of a call handed
-    the environment (`if (!parsed.success)` after `schema.safeParse(process.env)`), with the function."""
+    the environment (`if (!parsed.success)` after `schema.safeParse(process.env)`), with the function. A name
+    a `const` destructuring of `process.env` binds is read as its variable (`!url` after `const {
+    DATABASE_URL: url } = process.env` reads $DATABASE_URL: parse/jsenv.py `destructured_env`)."""
 
     line: int
     col: int

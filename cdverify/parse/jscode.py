@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from cdverify.model import OWN_HELPER, PARAM_PLACEHOLDER, Assignment, FunctionFact, Stop, Value
 from cdverify.parse.jsbindings import NodeBindingScanner
-from cdverify.parse.jsenv import env_helpers, static_methods
+from cdverify.parse.jsenv import destructured_env, env_helpers, static_methods
 from cdverify.parse.jsglobals import GLOBAL_OBJECTS, free_calls
 from cdverify.parse.jsindexed import index_names
 from cdverify.parse.jsinherited import class_fields, inherited_route
@@ -200,6 +200,7 @@ class NodeScanner(NodeBindingScanner):
         registers it). A check over a literal list of names (jsrequired.py) is one stop per name."""
         out = []
         handed: dict[str, set[str]] = {}  # filled at the first stop in a function that needs it
+        destructured: dict[tuple[str, str], str] = {}  # filled at the first stop reading a name
         exits = [node for node in self.found.get("call", []) if _exits(node)]
         for node in sorted((*self.found.get("throw", []), *exits), key=lambda node: node.start_byte):
             condition = self.guard_node(node)
@@ -222,7 +223,7 @@ class NodeScanner(NodeBindingScanner):
                     )
                 continue
             scope = self.scope(node)
-            guard = self.value(condition)
+            guard = self.env_names(self.value(condition), scope, destructured)
             if swallowed(node) or (
                 scope
                 and (
@@ -235,6 +236,22 @@ class NodeScanner(NodeBindingScanner):
                 continue
             out.append(Stop(row + 1, column + 1, one_line(node), guard, one_line(condition), scope))
         return tuple(out)
+
+    def env_names(self, guard: Value, scope: str, destructured: dict[tuple[str, str], str]) -> Value:
+        """A condition's value with the names a `const` destructuring of `process.env` in its function or at
+        module level reads read as those variables: `!clusterUrl` after `const { MONGODB_CLUSTER_URL:
+        clusterUrl } = process.env` tests $MONGODB_CLUSTER_URL."""
+        if not guard.names:
+            return guard
+        if not destructured:  # once per file; `("", "")` marks a file with none
+            found = destructured_env(self.found.get("declarator", ()), self.scope)
+            destructured.update(found or {("", ""): ""})
+        read = [destructured.get((scope, name)) or destructured.get(("", name)) for name in guard.names]
+        if not any(read):
+            return guard
+        names = tuple(name for name, variable in zip(guard.names, read, strict=True) if not variable)
+        env = tuple(dict.fromkeys((*guard.env, *(variable for variable in read if variable))))
+        return guard._replace(names=names, env=env)
 
     def handed_environment(self) -> dict[str, set[str]]:
         """Traced callee → the scopes of its calls handed the environment: `process.env` itself

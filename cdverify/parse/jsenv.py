@@ -10,12 +10,12 @@ file's own helper is read here; a call of another module's function keeps what i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
 from cdverify.model import EnvHelper, Text, Value
-from cdverify.parse.jssyntax import parameter_name, returned_expressions, string_value, strip
+from cdverify.parse.jssyntax import parameter_name, property_key, returned_expressions, string_value, strip
 from cdverify.parse.treesitter import holds, text
 
 # a literal naming an environment variable: what a call must hand over for its value to be kept
@@ -197,3 +197,30 @@ def _parameter_default(parameter: Node) -> tuple[Text, ...]:
     if value is None or value.type not in ("string", "template_string"):
         return ()
     return (string_value(value),)
+
+
+def destructured_env(declarators: Iterable[Node], scope: Callable[[Node], str]) -> dict[tuple[str, str], str]:
+    """(function, local name) → the variable a `const` destructuring of `process.env` reads into the name:
+    `const { MONGODB_URL: url, PORT } = process.env` reads $MONGODB_URL into `url` and $PORT into `PORT`,
+    in the function `scope` names ("" at module level). A name given a default (`{ PORT = "3000" }`,
+    `{ MONGODB_URL: url = "mongodb://…" }`) is left out: it is not unset where the variable is."""
+    out: dict[tuple[str, str], str] = {}
+    for node in declarators:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or value is None or name.type != "object_pattern":
+            continue
+        declaration = node.parent
+        if declaration is None or not text(declaration).startswith("const"):
+            continue
+        if text(strip(value)) != "process.env":
+            continue
+        where = scope(node)
+        for prop in name.named_children:
+            if prop.type == "shorthand_property_identifier_pattern":
+                out[(where, text(prop))] = text(prop)
+            elif prop.type == "pair_pattern":
+                key, local = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                variable = property_key(key) if key is not None else ""
+                if variable and local is not None and local.type == "identifier":
+                    out[(where, text(local))] = variable
+    return out

@@ -230,6 +230,14 @@ class StartupRead(Record, frozen=True):
     built_by: Strings = ()
 
 
+class PathMaker(Record, frozen=True):
+    """A call making a path object of the literal it is given first (`pathlib.Path("config.yaml")`), which
+    the object, and what the methods in `keeps` return (`.absolute()`), stand for when handed on."""
+
+    calls: Strings  # traced callees making the path object (`pathlib.Path`)
+    keeps: Strings = ()  # methods returning the same file's path (`absolute`, `resolve`)
+
+
 class LazyEngine(Record, frozen=True):
     """An engine made at one call that connects later, at its first use (SQLAlchemy's `create_engine`): what
     makes it, where its URL or path is, and what connects it."""
@@ -504,6 +512,7 @@ class Connections(Record, frozen=True):
     worker_runtimes: tuple[WorkerRuntime, ...] = ()
     sqlite_files: tuple[SqliteFile, ...] = ()
     startup_reads: tuple[StartupRead, ...] = ()
+    path_makers: tuple[PathMaker, ...] = ()
     sqlite_engines: tuple[SqliteEngine, ...] = ()
     server_engines: tuple[ServerEngine, ...] = ()
     config_files: tuple[ConfigFile, ...] = ()

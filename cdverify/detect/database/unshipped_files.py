@@ -10,6 +10,9 @@ A path built of literals (`path.resolve(__dirname, "../../keys/private.pem")`, `
 folder is claimed only where a `.gitignore` of the project ignores it: a module run from a build output
 (`dist/`) has another folder, and the ignored path says the project keeps the file out whatever runs it.
 
+A function reading the path its parameter gives (`def setup_config(app, config_path): open(config_path)`)
+reads the literal a start-up call hands it, through the functions between (handed_reads.py).
+
 Nothing else is claimed where it is not certain: a path computed at run time (a name, `os.path.join(…)`,
 a variable or a hole in a built path), an absolute path or one outside the project, a read inside a `try`
 or under an `if` (`if os.path.exists(…)`, `if (fs.existsSync(…))`), a read in a function not known to run
@@ -25,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cdverify.catalog import load_rules
+from cdverify.detect.database.handed_reads import handed_reads
 from cdverify.detect.database.jsonschemas import at_start
 from cdverify.detect.database.local_modules import ignored_by
 from cdverify.detect.database.report import StartupStop
@@ -53,24 +57,27 @@ def unshipped_reads(
     """The file reads made at start-up, unguarded, of a relative literal path the project at `root` does not
     have and nothing writes. The modules run at start-up are asked for only when the application reads
     such a path at all."""
-    entries = {callee: entry for entry in load_rules(Connections).startup_reads for callee in entry.calls}
+    rules = load_rules(Connections)
+    entries = {callee: entry for entry in rules.startup_reads for callee in entry.calls}
     ignores: dict[str, GitIgnoreSpec | None] = {}
     reads: list[tuple[str, CallFact, str, str]] = []  # (file, call, path read, why it is not shipped)
-    for path in sorted(found.facts):
-        if found.scope_of(path) is not Scope.APPLICATION:
-            continue
+    handed: list[tuple[str, CallFact, StartupRead]] = []  # reads of a path a parameter gives
+    application = {path: f for path, f in found.facts.items() if found.scope_of(path) is Scope.APPLICATION}
+    for path in sorted(application):
         file_facts = found.facts[path]
         for call in file_facts.calls:
             entry = entries.get(call.callee)
             if entry is None or call.guard is not None:
                 continue
             read = _read_path(call, entry, file_facts, path)
+            if read is None and call.scope and not entry.built_by and _reads_only(call, entry):
+                handed.append((path, call, entry))
             if read is None or not _missing(read[0], root):
                 continue
             why = ignored_by(root, read[0], ignores) if read[2] else ""
             if why or not read[2]:
                 reads.append((path, read[1], read[0], why))
-    if not reads:
+    if not reads and not handed:
         return []
     started = started_files()
     running = running_at_start(found.facts, started, graph)
@@ -81,11 +88,26 @@ def unshipped_reads(
         if _named_elsewhere(found, literal, entries):
             continue
         label = next(e.label for e in entries.values() if call.callee in (*e.calls, *e.built_by))
-        ignored = f" ({why})" if why else ""
-        reason = f"reads {literal}, which the project does not ship{ignored} and nothing writes: {label}"
-        fix = f"ship {literal} (a default of it, not ignored), or fall back to defaults when it is missing"
-        out.append(StartupStop(path, call.line, call.text, (), reason, fix))
+        out.append(_unshipped(path, call, literal, why, label))
+    args = (application, handed, graph, started, running, _built, rules.path_makers)
+    for given in handed_reads(*args) if handed else ():
+        why = ignored_by(root, given.literal, ignores) if given.here else ""
+        if not _missing(given.literal, root) or (given.here and not why):
+            continue
+        handing = {(given.path, given.call.line, given.call.col)}  # the call handing it, and the path maker's
+        handing |= {(given.path, line, col) for line, col in given.made_at}
+        if _named_elsewhere(found, given.literal, entries, handing):
+            continue
+        label = f"{given.label} (in {given.read})"
+        out.append(_unshipped(given.path, given.call, given.literal, why, label))
     return out
+
+
+def _unshipped(path: str, call: CallFact, literal: str, why: str, label: str) -> StartupStop:
+    ignored = f" ({why})" if why else ""
+    reason = f"reads {literal}, which the project does not ship{ignored} and nothing writes: {label}"
+    fix = f"ship {literal} (a default of it, not ignored), or fall back to defaults when it is missing"
+    return StartupStop(path, call.line, call.text, (), reason, fix)
 
 
 def _read_path(
@@ -153,11 +175,17 @@ def _missing(literal: str, root: Path) -> bool:
     return normal is not None and probe(root / normal) is None
 
 
-def _named_elsewhere(found: Collection, literal: str, entries: dict[str, StartupRead]) -> bool:
+def _named_elsewhere(
+    found: Collection,
+    literal: str,
+    entries: dict[str, StartupRead],
+    handing: set[tuple[str, int, int]] | frozenset[tuple[str, int, int]] = frozenset(),
+) -> bool:
     """Whether a call other than a read names the file (`open(path, "w")` reads nothing, `shutil.copy(…,
     "config.json")`, `fs.writeFileSync("config.json", …)`), or a start script or run script does. A call
     whose result a read on its line is handed (`open(os.path.join(BASE, "config.json"))`), or that makes
-    the object a read on its line reads (`Path("config.json").read_text()`), reads it too."""
+    the object a read on its line reads (`Path("config.json").read_text()`), reads it too, as do the calls
+    handing it to a function reading its parameter (`handing`: (file, line, column), handed_reads.py)."""
     normal = posixpath.normpath(literal.strip())
     for path, file_facts in found.facts.items():
         reads = [  # unguarded calls that certainly read (an `open` in a writing mode does not)
@@ -174,7 +202,7 @@ def _named_elsewhere(found: Collection, literal: str, entries: dict[str, Startup
             )
         }
         for call in file_facts.calls:
-            if call in reads or (call.line, call.callee) in reading:
+            if call in reads or (call.line, call.callee) in reading or (path, call.line, call.col) in handing:
                 continue  # another read of it (an unguarded one: a guarded read may make it)
             values = (*call.args, *(value for _key, value in call.kwargs))
             if any(posixpath.normpath(text) == normal for value in values for text in value.literals):
