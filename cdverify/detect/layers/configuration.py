@@ -43,23 +43,24 @@ def configuration_modules(
     app state's keys (`state_key_modules`). `placed`: files whose code already decided a role or that build
     the app, left as they are; a user glob places a file anyway."""
     configuring, quiet, modules = _configuration()
-    if not configuring:
-        return frozenset()
     out = set()
-    for path, name in named.items():
+    for path, name in named.items() if configuring else ():
         file_facts = facts.get(path)
         if (
             file_facts is None
             or file_facts.language.family != Family.PYTHON
-            or path in placed
-            or name.glob is not None
-            or not (name.folders or name.suffix)
+            or not _path_placed_only(path, name, placed)
             or not _named_for(path, modules)
         ):
             continue
         if _configures(file_facts, configuring, quiet):
             out.add(path)
     return frozenset(out) | state_key_modules(named, facts, placed)  # and aiohttp's `AppKey`s
+
+
+def _path_placed_only(path: str, name: Named, placed: Collection[str]) -> bool:
+    """The file's path would give it a layer, and neither its code (`placed`) nor a user glob places it."""
+    return path not in placed and name.glob is None and bool(name.folders or name.suffix)
 
 
 # the modules `django-admin startproject` writes beside the settings module: the project package's own
@@ -123,10 +124,7 @@ def logging_modules(
     return frozenset(
         path
         for path, name in named.items()
-        if path not in placed
-        and name.glob is None
-        and (name.folders or name.suffix)
-        and _module_word(path) in wanted
+        if _path_placed_only(path, name, placed) and _module_word(path) in wanted
     )
 
 
@@ -160,9 +158,7 @@ def state_key_modules(
     return frozenset(
         path
         for path, name in named.items()
-        if path not in placed
-        and name.glob is None
-        and (name.folders or name.suffix)
+        if _path_placed_only(path, name, placed)
         and (file_facts := facts.get(path)) is not None
         and file_facts.language.family == Family.PYTHON
         and file_facts.calls
