@@ -42,11 +42,17 @@ def new_mark() -> str:
     return f"{_owner()}.{uuid.uuid4().hex[:12]}"
 
 
+# how far two readings of one process's start time may differ: psutil derives it from the boot time, which
+# the kernel's clock adjustments may move by hundredths of a second between readings (the likely cause of a
+# CI run whose live PostgreSQL cluster folder was reaped before its teardown); a reused pid starts later still
+_START_TOLERANCE_S = 1.0
+
+
 def _owner_alive(owner: str) -> bool:
     pid_text, _, started = owner.partition(".")
     try:
         process = psutil.Process(int(pid_text))
-        return f"{process.create_time():.2f}" == started
+        return abs(process.create_time() - float(started)) < _START_TOLERANCE_S
     except (ValueError, psutil.Error):
         return False
 

@@ -176,3 +176,13 @@ def test_a_process_that_clears_its_environment_is_still_stopped_through_the_runs
         assert server.healthy and _wait_for(lambda: len(_running("31339")) == 1)
         assert MARK_VARIABLE not in _running("31339")[0].environ()
     assert _running("31339") == []
+
+
+def test_an_owner_is_alive_though_its_start_time_reads_a_hundredth_apart() -> None:
+    from cdverify.contract import processes
+
+    me = psutil.Process()
+    started = me.create_time()
+    assert processes._owner_alive(f"{me.pid}.{started + 0.01:.2f}")  # a later reading, rounded otherwise
+    assert processes._owner_alive(processes._owner())
+    assert not processes._owner_alive(f"{me.pid}.{started + 5:.2f}")  # the pid reused by a later process
