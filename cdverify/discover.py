@@ -100,6 +100,7 @@ def _name_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 class _ScopeRules(msgspec.Struct, frozen=True):
     skip_dirs: frozenset[str]
+    skip_hidden: bool  # a folder named with a leading dot (`.claude/`, Replit's `.local/`) holds tools, not the app
     venv_markers: tuple[str, ...]
     skip_file: Callable[[str], bool]  # the name matches a skip_file_patterns glob
     # the scope a folder name gives (lowercased): the first of _SCOPE_ORDER that lists it
@@ -136,6 +137,7 @@ def _scope_rules() -> _ScopeRules:
             not_inside[directory.lower()] = frozenset(parent.lower() for parent in parents)
     return _ScopeRules(
         skip_dirs=frozenset(data.skip_directories),
+        skip_hidden=data.skip_hidden_directories,
         venv_markers=tuple(data.virtualenv_markers),
         skip_file=_name_matcher(data.skip_file_patterns),
         dir_scopes=dir_scopes,
@@ -427,6 +429,8 @@ def discover(root: Path, config: Config) -> Project:
             continue
         if stat.S_ISDIR(info.st_mode):
             if entry.name in rules.skip_dirs or rules.skip_file(entry.name):
+                continue
+            if rules.skip_hidden and entry.name.startswith("."):
                 continue
             if not ignored(rel, True):
                 note(entry.path, info)  # logged (see files.recording): an entry coming or going changes it

@@ -115,6 +115,7 @@ class BuildOutputRules(Record, frozen=True):
 class Scopes(Record, frozen=True):
     FILE: ClassVar[str] = "scopes"
     skip_directories: Strings
+    skip_hidden_directories: bool  # a folder whose name starts with a dot is never walked
     virtualenv_markers: Strings
     skip_file_patterns: Strings
     scopes: Mapping[str, ScopeRule]

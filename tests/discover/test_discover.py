@@ -11,7 +11,7 @@ import pytest
 from cdverify.config import build_config
 from cdverify.discover import classify_scope, discover
 from cdverify.model import Scope
-from cdverify.pipeline import inspect
+from cdverify.pipeline import inspect, verify
 
 Make = Callable[[dict[str, str | bytes]], Path]
 
@@ -209,3 +209,35 @@ def test_a_tool_script_name_inside_a_python_package_is_a_module(make_project: Ma
     assert scopes["plugins/extra/setup.py"] is Scope.CONFIG
     assert scopes["docs/source/conf.py"] is Scope.CONFIG
     assert scopes["noxfile.py"] is Scope.CONFIG
+
+
+def test_hidden_folders_hold_tools_not_the_app(make_project: Make) -> None:
+    """Coding agents' and Replit's folders (`.claude/` hooks, `.local/` agent skills and state) are tools'
+    code and state: never walked, so their imports of packages the app does not declare, their other
+    web framework and their SQLite state file are not the app's. Hidden files at any level, and the
+    folders of the app whose names merely contain a dot, are kept."""
+    root = make_project(
+        {
+            "package.json": '{"dependencies": {"express": "^4"}}',
+            "server/index.ts": 'import express from "express";\nconst app = express();\napp.listen(3000);\n',
+            "server/.env.example": "PORT=3000\n",
+            ".eslintrc.js": "module.exports = {};\n",
+            "src/v1.2/users.ts": "export const users = [];\n",
+            ".claude/hooks/format.py": "import black\n",
+            ".local/skills/automation/src/index.ts": 'import { Hono } from "hono";\nimport pino from "pino";\n',
+            ".local/state/replit/log-query.db": b"SQLite format 3\x00",
+            "server/.cache-local/x.ts": 'import pino from "pino";\n',
+        }
+    )
+    paths = {f.path for f in discover(root, build_config()).files}
+    assert paths == {
+        "package.json",
+        "server/index.ts",
+        "server/.env.example",
+        ".eslintrc.js",
+        "src/v1.2/users.ts",
+    }
+    report = verify(root, "express+none+none+none", use_cache=False)
+    rules = {finding.rule for finding in report.findings}
+    assert not rules & {"TASK002", "FW003"}, rules
+    assert report.to_json()["database"]["usage"] == {}
