@@ -100,7 +100,7 @@ def _name_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 class _ScopeRules(msgspec.Struct, frozen=True):
     skip_dirs: frozenset[str]
-    skip_hidden: bool  # a folder named with a leading dot (`.claude/`, Replit's `.local/`) holds tools, not the app
+    skip_hidden: bool  # a folder named with a leading dot (`.claude/`, `.local/`) holds tools, not the app
     venv_markers: tuple[str, ...]
     skip_file: Callable[[str], bool]  # the name matches a skip_file_patterns glob
     # the scope a folder name gives (lowercased): the first of _SCOPE_ORDER that lists it
