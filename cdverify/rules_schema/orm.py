@@ -83,6 +83,10 @@ class Sink(Record, frozen=True):
     # of an untraced sink: methods that count on any object where the call hands an inline callback last
     # (sqlite3's `db.all(sql, params, (err, rows) => …)`)
     callback_methods: Strings = ()
+    # of an untraced sink: app instances (`fastify()`) whose own methods the project decorated them with, a
+    # SQL tag or function (`fastify.decorate("sql", postgres(url))`, then fastify.sql`SELECT …`): any method
+    # counts
+    app_receivers: Strings = ()
     # the call builds a statement object the code runs elsewhere (`query = text("SELECT …")`, a `sql`
     # template): where its result is bound to a name that a later call hands on first, the site is that call
     builds: bool = False

@@ -38,6 +38,7 @@ class Sink(NamedTuple):
     first_item: bool = False
     callback_methods: frozenset[str] = frozenset()  # untraced: on any object handed an inline callback
     builds: bool = False  # a statement object the code runs later: its site is the call running it
+    app_receivers: tuple[str, ...] = ()  # untraced: any method of these app instances (a decorated SQL tag)
 
 
 @cache
@@ -62,6 +63,7 @@ def sinks(family: Family) -> tuple[Sink, ...]:
             entry.app_holders,
             callback_methods=frozenset(entry.callback_methods),
             builds=entry.builds,
+            app_receivers=entry.app_receivers,
         )
         for entry in load_rules(Sinks).family(family)
     )

@@ -495,6 +495,11 @@ def _sink(callee: str, family: Family, heads: frozenset[str]) -> Sink | None:
                 ),
                 None,
             )
+    if sink is None and name.traced:
+        # fastify.sql`SELECT …`: a SQL tag or function a project plugin decorated the app instance with,
+        # called on the instance itself (the framework's own methods take paths and handlers); a complete
+        # statement only
+        sink = next((s for s in sinks(family) if name.receiver in s.app_receivers), None)
     return sink
 
 

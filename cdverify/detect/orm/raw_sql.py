@@ -289,6 +289,11 @@ def raw_sql(
     elif kind is RawKind.FRAGMENT and isinstance(written, Template):
         # a statement sink runs it whole: the computed parts complete it (`INSERT INTO ${table} ${values}`)
         kind = RawKind.DYNAMIC
+    elif kind is RawKind.FRAGMENT:
+        # a statement sink runs it whole, as written: a verb and its partner the parser cannot complete
+        # (`select * from otps where email=? and otp=? expires_at > now()`, an AND left out) is a statement
+        # the database will reject, still SQL written by hand — no piece of a query builder's
+        kind = RawKind.STATEMENT
     statement = best.statement.upper()
     purpose = None
     if statement.startswith(bootstrap_statements()) or startup_schema(statement, call.scope):
