@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from functools import cache
 from typing import NamedTuple
 
 _SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
@@ -44,13 +45,22 @@ def named_scripts(package: str, content: str, scripts: Mapping[str, object]) -> 
 
 def script_words(command: str) -> Iterator[list[str]]:
     """The words of each command of a script (`&&`, `||`, `;`, `|` between them), quotes taken off and the
-    `NAME=value` assignments before the command skipped."""
+    `NAME=value` assignments before the command skipped, as are the commands setting them (`cross-env
+    NODE_ENV=development tsx server/index.ts`: rules/manifests.toml `package_json.env_setters`)."""
+    setters = _env_setters()
     for part in _SEPARATORS.split(command):
         words = [word.strip("'\"") for word in part.split()]
-        while words and _ASSIGNMENT.match(words[0]):
+        while words and (_ASSIGNMENT.match(words[0]) or posixpath.basename(words[0]) in setters):
             words = words[1:]  # `NODE_ENV=production node …`
         if words:
             yield words
+
+
+@cache
+def _env_setters() -> frozenset[str]:
+    from cdverify.manifest_records import catalogue
+
+    return frozenset(catalogue().package_json.env_setters)
 
 
 def run_files(

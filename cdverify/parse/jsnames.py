@@ -9,6 +9,8 @@ node scanner (jsnames → jsvalues → jsbindings → jscode).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
 from cdverify.model import EnvHelper, FunctionFact, Value
@@ -239,6 +241,8 @@ class NodeNameScanner(Scanner):
             return f"{base}()" if base else None
         if kind == "new_expression":
             constructor = node.child_by_field_name("constructor")
+            if constructor is not None and constructor.type == "identifier" and text(constructor) == "Proxy":
+                return self.proxied(node)
             base = self.qualify(constructor) if constructor is not None else None
             return f"{base}()" if base else None
         if kind == "binary_expression":
@@ -266,6 +270,31 @@ class NodeNameScanner(Scanner):
                 return only
             return _interop(*either) if len(either) == 2 else None
         return None
+
+    def proxied(self, proxy: Node) -> str | None:
+        """What a `new Proxy(target, handler)` stands for: the object its `get` trap reads from, made by a
+        function of this module (`new Proxy({} as DrizzleDb, { get(_, prop) { return getDb()[prop]; } })`, a
+        client made on first use rather than at import), else the target when that is an object made
+        (`new Proxy(prisma, { get … })`)."""
+        arguments = proxy.child_by_field_name("arguments")
+        given = [child for child in arguments.named_children if child.type != "comment"] if arguments else []
+        if len(given) != 2:
+            return None
+        target, handler = strip(given[0]), strip(given[1])
+        for member in handler.named_children if handler.type == "object" else ():
+            key = member.child_by_field_name("name" if member.type == "method_definition" else "key")
+            if key is None or property_key(key) != "get" or member.type not in ("method_definition", "pair"):
+                continue
+            trap = member.child_by_field_name("body" if member.type == "method_definition" else "value")
+            for call in _calls_in(trap):
+                function = call.child_by_field_name("function")
+                name = text(function) if function is not None and function.type == "identifier" else ""
+                if name in self.functions:
+                    made = self.returned(name)[0]
+                    if made is not None and made.endswith("()"):
+                        return made
+        made = self.qualify(target) if target.type != "object" else None
+        return made if made is not None and made.endswith("()") else None
 
     def bound_method(self, function: Node, call: Node) -> str | None:
         """`f.bind(thisArg)` stands for `f` when `f` is a traced method, not an object: the driver's
@@ -351,6 +380,16 @@ class NodeNameScanner(Scanner):
         result = (min(values, key=len) if values else None, variable)
         self.returns[name] = result
         return result
+
+
+def _calls_in(node: Node | None) -> Iterator[Node]:
+    """The calls inside `node`, in document order."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            yield current
+        stack.extend(reversed(current.named_children))
 
 
 def _interop(one: str | None, other: str | None) -> str | None:

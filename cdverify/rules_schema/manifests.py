@@ -61,6 +61,8 @@ class DependencyTables(Record, frozen=True):
     runners: Strings = ()  # commands whose first source-file argument a package.json script runs
     start_scripts: Strings = ()  # the package scripts that start the application (`start`, `dev`)
     start_prefixes: Strings = ()  # how the names of other scripts starting it begin (`start:` of `start:dev`)
+    # commands that set variables and run the rest of the line (`cross-env NODE_ENV=development tsx …`)
+    env_setters: Strings = ()
     # commands that enter a folder (`cd frontend && pnpm run dev`): a script starting with one of them
     # entering a folder with a package.json of its own starts that package, not this one
     folder_changes: Strings = ()

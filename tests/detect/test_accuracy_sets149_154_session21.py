@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from reports import MakeProject, inspect_json
+from reports import MakeProject, check, inspect_json, layer_violations, layers_of, only
 
 
 def src(text: str) -> str:
@@ -172,3 +172,154 @@ def test_the_instances_own_methods_and_pieces_are_no_sql(make_project: MakeProje
         "src/app.ts": APP,
     }
     assert sites(inspect_json(make_project, files), "src/plugins/routes.ts") == []
+
+
+# -- a Replit Express app: a lazily made Drizzle client behind a Proxy, a cross-env dev script, probes beside it
+
+REPLIT_PACKAGE = src(
+    """
+    {
+      "name": "chores",
+      "scripts": {"dev": "cross-env NODE_ENV=development tsx server/index.ts", "start": "node dist/index.cjs"},
+      "dependencies": {"express": "^4", "pg": "^8", "drizzle-orm": "^0.39"}
+    }
+    """
+)
+LAZY_DB = src(
+    """
+    import { Pool } from "pg";
+    import { drizzle } from "drizzle-orm/node-postgres";
+    import * as schema from "../shared/schema";
+
+    let poolInstance: Pool | null = null;
+
+    export function getPool(): Pool {
+      if (poolInstance) return poolInstance;
+      if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is missing");
+      poolInstance = new Pool({ connectionString: process.env.DATABASE_URL });
+      return poolInstance;
+    }
+
+    export function getDb() {
+      return drizzle(getPool(), { schema });
+    }
+
+    export const db = new Proxy({} as any, {
+      get: (target, prop) => {
+        const real = getDb();
+        return (real as any)[prop];
+      },
+    });
+    """
+)
+SCHEMA = src(
+    """
+    import { pgTable, serial, text } from "drizzle-orm/pg-core";
+    export const families = pgTable("families", { id: serial("id").primaryKey(), name: text("name") });
+    """
+)
+STORAGE = src(
+    """
+    import { eq } from "drizzle-orm";
+    import { families } from "../shared/schema";
+    import { db } from "./db";
+
+    export class DatabaseStorage {
+      async getFamily(id: number) {
+        const [family] = await db.select().from(families).where(eq(families.id, id));
+        return family;
+      }
+      async createFamily(name: string) {
+        const [family] = await db.insert(families).values({ name }).returning();
+        return family;
+      }
+    }
+
+    export const storage = new DatabaseStorage();
+    """
+)
+ROUTES = src(
+    """
+    import type { Express } from "express";
+    import { storage } from "./storage";
+
+    export function registerRoutes(app: Express) {
+      app.get("/api/families/:id", async (req, res) => res.json(await storage.getFamily(Number(req.params.id))));
+    }
+    """
+)
+INDEX = src(
+    """
+    import express from "express";
+    import { registerRoutes } from "./routes";
+
+    const app = express();
+    registerRoutes(app);
+    app.listen(5000);
+    """
+)
+
+
+def replit_app(**extra: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": REPLIT_PACKAGE,
+        "server/db.ts": LAZY_DB,
+        "server/storage.ts": STORAGE,
+        "server/routes.ts": ROUTES,
+        "server/index.ts": INDEX,
+        "shared/schema.ts": SCHEMA,
+        **extra,
+    }
+
+
+def test_a_client_made_on_first_use_behind_a_proxy_is_the_client(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, replit_app())
+    assert layers_of(report)["server/storage.ts"] == "repositories"
+    assert ("bypass", "server/routes.ts", "server/storage.ts") in layer_violations(report)
+
+
+def test_a_proxy_of_no_client_stays_unknown(make_project: MakeProject) -> None:
+    """Near miss: a Proxy whose trap reads from no function of the module making a client (a settings
+    object read lazily) stands for nothing: the module calling it shows no data access."""
+    settings = src(
+        """
+        const values: Record<string, string> = { theme: "dark" };
+        export const settings = new Proxy({} as Record<string, string>, { get: (_t, prop) => values[String(prop)] });
+        """
+    )
+    user = src(
+        """
+        import { settings } from "./settings";
+        export function theme() {
+          return settings.select("theme");
+        }
+        """
+    )
+    report = inspect_json(
+        make_project, replit_app(**{"server/settings.ts": settings, "server/theme.ts": user})
+    )
+    assert "server/theme.ts" not in layers_of(report)
+
+
+POSTGRES_EXPRESS_TASK = "node-express-openapi-clean_architecture-postgres"
+
+
+def test_a_probe_beside_the_server_is_not_started_by_the_dev_script(make_project: MakeProject) -> None:
+    """`cross-env NODE_ENV=development tsx server/index.ts` runs server/index.ts: a connection probe in
+    scratch/ that nothing imports, importing a module that is not there, is run by hand, not as the app
+    starts, so it does not stop the app in the harness (the pool is made on the first query)."""
+    probe = (
+        'import { getPool } from "./server/db";\n\ngetPool().query("SELECT 1").then(() => process.exit(0));\n'
+    )
+    report = check(make_project, replit_app(**{"scratch/test-db.ts": probe}), POSTGRES_EXPRESS_TASK)
+    assert not [f for f in report["findings"] if f["rule"] == "DB001"], report["findings"]
+
+
+def test_an_entry_the_start_script_runs_still_stops_the_app(make_project: MakeProject) -> None:
+    """Near miss: the same missing module imported by the entry the dev script runs stops the app."""
+    index = INDEX.replace(
+        'import { registerRoutes } from "./routes";',
+        'import { registerRoutes } from "./routes";\nimport "./config/local";',
+    )
+    report = check(make_project, replit_app(**{"server/index.ts": index}), POSTGRES_EXPRESS_TASK)
+    assert "MODULE_NOT_FOUND" in only(report, "DB001")["message"]

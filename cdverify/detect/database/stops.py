@@ -96,7 +96,9 @@ from cdverify.detect.database.unparsable import unparsable_at_start
 from cdverify.detect.database.unset_config import unset_configs
 from cdverify.detect.database.unshipped_files import unshipped_reads
 from cdverify.detect.database.workers import worker_only
+from cdverify.manifest_records import catalogue
 from cdverify.model import OWN_HELPER, CallFact, EnvHelper, Family, FileFacts, Scope, Stop, Value
+from cdverify.package_scripts import run_files
 from cdverify.parse.jsenv import VARIABLE_NAME as _VARIABLE
 from cdverify.resolve.graph import reachable
 from cdverify.rules_schema import (
@@ -162,7 +164,9 @@ def startup_stops(
         unloaded += schema_step_stops(found, root)  # `prisma db push && node …`, its URL's variable unset
     # the modules run at start-up, found once and only when asked for
     started_files = (
-        cache(partial(started_modules, found.facts, found.scopes, graph)) if graph is not None else None
+        cache(partial(started_modules, found.facts, found.scopes, graph, _start_files(found)))
+        if graph is not None
+        else None
     )
     if root is not None and graph is not None and started_files is not None:  # a SQLite file's folder
         unloaded += missing_folders(found, graph, root, started_files)
@@ -522,13 +526,31 @@ def _missing_file(
     return None
 
 
+def _start_files(found: Collection) -> frozenset[str]:
+    """The project files the package scripts starting the application run (`"dev": "tsx server/index.ts"`)."""
+    runners, known = catalogue().package_json.runners, found.facts.__contains__
+    return frozenset(
+        path
+        for script in found.manifests.start_scripts()
+        for path in run_files(script.package, {script.name: script.command}, runners, known)
+    )
+
+
 def started_modules(
-    facts: Mapping[str, FileFacts], scopes: Mapping[str, Scope], graph: ImportGraph
+    facts: Mapping[str, FileFacts],
+    scopes: Mapping[str, Scope],
+    graph: ImportGraph,
+    run: Iterable[str] = (),
 ) -> set[str]:
     """Application files that run at start-up: the entries (application files no application file
     imports at run time) and what they import at module level, transitively. A module named like a tool's
     configuration (`env.config.ts`, config scope) that they import runs with them too: a tool reads its own
-    configuration file, the application runs what it imports (`export const env = envSchema.parse(…)`)."""
+    configuration file, the application runs what it imports (`export const env = envSchema.parse(…)`).
+    Where the package scripts starting the application `run` an entry of a Node application (`"dev": "tsx
+    server/index.ts"`), the Node entries they do not run (`scratch/test-db.ts`, a connection probe beside
+    the server that nothing imports) are run by hand, not as the application starts; so long as what they run
+    loads project modules cdverify resolves (an entry reaching the app through module aliases it cannot
+    follow, `require("@loaders/fastify")`, leaves every entry in)."""
     application = {path for path in facts if scopes.get(path, Scope.APPLICATION) is Scope.APPLICATION}
     loaded = application | {path for path in facts if scopes.get(path) is Scope.CONFIG}
     loads: dict[str, list[str]] = {}
@@ -542,4 +564,8 @@ def started_modules(
                 imported.add(target)
             if not edge.fact.in_function:
                 loads.setdefault(path, []).append(target)
-    return reachable(application - imported, lambda path: loads.get(path, ()))
+    entries = application - imported
+    named = entries & set(run)
+    if any(facts[path].language.family is Family.NODE and loads.get(path) for path in named):
+        entries = {p for p in entries if p in named or facts[p].language.family is not Family.NODE}
+    return reachable(entries, lambda path: loads.get(path, ()))
