@@ -38,8 +38,10 @@ from cdverify.parse.values import (
     statement_text_fields,
     untraced_sql_keys,
 )
+from cdverify.sql.starts import statement_like
 
 _OBJECT_DEPTH = 4
+_STRINGS = ("string", "template_string")
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})  # an entry's function value
 _BUILT = frozenset({"identifier", "call_expression"})  # an argument that may be an options object built
 _HANDED = 3  # arguments kept of a call handed a variable's name (the name, a fallback)
@@ -363,16 +365,21 @@ class NodeValueScanner(NodeNameScanner):
             return []
         returned = strip(body)
         if returned.type == "statement_block":
-            objects = [
-                inner
+            results = [
+                strip(statement.named_children[0])
                 for statement in returned.named_children
                 if statement.type == "return_statement" and statement.named_children
-                if (inner := strip(statement.named_children[0])).type == "object"
             ]
         else:
-            objects = [returned] if returned.type == "object" else []
+            results = [returned]
+        objects = [result for result in results if result.type == "object"]
         keys = untraced_sql_keys()
         out: Entries = []
+        for result in results:  # `list: () => `SELECT * FROM ${resource}``: the statement itself, as `list()`
+            if result.type in _STRINGS:
+                value = self.value(result)
+                if any(statement_like(written) for written in value.strings):
+                    out.append((prefix.removesuffix("."), value, result))
         for built in objects:
             for prop in built.named_children:
                 key_node = prop.child_by_field_name("key") if prop.type == "pair" else None

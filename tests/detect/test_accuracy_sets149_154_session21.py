@@ -323,3 +323,144 @@ def test_an_entry_the_start_script_runs_still_stops_the_app(make_project: MakePr
     )
     report = check(make_project, replit_app(**{"server/index.ts": index}), POSTGRES_EXPRESS_TASK)
     assert "MODULE_NOT_FOUND" in only(report, "DB001")["message"]
+
+
+# -- a Fastify app whose db plugin migrates its pool as it loads, its routes running statements other modules write
+
+TODO_PACKAGE = (
+    '{"name": "todos", "scripts": {"start": "fastify start -l info dist/app.js"}, "dependencies": {"fastify": "^3",'
+    ' "fastify-autoload": "^3", "fastify-plugin": "^3", "pg": "^8", "postgres-migrations": "^5"}}'
+)
+TODO_APP = src(
+    """
+    import { join } from "path";
+    import AutoLoad from "fastify-autoload";
+    import { FastifyInstance } from "fastify";
+
+    export default async function (fastify: FastifyInstance, opts: any) {
+      fastify.register(AutoLoad, { dir: join(__dirname, "plugins"), options: opts });
+      fastify.register(AutoLoad, { dir: join(__dirname, "modules"), options: opts });
+    }
+    """
+)
+TODO_DB_PLUGIN = src(
+    """
+    import fp from "fastify-plugin";
+    import { Pool } from "pg";
+    import { FastifyInstance } from "fastify";
+    const postgresMigrations = require("postgres-migrations");
+
+    const pool = new Pool({ host: "localhost", database: "todos" });
+
+    const migrate = async (client: Pool, path: string) => {
+      await postgresMigrations.migrate({ client }, path);
+    };
+
+    migrate(pool, "src/migrations").then();
+
+    export default fp(async (fastify: FastifyInstance) => {
+      fastify.decorate("db", () => pool);
+    });
+    """
+)
+TODO_QUERIES = src(
+    """
+    const resource = "todos";
+
+    const queries = {
+      list: () => `SELECT * FROM ${resource}`,
+      get: (id: string) => `SELECT * FROM ${resource} WHERE id = ${id}`,
+      label: (id: string) => `todo ${id}`,
+    };
+
+    export default queries;
+    """
+)
+TODO_ROUTES = src(
+    """
+    import { FastifyInstance } from "fastify";
+    import queries from "./queries";
+
+    export default async function (fastify: FastifyInstance) {
+      fastify.get("/", async () => (await fastify.db().query(queries.list())).rows);
+      fastify.get("/:id", async (request: any) => (await fastify.db().query(queries.get(request.params.id))).rows);
+      fastify.get("/:id/label", async (request: any) => fastify.log.info(queries.label(request.params.id)));
+    }
+    """
+)
+
+
+def todo_app() -> dict[str, str | bytes]:
+    return {
+        "package.json": TODO_PACKAGE,
+        "src/app.ts": TODO_APP,
+        "src/plugins/db.ts": TODO_DB_PLUGIN,
+        "src/modules/todos/queries.ts": TODO_QUERIES,
+        "src/modules/todos/routes.ts": TODO_ROUTES,
+    }
+
+
+def test_a_fastify_plugin_migrating_as_it_loads_is_part_of_the_app(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, todo_app())
+    assert layers_of(report)["src/plugins/db.ts"] == "repositories"
+    assert "pg" in report["orm"]["libraries"]
+
+
+def test_statements_an_imported_object_of_functions_returns_run_where_they_are_run(
+    make_project: MakeProject,
+) -> None:
+    """`fastify.db().query(queries.list())`: the statement the default-exported object's function returns as it
+    is, run on the client the db plugin decorated the instance with, is raw SQL at the query call; the module
+    writing it is data access, and the routes' import of it a bypass. Its function returning no statement
+    (`label`) is no SQL."""
+    report = inspect_json(make_project, todo_app())
+    assert sites(report, "src/modules/todos/routes.ts") == [(5, "statement"), (6, "statement")]
+    assert layers_of(report)["src/modules/todos/queries.ts"] == "repositories"
+    assert ("bypass", "src/modules/todos/routes.ts", "src/modules/todos/queries.ts") in layer_violations(
+        report
+    )
+
+
+def test_a_script_migrating_at_the_top_stays_a_script(make_project: MakeProject) -> None:
+    """Near miss: a module at the project's top running the migrations as it loads, wrapping no plugin, is a
+    command-line script in no layer."""
+    script = src(
+        """
+        import { Pool } from "pg";
+        const postgresMigrations = require("postgres-migrations");
+        const pool = new Pool({ host: "localhost", database: "todos" });
+        const migrate = async (client: Pool, path: string) => {
+          await postgresMigrations.migrate({ client }, path);
+        };
+        migrate(pool, "src/migrations").then(() => process.exit(0));
+        """
+    )
+    report = inspect_json(make_project, {**todo_app(), "migrate.ts": script})
+    assert "migrate.ts" not in layers_of(report)
+
+
+def test_pg_promise_methods_on_the_database_a_koa_context_hands_in(make_project: MakeProject) -> None:
+    """`const { db } = ctx; db.any("SELECT …")`: pg-promise's result-shaped methods on the database injected
+    into every request run the complete statements they are handed; the same method names handed no
+    statement (`items.any("select one")`, prose) are no SQL."""
+    package = '{"name": "api", "dependencies": {"koa": "^2", "koa-router": "^7", "pg-promise": "^8"}}'
+    users = src(
+        """
+        module.exports = {
+          fetchAll: async (ctx) => {
+            const { db } = ctx;
+            ctx.body = await db.any("SELECT * FROM users ORDER BY id DESC");
+          },
+          fetchOne: async (ctx) => {
+            const { db, items } = ctx;
+            ctx.body = await db.one("SELECT * FROM users WHERE id = $1", [ctx.params.id]);
+            ctx.state.flag = items.any("select one of the options");
+          },
+        };
+        """
+    )
+    files = {"package.json": package, "server/routes/users.js": users}
+    assert sites(inspect_json(make_project, files), "server/routes/users.js") == [
+        (4, "statement"),
+        (8, "statement"),
+    ]

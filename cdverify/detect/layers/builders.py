@@ -6,8 +6,10 @@ access; its callers do, by handing what it returns straight to a client (`pool.q
 opts))`). A module whose function results a client runs, and that writes a complete SQL statement itself,
 is data access wherever it lives (`src/db/query-builder.ts`); so is an object of functions returning
 query-config objects (`PGClient.query(userQueries.select.byId(id))`, the object's statement recorded as
-`userQueries.select.byId().text`: parse/jsvalues.py `returned_statements`), and a module of statement
-constants a client call takes (`pool.query(GET_USER)`, the call's argument naming the constant)."""
+`userQueries.select.byId().text`: parse/jsvalues.py `returned_statements`) or statements as they are
+(`list: () => `SELECT * FROM ${resource}``, recorded as `queries.list()`), and a module of statement
+constants a client call takes (`pool.query(GET_USER)`, the call's argument naming the constant). The client
+may be one a project plugin decorated the app instance with (`fastify.db().query(queries.list())`)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from cdverify.detect.layers.catalogue import client_names, matches
+from cdverify.detect.orm.catalogue import app_holders, sinks
 from cdverify.detect.tracing import Instances, foreign
-from cdverify.model import FileFacts
+from cdverify.model import Family, FileFacts
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -48,7 +51,8 @@ def statement_builders(
             callee
             for call in file_facts.calls
             if call.args and call.args[0].calls
-            if matches(foreign(call.callee, path, family, instances) or call.callee, names)
+            if matches(traced := foreign(call.callee, path, family, instances) or call.callee, names)
+            or _app_held(traced, family)
             for callee in call.args[0].calls
         ]
         if not called:
@@ -61,6 +65,19 @@ def statement_builders(
             if any(callee.startswith(prefix) for callee in called):
                 handed.add(target)
     return {path for path in handed if path in facts and _writes_statements(facts[path])}
+
+
+def _app_held(callee: str, family: Family) -> bool:
+    """A query method of what an app instance holds, a client a project plugin decorated it with
+    (`fastify.db().query(queries.list())` after `fastify.decorate("db", () => pool)`: rules/orm/sinks.toml
+    `app_holders` and the untraced sinks' `methods`)."""
+    receiver, _, method = callee.rpartition(".")
+    holders = app_holders(family)
+    return (
+        bool(holders)
+        and receiver.startswith(holders)
+        and any(method in sink.methods for sink in sinks(family) if sink.untraced)
+    )
 
 
 def _writes_statements(file_facts: FileFacts) -> bool:

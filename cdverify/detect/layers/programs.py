@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cdverify.detect.layers.catalogue import Names, matches, names_of
 from cdverify.detect.layers.names import Named
 from cdverify.model import CallFact, Family, FileFacts
+from cdverify.parse.libraries import node_libraries
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportGraph
@@ -55,8 +56,9 @@ def stray_programs(
     `process.exit(0)`). A Node module calling a function of its own as it loads (`resetDatabase()` at the
     bottom of `database/reset-db.js`: `runs_itself`) is such a program too, as is one exporting nothing that
     makes calls as it loads (`runs_unexported`). A `models.py` with a `__main__`
-    guard creating its tables keeps its layer, and an entry serving the project's MCP tools over stdio
-    (exiting on a failed start) is no script."""
+    guard creating its tables keeps its layer, an entry serving the project's MCP tools over stdio
+    (exiting on a failed start) is no script, and neither is a Fastify plugin migrating its pool as it loads
+    (`wraps_plugin`)."""
     serving = {*apps, *routes}
     candidates = [
         path
@@ -66,6 +68,7 @@ def stray_programs(
         and name.suffix is None
         and path in facts
         and (facts[path].program or runs_itself(facts[path]) or runs_unexported(facts[path]))
+        and not wraps_plugin(facts[path])
         and path not in apps
         and path not in routes
         and not any(edge.target in serving and edge.runtime for edge in graph.imports_of(path))
@@ -175,7 +178,9 @@ def _root_migrators(
     """Node modules at the project's top, or in folders naming no layer calling it as they load
     (`database/migrate.ts`: `await migrate(db, …)` at module level, where a Fastify plugin calls it in the
     plugin's function), under no file name of a layer, that call a migration runner (`runners`), build no
-    app and import no module building one."""
+    app and import no module building one. A module wrapping a Fastify plugin (`export default fp(…)`,
+    rules/parse.toml `plugin_wrappers`) is loaded by the app that registers or autoloads it, whatever it
+    runs as it loads (`src/plugins/db.ts` migrating its pool, then decorating the instance with it)."""
     return [
         path
         for path, name in named.items()
@@ -190,7 +195,16 @@ def _root_migrators(
             for call in facts[path].calls
         )
         and not any(edge.target in apps for edge in graph.imports_of(path))
+        and not wraps_plugin(facts[path])
     ]
+
+
+def wraps_plugin(file_facts: FileFacts) -> bool:
+    """Whether a Node module wraps a Fastify plugin (`export default fp(async (fastify) => …)`,
+    rules/parse.toml `plugin_wrappers`): the app registers or autoloads it (`@fastify/autoload` over
+    `plugins/`), so it is part of the app whatever it runs as it loads, even when no file imports it."""
+    wrappers = node_libraries().plugin_wrappers
+    return any(call.callee in wrappers for call in file_facts.calls)
 
 
 def _loading(call: CallFact) -> bool:

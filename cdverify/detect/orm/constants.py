@@ -6,7 +6,6 @@ modules, the way traced instances are (`tracing.foreign`), and the statement is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from cdverify.detect.orm.catalogue import Sink
@@ -14,33 +13,27 @@ from cdverify.detect.orm.raw_sql import at, raw_sql, sql_argument
 from cdverify.detect.orm.report import RawSql
 from cdverify.detect.tracing import Instances, foreign, module_keys
 from cdverify.model import CallFact, FileFacts, Scope, Value
+from cdverify.sql.starts import statement_like
 
 Pending = tuple[CallFact, Sink]  # a sink call handed a reference to another module's value
 Key = tuple[str, int, int, str, int]  # as helpers.Key: (file, line, col, call, -1)
 _MARK = "<constant>"  # the traced value of a module-level constant: `<constant>FILE\0NAME`
-# how a statement may start (past comments and an opening parenthesis): constants that cannot be one are not
-# indexed (the classifier decides on those that are looked up)
-_STATEMENT_START = re.compile(
-    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*\(?\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|REPLACE|"
-    r"MERGE|TRUNCATE|UPSERT|PRAGMA|EXPLAIN|COPY|BEGIN|CALL|EXEC)\b",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def reference(call: CallFact, sink: Sink, assigned: Mapping[tuple[str, str], Value]) -> tuple[str, ...]:
     """The other modules' names a sink's SQL argument may be (`./queries.GET_USER`, `app.sql.GET_USER`), or
-    () (a string, a local value). A call's result is one when the sink takes a query-config object
-    (`sink.keys`): `pool.query(userQueries.byId(id))` runs the object `./user.queries.userQueries.byId()`
-    returns, also through a variable the call's function (or the module) binds to such calls alone
+    () (a string, a local value). A call's result is one: `pool.query(userQueries.byId(id))` runs the
+    query-config object `./user.queries.userQueries.byId()` returns (`sink.keys`), and
+    `pool.query(queries.list())` the statement `list: () => `SELECT * FROM ${resource}`` returns; also
+    through a variable the call's function (or the module) binds to such calls alone
     (`const q = admin ? queries.full(id) : queries.short(id); pool.query(q)`)."""
     if sink.arg >= len(call.args) and not (sink.keys and call.kwarg(*sink.keys)):
         return ()  # neither at its position nor by keyword (`await db.fetch(query=GET_CHATS)`)
     value = sql_argument(call, sink)
     if value is None or value.strings or value.env:
         return ()
-    if len(value.calls) == 1:
-        written = value.calls[0]
-        return (written,) if sink.keys or not written.endswith(")") else ()
+    if len(value.calls) == 1:  # a constant, a query-config object's function or a statement's function
+        return (value.calls[0],)
     if value.calls or len(value.names) != 1 or not sink.keys:
         return ()
     name = value.names[0]
@@ -68,12 +61,19 @@ def imported_statements(
         if not constants:
             continue
         family = file_facts.language.family
+        heads = set()
         for assignment in constants:
             exported = _exported(assignment.target)
             values[(path, exported)] = assignment.value
             head = exported.split(".", 1)[0]
+            heads.add(head)
             for module in module_keys(path, family):
                 names.setdefault((module, head), f"{_MARK}{path}\0{head}")
+        # `export default queries`: the object of statements under the name another module imports it by
+        for exported, local in file_facts.aliases:
+            if local in heads:
+                for module in module_keys(path, family):
+                    names.setdefault((module, exported), f"{_MARK}{path}\0{local}")
     if not names:
         return
     reach = Instances(names, project.heads, {}, project.packaged, (), project.aliased)
@@ -90,8 +90,11 @@ def imported_statements(
                 target = tuple(answer.removeprefix(_MARK).split("\0", 1))
                 if len(target) != 2 or target[0] == path:
                     continue
-                # a call's result: the statement key of the query-config object it returns (`byId().text`)
-                keys = [f"{target[1]}.{key}" for key in sink.keys] if target[1].endswith(")") else [target[1]]
+                # a call's result: the statement key of the query-config object it returns (`byId().text`),
+                # or the statement it returns as it is (`list: () => `SELECT * FROM ${resource}``)
+                keys = [target[1]]
+                if target[1].endswith(")"):
+                    keys = [*(f"{target[1]}.{key}" for key in sink.keys), target[1]]
                 found_values += [constant for key in keys if (constant := values.get((target[0], key)))]
             if not found_values:
                 continue
@@ -120,6 +123,4 @@ def _exported(target: str) -> str:
 
 def _statement_like(value: Value) -> bool:
     """One of the value's strings may be a statement (how it starts)."""
-    return any(
-        _STATEMENT_START.match(text if isinstance(text, str) else text.pieces[0]) for text in value.strings
-    )
+    return any(statement_like(text) for text in value.strings)
