@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from reports import MakeProject, check, inspect_json, layer_violations, layers_of, only
+from reports import MakeProject, check, evidence_of, inspect_json, layer_violations, layers_of, only
 
 
 def src(text: str) -> str:
@@ -464,3 +464,194 @@ def test_pg_promise_methods_on_the_database_a_koa_context_hands_in(make_project:
         (4, "statement"),
         (8, "statement"),
     ]
+
+
+# -- FastAPI request providers named like what they build (`depends/book_service.py`)
+
+PROVIDER_APP = {
+    "requirements.txt": "fastapi\nsqlalchemy\n",
+    "app/__init__.py": "",
+    "app/main.py": src(
+        """
+        from fastapi import FastAPI
+        from app.api.books import router
+
+        app = FastAPI()
+        app.include_router(router)
+        """
+    ),
+    "app/api/__init__.py": "",
+    "app/api/books.py": src(
+        """
+        from fastapi import APIRouter, Depends
+        from app.depends.book_service import get_book_service
+        from app.services.book_service import BookService
+
+        router = APIRouter()
+
+        @router.get("/books")
+        def list_books(service: BookService = Depends(get_book_service)):
+            return service.list()
+        """
+    ),
+    "app/db/__init__.py": "",
+    "app/db/session.py": src(
+        """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        engine = create_engine("sqlite:///./books.db")
+        SessionLocal = sessionmaker(bind=engine)
+
+        def get_db():
+            db = SessionLocal()
+            try:
+                yield db
+            finally:
+                db.close()
+        """
+    ),
+    "app/repositories/__init__.py": "",
+    "app/repositories/book_repository.py": src(
+        """
+        from sqlalchemy import text
+
+        class BookRepository:
+            def __init__(self, db):
+                self.db = db
+
+            def all(self):
+                return self.db.execute(text("SELECT id, title FROM books")).all()
+        """
+    ),
+    "app/services/__init__.py": "",
+    "app/services/book_service.py": src(
+        """
+        class BookService:
+            def __init__(self, book_repository):
+                self.book_repository = book_repository
+
+            def list(self):
+                return [dict(row._mapping) for row in self.book_repository.all()]
+        """
+    ),
+    "app/depends/__init__.py": "",
+    "app/depends/repository/__init__.py": "",
+    "app/depends/repository/book_repository.py": src(
+        """
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+
+        from app.db.session import get_db
+        from app.repositories.book_repository import BookRepository
+
+        def get_book_repository(db: Session = Depends(get_db)) -> BookRepository:
+            return BookRepository(db)
+        """
+    ),
+    "app/depends/book_service.py": src(
+        """
+        from fastapi import Depends
+
+        from app.depends.repository.book_repository import get_book_repository
+        from app.repositories.book_repository import BookRepository
+        from app.services.book_service import BookService
+
+        def get_book_service(book_repository: BookRepository = Depends(get_book_repository)) -> BookService:
+            return BookService(book_repository=book_repository)
+        """
+    ),
+}
+
+
+def test_request_providers_named_like_what_they_build_are_in_no_layer(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, PROVIDER_APP)
+    layers = layers_of(report)
+    assert "app/depends/book_service.py" not in layers
+    assert "app/depends/repository/book_repository.py" not in layers
+    assert evidence_of(report)["app/depends/book_service.py"] == "composition root"
+    assert not [v for v in layer_violations(report) if v[1].startswith("app/depends/")]
+
+
+def test_a_service_module_with_its_own_provider_stays_a_service(make_project: MakeProject) -> None:
+    """Near miss: a provider function at the bottom of the service module, beside the class it builds, and a
+    provider that also queries, keep their layers."""
+    service = PROVIDER_APP["app/services/book_service.py"] + src(
+        """
+
+        from fastapi import Depends
+        from app.depends.repository.book_repository import get_book_repository
+
+        def get_book_service(repository=Depends(get_book_repository)):
+            return BookService(repository)
+        """
+    )
+    querying = src(
+        """
+        from fastapi import Depends
+        from sqlalchemy import text
+        from app.db.session import get_db
+        from app.repositories.book_repository import BookRepository
+
+        def get_book_repository(db=Depends(get_db)) -> BookRepository:
+            db.execute(text("SELECT 1"))
+            return BookRepository(db)
+        """
+    )
+    files = {
+        **PROVIDER_APP,
+        "app/services/book_service.py": service,
+        "app/depends/repository/book_repository.py": querying,
+    }
+    layers = layers_of(inspect_json(make_project, files))
+    assert layers["app/services/book_service.py"] == "services"
+    assert layers["app/depends/repository/book_repository.py"] == "repositories"
+
+
+def test_a_module_exporting_the_instance_of_a_data_access_class_hands_it_on(
+    make_project: MakeProject,
+) -> None:
+    """`export const storage = new DatabaseStorage()` in storage.ts, the class in database-storage.ts: storage.ts
+    hands the data-access object on (repositories), and the routes importing it bypass the services. A module
+    making an instance with arguments it computes, or of two classes, shows no such role."""
+    database_storage = STORAGE.replace("export const storage = new DatabaseStorage();\n", "")
+    holder = 'import { DatabaseStorage } from "./database-storage";\n\nexport const storage = new DatabaseStorage();\n'
+    files = replit_app(**{"server/database-storage.ts": database_storage, "server/storage.ts": holder})
+    report = inspect_json(make_project, files)
+    assert layers_of(report)["server/storage.ts"] == "repositories"
+    assert ("bypass", "server/routes.ts", "server/storage.ts") in layer_violations(report)
+    configured = holder.replace("new DatabaseStorage()", "new DatabaseStorage(Number(process.env.PAGE))")
+    files = replit_app(**{"server/database-storage.ts": database_storage, "server/storage.ts": configured})
+    assert "server/storage.ts" not in layers_of(inspect_json(make_project, files))
+
+
+def test_a_barrel_also_re_exporting_a_generated_client_is_data_access(make_project: MakeProject) -> None:
+    """`export * from "./client"` (the Prisma client generated into src/db/client at install) beside
+    `export * from "./provider"` (the module making the PrismaClient): the barrel is data access. A barrel of
+    the generated client alone shows no role of its own."""
+    package = '{"name": "auth", "dependencies": {"koa": "^3", "@koa/router": "^13", "@prisma/client": "^6"}}'
+    schema = (
+        'generator client {\n  provider = "prisma-client-js"\n  output   = "./client"\n}\n\n'
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+    )
+    provider = 'import { PrismaClient } from "./client";\n\nexport const prisma = new PrismaClient();\n'
+    service = src(
+        """
+        import { prisma } from "../db";
+
+        export async function findUser(id: number) {
+          return prisma.user.findUnique({ where: { id } });
+        }
+        """
+    )
+    files = {
+        "package.json": package,
+        "src/db/schema.prisma": schema,
+        "src/db/provider.ts": provider,
+        "src/db/index.ts": 'export * from "./client";\nexport * from "./provider";\n',
+        "src/services/user.service.ts": service,
+    }
+    assert layers_of(inspect_json(make_project, files)).get("src/db/index.ts") == "repositories"
+    files["src/db/index.ts"] = 'export * from "./client";\n'
+    files["src/services/user.service.ts"] = service.replace('"../db"', '"../db/provider"')
+    assert "src/db/index.ts" not in layers_of(inspect_json(make_project, files))

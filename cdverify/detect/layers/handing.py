@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from cdverify.detect.layers.catalogue import Names, client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named, framework_of
 from cdverify.detect.layers.owners import imported_names, query_methods
-from cdverify.model import Family, FileFacts, ImportKind
+from cdverify.model import Family, FileFacts, ImportKind, TargetKind
 
 if TYPE_CHECKING:
-    from cdverify.resolve.graph import ImportGraph
+    from cdverify.resolve.graph import ImportEdge, ImportGraph
 
 
 # a folder's index module, whose ES imports a barrel may hand on by name
@@ -240,17 +240,51 @@ def _registrations(file_facts: FileFacts, preset: str) -> list[str]:
 def barrel_of(path: str, file_facts: FileFacts, members: Collection[str], graph: ImportGraph) -> bool:
     """The file only re-exports project modules of one role, `members` (`export * from "./users"` in
     `db/schema/index.ts` of model modules; `export { db } from "./pglite"` in `adapters/db/index.ts` of a
-    module opening the client): it hands them on, a module of that role too."""
-    if file_facts.calls or not file_facts.imports:
+    module opening the client), or exports the one instance it makes of a class one of them exports: it
+    hands them on, a module of that role too."""
+    if not file_facts.imports:
         return False
+    if file_facts.calls:
+        return _instance_of(path, file_facts, members, graph)
     if (
         any(fact.kind is not ImportKind.REEXPORT for fact in file_facts.imports)
         and not _hands_on_imports(file_facts)
         and not _package_reexports(path, file_facts)
     ):
         return False
-    targets = [edge.target for edge in graph.imports_of(path)]
-    return all(target and target != path and target in members for target in targets)
+    # a re-export of a module not in the project (`export * from "./client"`, the Prisma client generated
+    # there) hands on nothing cdverify reads: the barrel is what its other modules are
+    targets = [edge.target for edge in graph.imports_of(path) if not _unshipped_reexport(edge)]
+    return bool(targets) and all(target and target != path and target in members for target in targets)
+
+
+def _unshipped_reexport(edge: ImportEdge) -> bool:
+    """A relative re-export whose module is not in the project (generated at install, left out)."""
+    fact = edge.fact
+    return (
+        fact.kind is ImportKind.REEXPORT
+        and edge.resolution.kind is TargetKind.UNRESOLVED
+        and fact.specifier.startswith(".")
+    )
+
+
+def _instance_of(path: str, file_facts: FileFacts, members: Collection[str], graph: ImportGraph) -> bool:
+    """A Node module whose only code makes an instance of a class the one project module it imports
+    exports, and exports it (`import { DatabaseStorage } from "./database-storage"; export const storage =
+    new DatabaseStorage()` in `storage.ts`): it hands that module's object on."""
+    edges = graph.imports_of(path)
+    if file_facts.language.family is not Family.NODE or len(edges) != 1 or file_facts.classes:
+        return False
+    (edge,) = edges
+    made = {f"{call.callee}()" for call in file_facts.calls if call.new and not call.args and not call.scope}
+    return (
+        edge.target is not None
+        and edge.target != path
+        and edge.target in members
+        and len(made) == len(file_facts.calls) == 1
+        and all(callee.startswith(f"{edge.fact.specifier}.") for callee in made)
+        and any(value in made for _name, value in file_facts.exports)
+    )
 
 
 def _hands_on_imports(file_facts: FileFacts) -> bool:

@@ -100,6 +100,7 @@ from cdverify.detect.layers.request_handling import (
     use_case,
     view_subclasses,
 )
+from cdverify.detect.layers.request_providers import request_providers
 from cdverify.detect.layers.role import Role
 from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
@@ -664,6 +665,7 @@ def by_role(
         if path not in routing
     ]
     wiring += providers(assignment, graph, facts, routing | handed, roles.routes, stack[1:])
+    wiring += request_providers(assignment, graph, facts)  # `depends/book_service.py` building the service
     registering = found_roles[0].registrations.get("node", ()) if found_roles else ()
     wiring += registries(assignment.files, {*found.of, *found.apps}, graph, facts, registering)
     wiring += app_installers(found.apps, frameworks, facts, graph, assignment, roles.routes)

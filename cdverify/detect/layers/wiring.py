@@ -234,7 +234,7 @@ def providers(
             or assignment.files.get(path) != routes
             or path in handling
             or file_facts is None
-            or not _injects_only(file_facts)
+            or not injects_only(file_facts)
             or (file_facts.language.family != Family.PYTHON and not _constructs_only(file_facts))
         ):
             continue
@@ -261,11 +261,11 @@ def _constructs_only(file_facts: FileFacts) -> bool:
     )
 
 
-def _injects_only(file_facts: FileFacts) -> bool:
+def injects_only(file_facts: FileFacts) -> bool:
     """Of the web framework the file imports nothing but its dependency-injection markers
     (rules/frameworks.toml `injection`: `from fastapi import Depends`)."""
     family = file_facts.language.family
-    markers = _injection(family)
+    markers = injection_markers(family)
     return all(
         fact.names and all(f"{fact.specifier}.{name}" in markers for name in fact.names)
         for fact in file_facts.imports
@@ -274,7 +274,7 @@ def _injects_only(file_facts: FileFacts) -> bool:
 
 
 @cache
-def _injection(family: Family) -> frozenset[str]:
+def injection_markers(family: Family) -> frozenset[str]:
     entries = load_rules(Frameworks).family(family).values()
     return frozenset(name for entry in entries for name in entry.injection)
 
