@@ -14,6 +14,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from typing import NamedTuple
 
+from cdverify.catalog import load_rules
+from cdverify.rules_schema import ManifestFiles
+
 _SOURCE = re.compile(r"\.(?:[cm]?[jt]s|[jt]sx)$")
 _SEPARATORS = re.compile(r"&&|\|\||[;|]")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
@@ -58,9 +61,7 @@ def script_words(command: str) -> Iterator[list[str]]:
 
 @cache
 def _env_setters() -> frozenset[str]:
-    from cdverify.manifest_records import catalogue
-
-    return frozenset(catalogue().package_json.env_setters)
+    return frozenset(load_rules(ManifestFiles).package_json.env_setters)
 
 
 def run_files(
