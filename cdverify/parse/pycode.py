@@ -35,6 +35,7 @@ from cdverify.parse.pysteps import bare_decorators, decorated, steps
 from cdverify.parse.pysyntax import (
     assignment_target,
     config_default,
+    joined_here,
     leading_hole,
     module_class,
     module_instances,
@@ -322,6 +323,10 @@ class PythonScanner(Scanner):
             args, kwargs = self.arguments(arguments)
             driver = dict(kwargs).get("drivername") or (args[0] if args else Value())
             return Value(strings=tuple(f"{scheme}://" for scheme in driver.literals), calls=(shared(callee),))
+        if callee == "os.path.join" and (here := joined_here(node, self.qualify)) is not None:
+            return Value(
+                calls=(shared(callee),), paths=(here,)
+            )  # `os.path.join(os.path.dirname(__file__), …)`
         if callee in ("int", "str") or name in ("int", "str", "Path", "pathlib.Path"):
             return merge(Value(), *self.arguments(arguments)[0])
         if callee is not None and callee.endswith(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
@@ -228,3 +228,82 @@ def leading_hole(node: Node, written: Text) -> tuple[str, ...]:
     hole = next((child for child in node.children if child.type == "interpolation"), None)
     inner = hole.named_children[0] if hole is not None and hole.named_children else None
     return (shared(text(inner)),) if inner is not None and inner.type == "identifier" else ()
+
+
+_HERE_CALLS = ("os.path.realpath", "os.path.abspath")
+_HERE_PATHS = ("pathlib.Path", "Path")
+
+
+def _module_folder(node: Node, qualify: Callable[[Node], str | None]) -> bool:
+    """`os.path.dirname(__file__)` (also of its `realpath` / `abspath`), `Path(__file__).parent` (also of its
+    `resolve()` / `absolute()`): the module's own folder."""
+    node = strip(node)
+    if node.type == "call":
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+        if function is None or len(given) != 1 or qualify(function) != "os.path.dirname":
+            return False
+        return _module_file(given[0], qualify)
+    if node.type == "attribute":
+        attr = node.child_by_field_name("attribute")
+        owner = node.child_by_field_name("object")
+        return (
+            attr is not None
+            and text(attr) == "parent"
+            and owner is not None
+            and _path_of_file(owner, qualify)
+        )
+    return False
+
+
+def _module_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
+    """`__file__`, or its `os.path.realpath(…)` / `os.path.abspath(…)`."""
+    if node.type == "identifier":
+        return text(node) == "__file__"
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    arguments = node.child_by_field_name("arguments") if node.type == "call" else None
+    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    return (
+        function is not None
+        and qualify(function) in _HERE_CALLS
+        and len(given) == 1
+        and _module_file(given[0], qualify)
+    )
+
+
+def _path_of_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
+    """`Path(__file__)`, also `.resolve()` / `.absolute()` of it."""
+    node = strip(node)
+    if node.type != "call":
+        return False
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    if function is not None and function.type == "attribute" and not given:
+        attr, owner = function.child_by_field_name("attribute"), function.child_by_field_name("object")
+        return (
+            attr is not None
+            and text(attr) in ("resolve", "absolute")
+            and owner is not None
+            and _path_of_file(owner, qualify)
+        )
+    return (
+        function is not None
+        and (qualify(function) in _HERE_PATHS or text(function) in _HERE_PATHS)
+        and len(given) == 1
+        and _module_file(given[0], qualify)
+    )
+
+
+def joined_here(call: Node, qualify: Callable[[Node], str | None]) -> str | None:
+    """The path `os.path.join(os.path.dirname(__file__), "config.yaml")` builds from the module's own folder
+    (`./config.yaml`, for Value.paths), its other parts literals; None for any other call."""
+    arguments = call.child_by_field_name("arguments")
+    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    if len(given) < 2 or not _module_folder(given[0], qualify):
+        return None
+    parts = [string_value(part) if part.type == "string" else None for part in given[1:]]
+    if not all(isinstance(part, str) and part for part in parts):
+        return None
+    return "./" + "/".join(str(part).strip("/") for part in parts)

@@ -150,9 +150,18 @@ class ImportGraph:
         for edge in self.edges:
             self._by_source[edge.source].append(edge)
         self._internal: tuple[ImportEdge, ...] | None = None
+        self._by_target: dict[str, list[ImportEdge]] | None = None
 
     def imports_of(self, path: str) -> list[ImportEdge]:
         return self._by_source.get(path, [])
+
+    def importers_of(self, path: str) -> list[ImportEdge]:
+        """The edges landing on `path`, from other files or its own (indexed once, on the first question)."""
+        if self._by_target is None:
+            self._by_target = defaultdict(list)
+            for edge in self.internal_edges():
+                self._by_target[edge.target or ""].append(edge)
+        return self._by_target.get(path, [])
 
     def internal_edges(self) -> tuple[ImportEdge, ...]:
         """The edges that land on a project file, in order (found once: every detector and check asks)."""

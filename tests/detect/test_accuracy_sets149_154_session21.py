@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import pytest
 from reports import MakeProject, check, evidence_of, inspect_json, layer_violations, layers_of, only
 
 
@@ -655,3 +656,232 @@ def test_a_barrel_also_re_exporting_a_generated_client_is_data_access(make_proje
     files["src/db/index.ts"] = 'export * from "./client";\n'
     files["src/services/user.service.ts"] = service.replace('"../db"', '"../db/provider"')
     assert "src/db/index.ts" not in layers_of(inspect_json(make_project, files))
+
+
+# -- the KTS aiohttp layout: the config file's path built from the entry's own folder, handed through two functions
+
+KTS_MAIN = src(
+    """
+    import os
+
+    from aiohttp.web import run_app
+
+    from app.web import setup_app
+
+    if __name__ == "__main__":
+        run_app(setup_app(@PATH@))
+    """
+)
+KTS_WEB = src(
+    """
+    from aiohttp import web
+
+    from app.config import setup_config
+
+    def setup_app(config_path: str) -> web.Application:
+        app = web.Application()
+        setup_config(app, config_path)
+        return app
+    """
+)
+KTS_CONFIG = src(
+    """
+    import yaml
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    def setup_config(app, config_path):
+        with open(config_path, "r") as f:
+            raw = yaml.safe_load(f)
+        app["engine"] = create_async_engine("postgresql+asyncpg://kts:kts@localhost:5432/kts")
+    """
+)
+HERE_PATHS = [
+    'os.path.join(os.path.dirname(os.path.realpath(__file__)), "config.yaml")',
+    'os.path.join(os.path.dirname(__file__), "config.yaml")',
+]
+
+
+def kts_app(path: str, **extra: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "aiohttp\nsqlalchemy\nasyncpg\npyyaml\n",
+        ".gitignore": "config.yaml\n",
+        "main.py": KTS_MAIN.replace("@PATH@", path),
+        "app/__init__.py": "",
+        "app/web.py": KTS_WEB,
+        "app/config.py": KTS_CONFIG,
+        **extra,
+    }
+
+
+AIOHTTP_POSTGRES_TASK = "python-aiohttp-openapi-postgres-sqlalchemy"
+
+
+@pytest.mark.parametrize("path", HERE_PATHS)
+def test_a_config_file_built_from_the_entrys_folder_and_ignored_stops_the_app(
+    make_project: MakeProject, path: str
+) -> None:
+    db001 = only(check(make_project, kts_app(path), AIOHTTP_POSTGRES_TASK), "DB001")
+    assert db001["harness_engines"] == []
+    assert (
+        "reads config.yaml, which the project does not ship (.gitignore ignores config.yaml)"
+        in db001["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        kts_app(HERE_PATHS[0], **{"config.yaml": "database: {}\n"}),  # shipped
+        kts_app('os.path.join(os.getcwd(), "config.yaml")'),  # not the module's folder
+        kts_app('os.path.join(os.path.dirname(__file__), os.environ["CONFIG"])'),  # not literal parts
+    ],
+)
+def test_a_config_file_there_or_not_built_of_literals_from_the_folder_is_no_stop(
+    make_project: MakeProject, files: dict[str, str | bytes]
+) -> None:
+    assert [
+        f for f in check(make_project, files, AIOHTTP_POSTGRES_TASK)["findings"] if f["rule"] == "DB001"
+    ] == []
+
+
+# -- the KTS store layout: a base accessor the querying accessors extend
+
+BASE_ACCESSOR = src(
+    """
+    from logging import getLogger
+
+    class BaseAccessor:
+        def __init__(self, app, *args, **kwargs):
+            self.app = app
+            self.logger = getLogger("accessor")
+            app.on_startup.append(self.connect)
+            app.on_cleanup.append(self.disconnect)
+
+        async def connect(self, app):
+            ...
+
+        async def disconnect(self, app):
+            ...
+    """
+)
+QUERYING_ACCESSOR = src(
+    """
+    from sqlalchemy import select
+
+    from app.base.base_accessor import BaseAccessor
+    from app.models import @MODEL@
+
+    class @NAME@Accessor(BaseAccessor):
+        async def get(self, id_: int):
+            async with self.app.database.session() as session:
+                return (await session.execute(select(@MODEL@).where(@MODEL@.id == id_))).scalar()
+    """
+)
+API_ACCESSOR = src(
+    """
+    from aiohttp import ClientSession
+
+    from app.base.base_accessor import BaseAccessor
+
+    class ChatApiAccessor(BaseAccessor):
+        async def connect(self, app):
+            self.session = ClientSession()
+    """
+)
+KTS_MODELS = src(
+    """
+    from sqlalchemy import Column, Integer, String
+    from sqlalchemy.orm import declarative_base
+
+    Base = declarative_base()
+
+    class Game(Base):
+        __tablename__ = "games"
+        id = Column(Integer, primary_key=True)
+
+    class Admin(Base):
+        __tablename__ = "admins"
+        id = Column(Integer, primary_key=True)
+        email = Column(String)
+    """
+)
+
+
+def kts_store(*querying: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "aiohttp\nsqlalchemy\n",
+        "app/__init__.py": "",
+        "app/models.py": KTS_MODELS,
+        "app/base/__init__.py": "",
+        "app/base/base_accessor.py": BASE_ACCESSOR,
+        "app/store/__init__.py": "",
+        "app/clients/__init__.py": "",
+        "app/clients/chat_api.py": API_ACCESSOR,
+    }
+    for name in querying:
+        files[f"app/store/{name.lower()}/__init__.py"] = ""
+        files[f"app/store/{name.lower()}/accessor.py"] = QUERYING_ACCESSOR.replace("@NAME@", name).replace(
+            "@MODEL@", name
+        )
+    return files
+
+
+def test_the_base_the_querying_accessors_extend_is_data_access(make_project: MakeProject) -> None:
+    report = inspect_json(make_project, kts_store("Game", "Admin"))
+    assert layers_of(report)["app/base/base_accessor.py"] == "repositories"
+
+
+def test_a_base_most_of_whose_subclasses_query_nothing_shows_no_role(make_project: MakeProject) -> None:
+    """Near miss: one querying accessor beside the chat API client is not two querying modules."""
+    report = inspect_json(make_project, kts_store("Game"))
+    assert "app/base/base_accessor.py" not in layers_of(report)
+
+
+# -- a SQLite file opened at a path built from the module's own folder, its folder not in the repository
+
+PET_PACKAGE = '{"name": "pets", "type": "module", "scripts": {"dev": "tsx watch src/index.ts"}, "dependencies": {"fastify": "^5", "better-sqlite3": "^12"}}'
+PET_DB = src(
+    """
+    import Database from "better-sqlite3";
+    import path from "path";
+    import { fileURLToPath } from "url";
+
+    const __dirname = path.dirname(fileURLToPath(import.meta.url));
+    const dbPath = path.join(__dirname, "..", "data", "pets.db");
+
+    export const db = new Database(dbPath);
+    """
+)
+PET_INDEX = src(
+    """
+    import Fastify from "fastify";
+    import { db } from "./db.js";
+
+    const app = Fastify();
+    app.get("/pets", async () => db.prepare("SELECT id, name FROM pets").all());
+    app.listen({ port: 3000 });
+    """
+)
+FASTIFY_SQLITE_TASK = "node-fastify-openapi-clean_architecture-sqlite"
+
+
+def test_a_sqlite_file_at_a_built_path_whose_folder_is_missing_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    files = {"package.json": PET_PACKAGE, "src/db.ts": PET_DB, "src/index.ts": PET_INDEX}
+    db001 = only(check(make_project, files, FASTIFY_SQLITE_TASK), "DB001")
+    assert "opens data/pets.db, whose folder data/ the project does not have" in db001["message"]
+
+
+def test_a_sqlite_file_at_a_built_path_whose_folder_is_shipped_is_no_stop(make_project: MakeProject) -> None:
+    files = {"package.json": PET_PACKAGE, "src/db.ts": PET_DB, "src/index.ts": PET_INDEX, "data/.gitkeep": ""}
+    assert [
+        f for f in check(make_project, files, FASTIFY_SQLITE_TASK)["findings"] if f["rule"] == "DB001"
+    ] == []
+
+
+def test_ports_the_data_access_implements_are_no_gateway_base(make_project: MakeProject) -> None:
+    """Near miss: a file of abstract classes (importing `abc`) the querying modules implement declares ports."""
+    ports = "import abc\n\n\nclass BaseAccessor(abc.ABC):\n    @abc.abstractmethod\n    async def get(self, id_: int): ...\n"
+    files = {**kts_store("Game", "Admin"), "app/base/base_accessor.py": ports}
+    assert "app/base/base_accessor.py" not in layers_of(inspect_json(make_project, files))

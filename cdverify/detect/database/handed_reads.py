@@ -8,7 +8,7 @@ config_path=str(pathlib.Path("./src/env/dev.env.yaml").absolute())))` in the ent
 The read is in no `try` and under no `if`, in a mode that writes nothing; each call on the way is under no
 `if` and hands the parameter itself, by position or keyword, to a project function (not a method) that the
 calling module defines or imports, at most `_HOPS` calls deep; the path handed is a literal, a path built
-of literals (unshipped_files.py `_built`), or the object a catalogued path maker builds of one literal on
+of literals (unshipped_files.py `built_path`), or the object a catalogued path maker builds of one literal on
 that line (`pathlib.Path("x")`, also through a method keeping the path: rules/database/connections.toml
 `path_makers`). The outermost call runs at start-up: at module level of a started module (under no `if`
 but a `__name__` test) or in a function run then."""
@@ -155,7 +155,11 @@ def _literal_path(
         for c in file_facts.calls
         if c.callee in names and c.line == call.line and c.args and made[0] in c.args[0].literals
     )
-    return made[0], made[1], places
+    # the call building the path handed (`os.path.join(os.path.dirname(__file__), "config.yaml")`) hands it on
+    builders = tuple(
+        (c.line, c.col) for c in file_facts.calls if c.line == call.line and c.callee in value.calls
+    )
+    return made[0], made[1], places + builders if value.paths else places
 
 
 def _only(value: Value) -> bool:

@@ -31,6 +31,7 @@ from cdverify.detect.database.jsonschemas import at_start, imported_function
 from cdverify.detect.database.report import StartupStop
 from cdverify.detect.database.shipped import project_path
 from cdverify.detect.database.sqlite_engines import Engine, engines, file_paths, openings, running_at_start
+from cdverify.detect.database.unshipped_files import built_path
 from cdverify.files import NotReadable, probe, read_regular
 from cdverify.model import CallFact, FileFacts, Scope, Value
 from cdverify.rules_schema import Connections
@@ -224,8 +225,18 @@ def _has_callback(call: CallFact) -> bool:
 def _paths(value: Value, file_facts: FileFacts, depth: int) -> list[tuple[str, str]] | None:
     """(literal path, the variable it is the fallback of, or "") for each value the path may take; None
     when any is computed at run time or not known (a call, a template, a name not bound once at module
-    level of the file to such a value)."""
-    if value.calls or value.paths or len(value.literals) != len(value.strings):
+    level of the file to such a value). A path built of literals (`path.join(__dirname, "..", "data",
+    "app.db")`) is given from the project's root."""
+    if value.paths:
+        made = built_path(value, file_facts.path)
+        return [(made[0], "")] if made is not None else None
+    if len(value.names) == 1 and not (value.strings or value.env) and depth < _HOPS:
+        # `new Database(dbPath)`, `dbPath = path.join(__dirname, …)` at module level: the name's path (the
+        # value carries the calls building it too)
+        bound = [a for a in file_facts.assignments if not a.scope and a.target == value.names[0]]
+        if len(bound) == 1 and bound[0].value.paths:
+            return _paths(bound[0].value, file_facts, depth + 1)
+    if value.calls or len(value.literals) != len(value.strings):
         return None
     variable = value.env[0] if value.env else ""
     if len(value.env) > 1:

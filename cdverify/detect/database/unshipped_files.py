@@ -89,7 +89,7 @@ def unshipped_reads(
             continue
         label = next(e.label for e in entries.values() if call.callee in (*e.calls, *e.built_by))
         out.append(_unshipped(path, call, literal, why, label))
-    args = (application, handed, graph, started, running, _built, rules.path_makers)
+    args = (application, handed, graph, started, running, built_path, rules.path_makers)
     for given in handed_reads(*args) if handed else ():
         why = ignored_by(root, given.literal, ignores) if given.here else ""
         if not _missing(given.literal, root) or (given.here and not why):
@@ -134,11 +134,11 @@ def _read_path(
         return None
     if _literal(value):
         return value.literals[0], handed, False
-    made = _built(value, path)
+    made = built_path(value, path)
     return None if made is None else (made[0], handed, made[1])
 
 
-def _built(value: Value, path: str) -> tuple[str, bool] | None:
+def built_path(value: Value, path: str) -> tuple[str, bool] | None:
     """The path a value builds of literals alone (`path.join(__dirname, "keys.json")`), from the project's
     root, and whether it is built from the module's own folder; None for any other value."""
     if len(value.paths) != 1 or value.env or value.names or value.numbers:
@@ -207,7 +207,7 @@ def _named_elsewhere(
             values = (*call.args, *(value for _key, value in call.kwargs))
             if any(posixpath.normpath(text) == normal for value in values for text in value.literals):
                 return True
-            built = (_built(value, path) for value in values)
+            built = (built_path(value, path) for value in values)
             if any(b is not None and posixpath.normpath(b[0]) == normal for b in built):
                 return True  # `fs.writeFileSync(path.join(__dirname, "keys.json"), …)`
     name = posixpath.basename(normal)

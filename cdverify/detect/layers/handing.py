@@ -362,10 +362,15 @@ def holds_gateway(
     import db_socket`, where db_socket.py has `db_socket = DbSocket()` and `DbSocket.connect` calls
     `asyncpg.create_pool(…)`): the file's classes run their queries through it, the base of table gateways
     (a `models/base.py` their subclasses extend, `extends_queries`). An object of a module that opens no
-    client itself (a repository a service keeps) does not count."""
+    client itself (a repository a service keeps) does not count. So is the file whose classes the classes of
+    two querying modules or more extend, most of those extending them querying (`class BaseAccessor` of the
+    KTS layout, registering its `connect` / `disconnect` on the app, under `AdminAccessor` and `GameAccessor`
+    running the queries, and a chat API's accessor): `_gateway_base`."""
     file_facts = facts[path]
     if file_facts.language.family != Family.PYTHON:
         return False
+    if _gateway_base(path, facts, queries, graph):
+        return True
     kept = {
         a.value.names[0]
         for a in file_facts.assignments
@@ -387,6 +392,27 @@ def holds_gateway(
         if any(call.callee in clients for call in target.calls):
             return True
     return False
+
+
+def _gateway_base(
+    path: str, facts: Mapping[str, FileFacts], queries: Collection[str], graph: ImportGraph
+) -> bool:
+    """Two querying modules or more have classes extending a class the file defines, and they are most of the
+    modules whose classes do. A file of abstract classes or protocols (importing `abc`, `Protocol`) declares
+    the ports the data access implements (`class ArticleRepository(abc.ABC)` in `core/entities/`), no base
+    of its own."""
+    if any(fact.specifier == "abc" or "Protocol" in fact.names for fact in facts[path].imports):
+        return False
+    extending: set[str] = set()
+    for edge in graph.importers_of(path):
+        importer = facts.get(edge.source)
+        if importer is None or edge.source == path:
+            continue
+        names = {f"{edge.fact.specifier}.{name}" for name in edge.fact.names}
+        if any(base in names for _name, bases, _line in importer.classes for base in bases):
+            extending.add(edge.source)
+    querying = extending & set(queries)
+    return len(querying) >= 2 and 2 * len(querying) > len(extending)
 
 
 # where an app's state holds something: `app["pool"]`, `request.app.state.db` (the key in a group)

@@ -262,7 +262,7 @@ def code_roles(
         ):
             found[path] = Role.QUERIES
 
-    querying = of(Role.QUERIES)
+    querying = of(Role.QUERIES) | set(data_named)
     for path in application:  # `self.db_socket = db_socket`, the querying module's own object: a gateway base
         if (
             path not in found
