@@ -885,3 +885,74 @@ def test_ports_the_data_access_implements_are_no_gateway_base(make_project: Make
     ports = "import abc\n\n\nclass BaseAccessor(abc.ABC):\n    @abc.abstractmethod\n    async def get(self, id_: int): ...\n"
     files = {**kts_store("Game", "Admin"), "app/base/base_accessor.py": ports}
     assert "app/base/base_accessor.py" not in layers_of(inspect_json(make_project, files))
+
+
+# -- a Fastify plugin that opens the database through the data module's function
+
+DANCE_DB = src(
+    """
+    import { drizzle } from "drizzle-orm/node-postgres";
+    import pg from "pg";
+
+    let db: ReturnType<typeof drizzle> | null = null;
+
+    export function initDb(connectionString: string) {
+      const pool = new pg.Pool({ connectionString });
+      db = drizzle(pool);
+      return db;
+    }
+    """
+)
+DANCE_APP = src(
+    """
+    import Fastify from "fastify";
+    import dbPlugin from "./plugins/db.js";
+    import healthRoutes from "./routes/health.js";
+
+    const app = Fastify();
+    app.register(dbPlugin);
+    app.register(healthRoutes);
+    app.listen({ port: 3000 });
+    """
+)
+
+
+def dance_app(plugin_body: str) -> dict[str, str | bytes]:
+    plugin = (
+        'import fp from "fastify-plugin";\nimport type { FastifyInstance } from "fastify";\n'
+        'import { initDb } from "../db/index.js";\n'
+        + ('import { startJobs } from "../services/jobs.js";\n' if "startJobs" in plugin_body else "")
+        + ('import { startMetrics } from "../lib/metrics.js";\n' if "startMetrics" in plugin_body else "")
+        + "\n"
+        "export default fp(async function dbPlugin(app: FastifyInstance) {\n"
+        f"{plugin_body}"
+        "});\n"
+    )
+    return {
+        "package.json": '{"name": "dance", "type": "module", "dependencies": {"fastify": "^5", "fastify-plugin": "^5", "pg": "^8", "drizzle-orm": "^0.39"}}',
+        "src/db/index.ts": DANCE_DB,
+        "src/services/jobs.ts": "export function startJobs() {\n  setInterval(() => undefined, 1000);\n}\n",
+        "src/lib/metrics.ts": "export function startMetrics(app: unknown) {\n  console.log(app);\n}\n",
+        "src/plugins/db.ts": plugin,
+        "src/app.ts": DANCE_APP,
+        "src/routes/health.ts": (
+            'import type { FastifyInstance } from "fastify";\n\n'
+            "export default async function healthRoutes(app: FastifyInstance) {\n"
+            '  app.get("/health", async () => ({ ok: true }));\n}\n'
+        ),
+    }
+
+
+def test_a_fastify_plugin_opening_the_database_through_the_data_module_is_data_access(
+    make_project: MakeProject,
+) -> None:
+    body = '  const url = process.env.DATABASE_URL;\n  initDb(url!);\n  app.log.info("database ready");\n'
+    assert layers_of(inspect_json(make_project, dance_app(body)))["src/plugins/db.ts"] == "repositories"
+
+
+def test_a_plugin_also_starting_other_work_shows_no_data_role(make_project: MakeProject) -> None:
+    """Near miss: the plugin also calls a function of a module in no layer."""
+    body = "  initDb(process.env.DATABASE_URL!);\n  startMetrics(app);\n"
+    report = inspect_json(make_project, dance_app(body))
+    assert "src/plugins/db.ts" not in layers_of(report)
+    assert evidence_of(report).get("src/plugins/db.ts") != "composition root"

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from cdverify.detect.layers.catalogue import Names, client_names, client_plugins, matches, store_names
 from cdverify.detect.layers.names import Named, framework_of
 from cdverify.detect.layers.owners import imported_names, query_methods
+from cdverify.detect.layers.programs import wraps_plugin
+from cdverify.detect.orm.catalogue import app_holders
 from cdverify.model import Family, FileFacts, ImportKind, TargetKind
+from cdverify.parse.libraries import node_libraries
 
 if TYPE_CHECKING:
     from cdverify.resolve.graph import ImportEdge, ImportGraph
@@ -111,13 +114,36 @@ def delegates_session(
     `Session(engine)`), that defines no class and imports no web framework: a session provider handing out
     the connection that module opens, wherever its folder (`api/dependencies/database.py`), as one opening
     the session itself is. Not a package's `__init__.py`: a marker takes a layer only as a barrel
-    (`barrel_of`), and one defining a function of its own keeps none."""
+    (`barrel_of`), and one defining a function of its own keeps none. In Node, a Fastify plugin whose calls
+    but the app's own (`fastify.log.info(…)`) are of such functions (`fp(async (app) => { initDb(url) })`,
+    `db/index.ts`'s `initDb` making the pool and the Drizzle client) opens the connection for the app."""
     file_facts = facts[path]
     family = file_facts.language.family
-    if family != Family.PYTHON or path.rpartition("/")[2] == "__init__.py":
+    if not file_facts.calls or file_facts.classes:
         return False
-    if not file_facts.calls or file_facts.classes or _handles_web(file_facts):
+    if family == Family.NODE:
+        if not wraps_plugin(file_facts):
+            return False
+        getters = _client_getters(path, facts, preset, queries, graph)
+        wrappers, holders = node_libraries().plugin_wrappers, app_holders(family)
+        own = [
+            c.callee
+            for c in file_facts.calls
+            if c.callee not in wrappers and not c.callee.startswith(holders)
+        ]
+        return bool(own) and all(callee in getters for callee in own)
+    if family != Family.PYTHON or path.rpartition("/")[2] == "__init__.py" or _handles_web(file_facts):
         return False
+    getters = _client_getters(path, facts, preset, queries, graph)
+    return bool(getters) and all(call.callee in getters for call in file_facts.calls)
+
+
+def _client_getters(
+    path: str, facts: Mapping[str, FileFacts], preset: str, queries: Collection[str], graph: ImportGraph
+) -> set[str]:
+    """The functions the file imports by name from data-access modules (`queries`) whose every call opens a
+    client (`get_session` yielding `Session(engine)`), as the file calls them."""
+    family = facts[path].language.family
     clients = client_names(preset, family)
     getters: set[str] = set()
     for edge in graph.imports_of(path):
@@ -128,7 +154,7 @@ def delegates_session(
             inside = [call.callee for call in target.calls if call.scope.partition("@")[0] == name]
             if inside and all(_opens(callee, clients) for callee in inside):
                 getters.add(f"{edge.fact.specifier}.{name}")
-    return bool(getters) and all(call.callee in getters for call in file_facts.calls)
+    return getters
 
 
 def _opens(callee: str, clients: Names) -> bool:
