@@ -956,3 +956,59 @@ def test_a_plugin_also_starting_other_work_shows_no_data_role(make_project: Make
     report = inspect_json(make_project, dance_app(body))
     assert "src/plugins/db.ts" not in layers_of(report)
     assert evidence_of(report).get("src/plugins/db.ts") != "composition root"
+
+
+def test_query_only_services_under_a_store_folder_stay_services(make_project: MakeProject) -> None:
+    """`store/quiz/services/answer.py`, a query-only `AnswerService` in a services folder inside the data-access
+    `store/`: the services folder holding it decides (the session (19) policy for query-only services), as
+    for a services folder anywhere. A client's module there (`store/clients/services/cache.py` making the
+    engine another module imports) is the connection's owner, data access."""
+    service = src(
+        """
+        from sqlalchemy import select
+
+        from app.models import Game
+
+        class AnswerService:
+            def __init__(self, app):
+                self.app = app
+
+            async def get(self, id_: int):
+                async with self.app.database.session() as session:
+                    return (await session.execute(select(Game).where(Game.id == id_))).scalar()
+        """
+    )
+    owner = src(
+        """
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine("sqlite:///cache.db")
+
+        def cached(key: str):
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT value FROM cache WHERE key = :key"), {"key": key}).scalar()
+        """
+    )
+    files = {
+        **kts_store(),
+        "app/store/quiz/__init__.py": "",
+        "app/store/quiz/services/__init__.py": "",
+        "app/store/quiz/services/answer.py": service,
+        "app/store/clients/__init__.py": "",
+        "app/store/clients/services/__init__.py": "",
+        "app/store/clients/services/cache.py": owner,
+        "app/store/reports.py": src(
+            """
+            from sqlalchemy import text
+
+            from app.store.clients.services.cache import engine
+
+            def totals():
+                with engine.connect() as conn:
+                    return conn.execute(text("SELECT count(*) FROM cache")).scalar()
+            """
+        ),
+    }
+    layers = layers_of(inspect_json(make_project, files))
+    assert layers["app/store/quiz/services/answer.py"] == "services"
+    assert layers["app/store/clients/services/cache.py"] == "repositories"
