@@ -117,6 +117,9 @@ class LayerRoles(Record, frozen=True):  # layers by role (detect/layers/roles.py
     # family → traced calls registering a project's parts with a dependency-injection container (awilix's
     # `asFunction`, `asValue`): a module calling one and only building what it imports wires the app
     registrations: Mapping[str, Strings] = table()
+    # family → serverless runtimes' packages (`@netlify/functions`): a module importing one (its handler types
+    # too) and exporting a handler answers requests itself
+    serverless_handlers: Mapping[str, Strings] = table()
     # PascalCase last words naming a layer's class in a class-per-file name (`BaseController.ts`)
     class_suffixes: Strings = ()
     # PascalCase last words naming a data layer's class only where the file's code runs queries

@@ -1012,3 +1012,55 @@ def test_query_only_services_under_a_store_folder_stay_services(make_project: Ma
     layers = layers_of(inspect_json(make_project, files))
     assert layers["app/store/quiz/services/answer.py"] == "services"
     assert layers["app/store/clients/services/cache.py"] == "repositories"
+
+
+# -- Netlify functions beside the Express server: each answers requests itself
+
+NETLIFY_FUNCTION = src(
+    """
+    import { Handler } from "@netlify/functions";
+    import { storage } from "./utils/storage";
+
+    export const handler: Handler = async (event) => {
+      if (event.httpMethod !== "GET") {
+        return { statusCode: 405, body: "" };
+      }
+      return { statusCode: 200, body: JSON.stringify(await storage.leads()) };
+    };
+    """
+)
+NETLIFY_STORAGE = src(
+    """
+    import { Lead } from "../../../shared/lead";
+
+    export const storage = {
+      async leads() {
+        return Lead.find();
+      },
+    };
+    """
+)
+
+
+def test_a_netlify_function_answers_requests_itself(make_project: MakeProject) -> None:
+    package = (
+        '{"name": "crm", "dependencies": {"express": "^4", "mongoose": "^8", "@netlify/functions": "^2"}}'
+    )
+    files = {
+        "package.json": package,
+        "server/index.ts": 'import express from "express";\n\nconst app = express();\napp.listen(5000);\n',
+        "netlify/functions/leads.ts": NETLIFY_FUNCTION,
+        "netlify/functions/utils/storage.ts": NETLIFY_STORAGE,
+        "shared/lead.ts": (
+            'import mongoose from "mongoose";\n\n'
+            'export const Lead = mongoose.model("Lead", new mongoose.Schema({ name: String }));\n'
+        ),
+        "netlify/functions/utils/format.ts": 'import type { Handler } from "@netlify/functions";\n\nexport const label = (h: Handler) => String(h);\n',
+    }
+    report = inspect_json(make_project, files)
+    layers = layers_of(report)
+    assert layers["netlify/functions/leads.ts"] == "routes"
+    assert "netlify/functions/utils/format.ts" not in layers  # imports the types, exports no handler
+    assert ("bypass", "netlify/functions/leads.ts", "netlify/functions/utils/storage.ts") in layer_violations(
+        report
+    )

@@ -104,6 +104,7 @@ from cdverify.detect.layers.request_providers import request_providers
 from cdverify.detect.layers.role import Role
 from cdverify.detect.layers.routing_roles import routing_roles
 from cdverify.detect.layers.script_helpers import script_helpers
+from cdverify.detect.layers.serverless import serverless_handlers
 from cdverify.detect.layers.setups import setup_wiring
 from cdverify.detect.layers.wiring import (
     app_installers,
@@ -163,6 +164,7 @@ def code_roles(
     # EvidenceKind.ROUTES / .APP, by value: detect.framework imports this package
     routes = {route.file for route in frameworks.routes}
     routes |= {e.file for e in frameworks.evidence if e.kind == "routes"}
+    routes |= serverless_handlers(facts, application, preset)  # `export const handler` of a Netlify function
     # a file whose app another file mounts (`app.route("/posts", posts)`) builds a router, not the app
     built = frozenset(e.file for e in frameworks.evidence if e.kind == "app") - frameworks.mounted_apps
     apps = built | {
