@@ -36,13 +36,9 @@ def decide(name: Named, role: Role | None, roles: Layers, owner: bool = False) -
         return layer, _EVIDENCE[role]
     if folders[:1] == [layer] or (not folders and suffix == layer):
         return None  # they agree: the path's evidence stands
-    data_name = not name.abstract and (suffix in (roles.queries, roles.models) or name.data_word is not None)
-    if layer in folders and not (
-        role is Role.QUERIES and folders[0] == roles.services and not owner | data_name
-    ):
-        # an outer folder agrees with the code (`infrastructure/services/` of clients); not over the services
-        # folder holding a query-only module (`store/quiz/services/answer.py`, an `AnswerService`)
+    if layer in folders:  # an outer folder agrees with the code (`infrastructure/services/` of clients)
         return layer, _EVIDENCE[role]
+    data_name = not name.abstract and (suffix in (roles.queries, roles.models) or name.data_word is not None)
     if role is Role.QUERIES and roles.services in (*folders[:1], suffix) and not owner and not data_name:
         return None if folders[:1] == [roles.services] else (roles.services, Evidence.FILE_NAME)
     if suffix == layer and not (role is Role.MODELS and folders[:1] == [roles.queries]):
