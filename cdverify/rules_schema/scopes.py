@@ -43,6 +43,8 @@ class Limits(Record, frozen=True):
 class ExampleFiles(Record, frozen=True):
     words: Strings
     copies: Strings = ()  # last suffixes of an env file's saved copy (`.env.backup`): no loader reads it
+    # suffixes of `.env.<suffix>` files dotenv loaders read by themselves (`.env.local`, `.env.development`)
+    modes: Strings = ()
 
 
 class TestCode(Record, frozen=True):

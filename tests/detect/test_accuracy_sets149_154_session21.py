@@ -1064,3 +1064,49 @@ def test_a_netlify_function_answers_requests_itself(make_project: MakeProject) -
     assert ("bypass", "netlify/functions/leads.ts", "netlify/functions/utils/storage.ts") in layer_violations(
         report
     )
+
+
+# -- a "copy this file to .env" variant no loader reads
+
+REPLIT_DB = src(
+    """
+    import { Pool } from "pg";
+    import { drizzle } from "drizzle-orm/node-postgres";
+
+    if (!process.env.DATABASE_URL) {
+      throw new Error("DATABASE_URL must be set. Did you forget to provision a database?");
+    }
+
+    export const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    export const db = drizzle(pool);
+    """
+)
+VARIANT = "# copy this file to .env\nDATABASE_URL=postgresql://hr:secret@localhost:5432/hr\n"
+
+
+def variant_app(env_file: str, dev: str = "tsx server/index.ts") -> dict[str, str | bytes]:
+    package = (
+        '{"name": "hr", "scripts": {"dev": "' + dev + '"}, '
+        '"dependencies": {"express": "^4", "pg": "^8", "drizzle-orm": "^0.39", "dotenv-cli": "^7"}}'
+    )
+    index = 'import express from "express";\nimport { db } from "./db";\n\nconst app = express();\napp.get("/x", async (_req, res) => res.json(await db.execute("SELECT 1")));\napp.listen(5000);\n'
+    return {"package.json": package, "server/db.ts": REPLIT_DB, "server/index.ts": index, env_file: VARIANT}
+
+
+def test_a_variant_env_file_no_loader_reads_sets_nothing(make_project: MakeProject) -> None:
+    db001 = only(check(make_project, variant_app(".env.simple"), POSTGRES_EXPRESS_TASK), "DB001")
+    assert db001["harness_engines"] == []
+
+
+@pytest.mark.parametrize(
+    ("env_file", "dev"),
+    [
+        (".env.development", "tsx server/index.ts"),  # a mode's file, read by the loaders by itself
+        (".env.simple", "dotenv -e .env.simple -- tsx server/index.ts"),  # named where it is loaded
+    ],
+)
+def test_an_env_file_a_loader_reads_sets_the_environment(
+    make_project: MakeProject, env_file: str, dev: str
+) -> None:
+    report = check(make_project, variant_app(env_file, dev), POSTGRES_EXPRESS_TASK)
+    assert [f for f in report["findings"] if f["rule"] == "DB001"] == []

@@ -6,6 +6,7 @@ running a database image, and SQLite data files in the tree."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import PurePosixPath
 
 from cdverify.catalog import load_rules
@@ -15,7 +16,7 @@ from cdverify.detect.database.report import COMPOSE_SERVICE, Evidence, EvidenceK
 from cdverify.detect.database.values import DYNACONF_BASE, ENVIRONMENT_SOURCES
 from cdverify.manifest_records import Manifests, Setting
 from cdverify.model import Family, Location, Scope, shown
-from cdverify.rules_schema import Connections, ManifestFiles, Reader, SettingsSource
+from cdverify.rules_schema import Connections, ManifestFiles, Reader, Scopes, SettingsSource
 from cdverify.run_script import Assignment, assignment_lines, assignments
 
 _NO_RULES = SettingsSource()
@@ -74,10 +75,36 @@ def project_environment(found_in: Collection) -> tuple[tuple[str, str], ...]:
         saved = known.saved_settings is not None and known.saved_settings.search(name)
         if saved or known.example_settings.search(name) or name in unloaded:
             continue
+        if _unread_variant(found_in, name):
+            continue
         if _scope(found_in, setting, _NO_RULES) is Scope.TEST:
             continue
         out.setdefault(setting.key, setting.value)
     return tuple(out.items())
+
+
+def _unread_variant(found_in: Collection, name: str) -> bool:
+    """`.env.simple`: a variant of the env file no loader reads by itself (rules/scopes.toml
+    `example_files.modes`) that the project names nowhere it could be loaded from (its code, its package
+    scripts, its run script)."""
+    if not name.startswith(".env.") or name in _unloaded_cli_names():
+        return False
+    if all(part.lower() in _loaded_modes() for part in name[len(".env.") :].split(".")):
+        return False
+    if any(name in command for command in found_in.manifests.commands()):
+        return False
+    return not _named_in_code(found_in, name, any_family=True)
+
+
+@cache
+def _loaded_modes() -> frozenset[str]:
+    return frozenset(mode.lower() for mode in load_rules(Scopes).example_files.modes)
+
+
+@cache
+def _unloaded_cli_names() -> frozenset[str]:
+    """The framework command lines' own env files (`.flaskenv`), judged by `_unloaded_cli_files`."""
+    return frozenset(entry.file for entry in load_rules(Connections).cli_env_files)
 
 
 def _unloaded_cli_files(manifests: Manifests) -> frozenset[str]:
@@ -136,10 +163,11 @@ def _run_script_defaults(steps: Sequence[Assignment]) -> list[Setting]:
     ]
 
 
-def _named_in_code(found_in: Collection, name: str) -> bool:
-    """Whether an application Node module hands `name` to a call (`dotenv.config({ path: name })`)."""
+def _named_in_code(found_in: Collection, name: str, any_family: bool = False) -> bool:
+    """Whether an application Node module (`any_family`: or Python module) hands `name` to a call
+    (`dotenv.config({ path: name })`, `load_dotenv(".env.docker")`)."""
     for facts in found_in.runtime_facts().values():
-        if facts.language.family != Family.NODE:
+        if facts.language.family != Family.NODE and not any_family:
             continue
         for call in facts.calls:
             values = (*call.args, *(value for _key, value in call.kwargs))
