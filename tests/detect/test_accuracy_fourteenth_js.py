@@ -155,7 +155,15 @@ def _db001(report: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", ["'./data/notes.db'", "'data/notes.db'", "process.env.DB_FILE || './data/notes.db'", "FILE"]
+    "path",
+    [
+        "'./data/notes.db'",
+        "'data/notes.db'",
+        "process.env.DB_FILE || './data/notes.db'",
+        "FILE",
+        # built of literals from the module's folder (src/db.js): the project's data/notes.db (session (21))
+        "require('path').join(__dirname, '../data/notes.db')",
+    ],
 )
 def test_a_database_file_in_a_folder_the_project_lacks_stops_the_app(
     make_project: MakeProject, path: str
@@ -180,7 +188,8 @@ def test_a_database_file_in_a_folder_the_project_lacks_stops_the_app(
         ("':memory:'", "", None, "node src/index.js"),
         ("'/var/lib/notes/notes.db'", "", None, "node src/index.js"),  # absolute: the host's folder
         ("'notes.db'", "", None, "node src/index.js"),  # at the root
-        ("require('path').join(__dirname, '../data/notes.db')", "", None, "node src/index.js"),  # computed
+        # computed at run time (the user's home folder): not a path of the project
+        ("require('path').join(require('os').homedir(), 'notes.db')", "", None, "node src/index.js"),
     ],
     ids=["shipped", "mkdirSync", "mkdir-p", "memory", "absolute", "root", "computed"],
 )
