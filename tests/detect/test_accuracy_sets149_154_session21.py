@@ -1110,3 +1110,32 @@ def test_an_env_file_a_loader_reads_sets_the_environment(
 ) -> None:
     report = check(make_project, variant_app(env_file, dev), POSTGRES_EXPRESS_TASK)
     assert [f for f in report["findings"] if f["rule"] == "DB001"] == []
+
+
+def test_a_config_literal_inside_the_app_factory_the_main_block_runs_stops_the_app(
+    make_project: MakeProject,
+) -> None:
+    """`run_app(setup_app())` under `if __name__ == "__main__":`, and `setup_config(app, "config.yaml")` inside
+    `setup_app` (HedgehogIvan/kts_project): the factory the main block calls runs at start-up, so the gitignored
+    config file it has read stops the app."""
+    web = KTS_WEB.replace("def setup_app(config_path: str)", "def setup_app()").replace(
+        "setup_config(app, config_path)", 'setup_config(app, "config.yaml")'
+    )
+    files = {
+        **kts_app("", **{"app/web.py": web}),
+        "main.py": KTS_MAIN.replace("setup_app(@PATH@)", "setup_app()"),
+    }
+    db001 = only(check(make_project, files, AIOHTTP_POSTGRES_TASK), "DB001")
+    assert "reads config.yaml, which the project does not ship" in db001["message"]
+
+
+def test_a_factory_called_outside_the_main_block_only_later_is_no_start(make_project: MakeProject) -> None:
+    """Near miss: the same factory called only from a function nothing runs at start-up."""
+    web = KTS_WEB.replace("def setup_app(config_path: str)", "def setup_app()").replace(
+        "setup_config(app, config_path)", 'setup_config(app, "config.yaml")'
+    )
+    main = "from aiohttp.web import run_app\n\nfrom app.web import setup_app\n\n\ndef later():\n    run_app(setup_app())\n"
+    files = {**kts_app("", **{"app/web.py": web}), "main.py": main}
+    assert [
+        f for f in check(make_project, files, AIOHTTP_POSTGRES_TASK)["findings"] if f["rule"] == "DB001"
+    ] == []

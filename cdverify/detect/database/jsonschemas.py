@@ -49,8 +49,17 @@ def started_functions(
 ) -> dict[str, set[str]]:
     """File → the names of its functions that run as the application starts: those a started module calls
     by itself at module level (`main()`), and, transitively, the imported ones called where one of those
-    runs (`const config = await getConfig()` in `main`; a default export by its variable's name)."""
+    runs (`const config = await getConfig()` in `main`; a default export by its variable's name). A Python
+    entry's `if __name__ == "__main__":` block runs the project functions it calls
+    (`run_app(setup_app())`)."""
     running: dict[str, set[str]] = {path: set(facts[path].runs) for path in started if path in facts}
+    for path in list(running):
+        for call in facts[path].calls:
+            if call.guard is None or call.guard.names != ("__name__",) or "." not in call.callee:
+                continue
+            found = imported_function(call.callee, path, facts, graph)
+            if found is not None:
+                running.setdefault(found[0], set()).add(found[1])
     pending = list(running)
     while pending:
         path = pending.pop()
