@@ -1139,3 +1139,71 @@ def test_a_factory_called_outside_the_main_block_only_later_is_no_start(make_pro
     assert [
         f for f in check(make_project, files, AIOHTTP_POSTGRES_TASK)["findings"] if f["rule"] == "DB001"
     ] == []
+
+
+# -- a HonoX app: `createApp()` of honox/server, file-based pages of `createRoute(…)`
+
+HONOX_PACKAGE = '{"name": "blog", "dependencies": {"hono": "^4", "honox": "0.1.52", "drizzle-orm": "^0.45"}}'
+HONOX_SERVER = src(
+    """
+    import { createApp } from "honox/server";
+    import { blogController } from "./server/blogs";
+
+    const app = createApp().basePath("/api").route("/blogs", blogController);
+
+    export default app;
+    """
+)
+HONOX_PAGE = src(
+    """
+    import { createRoute } from "honox/factory";
+    import { createDb } from "../db";
+
+    export default createRoute(async (c) => {
+      const db = createDb(c.env.DB);
+      const posts = await db.query.posts.findMany();
+      return c.render(<ul>{posts.map((p) => <li>{p.title}</li>)}</ul>);
+    });
+    """
+)
+HONOX_DB = src(
+    """
+    import { drizzle } from "drizzle-orm/d1";
+
+    export const createDb = (binding: D1Database) => drizzle(binding);
+    """
+)
+HONOX_BLOGS = src(
+    """
+    import { Hono } from "hono";
+
+    export const blogController = new Hono().get("/", (c) => c.json([]));
+    """
+)
+
+
+def test_a_honox_app_serves_hono_and_its_pages_are_routes(make_project: MakeProject) -> None:
+    files = {
+        "package.json": HONOX_PACKAGE,
+        "app/server.ts": HONOX_SERVER,
+        "app/server/blogs.ts": HONOX_BLOGS,
+        "app/routes/index.tsx": HONOX_PAGE,
+        "app/db/index.ts": HONOX_DB,
+    }
+    report = inspect_json(make_project, files)
+    assert report["framework"]["serving"] == ["hono"]
+    assert layers_of(report)["app/routes/index.tsx"] == "routes"
+    assert ("bypass", "app/routes/index.tsx", "app/db/index.ts") in layer_violations(report)
+
+
+def test_a_page_helper_of_honox_without_its_factory_is_no_handler(make_project: MakeProject) -> None:
+    """Near miss: a component module in the routes tree exporting markup, no `createRoute`, handles nothing of
+    its own (its folder still names it)."""
+    component = "export const Card = (props: { title: string }) => <div>{props.title}</div>;\n"
+    files = {
+        "package.json": HONOX_PACKAGE,
+        "app/server.ts": HONOX_SERVER,
+        "app/server/blogs.ts": HONOX_BLOGS,
+        "app/components/Card.tsx": component,
+    }
+    assert "app/components/Card.tsx" not in layers_of(inspect_json(make_project, files))
