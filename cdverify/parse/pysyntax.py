@@ -234,14 +234,21 @@ _HERE_CALLS = ("os.path.realpath", "os.path.abspath")
 _HERE_PATHS = ("pathlib.Path", "Path")
 
 
+def _called(node: Node) -> tuple[Node | None, list[Node]]:
+    """A call's function and its arguments, unwrapped; (None, []) for any other node."""
+    if node.type != "call":
+        return None, []
+    arguments = node.child_by_field_name("arguments")
+    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    return node.child_by_field_name("function"), given
+
+
 def _module_folder(node: Node, qualify: Callable[[Node], str | None]) -> bool:
     """`os.path.dirname(__file__)` (also of its `realpath` / `abspath`), `Path(__file__).parent` (also of its
     `resolve()` / `absolute()`): the module's own folder."""
     node = strip(node)
     if node.type == "call":
-        function = node.child_by_field_name("function")
-        arguments = node.child_by_field_name("arguments")
-        given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+        function, given = _called(node)
         if function is None or len(given) != 1 or qualify(function) != "os.path.dirname":
             return False
         return _module_file(given[0], qualify)
@@ -261,9 +268,7 @@ def _module_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
     """`__file__`, or its `os.path.realpath(…)` / `os.path.abspath(…)`."""
     if node.type == "identifier":
         return text(node) == "__file__"
-    function = node.child_by_field_name("function") if node.type == "call" else None
-    arguments = node.child_by_field_name("arguments") if node.type == "call" else None
-    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    function, given = _called(node)
     return (
         function is not None
         and qualify(function) in _HERE_CALLS
@@ -274,12 +279,7 @@ def _module_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
 
 def _path_of_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
     """`Path(__file__)`, also `.resolve()` / `.absolute()` of it."""
-    node = strip(node)
-    if node.type != "call":
-        return False
-    function = node.child_by_field_name("function")
-    arguments = node.child_by_field_name("arguments")
-    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    function, given = _called(strip(node))
     if function is not None and function.type == "attribute" and not given:
         attr, owner = function.child_by_field_name("attribute"), function.child_by_field_name("object")
         return (
@@ -299,8 +299,7 @@ def _path_of_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
 def joined_here(call: Node, qualify: Callable[[Node], str | None]) -> str | None:
     """The path `os.path.join(os.path.dirname(__file__), "config.yaml")` builds from the module's own folder
     (`./config.yaml`, for Value.paths), its other parts literals; None for any other call."""
-    arguments = call.child_by_field_name("arguments")
-    given = [strip(a) for a in arguments.named_children] if arguments is not None else []
+    _function, given = _called(call)
     if len(given) < 2 or not _module_folder(given[0], qualify):
         return None
     parts = [string_value(part) if part.type == "string" else None for part in given[1:]]

@@ -87,7 +87,7 @@ def _unread_variant(found_in: Collection, name: str) -> bool:
     """`.env.simple`: a variant of the env file no loader reads by itself (rules/scopes.toml
     `example_files.modes`) that the project names nowhere it could be loaded from (its code, its package
     scripts, its run script)."""
-    if not name.startswith(".env.") or name in _unloaded_cli_names():
+    if not name.startswith(".env."):
         return False
     if all(part.lower() in _loaded_modes() for part in name[len(".env.") :].split(".")):
         return False
@@ -99,12 +99,6 @@ def _unread_variant(found_in: Collection, name: str) -> bool:
 @cache
 def _loaded_modes() -> frozenset[str]:
     return frozenset(mode.lower() for mode in load_rules(Scopes).example_files.modes)
-
-
-@cache
-def _unloaded_cli_names() -> frozenset[str]:
-    """The framework command lines' own env files (`.flaskenv`), judged by `_unloaded_cli_files`."""
-    return frozenset(entry.file for entry in load_rules(Connections).cli_env_files)
 
 
 def _unloaded_cli_files(manifests: Manifests) -> frozenset[str]:

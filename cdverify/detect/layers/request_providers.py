@@ -26,6 +26,7 @@ def request_providers(
     """Python files only their file name or folder places, defining no class, importing of the web framework
     only its injection markers and calling one, and whose every other call constructs a class another
     project module exports (or is raised): request providers, in no layer."""
+    markers = injection_markers(Family.PYTHON)
     found = []
     for path, kind in assignment.evidence.items():
         file_facts = facts.get(path)
@@ -37,7 +38,6 @@ def request_providers(
             or not injects_only(file_facts)
         ):
             continue
-        markers = injection_markers(Family.PYTHON)
         classes = {
             f"{edge.fact.specifier}.{name}"
             for edge in graph.imports_of(path)
