@@ -535,21 +535,35 @@ def delegated_handlers(
     return frozenset(out)
 
 
-def project_prefixes(path: str, graph: ImportGraph) -> dict[str, str]:
+def project_prefixes(path: str, graph: ImportGraph, facts: Mapping[str, FileFacts]) -> dict[str, str]:
     """The call prefixes of the project modules a file imports, each with that module's file:
     `dashboard.api.sessions.` → `dashboard/api/sessions.py` (and one per imported name), and the methods of an
     instance of a class a Node module exports as a whole: `../controllers/LogController().` after
-    `module.exports = LogController` and `new LogController()`."""
+    `module.exports = LogController` and `new LogController()`, `../controllers/user().` after `export
+    default UserController` there (a CapWords name: a class)."""
     modules: dict[str, str] = {}
     for edge in graph.imports_of(path):
         if edge.target in (None, path):
             continue
         modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
-        if not edge.fact.names and _INSTANCE_METHOD.fullmatch(f"{edge.fact.specifier}().m"):
+        if not edge.fact.names and (
+            _INSTANCE_METHOD.fullmatch(f"{edge.fact.specifier}().m") or _exports_class(facts.get(edge.target or ""))
+        ):
             modules[f"{edge.fact.specifier}()."] = edge.target or ""
         for name in edge.fact.names:
             modules[f"{edge.fact.specifier}.{name}."] = edge.target or ""
     return modules
+
+
+def _exports_class(file_facts: FileFacts | None) -> bool:
+    """The Node module's default export is a module-level name written as a class's (`export default
+    UserController`, `module.exports = UserController`)."""
+    return file_facts is not None and any(
+        name == "default" and _CLASS_NAME.fullmatch(held) for name, held in file_facts.aliases
+    )
+
+
+_CLASS_NAME = re.compile(r"[A-Z][a-z0-9]\w*")
 
 
 def _node_delegations(
@@ -562,7 +576,7 @@ def _node_delegations(
         file_facts = facts.get(route.file)
         if file_facts is None or file_facts.language.family != Family.NODE:
             continue
-        modules = project_prefixes(route.file, graph)
+        modules = project_prefixes(route.file, graph, facts)
         handed_to, own = delegation(route, file_facts.calls, tuple(modules), below[route.file, route.line])
         yield route, modules, handed_to, own
 
@@ -579,8 +593,8 @@ def inline_delegates(
     out: set[str] = set()
     for _route, modules, handed_to, _own in _node_delegations(frameworks, facts, graph):
         callee = _of_class(handed_to)
-        if callee == handed_to:  # no method of a class's instance
-            continue
+        if callee == handed_to and not any(p.endswith("().") and callee.startswith(p) for p in modules):
+            continue  # no method of a class's instance
         prefix = max((p for p in modules if callee.startswith(p)), key=len, default="")
         # the module's own function or a method of an instance of its class, not a method of an object it
         # hands out (`Container().v1.orders.list`), whose code is elsewhere
@@ -662,7 +676,7 @@ def own_handlers(
             continue
         modules = imported.get(route.file)
         if modules is None:
-            modules = imported[route.file] = project_prefixes(route.file, graph)
+            modules = imported[route.file] = project_prefixes(route.file, graph, facts)
         project = tuple(modules)
         taken = [
             callee
