@@ -106,7 +106,11 @@ class NodeValueScanner(NodeNameScanner):
             operator = node.child_by_field_name("operator")
             if operator is not None and text(operator) == "+":
                 return merge(Value(strings=concat(left, right)), left, right, keep_strings=False)
-            return merge(Value(), left, right)
+            merged = merge(Value(), left, right)
+            if operator is not None and text(operator) in ("??", "||") and (left.paths or right.paths):
+                # `process.env.DB_PATH ?? path.join(__dirname, "../data/app.db")`: the fallback's path
+                return merged._replace(paths=(*left.paths, *right.paths))
+            return merged
         if kind == "unary_expression":
             return self.value(node.child_by_field_name("argument"))
         if kind == "ternary_expression":

@@ -35,6 +35,7 @@ from cdverify.parse.pysteps import bare_decorators, decorated, steps
 from cdverify.parse.pysyntax import (
     assignment_target,
     config_default,
+    divided_here,
     joined_here,
     leading_hole,
     module_class,
@@ -231,6 +232,10 @@ class PythonScanner(Scanner):
                 return merge(Value(strings=both), left, right, keep_strings=False)
             if operator is not None and text(operator) == "+":
                 return merge(Value(strings=concat(left, right)), left, right, keep_strings=False)
+            if kind == "binary_operator" and (
+                here := divided_here(node, self.qualify, self.found.get("assignment", []))
+            ):
+                return Value(strings=right.strings, paths=(here,))  # `Path(__file__).parent / "config.yaml"`
             return merge(Value(), left, right)
         if kind == "not_operator":
             return self.value(node.child_by_field_name("argument"))

@@ -296,6 +296,39 @@ def _path_of_file(node: Node, qualify: Callable[[Node], str | None]) -> bool:
     )
 
 
+def divided_here(node: Node, qualify: Callable[[Node], str | None], assigned: Iterable[Node]) -> str | None:
+    """The path `Path(__file__).parent / "config.yaml"` builds from the module's own folder (`./config.yaml`,
+    for Value.paths), also through a name the file's `assigned` nodes give that folder once (`BASE_DIR /
+    "local/config.yaml"` after `BASE_DIR = Path(__file__).resolve().parent`); None for any other binary
+    operation."""
+    operator = node.child_by_field_name("operator")
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if operator is None or text(operator) != "/" or left is None or right is None:
+        return None
+    right = strip(right)
+    part = string_value(right) if right.type == "string" else None
+    if not isinstance(part, str) or not part.strip("/"):
+        return None
+    left = strip(left)
+    named = left.type == "identifier" and text(left) in folder_names(assigned, qualify)
+    if not (named or _module_folder(left, qualify)):
+        return None
+    return "./" + part.strip("/")
+
+
+def folder_names(assigned: Iterable[Node], qualify: Callable[[Node], str | None]) -> frozenset[str]:
+    """The names the file's `assigned` nodes give the module's own folder, each once (`BASE_DIR =
+    Path(__file__).resolve().parent`)."""
+    values: dict[str, list[Node]] = {}
+    for node in assigned:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and left.type == "identifier" and right is not None:
+            values.setdefault(text(left), []).append(right)
+    return frozenset(
+        name for name, given in values.items() if len(given) == 1 and _module_folder(given[0], qualify)
+    )
+
+
 def joined_here(call: Node, qualify: Callable[[Node], str | None]) -> str | None:
     """The path `os.path.join(os.path.dirname(__file__), "config.yaml")` builds from the module's own folder
     (`./config.yaml`, for Value.paths), its other parts literals; None for any other call."""

@@ -159,16 +159,21 @@ def running_at_start(
 
 
 def hooked(
-    facts: Mapping[str, FileFacts], started: Iterable[str], graph: ImportGraph, hooks: Iterable[StartupHook]
+    facts: Mapping[str, FileFacts],
+    started: Iterable[str],
+    graph: ImportGraph,
+    hooks: Iterable[StartupHook],
+    seeds: Iterable[tuple[str, str]] = (),
 ) -> dict[str, set[str]]:
     """File → the names of its functions that run as the application starts beyond module level: those a
-    started module hands a web framework's start-up hook or calls itself at module level, and those these
-    call by name, followed through the modules they are imported from."""
+    started module hands a web framework's start-up hook or calls itself at module level, the (file,
+    function) `seeds` (the app factories), and those these call by name, followed through the modules they
+    are imported from."""
     hooks = tuple(hooks)
     by_call = {callee: hook for hook in hooks for callee in hook.calls}
     by_method = [(method, hook) for hook in hooks for method in hook.methods]
     running: dict[str, set[str]] = {}
-    pending: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = list(seeds)
     for path in started:
         file_facts = facts.get(path)
         if file_facts is None:

@@ -1,20 +1,21 @@
 """SQLite files in a folder that is not there (rules/database/connections.toml `sqlite_files`): a driver that
 opens a database file creates the file but never its folder, so `new Database("./data/app.db")` made as the
 application starts, with `data/` left out of the repository (git-ignored) and no code or start script making
-it, stops the application where the harness starts it (at the project's root): better-sqlite3 throws
-"Cannot open database because the directory does not exist", Python's `sqlite3.connect` raises "unable to
-open database file". A path only a variable gives stops where the variable is unset and its fallback is such
-a path (`process.env.DATABASE_PATH ?? "./data/app.db"`). A driver opened in a class's constructor with the
-path the constructor is handed (`constructor(dbPath) { this.db = new Database(dbPath) }`) opens where the
-class is constructed at start-up (`new DatabaseService(process.env.DB_PATH || "./data/app.db")` at module
-level of a started module), with the path written there.
+it, stops the application where the harness starts it (at the project's root): better-sqlite3 throws "Cannot
+open database because the directory does not exist", Python's `sqlite3.connect` raises "unable to open
+database file". A path only a variable gives stops where the variable is unset and its fallback is such a path
+(`process.env.DATABASE_PATH ?? "./data/app.db"`), also one built from the module's own folder
+(`process.env.DB_PATH ?? path.join(__dirname, "../../data/tasks.db")`). A driver opened in a class's
+constructor with the path the constructor is handed (`constructor(dbPath) { this.db = new Database(dbPath) }`)
+opens where the class is constructed at start-up (`new DatabaseService(process.env.DB_PATH ||
+"./data/app.db")` at module level of a started module), with the path written there.
 
 A driver told the file must be there (better-sqlite3's `{ fileMustExist: true }`: `must_exist`) refuses to
 create it: opened so at start-up with a literal relative path to a file the project does not ship (a
 git-ignored `dev.sqlite3` a migration command makes), which no other open of that path and no package or run
 script names, it stops the application as surely.
 
-Nothing is claimed where it is not certain: a path computed at run time (`path.join(__dirname, …)`,
+Nothing is claimed where it is not certain: a path computed at run time (`path.join(process.cwd(), …)`,
 `os.path.join(BASE_DIR, …)`), an absolute path or one outside the project, an in-memory or URI database,
 a folder the project has, a call handing the error to a callback, or an application whose code or start
 scripts create a folder anywhere (`fs.mkdirSync`, `os.makedirs`, `Path.mkdir`, `mkdir -p`)."""
@@ -228,8 +229,10 @@ def _paths(value: Value, file_facts: FileFacts, depth: int) -> list[tuple[str, s
     level of the file to such a value). A path built of literals (`path.join(__dirname, "..", "data",
     "app.db")`) is given from the project's root."""
     if value.paths:
-        made = built_path(value, file_facts.path)
-        return [(made[0], "")] if made is not None else None
+        # `process.env.DB_PATH ?? path.join(__dirname, "../data/app.db")`: the built path where it is unset
+        variable = value.env[0] if len(value.env) == 1 and len(value.paths) == 1 else ""
+        made = built_path(value._replace(env=()) if variable else value, file_facts.path)
+        return [(made[0], variable)] if made is not None else None
     if len(value.names) == 1 and not (value.strings or value.env) and depth < _HOPS:
         # `new Database(dbPath)`, `dbPath = path.join(__dirname, …)` at module level: the name's path (the
         # value carries the calls building it too)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.dotenv_order import before_loading
 from cdverify.detect.database.instances import instances, required_by_class
+from cdverify.detect.database.jsonschemas import imported_function
 from cdverify.detect.database.settings import SettingsField
 from cdverify.detect.database.sqlite_engines import hooked
 from cdverify.model import RAISED, Assignment, CallFact, Family, FileFacts, Scope, Value
@@ -127,7 +128,14 @@ def startup_reads(
     required = required_by_class(fields, python) if fields else {}
     # the functions a framework runs as the app starts (`app.on_startup.append(init_pg)`), and those they call
     hooks = load_rules(Connections).startup_hooks
-    running = hooked(python, started, graph, hooks) if graph is not None and _raising(python) else {}
+    # the functions an app factory calls (`setup_config(app)` in `setup_app()`) run as it builds the app, as
+    # do those an entry starting the server calls (`run_app(setup_app())` under `if __name__ == "__main__":`)
+    seeds = [
+        (path, scope.partition("@")[0]) for path, scopes in factories.items() for scope in scopes if scope
+    ]
+    seeds += _serving_entries(python, graph) if graph is not None else []
+    ran = graph is not None and (bool(seeds) or _raising(python))
+    running = hooked(python, started, graph, hooks, seeds) if graph is not None and ran else {}
     out: list[StartupRead] = []
     for path in sorted(started | running.keys()):
         scopes = {"", *factories.get(path, ())}
@@ -145,8 +153,30 @@ def startup_reads(
         if hooks_run := running.get(path, set()) - at_import:  # `await`ed by the framework as the app starts
             late = tuple((raises, names, _started(label)) for raises, names, label in stops)
             out.extend(_validated(path, python[path], scopes, hooks_run, late))
+            out.extend(_read_running(path, python[path], scopes, hooks_run, readers))
     early = before_loading(python, graph)
     return tuple(read._replace(unloaded=early(read.file, read.line)) for read in out)
+
+
+def _read_running(
+    path: str,
+    file_facts: FileFacts,
+    scopes: set[str],
+    functions: set[str],
+    readers: Mapping[str, RequiredRead],
+) -> list[StartupRead]:
+    """The catalogued reads with no default (`env.str("SESSION_KEY")` of environs) in the functions that run
+    as the application starts (`functions`: a `setup_config(app)` its app factory calls, a start-up hook),
+    outside the module-level code and the factory read already (`scopes`)."""
+
+    def running(scope: str) -> bool:
+        return scope not in scopes and scope.partition("@")[0] in functions
+
+    calls = [call for call in file_facts.calls if running(call.scope)]
+    if not any(call.callee in readers for call in calls):
+        return []
+    assignments = [a for a in file_facts.assignments if running(a.scope)]
+    return [read._replace(label=_started(read.label)) for read in _called(path, calls, assignments, readers)]
 
 
 def _aliased(file_facts: FileFacts) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -331,6 +361,37 @@ def application_python(found: Collection) -> set[str]:
 def app_modules(facts: Mapping[str, FileFacts]) -> list[str]:
     """The modules that build a web app (`app = FastAPI()`, `Flask(__name__)` in a factory)."""
     return sorted(_factories(facts))
+
+
+@cache
+def _servers() -> frozenset[str]:
+    """The Python frameworks' calls starting a server by their module's name (`aiohttp.web.run_app`,
+    `uvicorn.run`): not a method of the app (`app.run()`)."""
+    from cdverify.detect.framework.catalogue import specs
+
+    return frozenset(
+        name for spec in specs() if spec.family == "python" for name in spec.listen if "." in name
+    )
+
+
+def _serving_entries(facts: Mapping[str, FileFacts], graph: ImportGraph) -> list[tuple[str, str]]:
+    """(file, function) of the project functions a Python entry's `if __name__ == "__main__":` block calls,
+    where that block starts the server (`run_app(setup_app())`): they run as the application starts. An
+    entry is a module no other one imports."""
+    imported = {edge.target for path in facts for edge in graph.imports_of(path) if edge.target != path}
+    servers = _servers()
+    out: list[tuple[str, str]] = []
+    for path, file_facts in facts.items():
+        if path in imported:
+            continue
+        main = [c for c in file_facts.calls if c.guard is not None and c.guard.names == ("__name__",)]
+        if not any(call.callee in servers for call in main):
+            continue
+        for call in main:
+            found = imported_function(call.callee, path, facts, graph) if "." in call.callee else None
+            if found is not None:
+                out.append(found)
+    return out
 
 
 def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:

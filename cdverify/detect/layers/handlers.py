@@ -547,7 +547,8 @@ def project_prefixes(path: str, graph: ImportGraph, facts: Mapping[str, FileFact
             continue
         modules.setdefault(f"{edge.fact.specifier}.", edge.target or "")
         if not edge.fact.names and (
-            _INSTANCE_METHOD.fullmatch(f"{edge.fact.specifier}().m") or _exports_class(facts.get(edge.target or ""))
+            _INSTANCE_METHOD.fullmatch(f"{edge.fact.specifier}().m")
+            or _exports_class(facts.get(edge.target or ""))
         ):
             modules[f"{edge.fact.specifier}()."] = edge.target or ""
         for name in edge.fact.names:

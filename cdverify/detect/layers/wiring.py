@@ -175,14 +175,16 @@ def containers(
     from the services and the repositories wires the app rather than being one of its layers. So is a Node
     file that builds the services from the repositories (both layers of `stack[1:]`), only constructs
     (`_constructs_only`) and hands a service it makes to a call (`_hands_made`): a Fastify plugin
-    `plugins/services.js` decorating the app with `new UserService(new UserRepository(User))`. A service so
-    named that calls what it builds or imports is a service."""
+    `plugins/services.js` decorating the app with `new UserService(new UserRepository(User))`, also one only
+    its services folder places (`modules/events/infrastructure/services/index.ts`, such a plugin per
+    module). A service so named or placed that calls what it builds or imports is a service."""
     found = []
     for path, kind in evidence.items():
-        if kind is not Evidence.FILE_NAME:
+        placed = kind is Evidence.FOLDER and files.get(path) == stack[1]
+        if kind is not Evidence.FILE_NAME and not placed:
             continue
         edges = [edge for edge in graph.imports_of(path) if edge.target != path and _wires(edge)]
-        if set(stack) <= {files.get(edge.target or "") for edge in edges}:
+        if not placed and set(stack) <= {files.get(edge.target or "") for edge in edges}:
             found.append(path)
             continue
         file_facts = facts.get(path)
@@ -199,11 +201,19 @@ def containers(
 
 def _hands_made(edge: ImportEdge, file_facts: FileFacts) -> bool:
     """The file hands an object it makes of what the import brings to a call (`fastify.decorate("users",
-    new UserService(repository))`): it passes the service on rather than using it."""
+    new UserService(repository))`, also through the name it keeps it under: `const eventsService = new
+    EventService(…); fastify.decorate("eventsService", eventsService)`): it passes the service on rather
+    than using it."""
     brought = names_of_import(edge)
-    arguments = (value for call in file_facts.calls for value in (*call.args, *(v for _k, v in call.kwargs)))
+
+    def made(calls: Iterable[str]) -> bool:
+        return any(callee.endswith("()") and brought(callee[:-2]) for callee in calls)
+
+    kept = {(a.scope, a.target) for a in file_facts.assignments if made(a.value.calls)}
     return any(
-        callee.endswith("()") and brought(callee[:-2]) for value in arguments for callee in value.calls
+        made(value.calls) or any((call.scope, name) in kept for name in value.names)
+        for call in file_facts.calls
+        for value in (*call.args, *(v for _k, v in call.kwargs))
     )
 
 
@@ -393,7 +403,8 @@ def _calls_import(edge: ImportEdge, file_facts: FileFacts) -> bool:
 def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
     """A Python file only takes values from a route module it imports: each use of the module is a call in
     one of its functions, of what that function was handed (`path = await routes.path_save_pic(request)`,
-    a table gateway asking the routes module where uploads go), its result kept. It builds and registers
+    a table gateway asking the routes module where uploads go; or a field of it, `hashed =
+    auth.get_password_hash(user.password)` in a crud module), its result kept. It builds and registers
     nothing with the module (`setup_routes(app)`, `app.add_routes(routes.table)`), so it wires no app. So
     does a Node file whose calls of the module are handed literals besides (`const hashed = await
     hashPassword("…")` in a storage class seeding an admin user, `hashPassword` from the auth routes file)."""
@@ -416,6 +427,7 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
     calls = [call for call in file_facts.calls if brought(call.callee)]
     if not calls:
         return False
+    module = _module_names(file_facts)
     for call in calls:
         values = (*call.args, *(value for _key, value in call.kwargs))
         made = (call.callee, f"{call.callee}()")  # Node assignments note the call with its parentheses
@@ -423,9 +435,13 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
             a.scope == call.scope and a.line == call.line and any(m in a.value.calls for m in made)
             for a in file_facts.assignments
         )
+        handed = params.get(call.scope, set())
         handed_in = all(
             not (value.calls or (value.strings and not node))
-            and set(value.names) <= params.get(call.scope, set())
+            and all(
+                name in handed or (not node and _field_of_local(name, call.text, module))
+                for name in value.names
+            )
             for value in values
         )
         if not call.scope or not kept or not handed_in:
@@ -437,6 +453,27 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
         for callee in value.calls
     )
     return not any(map(brought, handed_on))
+
+
+def _module_names(file_facts: FileFacts) -> frozenset[str]:
+    """The names a Python module binds at module level: its imports' and its assignments' (`config`,
+    `settings = Settings()`)."""
+    imported = {
+        name.rpartition(" as ")[2]
+        for fact in file_facts.imports
+        for name in (*fact.names, fact.specifier.partition(".")[0])
+    }
+    return frozenset(imported | {a.target for a in file_facts.assignments if not a.scope})
+
+
+def _field_of_local(name: str, text: str, module: frozenset[str]) -> bool:
+    """`name` is read in the call's `text` as a field of a name the function holds itself, none the module
+    binds (`get_password_hash(user.password)` of the `user` it was handed; not `config.settings`): a Python
+    attribute value keeps only its last name."""
+    return any(
+        found.group(1) not in module
+        for found in re.finditer(rf"(?<![\w.])([A-Za-z_]\w*)\.{re.escape(name)}\b", text)
+    )
 
 
 def _builds_with(edge: ImportEdge, file_facts: FileFacts) -> bool:
