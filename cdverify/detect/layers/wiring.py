@@ -209,7 +209,7 @@ def _hands_made(edge: ImportEdge, file_facts: FileFacts) -> bool:
     def made(calls: Iterable[str]) -> bool:
         return any(callee.endswith("()") and brought(callee[:-2]) for callee in calls)
 
-    kept = {(a.scope, a.target) for a in file_facts.assignments if made(a.value.calls)}
+    kept = {(c.scope, c.target) for c in file_facts.calls if c.new and c.target and brought(c.callee)}
     return any(
         made(value.calls) or any((call.scope, name) in kept for name in value.names)
         for call in file_facts.calls
