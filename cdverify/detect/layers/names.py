@@ -82,8 +82,8 @@ def _suffix_layer(
     implementations: frozenset[str] = frozenset(),
 ) -> str | None:
     """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`, and a
-    PascalCase class file whose last word is one of `classes` (`BaseController.ts`; not `LanguageModel.ts`,
-    where the word names no layer's class). A dotted name may add one of `implementations` after the layer
+    PascalCase class file or camelCase module whose last word is one of `classes` (`BaseController.ts`,
+    `usersService.js`; not `LanguageModel.ts`, where the word names no layer's class). A dotted name may add one of `implementations` after the layer
     word, the technology or implementation of that layer (`user.repository.drizzle.ts`,
     `user.repository.impl.ts`). A suffix written with its dot (`.domain`) matches only a dotted name
     (`transactions.domain.ts`, not `email_domain.py` nor `domain.py`). A TypeScript declaration file
@@ -101,14 +101,17 @@ def _suffix_layer(
             words = (suffix,) if suffix.startswith(".") else ("_" + suffix, "." + suffix)
             if any(b == suffix or b.endswith(words) for b in bases):
                 return spec.name
-    # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`
-    tail = next((word for word in classes if _PASCAL.match(written) and written.endswith(word)), None)
+    # a class per file, named in PascalCase: `UserController.ts`, `BaseService.ts`, `PetRepository.ts`; or a
+    # module named so in camelCase (`usersService.js`, `authController.js`)
+    humped = _PASCAL.match(written) or _CAMEL.match(written)
+    tail = next((word for word in classes if humped and written.endswith(word)), None)
     if tail is not None and written[-len(tail) - 1 : -len(tail)].islower():  # `UserService`, not `Service`
         return next((spec.name for spec in layers if tail.lower() in spec.file_suffixes), None)
     return None
 
 
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*$")
+_CAMEL = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$")
 
 
 _PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg")

@@ -282,6 +282,11 @@ def code_roles(
     for path in application:
         if path not in found and path in facts and barrel_of(path, facts[path], models, graph):
             found[path] = Role.MODELS
+    # `module.exports = require("./usersAPI")` in `users/index.js`: a barrel of a router is one
+    handling = of(Role.ROUTES)
+    for path in application:
+        if path not in found and path in facts and barrel_of(path, facts[path], handling, graph):
+            found[path] = Role.ROUTES
     # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
     # import("../db/client")` gives it, `module.exports = { getDbConnection, … }` re-exporting the getter
     # of the module opening the connection: the file hands the client on
