@@ -11,6 +11,7 @@ time — what the result cache (cdverify/results.py) checks before it serves a f
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import stat
@@ -295,6 +296,24 @@ __all__ = [
     "recording",
     "unpacked_signature",
 ]
+
+
+# byte-order marks that say a text file's encoding (Windows PowerShell's `pip freeze > requirements.txt`
+# writes UTF-16 LE with its mark), longest first: UTF-32's marks begin with UTF-16's
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as text: in the encoding its byte-order mark names, else UTF-8 (bytes that are not
+    UTF-8 replaced)."""
+    encoding = next((name for mark, name in _BOMS if data.startswith(mark)), "utf-8")
+    return data.decode(encoding, "replace")
 
 
 def parse_toml(text: str) -> dict[str, Any] | str:

@@ -24,7 +24,7 @@ from typing import Any
 from cdverify import run_script as shell
 from cdverify.catalog import make_finding
 from cdverify.discover import Project
-from cdverify.files import NotReadable, parse_toml, probe, read_regular
+from cdverify.files import NotReadable, decode_text, parse_toml, probe, read_regular
 from cdverify.generated_clients import GeneratedClient, prisma_generators
 from cdverify.manifest_files import manifest_paths
 from cdverify.manifest_records import (
@@ -119,7 +119,7 @@ class _Reader:
     def read(self, rel: str) -> str | None:
         """The file's text when it is a regular file (not a link, FIFO or device) of at most 1 MiB."""
         try:
-            return read_regular(self.root / rel, _MAX_BYTES, follow_symlinks=False).decode("utf-8", "replace")
+            return decode_text(read_regular(self.root / rel, _MAX_BYTES, follow_symlinks=False))
         except NotReadable:
             return None  # special files are reported by discovery (DISC007), links too (DISC004)
 

@@ -710,3 +710,115 @@ def test_the_same_fallback_with_its_folder_shipped_is_no_stop(make_project: Make
         "data/.gitkeep": "",
     }
     no_db001(make_project, files, HONO_SQLITE_TASK)
+
+
+# -- camelCase module names and CommonJS barrels of routers (ferdiebergado/koa-api)
+
+PG_PACKAGE = '{"name": "users", "dependencies": {"koa": "^2", "@koa/router": "^8", "pg": "^8"}}'
+PG_DB = src(
+    """
+    const { Pool } = require("pg");
+
+    const pool = new Pool();
+
+    async function query(sql) {
+      return pool.query(sql);
+    }
+
+    module.exports = { query };
+    """
+)
+USERS_SERVICE = src(
+    """
+    const db = require("../db");
+
+    async function find(id) {
+      const findUserById = {
+        text: "SELECT id, name FROM users WHERE id = $1",
+        values: [id],
+      };
+      const users = await db.query(findUserById);
+      return users.rows[0];
+    }
+
+    module.exports = { find };
+    """
+)
+USERS_API = src(
+    """
+    const Router = require("@koa/router");
+    const usersService = require("@SERVICE@");
+
+    const router = new Router();
+    router.get("/users/:id", async (ctx) => {
+      ctx.body = await usersService.find(ctx.params.id);
+    });
+
+    module.exports = router;
+    """
+)
+USERS_APP = src(
+    """
+    const Koa = require("koa");
+    const users = require("./users");
+
+    const app = new Koa();
+    app.use(users.routes());
+    app.listen(3000);
+    """
+)
+
+
+def users_app(service_file: str) -> dict[str, str | bytes]:
+    return {
+        "package.json": PG_PACKAGE,
+        "src/app.js": USERS_APP,
+        "src/db/index.js": PG_DB,
+        "src/users/index.js": 'const usersAPI = require("./usersAPI");\n\nmodule.exports = usersAPI;\n',
+        "src/users/usersAPI.js": USERS_API.replace("@SERVICE@", "./" + service_file.removesuffix(".js")),
+        f"src/users/{service_file}": USERS_SERVICE,
+    }
+
+
+def test_a_camelcase_service_module_running_queries_stays_a_service(make_project: MakeProject) -> None:
+    """`users/usersService.js` names the services layer as `UserService.ts` does: a query-only module named
+    as a service stays one, and the router calling it is no bypass; the barrel `users/index.js` re-exporting
+    the router is routes."""
+    report = inspect_json(make_project, users_app("usersService.js"))
+    layers = layers_of(report)
+    assert layers["src/users/usersService.js"] == "services"
+    assert layers["src/users/index.js"] == "routes"
+    assert [v for v in layer_violations(report) if v[1] == "src/users/usersAPI.js"] == []
+
+
+def test_a_camelcase_name_without_a_layer_word_leaves_the_code_to_decide(make_project: MakeProject) -> None:
+    """Near miss: `usersFinder.js` names no layer; its queries place it in data access, and the router
+    calling it bypasses the services."""
+    report = inspect_json(make_project, users_app("usersFinder.js"))
+    assert layers_of(report)["src/users/usersFinder.js"] == "repositories"
+    assert ("bypass", "src/users/usersAPI.js", "src/users/usersFinder.js") in layer_violations(report)
+
+
+# -- a requirements file written in UTF-16 (PowerShell's `pip freeze > requirements.txt`)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8"])
+def test_a_requirements_file_with_a_byte_order_mark_declares_its_driver(
+    make_project: MakeProject, encoding: str
+) -> None:
+    """Ahmedmostafaa16/back_in_stock_backend: `create_engine(os.getenv("DATABASE_URL"))`, the engine known only
+    from the one driver `requirements.txt` declares, which is UTF-16 with its byte-order mark."""
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi\nsqlalchemy\npsycopg2-binary\n".encode(encoding),
+        "database.py": 'import os\nfrom sqlalchemy import create_engine\n\nengine = create_engine(os.getenv("DATABASE_URL"))\n',
+        "main.py": "from fastapi import FastAPI\n\nimport database\n\napp = FastAPI()\n",
+    }
+    assert inspect_json(make_project, files)["database"]["engines"] == ["postgresql"]
+
+
+def test_a_camelcase_module_named_for_the_database_is_data_access(make_project: MakeProject) -> None:
+    """Near miss (swax/naisys-overlord): `databaseService.js` is named for the database, whatever its class
+    word: its queries place it in data access, and the router calling it bypasses the services."""
+    report = inspect_json(make_project, users_app("databaseService.js"))
+    assert layers_of(report)["src/users/databaseService.js"] == "repositories"
+    assert ("bypass", "src/users/usersAPI.js", "src/users/databaseService.js") in layer_violations(report)

@@ -83,12 +83,12 @@ def _suffix_layer(
 ) -> str | None:
     """Layer named by a file name alone: `users.service.ts`, `user_repository.py`, `models.py`, and a
     PascalCase class file or camelCase module whose last word is one of `classes` (`BaseController.ts`,
-    `usersService.js`; not `LanguageModel.ts`, where the word names no layer's class). A dotted name may add one of `implementations` after the layer
-    word, the technology or implementation of that layer (`user.repository.drizzle.ts`,
-    `user.repository.impl.ts`). A suffix written with its dot (`.domain`) matches only a dotted name
-    (`transactions.domain.ts`, not `email_domain.py` nor `domain.py`). A TypeScript declaration file
-    (`fastify-list-routes.d.ts`) holds only the types of some other module: its name says nothing of a
-    layer."""
+    `usersService.js`; not `LanguageModel.ts`, where the word names no layer's class). A dotted name may add
+    one of `implementations` after the layer word, the technology or implementation of that layer
+    (`user.repository.drizzle.ts`, `user.repository.impl.ts`). A suffix written with its dot (`.domain`)
+    matches only a dotted name (`transactions.domain.ts`, not `email_domain.py` nor `domain.py`). A TypeScript
+    declaration file (`fastify-list-routes.d.ts`) holds only the types of some other module: its name says
+    nothing of a layer."""
     written = name.rsplit(".", 1)[0] if "." in name else name
     if written.endswith(".d"):
         return None
@@ -167,13 +167,15 @@ def _named(
     # in a folder of constants (`constants/endpoints.js`) a file's name names what its values are about
     named_for = not any(normalise_dir_name(d) in constants for d in parts[:-1])
     suffix = _suffix_layer(parts[-1], config.layers, classes, implementations) if named_for else None
+    stem = parts[-1].partition(".")[0]
+    compound = _FIRST_WORD.match(stem)
+    first = normalise_dir_name(compound[0]) if compound else ""
+    if suffix is not None and data is not None and first in data.file_prefixes and _CAMEL.match(stem):
+        suffix = None  # `database/databaseService.ts`: a module of the database, named after its class
     word = _suffix_layer(parts[-1], config.layers, data_classes) if data_classes and suffix is None else None
     if word is None and suffix is None and data is not None:
         # `services/database.ts`, `services/migrator.ts`, `services/postgresql_executor.py`: the file is named
         # for the database, not a use case
-        stem = parts[-1].partition(".")[0]
-        compound = _FIRST_WORD.match(stem)
-        first = normalise_dir_name(compound[0]) if compound else ""
         named_for_database = normalise_dir_name(stem) in data.file_names or first in data.file_prefixes
         word = data.layer if named_for_database or _in_database_folder(parts, folders, data) else None
     return Named(glob, tuple(folders), suffix, abstract, word)
