@@ -822,3 +822,45 @@ def test_a_camelcase_module_named_for_the_database_is_data_access(make_project: 
     report = inspect_json(make_project, users_app("databaseService.js"))
     assert layers_of(report)["src/users/databaseService.js"] == "repositories"
     assert ("bypass", "src/users/usersAPI.js", "src/users/databaseService.js") in layer_violations(report)
+
+
+# -- Django Channels consumers (YuriNiShaira/queue-django-api)
+
+CONSUMER = src(
+    """
+    import json
+
+    from channels.generic.websocket import AsyncWebsocketConsumer
+
+    from .models import Ticket
+
+    class TicketConsumer(@BASE@):
+        async def connect(self):
+            await self.accept()
+
+        async def receive(self, text_data=None):
+            await self.send(json.dumps({"count": Ticket.objects.count()}))
+    """
+)
+
+
+def channels_app(base: str) -> dict[str, str | bytes]:
+    return {
+        "requirements.txt": "django\nchannels\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
+        "queueing/__init__.py": "",
+        "queueing/models.py": "from django.db import models\n\nclass Ticket(models.Model):\n    number = models.IntegerField()\n",
+        "queueing/consumers.py": CONSUMER.replace("@BASE@", base),
+    }
+
+
+def test_a_channels_consumer_answers_its_connections_as_a_view_does(make_project: MakeProject) -> None:
+    """`class TicketConsumer(AsyncWebsocketConsumer)` answers the WebSocket the ASGI router hands it."""
+    layers = layers_of(inspect_json(make_project, channels_app("AsyncWebsocketConsumer")))
+    assert layers["queueing/consumers.py"] == "routes"
+
+
+def test_a_plain_class_beside_the_models_is_no_consumer(make_project: MakeProject) -> None:
+    """Near miss: the same methods on a class extending nothing of Channels answer no connection."""
+    layers = layers_of(inspect_json(make_project, channels_app("object")))
+    assert layers.get("queueing/consumers.py") != "routes"
