@@ -282,10 +282,12 @@ def code_roles(
     for path in application:
         if path not in found and path in facts and barrel_of(path, facts[path], models, graph):
             found[path] = Role.MODELS
-    # `module.exports = require("./usersAPI")` in `users/index.js`: a barrel of a router is one
+    # `module.exports = require("./usersAPI")` in `users/index.js`: a Node barrel of a router is one (a Python
+    # package's `__init__.py` bringing its views up is its package's marker: packages.py)
     handling = of(Role.ROUTES)
     for path in application:
-        if path not in found and path in facts and barrel_of(path, facts[path], handling, graph):
+        node = path in facts and facts[path].language.family == Family.NODE
+        if path not in found and node and barrel_of(path, facts[path], handling, graph):
             found[path] = Role.ROUTES
     # `fastify.decorate("db", db)` in a plugin, `getDbClient()` returning the `db` that `await
     # import("../db/client")` gives it, `module.exports = { getDbConnection, … }` re-exporting the getter
