@@ -864,3 +864,18 @@ def test_a_plain_class_beside_the_models_is_no_consumer(make_project: MakeProjec
     """Near miss: the same methods on a class extending nothing of Channels answer no connection."""
     layers = layers_of(inspect_json(make_project, channels_app("object")))
     assert layers.get("queueing/consumers.py") != "routes"
+
+
+def test_a_python_package_bringing_its_views_up_is_no_router_barrel(make_project: MakeProject) -> None:
+    """Near miss (gothinkster/flask-realworld-example-app): `from . import views` in `conduit/user/__init__.py`
+    is its package's marker, not a barrel of the router: no layer of its own."""
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask\n",
+        "conduit/__init__.py": "",
+        "conduit/app.py": "from flask import Flask\n\nfrom conduit import user\n\napp = Flask(__name__)\napp.register_blueprint(user.views.blueprint)\n",
+        "conduit/user/__init__.py": "from . import views  # noqa\n",
+        "conduit/user/views.py": 'from flask import Blueprint\n\nblueprint = Blueprint("user", __name__)\n\n@blueprint.route("/api/user")\ndef get_user():\n    return {"user": None}\n',
+    }
+    layers = layers_of(inspect_json(make_project, files))
+    assert layers["conduit/user/views.py"] == "routes"
+    assert "conduit/user/__init__.py" not in layers
