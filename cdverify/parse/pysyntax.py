@@ -310,23 +310,23 @@ def divided_here(node: Node, qualify: Callable[[Node], str | None], assigned: It
     if not isinstance(part, str) or not part.strip("/"):
         return None
     left = strip(left)
-    named = left.type == "identifier" and text(left) in folder_names(assigned, qualify)
+    named = left.type == "identifier" and _names_folder(text(left), assigned, qualify)
     if not (named or _module_folder(left, qualify)):
         return None
     return "./" + part.strip("/")
 
 
-def folder_names(assigned: Iterable[Node], qualify: Callable[[Node], str | None]) -> frozenset[str]:
-    """The names the file's `assigned` nodes give the module's own folder, each once (`BASE_DIR =
+def _names_folder(name: str, assigned: Iterable[Node], qualify: Callable[[Node], str | None]) -> bool:
+    """The file's `assigned` nodes give `name` one value, the module's own folder (`BASE_DIR =
     Path(__file__).resolve().parent`)."""
-    values: dict[str, list[Node]] = {}
-    for node in assigned:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and left.type == "identifier" and right is not None:
-            values.setdefault(text(left), []).append(right)
-    return frozenset(
-        name for name, given in values.items() if len(given) == 1 and _module_folder(given[0], qualify)
-    )
+    given = [
+        node.child_by_field_name("right")
+        for node in assigned
+        if (target := node.child_by_field_name("left")) is not None
+        and target.type == "identifier"
+        and text(target) == name
+    ]
+    return len(given) == 1 and given[0] is not None and _module_folder(given[0], qualify)
 
 
 def joined_here(call: Node, qualify: Callable[[Node], str | None]) -> str | None:

@@ -54,12 +54,8 @@ def started_functions(
     (`run_app(setup_app())`)."""
     running: dict[str, set[str]] = {path: set(facts[path].runs) for path in started if path in facts}
     for path in list(running):
-        for call in facts[path].calls:
-            if call.guard is None or call.guard.names != ("__name__",) or "." not in call.callee:
-                continue
-            found = imported_function(call.callee, path, facts, graph)
-            if found is not None:
-                running.setdefault(found[0], set()).add(found[1])
+        for target, function in main_block_functions(path, facts, graph):
+            running.setdefault(target, set()).add(function)
     pending = list(running)
     while pending:
         path = pending.pop()
@@ -80,6 +76,24 @@ def started_functions(
                 running[target].add(function)
                 pending.append(target)
     return running
+
+
+def main_block_calls(file_facts: FileFacts) -> list[CallFact]:
+    """The calls under the Python module's `if __name__ == "__main__":`."""
+    return [call for call in file_facts.calls if call.guard is not None and call.guard.names == ("__name__",)]
+
+
+def main_block_functions(
+    path: str, facts: Mapping[str, FileFacts], graph: ImportGraph
+) -> list[tuple[str, str]]:
+    """(file, function) of the project functions the module's `if __name__ == "__main__":` block calls
+    (`run_app(setup_app())` → `setup_app` of the module it is imported from)."""
+    found = (
+        imported_function(call.callee, path, facts, graph)
+        for call in main_block_calls(facts[path])
+        if "." in call.callee
+    )
+    return [item for item in found if item is not None]
 
 
 def at_start(call: CallFact, file_facts: FileFacts, started: bool, running: set[str]) -> bool:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cdverify.catalog import load_rules
 from cdverify.detect.database.dotenv_order import before_loading
 from cdverify.detect.database.instances import instances, required_by_class
-from cdverify.detect.database.jsonschemas import imported_function
+from cdverify.detect.database.jsonschemas import main_block_calls, main_block_functions
 from cdverify.detect.database.settings import SettingsField
 from cdverify.detect.database.sqlite_engines import hooked
 from cdverify.model import RAISED, Assignment, CallFact, Family, FileFacts, Scope, Value
@@ -380,18 +380,12 @@ def _serving_entries(facts: Mapping[str, FileFacts], graph: ImportGraph) -> list
     entry is a module no other one imports."""
     imported = {edge.target for path in facts for edge in graph.imports_of(path) if edge.target != path}
     servers = _servers()
-    out: list[tuple[str, str]] = []
-    for path, file_facts in facts.items():
-        if path in imported:
-            continue
-        main = [c for c in file_facts.calls if c.guard is not None and c.guard.names == ("__name__",)]
-        if not any(call.callee in servers for call in main):
-            continue
-        for call in main:
-            found = imported_function(call.callee, path, facts, graph) if "." in call.callee else None
-            if found is not None:
-                out.append(found)
-    return out
+    return [
+        found
+        for path, file_facts in facts.items()
+        if path not in imported and any(call.callee in servers for call in main_block_calls(file_facts))
+        for found in main_block_functions(path, facts, graph)
+    ]
 
 
 def _factories(facts: Mapping[str, FileFacts]) -> dict[str, set[str]]:

@@ -427,7 +427,7 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
     calls = [call for call in file_facts.calls if brought(call.callee)]
     if not calls:
         return False
-    module = _module_names(file_facts)
+    module = file_facts.defines  # the names the module binds (parse/pyunbound.py); None: not judged
     for call in calls:
         values = (*call.args, *(value for _key, value in call.kwargs))
         made = (call.callee, f"{call.callee}()")  # Node assignments note the call with its parentheses
@@ -455,22 +455,11 @@ def _takes_values(edge: ImportEdge, file_facts: FileFacts) -> bool:
     return not any(map(brought, handed_on))
 
 
-def _module_names(file_facts: FileFacts) -> frozenset[str]:
-    """The names a Python module binds at module level: its imports' and its assignments' (`config`,
-    `settings = Settings()`)."""
-    imported = {
-        name.rpartition(" as ")[2]
-        for fact in file_facts.imports
-        for name in (*fact.names, fact.specifier.partition(".")[0])
-    }
-    return frozenset(imported | {a.target for a in file_facts.assignments if not a.scope})
-
-
-def _field_of_local(name: str, text: str, module: frozenset[str]) -> bool:
+def _field_of_local(name: str, text: str, module: tuple[str, ...] | None) -> bool:
     """`name` is read in the call's `text` as a field of a name the function holds itself, none the module
     binds (`get_password_hash(user.password)` of the `user` it was handed; not `config.settings`): a Python
-    attribute value keeps only its last name."""
-    return any(
+    attribute value keeps only its last name. A module whose names parsing could not judge (None) has none."""
+    return module is not None and any(
         found.group(1) not in module
         for found in re.finditer(rf"(?<![\w.])([A-Za-z_]\w*)\.{re.escape(name)}\b", text)
     )
